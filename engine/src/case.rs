@@ -1,0 +1,332 @@
+//! Cases and their history. A case is nothing but the fold of its events: [`Case::replay`]
+//! rebuilds it, and the stored snapshot is only a cache of that fold.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::definition::{Data, VersionHash};
+use crate::value::apply_changes;
+
+/// A case's id: the year it was opened and a counter, e.g. `2026-000123`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CaseId(String);
+
+impl CaseId {
+    /// The id of the `n`th case opened in `year`.
+    pub fn new(year: i16, n: u64) -> Self {
+        CaseId(format!("{year:04}-{n:06}"))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Text that is not a case id.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("`{0}` is not a case id (expected the form 2026-000123)")]
+pub struct BadCaseId(pub String);
+
+impl FromStr for CaseId {
+    type Err = BadCaseId;
+    fn from_str(s: &str) -> Result<Self, BadCaseId> {
+        let bad = || BadCaseId(s.chars().take(40).collect());
+        let (year, n) = s.split_once('-').ok_or_else(bad)?;
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        if year.len() != 4 || !digits(year) || n.len() < 6 || n.len() > 12 || !digits(n) {
+            return Err(bad());
+        }
+        Ok(CaseId(s.to_owned()))
+    }
+}
+
+impl TryFrom<String> for CaseId {
+    type Error = BadCaseId;
+    fn try_from(s: String) -> Result<Self, BadCaseId> {
+        s.parse()
+    }
+}
+
+impl From<CaseId> for String {
+    fn from(id: CaseId) -> String {
+        id.0
+    }
+}
+
+impl fmt::Display for CaseId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A link between two cases (a spawned case and the case it came from).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    pub case: CaseId,
+    pub workflow: String,
+    /// The link's name, e.g. `escalated_from`.
+    pub link: String,
+}
+
+/// Why a deadline stopped running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CancelReason {
+    /// The case left the state the deadline belongs to.
+    LeftState,
+    /// The case reached a final state.
+    FinalState,
+    /// The same deadline was set again (a recurring contact logged, a step repeated).
+    Replaced,
+}
+
+/// One entry of a case's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// 1, 2, 3 … without gaps within a case.
+    pub seq: u32,
+    /// The clock of the command that recorded it.
+    pub recorded_at: Timestamp,
+    /// When the act happened (earlier than `recorded_at` for acts entered after the fact).
+    pub occurred_at: Timestamp,
+    pub actor: String,
+    pub role: String,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    Opened {
+        workflow: String,
+        version: VersionHash,
+        profile: Option<String>,
+        /// The settings in force for this case (definition defaults and profile overrides).
+        settings: Data,
+        state: String,
+        data: Data,
+        origin: Option<Link>,
+    },
+    Fired {
+        transition: String,
+        from: String,
+        to: String,
+        changes: Data,
+        note: Option<String>,
+    },
+    Amended {
+        changes: Data,
+        reason: String,
+    },
+    DeadlineSet {
+        name: String,
+        title: String,
+        /// Computed once, when set: replay never recomputes it with a newer calendar.
+        due: Timestamp,
+        remind_at: Option<Timestamp>,
+        provisional: bool,
+        on_breach: Option<String>,
+        keep: bool,
+        /// The period of a recurring deadline, e.g. `7d`.
+        every: Option<String>,
+    },
+    DeadlineCancelled {
+        name: String,
+        reason: CancelReason,
+    },
+    LetterRequested {
+        key: String,
+        transition: Option<String>,
+    },
+    Spawned {
+        child: Link,
+    },
+}
+
+/// A deadline that is running.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenDeadline {
+    pub name: String,
+    pub title: String,
+    pub due: Timestamp,
+    pub remind_at: Option<Timestamp>,
+    pub provisional: bool,
+    pub on_breach: Option<String>,
+    pub keep: bool,
+    pub every: Option<String>,
+    /// The state the case was in when it was set.
+    pub state: String,
+}
+
+/// A letter that a step called for (rendered and numbered by the letters module).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LetterRequest {
+    pub key: String,
+    pub seq: u32,
+    pub transition: Option<String>,
+}
+
+/// A case as of its last event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Case {
+    pub id: CaseId,
+    pub workflow: String,
+    pub version: VersionHash,
+    pub profile: Option<String>,
+    pub settings: Data,
+    pub state: String,
+    pub data: Data,
+    /// The sequence number of the last event.
+    pub seq: u32,
+    pub opened_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub deadlines: BTreeMap<String, OpenDeadline>,
+    pub letters: Vec<LetterRequest>,
+    pub origin: Option<Link>,
+    pub spawned: Vec<Link>,
+}
+
+/// A history that cannot be folded into a case.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ReplayError {
+    #[error("the history of case {0} is empty")]
+    Empty(CaseId),
+    #[error("the history of case {case} does not start with its opening")]
+    NoOpening { case: CaseId },
+    #[error("event {found} of case {case} is out of order (expected {expected})")]
+    Gap {
+        case: CaseId,
+        expected: u32,
+        found: u32,
+    },
+    #[error("case {case} is opened twice (event {seq})")]
+    OpenedTwice { case: CaseId, seq: u32 },
+}
+
+impl Case {
+    /// Rebuilds a case from its history.
+    pub fn replay(id: &CaseId, events: &[Event]) -> Result<Case, ReplayError> {
+        let first = events.first().ok_or_else(|| ReplayError::Empty(id.clone()))?;
+        let mut case = Case::opened(id, first).ok_or_else(|| ReplayError::NoOpening { case: id.clone() })?;
+        for event in &events[1..] {
+            case.apply(event)?;
+        }
+        Ok(case)
+    }
+
+    /// The case an opening event creates; None if the event is not an opening or not seq 1.
+    pub fn opened(id: &CaseId, event: &Event) -> Option<Case> {
+        let EventKind::Opened {
+            workflow,
+            version,
+            profile,
+            settings,
+            state,
+            data,
+            origin,
+        } = &event.kind
+        else {
+            return None;
+        };
+        (event.seq == 1).then(|| Case {
+            id: id.clone(),
+            workflow: workflow.clone(),
+            version: version.clone(),
+            profile: profile.clone(),
+            settings: settings.clone(),
+            state: state.clone(),
+            data: data.clone(),
+            seq: 1,
+            opened_at: event.occurred_at,
+            updated_at: event.recorded_at,
+            deadlines: BTreeMap::new(),
+            letters: Vec::new(),
+            origin: origin.clone(),
+            spawned: Vec::new(),
+        })
+    }
+
+    /// Folds one more event into the case.
+    pub fn apply(&mut self, event: &Event) -> Result<(), ReplayError> {
+        if event.seq != self.seq + 1 {
+            return Err(ReplayError::Gap {
+                case: self.id.clone(),
+                expected: self.seq + 1,
+                found: event.seq,
+            });
+        }
+        match &event.kind {
+            EventKind::Opened { .. } => {
+                return Err(ReplayError::OpenedTwice {
+                    case: self.id.clone(),
+                    seq: event.seq,
+                });
+            }
+            EventKind::Fired { to, changes, .. } => {
+                apply_changes(&mut self.data, changes);
+                self.state = to.clone();
+            }
+            EventKind::Amended { changes, .. } => apply_changes(&mut self.data, changes),
+            EventKind::DeadlineSet {
+                name,
+                title,
+                due,
+                remind_at,
+                provisional,
+                on_breach,
+                keep,
+                every,
+            } => {
+                self.deadlines.insert(
+                    name.clone(),
+                    OpenDeadline {
+                        name: name.clone(),
+                        title: title.clone(),
+                        due: *due,
+                        remind_at: *remind_at,
+                        provisional: *provisional,
+                        on_breach: on_breach.clone(),
+                        keep: *keep,
+                        every: every.clone(),
+                        state: self.state.clone(),
+                    },
+                );
+            }
+            EventKind::DeadlineCancelled { name, .. } => {
+                self.deadlines.remove(name);
+            }
+            EventKind::LetterRequested { key, transition } => self.letters.push(LetterRequest {
+                key: key.clone(),
+                seq: event.seq,
+                transition: transition.clone(),
+            }),
+            EventKind::Spawned { child } => self.spawned.push(child.clone()),
+        }
+        self.seq = event.seq;
+        self.updated_at = event.recorded_at;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_id_round_trips_and_rejects_junk() {
+        let id = CaseId::new(2026, 123);
+        assert_eq!(id.as_str(), "2026-000123");
+        assert_eq!("2026-000123".parse::<CaseId>(), Ok(id));
+        for bad in ["", "2026", "2026-12", "20x6-000123", "2026-00012a", "../etc"] {
+            assert!(bad.parse::<CaseId>().is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,344 @@
+//! Workflow definitions: the typed form of a `workflows/*.yaml` file.
+//!
+//! A definition is loaded in two passes (see [`load`]): a span-keeping YAML tree is decoded into
+//! these types while every structural problem is collected with its position, then the decoded
+//! definition is checked for meaning (states, roles, guards, fields) by [`validate`].
+
+mod decode;
+pub mod graph;
+mod load;
+mod validate;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::period::Period;
+use crate::yaml::Pos;
+
+pub use load::{Diagnostics, Problem, ProblemKind, load, load_all};
+pub use validate::validate_links;
+
+/// Case data: flat dotted field names ("child.birth_date") to canonical JSON values:
+/// string/enum -> String, integer -> Number(i64), boolean -> Bool, date -> "YYYY-MM-DD",
+/// datetime -> RFC 3339 string with offset, list -> Array, records -> Array of Objects.
+/// An absent key means the field is not set.
+pub type Data = BTreeMap<String, serde_json::Value>;
+
+/// The role that fires transitions on behalf of the deadline runner.
+pub const SYSTEM_ROLE: &str = "system";
+
+/// A field's declared type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldType {
+    String,
+    Integer,
+    Boolean,
+    Date,
+    DateTime,
+    Enum {
+        values: Vec<String>,
+    },
+    /// A list of scalars (the inner type is never List or Records).
+    List(Box<FieldType>),
+    /// A list of records, each with these scalar sub-fields.
+    Records(BTreeMap<String, FieldType>),
+}
+
+impl FieldType {
+    /// The type's name as written in a workflow file.
+    pub fn name(&self) -> String {
+        match self {
+            FieldType::String => "string".into(),
+            FieldType::Integer => "integer".into(),
+            FieldType::Boolean => "boolean".into(),
+            FieldType::Date => "date".into(),
+            FieldType::DateTime => "datetime".into(),
+            FieldType::Enum { values } => format!("enum [{}]", values.join(", ")),
+            FieldType::List(inner) => format!("list of {}", inner.name()),
+            FieldType::Records(fields) => {
+                let parts: Vec<String> = fields
+                    .iter()
+                    .map(|(name, ty)| format!("{name}: {}", ty.name()))
+                    .collect();
+                format!("list of {{{}}}", parts.join(", "))
+            }
+        }
+    }
+}
+
+/// One declared case field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldDef {
+    pub ty: FieldType,
+    /// Must be set when the case is opened.
+    pub required: bool,
+    pub title: String,
+    /// Never written to logs, errors or debug output.
+    pub sensitive: bool,
+}
+
+/// Who may open a case, what it needs at opening, and what opening sets off.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Start {
+    pub roles: Vec<String>,
+    pub requires: Vec<String>,
+    /// Letters issued on opening (e.g. a receipt to a mandatory reporter).
+    pub letters: Vec<String>,
+    /// Deadlines that run from the opening (e.g. feedback to the reporter within 3 days).
+    pub deadlines: Vec<DeadlineDef>,
+}
+
+/// One state of the workflow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateDef {
+    pub key: String,
+    pub title: String,
+    pub initial: bool,
+    pub terminal: bool,
+}
+
+/// The states a transition may leave.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FromStates {
+    /// `from: "*"`: any state that is not final.
+    AnyOpen,
+    Listed(Vec<String>),
+}
+
+impl FromStates {
+    /// True when a case in `state` (with the given finality) may take this transition.
+    pub fn admits(&self, state: &str, state_is_final: bool) -> bool {
+        match self {
+            FromStates::AnyOpen => !state_is_final,
+            FromStates::Listed(states) => states.iter().any(|s| s == state),
+        }
+    }
+}
+
+/// A length of time, written literally or taken from a setting (`{{settings.contact_interval}}`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum PeriodSpec {
+    Literal(Period),
+    Setting(String),
+}
+
+impl PeriodSpec {
+    /// The period in force under the given settings.
+    pub fn resolve(&self, settings: &Data) -> Option<Period> {
+        match self {
+            PeriodSpec::Literal(p) => Some(*p),
+            PeriodSpec::Setting(name) => settings
+                .get(name)
+                .and_then(|v| v.as_str())
+                .and_then(|s| Period::parse(s).ok()),
+        }
+    }
+}
+
+impl std::fmt::Display for PeriodSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PeriodSpec::Literal(p) => write!(f, "{p}"),
+            PeriodSpec::Setting(name) => write!(f, "{{{{settings.{name}}}}}"),
+        }
+    }
+}
+
+/// Whether a deadline falls due once or recurs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeadlineRule {
+    Within(PeriodSpec),
+    Every(PeriodSpec),
+}
+
+/// The moment a deadline counts from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeadlineStart {
+    /// When the act that entered the state occurred.
+    Entered,
+    /// A date or datetime field of the case, e.g. `decision_at`.
+    Field(String),
+}
+
+/// A time limit set when a transition enters its state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeadlineDef {
+    pub name: String,
+    pub title: String,
+    pub rule: DeadlineRule,
+    pub from: DeadlineStart,
+    pub remind_before: Option<PeriodSpec>,
+    /// A system transition fired when the deadline passes.
+    pub on_breach: Option<String>,
+    /// Survives leaving the state (a final state still cancels it).
+    pub keep: bool,
+}
+
+/// A linked case opened by a transition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpawnDef {
+    pub workflow: String,
+    /// The name of the link, as the new case records it (e.g. `escalated_from`).
+    pub link: String,
+    /// Target field (or field prefix) <- source field (or prefix; `each.x` inside `for_each`).
+    pub data: BTreeMap<String, String>,
+    /// Target field <- a constant value (e.g. the legal ground of a custody case).
+    pub set: Data,
+    /// A records field: one case is opened per record.
+    pub for_each: Option<String>,
+}
+
+/// A transition: an act that moves a case from some states to one state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransitionDef {
+    pub key: String,
+    pub title: String,
+    pub from: FromStates,
+    pub to: String,
+    pub roles: Vec<String>,
+    pub requires: Vec<String>,
+    /// All must pass; a refusal names the first that does not.
+    pub guards: Vec<GuardDef>,
+    pub letters: Vec<String>,
+    pub deadlines: Vec<DeadlineDef>,
+    pub spawn: Vec<SpawnDef>,
+}
+
+impl TransitionDef {
+    /// Only the deadline runner may fire it.
+    pub fn is_system(&self) -> bool {
+        self.roles.iter().all(|r| r == SYSTEM_ROLE)
+    }
+}
+
+/// A guard: a CEL expression over case data, and the rule it encodes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GuardDef {
+    pub source: String,
+    /// Why the rule exists, shown with a refusal (e.g. "UPL 22: disqualified carer").
+    pub reason: Option<String>,
+}
+
+/// A whole workflow definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Definition {
+    pub key: String,
+    pub title: String,
+    pub roles: Vec<String>,
+    /// Local practice that a county profile may override.
+    pub settings: Data,
+    pub fields: BTreeMap<String, FieldDef>,
+    pub start: Start,
+    /// In the order of the file.
+    pub states: Vec<StateDef>,
+    /// In the order of the file.
+    pub transitions: Vec<TransitionDef>,
+    /// Where each key of the source file is, by dotted path, for messages.
+    pub spans: Spans,
+}
+
+/// Positions of a definition's keys in its source file, by dotted path
+/// (`transitions.sign_agreement.to`, `states.closed`, `fields.child.name`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Spans(pub BTreeMap<String, Pos>);
+
+impl Spans {
+    /// The position of `path`, or of its nearest recorded parent.
+    pub fn at(&self, path: &str) -> Option<Pos> {
+        let mut p = path;
+        loop {
+            if let Some(pos) = self.0.get(p) {
+                return Some(*pos);
+            }
+            p = &p[..p.rfind(['.', '['])?];
+        }
+    }
+}
+
+impl Definition {
+    /// The state a new case starts in.
+    pub fn initial_state(&self) -> Option<&StateDef> {
+        self.states.iter().find(|s| s.initial)
+    }
+
+    /// Looks a state up by key.
+    pub fn state(&self, key: &str) -> Option<&StateDef> {
+        self.states.iter().find(|s| s.key == key)
+    }
+
+    /// Looks a transition up by key.
+    pub fn transition(&self, key: &str) -> Option<&TransitionDef> {
+        self.transitions.iter().find(|t| t.key == key)
+    }
+
+    /// True when `state` is final (an unknown state counts as not final).
+    pub fn is_final(&self, state: &str) -> bool {
+        self.state(state).is_some_and(|s| s.terminal)
+    }
+
+    /// Fields that must be set at opening: the start's list plus every `required: true` field.
+    pub fn start_requirements(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.start.requires.clone();
+        for (name, field) in &self.fields {
+            if field.required && !out.contains(name) {
+                out.push(name.clone());
+            }
+        }
+        out
+    }
+
+    /// Field types by name, as the guard checker wants them.
+    pub fn field_types(&self) -> BTreeMap<String, FieldType> {
+        self.fields
+            .iter()
+            .map(|(k, f)| (k.clone(), f.ty.clone()))
+            .collect()
+    }
+
+    /// The title of a field, or its key when it has none.
+    pub fn field_title<'a>(&'a self, key: &'a str) -> &'a str {
+        self.fields
+            .get(key)
+            .map(|f| f.title.as_str())
+            .filter(|t| !t.is_empty())
+            .unwrap_or(key)
+    }
+
+    /// Every workflow this one can spawn.
+    pub fn spawn_targets(&self) -> BTreeSet<&str> {
+        self.transitions
+            .iter()
+            .flat_map(|t| t.spawn.iter().map(|s| s.workflow.as_str()))
+            .collect()
+    }
+}
+
+/// The content hash that names a published version (hex SHA-256 of the source bytes).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct VersionHash(pub String);
+
+impl VersionHash {
+    /// Hashes a workflow file's bytes.
+    pub fn of(source: &[u8]) -> Self {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(source);
+        let mut hex = String::with_capacity(64);
+        for byte in digest.iter() {
+            hex.push_str(&format!("{byte:02x}"));
+        }
+        VersionHash(hex)
+    }
+
+    /// The first 12 hex digits, enough to tell versions apart on screen.
+    pub fn short(&self) -> &str {
+        self.0.get(..12).unwrap_or(&self.0)
+    }
+}
+
+impl std::fmt::Display for VersionHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}

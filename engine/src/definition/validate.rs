@@ -1,0 +1,435 @@
+//! The semantic pass: does the decoded definition make sense as a process?
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use super::load::{Problem, ProblemKind};
+use super::{
+    DeadlineRule, DeadlineStart, Definition, FieldType, FromStates, PeriodSpec, SYSTEM_ROLE,
+    SpawnDef,
+};
+use crate::guard::{Guard, GuardScope};
+use crate::period::Period;
+use crate::suggest::closest;
+
+struct Checker<'d> {
+    def: &'d Definition,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn report(&mut self, path: &str, kind: ProblemKind) {
+        self.problems.push(Problem {
+            pos: self.def.spans.at(path),
+            path: path.to_owned(),
+            kind,
+        });
+    }
+
+    fn role(&mut self, role: &str, path: &str, allow_system: bool) {
+        if role == SYSTEM_ROLE && allow_system {
+            return;
+        }
+        if !self.def.roles.iter().any(|r| r == role) {
+            let suggestion = closest(role, self.def.roles.iter().map(String::as_str));
+            self.report(
+                path,
+                ProblemKind::UndeclaredRole {
+                    role: role.to_owned(),
+                    suggestion,
+                },
+            );
+        }
+    }
+
+    fn field(&mut self, field: &str, path: &str) -> Option<&FieldType> {
+        if let Some(f) = self.def.fields.get(field) {
+            return Some(&f.ty);
+        }
+        let suggestion = closest(field, self.def.fields.keys().map(String::as_str));
+        self.report(
+            path,
+            ProblemKind::UndeclaredField {
+                field: field.to_owned(),
+                suggestion,
+            },
+        );
+        None
+    }
+
+    fn state(&mut self, state: &str, path: &str) {
+        if self.def.state(state).is_none() {
+            let suggestion = closest(state, self.def.states.iter().map(|s| s.key.as_str()));
+            self.report(
+                path,
+                ProblemKind::UndefinedState {
+                    state: state.to_owned(),
+                    suggestion,
+                },
+            );
+        }
+    }
+
+    fn period(&mut self, spec: &PeriodSpec, path: &str) {
+        if let PeriodSpec::Setting(name) = spec {
+            match self.def.settings.get(name) {
+                None => {
+                    let suggestion = closest(name, self.def.settings.keys().map(String::as_str));
+                    self.report(
+                        path,
+                        ProblemKind::UndeclaredSetting {
+                            name: name.clone(),
+                            suggestion,
+                        },
+                    );
+                }
+                Some(value) => {
+                    let text = value.as_str().map(str::to_owned).unwrap_or(value.to_string());
+                    if let Err(error) = Period::parse(&text) {
+                        self.report(
+                            &format!("settings.{name}"),
+                            ProblemKind::BadPeriod { text, error },
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Checks one decoded definition on its own (links to other workflows: [`validate_links`]).
+pub(super) fn check(def: &Definition) -> Vec<Problem> {
+    let mut c = Checker {
+        def,
+        problems: Vec::new(),
+    };
+    for (i, role) in def.roles.iter().enumerate() {
+        if role == SYSTEM_ROLE {
+            c.report(
+                &format!("roles[{i}]"),
+                ProblemKind::ReservedRole { role: role.clone() },
+            );
+        }
+    }
+    for (i, role) in def.start.roles.iter().enumerate() {
+        c.role(role, &format!("start.roles[{i}]"), false);
+    }
+    for (i, field) in def.start.requires.iter().enumerate() {
+        c.field(field, &format!("start.requires[{i}]"));
+    }
+    check_states(&mut c);
+    let types = def.field_types();
+    let scope = GuardScope {
+        fields: &types,
+        settings: &def.settings,
+    };
+    for t in &def.transitions {
+        let path = format!("transitions.{}", t.key);
+        if let FromStates::Listed(states) = &t.from {
+            for (i, s) in states.iter().enumerate() {
+                c.state(s, &format!("{path}.from[{i}]"));
+                if def.is_final(s) {
+                    c.report(
+                        &format!("{path}.from[{i}]"),
+                        ProblemKind::LeavesFinalState { state: s.clone() },
+                    );
+                }
+            }
+        }
+        if !t.to.is_empty() {
+            c.state(&t.to, &format!("{path}.to"));
+        }
+        for (i, role) in t.roles.iter().enumerate() {
+            c.role(role, &format!("{path}.roles[{i}]"), true);
+        }
+        for (i, field) in t.requires.iter().enumerate() {
+            c.field(field, &format!("{path}.requires[{i}]"));
+        }
+        for (i, guard) in t.guards.iter().enumerate() {
+            let guard_path = if t.guards.len() == 1 && !def.spans.0.contains_key(&format!("{path}.guard[0]")) {
+                format!("{path}.guard")
+            } else {
+                format!("{path}.guard[{i}]")
+            };
+            if let Err(problems) = Guard::compile(&guard.source, &scope) {
+                for problem in problems {
+                    c.report(&guard_path, ProblemKind::Guard(problem));
+                }
+            }
+        }
+        for (i, d) in t.deadlines.iter().enumerate() {
+            let dp = format!("{path}.deadlines[{i}]");
+            match &d.rule {
+                DeadlineRule::Within(spec) => c.period(spec, &format!("{dp}.within")),
+                DeadlineRule::Every(spec) => c.period(spec, &format!("{dp}.every")),
+            }
+            if let Some(spec) = &d.remind_before {
+                c.period(spec, &format!("{dp}.remind_before"));
+            }
+            if let DeadlineStart::Field(field) = &d.from
+                && let Some(ty) = c.field(field, &format!("{dp}.from"))
+                && !matches!(ty, FieldType::Date | FieldType::DateTime)
+            {
+                c.report(
+                    &format!("{dp}.from"),
+                    ProblemKind::NotATimeField {
+                        field: field.clone(),
+                    },
+                );
+            }
+            if let Some(breach) = &d.on_breach {
+                match def.transition(breach) {
+                    None => {
+                        let suggestion =
+                            closest(breach, def.transitions.iter().map(|t| t.key.as_str()));
+                        c.report(
+                            &format!("{dp}.on_breach"),
+                            ProblemKind::UnknownTransition {
+                                name: breach.clone(),
+                                suggestion,
+                            },
+                        );
+                    }
+                    Some(target) if !target.is_system() => c.report(
+                        &format!("{dp}.on_breach"),
+                        ProblemKind::BreachNotSystem {
+                            transition: breach.clone(),
+                        },
+                    ),
+                    Some(_) => {}
+                }
+            }
+        }
+        for (i, spawn) in t.spawn.iter().enumerate() {
+            let sp = if t.spawn.len() == 1 && !def.spans.0.contains_key(&format!("{path}.spawn[0]")) {
+                format!("{path}.spawn")
+            } else {
+                format!("{path}.spawn[{i}]")
+            };
+            check_spawn_sources(&mut c, spawn, &sp);
+        }
+    }
+    c.problems
+}
+
+fn check_states(c: &mut Checker) {
+    let def = c.def;
+    let initial: Vec<&str> = def
+        .states
+        .iter()
+        .filter(|s| s.initial)
+        .map(|s| s.key.as_str())
+        .collect();
+    match initial.as_slice() {
+        [] if !def.states.is_empty() => c.report("states", ProblemKind::NoInitialState),
+        [] => {}
+        [one] => {
+            if def.is_final(one) {
+                c.report(
+                    &format!("states.{one}"),
+                    ProblemKind::InitialIsFinal {
+                        state: (*one).to_owned(),
+                    },
+                );
+            }
+        }
+        [_, rest @ ..] => {
+            for s in rest {
+                c.report(
+                    &format!("states.{s}.initial"),
+                    ProblemKind::SeveralInitialStates {
+                        states: initial.iter().map(|s| (*s).to_owned()).collect(),
+                    },
+                );
+            }
+        }
+    }
+    let Some(start) = def.initial_state() else {
+        return;
+    };
+    // Reachability over the transition graph; `from: "*"` leaves every reachable open state.
+    let mut reached: BTreeSet<&str> = BTreeSet::from([start.key.as_str()]);
+    let mut queue = VecDeque::from([start.key.as_str()]);
+    while let Some(state) = queue.pop_front() {
+        let is_final = def.is_final(state);
+        for t in &def.transitions {
+            if t.from.admits(state, is_final) && def.state(&t.to).is_some() && reached.insert(&t.to)
+            {
+                queue.push_back(&t.to);
+            }
+        }
+    }
+    for s in &def.states {
+        let path = format!("states.{}", s.key);
+        if !reached.contains(s.key.as_str()) {
+            c.report(
+                &path,
+                ProblemKind::UnreachableState {
+                    state: s.key.clone(),
+                },
+            );
+        } else if !s.terminal
+            && !def
+                .transitions
+                .iter()
+                .any(|t| t.from.admits(&s.key, false) && t.to != s.key)
+        {
+            c.report(
+                &path,
+                ProblemKind::DeadEndState {
+                    state: s.key.clone(),
+                },
+            );
+        }
+    }
+}
+
+/// The type a spawn source names: a field, or `each.x` inside a `for_each` over records.
+fn source_type<'d>(def: &'d Definition, spawn: &SpawnDef, source: &str) -> Option<&'d FieldType> {
+    if let Some(sub) = source.strip_prefix("each.") {
+        let records = def.fields.get(spawn.for_each.as_deref()?)?;
+        let FieldType::Records(subs) = &records.ty else {
+            return None;
+        };
+        return subs.get(sub);
+    }
+    def.fields.get(source).map(|f| &f.ty)
+}
+
+fn is_prefix_of_fields(def: &Definition, prefix: &str) -> bool {
+    let dotted = format!("{prefix}.");
+    def.fields.keys().any(|k| k.starts_with(&dotted))
+}
+
+fn check_spawn_sources(c: &mut Checker, spawn: &SpawnDef, path: &str) {
+    let def = c.def;
+    if let Some(each) = &spawn.for_each
+        && let Some(ty) = c.field(each, &format!("{path}.for_each"))
+        && !matches!(ty, FieldType::Records(_))
+    {
+        c.report(
+            &format!("{path}.for_each"),
+            ProblemKind::NotARecordsField {
+                field: each.clone(),
+            },
+        );
+    }
+    for (target, source) in &spawn.data {
+        if source_type(def, spawn, source).is_none() && !is_prefix_of_fields(def, source) {
+            let suggestion = closest(source, def.fields.keys().map(String::as_str));
+            c.report(
+                &format!("{path}.data.{target}"),
+                ProblemKind::UndeclaredField {
+                    field: source.clone(),
+                    suggestion,
+                },
+            );
+        }
+    }
+}
+
+/// The target fields a spawn fills, with the type of each value (None: a constant).
+fn spawn_fills(source: &Definition, spawn: &SpawnDef) -> BTreeMap<String, Option<FieldType>> {
+    let mut fills = BTreeMap::new();
+    for (target, src) in &spawn.data {
+        if let Some(ty) = source_type(source, spawn, src) {
+            fills.insert(target.clone(), Some(ty.clone()));
+        } else {
+            let dotted = format!("{src}.");
+            for (name, field) in &source.fields {
+                if let Some(rest) = name.strip_prefix(&dotted) {
+                    fills.insert(format!("{target}.{rest}"), Some(field.ty.clone()));
+                }
+            }
+        }
+    }
+    for target in spawn.set.keys() {
+        fills.insert(target.clone(), None);
+    }
+    fills
+}
+
+/// Checks the links of one definition against the other workflows it may spawn.
+pub fn validate_links(
+    def: &Definition,
+    by_key: &BTreeMap<&str, &Definition>,
+    broken: &[String],
+) -> Vec<Problem> {
+    let mut c = Checker {
+        def,
+        problems: Vec::new(),
+    };
+    for t in &def.transitions {
+        for (i, spawn) in t.spawn.iter().enumerate() {
+            let base = format!("transitions.{}", t.key);
+            let sp = if t.spawn.len() == 1 && !def.spans.0.contains_key(&format!("{base}.spawn[0]")) {
+                format!("{base}.spawn")
+            } else {
+                format!("{base}.spawn[{i}]")
+            };
+            let Some(target) = by_key.get(spawn.workflow.as_str()) else {
+                if !broken.contains(&spawn.workflow) {
+                    let suggestion = closest(&spawn.workflow, by_key.keys().copied());
+                    c.report(
+                        &format!("{sp}.workflow"),
+                        ProblemKind::UnknownWorkflow {
+                            workflow: spawn.workflow.clone(),
+                            suggestion,
+                        },
+                    );
+                }
+                continue;
+            };
+            let fills = spawn_fills(def, spawn);
+            for (field, ty) in &fills {
+                match (target.fields.get(field), ty) {
+                    (None, _) => {
+                        let suggestion = closest(field, target.fields.keys().map(String::as_str));
+                        c.report(
+                            &format!("{sp}.data"),
+                            ProblemKind::UndeclaredField {
+                                field: format!("{}:{field}", target.key),
+                                suggestion,
+                            },
+                        );
+                    }
+                    (Some(t_field), Some(src_ty)) if &t_field.ty != src_ty => c.report(
+                        &format!("{sp}.data.{field}"),
+                        ProblemKind::SpawnTypeMismatch {
+                            target: format!("{}:{field}", target.key),
+                            source: spawn.data.get(field).cloned().unwrap_or_default(),
+                        },
+                    ),
+                    (Some(t_field), None) => {
+                        if let Some(value) = spawn.set.get(field)
+                            && crate::value::check_json(&t_field.ty, value).is_err()
+                        {
+                            c.report(
+                                &format!("{sp}.set.{field}"),
+                                ProblemKind::BadValue {
+                                    field: format!("{}:{field}", target.key),
+                                    expected: t_field.ty.name(),
+                                },
+                            );
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let missing: Vec<String> = target
+                .start_requirements()
+                .into_iter()
+                .filter(|f| !fills.contains_key(f))
+                .collect();
+            if !missing.is_empty() {
+                c.report(
+                    &sp,
+                    ProblemKind::SpawnMissesRequired {
+                        workflow: target.key.clone(),
+                        fields: missing,
+                    },
+                );
+            }
+        }
+    }
+    c.problems
+}

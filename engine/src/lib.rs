@@ -1,0 +1,15 @@
+//! wardflow's domain: workflow definitions, the pure case step, and the redb store.
+//!
+//! The crate never prints and knows nothing of the command line: it returns values and typed
+//! errors, and the `wardflow` binary turns them into words and exit codes.
+
+pub mod case;
+pub mod definition;
+pub mod guard;
+pub mod next;
+pub mod period;
+pub mod step;
+pub mod store;
+pub mod suggest;
+pub mod value;
+pub mod yaml;

@@ -1,0 +1,613 @@
+//! The pure core: definition + case + command + clock -> events, or a typed refusal.
+//!
+//! Nothing here reads the clock, the disk or the environment. The shell (store, CLI, runner)
+//! passes in `now`, the calendar and the time zone, and writes the outcome.
+
+use jiff::{Timestamp, tz::TimeZone};
+use serde_json::Value;
+
+use crate::case::{CancelReason, Case, CaseId, Event, EventKind, Link};
+use crate::definition::{
+    Data, DeadlineDef, DeadlineRule, DeadlineStart, Definition, FieldType, SYSTEM_ROLE, SpawnDef,
+    TransitionDef, VersionHash,
+};
+use crate::guard::{Guard, GuardResult, GuardScope};
+use crate::period::{Calendar, Period};
+use crate::suggest::closest;
+use crate::value::apply_changes;
+
+/// The clock and calendar a command runs under.
+#[derive(Debug, Clone)]
+pub struct Clock<'a> {
+    /// The command's clock: recorded on every event.
+    pub now: Timestamp,
+    pub tz: &'a TimeZone,
+    pub calendar: &'a Calendar,
+}
+
+/// The person acting and the role they act in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user: String,
+    pub role: String,
+}
+
+/// Opening a new case.
+#[derive(Debug, Clone)]
+pub struct Open {
+    pub actor: Actor,
+    pub data: Data,
+    /// When the act happened, if earlier than now.
+    pub occurred_at: Option<Timestamp>,
+    pub profile: Option<String>,
+    /// Definition defaults with the profile's overrides applied.
+    pub settings: Data,
+    /// Set when a transition of another case opens this one; the start roles then do not apply.
+    pub origin: Option<Link>,
+}
+
+/// Something done to an existing case.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Fire a transition, setting data on the way.
+    Fire {
+        transition: String,
+        actor: Actor,
+        changes: Data,
+        note: Option<String>,
+        occurred_at: Option<Timestamp>,
+    },
+    /// Correct data, with a reason; the state does not change.
+    Amend {
+        actor: Actor,
+        changes: Data,
+        reason: String,
+        occurred_at: Option<Timestamp>,
+    },
+}
+
+/// A case another case's transition asks to open.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpawnRequest {
+    pub workflow: String,
+    pub link: String,
+    pub data: Data,
+}
+
+/// What a successful step produces; the shell appends `events` in one transaction.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The case after the events.
+    pub case: Case,
+    pub events: Vec<Event>,
+    pub spawns: Vec<SpawnRequest>,
+    /// Letter keys called for, in order.
+    pub letters: Vec<String>,
+}
+
+/// Why a well-formed command is not allowed by the workflow's rules.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    CaseClosed {
+        state: String,
+    },
+    NotFromState {
+        transition: String,
+        state: String,
+        allowed_from: Vec<String>,
+    },
+    RoleNotPermitted {
+        /// The transition, or None for opening a case.
+        transition: Option<String>,
+        role: String,
+        allowed: Vec<String>,
+    },
+    SystemOnly {
+        transition: String,
+    },
+    MissingFields {
+        transition: Option<String>,
+        fields: Vec<String>,
+    },
+    GuardFailed {
+        transition: String,
+        guard: String,
+        reason: Option<String>,
+        result: GuardResult,
+    },
+}
+
+/// Commands that do not make sense for this workflow: bad input, not a refusal.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CommandError {
+    #[error("workflow `{workflow}` has no transition `{name}`")]
+    UnknownTransition {
+        workflow: String,
+        name: String,
+        suggestion: Option<String>,
+    },
+    #[error("workflow `{workflow}` has no role `{role}`")]
+    UnknownRole {
+        workflow: String,
+        role: String,
+        suggestion: Option<String>,
+    },
+    #[error("the act cannot have happened in the future ({at})")]
+    FutureAct { at: Timestamp },
+    #[error("a correction needs a reason")]
+    MissingReason,
+    #[error("a correction needs at least one field to change")]
+    NothingToAmend,
+    #[error("workflow `{workflow}` has no initial state")]
+    NoInitialState { workflow: String },
+}
+
+/// A step that did not happen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepError {
+    Refused(Refusal),
+    Invalid(CommandError),
+}
+
+impl From<Refusal> for StepError {
+    fn from(r: Refusal) -> Self {
+        StepError::Refused(r)
+    }
+}
+
+impl From<CommandError> for StepError {
+    fn from(e: CommandError) -> Self {
+        StepError::Invalid(e)
+    }
+}
+
+fn check_role(def: &Definition, role: &str) -> Result<(), CommandError> {
+    if role == SYSTEM_ROLE || def.roles.iter().any(|r| r == role) {
+        return Ok(());
+    }
+    Err(CommandError::UnknownRole {
+        workflow: def.key.clone(),
+        role: role.to_owned(),
+        suggestion: closest(role, def.roles.iter().map(String::as_str)),
+    })
+}
+
+fn occurred(at: Option<Timestamp>, now: Timestamp) -> Result<Timestamp, CommandError> {
+    match at {
+        Some(at) if at > now => Err(CommandError::FutureAct { at }),
+        Some(at) => Ok(at),
+        None => Ok(now),
+    }
+}
+
+fn missing(data: &Data, wanted: &[String]) -> Vec<String> {
+    wanted
+        .iter()
+        .filter(|f| !data.contains_key(*f))
+        .cloned()
+        .collect()
+}
+
+/// Appends events with consecutive sequence numbers, folding each into the case as it goes.
+struct History<'a> {
+    case: Case,
+    events: Vec<Event>,
+    actor: &'a Actor,
+    recorded_at: Timestamp,
+    occurred_at: Timestamp,
+}
+
+impl History<'_> {
+    fn push(&mut self, kind: EventKind) {
+        let event = Event {
+            seq: self.case.seq + 1,
+            recorded_at: self.recorded_at,
+            occurred_at: self.occurred_at,
+            actor: self.actor.user.clone(),
+            role: self.actor.role.clone(),
+            kind,
+        };
+        // Folding our own freshly numbered event cannot fail; keep the fold the only writer
+        // of case state so replay and step never disagree.
+        if self.case.apply(&event).is_ok() {
+            self.events.push(event);
+        }
+    }
+}
+
+/// Opens a case. Pure: the caller gives the id and the clock.
+pub fn open(
+    def: &Definition,
+    version: &VersionHash,
+    id: &CaseId,
+    command: Open,
+    clock: &Clock,
+) -> Result<Outcome, StepError> {
+    check_role(def, &command.actor.role)?;
+    let occurred_at = occurred(command.occurred_at, clock.now)?;
+    if command.origin.is_none()
+        && !def.start.roles.is_empty()
+        && !def.start.roles.contains(&command.actor.role)
+    {
+        return Err(Refusal::RoleNotPermitted {
+            transition: None,
+            role: command.actor.role,
+            allowed: def.start.roles.clone(),
+        }
+        .into());
+    }
+    let lacking = missing(&command.data, &def.start_requirements());
+    if !lacking.is_empty() {
+        return Err(Refusal::MissingFields {
+            transition: None,
+            fields: lacking,
+        }
+        .into());
+    }
+    let initial = def
+        .initial_state()
+        .ok_or_else(|| CommandError::NoInitialState {
+            workflow: def.key.clone(),
+        })?;
+    let opening = Event {
+        seq: 1,
+        recorded_at: clock.now,
+        occurred_at,
+        actor: command.actor.user.clone(),
+        role: command.actor.role.clone(),
+        kind: EventKind::Opened {
+            workflow: def.key.clone(),
+            version: version.clone(),
+            profile: command.profile.clone(),
+            settings: command.settings.clone(),
+            state: initial.key.clone(),
+            data: command.data.clone(),
+            origin: command.origin.clone(),
+        },
+    };
+    let Some(case) = Case::opened(id, &opening) else {
+        return Err(CommandError::NoInitialState {
+            workflow: def.key.clone(),
+        }
+        .into());
+    };
+    let mut history = History {
+        case,
+        events: vec![opening],
+        actor: &command.actor,
+        recorded_at: clock.now,
+        occurred_at,
+    };
+    set_deadlines(&mut history, def, &def.start.deadlines, clock)?;
+    for key in &def.start.letters {
+        history.push(EventKind::LetterRequested {
+            key: key.clone(),
+            transition: None,
+        });
+    }
+    Ok(Outcome {
+        case: history.case,
+        events: history.events,
+        spawns: Vec::new(),
+        letters: def.start.letters.clone(),
+    })
+}
+
+/// Moves an existing case by one command. Pure: the caller gives the clock.
+pub fn step(def: &Definition, case: &Case, command: Command, clock: &Clock) -> Result<Outcome, StepError> {
+    match command {
+        Command::Fire {
+            transition,
+            actor,
+            changes,
+            note,
+            occurred_at,
+        } => fire(def, case, &transition, &actor, changes, note, occurred_at, clock),
+        Command::Amend {
+            actor,
+            changes,
+            reason,
+            occurred_at,
+        } => {
+            check_role(def, &actor.role)?;
+            let occurred_at = occurred(occurred_at, clock.now)?;
+            if reason.trim().is_empty() {
+                return Err(CommandError::MissingReason.into());
+            }
+            if changes.is_empty() {
+                return Err(CommandError::NothingToAmend.into());
+            }
+            let mut history = History {
+                case: case.clone(),
+                events: Vec::new(),
+                actor: &actor,
+                recorded_at: clock.now,
+                occurred_at,
+            };
+            history.push(EventKind::Amended { changes, reason });
+            Ok(Outcome {
+                case: history.case,
+                events: history.events,
+                spawns: Vec::new(),
+                letters: Vec::new(),
+            })
+        }
+    }
+}
+
+/// Checks everything that could stop `transition` now, without changing anything.
+pub fn check_transition(
+    def: &Definition,
+    case: &Case,
+    t: &TransitionDef,
+    role: &str,
+    data: &Data,
+    clock: &Clock,
+) -> Result<(), Refusal> {
+    if def.is_final(&case.state) {
+        return Err(Refusal::CaseClosed {
+            state: case.state.clone(),
+        });
+    }
+    if !t.from.admits(&case.state, false) {
+        let allowed_from = match &t.from {
+            crate::definition::FromStates::AnyOpen => Vec::new(),
+            crate::definition::FromStates::Listed(states) => states.clone(),
+        };
+        return Err(Refusal::NotFromState {
+            transition: t.key.clone(),
+            state: case.state.clone(),
+            allowed_from,
+        });
+    }
+    if t.is_system() && role != SYSTEM_ROLE {
+        return Err(Refusal::SystemOnly {
+            transition: t.key.clone(),
+        });
+    }
+    if !t.roles.iter().any(|r| r == role) {
+        return Err(Refusal::RoleNotPermitted {
+            transition: Some(t.key.clone()),
+            role: role.to_owned(),
+            allowed: t.roles.clone(),
+        });
+    }
+    let lacking = missing(data, &t.requires);
+    if !lacking.is_empty() {
+        return Err(Refusal::MissingFields {
+            transition: Some(t.key.clone()),
+            fields: lacking,
+        });
+    }
+    check_guards(def, case, t, data, clock)
+}
+
+/// Evaluates a transition's guards against `data`; the first that does not pass refuses.
+pub fn check_guards(
+    def: &Definition,
+    case: &Case,
+    t: &TransitionDef,
+    data: &Data,
+    clock: &Clock,
+) -> Result<(), Refusal> {
+    let types = def.field_types();
+    let scope = GuardScope {
+        fields: &types,
+        settings: &case.settings,
+    };
+    for g in &t.guards {
+        let result = match Guard::compile(&g.source, &scope) {
+            Ok(guard) => guard.evaluate(data, &scope, clock.now, clock.tz),
+            Err(problems) => GuardResult::Error {
+                message: problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            },
+        };
+        if result != GuardResult::Pass {
+            return Err(Refusal::GuardFailed {
+                transition: t.key.clone(),
+                guard: g.source.clone(),
+                reason: g.reason.clone(),
+                result,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn fire(
+    def: &Definition,
+    case: &Case,
+    transition: &str,
+    actor: &Actor,
+    changes: Data,
+    note: Option<String>,
+    occurred_at: Option<Timestamp>,
+    clock: &Clock,
+) -> Result<Outcome, StepError> {
+    let t = def
+        .transition(transition)
+        .ok_or_else(|| CommandError::UnknownTransition {
+            workflow: def.key.clone(),
+            name: transition.to_owned(),
+            suggestion: closest(transition, def.transitions.iter().map(|t| t.key.as_str())),
+        })?;
+    check_role(def, &actor.role)?;
+    let occurred_at = occurred(occurred_at, clock.now)?;
+    let mut data = case.data.clone();
+    apply_changes(&mut data, &changes);
+    check_transition(def, case, t, &actor.role, &data, clock)?;
+
+    let from = case.state.clone();
+    let mut history = History {
+        case: case.clone(),
+        events: Vec::new(),
+        actor,
+        recorded_at: clock.now,
+        occurred_at,
+    };
+    history.push(EventKind::Fired {
+        transition: t.key.clone(),
+        from: from.clone(),
+        to: t.to.clone(),
+        changes,
+        note,
+    });
+    let entering_final = def.is_final(&t.to);
+    let leaving = from != t.to;
+    let cancelled: Vec<(String, CancelReason)> = history
+        .case
+        .deadlines
+        .values()
+        .filter_map(|d| {
+            if entering_final {
+                Some((d.name.clone(), CancelReason::FinalState))
+            } else if leaving && !d.keep {
+                Some((d.name.clone(), CancelReason::LeftState))
+            } else {
+                None
+            }
+        })
+        .collect();
+    for (name, reason) in cancelled {
+        history.push(EventKind::DeadlineCancelled { name, reason });
+    }
+    if !entering_final {
+        set_deadlines(&mut history, def, &t.deadlines, clock)?;
+    }
+    for key in &t.letters {
+        history.push(EventKind::LetterRequested {
+            key: key.clone(),
+            transition: Some(t.key.clone()),
+        });
+    }
+    let spawns = t
+        .spawn
+        .iter()
+        .flat_map(|s| spawn_requests(s, &history.case.data))
+        .collect();
+    Ok(Outcome {
+        case: history.case,
+        events: history.events,
+        spawns,
+        letters: t.letters.clone(),
+    })
+}
+
+/// When a deadline's count starts: the act, or a date/datetime field of the case.
+fn deadline_start(d: &DeadlineDef, def: &Definition, data: &Data, entered: Timestamp, tz: &TimeZone) -> Result<Timestamp, Refusal> {
+    let DeadlineStart::Field(field) = &d.from else {
+        return Ok(entered);
+    };
+    let unset = || Refusal::MissingFields {
+        transition: None,
+        fields: vec![field.clone()],
+    };
+    let text = data.get(field).and_then(Value::as_str).ok_or_else(unset)?;
+    match def.fields.get(field).map(|f| &f.ty) {
+        Some(FieldType::Date) => {
+            let date: jiff::civil::Date = text.parse().map_err(|_| unset())?;
+            date.to_zoned_datetime(tz.clone())
+                .map(|z| z.timestamp())
+                .map_err(|_| unset())
+        }
+        _ => text.parse::<Timestamp>().map_err(|_| unset()),
+    }
+}
+
+/// Subtracts a reminder lead time from a due time.
+fn before(due: Timestamp, lead: Period, tz: &TimeZone) -> Option<Timestamp> {
+    let span = match lead {
+        Period::Hours(n) => jiff::Span::new().try_hours(i64::from(n)).ok()?,
+        Period::Days(n) | Period::WorkingDays(n) => jiff::Span::new().try_days(i64::from(n)).ok()?,
+        Period::Weeks(n) => jiff::Span::new().try_weeks(i64::from(n)).ok()?,
+        Period::Months(n) => jiff::Span::new().try_months(i64::from(n)).ok()?,
+        Period::Years(n) => jiff::Span::new().try_years(i64::from(n)).ok()?,
+    };
+    due.to_zoned_datetime(tz.clone()).checked_sub(span).ok().map(|z| z.timestamp())
+}
+
+fn set_deadlines(history: &mut History, def: &Definition, deadlines: &[DeadlineDef], clock: &Clock) -> Result<(), Refusal> {
+    for d in deadlines {
+        let (spec, recurring) = match &d.rule {
+            DeadlineRule::Within(spec) => (spec, false),
+            DeadlineRule::Every(spec) => (spec, true),
+        };
+        // Validation guarantees the setting exists and parses; a profile that broke it since
+        // falls back to skipping the deadline would lose a legal limit, so refuse loudly instead.
+        let Some(period) = spec.resolve(&history.case.settings) else {
+            return Err(Refusal::MissingFields {
+                transition: None,
+                fields: vec![format!("settings.{spec}")],
+            });
+        };
+        let start = deadline_start(d, def, &history.case.data, history.occurred_at, clock.tz)?;
+        let due = period.due(start, clock.tz, clock.calendar);
+        let remind_at = d
+            .remind_before
+            .as_ref()
+            .and_then(|r| r.resolve(&history.case.settings))
+            .and_then(|lead| before(due.at, lead, clock.tz));
+        if history.case.deadlines.contains_key(&d.name) {
+            history.push(EventKind::DeadlineCancelled {
+                name: d.name.clone(),
+                reason: CancelReason::Replaced,
+            });
+        }
+        history.push(EventKind::DeadlineSet {
+            name: d.name.clone(),
+            title: d.title.clone(),
+            due: due.at,
+            remind_at,
+            provisional: due.provisional,
+            on_breach: d.on_breach.clone(),
+            keep: d.keep,
+            every: recurring.then(|| period.to_string()),
+        });
+    }
+    Ok(())
+}
+
+/// The cases a spawn asks for, with their data mapped from the parent's.
+fn spawn_requests(spawn: &SpawnDef, data: &Data) -> Vec<SpawnRequest> {
+    let map = |item: Option<&serde_json::Map<String, Value>>| {
+        let mut out = Data::new();
+        for (target, source) in &spawn.data {
+            if let Some(sub) = source.strip_prefix("each.") {
+                if let Some(v) = item.and_then(|i| i.get(sub)) {
+                    out.insert(target.clone(), v.clone());
+                }
+            } else if let Some(v) = data.get(source) {
+                out.insert(target.clone(), v.clone());
+            } else {
+                let dotted = format!("{source}.");
+                for (k, v) in data.range(dotted.clone()..) {
+                    let Some(rest) = k.strip_prefix(&dotted) else {
+                        break;
+                    };
+                    out.insert(format!("{target}.{rest}"), v.clone());
+                }
+            }
+        }
+        for (k, v) in &spawn.set {
+            out.insert(k.clone(), v.clone());
+        }
+        SpawnRequest {
+            workflow: spawn.workflow.clone(),
+            link: spawn.link.clone(),
+            data: out,
+        }
+    };
+    match &spawn.for_each {
+        None => vec![map(None)],
+        Some(field) => data
+            .get(field)
+            .and_then(Value::as_array)
+            .map(|items| items.iter().map(|i| map(i.as_object())).collect())
+            .unwrap_or_default(),
+    }
+}

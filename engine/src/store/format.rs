@@ -1,0 +1,324 @@
+//! What is written to disk. These types are separate from the in-memory ones so that the domain
+//! can change without silently changing the file format: events (the truth) are stored as
+//! [`StoredEvent`] inside a versioned envelope; case snapshots are a cache that is rebuilt from
+//! the events whenever its version is not the current one.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::case::{CancelReason, Event, EventKind, Link};
+use crate::definition::{Data, VersionHash};
+
+/// The version of every record this build writes.
+pub const FORMAT_VERSION: u16 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct Envelope<T> {
+    v: u16,
+    body: T,
+}
+
+/// Serialises a record with the current format version.
+pub fn encode<T: Serialize>(body: &T) -> Result<Vec<u8>, serde_json::Error> {
+    serde_json::to_vec(&Envelope {
+        v: FORMAT_VERSION,
+        body,
+    })
+}
+
+/// A record that cannot be read back.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("record format version {0} is not supported by this build (it reads version {FORMAT_VERSION})")]
+    Version(u16),
+    #[error("record does not decode: {0}")]
+    Corrupt(String),
+}
+
+/// Reads a record written by [`encode`].
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    #[derive(Deserialize)]
+    struct Head {
+        v: u16,
+    }
+    let head: Head = serde_json::from_slice(bytes).map_err(|e| DecodeError::Corrupt(e.to_string()))?;
+    if head.v != FORMAT_VERSION {
+        return Err(DecodeError::Version(head.v));
+    }
+    let env: Envelope<T> =
+        serde_json::from_slice(bytes).map_err(|e| DecodeError::Corrupt(e.to_string()))?;
+    Ok(env.body)
+}
+
+/// An event as stored (format version 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredEvent {
+    pub seq: u32,
+    pub recorded_at: jiff::Timestamp,
+    pub occurred_at: jiff::Timestamp,
+    pub actor: String,
+    pub role: String,
+    pub kind: StoredEventKind,
+}
+
+/// A link between cases as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredLink {
+    pub case: String,
+    pub workflow: String,
+    pub link: String,
+}
+
+/// The event payloads as stored (format version 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub enum StoredEventKind {
+    Opened {
+        workflow: String,
+        version: String,
+        profile: Option<String>,
+        settings: Data,
+        state: String,
+        data: Data,
+        origin: Option<StoredLink>,
+    },
+    Fired {
+        transition: String,
+        from: String,
+        to: String,
+        changes: Data,
+        note: Option<String>,
+    },
+    Amended {
+        changes: Data,
+        reason: String,
+    },
+    DeadlineSet {
+        name: String,
+        title: String,
+        due: jiff::Timestamp,
+        remind_at: Option<jiff::Timestamp>,
+        provisional: bool,
+        on_breach: Option<String>,
+        keep: bool,
+        every: Option<String>,
+    },
+    DeadlineCancelled {
+        name: String,
+        reason: String,
+    },
+    LetterRequested {
+        key: String,
+        transition: Option<String>,
+    },
+    Spawned {
+        child: StoredLink,
+    },
+}
+
+fn store_link(l: &Link) -> StoredLink {
+    StoredLink {
+        case: l.case.to_string(),
+        workflow: l.workflow.clone(),
+        link: l.link.clone(),
+    }
+}
+
+fn load_link(l: StoredLink) -> Result<Link, DecodeError> {
+    Ok(Link {
+        case: l.case.parse().map_err(|e: crate::case::BadCaseId| DecodeError::Corrupt(e.to_string()))?,
+        workflow: l.workflow,
+        link: l.link,
+    })
+}
+
+fn reason_name(r: CancelReason) -> &'static str {
+    match r {
+        CancelReason::LeftState => "left_state",
+        CancelReason::FinalState => "final_state",
+        CancelReason::Replaced => "replaced",
+    }
+}
+
+impl From<&Event> for StoredEvent {
+    fn from(e: &Event) -> Self {
+        let kind = match &e.kind {
+            EventKind::Opened {
+                workflow,
+                version,
+                profile,
+                settings,
+                state,
+                data,
+                origin,
+            } => StoredEventKind::Opened {
+                workflow: workflow.clone(),
+                version: version.0.clone(),
+                profile: profile.clone(),
+                settings: settings.clone(),
+                state: state.clone(),
+                data: data.clone(),
+                origin: origin.as_ref().map(store_link),
+            },
+            EventKind::Fired {
+                transition,
+                from,
+                to,
+                changes,
+                note,
+            } => StoredEventKind::Fired {
+                transition: transition.clone(),
+                from: from.clone(),
+                to: to.clone(),
+                changes: changes.clone(),
+                note: note.clone(),
+            },
+            EventKind::Amended { changes, reason } => StoredEventKind::Amended {
+                changes: changes.clone(),
+                reason: reason.clone(),
+            },
+            EventKind::DeadlineSet {
+                name,
+                title,
+                due,
+                remind_at,
+                provisional,
+                on_breach,
+                keep,
+                every,
+            } => StoredEventKind::DeadlineSet {
+                name: name.clone(),
+                title: title.clone(),
+                due: *due,
+                remind_at: *remind_at,
+                provisional: *provisional,
+                on_breach: on_breach.clone(),
+                keep: *keep,
+                every: every.clone(),
+            },
+            EventKind::DeadlineCancelled { name, reason } => StoredEventKind::DeadlineCancelled {
+                name: name.clone(),
+                reason: reason_name(*reason).to_owned(),
+            },
+            EventKind::LetterRequested { key, transition } => StoredEventKind::LetterRequested {
+                key: key.clone(),
+                transition: transition.clone(),
+            },
+            EventKind::Spawned { child } => StoredEventKind::Spawned {
+                child: store_link(child),
+            },
+        };
+        StoredEvent {
+            seq: e.seq,
+            recorded_at: e.recorded_at,
+            occurred_at: e.occurred_at,
+            actor: e.actor.clone(),
+            role: e.role.clone(),
+            kind,
+        }
+    }
+}
+
+impl TryFrom<StoredEvent> for Event {
+    type Error = DecodeError;
+    fn try_from(e: StoredEvent) -> Result<Self, DecodeError> {
+        let kind = match e.kind {
+            StoredEventKind::Opened {
+                workflow,
+                version,
+                profile,
+                settings,
+                state,
+                data,
+                origin,
+            } => EventKind::Opened {
+                workflow,
+                version: VersionHash(version),
+                profile,
+                settings,
+                state,
+                data,
+                origin: origin.map(load_link).transpose()?,
+            },
+            StoredEventKind::Fired {
+                transition,
+                from,
+                to,
+                changes,
+                note,
+            } => EventKind::Fired {
+                transition,
+                from,
+                to,
+                changes,
+                note,
+            },
+            StoredEventKind::Amended { changes, reason } => EventKind::Amended { changes, reason },
+            StoredEventKind::DeadlineSet {
+                name,
+                title,
+                due,
+                remind_at,
+                provisional,
+                on_breach,
+                keep,
+                every,
+            } => EventKind::DeadlineSet {
+                name,
+                title,
+                due,
+                remind_at,
+                provisional,
+                on_breach,
+                keep,
+                every,
+            },
+            StoredEventKind::DeadlineCancelled { name, reason } => EventKind::DeadlineCancelled {
+                name,
+                reason: match reason.as_str() {
+                    "left_state" => CancelReason::LeftState,
+                    "final_state" => CancelReason::FinalState,
+                    "replaced" => CancelReason::Replaced,
+                    other => return Err(DecodeError::Corrupt(format!("unknown cancel reason {other}"))),
+                },
+            },
+            StoredEventKind::LetterRequested { key, transition } => {
+                EventKind::LetterRequested { key, transition }
+            }
+            StoredEventKind::Spawned { child } => EventKind::Spawned {
+                child: load_link(child)?,
+            },
+        };
+        Ok(Event {
+            seq: e.seq,
+            recorded_at: e.recorded_at,
+            occurred_at: e.occurred_at,
+            actor: e.actor,
+            role: e.role,
+            kind,
+        })
+    }
+}
+
+/// A published workflow version as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredDefinition {
+    pub workflow: String,
+    pub title: String,
+    /// The YAML source exactly as published; the definition is re-loaded from it.
+    pub source: String,
+    pub file: String,
+    pub published_by: String,
+    pub published_at: jiff::Timestamp,
+    /// 1, 2, 3 … per workflow.
+    pub number: u32,
+}
+
+/// Facts about the database itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredMeta {
+    pub created_at: jiff::Timestamp,
+    /// A simulation database accepts `--now`; a real one never does.
+    pub simulation: bool,
+    pub profile: Option<String>,
+}

@@ -1,0 +1,692 @@
+//! The redb store: one file holding definitions, cases, their append-only events, and indexes.
+//!
+//! One command is one write transaction: the events, the case snapshot, the indexes and any
+//! spawned cases land together or not at all. Commits are durable (fsync) before they return.
+
+pub mod format;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use redb::{
+    Database, ReadOnlyDatabase, ReadTransaction, ReadableDatabase, ReadableTable, TableDefinition,
+    WriteTransaction,
+};
+
+use crate::case::{Case, CaseId, Event, Link};
+use crate::definition::{self, Definition, VersionHash};
+use crate::step::{self, Clock, Command, Open, Outcome, StepError};
+use format::{StoredDefinition, StoredEvent, StoredMeta, decode, encode};
+
+const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+const DEFINITIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("definitions");
+/// (workflow, version number) -> content hash.
+const VERSIONS: TableDefinition<(&str, u32), &str> = TableDefinition::new("versions");
+const CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases");
+/// (case id, seq) -> event. Only ever appended to.
+const EVENTS: TableDefinition<(&str, u32), &[u8]> = TableDefinition::new("events");
+/// (workflow, state, case id).
+const BY_STATE: TableDefinition<(&str, &str, &str), ()> = TableDefinition::new("by_state");
+/// (due, in milliseconds since the epoch; case id; deadline name).
+const BY_DUE: TableDefinition<(i64, &str, &str), ()> = TableDefinition::new("by_due");
+const COUNTERS: TableDefinition<&str, u64> = TableDefinition::new("counters");
+
+const META_KEY: &str = "wardflow";
+const REDB_MAGIC: &[u8] = b"redb";
+
+/// A storage failure or a missing thing in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no database at {0}")]
+    Missing(PathBuf),
+    #[error("{0} already exists")]
+    AlreadyExists(PathBuf),
+    #[error("{0} is not a wardflow database")]
+    NotADatabase(PathBuf),
+    #[error("the database is busy (another wardflow command holds it)")]
+    Busy { waited: Duration },
+    #[error("storage failure: {0}")]
+    Storage(String),
+    #[error("a stored record is unreadable: {0}")]
+    Corrupt(String),
+    #[error("the database is read-only")]
+    ReadOnly,
+}
+
+fn storage<E: Into<redb::Error>>(e: E) -> StoreError {
+    match e.into() {
+        redb::Error::Io(io) if io.kind() == std::io::ErrorKind::PermissionDenied => StoreError::ReadOnly,
+        redb::Error::Io(io) if io.raw_os_error() == Some(30) => StoreError::ReadOnly,
+        redb::Error::Corrupted(msg) => StoreError::Corrupt(msg),
+        other => StoreError::Storage(other.to_string()),
+    }
+}
+
+fn corrupt<E: std::fmt::Display>(e: E) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+/// Everything that can stop a command against the store.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandFailure {
+    #[error("{0:?}")]
+    Step(StepError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("no case {0}")]
+    UnknownCase(CaseId),
+    #[error("no published workflow {0}")]
+    UnknownWorkflow(String),
+    /// `--expect-seq` named another version of the case than the stored one.
+    #[error("case {case} is at event {actual}, not {expected}")]
+    Stale {
+        case: CaseId,
+        expected: u32,
+        actual: u32,
+    },
+    /// A spawned case could not be opened.
+    #[error("spawned {workflow}: {error:?}")]
+    Spawn { workflow: String, error: StepError },
+}
+
+impl From<StepError> for CommandFailure {
+    fn from(e: StepError) -> Self {
+        CommandFailure::Step(e)
+    }
+}
+
+/// A published version of a workflow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Version {
+    pub number: u32,
+    pub hash: VersionHash,
+    pub stored: StoredDefinition,
+}
+
+/// What publishing one file did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Published {
+    pub workflow: String,
+    pub hash: VersionHash,
+    pub number: u32,
+    /// False when the same content was already published.
+    pub new: bool,
+}
+
+/// The result of a command that changed a case.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    pub outcome: Outcome,
+    /// Cases opened by this command's spawns, with their workflow.
+    pub spawned: Vec<Case>,
+}
+
+/// Filters for listing cases.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub workflow: Option<String>,
+    pub state: Option<String>,
+}
+
+enum Handle {
+    Write(Database),
+    Read(ReadOnlyDatabase),
+}
+
+/// An open wardflow database.
+pub struct Store {
+    handle: Handle,
+    path: PathBuf,
+    meta: StoredMeta,
+    definitions: Mutex<BTreeMap<VersionHash, Arc<Definition>>>,
+}
+
+fn wait_for<T>(
+    timeout: Duration,
+    mut attempt: impl FnMut() -> Result<T, redb::DatabaseError>,
+) -> Result<T, StoreError> {
+    let started = Instant::now();
+    let mut pause = Duration::from_millis(5);
+    loop {
+        match attempt() {
+            Ok(v) => return Ok(v),
+            Err(redb::DatabaseError::DatabaseAlreadyOpen) => {
+                if started.elapsed() >= timeout {
+                    return Err(StoreError::Busy {
+                        waited: started.elapsed(),
+                    });
+                }
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(100));
+            }
+            Err(e) => return Err(storage(e)),
+        }
+    }
+}
+
+fn check_magic(path: &Path) -> Result<(), StoreError> {
+    use std::io::Read;
+    let mut head = [0u8; 4];
+    let mut file = std::fs::File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => StoreError::Missing(path.to_owned()),
+        std::io::ErrorKind::PermissionDenied => StoreError::ReadOnly,
+        _ => StoreError::Storage(e.to_string()),
+    })?;
+    if file.read_exact(&mut head).is_err() || head != REDB_MAGIC {
+        return Err(StoreError::NotADatabase(path.to_owned()));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Creates a new database; refuses to touch an existing file.
+    pub fn create(path: &Path, simulation: bool, profile: Option<String>, now: Timestamp) -> Result<Store, StoreError> {
+        // create_new is the atomic "does not exist yet" check; redb then takes the empty file.
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(StoreError::AlreadyExists(path.to_owned()));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => return Err(StoreError::ReadOnly),
+            Err(e) => return Err(StoreError::Storage(e.to_string())),
+        }
+        let result = (|| {
+            let db = Database::builder().create(path).map_err(storage)?;
+            let meta = StoredMeta {
+                created_at: now,
+                simulation,
+                profile,
+            };
+            let tx = db.begin_write().map_err(storage)?;
+            {
+                tx.open_table(META)
+                    .map_err(storage)?
+                    .insert(META_KEY, encode(&meta).map_err(corrupt)?.as_slice())
+                    .map_err(storage)?;
+                tx.open_table(DEFINITIONS).map_err(storage)?;
+                tx.open_table(VERSIONS).map_err(storage)?;
+                tx.open_table(CASES).map_err(storage)?;
+                tx.open_table(EVENTS).map_err(storage)?;
+                tx.open_table(BY_STATE).map_err(storage)?;
+                tx.open_table(BY_DUE).map_err(storage)?;
+                tx.open_table(COUNTERS).map_err(storage)?;
+            }
+            tx.commit().map_err(storage)?;
+            Ok(Store {
+                handle: Handle::Write(db),
+                path: path.to_owned(),
+                meta,
+                definitions: Mutex::default(),
+            })
+        })();
+        if result.is_err() {
+            // Leave no half-made database behind.
+            let _ = std::fs::remove_file(path);
+        }
+        result
+    }
+
+    /// Opens an existing database for writing, waiting up to `lock_timeout` for other commands.
+    pub fn open(path: &Path, lock_timeout: Duration) -> Result<Store, StoreError> {
+        check_magic(path)?;
+        let db = wait_for(lock_timeout, || Database::builder().open(path))?;
+        Self::with_handle(Handle::Write(db), path)
+    }
+
+    /// Opens an existing database for reading; readers share the file with each other.
+    pub fn open_read(path: &Path, lock_timeout: Duration) -> Result<Store, StoreError> {
+        check_magic(path)?;
+        let db = wait_for(lock_timeout, || redb::Builder::new().open_read_only(path))?;
+        Self::with_handle(Handle::Read(db), path)
+    }
+
+    fn with_handle(handle: Handle, path: &Path) -> Result<Store, StoreError> {
+        let mut store = Store {
+            handle,
+            path: path.to_owned(),
+            meta: StoredMeta {
+                created_at: Timestamp::UNIX_EPOCH,
+                simulation: false,
+                profile: None,
+            },
+            definitions: Mutex::default(),
+        };
+        let tx = store.read()?;
+        let table = tx
+            .open_table(META)
+            .map_err(|_| StoreError::NotADatabase(path.to_owned()))?;
+        let bytes = table
+            .get(META_KEY)
+            .map_err(storage)?
+            .ok_or_else(|| StoreError::NotADatabase(path.to_owned()))?;
+        store.meta = decode(bytes.value()).map_err(corrupt)?;
+        drop(bytes);
+        drop(table);
+        drop(tx);
+        Ok(store)
+    }
+
+    /// The database's own facts (simulation or real, when made).
+    pub fn meta(&self) -> &StoredMeta {
+        &self.meta
+    }
+
+    /// Where the file is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn read(&self) -> Result<ReadTransaction, StoreError> {
+        match &self.handle {
+            Handle::Write(db) => db.begin_read().map_err(storage),
+            Handle::Read(db) => db.begin_read().map_err(storage),
+        }
+    }
+
+    fn write(&self) -> Result<WriteTransaction, StoreError> {
+        match &self.handle {
+            Handle::Write(db) => db.begin_write().map_err(storage),
+            Handle::Read(_) => Err(StoreError::ReadOnly),
+        }
+    }
+
+    // ----- definitions -----
+
+    /// Publishes checked definitions (with their source) in one transaction.
+    pub fn publish(
+        &self,
+        files: &[(String, Vec<u8>, Definition)],
+        by: &str,
+        now: Timestamp,
+    ) -> Result<Vec<Published>, StoreError> {
+        let tx = self.write()?;
+        let mut out = Vec::new();
+        {
+            let mut defs = tx.open_table(DEFINITIONS).map_err(storage)?;
+            let mut versions = tx.open_table(VERSIONS).map_err(storage)?;
+            for (file, source, def) in files {
+                let hash = VersionHash::of(source);
+                let latest = versions
+                    .range((def.key.as_str(), 0)..=(def.key.as_str(), u32::MAX))
+                    .map_err(storage)?
+                    .next_back()
+                    .transpose()
+                    .map_err(storage)?
+                    .map(|(k, v)| (k.value().1, v.value().to_owned()));
+                if let Some((number, latest_hash)) = &latest
+                    && latest_hash == &hash.0
+                {
+                    out.push(Published {
+                        workflow: def.key.clone(),
+                        hash,
+                        number: *number,
+                        new: false,
+                    });
+                    continue;
+                }
+                let number = latest.map_or(1, |(n, _)| n + 1);
+                let stored = StoredDefinition {
+                    workflow: def.key.clone(),
+                    title: def.title.clone(),
+                    source: String::from_utf8_lossy(source).into_owned(),
+                    file: file.clone(),
+                    published_by: by.to_owned(),
+                    published_at: now,
+                    number,
+                };
+                defs.insert(hash.0.as_str(), encode(&stored).map_err(corrupt)?.as_slice())
+                    .map_err(storage)?;
+                versions
+                    .insert((def.key.as_str(), number), hash.0.as_str())
+                    .map_err(storage)?;
+                out.push(Published {
+                    workflow: def.key.clone(),
+                    hash,
+                    number,
+                    new: true,
+                });
+            }
+        }
+        tx.commit().map_err(storage)?;
+        Ok(out)
+    }
+
+    /// Every version of every workflow, oldest first within each workflow.
+    pub fn versions(&self) -> Result<BTreeMap<String, Vec<Version>>, StoreError> {
+        let tx = self.read()?;
+        let versions = tx.open_table(VERSIONS).map_err(storage)?;
+        let defs = tx.open_table(DEFINITIONS).map_err(storage)?;
+        let mut out: BTreeMap<String, Vec<Version>> = BTreeMap::new();
+        for entry in versions.iter().map_err(storage)? {
+            let (k, v) = entry.map_err(storage)?;
+            let (workflow, number) = k.value();
+            let hash = VersionHash(v.value().to_owned());
+            let bytes = defs
+                .get(hash.0.as_str())
+                .map_err(storage)?
+                .ok_or_else(|| StoreError::Corrupt(format!("definition {hash} is missing")))?;
+            let stored: StoredDefinition = decode(bytes.value()).map_err(corrupt)?;
+            out.entry(workflow.to_owned()).or_default().push(Version {
+                number,
+                hash,
+                stored,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The latest published version of a workflow.
+    pub fn latest(&self, workflow: &str) -> Result<Option<(VersionHash, Arc<Definition>)>, StoreError> {
+        let tx = self.read()?;
+        latest_in(&tx.open_table(VERSIONS).map_err(storage)?, workflow)?
+            .map(|hash| Ok((hash.clone(), self.definition_in(&tx.open_table(DEFINITIONS).map_err(storage)?, &hash)?)))
+            .transpose()
+    }
+
+    /// All latest definitions (for cross-checking links when publishing).
+    pub fn latest_definitions(&self) -> Result<Vec<Arc<Definition>>, StoreError> {
+        let mut out = Vec::new();
+        for workflow in self.versions()?.keys() {
+            if let Some((_, def)) = self.latest(workflow)? {
+                out.push(def);
+            }
+        }
+        Ok(out)
+    }
+
+    /// A published definition by its hash (cached for the life of the store).
+    pub fn definition(&self, hash: &VersionHash) -> Result<Arc<Definition>, StoreError> {
+        let tx = self.read()?;
+        self.definition_in(&tx.open_table(DEFINITIONS).map_err(storage)?, hash)
+    }
+
+    fn definition_in(&self, table: &impl ReadableTable<&'static str, &'static [u8]>, hash: &VersionHash) -> Result<Arc<Definition>, StoreError> {
+        if let Some(def) = self.definitions.lock().ok().and_then(|c| c.get(hash).cloned()) {
+            return Ok(def);
+        }
+        let bytes = table
+            .get(hash.0.as_str())
+            .map_err(storage)?
+            .ok_or_else(|| StoreError::Corrupt(format!("definition {hash} is missing")))?;
+        let stored: StoredDefinition = decode(bytes.value()).map_err(corrupt)?;
+        let def = definition::load(&stored.file, stored.source.as_bytes())
+            .map_err(|d| StoreError::Corrupt(format!("published definition {} no longer loads: {} problem(s)", stored.workflow, d.problems.len())))?;
+        let def = Arc::new(def);
+        if let Ok(mut cache) = self.definitions.lock() {
+            cache.insert(hash.clone(), def.clone());
+        }
+        Ok(def)
+    }
+
+    // ----- cases -----
+
+    /// A case by id.
+    pub fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
+        let tx = self.read()?;
+        let cases = tx.open_table(CASES).map_err(storage)?;
+        match cases.get(id.as_str()).map_err(storage)? {
+            Some(bytes) => match decode::<Case>(bytes.value()) {
+                Ok(case) => Ok(Some(case)),
+                // The snapshot is a cache: rebuild it from the truth.
+                Err(_) => {
+                    let events = self.history(id)?;
+                    Case::replay(id, &events).map(Some).map_err(corrupt)
+                }
+            },
+            None => Ok(None),
+        }
+    }
+
+    /// A case's whole history, in order.
+    pub fn history(&self, id: &CaseId) -> Result<Vec<Event>, StoreError> {
+        let tx = self.read()?;
+        let events = tx.open_table(EVENTS).map_err(storage)?;
+        let mut out = Vec::new();
+        for entry in events
+            .range((id.as_str(), 0)..=(id.as_str(), u32::MAX))
+            .map_err(storage)?
+        {
+            let (_, v) = entry.map_err(storage)?;
+            let stored: StoredEvent = decode(v.value()).map_err(corrupt)?;
+            out.push(Event::try_from(stored).map_err(corrupt)?);
+        }
+        Ok(out)
+    }
+
+    /// Visits cases matching `filter` one at a time (constant memory); stop by returning false.
+    pub fn each_case(&self, filter: &CaseFilter, mut visit: impl FnMut(Case) -> bool) -> Result<(), StoreError> {
+        let tx = self.read()?;
+        let cases = tx.open_table(CASES).map_err(storage)?;
+        let load = |id: &str| -> Result<Option<Case>, StoreError> {
+            match cases.get(id).map_err(storage)? {
+                Some(bytes) => Ok(Some(decode::<Case>(bytes.value()).map_err(corrupt)?)),
+                None => Ok(None),
+            }
+        };
+        if let Some(workflow) = &filter.workflow {
+            let by_state = tx.open_table(BY_STATE).map_err(storage)?;
+            let range = match &filter.state {
+                Some(state) => by_state.range((workflow.as_str(), state.as_str(), "")..(workflow.as_str(), state.as_str(), "\u{10ffff}")),
+                None => by_state.range((workflow.as_str(), "", "")..(workflow.as_str(), "\u{10ffff}", "")),
+            }
+            .map_err(storage)?;
+            for entry in range {
+                let (k, _) = entry.map_err(storage)?;
+                if let Some(case) = load(k.value().2)?
+                    && !visit(case)
+                {
+                    break;
+                }
+            }
+            return Ok(());
+        }
+        for entry in cases.iter().map_err(storage)? {
+            let (_, v) = entry.map_err(storage)?;
+            let case: Case = decode(v.value()).map_err(corrupt)?;
+            if filter.state.as_ref().is_some_and(|s| s != &case.state) {
+                continue;
+            }
+            if !visit(case) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Opens a new case of the latest version of `workflow`.
+    pub fn open_case(&self, workflow: &str, command: Open, clock: &Clock) -> Result<Applied, CommandFailure> {
+        let tx = self.write()?;
+        let applied = {
+            let mut w = Writer::new(&tx, self)?;
+            let (hash, def) = w
+                .latest(workflow)?
+                .ok_or_else(|| CommandFailure::UnknownWorkflow(workflow.to_owned()))?;
+            let id = w.next_id(clock)?;
+            let outcome = step::open(&def, &hash, &id, command, clock)?;
+            w.save(&outcome, None)?;
+            Applied {
+                outcome,
+                spawned: Vec::new(),
+            }
+        };
+        tx.commit().map_err(storage)?;
+        Ok(applied)
+    }
+
+    /// Applies a command to a case, with any spawned cases, in one transaction.
+    pub fn apply(&self, id: &CaseId, command: Command, expect_seq: Option<u32>, clock: &Clock) -> Result<Applied, CommandFailure> {
+        let tx = self.write()?;
+        let applied = {
+            let mut w = Writer::new(&tx, self)?;
+            // Read inside the write transaction: nobody can move the case under us.
+            let case = w.case(id)?.ok_or_else(|| CommandFailure::UnknownCase(id.clone()))?;
+            if let Some(expected) = expect_seq
+                && expected != case.seq
+            {
+                return Err(CommandFailure::Stale {
+                    case: id.clone(),
+                    expected,
+                    actual: case.seq,
+                });
+            }
+            let def = self.definition_in(&w.definitions, &case.version)?;
+            let mut outcome = step::step(&def, &case, command.clone(), clock)?;
+            let actor = match &command {
+                Command::Fire { actor, .. } | Command::Amend { actor, .. } => actor.clone(),
+            };
+            let mut spawned = Vec::new();
+            for request in std::mem::take(&mut outcome.spawns) {
+                let (hash, target) = w
+                    .latest(&request.workflow)?
+                    .ok_or_else(|| CommandFailure::UnknownWorkflow(request.workflow.clone()))?;
+                let child_id = w.next_id(clock)?;
+                let origin = Link {
+                    case: id.clone(),
+                    workflow: case.workflow.clone(),
+                    link: request.link.clone(),
+                };
+                let open = Open {
+                    actor: actor.clone(),
+                    data: request.data.clone(),
+                    occurred_at: outcome.events.first().map(|e| e.occurred_at),
+                    profile: case.profile.clone(),
+                    settings: target.settings.clone(),
+                    origin: Some(origin),
+                };
+                let child = step::open(&target, &hash, &child_id, open, clock).map_err(|error| CommandFailure::Spawn {
+                    workflow: request.workflow.clone(),
+                    error,
+                })?;
+                w.save(&child, None)?;
+                // The parent records the link too, in the same transaction.
+                let link_event = Event {
+                    seq: outcome.case.seq + 1,
+                    recorded_at: clock.now,
+                    occurred_at: outcome.events.first().map_or(clock.now, |e| e.occurred_at),
+                    actor: actor.user.clone(),
+                    role: actor.role.clone(),
+                    kind: crate::case::EventKind::Spawned {
+                        child: Link {
+                            case: child_id.clone(),
+                            workflow: request.workflow.clone(),
+                            link: request.link.clone(),
+                        },
+                    },
+                };
+                outcome.case.apply(&link_event).map_err(corrupt)?;
+                outcome.events.push(link_event);
+                spawned.push(child.case.clone());
+                outcome.spawns.push(request);
+            }
+            w.save(&outcome, Some(&case))?;
+            Applied { outcome, spawned }
+        };
+        tx.commit().map_err(storage)?;
+        Ok(applied)
+    }
+}
+
+fn latest_in(versions: &impl ReadableTable<(&'static str, u32), &'static str>, workflow: &str) -> Result<Option<VersionHash>, StoreError> {
+    Ok(versions
+        .range((workflow, 0)..=(workflow, u32::MAX))
+        .map_err(storage)?
+        .next_back()
+        .transpose()
+        .map_err(storage)?
+        .map(|(_, v)| VersionHash(v.value().to_owned())))
+}
+
+/// The tables of one write transaction.
+struct Writer<'t> {
+    store: &'t Store,
+    definitions: redb::Table<'t, &'static str, &'static [u8]>,
+    versions: redb::Table<'t, (&'static str, u32), &'static str>,
+    cases: redb::Table<'t, &'static str, &'static [u8]>,
+    events: redb::Table<'t, (&'static str, u32), &'static [u8]>,
+    by_state: redb::Table<'t, (&'static str, &'static str, &'static str), ()>,
+    by_due: redb::Table<'t, (i64, &'static str, &'static str), ()>,
+    counters: redb::Table<'t, &'static str, u64>,
+}
+
+impl<'t> Writer<'t> {
+    fn new(tx: &'t WriteTransaction, store: &'t Store) -> Result<Self, StoreError> {
+        Ok(Writer {
+            store,
+            definitions: tx.open_table(DEFINITIONS).map_err(storage)?,
+            versions: tx.open_table(VERSIONS).map_err(storage)?,
+            cases: tx.open_table(CASES).map_err(storage)?,
+            events: tx.open_table(EVENTS).map_err(storage)?,
+            by_state: tx.open_table(BY_STATE).map_err(storage)?,
+            by_due: tx.open_table(BY_DUE).map_err(storage)?,
+            counters: tx.open_table(COUNTERS).map_err(storage)?,
+        })
+    }
+
+    fn latest(&self, workflow: &str) -> Result<Option<(VersionHash, Arc<Definition>)>, StoreError> {
+        match latest_in(&self.versions, workflow)? {
+            Some(hash) => {
+                let def = self.store.definition_in(&self.definitions, &hash)?;
+                Ok(Some((hash, def)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
+        match self.cases.get(id.as_str()).map_err(storage)? {
+            Some(bytes) => Ok(Some(decode::<Case>(bytes.value()).map_err(corrupt)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The next case id of the clock's year.
+    fn next_id(&mut self, clock: &Clock) -> Result<CaseId, StoreError> {
+        let year = clock.now.to_zoned_datetime(clock.tz.clone()).year();
+        let key = format!("case:{year}");
+        let n = self.counters.get(key.as_str()).map_err(storage)?.map_or(0, |v| v.value()) + 1;
+        self.counters.insert(key.as_str(), n).map_err(storage)?;
+        Ok(CaseId::new(year, n))
+    }
+
+    /// Appends the outcome's events and refreshes the snapshot and indexes.
+    fn save(&mut self, outcome: &Outcome, before: Option<&Case>) -> Result<(), StoreError> {
+        let case = &outcome.case;
+        let id = case.id.as_str();
+        for event in &outcome.events {
+            let stored = StoredEvent::from(event);
+            let previous = self
+                .events
+                .insert((id, event.seq), encode(&stored).map_err(corrupt)?.as_slice())
+                .map_err(storage)?;
+            if previous.is_some() {
+                // History is append-only: overwriting an event is a bug, never a user error.
+                return Err(StoreError::Corrupt(format!("event {} of case {id} already exists", event.seq)));
+            }
+        }
+        self.cases
+            .insert(id, encode(case).map_err(corrupt)?.as_slice())
+            .map_err(storage)?;
+        if let Some(old) = before {
+            self.by_state
+                .remove((old.workflow.as_str(), old.state.as_str(), id))
+                .map_err(storage)?;
+            for d in old.deadlines.values() {
+                self.by_due
+                    .remove((d.due.as_millisecond(), id, d.name.as_str()))
+                    .map_err(storage)?;
+            }
+        }
+        self.by_state
+            .insert((case.workflow.as_str(), case.state.as_str(), id), ())
+            .map_err(storage)?;
+        for d in case.deadlines.values() {
+            self.by_due
+                .insert((d.due.as_millisecond(), id, d.name.as_str()), ())
+                .map_err(storage)?;
+        }
+        Ok(())
+    }
+}
