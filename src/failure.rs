@@ -109,7 +109,8 @@ impl Failure {
                 column: first.and_then(|p| p.column),
                 problems: &self.problems,
             };
-            let text = serde_json::to_string(&out).unwrap_or_else(|_| format!("{{\"code\":{}}}", self.code()));
+            let text = serde_json::to_string(&out)
+                .unwrap_or_else(|_| format!("{{\"code\":{}}}", self.code()));
             eprintln!("{text}");
             return;
         }
@@ -123,10 +124,6 @@ impl Failure {
         }
         eprintln!("{}{}", tr!(tr, "error-prefix"), self.message);
     }
-}
-
-fn opt(s: &Option<String>) -> String {
-    s.clone().unwrap_or_default()
 }
 
 fn hint(tr: &Tr, suggestion: &Option<String>) -> String {
@@ -150,19 +147,27 @@ fn fields_named(tr: &Tr, def: Option<&Definition>, fields: &[String]) -> String 
 }
 
 fn state_named(tr: &Tr, def: Option<&Definition>, state: &str) -> String {
-    let title = def.and_then(|d| d.state(state)).map(|s| s.title.as_str()).unwrap_or("");
+    let title = def
+        .and_then(|d| d.state(state))
+        .map(|s| s.title.as_str())
+        .unwrap_or("");
     tr.key_title(state, title)
 }
 
 fn transition_named(tr: &Tr, def: Option<&Definition>, t: &str) -> String {
-    let title = def.and_then(|d| d.transition(t)).map(|t| t.title.as_str()).unwrap_or("");
+    let title = def
+        .and_then(|d| d.transition(t))
+        .map(|t| t.title.as_str())
+        .unwrap_or("");
     tr.key_title(t, title)
 }
 
 /// The sentence for a YAML-level problem.
 pub fn yaml_message(tr: &Tr, kind: &YamlErrorKind) -> String {
     match kind {
-        YamlErrorKind::TooLarge { bytes, limit } => tr!(tr, "yaml-too-large", bytes = *bytes, limit = *limit),
+        YamlErrorKind::TooLarge { bytes, limit } => {
+            tr!(tr, "yaml-too-large", bytes = *bytes, limit = *limit)
+        }
         YamlErrorKind::NotUtf8 => tr!(tr, "yaml-not-utf8"),
         YamlErrorKind::Syntax { message } => tr!(tr, "yaml-syntax", detail = message.clone()),
         YamlErrorKind::TooDeep { limit } => tr!(tr, "yaml-too-deep", limit = *limit),
@@ -182,7 +187,9 @@ pub fn guard_problem(tr: &Tr, p: &GuardProblem) -> String {
         GuardProblem::UnknownField { name, suggestion } => {
             tr!(tr, "guard-unknown-field", name = name.clone()) + &hint(tr, suggestion)
         }
-        GuardProblem::UnknownFunction { name } => tr!(tr, "guard-unknown-function", name = name.clone()),
+        GuardProblem::UnknownFunction { name } => {
+            tr!(tr, "guard-unknown-function", name = name.clone())
+        }
         GuardProblem::TypeMismatch {
             expression,
             left,
@@ -195,7 +202,11 @@ pub fn guard_problem(tr: &Tr, p: &GuardProblem) -> String {
             right = right.clone()
         ),
         GuardProblem::NotBoolean { found } => tr!(tr, "guard-not-boolean", found = found.clone()),
-        GuardProblem::EnumValue { field, value, allowed } => tr!(
+        GuardProblem::EnumValue {
+            field,
+            value,
+            allowed,
+        } => tr!(
             tr,
             "guard-enum-value",
             field = field.clone(),
@@ -224,13 +235,28 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
             suggestion,
         } => {
             let allowed: Vec<String> = allowed.iter().map(|s| (*s).to_owned()).collect();
-            tr!(tr, "problem-unknown-key", key = key.clone(), allowed = tr.list(&allowed)) + &hint(tr, suggestion)
+            tr!(
+                tr,
+                "problem-unknown-key",
+                key = key.clone(),
+                allowed = tr.list(&allowed)
+            ) + &hint(tr, suggestion)
         }
         K::WrongType { expected, found } => {
-            tr!(tr, "problem-wrong-type", expected = *expected, found = *found)
+            tr!(
+                tr,
+                "problem-wrong-type",
+                expected = *expected,
+                found = *found
+            )
         }
         K::MissingKey { key } => tr!(tr, "problem-missing-key", key = *key),
-        K::BadName { name, rule } => tr!(tr, "problem-bad-name", name = name.clone(), rule = rule_name(tr, *rule)),
+        K::BadName { name, rule } => tr!(
+            tr,
+            "problem-bad-name",
+            name = name.clone(),
+            rule = rule_name(tr, *rule)
+        ),
         K::DuplicateName { name } => tr!(tr, "problem-duplicate-name", name = name.clone()),
         K::ReservedRole { role } => tr!(tr, "problem-reserved-role", role = role.clone()),
         K::UnknownFieldType { ty, suggestion } => {
@@ -238,7 +264,9 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
         }
         K::EmptyEnum => tr!(tr, "problem-empty-enum"),
         K::NoInitialState => tr!(tr, "problem-no-initial"),
-        K::SeveralInitialStates { states } => tr!(tr, "problem-several-initial", states = tr.list(states)),
+        K::SeveralInitialStates { states } => {
+            tr!(tr, "problem-several-initial", states = tr.list(states))
+        }
         K::InitialIsFinal { state } => tr!(tr, "problem-initial-final", state = state.clone()),
         K::UndefinedState { state, suggestion } => {
             tr!(tr, "problem-undefined-state", state = state.clone()) + &hint(tr, suggestion)
@@ -253,23 +281,41 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
             tr!(tr, "problem-undeclared-field", field = field.clone()) + &hint(tr, suggestion)
         }
         K::Guard(p) => tr!(tr, "problem-guard", detail = guard_problem(tr, p)),
-        K::BadPeriod { text, error } => tr!(tr, "problem-bad-period", text = text.clone(), detail = error.to_string()),
+        K::BadPeriod { text, error } => tr!(
+            tr,
+            "problem-bad-period",
+            text = text.clone(),
+            detail = error.to_string()
+        ),
         K::UndeclaredSetting { name, suggestion } => {
             tr!(tr, "problem-undeclared-setting", name = name.clone()) + &hint(tr, suggestion)
         }
         K::UnknownTransition { name, suggestion } => {
             tr!(tr, "problem-unknown-transition", name = name.clone()) + &hint(tr, suggestion)
         }
-        K::BreachNotSystem { transition } => tr!(tr, "problem-breach-not-system", transition = transition.clone()),
+        K::BreachNotSystem { transition } => tr!(
+            tr,
+            "problem-breach-not-system",
+            transition = transition.clone()
+        ),
         K::NotATimeField { field } => tr!(tr, "problem-not-time-field", field = field.clone()),
-        K::NotARecordsField { field } => tr!(tr, "problem-not-records-field", field = field.clone()),
+        K::NotARecordsField { field } => {
+            tr!(tr, "problem-not-records-field", field = field.clone())
+        }
         K::BadValue { field, expected } => {
-            tr!(tr, "problem-bad-value", field = field.clone(), expected = expected.clone())
+            tr!(
+                tr,
+                "problem-bad-value",
+                field = field.clone(),
+                expected = expected.clone()
+            )
         }
         K::UnknownWorkflow {
             workflow,
             suggestion,
-        } => tr!(tr, "problem-unknown-workflow", workflow = workflow.clone()) + &hint(tr, suggestion),
+        } => {
+            tr!(tr, "problem-unknown-workflow", workflow = workflow.clone()) + &hint(tr, suggestion)
+        }
         K::SpawnMissesRequired { workflow, fields } => tr!(
             tr,
             "problem-spawn-misses-required",
@@ -277,9 +323,18 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
             fields = tr.list(fields)
         ),
         K::SpawnTypeMismatch { target, source } => {
-            tr!(tr, "problem-spawn-type-mismatch", target = target.clone(), source = source.clone())
+            tr!(
+                tr,
+                "problem-spawn-type-mismatch",
+                target = target.clone(),
+                source = source.clone()
+            )
         }
-        K::DuplicateWorkflow { workflow } => tr!(tr, "problem-duplicate-workflow", workflow = workflow.clone()),
+        K::DuplicateWorkflow { workflow } => tr!(
+            tr,
+            "problem-duplicate-workflow",
+            workflow = workflow.clone()
+        ),
     }
 }
 
@@ -302,7 +357,12 @@ pub fn invalid_workflows(tr: &Tr, diagnostics: &[Diagnostics]) -> Failure {
     let files = diagnostics.len();
     Failure {
         exit: Exit::BadInput,
-        message: tr!(tr, "workflows-invalid", problems = problems.len(), files = files),
+        message: tr!(
+            tr,
+            "workflows-invalid",
+            problems = problems.len(),
+            files = files
+        ),
         key: None,
         problems,
     }
@@ -325,11 +385,21 @@ pub fn store(tr: &Tr, e: &StoreError) -> Failure {
         ),
         StoreError::Busy { waited } => Failure::new(
             Exit::Busy,
-            tr!(tr, "db-busy", seconds = format!("{:.1}", waited.as_secs_f64())),
+            tr!(
+                tr,
+                "db-busy",
+                seconds = format!("{:.1}", waited.as_secs_f64())
+            ),
         ),
         StoreError::ReadOnly => Failure::new(Exit::Storage, tr!(tr, "db-read-only")),
-        StoreError::Storage(detail) => Failure::new(Exit::Storage, tr!(tr, "db-storage", detail = detail.clone())),
-        StoreError::Corrupt(detail) => Failure::new(Exit::Storage, tr!(tr, "db-corrupt", detail = detail.clone())),
+        StoreError::Storage(detail) => Failure::new(
+            Exit::Storage,
+            tr!(tr, "db-storage", detail = detail.clone()),
+        ),
+        StoreError::Corrupt(detail) => Failure::new(
+            Exit::Storage,
+            tr!(tr, "db-corrupt", detail = detail.clone()),
+        ),
     }
 }
 
@@ -353,24 +423,43 @@ pub fn input(tr: &Tr, def: Option<&Definition>, e: &InputError) -> Failure {
                     value = v.chars().take(80).collect::<String>(),
                     expected = expected.clone()
                 ),
-                None => tr!(tr, "input-bad-value-hidden", field = field_name(tr, def, field), expected = expected.clone()),
+                None => tr!(
+                    tr,
+                    "input-bad-value-hidden",
+                    field = field_name(tr, def, field),
+                    expected = expected.clone()
+                ),
             },
             Some(field.clone()),
         ),
-        InputError::NotAnAssignment { arg } => (tr!(tr, "input-not-assignment", arg = arg.clone()), None),
+        InputError::NotAnAssignment { arg } => {
+            (tr!(tr, "input-not-assignment", arg = arg.clone()), None)
+        }
         InputError::ControlCharacter { field } => (
             tr!(tr, "input-control-char", field = field_name(tr, def, field)),
             Some(field.clone()),
         ),
         InputError::TooLong { field, limit } => (
-            tr!(tr, "input-too-long", field = field_name(tr, def, field), limit = *limit),
+            tr!(
+                tr,
+                "input-too-long",
+                field = field_name(tr, def, field),
+                limit = *limit
+            ),
             Some(field.clone()),
         ),
         InputError::DataNotMapping => (tr!(tr, "input-data-not-mapping"), None),
         InputError::DataSyntax(e) => {
-            let place = e.pos.map(|p| format!("{}:{}: ", p.line, p.column)).unwrap_or_default();
+            let place = e
+                .pos
+                .map(|p| format!("{}:{}: ", p.line, p.column))
+                .unwrap_or_default();
             (
-                tr!(tr, "input-data-syntax", detail = place + &yaml_message(tr, &e.kind)),
+                tr!(
+                    tr,
+                    "input-data-syntax",
+                    detail = place + &yaml_message(tr, &e.kind)
+                ),
                 None,
             )
         }
@@ -395,7 +484,10 @@ pub fn refusal(tr: &Tr, def: Option<&Definition>, r: &Refusal) -> Failure {
             state,
             allowed_from,
         } => {
-            let from: Vec<String> = allowed_from.iter().map(|s| state_named(tr, def, s)).collect();
+            let from: Vec<String> = allowed_from
+                .iter()
+                .map(|s| state_named(tr, def, s))
+                .collect();
             (
                 tr!(
                     tr,
@@ -420,12 +512,21 @@ pub fn refusal(tr: &Tr, def: Option<&Definition>, r: &Refusal) -> Failure {
                     role = role.clone(),
                     allowed = tr.list(allowed)
                 ),
-                None => tr!(tr, "refused-role-open", role = role.clone(), allowed = tr.list(allowed)),
+                None => tr!(
+                    tr,
+                    "refused-role-open",
+                    role = role.clone(),
+                    allowed = tr.list(allowed)
+                ),
             },
             Some(role.clone()),
         ),
         Refusal::SystemOnly { transition } => (
-            tr!(tr, "refused-system-only", transition = transition_named(tr, def, transition)),
+            tr!(
+                tr,
+                "refused-system-only",
+                transition = transition_named(tr, def, transition)
+            ),
             Some(transition.clone()),
         ),
         Refusal::MissingFields { transition, fields } => (
@@ -436,7 +537,11 @@ pub fn refusal(tr: &Tr, def: Option<&Definition>, r: &Refusal) -> Failure {
                     transition = transition_named(tr, def, t),
                     fields = fields_named(tr, def, fields)
                 ),
-                None => tr!(tr, "refused-missing-open", fields = fields_named(tr, def, fields)),
+                None => tr!(
+                    tr,
+                    "refused-missing-open",
+                    fields = fields_named(tr, def, fields)
+                ),
             },
             fields.first().cloned(),
         ),
@@ -447,7 +552,9 @@ pub fn refusal(tr: &Tr, def: Option<&Definition>, r: &Refusal) -> Failure {
             result,
         } => {
             let why = match result {
-                GuardResult::Unset { field } => tr!(tr, "guard-unset", field = field_name(tr, def, field)),
+                GuardResult::Unset { field } => {
+                    tr!(tr, "guard-unset", field = field_name(tr, def, field))
+                }
                 GuardResult::Error { message } => tr!(tr, "guard-error", detail = message.clone()),
                 _ => tr!(tr, "guard-false"),
             };
@@ -482,7 +589,12 @@ pub fn command(tr: &Tr, e: &CommandError) -> Failure {
             suggestion,
         } => Failure::new(
             Exit::BadInput,
-            tr!(tr, "unknown-transition", workflow = workflow.clone(), name = name.clone()) + &hint(tr, suggestion),
+            tr!(
+                tr,
+                "unknown-transition",
+                workflow = workflow.clone(),
+                name = name.clone()
+            ) + &hint(tr, suggestion),
         )
         .with_key(name.clone()),
         CommandError::UnknownRole {
@@ -491,7 +603,12 @@ pub fn command(tr: &Tr, e: &CommandError) -> Failure {
             suggestion,
         } => Failure::new(
             Exit::BadInput,
-            tr!(tr, "unknown-role", workflow = workflow.clone(), role = role.clone()) + &hint(tr, suggestion),
+            tr!(
+                tr,
+                "unknown-role",
+                workflow = workflow.clone(),
+                role = role.clone()
+            ) + &hint(tr, suggestion),
         )
         .with_key(role.clone()),
         CommandError::FutureAct { at } => Failure::new(
@@ -500,9 +617,10 @@ pub fn command(tr: &Tr, e: &CommandError) -> Failure {
         ),
         CommandError::MissingReason => Failure::new(Exit::BadInput, tr!(tr, "amend-no-reason")),
         CommandError::NothingToAmend => Failure::new(Exit::BadInput, tr!(tr, "amend-nothing")),
-        CommandError::NoInitialState { workflow } => {
-            Failure::new(Exit::Bug, tr!(tr, "no-initial-state", workflow = workflow.clone()))
-        }
+        CommandError::NoInitialState { workflow } => Failure::new(
+            Exit::Bug,
+            tr!(tr, "no-initial-state", workflow = workflow.clone()),
+        ),
     }
 }
 
@@ -512,19 +630,29 @@ pub fn case_command(tr: &Tr, def: Option<&Definition>, e: &CommandFailure) -> Fa
         CommandFailure::Step(StepError::Refused(r)) => refusal(tr, def, r),
         CommandFailure::Step(StepError::Invalid(c)) => command(tr, c),
         CommandFailure::Store(s) => store(tr, s),
-        CommandFailure::UnknownCase(id) => {
-            Failure::new(Exit::BadInput, tr!(tr, "unknown-case", case = id.to_string())).with_key(id.to_string())
-        }
-        CommandFailure::UnknownWorkflow(w) => {
-            Failure::new(Exit::BadInput, tr!(tr, "unpublished-workflow", workflow = w.clone())).with_key(w.clone())
-        }
+        CommandFailure::UnknownCase(id) => Failure::new(
+            Exit::BadInput,
+            tr!(tr, "unknown-case", case = id.to_string()),
+        )
+        .with_key(id.to_string()),
+        CommandFailure::UnknownWorkflow(w) => Failure::new(
+            Exit::BadInput,
+            tr!(tr, "unpublished-workflow", workflow = w.clone()),
+        )
+        .with_key(w.clone()),
         CommandFailure::Stale {
             case,
             expected,
             actual,
         } => Failure::new(
             Exit::Refused,
-            tr!(tr, "stale-seq", case = case.to_string(), expected = *expected, actual = *actual),
+            tr!(
+                tr,
+                "stale-seq",
+                case = case.to_string(),
+                expected = *expected,
+                actual = *actual
+            ),
         ),
         CommandFailure::Spawn { workflow, error } => {
             let inner = match error {
@@ -533,13 +661,13 @@ pub fn case_command(tr: &Tr, def: Option<&Definition>, e: &CommandFailure) -> Fa
             };
             Failure::new(
                 Exit::Refused,
-                tr!(tr, "spawn-failed", workflow = workflow.clone(), detail = inner),
+                tr!(
+                    tr,
+                    "spawn-failed",
+                    workflow = workflow.clone(),
+                    detail = inner
+                ),
             )
         }
     }
-}
-
-/// Unused-argument guard for messages whose Option may be empty.
-pub fn optional(s: &Option<String>) -> String {
-    opt(s)
 }

@@ -51,23 +51,25 @@ pub struct Tr {
 }
 
 impl Tr {
-    fn id(&self) -> &'static LanguageIdentifier {
+    fn id(&self) -> LanguageIdentifier {
         match self.lang {
-            Lang::Zh => &ZH,
-            Lang::En => &EN,
+            Lang::Zh => ZH,
+            Lang::En => EN,
         }
     }
 
     /// A message without arguments.
     pub fn t(&self, id: &str) -> String {
-        LOCALES.lookup(self.id(), id)
+        LOCALES.lookup(&self.id(), id)
     }
 
     /// A message with named arguments.
     pub fn args(&self, id: &str, args: Vec<(&'static str, FluentValue<'static>)>) -> String {
-        let map: HashMap<Cow<'static, str>, FluentValue<'static>> =
-            args.into_iter().map(|(k, v)| (Cow::Borrowed(k), v)).collect();
-        LOCALES.lookup_with_args(self.id(), id, &map)
+        let map: HashMap<Cow<'static, str>, FluentValue<'static>> = args
+            .into_iter()
+            .map(|(k, v)| (Cow::Borrowed(k), v))
+            .collect();
+        LOCALES.lookup_with_args(&self.id(), id, &map)
     }
 
     /// `key（title）` in Chinese, `key (title)` in English; just `key` when there is no title.

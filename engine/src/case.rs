@@ -214,8 +214,11 @@ pub enum ReplayError {
 impl Case {
     /// Rebuilds a case from its history.
     pub fn replay(id: &CaseId, events: &[Event]) -> Result<Case, ReplayError> {
-        let first = events.first().ok_or_else(|| ReplayError::Empty(id.clone()))?;
-        let mut case = Case::opened(id, first).ok_or_else(|| ReplayError::NoOpening { case: id.clone() })?;
+        let first = events
+            .first()
+            .ok_or_else(|| ReplayError::Empty(id.clone()))?;
+        let mut case =
+            Case::opened(id, first).ok_or_else(|| ReplayError::NoOpening { case: id.clone() })?;
         for event in &events[1..] {
             case.apply(event)?;
         }
@@ -325,7 +328,14 @@ mod tests {
         let id = CaseId::new(2026, 123);
         assert_eq!(id.as_str(), "2026-000123");
         assert_eq!("2026-000123".parse::<CaseId>(), Ok(id));
-        for bad in ["", "2026", "2026-12", "20x6-000123", "2026-00012a", "../etc"] {
+        for bad in [
+            "",
+            "2026",
+            "2026-12",
+            "20x6-000123",
+            "2026-00012a",
+            "../etc",
+        ] {
             assert!(bad.parse::<CaseId>().is_err(), "{bad}");
         }
     }

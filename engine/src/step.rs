@@ -294,7 +294,12 @@ pub fn open(
 }
 
 /// Moves an existing case by one command. Pure: the caller gives the clock.
-pub fn step(def: &Definition, case: &Case, command: Command, clock: &Clock) -> Result<Outcome, StepError> {
+pub fn step(
+    def: &Definition,
+    case: &Case,
+    command: Command,
+    clock: &Clock,
+) -> Result<Outcome, StepError> {
     match command {
         Command::Fire {
             transition,
@@ -302,7 +307,16 @@ pub fn step(def: &Definition, case: &Case, command: Command, clock: &Clock) -> R
             changes,
             note,
             occurred_at,
-        } => fire(def, case, &transition, &actor, changes, note, occurred_at, clock),
+        } => fire(
+            def,
+            case,
+            &transition,
+            &actor,
+            changes,
+            note,
+            occurred_at,
+            clock,
+        ),
         Command::Amend {
             actor,
             changes,
@@ -499,7 +513,13 @@ fn fire(
 }
 
 /// When a deadline's count starts: the act, or a date/datetime field of the case.
-fn deadline_start(d: &DeadlineDef, def: &Definition, data: &Data, entered: Timestamp, tz: &TimeZone) -> Result<Timestamp, Refusal> {
+fn deadline_start(
+    d: &DeadlineDef,
+    def: &Definition,
+    data: &Data,
+    entered: Timestamp,
+    tz: &TimeZone,
+) -> Result<Timestamp, Refusal> {
     let DeadlineStart::Field(field) = &d.from else {
         return Ok(entered);
     };
@@ -523,15 +543,25 @@ fn deadline_start(d: &DeadlineDef, def: &Definition, data: &Data, entered: Times
 fn before(due: Timestamp, lead: Period, tz: &TimeZone) -> Option<Timestamp> {
     let span = match lead {
         Period::Hours(n) => jiff::Span::new().try_hours(i64::from(n)).ok()?,
-        Period::Days(n) | Period::WorkingDays(n) => jiff::Span::new().try_days(i64::from(n)).ok()?,
+        Period::Days(n) | Period::WorkingDays(n) => {
+            jiff::Span::new().try_days(i64::from(n)).ok()?
+        }
         Period::Weeks(n) => jiff::Span::new().try_weeks(i64::from(n)).ok()?,
         Period::Months(n) => jiff::Span::new().try_months(i64::from(n)).ok()?,
         Period::Years(n) => jiff::Span::new().try_years(i64::from(n)).ok()?,
     };
-    due.to_zoned_datetime(tz.clone()).checked_sub(span).ok().map(|z| z.timestamp())
+    due.to_zoned_datetime(tz.clone())
+        .checked_sub(span)
+        .ok()
+        .map(|z| z.timestamp())
 }
 
-fn set_deadlines(history: &mut History, def: &Definition, deadlines: &[DeadlineDef], clock: &Clock) -> Result<(), Refusal> {
+fn set_deadlines(
+    history: &mut History,
+    def: &Definition,
+    deadlines: &[DeadlineDef],
+    clock: &Clock,
+) -> Result<(), Refusal> {
     for d in deadlines {
         let (spec, recurring) = match &d.rule {
             DeadlineRule::Within(spec) => (spec, false),

@@ -84,7 +84,11 @@ pub fn canonical_date(s: &str) -> Option<String> {
 pub fn canonical_datetime(s: &str) -> Option<String> {
     let s = s.trim();
     if let Ok(ts) = s.parse::<jiff::Timestamp>() {
-        return Some(ts.to_zoned_datetime(crate::period::shanghai()).timestamp().to_string());
+        return Some(
+            ts.to_zoned_datetime(crate::period::shanghai())
+                .timestamp()
+                .to_string(),
+        );
     }
     let dt: jiff::civil::DateTime = s.replace(' ', "T").parse().ok()?;
     let zoned = dt.to_zoned_datetime(crate::period::shanghai()).ok()?;
@@ -92,7 +96,12 @@ pub fn canonical_datetime(s: &str) -> Option<String> {
 }
 
 /// Parses text typed on the command line as a value of `ty`.
-fn parse_text(field: &str, text: &str, ty: &FieldType, sensitive: bool) -> Result<Value, InputError> {
+fn parse_text(
+    field: &str,
+    text: &str,
+    ty: &FieldType,
+    sensitive: bool,
+) -> Result<Value, InputError> {
     let fail = || bad(field, text, ty, sensitive);
     Ok(match ty {
         FieldType::String => {
@@ -174,7 +183,10 @@ fn check_json_field(
                         });
                     };
                     if !v.is_null() {
-                        record.insert(key.clone(), check_json_field(&sub_name, sub_ty, v, sensitive)?);
+                        record.insert(
+                            key.clone(),
+                            check_json_field(&sub_name, sub_ty, v, sensitive)?,
+                        );
                     }
                 }
                 out.push(Value::Object(record));
@@ -183,9 +195,10 @@ fn check_json_field(
         }
         (FieldType::Integer, Value::Number(n)) => n.as_i64().map(Value::from).ok_or_else(fail),
         (FieldType::Boolean, Value::Bool(_)) => Ok(value.clone()),
-        (FieldType::String | FieldType::Enum { .. } | FieldType::Date | FieldType::DateTime, Value::String(s)) => {
-            parse_text(field, s, ty, sensitive)
-        }
+        (
+            FieldType::String | FieldType::Enum { .. } | FieldType::Date | FieldType::DateTime,
+            Value::String(s),
+        ) => parse_text(field, s, ty, sensitive),
         _ => Err(fail()),
     }
 }
@@ -198,8 +211,14 @@ pub fn parse_assignment(def: &Definition, arg: &str) -> Result<(String, Value), 
         });
     };
     let field = field.trim();
-    let spec = def.fields.get(field).ok_or_else(|| unknown_field(def, field))?;
-    Ok((field.to_owned(), parse_text(field, text, &spec.ty, spec.sensitive)?))
+    let spec = def
+        .fields
+        .get(field)
+        .ok_or_else(|| unknown_field(def, field))?;
+    Ok((
+        field.to_owned(),
+        parse_text(field, text, &spec.ty, spec.sensitive)?,
+    ))
 }
 
 fn unknown_field(def: &Definition, field: &str) -> InputError {
@@ -239,7 +258,10 @@ fn flatten(
         };
         if let Some(spec) = def.fields.get(&name) {
             if !value.is_null() {
-                out.insert(name.clone(), check_json_field(&name, &spec.ty, &value, spec.sensitive)?);
+                out.insert(
+                    name.clone(),
+                    check_json_field(&name, &spec.ty, &value, spec.sensitive)?,
+                );
             }
             continue;
         }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use super::load::{NameRule, Problem, ProblemKind};
 use super::{
     Data, DeadlineDef, DeadlineRule, DeadlineStart, Definition, FieldDef, FieldType, FromStates,
-    GuardDef, PeriodSpec, SpawnDef, Spans, Start, StateDef, TransitionDef,
+    GuardDef, PeriodSpec, Spans, SpawnDef, Start, StateDef, TransitionDef,
 };
 use crate::period::Period;
 use crate::suggest::closest;
@@ -514,15 +514,14 @@ impl Decoder {
                         Some(sub) => {
                             record.insert(name.to_owned(), sub);
                         }
-                        None if !self.problems.iter().any(|p| p.path == sub_path) => self
-                            .problem(
-                                ty.pos,
-                                &sub_path,
-                                ProblemKind::WrongType {
-                                    expected: "a scalar type name or {type: enum, values: [...]}",
-                                    found: ty.type_name(),
-                                },
-                            ),
+                        None if !self.problems.iter().any(|p| p.path == sub_path) => self.problem(
+                            ty.pos,
+                            &sub_path,
+                            ProblemKind::WrongType {
+                                expected: "a scalar type name or {type: enum, values: [...]}",
+                                found: ty.type_name(),
+                            },
+                        ),
                         None => {}
                     }
                 }
@@ -701,7 +700,9 @@ impl Decoder {
                 .require(&entries, "name", item.pos, &p)
                 .and_then(|n| self.name(n, &join(&p, "name"), NameRule::Snake));
             let rule = match (get("within"), get("every")) {
-                (Some(w), None) => self.period(w, &join(&p, "within")).map(DeadlineRule::Within),
+                (Some(w), None) => self
+                    .period(w, &join(&p, "within"))
+                    .map(DeadlineRule::Within),
                 (None, Some(e)) => self.period(e, &join(&p, "every")).map(DeadlineRule::Every),
                 (Some(_), Some(e)) => {
                     self.problem(
@@ -730,8 +731,10 @@ impl Decoder {
                         .unwrap_or(DeadlineStart::Entered),
                 },
             };
-            let remind_before = get("remind_before").and_then(|r| self.period(r, &join(&p, "remind_before")));
-            let on_breach = get("on_breach").and_then(|b| self.name(b, &join(&p, "on_breach"), NameRule::Snake));
+            let remind_before =
+                get("remind_before").and_then(|r| self.period(r, &join(&p, "remind_before")));
+            let on_breach = get("on_breach")
+                .and_then(|b| self.name(b, &join(&p, "on_breach"), NameRule::Snake));
             let keep = get("keep").is_some_and(|k| self.flag(k, &join(&p, "keep")));
             let title = get("title")
                 .and_then(|t| self.text(t, &join(&p, "title")))
@@ -794,7 +797,8 @@ impl Decoder {
                     set.insert(target.to_owned(), value.to_json());
                 }
             }
-            let for_each = get("for_each").and_then(|f| self.name(f, &join(&p, "for_each"), NameRule::DottedSnake));
+            let for_each = get("for_each")
+                .and_then(|f| self.name(f, &join(&p, "for_each"), NameRule::DottedSnake));
             if let (Some(workflow), Some(link)) = (workflow, link) {
                 out.push(SpawnDef {
                     workflow,

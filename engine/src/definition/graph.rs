@@ -44,7 +44,13 @@ fn label(t: &TransitionDef, sep: &str) -> String {
 /// Keeps a label from closing the diagram syntax around it.
 fn clean(s: &str, forbidden: &[char]) -> String {
     s.chars()
-        .map(|c| if forbidden.contains(&c) || c.is_control() { ' ' } else { c })
+        .map(|c| {
+            if forbidden.contains(&c) || c.is_control() {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -61,14 +67,21 @@ fn mermaid(def: &Definition) -> String {
     let mut out = String::from("stateDiagram-v2\n    direction LR\n");
     for s in &def.states {
         if !s.title.is_empty() {
-            out.push_str(&format!("    {} : {}\n", s.key, clean(&s.title, &forbidden)));
+            out.push_str(&format!(
+                "    {} : {}\n",
+                s.key,
+                clean(&s.title, &forbidden)
+            ));
         }
     }
     if let Some(initial) = def.initial_state() {
         out.push_str(&format!("    [*] --> {}\n", initial.key));
     }
     for (from, to, t) in edges(def) {
-        out.push_str(&format!("    {from} --> {to} : {}\n", clean(&label(t, " "), &forbidden)));
+        out.push_str(&format!(
+            "    {from} --> {to} : {}\n",
+            clean(&label(t, " "), &forbidden)
+        ));
     }
     for s in def.states.iter().filter(|s| s.terminal) {
         out.push_str(&format!("    {} --> [*]\n", s.key));
@@ -104,7 +117,11 @@ fn dot(def: &Definition) -> String {
             format!("{}\n{}", s.key, s.title)
         };
         let extra = if s.terminal { ", peripheries=2" } else { "" };
-        out.push_str(&format!("    {} [label={}{extra}];\n", dot_str(&s.key), dot_str(&text)));
+        out.push_str(&format!(
+            "    {} [label={}{extra}];\n",
+            dot_str(&s.key),
+            dot_str(&text)
+        ));
     }
     if let Some(initial) = def.initial_state() {
         out.push_str(&format!("    \"__start\" -> {};\n", dot_str(&initial.key)));

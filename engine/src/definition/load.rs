@@ -188,7 +188,8 @@ pub fn load_all(
             Err(diag) => failed.push(diag),
         }
     }
-    let mut by_key: BTreeMap<&str, &Definition> = known.iter().map(|d| (d.key.as_str(), d)).collect();
+    let mut by_key: BTreeMap<&str, &Definition> =
+        known.iter().map(|d| (d.key.as_str(), d)).collect();
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     let mut duplicates = Vec::new();
     for (name, def) in &loaded {

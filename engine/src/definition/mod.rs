@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::period::Period;
 use crate::yaml::Pos;
 
-pub use load::{Diagnostics, Problem, ProblemKind, load, load_all};
+pub use load::{Diagnostics, NameRule, Problem, ProblemKind, load, load_all};
 pub use validate::validate_links;
 
 /// Case data: flat dotted field names ("child.birth_date") to canonical JSON values:

@@ -83,7 +83,10 @@ impl Checker<'_> {
                     );
                 }
                 Some(value) => {
-                    let text = value.as_str().map(str::to_owned).unwrap_or(value.to_string());
+                    let text = value
+                        .as_str()
+                        .map(str::to_owned)
+                        .unwrap_or(value.to_string());
                     if let Err(error) = Period::parse(&text) {
                         self.report(
                             &format!("settings.{name}"),
@@ -145,11 +148,12 @@ pub(super) fn check(def: &Definition) -> Vec<Problem> {
             c.field(field, &format!("{path}.requires[{i}]"));
         }
         for (i, guard) in t.guards.iter().enumerate() {
-            let guard_path = if t.guards.len() == 1 && !def.spans.0.contains_key(&format!("{path}.guard[0]")) {
-                format!("{path}.guard")
-            } else {
-                format!("{path}.guard[{i}]")
-            };
+            let guard_path =
+                if t.guards.len() == 1 && !def.spans.0.contains_key(&format!("{path}.guard[0]")) {
+                    format!("{path}.guard")
+                } else {
+                    format!("{path}.guard[{i}]")
+                };
             if let Err(problems) = Guard::compile(&guard.source, &scope) {
                 for problem in problems {
                     c.report(&guard_path, ProblemKind::Guard(problem));
@@ -200,7 +204,8 @@ pub(super) fn check(def: &Definition) -> Vec<Problem> {
             }
         }
         for (i, spawn) in t.spawn.iter().enumerate() {
-            let sp = if t.spawn.len() == 1 && !def.spans.0.contains_key(&format!("{path}.spawn[0]")) {
+            let sp = if t.spawn.len() == 1 && !def.spans.0.contains_key(&format!("{path}.spawn[0]"))
+            {
                 format!("{path}.spawn")
             } else {
                 format!("{path}.spawn[{i}]")
@@ -361,7 +366,8 @@ pub fn validate_links(
     for t in &def.transitions {
         for (i, spawn) in t.spawn.iter().enumerate() {
             let base = format!("transitions.{}", t.key);
-            let sp = if t.spawn.len() == 1 && !def.spans.0.contains_key(&format!("{base}.spawn[0]")) {
+            let sp = if t.spawn.len() == 1 && !def.spans.0.contains_key(&format!("{base}.spawn[0]"))
+            {
                 format!("{base}.spawn")
             } else {
                 format!("{base}.spawn[{i}]")

@@ -29,7 +29,9 @@ pub fn encode<T: Serialize>(body: &T) -> Result<Vec<u8>, serde_json::Error> {
 /// A record that cannot be read back.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DecodeError {
-    #[error("record format version {0} is not supported by this build (it reads version {FORMAT_VERSION})")]
+    #[error(
+        "record format version {0} is not supported by this build (it reads version {FORMAT_VERSION})"
+    )]
     Version(u16),
     #[error("record does not decode: {0}")]
     Corrupt(String),
@@ -41,7 +43,8 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     struct Head {
         v: u16,
     }
-    let head: Head = serde_json::from_slice(bytes).map_err(|e| DecodeError::Corrupt(e.to_string()))?;
+    let head: Head =
+        serde_json::from_slice(bytes).map_err(|e| DecodeError::Corrupt(e.to_string()))?;
     if head.v != FORMAT_VERSION {
         return Err(DecodeError::Version(head.v));
     }
@@ -126,7 +129,10 @@ fn store_link(l: &Link) -> StoredLink {
 
 fn load_link(l: StoredLink) -> Result<Link, DecodeError> {
     Ok(Link {
-        case: l.case.parse().map_err(|e: crate::case::BadCaseId| DecodeError::Corrupt(e.to_string()))?,
+        case: l
+            .case
+            .parse()
+            .map_err(|e: crate::case::BadCaseId| DecodeError::Corrupt(e.to_string()))?,
         workflow: l.workflow,
         link: l.link,
     })
@@ -279,7 +285,11 @@ impl TryFrom<StoredEvent> for Event {
                     "left_state" => CancelReason::LeftState,
                     "final_state" => CancelReason::FinalState,
                     "replaced" => CancelReason::Replaced,
-                    other => return Err(DecodeError::Corrupt(format!("unknown cancel reason {other}"))),
+                    other => {
+                        return Err(DecodeError::Corrupt(format!(
+                            "unknown cancel reason {other}"
+                        )));
+                    }
                 },
             },
             StoredEventKind::LetterRequested { key, transition } => {

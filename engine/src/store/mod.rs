@@ -58,7 +58,9 @@ pub enum StoreError {
 
 fn storage<E: Into<redb::Error>>(e: E) -> StoreError {
     match e.into() {
-        redb::Error::Io(io) if io.kind() == std::io::ErrorKind::PermissionDenied => StoreError::ReadOnly,
+        redb::Error::Io(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
+            StoreError::ReadOnly
+        }
         redb::Error::Io(io) if io.raw_os_error() == Some(30) => StoreError::ReadOnly,
         redb::Error::Corrupted(msg) => StoreError::Corrupt(msg),
         other => StoreError::Storage(other.to_string()),
@@ -183,14 +185,25 @@ fn check_magic(path: &Path) -> Result<(), StoreError> {
 
 impl Store {
     /// Creates a new database; refuses to touch an existing file.
-    pub fn create(path: &Path, simulation: bool, profile: Option<String>, now: Timestamp) -> Result<Store, StoreError> {
+    pub fn create(
+        path: &Path,
+        simulation: bool,
+        profile: Option<String>,
+        now: Timestamp,
+    ) -> Result<Store, StoreError> {
         // create_new is the atomic "does not exist yet" check; redb then takes the empty file.
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+        {
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 return Err(StoreError::AlreadyExists(path.to_owned()));
             }
-            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => return Err(StoreError::ReadOnly),
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                return Err(StoreError::ReadOnly);
+            }
             Err(e) => return Err(StoreError::Storage(e.to_string())),
         }
         let result = (|| {
@@ -337,8 +350,11 @@ impl Store {
                     published_at: now,
                     number,
                 };
-                defs.insert(hash.0.as_str(), encode(&stored).map_err(corrupt)?.as_slice())
-                    .map_err(storage)?;
+                defs.insert(
+                    hash.0.as_str(),
+                    encode(&stored).map_err(corrupt)?.as_slice(),
+                )
+                .map_err(storage)?;
                 versions
                     .insert((def.key.as_str(), number), hash.0.as_str())
                     .map_err(storage)?;
@@ -379,10 +395,18 @@ impl Store {
     }
 
     /// The latest published version of a workflow.
-    pub fn latest(&self, workflow: &str) -> Result<Option<(VersionHash, Arc<Definition>)>, StoreError> {
+    pub fn latest(
+        &self,
+        workflow: &str,
+    ) -> Result<Option<(VersionHash, Arc<Definition>)>, StoreError> {
         let tx = self.read()?;
         latest_in(&tx.open_table(VERSIONS).map_err(storage)?, workflow)?
-            .map(|hash| Ok((hash.clone(), self.definition_in(&tx.open_table(DEFINITIONS).map_err(storage)?, &hash)?)))
+            .map(|hash| {
+                Ok((
+                    hash.clone(),
+                    self.definition_in(&tx.open_table(DEFINITIONS).map_err(storage)?, &hash)?,
+                ))
+            })
             .transpose()
     }
 
@@ -403,8 +427,17 @@ impl Store {
         self.definition_in(&tx.open_table(DEFINITIONS).map_err(storage)?, hash)
     }
 
-    fn definition_in(&self, table: &impl ReadableTable<&'static str, &'static [u8]>, hash: &VersionHash) -> Result<Arc<Definition>, StoreError> {
-        if let Some(def) = self.definitions.lock().ok().and_then(|c| c.get(hash).cloned()) {
+    fn definition_in(
+        &self,
+        table: &impl ReadableTable<&'static str, &'static [u8]>,
+        hash: &VersionHash,
+    ) -> Result<Arc<Definition>, StoreError> {
+        if let Some(def) = self
+            .definitions
+            .lock()
+            .ok()
+            .and_then(|c| c.get(hash).cloned())
+        {
             return Ok(def);
         }
         let bytes = table
@@ -412,8 +445,13 @@ impl Store {
             .map_err(storage)?
             .ok_or_else(|| StoreError::Corrupt(format!("definition {hash} is missing")))?;
         let stored: StoredDefinition = decode(bytes.value()).map_err(corrupt)?;
-        let def = definition::load(&stored.file, stored.source.as_bytes())
-            .map_err(|d| StoreError::Corrupt(format!("published definition {} no longer loads: {} problem(s)", stored.workflow, d.problems.len())))?;
+        let def = definition::load(&stored.file, stored.source.as_bytes()).map_err(|d| {
+            StoreError::Corrupt(format!(
+                "published definition {} no longer loads: {} problem(s)",
+                stored.workflow,
+                d.problems.len()
+            ))
+        })?;
         let def = Arc::new(def);
         if let Ok(mut cache) = self.definitions.lock() {
             cache.insert(hash.clone(), def.clone());
@@ -457,7 +495,11 @@ impl Store {
     }
 
     /// Visits cases matching `filter` one at a time (constant memory); stop by returning false.
-    pub fn each_case(&self, filter: &CaseFilter, mut visit: impl FnMut(Case) -> bool) -> Result<(), StoreError> {
+    pub fn each_case(
+        &self,
+        filter: &CaseFilter,
+        mut visit: impl FnMut(Case) -> bool,
+    ) -> Result<(), StoreError> {
         let tx = self.read()?;
         let cases = tx.open_table(CASES).map_err(storage)?;
         let load = |id: &str| -> Result<Option<Case>, StoreError> {
@@ -469,8 +511,12 @@ impl Store {
         if let Some(workflow) = &filter.workflow {
             let by_state = tx.open_table(BY_STATE).map_err(storage)?;
             let range = match &filter.state {
-                Some(state) => by_state.range((workflow.as_str(), state.as_str(), "")..(workflow.as_str(), state.as_str(), "\u{10ffff}")),
-                None => by_state.range((workflow.as_str(), "", "")..(workflow.as_str(), "\u{10ffff}", "")),
+                Some(state) => by_state.range(
+                    (workflow.as_str(), state.as_str(), "")
+                        ..(workflow.as_str(), state.as_str(), "\u{10ffff}"),
+                ),
+                None => by_state
+                    .range((workflow.as_str(), "", "")..(workflow.as_str(), "\u{10ffff}", "")),
             }
             .map_err(storage)?;
             for entry in range {
@@ -497,7 +543,12 @@ impl Store {
     }
 
     /// Opens a new case of the latest version of `workflow`.
-    pub fn open_case(&self, workflow: &str, command: Open, clock: &Clock) -> Result<Applied, CommandFailure> {
+    pub fn open_case(
+        &self,
+        workflow: &str,
+        command: Open,
+        clock: &Clock,
+    ) -> Result<Applied, CommandFailure> {
         let tx = self.write()?;
         let applied = {
             let mut w = Writer::new(&tx, self)?;
@@ -517,12 +568,20 @@ impl Store {
     }
 
     /// Applies a command to a case, with any spawned cases, in one transaction.
-    pub fn apply(&self, id: &CaseId, command: Command, expect_seq: Option<u32>, clock: &Clock) -> Result<Applied, CommandFailure> {
+    pub fn apply(
+        &self,
+        id: &CaseId,
+        command: Command,
+        expect_seq: Option<u32>,
+        clock: &Clock,
+    ) -> Result<Applied, CommandFailure> {
         let tx = self.write()?;
         let applied = {
             let mut w = Writer::new(&tx, self)?;
             // Read inside the write transaction: nobody can move the case under us.
-            let case = w.case(id)?.ok_or_else(|| CommandFailure::UnknownCase(id.clone()))?;
+            let case = w
+                .case(id)?
+                .ok_or_else(|| CommandFailure::UnknownCase(id.clone()))?;
             if let Some(expected) = expect_seq
                 && expected != case.seq
             {
@@ -556,10 +615,13 @@ impl Store {
                     settings: target.settings.clone(),
                     origin: Some(origin),
                 };
-                let child = step::open(&target, &hash, &child_id, open, clock).map_err(|error| CommandFailure::Spawn {
-                    workflow: request.workflow.clone(),
-                    error,
-                })?;
+                let child =
+                    step::open(&target, &hash, &child_id, open, clock).map_err(|error| {
+                        CommandFailure::Spawn {
+                            workflow: request.workflow.clone(),
+                            error,
+                        }
+                    })?;
                 w.save(&child, None)?;
                 // The parent records the link too, in the same transaction.
                 let link_event = Event {
@@ -589,7 +651,10 @@ impl Store {
     }
 }
 
-fn latest_in(versions: &impl ReadableTable<(&'static str, u32), &'static str>, workflow: &str) -> Result<Option<VersionHash>, StoreError> {
+fn latest_in(
+    versions: &impl ReadableTable<(&'static str, u32), &'static str>,
+    workflow: &str,
+) -> Result<Option<VersionHash>, StoreError> {
     Ok(versions
         .range((workflow, 0)..=(workflow, u32::MAX))
         .map_err(storage)?
@@ -646,7 +711,12 @@ impl<'t> Writer<'t> {
     fn next_id(&mut self, clock: &Clock) -> Result<CaseId, StoreError> {
         let year = clock.now.to_zoned_datetime(clock.tz.clone()).year();
         let key = format!("case:{year}");
-        let n = self.counters.get(key.as_str()).map_err(storage)?.map_or(0, |v| v.value()) + 1;
+        let n = self
+            .counters
+            .get(key.as_str())
+            .map_err(storage)?
+            .map_or(0, |v| v.value())
+            + 1;
         self.counters.insert(key.as_str(), n).map_err(storage)?;
         Ok(CaseId::new(year, n))
     }
@@ -659,11 +729,17 @@ impl<'t> Writer<'t> {
             let stored = StoredEvent::from(event);
             let previous = self
                 .events
-                .insert((id, event.seq), encode(&stored).map_err(corrupt)?.as_slice())
+                .insert(
+                    (id, event.seq),
+                    encode(&stored).map_err(corrupt)?.as_slice(),
+                )
                 .map_err(storage)?;
             if previous.is_some() {
                 // History is append-only: overwriting an event is a bug, never a user error.
-                return Err(StoreError::Corrupt(format!("event {} of case {id} already exists", event.seq)));
+                return Err(StoreError::Corrupt(format!(
+                    "event {} of case {id} already exists",
+                    event.seq
+                )));
             }
         }
         self.cases

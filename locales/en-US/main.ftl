@@ -1,0 +1,163 @@
+# wardflow messages in English (for maintainers: --lang en or an English locale).
+
+## General
+error-prefix = error:{" "}
+did-you-mean = {" "}(did you mean { $suggestion }?)
+none = (none)
+cleared = (cleared)
+provisional = {" "}(provisional: past the holiday calendar, counted on weekdays)
+due-at = due { $at }
+
+## Database
+db-missing = no database at { $path }. Run `wardflow init` first.
+db-exists = { $path } already exists; init never touches an existing file.
+db-not-wardflow = { $path } is not a wardflow database (wrong file format). Check --db.
+db-busy = the database is busy: another wardflow command holds it (waited { $seconds } s). Retry, or wait longer with --lock-timeout.
+db-read-only = the database file is read-only; nothing can be written. Check the file's permissions or the disk.
+db-storage = storage failure: { $detail }. Nothing was written.
+db-corrupt = a stored record cannot be read: { $detail }
+now-not-simulation = --now is accepted only by a simulation database (`wardflow init --simulation`); a real database cannot be backdated.
+system-role-reserved = the role system belongs to the deadline runner and cannot be given with --as.
+bad-time = { $flag } "{ $value }" is not a time. Use RFC 3339, e.g. 2026-11-22T08:30:00+08:00, or Beijing time 2026-11-22 08:30.
+cannot-read = cannot read { $path }: { $detail }
+
+## Init and definitions
+init-done = created database { $path } (simulation: { $simulation }) and published { $count } workflow(s):
+workflows-invalid = { $problems } problem(s) in { $files } workflow file(s); nothing was changed.
+validate-ok = { $file }: ok ({ $workflow })
+publish-new = published { $workflow } version { $version } ({ $hash })
+publish-same = { $workflow } is unchanged, still version { $version } ({ $hash })
+no-workflows = no workflows published yet.
+workflow-version = version { $version }  { $hash }  published by { $by } at { $at }
+unknown-workflow = no workflow { $workflow } (not published, and no such file in the workflows directory).
+unpublished-workflow = workflow { $workflow } is not published. Run `wardflow workflow publish` first.
+
+## YAML problems
+yaml-too-large = the file is too large ({ $bytes } bytes; the limit is { $limit }).
+yaml-not-utf8 = the file is not UTF-8. Save it as UTF-8.
+yaml-syntax = YAML syntax error: { $detail }
+yaml-too-deep = nesting deeper than { $limit } levels.
+yaml-too-many-nodes = more than { $limit } nodes after expanding aliases (an alias bomb?).
+yaml-duplicate-key = key `{ $key }` appears twice.
+yaml-unknown-alias = alias *{ $name } has no anchor &{ $name }.
+yaml-multiple-documents = one file holds one YAML document (found another `---`).
+yaml-empty = the file is empty.
+yaml-complex-key = keys must be text, not lists or mappings.
+
+## Definition problems
+rule-kebab = lowercase letters, digits and hyphens (e.g. entrusted-care)
+rule-snake = lowercase letters, digits and underscores (e.g. sign_agreement)
+rule-dotted = dot-separated snake_case names (e.g. child.birth_date)
+problem-unknown-key = unknown key `{ $key }`. Allowed here: { $allowed }
+problem-wrong-type = expected { $expected } here, found { $found }.
+problem-missing-key = missing required key `{ $key }`.
+problem-bad-name = name `{ $name }` breaks the naming rule: use { $rule }.
+problem-duplicate-name = `{ $name }` is listed twice.
+problem-reserved-role = role `{ $role }` is reserved and cannot be declared (system transitions say roles: [system]).
+problem-unknown-type = unknown field type `{ $ty }`. Use string, integer, boolean, date, datetime, enum or list.
+problem-empty-enum = an enum needs at least one value (values).
+problem-no-initial = no initial state: mark one state with initial: true.
+problem-several-initial = only one state may be initial; found { $states }.
+problem-initial-final = the initial state `{ $state }` cannot also be final.
+problem-undefined-state = state `{ $state }` is not defined under states.
+problem-unreachable = state `{ $state }` cannot be reached from the initial state: add a transition into it or remove it.
+problem-dead-end = state `{ $state }` is not final but has no transition out: add one or mark it final: true.
+problem-leaves-final = the final state `{ $state }` cannot have transitions out of it.
+problem-undeclared-role = role `{ $role }` is not declared under roles.
+problem-undeclared-field = field `{ $field }` is not declared under fields.
+problem-guard = guard is wrong: { $detail }
+problem-bad-period = "{ $text }" is not a period: { $detail }
+problem-undeclared-setting = setting `{ $name }` is not declared under settings.
+problem-unknown-transition = there is no transition `{ $name }`.
+problem-breach-not-system = the breach transition `{ $transition }` must be a system transition (roles: [system]).
+problem-not-time-field = the deadline's start field `{ $field }` must be a date or datetime.
+problem-not-records-field = the for_each field `{ $field }` must be a list of records.
+problem-bad-value = the value does not fit field `{ $field }` (expected { $expected }).
+problem-unknown-workflow = spawned workflow `{ $workflow }` does not exist (not published, not among these files).
+problem-spawn-misses-required = spawning `{ $workflow }` leaves its required opening fields unset: { $fields }. Provide them under data or set.
+problem-spawn-type-mismatch = spawned field `{ $target }` and its source `{ $source }` have different types.
+problem-duplicate-workflow = workflow key `{ $workflow }` is used by more than one file.
+
+## Guards (CEL)
+guard-syntax = syntax error: { $detail }
+guard-unknown-field = undeclared field `{ $name }`
+guard-unknown-function = unknown function `{ $name }`
+guard-type-mismatch = `{ $expression }` compares different types: { $left } and { $right }
+guard-not-boolean = a guard must be boolean, found { $found }
+guard-enum-value = field `{ $field }` has no value "{ $value }"; its values are { $allowed }
+guard-unset = field { $field } is not set
+guard-false = the condition is false
+guard-error = cannot be evaluated ({ $detail })
+
+## Input
+input-unknown-field = the workflow has no field `{ $field }`.
+input-bad-value = field { $field }: "{ $value }" is not valid; expected { $expected }.
+input-bad-value-hidden = field { $field }: the value is not valid; expected { $expected } (sensitive field, value not shown).
+input-not-assignment = "{ $arg }" is not of the form field=value, e.g. --set child.name=Zhang.
+input-control-char = field { $field } contains a control character; remove it and retry.
+input-too-long = field { $field } is longer than { $limit } characters.
+input-data-not-mapping = the --data document must be a mapping of field: value.
+input-data-syntax = the --data document cannot be read: { $detail }
+bad-case-id = "{ $case }" is not a case id (expected the form 2026-000123).
+unknown-case = there is no case { $case }.
+unknown-transition = workflow { $workflow } has no transition `{ $name }`. `wardflow case next` lists what can be done now.
+unknown-role = workflow { $workflow } has no role `{ $role }`.
+future-act = the act cannot have happened in the future ({ $at }).
+amend-no-reason = a correction needs a reason (--reason).
+amend-nothing = a correction must change at least one field (--set or --data).
+no-initial-state = workflow { $workflow } has no initial state (internal error, please report).
+stale-seq = case { $case } has moved on (it is at event { $actual }; you looked at event { $expected }). Look again before acting.
+spawn-failed = the linked { $workflow } case cannot be opened: { $detail }. Nothing was done.
+
+## Refusals (rules)
+refused-closed = the case is closed (state { $state }); nothing more can be done.
+refused-state = { $transition } cannot be done in state { $state }; it is allowed only from: { $from }.
+refused-role = role { $role } may not do { $transition }; allowed roles: { $allowed }.
+refused-role-open = role { $role } may not open this kind of case; allowed roles: { $allowed }.
+refused-system-only = { $transition } is done only by the system when a deadline passes.
+refused-missing = { $transition } needs: { $fields }.
+refused-missing-open = opening the case needs: { $fields }.
+refused-guard = { $transition } is refused: { $rule } ({ $why }; guard: { $guard }).
+
+## Case output
+advanced = { $case } is now in state { $state }
+spawned = opened linked case { $case } ({ $workflow })
+letter-requested = letter to issue: { $key }
+amended = corrected case { $case } (event { $seq })
+show-case = case { $case }
+show-workflow = workflow: { $workflow } { $version } ({ $hash })
+show-state = state: { $state }
+show-times = opened: { $opened }  updated: { $updated }  events: { $seq }
+label-data = data:
+label-links = links:
+label-deadlines = deadlines:
+label-letters-requested = letters:
+label-missing = missing:{" "}
+next-none = nothing can be done from state { $state }.
+no-cases = no matching cases.
+history-occurred = occurred { $occurred } (recorded { $recorded })
+history-opened = opened → { $state }
+history-from-case = , spawned by case { $case } ({ $link })
+history-fired = { $transition }: { $from } → { $to }
+history-note = ; note: { $note }
+history-amended = data corrected; reason: { $reason }
+history-deadline-set = deadline { $name } set, due { $due }
+history-deadline-cancelled = deadline { $name } cancelled ({ $why })
+cancel-left-state = left its state
+cancel-final-state = case closed
+cancel-replaced = set again
+history-letter = letter to issue: { $key }
+history-spawned = opened linked case { $case } ({ $workflow }, { $link })
+
+## Workflow description
+label-roles = roles:{" "}
+label-fields = fields:
+label-required = {" "}(required)
+label-settings = settings:
+label-states = states:
+label-transitions = transitions:
+label-requires = requires:{" "}
+label-guard = guard:{" "}
+label-deadline = deadline:{" "}
+label-letters = letters:{" "}
+label-spawn = spawns:{" "}

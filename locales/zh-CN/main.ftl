@@ -1,0 +1,163 @@
+# wardflow 中文消息（默认语言）。键名保持 ASCII，文字面向民政、公安和法律工作者。
+
+## 通用
+error-prefix = 错误：
+did-you-mean = （是否想输入 { $suggestion }？）
+none = （无）
+cleared = （已清除）
+provisional = （暂定：超出节假日数据范围，按工作日推算）
+due-at = { $at } 到期
+
+## 数据库
+db-missing = 找不到数据库 { $path }。请先运行 `wardflow init` 创建数据库。
+db-exists = { $path } 已存在；init 不会改动已有文件。
+db-not-wardflow = { $path } 不是 wardflow 数据库（文件格式不符）。请检查 --db 参数。
+db-busy = 数据库正被另一个 wardflow 命令占用，已等待 { $seconds } 秒。请稍后重试，或用 --lock-timeout 延长等待。
+db-read-only = 数据库文件只读，无法写入。请检查文件权限或磁盘。
+db-storage = 存储故障：{ $detail }。本次操作未写入任何内容。
+db-corrupt = 数据库中有无法读取的记录：{ $detail }
+now-not-simulation = --now 只能用于以 `wardflow init --simulation` 创建的模拟数据库；正式数据库不允许倒填时间。
+system-role-reserved = 角色 system 只供期限执行程序使用，不能用 --as 指定。
+bad-time = { $flag } 的时间「{ $value }」无法识别。请使用 RFC 3339 格式，例如 2026-11-22T08:30:00+08:00，或北京时间 2026-11-22 08:30。
+cannot-read = 无法读取 { $path }：{ $detail }
+
+## 初始化与流程定义
+init-done = 已创建数据库 { $path }（模拟库：{ $simulation }），发布了 { $count } 个流程：
+workflows-invalid = 流程定义有 { $problems } 处问题（{ $files } 个文件），未作任何更改。
+validate-ok = { $file }：通过（{ $workflow }）
+publish-new = 已发布 { $workflow } 第 { $version } 版（{ $hash }）
+publish-same = { $workflow } 内容未变，仍为第 { $version } 版（{ $hash }）
+no-workflows = 尚未发布任何流程。
+workflow-version = 第 { $version } 版  { $hash }  { $by } 发布于 { $at }
+unknown-workflow = 找不到流程 { $workflow }（数据库中未发布，流程目录中也没有同名文件）。
+unpublished-workflow = 流程 { $workflow } 尚未发布。请先运行 `wardflow workflow publish`。
+
+## YAML 问题
+yaml-too-large = 文件过大（{ $bytes } 字节，上限 { $limit } 字节）。
+yaml-not-utf8 = 文件不是 UTF-8 编码。请以 UTF-8 保存。
+yaml-syntax = YAML 语法错误：{ $detail }
+yaml-too-deep = 嵌套层数超过上限 { $limit }。
+yaml-too-many-nodes = 展开别名后节点数超过上限 { $limit }（可能是别名炸弹）。
+yaml-duplicate-key = 键 `{ $key }` 重复出现。
+yaml-unknown-alias = 别名 *{ $name } 没有对应的锚点 &{ $name }。
+yaml-multiple-documents = 一个文件只能有一个 YAML 文档（发现多个 `---`）。
+yaml-empty = 文件为空。
+yaml-complex-key = 键必须是文字，不能是列表或映射。
+
+## 定义问题
+rule-kebab = 小写字母、数字和连字符（如 entrusted-care）
+rule-snake = 小写字母、数字和下划线（如 sign_agreement）
+rule-dotted = 以点分隔的小写下划线名称（如 child.birth_date）
+problem-unknown-key = 未知的键 `{ $key }`。此处允许：{ $allowed }
+problem-wrong-type = 这里应为 { $expected }，实际是 { $found }。
+problem-missing-key = 缺少必需的键 `{ $key }`。
+problem-bad-name = 名称 `{ $name }` 不合规：应为{ $rule }。
+problem-duplicate-name = `{ $name }` 重复列出。
+problem-reserved-role = 角色 `{ $role }` 是保留名称，不能在 roles 中声明（系统转换直接写 roles: [system]）。
+problem-unknown-type = 未知的字段类型 `{ $ty }`。可用：string、integer、boolean、date、datetime、enum、list。
+problem-empty-enum = 枚举类型至少需要一个取值（values）。
+problem-no-initial = 没有初始状态：请在一个状态上写 initial: true。
+problem-several-initial = 初始状态只能有一个，现有：{ $states }。
+problem-initial-final = 初始状态 `{ $state }` 不能同时是终结状态。
+problem-undefined-state = 状态 `{ $state }` 未在 states 中定义。
+problem-unreachable = 状态 `{ $state }` 从初始状态无法到达：请添加通往它的转换，或删除它。
+problem-dead-end = 状态 `{ $state }` 不是终结状态，却没有任何离开它的转换：请添加转换或标记 final: true。
+problem-leaves-final = 终结状态 `{ $state }` 不能再有转出的转换。
+problem-undeclared-role = 角色 `{ $role }` 未在 roles 中声明。
+problem-undeclared-field = 字段 `{ $field }` 未在 fields 中声明。
+problem-guard = 守卫条件有误：{ $detail }
+problem-bad-period = 期限「{ $text }」无法识别：{ $detail }
+problem-undeclared-setting = 设置项 `{ $name }` 未在 settings 中声明。
+problem-unknown-transition = 转换 `{ $name }` 不存在。
+problem-breach-not-system = 超期时触发的转换 `{ $transition }` 必须是系统转换（roles: [system]）。
+problem-not-time-field = 期限起算字段 `{ $field }` 必须是 date 或 datetime 类型。
+problem-not-records-field = for_each 字段 `{ $field }` 必须是记录列表（list of 映射）。
+problem-bad-value = 值不符合字段 `{ $field }` 的类型（应为 { $expected }）。
+problem-unknown-workflow = 派生的流程 `{ $workflow }` 不存在（未发布，也不在本次文件中）。
+problem-spawn-misses-required = 派生 `{ $workflow }` 案件时缺少其开案必填字段：{ $fields }。请在 data 或 set 中提供。
+problem-spawn-type-mismatch = 派生字段 `{ $target }` 与来源 `{ $source }` 类型不一致。
+problem-duplicate-workflow = 流程键 `{ $workflow }` 在多个文件中重复。
+
+## 守卫条件（CEL）
+guard-syntax = 语法错误：{ $detail }
+guard-unknown-field = 未声明的字段 `{ $name }`
+guard-unknown-function = 未知函数 `{ $name }`
+guard-type-mismatch = `{ $expression }` 比较了不同类型：{ $left } 与 { $right }
+guard-not-boolean = 守卫条件的结果必须是布尔值，实际是 { $found }
+guard-enum-value = 字段 `{ $field }` 没有取值「{ $value }」，可用取值：{ $allowed }
+guard-unset = 字段 { $field } 尚未填写
+guard-false = 条件不成立
+guard-error = 无法求值（{ $detail }）
+
+## 输入
+input-unknown-field = 流程中没有字段 `{ $field }`。
+input-bad-value = 字段 { $field } 的值「{ $value }」无效：应为 { $expected }。
+input-bad-value-hidden = 字段 { $field } 的值无效：应为 { $expected }（敏感字段，不显示输入值）。
+input-not-assignment = 「{ $arg }」不是「字段=值」的形式，例如 --set child.name=张小明。
+input-control-char = 字段 { $field } 含有控制字符，请删除后重试。
+input-too-long = 字段 { $field } 超过 { $limit } 个字符。
+input-data-not-mapping = --data 文件必须是「字段: 值」的映射。
+input-data-syntax = --data 文件无法解析：{ $detail }
+bad-case-id = 「{ $case }」不是案件编号（格式如 2026-000123）。
+unknown-case = 没有编号为 { $case } 的案件。
+unknown-transition = 流程 { $workflow } 中没有转换 `{ $name }`。可用 `wardflow case next` 查看当前可做的操作。
+unknown-role = 流程 { $workflow } 中没有角色 `{ $role }`。
+future-act = 行为发生时间（{ $at }）不能晚于当前时间。
+amend-no-reason = 更正必须用 --reason 说明理由。
+amend-nothing = 更正至少要用 --set 或 --data 修改一个字段。
+no-initial-state = 流程 { $workflow } 没有初始状态（内部错误，请报告）。
+stale-seq = 案件 { $case } 已有新的记录（当前第 { $actual } 条，你查看时是第 { $expected } 条）。请重新查看后再操作。
+spawn-failed = 无法开立关联的 { $workflow } 案件：{ $detail }。本次操作未执行。
+
+## 拒绝（规则不允许）
+refused-closed = 案件已结案（状态：{ $state }），不能再办理。
+refused-state = 当前状态 { $state } 不能执行 { $transition }；该操作只能在以下状态执行：{ $from }。
+refused-role = 角色 { $role } 无权执行 { $transition }；有权执行的角色：{ $allowed }。
+refused-role-open = 角色 { $role } 无权开立此类案件；有权开案的角色：{ $allowed }。
+refused-system-only = { $transition } 只能由期限到期时系统自动执行。
+refused-missing = 执行 { $transition } 前须填写：{ $fields }。
+refused-missing-open = 开案须填写：{ $fields }。
+refused-guard = 不能执行 { $transition }：{ $rule }（{ $why }；条件：{ $guard }）。
+
+## 案件输出
+advanced = { $case } 现在的状态：{ $state }
+spawned = 已开立关联案件 { $case }（{ $workflow }）
+letter-requested = 待出具文书：{ $key }
+amended = 已更正案件 { $case }（第 { $seq } 条记录）
+show-case = 案件 { $case }
+show-workflow = 流程：{ $workflow } { $version }（{ $hash }）
+show-state = 状态：{ $state }
+show-times = 开案：{ $opened }  最后更新：{ $updated }  记录数：{ $seq }
+label-data = 案件数据：
+label-links = 关联案件：
+label-deadlines = 期限：
+label-letters-requested = 文书：
+label-missing = 尚缺：
+next-none = 当前状态 { $state } 没有可执行的操作。
+no-cases = 没有符合条件的案件。
+history-occurred = 发生于 { $occurred }（记录于 { $recorded }）
+history-opened = 开案 → { $state }
+history-from-case = ，由案件 { $case } 派生（{ $link }）
+history-fired = { $transition }：{ $from } → { $to }
+history-note = ；备注：{ $note }
+history-amended = 更正数据；理由：{ $reason }
+history-deadline-set = 设定期限 { $name }，{ $due } 到期
+history-deadline-cancelled = 取消期限 { $name }（{ $why }）
+cancel-left-state = 已离开所属状态
+cancel-final-state = 案件已结案
+cancel-replaced = 已重新设定
+history-letter = 待出具文书 { $key }
+history-spawned = 开立关联案件 { $case }（{ $workflow }，{ $link }）
+
+## 流程说明
+label-roles = 角色：
+label-fields = 字段：
+label-required = （必填）
+label-settings = 设置：
+label-states = 状态：
+label-transitions = 转换：
+label-requires = 须填：
+label-guard = 条件：
+label-deadline = 期限：
+label-letters = 文书：
+label-spawn = 派生：

@@ -1,0 +1,107 @@
+//! `wardflow case advance`: fire a transition.
+
+use clap::Args;
+use wardflow_engine::step::Command;
+
+use super::super::{Calendars, Ctx, parse_time, print_json};
+use super::{DataArgs, case_id, load};
+use crate::failure::{self, Failure};
+use crate::show;
+use crate::tr;
+
+/// Arguments of `case advance`.
+#[derive(Debug, Args)]
+pub struct AdvanceArgs {
+    /// The case id.
+    case: String,
+    /// The transition to fire.
+    transition: String,
+    /// The role you act in.
+    #[arg(long = "as", value_name = "ROLE")]
+    role: String,
+    #[command(flatten)]
+    data: DataArgs,
+    /// A note kept with the event.
+    #[arg(long)]
+    note: Option<String>,
+    /// When the act happened, if earlier than now.
+    #[arg(long)]
+    at: Option<String>,
+    /// Refuse unless the case is still at this event number (as last seen).
+    #[arg(long)]
+    expect_seq: Option<u32>,
+}
+
+/// Fires the transition and prints the new state, spawned cases and letters.
+pub fn run(ctx: &Ctx, args: AdvanceArgs) -> Result<(), Failure> {
+    let id = case_id(ctx, &args.case)?;
+    let store = ctx.store_for_write()?;
+    let now = ctx.now(Some(&store))?;
+    let (_, def) = load(ctx, &store, &id)?;
+    let changes = args.data.changes(ctx, &def)?;
+    let occurred_at = args
+        .at
+        .as_deref()
+        .map(|t| parse_time(&ctx.tr, "--at", t))
+        .transpose()?;
+    if let Some(note) = &args.note
+        && note
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(failure::input(
+            &ctx.tr,
+            Some(&def),
+            &wardflow_engine::value::InputError::ControlCharacter {
+                field: "--note".into(),
+            },
+        ));
+    }
+    let command = Command::Fire {
+        transition: args.transition.clone(),
+        actor: ctx.actor(&args.role)?,
+        changes,
+        note: args.note.clone(),
+        occurred_at,
+    };
+    let calendars = Calendars::china();
+    let applied = store
+        .apply(&id, command, args.expect_seq, &calendars.clock(now))
+        .map_err(|e| failure::case_command(&ctx.tr, Some(&def), &e))?;
+    let case = &applied.outcome.case;
+    if ctx.global.json {
+        return print_json(&serde_json::json!({
+            "case": case.id,
+            "state": case.state,
+            "seq": case.seq,
+            "spawned": applied.spawned.iter().map(|c| serde_json::json!({"case": c.id, "workflow": c.workflow, "state": c.state})).collect::<Vec<_>>(),
+            "letters": applied.outcome.letters,
+            "deadlines": case.deadlines.values().map(|d| serde_json::json!({"name": d.name, "due": d.due})).collect::<Vec<_>>(),
+        }));
+    }
+    let tr = &ctx.tr;
+    println!(
+        "{}",
+        tr!(
+            tr,
+            "advanced",
+            case = case.id.to_string(),
+            state = show::state(tr, &def, &case.state)
+        )
+    );
+    for c in &applied.spawned {
+        println!(
+            "{}",
+            tr!(
+                tr,
+                "spawned",
+                case = c.id.to_string(),
+                workflow = c.workflow.clone()
+            )
+        );
+    }
+    for key in &applied.outcome.letters {
+        println!("{}", tr!(tr, "letter-requested", key = key.clone()));
+    }
+    Ok(())
+}

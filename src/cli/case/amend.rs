@@ -1,0 +1,60 @@
+//! `wardflow case amend`: correct data as an event of its own; history is never rewritten.
+
+use clap::Args;
+use wardflow_engine::step::Command;
+
+use super::super::{Calendars, Ctx, print_json};
+use super::{DataArgs, case_id, load};
+use crate::failure::{self, Failure};
+use crate::tr;
+
+/// Arguments of `case amend`.
+#[derive(Debug, Args)]
+pub struct AmendArgs {
+    /// The case id.
+    case: String,
+    /// The role you act in.
+    #[arg(long = "as", value_name = "ROLE")]
+    role: String,
+    #[command(flatten)]
+    data: DataArgs,
+    /// Why the data is corrected (kept in the history).
+    #[arg(long)]
+    reason: String,
+    /// Refuse unless the case is still at this event number.
+    #[arg(long)]
+    expect_seq: Option<u32>,
+}
+
+/// Records the correction.
+pub fn run(ctx: &Ctx, args: AmendArgs) -> Result<(), Failure> {
+    let id = case_id(ctx, &args.case)?;
+    let store = ctx.store_for_write()?;
+    let now = ctx.now(Some(&store))?;
+    let (_, def) = load(ctx, &store, &id)?;
+    let changes = args.data.changes(ctx, &def)?;
+    let command = Command::Amend {
+        actor: ctx.actor(&args.role)?,
+        changes,
+        reason: args.reason.clone(),
+        occurred_at: None,
+    };
+    let calendars = Calendars::china();
+    let applied = store
+        .apply(&id, command, args.expect_seq, &calendars.clock(now))
+        .map_err(|e| failure::case_command(&ctx.tr, Some(&def), &e))?;
+    let case = &applied.outcome.case;
+    if ctx.global.json {
+        return print_json(&serde_json::json!({"case": case.id, "seq": case.seq}));
+    }
+    println!(
+        "{}",
+        tr!(
+            ctx.tr,
+            "amended",
+            case = case.id.to_string(),
+            seq = case.seq
+        )
+    );
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! `wardflow case history`: every event, with both times, actor, role and what changed.
+
+use wardflow_engine::case::{CancelReason, EventKind};
+
+use super::super::{Ctx, print_json};
+use super::{case_id, load};
+use crate::failure::{self, Failure};
+use crate::show::{self, local_time};
+use crate::tr;
+
+/// Prints the history.
+pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
+    let id = case_id(ctx, text)?;
+    let store = ctx.store_for_read()?;
+    let (_, def) = load(ctx, &store, &id)?;
+    let events = store
+        .history(&id)
+        .map_err(|e| failure::store(&ctx.tr, &e))?;
+    if ctx.global.json {
+        return print_json(&events);
+    }
+    let tr = &ctx.tr;
+    for e in &events {
+        let when = if e.occurred_at == e.recorded_at {
+            local_time(e.recorded_at)
+        } else {
+            tr!(
+                tr,
+                "history-occurred",
+                occurred = local_time(e.occurred_at),
+                recorded = local_time(e.recorded_at)
+            )
+        };
+        let what = match &e.kind {
+            EventKind::Opened { state, origin, .. } => {
+                let from = origin
+                    .as_ref()
+                    .map(|o| {
+                        tr!(
+                            tr,
+                            "history-from-case",
+                            case = o.case.to_string(),
+                            link = o.link.clone()
+                        )
+                    })
+                    .unwrap_or_default();
+                tr!(tr, "history-opened", state = show::state(tr, &def, state)) + &from
+            }
+            EventKind::Fired {
+                transition,
+                from,
+                to,
+                note,
+                ..
+            } => {
+                let note = note
+                    .as_ref()
+                    .map(|n| tr!(tr, "history-note", note = n.clone()))
+                    .unwrap_or_default();
+                tr!(
+                    tr,
+                    "history-fired",
+                    transition = show::transition(tr, &def, transition),
+                    from = from.clone(),
+                    to = show::state(tr, &def, to)
+                ) + &note
+            }
+            EventKind::Amended { reason, .. } => {
+                tr!(tr, "history-amended", reason = reason.clone())
+            }
+            EventKind::DeadlineSet {
+                name, title, due, ..
+            } => {
+                tr!(
+                    tr,
+                    "history-deadline-set",
+                    name = tr.key_title(name, title),
+                    due = local_time(*due)
+                )
+            }
+            EventKind::DeadlineCancelled { name, reason } => {
+                let why = match reason {
+                    CancelReason::LeftState => tr!(tr, "cancel-left-state"),
+                    CancelReason::FinalState => tr!(tr, "cancel-final-state"),
+                    CancelReason::Replaced => tr!(tr, "cancel-replaced"),
+                };
+                tr!(
+                    tr,
+                    "history-deadline-cancelled",
+                    name = name.clone(),
+                    why = why
+                )
+            }
+            EventKind::LetterRequested { key, .. } => tr!(tr, "history-letter", key = key.clone()),
+            EventKind::Spawned { child } => tr!(
+                tr,
+                "history-spawned",
+                case = child.case.to_string(),
+                workflow = child.workflow.clone(),
+                link = child.link.clone()
+            ),
+        };
+        println!("#{:<3} {when}  {}（{}）  {what}", e.seq, e.actor, e.role);
+        let changes = match &e.kind {
+            EventKind::Opened { data, .. } => Some(data),
+            EventKind::Fired { changes, .. } | EventKind::Amended { changes, .. } => Some(changes),
+            _ => None,
+        };
+        for (k, v) in changes.into_iter().flatten() {
+            let shown = if v.is_null() {
+                tr!(tr, "cleared")
+            } else {
+                show::value(v)
+            };
+            println!("       {} = {shown}", show::field(tr, &def, k));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,78 @@
+//! `wardflow case list`: cases streamed one at a time, in constant memory.
+
+use std::io::Write;
+
+use clap::Args;
+use wardflow_engine::store::CaseFilter;
+
+use super::super::Ctx;
+use crate::failure::{self, Exit, Failure};
+use crate::show::local_time;
+use crate::tr;
+
+/// Arguments of `case list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only cases of this workflow.
+    #[arg(long)]
+    workflow: Option<String>,
+    /// Only cases in this state.
+    #[arg(long)]
+    state: Option<String>,
+}
+
+/// Streams matching cases to stdout.
+pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
+    let store = ctx.store_for_read()?;
+    let filter = CaseFilter {
+        workflow: args.workflow,
+        state: args.state,
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let json = ctx.global.json;
+    let mut count = 0usize;
+    let mut write_error = None;
+    if json {
+        let _ = write!(out, "[");
+    }
+    store
+        .each_case(&filter, |case| {
+            let line = if json {
+                let item = serde_json::json!({
+                    "case": case.id, "workflow": case.workflow, "state": case.state,
+                    "opened_at": case.opened_at, "updated_at": case.updated_at, "seq": case.seq,
+                });
+                format!("{}{item}", if count > 0 { "," } else { "" })
+            } else {
+                format!(
+                    "{}  {}  {}  {}\n",
+                    case.id,
+                    case.workflow,
+                    case.state,
+                    local_time(case.updated_at)
+                )
+            };
+            count += 1;
+            match out.write_all(line.as_bytes()) {
+                Ok(()) => true,
+                Err(e) => {
+                    // A closed pipe (`| head`) ends the listing quietly.
+                    write_error = Some(e);
+                    false
+                }
+            }
+        })
+        .map_err(|e| failure::store(&ctx.tr, &e))?;
+    if json {
+        let _ = writeln!(out, "]");
+    } else if count == 0 {
+        let _ = writeln!(out, "{}", tr!(ctx.tr, "no-cases"));
+    }
+    match (write_error, out.flush()) {
+        (Some(e), _) | (None, Err(e)) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::new(Exit::Storage, e.to_string()))
+        }
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,136 @@
+//! `wardflow case …`: open, advance, correct and inspect cases.
+
+mod advance;
+mod amend;
+mod history;
+mod list;
+mod next;
+mod open;
+mod show;
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Args, Subcommand};
+use wardflow_engine::case::{Case, CaseId};
+use wardflow_engine::definition::{Data, Definition};
+use wardflow_engine::store::Store;
+use wardflow_engine::value::{self, MAX_DATA_BYTES};
+
+use super::Ctx;
+use crate::failure::{self, Exit, Failure};
+use crate::tr;
+
+/// Case subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CaseCommand {
+    /// Open a case of the latest published version of a workflow; prints its id.
+    Open(open::OpenArgs),
+    /// Fire a transition on a case.
+    Advance(advance::AdvanceArgs),
+    /// A case's workflow, state, data, links, deadlines and letters.
+    Show {
+        /// The case id, e.g. 2026-000123.
+        case: String,
+    },
+    /// What can be done with a case now.
+    Next {
+        /// The case id.
+        case: String,
+    },
+    /// List cases.
+    List(list::ListArgs),
+    /// Every event of a case, in order.
+    History {
+        /// The case id.
+        case: String,
+    },
+    /// Correct a case's data, with a reason, as an event of its own.
+    Amend(amend::AmendArgs),
+}
+
+/// Data given on the command line: a document and single assignments.
+#[derive(Debug, Args)]
+pub struct DataArgs {
+    /// Set a field: `--set child.name=小明` (repeatable; parsed by the field's type).
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    pub set: Vec<String>,
+    /// A YAML or JSON document of fields, or `-` for standard input.
+    #[arg(long, value_name = "FILE|-")]
+    pub data: Option<PathBuf>,
+}
+
+impl DataArgs {
+    /// The changes these arguments make, checked against the definition.
+    pub fn changes(&self, ctx: &Ctx, def: &Definition) -> Result<Data, Failure> {
+        let mut out = Data::new();
+        if let Some(path) = &self.data {
+            let mut bytes = Vec::new();
+            let limit = MAX_DATA_BYTES as u64 + 1;
+            let read = if path.as_os_str() == "-" {
+                std::io::stdin().take(limit).read_to_end(&mut bytes)
+            } else {
+                std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
+            };
+            read.map_err(|e| {
+                Failure::new(
+                    Exit::BadInput,
+                    tr!(
+                        ctx.tr,
+                        "cannot-read",
+                        path = path.display().to_string(),
+                        detail = e.to_string()
+                    ),
+                )
+            })?;
+            out = value::parse_data(def, &bytes)
+                .map_err(|e| failure::input(&ctx.tr, Some(def), &e))?;
+        }
+        for arg in &self.set {
+            let (field, v) = value::parse_assignment(def, arg)
+                .map_err(|e| failure::input(&ctx.tr, Some(def), &e))?;
+            out.insert(field, v);
+        }
+        Ok(out)
+    }
+}
+
+/// Parses a case id given by the user.
+pub fn case_id(ctx: &Ctx, text: &str) -> Result<CaseId, Failure> {
+    text.parse().map_err(|e: wardflow_engine::case::BadCaseId| {
+        Failure::new(Exit::BadInput, tr!(ctx.tr, "bad-case-id", case = e.0))
+            .with_key(text.chars().take(40).collect::<String>())
+    })
+}
+
+/// A stored case and the definition version it is pinned to.
+pub fn load(ctx: &Ctx, store: &Store, id: &CaseId) -> Result<(Case, Arc<Definition>), Failure> {
+    let case = store
+        .case(id)
+        .map_err(|e| failure::store(&ctx.tr, &e))?
+        .ok_or_else(|| {
+            Failure::new(
+                Exit::BadInput,
+                tr!(ctx.tr, "unknown-case", case = id.to_string()),
+            )
+            .with_key(id.to_string())
+        })?;
+    let def = store
+        .definition(&case.version)
+        .map_err(|e| failure::store(&ctx.tr, &e))?;
+    Ok((case, def))
+}
+
+/// Runs a case subcommand.
+pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<(), Failure> {
+    match cmd {
+        CaseCommand::Open(args) => open::run(ctx, args),
+        CaseCommand::Advance(args) => advance::run(ctx, args),
+        CaseCommand::Show { case } => show::run(ctx, &case),
+        CaseCommand::Next { case } => next::run(ctx, &case),
+        CaseCommand::List(args) => list::run(ctx, args),
+        CaseCommand::History { case } => history::run(ctx, &case),
+        CaseCommand::Amend(args) => amend::run(ctx, args),
+    }
+}

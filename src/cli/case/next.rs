@@ -1,0 +1,62 @@
+//! `wardflow case next`: the transitions open now, what each is missing, whether guards pass.
+
+use serde_json::json;
+use wardflow_engine::next::next_steps;
+
+use super::super::{Calendars, Ctx, print_json};
+use super::{case_id, load};
+use crate::failure::{self, Failure};
+use crate::show;
+use crate::tr;
+
+/// Prints the open transitions.
+pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
+    let id = case_id(ctx, text)?;
+    let store = ctx.store_for_read()?;
+    let now = ctx.now(Some(&store))?;
+    let (case, def) = load(ctx, &store, &id)?;
+    let calendars = Calendars::china();
+    let steps = next_steps(&def, &case, &calendars.clock(now));
+    let tr = &ctx.tr;
+    if ctx.global.json {
+        let out: Vec<_> = steps
+            .iter()
+            .map(|s| {
+                json!({
+                    "name": s.name,
+                    "title": s.title,
+                    "to": s.to,
+                    "roles": s.roles,
+                    "missing": s.missing,
+                    "guard_ok": s.guard_ok,
+                    "blocked_by": s.blocked_by.as_ref().map(|r| failure::refusal(tr, Some(&def), r).message),
+                })
+            })
+            .collect();
+        return print_json(&out);
+    }
+    if steps.is_empty() {
+        println!(
+            "{}",
+            tr!(tr, "next-none", state = show::state(tr, &def, &case.state))
+        );
+    }
+    for s in &steps {
+        println!(
+            "{} → {}  [{}]",
+            tr.key_title(&s.name, &s.title),
+            show::state(tr, &def, &s.to),
+            s.roles.join(", ")
+        );
+        if !s.missing.is_empty() {
+            let named: Vec<String> = s.missing.iter().map(|f| show::field(tr, &def, f)).collect();
+            println!("    {}{}", tr!(tr, "label-missing"), tr.list(&named));
+        }
+        if let Some(r) = &s.blocked_by
+            && s.missing.is_empty()
+        {
+            println!("    {}", failure::refusal(tr, Some(&def), r).message);
+        }
+    }
+    Ok(())
+}

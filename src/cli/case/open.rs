@@ -1,0 +1,75 @@
+//! `wardflow case open`: a new case of the latest published version of a workflow.
+
+use clap::Args;
+use wardflow_engine::step::Open;
+
+use super::super::{Calendars, Ctx, parse_time, print_json};
+use super::DataArgs;
+use crate::failure::{self, Exit, Failure};
+use crate::tr;
+
+/// Arguments of `case open`.
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// The workflow key, e.g. entrusted-care.
+    workflow: String,
+    /// The role you act in.
+    #[arg(long = "as", value_name = "ROLE")]
+    role: String,
+    #[command(flatten)]
+    data: DataArgs,
+    /// When the act happened, if earlier than now (e.g. a report taken at night).
+    #[arg(long)]
+    at: Option<String>,
+}
+
+/// Opens the case and prints its id.
+pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
+    let store = ctx.store_for_write()?;
+    let now = ctx.now(Some(&store))?;
+    let (_, def) = store
+        .latest(&args.workflow)
+        .map_err(|e| failure::store(&ctx.tr, &e))?
+        .ok_or_else(|| {
+            Failure::new(
+                Exit::BadInput,
+                tr!(
+                    ctx.tr,
+                    "unpublished-workflow",
+                    workflow = args.workflow.clone()
+                ),
+            )
+            .with_key(args.workflow.clone())
+        })?;
+    let data = args.data.changes(ctx, &def)?;
+    let occurred_at = args
+        .at
+        .as_deref()
+        .map(|t| parse_time(&ctx.tr, "--at", t))
+        .transpose()?;
+    let calendars = Calendars::china();
+    let command = Open {
+        actor: ctx.actor(&args.role)?,
+        data,
+        occurred_at,
+        profile: store.meta().profile.clone(),
+        settings: def.settings.clone(),
+        origin: None,
+    };
+    let applied = store
+        .open_case(&args.workflow, command, &calendars.clock(now))
+        .map_err(|e| failure::case_command(&ctx.tr, Some(&def), &e))?;
+    let case = &applied.outcome.case;
+    if ctx.global.json {
+        return print_json(&serde_json::json!({
+            "case": case.id,
+            "workflow": case.workflow,
+            "version": case.version,
+            "state": case.state,
+            "letters": applied.outcome.letters,
+            "deadlines": case.deadlines.values().map(|d| serde_json::json!({"name": d.name, "due": d.due})).collect::<Vec<_>>(),
+        }));
+    }
+    println!("{}", case.id);
+    Ok(())
+}

@@ -1,0 +1,108 @@
+//! `wardflow case show`: everything about one case, as of now.
+
+use serde_json::json;
+
+use super::super::{Ctx, print_json};
+use super::{case_id, load};
+use crate::failure::{self, Failure};
+use crate::show::{self, local_time};
+use crate::tr;
+
+/// Prints the case.
+pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
+    let id = case_id(ctx, text)?;
+    let store = ctx.store_for_read()?;
+    let (case, def) = load(ctx, &store, &id)?;
+    let number = store
+        .versions()
+        .map_err(|e| failure::store(&ctx.tr, &e))?
+        .get(&case.workflow)
+        .and_then(|vs| vs.iter().find(|v| v.hash == case.version).map(|v| v.number));
+    if ctx.global.json {
+        return print_json(&json!({
+            "case": case.id,
+            "workflow": case.workflow,
+            "workflow_title": def.title,
+            "version": number,
+            "version_hash": case.version,
+            "profile": case.profile,
+            "state": case.state,
+            "state_title": def.state(&case.state).map(|s| s.title.clone()),
+            "final": def.is_final(&case.state),
+            "seq": case.seq,
+            "opened_at": case.opened_at,
+            "updated_at": case.updated_at,
+            "data": case.data,
+            "origin": case.origin,
+            "spawned": case.spawned,
+            "deadlines": case.deadlines.values().collect::<Vec<_>>(),
+            "letters": case.letters,
+        }));
+    }
+    let tr = &ctx.tr;
+    println!("{}", tr!(tr, "show-case", case = case.id.to_string()));
+    let version = number.map(|n| format!("v{n}")).unwrap_or_default();
+    println!(
+        "{}",
+        tr!(
+            tr,
+            "show-workflow",
+            workflow = tr.key_title(&case.workflow, &def.title),
+            version = version,
+            hash = case.version.short().to_owned()
+        )
+    );
+    println!(
+        "{}",
+        tr!(tr, "show-state", state = show::state(tr, &def, &case.state))
+    );
+    println!(
+        "{}",
+        tr!(
+            tr,
+            "show-times",
+            opened = local_time(case.opened_at),
+            updated = local_time(case.updated_at),
+            seq = case.seq
+        )
+    );
+    println!("{}", tr!(tr, "label-data"));
+    if case.data.is_empty() {
+        println!("  {}", tr!(tr, "none"));
+    }
+    for (k, v) in &case.data {
+        println!("  {}: {}", show::field(tr, &def, k), show::value(v));
+    }
+    if case.origin.is_some() || !case.spawned.is_empty() {
+        println!("{}", tr!(tr, "label-links"));
+        if let Some(o) = &case.origin {
+            println!("  ← {} {} ({})", o.link, o.case, o.workflow);
+        }
+        for s in &case.spawned {
+            println!("  → {} {} ({})", s.link, s.case, s.workflow);
+        }
+    }
+    println!("{}", tr!(tr, "label-deadlines"));
+    if case.deadlines.is_empty() {
+        println!("  {}", tr!(tr, "none"));
+    }
+    for d in case.deadlines.values() {
+        let provisional = if d.provisional {
+            tr!(tr, "provisional")
+        } else {
+            String::new()
+        };
+        println!(
+            "  {}: {}{provisional}",
+            tr.key_title(&d.name, &d.title),
+            tr!(tr, "due-at", at = local_time(d.due))
+        );
+    }
+    if !case.letters.is_empty() {
+        println!("{}", tr!(tr, "label-letters-requested"));
+        for l in &case.letters {
+            println!("  {} (#{})", l.key, l.seq);
+        }
+    }
+    Ok(())
+}

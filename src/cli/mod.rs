@@ -1,0 +1,287 @@
+//! Argument parsing and dispatch. Each subcommand lives in its own file and turns its
+//! arguments into one call into the engine, then prints the result.
+
+mod case;
+mod init;
+mod workflow;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use jiff::Timestamp;
+use wardflow_engine::definition::{self, Definition, Diagnostics};
+use wardflow_engine::period::{Calendar, china_2025_2026, shanghai};
+use wardflow_engine::step::{Actor, Clock};
+use wardflow_engine::store::Store;
+
+use crate::failure::{self, Exit, Failure};
+use crate::i18n::{Lang, Tr};
+use crate::tr;
+
+/// Workflow engine for child-guardianship interventions (监护干预).
+#[derive(Debug, Parser)]
+#[command(name = "wardflow", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The database file.
+    #[arg(
+        long,
+        global = true,
+        env = "WARDFLOW_DB",
+        default_value = "./wardflow.redb"
+    )]
+    pub db: PathBuf,
+    /// The directory of workflow YAML files.
+    #[arg(
+        long,
+        global = true,
+        env = "WARDFLOW_WORKFLOWS",
+        default_value = "./workflows"
+    )]
+    pub workflows: PathBuf,
+    /// The command's clock (RFC 3339); only a simulation database accepts it.
+    #[arg(long, global = true, env = "WARDFLOW_NOW")]
+    pub now: Option<String>,
+    /// Language of messages and output.
+    #[arg(long, global = true, env = "WARDFLOW_LANG", value_enum)]
+    pub lang: Option<Lang>,
+    /// Machine-readable output (and errors as one JSON object on stderr).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Seconds to wait for another command that holds the database.
+    #[arg(long, global = true, default_value_t = 5.0)]
+    pub lock_timeout: f64,
+    /// The person acting (defaults to the login name).
+    #[arg(long, global = true, env = "WARDFLOW_USER")]
+    pub user: Option<String>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database and publish the workflows found in the workflows directory.
+    Init(init::InitArgs),
+    /// Validate, publish and inspect workflow definitions.
+    #[command(subcommand)]
+    Workflow(workflow::WorkflowCommand),
+    /// Open, advance and inspect cases.
+    #[command(subcommand)]
+    Case(case::CaseCommand),
+}
+
+/// What every command needs: the language, the options, and the clock.
+pub struct Ctx {
+    pub tr: Tr,
+    pub global: Global,
+}
+
+impl Ctx {
+    fn lock_timeout(&self) -> Duration {
+        Duration::from_secs_f64(self.global.lock_timeout.clamp(0.0, 3600.0))
+    }
+
+    /// Opens the database for a command that changes it.
+    pub fn store_for_write(&self) -> Result<Store, Failure> {
+        Store::open(&self.global.db, self.lock_timeout()).map_err(|e| failure::store(&self.tr, &e))
+    }
+
+    /// Opens the database for a command that only reads.
+    pub fn store_for_read(&self) -> Result<Store, Failure> {
+        Store::open_read(&self.global.db, self.lock_timeout())
+            .map_err(|e| failure::store(&self.tr, &e))
+    }
+
+    /// The command's clock: `--now` on a simulation database, else the real clock.
+    pub fn now(&self, store: Option<&Store>) -> Result<Timestamp, Failure> {
+        let Some(text) = &self.global.now else {
+            return Ok(Timestamp::now());
+        };
+        if let Some(store) = store
+            && !store.meta().simulation
+        {
+            return Err(Failure::new(
+                Exit::BadInput,
+                tr!(self.tr, "now-not-simulation"),
+            ));
+        }
+        parse_time(&self.tr, "--now", text)
+    }
+
+    /// The acting user: `--user`, `WARDFLOW_USER`, or the login name.
+    pub fn user(&self) -> String {
+        self.global
+            .user
+            .clone()
+            .or_else(|| std::env::var("USER").ok())
+            .or_else(|| std::env::var("LOGNAME").ok())
+            .filter(|u| !u.trim().is_empty())
+            .unwrap_or_else(|| "unknown".to_owned())
+    }
+
+    /// The actor for `--as ROLE`; the system role belongs to the deadline runner alone.
+    pub fn actor(&self, role: &str) -> Result<Actor, Failure> {
+        if role == definition::SYSTEM_ROLE {
+            return Err(
+                Failure::new(Exit::BadInput, tr!(self.tr, "system-role-reserved")).with_key(role),
+            );
+        }
+        Ok(Actor {
+            user: self.user(),
+            role: role.to_owned(),
+        })
+    }
+}
+
+/// The calendar and time zone every step runs under.
+pub struct Calendars {
+    pub tz: jiff::tz::TimeZone,
+    pub calendar: Calendar,
+}
+
+impl Calendars {
+    /// China's public holidays in Beijing time.
+    pub fn china() -> Self {
+        Calendars {
+            tz: shanghai(),
+            calendar: china_2025_2026(),
+        }
+    }
+
+    /// A clock at `now` over these calendars.
+    pub fn clock(&self, now: Timestamp) -> Clock<'_> {
+        Clock {
+            now,
+            tz: &self.tz,
+            calendar: &self.calendar,
+        }
+    }
+}
+
+/// Parses a user-given time: RFC 3339, or a local Beijing time without offset.
+pub fn parse_time(tr: &Tr, flag: &str, text: &str) -> Result<Timestamp, Failure> {
+    wardflow_engine::value::canonical_datetime(text)
+        .and_then(|s| s.parse::<Timestamp>().ok())
+        .ok_or_else(|| {
+            Failure::new(
+                Exit::BadInput,
+                tr!(
+                    tr,
+                    "bad-time",
+                    flag = flag.to_owned(),
+                    value = text.chars().take(60).collect::<String>()
+                ),
+            )
+        })
+}
+
+/// Reads workflow files: the given ones, or every `*.yaml`/`*.yml` in the workflows directory.
+pub fn workflow_files(ctx: &Ctx, given: &[PathBuf]) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    let paths: Vec<PathBuf> = if given.is_empty() {
+        dir_files(&ctx.tr, &ctx.global.workflows)?
+    } else {
+        given.to_vec()
+    };
+    paths
+        .iter()
+        .map(|p| {
+            let bytes = read_limited(p).map_err(|e| {
+                Failure::new(
+                    Exit::BadInput,
+                    tr!(
+                        ctx.tr,
+                        "cannot-read",
+                        path = p.display().to_string(),
+                        detail = e
+                    ),
+                )
+            })?;
+            Ok((p.display().to_string(), bytes))
+        })
+        .collect()
+}
+
+/// Reads a file, refusing anything far larger than a workflow can be.
+fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    // One byte past the YAML limit is enough for the loader to report "too large".
+    let limit = wardflow_engine::yaml::Limits::default().max_bytes as u64 + 1;
+    file.take(limit)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    Ok(bytes)
+}
+
+fn dir_files(tr: &Tr, dir: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Failure::new(
+            Exit::BadInput,
+            tr!(
+                tr,
+                "cannot-read",
+                path = dir.display().to_string(),
+                detail = e.to_string()
+            ),
+        )
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
+/// Loads and cross-checks files; `context` holds other definitions links may name.
+pub fn check_files(
+    ctx: &Ctx,
+    files: &[(String, Vec<u8>)],
+    context: &[Definition],
+) -> Result<Vec<(String, Vec<u8>, Definition)>, (Vec<(String, Definition)>, Vec<Diagnostics>)> {
+    let (ok, failed) = definition::load_all(files, context);
+    if !failed.is_empty() {
+        return Err((ok, failed));
+    }
+    let _ = ctx;
+    Ok(ok
+        .into_iter()
+        .filter_map(|(name, def)| {
+            files
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, bytes)| (name, bytes.clone(), def))
+        })
+        .collect())
+}
+
+/// Prints a value as pretty JSON on stdout.
+pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
+    let text =
+        serde_json::to_string_pretty(value).map_err(|e| Failure::new(Exit::Bug, e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
+    let ctx = Ctx {
+        tr,
+        global: cli.global,
+    };
+    match cli.command {
+        Command::Init(args) => init::run(&ctx, args),
+        Command::Workflow(cmd) => workflow::run(&ctx, cmd),
+        Command::Case(cmd) => case::run(&ctx, cmd),
+    }
+}

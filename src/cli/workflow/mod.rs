@@ -1,0 +1,90 @@
+//! `wardflow workflow …`: validate, publish and inspect definitions.
+
+mod graph;
+mod list;
+mod publish;
+mod show;
+mod validate;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Subcommand;
+use wardflow_engine::definition::{self, Definition};
+
+use super::Ctx;
+use crate::failure::{self, Exit, Failure};
+use crate::tr;
+
+/// Workflow subcommands.
+#[derive(Debug, Subcommand)]
+pub enum WorkflowCommand {
+    /// List published workflows and their versions.
+    List,
+    /// Check workflow files and report every problem with file:line:column.
+    Validate {
+        /// Files to check (default: every YAML file in the workflows directory).
+        files: Vec<PathBuf>,
+    },
+    /// Validate and store workflow files as new versions.
+    Publish {
+        /// Files to publish (default: every YAML file in the workflows directory).
+        files: Vec<PathBuf>,
+    },
+    /// Show a workflow's states, transitions and fields.
+    Show {
+        /// The workflow key.
+        name: String,
+    },
+    /// Draw a workflow as a state diagram.
+    Graph {
+        /// The workflow key.
+        name: String,
+        /// Diagram language.
+        #[arg(long, value_enum, default_value = "mermaid")]
+        format: graph::Format,
+    },
+}
+
+/// Runs a workflow subcommand.
+pub fn run(ctx: &Ctx, cmd: WorkflowCommand) -> Result<(), Failure> {
+    match cmd {
+        WorkflowCommand::List => list::run(ctx),
+        WorkflowCommand::Validate { files } => validate::run(ctx, &files),
+        WorkflowCommand::Publish { files } => publish::run(ctx, &files),
+        WorkflowCommand::Show { name } => show::run(ctx, &name),
+        WorkflowCommand::Graph { name, format } => graph::run(ctx, &name, format),
+    }
+}
+
+/// A workflow by key: the latest published version if there is a database, else the file
+/// `NAME.yaml` in the workflows directory.
+fn find(ctx: &Ctx, name: &str) -> Result<(Arc<Definition>, Option<u32>), Failure> {
+    if ctx.global.db.exists() {
+        let store = ctx.store_for_read()?;
+        if let Some((hash, def)) = store
+            .latest(name)
+            .map_err(|e| failure::store(&ctx.tr, &e))?
+        {
+            let number = store
+                .versions()
+                .map_err(|e| failure::store(&ctx.tr, &e))?
+                .get(name)
+                .and_then(|vs| vs.iter().find(|v| v.hash == hash).map(|v| v.number));
+            return Ok((def, number));
+        }
+    }
+    for ext in ["yaml", "yml"] {
+        let path = ctx.global.workflows.join(format!("{name}.{ext}"));
+        if let Ok(bytes) = std::fs::read(&path) {
+            let def = definition::load(&path.display().to_string(), &bytes)
+                .map_err(|d| failure::invalid_workflows(&ctx.tr, &[d]))?;
+            return Ok((Arc::new(def), None));
+        }
+    }
+    Err(Failure::new(
+        Exit::BadInput,
+        tr!(ctx.tr, "unknown-workflow", workflow = name.to_owned()),
+    )
+    .with_key(name))
+}

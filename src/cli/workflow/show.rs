@@ -1,0 +1,140 @@
+//! `wardflow workflow show`: a definition as a caseworker reads it.
+
+use serde_json::{Value, json};
+use wardflow_engine::definition::{
+    DeadlineDef, DeadlineRule, DeadlineStart, Definition, FromStates,
+};
+
+use super::super::{Ctx, print_json};
+use super::find;
+use crate::failure::Failure;
+use crate::tr;
+
+fn deadline_json(d: &DeadlineDef) -> Value {
+    let (kind, period) = match &d.rule {
+        DeadlineRule::Within(p) => ("within", p.to_string()),
+        DeadlineRule::Every(p) => ("every", p.to_string()),
+    };
+    json!({
+        "name": d.name,
+        "title": d.title,
+        kind: period,
+        "from": match &d.from { DeadlineStart::Entered => "entered".to_owned(), DeadlineStart::Field(f) => f.clone() },
+        "remind_before": d.remind_before.as_ref().map(ToString::to_string),
+        "on_breach": d.on_breach,
+        "keep": d.keep,
+    })
+}
+
+fn from_text(from: &FromStates) -> Vec<String> {
+    match from {
+        FromStates::AnyOpen => vec!["*".to_owned()],
+        FromStates::Listed(s) => s.clone(),
+    }
+}
+
+fn to_json(def: &Definition, version: Option<u32>) -> Value {
+    json!({
+        "workflow": def.key,
+        "title": def.title,
+        "version": version,
+        "roles": def.roles,
+        "settings": def.settings,
+        "fields": def.fields.iter().map(|(k, f)| json!({
+            "name": k, "type": f.ty.name(), "required": f.required, "title": f.title, "sensitive": f.sensitive,
+        })).collect::<Vec<_>>(),
+        "start": {"roles": def.start.roles, "requires": def.start.requires, "letters": def.start.letters,
+                  "deadlines": def.start.deadlines.iter().map(deadline_json).collect::<Vec<_>>()},
+        "states": def.states.iter().map(|s| json!({"name": s.key, "title": s.title, "initial": s.initial, "final": s.terminal})).collect::<Vec<_>>(),
+        "transitions": def.transitions.iter().map(|t| json!({
+            "name": t.key, "title": t.title, "from": from_text(&t.from), "to": t.to, "roles": t.roles,
+            "requires": t.requires,
+            "guards": t.guards.iter().map(|g| json!({"cel": g.source, "reason": g.reason})).collect::<Vec<_>>(),
+            "letters": t.letters,
+            "deadlines": t.deadlines.iter().map(deadline_json).collect::<Vec<_>>(),
+            "spawn": t.spawn.iter().map(|s| json!({"workflow": s.workflow, "link": s.link, "for_each": s.for_each})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// Prints the definition.
+pub fn run(ctx: &Ctx, name: &str) -> Result<(), Failure> {
+    let (def, version) = find(ctx, name)?;
+    if ctx.global.json {
+        return print_json(&to_json(&def, version));
+    }
+    let tr = &ctx.tr;
+    let version = version.map(|v| format!(" v{v}")).unwrap_or_default();
+    println!("{}{version}", tr.key_title(&def.key, &def.title));
+    println!("{}{}", tr!(tr, "label-roles"), tr.list(&def.roles));
+    println!("{}", tr!(tr, "label-fields"));
+    for (key, f) in &def.fields {
+        let required = if f.required {
+            tr!(tr, "label-required")
+        } else {
+            String::new()
+        };
+        println!(
+            "  {}  {}{required}",
+            tr.key_title(key, &f.title),
+            f.ty.name()
+        );
+    }
+    if !def.settings.is_empty() {
+        println!("{}", tr!(tr, "label-settings"));
+        for (k, v) in &def.settings {
+            println!("  {k} = {}", crate::show::value(v));
+        }
+    }
+    println!("{}", tr!(tr, "label-states"));
+    for s in &def.states {
+        let mark = if s.initial {
+            " ▶"
+        } else if s.terminal {
+            " ■"
+        } else {
+            ""
+        };
+        println!("  {}{mark}", tr.key_title(&s.key, &s.title));
+    }
+    println!("{}", tr!(tr, "label-transitions"));
+    for t in &def.transitions {
+        println!(
+            "  {}: {} → {}  [{}]",
+            tr.key_title(&t.key, &t.title),
+            from_text(&t.from).join(", "),
+            t.to,
+            t.roles.join(", ")
+        );
+        if !t.requires.is_empty() {
+            println!(
+                "      {}{}",
+                tr!(tr, "label-requires"),
+                t.requires.join(", ")
+            );
+        }
+        for g in &t.guards {
+            println!("      {}{}", tr!(tr, "label-guard"), g.source);
+        }
+        for d in &t.deadlines {
+            println!(
+                "      {}{} {}",
+                tr!(tr, "label-deadline"),
+                tr.key_title(&d.name, &d.title),
+                deadline_json(d)
+            );
+        }
+        if !t.letters.is_empty() {
+            println!("      {}{}", tr!(tr, "label-letters"), t.letters.join(", "));
+        }
+        for s in &t.spawn {
+            println!(
+                "      {}{} ({})",
+                tr!(tr, "label-spawn"),
+                s.workflow,
+                s.link
+            );
+        }
+    }
+    Ok(())
+}

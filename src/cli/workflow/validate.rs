@@ -1,0 +1,72 @@
+//! `wardflow workflow validate`: every problem in every file, with its position.
+
+use std::path::PathBuf;
+
+use wardflow_engine::definition::{self, Definition};
+
+use super::super::{Ctx, check_files, print_json, workflow_files};
+use crate::failure::{self, Failure};
+use crate::tr;
+
+/// Definitions that links may name besides the files being checked: the other files of the
+/// workflows directory.
+pub fn context(ctx: &Ctx, checked: &[(String, Vec<u8>)]) -> Vec<Definition> {
+    let Ok(dir) = workflow_files(ctx, &[]) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, bytes) in dir {
+        if checked.iter().any(|(n, b)| *n == name || *b == bytes) {
+            continue;
+        }
+        if let Ok(def) = definition::load(&name, &bytes) {
+            out.push(def);
+        }
+    }
+    out
+}
+
+/// Checks the files and reports.
+pub fn run(ctx: &Ctx, given: &[PathBuf]) -> Result<(), Failure> {
+    let files = workflow_files(ctx, given)?;
+    let known = context(ctx, &files);
+    match check_files(ctx, &files, &known) {
+        Ok(checked) => {
+            if ctx.global.json {
+                let ok: Vec<_> = checked
+                    .iter()
+                    .map(|(file, _, def)| serde_json::json!({"file": file, "workflow": def.key, "valid": true}))
+                    .collect();
+                return print_json(&ok);
+            }
+            for (file, _, def) in &checked {
+                println!(
+                    "{}",
+                    tr!(
+                        ctx.tr,
+                        "validate-ok",
+                        file = file.clone(),
+                        workflow = def.key.clone()
+                    )
+                );
+            }
+            Ok(())
+        }
+        Err((ok, failed)) => {
+            if !ctx.global.json {
+                for (file, def) in &ok {
+                    println!(
+                        "{}",
+                        tr!(
+                            ctx.tr,
+                            "validate-ok",
+                            file = file.clone(),
+                            workflow = def.key.clone()
+                        )
+                    );
+                }
+            }
+            Err(failure::invalid_workflows(&ctx.tr, &failed))
+        }
+    }
+}

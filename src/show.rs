@@ -1,0 +1,55 @@
+//! Small formatting helpers shared by the commands' human output.
+
+use jiff::Timestamp;
+use serde_json::Value;
+use wardflow_engine::definition::Definition;
+use wardflow_engine::period::shanghai;
+
+use crate::i18n::Tr;
+
+/// A moment in Beijing time, to the minute: `2026-11-23 10:00`.
+pub fn local_time(ts: Timestamp) -> String {
+    ts.to_zoned_datetime(shanghai())
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// A value as a person reads it.
+pub fn value(v: &Value) -> String {
+    match v {
+        Value::String(s) => match s.parse::<Timestamp>() {
+            Ok(ts) if s.contains('T') => local_time(ts),
+            _ => s.clone(),
+        },
+        Value::Array(items) => {
+            let parts: Vec<String> = items.iter().map(value).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        Value::Object(map) => {
+            let parts: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", value(v)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// A state key with its title.
+pub fn state(tr: &Tr, def: &Definition, key: &str) -> String {
+    tr.key_title(key, def.state(key).map(|s| s.title.as_str()).unwrap_or(""))
+}
+
+/// A transition key with its title.
+pub fn transition(tr: &Tr, def: &Definition, key: &str) -> String {
+    tr.key_title(
+        key,
+        def.transition(key).map(|t| t.title.as_str()).unwrap_or(""),
+    )
+}
+
+/// A field key with its title.
+pub fn field(tr: &Tr, def: &Definition, key: &str) -> String {
+    tr.key_title(key, def.field_title(key))
+}
