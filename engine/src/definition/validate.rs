@@ -333,7 +333,12 @@ fn check_spawn_sources(c: &mut Checker, spawn: &SpawnDef, path: &str) {
 }
 
 /// The target fields a spawn fills, with the type of each value (None: a constant).
-fn spawn_fills(source: &Definition, spawn: &SpawnDef) -> BTreeMap<String, Option<FieldType>> {
+/// A prefix mapping (`child: child`) fills only the sub-fields the target declares.
+fn spawn_fills(
+    source: &Definition,
+    target_def: &Definition,
+    spawn: &SpawnDef,
+) -> BTreeMap<String, Option<FieldType>> {
     let mut fills = BTreeMap::new();
     for (target, src) in &spawn.data {
         if let Some(ty) = source_type(source, spawn, src) {
@@ -342,7 +347,10 @@ fn spawn_fills(source: &Definition, spawn: &SpawnDef) -> BTreeMap<String, Option
             let dotted = format!("{src}.");
             for (name, field) in &source.fields {
                 if let Some(rest) = name.strip_prefix(&dotted) {
-                    fills.insert(format!("{target}.{rest}"), Some(field.ty.clone()));
+                    let t = format!("{target}.{rest}");
+                    if target_def.fields.contains_key(&t) {
+                        fills.insert(t, Some(field.ty.clone()));
+                    }
                 }
             }
         }
@@ -385,7 +393,7 @@ pub fn validate_links(
                 }
                 continue;
             };
-            let fills = spawn_fills(def, spawn);
+            let fills = spawn_fills(def, target, spawn);
             for (field, ty) in &fills {
                 match (target.fields.get(field), ty) {
                     (None, _) => {

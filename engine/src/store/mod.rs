@@ -597,10 +597,12 @@ impl Store {
                 Command::Fire { actor, .. } | Command::Amend { actor, .. } => actor.clone(),
             };
             let mut spawned = Vec::new();
-            for request in std::mem::take(&mut outcome.spawns) {
+            for mut request in std::mem::take(&mut outcome.spawns) {
                 let (hash, target) = w
                     .latest(&request.workflow)?
                     .ok_or_else(|| CommandFailure::UnknownWorkflow(request.workflow.clone()))?;
+                // Prefix mappings copy only what the target declares (checked at publish).
+                request.data.retain(|field, _| target.fields.contains_key(field));
                 let child_id = w.next_id(clock)?;
                 let origin = Link {
                     case: id.clone(),

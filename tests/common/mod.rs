@@ -1,0 +1,305 @@
+//! A jj-style test environment: a temporary directory with a copy of the example workflows,
+//! and helpers that run the real `wardflow` binary against it.
+//!
+//! Every command runs with a fixed user (张三), a fixed language (zh unless a call asks for en)
+//! and without the host's locale, so outputs are the same on every machine. Simulation
+//! databases get an explicit `--now` in every call that takes one.
+//!
+//! `fails` checks the contract that a command that fails changes nothing: it dumps the database
+//! (through the CLI itself) before and after the command and compares the dumps.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// The clock of the first act in most tests: Monday 23 November 2026, 10:00 Beijing time.
+pub const T0: &str = "2026-11-23T10:00:00+08:00";
+
+/// A temporary directory holding `workflows/` and (after init) the database `w.redb`.
+pub struct TestEnv {
+    dir: tempfile::TempDir,
+}
+
+/// One invocation being prepared: language and standard input.
+pub struct Call<'e> {
+    env: &'e TestEnv,
+    lang: &'static str,
+    stdin: Option<Vec<u8>>,
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn describe(args: &[&str], out: &Output) -> String {
+    format!(
+        "wardflow {}\nexit: {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        args.join(" "),
+        out.status.code(),
+        text(&out.stdout),
+        text(&out.stderr)
+    )
+}
+
+impl TestEnv {
+    /// A fresh directory with a copy of the repository's `workflows/*.yaml`.
+    pub fn new() -> Self {
+        let env = Self::empty();
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("workflows");
+        for entry in std::fs::read_dir(&source).expect("read the repository's workflows/") {
+            let path = entry.expect("workflow dir entry").path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                let name = path.file_name().expect("file name");
+                std::fs::copy(&path, env.workflows_dir().join(name)).expect("copy workflow");
+            }
+        }
+        env
+    }
+
+    /// A fresh directory with an empty `workflows/`.
+    pub fn empty() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("wardflow-test-")
+            .tempdir()
+            .expect("create temp dir");
+        std::fs::create_dir(dir.path().join("workflows")).expect("create workflows dir");
+        TestEnv { dir }
+    }
+
+    /// The temporary directory (also the working directory of every command).
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The database file.
+    pub fn db(&self) -> PathBuf {
+        self.root().join("w.redb")
+    }
+
+    /// The workflows directory.
+    pub fn workflows_dir(&self) -> PathBuf {
+        self.root().join("workflows")
+    }
+
+    /// A call in Chinese (the default language).
+    pub fn zh(&self) -> Call<'_> {
+        Call {
+            env: self,
+            lang: "zh",
+            stdin: None,
+        }
+    }
+
+    /// A call in English.
+    pub fn en(&self) -> Call<'_> {
+        Call {
+            env: self,
+            lang: "en",
+            stdin: None,
+        }
+    }
+
+    /// Runs `wardflow args…` in Chinese.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.zh().run(args)
+    }
+
+    /// Runs a command that must succeed; returns its stdout.
+    #[track_caller]
+    pub fn ok(&self, args: &[&str]) -> String {
+        self.zh().ok(args)
+    }
+
+    /// Runs a command that must fail with `code` and leave the database as it was; returns
+    /// its stderr.
+    #[track_caller]
+    pub fn fails(&self, args: &[&str], code: i32) -> String {
+        self.zh().fails(args, code)
+    }
+
+    /// `wardflow init --simulation --now NOW`.
+    pub fn init_simulation(&self, now: &str) -> String {
+        self.ok(&["init", "--simulation", "--now", now])
+    }
+
+    /// Writes (or overwrites) `workflows/NAME`; returns the path relative to the working
+    /// directory, as a user would type it (`workflows/NAME`).
+    pub fn write_workflow(&self, name: &str, content: impl AsRef<[u8]>) -> String {
+        std::fs::write(self.workflows_dir().join(name), content).expect("write workflow file");
+        format!("workflows/{name}")
+    }
+
+    /// Writes any file under the root; returns its path relative to the working directory.
+    pub fn write_file(&self, name: &str, content: impl AsRef<[u8]>) -> String {
+        std::fs::write(self.root().join(name), content).expect("write file");
+        name.to_owned()
+    }
+
+    /// A canonical dump of everything the CLI can show about the database: the case list,
+    /// each case's `show` and `history`, and the published workflows. Two equal dumps mean
+    /// nothing visible changed.
+    pub fn db_dump(&self) -> String {
+        let db = self.db();
+        if !db.exists() {
+            return "<no database>".to_owned();
+        }
+        let list = self.zh().run(&["case", "list", "--json"]);
+        if !list.status.success() {
+            // Not a wardflow database (or not readable): compare the raw bytes instead.
+            let bytes = std::fs::read(&db).expect("read db file");
+            return format!("<raw {} bytes>\n{}", bytes.len(), text(&bytes));
+        }
+        let list = text(&list.stdout);
+        let cases: Vec<serde_json::Value> =
+            serde_json::from_str(&list).expect("case list --json is a JSON array");
+        let mut dump = format!("== case list\n{list}");
+        for case in &cases {
+            let id = case["case"].as_str().expect("case id in list");
+            dump.push_str(&format!("== case show {id}\n"));
+            dump.push_str(&self.zh().ok(&["case", "show", id, "--json"]));
+            dump.push_str(&format!("== case history {id}\n"));
+            dump.push_str(&self.zh().ok(&["case", "history", id, "--json"]));
+        }
+        dump.push_str("== workflow list\n");
+        dump.push_str(&self.zh().ok(&["workflow", "list", "--json"]));
+        dump
+    }
+
+    /// Opens the standard example-care case (小明, reported by a parent) at `now`; returns its id.
+    pub fn open_xiaoming(&self, now: &str) -> String {
+        let out = self.ok(&[
+            "case",
+            "open",
+            "example-care",
+            "--as",
+            "parent",
+            "--set",
+            "child.name=小明",
+            "--set",
+            "child.birth_date=2018-05-01",
+            "--set",
+            "parent.name=李四",
+            "--now",
+            now,
+        ]);
+        out.trim().to_owned()
+    }
+
+    /// Signs the entrustment agreement with 王奶奶 (born 1960, grandparent, parent left on
+    /// 2026-11-20 08:00).
+    pub fn sign_agreement(&self, case: &str, now: &str) -> String {
+        self.ok(&[
+            "case",
+            "advance",
+            case,
+            "sign_agreement",
+            "--as",
+            "village_committee",
+            "--set",
+            "carer.name=王奶奶",
+            "--set",
+            "carer.birth_date=1960-03-02",
+            "--set",
+            "carer.relation=grandparent",
+            "--set",
+            "departure_at=2026-11-20T08:00:00+08:00",
+            "--now",
+            now,
+        ])
+    }
+
+    /// `case show ID --json`, parsed.
+    pub fn show_json(&self, case: &str) -> serde_json::Value {
+        let out = self.ok(&["case", "show", case, "--json"]);
+        serde_json::from_str(&out).expect("case show --json is JSON")
+    }
+
+    /// An insta settings object that hides the temporary directory's path.
+    pub fn insta_settings(&self) -> insta::Settings {
+        let mut settings = insta::Settings::clone_current();
+        let mut roots = vec![self.root().to_path_buf()];
+        if let Ok(canonical) = self.root().canonicalize() {
+            roots.push(canonical);
+        }
+        for root in roots {
+            let escaped = regex_escape(&root.display().to_string());
+            settings.add_filter(&escaped, "[TMP]");
+        }
+        settings
+    }
+}
+
+fn regex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl Call<'_> {
+    /// Feeds `input` to the command's standard input.
+    pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Self {
+        self.stdin = Some(input.into());
+        self
+    }
+
+    fn command(&self, args: &[&str]) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::cargo_bin("wardflow").expect("the wardflow binary");
+        cmd.current_dir(self.env.root())
+            .env_remove("LANG")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("WARDFLOW_NOW")
+            .env("WARDFLOW_DB", self.env.db())
+            .env("WARDFLOW_WORKFLOWS", self.env.workflows_dir())
+            .env("WARDFLOW_LANG", self.lang)
+            .env("WARDFLOW_USER", "张三")
+            .args(args);
+        // Never let a test hang on an inherited terminal.
+        cmd.write_stdin(self.stdin.clone().unwrap_or_default());
+        cmd
+    }
+
+    /// Runs the command and returns whatever it did.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("run wardflow")
+    }
+
+    /// Runs a command that must exit 0; returns its stdout.
+    #[track_caller]
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "expected success\n{}",
+            describe(args, &out)
+        );
+        text(&out.stdout)
+    }
+
+    /// Runs a command that must exit with `code`, and checks that it changed nothing in the
+    /// database; returns its stderr.
+    #[track_caller]
+    pub fn fails(&self, args: &[&str], code: i32) -> String {
+        let before = self.env.db_dump();
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "expected exit {code}\n{}",
+            describe(args, &out)
+        );
+        let after = self.env.db_dump();
+        assert!(
+            before == after,
+            "a failing command changed the database\n{}\n--- before\n{before}\n--- after\n{after}",
+            describe(args, &out)
+        );
+        text(&out.stderr)
+    }
+}
