@@ -13,7 +13,7 @@ wardflow init
 echo "== 父母外出务工，向村委会报告备案"
 case_id=$(wardflow case open example-care --as parent \
   --set child.name=李小明 --set child.birth_date=2018-05-01 --set parent.name=李强 \
-  --set "departure_at=$(date -d '-1 hour' '+%Y-%m-%d %H:%M')")
+  --set "departure_at=$(TZ=Asia/Shanghai date -d '-1 hour' '+%Y-%m-%d %H:%M')")
 echo "案件编号：$case_id"
 echo "== 被委托人未成年：系统拒绝并说明依据"
 wardflow case advance "$case_id" sign_agreement --as village_committee \

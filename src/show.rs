@@ -14,6 +14,17 @@ pub fn local_time(ts: Timestamp) -> String {
         .to_string()
 }
 
+/// A due time as the law words it: a period ending at midnight ends at "24:00" of its last day.
+pub fn due_time(ts: Timestamp) -> String {
+    let local = ts.to_zoned_datetime(shanghai());
+    if local.hour() == 0 && local.minute() == 0 && local.second() == 0 {
+        if let Ok(previous) = local.date().yesterday() {
+            return format!("{} 24:00", previous);
+        }
+    }
+    local_time(ts)
+}
+
 /// A value as a person reads it.
 pub fn value(v: &Value) -> String {
     match v {

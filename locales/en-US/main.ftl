@@ -22,7 +22,10 @@ bad-time = { $flag } "{ $value }" is not a time. Use RFC 3339, e.g. 2026-11-22T0
 cannot-read = cannot read { $path }: { $detail }
 
 ## Init and definitions
-init-done = created database { $path } (simulation: { $simulation }) and published { $count } workflow(s):
+init-done = created { $simulation ->
+    [yes] simulation
+   *[no] real
+} database { $path } and published { $count } workflow(s):
 workflows-invalid = { $problems } problem(s) in { $files } workflow file(s); nothing was changed.
 validate-ok = { $file }: ok ({ $workflow })
 publish-new = published { $workflow } version { $version } ({ $hash })
@@ -117,7 +120,7 @@ refused-role-open = role { $role } may not open this kind of case; allowed roles
 refused-system-only = { $transition } is done only by the system when a deadline passes.
 refused-missing = { $transition } needs: { $fields }.
 refused-missing-open = opening the case needs: { $fields }.
-refused-guard = { $transition } is refused: { $rule } ({ $why }; guard: { $guard }).
+refused-guard = { $transition } is refused: { $rule }. Why: { $why }; guard: { $guard }
 
 ## Case output
 advanced = { $case } is now in state { $state }

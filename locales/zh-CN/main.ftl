@@ -22,7 +22,10 @@ bad-time = { $flag } 的时间「{ $value }」无法识别。请使用 RFC 3339 
 cannot-read = 无法读取 { $path }：{ $detail }
 
 ## 初始化与流程定义
-init-done = 已创建数据库 { $path }（模拟库：{ $simulation }），发布了 { $count } 个流程：
+init-done = 已创建{ $simulation ->
+    [yes] 模拟
+   *[no] 正式
+}数据库 { $path }，发布了 { $count } 个流程：
 workflows-invalid = 流程定义有 { $problems } 处问题（{ $files } 个文件），未作任何更改。
 validate-ok = { $file }：通过（{ $workflow }）
 publish-new = 已发布 { $workflow } 第 { $version } 版（{ $hash }）
@@ -117,7 +120,7 @@ refused-role-open = 角色 { $role } 无权开立此类案件；有权开案的�
 refused-system-only = { $transition } 只能由期限到期时系统自动执行。
 refused-missing = 执行 { $transition } 前须填写：{ $fields }。
 refused-missing-open = 开案须填写：{ $fields }。
-refused-guard = 不能执行 { $transition }：{ $rule }（{ $why }；条件：{ $guard }）。
+refused-guard = 不能执行 { $transition }：{ $rule }。原因：{ $why }；条件：{ $guard }
 
 ## 案件输出
 advanced = { $case } 现在的状态：{ $state }

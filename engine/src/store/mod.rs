@@ -602,7 +602,9 @@ impl Store {
                     .latest(&request.workflow)?
                     .ok_or_else(|| CommandFailure::UnknownWorkflow(request.workflow.clone()))?;
                 // Prefix mappings copy only what the target declares (checked at publish).
-                request.data.retain(|field, _| target.fields.contains_key(field));
+                request
+                    .data
+                    .retain(|field, _| target.fields.contains_key(field));
                 let child_id = w.next_id(clock)?;
                 let origin = Link {
                     case: id.clone(),

@@ -75,7 +75,7 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
                     tr,
                     "history-deadline-set",
                     name = tr.key_title(name, title),
-                    due = local_time(*due)
+                    due = show::due_time(*due)
                 )
             }
             EventKind::DeadlineCancelled { name, reason } => {

@@ -95,7 +95,7 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
         println!(
             "  {}: {}{provisional}",
             tr.key_title(&d.name, &d.title),
-            tr!(tr, "due-at", at = local_time(d.due))
+            tr!(tr, "due-at", at = show::due_time(d.due))
         );
     }
     if !case.letters.is_empty() {
