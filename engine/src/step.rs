@@ -641,3 +641,478 @@ fn spawn_requests(spawn: &SpawnDef, data: &Data) -> Vec<SpawnRequest> {
             .unwrap_or_default(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::definition::load;
+    use crate::period::{china_2025_2026, shanghai};
+
+    const WORKFLOW: &str = r#"
+workflow: care
+title: 照护
+roles: [parent, village_committee, police]
+settings: { contact_interval: 7d }
+fields:
+  child.name: { type: string, required: true, title: 儿童姓名 }
+  child.birth_date: { type: date, required: true, title: 出生日期 }
+  carer.name: { type: string, title: 被委托人姓名 }
+  carer.birth_date: { type: date, title: 被委托人出生日期 }
+  carer.disqualified: { type: boolean, title: 存在不宜委托情形 }
+  decision_at: { type: datetime, title: 决定时间 }
+  kids: { type: list, of: { name: string, birth_date: date } }
+start:
+  roles: [parent]
+  deadlines: [{ name: notify, within: 24h, from: decision_at }]
+states:
+  registered: { title: 已备案, initial: true }
+  entrusted: { title: 委托中 }
+  overdue: { title: 逾期 }
+  closed: { title: 结案, final: true }
+transitions:
+  sign:
+    from: [registered]
+    to: entrusted
+    roles: [village_committee]
+    requires: [carer.name, carer.birth_date]
+    guard:
+      - cel: "!has(carer.disqualified) || !carer.disqualified"
+        reason: UPL 22 disqualified carer
+      - cel: "age(carer.birth_date, now) >= 18"
+        reason: UPL 22 adult carer
+    letters: [entrustment-agreement]
+    deadlines:
+      - { name: contact, every: "{{settings.contact_interval}}", on_breach: lapse }
+      - { name: term, within: 1 year, keep: true }
+  log:
+    from: [entrusted]
+    to: entrusted
+    roles: [parent]
+    deadlines: [{ name: contact, every: "{{settings.contact_interval}}", on_breach: lapse }]
+  lapse: { from: [entrusted], to: overdue, roles: [system] }
+  resume: { from: [overdue], to: entrusted, roles: [parent] }
+  refer:
+    from: "*"
+    to: entrusted
+    roles: [police]
+    spawn: { workflow: other, link: referred_from, for_each: kids, data: { child.name: each.name } }
+  close: { from: "*", to: closed, roles: [village_committee] }
+"#;
+
+    fn def() -> Definition {
+        match load("care.yaml", WORKFLOW.as_bytes()) {
+            Ok(d) => d,
+            Err(d) => panic!("test workflow must load: {:?}", d.problems),
+        }
+    }
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().expect("test timestamp")
+    }
+
+    fn actor(role: &str) -> Actor {
+        Actor {
+            user: "张三".into(),
+            role: role.into(),
+        }
+    }
+
+    fn data(pairs: &[(&str, Value)]) -> Data {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect()
+    }
+
+    fn opened(def: &Definition, now: Timestamp) -> Case {
+        let tz = shanghai();
+        let cal = china_2025_2026();
+        let clock = Clock {
+            now,
+            tz: &tz,
+            calendar: &cal,
+        };
+        let open = Open {
+            actor: actor("parent"),
+            data: data(&[
+                ("child.name", "小明".into()),
+                ("child.birth_date", "2018-05-01".into()),
+                ("decision_at", "2026-11-23T02:00:00Z".into()),
+            ]),
+            occurred_at: None,
+            profile: None,
+            settings: def.settings.clone(),
+            origin: None,
+        };
+        open_case(def, open, &clock).case
+    }
+
+    fn open_case(def: &Definition, open: Open, clock: &Clock) -> Outcome {
+        super::open(
+            def,
+            &VersionHash("v1".into()),
+            &CaseId::new(2026, 1),
+            open,
+            clock,
+        )
+        .expect("opens")
+    }
+
+    fn fire(
+        def: &Definition,
+        case: &Case,
+        t: &str,
+        role: &str,
+        changes: Data,
+        now: Timestamp,
+    ) -> Result<Outcome, StepError> {
+        let tz = shanghai();
+        let cal = china_2025_2026();
+        let clock = Clock {
+            now,
+            tz: &tz,
+            calendar: &cal,
+        };
+        step(
+            def,
+            case,
+            Command::Fire {
+                transition: t.into(),
+                actor: actor(role),
+                changes,
+                note: None,
+                occurred_at: None,
+            },
+            &clock,
+        )
+    }
+
+    fn carer(birth: &str) -> Data {
+        data(&[
+            ("carer.name", "王奶奶".into()),
+            ("carer.birth_date", birth.into()),
+        ])
+    }
+
+    #[test]
+    fn opening_sets_a_deadline_from_a_field_counted_in_hours() {
+        let def = def();
+        let case = opened(&def, at("2026-11-23T03:00:00Z"));
+        assert_eq!(case.state, "registered");
+        assert_eq!(case.deadlines["notify"].due, at("2026-11-24T02:00:00Z"));
+    }
+
+    #[test]
+    fn opening_without_required_fields_is_refused_naming_them() {
+        let def = def();
+        let tz = shanghai();
+        let cal = china_2025_2026();
+        let clock = Clock {
+            now: at("2026-11-23T03:00:00Z"),
+            tz: &tz,
+            calendar: &cal,
+        };
+        let open = Open {
+            actor: actor("parent"),
+            data: Data::new(),
+            occurred_at: None,
+            profile: None,
+            settings: def.settings.clone(),
+            origin: None,
+        };
+        let err = super::open(
+            &def,
+            &VersionHash("v1".into()),
+            &CaseId::new(2026, 1),
+            open,
+            &clock,
+        )
+        .err();
+        assert_eq!(
+            err,
+            Some(StepError::Refused(Refusal::MissingFields {
+                transition: None,
+                fields: vec!["child.birth_date".into(), "child.name".into()],
+            }))
+        );
+    }
+
+    #[test]
+    fn refuses_disqualified_carer_naming_upl_22() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let case = opened(&def, now);
+        let mut changes = carer("1960-03-02");
+        changes.insert("carer.disqualified".into(), true.into());
+        match fire(&def, &case, "sign", "village_committee", changes, now) {
+            Err(StepError::Refused(Refusal::GuardFailed { reason, result, .. })) => {
+                assert_eq!(reason.as_deref(), Some("UPL 22 disqualified carer"));
+                assert_eq!(result, GuardResult::Fail);
+            }
+            other => panic!("expected a guard refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn refuses_a_minor_carer_on_the_day_before_the_eighteenth_birthday() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let case = opened(&def, now);
+        let refused = fire(
+            &def,
+            &case,
+            "sign",
+            "village_committee",
+            carer("2008-11-24"),
+            now,
+        );
+        assert!(matches!(
+            refused,
+            Err(StepError::Refused(Refusal::GuardFailed { .. }))
+        ));
+        assert!(
+            fire(
+                &def,
+                &case,
+                "sign",
+                "village_committee",
+                carer("2008-11-23"),
+                now
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn wrong_role_state_and_missing_fields_are_typed_refusals() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let case = opened(&def, now);
+        assert!(matches!(
+            fire(&def, &case, "sign", "parent", carer("1960-03-02"), now),
+            Err(StepError::Refused(Refusal::RoleNotPermitted { .. }))
+        ));
+        assert!(matches!(
+            fire(&def, &case, "log", "parent", Data::new(), now),
+            Err(StepError::Refused(Refusal::NotFromState { .. }))
+        ));
+        assert_eq!(
+            fire(&def, &case, "sign", "village_committee", Data::new(), now).err(),
+            Some(StepError::Refused(Refusal::MissingFields {
+                transition: Some("sign".into()),
+                fields: vec!["carer.name".into(), "carer.birth_date".into()],
+            }))
+        );
+        assert!(matches!(
+            fire(&def, &case, "lapse", "parent", Data::new(), now),
+            Err(StepError::Refused(Refusal::NotFromState { .. }))
+        ));
+        assert!(matches!(
+            fire(&def, &case, "teleport", "parent", Data::new(), now),
+            Err(StepError::Invalid(CommandError::UnknownTransition { .. }))
+        ));
+    }
+
+    #[test]
+    fn a_person_cannot_fire_a_system_transition() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let case = opened(&def, now);
+        let signed = fire(
+            &def,
+            &case,
+            "sign",
+            "village_committee",
+            carer("1960-03-02"),
+            now,
+        )
+        .expect("signs")
+        .case;
+        assert!(matches!(
+            fire(&def, &signed, "lapse", "parent", Data::new(), now),
+            Err(StepError::Refused(Refusal::SystemOnly { .. }))
+        ));
+        assert!(fire(&def, &signed, "lapse", SYSTEM_ROLE, Data::new(), now).is_ok());
+    }
+
+    #[test]
+    fn leaving_a_state_cancels_its_deadlines_but_keeps_kept_ones() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let case = opened(&def, now);
+        let signed = fire(
+            &def,
+            &case,
+            "sign",
+            "village_committee",
+            carer("1960-03-02"),
+            now,
+        )
+        .expect("signs");
+        assert!(!signed.case.deadlines.contains_key("notify"));
+        assert_eq!(signed.letters, vec!["entrustment-agreement".to_owned()]);
+        // 7d from Monday 23 Nov: the start day is not counted, so it ends at 24:00 on 30 Nov.
+        assert_eq!(
+            signed.case.deadlines["contact"].due,
+            at("2026-11-30T16:00:00Z")
+        );
+        let lapsed = fire(&def, &signed.case, "lapse", SYSTEM_ROLE, Data::new(), now)
+            .expect("lapses")
+            .case;
+        assert!(!lapsed.deadlines.contains_key("contact"));
+        assert!(
+            lapsed.deadlines.contains_key("term"),
+            "keep: true survives leaving the state"
+        );
+        let closed = fire(
+            &def,
+            &lapsed,
+            "close",
+            "village_committee",
+            Data::new(),
+            now,
+        )
+        .expect("closes")
+        .case;
+        assert!(
+            closed.deadlines.is_empty(),
+            "a final state cancels every deadline"
+        );
+    }
+
+    #[test]
+    fn logging_contact_resets_the_recurring_deadline() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let signed = fire(
+            &def,
+            &opened(&def, now),
+            "sign",
+            "village_committee",
+            carer("1960-03-02"),
+            now,
+        )
+        .expect("signs")
+        .case;
+        let later = at("2026-11-27T03:00:00Z");
+        let logged = fire(&def, &signed, "log", "parent", Data::new(), later).expect("logs");
+        assert!(logged.events.iter().any(|e| matches!(
+            &e.kind,
+            EventKind::DeadlineCancelled { name, reason: CancelReason::Replaced } if name == "contact"
+        )));
+        assert_eq!(
+            logged.case.deadlines["contact"].due,
+            at("2026-12-04T16:00:00Z")
+        );
+    }
+
+    #[test]
+    fn a_closed_case_refuses_everything() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let closed = fire(
+            &def,
+            &opened(&def, now),
+            "close",
+            "village_committee",
+            Data::new(),
+            now,
+        )
+        .expect("closes")
+        .case;
+        assert!(matches!(
+            fire(&def, &closed, "refer", "police", Data::new(), now),
+            Err(StepError::Refused(Refusal::CaseClosed { .. }))
+        ));
+    }
+
+    #[test]
+    fn spawning_for_each_record_asks_for_one_case_per_child() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let kids = serde_json::json!([{"name": "大毛", "birth_date": "2015-01-01"}, {"name": "二毛", "birth_date": "2019-01-01"}]);
+        let out = fire(
+            &def,
+            &opened(&def, now),
+            "refer",
+            "police",
+            data(&[("kids", kids)]),
+            now,
+        )
+        .expect("refers");
+        let names: Vec<_> = out
+            .spawns
+            .iter()
+            .map(|s| s.data["child.name"].clone())
+            .collect();
+        assert_eq!(names, vec![Value::from("大毛"), Value::from("二毛")]);
+    }
+
+    #[test]
+    fn an_act_in_the_future_is_bad_input() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let case = opened(&def, now);
+        let tz = shanghai();
+        let cal = china_2025_2026();
+        let clock = Clock {
+            now,
+            tz: &tz,
+            calendar: &cal,
+        };
+        let result = step(
+            &def,
+            &case,
+            Command::Fire {
+                transition: "close".into(),
+                actor: actor("village_committee"),
+                changes: Data::new(),
+                note: None,
+                occurred_at: Some(at("2026-11-24T03:00:00Z")),
+            },
+            &clock,
+        );
+        assert!(matches!(
+            result,
+            Err(StepError::Invalid(CommandError::FutureAct { .. }))
+        ));
+    }
+
+    #[test]
+    fn replaying_the_events_gives_the_same_case() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let tz = shanghai();
+        let cal = china_2025_2026();
+        let clock = Clock {
+            now,
+            tz: &tz,
+            calendar: &cal,
+        };
+        let open = Open {
+            actor: actor("parent"),
+            data: data(&[
+                ("child.name", "小明".into()),
+                ("child.birth_date", "2018-05-01".into()),
+                ("decision_at", "2026-11-23T02:00:00Z".into()),
+            ]),
+            occurred_at: None,
+            profile: None,
+            settings: def.settings.clone(),
+            origin: None,
+        };
+        let first = open_case(&def, open, &clock);
+        let mut events = first.events.clone();
+        let signed = fire(
+            &def,
+            &first.case,
+            "sign",
+            "village_committee",
+            carer("1960-03-02"),
+            now,
+        )
+        .expect("signs");
+        events.extend(signed.events.clone());
+        assert_eq!(Case::replay(&first.case.id, &events), Ok(signed.case));
+    }
+}
