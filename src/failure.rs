@@ -655,7 +655,7 @@ pub fn case_command(tr: &Tr, def: Option<&Definition>, e: &CommandFailure) -> Fa
             ),
         ),
         CommandFailure::Spawn { workflow, error } => {
-            let inner = match error {
+            let inner = match error.as_ref() {
                 StepError::Refused(r) => refusal(tr, None, r).message,
                 StepError::Invalid(c) => command(tr, c).message,
             };

@@ -17,10 +17,12 @@ pub fn local_time(ts: Timestamp) -> String {
 /// A due time as the law words it: a period ending at midnight ends at "24:00" of its last day.
 pub fn due_time(ts: Timestamp) -> String {
     let local = ts.to_zoned_datetime(shanghai());
-    if local.hour() == 0 && local.minute() == 0 && local.second() == 0 {
-        if let Ok(previous) = local.date().yesterday() {
-            return format!("{} 24:00", previous);
-        }
+    if local.hour() == 0
+        && local.minute() == 0
+        && local.second() == 0
+        && let Ok(previous) = local.date().yesterday()
+    {
+        return format!("{previous} 24:00");
     }
     local_time(ts)
 }

@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
         Vec::new()
     };
     let checked =
-        check_files(ctx, &files, &[]).map_err(|(_, d)| failure::invalid_workflows(&ctx.tr, &d))?;
+        check_files(&files, &[]).map_err(|e| failure::invalid_workflows(&ctx.tr, &e.failed))?;
     let store = Store::create(&ctx.global.db, args.simulation, None, now)
         .map_err(|e| failure::store(&ctx.tr, &e))?;
     let published = match store.publish(&checked, &ctx.user(), now) {

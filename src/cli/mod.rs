@@ -243,17 +243,24 @@ fn dir_files(tr: &Tr, dir: &Path) -> Result<Vec<PathBuf>, Failure> {
     Ok(paths)
 }
 
+/// A checked file ready to publish: its name, its bytes and its definition.
+pub type Checked = (String, Vec<u8>, Definition);
+
+/// Files that did not all pass: those that did, and the problems of those that did not.
+pub struct CheckFailed {
+    pub passed: Vec<(String, Definition)>,
+    pub failed: Vec<Diagnostics>,
+}
+
 /// Loads and cross-checks files; `context` holds other definitions links may name.
 pub fn check_files(
-    ctx: &Ctx,
     files: &[(String, Vec<u8>)],
     context: &[Definition],
-) -> Result<Vec<(String, Vec<u8>, Definition)>, (Vec<(String, Definition)>, Vec<Diagnostics>)> {
+) -> Result<Vec<Checked>, CheckFailed> {
     let (ok, failed) = definition::load_all(files, context);
     if !failed.is_empty() {
-        return Err((ok, failed));
+        return Err(CheckFailed { passed: ok, failed });
     }
-    let _ = ctx;
     Ok(ok
         .into_iter()
         .filter_map(|(name, def)| {

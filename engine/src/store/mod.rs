@@ -91,7 +91,10 @@ pub enum CommandFailure {
     },
     /// A spawned case could not be opened.
     #[error("spawned {workflow}: {error:?}")]
-    Spawn { workflow: String, error: StepError },
+    Spawn {
+        workflow: String,
+        error: Box<StepError>,
+    },
 }
 
 impl From<StepError> for CommandFailure {
@@ -623,7 +626,7 @@ impl Store {
                     step::open(&target, &hash, &child_id, open, clock).map_err(|error| {
                         CommandFailure::Spawn {
                             workflow: request.workflow.clone(),
-                            error,
+                            error: Box::new(error),
                         }
                     })?;
                 w.save(&child, None)?;
