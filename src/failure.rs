@@ -1,8 +1,11 @@
 //! The one place where errors become sentences and exit codes.
 
 use serde::Serialize;
-use wardflow_engine::definition::{Definition, Diagnostics, NameRule, Problem, ProblemKind};
+use wardflow_engine::definition::{
+    Definition, Diagnostics, FieldType, NameRule, Problem, ProblemKind,
+};
 use wardflow_engine::guard::{GuardProblem, GuardResult};
+use wardflow_engine::period::PeriodError;
 use wardflow_engine::step::{CommandError, Refusal, StepError};
 use wardflow_engine::store::{CommandFailure, StoreError};
 use wardflow_engine::value::InputError;
@@ -162,6 +165,36 @@ fn transition_named(tr: &Tr, def: Option<&Definition>, t: &str) -> String {
     tr.key_title(t, title)
 }
 
+/// What a value of a type looks like, in words.
+pub fn type_words(tr: &Tr, ty: &FieldType) -> String {
+    match ty {
+        FieldType::String => tr!(tr, "type-string"),
+        FieldType::Integer => tr!(tr, "type-integer"),
+        FieldType::Boolean => tr!(tr, "type-boolean"),
+        FieldType::Date => tr!(tr, "type-date"),
+        FieldType::DateTime => tr!(tr, "type-datetime"),
+        FieldType::Enum { values } => tr!(tr, "type-enum", values = tr.list(values)),
+        FieldType::List(inner) => tr!(tr, "type-list", inner = type_words(tr, inner)),
+        FieldType::Records(fields) => {
+            let names: Vec<String> = fields.keys().cloned().collect();
+            tr!(tr, "type-records", fields = tr.list(&names))
+        }
+    }
+}
+
+/// Why a period does not parse, in words.
+pub fn period_error(tr: &Tr, e: &PeriodError) -> String {
+    match e {
+        PeriodError::Empty => tr!(tr, "period-empty"),
+        PeriodError::BadNumber { text } => tr!(tr, "period-bad-number", text = text.clone()),
+        PeriodError::UnknownUnit { unit } if unit.is_empty() => tr!(tr, "period-no-unit"),
+        PeriodError::UnknownUnit { unit } => tr!(tr, "period-unknown-unit", unit = unit.clone()),
+        PeriodError::OutOfRange { value, max } => {
+            tr!(tr, "period-out-of-range", value = *value, max = *max)
+        }
+    }
+}
+
 /// The sentence for a YAML-level problem.
 pub fn yaml_message(tr: &Tr, kind: &YamlErrorKind) -> String {
     match kind {
@@ -285,7 +318,7 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
             tr,
             "problem-bad-period",
             text = text.clone(),
-            detail = error.to_string()
+            detail = period_error(tr, error)
         ),
         K::UndeclaredSetting { name, suggestion } => {
             tr!(tr, "problem-undeclared-setting", name = name.clone()) + &hint(tr, suggestion)
@@ -299,6 +332,13 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
             transition = transition.clone()
         ),
         K::NotATimeField { field } => tr!(tr, "problem-not-time-field", field = field.clone()),
+        K::DeadlineFieldNotRequired { field } => {
+            tr!(
+                tr,
+                "problem-deadline-field-not-required",
+                field = field.clone()
+            )
+        }
         K::NotARecordsField { field } => {
             tr!(tr, "problem-not-records-field", field = field.clone())
         }
@@ -307,7 +347,7 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
                 tr,
                 "problem-bad-value",
                 field = field.clone(),
-                expected = expected.clone()
+                expected = type_words(tr, expected)
             )
         }
         K::UnknownWorkflow {
@@ -421,13 +461,13 @@ pub fn input(tr: &Tr, def: Option<&Definition>, e: &InputError) -> Failure {
                     "input-bad-value",
                     field = field_name(tr, def, field),
                     value = v.chars().take(80).collect::<String>(),
-                    expected = expected.clone()
+                    expected = type_words(tr, expected)
                 ),
                 None => tr!(
                     tr,
                     "input-bad-value-hidden",
                     field = field_name(tr, def, field),
-                    expected = expected.clone()
+                    expected = type_words(tr, expected)
                 ),
             },
             Some(field.clone()),
@@ -614,6 +654,15 @@ pub fn command(tr: &Tr, e: &CommandError) -> Failure {
         CommandError::FutureAct { at } => Failure::new(
             Exit::BadInput,
             tr!(tr, "future-act", at = crate::show::local_time(*at)),
+        ),
+        CommandError::BeforeOpening { at, opened } => Failure::new(
+            Exit::BadInput,
+            tr!(
+                tr,
+                "before-opening",
+                at = crate::show::local_time(*at),
+                opened = crate::show::local_time(*opened)
+            ),
         ),
         CommandError::MissingReason => Failure::new(Exit::BadInput, tr!(tr, "amend-no-reason")),
         CommandError::NothingToAmend => Failure::new(Exit::BadInput, tr!(tr, "amend-nothing")),

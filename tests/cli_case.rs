@@ -89,7 +89,8 @@ fn open_json_is_one_object_with_id_version_state_letters_and_deadlines() {
     assert_eq!(v["case"], "2026-000001");
     assert_eq!(v["workflow"], "example-care");
     assert_eq!(v["state"], "registered");
-    let hash = v["version"].as_str().expect("version hash");
+    assert_eq!(v["version"], 1);
+    let hash = v["version_hash"].as_str().expect("version hash");
     assert_eq!(hash.len(), 64, "{hash}");
     assert!(hash.chars().all(|c| c.is_ascii_hexdigit()), "{hash}");
     assert_eq!(v["letters"], serde_json::json!(["guardian-duty-notice"]));
@@ -151,6 +152,8 @@ fn open_by_a_role_that_may_not_open_is_refused() {
         err,
         "错误：角色 police 无权开立此类案件；有权开案的角色：parent、village_committee。\n"
     );
+    // The refused opening used up no case number.
+    assert_eq!(env.open_xiaoming(T0), "2026-000001");
 }
 
 #[test]
@@ -492,6 +495,37 @@ fn at_in_the_future_is_bad_input() {
 }
 
 #[test]
+fn at_before_the_case_was_opened_is_bad_input() {
+    // The history is the legal record: an act cannot have happened before the case existed
+    // (here six years before), nor start a deadline that expired long ago.
+    let env = env();
+    let id = env.open_xiaoming(T0);
+    env.fails(
+        &[
+            "case",
+            "advance",
+            &id,
+            "sign_agreement",
+            "--as",
+            "village_committee",
+            "--set",
+            "carer.name=王奶奶",
+            "--set",
+            "carer.birth_date=1960-03-02",
+            "--set",
+            "carer.relation=grandparent",
+            "--set",
+            "departure_at=2026-11-20T08:00:00+08:00",
+            "--at",
+            "2020-01-01T10:00:00+08:00",
+            "--now",
+            T1,
+        ],
+        2,
+    );
+}
+
+#[test]
 fn an_unreadable_time_is_bad_input() {
     let env = env();
     let err = env.fails(
@@ -721,7 +755,7 @@ fn advance_without_required_fields_names_them() {
     assert_eq!(
         err,
         "错误：执行 sign_agreement（签订委托照护协议） 前须填写：\
-         carer.birth_date（被委托人出生日期）、carer.relation（与儿童关系）。\n"
+         carer.birth_date（被委托人出生日期）、carer.relation（与儿童关系）、departure_at（外出时间）。\n"
     );
 }
 
@@ -1135,12 +1169,12 @@ fn escalate_opens_a_linked_followup_case_shown_from_both_sides() {
     );
     let parent = env.ok(&["case", "show", &id]);
     assert!(
-        parent.contains("关联案件：\n  → escalated_from 2026-000002 (example-followup)\n"),
+        parent.contains("关联案件：\n  → escalated_from 2026-000002（example-followup）\n"),
         "{parent}"
     );
     let child = env.ok(&["case", "show", "2026-000002"]);
     assert!(
-        child.contains("关联案件：\n  ← escalated_from 2026-000001 (example-care)\n"),
+        child.contains("关联案件：\n  ← escalated_from 2026-000001（example-care）\n"),
         "{child}"
     );
     let parent = env.show_json(&id);
@@ -1461,7 +1495,7 @@ fn history_shows_both_times_when_at_was_used() {
     assert_eq!(fired["recorded_at"], "2026-11-27T08:00:00Z");
     // Opened without --at: one time only.
     assert!(
-        history.starts_with("#1   2026-11-23 10:00  张三（parent）  opened → registered"),
+        history.starts_with("#1   2026-11-23 10:00  张三 (parent)  opened → registered"),
         "{history}"
     );
 }
@@ -1498,7 +1532,7 @@ fn next_json_lists_what_can_be_done_with_name_title_to_roles_missing_guard_ok() 
     let text = env.ok(&["case", "next", &id, "--now", T2]);
     assert!(
         text.contains(
-            "find_neglect（发现照护不力） → under_supervision（督促监护中）  [village_committee, child_director]\n    尚缺：concern（发现的问题）\n"
+            "find_neglect（发现照护不力） → under_supervision（督促监护中）  [village_committee、child_director]\n    尚缺：concern（发现的问题）\n"
         ),
         "{text}"
     );
@@ -1517,7 +1551,12 @@ fn next_json_says_a_guard_does_not_pass_while_its_fields_are_unset() {
         .expect("sign_agreement offered");
     assert_eq!(
         sign["missing"],
-        serde_json::json!(["carer.name", "carer.birth_date", "carer.relation"])
+        serde_json::json!([
+            "carer.name",
+            "carer.birth_date",
+            "carer.relation",
+            "departure_at"
+        ])
     );
     // `age(carer.birth_date, now) >= 18` cannot pass before carer.birth_date is known.
     assert_eq!(sign["guard_ok"], false, "{sign:#}");
@@ -1565,7 +1604,7 @@ fn weekly_contact_is_due_at_24_00_beijing_time_of_the_seventh_day_after_signing(
 
     let text = env.ok(&["case", "show", "2026-000001"]);
     assert!(
-        text.contains("  weekly_contact（每周联系）: 2026-12-02 00:00 到期\n"),
+        text.contains("  weekly_contact（每周联系）: 2026-12-01 24:00 到期\n"),
         "{text}"
     );
 }
@@ -1584,7 +1623,7 @@ fn entrustment_term_counts_one_year_from_departure_at() {
     let text = env.ok(&["case", "show", &id]);
     assert!(
         text.contains(
-            "  entrustment_term（委托期限届满）: 2027-11-23 00:00 到期（暂定：超出节假日数据范围，按工作日推算）\n"
+            "  entrustment_term（委托期限届满）: 2027-11-22 24:00 到期（暂定：超出节假日数据范围，按工作日推算）\n"
         ),
         "{text}"
     );
@@ -1651,7 +1690,7 @@ fn log_contact_sets_weekly_contact_again_from_the_contact() {
     let zh = env.ok(&["case", "history", &id]);
     assert!(zh.contains("取消期限 weekly_contact（已重新设定）"), "{zh}");
     assert!(
-        zh.contains("设定期限 weekly_contact（每周联系），2026-12-05 00:00 到期"),
+        zh.contains("设定期限 weekly_contact（每周联系），2026-12-04 24:00 到期"),
         "{zh}"
     );
     let en = env.en().ok(&["case", "history", &id]);

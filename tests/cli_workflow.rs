@@ -55,13 +55,15 @@ fn workflow_list_text_and_json() {
     let env = TestEnv::new();
     let init = env.ok(&["init", "--simulation", "--now", T0, "--json"]);
     assert!(init.contains("\"simulation\": true"), "{init}");
+    let (care, care_title) = env.version("example-care", 1);
+    let (followup, followup_title) = env.version("example-followup", 1);
     let text = env.ok(&["workflow", "list"]);
     assert_eq!(
         text,
-        "example-care（示例：委托照护（语言特性演示））\n\
-         \x20 第 1 版  4e28af2b484f  张三 发布于 2026-11-23 10:00\n\
-         example-followup（示例：转介跟进）\n\
-         \x20 第 1 版  ac93ed157b73  张三 发布于 2026-11-23 10:00\n"
+        format!(
+            "example-care（{care_title}）\n  第 1 版  {care}  张三 发布于 2026-11-23 10:00\n\
+             example-followup（{followup_title}）\n  第 1 版  {followup}  张三 发布于 2026-11-23 10:00\n"
+        )
     );
     let settings = env.insta_settings();
     settings.bind(|| {
@@ -141,11 +143,12 @@ fn graph_mermaid_and_dot() {
 fn edited_care(env: &TestEnv) -> String {
     let path = env.workflows_dir().join("example-care.yaml");
     let source = std::fs::read_to_string(&path).expect("read example-care");
+    let title = source
+        .lines()
+        .find(|l| l.starts_with("title: "))
+        .expect("a title line");
     let edited = source
-        .replace(
-            "title: 示例：委托照护（语言特性演示）",
-            "title: 示例：委托照护（第二版）",
-        )
+        .replacen(title, "title: 示例：委托照护（第二版）", 1)
         .replace(
             "registered: { title: 已报告备案, initial: true }",
             "registered: { title: 已登记, initial: true }",
@@ -159,10 +162,14 @@ fn publish_twice_says_unchanged_the_second_time() {
     let env = TestEnv::new();
     env.init_simulation(T0);
     // init published everything: nothing new.
+    let (care_v1, _) = env.version("example-care", 1);
+    let (followup_v1, _) = env.version("example-followup", 1);
     assert_eq!(
         env.ok(&["workflow", "publish", "--now", T1]),
-        "example-care 内容未变，仍为第 1 版（4e28af2b484f）\n\
-         example-followup 内容未变，仍为第 1 版（ac93ed157b73）\n"
+        format!(
+            "example-care 内容未变，仍为第 1 版（{care_v1}）\n\
+             example-followup 内容未变，仍为第 1 版（{followup_v1}）\n"
+        )
     );
     let care = env.write_workflow("example-care.yaml", edited_care(&env));
     let first = env.ok(&["workflow", "publish", &care, "--now", T1]);
@@ -189,6 +196,7 @@ fn publishing_a_new_version_keeps_open_cases_on_theirs() {
     let env = TestEnv::new();
     env.init_simulation(T0);
     let old = env.open_xiaoming(T0);
+    let (v1, v1_title) = env.version("example-care", 1);
     env.write_workflow("example-care.yaml", edited_care(&env));
     let out = env.ok(&["workflow", "publish", "--now", T1]);
     assert!(out.contains("已发布 example-care 第 2 版"), "{out}");
@@ -200,8 +208,7 @@ fn publishing_a_new_version_keeps_open_cases_on_theirs() {
 
     let show_old = env.ok(&["case", "show", &old]);
     assert!(
-        show_old
-            .contains("流程：example-care（示例：委托照护（语言特性演示）） v1（4e28af2b484f）"),
+        show_old.contains(&format!("流程：example-care（{v1_title}） v1（{v1}）")),
         "{show_old}"
     );
     assert!(
@@ -238,9 +245,9 @@ fn publishing_a_new_version_keeps_open_cases_on_theirs() {
 
     let list = env.ok(&["workflow", "list"]);
     assert!(
-        list.starts_with(
-            "example-care（示例：委托照护（第二版））\n  第 1 版  4e28af2b484f  张三 发布于 2026-11-23 10:00\n  第 2 版  "
-        ),
+        list.starts_with(&format!(
+            "example-care（示例：委托照护（第二版））\n  第 1 版  {v1}  张三 发布于 2026-11-23 10:00\n  第 2 版  "
+        )),
         "{list}"
     );
     let show = env.ok(&["workflow", "show", "example-care"]);
@@ -560,7 +567,8 @@ fn broken_spawn_of_an_unknown_workflow() {
 #[test]
 fn broken_guard_names_an_undeclared_field() {
     let env = TestEnv::new();
-    let path = env.write_workflow(
+    let out = broken(
+        &env,
         "guard_field.yaml",
         MINIMAL.replace(
             "    roles: [worker]\n",
@@ -568,38 +576,35 @@ fn broken_guard_names_an_undeclared_field() {
         ),
     );
     // The guard string is at line 15, column 12.
-    let zh = env.fails(&["workflow", "validate", &path], 2);
     assert!(
-        zh.starts_with("workflows/guard_field.yaml:15:12: 守卫条件有误：未声明的字段 `notes`"),
-        "{zh}"
+        out.contains("workflows/guard_field.yaml:15:12: 守卫条件有误：未声明的字段 `notes`"),
+        "{out}"
     );
-    let en = env.en().fails(&["workflow", "validate", &path], 2);
     assert!(
-        en.starts_with(
-            "workflows/guard_field.yaml:15:12: guard is wrong: undeclared field `notes`"
-        ),
-        "{en}"
+        out.contains("workflows/guard_field.yaml:15:12: guard is wrong: undeclared field `notes`"),
+        "{out}"
     );
+    insta::assert_snapshot!("broken_guard_undeclared_field", out);
 }
 
 #[test]
 fn broken_guard_compares_a_date_with_an_integer() {
     let env = TestEnv::new();
-    let path = env.write_workflow(
+    let out = broken(
+        &env,
         "guard_type.yaml",
         MINIMAL.replace(
             "    roles: [worker]\n",
             "    roles: [worker]\n    guard: \"born > 3\"\n",
         ),
     );
-    let zh = env.fails(&["workflow", "validate", &path], 2);
     assert!(
-        zh.starts_with("workflows/guard_type.yaml:15:12: 守卫条件有误："),
-        "{zh}"
+        out.contains("workflows/guard_type.yaml:15:12: 守卫条件有误："),
+        "{out}"
     );
-    assert!(zh.contains("比较了不同类型"), "{zh}");
-    let en = env.en().fails(&["workflow", "validate", &path], 2);
-    assert!(en.contains("compares different types"), "{en}");
+    assert!(out.contains("比较了不同类型"), "{out}");
+    assert!(out.contains("compares different types"), "{out}");
+    insta::assert_snapshot!("broken_guard_type_mismatch", out);
 }
 
 #[test]

@@ -17,7 +17,10 @@ fn median(mut xs: Vec<Duration>) -> Duration {
 fn open(path: &std::path::Path, mode: ConcurrencyMode) -> Database {
     let mut builder = Database::builder();
     builder.set_concurrency_mode(mode);
-    builder.open(path).or_else(|_| builder.create(path)).expect("opens")
+    builder
+        .open(path)
+        .or_else(|_| builder.create(path))
+        .expect("opens")
 }
 
 /// One durable commit of one ~600-byte record per iteration, on a held-open database.
@@ -29,7 +32,10 @@ fn held_open(mode: ConcurrencyMode) -> Duration {
     for i in 0..COMMITS {
         let start = Instant::now();
         let tx = db.begin_write().expect("tx");
-        tx.open_table(TABLE).expect("table").insert(i, PAYLOAD.as_slice()).expect("insert");
+        tx.open_table(TABLE)
+            .expect("table")
+            .insert(i, PAYLOAD.as_slice())
+            .expect("insert");
         tx.commit().expect("commit");
         times.push(start.elapsed());
     }
@@ -46,7 +52,10 @@ fn open_commit_close(mode: ConcurrencyMode) -> Duration {
         let start = Instant::now();
         let db = open(&path, mode);
         let tx = db.begin_write().expect("tx");
-        tx.open_table(TABLE).expect("table").insert(i, PAYLOAD.as_slice()).expect("insert");
+        tx.open_table(TABLE)
+            .expect("table")
+            .insert(i, PAYLOAD.as_slice())
+            .expect("insert");
         tx.commit().expect("commit");
         drop(db);
         times.push(start.elapsed());
@@ -56,7 +65,10 @@ fn open_commit_close(mode: ConcurrencyMode) -> Duration {
 
 fn main() {
     println!("redb durable commit, median of {COMMITS} (one ~600-byte record each)");
-    println!("{:<16} {:>14} {:>22}", "mode", "held open", "open+commit+close");
+    println!(
+        "{:<16} {:>14} {:>22}",
+        "mode", "held open", "open+commit+close"
+    );
     for (name, mode) in [
         ("ExclusiveWriter", ConcurrencyMode::ExclusiveWriter),
         ("SingleWriter", ConcurrencyMode::SingleWriter),
@@ -64,6 +76,10 @@ fn main() {
     ] {
         let held = held_open(mode);
         let cli = open_commit_close(mode);
-        println!("{name:<16} {:>11.3} ms {:>19.3} ms", held.as_secs_f64() * 1e3, cli.as_secs_f64() * 1e3);
+        println!(
+            "{name:<16} {:>11.3} ms {:>19.3} ms",
+            held.as_secs_f64() * 1e3,
+            cli.as_secs_f64() * 1e3
+        );
     }
 }

@@ -134,6 +134,8 @@ pub enum CommandError {
     },
     #[error("the act cannot have happened in the future ({at})")]
     FutureAct { at: Timestamp },
+    #[error("the act cannot have happened before the case was opened ({opened})")]
+    BeforeOpening { at: Timestamp, opened: Timestamp },
     #[error("a correction needs a reason")]
     MissingReason,
     #[error("a correction needs at least one field to change")]
@@ -177,6 +179,21 @@ fn occurred(at: Option<Timestamp>, now: Timestamp) -> Result<Timestamp, CommandE
         Some(at) if at > now => Err(CommandError::FutureAct { at }),
         Some(at) => Ok(at),
         None => Ok(now),
+    }
+}
+
+/// When an act on an existing case happened: not in the future, not before the case existed.
+fn occurred_on(
+    case: &Case,
+    at: Option<Timestamp>,
+    now: Timestamp,
+) -> Result<Timestamp, CommandError> {
+    match at {
+        Some(at) if at < case.opened_at => Err(CommandError::BeforeOpening {
+            at,
+            opened: case.opened_at,
+        }),
+        _ => occurred(at, now),
     }
 }
 
@@ -278,7 +295,7 @@ pub fn open(
         recorded_at: clock.now,
         occurred_at,
     };
-    set_deadlines(&mut history, def, &def.start.deadlines, clock)?;
+    set_deadlines(&mut history, def, &def.start.deadlines, clock, None)?;
     for key in &def.start.letters {
         history.push(EventKind::LetterRequested {
             key: key.clone(),
@@ -324,7 +341,7 @@ pub fn step(
             occurred_at,
         } => {
             check_role(def, &actor.role)?;
-            let occurred_at = occurred(occurred_at, clock.now)?;
+            let occurred_at = occurred_on(case, occurred_at, clock.now)?;
             if reason.trim().is_empty() {
                 return Err(CommandError::MissingReason.into());
             }
@@ -451,7 +468,7 @@ fn fire(
             suggestion: closest(transition, def.transitions.iter().map(|t| t.key.as_str())),
         })?;
     check_role(def, &actor.role)?;
-    let occurred_at = occurred(occurred_at, clock.now)?;
+    let occurred_at = occurred_on(case, occurred_at, clock.now)?;
     let mut data = case.data.clone();
     apply_changes(&mut data, &changes);
     check_transition(def, case, t, &actor.role, &data, clock)?;
@@ -491,7 +508,7 @@ fn fire(
         history.push(EventKind::DeadlineCancelled { name, reason });
     }
     if !entering_final {
-        set_deadlines(&mut history, def, &t.deadlines, clock)?;
+        set_deadlines(&mut history, def, &t.deadlines, clock, Some(&t.key))?;
     }
     for key in &t.letters {
         history.push(EventKind::LetterRequested {
@@ -519,12 +536,13 @@ fn deadline_start(
     data: &Data,
     entered: Timestamp,
     tz: &TimeZone,
+    transition: Option<&str>,
 ) -> Result<Timestamp, Refusal> {
     let DeadlineStart::Field(field) = &d.from else {
         return Ok(entered);
     };
     let unset = || Refusal::MissingFields {
-        transition: None,
+        transition: transition.map(str::to_owned),
         fields: vec![field.clone()],
     };
     let text = data.get(field).and_then(Value::as_str).ok_or_else(unset)?;
@@ -561,6 +579,7 @@ fn set_deadlines(
     def: &Definition,
     deadlines: &[DeadlineDef],
     clock: &Clock,
+    transition: Option<&str>,
 ) -> Result<(), Refusal> {
     for d in deadlines {
         let (spec, recurring) = match &d.rule {
@@ -571,11 +590,18 @@ fn set_deadlines(
         // falls back to skipping the deadline would lose a legal limit, so refuse loudly instead.
         let Some(period) = spec.resolve(&history.case.settings) else {
             return Err(Refusal::MissingFields {
-                transition: None,
+                transition: transition.map(str::to_owned),
                 fields: vec![format!("settings.{spec}")],
             });
         };
-        let start = deadline_start(d, def, &history.case.data, history.occurred_at, clock.tz)?;
+        let start = deadline_start(
+            d,
+            def,
+            &history.case.data,
+            history.occurred_at,
+            clock.tz,
+            transition,
+        )?;
         let due = period.due(start, clock.tz, clock.calendar);
         let remind_at = d
             .remind_before
@@ -663,6 +689,7 @@ fields:
   kids: { type: list, of: { name: string, birth_date: date } }
 start:
   roles: [parent]
+  requires: [decision_at]
   deadlines: [{ name: notify, within: 24h, from: decision_at }]
 states:
   registered: { title: 已备案, initial: true }

@@ -23,11 +23,11 @@ pub enum InputError {
         suggestion: Option<String>,
     },
     /// `value` is None when the field is sensitive, so it never reaches a message.
-    #[error("field `{field}` expects {expected}")]
+    #[error("field `{field}` expects {}", expected.name())]
     BadValue {
         field: String,
         value: Option<String>,
-        expected: String,
+        expected: FieldType,
     },
     #[error("`{arg}` is not of the form field=value")]
     NotAnAssignment { arg: String },
@@ -41,21 +41,11 @@ pub enum InputError {
     DataSyntax(YamlError),
 }
 
-/// What a value must look like, in words, for messages.
-fn expected(ty: &FieldType) -> String {
-    match ty {
-        FieldType::Date => "a date YYYY-MM-DD".into(),
-        FieldType::DateTime => "a date and time, e.g. 2026-11-22T08:30:00+08:00".into(),
-        FieldType::Boolean => "true or false".into(),
-        other => other.name(),
-    }
-}
-
 fn bad(field: &str, value: &str, ty: &FieldType, sensitive: bool) -> InputError {
     InputError::BadValue {
         field: field.to_owned(),
         value: (!sensitive).then(|| value.to_owned()),
-        expected: expected(ty),
+        expected: ty.clone(),
     }
 }
 
@@ -119,11 +109,7 @@ fn parse_text(
         FieldType::Enum { values } => {
             let t = text.trim();
             if !values.iter().any(|v| v == t) {
-                return Err(InputError::BadValue {
-                    field: field.to_owned(),
-                    value: (!sensitive).then(|| t.to_owned()),
-                    expected: format!("one of {}", values.join(", ")),
-                });
+                return Err(bad(field, t, ty, sensitive));
             }
             Value::String(t.to_owned())
         }

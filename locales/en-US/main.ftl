@@ -164,3 +164,21 @@ label-guard = guard:{" "}
 label-deadline = deadline:{" "}
 label-letters = letters:{" "}
 label-spawn = spawns:{" "}
+
+## Types and periods
+type-string = text
+type-integer = a whole number
+type-boolean = true or false
+type-date = a date YYYY-MM-DD, e.g. 2026-11-22
+type-datetime = a date and time, e.g. 2026-11-22 08:30 or 2026-11-22T08:30:00+08:00
+type-enum = one of { $values }
+type-list = a list of { $inner }
+type-records = a list of records (a JSON array), each with { $fields }
+period-empty = the period is empty; write a number and a unit, e.g. 24h, 3d, 1 month, 5 working days
+period-bad-number = "{ $text }" is not a positive whole number; a period starts with one, e.g. 3d, 1 month
+period-no-unit = the unit is missing; use h, d, w, month, year or working days
+period-unknown-unit = unknown unit "{ $unit }"; use h, d, w, month, year or working days
+period-out-of-range = { $value } is out of range; use a whole number from 1 to { $max }
+problem-deadline-field-not-required = the deadline counts from `{ $field }`, which may not be set when the state is entered: list it under the transition's (or the opening's) requires.
+before-opening = the act ({ $at }) cannot have happened before the case was opened ({ $opened }).
+label-start = opening:

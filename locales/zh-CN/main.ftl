@@ -164,3 +164,21 @@ label-guard = 条件：
 label-deadline = 期限：
 label-letters = 文书：
 label-spawn = 派生：
+
+## 类型与期限
+type-string = 文字
+type-integer = 整数
+type-boolean = 是或否（true/false）
+type-date = 日期，格式 YYYY-MM-DD，例如 2026-11-22
+type-datetime = 日期时间，例如 2026-11-22 08:30 或 2026-11-22T08:30:00+08:00
+type-enum = 以下取值之一：{ $values }
+type-list = 列表，每项为{ $inner }
+type-records = 记录列表（JSON 数组），每条含 { $fields }
+period-empty = 期限为空；请写「数字+单位」，如 24h、3d、1 month、5 working days、3日、1个月、5个工作日
+period-bad-number = 「{ $text }」不是正整数；期限以正整数开头，如 3d、1 month
+period-no-unit = 缺少单位；可用 h（小时）、d（日）、w（周）、month、year、working days，或 小时、日、个月、年、个工作日
+period-unknown-unit = 不认识的单位「{ $unit }」；可用 h（小时）、d（日）、w（周）、month、year、working days，或 小时、日、个月、年、个工作日
+period-out-of-range = { $value } 超出范围；请用 1 到 { $max } 之间的整数
+problem-deadline-field-not-required = 期限从字段 `{ $field }` 起算，但进入该状态时它不一定已填写：请把它列入该转换（或开案）的 requires。
+before-opening = 行为发生时间（{ $at }）不能早于立案时间（{ $opened }）。
+label-start = 开案：

@@ -91,13 +91,19 @@ impl Ctx {
 
     /// Opens the database for a command that changes it.
     pub fn store_for_write(&self) -> Result<Store, Failure> {
-        Store::open(&self.global.db, self.lock_timeout()).map_err(|e| failure::store(&self.tr, &e))
+        let store = Store::open(&self.global.db, self.lock_timeout())
+            .map_err(|e| failure::store(&self.tr, &e))?;
+        // A real database refuses --now for every command, reads included.
+        self.now(Some(&store))?;
+        Ok(store)
     }
 
     /// Opens the database for a command that only reads.
     pub fn store_for_read(&self) -> Result<Store, Failure> {
-        Store::open_read(&self.global.db, self.lock_timeout())
-            .map_err(|e| failure::store(&self.tr, &e))
+        let store = Store::open_read(&self.global.db, self.lock_timeout())
+            .map_err(|e| failure::store(&self.tr, &e))?;
+        self.now(Some(&store))?;
+        Ok(store)
     }
 
     /// The command's clock: `--now` on a simulation database, else the real clock.
@@ -194,13 +200,19 @@ pub fn workflow_files(ctx: &Ctx, given: &[PathBuf]) -> Result<Vec<(String, Vec<u
         .iter()
         .map(|p| {
             let bytes = read_limited(p).map_err(|e| {
+                let detail = match e {
+                    ReadError::TooLarge { size, limit } => {
+                        tr!(ctx.tr, "yaml-too-large", bytes = size, limit = limit)
+                    }
+                    ReadError::Io(detail) => detail,
+                };
                 Failure::new(
                     Exit::BadInput,
                     tr!(
                         ctx.tr,
                         "cannot-read",
                         path = p.display().to_string(),
-                        detail = e
+                        detail = detail
                     ),
                 )
             })?;
@@ -209,16 +221,25 @@ pub fn workflow_files(ctx: &Ctx, given: &[PathBuf]) -> Result<Vec<(String, Vec<u
         .collect()
 }
 
-/// Reads a file, refusing anything far larger than a workflow can be.
-fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+/// Why a workflow file could not be read.
+enum ReadError {
+    TooLarge { size: u64, limit: u64 },
+    Io(String),
+}
+
+/// Reads a workflow file; an oversized one is refused by its size, without reading it.
+fn read_limited(path: &Path) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let io = |e: std::io::Error| ReadError::Io(e.to_string());
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    let limit = wardflow_engine::yaml::Limits::default().max_bytes as u64;
+    if size > limit {
+        return Err(ReadError::TooLarge { size, limit });
+    }
     let mut bytes = Vec::new();
-    // One byte past the YAML limit is enough for the loader to report "too large".
-    let limit = wardflow_engine::yaml::Limits::default().max_bytes as u64 + 1;
-    file.take(limit)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
+    // A file that grows while we read is cut one byte past the limit; the loader then says so.
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
     Ok(bytes)
 }
 

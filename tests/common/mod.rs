@@ -215,6 +215,30 @@ impl TestEnv {
         serde_json::from_str(&out).expect("case show --json is JSON")
     }
 
+    /// The short hash (12 hex digits) and title of a published version, from
+    /// `workflow list --json`, so that tests need not repeat what the example files say.
+    pub fn version(&self, workflow: &str, number: u64) -> (String, String) {
+        let list: serde_json::Value =
+            serde_json::from_str(&self.ok(&["workflow", "list", "--json"])).expect("JSON");
+        let versions = list
+            .as_array()
+            .expect("workflow list --json is an array")
+            .iter()
+            .find(|w| w["workflow"] == workflow)
+            .unwrap_or_else(|| panic!("{workflow} is not published: {list:#}"))["versions"]
+            .as_array()
+            .expect("versions");
+        let v = versions
+            .iter()
+            .find(|v| v["version"] == number)
+            .unwrap_or_else(|| panic!("{workflow} has no version {number}"));
+        let hash = v["hash"].as_str().expect("hash");
+        (
+            hash[..12].to_owned(),
+            v["title"].as_str().expect("title").to_owned(),
+        )
+    }
+
     /// An insta settings object that hides the temporary directory's path.
     pub fn insta_settings(&self) -> insta::Settings {
         let mut settings = insta::Settings::clone_current();

@@ -98,12 +98,16 @@ pub enum ProblemKind {
     NotATimeField {
         field: String,
     },
+    /// A deadline counts from a field that the step entering its state does not require.
+    DeadlineFieldNotRequired {
+        field: String,
+    },
     NotARecordsField {
         field: String,
     },
     BadValue {
         field: String,
-        expected: String,
+        expected: super::FieldType,
     },
     UnknownWorkflow {
         workflow: String,

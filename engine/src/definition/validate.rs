@@ -119,6 +119,29 @@ pub(super) fn check(def: &Definition) -> Vec<Problem> {
     for (i, field) in def.start.requires.iter().enumerate() {
         c.field(field, &format!("start.requires[{i}]"));
     }
+    for (i, d) in def.start.deadlines.iter().enumerate() {
+        let dp = format!("start.deadlines[{i}]");
+        match &d.rule {
+            DeadlineRule::Within(spec) => c.period(spec, &format!("{dp}.within")),
+            DeadlineRule::Every(spec) => c.period(spec, &format!("{dp}.every")),
+        }
+        if let Some(spec) = &d.remind_before {
+            c.period(spec, &format!("{dp}.remind_before"));
+        }
+        if let DeadlineStart::Field(field) = &d.from {
+            check_deadline_field(&mut c, field, &[], &format!("{dp}.from"));
+        }
+        if let Some(breach) = &d.on_breach
+            && !def.transition(breach).is_some_and(|t| t.is_system())
+        {
+            c.report(
+                &format!("{dp}.on_breach"),
+                ProblemKind::BreachNotSystem {
+                    transition: breach.clone(),
+                },
+            );
+        }
+    }
     check_states(&mut c);
     let types = def.field_types();
     let scope = GuardScope {
@@ -169,16 +192,8 @@ pub(super) fn check(def: &Definition) -> Vec<Problem> {
             if let Some(spec) = &d.remind_before {
                 c.period(spec, &format!("{dp}.remind_before"));
             }
-            if let DeadlineStart::Field(field) = &d.from
-                && let Some(ty) = c.field(field, &format!("{dp}.from"))
-                && !matches!(ty, FieldType::Date | FieldType::DateTime)
-            {
-                c.report(
-                    &format!("{dp}.from"),
-                    ProblemKind::NotATimeField {
-                        field: field.clone(),
-                    },
-                );
+            if let DeadlineStart::Field(field) = &d.from {
+                check_deadline_field(&mut c, field, &t.requires, &format!("{dp}.from"));
             }
             if let Some(breach) = &d.on_breach {
                 match def.transition(breach) {
@@ -214,6 +229,33 @@ pub(super) fn check(def: &Definition) -> Vec<Problem> {
         }
     }
     c.problems
+}
+
+/// A deadline's start field must be a date or datetime that is sure to be set when the deadline
+/// is: a required field of the step, or of the opening (which stays set).
+fn check_deadline_field(c: &mut Checker, field: &str, requires: &[String], path: &str) {
+    let Some(ty) = c.field(field, path) else {
+        return;
+    };
+    if !matches!(ty, FieldType::Date | FieldType::DateTime) {
+        c.report(
+            path,
+            ProblemKind::NotATimeField {
+                field: field.to_owned(),
+            },
+        );
+        return;
+    }
+    let guaranteed = requires.iter().any(|r| r == field)
+        || c.def.start_requirements().iter().any(|r| r == field);
+    if !guaranteed {
+        c.report(
+            path,
+            ProblemKind::DeadlineFieldNotRequired {
+                field: field.to_owned(),
+            },
+        );
+    }
 }
 
 fn check_states(c: &mut Checker) {
@@ -421,7 +463,7 @@ pub fn validate_links(
                                 &format!("{sp}.set.{field}"),
                                 ProblemKind::BadValue {
                                     field: format!("{}:{field}", target.key),
-                                    expected: t_field.ty.name(),
+                                    expected: t_field.ty.clone(),
                                 },
                             );
                         }

@@ -413,6 +413,26 @@ impl Store {
             .transpose()
     }
 
+    /// The number (1, 2, 3 …) of a published version of a workflow.
+    pub fn version_number(
+        &self,
+        workflow: &str,
+        hash: &VersionHash,
+    ) -> Result<Option<u32>, StoreError> {
+        let tx = self.read()?;
+        let versions = tx.open_table(VERSIONS).map_err(storage)?;
+        for entry in versions
+            .range((workflow, 0)..=(workflow, u32::MAX))
+            .map_err(storage)?
+        {
+            let (k, v) = entry.map_err(storage)?;
+            if v.value() == hash.0 {
+                return Ok(Some(k.value().1));
+            }
+        }
+        Ok(None)
+    }
+
     /// All latest definitions (for cross-checking links when publishing).
     pub fn latest_definitions(&self) -> Result<Vec<Arc<Definition>>, StoreError> {
         let mut out = Vec::new();

@@ -35,10 +35,11 @@ pub struct AdvanceArgs {
 /// Fires the transition and prints the new state, spawned cases and letters.
 pub fn run(ctx: &Ctx, args: AdvanceArgs) -> Result<(), Failure> {
     let id = case_id(ctx, &args.case)?;
+    let raw = args.data.read(ctx)?;
     let store = ctx.store_for_write()?;
     let now = ctx.now(Some(&store))?;
     let (_, def) = load(ctx, &store, &id)?;
-    let changes = args.data.changes(ctx, &def)?;
+    let changes = raw.changes(ctx, &def)?;
     let occurred_at = args
         .at
         .as_deref()

@@ -29,10 +29,11 @@ pub struct AmendArgs {
 /// Records the correction.
 pub fn run(ctx: &Ctx, args: AmendArgs) -> Result<(), Failure> {
     let id = case_id(ctx, &args.case)?;
+    let raw = args.data.read(ctx)?;
     let store = ctx.store_for_write()?;
     let now = ctx.now(Some(&store))?;
     let (_, def) = load(ctx, &store, &id)?;
-    let changes = args.data.changes(ctx, &def)?;
+    let changes = raw.changes(ctx, &def)?;
     let command = Command::Amend {
         actor: ctx.actor(&args.role)?,
         changes,

@@ -100,7 +100,11 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
                 link = child.link.clone()
             ),
         };
-        println!("#{:<3} {when}  {}（{}）  {what}", e.seq, e.actor, e.role);
+        println!(
+            "#{:<3} {when}  {}  {what}",
+            e.seq,
+            tr.key_title(&e.actor, &e.role)
+        );
         let changes = match &e.kind {
             EventKind::Opened { data, .. } => Some(data),
             EventKind::Fired { changes, .. } | EventKind::Amended { changes, .. } => Some(changes),

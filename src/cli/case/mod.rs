@@ -62,32 +62,56 @@ pub struct DataArgs {
 }
 
 impl DataArgs {
-    /// The changes these arguments make, checked against the definition.
+    /// Reads the `--data` document, before any database lock is taken: waiting for standard
+    /// input must never hold the file against other caseworkers.
+    pub fn read(&self, ctx: &Ctx) -> Result<RawData<'_>, Failure> {
+        let Some(path) = &self.data else {
+            return Ok(RawData {
+                args: self,
+                bytes: None,
+            });
+        };
+        let mut bytes = Vec::new();
+        let limit = MAX_DATA_BYTES as u64 + 1;
+        let read = if path.as_os_str() == "-" {
+            std::io::stdin().take(limit).read_to_end(&mut bytes)
+        } else {
+            std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
+        };
+        read.map_err(|e| {
+            Failure::new(
+                Exit::BadInput,
+                tr!(
+                    ctx.tr,
+                    "cannot-read",
+                    path = path.display().to_string(),
+                    detail = e.to_string()
+                ),
+            )
+        })?;
+        Ok(RawData {
+            args: self,
+            bytes: Some(bytes),
+        })
+    }
+}
+
+/// Command-line data read in, not yet checked against a definition.
+pub struct RawData<'a> {
+    args: &'a DataArgs,
+    bytes: Option<Vec<u8>>,
+}
+
+impl RawData<'_> {
+    /// The changes, checked against the definition: the document first, then each `--set`.
     pub fn changes(&self, ctx: &Ctx, def: &Definition) -> Result<Data, Failure> {
-        let mut out = Data::new();
-        if let Some(path) = &self.data {
-            let mut bytes = Vec::new();
-            let limit = MAX_DATA_BYTES as u64 + 1;
-            let read = if path.as_os_str() == "-" {
-                std::io::stdin().take(limit).read_to_end(&mut bytes)
-            } else {
-                std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
-            };
-            read.map_err(|e| {
-                Failure::new(
-                    Exit::BadInput,
-                    tr!(
-                        ctx.tr,
-                        "cannot-read",
-                        path = path.display().to_string(),
-                        detail = e.to_string()
-                    ),
-                )
-            })?;
-            out = value::parse_data(def, &bytes)
-                .map_err(|e| failure::input(&ctx.tr, Some(def), &e))?;
-        }
-        for arg in &self.set {
+        let mut out = match &self.bytes {
+            Some(bytes) => {
+                value::parse_data(def, bytes).map_err(|e| failure::input(&ctx.tr, Some(def), &e))?
+            }
+            None => Data::new(),
+        };
+        for arg in &self.args.set {
             let (field, v) = value::parse_assignment(def, arg)
                 .map_err(|e| failure::input(&ctx.tr, Some(def), &e))?;
             out.insert(field, v);

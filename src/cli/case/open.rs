@@ -25,6 +25,7 @@ pub struct OpenArgs {
 
 /// Opens the case and prints its id.
 pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
+    let raw = args.data.read(ctx)?;
     let store = ctx.store_for_write()?;
     let now = ctx.now(Some(&store))?;
     let (_, def) = store
@@ -41,7 +42,7 @@ pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
             )
             .with_key(args.workflow.clone())
         })?;
-    let data = args.data.changes(ctx, &def)?;
+    let data = raw.changes(ctx, &def)?;
     let occurred_at = args
         .at
         .as_deref()
@@ -64,7 +65,10 @@ pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
         return print_json(&serde_json::json!({
             "case": case.id,
             "workflow": case.workflow,
-            "version": case.version,
+            "version": store
+                .version_number(&case.workflow, &case.version)
+                .map_err(|e| failure::store(&ctx.tr, &e))?,
+            "version_hash": case.version,
             "state": case.state,
             "letters": applied.outcome.letters,
             "deadlines": case.deadlines.values().map(|d| serde_json::json!({"name": d.name, "due": d.due})).collect::<Vec<_>>(),

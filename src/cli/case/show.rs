@@ -14,10 +14,8 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
     let store = ctx.store_for_read()?;
     let (case, def) = load(ctx, &store, &id)?;
     let number = store
-        .versions()
-        .map_err(|e| failure::store(&ctx.tr, &e))?
-        .get(&case.workflow)
-        .and_then(|vs| vs.iter().find(|v| v.hash == case.version).map(|v| v.number));
+        .version_number(&case.workflow, &case.version)
+        .map_err(|e| failure::store(&ctx.tr, &e))?;
     if ctx.global.json {
         return print_json(&json!({
             "case": case.id,
@@ -76,10 +74,16 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
     if case.origin.is_some() || !case.spawned.is_empty() {
         println!("{}", tr!(tr, "label-links"));
         if let Some(o) = &case.origin {
-            println!("  ← {} {} ({})", o.link, o.case, o.workflow);
+            println!(
+                "  ← {}",
+                tr.key_title(&format!("{} {}", o.link, o.case), &o.workflow)
+            );
         }
         for s in &case.spawned {
-            println!("  → {} {} ({})", s.link, s.case, s.workflow);
+            println!(
+                "  → {}",
+                tr.key_title(&format!("{} {}", s.link, s.case), &s.workflow)
+            );
         }
     }
     println!("{}", tr!(tr, "label-deadlines"));

@@ -26,6 +26,27 @@ fn deadline_json(d: &DeadlineDef) -> Value {
     })
 }
 
+/// A deadline in the words of the workflow file: `weekly_contact（每周联系）: every 7d, …`.
+fn deadline_line(tr: &crate::i18n::Tr, d: &DeadlineDef) -> String {
+    let mut parts = vec![match &d.rule {
+        DeadlineRule::Within(p) => format!("within {p}"),
+        DeadlineRule::Every(p) => format!("every {p}"),
+    }];
+    if let DeadlineStart::Field(f) = &d.from {
+        parts.push(format!("from {f}"));
+    }
+    if let Some(r) = &d.remind_before {
+        parts.push(format!("remind_before {r}"));
+    }
+    if let Some(b) = &d.on_breach {
+        parts.push(format!("on_breach {b}"));
+    }
+    if d.keep {
+        parts.push("keep".into());
+    }
+    format!("{}: {}", tr.key_title(&d.name, &d.title), parts.join(", "))
+}
+
 fn from_text(from: &FromStates) -> Vec<String> {
     match from {
         FromStates::AnyOpen => vec!["*".to_owned()],
@@ -86,6 +107,25 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<(), Failure> {
             println!("  {k} = {}", crate::show::value(v));
         }
     }
+    println!("{}", tr!(tr, "label-start"));
+    println!("  {}{}", tr!(tr, "label-roles"), tr.list(&def.start.roles));
+    if !def.start.requires.is_empty() {
+        println!(
+            "  {}{}",
+            tr!(tr, "label-requires"),
+            tr.list(&def.start.requires)
+        );
+    }
+    for d in &def.start.deadlines {
+        println!("  {}{}", tr!(tr, "label-deadline"), deadline_line(tr, d));
+    }
+    if !def.start.letters.is_empty() {
+        println!(
+            "  {}{}",
+            tr!(tr, "label-letters"),
+            tr.list(&def.start.letters)
+        );
+    }
     println!("{}", tr!(tr, "label-states"));
     for s in &def.states {
         let mark = if s.initial {
@@ -102,15 +142,15 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<(), Failure> {
         println!(
             "  {}: {} → {}  [{}]",
             tr.key_title(&t.key, &t.title),
-            from_text(&t.from).join(", "),
+            tr.list(&from_text(&t.from)),
             t.to,
-            t.roles.join(", ")
+            tr.list(&t.roles)
         );
         if !t.requires.is_empty() {
             println!(
                 "      {}{}",
                 tr!(tr, "label-requires"),
-                t.requires.join(", ")
+                tr.list(&t.requires)
             );
         }
         for g in &t.guards {
@@ -118,14 +158,13 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<(), Failure> {
         }
         for d in &t.deadlines {
             println!(
-                "      {}{} {}",
+                "      {}{}",
                 tr!(tr, "label-deadline"),
-                tr.key_title(&d.name, &d.title),
-                deadline_json(d)
+                deadline_line(tr, d)
             );
         }
         if !t.letters.is_empty() {
-            println!("      {}{}", tr!(tr, "label-letters"), t.letters.join(", "));
+            println!("      {}{}", tr!(tr, "label-letters"), tr.list(&t.letters));
         }
         for s in &t.spawn {
             println!(
