@@ -105,3 +105,82 @@ macro_rules! tr {
         )
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `tr!(…, "id")` in the sources, found by reading them.
+    fn ids_in_sources() -> Vec<String> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).expect("source dir").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("i18n.rs")
+                {
+                    let text = std::fs::read_to_string(&path).expect("source file");
+                    for (i, _) in text.match_indices("tr!(") {
+                        let rest = &text[i..];
+                        let Some(open) = rest.find('"') else { continue };
+                        let after = &rest[open + 1..];
+                        let Some(close) = after.find('"') else {
+                            continue;
+                        };
+                        let id = &after[..close];
+                        if !id.is_empty()
+                            && id
+                                .chars()
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                            && id != "message-id"
+                        {
+                            out.push(id.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut out,
+        );
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    #[test]
+    fn every_message_the_code_uses_exists_in_both_languages() {
+        let ids = ids_in_sources();
+        assert!(
+            ids.len() > 100,
+            "found only {} ids: the scan is broken",
+            ids.len()
+        );
+        for lang in ["zh-CN", "en-US"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("locales/{lang}/main.ftl"));
+            let ftl = std::fs::read_to_string(path).expect("locale file");
+            let declared: Vec<&str> = ftl
+                .lines()
+                .filter_map(|l| l.split_once(" = ").map(|(id, _)| id))
+                .collect();
+            let missing: Vec<&String> = ids
+                .iter()
+                .filter(|id| !declared.contains(&id.as_str()))
+                .collect();
+            assert!(missing.is_empty(), "{lang}: missing {missing:?}");
+        }
+    }
+
+    #[test]
+    fn messages_carry_no_invisible_isolation_marks() {
+        let tr = Tr { lang: Lang::Zh };
+        let text = tr.args(
+            "unknown-case",
+            vec![("case", FluentValue::from("2026-000001"))],
+        );
+        assert_eq!(text, "没有编号为 2026-000001 的案件。");
+    }
+}

@@ -1791,3 +1791,42 @@ fn errors_in_json_are_one_object_on_stderr() {
         "{v}"
     );
 }
+
+#[test]
+fn a_busy_database_waits_then_says_so_with_exit_3_and_changes_nothing() {
+    let env = env();
+    let id = env.open_xiaoming(T0);
+    let before = env.db_dump();
+    {
+        // Another process holding the file: redb's exclusive lock, taken from this test.
+        let _held = redb::Database::open(env.db()).expect("test holds the database");
+        for args in [
+            &["case", "show", id.as_str(), "--lock-timeout", "0.3"][..],
+            &[
+                "case",
+                "advance",
+                id.as_str(),
+                "close",
+                "--as",
+                "village_committee",
+                "--set",
+                "close_reason=parent_returned",
+                "--now",
+                T1,
+                "--lock-timeout",
+                "0.3",
+            ][..],
+        ] {
+            let out = env.run(args);
+            assert_eq!(out.status.code(), Some(3), "{args:?}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                err.starts_with("错误：数据库正被另一个 wardflow 命令占用，已等待 0."),
+                "{err}"
+            );
+        }
+    }
+    assert_eq!(env.db_dump(), before);
+    let json_err = env.run(&["case", "list", "--json"]);
+    assert_eq!(json_err.status.code(), Some(0));
+}

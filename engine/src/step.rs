@@ -859,7 +859,11 @@ transitions:
             err,
             Some(StepError::Refused(Refusal::MissingFields {
                 transition: None,
-                fields: vec!["child.birth_date".into(), "child.name".into()],
+                fields: vec![
+                    "decision_at".into(),
+                    "child.birth_date".into(),
+                    "child.name".into()
+                ],
             }))
         );
     }
