@@ -4,8 +4,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::load::{Problem, ProblemKind};
 use super::{
-    DeadlineRule, DeadlineStart, Definition, FieldType, FromStates, PeriodSpec, SYSTEM_ROLE,
-    SpawnDef,
+    DeadlineDef, DeadlineRule, DeadlineStart, Definition, FieldType, FromStates, PeriodSpec,
+    SYSTEM_ROLE, SpawnDef,
 };
 use crate::guard::{Guard, GuardScope};
 use crate::period::Period;
@@ -119,29 +119,7 @@ pub(super) fn check(def: &Definition) -> Vec<Problem> {
     for (i, field) in def.start.requires.iter().enumerate() {
         c.field(field, &format!("start.requires[{i}]"));
     }
-    for (i, d) in def.start.deadlines.iter().enumerate() {
-        let dp = format!("start.deadlines[{i}]");
-        match &d.rule {
-            DeadlineRule::Within(spec) => c.period(spec, &format!("{dp}.within")),
-            DeadlineRule::Every(spec) => c.period(spec, &format!("{dp}.every")),
-        }
-        if let Some(spec) = &d.remind_before {
-            c.period(spec, &format!("{dp}.remind_before"));
-        }
-        if let DeadlineStart::Field(field) = &d.from {
-            check_deadline_field(&mut c, field, &[], &format!("{dp}.from"));
-        }
-        if let Some(breach) = &d.on_breach
-            && !def.transition(breach).is_some_and(|t| t.is_system())
-        {
-            c.report(
-                &format!("{dp}.on_breach"),
-                ProblemKind::BreachNotSystem {
-                    transition: breach.clone(),
-                },
-            );
-        }
-    }
+    check_deadlines(&mut c, &def.start.deadlines, "start", &[]);
     check_states(&mut c);
     let types = def.field_types();
     let scope = GuardScope {
@@ -183,41 +161,7 @@ pub(super) fn check(def: &Definition) -> Vec<Problem> {
                 }
             }
         }
-        for (i, d) in t.deadlines.iter().enumerate() {
-            let dp = format!("{path}.deadlines[{i}]");
-            match &d.rule {
-                DeadlineRule::Within(spec) => c.period(spec, &format!("{dp}.within")),
-                DeadlineRule::Every(spec) => c.period(spec, &format!("{dp}.every")),
-            }
-            if let Some(spec) = &d.remind_before {
-                c.period(spec, &format!("{dp}.remind_before"));
-            }
-            if let DeadlineStart::Field(field) = &d.from {
-                check_deadline_field(&mut c, field, &t.requires, &format!("{dp}.from"));
-            }
-            if let Some(breach) = &d.on_breach {
-                match def.transition(breach) {
-                    None => {
-                        let suggestion =
-                            closest(breach, def.transitions.iter().map(|t| t.key.as_str()));
-                        c.report(
-                            &format!("{dp}.on_breach"),
-                            ProblemKind::UnknownTransition {
-                                name: breach.clone(),
-                                suggestion,
-                            },
-                        );
-                    }
-                    Some(target) if !target.is_system() => c.report(
-                        &format!("{dp}.on_breach"),
-                        ProblemKind::BreachNotSystem {
-                            transition: breach.clone(),
-                        },
-                    ),
-                    Some(_) => {}
-                }
-            }
-        }
+        check_deadlines(&mut c, &t.deadlines, &path, &t.requires);
         for (i, spawn) in t.spawn.iter().enumerate() {
             let sp = if t.spawn.len() == 1 && !def.spans.0.contains_key(&format!("{path}.spawn[0]"))
             {
@@ -255,6 +199,46 @@ fn check_deadline_field(c: &mut Checker, field: &str, requires: &[String], path:
                 field: field.to_owned(),
             },
         );
+    }
+}
+
+/// Checks deadlines set at `path` (the opening, or a transition requiring `requires`).
+fn check_deadlines(c: &mut Checker, deadlines: &[DeadlineDef], path: &str, requires: &[String]) {
+    let def = c.def;
+    for (i, d) in deadlines.iter().enumerate() {
+        let dp = format!("{path}.deadlines[{i}]");
+        match &d.rule {
+            DeadlineRule::Within(spec) => c.period(spec, &format!("{dp}.within")),
+            DeadlineRule::Every(spec) => c.period(spec, &format!("{dp}.every")),
+        }
+        if let Some(spec) = &d.remind_before {
+            c.period(spec, &format!("{dp}.remind_before"));
+        }
+        if let DeadlineStart::Field(field) = &d.from {
+            check_deadline_field(c, field, requires, &format!("{dp}.from"));
+        }
+        if let Some(breach) = &d.on_breach {
+            match def.transition(breach) {
+                None => {
+                    let suggestion =
+                        closest(breach, def.transitions.iter().map(|t| t.key.as_str()));
+                    c.report(
+                        &format!("{dp}.on_breach"),
+                        ProblemKind::UnknownTransition {
+                            name: breach.clone(),
+                            suggestion,
+                        },
+                    );
+                }
+                Some(target) if !target.is_system() => c.report(
+                    &format!("{dp}.on_breach"),
+                    ProblemKind::BreachNotSystem {
+                        transition: breach.clone(),
+                    },
+                ),
+                Some(_) => {}
+            }
+        }
     }
 }
 
