@@ -173,6 +173,7 @@ pub fn type_words(tr: &Tr, ty: &FieldType) -> String {
         FieldType::Boolean => tr!(tr, "type-boolean"),
         FieldType::Date => tr!(tr, "type-date"),
         FieldType::DateTime => tr!(tr, "type-datetime"),
+        FieldType::IdNumber => tr!(tr, "type-id-number"),
         FieldType::Enum { values } => tr!(tr, "type-enum", values = tr.list(values)),
         FieldType::List(inner) => tr!(tr, "type-list", inner = type_words(tr, inner)),
         FieldType::Records(fields) => {
@@ -664,6 +665,16 @@ pub fn command(tr: &Tr, e: &CommandError) -> Failure {
                 opened = crate::show::local_time(*opened)
             ),
         ),
+        CommandError::IdentityMismatch { field, other } => Failure::new(
+            Exit::BadInput,
+            tr!(
+                tr,
+                "identity-mismatch",
+                field = field.clone(),
+                other = other.clone()
+            ),
+        )
+        .with_key(field.clone()),
         CommandError::MissingReason => Failure::new(Exit::BadInput, tr!(tr, "amend-no-reason")),
         CommandError::NothingToAmend => Failure::new(Exit::BadInput, tr!(tr, "amend-nothing")),
         CommandError::NoInitialState { workflow } => Failure::new(

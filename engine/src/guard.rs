@@ -908,7 +908,9 @@ fn convert_field(
     };
     let value: Box<dyn Val> = match (field_type, json) {
         (_, J::Null) => return Ok(None),
-        (FieldType::String, J::String(s)) => Box::new(CelString::from(s.clone())),
+        (FieldType::String | FieldType::IdNumber, J::String(s)) => {
+            Box::new(CelString::from(s.clone()))
+        }
         (FieldType::Enum { .. }, J::String(s)) => Box::new(CelString::from(s.clone())),
         (FieldType::Integer, J::Number(n)) => {
             Box::new(CelInt::from(n.as_i64().ok_or_else(invalid)?))
@@ -960,7 +962,7 @@ fn convert_field(
 
 fn field_type_name(field_type: &FieldType) -> &'static str {
     match field_type {
-        FieldType::String => "string",
+        FieldType::String | FieldType::IdNumber => "string",
         FieldType::Integer => "integer",
         FieldType::Boolean => "boolean",
         FieldType::Date => "date",
@@ -1058,7 +1060,7 @@ enum Ty {
 impl Ty {
     fn of_field(field_type: &FieldType, name: &str) -> Ty {
         match field_type {
-            FieldType::String => Ty::String,
+            FieldType::String | FieldType::IdNumber => Ty::String,
             FieldType::Integer => Ty::Int,
             FieldType::Boolean => Ty::Bool,
             FieldType::Date => Ty::Date,

@@ -136,6 +136,9 @@ pub enum CommandError {
     FutureAct { at: Timestamp },
     #[error("the act cannot have happened before the case was opened ({opened})")]
     BeforeOpening { at: Timestamp, opened: Timestamp },
+    /// An identity number that contradicts the birth date or sex recorded beside it.
+    #[error("`{field}` does not agree with `{other}`")]
+    IdentityMismatch { field: String, other: String },
     #[error("a correction needs a reason")]
     MissingReason,
     #[error("a correction needs at least one field to change")]
@@ -197,6 +200,64 @@ fn occurred_on(
     }
 }
 
+/// Checks every identity number against the birth date and sex recorded beside it
+/// (`child.id_number` against `child.birth_date` and `child.sex`, also inside records).
+fn check_identity(def: &Definition, data: &Data) -> Result<(), CommandError> {
+    fn agree(id: &Value, birth: Option<&Value>, sex: Option<&Value>) -> Result<(), &'static str> {
+        let Some(parsed) = id.as_str().and_then(|s| crate::identity::parse(s).ok()) else {
+            return Ok(());
+        };
+        if birth
+            .and_then(Value::as_str)
+            .is_some_and(|b| b != parsed.birth_date.to_string())
+        {
+            return Err("birth_date");
+        }
+        if sex
+            .and_then(Value::as_str)
+            .is_some_and(|s| s != parsed.sex.key())
+        {
+            return Err("sex");
+        }
+        Ok(())
+    }
+    for (name, field) in &def.fields {
+        match &field.ty {
+            FieldType::IdNumber => {
+                let Some(id) = data.get(name) else { continue };
+                let prefix = name
+                    .rsplit_once('.')
+                    .map_or(String::new(), |(p, _)| format!("{p}."));
+                let sibling = |s: &str| data.get(&format!("{prefix}{s}"));
+                agree(id, sibling("birth_date"), sibling("sex")).map_err(|other| {
+                    CommandError::IdentityMismatch {
+                        field: name.clone(),
+                        other: format!("{prefix}{other}"),
+                    }
+                })?;
+            }
+            FieldType::Records(subs) => {
+                let Some(records) = data.get(name).and_then(Value::as_array) else {
+                    continue;
+                };
+                for (sub, _) in subs.iter().filter(|(_, t)| **t == FieldType::IdNumber) {
+                    for record in records.iter().filter_map(Value::as_object) {
+                        let Some(id) = record.get(sub) else { continue };
+                        agree(id, record.get("birth_date"), record.get("sex")).map_err(
+                            |other| CommandError::IdentityMismatch {
+                                field: format!("{name}.{sub}"),
+                                other: format!("{name}.{other}"),
+                            },
+                        )?;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 fn missing(data: &Data, wanted: &[String]) -> Vec<String> {
     wanted
         .iter()
@@ -253,6 +314,7 @@ pub fn open(
         }
         .into());
     }
+    check_identity(def, &command.data)?;
     let lacking = missing(&command.data, &def.start_requirements());
     if !lacking.is_empty() {
         return Err(Refusal::MissingFields {
@@ -348,6 +410,9 @@ pub fn step(
             if changes.is_empty() {
                 return Err(CommandError::NothingToAmend.into());
             }
+            let mut data = case.data.clone();
+            apply_changes(&mut data, &changes);
+            check_identity(def, &data)?;
             let mut history = History {
                 case: case.clone(),
                 events: Vec::new(),
@@ -471,6 +536,7 @@ fn fire(
     let occurred_at = occurred_on(case, occurred_at, clock.now)?;
     let mut data = case.data.clone();
     apply_changes(&mut data, &changes);
+    check_identity(def, &data)?;
     check_transition(def, case, t, &actor.role, &data, clock)?;
 
     let from = case.state.clone();
@@ -682,6 +748,8 @@ settings: { contact_interval: 7d }
 fields:
   child.name: { type: string, required: true, title: 儿童姓名 }
   child.birth_date: { type: date, required: true, title: 出生日期 }
+  child.id_number: { type: id_number, title: 公民身份号码 }
+  child.sex: { type: enum, values: [male, female], title: 性别 }
   carer.name: { type: string, title: 被委托人姓名 }
   carer.birth_date: { type: date, title: 被委托人出生日期 }
   carer.disqualified: { type: boolean, title: 存在不宜委托情形 }
@@ -864,6 +932,34 @@ transitions:
                     "child.birth_date".into(),
                     "child.name".into()
                 ],
+            }))
+        );
+    }
+
+    #[test]
+    fn an_identity_number_must_agree_with_birth_date_and_sex() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let case = opened(&def, now);
+        // The GB 11643 sample: born 1949-12-31, female; the case says 2018-05-01.
+        let id = data(&[("child.id_number", "11010519491231002X".into())]);
+        assert_eq!(
+            fire(&def, &case, "close", "village_committee", id, now).err(),
+            Some(StepError::Invalid(CommandError::IdentityMismatch {
+                field: "child.id_number".into(),
+                other: "child.birth_date".into(),
+            }))
+        );
+        let consistent = data(&[
+            ("child.id_number", "11010519491231002X".into()),
+            ("child.birth_date", "1949-12-31".into()),
+            ("child.sex", "male".into()),
+        ]);
+        assert_eq!(
+            fire(&def, &case, "close", "village_committee", consistent, now).err(),
+            Some(StepError::Invalid(CommandError::IdentityMismatch {
+                field: "child.id_number".into(),
+                other: "child.sex".into(),
             }))
         );
     }

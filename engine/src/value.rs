@@ -105,6 +105,7 @@ fn parse_text(
             _ => return Err(fail()),
         },
         FieldType::Date => Value::String(canonical_date(text).ok_or_else(fail)?),
+        FieldType::IdNumber => Value::String(crate::identity::canonical(text).map_err(|_| fail())?),
         FieldType::DateTime => Value::String(canonical_datetime(text).ok_or_else(fail)?),
         FieldType::Enum { values } => {
             let t = text.trim();
@@ -182,7 +183,11 @@ fn check_json_field(
         (FieldType::Integer, Value::Number(n)) => n.as_i64().map(Value::from).ok_or_else(fail),
         (FieldType::Boolean, Value::Bool(_)) => Ok(value.clone()),
         (
-            FieldType::String | FieldType::Enum { .. } | FieldType::Date | FieldType::DateTime,
+            FieldType::String
+            | FieldType::Enum { .. }
+            | FieldType::Date
+            | FieldType::DateTime
+            | FieldType::IdNumber,
             Value::String(s),
         ) => parse_text(field, s, ty, sensitive),
         _ => Err(fail()),

@@ -182,3 +182,5 @@ period-out-of-range = { $value } is out of range; use a whole number from 1 to {
 problem-deadline-field-not-required = the deadline counts from `{ $field }`, which may not be set when the state is entered: list it under the transition's (or the opening's) requires.
 before-opening = the act ({ $at }) cannot have happened before the case was opened ({ $opened }).
 label-start = opening:
+type-id-number = an 18-character citizen identity number (last may be X; the check character must match)
+identity-mismatch = identity number { $field } does not agree with { $other }: the birth date and sex inside the number must match what is recorded.

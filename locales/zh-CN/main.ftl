@@ -182,3 +182,5 @@ period-out-of-range = { $value } 超出范围；请用 1 到 { $max } 之间的�
 problem-deadline-field-not-required = 期限从字段 `{ $field }` 起算，但进入该状态时它不一定已填写：请把它列入该转换（或开案）的 requires。
 before-opening = 行为发生时间（{ $at }）不能早于立案时间（{ $opened }）。
 label-start = 开案：
+type-id-number = 18 位公民身份号码（末位可为 X，须通过校验）
+identity-mismatch = 公民身份号码 { $field } 与 { $other } 不一致：号码中的出生日期和性别须与所填相符。

@@ -67,9 +67,23 @@ const DEADLINE_KEYS: &[&str] = &[
 ];
 const SPAWN_KEYS: &[&str] = &["workflow", "link", "data", "set", "for_each"];
 const TYPE_NAMES: &[&str] = &[
-    "string", "integer", "boolean", "date", "datetime", "enum", "list",
+    "string",
+    "integer",
+    "boolean",
+    "date",
+    "datetime",
+    "id_number",
+    "enum",
+    "list",
 ];
-const SCALAR_TYPE_NAMES: &[&str] = &["string", "integer", "boolean", "date", "datetime"];
+const SCALAR_TYPE_NAMES: &[&str] = &[
+    "string",
+    "integer",
+    "boolean",
+    "date",
+    "datetime",
+    "id_number",
+];
 
 fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
@@ -447,6 +461,7 @@ impl Decoder {
             "boolean" => FieldType::Boolean,
             "date" => FieldType::Date,
             "datetime" => FieldType::DateTime,
+            "id_number" => FieldType::IdNumber,
             "enum" => {
                 let Some(values) = values else {
                     self.problem(pos, path, ProblemKind::MissingKey { key: "values" });

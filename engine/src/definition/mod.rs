@@ -36,6 +36,8 @@ pub enum FieldType {
     Boolean,
     Date,
     DateTime,
+    /// 公民身份号码 (GB 11643), checked on input and against the holder's birth date and sex.
+    IdNumber,
     Enum {
         values: Vec<String>,
     },
@@ -54,6 +56,7 @@ impl FieldType {
             FieldType::Boolean => "boolean".into(),
             FieldType::Date => "date".into(),
             FieldType::DateTime => "datetime".into(),
+            FieldType::IdNumber => "id_number".into(),
             FieldType::Enum { values } => format!("enum [{}]", values.join(", ")),
             FieldType::List(inner) => format!("list of {}", inner.name()),
             FieldType::Records(fields) => {
