@@ -196,6 +196,30 @@ pub fn period_error(tr: &Tr, e: &PeriodError) -> String {
     }
 }
 
+/// A kind of YAML value (as the loader and decoder name them) in the user's language.
+fn yaml_kind(tr: &Tr, kind: &str) -> String {
+    let id = match kind {
+        "null" => "kind-null",
+        "boolean" => "kind-boolean",
+        "integer" => "kind-integer",
+        "number" => "kind-number",
+        "string" => "kind-string",
+        "list" => "kind-list",
+        "mapping" => "kind-mapping",
+        "string key" => "kind-string-key",
+        "string, number or boolean" => "kind-scalar",
+        "a CEL expression or {cel, reason}" => "kind-guard",
+        "a scalar type name or {type: enum, values: [...]}" => "kind-record-field",
+        "a type name or a mapping of sub-fields" => "kind-list-of",
+        "a period such as 7d or 6 months" => "kind-period",
+        "text" => "kind-text",
+        "a whole number" => "kind-whole-number",
+        "true or false" => "kind-true-false",
+        _ => return kind.to_owned(),
+    };
+    tr.t(id)
+}
+
 /// The sentence for a YAML-level problem.
 pub fn yaml_message(tr: &Tr, kind: &YamlErrorKind) -> String {
     match kind {
@@ -280,8 +304,8 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
             tr!(
                 tr,
                 "problem-wrong-type",
-                expected = *expected,
-                found = *found
+                expected = yaml_kind(tr, expected),
+                found = yaml_kind(tr, found)
             )
         }
         K::MissingKey { key } => tr!(tr, "problem-missing-key", key = *key),
@@ -370,6 +394,12 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
                 target = target.clone(),
                 source = source.clone()
             )
+        }
+        K::UnknownProfileWorkflow {
+            workflow,
+            suggestion,
+        } => {
+            tr!(tr, "problem-profile-workflow", workflow = workflow.clone()) + &hint(tr, suggestion)
         }
         K::DuplicateWorkflow { workflow } => tr!(
             tr,

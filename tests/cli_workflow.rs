@@ -726,7 +726,7 @@ transitions:
     // The summary counts what was listed.
     assert!(
         zh.ends_with(&format!(
-            "错误：流程定义有 {} 处问题（1 个文件），未作任何更改。\n",
+            "错误：共 {} 处问题（1 个文件），未作任何更改。\n",
             located(zh)
         )),
         "{zh}"
@@ -764,7 +764,7 @@ fn problems_of_several_files_are_all_reported() {
     );
     assert!(stderr.contains("workflows/b.yaml:13:9: "), "{stderr}");
     assert!(
-        stderr.ends_with("错误：流程定义有 3 处问题（2 个文件），未作任何更改。\n"),
+        stderr.ends_with("错误：共 3 处问题（2 个文件），未作任何更改。\n"),
         "{stderr}"
     );
 }
@@ -790,7 +790,7 @@ fn json_error_is_one_object_with_the_first_problem_located() {
     assert_eq!(v["kind"], "bad_input");
     assert_eq!(
         v["message"],
-        "2 problem(s) in 1 workflow file(s); nothing was changed."
+        "2 problem(s) in 1 file(s); nothing was changed."
     );
     assert_eq!(v["file"], "workflows/two_typos.yaml");
     assert_eq!(v["line"], 14);

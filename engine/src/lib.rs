@@ -9,6 +9,7 @@ pub mod guard;
 pub mod identity;
 pub mod next;
 pub mod period;
+pub mod profile;
 pub mod step;
 pub mod store;
 pub mod suggest;

@@ -170,7 +170,7 @@ proptest! {
                     occurred_at: None,
                 },
             };
-            let result = store.apply(&id, command, None, &clock);
+            let result = store.apply(&id, command, None, &clock, None);
             let after = store.case(&id).expect("reads").expect("exists");
             match result {
                 Ok(applied) => {

@@ -26,7 +26,7 @@ init-done = created { $simulation ->
     [yes] simulation
    *[no] real
 } database { $path } and published { $count } workflow(s):
-workflows-invalid = { $problems } problem(s) in { $files } workflow file(s); nothing was changed.
+workflows-invalid = { $problems } problem(s) in { $files } file(s); nothing was changed.
 validate-ok = { $file }: ok ({ $workflow })
 publish-new = published { $workflow } version { $version } ({ $hash })
 publish-same = { $workflow } is unchanged, still version { $version } ({ $hash })
@@ -184,3 +184,21 @@ before-opening = the act ({ $at }) cannot have happened before the case was open
 label-start = opening:
 type-id-number = an 18-character citizen identity number (last may be X; the check character must match)
 identity-mismatch = identity number { $field } does not agree with { $other }: the birth date and sex inside the number must match what is recorded.
+problem-profile-workflow = the profile names workflow `{ $workflow }`, which is not published.
+kind-null = null
+kind-boolean = a boolean (true/false)
+kind-integer = an integer
+kind-number = a number
+kind-string = text
+kind-list = a list
+kind-mapping = a mapping (key: value)
+kind-string-key = a text key
+kind-scalar = text, a number or a boolean
+kind-guard = a CEL expression or a {"{"}cel, reason{"}"} mapping
+kind-record-field = a type name or {"{"}type: enum, values: [...]{"}"}
+kind-list-of = a type name or a mapping of sub-fields
+kind-period = a period (e.g. 7d, 6 months)
+kind-text = text
+kind-whole-number = a whole number
+kind-true-false = true or false
+show-profile = profile: { $profile }

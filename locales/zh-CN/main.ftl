@@ -26,7 +26,7 @@ init-done = 已创建{ $simulation ->
     [yes] 模拟
    *[no] 正式
 }数据库 { $path }，发布了 { $count } 个流程：
-workflows-invalid = 流程定义有 { $problems } 处问题（{ $files } 个文件），未作任何更改。
+workflows-invalid = 共 { $problems } 处问题（{ $files } 个文件），未作任何更改。
 validate-ok = { $file }：通过（{ $workflow }）
 publish-new = 已发布 { $workflow } 第 { $version } 版（{ $hash }）
 publish-same = { $workflow } 内容未变，仍为第 { $version } 版（{ $hash }）
@@ -184,3 +184,21 @@ before-opening = 行为发生时间（{ $at }）不能早于立案时间（{ $op
 label-start = 开案：
 type-id-number = 18 位公民身份号码（末位可为 X，须通过校验）
 identity-mismatch = 公民身份号码 { $field } 与 { $other } 不一致：号码中的出生日期和性别须与所填相符。
+problem-profile-workflow = 方案中的流程 `{ $workflow }` 不存在（未发布）。
+kind-null = 空值
+kind-boolean = 布尔值（true/false）
+kind-integer = 整数
+kind-number = 数字
+kind-string = 文字
+kind-list = 列表
+kind-mapping = 映射（键: 值）
+kind-string-key = 文字键
+kind-scalar = 文字、数字或布尔值
+kind-guard = CEL 表达式，或 {"{"}cel, reason{"}"} 映射
+kind-record-field = 类型名，或 {"{"}type: enum, values: [...]{"}"}
+kind-list-of = 类型名，或子字段的映射
+kind-period = 期限（如 7d、6 months）
+kind-text = 文字
+kind-whole-number = 整数
+kind-true-false = true 或 false
+show-profile = 县区方案：{ $profile }

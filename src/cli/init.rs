@@ -38,7 +38,10 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
     };
     let checked =
         check_files(&files, &[]).map_err(|e| failure::invalid_workflows(&ctx.tr, &e.failed))?;
-    let store = Store::create(&ctx.global.db, args.simulation, None, now)
+    let defs: Vec<&wardflow_engine::definition::Definition> =
+        checked.iter().map(|(_, _, d)| d).collect();
+    let profile = ctx.named_profile(&defs)?;
+    let store = Store::create(&ctx.global.db, args.simulation, profile, now)
         .map_err(|e| failure::store(&ctx.tr, &e))?;
     let published = match store.publish(&checked, &ctx.user(), now) {
         Ok(p) => p,

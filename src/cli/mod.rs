@@ -12,6 +12,7 @@ use clap::{Args, Parser, Subcommand};
 use jiff::Timestamp;
 use wardflow_engine::definition::{self, Definition, Diagnostics};
 use wardflow_engine::period::{Calendar, china_2025_2026, shanghai};
+use wardflow_engine::profile::{self, Profile};
 use wardflow_engine::step::{Actor, Clock};
 use wardflow_engine::store::Store;
 
@@ -60,6 +61,18 @@ pub struct Global {
     /// Seconds to wait for another command that holds the database.
     #[arg(long, global = true, default_value_t = 5.0)]
     pub lock_timeout: f64,
+    /// The county profile to use (a file NAME.yaml in the profiles directory); without it, the
+    /// profile chosen at `init`.
+    #[arg(long, global = true, env = "WARDFLOW_PROFILE")]
+    pub profile: Option<String>,
+    /// The directory of county profiles.
+    #[arg(
+        long,
+        global = true,
+        env = "WARDFLOW_PROFILES",
+        default_value = "./profiles"
+    )]
+    pub profiles: PathBuf,
     /// The person acting (defaults to the login name).
     #[arg(long, global = true, env = "WARDFLOW_USER")]
     pub user: Option<String>,
@@ -120,6 +133,43 @@ impl Ctx {
             ));
         }
         parse_time(&self.tr, "--now", text)
+    }
+
+    /// Loads `--profile NAME` from the profiles directory, checked against `workflows`.
+    pub fn named_profile(&self, workflows: &[&Definition]) -> Result<Option<Profile>, Failure> {
+        let Some(name) = &self.global.profile else {
+            return Ok(None);
+        };
+        let path = self.global.profiles.join(format!("{name}.yaml"));
+        let bytes = std::fs::read(&path).map_err(|e| {
+            Failure::new(
+                Exit::BadInput,
+                tr!(
+                    self.tr,
+                    "cannot-read",
+                    path = path.display().to_string(),
+                    detail = e.to_string()
+                ),
+            )
+            .with_key(name.clone())
+        })?;
+        let shown = path.display().to_string();
+        let shown = shown.strip_prefix("./").unwrap_or(&shown);
+        profile::load(shown, &bytes, workflows)
+            .map(Some)
+            .map_err(|d| failure::invalid_workflows(&self.tr, &[d]))
+    }
+
+    /// The profile in force for a command: `--profile`, else the one chosen at `init`.
+    pub fn profile(&self, store: &Store) -> Result<Option<Profile>, Failure> {
+        if self.global.profile.is_none() {
+            return Ok(store.meta().profile.clone());
+        }
+        let defs = store
+            .latest_definitions()
+            .map_err(|e| failure::store(&self.tr, &e))?;
+        let refs: Vec<&Definition> = defs.iter().map(|d| d.as_ref()).collect();
+        self.named_profile(&refs)
     }
 
     /// The acting user: `--user`, `WARDFLOW_USER`, or the login name.

@@ -124,6 +124,11 @@ pub enum ProblemKind {
     DuplicateWorkflow {
         workflow: String,
     },
+    /// A profile overrides settings of a workflow that is not published.
+    UnknownProfileWorkflow {
+        workflow: String,
+        suggestion: Option<String>,
+    },
 }
 
 /// Naming rules for keys that users type.

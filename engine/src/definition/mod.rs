@@ -19,6 +19,11 @@ use crate::yaml::Pos;
 pub use load::{Diagnostics, NameRule, Problem, ProblemKind, load, load_all};
 pub use validate::validate_links;
 
+/// True for a kebab-case name such as `entrusted-care` (workflow and profile keys).
+pub fn is_kebab_name(s: &str) -> bool {
+    decode::is_kebab(s)
+}
+
 /// Case data: flat dotted field names ("child.birth_date") to canonical JSON values:
 /// string/enum -> String, integer -> Number(i64), boolean -> Bool, date -> "YYYY-MM-DD",
 /// datetime -> RFC 3339 string with offset, list -> Array, records -> Array of Objects.

@@ -330,5 +330,7 @@ pub struct StoredMeta {
     pub created_at: jiff::Timestamp,
     /// A simulation database accepts `--now`; a real one never does.
     pub simulation: bool,
-    pub profile: Option<String>,
+    /// The county profile chosen at `init`, kept whole so later edits of its file change
+    /// nothing until a command names a profile explicitly.
+    pub profile: Option<crate::profile::Profile>,
 }

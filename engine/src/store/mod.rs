@@ -191,7 +191,7 @@ impl Store {
     pub fn create(
         path: &Path,
         simulation: bool,
-        profile: Option<String>,
+        profile: Option<crate::profile::Profile>,
         now: Timestamp,
     ) -> Result<Store, StoreError> {
         // create_new is the atomic "does not exist yet" check; redb then takes the empty file.
@@ -597,6 +597,7 @@ impl Store {
         command: Command,
         expect_seq: Option<u32>,
         clock: &Clock,
+        profile: Option<&crate::profile::Profile>,
     ) -> Result<Applied, CommandFailure> {
         let tx = self.write()?;
         let applied = {
@@ -638,8 +639,8 @@ impl Store {
                     actor: actor.clone(),
                     data: request.data.clone(),
                     occurred_at: outcome.events.first().map(|e| e.occurred_at),
-                    profile: case.profile.clone(),
-                    settings: target.settings.clone(),
+                    profile: profile.map(|p| p.name.clone()),
+                    settings: crate::profile::settings_for(profile, &target),
                     origin: Some(origin),
                 };
                 let child =

@@ -40,9 +40,16 @@ pub fn run(ctx: &Ctx, args: AmendArgs) -> Result<(), Failure> {
         reason: args.reason.clone(),
         occurred_at: None,
     };
+    let profile = ctx.profile(&store)?;
     let calendars = Calendars::china();
     let applied = store
-        .apply(&id, command, args.expect_seq, &calendars.clock(now))
+        .apply(
+            &id,
+            command,
+            args.expect_seq,
+            &calendars.clock(now),
+            profile.as_ref(),
+        )
         .map_err(|e| failure::case_command(&ctx.tr, Some(&def), &e))?;
     let case = &applied.outcome.case;
     if ctx.global.json {

@@ -1,6 +1,7 @@
 //! `wardflow case open`: a new case of the latest published version of a workflow.
 
 use clap::Args;
+use wardflow_engine::profile;
 use wardflow_engine::step::Open;
 
 use super::super::{Calendars, Ctx, parse_time, print_json};
@@ -48,13 +49,14 @@ pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
         .as_deref()
         .map(|t| parse_time(&ctx.tr, "--at", t))
         .transpose()?;
+    let profile = ctx.profile(&store)?;
     let calendars = Calendars::china();
     let command = Open {
         actor: ctx.actor(&args.role)?,
         data,
         occurred_at,
-        profile: store.meta().profile.clone(),
-        settings: def.settings.clone(),
+        profile: profile.as_ref().map(|p| p.name.clone()),
+        settings: profile::settings_for(profile.as_ref(), &def),
         origin: None,
     };
     let applied = store

@@ -54,6 +54,9 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
         "{}",
         tr!(tr, "show-state", state = show::state(tr, &def, &case.state))
     );
+    if let Some(profile) = &case.profile {
+        println!("{}", tr!(tr, "show-profile", profile = profile.clone()));
+    }
     println!(
         "{}",
         tr!(

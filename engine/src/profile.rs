@@ -1,0 +1,280 @@
+//! County profiles: local practice that overrides the settings a workflow declares.
+//!
+//! ```yaml
+//! profile: qianjiang
+//! title: 重庆市黔江区
+//! settings:
+//!   temporary-custody:
+//!     follow_up_interval: 2w
+//! ```
+//! A profile may only change settings a workflow declares, with a value of the same kind
+//! (a period stays a period, a number a number), so a county cannot switch a legal rule off
+//! by a typo. The profile in force is recorded on every case with the settings it produced.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::definition::{Data, Definition, Diagnostics, NameRule, Problem, ProblemKind};
+use crate::period::Period;
+use crate::suggest::closest;
+use crate::yaml::{self, Limits, Node, NodeKind};
+
+/// A loaded, checked profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    pub name: String,
+    pub title: String,
+    /// Workflow key -> setting -> value.
+    pub settings: BTreeMap<String, Data>,
+}
+
+impl Profile {
+    /// The settings a case of `def` runs under: the workflow's defaults, overridden here.
+    pub fn settings_for(&self, def: &Definition) -> Data {
+        let mut out = def.settings.clone();
+        if let Some(overrides) = self.settings.get(&def.key) {
+            for (k, v) in overrides {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+        out
+    }
+}
+
+/// The settings for `def` under an optional profile.
+pub fn settings_for(profile: Option<&Profile>, def: &Definition) -> Data {
+    profile.map_or_else(|| def.settings.clone(), |p| p.settings_for(def))
+}
+
+/// Two setting values are of the same kind when a period stays a period, a number a number.
+fn same_kind(default: &Value, new: &Value) -> bool {
+    let is_period = |v: &Value| v.as_str().is_some_and(|s| Period::parse(s).is_ok());
+    match (default, new) {
+        (Value::String(_), Value::String(_)) => is_period(default) == is_period(new),
+        (Value::Number(a), Value::Number(b)) => a.is_i64() == b.is_i64(),
+        (Value::Bool(_), Value::Bool(_)) => true,
+        _ => false,
+    }
+}
+
+fn kind_name(v: &Value) -> &'static str {
+    match v {
+        Value::String(s) if Period::parse(s).is_ok() => "a period such as 7d or 6 months",
+        Value::String(_) => "text",
+        Value::Number(n) if n.is_i64() => "a whole number",
+        Value::Number(_) => "a number",
+        Value::Bool(_) => "true or false",
+        _ => "a value",
+    }
+}
+
+struct Loader<'a> {
+    problems: Vec<Problem>,
+    workflows: &'a [&'a Definition],
+}
+
+impl Loader<'_> {
+    fn report(&mut self, node: &Node, path: &str, kind: ProblemKind) {
+        self.problems.push(Problem {
+            pos: Some(node.pos),
+            path: path.to_owned(),
+            kind,
+        });
+    }
+
+    fn entries<'n>(&mut self, node: &'n Node, path: &str) -> Vec<(&'n Node, &'n str, &'n Node)> {
+        let Some(map) = node.as_map() else {
+            self.report(
+                node,
+                path,
+                ProblemKind::WrongType {
+                    expected: "mapping",
+                    found: node.type_name(),
+                },
+            );
+            return Vec::new();
+        };
+        map.iter()
+            .filter_map(|(k, v)| k.as_str().map(|s| (k, s, v)))
+            .collect()
+    }
+
+    fn profile(&mut self, root: &Node) -> Profile {
+        let mut profile = Profile {
+            name: String::new(),
+            title: String::new(),
+            settings: BTreeMap::new(),
+        };
+        for (key_node, key, value) in self.entries(root, "") {
+            match key {
+                "profile" => match value.as_str() {
+                    Some(name) if crate::definition::is_kebab_name(name) => {
+                        profile.name = name.to_owned()
+                    }
+                    _ => self.report(
+                        value,
+                        key,
+                        ProblemKind::BadName {
+                            name: value.as_str().unwrap_or_default().to_owned(),
+                            rule: NameRule::Kebab,
+                        },
+                    ),
+                },
+                "title" => profile.title = value.as_str().unwrap_or_default().to_owned(),
+                "settings" => {
+                    for (wf_node, workflow, overrides) in self.entries(value, key) {
+                        let path = format!("settings.{workflow}");
+                        let Some(def) = self.workflows.iter().find(|d| d.key == workflow).copied()
+                        else {
+                            let suggestion =
+                                closest(workflow, self.workflows.iter().map(|d| d.key.as_str()));
+                            self.report(
+                                wf_node,
+                                &path,
+                                ProblemKind::UnknownProfileWorkflow {
+                                    workflow: workflow.to_owned(),
+                                    suggestion,
+                                },
+                            );
+                            continue;
+                        };
+                        let mut data = Data::new();
+                        for (name_node, name, v) in self.entries(overrides, &path) {
+                            let setting_path = format!("{path}.{name}");
+                            let Some(default) = def.settings.get(name) else {
+                                let suggestion =
+                                    closest(name, def.settings.keys().map(String::as_str));
+                                self.report(
+                                    name_node,
+                                    &setting_path,
+                                    ProblemKind::UndeclaredSetting {
+                                        name: format!("{workflow}:{name}"),
+                                        suggestion,
+                                    },
+                                );
+                                continue;
+                            };
+                            let new = v.to_json();
+                            if !same_kind(default, &new) {
+                                self.report(
+                                    v,
+                                    &setting_path,
+                                    ProblemKind::WrongType {
+                                        expected: kind_name(default),
+                                        found: v.type_name(),
+                                    },
+                                );
+                                continue;
+                            }
+                            data.insert(name.to_owned(), new);
+                        }
+                        profile.settings.insert(workflow.to_owned(), data);
+                    }
+                }
+                _ => self.report(
+                    key_node,
+                    key,
+                    ProblemKind::UnknownKey {
+                        key: key.to_owned(),
+                        allowed: vec!["profile", "title", "settings"],
+                        suggestion: closest(key, ["profile", "title", "settings"]),
+                    },
+                ),
+            }
+        }
+        if profile.name.is_empty() && !self.problems.iter().any(|p| p.path == "profile") {
+            self.problems.push(Problem {
+                pos: Some(root.pos),
+                path: String::new(),
+                kind: ProblemKind::MissingKey { key: "profile" },
+            });
+        }
+        profile
+    }
+}
+
+/// Loads a profile file and checks it against the workflows it overrides.
+pub fn load(file: &str, source: &[u8], workflows: &[&Definition]) -> Result<Profile, Diagnostics> {
+    let fail = |problems| Diagnostics {
+        file: file.to_owned(),
+        workflow: None,
+        problems,
+    };
+    let root = yaml::parse(source, Limits::default()).map_err(|e| {
+        fail(vec![Problem {
+            pos: e.pos,
+            path: String::new(),
+            kind: ProblemKind::Yaml(e.kind),
+        }])
+    })?;
+    if !matches!(root.kind, NodeKind::Map(_)) {
+        return Err(fail(vec![Problem {
+            pos: Some(root.pos),
+            path: String::new(),
+            kind: ProblemKind::WrongType {
+                expected: "mapping",
+                found: root.type_name(),
+            },
+        }]));
+    }
+    let mut loader = Loader {
+        problems: Vec::new(),
+        workflows,
+    };
+    let profile = loader.profile(&root);
+    if loader.problems.is_empty() {
+        Ok(profile)
+    } else {
+        Err(fail(loader.problems))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::definition::load as load_definition;
+
+    const WORKFLOW: &str = "workflow: care\ntitle: t\nroles: [a]\nsettings: { visit_every: 2w, team_min: 3 }\nstates:\n  s: { initial: true }\n  e: { final: true }\ntransitions:\n  go: { from: [s], to: e, roles: [a] }\n";
+
+    fn def() -> Definition {
+        load_definition("care.yaml", WORKFLOW.as_bytes()).expect("test workflow loads")
+    }
+
+    #[test]
+    fn a_profile_overrides_declared_settings_only() {
+        let def = def();
+        let p = load(
+            "p.yaml",
+            b"profile: qianjiang\ntitle: x\nsettings:\n  care:\n    visit_every: 1 month\n",
+            &[&def],
+        )
+        .expect("loads");
+        let settings = p.settings_for(&def);
+        assert_eq!(settings["visit_every"], "1 month");
+        assert_eq!(settings["team_min"], 3);
+    }
+
+    #[test]
+    fn unknown_settings_workflows_and_changed_kinds_are_each_reported_with_a_position() {
+        let def = def();
+        let src = b"profile: p\nsettings:\n  care:\n    visit_evry: 1 month\n    team_min: 3d\n  kare: {}\n";
+        let err = load("p.yaml", src, &[&def]).expect_err("rejected");
+        let kinds: Vec<(u32, &ProblemKind)> = err
+            .problems
+            .iter()
+            .map(|p| (p.pos.map_or(0, |p| p.line), &p.kind))
+            .collect();
+        assert_eq!(kinds.len(), 3, "{kinds:?}");
+        assert!(matches!(
+            kinds[0],
+            (4, ProblemKind::UndeclaredSetting { .. })
+        ));
+        assert!(matches!(kinds[1], (5, ProblemKind::WrongType { .. })));
+        assert!(matches!(
+            kinds[2],
+            (6, ProblemKind::UnknownProfileWorkflow { .. })
+        ));
+    }
+}
