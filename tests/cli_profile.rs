@@ -108,3 +108,68 @@ fn a_broken_profile_is_refused_with_positions_and_init_creates_nothing() {
         "{missing}"
     );
 }
+
+#[test]
+fn cases_of_one_child_are_found_by_identity_number_once_it_is_known() {
+    let env = TestEnv::new();
+    env.init_simulation(T0);
+    let first = env.open_xiaoming(T0);
+    let second = env.open_xiaoming(T0);
+    // Unknown identity so far: no case is listed under the number.
+    let id = "110105201805010016";
+    let none = env.ok(&["case", "list", "--child", id]);
+    assert_eq!(none, "没有符合条件的案件。\n");
+    // 110105 20180501 001 + check: born 2018-05-01, odd sequence = male.
+    for case in [&first, &second] {
+        env.ok(&[
+            "case",
+            "amend",
+            case,
+            "--as",
+            "village_committee",
+            "--set",
+            &format!("child.id_number={}", id.to_lowercase()),
+            "--reason",
+            "户籍核实",
+            "--now",
+            T1,
+        ]);
+    }
+    let listed = env.ok(&["case", "list", "--child", id, "--json"]);
+    let listed: serde_json::Value = serde_json::from_str(&listed).expect("json");
+    let ids: Vec<&str> = listed
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|c| c["case"].as_str())
+        .collect();
+    assert_eq!(ids, vec![first.as_str(), second.as_str()]);
+    let show = env.ok(&["case", "show", &first]);
+    assert!(
+        show.contains(&format!(
+            "同一儿童的其他案件：\n  {second}（example-care registered）\n"
+        )),
+        "{show}"
+    );
+    // A number that contradicts the recorded birth date is bad input and changes nothing.
+    let err = env.fails(
+        &[
+            "case",
+            "amend",
+            &first,
+            "--as",
+            "village_committee",
+            "--set",
+            "child.id_number=11010519491231002X",
+            "--reason",
+            "x",
+            "--now",
+            T1,
+        ],
+        2,
+    );
+    assert_eq!(
+        err,
+        "错误：公民身份号码 child.id_number 与 child.birth_date 不一致：号码中的出生日期和性别须与所填相符。\n"
+    );
+}

@@ -202,3 +202,4 @@ kind-text = text
 kind-whole-number = a whole number
 kind-true-false = true or false
 show-profile = profile: { $profile }
+label-same-child = other cases of the same child:

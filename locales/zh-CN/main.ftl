@@ -202,3 +202,4 @@ kind-text = 文字
 kind-whole-number = 整数
 kind-true-false = true 或 false
 show-profile = 县区方案：{ $profile }
+label-same-child = 同一儿童的其他案件：

@@ -33,6 +33,20 @@ const BY_STATE: TableDefinition<(&str, &str, &str), ()> = TableDefinition::new("
 /// (due, in milliseconds since the epoch; case id; deadline name).
 const BY_DUE: TableDefinition<(i64, &str, &str), ()> = TableDefinition::new("by_due");
 const COUNTERS: TableDefinition<&str, u64> = TableDefinition::new("counters");
+/// (child identity, case id): every case of one child, across workflows.
+const BY_CHILD: TableDefinition<(&str, &str), ()> = TableDefinition::new("by_child");
+
+/// The case fields that identify a child across cases: the identity number, or a registry id
+/// given to a child of unknown identity (set later through `case amend` links the cases).
+pub const CHILD_IDENTITY_FIELDS: [&str; 2] = ["child.id_number", "child.registry_id"];
+
+fn child_identities(case: &Case) -> Vec<&str> {
+    CHILD_IDENTITY_FIELDS
+        .iter()
+        .filter_map(|f| case.data.get(*f).and_then(|v| v.as_str()))
+        .filter(|s| !s.is_empty())
+        .collect()
+}
 
 const META_KEY: &str = "wardflow";
 const REDB_MAGIC: &[u8] = b"redb";
@@ -134,6 +148,8 @@ pub struct Applied {
 pub struct CaseFilter {
     pub workflow: Option<String>,
     pub state: Option<String>,
+    /// A child's identity number or registry id.
+    pub child: Option<String>,
 }
 
 enum Handle {
@@ -229,6 +245,7 @@ impl Store {
                 tx.open_table(BY_STATE).map_err(storage)?;
                 tx.open_table(BY_DUE).map_err(storage)?;
                 tx.open_table(COUNTERS).map_err(storage)?;
+                tx.open_table(BY_CHILD).map_err(storage)?;
             }
             tx.commit().map_err(storage)?;
             Ok(Store {
@@ -531,6 +548,30 @@ impl Store {
                 None => Ok(None),
             }
         };
+        if let Some(child) = &filter.child {
+            let by_child = tx.open_table(BY_CHILD).map_err(storage)?;
+            for entry in by_child
+                .range((child.as_str(), "")..(child.as_str(), "\u{10ffff}"))
+                .map_err(storage)?
+            {
+                let (k, _) = entry.map_err(storage)?;
+                let Some(case) = load(k.value().1)? else {
+                    continue;
+                };
+                if filter
+                    .workflow
+                    .as_ref()
+                    .is_some_and(|w| w != &case.workflow)
+                    || filter.state.as_ref().is_some_and(|s| s != &case.state)
+                {
+                    continue;
+                }
+                if !visit(case) {
+                    break;
+                }
+            }
+            return Ok(());
+        }
         if let Some(workflow) = &filter.workflow {
             let by_state = tx.open_table(BY_STATE).map_err(storage)?;
             let range = match &filter.state {
@@ -701,6 +742,7 @@ struct Writer<'t> {
     events: redb::Table<'t, (&'static str, u32), &'static [u8]>,
     by_state: redb::Table<'t, (&'static str, &'static str, &'static str), ()>,
     by_due: redb::Table<'t, (i64, &'static str, &'static str), ()>,
+    by_child: redb::Table<'t, (&'static str, &'static str), ()>,
     counters: redb::Table<'t, &'static str, u64>,
 }
 
@@ -714,6 +756,7 @@ impl<'t> Writer<'t> {
             events: tx.open_table(EVENTS).map_err(storage)?,
             by_state: tx.open_table(BY_STATE).map_err(storage)?,
             by_due: tx.open_table(BY_DUE).map_err(storage)?,
+            by_child: tx.open_table(BY_CHILD).map_err(storage)?,
             counters: tx.open_table(COUNTERS).map_err(storage)?,
         })
     }
@@ -782,6 +825,12 @@ impl<'t> Writer<'t> {
                     .remove((d.due.as_millisecond(), id, d.name.as_str()))
                     .map_err(storage)?;
             }
+            for child in child_identities(old) {
+                self.by_child.remove((child, id)).map_err(storage)?;
+            }
+        }
+        for child in child_identities(case) {
+            self.by_child.insert((child, id), ()).map_err(storage)?;
         }
         self.by_state
             .insert((case.workflow.as_str(), case.state.as_str(), id), ())

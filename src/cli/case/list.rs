@@ -19,6 +19,9 @@ pub struct ListArgs {
     /// Only cases in this state.
     #[arg(long)]
     state: Option<String>,
+    /// Every case of one child: an identity number or registry id.
+    #[arg(long)]
+    child: Option<String>,
 }
 
 /// Streams matching cases to stdout.
@@ -27,6 +30,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     let filter = CaseFilter {
         workflow: args.workflow,
         state: args.state,
+        child: args.child.map(|c| c.trim().to_ascii_uppercase()),
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -1,6 +1,8 @@
 //! `wardflow case show`: everything about one case, as of now.
 
 use serde_json::json;
+use wardflow_engine::case::Case;
+use wardflow_engine::store::{CHILD_IDENTITY_FIELDS, CaseFilter};
 
 use super::super::{Ctx, print_json};
 use super::{case_id, load};
@@ -16,6 +18,24 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
     let number = store
         .version_number(&case.workflow, &case.version)
         .map_err(|e| failure::store(&ctx.tr, &e))?;
+    let mut same_child = Vec::new();
+    for child in CHILD_IDENTITY_FIELDS
+        .iter()
+        .filter_map(|f| case.data.get(*f).and_then(|v| v.as_str()))
+    {
+        let filter = CaseFilter {
+            child: Some(child.to_owned()),
+            ..CaseFilter::default()
+        };
+        store
+            .each_case(&filter, |other| {
+                if other.id != case.id && !same_child.iter().any(|c: &Case| c.id == other.id) {
+                    same_child.push(other);
+                }
+                true
+            })
+            .map_err(|e| failure::store(&ctx.tr, &e))?;
+    }
     if ctx.global.json {
         return print_json(&json!({
             "case": case.id,
@@ -35,6 +55,7 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
             "spawned": case.spawned,
             "deadlines": case.deadlines.values().collect::<Vec<_>>(),
             "letters": case.letters,
+            "same_child": same_child.iter().map(|c| json!({"case": c.id, "workflow": c.workflow, "state": c.state})).collect::<Vec<_>>(),
         }));
     }
     let tr = &ctx.tr;
@@ -86,6 +107,18 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
             println!(
                 "  → {}",
                 tr.key_title(&format!("{} {}", s.link, s.case), &s.workflow)
+            );
+        }
+    }
+    if !same_child.is_empty() {
+        println!("{}", tr!(tr, "label-same-child"));
+        for other in &same_child {
+            println!(
+                "  {}",
+                tr.key_title(
+                    other.id.as_str(),
+                    &format!("{} {}", other.workflow, other.state)
+                )
             );
         }
     }
