@@ -142,6 +142,16 @@ pub enum EventKind {
         name: String,
         reason: CancelReason,
     },
+    /// The reminder before a deadline went out.
+    DeadlineReminded {
+        name: String,
+    },
+    /// A deadline passed without the act it asks for; its `on_breach` transition (if the state
+    /// allows it) follows as events of its own.
+    DeadlineBreached {
+        name: String,
+        due: Timestamp,
+    },
     LetterRequested {
         key: String,
         transition: Option<String>,
@@ -164,6 +174,25 @@ pub struct OpenDeadline {
     pub every: Option<String>,
     /// The state the case was in when it was set.
     pub state: String,
+    #[serde(default)]
+    pub reminded: bool,
+    /// Passed without the act: the case is overdue on it until it is reset or cancelled.
+    #[serde(default)]
+    pub breached: bool,
+}
+
+impl OpenDeadline {
+    /// When the timer runner must next look at this deadline: the reminder, then the due time;
+    /// never again once breached.
+    pub fn next_firing(&self) -> Option<Timestamp> {
+        if self.breached {
+            return None;
+        }
+        match self.remind_at {
+            Some(r) if !self.reminded && r < self.due => Some(r),
+            _ => Some(self.due),
+        }
+    }
 }
 
 /// A letter that a step called for (rendered and numbered by the letters module).
@@ -300,8 +329,21 @@ impl Case {
                         keep: *keep,
                         every: every.clone(),
                         state: self.state.clone(),
+                        reminded: false,
+                        breached: false,
                     },
                 );
+            }
+            EventKind::DeadlineReminded { name } => {
+                if let Some(d) = self.deadlines.get_mut(name) {
+                    d.reminded = true;
+                }
+            }
+            EventKind::DeadlineBreached { name, .. } => {
+                if let Some(d) = self.deadlines.get_mut(name) {
+                    d.reminded = true;
+                    d.breached = true;
+                }
             }
             EventKind::DeadlineCancelled { name, .. } => {
                 self.deadlines.remove(name);

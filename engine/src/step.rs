@@ -539,7 +539,6 @@ fn fire(
     check_identity(def, &data)?;
     check_transition(def, case, t, &actor.role, &data, clock)?;
 
-    let from = case.state.clone();
     let mut history = History {
         case: case.clone(),
         events: Vec::new(),
@@ -547,6 +546,26 @@ fn fire(
         recorded_at: clock.now,
         occurred_at,
     };
+    let spawns = take_transition(&mut history, def, t, changes, note, clock)?;
+    Ok(Outcome {
+        case: history.case,
+        events: history.events,
+        spawns,
+        letters: t.letters.clone(),
+    })
+}
+
+/// Appends a transition's events to `history` (checked beforehand): the move, the deadlines it
+/// cancels and sets, its letters; returns the cases it asks to spawn.
+fn take_transition(
+    history: &mut History,
+    def: &Definition,
+    t: &TransitionDef,
+    changes: Data,
+    note: Option<String>,
+    clock: &Clock,
+) -> Result<Vec<SpawnRequest>, Refusal> {
+    let from = history.case.state.clone();
     history.push(EventKind::Fired {
         transition: t.key.clone(),
         from: from.clone(),
@@ -574,7 +593,7 @@ fn fire(
         history.push(EventKind::DeadlineCancelled { name, reason });
     }
     if !entering_final {
-        set_deadlines(&mut history, def, &t.deadlines, clock, Some(&t.key))?;
+        set_deadlines(history, def, &t.deadlines, clock, Some(&t.key))?;
     }
     for key in &t.letters {
         history.push(EventKind::LetterRequested {
@@ -582,17 +601,97 @@ fn fire(
             transition: Some(t.key.clone()),
         });
     }
-    let spawns = t
-        .spawn
+    Ok(t.spawn
         .iter()
         .flat_map(|s| spawn_requests(s, &history.case.data))
+        .collect())
+}
+
+/// The actor the deadline runner records.
+pub fn system_actor() -> Actor {
+    Actor {
+        user: SYSTEM_ROLE.to_owned(),
+        role: SYSTEM_ROLE.to_owned(),
+    }
+}
+
+/// What the deadline runner does to one case at `clock.now`: sends reminders that are due,
+/// records breaches, and fires each breach's system transition when the case's state allows
+/// it. A breach the state does not allow is still recorded, and the case stays overdue on it.
+/// Each event occurs at its own moment (the reminder or due time), not when the runner ran.
+/// Returns None when nothing is due, so running it twice fires nothing twice.
+pub fn fire_due(
+    def: &Definition,
+    case: &Case,
+    clock: &Clock,
+) -> Result<Option<Outcome>, StepError> {
+    if def.is_final(&case.state) {
+        return Ok(None);
+    }
+    let actor = system_actor();
+    let mut history = History {
+        case: case.clone(),
+        events: Vec::new(),
+        actor: &actor,
+        recorded_at: clock.now,
+        occurred_at: clock.now,
+    };
+    let mut spawns = Vec::new();
+    let mut letters = Vec::new();
+    // Oldest first, so a chain of breaches happens in the order the law would see it.
+    let mut due: Vec<_> = case
+        .deadlines
+        .values()
+        .filter_map(|d| {
+            d.next_firing()
+                .filter(|at| *at <= clock.now)
+                .map(|at| (at, d.name.clone()))
+        })
         .collect();
-    Ok(Outcome {
+    due.sort();
+    for (_, name) in due {
+        // An earlier breach in this run may have moved the case and cancelled this deadline.
+        let Some(d) = history.case.deadlines.get(&name).cloned() else {
+            continue;
+        };
+        if d.due > clock.now {
+            history.occurred_at = d.remind_at.unwrap_or(clock.now).max(history.case.opened_at);
+            history.push(EventKind::DeadlineReminded { name });
+            continue;
+        }
+        history.occurred_at = d.due.max(history.case.opened_at);
+        history.push(EventKind::DeadlineBreached {
+            name: name.clone(),
+            due: d.due,
+        });
+        let Some(t) = d.on_breach.as_deref().and_then(|b| def.transition(b)) else {
+            continue;
+        };
+        if def.is_final(&history.case.state) || !t.from.admits(&history.case.state, false) {
+            continue;
+        }
+        if check_guards(def, &history.case, t, &history.case.data, clock).is_err() {
+            continue;
+        }
+        spawns.extend(take_transition(
+            &mut history,
+            def,
+            t,
+            Data::new(),
+            None,
+            clock,
+        )?);
+        letters.extend(t.letters.iter().cloned());
+    }
+    if history.events.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Outcome {
         case: history.case,
         events: history.events,
         spawns,
-        letters: t.letters.clone(),
-    })
+        letters,
+    }))
 }
 
 /// When a deadline's count starts: the act, or a date/datetime field of the case.
@@ -777,7 +876,7 @@ transitions:
         reason: UPL 22 adult carer
     letters: [entrustment-agreement]
     deadlines:
-      - { name: contact, every: "{{settings.contact_interval}}", on_breach: lapse }
+      - { name: contact, every: "{{settings.contact_interval}}", on_breach: lapse, remind_before: 1d }
       - { name: term, within: 1 year, keep: true }
   log:
     from: [entrusted]
@@ -1130,6 +1229,113 @@ transitions:
         assert_eq!(
             logged.case.deadlines["contact"].due,
             at("2026-12-04T16:00:00Z")
+        );
+    }
+
+    fn tick(def: &Definition, case: &Case, now: Timestamp) -> Option<Outcome> {
+        let tz = shanghai();
+        let cal = china_2025_2026();
+        let clock = Clock {
+            now,
+            tz: &tz,
+            calendar: &cal,
+        };
+        fire_due(def, case, &clock).expect("the runner never fails on a valid case")
+    }
+
+    fn kinds(outcome: &Outcome) -> Vec<String> {
+        outcome
+            .events
+            .iter()
+            .map(|e| match &e.kind {
+                EventKind::DeadlineReminded { name } => format!("reminded {name}"),
+                EventKind::DeadlineBreached { name, .. } => format!("breached {name}"),
+                EventKind::Fired { transition, .. } => format!("fired {transition}"),
+                EventKind::DeadlineCancelled { name, .. } => format!("cancelled {name}"),
+                EventKind::DeadlineSet { name, .. } => format!("set {name}"),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_runner_reminds_once_then_breaches_once_and_fires_the_breach_transition() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let signed = fire(
+            &def,
+            &opened(&def, now),
+            "sign",
+            "village_committee",
+            carer("1960-03-02"),
+            now,
+        )
+        .expect("signs")
+        .case;
+        // Due 2026-11-30 24:00 Beijing; the reminder goes 1 day before.
+        assert!(
+            tick(&def, &signed, at("2026-11-29T15:00:00Z")).is_none(),
+            "nothing due yet"
+        );
+        let reminded = tick(&def, &signed, at("2026-11-29T16:30:00Z")).expect("reminder due");
+        assert_eq!(kinds(&reminded), vec!["reminded contact"]);
+        assert_eq!(reminded.events[0].occurred_at, at("2026-11-29T16:00:00Z"));
+        assert!(
+            tick(&def, &reminded.case, at("2026-11-29T17:00:00Z")).is_none(),
+            "reminded once"
+        );
+        let breached = tick(&def, &reminded.case, at("2026-12-02T00:00:00Z")).expect("breach due");
+        assert_eq!(
+            kinds(&breached),
+            vec!["breached contact", "fired lapse", "cancelled contact"]
+        );
+        assert_eq!(
+            breached.events[0].occurred_at,
+            at("2026-11-30T16:00:00Z"),
+            "occurred when due"
+        );
+        assert_eq!(breached.events[0].actor, "system");
+        assert_eq!(breached.case.state, "overdue");
+        assert!(
+            tick(&def, &breached.case, at("2026-12-03T00:00:00Z")).is_none(),
+            "breached once"
+        );
+    }
+
+    #[test]
+    fn a_breach_the_state_does_not_allow_is_recorded_and_the_case_stays_overdue() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        // The opening sets `notify` (24 h from decision_at, no breach transition).
+        let case = opened(&def, now);
+        let late = tick(&def, &case, at("2026-11-25T00:00:00Z")).expect("breach due");
+        assert_eq!(kinds(&late), vec!["breached notify"]);
+        assert!(
+            late.case.deadlines["notify"].breached,
+            "still open, marked overdue"
+        );
+        assert_eq!(late.case.state, "registered");
+        assert!(tick(&def, &late.case, at("2026-11-26T00:00:00Z")).is_none());
+    }
+
+    #[test]
+    fn a_tick_long_after_skips_the_stale_reminder_and_records_the_breach() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let signed = fire(
+            &def,
+            &opened(&def, now),
+            "sign",
+            "village_committee",
+            carer("1960-03-02"),
+            now,
+        )
+        .expect("signs")
+        .case;
+        let late = tick(&def, &signed, at("2027-01-01T00:00:00Z")).expect("due");
+        assert_eq!(
+            kinds(&late),
+            vec!["breached contact", "fired lapse", "cancelled contact"]
         );
     }
 

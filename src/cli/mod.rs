@@ -3,6 +3,7 @@
 
 mod case;
 mod init;
+mod timers;
 mod workflow;
 
 use std::path::{Path, PathBuf};
@@ -89,6 +90,11 @@ pub enum Command {
     /// Open, advance and inspect cases.
     #[command(subcommand)]
     Case(case::CaseCommand),
+    /// Fire legal deadlines that are due.
+    #[command(subcommand)]
+    Timers(timers::TimersCommand),
+    /// What falls due in the next days, soonest first.
+    Agenda(timers::agenda::AgendaArgs),
 }
 
 /// What every command needs: the language, the options, and the clock.
@@ -361,5 +367,7 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::Init(args) => init::run(&ctx, args),
         Command::Workflow(cmd) => workflow::run(&ctx, cmd),
         Command::Case(cmd) => case::run(&ctx, cmd),
+        Command::Timers(cmd) => timers::run(&ctx, cmd),
+        Command::Agenda(args) => timers::agenda::agenda(&ctx, args),
     }
 }

@@ -110,6 +110,13 @@ pub enum StoredEventKind {
         name: String,
         reason: String,
     },
+    DeadlineReminded {
+        name: String,
+    },
+    DeadlineBreached {
+        name: String,
+        due: jiff::Timestamp,
+    },
     LetterRequested {
         key: String,
         transition: Option<String>,
@@ -206,6 +213,13 @@ impl From<&Event> for StoredEvent {
                 name: name.clone(),
                 reason: reason_name(*reason).to_owned(),
             },
+            EventKind::DeadlineReminded { name } => {
+                StoredEventKind::DeadlineReminded { name: name.clone() }
+            }
+            EventKind::DeadlineBreached { name, due } => StoredEventKind::DeadlineBreached {
+                name: name.clone(),
+                due: *due,
+            },
             EventKind::LetterRequested { key, transition } => StoredEventKind::LetterRequested {
                 key: key.clone(),
                 transition: transition.clone(),
@@ -292,6 +306,10 @@ impl TryFrom<StoredEvent> for Event {
                     }
                 },
             },
+            StoredEventKind::DeadlineReminded { name } => EventKind::DeadlineReminded { name },
+            StoredEventKind::DeadlineBreached { name, due } => {
+                EventKind::DeadlineBreached { name, due }
+            }
             StoredEventKind::LetterRequested { key, transition } => {
                 EventKind::LetterRequested { key, transition }
             }

@@ -4,6 +4,9 @@
 //! spawned cases land together or not at all. Commits are durable (fsync) before they return.
 
 pub mod format;
+mod timers;
+
+pub use timers::{DeadlineView, Fired, TickReport};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -31,7 +34,14 @@ const EVENTS: TableDefinition<(&str, u32), &[u8]> = TableDefinition::new("events
 /// (workflow, state, case id).
 const BY_STATE: TableDefinition<(&str, &str, &str), ()> = TableDefinition::new("by_state");
 /// (due, in milliseconds since the epoch; case id; deadline name).
-const BY_DUE: TableDefinition<(i64, &str, &str), ()> = TableDefinition::new("by_due");
+/// (next firing in ms since the epoch, case id, deadline name): what the timer runner reads.
+/// A deadline sits here under its reminder time, then its due time; a breached one moves to
+/// `OVERDUE`, so a tick's cost follows what is due, not how many cases there are.
+const TIMERS: TableDefinition<(i64, &str, &str), ()> = TableDefinition::new("timers");
+/// (due in ms, case id, deadline name) of breached deadlines still open.
+const OVERDUE: TableDefinition<(i64, &str, &str), ()> = TableDefinition::new("overdue");
+/// How many cases one runner transaction handles.
+const TICK_BATCH: usize = 64;
 const COUNTERS: TableDefinition<&str, u64> = TableDefinition::new("counters");
 /// (child identity, case id): every case of one child, across workflows.
 const BY_CHILD: TableDefinition<(&str, &str), ()> = TableDefinition::new("by_child");
@@ -243,7 +253,8 @@ impl Store {
                 tx.open_table(CASES).map_err(storage)?;
                 tx.open_table(EVENTS).map_err(storage)?;
                 tx.open_table(BY_STATE).map_err(storage)?;
-                tx.open_table(BY_DUE).map_err(storage)?;
+                tx.open_table(TIMERS).map_err(storage)?;
+                tx.open_table(OVERDUE).map_err(storage)?;
                 tx.open_table(COUNTERS).map_err(storage)?;
                 tx.open_table(BY_CHILD).map_err(storage)?;
             }
@@ -661,57 +672,7 @@ impl Store {
             let actor = match &command {
                 Command::Fire { actor, .. } | Command::Amend { actor, .. } => actor.clone(),
             };
-            let mut spawned = Vec::new();
-            for mut request in std::mem::take(&mut outcome.spawns) {
-                let (hash, target) = w
-                    .latest(&request.workflow)?
-                    .ok_or_else(|| CommandFailure::UnknownWorkflow(request.workflow.clone()))?;
-                // Prefix mappings copy only what the target declares (checked at publish).
-                request
-                    .data
-                    .retain(|field, _| target.fields.contains_key(field));
-                let child_id = w.next_id(clock)?;
-                let origin = Link {
-                    case: id.clone(),
-                    workflow: case.workflow.clone(),
-                    link: request.link.clone(),
-                };
-                let open = Open {
-                    actor: actor.clone(),
-                    data: request.data.clone(),
-                    occurred_at: outcome.events.first().map(|e| e.occurred_at),
-                    profile: profile.map(|p| p.name.clone()),
-                    settings: crate::profile::settings_for(profile, &target),
-                    origin: Some(origin),
-                };
-                let child =
-                    step::open(&target, &hash, &child_id, open, clock).map_err(|error| {
-                        CommandFailure::Spawn {
-                            workflow: request.workflow.clone(),
-                            error: Box::new(error),
-                        }
-                    })?;
-                w.save(&child, None)?;
-                // The parent records the link too, in the same transaction.
-                let link_event = Event {
-                    seq: outcome.case.seq + 1,
-                    recorded_at: clock.now,
-                    occurred_at: outcome.events.first().map_or(clock.now, |e| e.occurred_at),
-                    actor: actor.user.clone(),
-                    role: actor.role.clone(),
-                    kind: crate::case::EventKind::Spawned {
-                        child: Link {
-                            case: child_id.clone(),
-                            workflow: request.workflow.clone(),
-                            link: request.link.clone(),
-                        },
-                    },
-                };
-                outcome.case.apply(&link_event).map_err(corrupt)?;
-                outcome.events.push(link_event);
-                spawned.push(child.case.clone());
-                outcome.spawns.push(request);
-            }
+            let spawned = w.open_spawns(&mut outcome, &case, &actor, clock, profile)?;
             w.save(&outcome, Some(&case))?;
             Applied { outcome, spawned }
         };
@@ -741,7 +702,8 @@ struct Writer<'t> {
     cases: redb::Table<'t, &'static str, &'static [u8]>,
     events: redb::Table<'t, (&'static str, u32), &'static [u8]>,
     by_state: redb::Table<'t, (&'static str, &'static str, &'static str), ()>,
-    by_due: redb::Table<'t, (i64, &'static str, &'static str), ()>,
+    timers: redb::Table<'t, (i64, &'static str, &'static str), ()>,
+    overdue: redb::Table<'t, (i64, &'static str, &'static str), ()>,
     by_child: redb::Table<'t, (&'static str, &'static str), ()>,
     counters: redb::Table<'t, &'static str, u64>,
 }
@@ -755,7 +717,8 @@ impl<'t> Writer<'t> {
             cases: tx.open_table(CASES).map_err(storage)?,
             events: tx.open_table(EVENTS).map_err(storage)?,
             by_state: tx.open_table(BY_STATE).map_err(storage)?,
-            by_due: tx.open_table(BY_DUE).map_err(storage)?,
+            timers: tx.open_table(TIMERS).map_err(storage)?,
+            overdue: tx.open_table(OVERDUE).map_err(storage)?,
             by_child: tx.open_table(BY_CHILD).map_err(storage)?,
             counters: tx.open_table(COUNTERS).map_err(storage)?,
         })
@@ -792,6 +755,84 @@ impl<'t> Writer<'t> {
         Ok(CaseId::new(year, n))
     }
 
+    fn unindex_deadline(
+        &mut self,
+        id: &str,
+        d: &crate::case::OpenDeadline,
+    ) -> Result<(), StoreError> {
+        if let Some(at) = d.next_firing() {
+            self.timers
+                .remove((at.as_millisecond(), id, d.name.as_str()))
+                .map_err(storage)?;
+        }
+        self.overdue
+            .remove((d.due.as_millisecond(), id, d.name.as_str()))
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    /// Opens the cases an outcome asks to spawn, in this transaction, and records on the
+    /// parent a `Spawned` link event for each.
+    fn open_spawns(
+        &mut self,
+        outcome: &mut Outcome,
+        parent: &Case,
+        actor: &crate::step::Actor,
+        clock: &Clock,
+        profile: Option<&crate::profile::Profile>,
+    ) -> Result<Vec<Case>, CommandFailure> {
+        let mut spawned = Vec::new();
+        let occurred_at = outcome.events.first().map_or(clock.now, |e| e.occurred_at);
+        for mut request in std::mem::take(&mut outcome.spawns) {
+            let (hash, target) = self
+                .latest(&request.workflow)?
+                .ok_or_else(|| CommandFailure::UnknownWorkflow(request.workflow.clone()))?;
+            // Prefix mappings copy only what the target declares (checked at publish).
+            request
+                .data
+                .retain(|field, _| target.fields.contains_key(field));
+            let child_id = self.next_id(clock)?;
+            let open = Open {
+                actor: actor.clone(),
+                data: request.data.clone(),
+                occurred_at: Some(occurred_at),
+                profile: profile.map(|p| p.name.clone()),
+                settings: crate::profile::settings_for(profile, &target),
+                origin: Some(Link {
+                    case: parent.id.clone(),
+                    workflow: parent.workflow.clone(),
+                    link: request.link.clone(),
+                }),
+            };
+            let child = step::open(&target, &hash, &child_id, open, clock).map_err(|error| {
+                CommandFailure::Spawn {
+                    workflow: request.workflow.clone(),
+                    error: Box::new(error),
+                }
+            })?;
+            self.save(&child, None)?;
+            let link_event = Event {
+                seq: outcome.case.seq + 1,
+                recorded_at: clock.now,
+                occurred_at,
+                actor: actor.user.clone(),
+                role: actor.role.clone(),
+                kind: crate::case::EventKind::Spawned {
+                    child: Link {
+                        case: child_id.clone(),
+                        workflow: request.workflow.clone(),
+                        link: request.link.clone(),
+                    },
+                },
+            };
+            outcome.case.apply(&link_event).map_err(corrupt)?;
+            outcome.events.push(link_event);
+            spawned.push(child.case.clone());
+            outcome.spawns.push(request);
+        }
+        Ok(spawned)
+    }
+
     /// Appends the outcome's events and refreshes the snapshot and indexes.
     fn save(&mut self, outcome: &Outcome, before: Option<&Case>) -> Result<(), StoreError> {
         let case = &outcome.case;
@@ -821,9 +862,7 @@ impl<'t> Writer<'t> {
                 .remove((old.workflow.as_str(), old.state.as_str(), id))
                 .map_err(storage)?;
             for d in old.deadlines.values() {
-                self.by_due
-                    .remove((d.due.as_millisecond(), id, d.name.as_str()))
-                    .map_err(storage)?;
+                self.unindex_deadline(id, d)?;
             }
             for child in child_identities(old) {
                 self.by_child.remove((child, id)).map_err(storage)?;
@@ -836,9 +875,16 @@ impl<'t> Writer<'t> {
             .insert((case.workflow.as_str(), case.state.as_str(), id), ())
             .map_err(storage)?;
         for d in case.deadlines.values() {
-            self.by_due
-                .insert((d.due.as_millisecond(), id, d.name.as_str()), ())
-                .map_err(storage)?;
+            if let Some(at) = d.next_firing() {
+                self.timers
+                    .insert((at.as_millisecond(), id, d.name.as_str()), ())
+                    .map_err(storage)?;
+            }
+            if d.breached {
+                self.overdue
+                    .insert((d.due.as_millisecond(), id, d.name.as_str()), ())
+                    .map_err(storage)?;
+            }
         }
         Ok(())
     }

@@ -91,6 +91,17 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
                     why = why
                 )
             }
+            EventKind::DeadlineReminded { name } => {
+                tr!(tr, "history-deadline-reminded", name = name.clone())
+            }
+            EventKind::DeadlineBreached { name, due } => {
+                tr!(
+                    tr,
+                    "history-deadline-breached",
+                    name = name.clone(),
+                    due = show::due_time(*due)
+                )
+            }
             EventKind::LetterRequested { key, .. } => tr!(tr, "history-letter", key = key.clone()),
             EventKind::Spawned { child } => tr!(
                 tr,

@@ -48,6 +48,8 @@ pub enum CaseCommand {
     },
     /// Correct a case's data, with a reason, as an event of its own.
     Amend(amend::AmendArgs),
+    /// Deadlines that have passed, most overdue first.
+    Overdue(super::timers::agenda::OverdueArgs),
 }
 
 /// Data given on the command line: a document and single assignments.
@@ -156,5 +158,6 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<(), Failure> {
         CaseCommand::List(args) => list::run(ctx, args),
         CaseCommand::History { case } => history::run(ctx, &case),
         CaseCommand::Amend(args) => amend::run(ctx, args),
+        CaseCommand::Overdue(args) => super::timers::agenda::overdue(ctx, args),
     }
 }

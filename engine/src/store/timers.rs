@@ -1,0 +1,211 @@
+//! The deadline runner's side of the store: firing what is due, and listing what is due soon
+//! or overdue. All of it reads the timer indexes, never every case.
+
+use jiff::Timestamp;
+use redb::ReadableTable;
+
+use super::{
+    CommandFailure, OVERDUE, Store, StoreError, TICK_BATCH, TIMERS, Writer, corrupt, storage,
+};
+use crate::case::{Case, CaseId, EventKind, OpenDeadline};
+use crate::profile::Profile;
+use crate::step::{self, Clock};
+
+/// One thing the runner did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fired {
+    Reminded {
+        case: CaseId,
+        deadline: String,
+    },
+    Breached {
+        case: CaseId,
+        deadline: String,
+    },
+    Transition {
+        case: CaseId,
+        transition: String,
+        to: String,
+    },
+    Spawned {
+        case: CaseId,
+        parent: CaseId,
+    },
+}
+
+/// What one run of the timers did, in order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TickReport {
+    pub fired: Vec<Fired>,
+}
+
+/// A running deadline of a case, as the agenda and overdue views show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeadlineView {
+    pub case: CaseId,
+    pub workflow: String,
+    /// The definition version the case runs, to tell who can act on it.
+    pub version: crate::definition::VersionHash,
+    pub state: String,
+    pub deadline: OpenDeadline,
+}
+
+fn ms(t: Timestamp) -> i64 {
+    t.as_millisecond()
+}
+
+impl Store {
+    /// Fires everything due at `clock.now`: reminders, breaches and their system transitions
+    /// (with any spawned cases). Works in batches of cases, one transaction each, so a crash
+    /// loses at most the batch in flight and a second run fires nothing twice.
+    pub fn tick(
+        &self,
+        clock: &Clock,
+        profile: Option<&Profile>,
+    ) -> Result<TickReport, CommandFailure> {
+        let mut report = TickReport::default();
+        loop {
+            let tx = self.write()?;
+            let (seen, progressed) = {
+                let mut w = Writer::new(&tx, self)?;
+                let mut ids: Vec<String> = Vec::new();
+                for entry in w
+                    .timers
+                    .range(..(ms(clock.now) + 1, "", ""))
+                    .map_err(storage)?
+                {
+                    let (key, _) = entry.map_err(storage)?;
+                    let id = key.value().1.to_owned();
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                        if ids.len() == TICK_BATCH {
+                            break;
+                        }
+                    }
+                }
+                let mut progressed = 0;
+                for id in &ids {
+                    let case_id: CaseId = id.parse().map_err(corrupt)?;
+                    let Some(case) = w.case(&case_id)? else {
+                        continue;
+                    };
+                    let def = self.definition_in(&w.definitions, &case.version)?;
+                    let Some(mut outcome) = step::fire_due(&def, &case, clock)? else {
+                        continue;
+                    };
+                    let spawned =
+                        w.open_spawns(&mut outcome, &case, &step::system_actor(), clock, profile)?;
+                    w.save(&outcome, Some(&case))?;
+                    progressed += 1;
+                    for event in &outcome.events {
+                        report.fired.push(match &event.kind {
+                            EventKind::DeadlineReminded { name } => Fired::Reminded {
+                                case: case_id.clone(),
+                                deadline: name.clone(),
+                            },
+                            EventKind::DeadlineBreached { name, .. } => Fired::Breached {
+                                case: case_id.clone(),
+                                deadline: name.clone(),
+                            },
+                            EventKind::Fired { transition, to, .. } => Fired::Transition {
+                                case: case_id.clone(),
+                                transition: transition.clone(),
+                                to: to.clone(),
+                            },
+                            _ => continue,
+                        });
+                    }
+                    for child in spawned {
+                        report.fired.push(Fired::Spawned {
+                            case: child.id,
+                            parent: case_id.clone(),
+                        });
+                    }
+                }
+                (ids.len(), progressed)
+            };
+            tx.commit().map_err(storage)?;
+            // A full batch that moved nothing would only repeat itself: stop rather than spin.
+            if seen < TICK_BATCH || progressed == 0 {
+                return Ok(report);
+            }
+        }
+    }
+
+    /// The earliest moment anything is due to fire, for the runner to sleep until.
+    pub fn next_firing(&self) -> Result<Option<Timestamp>, StoreError> {
+        let tx = self.read()?;
+        let timers = tx.open_table(TIMERS).map_err(storage)?;
+        let first = timers.first().map_err(storage)?;
+        Ok(first.and_then(|(k, _)| Timestamp::from_millisecond(k.value().0).ok()))
+    }
+
+    fn view(&self, case: &Case, name: &str) -> Option<DeadlineView> {
+        case.deadlines.get(name).map(|d| DeadlineView {
+            case: case.id.clone(),
+            workflow: case.workflow.clone(),
+            version: case.version.clone(),
+            state: case.state.clone(),
+            deadline: d.clone(),
+        })
+    }
+
+    /// Deadlines falling due in `[from, until]`, soonest first.
+    pub fn agenda(
+        &self,
+        from: Timestamp,
+        until: Timestamp,
+    ) -> Result<Vec<DeadlineView>, StoreError> {
+        let tx = self.read()?;
+        let timers = tx.open_table(TIMERS).map_err(storage)?;
+        let mut out = Vec::new();
+        // A deadline is indexed under its reminder until that fires, so everything due by
+        // `until` is under a key no later than `until`.
+        for entry in timers.range(..(ms(until) + 1, "", "")).map_err(storage)? {
+            let (key, _) = entry.map_err(storage)?;
+            let (_, id, name) = key.value();
+            let Some(case) = self.case(&id.parse().map_err(corrupt)?)? else {
+                continue;
+            };
+            if let Some(view) = self.view(&case, name)
+                && view.deadline.due >= from
+                && view.deadline.due <= until
+            {
+                out.push(view);
+            }
+        }
+        out.sort_by(|a, b| (a.deadline.due, &a.case).cmp(&(b.deadline.due, &b.case)));
+        Ok(out)
+    }
+
+    /// Deadlines past due at `now` — breached, or due and not yet seen by the runner — most
+    /// overdue first.
+    pub fn overdue(&self, now: Timestamp) -> Result<Vec<DeadlineView>, StoreError> {
+        let tx = self.read()?;
+        let mut keys: Vec<(String, String)> = Vec::new();
+        for table in [OVERDUE, TIMERS] {
+            let t = tx.open_table(table).map_err(storage)?;
+            for entry in t.range(..(ms(now) + 1, "", "")).map_err(storage)? {
+                let (key, _) = entry.map_err(storage)?;
+                let (_, id, name) = key.value();
+                let pair = (id.to_owned(), name.to_owned());
+                if !keys.contains(&pair) {
+                    keys.push(pair);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (id, name) in keys {
+            let Some(case) = self.case(&id.parse().map_err(corrupt)?)? else {
+                continue;
+            };
+            if let Some(view) = self.view(&case, &name)
+                && view.deadline.due <= now
+            {
+                out.push(view);
+            }
+        }
+        out.sort_by(|a, b| (a.deadline.due, &a.case).cmp(&(b.deadline.due, &b.case)));
+        Ok(out)
+    }
+}

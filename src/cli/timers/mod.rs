@@ -1,0 +1,96 @@
+//! `wardflow timers …`, `wardflow agenda`, `wardflow case overdue`: legal deadlines that fire.
+
+pub mod agenda;
+pub mod tick;
+
+use clap::Subcommand;
+use serde_json::json;
+use wardflow_engine::store::{DeadlineView, Store};
+
+use super::Ctx;
+use crate::failure::{self, Failure};
+use crate::show;
+
+/// Timer subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TimersCommand {
+    /// Fire every reminder and breach due now (or at --now); safe to run twice.
+    Tick,
+}
+
+/// Runs a timers subcommand.
+pub fn run(ctx: &Ctx, cmd: TimersCommand) -> Result<(), Failure> {
+    match cmd {
+        TimersCommand::Tick => tick::run(ctx),
+    }
+}
+
+/// Keeps the deadlines a person in `role` can act on now (any role when None).
+pub fn for_role(
+    ctx: &Ctx,
+    store: &Store,
+    views: Vec<DeadlineView>,
+    role: Option<&str>,
+) -> Result<Vec<DeadlineView>, Failure> {
+    let Some(role) = role else {
+        return Ok(views);
+    };
+    let mut out = Vec::new();
+    for v in views {
+        let def = store
+            .definition(&v.version)
+            .map_err(|e| failure::store(&ctx.tr, &e))?;
+        let can_act = def.transitions.iter().any(|t| {
+            !t.is_system() && t.from.admits(&v.state, false) && t.roles.iter().any(|r| r == role)
+        });
+        if can_act {
+            out.push(v);
+        }
+    }
+    Ok(out)
+}
+
+/// Prints deadline views as lines or a JSON array.
+pub fn print(
+    ctx: &Ctx,
+    store: &Store,
+    views: &[DeadlineView],
+    empty_id: &str,
+) -> Result<(), Failure> {
+    let tr = &ctx.tr;
+    if ctx.global.json {
+        let out: Vec<_> = views
+            .iter()
+            .map(|v| {
+                json!({
+                    "case": v.case, "workflow": v.workflow, "state": v.state,
+                    "deadline": v.deadline.name, "title": v.deadline.title, "due": v.deadline.due,
+                    "breached": v.deadline.breached, "provisional": v.deadline.provisional,
+                })
+            })
+            .collect();
+        return super::print_json(&out);
+    }
+    if views.is_empty() {
+        println!("{}", tr.t(empty_id));
+    }
+    for v in views {
+        let def = store
+            .definition(&v.version)
+            .map_err(|e| failure::store(&ctx.tr, &e))?;
+        let provisional = if v.deadline.provisional {
+            tr.t("provisional")
+        } else {
+            String::new()
+        };
+        println!(
+            "{}  {}  {}  {}  {}{provisional}",
+            show::due_time(v.deadline.due),
+            v.case,
+            tr.key_title(&v.deadline.name, &v.deadline.title),
+            v.workflow,
+            show::state(tr, &def, &v.state),
+        );
+    }
+    Ok(())
+}

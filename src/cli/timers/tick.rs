@@ -1,0 +1,75 @@
+//! `wardflow timers tick`: fire what is due at the command's clock.
+
+use serde_json::json;
+use wardflow_engine::store::Fired;
+
+use super::super::{Calendars, Ctx, print_json};
+use crate::failure::{self, Failure};
+use crate::tr;
+
+/// Fires due reminders and breaches and reports what happened.
+pub fn run(ctx: &Ctx) -> Result<(), Failure> {
+    let store = ctx.store_for_write()?;
+    let now = ctx.now(Some(&store))?;
+    let profile = ctx.profile(&store)?;
+    let calendars = Calendars::china();
+    let report = store
+        .tick(&calendars.clock(now), profile.as_ref())
+        .map_err(|e| failure::case_command(&ctx.tr, None, &e))?;
+    let tr = &ctx.tr;
+    if ctx.global.json {
+        let out: Vec<_> = report
+            .fired
+            .iter()
+            .map(|f| match f {
+                Fired::Reminded { case, deadline } => json!({"case": case, "reminded": deadline}),
+                Fired::Breached { case, deadline } => json!({"case": case, "breached": deadline}),
+                Fired::Transition {
+                    case,
+                    transition,
+                    to,
+                } => json!({"case": case, "transition": transition, "to": to}),
+                Fired::Spawned { case, parent } => json!({"case": case, "spawned_from": parent}),
+            })
+            .collect();
+        return print_json(&out);
+    }
+    if report.fired.is_empty() {
+        println!("{}", tr!(tr, "tick-nothing"));
+    }
+    for f in &report.fired {
+        let line = match f {
+            Fired::Reminded { case, deadline } => tr!(
+                tr,
+                "tick-reminded",
+                case = case.to_string(),
+                deadline = deadline.clone()
+            ),
+            Fired::Breached { case, deadline } => tr!(
+                tr,
+                "tick-breached",
+                case = case.to_string(),
+                deadline = deadline.clone()
+            ),
+            Fired::Transition {
+                case,
+                transition,
+                to,
+            } => tr!(
+                tr,
+                "tick-transition",
+                case = case.to_string(),
+                transition = transition.clone(),
+                to = to.clone()
+            ),
+            Fired::Spawned { case, parent } => tr!(
+                tr,
+                "tick-spawned",
+                case = case.to_string(),
+                parent = parent.to_string()
+            ),
+        };
+        println!("{line}");
+    }
+    Ok(())
+}
