@@ -15,7 +15,7 @@ const T3: &str = "2026-12-01T10:00:00+08:00";
 
 /// A simulation database with the example workflows published at T0.
 fn env() -> TestEnv {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     env.init_simulation(T0);
     env
 }
@@ -551,7 +551,7 @@ fn an_unreadable_time_is_bad_input() {
 
 #[test]
 fn now_on_a_real_database_is_bad_input() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     env.ok(&["init"]);
     let err = env.fails(
         &[
@@ -588,7 +588,7 @@ fn now_on_a_real_database_is_bad_input() {
     ]);
     assert!(id.trim().ends_with("-000001"), "{id}");
     // A real database can no more be backdated by init.
-    let other = TestEnv::new();
+    let other = TestEnv::examples_only();
     let err = other.fails(&["init", "--now", T0], 2);
     assert!(err.contains("--now 只能用于"), "{err}");
     assert!(!other.db().exists());
@@ -1573,7 +1573,7 @@ fn signed_at(env: &TestEnv, at: &str) -> Value {
 
 #[test]
 fn weekly_contact_is_due_at_24_00_beijing_time_of_the_seventh_day_after_signing() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     env.init_simulation("2026-11-24T08:00:00+08:00");
 
     // Signed Tuesday 24 November, 23:30 Beijing time: the 24th is not counted, the 7th day is
@@ -1715,7 +1715,7 @@ fn log_contact_sets_weekly_contact_again_from_the_contact() {
 
 #[test]
 fn a_file_that_is_not_a_database_is_a_storage_failure() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     std::fs::write(env.db(), "hello\n").expect("write");
     let err = env.fails(&["case", "list"], 5);
     assert!(err.contains("不是 wardflow 数据库"), "{err}");
@@ -1743,7 +1743,7 @@ fn a_file_that_is_not_a_database_is_a_storage_failure() {
 
 #[test]
 fn a_missing_database_says_to_run_init() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let err = env.fails(&["case", "list"], 2);
     assert!(err.contains("请先运行 `wardflow init`"), "{err}");
     let err = env.en().fails(

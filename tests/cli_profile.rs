@@ -8,7 +8,7 @@ use common::{T0, TestEnv};
 const T1: &str = "2026-11-24T09:00:00+08:00";
 
 fn with_profiles() -> TestEnv {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     std::fs::create_dir_all(env.root().join("profiles")).expect("profiles dir");
     env.write_file(
         "profiles/slow-county.yaml",
@@ -46,7 +46,7 @@ fn a_profile_chosen_at_init_changes_the_deadline_and_is_recorded_on_the_case() {
     let show = county.show_json(&id);
     assert_eq!(show["profile"], "slow-county");
 
-    let national = TestEnv::new();
+    let national = TestEnv::examples_only();
     national.init_simulation(T0);
     let id = national.open_xiaoming(T0);
     national.sign_agreement(&id, T1);
@@ -111,7 +111,7 @@ fn a_broken_profile_is_refused_with_positions_and_init_creates_nothing() {
 
 #[test]
 fn cases_of_one_child_are_found_by_identity_number_once_it_is_known() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     env.init_simulation(T0);
     let first = env.open_xiaoming(T0);
     let second = env.open_xiaoming(T0);

@@ -25,7 +25,7 @@ const FOLLOWUP: &str = "2026-000002";
 
 /// Runs the story up to and including step `upto` (1–5).
 fn story(upto: u8) -> TestEnv {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     env.init_simulation(T0);
     let id = env.ok(&[
         "case",

@@ -17,7 +17,7 @@ fn json(text: &str) -> Value {
 
 #[test]
 fn validate_accepts_the_examples() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let out = env.ok(&[
         "workflow",
         "validate",
@@ -52,7 +52,7 @@ fn validate_accepts_the_examples() {
 
 #[test]
 fn workflow_list_text_and_json() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let init = env.ok(&["init", "--simulation", "--now", T0, "--json"]);
     assert!(init.contains("\"simulation\": true"), "{init}");
     let (care, care_title) = env.version("example-care", 1);
@@ -87,7 +87,7 @@ fn workflow_list_of_an_empty_database() {
 
 #[test]
 fn workflow_show_text_and_json() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     // Before init, show reads the file from the workflows directory (no version yet).
     let before = env.ok(&["workflow", "show", "example-followup"]);
     assert!(
@@ -116,7 +116,7 @@ fn workflow_show_text_and_json() {
 
 #[test]
 fn graph_mermaid_and_dot() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     env.init_simulation(T0);
     insta::assert_snapshot!(
         "graph_care_mermaid",
@@ -159,7 +159,7 @@ fn edited_care(env: &TestEnv) -> String {
 
 #[test]
 fn publish_twice_says_unchanged_the_second_time() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     env.init_simulation(T0);
     // init published everything: nothing new.
     let (care_v1, _) = env.version("example-care", 1);
@@ -193,7 +193,7 @@ fn publish_twice_says_unchanged_the_second_time() {
 
 #[test]
 fn publishing_a_new_version_keeps_open_cases_on_theirs() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     env.init_simulation(T0);
     let old = env.open_xiaoming(T0);
     let (v1, v1_title) = env.version("example-care", 1);
@@ -259,7 +259,7 @@ fn publishing_a_new_version_keeps_open_cases_on_theirs() {
 
 #[test]
 fn publishing_a_broken_file_publishes_nothing() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     env.init_simulation(T0);
     let care = env.write_workflow("example-care.yaml", edited_care(&env));
     let broken = env.write_workflow(
@@ -276,7 +276,7 @@ fn publishing_a_broken_file_publishes_nothing() {
 
 #[test]
 fn init_twice_is_refused_and_leaves_the_database_untouched() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let out = env.init_simulation(T0);
     assert!(out.contains("发布了 2 个流程"), "{out}");
     env.open_xiaoming(T0);
@@ -290,7 +290,7 @@ fn init_twice_is_refused_and_leaves_the_database_untouched() {
 
 #[test]
 fn init_with_a_broken_workflow_creates_no_database() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     env.write_workflow("broken.yaml", "workflow: broken\n");
     let err = env.fails(&["init", "--simulation", "--now", T0], 2);
     assert!(err.contains("workflows/broken.yaml:"), "{err}");
@@ -340,7 +340,7 @@ transitions:
 
 #[test]
 fn the_minimal_workflow_is_valid() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let path = env.write_workflow("minimal.yaml", MINIMAL);
     assert_eq!(
         env.ok(&["workflow", "validate", &path]),
@@ -350,7 +350,7 @@ fn the_minimal_workflow_is_valid() {
 
 #[test]
 fn broken_tab_indentation() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let out = broken(
         &env,
         "tab.yaml",
@@ -361,7 +361,7 @@ fn broken_tab_indentation() {
 
 #[test]
 fn broken_unclosed_bracket() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let out = broken(
         &env,
         "bracket.yaml",
@@ -372,7 +372,7 @@ fn broken_unclosed_bracket() {
 
 #[test]
 fn broken_unknown_top_level_key_suggests_the_right_one() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let out = broken(
         &env,
         "trasitions.yaml",
@@ -385,7 +385,7 @@ fn broken_unknown_top_level_key_suggests_the_right_one() {
 
 #[test]
 fn broken_unknown_transition_key() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let out = broken(
         &env,
         "gaurd.yaml",
@@ -400,7 +400,7 @@ fn broken_unknown_transition_key() {
 
 #[test]
 fn broken_two_initial_states() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let out = broken(
         &env,
         "two_initial.yaml",
@@ -418,7 +418,7 @@ fn broken_two_initial_states() {
 
 #[test]
 fn broken_no_initial_state() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let out = broken(
         &env,
         "no_initial.yaml",
@@ -429,7 +429,7 @@ fn broken_no_initial_state() {
 
 #[test]
 fn broken_transition_to_an_undefined_state_suggests_the_right_one() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let out = broken(
         &env,
         "undefined_state.yaml",
@@ -444,7 +444,7 @@ fn broken_transition_to_an_undefined_state_suggests_the_right_one() {
 
 #[test]
 fn broken_unreachable_state() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let out = broken(
         &env,
         "unreachable.yaml",
@@ -460,7 +460,7 @@ fn broken_unreachable_state() {
 
 #[test]
 fn broken_dead_end_state() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let out = broken(
         &env,
         "dead_end.yaml",
@@ -479,7 +479,7 @@ fn broken_dead_end_state() {
 
 #[test]
 fn broken_undeclared_role_in_a_transition() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let out = broken(
         &env,
         "role.yaml",
@@ -491,7 +491,7 @@ fn broken_undeclared_role_in_a_transition() {
 
 #[test]
 fn broken_requires_an_undeclared_field() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let out = broken(
         &env,
         "requires.yaml",
@@ -505,7 +505,7 @@ fn broken_requires_an_undeclared_field() {
 
 #[test]
 fn broken_duration() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let out = broken(
         &env,
         "duration.yaml",
@@ -521,7 +521,7 @@ fn broken_duration() {
 fn a_bad_duration_is_explained_in_chinese() {
     // The engine's PeriodError documents that its Display text is English, for developers, and
     // that the binary builds the user's sentence from the variant.
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let path = env.write_workflow(
         "duration.yaml",
         MINIMAL.replace(
@@ -536,7 +536,7 @@ fn a_bad_duration_is_explained_in_chinese() {
 
 #[test]
 fn broken_breach_names_a_transition_people_fire() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let out = broken(
         &env,
         "breach.yaml",
@@ -550,7 +550,7 @@ fn broken_breach_names_a_transition_people_fire() {
 
 #[test]
 fn broken_spawn_of_an_unknown_workflow() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let out = broken(
         &env,
         "spawn.yaml",
@@ -566,7 +566,7 @@ fn broken_spawn_of_an_unknown_workflow() {
 
 #[test]
 fn broken_guard_names_an_undeclared_field() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let out = broken(
         &env,
         "guard_field.yaml",
@@ -589,7 +589,7 @@ fn broken_guard_names_an_undeclared_field() {
 
 #[test]
 fn broken_guard_compares_a_date_with_an_integer() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let out = broken(
         &env,
         "guard_type.yaml",
@@ -609,7 +609,7 @@ fn broken_guard_compares_a_date_with_an_integer() {
 
 #[test]
 fn broken_duplicate_key() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let out = broken(
         &env,
         "duplicate.yaml",
@@ -623,7 +623,7 @@ fn broken_duplicate_key() {
 
 #[test]
 fn broken_alias_bomb() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let bomb = "\
 workflow: broken
 title: 测试流程
@@ -649,7 +649,7 @@ i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
 
 #[test]
 fn broken_file_over_one_mebibyte() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     // One byte over the limit of 1 MiB.
     let mut content = String::from("workflow: broken\ntitle: 测试流程\n# ");
     content.push_str(&"x".repeat(1024 * 1024 + 1 - content.len() - 1));
@@ -661,7 +661,7 @@ fn broken_file_over_one_mebibyte() {
 
 #[test]
 fn a_file_far_over_the_limit_is_not_misreported() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let mut content = String::from("workflow: broken\ntitle: 测试流程\n# ");
     content.push_str(&"x".repeat(2 * 1024 * 1024));
     content.push('\n');
@@ -674,7 +674,7 @@ fn a_file_far_over_the_limit_is_not_misreported() {
 
 #[test]
 fn broken_non_utf8_bytes() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     // 测试 in GBK, as a Windows editor might save it.
     let out = broken(
         &env,
@@ -686,7 +686,7 @@ fn broken_non_utf8_bytes() {
 
 #[test]
 fn broken_empty_file() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let out = broken(&env, "empty.yaml", "");
     insta::assert_snapshot!("broken_empty_file", out);
     let out = broken(&env, "comments.yaml", "# 只有注释\n");
@@ -695,7 +695,7 @@ fn broken_empty_file() {
 
 #[test]
 fn broken_file_with_several_problems_reports_all_of_them() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let source = "\
 workflow: Broken_Name
 title: 测试流程
@@ -746,7 +746,7 @@ transitions:
 
 #[test]
 fn problems_of_several_files_are_all_reported() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let a = env.write_workflow("a.yaml", "");
     let b = env.write_workflow("b.yaml", MINIMAL.replace("to: closed", "to: closd"));
     let ok = env.write_workflow(
@@ -771,7 +771,7 @@ fn problems_of_several_files_are_all_reported() {
 
 #[test]
 fn json_error_is_one_object_with_the_first_problem_located() {
-    let env = TestEnv::new();
+    let env = TestEnv::examples_only();
     let path = env.write_workflow(
         "two_typos.yaml",
         MINIMAL.replace(

@@ -45,11 +45,22 @@ fn describe(args: &[&str], out: &Output) -> String {
 impl TestEnv {
     /// A fresh directory with a copy of the repository's `workflows/*.yaml`.
     pub fn new() -> Self {
+        Self::with_workflows(|_| true)
+    }
+
+    /// A fresh directory with only the example workflows (`example-*.yaml`): for tests of the
+    /// CLI itself, which must not change when a real process is added.
+    pub fn examples_only() -> Self {
+        Self::with_workflows(|name| name.starts_with("example-"))
+    }
+
+    fn with_workflows(keep: impl Fn(&str) -> bool) -> Self {
         let env = Self::empty();
         let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("workflows");
         for entry in std::fs::read_dir(&source).expect("read the repository's workflows/") {
             let path = entry.expect("workflow dir entry").path();
-            if path.extension().is_some_and(|e| e == "yaml") {
+            let wanted = path.file_name().and_then(|n| n.to_str()).is_some_and(&keep);
+            if wanted && path.extension().is_some_and(|e| e == "yaml") {
                 let name = path.file_name().expect("file name");
                 std::fs::copy(&path, env.workflows_dir().join(name)).expect("copy workflow");
             }
