@@ -212,3 +212,5 @@ agenda-empty = nothing falls due in that time.
 overdue-empty = nothing is overdue.
 history-deadline-reminded = reminder: deadline { $name } falls due soon
 history-deadline-breached = deadline { $name } passed at { $due } without the act
+run-started = deadline runner started ({ $db }); Ctrl-C stops it.
+run-stopped = deadline runner stopped.

@@ -212,3 +212,5 @@ agenda-empty = 近期没有到期的期限。
 overdue-empty = 没有逾期的期限。
 history-deadline-reminded = 提醒：期限 { $name } 即将到期
 history-deadline-breached = 期限 { $name } 已于 { $due } 届满，未办结
+run-started = 期限执行程序已启动（{ $db }），按 Ctrl-C 停止。
+run-stopped = 期限执行程序已停止。

@@ -3,6 +3,7 @@
 
 mod case;
 mod init;
+mod run;
 mod timers;
 mod workflow;
 
@@ -95,6 +96,8 @@ pub enum Command {
     Timers(timers::TimersCommand),
     /// What falls due in the next days, soonest first.
     Agenda(timers::agenda::AgendaArgs),
+    /// Run the deadline runner until SIGINT/SIGTERM.
+    Run(run::RunArgs),
 }
 
 /// What every command needs: the language, the options, and the clock.
@@ -369,5 +372,6 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::Case(cmd) => case::run(&ctx, cmd),
         Command::Timers(cmd) => timers::run(&ctx, cmd),
         Command::Agenda(args) => timers::agenda::agenda(&ctx, args),
+        Command::Run(args) => run::run(&ctx, args),
     }
 }

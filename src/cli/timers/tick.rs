@@ -3,6 +3,8 @@
 use serde_json::json;
 use wardflow_engine::store::Fired;
 
+use crate::i18n::Tr;
+
 use super::super::{Calendars, Ctx, print_json};
 use crate::failure::{self, Failure};
 use crate::tr;
@@ -38,38 +40,42 @@ pub fn run(ctx: &Ctx) -> Result<(), Failure> {
         println!("{}", tr!(tr, "tick-nothing"));
     }
     for f in &report.fired {
-        let line = match f {
-            Fired::Reminded { case, deadline } => tr!(
-                tr,
-                "tick-reminded",
-                case = case.to_string(),
-                deadline = deadline.clone()
-            ),
-            Fired::Breached { case, deadline } => tr!(
-                tr,
-                "tick-breached",
-                case = case.to_string(),
-                deadline = deadline.clone()
-            ),
-            Fired::Transition {
-                case,
-                transition,
-                to,
-            } => tr!(
-                tr,
-                "tick-transition",
-                case = case.to_string(),
-                transition = transition.clone(),
-                to = to.clone()
-            ),
-            Fired::Spawned { case, parent } => tr!(
-                tr,
-                "tick-spawned",
-                case = case.to_string(),
-                parent = parent.to_string()
-            ),
-        };
-        println!("{line}");
+        println!("{}", fired_line(tr, f));
     }
     Ok(())
+}
+
+/// One thing the runner did, as a sentence.
+pub fn fired_line(tr: &Tr, f: &Fired) -> String {
+    match f {
+        Fired::Reminded { case, deadline } => tr!(
+            tr,
+            "tick-reminded",
+            case = case.to_string(),
+            deadline = deadline.clone()
+        ),
+        Fired::Breached { case, deadline } => tr!(
+            tr,
+            "tick-breached",
+            case = case.to_string(),
+            deadline = deadline.clone()
+        ),
+        Fired::Transition {
+            case,
+            transition,
+            to,
+        } => tr!(
+            tr,
+            "tick-transition",
+            case = case.to_string(),
+            transition = transition.clone(),
+            to = to.clone()
+        ),
+        Fired::Spawned { case, parent } => tr!(
+            tr,
+            "tick-spawned",
+            case = case.to_string(),
+            parent = parent.to_string()
+        ),
+    }
 }
