@@ -48,7 +48,7 @@ fn the_runner_fires_due_deadlines_beside_cli_commands_and_stops_on_sigterm() {
     let first = open_followup(&env, "2026-11-23T10:00:00+08:00");
     let binary = assert_cmd::cargo::cargo_bin("wardflow");
     // The runner's simulated clock starts 2 s before the first deadline and moves in real time.
-    let mut runner = Command::new(binary)
+    let runner = Command::new(binary)
         .current_dir(env.root())
         .env_remove("LANG")
         .env_remove("LC_ALL")
