@@ -6,6 +6,7 @@
 pub mod case;
 pub mod definition;
 pub mod guard;
+pub mod holidays;
 pub mod identity;
 pub mod next;
 pub mod period;

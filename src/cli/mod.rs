@@ -13,7 +13,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use jiff::Timestamp;
 use wardflow_engine::definition::{self, Definition, Diagnostics};
-use wardflow_engine::period::{Calendar, china_2025_2026, shanghai};
+use wardflow_engine::period::Calendar;
 use wardflow_engine::profile::{self, Profile};
 use wardflow_engine::step::{Actor, Clock};
 use wardflow_engine::store::Store;
@@ -75,6 +75,9 @@ pub struct Global {
         default_value = "./profiles"
     )]
     pub profiles: PathBuf,
+    /// A holiday calendar file (format: calendars/china.yaml); default: the built-in one.
+    #[arg(long, global = true, env = "WARDFLOW_CALENDAR")]
+    pub calendar: Option<PathBuf>,
     /// The person acting (defaults to the login name).
     #[arg(long, global = true, env = "WARDFLOW_USER")]
     pub user: Option<String>,
@@ -213,12 +216,30 @@ pub struct Calendars {
 }
 
 impl Calendars {
-    /// China's public holidays in Beijing time.
-    pub fn china() -> Self {
-        Calendars {
-            tz: shanghai(),
-            calendar: china_2025_2026(),
-        }
+    /// The holiday calendar in force: `--calendar FILE`, else the built-in one.
+    pub fn load(ctx: &Ctx) -> Result<Self, Failure> {
+        let file = match &ctx.global.calendar {
+            None => wardflow_engine::holidays::builtin(),
+            Some(path) => {
+                let bytes = std::fs::read(path).map_err(|e| {
+                    Failure::new(
+                        Exit::BadInput,
+                        tr!(
+                            ctx.tr,
+                            "cannot-read",
+                            path = path.display().to_string(),
+                            detail = e.to_string()
+                        ),
+                    )
+                })?;
+                wardflow_engine::holidays::load(&path.display().to_string(), &bytes)
+                    .map_err(|d| failure::invalid_workflows(&ctx.tr, &[d]))?
+            }
+        };
+        Ok(Calendars {
+            tz: file.time_zone,
+            calendar: file.calendar,
+        })
     }
 
     /// A clock at `now` over these calendars.

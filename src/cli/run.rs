@@ -84,7 +84,7 @@ pub fn run(ctx: &Ctx, args: RunArgs) -> Result<(), Failure> {
         }
     };
     let recheck = Duration::from_secs_f64(args.recheck.clamp(0.05, 3600.0));
-    let calendars = Calendars::china();
+    let calendars = Calendars::load(ctx)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -66,7 +66,7 @@ pub fn run(ctx: &Ctx, args: AdvanceArgs) -> Result<(), Failure> {
         occurred_at,
     };
     let profile = ctx.profile(&store)?;
-    let calendars = Calendars::china();
+    let calendars = Calendars::load(ctx)?;
     let applied = store
         .apply(
             &id,

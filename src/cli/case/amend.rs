@@ -41,7 +41,7 @@ pub fn run(ctx: &Ctx, args: AmendArgs) -> Result<(), Failure> {
         occurred_at: None,
     };
     let profile = ctx.profile(&store)?;
-    let calendars = Calendars::china();
+    let calendars = Calendars::load(ctx)?;
     let applied = store
         .apply(
             &id,

@@ -50,7 +50,7 @@ pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
         .map(|t| parse_time(&ctx.tr, "--at", t))
         .transpose()?;
     let profile = ctx.profile(&store)?;
-    let calendars = Calendars::china();
+    let calendars = Calendars::load(ctx)?;
     let command = Open {
         actor: ctx.actor(&args.role)?,
         data,

@@ -14,7 +14,7 @@ pub fn run(ctx: &Ctx) -> Result<(), Failure> {
     let store = ctx.store_for_write()?;
     let now = ctx.now(Some(&store))?;
     let profile = ctx.profile(&store)?;
-    let calendars = Calendars::china();
+    let calendars = Calendars::load(ctx)?;
     let report = store
         .tick(&calendars.clock(now), profile.as_ref())
         .map_err(|e| failure::case_command(&ctx.tr, None, &e))?;
