@@ -351,6 +351,9 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
         K::UnknownTransition { name, suggestion } => {
             tr!(tr, "problem-unknown-transition", name = name.clone()) + &hint(tr, suggestion)
         }
+        K::UnknownDeadline { name, suggestion } => {
+            tr!(tr, "problem-unknown-deadline", name = name.clone()) + &hint(tr, suggestion)
+        }
         K::BreachNotSystem { transition } => tr!(
             tr,
             "problem-breach-not-system",

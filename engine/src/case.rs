@@ -84,6 +84,8 @@ pub enum CancelReason {
     FinalState,
     /// The same deadline was set again (a recurring contact logged, a step repeated).
     Replaced,
+    /// A step fulfilled it (`cancels:` in the workflow).
+    Met,
 }
 
 /// One entry of a case's history.

@@ -582,6 +582,8 @@ fn take_transition(
         .filter_map(|d| {
             if entering_final {
                 Some((d.name.clone(), CancelReason::FinalState))
+            } else if t.cancels.contains(&d.name) {
+                Some((d.name.clone(), CancelReason::Met))
             } else if leaving && !d.keep {
                 Some((d.name.clone(), CancelReason::LeftState))
             } else {
@@ -885,6 +887,7 @@ transitions:
     deadlines: [{ name: contact, every: "{{settings.contact_interval}}", on_breach: lapse }]
   lapse: { from: [entrusted], to: overdue, roles: [system] }
   resume: { from: [overdue], to: entrusted, roles: [parent] }
+  end_term: { from: [entrusted], to: entrusted, roles: [village_committee], cancels: [term] }
   refer:
     from: "*"
     to: entrusted
@@ -1336,6 +1339,40 @@ transitions:
         assert_eq!(
             kinds(&late),
             vec!["breached contact", "fired lapse", "cancelled contact"]
+        );
+    }
+
+    #[test]
+    fn a_step_that_fulfils_a_kept_deadline_ends_it_and_leaves_the_others() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let signed = fire(
+            &def,
+            &opened(&def, now),
+            "sign",
+            "village_committee",
+            carer("1960-03-02"),
+            now,
+        )
+        .expect("signs")
+        .case;
+        let ended = fire(
+            &def,
+            &signed,
+            "end_term",
+            "village_committee",
+            Data::new(),
+            now,
+        )
+        .expect("ends");
+        assert!(ended.events.iter().any(|e| matches!(
+            &e.kind,
+            EventKind::DeadlineCancelled { name, reason: CancelReason::Met } if name == "term"
+        )));
+        assert!(!ended.case.deadlines.contains_key("term"));
+        assert!(
+            ended.case.deadlines.contains_key("contact"),
+            "a self-loop keeps the rest"
         );
     }
 

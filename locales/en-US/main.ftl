@@ -214,3 +214,5 @@ history-deadline-reminded = reminder: deadline { $name } falls due soon
 history-deadline-breached = deadline { $name } passed at { $due } without the act
 run-started = deadline runner started ({ $db }); Ctrl-C stops it.
 run-stopped = deadline runner stopped.
+problem-unknown-deadline = no step sets a deadline `{ $name }`, so cancels cannot end it.
+cancel-met = done

@@ -214,3 +214,5 @@ history-deadline-reminded = 提醒：期限 { $name } 即将到期
 history-deadline-breached = 期限 { $name } 已于 { $due } 届满，未办结
 run-started = 期限执行程序已启动（{ $db }），按 Ctrl-C 停止。
 run-stopped = 期限执行程序已停止。
+problem-unknown-deadline = 没有任何步骤设定期限 `{ $name }`，无法在 cancels 中取消它。
+cancel-met = 已办结

@@ -52,6 +52,7 @@ const TRANSITION_KEYS: &[&str] = &[
     "guard",
     "letters",
     "deadlines",
+    "cancels",
     "spawn",
 ];
 const GUARD_KEYS: &[&str] = &["cel", "reason"];
@@ -619,6 +620,7 @@ impl Decoder {
                 guards: Vec::new(),
                 letters: Vec::new(),
                 deadlines: Vec::new(),
+                cancels: Vec::new(),
                 spawn: Vec::new(),
             };
             for (k, v) in entries {
@@ -641,6 +643,7 @@ impl Decoder {
                     "guard" => t.guards = self.guards(v, &p),
                     "letters" => t.letters = self.names(v, &p, NameRule::Kebab),
                     "deadlines" => t.deadlines = self.deadlines(v, &p),
+                    "cancels" => t.cancels = self.names(v, &p, NameRule::Snake),
                     "spawn" => t.spawn = self.spawns(v, &p),
                     _ => {}
                 }

@@ -92,6 +92,11 @@ pub enum ProblemKind {
         name: String,
         suggestion: Option<String>,
     },
+    /// `cancels` names a deadline no step of the workflow sets.
+    UnknownDeadline {
+        name: String,
+        suggestion: Option<String>,
+    },
     BreachNotSystem {
         transition: String,
     },

@@ -210,6 +210,8 @@ pub struct TransitionDef {
     pub guards: Vec<GuardDef>,
     pub letters: Vec<String>,
     pub deadlines: Vec<DeadlineDef>,
+    /// Running deadlines this act fulfils (even kept ones), e.g. the parent search once it ends.
+    pub cancels: Vec<String>,
     pub spawn: Vec<SpawnDef>,
 }
 

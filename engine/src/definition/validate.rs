@@ -162,6 +162,30 @@ pub(super) fn check(def: &Definition) -> Vec<Problem> {
             }
         }
         check_deadlines(&mut c, &t.deadlines, &path, &t.requires);
+        for (i, name) in t.cancels.iter().enumerate() {
+            let declared = def
+                .start
+                .deadlines
+                .iter()
+                .chain(def.transitions.iter().flat_map(|t| &t.deadlines))
+                .any(|d| &d.name == name);
+            if !declared {
+                let names: Vec<&str> = def
+                    .start
+                    .deadlines
+                    .iter()
+                    .chain(def.transitions.iter().flat_map(|t| &t.deadlines))
+                    .map(|d| d.name.as_str())
+                    .collect();
+                c.report(
+                    &format!("{path}.cancels[{i}]"),
+                    ProblemKind::UnknownDeadline {
+                        name: name.clone(),
+                        suggestion: closest(name, names),
+                    },
+                );
+            }
+        }
         for (i, spawn) in t.spawn.iter().enumerate() {
             let sp = if t.spawn.len() == 1 && !def.spans.0.contains_key(&format!("{path}.spawn[0]"))
             {

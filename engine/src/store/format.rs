@@ -150,6 +150,7 @@ fn reason_name(r: CancelReason) -> &'static str {
         CancelReason::LeftState => "left_state",
         CancelReason::FinalState => "final_state",
         CancelReason::Replaced => "replaced",
+        CancelReason::Met => "met",
     }
 }
 
@@ -299,6 +300,7 @@ impl TryFrom<StoredEvent> for Event {
                     "left_state" => CancelReason::LeftState,
                     "final_state" => CancelReason::FinalState,
                     "replaced" => CancelReason::Replaced,
+                    "met" => CancelReason::Met,
                     other => {
                         return Err(DecodeError::Corrupt(format!(
                             "unknown cancel reason {other}"

@@ -83,6 +83,7 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
                     CancelReason::LeftState => tr!(tr, "cancel-left-state"),
                     CancelReason::FinalState => tr!(tr, "cancel-final-state"),
                     CancelReason::Replaced => tr!(tr, "cancel-replaced"),
+                    CancelReason::Met => tr!(tr, "cancel-met"),
                 };
                 tr!(
                     tr,
