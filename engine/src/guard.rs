@@ -102,8 +102,8 @@ use crate::definition::{Data, FieldType};
 use cel::common::ast::{CallExpr, EntryExpr, Expr, IdedExpr, LiteralValue};
 use cel::common::traits::{Container, Indexer, Iterable, Sizer};
 use cel::common::types::{
-    self, CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString, CelTimestamp,
-    CelUInt, Type,
+    self, CelBool, CelDouble, CelDuration, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString,
+    CelTimestamp, CelUInt, Type,
 };
 use cel::common::value::{CowVal, StaticVal, Val};
 use cel::{Context, Env, ExecutionError, Program, Value};
@@ -601,7 +601,31 @@ impl Runtime {
         // dates are strings, `now` and datetimes timestamps
         const DATE: Type = types::STRING_TYPE;
         const TIMESTAMP: Type = types::TIMESTAMP_TYPE;
-        let overloads: [(&str, &str, Vec<Type>, CelFunction); 6] = [
+        let overloads: [(&str, &str, Vec<Type>, CelFunction); 10] = [
+            (
+                "add_period",
+                "add_period_date_string",
+                vec![DATE, types::STRING_TYPE],
+                add_period_fn,
+            ),
+            (
+                "add_period",
+                "add_period_date_duration",
+                vec![DATE, types::DURATION_TYPE],
+                add_period_fn,
+            ),
+            (
+                "add_period",
+                "add_period_timestamp_string",
+                vec![TIMESTAMP, types::STRING_TYPE],
+                add_period_fn,
+            ),
+            (
+                "add_period",
+                "add_period_timestamp_duration",
+                vec![TIMESTAMP, types::DURATION_TYPE],
+                add_period_fn,
+            ),
             ("age", "age_date_timestamp", vec![DATE, TIMESTAMP], age_fn),
             ("age", "age_date_date", vec![DATE, DATE], age_fn),
             (
@@ -731,6 +755,71 @@ fn days_between_fn<'b, 'v>(args: Vec<CowVal<'b, 'v>>) -> Result<CowVal<'b, 'v>, 
     let to = date_arg(&args, 1, "days_between")?;
     let days = to.duration_since(from).as_secs() / 86_400;
     Ok(CowVal::owned(CelInt::from(days)))
+}
+
+/// The period argument of `add_period`: a period text (`6 months`, `3d`, `1 year`) or a CEL
+/// duration (a setting such as `72h` arrives as one).
+fn period_arg(args: &[CowVal<'_, '_>], index: usize) -> Result<jiff::Span, ExecutionError> {
+    let fail = |why: String| ExecutionError::function_error("add_period", why);
+    let arg = args
+        .get(index)
+        .ok_or_else(|| fail("expected a period".into()))?;
+    if let Some(d) = arg.downcast_ref::<CelDuration>() {
+        return jiff::Span::new()
+            .try_seconds(d.inner().num_seconds())
+            .map_err(|e| fail(e.to_string()));
+    }
+    let text = arg
+        .downcast_ref::<CelString>()
+        .ok_or_else(|| fail("expected a period such as \"6 months\"".into()))?;
+    let period = crate::period::Period::parse(text.inner()).map_err(|e| fail(e.to_string()))?;
+    use crate::period::Period as P;
+    let span = match period {
+        P::Hours(n) => jiff::Span::new().try_hours(i64::from(n)),
+        P::Days(n) => jiff::Span::new().try_days(i64::from(n)),
+        P::Weeks(n) => jiff::Span::new().try_weeks(i64::from(n)),
+        P::Months(n) => jiff::Span::new().try_months(i64::from(n)),
+        P::Years(n) => jiff::Span::new().try_years(i64::from(n)),
+        P::WorkingDays(_) => {
+            return Err(fail(
+                "working days need the holiday calendar; use a deadline".into(),
+            ));
+        }
+    };
+    span.map_err(|e| fail(e.to_string()))
+}
+
+/// `add_period(from, period)`: a date or datetime moved on by a period in calendar terms (a
+/// month from 31 January is the last day of February). A date stays a date; a datetime keeps
+/// its offset. Used as `now >= add_period(search.started_at, settings.parent_search_limit)`.
+fn add_period_fn<'b, 'v>(args: Vec<CowVal<'b, 'v>>) -> Result<CowVal<'b, 'v>, ExecutionError> {
+    let fail = |why: String| ExecutionError::function_error("add_period", why);
+    let span = period_arg(&args, 1)?;
+    if let Some(ts) = args.first().and_then(|a| a.downcast_ref::<CelTimestamp>()) {
+        let instant = jiff::Timestamp::from_second(ts.inner().timestamp())
+            .map_err(|e| fail(e.to_string()))?;
+        let offset = Offset::from_seconds(ts.inner().offset().local_minus_utc())
+            .map_err(|e| fail(e.to_string()))?;
+        let moved = offset
+            .to_datetime(instant)
+            .checked_add(span)
+            .and_then(|dt| offset.to_timestamp(dt))
+            .map_err(|e| fail(e.to_string()))?;
+        let runtime = RUNTIME.as_ref().map_err(|e| fail(e.clone()))?;
+        let value = runtime
+            .call(
+                runtime.timestamp_from_string,
+                moved.display_with_offset(offset).to_string(),
+            )
+            .map_err(fail)?;
+        return Ok(CowVal::from(value));
+    }
+    let date = date_arg(&args, 0, "add_period")?;
+    if span.get_hours() != 0 || span.get_seconds() != 0 {
+        return Err(fail("a date moves by days, weeks, months or years".into()));
+    }
+    let moved = date.checked_add(span).map_err(|e| fail(e.to_string()))?;
+    Ok(CowVal::owned(CelString::from(moved.to_string())))
 }
 
 // ---------------------------------------------------------------------------
@@ -1808,6 +1897,16 @@ impl<'s> Checker<'s> {
                 "(date, date)",
                 Ty::Int,
             ),
+            "add_period" => {
+                let period_ok = types.len() == 2
+                    && (matches!(types[1], Ty::Duration | Ty::Dyn) || types[1].is_stringy());
+                let result = if types.first().is_some_and(|t| matches!(t, Ty::DateTime)) {
+                    Ty::DateTime
+                } else {
+                    Ty::Date
+                };
+                (period_ok && day(0), "(date | datetime, period)", result)
+            }
             "size" => {
                 if let [t] = types.as_slice() {
                     self.check_sizable(e, t);
@@ -2369,6 +2468,53 @@ mod tests {
             f.eval(r#"child.address.city == "Lhasa""#, &d),
             GuardResult::Pass
         );
+    }
+
+    #[test]
+    fn add_period_counts_calendar_months_and_keeps_dates_dates() {
+        let f = Fixture::new();
+        // 2024-01-31 + 1 month = 2024-02-29 (leap year, month end clamps).
+        let d = data(&[
+            ("visit.date", json!("2024-01-31")),
+            ("decision_at", json!("2023-12-01T08:00:00+08:00")),
+        ]);
+        assert_eq!(
+            f.eval(r#"add_period(visit.date, "1 month") == "2024-02-29""#, &d),
+            GuardResult::Pass
+        );
+        assert_eq!(
+            f.eval(r#"add_period(visit.date, "1 year") == "2025-01-31""#, &d),
+            GuardResult::Pass
+        );
+        // 2023-12-01 08:00 + 6 months = 2024-06-01 08:00, before noon on 2024-06-01.
+        assert_eq!(
+            f.eval(r#"now >= add_period(decision_at, "6 months")"#, &d),
+            GuardResult::Pass
+        );
+        assert_eq!(
+            f.eval(r#"now >= add_period(decision_at, "7 months")"#, &d),
+            GuardResult::Fail
+        );
+        // A setting that is a duration works too (72h).
+        assert_eq!(
+            f.eval("now >= add_period(decision_at, settings.appeal_window)", &d),
+            GuardResult::Pass
+        );
+    }
+
+    #[test]
+    fn add_period_is_type_checked() {
+        let f = Fixture::new();
+        assert!(matches!(
+            f.problems(r#"add_period(min_team_size, "1 month") == "x""#)
+                .as_slice(),
+            [GuardProblem::TypeMismatch { .. }, ..] | [GuardProblem::UnknownField { .. }, ..]
+        ));
+        assert!(matches!(
+            f.problems(r#"add_period(visit.date, "1 month") == 3"#)
+                .as_slice(),
+            [GuardProblem::TypeMismatch { .. }, ..]
+        ));
     }
 
     #[test]
