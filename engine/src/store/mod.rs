@@ -642,6 +642,33 @@ impl Store {
         Ok(applied)
     }
 
+    /// Opens many cases of the latest version of `workflow` in one transaction (imports and
+    /// benchmarks): all of them or none.
+    pub fn open_cases(
+        &self,
+        workflow: &str,
+        commands: impl IntoIterator<Item = Open>,
+        clock: &Clock,
+    ) -> Result<Vec<CaseId>, CommandFailure> {
+        let tx = self.write()?;
+        let ids = {
+            let mut w = Writer::new(&tx, self)?;
+            let (hash, def) = w
+                .latest(workflow)?
+                .ok_or_else(|| CommandFailure::UnknownWorkflow(workflow.to_owned()))?;
+            let mut ids = Vec::new();
+            for command in commands {
+                let id = w.next_id(clock)?;
+                let outcome = step::open(&def, &hash, &id, command, clock)?;
+                w.save(&outcome, None)?;
+                ids.push(id);
+            }
+            ids
+        };
+        tx.commit().map_err(storage)?;
+        Ok(ids)
+    }
+
     /// Applies a command to a case, with any spawned cases, in one transaction.
     pub fn apply(
         &self,
