@@ -351,6 +351,14 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
         K::UnknownTransition { name, suggestion } => {
             tr!(tr, "problem-unknown-transition", name = name.clone()) + &hint(tr, suggestion)
         }
+        K::SpawnRoleUndeclared { workflow, role } => {
+            tr!(
+                tr,
+                "problem-spawn-role",
+                workflow = workflow.clone(),
+                role = role.clone()
+            )
+        }
         K::UnknownDeadline { name, suggestion } => {
             tr!(tr, "problem-unknown-deadline", name = name.clone()) + &hint(tr, suggestion)
         }

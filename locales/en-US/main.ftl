@@ -216,3 +216,4 @@ run-started = deadline runner started ({ $db }); Ctrl-C stops it.
 run-stopped = deadline runner stopped.
 problem-unknown-deadline = no step sets a deadline `{ $name }`, so cancels cannot end it.
 cancel-met = done
+problem-spawn-role = role `{ $role }` fires this transition, which opens a { $workflow } case, but { $workflow } does not declare that role: add it to its roles, or remove it from this transition.

@@ -216,3 +216,4 @@ run-started = 期限执行程序已启动（{ $db }），按 Ctrl-C 停止。
 run-stopped = 期限执行程序已停止。
 problem-unknown-deadline = 没有任何步骤设定期限 `{ $name }`，无法在 cancels 中取消它。
 cancel-met = 已办结
+problem-spawn-role = 角色 `{ $role }` 执行此转换会开立 { $workflow } 案件，但该流程未声明此角色：请在 { $workflow } 的 roles 中加入它，或从本转换的 roles 中删去。

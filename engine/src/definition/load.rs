@@ -122,6 +122,11 @@ pub enum ProblemKind {
         workflow: String,
         fields: Vec<String>,
     },
+    /// A role that fires a spawning transition is unknown to the workflow it opens.
+    SpawnRoleUndeclared {
+        workflow: String,
+        role: String,
+    },
     SpawnTypeMismatch {
         target: String,
         source: String,

@@ -443,6 +443,18 @@ pub fn validate_links(
                 }
                 continue;
             };
+            // The spawned case is opened by the same actor, in the same role.
+            for role in t.roles.iter().filter(|r| r.as_str() != SYSTEM_ROLE) {
+                if !target.roles.contains(role) {
+                    c.report(
+                        &format!("{sp}.workflow"),
+                        ProblemKind::SpawnRoleUndeclared {
+                            workflow: target.key.clone(),
+                            role: role.clone(),
+                        },
+                    );
+                }
+            }
             let fills = spawn_fills(def, target, spawn);
             for (field, ty) in &fills {
                 match (target.fields.get(field), ty) {
