@@ -697,7 +697,7 @@ fn advance_from_the_wrong_state_names_the_allowed_states() {
     );
     assert_eq!(
         err,
-        "错误：当前状态 registered（已报告备案） 不能执行 log_contact（记录联系）；\
+        "错误：当前状态 registered（已报告备案）不能执行 log_contact（记录联系）；\
          该操作只能在以下状态执行：entrusted（委托照护中）、under_supervision（督促监护中）。\n"
     );
 }
@@ -754,7 +754,7 @@ fn advance_without_required_fields_names_them() {
     );
     assert_eq!(
         err,
-        "错误：执行 sign_agreement（签订委托照护协议） 前须填写：\
+        "错误：执行 sign_agreement（签订委托照护协议）前须填写：\
          carer.birth_date（被委托人出生日期）、carer.relation（与儿童关系）、departure_at（外出时间）。\n"
     );
 }
@@ -1089,7 +1089,7 @@ fn a_system_transition_fired_by_a_person_is_refused() {
     );
     assert_eq!(
         err,
-        "错误：contact_lapsed（联系中断） 只能由期限到期时系统自动执行。\n"
+        "错误：contact_lapsed（联系中断）只能由期限到期时系统自动执行。\n"
     );
 }
 

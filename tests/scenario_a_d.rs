@@ -603,7 +603,7 @@ fn approve_carer_without_the_vetting_answers_names_what_is_missing() {
     );
     assert_eq!(
         err,
-        "错误：执行 approve_carer（审核被委托人） 前须填写：\
+        "错误：执行 approve_carer（审核被委托人）前须填写：\
          carer.full_capacity（被委托人具有完全民事行为能力）、\
          carer.able_to_care（被委托人有照护能力）、\
          carer.lives_with_child（被委托人与儿童共同生活）、\
@@ -713,7 +713,7 @@ fn refuses_signing_before_the_carer_is_vetted() {
             AGREEMENT,
             SIGNED_AT
         ),
-        "错误：当前状态 registered（已报告备案） 不能执行 sign_agreement（签订委托照护协议并书面告知学校和村委会）；\
+        "错误：当前状态 registered（已报告备案）不能执行 sign_agreement（签订委托照护协议并书面告知学校和村委会）；\
          该操作只能在以下状态执行：carer_approved（被委托人已审核）。\n"
     );
 }
@@ -1838,7 +1838,7 @@ fn accepting_a_report_without_the_reporter_names_what_is_missing() {
             &anonymous,
             ACCEPTED_AT
         ),
-        "错误：执行 accept_report（受理强制报告并出具回执） 前须填写：\
+        "错误：执行 accept_report（受理强制报告并出具回执）前须填写：\
          reporter.kind（报告人类别）、reporter.unit（报告单位（保密））、reporter.name（报告人姓名（保密））。\n"
     );
 }
@@ -2525,7 +2525,7 @@ fn refuses_closing_while_the_child_is_removed() {
             &[("close_reason", "unfounded")],
             "2026-11-24T10:00:00+08:00"
         ),
-        "错误：当前状态 child_removed（已带离安置） 不能执行 close（结案）；该操作只能在以下状态执行：\
+        "错误：当前状态 child_removed（已带离安置）不能执行 close（结案）；该操作只能在以下状态执行：\
          investigating（调查处置中）、assessing（调查评估中）、helping（帮扶中）、\
          admonished（已劝诫、训诫或告诫，回访中）、returned_home（已返家，随访中）、\
          guardian_appointed（已指定新监护人）。\n"

@@ -466,7 +466,7 @@ fn the_breach_transitions_are_the_timers_alone() {
     );
     assert_eq!(
         err,
-        "错误：parent_search_expired（查找父母期限届满） 只能由期限到期时系统自动执行。\n"
+        "错误：parent_search_expired（查找父母期限届满）只能由期限到期时系统自动执行。\n"
     );
 }
 
@@ -1031,7 +1031,7 @@ fn a_measure_without_the_answer_about_the_children_is_refused_naming_the_fields(
     );
     assert!(
         err.starts_with(
-            "错误：执行 record_criminal_detention（刑事拘留：询问未成年子女照料情况） 前须填写："
+            "错误：执行 record_criminal_detention（刑事拘留：询问未成年子女照料情况）前须填写："
         ),
         "{err}"
     );
@@ -1114,7 +1114,7 @@ fn arranging_care_before_the_family_is_notified_is_refused_naming_the_field() {
     let err = refused(&env, &id, "refer_to_civil_affairs", "police", &[], T0);
     assert_eq!(
         err,
-        "错误：执行 refer_to_civil_affairs（交民政部门临时监护（未成年人保护法第九十二条第三项；每个子女开立临时监护案件）） 前须填写：family_notified_at（通知家属时间）。\n"
+        "错误：执行 refer_to_civil_affairs（交民政部门临时监护（未成年人保护法第九十二条第三项；每个子女开立临时监护案件））前须填写：family_notified_at（通知家属时间）。\n"
     );
 }
 
@@ -1582,7 +1582,7 @@ fn returning_the_child_needs_a_fit_guardian_and_everyone_told() {
     );
     assert_eq!(
         err,
-        "错误：当前状态 placed（已安置） 不能执行 return_home（送回监护人（未成年人保护法第九十三条））；该操作只能在以下状态执行：assessed（已调查评估）。\n"
+        "错误：当前状态 placed（已安置）不能执行 return_home（送回监护人（未成年人保护法第九十三条））；该操作只能在以下状态执行：assessed（已调查评估）。\n"
     );
     advance(
         &env,

@@ -139,6 +139,17 @@ pub enum EventKind {
         keep: bool,
         /// The period of a recurring deadline, e.g. `7d`.
         every: Option<String>,
+        /// What it was counted from and over, so a provisional due time can be recomputed
+        /// when calendar data for its year arrives.
+        #[serde(default)]
+        counted: Option<Counted>,
+    },
+    /// A provisional due time recomputed on newer calendar data.
+    DeadlineAdjusted {
+        name: String,
+        due: Timestamp,
+        remind_at: Option<Timestamp>,
+        provisional: bool,
     },
     DeadlineCancelled {
         name: String,
@@ -163,6 +174,14 @@ pub enum EventKind {
     },
 }
 
+/// The start and period a due time was counted from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counted {
+    pub from: Timestamp,
+    pub period: String,
+    pub remind_before: Option<String>,
+}
+
 /// A deadline that is running.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpenDeadline {
@@ -176,6 +195,8 @@ pub struct OpenDeadline {
     pub every: Option<String>,
     /// The state the case was in when it was set.
     pub state: String,
+    #[serde(default)]
+    pub counted: Option<Counted>,
     #[serde(default)]
     pub reminded: bool,
     /// Passed without the act: the case is overdue on it until it is reset or cancelled.
@@ -318,6 +339,7 @@ impl Case {
                 on_breach,
                 keep,
                 every,
+                counted,
             } => {
                 self.deadlines.insert(
                     name.clone(),
@@ -331,10 +353,23 @@ impl Case {
                         keep: *keep,
                         every: every.clone(),
                         state: self.state.clone(),
+                        counted: counted.clone(),
                         reminded: false,
                         breached: false,
                     },
                 );
+            }
+            EventKind::DeadlineAdjusted {
+                name,
+                due,
+                remind_at,
+                provisional,
+            } => {
+                if let Some(d) = self.deadlines.get_mut(name) {
+                    d.due = *due;
+                    d.remind_at = *remind_at;
+                    d.provisional = *provisional;
+                }
             }
             EventKind::DeadlineReminded { name } => {
                 if let Some(d) = self.deadlines.get_mut(name) {

@@ -770,11 +770,11 @@ fn set_deadlines(
             transition,
         )?;
         let due = period.due(start, clock.tz, clock.calendar);
-        let remind_at = d
+        let lead = d
             .remind_before
             .as_ref()
-            .and_then(|r| r.resolve(&history.case.settings))
-            .and_then(|lead| before(due.at, lead, clock.tz));
+            .and_then(|r| r.resolve(&history.case.settings));
+        let remind_at = lead.and_then(|lead| before(due.at, lead, clock.tz));
         if history.case.deadlines.contains_key(&d.name) {
             history.push(EventKind::DeadlineCancelled {
                 name: d.name.clone(),
@@ -790,9 +790,62 @@ fn set_deadlines(
             on_breach: d.on_breach.clone(),
             keep: d.keep,
             every: recurring.then(|| period.to_string()),
+            counted: Some(crate::case::Counted {
+                from: start,
+                period: period.to_string(),
+                remind_before: lead.map(|l| l.to_string()),
+            }),
         });
     }
     Ok(())
+}
+
+/// Recomputes provisional due times (counted past the holiday data of their day) on the
+/// calendar in force; each one the calendar now covers gets a `DeadlineAdjusted` event.
+/// Pure; None when nothing changes.
+pub fn adjust_provisional(def: &Definition, case: &Case, clock: &Clock) -> Option<Outcome> {
+    if def.is_final(&case.state) {
+        return None;
+    }
+    let actor = system_actor();
+    let mut history = History {
+        case: case.clone(),
+        events: Vec::new(),
+        actor: &actor,
+        recorded_at: clock.now,
+        occurred_at: clock.now,
+    };
+    for d in case
+        .deadlines
+        .values()
+        .filter(|d| d.provisional && !d.breached)
+    {
+        let Some(counted) = &d.counted else { continue };
+        let Ok(period) = Period::parse(&counted.period) else {
+            continue;
+        };
+        let due = period.due(counted.from, clock.tz, clock.calendar);
+        if due.provisional {
+            continue;
+        }
+        let remind_at = counted
+            .remind_before
+            .as_deref()
+            .and_then(|r| Period::parse(r).ok())
+            .and_then(|lead| before(due.at, lead, clock.tz));
+        history.push(EventKind::DeadlineAdjusted {
+            name: d.name.clone(),
+            due: due.at,
+            remind_at,
+            provisional: false,
+        });
+    }
+    (!history.events.is_empty()).then(|| Outcome {
+        case: history.case,
+        events: history.events,
+        spawns: Vec::new(),
+        letters: Vec::new(),
+    })
 }
 
 /// The cases a spawn asks for, with their data mapped from the parent's.

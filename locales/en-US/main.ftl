@@ -217,3 +217,6 @@ run-stopped = deadline runner stopped.
 problem-unknown-deadline = no step sets a deadline `{ $name }`, so cancels cannot end it.
 cancel-met = done
 problem-spawn-role = role `{ $role }` fires this transition, which opens a { $workflow } case, but { $workflow } does not declare that role: add it to its roles, or remove it from this transition.
+tick-adjusted = { $case }: deadline { $deadline } recomputed on new calendar data, due { $due }
+history-deadline-adjusted = deadline { $name } recomputed on new calendar data, due { $due }
+overdue-mark = {" "}(overdue)

@@ -114,11 +114,11 @@ spawn-failed = 无法开立关联的 { $workflow } 案件：{ $detail }。本次
 
 ## 拒绝（规则不允许）
 refused-closed = 案件已结案（状态：{ $state }），不能再办理。
-refused-state = 当前状态 { $state } 不能执行 { $transition }；该操作只能在以下状态执行：{ $from }。
+refused-state = 当前状态 { $state }不能执行 { $transition }；该操作只能在以下状态执行：{ $from }。
 refused-role = 角色 { $role } 无权执行 { $transition }；有权执行的角色：{ $allowed }。
 refused-role-open = 角色 { $role } 无权开立此类案件；有权开案的角色：{ $allowed }。
-refused-system-only = { $transition } 只能由期限到期时系统自动执行。
-refused-missing = 执行 { $transition } 前须填写：{ $fields }。
+refused-system-only = { $transition }只能由期限到期时系统自动执行。
+refused-missing = 执行 { $transition }前须填写：{ $fields }。
 refused-missing-open = 开案须填写：{ $fields }。
 refused-guard = 不能执行 { $transition }：{ $rule }。原因：{ $why }；条件：{ $guard }
 
@@ -217,3 +217,6 @@ run-stopped = 期限执行程序已停止。
 problem-unknown-deadline = 没有任何步骤设定期限 `{ $name }`，无法在 cancels 中取消它。
 cancel-met = 已办结
 problem-spawn-role = 角色 `{ $role }` 执行此转换会开立 { $workflow } 案件，但该流程未声明此角色：请在 { $workflow } 的 roles 中加入它，或从本转换的 roles 中删去。
+tick-adjusted = { $case }：期限 { $deadline } 按新的节假日数据重新计算，{ $due } 到期
+history-deadline-adjusted = 期限 { $name } 按新的节假日数据重新计算，{ $due } 到期
+overdue-mark = （已逾期）

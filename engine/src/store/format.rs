@@ -64,6 +64,14 @@ pub struct StoredEvent {
     pub kind: StoredEventKind,
 }
 
+/// What a deadline was counted from, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredCounted {
+    pub from: jiff::Timestamp,
+    pub period: String,
+    pub remind_before: Option<String>,
+}
+
 /// A link between cases as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredLink {
@@ -105,6 +113,14 @@ pub enum StoredEventKind {
         on_breach: Option<String>,
         keep: bool,
         every: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        counted: Option<StoredCounted>,
+    },
+    DeadlineAdjusted {
+        name: String,
+        due: jiff::Timestamp,
+        remind_at: Option<jiff::Timestamp>,
+        provisional: bool,
     },
     DeadlineCancelled {
         name: String,
@@ -200,6 +216,7 @@ impl From<&Event> for StoredEvent {
                 on_breach,
                 keep,
                 every,
+                counted,
             } => StoredEventKind::DeadlineSet {
                 name: name.clone(),
                 title: title.clone(),
@@ -209,6 +226,22 @@ impl From<&Event> for StoredEvent {
                 on_breach: on_breach.clone(),
                 keep: *keep,
                 every: every.clone(),
+                counted: counted.as_ref().map(|c| StoredCounted {
+                    from: c.from,
+                    period: c.period.clone(),
+                    remind_before: c.remind_before.clone(),
+                }),
+            },
+            EventKind::DeadlineAdjusted {
+                name,
+                due,
+                remind_at,
+                provisional,
+            } => StoredEventKind::DeadlineAdjusted {
+                name: name.clone(),
+                due: *due,
+                remind_at: *remind_at,
+                provisional: *provisional,
             },
             EventKind::DeadlineCancelled { name, reason } => StoredEventKind::DeadlineCancelled {
                 name: name.clone(),
@@ -284,6 +317,7 @@ impl TryFrom<StoredEvent> for Event {
                 on_breach,
                 keep,
                 every,
+                counted,
             } => EventKind::DeadlineSet {
                 name,
                 title,
@@ -293,6 +327,22 @@ impl TryFrom<StoredEvent> for Event {
                 on_breach,
                 keep,
                 every,
+                counted: counted.map(|c| crate::case::Counted {
+                    from: c.from,
+                    period: c.period,
+                    remind_before: c.remind_before,
+                }),
+            },
+            StoredEventKind::DeadlineAdjusted {
+                name,
+                due,
+                remind_at,
+                provisional,
+            } => EventKind::DeadlineAdjusted {
+                name,
+                due,
+                remind_at,
+                provisional,
             },
             StoredEventKind::DeadlineCancelled { name, reason } => EventKind::DeadlineCancelled {
                 name,

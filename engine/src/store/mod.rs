@@ -40,6 +40,8 @@ const BY_STATE: TableDefinition<(&str, &str, &str), ()> = TableDefinition::new("
 const TIMERS: TableDefinition<(i64, &str, &str), ()> = TableDefinition::new("timers");
 /// (due in ms, case id, deadline name) of breached deadlines still open.
 const OVERDUE: TableDefinition<(i64, &str, &str), ()> = TableDefinition::new("overdue");
+/// (case id, deadline name) of deadlines counted past the holiday data (provisional).
+const PROVISIONAL: TableDefinition<(&str, &str), ()> = TableDefinition::new("provisional");
 /// How many cases one runner transaction handles.
 const TICK_BATCH: usize = 64;
 const COUNTERS: TableDefinition<&str, u64> = TableDefinition::new("counters");
@@ -255,6 +257,7 @@ impl Store {
                 tx.open_table(BY_STATE).map_err(storage)?;
                 tx.open_table(TIMERS).map_err(storage)?;
                 tx.open_table(OVERDUE).map_err(storage)?;
+                tx.open_table(PROVISIONAL).map_err(storage)?;
                 tx.open_table(COUNTERS).map_err(storage)?;
                 tx.open_table(BY_CHILD).map_err(storage)?;
             }
@@ -731,6 +734,7 @@ struct Writer<'t> {
     by_state: redb::Table<'t, (&'static str, &'static str, &'static str), ()>,
     timers: redb::Table<'t, (i64, &'static str, &'static str), ()>,
     overdue: redb::Table<'t, (i64, &'static str, &'static str), ()>,
+    provisional: redb::Table<'t, (&'static str, &'static str), ()>,
     by_child: redb::Table<'t, (&'static str, &'static str), ()>,
     counters: redb::Table<'t, &'static str, u64>,
 }
@@ -746,6 +750,7 @@ impl<'t> Writer<'t> {
             by_state: tx.open_table(BY_STATE).map_err(storage)?,
             timers: tx.open_table(TIMERS).map_err(storage)?,
             overdue: tx.open_table(OVERDUE).map_err(storage)?,
+            provisional: tx.open_table(PROVISIONAL).map_err(storage)?,
             by_child: tx.open_table(BY_CHILD).map_err(storage)?,
             counters: tx.open_table(COUNTERS).map_err(storage)?,
         })
@@ -794,6 +799,9 @@ impl<'t> Writer<'t> {
         }
         self.overdue
             .remove((d.due.as_millisecond(), id, d.name.as_str()))
+            .map_err(storage)?;
+        self.provisional
+            .remove((id, d.name.as_str()))
             .map_err(storage)?;
         Ok(())
     }
@@ -910,6 +918,11 @@ impl<'t> Writer<'t> {
             if d.breached {
                 self.overdue
                     .insert((d.due.as_millisecond(), id, d.name.as_str()), ())
+                    .map_err(storage)?;
+            }
+            if d.provisional && !d.breached {
+                self.provisional
+                    .insert((id, d.name.as_str()), ())
                     .map_err(storage)?;
             }
         }

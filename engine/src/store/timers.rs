@@ -5,7 +5,8 @@ use jiff::Timestamp;
 use redb::ReadableTable;
 
 use super::{
-    CommandFailure, OVERDUE, Store, StoreError, TICK_BATCH, TIMERS, Writer, corrupt, storage,
+    CommandFailure, OVERDUE, PROVISIONAL, Store, StoreError, TICK_BATCH, TIMERS, Writer, corrupt,
+    storage,
 };
 use crate::case::{Case, CaseId, EventKind, OpenDeadline};
 use crate::profile::Profile;
@@ -14,6 +15,12 @@ use crate::step::{self, Clock};
 /// One thing the runner did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fired {
+    /// A provisional due time recomputed on newer calendar data.
+    Adjusted {
+        case: CaseId,
+        deadline: String,
+        due: Timestamp,
+    },
     Reminded {
         case: CaseId,
         deadline: String,
@@ -64,6 +71,7 @@ impl Store {
         profile: Option<&Profile>,
     ) -> Result<TickReport, CommandFailure> {
         let mut report = TickReport::default();
+        self.adjust_provisional(clock, &mut report)?;
         loop {
             let tx = self.write()?;
             let (seen, progressed) = {
@@ -130,6 +138,56 @@ impl Store {
                 return Ok(report);
             }
         }
+    }
+
+    /// Recomputes provisional deadlines the calendar in force now covers, before anything fires
+    /// on the old due times. Cost follows the number of provisional deadlines.
+    fn adjust_provisional(
+        &self,
+        clock: &Clock,
+        report: &mut TickReport,
+    ) -> Result<(), CommandFailure> {
+        let ids: Vec<String> = {
+            let tx = self.read()?;
+            let table = tx.open_table(PROVISIONAL).map_err(storage)?;
+            let mut ids: Vec<String> = Vec::new();
+            for entry in table.iter().map_err(storage)? {
+                let (key, _) = entry.map_err(storage)?;
+                let id = key.value().0;
+                if ids.last().map(String::as_str) != Some(id) {
+                    ids.push(id.to_owned());
+                }
+            }
+            ids
+        };
+        for chunk in ids.chunks(TICK_BATCH) {
+            let tx = self.write()?;
+            {
+                let mut w = Writer::new(&tx, self)?;
+                for id in chunk {
+                    let case_id: CaseId = id.parse().map_err(corrupt)?;
+                    let Some(case) = w.case(&case_id)? else {
+                        continue;
+                    };
+                    let def = self.definition_in(&w.definitions, &case.version)?;
+                    let Some(outcome) = step::adjust_provisional(&def, &case, clock) else {
+                        continue;
+                    };
+                    w.save(&outcome, Some(&case))?;
+                    for event in &outcome.events {
+                        if let EventKind::DeadlineAdjusted { name, due, .. } = &event.kind {
+                            report.fired.push(Fired::Adjusted {
+                                case: case_id.clone(),
+                                deadline: name.clone(),
+                                due: *due,
+                            });
+                        }
+                    }
+                }
+            }
+            tx.commit().map_err(storage)?;
+        }
+        Ok(())
     }
 
     /// The earliest moment anything is due to fire, for the runner to sleep until.

@@ -92,6 +92,14 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
                     why = why
                 )
             }
+            EventKind::DeadlineAdjusted { name, due, .. } => {
+                tr!(
+                    tr,
+                    "history-deadline-adjusted",
+                    name = name.clone(),
+                    due = show::due_time(*due)
+                )
+            }
             EventKind::DeadlineReminded { name } => {
                 tr!(tr, "history-deadline-reminded", name = name.clone())
             }

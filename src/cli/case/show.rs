@@ -132,6 +132,11 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
         } else {
             String::new()
         };
+        let provisional = if d.breached {
+            provisional + &tr!(tr, "overdue-mark")
+        } else {
+            provisional
+        };
         println!(
             "  {}: {}{provisional}",
             tr.key_title(&d.name, &d.title),

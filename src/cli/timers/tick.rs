@@ -24,6 +24,11 @@ pub fn run(ctx: &Ctx) -> Result<(), Failure> {
             .fired
             .iter()
             .map(|f| match f {
+                Fired::Adjusted {
+                    case,
+                    deadline,
+                    due,
+                } => json!({"case": case, "adjusted": deadline, "due": due}),
                 Fired::Reminded { case, deadline } => json!({"case": case, "reminded": deadline}),
                 Fired::Breached { case, deadline } => json!({"case": case, "breached": deadline}),
                 Fired::Transition {
@@ -48,6 +53,17 @@ pub fn run(ctx: &Ctx) -> Result<(), Failure> {
 /// One thing the runner did, as a sentence.
 pub fn fired_line(tr: &Tr, f: &Fired) -> String {
     match f {
+        Fired::Adjusted {
+            case,
+            deadline,
+            due,
+        } => tr!(
+            tr,
+            "tick-adjusted",
+            case = case.to_string(),
+            deadline = deadline.clone(),
+            due = crate::show::due_time(*due)
+        ),
         Fired::Reminded { case, deadline } => tr!(
             tr,
             "tick-reminded",
