@@ -1430,6 +1430,57 @@ transitions:
     }
 
     #[test]
+    fn a_provisional_deadline_is_adjusted_once_the_calendar_covers_it() {
+        let def = def();
+        let tz = shanghai();
+        let empty = crate::period::Calendar::empty();
+        let now = at("2026-11-23T03:00:00Z");
+        let clock = Clock {
+            now,
+            tz: &tz,
+            calendar: &empty,
+        };
+        let signed = step(
+            &def,
+            &opened(&def, now),
+            Command::Fire {
+                transition: "sign".into(),
+                actor: actor("village_committee"),
+                changes: carer("1960-03-02"),
+                note: None,
+                occurred_at: None,
+            },
+            &clock,
+        )
+        .expect("signs")
+        .case;
+        assert!(
+            signed.deadlines["contact"].provisional,
+            "no holiday data: provisional"
+        );
+        assert!(
+            adjust_provisional(&def, &signed, &clock).is_none(),
+            "still no data"
+        );
+        let cal = china_2025_2026();
+        let covered = Clock {
+            now,
+            tz: &tz,
+            calendar: &cal,
+        };
+        let adjusted = adjust_provisional(&def, &signed, &covered).expect("adjusts");
+        assert!(matches!(
+            &adjusted.events[0].kind,
+            EventKind::DeadlineAdjusted { name, provisional: false, .. } if name == "contact"
+        ));
+        assert!(!adjusted.case.deadlines["contact"].provisional);
+        assert!(
+            adjust_provisional(&def, &adjusted.case, &covered).is_none(),
+            "adjusted once"
+        );
+    }
+
+    #[test]
     fn a_closed_case_refuses_everything() {
         let def = def();
         let now = at("2026-11-23T03:00:00Z");
