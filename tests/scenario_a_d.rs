@@ -803,7 +803,7 @@ fn refuses_the_contact_lapse_to_anyone_but_the_deadline_runner() {
             &[],
             "2026-12-02T10:00:00+08:00"
         ),
-        "错误：contact_lapsed（父母逾期未联系，转村委会督促（未成年人保护法第二十三条第二款、第四十三条）） \
+        "错误：contact_lapsed（父母逾期未联系，转村委会督促（未成年人保护法第二十三条第二款、第四十三条））\
          只能由期限到期时系统自动执行。\n"
     );
 }
@@ -2559,7 +2559,7 @@ fn refuses_the_civil_affairs_duty_to_anyone_but_the_deadline_runner() {
             &[],
             "2026-12-31T10:00:00+08:00"
         ),
-        "错误：civil_affairs_duty_to_petition（无人及时申请，由民政部门申请（民法典第三十六条第三款）） \
+        "错误：civil_affairs_duty_to_petition（无人及时申请，由民政部门申请（民法典第三十六条第三款））\
          只能由期限到期时系统自动执行。\n"
     );
 }
