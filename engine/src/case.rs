@@ -197,6 +197,9 @@ pub struct OpenDeadline {
     pub state: String,
     #[serde(default)]
     pub counted: Option<Counted>,
+    /// When the act that set it happened: nothing about it can have happened earlier.
+    #[serde(default)]
+    pub set_at: Option<Timestamp>,
     #[serde(default)]
     pub reminded: bool,
     /// Passed without the act: the case is overdue on it until it is reset or cancelled.
@@ -354,6 +357,7 @@ impl Case {
                         every: every.clone(),
                         state: self.state.clone(),
                         counted: counted.clone(),
+                        set_at: Some(event.occurred_at),
                         reminded: false,
                         breached: false,
                     },

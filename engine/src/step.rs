@@ -656,12 +656,17 @@ pub fn fire_due(
         let Some(d) = history.case.deadlines.get(&name).cloned() else {
             continue;
         };
+        // A deadline entered after the fact cannot be reminded or breached before it was set.
+        let earliest = d
+            .set_at
+            .unwrap_or(history.case.opened_at)
+            .max(history.case.opened_at);
         if d.due > clock.now {
-            history.occurred_at = d.remind_at.unwrap_or(clock.now).max(history.case.opened_at);
+            history.occurred_at = d.remind_at.unwrap_or(clock.now).max(earliest);
             history.push(EventKind::DeadlineReminded { name });
             continue;
         }
-        history.occurred_at = d.due.max(history.case.opened_at);
+        history.occurred_at = d.due.max(earliest);
         history.push(EventKind::DeadlineBreached {
             name: name.clone(),
             due: d.due,
