@@ -8,6 +8,7 @@ pub mod definition;
 pub mod guard;
 pub mod holidays;
 pub mod identity;
+pub mod letters;
 pub mod next;
 pub mod period;
 pub mod profile;
