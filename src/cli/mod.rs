@@ -3,6 +3,7 @@
 
 mod case;
 mod init;
+mod letter;
 mod run;
 mod timers;
 mod workflow;
@@ -75,6 +76,14 @@ pub struct Global {
         default_value = "./profiles"
     )]
     pub profiles: PathBuf,
+    /// The directory of letter templates and the document table.
+    #[arg(
+        long,
+        global = true,
+        env = "WARDFLOW_LETTERS",
+        default_value = "./letters"
+    )]
+    pub letters: PathBuf,
     /// A holiday calendar file (format: calendars/china.yaml); default: the built-in one.
     #[arg(long, global = true, env = "WARDFLOW_CALENDAR")]
     pub calendar: Option<PathBuf>,
@@ -101,6 +110,9 @@ pub enum Command {
     Agenda(timers::agenda::AgendaArgs),
     /// Run the deadline runner until SIGINT/SIGTERM.
     Run(run::RunArgs),
+    /// Formal documents from case data.
+    #[command(subcommand)]
+    Letter(letter::LetterCommand),
 }
 
 /// What every command needs: the language, the options, and the clock.
@@ -394,5 +406,6 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::Timers(cmd) => timers::run(&ctx, cmd),
         Command::Agenda(args) => timers::agenda::agenda(&ctx, args),
         Command::Run(args) => run::run(&ctx, args),
+        Command::Letter(cmd) => letter::run(&ctx, cmd),
     }
 }

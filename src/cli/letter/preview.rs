@@ -1,0 +1,91 @@
+//! `wardflow letter preview CASE KEY`: a draft from the case's data, nothing stored.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use wardflow_engine::letters::{IssuingBody, LetterInput};
+
+use super::super::Ctx;
+use super::super::case::{case_id, load};
+use super::{letter_failure, renderer};
+use crate::failure::{Exit, Failure};
+use crate::tr;
+
+/// Output forms of a letter.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    Txt,
+    Html,
+}
+
+/// Arguments of `letter preview`.
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// The case id.
+    case: String,
+    /// The document key, e.g. warning-letter.
+    key: String,
+    /// The role that issues it (decides layout and numbering).
+    #[arg(long = "as", value_name = "ROLE")]
+    role: String,
+    /// The issuing body's name as printed (configuration comes with issuing; a placeholder here).
+    #[arg(long, default_value = "（签发机关）")]
+    body: String,
+    /// Output form.
+    #[arg(long, value_enum, default_value = "txt")]
+    format: Format,
+    /// Write to a file instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// Renders the draft.
+pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
+    let id = case_id(ctx, &args.case)?;
+    let renderer = renderer(ctx)?;
+    let store = ctx.store_for_read()?;
+    let now = ctx.now(Some(&store))?;
+    let (case, def) = load(ctx, &store, &id)?;
+    let date = now
+        .to_zoned_datetime(wardflow_engine::period::shanghai())
+        .date();
+    let input = LetterInput {
+        data: &case.data,
+        number: None,
+        issuer: Some(IssuingBody {
+            role: args.role.clone(),
+            name: args.body.clone(),
+            code: "X".into(),
+            seal_caption: args.body.clone(),
+            contact: None,
+        }),
+        date,
+        verification_code: "DRAFT".into(),
+        draft: true,
+        settings: Default::default(),
+    };
+    let rendered = renderer
+        .render(&args.key, &input)
+        .map_err(|e| letter_failure(ctx, Some(&def), &e))?;
+    let body = match args.format {
+        Format::Txt => rendered.text,
+        Format::Html => rendered.html,
+    };
+    match &args.out {
+        Some(path) => std::fs::write(path, body).map_err(|e| {
+            Failure::new(
+                Exit::Storage,
+                tr!(
+                    ctx.tr,
+                    "cannot-write",
+                    path = path.display().to_string(),
+                    detail = e.to_string()
+                ),
+            )
+        }),
+        None => {
+            print!("{body}");
+            Ok(())
+        }
+    }
+}
