@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs one entrusted-care case through the example workflow on a fresh embedded database
+# Runs one entrusted-care case (委托照护) through the real workflow on a fresh embedded database
 # (./demo.redb by default; your ./wardflow.redb is never touched).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,25 +7,43 @@ cargo build --quiet
 wardflow() { ./target/debug/wardflow "$@"; }
 export WARDFLOW_DB="${WARDFLOW_DB:-./demo.redb}" WARDFLOW_WORKFLOWS=./workflows WARDFLOW_USER="${WARDFLOW_USER:-张敏}"
 rm -f "$WARDFLOW_DB"
+today=$(TZ=Asia/Shanghai date '+%Y-%m-%d')
+next_year=$(TZ=Asia/Shanghai date -d '+1 year -1 day' '+%Y-%m-%d')
+vetting=$(mktemp --suffix=.yaml)
+trap 'rm -f "$vetting"' EXIT
 
 echo "== 初始化数据库并发布流程"
 wardflow init
-echo "== 父母外出务工，向村委会报告备案"
-case_id=$(wardflow case open example-care --as parent \
-  --set child.name=李小明 --set child.birth_date=2018-05-01 --set parent.name=李强 \
-  --set "departure_at=$(TZ=Asia/Shanghai date -d '-1 hour' '+%Y-%m-%d %H:%M')")
+echo "== 父亲外出务工，向村委会报告备案（送达监护人责任告知书）"
+case_id=$(wardflow case open entrusted-care --as parent \
+  --set child.name=李小明 --set child.birth_date=2018-05-01 --set child.sex=male --set parent.name=李强)
 echo "案件编号：$case_id"
-echo "== 被委托人未成年：系统拒绝并说明依据"
+
+echo "== 审核被委托人：有赌博恶习的亲属被拒绝，并说明法律依据"
+cat > "$vetting" <<YAML
+carer: { name: 李大勇, birth_date: 1980-06-01, relation: other_relative, full_capacity: true,
+         able_to_care: true, lives_with_child: true, record_of_harm: false, addiction: true,
+         neglected_duty: false, otherwise_unsuitable: false, serious_infectious_disease: false }
+child: { special_needs: false, can_express_views: true, views: 愿意和奶奶一起生活 }
+YAML
+wardflow case advance "$case_id" approve_carer --as village_committee --data "$vetting" || true
+
+echo "== 改由祖母照护：审核通过"
+sed -i 's/name: 李大勇, birth_date: 1980-06-01, relation: other_relative/name: 王秀英, birth_date: 1958-03-02, relation: grandparent/; s/addiction: true/addiction: false/' "$vetting"
+wardflow case advance "$case_id" approve_carer --as village_committee --data "$vetting"
+
+echo "== 签订委托照护协议，书面告知学校和村委会"
 wardflow case advance "$case_id" sign_agreement --as village_committee \
-  --set carer.name=李小红 --set carer.birth_date=2010-01-01 --set carer.relation=relative || true
-echo "== 祖母作为被委托人签订协议"
-wardflow case advance "$case_id" sign_agreement --as village_committee \
-  --set carer.name=王秀英 --set carer.birth_date=1960-03-02 --set carer.relation=grandparent
-echo "== 父亲每周联系"
-wardflow case advance "$case_id" log_contact --as parent --note "视频通话，孩子状态良好"
+  --set entrustment.start_date="$today" --set entrustment.end_date="$next_year" \
+  --set entrustment.contact_plan="每周日晚视频通话" --set parent.departure_date="$today" \
+  --set entrustment.witness_name=赵村主任
 echo "== 现在可以做什么"
 wardflow case next "$case_id"
 echo "== 案件详情"
 wardflow case show "$case_id"
+echo "== 未来两周到期的期限"
+wardflow agenda --days 14
+echo "== 监护人责任告知书（草稿）"
+wardflow letter preview "$case_id" guardian-duty-notice --as village_committee --body 新华村民委员会 | head -12
 echo "== 案件记录"
 wardflow case history "$case_id"

@@ -315,7 +315,7 @@ fn a_control_character_in_a_name_is_bad_input() {
                 ],
                 2,
             );
-            assert!(err.contains("child.name（儿童姓名） 含有控制字符"), "{err}");
+            assert!(err.contains("child.name（儿童姓名）含有控制字符"), "{err}");
             continue;
         }
         let set = format!("child.name={name}");
@@ -339,7 +339,7 @@ fn a_control_character_in_a_name_is_bad_input() {
         );
         assert_eq!(
             err,
-            "错误：字段 child.name（儿童姓名） 含有控制字符，请删除后重试。\n"
+            "错误：字段 child.name（儿童姓名）含有控制字符，请删除后重试。\n"
         );
     }
 }

@@ -94,7 +94,7 @@ fn a_broken_profile_is_refused_with_positions_and_init_creates_nothing() {
     assert_eq!(
         err,
         "profiles/broken.yaml:4:5: 设置项 `example-care:contact_intervall` 未在 settings 中声明。（是否想输入 contact_interval？）\n\
-         profiles/broken.yaml:5:20: 这里应为 整数，实际是 文字。\n\
+         profiles/broken.yaml:5:20: 这里应为整数，实际是文字。\n\
          profiles/broken.yaml:6:3: 方案中的流程 `example-kare` 不存在（未发布）。（是否想输入 example-care？）\n\
          错误：共 3 处问题（1 个文件），未作任何更改。\n"
     );

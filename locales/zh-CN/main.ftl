@@ -52,7 +52,7 @@ rule-kebab = 小写字母、数字和连字符（如 entrusted-care）
 rule-snake = 小写字母、数字和下划线（如 sign_agreement）
 rule-dotted = 以点分隔的小写下划线名称（如 child.birth_date）
 problem-unknown-key = 未知的键 `{ $key }`。此处允许：{ $allowed }
-problem-wrong-type = 这里应为 { $expected }，实际是 { $found }。
+problem-wrong-type = 这里应为{ $expected }，实际是{ $found }。
 problem-missing-key = 缺少必需的键 `{ $key }`。
 problem-bad-name = 名称 `{ $name }` 不合规：应为{ $rule }。
 problem-duplicate-name = `{ $name }` 重复列出。
@@ -94,11 +94,11 @@ guard-error = 无法求值（{ $detail }）
 
 ## 输入
 input-unknown-field = 流程中没有字段 `{ $field }`。
-input-bad-value = 字段 { $field } 的值「{ $value }」无效：应为 { $expected }。
-input-bad-value-hidden = 字段 { $field } 的值无效：应为 { $expected }（敏感字段，不显示输入值）。
+input-bad-value = 字段 { $field }的值「{ $value }」无效：应为{ $expected }。
+input-bad-value-hidden = 字段 { $field }的值无效：应为{ $expected }（敏感字段，不显示输入值）。
 input-not-assignment = 「{ $arg }」不是「字段=值」的形式，例如 --set child.name=张小明。
-input-control-char = 字段 { $field } 含有控制字符，请删除后重试。
-input-too-long = 字段 { $field } 超过 { $limit } 个字符。
+input-control-char = 字段 { $field }含有控制字符，请删除后重试。
+input-too-long = 字段 { $field }超过 { $limit } 个字符。
 input-data-not-mapping = --data 文件必须是「字段: 值」的映射。
 input-data-syntax = --data 文件无法解析：{ $detail }
 bad-case-id = 「{ $case }」不是案件编号（格式如 2026-000123）。
