@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::period::Period;
 use crate::yaml::Pos;
 
-pub use load::{Diagnostics, NameRule, Problem, ProblemKind, load, load_all};
+pub use load::{Diagnostics, NameRule, Problem, ProblemKind, load, load_all, load_published};
 pub use validate::validate_links;
 
 /// True for a kebab-case name such as `entrusted-care` (workflow and profile keys).

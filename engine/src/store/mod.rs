@@ -499,13 +499,14 @@ impl Store {
             .map_err(storage)?
             .ok_or_else(|| StoreError::Corrupt(format!("definition {hash} is missing")))?;
         let stored: StoredDefinition = decode(bytes.value()).map_err(corrupt)?;
-        let def = definition::load(&stored.file, stored.source.as_bytes()).map_err(|d| {
-            StoreError::Corrupt(format!(
-                "published definition {} no longer loads: {} problem(s)",
-                stored.workflow,
-                d.problems.len()
-            ))
-        })?;
+        let def =
+            definition::load_published(&stored.file, stored.source.as_bytes()).map_err(|d| {
+                StoreError::Corrupt(format!(
+                    "published definition {} no longer loads: {} problem(s)",
+                    stored.workflow,
+                    d.problems.len()
+                ))
+            })?;
         let def = Arc::new(def);
         if let Ok(mut cache) = self.definitions.lock() {
             cache.insert(hash.clone(), def.clone());
