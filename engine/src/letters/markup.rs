@@ -116,7 +116,11 @@ pub fn parse(src: &str) -> Result<Vec<Section>, MarkupError> {
     let mut table: Vec<Vec<String>> = Vec::new();
 
     fn flush(sections: &mut [Section], para: &mut Vec<String>, table: &mut Vec<Vec<String>>) {
-        let blocks = &mut sections.last_mut().expect("one section").blocks;
+        // `parse` starts with the main section and only ever adds more.
+        let Some(section) = sections.last_mut() else {
+            return;
+        };
+        let blocks = &mut section.blocks;
         if !para.is_empty() {
             blocks.push(Block::Para(restore(&para.concat())));
             para.clear();
@@ -156,7 +160,14 @@ pub fn parse(src: &str) -> Result<Vec<Section>, MarkupError> {
             continue;
         }
         flush(&mut sections, &mut para, &mut table);
-        let blocks = &mut sections.last_mut().expect("one section").blocks;
+        // `parse` starts with the main section and only ever adds more.
+        let Some(section) = sections.last_mut() else {
+            return Err(MarkupError {
+                line: 0,
+                message: "no section to add to".into(),
+            });
+        };
+        let blocks = &mut section.blocks;
         if let Some(rest) = line.strip_prefix("## ") {
             blocks.push(Block::H2(restore(rest.trim())));
         } else if let Some(rest) = line.strip_prefix("# ") {

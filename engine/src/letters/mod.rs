@@ -434,7 +434,7 @@ impl Renderer {
                 let issuer = input
                     .issuer
                     .as_ref()
-                    .expect("numbered documents have an issuer");
+                    .ok_or_else(|| LetterError::MissingIssuer(key.to_owned()))?;
                 check_allocated_number(
                     &pattern.replace("{code}", &issuer.code),
                     input.date.year(),
@@ -446,7 +446,7 @@ impl Renderer {
                 let issuer = input
                     .issuer
                     .as_ref()
-                    .expect("numbered documents have an issuer");
+                    .ok_or_else(|| LetterError::MissingIssuer(key.to_owned()))?;
                 if !issuer.code.is_empty() && !court_number_has_code(n, &issuer.code) {
                     return Err(LetterError::BadCourtNumber {
                         number: n.clone(),
