@@ -716,6 +716,15 @@ pub fn command(tr: &Tr, e: &CommandError) -> Failure {
             ),
         )
         .with_key(field.clone()),
+        CommandError::ClockBehind { now, last } => Failure::new(
+            Exit::BadInput,
+            tr!(
+                tr,
+                "clock-behind",
+                now = crate::show::local_time(*now),
+                last = crate::show::local_time(*last)
+            ),
+        ),
         CommandError::MissingReason => Failure::new(Exit::BadInput, tr!(tr, "amend-no-reason")),
         CommandError::NothingToAmend => Failure::new(Exit::BadInput, tr!(tr, "amend-nothing")),
         CommandError::NoInitialState { workflow } => Failure::new(

@@ -1111,7 +1111,14 @@ fn children_who_need_care_must_each_be_recorded() {
 fn arranging_care_before_the_family_is_notified_is_refused_naming_the_field() {
     let env = env();
     let (id, _) = father_detained(&env);
-    let err = refused(&env, &id, "refer_to_civil_affairs", "police", &[], T0);
+    let err = refused(
+        &env,
+        &id,
+        "refer_to_civil_affairs",
+        "police",
+        &[],
+        "2026-11-23T10:30:00+08:00",
+    );
     assert_eq!(
         err,
         "错误：执行 refer_to_civil_affairs（交民政部门临时监护（未成年人保护法第九十二条第三项；每个子女开立临时监护案件））前须填写：family_notified_at（通知家属时间）。\n"

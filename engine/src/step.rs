@@ -139,6 +139,9 @@ pub enum CommandError {
     /// An identity number that contradicts the birth date or sex recorded beside it.
     #[error("`{field}` does not agree with `{other}`")]
     IdentityMismatch { field: String, other: String },
+    /// The command's clock is earlier than the case's last record: history never runs backwards.
+    #[error("the clock ({now}) is earlier than the case's last record ({last})")]
+    ClockBehind { now: Timestamp, last: Timestamp },
     #[error("a correction needs a reason")]
     MissingReason,
     #[error("a correction needs at least one field to change")]
@@ -379,6 +382,13 @@ pub fn step(
     command: Command,
     clock: &Clock,
 ) -> Result<Outcome, StepError> {
+    if clock.now < case.updated_at {
+        return Err(CommandError::ClockBehind {
+            now: clock.now,
+            last: case.updated_at,
+        }
+        .into());
+    }
     match command {
         Command::Fire {
             transition,
@@ -1483,6 +1493,24 @@ transitions:
             adjust_provisional(&def, &adjusted.case, &covered).is_none(),
             "adjusted once"
         );
+    }
+
+    #[test]
+    fn a_clock_earlier_than_the_last_record_is_refused() {
+        let def = def();
+        let case = opened(&def, at("2026-11-23T03:00:00Z"));
+        let earlier = at("2026-11-23T02:59:59Z");
+        assert!(matches!(
+            fire(
+                &def,
+                &case,
+                "close",
+                "village_committee",
+                Data::new(),
+                earlier
+            ),
+            Err(StepError::Invalid(CommandError::ClockBehind { .. }))
+        ));
     }
 
     #[test]

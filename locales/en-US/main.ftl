@@ -225,3 +225,4 @@ letter-unknown = there is no document `{ $key }` (see letters/documents.yaml).
 letter-not-issuer = role { $role } does not issue { $document }.
 letter-error = the letter cannot be made: { $detail }
 cannot-write = cannot write { $path }: { $detail }
+clock-behind = the clock of this command ({ $now }) is earlier than the case's last record ({ $last }); a case's history cannot run backwards. Check --now or the system clock.

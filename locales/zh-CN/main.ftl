@@ -225,3 +225,4 @@ letter-unknown = 没有文书 `{ $key }`（见 letters/documents.yaml）。
 letter-not-issuer = 角色 { $role } 不出具 { $document }。
 letter-error = 文书无法生成：{ $detail }
 cannot-write = 无法写入 { $path }：{ $detail }
+clock-behind = 本次操作的时钟（{ $now }）早于该案件最后一条记录的时间（{ $last }），案件记录不能倒流。请检查 --now 或系统时间。
