@@ -989,7 +989,8 @@ transitions:
             .collect()
     }
 
-    fn opened(def: &Definition, now: Timestamp) -> Case {
+    /// The standard opening (小明, reported by a parent), with its events.
+    fn opening(def: &Definition, now: Timestamp) -> Outcome {
         let tz = shanghai();
         let cal = china_2025_2026();
         let clock = Clock {
@@ -1009,7 +1010,11 @@ transitions:
             settings: def.settings.clone(),
             origin: None,
         };
-        open_case(def, open, &clock).case
+        open_case(def, open, &clock)
+    }
+
+    fn opened(def: &Definition, now: Timestamp) -> Case {
+        opening(def, now).case
     }
 
     fn open_case(def: &Definition, open: Open, clock: &Clock) -> Outcome {
@@ -1589,26 +1594,7 @@ transitions:
     fn replaying_the_events_gives_the_same_case() {
         let def = def();
         let now = at("2026-11-23T03:00:00Z");
-        let tz = shanghai();
-        let cal = china_2025_2026();
-        let clock = Clock {
-            now,
-            tz: &tz,
-            calendar: &cal,
-        };
-        let open = Open {
-            actor: actor("parent"),
-            data: data(&[
-                ("child.name", "小明".into()),
-                ("child.birth_date", "2018-05-01".into()),
-                ("decision_at", "2026-11-23T02:00:00Z".into()),
-            ]),
-            occurred_at: None,
-            profile: None,
-            settings: def.settings.clone(),
-            origin: None,
-        };
-        let first = open_case(&def, open, &clock);
+        let first = opening(&def, now);
         let mut events = first.events.clone();
         let signed = fire(
             &def,
