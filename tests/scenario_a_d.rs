@@ -7,6 +7,7 @@
 mod common;
 
 use common::TestEnv;
+use common::{advance, command, open, refs};
 use serde_json::Value;
 
 // ----- the clock of the stories (Beijing time) -----
@@ -21,47 +22,6 @@ fn env() -> TestEnv {
     let env = TestEnv::new();
     env.init_simulation(T0);
     env
-}
-
-/// `parts… --set k=v … --now NOW` as owned arguments.
-fn command(parts: &[&str], sets: &[(&str, &str)], now: &str) -> Vec<String> {
-    let mut args: Vec<String> = parts.iter().map(|s| (*s).to_owned()).collect();
-    for (key, value) in sets {
-        args.push("--set".to_owned());
-        args.push(format!("{key}={value}"));
-    }
-    args.push("--now".to_owned());
-    args.push(now.to_owned());
-    args
-}
-
-fn refs(args: &[String]) -> Vec<&str> {
-    args.iter().map(String::as_str).collect()
-}
-
-/// Opens a case; returns its id.
-#[track_caller]
-fn open(env: &TestEnv, workflow: &str, role: &str, sets: &[(&str, &str)], now: &str) -> String {
-    let args = command(&["case", "open", workflow, "--as", role], sets, now);
-    env.ok(&refs(&args)).trim().to_owned()
-}
-
-/// Fires a transition that must succeed; returns stdout.
-#[track_caller]
-fn advance(
-    env: &TestEnv,
-    id: &str,
-    transition: &str,
-    role: &str,
-    sets: &[(&str, &str)],
-    now: &str,
-) -> String {
-    let args = command(
-        &["case", "advance", id, transition, "--as", role],
-        sets,
-        now,
-    );
-    env.ok(&refs(&args))
 }
 
 /// Fires a transition that must be refused by a rule (exit 1, nothing changed); returns stderr.

@@ -16,6 +16,7 @@
 mod common;
 
 use common::TestEnv;
+use common::{advance, command, refs};
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use serde_json::Value;
@@ -38,22 +39,6 @@ fn county(profile: &str, now: &str) -> TestEnv {
     env
 }
 
-/// `parts… --set k=v … --now NOW` as owned arguments.
-fn command(parts: &[&str], sets: &[(&str, &str)], now: &str) -> Vec<String> {
-    let mut args: Vec<String> = parts.iter().map(|s| (*s).to_owned()).collect();
-    for (key, value) in sets {
-        args.push("--set".to_owned());
-        args.push(format!("{key}={value}"));
-    }
-    args.push("--now".to_owned());
-    args.push(now.to_owned());
-    args
-}
-
-fn refs(args: &[String]) -> Vec<&str> {
-    args.iter().map(String::as_str).collect()
-}
-
 #[track_caller]
 fn open(env: &TestEnv, sets: &[(&str, &str)], now: &str) -> String {
     let args = command(
@@ -68,23 +53,6 @@ fn open(env: &TestEnv, sets: &[(&str, &str)], now: &str) -> String {
         now,
     );
     env.ok(&refs(&args)).trim().to_owned()
-}
-
-#[track_caller]
-fn advance(
-    env: &TestEnv,
-    id: &str,
-    transition: &str,
-    role: &str,
-    sets: &[(&str, &str)],
-    now: &str,
-) -> String {
-    let args = command(
-        &["case", "advance", id, transition, "--as", role],
-        sets,
-        now,
-    );
-    env.ok(&refs(&args))
 }
 
 /// A transition that must be refused by a rule (exit 1, nothing changed); returns stderr.

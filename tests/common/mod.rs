@@ -338,3 +338,45 @@ impl Call<'_> {
         text(&out.stderr)
     }
 }
+
+/// `parts… --set k=v … --now NOW` as owned arguments.
+pub fn command(parts: &[&str], sets: &[(&str, &str)], now: &str) -> Vec<String> {
+    let mut args: Vec<String> = parts.iter().map(|s| (*s).to_owned()).collect();
+    for (key, value) in sets {
+        args.push("--set".to_owned());
+        args.push(format!("{key}={value}"));
+    }
+    args.push("--now".to_owned());
+    args.push(now.to_owned());
+    args
+}
+
+/// Borrowed views of owned arguments.
+pub fn refs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
+/// Opens a case; returns its id.
+#[track_caller]
+pub fn open(env: &TestEnv, workflow: &str, role: &str, sets: &[(&str, &str)], now: &str) -> String {
+    let args = command(&["case", "open", workflow, "--as", role], sets, now);
+    env.ok(&refs(&args)).trim().to_owned()
+}
+
+/// Fires a transition that must succeed; returns stdout.
+#[track_caller]
+pub fn advance(
+    env: &TestEnv,
+    id: &str,
+    transition: &str,
+    role: &str,
+    sets: &[(&str, &str)],
+    now: &str,
+) -> String {
+    let args = command(
+        &["case", "advance", id, transition, "--as", role],
+        sets,
+        now,
+    );
+    env.ok(&refs(&args))
+}
