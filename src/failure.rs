@@ -417,6 +417,23 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
             "problem-duplicate-workflow",
             workflow = workflow.clone()
         ),
+        K::UnknownLetter { key, suggestion } => {
+            tr!(tr, "problem-unknown-letter", key = key.clone()) + &hint(tr, suggestion)
+        }
+        K::LettersUnavailable { detail } => {
+            tr!(tr, "problem-letters-unavailable", detail = detail.clone())
+        }
+        K::LetterFieldsNotRequired {
+            letter,
+            roles,
+            fields,
+        } => tr!(
+            tr,
+            "problem-letter-fields",
+            letter = letter.clone(),
+            role = tr.list(roles),
+            fields = tr.list(fields)
+        ),
     }
 }
 

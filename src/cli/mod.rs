@@ -365,12 +365,45 @@ pub struct CheckFailed {
     pub failed: Vec<Diagnostics>,
 }
 
-/// Loads and cross-checks files; `context` holds other definitions links may name.
+/// Loads and cross-checks files; `context` holds other definitions links may name. Workflows
+/// that issue letters are checked against the letters table in `letters`: each letter exists
+/// and each act that issues one requires every field it needs.
 pub fn check_files(
     files: &[(String, Vec<u8>)],
     context: &[Definition],
+    letters: &Path,
 ) -> Result<Vec<Checked>, CheckFailed> {
-    let (ok, failed) = definition::load_all(files, context);
+    let (mut ok, mut failed) = definition::load_all(files, context);
+    let issues_letters = |d: &Definition| {
+        !d.start.letters.is_empty() || d.transitions.iter().any(|t| !t.letters.is_empty())
+    };
+    if ok.iter().any(|(_, d)| issues_letters(d)) {
+        let table = wardflow_engine::letters::Renderer::load(letters);
+        let mut passed = Vec::new();
+        for (name, def) in ok {
+            let problems = match (&table, issues_letters(&def)) {
+                (_, false) => Vec::new(),
+                (Ok(r), true) => wardflow_engine::letters::coverage::check(&def, r.table()),
+                (Err(e), true) => vec![definition::Problem {
+                    pos: None,
+                    path: "letters".into(),
+                    kind: definition::ProblemKind::LettersUnavailable {
+                        detail: e.to_string(),
+                    },
+                }],
+            };
+            if problems.is_empty() {
+                passed.push((name, def));
+            } else {
+                failed.push(Diagnostics {
+                    file: name,
+                    workflow: Some(def.key.clone()),
+                    problems,
+                });
+            }
+        }
+        ok = passed;
+    }
     if !failed.is_empty() {
         return Err(CheckFailed { passed: ok, failed });
     }

@@ -4,8 +4,13 @@
 //! spawned cases land together or not at all. Commits are durable (fsync) before they return.
 
 pub mod format;
+mod letters;
 mod timers;
 
+pub use letters::{
+    Desk, IssueLetter, LetterCommandFailure, LetterFailure, LetterKey, LetterOutcome, LetterRecord,
+    Pending,
+};
 pub use timers::{DeadlineView, Fired, TickReport};
 
 use std::collections::BTreeMap;
@@ -153,6 +158,8 @@ pub struct Applied {
     pub outcome: Outcome,
     /// Cases opened by this command's spawns, with their workflow.
     pub spawned: Vec<Case>,
+    /// The letters the act called for: issued with it, or waiting and why.
+    pub letters: Vec<LetterOutcome>,
 }
 
 /// Filters for listing cases.
@@ -627,6 +634,7 @@ impl Store {
         workflow: &str,
         command: Open,
         clock: &Clock,
+        desk: Option<&Desk<'_>>,
     ) -> Result<Applied, CommandFailure> {
         let tx = self.write()?;
         let applied = {
@@ -635,11 +643,14 @@ impl Store {
                 .latest(workflow)?
                 .ok_or_else(|| CommandFailure::UnknownWorkflow(workflow.to_owned()))?;
             let id = w.next_id(clock)?;
-            let outcome = step::open(&def, &hash, &id, command, clock)?;
+            let mut outcome = step::open(&def, &hash, &id, command, clock)?;
+            let letters =
+                w.issue_requested(&tx, &mut outcome.case, &mut outcome.events, desk, clock)?;
             w.save(&outcome, None)?;
             Applied {
                 outcome,
                 spawned: Vec::new(),
+                letters,
             }
         };
         tx.commit().map_err(storage)?;
@@ -681,31 +692,27 @@ impl Store {
         expect_seq: Option<u32>,
         clock: &Clock,
         profile: Option<&crate::profile::Profile>,
+        desk: Option<&Desk<'_>>,
     ) -> Result<Applied, CommandFailure> {
         let tx = self.write()?;
         let applied = {
             let mut w = Writer::new(&tx, self)?;
             // Read inside the write transaction: nobody can move the case under us.
-            let case = w
-                .case(id)?
-                .ok_or_else(|| CommandFailure::UnknownCase(id.clone()))?;
-            if let Some(expected) = expect_seq
-                && expected != case.seq
-            {
-                return Err(CommandFailure::Stale {
-                    case: id.clone(),
-                    expected,
-                    actual: case.seq,
-                });
-            }
+            let case = w.checked_case(id, expect_seq, clock)?;
             let def = self.definition_in(&w.definitions, &case.version)?;
             let mut outcome = step::step(&def, &case, command.clone(), clock)?;
             let actor = match &command {
                 Command::Fire { actor, .. } | Command::Amend { actor, .. } => actor.clone(),
             };
             let spawned = w.open_spawns(&mut outcome, &case, &actor, clock, profile)?;
+            let letters =
+                w.issue_requested(&tx, &mut outcome.case, &mut outcome.events, desk, clock)?;
             w.save(&outcome, Some(&case))?;
-            Applied { outcome, spawned }
+            Applied {
+                outcome,
+                spawned,
+                letters,
+            }
         };
         tx.commit().map_err(storage)?;
         Ok(applied)
@@ -772,6 +779,36 @@ impl<'t> Writer<'t> {
             Some(bytes) => Ok(Some(decode::<Case>(bytes.value()).map_err(corrupt)?)),
             None => Ok(None),
         }
+    }
+
+    /// The case as stored, refused when missing, when it is not the version the caller looked
+    /// at (`--expect-seq`), or when the command's clock is behind its last record.
+    fn checked_case(
+        &self,
+        id: &CaseId,
+        expect_seq: Option<u32>,
+        clock: &Clock,
+    ) -> Result<Case, CommandFailure> {
+        let case = self
+            .case(id)?
+            .ok_or_else(|| CommandFailure::UnknownCase(id.clone()))?;
+        if let Some(expected) = expect_seq
+            && expected != case.seq
+        {
+            return Err(CommandFailure::Stale {
+                case: id.clone(),
+                expected,
+                actual: case.seq,
+            });
+        }
+        if clock.now < case.updated_at {
+            return Err(StepError::Invalid(step::CommandError::ClockBehind {
+                now: clock.now,
+                last: case.updated_at,
+            })
+            .into());
+        }
+        Ok(case)
     }
 
     /// The next case id of the clock's year.
@@ -871,9 +908,29 @@ impl<'t> Writer<'t> {
 
     /// Appends the outcome's events and refreshes the snapshot and indexes.
     fn save(&mut self, outcome: &Outcome, before: Option<&Case>) -> Result<(), StoreError> {
-        let case = &outcome.case;
+        self.save_case(&outcome.case, &outcome.events, before)
+    }
+
+    /// Appends events of a case that does not move (letters issued or voided on request).
+    fn save_events(
+        &mut self,
+        case: &Case,
+        events: &[Event],
+        before: &Case,
+    ) -> Result<(), StoreError> {
+        self.save_case(case, events, Some(before))
+    }
+
+    /// Appends events and refreshes the case's snapshot and indexes: the one place where
+    /// history is written.
+    fn save_case(
+        &mut self,
+        case: &Case,
+        events: &[Event],
+        before: Option<&Case>,
+    ) -> Result<(), StoreError> {
         let id = case.id.as_str();
-        for event in &outcome.events {
+        for event in events {
             let stored = StoredEvent::from(event);
             let previous = self
                 .events
