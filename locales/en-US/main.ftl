@@ -271,3 +271,4 @@ verify-altered = { $file } differs from the archive: the verification codes in i
 verify-nothing = give a file to verify, or a verification code with --code.
 history-letter-issued = issued { $key }, number { $number }, archive id { $id } (SHA-256 { $sha }…)
 history-letter-voided = voided letter { $id }: { $reason }
+show-letter-pending = waiting to be issued

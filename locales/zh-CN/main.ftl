@@ -271,3 +271,4 @@ verify-altered = { $file } 与存档文书不一致：文件中的核验码指�
 verify-nothing = 请给出要核验的文件，或用 --code 给出核验码。
 history-letter-issued = 出具文书 { $key }，文号 { $number }，存档号 { $id }（SHA-256 { $sha }…）
 history-letter-voided = 作废文书 { $id }：{ $reason }
+show-letter-pending = 待出具
