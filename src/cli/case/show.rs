@@ -149,7 +149,12 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
         println!("{}", tr!(tr, "label-letters-requested"));
         let pending: Vec<u32> = case.pending_letters().map(|r| r.seq).collect();
         for r in case.letters.iter().filter(|r| pending.contains(&r.seq)) {
-            println!("  {} (#{})  {}", r.key, r.seq, tr!(tr, "show-letter-pending"));
+            println!(
+                "  {} (#{})  {}",
+                r.key,
+                r.seq,
+                tr!(tr, "show-letter-pending")
+            );
         }
         for l in &case.issued {
             let i = &l.issued;
