@@ -491,6 +491,7 @@ pub fn store(tr: &Tr, e: &StoreError) -> Failure {
             ),
         ),
         StoreError::ReadOnly => Failure::new(Exit::Storage, tr!(tr, "db-read-only")),
+        StoreError::NeedsRepair => Failure::new(Exit::Storage, tr!(tr, "db-needs-repair")),
         StoreError::Storage(detail) => Failure::new(
             Exit::Storage,
             tr!(tr, "db-storage", detail = detail.clone()),

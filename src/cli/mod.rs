@@ -130,15 +130,31 @@ impl Ctx {
     pub fn store_for_write(&self) -> Result<Store, Failure> {
         let store = Store::open(&self.global.db, self.lock_timeout())
             .map_err(|e| failure::store(&self.tr, &e))?;
+        self.note_repair(&store);
         // A real database refuses --now for every command, reads included.
         self.now(Some(&store))?;
         Ok(store)
+    }
+
+    /// Tells the user when opening the file repaired it after a crash.
+    fn note_repair(&self, store: &Store) {
+        if store.repaired_on_open() {
+            eprintln!(
+                "{}",
+                tr!(
+                    self.tr,
+                    "db-repaired",
+                    db = self.global.db.display().to_string()
+                )
+            );
+        }
     }
 
     /// Opens the database for a command that only reads.
     pub fn store_for_read(&self) -> Result<Store, Failure> {
         let store = Store::open_read(&self.global.db, self.lock_timeout())
             .map_err(|e| failure::store(&self.tr, &e))?;
+        self.note_repair(&store);
         self.now(Some(&store))?;
         Ok(store)
     }

@@ -85,6 +85,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("the database is read-only")]
     ReadOnly,
+    /// The last writer did not close the file; a writable open repairs it.
+    #[error("the database was not closed cleanly and needs a repair, which a read-only open cannot do")]
+    NeedsRepair,
 }
 
 fn storage<E: Into<redb::Error>>(e: E) -> StoreError {
@@ -182,6 +185,8 @@ pub struct Store {
     path: PathBuf,
     meta: StoredMeta,
     definitions: Mutex<BTreeMap<VersionHash, Arc<Definition>>>,
+    /// redb had to repair the file when it was opened (the last writer did not close it).
+    repaired: bool,
 }
 
 fn wait_for<T>(
@@ -202,6 +207,7 @@ fn wait_for<T>(
                 std::thread::sleep(pause);
                 pause = (pause * 2).min(Duration::from_millis(100));
             }
+            Err(redb::DatabaseError::RepairAborted) => return Err(StoreError::NeedsRepair),
             Err(e) => return Err(storage(e)),
         }
     }
@@ -274,6 +280,7 @@ impl Store {
                 path: path.to_owned(),
                 meta,
                 definitions: Mutex::default(),
+                repaired: false,
             })
         })();
         if result.is_err() {
@@ -286,15 +293,43 @@ impl Store {
     /// Opens an existing database for writing, waiting up to `lock_timeout` for other commands.
     pub fn open(path: &Path, lock_timeout: Duration) -> Result<Store, StoreError> {
         check_magic(path)?;
-        let db = wait_for(lock_timeout, || Database::builder().open(path))?;
-        Self::with_handle(Handle::Write(db), path)
+        // redb repairs a file its last writer did not close (a crash, a power cut) while
+        // opening it; the callback only notes that it did, so the user can be told.
+        let repaired = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let db = wait_for(lock_timeout, || {
+            let flag = repaired.clone();
+            Database::builder()
+                .set_repair_callback(move |_| flag.store(true, std::sync::atomic::Ordering::Relaxed))
+                .open(path)
+        })?;
+        let mut store = Self::with_handle(Handle::Write(db), path)?;
+        store.repaired = repaired.load(std::sync::atomic::Ordering::Relaxed);
+        Ok(store)
+    }
+
+    /// True when redb repaired the file on opening it: the last writer did not close it
+    /// (committed transactions are kept; one in flight is rolled back).
+    pub fn repaired_on_open(&self) -> bool {
+        self.repaired
     }
 
     /// Opens an existing database for reading; readers share the file with each other.
     pub fn open_read(path: &Path, lock_timeout: Duration) -> Result<Store, StoreError> {
         check_magic(path)?;
-        let db = wait_for(lock_timeout, || redb::Builder::new().open_read_only(path))?;
-        Self::with_handle(Handle::Read(db), path)
+        let mut repaired = false;
+        let db = match wait_for(lock_timeout, || redb::Builder::new().open_read_only(path)) {
+            Ok(db) => db,
+            // A read-only open refuses a file that needs repair; a writable open repairs it
+            // (keeping every committed transaction), then the read goes ahead.
+            Err(StoreError::NeedsRepair) => {
+                repaired = Self::open(path, lock_timeout)?.repaired_on_open();
+                wait_for(lock_timeout, || redb::Builder::new().open_read_only(path))?
+            }
+            Err(e) => return Err(e),
+        };
+        let mut store = Self::with_handle(Handle::Read(db), path)?;
+        store.repaired = repaired;
+        Ok(store)
     }
 
     fn with_handle(handle: Handle, path: &Path) -> Result<Store, StoreError> {
@@ -307,6 +342,7 @@ impl Store {
                 profile: None,
             },
             definitions: Mutex::default(),
+            repaired: false,
         };
         let tx = store.read()?;
         let table = tx
