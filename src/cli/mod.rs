@@ -195,9 +195,29 @@ impl Ctx {
         })?;
         let shown = path.display().to_string();
         let shown = shown.strip_prefix("./").unwrap_or(&shown);
-        profile::load(shown, &bytes, workflows)
-            .map(Some)
-            .map_err(|d| failure::invalid_workflows(&self.tr, &[d]))
+        let profile = profile::load(shown, &bytes, workflows)
+            .map_err(|d| failure::invalid_workflows(&self.tr, &[d]))?;
+        // Letter settings are checked against the letters table, which the profile loader
+        // does not know.
+        if !profile.letters.is_empty() {
+            let renderer = letter::renderer(self)?;
+            for (key, settings) in &profile.letters {
+                renderer.check_settings(key, settings).map_err(|e| {
+                    Failure::new(
+                        Exit::BadInput,
+                        tr!(
+                            self.tr,
+                            "profile-letter-setting",
+                            file = shown.to_owned(),
+                            key = key.clone(),
+                            detail = e.to_string()
+                        ),
+                    )
+                    .with_key(format!("letters.{key}"))
+                })?;
+            }
+        }
+        Ok(Some(profile))
     }
 
     /// The profile in force for a command: `--profile`, else the one chosen at `init`.

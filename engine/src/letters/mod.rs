@@ -298,6 +298,11 @@ impl Renderer {
             .ok_or_else(|| LetterError::UnknownDocument(key.to_owned()))
     }
 
+    /// Checks a profile's overrides of a document's local settings: known names, same kinds.
+    pub fn check_settings(&self, key: &str, overrides: &Data) -> Result<(), LetterError> {
+        self.settings(self.doc(key)?, overrides).map(|_| ())
+    }
+
     /// The fields a document needs when issued in `role`, in the table's order.
     pub fn required_fields(&self, key: &str, role: &str) -> Result<Vec<String>, LetterError> {
         let doc = self.doc(key)?;

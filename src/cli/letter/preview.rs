@@ -50,9 +50,14 @@ pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
         .to_zoned_datetime(wardflow_engine::period::shanghai())
         .date();
     // The configured body when there is one: the draft then looks as the letter will.
-    let configured = ctx
-        .profile(&store)?
+    let profile = ctx.profile(&store)?;
+    let configured = profile
+        .as_ref()
         .and_then(|p| p.issuing_bodies.get(&args.role).cloned());
+    let settings = profile
+        .as_ref()
+        .and_then(|p| p.letters.get(&args.key).cloned())
+        .unwrap_or_default();
     let input = LetterInput {
         data: &case.data,
         number: None,
@@ -66,7 +71,7 @@ pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
         date,
         verification_code: "DRAFT".into(),
         draft: true,
-        settings: Default::default(),
+        settings,
     };
     let rendered = renderer
         .render(&args.key, &input)
