@@ -7,7 +7,7 @@
 mod common;
 
 use common::TestEnv;
-use common::{advance, command, open, refs};
+use common::{advance, command, mask_codes, open, pending_no_body, refs};
 use serde_json::Value;
 
 // ----- the clock of the stories (Beijing time) -----
@@ -163,6 +163,9 @@ const AGREEMENT: &[(&str, &str)] = &[
     ("entrustment.contact_plan", "每周日晚视频通话"),
     ("entrustment.witness_name", "赵主任"),
     ("parent.departure_date", "2026-11-25"),
+    ("parent.work_place", "广东省东莞市长安镇"),
+    ("parent.phone", "13800230001"),
+    ("carer.phone", "13800230002"),
 ];
 
 const APPROVED_AT: &str = "2026-11-23T11:00:00+08:00";
@@ -232,11 +235,12 @@ fn story_1_a_parent_leaves_for_work_and_returns() {
         AGREEMENT,
         SIGNED_AT,
     );
+    // Both are party documents without a number: the village committee issues them at once.
     assert_eq!(
-        out,
-        "2026-000001 现在的状态：entrusted（委托照护中）\n\
-         待出具文书：entrustment-agreement\n\
-         待出具文书：entrustment-notice\n"
+        mask_codes(&out),
+        "已出具《委托照护协议》（entrustment-agreement）文号：无（本文书不编号），存档号：L2026-000001，核验码：*****-*****\n\
+         已出具《委托照护情况书面告知》（entrustment-notice）文号：无（本文书不编号），存档号：L2026-000002，核验码：*****-*****\n\
+         2026-000001 现在的状态：entrusted（委托照护中）\n"
     );
     let s = show(&env, &id);
     assert_eq!(
@@ -1001,9 +1005,11 @@ fn story_3_entrusted_care_fails_escalates_and_ends_in_revocation_and_a_new_guard
         ],
         "2026-12-07T18:00:00+08:00",
     );
+    // Without a profile naming the police station, the numbered handover record waits.
     assert_eq!(
         out,
-        "2026-000002 现在的状态：child_removed（已带离安置）\n待出具文书：handover-record\n"
+        pending_no_body("未成年人交接单", "handover-record", "police", d)
+            + "2026-000002 现在的状态：child_removed（已带离安置）\n"
     );
     let s = show(&env, d);
     assert_eq!(letters(&s), ["handover-record"]);
@@ -1056,7 +1062,8 @@ fn story_3_entrusted_care_fails_escalates_and_ends_in_revocation_and_a_new_guard
     );
     assert_eq!(
         out,
-        "2026-000002 现在的状态：assessing（调查评估中）\n待出具文书：assessment-report\n"
+        pending_no_body("调查评估报告", "assessment-report", "institution", d)
+            + "2026-000002 现在的状态：assessing（调查评估中）\n"
     );
 
     // Revocation is warranted (CC 36): others may apply; if nobody does in time, civil affairs
@@ -1101,9 +1108,12 @@ fn story_3_entrusted_care_fails_escalates_and_ends_in_revocation_and_a_new_guard
         ],
         "2027-02-18T10:00:00+08:00",
     );
+    // The petition is a party document without a number: civil affairs signs it at once. Archive
+    // ids count per year: it is the first letter of 2027.
     assert_eq!(
-        out,
-        "2026-000002 现在的状态：petition_filed（已申请撤销监护人资格）\n待出具文书：revocation-petition\n"
+        mask_codes(&out),
+        "已出具《申请书》（revocation-petition）文号：无（本文书不编号），存档号：L2027-000001，核验码：*****-*****\n\
+         2026-000002 现在的状态：petition_filed（已申请撤销监护人资格）\n"
     );
 
     advance(
@@ -1203,6 +1213,8 @@ const REPORT: &[(&str, &str)] = &[
     ("reporter.unit", "黔江区城东小学"),
     ("reporter.name", "王老师"),
     ("police.case_number", "渝公黔（城东）受案字〔2026〕88号"),
+    ("police.officer_name", "李警官"),
+    ("police.officer_phone", "023-79223110"),
 ];
 
 const ACCEPTED_AT: &str = "2026-11-23T11:00:00+08:00";
@@ -1257,9 +1269,11 @@ fn story_4_a_domestic_violence_report_leads_to_a_warning_letter_and_closes_after
     assert_eq!(due(&s, "acceptance"), "2026-11-24T02:00:00Z");
 
     let out = advance(&env, &id, "accept_report", "police", REPORT, ACCEPTED_AT);
+    // The receipt is the police station's: without a profile naming it, it waits.
     assert_eq!(
         out,
-        "2026-000001 现在的状态：investigating（调查处置中）\n待出具文书：report-receipt\n"
+        pending_no_body("受案回执", "report-receipt", "police", &id)
+            + "2026-000001 现在的状态：investigating（调查处置中）\n"
     );
     let s = show(&env, &id);
     assert_eq!(letters(&s), ["report-receipt"]);
@@ -1311,7 +1325,8 @@ fn story_4_a_domestic_violence_report_leads_to_a_warning_letter_and_closes_after
     );
     assert_eq!(
         out,
-        "2026-000001 现在的状态：admonished（已劝诫、训诫或告诫，回访中）\n待出具文书：warning-letter\n"
+        pending_no_body("家庭暴力告诫书", "warning-letter", "police", &id)
+            + "2026-000001 现在的状态：admonished（已劝诫、训诫或告诫，回访中）\n"
     );
     let s = show(&env, &id);
     assert_eq!(s["data"]["admonishment.kind"], "warning_letter");
@@ -1401,10 +1416,17 @@ fn guardian_appointed(env: &TestEnv) -> String {
             ("petition.applicant_name", "城东村民委员会"),
             ("petition.filed_on", "2026-12-18"),
             ("petition.court", "重庆市黔江区人民法院"),
+            ("concern", "母亲长期殴打、辱骂孩子"),
         ],
         "2026-12-18T10:00:00+08:00",
     );
-    assert!(out.contains("待出具文书：revocation-petition"), "{out}");
+    // A party document without a number: the village committee signs it at once.
+    assert!(
+        out.starts_with(
+            "已出具《申请书》（revocation-petition）文号：无（本文书不编号），存档号：L2026-"
+        ),
+        "{out}"
+    );
     advance(
         env,
         &id,
@@ -1556,7 +1578,8 @@ fn story_5_restoration_is_refused_before_the_window_and_accepted_inside_it() {
     );
     assert_eq!(
         out,
-        "2026-000001 现在的状态：return_notified（已通知监护人领回）\n待出具文书：restoration-notice\n"
+        pending_no_body("恢复监护通知书", "restoration-notice", "civil_affairs", &id)
+            + "2026-000001 现在的状态：return_notified（已通知监护人领回）\n"
     );
     let s = show(&env, &id);
     assert_eq!(due(&s, "guardian_collects_child"), "2027-06-24T16:00:00Z");
@@ -1574,7 +1597,8 @@ fn story_5_restoration_is_refused_before_the_window_and_accepted_inside_it() {
     );
     assert_eq!(
         out,
-        "2026-000001 现在的状态：returned_home（已返家，随访中）\n待出具文书：handover-record\n"
+        pending_no_body("未成年人交接单", "handover-record", "civil_affairs", &id)
+            + "2026-000001 现在的状态：returned_home（已返家，随访中）\n"
     );
     let s = show(&env, &id);
     assert!(deadline(&s, "guardian_collects_child").is_none());
@@ -1892,7 +1916,15 @@ fn refuses_removal_without_the_medical_check_first_when_one_is_needed() {
         ],
     );
     let out = advance(&env, &id, "remove_child", "police", &checked, REMOVED_AT);
-    assert!(out.contains("待出具文书：handover-record"), "{out}");
+    assert!(
+        out.contains(&pending_no_body(
+            "未成年人交接单",
+            "handover-record",
+            "police",
+            &id
+        )),
+        "{out}"
+    );
     // No institution, no case statement due.
     assert!(deadline(&show(&env, &id), "case_statement").is_none());
 }
@@ -2300,10 +2332,50 @@ fn a_reprimand_and_a_family_education_order_are_recorded_with_their_letters() {
             ("admonishment.issued_at", "2026-11-26T10:00:00+08:00"),
             ("admonishment.facts", "父亲长期不管孩子吃饭上学"),
             ("admonishment.guidance_ordered", "true"),
+            ("guardian.name", "张大山"),
         ],
         "2026-11-26T10:30:00+08:00",
     );
-    assert!(out.contains("待出具文书：reprimand"), "{out}");
+    assert_eq!(
+        out,
+        pending_no_body("训诫书", "reprimand", "police", &id)
+            + "2026-000001 现在的状态：admonished（已劝诫、训诫或告诫，回访中）\n"
+    );
+    // The court reprimands by its own transition, not by the police's and procuratorate's.
+    let court_sets = [
+        ("admonishment.kind", "reprimand"),
+        ("admonishment.issued_at", "2026-12-10T10:00:00+08:00"),
+        ("admonishment.facts", "经公安机关训诫后仍不管孩子吃饭上学"),
+        ("admonishment.case_number", "（2026）渝0114民特48号"),
+    ];
+    let err = refused(
+        &env,
+        &id,
+        "reprimand",
+        "court",
+        &court_sets,
+        "2026-12-10T10:30:00+08:00",
+    );
+    assert!(
+        err.starts_with("错误：角色 court 无权执行 reprimand（")
+            && err.contains("有权执行的角色：police、procuratorate"),
+        "{err}"
+    );
+    // Its 训诫书 is a court document numbered with the court's case number, and waits like the
+    // police's for the court to be configured.
+    let out = advance(
+        &env,
+        &id,
+        "court_reprimand",
+        "court",
+        &court_sets,
+        "2026-12-10T10:30:00+08:00",
+    );
+    assert_eq!(
+        out,
+        pending_no_body("训诫书", "reprimand", "court", &id)
+            + "2026-000001 现在的状态：admonished（已劝诫、训诫或告诫，回访中）\n"
+    );
     let out = advance(
         &env,
         &id,
@@ -2314,15 +2386,29 @@ fn a_reprimand_and_a_family_education_order_are_recorded_with_their_letters() {
             ("admonishment.issued_at", "2026-12-20T10:00:00+08:00"),
             ("admonishment.facts", "训诫后仍不履行监护职责"),
             ("admonishment.case_number", "（2026）渝0114民特50号"),
+            (
+                "guidance.content",
+                "接受黔江区家庭教育指导中心的家庭教育指导，每月不少于两次，学习照料、陪伴孩子的方法",
+            ),
+            ("guidance.period", "三个月"),
         ],
         "2026-12-20T10:30:00+08:00",
     );
-    assert!(out.contains("待出具文书：family-education-order"), "{out}");
+    assert_eq!(
+        out,
+        pending_no_body("家庭教育指导令", "family-education-order", "court", &id)
+            + "2026-000001 现在的状态：admonished（已劝诫、训诫或告诫，回访中）\n"
+    );
     let s = show(&env, &id);
     assert_eq!(s["data"]["admonishment.kind"], "family_education_order");
     assert_eq!(
         letters(&s),
-        ["report-receipt", "reprimand", "family-education-order"]
+        [
+            "report-receipt",
+            "reprimand",
+            "reprimand",
+            "family-education-order"
+        ]
     );
 }
 
@@ -2559,6 +2645,7 @@ fn refuses_a_civil_affairs_petition_filed_in_another_applicants_name() {
                 ("petition.applicant_name", "城东村民委员会"),
                 ("petition.filed_on", "2027-01-06"),
                 ("petition.court", "重庆市黔江区人民法院"),
+                ("concern", "父亲酒后多次殴打孩子，经告诫仍不悔改"),
             ],
             "2027-01-06T10:00:00+08:00",
         ),
@@ -2601,6 +2688,7 @@ fn revoked(env: &TestEnv) -> String {
             ("petition.applicant_name", "重庆市黔江区民政局"),
             ("petition.filed_on", "2026-12-01"),
             ("petition.court", "重庆市黔江区人民法院"),
+            ("concern", "父亲酒后多次殴打孩子，经告诫仍不悔改"),
         ],
         "2026-12-01T10:00:00+08:00",
     );
@@ -2817,6 +2905,7 @@ fn the_court_decision_on_revocation_is_due_30_days_after_acceptance_and_can_be_e
             ("petition.applicant_name", "黔江区城东小学"),
             ("petition.filed_on", "2026-12-01"),
             ("petition.court", "重庆市黔江区人民法院"),
+            ("concern", "学生多次带伤上学，自述被父亲殴打"),
         ],
         "2026-12-01T10:00:00+08:00",
     );

@@ -6,10 +6,13 @@
 
 mod common;
 
-use common::{T0, TestEnv};
+use common::{T0, TestEnv, pending_no_body};
 use serde_json::{Value, json};
 
 // ----- helpers -----
+
+/// The police's notice on the care of a detained person's children.
+const CARE_NOTICE_TITLE: &str = "被羁押人员未成年子女照料安排告知书";
 
 /// A simulation database with the repository's workflows published at T0.
 fn env() -> TestEnv {
@@ -218,7 +221,12 @@ fn street_child_search_runs_out_long_term_custody_follows_then_the_child_is_iden
     );
     assert_eq!(
         out,
-        "2026-000001 现在的状态：placed（已安置）\n待出具文书：temporary-custody-notice\n"
+        pending_no_body(
+            "临时监护决定书",
+            "temporary-custody-notice",
+            "civil_affairs",
+            &id
+        ) + "2026-000001 现在的状态：placed（已安置）\n"
     );
     let show = env.show_json(&id);
     assert_eq!(letter_keys(&show), ["temporary-custody-notice"]);
@@ -317,7 +325,11 @@ fn the_timers_fire_the_search_and_custody_limits_into_review() {
         &env,
         "temporary-custody",
         "civil_affairs",
-        &["ground=guardian_unable_objective", "child.name=陈小月"],
+        &[
+            "ground=guardian_unable_objective",
+            "child.name=陈小月",
+            "child.birth_date=2017-08-15",
+        ],
         T0,
     );
     advance(
@@ -640,7 +652,7 @@ fn kinship_care_with_an_unsuitable_carer_is_refused_naming_upl_21() {
     fit.extend(["carer.birth_date=1985-03-01", "carer.full_capacity=true"]);
     let out = advance(&env, &id, "place", "civil_affairs", &fit, at);
     assert!(
-        out.starts_with("2026-000001 现在的状态：placed（已安置）"),
+        out.ends_with("2026-000001 现在的状态：placed（已安置）\n"),
         "{out}"
     );
 }
@@ -683,6 +695,10 @@ fn harmed_child_assessed(env: &TestEnv, conclusion: &str) -> String {
             "assessment.team_size=3",
             &conclusion,
             "assessment.completed_at=2026-12-10T09:00:00+08:00",
+            "assessment.family=父母离异，随父亲生活，家中无其他成年人",
+            "assessment.guardian_remorse=父亲承认打骂孩子，表示愿意接受家庭教育指导",
+            "assessment.child_health=身上旧伤已愈合，情绪基本稳定",
+            "assessment.child_wishes=想回家，但害怕再被打",
         ],
         "2026-12-10T10:00:00+08:00",
     );
@@ -810,9 +826,9 @@ fn father_criminally_detained_child_goes_into_temporary_custody_and_returns_home
     );
     assert_eq!(
         out,
-        "2026-000001 现在的状态：in_state_custody（已交民政部门临时监护）\n\
-         已开立关联案件 2026-000002（temporary-custody）\n\
-         待出具文书：care-arrangement-notice\n"
+        pending_no_body(CARE_NOTICE_TITLE, "care-arrangement-notice", "police", &id)
+            + "2026-000001 现在的状态：in_state_custody（已交民政部门临时监护）\n\
+               已开立关联案件 2026-000002（temporary-custody）\n"
     );
     let show = env.show_json(&id);
     assert_eq!(letter_keys(&show), ["care-arrangement-notice"]);
@@ -898,12 +914,17 @@ fn father_criminally_detained_child_goes_into_temporary_custody_and_returns_home
             "assessment.team_size=3",
             "assessment.conclusion=guardian_able",
             "assessment.completed_at=2027-01-21T09:00:00+08:00",
+            "assessment.family=父亲曾被刑事拘留，母亲外出务工多年未归，无其他亲属可以照料",
+            "assessment.guardian_remorse=父亲已释放，表示今后遵纪守法、照顾好孩子",
+            "assessment.child_health=身体健康，情绪稳定",
+            "assessment.child_wishes=想回家和爸爸一起生活",
         ],
         "2027-01-21T10:00:00+08:00",
     );
     assert_eq!(
         out,
-        "2026-000002 现在的状态：assessed（已调查评估）\n待出具文书：assessment-report\n"
+        pending_no_body("调查评估报告", "assessment-report", "institution", custody)
+            + "2026-000002 现在的状态：assessed（已调查评估）\n"
     );
     // He goes home; school, police and village committee are told (UPL 93).
     let out = advance(
@@ -1372,10 +1393,10 @@ fn mother_in_compulsory_rehab_two_children_each_entrusted_to_the_grandmother() {
     );
     assert_eq!(
         out,
-        "2026-000001 现在的状态：with_carer（已委托亲属或其他成年人照料）\n\
-         已开立关联案件 2026-000002（entrusted-care）\n\
-         已开立关联案件 2026-000003（entrusted-care）\n\
-         待出具文书：care-arrangement-notice\n"
+        pending_no_body(CARE_NOTICE_TITLE, "care-arrangement-notice", "police", &id)
+            + "2026-000001 现在的状态：with_carer（已委托亲属或其他成年人照料）\n\
+               已开立关联案件 2026-000002（entrusted-care）\n\
+               已开立关联案件 2026-000003（entrusted-care）\n"
     );
     let show = env.show_json(&id);
     assert_eq!(letter_keys(&show), ["care-arrangement-notice"]);
@@ -1557,6 +1578,10 @@ fn an_assessment_by_fewer_than_three_is_refused() {
             "assessment.team_size=2",
             "assessment.conclusion=guardian_able",
             "assessment.completed_at=2027-01-21T09:00:00+08:00",
+            "assessment.family=父亲曾被刑事拘留，母亲外出务工多年未归，无其他亲属可以照料",
+            "assessment.guardian_remorse=父亲已释放，表示今后遵纪守法、照顾好孩子",
+            "assessment.child_health=身体健康，情绪稳定",
+            "assessment.child_wishes=想回家和爸爸一起生活",
         ],
         "2027-01-21T10:00:00+08:00",
     );
@@ -1600,6 +1625,10 @@ fn returning_the_child_needs_a_fit_guardian_and_everyone_told() {
             "assessment.team_size=3",
             "assessment.conclusion=guardian_unable",
             "assessment.completed_at=2027-01-21T09:00:00+08:00",
+            "assessment.family=父亲曾被刑事拘留，母亲外出务工多年未归，无其他亲属可以照料",
+            "assessment.guardian_remorse=父亲已释放，表示今后遵纪守法、照顾好孩子",
+            "assessment.child_health=身体健康，情绪稳定",
+            "assessment.child_wishes=想回家和爸爸一起生活",
         ],
         "2027-01-21T10:00:00+08:00",
     );
@@ -1626,6 +1655,10 @@ fn returning_the_child_needs_a_fit_guardian_and_everyone_told() {
             "assessment.team_size=4",
             "assessment.conclusion=guardian_able",
             "assessment.completed_at=2027-01-25T09:00:00+08:00",
+            "assessment.family=父亲曾被刑事拘留，母亲外出务工多年未归，无其他亲属可以照料",
+            "assessment.guardian_remorse=父亲已释放，表示今后遵纪守法、照顾好孩子",
+            "assessment.child_health=身体健康，情绪稳定",
+            "assessment.child_wishes=想回家和爸爸一起生活",
         ],
         "2027-01-25T10:00:00+08:00",
     );
@@ -1659,6 +1692,10 @@ fn closing_a_returned_case_before_any_follow_up_visit_is_refused() {
             "assessment.team_size=3",
             "assessment.conclusion=guardian_able",
             "assessment.completed_at=2027-01-21T09:00:00+08:00",
+            "assessment.family=父亲曾被刑事拘留，母亲外出务工多年未归，无其他亲属可以照料",
+            "assessment.guardian_remorse=父亲已释放，表示今后遵纪守法、照顾好孩子",
+            "assessment.child_health=身体健康，情绪稳定",
+            "assessment.child_wishes=想回家和爸爸一起生活",
         ],
         "2027-01-21T10:00:00+08:00",
     );

@@ -512,6 +512,9 @@ fn entrusted_care_weekly_contact_missed_once_then_resumed_until_the_father_retur
             ("entrustment.contact_plan", "每周日晚视频通话"),
             ("entrustment.witness_name", "赵主任"),
             ("parent.departure_date", "2026-02-25"),
+            ("parent.work_place", "浙江省宁波市北仑区"),
+            ("parent.phone", "13800230001"),
+            ("carer.phone", "13800230002"),
         ],
         "2026-02-25T09:00:00+08:00",
     );
@@ -928,6 +931,16 @@ fn temporary_custody_parent_search_runs_out_at_six_months_and_custody_at_one_yea
             ("assessment.team_size", "3"),
             ("assessment.conclusion", "guardian_not_found"),
             ("assessment.completed_at", "2026-02-02T09:00:00+08:00"),
+            ("assessment.family", "身份不明，父母及其他亲属均未找到"),
+            ("assessment.guardian_remorse", "监护人下落不明，无法了解"),
+            (
+                "assessment.child_health",
+                "轻度营养不良，已好转；情绪逐渐稳定",
+            ),
+            (
+                "assessment.child_wishes",
+                "想找到爸爸妈妈，暂时愿意留在中心",
+            ),
         ],
         "2026-02-02T10:00:00+08:00",
     );
@@ -953,6 +966,13 @@ fn temporary_custody_parent_search_runs_out_at_six_months_and_custody_at_one_yea
             ("assessment.team_size", "3"),
             ("assessment.conclusion", "guardian_not_found"),
             ("assessment.completed_at", "2026-07-07T10:00:00+08:00"),
+            ("assessment.family", "公安机关仍在查找，DNA比对结果尚未出来"),
+            ("assessment.guardian_remorse", "监护人下落不明，无法了解"),
+            ("assessment.child_health", "身体健康，已适应中心生活"),
+            (
+                "assessment.child_wishes",
+                "想找到爸爸妈妈，暂时愿意留在中心",
+            ),
         ],
         "2026-07-07T10:30:00+08:00",
     );
@@ -1441,6 +1461,8 @@ fn intervention_feedback_missed_then_civil_affairs_must_petition() {
             ("reporter.unit", "黔江区城东小学"),
             ("reporter.name", "王老师"),
             ("police.case_number", "渝公黔（城东）受案字〔2026〕301号"),
+            ("police.officer_name", "李警官"),
+            ("police.officer_phone", "023-79223110"),
         ],
         "2026-10-02T11:00:00+08:00",
     );
@@ -1565,6 +1587,7 @@ fn intervention_feedback_missed_then_civil_affairs_must_petition() {
             ("petition.applicant_name", "重庆市黔江区民政局"),
             ("petition.filed_on", "2026-12-18"),
             ("petition.court", "重庆市黔江区人民法院"),
+            ("concern", "父亲酒后多次殴打孩子，屡教不改"),
         ],
         "2026-12-18T10:00:00+08:00",
     );

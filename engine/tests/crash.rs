@@ -4,8 +4,9 @@
 //! and checks that
 //! - every acknowledged command is there,
 //! - nothing is half there (each case replays from its history to its snapshot, every issued
-//!   letter is in the archive and in its case's history, and numbers have no gaps),
-//! and goes on with the next round on the same file.
+//!   letter is in the archive and in its case's history, and numbers have no gaps).
+//!
+//! Then it goes on with the next round on the same file.
 //!
 //! The child is this test binary itself, running the ignored `crash_driver` test.
 //! `WARDFLOW_CRASH_KILLS` sets the number of rounds (CI: 50); for a long run:

@@ -275,3 +275,4 @@ show-letter-pending = waiting to be issued
 db-repaired = note: the database { $db } was not closed cleanly (power cut or killed process) and has been repaired: every committed record is kept; the operation in flight was not written.
 db-needs-repair = the database was not closed cleanly and needs a repair, but it cannot be opened for writing (read-only file?). Check its permissions and try again.
 profile-letter-setting = { $file }: letters.{ $key }: { $detail }
+letter-unnumbered = none (not numbered)

@@ -275,3 +275,4 @@ show-letter-pending = 待出具
 db-repaired = 注意：数据库 { $db } 上次未正常关闭（断电或程序被终止），已自动修复：已提交的记录全部保留，未完成的那一次操作未写入。
 db-needs-repair = 数据库上次未正常关闭，需要修复，但当前无法以可写方式打开它（文件只读？）。请检查文件权限后重试。
 profile-letter-setting = { $file }：letters.{ $key } 的设置有误：{ $detail }
+letter-unnumbered = 无（本文书不编号）

@@ -384,3 +384,38 @@ pub fn advance(
     );
     env.ok(&refs(&args))
 }
+
+/// `text` with every verification code (after `核验码：`) replaced by `*****-*****`: the code
+/// is a digest of the rendered letter, so it changes with any template edit, which these tests
+/// are not about.
+pub fn mask_codes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("核验码：") {
+        let start = at + "核验码：".len();
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let code_len = rest
+            .char_indices()
+            .take_while(|(_, c)| c.is_ascii_alphanumeric() || *c == '-')
+            .map(|(i, c)| i + c.len_utf8())
+            .last()
+            .unwrap_or(0);
+        if code_len > 0 {
+            out.push_str("*****-*****");
+        }
+        rest = &rest[code_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The line `case advance` prints for a letter that waits because no issuing body is
+/// configured for `role` in the profile (the default in tests: there is no profile).
+pub fn pending_no_body(title: &str, key: &str, role: &str, case: &str) -> String {
+    format!(
+        "《{title}》（{key}）未随本次操作出具：县区方案（profile）中没有为 {role} 配置出具机关\
+         （issuing_bodies.{role}：名称、机关代字、印章）。操作本身已记录；补齐后用 \
+         `wardflow letter issue {case} {key} --as 角色` 出具。\n"
+    )
+}

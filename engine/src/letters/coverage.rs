@@ -15,6 +15,10 @@ use crate::suggest::closest;
 
 type Fields = BTreeSet<String>;
 
+/// An act that may issue letters: its `letters:` path, roles, letters, and the fields set when
+/// it fires (None when no state reaches it).
+type Act<'d> = (String, &'d [String], &'d [String], Option<Fields>);
+
 /// The fields set in each state on every path into it.
 fn guaranteed(def: &Definition) -> BTreeMap<String, Fields> {
     let mut known: BTreeMap<String, Fields> = BTreeMap::new();
@@ -73,7 +77,7 @@ pub fn check(def: &Definition, table: &Table) -> Vec<Problem> {
     let known = guaranteed(def);
     let mut problems = Vec::new();
     let start: Fields = def.start_requirements().into_iter().collect();
-    let mut acts: Vec<(String, &[String], &[String], Option<Fields>)> = vec![(
+    let mut acts: Vec<Act<'_>> = vec![(
         "start.letters".to_owned(),
         &def.start.roles[..],
         &def.start.letters[..],

@@ -235,7 +235,7 @@ impl<'t> Writer<'t> {
                 Some(n)
             }
             Numbering::Allocated { pattern } => {
-                let prefix = pattern.replace("{code}", &body.as_ref().map_or("", |b| &b.code));
+                let prefix = pattern.replace("{code}", body.as_ref().map_or("", |b| &b.code));
                 let counter = format!("number:{prefix}〔{}〕", date.year());
                 let n = self.bump(&counter)?;
                 let n = u32::try_from(n).map_err(corrupt)?;

@@ -91,7 +91,10 @@ pub fn issued_line(ctx: &Ctx, renderer: Option<&Renderer>, l: &IssuedRef) -> Str
         "letter-issued",
         title = title(renderer, &l.key),
         key = l.key.clone(),
-        number = l.number.clone().unwrap_or_else(|| "-".into()),
+        number = l
+            .number
+            .clone()
+            .unwrap_or_else(|| tr!(ctx.tr, "letter-unnumbered")),
         id = l.letter.clone(),
         code = l.code.clone()
     )
