@@ -3,7 +3,9 @@
 //! One command is one write transaction: the events, the case snapshot, the indexes and any
 //! spawned cases land together or not at all. Commits are durable (fsync) before they return.
 
+pub mod dump;
 pub mod format;
+pub mod ops;
 mod timers;
 
 pub use timers::{DeadlineView, Fired, TickReport};
