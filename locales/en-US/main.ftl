@@ -259,3 +259,5 @@ import-record = the record does not decode: { $detail }
 import-mismatch = the record does not match its line: { $detail }
 import-duplicate = { $what } appears twice
 import-replay = case { $case } cannot be rebuilt from its events: { $detail }
+future-birth = the date of birth { $field } is { $date }, after the day of the act: a date of birth cannot lie in the future. Check it.
+check-recovered = note: the last write was interrupted (a killed process or a full disk) and the file needs recovery; the check ran on a recovered copy, and the next command that opens the file recovers it the same way, keeping only what was committed.

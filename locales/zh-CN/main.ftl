@@ -259,3 +259,5 @@ import-record = 记录无法解码：{ $detail }
 import-mismatch = 记录与所在行不符：{ $detail }
 import-duplicate = { $what } 重复出现
 import-replay = 案件 { $case } 无法由其事件重建：{ $detail }
+future-birth = 出生日期 { $field } 为 { $date }，晚于本次行为发生的日期：出生日期不能在将来，请核对。
+check-recovered = 注意：上一次写入被中断（进程被终止或磁盘已满），文件需要恢复；检查在恢复后的副本上进行，下一个打开该文件的命令会同样完成恢复，只保留已提交的内容。

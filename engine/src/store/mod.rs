@@ -288,7 +288,7 @@ impl Store {
     /// Opens an existing database for reading; readers share the file with each other.
     pub fn open_read(path: &Path, lock_timeout: Duration) -> Result<Store, StoreError> {
         check_magic(path)?;
-        let db = wait_for(lock_timeout, || redb::Builder::new().open_read_only(path))?;
+        let db = wait_for(lock_timeout, || ops::open_read_only_recovering(path))?;
         Self::with_handle(Handle::Read(db), path)
     }
 

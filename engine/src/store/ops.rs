@@ -17,7 +17,7 @@ use redb::{Database, ReadableDatabase, ReadableTable};
 
 use super::format::{StoredDefinition, StoredEvent, decode};
 use super::{
-    BY_CHILD, BY_STATE, CASES, COUNTERS, DEFINITIONS, EVENTS, OVERDUE, PROVISIONAL, Store,
+    BY_CHILD, BY_STATE, CASES, COUNTERS, DEFINITIONS, EVENTS, META, META_KEY, OVERDUE, PROVISIONAL,
     StoreError, TIMERS, VERSIONS, check_magic, child_identities, storage, wait_for,
 };
 use crate::case::{Case, CaseId, Event};
@@ -99,6 +99,9 @@ pub enum CheckProblem {
 /// What `check` looked at and what it found.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CheckReport {
+    /// The file was left needing recovery (a write was interrupted); the check ran on a
+    /// recovered copy, and the first command that opens the file recovers it the same way.
+    pub needed_recovery: bool,
     pub definitions: usize,
     pub cases: usize,
     pub events: usize,
@@ -146,16 +149,63 @@ pub fn io_error(e: std::io::Error) -> StoreError {
     }
 }
 
+/// The size and modification time of a file: what changes when anyone writes it.
+fn stamp(path: &Path) -> Result<(u64, Option<std::time::SystemTime>), StoreError> {
+    let meta = std::fs::metadata(path).map_err(io_error)?;
+    Ok((meta.len(), meta.modified().ok()))
+}
+
 /// Copies the committed state of the database at `db` into `out` (created, fsynced), holding a
-/// read-only open so that no writer changes the file meanwhile.
-fn copy_consistent(db: &Path, lock_timeout: Duration, out: &mut File) -> Result<(), StoreError> {
-    // Opening as a wardflow store also proves the file is one.
-    let store = Store::open_read(db, lock_timeout)?;
-    let mut source = File::open(db).map_err(io_error)?;
-    std::io::copy(&mut source, out).map_err(io_error)?;
-    out.sync_all().map_err(io_error)?;
-    drop(store);
-    Ok(())
+/// read-only open so that no writer changes the file meanwhile. A file left needing recovery
+/// (its last writer was killed, or its disk was full) refuses read-only opens; it is copied as
+/// it is, and the copy is taken only if the file was the same before and after and still
+/// needed recovery (so no writer came in between). Returns whether it needed recovery.
+fn copy_consistent(db: &Path, lock_timeout: Duration, out: &mut File) -> Result<bool, StoreError> {
+    use std::io::Seek;
+    for _ in 0..20 {
+        let reader = wait_for(lock_timeout, || {
+            match redb::Builder::new().open_read_only(db) {
+                Ok(r) => Ok(Some(r)),
+                Err(redb::DatabaseError::RepairAborted) => Ok(None),
+                Err(e) => Err(e),
+            }
+        })?;
+        out.set_len(0).map_err(io_error)?;
+        out.rewind().map_err(io_error)?;
+        let before = stamp(db)?;
+        let mut source = File::open(db).map_err(io_error)?;
+        std::io::copy(&mut source, out).map_err(io_error)?;
+        out.sync_all().map_err(io_error)?;
+        if reader.is_some() {
+            return Ok(false);
+        }
+        let untouched = stamp(db)? == before
+            && matches!(
+                redb::Builder::new().open_read_only(db),
+                Err(redb::DatabaseError::RepairAborted)
+            );
+        if untouched {
+            return Ok(true);
+        }
+    }
+    Err(StoreError::Busy {
+        waited: lock_timeout,
+    })
+}
+
+/// Opens a copy made by [`copy_consistent`] (recovering the copy if need be) and checks that
+/// it is a wardflow database; `original` names the file in errors.
+fn open_copy(copy: &Path, original: &Path) -> Result<Database, StoreError> {
+    let db = Database::builder().open(copy).map_err(storage)?;
+    let is_wardflow = db
+        .begin_read()
+        .ok()
+        .and_then(|tx| tx.open_table(META).ok()?.get(META_KEY).ok()?.map(|_| ()))
+        .is_some();
+    if !is_wardflow {
+        return Err(StoreError::NotADatabase(original.to_owned()));
+    }
+    Ok(db)
 }
 
 /// The directory a path's file lives in.
@@ -209,10 +259,13 @@ pub fn backup(db: &Path, out: &Path, lock_timeout: Duration) -> Result<u64, Stor
     if out.exists() {
         return Err(StoreError::AlreadyExists(out.to_owned()));
     }
+    check_magic(db)?;
     let (tmp, mut file) = temp_file(&parent_dir(out), "wardflow-backup")?;
     copy_consistent(db, lock_timeout, &mut file)?;
-    let size = file.metadata().map_err(io_error)?.len();
     drop(file);
+    // Proves the copy is a wardflow database, and recovers it if the original needed it.
+    drop(open_copy(&tmp.0, db)?);
+    let size = stamp(&tmp.0)?.0;
     publish_file(tmp, out, false)?;
     Ok(size)
 }
@@ -236,6 +289,7 @@ pub fn restore(
     let (tmp, mut file) = temp_file(&parent_dir(db), "wardflow-restore")?;
     copy_consistent(backup, lock_timeout, &mut file)?;
     drop(file);
+    drop(open_copy(&tmp.0, backup)?);
     if check_magic(db).is_ok() {
         // Hold the old database's write lock while the new file takes its name, so no command
         // is half-way through a transaction on it; a waiting command re-opens by name and gets
@@ -256,10 +310,13 @@ pub fn restore(
 pub fn check(db: &Path, lock_timeout: Duration) -> Result<CheckReport, StoreError> {
     check_magic(db)?;
     let (tmp, mut file) = temp_file(&std::env::temp_dir(), "wardflow-check")?;
-    copy_consistent(db, lock_timeout, &mut file)?;
+    let needed_recovery = copy_consistent(db, lock_timeout, &mut file)?;
     drop(file);
-    let mut report = CheckReport::default();
-    let mut database = Database::builder().open(&tmp.0).map_err(storage)?;
+    let mut report = CheckReport {
+        needed_recovery,
+        ..CheckReport::default()
+    };
+    let mut database = open_copy(&tmp.0, db)?;
     match database.check_integrity() {
         Ok(true) => {}
         Ok(false) => report.problems.push(CheckProblem::Integrity {
@@ -555,4 +612,19 @@ fn check_indexes(
         report,
     );
     Ok(())
+}
+
+/// Opens a file read-only; one left needing recovery (its last writer was killed, or its disk
+/// was full) is first recovered the way the next writer would recover it, so that readers are
+/// not locked out until someone writes.
+pub(crate) fn open_read_only_recovering(
+    path: &Path,
+) -> Result<redb::ReadOnlyDatabase, redb::DatabaseError> {
+    match redb::Builder::new().open_read_only(path) {
+        Err(redb::DatabaseError::RepairAborted) => {
+            drop(Database::builder().open(path)?);
+            redb::Builder::new().open_read_only(path)
+        }
+        other => other,
+    }
 }

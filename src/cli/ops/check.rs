@@ -23,9 +23,13 @@ pub fn report_check(
 ) -> Result<(), Failure> {
     let tr = &ctx.tr;
     let messages: Vec<String> = report.problems.iter().map(|p| problem(tr, p)).collect();
+    if report.needed_recovery && !ctx.global.json {
+        println!("{}", tr!(tr, "check-recovered"));
+    }
     if ctx.global.json {
         print_json(&json!({
             "ok": messages.is_empty(),
+            "needed_recovery": report.needed_recovery,
             "definitions": report.definitions,
             "cases": report.cases,
             "events": report.events,
