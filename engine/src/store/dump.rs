@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use super::format::{StoredDefinition, StoredEvent, StoredMeta, decode, encode};
-use super::ops::{IndexKeys, io_error, parent_dir, publish_file, temp_file};
+use super::ops::{IndexKeys, io_error, parent_dir, publish_file, temp_file, verify_history};
 use super::{
     BY_CHILD, BY_STATE, CASES, COUNTERS, DEFINITIONS, EVENTS, META, META_KEY, OVERDUE, PROVISIONAL,
     Store, StoreError, TIMERS, VERSIONS, storage,
@@ -258,6 +258,8 @@ struct Importer<'t> {
     cases: redb::Table<'t, &'static str, &'static [u8]>,
     events: redb::Table<'t, (&'static str, u32), &'static [u8]>,
     indexes: IndexKeys,
+    /// The imported definitions, by hash, to validate histories against.
+    loaded: BTreeMap<String, crate::definition::Definition>,
     pending: Option<Pending>,
     /// Highest case number per year, checked against the counters at the end.
     highest: BTreeMap<String, (u64, usize)>,
@@ -312,6 +314,7 @@ impl<'t> Importer<'t> {
             cases: tx.open_table(CASES).map_err(storage)?,
             events: tx.open_table(EVENTS).map_err(storage)?,
             indexes: IndexKeys::default(),
+            loaded: BTreeMap::new(),
             pending: None,
             highest: BTreeMap::new(),
         })
@@ -407,9 +410,10 @@ impl<'t> Importer<'t> {
                 format!("version {} follows version {previous}", line.number),
             ));
         }
-        if definition::load_published(&stored.file, stored.source.as_bytes()).is_err() {
+        let Ok(loaded) = definition::load_published(&stored.file, stored.source.as_bytes()) else {
             return Err(mismatch(n, "the source does not load".into()));
-        }
+        };
+        self.loaded.insert(line.hash.clone(), loaded);
         let old = self
             .definitions
             .insert(line.hash.as_str(), line.record.get().as_bytes())
@@ -549,14 +553,10 @@ impl<'t> Importer<'t> {
                 case.workflow, case.state, case.seq
             )));
         }
-        if self
-            .definitions
-            .get(case.version.0.as_str())
-            .map_err(store_problem)?
-            .is_none()
-        {
+        let Some(def) = self.loaded.get(&case.version.0) else {
             return Err(replay(format!("version {} is not imported", case.version)));
-        }
+        };
+        verify_history(def, &p.events).map_err(replay)?;
         let bytes = encode(&case).map_err(|e| replay(e.to_string()))?;
         self.cases
             .insert(p.id.as_str(), bytes.as_slice())

@@ -20,8 +20,8 @@ use super::{
     BY_CHILD, BY_STATE, CASES, COUNTERS, DEFINITIONS, EVENTS, META, META_KEY, OVERDUE, PROVISIONAL,
     StoreError, TIMERS, VERSIONS, check_magic, child_identities, storage, wait_for,
 };
-use crate::case::{Case, CaseId, Event};
-use crate::definition::{self, VersionHash};
+use crate::case::{Case, CaseId, Event, EventKind};
+use crate::definition::{self, Definition, VersionHash};
 
 /// The index entries a case snapshot implies; the writer keeps the tables equal to these.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -341,10 +341,10 @@ pub fn check(db: &Path, lock_timeout: Duration) -> Result<CheckReport, StoreErro
 fn check_definitions(
     tx: &redb::ReadTransaction,
     report: &mut CheckReport,
-) -> Result<BTreeSet<String>, StoreError> {
+) -> Result<BTreeMap<String, Option<Definition>>, StoreError> {
     let versions = tx.open_table(VERSIONS).map_err(storage)?;
     let defs = tx.open_table(DEFINITIONS).map_err(storage)?;
-    let mut known = BTreeSet::new();
+    let mut known = BTreeMap::new();
     for entry in versions.iter().map_err(storage)? {
         let (k, v) = entry.map_err(storage)?;
         let (workflow, number) = k.value();
@@ -368,6 +368,7 @@ fn check_definitions(
                 continue;
             }
         };
+        let loaded = definition::load_published(&stored.file, stored.source.as_bytes()).ok();
         if VersionHash::of(stored.source.as_bytes()).0 != hash {
             report
                 .problems
@@ -376,19 +377,19 @@ fn check_definitions(
             report
                 .problems
                 .push(problem("the record names another version".to_owned()));
-        } else if definition::load_published(&stored.file, stored.source.as_bytes()).is_err() {
+        } else if loaded.is_none() {
             report
                 .problems
                 .push(problem("the source no longer loads".to_owned()));
         }
-        known.insert(hash);
+        known.insert(hash, loaded);
     }
     Ok(known)
 }
 
 fn check_cases(
     tx: &redb::ReadTransaction,
-    versions: &BTreeSet<String>,
+    versions: &BTreeMap<String, Option<Definition>>,
     report: &mut CheckReport,
 ) -> Result<(), StoreError> {
     let cases = tx.open_table(CASES).map_err(storage)?;
@@ -451,11 +452,21 @@ fn check_cases(
                 continue;
             }
         };
-        if !versions.contains(&replayed.version.0) {
-            report.problems.push(CheckProblem::UnknownVersion {
+        match versions.get(&replayed.version.0) {
+            None => report.problems.push(CheckProblem::UnknownVersion {
                 case: id_text.clone(),
                 version: replayed.version.0.clone(),
-            });
+            }),
+            Some(Some(def)) => {
+                if let Err(detail) = verify_history(def, &history) {
+                    report.problems.push(CheckProblem::Replay {
+                        case: id_text.clone(),
+                        detail,
+                    });
+                }
+            }
+            // Already reported as a definition that does not load.
+            Some(None) => {}
         }
         match decode::<Case>(v.value()) {
             Ok(snapshot) if snapshot == replayed => {}
@@ -484,6 +495,44 @@ fn check_cases(
                 counter,
                 highest,
             });
+        }
+    }
+    Ok(())
+}
+
+/// Checks that a history follows its workflow: it opens in a state of the workflow, and every
+/// transition exists, leaves the state the case was in (and may leave it), and goes where the
+/// workflow says. The fold itself ([`Case::replay`]) trusts the events; this does not.
+pub(crate) fn verify_history(def: &Definition, events: &[Event]) -> Result<(), String> {
+    let mut state = String::new();
+    for e in events {
+        match &e.kind {
+            EventKind::Opened {
+                workflow, state: s, ..
+            } => {
+                if *workflow != def.key || def.state(s).is_none() {
+                    return Err(format!("event {} opens in {workflow} {s}", e.seq));
+                }
+                state = s.clone();
+            }
+            EventKind::Fired {
+                transition,
+                from,
+                to,
+                ..
+            } => {
+                let Some(t) = def.transition(transition) else {
+                    return Err(format!("event {}: no transition {transition}", e.seq));
+                };
+                if *from != state || !t.from.admits(from, def.is_final(from)) || *to != t.to {
+                    return Err(format!(
+                        "event {}: {transition} from {from} to {to}, but the case was in {state}",
+                        e.seq
+                    ));
+                }
+                state = to.clone();
+            }
+            _ => {}
         }
     }
     Ok(())

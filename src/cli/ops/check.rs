@@ -4,7 +4,7 @@ use serde_json::json;
 use wardflow_engine::store::ops::{self, CheckProblem, CheckReport};
 
 use super::super::{Ctx, print_json};
-use crate::failure::{self, Exit, Failure};
+use crate::failure::{self, Exit, Failure, Located};
 use crate::i18n::Tr;
 use crate::tr;
 
@@ -46,15 +46,11 @@ pub fn report_check(
                 events = report.events
             )
         );
-    } else {
-        for m in &messages {
-            println!("  {m}");
-        }
     }
     if messages.is_empty() {
         return Ok(());
     }
-    Err(Failure::new(
+    let mut failure = Failure::new(
         Exit::Storage,
         tr.args(
             failed_id,
@@ -63,7 +59,19 @@ pub fn report_check(
                 ("path", ctx.global.db.display().to_string().into()),
             ],
         ),
-    ))
+    );
+    // Each problem is printed on its own line before the summary (and listed in --json).
+    failure.problems = messages
+        .into_iter()
+        .map(|message| Located {
+            message,
+            key: None,
+            file: None,
+            line: None,
+            column: None,
+        })
+        .collect();
+    Err(failure)
 }
 
 /// One problem as a sentence.
