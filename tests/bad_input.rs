@@ -1153,3 +1153,49 @@ fn a_full_disk_fails_the_command_with_a_storage_fault_and_loses_nothing() {
     let args = open_with(&[]);
     env.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
 }
+
+/// HTML in a name is not bad input (a name may contain `<` or `&`): it is kept verbatim and
+/// escaped wherever it is rendered as HTML.
+#[test]
+fn html_in_a_name_is_kept_verbatim_and_escaped_in_letters() {
+    let env = TestEnv::new();
+    env.init_simulation(T0);
+    let name = "<script>alert('x')</script>&小明";
+    let id = env
+        .ok(&[
+            "case",
+            "open",
+            "entrusted-care",
+            "--as",
+            "parent",
+            "--set",
+            &format!("child.name={name}"),
+            "--set",
+            "child.birth_date=2018-05-01",
+            "--set",
+            "parent.name=李强",
+            "--now",
+            T0,
+        ])
+        .trim()
+        .to_owned();
+    let shown = env.show_json(&id);
+    assert_eq!(shown["data"]["child.name"], name);
+    let letters = concat!(env!("CARGO_MANIFEST_DIR"), "/letters");
+    let html = env.ok(&[
+        "letter",
+        "preview",
+        &id,
+        "guardian-duty-notice",
+        "--as",
+        "village_committee",
+        "--format",
+        "html",
+        "--letters",
+        letters,
+        "--now",
+        T0,
+    ]);
+    assert!(!html.contains("<script>"), "{html}");
+    assert!(html.contains("&lt;script&gt;"), "{html}");
+}
