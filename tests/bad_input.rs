@@ -1107,6 +1107,18 @@ fn a_full_disk_fails_the_command_with_a_storage_fault_and_loses_nothing() {
                 let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
                 assert_eq!(code, Some(5), "a full disk is a storage fault: {stderr}");
                 assert!(stderr.contains("存储故障"), "{stderr}");
+                // The failed write left the file needing recovery: `check` says so, passes
+                // on a recovered copy, and leaves the file itself as it is.
+                let raw = std::fs::read(env.db()).expect("read db");
+                let report: serde_json::Value =
+                    serde_json::from_str(&env.ok(&["check", "--json"])).expect("JSON");
+                assert_eq!(report["ok"], true, "{report}");
+                println!("full disk: check after the failure: {report}");
+                assert_eq!(
+                    raw,
+                    std::fs::read(env.db()).expect("read db"),
+                    "check changed it"
+                );
                 assert_eq!(
                     before,
                     env.db_dump(),
