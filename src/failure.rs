@@ -743,6 +743,16 @@ pub fn command(tr: &Tr, e: &CommandError) -> Failure {
                 last = crate::show::local_time(*last)
             ),
         ),
+        CommandError::FutureBirth { field, date } => Failure::new(
+            Exit::BadInput,
+            tr!(
+                tr,
+                "future-birth",
+                field = field.clone(),
+                date = date.clone()
+            ),
+        )
+        .with_key(field.clone()),
         CommandError::MissingReason => Failure::new(Exit::BadInput, tr!(tr, "amend-no-reason")),
         CommandError::NothingToAmend => Failure::new(Exit::BadInput, tr!(tr, "amend-nothing")),
         CommandError::NoInitialState { workflow } => Failure::new(

@@ -364,3 +364,49 @@ fn two_processes_issuing_at_once_get_distinct_consecutive_numbers() {
     expected.sort();
     assert_eq!(numbers, expected);
 }
+
+#[test]
+fn export_and_import_keep_the_archive_and_its_verification() {
+    let env = env();
+    let id = warning_case(&env);
+    let first = issue(&env, &id, &[], T1);
+    let letter = first["letter"].as_str().expect("id").to_owned();
+    issue(&env, &id, &["--replaces", &letter], T2);
+    let export = env.ok(&["export"]);
+    assert_eq!(
+        export
+            .lines()
+            .filter(|l| l.contains("\"type\":\"letter\""))
+            .count(),
+        2
+    );
+    env.write_file("e.jsonl", &export);
+    let copy = env.root().join("copy.redb");
+    let copy = copy.to_str().expect("utf-8 path");
+    env.ok(&["--db", copy, "import", "e.jsonl"]);
+    assert_eq!(env.ok(&["--db", copy, "export"]), export);
+    // The imported archive answers as the original does.
+    let file = env.root().join("l.html");
+    let path = file.to_str().expect("utf-8 path");
+    env.ok(&["letter", "export", &letter, "--out", path]);
+    let out = env.ok(&["--db", copy, "letter", "verify", path]);
+    assert!(out.contains(&letter), "{out}");
+    let shown = json(&env.ok(&[
+        "--db",
+        copy,
+        "letter",
+        "show",
+        "渝公黔告诫字〔2026〕2号",
+        "--json",
+    ]));
+    assert_eq!(shown["replaces"], letter.as_str());
+
+    // An archive record whose text was altered does not import.
+    let tampered = export.replace("张大山", "张小山");
+    env.write_file("t.jsonl", &tampered);
+    let other = env.root().join("other.redb");
+    let other = other.to_str().expect("utf-8 path");
+    let err = env.fails(&["--db", other, "import", "t.jsonl"], 2);
+    assert!(err.contains("SHA-256") || err.contains("letter"), "{err}");
+    assert!(!std::path::Path::new(other).exists());
+}

@@ -142,6 +142,9 @@ pub enum CommandError {
     /// The command's clock is earlier than the case's last record: history never runs backwards.
     #[error("the clock ({now}) is earlier than the case's last record ({last})")]
     ClockBehind { now: Timestamp, last: Timestamp },
+    /// A date of birth after the day of the act.
+    #[error("`{field}` ({date}) is after the day of the act")]
+    FutureBirth { field: String, date: String },
     #[error("a correction needs a reason")]
     MissingReason,
     #[error("a correction needs at least one field to change")]
@@ -261,6 +264,15 @@ fn check_identity(def: &Definition, data: &Data) -> Result<(), CommandError> {
     Ok(())
 }
 
+/// Refuses a date of birth later than the day the act happened.
+fn check_births(data: &Data, at: Timestamp, clock: &Clock) -> Result<(), CommandError> {
+    let today = clock.tz.to_datetime(at).date();
+    match crate::value::future_birth_date(data, today) {
+        Some((field, date)) => Err(CommandError::FutureBirth { field, date }),
+        None => Ok(()),
+    }
+}
+
 fn missing(data: &Data, wanted: &[String]) -> Vec<String> {
     wanted
         .iter()
@@ -318,6 +330,7 @@ pub fn open(
         .into());
     }
     check_identity(def, &command.data)?;
+    check_births(&command.data, occurred_at, clock)?;
     let lacking = missing(&command.data, &def.start_requirements());
     if !lacking.is_empty() {
         return Err(Refusal::MissingFields {
@@ -423,6 +436,7 @@ pub fn step(
             let mut data = case.data.clone();
             apply_changes(&mut data, &changes);
             check_identity(def, &data)?;
+            check_births(&changes, occurred_at, clock)?;
             let mut history = History {
                 case: case.clone(),
                 events: Vec::new(),
@@ -547,6 +561,7 @@ fn fire(
     let mut data = case.data.clone();
     apply_changes(&mut data, &changes);
     check_identity(def, &data)?;
+    check_births(&changes, occurred_at, clock)?;
     check_transition(def, case, t, &actor.role, &data, clock)?;
 
     let mut history = History {

@@ -277,3 +277,63 @@ pub fn apply_changes(data: &mut Data, changes: &BTreeMap<String, Value>) {
         }
     }
 }
+
+/// The first date of birth in `data` that lies after `today`, with its field: fields named
+/// `birth_date` or `….birth_date`, also inside lists of records. Nobody is born after the act
+/// that records them, so such input is refused rather than aged negatively by guards.
+pub fn future_birth_date(data: &Data, today: jiff::civil::Date) -> Option<(String, String)> {
+    let later = |v: &Value| {
+        v.as_str()
+            .and_then(|s| s.parse::<jiff::civil::Date>().ok())
+            .is_some_and(|d| d > today)
+    };
+    let is_birth = |key: &str| key == "birth_date" || key.ends_with(".birth_date");
+    for (name, value) in data {
+        if is_birth(name) && later(value) {
+            return Some((name.clone(), value.as_str().unwrap_or_default().to_owned()));
+        }
+        for record in value.as_array().into_iter().flatten() {
+            if let Some(birth) = record.get("birth_date")
+                && later(birth)
+            {
+                let shown = birth.as_str().unwrap_or_default().to_owned();
+                return Some((format!("{name}.birth_date"), shown));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod birth_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_birth_date_after_today_is_found_also_inside_records() {
+        let today: jiff::civil::Date = "2026-11-23".parse().expect("date");
+        let data = |k: &str, v: Value| Data::from([(k.to_owned(), v)]);
+        assert_eq!(
+            future_birth_date(&data("child.birth_date", json!("2026-11-24")), today),
+            Some(("child.birth_date".into(), "2026-11-24".into()))
+        );
+        assert_eq!(
+            future_birth_date(&data("child.birth_date", json!("2026-11-23")), today),
+            None
+        );
+        assert_eq!(
+            future_birth_date(
+                &data(
+                    "children",
+                    json!([{"birth_date": "2010-01-01"}, {"birth_date": "2030-01-01"}])
+                ),
+                today
+            ),
+            Some(("children.birth_date".into(), "2030-01-01".into()))
+        );
+        assert_eq!(
+            future_birth_date(&data("departure_date", json!("2030-01-01")), today),
+            None
+        );
+    }
+}

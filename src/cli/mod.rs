@@ -4,6 +4,7 @@
 mod case;
 mod init;
 mod letter;
+mod ops;
 mod run;
 mod timers;
 mod workflow;
@@ -113,6 +114,16 @@ pub enum Command {
     /// Formal documents from case data.
     #[command(subcommand)]
     Letter(letter::LetterCommand),
+    /// Check the database's integrity (file, records, histories, indexes) without changing it.
+    Check,
+    /// Write a consistent copy of the database, even while it is in use.
+    Backup(ops::backup::BackupArgs),
+    /// Put a backup in place of the database (checked first; `--force` replaces one).
+    Restore(ops::backup::RestoreArgs),
+    /// Write the whole database as JSON Lines.
+    Export(ops::export::ExportArgs),
+    /// Create a new database from an export (all or nothing).
+    Import(ops::import::ImportArgs),
 }
 
 /// What every command needs: the language, the options, and the clock.
@@ -122,7 +133,7 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    fn lock_timeout(&self) -> Duration {
+    pub fn lock_timeout(&self) -> Duration {
         Duration::from_secs_f64(self.global.lock_timeout.clamp(0.0, 3600.0))
     }
 
@@ -476,5 +487,10 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::Agenda(args) => timers::agenda::agenda(&ctx, args),
         Command::Run(args) => run::run(&ctx, args),
         Command::Letter(cmd) => letter::run(&ctx, cmd),
+        Command::Check => ops::check::run(&ctx),
+        Command::Backup(args) => ops::backup::backup(&ctx, args),
+        Command::Restore(args) => ops::backup::restore(&ctx, args),
+        Command::Export(args) => ops::export::run(&ctx, args),
+        Command::Import(args) => ops::import::run(&ctx, args),
     }
 }

@@ -275,7 +275,11 @@ fn check_states(c: &mut Checker) {
         .map(|s| s.key.as_str())
         .collect();
     match initial.as_slice() {
-        [] if !def.states.is_empty() => c.report("states", ProblemKind::NoInitialState),
+        // `states: {}` written out is a workflow no case can open; a missing key is already
+        // reported by the decoder.
+        [] if !def.states.is_empty() || def.spans.0.contains_key("states") => {
+            c.report("states", ProblemKind::NoInitialState)
+        }
         [] => {}
         [one] => {
             if def.is_final(one) {

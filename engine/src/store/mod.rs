@@ -3,8 +3,10 @@
 //! One command is one write transaction: the events, the case snapshot, the indexes and any
 //! spawned cases land together or not at all. Commits are durable (fsync) before they return.
 
+pub mod dump;
 pub mod format;
 mod letters;
+pub mod ops;
 mod timers;
 
 pub use letters::{

@@ -1,0 +1,816 @@
+//! Export and import as JSON Lines: one JSON object per line, each with a `type`.
+//!
+//! Order (stable, so two exports of one database are byte-identical): `meta`, then every
+//! `definition` by (workflow, number), every `counter` by key, then each `case` by id followed
+//! by its `event`s by seq. Records are embedded exactly as stored (`record`), so fields this
+//! build does not interpret (hash links, newer payloads) survive the round trip. Snapshots and
+//! indexes are caches and are not exported: import rebuilds them by replaying the events.
+//!
+//! Adding a record type (e.g. issued letters) is one `section` in [`export`] and one arm in
+//! [`Importer::line`].
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, Read, Write};
+use std::path::Path;
+
+use redb::{Database, ReadableTable, WriteTransaction};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use super::format::{StoredDefinition, StoredEvent, StoredMeta, decode, encode};
+use super::letters::{LETTER_INDEX, LETTERS, LETTERS_BY_CASE};
+use super::ops::{IndexKeys, io_error, parent_dir, publish_file, temp_file, verify_history};
+use super::{
+    BY_CHILD, BY_STATE, CASES, COUNTERS, DEFINITIONS, EVENTS, META, META_KEY, OVERDUE, PROVISIONAL,
+    Store, StoreError, TIMERS, VERSIONS, storage,
+};
+use crate::case::{Case, CaseId, Event};
+use crate::definition::{self, VersionHash};
+use crate::letters::archive::{ArchivedLetter, sha256_hex};
+
+/// The version of the export format.
+pub const EXPORT_FORMAT: u32 = 1;
+/// Longest line import reads (a definition's source is at most 1 MiB).
+pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
+
+/// How many records of each type an export or import handled.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DumpCounts {
+    pub definitions: usize,
+    pub counters: usize,
+    pub cases: usize,
+    pub events: usize,
+    pub letters: usize,
+}
+
+#[derive(Serialize, Deserialize)]
+struct MetaLine<'a> {
+    export_format: u32,
+    #[serde(borrow)]
+    record: &'a RawValue,
+}
+
+#[derive(Serialize, Deserialize)]
+struct DefinitionLine<'a> {
+    workflow: String,
+    number: u32,
+    hash: String,
+    #[serde(borrow)]
+    record: &'a RawValue,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CounterLine {
+    key: String,
+    value: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CaseLine {
+    case: String,
+    workflow: String,
+    state: String,
+    seq: u32,
+}
+
+#[derive(Serialize, Deserialize)]
+struct LetterLine<'a> {
+    letter: String,
+    case: String,
+    #[serde(borrow)]
+    record: &'a RawValue,
+}
+
+#[derive(Serialize, Deserialize)]
+struct EventLine<'a> {
+    case: String,
+    seq: u32,
+    #[serde(borrow)]
+    record: &'a RawValue,
+}
+
+/// One line: `{"type": KIND, …fields}`.
+#[derive(Serialize)]
+struct Tagged<'a, T> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    #[serde(flatten)]
+    body: T,
+}
+
+fn raw(bytes: &[u8]) -> Result<&RawValue, StoreError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+struct Out<W: Write> {
+    w: W,
+}
+
+impl<W: Write> Out<W> {
+    fn line<T: Serialize>(&mut self, kind: &str, body: T) -> Result<(), StoreError> {
+        serde_json::to_writer(&mut self.w, &Tagged { kind, body })
+            .map_err(|e| StoreError::Storage(e.to_string()))?;
+        self.w.write_all(b"\n").map_err(io_error)
+    }
+}
+
+/// Writes the whole database as JSON Lines, from one read transaction (a consistent state).
+pub fn export(store: &Store, w: impl Write) -> Result<DumpCounts, StoreError> {
+    let tx = store.read()?;
+    let mut out = Out { w };
+    let mut counts = DumpCounts::default();
+    {
+        let meta = tx.open_table(META).map_err(storage)?;
+        let bytes = meta
+            .get(META_KEY)
+            .map_err(storage)?
+            .ok_or_else(|| StoreError::NotADatabase(store.path().to_owned()))?;
+        out.line(
+            "meta",
+            MetaLine {
+                export_format: EXPORT_FORMAT,
+                record: raw(bytes.value())?,
+            },
+        )?;
+    }
+    {
+        let versions = tx.open_table(VERSIONS).map_err(storage)?;
+        let defs = tx.open_table(DEFINITIONS).map_err(storage)?;
+        for entry in versions.iter().map_err(storage)? {
+            let (k, v) = entry.map_err(storage)?;
+            let (workflow, number) = k.value();
+            let bytes = defs.get(v.value()).map_err(storage)?.ok_or_else(|| {
+                StoreError::Corrupt(format!("definition {} is missing", v.value()))
+            })?;
+            out.line(
+                "definition",
+                DefinitionLine {
+                    workflow: workflow.to_owned(),
+                    number,
+                    hash: v.value().to_owned(),
+                    record: raw(bytes.value())?,
+                },
+            )?;
+            counts.definitions += 1;
+        }
+    }
+    for entry in tx
+        .open_table(COUNTERS)
+        .map_err(storage)?
+        .iter()
+        .map_err(storage)?
+    {
+        let (k, v) = entry.map_err(storage)?;
+        out.line(
+            "counter",
+            CounterLine {
+                key: k.value().to_owned(),
+                value: v.value(),
+            },
+        )?;
+        counts.counters += 1;
+    }
+    let cases = tx.open_table(CASES).map_err(storage)?;
+    let events = tx.open_table(EVENTS).map_err(storage)?;
+    for entry in cases.iter().map_err(storage)? {
+        let (k, _) = entry.map_err(storage)?;
+        let id_text = k.value();
+        let id: CaseId = id_text
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("{e}")))?;
+        let mut stored = Vec::new();
+        let mut history = Vec::new();
+        for e in events
+            .range((id_text, 0)..=(id_text, u32::MAX))
+            .map_err(storage)?
+        {
+            let (key, bytes) = e.map_err(storage)?;
+            let event: StoredEvent = decode(bytes.value()).map_err(super::corrupt)?;
+            history.push(Event::try_from(event).map_err(super::corrupt)?);
+            stored.push((key.value().1, bytes.value().to_vec()));
+        }
+        let case = Case::replay(&id, &history).map_err(super::corrupt)?;
+        out.line(
+            "case",
+            CaseLine {
+                case: id_text.to_owned(),
+                workflow: case.workflow.clone(),
+                state: case.state.clone(),
+                seq: case.seq,
+            },
+        )?;
+        counts.cases += 1;
+        for (seq, bytes) in stored {
+            out.line(
+                "event",
+                EventLine {
+                    case: id_text.to_owned(),
+                    seq,
+                    record: raw(&bytes)?,
+                },
+            )?;
+            counts.events += 1;
+        }
+    }
+    // Issued letters, after the histories that record them (absent in databases that never
+    // issued one).
+    if let Ok(letters) = tx.open_table(LETTERS) {
+        for entry in letters.iter().map_err(storage)? {
+            let (k, v) = entry.map_err(storage)?;
+            let letter: ArchivedLetter = decode(v.value()).map_err(super::corrupt)?;
+            out.line(
+                "letter",
+                LetterLine {
+                    letter: k.value().to_owned(),
+                    case: letter.case.to_string(),
+                    record: raw(v.value())?,
+                },
+            )?;
+            counts.letters += 1;
+        }
+    }
+    out.w.flush().map_err(io_error)?;
+    Ok(counts)
+}
+
+/// What is wrong with an import file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ImportProblem {
+    #[error("the file is empty (it must start with a meta line)")]
+    Empty,
+    #[error("line is longer than {limit} bytes")]
+    TooLong { limit: usize },
+    #[error("not a JSON object of the expected form: {detail}")]
+    Syntax { detail: String },
+    #[error("unknown record type `{kind}`")]
+    UnknownType { kind: String },
+    #[error("a `{kind}` record is out of place")]
+    OutOfOrder { kind: String },
+    #[error("the export format {found} is not supported (this build reads {EXPORT_FORMAT})")]
+    Format { found: u32 },
+    #[error("the stored record does not decode: {detail}")]
+    Record { detail: String },
+    #[error("the record does not match its line: {detail}")]
+    Mismatch { detail: String },
+    #[error("{what} appears twice")]
+    Duplicate { what: String },
+    #[error("case {case}: {detail}")]
+    Replay { case: String, detail: String },
+}
+
+/// Why an import did not happen. Nothing is left behind either way.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("line {line}: {problem}")]
+    Line { line: usize, problem: ImportProblem },
+}
+
+/// The case being imported: its line and the events read so far.
+struct Pending {
+    line: usize,
+    summary: CaseLine,
+    id: CaseId,
+    events: Vec<Event>,
+}
+
+struct Importer<'t> {
+    rank: u8,
+    counts: DumpCounts,
+    meta: redb::Table<'t, &'static str, &'static [u8]>,
+    definitions: redb::Table<'t, &'static str, &'static [u8]>,
+    versions: redb::Table<'t, (&'static str, u32), &'static str>,
+    counters: redb::Table<'t, &'static str, u64>,
+    cases: redb::Table<'t, &'static str, &'static [u8]>,
+    events: redb::Table<'t, (&'static str, u32), &'static [u8]>,
+    letters: redb::Table<'t, &'static str, &'static [u8]>,
+    letter_index: redb::Table<'t, &'static str, &'static str>,
+    letters_by_case: redb::Table<'t, (&'static str, &'static str), ()>,
+    /// Letters the imported histories record as issued (archive id → HTML SHA-256 and the line
+    /// of its case), each of which must come with its archive record.
+    issued: BTreeMap<String, (String, usize)>,
+    indexes: IndexKeys,
+    /// The imported definitions, by hash, to validate histories against.
+    loaded: BTreeMap<String, crate::definition::Definition>,
+    pending: Option<Pending>,
+    /// Highest case number per year, checked against the counters at the end.
+    highest: BTreeMap<String, (u64, usize)>,
+}
+
+type Fail = ImportError;
+
+fn at(line: usize, problem: ImportProblem) -> Fail {
+    ImportError::Line { line, problem }
+}
+
+fn syntax(line: usize) -> impl Fn(serde_json::Error) -> Fail {
+    move |e| {
+        at(
+            line,
+            ImportProblem::Syntax {
+                detail: e.to_string(),
+            },
+        )
+    }
+}
+
+fn record(line: usize) -> impl Fn(super::format::DecodeError) -> Fail {
+    move |e| {
+        at(
+            line,
+            ImportProblem::Record {
+                detail: e.to_string(),
+            },
+        )
+    }
+}
+
+fn mismatch(line: usize, detail: String) -> Fail {
+    at(line, ImportProblem::Mismatch { detail })
+}
+
+/// A storage failure met while importing: a storage failure, not bad input.
+fn store_problem(e: impl Into<redb::Error>) -> Fail {
+    ImportError::Store(storage(e))
+}
+
+impl<'t> Importer<'t> {
+    fn new(tx: &'t WriteTransaction) -> Result<Self, StoreError> {
+        Ok(Importer {
+            rank: 0,
+            counts: DumpCounts::default(),
+            meta: tx.open_table(META).map_err(storage)?,
+            definitions: tx.open_table(DEFINITIONS).map_err(storage)?,
+            versions: tx.open_table(VERSIONS).map_err(storage)?,
+            counters: tx.open_table(COUNTERS).map_err(storage)?,
+            cases: tx.open_table(CASES).map_err(storage)?,
+            events: tx.open_table(EVENTS).map_err(storage)?,
+            letters: tx.open_table(LETTERS).map_err(storage)?,
+            letter_index: tx.open_table(LETTER_INDEX).map_err(storage)?,
+            letters_by_case: tx.open_table(LETTERS_BY_CASE).map_err(storage)?,
+            issued: BTreeMap::new(),
+            indexes: IndexKeys::default(),
+            loaded: BTreeMap::new(),
+            pending: None,
+            highest: BTreeMap::new(),
+        })
+    }
+
+    /// Records must come in export order: meta, definitions, counters, then cases and events.
+    fn order(&mut self, n: usize, kind: &str, rank: u8) -> Result<(), Fail> {
+        let first = self.rank == 0;
+        if (first && rank != 1) || (!first && (rank == 1 || rank < self.rank)) {
+            return Err(at(
+                n,
+                ImportProblem::OutOfOrder {
+                    kind: kind.to_owned(),
+                },
+            ));
+        }
+        self.rank = rank;
+        Ok(())
+    }
+
+    fn line(&mut self, n: usize, text: &str) -> Result<(), Fail> {
+        #[derive(Deserialize)]
+        struct Head {
+            #[serde(rename = "type")]
+            kind: String,
+        }
+        let head: Head = serde_json::from_str(text).map_err(syntax(n))?;
+        match head.kind.as_str() {
+            "meta" => {
+                self.order(n, "meta", 1)?;
+                self.meta_line(n, serde_json::from_str(text).map_err(syntax(n))?)
+            }
+            "definition" => {
+                self.order(n, "definition", 2)?;
+                self.definition(n, serde_json::from_str(text).map_err(syntax(n))?)
+            }
+            "counter" => {
+                self.order(n, "counter", 3)?;
+                self.counter(n, serde_json::from_str(text).map_err(syntax(n))?)
+            }
+            "case" => {
+                self.order(n, "case", 4)?;
+                self.case(n, serde_json::from_str(text).map_err(syntax(n))?)
+            }
+            "event" => {
+                self.order(n, "event", 4)?;
+                self.event(n, serde_json::from_str(text).map_err(syntax(n))?)
+            }
+            "letter" => {
+                self.order(n, "letter", 5)?;
+                self.finish_case()?;
+                self.letter(n, serde_json::from_str(text).map_err(syntax(n))?)
+            }
+            other => Err(at(
+                n,
+                ImportProblem::UnknownType {
+                    kind: other.chars().take(40).collect(),
+                },
+            )),
+        }
+    }
+
+    fn meta_line(&mut self, n: usize, line: MetaLine) -> Result<(), Fail> {
+        if line.export_format != EXPORT_FORMAT {
+            return Err(at(
+                n,
+                ImportProblem::Format {
+                    found: line.export_format,
+                },
+            ));
+        }
+        decode::<StoredMeta>(line.record.get().as_bytes()).map_err(record(n))?;
+        self.meta
+            .insert(META_KEY, line.record.get().as_bytes())
+            .map_err(store_problem)?;
+        Ok(())
+    }
+
+    fn definition(&mut self, n: usize, line: DefinitionLine) -> Result<(), Fail> {
+        let stored: StoredDefinition = decode(line.record.get().as_bytes()).map_err(record(n))?;
+        if VersionHash::of(stored.source.as_bytes()).0 != line.hash {
+            return Err(mismatch(n, "the source does not hash to its name".into()));
+        }
+        if stored.workflow != line.workflow || stored.number != line.number {
+            return Err(mismatch(n, "the record names another version".into()));
+        }
+        let previous = self
+            .versions
+            .range((line.workflow.as_str(), 0)..=(line.workflow.as_str(), u32::MAX))
+            .map_err(store_problem)?
+            .next_back()
+            .transpose()
+            .map_err(store_problem)?
+            .map_or(0, |(k, _)| k.value().1);
+        if line.number != previous + 1 {
+            return Err(mismatch(
+                n,
+                format!("version {} follows version {previous}", line.number),
+            ));
+        }
+        let Ok(loaded) = definition::load_published(&stored.file, stored.source.as_bytes()) else {
+            return Err(mismatch(n, "the source does not load".into()));
+        };
+        self.loaded.insert(line.hash.clone(), loaded);
+        let old = self
+            .definitions
+            .insert(line.hash.as_str(), line.record.get().as_bytes())
+            .map_err(store_problem)?;
+        if old.is_some() {
+            return Err(at(
+                n,
+                ImportProblem::Duplicate {
+                    what: format!("definition {}", line.hash),
+                },
+            ));
+        }
+        self.versions
+            .insert((line.workflow.as_str(), line.number), line.hash.as_str())
+            .map_err(store_problem)?;
+        self.counts.definitions += 1;
+        Ok(())
+    }
+
+    fn counter(&mut self, n: usize, line: CounterLine) -> Result<(), Fail> {
+        let old = self
+            .counters
+            .insert(line.key.as_str(), line.value)
+            .map_err(store_problem)?;
+        if old.is_some() {
+            return Err(at(
+                n,
+                ImportProblem::Duplicate {
+                    what: format!("counter {}", line.key),
+                },
+            ));
+        }
+        self.counts.counters += 1;
+        Ok(())
+    }
+
+    fn case(&mut self, n: usize, line: CaseLine) -> Result<(), Fail> {
+        self.finish_case()?;
+        let id: CaseId = line
+            .case
+            .parse()
+            .map_err(|e: crate::case::BadCaseId| mismatch(n, e.to_string()))?;
+        if self
+            .cases
+            .get(id.as_str())
+            .map_err(store_problem)?
+            .is_some()
+        {
+            return Err(at(
+                n,
+                ImportProblem::Duplicate {
+                    what: format!("case {id}"),
+                },
+            ));
+        }
+        if let Some((year, number)) = id.as_str().split_once('-')
+            && let Ok(number) = number.parse::<u64>()
+        {
+            let h = self.highest.entry(year.to_owned()).or_insert((0, n));
+            if number > h.0 {
+                *h = (number, n);
+            }
+        }
+        self.pending = Some(Pending {
+            line: n,
+            summary: line,
+            id,
+            events: Vec::new(),
+        });
+        Ok(())
+    }
+
+    fn event(&mut self, n: usize, line: EventLine) -> Result<(), Fail> {
+        let Some(pending) = &mut self.pending else {
+            return Err(at(
+                n,
+                ImportProblem::OutOfOrder {
+                    kind: "event".into(),
+                },
+            ));
+        };
+        if line.case != pending.summary.case {
+            return Err(mismatch(
+                n,
+                format!(
+                    "event of case {} under case {}",
+                    line.case, pending.summary.case
+                ),
+            ));
+        }
+        let stored: StoredEvent = decode(line.record.get().as_bytes()).map_err(record(n))?;
+        if stored.seq != line.seq {
+            return Err(mismatch(n, format!("the record is event {}", stored.seq)));
+        }
+        let event = Event::try_from(stored).map_err(record(n))?;
+        pending.events.push(event);
+        let old = self
+            .events
+            .insert(
+                (pending.id.as_str(), line.seq),
+                line.record.get().as_bytes(),
+            )
+            .map_err(store_problem)?;
+        if old.is_some() {
+            return Err(at(
+                n,
+                ImportProblem::Duplicate {
+                    what: format!("event {} of case {}", line.seq, line.case),
+                },
+            ));
+        }
+        self.counts.events += 1;
+        Ok(())
+    }
+
+    /// Replays the pending case, checks it against its line, and writes its snapshot.
+    fn finish_case(&mut self) -> Result<(), Fail> {
+        let Some(p) = self.pending.take() else {
+            return Ok(());
+        };
+        let replay = |detail: String| {
+            at(
+                p.line,
+                ImportProblem::Replay {
+                    case: p.summary.case.clone(),
+                    detail,
+                },
+            )
+        };
+        let case = Case::replay(&p.id, &p.events).map_err(|e| replay(e.to_string()))?;
+        for l in &case.issued {
+            self.issued.insert(
+                l.issued.letter.clone(),
+                (l.issued.html_sha256.clone(), p.line),
+            );
+        }
+        if case.workflow != p.summary.workflow
+            || case.state != p.summary.state
+            || case.seq != p.summary.seq
+        {
+            return Err(replay(format!(
+                "its events end in {} {} at event {}, not as its line says",
+                case.workflow, case.state, case.seq
+            )));
+        }
+        let Some(def) = self.loaded.get(&case.version.0) else {
+            return Err(replay(format!("version {} is not imported", case.version)));
+        };
+        verify_history(def, &p.events).map_err(replay)?;
+        let bytes = encode(&case).map_err(|e| replay(e.to_string()))?;
+        self.cases
+            .insert(p.id.as_str(), bytes.as_slice())
+            .map_err(store_problem)?;
+        self.indexes.add(&case);
+        self.counts.cases += 1;
+        Ok(())
+    }
+
+    /// The last checks once every line is in: counters cover the case ids given out.
+    /// An archived letter: its bytes hash to what its case's history recorded, and it is
+    /// indexed as the store indexes it.
+    fn letter(&mut self, n: usize, line: LetterLine) -> Result<(), Fail> {
+        let letter: ArchivedLetter = decode(line.record.get().as_bytes()).map_err(record(n))?;
+        if letter.id != line.letter || letter.case.as_str() != line.case {
+            return Err(mismatch(
+                n,
+                "the record names another letter or case".into(),
+            ));
+        }
+        if sha256_hex(letter.html.as_bytes()) != letter.html_sha256
+            || sha256_hex(letter.text.as_bytes()) != letter.text_sha256
+        {
+            return Err(mismatch(
+                n,
+                format!("letter {} does not hash to its recorded SHA-256", letter.id),
+            ));
+        }
+        if self
+            .letters
+            .get(letter.id.as_str())
+            .map_err(store_problem)?
+            .is_some()
+        {
+            return Err(at(
+                n,
+                ImportProblem::Duplicate {
+                    what: format!("letter {}", letter.id),
+                },
+            ));
+        }
+        match self.issued.remove(&letter.id) {
+            Some((sha, _)) if sha == letter.html_sha256 => {}
+            Some(_) => {
+                return Err(mismatch(
+                    n,
+                    format!(
+                        "letter {} differs from what its case's history recorded",
+                        letter.id
+                    ),
+                ));
+            }
+            None => {
+                return Err(mismatch(
+                    n,
+                    format!("no imported history records letter {}", letter.id),
+                ));
+            }
+        }
+        let id = letter.id.as_str();
+        let mut keys = vec![format!("code:{}", letter.code)];
+        if let Some(number) = &letter.number {
+            keys.push(format!("number:{number}"));
+        }
+        keys.push(format!("sha256:{}", letter.html_sha256));
+        keys.push(format!("sha256:{}", letter.text_sha256));
+        for key in keys {
+            self.letter_index
+                .insert(key.as_str(), id)
+                .map_err(store_problem)?;
+        }
+        self.letters_by_case
+            .insert((letter.case.as_str(), id), ())
+            .map_err(store_problem)?;
+        self.letters
+            .insert(id, line.record.get().as_bytes())
+            .map_err(store_problem)?;
+        self.counts.letters += 1;
+        Ok(())
+    }
+
+    fn finish(&mut self, lines: usize) -> Result<(), Fail> {
+        if self.rank == 0 {
+            return Err(at(lines, ImportProblem::Empty));
+        }
+        self.finish_case()?;
+        if let Some((id, (_, line))) = self.issued.iter().next() {
+            return Err(mismatch(
+                *line,
+                format!(
+                    "the history records letter {id}, but the file has no archive record of it"
+                ),
+            ));
+        }
+        for (year, (highest, line)) in &self.highest {
+            let counter = self
+                .counters
+                .get(format!("case:{year}").as_str())
+                .map_err(store_problem)?
+                .map_or(0, |v| v.value());
+            if counter < *highest {
+                return Err(mismatch(
+                    *line,
+                    format!("counter case:{year} is {counter}, below case number {highest}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn write_indexes(tx: &WriteTransaction, keys: &IndexKeys) -> Result<(), StoreError> {
+    let mut by_state = tx.open_table(BY_STATE).map_err(storage)?;
+    for (w, s, c) in &keys.by_state {
+        by_state
+            .insert((w.as_str(), s.as_str(), c.as_str()), ())
+            .map_err(storage)?;
+    }
+    let mut by_child = tx.open_table(BY_CHILD).map_err(storage)?;
+    for (child, c) in &keys.by_child {
+        by_child
+            .insert((child.as_str(), c.as_str()), ())
+            .map_err(storage)?;
+    }
+    let mut timers = tx.open_table(TIMERS).map_err(storage)?;
+    for (at, c, d) in &keys.timers {
+        timers
+            .insert((*at, c.as_str(), d.as_str()), ())
+            .map_err(storage)?;
+    }
+    let mut overdue = tx.open_table(OVERDUE).map_err(storage)?;
+    for (at, c, d) in &keys.overdue {
+        overdue
+            .insert((*at, c.as_str(), d.as_str()), ())
+            .map_err(storage)?;
+    }
+    let mut provisional = tx.open_table(PROVISIONAL).map_err(storage)?;
+    for (c, d) in &keys.provisional {
+        provisional
+            .insert((c.as_str(), d.as_str()), ())
+            .map_err(storage)?;
+    }
+    Ok(())
+}
+
+/// Reads one line of at most [`MAX_LINE_BYTES`]; None at the end.
+fn next_line(input: &mut impl BufRead, n: usize) -> Result<Option<String>, ImportError> {
+    let mut buf = Vec::new();
+    let read = input
+        .by_ref()
+        .take(MAX_LINE_BYTES as u64 + 1)
+        .read_until(b'\n', &mut buf)
+        .map_err(|e| ImportError::Store(io_error(e)))?;
+    if read == 0 {
+        return Ok(None);
+    }
+    if buf.len() > MAX_LINE_BYTES {
+        return Err(ImportError::Line {
+            line: n,
+            problem: ImportProblem::TooLong {
+                limit: MAX_LINE_BYTES,
+            },
+        });
+    }
+    String::from_utf8(buf)
+        .map(Some)
+        .map_err(|e| ImportError::Line {
+            line: n,
+            problem: ImportProblem::Syntax {
+                detail: e.to_string(),
+            },
+        })
+}
+
+/// Imports an export into a new database at `path`, all or nothing: every record is checked
+/// and every case replayed inside one transaction on a temporary file, which takes the name
+/// only when all of it committed. An existing file is never touched.
+pub fn import(path: &Path, mut input: impl BufRead) -> Result<DumpCounts, ImportError> {
+    if path.exists() {
+        return Err(StoreError::AlreadyExists(path.to_owned()).into());
+    }
+    let (tmp, file) = temp_file(&parent_dir(path), "wardflow-import")?;
+    drop(file);
+    let db = Database::builder().create(&tmp.0).map_err(storage)?;
+    let tx = db.begin_write().map_err(storage)?;
+    let counts = {
+        let mut importer = Importer::new(&tx)?;
+        let mut n = 0;
+        while let Some(text) = next_line(&mut input, n + 1)? {
+            n += 1;
+            let text = text.trim_end_matches(['\n', '\r']);
+            if text.trim().is_empty() {
+                continue;
+            }
+            importer.line(n, text)?;
+        }
+        importer.finish(n)?;
+        let keys = std::mem::take(&mut importer.indexes);
+        let counts = importer.counts.clone();
+        drop(importer);
+        write_indexes(&tx, &keys)?;
+        counts
+    };
+    tx.commit().map_err(storage)?;
+    drop(db);
+    publish_file(tmp, path, false)?;
+    Ok(counts)
+}
