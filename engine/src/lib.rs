@@ -4,6 +4,7 @@
 //! errors, and the `wardflow` binary turns them into words and exit codes.
 
 pub mod case;
+pub mod chain;
 pub mod definition;
 pub mod guard;
 pub mod holidays;
