@@ -5,10 +5,11 @@ use std::collections::BTreeSet;
 
 use redb::ReadableTable;
 
-use super::{CASES, EVENTS, Store, StoreError, corrupt, storage};
+use super::{CASES, DEFINITIONS, EVENTS, Store, StoreError, corrupt, storage};
 use crate::case::{Case, CaseId, Event};
 use crate::chain::{self, Break, Head, Record, Verified};
-use crate::store::format::{StoredEvent, decode};
+use crate::definition::VersionHash;
+use crate::store::format::{StoredDefinition, StoredEvent, decode};
 
 /// A case's history as stored, with the hashes recorded beside each event.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,6 +105,16 @@ impl Store {
             records,
             head,
         }))
+    }
+
+    /// A published version exactly as stored (its YAML source), for exports.
+    pub fn published(&self, hash: &VersionHash) -> Result<Option<StoredDefinition>, StoreError> {
+        let tx = self.read()?;
+        let defs = tx.open_table(DEFINITIONS).map_err(storage)?;
+        match defs.get(hash.0.as_str()).map_err(storage)? {
+            Some(bytes) => Ok(Some(decode(bytes.value()).map_err(corrupt)?)),
+            None => Ok(None),
+        }
     }
 
     /// Every case id that has a snapshot or events, in order.
