@@ -3,9 +3,11 @@
 
 mod case;
 mod init;
+mod key;
 mod letter;
 mod run;
 mod timers;
+mod verify;
 mod workflow;
 
 use std::path::{Path, PathBuf};
@@ -113,6 +115,11 @@ pub enum Command {
     /// Formal documents from case data.
     #[command(subcommand)]
     Letter(letter::LetterCommand),
+    /// Recompute the cases' hash chains, or check a signed export (exit 4 when broken).
+    Verify(verify::VerifyArgs),
+    /// The office's signing key: show the public key, or make one.
+    #[command(subcommand)]
+    Key(key::KeyCommand),
 }
 
 /// What every command needs: the language, the options, and the clock.
@@ -407,5 +414,7 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::Agenda(args) => timers::agenda::agenda(&ctx, args),
         Command::Run(args) => run::run(&ctx, args),
         Command::Letter(cmd) => letter::run(&ctx, cmd),
+        Command::Verify(args) => verify::run(&ctx, args),
+        Command::Key(cmd) => key::run(&ctx, cmd),
     }
 }
