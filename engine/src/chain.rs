@@ -90,7 +90,11 @@ pub fn hash_value(
 }
 
 /// The hash of an event that follows `prev` in `case`.
-pub fn hash(case: &CaseId, prev: Option<&ChainHash>, event: &Event) -> Result<ChainHash, Unhashable> {
+pub fn hash(
+    case: &CaseId,
+    prev: Option<&ChainHash>,
+    event: &Event,
+) -> Result<ChainHash, Unhashable> {
     let value = serde_json::to_value(event).map_err(|e| Unhashable(e.to_string()))?;
     hash_value(case, prev, &value)
 }
@@ -197,7 +201,12 @@ pub fn verify(case: &CaseId, records: &[Record], head: Option<&Head>) -> Result<
         let event = match &r.event {
             Ok(v) => v,
             Err(detail) => {
-                return Err(broken(r.at, BreakKind::Unreadable, None, Some(detail.clone())));
+                return Err(broken(
+                    r.at,
+                    BreakKind::Unreadable,
+                    None,
+                    Some(detail.clone()),
+                ));
             }
         };
         let seq = event.get("seq").and_then(Value::as_u64);
@@ -213,12 +222,7 @@ pub fn verify(case: &CaseId, records: &[Record], head: Option<&Head>) -> Result<
             .map_err(|e| broken(r.at, BreakKind::Unreadable, None, Some(e.0)))?;
         match &r.hash {
             None if chained => {
-                return Err(broken(
-                    r.at,
-                    BreakKind::Unhashed,
-                    Some(computed.0),
-                    None,
-                ));
+                return Err(broken(r.at, BreakKind::Unhashed, Some(computed.0), None));
             }
             None => unchained += 1,
             Some(found) => {

@@ -152,7 +152,9 @@ pub fn seal(
 pub enum SignatureCheck {
     Valid,
     /// Signed by another key than the one given.
-    OtherKey { signed_by: String },
+    OtherKey {
+        signed_by: String,
+    },
     /// The content is not what was signed.
     Invalid,
 }
@@ -210,7 +212,8 @@ pub fn verify(bytes: &[u8], key: &PublicKey) -> Result<Verdict, ExportError> {
         })
         .collect();
     let chain = chain::verify(&content.case, &records, Some(&content.head));
-    let rules_match = VersionHash::of(content.definition.source.as_bytes()) == content.definition.hash;
+    let rules_match =
+        VersionHash::of(content.definition.source.as_bytes()) == content.definition.hash;
     Ok(Verdict {
         case: content.case,
         signature,

@@ -148,9 +148,6 @@ mod tests {
             OfficeKey::from_file_text("hello\n00").err(),
             Some(KeyError::NotAKeyFile)
         );
-        assert_eq!(
-            PublicKey::parse("xyz").err(),
-            Some(KeyError::BadPublicKey)
-        );
+        assert_eq!(PublicKey::parse("xyz").err(), Some(KeyError::BadPublicKey));
     }
 }

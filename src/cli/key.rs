@@ -45,11 +45,19 @@ pub fn load(ctx: &Ctx, path: &Path) -> Result<OfficeKey, Failure> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
-            Failure::new(Exit::BadInput, tr!(ctx.tr, "key-missing", path = shown.clone()))
+            Failure::new(
+                Exit::BadInput,
+                tr!(ctx.tr, "key-missing", path = shown.clone()),
+            )
         } else {
             Failure::new(
                 Exit::BadInput,
-                tr!(ctx.tr, "cannot-read", path = shown.clone(), detail = e.to_string()),
+                tr!(
+                    ctx.tr,
+                    "cannot-read",
+                    path = shown.clone(),
+                    detail = e.to_string()
+                ),
             )
         }
     })?;
@@ -68,11 +76,19 @@ pub fn make(ctx: &Ctx, path: &Path) -> Result<OfficeKey, Failure> {
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
-            Failure::new(Exit::BadInput, tr!(ctx.tr, "key-exists", path = shown.clone()))
+            Failure::new(
+                Exit::BadInput,
+                tr!(ctx.tr, "key-exists", path = shown.clone()),
+            )
         } else {
             Failure::new(
                 Exit::Storage,
-                tr!(ctx.tr, "cannot-write", path = shown.clone(), detail = e.to_string()),
+                tr!(
+                    ctx.tr,
+                    "cannot-write",
+                    path = shown.clone(),
+                    detail = e.to_string()
+                ),
             )
         }
     })?;

@@ -117,7 +117,11 @@ fn read_export(ctx: &Ctx, path: &Path) -> Result<Vec<u8>, Failure> {
         .read_to_end(&mut bytes)
         .map_err(|e| cannot(e.to_string()))?;
     if bytes.len() as u64 > export::MAX_BYTES {
-        return Err(cannot(tr!(ctx.tr, "export-too-large", limit = export::MAX_BYTES)));
+        return Err(cannot(tr!(
+            ctx.tr,
+            "export-too-large",
+            limit = export::MAX_BYTES
+        )));
     }
     Ok(bytes)
 }
@@ -129,7 +133,12 @@ fn verify_file(ctx: &Ctx, path: &Path, key: &str) -> Result<(), Failure> {
     let verdict = export::verify(&bytes, &public).map_err(|e| match e {
         ExportError::Malformed(detail) => Failure::new(
             Exit::BadInput,
-            tr!(ctx.tr, "export-malformed", path = shown.clone(), detail = detail),
+            tr!(
+                ctx.tr,
+                "export-malformed",
+                path = shown.clone(),
+                detail = detail
+            ),
         ),
         ExportError::Broken(b) => failure::integrity(failure::chain_break(&ctx.tr, &b)),
     })?;

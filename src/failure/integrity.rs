@@ -39,13 +39,7 @@ pub fn chain_break(tr: &Tr, b: &Break) -> String {
             expected = expected,
             found = found
         ),
-        BreakKind::Truncated => tr!(
-            tr,
-            "chain-truncated",
-            case = case,
-            seq = seq,
-            found = found
-        ),
+        BreakKind::Truncated => tr!(tr, "chain-truncated", case = case, seq = seq, found = found),
         BreakKind::Unhashed => tr!(tr, "chain-unhashed", case = case, seq = seq),
         BreakKind::Unreadable => tr!(
             tr,

@@ -142,8 +142,16 @@ fn a_broken_chain_is_not_sealed() {
     let (mut records, head) = records();
     records.pop();
     let key = OfficeKey::from_seed([1; 32]);
-    let err = seal(&id(), &records, head, rules(), at("2026-11-24T00:00:00Z"), "张三", &key)
-        .expect_err("refused");
+    let err = seal(
+        &id(),
+        &records,
+        head,
+        rules(),
+        at("2026-11-24T00:00:00Z"),
+        "张三",
+        &key,
+    )
+    .expect_err("refused");
     assert!(matches!(err, ExportError::Broken(b) if b.kind == BreakKind::Truncated));
 }
 

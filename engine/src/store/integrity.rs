@@ -121,7 +121,12 @@ impl Store {
     pub fn chained_case_ids(&self) -> Result<Vec<CaseId>, StoreError> {
         let tx = self.read()?;
         let mut ids: BTreeSet<String> = BTreeSet::new();
-        for entry in tx.open_table(CASES).map_err(storage)?.iter().map_err(storage)? {
+        for entry in tx
+            .open_table(CASES)
+            .map_err(storage)?
+            .iter()
+            .map_err(storage)?
+        {
             ids.insert(entry.map_err(storage)?.0.value().to_owned());
         }
         let events = tx.open_table(EVENTS).map_err(storage)?;

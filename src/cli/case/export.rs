@@ -68,17 +68,19 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
         seq: case.seq,
         hash: case.head.clone(),
     });
-    let doc = export::seal(&id, &chain.records, head, rules, now, &ctx.user(), &office)
-        .map_err(|e| match e {
-            ExportError::Broken(b) => failure::integrity(tr!(
-                ctx.tr,
-                "export-broken",
-                first = failure::chain_break(&ctx.tr, &b)
-            )),
-            ExportError::Malformed(detail) => failure::store(
-                &ctx.tr,
-                &wardflow_engine::store::StoreError::Corrupt(detail),
-            ),
+    let doc =
+        export::seal(&id, &chain.records, head, rules, now, &ctx.user(), &office).map_err(|e| {
+            match e {
+                ExportError::Broken(b) => failure::integrity(tr!(
+                    ctx.tr,
+                    "export-broken",
+                    first = failure::chain_break(&ctx.tr, &b)
+                )),
+                ExportError::Malformed(detail) => failure::store(
+                    &ctx.tr,
+                    &wardflow_engine::store::StoreError::Corrupt(detail),
+                ),
+            }
         })?;
     let text =
         serde_json::to_string_pretty(&doc).map_err(|e| Failure::new(Exit::Bug, e.to_string()))?;
@@ -86,7 +88,12 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
     std::fs::write(&args.out, text + "\n").map_err(|e| {
         Failure::new(
             Exit::BadInput,
-            tr!(ctx.tr, "cannot-write", path = shown.clone(), detail = e.to_string()),
+            tr!(
+                ctx.tr,
+                "cannot-write",
+                path = shown.clone(),
+                detail = e.to_string()
+            ),
         )
     })?;
     if ctx.global.json {
