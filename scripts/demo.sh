@@ -47,3 +47,9 @@ echo "== 监护人责任告知书（草稿）"
 wardflow letter preview "$case_id" guardian-duty-notice --as village_committee --body 新华村民委员会 | head -12
 echo "== 案件记录"
 wardflow case history "$case_id"
+echo "== 历史链校验与签名导出"
+wardflow verify
+export_file="$(mktemp --suffix=.json)"
+wardflow case export "$case_id" --out "$export_file"
+wardflow verify --file "$export_file" --key "$(wardflow key show --json | sed -n 's/.*"public_key": "\(.*\)".*/\1/p')"
+rm -f "$export_file"
