@@ -95,7 +95,7 @@ fn malformed<E: std::fmt::Display>(e: E) -> ExportError {
 /// The bytes the signature covers.
 fn signed_bytes(content: &Value) -> Result<Vec<u8>, ExportError> {
     let mut bytes = SIGNING_CONTEXT.to_vec();
-    bytes.extend(serde_jcs::to_vec(content).map_err(malformed)?);
+    chain::jcs(content, &mut bytes).map_err(malformed)?;
     Ok(bytes)
 }
 

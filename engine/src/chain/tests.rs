@@ -302,3 +302,54 @@ fn an_unreadable_record_is_named() {
     records[0].event = Err("bad".to_owned());
     assert_eq!(first_break(&records, &head).kind, BreakKind::Unreadable);
 }
+
+fn any_json() -> impl proptest::strategy::Strategy<Value = Value> {
+    use proptest::prelude::*;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        // Where JSON numbers are exact doubles; beyond, see `large_integers_stay_distinct`.
+        (-(1i64 << 53)..=(1i64 << 53)).prop_map(Value::from),
+        (-1e6f64..1e6).prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::from),
+        any::<String>().prop_map(Value::from),
+        "[a-z\\u{0}-\\u{1f}\"\\\\\u{e000}\u{10000}\u{20ac}\u{7f}]{0,6}".prop_map(Value::from),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::from),
+            proptest::collection::btree_map(
+                "[a-zA-Z\u{e000}\u{10000}\u{20ac}_ ]{0,4}",
+                inner,
+                0..6
+            )
+            .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest::proptest! {
+    /// Our walk and the `serde_jcs` crate give the same bytes on any JSON value.
+    #[test]
+    fn canonical_form_agrees_with_serde_jcs(value in any_json()) {
+        let mut ours = Vec::new();
+        jcs(&value, &mut ours).expect("canonical");
+        proptest::prop_assert_eq!(ours, serde_jcs::to_vec(&value).expect("serde_jcs"));
+    }
+}
+
+#[test]
+fn large_integers_stay_distinct() {
+    // serde_jcs rounds integers beyond 2^53 to doubles, so two values would hash alike; the
+    // chain prints them exactly.
+    let canon = |n: i64| {
+        let mut out = Vec::new();
+        jcs(&Value::from(n), &mut out).expect("canonical");
+        out
+    };
+    let big = (1i64 << 53) + 1;
+    assert_ne!(canon(big), canon(big + 1));
+    assert_eq!(canon(big), big.to_string().into_bytes());
+}
