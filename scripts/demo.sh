@@ -13,10 +13,11 @@ vetting=$(mktemp --suffix=.yaml)
 trap 'rm -f "$vetting"' EXIT
 
 echo "== 初始化数据库并发布流程"
-wardflow init
+wardflow init --profile qianjiang
 echo "== 父亲外出务工，向村委会报告备案（送达监护人责任告知书）"
 case_id=$(wardflow case open entrusted-care --as parent \
-  --set child.name=李小明 --set child.birth_date=2018-05-01 --set child.sex=male --set parent.name=李强)
+  --set child.name=李小明 --set child.birth_date=2018-05-01 --set child.sex=male --set parent.name=李强 \
+  --set parent.work_place=广东省东莞市长安镇某电子厂 --set parent.phone=13800000000)
 echo "案件编号：$case_id"
 
 echo "== 审核被委托人：有赌博恶习的亲属被拒绝，并说明法律依据"
@@ -36,15 +37,21 @@ echo "== 签订委托照护协议，书面告知学校和村委会"
 wardflow case advance "$case_id" sign_agreement --as village_committee \
   --set entrustment.start_date="$today" --set entrustment.end_date="$next_year" \
   --set entrustment.contact_plan="每周日晚视频通话" --set parent.departure_date="$today" \
-  --set entrustment.witness_name=赵村主任
+  --set entrustment.witness_name=赵村主任 --set carer.phone=13900000000
 echo "== 现在可以做什么"
 wardflow case next "$case_id"
 echo "== 案件详情"
 wardflow case show "$case_id"
 echo "== 未来两周到期的期限"
 wardflow agenda --days 14
-echo "== 监护人责任告知书（草稿）"
-wardflow letter preview "$case_id" guardian-duty-notice --as village_committee --body 新华村民委员会 | head -12
+echo "== 村委会出具监护人责任告知书（存档，带核验码）"
+wardflow letter issue "$case_id" guardian-duty-notice --as village_committee
+wardflow letter list --case "$case_id"
+letter_file=$(mktemp --suffix=.html)
+trap 'rm -f "$vetting" "$letter_file"' EXIT
+wardflow letter export "$(wardflow letter list --case "$case_id" --json | sed -n 's/.*"letter": "\(L[0-9-]*\)".*/\1/p' | tail -1)" --format html --out "$letter_file"
+echo "== 核验导出的文书"
+wardflow letter verify "$letter_file"
 echo "== 案件记录"
 wardflow case history "$case_id"
 echo "== 历史链校验与签名导出"

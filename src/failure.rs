@@ -423,6 +423,23 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
             "problem-duplicate-workflow",
             workflow = workflow.clone()
         ),
+        K::UnknownLetter { key, suggestion } => {
+            tr!(tr, "problem-unknown-letter", key = key.clone()) + &hint(tr, suggestion)
+        }
+        K::LettersUnavailable { detail } => {
+            tr!(tr, "problem-letters-unavailable", detail = detail.clone())
+        }
+        K::LetterFieldsNotRequired {
+            letter,
+            roles,
+            fields,
+        } => tr!(
+            tr,
+            "problem-letter-fields",
+            letter = letter.clone(),
+            role = tr.list(roles),
+            fields = tr.list(fields)
+        ),
     }
 }
 
@@ -480,6 +497,7 @@ pub fn store(tr: &Tr, e: &StoreError) -> Failure {
             ),
         ),
         StoreError::ReadOnly => Failure::new(Exit::Storage, tr!(tr, "db-read-only")),
+        StoreError::NeedsRepair => Failure::new(Exit::Storage, tr!(tr, "db-needs-repair")),
         StoreError::Storage(detail) => Failure::new(
             Exit::Storage,
             tr!(tr, "db-storage", detail = detail.clone()),

@@ -169,9 +169,56 @@ pub enum EventKind {
         key: String,
         transition: Option<String>,
     },
+    /// A formal document was issued; its rendered text, data snapshot and hashes are in the
+    /// letters archive under `letter`, and its SHA-256 is chained into the history here.
+    LetterIssued(IssuedRef),
+    /// An issued letter was voided (作废); it stays in the archive, marked void.
+    LetterVoided {
+        letter: String,
+        reason: String,
+    },
     Spawned {
         child: Link,
     },
+}
+
+/// What a case's history records of an issued letter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedRef {
+    /// The archive id (`L2026-000001`), which every issued letter has, numbered or not.
+    pub letter: String,
+    pub key: String,
+    pub number: Option<String>,
+    /// The role it was issued in.
+    pub role: String,
+    /// SHA-256 (hex) of the archived HTML.
+    pub html_sha256: String,
+    /// SHA-256 (hex) of the archived plain text.
+    pub text_sha256: String,
+    /// The verification code (核验码) printed on it.
+    pub code: String,
+    /// The `LetterRequested` event it answers, if a step asked for it.
+    pub request: Option<u32>,
+    /// The letter it replaces (re-issue), which no longer counts.
+    pub replaces: Option<String>,
+}
+
+/// An issued letter as the case sees it now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseLetter {
+    #[serde(flatten)]
+    pub issued: IssuedRef,
+    /// Why it was voided, if it was.
+    pub voided: Option<String>,
+    /// The letter that replaced it, if one did.
+    pub replaced_by: Option<String>,
+}
+
+impl CaseLetter {
+    /// Neither voided nor replaced.
+    pub fn in_force(&self) -> bool {
+        self.voided.is_none() && self.replaced_by.is_none()
+    }
 }
 
 /// The start and period a due time was counted from.
@@ -245,12 +292,33 @@ pub struct Case {
     pub updated_at: Timestamp,
     pub deadlines: BTreeMap<String, OpenDeadline>,
     pub letters: Vec<LetterRequest>,
+    /// Letters issued on this case, in order, with what became of them.
+    #[serde(default)]
+    pub issued: Vec<CaseLetter>,
     pub origin: Option<Link>,
     pub spawned: Vec<Link>,
     /// The chain hash of the last event (see `chain`); None only in snapshots written before
     /// chaining, which the store re-derives from the history before moving the case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub head: Option<crate::chain::ChainHash>,
+}
+
+impl Case {
+    /// Letters a step asked for that no letter in force answers yet (to issue with
+    /// `letter issue`).
+    pub fn pending_letters(&self) -> impl Iterator<Item = &LetterRequest> {
+        self.letters.iter().filter(|r| {
+            !self
+                .issued
+                .iter()
+                .any(|l| l.issued.request == Some(r.seq) && l.in_force())
+        })
+    }
+
+    /// An issued letter of this case by archive id.
+    pub fn letter(&self, id: &str) -> Option<&CaseLetter> {
+        self.issued.iter().find(|l| l.issued.letter == id)
+    }
 }
 
 /// A history that cannot be folded into a case.
@@ -318,6 +386,7 @@ impl Case {
             updated_at: event.recorded_at,
             deadlines: BTreeMap::new(),
             letters: Vec::new(),
+            issued: Vec::new(),
             origin: origin.clone(),
             spawned: Vec::new(),
             head: Some(head),
@@ -413,6 +482,23 @@ impl Case {
                 seq: event.seq,
                 transition: transition.clone(),
             }),
+            EventKind::LetterIssued(issued) => {
+                if let Some(old) = &issued.replaces
+                    && let Some(l) = self.issued.iter_mut().find(|l| &l.issued.letter == old)
+                {
+                    l.replaced_by = Some(issued.letter.clone());
+                }
+                self.issued.push(CaseLetter {
+                    issued: issued.clone(),
+                    voided: None,
+                    replaced_by: None,
+                });
+            }
+            EventKind::LetterVoided { letter, reason } => {
+                if let Some(l) = self.issued.iter_mut().find(|l| &l.issued.letter == letter) {
+                    l.voided = Some(reason.clone());
+                }
+            }
             EventKind::Spawned { child } => self.spawned.push(child.clone()),
         }
         self.head = Some(head);

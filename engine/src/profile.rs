@@ -6,6 +6,10 @@
 //! settings:
 //!   temporary-custody:
 //!     follow_up_interval: 2w
+//! issuing_bodies:
+//!   civil_affairs: { name: 重庆市黔江区民政局, code: 黔江民, seal_caption: 重庆市黔江区民政局 }
+//! letters:
+//!   temporary-custody-notice: { copies: [监护人, 公安机关] }
 //! ```
 //! A profile may only change settings a workflow declares, with a value of the same kind
 //! (a period stays a period, a number a number), so a county cannot switch a legal rule off
@@ -17,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::definition::{Data, Definition, Diagnostics, NameRule, Problem, ProblemKind};
+use crate::letters::IssuingBody;
 use crate::period::Period;
 use crate::suggest::closest;
 use crate::yaml::{self, Limits, Node, NodeKind};
@@ -28,6 +33,13 @@ pub struct Profile {
     pub title: String,
     /// Workflow key -> setting -> value.
     pub settings: BTreeMap<String, Data>,
+    /// The bodies that issue letters here, by the role they act in.
+    #[serde(default)]
+    pub issuing_bodies: BTreeMap<String, IssuingBody>,
+    /// Document key -> local-practice setting of the letter -> value (checked against the letters
+    /// table when letters are rendered).
+    #[serde(default)]
+    pub letters: BTreeMap<String, Data>,
 }
 
 impl Profile {
@@ -70,6 +82,9 @@ fn kind_name(v: &Value) -> &'static str {
     }
 }
 
+const TOP_KEYS: [&str; 5] = ["profile", "title", "settings", "issuing_bodies", "letters"];
+const BODY_KEYS: [&str; 4] = ["name", "code", "seal_caption", "contact"];
+
 struct Loader<'a> {
     problems: Vec<Problem>,
     workflows: &'a [&'a Definition],
@@ -101,11 +116,67 @@ impl Loader<'_> {
             .collect()
     }
 
+    /// One issuing body: its printed name is required; the seal caption defaults to it.
+    fn issuing_body(&mut self, role: &str, node: &Node, path: &str) -> Option<IssuingBody> {
+        let mut text = BTreeMap::new();
+        let before = self.problems.len();
+        for (key_node, key, value) in self.entries(node, path) {
+            if !BODY_KEYS.contains(&key) {
+                self.report(
+                    key_node,
+                    &format!("{path}.{key}"),
+                    ProblemKind::UnknownKey {
+                        key: key.to_owned(),
+                        allowed: BODY_KEYS.to_vec(),
+                        suggestion: closest(key, BODY_KEYS),
+                    },
+                );
+                continue;
+            }
+            match value.as_str() {
+                Some(s) => {
+                    text.insert(key, s.trim().to_owned());
+                }
+                None => self.report(
+                    value,
+                    &format!("{path}.{key}"),
+                    ProblemKind::WrongType {
+                        expected: "text",
+                        found: value.type_name(),
+                    },
+                ),
+            }
+        }
+        if text.get("name").is_none_or(|n| n.is_empty()) {
+            self.problems.push(Problem {
+                pos: Some(node.pos),
+                path: path.to_owned(),
+                kind: ProblemKind::MissingKey { key: "name" },
+            });
+        }
+        if self.problems.len() > before {
+            return None;
+        }
+        let name = text.remove("name").unwrap_or_default();
+        Some(IssuingBody {
+            role: role.to_owned(),
+            seal_caption: text
+                .remove("seal_caption")
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| name.clone()),
+            code: text.remove("code").unwrap_or_default(),
+            contact: text.remove("contact").filter(|s| !s.is_empty()),
+            name,
+        })
+    }
+
     fn profile(&mut self, root: &Node) -> Profile {
         let mut profile = Profile {
             name: String::new(),
             title: String::new(),
             settings: BTreeMap::new(),
+            issuing_bodies: BTreeMap::new(),
+            letters: BTreeMap::new(),
         };
         for (key_node, key, value) in self.entries(root, "") {
             match key {
@@ -173,13 +244,32 @@ impl Loader<'_> {
                         profile.settings.insert(workflow.to_owned(), data);
                     }
                 }
+                "issuing_bodies" => {
+                    for (_, role, body) in self.entries(value, key) {
+                        let path = format!("issuing_bodies.{role}");
+                        if let Some(b) = self.issuing_body(role, body, &path) {
+                            profile.issuing_bodies.insert(role.to_owned(), b);
+                        }
+                    }
+                }
+                "letters" => {
+                    for (_, doc, settings) in self.entries(value, key) {
+                        let path = format!("letters.{doc}");
+                        let data: Data = self
+                            .entries(settings, &path)
+                            .into_iter()
+                            .map(|(_, name, v)| (name.to_owned(), v.to_json()))
+                            .collect();
+                        profile.letters.insert(doc.to_owned(), data);
+                    }
+                }
                 _ => self.report(
                     key_node,
                     key,
                     ProblemKind::UnknownKey {
                         key: key.to_owned(),
-                        allowed: vec!["profile", "title", "settings"],
-                        suggestion: closest(key, ["profile", "title", "settings"]),
+                        allowed: TOP_KEYS.to_vec(),
+                        suggestion: closest(key, TOP_KEYS),
                     },
                 ),
             }

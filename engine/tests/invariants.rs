@@ -148,7 +148,7 @@ proptest! {
             origin: None,
         };
         let clock = Clock { now, tz: &tz, calendar: &cal };
-        let opened = store.open_case("example-care", open, &clock).expect("opens").outcome.case;
+        let opened = store.open_case("example-care", open, &clock, None).expect("opens").outcome.case;
         let id = opened.id.clone();
         check(&store, &opened);
         for op in ops {
@@ -171,7 +171,7 @@ proptest! {
                     occurred_at: None,
                 },
             };
-            let result = store.apply(&id, command, None, &clock, None);
+            let result = store.apply(&id, command, None, &clock, None, None);
             let after = store.case(&id).expect("reads").expect("exists");
             match result {
                 Ok(applied) => {

@@ -38,8 +38,8 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
     } else {
         Vec::new()
     };
-    let checked =
-        check_files(&files, &[]).map_err(|e| failure::invalid_workflows(&ctx.tr, &e.failed))?;
+    let checked = check_files(&files, &[], &ctx.global.letters)
+        .map_err(|e| failure::invalid_workflows(&ctx.tr, &e.failed))?;
     let defs: Vec<&wardflow_engine::definition::Definition> =
         checked.iter().map(|(_, _, d)| d).collect();
     let profile = ctx.named_profile(&defs)?;

@@ -137,15 +137,31 @@ impl Ctx {
     pub fn store_for_write(&self) -> Result<Store, Failure> {
         let store = Store::open(&self.global.db, self.lock_timeout())
             .map_err(|e| failure::store(&self.tr, &e))?;
+        self.note_repair(&store);
         // A real database refuses --now for every command, reads included.
         self.now(Some(&store))?;
         Ok(store)
+    }
+
+    /// Tells the user when opening the file repaired it after a crash.
+    fn note_repair(&self, store: &Store) {
+        if store.repaired_on_open() {
+            eprintln!(
+                "{}",
+                tr!(
+                    self.tr,
+                    "db-repaired",
+                    db = self.global.db.display().to_string()
+                )
+            );
+        }
     }
 
     /// Opens the database for a command that only reads.
     pub fn store_for_read(&self) -> Result<Store, Failure> {
         let store = Store::open_read(&self.global.db, self.lock_timeout())
             .map_err(|e| failure::store(&self.tr, &e))?;
+        self.note_repair(&store);
         self.now(Some(&store))?;
         Ok(store)
     }
@@ -186,9 +202,29 @@ impl Ctx {
         })?;
         let shown = path.display().to_string();
         let shown = shown.strip_prefix("./").unwrap_or(&shown);
-        profile::load(shown, &bytes, workflows)
-            .map(Some)
-            .map_err(|d| failure::invalid_workflows(&self.tr, &[d]))
+        let profile = profile::load(shown, &bytes, workflows)
+            .map_err(|d| failure::invalid_workflows(&self.tr, &[d]))?;
+        // Letter settings are checked against the letters table, which the profile loader
+        // does not know.
+        if !profile.letters.is_empty() {
+            let renderer = letter::renderer(self)?;
+            for (key, settings) in &profile.letters {
+                renderer.check_settings(key, settings).map_err(|e| {
+                    Failure::new(
+                        Exit::BadInput,
+                        tr!(
+                            self.tr,
+                            "profile-letter-setting",
+                            file = shown.to_owned(),
+                            key = key.clone(),
+                            detail = e.to_string()
+                        ),
+                    )
+                    .with_key(format!("letters.{key}"))
+                })?;
+            }
+        }
+        Ok(Some(profile))
     }
 
     /// The profile in force for a command: `--profile`, else the one chosen at `init`.
@@ -372,12 +408,45 @@ pub struct CheckFailed {
     pub failed: Vec<Diagnostics>,
 }
 
-/// Loads and cross-checks files; `context` holds other definitions links may name.
+/// Loads and cross-checks files; `context` holds other definitions links may name. Workflows
+/// that issue letters are checked against the letters table in `letters`: each letter exists
+/// and each act that issues one requires every field it needs.
 pub fn check_files(
     files: &[(String, Vec<u8>)],
     context: &[Definition],
+    letters: &Path,
 ) -> Result<Vec<Checked>, CheckFailed> {
-    let (ok, failed) = definition::load_all(files, context);
+    let (mut ok, mut failed) = definition::load_all(files, context);
+    let issues_letters = |d: &Definition| {
+        !d.start.letters.is_empty() || d.transitions.iter().any(|t| !t.letters.is_empty())
+    };
+    if ok.iter().any(|(_, d)| issues_letters(d)) {
+        let table = wardflow_engine::letters::Renderer::load(letters);
+        let mut passed = Vec::new();
+        for (name, def) in ok {
+            let problems = match (&table, issues_letters(&def)) {
+                (_, false) => Vec::new(),
+                (Ok(r), true) => wardflow_engine::letters::coverage::check(&def, r.table()),
+                (Err(e), true) => vec![definition::Problem {
+                    pos: None,
+                    path: "letters".into(),
+                    kind: definition::ProblemKind::LettersUnavailable {
+                        detail: e.to_string(),
+                    },
+                }],
+            };
+            if problems.is_empty() {
+                passed.push((name, def));
+            } else {
+                failed.push(Diagnostics {
+                    file: name,
+                    workflow: Some(def.key.clone()),
+                    problems,
+                });
+            }
+        }
+        ok = passed;
+    }
     if !failed.is_empty() {
         return Err(CheckFailed { passed: ok, failed });
     }

@@ -292,6 +292,10 @@ impl Call<'_> {
             .env_remove("WARDFLOW_NOW")
             .env("WARDFLOW_DB", self.env.db())
             .env("WARDFLOW_WORKFLOWS", self.env.workflows_dir())
+            .env(
+                "WARDFLOW_LETTERS",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/letters"),
+            )
             .env("WARDFLOW_LANG", self.lang)
             .env("WARDFLOW_USER", "张三")
             .args(args);

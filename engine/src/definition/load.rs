@@ -139,6 +139,21 @@ pub enum ProblemKind {
         workflow: String,
         suggestion: Option<String>,
     },
+    /// A letter key that is not in the letters table.
+    UnknownLetter {
+        key: String,
+        suggestion: Option<String>,
+    },
+    /// The letters table could not be loaded to check the letters a workflow issues.
+    LettersUnavailable {
+        detail: String,
+    },
+    /// An act issues a letter in `roles` without requiring every field the letter needs.
+    LetterFieldsNotRequired {
+        letter: String,
+        roles: Vec<String>,
+        fields: Vec<String>,
+    },
 }
 
 /// Naming rules for keys that users type.

@@ -16,7 +16,9 @@
 //! reporter) may contain `reporter.*`. Loading refuses any other template that mentions it, and
 //! rendering removes `reporter.*` from the data of every other document.
 
+pub mod archive;
 mod check;
+pub mod coverage;
 pub mod format;
 mod helpers;
 mod layout;
@@ -110,7 +112,7 @@ fn at(line: Option<u32>, column: Option<u32>) -> String {
 
 /// The body that issues a letter: configuration (a profile or a file in the database), never
 /// template text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct IssuingBody {
     /// The role it acts in (`police`, `civil_affairs`, `court` …); must be an issuer of the
     /// document in the table.
@@ -286,6 +288,19 @@ impl Renderer {
             .documents
             .get(key)
             .ok_or_else(|| LetterError::UnknownDocument(key.to_owned()))
+    }
+
+    /// The hash of what besides the input determines a document's output (see [`Rendered`]).
+    pub fn template_hash(&self, key: &str) -> Result<String, LetterError> {
+        self.loaded
+            .get(key)
+            .map(|l| l.hash.clone())
+            .ok_or_else(|| LetterError::UnknownDocument(key.to_owned()))
+    }
+
+    /// Checks a profile's overrides of a document's local settings: known names, same kinds.
+    pub fn check_settings(&self, key: &str, overrides: &Data) -> Result<(), LetterError> {
+        self.settings(self.doc(key)?, overrides).map(|_| ())
     }
 
     /// The fields a document needs when issued in `role`, in the table's order.

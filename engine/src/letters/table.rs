@@ -67,6 +67,9 @@ pub struct IssuerSpec {
     /// Overrides the document's layout for this issuer (a court's 训诫书 is a court document).
     pub layout: Option<Layout>,
     pub numbering: Numbering,
+    /// For external numbering: the case field that holds the court case number, so a letter
+    /// issued by a transition takes its number from the case (else `letter issue --number`).
+    pub number_from: Option<String>,
     /// Fields this issuer's version needs besides the document's own.
     pub requires: Vec<String>,
     pub optional: Vec<String>,
@@ -488,6 +491,7 @@ fn issuer(
             "numbering",
             "pattern",
             "layout",
+            "number_from",
             "requires",
             "optional",
             "local",
@@ -542,6 +546,16 @@ fn issuer(
             format!("{what}: a pattern is only for allocated numbering"),
         ));
     }
+    let number_from = match node.get("number_from") {
+        Some(n) if numbering == Numbering::External => Some(d.str(n, "number_from")?.to_owned()),
+        Some(n) => {
+            return Err(d.err(
+                n.pos,
+                format!("{what}: `number_from` (the field holding a court case number) is only for external numbering"),
+            ));
+        }
+        None => None,
+    };
     let effective = layout.unwrap_or(doc_layout);
     match (&numbering, effective) {
         (Numbering::External, l) if l != Layout::Court => {
@@ -555,14 +569,22 @@ fn issuer(
         }
         _ => {}
     }
+    let mut requires = match node.get("requires") {
+        Some(n) => d.fields(n, "requires")?,
+        None => Vec::new(),
+    };
+    // The number is part of the letter: the field it comes from is required like any other.
+    if let Some(field) = &number_from
+        && !requires.contains(field)
+    {
+        requires.push(field.clone());
+    }
     Ok(IssuerSpec {
         role: role.to_owned(),
         layout,
         numbering,
-        requires: match node.get("requires") {
-            Some(n) => d.fields(n, "requires")?,
-            None => Vec::new(),
-        },
+        number_from,
+        requires,
         optional: match node.get("optional") {
             Some(n) => d.fields(n, "optional")?,
             None => Vec::new(),

@@ -6,7 +6,7 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::case::{CancelReason, Event, EventKind, Link};
+use crate::case::{CancelReason, Event, EventKind, IssuedRef, Link};
 use crate::definition::{Data, VersionHash};
 
 /// The version of every record this build writes.
@@ -143,6 +143,21 @@ pub enum StoredEventKind {
         key: String,
         transition: Option<String>,
     },
+    LetterIssued {
+        letter: String,
+        key: String,
+        number: Option<String>,
+        role: String,
+        html_sha256: String,
+        text_sha256: String,
+        code: String,
+        request: Option<u32>,
+        replaces: Option<String>,
+    },
+    LetterVoided {
+        letter: String,
+        reason: String,
+    },
     Spawned {
         child: StoredLink,
     },
@@ -264,6 +279,21 @@ impl From<&Event> for StoredEvent {
                 key: key.clone(),
                 transition: transition.clone(),
             },
+            EventKind::LetterIssued(l) => StoredEventKind::LetterIssued {
+                letter: l.letter.clone(),
+                key: l.key.clone(),
+                number: l.number.clone(),
+                role: l.role.clone(),
+                html_sha256: l.html_sha256.clone(),
+                text_sha256: l.text_sha256.clone(),
+                code: l.code.clone(),
+                request: l.request,
+                replaces: l.replaces.clone(),
+            },
+            EventKind::LetterVoided { letter, reason } => StoredEventKind::LetterVoided {
+                letter: letter.clone(),
+                reason: reason.clone(),
+            },
             EventKind::Spawned { child } => StoredEventKind::Spawned {
                 child: store_link(child),
             },
@@ -372,6 +402,30 @@ impl TryFrom<StoredEvent> for Event {
             }
             StoredEventKind::LetterRequested { key, transition } => {
                 EventKind::LetterRequested { key, transition }
+            }
+            StoredEventKind::LetterIssued {
+                letter,
+                key,
+                number,
+                role,
+                html_sha256,
+                text_sha256,
+                code,
+                request,
+                replaces,
+            } => EventKind::LetterIssued(IssuedRef {
+                letter,
+                key,
+                number,
+                role,
+                html_sha256,
+                text_sha256,
+                code,
+                request,
+                replaces,
+            }),
+            StoredEventKind::LetterVoided { letter, reason } => {
+                EventKind::LetterVoided { letter, reason }
             }
             StoredEventKind::Spawned { child } => EventKind::Spawned {
                 child: load_link(child)?,

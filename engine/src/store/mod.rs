@@ -5,9 +5,14 @@
 
 pub mod format;
 mod integrity;
+mod letters;
 mod timers;
 
 pub use integrity::{CaseChain, ChainReport};
+pub use letters::{
+    Desk, IssueLetter, LetterCommandFailure, LetterFailure, LetterKey, LetterOutcome, LetterRecord,
+    Pending,
+};
 pub use timers::{DeadlineView, Fired, TickReport};
 
 use std::collections::BTreeMap;
@@ -82,6 +87,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("the database is read-only")]
     ReadOnly,
+    /// The last writer did not close the file; a writable open repairs it.
+    #[error("the database was not closed cleanly and needs a repair, which a read-only open cannot do")]
+    NeedsRepair,
 }
 
 fn storage<E: Into<redb::Error>>(e: E) -> StoreError {
@@ -155,6 +163,8 @@ pub struct Applied {
     pub outcome: Outcome,
     /// Cases opened by this command's spawns, with their workflow.
     pub spawned: Vec<Case>,
+    /// The letters the act called for: issued with it, or waiting and why.
+    pub letters: Vec<LetterOutcome>,
 }
 
 /// Filters for listing cases.
@@ -177,6 +187,8 @@ pub struct Store {
     path: PathBuf,
     meta: StoredMeta,
     definitions: Mutex<BTreeMap<VersionHash, Arc<Definition>>>,
+    /// redb had to repair the file when it was opened (the last writer did not close it).
+    repaired: bool,
 }
 
 fn wait_for<T>(
@@ -197,6 +209,7 @@ fn wait_for<T>(
                 std::thread::sleep(pause);
                 pause = (pause * 2).min(Duration::from_millis(100));
             }
+            Err(redb::DatabaseError::RepairAborted) => return Err(StoreError::NeedsRepair),
             Err(e) => return Err(storage(e)),
         }
     }
@@ -269,6 +282,7 @@ impl Store {
                 path: path.to_owned(),
                 meta,
                 definitions: Mutex::default(),
+                repaired: false,
             })
         })();
         if result.is_err() {
@@ -281,15 +295,43 @@ impl Store {
     /// Opens an existing database for writing, waiting up to `lock_timeout` for other commands.
     pub fn open(path: &Path, lock_timeout: Duration) -> Result<Store, StoreError> {
         check_magic(path)?;
-        let db = wait_for(lock_timeout, || Database::builder().open(path))?;
-        Self::with_handle(Handle::Write(db), path)
+        // redb repairs a file its last writer did not close (a crash, a power cut) while
+        // opening it; the callback only notes that it did, so the user can be told.
+        let repaired = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let db = wait_for(lock_timeout, || {
+            let flag = repaired.clone();
+            Database::builder()
+                .set_repair_callback(move |_| flag.store(true, std::sync::atomic::Ordering::Relaxed))
+                .open(path)
+        })?;
+        let mut store = Self::with_handle(Handle::Write(db), path)?;
+        store.repaired = repaired.load(std::sync::atomic::Ordering::Relaxed);
+        Ok(store)
+    }
+
+    /// True when redb repaired the file on opening it: the last writer did not close it
+    /// (committed transactions are kept; one in flight is rolled back).
+    pub fn repaired_on_open(&self) -> bool {
+        self.repaired
     }
 
     /// Opens an existing database for reading; readers share the file with each other.
     pub fn open_read(path: &Path, lock_timeout: Duration) -> Result<Store, StoreError> {
         check_magic(path)?;
-        let db = wait_for(lock_timeout, || redb::Builder::new().open_read_only(path))?;
-        Self::with_handle(Handle::Read(db), path)
+        let mut repaired = false;
+        let db = match wait_for(lock_timeout, || redb::Builder::new().open_read_only(path)) {
+            Ok(db) => db,
+            // A read-only open refuses a file that needs repair; a writable open repairs it
+            // (keeping every committed transaction), then the read goes ahead.
+            Err(StoreError::NeedsRepair) => {
+                repaired = Self::open(path, lock_timeout)?.repaired_on_open();
+                wait_for(lock_timeout, || redb::Builder::new().open_read_only(path))?
+            }
+            Err(e) => return Err(e),
+        };
+        let mut store = Self::with_handle(Handle::Read(db), path)?;
+        store.repaired = repaired;
+        Ok(store)
     }
 
     fn with_handle(handle: Handle, path: &Path) -> Result<Store, StoreError> {
@@ -302,6 +344,7 @@ impl Store {
                 profile: None,
             },
             definitions: Mutex::default(),
+            repaired: false,
         };
         let tx = store.read()?;
         let table = tx
@@ -629,6 +672,7 @@ impl Store {
         workflow: &str,
         command: Open,
         clock: &Clock,
+        desk: Option<&Desk<'_>>,
     ) -> Result<Applied, CommandFailure> {
         let tx = self.write()?;
         let applied = {
@@ -637,11 +681,14 @@ impl Store {
                 .latest(workflow)?
                 .ok_or_else(|| CommandFailure::UnknownWorkflow(workflow.to_owned()))?;
             let id = w.next_id(clock)?;
-            let outcome = step::open(&def, &hash, &id, command, clock)?;
+            let mut outcome = step::open(&def, &hash, &id, command, clock)?;
+            let letters =
+                w.issue_requested(&tx, &mut outcome.case, &mut outcome.events, desk, clock)?;
             w.save(&outcome, None)?;
             Applied {
                 outcome,
                 spawned: Vec::new(),
+                letters,
             }
         };
         tx.commit().map_err(storage)?;
@@ -683,31 +730,27 @@ impl Store {
         expect_seq: Option<u32>,
         clock: &Clock,
         profile: Option<&crate::profile::Profile>,
+        desk: Option<&Desk<'_>>,
     ) -> Result<Applied, CommandFailure> {
         let tx = self.write()?;
         let applied = {
             let mut w = Writer::new(&tx, self)?;
             // Read inside the write transaction: nobody can move the case under us.
-            let case = w
-                .case(id)?
-                .ok_or_else(|| CommandFailure::UnknownCase(id.clone()))?;
-            if let Some(expected) = expect_seq
-                && expected != case.seq
-            {
-                return Err(CommandFailure::Stale {
-                    case: id.clone(),
-                    expected,
-                    actual: case.seq,
-                });
-            }
+            let case = w.checked_case(id, expect_seq, clock)?;
             let def = self.definition_in(&w.definitions, &case.version)?;
             let mut outcome = step::step(&def, &case, command.clone(), clock)?;
             let actor = match &command {
                 Command::Fire { actor, .. } | Command::Amend { actor, .. } => actor.clone(),
             };
             let spawned = w.open_spawns(&mut outcome, &case, &actor, clock, profile)?;
+            let letters =
+                w.issue_requested(&tx, &mut outcome.case, &mut outcome.events, desk, clock)?;
             w.save(&outcome, Some(&case))?;
-            Applied { outcome, spawned }
+            Applied {
+                outcome,
+                spawned,
+                letters,
+            }
         };
         tx.commit().map_err(storage)?;
         Ok(applied)
@@ -780,6 +823,36 @@ impl<'t> Writer<'t> {
             return integrity::replayed(&self.events, id).map(Some);
         }
         Ok(Some(case))
+    }
+
+    /// The case as stored, refused when missing, when it is not the version the caller looked
+    /// at (`--expect-seq`), or when the command's clock is behind its last record.
+    fn checked_case(
+        &self,
+        id: &CaseId,
+        expect_seq: Option<u32>,
+        clock: &Clock,
+    ) -> Result<Case, CommandFailure> {
+        let case = self
+            .case(id)?
+            .ok_or_else(|| CommandFailure::UnknownCase(id.clone()))?;
+        if let Some(expected) = expect_seq
+            && expected != case.seq
+        {
+            return Err(CommandFailure::Stale {
+                case: id.clone(),
+                expected,
+                actual: case.seq,
+            });
+        }
+        if clock.now < case.updated_at {
+            return Err(StepError::Invalid(step::CommandError::ClockBehind {
+                now: clock.now,
+                last: case.updated_at,
+            })
+            .into());
+        }
+        Ok(case)
     }
 
     /// The next case id of the clock's year.
@@ -879,11 +952,31 @@ impl<'t> Writer<'t> {
 
     /// Appends the outcome's events and refreshes the snapshot and indexes.
     fn save(&mut self, outcome: &Outcome, before: Option<&Case>) -> Result<(), StoreError> {
-        let case = &outcome.case;
+        self.save_case(&outcome.case, &outcome.events, before)
+    }
+
+    /// Appends events of a case that does not move (letters issued or voided on request).
+    fn save_events(
+        &mut self,
+        case: &Case,
+        events: &[Event],
+        before: &Case,
+    ) -> Result<(), StoreError> {
+        self.save_case(case, events, Some(before))
+    }
+
+    /// Appends events and refreshes the case's snapshot and indexes: the one place where
+    /// history is written.
+    fn save_case(
+        &mut self,
+        case: &Case,
+        events: &[Event],
+        before: Option<&Case>,
+    ) -> Result<(), StoreError> {
         let id = case.id.as_str();
         // Every event of a command, whatever made it, is chained here and only here.
         let mut prev = before.and_then(|c| c.head.clone());
-        for event in &outcome.events {
+        for event in events {
             let mut stored = StoredEvent::from(event);
             let hash = crate::chain::hash(&case.id, prev.as_ref(), event).map_err(corrupt)?;
             stored.prev = prev.replace(hash.clone());

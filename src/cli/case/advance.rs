@@ -3,7 +3,7 @@
 use clap::Args;
 use wardflow_engine::step::Command;
 
-use super::super::{Calendars, Ctx, parse_time, print_json};
+use super::super::{Calendars, Ctx, letter, parse_time, print_json};
 use super::{DataArgs, case_id, load};
 use crate::failure::{self, Failure};
 use crate::show;
@@ -67,6 +67,11 @@ pub fn run(ctx: &Ctx, args: AdvanceArgs) -> Result<(), Failure> {
     };
     let profile = ctx.profile(&store)?;
     let calendars = Calendars::load(ctx)?;
+    let issues_letters = def
+        .transition(&args.transition)
+        .is_some_and(|t| !t.letters.is_empty());
+    let renderer = letter::renderer_for_act(ctx, issues_letters);
+    let desk = letter::desk(renderer.as_ref(), profile.as_ref());
     let applied = store
         .apply(
             &id,
@@ -74,16 +79,25 @@ pub fn run(ctx: &Ctx, args: AdvanceArgs) -> Result<(), Failure> {
             args.expect_seq,
             &calendars.clock(now),
             profile.as_ref(),
+            desk.as_ref(),
         )
         .map_err(|e| failure::case_command(&ctx.tr, Some(&def), &e))?;
     let case = &applied.outcome.case;
+    let letters = letter::report_outcomes(
+        ctx,
+        &def,
+        renderer.as_ref(),
+        case.id.as_str(),
+        &applied.letters,
+        false,
+    );
     if ctx.global.json {
         return print_json(&serde_json::json!({
             "case": case.id,
             "state": case.state,
             "seq": case.seq,
             "spawned": applied.spawned.iter().map(|c| serde_json::json!({"case": c.id, "workflow": c.workflow, "state": c.state})).collect::<Vec<_>>(),
-            "letters": applied.outcome.letters,
+            "letters": letters,
             "deadlines": case.deadlines.values().map(|d| serde_json::json!({"name": d.name, "due": d.due})).collect::<Vec<_>>(),
         }));
     }
@@ -107,9 +121,6 @@ pub fn run(ctx: &Ctx, args: AdvanceArgs) -> Result<(), Failure> {
                 workflow = c.workflow.clone()
             )
         );
-    }
-    for key in &applied.outcome.letters {
-        println!("{}", tr!(tr, "letter-requested", key = key.clone()));
     }
     Ok(())
 }

@@ -49,6 +49,7 @@ pub fn run(ctx: &Ctx, args: AmendArgs) -> Result<(), Failure> {
             args.expect_seq,
             &calendars.clock(now),
             profile.as_ref(),
+            None,
         )
         .map_err(|e| failure::case_command(&ctx.tr, Some(&def), &e))?;
     let case = &applied.outcome.case;

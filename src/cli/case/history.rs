@@ -112,6 +112,20 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
                 )
             }
             EventKind::LetterRequested { key, .. } => tr!(tr, "history-letter", key = key.clone()),
+            EventKind::LetterIssued(l) => tr!(
+                tr,
+                "history-letter-issued",
+                key = l.key.clone(),
+                number = l.number.clone().unwrap_or_else(|| "-".into()),
+                id = l.letter.clone(),
+                sha = l.html_sha256.chars().take(16).collect::<String>()
+            ),
+            EventKind::LetterVoided { letter, reason } => tr!(
+                tr,
+                "history-letter-voided",
+                id = letter.clone(),
+                reason = reason.clone()
+            ),
             EventKind::Spawned { child } => tr!(
                 tr,
                 "history-spawned",

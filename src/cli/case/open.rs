@@ -4,7 +4,7 @@ use clap::Args;
 use wardflow_engine::profile;
 use wardflow_engine::step::Open;
 
-use super::super::{Calendars, Ctx, parse_time, print_json};
+use super::super::{Calendars, Ctx, letter, parse_time, print_json};
 use super::DataArgs;
 use crate::failure::{self, Exit, Failure};
 use crate::tr;
@@ -59,10 +59,26 @@ pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
         settings: profile::settings_for(profile.as_ref(), &def),
         origin: None,
     };
+    let renderer = letter::renderer_for_act(ctx, !def.start.letters.is_empty());
+    let desk = letter::desk(renderer.as_ref(), profile.as_ref());
     let applied = store
-        .open_case(&args.workflow, command, &calendars.clock(now))
+        .open_case(
+            &args.workflow,
+            command,
+            &calendars.clock(now),
+            desk.as_ref(),
+        )
         .map_err(|e| failure::case_command(&ctx.tr, Some(&def), &e))?;
     let case = &applied.outcome.case;
+    // Standard output carries only the new id (scripts capture it); letters go to stderr.
+    let letters = letter::report_outcomes(
+        ctx,
+        &def,
+        renderer.as_ref(),
+        case.id.as_str(),
+        &applied.letters,
+        true,
+    );
     if ctx.global.json {
         return print_json(&serde_json::json!({
             "case": case.id,
@@ -72,7 +88,7 @@ pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
                 .map_err(|e| failure::store(&ctx.tr, &e))?,
             "version_hash": case.version,
             "state": case.state,
-            "letters": applied.outcome.letters,
+            "letters": letters,
             "deadlines": case.deadlines.values().map(|d| serde_json::json!({"name": d.name, "due": d.due})).collect::<Vec<_>>(),
         }));
     }

@@ -55,6 +55,8 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
             "spawned": case.spawned,
             "deadlines": case.deadlines.values().collect::<Vec<_>>(),
             "letters": case.letters,
+            "issued_letters": case.issued,
+            "pending_letters": case.pending_letters().collect::<Vec<_>>(),
             "same_child": same_child.iter().map(|c| json!({"case": c.id, "workflow": c.workflow, "state": c.state})).collect::<Vec<_>>(),
         }));
     }
@@ -143,10 +145,30 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
             tr!(tr, "due-at", at = show::due_time(d.due))
         );
     }
-    if !case.letters.is_empty() {
+    if !case.letters.is_empty() || !case.issued.is_empty() {
         println!("{}", tr!(tr, "label-letters-requested"));
-        for l in &case.letters {
-            println!("  {} (#{})", l.key, l.seq);
+        let pending: Vec<u32> = case.pending_letters().map(|r| r.seq).collect();
+        for r in case.letters.iter().filter(|r| pending.contains(&r.seq)) {
+            println!(
+                "  {} (#{})  {}",
+                r.key,
+                r.seq,
+                tr!(tr, "show-letter-pending")
+            );
+        }
+        for l in &case.issued {
+            let i = &l.issued;
+            let status = match (&l.voided, &l.replaced_by) {
+                (Some(reason), _) => tr!(tr, "letter-status-void", reason = reason.clone()),
+                (None, Some(by)) => tr!(tr, "letter-status-replaced", id = by.clone()),
+                (None, None) => tr!(tr, "letter-status-in-force"),
+            };
+            println!(
+                "  {}  {}  {}  {status}",
+                i.key,
+                i.number.as_deref().unwrap_or("-"),
+                i.letter
+            );
         }
     }
     Ok(())

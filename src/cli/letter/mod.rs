@@ -1,10 +1,17 @@
-//! `wardflow letter …`: formal documents from case data.
+//! `wardflow letter …`: formal documents from case data — drafts, issuing, the archive, and
+//! checking a paper or file copy against it.
 
+mod archive;
+mod issue;
 mod preview;
+mod verify;
 
 use clap::Subcommand;
+use wardflow_engine::case::IssuedRef;
 use wardflow_engine::definition::Definition;
 use wardflow_engine::letters::{LetterError, Renderer};
+use wardflow_engine::profile::Profile;
+use wardflow_engine::store::{Desk, LetterFailure, LetterOutcome, Pending};
 
 use super::Ctx;
 use crate::failure::{self, Exit, Failure};
@@ -15,18 +22,148 @@ use crate::tr;
 pub enum LetterCommand {
     /// Render a document from a case's data as a draft (草稿): no number, nothing stored.
     Preview(preview::PreviewArgs),
+    /// Issue a document of a case: number it, archive it, record it in the case's history.
+    Issue(issue::IssueArgs),
+    /// Void (作废) an issued letter, with a reason; it stays in the archive.
+    Void(issue::VoidArgs),
+    /// List issued letters, of one case or all.
+    List(archive::ListArgs),
+    /// Show an issued letter's particulars (by archive id or document number).
+    Show(archive::ShowArgs),
+    /// Write an issued letter exactly as archived, as HTML or text.
+    Export(archive::ExportArgs),
+    /// Check a file or a verification code (核验码) against the archive.
+    Verify(verify::VerifyArgs),
 }
 
 /// Runs a letter subcommand.
 pub fn run(ctx: &Ctx, cmd: LetterCommand) -> Result<(), Failure> {
     match cmd {
         LetterCommand::Preview(args) => preview::run(ctx, args),
+        LetterCommand::Issue(args) => issue::issue(ctx, args),
+        LetterCommand::Void(args) => issue::void(ctx, args),
+        LetterCommand::List(args) => archive::list(ctx, args),
+        LetterCommand::Show(args) => archive::show(ctx, args),
+        LetterCommand::Export(args) => archive::export(ctx, args),
+        LetterCommand::Verify(args) => verify::run(ctx, args),
     }
 }
 
 /// The document table and templates, loaded once for the command.
 pub fn renderer(ctx: &Ctx) -> Result<Renderer, Failure> {
     Renderer::load(&ctx.global.letters).map_err(|e| letter_failure(ctx, None, &e))
+}
+
+/// The renderer for an act that issues letters; None (and a warning) when the letters cannot
+/// be loaded, because a letter never blocks the act itself: it waits for `letter issue`.
+pub fn renderer_for_act(ctx: &Ctx, issues_letters: bool) -> Option<Renderer> {
+    if !issues_letters {
+        return None;
+    }
+    match Renderer::load(&ctx.global.letters) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            eprintln!(
+                "{}",
+                tr!(ctx.tr, "letter-unavailable", detail = e.to_string())
+            );
+            None
+        }
+    }
+}
+
+/// The desk an act issues its letters at.
+pub fn desk<'a>(renderer: Option<&'a Renderer>, profile: Option<&'a Profile>) -> Option<Desk<'a>> {
+    renderer.map(|renderer| Desk { renderer, profile })
+}
+
+/// A document's title from the table, or its key when the table is not at hand.
+fn title(renderer: Option<&Renderer>, key: &str) -> String {
+    renderer
+        .and_then(|r| r.table().documents.get(key))
+        .map_or_else(|| key.to_owned(), |d| d.title.clone())
+}
+
+/// One line saying what was issued.
+pub fn issued_line(ctx: &Ctx, renderer: Option<&Renderer>, l: &IssuedRef) -> String {
+    tr!(
+        ctx.tr,
+        "letter-issued",
+        title = title(renderer, &l.key),
+        key = l.key.clone(),
+        number = l.number.clone().unwrap_or_else(|| "-".into()),
+        id = l.letter.clone(),
+        code = l.code.clone()
+    )
+}
+
+/// Why a letter is waiting, as a sentence.
+pub fn pending_reason(ctx: &Ctx, def: Option<&Definition>, p: &Pending) -> String {
+    let tr = &ctx.tr;
+    match p {
+        Pending::NoLetters(detail) => tr!(tr, "pending-no-letters", detail = detail.clone()),
+        Pending::NotAnIssuer { role, issuers, .. } => tr!(
+            tr,
+            "pending-not-issuer",
+            role = role.clone(),
+            issuers = tr.list(issuers)
+        ),
+        Pending::NoIssuingBody { role } => tr!(tr, "pending-no-body", role = role.clone()),
+        Pending::NoNumber { field, .. } => match field {
+            Some(f) => tr!(
+                tr,
+                "pending-no-number-field",
+                field = failure::field_name(tr, def, f)
+            ),
+            None => tr!(tr, "pending-no-number"),
+        },
+        Pending::DuplicateNumber(n) => tr!(tr, "pending-duplicate-number", number = n.clone()),
+        Pending::Letter(e) => letter_failure(ctx, def, e).message,
+    }
+}
+
+/// Prints what became of the letters an act called for (to stderr when stdout carries only an
+/// id); returns them as JSON.
+pub fn report_outcomes(
+    ctx: &Ctx,
+    def: &Definition,
+    renderer: Option<&Renderer>,
+    case: &str,
+    outcomes: &[LetterOutcome],
+    to_stderr: bool,
+) -> Vec<serde_json::Value> {
+    let mut json = Vec::new();
+    for o in outcomes {
+        let (line, value) = match &o.result {
+            Ok(l) => (
+                issued_line(ctx, renderer, l),
+                serde_json::json!({"key": o.key, "letter": l.letter, "number": l.number, "code": l.code}),
+            ),
+            Err(p) => {
+                let reason = pending_reason(ctx, Some(def), p);
+                (
+                    tr!(
+                        ctx.tr,
+                        "letter-pending",
+                        title = title(renderer, &o.key),
+                        key = o.key.clone(),
+                        reason = reason.clone(),
+                        case = case.to_owned()
+                    ),
+                    serde_json::json!({"key": o.key, "pending": reason}),
+                )
+            }
+        };
+        if !ctx.global.json {
+            if to_stderr {
+                eprintln!("{line}");
+            } else {
+                println!("{line}");
+            }
+        }
+        json.push(value);
+    }
+    json
 }
 
 /// A renderer error as a sentence: a missing field refuses the letter (exit 1) and names it.
@@ -62,5 +199,54 @@ pub fn letter_failure(ctx: &Ctx, def: Option<&Definition>, e: &LetterError) -> F
             Exit::BadInput,
             tr!(tr, "letter-error", detail = other.to_string()),
         ),
+    }
+}
+
+/// A failure of `letter issue` / `letter void` as a sentence and exit code.
+pub fn letter_command_failure(ctx: &Ctx, def: Option<&Definition>, e: &LetterFailure) -> Failure {
+    let tr = &ctx.tr;
+    match e {
+        LetterFailure::Pending(Pending::Letter(e)) => letter_failure(ctx, def, e),
+        LetterFailure::Pending(p) => Failure::new(Exit::Refused, pending_reason(ctx, def, p)),
+        LetterFailure::Unknown(id) => {
+            Failure::new(Exit::BadInput, tr!(tr, "letter-no-such", id = id.clone()))
+                .with_key(id.clone())
+        }
+        LetterFailure::OtherDocument {
+            letter,
+            key,
+            expected,
+        } => Failure::new(
+            Exit::BadInput,
+            tr!(
+                tr,
+                "letter-other-document",
+                id = letter.clone(),
+                key = key.clone(),
+                expected = expected.clone()
+            ),
+        ),
+        LetterFailure::NotInForce(id) => Failure::new(
+            Exit::Refused,
+            tr!(tr, "letter-not-in-force", id = id.clone()),
+        ),
+        LetterFailure::NotItsIssuer {
+            letter,
+            issued_in,
+            role,
+        } => Failure::new(
+            Exit::Refused,
+            tr!(
+                tr,
+                "letter-void-not-issuer",
+                id = letter.clone(),
+                issued_in = issued_in.clone(),
+                role = role.clone()
+            ),
+        )
+        .with_key(role.clone()),
+        LetterFailure::NoReason => {
+            Failure::new(Exit::BadInput, tr!(tr, "letter-void-no-reason")).with_key("--reason")
+        }
     }
 }

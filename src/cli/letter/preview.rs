@@ -28,7 +28,7 @@ pub struct PreviewArgs {
     /// The role that issues it (decides layout and numbering).
     #[arg(long = "as", value_name = "ROLE")]
     role: String,
-    /// The issuing body's name as printed (configuration comes with issuing; a placeholder here).
+    /// The issuing body's name as printed, when the profile names none for the role.
     #[arg(long, default_value = "（签发机关）")]
     body: String,
     /// Output form.
@@ -49,20 +49,29 @@ pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
     let date = now
         .to_zoned_datetime(wardflow_engine::period::shanghai())
         .date();
+    // The configured body when there is one: the draft then looks as the letter will.
+    let profile = ctx.profile(&store)?;
+    let configured = profile
+        .as_ref()
+        .and_then(|p| p.issuing_bodies.get(&args.role).cloned());
+    let settings = profile
+        .as_ref()
+        .and_then(|p| p.letters.get(&args.key).cloned())
+        .unwrap_or_default();
     let input = LetterInput {
         data: &case.data,
         number: None,
-        issuer: Some(IssuingBody {
+        issuer: Some(configured.unwrap_or_else(|| IssuingBody {
             role: args.role.clone(),
             name: args.body.clone(),
             code: "X".into(),
             seal_caption: args.body.clone(),
             contact: None,
-        }),
+        })),
         date,
         verification_code: "DRAFT".into(),
         draft: true,
-        settings: Default::default(),
+        settings,
     };
     let rendered = renderer
         .render(&args.key, &input)
@@ -71,7 +80,12 @@ pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
         Format::Txt => rendered.text,
         Format::Html => rendered.html,
     };
-    match &args.out {
+    write_out(ctx, args.out.as_deref(), &body)
+}
+
+/// Writes a letter to a file, or to standard output without one.
+pub fn write_out(ctx: &Ctx, out: Option<&std::path::Path>, body: &str) -> Result<(), Failure> {
+    match out {
         Some(path) => std::fs::write(path, body).map_err(|e| {
             Failure::new(
                 Exit::Storage,

@@ -19,8 +19,8 @@ pub fn run(ctx: &Ctx, given: &[PathBuf]) -> Result<(), Failure> {
         .map(|d| (**d).clone())
         .collect();
     known.extend(context(ctx, &files));
-    let checked =
-        check_files(&files, &known).map_err(|e| failure::invalid_workflows(&ctx.tr, &e.failed))?;
+    let checked = check_files(&files, &known, &ctx.global.letters)
+        .map_err(|e| failure::invalid_workflows(&ctx.tr, &e.failed))?;
     let published = store
         .publish(&checked, &ctx.user(), now)
         .map_err(|e| failure::store(&ctx.tr, &e))?;

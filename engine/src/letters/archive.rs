@@ -1,0 +1,242 @@
+//! Issuing a letter: everything the archive keeps of it, made by one pure function.
+//!
+//! An issued letter is immutable. The archive record holds the number, the rendered text and
+//! HTML, the template's hash, the data snapshot it was rendered from and the SHA-256 of both
+//! renderings. The verification code (核验码) printed on every page is derived from a hash of
+//! what the letter says (id, number, issuer, date, template, data) — it cannot be derived from
+//! the rendered bytes, because those contain it.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{IssuingBody, LetterError, LetterInput, REPORTER_DOCUMENT, Renderer, hex};
+use crate::case::{CaseId, IssuedRef};
+use crate::definition::Data;
+
+/// An issued letter as the archive keeps it (a persisted record: field names are the format).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArchivedLetter {
+    /// Archive id, `L2026-000001`: every issued letter has one, numbered or not.
+    pub id: String,
+    pub case: CaseId,
+    pub key: String,
+    pub title: String,
+    pub number: Option<String>,
+    /// The role it was issued in.
+    pub role: String,
+    pub issuer: Option<IssuingBody>,
+    /// The user who issued it.
+    pub actor: String,
+    pub issued_at: Timestamp,
+    /// The date printed on it.
+    pub date: Date,
+    /// 核验码.
+    pub code: String,
+    pub template_hash: String,
+    /// The case data it was rendered from (without the reporter, except on the receipt).
+    pub data: Data,
+    /// The document's local settings from the profile.
+    pub settings: Data,
+    pub text: String,
+    pub html: String,
+    pub text_sha256: String,
+    pub html_sha256: String,
+    /// The `LetterRequested` event it answers.
+    pub request: Option<u32>,
+    /// The letter it replaces (re-issue).
+    pub replaces: Option<String>,
+}
+
+impl ArchivedLetter {
+    /// What the case's history records of it.
+    pub fn reference(&self) -> IssuedRef {
+        IssuedRef {
+            letter: self.id.clone(),
+            key: self.key.clone(),
+            number: self.number.clone(),
+            role: self.role.clone(),
+            html_sha256: self.html_sha256.clone(),
+            text_sha256: self.text_sha256.clone(),
+            code: self.code.clone(),
+            request: self.request,
+            replaces: self.replaces.clone(),
+        }
+    }
+}
+
+/// What a letter is issued from.
+#[derive(Debug, Clone)]
+pub struct Issue<'a> {
+    pub id: String,
+    pub case: &'a CaseId,
+    pub key: &'a str,
+    pub data: &'a Data,
+    pub role: &'a str,
+    pub issuer: Option<IssuingBody>,
+    pub number: Option<String>,
+    pub actor: &'a str,
+    pub issued_at: Timestamp,
+    pub date: Date,
+    pub settings: Data,
+    pub request: Option<u32>,
+    pub replaces: Option<String>,
+}
+
+/// The archive id of the `n`th letter issued in `year`.
+pub fn letter_id(year: i16, n: u64) -> String {
+    format!("L{year:04}-{n:06}")
+}
+
+/// True when `s` has the form of an archive id.
+pub fn is_letter_id(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix('L') else {
+        return false;
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    matches!(rest.split_once('-'), Some((y, n)) if y.len() == 4 && digits(y) && n.len() >= 6 && digits(n))
+}
+
+/// SHA-256 of bytes, in lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+// Crockford's base32 without I, L, O, U: read aloud and typed back without confusion.
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// The verification code: 50 bits of a SHA-256, as two groups of five Crockford base32
+/// characters (`7KQ2M-XC4TA`).
+pub fn verification_code(digest: &[u8]) -> String {
+    let mut bits: u64 = 0;
+    for b in digest.iter().take(7) {
+        bits = (bits << 8) | u64::from(*b);
+    }
+    bits >>= 6; // 56 bits -> the top 50
+    let mut out = String::with_capacity(11);
+    for i in (0..10).rev() {
+        let c = CROCKFORD[((bits >> (i * 5)) & 31) as usize];
+        out.push(char::from(c));
+        if i == 5 {
+            out.push('-');
+        }
+    }
+    out
+}
+
+/// Normalises a code typed by a person: upper case, `O`→0, `I`/`L`→1, spaces dropped, the dash
+/// put back.
+pub fn normalize_code(typed: &str) -> Option<String> {
+    let chars: Vec<char> = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            other => other,
+        })
+        .collect();
+    if chars.len() != 10 || !chars.iter().all(|c| CROCKFORD.contains(&(*c as u8))) {
+        return None;
+    }
+    let s: String = chars.iter().collect();
+    Some(format!("{}-{}", &s[..5], &s[5..]))
+}
+
+/// Renders and seals one letter for the archive. Pure: the id, number, date and clock come in.
+pub fn issue(renderer: &Renderer, req: Issue<'_>) -> Result<ArchivedLetter, LetterError> {
+    let doc = renderer.doc(req.key)?;
+    let title = doc.title.clone();
+    // The archive keeps what the letter could show: the reporter only on the receipt.
+    let data: Data = req
+        .data
+        .iter()
+        .filter(|(k, _)| {
+            req.key == REPORTER_DOCUMENT || !(*k == "reporter" || k.starts_with("reporter."))
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let template_hash = renderer.template_hash(req.key)?;
+    let content = serde_json::json!({
+        "id": req.id,
+        "case": req.case,
+        "key": req.key,
+        "number": req.number,
+        "role": req.role,
+        "issuer": req.issuer,
+        "date": req.date,
+        "template": template_hash,
+        "data": data,
+        "settings": req.settings,
+    });
+    let code = verification_code(&Sha256::digest(content.to_string().as_bytes()));
+    let rendered = renderer.render(
+        req.key,
+        &LetterInput {
+            data: &data,
+            number: req.number.clone(),
+            issuer: req.issuer.clone(),
+            date: req.date,
+            verification_code: code.clone(),
+            draft: false,
+            settings: req.settings.clone(),
+        },
+    )?;
+    Ok(ArchivedLetter {
+        id: req.id,
+        case: req.case.clone(),
+        key: req.key.to_owned(),
+        title,
+        number: req.number,
+        role: req.role.to_owned(),
+        issuer: req.issuer,
+        actor: req.actor.to_owned(),
+        issued_at: req.issued_at,
+        date: req.date,
+        code,
+        template_hash: rendered.template_hash,
+        data,
+        settings: req.settings,
+        text_sha256: sha256_hex(rendered.text.as_bytes()),
+        html_sha256: sha256_hex(rendered.html.as_bytes()),
+        text: rendered.text,
+        html: rendered.html,
+        request: req.request,
+        replaces: req.replaces,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_ten_crockford_characters_and_survive_retyping() {
+        let code = verification_code(&Sha256::digest(b"x"));
+        assert_eq!(code.len(), 11);
+        assert_eq!(&code[5..6], "-");
+        assert_eq!(normalize_code(&code.to_lowercase()), Some(code.clone()));
+        assert_eq!(normalize_code(&code.replace('-', " ")), Some(code.clone()));
+        assert_eq!(normalize_code("0O1IL-ABCDE"), Some("00111-ABCDE".into()));
+        assert_eq!(normalize_code("ABC"), None);
+        assert_eq!(normalize_code("UUUUU-UUUUU"), None);
+        assert_ne!(code, verification_code(&Sha256::digest(b"y")));
+    }
+
+    #[test]
+    fn letter_ids() {
+        assert_eq!(letter_id(2026, 12), "L2026-000012");
+        assert!(is_letter_id("L2026-000012"));
+        for bad in [
+            "",
+            "L",
+            "2026-000012",
+            "L2026-12",
+            "L20x6-000012",
+            "l2026-000012",
+        ] {
+            assert!(!is_letter_id(bad), "{bad}");
+        }
+    }
+}

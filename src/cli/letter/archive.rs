@@ -1,0 +1,185 @@
+//! `wardflow letter list|show|export`: reading the archive of issued letters.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use wardflow_engine::store::LetterRecord;
+
+use super::super::case::case_id;
+use super::super::{Ctx, print_json};
+use super::preview::Format;
+use crate::failure::{self, Exit, Failure};
+use crate::show;
+use crate::tr;
+
+/// Arguments of `letter list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only the letters of this case.
+    #[arg(long)]
+    case: Option<String>,
+}
+
+/// Arguments of `letter show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The archive id (L2026-000001) or the document number.
+    letter: String,
+}
+
+/// Arguments of `letter export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The archive id (L2026-000001) or the document number.
+    letter: String,
+    /// Output form.
+    #[arg(long, value_enum, default_value = "html")]
+    format: Format,
+    /// The file to write (standard output without it).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+fn status(ctx: &Ctx, r: &LetterRecord) -> String {
+    match (&r.voided, &r.replaced_by) {
+        (Some(reason), _) => tr!(ctx.tr, "letter-status-void", reason = reason.clone()),
+        (None, Some(by)) => tr!(ctx.tr, "letter-status-replaced", id = by.clone()),
+        (None, None) => tr!(ctx.tr, "letter-status-in-force"),
+    }
+}
+
+fn status_json(r: &LetterRecord) -> serde_json::Value {
+    serde_json::json!({
+        "in_force": r.voided.is_none() && r.replaced_by.is_none(),
+        "voided": r.voided,
+        "replaced_by": r.replaced_by,
+    })
+}
+
+/// Lists issued letters, oldest first.
+pub fn list(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
+    let case = args.case.as_deref().map(|c| case_id(ctx, c)).transpose()?;
+    let store = ctx.store_for_read()?;
+    let records = store
+        .letters(case.as_ref())
+        .map_err(|e| failure::store(&ctx.tr, &e))?;
+    if ctx.global.json {
+        let items: Vec<_> = records
+            .iter()
+            .map(|r| {
+                let l = &r.letter;
+                serde_json::json!({
+                    "letter": l.id, "case": l.case, "key": l.key, "title": l.title,
+                    "number": l.number, "role": l.role, "issued_at": l.issued_at,
+                    "date": l.date, "code": l.code, "status": status_json(r),
+                })
+            })
+            .collect();
+        return print_json(&items);
+    }
+    if records.is_empty() {
+        println!("{}", tr!(ctx.tr, "letter-none"));
+    }
+    for r in &records {
+        let l = &r.letter;
+        println!(
+            "{}  {}  {}  {}  {}  {}",
+            l.id,
+            l.case,
+            l.number.as_deref().unwrap_or("-"),
+            l.title,
+            l.date,
+            status(ctx, r)
+        );
+    }
+    Ok(())
+}
+
+/// Finds a letter by archive id or number, or says there is none (exit 2).
+pub fn find(
+    ctx: &Ctx,
+    store: &wardflow_engine::store::Store,
+    id: &str,
+) -> Result<LetterRecord, Failure> {
+    store
+        .letter(id)
+        .map_err(|e| failure::store(&ctx.tr, &e))?
+        .ok_or_else(|| {
+            Failure::new(
+                Exit::BadInput,
+                tr!(ctx.tr, "letter-no-such", id = id.to_owned()),
+            )
+            .with_key(id.to_owned())
+        })
+}
+
+/// Prints a letter's particulars.
+pub fn show(ctx: &Ctx, args: ShowArgs) -> Result<(), Failure> {
+    let store = ctx.store_for_read()?;
+    let r = find(ctx, &store, &args.letter)?;
+    print_particulars(ctx, &r)
+}
+
+/// The particulars of an archived letter (shared with `letter verify`).
+pub fn print_particulars(ctx: &Ctx, r: &LetterRecord) -> Result<(), Failure> {
+    let l = &r.letter;
+    if ctx.global.json {
+        return print_json(&serde_json::json!({
+            "letter": l.id, "case": l.case, "key": l.key, "title": l.title,
+            "number": l.number, "role": l.role, "issuer": l.issuer, "actor": l.actor,
+            "issued_at": l.issued_at, "date": l.date, "code": l.code,
+            "template_hash": l.template_hash, "html_sha256": l.html_sha256,
+            "text_sha256": l.text_sha256, "replaces": l.replaces, "status": status_json(r),
+        }));
+    }
+    let tr = &ctx.tr;
+    let rows = [
+        (tr!(tr, "letter-field-id"), l.id.clone()),
+        (
+            tr!(tr, "letter-field-title"),
+            format!("{}（{}）", l.title, l.key),
+        ),
+        (
+            tr!(tr, "letter-field-number"),
+            l.number.clone().unwrap_or_else(|| "-".into()),
+        ),
+        (tr!(tr, "letter-field-case"), l.case.to_string()),
+        (
+            tr!(tr, "letter-field-issuer"),
+            match &l.issuer {
+                Some(b) => format!("{}（{}）", b.name, l.role),
+                None => l.role.clone(),
+            },
+        ),
+        (tr!(tr, "letter-field-actor"), l.actor.clone()),
+        (
+            tr!(tr, "letter-field-issued-at"),
+            show::local_time(l.issued_at),
+        ),
+        (tr!(tr, "letter-field-date"), l.date.to_string()),
+        (tr!(tr, "letter-field-code"), l.code.clone()),
+        (tr!(tr, "letter-field-status"), status(ctx, r)),
+        (
+            tr!(tr, "letter-field-replaces"),
+            l.replaces.clone().unwrap_or_else(|| "-".into()),
+        ),
+        ("SHA-256 (HTML)".to_owned(), l.html_sha256.clone()),
+        ("SHA-256 (TXT)".to_owned(), l.text_sha256.clone()),
+        (tr!(tr, "letter-field-template"), l.template_hash.clone()),
+    ];
+    for (label, value) in rows {
+        println!("{label}：{value}");
+    }
+    Ok(())
+}
+
+/// Writes the archived bytes, unchanged.
+pub fn export(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
+    let store = ctx.store_for_read()?;
+    let r = find(ctx, &store, &args.letter)?;
+    let body = match args.format {
+        Format::Txt => &r.letter.text,
+        Format::Html => &r.letter.html,
+    };
+    super::preview::write_out(ctx, args.out.as_deref(), body)
+}
