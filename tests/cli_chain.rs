@@ -350,3 +350,66 @@ fn a_broken_chain_is_not_exported() {
     assert!(err.contains("不予签名导出"), "{err}");
     assert!(!env.root().join("case.json").exists());
 }
+
+#[test]
+fn issued_letters_are_chained_and_travel_in_the_export() {
+    let env = TestEnv::new();
+    let profiles = concat!(env!("CARGO_MANIFEST_DIR"), "/profiles");
+    env.ok(&[
+        "init",
+        "--simulation",
+        "--profiles",
+        profiles,
+        "--profile",
+        "qianjiang",
+        "--now",
+        T0,
+    ]);
+    let id = common::open(
+        &env,
+        "guardianship-intervention",
+        "police",
+        &[
+            ("source", "mandatory_report"),
+            ("child.name", "张小花"),
+            ("abuser.name", "张大山"),
+            ("abuser.relation", "父亲"),
+            (
+                "admonishment.facts",
+                "2026年11月22日晚，张大山殴打女儿张小花",
+            ),
+            ("admonishment.issued_at", "2026-11-23T09:30:00+08:00"),
+        ],
+        T0,
+    );
+    env.ok(&[
+        "letter",
+        "issue",
+        &id,
+        "warning-letter",
+        "--as",
+        "police",
+        "--now",
+        T1,
+    ]);
+    env.ok(&["verify"]);
+    env.ok(&["case", "export", &id, "--out", "case.json", "--now", T1]);
+    let key = public_key(&env);
+    let out = env.ok(&["verify", "--file", "case.json", "--key", &key]);
+    assert!(out.contains("校验通过"), "{out}");
+    let file = env.root().join("case.json");
+    let mut doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("export")).expect("json");
+    let letter = &mut doc["content"]["letters"][0];
+    let html = letter["html"].as_str().expect("archived html").to_owned();
+    letter["html"] = Value::from(html.replacen("张大山", "张小山", 1));
+    std::fs::write(&file, serde_json::to_vec(&doc).expect("json")).expect("write");
+    let out = env.run(&["verify", "--file", "case.json", "--key", &key]);
+    assert_eq!(out.status.code(), Some(4));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("签名无效"), "{stdout}");
+    assert!(
+        stdout.contains("的正文与历史链所记的哈希不符（letters）"),
+        "{stdout}"
+    );
+}

@@ -1,6 +1,6 @@
 //! Signed case exports: one self-contained JSON document holding a case's chained events, its
-//! head, the exact rules it ran under and (once the letters archive exists) its issued
-//! letters, signed with the office key. [`verify`] checks such a file with nothing but the
+//! head, the exact rules it ran under and its issued letters as archived, signed with the
+//! office key. [`verify`] checks such a file with nothing but the
 //! office's public key: no database, no workflow files.
 //!
 //! The signature covers `SIGNING_CONTEXT` followed by the RFC 8785 canonical JSON of the
@@ -10,6 +10,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 use crate::case::CaseId;
 use crate::chain::{self, Break, ChainHash, Head, Record, Verified};
@@ -56,8 +57,8 @@ pub struct Content {
     pub definition: Rules,
     pub head: Head,
     pub events: Vec<ChainedEvent>,
-    /// Issued letters' archive records. Empty until the letters archive lands; each issued
-    /// letter's SHA-256 is already chained in through its event in `events`.
+    /// The case's issued letters as archived (text, HTML, data, hashes). Each one's SHA-256s
+    /// are chained in through its `letter_issued` event in `events`, which `verify` checks.
     pub letters: Vec<Value>,
 }
 
@@ -99,15 +100,23 @@ fn signed_bytes(content: &Value) -> Result<Vec<u8>, ExportError> {
     Ok(bytes)
 }
 
-/// The records of a case as stored, its snapshot's head and its rules, put together and
-/// signed; refuses a chain that does not verify.
+/// What goes into an export besides the chain itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extras<'a> {
+    pub definition: Rules,
+    /// The archived letters of the case, as JSON.
+    pub letters: Vec<Value>,
+    pub exported_at: Timestamp,
+    pub exported_by: &'a str,
+}
+
+/// The records of a case as stored, its snapshot's head, its rules and letters, put together
+/// and signed; refuses a chain that does not verify.
 pub fn seal(
     case: &CaseId,
     records: &[Record],
     head: Head,
-    definition: Rules,
-    exported_at: Timestamp,
-    exported_by: &str,
+    extras: Extras<'_>,
     key: &OfficeKey,
 ) -> Result<Document, ExportError> {
     chain::verify(case, records, Some(&head)).map_err(ExportError::Broken)?;
@@ -125,12 +134,12 @@ pub fn seal(
         format: FORMAT.to_owned(),
         version: VERSION,
         case: case.clone(),
-        exported_at,
-        exported_by: exported_by.to_owned(),
-        definition,
+        exported_at: extras.exported_at,
+        exported_by: extras.exported_by.to_owned(),
+        definition: extras.definition,
         head,
         events,
-        letters: Vec::new(),
+        letters: extras.letters,
     };
     let content = serde_json::to_value(&content).map_err(malformed)?;
     let public = key.public();
@@ -167,12 +176,17 @@ pub struct Verdict {
     pub chain: Result<Verified, Break>,
     /// Whether the rules' source still gives their hash.
     pub rules_match: bool,
+    /// Letters whose text or HTML does not give the hashes their chained event records.
+    pub letters_unmatched: Vec<String>,
 }
 
 impl Verdict {
     /// Everything holds.
     pub fn ok(&self) -> bool {
-        self.signature == SignatureCheck::Valid && self.chain.is_ok() && self.rules_match
+        self.signature == SignatureCheck::Valid
+            && self.chain.is_ok()
+            && self.rules_match
+            && self.letters_unmatched.is_empty()
     }
 }
 
@@ -195,6 +209,17 @@ pub fn verify(bytes: &[u8], key: &PublicKey) -> Result<Verdict, ExportError> {
     } else {
         SignatureCheck::Invalid
     };
+    let letters_unmatched = content
+        .letters
+        .iter()
+        .filter(|l| !letter_matches(l, &content.events))
+        .map(|l| {
+            l.get("id")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_owned()
+        })
+        .collect();
     // The events are checked exactly as written, not as this build would re-serialise them.
     let records: Vec<Record> = content
         .events
@@ -219,6 +244,30 @@ pub fn verify(bytes: &[u8], key: &PublicKey) -> Result<Verdict, ExportError> {
         signature,
         chain,
         rules_match,
+        letters_unmatched,
+    })
+}
+
+/// Whether an archived letter's text and HTML give its recorded SHA-256s, and a chained
+/// `letter_issued` event records the same letter with the same hashes.
+fn letter_matches(letter: &Value, events: &[ChainedEvent]) -> bool {
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+    let digest = |k: &str| text(letter, k).map(|t| crate::chain::hex(&Sha256::digest(t)));
+    let (Some(id), Some(html), Some(plain)) = (
+        text(letter, "id"),
+        text(letter, "html_sha256"),
+        text(letter, "text_sha256"),
+    ) else {
+        return false;
+    };
+    if digest("html").as_ref() != Some(&html) || digest("text").as_ref() != Some(&plain) {
+        return false;
+    }
+    events.iter().any(|e| {
+        text(&e.event, "type").as_deref() == Some("letter_issued")
+            && text(&e.event, "letter").as_ref() == Some(&id)
+            && text(&e.event, "html_sha256").as_ref() == Some(&html)
+            && text(&e.event, "text_sha256").as_ref() == Some(&plain)
     })
 }
 

@@ -304,4 +304,5 @@ export-too-large = the file is larger than { $limit } bytes
 export-signature-invalid = the signature is invalid: the content was changed after it was signed.
 export-other-key = the file was signed by another key: { $signed_by }, not the one given.
 export-rules-changed = the workflow definition in the file no longer matches its hash (definition).
+export-letters-unmatched = the text of letter(s) { $letters } does not give the hashes the chain records (letters).
 export-verified = the export of case { $case } verifies: the signature holds (fingerprint { $fingerprint }) and the chain of { $events } event(s) is intact.

@@ -304,4 +304,5 @@ export-too-large = 文件超过 { $limit } 字节
 export-signature-invalid = 签名无效（signature）：文件内容在签名后被改动过。
 export-other-key = 文件由另一把密钥签名（signature）：{ $signed_by }，不是所给的公钥。
 export-rules-changed = 文件所附流程定义的内容与其哈希不符（definition）。
+export-letters-unmatched = 文书 { $letters } 的正文与历史链所记的哈希不符（letters）。
 export-verified = 案件 { $case } 的导出文件校验通过：签名有效（指纹 { $fingerprint }），{ $events } 个事件的历史链完整。

@@ -157,7 +157,17 @@ fn verify_file(ctx: &Ctx, path: &Path, key: &str) -> Result<(), Failure> {
         .err()
         .map(|b| failure::chain_break(&ctx.tr, b));
     let rules = (!verdict.rules_match).then(|| tr!(ctx.tr, "export-rules-changed"));
-    let problems: Vec<String> = [signature, chain, rules].into_iter().flatten().collect();
+    let letters = (!verdict.letters_unmatched.is_empty()).then(|| {
+        tr!(
+            ctx.tr,
+            "export-letters-unmatched",
+            letters = ctx.tr.list(&verdict.letters_unmatched)
+        )
+    });
+    let problems: Vec<String> = [signature, chain, rules, letters]
+        .into_iter()
+        .flatten()
+        .collect();
     if ctx.global.json {
         print_json(&json!({
             "ok": verdict.ok(),
@@ -168,6 +178,7 @@ fn verify_file(ctx: &Ctx, path: &Path, key: &str) -> Result<(), Failure> {
                 Err(b) => json!({"ok": false, "break": b}),
             },
             "rules_match": verdict.rules_match,
+            "letters_unmatched": verdict.letters_unmatched,
         }))?;
     } else {
         for p in &problems {

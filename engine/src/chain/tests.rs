@@ -1,5 +1,5 @@
 use super::*;
-use crate::case::{CancelReason, Case, Counted, EventKind, Link};
+use crate::case::{CancelReason, Case, Counted, EventKind, IssuedRef, Link};
 use crate::definition::{Data, VersionHash};
 
 fn at(s: &str) -> jiff::Timestamp {
@@ -92,6 +92,21 @@ fn every_kind() -> Vec<Event> {
             key: "notice".to_owned(),
             transition: None,
         },
+        EventKind::LetterIssued(IssuedRef {
+            letter: "L2026-000001".to_owned(),
+            key: "notice".to_owned(),
+            number: Some("黔民〔2026〕1号".to_owned()),
+            role: "village_committee".to_owned(),
+            html_sha256: "11".repeat(32),
+            text_sha256: "22".repeat(32),
+            code: "ABCD-EFGH".to_owned(),
+            request: Some(9),
+            replaces: None,
+        }),
+        EventKind::LetterVoided {
+            letter: "L2026-000001".to_owned(),
+            reason: "错发".to_owned(),
+        },
         EventKind::Spawned { child: link },
     ];
     kinds
@@ -171,7 +186,7 @@ fn pinned_hashes() {
     assert_eq!(got, PINNED);
 }
 
-const PINNED: [&str; 10] = [
+const PINNED: [&str; 12] = [
     "e833022b3e03",
     "f47170be6d14",
     "a6e280bf27d4",
@@ -181,7 +196,9 @@ const PINNED: [&str; 10] = [
     "f234210591bc",
     "10ed74e9a414",
     "28f8400aaecc",
-    "5a0c9e131e26",
+    "cc11c02146c7",
+    "2908629a398a",
+    "eb317eb8bedf",
 ];
 
 #[test]
@@ -191,7 +208,7 @@ fn replay_rebuilds_the_head_the_writer_records() {
     let case = Case::replay(&id(), &events).expect("replay");
     assert_eq!(case.head, head_of(&records).hash);
     let v = verify(&id(), &records, Some(&head_of(&records))).expect("verifies");
-    assert_eq!((v.events, v.unchained), (10, 0));
+    assert_eq!((v.events, v.unchained), (12, 0));
     assert_eq!(v.head, case.head);
 }
 
@@ -260,7 +277,7 @@ fn a_truncated_history_is_named() {
     let head = head_of(&records);
     records.truncate(7);
     let b = first_break(&records, &head);
-    assert_eq!((b.seq, b.kind), (10, BreakKind::Truncated));
+    assert_eq!((b.seq, b.kind), (12, BreakKind::Truncated));
     assert_eq!(b.found.as_deref(), Some("7"));
     let b = first_break(&[], &head);
     assert_eq!(b.kind, BreakKind::Truncated);
@@ -286,7 +303,7 @@ fn events_from_before_chaining_are_counted_then_hashed_in() {
     }
     let head = head_of(&records);
     let v = verify(&id(), &records, Some(&head)).expect("verifies");
-    assert_eq!((v.events, v.unchained), (10, 4));
+    assert_eq!((v.events, v.unchained), (12, 4));
     // Once a chained event follows them, changing an old one is caught.
     if let Ok(v) = &mut records[1].event {
         v["note"] = Value::from("改");

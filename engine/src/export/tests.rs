@@ -1,6 +1,7 @@
 use super::*;
 use crate::case::{Event, EventKind};
 use crate::chain::BreakKind;
+use sha2::Digest;
 
 fn id() -> CaseId {
     CaseId::new(2026, 7)
@@ -64,9 +65,12 @@ fn sealed(key: &OfficeKey) -> Vec<u8> {
         &id(),
         &records,
         head,
-        rules(),
-        at("2026-11-24T00:00:00Z"),
-        "张三",
+        Extras {
+            definition: rules(),
+            letters: Vec::new(),
+            exported_at: at("2026-11-24T00:00:00Z"),
+            exported_by: "张三",
+        },
         key,
     )
     .expect("sealed");
@@ -146,9 +150,12 @@ fn a_broken_chain_is_not_sealed() {
         &id(),
         &records,
         head,
-        rules(),
-        at("2026-11-24T00:00:00Z"),
-        "张三",
+        Extras {
+            definition: rules(),
+            letters: Vec::new(),
+            exported_at: at("2026-11-24T00:00:00Z"),
+            exported_by: "张三",
+        },
         &key,
     )
     .expect_err("refused");
@@ -162,4 +169,77 @@ fn junk_is_not_an_export() {
         verify(b"{}", &key.public()),
         Err(ExportError::Malformed(_))
     ));
+}
+
+/// A case with one issued letter: the archive record and its chained event.
+fn with_letter(html: &str) -> (Vec<Record>, Head, Value) {
+    use crate::case::IssuedRef;
+    let sha = |t: &str| chain::hex(&sha2::Sha256::digest(t));
+    let (mut records, head) = records();
+    let issued = Event {
+        seq: 4,
+        recorded_at: at("2026-11-23T03:00:00Z"),
+        occurred_at: at("2026-11-23T03:00:00Z"),
+        actor: "张三".to_owned(),
+        role: "village_committee".to_owned(),
+        kind: EventKind::LetterIssued(IssuedRef {
+            letter: "L2026-000001".to_owned(),
+            key: "notice".to_owned(),
+            number: None,
+            role: "village_committee".to_owned(),
+            html_sha256: sha("<p>告知书</p>"),
+            text_sha256: sha("告知书"),
+            code: "ABCD".to_owned(),
+            request: None,
+            replaces: None,
+        }),
+    };
+    let h = chain::hash(&id(), head.hash.as_ref(), &issued).expect("hash");
+    records.push(Record {
+        at: 4,
+        event: Ok(serde_json::to_value(&issued).expect("json")),
+        prev: head.hash.clone(),
+        hash: Some(h.clone()),
+    });
+    let letter = serde_json::json!({
+        "id": "L2026-000001",
+        "html": html,
+        "text": "告知书",
+        "html_sha256": sha("<p>告知书</p>"),
+        "text_sha256": sha("告知书"),
+    });
+    (
+        records,
+        Head {
+            seq: 4,
+            hash: Some(h),
+        },
+        letter,
+    )
+}
+
+#[test]
+fn letters_are_checked_against_their_chained_hashes() {
+    let key = OfficeKey::from_seed([1; 32]);
+    for (html, ok) in [("<p>告知书</p>", true), ("<p>假告知书</p>", false)] {
+        let (records, head, letter) = with_letter(html);
+        let doc = seal(
+            &id(),
+            &records,
+            head,
+            Extras {
+                definition: rules(),
+                letters: vec![letter],
+                exported_at: at("2026-11-24T00:00:00Z"),
+                exported_by: "张三",
+            },
+            &key,
+        )
+        .expect("sealed");
+        let bytes = serde_json::to_vec(&doc).expect("json");
+        let v = verify(&bytes, &key.public()).expect("an export");
+        assert_eq!(v.signature, SignatureCheck::Valid);
+        assert_eq!(v.letters_unmatched.is_empty(), ok, "{html}");
+        assert_eq!(v.ok(), ok);
+    }
 }

@@ -88,7 +88,9 @@ pub enum StoreError {
     #[error("the database is read-only")]
     ReadOnly,
     /// The last writer did not close the file; a writable open repairs it.
-    #[error("the database was not closed cleanly and needs a repair, which a read-only open cannot do")]
+    #[error(
+        "the database was not closed cleanly and needs a repair, which a read-only open cannot do"
+    )]
     NeedsRepair,
 }
 
@@ -301,7 +303,9 @@ impl Store {
         let db = wait_for(lock_timeout, || {
             let flag = repaired.clone();
             Database::builder()
-                .set_repair_callback(move |_| flag.store(true, std::sync::atomic::Ordering::Relaxed))
+                .set_repair_callback(move |_| {
+                    flag.store(true, std::sync::atomic::Ordering::Relaxed)
+                })
                 .open(path)
         })?;
         let mut store = Self::with_handle(Handle::Write(db), path)?;

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use wardflow_engine::export::{self, ExportError, Rules};
+use wardflow_engine::export::{self, ExportError, Extras, Rules};
 
 use super::super::key::{self, KeyFileArg};
 use super::super::{Ctx, print_json};
@@ -68,20 +68,31 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
         seq: case.seq,
         hash: case.head.clone(),
     });
-    let doc =
-        export::seal(&id, &chain.records, head, rules, now, &ctx.user(), &office).map_err(|e| {
-            match e {
-                ExportError::Broken(b) => failure::integrity(tr!(
-                    ctx.tr,
-                    "export-broken",
-                    first = failure::chain_break(&ctx.tr, &b)
-                )),
-                ExportError::Malformed(detail) => failure::store(
-                    &ctx.tr,
-                    &wardflow_engine::store::StoreError::Corrupt(detail),
-                ),
-            }
-        })?;
+    let letters = store
+        .letters(Some(&id))
+        .map_err(|e| failure::store(&ctx.tr, &e))?
+        .into_iter()
+        .map(|r| serde_json::to_value(r.letter))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Failure::new(Exit::Bug, e.to_string()))?;
+    let user = ctx.user();
+    let extras = Extras {
+        definition: rules,
+        letters,
+        exported_at: now,
+        exported_by: &user,
+    };
+    let doc = export::seal(&id, &chain.records, head, extras, &office).map_err(|e| match e {
+        ExportError::Broken(b) => failure::integrity(tr!(
+            ctx.tr,
+            "export-broken",
+            first = failure::chain_break(&ctx.tr, &b)
+        )),
+        ExportError::Malformed(detail) => failure::store(
+            &ctx.tr,
+            &wardflow_engine::store::StoreError::Corrupt(detail),
+        ),
+    })?;
     let text =
         serde_json::to_string_pretty(&doc).map_err(|e| Failure::new(Exit::Bug, e.to_string()))?;
     let shown = args.out.display().to_string();
