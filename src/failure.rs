@@ -14,12 +14,17 @@ use wardflow_engine::yaml::YamlErrorKind;
 use crate::i18n::Tr;
 use crate::tr;
 
+mod integrity;
+pub use integrity::{chain_break, integrity, key_error};
+
 /// Exit codes, as the CLI contract defines them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     Refused = 1,
     BadInput = 2,
     Busy = 3,
+    /// A history whose hash chain or signature does not verify.
+    Integrity = 4,
     Storage = 5,
     Bug = 70,
 }
@@ -30,6 +35,7 @@ impl Exit {
             Exit::Refused => "refused",
             Exit::BadInput => "bad_input",
             Exit::Busy => "busy",
+            Exit::Integrity => "integrity",
             Exit::Storage => "storage",
             Exit::Bug => "internal",
         }

@@ -297,6 +297,10 @@ pub struct Case {
     pub issued: Vec<CaseLetter>,
     pub origin: Option<Link>,
     pub spawned: Vec<Link>,
+    /// The chain hash of the last event (see `chain`); None only in snapshots written before
+    /// chaining, which the store re-derives from the history before moving the case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<crate::chain::ChainHash>,
 }
 
 impl Case {
@@ -332,6 +336,12 @@ pub enum ReplayError {
     },
     #[error("case {case} is opened twice (event {seq})")]
     OpenedTwice { case: CaseId, seq: u32 },
+    #[error("event {seq} of case {case}: {error}")]
+    Unhashable {
+        case: CaseId,
+        seq: u32,
+        error: crate::chain::Unhashable,
+    },
 }
 
 impl Case {
@@ -350,6 +360,7 @@ impl Case {
 
     /// The case an opening event creates; None if the event is not an opening or not seq 1.
     pub fn opened(id: &CaseId, event: &Event) -> Option<Case> {
+        let head = crate::chain::hash(id, None, event).ok()?;
         let EventKind::Opened {
             workflow,
             version,
@@ -378,6 +389,7 @@ impl Case {
             issued: Vec::new(),
             origin: origin.clone(),
             spawned: Vec::new(),
+            head: Some(head),
         })
     }
 
@@ -390,6 +402,13 @@ impl Case {
                 found: event.seq,
             });
         }
+        let head = crate::chain::hash(&self.id, self.head.as_ref(), event).map_err(|error| {
+            ReplayError::Unhashable {
+                case: self.id.clone(),
+                seq: event.seq,
+                error,
+            }
+        })?;
         match &event.kind {
             EventKind::Opened { .. } => {
                 return Err(ReplayError::OpenedTwice {
@@ -482,6 +501,7 @@ impl Case {
             }
             EventKind::Spawned { child } => self.spawned.push(child.clone()),
         }
+        self.head = Some(head);
         self.seq = event.seq;
         self.updated_at = event.recorded_at;
         Ok(())

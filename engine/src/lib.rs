@@ -4,7 +4,9 @@
 //! errors, and the `wardflow` binary turns them into words and exit codes.
 
 pub mod case;
+pub mod chain;
 pub mod definition;
+pub mod export;
 pub mod guard;
 pub mod holidays;
 pub mod identity;
@@ -12,6 +14,7 @@ pub mod letters;
 pub mod next;
 pub mod period;
 pub mod profile;
+pub mod seal;
 pub mod step;
 pub mod store;
 pub mod suggest;

@@ -4,7 +4,8 @@
 //! and checks that
 //! - every acknowledged command is there,
 //! - nothing is half there (each case replays from its history to its snapshot, every issued
-//!   letter is in the archive and in its case's history, and numbers have no gaps).
+//!   letter is in the archive and in its case's history, and numbers have no gaps),
+//! - every history verifies as a hash chain.
 //!
 //! Then it goes on with the next round on the same file.
 //!
@@ -282,6 +283,13 @@ fn check(path: &Path, acked: &[String]) -> usize {
             }
         }
     }
+    // Every history verifies as a hash chain.
+    let chains = store.verify_chains(None).expect("verify chains");
+    assert!(
+        chains.broken.is_empty(),
+        "broken chains: {:?}",
+        chains.broken
+    );
     // Every acknowledged command is there.
     for line in acked {
         let parts: Vec<&str> = line.split(' ').collect();

@@ -311,3 +311,34 @@ import-duplicate = { $what } appears twice
 import-replay = case { $case } cannot be rebuilt from its events: { $detail }
 future-birth = the date of birth { $field } is { $date }, after the day of the act: a date of birth cannot lie in the future. Check it.
 check-recovered = note: the last write was interrupted (a killed process or a full disk) and the file needs recovery; the check ran on a recovered copy, and the next command that opens the file recovers it the same way, keeping only what was committed.
+## Tamper-evident history (verify, key, case export)
+init-key = { $made ->
+    [yes] made the office signing key
+   *[no] kept the existing office signing key
+} { $path }, fingerprint { $fingerprint }; keep it safe and do not copy it with the database.
+key-show = public key (public_key): { $public }
+    fingerprint: { $fingerprint }
+    key file: { $path }
+key-made = made the office signing key { $path } (readable by this account only).
+key-missing = there is no office signing key { $path }; make one with `wardflow key init` (or name the key file with --key-file).
+key-exists = { $path } already exists; an existing key is never overwritten.
+key-not-a-key-file = { $path } is not a wardflow signing key file.
+key-bad-public = "{ $value }" is not an Ed25519 public key (expected the 64 hex digits `wardflow key show` prints).
+chain-modified = case { $case }, event { $seq } was modified: the chain gives { $expected }, the record says { $found }.
+chain-missing = case { $case }, event { $seq } is missing: event { $found } follows directly.
+chain-reordered = case { $case }, event { $seq } is out of order (reordered): expected { $expected } here, found { $found }.
+chain-truncated = case { $case }: the history is truncated: the snapshot names event { $seq } as the last, the store ends at { $found }.
+chain-unhashed = case { $case }, event { $seq } has had its hash removed (unhashed), though the events before it are chained.
+chain-unreadable = case { $case }, event { $seq } is unreadable: { $detail }
+verify-ok = verified { $cases } case(s), { $events } event(s): every chain is intact.
+verify-unchained = case { $case }: its first { $count } event(s) were recorded before chaining and carry no hash of their own; the first chained event after them hashes them in, but changes made before it cannot be detected.
+verify-failed = history verification failed: { $count } case(s) have a broken chain. First: { $first }
+case-export-done = exported { $events } event(s) of case { $case } to { $path }, signed with the office key (fingerprint { $fingerprint }).
+export-broken = the case's chain is broken, so it is not signed: { $first }
+export-malformed = { $path } is not a wardflow case export: { $detail }
+export-too-large = the file is larger than { $limit } bytes
+export-signature-invalid = the signature is invalid: the content was changed after it was signed.
+export-other-key = the file was signed by another key: { $signed_by }, not the one given.
+export-rules-changed = the workflow definition in the file no longer matches its hash (definition).
+export-letters-unmatched = the text of letter(s) { $letters } does not give the hashes the chain records (letters).
+export-verified = the export of case { $case } verifies: the signature holds (fingerprint { $fingerprint }) and the chain of { $events } event(s) is intact.

@@ -311,3 +311,34 @@ import-duplicate = { $what } 重复出现
 import-replay = 案件 { $case } 无法由其事件重建：{ $detail }
 future-birth = 出生日期 { $field } 为 { $date }，晚于本次行为发生的日期：出生日期不能在将来，请核对。
 check-recovered = 注意：上一次写入被中断（进程被终止或磁盘已满），文件需要恢复；检查在恢复后的副本上进行，下一个打开该文件的命令会同样完成恢复，只保留已提交的内容。
+## Tamper-evident history (verify, key, case export)
+init-key = { $made ->
+    [yes] 已生成本单位签名密钥（key）
+   *[no] 沿用已有的本单位签名密钥（key）
+} { $path }，指纹 { $fingerprint }；请妥善保管，勿随数据库一起拷贝。
+key-show = 公钥（public_key）：{ $public }
+    指纹（fingerprint）：{ $fingerprint }
+    密钥文件（key file）：{ $path }
+key-made = 已生成本单位签名密钥 { $path }（仅本账户可读）。
+key-missing = 没有本单位签名密钥 { $path }；用 `wardflow key init` 生成一个（或用 --key-file 指定密钥文件）。
+key-exists = { $path } 已存在；不会覆盖已有的密钥。
+key-not-a-key-file = { $path } 不是 wardflow 签名密钥文件。
+key-bad-public = “{ $value }”不是 Ed25519 公钥（应为 `wardflow key show` 显示的 64 位十六进制数）。
+chain-modified = 案件 { $case } 第 { $seq } 个事件被改动（modified）：按历史链应为 { $expected }，记录为 { $found }。
+chain-missing = 案件 { $case } 缺少第 { $seq } 个事件（missing）：其后直接是第 { $found } 个。
+chain-reordered = 案件 { $case } 第 { $seq } 个事件顺序被调换（reordered）：此处应为 { $expected }，记录为 { $found }。
+chain-truncated = 案件 { $case } 的历史被截断（truncated）：快照记到第 { $seq } 个事件，存储中只到第 { $found } 个。
+chain-unhashed = 案件 { $case } 第 { $seq } 个事件的哈希被去除（unhashed），而它之前的事件都有哈希。
+chain-unreadable = 案件 { $case } 第 { $seq } 个事件无法读取（unreadable）：{ $detail }
+verify-ok = 已校验 { $cases } 个案件、{ $events } 个事件：历史链完整。
+verify-unchained = 案件 { $case } 的前 { $count } 个事件记录于启用历史链之前，没有各自的哈希；此后的第一个链上事件已将它们纳入，此前的改动无法发现。
+verify-failed = 历史链校验未通过：{ $count } 个案件有断链。第一处：{ $first }
+case-export-done = 已导出案件 { $case } 的 { $events } 个事件到 { $path }，以本单位密钥签名（指纹 { $fingerprint }）。
+export-broken = 案件的历史链已断，不予签名导出：{ $first }
+export-malformed = { $path } 不是 wardflow 案件导出文件：{ $detail }
+export-too-large = 文件超过 { $limit } 字节
+export-signature-invalid = 签名无效（signature）：文件内容在签名后被改动过。
+export-other-key = 文件由另一把密钥签名（signature）：{ $signed_by }，不是所给的公钥。
+export-rules-changed = 文件所附流程定义的内容与其哈希不符（definition）。
+export-letters-unmatched = 文书 { $letters } 的正文与历史链所记的哈希不符（letters）。
+export-verified = 案件 { $case } 的导出文件校验通过：签名有效（指纹 { $fingerprint }），{ $events } 个事件的历史链完整。

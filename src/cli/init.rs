@@ -13,6 +13,8 @@ pub struct InitArgs {
     /// Make a simulation database, which accepts `--now` (never for real cases).
     #[arg(long)]
     simulation: bool,
+    #[command(flatten)]
+    key: super::key::KeyFileArg,
 }
 
 /// Creates the database; refuses to touch an existing file.
@@ -51,6 +53,16 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
             return Err(failure::store(&ctx.tr, &e));
         }
     };
+    // The office key signs exports; an existing one (the office's) is kept.
+    let key_path = args.key.path(ctx);
+    let (key, key_made) = match super::key::ensure(ctx, &key_path) {
+        Ok(k) => k,
+        Err(e) => {
+            drop(store);
+            let _ = std::fs::remove_file(&ctx.global.db);
+            return Err(e);
+        }
+    };
     if ctx.global.json {
         let workflows: Vec<_> = published
             .iter()
@@ -60,6 +72,7 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
             "db": ctx.global.db.display().to_string(),
             "simulation": args.simulation,
             "workflows": workflows,
+            "key": super::key::public_json(&key, &key_path),
         }));
     }
     println!(
@@ -75,5 +88,15 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
     for p in &published {
         println!("  {} v{} ({})", p.workflow, p.number, p.hash.short());
     }
+    println!(
+        "{}",
+        tr!(
+            ctx.tr,
+            "init-key",
+            made = if key_made { "yes" } else { "no" },
+            path = key_path.display().to_string(),
+            fingerprint = key.public().fingerprint()
+        )
+    );
     Ok(())
 }

@@ -3,10 +3,12 @@
 
 mod case;
 mod init;
+mod key;
 mod letter;
 mod ops;
 mod run;
 mod timers;
+mod verify;
 mod workflow;
 
 use std::path::{Path, PathBuf};
@@ -124,6 +126,11 @@ pub enum Command {
     Export(ops::export::ExportArgs),
     /// Create a new database from an export (all or nothing).
     Import(ops::import::ImportArgs),
+    /// Recompute the cases' hash chains, or check a signed export (exit 4 when broken).
+    Verify(verify::VerifyArgs),
+    /// The office's signing key: show the public key, or make one.
+    #[command(subcommand)]
+    Key(key::KeyCommand),
 }
 
 /// What every command needs: the language, the options, and the clock.
@@ -492,5 +499,7 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::Restore(args) => ops::backup::restore(&ctx, args),
         Command::Export(args) => ops::export::run(&ctx, args),
         Command::Import(args) => ops::import::run(&ctx, args),
+        Command::Verify(args) => verify::run(&ctx, args),
+        Command::Key(cmd) => key::run(&ctx, cmd),
     }
 }

@@ -62,6 +62,12 @@ pub struct StoredEvent {
     pub actor: String,
     pub role: String,
     pub kind: StoredEventKind,
+    /// The chain hash of the previous event (absent on a case's first event).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev: Option<crate::chain::ChainHash>,
+    /// This event's chain hash (see `chain`); absent on events written before chaining.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<crate::chain::ChainHash>,
 }
 
 /// What a deadline was counted from, as stored.
@@ -299,6 +305,8 @@ impl From<&Event> for StoredEvent {
             actor: e.actor.clone(),
             role: e.role.clone(),
             kind,
+            prev: None,
+            hash: None,
         }
     }
 }

@@ -5,10 +5,12 @@
 
 pub mod dump;
 pub mod format;
+mod integrity;
 mod letters;
 pub mod ops;
 mod timers;
 
+pub use integrity::{CaseChain, ChainReport};
 pub use letters::{
     Desk, IssueLetter, LetterCommandFailure, LetterFailure, LetterKey, LetterOutcome, LetterRecord,
     Pending,
@@ -817,10 +819,16 @@ impl<'t> Writer<'t> {
     }
 
     fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
-        match self.cases.get(id.as_str()).map_err(storage)? {
-            Some(bytes) => Ok(Some(decode::<Case>(bytes.value()).map_err(corrupt)?)),
-            None => Ok(None),
+        let case = match self.cases.get(id.as_str()).map_err(storage)? {
+            Some(bytes) => decode::<Case>(bytes.value()).map_err(corrupt)?,
+            None => return Ok(None),
+        };
+        if case.head.is_none() {
+            // A snapshot from before chaining: its head comes from replaying the history, so
+            // the first chained event hashes in everything recorded before it.
+            return integrity::replayed(&self.events, id).map(Some);
         }
+        Ok(Some(case))
     }
 
     /// The case as stored, refused when missing, when it is not the version the caller looked
@@ -972,8 +980,13 @@ impl<'t> Writer<'t> {
         before: Option<&Case>,
     ) -> Result<(), StoreError> {
         let id = case.id.as_str();
+        // Every event of a command, whatever made it, is chained here and only here.
+        let mut prev = before.and_then(|c| c.head.clone());
         for event in events {
-            let stored = StoredEvent::from(event);
+            let mut stored = StoredEvent::from(event);
+            let hash = crate::chain::hash(&case.id, prev.as_ref(), event).map_err(corrupt)?;
+            stored.prev = prev.replace(hash.clone());
+            stored.hash = Some(hash);
             let previous = self
                 .events
                 .insert(
@@ -988,6 +1001,12 @@ impl<'t> Writer<'t> {
                     event.seq
                 )));
             }
+        }
+        if prev != case.head {
+            // An event appended without being folded into the case: a bug, never user input.
+            return Err(StoreError::Corrupt(format!(
+                "the chain of case {id} does not end at the snapshot's head"
+            )));
         }
         self.cases
             .insert(id, encode(case).map_err(corrupt)?.as_slice())

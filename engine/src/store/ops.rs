@@ -540,11 +540,37 @@ pub(crate) fn verify_history(def: &Definition, events: &[Event]) -> Result<(), S
 
 /// Verifies the hash chain of one case's stored events.
 ///
-/// HOOK: events are about to carry a hash of their predecessor (being added in parallel);
-/// when they do, this recomputes each link from the stored records and reports the first
-/// break as [`CheckProblem::Chain`]. Until then there is nothing to verify.
-fn verify_chain(_case: &str, _events: &[StoredEvent]) -> Vec<CheckProblem> {
-    Vec::new()
+/// Recomputes the case's hash chain from the stored records and reports its first broken
+/// link as [`CheckProblem::Chain`]. Truncation shows as a snapshot that differs from the
+/// replay, reported beside it.
+fn verify_chain(case: &str, events: &[StoredEvent]) -> Vec<CheckProblem> {
+    let Ok(id) = case.parse::<CaseId>() else {
+        return Vec::new();
+    };
+    let records: Vec<crate::chain::Record> = events
+        .iter()
+        .map(|s| crate::chain::Record {
+            at: s.seq,
+            event: Event::try_from(s.clone())
+                .map_err(|e| e.to_string())
+                .and_then(|e| serde_json::to_value(e).map_err(|e| e.to_string())),
+            prev: s.prev.clone(),
+            hash: s.hash.clone(),
+        })
+        .collect();
+    match crate::chain::verify(&id, &records, None) {
+        Ok(_) => Vec::new(),
+        Err(b) => vec![CheckProblem::Chain {
+            case: case.to_owned(),
+            detail: format!(
+                "event {}: {:?} (expected {}, found {})",
+                b.seq,
+                b.kind,
+                b.expected.as_deref().unwrap_or("-"),
+                b.found.as_deref().unwrap_or("-")
+            ),
+        }],
+    }
 }
 
 fn check_orphan_events(

@@ -2,6 +2,7 @@
 
 mod advance;
 mod amend;
+mod export;
 mod history;
 mod list;
 mod next;
@@ -50,6 +51,8 @@ pub enum CaseCommand {
     Amend(amend::AmendArgs),
     /// Deadlines that have passed, most overdue first.
     Overdue(super::timers::agenda::OverdueArgs),
+    /// Write the case's chained history, signed with the office key, to a file.
+    Export(export::ExportArgs),
 }
 
 /// Data given on the command line: a document and single assignments.
@@ -159,5 +162,6 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<(), Failure> {
         CaseCommand::History { case } => history::run(ctx, &case),
         CaseCommand::Amend(args) => amend::run(ctx, args),
         CaseCommand::Overdue(args) => super::timers::agenda::overdue(ctx, args),
+        CaseCommand::Export(args) => export::run(ctx, args),
     }
 }

@@ -1,0 +1,275 @@
+//! Signed case exports: one self-contained JSON document holding a case's chained events, its
+//! head, the exact rules it ran under and its issued letters as archived, signed with the
+//! office key. [`verify`] checks such a file with nothing but the
+//! office's public key: no database, no workflow files.
+//!
+//! The signature covers `SIGNING_CONTEXT` followed by the RFC 8785 canonical JSON of the
+//! `content` member, so re-indenting the file changes nothing, while any change of a value
+//! does.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::case::CaseId;
+use crate::chain::{self, Break, ChainHash, Head, Record, Verified};
+use crate::definition::VersionHash;
+use crate::seal::{OfficeKey, PublicKey};
+
+/// The `format` member of every export.
+pub const FORMAT: &str = "wardflow-case-export";
+/// The version of the export layout.
+pub const VERSION: u32 = 1;
+/// Prefixed to the signed bytes, so a signature over an export can never pass for another
+/// kind of document signed with the same key.
+pub const SIGNING_CONTEXT: &[u8] = b"wardflow case export v1\n";
+/// Largest export file `verify` reads.
+pub const MAX_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The rules the case ran under, exactly as published.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rules {
+    pub workflow: String,
+    pub hash: VersionHash,
+    pub number: Option<u32>,
+    /// The YAML source; its SHA-256 is `hash`.
+    pub source: String,
+}
+
+/// One event with the hashes recorded beside it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChainedEvent {
+    pub prev: Option<ChainHash>,
+    pub hash: Option<ChainHash>,
+    /// The event as `case history --json` shows it; this exact JSON is what is hashed.
+    pub event: Value,
+}
+
+/// What is signed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Content {
+    pub format: String,
+    pub version: u32,
+    pub case: CaseId,
+    pub exported_at: Timestamp,
+    pub exported_by: String,
+    pub definition: Rules,
+    pub head: Head,
+    pub events: Vec<ChainedEvent>,
+    /// The case's issued letters as archived (text, HTML, data, hashes). Each one's SHA-256s
+    /// are chained in through its `letter_issued` event in `events`, which `verify` checks.
+    pub letters: Vec<Value>,
+}
+
+/// The signature block.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Seal {
+    pub algorithm: String,
+    pub public_key: String,
+    pub fingerprint: String,
+    pub value: String,
+}
+
+/// A signed export file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    pub content: Value,
+    pub signature: Seal,
+}
+
+/// Something that prevents writing or reading an export.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ExportError {
+    /// The file is not an export this build reads.
+    #[error("not a wardflow case export: {0}")]
+    Malformed(String),
+    /// The case's own chain is broken: it is not signed.
+    #[error("the chain of the case is broken")]
+    Broken(Break),
+}
+
+fn malformed<E: std::fmt::Display>(e: E) -> ExportError {
+    ExportError::Malformed(e.to_string())
+}
+
+/// The bytes the signature covers.
+fn signed_bytes(content: &Value) -> Result<Vec<u8>, ExportError> {
+    let mut bytes = SIGNING_CONTEXT.to_vec();
+    chain::jcs(content, &mut bytes).map_err(malformed)?;
+    Ok(bytes)
+}
+
+/// What goes into an export besides the chain itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extras<'a> {
+    pub definition: Rules,
+    /// The archived letters of the case, as JSON.
+    pub letters: Vec<Value>,
+    pub exported_at: Timestamp,
+    pub exported_by: &'a str,
+}
+
+/// The records of a case as stored, its snapshot's head, its rules and letters, put together
+/// and signed; refuses a chain that does not verify.
+pub fn seal(
+    case: &CaseId,
+    records: &[Record],
+    head: Head,
+    extras: Extras<'_>,
+    key: &OfficeKey,
+) -> Result<Document, ExportError> {
+    chain::verify(case, records, Some(&head)).map_err(ExportError::Broken)?;
+    let events = records
+        .iter()
+        .map(|r| {
+            Ok(ChainedEvent {
+                prev: r.prev.clone(),
+                hash: r.hash.clone(),
+                event: r.event.clone().map_err(ExportError::Malformed)?,
+            })
+        })
+        .collect::<Result<Vec<_>, ExportError>>()?;
+    let content = Content {
+        format: FORMAT.to_owned(),
+        version: VERSION,
+        case: case.clone(),
+        exported_at: extras.exported_at,
+        exported_by: extras.exported_by.to_owned(),
+        definition: extras.definition,
+        head,
+        events,
+        letters: extras.letters,
+    };
+    let content = serde_json::to_value(&content).map_err(malformed)?;
+    let public = key.public();
+    let value = key.sign(&signed_bytes(&content)?);
+    Ok(Document {
+        content,
+        signature: Seal {
+            algorithm: "ed25519".to_owned(),
+            public_key: public.hex(),
+            fingerprint: public.fingerprint(),
+            value,
+        },
+    })
+}
+
+/// Whether the signature holds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub enum SignatureCheck {
+    Valid,
+    /// Signed by another key than the one given.
+    OtherKey {
+        signed_by: String,
+    },
+    /// The content is not what was signed.
+    Invalid,
+}
+
+/// What checking an export found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub case: CaseId,
+    pub signature: SignatureCheck,
+    pub chain: Result<Verified, Break>,
+    /// Whether the rules' source still gives their hash.
+    pub rules_match: bool,
+    /// Letters whose text or HTML does not give the hashes their chained event records.
+    pub letters_unmatched: Vec<String>,
+}
+
+impl Verdict {
+    /// Everything holds.
+    pub fn ok(&self) -> bool {
+        self.signature == SignatureCheck::Valid
+            && self.chain.is_ok()
+            && self.rules_match
+            && self.letters_unmatched.is_empty()
+    }
+}
+
+/// Checks an export file's signature against `key`, its chain and its rules' hash.
+pub fn verify(bytes: &[u8], key: &PublicKey) -> Result<Verdict, ExportError> {
+    let doc: Document = serde_json::from_slice(bytes).map_err(malformed)?;
+    let content: Content = serde_json::from_value(doc.content.clone()).map_err(malformed)?;
+    if content.format != FORMAT || content.version != VERSION {
+        return Err(ExportError::Malformed(format!(
+            "{} version {}",
+            content.format, content.version
+        )));
+    }
+    let signature = if doc.signature.public_key.trim() != key.hex() {
+        SignatureCheck::OtherKey {
+            signed_by: doc.signature.public_key.clone(),
+        }
+    } else if key.verifies(&signed_bytes(&doc.content)?, &doc.signature.value) {
+        SignatureCheck::Valid
+    } else {
+        SignatureCheck::Invalid
+    };
+    let letters_unmatched = content
+        .letters
+        .iter()
+        .filter(|l| !letter_matches(l, &content.events))
+        .map(|l| {
+            l.get("id")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_owned()
+        })
+        .collect();
+    // The events are checked exactly as written, not as this build would re-serialise them.
+    let records: Vec<Record> = content
+        .events
+        .into_iter()
+        .map(|e| Record {
+            at: e
+                .event
+                .get("seq")
+                .and_then(Value::as_u64)
+                .and_then(|s| u32::try_from(s).ok())
+                .unwrap_or(0),
+            event: Ok(e.event),
+            prev: e.prev,
+            hash: e.hash,
+        })
+        .collect();
+    let chain = chain::verify(&content.case, &records, Some(&content.head));
+    let rules_match =
+        VersionHash::of(content.definition.source.as_bytes()) == content.definition.hash;
+    Ok(Verdict {
+        case: content.case,
+        signature,
+        chain,
+        rules_match,
+        letters_unmatched,
+    })
+}
+
+/// Whether an archived letter's text and HTML give its recorded SHA-256s, and a chained
+/// `letter_issued` event records the same letter with the same hashes.
+fn letter_matches(letter: &Value, events: &[ChainedEvent]) -> bool {
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+    let digest = |k: &str| text(letter, k).map(|t| crate::chain::hex(&Sha256::digest(t)));
+    let (Some(id), Some(html), Some(plain)) = (
+        text(letter, "id"),
+        text(letter, "html_sha256"),
+        text(letter, "text_sha256"),
+    ) else {
+        return false;
+    };
+    if digest("html").as_ref() != Some(&html) || digest("text").as_ref() != Some(&plain) {
+        return false;
+    }
+    events.iter().any(|e| {
+        text(&e.event, "type").as_deref() == Some("letter_issued")
+            && text(&e.event, "letter").as_ref() == Some(&id)
+            && text(&e.event, "html_sha256").as_ref() == Some(&html)
+            && text(&e.event, "text_sha256").as_ref() == Some(&plain)
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,245 @@
+use super::*;
+use crate::case::{Event, EventKind};
+use crate::chain::BreakKind;
+use sha2::Digest;
+
+fn id() -> CaseId {
+    CaseId::new(2026, 7)
+}
+
+fn at(s: &str) -> Timestamp {
+    s.parse().expect("timestamp")
+}
+
+fn records() -> (Vec<Record>, Head) {
+    let mut prev: Option<ChainHash> = None;
+    let mut out = Vec::new();
+    for seq in 1..=3 {
+        let kind = if seq == 1 {
+            EventKind::Opened {
+                workflow: "example-care".to_owned(),
+                version: VersionHash::of(b"rules"),
+                profile: None,
+                settings: Default::default(),
+                state: "reported".to_owned(),
+                data: Default::default(),
+                origin: None,
+            }
+        } else {
+            EventKind::Amended {
+                changes: Default::default(),
+                reason: format!("第{seq}次更正"),
+            }
+        };
+        let e = Event {
+            seq,
+            recorded_at: at("2026-11-23T02:00:00Z"),
+            occurred_at: at("2026-11-23T02:00:00Z"),
+            actor: "张三".to_owned(),
+            role: "village_committee".to_owned(),
+            kind,
+        };
+        let h = chain::hash(&id(), prev.as_ref(), &e).expect("hash");
+        out.push(Record {
+            at: seq,
+            event: Ok(serde_json::to_value(&e).expect("json")),
+            prev: prev.replace(h.clone()),
+            hash: Some(h),
+        });
+    }
+    (out, Head { seq: 3, hash: prev })
+}
+
+fn rules() -> Rules {
+    Rules {
+        workflow: "example-care".to_owned(),
+        hash: VersionHash::of(b"rules"),
+        number: Some(1),
+        source: "rules".to_owned(),
+    }
+}
+
+fn sealed(key: &OfficeKey) -> Vec<u8> {
+    let (records, head) = records();
+    let doc = seal(
+        &id(),
+        &records,
+        head,
+        Extras {
+            definition: rules(),
+            letters: Vec::new(),
+            exported_at: at("2026-11-24T00:00:00Z"),
+            exported_by: "张三",
+        },
+        key,
+    )
+    .expect("sealed");
+    serde_json::to_vec_pretty(&doc).expect("json")
+}
+
+#[test]
+fn a_sealed_export_verifies_with_the_public_key_alone() {
+    let key = OfficeKey::from_seed([1; 32]);
+    let bytes = sealed(&key);
+    let v = verify(&bytes, &key.public()).expect("an export");
+    assert!(v.ok(), "{v:?}");
+    assert_eq!(v.chain.expect("chain").events, 3);
+    // Layout does not matter: the signature covers canonical JSON.
+    let compact: Value = serde_json::from_slice(&bytes).expect("json");
+    let compact = serde_json::to_vec(&compact).expect("json");
+    assert!(verify(&compact, &key.public()).expect("an export").ok());
+}
+
+#[test]
+fn a_changed_event_fails_both_chain_and_signature() {
+    let key = OfficeKey::from_seed([1; 32]);
+    let text = String::from_utf8(sealed(&key)).expect("utf-8");
+    let tampered = text.replacen("第2次更正", "第9次更正", 1);
+    assert_ne!(text, tampered);
+    let v = verify(tampered.as_bytes(), &key.public()).expect("an export");
+    assert_eq!(v.signature, SignatureCheck::Invalid);
+    let b = v.chain.expect_err("broken");
+    assert_eq!((b.seq, b.kind), (2, BreakKind::Modified));
+}
+
+#[test]
+fn a_dropped_event_is_named() {
+    let key = OfficeKey::from_seed([1; 32]);
+    let mut doc: Value = serde_json::from_slice(&sealed(&key)).expect("json");
+    if let Some(events) = doc["content"]["events"].as_array_mut() {
+        events.remove(1);
+    }
+    let v = verify(&serde_json::to_vec(&doc).expect("json"), &key.public()).expect("export");
+    assert_eq!(v.signature, SignatureCheck::Invalid);
+    assert_eq!(v.chain.expect_err("broken").kind, BreakKind::Missing);
+}
+
+#[test]
+fn another_key_is_named() {
+    let key = OfficeKey::from_seed([1; 32]);
+    let other = OfficeKey::from_seed([2; 32]);
+    let v = verify(&sealed(&key), &other.public()).expect("an export");
+    assert_eq!(
+        v.signature,
+        SignatureCheck::OtherKey {
+            signed_by: key.public().hex()
+        }
+    );
+}
+
+#[test]
+fn changed_rules_are_named() {
+    let key = OfficeKey::from_seed([1; 32]);
+    let text = String::from_utf8(sealed(&key)).expect("utf-8");
+    let v = verify(
+        text.replace("\"source\": \"rules\"", "\"source\": \"rulez\"")
+            .as_bytes(),
+        &key.public(),
+    )
+    .expect("an export");
+    assert!(!v.rules_match);
+    assert!(v.chain.is_ok());
+}
+
+#[test]
+fn a_broken_chain_is_not_sealed() {
+    let (mut records, head) = records();
+    records.pop();
+    let key = OfficeKey::from_seed([1; 32]);
+    let err = seal(
+        &id(),
+        &records,
+        head,
+        Extras {
+            definition: rules(),
+            letters: Vec::new(),
+            exported_at: at("2026-11-24T00:00:00Z"),
+            exported_by: "张三",
+        },
+        &key,
+    )
+    .expect_err("refused");
+    assert!(matches!(err, ExportError::Broken(b) if b.kind == BreakKind::Truncated));
+}
+
+#[test]
+fn junk_is_not_an_export() {
+    let key = OfficeKey::from_seed([1; 32]);
+    assert!(matches!(
+        verify(b"{}", &key.public()),
+        Err(ExportError::Malformed(_))
+    ));
+}
+
+/// A case with one issued letter: the archive record and its chained event.
+fn with_letter(html: &str) -> (Vec<Record>, Head, Value) {
+    use crate::case::IssuedRef;
+    let sha = |t: &str| chain::hex(&sha2::Sha256::digest(t));
+    let (mut records, head) = records();
+    let issued = Event {
+        seq: 4,
+        recorded_at: at("2026-11-23T03:00:00Z"),
+        occurred_at: at("2026-11-23T03:00:00Z"),
+        actor: "张三".to_owned(),
+        role: "village_committee".to_owned(),
+        kind: EventKind::LetterIssued(IssuedRef {
+            letter: "L2026-000001".to_owned(),
+            key: "notice".to_owned(),
+            number: None,
+            role: "village_committee".to_owned(),
+            html_sha256: sha("<p>告知书</p>"),
+            text_sha256: sha("告知书"),
+            code: "ABCD".to_owned(),
+            request: None,
+            replaces: None,
+        }),
+    };
+    let h = chain::hash(&id(), head.hash.as_ref(), &issued).expect("hash");
+    records.push(Record {
+        at: 4,
+        event: Ok(serde_json::to_value(&issued).expect("json")),
+        prev: head.hash.clone(),
+        hash: Some(h.clone()),
+    });
+    let letter = serde_json::json!({
+        "id": "L2026-000001",
+        "html": html,
+        "text": "告知书",
+        "html_sha256": sha("<p>告知书</p>"),
+        "text_sha256": sha("告知书"),
+    });
+    (
+        records,
+        Head {
+            seq: 4,
+            hash: Some(h),
+        },
+        letter,
+    )
+}
+
+#[test]
+fn letters_are_checked_against_their_chained_hashes() {
+    let key = OfficeKey::from_seed([1; 32]);
+    for (html, ok) in [("<p>告知书</p>", true), ("<p>假告知书</p>", false)] {
+        let (records, head, letter) = with_letter(html);
+        let doc = seal(
+            &id(),
+            &records,
+            head,
+            Extras {
+                definition: rules(),
+                letters: vec![letter],
+                exported_at: at("2026-11-24T00:00:00Z"),
+                exported_by: "张三",
+            },
+            &key,
+        )
+        .expect("sealed");
+        let bytes = serde_json::to_vec(&doc).expect("json");
+        let v = verify(&bytes, &key.public()).expect("an export");
+        assert_eq!(v.signature, SignatureCheck::Valid);
+        assert_eq!(v.letters_unmatched.is_empty(), ok, "{html}");
+        assert_eq!(v.ok(), ok);
+    }
+}

@@ -1,0 +1,171 @@
+//! Reading the hash chains back: the records `wardflow verify` recomputes and the snapshot
+//! heads that reveal a truncated history.
+
+use std::collections::BTreeSet;
+
+use redb::ReadableTable;
+
+use super::{CASES, DEFINITIONS, EVENTS, Store, StoreError, corrupt, storage};
+use crate::case::{Case, CaseId, Event};
+use crate::chain::{self, Break, Head, Record, Verified};
+use crate::definition::VersionHash;
+use crate::store::format::{StoredDefinition, StoredEvent, decode};
+
+/// A case's history as stored, with the hashes recorded beside each event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseChain {
+    pub case: CaseId,
+    pub records: Vec<Record>,
+    /// The snapshot's last event and head hash; None when the snapshot is missing.
+    pub head: Option<Head>,
+}
+
+impl CaseChain {
+    /// Recomputes the chain; the first broken link if any.
+    pub fn verify(&self) -> Result<Verified, Break> {
+        chain::verify(&self.case, &self.records, self.head.as_ref())
+    }
+}
+
+/// What verifying a whole database found.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChainReport {
+    pub verified: Vec<Verified>,
+    /// The first broken link of each case whose chain is broken.
+    pub broken: Vec<Break>,
+}
+
+/// Replays a case from the events table (inside a write transaction, for snapshots written
+/// before chaining).
+pub(super) fn replayed(
+    events: &impl ReadableTable<(&'static str, u32), &'static [u8]>,
+    id: &CaseId,
+) -> Result<Case, StoreError> {
+    let mut out: Vec<Event> = Vec::new();
+    for entry in events
+        .range((id.as_str(), 0)..=(id.as_str(), u32::MAX))
+        .map_err(storage)?
+    {
+        let (_, v) = entry.map_err(storage)?;
+        let stored: StoredEvent = decode(v.value()).map_err(corrupt)?;
+        out.push(Event::try_from(stored).map_err(corrupt)?);
+    }
+    Case::replay(id, &out).map_err(corrupt)
+}
+
+fn record(at: u32, bytes: &[u8]) -> Record {
+    let stored: StoredEvent = match decode(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            return Record {
+                at,
+                event: Err(e.to_string()),
+                prev: None,
+                hash: None,
+            };
+        }
+    };
+    let (prev, hash) = (stored.prev.clone(), stored.hash.clone());
+    let event = Event::try_from(stored)
+        .map_err(|e| e.to_string())
+        .and_then(|e| serde_json::to_value(e).map_err(|e| e.to_string()));
+    Record {
+        at,
+        event,
+        prev,
+        hash,
+    }
+}
+
+impl Store {
+    /// One case's stored chain; None if the database knows nothing of the case.
+    pub fn case_chain(&self, id: &CaseId) -> Result<Option<CaseChain>, StoreError> {
+        let tx = self.read()?;
+        let events = tx.open_table(EVENTS).map_err(storage)?;
+        let cases = tx.open_table(CASES).map_err(storage)?;
+        let mut records = Vec::new();
+        for entry in events
+            .range((id.as_str(), 0)..=(id.as_str(), u32::MAX))
+            .map_err(storage)?
+        {
+            let (k, v) = entry.map_err(storage)?;
+            records.push(record(k.value().1, v.value()));
+        }
+        let head = match cases.get(id.as_str()).map_err(storage)? {
+            // An unreadable snapshot names no head; the events are still checked.
+            Some(bytes) => decode::<Case>(bytes.value()).ok().map(|c| Head {
+                seq: c.seq,
+                hash: c.head,
+            }),
+            None if records.is_empty() => return Ok(None),
+            None => None,
+        };
+        Ok(Some(CaseChain {
+            case: id.clone(),
+            records,
+            head,
+        }))
+    }
+
+    /// A published version exactly as stored (its YAML source), for exports.
+    pub fn published(&self, hash: &VersionHash) -> Result<Option<StoredDefinition>, StoreError> {
+        let tx = self.read()?;
+        let defs = tx.open_table(DEFINITIONS).map_err(storage)?;
+        match defs.get(hash.0.as_str()).map_err(storage)? {
+            Some(bytes) => Ok(Some(decode(bytes.value()).map_err(corrupt)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every case id that has a snapshot or events, in order.
+    pub fn chained_case_ids(&self) -> Result<Vec<CaseId>, StoreError> {
+        let tx = self.read()?;
+        let mut ids: BTreeSet<String> = BTreeSet::new();
+        for entry in tx
+            .open_table(CASES)
+            .map_err(storage)?
+            .iter()
+            .map_err(storage)?
+        {
+            ids.insert(entry.map_err(storage)?.0.value().to_owned());
+        }
+        let events = tx.open_table(EVENTS).map_err(storage)?;
+        // Jump from case to case rather than reading every event.
+        let mut from = String::new();
+        loop {
+            let next = events
+                .range((from.as_str(), 0)..)
+                .map_err(storage)?
+                .next()
+                .transpose()
+                .map_err(storage)?
+                .map(|(k, _)| k.value().0.to_owned());
+            let Some(id) = next else { break };
+            from = format!("{id}\u{0}");
+            ids.insert(id);
+        }
+        ids.into_iter()
+            .map(|s| s.parse().map_err(corrupt))
+            .collect()
+    }
+
+    /// Recomputes the chains of `only` (or of every case) and reports each case's first
+    /// broken link.
+    pub fn verify_chains(&self, only: Option<&CaseId>) -> Result<ChainReport, StoreError> {
+        let ids = match only {
+            Some(id) => vec![id.clone()],
+            None => self.chained_case_ids()?,
+        };
+        let mut report = ChainReport::default();
+        for id in ids {
+            let Some(chain) = self.case_chain(&id)? else {
+                continue;
+            };
+            match chain.verify() {
+                Ok(v) => report.verified.push(v),
+                Err(b) => report.broken.push(b),
+            }
+        }
+        Ok(report)
+    }
+}

@@ -1,0 +1,131 @@
+//! `wardflow case export CASE --out FILE`: the case's chained history, its rules and its
+//! letters in one JSON document signed with the office key, for `verify --file` elsewhere.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use wardflow_engine::export::{self, ExportError, Extras, Rules};
+
+use super::super::key::{self, KeyFileArg};
+use super::super::{Ctx, print_json};
+use super::case_id;
+use crate::failure::{self, Exit, Failure};
+use crate::tr;
+
+/// Arguments of `wardflow case export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The case id.
+    case: String,
+    /// The file to write.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    #[command(flatten)]
+    key: KeyFileArg,
+}
+
+/// Writes the signed export.
+pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
+    let id = case_id(ctx, &args.case)?;
+    let key_path = args.key.path(ctx);
+    let office = key::load(ctx, &key_path)?;
+    let store = ctx.store_for_read()?;
+    let now = ctx.now(Some(&store))?;
+    let unknown = || {
+        Failure::new(
+            Exit::BadInput,
+            tr!(ctx.tr, "unknown-case", case = id.to_string()),
+        )
+        .with_key(id.to_string())
+    };
+    let chain = store
+        .case_chain(&id)
+        .map_err(|e| failure::store(&ctx.tr, &e))?
+        .ok_or_else(unknown)?;
+    let case = store
+        .case(&id)
+        .map_err(|e| failure::store(&ctx.tr, &e))?
+        .ok_or_else(unknown)?;
+    let stored = store
+        .published(&case.version)
+        .map_err(|e| failure::store(&ctx.tr, &e))?
+        .ok_or_else(|| {
+            failure::store(
+                &ctx.tr,
+                &wardflow_engine::store::StoreError::Corrupt(format!(
+                    "definition {} is missing",
+                    case.version
+                )),
+            )
+        })?;
+    let rules = Rules {
+        workflow: case.workflow.clone(),
+        hash: case.version.clone(),
+        number: Some(stored.number),
+        source: stored.source,
+    };
+    let head = chain.head.clone().unwrap_or(wardflow_engine::chain::Head {
+        seq: case.seq,
+        hash: case.head.clone(),
+    });
+    let letters = store
+        .letters(Some(&id))
+        .map_err(|e| failure::store(&ctx.tr, &e))?
+        .into_iter()
+        .map(|r| serde_json::to_value(r.letter))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Failure::new(Exit::Bug, e.to_string()))?;
+    let user = ctx.user();
+    let extras = Extras {
+        definition: rules,
+        letters,
+        exported_at: now,
+        exported_by: &user,
+    };
+    let doc = export::seal(&id, &chain.records, head, extras, &office).map_err(|e| match e {
+        ExportError::Broken(b) => failure::integrity(tr!(
+            ctx.tr,
+            "export-broken",
+            first = failure::chain_break(&ctx.tr, &b)
+        )),
+        ExportError::Malformed(detail) => failure::store(
+            &ctx.tr,
+            &wardflow_engine::store::StoreError::Corrupt(detail),
+        ),
+    })?;
+    let text =
+        serde_json::to_string_pretty(&doc).map_err(|e| Failure::new(Exit::Bug, e.to_string()))?;
+    let shown = args.out.display().to_string();
+    std::fs::write(&args.out, text + "\n").map_err(|e| {
+        Failure::new(
+            Exit::BadInput,
+            tr!(
+                ctx.tr,
+                "cannot-write",
+                path = shown.clone(),
+                detail = e.to_string()
+            ),
+        )
+    })?;
+    if ctx.global.json {
+        return print_json(&serde_json::json!({
+            "case": id,
+            "file": shown,
+            "events": chain.records.len(),
+            "public_key": doc.signature.public_key,
+            "fingerprint": doc.signature.fingerprint,
+        }));
+    }
+    println!(
+        "{}",
+        tr!(
+            ctx.tr,
+            "case-export-done",
+            case = id.to_string(),
+            path = shown,
+            events = chain.records.len(),
+            fingerprint = doc.signature.fingerprint.clone()
+        )
+    );
+    Ok(())
+}

@@ -1,0 +1,165 @@
+//! `wardflow key …`: the office's Ed25519 signing key. The secret lives in a file outside the
+//! database (by default the database path with `.key` appended, mode 0600), so a copy of the
+//! database or of an export carries no power to sign; only the public key is ever printed.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use wardflow_engine::seal::OfficeKey;
+
+use super::{Ctx, print_json};
+use crate::failure::{self, Exit, Failure};
+use crate::tr;
+
+/// Where the office key file is.
+#[derive(Debug, Args)]
+pub struct KeyFileArg {
+    /// The office's signing key file (default: the database path with `.key` appended).
+    #[arg(long, env = "WARDFLOW_KEY_FILE", value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+}
+
+impl KeyFileArg {
+    /// The key file's path.
+    pub fn path(&self, ctx: &Ctx) -> PathBuf {
+        self.key_file.clone().unwrap_or_else(|| {
+            let mut name = ctx.global.db.clone().into_os_string();
+            name.push(".key");
+            PathBuf::from(name)
+        })
+    }
+}
+
+/// Key subcommands.
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Print the office's public key and its fingerprint (never the secret).
+    Show(KeyFileArg),
+    /// Make the office key, for a database created before keys existed.
+    Init(KeyFileArg),
+}
+
+/// Reads the office key; a missing file says how to make one.
+pub fn load(ctx: &Ctx, path: &Path) -> Result<OfficeKey, Failure> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Failure::new(
+                Exit::BadInput,
+                tr!(ctx.tr, "key-missing", path = shown.clone()),
+            )
+        } else {
+            Failure::new(
+                Exit::BadInput,
+                tr!(
+                    ctx.tr,
+                    "cannot-read",
+                    path = shown.clone(),
+                    detail = e.to_string()
+                ),
+            )
+        }
+    })?;
+    OfficeKey::from_file_text(&text).map_err(|e| failure::key_error(&ctx.tr, &e, &shown))
+}
+
+/// Makes a new key file that only its owner can read; never overwrites one.
+pub fn make(ctx: &Ctx, path: &Path) -> Result<OfficeKey, Failure> {
+    let shown = path.display().to_string();
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| Failure::new(Exit::Bug, e.to_string()))?;
+    let key = OfficeKey::from_seed(seed);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            Failure::new(
+                Exit::BadInput,
+                tr!(ctx.tr, "key-exists", path = shown.clone()),
+            )
+        } else {
+            Failure::new(
+                Exit::Storage,
+                tr!(
+                    ctx.tr,
+                    "cannot-write",
+                    path = shown.clone(),
+                    detail = e.to_string()
+                ),
+            )
+        }
+    })?;
+    let written = file
+        .write_all(key.to_file_text().as_bytes())
+        .and_then(|()| file.sync_all());
+    if let Err(e) = written {
+        drop(file);
+        let _ = std::fs::remove_file(path);
+        return Err(Failure::new(
+            Exit::Storage,
+            tr!(ctx.tr, "cannot-write", path = shown, detail = e.to_string()),
+        ));
+    }
+    Ok(key)
+}
+
+/// The office key at `path`, made if there is none yet; true when it was made now.
+pub fn ensure(ctx: &Ctx, path: &Path) -> Result<(OfficeKey, bool), Failure> {
+    if path.exists() {
+        return load(ctx, path).map(|k| (k, false));
+    }
+    make(ctx, path).map(|k| (k, true))
+}
+
+/// The key's public facts as JSON.
+pub fn public_json(key: &OfficeKey, path: &Path) -> serde_json::Value {
+    let public = key.public();
+    serde_json::json!({
+        "file": path.display().to_string(),
+        "public_key": public.hex(),
+        "fingerprint": public.fingerprint(),
+    })
+}
+
+fn print(ctx: &Ctx, key: &OfficeKey, path: &Path) -> Result<(), Failure> {
+    if ctx.global.json {
+        return print_json(&public_json(key, path));
+    }
+    let public = key.public();
+    println!(
+        "{}",
+        tr!(
+            ctx.tr,
+            "key-show",
+            public = public.hex(),
+            fingerprint = public.fingerprint(),
+            path = path.display().to_string()
+        )
+    );
+    Ok(())
+}
+
+/// Runs a key subcommand.
+pub fn run(ctx: &Ctx, cmd: KeyCommand) -> Result<(), Failure> {
+    match cmd {
+        KeyCommand::Show(arg) => {
+            let path = arg.path(ctx);
+            let key = load(ctx, &path)?;
+            print(ctx, &key, &path)
+        }
+        KeyCommand::Init(arg) => {
+            let path = arg.path(ctx);
+            let key = make(ctx, &path)?;
+            if !ctx.global.json {
+                println!(
+                    "{}",
+                    tr!(ctx.tr, "key-made", path = path.display().to_string())
+                );
+            }
+            print(ctx, &key, &path)
+        }
+    }
+}
