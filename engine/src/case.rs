@@ -116,6 +116,12 @@ pub enum EventKind {
         state: String,
         data: Data,
         origin: Option<Link>,
+        /// The unit handling the case (absent on cases opened before units were recorded).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
+        /// The assigned officer (承办人).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        officer: Option<String>,
     },
     Fired {
         transition: String,
@@ -171,6 +177,14 @@ pub enum EventKind {
     },
     Spawned {
         child: Link,
+    },
+    /// The case handed to another unit (police to civil affairs, one county to another), with
+    /// its new officer.
+    Transferred {
+        from: Option<String>,
+        to: String,
+        officer: Option<String>,
+        reason: Option<String>,
     },
 }
 
@@ -247,6 +261,12 @@ pub struct Case {
     pub letters: Vec<LetterRequest>,
     pub origin: Option<Link>,
     pub spawned: Vec<Link>,
+    /// The unit handling the case.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// The assigned officer (承办人).
+    #[serde(default)]
+    pub officer: Option<String>,
 }
 
 /// A history that cannot be folded into a case.
@@ -290,6 +310,8 @@ impl Case {
             state,
             data,
             origin,
+            unit,
+            officer,
         } = &event.kind
         else {
             return None;
@@ -309,6 +331,8 @@ impl Case {
             letters: Vec::new(),
             origin: origin.clone(),
             spawned: Vec::new(),
+            unit: unit.clone(),
+            officer: officer.clone(),
         })
     }
 
@@ -395,6 +419,10 @@ impl Case {
                 transition: transition.clone(),
             }),
             EventKind::Spawned { child } => self.spawned.push(child.clone()),
+            EventKind::Transferred { to, officer, .. } => {
+                self.unit = Some(to.clone());
+                self.officer = officer.clone();
+            }
         }
         self.seq = event.seq;
         self.updated_at = event.recorded_at;

@@ -44,6 +44,9 @@ pub struct Open {
     pub settings: Data,
     /// Set when a transition of another case opens this one; the start roles then do not apply.
     pub origin: Option<Link>,
+    /// The unit that will handle the case, and its assigned officer (承办人).
+    pub unit: Option<String>,
+    pub officer: Option<String>,
 }
 
 /// Something done to an existing case.
@@ -64,6 +67,25 @@ pub enum Command {
         reason: String,
         occurred_at: Option<Timestamp>,
     },
+    /// Hand the case to another unit and officer; the state does not change.
+    Transfer {
+        actor: Actor,
+        to: String,
+        officer: Option<String>,
+        reason: Option<String>,
+        occurred_at: Option<Timestamp>,
+    },
+}
+
+impl Command {
+    /// Who gives the command.
+    pub fn actor(&self) -> &Actor {
+        match self {
+            Command::Fire { actor, .. }
+            | Command::Amend { actor, .. }
+            | Command::Transfer { actor, .. } => actor,
+        }
+    }
 }
 
 /// A case another case's transition asks to open.
@@ -345,6 +367,8 @@ pub fn open(
             state: initial.key.clone(),
             data: command.data.clone(),
             origin: command.origin.clone(),
+            unit: command.unit.clone(),
+            officer: command.officer.clone(),
         },
     };
     let Some(case) = Case::opened(id, &opening) else {
@@ -431,6 +455,41 @@ pub fn step(
                 occurred_at,
             };
             history.push(EventKind::Amended { changes, reason });
+            Ok(Outcome {
+                case: history.case,
+                events: history.events,
+                spawns: Vec::new(),
+                letters: Vec::new(),
+            })
+        }
+        Command::Transfer {
+            actor,
+            to,
+            officer,
+            reason,
+            occurred_at,
+        } => {
+            check_role(def, &actor.role)?;
+            if def.is_final(&case.state) {
+                return Err(Refusal::CaseClosed {
+                    state: case.state.clone(),
+                }
+                .into());
+            }
+            let occurred_at = occurred_on(case, occurred_at, clock.now)?;
+            let mut history = History {
+                case: case.clone(),
+                events: Vec::new(),
+                actor: &actor,
+                recorded_at: clock.now,
+                occurred_at,
+            };
+            history.push(EventKind::Transferred {
+                from: case.unit.clone(),
+                to,
+                officer,
+                reason,
+            });
             Ok(Outcome {
                 case: history.case,
                 events: history.events,
@@ -1009,6 +1068,8 @@ transitions:
             profile: None,
             settings: def.settings.clone(),
             origin: None,
+            unit: None,
+            officer: None,
         };
         open_case(def, open, &clock)
     }
@@ -1089,6 +1150,8 @@ transitions:
             profile: None,
             settings: def.settings.clone(),
             origin: None,
+            unit: None,
+            officer: None,
         };
         let err = super::open(
             &def,

@@ -1,11 +1,15 @@
 //! Argument parsing and dispatch. Each subcommand lives in its own file and turns its
 //! arguments into one call into the engine, then prints the result.
 
+mod audit;
+mod authority;
 mod case;
 mod init;
 mod letter;
 mod run;
 mod timers;
+mod unit;
+mod user;
 mod workflow;
 
 use std::path::{Path, PathBuf};
@@ -113,6 +117,14 @@ pub enum Command {
     /// Formal documents from case data.
     #[command(subcommand)]
     Letter(letter::LetterCommand),
+    /// The people who may act: their roles and unit.
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// The units and the area each covers.
+    #[command(subcommand)]
+    Unit(unit::UnitCommand),
+    /// The access log: every read of a case, allowed or refused.
+    Audit(audit::AuditArgs),
 }
 
 /// What every command needs: the language, the options, and the clock.
@@ -407,5 +419,8 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::Agenda(args) => timers::agenda::agenda(&ctx, args),
         Command::Run(args) => run::run(&ctx, args),
         Command::Letter(cmd) => letter::run(&ctx, cmd),
+        Command::User(cmd) => user::run(&ctx, cmd),
+        Command::Unit(cmd) => unit::run(&ctx, cmd),
+        Command::Audit(args) => audit::run(&ctx, args),
     }
 }

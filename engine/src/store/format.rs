@@ -92,6 +92,10 @@ pub enum StoredEventKind {
         state: String,
         data: Data,
         origin: Option<StoredLink>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        officer: Option<String>,
     },
     Fired {
         transition: String,
@@ -140,6 +144,12 @@ pub enum StoredEventKind {
     Spawned {
         child: StoredLink,
     },
+    Transferred {
+        from: Option<String>,
+        to: String,
+        officer: Option<String>,
+        reason: Option<String>,
+    },
 }
 
 fn store_link(l: &Link) -> StoredLink {
@@ -181,6 +191,8 @@ impl From<&Event> for StoredEvent {
                 state,
                 data,
                 origin,
+                unit,
+                officer,
             } => StoredEventKind::Opened {
                 workflow: workflow.clone(),
                 version: version.0.clone(),
@@ -188,6 +200,8 @@ impl From<&Event> for StoredEvent {
                 settings: settings.clone(),
                 state: state.clone(),
                 data: data.clone(),
+                unit: unit.clone(),
+                officer: officer.clone(),
                 origin: origin.as_ref().map(store_link),
             },
             EventKind::Fired {
@@ -261,6 +275,17 @@ impl From<&Event> for StoredEvent {
             EventKind::Spawned { child } => StoredEventKind::Spawned {
                 child: store_link(child),
             },
+            EventKind::Transferred {
+                from,
+                to,
+                officer,
+                reason,
+            } => StoredEventKind::Transferred {
+                from: from.clone(),
+                to: to.clone(),
+                officer: officer.clone(),
+                reason: reason.clone(),
+            },
         };
         StoredEvent {
             seq: e.seq,
@@ -285,6 +310,8 @@ impl TryFrom<StoredEvent> for Event {
                 state,
                 data,
                 origin,
+                unit,
+                officer,
             } => EventKind::Opened {
                 workflow,
                 version: VersionHash(version),
@@ -292,6 +319,8 @@ impl TryFrom<StoredEvent> for Event {
                 settings,
                 state,
                 data,
+                unit,
+                officer,
                 origin: origin.map(load_link).transpose()?,
             },
             StoredEventKind::Fired {
@@ -367,6 +396,17 @@ impl TryFrom<StoredEvent> for Event {
             }
             StoredEventKind::Spawned { child } => EventKind::Spawned {
                 child: load_link(child)?,
+            },
+            StoredEventKind::Transferred {
+                from,
+                to,
+                officer,
+                reason,
+            } => EventKind::Transferred {
+                from,
+                to,
+                officer,
+                reason,
             },
         };
         Ok(Event {

@@ -3,10 +3,14 @@
 //! One command is one write transaction: the events, the case snapshot, the indexes and any
 //! spawned cases land together or not at all. Commits are durable (fsync) before they return.
 
+mod access;
 pub mod format;
 mod timers;
+mod users;
 
+pub use access::{AccessEntry, AccessFilter};
 pub use timers::{DeadlineView, Fired, TickReport};
+pub use users::{RegistryError, StoredUnits, StoredUser};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -400,7 +404,7 @@ impl Store {
                 });
             }
         }
-        tx.commit().map_err(storage)?;
+        self.commit(tx)?;
         Ok(out)
     }
 
@@ -642,7 +646,7 @@ impl Store {
                 spawned: Vec::new(),
             }
         };
-        tx.commit().map_err(storage)?;
+        self.commit(tx)?;
         Ok(applied)
     }
 
@@ -669,7 +673,7 @@ impl Store {
             }
             ids
         };
-        tx.commit().map_err(storage)?;
+        self.commit(tx)?;
         Ok(ids)
     }
 
@@ -700,14 +704,12 @@ impl Store {
             }
             let def = self.definition_in(&w.definitions, &case.version)?;
             let mut outcome = step::step(&def, &case, command.clone(), clock)?;
-            let actor = match &command {
-                Command::Fire { actor, .. } | Command::Amend { actor, .. } => actor.clone(),
-            };
+            let actor = command.actor().clone();
             let spawned = w.open_spawns(&mut outcome, &case, &actor, clock, profile)?;
             w.save(&outcome, Some(&case))?;
             Applied { outcome, spawned }
         };
-        tx.commit().map_err(storage)?;
+        self.commit(tx)?;
         Ok(applied)
     }
 }
@@ -839,6 +841,9 @@ impl<'t> Writer<'t> {
                     workflow: parent.workflow.clone(),
                     link: request.link.clone(),
                 }),
+                // A spawned case stays with the unit and officer of the case it came from.
+                unit: parent.unit.clone(),
+                officer: parent.officer.clone(),
             };
             let child = step::open(&target, &hash, &child_id, open, clock).map_err(|error| {
                 CommandFailure::Spawn {

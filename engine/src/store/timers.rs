@@ -132,7 +132,7 @@ impl Store {
                 }
                 (ids.len(), progressed)
             };
-            tx.commit().map_err(storage)?;
+            self.commit(tx)?;
             // A full batch that moved nothing would only repeat itself: stop rather than spin.
             if seen < TICK_BATCH || progressed == 0 {
                 return Ok(report);
@@ -185,7 +185,7 @@ impl Store {
                     }
                 }
             }
-            tx.commit().map_err(storage)?;
+            self.commit(tx)?;
         }
         Ok(())
     }

@@ -7,6 +7,7 @@ mod list;
 mod next;
 mod open;
 mod show;
+mod transfer;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -50,6 +51,8 @@ pub enum CaseCommand {
     Amend(amend::AmendArgs),
     /// Deadlines that have passed, most overdue first.
     Overdue(super::timers::agenda::OverdueArgs),
+    /// Hand a case to another unit, with its new officer.
+    Transfer(transfer::TransferArgs),
 }
 
 /// Data given on the command line: a document and single assignments.
@@ -159,5 +162,6 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<(), Failure> {
         CaseCommand::History { case } => history::run(ctx, &case),
         CaseCommand::Amend(args) => amend::run(ctx, args),
         CaseCommand::Overdue(args) => super::timers::agenda::overdue(ctx, args),
+        CaseCommand::Transfer(args) => transfer::run(ctx, args),
     }
 }
