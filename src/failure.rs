@@ -797,7 +797,9 @@ pub fn unit_named(tr: &Tr, units: &Units, id: &str) -> String {
 
 /// Who a user is, for a refusal: `张三（village_committee，石家镇）`.
 fn user_named(tr: &Tr, units: &Units, user: &User) -> String {
-    let unit = units.get(&user.unit).map_or(user.unit.clone(), |u| u.name.clone());
+    let unit = units
+        .get(&user.unit)
+        .map_or(user.unit.clone(), |u| u.name.clone());
     tr!(
         tr,
         "user-described",
@@ -810,8 +812,14 @@ fn user_named(tr: &Tr, units: &Units, user: &User) -> String {
 /// An act the user has no authority for (exit 1); the message names what is missing.
 pub fn denied(tr: &Tr, units: &Units, d: &Denied) -> Failure {
     let (message, key) = match d {
-        Denied::UnknownUser { user } => (tr!(tr, "denied-unknown-user", user = user.clone()), user.clone()),
-        Denied::Disabled { user } => (tr!(tr, "denied-disabled", user = user.clone()), user.clone()),
+        Denied::UnknownUser { user } => (
+            tr!(tr, "denied-unknown-user", user = user.clone()),
+            user.clone(),
+        ),
+        Denied::Disabled { user } => (
+            tr!(tr, "denied-disabled", user = user.clone()),
+            user.clone(),
+        ),
         Denied::RoleNotHeld { user, role } => (
             tr!(
                 tr,
@@ -847,11 +855,7 @@ pub fn denied(tr: &Tr, units: &Units, d: &Denied) -> Failure {
             },
             user.unit.clone(),
         ),
-        Denied::Confidential {
-            user,
-            field,
-            needs,
-        } => (
+        Denied::Confidential { user, field, needs } => (
             tr!(
                 tr,
                 "denied-confidential",
@@ -873,16 +877,14 @@ pub fn denied(tr: &Tr, units: &Units, d: &Denied) -> Failure {
 pub fn registry(tr: &Tr, e: &RegistryError) -> Failure {
     match e {
         RegistryError::Store(s) => store(tr, s),
-        RegistryError::UserExists(name) => Failure::new(
-            Exit::BadInput,
-            tr!(tr, "user-exists", user = name.clone()),
-        )
-        .with_key(name.clone()),
-        RegistryError::UnknownUser(name) => Failure::new(
-            Exit::BadInput,
-            tr!(tr, "user-unknown", user = name.clone()),
-        )
-        .with_key(name.clone()),
+        RegistryError::UserExists(name) => {
+            Failure::new(Exit::BadInput, tr!(tr, "user-exists", user = name.clone()))
+                .with_key(name.clone())
+        }
+        RegistryError::UnknownUser(name) => {
+            Failure::new(Exit::BadInput, tr!(tr, "user-unknown", user = name.clone()))
+                .with_key(name.clone())
+        }
         RegistryError::UnknownUnit { unit, suggestion } => Failure::new(
             Exit::BadInput,
             tr!(tr, "unit-unknown", unit = unit.clone()) + &hint(tr, suggestion),

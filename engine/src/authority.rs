@@ -258,7 +258,11 @@ pub fn load_units(file: &str, source: &[u8]) -> Result<Units, Diagnostics> {
             continue;
         }
         if units.contains_key(&id) {
-            report(item, &format!("{path}.id"), ProblemKind::DuplicateName { name: id });
+            report(
+                item,
+                &format!("{path}.id"),
+                ProblemKind::DuplicateName { name: id },
+            );
             continue;
         }
         places.insert(id.clone(), (item, path));
@@ -392,7 +396,12 @@ pub fn enabled<'u>(name: &str, user: Option<&'u User>) -> Result<&'u User, Denie
 
 /// May `user` act in `role` on a case handled by `case_unit`? (None for opening a case: the
 /// unit it will be handled by.)
-pub fn may_act(units: &Units, user: &User, role: &str, case_unit: Option<&str>) -> Result<(), Denied> {
+pub fn may_act(
+    units: &Units,
+    user: &User,
+    role: &str,
+    case_unit: Option<&str>,
+) -> Result<(), Denied> {
     if !user.holds(role) {
         return Err(Denied::RoleNotHeld {
             user: user.clone(),
@@ -500,7 +509,11 @@ pub fn redact(def: &Definition, user: &User, data: &Data) -> Data {
 }
 
 /// An event as `user` may see it: confidential values in its data replaced.
-pub fn redact_event(def: &Definition, user: &User, event: &crate::case::Event) -> crate::case::Event {
+pub fn redact_event(
+    def: &Definition,
+    user: &User,
+    event: &crate::case::Event,
+) -> crate::case::Event {
     use crate::case::EventKind;
     let mut event = event.clone();
     match &mut event.kind {
@@ -519,13 +532,47 @@ pub fn without_sensitive(def: &Definition, data: &Data) -> Data {
         .map(|(k, v)| {
             let sensitive = def.fields.get(k).is_some_and(|f| f.sensitive);
             let v = if sensitive {
-                serde_json::Value::String("(sensitive)".to_owned())
+                serde_json::Value::String(SENSITIVE.to_owned())
             } else {
                 v.clone()
             };
             (k.clone(), v)
         })
         .collect()
+}
+
+/// `text` with every value of a sensitive field in `data` replaced by `(sensitive)`, for
+/// messages that may quote what they were given (guard evaluation errors).
+pub fn scrub(def: &Definition, data: &Data, text: &str) -> String {
+    let mut out = text.to_owned();
+    for (k, v) in data {
+        if !def.fields.get(k).is_some_and(|f| f.sensitive) {
+            continue;
+        }
+        let shown = match v {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => continue,
+            other => other.to_string(),
+        };
+        if !shown.is_empty() {
+            out = out.replace(&shown, SENSITIVE);
+        }
+    }
+    out
+}
+
+/// What debug output and messages show in place of a sensitive value.
+pub const SENSITIVE: &str = "(sensitive)";
+
+/// Case data for debug output: sensitive values are never printed.
+pub struct Redacted<'a>(pub &'a Definition, pub &'a Data);
+
+impl std::fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map()
+            .entries(without_sensitive(self.0, self.1))
+            .finish()
+    }
 }
 
 #[cfg(test)]
@@ -623,19 +670,97 @@ mod tests {
     #[test]
     fn disabled_and_unknown_users_are_refused() {
         let mut u = user(&["police"], "county");
-        assert!(matches!(enabled("李四", None), Err(Denied::UnknownUser { .. })));
+        assert!(matches!(
+            enabled("李四", None),
+            Err(Denied::UnknownUser { .. })
+        ));
         u.enabled = false;
-        assert!(matches!(enabled("张三", Some(&u)), Err(Denied::Disabled { .. })));
+        assert!(matches!(
+            enabled("张三", Some(&u)),
+            Err(Denied::Disabled { .. })
+        ));
+    }
+
+    fn reporter_definition() -> Definition {
+        let src = "workflow: w\ntitle: W\nroles: [police, school]\nconfidential: { fields: [reporter.*], visible_to: [police] }\nfields:\n  reporter.name: { type: string, sensitive: true }\n  reporter.kind: { type: string }\n  child.name: { type: string }\nstates:\n  a: { initial: true }\n  b: { final: true }\ntransitions:\n  t: { from: [a], to: b, roles: [police] }\n";
+        crate::definition::load("w.yaml", src.as_bytes()).expect("loads")
+    }
+
+    #[test]
+    fn the_reporter_is_withheld_from_roles_the_workflow_does_not_name() {
+        let def = reporter_definition();
+        let data: Data = [
+            ("reporter.name".to_owned(), serde_json::json!("王老师")),
+            ("reporter.kind".to_owned(), serde_json::json!("school")),
+            ("child.name".to_owned(), serde_json::json!("张小花")),
+        ]
+        .into_iter()
+        .collect();
+        let school = user(&["school"], "county");
+        let police = user(&["police"], "county");
+        let seen = redact(&def, &school, &data);
+        assert_eq!(seen["reporter.name"], CONFIDENTIAL);
+        assert_eq!(seen["reporter.kind"], CONFIDENTIAL);
+        assert_eq!(seen["child.name"], "张小花");
+        assert_eq!(redact(&def, &police, &data), data);
+        assert!(matches!(
+            may_change(&def, &school, &data),
+            Err(Denied::Confidential { field, .. }) if field == "reporter.kind"
+        ));
+        assert!(may_change(&def, &police, &data).is_ok());
+    }
+
+    #[test]
+    fn sensitive_values_never_reach_debug_output_or_messages() {
+        let def = reporter_definition();
+        let data: Data = [
+            ("reporter.name".to_owned(), serde_json::json!("王老师")),
+            ("child.name".to_owned(), serde_json::json!("张小花")),
+        ]
+        .into_iter()
+        .collect();
+        let debug = format!("{:?}", Redacted(&def, &data));
+        assert!(
+            !debug.contains("王老师") && debug.contains("张小花"),
+            "{debug}"
+        );
+        let message = scrub(&def, &data, "cannot parse '王老师' as a timestamp");
+        assert_eq!(message, "cannot parse '(sensitive)' as a timestamp");
+    }
+
+    #[test]
+    fn confidential_fields_and_roles_must_be_declared() {
+        let src = "workflow: w\ntitle: W\nroles: [police]\nconfidential: { fields: [reporter.*, witness.name], visible_to: [polic] }\nfields:\n  child.name: { type: string }\nstates:\n  a: { initial: true }\n  b: { final: true }\ntransitions:\n  t: { from: [a], to: b, roles: [police] }\n";
+        let err = crate::definition::load("w.yaml", src.as_bytes()).expect_err("rejected");
+        let kinds: Vec<String> = err
+            .problems
+            .iter()
+            .map(|p| format!("{:?}", p.kind))
+            .collect();
+        assert_eq!(err.problems.len(), 3, "{kinds:?}");
+        assert!(
+            err.problems
+                .iter()
+                .all(|p| p.pos.is_some_and(|p| p.line == 4)),
+            "{kinds:?}"
+        );
     }
 
     #[test]
     fn bad_units_files_are_reported_with_positions() {
         let src = "units:\n  - { id: a, name: A, kind: county }\n  - { id: b, name: B, kind: villag, parent: x }\n  - { id: c, name: C, kind: village, parent: c }\n  - { id: a, name: A2, kind: county }\n";
         let err = load_units("bad.yaml", src.as_bytes()).expect_err("rejected");
-        let kinds: Vec<String> = err.problems.iter().map(|p| format!("{:?}", p.kind)).collect();
+        let kinds: Vec<String> = err
+            .problems
+            .iter()
+            .map(|p| format!("{:?}", p.kind))
+            .collect();
         assert_eq!(err.problems.len(), 4, "{kinds:?}");
         assert!(kinds.iter().any(|k| k.contains("UnknownUnit")), "{kinds:?}");
         assert!(kinds.iter().any(|k| k.contains("UnitCycle")), "{kinds:?}");
-        assert!(kinds.iter().any(|k| k.contains("DuplicateName")), "{kinds:?}");
+        assert!(
+            kinds.iter().any(|k| k.contains("DuplicateName")),
+            "{kinds:?}"
+        );
     }
 }

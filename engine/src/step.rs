@@ -572,6 +572,13 @@ pub fn check_guards(
             },
         };
         if result != GuardResult::Pass {
+            // An evaluation error may quote a value; a sensitive one never leaves the step.
+            let result = match result {
+                GuardResult::Error { message } => GuardResult::Error {
+                    message: crate::authority::scrub(def, data, &message),
+                },
+                other => other,
+            };
             return Err(Refusal::GuardFailed {
                 transition: t.key.clone(),
                 guard: g.source.clone(),

@@ -14,9 +14,9 @@ pub struct AuditArgs {
     /// Only reads of this case.
     #[arg(long)]
     case: Option<String>,
-    /// Only reads by this user.
-    #[arg(long)]
-    user: Option<String>,
+    /// Only reads by this user (`--user` names who is asking, as on every command).
+    #[arg(long, value_name = "NAME")]
+    reader: Option<String>,
 }
 
 /// Prints the access log (administrators only), folding pending entries in first.
@@ -26,7 +26,7 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<(), Failure> {
     let entries = store
         .access_log(&AccessFilter {
             case: args.case,
-            user: args.user,
+            user: args.reader,
         })
         .map_err(|e| failure::store(&ctx.tr, &e))?;
     if ctx.global.json {

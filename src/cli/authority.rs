@@ -149,7 +149,10 @@ impl Ctx {
             .map(|s| s.user());
         let officer = authority::enabled(name, stored.as_ref())
             .map_err(|d| failure::denied(&self.tr, &units, &d))
-            .map_err(|f| Failure { exit: crate::failure::Exit::BadInput, ..f })?;
+            .map_err(|f| Failure {
+                exit: crate::failure::Exit::BadInput,
+                ..f
+            })?;
         if !units.covers(&officer.unit, Some(&unit)) {
             return Err(Failure::new(
                 crate::failure::Exit::BadInput,

@@ -52,8 +52,7 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
     };
     let checked =
         check_files(&files, &[]).map_err(|e| failure::invalid_workflows(&ctx.tr, &e.failed))?;
-    let defs: Vec<&Definition> =
-        checked.iter().map(|(_, _, d)| d).collect();
+    let defs: Vec<&Definition> = checked.iter().map(|(_, _, d)| d).collect();
     let profile = ctx.named_profile(&defs)?;
     let admin = args.admin.clone().unwrap_or_else(|| ctx.user());
     let units = match &args.units {
@@ -69,7 +68,12 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
     let admin_unit = first_admin_unit(ctx, &units.units, args.admin_unit.as_deref())?;
     check_admin_roles(ctx, &defs, &args.admin_roles)?;
     let mut roles = vec![ADMIN_ROLE.to_owned()];
-    roles.extend(args.admin_roles.iter().filter(|r| *r != ADMIN_ROLE).cloned());
+    roles.extend(
+        args.admin_roles
+            .iter()
+            .filter(|r| *r != ADMIN_ROLE)
+            .cloned(),
+    );
     let store = Store::create(&ctx.global.db, args.simulation, profile, now)
         .map_err(|e| failure::store(&ctx.tr, &e))?;
     let registered = store
@@ -155,7 +159,10 @@ fn first_admin_unit(ctx: &Ctx, units: &Units, named: Option<&str>) -> Result<Str
     }
     match units.roots().as_slice() {
         [only] => Ok(only.id.clone()),
-        _ => Err(Failure::new(Exit::BadInput, tr!(ctx.tr, "init-admin-unit")).with_key("--admin-unit")),
+        _ => {
+            Err(Failure::new(Exit::BadInput, tr!(ctx.tr, "init-admin-unit"))
+                .with_key("--admin-unit"))
+        }
     }
 }
 
@@ -166,10 +173,11 @@ fn check_admin_roles(ctx: &Ctx, defs: &[&Definition], roles: &[String]) -> Resul
             || role == ADMIN_ROLE
             || defs.iter().any(|d| d.roles.iter().any(|r| r == role));
         if !known || role == SYSTEM_ROLE {
-            return Err(
-                Failure::new(Exit::BadInput, tr!(ctx.tr, "role-unknown", role = role.clone()))
-                    .with_key(role.clone()),
-            );
+            return Err(Failure::new(
+                Exit::BadInput,
+                tr!(ctx.tr, "role-unknown", role = role.clone()),
+            )
+            .with_key(role.clone()));
         }
     }
     Ok(())

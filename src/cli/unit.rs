@@ -61,10 +61,7 @@ fn print_units(ctx: &Ctx, units: &Units) {
         } else {
             tr!(ctx.tr, "unit-covers", units = ctx.tr.list(&u.covers))
         };
-        println!(
-            "{}  {}  {}  {parent}{covers}",
-            u.id, u.name, u.kind
-        );
+        println!("{}  {}  {}  {parent}{covers}", u.id, u.name, u.kind);
     }
 }
 

@@ -121,7 +121,11 @@ pub(super) fn cut(db: &Path, folded: u64) {
     if folded == 0 {
         return;
     }
-    let Ok(mut file) = OpenOptions::new().read(true).write(true).open(side_file(db)) else {
+    let Ok(mut file) = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(side_file(db))
+    else {
         return;
     };
     if file.lock().is_err() {

@@ -75,9 +75,7 @@ pub enum RegistryError {
 }
 
 /// A missing table reads as empty (a database made before the registry existed).
-fn missing_is_empty<T>(
-    result: Result<T, redb::TableError>,
-) -> Result<Option<T>, StoreError> {
+fn missing_is_empty<T>(result: Result<T, redb::TableError>) -> Result<Option<T>, StoreError> {
     match result {
         Ok(t) => Ok(Some(t)),
         Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
@@ -88,9 +86,7 @@ fn missing_is_empty<T>(
 impl Store {
     /// The units in force; one all-covering unit when none were loaded.
     pub fn units(&self) -> Result<Units, StoreError> {
-        Ok(self
-            .stored_units()?
-            .map_or_else(Units::single, |s| s.units))
+        Ok(self.stored_units()?.map_or_else(Units::single, |s| s.units))
     }
 
     /// The units in force with where they came from.

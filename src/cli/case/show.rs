@@ -113,7 +113,11 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
         println!("  {}", tr!(tr, "none"));
     }
     for (k, v) in &data {
-        println!("  {}: {}", show::field(tr, &def, k), show::data_value(tr, v));
+        println!(
+            "  {}: {}",
+            show::field(tr, &def, k),
+            show::data_value(tr, v)
+        );
     }
     if case.origin.is_some() || !case.spawned.is_empty() {
         println!("{}", tr!(tr, "label-links"));
