@@ -13,7 +13,8 @@ vetting=$(mktemp --suffix=.yaml)
 trap 'rm -f "$vetting"' EXIT
 
 echo "== 初始化数据库并发布流程"
-wardflow init
+# 演示库：张敏是管理员，兼任全部流程角色（--admin-role '*'）；正式使用时按人登记角色和单位（wardflow user add）。
+wardflow init --admin-role '*'
 echo "== 父亲外出务工，向村委会报告备案（送达监护人责任告知书）"
 case_id=$(wardflow case open entrusted-care --as parent \
   --set child.name=李小明 --set child.birth_date=2018-05-01 --set child.sex=male --set parent.name=李强)

@@ -620,7 +620,8 @@ mod tests {
     #[test]
     fn a_case_without_a_unit_is_reached_only_from_the_top() {
         let u = units();
-        assert!(u.covers("county", None));
+        assert!(u.covers("city", None));
+        assert!(!u.covers("county", None));
         assert!(!u.covers("shijia_village", None));
     }
 
