@@ -274,6 +274,11 @@ fn a_case_is_acted_on_and_read_only_by_units_that_cover_it() {
     // The list shows only covered cases.
     let list = env.ok(&as_user("村干部", &["case", "list", "--now", T0]));
     assert!(list.contains(&shijia) && !list.contains(&dongxi), "{list}");
+    let agenda = env.ok(&as_user("村干部", &["agenda", "--days", "30", "--now", T0]));
+    assert!(
+        agenda.contains(&shijia) && !agenda.contains(&dongxi),
+        "{agenda}"
+    );
 }
 
 #[test]

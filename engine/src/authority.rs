@@ -358,24 +358,24 @@ pub enum Denied {
     #[error("user {user} is disabled")]
     Disabled { user: String },
     #[error("user {name} does not hold the role {role}", name = user.name)]
-    RoleNotHeld { user: User, role: String },
+    RoleNotHeld { user: Box<User>, role: String },
     #[error("user {name} may not fire {transition}: it needs {needs:?}", name = user.name)]
     NeedsRole {
-        user: User,
+        user: Box<User>,
         transition: String,
         needs: Vec<String>,
     },
     #[error("user {user} ({unit}) does not cover case unit {case_unit:?}", user = user.name, unit = user.unit)]
     OutsideUnit {
-        user: User,
+        user: Box<User>,
         case_unit: Option<String>,
     },
     #[error("user {name} is not an administrator", name = user.name)]
-    NotAdmin { user: User },
+    NotAdmin { user: Box<User> },
     /// Only those who may see a confidential field may set it.
     #[error("user {name} may not set the confidential field {field}", name = user.name)]
     Confidential {
-        user: User,
+        user: Box<User>,
         field: String,
         needs: Vec<String>,
     },
@@ -404,7 +404,7 @@ pub fn may_act(
 ) -> Result<(), Denied> {
     if !user.holds(role) {
         return Err(Denied::RoleNotHeld {
-            user: user.clone(),
+            user: Box::new(user.clone()),
             role: role.to_owned(),
         });
     }
@@ -425,7 +425,7 @@ pub fn may_fire(
         && !user.holds_any(&t.roles)
     {
         return Err(Denied::NeedsRole {
-            user: user.clone(),
+            user: Box::new(user.clone()),
             transition: t.key.clone(),
             needs: t
                 .roles
@@ -444,7 +444,7 @@ pub fn may_reach(units: &Units, user: &User, case_unit: Option<&str>) -> Result<
         Ok(())
     } else {
         Err(Denied::OutsideUnit {
-            user: user.clone(),
+            user: Box::new(user.clone()),
             case_unit: case_unit.map(str::to_owned),
         })
     }
@@ -455,7 +455,9 @@ pub fn may_administer(user: &User) -> Result<(), Denied> {
     if user.holds(ADMIN_ROLE) {
         Ok(())
     } else {
-        Err(Denied::NotAdmin { user: user.clone() })
+        Err(Denied::NotAdmin {
+            user: Box::new(user.clone()),
+        })
     }
 }
 
@@ -475,7 +477,7 @@ pub fn may_change(def: &Definition, user: &User, changes: &Data) -> Result<(), D
     match changes.keys().find(|k| is_confidential(def, k)) {
         None => Ok(()),
         Some(field) => Err(Denied::Confidential {
-            user: user.clone(),
+            user: Box::new(user.clone()),
             field: field.clone(),
             needs: def
                 .confidential

@@ -69,6 +69,20 @@ impl Ctx {
         })
     }
 
+    /// The deadlines of the cases the acting user's unit covers.
+    pub fn covered(
+        &self,
+        store: &Store,
+        views: Vec<wardflow_engine::store::DeadlineView>,
+    ) -> Result<Vec<wardflow_engine::store::DeadlineView>, Failure> {
+        let units = self.units(store)?;
+        let user = self.registered_user(store, &units)?;
+        Ok(views
+            .into_iter()
+            .filter(|v| units.covers(&user.unit, v.unit.as_deref()))
+            .collect())
+    }
+
     /// The acting user, who must be an administrator.
     pub fn administrator(&self, store: &Store) -> Result<User, Failure> {
         let units = self.units(store)?;

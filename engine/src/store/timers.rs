@@ -55,6 +55,8 @@ pub struct DeadlineView {
     pub version: crate::definition::VersionHash,
     pub state: String,
     pub deadline: OpenDeadline,
+    /// The unit handling the case, to tell who may see it.
+    pub unit: Option<String>,
 }
 
 fn ms(t: Timestamp) -> i64 {
@@ -205,6 +207,7 @@ impl Store {
             version: case.version.clone(),
             state: case.state.clone(),
             deadline: d.clone(),
+            unit: case.unit.clone(),
         })
     }
 

@@ -53,7 +53,7 @@ pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
             return Ok(());
         }
         Err(authority::Denied::Confidential {
-            user: user.clone(),
+            user: Box::new(user.clone()),
             field: args.key.clone(),
             needs: def
                 .confidential
