@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 cargo build --quiet
 wardflow() { ./target/debug/wardflow "$@"; }
 export WARDFLOW_DB="${WARDFLOW_DB:-./demo.redb}" WARDFLOW_WORKFLOWS=./workflows WARDFLOW_USER="${WARDFLOW_USER:-张敏}"
-rm -f "$WARDFLOW_DB"
+rm -f "$WARDFLOW_DB" "$WARDFLOW_DB.access"
 today=$(TZ=Asia/Shanghai date '+%Y-%m-%d')
 next_year=$(TZ=Asia/Shanghai date -d '+1 year -1 day' '+%Y-%m-%d')
 vetting=$(mktemp --suffix=.yaml)

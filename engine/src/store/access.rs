@@ -244,6 +244,16 @@ mod tests {
     }
 
     #[test]
+    fn a_new_database_does_not_inherit_the_reads_of_a_deleted_one() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("w.redb");
+        let line = serde_json::to_string(&entry("1", "张三")).expect("json") + "\n";
+        std::fs::write(side_file(&path), line).expect("stale side file");
+        let store = Store::create(&path, true, None, Timestamp::UNIX_EPOCH).expect("create");
+        assert!(store.access_log(&AccessFilter::default()).expect("log").is_empty());
+    }
+
+    #[test]
     fn a_line_still_being_written_waits_for_the_next_fold() {
         let (_dir, store) = store();
         let path = side_file(store.path());

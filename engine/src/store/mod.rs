@@ -241,6 +241,8 @@ impl Store {
             }
             Err(e) => return Err(StoreError::Storage(e.to_string())),
         }
+        // Reads logged beside a database of the same name that is gone are not this one's.
+        let _ = std::fs::remove_file(access::side_file(path));
         let result = (|| {
             let db = Database::builder().create(path).map_err(storage)?;
             let meta = StoredMeta {
