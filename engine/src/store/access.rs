@@ -250,7 +250,12 @@ mod tests {
         let line = serde_json::to_string(&entry("1", "张三")).expect("json") + "\n";
         std::fs::write(side_file(&path), line).expect("stale side file");
         let store = Store::create(&path, true, None, Timestamp::UNIX_EPOCH).expect("create");
-        assert!(store.access_log(&AccessFilter::default()).expect("log").is_empty());
+        assert!(
+            store
+                .access_log(&AccessFilter::default())
+                .expect("log")
+                .is_empty()
+        );
     }
 
     #[test]
