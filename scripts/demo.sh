@@ -6,14 +6,15 @@ cd "$(dirname "$0")/.."
 cargo build --quiet
 wardflow() { ./target/debug/wardflow "$@"; }
 export WARDFLOW_DB="${WARDFLOW_DB:-./demo.redb}" WARDFLOW_WORKFLOWS=./workflows WARDFLOW_USER="${WARDFLOW_USER:-张敏}"
-rm -f "$WARDFLOW_DB"
+rm -f "$WARDFLOW_DB" "$WARDFLOW_DB.access"
 today=$(TZ=Asia/Shanghai date '+%Y-%m-%d')
 next_year=$(TZ=Asia/Shanghai date -d '+1 year -1 day' '+%Y-%m-%d')
 vetting=$(mktemp --suffix=.yaml)
 trap 'rm -f "$vetting"' EXIT
 
 echo "== 初始化数据库并发布流程"
-wardflow init --profile qianjiang
+# 演示库：张敏是管理员，兼任全部流程角色（--admin-role '*'）；正式使用时按人登记角色和单位（wardflow user add）。
+wardflow init --profile qianjiang --admin-role '*'
 echo "== 父亲外出务工，向村委会报告备案（送达监护人责任告知书）"
 case_id=$(wardflow case open entrusted-care --as parent \
   --set child.name=李小明 --set child.birth_date=2018-05-01 --set child.sex=male --set parent.name=李强 \

@@ -1,13 +1,14 @@
 //! The one place where errors become sentences and exit codes.
 
 use serde::Serialize;
+use wardflow_engine::authority::{Denied, Units, User};
 use wardflow_engine::definition::{
     Definition, Diagnostics, FieldType, NameRule, Problem, ProblemKind,
 };
 use wardflow_engine::guard::{GuardProblem, GuardResult};
 use wardflow_engine::period::PeriodError;
 use wardflow_engine::step::{CommandError, Refusal, StepError};
-use wardflow_engine::store::{CommandFailure, StoreError};
+use wardflow_engine::store::{CommandFailure, RegistryError, StoreError};
 use wardflow_engine::value::InputError;
 use wardflow_engine::yaml::YamlErrorKind;
 
@@ -440,6 +441,10 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
             role = tr.list(roles),
             fields = tr.list(fields)
         ),
+        K::UnknownUnit { unit, suggestion } => {
+            tr!(tr, "problem-unknown-unit", unit = unit.clone()) + &hint(tr, suggestion)
+        }
+        K::UnitCycle { unit } => tr!(tr, "problem-unit-cycle", unit = unit.clone()),
     }
 }
 
@@ -813,5 +818,116 @@ pub fn case_command(tr: &Tr, def: Option<&Definition>, e: &CommandFailure) -> Fa
                 ),
             )
         }
+    }
+}
+
+/// A unit by its name, with its id for typing (`石家镇 shijia_town`).
+pub fn unit_named(tr: &Tr, units: &Units, id: &str) -> String {
+    match units.get(id) {
+        Some(u) => tr.key_title(id, &u.name),
+        None => id.to_owned(),
+    }
+}
+
+/// Who a user is, for a refusal: `张三（village_committee，石家镇）`.
+fn user_named(tr: &Tr, units: &Units, user: &User) -> String {
+    let unit = units
+        .get(&user.unit)
+        .map_or(user.unit.clone(), |u| u.name.clone());
+    tr!(
+        tr,
+        "user-described",
+        user = user.name.clone(),
+        roles = user.roles.join(", "),
+        unit = unit
+    )
+}
+
+/// An act the user has no authority for (exit 1); the message names what is missing.
+pub fn denied(tr: &Tr, units: &Units, d: &Denied) -> Failure {
+    let (message, key) = match d {
+        Denied::UnknownUser { user } => (
+            tr!(tr, "denied-unknown-user", user = user.clone()),
+            user.clone(),
+        ),
+        Denied::Disabled { user } => (
+            tr!(tr, "denied-disabled", user = user.clone()),
+            user.clone(),
+        ),
+        Denied::RoleNotHeld { user, role } => (
+            tr!(
+                tr,
+                "denied-role",
+                user = user_named(tr, units, user),
+                role = role.clone()
+            ),
+            role.clone(),
+        ),
+        Denied::NeedsRole {
+            user,
+            transition,
+            needs,
+        } => (
+            tr!(
+                tr,
+                "denied-needs",
+                user = user_named(tr, units, user),
+                transition = transition.clone(),
+                needs = tr.list(needs)
+            ),
+            transition.clone(),
+        ),
+        Denied::OutsideUnit { user, case_unit } => (
+            match case_unit {
+                Some(unit) => tr!(
+                    tr,
+                    "denied-unit",
+                    user = user_named(tr, units, user),
+                    unit = unit_named(tr, units, unit)
+                ),
+                None => tr!(tr, "denied-no-unit", user = user_named(tr, units, user)),
+            },
+            user.unit.clone(),
+        ),
+        Denied::Confidential { user, field, needs } => (
+            tr!(
+                tr,
+                "denied-confidential",
+                user = user_named(tr, units, user),
+                field = field.clone(),
+                needs = tr.list(needs)
+            ),
+            field.clone(),
+        ),
+        Denied::NotAdmin { user } => (
+            tr!(tr, "denied-admin", user = user_named(tr, units, user)),
+            user.name.clone(),
+        ),
+    };
+    Failure::new(Exit::Refused, message).with_key(key)
+}
+
+/// A registry change that was not made.
+pub fn registry(tr: &Tr, e: &RegistryError) -> Failure {
+    match e {
+        RegistryError::Store(s) => store(tr, s),
+        RegistryError::UserExists(name) => {
+            Failure::new(Exit::BadInput, tr!(tr, "user-exists", user = name.clone()))
+                .with_key(name.clone())
+        }
+        RegistryError::UnknownUser(name) => {
+            Failure::new(Exit::BadInput, tr!(tr, "user-unknown", user = name.clone()))
+                .with_key(name.clone())
+        }
+        RegistryError::UnknownUnit { unit, suggestion } => Failure::new(
+            Exit::BadInput,
+            tr!(tr, "unit-unknown", unit = unit.clone()) + &hint(tr, suggestion),
+        )
+        .with_key(unit.clone()),
+        RegistryError::UnitInUse { unit, by } => Failure::new(
+            Exit::BadInput,
+            tr!(tr, "unit-in-use", unit = unit.clone(), by = by.clone()),
+        )
+        .with_key(unit.clone()),
     }
 }

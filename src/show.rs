@@ -49,6 +49,14 @@ pub fn value(v: &Value) -> String {
     }
 }
 
+/// A case value as a person reads it; a withheld confidential value reads "（保密）".
+pub fn data_value(tr: &Tr, v: &Value) -> String {
+    if v.as_str() == Some(wardflow_engine::authority::CONFIDENTIAL) {
+        return crate::tr!(tr, "confidential");
+    }
+    value(v)
+}
+
 /// A state key with its title.
 pub fn state(tr: &Tr, def: &Definition, key: &str) -> String {
     tr.key_title(key, def.state(key).map(|s| s.title.as_str()).unwrap_or(""))

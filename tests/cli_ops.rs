@@ -467,7 +467,7 @@ fn a_backup_taken_while_another_process_writes_is_consistent() {
                     .current_dir(&root)
                     .env("WARDFLOW_DB", &db)
                     .env("WARDFLOW_WORKFLOWS", &workflows)
-                    .env("WARDFLOW_USER", "李四")
+                    .env("WARDFLOW_USER", "张三")
                     .env("WARDFLOW_LANG", "zh")
                     .args([
                         "case",

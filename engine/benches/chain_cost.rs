@@ -34,6 +34,8 @@ fn command() -> Open {
         profile: None,
         settings: Data::new(),
         origin: None,
+        unit: None,
+        officer: None,
     }
 }
 

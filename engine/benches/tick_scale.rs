@@ -32,6 +32,8 @@ fn open(n: usize) -> Vec<Open> {
             profile: None,
             settings: Data::new(),
             origin: None,
+            unit: None,
+            officer: None,
         })
         .collect()
 }

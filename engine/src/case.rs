@@ -116,6 +116,12 @@ pub enum EventKind {
         state: String,
         data: Data,
         origin: Option<Link>,
+        /// The unit handling the case (absent on cases opened before units were recorded).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
+        /// The assigned officer (承办人).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        officer: Option<String>,
     },
     Fired {
         transition: String,
@@ -179,6 +185,14 @@ pub enum EventKind {
     },
     Spawned {
         child: Link,
+    },
+    /// The case handed to another unit (police to civil affairs, one county to another), with
+    /// its new officer.
+    Transferred {
+        from: Option<String>,
+        to: String,
+        officer: Option<String>,
+        reason: Option<String>,
     },
 }
 
@@ -301,6 +315,12 @@ pub struct Case {
     /// chaining, which the store re-derives from the history before moving the case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub head: Option<crate::chain::ChainHash>,
+    /// The unit handling the case.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// The assigned officer (承办人).
+    #[serde(default)]
+    pub officer: Option<String>,
 }
 
 impl Case {
@@ -369,6 +389,8 @@ impl Case {
             state,
             data,
             origin,
+            unit,
+            officer,
         } = &event.kind
         else {
             return None;
@@ -390,6 +412,8 @@ impl Case {
             origin: origin.clone(),
             spawned: Vec::new(),
             head: Some(head),
+            unit: unit.clone(),
+            officer: officer.clone(),
         })
     }
 
@@ -500,6 +524,10 @@ impl Case {
                 }
             }
             EventKind::Spawned { child } => self.spawned.push(child.clone()),
+            EventKind::Transferred { to, officer, .. } => {
+                self.unit = Some(to.clone());
+                self.officer = officer.clone();
+            }
         }
         self.head = Some(head);
         self.seq = event.seq;

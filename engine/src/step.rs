@@ -44,6 +44,9 @@ pub struct Open {
     pub settings: Data,
     /// Set when a transition of another case opens this one; the start roles then do not apply.
     pub origin: Option<Link>,
+    /// The unit that will handle the case, and its assigned officer (承办人).
+    pub unit: Option<String>,
+    pub officer: Option<String>,
 }
 
 /// Something done to an existing case.
@@ -64,6 +67,25 @@ pub enum Command {
         reason: String,
         occurred_at: Option<Timestamp>,
     },
+    /// Hand the case to another unit and officer; the state does not change.
+    Transfer {
+        actor: Actor,
+        to: String,
+        officer: Option<String>,
+        reason: Option<String>,
+        occurred_at: Option<Timestamp>,
+    },
+}
+
+impl Command {
+    /// Who gives the command.
+    pub fn actor(&self) -> &Actor {
+        match self {
+            Command::Fire { actor, .. }
+            | Command::Amend { actor, .. }
+            | Command::Transfer { actor, .. } => actor,
+        }
+    }
 }
 
 /// A case another case's transition asks to open.
@@ -358,6 +380,8 @@ pub fn open(
             state: initial.key.clone(),
             data: command.data.clone(),
             origin: command.origin.clone(),
+            unit: command.unit.clone(),
+            officer: command.officer.clone(),
         },
     };
     let Some(case) = Case::opened(id, &opening) else {
@@ -452,6 +476,41 @@ pub fn step(
                 letters: Vec::new(),
             })
         }
+        Command::Transfer {
+            actor,
+            to,
+            officer,
+            reason,
+            occurred_at,
+        } => {
+            check_role(def, &actor.role)?;
+            if def.is_final(&case.state) {
+                return Err(Refusal::CaseClosed {
+                    state: case.state.clone(),
+                }
+                .into());
+            }
+            let occurred_at = occurred_on(case, occurred_at, clock.now)?;
+            let mut history = History {
+                case: case.clone(),
+                events: Vec::new(),
+                actor: &actor,
+                recorded_at: clock.now,
+                occurred_at,
+            };
+            history.push(EventKind::Transferred {
+                from: case.unit.clone(),
+                to,
+                officer,
+                reason,
+            });
+            Ok(Outcome {
+                case: history.case,
+                events: history.events,
+                spawns: Vec::new(),
+                letters: Vec::new(),
+            })
+        }
     }
 }
 
@@ -527,6 +586,13 @@ pub fn check_guards(
             },
         };
         if result != GuardResult::Pass {
+            // An evaluation error may quote a value; a sensitive one never leaves the step.
+            let result = match result {
+                GuardResult::Error { message } => GuardResult::Error {
+                    message: crate::authority::scrub(def, data, &message),
+                },
+                other => other,
+            };
             return Err(Refusal::GuardFailed {
                 transition: t.key.clone(),
                 guard: g.source.clone(),
@@ -1024,6 +1090,8 @@ transitions:
             profile: None,
             settings: def.settings.clone(),
             origin: None,
+            unit: None,
+            officer: None,
         };
         open_case(def, open, &clock)
     }
@@ -1104,6 +1172,8 @@ transitions:
             profile: None,
             settings: def.settings.clone(),
             origin: None,
+            unit: None,
+            officer: None,
         };
         let err = super::open(
             &def,

@@ -182,6 +182,8 @@ fn crash_driver() {
                     profile: profile.as_ref().map(|p| p.name.clone()),
                     settings: profile::settings_for(profile.as_ref(), &def),
                     origin: None,
+                    unit: None,
+                    officer: None,
                 };
                 let applied = store
                     .open_case(workflow, open, &clock, Some(&desk))

@@ -146,6 +146,8 @@ proptest! {
             profile: None,
             settings: Data::new(),
             origin: None,
+            unit: None,
+            officer: None,
         };
         let clock = Clock { now, tz: &tz, calendar: &cal };
         let opened = store.open_case("example-care", open, &clock, None).expect("opens").outcome.case;

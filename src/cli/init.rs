@@ -1,7 +1,9 @@
 //! `wardflow init`: create the database and publish the workflows directory.
 
 use clap::Args;
-use wardflow_engine::store::Store;
+use wardflow_engine::authority::{ADMIN_ROLE, ANY_ROLE, Units};
+use wardflow_engine::definition::{Definition, SYSTEM_ROLE};
+use wardflow_engine::store::{RegistryError, Store, StoredUnits, StoredUser};
 
 use super::{Ctx, check_files, print_json, workflow_files};
 use crate::failure::{self, Exit, Failure};
@@ -15,6 +17,18 @@ pub struct InitArgs {
     simulation: bool,
     #[command(flatten)]
     key: super::key::KeyFileArg,
+    /// The units file (format: units/example.yaml); without it, one unit covering everything.
+    #[arg(long, value_name = "FILE")]
+    units: Option<std::path::PathBuf>,
+    /// The first administrator (default: `--user`).
+    #[arg(long, value_name = "NAME")]
+    admin: Option<String>,
+    /// The administrator's unit (default: the top unit of the units file).
+    #[arg(long, value_name = "UNIT")]
+    admin_unit: Option<String>,
+    /// A workflow role the administrator also acts in (repeatable; `*` for every role).
+    #[arg(long = "admin-role", value_name = "ROLE")]
+    admin_roles: Vec<String>,
 }
 
 /// Creates the database; refuses to touch an existing file.
@@ -40,17 +54,57 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
     };
     let checked = check_files(&files, &[], &ctx.global.letters)
         .map_err(|e| failure::invalid_workflows(&ctx.tr, &e.failed))?;
-    let defs: Vec<&wardflow_engine::definition::Definition> =
-        checked.iter().map(|(_, _, d)| d).collect();
+    let defs: Vec<&Definition> = checked.iter().map(|(_, _, d)| d).collect();
     let profile = ctx.named_profile(&defs)?;
+    let admin = args.admin.clone().unwrap_or_else(|| ctx.user());
+    let units = match &args.units {
+        Some(path) => super::unit::read_units(ctx, path, &admin, now)?,
+        None => StoredUnits {
+            units: Units::single(),
+            file: None,
+            source: None,
+            loaded_at: now,
+            loaded_by: admin.clone(),
+        },
+    };
+    let admin_unit = first_admin_unit(ctx, &units.units, args.admin_unit.as_deref())?;
+    check_admin_roles(ctx, &defs, &args.admin_roles)?;
+    let mut roles = vec![ADMIN_ROLE.to_owned()];
+    roles.extend(
+        args.admin_roles
+            .iter()
+            .filter(|r| *r != ADMIN_ROLE)
+            .cloned(),
+    );
     let store = Store::create(&ctx.global.db, args.simulation, profile, now)
         .map_err(|e| failure::store(&ctx.tr, &e))?;
-    let published = match store.publish(&checked, &ctx.user(), now) {
+    let registered = store
+        .publish(&checked, &admin, now)
+        .map_err(|e| failure::store(&ctx.tr, &e))
+        .and_then(|p| {
+            store
+                .load_units(units)
+                .and_then(|()| {
+                    store.add_user(StoredUser {
+                        name: admin.clone(),
+                        roles: roles.clone(),
+                        unit: admin_unit.clone(),
+                        enabled: true,
+                        added_at: now,
+                        added_by: admin.clone(),
+                        disabled_at: None,
+                        disabled_by: None,
+                    })
+                })
+                .map_err(|e| failure::registry(&ctx.tr, &e))
+                .map(|()| p)
+        });
+    let published = match registered {
         Ok(p) => p,
         Err(e) => {
             drop(store);
             let _ = std::fs::remove_file(&ctx.global.db);
-            return Err(failure::store(&ctx.tr, &e));
+            return Err(e);
         }
     };
     // The office key signs exports; an existing one (the office's) is kept.
@@ -73,6 +127,7 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
             "simulation": args.simulation,
             "workflows": workflows,
             "key": super::key::public_json(&key, &key_path),
+            "admin": {"user": admin, "roles": roles, "unit": admin_unit},
         }));
     }
     println!(
@@ -98,5 +153,55 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
             fingerprint = key.public().fingerprint()
         )
     );
+    println!(
+        "{}",
+        tr!(
+            ctx.tr,
+            "init-admin",
+            user = admin,
+            roles = roles.join(", "),
+            unit = admin_unit
+        )
+    );
+    Ok(())
+}
+
+/// The first administrator's unit: the one named, else the only top-level unit.
+fn first_admin_unit(ctx: &Ctx, units: &Units, named: Option<&str>) -> Result<String, Failure> {
+    if let Some(id) = named {
+        return match units.get(id) {
+            Some(u) => Ok(u.id.clone()),
+            None => Err(failure::registry(
+                &ctx.tr,
+                &RegistryError::UnknownUnit {
+                    unit: id.to_owned(),
+                    suggestion: units.suggest(id),
+                },
+            )),
+        };
+    }
+    match units.roots().as_slice() {
+        [only] => Ok(only.id.clone()),
+        _ => {
+            Err(Failure::new(Exit::BadInput, tr!(ctx.tr, "init-admin-unit"))
+                .with_key("--admin-unit"))
+        }
+    }
+}
+
+/// The administrator's extra roles must be declared by a workflow being published.
+fn check_admin_roles(ctx: &Ctx, defs: &[&Definition], roles: &[String]) -> Result<(), Failure> {
+    for role in roles {
+        let known = role == ANY_ROLE
+            || role == ADMIN_ROLE
+            || defs.iter().any(|d| d.roles.iter().any(|r| r == role));
+        if !known || role == SYSTEM_ROLE {
+            return Err(Failure::new(
+                Exit::BadInput,
+                tr!(ctx.tr, "role-unknown", role = role.clone()),
+            )
+            .with_key(role.clone()));
+        }
+    }
     Ok(())
 }

@@ -1,6 +1,8 @@
 //! Argument parsing and dispatch. Each subcommand lives in its own file and turns its
 //! arguments into one call into the engine, then prints the result.
 
+mod audit;
+mod authority;
 mod case;
 mod init;
 mod key;
@@ -8,6 +10,8 @@ mod letter;
 mod ops;
 mod run;
 mod timers;
+mod unit;
+mod user;
 mod verify;
 mod workflow;
 
@@ -131,6 +135,14 @@ pub enum Command {
     /// The office's signing key: show the public key, or make one.
     #[command(subcommand)]
     Key(key::KeyCommand),
+    /// The people who may act: their roles and unit.
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// The units and the area each covers.
+    #[command(subcommand)]
+    Unit(unit::UnitCommand),
+    /// The access log: every read of a case, allowed or refused.
+    Audit(audit::AuditArgs),
 }
 
 /// What every command needs: the language, the options, and the clock.
@@ -501,5 +513,8 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::Import(args) => ops::import::run(&ctx, args),
         Command::Verify(args) => verify::run(&ctx, args),
         Command::Key(cmd) => key::run(&ctx, cmd),
+        Command::User(cmd) => user::run(&ctx, cmd),
+        Command::Unit(cmd) => unit::run(&ctx, cmd),
+        Command::Audit(args) => audit::run(&ctx, args),
     }
 }

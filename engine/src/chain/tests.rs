@@ -44,6 +44,8 @@ fn every_kind() -> Vec<Event> {
             state: "reported".to_owned(),
             data: data(&[("child.name", Value::from("小明"))]),
             origin: None,
+            unit: None,
+            officer: None,
         },
         EventKind::Fired {
             transition: "sign_agreement".to_owned(),

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use super::load::{NameRule, Problem, ProblemKind};
 use super::{
-    Data, DeadlineDef, DeadlineRule, DeadlineStart, Definition, FieldDef, FieldType, FromStates,
-    GuardDef, PeriodSpec, Spans, SpawnDef, Start, StateDef, TransitionDef,
+    Confidential, Data, DeadlineDef, DeadlineRule, DeadlineStart, Definition, FieldDef, FieldType,
+    FromStates, GuardDef, PeriodSpec, Spans, SpawnDef, Start, StateDef, TransitionDef,
 };
 use crate::period::Period;
 use crate::suggest::closest;
@@ -30,7 +30,9 @@ const TOP_KEYS: &[&str] = &[
     "start",
     "states",
     "transitions",
+    "confidential",
 ];
+const CONFIDENTIAL_KEYS: &[&str] = &["fields", "visible_to"];
 const FIELD_KEYS: &[&str] = &[
     "type",
     "required",
@@ -334,6 +336,7 @@ impl Decoder {
             start: Start::default(),
             states: Vec::new(),
             transitions: Vec::new(),
+            confidential: None,
             spans: Spans::default(),
         };
         let top = self.entries(root, "", Some(TOP_KEYS));
@@ -361,11 +364,47 @@ impl Decoder {
                 "start" => def.start = self.start(node),
                 "states" => def.states = self.states(node),
                 "transitions" => def.transitions = self.transitions(node),
+                "confidential" => def.confidential = Some(self.confidential(node)),
                 _ => {}
             }
         }
         def.spans = std::mem::take(&mut self.spans);
         def
+    }
+
+    /// `confidential: { fields: [reporter.*], visible_to: [police, civil_affairs] }`.
+    fn confidential(&mut self, node: &Node) -> Confidential {
+        let mut out = Confidential {
+            fields: Vec::new(),
+            visible_to: Vec::new(),
+        };
+        let entries = self.entries(node, "confidential", Some(CONFIDENTIAL_KEYS));
+        for key in CONFIDENTIAL_KEYS {
+            self.require(&entries, key, node.pos, "confidential");
+        }
+        for (key, value) in entries {
+            let path = join("confidential", key);
+            match key {
+                "visible_to" => out.visible_to = self.names(value, &path, NameRule::Snake),
+                _ => {
+                    let items: Vec<&Node> = match &value.kind {
+                        NodeKind::Seq(items) => items.iter().collect(),
+                        _ => vec![value],
+                    };
+                    for (i, item) in items.into_iter().enumerate() {
+                        let item_path = format!("{path}[{i}]");
+                        self.mark(&item_path, item.pos);
+                        let Some(text) = self.text(item, &item_path) else {
+                            continue;
+                        };
+                        let name = text.strip_suffix(".*").unwrap_or(&text);
+                        self.check_name(name, item.pos, &item_path, NameRule::DottedSnake);
+                        out.fields.push(text);
+                    }
+                }
+            }
+        }
+        out
     }
 
     fn settings(&mut self, node: &Node) -> Data {

@@ -134,6 +134,15 @@ pub enum ProblemKind {
     DuplicateWorkflow {
         workflow: String,
     },
+    /// A units file names a unit it does not define.
+    UnknownUnit {
+        unit: String,
+        suggestion: Option<String>,
+    },
+    /// A unit is (through its parents) its own parent.
+    UnitCycle {
+        unit: String,
+    },
     /// A profile overrides settings of a workflow that is not published.
     UnknownProfileWorkflow {
         workflow: String,

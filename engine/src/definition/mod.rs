@@ -24,6 +24,11 @@ pub fn is_kebab_name(s: &str) -> bool {
     decode::is_kebab(s)
 }
 
+/// True for a snake_case name such as `shijia_village` (roles, units).
+pub fn is_snake_name(s: &str) -> bool {
+    decode::is_snake(s)
+}
+
 /// Case data: flat dotted field names ("child.birth_date") to canonical JSON values:
 /// string/enum -> String, integer -> Number(i64), boolean -> Bool, date -> "YYYY-MM-DD",
 /// datetime -> RFC 3339 string with offset, list -> Array, records -> Array of Objects.
@@ -244,8 +249,33 @@ pub struct Definition {
     pub states: Vec<StateDef>,
     /// In the order of the file.
     pub transitions: Vec<TransitionDef>,
+    /// Fields only some roles may see (the mandatory reporter, UPL 11).
+    pub confidential: Option<Confidential>,
     /// Where each key of the source file is, by dotted path, for messages.
     pub spans: Spans,
+}
+
+/// Case fields whose values only the listed roles may see; everyone else reads
+/// "(confidential)" in every output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confidential {
+    /// Field names, or prefixes written `reporter.*`.
+    pub fields: Vec<String>,
+    pub visible_to: Vec<String>,
+}
+
+impl Confidential {
+    /// True when `field` is one of the confidential fields.
+    pub fn covers(&self, field: &str) -> bool {
+        self.fields
+            .iter()
+            .any(|pattern| match pattern.strip_suffix(".*") {
+                Some(prefix) => field
+                    .strip_prefix(prefix)
+                    .is_some_and(|rest| rest.starts_with('.')),
+                None => pattern == field,
+            })
+    }
 }
 
 /// Positions of a definition's keys in its source file, by dotted path

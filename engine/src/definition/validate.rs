@@ -99,6 +99,37 @@ impl Checker<'_> {
     }
 }
 
+/// Confidential fields name declared fields (a `prefix.*` at least one) and declared roles.
+fn check_confidential(c: &mut Checker) {
+    let Some(conf) = &c.def.confidential else {
+        return;
+    };
+    for (i, pattern) in conf.fields.iter().enumerate() {
+        let path = format!("confidential.fields[{i}]");
+        match pattern.strip_suffix(".*") {
+            Some(prefix) => {
+                let dotted = format!("{prefix}.");
+                if !c.def.fields.keys().any(|f| f.starts_with(&dotted)) {
+                    let suggestion = closest(pattern, c.def.fields.keys().map(String::as_str));
+                    c.report(
+                        &path,
+                        ProblemKind::UndeclaredField {
+                            field: pattern.clone(),
+                            suggestion,
+                        },
+                    );
+                }
+            }
+            None => {
+                c.field(pattern, &path);
+            }
+        }
+    }
+    for (i, role) in conf.visible_to.iter().enumerate() {
+        c.role(role, &format!("confidential.visible_to[{i}]"), false);
+    }
+}
+
 /// Checks one decoded definition on its own (links to other workflows: [`validate_links`]).
 pub(super) fn check(def: &Definition) -> Vec<Problem> {
     let mut c = Checker {
@@ -120,6 +151,7 @@ pub(super) fn check(def: &Definition) -> Vec<Problem> {
         c.field(field, &format!("start.requires[{i}]"));
     }
     check_deadlines(&mut c, &def.start.deadlines, "start", &[]);
+    check_confidential(&mut c);
     check_states(&mut c);
     let types = def.field_types();
     let scope = GuardScope {

@@ -24,6 +24,8 @@ fn records() -> (Vec<Record>, Head) {
                 state: "reported".to_owned(),
                 data: Default::default(),
                 origin: None,
+                unit: None,
+                officer: None,
             }
         } else {
             EventKind::Amended {

@@ -17,9 +17,11 @@ use redb::{Database, ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use super::access::{ACCESS, AccessEntry};
 use super::format::{StoredDefinition, StoredEvent, StoredMeta, decode, encode};
 use super::letters::{LETTER_INDEX, LETTERS, LETTERS_BY_CASE};
 use super::ops::{IndexKeys, io_error, parent_dir, publish_file, temp_file, verify_history};
+use super::users::{StoredUnits, StoredUser, UNITS, USERS};
 use super::{
     BY_CHILD, BY_STATE, CASES, COUNTERS, DEFINITIONS, EVENTS, META, META_KEY, OVERDUE, PROVISIONAL,
     Store, StoreError, TIMERS, VERSIONS, storage,
@@ -41,6 +43,10 @@ pub struct DumpCounts {
     pub cases: usize,
     pub events: usize,
     pub letters: usize,
+    /// Users and units.
+    pub registry: usize,
+    /// Access-log entries.
+    pub access: usize,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -71,6 +77,17 @@ struct CaseLine {
     workflow: String,
     state: String,
     seq: u32,
+}
+
+/// A record of the user registry (`user`, `units`) or of the access log (`access`), keyed as
+/// stored.
+#[derive(Serialize, Deserialize)]
+struct RegistryLine<'a> {
+    key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    at: Option<i64>,
+    #[serde(borrow)]
+    record: &'a RawValue,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -171,6 +188,24 @@ pub fn export(store: &Store, w: impl Write) -> Result<DumpCounts, StoreError> {
         )?;
         counts.counters += 1;
     }
+    // The registry: who may act, in which units (absent in databases made before it).
+    for (kind, table) in [("user", USERS), ("units", UNITS)] {
+        let Ok(table) = tx.open_table(table) else {
+            continue;
+        };
+        for entry in table.iter().map_err(storage)? {
+            let (k, v) = entry.map_err(storage)?;
+            out.line(
+                kind,
+                RegistryLine {
+                    key: k.value().to_owned(),
+                    at: None,
+                    record: raw(v.value())?,
+                },
+            )?;
+            counts.registry += 1;
+        }
+    }
     let cases = tx.open_table(CASES).map_err(storage)?;
     let events = tx.open_table(EVENTS).map_err(storage)?;
     for entry in cases.iter().map_err(storage)? {
@@ -230,6 +265,22 @@ pub fn export(store: &Store, w: impl Write) -> Result<DumpCounts, StoreError> {
             counts.letters += 1;
         }
     }
+    // The access log, last: it is kept, like everything else, across a move.
+    if let Ok(access) = tx.open_table(ACCESS) {
+        for entry in access.iter().map_err(storage)? {
+            let (k, v) = entry.map_err(storage)?;
+            let (at, id) = k.value();
+            out.line(
+                "access",
+                RegistryLine {
+                    key: id.to_owned(),
+                    at: Some(at),
+                    record: raw(v.value())?,
+                },
+            )?;
+            counts.access += 1;
+        }
+    }
     out.w.flush().map_err(io_error)?;
     Ok(counts)
 }
@@ -277,6 +328,7 @@ struct Pending {
 }
 
 struct Importer<'t> {
+    tx: &'t WriteTransaction,
     rank: u8,
     counts: DumpCounts,
     meta: redb::Table<'t, &'static str, &'static [u8]>,
@@ -339,6 +391,7 @@ fn store_problem(e: impl Into<redb::Error>) -> Fail {
 impl<'t> Importer<'t> {
     fn new(tx: &'t WriteTransaction) -> Result<Self, StoreError> {
         Ok(Importer {
+            tx,
             rank: 0,
             counts: DumpCounts::default(),
             meta: tx.open_table(META).map_err(storage)?,
@@ -400,6 +453,52 @@ impl<'t> Importer<'t> {
             "event" => {
                 self.order(n, "event", 4)?;
                 self.event(n, serde_json::from_str(text).map_err(syntax(n))?)
+            }
+            "user" | "units" => {
+                self.order(n, "registry", 3)?;
+                let line: RegistryLine = serde_json::from_str(text).map_err(syntax(n))?;
+                let bytes = line.record.get().as_bytes();
+                let table = if head.kind == "user" {
+                    decode::<StoredUser>(bytes).map_err(record(n))?;
+                    USERS
+                } else {
+                    decode::<StoredUnits>(bytes).map_err(record(n))?;
+                    UNITS
+                };
+                let old = self
+                    .tx
+                    .open_table(table)
+                    .map_err(store_problem)?
+                    .insert(line.key.as_str(), bytes)
+                    .map_err(store_problem)?
+                    .is_some();
+                if old {
+                    return Err(at(
+                        n,
+                        ImportProblem::Duplicate {
+                            what: format!("{} {}", head.kind, line.key),
+                        },
+                    ));
+                }
+                self.counts.registry += 1;
+                Ok(())
+            }
+            "access" => {
+                self.order(n, "access", 6)?;
+                self.finish_case()?;
+                let line: RegistryLine = serde_json::from_str(text).map_err(syntax(n))?;
+                let bytes = line.record.get().as_bytes();
+                decode::<AccessEntry>(bytes).map_err(record(n))?;
+                let at_ms = line
+                    .at
+                    .ok_or_else(|| mismatch(n, "an access entry needs its time key".into()))?;
+                self.tx
+                    .open_table(ACCESS)
+                    .map_err(store_problem)?
+                    .insert((at_ms, line.key.as_str()), bytes)
+                    .map_err(store_problem)?;
+                self.counts.access += 1;
+                Ok(())
             }
             "letter" => {
                 self.order(n, "letter", 5)?;

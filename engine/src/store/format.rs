@@ -98,6 +98,10 @@ pub enum StoredEventKind {
         state: String,
         data: Data,
         origin: Option<StoredLink>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        officer: Option<String>,
     },
     Fired {
         transition: String,
@@ -161,6 +165,12 @@ pub enum StoredEventKind {
     Spawned {
         child: StoredLink,
     },
+    Transferred {
+        from: Option<String>,
+        to: String,
+        officer: Option<String>,
+        reason: Option<String>,
+    },
 }
 
 fn store_link(l: &Link) -> StoredLink {
@@ -202,6 +212,8 @@ impl From<&Event> for StoredEvent {
                 state,
                 data,
                 origin,
+                unit,
+                officer,
             } => StoredEventKind::Opened {
                 workflow: workflow.clone(),
                 version: version.0.clone(),
@@ -209,6 +221,8 @@ impl From<&Event> for StoredEvent {
                 settings: settings.clone(),
                 state: state.clone(),
                 data: data.clone(),
+                unit: unit.clone(),
+                officer: officer.clone(),
                 origin: origin.as_ref().map(store_link),
             },
             EventKind::Fired {
@@ -297,6 +311,17 @@ impl From<&Event> for StoredEvent {
             EventKind::Spawned { child } => StoredEventKind::Spawned {
                 child: store_link(child),
             },
+            EventKind::Transferred {
+                from,
+                to,
+                officer,
+                reason,
+            } => StoredEventKind::Transferred {
+                from: from.clone(),
+                to: to.clone(),
+                officer: officer.clone(),
+                reason: reason.clone(),
+            },
         };
         StoredEvent {
             seq: e.seq,
@@ -323,6 +348,8 @@ impl TryFrom<StoredEvent> for Event {
                 state,
                 data,
                 origin,
+                unit,
+                officer,
             } => EventKind::Opened {
                 workflow,
                 version: VersionHash(version),
@@ -330,6 +357,8 @@ impl TryFrom<StoredEvent> for Event {
                 settings,
                 state,
                 data,
+                unit,
+                officer,
                 origin: origin.map(load_link).transpose()?,
             },
             StoredEventKind::Fired {
@@ -429,6 +458,17 @@ impl TryFrom<StoredEvent> for Event {
             }
             StoredEventKind::Spawned { child } => EventKind::Spawned {
                 child: load_link(child)?,
+            },
+            StoredEventKind::Transferred {
+                from,
+                to,
+                officer,
+                reason,
+            } => EventKind::Transferred {
+                from,
+                to,
+                officer,
+                reason,
             },
         };
         Ok(Event {

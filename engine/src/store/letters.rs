@@ -419,7 +419,7 @@ impl Store {
             w.save_events(&case, &events, &before)?;
             (case, letter)
         };
-        tx.commit().map_err(storage)?;
+        self.commit(tx)?;
         Ok((case, letter))
     }
 
@@ -477,7 +477,7 @@ impl Store {
             w.save_events(&case, std::slice::from_ref(&event), &before)?;
             case
         };
-        tx.commit().map_err(storage)?;
+        self.commit(tx)?;
         Ok(case)
     }
 

@@ -3,19 +3,23 @@
 //! One command is one write transaction: the events, the case snapshot, the indexes and any
 //! spawned cases land together or not at all. Commits are durable (fsync) before they return.
 
+mod access;
 pub mod dump;
 pub mod format;
 mod integrity;
 mod letters;
 pub mod ops;
 mod timers;
+mod users;
 
+pub use access::{AccessEntry, AccessFilter};
 pub use integrity::{CaseChain, ChainReport};
 pub use letters::{
     Desk, IssueLetter, LetterCommandFailure, LetterFailure, LetterKey, LetterOutcome, LetterRecord,
     Pending,
 };
 pub use timers::{DeadlineView, Fired, TickReport};
+pub use users::{RegistryError, StoredUnits, StoredUser};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -256,6 +260,8 @@ impl Store {
             }
             Err(e) => return Err(StoreError::Storage(e.to_string())),
         }
+        // Reads logged beside a database of the same name that is gone are not this one's.
+        let _ = std::fs::remove_file(access::side_file(path));
         let result = (|| {
             let db = Database::builder().create(path).map_err(storage)?;
             let meta = StoredMeta {
@@ -451,7 +457,7 @@ impl Store {
                 });
             }
         }
-        tx.commit().map_err(storage)?;
+        self.commit(tx)?;
         Ok(out)
     }
 
@@ -697,7 +703,7 @@ impl Store {
                 letters,
             }
         };
-        tx.commit().map_err(storage)?;
+        self.commit(tx)?;
         Ok(applied)
     }
 
@@ -724,7 +730,7 @@ impl Store {
             }
             ids
         };
-        tx.commit().map_err(storage)?;
+        self.commit(tx)?;
         Ok(ids)
     }
 
@@ -745,9 +751,7 @@ impl Store {
             let case = w.checked_case(id, expect_seq, clock)?;
             let def = self.definition_in(&w.definitions, &case.version)?;
             let mut outcome = step::step(&def, &case, command.clone(), clock)?;
-            let actor = match &command {
-                Command::Fire { actor, .. } | Command::Amend { actor, .. } => actor.clone(),
-            };
+            let actor = command.actor().clone();
             let spawned = w.open_spawns(&mut outcome, &case, &actor, clock, profile)?;
             let letters =
                 w.issue_requested(&tx, &mut outcome.case, &mut outcome.events, desk, clock)?;
@@ -758,7 +762,7 @@ impl Store {
                 letters,
             }
         };
-        tx.commit().map_err(storage)?;
+        self.commit(tx)?;
         Ok(applied)
     }
 }
@@ -926,6 +930,9 @@ impl<'t> Writer<'t> {
                     workflow: parent.workflow.clone(),
                     link: request.link.clone(),
                 }),
+                // A spawned case stays with the unit and officer of the case it came from.
+                unit: parent.unit.clone(),
+                officer: parent.officer.clone(),
             };
             let child = step::open(&target, &hash, &child_id, open, clock).map_err(|error| {
                 CommandFailure::Spawn {

@@ -55,6 +55,8 @@ pub struct DeadlineView {
     pub version: crate::definition::VersionHash,
     pub state: String,
     pub deadline: OpenDeadline,
+    /// The unit handling the case, to tell who may see it.
+    pub unit: Option<String>,
 }
 
 fn ms(t: Timestamp) -> i64 {
@@ -132,7 +134,7 @@ impl Store {
                 }
                 (ids.len(), progressed)
             };
-            tx.commit().map_err(storage)?;
+            self.commit(tx)?;
             // A full batch that moved nothing would only repeat itself: stop rather than spin.
             if seen < TICK_BATCH || progressed == 0 {
                 return Ok(report);
@@ -185,7 +187,7 @@ impl Store {
                     }
                 }
             }
-            tx.commit().map_err(storage)?;
+            self.commit(tx)?;
         }
         Ok(())
     }
@@ -205,6 +207,7 @@ impl Store {
             version: case.version.clone(),
             state: case.state.clone(),
             deadline: d.clone(),
+            unit: case.unit.clone(),
         })
     }
 

@@ -38,8 +38,15 @@ pub fn run(ctx: &Ctx, args: AdvanceArgs) -> Result<(), Failure> {
     let raw = args.data.read(ctx)?;
     let store = ctx.store_for_write()?;
     let now = ctx.now(Some(&store))?;
-    let (_, def) = load(ctx, &store, &id)?;
+    let (case, def) = load(ctx, &store, &id)?;
+    let (actor, user) = ctx.authorize_fire(
+        &store,
+        &args.role,
+        def.transition(&args.transition),
+        case.unit.as_deref(),
+    )?;
     let changes = raw.changes(ctx, &def)?;
+    ctx.may_change(&store, &def, &user, &changes)?;
     let occurred_at = args
         .at
         .as_deref()
@@ -60,7 +67,7 @@ pub fn run(ctx: &Ctx, args: AdvanceArgs) -> Result<(), Failure> {
     }
     let command = Command::Fire {
         transition: args.transition.clone(),
-        actor: ctx.actor(&args.role)?,
+        actor,
         changes,
         note: args.note.clone(),
         occurred_at,

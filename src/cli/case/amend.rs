@@ -32,10 +32,12 @@ pub fn run(ctx: &Ctx, args: AmendArgs) -> Result<(), Failure> {
     let raw = args.data.read(ctx)?;
     let store = ctx.store_for_write()?;
     let now = ctx.now(Some(&store))?;
-    let (_, def) = load(ctx, &store, &id)?;
+    let (case, def) = load(ctx, &store, &id)?;
+    let (actor, user) = ctx.authorize(&store, &args.role, case.unit.as_deref())?;
     let changes = raw.changes(ctx, &def)?;
+    ctx.may_change(&store, &def, &user, &changes)?;
     let command = Command::Amend {
-        actor: ctx.actor(&args.role)?,
+        actor,
         changes,
         reason: args.reason.clone(),
         occurred_at: None,

@@ -46,6 +46,23 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
         .case(&id)
         .map_err(|e| failure::store(&ctx.tr, &e))?
         .ok_or_else(unknown)?;
+    // The export is the whole record, unredacted: only for users of the case's unit who may
+    // see its confidential fields.
+    let def = store
+        .definition(&case.version)
+        .map_err(|e| failure::store(&ctx.tr, &e))?;
+    ctx.read_case_if(&store, &case, "case-export", |user| {
+        match &def.confidential {
+            Some(c) if !wardflow_engine::authority::sees_confidential(&def, user) => {
+                Err(wardflow_engine::authority::Denied::Confidential {
+                    user: Box::new(user.clone()),
+                    field: c.fields.join(", "),
+                    needs: c.visible_to.clone(),
+                })
+            }
+            _ => Ok(()),
+        }
+    })?;
     let stored = store
         .published(&case.version)
         .map_err(|e| failure::store(&ctx.tr, &e))?

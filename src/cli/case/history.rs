@@ -1,5 +1,6 @@
 //! `wardflow case history`: every event, with both times, actor, role and what changed.
 
+use wardflow_engine::authority;
 use wardflow_engine::case::{CancelReason, EventKind};
 
 use super::super::{Ctx, print_json};
@@ -12,10 +13,15 @@ use crate::tr;
 pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
     let id = case_id(ctx, text)?;
     let store = ctx.store_for_read()?;
-    let (_, def) = load(ctx, &store, &id)?;
-    let events = store
+    let (case, def) = load(ctx, &store, &id)?;
+    let user = ctx.read_case(&store, &case, "history")?;
+    let units = ctx.units(&store)?;
+    let events: Vec<_> = store
         .history(&id)
-        .map_err(|e| failure::store(&ctx.tr, &e))?;
+        .map_err(|e| failure::store(&ctx.tr, &e))?
+        .iter()
+        .map(|e| authority::redact_event(&def, &user, e))
+        .collect();
     if ctx.global.json {
         return print_json(&events);
     }
@@ -126,6 +132,27 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
                 id = letter.clone(),
                 reason = reason.clone()
             ),
+            EventKind::Transferred {
+                from,
+                to,
+                officer,
+                reason,
+            } => {
+                let reason = reason
+                    .as_ref()
+                    .map(|n| tr!(tr, "history-note", note = n.clone()))
+                    .unwrap_or_default();
+                tr!(
+                    tr,
+                    "history-transferred",
+                    from = from
+                        .as_ref()
+                        .map(|u| failure::unit_named(tr, &units, u))
+                        .unwrap_or_else(|| tr!(tr, "none")),
+                    to = failure::unit_named(tr, &units, to),
+                    officer = officer.clone().unwrap_or_else(|| tr!(tr, "none"))
+                ) + &reason
+            }
             EventKind::Spawned { child } => tr!(
                 tr,
                 "history-spawned",
@@ -148,7 +175,7 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
             let shown = if v.is_null() {
                 tr!(tr, "cleared")
             } else {
-                show::value(v)
+                show::data_value(tr, v)
             };
             println!("       {} = {shown}", show::field(tr, &def, k));
         }

@@ -27,6 +27,8 @@ pub struct ListArgs {
 /// Streams matching cases to stdout.
 pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     let store = ctx.store_for_read()?;
+    let units = ctx.units(&store)?;
+    let user = ctx.registered_user(&store, &units)?;
     let filter = CaseFilter {
         workflow: args.workflow,
         state: args.state,
@@ -42,10 +44,15 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     }
     store
         .each_case(&filter, |case| {
+            // Only the cases the user's unit covers exist for them.
+            if !units.covers(&user.unit, case.unit.as_deref()) {
+                return true;
+            }
             let line = if json {
                 let item = serde_json::json!({
                     "case": case.id, "workflow": case.workflow, "state": case.state,
                     "opened_at": case.opened_at, "updated_at": case.updated_at, "seq": case.seq,
+                    "unit": case.unit,
                 });
                 format!("{}{item}", if count > 0 { "," } else { "" })
             } else {

@@ -8,6 +8,7 @@ mod list;
 mod next;
 mod open;
 mod show;
+mod transfer;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -53,6 +54,8 @@ pub enum CaseCommand {
     Overdue(super::timers::agenda::OverdueArgs),
     /// Write the case's chained history, signed with the office key, to a file.
     Export(export::ExportArgs),
+    /// Hand a case to another unit, with its new officer.
+    Transfer(transfer::TransferArgs),
 }
 
 /// Data given on the command line: a document and single assignments.
@@ -163,5 +166,6 @@ pub fn run(ctx: &Ctx, cmd: CaseCommand) -> Result<(), Failure> {
         CaseCommand::Amend(args) => amend::run(ctx, args),
         CaseCommand::Overdue(args) => super::timers::agenda::overdue(ctx, args),
         CaseCommand::Export(args) => export::run(ctx, args),
+        CaseCommand::Transfer(args) => transfer::run(ctx, args),
     }
 }

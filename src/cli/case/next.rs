@@ -15,6 +15,7 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
     let store = ctx.store_for_read()?;
     let now = ctx.now(Some(&store))?;
     let (case, def) = load(ctx, &store, &id)?;
+    ctx.read_case(&store, &case, "next")?;
     let calendars = Calendars::load(ctx)?;
     let steps = next_steps(&def, &case, &calendars.clock(now));
     let tr = &ctx.tr;

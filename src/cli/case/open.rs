@@ -22,6 +22,12 @@ pub struct OpenArgs {
     /// When the act happened, if earlier than now (e.g. a report taken at night).
     #[arg(long)]
     at: Option<String>,
+    /// The unit that handles the case (default: yours).
+    #[arg(long)]
+    unit: Option<String>,
+    /// The assigned officer, 承办人 (default: you).
+    #[arg(long)]
+    officer: Option<String>,
 }
 
 /// Opens the case and prints its id.
@@ -49,10 +55,18 @@ pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
         .as_deref()
         .map(|t| parse_time(&ctx.tr, "--at", t))
         .transpose()?;
+    let units = ctx.units(&store)?;
+    let user = ctx.registered_user(&store, &units)?;
+    let (unit, officer) =
+        ctx.assignment(&store, &user, args.unit.as_deref(), args.officer.as_deref())?;
+    let (actor, _) = ctx.authorize(&store, &args.role, Some(&unit))?;
+    ctx.may_change(&store, &def, &user, &data)?;
     let profile = ctx.profile(&store)?;
     let calendars = Calendars::load(ctx)?;
     let command = Open {
-        actor: ctx.actor(&args.role)?,
+        actor,
+        unit: Some(unit),
+        officer: Some(officer),
         data,
         occurred_at,
         profile: profile.as_ref().map(|p| p.name.clone()),

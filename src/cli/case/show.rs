@@ -1,6 +1,7 @@
 //! `wardflow case show`: everything about one case, as of now.
 
 use serde_json::json;
+use wardflow_engine::authority;
 use wardflow_engine::case::Case;
 use wardflow_engine::store::{CHILD_IDENTITY_FIELDS, CaseFilter};
 
@@ -15,6 +16,9 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
     let id = case_id(ctx, text)?;
     let store = ctx.store_for_read()?;
     let (case, def) = load(ctx, &store, &id)?;
+    let user = ctx.read_case(&store, &case, "show")?;
+    let units = ctx.units(&store)?;
+    let data = authority::redact(&def, &user, &case.data);
     let number = store
         .version_number(&case.workflow, &case.version)
         .map_err(|e| failure::store(&ctx.tr, &e))?;
@@ -29,7 +33,10 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
         };
         store
             .each_case(&filter, |other| {
-                if other.id != case.id && !same_child.iter().any(|c: &Case| c.id == other.id) {
+                if other.id != case.id
+                    && !same_child.iter().any(|c: &Case| c.id == other.id)
+                    && authority::may_reach(&units, &user, other.unit.as_deref()).is_ok()
+                {
                     same_child.push(other);
                 }
                 true
@@ -50,7 +57,9 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
             "seq": case.seq,
             "opened_at": case.opened_at,
             "updated_at": case.updated_at,
-            "data": case.data,
+            "unit": case.unit,
+            "officer": case.officer,
+            "data": data,
             "origin": case.origin,
             "spawned": case.spawned,
             "deadlines": case.deadlines.values().collect::<Vec<_>>(),
@@ -90,12 +99,27 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
             seq = case.seq
         )
     );
+    if let Some(unit) = &case.unit {
+        println!(
+            "{}",
+            tr!(
+                tr,
+                "show-unit",
+                unit = failure::unit_named(tr, &units, unit),
+                officer = case.officer.clone().unwrap_or_else(|| tr!(tr, "none"))
+            )
+        );
+    }
     println!("{}", tr!(tr, "label-data"));
-    if case.data.is_empty() {
+    if data.is_empty() {
         println!("  {}", tr!(tr, "none"));
     }
-    for (k, v) in &case.data {
-        println!("  {}: {}", show::field(tr, &def, k), show::value(v));
+    for (k, v) in &data {
+        println!(
+            "  {}: {}",
+            show::field(tr, &def, k),
+            show::data_value(tr, v)
+        );
     }
     if case.origin.is_some() || !case.spawned.is_empty() {
         println!("{}", tr!(tr, "label-links"));

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use wardflow_engine::store::LetterRecord;
 
-use super::super::case::case_id;
+use super::super::case::{case_id, load};
 use super::super::{Ctx, print_json};
 use super::preview::Format;
 use crate::failure::{self, Exit, Failure};
@@ -63,6 +63,24 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     let records = store
         .letters(case.as_ref())
         .map_err(|e| failure::store(&ctx.tr, &e))?;
+    // Only the letters of cases the user's unit covers.
+    let units = ctx.units(&store)?;
+    let user = ctx.registered_user(&store, &units)?;
+    let mut units_of: std::collections::BTreeMap<_, Option<String>> = Default::default();
+    let mut records_in_reach = Vec::new();
+    for r in records {
+        if !units_of.contains_key(&r.letter.case) {
+            let unit = store
+                .case(&r.letter.case)
+                .map_err(|e| failure::store(&ctx.tr, &e))?
+                .and_then(|c| c.unit);
+            units_of.insert(r.letter.case.clone(), unit);
+        }
+        if units.covers(&user.unit, units_of[&r.letter.case].as_deref()) {
+            records_in_reach.push(r);
+        }
+    }
+    let records = records_in_reach;
     if ctx.global.json {
         let items: Vec<_> = records
             .iter()
@@ -117,6 +135,8 @@ pub fn find(
 pub fn show(ctx: &Ctx, args: ShowArgs) -> Result<(), Failure> {
     let store = ctx.store_for_read()?;
     let r = find(ctx, &store, &args.letter)?;
+    let (case, def) = load(ctx, &store, &r.letter.case)?;
+    super::read_letter(ctx, &store, &case, &def, &r.letter.key, "letter-show")?;
     print_particulars(ctx, &r)
 }
 
@@ -177,6 +197,8 @@ pub fn print_particulars(ctx: &Ctx, r: &LetterRecord) -> Result<(), Failure> {
 pub fn export(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
     let store = ctx.store_for_read()?;
     let r = find(ctx, &store, &args.letter)?;
+    let (case, def) = load(ctx, &store, &r.letter.case)?;
+    super::read_letter(ctx, &store, &case, &def, &r.letter.key, "letter-export")?;
     let body = match args.format {
         Format::Txt => &r.letter.text,
         Format::Html => &r.letter.html,

@@ -60,7 +60,8 @@ pub fn issue(ctx: &Ctx, args: IssueArgs) -> Result<(), Failure> {
     let renderer = renderer(ctx)?;
     let store = ctx.store_for_write()?;
     let now = ctx.now(Some(&store))?;
-    let (_, def) = load(ctx, &store, &id)?;
+    let (case, def) = load(ctx, &store, &id)?;
+    let (actor, _) = ctx.authorize(&store, &args.role, case.unit.as_deref())?;
     let profile = ctx.profile(&store)?;
     let calendars = Calendars::load(ctx)?;
     let desk = super::desk(Some(&renderer), profile.as_ref()).ok_or_else(|| {
@@ -71,7 +72,7 @@ pub fn issue(ctx: &Ctx, args: IssueArgs) -> Result<(), Failure> {
     })?;
     let request = IssueLetter {
         key: args.key.clone(),
-        actor: ctx.actor(&args.role)?,
+        actor,
         number: args.number.clone(),
         replaces: args.replaces.clone(),
     };
@@ -109,12 +110,13 @@ pub fn void(ctx: &Ctx, args: VoidArgs) -> Result<(), Failure> {
             )
             .with_key(args.letter.clone())
         })?;
-    let (_, def) = load(ctx, &store, &record.letter.case)?;
+    let (case, def) = load(ctx, &store, &record.letter.case)?;
+    let (actor, _) = ctx.authorize(&store, &args.role, case.unit.as_deref())?;
     let calendars = Calendars::load(ctx)?;
     let case = store
         .void_letter(
             &record.letter.id,
-            ctx.actor(&args.role)?,
+            actor,
             &args.reason,
             &calendars.clock(now),
         )

@@ -49,6 +49,37 @@ pub fn run(ctx: &Ctx, cmd: LetterCommand) -> Result<(), Failure> {
     }
 }
 
+/// Checks that the acting user may read a letter of `case` and records the read: the case's
+/// unit must be theirs, and a letter naming the confidential reporter (the report receipt)
+/// goes only to the roles that may see the reporter.
+pub fn read_letter(
+    ctx: &Ctx,
+    store: &wardflow_engine::store::Store,
+    case: &wardflow_engine::case::Case,
+    def: &Definition,
+    key: &str,
+    action: &str,
+) -> Result<(), Failure> {
+    use wardflow_engine::authority;
+    ctx.read_case_if(store, case, &format!("{action}:{key}"), |user| {
+        if key != wardflow_engine::letters::REPORTER_DOCUMENT
+            || authority::sees_confidential(def, user)
+        {
+            return Ok(());
+        }
+        Err(authority::Denied::Confidential {
+            user: Box::new(user.clone()),
+            field: key.to_owned(),
+            needs: def
+                .confidential
+                .as_ref()
+                .map(|c| c.visible_to.clone())
+                .unwrap_or_default(),
+        })
+    })
+    .map(|_| ())
+}
+
 /// The document table and templates, loaded once for the command.
 pub fn renderer(ctx: &Ctx) -> Result<Renderer, Failure> {
     Renderer::load(&ctx.global.letters).map_err(|e| letter_failure(ctx, None, &e))

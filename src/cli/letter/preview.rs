@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use wardflow_engine::letters::{IssuingBody, LetterInput};
+use wardflow_engine::authority;
+use wardflow_engine::letters::{IssuingBody, LetterInput, REPORTER_DOCUMENT};
 
 use super::super::Ctx;
 use super::super::case::{case_id, load};
@@ -46,6 +47,21 @@ pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
     let store = ctx.store_for_read()?;
     let now = ctx.now(Some(&store))?;
     let (case, def) = load(ctx, &store, &id)?;
+    // A letter that names the reporter goes only to those who may see the reporter.
+    ctx.read_case_if(&store, &case, &format!("letter:{}", args.key), |user| {
+        if args.key != REPORTER_DOCUMENT || authority::sees_confidential(&def, user) {
+            return Ok(());
+        }
+        Err(authority::Denied::Confidential {
+            user: Box::new(user.clone()),
+            field: args.key.clone(),
+            needs: def
+                .confidential
+                .as_ref()
+                .map(|c| c.visible_to.clone())
+                .unwrap_or_default(),
+        })
+    })?;
     let date = now
         .to_zoned_datetime(wardflow_engine::period::shanghai())
         .date();

@@ -52,6 +52,9 @@ fn codes_in(text: &str) -> Vec<String> {
 /// (exit 1).
 pub fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), Failure> {
     let store = ctx.store_for_read()?;
+    // Anyone registered may check a paper they hold; the answer gives particulars, no case data.
+    let units = ctx.units(&store)?;
+    ctx.registered_user(&store, &units)?;
     let tr = &ctx.tr;
     if let Some(typed) = &args.code {
         let code = normalize_code(typed).ok_or_else(|| {

@@ -35,6 +35,7 @@ pub fn agenda(ctx: &Ctx, args: AgendaArgs) -> Result<(), Failure> {
     let views = store
         .agenda(now, until)
         .map_err(|e| failure::store(&ctx.tr, &e))?;
+    let views = ctx.covered(&store, views)?;
     let views = for_role(ctx, &store, views, args.role.as_deref())?;
     print(ctx, &store, &views, "agenda-empty")
 }
@@ -46,6 +47,7 @@ pub fn overdue(ctx: &Ctx, args: OverdueArgs) -> Result<(), Failure> {
     let views = store
         .overdue(now)
         .map_err(|e| failure::store(&ctx.tr, &e))?;
+    let views = ctx.covered(&store, views)?;
     let views = for_role(ctx, &store, views, args.role.as_deref())?;
     print(ctx, &store, &views, "overdue-empty")
 }

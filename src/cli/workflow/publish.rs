@@ -11,6 +11,7 @@ use crate::tr;
 pub fn run(ctx: &Ctx, given: &[PathBuf]) -> Result<(), Failure> {
     let store = ctx.store_for_write()?;
     let now = ctx.now(Some(&store))?;
+    ctx.administrator(&store)?;
     let files = workflow_files(ctx, given)?;
     let mut known: Vec<_> = store
         .latest_definitions()

@@ -1,0 +1,769 @@
+//! Who may do what: users, the units they belong to, the area each unit covers, and who may
+//! see confidential fields. Pure: the store keeps the registry, the shell asks these functions
+//! before it changes or shows anything.
+//!
+//! A unit covers its own cases, the cases of every unit below it (county → township →
+//! village), and the cases of the units it lists under `covers` and theirs (a police station
+//! covers some townships; a court, procuratorate or county bureau covers the county).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::definition::{Data, Definition, Diagnostics, NameRule, Problem, ProblemKind};
+use crate::suggest::closest;
+use crate::yaml::{self, Limits, Node, NodeKind};
+
+/// The role that manages users, units and workflows; it acts on no case.
+pub const ADMIN_ROLE: &str = "admin";
+/// A grant of every workflow role (training and test databases; never `admin` or `system`).
+pub const ANY_ROLE: &str = "*";
+/// What a reader without the right sees in place of a confidential value.
+pub const CONFIDENTIAL: &str = "(confidential)";
+/// The unit a database without a units file has: it covers everything.
+pub const DEFAULT_UNIT: &str = "all";
+
+/// The kinds of unit a units file may name.
+pub const UNIT_KINDS: [&str; 14] = [
+    "province",
+    "city",
+    "county",
+    "township",
+    "village",
+    "civil_affairs_bureau",
+    "police_station",
+    "public_security_bureau",
+    "court",
+    "procuratorate",
+    "institution",
+    "school",
+    "hospital",
+    "other",
+];
+
+/// One unit: a government level, an office, a police station, a court, an institution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unit {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub parent: Option<String>,
+    /// Units (with everything below them) this one covers beyond its own subtree.
+    #[serde(default)]
+    pub covers: Vec<String>,
+}
+
+/// The configured units, by id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Units {
+    units: BTreeMap<String, Unit>,
+}
+
+impl Units {
+    /// One unit covering everything, for a database made without a units file.
+    pub fn single() -> Units {
+        let unit = Unit {
+            id: DEFAULT_UNIT.to_owned(),
+            name: "本级".to_owned(),
+            kind: "other".to_owned(),
+            parent: None,
+            covers: Vec::new(),
+        };
+        Units {
+            units: BTreeMap::from([(unit.id.clone(), unit)]),
+        }
+    }
+
+    /// Looks a unit up.
+    pub fn get(&self, id: &str) -> Option<&Unit> {
+        self.units.get(id)
+    }
+
+    /// Every unit, by id.
+    pub fn iter(&self) -> impl Iterator<Item = &Unit> {
+        self.units.values()
+    }
+
+    /// The closest unit id to a mistyped one.
+    pub fn suggest(&self, id: &str) -> Option<String> {
+        closest(id, self.units.keys().map(String::as_str))
+    }
+
+    /// The units without a parent.
+    pub fn roots(&self) -> Vec<&Unit> {
+        self.units.values().filter(|u| u.parent.is_none()).collect()
+    }
+
+    /// `id` and every unit above it, nearest first (a loaded file has no cycles).
+    fn lineage(&self, id: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut next = self.units.get(id);
+        while let Some(unit) = next {
+            if out.contains(&unit.id.as_str()) || out.len() > self.units.len() {
+                break;
+            }
+            out.push(unit.id.as_str());
+            next = unit.parent.as_deref().and_then(|p| self.units.get(p));
+        }
+        out
+    }
+
+    /// True when a user of `actor` may act on a case handled by `case` (None: a case from
+    /// before units were recorded, which only a top-level unit covers).
+    pub fn covers(&self, actor: &str, case: Option<&str>) -> bool {
+        let Some(case) = case else {
+            return self.get(actor).is_some_and(|u| u.parent.is_none());
+        };
+        let lineage = self.lineage(case);
+        if lineage.contains(&actor) {
+            return true;
+        }
+        self.units.values().any(|x| {
+            x.covers.iter().any(|c| lineage.contains(&c.as_str()))
+                && self.lineage(&x.id).contains(&actor)
+        })
+    }
+}
+
+/// Loads a units file (format: `units/example.yaml`); every problem with its position.
+pub fn load_units(file: &str, source: &[u8]) -> Result<Units, Diagnostics> {
+    let fail = |mut problems: Vec<Problem>| {
+        problems.sort_by_key(|p| p.pos);
+        Diagnostics {
+            file: file.to_owned(),
+            workflow: None,
+            problems,
+        }
+    };
+    let root = yaml::parse(source, Limits::default()).map_err(|e| {
+        fail(vec![Problem {
+            pos: e.pos,
+            path: String::new(),
+            kind: ProblemKind::Yaml(e.kind),
+        }])
+    })?;
+    let mut problems = Vec::new();
+    let mut report = |node: &Node, path: &str, kind: ProblemKind| {
+        problems.push(Problem {
+            pos: Some(node.pos),
+            path: path.to_owned(),
+            kind,
+        })
+    };
+    let wrong = |expected: &'static str, node: &Node| ProblemKind::WrongType {
+        expected,
+        found: node.type_name(),
+    };
+    let mut units: BTreeMap<String, Unit> = BTreeMap::new();
+    let mut places: BTreeMap<String, (&Node, String)> = BTreeMap::new();
+    let top = root.get("units");
+    for (key, _) in root.as_map().unwrap_or_default() {
+        let name = key.as_str().unwrap_or_default();
+        if name != "units" {
+            report(
+                key,
+                "",
+                ProblemKind::UnknownKey {
+                    key: name.to_owned(),
+                    allowed: vec!["units"],
+                    suggestion: closest(name, ["units"]),
+                },
+            );
+        }
+    }
+    let Some(list) = top.and_then(Node::as_seq) else {
+        report(&root, "units", ProblemKind::MissingKey { key: "units" });
+        return Err(fail(problems));
+    };
+    const KEYS: [&str; 5] = ["id", "name", "kind", "parent", "covers"];
+    for (i, item) in list.iter().enumerate() {
+        let path = format!("units[{i}]");
+        let Some(map) = item.as_map() else {
+            report(item, &path, wrong("mapping", item));
+            continue;
+        };
+        for (k, _) in map {
+            let k_name = k.as_str().unwrap_or_default();
+            if !KEYS.contains(&k_name) {
+                report(
+                    k,
+                    &path,
+                    ProblemKind::UnknownKey {
+                        key: k_name.to_owned(),
+                        allowed: KEYS.to_vec(),
+                        suggestion: closest(k_name, KEYS),
+                    },
+                );
+            }
+        }
+        let mut text = |key: &'static str, required: bool| -> Option<String> {
+            match item.get(key) {
+                Some(node) => match &node.kind {
+                    NodeKind::Str(s) if !s.trim().is_empty() => Some(s.clone()),
+                    _ => {
+                        report(node, &format!("{path}.{key}"), wrong("string", node));
+                        None
+                    }
+                },
+                None if required => {
+                    report(item, &path, ProblemKind::MissingKey { key });
+                    None
+                }
+                None => None,
+            }
+        };
+        let id = text("id", true);
+        let name = text("name", true);
+        let kind = text("kind", true);
+        let parent = text("parent", false);
+        let mut covers = Vec::new();
+        if let Some(node) = item.get("covers") {
+            match node.as_seq() {
+                Some(items) => {
+                    for c in items {
+                        match c.as_str() {
+                            Some(s) => covers.push(s.to_owned()),
+                            None => report(c, &format!("{path}.covers"), wrong("string", c)),
+                        }
+                    }
+                }
+                None => report(node, &format!("{path}.covers"), wrong("list", node)),
+            }
+        }
+        if let (Some(kind), Some(node)) = (&kind, item.get("kind"))
+            && !UNIT_KINDS.contains(&kind.as_str())
+        {
+            report(
+                node,
+                &format!("{path}.kind"),
+                ProblemKind::UnknownKey {
+                    key: kind.clone(),
+                    allowed: UNIT_KINDS.to_vec(),
+                    suggestion: closest(kind, UNIT_KINDS),
+                },
+            );
+        }
+        let (Some(id), Some(name), Some(kind)) = (id, name, kind) else {
+            continue;
+        };
+        if !crate::definition::is_snake_name(&id) {
+            report(
+                item,
+                &format!("{path}.id"),
+                ProblemKind::BadName {
+                    name: id.clone(),
+                    rule: NameRule::Snake,
+                },
+            );
+            continue;
+        }
+        if units.contains_key(&id) {
+            report(
+                item,
+                &format!("{path}.id"),
+                ProblemKind::DuplicateName { name: id },
+            );
+            continue;
+        }
+        places.insert(id.clone(), (item, path));
+        units.insert(
+            id.clone(),
+            Unit {
+                id,
+                name,
+                kind,
+                parent,
+                covers,
+            },
+        );
+    }
+    let ids: BTreeSet<&str> = units.keys().map(String::as_str).collect();
+    for unit in units.values() {
+        let (node, path) = &places[&unit.id];
+        let named = unit
+            .parent
+            .iter()
+            .map(|p| (p, "parent"))
+            .chain(unit.covers.iter().map(|c| (c, "covers")));
+        for (other, key) in named {
+            if !ids.contains(other.as_str()) {
+                report(
+                    node,
+                    &format!("{path}.{key}"),
+                    ProblemKind::UnknownUnit {
+                        unit: other.clone(),
+                        suggestion: closest(other, ids.iter().copied()),
+                    },
+                );
+            }
+        }
+        // A parent chain longer than the number of units has come back on itself.
+        let mut seen = 0;
+        let mut next = unit.parent.as_deref();
+        while let Some(p) = next {
+            seen += 1;
+            if p == unit.id || seen > units.len() {
+                report(
+                    node,
+                    &format!("{path}.parent"),
+                    ProblemKind::UnitCycle {
+                        unit: unit.id.clone(),
+                    },
+                );
+                break;
+            }
+            next = units.get(p).and_then(|u| u.parent.as_deref());
+        }
+    }
+    if units.is_empty() {
+        report(&root, "units", ProblemKind::MissingKey { key: "units" });
+    }
+    if problems.is_empty() {
+        Ok(Units { units })
+    } else {
+        Err(fail(problems))
+    }
+}
+
+/// A registered user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub name: String,
+    pub roles: Vec<String>,
+    pub unit: String,
+    pub enabled: bool,
+}
+
+impl User {
+    /// True when the user may act in `role` (the system role is the runner's alone).
+    pub fn holds(&self, role: &str) -> bool {
+        if role == crate::definition::SYSTEM_ROLE {
+            return false;
+        }
+        self.roles.iter().any(|r| r == role)
+            || (role != ADMIN_ROLE && self.roles.iter().any(|r| r == ANY_ROLE))
+    }
+
+    /// True when any of the user's roles is among `roles`.
+    pub fn holds_any(&self, roles: &[String]) -> bool {
+        roles.iter().any(|r| self.holds(r))
+    }
+}
+
+/// Why a user may not do something. Every variant names the missing authority.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    #[error("no registered user {user}")]
+    UnknownUser { user: String },
+    #[error("user {user} is disabled")]
+    Disabled { user: String },
+    #[error("user {name} does not hold the role {role}", name = user.name)]
+    RoleNotHeld { user: Box<User>, role: String },
+    #[error("user {name} may not fire {transition}: it needs {needs:?}", name = user.name)]
+    NeedsRole {
+        user: Box<User>,
+        transition: String,
+        needs: Vec<String>,
+    },
+    #[error("user {user} ({unit}) does not cover case unit {case_unit:?}", user = user.name, unit = user.unit)]
+    OutsideUnit {
+        user: Box<User>,
+        case_unit: Option<String>,
+    },
+    #[error("user {name} is not an administrator", name = user.name)]
+    NotAdmin { user: Box<User> },
+    /// Only those who may see a confidential field may set it.
+    #[error("user {name} may not set the confidential field {field}", name = user.name)]
+    Confidential {
+        user: Box<User>,
+        field: String,
+        needs: Vec<String>,
+    },
+}
+
+/// The registered, enabled user named `name`.
+pub fn enabled<'u>(name: &str, user: Option<&'u User>) -> Result<&'u User, Denied> {
+    match user {
+        None => Err(Denied::UnknownUser {
+            user: name.to_owned(),
+        }),
+        Some(u) if !u.enabled => Err(Denied::Disabled {
+            user: name.to_owned(),
+        }),
+        Some(u) => Ok(u),
+    }
+}
+
+/// May `user` act in `role` on a case handled by `case_unit`? (None for opening a case: the
+/// unit it will be handled by.)
+pub fn may_act(
+    units: &Units,
+    user: &User,
+    role: &str,
+    case_unit: Option<&str>,
+) -> Result<(), Denied> {
+    if !user.holds(role) {
+        return Err(Denied::RoleNotHeld {
+            user: Box::new(user.clone()),
+            role: role.to_owned(),
+        });
+    }
+    may_reach(units, user, case_unit)
+}
+
+/// May `user` fire `transition` in `role` on a case handled by `case_unit`? A user who holds
+/// none of the transition's roles is refused by the transition's name and the role it needs.
+pub fn may_fire(
+    units: &Units,
+    user: &User,
+    role: &str,
+    transition: Option<&crate::definition::TransitionDef>,
+    case_unit: Option<&str>,
+) -> Result<(), Denied> {
+    if let Some(t) = transition
+        && !t.is_system()
+        && !user.holds_any(&t.roles)
+    {
+        return Err(Denied::NeedsRole {
+            user: Box::new(user.clone()),
+            transition: t.key.clone(),
+            needs: t
+                .roles
+                .iter()
+                .filter(|r| *r != crate::definition::SYSTEM_ROLE)
+                .cloned()
+                .collect(),
+        });
+    }
+    may_act(units, user, role, case_unit)
+}
+
+/// May `user` read a case handled by `case_unit`? Any role will do; the unit must cover it.
+pub fn may_reach(units: &Units, user: &User, case_unit: Option<&str>) -> Result<(), Denied> {
+    if units.covers(&user.unit, case_unit) {
+        Ok(())
+    } else {
+        Err(Denied::OutsideUnit {
+            user: Box::new(user.clone()),
+            case_unit: case_unit.map(str::to_owned),
+        })
+    }
+}
+
+/// May `user` manage users, units and workflows?
+pub fn may_administer(user: &User) -> Result<(), Denied> {
+    if user.holds(ADMIN_ROLE) {
+        Ok(())
+    } else {
+        Err(Denied::NotAdmin {
+            user: Box::new(user.clone()),
+        })
+    }
+}
+
+/// True when `user` may see the workflow's confidential fields.
+pub fn sees_confidential(def: &Definition, user: &User) -> bool {
+    match &def.confidential {
+        None => true,
+        Some(c) => user.holds_any(&c.visible_to),
+    }
+}
+
+/// May `user` set the fields in `changes`? Confidential ones only if they may see them.
+pub fn may_change(def: &Definition, user: &User, changes: &Data) -> Result<(), Denied> {
+    if sees_confidential(def, user) {
+        return Ok(());
+    }
+    match changes.keys().find(|k| is_confidential(def, k)) {
+        None => Ok(()),
+        Some(field) => Err(Denied::Confidential {
+            user: Box::new(user.clone()),
+            field: field.clone(),
+            needs: def
+                .confidential
+                .as_ref()
+                .map(|c| c.visible_to.clone())
+                .unwrap_or_default(),
+        }),
+    }
+}
+
+/// True when `field` is confidential in `def`.
+pub fn is_confidential(def: &Definition, field: &str) -> bool {
+    def.confidential.as_ref().is_some_and(|c| c.covers(field))
+}
+
+/// `data` as `user` may see it: confidential values replaced by [`CONFIDENTIAL`].
+pub fn redact(def: &Definition, user: &User, data: &Data) -> Data {
+    if sees_confidential(def, user) {
+        return data.clone();
+    }
+    data.iter()
+        .map(|(k, v)| {
+            let v = if is_confidential(def, k) && !v.is_null() {
+                serde_json::Value::String(CONFIDENTIAL.to_owned())
+            } else {
+                v.clone()
+            };
+            (k.clone(), v)
+        })
+        .collect()
+}
+
+/// An event as `user` may see it: confidential values in its data replaced.
+pub fn redact_event(
+    def: &Definition,
+    user: &User,
+    event: &crate::case::Event,
+) -> crate::case::Event {
+    use crate::case::EventKind;
+    let mut event = event.clone();
+    match &mut event.kind {
+        EventKind::Opened { data, .. } => *data = redact(def, user, data),
+        EventKind::Fired { changes, .. } | EventKind::Amended { changes, .. } => {
+            *changes = redact(def, user, changes)
+        }
+        _ => {}
+    }
+    event
+}
+
+/// `data` with every sensitive field's value replaced, for logs and debug output.
+pub fn without_sensitive(def: &Definition, data: &Data) -> Data {
+    data.iter()
+        .map(|(k, v)| {
+            let sensitive = def.fields.get(k).is_some_and(|f| f.sensitive);
+            let v = if sensitive {
+                serde_json::Value::String(SENSITIVE.to_owned())
+            } else {
+                v.clone()
+            };
+            (k.clone(), v)
+        })
+        .collect()
+}
+
+/// `text` with every value of a sensitive field in `data` replaced by `(sensitive)`, for
+/// messages that may quote what they were given (guard evaluation errors).
+pub fn scrub(def: &Definition, data: &Data, text: &str) -> String {
+    let mut out = text.to_owned();
+    for (k, v) in data {
+        if !def.fields.get(k).is_some_and(|f| f.sensitive) {
+            continue;
+        }
+        let shown = match v {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => continue,
+            other => other.to_string(),
+        };
+        if !shown.is_empty() {
+            out = out.replace(&shown, SENSITIVE);
+        }
+    }
+    out
+}
+
+/// What debug output and messages show in place of a sensitive value.
+pub const SENSITIVE: &str = "(sensitive)";
+
+/// Case data for debug output: sensitive values are never printed.
+pub struct Redacted<'a>(pub &'a Definition, pub &'a Data);
+
+impl std::fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map()
+            .entries(without_sensitive(self.0, self.1))
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const UNITS: &str = include_str!("../../units/example.yaml");
+
+    fn units() -> Units {
+        load_units("example.yaml", UNITS.as_bytes()).expect("example units load")
+    }
+
+    fn user(roles: &[&str], unit: &str) -> User {
+        User {
+            name: "张三".into(),
+            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            unit: unit.into(),
+            enabled: true,
+        }
+    }
+
+    #[test]
+    fn a_village_sees_its_village_and_the_county_sees_all() {
+        let u = units();
+        assert!(u.covers("shijia_village", Some("shijia_village")));
+        assert!(!u.covers("shijia_village", Some("dongxi_village")));
+        assert!(!u.covers("shijia_village", Some("shijia_town")));
+        assert!(u.covers("shijia_town", Some("shijia_village")));
+        assert!(u.covers("county", Some("shijia_village")));
+        assert!(u.covers("county_civil_affairs", Some("shijia_village")));
+        assert!(!u.covers("shijia_town", Some("beiguan_town")));
+    }
+
+    #[test]
+    fn a_police_station_covers_the_townships_it_names() {
+        let u = units();
+        assert!(u.covers("shijia_police", Some("shijia_village")));
+        assert!(u.covers("shijia_police", Some("shijia_town")));
+        assert!(!u.covers("shijia_police", Some("beiguan_village")));
+        // The county bureau covers what its stations cover.
+        assert!(u.covers("county_psb", Some("shijia_village")));
+        assert!(!u.covers("shijia_village", Some("shijia_police")));
+    }
+
+    #[test]
+    fn a_case_without_a_unit_is_reached_only_from_the_top() {
+        let u = units();
+        assert!(u.covers("city", None));
+        assert!(!u.covers("county", None));
+        assert!(!u.covers("shijia_village", None));
+    }
+
+    #[test]
+    fn refusals_name_the_missing_authority() {
+        let u = units();
+        let clerk = user(&["village_committee"], "shijia_village");
+        assert!(may_act(&u, &clerk, "village_committee", Some("shijia_village")).is_ok());
+        assert!(matches!(
+            may_act(&u, &clerk, "police", Some("shijia_village")),
+            Err(Denied::RoleNotHeld { role, .. }) if role == "police"
+        ));
+        assert!(matches!(
+            may_act(&u, &clerk, "village_committee", Some("dongxi_village")),
+            Err(Denied::OutsideUnit { .. })
+        ));
+        let t = crate::definition::TransitionDef {
+            key: "remove_child".into(),
+            title: String::new(),
+            from: crate::definition::FromStates::AnyOpen,
+            to: "removed".into(),
+            roles: vec!["police".into()],
+            requires: vec![],
+            guards: vec![],
+            letters: vec![],
+            deadlines: vec![],
+            cancels: vec![],
+            spawn: vec![],
+        };
+        assert!(matches!(
+            may_fire(&u, &clerk, "village_committee", Some(&t), Some("shijia_village")),
+            Err(Denied::NeedsRole { needs, .. }) if needs == ["police"]
+        ));
+        assert!(matches!(
+            may_administer(&clerk),
+            Err(Denied::NotAdmin { .. })
+        ));
+    }
+
+    #[test]
+    fn the_any_grant_is_every_workflow_role_but_not_admin_or_system() {
+        let all = user(&["*"], "county");
+        assert!(all.holds("police") && all.holds("school"));
+        assert!(!all.holds(ADMIN_ROLE) && !all.holds("system"));
+    }
+
+    #[test]
+    fn disabled_and_unknown_users_are_refused() {
+        let mut u = user(&["police"], "county");
+        assert!(matches!(
+            enabled("李四", None),
+            Err(Denied::UnknownUser { .. })
+        ));
+        u.enabled = false;
+        assert!(matches!(
+            enabled("张三", Some(&u)),
+            Err(Denied::Disabled { .. })
+        ));
+    }
+
+    fn reporter_definition() -> Definition {
+        let src = "workflow: w\ntitle: W\nroles: [police, school]\nconfidential: { fields: [reporter.*], visible_to: [police] }\nfields:\n  reporter.name: { type: string, sensitive: true }\n  reporter.kind: { type: string }\n  child.name: { type: string }\nstates:\n  a: { initial: true }\n  b: { final: true }\ntransitions:\n  t: { from: [a], to: b, roles: [police] }\n";
+        crate::definition::load("w.yaml", src.as_bytes()).expect("loads")
+    }
+
+    #[test]
+    fn the_reporter_is_withheld_from_roles_the_workflow_does_not_name() {
+        let def = reporter_definition();
+        let data: Data = [
+            ("reporter.name".to_owned(), serde_json::json!("王老师")),
+            ("reporter.kind".to_owned(), serde_json::json!("school")),
+            ("child.name".to_owned(), serde_json::json!("张小花")),
+        ]
+        .into_iter()
+        .collect();
+        let school = user(&["school"], "county");
+        let police = user(&["police"], "county");
+        let seen = redact(&def, &school, &data);
+        assert_eq!(seen["reporter.name"], CONFIDENTIAL);
+        assert_eq!(seen["reporter.kind"], CONFIDENTIAL);
+        assert_eq!(seen["child.name"], "张小花");
+        assert_eq!(redact(&def, &police, &data), data);
+        assert!(matches!(
+            may_change(&def, &school, &data),
+            Err(Denied::Confidential { field, .. }) if field == "reporter.kind"
+        ));
+        assert!(may_change(&def, &police, &data).is_ok());
+    }
+
+    #[test]
+    fn sensitive_values_never_reach_debug_output_or_messages() {
+        let def = reporter_definition();
+        let data: Data = [
+            ("reporter.name".to_owned(), serde_json::json!("王老师")),
+            ("child.name".to_owned(), serde_json::json!("张小花")),
+        ]
+        .into_iter()
+        .collect();
+        let debug = format!("{:?}", Redacted(&def, &data));
+        assert!(
+            !debug.contains("王老师") && debug.contains("张小花"),
+            "{debug}"
+        );
+        let message = scrub(&def, &data, "cannot parse '王老师' as a timestamp");
+        assert_eq!(message, "cannot parse '(sensitive)' as a timestamp");
+    }
+
+    #[test]
+    fn confidential_fields_and_roles_must_be_declared() {
+        let src = "workflow: w\ntitle: W\nroles: [police]\nconfidential: { fields: [reporter.*, witness.name], visible_to: [polic] }\nfields:\n  child.name: { type: string }\nstates:\n  a: { initial: true }\n  b: { final: true }\ntransitions:\n  t: { from: [a], to: b, roles: [police] }\n";
+        let err = crate::definition::load("w.yaml", src.as_bytes()).expect_err("rejected");
+        let kinds: Vec<String> = err
+            .problems
+            .iter()
+            .map(|p| format!("{:?}", p.kind))
+            .collect();
+        assert_eq!(err.problems.len(), 3, "{kinds:?}");
+        assert!(
+            err.problems
+                .iter()
+                .all(|p| p.pos.is_some_and(|p| p.line == 4)),
+            "{kinds:?}"
+        );
+    }
+
+    #[test]
+    fn bad_units_files_are_reported_with_positions() {
+        let src = "units:\n  - { id: a, name: A, kind: county }\n  - { id: b, name: B, kind: villag, parent: x }\n  - { id: c, name: C, kind: village, parent: c }\n  - { id: a, name: A2, kind: county }\n";
+        let err = load_units("bad.yaml", src.as_bytes()).expect_err("rejected");
+        let kinds: Vec<String> = err
+            .problems
+            .iter()
+            .map(|p| format!("{:?}", p.kind))
+            .collect();
+        assert_eq!(err.problems.len(), 4, "{kinds:?}");
+        assert!(kinds.iter().any(|k| k.contains("UnknownUnit")), "{kinds:?}");
+        assert!(kinds.iter().any(|k| k.contains("UnitCycle")), "{kinds:?}");
+        assert!(
+            kinds.iter().any(|k| k.contains("DuplicateName")),
+            "{kinds:?}"
+        );
+    }
+}

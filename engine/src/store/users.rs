@@ -1,0 +1,209 @@
+//! The user registry and the configured units, in their own tables.
+//!
+//! A user is never deleted: `disable` keeps the name, so every event that names them still
+//! names someone the registry knows.
+
+use jiff::Timestamp;
+use redb::{ReadableTable, TableDefinition};
+use serde::{Deserialize, Serialize};
+
+use super::format::{decode, encode};
+use super::{CASES, Store, StoreError, corrupt, storage};
+use crate::authority::{Units, User};
+use crate::case::Case;
+
+/// name -> StoredUser.
+pub(super) const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
+/// "current" -> StoredUnits.
+pub(super) const UNITS: TableDefinition<&str, &[u8]> = TableDefinition::new("units");
+const CURRENT: &str = "current";
+
+/// A user as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredUser {
+    pub name: String,
+    pub roles: Vec<String>,
+    pub unit: String,
+    pub enabled: bool,
+    pub added_at: Timestamp,
+    pub added_by: String,
+    #[serde(default)]
+    pub disabled_at: Option<Timestamp>,
+    #[serde(default)]
+    pub disabled_by: Option<String>,
+}
+
+impl StoredUser {
+    /// The user as the authority checks see them.
+    pub fn user(&self) -> User {
+        User {
+            name: self.name.clone(),
+            roles: self.roles.clone(),
+            unit: self.unit.clone(),
+            enabled: self.enabled,
+        }
+    }
+}
+
+/// The units file in force, as stored (the source kept for the record).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredUnits {
+    pub units: Units,
+    pub file: Option<String>,
+    pub source: Option<String>,
+    pub loaded_at: Timestamp,
+    pub loaded_by: String,
+}
+
+/// Why a registry change was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("user {0} already exists")]
+    UserExists(String),
+    #[error("no user {0}")]
+    UnknownUser(String),
+    #[error("no unit {unit}")]
+    UnknownUnit {
+        unit: String,
+        suggestion: Option<String>,
+    },
+    /// A new units file drops a unit that users or cases still name.
+    #[error("unit {unit} is still used by {by}")]
+    UnitInUse { unit: String, by: String },
+}
+
+/// A missing table reads as empty (a database made before the registry existed).
+fn missing_is_empty<T>(result: Result<T, redb::TableError>) -> Result<Option<T>, StoreError> {
+    match result {
+        Ok(t) => Ok(Some(t)),
+        Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
+        Err(e) => Err(storage(e)),
+    }
+}
+
+impl Store {
+    /// The units in force; one all-covering unit when none were loaded.
+    pub fn units(&self) -> Result<Units, StoreError> {
+        Ok(self.stored_units()?.map_or_else(Units::single, |s| s.units))
+    }
+
+    /// The units in force with where they came from.
+    pub fn stored_units(&self) -> Result<Option<StoredUnits>, StoreError> {
+        let tx = self.read()?;
+        let Some(table) = missing_is_empty(tx.open_table(UNITS))? else {
+            return Ok(None);
+        };
+        match table.get(CURRENT).map_err(storage)? {
+            Some(bytes) => Ok(Some(decode(bytes.value()).map_err(corrupt)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// A registered user, enabled or not.
+    pub fn user(&self, name: &str) -> Result<Option<StoredUser>, StoreError> {
+        let tx = self.read()?;
+        let Some(table) = missing_is_empty(tx.open_table(USERS))? else {
+            return Ok(None);
+        };
+        match table.get(name).map_err(storage)? {
+            Some(bytes) => Ok(Some(decode(bytes.value()).map_err(corrupt)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every registered user, by name.
+    pub fn users(&self) -> Result<Vec<StoredUser>, StoreError> {
+        let tx = self.read()?;
+        let Some(table) = missing_is_empty(tx.open_table(USERS))? else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for entry in table.iter().map_err(storage)? {
+            let (_, v) = entry.map_err(storage)?;
+            out.push(decode(v.value()).map_err(corrupt)?);
+        }
+        Ok(out)
+    }
+
+    /// Registers a user; the name must be new and the unit configured.
+    pub fn add_user(&self, user: StoredUser) -> Result<(), RegistryError> {
+        let units = self.units()?;
+        if units.get(&user.unit).is_none() {
+            return Err(RegistryError::UnknownUnit {
+                suggestion: units.suggest(&user.unit),
+                unit: user.unit,
+            });
+        }
+        let tx = self.write()?;
+        {
+            let mut table = tx.open_table(USERS).map_err(storage)?;
+            if table.get(user.name.as_str()).map_err(storage)?.is_some() {
+                return Err(RegistryError::UserExists(user.name));
+            }
+            table
+                .insert(
+                    user.name.as_str(),
+                    encode(&user).map_err(corrupt)?.as_slice(),
+                )
+                .map_err(storage)?;
+        }
+        self.commit(tx)?;
+        Ok(())
+    }
+
+    /// Disables a user: they can no longer act or read; history keeps their name.
+    pub fn disable_user(&self, name: &str, by: &str, now: Timestamp) -> Result<(), RegistryError> {
+        let tx = self.write()?;
+        {
+            let mut table = tx.open_table(USERS).map_err(storage)?;
+            let mut user: StoredUser = match table.get(name).map_err(storage)? {
+                Some(bytes) => decode(bytes.value()).map_err(corrupt)?,
+                None => return Err(RegistryError::UnknownUser(name.to_owned())),
+            };
+            user.enabled = false;
+            user.disabled_at = Some(now);
+            user.disabled_by = Some(by.to_owned());
+            table
+                .insert(name, encode(&user).map_err(corrupt)?.as_slice())
+                .map_err(storage)?;
+        }
+        self.commit(tx)?;
+        Ok(())
+    }
+
+    /// Replaces the units; refused while a user or a case names a unit the new file drops.
+    pub fn load_units(&self, units: StoredUnits) -> Result<(), RegistryError> {
+        for user in self.users()? {
+            if units.units.get(&user.unit).is_none() {
+                return Err(RegistryError::UnitInUse {
+                    unit: user.unit,
+                    by: user.name,
+                });
+            }
+        }
+        let tx = self.write()?;
+        {
+            let cases = tx.open_table(CASES).map_err(storage)?;
+            for entry in cases.iter().map_err(storage)? {
+                let (_, v) = entry.map_err(storage)?;
+                let case: Case = decode(v.value()).map_err(corrupt)?;
+                if let Some(unit) = &case.unit
+                    && units.units.get(unit).is_none()
+                {
+                    return Err(RegistryError::UnitInUse {
+                        unit: unit.clone(),
+                        by: case.id.to_string(),
+                    });
+                }
+            }
+            tx.open_table(UNITS)
+                .map_err(storage)?
+                .insert(CURRENT, encode(&units).map_err(corrupt)?.as_slice())
+                .map_err(storage)?;
+        }
+        self.commit(tx)?;
+        Ok(())
+    }
+}

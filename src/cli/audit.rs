@@ -1,0 +1,57 @@
+//! `wardflow audit`: who read which case, when, and whether they were let in.
+
+use clap::Args;
+use wardflow_engine::store::AccessFilter;
+
+use super::{Ctx, print_json};
+use crate::failure::{self, Failure};
+use crate::show::local_time;
+use crate::tr;
+
+/// Arguments of `audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only reads of this case.
+    #[arg(long)]
+    case: Option<String>,
+    /// Only reads by this user (`--user` names who is asking, as on every command).
+    #[arg(long, value_name = "NAME")]
+    reader: Option<String>,
+}
+
+/// Prints the access log (administrators only), folding pending entries in first.
+pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<(), Failure> {
+    let store = ctx.store_for_write()?;
+    ctx.administrator(&store)?;
+    let entries = store
+        .access_log(&AccessFilter {
+            case: args.case,
+            user: args.reader,
+        })
+        .map_err(|e| failure::store(&ctx.tr, &e))?;
+    if ctx.global.json {
+        return print_json(&entries);
+    }
+    if entries.is_empty() {
+        println!("{}", tr!(ctx.tr, "none"));
+    }
+    for e in &entries {
+        let outcome = if e.allowed {
+            tr!(ctx.tr, "audit-allowed")
+        } else {
+            tr!(
+                ctx.tr,
+                "audit-refused",
+                reason = e.reason.clone().unwrap_or_default()
+            )
+        };
+        println!(
+            "{}  {}  {}  {}  {outcome}",
+            local_time(e.at),
+            e.user,
+            e.case,
+            e.action
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,184 @@
+//! The shell's side of authority: who is acting, may they, and the record of every read.
+
+use wardflow_engine::authority::{self, Units, User};
+use wardflow_engine::case::Case;
+use wardflow_engine::definition::TransitionDef;
+use wardflow_engine::step::Actor;
+use wardflow_engine::store::{AccessEntry, Store};
+
+use super::Ctx;
+use crate::failure::{self, Failure};
+
+impl Ctx {
+    /// The units in force.
+    pub fn units(&self, store: &Store) -> Result<Units, Failure> {
+        store.units().map_err(|e| failure::store(&self.tr, &e))
+    }
+
+    /// The acting user: registered and enabled, or a refusal naming why not.
+    pub fn registered_user(&self, store: &Store, units: &Units) -> Result<User, Failure> {
+        let name = self.user();
+        let stored = store
+            .user(&name)
+            .map_err(|e| failure::store(&self.tr, &e))?
+            .map(|s| s.user());
+        authority::enabled(&name, stored.as_ref())
+            .cloned()
+            .map_err(|d| failure::denied(&self.tr, units, &d))
+    }
+
+    /// The actor for `--as ROLE` on a case handled by `case_unit` (for opening: the unit the
+    /// case will have), after checking the user holds the role and covers the unit.
+    pub fn authorize(
+        &self,
+        store: &Store,
+        role: &str,
+        case_unit: Option<&str>,
+    ) -> Result<(Actor, User), Failure> {
+        self.authorize_fire(store, role, None, case_unit)
+    }
+
+    /// Like [`Ctx::authorize`], and refuses by name a transition none of the user's roles may
+    /// fire.
+    pub fn authorize_fire(
+        &self,
+        store: &Store,
+        role: &str,
+        transition: Option<&TransitionDef>,
+        case_unit: Option<&str>,
+    ) -> Result<(Actor, User), Failure> {
+        let actor = self.actor(role)?;
+        let units = self.units(store)?;
+        let user = self.registered_user(store, &units)?;
+        authority::may_fire(&units, &user, role, transition, case_unit)
+            .map_err(|d| failure::denied(&self.tr, &units, &d))?;
+        Ok((actor, user))
+    }
+
+    /// Refuses changes to confidential fields by a user who may not see them.
+    pub fn may_change(
+        &self,
+        store: &Store,
+        def: &wardflow_engine::definition::Definition,
+        user: &User,
+        changes: &wardflow_engine::definition::Data,
+    ) -> Result<(), Failure> {
+        authority::may_change(def, user, changes).map_err(|d| {
+            let units = self.units(store).unwrap_or_else(|_| Units::single());
+            failure::denied(&self.tr, &units, &d)
+        })
+    }
+
+    /// The deadlines of the cases the acting user's unit covers.
+    pub fn covered(
+        &self,
+        store: &Store,
+        views: Vec<wardflow_engine::store::DeadlineView>,
+    ) -> Result<Vec<wardflow_engine::store::DeadlineView>, Failure> {
+        let units = self.units(store)?;
+        let user = self.registered_user(store, &units)?;
+        Ok(views
+            .into_iter()
+            .filter(|v| units.covers(&user.unit, v.unit.as_deref()))
+            .collect())
+    }
+
+    /// The acting user, who must be an administrator.
+    pub fn administrator(&self, store: &Store) -> Result<User, Failure> {
+        let units = self.units(store)?;
+        let user = self.registered_user(store, &units)?;
+        authority::may_administer(&user).map_err(|d| failure::denied(&self.tr, &units, &d))?;
+        Ok(user)
+    }
+
+    /// Checks that the acting user may read `case` and records the read, allowed or not.
+    pub fn read_case(&self, store: &Store, case: &Case, action: &str) -> Result<User, Failure> {
+        self.read_case_if(store, case, action, |_| Ok(()))
+    }
+
+    /// Like [`Ctx::read_case`], with a further condition on the reader (e.g. a letter that
+    /// names the confidential reporter).
+    pub fn read_case_if(
+        &self,
+        store: &Store,
+        case: &Case,
+        action: &str,
+        also: impl FnOnce(&User) -> Result<(), authority::Denied>,
+    ) -> Result<User, Failure> {
+        let units = self.units(store)?;
+        let decision = self.registered_user(store, &units).and_then(|user| {
+            authority::may_reach(&units, &user, case.unit.as_deref())
+                .and_then(|()| also(&user))
+                .map(|()| user)
+                .map_err(|d| failure::denied(&self.tr, &units, &d))
+        });
+        let now = self.now(Some(store))?;
+        let entry = AccessEntry {
+            id: format!(
+                "{}-{}",
+                std::process::id(),
+                jiff::Timestamp::now().as_nanosecond()
+            ),
+            at: now,
+            user: self.user(),
+            case: case.id.to_string(),
+            action: action.to_owned(),
+            allowed: decision.is_ok(),
+            reason: decision.as_ref().err().map(|f| f.message.clone()),
+        };
+        store
+            .record_access(&entry)
+            .map_err(|e| failure::store(&self.tr, &e))?;
+        decision
+    }
+}
+
+impl Ctx {
+    /// The unit and officer a case is given: those named (checked), else the acting user's
+    /// unit and the user themself. The officer must be an enabled user whose unit covers it.
+    pub fn assignment(
+        &self,
+        store: &Store,
+        user: &User,
+        unit: Option<&str>,
+        officer: Option<&str>,
+    ) -> Result<(String, String), Failure> {
+        let units = self.units(store)?;
+        let unit = unit.unwrap_or(&user.unit).to_owned();
+        if units.get(&unit).is_none() {
+            return Err(failure::registry(
+                &self.tr,
+                &wardflow_engine::store::RegistryError::UnknownUnit {
+                    suggestion: units.suggest(&unit),
+                    unit,
+                },
+            ));
+        }
+        let Some(name) = officer else {
+            return Ok((unit, user.name.clone()));
+        };
+        let stored = store
+            .user(name)
+            .map_err(|e| failure::store(&self.tr, &e))?
+            .map(|s| s.user());
+        let officer = authority::enabled(name, stored.as_ref())
+            .map_err(|d| failure::denied(&self.tr, &units, &d))
+            .map_err(|f| Failure {
+                exit: crate::failure::Exit::BadInput,
+                ..f
+            })?;
+        if !units.covers(&officer.unit, Some(&unit)) {
+            return Err(Failure::new(
+                crate::failure::Exit::BadInput,
+                crate::tr!(
+                    self.tr,
+                    "officer-outside-unit",
+                    user = name.to_owned(),
+                    unit = failure::unit_named(&self.tr, &units, &unit)
+                ),
+            )
+            .with_key(name.to_owned()));
+        }
+        Ok((unit, officer.name.clone()))
+    }
+}

@@ -1,0 +1,152 @@
+//! `wardflow user …`: the registry of people who may act, and in which roles and unit.
+
+use clap::{Args, Subcommand};
+use wardflow_engine::authority::{ADMIN_ROLE, ANY_ROLE};
+use wardflow_engine::definition::SYSTEM_ROLE;
+use wardflow_engine::store::{Store, StoredUser};
+
+use super::{Ctx, print_json};
+use crate::failure::{self, Exit, Failure};
+use crate::show::local_time;
+use crate::tr;
+
+/// User subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Register a user with their roles and unit (administrators only).
+    Add(AddArgs),
+    /// Every registered user, enabled or not.
+    List,
+    /// Stop a user from acting or reading; history keeps their name (administrators only).
+    Disable {
+        /// The user's name.
+        name: String,
+    },
+}
+
+/// Arguments of `user add`.
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The user's name, as `--user` / `WARDFLOW_USER` gives it.
+    name: String,
+    /// A role the user may act in (repeatable): a workflow role, `admin`, or `*` for every
+    /// workflow role (training and test databases).
+    #[arg(long = "role", value_name = "ROLE", required = true)]
+    roles: Vec<String>,
+    /// The unit the user belongs to (an id from the units file).
+    #[arg(long)]
+    unit: String,
+}
+
+/// Checks a list of roles against the published workflows (and `admin`, `*`).
+pub fn check_roles(ctx: &Ctx, store: &Store, roles: &[String]) -> Result<(), Failure> {
+    let defs = store
+        .latest_definitions()
+        .map_err(|e| failure::store(&ctx.tr, &e))?;
+    for role in roles {
+        let known = role == ADMIN_ROLE
+            || role == ANY_ROLE
+            || defs.iter().any(|d| d.roles.iter().any(|r| r == role));
+        if role == SYSTEM_ROLE || !known {
+            let all: Vec<&str> = defs
+                .iter()
+                .flat_map(|d| d.roles.iter().map(String::as_str))
+                .chain([ADMIN_ROLE])
+                .collect();
+            let hint = wardflow_engine::suggest::closest(role, all)
+                .map(|s| tr!(ctx.tr, "did-you-mean", suggestion = s))
+                .unwrap_or_default();
+            return Err(Failure::new(
+                Exit::BadInput,
+                tr!(ctx.tr, "role-unknown", role = role.clone()) + &hint,
+            )
+            .with_key(role.clone()));
+        }
+    }
+    Ok(())
+}
+
+/// Runs a user subcommand.
+pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
+    match cmd {
+        UserCommand::Add(args) => {
+            let store = ctx.store_for_write()?;
+            let now = ctx.now(Some(&store))?;
+            let admin = ctx.administrator(&store)?;
+            check_roles(ctx, &store, &args.roles)?;
+            let mut roles = Vec::new();
+            for r in args.roles {
+                if !roles.contains(&r) {
+                    roles.push(r);
+                }
+            }
+            store
+                .add_user(StoredUser {
+                    name: args.name.clone(),
+                    roles,
+                    unit: args.unit,
+                    enabled: true,
+                    added_at: now,
+                    added_by: admin.name,
+                    disabled_at: None,
+                    disabled_by: None,
+                })
+                .map_err(|e| failure::registry(&ctx.tr, &e))?;
+            if ctx.global.json {
+                return print_json(&serde_json::json!({"user": args.name, "added": true}));
+            }
+            println!("{}", tr!(ctx.tr, "user-added", user = args.name));
+            Ok(())
+        }
+        UserCommand::Disable { name } => {
+            let store = ctx.store_for_write()?;
+            let now = ctx.now(Some(&store))?;
+            let admin = ctx.administrator(&store)?;
+            store
+                .disable_user(&name, &admin.name, now)
+                .map_err(|e| failure::registry(&ctx.tr, &e))?;
+            if ctx.global.json {
+                return print_json(&serde_json::json!({"user": name, "enabled": false}));
+            }
+            println!("{}", tr!(ctx.tr, "user-disabled", user = name));
+            Ok(())
+        }
+        UserCommand::List => {
+            let store = ctx.store_for_read()?;
+            let units = ctx.units(&store)?;
+            ctx.registered_user(&store, &units)?;
+            let users = store.users().map_err(|e| failure::store(&ctx.tr, &e))?;
+            if ctx.global.json {
+                let out: Vec<_> = users
+                    .iter()
+                    .map(|u| {
+                        serde_json::json!({
+                            "user": u.name, "roles": u.roles, "unit": u.unit,
+                            "enabled": u.enabled, "added_at": u.added_at, "added_by": u.added_by,
+                            "disabled_at": u.disabled_at, "disabled_by": u.disabled_by,
+                        })
+                    })
+                    .collect();
+                return print_json(&out);
+            }
+            for u in &users {
+                let state = if u.enabled {
+                    String::new()
+                } else {
+                    tr!(
+                        ctx.tr,
+                        "user-disabled-mark",
+                        at = u.disabled_at.map(local_time).unwrap_or_default()
+                    )
+                };
+                println!(
+                    "{}  {}  {}{state}",
+                    u.name,
+                    u.roles.join(", "),
+                    failure::unit_named(&ctx.tr, &units, &u.unit)
+                );
+            }
+            Ok(())
+        }
+    }
+}
