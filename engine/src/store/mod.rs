@@ -4,8 +4,10 @@
 //! spawned cases land together or not at all. Commits are durable (fsync) before they return.
 
 pub mod format;
+mod group;
 mod timers;
 
+pub use group::{Committer, Reply, Request, Setting, Submitter};
 pub use timers::{DeadlineView, Fired, TickReport};
 
 use std::collections::BTreeMap;
@@ -629,19 +631,7 @@ impl Store {
         clock: &Clock,
     ) -> Result<Applied, CommandFailure> {
         let tx = self.write()?;
-        let applied = {
-            let mut w = Writer::new(&tx, self)?;
-            let (hash, def) = w
-                .latest(workflow)?
-                .ok_or_else(|| CommandFailure::UnknownWorkflow(workflow.to_owned()))?;
-            let id = w.next_id(clock)?;
-            let outcome = step::open(&def, &hash, &id, command, clock)?;
-            w.save(&outcome, None)?;
-            Applied {
-                outcome,
-                spawned: Vec::new(),
-            }
-        };
+        let applied = Writer::new(&tx, self)?.open_command(workflow, command, clock)?;
         tx.commit().map_err(storage)?;
         Ok(applied)
     }
@@ -683,30 +673,8 @@ impl Store {
         profile: Option<&crate::profile::Profile>,
     ) -> Result<Applied, CommandFailure> {
         let tx = self.write()?;
-        let applied = {
-            let mut w = Writer::new(&tx, self)?;
-            // Read inside the write transaction: nobody can move the case under us.
-            let case = w
-                .case(id)?
-                .ok_or_else(|| CommandFailure::UnknownCase(id.clone()))?;
-            if let Some(expected) = expect_seq
-                && expected != case.seq
-            {
-                return Err(CommandFailure::Stale {
-                    case: id.clone(),
-                    expected,
-                    actual: case.seq,
-                });
-            }
-            let def = self.definition_in(&w.definitions, &case.version)?;
-            let mut outcome = step::step(&def, &case, command.clone(), clock)?;
-            let actor = match &command {
-                Command::Fire { actor, .. } | Command::Amend { actor, .. } => actor.clone(),
-            };
-            let spawned = w.open_spawns(&mut outcome, &case, &actor, clock, profile)?;
-            w.save(&outcome, Some(&case))?;
-            Applied { outcome, spawned }
-        };
+        let applied =
+            Writer::new(&tx, self)?.apply_command(id, command, expect_seq, clock, profile)?;
         tx.commit().map_err(storage)?;
         Ok(applied)
     }
@@ -738,6 +706,8 @@ struct Writer<'t> {
     provisional: redb::Table<'t, (&'static str, &'static str), ()>,
     by_child: redb::Table<'t, (&'static str, &'static str), ()>,
     counters: redb::Table<'t, &'static str, u64>,
+    /// Bumped by every write, so a batch can tell a command that failed before writing.
+    writes: u64,
 }
 
 impl<'t> Writer<'t> {
@@ -754,6 +724,58 @@ impl<'t> Writer<'t> {
             provisional: tx.open_table(PROVISIONAL).map_err(storage)?,
             by_child: tx.open_table(BY_CHILD).map_err(storage)?,
             counters: tx.open_table(COUNTERS).map_err(storage)?,
+            writes: 0,
+        })
+    }
+
+    /// One command against a case: read it inside this transaction (so a command earlier in
+    /// the same transaction is seen), check `expect_seq`, step, open spawns, save.
+    fn apply_command(
+        &mut self,
+        id: &CaseId,
+        command: Command,
+        expect_seq: Option<u32>,
+        clock: &Clock,
+        profile: Option<&crate::profile::Profile>,
+    ) -> Result<Applied, CommandFailure> {
+        let case = self
+            .case(id)?
+            .ok_or_else(|| CommandFailure::UnknownCase(id.clone()))?;
+        if let Some(expected) = expect_seq
+            && expected != case.seq
+        {
+            return Err(CommandFailure::Stale {
+                case: id.clone(),
+                expected,
+                actual: case.seq,
+            });
+        }
+        let def = self.store.definition_in(&self.definitions, &case.version)?;
+        let mut outcome = step::step(&def, &case, command.clone(), clock)?;
+        let actor = match &command {
+            Command::Fire { actor, .. } | Command::Amend { actor, .. } => actor.clone(),
+        };
+        let spawned = self.open_spawns(&mut outcome, &case, &actor, clock, profile)?;
+        self.save(&outcome, Some(&case))?;
+        Ok(Applied { outcome, spawned })
+    }
+
+    /// Opens one case of the latest version of `workflow` in this transaction.
+    fn open_command(
+        &mut self,
+        workflow: &str,
+        command: Open,
+        clock: &Clock,
+    ) -> Result<Applied, CommandFailure> {
+        let (hash, def) = self
+            .latest(workflow)?
+            .ok_or_else(|| CommandFailure::UnknownWorkflow(workflow.to_owned()))?;
+        let id = self.next_id(clock)?;
+        let outcome = step::open(&def, &hash, &id, command, clock)?;
+        self.save(&outcome, None)?;
+        Ok(Applied {
+            outcome,
+            spawned: Vec::new(),
         })
     }
 
@@ -784,6 +806,7 @@ impl<'t> Writer<'t> {
             .map_err(storage)?
             .map_or(0, |v| v.value())
             + 1;
+        self.writes += 1;
         self.counters.insert(key.as_str(), n).map_err(storage)?;
         Ok(CaseId::new(year, n))
     }
@@ -873,6 +896,7 @@ impl<'t> Writer<'t> {
     fn save(&mut self, outcome: &Outcome, before: Option<&Case>) -> Result<(), StoreError> {
         let case = &outcome.case;
         let id = case.id.as_str();
+        self.writes += 1;
         for event in &outcome.events {
             let stored = StoredEvent::from(event);
             let previous = self
