@@ -335,6 +335,7 @@ impl Decoder {
             states: Vec::new(),
             transitions: Vec::new(),
             spans: Spans::default(),
+            compiled: Default::default(),
         };
         let top = self.entries(root, "", Some(TOP_KEYS));
         if root.as_map().is_none() {

@@ -1,0 +1,128 @@
+//! W1: cases one after another, each step its own durable transaction; and the fsync limit it
+//! is measured against, a raw redb commit of the same bytes.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use redb::{Database, TableDefinition};
+use wardflow_engine::store::format::{StoredEvent, encode};
+use wardflow_engine::store::{Applied, Request};
+
+use crate::stats::Sample;
+use crate::workload::{self, STEPS, TRANSITIONS, at, fail};
+
+/// What W1 measured.
+pub struct Serial {
+    pub step: Sample,
+    /// Mean bytes of events and snapshot one step writes.
+    pub bytes_per_step: usize,
+    /// File size divided by the number of (closed) cases.
+    pub file_per_case: u64,
+}
+
+fn written(applied: &Applied) -> usize {
+    let events: usize = applied
+        .outcome
+        .events
+        .iter()
+        .map(|e| encode(&StoredEvent::from(e)).map_or(0, |b| b.len()))
+        .sum();
+    events + encode(&applied.outcome.case).map_or(0, |b| b.len())
+}
+
+/// Runs `cases` cases through the workload, one durable command at a time.
+pub fn wardflow(dir: &Path, cases: usize) -> Serial {
+    let path = dir.join("w1.redb");
+    let store = workload::create(&path);
+    let setting = workload::setting();
+    let mut times = Vec::with_capacity(cases * STEPS);
+    let mut bytes = 0usize;
+    let mut clock = 0i64;
+    for i in 0..cases {
+        let Request::Open { workflow, command } = workload::open(i) else {
+            fail("workload", "open is an Open request");
+        };
+        clock += 1;
+        let now = at(clock);
+        let c = clock_of(&setting, now);
+        let started = Instant::now();
+        let applied = store
+            .open_case(&workflow, command, &c)
+            .unwrap_or_else(|e| fail("open", e));
+        times.push(started.elapsed());
+        bytes += written(&applied);
+        let id = applied.outcome.case.id;
+        for n in 0..TRANSITIONS.len() {
+            clock += 1;
+            let now = at(clock);
+            let Request::Apply { command, .. } = workload::advance(&id, n, now) else {
+                fail("workload", "advance is an Apply request");
+            };
+            let c = clock_of(&setting, now);
+            let started = Instant::now();
+            let applied = store
+                .apply(&id, command, None, &c, None)
+                .unwrap_or_else(|e| fail(TRANSITIONS[n], e));
+            times.push(started.elapsed());
+            bytes += written(&applied);
+        }
+    }
+    drop(store);
+    let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+    let _ = std::fs::remove_file(&path);
+    Serial {
+        bytes_per_step: bytes / times.len().max(1),
+        step: Sample::of(times),
+        file_per_case: size / cases.max(1) as u64,
+    }
+}
+
+fn clock_of(
+    setting: &wardflow_engine::store::Setting,
+    now: jiff::Timestamp,
+) -> wardflow_engine::step::Clock<'_> {
+    wardflow_engine::step::Clock {
+        now,
+        tz: &setting.tz,
+        calendar: &setting.calendar,
+    }
+}
+
+const RAW_EVENTS: TableDefinition<(&str, u32), &[u8]> = TableDefinition::new("events");
+const RAW_CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases");
+
+/// `commits` durable redb commits, each writing an event record and a snapshot record that
+/// together hold `bytes` bytes: the cost of durability alone, with no engine around it.
+pub fn raw_redb(dir: &Path, commits: usize, bytes: usize) -> Sample {
+    let path = dir.join("raw.redb");
+    let _ = std::fs::remove_file(&path);
+    let db = Database::create(&path).unwrap_or_else(|e| fail("raw redb", e));
+    let event = vec![b'e'; bytes / 3];
+    let snapshot = vec![b's'; bytes - bytes / 3];
+    let mut times = Vec::with_capacity(commits);
+    for i in 0..commits {
+        let case = format!("2026-{:06}", i / STEPS + 1);
+        let started = Instant::now();
+        let commit = || -> Result<(), redb::Error> {
+            let tx = db.begin_write()?;
+            {
+                tx.open_table(RAW_EVENTS)?
+                    .insert((case.as_str(), i as u32), event.as_slice())?;
+                tx.open_table(RAW_CASES)?
+                    .insert(case.as_str(), snapshot.as_slice())?;
+            }
+            tx.commit()?;
+            Ok(())
+        };
+        commit().unwrap_or_else(|e| fail("raw redb commit", e));
+        times.push(started.elapsed());
+    }
+    drop(db);
+    let _ = std::fs::remove_file(&path);
+    Sample::of(times)
+}
+
+/// Per-step time as milliseconds, for the table.
+pub fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
