@@ -29,11 +29,13 @@ struct Options {
     cli_size: usize,
     runs: usize,
     peers: bool,
+    /// Keep the W3/W4 databases (for profiling the CLI against them).
+    keep: bool,
     dir: PathBuf,
 }
 
 const USAGE: &str = "usage: wardflow-bench [--quick] [--only w1,w2,w3,w4] [--no-peers]
-    [--cases N] [--writers N] [--sizes 10000,100000,1000000] [--runs N] [--dir PATH]
+    [--cases N] [--writers N] [--sizes 10000,100000,1000000] [--runs N] [--dir PATH] [--keep]
 
   --quick     a CI-sized run (small counts; the figures are only a smoke test)
   --only      the workloads to run (default all)
@@ -42,7 +44,8 @@ const USAGE: &str = "usage: wardflow-bench [--quick] [--only w1,w2,w3,w4] [--no-
   --writers   writer threads in W2 (default 8)
   --sizes     database sizes for W3 and W4 (default 10000,100000,1000000)
   --runs      hyperfine runs per CLI command (default 100)
-  --dir       where the databases go (default target/bench-data; deleted after use)";
+  --dir       where the databases go (default target/bench-data; deleted after use)
+  --keep      keep the W3/W4 databases (to profile the CLI against them)";
 
 fn options() -> Options {
     let mut o = Options {
@@ -54,6 +57,7 @@ fn options() -> Options {
         cli_size: 100_000,
         runs: 100,
         peers: true,
+        keep: false,
         dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench-data"),
     };
     let mut args = std::env::args().skip(1);
@@ -79,6 +83,7 @@ fn options() -> Options {
                     .collect();
             }
             "--no-peers" => o.peers = false,
+            "--keep" => o.keep = true,
             "--cases" => {
                 let n = number(args.next(), "--cases");
                 o.serial_cases = n;
@@ -149,7 +154,7 @@ fn main() {
     if runs("w1") {
         eprintln!("W1: {} cases, one durable step at a time", o.serial_cases);
         let w1 = serial::wardflow(&o.dir, o.serial_cases);
-        let raw = serial::raw_redb(&o.dir, o.serial_cases * workload::STEPS, w1.bytes_per_step);
+        let raw = w1.raw;
         let p50 = ms(w1.step.p50);
         rows.push(
             row(
@@ -158,7 +163,7 @@ fn main() {
             )
             .against(
                 format!(
-                    "raw redb commit of the same {} B: {:.3} ms",
+                    "raw redb commit of the same bytes (mean {} B): {:.3} ms",
                     w1.bytes_per_step,
                     ms(raw.p50)
                 ),
@@ -283,7 +288,11 @@ fn main() {
                     format!("{:.2} ms", ms(time)),
                 ));
             }
-            let _ = std::fs::remove_file(&built.path);
+            if o.keep {
+                eprintln!("kept {} (case {})", built.path.display(), built.open_case);
+            } else {
+                let _ = std::fs::remove_file(&built.path);
+            }
         }
         if let (Some(first), Some(last)) = (ticks.first(), ticks.last())
             && ticks.len() > 1

@@ -14,28 +14,72 @@ use crate::workload::{self, STEPS, TRANSITIONS, at, fail};
 /// What W1 measured.
 pub struct Serial {
     pub step: Sample,
+    /// The raw redb commits, one after each step, of the bytes that step wrote.
+    pub raw: Sample,
     /// Mean bytes of events and snapshot one step writes.
     pub bytes_per_step: usize,
     /// File size divided by the number of (closed) cases.
     pub file_per_case: u64,
 }
 
-fn written(applied: &Applied) -> usize {
+/// Bytes of the events and of the snapshot a step wrote.
+fn written(applied: &Applied) -> (usize, usize) {
     let events: usize = applied
         .outcome
         .events
         .iter()
         .map(|e| encode(&StoredEvent::from(e)).map_or(0, |b| b.len()))
         .sum();
-    events + encode(&applied.outcome.case).map_or(0, |b| b.len())
+    (events, encode(&applied.outcome.case).map_or(0, |b| b.len()))
 }
 
-/// Runs `cases` cases through the workload, one durable command at a time.
+const RAW_EVENTS: TableDefinition<(&str, u32), &[u8]> = TableDefinition::new("events");
+const RAW_CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases");
+
+/// The fsync limit: a durable redb commit of an event record and a snapshot record of the
+/// given sizes, with no engine around it. Run in step with wardflow, on its own file, so
+/// both see the same disk (a shared disk's fsync time drifts by 2× within minutes).
+struct Raw {
+    db: Database,
+    n: u32,
+}
+
+impl Raw {
+    fn commit(&mut self, case: &str, (events, snapshot): (usize, usize)) -> Duration {
+        self.n += 1;
+        let event = vec![b'e'; events];
+        let snapshot = vec![b's'; snapshot];
+        let started = Instant::now();
+        let commit = || -> Result<(), redb::Error> {
+            let tx = self.db.begin_write()?;
+            {
+                tx.open_table(RAW_EVENTS)?
+                    .insert((case, self.n), event.as_slice())?;
+                tx.open_table(RAW_CASES)?
+                    .insert(case, snapshot.as_slice())?;
+            }
+            tx.commit()?;
+            Ok(())
+        };
+        commit().unwrap_or_else(|e| fail("raw redb commit", e));
+        started.elapsed()
+    }
+}
+
+/// Runs `cases` cases through the workload, one durable command at a time, each followed by
+/// a raw redb commit of the same bytes.
 pub fn wardflow(dir: &Path, cases: usize) -> Serial {
     let path = dir.join("w1.redb");
+    let raw_path = dir.join("raw.redb");
+    let _ = std::fs::remove_file(&raw_path);
+    let mut raw = Raw {
+        db: Database::create(&raw_path).unwrap_or_else(|e| fail("raw redb", e)),
+        n: 0,
+    };
     let store = workload::create(&path);
     let setting = workload::setting();
     let mut times = Vec::with_capacity(cases * STEPS);
+    let mut raw_times = Vec::with_capacity(cases * STEPS);
     let mut bytes = 0usize;
     let mut clock = 0i64;
     for i in 0..cases {
@@ -50,8 +94,10 @@ pub fn wardflow(dir: &Path, cases: usize) -> Serial {
             .open_case(&workflow, command, &c)
             .unwrap_or_else(|e| fail("open", e));
         times.push(started.elapsed());
-        bytes += written(&applied);
+        let w = written(&applied);
         let id = applied.outcome.case.id;
+        bytes += w.0 + w.1;
+        raw_times.push(raw.commit(id.as_str(), w));
         for n in 0..TRANSITIONS.len() {
             clock += 1;
             let now = at(clock);
@@ -64,15 +110,20 @@ pub fn wardflow(dir: &Path, cases: usize) -> Serial {
                 .apply(&id, command, None, &c, None)
                 .unwrap_or_else(|e| fail(TRANSITIONS[n], e));
             times.push(started.elapsed());
-            bytes += written(&applied);
+            let w = written(&applied);
+            bytes += w.0 + w.1;
+            raw_times.push(raw.commit(id.as_str(), w));
         }
     }
     drop(store);
+    drop(raw);
     let size = std::fs::metadata(&path).map_or(0, |m| m.len());
     let _ = std::fs::remove_file(&path);
+    let _ = std::fs::remove_file(&raw_path);
     Serial {
         bytes_per_step: bytes / times.len().max(1),
         step: Sample::of(times),
+        raw: Sample::of(raw_times),
         file_per_case: size / cases.max(1) as u64,
     }
 }
@@ -86,40 +137,6 @@ fn clock_of(
         tz: &setting.tz,
         calendar: &setting.calendar,
     }
-}
-
-const RAW_EVENTS: TableDefinition<(&str, u32), &[u8]> = TableDefinition::new("events");
-const RAW_CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases");
-
-/// `commits` durable redb commits, each writing an event record and a snapshot record that
-/// together hold `bytes` bytes: the cost of durability alone, with no engine around it.
-pub fn raw_redb(dir: &Path, commits: usize, bytes: usize) -> Sample {
-    let path = dir.join("raw.redb");
-    let _ = std::fs::remove_file(&path);
-    let db = Database::create(&path).unwrap_or_else(|e| fail("raw redb", e));
-    let event = vec![b'e'; bytes / 3];
-    let snapshot = vec![b's'; bytes - bytes / 3];
-    let mut times = Vec::with_capacity(commits);
-    for i in 0..commits {
-        let case = format!("2026-{:06}", i / STEPS + 1);
-        let started = Instant::now();
-        let commit = || -> Result<(), redb::Error> {
-            let tx = db.begin_write()?;
-            {
-                tx.open_table(RAW_EVENTS)?
-                    .insert((case.as_str(), i as u32), event.as_slice())?;
-                tx.open_table(RAW_CASES)?
-                    .insert(case.as_str(), snapshot.as_slice())?;
-            }
-            tx.commit()?;
-            Ok(())
-        };
-        commit().unwrap_or_else(|e| fail("raw redb commit", e));
-        times.push(started.elapsed());
-    }
-    drop(db);
-    let _ = std::fs::remove_file(&path);
-    Sample::of(times)
 }
 
 /// Per-step time as milliseconds, for the table.

@@ -63,6 +63,8 @@ fn child_identities(case: &Case) -> Vec<&str> {
 }
 
 const META_KEY: &str = "wardflow";
+/// Page cache of a read-only open, in bytes.
+const READ_CACHE: usize = 4 << 20;
 const REDB_MAGIC: &[u8] = b"redb";
 
 /// A storage failure or a missing thing in the store.
@@ -288,7 +290,13 @@ impl Store {
     /// Opens an existing database for reading; readers share the file with each other.
     pub fn open_read(path: &Path, lock_timeout: Duration) -> Result<Store, StoreError> {
         check_magic(path)?;
-        let db = wait_for(lock_timeout, || redb::Builder::new().open_read_only(path))?;
+        // A bounded page cache: a command that scans every case (`case list`) must run in
+        // the same memory at a million cases as at ten thousand.
+        let db = wait_for(lock_timeout, || {
+            redb::Builder::new()
+                .set_cache_size(READ_CACHE)
+                .open_read_only(path)
+        })?;
         Self::with_handle(Handle::Read(db), path)
     }
 
