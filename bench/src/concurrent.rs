@@ -79,11 +79,11 @@ fn run_writer(
     for i in (w..cases).step_by(writers) {
         clock += 1;
         let id = workload::opened_id(&submit(workload::open(i), at(clock)));
-        for n in 0..TRANSITIONS.len() {
+        for (n, name) in TRANSITIONS.iter().enumerate() {
             clock += 1;
             let now = at(clock);
             if let Err(e) = submit(workload::advance(&id, n, now), now) {
-                fail(TRANSITIONS[n], e);
+                fail(name, e);
             }
         }
     }

@@ -80,9 +80,12 @@ fn check(replies: &[wardflow_engine::store::Reply]) {
     }
 }
 
-/// File bytes per case of a built database.
-pub fn file_per_case(built: &Built) -> u64 {
-    std::fs::metadata(&built.path).map_or(0, |m| m.len()) / (built.cases + DUE) as u64
+/// File bytes per case of a built database: its length, and the disk blocks it takes (redb
+/// grows its file ahead of use, and the part not yet written takes no blocks).
+pub fn file_per_case(built: &Built) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    let n = (built.cases + DUE) as u64;
+    std::fs::metadata(&built.path).map_or((0, 0), |m| (m.len() / n, m.blocks() * 512 / n))
 }
 
 /// One `timers tick` 25 hours after t0: the `DUE` deadlines fire, no other is due.

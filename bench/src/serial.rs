@@ -98,7 +98,7 @@ pub fn wardflow(dir: &Path, cases: usize) -> Serial {
         let id = applied.outcome.case.id;
         bytes += w.0 + w.1;
         raw_times.push(raw.commit(id.as_str(), w));
-        for n in 0..TRANSITIONS.len() {
+        for (n, name) in TRANSITIONS.iter().enumerate() {
             clock += 1;
             let now = at(clock);
             let Request::Apply { command, .. } = workload::advance(&id, n, now) else {
@@ -108,7 +108,7 @@ pub fn wardflow(dir: &Path, cases: usize) -> Serial {
             let started = Instant::now();
             let applied = store
                 .apply(&id, command, None, &c, None)
-                .unwrap_or_else(|e| fail(TRANSITIONS[n], e));
+                .unwrap_or_else(|e| fail(name, e));
             times.push(started.elapsed());
             let w = written(&applied);
             bytes += w.0 + w.1;

@@ -11,10 +11,11 @@ pub type Compiled = Arc<Result<Guard, Vec<GuardProblem>>>;
 
 /// The cache of a definition's compiled guards, keyed by source and the settings in force (a
 /// county profile may change a setting, and the static check reads the settings' types).
+/// The settings a guard was compiled under, and the result.
+type Entry = (BTreeMap<String, serde_json::Value>, Compiled);
+
 #[derive(Default)]
-pub struct CompiledGuards(
-    Mutex<HashMap<String, Vec<(BTreeMap<String, serde_json::Value>, Compiled)>>>,
-);
+pub struct CompiledGuards(Mutex<HashMap<String, Vec<Entry>>>);
 
 impl CompiledGuards {
     /// The guard `source` compiled against `scope`, compiled on first use.
