@@ -115,7 +115,7 @@ pub fn load(file: &str, source: &[u8]) -> Result<CalendarFile, Diagnostics> {
         let name = key.as_str().unwrap_or_default();
         match name {
             "calendar" => {}
-            "time_zone" => match value.as_str().map(TimeZone::get) {
+            "time_zone" => match value.as_str().map(crate::period::named_zone) {
                 Some(Ok(tz)) => time_zone = tz,
                 _ => r.report(
                     value,

@@ -397,9 +397,18 @@ pub fn shanghai() -> TimeZone {
     static SHANGHAI: OnceLock<TimeZone> = OnceLock::new();
     SHANGHAI
         .get_or_init(|| {
-            TimeZone::get("Asia/Shanghai").unwrap_or_else(|_| TimeZone::fixed(tz::offset(8)))
+            named_zone("Asia/Shanghai").unwrap_or_else(|_| TimeZone::fixed(tz::offset(8)))
         })
         .clone()
+}
+
+/// A named time zone from the database compiled in, else the system's. The compiled-in one
+/// first: the system database is found by walking all of /usr/share/zoneinfo, which cost a
+/// cold command a millisecond, and the same rules on every machine are what a record wants.
+pub fn named_zone(name: &str) -> Result<TimeZone, jiff::Error> {
+    jiff::tz::TimeZoneDatabase::bundled()
+        .get(name)
+        .or_else(|_| TimeZone::get(name))
 }
 
 /// Public-holiday data: rest days and make-up working days (调休), per year

@@ -11,7 +11,7 @@ use crate::definition::{
     Data, DeadlineDef, DeadlineRule, DeadlineStart, Definition, FieldType, SYSTEM_ROLE, SpawnDef,
     TransitionDef, VersionHash,
 };
-use crate::guard::{Guard, GuardResult, GuardScope};
+use crate::guard::{GuardResult, GuardScope};
 use crate::period::{Calendar, Period};
 use crate::suggest::closest;
 use crate::value::apply_changes;
@@ -575,7 +575,7 @@ pub fn check_guards(
         settings: &case.settings,
     };
     for g in &t.guards {
-        let result = match Guard::compile(&g.source, &scope) {
+        let result = match def.compiled.get(&g.source, &scope).as_ref() {
             Ok(guard) => guard.evaluate(data, &scope, clock.now, clock.tz),
             Err(problems) => GuardResult::Error {
                 message: problems

@@ -338,6 +338,7 @@ impl Decoder {
             transitions: Vec::new(),
             confidential: None,
             spans: Spans::default(),
+            compiled: Default::default(),
         };
         let top = self.entries(root, "", Some(TOP_KEYS));
         if root.as_map().is_none() {

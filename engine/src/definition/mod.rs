@@ -4,6 +4,7 @@
 //! these types while every structural problem is collected with its position, then the decoded
 //! definition is checked for meaning (states, roles, guards, fields) by [`validate`].
 
+mod compiled;
 mod decode;
 pub mod graph;
 mod load;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::period::Period;
 use crate::yaml::Pos;
 
+pub use compiled::{Compiled, CompiledGuards};
 pub use load::{Diagnostics, NameRule, Problem, ProblemKind, load, load_all, load_published};
 pub use validate::validate_links;
 
@@ -253,6 +255,8 @@ pub struct Definition {
     pub confidential: Option<Confidential>,
     /// Where each key of the source file is, by dotted path, for messages.
     pub spans: Spans,
+    /// Its guards, compiled on first use.
+    pub compiled: CompiledGuards,
 }
 
 /// Case fields whose values only the listed roles may see; everyone else reads

@@ -43,14 +43,15 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     struct Head {
         v: u16,
     }
-    let head: Head =
-        serde_json::from_slice(bytes).map_err(|e| DecodeError::Corrupt(e.to_string()))?;
-    if head.v != FORMAT_VERSION {
-        return Err(DecodeError::Version(head.v));
+    // One parse in the common case; the version is read on its own only to explain a failure.
+    match serde_json::from_slice::<Envelope<T>>(bytes) {
+        Ok(env) if env.v == FORMAT_VERSION => Ok(env.body),
+        Ok(env) => Err(DecodeError::Version(env.v)),
+        Err(e) => match serde_json::from_slice::<Head>(bytes) {
+            Ok(head) if head.v != FORMAT_VERSION => Err(DecodeError::Version(head.v)),
+            _ => Err(DecodeError::Corrupt(e.to_string())),
+        },
     }
-    let env: Envelope<T> =
-        serde_json::from_slice(bytes).map_err(|e| DecodeError::Corrupt(e.to_string()))?;
-    Ok(env.body)
 }
 
 /// An event as stored (format version 1).

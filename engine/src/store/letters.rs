@@ -335,6 +335,7 @@ impl<'t> Writer<'t> {
             .map_err(storage)?
             .map_or(0, |v| v.value())
             + 1;
+        self.writes += 1;
         self.counters.insert(key, n).map_err(storage)?;
         Ok(n)
     }

@@ -6,6 +6,7 @@
 mod access;
 pub mod dump;
 pub mod format;
+mod group;
 mod integrity;
 mod letters;
 pub mod ops;
@@ -13,6 +14,7 @@ mod timers;
 mod users;
 
 pub use access::{AccessEntry, AccessFilter};
+pub use group::{Committer, Reply, Request, Setting, Submitter};
 pub use integrity::{CaseChain, ChainReport};
 pub use letters::{
     Desk, IssueLetter, LetterCommandFailure, LetterFailure, LetterKey, LetterOutcome, LetterRecord,
@@ -74,6 +76,8 @@ fn child_identities(case: &Case) -> Vec<&str> {
 }
 
 const META_KEY: &str = "wardflow";
+/// Page cache of a read-only open, in bytes.
+const READ_CACHE: usize = 4 << 20;
 const REDB_MAGIC: &[u8] = b"redb";
 
 /// A storage failure or a missing thing in the store.
@@ -330,14 +334,24 @@ impl Store {
     /// Opens an existing database for reading; readers share the file with each other.
     pub fn open_read(path: &Path, lock_timeout: Duration) -> Result<Store, StoreError> {
         check_magic(path)?;
+        // A bounded page cache: a command that scans every case (`case list`) must run in
+        // the same memory at a million cases as at ten thousand.
         let mut repaired = false;
-        let db = match wait_for(lock_timeout, || redb::Builder::new().open_read_only(path)) {
+        let db = match wait_for(lock_timeout, || {
+            redb::Builder::new()
+                .set_cache_size(READ_CACHE)
+                .open_read_only(path)
+        }) {
             Ok(db) => db,
             // A read-only open refuses a file that needs repair; a writable open repairs it
             // (keeping every committed transaction), then the read goes ahead.
             Err(StoreError::NeedsRepair) => {
                 repaired = Self::open(path, lock_timeout)?.repaired_on_open();
-                wait_for(lock_timeout, || redb::Builder::new().open_read_only(path))?
+                wait_for(lock_timeout, || {
+                    redb::Builder::new()
+                        .set_cache_size(READ_CACHE)
+                        .open_read_only(path)
+                })?
             }
             Err(e) => return Err(e),
         };
@@ -687,22 +701,7 @@ impl Store {
         desk: Option<&Desk<'_>>,
     ) -> Result<Applied, CommandFailure> {
         let tx = self.write()?;
-        let applied = {
-            let mut w = Writer::new(&tx, self)?;
-            let (hash, def) = w
-                .latest(workflow)?
-                .ok_or_else(|| CommandFailure::UnknownWorkflow(workflow.to_owned()))?;
-            let id = w.next_id(clock)?;
-            let mut outcome = step::open(&def, &hash, &id, command, clock)?;
-            let letters =
-                w.issue_requested(&tx, &mut outcome.case, &mut outcome.events, desk, clock)?;
-            w.save(&outcome, None)?;
-            Applied {
-                outcome,
-                spawned: Vec::new(),
-                letters,
-            }
-        };
+        let applied = Writer::new(&tx, self)?.open_command(&tx, workflow, command, clock, desk)?;
         self.commit(tx)?;
         Ok(applied)
     }
@@ -745,23 +744,8 @@ impl Store {
         desk: Option<&Desk<'_>>,
     ) -> Result<Applied, CommandFailure> {
         let tx = self.write()?;
-        let applied = {
-            let mut w = Writer::new(&tx, self)?;
-            // Read inside the write transaction: nobody can move the case under us.
-            let case = w.checked_case(id, expect_seq, clock)?;
-            let def = self.definition_in(&w.definitions, &case.version)?;
-            let mut outcome = step::step(&def, &case, command.clone(), clock)?;
-            let actor = command.actor().clone();
-            let spawned = w.open_spawns(&mut outcome, &case, &actor, clock, profile)?;
-            let letters =
-                w.issue_requested(&tx, &mut outcome.case, &mut outcome.events, desk, clock)?;
-            w.save(&outcome, Some(&case))?;
-            Applied {
-                outcome,
-                spawned,
-                letters,
-            }
-        };
+        let applied = Writer::new(&tx, self)?
+            .apply_command(&tx, id, command, expect_seq, clock, profile, desk)?;
         self.commit(tx)?;
         Ok(applied)
     }
@@ -793,6 +777,8 @@ struct Writer<'t> {
     provisional: redb::Table<'t, (&'static str, &'static str), ()>,
     by_child: redb::Table<'t, (&'static str, &'static str), ()>,
     counters: redb::Table<'t, &'static str, u64>,
+    /// Bumped by every write, so a batch can tell a command that failed before writing.
+    writes: u64,
 }
 
 impl<'t> Writer<'t> {
@@ -809,6 +795,61 @@ impl<'t> Writer<'t> {
             provisional: tx.open_table(PROVISIONAL).map_err(storage)?,
             by_child: tx.open_table(BY_CHILD).map_err(storage)?,
             counters: tx.open_table(COUNTERS).map_err(storage)?,
+            writes: 0,
+        })
+    }
+
+    /// One command against a case: read it inside this transaction (so a command earlier in
+    /// the same transaction is seen), check `expect_seq` and the clock, step, open spawns,
+    /// issue the letters the act calls for, save.
+    #[allow(clippy::too_many_arguments)]
+    fn apply_command(
+        &mut self,
+        tx: &WriteTransaction,
+        id: &CaseId,
+        command: Command,
+        expect_seq: Option<u32>,
+        clock: &Clock,
+        profile: Option<&crate::profile::Profile>,
+        desk: Option<&Desk<'_>>,
+    ) -> Result<Applied, CommandFailure> {
+        let case = self.checked_case(id, expect_seq, clock)?;
+        let def = self.store.definition_in(&self.definitions, &case.version)?;
+        let mut outcome = step::step(&def, &case, command.clone(), clock)?;
+        let actor = command.actor().clone();
+        let spawned = self.open_spawns(&mut outcome, &case, &actor, clock, profile)?;
+        let letters =
+            self.issue_requested(tx, &mut outcome.case, &mut outcome.events, desk, clock)?;
+        self.save(&outcome, Some(&case))?;
+        Ok(Applied {
+            outcome,
+            spawned,
+            letters,
+        })
+    }
+
+    /// Opens one case of the latest version of `workflow` in this transaction, issuing the
+    /// letters its opening calls for.
+    fn open_command(
+        &mut self,
+        tx: &WriteTransaction,
+        workflow: &str,
+        command: Open,
+        clock: &Clock,
+        desk: Option<&Desk<'_>>,
+    ) -> Result<Applied, CommandFailure> {
+        let (hash, def) = self
+            .latest(workflow)?
+            .ok_or_else(|| CommandFailure::UnknownWorkflow(workflow.to_owned()))?;
+        let id = self.next_id(clock)?;
+        let mut outcome = step::open(&def, &hash, &id, command, clock)?;
+        let letters =
+            self.issue_requested(tx, &mut outcome.case, &mut outcome.events, desk, clock)?;
+        self.save(&outcome, None)?;
+        Ok(Applied {
+            outcome,
+            spawned: Vec::new(),
+            letters,
         })
     }
 
@@ -875,6 +916,7 @@ impl<'t> Writer<'t> {
             .map_err(storage)?
             .map_or(0, |v| v.value())
             + 1;
+        self.writes += 1;
         self.counters.insert(key.as_str(), n).map_err(storage)?;
         Ok(CaseId::new(year, n))
     }
@@ -987,6 +1029,7 @@ impl<'t> Writer<'t> {
         before: Option<&Case>,
     ) -> Result<(), StoreError> {
         let id = case.id.as_str();
+        self.writes += 1;
         // Every event of a command, whatever made it, is chained here and only here.
         let mut prev = before.and_then(|c| c.head.clone());
         for event in events {

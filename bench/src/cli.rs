@@ -1,0 +1,109 @@
+//! W3: the real `wardflow` binary, cold (a new process per run), against a loaded database.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::stats::Sample;
+use crate::workload::fail;
+
+/// The release `wardflow` binary beside this one (`cargo build --release` builds both).
+pub fn binary() -> PathBuf {
+    let exe = std::env::current_exe().unwrap_or_else(|e| fail("current_exe", e));
+    let bin = exe.with_file_name("wardflow");
+    if !bin.exists() {
+        fail(
+            "W3",
+            format!(
+                "{} is missing: run `cargo build --release` first",
+                bin.display()
+            ),
+        );
+    }
+    bin
+}
+
+/// Latency of `wardflow --db DB ARGS…` over `runs` fresh processes: hyperfine when installed
+/// (p50/p95 from its exported times), else the same loop timed here.
+pub fn latency(db: &Path, args: &[&str], runs: usize, scratch: &Path) -> Sample {
+    let bin = binary();
+    let mut full: Vec<String> = vec![
+        bin.display().to_string(),
+        "--db".into(),
+        db.display().to_string(),
+        "--lang".into(),
+        "en".into(),
+        // The registered user `workload::create` adds: every read is checked and logged.
+        "--user".into(),
+        "bench".into(),
+    ];
+    full.extend(args.iter().map(|a| (*a).to_owned()));
+    let json = scratch.join("hyperfine.json");
+    let hyperfine = Command::new("hyperfine")
+        .args(["-N", "--warmup", "5", "--style", "none", "--runs"])
+        .arg(runs.to_string())
+        .arg("--export-json")
+        .arg(&json)
+        .arg(full.join(" "))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if matches!(hyperfine, Ok(s) if s.success())
+        && let Some(sample) = read_hyperfine(&json)
+    {
+        let _ = std::fs::remove_file(&json);
+        return sample;
+    }
+    eprintln!("wardflow-bench: hyperfine not usable, timing the runs itself");
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let started = Instant::now();
+        let status = Command::new(&full[0])
+            .args(&full[1..])
+            .stdout(Stdio::null())
+            .status();
+        if !matches!(status, Ok(s) if s.success()) {
+            fail("wardflow", format!("{full:?} failed"));
+        }
+        times.push(started.elapsed());
+    }
+    Sample::of(times)
+}
+
+fn read_hyperfine(path: &Path) -> Option<Sample> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let times = value["results"][0]["times"].as_array()?;
+    Some(Sample::of(
+        times
+            .iter()
+            .filter_map(serde_json::Value::as_f64)
+            .map(Duration::from_secs_f64)
+            .collect(),
+    ))
+}
+
+/// Peak resident memory, in KiB, of `wardflow --db DB ARGS…` with its output discarded.
+pub fn peak_rss_kib(db: &Path, args: &[&str]) -> u64 {
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "%M"])
+        .arg(binary())
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap_or_else(|e| fail("/usr/bin/time", e));
+    if !out.status.success() {
+        fail(
+            "case list",
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        );
+    }
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or(0)
+}

@@ -1,0 +1,145 @@
+//! W1: cases one after another, each step its own durable transaction; and the fsync limit it
+//! is measured against, a raw redb commit of the same bytes.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use redb::{Database, TableDefinition};
+use wardflow_engine::store::format::{StoredEvent, encode};
+use wardflow_engine::store::{Applied, Request};
+
+use crate::stats::Sample;
+use crate::workload::{self, STEPS, TRANSITIONS, at, fail};
+
+/// What W1 measured.
+pub struct Serial {
+    pub step: Sample,
+    /// The raw redb commits, one after each step, of the bytes that step wrote.
+    pub raw: Sample,
+    /// Mean bytes of events and snapshot one step writes.
+    pub bytes_per_step: usize,
+    /// File size divided by the number of (closed) cases.
+    pub file_per_case: u64,
+}
+
+/// Bytes of the events and of the snapshot a step wrote.
+fn written(applied: &Applied) -> (usize, usize) {
+    let events: usize = applied
+        .outcome
+        .events
+        .iter()
+        .map(|e| encode(&StoredEvent::from(e)).map_or(0, |b| b.len()))
+        .sum();
+    (events, encode(&applied.outcome.case).map_or(0, |b| b.len()))
+}
+
+const RAW_EVENTS: TableDefinition<(&str, u32), &[u8]> = TableDefinition::new("events");
+const RAW_CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases");
+
+/// The fsync limit: a durable redb commit of an event record and a snapshot record of the
+/// given sizes, with no engine around it. Run in step with wardflow, on its own file, so
+/// both see the same disk (a shared disk's fsync time drifts by 2× within minutes).
+struct Raw {
+    db: Database,
+    n: u32,
+}
+
+impl Raw {
+    fn commit(&mut self, case: &str, (events, snapshot): (usize, usize)) -> Duration {
+        self.n += 1;
+        let event = vec![b'e'; events];
+        let snapshot = vec![b's'; snapshot];
+        let started = Instant::now();
+        let commit = || -> Result<(), redb::Error> {
+            let tx = self.db.begin_write()?;
+            {
+                tx.open_table(RAW_EVENTS)?
+                    .insert((case, self.n), event.as_slice())?;
+                tx.open_table(RAW_CASES)?
+                    .insert(case, snapshot.as_slice())?;
+            }
+            tx.commit()?;
+            Ok(())
+        };
+        commit().unwrap_or_else(|e| fail("raw redb commit", e));
+        started.elapsed()
+    }
+}
+
+/// Runs `cases` cases through the workload, one durable command at a time, each followed by
+/// a raw redb commit of the same bytes.
+pub fn wardflow(dir: &Path, cases: usize) -> Serial {
+    let path = dir.join("w1.redb");
+    let raw_path = dir.join("raw.redb");
+    let _ = std::fs::remove_file(&raw_path);
+    let mut raw = Raw {
+        db: Database::create(&raw_path).unwrap_or_else(|e| fail("raw redb", e)),
+        n: 0,
+    };
+    let store = workload::create(&path);
+    let setting = workload::setting();
+    let mut times = Vec::with_capacity(cases * STEPS);
+    let mut raw_times = Vec::with_capacity(cases * STEPS);
+    let mut bytes = 0usize;
+    let mut clock = 0i64;
+    for i in 0..cases {
+        let Request::Open { workflow, command } = workload::open(i) else {
+            fail("workload", "open is an Open request");
+        };
+        clock += 1;
+        let now = at(clock);
+        let c = clock_of(&setting, now);
+        let started = Instant::now();
+        let applied = store
+            .open_case(&workflow, command, &c, None)
+            .unwrap_or_else(|e| fail("open", e));
+        times.push(started.elapsed());
+        let w = written(&applied);
+        let id = applied.outcome.case.id;
+        bytes += w.0 + w.1;
+        raw_times.push(raw.commit(id.as_str(), w));
+        for (n, name) in TRANSITIONS.iter().enumerate() {
+            clock += 1;
+            let now = at(clock);
+            let Request::Apply { command, .. } = workload::advance(&id, n, now) else {
+                fail("workload", "advance is an Apply request");
+            };
+            let c = clock_of(&setting, now);
+            let started = Instant::now();
+            let applied = store
+                .apply(&id, command, None, &c, None, None)
+                .unwrap_or_else(|e| fail(name, e));
+            times.push(started.elapsed());
+            let w = written(&applied);
+            bytes += w.0 + w.1;
+            raw_times.push(raw.commit(id.as_str(), w));
+        }
+    }
+    drop(store);
+    drop(raw);
+    let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+    let _ = std::fs::remove_file(&path);
+    let _ = std::fs::remove_file(&raw_path);
+    Serial {
+        bytes_per_step: bytes / times.len().max(1),
+        step: Sample::of(times),
+        raw: Sample::of(raw_times),
+        file_per_case: size / cases.max(1) as u64,
+    }
+}
+
+fn clock_of(
+    setting: &wardflow_engine::store::Setting,
+    now: jiff::Timestamp,
+) -> wardflow_engine::step::Clock<'_> {
+    wardflow_engine::step::Clock {
+        now,
+        tz: &setting.tz,
+        calendar: &setting.calendar,
+    }
+}
+
+/// Per-step time as milliseconds, for the table.
+pub fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
