@@ -122,7 +122,10 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
                 tr,
                 "history-letter-issued",
                 key = l.key.clone(),
-                number = l.number.clone().unwrap_or_else(|| "-".into()),
+                number = l
+                    .number
+                    .clone()
+                    .unwrap_or_else(|| tr!(tr, "letter-unnumbered")),
                 id = l.letter.clone(),
                 sha = l.html_sha256.chars().take(16).collect::<String>()
             ),
