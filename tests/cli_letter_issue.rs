@@ -167,14 +167,14 @@ fn the_archive_lists_shows_exports_and_verifies_byte_for_byte() {
         let at = body.find("张大山").expect("name in letter");
         bytes[at + 2] ^= 0x01;
         std::fs::write(&file, &bytes).expect("write");
-        let err = env.fails(&["letter", "verify", path], 1);
+        let err = env.fails(&["letter", "verify", path], 4);
         assert!(err.contains("不一致"), "{err}");
         assert!(err.contains(letter), "{err}");
     }
 
     let by_code = env.ok(&["letter", "verify", "--code", &code.to_lowercase()]);
     assert!(by_code.contains(letter), "{by_code}");
-    let err = env.fails(&["letter", "verify", "--code", "00000-00000"], 1);
+    let err = env.fails(&["letter", "verify", "--code", "00000-00000"], 4);
     assert!(err.contains("00000-00000"), "{err}");
     env.fails(&["letter", "verify", "--code", "nonsense"], 2);
     env.fails(&["letter", "show", "L2026-999999"], 2);

@@ -69,7 +69,7 @@ pub fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), Failure> {
             .map_err(|e| failure::store(tr, &e))?
             .ok_or_else(|| {
                 Failure::new(
-                    Exit::Refused,
+                    Exit::Integrity,
                     tr!(tr, "verify-code-unknown", code = code.clone()),
                 )
             })?;
@@ -133,7 +133,7 @@ pub fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), Failure> {
             letters = tr.list(&claimed)
         )
     };
-    Err(Failure::new(Exit::Refused, message))
+    Err(Failure::new(Exit::Integrity, message))
 }
 
 #[cfg(test)]
