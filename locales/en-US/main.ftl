@@ -149,7 +149,7 @@ history-deadline-cancelled = deadline { $name } cancelled ({ $why })
 cancel-left-state = left its state
 cancel-final-state = case closed
 cancel-replaced = set again
-history-letter = letter to issue: { $key }
+history-letter = this act calls for letter { $key }
 history-spawned = opened linked case { $case } ({ $workflow }, { $link })
 
 ## Workflow description

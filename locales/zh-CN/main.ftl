@@ -149,7 +149,7 @@ history-deadline-cancelled = 取消期限 { $name }（{ $why }）
 cancel-left-state = 已离开所属状态
 cancel-final-state = 案件已结案
 cancel-replaced = 已重新设定
-history-letter = 待出具文书 { $key }
+history-letter = 本步骤要求出具文书 { $key }
 history-spawned = 开立关联案件 { $case }（{ $workflow }，{ $link }）
 
 ## 流程说明
