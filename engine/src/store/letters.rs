@@ -209,6 +209,8 @@ impl<'t> Writer<'t> {
                     .map_err(storage)?
                     .map(|v| v.value().to_owned()))
             };
+        // The counter an allocated number came from, to give it back if rendering fails.
+        let mut number_counter = None;
         let doc_number = match &spec.numbering {
             Numbering::None => None,
             Numbering::External => {
@@ -238,6 +240,7 @@ impl<'t> Writer<'t> {
                 let prefix = pattern.replace("{code}", body.as_ref().map_or("", |b| &b.code));
                 let counter = format!("number:{prefix}〔{}〕", date.year());
                 let n = self.bump(&counter)?;
+                number_counter = Some(counter);
                 let n = u32::try_from(n).map_err(corrupt)?;
                 Some(number(&prefix, date.year(), n))
             }
@@ -272,16 +275,8 @@ impl<'t> Writer<'t> {
             // it refuses; when it goes on (a step's letter), they must not leave a gap.
             Err(e) => {
                 self.unbump(&format!("letter:{}", date.year()))?;
-                if let (Numbering::Allocated { pattern }, Some(_)) = (&spec.numbering, &doc_number)
-                {
-                    let prefix = pattern.replace(
-                        "{code}",
-                        &desk
-                            .profile
-                            .and_then(|p| p.issuing_bodies.get(role))
-                            .map_or(String::new(), |b| b.code.clone()),
-                    );
-                    self.unbump(&format!("number:{prefix}〔{}〕", date.year()))?;
+                if let Some(counter) = &number_counter {
+                    self.unbump(counter)?;
                 }
                 return Ok(Err(Pending::Letter(e)));
             }
