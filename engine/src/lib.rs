@@ -3,6 +3,7 @@
 //! The crate never prints and knows nothing of the command line: it returns values and typed
 //! errors, and the `wardflow` binary turns them into words and exit codes.
 
+pub mod app;
 pub mod authority;
 pub mod case;
 pub mod chain;

@@ -15,7 +15,8 @@ use std::thread::JoinHandle;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use super::{Applied, CommandFailure, Store, StoreError, Writer};
+use super::{Applied, CommandFailure, Store, StoreError};
+use crate::app::act;
 use crate::case::CaseId;
 use crate::period::Calendar;
 use crate::profile::Profile;
@@ -46,108 +47,40 @@ pub struct Setting {
 }
 
 impl Store {
-    /// Applies `requests` in order in one durable transaction, each at its own clock time.
-    /// Each gets its own reply; a command that fails writes nothing and the rest still commit.
-    /// If the commit itself fails, every command gets the storage error.
+    /// Applies `requests` in order in one durable transaction, each at its own clock time,
+    /// unchecked (tools acting for the office; front ends batch through
+    /// [`crate::app::Office::batch`]). Each gets its own reply; a command that fails writes
+    /// nothing and the rest still commit. If the commit itself fails, every command gets the
+    /// storage error.
     pub fn apply_batch(&self, requests: &[(Request, Timestamp)], setting: &Setting) -> Vec<Reply> {
-        // A command that fails after it began writing (a spawn that cannot open, a storage
-        // error) has left part of itself in the transaction: abort, set it aside, run the rest.
-        let mut failed: Vec<Option<CommandFailure>> = requests.iter().map(|_| None).collect();
-        loop {
-            match self.try_batch(requests, setting, &failed) {
-                Attempt::Done(replies) => {
-                    return replies
-                        .into_iter()
-                        .zip(failed)
-                        .map(|(reply, failure)| match failure {
-                            Some(f) => Err(f),
-                            None => reply,
-                        })
-                        .collect();
-                }
-                Attempt::Dirty(i, failure) => failed[i] = Some(failure),
-                Attempt::Failed(message) => {
-                    return requests
-                        .iter()
-                        .map(|_| Err(StoreError::Storage(message.clone()).into()))
-                        .collect();
-                }
-            }
-        }
-    }
-
-    fn try_batch(
-        &self,
-        requests: &[(Request, Timestamp)],
-        setting: &Setting,
-        skip: &[Option<CommandFailure>],
-    ) -> Attempt {
-        let tx = match self.write() {
-            Ok(tx) => tx,
-            Err(e) => return Attempt::Failed(e.to_string()),
-        };
-        let mut replies = Vec::with_capacity(requests.len());
-        {
-            let mut w = match Writer::new(&tx, self) {
-                Ok(w) => w,
-                Err(e) => return Attempt::Failed(e.to_string()),
+        crate::app::batch::run(self, requests, |tx, (request, now)| {
+            let clock = Clock {
+                now: *now,
+                tz: &setting.tz,
+                calendar: &setting.calendar,
             };
-            for (i, (request, now)) in requests.iter().enumerate() {
-                if skip[i].is_some() {
-                    // Replaced by the recorded failure in `apply_batch`.
-                    replies.push(Err(StoreError::Storage(String::new()).into()));
-                    continue;
+            // Unchecked batches issue no letters (none of the benchmark's steps call for one):
+            // a letter an act calls for waits, as it would without a letters directory.
+            match request {
+                Request::Open { workflow, command } => {
+                    act::open(tx, workflow, command.clone(), &clock, None)
                 }
-                let clock = Clock {
-                    now: *now,
-                    tz: &setting.tz,
-                    calendar: &setting.calendar,
-                };
-                let before = w.writes;
-                let reply = match request {
-                    // Batches issue no letters (none of the benchmark's steps call for one):
-                    // a letter an act calls for waits, as it would without a letters
-                    // directory, for `letter issue`.
-                    Request::Open { workflow, command } => {
-                        w.open_command(&tx, workflow, command.clone(), &clock, None)
-                    }
-                    Request::Apply {
-                        case,
-                        command,
-                        expect_seq,
-                    } => w.apply_command(
-                        &tx,
-                        case,
-                        command.clone(),
-                        *expect_seq,
-                        &clock,
-                        setting.profile.as_ref(),
-                        None,
-                    ),
-                };
-                match reply {
-                    Err(failure) if w.writes != before => {
-                        drop(w);
-                        let _ = tx.abort();
-                        return Attempt::Dirty(i, failure);
-                    }
-                    reply => replies.push(reply),
-                }
+                Request::Apply {
+                    case,
+                    command,
+                    expect_seq,
+                } => act::apply(
+                    tx,
+                    case,
+                    command.clone(),
+                    *expect_seq,
+                    &clock,
+                    setting.profile.as_ref(),
+                    None,
+                ),
             }
-        }
-        match self.commit(tx) {
-            Ok(()) => Attempt::Done(replies),
-            Err(e) => Attempt::Failed(e.to_string()),
-        }
+        })
     }
-}
-
-enum Attempt {
-    Done(Vec<Reply>),
-    /// Command `i` failed after writing; the transaction was aborted.
-    Dirty(usize, CommandFailure),
-    /// The transaction could not begin or commit.
-    Failed(String),
 }
 
 struct Job {

@@ -1,18 +1,21 @@
-//! The letters archive: issuing letters inside the transaction of the act that calls for them,
-//! numbering them per issuing body and year, and finding them again by id, number, code or hash.
+//! The letters archive's tables, and finding a letter again by id, number, code or hash. Who
+//! issues a letter and under which number is decided in `crate::app::act`, inside the
+//! transaction of the act that calls for it; the archive itself is insert-only.
 //!
 //! A number is taken from the counters table in the same write transaction that appends the
 //! `LetterIssued` event and the archive record; redb runs one write transaction at a time, and a
 //! transaction that fails takes its number with it, so numbers have neither gaps nor duplicates
 //! even when several processes issue at once.
 
-use redb::{ReadableTable, TableDefinition, WriteTransaction};
+use redb::{ReadableTable, TableDefinition};
 
-use super::format::{decode, encode};
-use super::{CommandFailure, Store, StoreError, Writer, corrupt, storage};
-use crate::case::{Case, CaseId, Event, EventKind, IssuedRef};
-use crate::letters::archive::{self, ArchivedLetter, Issue};
-use crate::letters::{IssuingBody, LetterError, Numbering, Renderer, number};
+use super::format::decode;
+use super::{CommandFailure, Store, StoreError, corrupt, storage};
+use crate::app::act;
+use crate::app::backend::Backend;
+use crate::case::{Case, CaseId, IssuedRef};
+use crate::letters::archive::{self, ArchivedLetter};
+use crate::letters::{LetterError, Renderer};
 use crate::profile::Profile;
 use crate::step::{Actor, Clock};
 
@@ -106,246 +109,8 @@ pub enum LetterFailure {
     },
 }
 
-fn index_key(kind: &str, value: &str) -> String {
+pub(super) fn index_key(kind: &str, value: &str) -> String {
     format!("{kind}:{value}")
-}
-
-impl<'t> Writer<'t> {
-    /// Issues, in this transaction, the letters the outcome's `LetterRequested` events call for,
-    /// appending a `LetterIssued` event for each one issued.
-    pub(super) fn issue_requested(
-        &mut self,
-        tx: &WriteTransaction,
-        case: &mut Case,
-        events: &mut Vec<Event>,
-        desk: Option<&Desk<'_>>,
-        clock: &Clock,
-    ) -> Result<Vec<LetterOutcome>, CommandFailure> {
-        let requests: Vec<(String, u32, Actor, jiff::Timestamp)> = events
-            .iter()
-            .filter_map(|e| match &e.kind {
-                EventKind::LetterRequested { key, .. } => Some((
-                    key.clone(),
-                    e.seq,
-                    Actor {
-                        user: e.actor.clone(),
-                        role: e.role.clone(),
-                    },
-                    e.occurred_at,
-                )),
-                _ => None,
-            })
-            .collect();
-        let mut outcomes = Vec::new();
-        for (key, seq, actor, at) in requests {
-            let result = match desk {
-                None => Err(Pending::NoLetters("no letters directory".into())),
-                Some(desk) => {
-                    let request = IssueLetter {
-                        key: key.clone(),
-                        actor,
-                        number: None,
-                        replaces: None,
-                    };
-                    self.issue(tx, case, events, &request, Some(seq), at, desk, clock)?
-                        .map(|l| l.reference())
-                }
-            };
-            outcomes.push(LetterOutcome { key, result });
-        }
-        Ok(outcomes)
-    }
-
-    /// Issues one letter of `case` in this transaction: allocates its number and archive id,
-    /// renders and archives it, and appends its `LetterIssued` event. `Ok(Err(_))` when the
-    /// letter cannot be issued; then nothing of it is written.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn issue(
-        &mut self,
-        tx: &WriteTransaction,
-        case: &mut Case,
-        events: &mut Vec<Event>,
-        request: &IssueLetter,
-        request_seq: Option<u32>,
-        occurred_at: jiff::Timestamp,
-        desk: &Desk<'_>,
-        clock: &Clock,
-    ) -> Result<Result<ArchivedLetter, Pending>, CommandFailure> {
-        let key = request.key.as_str();
-        let role = request.actor.role.as_str();
-        let doc = match desk.renderer.table().documents.get(key) {
-            Some(doc) => doc,
-            None => {
-                return Ok(Err(Pending::Letter(LetterError::UnknownDocument(
-                    key.into(),
-                ))));
-            }
-        };
-        let Some(spec) = doc.issuer(role) else {
-            return Ok(Err(Pending::NotAnIssuer {
-                key: key.into(),
-                role: role.into(),
-                issuers: doc.issuers.iter().map(|i| i.role.clone()).collect(),
-            }));
-        };
-        let body: Option<IssuingBody> = desk
-            .profile
-            .and_then(|p| p.issuing_bodies.get(role))
-            .cloned();
-        let layout = spec.layout.unwrap_or(doc.layout);
-        if body.is_none() && layout != crate::letters::Layout::Party {
-            return Ok(Err(Pending::NoIssuingBody { role: role.into() }));
-        }
-        let date = occurred_at.to_zoned_datetime(clock.tz.clone()).date();
-
-        let mut letters = tx.open_table(LETTERS).map_err(storage)?;
-        let mut index = tx.open_table(LETTER_INDEX).map_err(storage)?;
-        let mut by_case = tx.open_table(LETTERS_BY_CASE).map_err(storage)?;
-
-        let held_by =
-            |index: &redb::Table<&str, &str>, n: &str| -> Result<Option<String>, StoreError> {
-                Ok(index
-                    .get(index_key("number", n).as_str())
-                    .map_err(storage)?
-                    .map(|v| v.value().to_owned()))
-            };
-        // The counter an allocated number came from, to give it back if rendering fails.
-        let mut number_counter = None;
-        let doc_number = match &spec.numbering {
-            Numbering::None => None,
-            Numbering::External => {
-                let given = request.number.clone().or_else(|| {
-                    spec.number_from
-                        .as_ref()
-                        .and_then(|f| case.data.get(f))
-                        .and_then(|v| v.as_str())
-                        .map(|s| s.trim().to_owned())
-                });
-                let Some(n) = given.filter(|n| !n.is_empty()) else {
-                    return Ok(Err(Pending::NoNumber {
-                        key: key.into(),
-                        field: spec.number_from.clone(),
-                    }));
-                };
-                // A court number may pass to the letter that replaces its holder, never to a
-                // second letter in force.
-                if let Some(holder) = held_by(&index, &n)?
-                    && request.replaces.as_deref() != Some(holder.as_str())
-                {
-                    return Ok(Err(Pending::DuplicateNumber(n)));
-                }
-                Some(n)
-            }
-            Numbering::Allocated { pattern } => {
-                let prefix = pattern.replace("{code}", body.as_ref().map_or("", |b| &b.code));
-                let counter = format!("number:{prefix}〔{}〕", date.year());
-                let n = self.bump(&counter)?;
-                number_counter = Some(counter);
-                let n = u32::try_from(n).map_err(corrupt)?;
-                Some(number(&prefix, date.year(), n))
-            }
-        };
-        let id_n = self.bump(&format!("letter:{}", date.year()))?;
-        let id = archive::letter_id(date.year(), id_n);
-        let settings = desk
-            .profile
-            .and_then(|p| p.letters.get(key))
-            .cloned()
-            .unwrap_or_default();
-        let letter = match archive::issue(
-            desk.renderer,
-            Issue {
-                id: id.clone(),
-                case: &case.id,
-                key,
-                data: &case.data,
-                role,
-                issuer: body,
-                number: doc_number.clone(),
-                actor: &request.actor.user,
-                issued_at: clock.now,
-                date,
-                settings,
-                request: request_seq,
-                replaces: request.replaces.clone(),
-            },
-        ) {
-            Ok(letter) => letter,
-            // The counters bumped above are rolled back with the transaction by the caller when
-            // it refuses; when it goes on (a step's letter), they must not leave a gap.
-            Err(e) => {
-                self.unbump(&format!("letter:{}", date.year()))?;
-                if let Some(counter) = &number_counter {
-                    self.unbump(counter)?;
-                }
-                return Ok(Err(Pending::Letter(e)));
-            }
-        };
-
-        let code_key = index_key("code", &letter.code);
-        if index.get(code_key.as_str()).map_err(storage)?.is_some() {
-            return Err(StoreError::Corrupt(format!(
-                "verification code {} is already taken",
-                letter.code
-            ))
-            .into());
-        }
-        index
-            .insert(code_key.as_str(), id.as_str())
-            .map_err(storage)?;
-        if let Some(n) = &letter.number {
-            index
-                .insert(index_key("number", n).as_str(), id.as_str())
-                .map_err(storage)?;
-        }
-        for sha in [&letter.html_sha256, &letter.text_sha256] {
-            index
-                .insert(index_key("sha256", sha).as_str(), id.as_str())
-                .map_err(storage)?;
-        }
-        letters
-            .insert(id.as_str(), encode(&letter).map_err(corrupt)?.as_slice())
-            .map_err(storage)?;
-        by_case
-            .insert((case.id.as_str(), id.as_str()), ())
-            .map_err(storage)?;
-
-        let event = Event {
-            seq: case.seq + 1,
-            recorded_at: clock.now,
-            occurred_at,
-            actor: request.actor.user.clone(),
-            role: request.actor.role.clone(),
-            kind: EventKind::LetterIssued(letter.reference()),
-        };
-        case.apply(&event).map_err(corrupt)?;
-        events.push(event);
-        Ok(Ok(letter))
-    }
-
-    fn bump(&mut self, key: &str) -> Result<u64, StoreError> {
-        let n = self
-            .counters
-            .get(key)
-            .map_err(storage)?
-            .map_or(0, |v| v.value())
-            + 1;
-        self.writes += 1;
-        self.counters.insert(key, n).map_err(storage)?;
-        Ok(n)
-    }
-
-    fn unbump(&mut self, key: &str) -> Result<(), StoreError> {
-        let n = self
-            .counters
-            .get(key)
-            .map_err(storage)?
-            .map_or(0, |v| v.value());
-        self.counters
-            .insert(key, n.saturating_sub(1))
-            .map_err(storage)?;
-        Ok(())
-    }
 }
 
 fn lookup_in(
@@ -360,7 +125,8 @@ fn lookup_in(
 }
 
 impl Store {
-    /// Issues a letter of a case on request (`letter issue`), in one transaction.
+    /// Issues a letter of a case on request (`letter issue`), in one transaction, unchecked
+    /// (see [`Store::open_case`]).
     pub fn issue_letter(
         &self,
         id: &CaseId,
@@ -369,57 +135,13 @@ impl Store {
         clock: &Clock,
         desk: &Desk<'_>,
     ) -> Result<(Case, ArchivedLetter), LetterCommandFailure> {
-        let tx = self.write()?;
-        let (case, letter) = {
-            let mut w = Writer::new(&tx, self)?;
-            let mut case = w.checked_case(id, expect_seq, clock)?;
-            let before = case.clone();
-            if let Some(old) = &request.replaces {
-                let held = case
-                    .letter(old)
-                    .ok_or_else(|| LetterFailure::Unknown(old.clone()))?;
-                if held.issued.key != request.key {
-                    return Err(LetterFailure::OtherDocument {
-                        letter: old.clone(),
-                        key: held.issued.key.clone(),
-                        expected: request.key.clone(),
-                    }
-                    .into());
-                }
-                if !held.in_force() {
-                    return Err(LetterFailure::NotInForce(old.clone()).into());
-                }
-            }
-            // A re-issue answers what the old letter answered; otherwise the oldest pending
-            // request for this document, if any.
-            let request_seq = match &request.replaces {
-                Some(old) => case.letter(old).and_then(|l| l.issued.request),
-                None => case
-                    .pending_letters()
-                    .find(|r| r.key == request.key)
-                    .map(|r| r.seq),
-            };
-            let mut events = Vec::new();
-            let letter = w
-                .issue(
-                    &tx,
-                    &mut case,
-                    &mut events,
-                    &request,
-                    request_seq,
-                    clock.now,
-                    desk,
-                    clock,
-                )?
-                .map_err(LetterFailure::Pending)?;
-            w.save_events(&case, &events, &before)?;
-            (case, letter)
-        };
-        self.commit(tx)?;
-        Ok((case, letter))
+        self.transaction(|tx| {
+            let case = act::checked_case(tx, id, expect_seq, clock)?;
+            act::issue_on_request(tx, case, &request, clock, desk)
+        })
     }
 
-    /// Voids an issued letter (作废) with a reason, as an event of its case.
+    /// Voids an issued letter (作废) with a reason, as an event of its case, unchecked.
     pub fn void_letter(
         &self,
         letter_id: &str,
@@ -427,54 +149,7 @@ impl Store {
         reason: &str,
         clock: &Clock,
     ) -> Result<Case, LetterCommandFailure> {
-        if reason.trim().is_empty() {
-            return Err(LetterFailure::NoReason.into());
-        }
-        let tx = self.write()?;
-        let case = {
-            let mut w = Writer::new(&tx, self)?;
-            let archived = {
-                let letters = tx.open_table(LETTERS).map_err(storage)?;
-                let bytes = letters
-                    .get(letter_id)
-                    .map_err(storage)?
-                    .ok_or_else(|| LetterFailure::Unknown(letter_id.to_owned()))?;
-                decode::<ArchivedLetter>(bytes.value()).map_err(corrupt)?
-            };
-            if archived.role != actor.role {
-                return Err(LetterFailure::NotItsIssuer {
-                    letter: letter_id.to_owned(),
-                    issued_in: archived.role,
-                    role: actor.role,
-                }
-                .into());
-            }
-            let case_id = archived.case;
-            let mut case = w.checked_case(&case_id, None, clock)?;
-            let before = case.clone();
-            let held = case
-                .letter(letter_id)
-                .ok_or_else(|| LetterFailure::Unknown(letter_id.to_owned()))?;
-            if !held.in_force() {
-                return Err(LetterFailure::NotInForce(letter_id.to_owned()).into());
-            }
-            let event = Event {
-                seq: case.seq + 1,
-                recorded_at: clock.now,
-                occurred_at: clock.now,
-                actor: actor.user.clone(),
-                role: actor.role.clone(),
-                kind: EventKind::LetterVoided {
-                    letter: letter_id.to_owned(),
-                    reason: reason.trim().to_owned(),
-                },
-            };
-            case.apply(&event).map_err(corrupt)?;
-            w.save_events(&case, std::slice::from_ref(&event), &before)?;
-            case
-        };
-        self.commit(tx)?;
-        Ok(case)
+        self.transaction(|tx| act::void(tx, letter_id, &actor, reason, clock))
     }
 
     /// A letter by archive id or document number, with what became of it.

@@ -10,6 +10,7 @@ mod group;
 mod integrity;
 mod letters;
 pub mod ops;
+mod seam;
 mod timers;
 mod users;
 
@@ -34,9 +35,11 @@ use redb::{
     WriteTransaction,
 };
 
-use crate::case::{Case, CaseId, Event, Link};
+use crate::app::act;
+use crate::app::backend::Backend;
+use crate::case::{Case, CaseId, Event};
 use crate::definition::{self, Definition, VersionHash};
-use crate::step::{self, Clock, Command, Open, Outcome, StepError};
+use crate::step::{Clock, Command, Open, Outcome, StepError};
 use format::{StoredDefinition, StoredEvent, StoredMeta, decode, encode};
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -692,7 +695,9 @@ impl Store {
         Ok(())
     }
 
-    /// Opens a new case of the latest version of `workflow`.
+    /// Opens a new case of the latest version of `workflow`, unchecked: for tools that act
+    /// for the office itself (benchmarks, the crash harness). Front ends go through
+    /// [`crate::app::Office`], which authorises the caller first.
     pub fn open_case(
         &self,
         workflow: &str,
@@ -700,10 +705,7 @@ impl Store {
         clock: &Clock,
         desk: Option<&Desk<'_>>,
     ) -> Result<Applied, CommandFailure> {
-        let tx = self.write()?;
-        let applied = Writer::new(&tx, self)?.open_command(&tx, workflow, command, clock, desk)?;
-        self.commit(tx)?;
-        Ok(applied)
+        self.transaction(|tx| act::open(tx, workflow, command.clone(), clock, desk))
     }
 
     /// Opens many cases of the latest version of `workflow` in one transaction (imports and
@@ -714,26 +716,19 @@ impl Store {
         commands: impl IntoIterator<Item = Open>,
         clock: &Clock,
     ) -> Result<Vec<CaseId>, CommandFailure> {
-        let tx = self.write()?;
-        let ids = {
-            let mut w = Writer::new(&tx, self)?;
-            let (hash, def) = w
-                .latest(workflow)?
-                .ok_or_else(|| CommandFailure::UnknownWorkflow(workflow.to_owned()))?;
-            let mut ids = Vec::new();
-            for command in commands {
-                let id = w.next_id(clock)?;
-                let outcome = step::open(&def, &hash, &id, command, clock)?;
-                w.save(&outcome, None)?;
-                ids.push(id);
-            }
-            ids
-        };
-        self.commit(tx)?;
-        Ok(ids)
+        let commands: Vec<Open> = commands.into_iter().collect();
+        self.transaction(|tx| {
+            commands
+                .iter()
+                .map(|command| {
+                    act::open(tx, workflow, command.clone(), clock, None).map(|a| a.outcome.case.id)
+                })
+                .collect()
+        })
     }
 
-    /// Applies a command to a case, with any spawned cases, in one transaction.
+    /// Applies a command to a case, with any spawned cases, in one transaction, unchecked
+    /// (see [`Store::open_case`]).
     pub fn apply(
         &self,
         id: &CaseId,
@@ -743,11 +738,7 @@ impl Store {
         profile: Option<&crate::profile::Profile>,
         desk: Option<&Desk<'_>>,
     ) -> Result<Applied, CommandFailure> {
-        let tx = self.write()?;
-        let applied = Writer::new(&tx, self)?
-            .apply_command(&tx, id, command, expect_seq, clock, profile, desk)?;
-        self.commit(tx)?;
-        Ok(applied)
+        self.transaction(|tx| act::apply(tx, id, command.clone(), expect_seq, clock, profile, desk))
     }
 }
 
@@ -777,6 +768,11 @@ struct Writer<'t> {
     provisional: redb::Table<'t, (&'static str, &'static str), ()>,
     by_child: redb::Table<'t, (&'static str, &'static str), ()>,
     counters: redb::Table<'t, &'static str, u64>,
+    letters: redb::Table<'t, &'static str, &'static [u8]>,
+    letter_index: redb::Table<'t, &'static str, &'static str>,
+    letters_by_case: redb::Table<'t, (&'static str, &'static str), ()>,
+    users: redb::Table<'t, &'static str, &'static [u8]>,
+    units: redb::Table<'t, &'static str, &'static [u8]>,
     /// Bumped by every write, so a batch can tell a command that failed before writing.
     writes: u64,
 }
@@ -795,229 +791,13 @@ impl<'t> Writer<'t> {
             provisional: tx.open_table(PROVISIONAL).map_err(storage)?,
             by_child: tx.open_table(BY_CHILD).map_err(storage)?,
             counters: tx.open_table(COUNTERS).map_err(storage)?,
+            letters: tx.open_table(letters::LETTERS).map_err(storage)?,
+            letter_index: tx.open_table(letters::LETTER_INDEX).map_err(storage)?,
+            letters_by_case: tx.open_table(letters::LETTERS_BY_CASE).map_err(storage)?,
+            users: tx.open_table(users::USERS).map_err(storage)?,
+            units: tx.open_table(users::UNITS).map_err(storage)?,
             writes: 0,
         })
-    }
-
-    /// One command against a case: read it inside this transaction (so a command earlier in
-    /// the same transaction is seen), check `expect_seq` and the clock, step, open spawns,
-    /// issue the letters the act calls for, save.
-    #[allow(clippy::too_many_arguments)]
-    fn apply_command(
-        &mut self,
-        tx: &WriteTransaction,
-        id: &CaseId,
-        command: Command,
-        expect_seq: Option<u32>,
-        clock: &Clock,
-        profile: Option<&crate::profile::Profile>,
-        desk: Option<&Desk<'_>>,
-    ) -> Result<Applied, CommandFailure> {
-        let case = self.checked_case(id, expect_seq, clock)?;
-        let def = self.store.definition_in(&self.definitions, &case.version)?;
-        let mut outcome = step::step(&def, &case, command.clone(), clock)?;
-        let actor = command.actor().clone();
-        let spawned = self.open_spawns(&mut outcome, &case, &actor, clock, profile)?;
-        let letters =
-            self.issue_requested(tx, &mut outcome.case, &mut outcome.events, desk, clock)?;
-        self.save(&outcome, Some(&case))?;
-        Ok(Applied {
-            outcome,
-            spawned,
-            letters,
-        })
-    }
-
-    /// Opens one case of the latest version of `workflow` in this transaction, issuing the
-    /// letters its opening calls for.
-    fn open_command(
-        &mut self,
-        tx: &WriteTransaction,
-        workflow: &str,
-        command: Open,
-        clock: &Clock,
-        desk: Option<&Desk<'_>>,
-    ) -> Result<Applied, CommandFailure> {
-        let (hash, def) = self
-            .latest(workflow)?
-            .ok_or_else(|| CommandFailure::UnknownWorkflow(workflow.to_owned()))?;
-        let id = self.next_id(clock)?;
-        let mut outcome = step::open(&def, &hash, &id, command, clock)?;
-        let letters =
-            self.issue_requested(tx, &mut outcome.case, &mut outcome.events, desk, clock)?;
-        self.save(&outcome, None)?;
-        Ok(Applied {
-            outcome,
-            spawned: Vec::new(),
-            letters,
-        })
-    }
-
-    fn latest(&self, workflow: &str) -> Result<Option<(VersionHash, Arc<Definition>)>, StoreError> {
-        match latest_in(&self.versions, workflow)? {
-            Some(hash) => {
-                let def = self.store.definition_in(&self.definitions, &hash)?;
-                Ok(Some((hash, def)))
-            }
-            None => Ok(None),
-        }
-    }
-
-    fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
-        let case = match self.cases.get(id.as_str()).map_err(storage)? {
-            Some(bytes) => decode::<Case>(bytes.value()).map_err(corrupt)?,
-            None => return Ok(None),
-        };
-        if case.head.is_none() {
-            // A snapshot from before chaining: its head comes from replaying the history, so
-            // the first chained event hashes in everything recorded before it.
-            return integrity::replayed(&self.events, id).map(Some);
-        }
-        Ok(Some(case))
-    }
-
-    /// The case as stored, refused when missing, when it is not the version the caller looked
-    /// at (`--expect-seq`), or when the command's clock is behind its last record.
-    fn checked_case(
-        &self,
-        id: &CaseId,
-        expect_seq: Option<u32>,
-        clock: &Clock,
-    ) -> Result<Case, CommandFailure> {
-        let case = self
-            .case(id)?
-            .ok_or_else(|| CommandFailure::UnknownCase(id.clone()))?;
-        if let Some(expected) = expect_seq
-            && expected != case.seq
-        {
-            return Err(CommandFailure::Stale {
-                case: id.clone(),
-                expected,
-                actual: case.seq,
-            });
-        }
-        if clock.now < case.updated_at {
-            return Err(StepError::Invalid(step::CommandError::ClockBehind {
-                now: clock.now,
-                last: case.updated_at,
-            })
-            .into());
-        }
-        Ok(case)
-    }
-
-    /// The next case id of the clock's year.
-    fn next_id(&mut self, clock: &Clock) -> Result<CaseId, StoreError> {
-        let year = clock.now.to_zoned_datetime(clock.tz.clone()).year();
-        let key = format!("case:{year}");
-        let n = self
-            .counters
-            .get(key.as_str())
-            .map_err(storage)?
-            .map_or(0, |v| v.value())
-            + 1;
-        self.writes += 1;
-        self.counters.insert(key.as_str(), n).map_err(storage)?;
-        Ok(CaseId::new(year, n))
-    }
-
-    fn unindex_deadline(
-        &mut self,
-        id: &str,
-        d: &crate::case::OpenDeadline,
-    ) -> Result<(), StoreError> {
-        if let Some(at) = d.next_firing() {
-            self.timers
-                .remove((at.as_millisecond(), id, d.name.as_str()))
-                .map_err(storage)?;
-        }
-        self.overdue
-            .remove((d.due.as_millisecond(), id, d.name.as_str()))
-            .map_err(storage)?;
-        self.provisional
-            .remove((id, d.name.as_str()))
-            .map_err(storage)?;
-        Ok(())
-    }
-
-    /// Opens the cases an outcome asks to spawn, in this transaction, and records on the
-    /// parent a `Spawned` link event for each.
-    fn open_spawns(
-        &mut self,
-        outcome: &mut Outcome,
-        parent: &Case,
-        actor: &crate::step::Actor,
-        clock: &Clock,
-        profile: Option<&crate::profile::Profile>,
-    ) -> Result<Vec<Case>, CommandFailure> {
-        let mut spawned = Vec::new();
-        let occurred_at = outcome.events.first().map_or(clock.now, |e| e.occurred_at);
-        for mut request in std::mem::take(&mut outcome.spawns) {
-            let (hash, target) = self
-                .latest(&request.workflow)?
-                .ok_or_else(|| CommandFailure::UnknownWorkflow(request.workflow.clone()))?;
-            // Prefix mappings copy only what the target declares (checked at publish).
-            request
-                .data
-                .retain(|field, _| target.fields.contains_key(field));
-            let child_id = self.next_id(clock)?;
-            let open = Open {
-                actor: actor.clone(),
-                data: request.data.clone(),
-                occurred_at: Some(occurred_at),
-                profile: profile.map(|p| p.name.clone()),
-                settings: crate::profile::settings_for(profile, &target),
-                origin: Some(Link {
-                    case: parent.id.clone(),
-                    workflow: parent.workflow.clone(),
-                    link: request.link.clone(),
-                }),
-                // A spawned case stays with the unit and officer of the case it came from.
-                unit: parent.unit.clone(),
-                officer: parent.officer.clone(),
-            };
-            let child = step::open(&target, &hash, &child_id, open, clock).map_err(|error| {
-                CommandFailure::Spawn {
-                    workflow: request.workflow.clone(),
-                    error: Box::new(error),
-                }
-            })?;
-            self.save(&child, None)?;
-            let link_event = Event {
-                seq: outcome.case.seq + 1,
-                recorded_at: clock.now,
-                occurred_at,
-                actor: actor.user.clone(),
-                role: actor.role.clone(),
-                kind: crate::case::EventKind::Spawned {
-                    child: Link {
-                        case: child_id.clone(),
-                        workflow: request.workflow.clone(),
-                        link: request.link.clone(),
-                    },
-                },
-            };
-            outcome.case.apply(&link_event).map_err(corrupt)?;
-            outcome.events.push(link_event);
-            spawned.push(child.case.clone());
-            outcome.spawns.push(request);
-        }
-        Ok(spawned)
-    }
-
-    /// Appends the outcome's events and refreshes the snapshot and indexes.
-    fn save(&mut self, outcome: &Outcome, before: Option<&Case>) -> Result<(), StoreError> {
-        self.save_case(&outcome.case, &outcome.events, before)
-    }
-
-    /// Appends events of a case that does not move (letters issued or voided on request).
-    fn save_events(
-        &mut self,
-        case: &Case,
-        events: &[Event],
-        before: &Case,
-    ) -> Result<(), StoreError> {
-        self.save_case(case, events, Some(before))
     }
 
     /// Appends events and refreshes the case's snapshot and indexes: the one place where
@@ -1061,39 +841,59 @@ impl<'t> Writer<'t> {
         self.cases
             .insert(id, encode(case).map_err(corrupt)?.as_slice())
             .map_err(storage)?;
-        if let Some(old) = before {
+        // The index rules live in `IndexKeys::of` alone (check and import use them too):
+        // drop what the old snapshot implied and no longer holds, add what the new one does.
+        let old = before.map(ops::IndexKeys::of).unwrap_or_default();
+        let new = ops::IndexKeys::of(case);
+        for (w, s, c) in old.by_state.difference(&new.by_state) {
             self.by_state
-                .remove((old.workflow.as_str(), old.state.as_str(), id))
+                .remove((w.as_str(), s.as_str(), c.as_str()))
                 .map_err(storage)?;
-            for d in old.deadlines.values() {
-                self.unindex_deadline(id, d)?;
-            }
-            for child in child_identities(old) {
-                self.by_child.remove((child, id)).map_err(storage)?;
-            }
         }
-        for child in child_identities(case) {
-            self.by_child.insert((child, id), ()).map_err(storage)?;
+        for (child, c) in old.by_child.difference(&new.by_child) {
+            self.by_child
+                .remove((child.as_str(), c.as_str()))
+                .map_err(storage)?;
         }
-        self.by_state
-            .insert((case.workflow.as_str(), case.state.as_str(), id), ())
-            .map_err(storage)?;
-        for d in case.deadlines.values() {
-            if let Some(at) = d.next_firing() {
-                self.timers
-                    .insert((at.as_millisecond(), id, d.name.as_str()), ())
-                    .map_err(storage)?;
-            }
-            if d.breached {
-                self.overdue
-                    .insert((d.due.as_millisecond(), id, d.name.as_str()), ())
-                    .map_err(storage)?;
-            }
-            if d.provisional && !d.breached {
-                self.provisional
-                    .insert((id, d.name.as_str()), ())
-                    .map_err(storage)?;
-            }
+        for (at, c, d) in old.timers.difference(&new.timers) {
+            self.timers
+                .remove((*at, c.as_str(), d.as_str()))
+                .map_err(storage)?;
+        }
+        for (at, c, d) in old.overdue.difference(&new.overdue) {
+            self.overdue
+                .remove((*at, c.as_str(), d.as_str()))
+                .map_err(storage)?;
+        }
+        for (c, d) in old.provisional.difference(&new.provisional) {
+            self.provisional
+                .remove((c.as_str(), d.as_str()))
+                .map_err(storage)?;
+        }
+        for (w, s, c) in new.by_state.difference(&old.by_state) {
+            self.by_state
+                .insert((w.as_str(), s.as_str(), c.as_str()), ())
+                .map_err(storage)?;
+        }
+        for (child, c) in new.by_child.difference(&old.by_child) {
+            self.by_child
+                .insert((child.as_str(), c.as_str()), ())
+                .map_err(storage)?;
+        }
+        for (at, c, d) in new.timers.difference(&old.timers) {
+            self.timers
+                .insert((*at, c.as_str(), d.as_str()), ())
+                .map_err(storage)?;
+        }
+        for (at, c, d) in new.overdue.difference(&old.overdue) {
+            self.overdue
+                .insert((*at, c.as_str(), d.as_str()), ())
+                .map_err(storage)?;
+        }
+        for (c, d) in new.provisional.difference(&old.provisional) {
+            self.provisional
+                .insert((c.as_str(), d.as_str()), ())
+                .map_err(storage)?;
         }
         Ok(())
     }

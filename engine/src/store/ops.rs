@@ -34,7 +34,14 @@ pub(crate) struct IndexKeys {
 }
 
 impl IndexKeys {
-    /// Adds the entries of one case (the same rules as `Writer::save`).
+    /// The entries one case implies.
+    pub fn of(case: &Case) -> IndexKeys {
+        let mut keys = IndexKeys::default();
+        keys.add(case);
+        keys
+    }
+
+    /// Adds the entries of one case: the index rules, used by the writer, `check` and import.
     pub fn add(&mut self, case: &Case) {
         let id = case.id.as_str().to_owned();
         self.by_state

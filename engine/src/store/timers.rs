@@ -5,9 +5,10 @@ use jiff::Timestamp;
 use redb::ReadableTable;
 
 use super::{
-    CommandFailure, OVERDUE, PROVISIONAL, Store, StoreError, TICK_BATCH, TIMERS, Writer, corrupt,
-    storage,
+    CommandFailure, OVERDUE, PROVISIONAL, Store, StoreError, TICK_BATCH, TIMERS, corrupt, storage,
 };
+use crate::app::act;
+use crate::app::backend::Backend;
 use crate::case::{Case, CaseId, EventKind, OpenDeadline};
 use crate::profile::Profile;
 use crate::step::{self, Clock};
@@ -75,40 +76,30 @@ impl Store {
         let mut report = TickReport::default();
         self.adjust_provisional(clock, &mut report)?;
         loop {
-            let tx = self.write()?;
-            let (seen, progressed) = {
-                let mut w = Writer::new(&tx, self)?;
-                let mut ids: Vec<String> = Vec::new();
-                for entry in w
-                    .timers
-                    .range(..(ms(clock.now) + 1, "", ""))
-                    .map_err(storage)?
-                {
-                    let (key, _) = entry.map_err(storage)?;
-                    let id = key.value().1.to_owned();
-                    if !ids.contains(&id) {
-                        ids.push(id);
-                        if ids.len() == TICK_BATCH {
-                            break;
-                        }
-                    }
-                }
+            let (seen, progressed, fired) = self.transaction(|tx| {
+                let mut fired = Vec::new();
+                let ids = tx.due(clock.now, TICK_BATCH)?;
                 let mut progressed = 0;
-                for id in &ids {
-                    let case_id: CaseId = id.parse().map_err(corrupt)?;
-                    let Some(case) = w.case(&case_id)? else {
+                for case_id in &ids {
+                    let Some(case) = tx.case(case_id)? else {
                         continue;
                     };
-                    let def = self.definition_in(&w.definitions, &case.version)?;
+                    let def = tx.definition(&case.version)?;
                     let Some(mut outcome) = step::fire_due(&def, &case, clock)? else {
                         continue;
                     };
-                    let spawned =
-                        w.open_spawns(&mut outcome, &case, &step::system_actor(), clock, profile)?;
-                    w.save(&outcome, Some(&case))?;
+                    let spawned = act::open_spawns(
+                        tx,
+                        &mut outcome,
+                        &case,
+                        &step::system_actor(),
+                        clock,
+                        profile,
+                    )?;
+                    tx.append(&outcome.case, &outcome.events, Some(&case))?;
                     progressed += 1;
                     for event in &outcome.events {
-                        report.fired.push(match &event.kind {
+                        fired.push(match &event.kind {
                             EventKind::DeadlineReminded { name } => Fired::Reminded {
                                 case: case_id.clone(),
                                 deadline: name.clone(),
@@ -126,15 +117,15 @@ impl Store {
                         });
                     }
                     for child in spawned {
-                        report.fired.push(Fired::Spawned {
+                        fired.push(Fired::Spawned {
                             case: child.id,
                             parent: case_id.clone(),
                         });
                     }
                 }
-                (ids.len(), progressed)
-            };
-            self.commit(tx)?;
+                Ok::<_, CommandFailure>((ids.len(), progressed, fired))
+            })?;
+            report.fired.extend(fired);
             // A full batch that moved nothing would only repeat itself: stop rather than spin.
             if seen < TICK_BATCH || progressed == 0 {
                 return Ok(report);
@@ -163,22 +154,21 @@ impl Store {
             ids
         };
         for chunk in ids.chunks(TICK_BATCH) {
-            let tx = self.write()?;
-            {
-                let mut w = Writer::new(&tx, self)?;
+            let adjusted = self.transaction(|tx| {
+                let mut adjusted = Vec::new();
                 for id in chunk {
                     let case_id: CaseId = id.parse().map_err(corrupt)?;
-                    let Some(case) = w.case(&case_id)? else {
+                    let Some(case) = tx.case(&case_id)? else {
                         continue;
                     };
-                    let def = self.definition_in(&w.definitions, &case.version)?;
+                    let def = tx.definition(&case.version)?;
                     let Some(outcome) = step::adjust_provisional(&def, &case, clock) else {
                         continue;
                     };
-                    w.save(&outcome, Some(&case))?;
+                    tx.append(&outcome.case, &outcome.events, Some(&case))?;
                     for event in &outcome.events {
                         if let EventKind::DeadlineAdjusted { name, due, .. } = &event.kind {
-                            report.fired.push(Fired::Adjusted {
+                            adjusted.push(Fired::Adjusted {
                                 case: case_id.clone(),
                                 deadline: name.clone(),
                                 due: *due,
@@ -186,8 +176,9 @@ impl Store {
                         }
                     }
                 }
-            }
-            self.commit(tx)?;
+                Ok::<_, StoreError>(adjusted)
+            })?;
+            report.fired.extend(adjusted);
         }
         Ok(())
     }

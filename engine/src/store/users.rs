@@ -16,7 +16,7 @@ use crate::case::Case;
 pub(super) const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
 /// "current" -> StoredUnits.
 pub(super) const UNITS: TableDefinition<&str, &[u8]> = TableDefinition::new("units");
-const CURRENT: &str = "current";
+pub(super) const CURRENT: &str = "current";
 
 /// A user as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,0 +1,100 @@
+//! The storage seam: what the application layer needs from a database, and nothing of how a
+//! particular one provides it. redb (`crate::store::Store`) is the first implementation; the
+//! trait is shaped for a second on PostgreSQL:
+//!
+//! - **Transactions are closures.** [`Backend::transaction`] runs its work in one transaction and
+//!   commits durably only when the work returns `Ok`; an `Err` aborts and writes nothing. A
+//!   backend whose transactions can fail to serialise (PostgreSQL's 40001/40P01) may run the
+//!   work again, so the work must do nothing outside the transaction it is given: no I/O, no
+//!   clock reads, no effects that a second run would repeat. Results leave through the return
+//!   value only.
+//! - **Counters are read and bumped inside the transaction** ([`WriteTx::bump`]): a number
+//!   taken by a transaction that aborts was never taken, so letter numbers have no gaps.
+//! - **The letter archive is insert-only** ([`WriteTx::archive`]); nothing updates or deletes.
+//! - **History is appended in one place** ([`WriteTx::append`]): the backend chains every event
+//!   onto the case's hash chain, refuses to overwrite one, and keeps the snapshot and every
+//!   index equal to what [`crate::store::IndexKeys::of`] says the case implies.
+//!
+//! No type of a storage engine crosses this trait: only the domain's own.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+
+use crate::authority::{Units, User};
+use crate::case::{Case, CaseId, Event};
+use crate::definition::{Definition, VersionHash};
+use crate::letters::archive::ArchivedLetter;
+use crate::profile::Profile;
+use crate::store::{AccessEntry, StoreError};
+
+/// A database the application layer can run use cases against.
+pub trait Backend: Send + Sync {
+    /// True for a simulation database, the only kind that accepts a requested clock.
+    fn simulation(&self) -> bool;
+
+    /// The county profile chosen when the database was made.
+    fn stored_profile(&self) -> Option<&Profile>;
+
+    /// Runs `work` in one write transaction and commits it durably when it returns `Ok`;
+    /// an `Err` aborts the transaction. `work` may run more than once (see the module docs).
+    fn transaction<T, E: From<StoreError>>(
+        &self,
+        work: impl FnMut(&mut dyn WriteTx) -> Result<T, E>,
+    ) -> Result<T, E>;
+
+    /// Runs `work` over one consistent read snapshot.
+    fn snapshot<T, E: From<StoreError>>(
+        &self,
+        work: impl FnOnce(&dyn ReadTx) -> Result<T, E>,
+    ) -> Result<T, E>;
+
+    /// Records one access decision (a read, or a refusal of any act). Cheap and never blocks
+    /// on writers; the backend makes it durable no later than its next write commit.
+    fn record_access(&self, entry: &AccessEntry) -> Result<(), StoreError>;
+}
+
+/// What a use case reads.
+pub trait ReadTx {
+    /// A case's snapshot, with its chain head.
+    fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError>;
+    /// A case's whole history, in order.
+    fn history(&self, id: &CaseId) -> Result<Vec<Event>, StoreError>;
+    /// A published definition by the hash of its source.
+    fn definition(&self, hash: &VersionHash) -> Result<Arc<Definition>, StoreError>;
+    /// The latest published version of a workflow.
+    fn latest(&self, workflow: &str) -> Result<Option<(VersionHash, Arc<Definition>)>, StoreError>;
+    /// A registered user, enabled or not.
+    fn user(&self, name: &str) -> Result<Option<User>, StoreError>;
+    /// The units in force (one all-covering unit when none were loaded).
+    fn units(&self) -> Result<Units, StoreError>;
+    /// An archived letter by its archive id.
+    fn letter(&self, id: &str) -> Result<Option<ArchivedLetter>, StoreError>;
+    /// The archive id of the letter holding a document number.
+    fn letter_numbered(&self, number: &str) -> Result<Option<String>, StoreError>;
+}
+
+/// What a use case writes, inside one transaction.
+pub trait WriteTx: ReadTx {
+    /// Reads counter `key`, adds one, stores it and returns the new value.
+    fn bump(&mut self, key: &str) -> Result<u64, StoreError>;
+    /// Takes back the last [`WriteTx::bump`] of `key` when the work goes on without the
+    /// number it took (a letter that failed to render beside an act that still commits).
+    fn give_back(&mut self, key: &str) -> Result<(), StoreError>;
+    /// Appends `events` to `case`'s history (chaining each onto `before`'s head) and makes the
+    /// snapshot and indexes those of `case`.
+    fn append(
+        &mut self,
+        case: &Case,
+        events: &[Event],
+        before: Option<&Case>,
+    ) -> Result<(), StoreError>;
+    /// Inserts an issued letter into the archive with its lookups (number, verification code,
+    /// hashes, case); a letter id or code already present is an error, never an overwrite.
+    fn archive(&mut self, letter: &ArchivedLetter) -> Result<(), StoreError>;
+    /// The ids of cases with something due to fire at or before `now`, at most `limit`.
+    fn due(&self, now: Timestamp, limit: usize) -> Result<Vec<CaseId>, StoreError>;
+    /// How many writes this transaction has made: a batch uses it to tell a command that
+    /// failed before writing (harmless to its neighbours) from one that failed after.
+    fn writes(&self) -> u64;
+}

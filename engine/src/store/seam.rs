@@ -1,0 +1,341 @@
+//! redb behind the storage seam ([`crate::app::backend`]): a write transaction is a
+//! [`Writer`] over one redb `WriteTransaction`, a read snapshot one `ReadTransaction`.
+//!
+//! redb runs one write transaction at a time and never fails one for a conflict, so the work
+//! of [`Backend::transaction`] runs exactly once here.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use redb::{ReadTransaction, ReadableTable};
+
+use super::format::{StoredEvent, decode, encode};
+use super::users::{CURRENT, StoredUnits, StoredUser, UNITS, USERS};
+use super::{
+    AccessEntry, CASES, DEFINITIONS, EVENTS, Store, StoreError, VERSIONS, Writer, corrupt,
+    integrity, latest_in, letters, storage,
+};
+use crate::app::backend::{Backend, ReadTx, WriteTx};
+use crate::authority::{Units, User};
+use crate::case::{Case, CaseId, Event};
+use crate::definition::{Definition, VersionHash};
+use crate::letters::archive::ArchivedLetter;
+use crate::profile::Profile;
+
+impl Backend for Store {
+    fn simulation(&self) -> bool {
+        self.meta.simulation
+    }
+
+    fn stored_profile(&self) -> Option<&Profile> {
+        self.meta.profile.as_ref()
+    }
+
+    fn transaction<T, E: From<StoreError>>(
+        &self,
+        mut work: impl FnMut(&mut dyn WriteTx) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let tx = self.write()?;
+        let out = {
+            let mut w = Writer::new(&tx, self)?;
+            work(&mut w)
+        };
+        match out {
+            Ok(value) => {
+                self.commit(tx)?;
+                Ok(value)
+            }
+            Err(e) => {
+                // Dropping an uncommitted redb transaction aborts it as well; abort says so.
+                let _ = tx.abort();
+                Err(e)
+            }
+        }
+    }
+
+    fn snapshot<T, E: From<StoreError>>(
+        &self,
+        work: impl FnOnce(&dyn ReadTx) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let tx = self.read()?;
+        work(&Snapshot { store: self, tx })
+    }
+
+    fn record_access(&self, entry: &AccessEntry) -> Result<(), StoreError> {
+        Store::record_access(self, entry)
+    }
+}
+
+/// A read snapshot: one redb read transaction.
+struct Snapshot<'s> {
+    store: &'s Store,
+    tx: ReadTransaction,
+}
+
+/// A missing table reads as empty (a database made before the table existed).
+fn missing<T>(result: Result<T, redb::TableError>) -> Result<Option<T>, StoreError> {
+    match result {
+        Ok(t) => Ok(Some(t)),
+        Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
+        Err(e) => Err(storage(e)),
+    }
+}
+
+fn case_in(
+    cases: &impl ReadableTable<&'static str, &'static [u8]>,
+    events: &impl ReadableTable<(&'static str, u32), &'static [u8]>,
+    id: &CaseId,
+) -> Result<Option<Case>, StoreError> {
+    let Some(bytes) = cases.get(id.as_str()).map_err(storage)? else {
+        return Ok(None);
+    };
+    match decode::<Case>(bytes.value()) {
+        Ok(case) if case.head.is_some() => Ok(Some(case)),
+        // The snapshot is a cache: an unreadable one, or one from before chaining (no head),
+        // is rebuilt from the truth.
+        _ => integrity::replayed(events, id).map(Some),
+    }
+}
+
+fn history_in(
+    events: &impl ReadableTable<(&'static str, u32), &'static [u8]>,
+    id: &CaseId,
+) -> Result<Vec<Event>, StoreError> {
+    let mut out = Vec::new();
+    for entry in events
+        .range((id.as_str(), 0)..=(id.as_str(), u32::MAX))
+        .map_err(storage)?
+    {
+        let (_, v) = entry.map_err(storage)?;
+        let stored: StoredEvent = decode(v.value()).map_err(corrupt)?;
+        out.push(Event::try_from(stored).map_err(corrupt)?);
+    }
+    Ok(out)
+}
+
+fn user_in(
+    users: &impl ReadableTable<&'static str, &'static [u8]>,
+    name: &str,
+) -> Result<Option<User>, StoreError> {
+    match users.get(name).map_err(storage)? {
+        Some(bytes) => Ok(Some(
+            decode::<StoredUser>(bytes.value()).map_err(corrupt)?.user(),
+        )),
+        None => Ok(None),
+    }
+}
+
+fn units_in(units: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<Units, StoreError> {
+    match units.get(CURRENT).map_err(storage)? {
+        Some(bytes) => Ok(decode::<StoredUnits>(bytes.value()).map_err(corrupt)?.units),
+        None => Ok(Units::single()),
+    }
+}
+
+fn letter_in(
+    letters: &impl ReadableTable<&'static str, &'static [u8]>,
+    id: &str,
+) -> Result<Option<ArchivedLetter>, StoreError> {
+    match letters.get(id).map_err(storage)? {
+        Some(bytes) => Ok(Some(decode(bytes.value()).map_err(corrupt)?)),
+        None => Ok(None),
+    }
+}
+
+fn numbered_in(
+    index: &impl ReadableTable<&'static str, &'static str>,
+    number: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(index
+        .get(letters::index_key("number", number).as_str())
+        .map_err(storage)?
+        .map(|v| v.value().to_owned()))
+}
+
+impl ReadTx for Snapshot<'_> {
+    fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
+        let cases = self.tx.open_table(CASES).map_err(storage)?;
+        let events = self.tx.open_table(EVENTS).map_err(storage)?;
+        case_in(&cases, &events, id)
+    }
+
+    fn history(&self, id: &CaseId) -> Result<Vec<Event>, StoreError> {
+        history_in(&self.tx.open_table(EVENTS).map_err(storage)?, id)
+    }
+
+    fn definition(&self, hash: &VersionHash) -> Result<Arc<Definition>, StoreError> {
+        let table = self.tx.open_table(DEFINITIONS).map_err(storage)?;
+        self.store.definition_in(&table, hash)
+    }
+
+    fn latest(&self, workflow: &str) -> Result<Option<(VersionHash, Arc<Definition>)>, StoreError> {
+        let versions = self.tx.open_table(VERSIONS).map_err(storage)?;
+        match latest_in(&versions, workflow)? {
+            Some(hash) => Ok(Some((hash.clone(), self.definition(&hash)?))),
+            None => Ok(None),
+        }
+    }
+
+    fn user(&self, name: &str) -> Result<Option<User>, StoreError> {
+        match missing(self.tx.open_table(USERS))? {
+            Some(users) => user_in(&users, name),
+            None => Ok(None),
+        }
+    }
+
+    fn units(&self) -> Result<Units, StoreError> {
+        match missing(self.tx.open_table(UNITS))? {
+            Some(units) => units_in(&units),
+            None => Ok(Units::single()),
+        }
+    }
+
+    fn letter(&self, id: &str) -> Result<Option<ArchivedLetter>, StoreError> {
+        match missing(self.tx.open_table(letters::LETTERS))? {
+            Some(table) => letter_in(&table, id),
+            None => Ok(None),
+        }
+    }
+
+    fn letter_numbered(&self, number: &str) -> Result<Option<String>, StoreError> {
+        match missing(self.tx.open_table(letters::LETTER_INDEX))? {
+            Some(index) => numbered_in(&index, number),
+            None => Ok(None),
+        }
+    }
+}
+
+impl ReadTx for Writer<'_> {
+    fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
+        case_in(&self.cases, &self.events, id)
+    }
+
+    fn history(&self, id: &CaseId) -> Result<Vec<Event>, StoreError> {
+        history_in(&self.events, id)
+    }
+
+    fn definition(&self, hash: &VersionHash) -> Result<Arc<Definition>, StoreError> {
+        self.store.definition_in(&self.definitions, hash)
+    }
+
+    fn latest(&self, workflow: &str) -> Result<Option<(VersionHash, Arc<Definition>)>, StoreError> {
+        match latest_in(&self.versions, workflow)? {
+            Some(hash) => Ok(Some((hash.clone(), self.definition(&hash)?))),
+            None => Ok(None),
+        }
+    }
+
+    fn user(&self, name: &str) -> Result<Option<User>, StoreError> {
+        user_in(&self.users, name)
+    }
+
+    fn units(&self) -> Result<Units, StoreError> {
+        units_in(&self.units)
+    }
+
+    fn letter(&self, id: &str) -> Result<Option<ArchivedLetter>, StoreError> {
+        letter_in(&self.letters, id)
+    }
+
+    fn letter_numbered(&self, number: &str) -> Result<Option<String>, StoreError> {
+        numbered_in(&self.letter_index, number)
+    }
+}
+
+impl WriteTx for Writer<'_> {
+    fn bump(&mut self, key: &str) -> Result<u64, StoreError> {
+        let n = self
+            .counters
+            .get(key)
+            .map_err(storage)?
+            .map_or(0, |v| v.value())
+            .checked_add(1)
+            .ok_or_else(|| StoreError::Corrupt(format!("counter {key} is exhausted")))?;
+        self.writes += 1;
+        self.counters.insert(key, n).map_err(storage)?;
+        Ok(n)
+    }
+
+    fn give_back(&mut self, key: &str) -> Result<(), StoreError> {
+        let n = self
+            .counters
+            .get(key)
+            .map_err(storage)?
+            .map_or(0, |v| v.value());
+        self.counters
+            .insert(key, n.saturating_sub(1))
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    fn append(
+        &mut self,
+        case: &Case,
+        events: &[Event],
+        before: Option<&Case>,
+    ) -> Result<(), StoreError> {
+        self.save_case(case, events, before)
+    }
+
+    fn archive(&mut self, letter: &ArchivedLetter) -> Result<(), StoreError> {
+        let id = letter.id.as_str();
+        self.writes += 1;
+        let code_key = letters::index_key("code", &letter.code);
+        if self
+            .letter_index
+            .get(code_key.as_str())
+            .map_err(storage)?
+            .is_some()
+        {
+            return Err(StoreError::Corrupt(format!(
+                "verification code {} is already taken",
+                letter.code
+            )));
+        }
+        self.letter_index
+            .insert(code_key.as_str(), id)
+            .map_err(storage)?;
+        if let Some(n) = &letter.number {
+            self.letter_index
+                .insert(letters::index_key("number", n).as_str(), id)
+                .map_err(storage)?;
+        }
+        for sha in [&letter.html_sha256, &letter.text_sha256] {
+            self.letter_index
+                .insert(letters::index_key("sha256", sha).as_str(), id)
+                .map_err(storage)?;
+        }
+        let previous = self
+            .letters
+            .insert(id, encode(letter).map_err(corrupt)?.as_slice())
+            .map_err(storage)?;
+        if previous.is_some() {
+            // The archive is insert-only: a second letter under one id is a bug.
+            return Err(StoreError::Corrupt(format!("letter {id} already exists")));
+        }
+        self.letters_by_case
+            .insert((letter.case.as_str(), id), ())
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    fn due(&self, now: Timestamp, limit: usize) -> Result<Vec<CaseId>, StoreError> {
+        let mut ids: Vec<CaseId> = Vec::new();
+        let end = now.as_millisecond().saturating_add(1);
+        for entry in self.timers.range(..(end, "", "")).map_err(storage)? {
+            let (key, _) = entry.map_err(storage)?;
+            let id: CaseId = key.value().1.parse().map_err(corrupt)?;
+            if !ids.contains(&id) {
+                ids.push(id);
+                if ids.len() >= limit {
+                    break;
+                }
+            }
+        }
+        Ok(ids)
+    }
+
+    fn writes(&self) -> u64 {
+        self.writes
+    }
+}
