@@ -903,6 +903,10 @@ pub fn denied(tr: &Tr, units: &Units, d: &Denied) -> Failure {
             tr!(tr, "denied-admin", user = user_named(tr, units, user)),
             user.name.clone(),
         ),
+        Denied::NotAuditor { user } => (
+            tr!(tr, "denied-auditor", user = user_named(tr, units, user)),
+            user.name.clone(),
+        ),
     };
     Failure::new(Exit::Refused, message).with_key(key)
 }

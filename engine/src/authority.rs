@@ -18,6 +18,9 @@ use crate::yaml::{self, Limits, Node, NodeKind};
 pub const ADMIN_ROLE: &str = "admin";
 /// A grant of every workflow role (training and test databases; never `admin` or `system`).
 pub const ANY_ROLE: &str = "*";
+/// The reserved read-only role that may verify the chains, check the file and read the access
+/// log, and nothing else; granted explicitly, like `admin` (never by `*`).
+pub const AUDITOR_ROLE: &str = "auditor";
 /// What a reader without the right sees in place of a confidential value.
 pub const CONFIDENTIAL: &str = "(confidential)";
 /// The unit a database without a units file has: it covers everything.
@@ -341,7 +344,9 @@ impl User {
             return false;
         }
         self.roles.iter().any(|r| r == role)
-            || (role != ADMIN_ROLE && self.roles.iter().any(|r| r == ANY_ROLE))
+            || (role != ADMIN_ROLE
+                && role != AUDITOR_ROLE
+                && self.roles.iter().any(|r| r == ANY_ROLE))
     }
 
     /// True when any of the user's roles is among `roles`.
@@ -372,6 +377,9 @@ pub enum Denied {
     },
     #[error("user {name} is not an administrator", name = user.name)]
     NotAdmin { user: Box<User> },
+    /// Verify, check and the access log are for administrators and auditors.
+    #[error("user {name} is neither an administrator nor an auditor", name = user.name)]
+    NotAuditor { user: Box<User> },
     /// Only those who may see a confidential field may set it.
     #[error("user {name} may not set the confidential field {field}", name = user.name)]
     Confidential {
@@ -456,6 +464,17 @@ pub fn may_administer(user: &User) -> Result<(), Denied> {
         Ok(())
     } else {
         Err(Denied::NotAdmin {
+            user: Box::new(user.clone()),
+        })
+    }
+}
+
+/// May `user` verify the chains, check the file and read the access log?
+pub fn may_audit(user: &User) -> Result<(), Denied> {
+    if user.holds(ADMIN_ROLE) || user.holds(AUDITOR_ROLE) {
+        Ok(())
+    } else {
+        Err(Denied::NotAuditor {
             user: Box::new(user.clone()),
         })
     }

@@ -353,6 +353,7 @@ denied-needs = { $user } may not fire `{ $transition }`: it needs { $needs }.
 denied-unit = { $user } may not act on or read cases of { $unit }.
 denied-no-unit = { $user } may not act on or read a case without a handling unit (only a top-level unit may).
 denied-admin = { $user } is not an administrator (admin) and may not manage users, units, workflows or read the access log.
+denied-auditor = { $user } is neither an administrator (admin) nor an auditor (auditor) and may not verify, check or read the access log.
 denied-confidential = { $user } may not see or set the confidential { $field }: only { $needs } may.
 user-exists = user { $user } is already registered.
 user-unknown = there is no registered user { $user }.

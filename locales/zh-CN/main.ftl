@@ -353,6 +353,7 @@ denied-needs = { $user }不能执行 `{ $transition }`：该操作需要 { $need
 denied-unit = { $user }无权办理或查阅 { $unit }的案件。
 denied-no-unit = { $user }无权办理或查阅未登记办理单位的案件（仅最上级单位可以）。
 denied-admin = { $user }不是管理员（admin），不能管理用户、单位、流程或查看访问记录。
+denied-auditor = { $user }既不是管理员（admin）也不是审计员（auditor），不能核验、检查或查看访问记录。
 denied-confidential = { $user }无权查看或填写保密事项 { $field }：仅限 { $needs }。
 user-exists = 用户 { $user } 已登记。
 user-unknown = 没有登记用户 { $user }。

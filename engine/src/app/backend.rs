@@ -64,6 +64,11 @@ pub trait ReadTx {
     fn definition(&self, hash: &VersionHash) -> Result<Arc<Definition>, StoreError>;
     /// The latest published version of a workflow.
     fn latest(&self, workflow: &str) -> Result<Option<(VersionHash, Arc<Definition>)>, StoreError>;
+    /// The number (1, 2, 3 …) of a published version of a workflow.
+    fn version_number(&self, workflow: &str, hash: &VersionHash)
+    -> Result<Option<u32>, StoreError>;
+    /// Every case recorded for a child (by identity number or registry id), any workflow.
+    fn child_cases(&self, child: &str) -> Result<Vec<Case>, StoreError>;
     /// A registered user, enabled or not.
     fn user(&self, name: &str) -> Result<Option<User>, StoreError>;
     /// The units in force (one all-covering unit when none were loaded).

@@ -12,8 +12,13 @@
 //! in the transaction: the transaction is aborted and run again without it. A backend with
 //! savepoints could roll back just that command; this works on any backend.
 
+use jiff::Timestamp;
+
 use super::backend::{Backend, WriteTx};
-use crate::store::StoreError;
+use super::owner::actor;
+use super::{AppError, Caller};
+use crate::step::Actor;
+use crate::store::{Applied, StoreError};
 
 /// Why a batch's transaction was abandoned.
 enum Abort<E> {
@@ -81,5 +86,64 @@ where
                     .collect();
             }
         }
+    }
+}
+
+/// One command of an authorised batch.
+#[derive(Debug, Clone)]
+pub enum Batched {
+    Open(super::OpenCase),
+    Advance(super::Advance),
+}
+
+impl<B: Backend> super::Office<B> {
+    /// Runs many callers' commands in one durable transaction (group commit): each is
+    /// authorised, checked, stepped and issues its letters exactly as it would alone, and each
+    /// refusal is its own — logged, writing nothing, failing none of its neighbours.
+    pub fn batch(&self, commands: &[(Caller, Batched)]) -> Vec<Result<Applied, AppError>> {
+        let mut replies: Vec<Option<Result<Applied, AppError>>> = Vec::new();
+        let mut times: Vec<Option<Timestamp>> = Vec::new();
+        // The clock and the role need no data: checked before the transaction.
+        let mut ready: Vec<(usize, Timestamp, Actor)> = Vec::new();
+        for (i, (caller, _)) in commands.iter().enumerate() {
+            let now = self.now(caller);
+            times.push(now.as_ref().ok().copied());
+            match now.and_then(|now| Ok((now, actor(caller)?))) {
+                Ok((now, actor)) => {
+                    ready.push((i, now, actor));
+                    replies.push(None);
+                }
+                Err(e) => replies.push(Some(Err(e))),
+            }
+        }
+        let done = run(&self.backend, &ready, |tx, (i, now, actor)| {
+            let (caller, command) = &commands[*i];
+            let clock = self.clock(*now);
+            match command {
+                Batched::Open(request) => self.open_in(tx, caller, actor, request, &clock),
+                Batched::Advance(request) => self.advance_in(tx, caller, actor, request, &clock),
+            }
+        });
+        for ((i, _, _), reply) in ready.iter().zip(done) {
+            replies[*i] = Some(reply);
+        }
+        replies
+            .into_iter()
+            .zip(times)
+            .zip(commands)
+            .map(|((reply, now), (caller, command))| {
+                let reply = reply.unwrap_or_else(|| {
+                    Err(StoreError::Storage("a batch lost a reply".into()).into())
+                });
+                let Some(now) = now else {
+                    return reply;
+                };
+                let (case, action) = match command {
+                    Batched::Open(_) => (String::new(), "open"),
+                    Batched::Advance(a) => (a.case.to_string(), "advance"),
+                };
+                self.logged(caller, now, &case, action, reply)
+            })
+            .collect()
     }
 }

@@ -325,6 +325,8 @@ struct Pending {
     summary: CaseLine,
     id: CaseId,
     events: Vec<Event>,
+    /// The events as recorded, with their hashes: the chain the import checks.
+    records: Vec<crate::chain::Record>,
 }
 
 struct Importer<'t> {
@@ -624,6 +626,7 @@ impl<'t> Importer<'t> {
             summary: line,
             id,
             events: Vec::new(),
+            records: Vec::new(),
         });
         Ok(())
     }
@@ -647,6 +650,10 @@ impl<'t> Importer<'t> {
             ));
         }
         let stored: StoredEvent = decode(line.record.get().as_bytes()).map_err(record(n))?;
+        pending.records.push(super::integrity::record(
+            line.seq,
+            line.record.get().as_bytes(),
+        ));
         if stored.seq != line.seq {
             return Err(mismatch(n, format!("the record is event {}", stored.seq)));
         }
@@ -705,6 +712,14 @@ impl<'t> Importer<'t> {
             return Err(replay(format!("version {} is not imported", case.version)));
         };
         verify_history(def, &p.events).map_err(replay)?;
+        // Every chain brought in is checked as `verify` would: a history altered and
+        // re-hashed, or with a link removed, does not enter the database.
+        if let Err(b) = crate::chain::verify(&p.id, &p.records, None) {
+            return Err(replay(format!(
+                "its hash chain is broken at event {} ({:?})",
+                b.seq, b.kind
+            )));
+        }
         let bytes = encode(&case).map_err(|e| replay(e.to_string()))?;
         self.cases
             .insert(p.id.as_str(), bytes.as_slice())

@@ -53,7 +53,7 @@ pub(super) fn replayed(
     Case::replay(id, &out).map_err(corrupt)
 }
 
-fn record(at: u32, bytes: &[u8]) -> Record {
+pub(super) fn record(at: u32, bytes: &[u8]) -> Record {
     let stored: StoredEvent = match decode(bytes) {
         Ok(s) => s,
         Err(e) => {

@@ -12,8 +12,8 @@ use redb::{ReadTransaction, ReadableTable};
 use super::format::{StoredEvent, decode, encode};
 use super::users::{CURRENT, StoredUnits, StoredUser, UNITS, USERS};
 use super::{
-    AccessEntry, CASES, DEFINITIONS, EVENTS, Store, StoreError, VERSIONS, Writer, corrupt,
-    integrity, latest_in, letters, storage,
+    AccessEntry, BY_CHILD, CASES, DEFINITIONS, EVENTS, Store, StoreError, VERSIONS, Writer,
+    corrupt, integrity, latest_in, letters, storage,
 };
 use crate::app::backend::{Backend, ReadTx, WriteTx};
 use crate::authority::{Units, User};
@@ -113,6 +113,43 @@ fn history_in(
     Ok(out)
 }
 
+fn version_in(
+    versions: &impl ReadableTable<(&'static str, u32), &'static str>,
+    workflow: &str,
+    hash: &VersionHash,
+) -> Result<Option<u32>, StoreError> {
+    for entry in versions
+        .range((workflow, 0)..=(workflow, u32::MAX))
+        .map_err(storage)?
+    {
+        let (k, v) = entry.map_err(storage)?;
+        if v.value() == hash.0 {
+            return Ok(Some(k.value().1));
+        }
+    }
+    Ok(None)
+}
+
+fn child_cases_in(
+    by_child: &impl ReadableTable<(&'static str, &'static str), ()>,
+    cases: &impl ReadableTable<&'static str, &'static [u8]>,
+    events: &impl ReadableTable<(&'static str, u32), &'static [u8]>,
+    child: &str,
+) -> Result<Vec<Case>, StoreError> {
+    let mut out = Vec::new();
+    for entry in by_child
+        .range((child, "")..(child, "\u{10ffff}"))
+        .map_err(storage)?
+    {
+        let (k, _) = entry.map_err(storage)?;
+        let id: CaseId = k.value().1.parse().map_err(corrupt)?;
+        if let Some(case) = case_in(cases, events, &id)? {
+            out.push(case);
+        }
+    }
+    Ok(out)
+}
+
 fn user_in(
     users: &impl ReadableTable<&'static str, &'static [u8]>,
     name: &str,
@@ -153,6 +190,25 @@ fn numbered_in(
 }
 
 impl ReadTx for Snapshot<'_> {
+    fn version_number(
+        &self,
+        workflow: &str,
+        hash: &VersionHash,
+    ) -> Result<Option<u32>, StoreError> {
+        version_in(
+            &self.tx.open_table(VERSIONS).map_err(storage)?,
+            workflow,
+            hash,
+        )
+    }
+
+    fn child_cases(&self, child: &str) -> Result<Vec<Case>, StoreError> {
+        let by_child = self.tx.open_table(BY_CHILD).map_err(storage)?;
+        let cases = self.tx.open_table(CASES).map_err(storage)?;
+        let events = self.tx.open_table(EVENTS).map_err(storage)?;
+        child_cases_in(&by_child, &cases, &events, child)
+    }
+
     fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
         let cases = self.tx.open_table(CASES).map_err(storage)?;
         let events = self.tx.open_table(EVENTS).map_err(storage)?;
@@ -206,6 +262,18 @@ impl ReadTx for Snapshot<'_> {
 }
 
 impl ReadTx for Writer<'_> {
+    fn version_number(
+        &self,
+        workflow: &str,
+        hash: &VersionHash,
+    ) -> Result<Option<u32>, StoreError> {
+        version_in(&self.versions, workflow, hash)
+    }
+
+    fn child_cases(&self, child: &str) -> Result<Vec<Case>, StoreError> {
+        child_cases_in(&self.by_child, &self.cases, &self.events, child)
+    }
+
     fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
         case_in(&self.cases, &self.events, id)
     }

@@ -1,0 +1,419 @@
+//! Case use cases: open, advance, amend, transfer, show and history.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+
+use super::backend::{Backend, ReadTx, WriteTx};
+use super::owner::{actor, denied, registered};
+use super::{AppError, Caller, Office, act};
+use crate::authority::{self, Units, User};
+use crate::case::{Case, CaseId, Event};
+use crate::definition::{Data, Definition};
+use crate::step::{Actor, Clock, Command, Open};
+use crate::store::{Applied, CHILD_IDENTITY_FIELDS, Desk};
+use crate::value::{self, InputError};
+
+/// Data a caller gives: a YAML or JSON document, then single `field=value` assignments, each
+/// parsed by the declared type of the field in the case's workflow.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Input {
+    pub document: Option<Vec<u8>>,
+    pub sets: Vec<String>,
+}
+
+impl Input {
+    /// The changes, checked against `def`: the document first, then each assignment.
+    pub fn changes(&self, def: &Arc<Definition>) -> Result<Data, AppError> {
+        let bad = |error: InputError| AppError::Input {
+            error,
+            def: Some(def.clone()),
+        };
+        let mut out = match &self.document {
+            Some(bytes) => value::parse_data(def, bytes).map_err(bad)?,
+            None => Data::new(),
+        };
+        for arg in &self.sets {
+            let (field, v) = value::parse_assignment(def, arg).map_err(bad)?;
+            out.insert(field, v);
+        }
+        Ok(out)
+    }
+}
+
+/// `case open`.
+#[derive(Debug, Clone, Default)]
+pub struct OpenCase {
+    pub workflow: String,
+    pub input: Input,
+    /// The handling unit; default: the caller's.
+    pub unit: Option<String>,
+    /// The officer in charge; default: the caller.
+    pub officer: Option<String>,
+    /// When the act happened, if earlier than now.
+    pub at: Option<Timestamp>,
+}
+
+/// `case advance`.
+#[derive(Debug, Clone)]
+pub struct Advance {
+    pub case: CaseId,
+    pub transition: String,
+    pub input: Input,
+    pub note: Option<String>,
+    pub at: Option<Timestamp>,
+    /// Refuse unless the case is still at this event number.
+    pub expect_seq: Option<u32>,
+}
+
+/// `case amend`.
+#[derive(Debug, Clone)]
+pub struct Amend {
+    pub case: CaseId,
+    pub input: Input,
+    pub reason: String,
+    pub expect_seq: Option<u32>,
+}
+
+/// `case transfer`.
+#[derive(Debug, Clone)]
+pub struct Transfer {
+    pub case: CaseId,
+    pub to: String,
+    pub officer: Option<String>,
+    pub reason: Option<String>,
+    pub at: Option<Timestamp>,
+    pub expect_seq: Option<u32>,
+}
+
+/// A case as its reader may see it.
+#[derive(Debug, Clone)]
+pub struct CaseView {
+    pub case: Case,
+    pub def: Arc<Definition>,
+    /// The case's data with what the reader may not see redacted.
+    pub data: Data,
+    /// The version number of the case's workflow.
+    pub version: Option<u32>,
+    /// Other cases of the same child that the reader's unit covers.
+    pub same_child: Vec<Case>,
+    pub reader: User,
+    pub units: Units,
+}
+
+/// A case's history as its reader may see it.
+#[derive(Debug, Clone)]
+pub struct HistoryView {
+    pub case: Case,
+    pub def: Arc<Definition>,
+    pub events: Vec<Event>,
+    pub units: Units,
+}
+
+/// Refuses control characters in free text kept with an event (they could forge lines in
+/// what a terminal or a letter shows).
+fn clean(field: &str, text: Option<&str>, def: &Arc<Definition>) -> Result<(), AppError> {
+    if text.is_some_and(|t| t.chars().any(|c| c.is_control() && c != '\n' && c != '\t')) {
+        return Err(AppError::Input {
+            error: InputError::ControlCharacter {
+                field: field.to_owned(),
+            },
+            def: Some(def.clone()),
+        });
+    }
+    Ok(())
+}
+
+/// The case, or the error naming it.
+fn load(tx: &dyn ReadTx, id: &CaseId) -> Result<(Case, Arc<Definition>), AppError> {
+    let case = tx
+        .case(id)?
+        .ok_or_else(|| AppError::UnknownCase(id.clone()))?;
+    let def = tx.definition(&case.version)?;
+    Ok((case, def))
+}
+
+impl<B: Backend> Office<B> {
+    /// The desk an act issues its letters at, when the act calls for letters; the renderer is
+    /// loaded once per office (idempotent, so a retried transaction does not repeat it).
+    fn desk_for<'a>(
+        &'a self,
+        issues_letters: bool,
+        renderer: &'a mut Option<Arc<crate::letters::Renderer>>,
+    ) -> Option<Desk<'a>> {
+        if issues_letters && renderer.is_none() {
+            *renderer = self.renderer().ok();
+        }
+        renderer.as_deref().map(|renderer| Desk {
+            renderer,
+            profile: self.profile(),
+        })
+    }
+
+    /// Opens a case of the latest published version of a workflow.
+    pub fn open_case(&self, caller: &Caller, request: &OpenCase) -> Result<Applied, AppError> {
+        let now = self.now(caller)?;
+        let result = actor(caller).and_then(|actor| {
+            self.backend.transaction(|tx| {
+                let clock = self.clock(now);
+                self.open_in(tx, caller, &actor, request, &clock)
+            })
+        });
+        self.logged(caller, now, "", "open", result)
+    }
+
+    /// `open_case` inside a transaction (also a batched command).
+    pub(super) fn open_in(
+        &self,
+        tx: &mut dyn WriteTx,
+        caller: &Caller,
+        actor: &Actor,
+        request: &OpenCase,
+        clock: &Clock,
+    ) -> Result<Applied, AppError> {
+        let (user, units) = registered(tx, caller)?;
+        let (_, def) = tx
+            .latest(&request.workflow)?
+            .ok_or_else(|| AppError::UnknownWorkflow(request.workflow.clone()))?;
+        let data = request.input.changes(&def)?;
+        let (unit, officer) = assignment(
+            tx,
+            &user,
+            &units,
+            request.unit.as_deref(),
+            request.officer.as_deref(),
+        )?;
+        authority::may_act(&units, &user, &actor.role, Some(&unit))
+            .map_err(|d| denied(d, &units))?;
+        authority::may_change(&def, &user, &data).map_err(|d| denied(d, &units))?;
+        let profile = self.profile();
+        let command = Open {
+            actor: actor.clone(),
+            unit: Some(unit),
+            officer: Some(officer),
+            data,
+            occurred_at: request.at,
+            profile: profile.map(|p| p.name.clone()),
+            settings: crate::profile::settings_for(profile, &def),
+            origin: None,
+        };
+        let mut renderer = None;
+        let desk = self.desk_for(!def.start.letters.is_empty(), &mut renderer);
+        act::open(tx, &request.workflow, command, clock, desk.as_ref())
+            .map_err(|e| AppError::from(e).about(&def))
+    }
+
+    /// Fires a transition on a case.
+    pub fn advance(&self, caller: &Caller, request: &Advance) -> Result<Applied, AppError> {
+        let now = self.now(caller)?;
+        let result = actor(caller).and_then(|actor| {
+            self.backend.transaction(|tx| {
+                let clock = self.clock(now);
+                self.advance_in(tx, caller, &actor, request, &clock)
+            })
+        });
+        self.logged(caller, now, request.case.as_str(), "advance", result)
+    }
+
+    /// `advance` inside a transaction: reads the case once, then authorise → step → spawns →
+    /// letters → append.
+    pub(super) fn advance_in(
+        &self,
+        tx: &mut dyn WriteTx,
+        caller: &Caller,
+        actor: &Actor,
+        request: &Advance,
+        clock: &Clock,
+    ) -> Result<Applied, AppError> {
+        let (user, units) = registered(tx, caller)?;
+        let (case, def) = load(tx, &request.case)?;
+        let transition = def.transition(&request.transition);
+        authority::may_fire(&units, &user, &actor.role, transition, case.unit.as_deref())
+            .map_err(|d| denied(d, &units))?;
+        let changes = request.input.changes(&def)?;
+        authority::may_change(&def, &user, &changes).map_err(|d| denied(d, &units))?;
+        clean("--note", request.note.as_deref(), &def)?;
+        act::check_case(&case, request.expect_seq, clock)
+            .map_err(|e| AppError::from(e).about(&def))?;
+        let command = Command::Fire {
+            transition: request.transition.clone(),
+            actor: actor.clone(),
+            changes,
+            note: request.note.clone(),
+            occurred_at: request.at,
+        };
+        let mut renderer = None;
+        let desk = self.desk_for(
+            transition.is_some_and(|t| !t.letters.is_empty()),
+            &mut renderer,
+        );
+        act::apply_to(tx, &case, command, clock, self.profile(), desk.as_ref())
+            .map_err(|e| AppError::from(e).about(&def))
+    }
+
+    /// Corrects a case's data, with a reason, as an event of its own.
+    pub fn amend(&self, caller: &Caller, request: &Amend) -> Result<Applied, AppError> {
+        let now = self.now(caller)?;
+        let result = actor(caller).and_then(|actor| {
+            self.backend.transaction(|tx| {
+                let clock = self.clock(now);
+                let (user, units) = registered(tx, caller)?;
+                let (case, def) = load(tx, &request.case)?;
+                authority::may_act(&units, &user, &actor.role, case.unit.as_deref())
+                    .map_err(|d| denied(d, &units))?;
+                let changes = request.input.changes(&def)?;
+                authority::may_change(&def, &user, &changes).map_err(|d| denied(d, &units))?;
+                act::check_case(&case, request.expect_seq, &clock)
+                    .map_err(|e| AppError::from(e).about(&def))?;
+                let command = Command::Amend {
+                    actor: actor.clone(),
+                    changes,
+                    reason: request.reason.clone(),
+                    occurred_at: None,
+                };
+                act::apply_to(tx, &case, command, &clock, self.profile(), None)
+                    .map_err(|e| AppError::from(e).about(&def))
+            })
+        });
+        self.logged(caller, now, request.case.as_str(), "amend", result)
+    }
+
+    /// Hands a case to another unit and officer; the caller must cover its current unit.
+    pub fn transfer(&self, caller: &Caller, request: &Transfer) -> Result<Applied, AppError> {
+        let now = self.now(caller)?;
+        let result = actor(caller).and_then(|actor| {
+            self.backend.transaction(|tx| {
+                let clock = self.clock(now);
+                let (user, units) = registered(tx, caller)?;
+                let (case, def) = load(tx, &request.case)?;
+                authority::may_act(&units, &user, &actor.role, case.unit.as_deref())
+                    .map_err(|d| denied(d, &units))?;
+                let (to, officer) = assignment(
+                    tx,
+                    &user,
+                    &units,
+                    Some(&request.to),
+                    request.officer.as_deref(),
+                )?;
+                act::check_case(&case, request.expect_seq, &clock)
+                    .map_err(|e| AppError::from(e).about(&def))?;
+                let command = Command::Transfer {
+                    actor: actor.clone(),
+                    to,
+                    officer: request.officer.as_ref().map(|_| officer),
+                    reason: request.reason.clone(),
+                    occurred_at: request.at,
+                };
+                act::apply_to(tx, &case, command, &clock, self.profile(), None)
+                    .map_err(|e| AppError::from(e).about(&def))
+            })
+        });
+        self.logged(caller, now, request.case.as_str(), "transfer", result)
+    }
+
+    /// Checks that the caller may read `id` and records the read, allowed or not; the case,
+    /// its definition, the reader and the units when allowed.
+    fn read_case(
+        &self,
+        tx: &dyn ReadTx,
+        caller: &Caller,
+        now: Timestamp,
+        id: &CaseId,
+        action: &str,
+    ) -> Result<(Case, Arc<Definition>, User, Units), AppError> {
+        let (case, def) = load(tx, id)?;
+        let decision = registered(tx, caller).and_then(|(user, units)| {
+            authority::may_reach(&units, &user, case.unit.as_deref())
+                .map_err(|d| denied(d, &units))
+                .map(|()| (user, units))
+        });
+        self.log(caller, now, id.as_str(), action, decision.as_ref().err())?;
+        let (user, units) = decision?;
+        Ok((case, def, user, units))
+    }
+
+    /// A case as the caller may see it (`case show`); the read is logged.
+    pub fn show(&self, caller: &Caller, id: &CaseId) -> Result<CaseView, AppError> {
+        let now = self.now(caller)?;
+        self.backend.snapshot(|tx| {
+            let (case, def, reader, units) = self.read_case(tx, caller, now, id, "show")?;
+            let version = tx.version_number(&case.workflow, &case.version)?;
+            let mut same_child: Vec<Case> = Vec::new();
+            for child in CHILD_IDENTITY_FIELDS
+                .iter()
+                .filter_map(|f| case.data.get(*f).and_then(|v| v.as_str()))
+            {
+                for other in tx.child_cases(child)? {
+                    if other.id != case.id
+                        && !same_child.iter().any(|c| c.id == other.id)
+                        && authority::may_reach(&units, &reader, other.unit.as_deref()).is_ok()
+                    {
+                        same_child.push(other);
+                    }
+                }
+            }
+            Ok(CaseView {
+                data: authority::redact(&def, &reader, &case.data),
+                case,
+                def,
+                version,
+                same_child,
+                reader,
+                units,
+            })
+        })
+    }
+
+    /// Every event of a case as the caller may see it (`case history`); the read is logged.
+    pub fn history(&self, caller: &Caller, id: &CaseId) -> Result<HistoryView, AppError> {
+        let now = self.now(caller)?;
+        self.backend.snapshot(|tx| {
+            let (case, def, reader, units) = self.read_case(tx, caller, now, id, "history")?;
+            let events = tx
+                .history(id)?
+                .iter()
+                .map(|e| authority::redact_event(&def, &reader, e))
+                .collect();
+            Ok(HistoryView {
+                case,
+                def,
+                events,
+                units,
+            })
+        })
+    }
+}
+
+/// The unit and officer a case is given: those named (checked), else the caller's unit and the
+/// caller. The officer must be an enabled user whose unit covers the case's.
+fn assignment(
+    tx: &dyn ReadTx,
+    user: &User,
+    units: &Units,
+    unit: Option<&str>,
+    officer: Option<&str>,
+) -> Result<(String, String), AppError> {
+    let unit = unit.unwrap_or(&user.unit).to_owned();
+    if units.get(&unit).is_none() {
+        return Err(crate::store::RegistryError::UnknownUnit {
+            suggestion: units.suggest(&unit),
+            unit,
+        }
+        .into());
+    }
+    let Some(name) = officer else {
+        return Ok((unit, user.name.clone()));
+    };
+    let stored = tx.user(name)?;
+    let officer_error = |denied| AppError::Officer {
+        user: name.to_owned(),
+        unit: unit.clone(),
+        units: Box::new(units.clone()),
+        denied,
+    };
+    let officer = authority::enabled(name, stored.as_ref()).map_err(|d| officer_error(Some(d)))?;
+    if !units.covers(&officer.unit, Some(&unit)) {
+        return Err(officer_error(None));
+    }
+    Ok((unit, officer.name.clone()))
+}

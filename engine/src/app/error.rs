@@ -1,0 +1,119 @@
+//! Why a use case did not happen. One type for every use case, each variant carrying what a
+//! front end needs to say it in the user's language (the definition for field titles, the
+//! units for unit names); the front end translates it once, where it prints.
+
+use std::sync::Arc;
+
+use crate::authority::{Denied, Units};
+use crate::case::CaseId;
+use crate::definition::Definition;
+use crate::letters::LetterError;
+use crate::store::{CommandFailure, LetterCommandFailure, RegistryError, StoreError};
+use crate::value::InputError;
+
+/// A refusal or failure of a use case. Nothing was changed.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The caller may not do this (unknown or disabled user, role not held, unit not covered,
+    /// not an administrator or auditor). Logged in the access log like any read.
+    #[error("{denied}")]
+    Denied { denied: Denied, units: Box<Units> },
+    /// A requested clock (`--now`) on a database that records real events.
+    #[error("only a simulation database accepts a requested clock")]
+    NowNotSimulation,
+    /// The `system` role belongs to the deadline runner alone.
+    #[error("the role {role} is reserved")]
+    ReservedRole { role: String },
+    /// An act that needs a role was called without one.
+    #[error("this act needs a role (`--as`)")]
+    NoRole,
+    /// Bad data, checked against the case's workflow when there is one.
+    #[error("{error}")]
+    Input {
+        error: InputError,
+        def: Option<Arc<Definition>>,
+    },
+    #[error("no case {0}")]
+    UnknownCase(CaseId),
+    #[error("no published workflow {0}")]
+    UnknownWorkflow(String),
+    #[error("no letter {0}")]
+    UnknownLetter(String),
+    /// An officer who is not an enabled user, or whose unit does not cover the case's.
+    #[error("{user} cannot be the officer of a case of unit {unit}")]
+    Officer {
+        user: String,
+        unit: String,
+        units: Box<Units>,
+        /// Why not, when the officer is not an enabled user.
+        denied: Option<Denied>,
+    },
+    /// The case's rules refused the act, or storage failed under it.
+    #[error("{failure}")]
+    Command {
+        failure: CommandFailure,
+        def: Option<Arc<Definition>>,
+    },
+    #[error("{failure}")]
+    Letter {
+        failure: LetterCommandFailure,
+        def: Option<Arc<Definition>>,
+    },
+    /// The letters (document table, templates) cannot be loaded.
+    #[error(transparent)]
+    Letters(#[from] LetterError),
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<CommandFailure> for AppError {
+    fn from(failure: CommandFailure) -> Self {
+        match failure {
+            CommandFailure::Store(e) => AppError::Store(e),
+            CommandFailure::UnknownCase(id) => AppError::UnknownCase(id),
+            CommandFailure::UnknownWorkflow(w) => AppError::UnknownWorkflow(w),
+            failure => AppError::Command { failure, def: None },
+        }
+    }
+}
+
+impl From<LetterCommandFailure> for AppError {
+    fn from(failure: LetterCommandFailure) -> Self {
+        match failure {
+            LetterCommandFailure::Command(c) => c.into(),
+            failure => AppError::Letter { failure, def: None },
+        }
+    }
+}
+
+impl AppError {
+    /// The same error, told which workflow it concerns (for field and state titles).
+    pub fn about(self, def: &Arc<Definition>) -> AppError {
+        match self {
+            AppError::Input { error, def: None } => AppError::Input {
+                error,
+                def: Some(def.clone()),
+            },
+            AppError::Command { failure, def: None } => AppError::Command {
+                failure,
+                def: Some(def.clone()),
+            },
+            AppError::Letter { failure, def: None } => AppError::Letter {
+                failure,
+                def: Some(def.clone()),
+            },
+            other => other,
+        }
+    }
+
+    /// True for a refusal by authority (the kind the access log records): someone not let
+    /// in, or asking to act in a role reserved to the runner.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            AppError::Denied { .. } | AppError::ReservedRole { .. }
+        )
+    }
+}

@@ -1,0 +1,99 @@
+//! Who may do what, decided in one place, and the record of every decision that let someone
+//! read or refused them.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use jiff::Timestamp;
+
+use super::backend::{Backend, ReadTx};
+use super::{AppError, Caller, Office};
+use crate::authority::{self, Denied, Units, User};
+use crate::definition::SYSTEM_ROLE;
+use crate::step::Actor;
+use crate::store::AccessEntry;
+
+/// The "case" an access entry names when the act concerns the whole database (export, backup,
+/// check …) rather than one case.
+pub const WHOLE_DATABASE: &str = "*";
+
+/// A refusal by authority, with the units to name them by.
+pub(super) fn denied(denied: Denied, units: &Units) -> AppError {
+    AppError::Denied {
+        denied,
+        units: Box::new(units.clone()),
+    }
+}
+
+/// The calling user, registered and enabled, with the units in force.
+pub(super) fn registered(tx: &dyn ReadTx, caller: &Caller) -> Result<(User, Units), AppError> {
+    let units = tx.units()?;
+    let stored = tx.user(&caller.user)?;
+    let user = authority::enabled(&caller.user, stored.as_ref())
+        .cloned()
+        .map_err(|d| denied(d, &units))?;
+    Ok((user, units))
+}
+
+/// The actor for the caller's role: one is required, and `system` is the runner's alone.
+pub(super) fn actor(caller: &Caller) -> Result<Actor, AppError> {
+    let role = caller.role.as_deref().ok_or(AppError::NoRole)?;
+    if role == SYSTEM_ROLE {
+        return Err(AppError::ReservedRole {
+            role: role.to_owned(),
+        });
+    }
+    Ok(Actor {
+        user: caller.user.clone(),
+        role: role.to_owned(),
+    })
+}
+
+/// Access entries made by this process, so two at the same instant differ.
+static ENTRIES: AtomicU64 = AtomicU64::new(0);
+
+impl<B: Backend> Office<B> {
+    /// Records one access decision: `refusal` None for an allowed read.
+    pub(super) fn log(
+        &self,
+        caller: &Caller,
+        at: Timestamp,
+        case: &str,
+        action: &str,
+        refusal: Option<&AppError>,
+    ) -> Result<(), AppError> {
+        // Unique across processes and restarts, even on a simulation clock that repeats.
+        let id = format!(
+            "{}-{}-{}",
+            std::process::id(),
+            Self::wall().as_nanosecond(),
+            ENTRIES.fetch_add(1, Ordering::Relaxed)
+        );
+        self.backend.record_access(&AccessEntry {
+            id,
+            at,
+            user: caller.user.clone(),
+            case: case.to_owned(),
+            action: action.to_owned(),
+            allowed: refusal.is_none(),
+            reason: refusal.map(|e| e.to_string()),
+        })?;
+        Ok(())
+    }
+
+    /// Passes `result` through, recording it first when it is a refusal by authority.
+    pub(super) fn logged<T>(
+        &self,
+        caller: &Caller,
+        at: Timestamp,
+        case: &str,
+        action: &str,
+        result: Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        if let Err(e) = &result
+            && e.is_refusal()
+        {
+            self.log(caller, at, case, action, Some(e))?;
+        }
+        result
+    }
+}

@@ -1,0 +1,291 @@
+//! Case and letter use cases, and their refusals.
+
+use super::*;
+use crate::app::{Amend, AppError, IssueRequest, Transfer, VoidRequest};
+use crate::authority::CONFIDENTIAL;
+use crate::step::StepError;
+
+#[test]
+fn advance_accepts_the_report_and_issues_the_receipt_with_it() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = office(&dir);
+    let id = open_report(&office);
+    let applied = office
+        .advance(&caller(POLICE, "police"), &accept(&id))
+        .expect("advances");
+    assert_eq!(applied.outcome.case.state, "investigating");
+    assert_eq!(applied.letters.len(), 1);
+    assert!(applied.letters[0].result.is_ok(), "{:?}", applied.letters);
+    assert_eq!(
+        office.backend().letters(Some(&id)).expect("letters").len(),
+        1
+    );
+}
+
+#[test]
+fn advance_is_refused_to_the_unknown_the_disabled_the_wrong_role_and_the_wrong_unit() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = office(&dir);
+    let id = open_report(&office);
+    let before = office.backend().case(&id).expect("reads").expect("case");
+    let refused = [
+        (caller("nobody", "police"), "UnknownUser"),
+        (caller(DISABLED, "police"), "Disabled"),
+        (caller(VILLAGE, "village_committee"), "NeedsRole"),
+        (caller(POLICE, "court"), "RoleNotHeld"),
+        (caller(OTHER_POLICE, "police"), "OutsideUnit"),
+    ];
+    for (who, kind) in &refused {
+        let d = denied(office.advance(who, &accept(&id)));
+        assert!(format!("{d:?}").starts_with(kind), "{kind}: {d:?}");
+    }
+    let after = office.backend().case(&id).expect("reads").expect("case");
+    assert_eq!(before, after, "a refusal changed the case");
+    let log = refusals(&office);
+    assert_eq!(log.len(), refused.len(), "{log:?}");
+    assert!(
+        log.iter()
+            .all(|e| e.case == id.as_str() && e.action == "advance")
+    );
+    assert_eq!(log[0].user, "nobody");
+}
+
+#[test]
+fn open_amend_and_transfer_are_refused_outside_the_callers_authority() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = office(&dir);
+    let id = open_report(&office);
+    let open = OpenCase {
+        workflow: "guardianship-intervention".into(),
+        input: sets(&[("source", "mandatory_report")]),
+        unit: Some("shijia_village".into()),
+        officer: None,
+        at: None,
+    };
+    assert!(matches!(
+        denied(office.open_case(&caller(OTHER_POLICE, "police"), &open)),
+        Denied::OutsideUnit { .. }
+    ));
+    assert!(matches!(
+        denied(office.open_case(&caller(DISABLED, "police"), &open)),
+        Denied::Disabled { .. }
+    ));
+    let amend = Amend {
+        case: id.clone(),
+        input: sets(&[("child.name", "张小华")]),
+        reason: "笔误".into(),
+        expect_seq: None,
+    };
+    assert!(matches!(
+        denied(office.amend(&caller("nobody", "police"), &amend)),
+        Denied::UnknownUser { .. }
+    ));
+    assert!(matches!(
+        denied(office.amend(&caller(VILLAGE, "police"), &amend)),
+        Denied::RoleNotHeld { .. }
+    ));
+    let amended = office
+        .amend(&caller(POLICE, "police"), &amend)
+        .expect("amends");
+    assert_eq!(amended.outcome.case.data["child.name"], "张小华");
+    let transfer = Transfer {
+        case: id.clone(),
+        to: "beiguan_village".into(),
+        officer: Some(OTHER_POLICE.into()),
+        reason: None,
+        at: None,
+        expect_seq: None,
+    };
+    assert!(matches!(
+        denied(office.transfer(&caller(OTHER_POLICE, "police"), &transfer)),
+        Denied::OutsideUnit { .. }
+    ));
+    let moved = office
+        .transfer(&caller(POLICE, "police"), &transfer)
+        .expect("transfers");
+    assert_eq!(moved.outcome.case.unit.as_deref(), Some("beiguan_village"));
+}
+
+#[test]
+fn a_requested_clock_is_refused_on_a_real_database() {
+    let dir = TempDir::new().expect("tempdir");
+    let path = dir.path().join("real.redb");
+    let store = Store::create(&path, false, None, at(T0)).expect("create");
+    let office = Office::new(store, config());
+    let result = office.show(&Caller::new(ADMIN).at(at(T0)), &CaseId::new(2026, 1));
+    assert!(
+        matches!(result, Err(AppError::NowNotSimulation)),
+        "{result:?}"
+    );
+}
+
+#[test]
+fn nobody_may_act_in_the_system_role_and_trying_is_logged() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = office(&dir);
+    let id = open_report(&office);
+    let result = office.advance(&caller(ADMIN, "system"), &accept(&id));
+    assert!(
+        matches!(result, Err(AppError::ReservedRole { .. })),
+        "{result:?}"
+    );
+    let no_role = office.advance(&Caller::new(POLICE).at(at(T0)), &accept(&id));
+    assert!(matches!(no_role, Err(AppError::NoRole)), "{no_role:?}");
+    let log = refusals(&office);
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        (log[0].user.as_str(), log[0].action.as_str()),
+        (ADMIN, "advance")
+    );
+}
+
+#[test]
+fn a_note_with_a_control_character_is_bad_input_and_changes_nothing() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = office(&dir);
+    let id = open_report(&office);
+    let mut request = accept(&id);
+    request.note = Some("正常\u{1b}[2J伪造".into());
+    let result = office.advance(&caller(POLICE, "police"), &request);
+    assert!(
+        matches!(result, Err(AppError::Input { ref error, .. }) if error.to_string().contains("--note")),
+        "{result:?}"
+    );
+    let case = office.backend().case(&id).expect("reads").expect("case");
+    assert_eq!(case.state, "reported");
+}
+
+#[test]
+fn a_stale_expect_seq_is_refused_by_the_case_not_the_caller() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = office(&dir);
+    let id = open_report(&office);
+    let mut request = accept(&id);
+    request.expect_seq = Some(99);
+    let result = office.advance(&caller(POLICE, "police"), &request);
+    assert!(
+        matches!(
+            result,
+            Err(AppError::Command {
+                failure: crate::store::CommandFailure::Stale { .. },
+                def: Some(_)
+            })
+        ),
+        "{result:?}"
+    );
+    let refused = office.advance(
+        &caller(POLICE, "police"),
+        &Advance {
+            transition: "accept_referral".into(),
+            ..accept(&id)
+        },
+    );
+    assert!(
+        matches!(
+            refused,
+            Err(AppError::Command {
+                failure: crate::store::CommandFailure::Step(StepError::Refused(_)),
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+    assert!(
+        refusals(&office).is_empty(),
+        "a rule of the case is not a refusal by authority"
+    );
+}
+
+#[test]
+fn show_and_history_redact_the_reporter_and_log_every_read() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = office(&dir);
+    let id = open_report(&office);
+    office
+        .advance(&caller(POLICE, "police"), &accept(&id))
+        .expect("advances");
+    let village = Caller::new(VILLAGE).at(at(T0));
+    let view = office
+        .show(&village, &id)
+        .expect("the village covers its case");
+    assert_eq!(view.data["reporter.name"], CONFIDENTIAL);
+    assert_eq!(view.data["child.name"], "张小花");
+    let police = office.show(&caller(POLICE, "police"), &id).expect("shows");
+    assert_eq!(police.data["reporter.name"], "王老师");
+    let history = office.history(&village, &id).expect("history");
+    assert!(
+        !serde_json::to_string(&history.events)
+            .expect("json")
+            .contains("王老师"),
+        "the reporter leaks through the history"
+    );
+    for who in ["nobody", OTHER_POLICE, DISABLED] {
+        assert!(office.show(&Caller::new(who).at(at(T0)), &id).is_err());
+        assert!(office.history(&Caller::new(who).at(at(T0)), &id).is_err());
+    }
+    let log = office
+        .backend()
+        .access_log(&AccessFilter::default())
+        .expect("log");
+    assert_eq!(log.iter().filter(|e| e.allowed).count(), 3);
+    assert_eq!(log.iter().filter(|e| !e.allowed).count(), 6);
+}
+
+#[test]
+fn letters_are_issued_and_voided_only_within_the_callers_authority() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = office(&dir);
+    let id = open_report(&office);
+    office
+        .advance(&caller(POLICE, "police"), &accept(&id))
+        .expect("advances");
+    let issue = IssueRequest {
+        case: id.clone(),
+        key: "report-receipt".into(),
+        number: None,
+        replaces: None,
+        expect_seq: None,
+    };
+    for who in [
+        caller("nobody", "police"),
+        caller(OTHER_POLICE, "police"),
+        caller(DISABLED, "police"),
+    ] {
+        denied(office.issue_letter(&who, &issue));
+    }
+    let first = office
+        .backend()
+        .letters(Some(&id))
+        .expect("letters")
+        .remove(0)
+        .letter;
+    let void = VoidRequest {
+        letter: first.id.clone(),
+        reason: "信息有误".into(),
+    };
+    assert!(matches!(
+        denied(office.void_letter(&caller(OTHER_POLICE, "police"), &void)),
+        Denied::OutsideUnit { .. }
+    ));
+    let (_, replacement) = office
+        .issue_letter(
+            &caller(POLICE, "police"),
+            &IssueRequest {
+                replaces: Some(first.id.clone()),
+                ..issue.clone()
+            },
+        )
+        .expect("re-issues");
+    assert_eq!(replacement.replaces.as_deref(), Some(first.id.as_str()));
+    let voided = office.void_letter(
+        &caller(POLICE, "police"),
+        &VoidRequest {
+            letter: replacement.id.clone(),
+            reason: "信息有误".into(),
+        },
+    );
+    assert!(voided.is_ok(), "{voided:?}");
+    let log = refusals(&office);
+    assert_eq!(log.len(), 4);
+    assert!(log.iter().all(|e| e.case == id.as_str()), "{log:?}");
+}

@@ -1,0 +1,176 @@
+//! Database-wide use cases: each has an owner, and every refusal is logged.
+
+use super::*;
+use crate::app::{AppError, ImportFailure, Owner, WHOLE_DATABASE};
+use std::time::Duration;
+
+#[test]
+fn database_wide_acts_are_refused_to_the_unknown_and_to_caseworkers_and_logged() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = office(&dir);
+    let wait = Duration::from_secs(5);
+    for who in ["nobody", POLICE, DISABLED] {
+        let c = Caller::new(who).at(at(T0));
+        denied(office.export(&c, Vec::new()));
+        denied(office.backup(&c, &dir.path().join(format!("{who}.bak")), wait));
+        denied(office.check(&c, wait));
+        denied(office.verify(&c, None));
+        denied(office.audit(&c, &AccessFilter::default()));
+        denied(office.tick(&c));
+    }
+    let log = refusals(&office);
+    assert_eq!(log.len(), 18, "{log:?}");
+    assert!(log.iter().all(|e| e.case == WHOLE_DATABASE));
+    let actions: std::collections::BTreeSet<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions.into_iter().collect::<Vec<_>>(),
+        [
+            "audit",
+            "backup",
+            "check",
+            "export",
+            "timers:tick",
+            "verify"
+        ]
+    );
+    assert!(!dir.path().join("nobody.bak").exists());
+}
+
+#[test]
+fn the_auditor_verifies_checks_and_reads_the_log_but_exports_and_acts_on_nothing() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = office(&dir);
+    let id = open_report(&office);
+    let auditor = Caller::new(AUDITOR).at(at(T0));
+    assert!(
+        office
+            .verify(&auditor, None)
+            .expect("verifies")
+            .broken
+            .is_empty()
+    );
+    assert!(office.audit(&auditor, &AccessFilter::default()).is_ok());
+    assert!(matches!(
+        denied(office.export(&auditor, Vec::new())),
+        Denied::NotAdmin { .. }
+    ));
+    assert!(matches!(
+        denied(office.tick(&auditor)),
+        Denied::NotAdmin { .. }
+    ));
+    // Reading a case is not what the role is for: it covers the county but holds no case role,
+    // and may not act in any.
+    assert!(matches!(
+        denied(office.advance(&caller(AUDITOR, "police"), &accept(&id))),
+        Denied::NeedsRole { .. }
+    ));
+    let wildcard = crate::authority::User {
+        name: "全能".into(),
+        roles: vec!["*".into()],
+        unit: "county".into(),
+        enabled: true,
+    };
+    assert!(
+        crate::authority::may_audit(&wildcard).is_err(),
+        "`*` grants no auditor"
+    );
+    let admin = Caller::new(ADMIN).at(at(T0));
+    assert!(office.authorise(&admin, Owner::Auditor, "check").is_ok());
+    let mut out = Vec::new();
+    office.export(&admin, &mut out).expect("exports");
+    assert!(!out.is_empty());
+}
+
+#[test]
+fn the_administrator_runs_the_deadlines_which_act_as_system() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = office(&dir);
+    let id = open_report(&office);
+    let later = Caller::new(ADMIN).at(at("2026-11-30T02:00:00Z"));
+    let report = office.tick(&later).expect("ticks");
+    assert!(!report.fired.is_empty());
+    let history = office.backend().history(&id).expect("history");
+    let last = history.last().expect("events");
+    assert_eq!(
+        (last.actor.as_str(), last.role.as_str()),
+        ("system", "system")
+    );
+}
+
+#[test]
+fn restore_over_a_database_is_an_administrators_act() {
+    let dir = TempDir::new().expect("tempdir");
+    let wait = Duration::from_secs(5);
+    let db = {
+        let office = office(&dir);
+        let backup = dir.path().join("copy.bak");
+        drop(office.backend().access_log(&AccessFilter::default()));
+        let path = office.backend().path().to_owned();
+        drop(office);
+        crate::store::ops::backup(&path, &backup, wait).expect("backup");
+        path
+    };
+    let backup = dir.path().join("copy.bak");
+    let result = Office::restore(&Caller::new(POLICE), &backup, &db, true, wait, &config());
+    assert!(matches!(result, Err(AppError::Denied { .. })), "{result:?}");
+    let result = Office::restore(&Caller::new(ADMIN), &backup, &db, true, wait, &config());
+    assert!(result.expect("restores").problems.is_empty());
+}
+
+#[test]
+fn import_checks_every_chain_and_belongs_to_an_administrator_of_the_export() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = office(&dir);
+    let id = open_report(&office);
+    office
+        .advance(&caller(POLICE, "police"), &accept(&id))
+        .expect("advances");
+    let mut out = Vec::new();
+    office
+        .export(&Caller::new(ADMIN).at(at(T0)), &mut out)
+        .expect("exports");
+    drop(office);
+    let text = String::from_utf8(out).expect("utf-8");
+    let wait = Duration::from_secs(5);
+
+    let target = dir.path().join("imported.redb");
+    let refused = Office::import(
+        &Caller::new(POLICE),
+        &target,
+        text.as_bytes(),
+        wait,
+        &config(),
+    );
+    assert!(
+        matches!(refused, Err(ImportFailure::App(AppError::Denied { .. }))),
+        "{refused:?}"
+    );
+    assert!(!target.exists(), "a refused import left its database");
+
+    // An event altered after it was chained (the child's name in the opening) does not enter.
+    let altered = text.replacen("学生脸部淤青", "学生一切正常", 1);
+    assert_ne!(altered, text);
+    let forged = dir.path().join("forged.redb");
+    let result = Office::import(
+        &Caller::new(ADMIN),
+        &forged,
+        altered.as_bytes(),
+        wait,
+        &config(),
+    );
+    assert!(
+        matches!(&result, Err(ImportFailure::Import(e)) if e.to_string().contains("hash chain")),
+        "{result:?}"
+    );
+    assert!(!forged.exists());
+
+    let counts = Office::import(
+        &Caller::new(ADMIN),
+        &target,
+        text.as_bytes(),
+        wait,
+        &config(),
+    )
+    .expect("imports");
+    assert_eq!(counts.cases, 1);
+}
