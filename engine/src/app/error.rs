@@ -64,6 +64,9 @@ pub enum AppError {
     Letters(#[from] LetterError),
     #[error(transparent)]
     Registry(#[from] RegistryError),
+    /// A new user's name or roles.
+    #[error(transparent)]
+    RegistryInput(#[from] super::RegistryInput),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -12,6 +12,7 @@
 //! use cases, group commit ([`batch`]) and the deadline runner.
 
 pub mod act;
+mod admin;
 pub mod backend;
 pub mod batch;
 mod case;
@@ -22,6 +23,7 @@ mod owner;
 #[cfg(test)]
 mod tests;
 
+pub use admin::{MAX_NAME_CHARS, NewUser, RegistryInput};
 pub use case::{Advance, Amend, CaseView, HistoryView, Input, OpenCase, Transfer};
 pub use error::AppError;
 pub use letter::{IssueRequest, VoidRequest};

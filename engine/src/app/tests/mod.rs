@@ -1,5 +1,6 @@
 //! Application-layer tests: every use case through `Office`, with its refusals, and no CLI.
 
+mod admin;
 mod cases;
 mod counting;
 mod ops;

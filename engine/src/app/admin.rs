@@ -1,0 +1,184 @@
+//! The registry (users and units) and the reading of cases in bulk (list, agenda, overdue):
+//! who may change the registry, what a new user may be called and hold, and which cases a
+//! reader's unit lets them see.
+
+use jiff::Timestamp;
+
+use super::backend::{Backend, ReadTx};
+use super::owner::registered;
+use super::{AppError, Caller, Office, Owner};
+use crate::authority::{ADMIN_ROLE, ANY_ROLE, AUDITOR_ROLE, Units, User};
+use crate::case::Case;
+use crate::definition::SYSTEM_ROLE;
+use crate::store::{CaseFilter, DeadlineView, Store, StoredUnits, StoredUser};
+
+/// The longest user name accepted, in characters.
+pub const MAX_NAME_CHARS: usize = 64;
+
+/// `user add`.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub name: String,
+    pub roles: Vec<String>,
+    pub unit: String,
+}
+
+/// Why a new user's name or roles were refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RegistryInput {
+    /// Empty, too long, or with control characters (it is printed in every history line).
+    #[error("`{name}` is not a usable user name")]
+    BadName { name: String },
+    /// A role no published workflow declares (nor `admin`, `auditor`, `*`), or `system`.
+    #[error("no role {role}")]
+    UnknownRole {
+        role: String,
+        suggestion: Option<String>,
+    },
+}
+
+fn check_name(name: &str) -> Result<(), RegistryInput> {
+    let bad = name.trim().is_empty()
+        || name.trim() != name
+        || name.chars().count() > MAX_NAME_CHARS
+        || name.chars().any(char::is_control);
+    if bad {
+        return Err(RegistryInput::BadName {
+            name: name.chars().take(MAX_NAME_CHARS).collect(),
+        });
+    }
+    Ok(())
+}
+
+/// Checks roles against those the published workflows declare; `system` is never granted.
+fn check_roles(store: &Store, roles: &[String]) -> Result<Vec<String>, AppError> {
+    let defs = store.latest_definitions()?;
+    let mut out: Vec<String> = Vec::new();
+    for role in roles {
+        let known = [ADMIN_ROLE, AUDITOR_ROLE, ANY_ROLE].contains(&role.as_str())
+            || defs.iter().any(|d| d.roles.iter().any(|r| r == role));
+        if role == SYSTEM_ROLE || !known {
+            let all = defs
+                .iter()
+                .flat_map(|d| d.roles.iter().map(String::as_str))
+                .filter(|r| *r != SYSTEM_ROLE)
+                .chain([ADMIN_ROLE, AUDITOR_ROLE]);
+            return Err(RegistryInput::UnknownRole {
+                role: role.clone(),
+                suggestion: crate::suggest::closest(role, all),
+            }
+            .into());
+        }
+        if !out.contains(role) {
+            out.push(role.clone());
+        }
+    }
+    Ok(out)
+}
+
+impl<B: Backend> Office<B> {
+    /// The calling user, registered and enabled (any role), with the units in force.
+    pub fn reader(&self, caller: &Caller) -> Result<(User, Units), AppError> {
+        let now = self.now(caller)?;
+        let result = self
+            .backend
+            .snapshot(|tx: &dyn ReadTx| registered(tx, caller));
+        self.logged(caller, now, super::WHOLE_DATABASE, "registry", result)
+    }
+}
+
+impl Office<Store> {
+    /// Registers a user (administrators): a usable name, known roles, a configured unit.
+    pub fn add_user(&self, caller: &Caller, user: &NewUser) -> Result<StoredUser, AppError> {
+        let now = self.now(caller)?;
+        let admin = self.authorise(caller, Owner::Administrator, "user:add")?;
+        check_name(&user.name)?;
+        let roles = check_roles(&self.backend, &user.roles)?;
+        let stored = StoredUser {
+            name: user.name.clone(),
+            roles,
+            unit: user.unit.clone(),
+            enabled: true,
+            added_at: now,
+            added_by: admin.name,
+            disabled_at: None,
+            disabled_by: None,
+        };
+        self.backend.add_user(stored.clone())?;
+        Ok(stored)
+    }
+
+    /// Disables a user (administrators); history keeps their name.
+    pub fn disable_user(&self, caller: &Caller, name: &str) -> Result<(), AppError> {
+        let now = self.now(caller)?;
+        let admin = self.authorise(caller, Owner::Administrator, "user:disable")?;
+        Ok(self.backend.disable_user(name, &admin.name, now)?)
+    }
+
+    /// Every registered user (any registered, enabled user may see who can act).
+    pub fn users(&self, caller: &Caller) -> Result<Vec<StoredUser>, AppError> {
+        self.reader(caller)?;
+        Ok(self.backend.users()?)
+    }
+
+    /// Replaces the units (administrators).
+    pub fn load_units(
+        &self,
+        caller: &Caller,
+        units: Units,
+        file: Option<String>,
+        source: Option<String>,
+    ) -> Result<usize, AppError> {
+        let now = self.now(caller)?;
+        let admin = self.authorise(caller, Owner::Administrator, "unit:load")?;
+        let count = units.iter().count();
+        self.backend.load_units(StoredUnits {
+            units,
+            file,
+            source,
+            loaded_at: now,
+            loaded_by: admin.name,
+        })?;
+        Ok(count)
+    }
+
+    /// Visits the cases matching `filter` that the caller's unit covers (the others do not
+    /// exist for them); stop by returning false.
+    pub fn list(
+        &self,
+        caller: &Caller,
+        filter: &CaseFilter,
+        mut visit: impl FnMut(Case) -> bool,
+    ) -> Result<(), AppError> {
+        let (user, units) = self.reader(caller)?;
+        Ok(self.backend.each_case(filter, |case| {
+            !units.covers(&user.unit, case.unit.as_deref()) || visit(case)
+        })?)
+    }
+
+    /// Deadlines due from now until `until`, of the cases the caller's unit covers.
+    pub fn agenda(&self, caller: &Caller, until: Timestamp) -> Result<Vec<DeadlineView>, AppError> {
+        let now = self.now(caller)?;
+        let views = self.backend.agenda(now, until)?;
+        self.covered(caller, views)
+    }
+
+    /// Deadlines past due, of the cases the caller's unit covers.
+    pub fn overdue(&self, caller: &Caller) -> Result<Vec<DeadlineView>, AppError> {
+        let now = self.now(caller)?;
+        let views = self.backend.overdue(now)?;
+        self.covered(caller, views)
+    }
+
+    fn covered(
+        &self,
+        caller: &Caller,
+        views: Vec<DeadlineView>,
+    ) -> Result<Vec<DeadlineView>, AppError> {
+        let (user, units) = self.reader(caller)?;
+        Ok(views
+            .into_iter()
+            .filter(|v| units.covers(&user.unit, v.unit.as_deref()))
+            .collect())
+    }
+}
