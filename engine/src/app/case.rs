@@ -313,7 +313,7 @@ impl<B: Backend> Office<B> {
 
     /// Checks that the caller may read `id` and records the read, allowed or not; the case,
     /// its definition, the reader and the units when allowed.
-    fn read_case(
+    pub(super) fn read_case(
         &self,
         tx: &dyn ReadTx,
         caller: &Caller,
@@ -321,15 +321,44 @@ impl<B: Backend> Office<B> {
         id: &CaseId,
         action: &str,
     ) -> Result<(Case, Arc<Definition>, User, Units), AppError> {
+        self.read_case_if(tx, caller, now, id, action, |_, _| Ok(()))
+    }
+
+    /// Like [`Office::read_case`], with a further condition on the reader (a letter that names
+    /// the confidential reporter).
+    pub(super) fn read_case_if(
+        &self,
+        tx: &dyn ReadTx,
+        caller: &Caller,
+        now: Timestamp,
+        id: &CaseId,
+        action: &str,
+        also: impl FnOnce(&Definition, &User) -> Result<(), authority::Denied>,
+    ) -> Result<(Case, Arc<Definition>, User, Units), AppError> {
         let (case, def) = load(tx, id)?;
         let decision = registered(tx, caller).and_then(|(user, units)| {
             authority::may_reach(&units, &user, case.unit.as_deref())
+                .and_then(|()| also(&def, &user))
                 .map_err(|d| denied(d, &units))
                 .map(|()| (user, units))
         });
         self.log(caller, now, id.as_str(), action, decision.as_ref().err())?;
         let (user, units) = decision?;
         Ok((case, def, user, units))
+    }
+
+    /// What can be done with a case now (`case next`); the read is logged.
+    pub fn next(
+        &self,
+        caller: &Caller,
+        id: &CaseId,
+    ) -> Result<(Case, Arc<Definition>, Vec<crate::next::NextStep>), AppError> {
+        let now = self.now(caller)?;
+        self.backend.snapshot(|tx| {
+            let (case, def, _, _) = self.read_case(tx, caller, now, id, "next")?;
+            let steps = crate::next::next_steps(&def, &case, &self.clock(now));
+            Ok((case, def, steps))
+        })
     }
 
     /// A case as the caller may see it (`case show`); the read is logged.

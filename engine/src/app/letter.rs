@@ -1,12 +1,16 @@
-//! Letter use cases: issue on request and void.
+//! Letter use cases: issue on request, void, and reading the archive.
+
+use std::collections::BTreeMap;
 
 use super::backend::Backend;
 use super::owner::{actor, denied, registered};
 use super::{AppError, Caller, Office, act};
-use crate::authority;
+use crate::authority::{self, Denied, User};
 use crate::case::{Case, CaseId};
+use crate::definition::Definition;
+use crate::letters::REPORTER_DOCUMENT;
 use crate::letters::archive::ArchivedLetter;
-use crate::store::{Desk, IssueLetter};
+use crate::store::{Desk, IssueLetter, LetterRecord, Store};
 
 /// `letter issue`.
 #[derive(Debug, Clone)]
@@ -91,5 +95,74 @@ impl<B: Backend> Office<B> {
             })
         });
         self.logged(caller, now, &case_id, "letter:void", result)
+    }
+}
+
+/// The report receipt names the confidential reporter: only those who may see the reporter
+/// may read it.
+fn may_read_letter(key: &str, def: &Definition, user: &User) -> Result<(), Denied> {
+    if key != REPORTER_DOCUMENT || authority::sees_confidential(def, user) {
+        return Ok(());
+    }
+    Err(Denied::Confidential {
+        user: Box::new(user.clone()),
+        field: key.to_owned(),
+        needs: def
+            .confidential
+            .as_ref()
+            .map(|c| c.visible_to.clone())
+            .unwrap_or_default(),
+    })
+}
+
+impl Office<Store> {
+    /// An archived letter by archive id or number (`letter show`, `letter export`), if the
+    /// caller may read its case and, for the report receipt, the reporter; the read is logged
+    /// as `{action}:{document}`.
+    pub fn letter(
+        &self,
+        caller: &Caller,
+        id_or_number: &str,
+        action: &str,
+    ) -> Result<LetterRecord, AppError> {
+        let now = self.now(caller)?;
+        let record = self
+            .backend
+            .letter(id_or_number)?
+            .ok_or_else(|| AppError::UnknownLetter(id_or_number.to_owned()))?;
+        let key = record.letter.key.clone();
+        self.backend.snapshot(|tx| {
+            self.read_case_if(
+                tx,
+                caller,
+                now,
+                &record.letter.case,
+                &format!("{action}:{key}"),
+                |def, user| may_read_letter(&key, def, user),
+            )
+        })?;
+        Ok(record)
+    }
+
+    /// Archived letters, of one case or all, of the cases the caller's unit covers.
+    pub fn letters(
+        &self,
+        caller: &Caller,
+        case: Option<&CaseId>,
+    ) -> Result<Vec<LetterRecord>, AppError> {
+        let (user, units) = self.reader(caller)?;
+        let mut unit_of: BTreeMap<CaseId, Option<String>> = BTreeMap::new();
+        let mut out = Vec::new();
+        for record in self.backend.letters(case)? {
+            let id = record.letter.case.clone();
+            if !unit_of.contains_key(&id) {
+                let unit = self.backend.case(&id)?.and_then(|c| c.unit);
+                unit_of.insert(id.clone(), unit);
+            }
+            if units.covers(&user.unit, unit_of.get(&id).and_then(|u| u.as_deref())) {
+                out.push(record);
+            }
+        }
+        Ok(out)
     }
 }

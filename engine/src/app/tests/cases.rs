@@ -289,3 +289,69 @@ fn letters_are_issued_and_voided_only_within_the_callers_authority() {
     assert_eq!(log.len(), 4);
     assert!(log.iter().all(|e| e.case == id.as_str()), "{log:?}");
 }
+
+#[test]
+fn the_report_receipt_is_read_only_by_those_who_may_see_the_reporter() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = office(&dir);
+    let id = open_report(&office);
+    office
+        .advance(&caller(POLICE, "police"), &accept(&id))
+        .expect("advances");
+    let police = Caller::new(POLICE).at(at(T0));
+    let letters = office.letters(&police, Some(&id)).expect("lists");
+    assert_eq!(letters.len(), 1);
+    let receipt = letters[0].letter.id.clone();
+    assert!(office.letter(&police, &receipt, "letter-show").is_ok());
+    let village = Caller::new(VILLAGE).at(at(T0));
+    assert!(matches!(
+        denied(office.letter(&village, &receipt, "letter-show")),
+        Denied::Confidential { .. }
+    ));
+    assert!(
+        office
+            .letters(&Caller::new(OTHER_POLICE).at(at(T0)), None)
+            .expect("lists")
+            .is_empty()
+    );
+    denied(office.letters(&Caller::new("nobody").at(at(T0)), None));
+    let log = office
+        .backend()
+        .access_log(&AccessFilter::default())
+        .expect("log");
+    let reads: Vec<(&str, bool)> = log
+        .iter()
+        .filter(|e| e.action.starts_with("letter-show"))
+        .map(|e| (e.user.as_str(), e.allowed))
+        .collect();
+    assert_eq!(reads, [(POLICE, true), (VILLAGE, false)]);
+    assert!(
+        log.iter()
+            .all(|e| e.action != "letter-show:report-receipt" || e.case == id.as_str())
+    );
+}
+
+#[test]
+fn next_shows_what_can_be_done_to_a_covering_reader_and_logs_it() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = office(&dir);
+    let id = open_report(&office);
+    let (_, _, steps) = office
+        .next(&Caller::new(POLICE).at(at(T0)), &id)
+        .expect("next");
+    assert!(steps.iter().any(|s| s.name == "accept_report"), "{steps:?}");
+    assert!(matches!(
+        denied(office.next(&Caller::new(OTHER_POLICE).at(at(T0)), &id)),
+        Denied::OutsideUnit { .. }
+    ));
+    let log = office
+        .backend()
+        .access_log(&AccessFilter::default())
+        .expect("log");
+    assert_eq!(
+        log.iter()
+            .map(|e| (e.action.as_str(), e.allowed))
+            .collect::<Vec<_>>(),
+        [("next", true), ("next", false)]
+    );
+}
