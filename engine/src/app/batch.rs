@@ -147,3 +147,14 @@ impl<B: Backend> super::Office<B> {
             .collect()
     }
 }
+
+impl<B: Backend + 'static> super::Office<B> {
+    /// Starts a group-commit thread over this office: every command submitted is run through
+    /// [`super::Office::batch`] with whatever else is waiting, authorised on its own.
+    pub fn committer(
+        self: std::sync::Arc<Self>,
+        max_batch: usize,
+    ) -> super::committer::GroupCommitter<(Caller, Batched), Result<Applied, AppError>> {
+        super::committer::GroupCommitter::start(max_batch, move |commands| self.batch(&commands))
+    }
+}

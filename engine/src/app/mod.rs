@@ -16,6 +16,7 @@ mod admin;
 pub mod backend;
 pub mod batch;
 mod case;
+pub mod committer;
 mod error;
 mod letter;
 mod ops;

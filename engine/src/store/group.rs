@@ -9,14 +9,13 @@
 //! nothing; the others still commit.
 
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
-use std::thread::JoinHandle;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use super::{Applied, CommandFailure, Store, StoreError};
 use crate::app::act;
+use crate::app::committer::{GroupCommitter, GroupSubmitter};
 use crate::case::CaseId;
 use crate::period::Calendar;
 use crate::profile::Profile;
@@ -83,96 +82,35 @@ impl Store {
     }
 }
 
-struct Job {
-    request: Request,
-    now: Timestamp,
-    reply: SyncSender<Reply>,
-}
-
-/// The thread that batches commands from many [`Submitter`]s into shared transactions.
-/// Dropping it waits for the commands in flight; drop every `Submitter` first.
-pub struct Committer {
-    sender: Option<Sender<Job>>,
-    thread: Option<JoinHandle<()>>,
-}
+/// The thread that batches commands from many [`Submitter`]s into shared transactions
+/// (unchecked, like [`Store::apply_batch`]). Dropping it waits for the commands in flight; drop
+/// every `Submitter` first.
+pub struct Committer(GroupCommitter<(Request, Timestamp), Reply>);
 
 /// A handle writers use to send commands to a [`Committer`]; clone one per thread.
 #[derive(Clone)]
-pub struct Submitter {
-    sender: Sender<Job>,
-}
+pub struct Submitter(GroupSubmitter<(Request, Timestamp), Reply>);
 
 impl Committer {
     /// Starts the committer thread; at most `max_batch` commands share one transaction.
     pub fn start(store: Arc<Store>, setting: Setting, max_batch: usize) -> Committer {
-        let (sender, receiver) = mpsc::channel();
-        let thread = std::thread::Builder::new()
-            .name("group-commit".into())
-            .spawn(move || run(&store, &setting, &receiver, max_batch.max(1)))
-            .ok();
-        Committer {
-            sender: Some(sender),
-            thread,
-        }
+        Committer(GroupCommitter::start(max_batch, move |requests| {
+            store.apply_batch(&requests, &setting)
+        }))
     }
 
     /// A handle to send commands with.
     pub fn submitter(&self) -> Submitter {
-        Submitter {
-            // Only `drop` takes the sender, so it is always there before.
-            sender: self.sender.clone().unwrap_or_else(|| mpsc::channel().0),
-        }
-    }
-}
-
-impl Drop for Committer {
-    fn drop(&mut self) {
-        self.sender.take();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        Submitter(self.0.submitter())
     }
 }
 
 impl Submitter {
     /// Sends a command and waits until the transaction holding it has committed durably.
     pub fn submit(&self, request: Request, now: Timestamp) -> Reply {
-        let (reply, answer) = mpsc::sync_channel(1);
-        let stopped = || StoreError::Storage("the group committer has stopped".into()).into();
-        if self
-            .sender
-            .send(Job {
-                request,
-                now,
-                reply,
-            })
-            .is_err()
-        {
-            return Err(stopped());
-        }
-        answer.recv().unwrap_or_else(|_| Err(stopped()))
-    }
-}
-
-fn run(store: &Store, setting: &Setting, receiver: &Receiver<Job>, max_batch: usize) {
-    // Block for the first command, then take whatever else is already waiting.
-    while let Ok(first) = receiver.recv() {
-        let mut jobs = vec![first];
-        while jobs.len() < max_batch {
-            match receiver.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
-            }
-        }
-        let (requests, answers): (Vec<_>, Vec<_>) = jobs
-            .into_iter()
-            .map(|j| ((j.request, j.now), j.reply))
-            .unzip();
-        let replies = store.apply_batch(&requests, setting);
-        for (answer, reply) in answers.into_iter().zip(replies) {
-            // A writer that gave up waiting is no reason to stop the others.
-            let _ = answer.send(reply);
-        }
+        self.0.submit((request, now)).unwrap_or_else(|| {
+            Err(StoreError::Storage("the group committer has stopped".into()).into())
+        })
     }
 }
 

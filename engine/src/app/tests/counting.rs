@@ -235,3 +235,46 @@ fn a_batch_refuses_an_unauthorised_command_while_the_rest_commit_with_their_lett
     let log = inner.access_log(&AccessFilter::default()).expect("log");
     assert_eq!(log.iter().filter(|e| !e.allowed).count(), 3, "{log:?}");
 }
+
+#[test]
+fn the_office_committer_answers_every_writer_and_refuses_only_the_unauthorised() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = Arc::new(counting(&dir));
+    let ids: Vec<CaseId> = (0..4).map(|_| open_report(&*office)).collect();
+    let committer = office.clone().committer(64);
+    let threads: Vec<_> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let submitter = committer.submitter();
+            let who = if i == 2 { OTHER_POLICE } else { POLICE };
+            let command = Batched::Advance(accept(id));
+            std::thread::spawn(move || {
+                submitter
+                    .submit((caller(who, "police"), command))
+                    .expect("the committer answers")
+            })
+        })
+        .collect();
+    let replies: Vec<_> = threads
+        .into_iter()
+        .map(|t| t.join().expect("writer"))
+        .collect();
+    drop(committer);
+    for (i, (reply, id)) in replies.into_iter().zip(&ids).enumerate() {
+        let state = office
+            .backend()
+            .inner
+            .case(id)
+            .expect("reads")
+            .expect("case")
+            .state;
+        if i == 2 {
+            assert!(matches!(denied(reply), Denied::OutsideUnit { .. }));
+            assert_eq!(state, "reported");
+        } else {
+            assert!(reply.expect("commits").letters[0].result.is_ok());
+            assert_eq!(state, "investigating");
+        }
+    }
+}
