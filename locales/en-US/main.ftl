@@ -290,7 +290,6 @@ check-unknown-version = case { $case } uses workflow version { $version }, which
 check-index-missing = index { $index } lacks the entry { $entry }
 check-index-extra = index { $index } has a stray entry { $entry }
 check-counter = the case counter of { $year } is { $counter }, below the number { $highest } already given out
-check-chain = the event chain of case { $case } is broken: { $detail }
 backup-done = backed up to { $path } ({ $bytes } bytes).
 restore-db-exists = { $path } already holds a database; add --force to replace it with the backup.
 restore-source-damaged = the check of the backup found { $count } problem(s) (above); nothing was restored and { $path } was not changed.

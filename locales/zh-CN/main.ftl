@@ -290,7 +290,6 @@ check-unknown-version = 案件 { $case } 所用的流程版本 { $version } 不�
 check-index-missing = 索引 { $index } 缺少条目 { $entry }
 check-index-extra = 索引 { $index } 有多余条目 { $entry }
 check-counter = { $year } 年的案件编号计数器为 { $counter }，低于已用的编号 { $highest }
-check-chain = 案件 { $case } 的事件链断裂：{ $detail }
 backup-done = 已备份到 { $path }（{ $bytes } 字节）。
 restore-db-exists = { $path } 已有数据库；要用备份替换它，请加 --force。
 restore-source-damaged = 备份文件检查发现 { $count } 个问题（见上），未恢复；{ $path } 未被改动。
