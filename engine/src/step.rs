@@ -1290,6 +1290,50 @@ transitions:
     }
 
     #[test]
+    fn refusals_and_step_errors_display_as_english_sentences_not_debug_text() {
+        let refusals = [
+            Refusal::CaseClosed {
+                state: "closed".into(),
+            },
+            Refusal::NotFromState {
+                transition: "close".into(),
+                state: "open".into(),
+                allowed_from: vec!["entrusted".into(), "overdue".into()],
+            },
+            Refusal::RoleNotPermitted {
+                transition: None,
+                role: "parent".into(),
+                allowed: vec!["police".into()],
+            },
+            Refusal::SystemOnly {
+                transition: "lapse".into(),
+            },
+            Refusal::MissingFields {
+                transition: Some("sign".into()),
+                fields: vec!["carer.name".into()],
+            },
+            Refusal::GuardFailed {
+                transition: "sign".into(),
+                guard: "carer.disqualified == false".into(),
+                reason: Some("UPL 22".into()),
+                result: GuardResult::Unset {
+                    field: "carer.disqualified".into(),
+                },
+            },
+        ];
+        for r in refusals {
+            let text = StepError::Refused(r.clone()).to_string();
+            assert!(text.starts_with("refused: "), "{text}");
+            assert!(text.ends_with(&r.to_string()), "{text}");
+            for debug in ["{", "}", "Refusal", "Some(", "None", "[\""] {
+                assert!(!text.contains(debug), "debug text {debug:?} in {text}");
+            }
+        }
+        let invalid = StepError::Invalid(CommandError::MissingReason).to_string();
+        assert_eq!(invalid, "invalid command: a correction needs a reason");
+    }
+
+    #[test]
     fn refuses_disqualified_carer_naming_upl_22() {
         let def = def();
         let now = at("2026-11-23T03:00:00Z");
