@@ -31,7 +31,7 @@ mod problems;
 mod words;
 
 pub use integrity::{FileProblem, chain_break, check_problem, file_problem};
-pub use letters::pending;
+pub use letters::{letter_problem, pending};
 pub use words::{refusal, unit_named};
 
 /// Exit codes, as the CLI contract defines them.
@@ -140,6 +140,12 @@ pub enum Kind {
     Letter {
         error: LetterError,
         def: Option<Arc<Definition>>,
+    },
+    /// A profile's local setting (under `letters.KEY`) that the letters table does not accept.
+    ProfileLetter {
+        file: String,
+        key: String,
+        error: LetterError,
     },
     /// `letter issue` or `letter void` refused.
     LetterCommand {
@@ -388,6 +394,17 @@ impl Failure {
             Kind::LetterCommand { error, def } => {
                 letters::letter_command(tr, def.as_deref(), error)
             }
+            Kind::ProfileLetter { file, key, error } => Shown::new(
+                Exit::BadInput,
+                tr!(
+                    tr,
+                    "profile-letter-setting",
+                    file = file.clone(),
+                    key = key.clone(),
+                    detail = letters::letter_problem(tr, error)
+                ),
+            )
+            .with_key(format!("letters.{key}")),
             Kind::Denied { denied, units } => words::denied(tr, units.as_ref(), denied),
             Kind::Officer { denied, units } => Shown {
                 exit: Exit::BadInput,
@@ -577,9 +594,10 @@ mod tests {
             Kind::Said { .. } => 17,
             Kind::Output(_) => 18,
             Kind::Bug(_) => 19,
+            Kind::ProfileLetter { .. } => 20,
         }
     }
-    const KINDS: usize = 20;
+    const KINDS: usize = 21;
 
     fn case_id() -> CaseId {
         "2026-000001".parse().expect("a valid case id")
@@ -729,6 +747,15 @@ mod tests {
                 Exit::Storage,
             ),
             (Failure::bug("a bug"), Exit::Bug),
+            (
+                Kind::ProfileLetter {
+                    file: "profiles/x.yaml".into(),
+                    key: "warning-letter".into(),
+                    error: LetterError::UnknownSetting("colour".into()),
+                }
+                .into(),
+                Exit::BadInput,
+            ),
         ]
     }
 
@@ -767,6 +794,20 @@ mod tests {
         let problem = &shown.problems[0].message;
         assert!(problem.contains("第 2 个事件被改动"), "{problem}");
         assert!(!problem.contains("Modified"), "{problem}");
+    }
+
+    #[test]
+    fn a_letter_error_is_worded_in_the_users_language_not_in_the_engines_english() {
+        for e in [
+            LetterError::NumberOnDraft,
+            LetterError::UnknownSetting("colour".into()),
+            LetterError::MissingNumber("court-order".into()),
+        ] {
+            let english = e.to_string();
+            let zh = Failure::from(e).shown(&Tr { lang: Lang::Zh }).message;
+            assert!(!zh.contains(&english), "{zh}");
+            assert!(zh.starts_with("文书无法生成："), "{zh}");
+        }
     }
 
     #[test]

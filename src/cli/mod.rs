@@ -26,7 +26,7 @@ use wardflow_engine::profile::{self, Profile};
 use wardflow_engine::step::{Actor, Clock};
 use wardflow_engine::store::Store;
 
-use crate::failure::{Exit, Failure};
+use crate::failure::{Exit, Failure, Kind};
 use crate::i18n::{Lang, Tr};
 use crate::msg;
 use crate::tr;
@@ -217,17 +217,12 @@ impl Ctx {
         if !profile.letters.is_empty() {
             let renderer = letter::renderer(self)?;
             for (key, settings) in &profile.letters {
-                renderer.check_settings(key, settings).map_err(|e| {
-                    Failure::said(
-                        Exit::BadInput,
-                        msg!(
-                            "profile-letter-setting",
-                            file = shown.to_owned(),
-                            key = key.clone(),
-                            detail = e.to_string()
-                        ),
-                    )
-                    .with_key(format!("letters.{key}"))
+                renderer.check_settings(key, settings).map_err(|error| {
+                    Failure::from(Kind::ProfileLetter {
+                        file: shown.to_owned(),
+                        key: key.clone(),
+                        error,
+                    })
                 })?;
             }
         }

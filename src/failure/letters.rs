@@ -13,7 +13,6 @@ use crate::tr;
 /// A renderer error: a missing field refuses the letter (exit 1) and names it. Every variant is
 /// listed, so that a new one has to be given its exit code here.
 pub fn letter(tr: &Tr, def: Option<&Definition>, e: &LetterError) -> Shown {
-    let other = |exit| Shown::new(exit, tr!(tr, "letter-error", detail = e.to_string()));
     match e {
         LetterError::MissingFields(fields) => {
             let named: Vec<String> = fields.iter().map(|f| field_name(tr, def, f)).collect();
@@ -52,7 +51,106 @@ pub fn letter(tr: &Tr, def: Option<&Definition>, e: &LetterError) -> Shown {
         | LetterError::UnknownSetting(_)
         | LetterError::BadSetting { .. }
         | LetterError::DataShape(_)
-        | LetterError::Render { .. } => other(Exit::BadInput),
+        | LetterError::Render { .. } => Shown::new(
+            Exit::BadInput,
+            tr!(tr, "letter-error", detail = letter_problem(tr, e)),
+        ),
+    }
+}
+
+/// `file:line:column`, as far as known.
+fn place(file: &str, line: Option<u32>, column: Option<u32>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
+        (Some(l), None) => format!("{file}:{l}"),
+        _ => file.to_owned(),
+    }
+}
+
+/// What is wrong with the letters table, a template or a letter's data, in words.
+pub fn letter_problem(tr: &Tr, e: &LetterError) -> String {
+    match e {
+        LetterError::Io { path, message } => tr!(
+            tr,
+            "letter-io",
+            path = path.clone(),
+            detail = message.clone()
+        ),
+        LetterError::Table {
+            file,
+            line,
+            column,
+            message,
+        } => tr!(
+            tr,
+            "letter-table",
+            place = place(file, *line, *column),
+            detail = message.clone()
+        ),
+        LetterError::Template {
+            file,
+            line,
+            column,
+            message,
+        } => tr!(
+            tr,
+            "letter-template",
+            place = place(file, *line, *column),
+            detail = message.clone()
+        ),
+        LetterError::Confidential {
+            file,
+            line,
+            document,
+        } => tr!(
+            tr,
+            "letter-confidential",
+            place = place(file, *line, None),
+            document = document.clone()
+        ),
+        LetterError::MissingIssuer(document) => {
+            tr!(tr, "letter-missing-issuer", document = document.clone())
+        }
+        LetterError::NumberOnDraft => tr!(tr, "letter-number-on-draft"),
+        LetterError::MissingNumber(document) => {
+            tr!(tr, "letter-missing-number", document = document.clone())
+        }
+        LetterError::UnexpectedNumber(document) => {
+            tr!(tr, "letter-unexpected-number", document = document.clone())
+        }
+        LetterError::BadNumber { number, reason } => tr!(
+            tr,
+            "letter-bad-number",
+            number = number.clone(),
+            detail = reason.clone()
+        ),
+        LetterError::BadCourtNumber { number, reason } => tr!(
+            tr,
+            "letter-bad-court-number",
+            number = number.clone(),
+            detail = reason.clone()
+        ),
+        LetterError::BadVerificationCode => tr!(tr, "letter-bad-code"),
+        LetterError::UnknownSetting(name) => {
+            tr!(tr, "letter-unknown-setting", name = name.clone())
+        }
+        LetterError::BadSetting { name, expected } => tr!(
+            tr,
+            "letter-bad-setting",
+            name = name.clone(),
+            expected = expected.clone()
+        ),
+        LetterError::DataShape(detail) => tr!(tr, "letter-data-shape", detail = detail.clone()),
+        LetterError::Render { document, message } => tr!(
+            tr,
+            "letter-render",
+            document = document.clone(),
+            detail = message.clone()
+        ),
+        // Worded by `letter` itself, which gives them their own exit codes and keys.
+        LetterError::MissingFields(_)
+        | LetterError::UnknownDocument(_)
+        | LetterError::NotAnIssuer { .. } => letter(tr, None, e).message,
     }
 }
 

@@ -96,7 +96,11 @@ pub fn renderer_for_act(ctx: &Ctx, issues_letters: bool) -> Option<Renderer> {
         Err(e) => {
             eprintln!(
                 "{}",
-                tr!(ctx.tr, "letter-unavailable", detail = e.to_string())
+                tr!(
+                    ctx.tr,
+                    "letter-unavailable",
+                    detail = failure::letter_problem(&ctx.tr, &e)
+                )
             );
             None
         }
