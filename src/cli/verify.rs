@@ -9,6 +9,7 @@ use clap::Args;
 use serde_json::json;
 use wardflow_engine::export::{self, ExportError, SignatureCheck};
 use wardflow_engine::seal::PublicKey;
+use wardflow_engine::store::CommandFailure;
 
 use super::case::case_id;
 use super::{Ctx, print_json};
@@ -44,10 +45,7 @@ fn verify_db(ctx: &Ctx, case: Option<&str>) -> Result<(), Failure> {
     if let Some(id) = &only
         && store.case_chain(id)?.is_none()
     {
-        return Err(
-            Failure::said(Exit::BadInput, msg!("unknown-case", case = id.to_string()))
-                .with_key(id.to_string()),
-        );
+        return Err(CommandFailure::UnknownCase(id.clone()).into());
     }
     let report = store.verify_chains(only.as_ref())?;
     let events: u32 = report.verified.iter().map(|v| v.events).sum();

@@ -3,11 +3,11 @@
 use clap::Args;
 use wardflow_engine::profile;
 use wardflow_engine::step::Open;
+use wardflow_engine::store::CommandFailure;
 
 use super::super::{Calendars, Ctx, letter, parse_time, print_json};
 use super::DataArgs;
-use crate::failure::{Context, Exit, Failure};
-use crate::msg;
+use crate::failure::{Context, Failure};
 
 /// Arguments of `case open`.
 #[derive(Debug, Args)]
@@ -35,13 +35,9 @@ pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
     let raw = args.data.read()?;
     let store = ctx.store_for_write()?;
     let now = ctx.now(Some(&store))?;
-    let (_, def) = store.latest(&args.workflow)?.ok_or_else(|| {
-        Failure::said(
-            Exit::BadInput,
-            msg!("unpublished-workflow", workflow = args.workflow.clone()),
-        )
-        .with_key(args.workflow.clone())
-    })?;
+    let (_, def) = store
+        .latest(&args.workflow)?
+        .ok_or_else(|| CommandFailure::UnknownWorkflow(args.workflow.clone()))?;
     let data = raw.changes(&def)?;
     let occurred_at = args
         .at
