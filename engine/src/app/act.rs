@@ -230,8 +230,10 @@ pub fn issue_requested(
                     number: None,
                     replaces: None,
                 };
-                issue(tx, case, events, &request, Some(seq), at, desk, clock)?
-                    .map(|l| l.reference())
+                match issue(tx, case, events, &request, Some(seq), at, desk, clock)? {
+                    Issuing::Issued(letter) => Ok(letter.reference()),
+                    Issuing::Waiting(why) => Err(why),
+                }
             }
         };
         outcomes.push(LetterOutcome { key, result });
@@ -239,9 +241,18 @@ pub fn issue_requested(
     Ok(outcomes)
 }
 
+/// What an attempt to issue one letter inside a command's transaction came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Issuing {
+    /// Numbered, rendered, archived, and its `LetterIssued` event appended.
+    Issued(Box<ArchivedLetter>),
+    /// Not issued, and nothing of it written (its counters given back).
+    Waiting(Pending),
+}
+
 /// Issues one letter of `case`: decides who issues it and under which number, renders and
-/// archives it, and appends its `LetterIssued` event. `Ok(Err(_))` when the letter cannot be
-/// issued; then nothing of it is written and no number is taken.
+/// archives it, and appends its `LetterIssued` event. [`Issuing::Waiting`] when the letter
+/// cannot be issued; then nothing of it is written and no number is taken.
 #[allow(clippy::too_many_arguments)]
 pub fn issue(
     tx: &mut dyn WriteTx,
@@ -252,16 +263,16 @@ pub fn issue(
     occurred_at: Timestamp,
     desk: &Desk<'_>,
     clock: &Clock,
-) -> Result<Result<ArchivedLetter, Pending>, CommandFailure> {
+) -> Result<Issuing, CommandFailure> {
     let key = request.key.as_str();
     let role = request.actor.role.as_str();
     let Some(doc) = desk.renderer.table().documents.get(key) else {
-        return Ok(Err(Pending::Letter(LetterError::UnknownDocument(
-            key.into(),
-        ))));
+        return Ok(Issuing::Waiting(Pending::Letter(
+            LetterError::UnknownDocument(key.into()),
+        )));
     };
     let Some(spec) = doc.issuer(role) else {
-        return Ok(Err(Pending::NotAnIssuer {
+        return Ok(Issuing::Waiting(Pending::NotAnIssuer {
             key: key.into(),
             role: role.into(),
             issuers: doc.issuers.iter().map(|i| i.role.clone()).collect(),
@@ -273,7 +284,9 @@ pub fn issue(
         .cloned();
     let layout = spec.layout.unwrap_or(doc.layout);
     if body.is_none() && layout != crate::letters::Layout::Party {
-        return Ok(Err(Pending::NoIssuingBody { role: role.into() }));
+        return Ok(Issuing::Waiting(Pending::NoIssuingBody {
+            role: role.into(),
+        }));
     }
     let date = occurred_at.to_zoned_datetime(clock.tz.clone()).date();
     // The counter an allocated number came from, to give it back if rendering fails.
@@ -289,7 +302,7 @@ pub fn issue(
                     .map(|s| s.trim().to_owned())
             });
             let Some(n) = given.filter(|n| !n.is_empty()) else {
-                return Ok(Err(Pending::NoNumber {
+                return Ok(Issuing::Waiting(Pending::NoNumber {
                     key: key.into(),
                     field: spec.number_from.clone(),
                 }));
@@ -299,7 +312,7 @@ pub fn issue(
             if let Some(holder) = tx.letter_numbered(&n)?
                 && request.replaces.as_deref() != Some(holder.as_str())
             {
-                return Ok(Err(Pending::DuplicateNumber(n)));
+                return Ok(Issuing::Waiting(Pending::DuplicateNumber(n)));
             }
             Some(n)
         }
@@ -346,7 +359,7 @@ pub fn issue(
             if let Some(counter) = &number_counter {
                 tx.give_back(counter)?;
             }
-            return Ok(Err(Pending::Letter(e)));
+            return Ok(Issuing::Waiting(Pending::Letter(e)));
         }
     };
     tx.archive(&letter)?;
@@ -360,7 +373,7 @@ pub fn issue(
     };
     case.apply(&event).map_err(corrupt)?;
     events.push(event);
-    Ok(Ok(letter))
+    Ok(Issuing::Issued(Box::new(letter)))
 }
 
 /// `letter issue` on request: checks what the letter replaces, answers the oldest pending
@@ -397,7 +410,7 @@ pub fn issue_on_request(
             .map(|r| r.seq),
     };
     let mut events = Vec::new();
-    let letter = issue(
+    let letter = match issue(
         tx,
         &mut case,
         &mut events,
@@ -406,8 +419,10 @@ pub fn issue_on_request(
         clock.now,
         desk,
         clock,
-    )?
-    .map_err(LetterFailure::Pending)?;
+    )? {
+        Issuing::Issued(letter) => *letter,
+        Issuing::Waiting(why) => return Err(LetterFailure::Pending(why).into()),
+    };
     tx.append(&case, &events, Some(&before))?;
     Ok((case, letter))
 }
