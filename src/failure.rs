@@ -25,6 +25,7 @@ use wardflow_engine::value::InputError;
 use crate::i18n::{Arg, Message, Tr};
 use crate::tr;
 
+mod app;
 mod integrity;
 mod letters;
 mod problems;

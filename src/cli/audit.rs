@@ -21,12 +21,14 @@ pub struct AuditArgs {
 
 /// Prints the access log (administrators only), folding pending entries in first.
 pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<(), Failure> {
-    let store = ctx.store_for_write()?;
-    ctx.administrator(&store)?;
-    let entries = store.access_log(&AccessFilter {
-        case: args.case,
-        user: args.reader,
-    })?;
+    let caller = ctx.caller(None)?;
+    let entries = ctx.office_for_write()?.audit(
+        &caller,
+        &AccessFilter {
+            case: args.case,
+            user: args.reader,
+        },
+    )?;
     if ctx.global.json {
         return print_json(&entries);
     }

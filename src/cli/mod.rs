@@ -7,6 +7,7 @@ mod case;
 mod init;
 mod key;
 mod letter;
+mod office;
 mod ops;
 mod run;
 mod timers;

@@ -1,13 +1,10 @@
 //! `wardflow user …`: the registry of people who may act, and in which roles and unit.
 
 use clap::{Args, Subcommand};
-use wardflow_engine::authority::{ADMIN_ROLE, ANY_ROLE};
-use wardflow_engine::definition::SYSTEM_ROLE;
-use wardflow_engine::store::{Store, StoredUser};
+use wardflow_engine::app::NewUser;
 
 use super::{Ctx, print_json};
-use crate::failure::{self, Exit, Failure};
-use crate::msg;
+use crate::failure::{self, Failure};
 use crate::show::local_time;
 use crate::tr;
 
@@ -30,8 +27,9 @@ pub enum UserCommand {
 pub struct AddArgs {
     /// The user's name, as `--user` / `WARDFLOW_USER` gives it.
     name: String,
-    /// A role the user may act in (repeatable): a workflow role, `admin`, or `*` for every
-    /// workflow role (training and test databases).
+    /// A role the user may act in (repeatable): a workflow role, `admin`, `auditor` (verify,
+    /// check and the access log only), or `*` for every workflow role (training and test
+    /// databases).
     #[arg(long = "role", value_name = "ROLE", required = true)]
     roles: Vec<String>,
     /// The unit the user belongs to (an id from the units file).
@@ -39,53 +37,19 @@ pub struct AddArgs {
     unit: String,
 }
 
-/// Checks a list of roles against the published workflows (and `admin`, `*`).
-pub fn check_roles(store: &Store, roles: &[String]) -> Result<(), Failure> {
-    let defs = store.latest_definitions()?;
-    for role in roles {
-        let known = role == ADMIN_ROLE
-            || role == ANY_ROLE
-            || defs.iter().any(|d| d.roles.iter().any(|r| r == role));
-        if role == SYSTEM_ROLE || !known {
-            let all: Vec<&str> = defs
-                .iter()
-                .flat_map(|d| d.roles.iter().map(String::as_str))
-                .chain([ADMIN_ROLE])
-                .collect();
-            let mut message = msg!("role-unknown", role = role.clone());
-            if let Some(s) = wardflow_engine::suggest::closest(role, all) {
-                message = message.then(msg!("did-you-mean", suggestion = s));
-            }
-            return Err(Failure::said(Exit::BadInput, message).with_key(role.clone()));
-        }
-    }
-    Ok(())
-}
-
 /// Runs a user subcommand.
 pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
     match cmd {
         UserCommand::Add(args) => {
-            let store = ctx.store_for_write()?;
-            let now = ctx.now(Some(&store))?;
-            let admin = ctx.administrator(&store)?;
-            check_roles(&store, &args.roles)?;
-            let mut roles = Vec::new();
-            for r in args.roles {
-                if !roles.contains(&r) {
-                    roles.push(r);
-                }
-            }
-            store.add_user(StoredUser {
-                name: args.name.clone(),
-                roles,
-                unit: args.unit,
-                enabled: true,
-                added_at: now,
-                added_by: admin.name,
-                disabled_at: None,
-                disabled_by: None,
-            })?;
+            let caller = ctx.caller(None)?;
+            ctx.office_for_write()?.add_user(
+                &caller,
+                &NewUser {
+                    name: args.name.clone(),
+                    roles: args.roles,
+                    unit: args.unit,
+                },
+            )?;
             if ctx.global.json {
                 return print_json(&serde_json::json!({"user": args.name, "added": true}));
             }
@@ -93,10 +57,8 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
             Ok(())
         }
         UserCommand::Disable { name } => {
-            let store = ctx.store_for_write()?;
-            let now = ctx.now(Some(&store))?;
-            let admin = ctx.administrator(&store)?;
-            store.disable_user(&name, &admin.name, now)?;
+            let caller = ctx.caller(None)?;
+            ctx.office_for_write()?.disable_user(&caller, &name)?;
             if ctx.global.json {
                 return print_json(&serde_json::json!({"user": name, "enabled": false}));
             }

@@ -9,7 +9,6 @@ use clap::Args;
 use serde_json::json;
 use wardflow_engine::export::{self, ExportError, SignatureCheck};
 use wardflow_engine::seal::PublicKey;
-use wardflow_engine::store::CommandFailure;
 
 use super::case::case_id;
 use super::{Ctx, print_json};
@@ -41,13 +40,8 @@ pub fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), Failure> {
 
 fn verify_db(ctx: &Ctx, case: Option<&str>) -> Result<(), Failure> {
     let only = case.map(case_id).transpose()?;
-    let store = ctx.store_for_read()?;
-    if let Some(id) = &only
-        && store.case_chain(id)?.is_none()
-    {
-        return Err(CommandFailure::UnknownCase(id.clone()).into());
-    }
-    let report = store.verify_chains(only.as_ref())?;
+    let caller = ctx.caller(None)?;
+    let report = ctx.office_for_read()?.verify(&caller, only.as_ref())?;
     let events: u32 = report.verified.iter().map(|v| v.events).sum();
     let unchained: Vec<_> = report.verified.iter().filter(|v| v.unchained > 0).collect();
     if ctx.global.json {

@@ -71,6 +71,11 @@ impl Office<Store> {
     /// Recomputes the hash chains, of one case or all (administrators and auditors).
     pub fn verify(&self, caller: &Caller, only: Option<&CaseId>) -> Result<ChainReport, AppError> {
         self.authorise(caller, Owner::Auditor, "verify")?;
+        if let Some(id) = only
+            && self.backend.case_chain(id)?.is_none()
+        {
+            return Err(AppError::UnknownCase(id.clone()));
+        }
         Ok(self.backend.verify_chains(only)?)
     }
 

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use serde_json::json;
-use wardflow_engine::store::ops;
+use wardflow_engine::app::Office;
 
 use super::super::{Ctx, print_json};
 use super::require_file;
@@ -32,8 +32,11 @@ pub struct RestoreArgs {
 
 /// Writes a consistent copy of the database while other commands go on using it.
 pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<(), Failure> {
-    let bytes =
-        ops::backup(&ctx.global.db, &args.out, ctx.lock_timeout()).exists_as("ops-out-exists")?;
+    let caller = ctx.caller(None)?;
+    let bytes = ctx
+        .office_for_read()?
+        .backup(&caller, &args.out, ctx.lock_timeout())
+        .exists_as("ops-out-exists")?;
     let path = args.out.display().to_string();
     if ctx.global.json {
         return print_json(&json!({"backup": path, "bytes": bytes}));
@@ -45,8 +48,16 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<(), Failure> {
 /// Checks a backup, then puts it in place of the database.
 pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<(), Failure> {
     require_file(&args.backup)?;
-    let report = ops::restore(&args.backup, &ctx.global.db, args.force, ctx.lock_timeout())
-        .exists_as("restore-db-exists")?;
+    let caller = ctx.caller(None)?;
+    let report = Office::restore(
+        &caller,
+        &args.backup,
+        &ctx.global.db,
+        args.force,
+        ctx.lock_timeout(),
+        &ctx.detached_config()?,
+    )
+    .exists_as("restore-db-exists")?;
     if !report.problems.is_empty() {
         return super::check::report_check(ctx, &report, "restore-source-damaged");
     }

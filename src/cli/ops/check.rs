@@ -1,7 +1,7 @@
 //! `wardflow check`: the integrity of the database, without changing it.
 
 use serde_json::json;
-use wardflow_engine::store::ops::{self, CheckReport};
+use wardflow_engine::store::ops::CheckReport;
 
 use super::super::{Ctx, print_json};
 use crate::failure::{self, Failure, Kind};
@@ -9,7 +9,8 @@ use crate::tr;
 
 /// Checks the database and reports every problem found (exit 5 when there is one).
 pub fn run(ctx: &Ctx) -> Result<(), Failure> {
-    let report = ops::check(&ctx.global.db, ctx.lock_timeout())?;
+    let caller = ctx.caller(None)?;
+    let report = ctx.office_for_read()?.check(&caller, ctx.lock_timeout())?;
     report_check(ctx, &report, "check-failed")
 }
 

@@ -4,7 +4,7 @@ use std::io::BufWriter;
 use std::path::PathBuf;
 
 use clap::Args;
-use wardflow_engine::store::{dump, ops};
+use wardflow_engine::store::ops;
 
 use super::super::Ctx;
 use crate::failure::{Context, Failure};
@@ -20,15 +20,16 @@ pub struct ExportArgs {
 
 /// Exports from one read transaction: a consistent state even while others write.
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
-    let store = ctx.store_for_read()?;
+    let caller = ctx.caller(None)?;
+    let office = ctx.office_for_read()?;
     let Some(out) = args.out else {
         let stdout = std::io::stdout().lock();
-        dump::export(&store, BufWriter::new(stdout))?;
+        office.export(&caller, BufWriter::new(stdout))?;
         return Ok(());
     };
     let (tmp, file) = ops::temp_beside(&out)?;
     let mut writer = BufWriter::new(file);
-    let counts = dump::export(&store, &mut writer)?;
+    let counts = office.export(&caller, &mut writer)?;
     let file = writer
         .into_inner()
         .map_err(|e| ops::io_error(e.into_error()))?;

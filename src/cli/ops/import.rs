@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use serde_json::json;
-use wardflow_engine::store::dump;
+use wardflow_engine::app::Office;
 
 use super::super::{Ctx, print_json};
 use super::require_file;
@@ -23,13 +23,16 @@ pub struct ImportArgs {
 /// Imports into the database named by `--db`, which must not exist.
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), Failure> {
     let db = &ctx.global.db;
+    let caller = ctx.caller(None)?;
+    let config = ctx.detached_config()?;
+    let wait = ctx.lock_timeout();
     let result = if args.file.as_os_str() == "-" {
-        dump::import(db, std::io::stdin().lock())
+        Office::import(&caller, db, std::io::stdin().lock(), wait, &config)
     } else {
         require_file(&args.file)?;
         let file = std::fs::File::open(&args.file)
             .map_err(|e| Failure::cannot_read(&args.file, e.to_string()))?;
-        dump::import(db, BufReader::new(file))
+        Office::import(&caller, db, BufReader::new(file), wait, &config)
     };
     let counts = result.exists_as("import-db-exists")?;
     let path = db.display().to_string();

@@ -5,17 +5,14 @@ use wardflow_engine::store::Fired;
 
 use crate::i18n::Tr;
 
-use super::super::{Calendars, Ctx, print_json};
+use super::super::{Ctx, print_json};
 use crate::failure::Failure;
 use crate::tr;
 
 /// Fires due reminders and breaches and reports what happened.
 pub fn run(ctx: &Ctx) -> Result<(), Failure> {
-    let store = ctx.store_for_write()?;
-    let now = ctx.now(Some(&store))?;
-    let profile = ctx.profile(&store)?;
-    let calendars = Calendars::load(ctx)?;
-    let report = store.tick(&calendars.clock(now), profile.as_ref())?;
+    let caller = ctx.caller(None)?;
+    let report = ctx.office_for_write()?.tick(&caller)?;
     let tr = &ctx.tr;
     if ctx.global.json {
         let out: Vec<_> = report

@@ -7,17 +7,34 @@ use std::time::Duration;
 #[test]
 fn database_wide_acts_are_refused_to_the_unknown_and_to_caseworkers_and_logged() {
     let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+    drop(office(&dir));
     let wait = Duration::from_secs(5);
     for who in ["nobody", POLICE, DISABLED] {
         let c = Caller::new(who).at(at(T0));
+        let office = reopen(&dir);
         denied(office.export(&c, Vec::new()));
-        denied(office.backup(&c, &dir.path().join(format!("{who}.bak")), wait));
-        denied(office.check(&c, wait));
         denied(office.verify(&c, None));
         denied(office.audit(&c, &AccessFilter::default()));
         denied(office.tick(&c));
+        denied(office.backup(&c, &dir.path().join(format!("{who}.bak")), wait));
+        denied(reopen(&dir).check(&c, wait));
     }
+    assert!(!dir.path().join("nobody.bak").exists());
+    let admin = Caller::new(ADMIN).at(at(T0));
+    let copy = dir.path().join("admin.bak");
+    assert!(reopen(&dir).backup(&admin, &copy, wait).expect("backs up") > 0);
+    let auditor = Caller::new(AUDITOR).at(at(T0));
+    assert!(
+        reopen(&dir)
+            .check(&auditor, wait)
+            .expect("checks")
+            .problems
+            .is_empty()
+    );
+    let office = Office::new(
+        Store::open(&dir.path().join("app.redb"), wait).expect("opens"),
+        config(),
+    );
     let log = refusals(&office);
     assert_eq!(log.len(), 18, "{log:?}");
     assert!(log.iter().all(|e| e.case == WHOLE_DATABASE));
@@ -33,7 +50,13 @@ fn database_wide_acts_are_refused_to_the_unknown_and_to_caseworkers_and_logged()
             "verify"
         ]
     );
-    assert!(!dir.path().join("nobody.bak").exists());
+}
+
+/// The test database opened again (file operations let go of it).
+fn reopen(dir: &TempDir) -> Office {
+    let store =
+        Store::open_read(&dir.path().join("app.redb"), Duration::from_secs(5)).expect("reopens");
+    Office::new(store, config())
 }
 
 #[test]

@@ -1,0 +1,84 @@
+//! The application layer's errors, converted once into the shell's failure (worded when shown).
+
+use wardflow_engine::app::{AppError, ImportFailure, RegistryInput};
+use wardflow_engine::store::{CommandFailure, LetterCommandFailure};
+
+use super::{Exit, Failure, Kind};
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Denied { denied, units } => Kind::Denied {
+                denied,
+                units: Some(*units),
+            }
+            .into(),
+            AppError::NowNotSimulation => {
+                Failure::said(Exit::BadInput, crate::msg!("now-not-simulation"))
+            }
+            AppError::ReservedRole { role } => {
+                Failure::said(Exit::BadInput, crate::msg!("system-role-reserved")).with_key(role)
+            }
+            AppError::NoRole => Failure::bug("an act that needs a role was called without one"),
+            AppError::Input { error, def } => Kind::Input { error, def }.into(),
+            AppError::UnknownCase(id) => CommandFailure::UnknownCase(id).into(),
+            AppError::UnknownWorkflow(w) => CommandFailure::UnknownWorkflow(w).into(),
+            AppError::UnknownLetter(id) => Failure::said(
+                Exit::BadInput,
+                crate::msg!("letter-no-such", id = id.clone()),
+            )
+            .with_key(id),
+            AppError::Officer {
+                user,
+                unit,
+                units,
+                denied,
+            } => match denied {
+                Some(denied) => Kind::Officer {
+                    denied,
+                    units: Some(*units),
+                }
+                .into(),
+                None => Kind::OfficerOutsideUnit {
+                    officer: user,
+                    unit,
+                    units: *units,
+                }
+                .into(),
+            },
+            AppError::Command { failure, def } => Kind::Case {
+                error: failure,
+                def,
+            }
+            .into(),
+            AppError::Letter { failure, def } => match failure {
+                LetterCommandFailure::Letter(error) => Kind::LetterCommand { error, def }.into(),
+                LetterCommandFailure::Command(error) => Kind::Case { error, def }.into(),
+            },
+            AppError::Letters(error) => Kind::Letter { error, def: None }.into(),
+            AppError::Registry(e) => e.into(),
+            AppError::RegistryInput(RegistryInput::BadName { name }) => Failure::said(
+                Exit::BadInput,
+                crate::msg!("user-name-bad", name = name.clone()),
+            )
+            .with_key(name),
+            AppError::RegistryInput(RegistryInput::UnknownRole { role, suggestion }) => {
+                let mut message = crate::msg!("role-unknown", role = role.clone());
+                if let Some(s) = suggestion {
+                    message = message.then(crate::msg!("did-you-mean", suggestion = s));
+                }
+                Failure::said(Exit::BadInput, message).with_key(role)
+            }
+            AppError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<ImportFailure> for Failure {
+    fn from(e: ImportFailure) -> Self {
+        match e {
+            ImportFailure::Import(e) => e.into(),
+            ImportFailure::App(e) => e.into(),
+        }
+    }
+}
