@@ -62,10 +62,30 @@ impl Office<Store> {
         Ok(ops::backup(self.backend.path(), out, lock_timeout)?)
     }
 
-    /// Checks the whole file (administrators and auditors), on a copy.
-    pub fn check(&self, caller: &Caller, lock_timeout: Duration) -> Result<CheckReport, AppError> {
-        self.authorise(caller, Owner::Auditor, "check")?;
-        Ok(ops::check(self.backend.path(), lock_timeout)?)
+    /// Checks the whole file at `db` (administrators and auditors) on a consistent copy,
+    /// never opening the file itself for writing (not even to recover it): who may check is
+    /// read from the copy, and a refusal is logged beside the file.
+    pub fn check(
+        caller: &Caller,
+        db: &Path,
+        lock_timeout: Duration,
+        config: &super::Config,
+    ) -> Result<CheckReport, AppError> {
+        ops::check_then(db, lock_timeout, |copy| {
+            let office = Office::new(Store::open_read(copy, lock_timeout)?, config.clone());
+            let now = office.now(caller)?;
+            let result = office
+                .backend
+                .snapshot(|tx| owns(tx, caller, Owner::Auditor));
+            drop(office);
+            if let Err(e) = &result
+                && e.is_refusal()
+            {
+                let entry = super::owner::entry(caller, now, WHOLE_DATABASE, "check", Some(e));
+                crate::store::record_access_at(db, &entry)?;
+            }
+            result.map(drop)
+        })
     }
 
     /// Recomputes the hash chains, of one case or all (administrators and auditors).

@@ -51,6 +51,31 @@ pub(super) fn actor(caller: &Caller) -> Result<Actor, AppError> {
 /// Access entries made by this process, so two at the same instant differ.
 static ENTRIES: AtomicU64 = AtomicU64::new(0);
 
+/// One access decision: `refusal` None for an allowed read.
+pub(super) fn entry(
+    caller: &Caller,
+    at: Timestamp,
+    case: &str,
+    action: &str,
+    refusal: Option<&AppError>,
+) -> AccessEntry {
+    AccessEntry {
+        // Unique across processes and restarts, even on a simulation clock that repeats.
+        id: format!(
+            "{}-{}-{}",
+            std::process::id(),
+            Office::<crate::store::Store>::wall().as_nanosecond(),
+            ENTRIES.fetch_add(1, Ordering::Relaxed)
+        ),
+        at,
+        user: caller.user.clone(),
+        case: case.to_owned(),
+        action: action.to_owned(),
+        allowed: refusal.is_none(),
+        reason: refusal.map(|e| e.to_string()),
+    }
+}
+
 impl<B: Backend> Office<B> {
     /// Records one access decision: `refusal` None for an allowed read.
     pub(super) fn log(
@@ -61,22 +86,8 @@ impl<B: Backend> Office<B> {
         action: &str,
         refusal: Option<&AppError>,
     ) -> Result<(), AppError> {
-        // Unique across processes and restarts, even on a simulation clock that repeats.
-        let id = format!(
-            "{}-{}-{}",
-            std::process::id(),
-            Self::wall().as_nanosecond(),
-            ENTRIES.fetch_add(1, Ordering::Relaxed)
-        );
-        self.backend.record_access(&AccessEntry {
-            id,
-            at,
-            user: caller.user.clone(),
-            case: case.to_owned(),
-            action: action.to_owned(),
-            allowed: refusal.is_none(),
-            reason: refusal.map(|e| e.to_string()),
-        })?;
+        self.backend
+            .record_access(&entry(caller, at, case, action, refusal))?;
         Ok(())
     }
 

@@ -144,6 +144,12 @@ pub(super) fn cut(db: &Path, folded: u64) {
     let _ = file.unlock();
 }
 
+/// Records one access decision beside the database at `db` without opening it (a command that
+/// must not open the file, such as `check`, still leaves its refusal on record).
+pub fn record_access_at(db: &Path, entry: &AccessEntry) -> Result<(), StoreError> {
+    append(db, entry)
+}
+
 impl Store {
     /// Records one read of a case in the side file (works on a read-only handle).
     pub fn record_access(&self, entry: &AccessEntry) -> Result<(), StoreError> {

@@ -14,7 +14,7 @@ mod seam;
 mod timers;
 mod users;
 
-pub use access::{AccessEntry, AccessFilter};
+pub use access::{AccessEntry, AccessFilter, record_access_at};
 pub use group::{Committer, Reply, Request, Setting, Submitter};
 pub use integrity::{CaseChain, ChainReport};
 pub use letters::{

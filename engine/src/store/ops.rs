@@ -315,6 +315,17 @@ pub fn restore(
 /// decoded, every case replayed from its events and compared with its snapshot, every index
 /// compared with what the snapshots imply, the case counters, and the event chains.
 pub fn check(db: &Path, lock_timeout: Duration) -> Result<CheckReport, StoreError> {
+    check_then(db, lock_timeout, |_| Ok::<_, StoreError>(()))
+}
+
+/// Like [`check`], running `first` on the consistent copy (closed, recovered) before checking
+/// it: who may check is read from the copy, so the file itself is never opened for writing,
+/// not even to recover it.
+pub fn check_then<E: From<StoreError>>(
+    db: &Path,
+    lock_timeout: Duration,
+    first: impl FnOnce(&Path) -> Result<(), E>,
+) -> Result<CheckReport, E> {
     check_magic(db)?;
     let (tmp, mut file) = temp_file(&std::env::temp_dir(), "wardflow-check")?;
     let needed_recovery = copy_consistent(db, lock_timeout, &mut file)?;
@@ -323,6 +334,8 @@ pub fn check(db: &Path, lock_timeout: Duration) -> Result<CheckReport, StoreErro
         needed_recovery,
         ..CheckReport::default()
     };
+    drop(open_copy(&tmp.0, db)?);
+    first(&tmp.0)?;
     let mut database = open_copy(&tmp.0, db)?;
     match database.check_integrity() {
         Ok(true) => {}

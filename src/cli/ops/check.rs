@@ -1,6 +1,7 @@
 //! `wardflow check`: the integrity of the database, without changing it.
 
 use serde_json::json;
+use wardflow_engine::app::Office;
 use wardflow_engine::store::ops::CheckReport;
 
 use super::super::{Ctx, print_json};
@@ -10,7 +11,12 @@ use crate::tr;
 /// Checks the database and reports every problem found (exit 5 when there is one).
 pub fn run(ctx: &Ctx) -> Result<(), Failure> {
     let caller = ctx.caller(None)?;
-    let report = ctx.office_for_read()?.check(&caller, ctx.lock_timeout())?;
+    let report = Office::check(
+        &caller,
+        &ctx.global.db,
+        ctx.lock_timeout(),
+        &ctx.detached_config()?,
+    )?;
     report_check(ctx, &report, "check-failed")
 }
 

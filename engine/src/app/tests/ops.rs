@@ -17,7 +17,7 @@ fn database_wide_acts_are_refused_to_the_unknown_and_to_caseworkers_and_logged()
         denied(office.audit(&c, &AccessFilter::default()));
         denied(office.tick(&c));
         denied(office.backup(&c, &dir.path().join(format!("{who}.bak")), wait));
-        denied(reopen(&dir).check(&c, wait));
+        denied(Office::check(&c, &db(&dir), wait, &config()));
     }
     assert!(!dir.path().join("nobody.bak").exists());
     let admin = Caller::new(ADMIN).at(at(T0));
@@ -25,16 +25,12 @@ fn database_wide_acts_are_refused_to_the_unknown_and_to_caseworkers_and_logged()
     assert!(reopen(&dir).backup(&admin, &copy, wait).expect("backs up") > 0);
     let auditor = Caller::new(AUDITOR).at(at(T0));
     assert!(
-        reopen(&dir)
-            .check(&auditor, wait)
+        Office::check(&auditor, &db(&dir), wait, &config())
             .expect("checks")
             .problems
             .is_empty()
     );
-    let office = Office::new(
-        Store::open(&dir.path().join("app.redb"), wait).expect("opens"),
-        config(),
-    );
+    let office = Office::new(Store::open(&db(&dir), wait).expect("opens"), config());
     let log = refusals(&office);
     assert_eq!(log.len(), 18, "{log:?}");
     assert!(log.iter().all(|e| e.case == WHOLE_DATABASE));
@@ -50,6 +46,10 @@ fn database_wide_acts_are_refused_to_the_unknown_and_to_caseworkers_and_logged()
             "verify"
         ]
     );
+}
+
+fn db(dir: &TempDir) -> std::path::PathBuf {
+    dir.path().join("app.redb")
 }
 
 /// The test database opened again (file operations let go of it).
