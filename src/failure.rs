@@ -341,26 +341,6 @@ impl Failure {
         self
     }
 
-    /// Gives the failure the workflow whose titles name its fields, states and acts.
-    pub fn in_workflow(mut self, workflow: &Arc<Definition>) -> Self {
-        if let Kind::Input { def, .. }
-        | Kind::Case { def, .. }
-        | Kind::Letter { def, .. }
-        | Kind::LetterCommand { def, .. } = self.0.as_mut()
-        {
-            def.get_or_insert_with(|| Arc::clone(workflow));
-        }
-        self
-    }
-
-    /// Gives a refusal by authority the units whose names it shows.
-    pub fn among(mut self, all: &Units) -> Self {
-        if let Kind::Denied { units, .. } | Kind::Officer { units, .. } = self.0.as_mut() {
-            units.get_or_insert_with(|| all.clone());
-        }
-        self
-    }
-
     /// An existing target file becomes the operation's own refusal (`refusal`, a message id
     /// with `$path`), not "database exists".
     pub fn exists_as(self, refusal: &'static str) -> Self {
@@ -369,14 +349,6 @@ impl Failure {
             | Kind::Import(ImportError::Store(StoreError::AlreadyExists(path))) => {
                 Kind::TargetExists { path, refusal }.into()
             }
-            other => other.into(),
-        }
-    }
-
-    /// The officer named for a case cannot take it: the refusal becomes bad input.
-    pub fn for_officer(self) -> Self {
-        match *self.0 {
-            Kind::Denied { denied, units } => Kind::Officer { denied, units }.into(),
             other => other.into(),
         }
     }
@@ -537,23 +509,11 @@ impl Failure {
 
 /// Context a failure is worded with, given where a command has it at hand.
 pub trait Context<T> {
-    /// See [`Failure::in_workflow`].
-    fn in_workflow(self, def: &Arc<Definition>) -> Result<T, Failure>;
-    /// See [`Failure::among`].
-    fn among(self, units: &Units) -> Result<T, Failure>;
     /// See [`Failure::exists_as`].
     fn exists_as(self, refusal: &'static str) -> Result<T, Failure>;
 }
 
 impl<T, E: Into<Failure>> Context<T> for Result<T, E> {
-    fn in_workflow(self, def: &Arc<Definition>) -> Result<T, Failure> {
-        self.map_err(|e| e.into().in_workflow(def))
-    }
-
-    fn among(self, units: &Units) -> Result<T, Failure> {
-        self.map_err(|e| e.into().among(units))
-    }
-
     fn exists_as(self, refusal: &'static str) -> Result<T, Failure> {
         self.map_err(|e| e.into().exists_as(refusal))
     }

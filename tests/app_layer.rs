@@ -160,3 +160,77 @@ fn nobody_may_be_granted_the_system_role() {
     );
     assert!(err.contains("system"), "{err}");
 }
+
+/// What a front-end file may not name: the storage layer (the engine's `store` module, redb),
+/// the pure step and the authority checks. A command that named them could act around the
+/// office's rules; only `src/cli/office.rs`, which opens the database, names the store.
+const BELOW_THE_DOOR: &[&str] = &[
+    "store::",
+    "Store",
+    "redb::",
+    "use redb",
+    "step::",
+    "authority::",
+];
+
+fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let entries = std::fs::read_dir(dir).expect("reads src/cli");
+    for entry in entries {
+        let path = entry.expect("a directory entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The words of `BELOW_THE_DOOR` in `text`, by line ("Store" only as a whole word).
+fn names_below(text: &str) -> Vec<(usize, &'static str)> {
+    let mut found = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        for word in BELOW_THE_DOOR {
+            let hit = line.match_indices(word).any(|(i, _)| {
+                *word != "Store" || {
+                    let before = line[..i].chars().next_back();
+                    let after = line[i + word.len()..].chars().next();
+                    let part = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                    !part(before) && !part(after)
+                }
+            });
+            if hit {
+                found.push((n + 1, *word));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_front_end_command_reaches_below_the_application_layer() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    assert!(files.len() > 20, "{files:?}");
+    let mut offenders = Vec::new();
+    for file in &files {
+        if file.ends_with("office.rs") && file.parent() == Some(root.as_path()) {
+            continue;
+        }
+        let text = std::fs::read_to_string(file).expect("reads a source file");
+        for (line, word) in names_below(&text) {
+            offenders.push(format!("{}:{line} names {word}", file.display()));
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "front-end files must go through wardflow_engine::app:\n{}",
+        offenders.join("\n")
+    );
+    // The scan itself finds what it looks for.
+    assert_eq!(
+        names_below("use wardflow_engine::store::Store;\nlet s = Store::open(p);\n// Stored"),
+        [(1, "store::"), (1, "Store"), (2, "Store")]
+    );
+    assert_eq!(names_below("use redb::Database;")[0].1, "redb::");
+}

@@ -55,6 +55,8 @@ fn the_runner_fires_due_deadlines_beside_cli_commands_and_stops_on_sigterm() {
         .env("WARDFLOW_DB", env.db())
         .env("WARDFLOW_WORKFLOWS", env.workflows_dir())
         .env("WARDFLOW_LANG", "en")
+        // The runner is started by an administrator (the deadlines then act as `system`).
+        .env("WARDFLOW_USER", "张三")
         .args([
             "run",
             "--now",
@@ -102,5 +104,25 @@ fn the_runner_fires_due_deadlines_beside_cli_commands_and_stops_on_sigterm() {
         stdout.matches("passed without the act").count(),
         2,
         "{stdout}"
+    );
+}
+
+#[test]
+fn only_an_administrator_starts_the_runner_and_a_refusal_is_logged() {
+    let env = TestEnv::examples_only();
+    env.init_simulation("2026-11-23T10:00:00+08:00");
+    let now = "2026-11-23T10:00:00+08:00";
+    // The refusal comes at the first tick: the runner stops with it.
+    env.fails(&["--user", "nobody", "run", "--now", now], 1);
+    let log = env.ok(&["audit", "--json", "--now", now]);
+    let log: serde_json::Value = serde_json::from_str(&log).expect("audit json");
+    assert!(
+        log.as_array()
+            .expect("entries")
+            .iter()
+            .any(|e| e["user"] == "nobody"
+                && e["action"] == "timers:tick"
+                && e["allowed"] == false),
+        "{log}"
     );
 }

@@ -1,7 +1,7 @@
 //! `wardflow audit`: who read which case, when, and whether they were let in.
 
 use clap::Args;
-use wardflow_engine::store::AccessFilter;
+use wardflow_engine::app::AccessFilter;
 
 use super::{Ctx, print_json};
 use crate::failure::Failure;

@@ -1,13 +1,11 @@
 //! `wardflow init`: create the database and publish the workflows directory.
 
 use clap::Args;
-use wardflow_engine::authority::{ADMIN_ROLE, ANY_ROLE, Units};
-use wardflow_engine::definition::{Definition, SYSTEM_ROLE};
-use wardflow_engine::store::{RegistryError, Store, StoreError, StoredUnits, StoredUser};
+use wardflow_engine::app::{Founded, Office, Setup};
+use wardflow_engine::definition::{self, Definition};
 
-use super::{Ctx, check_files, print_json, workflow_files};
-use crate::failure::{Exit, Failure};
-use crate::msg;
+use super::{Ctx, print_json, workflow_files};
+use crate::failure::Failure;
 use crate::tr;
 
 /// Arguments of `wardflow init`.
@@ -32,75 +30,51 @@ pub struct InitArgs {
     admin_roles: Vec<String>,
 }
 
-/// Creates the database; refuses to touch an existing file.
+/// Creates the database, publishes the workflows, registers the first administrator, and
+/// makes the office key if there is none.
 pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
-    if ctx.global.db.exists() {
-        return Err(StoreError::AlreadyExists(ctx.global.db.clone()).into());
-    }
-    if ctx.global.now.is_some() && !args.simulation {
-        return Err(Failure::said(Exit::BadInput, msg!("now-not-simulation")));
-    }
-    let now = ctx.now(None)?;
-    // Check every workflow before creating anything, so a bad file leaves no database behind.
     let files = if ctx.global.workflows.is_dir() {
         workflow_files(ctx, &[])?
     } else {
         Vec::new()
     };
-    let checked = check_files(&files, &[], &ctx.global.letters)?;
-    let defs: Vec<&Definition> = checked.iter().map(|(_, _, d)| d).collect();
-    let profile = ctx.named_profile(&defs)?;
-    let admin = args.admin.clone().unwrap_or_else(|| ctx.user());
+    // The profile is checked against the workflows it will run with.
+    let loaded: Vec<Definition> = files
+        .iter()
+        .filter_map(|(name, bytes)| definition::load(name, bytes).ok())
+        .collect();
+    let profile = ctx.named_profile(&loaded.iter().collect::<Vec<_>>())?;
     let units = match &args.units {
-        Some(path) => super::unit::read_units(path, &admin, now)?,
-        None => StoredUnits {
-            units: Units::single(),
-            file: None,
-            source: None,
-            loaded_at: now,
-            loaded_by: admin.clone(),
+        Some(path) => Some((
+            path.display().to_string(),
+            std::fs::read(path).map_err(|e| Failure::cannot_read(path, e.to_string()))?,
+        )),
+        None => None,
+    };
+    let caller = ctx.caller(None)?;
+    let (office, founded) = Office::init(
+        &caller,
+        &ctx.global.db,
+        Setup {
+            simulation: args.simulation,
+            profile: profile.clone(),
+            files,
+            context: Vec::new(),
+            units,
+            admin: args.admin.clone(),
+            admin_unit: args.admin_unit.clone(),
+            admin_roles: args.admin_roles.clone(),
         },
-    };
-    let admin_unit = first_admin_unit(&units.units, args.admin_unit.as_deref())?;
-    check_admin_roles(&defs, &args.admin_roles)?;
-    let mut roles = vec![ADMIN_ROLE.to_owned()];
-    roles.extend(
-        args.admin_roles
-            .iter()
-            .filter(|r| *r != ADMIN_ROLE)
-            .cloned(),
-    );
-    let store = Store::create(&ctx.global.db, args.simulation, profile, now)?;
-    let register = || -> Result<_, Failure> {
-        let published = store.publish(&checked, &admin, now)?;
-        store.load_units(units)?;
-        store.add_user(StoredUser {
-            name: admin.clone(),
-            roles: roles.clone(),
-            unit: admin_unit.clone(),
-            enabled: true,
-            added_at: now,
-            added_by: admin.clone(),
-            disabled_at: None,
-            disabled_by: None,
-        })?;
-        Ok(published)
-    };
-    let registered = register();
-    let published = match registered {
-        Ok(p) => p,
-        Err(e) => {
-            drop(store);
-            let _ = std::fs::remove_file(&ctx.global.db);
-            return Err(e);
-        }
-    };
+        ctx.detached_config(profile)?,
+    )?;
+    let Founded { published, admin } = founded;
+    let (admin, roles, admin_unit) = (admin.name, admin.roles, admin.unit);
     // The office key signs exports; an existing one (the office's) is kept.
     let key_path = args.key.path(ctx);
     let (key, key_made) = match super::key::ensure(&key_path) {
         Ok(k) => k,
         Err(e) => {
-            drop(store);
+            drop(office);
             let _ = std::fs::remove_file(&ctx.global.db);
             return Err(e);
         }
@@ -151,39 +125,5 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
             unit = admin_unit
         )
     );
-    Ok(())
-}
-
-/// The first administrator's unit: the one named, else the only top-level unit.
-fn first_admin_unit(units: &Units, named: Option<&str>) -> Result<String, Failure> {
-    if let Some(id) = named {
-        return match units.get(id) {
-            Some(u) => Ok(u.id.clone()),
-            None => Err(RegistryError::UnknownUnit {
-                unit: id.to_owned(),
-                suggestion: units.suggest(id),
-            }
-            .into()),
-        };
-    }
-    match units.roots().as_slice() {
-        [only] => Ok(only.id.clone()),
-        _ => Err(Failure::said(Exit::BadInput, msg!("init-admin-unit")).with_key("--admin-unit")),
-    }
-}
-
-/// The administrator's extra roles must be declared by a workflow being published.
-fn check_admin_roles(defs: &[&Definition], roles: &[String]) -> Result<(), Failure> {
-    for role in roles {
-        let known = role == ANY_ROLE
-            || role == ADMIN_ROLE
-            || defs.iter().any(|d| d.roles.iter().any(|r| r == role));
-        if !known || role == SYSTEM_ROLE {
-            return Err(
-                Failure::said(Exit::BadInput, msg!("role-unknown", role = role.clone()))
-                    .with_key(role.clone()),
-            );
-        }
-    }
     Ok(())
 }

@@ -2,7 +2,6 @@
 //! arguments into one call into the engine, then prints the result.
 
 mod audit;
-mod authority;
 mod case;
 mod init;
 mod key;
@@ -21,16 +20,14 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use jiff::Timestamp;
-use wardflow_engine::definition::{self, Definition, Diagnostics};
+use wardflow_engine::app::CheckFailed;
+use wardflow_engine::definition::Definition;
 use wardflow_engine::period::Calendar;
 use wardflow_engine::profile::{self, Profile};
-use wardflow_engine::step::{Actor, Clock};
-use wardflow_engine::store::Store;
 
 use crate::failure::{Exit, Failure, Kind};
 use crate::i18n::{Lang, Tr};
 use crate::msg;
-use crate::tr;
 
 /// Workflow engine for child-guardianship interventions (监护干预).
 #[derive(Debug, Parser)]
@@ -158,50 +155,6 @@ impl Ctx {
         Duration::from_secs_f64(self.global.lock_timeout.clamp(0.0, 3600.0))
     }
 
-    /// Opens the database for a command that changes it.
-    pub fn store_for_write(&self) -> Result<Store, Failure> {
-        let store = Store::open(&self.global.db, self.lock_timeout())?;
-        self.note_repair(&store);
-        // A real database refuses --now for every command, reads included.
-        self.now(Some(&store))?;
-        Ok(store)
-    }
-
-    /// Tells the user when opening the file repaired it after a crash.
-    fn note_repair(&self, store: &Store) {
-        if store.repaired_on_open() {
-            eprintln!(
-                "{}",
-                tr!(
-                    self.tr,
-                    "db-repaired",
-                    db = self.global.db.display().to_string()
-                )
-            );
-        }
-    }
-
-    /// Opens the database for a command that only reads.
-    pub fn store_for_read(&self) -> Result<Store, Failure> {
-        let store = Store::open_read(&self.global.db, self.lock_timeout())?;
-        self.note_repair(&store);
-        self.now(Some(&store))?;
-        Ok(store)
-    }
-
-    /// The command's clock: `--now` on a simulation database, else the real clock.
-    pub fn now(&self, store: Option<&Store>) -> Result<Timestamp, Failure> {
-        let Some(text) = &self.global.now else {
-            return Ok(Timestamp::now());
-        };
-        if let Some(store) = store
-            && !store.meta().simulation
-        {
-            return Err(Failure::said(Exit::BadInput, msg!("now-not-simulation")));
-        }
-        parse_time("--now", text)
-    }
-
     /// Loads `--profile NAME` from the profiles directory, checked against `workflows`.
     pub fn named_profile(&self, workflows: &[&Definition]) -> Result<Option<Profile>, Failure> {
         let Some(name) = &self.global.profile else {
@@ -230,16 +183,6 @@ impl Ctx {
         Ok(Some(profile))
     }
 
-    /// The profile in force for a command: `--profile`, else the one chosen at `init`.
-    pub fn profile(&self, store: &Store) -> Result<Option<Profile>, Failure> {
-        if self.global.profile.is_none() {
-            return Ok(store.meta().profile.clone());
-        }
-        let defs = store.latest_definitions()?;
-        let refs: Vec<&Definition> = defs.iter().map(|d| d.as_ref()).collect();
-        self.named_profile(&refs)
-    }
-
     /// The acting user: `--user`, `WARDFLOW_USER`, or the login name.
     pub fn user(&self) -> String {
         self.global
@@ -249,17 +192,6 @@ impl Ctx {
             .or_else(|| std::env::var("LOGNAME").ok())
             .filter(|u| !u.trim().is_empty())
             .unwrap_or_else(|| "unknown".to_owned())
-    }
-
-    /// The actor for `--as ROLE`; the system role belongs to the deadline runner alone.
-    pub fn actor(&self, role: &str) -> Result<Actor, Failure> {
-        if role == definition::SYSTEM_ROLE {
-            return Err(Failure::said(Exit::BadInput, msg!("system-role-reserved")).with_key(role));
-        }
-        Ok(Actor {
-            user: self.user(),
-            role: role.to_owned(),
-        })
     }
 }
 
@@ -284,15 +216,6 @@ impl Calendars {
             tz: file.time_zone,
             calendar: file.calendar,
         })
-    }
-
-    /// A clock at `now` over these calendars.
-    pub fn clock(&self, now: Timestamp) -> Clock<'_> {
-        Clock {
-            now,
-            tz: &self.tz,
-            calendar: &self.calendar,
-        }
     }
 }
 
@@ -355,72 +278,11 @@ fn dir_files(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
     Ok(paths)
 }
 
-/// A checked file ready to publish: its name, its bytes and its definition.
-pub type Checked = (String, Vec<u8>, Definition);
-
-/// Files that did not all pass: those that did, and the problems of those that did not.
-pub struct CheckFailed {
-    pub passed: Vec<(String, Definition)>,
-    pub failed: Vec<Diagnostics>,
-}
-
+/// Workflow files that did not all pass, as the shell reports them.
 impl From<CheckFailed> for Failure {
     fn from(e: CheckFailed) -> Self {
         e.failed.into()
     }
-}
-
-/// Loads and cross-checks files; `context` holds other definitions links may name. Workflows
-/// that issue letters are checked against the letters table in `letters`: each letter exists
-/// and each act that issues one requires every field it needs.
-pub fn check_files(
-    files: &[(String, Vec<u8>)],
-    context: &[Definition],
-    letters: &Path,
-) -> Result<Vec<Checked>, CheckFailed> {
-    let (mut ok, mut failed) = definition::load_all(files, context);
-    let issues_letters = |d: &Definition| {
-        !d.start.letters.is_empty() || d.transitions.iter().any(|t| !t.letters.is_empty())
-    };
-    if ok.iter().any(|(_, d)| issues_letters(d)) {
-        let table = wardflow_engine::letters::Renderer::load(letters);
-        let mut passed = Vec::new();
-        for (name, def) in ok {
-            let problems = match (&table, issues_letters(&def)) {
-                (_, false) => Vec::new(),
-                (Ok(r), true) => wardflow_engine::letters::coverage::check(&def, r.table()),
-                (Err(e), true) => vec![definition::Problem {
-                    pos: None,
-                    path: "letters".into(),
-                    kind: definition::ProblemKind::LettersUnavailable {
-                        detail: e.to_string(),
-                    },
-                }],
-            };
-            if problems.is_empty() {
-                passed.push((name, def));
-            } else {
-                failed.push(Diagnostics {
-                    file: name,
-                    workflow: Some(def.key.clone()),
-                    problems,
-                });
-            }
-        }
-        ok = passed;
-    }
-    if !failed.is_empty() {
-        return Err(CheckFailed { passed: ok, failed });
-    }
-    Ok(ok
-        .into_iter()
-        .filter_map(|(name, def)| {
-            files
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, bytes)| (name, bytes.clone(), def))
-        })
-        .collect())
 }
 
 /// Prints a value as pretty JSON on stdout.

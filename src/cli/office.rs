@@ -1,12 +1,18 @@
 //! The command line's way into the application layer: who is calling (from `--user`, `--as`
 //! and `--now`) and the office a command runs against (the database with the calendar, the
-//! profile and the letters in force).
+//! profile and the letters in force). The one file of the front end that names the storage
+//! layer: it opens the database; every rule is the office's.
+
+use std::time::Duration;
 
 use wardflow_engine::app::{Caller, ClockSource, Config, Office};
-use wardflow_engine::store::Store;
+use wardflow_engine::definition::Definition;
+use wardflow_engine::profile::Profile;
+use wardflow_engine::store::{Store, StoreError};
 
 use super::{Calendars, Ctx, parse_time};
 use crate::failure::Failure;
+use crate::tr;
 
 impl Ctx {
     /// The caller: `--user` (or the login name), acting in `role`, on `--now` or the wall
@@ -31,36 +37,65 @@ impl Ctx {
             calendar: calendars.calendar,
             // None: the profile the database was made with.
             profile: match self.global.profile {
-                Some(_) => self.profile(store)?,
+                Some(_) => {
+                    let defs = store.latest_definitions()?;
+                    let refs: Vec<&Definition> = defs.iter().map(|d| d.as_ref()).collect();
+                    self.named_profile(&refs)?
+                }
                 None => None,
             },
             letters: self.global.letters.clone(),
         })
     }
 
-    /// An office over the database opened for reading.
-    pub fn office_for_read(&self) -> Result<Office, Failure> {
-        let store = Store::open_read(&self.global.db, self.lock_timeout())?;
+    /// Tells the user when opening the file repaired it after a crash.
+    fn note_repair(&self, store: &Store) {
+        if store.repaired_on_open() {
+            eprintln!(
+                "{}",
+                tr!(
+                    self.tr,
+                    "db-repaired",
+                    db = self.global.db.display().to_string()
+                )
+            );
+        }
+    }
+
+    fn office(&self, store: Store) -> Result<Office, Failure> {
         self.note_repair(&store);
         let config = self.config(&store)?;
         Ok(Office::new(store, config))
+    }
+
+    /// An office over the database opened for reading.
+    pub fn office_for_read(&self) -> Result<Office, Failure> {
+        self.office(Store::open_read(&self.global.db, self.lock_timeout())?)
     }
 
     /// An office over the database opened for writing.
     pub fn office_for_write(&self) -> Result<Office, Failure> {
-        let store = Store::open(&self.global.db, self.lock_timeout())?;
-        self.note_repair(&store);
-        let config = self.config(&store)?;
-        Ok(Office::new(store, config))
+        self.office(Store::open(&self.global.db, self.lock_timeout())?)
     }
 
-    /// The configuration for an office over a database not open yet (restore, import).
-    pub fn detached_config(&self) -> Result<Config, Failure> {
+    /// An office over the database opened for writing within `wait`; None when another
+    /// command holds it that long (the runner tries again later).
+    pub fn office_if_free(&self, wait: Duration) -> Result<Option<Office>, Failure> {
+        match Store::open(&self.global.db, wait) {
+            Ok(store) => Ok(Some(self.office(store)?)),
+            Err(StoreError::Busy { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The configuration for an office over a database not open yet (init, restore,
+    /// import), with the profile `--profile` names when given.
+    pub fn detached_config(&self, profile: Option<Profile>) -> Result<Config, Failure> {
         let calendars = Calendars::load(self)?;
         Ok(Config {
             tz: calendars.tz,
             calendar: calendars.calendar,
-            profile: None,
+            profile,
             letters: self.global.letters.clone(),
         })
     }

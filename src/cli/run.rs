@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use jiff::Timestamp;
-use wardflow_engine::store::{Store, StoreError};
+use wardflow_engine::app::{Caller, ClockSource, Office};
 
-use super::{Calendars, Ctx};
+use super::{Ctx, parse_time};
 use crate::failure::Failure;
 use crate::tr;
 
@@ -23,7 +23,8 @@ pub struct RunArgs {
     recheck: f64,
 }
 
-/// The runner's clock: the real one, or on a simulation database `--now` moving in real time.
+/// The runner's clock: the wall clock, or on a simulation database `--now` moving on in real
+/// time from the start.
 struct RunClock {
     start: Option<(Timestamp, Instant)>,
 }
@@ -34,26 +35,31 @@ impl RunClock {
             Some((at, since)) => at
                 .checked_add(jiff::SignedDuration::try_from(since.elapsed()).unwrap_or_default())
                 .unwrap_or(at),
-            None => Timestamp::now(),
+            None => <Office>::wall(),
         }
+    }
+
+    /// The caller for one tick: the runner's user on this clock.
+    fn caller(&self, ctx: &Ctx) -> Result<Caller, Failure> {
+        let mut caller = ctx.caller(None)?;
+        if self.start.is_some() {
+            caller.clock = ClockSource::Requested(self.now());
+        }
+        Ok(caller)
     }
 }
 
-/// One tick with the file held only for its duration; returns when to look again.
-fn tick_once(
-    ctx: &Ctx,
-    clock: &RunClock,
-    calendars: &Calendars,
-) -> Result<Option<Timestamp>, Failure> {
-    let store = match Store::open(&ctx.global.db, Duration::from_secs(2)) {
-        Ok(store) => store,
-        // A caseworker's command holds the file: try again at the next wake-up.
-        Err(StoreError::Busy { .. }) => return Ok(None),
-        Err(e) => return Err(e.into()),
+/// One tick: open, fire what is due (the office checks that the caller may run the deadlines;
+/// they act as `system`), close. Returns when the next timer is due, if known; a busy
+/// database is skipped until the next wake-up.
+fn tick_once(ctx: &Ctx, clock: &RunClock) -> Result<Option<Timestamp>, Failure> {
+    // A caseworker's command holds the file: try again at the next wake-up.
+    let Some(office) = ctx.office_if_free(Duration::from_secs(2))? else {
+        return Ok(None);
     };
-    let profile = ctx.profile(&store)?;
+    let caller = clock.caller(ctx)?;
+    let (report, next) = office.run_tick(&caller)?;
     let now = clock.now();
-    let report = store.tick(&calendars.clock(now), profile.as_ref())?;
     for fired in &report.fired {
         println!(
             "{}  {}",
@@ -61,28 +67,19 @@ fn tick_once(
             super::timers::tick::fired_line(&ctx.tr, fired)
         );
     }
-    Ok(store.next_firing()?)
+    Ok(next)
 }
 
 /// Runs until SIGINT or SIGTERM.
 pub fn run(ctx: &Ctx, args: RunArgs) -> Result<(), Failure> {
-    let clock = {
-        let store = ctx.store_for_read()?;
-        let start = if store.meta().simulation {
-            ctx.global
-                .now
-                .as_ref()
-                .map(|_| ctx.now(Some(&store)))
-                .transpose()?
-        } else {
-            None
-        };
-        RunClock {
-            start: start.map(|at| (at, Instant::now())),
-        }
+    // `--now` starts a simulated clock; the office refuses it on a real database.
+    let clock = RunClock {
+        start: match &ctx.global.now {
+            Some(text) => Some((parse_time("--now", text)?, Instant::now())),
+            None => None,
+        },
     };
     let recheck = Duration::from_secs_f64(args.recheck.clamp(0.05, 3600.0));
-    let calendars = Calendars::load(ctx)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -100,7 +97,7 @@ pub fn run(ctx: &Ctx, args: RunArgs) -> Result<(), Failure> {
             )
         );
         loop {
-            let next = tick_once(ctx, &clock, &calendars)?;
+            let next = tick_once(ctx, &clock)?;
             let until_next = next
                 .and_then(|at| {
                     let wait = at.duration_since(clock.now());

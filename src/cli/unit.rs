@@ -1,11 +1,10 @@
 //! `wardflow unit …`: the units (county, township, village, police stations, courts …) and the
 //! area each covers, loaded from a file.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Subcommand;
-use wardflow_engine::authority::{self, Units};
-use wardflow_engine::store::StoredUnits;
+use wardflow_engine::app::Units;
 
 use super::{Ctx, print_json};
 use crate::failure::Failure;
@@ -21,20 +20,6 @@ pub enum UnitCommand {
     },
     /// The units in force.
     List,
-}
-
-/// Reads and checks a units file; the stored form keeps its source.
-pub fn read_units(path: &Path, by: &str, now: jiff::Timestamp) -> Result<StoredUnits, Failure> {
-    let bytes = std::fs::read(path).map_err(|e| Failure::cannot_read(path, e.to_string()))?;
-    let shown = path.display().to_string();
-    let units = authority::load_units(&shown, &bytes)?;
-    Ok(StoredUnits {
-        units,
-        file: Some(shown),
-        source: Some(String::from_utf8_lossy(&bytes).into_owned()),
-        loaded_at: now,
-        loaded_by: by.to_owned(),
-    })
 }
 
 fn print_units(ctx: &Ctx, units: &Units) {
@@ -53,12 +38,12 @@ fn print_units(ctx: &Ctx, units: &Units) {
 pub fn run(ctx: &Ctx, cmd: UnitCommand) -> Result<(), Failure> {
     match cmd {
         UnitCommand::Load { file } => {
-            let store = ctx.store_for_write()?;
-            let now = ctx.now(Some(&store))?;
-            let admin = ctx.administrator(&store)?;
-            let stored = read_units(&file, &admin.name, now)?;
-            let count = stored.units.iter().count();
-            store.load_units(stored)?;
+            let bytes =
+                std::fs::read(&file).map_err(|e| Failure::cannot_read(&file, e.to_string()))?;
+            let caller = ctx.caller(None)?;
+            let count =
+                ctx.office_for_write()?
+                    .load_units(&caller, &file.display().to_string(), &bytes)?;
             if ctx.global.json {
                 return print_json(&serde_json::json!({"units": count}));
             }
@@ -66,9 +51,8 @@ pub fn run(ctx: &Ctx, cmd: UnitCommand) -> Result<(), Failure> {
             Ok(())
         }
         UnitCommand::List => {
-            let store = ctx.store_for_read()?;
-            let units = ctx.units(&store)?;
-            ctx.registered_user(&store, &units)?;
+            let caller = ctx.caller(None)?;
+            let units = ctx.office_for_read()?.units(&caller)?;
             if ctx.global.json {
                 return print_json(&units.iter().collect::<Vec<_>>());
             }

@@ -66,10 +66,8 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
             Ok(())
         }
         UserCommand::List => {
-            let store = ctx.store_for_read()?;
-            let units = ctx.units(&store)?;
-            ctx.registered_user(&store, &units)?;
-            let users = store.users()?;
+            let caller = ctx.caller(None)?;
+            let (users, units) = ctx.office_for_read()?.users(&caller)?;
             if ctx.global.json {
                 let out: Vec<_> = users
                     .iter()

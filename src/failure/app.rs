@@ -56,6 +56,18 @@ impl From<AppError> for Failure {
                 LetterCommandFailure::Command(error) => Kind::Case { error, def }.into(),
             },
             AppError::Letters(error) => Kind::Letter { error, def: None }.into(),
+            AppError::Render { error, def } => Kind::Letter {
+                error,
+                def: Some(def),
+            }
+            .into(),
+            AppError::ExportBroken { broken, .. } => Kind::ExportBroken(broken).into(),
+            AppError::Workflows(failed) => failed.into(),
+            AppError::AdminUnitNeeded => {
+                Failure::said(Exit::BadInput, crate::msg!("init-admin-unit"))
+                    .with_key("--admin-unit")
+            }
+            AppError::Units(diagnostics) => diagnostics.into(),
             AppError::Registry(e) => e.into(),
             AppError::RegistryInput(RegistryInput::BadName { name }) => Failure::said(
                 Exit::BadInput,

@@ -117,10 +117,21 @@ fn samples() -> Vec<(Failure, Exit)> {
         ),
         (LetterFailure::NoReason.into(), Exit::BadInput),
         (
-            Failure::from(unknown_user()).among(&Units::single()),
+            Kind::Denied {
+                denied: unknown_user(),
+                units: Some(Units::single()),
+            }
+            .into(),
             Exit::Refused,
         ),
-        (Failure::from(unknown_user()).for_officer(), Exit::BadInput),
+        (
+            Kind::Officer {
+                denied: unknown_user(),
+                units: None,
+            }
+            .into(),
+            Exit::BadInput,
+        ),
         (
             Kind::OfficerOutsideUnit {
                 officer: "张三".into(),
@@ -251,9 +262,9 @@ fn a_letter_error_is_worded_in_the_users_language_not_in_the_engines_english() {
 
 #[test]
 fn the_workflow_given_to_a_failure_names_fields_by_their_titles() {
-    let failure = Failure::from(InputError::ControlCharacter {
+    let error = InputError::ControlCharacter {
         field: "child.name".into(),
-    });
+    };
     let def = Arc::new(
         wardflow_engine::definition::load(
             "example-care.yaml",
@@ -261,11 +272,15 @@ fn the_workflow_given_to_a_failure_names_fields_by_their_titles() {
         )
         .expect("the example workflow loads"),
     );
-    let plain = failure.shown(&Tr { lang: Lang::Zh }).message;
-    let titled = failure
-        .in_workflow(&def)
+    let plain = Failure::from(error.clone())
         .shown(&Tr { lang: Lang::Zh })
         .message;
+    let titled = Failure::from(Kind::Input {
+        error,
+        def: Some(def),
+    })
+    .shown(&Tr { lang: Lang::Zh })
+    .message;
     assert_ne!(plain, titled);
     assert!(titled.contains("child.name（"), "{titled}");
 }

@@ -9,8 +9,15 @@ use super::owner::registered;
 use super::{AppError, Caller, Office, Owner};
 use crate::authority::{ADMIN_ROLE, ANY_ROLE, AUDITOR_ROLE, Units, User};
 use crate::case::Case;
-use crate::definition::SYSTEM_ROLE;
+use crate::definition::{Definition, SYSTEM_ROLE};
 use crate::store::{CaseFilter, DeadlineView, Store, StoredUnits, StoredUser};
+
+/// A deadline with the workflow of its case (for state titles).
+#[derive(Debug, Clone)]
+pub struct Due {
+    pub view: DeadlineView,
+    pub def: std::sync::Arc<Definition>,
+}
 
 /// The longest user name accepted, in characters.
 pub const MAX_NAME_CHARS: usize = 64;
@@ -53,6 +60,16 @@ fn check_name(name: &str) -> Result<(), RegistryInput> {
 /// Checks roles against those the published workflows declare; `system` is never granted.
 fn check_roles(store: &Store, roles: &[String]) -> Result<Vec<String>, AppError> {
     let defs = store.latest_definitions()?;
+    let refs: Vec<&Definition> = defs.iter().map(|d| d.as_ref()).collect();
+    check_roles_among(&refs, roles)
+}
+
+/// Checks roles against those `defs` declare (and `admin`, `auditor`, `*`); `system` is never
+/// granted. The roles, each once.
+pub(super) fn check_roles_among(
+    defs: &[&Definition],
+    roles: &[String],
+) -> Result<Vec<String>, AppError> {
     let mut out: Vec<String> = Vec::new();
     for role in roles {
         let known = [ADMIN_ROLE, AUDITOR_ROLE, ANY_ROLE].contains(&role.as_str())
@@ -115,27 +132,29 @@ impl Office<Store> {
         Ok(self.backend.disable_user(name, &admin.name, now)?)
     }
 
-    /// Every registered user (any registered, enabled user may see who can act).
-    pub fn users(&self, caller: &Caller) -> Result<Vec<StoredUser>, AppError> {
-        self.reader(caller)?;
-        Ok(self.backend.users()?)
+    /// Every registered user, with the units to name theirs by (any registered, enabled
+    /// user may see who can act).
+    pub fn users(&self, caller: &Caller) -> Result<(Vec<StoredUser>, Units), AppError> {
+        let (_, units) = self.reader(caller)?;
+        Ok((self.backend.users()?, units))
     }
 
-    /// Replaces the units (administrators).
-    pub fn load_units(
-        &self,
-        caller: &Caller,
-        units: Units,
-        file: Option<String>,
-        source: Option<String>,
-    ) -> Result<usize, AppError> {
+    /// The units in force (any registered, enabled user).
+    pub fn units(&self, caller: &Caller) -> Result<Units, AppError> {
+        Ok(self.reader(caller)?.1)
+    }
+
+    /// Replaces the units with those of a units file, `file` its name (administrators); how
+    /// many there are now.
+    pub fn load_units(&self, caller: &Caller, file: &str, bytes: &[u8]) -> Result<usize, AppError> {
         let now = self.now(caller)?;
         let admin = self.authorise(caller, Owner::Administrator, "unit:load")?;
+        let units = super::workflow::parse_units(file, bytes)?;
         let count = units.iter().count();
         self.backend.load_units(StoredUnits {
             units,
-            file,
-            source,
+            file: Some(file.to_owned()),
+            source: Some(String::from_utf8_lossy(bytes).into_owned()),
             loaded_at: now,
             loaded_by: admin.name,
         })?;
@@ -156,29 +175,54 @@ impl Office<Store> {
         })?)
     }
 
-    /// Deadlines due from now until `until`, of the cases the caller's unit covers.
-    pub fn agenda(&self, caller: &Caller, until: Timestamp) -> Result<Vec<DeadlineView>, AppError> {
+    /// Deadlines due from now until `days` days ahead, of the cases the caller's unit covers;
+    /// with `role`, only those of cases that role can act on now.
+    pub fn agenda(
+        &self,
+        caller: &Caller,
+        days: u16,
+        role: Option<&str>,
+    ) -> Result<Vec<Due>, AppError> {
         let now = self.now(caller)?;
+        let until = now
+            .checked_add(jiff::SignedDuration::from_hours(24 * i64::from(days)))
+            .unwrap_or(Timestamp::MAX);
         let views = self.backend.agenda(now, until)?;
-        self.covered(caller, views)
+        self.covered(caller, views, role)
     }
 
-    /// Deadlines past due, of the cases the caller's unit covers.
-    pub fn overdue(&self, caller: &Caller) -> Result<Vec<DeadlineView>, AppError> {
+    /// Deadlines past due, of the cases the caller's unit covers; with `role`, only those of
+    /// cases that role can act on now.
+    pub fn overdue(&self, caller: &Caller, role: Option<&str>) -> Result<Vec<Due>, AppError> {
         let now = self.now(caller)?;
         let views = self.backend.overdue(now)?;
-        self.covered(caller, views)
+        self.covered(caller, views, role)
     }
 
     fn covered(
         &self,
         caller: &Caller,
         views: Vec<DeadlineView>,
-    ) -> Result<Vec<DeadlineView>, AppError> {
+        role: Option<&str>,
+    ) -> Result<Vec<Due>, AppError> {
         let (user, units) = self.reader(caller)?;
-        Ok(views
-            .into_iter()
-            .filter(|v| units.covers(&user.unit, v.unit.as_deref()))
-            .collect())
+        let mut out = Vec::new();
+        for view in views {
+            if !units.covers(&user.unit, view.unit.as_deref()) {
+                continue;
+            }
+            let def = self.backend.definition(&view.version)?;
+            let can_act = role.is_none_or(|role| {
+                def.transitions.iter().any(|t| {
+                    !t.is_system()
+                        && t.from.admits(&view.state, false)
+                        && t.roles.iter().any(|r| r == role)
+                })
+            });
+            if can_act {
+                out.push(Due { view, def });
+            }
+        }
+        Ok(out)
     }
 }

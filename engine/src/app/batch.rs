@@ -123,6 +123,7 @@ impl<B: Backend> super::Office<B> {
                 Batched::Open(request) => self.open_in(tx, caller, actor, request, &clock),
                 Batched::Advance(request) => self.advance_in(tx, caller, actor, request, &clock),
             }
+            .map(|acted| acted.applied)
         });
         for ((i, _, _), reply) in ready.iter().zip(done) {
             replies[*i] = Some(reply);

@@ -86,6 +86,24 @@ pub struct Transfer {
     pub expect_seq: Option<u32>,
 }
 
+/// What an act did, with what a front end needs to say it: the case's workflow (state and
+/// field titles) and the units in force (unit names).
+#[derive(Debug, Clone)]
+pub struct Acted {
+    pub applied: Applied,
+    pub def: Arc<Definition>,
+    pub units: Units,
+    /// For a case opened: the version number of its workflow.
+    pub version: Option<u32>,
+}
+
+impl std::ops::Deref for Acted {
+    type Target = Applied;
+    fn deref(&self) -> &Applied {
+        &self.applied
+    }
+}
+
 /// A case as its reader may see it.
 #[derive(Debug, Clone)]
 pub struct CaseView {
@@ -151,7 +169,7 @@ impl<B: Backend> Office<B> {
     }
 
     /// Opens a case of the latest published version of a workflow.
-    pub fn open_case(&self, caller: &Caller, request: &OpenCase) -> Result<Applied, AppError> {
+    pub fn open_case(&self, caller: &Caller, request: &OpenCase) -> Result<Acted, AppError> {
         let now = self.now(caller)?;
         let result = actor(caller).and_then(|actor| {
             self.backend.transaction(|tx| {
@@ -170,7 +188,7 @@ impl<B: Backend> Office<B> {
         actor: &Actor,
         request: &OpenCase,
         clock: &Clock,
-    ) -> Result<Applied, AppError> {
+    ) -> Result<Acted, AppError> {
         let (user, units) = registered(tx, caller)?;
         let (_, def) = tx
             .latest(&request.workflow)?
@@ -199,12 +217,20 @@ impl<B: Backend> Office<B> {
         };
         let mut renderer = None;
         let desk = self.desk_for(!def.start.letters.is_empty(), &mut renderer);
-        act::open(tx, &request.workflow, command, clock, desk.as_ref())
-            .map_err(|e| AppError::from(e).about(&def))
+        let applied = act::open(tx, &request.workflow, command, clock, desk.as_ref())
+            .map_err(|e| AppError::from(e).about(&def))?;
+        let case = &applied.outcome.case;
+        let version = tx.version_number(&case.workflow, &case.version)?;
+        Ok(Acted {
+            applied,
+            def,
+            units,
+            version,
+        })
     }
 
     /// Fires a transition on a case.
-    pub fn advance(&self, caller: &Caller, request: &Advance) -> Result<Applied, AppError> {
+    pub fn advance(&self, caller: &Caller, request: &Advance) -> Result<Acted, AppError> {
         let now = self.now(caller)?;
         let result = actor(caller).and_then(|actor| {
             self.backend.transaction(|tx| {
@@ -224,7 +250,7 @@ impl<B: Backend> Office<B> {
         actor: &Actor,
         request: &Advance,
         clock: &Clock,
-    ) -> Result<Applied, AppError> {
+    ) -> Result<Acted, AppError> {
         let (user, units) = registered(tx, caller)?;
         let (case, def) = load(tx, &request.case)?;
         let transition = def.transition(&request.transition);
@@ -247,12 +273,18 @@ impl<B: Backend> Office<B> {
             transition.is_some_and(|t| !t.letters.is_empty()),
             &mut renderer,
         );
-        act::apply_to(tx, &case, command, clock, self.profile(), desk.as_ref())
-            .map_err(|e| AppError::from(e).about(&def))
+        let applied = act::apply_to(tx, &case, command, clock, self.profile(), desk.as_ref())
+            .map_err(|e| AppError::from(e).about(&def))?;
+        Ok(Acted {
+            applied,
+            def,
+            units,
+            version: None,
+        })
     }
 
     /// Corrects a case's data, with a reason, as an event of its own.
-    pub fn amend(&self, caller: &Caller, request: &Amend) -> Result<Applied, AppError> {
+    pub fn amend(&self, caller: &Caller, request: &Amend) -> Result<Acted, AppError> {
         let now = self.now(caller)?;
         let result = actor(caller).and_then(|actor| {
             self.backend.transaction(|tx| {
@@ -271,15 +303,21 @@ impl<B: Backend> Office<B> {
                     reason: request.reason.clone(),
                     occurred_at: None,
                 };
-                act::apply_to(tx, &case, command, &clock, self.profile(), None)
-                    .map_err(|e| AppError::from(e).about(&def))
+                let applied = act::apply_to(tx, &case, command, &clock, self.profile(), None)
+                    .map_err(|e| AppError::from(e).about(&def))?;
+                Ok(Acted {
+                    applied,
+                    def,
+                    units,
+                    version: None,
+                })
             })
         });
         self.logged(caller, now, request.case.as_str(), "amend", result)
     }
 
     /// Hands a case to another unit and officer; the caller must cover its current unit.
-    pub fn transfer(&self, caller: &Caller, request: &Transfer) -> Result<Applied, AppError> {
+    pub fn transfer(&self, caller: &Caller, request: &Transfer) -> Result<Acted, AppError> {
         let now = self.now(caller)?;
         let result = actor(caller).and_then(|actor| {
             self.backend.transaction(|tx| {
@@ -304,8 +342,14 @@ impl<B: Backend> Office<B> {
                     reason: request.reason.clone(),
                     occurred_at: request.at,
                 };
-                act::apply_to(tx, &case, command, &clock, self.profile(), None)
-                    .map_err(|e| AppError::from(e).about(&def))
+                let applied = act::apply_to(tx, &case, command, &clock, self.profile(), None)
+                    .map_err(|e| AppError::from(e).about(&def))?;
+                Ok(Acted {
+                    applied,
+                    def,
+                    units,
+                    version: None,
+                })
             })
         });
         self.logged(caller, now, request.case.as_str(), "transfer", result)
@@ -445,4 +489,85 @@ fn assignment(
         return Err(officer_error(None));
     }
     Ok((unit, officer.name.clone()))
+}
+
+/// A case's signed export and how many events it holds.
+#[derive(Debug, Clone)]
+pub struct CaseExport {
+    pub document: crate::export::Document,
+    pub events: usize,
+}
+
+impl Office<crate::store::Store> {
+    /// The case's chained history, its rules and its letters in one document signed with the
+    /// office key (`case export`). The export is the whole record, unredacted: only for users
+    /// of the case's unit who may see its confidential fields; the read is logged as
+    /// `case-export`. A broken chain is not signed.
+    pub fn export_case(
+        &self,
+        caller: &Caller,
+        id: &CaseId,
+        key: &crate::seal::OfficeKey,
+    ) -> Result<CaseExport, AppError> {
+        use crate::export::{self, ExportError, Extras, Rules};
+        use crate::store::StoreError;
+        let now = self.now(caller)?;
+        let chain = self
+            .backend
+            .case_chain(id)?
+            .ok_or_else(|| AppError::UnknownCase(id.clone()))?;
+        let (case, _, reader, _) = self.backend.snapshot(|tx| {
+            self.read_case_if(tx, caller, now, id, "case-export", |def, user| {
+                match &def.confidential {
+                    Some(c) if !authority::sees_confidential(def, user) => {
+                        Err(authority::Denied::Confidential {
+                            user: Box::new(user.clone()),
+                            field: c.fields.join(", "),
+                            needs: c.visible_to.clone(),
+                        })
+                    }
+                    _ => Ok(()),
+                }
+            })
+        })?;
+        let stored = self.backend.published(&case.version)?.ok_or_else(|| {
+            StoreError::Corrupt(format!("definition {} is missing", case.version))
+        })?;
+        let rules = Rules {
+            workflow: case.workflow.clone(),
+            hash: case.version.clone(),
+            number: Some(stored.number),
+            source: stored.source,
+        };
+        let head = chain.head.clone().unwrap_or(crate::chain::Head {
+            seq: case.seq,
+            hash: case.head.clone(),
+        });
+        let letters = self
+            .backend
+            .letters(Some(id))?
+            .into_iter()
+            .map(|r| serde_json::to_value(r.letter))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let extras = Extras {
+            definition: rules,
+            letters,
+            exported_at: now,
+            exported_by: &reader.name,
+        };
+        // Here a broken chain is the case's, and anything else a record this database holds.
+        let document =
+            export::seal(id, &chain.records, head, extras, key).map_err(|e| match e {
+                ExportError::Broken(broken) => AppError::ExportBroken {
+                    case: id.clone(),
+                    broken,
+                },
+                ExportError::Malformed(detail) => StoreError::Corrupt(detail).into(),
+            })?;
+        Ok(CaseExport {
+            document,
+            events: chain.records.len(),
+        })
+    }
 }

@@ -16,7 +16,7 @@ use crate::value::InputError;
 pub enum AppError {
     /// The caller may not do this (unknown or disabled user, role not held, unit not covered,
     /// not an administrator or auditor). Logged in the access log like any read.
-    #[error("{denied}")]
+    #[error("{}", refusal_words(denied, units))]
     Denied { denied: Denied, units: Box<Units> },
     /// A requested clock (`--now`) on a database that records real events.
     #[error("only a simulation database accepts a requested clock")]
@@ -59,6 +59,27 @@ pub enum AppError {
         failure: LetterCommandFailure,
         def: Option<Arc<Definition>>,
     },
+    /// A document cannot be rendered from the case's data (a draft).
+    #[error("{error}")]
+    Render {
+        error: LetterError,
+        def: Arc<Definition>,
+    },
+    /// The case's own hash chain is broken: it is not exported.
+    #[error("the chain of case {case} is broken")]
+    ExportBroken {
+        case: CaseId,
+        broken: crate::chain::Break,
+    },
+    /// Workflow files with problems (nothing was published).
+    #[error("workflow files have problems")]
+    Workflows(Vec<crate::definition::Diagnostics>),
+    /// The first administrator's unit must be named: the units have several tops.
+    #[error("name the administrator's unit")]
+    AdminUnitNeeded,
+    /// A units file that does not load.
+    #[error("the units file has problems")]
+    Units(crate::definition::Diagnostics),
     /// The letters (document table, templates) cannot be loaded.
     #[error(transparent)]
     Letters(#[from] LetterError),
@@ -69,6 +90,29 @@ pub enum AppError {
     RegistryInput(#[from] super::RegistryInput),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// A unit by its name and id, as the access log keeps it.
+fn unit_words(units: &Units, id: &str) -> String {
+    match units.get(id) {
+        Some(unit) => format!("{} ({id})", unit.name),
+        None => id.to_owned(),
+    }
+}
+
+/// A refusal in words that name units by their names (the access log keeps these).
+fn refusal_words(denied: &Denied, units: &Units) -> String {
+    match denied {
+        Denied::OutsideUnit { user, case_unit } => format!(
+            "user {} of {} does not cover the case's unit {}",
+            user.name,
+            unit_words(units, &user.unit),
+            case_unit
+                .as_deref()
+                .map_or_else(|| "(none)".to_owned(), |u| unit_words(units, u))
+        ),
+        other => other.to_string(),
+    }
 }
 
 impl From<CommandFailure> for AppError {

@@ -1,6 +1,7 @@
 //! Letter use cases: issue on request, void, and reading the archive.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::backend::Backend;
 use super::owner::{actor, denied, registered};
@@ -8,9 +9,9 @@ use super::{AppError, Caller, Office, act};
 use crate::authority::{self, Denied, User};
 use crate::case::{Case, CaseId};
 use crate::definition::Definition;
-use crate::letters::REPORTER_DOCUMENT;
-use crate::letters::archive::ArchivedLetter;
-use crate::store::{Desk, IssueLetter, LetterRecord, Store};
+use crate::letters::archive::{ArchivedLetter, normalize_code, sha256_hex};
+use crate::letters::{IssuingBody, LetterInput, REPORTER_DOCUMENT, Rendered};
+use crate::store::{Desk, IssueLetter, LetterKey, LetterRecord, Store};
 
 /// `letter issue`.
 #[derive(Debug, Clone)]
@@ -23,6 +24,49 @@ pub struct IssueRequest {
     /// The archive id of the letter this one replaces.
     pub replaces: Option<String>,
     pub expect_seq: Option<u32>,
+}
+
+/// `letter preview`: a draft (草稿) of a document from a case's data; nothing is stored.
+#[derive(Debug, Clone)]
+pub struct PreviewRequest {
+    pub case: CaseId,
+    pub key: String,
+    /// The issuing body's name when the profile configures none for the caller's role.
+    pub body: String,
+}
+
+/// What a file checked against the archive turned out to be (`letter verify FILE`).
+#[derive(Debug, Clone)]
+pub enum FileCheck {
+    /// Byte-identical with an archived letter.
+    Identical(Box<LetterRecord>),
+    /// Not identical; the archived letters whose verification codes it prints (archive id,
+    /// code): it claims to be one of them, altered.
+    Altered(Vec<(String, String)>),
+    /// Neither identical nor naming any archived letter; its SHA-256.
+    Unknown(String),
+}
+
+/// The verification codes (核验码, `XXXXX-XXXXX`) printed in a text, each once, in order.
+pub fn codes_in(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut found: Vec<String> = Vec::new();
+    for w in chars.windows(11) {
+        if w[5] == '-'
+            && w.iter()
+                .enumerate()
+                .all(|(i, c)| i == 5 || c.is_ascii_digit() || c.is_ascii_uppercase())
+        {
+            let candidate: String = w.iter().collect();
+            if let Some(code) = normalize_code(&candidate)
+                && code == candidate
+                && !found.contains(&code)
+            {
+                found.push(code);
+            }
+        }
+    }
+    found
 }
 
 /// `letter void`.
@@ -73,7 +117,11 @@ impl<B: Backend> Office<B> {
 
     /// Voids an issued letter with a reason; only the role it was issued in may, and only a
     /// user whose unit covers its case.
-    pub fn void_letter(&self, caller: &Caller, request: &VoidRequest) -> Result<Case, AppError> {
+    pub fn void_letter(
+        &self,
+        caller: &Caller,
+        request: &VoidRequest,
+    ) -> Result<(Case, ArchivedLetter), AppError> {
         let now = self.now(caller)?;
         let mut case_id = String::new();
         let result = actor(caller).and_then(|actor| {
@@ -90,8 +138,9 @@ impl<B: Backend> Office<B> {
                 let def = tx.definition(&case.version)?;
                 authority::may_act(&units, &user, &actor.role, case.unit.as_deref())
                     .map_err(|d| denied(d, &units))?;
-                act::void(tx, &request.letter, &actor, &request.reason, &clock)
-                    .map_err(|e| AppError::from(e).about(&def))
+                let case = act::void(tx, &request.letter, &actor, &request.reason, &clock)
+                    .map_err(|e| AppError::from(e).about(&def))?;
+                Ok((case, letter))
             })
         });
         self.logged(caller, now, &case_id, "letter:void", result)
@@ -144,6 +193,98 @@ impl Office<Store> {
         Ok(record)
     }
 
+    /// A draft of document `key` from a case's data (`letter preview`), for a caller who may
+    /// read the case (and, for the report receipt, the reporter); the read is logged as
+    /// `letter:{key}`. The issuing body is the one the profile configures for the caller's
+    /// role, else `body`.
+    pub fn preview_letter(
+        &self,
+        caller: &Caller,
+        request: &PreviewRequest,
+    ) -> Result<(Rendered, Arc<Definition>), AppError> {
+        let now = self.now(caller)?;
+        let role = caller.role.clone().ok_or(AppError::NoRole)?;
+        let renderer = self.renderer()?;
+        let key = &request.key;
+        let (case, def, _, _) = self.backend.snapshot(|tx| {
+            self.read_case_if(
+                tx,
+                caller,
+                now,
+                &request.case,
+                &format!("letter:{key}"),
+                |def, user| may_read_letter(key, def, user),
+            )
+        })?;
+        let profile = self.profile();
+        let configured = profile.and_then(|p| p.issuing_bodies.get(&role).cloned());
+        let settings = profile
+            .and_then(|p| p.letters.get(key).cloned())
+            .unwrap_or_default();
+        let input = LetterInput {
+            data: &case.data,
+            number: None,
+            issuer: Some(configured.unwrap_or_else(|| IssuingBody {
+                role: role.clone(),
+                name: request.body.clone(),
+                code: "X".into(),
+                seal_caption: request.body.clone(),
+                contact: None,
+            })),
+            date: now.to_zoned_datetime(self.config.tz.clone()).date(),
+            verification_code: "DRAFT".into(),
+            draft: true,
+            settings,
+        };
+        let rendered = renderer
+            .render(key, &input)
+            .map_err(|error| AppError::Render {
+                error,
+                def: def.clone(),
+            })?;
+        Ok((rendered, def))
+    }
+
+    /// The archived letter with verification code `code` (`letter verify --code`): any
+    /// registered, enabled user may check a paper they hold; the answer is the letter's
+    /// particulars, no case data. None: no such code, or not a code at all.
+    pub fn letter_by_code(
+        &self,
+        caller: &Caller,
+        code: &str,
+    ) -> Result<Option<LetterRecord>, AppError> {
+        self.reader(caller)?;
+        let Some(code) = normalize_code(code) else {
+            return Ok(None);
+        };
+        match self.backend.find_letter(LetterKey::Code, &code)? {
+            Some(id) => Ok(self.backend.letter(&id)?),
+            None => Ok(None),
+        }
+    }
+
+    /// What a file is (`letter verify FILE`): an archived letter byte for byte, one altered
+    /// (by the codes it prints), or unknown. Any registered, enabled user may ask.
+    pub fn letter_by_file(&self, caller: &Caller, bytes: &[u8]) -> Result<FileCheck, AppError> {
+        self.reader(caller)?;
+        let sha = sha256_hex(bytes);
+        if let Some(id) = self.backend.find_letter(LetterKey::Sha256, &sha)?
+            && let Some(record) = self.backend.letter(&id)?
+        {
+            return Ok(FileCheck::Identical(Box::new(record)));
+        }
+        let mut claimed = Vec::new();
+        for code in codes_in(&String::from_utf8_lossy(bytes)) {
+            if let Some(id) = self.backend.find_letter(LetterKey::Code, &code)? {
+                claimed.push((id, code));
+            }
+        }
+        if claimed.is_empty() {
+            return Ok(FileCheck::Unknown(sha));
+        }
+        Ok(FileCheck::Altered(claimed))
+    }
+
     /// Archived letters, of one case or all, of the cases the caller's unit covers.
     pub fn letters(
         &self,
@@ -164,5 +305,19 @@ impl Office<Store> {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::codes_in;
+
+    #[test]
+    fn finds_printed_codes() {
+        assert_eq!(
+            codes_in("核验码：7KQ2M-XC4TA 第1页 核验码：7KQ2M-XC4TA"),
+            vec!["7KQ2M-XC4TA".to_owned()]
+        );
+        assert!(codes_in("2026-11-23 ABCDE-FGHIJ").is_empty());
     }
 }

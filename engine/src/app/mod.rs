@@ -23,13 +23,27 @@ mod ops;
 mod owner;
 #[cfg(test)]
 mod tests;
+mod workflow;
 
-pub use admin::{MAX_NAME_CHARS, NewUser, RegistryInput};
-pub use case::{Advance, Amend, CaseView, HistoryView, Input, OpenCase, Transfer};
+pub use admin::{Due, MAX_NAME_CHARS, NewUser, RegistryInput};
+pub use case::{
+    Acted, Advance, Amend, CaseExport, CaseView, HistoryView, Input, OpenCase, Transfer,
+};
 pub use error::AppError;
-pub use letter::{IssueRequest, VoidRequest};
+pub use letter::{FileCheck, IssueRequest, PreviewRequest, VoidRequest, codes_in};
 pub use ops::{ImportFailure, Owner};
 pub use owner::WHOLE_DATABASE;
+pub use workflow::{CheckFailed, Checked, Founded, Setup, check_files};
+
+// The records use cases take and return, named here so that a front end needs nothing from
+// the storage layer below (`crate::store`) beyond the office it opens.
+pub use crate::authority::{Units, User};
+pub use crate::store::dump::DumpCounts;
+pub use crate::store::ops::CheckReport;
+pub use crate::store::{
+    AccessEntry, AccessFilter, Applied, CaseFilter, ChainReport, DeadlineView, Fired,
+    LetterOutcome, LetterRecord, Published, StoredUser, TickReport, Version,
+};
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};

@@ -50,6 +50,20 @@ impl Office<Store> {
         Ok(dump::export(&self.backend, out)?)
     }
 
+    /// Writes the whole database as JSON Lines to the file `out`, which must not exist yet
+    /// (administrators); the file appears only when complete.
+    pub fn export_to(&self, caller: &Caller, out: &Path) -> Result<DumpCounts, AppError> {
+        self.authorise(caller, Owner::Administrator, "export")?;
+        let (tmp, file) = ops::temp_beside(out)?;
+        let mut writer = std::io::BufWriter::new(file);
+        let counts = dump::export(&self.backend, &mut writer)?;
+        let file = writer
+            .into_inner()
+            .map_err(|e| ops::io_error(e.into_error()))?;
+        ops::finish_file(tmp, file, out)?;
+        Ok(counts)
+    }
+
     /// Writes a consistent copy of the database to `out` (administrators). The office must
     /// hold the file read-only: the copy is taken under a reader's lock.
     pub fn backup(
@@ -114,6 +128,16 @@ impl Office<Store> {
         let now = self.now(caller)?;
         self.authorise(caller, Owner::Administrator, "timers:tick")?;
         Ok(self.backend.tick(&self.clock(now), self.profile())?)
+    }
+
+    /// One round of the deadline runner (`wardflow run`): fires what is due, as `tick`
+    /// does, and says when the next timer falls due.
+    pub fn run_tick(
+        &self,
+        caller: &Caller,
+    ) -> Result<(TickReport, Option<jiff::Timestamp>), AppError> {
+        let report = self.tick(caller)?;
+        Ok((report, self.backend.next_firing()?))
     }
 
     /// Puts a backup in place of the database at `db` (administrators of that database; a

@@ -1,11 +1,11 @@
 //! `wardflow case advance`: fire a transition.
 
 use clap::Args;
-use wardflow_engine::step::Command;
+use wardflow_engine::app::Advance;
 
-use super::super::{Calendars, Ctx, letter, parse_time, print_json};
-use super::{DataArgs, case_id, load};
-use crate::failure::{Context, Failure};
+use super::super::{Ctx, letter, parse_time, print_json};
+use super::{DataArgs, case_id};
+use crate::failure::Failure;
 use crate::show;
 use crate::tr;
 
@@ -35,62 +35,32 @@ pub struct AdvanceArgs {
 /// Fires the transition and prints the new state, spawned cases and letters.
 pub fn run(ctx: &Ctx, args: AdvanceArgs) -> Result<(), Failure> {
     let id = case_id(&args.case)?;
-    let raw = args.data.read()?;
-    let store = ctx.store_for_write()?;
-    let now = ctx.now(Some(&store))?;
-    let (case, def) = load(&store, &id)?;
-    let (actor, user) = ctx.authorize_fire(
-        &store,
-        &args.role,
-        def.transition(&args.transition),
-        case.unit.as_deref(),
-    )?;
-    let changes = raw.changes(&def)?;
-    ctx.may_change(&store, &def, &user, &changes)?;
-    let occurred_at = args
+    let input = args.data.read()?;
+    let at = args
         .at
         .as_deref()
         .map(|t| parse_time("--at", t))
         .transpose()?;
-    if let Some(note) = &args.note
-        && note
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return Err(wardflow_engine::value::InputError::ControlCharacter {
-            field: "--note".into(),
-        }
-        .into());
-    }
-    let command = Command::Fire {
-        transition: args.transition.clone(),
-        actor,
-        changes,
-        note: args.note.clone(),
-        occurred_at,
-    };
-    let profile = ctx.profile(&store)?;
-    let calendars = Calendars::load(ctx)?;
-    let issues_letters = def
-        .transition(&args.transition)
-        .is_some_and(|t| !t.letters.is_empty());
-    let renderer = letter::renderer_for_act(ctx, issues_letters);
-    let desk = letter::desk(renderer.as_ref(), profile.as_ref());
-    let applied = store
-        .apply(
-            &id,
-            command,
-            args.expect_seq,
-            &calendars.clock(now),
-            profile.as_ref(),
-            desk.as_ref(),
-        )
-        .in_workflow(&def)?;
+    let caller = ctx.caller(Some(&args.role))?;
+    let office = ctx.office_for_write()?;
+    let acted = office.advance(
+        &caller,
+        &Advance {
+            case: id,
+            transition: args.transition.clone(),
+            input,
+            note: args.note.clone(),
+            at,
+            expect_seq: args.expect_seq,
+        },
+    )?;
+    let (applied, def) = (&acted.applied, &acted.def);
     let case = &applied.outcome.case;
+    let renderer = letter::renderer_after_act(ctx, &office, &acted);
     let letters = letter::report_outcomes(
         ctx,
-        &def,
-        renderer.as_ref(),
+        def,
+        renderer.as_deref(),
         case.id.as_str(),
         &applied.letters,
         false,
@@ -112,7 +82,7 @@ pub fn run(ctx: &Ctx, args: AdvanceArgs) -> Result<(), Failure> {
             tr,
             "advanced",
             case = case.id.to_string(),
-            state = show::state(tr, &def, &case.state)
+            state = show::state(tr, def, &case.state)
         )
     );
     for c in &applied.spawned {

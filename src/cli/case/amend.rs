@@ -1,11 +1,11 @@
 //! `wardflow case amend`: correct data as an event of its own; history is never rewritten.
 
 use clap::Args;
-use wardflow_engine::step::Command;
+use wardflow_engine::app::Amend;
 
-use super::super::{Calendars, Ctx, print_json};
-use super::{DataArgs, case_id, load};
-use crate::failure::{Context, Failure};
+use super::super::{Ctx, print_json};
+use super::{DataArgs, case_id};
+use crate::failure::Failure;
 use crate::tr;
 
 /// Arguments of `case amend`.
@@ -29,31 +29,17 @@ pub struct AmendArgs {
 /// Records the correction.
 pub fn run(ctx: &Ctx, args: AmendArgs) -> Result<(), Failure> {
     let id = case_id(&args.case)?;
-    let raw = args.data.read()?;
-    let store = ctx.store_for_write()?;
-    let now = ctx.now(Some(&store))?;
-    let (case, def) = load(&store, &id)?;
-    let (actor, user) = ctx.authorize(&store, &args.role, case.unit.as_deref())?;
-    let changes = raw.changes(&def)?;
-    ctx.may_change(&store, &def, &user, &changes)?;
-    let command = Command::Amend {
-        actor,
-        changes,
-        reason: args.reason.clone(),
-        occurred_at: None,
-    };
-    let profile = ctx.profile(&store)?;
-    let calendars = Calendars::load(ctx)?;
-    let applied = store
-        .apply(
-            &id,
-            command,
-            args.expect_seq,
-            &calendars.clock(now),
-            profile.as_ref(),
-            None,
-        )
-        .in_workflow(&def)?;
+    let input = args.data.read()?;
+    let caller = ctx.caller(Some(&args.role))?;
+    let applied = ctx.office_for_write()?.amend(
+        &caller,
+        &Amend {
+            case: id,
+            input,
+            reason: args.reason.clone(),
+            expect_seq: args.expect_seq,
+        },
+    )?;
     let case = &applied.outcome.case;
     if ctx.global.json {
         return print_json(&serde_json::json!({"case": case.id, "seq": case.seq}));

@@ -1,10 +1,10 @@
 //! `wardflow case history`: every event, with both times, actor, role and what changed.
 
-use wardflow_engine::authority;
+use wardflow_engine::app::HistoryView;
 use wardflow_engine::case::{CancelReason, EventKind};
 
 use super::super::{Ctx, print_json};
-use super::{case_id, load};
+use super::case_id;
 use crate::failure::{self, Failure};
 use crate::show::{self, local_time};
 use crate::tr;
@@ -12,15 +12,10 @@ use crate::tr;
 /// Prints the history.
 pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
     let id = case_id(text)?;
-    let store = ctx.store_for_read()?;
-    let (case, def) = load(&store, &id)?;
-    let user = ctx.read_case(&store, &case, "history")?;
-    let units = ctx.units(&store)?;
-    let events: Vec<_> = store
-        .history(&id)?
-        .iter()
-        .map(|e| authority::redact_event(&def, &user, e))
-        .collect();
+    let caller = ctx.caller(None)?;
+    let HistoryView {
+        def, events, units, ..
+    } = ctx.office_for_read()?.history(&caller, &id)?;
     if ctx.global.json {
         return print_json(&events);
     }

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use clap::Args;
-use wardflow_engine::store::CaseFilter;
+use wardflow_engine::app::CaseFilter;
 
 use super::super::Ctx;
 use crate::failure::{Failure, Kind};
@@ -26,9 +26,8 @@ pub struct ListArgs {
 
 /// Streams matching cases to stdout.
 pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
-    let store = ctx.store_for_read()?;
-    let units = ctx.units(&store)?;
-    let user = ctx.registered_user(&store, &units)?;
+    let caller = ctx.caller(None)?;
+    let office = ctx.office_for_read()?;
     let filter = CaseFilter {
         workflow: args.workflow,
         state: args.state,
@@ -42,11 +41,8 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     if json {
         let _ = write!(out, "[");
     }
-    store.each_case(&filter, |case| {
-        // Only the cases the user's unit covers exist for them.
-        if !units.covers(&user.unit, case.unit.as_deref()) {
-            return true;
-        }
+    // Only the cases the user's unit covers exist for them.
+    office.list(&caller, &filter, |case| {
         let line = if json {
             let item = serde_json::json!({
                 "case": case.id, "workflow": case.workflow, "state": case.state,

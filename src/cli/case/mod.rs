@@ -12,16 +12,14 @@ mod transfer;
 
 use std::io::Read;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use clap::{Args, Subcommand};
-use wardflow_engine::case::{Case, CaseId};
-use wardflow_engine::definition::{Data, Definition};
-use wardflow_engine::store::{CommandFailure, Store};
-use wardflow_engine::value::{self, MAX_DATA_BYTES};
+use wardflow_engine::app::Input;
+use wardflow_engine::case::CaseId;
+use wardflow_engine::value::MAX_DATA_BYTES;
 
 use super::Ctx;
-use crate::failure::{Context, Exit, Failure};
+use crate::failure::{Exit, Failure};
 use crate::msg;
 
 /// Case subcommands.
@@ -71,47 +69,27 @@ pub struct DataArgs {
 
 impl DataArgs {
     /// Reads the `--data` document, before any database lock is taken: waiting for standard
-    /// input must never hold the file against other caseworkers.
-    pub fn read(&self) -> Result<RawData<'_>, Failure> {
-        let Some(path) = &self.data else {
-            return Ok(RawData {
-                args: self,
-                bytes: None,
-            });
+    /// input must never hold the file against other caseworkers. The office checks it against
+    /// the case's workflow.
+    pub fn read(&self) -> Result<Input, Failure> {
+        let document = match &self.data {
+            None => None,
+            Some(path) => {
+                let mut bytes = Vec::new();
+                let limit = MAX_DATA_BYTES as u64 + 1;
+                let read = if path.as_os_str() == "-" {
+                    std::io::stdin().take(limit).read_to_end(&mut bytes)
+                } else {
+                    std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
+                };
+                read.map_err(|e| Failure::cannot_read(path, e.to_string()))?;
+                Some(bytes)
+            }
         };
-        let mut bytes = Vec::new();
-        let limit = MAX_DATA_BYTES as u64 + 1;
-        let read = if path.as_os_str() == "-" {
-            std::io::stdin().take(limit).read_to_end(&mut bytes)
-        } else {
-            std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
-        };
-        read.map_err(|e| Failure::cannot_read(path, e.to_string()))?;
-        Ok(RawData {
-            args: self,
-            bytes: Some(bytes),
+        Ok(Input {
+            document,
+            sets: self.set.clone(),
         })
-    }
-}
-
-/// Command-line data read in, not yet checked against a definition.
-pub struct RawData<'a> {
-    args: &'a DataArgs,
-    bytes: Option<Vec<u8>>,
-}
-
-impl RawData<'_> {
-    /// The changes, checked against the definition: the document first, then each `--set`.
-    pub fn changes(&self, def: &Arc<Definition>) -> Result<Data, Failure> {
-        let mut out = match &self.bytes {
-            Some(bytes) => value::parse_data(def, bytes).in_workflow(def)?,
-            None => Data::new(),
-        };
-        for arg in &self.args.set {
-            let (field, v) = value::parse_assignment(def, arg).in_workflow(def)?;
-            out.insert(field, v);
-        }
-        Ok(out)
     }
 }
 
@@ -121,15 +99,6 @@ pub fn case_id(text: &str) -> Result<CaseId, Failure> {
         Failure::said(Exit::BadInput, msg!("bad-case-id", case = e.0))
             .with_key(text.chars().take(40).collect::<String>())
     })
-}
-
-/// A stored case and the definition version it is pinned to.
-pub fn load(store: &Store, id: &CaseId) -> Result<(Case, Arc<Definition>), Failure> {
-    let case = store
-        .case(id)?
-        .ok_or_else(|| CommandFailure::UnknownCase(id.clone()))?;
-    let def = store.definition(&case.version)?;
-    Ok((case, def))
 }
 
 /// Runs a case subcommand.

@@ -1,10 +1,9 @@
 //! `wardflow case next`: the transitions open now, what each is missing, whether guards pass.
 
 use serde_json::json;
-use wardflow_engine::next::next_steps;
 
-use super::super::{Calendars, Ctx, print_json};
-use super::{case_id, load};
+use super::super::{Ctx, print_json};
+use super::case_id;
 use crate::failure::{self, Failure};
 use crate::show;
 use crate::tr;
@@ -12,12 +11,8 @@ use crate::tr;
 /// Prints the open transitions.
 pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
     let id = case_id(text)?;
-    let store = ctx.store_for_read()?;
-    let now = ctx.now(Some(&store))?;
-    let (case, def) = load(&store, &id)?;
-    ctx.read_case(&store, &case, "next")?;
-    let calendars = Calendars::load(ctx)?;
-    let steps = next_steps(&def, &case, &calendars.clock(now));
+    let caller = ctx.caller(None)?;
+    let (case, def, steps) = ctx.office_for_read()?.next(&caller, &id)?;
     let tr = &ctx.tr;
     if ctx.global.json {
         let out: Vec<_> = steps

@@ -1,13 +1,11 @@
 //! `wardflow case open`: a new case of the latest published version of a workflow.
 
 use clap::Args;
-use wardflow_engine::profile;
-use wardflow_engine::step::Open;
-use wardflow_engine::store::CommandFailure;
+use wardflow_engine::app::OpenCase;
 
-use super::super::{Calendars, Ctx, letter, parse_time, print_json};
+use super::super::{Ctx, letter, parse_time, print_json};
 use super::DataArgs;
-use crate::failure::{Context, Failure};
+use crate::failure::Failure;
 
 /// Arguments of `case open`.
 #[derive(Debug, Args)]
@@ -32,62 +30,40 @@ pub struct OpenArgs {
 
 /// Opens the case and prints its id.
 pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
-    let raw = args.data.read()?;
-    let store = ctx.store_for_write()?;
-    let now = ctx.now(Some(&store))?;
-    let (_, def) = store
-        .latest(&args.workflow)?
-        .ok_or_else(|| CommandFailure::UnknownWorkflow(args.workflow.clone()))?;
-    let data = raw.changes(&def)?;
-    let occurred_at = args
+    let input = args.data.read()?;
+    let at = args
         .at
         .as_deref()
         .map(|t| parse_time("--at", t))
         .transpose()?;
-    let units = ctx.units(&store)?;
-    let user = ctx.registered_user(&store, &units)?;
-    let (unit, officer) =
-        ctx.assignment(&store, &user, args.unit.as_deref(), args.officer.as_deref())?;
-    let (actor, _) = ctx.authorize(&store, &args.role, Some(&unit))?;
-    ctx.may_change(&store, &def, &user, &data)?;
-    let profile = ctx.profile(&store)?;
-    let calendars = Calendars::load(ctx)?;
-    let command = Open {
-        actor,
-        unit: Some(unit),
-        officer: Some(officer),
-        data,
-        occurred_at,
-        profile: profile.as_ref().map(|p| p.name.clone()),
-        settings: profile::settings_for(profile.as_ref(), &def),
-        origin: None,
-    };
-    let renderer = letter::renderer_for_act(ctx, !def.start.letters.is_empty());
-    let desk = letter::desk(renderer.as_ref(), profile.as_ref());
-    let applied = store
-        .open_case(
-            &args.workflow,
-            command,
-            &calendars.clock(now),
-            desk.as_ref(),
-        )
-        .in_workflow(&def)?;
-    let case = &applied.outcome.case;
+    let caller = ctx.caller(Some(&args.role))?;
+    let office = ctx.office_for_write()?;
+    let acted = office.open_case(
+        &caller,
+        &OpenCase {
+            workflow: args.workflow.clone(),
+            input,
+            unit: args.unit.clone(),
+            officer: args.officer.clone(),
+            at,
+        },
+    )?;
+    let case = &acted.outcome.case;
     // Standard output carries only the new id (scripts capture it); letters go to stderr.
+    let renderer = letter::renderer_after_act(ctx, &office, &acted);
     let letters = letter::report_outcomes(
         ctx,
-        &def,
-        renderer.as_ref(),
+        &acted.def,
+        renderer.as_deref(),
         case.id.as_str(),
-        &applied.letters,
+        &acted.letters,
         true,
     );
     if ctx.global.json {
         return print_json(&serde_json::json!({
             "case": case.id,
             "workflow": case.workflow,
-            "version": store
-                .version_number(&case.workflow, &case.version)?,
+            "version": acted.version,
             "version_hash": case.version,
             "state": case.state,
             "letters": letters,

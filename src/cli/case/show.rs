@@ -1,12 +1,10 @@
 //! `wardflow case show`: everything about one case, as of now.
 
 use serde_json::json;
-use wardflow_engine::authority;
-use wardflow_engine::case::Case;
-use wardflow_engine::store::{CHILD_IDENTITY_FIELDS, CaseFilter};
+use wardflow_engine::app::CaseView;
 
 use super::super::{Ctx, print_json};
-use super::{case_id, load};
+use super::case_id;
 use crate::failure::{self, Failure};
 use crate::show::{self, local_time};
 use crate::tr;
@@ -14,31 +12,17 @@ use crate::tr;
 /// Prints the case.
 pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
     let id = case_id(text)?;
-    let store = ctx.store_for_read()?;
-    let (case, def) = load(&store, &id)?;
-    let user = ctx.read_case(&store, &case, "show")?;
-    let units = ctx.units(&store)?;
-    let data = authority::redact(&def, &user, &case.data);
-    let number = store.version_number(&case.workflow, &case.version)?;
-    let mut same_child = Vec::new();
-    for child in CHILD_IDENTITY_FIELDS
-        .iter()
-        .filter_map(|f| case.data.get(*f).and_then(|v| v.as_str()))
-    {
-        let filter = CaseFilter {
-            child: Some(child.to_owned()),
-            ..CaseFilter::default()
-        };
-        store.each_case(&filter, |other| {
-            if other.id != case.id
-                && !same_child.iter().any(|c: &Case| c.id == other.id)
-                && authority::may_reach(&units, &user, other.unit.as_deref()).is_ok()
-            {
-                same_child.push(other);
-            }
-            true
-        })?;
-    }
+    let caller = ctx.caller(None)?;
+    let view = ctx.office_for_read()?.show(&caller, &id)?;
+    let CaseView {
+        case,
+        def,
+        data,
+        version: number,
+        same_child,
+        units,
+        ..
+    } = view;
     if ctx.global.json {
         return print_json(&json!({
             "case": case.id,

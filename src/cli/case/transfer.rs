@@ -2,11 +2,11 @@
 //! to another) as an event of its own.
 
 use clap::Args;
-use wardflow_engine::step::Command;
+use wardflow_engine::app::Transfer;
 
-use super::super::{Calendars, Ctx, parse_time, print_json};
-use super::{case_id, load};
-use crate::failure::{self, Context, Failure};
+use super::super::{Ctx, parse_time, print_json};
+use super::case_id;
+use crate::failure::{self, Failure};
 use crate::tr;
 
 /// Arguments of `case transfer`.
@@ -37,50 +37,36 @@ pub struct TransferArgs {
 /// Records the transfer; the acting user must cover the case's current unit.
 pub fn run(ctx: &Ctx, args: TransferArgs) -> Result<(), Failure> {
     let id = case_id(&args.case)?;
-    let store = ctx.store_for_write()?;
-    let now = ctx.now(Some(&store))?;
-    let (case, def) = load(&store, &id)?;
-    let (actor, user) = ctx.authorize(&store, &args.role, case.unit.as_deref())?;
-    let (to, officer) = ctx.assignment(&store, &user, Some(&args.to), args.officer.as_deref())?;
-    let officer = args.officer.as_ref().map(|_| officer);
-    let occurred_at = args
+    let at = args
         .at
         .as_deref()
         .map(|t| parse_time("--at", t))
         .transpose()?;
-    let command = Command::Transfer {
-        actor,
-        to: to.clone(),
-        officer,
-        reason: args.reason.clone(),
-        occurred_at,
-    };
-    let profile = ctx.profile(&store)?;
-    let calendars = Calendars::load(ctx)?;
-    let applied = store
-        .apply(
-            &id,
-            command,
-            args.expect_seq,
-            &calendars.clock(now),
-            profile.as_ref(),
-            None,
-        )
-        .in_workflow(&def)?;
+    let caller = ctx.caller(Some(&args.role))?;
+    let applied = ctx.office_for_write()?.transfer(
+        &caller,
+        &Transfer {
+            case: id,
+            to: args.to.clone(),
+            officer: args.officer.clone(),
+            reason: args.reason.clone(),
+            at,
+            expect_seq: args.expect_seq,
+        },
+    )?;
     let case = &applied.outcome.case;
     if ctx.global.json {
         return print_json(&serde_json::json!({
             "case": case.id, "seq": case.seq, "unit": case.unit, "officer": case.officer,
         }));
     }
-    let units = ctx.units(&store)?;
     println!(
         "{}",
         tr!(
             ctx.tr,
             "transferred",
             case = case.id.to_string(),
-            unit = failure::unit_named(&ctx.tr, &units, &to)
+            unit = failure::unit_named(&ctx.tr, &applied.units, &args.to)
         )
     );
     Ok(())

@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use wardflow_engine::store::{LetterFailure, LetterRecord};
+use wardflow_engine::app::LetterRecord;
 
-use super::super::case::{case_id, load};
+use super::super::case::case_id;
 use super::super::{Ctx, print_json};
 use super::preview::Format;
 use crate::failure::Failure;
@@ -59,23 +59,9 @@ fn status_json(r: &LetterRecord) -> serde_json::Value {
 /// Lists issued letters, oldest first.
 pub fn list(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     let case = args.case.as_deref().map(case_id).transpose()?;
-    let store = ctx.store_for_read()?;
-    let records = store.letters(case.as_ref())?;
+    let caller = ctx.caller(None)?;
     // Only the letters of cases the user's unit covers.
-    let units = ctx.units(&store)?;
-    let user = ctx.registered_user(&store, &units)?;
-    let mut units_of: std::collections::BTreeMap<_, Option<String>> = Default::default();
-    let mut records_in_reach = Vec::new();
-    for r in records {
-        if !units_of.contains_key(&r.letter.case) {
-            let unit = store.case(&r.letter.case)?.and_then(|c| c.unit);
-            units_of.insert(r.letter.case.clone(), unit);
-        }
-        if units.covers(&user.unit, units_of[&r.letter.case].as_deref()) {
-            records_in_reach.push(r);
-        }
-    }
-    let records = records_in_reach;
+    let records = ctx.office_for_read()?.letters(&caller, case.as_ref())?;
     if ctx.global.json {
         let items: Vec<_> = records
             .iter()
@@ -108,18 +94,12 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Finds a letter by archive id or number, or says there is none (exit 2).
-pub fn find(store: &wardflow_engine::store::Store, id: &str) -> Result<LetterRecord, Failure> {
-    let record = store.letter(id)?;
-    Ok(record.ok_or_else(|| LetterFailure::Unknown(id.to_owned()))?)
-}
-
-/// Prints a letter's particulars.
+/// Shows an issued letter's particulars, found by archive id or number.
 pub fn show(ctx: &Ctx, args: ShowArgs) -> Result<(), Failure> {
-    let store = ctx.store_for_read()?;
-    let r = find(&store, &args.letter)?;
-    let (case, def) = load(&store, &r.letter.case)?;
-    super::read_letter(ctx, &store, &case, &def, &r.letter.key, "letter-show")?;
+    let caller = ctx.caller(None)?;
+    let r = ctx
+        .office_for_read()?
+        .letter(&caller, &args.letter, "letter-show")?;
     print_particulars(ctx, &r)
 }
 
@@ -178,10 +158,10 @@ pub fn print_particulars(ctx: &Ctx, r: &LetterRecord) -> Result<(), Failure> {
 
 /// Writes the archived bytes, unchanged.
 pub fn export(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
-    let store = ctx.store_for_read()?;
-    let r = find(&store, &args.letter)?;
-    let (case, def) = load(&store, &r.letter.case)?;
-    super::read_letter(ctx, &store, &case, &def, &r.letter.key, "letter-export")?;
+    let caller = ctx.caller(None)?;
+    let r = ctx
+        .office_for_read()?
+        .letter(&caller, &args.letter, "letter-export")?;
     let body = match args.format {
         Format::Txt => &r.letter.text,
         Format::Html => &r.letter.html,

@@ -1,12 +1,12 @@
 //! `wardflow letter issue` and `letter void`: the acts on letters that are not tied to a step.
 
 use clap::Args;
-use wardflow_engine::store::{IssueLetter, LetterFailure};
+use wardflow_engine::app::{IssueRequest, VoidRequest};
 
-use super::super::case::{case_id, load};
-use super::super::{Calendars, Ctx, print_json};
-use super::{issued_line, renderer};
-use crate::failure::{Context, Failure};
+use super::super::case::case_id;
+use super::super::{Ctx, print_json};
+use super::issued_line;
+use crate::failure::Failure;
 use crate::tr;
 
 /// Arguments of `letter issue`.
@@ -46,24 +46,18 @@ pub struct VoidArgs {
 /// Issues the letter and prints its number, archive id and verification code.
 pub fn issue(ctx: &Ctx, args: IssueArgs) -> Result<(), Failure> {
     let id = case_id(&args.case)?;
-    let renderer = renderer(ctx)?;
-    let store = ctx.store_for_write()?;
-    let now = ctx.now(Some(&store))?;
-    let (case, def) = load(&store, &id)?;
-    let (actor, _) = ctx.authorize(&store, &args.role, case.unit.as_deref())?;
-    let profile = ctx.profile(&store)?;
-    let calendars = Calendars::load(ctx)?;
-    let desk = super::desk(Some(&renderer), profile.as_ref())
-        .ok_or_else(|| Failure::bug("letters desk without a renderer".to_owned()))?;
-    let request = IssueLetter {
-        key: args.key.clone(),
-        actor,
-        number: args.number.clone(),
-        replaces: args.replaces.clone(),
-    };
-    let (case, letter) = store
-        .issue_letter(&id, request, args.expect_seq, &calendars.clock(now), &desk)
-        .in_workflow(&def)?;
+    let caller = ctx.caller(Some(&args.role))?;
+    let office = ctx.office_for_write()?;
+    let (case, letter) = office.issue_letter(
+        &caller,
+        &IssueRequest {
+            case: id,
+            key: args.key.clone(),
+            number: args.number.clone(),
+            replaces: args.replaces.clone(),
+            expect_seq: args.expect_seq,
+        },
+    )?;
     if ctx.global.json {
         return print_json(&serde_json::json!({
             "case": case.id,
@@ -77,33 +71,29 @@ pub fn issue(ctx: &Ctx, args: IssueArgs) -> Result<(), Failure> {
             "replaces": letter.replaces,
         }));
     }
-    println!("{}", issued_line(ctx, Some(&renderer), &letter.reference()));
+    let renderer = office.renderer().ok();
+    println!(
+        "{}",
+        issued_line(ctx, renderer.as_deref(), &letter.reference())
+    );
     Ok(())
 }
 
 /// Voids the letter.
 pub fn void(ctx: &Ctx, args: VoidArgs) -> Result<(), Failure> {
-    let store = ctx.store_for_write()?;
-    let now = ctx.now(Some(&store))?;
-    let record = store
-        .letter(&args.letter)?
-        .ok_or_else(|| LetterFailure::Unknown(args.letter.clone()))?;
-    let (case, def) = load(&store, &record.letter.case)?;
-    let (actor, _) = ctx.authorize(&store, &args.role, case.unit.as_deref())?;
-    let calendars = Calendars::load(ctx)?;
-    let case = store
-        .void_letter(
-            &record.letter.id,
-            actor,
-            &args.reason,
-            &calendars.clock(now),
-        )
-        .in_workflow(&def)?;
+    let caller = ctx.caller(Some(&args.role))?;
+    let (case, letter) = ctx.office_for_write()?.void_letter(
+        &caller,
+        &VoidRequest {
+            letter: args.letter.clone(),
+            reason: args.reason.clone(),
+        },
+    )?;
     if ctx.global.json {
         return print_json(&serde_json::json!({
             "case": case.id,
             "seq": case.seq,
-            "letter": record.letter.id,
+            "letter": letter.id,
             "voided": args.reason.trim(),
         }));
     }
@@ -112,8 +102,8 @@ pub fn void(ctx: &Ctx, args: VoidArgs) -> Result<(), Failure> {
         tr!(
             ctx.tr,
             "letter-voided",
-            id = record.letter.id.clone(),
-            number = record.letter.number.clone().unwrap_or_else(|| "-".into())
+            id = letter.id.clone(),
+            number = letter.number.clone().unwrap_or_else(|| "-".into())
         )
     );
     Ok(())

@@ -6,12 +6,13 @@ mod issue;
 mod preview;
 mod verify;
 
+use std::sync::Arc;
+
 use clap::Subcommand;
+use wardflow_engine::app::{Acted, LetterOutcome, Office};
 use wardflow_engine::case::IssuedRef;
 use wardflow_engine::definition::Definition;
 use wardflow_engine::letters::Renderer;
-use wardflow_engine::profile::Profile;
-use wardflow_engine::store::{Desk, LetterOutcome};
 
 use super::Ctx;
 use crate::failure::{self, Failure};
@@ -49,49 +50,19 @@ pub fn run(ctx: &Ctx, cmd: LetterCommand) -> Result<(), Failure> {
     }
 }
 
-/// Checks that the acting user may read a letter of `case` and records the read: the case's
-/// unit must be theirs, and a letter naming the confidential reporter (the report receipt)
-/// goes only to the roles that may see the reporter.
-pub fn read_letter(
-    ctx: &Ctx,
-    store: &wardflow_engine::store::Store,
-    case: &wardflow_engine::case::Case,
-    def: &Definition,
-    key: &str,
-    action: &str,
-) -> Result<(), Failure> {
-    use wardflow_engine::authority;
-    ctx.read_case_if(store, case, &format!("{action}:{key}"), |user| {
-        if key != wardflow_engine::letters::REPORTER_DOCUMENT
-            || authority::sees_confidential(def, user)
-        {
-            return Ok(());
-        }
-        Err(authority::Denied::Confidential {
-            user: Box::new(user.clone()),
-            field: key.to_owned(),
-            needs: def
-                .confidential
-                .as_ref()
-                .map(|c| c.visible_to.clone())
-                .unwrap_or_default(),
-        })
-    })
-    .map(|_| ())
-}
-
 /// The document table and templates, loaded once for the command.
 pub fn renderer(ctx: &Ctx) -> Result<Renderer, Failure> {
     Ok(Renderer::load(&ctx.global.letters)?)
 }
 
-/// The renderer for an act that issues letters; None (and a warning) when the letters cannot
-/// be loaded, because a letter never blocks the act itself: it waits for `letter issue`.
-pub fn renderer_for_act(ctx: &Ctx, issues_letters: bool) -> Option<Renderer> {
-    if !issues_letters {
+/// The office's renderer for an act that called for letters; None (and a warning) when the
+/// letters cannot be loaded, because a letter never blocks the act itself: it waits for
+/// `letter issue`.
+pub fn renderer_after_act(ctx: &Ctx, office: &Office, acted: &Acted) -> Option<Arc<Renderer>> {
+    if acted.letters.is_empty() {
         return None;
     }
-    match Renderer::load(&ctx.global.letters) {
+    match office.renderer() {
         Ok(r) => Some(r),
         Err(e) => {
             eprintln!(
@@ -105,11 +76,6 @@ pub fn renderer_for_act(ctx: &Ctx, issues_letters: bool) -> Option<Renderer> {
             None
         }
     }
-}
-
-/// The desk an act issues its letters at.
-pub fn desk<'a>(renderer: Option<&'a Renderer>, profile: Option<&'a Profile>) -> Option<Desk<'a>> {
-    renderer.map(|renderer| Desk { renderer, profile })
 }
 
 /// A document's title from the table, or its key when the table is not at hand.

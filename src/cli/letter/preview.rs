@@ -3,13 +3,11 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use wardflow_engine::authority;
-use wardflow_engine::letters::{IssuingBody, LetterInput, REPORTER_DOCUMENT};
+use wardflow_engine::app::PreviewRequest;
 
 use super::super::Ctx;
-use super::super::case::{case_id, load};
-use super::renderer;
-use crate::failure::{Context, Exit, Failure};
+use super::super::case::case_id;
+use crate::failure::{Exit, Failure};
 use crate::msg;
 
 /// Output forms of a letter.
@@ -43,53 +41,15 @@ pub struct PreviewArgs {
 /// Renders the draft.
 pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
     let id = case_id(&args.case)?;
-    let renderer = renderer(ctx)?;
-    let store = ctx.store_for_read()?;
-    let now = ctx.now(Some(&store))?;
-    let (case, def) = load(&store, &id)?;
-    // A letter that names the reporter goes only to those who may see the reporter.
-    ctx.read_case_if(&store, &case, &format!("letter:{}", args.key), |user| {
-        if args.key != REPORTER_DOCUMENT || authority::sees_confidential(&def, user) {
-            return Ok(());
-        }
-        Err(authority::Denied::Confidential {
-            user: Box::new(user.clone()),
-            field: args.key.clone(),
-            needs: def
-                .confidential
-                .as_ref()
-                .map(|c| c.visible_to.clone())
-                .unwrap_or_default(),
-        })
-    })?;
-    let date = now
-        .to_zoned_datetime(wardflow_engine::period::shanghai())
-        .date();
-    // The configured body when there is one: the draft then looks as the letter will.
-    let profile = ctx.profile(&store)?;
-    let configured = profile
-        .as_ref()
-        .and_then(|p| p.issuing_bodies.get(&args.role).cloned());
-    let settings = profile
-        .as_ref()
-        .and_then(|p| p.letters.get(&args.key).cloned())
-        .unwrap_or_default();
-    let input = LetterInput {
-        data: &case.data,
-        number: None,
-        issuer: Some(configured.unwrap_or_else(|| IssuingBody {
-            role: args.role.clone(),
-            name: args.body.clone(),
-            code: "X".into(),
-            seal_caption: args.body.clone(),
-            contact: None,
-        })),
-        date,
-        verification_code: "DRAFT".into(),
-        draft: true,
-        settings,
-    };
-    let rendered = renderer.render(&args.key, &input).in_workflow(&def)?;
+    let caller = ctx.caller(Some(&args.role))?;
+    let (rendered, _) = ctx.office_for_read()?.preview_letter(
+        &caller,
+        &PreviewRequest {
+            case: id,
+            key: args.key.clone(),
+            body: args.body.clone(),
+        },
+    )?;
     let body = match args.format {
         Format::Txt => rendered.text,
         Format::Html => rendered.html,

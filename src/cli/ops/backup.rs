@@ -55,7 +55,7 @@ pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<(), Failure> {
         &ctx.global.db,
         args.force,
         ctx.lock_timeout(),
-        &ctx.detached_config()?,
+        &ctx.detached_config(None)?,
     )
     .exists_as("restore-db-exists")?;
     if !report.problems.is_empty() {

@@ -1,8 +1,8 @@
 //! `wardflow check`: the integrity of the database, without changing it.
 
 use serde_json::json;
+use wardflow_engine::app::CheckReport;
 use wardflow_engine::app::Office;
-use wardflow_engine::store::ops::CheckReport;
 
 use super::super::{Ctx, print_json};
 use crate::failure::{self, Failure, Kind};
@@ -15,7 +15,7 @@ pub fn run(ctx: &Ctx) -> Result<(), Failure> {
         &caller,
         &ctx.global.db,
         ctx.lock_timeout(),
-        &ctx.detached_config()?,
+        &ctx.detached_config(None)?,
     )?;
     report_check(ctx, &report, "check-failed")
 }

@@ -4,7 +4,6 @@ use std::io::BufWriter;
 use std::path::PathBuf;
 
 use clap::Args;
-use wardflow_engine::store::ops;
 
 use super::super::Ctx;
 use crate::failure::{Context, Failure};
@@ -27,13 +26,9 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
         office.export(&caller, BufWriter::new(stdout))?;
         return Ok(());
     };
-    let (tmp, file) = ops::temp_beside(&out)?;
-    let mut writer = BufWriter::new(file);
-    let counts = office.export(&caller, &mut writer)?;
-    let file = writer
-        .into_inner()
-        .map_err(|e| ops::io_error(e.into_error()))?;
-    ops::finish_file(tmp, file, &out).exists_as("ops-out-exists")?;
+    let counts = office
+        .export_to(&caller, &out)
+        .exists_as("ops-out-exists")?;
     println!(
         "{}",
         tr!(

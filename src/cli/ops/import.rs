@@ -24,7 +24,7 @@ pub struct ImportArgs {
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), Failure> {
     let db = &ctx.global.db;
     let caller = ctx.caller(None)?;
-    let config = ctx.detached_config()?;
+    let config = ctx.detached_config(None)?;
     let wait = ctx.lock_timeout();
     let result = if args.file.as_os_str() == "-" {
         Office::import(&caller, db, std::io::stdin().lock(), wait, &config)

@@ -1,5 +1,5 @@
 //! Operations on the database file as a whole: `check`, `backup`, `restore`, `export`,
-//! `import`. The engine side is `wardflow_engine::store::{ops, dump}`.
+//! `import`. Each is one call into the application layer (`wardflow_engine::app::Office`).
 
 pub mod backup;
 pub mod check;

@@ -3,7 +3,7 @@
 use clap::Args;
 
 use super::super::Ctx;
-use super::{for_role, print};
+use super::print;
 use crate::failure::Failure;
 
 /// Arguments of `wardflow agenda`.
@@ -27,23 +27,18 @@ pub struct OverdueArgs {
 
 /// Deadlines due from now to `--days` ahead, soonest first.
 pub fn agenda(ctx: &Ctx, args: AgendaArgs) -> Result<(), Failure> {
-    let store = ctx.store_for_read()?;
-    let now = ctx.now(Some(&store))?;
-    let until = now
-        .checked_add(jiff::SignedDuration::from_hours(24 * i64::from(args.days)))
-        .unwrap_or(jiff::Timestamp::MAX);
-    let views = store.agenda(now, until)?;
-    let views = ctx.covered(&store, views)?;
-    let views = for_role(&store, views, args.role.as_deref())?;
-    print(ctx, &store, &views, "agenda-empty")
+    let caller = ctx.caller(None)?;
+    let dues = ctx
+        .office_for_read()?
+        .agenda(&caller, args.days, args.role.as_deref())?;
+    print(ctx, &dues, "agenda-empty")
 }
 
 /// Deadlines past due, most overdue first.
 pub fn overdue(ctx: &Ctx, args: OverdueArgs) -> Result<(), Failure> {
-    let store = ctx.store_for_read()?;
-    let now = ctx.now(Some(&store))?;
-    let views = store.overdue(now)?;
-    let views = ctx.covered(&store, views)?;
-    let views = for_role(&store, views, args.role.as_deref())?;
-    print(ctx, &store, &views, "overdue-empty")
+    let caller = ctx.caller(None)?;
+    let dues = ctx
+        .office_for_read()?
+        .overdue(&caller, args.role.as_deref())?;
+    print(ctx, &dues, "overdue-empty")
 }

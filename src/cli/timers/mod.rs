@@ -5,7 +5,7 @@ pub mod tick;
 
 use clap::Subcommand;
 use serde_json::json;
-use wardflow_engine::store::{DeadlineView, Store};
+use wardflow_engine::app::Due;
 
 use super::Ctx;
 use crate::failure::Failure;
@@ -25,40 +25,13 @@ pub fn run(ctx: &Ctx, cmd: TimersCommand) -> Result<(), Failure> {
     }
 }
 
-/// Keeps the deadlines a person in `role` can act on now (any role when None).
-pub fn for_role(
-    store: &Store,
-    views: Vec<DeadlineView>,
-    role: Option<&str>,
-) -> Result<Vec<DeadlineView>, Failure> {
-    let Some(role) = role else {
-        return Ok(views);
-    };
-    let mut out = Vec::new();
-    for v in views {
-        let def = store.definition(&v.version)?;
-        let can_act = def.transitions.iter().any(|t| {
-            !t.is_system() && t.from.admits(&v.state, false) && t.roles.iter().any(|r| r == role)
-        });
-        if can_act {
-            out.push(v);
-        }
-    }
-    Ok(out)
-}
-
 /// Prints deadline views as lines or a JSON array.
-pub fn print(
-    ctx: &Ctx,
-    store: &Store,
-    views: &[DeadlineView],
-    empty_id: &str,
-) -> Result<(), Failure> {
+pub fn print(ctx: &Ctx, dues: &[Due], empty_id: &str) -> Result<(), Failure> {
     let tr = &ctx.tr;
     if ctx.global.json {
-        let out: Vec<_> = views
+        let out: Vec<_> = dues
             .iter()
-            .map(|v| {
+            .map(|Due { view: v, .. }| {
                 json!({
                     "case": v.case, "workflow": v.workflow, "state": v.state,
                     "deadline": v.deadline.name, "title": v.deadline.title, "due": v.deadline.due,
@@ -68,11 +41,10 @@ pub fn print(
             .collect();
         return super::print_json(&out);
     }
-    if views.is_empty() {
+    if dues.is_empty() {
         println!("{}", tr.t(empty_id));
     }
-    for v in views {
-        let def = store.definition(&v.version)?;
+    for Due { view: v, def } in dues {
         let provisional = if v.deadline.provisional {
             tr.t("provisional")
         } else {
@@ -84,7 +56,7 @@ pub fn print(
             v.case,
             tr.key_title(&v.deadline.name, &v.deadline.title),
             v.workflow,
-            show::state(tr, &def, &v.state),
+            show::state(tr, def, &v.state),
         );
     }
     Ok(())

@@ -1,7 +1,7 @@
 //! `wardflow timers tick`: fire what is due at the command's clock.
 
 use serde_json::json;
-use wardflow_engine::store::Fired;
+use wardflow_engine::app::Fired;
 
 use crate::i18n::Tr;
 

@@ -7,8 +7,8 @@ use crate::tr;
 
 /// Lists versions, newest last.
 pub fn run(ctx: &Ctx) -> Result<(), Failure> {
-    let store = ctx.store_for_read()?;
-    let versions = store.versions()?;
+    let caller = ctx.caller(None)?;
+    let versions = ctx.office_for_read()?.workflows(&caller)?;
     if ctx.global.json {
         let out: Vec<_> = versions
             .iter()

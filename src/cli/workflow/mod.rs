@@ -61,13 +61,9 @@ pub fn run(ctx: &Ctx, cmd: WorkflowCommand) -> Result<(), Failure> {
 /// `NAME.yaml` in the workflows directory.
 fn find(ctx: &Ctx, name: &str) -> Result<(Arc<Definition>, Option<u32>), Failure> {
     if ctx.global.db.exists() {
-        let store = ctx.store_for_read()?;
-        if let Some((hash, def)) = store.latest(name)? {
-            let number = store
-                .versions()?
-                .get(name)
-                .and_then(|vs| vs.iter().find(|v| v.hash == hash).map(|v| v.number));
-            return Ok((def, number));
+        let caller = ctx.caller(None)?;
+        if let Some(found) = ctx.office_for_read()?.workflow(&caller, name)? {
+            return Ok(found);
         }
     }
     for ext in ["yaml", "yml"] {

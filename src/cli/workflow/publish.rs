@@ -2,25 +2,17 @@
 
 use std::path::PathBuf;
 
-use super::super::{Ctx, check_files, print_json, workflow_files};
+use super::super::{Ctx, print_json, workflow_files};
 use super::validate::context;
 use crate::failure::Failure;
 use crate::tr;
 
 /// Publishes the files, all or none.
 pub fn run(ctx: &Ctx, given: &[PathBuf]) -> Result<(), Failure> {
-    let store = ctx.store_for_write()?;
-    let now = ctx.now(Some(&store))?;
-    ctx.administrator(&store)?;
     let files = workflow_files(ctx, given)?;
-    let mut known: Vec<_> = store
-        .latest_definitions()?
-        .iter()
-        .map(|d| (**d).clone())
-        .collect();
-    known.extend(context(ctx, &files));
-    let checked = check_files(&files, &known, &ctx.global.letters)?;
-    let published = store.publish(&checked, &ctx.user(), now)?;
+    let known = context(ctx, &files);
+    let caller = ctx.caller(None)?;
+    let published = ctx.office_for_write()?.publish(&caller, &files, known)?;
     if ctx.global.json {
         let out: Vec<_> = published
             .iter()

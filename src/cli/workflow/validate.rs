@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use wardflow_engine::definition::{self, Definition};
 
-use super::super::{Ctx, check_files, print_json, workflow_files};
+use wardflow_engine::app::{CheckFailed, check_files};
+
+use super::super::{Ctx, print_json, workflow_files};
 use crate::failure::Failure;
 use crate::tr;
 
@@ -52,7 +54,7 @@ pub fn run(ctx: &Ctx, given: &[PathBuf]) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Err(super::super::CheckFailed { passed: ok, failed }) => {
+        Err(CheckFailed { passed: ok, failed }) => {
             if !ctx.global.json {
                 for (file, def) in &ok {
                     println!(

@@ -63,7 +63,7 @@ fn a_new_user_needs_a_usable_name_and_roles_that_exist_never_system() {
         matches!(result, Err(AppError::RegistryInput(RegistryInput::UnknownRole { ref suggestion, .. })) if suggestion.as_deref() == Some("police")),
         "{result:?}"
     );
-    let users = office.users(&admin).expect("users");
+    let (users, _) = office.users(&admin).expect("users");
     assert!(!users.iter().any(|u| u.name == "王"));
 }
 
@@ -87,24 +87,33 @@ fn a_reader_lists_only_the_cases_and_deadlines_their_unit_covers() {
     assert!(matches!(denied(ids("nobody")), Denied::UnknownUser { .. }));
     let later = at("2026-12-31T00:00:00Z");
     let agenda = office
-        .agenda(&Caller::new(POLICE).at(at(T0)), later)
+        .agenda(&Caller::new(POLICE).at(at(T0)), 400, None)
         .expect("agenda");
-    assert!(agenda.iter().all(|v| v.case == id) && !agenda.is_empty());
+    assert!(agenda.iter().all(|d| d.view.case == id) && !agenda.is_empty());
     assert!(
         office
-            .agenda(&Caller::new(OTHER_POLICE).at(at(T0)), later)
+            .agenda(&Caller::new(OTHER_POLICE).at(at(T0)), 400, None)
             .expect("agenda")
             .is_empty()
     );
     let overdue = office
-        .overdue(&Caller::new(POLICE).at(later))
+        .overdue(&Caller::new(POLICE).at(later), None)
         .expect("overdue");
     assert_eq!(overdue.len(), 1, "{overdue:?}");
+    // With a role: only the cases that role can act on in their state now.
+    let acts = |role| {
+        office
+            .overdue(&Caller::new(POLICE).at(later), Some(role))
+            .expect("overdue")
+            .len()
+    };
+    assert_eq!(acts("police"), 1);
+    assert_eq!(acts("court"), 0);
     assert!(
         office
-            .overdue(&Caller::new(OTHER_POLICE).at(later))
+            .overdue(&Caller::new(OTHER_POLICE).at(later), None)
             .expect("overdue")
             .is_empty()
     );
-    denied(office.overdue(&Caller::new(DISABLED).at(later)));
+    denied(office.overdue(&Caller::new(DISABLED).at(later), None));
 }

@@ -156,6 +156,7 @@ pub fn open_report<B: super::backend::Backend>(office: &Office<B>) -> CaseId {
             },
         )
         .expect("opens")
+        .applied
         .outcome
         .case
         .id
