@@ -221,6 +221,7 @@ fn yaml_kind(tr: &Tr, kind: &str) -> String {
         "a period such as 7d or 6 months" => "kind-period",
         "text" => "kind-text",
         "a whole number" => "kind-whole-number",
+        wardflow_engine::profile::BOUNDED_NUMBER => "kind-bounded-number",
         "true or false" => "kind-true-false",
         _ => return kind.to_owned(),
     };
@@ -682,6 +683,20 @@ pub fn refusal(tr: &Tr, def: Option<&Definition>, r: &Refusal) -> Failure {
                 Some(transition.clone()),
             )
         }
+        Refusal::TooManySpawns {
+            transition,
+            count,
+            limit,
+        } => (
+            tr!(
+                tr,
+                "refused-too-many-spawns",
+                transition = transition_named(tr, def, transition),
+                count = *count,
+                limit = *limit
+            ),
+            Some(wardflow_engine::step::MAX_SPAWNS_SETTING.to_owned()),
+        ),
     };
     Failure {
         exit: Exit::Refused,

@@ -120,6 +120,7 @@ refused-role-open = role { $role } may not open this kind of case; allowed roles
 refused-system-only = { $transition } is done only by the system when a deadline passes.
 refused-missing = { $transition } needs: { $fields }.
 refused-missing-open = opening the case needs: { $fields }.
+refused-too-many-spawns = { $transition } would open { $count } cases, more than the { $limit } one act may open (setting max_spawns); nothing was changed. Split it up, or raise max_spawns in the county profile.
 refused-guard = { $transition } is refused: { $rule }. Why: { $why }; guard: { $guard }
 
 ## Case output
@@ -200,6 +201,7 @@ kind-list-of = a type name or a mapping of sub-fields
 kind-period = a period (e.g. 7d, 6 months)
 kind-text = text
 kind-whole-number = a whole number
+kind-bounded-number = a whole number from 0 to 100000
 kind-true-false = true or false
 show-profile = profile: { $profile }
 label-same-child = other cases of the same child:

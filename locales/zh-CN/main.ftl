@@ -120,6 +120,7 @@ refused-role-open = 角色 { $role } 无权开立此类案件；有权开案的�
 refused-system-only = { $transition }只能由期限到期时系统自动执行。
 refused-missing = 执行 { $transition }前须填写：{ $fields }。
 refused-missing-open = 开案须填写：{ $fields }。
+refused-too-many-spawns = 执行 { $transition }将开立 { $count } 个案件，超过一次操作可开立的上限 { $limit } 个（设置 max_spawns）；未作任何更改。请分批办理，或由县区方案调整 max_spawns。
 refused-guard = 不能执行 { $transition }：{ $rule }。原因：{ $why }；条件：{ $guard }
 
 ## 案件输出
@@ -200,6 +201,7 @@ kind-list-of = 类型名，或子字段的映射
 kind-period = 期限（如 7d、6 months）
 kind-text = 文字
 kind-whole-number = 整数
+kind-bounded-number = 0 到 100000 之间的整数
 kind-true-false = true 或 false
 show-profile = 县区方案：{ $profile }
 label-same-child = 同一儿童的其他案件：

@@ -430,6 +430,9 @@ fn doc(d: &Decoder, key: &str, pos: Pos, node: &Node) -> Result<DocSpec, LetterE
                     "a local setting is a boolean, an integer, a string or a list of strings",
                 ));
             }
+            if !crate::profile::number_in_bounds(&value) {
+                return Err(d.err(default.pos, crate::profile::BOUNDED_NUMBER));
+            }
             let note = match sv.get("note") {
                 Some(n) => d.str(n, "note")?.to_owned(),
                 None => String::new(),
