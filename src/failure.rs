@@ -27,6 +27,8 @@ pub enum Exit {
     /// A history whose hash chain or signature does not verify.
     Integrity = 4,
     Storage = 5,
+    /// Standard output could not be written (the command itself may have been done).
+    OutputFailed = 6,
     Bug = 70,
 }
 
@@ -38,6 +40,7 @@ impl Exit {
             Exit::Busy => "busy",
             Exit::Integrity => "integrity",
             Exit::Storage => "storage",
+            Exit::OutputFailed => "output",
             Exit::Bug => "internal",
         }
     }
@@ -479,6 +482,20 @@ pub fn invalid_workflows(tr: &Tr, diagnostics: &[Diagnostics]) -> Failure {
     }
 }
 
+/// Standard output could not be written: exit 6, saying whether the command had already been
+/// done and saved (then it must not be run again) or changed nothing.
+pub fn output(tr: &Tr, detail: &str) -> Failure {
+    let id = if wardflow_engine::store::committed_in_this_process() {
+        "output-failed-done"
+    } else {
+        "output-failed-nothing"
+    };
+    Failure::new(
+        Exit::OutputFailed,
+        tr.args(id, vec![("detail", detail.to_owned().into())]),
+    )
+}
+
 /// A storage failure or a missing/busy database.
 pub fn store(tr: &Tr, e: &StoreError) -> Failure {
     match e {
@@ -489,6 +506,10 @@ pub fn store(tr: &Tr, e: &StoreError) -> Failure {
         StoreError::AlreadyExists(path) => Failure::new(
             Exit::BadInput,
             tr!(tr, "db-exists", path = path.display().to_string()),
+        ),
+        StoreError::Protected(path) => Failure::new(
+            Exit::BadInput,
+            tr!(tr, "out-protected", path = path.display().to_string()),
         ),
         StoreError::NotADatabase(path) => Failure::new(
             Exit::Storage,

@@ -849,6 +849,104 @@ fn limit_rows() -> Vec<Row> {
     ]
 }
 
+/// `--out` files that would overwrite data (issue 15, data loss): the database, its key and its
+/// access log are refused even with `--force`, however named; an existing file without it.
+fn output_rows() -> Vec<Row> {
+    let export = |name, out: &str, force: bool, message| {
+        let mut args = vec!["case", "export", CASE, "--out", out, "--now", LATER];
+        if force {
+            args.push("--force");
+        }
+        row(name, &args, 2, message)
+    };
+    let preview = |name, out: &str| {
+        row(
+            name,
+            &[
+                "letter",
+                "preview",
+                CASE,
+                "guardian-duty-notice",
+                "--as",
+                "village_committee",
+                "--out",
+                out,
+                "--force",
+                "--now",
+                LATER,
+            ],
+            2,
+            "数据库本身",
+        )
+    };
+    vec![
+        export(
+            "case export over the database, forced",
+            "w.redb",
+            true,
+            "数据库本身",
+        ),
+        export(
+            "case export over ./the database",
+            "./w.redb",
+            true,
+            "数据库本身",
+        ),
+        export(
+            "case export over the database by another path",
+            "workflows/../w.redb",
+            true,
+            "数据库本身",
+        ),
+        export(
+            "case export over the office key, forced",
+            "w.redb.key",
+            true,
+            "数据库本身",
+        ),
+        export(
+            "case export over the access log",
+            "w.redb.access",
+            true,
+            "数据库本身",
+        ),
+        export(
+            "case export over the office key",
+            "w.redb.key",
+            false,
+            "数据库本身",
+        ),
+        export(
+            "case export over an existing file",
+            "kept.json",
+            false,
+            "--force",
+        )
+        .file("kept.json", "keep me"),
+        preview("letter preview over the database", "w.redb"),
+        preview("letter preview over the office key", "w.redb.key"),
+        row(
+            "export over the database, forced",
+            &["export", "--out", "w.redb", "--force", "--now", LATER],
+            2,
+            "数据库本身",
+        ),
+        row(
+            "export over an existing file",
+            &["export", "--out", "kept.json", "--now", LATER],
+            2,
+            "已存在",
+        ),
+        row(
+            "export over the database (English)",
+            &["export", "--out", "w.redb", "--force", "--now", LATER],
+            2,
+            "not even with --force",
+        )
+        .en(),
+    ]
+}
+
 /// Runs rows against one environment; returns a description of every row that went wrong.
 fn run_rows(env: &TestEnv, rows: &[Row]) -> Vec<String> {
     run_rows_comparing(env, rows, true)
@@ -914,6 +1012,7 @@ fn every_bad_input_is_refused_with_its_code_and_changes_nothing() {
     let env = case_env();
     let mut rows = case_rows();
     rows.extend(limit_rows());
+    rows.extend(output_rows());
     let wrong = run_rows(&env, &rows);
     println!("bad inputs tried: {}", rows.len());
     assert!(rows.len() >= 50, "the table has {} rows", rows.len());

@@ -419,7 +419,10 @@ fn restore_checks_the_backup_and_replaces_only_with_force() {
     ]);
     let err = env.fails(&["restore", "b.redb"], 2);
     assert!(err.contains("--force"), "{err}");
-    let out = env.ok(&["restore", "b.redb", "--force"]);
+    // Rolling back the amendment loses an event: that needs a second confirmation.
+    let err = env.fails(&["restore", "b.redb", "--force"], 1);
+    assert!(err.contains("--accept-loss"), "{err}");
+    let out = env.ok(&["restore", "b.redb", "--force", "--accept-loss"]);
     assert!(out.contains("已从 b.redb 恢复"), "{out}");
     assert_eq!(
         visible(&env, &env.db()),

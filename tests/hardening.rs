@@ -67,3 +67,301 @@ fn an_act_spawning_more_than_max_spawns_cases_is_refused_and_opens_none() {
     // Two parents, their two escalations, and the fifty siblings of the second.
     assert_eq!(list.as_array().map(Vec::len), Some(2 + 2 + 50), "{list}");
 }
+
+/// `--out` keeps an existing file unless `--force`, then replaces it whole, created 0600,
+/// leaving no temporary file beside it.
+#[test]
+fn an_existing_out_file_is_kept_unless_forced_and_then_replaced_whole() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::examples_only();
+    env.init_simulation(T0);
+    let id = env.open_xiaoming(T0);
+    let out = env.write_file("case.json", "keep me");
+    let err = env.fails(&["case", "export", &id, "--out", &out, "--now", T0], 2);
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(env.root().join(&out)).expect("read"),
+        "keep me"
+    );
+    env.ok(&["case", "export", &id, "--out", &out, "--force", "--now", T0]);
+    let written = std::fs::read_to_string(env.root().join(&out)).expect("read");
+    assert!(written.contains("\"signature\""), "{written}");
+    let mode = std::fs::metadata(env.root().join(&out))
+        .expect("meta")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    env.ok(&["export", "--out", "all.jsonl", "--now", T0]);
+    env.fails(&["export", "--out", "all.jsonl", "--now", T0], 2);
+    env.ok(&["export", "--out", "all.jsonl", "--force", "--now", T0]);
+    let leftovers: Vec<_> = std::fs::read_dir(env.root())
+        .expect("ls")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// Runs `wardflow args…` with standard output on `/dev/full`.
+fn to_dev_full(env: &TestEnv, args: &[&str], lang: &str) -> std::process::Output {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    std::process::Command::new(env!("CARGO_BIN_EXE_wardflow"))
+        .current_dir(env.root())
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env("WARDFLOW_DB", env.db())
+        .env("WARDFLOW_WORKFLOWS", env.workflows_dir())
+        .env(
+            "WARDFLOW_LETTERS",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/letters"),
+        )
+        .env("WARDFLOW_LANG", lang)
+        .env("WARDFLOW_USER", "张三")
+        .args(args)
+        .stdout(full)
+        .output()
+        .expect("run wardflow")
+}
+
+/// A command whose output cannot be written after it committed says it was done (exit 6, not
+/// 70 "nothing was written"), so nobody retries it; a read that fails so says nothing changed.
+#[test]
+fn output_that_fails_after_the_commit_says_the_command_was_done_with_exit_6() {
+    let env = TestEnv::examples_only();
+    env.init_simulation(T0);
+    let open = [
+        "case",
+        "open",
+        "example-care",
+        "--as",
+        "parent",
+        "--set",
+        "child.name=小明",
+        "--set",
+        "child.birth_date=2018-05-01",
+        "--set",
+        "parent.name=李四",
+        "--now",
+        T0,
+    ];
+    let out = to_dev_full(&env, &open, "zh");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(6), "{stderr}");
+    assert!(
+        stderr.contains("命令已完成并已保存") && stderr.contains("请勿重复执行"),
+        "{stderr}"
+    );
+    // It was done, once, and the file was closed cleanly (no repair on the next open).
+    let shown = env.zh().run(&["case", "show", "2026-000001", "--now", T0]);
+    assert!(shown.status.success());
+    assert!(!String::from_utf8_lossy(&shown.stderr).contains("未正常关闭"));
+    let out = to_dev_full(&env, &["case", "list", "--now", T0], "en");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(6), "{stderr}");
+    assert!(stderr.contains("nothing was changed"), "{stderr}");
+    for read in [
+        vec!["case", "show", "2026-000001", "--now", T0],
+        vec!["export", "--now", T0],
+    ] {
+        let out = to_dev_full(&env, &read, "zh");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(6), "{read:?}: {stderr}");
+        assert!(stderr.contains("未作任何更改"), "{stderr}");
+    }
+}
+
+const T1: &str = "2026-11-23T11:00:00+08:00";
+
+/// A simulation database on the 黔江区 profile (police number warnings 渝公黔告诫字〔2026〕N号)
+/// with one warning letter issued; returns the environment and the case.
+fn with_one_warning() -> (TestEnv, String) {
+    let env = TestEnv::new();
+    env.ok(&[
+        "init",
+        "--simulation",
+        "--profiles",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/profiles"),
+        "--profile",
+        "qianjiang",
+        "--now",
+        T0,
+    ]);
+    let sets = [
+        ("source", "mandatory_report"),
+        ("child.name", "张小花"),
+        ("abuser.name", "张大山"),
+        ("abuser.relation", "父亲"),
+        (
+            "admonishment.facts",
+            "2026年11月22日晚，张大山殴打女儿张小花",
+        ),
+        ("admonishment.issued_at", "2026-11-23T09:30:00+08:00"),
+    ];
+    let case = common::open(&env, "guardianship-intervention", "police", &sets, T0);
+    env.ok(&[
+        "letter",
+        "issue",
+        &case,
+        "warning-letter",
+        "--as",
+        "police",
+        "--now",
+        T1,
+    ]);
+    (env, case)
+}
+
+/// An import whose letter or document-number counter is lowered below what the archive holds
+/// is refused (it would hand the same archive id or official number out again).
+#[test]
+fn an_import_with_a_lowered_letter_counter_is_refused() {
+    let (env, _) = with_one_warning();
+    let dump = env.ok(&["export", "--now", T1]);
+    for (key, shown) in [
+        ("\"letter:2026\"", "letter:2026"),
+        ("〔2026〕\"", "〔2026〕"),
+    ] {
+        let lowered: String = dump
+            .lines()
+            .map(|l| {
+                if l.contains("\"type\":\"counter\"") && l.contains(key) {
+                    l.replace("\"value\":1", "\"value\":0")
+                } else {
+                    l.to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert_ne!(
+            lowered.trim(),
+            dump.trim(),
+            "no counter {key} in the export"
+        );
+        let err = env
+            .zh()
+            .stdin(lowered + "\n")
+            .fails(&["import", "-", "--db", "new.redb"], 2);
+        assert!(
+            err.contains(shown) && err.contains("already given out"),
+            "{err}"
+        );
+        assert!(!env.root().join("new.redb").exists());
+    }
+    // The untouched export still imports.
+    env.zh()
+        .stdin(dump)
+        .ok(&["import", "-", "--db", "new.redb"]);
+}
+
+/// The archive is insert-only: with its counter lowered behind the store's back, the next
+/// issue fails as a storage fault and the archived letter stays as it was.
+#[test]
+fn a_second_write_to_an_archive_id_is_a_storage_error_never_an_overwrite() {
+    use redb::TableDefinition;
+    const COUNTERS: TableDefinition<&str, u64> = TableDefinition::new("counters");
+    let (env, case) = with_one_warning();
+    let before = env.ok(&["letter", "show", "L2026-000001", "--now", T1]);
+    {
+        let db = redb::Database::open(env.db()).expect("open");
+        let tx = db.begin_write().expect("write");
+        {
+            let mut counters = tx.open_table(COUNTERS).expect("counters");
+            counters.insert("letter:2026", 0).expect("lower");
+        }
+        tx.commit().expect("commit");
+    }
+    let other = common::open(
+        &env,
+        "guardianship-intervention",
+        "police",
+        &[
+            ("source", "mandatory_report"),
+            ("child.name", "李小草"),
+            ("abuser.name", "李大树"),
+            ("abuser.relation", "父亲"),
+            ("admonishment.facts", "2026年11月22日晚，李大树殴打儿子"),
+            ("admonishment.issued_at", "2026-11-23T09:30:00+08:00"),
+        ],
+        T1,
+    );
+    let err = env.fails(
+        &[
+            "letter",
+            "issue",
+            &other,
+            "warning-letter",
+            "--as",
+            "police",
+            "--now",
+            T1,
+        ],
+        5,
+    );
+    assert!(err.contains("L2026-000001"), "{err}");
+    assert_eq!(
+        before,
+        env.ok(&["letter", "show", "L2026-000001", "--now", T1])
+    );
+    assert!(before.contains(&case), "{before}");
+}
+
+/// Restoring an older backup lists the cases, events and letters it would take away and
+/// needs `--accept-loss` beyond `--force`; then it is done and the access log records it.
+#[test]
+fn restoring_an_older_backup_lists_the_loss_and_needs_a_second_confirmation() {
+    let (env, case) = with_one_warning();
+    env.ok(&["backup", "--out", "old.redb"]);
+    env.ok(&[
+        "case",
+        "amend",
+        &case,
+        "--as",
+        "police",
+        "--set",
+        "abuser.relation=继父",
+        "--reason",
+        "笔误",
+        "--now",
+        T1,
+    ]);
+    let newer = env.open_xiaoming(T1);
+    let err = env.fails(&["restore", "old.redb", "--force", "--now", T1], 1);
+    assert!(err.contains(&newer) && err.contains(&case), "{err}");
+    assert!(err.contains("--accept-loss"), "{err}");
+    assert!(err.contains("合计：1 个案件"), "{err}");
+    let out = env.zh().run(&[
+        "restore",
+        "old.redb",
+        "--force",
+        "--accept-loss",
+        "--now",
+        T1,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed = env.ok(&["case", "list", "--now", T1]);
+    assert!(!listed.contains(&newer), "{listed}");
+    let audit = env.ok(&["audit", "--now", T1]);
+    assert!(
+        audit.contains("restore") && audit.contains(&newer),
+        "{audit}"
+    );
+    // Restoring the same state again loses nothing and needs no second confirmation.
+    env.ok(&["backup", "--out", "same.redb"]);
+    env.ok(&["restore", "same.redb", "--force", "--now", T1]);
+    // No scratch copy is left beside the database or in the temporary directory.
+    let scratch: Vec<_> = std::fs::read_dir(env.root())
+        .expect("ls")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(scratch.is_empty(), "{scratch:?}");
+}

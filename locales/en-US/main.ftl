@@ -227,6 +227,10 @@ letter-unknown = there is no document `{ $key }` (see letters/documents.yaml).
 letter-not-issuer = role { $role } does not issue { $document }.
 letter-error = the letter cannot be made: { $detail }
 cannot-write = cannot write { $path }: { $detail }
+output-failed-done = the command was done and saved, but its output could not be written ({ $detail }). Do not run it again; see the result with case show / case history.
+output-failed-nothing = the output could not be written ({ $detail }); nothing was changed, so it is safe to run again.
+out-protected = { $path } is the database or one of its files (the signing key, the access log); no output is ever written there, not even with --force. Choose another file name.
+out-exists = { $path } already exists and is kept. Add --force to replace it, or choose another file name.
 clock-behind = the clock of this command ({ $now }) is earlier than the case's last record ({ $last }); a case's history cannot run backwards. Check --now or the system clock.
 
 ## Letters: issuing, the archive, verification
@@ -297,6 +301,11 @@ backup-done = backed up to { $path } ({ $bytes } bytes).
 restore-db-exists = { $path } already holds a database; add --force to replace it with the backup.
 restore-source-damaged = the check of the backup found { $count } problem(s) (above); nothing was restored and { $path } was not changed.
 restore-done = restored { $path } from { $from }: { $cases } cases, { $events } events.
+restore-would-lose = the current database { $path } holds the cases, events or letters listed above that the backup lacks; restoring would lose them, so nothing was changed. To restore anyway, add --accept-loss beside --force (it is recorded in the access log).
+restore-lose-case = would lose case { $case } ({ $events } events)
+restore-lose-events = would lose the events of case { $case } after event { $then } (it has { $now })
+restore-lose-letter = would lose letter { $letter }
+restore-lose-total = in all: { $cases } cases, { $events } events, { $letters } letters.
 export-done = exported to { $path }: { $definitions } workflow versions, { $cases } cases, { $events } events, { $letters } letters.
 import-db-exists = { $path } already exists; import only creates a new database. Choose another --db.
 import-done = imported into the new database { $path }: { $definitions } workflow versions, { $cases } cases, { $events } events, { $letters } letters.

@@ -227,6 +227,10 @@ letter-unknown = 没有文书 `{ $key }`（见 letters/documents.yaml）。
 letter-not-issuer = 角色 { $role } 不出具 { $document }。
 letter-error = 文书无法生成：{ $detail }
 cannot-write = 无法写入 { $path }：{ $detail }
+output-failed-done = 命令已完成并已保存，但其输出无法写出（{ $detail }）。请勿重复执行；用 case show / case history 查看结果。
+output-failed-nothing = 输出无法写出（{ $detail }）；未作任何更改，可以重新执行。
+out-protected = { $path } 是数据库本身或属于它的文件（签名密钥、访问记录），任何输出都不会写到这里（即使加 --force）；请换一个文件名。
+out-exists = { $path } 已存在；不会覆盖已有文件。确要替换，请加 --force；或换一个文件名。
 clock-behind = 本次操作的时钟（{ $now }）早于该案件最后一条记录的时间（{ $last }），案件记录不能倒流。请检查 --now 或系统时间。
 
 ## 文书：出具、存档、核验
@@ -297,6 +301,11 @@ backup-done = 已备份到 { $path }（{ $bytes } 字节）。
 restore-db-exists = { $path } 已有数据库；要用备份替换它，请加 --force。
 restore-source-damaged = 备份文件检查发现 { $count } 个问题（见上），未恢复；{ $path } 未被改动。
 restore-done = 已从 { $from } 恢复到 { $path }：{ $cases } 个案件，{ $events } 条事件。
+restore-would-lose = 当前数据库 { $path } 中有上列案件、事件或文书是备份里没有的，恢复会使其丢失；未作任何更改。确要恢复，请在 --force 之外再加 --accept-loss（将记入访问日志）。
+restore-lose-case = 将丢失案件 { $case }（{ $events } 条事件）
+restore-lose-events = 将丢失案件 { $case } 的第 { $then } 条之后的事件（现有 { $now } 条）
+restore-lose-letter = 将丢失文书 { $letter }
+restore-lose-total = 合计：{ $cases } 个案件，{ $events } 条事件，{ $letters } 份文书。
 export-done = 已导出到 { $path }：{ $definitions } 个流程版本，{ $cases } 个案件，{ $events } 条事件，{ $letters } 份文书。
 import-db-exists = { $path } 已存在；导入只会创建新的数据库，请换一个 --db。
 import-done = 已导入到新数据库 { $path }：{ $definitions } 个流程版本，{ $cases } 个案件，{ $events } 条事件，{ $letters } 份文书。

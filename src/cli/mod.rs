@@ -273,6 +273,23 @@ impl Ctx {
             .unwrap_or_else(|| "unknown".to_owned())
     }
 
+    /// The files no output may replace, even forced: the database, its access log, its key.
+    pub fn protected_files(&self) -> Vec<PathBuf> {
+        let key = std::env::var_os("WARDFLOW_KEY_FILE").map(PathBuf::from);
+        wardflow_engine::store::output::protected_files(&self.global.db, key.as_deref())
+    }
+
+    /// A refused or failed `--out` file as a sentence.
+    pub fn output_failure(&self, e: &wardflow_engine::store::StoreError) -> Failure {
+        match e {
+            wardflow_engine::store::StoreError::AlreadyExists(path) => Failure::new(
+                Exit::BadInput,
+                tr!(self.tr, "out-exists", path = path.display().to_string()),
+            ),
+            other => failure::store(&self.tr, other),
+        }
+    }
+
     /// The actor for `--as ROLE`; the system role belongs to the deadline runner alone.
     pub fn actor(&self, role: &str) -> Result<Actor, Failure> {
         if role == definition::SYSTEM_ROLE {

@@ -152,6 +152,13 @@ impl Store {
 
     /// Commits a write transaction durably, folding the access side file into it.
     pub(super) fn commit(&self, tx: WriteTransaction) -> Result<(), StoreError> {
+        self.commit_folding(tx)?;
+        super::note_commit();
+        Ok(())
+    }
+
+    /// Commits without counting as the command's own change (folding the log for `audit`).
+    fn commit_folding(&self, tx: WriteTransaction) -> Result<(), StoreError> {
         let folded = fold(&tx, &self.path)?;
         tx.commit().map_err(storage)?;
         cut(&self.path, folded);
@@ -164,7 +171,7 @@ impl Store {
         if matches!(self.handle, super::Handle::Write(_)) {
             let tx = self.write()?;
             tx.open_table(ACCESS).map_err(storage)?;
-            self.commit(tx)?;
+            self.commit_folding(tx)?;
         }
         let tx = self.read()?;
         let table = match tx.open_table(ACCESS) {

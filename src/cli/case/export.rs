@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use wardflow_engine::export::{self, ExportError, Extras, Rules};
+use wardflow_engine::store::output;
 
 use super::super::key::{self, KeyFileArg};
 use super::super::{Ctx, print_json};
@@ -20,6 +21,9 @@ pub struct ExportArgs {
     /// The file to write.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    /// Replace the `--out` file if it exists (never the database or its files).
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     key: KeyFileArg,
 }
@@ -113,17 +117,10 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
     let text =
         serde_json::to_string_pretty(&doc).map_err(|e| Failure::new(Exit::Bug, e.to_string()))?;
     let shown = args.out.display().to_string();
-    std::fs::write(&args.out, text + "\n").map_err(|e| {
-        Failure::new(
-            Exit::BadInput,
-            tr!(
-                ctx.tr,
-                "cannot-write",
-                path = shown.clone(),
-                detail = e.to_string()
-            ),
-        )
-    })?;
+    let mut protected = ctx.protected_files();
+    protected.push(key_path.clone());
+    output::write_output(&args.out, (text + "\n").as_bytes(), args.force, &protected)
+        .map_err(|e| ctx.output_failure(&e))?;
     if ctx.global.json {
         return print_json(&serde_json::json!({
             "case": id,

@@ -6,7 +6,7 @@ use clap::Args;
 use wardflow_engine::store::CaseFilter;
 
 use super::super::Ctx;
-use crate::failure::{self, Exit, Failure};
+use crate::failure::{self, Failure};
 use crate::show::local_time;
 use crate::tr;
 
@@ -82,7 +82,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     }
     match (write_error, out.flush()) {
         (Some(e), _) | (None, Err(e)) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Failure::new(Exit::Storage, e.to_string()))
+            Err(failure::output(&ctx.tr, &e.to_string()))
         }
         _ => Ok(()),
     }

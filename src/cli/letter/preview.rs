@@ -5,12 +5,12 @@ use std::path::PathBuf;
 use clap::Args;
 use wardflow_engine::authority;
 use wardflow_engine::letters::{IssuingBody, LetterInput, REPORTER_DOCUMENT};
+use wardflow_engine::store::output;
 
 use super::super::Ctx;
 use super::super::case::{case_id, load};
 use super::{letter_failure, renderer};
-use crate::failure::{Exit, Failure};
-use crate::tr;
+use crate::failure::Failure;
 
 /// Output forms of a letter.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -38,6 +38,9 @@ pub struct PreviewArgs {
     /// Write to a file instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Replace the `--out` file if it exists (never the database or its files).
+    #[arg(long, requires = "out")]
+    force: bool,
 }
 
 /// Renders the draft.
@@ -96,23 +99,19 @@ pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
         Format::Txt => rendered.text,
         Format::Html => rendered.html,
     };
-    write_out(ctx, args.out.as_deref(), &body)
+    write_out(ctx, args.out.as_deref(), args.force, &body)
 }
 
 /// Writes a letter to a file, or to standard output without one.
-pub fn write_out(ctx: &Ctx, out: Option<&std::path::Path>, body: &str) -> Result<(), Failure> {
+pub fn write_out(
+    ctx: &Ctx,
+    out: Option<&std::path::Path>,
+    force: bool,
+    body: &str,
+) -> Result<(), Failure> {
     match out {
-        Some(path) => std::fs::write(path, body).map_err(|e| {
-            Failure::new(
-                Exit::Storage,
-                tr!(
-                    ctx.tr,
-                    "cannot-write",
-                    path = path.display().to_string(),
-                    detail = e.to_string()
-                ),
-            )
-        }),
+        Some(path) => output::write_output(path, body.as_bytes(), force, &ctx.protected_files())
+            .map_err(|e| ctx.output_failure(&e)),
         None => {
             print!("{body}");
             Ok(())

@@ -4,10 +4,10 @@ use std::io::BufWriter;
 use std::path::PathBuf;
 
 use clap::Args;
+use wardflow_engine::store::output::Output;
 use wardflow_engine::store::{dump, ops};
 
 use super::super::Ctx;
-use super::store_failure;
 use crate::failure::{self, Failure};
 use crate::tr;
 
@@ -17,6 +17,9 @@ pub struct ExportArgs {
     /// Write to this file (must not exist yet) instead of standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// Replace the `--out` file if it exists (never the database or its files).
+    #[arg(long, requires = "out")]
+    force: bool,
 }
 
 /// Exports from one read transaction: a consistent state even while others write.
@@ -24,16 +27,23 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
     let store = ctx.store_for_read()?;
     let Some(out) = args.out else {
         let stdout = std::io::stdout().lock();
-        dump::export(&store, BufWriter::new(stdout)).map_err(|e| failure::store(&ctx.tr, &e))?;
+        dump::export(&store, BufWriter::new(stdout)).map_err(|e| match e {
+            // Reading went well; only standard output failed.
+            wardflow_engine::store::StoreError::Storage(detail) => {
+                failure::output(&ctx.tr, &detail)
+            }
+            e => failure::store(&ctx.tr, &e),
+        })?;
         return Ok(());
     };
-    let (tmp, file) = ops::temp_beside(&out).map_err(|e| failure::store(&ctx.tr, &e))?;
-    let mut writer = BufWriter::new(file);
+    let mut output = Output::begin(&out, args.force, &ctx.protected_files())
+        .map_err(|e| ctx.output_failure(&e))?;
+    let mut writer = BufWriter::new(output.file());
     let counts = dump::export(&store, &mut writer).map_err(|e| failure::store(&ctx.tr, &e))?;
-    let file = writer
+    writer
         .into_inner()
         .map_err(|e| failure::store(&ctx.tr, &ops::io_error(e.into_error())))?;
-    ops::finish_file(tmp, file, &out).map_err(|e| store_failure(ctx, &e, "ops-out-exists"))?;
+    output.finish().map_err(|e| ctx.output_failure(&e))?;
     println!(
         "{}",
         tr!(
