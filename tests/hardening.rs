@@ -365,3 +365,69 @@ fn restoring_an_older_backup_lists_the_loss_and_needs_a_second_confirmation() {
         .collect();
     assert!(scratch.is_empty(), "{scratch:?}");
 }
+
+/// A long export works on a snapshot: while its output sits unread (the export blocked on a
+/// full pipe), a writer still gets the database at once.
+#[test]
+fn writers_go_on_while_an_export_is_stalled() {
+    use std::io::Read;
+    let env = TestEnv::examples_only();
+    env.init_simulation(T0);
+    let long = format!("concern={}", "长".repeat(9_000));
+    for _ in 0..4 {
+        let id = env.open_xiaoming(T0);
+        env.ok(&[
+            "case", "amend", &id, "--as", "parent", "--set", &long, "--reason", "补充", "--now", T0,
+        ]);
+    }
+    let mut export = std::process::Command::new(env!("CARGO_BIN_EXE_wardflow"))
+        .current_dir(env.root())
+        .env("WARDFLOW_DB", env.db())
+        .env("WARDFLOW_USER", "张三")
+        .args(["export", "--now", T0])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn export");
+    // The export has more than a pipe holds (4 × 27 kB of concern alone): it stalls writing.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let started = std::time::Instant::now();
+    let opened = env.zh().run(&[
+        "case",
+        "open",
+        "example-care",
+        "--as",
+        "parent",
+        "--set",
+        "child.name=小刚",
+        "--set",
+        "child.birth_date=2018-05-01",
+        "--set",
+        "parent.name=李四",
+        "--lock-timeout",
+        "1",
+        "--now",
+        T0,
+    ]);
+    let waited = started.elapsed();
+    let mut dump = String::new();
+    export
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut dump)
+        .expect("read export");
+    assert!(export.wait().expect("wait").success());
+    assert!(
+        opened.status.success(),
+        "the writer waited for the export: {}",
+        String::from_utf8_lossy(&opened.stderr)
+    );
+    println!("writer during a stalled export: {waited:?}");
+    // The export is the state before the writer: four cases.
+    assert_eq!(
+        dump.lines()
+            .filter(|l| l.starts_with("{\"type\":\"case\""))
+            .count(),
+        4
+    );
+}

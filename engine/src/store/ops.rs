@@ -332,6 +332,44 @@ pub fn restore(
     Ok(Restored::Done { report, lost })
 }
 
+/// A consistent copy of a database in a scratch file beside it, removed when dropped: a long
+/// read (an export) works on it, so the database itself is held only for the byte copy and
+/// writers go on meanwhile.
+pub struct Snapshot {
+    // Fields drop in order: the copy is closed before its file is removed.
+    store: super::Store,
+    file: TempFile,
+}
+
+impl Snapshot {
+    /// Copies the committed state of `db` (as [`backup`] does) and opens the copy.
+    pub fn take(db: &Path, lock_timeout: Duration) -> Result<Snapshot, StoreError> {
+        check_magic(db)?;
+        let dir = parent_dir(db);
+        sweep_scratch(&dir);
+        let (tmp, mut file) = match temp_file(&dir, "wardflow-check") {
+            Err(StoreError::ReadOnly) => temp_file(&std::env::temp_dir(), "wardflow-check")?,
+            other => other?,
+        };
+        copy_consistent(db, lock_timeout, &mut file)?;
+        drop(file);
+        // Recovers the copy if the original needed it, and proves it is a wardflow database.
+        drop(open_copy(&tmp.0, db)?);
+        let store = super::Store::open_read(&tmp.0, lock_timeout)?;
+        Ok(Snapshot { store, file: tmp })
+    }
+
+    /// The copy, opened for reading.
+    pub fn store(&self) -> &super::Store {
+        &self.store
+    }
+
+    /// The scratch file's path.
+    pub fn path(&self) -> &Path {
+        &self.file.0
+    }
+}
+
 /// Removes scratch copies in `dir` left by a `check` or `restore` that was killed (its process
 /// is gone): they hold a full copy of the database.
 pub fn sweep_scratch(dir: &Path) {

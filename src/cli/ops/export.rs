@@ -22,12 +22,16 @@ pub struct ExportArgs {
     force: bool,
 }
 
-/// Exports from one read transaction: a consistent state even while others write.
+/// Exports from a snapshot: the database is held only while it is copied, so writers go on
+/// during a long export, and the export is one committed state.
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
-    let store = ctx.store_for_read()?;
+    let snapshot = ops::Snapshot::take(&ctx.global.db, ctx.lock_timeout())
+        .map_err(|e| failure::store(&ctx.tr, &e))?;
+    let store = snapshot.store();
+    ctx.now(Some(store))?;
     let Some(out) = args.out else {
         let stdout = std::io::stdout().lock();
-        dump::export(&store, BufWriter::new(stdout)).map_err(|e| match e {
+        dump::export(store, BufWriter::new(stdout)).map_err(|e| match e {
             // Reading went well; only standard output failed.
             wardflow_engine::store::StoreError::Storage(detail) => {
                 failure::output(&ctx.tr, &detail)
@@ -39,7 +43,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
     let mut output = Output::begin(&out, args.force, &ctx.protected_files())
         .map_err(|e| ctx.output_failure(&e))?;
     let mut writer = BufWriter::new(output.file());
-    let counts = dump::export(&store, &mut writer).map_err(|e| failure::store(&ctx.tr, &e))?;
+    let counts = dump::export(store, &mut writer).map_err(|e| failure::store(&ctx.tr, &e))?;
     writer
         .into_inner()
         .map_err(|e| failure::store(&ctx.tr, &ops::io_error(e.into_error())))?;
