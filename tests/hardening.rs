@@ -244,7 +244,7 @@ fn an_import_with_a_lowered_letter_counter_is_refused() {
         let err = env
             .zh()
             .stdin(lowered + "\n")
-            .fails(&["import", "-", "--db", "new.redb"], 2);
+            .fails(&["import", "-", "--simulation", "--db", "new.redb"], 2);
         assert!(
             err.contains(shown) && err.contains("already given out"),
             "{err}"
@@ -254,7 +254,7 @@ fn an_import_with_a_lowered_letter_counter_is_refused() {
     // The untouched export still imports.
     env.zh()
         .stdin(dump)
-        .ok(&["import", "-", "--db", "new.redb"]);
+        .ok(&["import", "-", "--simulation", "--db", "new.redb"]);
 }
 
 /// The archive is insert-only: with its counter lowered behind the store's back, the next
@@ -430,4 +430,78 @@ fn writers_go_on_while_an_export_is_stalled() {
             .count(),
         4
     );
+}
+
+/// A real database's export whose `simulation` flag was flipped (or any simulation export)
+/// imports only when `--simulation` is asked for; a real export becomes a simulation database
+/// only when asked, and then accepts `--now`.
+#[test]
+fn an_export_claiming_simulation_needs_an_explicit_simulation_import() {
+    let env = TestEnv::examples_only();
+    env.init_simulation(T0);
+    env.open_xiaoming(T0);
+    let dump = env.ok(&["export", "--now", T0]);
+    assert!(
+        dump.lines()
+            .next()
+            .is_some_and(|l| l.contains("\"simulation\":true"))
+    );
+    let err = env
+        .zh()
+        .stdin(dump.clone())
+        .fails(&["import", "-", "--db", "new.redb"], 2);
+    assert!(err.contains("--simulation"), "{err}");
+    assert!(!env.root().join("new.redb").exists());
+    // A real export (the flag false) asked to become a simulation database: marked as one.
+    let real = dump.replacen("\"simulation\":true", "\"simulation\":false", 1);
+    env.zh()
+        .stdin(real.clone())
+        .ok(&["import", "-", "--db", "real.redb"]);
+    let err = env.fails(&["--db", "real.redb", "case", "list", "--now", T0], 2);
+    assert!(err.contains("--now"), "{err}");
+    env.zh()
+        .stdin(real)
+        .ok(&["import", "-", "--simulation", "--db", "sim.redb"]);
+    env.ok(&["--db", "sim.redb", "case", "list", "--now", T0]);
+}
+
+/// A patched snapshot (what `case show` and letters print) is found by `verify`, which
+/// replays each history, and by `check`: both exit 4, naming the field.
+#[test]
+fn a_forged_snapshot_fails_verify_and_check_with_exit_4() {
+    use redb::{ReadableTable, TableDefinition};
+    const CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases");
+    let env = TestEnv::examples_only();
+    env.init_simulation(T0);
+    let id = env.open_xiaoming(T0);
+    env.ok(&["verify", "--now", T0]);
+    {
+        let db = redb::Database::open(env.db()).expect("open");
+        let tx = db.begin_write().expect("write");
+        {
+            let mut cases = tx.open_table(CASES).expect("cases");
+            let text = String::from_utf8(
+                cases
+                    .get(id.as_str())
+                    .expect("get")
+                    .expect("case")
+                    .value()
+                    .to_vec(),
+            )
+            .expect("json");
+            let forged = text.replacen("小明", "小名", 1);
+            assert_ne!(text, forged);
+            cases.insert(id.as_str(), forged.as_bytes()).expect("patch");
+        }
+        tx.commit().expect("commit");
+    }
+    assert_eq!(env.show_json(&id)["data"]["child.name"], "小名");
+    let err = env.fails(&["verify", "--now", T0], 4);
+    assert!(
+        err.contains(&id) && err.contains("data.child.name"),
+        "{err}"
+    );
+    let out = env.zh().run(&["verify", "--now", T0]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("快照"));
+    env.fails(&["check", "--now", T0], 4);
 }

@@ -145,6 +145,9 @@ fn verify_file(ctx: &Ctx, path: &Path, key: &str) -> Result<(), Failure> {
     let signature = match &verdict.signature {
         SignatureCheck::Valid => None,
         SignatureCheck::Invalid => Some(tr!(ctx.tr, "export-signature-invalid")),
+        SignatureCheck::UnexpectedAlgorithm { found } => {
+            Some(tr!(ctx.tr, "export-algorithm", found = found.clone()))
+        }
         SignatureCheck::OtherKey { signed_by } => Some(tr!(
             ctx.tr,
             "export-other-key",

@@ -41,6 +41,12 @@ pub fn chain_break(tr: &Tr, b: &Break) -> String {
         ),
         BreakKind::Truncated => tr!(tr, "chain-truncated", case = case, seq = seq, found = found),
         BreakKind::Unhashed => tr!(tr, "chain-unhashed", case = case, seq = seq),
+        BreakKind::SnapshotDiffers => tr!(
+            tr,
+            "chain-snapshot",
+            case = case,
+            fields = b.found.clone().unwrap_or_default()
+        ),
         BreakKind::Unreadable => tr!(
             tr,
             "chain-unreadable",

@@ -308,6 +308,11 @@ pub enum ImportProblem {
     Duplicate { what: String },
     #[error("case {case}: {detail}")]
     Replay { case: String, detail: String },
+    /// The export says it is of a simulation database, and no simulation import was asked for.
+    #[error(
+        "the export is of a simulation database (which accepts --now); import it with --simulation"
+    )]
+    SimulationExport,
 }
 
 /// Why an import did not happen. Nothing is left behind either way.
@@ -347,6 +352,8 @@ struct Importer<'t> {
     /// The imported definitions, by hash, to validate histories against.
     loaded: BTreeMap<String, crate::definition::Definition>,
     pending: Option<Pending>,
+    /// Whether the new database is asked to be a simulation one (`import --simulation`).
+    simulation: bool,
     /// Highest number given out per counter key (`case:2026`, `letter:2026`, a document
     /// number's `number:{prefix}〔2026〕`) and the line that shows it, checked against the
     /// imported counters at the end: a lowered counter would hand a number out again.
@@ -410,6 +417,7 @@ impl<'t> Importer<'t> {
             loaded: BTreeMap::new(),
             pending: None,
             highest: BTreeMap::new(),
+            simulation: false,
         })
     }
 
@@ -525,7 +533,19 @@ impl<'t> Importer<'t> {
                 },
             ));
         }
-        decode::<StoredMeta>(line.record.get().as_bytes()).map_err(record(n))?;
+        let mut meta = decode::<StoredMeta>(line.record.get().as_bytes()).map_err(record(n))?;
+        if meta.simulation && !self.simulation {
+            return Err(at(n, ImportProblem::SimulationExport));
+        }
+        if self.simulation && !meta.simulation {
+            // Asked for explicitly: the copy of a real database becomes a training one.
+            meta.simulation = true;
+            let bytes = encode(&meta).map_err(|e| mismatch(n, e.to_string()))?;
+            self.meta
+                .insert(META_KEY, bytes.as_slice())
+                .map_err(store_problem)?;
+            return Ok(());
+        }
         self.meta
             .insert(META_KEY, line.record.get().as_bytes())
             .map_err(store_problem)?;
@@ -914,7 +934,19 @@ fn next_line(input: &mut impl BufRead, n: usize) -> Result<Option<String>, Impor
 /// Imports an export into a new database at `path`, all or nothing: every record is checked
 /// and every case replayed inside one transaction on a temporary file, which takes the name
 /// only when all of it committed. An existing file is never touched.
-pub fn import(path: &Path, mut input: impl BufRead) -> Result<DumpCounts, ImportError> {
+pub fn import(path: &Path, input: impl BufRead) -> Result<DumpCounts, ImportError> {
+    import_as(path, input, false)
+}
+
+/// [`import`], saying whether the new database is to be a simulation one. The export's own
+/// flag must agree: a simulation export (or a real one whose flag was flipped, which looks the
+/// same) is refused unless `simulation` asks for one, and a real export becomes a simulation
+/// database only when asked.
+pub fn import_as(
+    path: &Path,
+    mut input: impl BufRead,
+    simulation: bool,
+) -> Result<DumpCounts, ImportError> {
     if path.exists() {
         return Err(StoreError::AlreadyExists(path.to_owned()).into());
     }
@@ -924,6 +956,7 @@ pub fn import(path: &Path, mut input: impl BufRead) -> Result<DumpCounts, Import
     let tx = db.begin_write().map_err(storage)?;
     let counts = {
         let mut importer = Importer::new(&tx)?;
+        importer.simulation = simulation;
         let mut n = 0;
         while let Some(text) = next_line(&mut input, n + 1)? {
             n += 1;

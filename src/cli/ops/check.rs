@@ -50,8 +50,22 @@ pub fn report_check(
     if messages.is_empty() {
         return Ok(());
     }
+    // A file redb cannot read is a storage fault; a readable file whose records do not hold
+    // together (a broken chain, a forged snapshot, a counter behind its numbers) is an
+    // integrity failure, exit 4 as in `verify`.
+    let storage_only = report.problems.iter().all(|p| {
+        matches!(
+            p,
+            CheckProblem::Integrity { .. } | CheckProblem::Unreadable { .. }
+        )
+    });
+    let exit = if storage_only {
+        Exit::Storage
+    } else {
+        Exit::Integrity
+    };
     let mut failure = Failure::new(
-        Exit::Storage,
+        exit,
         tr.args(
             failed_id,
             vec![

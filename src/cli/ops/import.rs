@@ -19,13 +19,17 @@ pub struct ImportArgs {
     /// The export (JSON Lines), or `-` for standard input.
     #[arg(value_name = "FILE|-")]
     file: PathBuf,
+    /// Make the new database a simulation one (it accepts `--now`): required for the export
+    /// of a simulation database, and turns a real one into a training copy.
+    #[arg(long)]
+    simulation: bool,
 }
 
 /// Imports into the database named by `--db`, which must not exist.
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), Failure> {
     let db = &ctx.global.db;
     let result = if args.file.as_os_str() == "-" {
-        dump::import(db, std::io::stdin().lock())
+        dump::import_as(db, std::io::stdin().lock(), args.simulation)
     } else {
         require_file(ctx, &args.file)?;
         let file = std::fs::File::open(&args.file).map_err(|e| {
@@ -39,7 +43,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), Failure> {
                 ),
             )
         })?;
-        dump::import(db, BufReader::new(file))
+        dump::import_as(db, BufReader::new(file), args.simulation)
     };
     let counts = result.map_err(|e| match e {
         ImportError::Store(e) => store_failure(ctx, &e, "import-db-exists"),
@@ -97,5 +101,6 @@ fn problem_text(tr: &Tr, p: &ImportProblem) -> String {
             case = case.clone(),
             detail = detail.clone()
         ),
+        ImportProblem::SimulationExport => tr!(tr, "import-simulation"),
     }
 }
