@@ -505,3 +505,83 @@ fn a_forged_snapshot_fails_verify_and_check_with_exit_4() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("快照"));
     env.fails(&["check", "--now", T0], 4);
 }
+
+/// A preview refused after the authority check (a role that does not issue the letter) is
+/// logged as refused, not as granted.
+#[test]
+fn a_refused_preview_is_logged_as_refused() {
+    let env = TestEnv::examples_only();
+    env.init_simulation(T0);
+    let id = env.open_xiaoming(T0);
+    let err = env.fails(
+        &[
+            "letter",
+            "preview",
+            &id,
+            "guardian-duty-notice",
+            "--as",
+            "parent",
+            "--now",
+            T0,
+        ],
+        1,
+    );
+    assert!(err.contains("parent"), "{err}");
+    let audit = env.ok(&["audit", "--now", T0]);
+    let line = audit
+        .lines()
+        .find(|l| l.contains("letter:guardian-duty-notice"))
+        .unwrap_or_else(|| panic!("no preview in the log:\n{audit}"));
+    assert!(line.contains("拒绝") && !line.contains("准许"), "{line}");
+}
+
+/// Control characters in a name or a reason are stripped at input: a newline cannot forge a
+/// log line, nor an escape sequence reach the administrator's terminal.
+#[test]
+fn control_characters_are_stripped_from_names_and_reasons_at_input() {
+    let env = TestEnv::examples_only();
+    env.init_simulation(T0);
+    let id = env.open_xiaoming(T0);
+    env.ok(&[
+        "user",
+        "add",
+        "王\u{1b}五\n",
+        "--role",
+        "parent",
+        "--unit",
+        "city",
+        "--now",
+        T0,
+    ]);
+    let users = env.ok(&["user", "list", "--now", T0]);
+    assert!(
+        users.contains("王五") && !users.contains('\u{1b}'),
+        "{users}"
+    );
+    // The stripped name is the registered one.
+    env.ok(&["--user", "王五\u{7}", "case", "show", &id, "--now", T0]);
+    env.ok(&[
+        "case",
+        "amend",
+        &id,
+        "--as",
+        "parent",
+        "--set",
+        "parent.name=李五",
+        "--reason",
+        "更正\u{1b}]0;pwned\u{7}姓名\n第二行",
+        "--now",
+        T0,
+    ]);
+    let history = env.ok(&["case", "history", &id, "--json", "--now", T0]);
+    assert!(history.contains("更正]0;pwned姓名\\n第二行"), "{history}");
+    let audit = env.ok(&["audit", "--now", T0]);
+    assert!(
+        !audit.contains('\u{1b}') && !audit.contains('\u{7}'),
+        "{audit:?}"
+    );
+    assert!(
+        audit.lines().any(|l| l.contains("王五") && l.contains(&id)),
+        "{audit}"
+    );
+}

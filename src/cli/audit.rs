@@ -35,6 +35,9 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<(), Failure> {
     if entries.is_empty() {
         println!("{}", tr!(ctx.tr, "none"));
     }
+    // Entries written by older builds (or by hand) may hold control characters: they are
+    // shown without them, so no escape sequence reaches the administrator's terminal.
+    let clean = wardflow_engine::value::clean_name;
     for e in &entries {
         let outcome = if e.allowed {
             tr!(ctx.tr, "audit-allowed")
@@ -42,15 +45,19 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<(), Failure> {
             tr!(
                 ctx.tr,
                 "audit-refused",
-                reason = e.reason.clone().unwrap_or_default()
+                reason = clean(e.reason.as_deref().unwrap_or_default())
             )
         };
+        let detail = match (&e.reason, e.allowed) {
+            (Some(r), true) => format!("  {}", clean(r)),
+            _ => String::new(),
+        };
         println!(
-            "{}  {}  {}  {}  {outcome}",
+            "{}  {}  {}  {}  {outcome}{detail}",
             local_time(e.at),
-            e.user,
-            e.case,
-            e.action
+            clean(&e.user),
+            clean(&e.case),
+            clean(&e.action)
         );
     }
     Ok(())

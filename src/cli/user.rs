@@ -20,6 +20,7 @@ pub enum UserCommand {
     /// Stop a user from acting or reading; history keeps their name (administrators only).
     Disable {
         /// The user's name.
+        #[arg(value_parser = super::name_arg)]
         name: String,
     },
 }
@@ -28,6 +29,7 @@ pub enum UserCommand {
 #[derive(Debug, Args)]
 pub struct AddArgs {
     /// The user's name, as `--user` / `WARDFLOW_USER` gives it.
+    #[arg(value_parser = super::name_arg)]
     name: String,
     /// A role the user may act in (repeatable): a workflow role, `admin`, or `*` for every
     /// workflow role (training and test databases).

@@ -50,21 +50,6 @@ pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
     let store = ctx.store_for_read()?;
     let now = ctx.now(Some(&store))?;
     let (case, def) = load(ctx, &store, &id)?;
-    // A letter that names the reporter goes only to those who may see the reporter.
-    ctx.read_case_if(&store, &case, &format!("letter:{}", args.key), |user| {
-        if args.key != REPORTER_DOCUMENT || authority::sees_confidential(&def, user) {
-            return Ok(());
-        }
-        Err(authority::Denied::Confidential {
-            user: Box::new(user.clone()),
-            field: args.key.clone(),
-            needs: def
-                .confidential
-                .as_ref()
-                .map(|c| c.visible_to.clone())
-                .unwrap_or_default(),
-        })
-    })?;
     let date = now
         .to_zoned_datetime(wardflow_engine::period::shanghai())
         .date();
@@ -92,9 +77,32 @@ pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
         draft: true,
         settings,
     };
-    let rendered = renderer
-        .render(&args.key, &input)
-        .map_err(|e| letter_failure(ctx, Some(&def), &e))?;
+    // A letter that names the reporter goes only to those who may see the reporter; a draft
+    // that cannot be made (a field missing, a role that does not issue it) is logged refused.
+    let (_, rendered) = ctx.read_case_then(
+        &store,
+        &case,
+        &format!("letter:{}", args.key),
+        |user| {
+            if args.key != REPORTER_DOCUMENT || authority::sees_confidential(&def, user) {
+                return Ok(());
+            }
+            Err(authority::Denied::Confidential {
+                user: Box::new(user.clone()),
+                field: args.key.clone(),
+                needs: def
+                    .confidential
+                    .as_ref()
+                    .map(|c| c.visible_to.clone())
+                    .unwrap_or_default(),
+            })
+        },
+        |_| {
+            renderer
+                .render(&args.key, &input)
+                .map_err(|e| letter_failure(ctx, Some(&def), &e))
+        },
+    )?;
     let body = match args.format {
         Format::Txt => rendered.text,
         Format::Html => rendered.html,
