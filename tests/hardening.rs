@@ -585,3 +585,69 @@ fn control_characters_are_stripped_from_names_and_reasons_at_input() {
         "{audit}"
     );
 }
+
+fn mode_of(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).expect("meta").permissions().mode() & 0o777
+}
+
+/// The database, its access log, backups and exports are created readable by the owner only.
+#[test]
+fn the_database_its_log_backups_and_exports_are_created_0600() {
+    let env = TestEnv::examples_only();
+    env.init_simulation(T0);
+    let id = env.open_xiaoming(T0);
+    env.ok(&["case", "show", &id, "--now", T0]);
+    env.ok(&["backup", "--out", "b.redb"]);
+    env.ok(&["export", "--out", "e.jsonl", "--now", T0]);
+    env.ok(&[
+        "letter",
+        "preview",
+        &id,
+        "guardian-duty-notice",
+        "--as",
+        "village_committee",
+        "--out",
+        "p.txt",
+        "--now",
+        T0,
+    ]);
+    for name in [
+        "w.redb",
+        "w.redb.access",
+        "w.redb.key",
+        "b.redb",
+        "e.jsonl",
+        "p.txt",
+    ] {
+        assert_eq!(mode_of(&env.root().join(name)), 0o600, "{name}");
+    }
+}
+
+/// A symbolic link planted as `.access` is refused, and the file it points at is untouched.
+#[test]
+fn a_planted_access_log_link_is_refused_and_its_target_untouched() {
+    let env = TestEnv::examples_only();
+    env.init_simulation(T0);
+    let id = env.open_xiaoming(T0);
+    // Fold what is pending so the side file is gone, then plant the link.
+    env.ok(&["audit", "--now", T0]);
+    let _ = std::fs::remove_file(env.root().join("w.redb.access"));
+    let victim = env.write_file("victim.txt", "precious");
+    std::os::unix::fs::symlink(env.root().join(&victim), env.root().join("w.redb.access"))
+        .expect("symlink");
+    // (The dump that `fails` compares reads through the log too, so plain runs here.)
+    for args in [
+        vec!["case", "show", id.as_str(), "--now", T0],
+        vec!["audit", "--now", T0],
+    ] {
+        let out = env.run(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(5), "{args:?}: {err}");
+        assert!(err.contains("symbolic link"), "{err}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(env.root().join(victim)).expect("victim"),
+        "precious"
+    );
+}

@@ -58,6 +58,26 @@ pub fn side_file(db: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// Opens the side file without following a symbolic link (a planted link would otherwise
+/// have us write to, or cut, any file the database's owner can write); created 0600.
+fn open_side(path: &Path, options: &mut OpenOptions) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    options
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .map_err(|e| {
+            if e.raw_os_error() == Some(libc::ELOOP) {
+                std::io::Error::other(format!(
+                    "{} is a symbolic link; the access log is never written through one",
+                    path.display()
+                ))
+            } else {
+                e
+            }
+        })
+}
+
 /// Appends one entry to the side file, under a shared lock (appenders do not exclude each
 /// other; a fold excludes them). No fsync: see the module documentation.
 fn append(db: &Path, entry: &AccessEntry) -> Result<(), StoreError> {
@@ -69,11 +89,8 @@ fn append(db: &Path, entry: &AccessEntry) -> Result<(), StoreError> {
     let mut line = vec![b'\n'];
     line.extend(serde_json::to_vec(entry).map_err(corrupt)?);
     line.push(b'\n');
-    let mut file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(side_file(db))
-        .map_err(io)?;
+    let mut file =
+        open_side(&side_file(db), OpenOptions::new().create(true).append(true)).map_err(io)?;
     file.lock_shared().map_err(io)?;
     // One write of the whole line: O_APPEND puts it at the end in one piece.
     let result = file.write_all(&line).map_err(io);
@@ -85,12 +102,18 @@ fn append(db: &Path, entry: &AccessEntry) -> Result<(), StoreError> {
 /// many bytes it read, for [`cut`] once `tx` has committed.
 pub(super) fn fold(tx: &WriteTransaction, db: &Path) -> Result<u64, StoreError> {
     let path = side_file(db);
-    match std::fs::metadata(&path) {
+    let io = |e: std::io::Error| StoreError::Storage(format!("access log: {e}"));
+    match std::fs::symlink_metadata(&path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err(io(std::io::Error::other(format!(
+                "{} is a symbolic link; the access log is never read through one",
+                path.display()
+            ))));
+        }
         Ok(m) if m.len() > 0 => {}
         _ => return Ok(0),
     }
-    let io = |e: std::io::Error| StoreError::Storage(format!("access log: {e}"));
-    let mut file = File::open(&path).map_err(io)?;
+    let mut file = open_side(&path, OpenOptions::new().read(true)).map_err(io)?;
     file.lock().map_err(io)?;
     let mut bytes = Vec::new();
     let read = file.read_to_end(&mut bytes).map_err(io);
@@ -123,11 +146,7 @@ pub(super) fn cut(db: &Path, folded: u64) {
     if folded == 0 {
         return;
     }
-    let Ok(mut file) = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(side_file(db))
-    else {
+    let Ok(mut file) = open_side(&side_file(db), OpenOptions::new().read(true).write(true)) else {
         return;
     };
     if file.lock().is_err() {

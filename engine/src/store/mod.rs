@@ -269,10 +269,12 @@ impl Store {
         now: Timestamp,
     ) -> Result<Store, StoreError> {
         // create_new is the atomic "does not exist yet" check; redb then takes the empty file.
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(path)
+        // Only the owner may read the database (group access is the deployment's choice).
+        match std::os::unix::fs::OpenOptionsExt::mode(
+            std::fs::OpenOptions::new().write(true).create_new(true),
+            0o600,
+        )
+        .open(path)
         {
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
