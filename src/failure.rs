@@ -939,6 +939,10 @@ pub fn denied(tr: &Tr, units: &Units, d: &Denied) -> Failure {
             tr!(tr, "denied-admin", user = user_named(tr, units, user)),
             user.name.clone(),
         ),
+        Denied::LastAdministrator { user } => (
+            tr!(tr, "denied-last-admin", user = user.clone()),
+            user.clone(),
+        ),
     };
     Failure::new(Exit::Refused, message).with_key(key)
 }
@@ -960,6 +964,14 @@ pub fn registry(tr: &Tr, e: &RegistryError) -> Failure {
             tr!(tr, "unit-unknown", unit = unit.clone()) + &hint(tr, suggestion),
         )
         .with_key(unit.clone()),
+        RegistryError::Denied(wardflow_engine::authority::Denied::LastAdministrator { user }) => {
+            Failure::new(
+                Exit::Refused,
+                tr!(tr, "denied-last-admin", user = user.clone()),
+            )
+            .with_key(user.clone())
+        }
+        RegistryError::Denied(other) => Failure::new(Exit::Refused, other.to_string()),
         RegistryError::UnitInUse { unit, by } => Failure::new(
             Exit::BadInput,
             tr!(tr, "unit-in-use", unit = unit.clone(), by = by.clone()),

@@ -651,3 +651,43 @@ fn a_planted_access_log_link_is_refused_and_its_target_untouched() {
         "precious"
     );
 }
+
+/// The only administrator can neither disable nor demote themself; `user enable` and
+/// `user roles` exist, and with a second administrator the first may step down.
+#[test]
+fn the_last_administrator_stays_and_users_can_be_enabled_and_given_new_roles() {
+    let env = TestEnv::examples_only();
+    env.init_simulation(T0);
+    let err = env.fails(&["user", "disable", "张三", "--now", T0], 1);
+    assert!(err.contains("最后一位启用的管理员"), "{err}");
+    let err = env.fails(
+        &["user", "roles", "张三", "--role", "police", "--now", T0],
+        1,
+    );
+    assert!(err.contains("admin"), "{err}");
+    env.ok(&[
+        "user", "add", "李四", "--role", "police", "--unit", "city", "--now", T0,
+    ]);
+    env.ok(&["user", "disable", "李四", "--now", T0]);
+    env.ok(&["user", "enable", "李四", "--now", T0]);
+    env.ok(&[
+        "user", "roles", "李四", "--role", "admin", "--role", "police", "--now", T0,
+    ]);
+    env.ok(&["user", "roles", "张三", "--role", "police", "--now", T0]);
+    let users = env.ok(&["user", "list", "--json", "--now", T0]);
+    let users: serde_json::Value = serde_json::from_str(&users).expect("JSON");
+    let roles = |name: &str| {
+        users
+            .as_array()
+            .and_then(|a| a.iter().find(|u| u["user"] == name))
+            .map(|u| u["roles"].clone())
+    };
+    assert_eq!(roles("张三"), Some(serde_json::json!(["police"])));
+    assert_eq!(roles("李四"), Some(serde_json::json!(["admin", "police"])));
+    // 张三 is no administrator now: only 李四 is, and cannot step down.
+    let err = env.fails(
+        &["--user", "李四", "user", "disable", "李四", "--now", T0],
+        1,
+    );
+    assert!(err.contains("最后一位"), "{err}");
+}

@@ -372,6 +372,9 @@ pub enum Denied {
     },
     #[error("user {name} is not an administrator", name = user.name)]
     NotAdmin { user: Box<User> },
+    /// The change would leave no enabled administrator (nobody could manage users again).
+    #[error("{user} is the last enabled administrator")]
+    LastAdministrator { user: String },
     /// Only those who may see a confidential field may set it.
     #[error("user {name} may not set the confidential field {field}", name = user.name)]
     Confidential {
@@ -379,6 +382,19 @@ pub enum Denied {
         field: String,
         needs: Vec<String>,
     },
+}
+
+/// A registry change to `name` is allowed only if, with it (`after`: every user as the change
+/// leaves them), some enabled user still holds `admin`: the last administrator can be neither
+/// disabled nor demoted.
+pub fn keeps_an_administrator(name: &str, after: &[User]) -> Result<(), Denied> {
+    if after.iter().any(|u| u.enabled && u.holds(ADMIN_ROLE)) {
+        Ok(())
+    } else {
+        Err(Denied::LastAdministrator {
+            user: name.to_owned(),
+        })
+    }
 }
 
 /// The registered, enabled user named `name`.
@@ -765,5 +781,33 @@ mod tests {
             kinds.iter().any(|k| k.contains("DuplicateName")),
             "{kinds:?}"
         );
+    }
+
+    #[test]
+    fn the_last_enabled_administrator_can_be_neither_disabled_nor_demoted() {
+        let user = |name: &str, roles: &[&str], enabled: bool| User {
+            name: name.to_owned(),
+            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            unit: "city".to_owned(),
+            enabled,
+        };
+        let alone_disabled = [
+            user("张三", &["admin"], false),
+            user("李四", &["police"], true),
+        ];
+        assert_eq!(
+            keeps_an_administrator("张三", &alone_disabled),
+            Err(Denied::LastAdministrator {
+                user: "张三".to_owned()
+            })
+        );
+        // `*` grants every workflow role, never admin.
+        let demoted = [user("张三", &["*"], true), user("王五", &["admin"], false)];
+        assert!(keeps_an_administrator("张三", &demoted).is_err());
+        let another = [
+            user("张三", &["police"], true),
+            user("王五", &["admin"], true),
+        ];
+        assert_eq!(keeps_an_administrator("张三", &another), Ok(()));
     }
 }

@@ -23,6 +23,21 @@ pub enum UserCommand {
         #[arg(value_parser = super::name_arg)]
         name: String,
     },
+    /// Let a disabled user act and read again (administrators only).
+    Enable {
+        /// The user's name.
+        #[arg(value_parser = super::name_arg)]
+        name: String,
+    },
+    /// Replace a user's roles (administrators only); the last administrator keeps `admin`.
+    Roles {
+        /// The user's name.
+        #[arg(value_parser = super::name_arg)]
+        name: String,
+        /// A role the user may act in (repeatable), as for `user add`.
+        #[arg(long = "role", value_name = "ROLE", required = true)]
+        roles: Vec<String>,
+    },
 }
 
 /// Arguments of `user add`.
@@ -111,6 +126,45 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
                 return print_json(&serde_json::json!({"user": name, "enabled": false}));
             }
             println!("{}", tr!(ctx.tr, "user-disabled", user = name));
+            Ok(())
+        }
+        UserCommand::Enable { name } => {
+            let store = ctx.store_for_write()?;
+            ctx.administrator(&store)?;
+            store
+                .enable_user(&name)
+                .map_err(|e| failure::registry(&ctx.tr, &e))?;
+            if ctx.global.json {
+                return print_json(&serde_json::json!({"user": name, "enabled": true}));
+            }
+            println!("{}", tr!(ctx.tr, "user-enabled", user = name));
+            Ok(())
+        }
+        UserCommand::Roles { name, roles } => {
+            let store = ctx.store_for_write()?;
+            ctx.administrator(&store)?;
+            check_roles(ctx, &store, &roles)?;
+            let mut unique = Vec::new();
+            for r in roles {
+                if !unique.contains(&r) {
+                    unique.push(r);
+                }
+            }
+            store
+                .set_roles(&name, unique.clone())
+                .map_err(|e| failure::registry(&ctx.tr, &e))?;
+            if ctx.global.json {
+                return print_json(&serde_json::json!({"user": name, "roles": unique}));
+            }
+            println!(
+                "{}",
+                tr!(
+                    ctx.tr,
+                    "user-roles-set",
+                    user = name,
+                    roles = unique.join(", ")
+                )
+            );
             Ok(())
         }
         UserCommand::List => {
