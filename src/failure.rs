@@ -939,6 +939,26 @@ pub fn denied(tr: &Tr, units: &Units, d: &Denied) -> Failure {
             tr!(tr, "denied-admin", user = user_named(tr, units, user)),
             user.name.clone(),
         ),
+        Denied::NotResponsibleUnit { user, case_unit } => (
+            tr!(
+                tr,
+                "denied-transfer",
+                user = user_named(tr, units, user),
+                unit = case_unit
+                    .as_deref()
+                    .map(|u| unit_named(tr, units, u))
+                    .unwrap_or_else(|| "-".to_owned())
+            ),
+            user.unit.clone(),
+        ),
+        Denied::SameUnit { unit } => (
+            tr!(
+                tr,
+                "denied-transfer-same",
+                unit = unit_named(tr, units, unit)
+            ),
+            unit.clone(),
+        ),
         Denied::LastAdministrator { user } => (
             tr!(tr, "denied-last-admin", user = user.clone()),
             user.clone(),

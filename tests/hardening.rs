@@ -691,3 +691,75 @@ fn the_last_administrator_stays_and_users_can_be_enabled_and_given_new_roles() {
     );
     assert!(err.contains("最后一位"), "{err}");
 }
+
+/// A parent — or a unit that merely covers the case — cannot hand a case over; the
+/// responsible unit's own user can, but not to the unit that already has it.
+#[test]
+fn only_the_responsible_unit_or_an_administrator_transfers_and_not_to_itself() {
+    let env = TestEnv::examples_only();
+    env.init_simulation(T0);
+    let id = env.open_xiaoming(T0);
+    env.ok(&[
+        "case",
+        "transfer",
+        &id,
+        "--to",
+        "shijia_village",
+        "--as",
+        "parent",
+        "--now",
+        T0,
+    ]);
+    env.ok(&[
+        "user", "add", "家长", "--role", "parent", "--unit", "county", "--now", T0,
+    ]);
+    env.ok(&[
+        "user",
+        "add",
+        "村委",
+        "--role",
+        "village_committee",
+        "--unit",
+        "shijia_village",
+        "--now",
+        T0,
+    ]);
+    let err = env.fails(
+        &[
+            "--user", "家长", "case", "transfer", &id, "--to", "county", "--as", "parent", "--now",
+            T0,
+        ],
+        1,
+    );
+    assert!(err.contains("承办单位"), "{err}");
+    let err = env.fails(
+        &[
+            "--user",
+            "村委",
+            "case",
+            "transfer",
+            &id,
+            "--to",
+            "shijia_village",
+            "--as",
+            "village_committee",
+            "--now",
+            T0,
+        ],
+        1,
+    );
+    assert!(err.contains("同一单位"), "{err}");
+    env.ok(&[
+        "--user",
+        "村委",
+        "case",
+        "transfer",
+        &id,
+        "--to",
+        "shijia_town",
+        "--as",
+        "village_committee",
+        "--now",
+        T0,
+    ]);
+}

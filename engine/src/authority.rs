@@ -372,6 +372,15 @@ pub enum Denied {
     },
     #[error("user {name} is not an administrator", name = user.name)]
     NotAdmin { user: Box<User> },
+    /// Only the responsible unit's own users and administrators hand a case over.
+    #[error("user {name} is not of the case's responsible unit {case_unit:?}", name = user.name)]
+    NotResponsibleUnit {
+        user: Box<User>,
+        case_unit: Option<String>,
+    },
+    /// A transfer to the unit that already has the case.
+    #[error("the case is already with unit {unit}")]
+    SameUnit { unit: String },
     /// The change would leave no enabled administrator (nobody could manage users again).
     #[error("{user} is the last enabled administrator")]
     LastAdministrator { user: String },
@@ -464,6 +473,32 @@ pub fn may_reach(units: &Units, user: &User, case_unit: Option<&str>) -> Result<
             case_unit: case_unit.map(str::to_owned),
         })
     }
+}
+
+/// May `user` hand a case of `case_unit` (with its officer, 承办人) over to `to`? Only the
+/// case's officer, a user of the responsible unit itself (not of a unit that merely covers it)
+/// or an administrator, and never to the unit that already has it.
+pub fn may_transfer(
+    user: &User,
+    case_unit: Option<&str>,
+    case_officer: Option<&str>,
+    to: &str,
+) -> Result<(), Denied> {
+    if case_unit == Some(to) {
+        return Err(Denied::SameUnit {
+            unit: to.to_owned(),
+        });
+    }
+    if user.holds(ADMIN_ROLE)
+        || case_unit == Some(user.unit.as_str())
+        || case_officer == Some(user.name.as_str())
+    {
+        return Ok(());
+    }
+    Err(Denied::NotResponsibleUnit {
+        user: Box::new(user.clone()),
+        case_unit: case_unit.map(str::to_owned),
+    })
 }
 
 /// May `user` manage users, units and workflows?
@@ -809,5 +844,41 @@ mod tests {
             user("王五", &["admin"], true),
         ];
         assert_eq!(keeps_an_administrator("张三", &another), Ok(()));
+    }
+
+    #[test]
+    fn only_the_responsible_unit_or_an_administrator_transfers_and_never_to_itself() {
+        let user = |unit: &str, roles: &[&str]| User {
+            name: "某".to_owned(),
+            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            unit: unit.to_owned(),
+            enabled: true,
+        };
+        let village = user("shijia_village", &["parent", "village_committee"]);
+        let county = user("county", &["civil_affairs"]);
+        let admin = user("city", &["admin"]);
+        assert_eq!(
+            may_transfer(&village, Some("shijia_village"), None, "county"),
+            Ok(())
+        );
+        assert!(matches!(
+            may_transfer(&county, Some("shijia_village"), None, "county"),
+            Err(Denied::NotResponsibleUnit { .. })
+        ));
+        // The case's officer (承办人) may, whatever their unit.
+        assert_eq!(
+            may_transfer(&county, Some("shijia_village"), Some("某"), "county"),
+            Ok(())
+        );
+        assert_eq!(
+            may_transfer(&admin, Some("shijia_village"), None, "county"),
+            Ok(())
+        );
+        assert_eq!(
+            may_transfer(&admin, Some("county"), None, "county"),
+            Err(Denied::SameUnit {
+                unit: "county".to_owned()
+            })
+        );
     }
 }

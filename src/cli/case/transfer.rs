@@ -42,6 +42,16 @@ pub fn run(ctx: &Ctx, args: TransferArgs) -> Result<(), Failure> {
     let (case, def) = load(ctx, &store, &id)?;
     let (actor, user) = ctx.authorize(&store, &args.role, case.unit.as_deref())?;
     let (to, officer) = ctx.assignment(&store, &user, Some(&args.to), args.officer.as_deref())?;
+    wardflow_engine::authority::may_transfer(
+        &user,
+        case.unit.as_deref(),
+        case.officer.as_deref(),
+        &to,
+    )
+    .map_err(|d| match ctx.units(&store) {
+        Ok(units) => failure::denied(&ctx.tr, &units, &d),
+        Err(f) => f,
+    })?;
     let officer = args.officer.as_ref().map(|_| officer);
     let occurred_at = args
         .at
