@@ -763,3 +763,71 @@ fn only_the_responsible_unit_or_an_administrator_transfers_and_not_to_itself() {
         T0,
     ]);
 }
+
+/// A tmpfs of `size` mounted on `dir` (root only), unmounted when dropped.
+struct Tmpfs(std::path::PathBuf);
+
+impl Tmpfs {
+    fn mount(dir: &std::path::Path, size: &str) -> Option<Tmpfs> {
+        std::fs::create_dir_all(dir).ok()?;
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        if ok {
+            Some(Tmpfs(dir.to_owned()))
+        } else {
+            println!("SKIPPED: cannot mount a tmpfs (not root?)");
+            None
+        }
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// On a full disk reads still work (police in an emergency); the access entries that could
+/// not be written are recorded as a gap — how many, from when to when — once space returns.
+#[test]
+fn reads_work_on_a_full_disk_and_the_unwritten_entries_are_recorded_as_a_gap() {
+    let env = TestEnv::examples_only();
+    env.init_simulation(T0);
+    let id = env.open_xiaoming(T0);
+    let Some(mount) = Tmpfs::mount(&env.root().join("full"), "2m") else {
+        return;
+    };
+    std::fs::copy(env.db(), mount.0.join("w.redb")).expect("copy db");
+    let db = mount.0.join("w.redb");
+    let db = db.to_str().expect("utf-8");
+    // A write on the new place (it reserves the gap file), then fill the disk.
+    env.ok(&["--db", db, "audit", "--now", T0]);
+    {
+        use std::io::Write;
+        let mut filler = std::fs::File::create(mount.0.join("filler")).expect("filler");
+        let block = vec![0u8; 4096];
+        while filler.write_all(&block).is_ok() {}
+        let _ = filler.sync_all();
+    }
+    for _ in 0..3 {
+        let out = env.run(&["--db", db, "case", "show", &id, "--now", T0]);
+        assert!(
+            out.status.success(),
+            "a read failed on a full disk: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("小明"));
+    }
+    std::fs::remove_file(mount.0.join("filler")).expect("free space");
+    let audit = env.ok(&["--db", db, "audit", "--now", T0]);
+    assert!(
+        audit.contains("3 access entries could not be written (disk full)"),
+        "{audit}"
+    );
+    // Counted once: the next write records no second gap.
+    let audit = env.ok(&["--db", db, "audit", "--now", T0]);
+    assert_eq!(audit.matches("could not be written").count(), 1, "{audit}");
+}

@@ -89,13 +89,31 @@ fn append(db: &Path, entry: &AccessEntry) -> Result<(), StoreError> {
     let mut line = vec![b'\n'];
     line.extend(serde_json::to_vec(entry).map_err(corrupt)?);
     line.push(b'\n');
-    let mut file =
-        open_side(&side_file(db), OpenOptions::new().create(true).append(true)).map_err(io)?;
+    let full =
+        |e: &std::io::Error| matches!(e.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT));
+    let mut file = match open_side(&side_file(db), OpenOptions::new().create(true).append(true)) {
+        Ok(f) => f,
+        // A full disk must not stop a read: the entry is counted as a gap instead.
+        Err(e) if full(&e) && super::access_gap::note(db, entry.at) => return Ok(()),
+        Err(e) => return Err(io(e)),
+    };
     file.lock_shared().map_err(io)?;
     // One write of the whole line: O_APPEND puts it at the end in one piece.
-    let result = file.write_all(&line).map_err(io);
+    let result = file.write_all(&line);
     let _ = file.unlock();
-    result
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) if full(&e) => {
+            // A part of the line may have gone in; the fold drops a torn line, so the
+            // count below is the record of this read.
+            if super::access_gap::note(db, entry.at) {
+                Ok(())
+            } else {
+                Err(io(e))
+            }
+        }
+        Err(e) => Err(io(e)),
+    }
 }
 
 /// Inserts every complete line of the side file into the access table of `tx`; returns how
@@ -177,10 +195,38 @@ impl Store {
     }
 
     /// Commits without counting as the command's own change (folding the log for `audit`).
+    /// Access entries a full disk kept out are recorded as one gap entry in the same commit.
     fn commit_folding(&self, tx: WriteTransaction) -> Result<(), StoreError> {
         let folded = fold(&tx, &self.path)?;
+        let gap = super::access_gap::pending(&self.path);
+        if let Some(g) = &gap {
+            let entry = AccessEntry {
+                id: format!("gap-{}-{}", g.from.as_millisecond(), g.count),
+                at: g.from,
+                user: "-".to_owned(),
+                case: "*".to_owned(),
+                action: "gap".to_owned(),
+                allowed: false,
+                reason: Some(format!(
+                    "{} access entries could not be written (disk full) from {} to {}",
+                    g.count, g.from, g.to
+                )),
+            };
+            tx.open_table(ACCESS)
+                .map_err(storage)?
+                .insert(
+                    (entry.at.as_millisecond(), entry.id.as_str()),
+                    encode(&entry).map_err(corrupt)?.as_slice(),
+                )
+                .map_err(storage)?;
+        }
         tx.commit().map_err(storage)?;
         cut(&self.path, folded);
+        if let Some(g) = &gap {
+            super::access_gap::clear(&self.path, g);
+        }
+        // Space for the next gap is taken now, while there is space.
+        super::access_gap::reserve(&self.path);
         Ok(())
     }
 

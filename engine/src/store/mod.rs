@@ -4,6 +4,7 @@
 //! spawned cases land together or not at all. Commits are durable (fsync) before they return.
 
 mod access;
+mod access_gap;
 pub mod dump;
 pub mod format;
 mod group;

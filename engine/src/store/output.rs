@@ -28,7 +28,12 @@ pub fn protected_files(db: &Path, extra: Option<&Path>) -> Vec<PathBuf> {
         name.push(suffix);
         PathBuf::from(name)
     };
-    let mut out = vec![db.to_owned(), with(".access"), with(".key")];
+    let mut out = vec![
+        db.to_owned(),
+        with(".access"),
+        with(".access-gap"),
+        with(".key"),
+    ];
     out.extend(extra.map(Path::to_owned));
     out
 }
