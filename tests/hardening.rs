@@ -831,3 +831,72 @@ fn reads_work_on_a_full_disk_and_the_unwritten_entries_are_recorded_as_a_gap() {
     let audit = env.ok(&["--db", db, "audit", "--now", T0]);
     assert_eq!(audit.matches("could not be written").count(), 1, "{audit}");
 }
+
+/// A workflow whose closing guard reads the confidential reporter (a guessing oracle).
+const SECRET_WORKFLOW: &str = r#"
+workflow: secret-test
+title: 测试
+roles: [police, village_committee]
+confidential: { fields: [reporter.*], visible_to: [police] }
+fields:
+  child.name: { type: string, required: true, title: 儿童姓名 }
+  reporter.name: { type: string, title: 报告人 }
+start:
+  roles: [police]
+states:
+  open: { title: 开, initial: true }
+  closed: { title: 关, final: true }
+transitions:
+  close:
+    title: 结案
+    from: [open]
+    to: closed
+    roles: [police, village_committee]
+    guard: "has(reporter.name) && reporter.name != '王五'"
+"#;
+
+/// `case next` does not tell a role that may not read the reporter whether a guard over the
+/// reporter's fields passes (guessing the name until it flips would reveal it); those who
+/// may read the reporter see it.
+#[test]
+fn case_next_hides_guard_results_over_confidential_fields() {
+    let env = TestEnv::empty();
+    env.write_workflow("secret.yaml", SECRET_WORKFLOW);
+    env.init_simulation(T0);
+    let case = common::open(
+        &env,
+        "secret-test",
+        "police",
+        &[("child.name", "小明"), ("reporter.name", "王五")],
+        T0,
+    );
+    env.ok(&[
+        "user",
+        "add",
+        "村委",
+        "--role",
+        "village_committee",
+        "--unit",
+        "city",
+        "--now",
+        T0,
+    ]);
+    let close = |user: &str| -> serde_json::Value {
+        let out = env.ok(&["--user", user, "case", "next", &case, "--json", "--now", T0]);
+        let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        v[0].clone()
+    };
+    let seen = close("张三");
+    assert_eq!(seen["guard_ok"], false, "{seen}");
+    let hidden = close("村委");
+    assert_eq!(hidden["name"], "close");
+    assert!(
+        hidden["guard_ok"].is_null() && hidden["blocked_by"].is_null(),
+        "{hidden}"
+    );
+    let text = env.ok(&["--user", "村委", "case", "next", &case, "--now", T0]);
+    assert!(
+        !text.contains("王五") && !text.contains("条件不成立"),
+        "{text}"
+    );
+}

@@ -539,6 +539,30 @@ pub fn may_change(def: &Definition, user: &User, changes: &Data) -> Result<(), D
     }
 }
 
+/// True when a guard of `t` reads a confidential field of `def` (by value or with `has()`):
+/// whether it passes tells something about that field, so `case next` hides its result from
+/// those who may not see it. A guard that does not compile counts as reading one.
+pub fn guards_read_confidential(
+    def: &Definition,
+    t: &crate::definition::TransitionDef,
+    settings: &Data,
+) -> bool {
+    if def.confidential.is_none() {
+        return false;
+    }
+    let types = def.field_types();
+    let scope = crate::guard::GuardScope {
+        fields: &types,
+        settings,
+    };
+    t.guards
+        .iter()
+        .any(|g| match def.compiled.get(&g.source, &scope).as_ref() {
+            Ok(guard) => guard.referenced().iter().any(|f| is_confidential(def, f)),
+            Err(_) => true,
+        })
+}
+
 /// True when `field` is confidential in `def`.
 pub fn is_confidential(def: &Definition, field: &str) -> bool {
     def.confidential.as_ref().is_some_and(|c| c.covers(field))
