@@ -900,3 +900,118 @@ fn case_next_hides_guard_results_over_confidential_fields() {
         "{text}"
     );
 }
+
+/// Someone who may not read a letter's case learns from `letter verify --code` only valid or
+/// void and the issuer; a whole file counts for them only with the code printed on it; every
+/// verification is logged.
+#[test]
+fn an_outsider_verifying_a_letter_learns_only_valid_or_void_and_the_issuer() {
+    let (env, case) = with_one_warning();
+    env.ok(&[
+        "user", "add", "外县", "--role", "police", "--unit", "county", "--now", T1,
+    ]);
+    let shown: serde_json::Value =
+        serde_json::from_str(&env.ok(&["letter", "show", "L2026-000001", "--json", "--now", T1]))
+            .expect("JSON");
+    let code = shown["code"].as_str().expect("code").to_owned();
+    env.ok(&[
+        "letter",
+        "export",
+        "L2026-000001",
+        "--out",
+        "l.html",
+        "--now",
+        T1,
+    ]);
+    let outsider = |args: &[&str]| env.run(&[&["--user", "外县"], args].concat());
+    let out = outsider(&["letter", "verify", "--code", &code, "--now", T1]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("有效") && text.contains("重庆市公安局黔江区分局"),
+        "{text}"
+    );
+    assert!(
+        !text.contains(&case) && !text.contains("告诫字") && !text.contains("SHA"),
+        "{text}"
+    );
+    let out = outsider(&["letter", "verify", "l.html", "--now", T1]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--code"));
+    let out = outsider(&["letter", "verify", "l.html", "--code", &code, "--now", T1]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(&case));
+    // Those who may read the case see every particular, without a code.
+    let full = env.ok(&["letter", "verify", "l.html", "--now", T1]);
+    assert!(full.contains(&case) && full.contains("SHA-256"), "{full}");
+    let audit = env.ok(&["audit", "--now", T1]);
+    let logged = audit.matches("letter-verify").count();
+    assert!(logged >= 4, "{logged} verifications logged:\n{audit}");
+}
+
+/// `check` killed mid-copy leaves its scratch copy beside the database at worst, and the next
+/// check (or restore, or export) removes it: none is left, and none in the temporary directory.
+#[test]
+fn scratch_copies_of_killed_checks_are_removed_by_the_next_one() {
+    let env = TestEnv::examples_only();
+    env.init_simulation(T0);
+    for _ in 0..5 {
+        env.open_xiaoming(T0);
+    }
+    let scratch = |dir: &std::path::Path| {
+        std::fs::read_dir(dir)
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter(|e| {
+                        e.file_name()
+                            .to_string_lossy()
+                            .starts_with(".wardflow-check-")
+                    })
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    let tmp_before = scratch(&std::env::temp_dir());
+    let mut killed = 0;
+    for i in 0..20u64 {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wardflow"))
+            .current_dir(env.root())
+            .env("WARDFLOW_DB", env.db())
+            .env("WARDFLOW_USER", "张三")
+            .arg("check")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn check");
+        std::thread::sleep(std::time::Duration::from_millis(2 + i % 7 * 3));
+        if child.kill().is_ok() {
+            killed += 1;
+        }
+        let _ = child.wait();
+    }
+    let left = scratch(env.root());
+    env.ok(&["check"]);
+    let after = scratch(env.root());
+    println!(
+        "check killed {killed} times: {left} scratch copies left beside the database, {after} after the next check"
+    );
+    assert_eq!(after, 0);
+    assert_eq!(
+        scratch(&std::env::temp_dir()),
+        tmp_before,
+        "a copy went to the temporary directory"
+    );
+}
