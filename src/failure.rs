@@ -939,6 +939,16 @@ pub fn denied(tr: &Tr, units: &Units, d: &Denied) -> Failure {
             tr!(tr, "denied-admin", user = user_named(tr, units, user)),
             user.name.clone(),
         ),
+        Denied::MayNotAmend { role, field, needs } => (
+            tr!(
+                tr,
+                "denied-amend-field",
+                role = role.clone(),
+                field = field.clone(),
+                needs = tr.list(needs)
+            ),
+            field.clone(),
+        ),
         Denied::NotResponsibleUnit { user, case_unit } => (
             tr!(
                 tr,

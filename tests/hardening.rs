@@ -1015,3 +1015,58 @@ fn scratch_copies_of_killed_checks_are_removed_by_the_next_one() {
         "a copy went to the temporary directory"
     );
 }
+
+/// A field an act requires may be corrected only in a role that may do that act: a parent
+/// cannot rewrite the police's record of the report, a village user not the case's source.
+#[test]
+fn a_field_is_amended_only_by_a_role_that_may_record_it() {
+    let (env, case) = with_one_warning();
+    for (user, role) in [
+        ("家长", "parent"),
+        ("村委", "village_committee"),
+        ("民警", "police"),
+    ] {
+        env.ok(&[
+            "user", "add", user, "--role", role, "--unit", "city", "--now", T1,
+        ]);
+    }
+    let amend = |user: &str, role: &str, set: &str| {
+        vec![
+            "--user".to_owned(),
+            user.to_owned(),
+            "case".to_owned(),
+            "amend".to_owned(),
+            case.clone(),
+            "--as".to_owned(),
+            role.to_owned(),
+            "--set".to_owned(),
+            set.to_owned(),
+            "--reason".to_owned(),
+            "更正".to_owned(),
+            "--now".to_owned(),
+            T1.to_owned(),
+        ]
+    };
+    let err = env.fails(
+        &common::refs(&amend("家长", "parent", "report.facts=无事发生")),
+        1,
+    );
+    assert!(
+        err.contains("report.facts") && err.contains("police"),
+        "{err}"
+    );
+    let err = env.fails(
+        &common::refs(&amend(
+            "村委",
+            "village_committee",
+            "source=periodic_review",
+        )),
+        1,
+    );
+    assert!(err.contains("source"), "{err}");
+    env.ok(&common::refs(&amend(
+        "民警",
+        "police",
+        "report.facts=2026年11月22日晚报案",
+    )));
+}

@@ -372,6 +372,13 @@ pub enum Denied {
     },
     #[error("user {name} is not an administrator", name = user.name)]
     NotAdmin { user: Box<User> },
+    /// A field corrected in a role that may not set it in any act of the workflow.
+    #[error("role {role} may not correct {field}: it needs {needs:?}")]
+    MayNotAmend {
+        role: String,
+        field: String,
+        needs: Vec<String>,
+    },
     /// Only the responsible unit's own users and administrators hand a case over.
     #[error("user {name} is not of the case's responsible unit {case_unit:?}", name = user.name)]
     NotResponsibleUnit {
@@ -473,6 +480,49 @@ pub fn may_reach(units: &Units, user: &User, case_unit: Option<&str>) -> Result<
             case_unit: case_unit.map(str::to_owned),
         })
     }
+}
+
+/// May `user`, acting in `role`, correct `fields`? A field that an act requires (the opening
+/// or a transition) may be corrected only in a role that may do such an act: a parent may not
+/// rewrite the police's record of the report (`report.facts`), nor a village user the case's
+/// `source`. A field no act requires may be set in any act, so any role may correct it. An
+/// administrator may correct any field (the history records who and why).
+pub fn may_amend(
+    def: &Definition,
+    user: &User,
+    role: &str,
+    fields: impl IntoIterator<Item = impl AsRef<str>>,
+) -> Result<(), Denied> {
+    if user.holds(ADMIN_ROLE) {
+        return Ok(());
+    }
+    for field in fields {
+        let field = field.as_ref();
+        let mut needs: Vec<String> = Vec::new();
+        let mut add = |roles: &[String]| {
+            for r in roles {
+                if !needs.contains(r) {
+                    needs.push(r.clone());
+                }
+            }
+        };
+        if def.start.requires.iter().any(|f| f == field) {
+            add(&def.start.roles);
+        }
+        for t in def.transitions.iter().filter(|t| !t.is_system()) {
+            if t.requires.iter().any(|f| f == field) {
+                add(&t.roles);
+            }
+        }
+        if !needs.is_empty() && !needs.iter().any(|r| r == role) {
+            return Err(Denied::MayNotAmend {
+                role: role.to_owned(),
+                field: field.to_owned(),
+                needs,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// May `user` hand a case of `case_unit` (with its officer, 承办人) over to `to`? Only the

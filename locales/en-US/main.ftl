@@ -379,6 +379,7 @@ role-unknown = role `{ $role }` is not declared by any published workflow (admin
 user-added = registered user { $user }.
 user-disabled = disabled user { $user }; the history keeps their name.
 denied-last-admin = { $user } is the last enabled administrator (admin): they can be neither disabled nor lose the admin role; give admin to another user first.
+denied-amend-field = acting as { $role } you may not correct { $field }: it is recorded by { $needs } in the course of the case, and only those roles (or an administrator) may correct it.
 denied-transfer = user { $user } is not of the case's responsible unit { $unit }: only that unit's people or an administrator may hand the case over.
 denied-transfer-same = the case is already with { $unit }; it cannot be transferred to the same unit.
 user-enabled = user { $user } is enabled again.

@@ -379,6 +379,7 @@ role-unknown = 角色 `{ $role }` 未在任何已发布的流程中声明（另�
 user-added = 已登记用户 { $user }。
 user-disabled = 已停用用户 { $user }；历史记录中保留其姓名。
 denied-last-admin = { $user } 是最后一位启用的管理员（admin）：不能停用，也不能取消其 admin 角色；请先为另一位用户授予 admin。
+denied-amend-field = 以 { $role } 身份不能更正 { $field }：该字段由 { $needs } 在办理中录入，只有这些角色（或管理员）可以更正。
 denied-transfer = 用户 { $user } 不属于本案的承办单位 { $unit }：只有承办单位的人员或管理员可以移交案件。
 denied-transfer-same = 案件已在 { $unit } 承办，不能移交给同一单位。
 user-enabled = 已重新启用用户 { $user }。

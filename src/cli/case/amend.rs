@@ -36,6 +36,12 @@ pub fn run(ctx: &Ctx, args: AmendArgs) -> Result<(), Failure> {
     let (actor, user) = ctx.authorize(&store, &args.role, case.unit.as_deref())?;
     let changes = raw.changes(ctx, &def)?;
     ctx.may_change(&store, &def, &user, &changes)?;
+    wardflow_engine::authority::may_amend(&def, &user, &args.role, changes.keys()).map_err(
+        |d| match ctx.units(&store) {
+            Ok(units) => failure::denied(&ctx.tr, &units, &d),
+            Err(f) => f,
+        },
+    )?;
     let command = Command::Amend {
         actor,
         changes,
