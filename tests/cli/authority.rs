@@ -1,7 +1,7 @@
 //! Who may do what: registered users, their roles and units, the confidential reporter, the
 //! access log. Every refusal exits 1, names the missing authority and changes nothing.
 
-mod common;
+use crate::common;
 
 use common::{T0, TestEnv, advance, command, refs};
 use serde_json::Value;

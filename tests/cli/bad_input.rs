@@ -6,7 +6,7 @@
 //! shows that a long series of failures changes nothing. Storage faults (a file that is not a
 //! database, a read-only database, a full disk) have their own setups at the end.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

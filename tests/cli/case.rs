@@ -1,7 +1,7 @@
 //! The `wardflow case …` commands end to end: every command, every exit code, and the rule
 //! that a command that fails changes nothing (checked by `TestEnv::fails` on every failure).
 
-mod common;
+use crate::common;
 
 use common::{T0, TestEnv};
 use serde_json::Value;

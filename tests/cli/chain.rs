@@ -2,7 +2,7 @@
 //! behind wardflow's back (through redb directly, the test-only path), the office key, and
 //! signed exports checked without the database.
 
-mod common;
+use crate::common;
 
 use common::{T0, TestEnv};
 use redb::{ReadableTable, TableDefinition};

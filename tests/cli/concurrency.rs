@@ -3,7 +3,7 @@
 //! `--expect-seq` — because the case is no longer the version its caller looked at. Nobody acts
 //! on a stale state.
 
-mod common;
+use crate::common;
 
 use std::process::{Child, Command, Stdio};
 

@@ -1,6 +1,6 @@
 //! The diagrams under docs/ are what `wardflow workflow graph` draws today.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 

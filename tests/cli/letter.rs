@@ -1,6 +1,6 @@
 //! `wardflow letter preview`: drafts from case data, refused when a required field is missing.
 
-mod common;
+use crate::common;
 
 use common::{T0, TestEnv};
 

@@ -1,7 +1,7 @@
 //! Issuing letters end to end: numbering per issuing body and year, the archive, export and
 //! verification, re-issue and voiding, and numbering from two processes at once.
 
-mod common;
+use crate::common;
 
 use common::{TestEnv, command, open, refs};
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! `check`, `backup`, `restore`, `export` and `import` against a scenario database: several
 //! processes, spawned cases, corrections, reminders and breaches fired by the runner.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

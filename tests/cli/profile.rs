@@ -1,7 +1,7 @@
 //! County profiles: a profile overrides declared settings, is recorded on each case, and a
 //! broken profile is refused with its position before anything is created.
 
-mod common;
+use crate::common;
 
 use common::{T0, TestEnv};
 

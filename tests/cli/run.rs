@@ -1,6 +1,6 @@
 //! `wardflow run` beside caseworkers' commands: two processes on one database file.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -4,7 +4,7 @@
 //! One test per story, then one test per refusal a caseworker can meet in these stories, each
 //! asserting the whole message (the rule and its article are in it).
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use common::{advance, command, mask_codes, open, pending_no_body, refs};

@@ -4,7 +4,7 @@
 //!
 //! Case ids are given out in order (2026-000001, …), so a story that spawns cases knows their ids.
 
-mod common;
+use crate::common;
 
 use common::{T0, TestEnv, pending_no_body};
 use serde_json::{Value, json};

@@ -13,7 +13,7 @@
 //! is in the State Council calendar; dates in 2027 are counted on weekdays alone and flagged
 //! provisional.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use common::{advance, command, refs};

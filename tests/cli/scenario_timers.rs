@@ -28,7 +28,7 @@
 //! `remind_before` lead before the (moved) due time. Times are written as `case show --json`
 //! writes them, in UTC: 24:00 Beijing time on 4 March is `2026-03-04T16:00:00Z`.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeSet, HashMap};
 

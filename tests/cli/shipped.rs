@@ -1,7 +1,7 @@
 //! What ships in the repository works together: every workflow validates and every county
 //! profile loads against the workflows and can start a database.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 

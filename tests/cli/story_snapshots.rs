@@ -8,7 +8,7 @@
 //! 4. 1 Dec 10:00 — the children's director finds that 小明 is left alone.
 //! 5. 2 Dec 11:00 — the police escalate; a linked follow-up case opens.
 
-mod common;
+use crate::common;
 
 use common::{T0, TestEnv};
 

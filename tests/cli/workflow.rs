@@ -1,7 +1,7 @@
 //! `wardflow init` and `wardflow workflow …`: validating, publishing and showing definitions,
 //! and the exact message for each kind of broken workflow file, in Chinese and in English.
 
-mod common;
+use crate::common;
 
 use common::{T0, TestEnv};
 use serde_json::Value;

@@ -13,7 +13,7 @@
 //! `WARDFLOW_CRASH_KILLS` sets the number of rounds (CI: 50); for a long run:
 //!
 //! ```sh
-//! WARDFLOW_CRASH_KILLS=1000 cargo test --release -p wardflow-engine --test crash -- --nocapture
+//! WARDFLOW_CRASH_KILLS=1000 cargo test --release -p wardflow-engine --test integration crash:: -- --nocapture
 //! ```
 
 use std::collections::BTreeMap;
@@ -345,7 +345,7 @@ fn check(path: &Path, acked: &[String]) -> usize {
 
 fn round(path: &Path, exe: &Path, seed: u64, base: Timestamp, wait_ms: u64) -> Vec<String> {
     let mut child = Process::new(exe)
-        .args(["--exact", "crash_driver", "--ignored", "--nocapture"])
+        .args(["--exact", "crash::crash_driver", "--ignored", "--nocapture"])
         .args(["--test-threads", "1"])
         .env("WARDFLOW_CRASH_DB", path)
         .env("WARDFLOW_CRASH_SEED", seed.to_string())

@@ -3,8 +3,6 @@
 //! escaping, drafts, numbers, court case numbers, Chinese-numeral dates, and the confidential
 //! reporter of a mandatory report.
 
-#![recursion_limit = "512"]
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
