@@ -3,16 +3,8 @@
 
 use crate::common;
 
-use common::{T0, TestEnv, advance, command, refs};
+use common::{T0, TestEnv, advance, command, env, refs};
 use serde_json::Value;
-
-/// A simulation database with every workflow, the example units, and 张三 (admin, every role,
-/// at the top unit) from `tests/common`.
-fn env() -> TestEnv {
-    let env = TestEnv::new();
-    env.init_simulation(T0);
-    env
-}
 
 /// Registers `name` with `roles` at `unit`, as the administrator 张三.
 fn add_user(env: &TestEnv, name: &str, roles: &[&str], unit: &str) {

@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use common::{T0, TestEnv};
+use common::{T0, TestEnv, json};
 use serde_json::Value;
 
 /// Tuesday 24 November 2026, 09:00 Beijing time: the agreement is signed.
@@ -28,10 +28,6 @@ fn entrusted() -> (TestEnv, String) {
     (env, id)
 }
 
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
-}
-
 fn deadline<'a>(show: &'a Value, name: &str) -> &'a Value {
     show["deadlines"]
         .as_array()
@@ -46,21 +42,14 @@ fn deadline<'a>(show: &'a Value, name: &str) -> &'a Value {
 #[test]
 fn open_prints_only_the_case_id() {
     let env = env();
-    let out = env.ok(&[
-        "case",
-        "open",
-        "example-care",
-        "--as",
-        "parent",
-        "--set",
-        "child.name=小明",
-        "--set",
-        "child.birth_date=2018-05-01",
-        "--set",
-        "parent.name=李四",
-        "--now",
-        T0,
-    ]);
+    let out = env
+        .wardflow(["case", "open", "example-care"])
+        .as_role("parent")
+        .set("child.name", "小明")
+        .set("child.birth_date", "2018-05-01")
+        .set("parent.name", "李四")
+        .now(T0)
+        .ok();
     assert_eq!(out, "2026-000001\n");
     assert_eq!(env.open_xiaoming(T0), "2026-000002");
 }
@@ -68,22 +57,15 @@ fn open_prints_only_the_case_id() {
 #[test]
 fn open_json_is_one_object_with_id_version_state_letters_and_deadlines() {
     let env = env();
-    let out = env.ok(&[
-        "case",
-        "open",
-        "example-care",
-        "--as",
-        "village_committee",
-        "--set",
-        "child.name=小明",
-        "--set",
-        "child.birth_date=2018-05-01",
-        "--set",
-        "parent.name=李四",
-        "--now",
-        T0,
-        "--json",
-    ]);
+    let out = env
+        .wardflow(["case", "open", "example-care"])
+        .as_role("village_committee")
+        .set("child.name", "小明")
+        .set("child.birth_date", "2018-05-01")
+        .set("parent.name", "李四")
+        .now(T0)
+        .arg("--json")
+        .ok();
     let v = json(&out);
     assert!(v.is_object(), "{v:#}");
     assert_eq!(v["case"], "2026-000001");
@@ -112,23 +94,17 @@ fn open_json_is_one_object_with_id_version_state_letters_and_deadlines() {
 #[test]
 fn open_without_a_required_field_is_refused_naming_it() {
     let env = env();
-    let args = [
-        "case",
-        "open",
-        "example-care",
-        "--as",
-        "parent",
-        "--set",
-        "child.name=小明",
-        "--set",
-        "child.birth_date=2018-05-01",
-        "--now",
-        T0,
-    ];
-    let err = env.fails(&args, 1);
+    let open = || {
+        env.wardflow(["case", "open", "example-care"])
+            .as_role("parent")
+            .set("child.name", "小明")
+            .set("child.birth_date", "2018-05-01")
+            .now(T0)
+    };
+    let err = open().refused();
     assert!(err.contains("parent.name（父母姓名）"), "{err}");
     assert_eq!(err, "错误：开案须填写：parent.name（父母姓名）。\n");
-    let err = env.en().fails(&args, 1);
+    let err = open().en().refused();
     assert_eq!(
         err,
         "error: opening the case needs: parent.name (父母姓名).\n"
@@ -138,24 +114,14 @@ fn open_without_a_required_field_is_refused_naming_it() {
 #[test]
 fn open_by_a_role_that_may_not_open_is_refused() {
     let env = env();
-    let err = env.fails(
-        &[
-            "case",
-            "open",
-            "example-care",
-            "--as",
-            "police",
-            "--set",
-            "child.name=小明",
-            "--set",
-            "child.birth_date=2018-05-01",
-            "--set",
-            "parent.name=李四",
-            "--now",
-            T0,
-        ],
-        1,
-    );
+    let err = env
+        .wardflow(["case", "open", "example-care"])
+        .as_role("police")
+        .set("child.name", "小明")
+        .set("child.birth_date", "2018-05-01")
+        .set("parent.name", "李四")
+        .now(T0)
+        .refused();
     assert_eq!(
         err,
         "错误：角色 police 无权开立此类案件；有权开案的角色：parent、village_committee。\n"
@@ -167,24 +133,14 @@ fn open_by_a_role_that_may_not_open_is_refused() {
 #[test]
 fn open_with_an_unknown_role_is_bad_input_with_a_suggestion() {
     let env = env();
-    let err = env.fails(
-        &[
-            "case",
-            "open",
-            "example-care",
-            "--as",
-            "polise",
-            "--set",
-            "child.name=小明",
-            "--set",
-            "child.birth_date=2018-05-01",
-            "--set",
-            "parent.name=李四",
-            "--now",
-            T0,
-        ],
-        2,
-    );
+    let err = env
+        .wardflow(["case", "open", "example-care"])
+        .as_role("polise")
+        .set("child.name", "小明")
+        .set("child.birth_date", "2018-05-01")
+        .set("parent.name", "李四")
+        .now(T0)
+        .fails(2);
     assert_eq!(
         err,
         "错误：流程 example-care 中没有角色 `polise`。（是否想输入 police？）\n"
@@ -194,20 +150,12 @@ fn open_with_an_unknown_role_is_bad_input_with_a_suggestion() {
 #[test]
 fn open_of_an_unknown_workflow_is_bad_input() {
     let env = env();
-    let err = env.fails(
-        &[
-            "case",
-            "open",
-            "example-nope",
-            "--as",
-            "parent",
-            "--set",
-            "child.name=小明",
-            "--now",
-            T0,
-        ],
-        2,
-    );
+    let err = env
+        .wardflow(["case", "open", "example-nope"])
+        .as_role("parent")
+        .set("child.name", "小明")
+        .now(T0)
+        .fails(2);
     assert!(err.contains("example-nope"), "{err}");
     let err = env.en().fails(
         &[
@@ -230,24 +178,14 @@ fn open_of_an_unknown_workflow_is_bad_input() {
 #[test]
 fn open_with_an_impossible_date_names_the_field() {
     let env = env();
-    let err = env.fails(
-        &[
-            "case",
-            "open",
-            "example-care",
-            "--as",
-            "parent",
-            "--set",
-            "child.name=小明",
-            "--set",
-            "child.birth_date=2026-02-30",
-            "--set",
-            "parent.name=李四",
-            "--now",
-            T0,
-        ],
-        2,
-    );
+    let err = env
+        .wardflow(["case", "open", "example-care"])
+        .as_role("parent")
+        .set("child.name", "小明")
+        .set("child.birth_date", "2026-02-30")
+        .set("parent.name", "李四")
+        .now(T0)
+        .fails(2);
     assert!(err.contains("child.birth_date（出生日期）"), "{err}");
     assert!(err.contains("2026-02-30"), "{err}");
 }
@@ -255,24 +193,14 @@ fn open_with_an_impossible_date_names_the_field() {
 #[test]
 fn open_with_an_unknown_field_suggests_the_declared_one() {
     let env = env();
-    let err = env.fails(
-        &[
-            "case",
-            "open",
-            "example-care",
-            "--as",
-            "parent",
-            "--set",
-            "child.nmae=小明",
-            "--set",
-            "child.birth_date=2018-05-01",
-            "--set",
-            "parent.name=李四",
-            "--now",
-            T0,
-        ],
-        2,
-    );
+    let err = env
+        .wardflow(["case", "open", "example-care"])
+        .as_role("parent")
+        .set("child.nmae", "小明")
+        .set("child.birth_date", "2018-05-01")
+        .set("parent.name", "李四")
+        .now(T0)
+        .fails(2);
     assert_eq!(
         err,
         "错误：流程中没有字段 `child.nmae`。（是否想输入 child.name？）\n"
@@ -282,20 +210,12 @@ fn open_with_an_unknown_field_suggests_the_declared_one() {
 #[test]
 fn set_without_an_equals_sign_is_bad_input() {
     let env = env();
-    let err = env.fails(
-        &[
-            "case",
-            "open",
-            "example-care",
-            "--as",
-            "parent",
-            "--set",
-            "child.name",
-            "--now",
-            T0,
-        ],
-        2,
-    );
+    let err = env
+        .wardflow(["case", "open", "example-care"])
+        .as_role("parent")
+        .args(["--set", "child.name"])
+        .now(T0)
+        .fails(2);
     assert!(err.contains("「child.name」不是「字段=值」的形式"), "{err}");
 }
 
@@ -327,24 +247,14 @@ fn a_control_character_in_a_name_is_bad_input() {
             continue;
         }
         let set = format!("child.name={name}");
-        let err = env.fails(
-            &[
-                "case",
-                "open",
-                "example-care",
-                "--as",
-                "parent",
-                "--set",
-                &set,
-                "--set",
-                "child.birth_date=2018-05-01",
-                "--set",
-                "parent.name=李四",
-                "--now",
-                T0,
-            ],
-            2,
-        );
+        let err = env
+            .wardflow(["case", "open", "example-care"])
+            .as_role("parent")
+            .args(["--set", &set])
+            .set("child.birth_date", "2018-05-01")
+            .set("parent.name", "李四")
+            .now(T0)
+            .fails(2);
         assert_eq!(
             err,
             "错误：字段 child.name（儿童姓名）含有控制字符，请删除后重试。\n"
@@ -357,21 +267,14 @@ fn html_in_a_name_is_stored_and_shown_verbatim() {
     let env = env();
     let name = r#"<script>alert("小明")</script>&amp;<b>"#;
     let set = format!("child.name={name}");
-    let id = env.ok(&[
-        "case",
-        "open",
-        "example-care",
-        "--as",
-        "parent",
-        "--set",
-        &set,
-        "--set",
-        "child.birth_date=2018-05-01",
-        "--set",
-        "parent.name=李四",
-        "--now",
-        T0,
-    ]);
+    let id = env
+        .wardflow(["case", "open", "example-care"])
+        .as_role("parent")
+        .args(["--set", &set])
+        .set("child.birth_date", "2018-05-01")
+        .set("parent.name", "李四")
+        .now(T0)
+        .ok();
     let id = id.trim();
     let show = env.ok(&["case", "show", id]);
     assert!(
@@ -396,19 +299,13 @@ fn data_file_takes_nested_and_dotted_keys_and_set_overrides_it() {
          contacts_logged: 0\n\
          siblings:\n  - name: 小红\n    birth_date: 2016-03-01\n",
     );
-    let id = env.ok(&[
-        "case",
-        "open",
-        "example-care",
-        "--as",
-        "village_committee",
-        "--data",
-        &file,
-        "--set",
-        "parent.name=王五",
-        "--now",
-        T0,
-    ]);
+    let id = env
+        .wardflow(["case", "open", "example-care"])
+        .as_role("village_committee")
+        .args(["--data", &file])
+        .set("parent.name", "王五")
+        .now(T0)
+        .ok();
     let show = env.show_json(id.trim());
     assert_eq!(
         show["data"],
@@ -476,26 +373,15 @@ fn data_from_stdin() {
 #[test]
 fn at_in_the_future_is_bad_input() {
     let env = env();
-    let err = env.fails(
-        &[
-            "case",
-            "open",
-            "example-care",
-            "--as",
-            "parent",
-            "--set",
-            "child.name=小明",
-            "--set",
-            "child.birth_date=2018-05-01",
-            "--set",
-            "parent.name=李四",
-            "--at",
-            "2026-11-23T10:01:00+08:00",
-            "--now",
-            T0,
-        ],
-        2,
-    );
+    let err = env
+        .wardflow(["case", "open", "example-care"])
+        .as_role("parent")
+        .set("child.name", "小明")
+        .set("child.birth_date", "2018-05-01")
+        .set("parent.name", "李四")
+        .args(["--at", "2026-11-23T10:01:00+08:00"])
+        .now(T0)
+        .fails(2);
     assert_eq!(
         err,
         "错误：行为发生时间（2026-11-23 10:01）不能晚于当前时间。\n"
@@ -508,52 +394,28 @@ fn at_before_the_case_was_opened_is_bad_input() {
     // (here six years before), nor start a deadline that expired long ago.
     let env = env();
     let id = env.open_xiaoming(T0);
-    env.fails(
-        &[
-            "case",
-            "advance",
-            &id,
-            "sign_agreement",
-            "--as",
-            "village_committee",
-            "--set",
-            "carer.name=王奶奶",
-            "--set",
-            "carer.birth_date=1960-03-02",
-            "--set",
-            "carer.relation=grandparent",
-            "--set",
-            "departure_at=2026-11-20T08:00:00+08:00",
-            "--at",
-            "2020-01-01T10:00:00+08:00",
-            "--now",
-            T1,
-        ],
-        2,
-    );
+    env.wardflow(["case", "advance", &id, "sign_agreement"])
+        .as_role("village_committee")
+        .set("carer.name", "王奶奶")
+        .set("carer.birth_date", "1960-03-02")
+        .set("carer.relation", "grandparent")
+        .set("departure_at", "2026-11-20T08:00:00+08:00")
+        .args(["--at", "2020-01-01T10:00:00+08:00"])
+        .now(T1)
+        .fails(2);
 }
 
 #[test]
 fn an_unreadable_time_is_bad_input() {
     let env = env();
-    let err = env.fails(
-        &[
-            "case",
-            "open",
-            "example-care",
-            "--as",
-            "parent",
-            "--set",
-            "child.name=小明",
-            "--set",
-            "child.birth_date=2018-05-01",
-            "--set",
-            "parent.name=李四",
-            "--now",
-            "yesterday",
-        ],
-        2,
-    );
+    let err = env
+        .wardflow(["case", "open", "example-care"])
+        .as_role("parent")
+        .set("child.name", "小明")
+        .set("child.birth_date", "2018-05-01")
+        .set("parent.name", "李四")
+        .now("yesterday")
+        .fails(2);
     assert!(err.contains("--now 的时间「yesterday」无法识别"), "{err}");
 }
 
@@ -561,39 +423,23 @@ fn an_unreadable_time_is_bad_input() {
 fn now_on_a_real_database_is_bad_input() {
     let env = TestEnv::examples_only();
     env.ok(&["init"]);
-    let err = env.fails(
-        &[
-            "case",
-            "open",
-            "example-care",
-            "--as",
-            "parent",
-            "--set",
-            "child.name=小明",
-            "--set",
-            "child.birth_date=2018-05-01",
-            "--set",
-            "parent.name=李四",
-            "--now",
-            T0,
-        ],
-        2,
-    );
+    let err = env
+        .wardflow(["case", "open", "example-care"])
+        .as_role("parent")
+        .set("child.name", "小明")
+        .set("child.birth_date", "2018-05-01")
+        .set("parent.name", "李四")
+        .now(T0)
+        .fails(2);
     assert!(err.contains("--now 只能用于"), "{err}");
     // Without --now the real clock is used and the case opens.
-    let id = env.ok(&[
-        "case",
-        "open",
-        "example-care",
-        "--as",
-        "parent",
-        "--set",
-        "child.name=小明",
-        "--set",
-        "child.birth_date=2018-05-01",
-        "--set",
-        "parent.name=李四",
-    ]);
+    let id = env
+        .wardflow(["case", "open", "example-care"])
+        .as_role("parent")
+        .set("child.name", "小明")
+        .set("child.birth_date", "2018-05-01")
+        .set("parent.name", "李四")
+        .ok();
     assert!(id.trim().ends_with("-000001"), "{id}");
     // A real database can no more be backdated by init.
     let other = TestEnv::examples_only();
@@ -605,24 +451,14 @@ fn now_on_a_real_database_is_bad_input() {
 #[test]
 fn acting_as_system_is_bad_input() {
     let (env, id) = entrusted();
-    let err = env.fails(
-        &[
-            "case",
-            "open",
-            "example-care",
-            "--as",
-            "system",
-            "--set",
-            "child.name=小明",
-            "--set",
-            "child.birth_date=2018-05-01",
-            "--set",
-            "parent.name=李四",
-            "--now",
-            T0,
-        ],
-        2,
-    );
+    let err = env
+        .wardflow(["case", "open", "example-care"])
+        .as_role("system")
+        .set("child.name", "小明")
+        .set("child.birth_date", "2018-05-01")
+        .set("parent.name", "李四")
+        .now(T0)
+        .fails(2);
     assert_eq!(
         err,
         "错误：角色 system 只供期限执行程序使用，不能用 --as 指定。\n"
@@ -662,19 +498,13 @@ fn advance_prints_the_new_state() {
         T2,
     ]);
     assert_eq!(out, "2026-000001 is now in state entrusted (委托照护中)\n");
-    let out = env.ok(&[
-        "case",
-        "advance",
-        &id,
-        "find_neglect",
-        "--as",
-        "child_director",
-        "--set",
-        "concern=无人照看",
-        "--now",
-        T3,
-        "--json",
-    ]);
+    let out = env
+        .wardflow(["case", "advance", &id, "find_neglect"])
+        .as_role("child_director")
+        .set("concern", "无人照看")
+        .now(T3)
+        .arg("--json")
+        .ok();
     let v = json(&out);
     assert_eq!(v["case"], "2026-000001");
     assert_eq!(v["state"], "under_supervision");
@@ -709,27 +539,15 @@ fn advance_from_the_wrong_state_names_the_allowed_states() {
 fn advance_in_the_wrong_role_names_the_allowed_roles() {
     let env = env();
     let id = env.open_xiaoming(T0);
-    let err = env.fails(
-        &[
-            "case",
-            "advance",
-            &id,
-            "sign_agreement",
-            "--as",
-            "parent",
-            "--set",
-            "carer.name=王奶奶",
-            "--set",
-            "carer.birth_date=1960-03-02",
-            "--set",
-            "carer.relation=grandparent",
-            "--set",
-            "departure_at=2026-11-20T08:00:00+08:00",
-            "--now",
-            T1,
-        ],
-        1,
-    );
+    let err = env
+        .wardflow(["case", "advance", &id, "sign_agreement"])
+        .as_role("parent")
+        .set("carer.name", "王奶奶")
+        .set("carer.birth_date", "1960-03-02")
+        .set("carer.relation", "grandparent")
+        .set("departure_at", "2026-11-20T08:00:00+08:00")
+        .now(T1)
+        .refused();
     assert_eq!(
         err,
         "错误：角色 parent 无权执行 sign_agreement（签订委托照护协议）；有权执行的角色：village_committee。\n"
@@ -740,21 +558,12 @@ fn advance_in_the_wrong_role_names_the_allowed_roles() {
 fn advance_without_required_fields_names_them() {
     let env = env();
     let id = env.open_xiaoming(T0);
-    let err = env.fails(
-        &[
-            "case",
-            "advance",
-            &id,
-            "sign_agreement",
-            "--as",
-            "village_committee",
-            "--set",
-            "carer.name=王奶奶",
-            "--now",
-            T1,
-        ],
-        1,
-    );
+    let err = env
+        .wardflow(["case", "advance", &id, "sign_agreement"])
+        .as_role("village_committee")
+        .set("carer.name", "王奶奶")
+        .now(T1)
+        .refused();
     assert_eq!(
         err,
         "错误：执行 sign_agreement（签订委托照护协议）前须填写：\
@@ -763,25 +572,15 @@ fn advance_without_required_fields_names_them() {
 }
 
 /// Signs with the given carer; returns the failing command's stderr (exit 1 expected).
-fn sign_refused(env: &TestEnv, id: &str, extra: &[&str]) -> String {
-    let mut args = vec![
-        "case",
-        "advance",
-        id,
-        "sign_agreement",
-        "--as",
-        "village_committee",
-        "--set",
-        "carer.name=王奶奶",
-        "--set",
-        "carer.relation=grandparent",
-        "--set",
-        "departure_at=2026-11-20T08:00:00+08:00",
-        "--now",
-        T1,
-    ];
-    args.extend_from_slice(extra);
-    env.fails(&args, 1)
+fn sign_refused(env: &TestEnv, id: &str, carer: &[(&str, &str)]) -> String {
+    env.wardflow(["case", "advance", id, "sign_agreement"])
+        .as_role("village_committee")
+        .set("carer.name", "王奶奶")
+        .set("carer.relation", "grandparent")
+        .set("departure_at", "2026-11-20T08:00:00+08:00")
+        .now(T1)
+        .sets(carer)
+        .refused()
 }
 
 #[test]
@@ -792,10 +591,8 @@ fn a_disqualified_carer_is_refused_by_the_guard_naming_the_rule() {
         &env,
         &id,
         &[
-            "--set",
-            "carer.birth_date=1960-03-02",
-            "--set",
-            "carer.disqualified=true",
+            ("carer.birth_date", "1960-03-02"),
+            ("carer.disqualified", "true"),
         ],
     );
     assert!(
@@ -818,32 +615,21 @@ fn a_carer_under_18_is_refused_by_the_guard_naming_the_rule() {
     let env = env();
     let id = env.open_xiaoming(T0);
     // Turns 18 on 25 November 2026, one day after the signing.
-    let err = sign_refused(&env, &id, &["--set", "carer.birth_date=2008-11-25"]);
+    let err = sign_refused(&env, &id, &[("carer.birth_date", "2008-11-25")]);
     assert!(
         err.contains("被委托人须为成年人（未成年人保护法第二十二条）"),
         "{err}"
     );
-    let err = env.en().fails(
-        &[
-            "case",
-            "advance",
-            &id,
-            "sign_agreement",
-            "--as",
-            "village_committee",
-            "--set",
-            "carer.name=王奶奶",
-            "--set",
-            "carer.relation=grandparent",
-            "--set",
-            "carer.birth_date=2008-11-25",
-            "--set",
-            "departure_at=2026-11-20T08:00:00+08:00",
-            "--now",
-            T1,
-        ],
-        1,
-    );
+    let err = env
+        .wardflow(["case", "advance", &id, "sign_agreement"])
+        .as_role("village_committee")
+        .set("carer.name", "王奶奶")
+        .set("carer.relation", "grandparent")
+        .set("carer.birth_date", "2008-11-25")
+        .set("departure_at", "2026-11-20T08:00:00+08:00")
+        .now(T1)
+        .en()
+        .refused();
     assert!(
         err.starts_with("error: sign_agreement (签订委托照护协议) is refused: 被委托人须为成年人"),
         "{err}"
@@ -854,24 +640,15 @@ fn a_carer_under_18_is_refused_by_the_guard_naming_the_rule() {
 fn a_carer_who_turns_18_that_day_may_sign() {
     let env = env();
     let id = env.open_xiaoming(T0);
-    let out = env.ok(&[
-        "case",
-        "advance",
-        &id,
-        "sign_agreement",
-        "--as",
-        "village_committee",
-        "--set",
-        "carer.name=王姐姐",
-        "--set",
-        "carer.relation=relative",
-        "--set",
-        "carer.birth_date=2008-11-24",
-        "--set",
-        "departure_at=2026-11-20T08:00:00+08:00",
-        "--now",
-        T1,
-    ]);
+    let out = env
+        .wardflow(["case", "advance", &id, "sign_agreement"])
+        .as_role("village_committee")
+        .set("carer.name", "王姐姐")
+        .set("carer.relation", "relative")
+        .set("carer.birth_date", "2008-11-24")
+        .set("departure_at", "2026-11-20T08:00:00+08:00")
+        .now(T1)
+        .ok();
     assert!(
         out.starts_with("2026-000001 现在的状态：entrusted"),
         "{out}"
@@ -885,25 +662,14 @@ fn sign_agreement_without_the_deadline_start_field_names_the_transition_not_the_
     // about opening the case.
     let env = env();
     let id = env.open_xiaoming(T0);
-    let err = env.fails(
-        &[
-            "case",
-            "advance",
-            &id,
-            "sign_agreement",
-            "--as",
-            "village_committee",
-            "--set",
-            "carer.name=王奶奶",
-            "--set",
-            "carer.birth_date=1960-03-02",
-            "--set",
-            "carer.relation=grandparent",
-            "--now",
-            T1,
-        ],
-        1,
-    );
+    let err = env
+        .wardflow(["case", "advance", &id, "sign_agreement"])
+        .as_role("village_committee")
+        .set("carer.name", "王奶奶")
+        .set("carer.birth_date", "1960-03-02")
+        .set("carer.relation", "grandparent")
+        .now(T1)
+        .refused();
     assert!(err.contains("departure_at（外出时间）"), "{err}");
     assert!(!err.contains("开案"), "{err}");
     assert!(err.contains("sign_agreement"), "{err}");
@@ -912,18 +678,11 @@ fn sign_agreement_without_the_deadline_start_field_names_the_transition_not_the_
 #[test]
 fn escalate_siblings_without_siblings_is_refused_by_the_guard() {
     let (env, id) = entrusted();
-    env.ok(&[
-        "case",
-        "advance",
-        &id,
-        "escalate",
-        "--as",
-        "police",
-        "--set",
-        "concern=无人照看",
-        "--now",
-        T2,
-    ]);
+    env.wardflow(["case", "advance", &id, "escalate"])
+        .as_role("police")
+        .set("concern", "无人照看")
+        .now(T2)
+        .ok();
     let err = env.fails(
         &[
             "case",
@@ -939,21 +698,12 @@ fn escalate_siblings_without_siblings_is_refused_by_the_guard() {
     );
     assert!(err.contains("escalate_siblings"), "{err}");
     assert!(err.contains("size(siblings) > 0"), "{err}");
-    let err = env.fails(
-        &[
-            "case",
-            "advance",
-            &id,
-            "escalate_siblings",
-            "--as",
-            "civil_affairs",
-            "--set",
-            "siblings=[]",
-            "--now",
-            T3,
-        ],
-        1,
-    );
+    let err = env
+        .wardflow(["case", "advance", &id, "escalate_siblings"])
+        .as_role("civil_affairs")
+        .set("siblings", "[]")
+        .now(T3)
+        .refused();
     assert!(err.contains("size(siblings) > 0"), "{err}");
 }
 
@@ -985,21 +735,12 @@ fn an_unknown_transition_is_bad_input_with_a_suggestion() {
 fn an_unknown_case_is_bad_input() {
     let env = env();
     env.open_xiaoming(T0);
-    let err = env.fails(
-        &[
-            "case",
-            "advance",
-            "2026-000099",
-            "close",
-            "--as",
-            "civil_affairs",
-            "--set",
-            "close_reason=parent_returned",
-            "--now",
-            T1,
-        ],
-        2,
-    );
+    let err = env
+        .wardflow(["case", "advance", "2026-000099", "close"])
+        .as_role("civil_affairs")
+        .set("close_reason", "parent_returned")
+        .now(T1)
+        .fails(2);
     assert_eq!(err, "错误：没有编号为 2026-000099 的案件。\n");
     for cmd in ["show", "history", "next"] {
         let err = env.fails(&["case", cmd, "2026-000099", "--now", T1], 2);
@@ -1037,41 +778,23 @@ fn a_stale_expect_seq_is_refused_and_a_current_one_passes() {
     let id = env.open_xiaoming(T0);
     let seq = env.show_json(&id)["seq"].as_u64().expect("seq").to_string();
     assert_eq!(seq, "3");
-    let err = env.fails(
-        &[
-            "case",
-            "advance",
-            &id,
-            "close",
-            "--as",
-            "civil_affairs",
-            "--set",
-            "close_reason=parent_returned",
-            "--expect-seq",
-            "2",
-            "--now",
-            T1,
-        ],
-        1,
-    );
+    let err = env
+        .wardflow(["case", "advance", &id, "close"])
+        .as_role("civil_affairs")
+        .set("close_reason", "parent_returned")
+        .args(["--expect-seq", "2"])
+        .now(T1)
+        .refused();
     assert_eq!(
         err,
         "错误：案件 2026-000001 已有新的记录（当前第 3 条，你查看时是第 2 条）。请重新查看后再操作。\n"
     );
-    env.ok(&[
-        "case",
-        "advance",
-        &id,
-        "close",
-        "--as",
-        "civil_affairs",
-        "--set",
-        "close_reason=parent_returned",
-        "--expect-seq",
-        &seq,
-        "--now",
-        T1,
-    ]);
+    env.wardflow(["case", "advance", &id, "close"])
+        .as_role("civil_affairs")
+        .set("close_reason", "parent_returned")
+        .args(["--expect-seq", &seq])
+        .now(T1)
+        .ok();
 }
 
 #[test]
@@ -1100,18 +823,12 @@ fn a_system_transition_fired_by_a_person_is_refused() {
 fn a_closed_case_refuses_every_transition() {
     let env = env();
     let id = env.open_xiaoming(T0);
-    let out = env.ok(&[
-        "case",
-        "advance",
-        &id,
-        "close",
-        "--as",
-        "civil_affairs",
-        "--set",
-        "close_reason=parent_returned",
-        "--now",
-        T1,
-    ]);
+    let out = env
+        .wardflow(["case", "advance", &id, "close"])
+        .as_role("civil_affairs")
+        .set("close_reason", "parent_returned")
+        .now(T1)
+        .ok();
     assert_eq!(out, "2026-000001 现在的状态：closed（已结案）\n");
     let show = env.show_json(&id);
     assert_eq!(show["final"], true);
@@ -1120,21 +837,12 @@ fn a_closed_case_refuses_every_transition() {
         ("close", "civil_affairs"),
         ("sign_agreement", "village_committee"),
     ] {
-        let err = env.fails(
-            &[
-                "case",
-                "advance",
-                &id,
-                transition,
-                "--as",
-                role,
-                "--set",
-                "close_reason=parent_returned",
-                "--now",
-                T2,
-            ],
-            1,
-        );
+        let err = env
+            .wardflow(["case", "advance", &id, transition])
+            .as_role(role)
+            .set("close_reason", "parent_returned")
+            .now(T2)
+            .refused();
         assert_eq!(
             err, "错误：案件已结案（状态：closed（已结案）），不能再办理。\n",
             "{transition}"
@@ -1153,18 +861,12 @@ fn a_closed_case_refuses_every_transition() {
 #[test]
 fn escalate_opens_a_linked_followup_case_shown_from_both_sides() {
     let (env, id) = entrusted();
-    let out = env.ok(&[
-        "case",
-        "advance",
-        &id,
-        "escalate",
-        "--as",
-        "police",
-        "--set",
-        "concern=儿童独自在家多日",
-        "--now",
-        T2,
-    ]);
+    let out = env
+        .wardflow(["case", "advance", &id, "escalate"])
+        .as_role("police")
+        .set("concern", "儿童独自在家多日")
+        .now(T2)
+        .ok();
     assert_eq!(
         out,
         "2026-000001 现在的状态：escalated（已转入监护干预）\n\
@@ -1221,30 +923,15 @@ fn escalate_opens_a_linked_followup_case_shown_from_both_sides() {
 #[test]
 fn escalate_siblings_opens_one_case_per_sibling() {
     let (env, id) = entrusted();
-    env.ok(&[
-        "case",
-        "advance",
-        &id,
-        "escalate",
-        "--as",
-        "village_committee",
-        "--set",
-        "concern=无人照看",
-        "--now",
-        T2,
-    ]);
-    let out = env.ok(&[
-        "case",
-        "advance",
-        &id,
-        "escalate_siblings",
-        "--as",
-        "civil_affairs",
-        "--set",
-        r#"siblings=[{"name":"小红","birth_date":"2016-03-01"},{"name":"小刚","birth_date":"2020-07-15"}]"#,
-        "--now",
-        T3,
-    ]);
+    env.wardflow(["case", "advance", &id, "escalate"])
+        .as_role("village_committee")
+        .set("concern", "无人照看")
+        .now(T2)
+        .ok();
+    let out = env.wardflow(["case", "advance", &id, "escalate_siblings"]).as_role("civil_affairs").set(
+            "siblings",
+            r#"[{"name":"小红","birth_date":"2016-03-01"},{"name":"小刚","birth_date":"2020-07-15"}]"#,
+        ).now(T3).ok();
     assert_eq!(
         out,
         "2026-000001 现在的状态：escalated（已转入监护干预）\n\
@@ -1292,19 +979,13 @@ fn escalate_siblings_opens_one_case_per_sibling() {
 fn amend_with_a_reason_records_an_event() {
     let env = env();
     let id = env.open_xiaoming(T0);
-    let out = env.ok(&[
-        "case",
-        "amend",
-        &id,
-        "--as",
-        "parent",
-        "--set",
-        "parent.name=李五",
-        "--reason",
-        "登记时笔误",
-        "--now",
-        T1,
-    ]);
+    let out = env
+        .wardflow(["case", "amend", &id])
+        .as_role("parent")
+        .set("parent.name", "李五")
+        .args(["--reason", "登记时笔误"])
+        .now(T1)
+        .ok();
     assert_eq!(out, "已更正案件 2026-000001（第 4 条记录）\n");
     let show = env.show_json(&id);
     assert_eq!(show["data"]["parent.name"], "李五");
@@ -1333,37 +1014,19 @@ fn amend_with_a_reason_records_an_event() {
 fn amend_without_a_reason_is_bad_input() {
     let env = env();
     let id = env.open_xiaoming(T0);
-    env.fails(
-        &[
-            "case",
-            "amend",
-            &id,
-            "--as",
-            "parent",
-            "--set",
-            "parent.name=李五",
-            "--now",
-            T1,
-        ],
-        2,
-    );
+    env.wardflow(["case", "amend", &id])
+        .as_role("parent")
+        .set("parent.name", "李五")
+        .now(T1)
+        .fails(2);
     for blank in ["", "   "] {
-        let err = env.fails(
-            &[
-                "case",
-                "amend",
-                &id,
-                "--as",
-                "parent",
-                "--set",
-                "parent.name=李五",
-                "--reason",
-                blank,
-                "--now",
-                T1,
-            ],
-            2,
-        );
+        let err = env
+            .wardflow(["case", "amend", &id])
+            .as_role("parent")
+            .set("parent.name", "李五")
+            .args(["--reason", blank])
+            .now(T1)
+            .fails(2);
         assert_eq!(err, "错误：更正必须用 --reason 说明理由。\n");
     }
 }
@@ -1387,18 +1050,11 @@ fn amend_with_nothing_to_change_is_bad_input() {
 fn list_filters_by_workflow_and_state_and_json_is_an_array() {
     let (env, id) = entrusted();
     env.open_xiaoming(T1);
-    env.ok(&[
-        "case",
-        "advance",
-        &id,
-        "escalate",
-        "--as",
-        "police",
-        "--set",
-        "concern=无人照看",
-        "--now",
-        T2,
-    ]);
+    env.wardflow(["case", "advance", &id, "escalate"])
+        .as_role("police")
+        .set("concern", "无人照看")
+        .now(T2)
+        .ok();
     let all = env.ok(&["case", "list"]);
     assert_eq!(
         all,
@@ -1639,18 +1295,11 @@ fn entrustment_term_counts_one_year_from_departure_at() {
         .collect();
     assert_eq!(names, ["entrustment_term", "weekly_contact"]);
     // keep: true survives leaving the state; weekly_contact does not.
-    env.ok(&[
-        "case",
-        "advance",
-        &id,
-        "find_neglect",
-        "--as",
-        "village_committee",
-        "--set",
-        "concern=无人照看",
-        "--now",
-        T2,
-    ]);
+    env.wardflow(["case", "advance", &id, "find_neglect"])
+        .as_role("village_committee")
+        .set("concern", "无人照看")
+        .now(T2)
+        .ok();
     let show = env.show_json(&id);
     let names: Vec<&str> = show["deadlines"]
         .as_array()
@@ -1722,18 +1371,11 @@ fn a_file_that_is_not_a_database_is_a_storage_failure() {
     std::fs::write(env.db(), "hello\n").expect("write");
     let err = env.fails(&["case", "list"], 5);
     assert!(err.contains("不是 wardflow 数据库"), "{err}");
-    let err = env.fails(
-        &[
-            "case",
-            "open",
-            "example-care",
-            "--as",
-            "parent",
-            "--set",
-            "child.name=小明",
-        ],
-        5,
-    );
+    let err = env
+        .wardflow(["case", "open", "example-care"])
+        .as_role("parent")
+        .set("child.name", "小明")
+        .fails(5);
     assert!(err.contains("不是 wardflow 数据库"), "{err}");
     let err = env
         .en()

@@ -316,9 +316,9 @@ fn a_signed_export_verifies_elsewhere_and_tampering_is_named() {
     assert!(stdout.contains("签名无效（signature）"), "{stdout}");
     assert!(stdout.contains("被改动（modified）"), "{stdout}");
 
-    // Another key.
+    // Another key (a fresh init: copies of one template database share theirs).
     let other = TestEnv::examples_only();
-    other.init_simulation(T0);
+    other.init_fresh(T0);
     std::fs::copy(&file, &copy).expect("copy");
     let err = elsewhere.en().fails(
         &[

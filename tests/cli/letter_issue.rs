@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use common::{TestEnv, command, open, refs};
+use common::{TestEnv, command, json, open, refs};
 use serde_json::Value;
 
 const T0: &str = "2026-11-23T10:00:00+08:00";
@@ -46,10 +46,6 @@ const WARNING_DATA: &[(&str, &str)] = &[
 /// A guardianship case with what a warning letter needs.
 fn warning_case(env: &TestEnv) -> String {
     open(env, "guardianship-intervention", "police", WARNING_DATA, T0)
-}
-
-fn json(out: &str) -> Value {
-    serde_json::from_str(out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
 }
 
 fn issue(env: &TestEnv, case: &str, extra: &[&str], now: &str) -> Value {

@@ -7,19 +7,7 @@ use std::path::{Path, PathBuf};
 
 use redb::ReadableTable;
 
-use common::{T0, TestEnv, advance, open};
-
-/// A GB 11643 identity number: the 17 given digits and the check character.
-fn id_number(first17: &str) -> String {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .chars()
-        .zip(WEIGHTS)
-        .map(|(c, w)| c.to_digit(10).expect("digit") * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
-    format!("{first17}{check}")
-}
+use common::{T0, TestEnv, advance, id_number, open};
 
 const CARER: &[(&str, &str)] = &[
     ("carer.name", "王秀英"),

@@ -6,8 +6,10 @@
 
 use crate::common;
 
-use common::TestEnv;
-use common::{advance, command, mask_codes, open, pending_no_body, refs};
+use common::{
+    TestEnv, advance, env, guard_message, id_number, mask_codes, open, pending_no_body, refused,
+    with,
+};
 use serde_json::Value;
 
 // ----- the clock of the stories (Beijing time) -----
@@ -16,50 +18,6 @@ use serde_json::Value;
 const T0: &str = "2026-11-23T10:00:00+08:00";
 
 // ----- helpers -----
-
-/// A simulation database with the repository's workflows published at T0.
-fn env() -> TestEnv {
-    let env = TestEnv::new();
-    env.init_simulation(T0);
-    env
-}
-
-/// Fires a transition that must be refused by a rule (exit 1, nothing changed); returns stderr.
-#[track_caller]
-fn refused(
-    env: &TestEnv,
-    id: &str,
-    transition: &str,
-    role: &str,
-    sets: &[(&str, &str)],
-    now: &str,
-) -> String {
-    let args = command(
-        &["case", "advance", id, transition, "--as", role],
-        sets,
-        now,
-    );
-    env.fails(&refs(&args), 1)
-}
-
-/// The message of a guard refusal, as the caseworker reads it.
-fn guard_message(transition: &str, title: &str, reason: &str, cel: &str) -> String {
-    format!("错误：不能执行 {transition}（{title}）：{reason}。原因：条件不成立；条件：{cel}\n")
-}
-
-/// `base` with the entries of `overrides` replacing those of the same key (or added).
-fn with<'a>(
-    base: &[(&'a str, &'a str)],
-    overrides: &[(&'a str, &'a str)],
-) -> Vec<(&'a str, &'a str)> {
-    let mut out: Vec<(&str, &str)> = base
-        .iter()
-        .filter(|(k, _)| !overrides.iter().any(|(o, _)| o == k))
-        .copied()
-        .collect();
-    out.extend_from_slice(overrides);
-    out
-}
 
 fn show(env: &TestEnv, id: &str) -> Value {
     env.show_json(id)
@@ -105,18 +63,6 @@ fn letters(shown: &Value) -> Vec<String> {
         .iter()
         .map(|l| l["key"].as_str().expect("key").to_owned())
         .collect()
-}
-
-/// A GB 11643 identity number: the 17 given digits and the ISO 7064 MOD 11-2 check character.
-fn id_number(first17: &str) -> String {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .chars()
-        .zip(WEIGHTS)
-        .map(|(c, w)| c.to_digit(10).expect("digit") * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
-    format!("{first17}{check}")
 }
 
 // ----- process A: entrusted care -----

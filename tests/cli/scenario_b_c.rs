@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use common::{T0, TestEnv, pending_no_body};
+use common::{T0, TestEnv, env, id_number, json, pending_no_body};
 use serde_json::{Value, json};
 
 // ----- helpers -----
@@ -14,60 +14,27 @@ use serde_json::{Value, json};
 /// The police's notice on the care of a detained person's children.
 const CARE_NOTICE_TITLE: &str = "被羁押人员未成年子女照料安排告知书";
 
-/// A simulation database with the repository's workflows published at T0.
-fn env() -> TestEnv {
-    let env = TestEnv::new();
-    env.init_simulation(T0);
-    env
-}
-
-/// A GB 11643 identity number: the 17 digits given, then the ISO 7064 MOD 11-2 check character.
-fn id_number(first17: &str) -> String {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    assert_eq!(first17.len(), 17, "17 digits");
-    let sum: u32 = first17
-        .chars()
-        .zip(WEIGHTS)
-        .map(|(c, w)| c.to_digit(10).expect("a digit") * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
-    format!("{first17}{check}")
-}
-
-/// `--set` arguments for each `field=value`.
-fn with_sets<'a>(mut args: Vec<&'a str>, sets: &[&'a str], now: &'a str) -> Vec<&'a str> {
-    for s in sets {
-        args.push("--set");
-        args.push(*s);
-    }
-    args.push("--now");
-    args.push(now);
-    args
-}
+// Process B and C acts list their fields as `key=value` strings.
 
 /// Opens a case; returns its id.
 fn open(env: &TestEnv, workflow: &str, role: &str, sets: &[&str], now: &str) -> String {
-    let args = with_sets(vec!["case", "open", workflow, "--as", role], sets, now);
-    env.ok(&args).trim().to_owned()
+    let cmd = env.wardflow(["case", "open", workflow]).as_role(role);
+    cmd.assign(sets).now(now).ok().trim().to_owned()
 }
 
 /// Fires a transition that must succeed; returns stdout.
 #[track_caller]
 fn advance(env: &TestEnv, id: &str, t: &str, role: &str, sets: &[&str], now: &str) -> String {
-    let args = with_sets(vec!["case", "advance", id, t, "--as", role], sets, now);
-    env.ok(&args)
+    let cmd = env.wardflow(["case", "advance", id, t]).as_role(role);
+    cmd.assign(sets).now(now).ok()
 }
 
 /// Fires a transition that the workflow's rules must refuse (exit 1, nothing changed); returns
 /// stderr.
 #[track_caller]
 fn refused(env: &TestEnv, id: &str, t: &str, role: &str, sets: &[&str], now: &str) -> String {
-    let args = with_sets(vec!["case", "advance", id, t, "--as", role], sets, now);
-    env.fails(&args, 1)
-}
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
+    let cmd = env.wardflow(["case", "advance", id, t]).as_role(role);
+    cmd.assign(sets).now(now).refused()
 }
 
 fn deadline<'a>(show: &'a Value, name: &str) -> &'a Value {

@@ -15,8 +15,7 @@
 
 use crate::common;
 
-use common::TestEnv;
-use common::{advance, command, refs};
+use common::{TestEnv, advance, command, guard_message, id_number, refs, refused, with};
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use serde_json::Value;
@@ -55,44 +54,8 @@ fn open(env: &TestEnv, sets: &[(&str, &str)], now: &str) -> String {
     env.ok(&refs(&args)).trim().to_owned()
 }
 
-/// A transition that must be refused by a rule (exit 1, nothing changed); returns stderr.
-#[track_caller]
-fn refused(
-    env: &TestEnv,
-    id: &str,
-    transition: &str,
-    role: &str,
-    sets: &[(&str, &str)],
-    now: &str,
-) -> String {
-    let args = command(
-        &["case", "advance", id, transition, "--as", role],
-        sets,
-        now,
-    );
-    env.fails(&refs(&args), 1)
-}
-
-fn guard_message(transition: &str, title: &str, reason: &str, cel: &str) -> String {
-    format!("错误：不能执行 {transition}（{title}）：{reason}。原因：条件不成立；条件：{cel}\n")
-}
-
 fn missing_message(transition: &str, title: &str, fields: &str) -> String {
     format!("错误：执行 {transition}（{title}）前须填写：{fields}。\n")
-}
-
-/// `base` with the entries of `overrides` replacing those of the same key (or added).
-fn with<'a>(
-    base: &[(&'a str, &'a str)],
-    overrides: &[(&'a str, &'a str)],
-) -> Vec<(&'a str, &'a str)> {
-    let mut out: Vec<(&str, &str)> = base
-        .iter()
-        .filter(|(k, _)| !overrides.iter().any(|(o, _)| o == k))
-        .copied()
-        .collect();
-    out.extend_from_slice(overrides);
-    out
 }
 
 fn show(env: &TestEnv, id: &str) -> Value {
@@ -124,18 +87,6 @@ fn schedule(env: &TestEnv, id: &str, name: &str) -> (String, String, String, boo
         d["every"].as_str().unwrap_or_default().to_owned(),
         d["provisional"].as_bool().expect("provisional"),
     )
-}
-
-/// A GB 11643 identity number: the 17 given digits and the ISO 7064 MOD 11-2 check character.
-fn id_number(first17: &str) -> String {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .chars()
-        .zip(WEIGHTS)
-        .map(|(c, w)| c.to_digit(10).expect("digit") * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
-    format!("{first17}{check}")
 }
 
 // ----- the review checklist -----

@@ -33,7 +33,7 @@ use crate::common;
 use std::collections::{BTreeSet, HashMap};
 
 use common::TestEnv;
-use common::{advance, open};
+use common::{advance, id_number, open};
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use serde_json::Value;
@@ -138,18 +138,6 @@ fn owned(rows: &[(&str, &str, bool)]) -> Vec<(String, String, bool)> {
     rows.iter()
         .map(|(c, d, b)| ((*c).to_owned(), (*d).to_owned(), *b))
         .collect()
-}
-
-/// A GB 11643 identity number: the 17 given digits and the ISO 7064 MOD 11-2 check character.
-fn id_number(first17: &str) -> String {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .chars()
-        .zip(WEIGHTS)
-        .map(|(c, w)| c.to_digit(10).expect("digit") * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
-    format!("{first17}{check}")
 }
 
 // ----- the simulated clock -----

@@ -3,15 +3,10 @@
 
 use crate::common;
 
-use common::{T0, TestEnv};
-use serde_json::Value;
+use common::{T0, TestEnv, json};
 
 const T1: &str = "2026-11-24T09:00:00+08:00";
 const T2: &str = "2026-11-25T09:00:00+08:00";
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
-}
 
 // ----- validate, list, show, graph -----
 

@@ -1,5 +1,8 @@
-//! A jj-style test environment: a temporary directory with a copy of the example workflows,
-//! and helpers that run the real `wardflow` binary against it.
+//! The shared harness, after jj's `cli/tests/runner.rs` and `common/test_environment.rs`: a
+//! [`TestEnv`] (a temporary directory with its workflows, database, letters and profiles, a
+//! user, a clock given with `--now`), a builder for commands ([`command::Cmd`]) and the helpers
+//! the scenario files share ([`scenario`]). How a command reaches the program is decided in one
+//! place, [`runner`].
 //!
 //! Every command runs with a fixed user (张三), a fixed language (zh unless a call asks for en)
 //! and without the host's locale, so outputs are the same on every machine. Simulation
@@ -10,36 +13,40 @@
 
 #![allow(dead_code)]
 
+pub mod command;
+pub mod runner;
+pub mod scenario;
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::sync::{Mutex, OnceLock};
+
+pub use command::Cmd;
+pub use runner::Outcome;
+pub use scenario::{advance, env, guard_message, id_number, json, open, refused, with};
+
+use runner::{Invocation, Process, Runner};
 
 /// The clock of the first act in most tests: Monday 23 November 2026, 10:00 Beijing time.
 pub const T0: &str = "2026-11-23T10:00:00+08:00";
 
+/// The user every command runs as unless it says otherwise: the first administrator, who holds
+/// every workflow role at the top unit (see `invocation`).
+pub const USER: &str = "张三";
+
 /// A temporary directory holding `workflows/` and (after init) the database `w.redb`.
 pub struct TestEnv {
     dir: tempfile::TempDir,
+    runner: Box<dyn Runner>,
 }
 
-/// One invocation being prepared: language and standard input.
+/// One invocation being prepared: language and standard input (the slice-of-arguments form of
+/// [`Cmd`], kept for tests that list their arguments).
 pub struct Call<'e> {
     env: &'e TestEnv,
-    lang: &'static str,
+    english: bool,
     stdin: Option<Vec<u8>>,
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn describe(args: &[&str], out: &Output) -> String {
-    format!(
-        "wardflow {}\nexit: {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        args.join(" "),
-        out.status.code(),
-        text(&out.stdout),
-        text(&out.stderr)
-    )
 }
 
 impl TestEnv {
@@ -75,7 +82,10 @@ impl TestEnv {
             .tempdir()
             .expect("create temp dir");
         std::fs::create_dir(dir.path().join("workflows")).expect("create workflows dir");
-        TestEnv { dir }
+        TestEnv {
+            dir,
+            runner: Box::new(Process),
+        }
     }
 
     /// The temporary directory (also the working directory of every command).
@@ -93,11 +103,61 @@ impl TestEnv {
         self.root().join("workflows")
     }
 
+    /// The repository's letter templates (every command reads them from there).
+    pub fn letters_dir(&self) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("letters")
+    }
+
+    /// `profiles/` under the root, for tests that give the database county profiles.
+    pub fn profiles_dir(&self) -> PathBuf {
+        self.root().join("profiles")
+    }
+
+    /// `wardflow args…`, to be completed with the builder and run.
+    pub fn wardflow<S: Into<String>>(&self, args: impl IntoIterator<Item = S>) -> Cmd<'_> {
+        Cmd::new(self, args.into_iter().map(Into::into).collect())
+    }
+
+    /// What executes this environment's commands.
+    pub fn runner(&self) -> &dyn Runner {
+        self.runner.as_ref()
+    }
+
+    /// The invocation of `wardflow args…` in this environment: its working directory,
+    /// database, workflows, letters, language and user.
+    pub fn invocation(&self, args: &[String], lang: &str, user: &str, stdin: &[u8]) -> Invocation {
+        let mut args = args.to_vec();
+        // Every test database gets the example units and a first administrator (张三) who
+        // holds every workflow role at the top unit, so tests of the processes need no users.
+        if args.first().map(String::as_str) == Some("init") {
+            let units = Path::new(env!("CARGO_MANIFEST_DIR")).join("units/example.yaml");
+            args.extend([
+                "--units".to_owned(),
+                units.display().to_string(),
+                "--admin-role".to_owned(),
+                "*".to_owned(),
+            ]);
+        }
+        let path = |p: PathBuf| p.display().to_string();
+        Invocation {
+            args,
+            cwd: self.root().to_path_buf(),
+            vars: vec![
+                ("WARDFLOW_DB".to_owned(), path(self.db())),
+                ("WARDFLOW_WORKFLOWS".to_owned(), path(self.workflows_dir())),
+                ("WARDFLOW_LETTERS".to_owned(), path(self.letters_dir())),
+                ("WARDFLOW_LANG".to_owned(), lang.to_owned()),
+                ("WARDFLOW_USER".to_owned(), user.to_owned()),
+            ],
+            stdin: stdin.to_vec(),
+        }
+    }
+
     /// A call in Chinese (the default language).
     pub fn zh(&self) -> Call<'_> {
         Call {
             env: self,
-            lang: "zh",
+            english: false,
             stdin: None,
         }
     }
@@ -106,13 +166,13 @@ impl TestEnv {
     pub fn en(&self) -> Call<'_> {
         Call {
             env: self,
-            lang: "en",
+            english: true,
             stdin: None,
         }
     }
 
     /// Runs `wardflow args…` in Chinese.
-    pub fn run(&self, args: &[&str]) -> Output {
+    pub fn run(&self, args: &[&str]) -> Outcome {
         self.zh().run(args)
     }
 
@@ -129,9 +189,54 @@ impl TestEnv {
         self.zh().fails(args, code)
     }
 
-    /// `wardflow init --simulation --now NOW`.
+    /// `wardflow init --simulation --now NOW`, as a fresh `init` would leave it.
+    ///
+    /// Publishing every workflow is the slowest command there is, and most tests start with
+    /// it: the first test to initialise from a given set of workflow files at a given time
+    /// runs `init`, and every later one gets a copy of that database, key file and output.
+    /// So databases made from the same files at the same time share the office key; a test
+    /// about keys uses [`TestEnv::init_fresh`].
     pub fn init_simulation(&self, now: &str) -> String {
+        static TEMPLATES: OnceLock<Mutex<HashMap<u64, Template>>> = OnceLock::new();
+        let key = self.template_key(now);
+        // Held while `init` runs, so that tests starting together wait for one `init` instead
+        // of each running their own.
+        let mut templates = TEMPLATES
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(template) = templates.get(&key) {
+            return template.copy_to(self);
+        }
+        let out = self.init_fresh(now);
+        templates.insert(key, Template::take(self, out.clone()));
+        out
+    }
+
+    /// `wardflow init --simulation --now NOW`, always run (a new office key).
+    pub fn init_fresh(&self, now: &str) -> String {
         self.ok(&["init", "--simulation", "--now", now])
+    }
+
+    /// What decides the database `init_simulation` makes: the workflow files and the time.
+    fn template_key(&self, now: &str) -> u64 {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(self.workflows_dir())
+            .expect("read workflows/")
+            .map(|entry| {
+                let path = entry.expect("workflows/ entry").path();
+                let name = path
+                    .file_name()
+                    .expect("name")
+                    .to_string_lossy()
+                    .into_owned();
+                let bytes = std::fs::read(&path).unwrap_or_default();
+                (name, bytes)
+            })
+            .collect();
+        files.sort();
+        let mut hasher = DefaultHasher::new();
+        (files, now).hash(&mut hasher);
+        hasher.finish()
     }
 
     /// Writes (or overwrites) `workflows/NAME`; returns the path relative to the working
@@ -265,6 +370,48 @@ impl TestEnv {
     }
 }
 
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A database `init` made, kept in memory to be copied into later environments.
+struct Template {
+    root: String,
+    db: Vec<u8>,
+    key: Vec<u8>,
+    key_permissions: std::fs::Permissions,
+    stdout: String,
+}
+
+impl Template {
+    fn key_file(env: &TestEnv) -> PathBuf {
+        env.root().join("w.redb.key")
+    }
+
+    fn take(env: &TestEnv, stdout: String) -> Self {
+        let key_file = Self::key_file(env);
+        Template {
+            root: env.root().display().to_string(),
+            db: std::fs::read(env.db()).expect("read the new database"),
+            key: std::fs::read(&key_file).expect("read the new key file"),
+            key_permissions: std::fs::metadata(&key_file)
+                .expect("key file metadata")
+                .permissions(),
+            stdout,
+        }
+    }
+
+    /// Writes the copy; returns what `init` printed, with this environment's paths.
+    fn copy_to(&self, env: &TestEnv) -> String {
+        std::fs::write(env.db(), &self.db).expect("copy the template database");
+        let key_file = Self::key_file(env);
+        std::fs::write(&key_file, &self.key).expect("copy the template key");
+        std::fs::set_permissions(&key_file, self.key_permissions.clone()).expect("key mode");
+        self.stdout
+            .replace(&self.root, &env.root().display().to_string())
+    }
+}
+
 fn regex_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -283,69 +430,33 @@ impl Call<'_> {
         self
     }
 
-    fn command(&self, args: &[&str]) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::cargo_bin("wardflow").expect("the wardflow binary");
-        cmd.current_dir(self.env.root())
-            .env_remove("LANG")
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env_remove("WARDFLOW_NOW")
-            .env("WARDFLOW_DB", self.env.db())
-            .env("WARDFLOW_WORKFLOWS", self.env.workflows_dir())
-            .env(
-                "WARDFLOW_LETTERS",
-                concat!(env!("CARGO_MANIFEST_DIR"), "/letters"),
-            )
-            .env("WARDFLOW_LANG", self.lang)
-            .env("WARDFLOW_USER", "张三")
-            .args(args);
-        // Every test database gets the example units and a first administrator (张三) who
-        // holds every workflow role at the top unit, so tests of the processes need no users.
-        if args.first() == Some(&"init") {
-            let units = Path::new(env!("CARGO_MANIFEST_DIR")).join("units/example.yaml");
-            cmd.arg("--units").arg(units).args(["--admin-role", "*"]);
+    fn command(&self, args: &[&str]) -> Cmd<'_> {
+        let mut cmd = self.env.wardflow(args.iter().copied());
+        if self.english {
+            cmd = cmd.en();
         }
-        // Never let a test hang on an inherited terminal.
-        cmd.write_stdin(self.stdin.clone().unwrap_or_default());
-        cmd
+        match &self.stdin {
+            Some(input) => cmd.stdin(input.clone()),
+            None => cmd,
+        }
     }
 
     /// Runs the command and returns whatever it did.
-    pub fn run(&self, args: &[&str]) -> Output {
-        self.command(args).output().expect("run wardflow")
+    pub fn run(&self, args: &[&str]) -> Outcome {
+        self.command(args).run()
     }
 
     /// Runs a command that must exit 0; returns its stdout.
     #[track_caller]
     pub fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "expected success\n{}",
-            describe(args, &out)
-        );
-        text(&out.stdout)
+        self.command(args).ok()
     }
 
     /// Runs a command that must exit with `code`, and checks that it changed nothing in the
     /// database; returns its stderr.
     #[track_caller]
     pub fn fails(&self, args: &[&str], code: i32) -> String {
-        let before = self.env.db_dump();
-        let out = self.run(args);
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "expected exit {code}\n{}",
-            describe(args, &out)
-        );
-        let after = self.env.db_dump();
-        assert!(
-            before == after,
-            "a failing command changed the database\n{}\n--- before\n{before}\n--- after\n{after}",
-            describe(args, &out)
-        );
-        text(&out.stderr)
+        self.command(args).fails(code)
     }
 }
 
@@ -364,31 +475,6 @@ pub fn command(parts: &[&str], sets: &[(&str, &str)], now: &str) -> Vec<String> 
 /// Borrowed views of owned arguments.
 pub fn refs(args: &[String]) -> Vec<&str> {
     args.iter().map(String::as_str).collect()
-}
-
-/// Opens a case; returns its id.
-#[track_caller]
-pub fn open(env: &TestEnv, workflow: &str, role: &str, sets: &[(&str, &str)], now: &str) -> String {
-    let args = command(&["case", "open", workflow, "--as", role], sets, now);
-    env.ok(&refs(&args)).trim().to_owned()
-}
-
-/// Fires a transition that must succeed; returns stdout.
-#[track_caller]
-pub fn advance(
-    env: &TestEnv,
-    id: &str,
-    transition: &str,
-    role: &str,
-    sets: &[(&str, &str)],
-    now: &str,
-) -> String {
-    let args = command(
-        &["case", "advance", id, transition, "--as", role],
-        sets,
-        now,
-    );
-    env.ok(&refs(&args))
 }
 
 /// `text` with every verification code (after `核验码：`) replaced by `*****-*****`: the code
