@@ -252,34 +252,22 @@ impl TestEnv {
         name.to_owned()
     }
 
-    /// A canonical dump of everything the CLI can show about the database: the case list,
-    /// each case's `show` and `history`, and the published workflows. Two equal dumps mean
-    /// nothing visible changed.
+    /// Everything stored in the database, as `wardflow export` writes it (lossless: cases,
+    /// events, workflow versions, counters, users, units, letters). Two equal dumps mean
+    /// nothing stored changed. One process, where showing each case and its history took two
+    /// per case: `fails` takes a dump before and after every refusal.
     pub fn db_dump(&self) -> String {
         let db = self.db();
         if !db.exists() {
             return "<no database>".to_owned();
         }
-        let list = self.zh().run(&["case", "list", "--json"]);
-        if !list.status.success() {
+        let export = self.zh().run(&["export"]);
+        if !export.status.success() {
             // Not a wardflow database (or not readable): compare the raw bytes instead.
             let bytes = std::fs::read(&db).expect("read db file");
             return format!("<raw {} bytes>\n{}", bytes.len(), text(&bytes));
         }
-        let list = text(&list.stdout);
-        let cases: Vec<serde_json::Value> =
-            serde_json::from_str(&list).expect("case list --json is a JSON array");
-        let mut dump = format!("== case list\n{list}");
-        for case in &cases {
-            let id = case["case"].as_str().expect("case id in list");
-            dump.push_str(&format!("== case show {id}\n"));
-            dump.push_str(&self.zh().ok(&["case", "show", id, "--json"]));
-            dump.push_str(&format!("== case history {id}\n"));
-            dump.push_str(&self.zh().ok(&["case", "history", id, "--json"]));
-        }
-        dump.push_str("== workflow list\n");
-        dump.push_str(&self.zh().ok(&["workflow", "list", "--json"]));
-        dump
+        text(&export.stdout)
     }
 
     /// Opens the standard example-care case (小明, reported by a parent) at `now`; returns its id.
