@@ -2,10 +2,9 @@
 
 mod cli;
 mod failure;
+mod help;
 mod i18n;
 mod show;
-
-use clap::Parser;
 
 /// Exit code for a bug in wardflow itself.
 const BUG: i32 = 70;
@@ -35,7 +34,13 @@ fn install_panic_hook() {
 
 fn main() {
     install_panic_hook();
-    let args = cli::Cli::parse();
+    // The language must be known before clap parses, for its help and errors.
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let early = i18n::Tr {
+        lang: i18n::Lang::resolve(help::prescan_lang(&argv)),
+    };
+    let json = help::prescan_json(&argv);
+    let args = help::parse(&early, json, argv);
     let tr = i18n::Tr {
         lang: i18n::Lang::resolve(args.global.lang),
     };

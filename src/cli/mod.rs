@@ -9,6 +9,7 @@ mod key;
 mod letter;
 mod ops;
 mod run;
+mod shell;
 mod timers;
 mod unit;
 mod user;
@@ -143,6 +144,11 @@ pub enum Command {
     Unit(unit::UnitCommand),
     /// The access log: every read of a case, allowed or refused.
     Audit(audit::AuditArgs),
+    /// A shell completion script, printed to standard output.
+    Completions(shell::CompletionsArgs),
+    /// Write the man pages (English and Chinese) into a directory, for packaging.
+    #[command(hide = true)]
+    Man(shell::ManArgs),
 }
 
 /// What every command needs: the language, the options, and the clock.
@@ -516,5 +522,7 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::User(cmd) => user::run(&ctx, cmd),
         Command::Unit(cmd) => unit::run(&ctx, cmd),
         Command::Audit(args) => audit::run(&ctx, args),
+        Command::Completions(args) => shell::completions(&ctx, args),
+        Command::Man(args) => shell::man(&ctx, args),
     }
 }
