@@ -32,6 +32,15 @@ use crate::tr;
 /// The language asked for before clap parses: `--lang X`/`--lang=X` on the command line,
 /// then `WARDFLOW_LANG`; an unknown value is left for clap to refuse.
 pub fn prescan_lang(args: &[OsString]) -> Option<Lang> {
+    lang_in_args(args).or_else(|| {
+        std::env::var("WARDFLOW_LANG")
+            .ok()
+            .and_then(|v| Lang::from_str(&v, false).ok())
+    })
+}
+
+/// `--lang X` or `--lang=X` before any `--`; the last one wins, as in clap.
+fn lang_in_args(args: &[OsString]) -> Option<Lang> {
     let mut words = args.iter().skip(1).map(|a| a.to_str());
     let mut given = None;
     while let Some(word) = words.next() {
@@ -42,9 +51,7 @@ pub fn prescan_lang(args: &[OsString]) -> Option<Lang> {
             _ => {}
         }
     }
-    given
-        .or_else(|| std::env::var("WARDFLOW_LANG").ok())
-        .and_then(|v| Lang::from_str(&v, false).ok())
+    given.and_then(|v| Lang::from_str(&v, false).ok())
 }
 
 /// Whether `--json` was given, for reporting a parse error as JSON.
@@ -121,11 +128,7 @@ fn text(tr: &Tr, ids: &[String]) -> Option<String> {
 /// The path of each subcommand: the `help` subcommand's copies of the tree are described by
 /// the commands they stand for, so `help case open` reads like `case open`.
 fn child_path(path: &[String], child: &str) -> Vec<String> {
-    let mut p: Vec<String> = path
-        .iter()
-        .filter(|s| *s != "help")
-        .cloned()
-        .collect();
+    let mut p: Vec<String> = path.iter().filter(|s| *s != "help").cloned().collect();
     p.push(child.to_owned());
     p
 }
@@ -168,10 +171,16 @@ fn template(cmd: &Command, tr: &Tr) -> String {
     let heading = |id: &str| format!("{h}{}{h:#}", tr.t(id));
     let mut sections = Vec::new();
     if cmd.get_subcommands().any(|s| !s.is_hide_set()) {
-        sections.push(format!("{}\n{{subcommands}}", heading("help-heading-commands")));
+        sections.push(format!(
+            "{}\n{{subcommands}}",
+            heading("help-heading-commands")
+        ));
     }
     if cmd.get_positionals().any(|a| !a.is_hide_set()) {
-        sections.push(format!("{}\n{{positionals}}", heading("help-heading-arguments")));
+        sections.push(format!(
+            "{}\n{{positionals}}",
+            heading("help-heading-arguments")
+        ));
     }
     if cmd
         .get_arguments()
@@ -223,7 +232,11 @@ fn localize_arg(mut arg: Arg, path: &[String], tr: &Tr) -> Arg {
     if let Some(env) = arg.get_env()
         && !arg.is_hide_env_set()
     {
-        notes.push(tr!(tr, "help-env", name = env.to_string_lossy().into_owned()));
+        notes.push(tr!(
+            tr,
+            "help-env",
+            name = env.to_string_lossy().into_owned()
+        ));
         arg = arg.hide_env(true);
     }
     if takes_value && !arg.is_hide_possible_values_set() {
@@ -281,7 +294,9 @@ pub fn exit(tr: &Tr, json: bool, err: clap::Error) -> ! {
                 space(tr)
             ));
         }
-        failure.message.push_str(&format!("\n\n{}", tr!(tr, "clap-more-help")));
+        failure
+            .message
+            .push_str(&format!("\n\n{}", tr!(tr, "clap-more-help")));
     }
     failure.report(tr, json);
     std::process::exit(err.exit_code());
@@ -344,7 +359,12 @@ fn describe(tr: &Tr, err: &clap::Error) -> (String, Option<String>) {
         ErrorKind::InvalidSubcommand => tr!(tr, "clap-unknown-subcommand", command = sub.clone()),
         ErrorKind::NoEquals => tr!(tr, "clap-no-equals", arg = arg.clone()),
         ErrorKind::TooManyValues => {
-            tr!(tr, "clap-too-many-values", arg = flag.clone(), value = value)
+            tr!(
+                tr,
+                "clap-too-many-values",
+                arg = flag.clone(),
+                value = value
+            )
         }
         ErrorKind::TooFewValues => tr!(
             tr,
@@ -400,10 +420,7 @@ fn describe(tr: &Tr, err: &clap::Error) -> (String, Option<String>) {
         let similar = strings(err, kind);
         if !similar.is_empty() {
             let quoted: Vec<String> = similar.iter().map(|s| quote(tr, s)).collect();
-            tips.push(tr.args(
-                id,
-                vec![("similar", tr.list(&quoted).into())],
-            ));
+            tips.push(tr.args(id, vec![("similar", tr.list(&quoted).into())]));
         }
     }
     if let Some(ContextValue::StyledStrs(more)) = err.get(ContextKind::Suggested) {
@@ -450,7 +467,11 @@ fn tip(tr: &Tr, english: &str) -> String {
             usage = (*usage).to_owned()
         ),
         [command, _] if english.starts_with("subcommand") => {
-            tr!(tr, "clap-tip-remove-dashes", command = (*command).to_owned())
+            tr!(
+                tr,
+                "clap-tip-remove-dashes",
+                command = (*command).to_owned()
+            )
         }
         [usage] if english.ends_with("exists") => {
             tr!(tr, "clap-tip-exists", usage = (*usage).to_owned())
@@ -504,13 +525,109 @@ mod tests {
         out
     }
 
-    #[test]
-    fn dump_english() {
-        let mut seen = std::collections::HashSet::new();
-        for (ids, text) in items() {
-            if seen.insert(ids[0].clone()) {
-                println!("{} = {}", ids[0], text);
+    /// The message ids declared in every `.ftl` file of a locale, each with its file.
+    fn declared(lang: &str) -> Vec<(String, String)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang);
+        let mut ids = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("locale dir").flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "ftl") {
+                let text = std::fs::read_to_string(&path).expect("locale file");
+                let file = path.display().to_string();
+                ids.extend(
+                    text.lines()
+                        .filter_map(|l| l.split_once(" = ").map(|(id, _)| id.to_owned()))
+                        .filter(|id| !id.starts_with([' ', '#', '.']))
+                        .map(|id| (id, file.clone())),
+                );
             }
         }
+        ids
+    }
+
+    #[test]
+    fn every_command_argument_and_value_has_help_in_both_languages() {
+        let items = items();
+        assert!(
+            items.len() > 100,
+            "only {} items: the walk is broken",
+            items.len()
+        );
+        for lang in ["zh-CN", "en-US"] {
+            let ids: Vec<String> = declared(lang).into_iter().map(|(id, _)| id).collect();
+            let missing: Vec<String> = items
+                .iter()
+                .filter(|(candidates, _)| !candidates.iter().any(|c| ids.contains(c)))
+                .map(|(candidates, _)| candidates.join(" or "))
+                .collect();
+            assert!(missing.is_empty(), "{lang}/help.ftl lacks: {missing:#?}");
+        }
+    }
+
+    #[test]
+    fn no_message_id_is_declared_twice_across_a_locales_files() {
+        for lang in ["zh-CN", "en-US"] {
+            let mut seen = std::collections::HashMap::new();
+            for (id, file) in declared(lang) {
+                if let Some(first) = seen.insert(id.clone(), file.clone()) {
+                    panic!("{id} is declared in {first} and again in {file}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn help_and_errors_are_read_from_help_ftl_by_the_loader() {
+        // The loader reads every .ftl of a locale directory, not just main.ftl.
+        let zh = Tr { lang: Lang::Zh };
+        assert_eq!(zh.try_t("help-heading-options").as_deref(), Some("选项："));
+        let en = Tr { lang: Lang::En };
+        assert_eq!(
+            en.try_t("help-heading-options").as_deref(),
+            Some("Options:")
+        );
+    }
+
+    #[test]
+    fn the_language_is_found_before_parsing() {
+        let argv = |words: &[&str]| -> Vec<OsString> {
+            std::iter::once("wardflow")
+                .chain(words.iter().copied())
+                .map(OsString::from)
+                .collect()
+        };
+        assert_eq!(
+            lang_in_args(&argv(&["--lang", "en", "case"])),
+            Some(Lang::En)
+        );
+        assert_eq!(lang_in_args(&argv(&["case", "--lang=zh"])), Some(Lang::Zh));
+        assert_eq!(
+            lang_in_args(&argv(&["--lang", "en", "--lang", "zh"])),
+            Some(Lang::Zh)
+        );
+        // After `--` a word is a value, not an option; an unknown language is left to clap.
+        assert_eq!(lang_in_args(&argv(&["case", "--", "--lang", "en"])), None);
+        assert_eq!(lang_in_args(&argv(&["--lang", "fr"])), None);
+        assert!(prescan_json(&argv(&["case", "list", "--json"])));
+        assert!(!prescan_json(&argv(&["case", "open", "--", "--json"])));
+    }
+
+    #[test]
+    fn every_command_has_chinese_headings_and_usage() {
+        let zh = Tr { lang: Lang::Zh };
+        let mut cmd = command(&zh);
+        let help = cmd
+            .find_subcommand_mut("case")
+            .and_then(|c| c.find_subcommand_mut("advance"))
+            .map(|c| c.render_help().to_string())
+            .unwrap_or_default();
+        assert!(
+            help.contains("用法：wardflow case advance [选项]"),
+            "{help}"
+        );
+        assert!(help.contains("参数：\n  <CASE>        案件编号"), "{help}");
+        assert!(!help.contains("Options"), "{help}");
     }
 }

@@ -159,7 +159,9 @@ mod tests {
 
     /// Every `.ftl` file of a locale, as the loader reads them (all files in the directory).
     pub(crate) fn locale_text(lang: &str) -> String {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join(lang);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang);
         let mut text = String::new();
         for entry in std::fs::read_dir(dir).expect("locale dir").flatten() {
             if entry.path().extension().is_some_and(|e| e == "ftl") {

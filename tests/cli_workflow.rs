@@ -75,17 +75,6 @@ fn workflow_list_text_and_json() {
 }
 
 #[test]
-fn workflow_list_of_an_empty_database() {
-    let env = TestEnv::empty();
-    env.init_simulation(T0);
-    assert_eq!(env.ok(&["workflow", "list"]), "尚未发布任何流程。\n");
-    assert_eq!(
-        json(&env.ok(&["workflow", "list", "--json"])),
-        serde_json::json!([])
-    );
-}
-
-#[test]
 fn workflow_show_text_and_json() {
     let env = TestEnv::examples_only();
     // Before init, show reads the file from the workflows directory (no version yet).

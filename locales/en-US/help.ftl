@@ -211,3 +211,6 @@ clap-tip-exists = '{ $usage }' exists
 clap-more-help = For more information, try '--help'.
 clap-not-a-number = not a valid number
 clap-out-of-range = out of the allowed range { $range }
+
+## init
+init-no-workflows = no workflow files (*.yaml, *.yml) found in { $dir }; no database was created. Point to the workflows with --workflows DIR or WARDFLOW_WORKFLOWS.

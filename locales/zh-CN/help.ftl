@@ -211,3 +211,6 @@ clap-tip-exists = 可以用「{ $usage }」
 clap-more-help = 更多信息请运行「--help」。
 clap-not-a-number = 不是有效的数字
 clap-out-of-range = 超出允许范围 { $range }
+
+## init
+init-no-workflows = 在 { $dir } 中没有找到流程文件（*.yaml、*.yml），未创建数据库。请用 --workflows 目录 或环境变量 WARDFLOW_WORKFLOWS 指定流程所在目录。

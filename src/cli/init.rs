@@ -52,6 +52,18 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
     } else {
         Vec::new()
     };
+    // A database without workflows can open no case: most likely the directory is wrong.
+    if files.is_empty() {
+        return Err(Failure::new(
+            Exit::BadInput,
+            tr!(
+                ctx.tr,
+                "init-no-workflows",
+                dir = ctx.global.workflows.display().to_string()
+            ),
+        )
+        .with_key("--workflows"));
+    }
     let checked = check_files(&files, &[], &ctx.global.letters)
         .map_err(|e| failure::invalid_workflows(&ctx.tr, &e.failed))?;
     let defs: Vec<&Definition> = checked.iter().map(|(_, _, d)| d).collect();
