@@ -5,6 +5,7 @@ mod failure;
 mod help;
 mod i18n;
 mod show;
+mod table;
 
 /// Exit code for a bug in wardflow itself.
 const BUG: i32 = 70;

@@ -214,3 +214,29 @@ clap-out-of-range = out of the allowed range { $range }
 
 ## init
 init-no-workflows = no workflow files (*.yaml, *.yml) found in { $dir }; no database was created. Point to the workflows with --workflows DIR or WARDFLOW_WORKFLOWS.
+
+## Table headers (case list, agenda, letter list …)
+table-case = Case
+table-workflow = Workflow
+table-state = State
+table-updated = Updated
+table-due = Due
+table-deadline = Deadline
+table-note = Note
+table-letter = Letter
+table-number = Number
+table-title = Document
+table-date = Dated
+table-status = Status
+table-user = User
+table-roles = Roles
+table-unit = Unit
+table-version = Version
+table-hash = Hash
+table-published-by = Published by
+table-published-at = Published at
+table-at = At
+table-action = Action
+table-outcome = Outcome
+table-enabled = Enabled
+table-disabled = disabled { $at }

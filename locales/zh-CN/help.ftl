@@ -214,3 +214,29 @@ clap-out-of-range = 超出允许范围 { $range }
 
 ## init
 init-no-workflows = 在 { $dir } 中没有找到流程文件（*.yaml、*.yml），未创建数据库。请用 --workflows 目录 或环境变量 WARDFLOW_WORKFLOWS 指定流程所在目录。
+
+## 表头（case list、agenda、letter list 等列表）
+table-case = 案件编号
+table-workflow = 流程
+table-state = 状态
+table-updated = 最后更新
+table-due = 到期时间
+table-deadline = 期限
+table-note = 备注
+table-letter = 存档号
+table-number = 文号
+table-title = 文书
+table-date = 落款日期
+table-status = 状态
+table-user = 用户
+table-roles = 角色
+table-unit = 单位
+table-version = 版本
+table-hash = 哈希
+table-published-by = 发布人
+table-published-at = 发布时间
+table-at = 时间
+table-action = 操作
+table-outcome = 结果
+table-enabled = 在用
+table-disabled = { $at } 停用

@@ -6,6 +6,7 @@ use wardflow_engine::store::AccessFilter;
 use super::{Ctx, print_json};
 use crate::failure::{self, Failure};
 use crate::show::local_time;
+use crate::table::{Table, col};
 use crate::tr;
 
 /// Arguments of `audit`.
@@ -34,7 +35,12 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<(), Failure> {
     }
     if entries.is_empty() {
         println!("{}", tr!(ctx.tr, "none"));
+        return Ok(());
     }
+    let mut table = Table::new(
+        &ctx.tr,
+        &[col::AT, col::USER, col::CASE, col::ACTION, col::OUTCOME],
+    );
     for e in &entries {
         let outcome = if e.allowed {
             tr!(ctx.tr, "audit-allowed")
@@ -45,13 +51,14 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<(), Failure> {
                 reason = e.reason.clone().unwrap_or_default()
             )
         };
-        println!(
-            "{}  {}  {}  {}  {outcome}",
+        table.row(vec![
             local_time(e.at),
-            e.user,
-            e.case,
-            e.action
-        );
+            e.user.clone(),
+            e.case.to_string(),
+            e.action.to_string(),
+            outcome,
+        ]);
     }
+    table.print();
     Ok(())
 }

@@ -8,6 +8,7 @@ use wardflow_engine::store::{Store, StoredUser};
 use super::{Ctx, print_json};
 use crate::failure::{self, Exit, Failure};
 use crate::show::local_time;
+use crate::table::{Table, col};
 use crate::tr;
 
 /// User subcommands.
@@ -129,23 +130,28 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
                     .collect();
                 return print_json(&out);
             }
+            let mut table = Table::new(
+                &ctx.tr,
+                &[col::USER, col::ROLES, col::UNIT, col::STATUS],
+            );
             for u in &users {
                 let state = if u.enabled {
-                    String::new()
+                    ctx.tr.t(col::ENABLED)
                 } else {
                     tr!(
                         ctx.tr,
-                        "user-disabled-mark",
+                        "table-disabled",
                         at = u.disabled_at.map(local_time).unwrap_or_default()
                     )
                 };
-                println!(
-                    "{}  {}  {}{state}",
-                    u.name,
+                table.row(vec![
+                    u.name.clone(),
                     u.roles.join(", "),
-                    failure::unit_named(&ctx.tr, &units, &u.unit)
-                );
+                    failure::unit_named(&ctx.tr, &units, &u.unit),
+                    state,
+                ]);
             }
+            table.print();
             Ok(())
         }
     }

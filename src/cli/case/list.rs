@@ -8,6 +8,7 @@ use wardflow_engine::store::CaseFilter;
 use super::super::Ctx;
 use crate::failure::{self, Exit, Failure};
 use crate::show::local_time;
+use crate::table::{Stream, col};
 use crate::tr;
 
 /// Arguments of `case list`.
@@ -22,6 +23,34 @@ pub struct ListArgs {
     /// Every case of one child: an identity number or registry id.
     #[arg(long)]
     child: Option<String>,
+}
+
+/// The table's columns, as wide as the longest workflow key and state any published version
+/// has, so rows can be printed as they are read.
+fn columns(ctx: &Ctx, store: &wardflow_engine::store::Store) -> Result<(Stream, String), Failure> {
+    use unicode_width::UnicodeWidthStr;
+    let versions = store.versions().map_err(|e| failure::store(&ctx.tr, &e))?;
+    let mut workflow = 0;
+    let mut state = 0;
+    for (key, list) in &versions {
+        workflow = workflow.max(key.width());
+        for v in list {
+            let def = store
+                .definition(&v.hash)
+                .map_err(|e| failure::store(&ctx.tr, &e))?;
+            state = def.states.iter().map(|s| s.key.width()).fold(state, usize::max);
+        }
+    }
+    let id = "2026-000001".len();
+    Ok(Stream::new(
+        &ctx.tr,
+        &[
+            (col::CASE, id),
+            (col::WORKFLOW, workflow),
+            (col::STATE, state),
+            (col::UPDATED, 0),
+        ],
+    ))
 }
 
 /// Streams matching cases to stdout.
@@ -39,6 +68,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     let json = ctx.global.json;
     let mut count = 0usize;
     let mut write_error = None;
+    let (table, head) = columns(ctx, &store)?;
     if json {
         let _ = write!(out, "[");
     }
@@ -56,13 +86,15 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
                 });
                 format!("{}{item}", if count > 0 { "," } else { "" })
             } else {
-                format!(
-                    "{}  {}  {}  {}\n",
-                    case.id,
-                    case.workflow,
-                    case.state,
-                    local_time(case.updated_at)
-                )
+                let row = table.line(&[
+                    case.id.to_string(),
+                    case.workflow.clone(),
+                    case.state.clone(),
+                    local_time(case.updated_at),
+                ]);
+                // The header goes above the first row, so an empty list is one sentence.
+                let head = if count == 0 { format!("{head}\n") } else { String::new() };
+                format!("{head}{row}\n")
             };
             count += 1;
             match out.write_all(line.as_bytes()) {

@@ -10,6 +10,7 @@ use super::super::{Ctx, print_json};
 use super::preview::Format;
 use crate::failure::{self, Exit, Failure};
 use crate::show;
+use crate::table::{Table, col};
 use crate::tr;
 
 /// Arguments of `letter list`.
@@ -97,19 +98,24 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     }
     if records.is_empty() {
         println!("{}", tr!(ctx.tr, "letter-none"));
+        return Ok(());
     }
+    let mut table = Table::new(
+        &ctx.tr,
+        &[col::LETTER, col::CASE, col::NUMBER, col::TITLE, col::DATE, col::STATUS],
+    );
     for r in &records {
         let l = &r.letter;
-        println!(
-            "{}  {}  {}  {}  {}  {}",
-            l.id,
-            l.case,
-            l.number.as_deref().unwrap_or("-"),
-            l.title,
-            l.date,
-            status(ctx, r)
-        );
+        table.row(vec![
+            l.id.to_string(),
+            l.case.to_string(),
+            l.number.clone().unwrap_or_else(|| "-".into()),
+            l.title.clone(),
+            l.date.to_string(),
+            status(ctx, r),
+        ]);
     }
+    table.print();
     Ok(())
 }
 
