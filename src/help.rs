@@ -105,9 +105,6 @@ pub fn arg_ids(path: &[String], arg: &Arg) -> Vec<String> {
     if arg.is_global_set() {
         return vec![format!("help-wardflow--{id}")];
     }
-    if path.last().is_some_and(|p| p == "help") {
-        return vec!["help-subcommand-help--subcommand".into()];
-    }
     let command = match path {
         [] => "wardflow".to_owned(),
         _ => path.join("-"),
@@ -125,10 +122,14 @@ fn text(tr: &Tr, ids: &[String]) -> Option<String> {
     ids.iter().find_map(|id| tr.try_t(id))
 }
 
-/// The path of each subcommand: the `help` subcommand's copies of the tree are described by
-/// the commands they stand for, so `help case open` reads like `case open`.
+/// The path of a subcommand. The `help` subcommand's copies of the tree are described by the
+/// commands they stand for (`help case open` reads like `case open`), so `help` is dropped
+/// from the path below it.
 fn child_path(path: &[String], child: &str) -> Vec<String> {
     let mut p: Vec<String> = path.iter().filter(|s| *s != "help").cloned().collect();
+    if child == "help" {
+        p = path.to_vec();
+    }
     p.push(child.to_owned());
     p
 }
@@ -141,13 +142,6 @@ fn localize(mut cmd: Command, path: &[String], tr: &Tr) -> Command {
     cmd = cmd.mut_args(|arg| localize_arg(arg, &path_owned, tr));
     cmd = cmd.mut_subcommands(|sub| {
         let child = child_path(path, sub.get_name());
-        let child = if sub.get_name() == "help" {
-            let mut p = path.to_vec();
-            p.push("help".into());
-            p
-        } else {
-            child
-        };
         localize(sub, &child, tr)
     });
     let usage = cmd.render_usage().to_string();

@@ -6,6 +6,10 @@
 //! measures with `unicode-width`; the rule is ASCII `-` because box-drawing characters are
 //! "ambiguous width" and some CJK terminals draw them two columns wide.
 //!
+//! comfy-table rather than tabled: our rows are built at run time as `Vec<String>` (tabled is at
+//! its best deriving a table from a struct), and comfy-table builds without its terminal
+//! feature, so it pulls in no crossterm.
+//!
 //! `Table` holds its rows (the lists that are already in memory); `Stream` prints rows as they
 //! come with widths fixed in advance, for `case list`, which reads cases in constant memory.
 
@@ -43,9 +47,29 @@ pub mod col {
     /// Every header, for the test that each exists in both languages.
     #[cfg(test)]
     pub const ALL: [&str; 23] = [
-        CASE, WORKFLOW, STATE, UPDATED, DUE, DEADLINE, NOTE, LETTER, NUMBER, TITLE, DATE,
-        STATUS, USER, ROLES, UNIT, VERSION, HASH, PUBLISHED_BY, PUBLISHED_AT, AT, ACTION,
-        OUTCOME, ENABLED,
+        CASE,
+        WORKFLOW,
+        STATE,
+        UPDATED,
+        DUE,
+        DEADLINE,
+        NOTE,
+        LETTER,
+        NUMBER,
+        TITLE,
+        DATE,
+        STATUS,
+        USER,
+        ROLES,
+        UNIT,
+        VERSION,
+        HASH,
+        PUBLISHED_BY,
+        PUBLISHED_AT,
+        AT,
+        ACTION,
+        OUTCOME,
+        ENABLED,
     ];
 }
 

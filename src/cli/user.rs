@@ -130,10 +130,7 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
                     .collect();
                 return print_json(&out);
             }
-            let mut table = Table::new(
-                &ctx.tr,
-                &[col::USER, col::ROLES, col::UNIT, col::STATUS],
-            );
+            let mut table = Table::new(&ctx.tr, &[col::USER, col::ROLES, col::UNIT, col::STATUS]);
             for u in &users {
                 let state = if u.enabled {
                     ctx.tr.t(col::ENABLED)

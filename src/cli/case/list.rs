@@ -38,7 +38,11 @@ fn columns(ctx: &Ctx, store: &wardflow_engine::store::Store) -> Result<(Stream, 
             let def = store
                 .definition(&v.hash)
                 .map_err(|e| failure::store(&ctx.tr, &e))?;
-            state = def.states.iter().map(|s| s.key.width()).fold(state, usize::max);
+            state = def
+                .states
+                .iter()
+                .map(|s| s.key.width())
+                .fold(state, usize::max);
         }
     }
     let id = "2026-000001".len();
@@ -48,7 +52,7 @@ fn columns(ctx: &Ctx, store: &wardflow_engine::store::Store) -> Result<(Stream, 
             (col::CASE, id),
             (col::WORKFLOW, workflow),
             (col::STATE, state),
-            (col::UPDATED, 0),
+            (col::UPDATED, "2026-11-23 10:00".len()),
         ],
     ))
 }
@@ -93,7 +97,11 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
                     local_time(case.updated_at),
                 ]);
                 // The header goes above the first row, so an empty list is one sentence.
-                let head = if count == 0 { format!("{head}\n") } else { String::new() };
+                let head = if count == 0 {
+                    format!("{head}\n")
+                } else {
+                    String::new()
+                };
                 format!("{head}{row}\n")
             };
             count += 1;

@@ -102,7 +102,14 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     }
     let mut table = Table::new(
         &ctx.tr,
-        &[col::LETTER, col::CASE, col::NUMBER, col::TITLE, col::DATE, col::STATUS],
+        &[
+            col::LETTER,
+            col::CASE,
+            col::NUMBER,
+            col::TITLE,
+            col::DATE,
+            col::STATUS,
+        ],
     );
     for r in &records {
         let l = &r.letter;

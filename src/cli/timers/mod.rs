@@ -78,7 +78,13 @@ pub fn print(
     }
     // The note column only when some deadline is provisional.
     let notes = views.iter().any(|v| v.deadline.provisional);
-    let mut headers = vec![col::DUE, col::CASE, col::DEADLINE, col::WORKFLOW, col::STATE];
+    let mut headers = vec![
+        col::DUE,
+        col::CASE,
+        col::DEADLINE,
+        col::WORKFLOW,
+        col::STATE,
+    ];
     if notes {
         headers.push(col::NOTE);
     }
