@@ -308,3 +308,54 @@ fn init_without_workflows_is_an_error_that_names_the_directory() {
     );
     assert!(!env.db().exists());
 }
+
+#[test]
+fn lists_are_tables_with_headers_in_the_language_and_json_is_untouched() {
+    let env = TestEnv::examples_only();
+    env.init_simulation(T0);
+    let id = env.open_xiaoming(T0);
+    let users = env.ok(&["user", "list", "--now", T0]);
+    let lines: Vec<&str> = users.lines().collect();
+    // 「city（示例市）」 is 14 columns wide: each Chinese character counts two.
+    assert_eq!(lines[0], "用户  角色      单位            状态", "{users}");
+    assert_eq!(lines[1], "----  --------  --------------  ----", "{users}");
+    assert_eq!(lines[2], "张三  admin, *  city（示例市）  在用", "{users}");
+    let users_en = env.en().ok(&["user", "list", "--now", T0]);
+    assert!(users_en.starts_with("User  Roles     Unit"), "{users_en}");
+
+    let agenda = env.ok(&["agenda", "--days", "30", "--now", T0]);
+    let head: Vec<&str> = agenda
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        head,
+        ["到期时间", "案件编号", "期限", "流程", "状态"],
+        "{agenda}"
+    );
+    assert!(agenda.contains(&id), "{agenda}");
+    // Every row's case id starts in the same display column as the header's.
+    let column = |line: &str, word: &str| {
+        line.find(word)
+            .map(|at| unicode_width(&line[..at]))
+            .unwrap_or(usize::MAX)
+    };
+    let header_at = column(agenda.lines().next().unwrap_or_default(), "案件编号");
+    for row in agenda.lines().skip(2) {
+        assert_eq!(column(row, &id), header_at, "{agenda}");
+    }
+
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["agenda", "--days", "30", "--now", T0, "--json"]))
+            .expect("agenda --json");
+    assert!(json.is_array() && json[0]["case"] == id.as_str(), "{json}");
+}
+
+/// Display columns, counting a CJK character as two (the test's own count, not the code's).
+fn unicode_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
+        .sum()
+}
