@@ -15,7 +15,7 @@
 //!
 //! The walk runs after `build()`, so global options have been copied into every subcommand and
 //! positional indexes are fixed, and uses `mut_args`/`mut_subcommands`, which keep the order.
-//! Parse errors are not printed by clap: `report` words them by `ErrorKind` with the argument
+//! Parse errors are not printed by clap: `exit` words them by `ErrorKind` with the argument
 //! and value clap names, keeps clap's suggestions, and exits 2 like clap.
 
 use std::ffi::OsString;
