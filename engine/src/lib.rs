@@ -14,6 +14,7 @@ pub mod identity;
 pub mod letters;
 pub mod next;
 pub mod period;
+pub mod problem;
 pub mod profile;
 pub mod seal;
 pub mod step;

@@ -5,12 +5,12 @@
 
 use std::collections::BTreeMap;
 
-use super::load::{NameRule, Problem, ProblemKind};
 use super::{
     Confidential, Data, DeadlineDef, DeadlineRule, DeadlineStart, Definition, FieldDef, FieldType,
     FromStates, GuardDef, PeriodSpec, Spans, SpawnDef, Start, StateDef, TransitionDef,
 };
 use crate::period::Period;
+use crate::problem::{NameRule, Problem, ProblemKind};
 use crate::suggest::closest;
 use crate::yaml::{Node, NodeKind, Pos};
 
