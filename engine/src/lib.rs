@@ -16,6 +16,7 @@ pub mod next;
 pub mod period;
 pub mod problem;
 pub mod profile;
+pub mod reader;
 pub mod seal;
 pub mod step;
 pub mod store;

@@ -147,6 +147,53 @@ pub enum ProblemKind {
         workflow: String,
         suggestion: Option<String>,
     },
+    /// A value that must be one of a fixed set (a layout, a unit kind, a numbering mode).
+    NotOneOf {
+        value: String,
+        allowed: Vec<String>,
+        suggestion: Option<String>,
+    },
+    /// A calendar day listed under a year it is not in.
+    DayOutsideYear {
+        day: String,
+        year: i16,
+    },
+    /// A field a letter may not take from case data (`letter.*`, `issuer.*`, `local.*`).
+    ReservedLetterField {
+        field: String,
+    },
+    /// A letter's template is not a `.hbs` file name inside the letters directory.
+    BadTemplateName {
+        name: String,
+    },
+    /// A document of the letters table names no issuer.
+    NoIssuer {
+        document: String,
+    },
+    /// A field a letter lists both as required and as optional.
+    RequiredAndOptional {
+        field: String,
+    },
+    /// An allocated number's pattern holds the part wardflow adds (〔year〕N号).
+    PatternHasNumber {
+        pattern: String,
+    },
+    /// A `pattern` for an issuer whose numbering is not allocated.
+    PatternNotAllocated {
+        role: String,
+    },
+    /// A `number_from` for an issuer whose numbering is not external.
+    NumberFromNotExternal {
+        role: String,
+    },
+    /// External (court) numbering on a document that is not laid out as a court document.
+    ExternalNeedsCourt {
+        role: String,
+    },
+    /// A number on a party document, which carries none.
+    PartyNumbered {
+        role: String,
+    },
     /// A letter key that is not in the letters table.
     UnknownLetter {
         key: String,

@@ -30,7 +30,7 @@ pub fn load(file: &str, source: &[u8]) -> Result<Definition, Diagnostics> {
     })?;
     let mut decoder = Decoder::default();
     let definition = decoder.definition(&root);
-    let mut problems = decoder.problems;
+    let mut problems = decoder.r.take_problems();
     problems.extend(validate::check(&definition));
     if problems.is_empty() {
         Ok(definition)
@@ -58,10 +58,11 @@ pub fn load_published(file: &str, source: &[u8]) -> Result<Definition, Diagnosti
     })?;
     let mut decoder = Decoder::default();
     let definition = decoder.definition(&root);
-    if decoder.problems.is_empty() {
+    let problems = decoder.r.take_problems();
+    if problems.is_empty() {
         Ok(definition)
     } else {
-        Err(fail(decoder.problems))
+        Err(fail(problems))
     }
 }
 
