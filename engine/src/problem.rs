@@ -230,3 +230,22 @@ pub struct Diagnostics {
     pub workflow: Option<String>,
     pub problems: Vec<Problem>,
 }
+
+/// For logs and errors that carry a whole file: where the first problem is and how many there
+/// are. A user sees every problem, worded in their language by the binary.
+impl std::fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file)?;
+        let Some(first) = self.problems.first() else {
+            return Ok(());
+        };
+        if let Some(pos) = first.pos {
+            write!(f, ":{pos}")?;
+        }
+        write!(f, ": {} problem(s)", self.problems.len())?;
+        if !first.path.is_empty() {
+            write!(f, ", the first at `{}`", first.path)?;
+        }
+        Ok(())
+    }
+}

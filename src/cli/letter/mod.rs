@@ -229,6 +229,9 @@ pub fn letter_failure(ctx: &Ctx, def: Option<&Definition>, e: &LetterError) -> F
             ),
         )
         .with_key(role.clone()),
+        LetterError::Table(diagnostics) => {
+            failure::invalid_workflows(tr, std::slice::from_ref(diagnostics))
+        }
         other => Failure::new(
             Exit::BadInput,
             tr!(tr, "letter-error", detail = other.to_string()),
