@@ -3,6 +3,8 @@
 mod cli;
 mod failure;
 mod i18n;
+#[cfg(test)]
+mod loader_problems;
 mod show;
 
 use clap::Parser;
