@@ -6,64 +6,34 @@ use super::Definition;
 use super::decode::Decoder;
 use super::validate;
 use crate::problem::{Diagnostics, Problem, ProblemKind};
-use crate::yaml::{self, Limits};
+use crate::reader;
 
 /// Loads and checks one workflow file. Every problem is reported, not just the first.
 pub fn load(file: &str, source: &[u8]) -> Result<Definition, Diagnostics> {
-    let fail = |workflow, mut problems: Vec<Problem>| {
-        problems.sort_by_key(|p| p.pos);
-        Diagnostics {
-            file: file.to_owned(),
-            workflow,
-            problems,
-        }
-    };
-    let root = yaml::parse(source, Limits::default()).map_err(|e| {
-        fail(
-            None,
-            vec![Problem {
-                pos: e.pos,
-                path: String::new(),
-                kind: ProblemKind::Yaml(e.kind),
-            }],
-        )
-    })?;
+    let root = reader::parse(file, source)?;
     let mut decoder = Decoder::default();
     let definition = decoder.definition(&root);
     let mut problems = decoder.r.take_problems();
     problems.extend(validate::check(&definition));
     if problems.is_empty() {
-        Ok(definition)
-    } else {
-        let key = (!definition.key.is_empty()).then(|| definition.key.clone());
-        Err(fail(key, problems))
+        return Ok(definition);
     }
+    problems.sort_by_key(|p| p.pos);
+    Err(Diagnostics {
+        file: file.to_owned(),
+        workflow: (!definition.key.is_empty()).then(|| definition.key.clone()),
+        problems,
+    })
 }
 
 /// Loads a definition that was checked when it was published: decodes it without the
 /// semantic checks (which compile every guard), so reading a case stays fast. A structural
 /// problem still fails, since the source must decode to be used at all.
 pub fn load_published(file: &str, source: &[u8]) -> Result<Definition, Diagnostics> {
-    let fail = |problems: Vec<Problem>| Diagnostics {
-        file: file.to_owned(),
-        workflow: None,
-        problems,
-    };
-    let root = yaml::parse(source, Limits::default()).map_err(|e| {
-        fail(vec![Problem {
-            pos: e.pos,
-            path: String::new(),
-            kind: ProblemKind::Yaml(e.kind),
-        }])
-    })?;
+    let root = reader::parse(file, source)?;
     let mut decoder = Decoder::default();
     let definition = decoder.definition(&root);
-    let problems = decoder.r.take_problems();
-    if problems.is_empty() {
-        Ok(definition)
-    } else {
-        Err(fail(problems))
-    }
+    decoder.r.finish(file, definition)
 }
 
 /// Loads several files and checks the links between them (spawned workflows exist and receive
