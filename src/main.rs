@@ -43,7 +43,7 @@ fn main() {
     };
     let json = args.global.json;
     if let Err(failure) = cli::run(args, tr) {
-        failure.report(&tr, json);
-        std::process::exit(failure.code());
+        let code = failure.report(&tr, json);
+        std::process::exit(code);
     }
 }

@@ -6,7 +6,7 @@ use clap::Args;
 use wardflow_engine::store::CaseFilter;
 
 use super::super::Ctx;
-use crate::failure::{self, Exit, Failure};
+use crate::failure::{Failure, Kind};
 use crate::show::local_time;
 use crate::tr;
 
@@ -42,39 +42,37 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     if json {
         let _ = write!(out, "[");
     }
-    store
-        .each_case(&filter, |case| {
-            // Only the cases the user's unit covers exist for them.
-            if !units.covers(&user.unit, case.unit.as_deref()) {
-                return true;
+    store.each_case(&filter, |case| {
+        // Only the cases the user's unit covers exist for them.
+        if !units.covers(&user.unit, case.unit.as_deref()) {
+            return true;
+        }
+        let line = if json {
+            let item = serde_json::json!({
+                "case": case.id, "workflow": case.workflow, "state": case.state,
+                "opened_at": case.opened_at, "updated_at": case.updated_at, "seq": case.seq,
+                "unit": case.unit,
+            });
+            format!("{}{item}", if count > 0 { "," } else { "" })
+        } else {
+            format!(
+                "{}  {}  {}  {}\n",
+                case.id,
+                case.workflow,
+                case.state,
+                local_time(case.updated_at)
+            )
+        };
+        count += 1;
+        match out.write_all(line.as_bytes()) {
+            Ok(()) => true,
+            Err(e) => {
+                // A closed pipe (`| head`) ends the listing quietly.
+                write_error = Some(e);
+                false
             }
-            let line = if json {
-                let item = serde_json::json!({
-                    "case": case.id, "workflow": case.workflow, "state": case.state,
-                    "opened_at": case.opened_at, "updated_at": case.updated_at, "seq": case.seq,
-                    "unit": case.unit,
-                });
-                format!("{}{item}", if count > 0 { "," } else { "" })
-            } else {
-                format!(
-                    "{}  {}  {}  {}\n",
-                    case.id,
-                    case.workflow,
-                    case.state,
-                    local_time(case.updated_at)
-                )
-            };
-            count += 1;
-            match out.write_all(line.as_bytes()) {
-                Ok(()) => true,
-                Err(e) => {
-                    // A closed pipe (`| head`) ends the listing quietly.
-                    write_error = Some(e);
-                    false
-                }
-            }
-        })
-        .map_err(|e| failure::store(&ctx.tr, &e))?;
+        }
+    })?;
     if json {
         let _ = writeln!(out, "]");
     } else if count == 0 {
@@ -82,7 +80,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     }
     match (write_error, out.flush()) {
         (Some(e), _) | (None, Err(e)) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Failure::new(Exit::Storage, e.to_string()))
+            Err(Kind::Output(e).into())
         }
         _ => Ok(()),
     }

@@ -8,7 +8,7 @@ use serde_json::json;
 use wardflow_engine::store::{DeadlineView, Store};
 
 use super::Ctx;
-use crate::failure::{self, Failure};
+use crate::failure::Failure;
 use crate::show;
 
 /// Timer subcommands.
@@ -27,7 +27,6 @@ pub fn run(ctx: &Ctx, cmd: TimersCommand) -> Result<(), Failure> {
 
 /// Keeps the deadlines a person in `role` can act on now (any role when None).
 pub fn for_role(
-    ctx: &Ctx,
     store: &Store,
     views: Vec<DeadlineView>,
     role: Option<&str>,
@@ -37,9 +36,7 @@ pub fn for_role(
     };
     let mut out = Vec::new();
     for v in views {
-        let def = store
-            .definition(&v.version)
-            .map_err(|e| failure::store(&ctx.tr, &e))?;
+        let def = store.definition(&v.version)?;
         let can_act = def.transitions.iter().any(|t| {
             !t.is_system() && t.from.admits(&v.state, false) && t.roles.iter().any(|r| r == role)
         });
@@ -75,9 +72,7 @@ pub fn print(
         println!("{}", tr.t(empty_id));
     }
     for v in views {
-        let def = store
-            .definition(&v.version)
-            .map_err(|e| failure::store(&ctx.tr, &e))?;
+        let def = store.definition(&v.version)?;
         let provisional = if v.deadline.provisional {
             tr.t("provisional")
         } else {
