@@ -25,7 +25,7 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, ArgAction, Command, CommandFactory, FromArgMatches, ValueEnum};
 
 use crate::cli::Cli;
-use crate::failure::{Exit, Failure};
+use crate::failure::{Exit, Shown};
 use crate::i18n::{Lang, Tr};
 use crate::tr;
 
@@ -273,7 +273,7 @@ pub fn exit(tr: &Tr, json: bool, err: clap::Error) -> ! {
         _ => {}
     }
     let (message, key) = describe(tr, &err);
-    let mut failure = Failure::new(Exit::BadInput, message);
+    let mut failure = Shown::new(Exit::BadInput, message);
     if let Some(key) = key {
         failure = failure.with_key(key);
     }

@@ -4,6 +4,8 @@ mod cli;
 mod failure;
 mod help;
 mod i18n;
+#[cfg(test)]
+mod loader_problems;
 mod show;
 mod table;
 
@@ -47,7 +49,7 @@ fn main() {
     };
     let json = args.global.json;
     if let Err(failure) = cli::run(args, tr) {
-        failure.report(&tr, json);
-        std::process::exit(failure.code());
+        let code = failure.report(&tr, json);
+        std::process::exit(code);
     }
 }

@@ -4,7 +4,7 @@ use clap::Args;
 use wardflow_engine::store::AccessFilter;
 
 use super::{Ctx, print_json};
-use crate::failure::{self, Failure};
+use crate::failure::Failure;
 use crate::show::local_time;
 use crate::table::{Table, col};
 use crate::tr;
@@ -24,12 +24,10 @@ pub struct AuditArgs {
 pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<(), Failure> {
     let store = ctx.store_for_write()?;
     ctx.administrator(&store)?;
-    let entries = store
-        .access_log(&AccessFilter {
-            case: args.case,
-            user: args.reader,
-        })
-        .map_err(|e| failure::store(&ctx.tr, &e))?;
+    let entries = store.access_log(&AccessFilter {
+        case: args.case,
+        user: args.reader,
+    })?;
     if ctx.global.json {
         return print_json(&entries);
     }

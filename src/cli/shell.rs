@@ -15,6 +15,7 @@ use clap_complete::Shell;
 use super::Ctx;
 use crate::failure::{Exit, Failure};
 use crate::i18n::{Lang, Tr};
+use crate::msg;
 use crate::tr;
 
 /// Arguments of `wardflow completions`.
@@ -48,7 +49,7 @@ pub fn man(ctx: &Ctx, args: ManArgs) -> Result<(), Failure> {
         (Lang::Zh, args.out.join("zh_CN").join("man1")),
     ] {
         let cmd = crate::help::command(&Tr { lang });
-        written += write_pages(ctx, &cmd, &dir, lang)?;
+        written += write_pages(&cmd, &dir, lang)?;
     }
     if ctx.global.json {
         return super::print_json(&serde_json::json!({
@@ -68,12 +69,11 @@ pub fn man(ctx: &Ctx, args: ManArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn write_pages(ctx: &Ctx, cmd: &Command, dir: &Path, lang: Lang) -> Result<usize, Failure> {
+fn write_pages(cmd: &Command, dir: &Path, lang: Lang) -> Result<usize, Failure> {
     let cannot_write = |path: &Path, e: std::io::Error| {
-        Failure::new(
+        Failure::said(
             Exit::Storage,
-            tr!(
-                ctx.tr,
+            msg!(
                 "cannot-write",
                 path = path.display().to_string(),
                 detail = e.to_string()

@@ -8,7 +8,7 @@ use serde_json::json;
 use wardflow_engine::store::{DeadlineView, Store};
 
 use super::Ctx;
-use crate::failure::{self, Failure};
+use crate::failure::Failure;
 use crate::show;
 use crate::table::{Table, col};
 
@@ -28,7 +28,6 @@ pub fn run(ctx: &Ctx, cmd: TimersCommand) -> Result<(), Failure> {
 
 /// Keeps the deadlines a person in `role` can act on now (any role when None).
 pub fn for_role(
-    ctx: &Ctx,
     store: &Store,
     views: Vec<DeadlineView>,
     role: Option<&str>,
@@ -38,9 +37,7 @@ pub fn for_role(
     };
     let mut out = Vec::new();
     for v in views {
-        let def = store
-            .definition(&v.version)
-            .map_err(|e| failure::store(&ctx.tr, &e))?;
+        let def = store.definition(&v.version)?;
         let can_act = def.transitions.iter().any(|t| {
             !t.is_system() && t.from.admits(&v.state, false) && t.roles.iter().any(|r| r == role)
         });
@@ -90,9 +87,7 @@ pub fn print(
     }
     let mut table = Table::new(tr, &headers);
     for v in views {
-        let def = store
-            .definition(&v.version)
-            .map_err(|e| failure::store(&ctx.tr, &e))?;
+        let def = store.definition(&v.version)?;
         let mut row = vec![
             show::due_time(v.deadline.due),
             v.case.to_string(),

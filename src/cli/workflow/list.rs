@@ -1,7 +1,7 @@
 //! `wardflow workflow list`: every published workflow and its versions.
 
 use super::super::{Ctx, print_json};
-use crate::failure::{self, Failure};
+use crate::failure::Failure;
 use crate::show::local_time;
 use crate::table::{Table, col};
 use crate::tr;
@@ -9,7 +9,7 @@ use crate::tr;
 /// Lists versions, newest last.
 pub fn run(ctx: &Ctx) -> Result<(), Failure> {
     let store = ctx.store_for_read()?;
-    let versions = store.versions().map_err(|e| failure::store(&ctx.tr, &e))?;
+    let versions = store.versions()?;
     if ctx.global.json {
         let out: Vec<_> = versions
             .iter()
