@@ -2,10 +2,12 @@
 
 mod cli;
 mod failure;
+mod help;
 mod i18n;
+#[cfg(test)]
+mod loader_problems;
 mod show;
-
-use clap::Parser;
+mod table;
 
 /// Exit code for a bug in wardflow itself.
 const BUG: i32 = 70;
@@ -35,13 +37,19 @@ fn install_panic_hook() {
 
 fn main() {
     install_panic_hook();
-    let args = cli::Cli::parse();
+    // The language must be known before clap parses, for its help and errors.
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let early = i18n::Tr {
+        lang: i18n::Lang::resolve(help::prescan_lang(&argv)),
+    };
+    let json = help::prescan_json(&argv);
+    let args = help::parse(&early, json, argv);
     let tr = i18n::Tr {
         lang: i18n::Lang::resolve(args.global.lang),
     };
     let json = args.global.json;
     if let Err(failure) = cli::run(args, tr) {
-        failure.report(&tr, json);
-        std::process::exit(failure.code());
+        let code = failure.report(&tr, json);
+        std::process::exit(code);
     }
 }

@@ -4,8 +4,9 @@ use clap::Args;
 use wardflow_engine::store::AccessFilter;
 
 use super::{Ctx, print_json};
-use crate::failure::{self, Failure};
+use crate::failure::Failure;
 use crate::show::local_time;
+use crate::table::{Table, col};
 use crate::tr;
 
 /// Arguments of `audit`.
@@ -23,18 +24,21 @@ pub struct AuditArgs {
 pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<(), Failure> {
     let store = ctx.store_for_write()?;
     ctx.administrator(&store)?;
-    let entries = store
-        .access_log(&AccessFilter {
-            case: args.case,
-            user: args.reader,
-        })
-        .map_err(|e| failure::store(&ctx.tr, &e))?;
+    let entries = store.access_log(&AccessFilter {
+        case: args.case,
+        user: args.reader,
+    })?;
     if ctx.global.json {
         return print_json(&entries);
     }
     if entries.is_empty() {
         println!("{}", tr!(ctx.tr, "none"));
+        return Ok(());
     }
+    let mut table = Table::new(
+        &ctx.tr,
+        &[col::AT, col::USER, col::CASE, col::ACTION, col::OUTCOME],
+    );
     for e in &entries {
         let outcome = if e.allowed {
             tr!(ctx.tr, "audit-allowed")
@@ -45,13 +49,14 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<(), Failure> {
                 reason = e.reason.clone().unwrap_or_default()
             )
         };
-        println!(
-            "{}  {}  {}  {}  {outcome}",
+        table.row(vec![
             local_time(e.at),
-            e.user,
-            e.case,
-            e.action
-        );
+            e.user.clone(),
+            e.case.to_string(),
+            e.action.to_string(),
+            outcome,
+        ]);
     }
+    table.print();
     Ok(())
 }

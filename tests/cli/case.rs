@@ -1055,20 +1055,27 @@ fn list_filters_by_workflow_and_state_and_json_is_an_array() {
         .set("concern", "无人照看")
         .now(T2)
         .ok();
+    // A table: columns as wide as the longest workflow key and state of the published
+    // workflows, so rows stream out aligned.
+    const HEAD: &str = "案件编号     流程              状态               最后更新\n\
+                        -----------  ----------------  -----------------  ----------------\n";
     let all = env.ok(&["case", "list"]);
     assert_eq!(
         all,
-        "2026-000001  example-care  escalated  2026-11-27 16:00\n\
-         2026-000002  example-care  registered  2026-11-24 09:00\n\
-         2026-000003  example-followup  opened  2026-11-27 16:00\n"
+        format!(
+            "{HEAD}\
+             2026-000001  example-care      escalated          2026-11-27 16:00\n\
+             2026-000002  example-care      registered         2026-11-24 09:00\n\
+             2026-000003  example-followup  opened             2026-11-27 16:00\n"
+        )
     );
     let care = env.ok(&["case", "list", "--workflow", "example-care"]);
-    assert_eq!(care.lines().count(), 2, "{care}");
+    assert_eq!(care.lines().count(), 2 + 2, "{care}");
     assert!(!care.contains("example-followup"), "{care}");
     let escalated = env.ok(&["case", "list", "--state", "escalated"]);
     assert_eq!(
         escalated,
-        "2026-000001  example-care  escalated  2026-11-27 16:00\n"
+        format!("{HEAD}2026-000001  example-care      escalated          2026-11-27 16:00\n")
     );
     let both = env.ok(&[
         "case",
@@ -1080,7 +1087,7 @@ fn list_filters_by_workflow_and_state_and_json_is_an_array() {
     ]);
     assert_eq!(
         both,
-        "2026-000002  example-care  registered  2026-11-24 09:00\n"
+        format!("{HEAD}2026-000002  example-care      registered         2026-11-24 09:00\n")
     );
     let none = env.ok(&[
         "case",

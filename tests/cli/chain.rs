@@ -413,3 +413,32 @@ fn issued_letters_are_chained_and_travel_in_the_export() {
         "{stdout}"
     );
 }
+
+#[test]
+fn check_words_a_broken_chain_in_chinese_without_english_debug_text() {
+    let (env, id) = entrusted();
+    with_events(&env, |t| {
+        let mut record = read(t, &id, 2);
+        record["body"]["actor"] = Value::from("李四");
+        write(t, &id, 2, &record);
+    });
+    let err = env.fails(&["check"], 5);
+    // The same sentence `verify` gives, in Chinese.
+    assert!(
+        err.contains(&format!("案件 {id} 第 2 个事件被改动（modified）")),
+        "{err}"
+    );
+    for english in ["Modified", "expected", "found", "event 2", "Break"] {
+        assert!(!err.contains(english), "English {english:?} in: {err}");
+    }
+    let json = env.run(&["check", "--json"]);
+    let out: Value = serde_json::from_slice(&json.stdout).expect("check --json prints JSON");
+    let problems = out["problems"].as_array().expect("a list of problems");
+    assert!(
+        problems
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|p| p.contains("第 2 个事件被改动")),
+        "{problems:?}"
+    );
+}

@@ -8,9 +8,9 @@ use wardflow_engine::letters::{IssuingBody, LetterInput, REPORTER_DOCUMENT};
 
 use super::super::Ctx;
 use super::super::case::{case_id, load};
-use super::{letter_failure, renderer};
-use crate::failure::{Exit, Failure};
-use crate::tr;
+use super::renderer;
+use crate::failure::{Context, Exit, Failure};
+use crate::msg;
 
 /// Output forms of a letter.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -42,11 +42,11 @@ pub struct PreviewArgs {
 
 /// Renders the draft.
 pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
-    let id = case_id(ctx, &args.case)?;
+    let id = case_id(&args.case)?;
     let renderer = renderer(ctx)?;
     let store = ctx.store_for_read()?;
     let now = ctx.now(Some(&store))?;
-    let (case, def) = load(ctx, &store, &id)?;
+    let (case, def) = load(&store, &id)?;
     // A letter that names the reporter goes only to those who may see the reporter.
     ctx.read_case_if(&store, &case, &format!("letter:{}", args.key), |user| {
         if args.key != REPORTER_DOCUMENT || authority::sees_confidential(&def, user) {
@@ -89,24 +89,21 @@ pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
         draft: true,
         settings,
     };
-    let rendered = renderer
-        .render(&args.key, &input)
-        .map_err(|e| letter_failure(ctx, Some(&def), &e))?;
+    let rendered = renderer.render(&args.key, &input).in_workflow(&def)?;
     let body = match args.format {
         Format::Txt => rendered.text,
         Format::Html => rendered.html,
     };
-    write_out(ctx, args.out.as_deref(), &body)
+    write_out(args.out.as_deref(), &body)
 }
 
 /// Writes a letter to a file, or to standard output without one.
-pub fn write_out(ctx: &Ctx, out: Option<&std::path::Path>, body: &str) -> Result<(), Failure> {
+pub fn write_out(out: Option<&std::path::Path>, body: &str) -> Result<(), Failure> {
     match out {
         Some(path) => std::fs::write(path, body).map_err(|e| {
-            Failure::new(
+            Failure::said(
                 Exit::Storage,
-                tr!(
-                    ctx.tr,
+                msg!(
                     "cannot-write",
                     path = path.display().to_string(),
                     detail = e.to_string()

@@ -12,7 +12,8 @@ use wardflow_engine::store::LetterKey;
 
 use super::super::Ctx;
 use super::archive::{find, print_particulars};
-use crate::failure::{self, Exit, Failure};
+use crate::failure::{Exit, Failure};
+use crate::msg;
 use crate::tr;
 
 /// Arguments of `letter verify`.
@@ -58,47 +59,31 @@ pub fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), Failure> {
     let tr = &ctx.tr;
     if let Some(typed) = &args.code {
         let code = normalize_code(typed).ok_or_else(|| {
-            Failure::new(
+            Failure::said(
                 Exit::BadInput,
-                tr!(tr, "verify-bad-code", code = typed.clone()),
+                msg!("verify-bad-code", code = typed.clone()),
             )
             .with_key("--code")
         })?;
-        let id = store
-            .find_letter(LetterKey::Code, &code)
-            .map_err(|e| failure::store(tr, &e))?
-            .ok_or_else(|| {
-                Failure::new(
-                    Exit::Integrity,
-                    tr!(tr, "verify-code-unknown", code = code.clone()),
-                )
-            })?;
-        let record = find(ctx, &store, &id)?;
+        let id = store.find_letter(LetterKey::Code, &code)?.ok_or_else(|| {
+            Failure::said(
+                Exit::Integrity,
+                msg!("verify-code-unknown", code = code.clone()),
+            )
+        })?;
+        let record = find(&store, &id)?;
         if !ctx.global.json {
             println!("{}", tr!(tr, "verify-code-found", code = code.clone()));
         }
         return print_particulars(ctx, &record);
     }
     let Some(path) = &args.file else {
-        return Err(Failure::new(Exit::BadInput, tr!(tr, "verify-nothing")));
+        return Err(Failure::said(Exit::BadInput, msg!("verify-nothing")));
     };
-    let bytes = std::fs::read(path).map_err(|e| {
-        Failure::new(
-            Exit::BadInput,
-            tr!(
-                tr,
-                "cannot-read",
-                path = path.display().to_string(),
-                detail = e.to_string()
-            ),
-        )
-    })?;
+    let bytes = std::fs::read(path).map_err(|e| Failure::cannot_read(path, e.to_string()))?;
     let sha = sha256_hex(&bytes);
-    if let Some(id) = store
-        .find_letter(LetterKey::Sha256, &sha)
-        .map_err(|e| failure::store(tr, &e))?
-    {
-        let record = find(ctx, &store, &id)?;
+    if let Some(id) = store.find_letter(LetterKey::Sha256, &sha)? {
+        let record = find(&store, &id)?;
         if !ctx.global.json {
             println!(
                 "{}",
@@ -111,29 +96,24 @@ pub fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), Failure> {
     let text = String::from_utf8_lossy(&bytes);
     let mut claimed = Vec::new();
     for code in codes_in(&text) {
-        if let Some(id) = store
-            .find_letter(LetterKey::Code, &code)
-            .map_err(|e| failure::store(tr, &e))?
-        {
+        if let Some(id) = store.find_letter(LetterKey::Code, &code)? {
             claimed.push(format!("{id}（{code}）"));
         }
     }
     let message = if claimed.is_empty() {
-        tr!(
-            tr,
+        msg!(
             "verify-unknown",
             file = path.display().to_string(),
             sha = sha
         )
     } else {
-        tr!(
-            tr,
+        msg!(
             "verify-altered",
             file = path.display().to_string(),
-            letters = tr.list(&claimed)
+            letters = claimed
         )
     };
-    Err(Failure::new(Exit::Integrity, message))
+    Err(Failure::said(Exit::Integrity, message))
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ use serde_json::json;
 use wardflow_engine::store::ops;
 
 use super::super::{Ctx, print_json};
-use super::{require_file, store_failure};
-use crate::failure::Failure;
+use super::require_file;
+use crate::failure::{Context, Failure};
 use crate::tr;
 
 /// Arguments of `wardflow backup`.
@@ -32,8 +32,8 @@ pub struct RestoreArgs {
 
 /// Writes a consistent copy of the database while other commands go on using it.
 pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<(), Failure> {
-    let bytes = ops::backup(&ctx.global.db, &args.out, ctx.lock_timeout())
-        .map_err(|e| store_failure(ctx, &e, "ops-out-exists"))?;
+    let bytes =
+        ops::backup(&ctx.global.db, &args.out, ctx.lock_timeout()).exists_as("ops-out-exists")?;
     let path = args.out.display().to_string();
     if ctx.global.json {
         return print_json(&json!({"backup": path, "bytes": bytes}));
@@ -44,9 +44,9 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<(), Failure> {
 
 /// Checks a backup, then puts it in place of the database.
 pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<(), Failure> {
-    require_file(ctx, &args.backup)?;
+    require_file(&args.backup)?;
     let report = ops::restore(&args.backup, &ctx.global.db, args.force, ctx.lock_timeout())
-        .map_err(|e| store_failure(ctx, &e, "restore-db-exists"))?;
+        .exists_as("restore-db-exists")?;
     if !report.problems.is_empty() {
         return super::check::report_check(ctx, &report, "restore-source-damaged");
     }

@@ -7,8 +7,7 @@ use clap::Args;
 use wardflow_engine::store::{dump, ops};
 
 use super::super::Ctx;
-use super::store_failure;
-use crate::failure::{self, Failure};
+use crate::failure::{Context, Failure};
 use crate::tr;
 
 /// Arguments of `wardflow export`.
@@ -24,16 +23,16 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
     let store = ctx.store_for_read()?;
     let Some(out) = args.out else {
         let stdout = std::io::stdout().lock();
-        dump::export(&store, BufWriter::new(stdout)).map_err(|e| failure::store(&ctx.tr, &e))?;
+        dump::export(&store, BufWriter::new(stdout))?;
         return Ok(());
     };
-    let (tmp, file) = ops::temp_beside(&out).map_err(|e| failure::store(&ctx.tr, &e))?;
+    let (tmp, file) = ops::temp_beside(&out)?;
     let mut writer = BufWriter::new(file);
-    let counts = dump::export(&store, &mut writer).map_err(|e| failure::store(&ctx.tr, &e))?;
+    let counts = dump::export(&store, &mut writer)?;
     let file = writer
         .into_inner()
-        .map_err(|e| failure::store(&ctx.tr, &ops::io_error(e.into_error())))?;
-    ops::finish_file(tmp, file, &out).map_err(|e| store_failure(ctx, &e, "ops-out-exists"))?;
+        .map_err(|e| ops::io_error(e.into_error()))?;
+    ops::finish_file(tmp, file, &out).exists_as("ops-out-exists")?;
     println!(
         "{}",
         tr!(
