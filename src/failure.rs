@@ -1,22 +1,40 @@
-//! The one place where errors become sentences and exit codes.
+//! A command that did not succeed: typed until it is shown, then worded once.
+//!
+//! Commands return [`Failure`]: the engine's errors, converted with `From` (so commands use
+//! `?`), and the shell's own cases as [`Message`]s not yet in any language. Nothing before
+//! [`Failure::report`] needs the user's language: it words the failure with their `Tr`, picks
+//! the exit code, and prints it, in the one `match` of [`Failure::shown`].
+
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::Serialize;
-use wardflow_engine::authority::{Denied, Units, User};
-use wardflow_engine::definition::{
-    Definition, Diagnostics, FieldType, NameRule, Problem, ProblemKind,
-};
-use wardflow_engine::guard::{GuardProblem, GuardResult};
-use wardflow_engine::period::PeriodError;
+use wardflow_engine::authority::{Denied, Units};
+use wardflow_engine::chain::Break;
+use wardflow_engine::definition::{Definition, Diagnostics};
+use wardflow_engine::letters::LetterError;
+use wardflow_engine::seal::KeyError;
 use wardflow_engine::step::{CommandError, Refusal, StepError};
-use wardflow_engine::store::{CommandFailure, RegistryError, StoreError};
+use wardflow_engine::store::dump::ImportError;
+use wardflow_engine::store::ops::CheckProblem;
+use wardflow_engine::store::{
+    CommandFailure, LetterCommandFailure, LetterFailure, RegistryError, StoreError,
+};
 use wardflow_engine::value::InputError;
-use wardflow_engine::yaml::YamlErrorKind;
 
-use crate::i18n::Tr;
+use crate::i18n::{Arg, Message, Tr};
 use crate::tr;
 
 mod integrity;
-pub use integrity::{chain_break, integrity, key_error};
+mod letters;
+pub(crate) mod problems;
+mod words;
+
+pub use integrity::{FileProblem, chain_break, check_problem, file_problem};
+pub use letters::{letter_problem, pending};
+#[cfg(test)]
+pub use problems::problem_message;
+pub use words::{refusal, unit_named};
 
 /// Exit codes, as the CLI contract defines them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,9 +78,22 @@ pub struct Located {
     pub column: Option<u32>,
 }
 
-/// A command that did not succeed.
+impl Located {
+    /// A message with no place.
+    pub fn message(message: String) -> Self {
+        Located {
+            message,
+            key: None,
+            file: None,
+            line: None,
+            column: None,
+        }
+    }
+}
+
+/// A failure in words: what the user reads, and the exit code.
 #[derive(Debug, Clone)]
-pub struct Failure {
+pub struct Shown {
     pub exit: Exit,
     pub message: String,
     pub key: Option<String>,
@@ -70,10 +101,10 @@ pub struct Failure {
     pub problems: Vec<Located>,
 }
 
-impl Failure {
-    /// A failure with just a message.
+impl Shown {
+    /// Just a message.
     pub fn new(exit: Exit, message: String) -> Self {
-        Failure {
+        Shown {
             exit,
             message,
             key: None,
@@ -86,14 +117,411 @@ impl Failure {
         self.key = Some(key.into());
         self
     }
+}
 
-    /// The process exit code.
-    pub fn code(&self) -> i32 {
-        self.exit as i32
+/// A command that did not succeed. Boxed: it travels in every `Result` of the shell.
+#[derive(Debug)]
+pub struct Failure(Box<Kind>);
+
+/// What went wrong, as the engine or the shell said it, in no language yet.
+#[derive(Debug)]
+pub enum Kind {
+    Store(StoreError),
+    /// A file an operation would create exists; `refusal` is that operation's message id.
+    TargetExists {
+        path: PathBuf,
+        refusal: &'static str,
+    },
+    /// Input that does not fit the workflow; `def` gives the fields' titles.
+    Input {
+        error: InputError,
+        def: Option<Arc<Definition>>,
+    },
+    /// A command on a case that the rules refused or that does not fit the workflow.
+    Case {
+        error: CommandFailure,
+        def: Option<Arc<Definition>>,
+    },
+    Letter {
+        error: LetterError,
+        def: Option<Arc<Definition>>,
+    },
+    /// A profile's local setting (under `letters.KEY`) that the letters table does not accept.
+    ProfileLetter {
+        file: String,
+        key: String,
+        error: LetterError,
+    },
+    /// `letter issue` or `letter void` refused.
+    LetterCommand {
+        error: LetterFailure,
+        def: Option<Arc<Definition>>,
+    },
+    /// No authority for the act; `units` gives the units' names.
+    Denied {
+        denied: Denied,
+        units: Option<Units>,
+    },
+    /// The officer named for a case may not take it (bad input, not a refusal of the actor).
+    Officer {
+        denied: Denied,
+        units: Option<Units>,
+    },
+    /// The officer named for a case is not of a unit that covers it.
+    OfficerOutsideUnit {
+        officer: String,
+        unit: String,
+        units: Units,
+    },
+    Registry(RegistryError),
+    /// Problems in workflow, profile, units or calendar files.
+    Invalid(Vec<Diagnostics>),
+    /// A key file (or public key, as given in `what`) that cannot be used.
+    Key {
+        error: KeyError,
+        what: String,
+    },
+    Import(ImportError),
+    /// What `check` (or `restore`, checking its source) found wrong with a database.
+    Check {
+        problems: Vec<CheckProblem>,
+        refusal: &'static str,
+        db: PathBuf,
+    },
+    /// `verify` found broken chains; `first` is the first of `count`.
+    ChainsBroken {
+        count: usize,
+        first: Break,
+    },
+    /// A case whose chain is broken cannot be exported.
+    ExportBroken(Break),
+    /// A signed export that does not verify.
+    ExportFile(FileProblem),
+    /// A failure of the shell itself (a file it cannot read, a flag it cannot parse …).
+    Said {
+        exit: Exit,
+        message: Message,
+        key: Option<String>,
+    },
+    /// Standard output could not be written (other than closed by its reader).
+    Output(std::io::Error),
+    /// A bug in wardflow; the text is for its developers.
+    Bug(String),
+}
+
+impl From<Kind> for Failure {
+    fn from(kind: Kind) -> Self {
+        Failure(Box::new(kind))
+    }
+}
+
+macro_rules! from_error {
+    ($($error:ty => $kind:ident),* $(,)?) => {$(
+        impl From<$error> for Failure {
+            fn from(e: $error) -> Self {
+                Kind::$kind(e).into()
+            }
+        }
+    )*};
+}
+from_error!(
+    StoreError => Store,
+    RegistryError => Registry,
+    ImportError => Import,
+);
+
+macro_rules! from_workflow_error {
+    ($($error:ty => $kind:ident),* $(,)?) => {$(
+        impl From<$error> for Failure {
+            fn from(error: $error) -> Self {
+                Kind::$kind { error, def: None }.into()
+            }
+        }
+    )*};
+}
+from_workflow_error!(
+    InputError => Input,
+    CommandFailure => Case,
+    LetterError => Letter,
+    LetterFailure => LetterCommand,
+);
+
+impl From<StepError> for Failure {
+    fn from(e: StepError) -> Self {
+        CommandFailure::Step(e).into()
+    }
+}
+
+impl From<Refusal> for Failure {
+    fn from(r: Refusal) -> Self {
+        StepError::Refused(r).into()
+    }
+}
+
+impl From<CommandError> for Failure {
+    fn from(e: CommandError) -> Self {
+        StepError::Invalid(e).into()
+    }
+}
+
+impl From<LetterCommandFailure> for Failure {
+    fn from(e: LetterCommandFailure) -> Self {
+        match e {
+            LetterCommandFailure::Letter(l) => l.into(),
+            LetterCommandFailure::Command(c) => c.into(),
+        }
+    }
+}
+
+impl From<Denied> for Failure {
+    fn from(denied: Denied) -> Self {
+        Kind::Denied {
+            denied,
+            units: None,
+        }
+        .into()
+    }
+}
+
+impl From<Vec<Diagnostics>> for Failure {
+    fn from(d: Vec<Diagnostics>) -> Self {
+        Kind::Invalid(d).into()
+    }
+}
+
+impl From<Diagnostics> for Failure {
+    fn from(d: Diagnostics) -> Self {
+        Kind::Invalid(vec![d]).into()
+    }
+}
+
+impl Failure {
+    /// A failure of the shell's own, worded when shown.
+    pub fn said(exit: Exit, message: Message) -> Self {
+        Kind::Said {
+            exit,
+            message,
+            key: None,
+        }
+        .into()
     }
 
-    /// Writes the failure to stderr, as text or as one JSON object.
-    pub fn report(&self, tr: &Tr, json: bool) {
+    /// A file the command cannot read (exit 2); `detail` says why.
+    pub fn cannot_read(path: &std::path::Path, detail: impl Into<Arg>) -> Self {
+        let detail: Arg = detail.into();
+        Failure::said(
+            Exit::BadInput,
+            crate::msg!(
+                "cannot-read",
+                path = path.display().to_string(),
+                detail = detail
+            ),
+        )
+    }
+
+    /// A bug in wardflow.
+    pub fn bug(detail: impl std::fmt::Display) -> Self {
+        Kind::Bug(detail.to_string()).into()
+    }
+
+    /// A key file or public key (`what`) that cannot be used.
+    pub fn key(error: KeyError, what: impl Into<String>) -> Self {
+        Kind::Key {
+            error,
+            what: what.into(),
+        }
+        .into()
+    }
+
+    pub fn kind(&self) -> &Kind {
+        &self.0
+    }
+
+    /// Names the key (field, flag …) a failure of the shell's own is about.
+    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+        if let Kind::Said { key: k, .. } = self.0.as_mut() {
+            *k = Some(key.into());
+        }
+        self
+    }
+
+    /// Gives the failure the workflow whose titles name its fields, states and acts.
+    pub fn in_workflow(mut self, workflow: &Arc<Definition>) -> Self {
+        if let Kind::Input { def, .. }
+        | Kind::Case { def, .. }
+        | Kind::Letter { def, .. }
+        | Kind::LetterCommand { def, .. } = self.0.as_mut()
+        {
+            def.get_or_insert_with(|| Arc::clone(workflow));
+        }
+        self
+    }
+
+    /// Gives a refusal by authority the units whose names it shows.
+    pub fn among(mut self, all: &Units) -> Self {
+        if let Kind::Denied { units, .. } | Kind::Officer { units, .. } = self.0.as_mut() {
+            units.get_or_insert_with(|| all.clone());
+        }
+        self
+    }
+
+    /// An existing target file becomes the operation's own refusal (`refusal`, a message id
+    /// with `$path`), not "database exists".
+    pub fn exists_as(self, refusal: &'static str) -> Self {
+        match *self.0 {
+            Kind::Store(StoreError::AlreadyExists(path))
+            | Kind::Import(ImportError::Store(StoreError::AlreadyExists(path))) => {
+                Kind::TargetExists { path, refusal }.into()
+            }
+            other => other.into(),
+        }
+    }
+
+    /// The officer named for a case cannot take it: the refusal becomes bad input.
+    pub fn for_officer(self) -> Self {
+        match *self.0 {
+            Kind::Denied { denied, units } => Kind::Officer { denied, units }.into(),
+            other => other.into(),
+        }
+    }
+
+    /// The failure in the user's language, with its exit code.
+    pub fn shown(&self, tr: &Tr) -> Shown {
+        match self.kind() {
+            Kind::Store(e) => words::store(tr, e),
+            Kind::TargetExists { path, refusal } => Shown::new(
+                Exit::BadInput,
+                tr.args(refusal, vec![("path", path.display().to_string().into())]),
+            ),
+            Kind::Input { error, def } => words::input(tr, def.as_deref(), error),
+            Kind::Case { error, def } => words::case_command(tr, def.as_deref(), error),
+            Kind::Letter { error, def } => letters::letter(tr, def.as_deref(), error),
+            Kind::LetterCommand { error, def } => {
+                letters::letter_command(tr, def.as_deref(), error)
+            }
+            Kind::ProfileLetter { file, key, error } => Shown::new(
+                Exit::BadInput,
+                tr!(
+                    tr,
+                    "profile-letter-setting",
+                    file = file.clone(),
+                    key = key.clone(),
+                    detail = letters::letter_problem(tr, error)
+                ),
+            )
+            .with_key(format!("letters.{key}")),
+            Kind::Denied { denied, units } => words::denied(tr, units.as_ref(), denied),
+            Kind::Officer { denied, units } => Shown {
+                exit: Exit::BadInput,
+                ..words::denied(tr, units.as_ref(), denied)
+            },
+            Kind::OfficerOutsideUnit {
+                officer,
+                unit,
+                units,
+            } => Shown::new(
+                Exit::BadInput,
+                tr!(
+                    tr,
+                    "officer-outside-unit",
+                    user = officer.clone(),
+                    unit = unit_named(tr, units, unit)
+                ),
+            )
+            .with_key(officer.clone()),
+            Kind::Registry(e) => words::registry(tr, e),
+            Kind::Invalid(diagnostics) => problems::invalid_workflows(tr, diagnostics),
+            Kind::Key { error, what } => integrity::key_error(tr, error, what),
+            Kind::Import(ImportError::Store(e)) => words::store(tr, e),
+            Kind::Import(ImportError::Line { line, problem }) => Shown::new(
+                Exit::BadInput,
+                tr!(
+                    tr,
+                    "import-bad-line",
+                    line = *line,
+                    detail = problems::import_problem(tr, problem)
+                ),
+            ),
+            Kind::Check {
+                problems,
+                refusal,
+                db,
+            } => Shown {
+                // A file redb cannot read is a storage fault; a readable file whose records do
+                // not hold together (a broken chain, a forged snapshot, a counter behind its
+                // numbers) is an integrity failure, exit 4 as in `verify`.
+                exit: if problems.iter().all(|p| {
+                    matches!(
+                        p,
+                        CheckProblem::Integrity { .. } | CheckProblem::Unreadable { .. }
+                    )
+                }) {
+                    Exit::Storage
+                } else {
+                    Exit::Integrity
+                },
+                message: tr.args(
+                    refusal,
+                    vec![
+                        ("count", problems.len().into()),
+                        ("path", db.display().to_string().into()),
+                    ],
+                ),
+                key: None,
+                // Each problem is printed on its own line before the summary (and listed in
+                // --json).
+                problems: problems
+                    .iter()
+                    .map(|p| Located::message(check_problem(tr, p)))
+                    .collect(),
+            },
+            Kind::ChainsBroken { count, first } => Shown::new(
+                Exit::Integrity,
+                tr!(
+                    tr,
+                    "verify-failed",
+                    count = *count,
+                    first = chain_break(tr, first)
+                ),
+            ),
+            Kind::ExportBroken(first) => Shown::new(
+                Exit::Integrity,
+                tr!(tr, "export-broken", first = chain_break(tr, first)),
+            ),
+            Kind::ExportFile(problem) => Shown::new(Exit::Integrity, file_problem(tr, problem)),
+            Kind::Said { exit, message, key } => Shown {
+                key: key.clone(),
+                ..Shown::new(*exit, message.text(tr))
+            },
+            // Whether the command had already been done and saved (then it must not be run
+            // again) or changed nothing.
+            Kind::Output(e) => {
+                let id = if wardflow_engine::store::committed_in_this_process() {
+                    "output-failed-done"
+                } else {
+                    "output-failed-nothing"
+                };
+                Shown::new(
+                    Exit::OutputFailed,
+                    tr.args(id, vec![("detail", e.to_string().into())]),
+                )
+            }
+            Kind::Bug(detail) => Shown::new(Exit::Bug, detail.clone()),
+        }
+    }
+
+    /// Writes the failure to stderr, as text or as one JSON object; returns the exit code.
+    pub fn report(&self, tr: &Tr, json: bool) -> i32 {
+        self.shown(tr).report(tr, json)
+    }
+}
+
+impl Shown {
+    /// Writes the worded failure to stderr, as text or as one JSON object; returns the exit
+    /// code.
+    pub fn report(&self, tr: &Tr, json: bool) -> i32 {
+        let shown = self;
+        let code = shown.exit as i32;
         if json {
             #[derive(Serialize)]
             struct Out<'a> {
@@ -111,23 +539,26 @@ impl Failure {
                 #[serde(skip_serializing_if = "<[_]>::is_empty")]
                 problems: &'a [Located],
             }
-            let first = self.problems.first();
+            let first = shown.problems.first();
             let out = Out {
-                code: self.code(),
-                kind: self.exit.kind(),
-                message: &self.message,
-                key: self.key.as_deref().or(first.and_then(|p| p.key.as_deref())),
+                code,
+                kind: shown.exit.kind(),
+                message: &shown.message,
+                key: shown
+                    .key
+                    .as_deref()
+                    .or(first.and_then(|p| p.key.as_deref())),
                 file: first.and_then(|p| p.file.as_deref()),
                 line: first.and_then(|p| p.line),
                 column: first.and_then(|p| p.column),
-                problems: &self.problems,
+                problems: &shown.problems,
             };
-            let text = serde_json::to_string(&out)
-                .unwrap_or_else(|_| format!("{{\"code\":{}}}", self.code()));
+            let text =
+                serde_json::to_string(&out).unwrap_or_else(|_| format!("{{\"code\":{code}}}"));
             eprintln!("{text}");
-            return;
+            return code;
         }
-        for p in &self.problems {
+        for p in &shown.problems {
             let place = match (&p.file, p.line, p.column) {
                 (Some(f), Some(l), Some(c)) => format!("{f}:{l}:{c}: "),
                 (Some(f), _, _) => format!("{f}: "),
@@ -135,877 +566,34 @@ impl Failure {
             };
             eprintln!("{place}{}", p.message);
         }
-        eprintln!("{}{}", tr!(tr, "error-prefix"), self.message);
+        eprintln!("{}{}", tr!(tr, "error-prefix"), shown.message);
+        code
     }
 }
 
-fn hint(tr: &Tr, suggestion: &Option<String>) -> String {
-    match suggestion {
-        Some(s) => tr!(tr, "did-you-mean", suggestion = s.clone()),
-        None => String::new(),
+/// Context a failure is worded with, given where a command has it at hand.
+pub trait Context<T> {
+    /// See [`Failure::in_workflow`].
+    fn in_workflow(self, def: &Arc<Definition>) -> Result<T, Failure>;
+    /// See [`Failure::among`].
+    fn among(self, units: &Units) -> Result<T, Failure>;
+    /// See [`Failure::exists_as`].
+    fn exists_as(self, refusal: &'static str) -> Result<T, Failure>;
+}
+
+impl<T, E: Into<Failure>> Context<T> for Result<T, E> {
+    fn in_workflow(self, def: &Arc<Definition>) -> Result<T, Failure> {
+        self.map_err(|e| e.into().in_workflow(def))
+    }
+
+    fn among(self, units: &Units) -> Result<T, Failure> {
+        self.map_err(|e| e.into().among(units))
+    }
+
+    fn exists_as(self, refusal: &'static str) -> Result<T, Failure> {
+        self.map_err(|e| e.into().exists_as(refusal))
     }
 }
 
-/// A field named with its title when the definition is at hand.
-pub fn field_name(tr: &Tr, def: Option<&Definition>, field: &str) -> String {
-    match def {
-        Some(d) => tr.key_title(field, d.field_title(field)),
-        None => field.to_owned(),
-    }
-}
-
-fn fields_named(tr: &Tr, def: Option<&Definition>, fields: &[String]) -> String {
-    let named: Vec<String> = fields.iter().map(|f| field_name(tr, def, f)).collect();
-    tr.list(&named)
-}
-
-fn state_named(tr: &Tr, def: Option<&Definition>, state: &str) -> String {
-    let title = def
-        .and_then(|d| d.state(state))
-        .map(|s| s.title.as_str())
-        .unwrap_or("");
-    tr.key_title(state, title)
-}
-
-fn transition_named(tr: &Tr, def: Option<&Definition>, t: &str) -> String {
-    let title = def
-        .and_then(|d| d.transition(t))
-        .map(|t| t.title.as_str())
-        .unwrap_or("");
-    tr.key_title(t, title)
-}
-
-/// What a value of a type looks like, in words.
-pub fn type_words(tr: &Tr, ty: &FieldType) -> String {
-    match ty {
-        FieldType::String => tr!(tr, "type-string"),
-        FieldType::Integer => tr!(tr, "type-integer"),
-        FieldType::Boolean => tr!(tr, "type-boolean"),
-        FieldType::Date => tr!(tr, "type-date"),
-        FieldType::DateTime => tr!(tr, "type-datetime"),
-        FieldType::IdNumber => tr!(tr, "type-id-number"),
-        FieldType::Enum { values } => tr!(tr, "type-enum", values = tr.list(values)),
-        FieldType::List(inner) => tr!(tr, "type-list", inner = type_words(tr, inner)),
-        FieldType::Records(fields) => {
-            let names: Vec<String> = fields.keys().cloned().collect();
-            tr!(tr, "type-records", fields = tr.list(&names))
-        }
-    }
-}
-
-/// Why a period does not parse, in words.
-pub fn period_error(tr: &Tr, e: &PeriodError) -> String {
-    match e {
-        PeriodError::Empty => tr!(tr, "period-empty"),
-        PeriodError::BadNumber { text } => tr!(tr, "period-bad-number", text = text.clone()),
-        PeriodError::UnknownUnit { unit } if unit.is_empty() => tr!(tr, "period-no-unit"),
-        PeriodError::UnknownUnit { unit } => tr!(tr, "period-unknown-unit", unit = unit.clone()),
-        PeriodError::OutOfRange { value, max } => {
-            tr!(tr, "period-out-of-range", value = *value, max = *max)
-        }
-    }
-}
-
-/// A kind of YAML value (as the loader and decoder name them) in the user's language.
-fn yaml_kind(tr: &Tr, kind: &str) -> String {
-    let id = match kind {
-        "null" => "kind-null",
-        "boolean" => "kind-boolean",
-        "integer" => "kind-integer",
-        "number" => "kind-number",
-        "string" => "kind-string",
-        "list" => "kind-list",
-        "mapping" => "kind-mapping",
-        "string key" => "kind-string-key",
-        "string, number or boolean" => "kind-scalar",
-        "a CEL expression or {cel, reason}" => "kind-guard",
-        "a scalar type name or {type: enum, values: [...]}" => "kind-record-field",
-        "a type name or a mapping of sub-fields" => "kind-list-of",
-        "a period such as 7d or 6 months" => "kind-period",
-        "text" => "kind-text",
-        "a whole number" => "kind-whole-number",
-        wardflow_engine::profile::BOUNDED_NUMBER => "kind-bounded-number",
-        "true or false" => "kind-true-false",
-        _ => return kind.to_owned(),
-    };
-    tr.t(id)
-}
-
-/// The sentence for a YAML-level problem.
-pub fn yaml_message(tr: &Tr, kind: &YamlErrorKind) -> String {
-    match kind {
-        YamlErrorKind::TooLarge { bytes, limit } => {
-            tr!(tr, "yaml-too-large", bytes = *bytes, limit = *limit)
-        }
-        YamlErrorKind::NotUtf8 => tr!(tr, "yaml-not-utf8"),
-        YamlErrorKind::Syntax { message } => tr!(tr, "yaml-syntax", detail = message.clone()),
-        YamlErrorKind::TooDeep { limit } => tr!(tr, "yaml-too-deep", limit = *limit),
-        YamlErrorKind::TooManyNodes { limit } => tr!(tr, "yaml-too-many-nodes", limit = *limit),
-        YamlErrorKind::DuplicateKey { key } => tr!(tr, "yaml-duplicate-key", key = key.clone()),
-        YamlErrorKind::UnknownAlias { name } => tr!(tr, "yaml-unknown-alias", name = name.clone()),
-        YamlErrorKind::MultipleDocuments => tr!(tr, "yaml-multiple-documents"),
-        YamlErrorKind::Empty => tr!(tr, "yaml-empty"),
-        YamlErrorKind::ComplexKey => tr!(tr, "yaml-complex-key"),
-    }
-}
-
-/// The sentence for a guard problem found when checking a workflow.
-pub fn guard_problem(tr: &Tr, p: &GuardProblem) -> String {
-    match p {
-        GuardProblem::Syntax { message } => tr!(tr, "guard-syntax", detail = message.clone()),
-        GuardProblem::UnknownField { name, suggestion } => {
-            tr!(tr, "guard-unknown-field", name = name.clone()) + &hint(tr, suggestion)
-        }
-        GuardProblem::UnknownFunction { name } => {
-            tr!(tr, "guard-unknown-function", name = name.clone())
-        }
-        GuardProblem::TypeMismatch {
-            expression,
-            left,
-            right,
-        } => tr!(
-            tr,
-            "guard-type-mismatch",
-            expression = expression.clone(),
-            left = left.clone(),
-            right = right.clone()
-        ),
-        GuardProblem::NotBoolean { found } => tr!(tr, "guard-not-boolean", found = found.clone()),
-        GuardProblem::EnumValue {
-            field,
-            value,
-            allowed,
-        } => tr!(
-            tr,
-            "guard-enum-value",
-            field = field.clone(),
-            value = value.clone(),
-            allowed = tr.list(allowed)
-        ),
-    }
-}
-
-fn rule_name(tr: &Tr, rule: NameRule) -> String {
-    match rule {
-        NameRule::Kebab => tr!(tr, "rule-kebab"),
-        NameRule::Snake => tr!(tr, "rule-snake"),
-        NameRule::DottedSnake => tr!(tr, "rule-dotted"),
-    }
-}
-
-/// The sentence for one problem in a workflow file.
-pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
-    use ProblemKind as K;
-    match kind {
-        K::Yaml(k) => yaml_message(tr, k),
-        K::UnknownKey {
-            key,
-            allowed,
-            suggestion,
-        } => {
-            let allowed: Vec<String> = allowed.iter().map(|s| (*s).to_owned()).collect();
-            tr!(
-                tr,
-                "problem-unknown-key",
-                key = key.clone(),
-                allowed = tr.list(&allowed)
-            ) + &hint(tr, suggestion)
-        }
-        K::WrongType { expected, found } => {
-            tr!(
-                tr,
-                "problem-wrong-type",
-                expected = yaml_kind(tr, expected),
-                found = yaml_kind(tr, found)
-            )
-        }
-        K::MissingKey { key } => tr!(tr, "problem-missing-key", key = *key),
-        K::BadName { name, rule } => tr!(
-            tr,
-            "problem-bad-name",
-            name = name.clone(),
-            rule = rule_name(tr, *rule)
-        ),
-        K::DuplicateName { name } => tr!(tr, "problem-duplicate-name", name = name.clone()),
-        K::ReservedRole { role } => tr!(tr, "problem-reserved-role", role = role.clone()),
-        K::UnknownFieldType { ty, suggestion } => {
-            tr!(tr, "problem-unknown-type", ty = ty.clone()) + &hint(tr, suggestion)
-        }
-        K::EmptyEnum => tr!(tr, "problem-empty-enum"),
-        K::NoInitialState => tr!(tr, "problem-no-initial"),
-        K::SeveralInitialStates { states } => {
-            tr!(tr, "problem-several-initial", states = tr.list(states))
-        }
-        K::InitialIsFinal { state } => tr!(tr, "problem-initial-final", state = state.clone()),
-        K::UndefinedState { state, suggestion } => {
-            tr!(tr, "problem-undefined-state", state = state.clone()) + &hint(tr, suggestion)
-        }
-        K::UnreachableState { state } => tr!(tr, "problem-unreachable", state = state.clone()),
-        K::DeadEndState { state } => tr!(tr, "problem-dead-end", state = state.clone()),
-        K::LeavesFinalState { state } => tr!(tr, "problem-leaves-final", state = state.clone()),
-        K::UndeclaredRole { role, suggestion } => {
-            tr!(tr, "problem-undeclared-role", role = role.clone()) + &hint(tr, suggestion)
-        }
-        K::UndeclaredField { field, suggestion } => {
-            tr!(tr, "problem-undeclared-field", field = field.clone()) + &hint(tr, suggestion)
-        }
-        K::Guard(p) => tr!(tr, "problem-guard", detail = guard_problem(tr, p)),
-        K::BadPeriod { text, error } => tr!(
-            tr,
-            "problem-bad-period",
-            text = text.clone(),
-            detail = period_error(tr, error)
-        ),
-        K::UndeclaredSetting { name, suggestion } => {
-            tr!(tr, "problem-undeclared-setting", name = name.clone()) + &hint(tr, suggestion)
-        }
-        K::UnknownTransition { name, suggestion } => {
-            tr!(tr, "problem-unknown-transition", name = name.clone()) + &hint(tr, suggestion)
-        }
-        K::SpawnRoleUndeclared { workflow, role } => {
-            tr!(
-                tr,
-                "problem-spawn-role",
-                workflow = workflow.clone(),
-                role = role.clone()
-            )
-        }
-        K::UnknownDeadline { name, suggestion } => {
-            tr!(tr, "problem-unknown-deadline", name = name.clone()) + &hint(tr, suggestion)
-        }
-        K::BreachNotSystem { transition } => tr!(
-            tr,
-            "problem-breach-not-system",
-            transition = transition.clone()
-        ),
-        K::NotATimeField { field } => tr!(tr, "problem-not-time-field", field = field.clone()),
-        K::DeadlineFieldNotRequired { field } => {
-            tr!(
-                tr,
-                "problem-deadline-field-not-required",
-                field = field.clone()
-            )
-        }
-        K::NotARecordsField { field } => {
-            tr!(tr, "problem-not-records-field", field = field.clone())
-        }
-        K::BadValue { field, expected } => {
-            tr!(
-                tr,
-                "problem-bad-value",
-                field = field.clone(),
-                expected = type_words(tr, expected)
-            )
-        }
-        K::UnknownWorkflow {
-            workflow,
-            suggestion,
-        } => {
-            tr!(tr, "problem-unknown-workflow", workflow = workflow.clone()) + &hint(tr, suggestion)
-        }
-        K::SpawnMissesRequired { workflow, fields } => tr!(
-            tr,
-            "problem-spawn-misses-required",
-            workflow = workflow.clone(),
-            fields = tr.list(fields)
-        ),
-        K::SpawnTypeMismatch { target, source } => {
-            tr!(
-                tr,
-                "problem-spawn-type-mismatch",
-                target = target.clone(),
-                source = source.clone()
-            )
-        }
-        K::UnknownProfileWorkflow {
-            workflow,
-            suggestion,
-        } => {
-            tr!(tr, "problem-profile-workflow", workflow = workflow.clone()) + &hint(tr, suggestion)
-        }
-        K::DuplicateWorkflow { workflow } => tr!(
-            tr,
-            "problem-duplicate-workflow",
-            workflow = workflow.clone()
-        ),
-        K::UnknownLetter { key, suggestion } => {
-            tr!(tr, "problem-unknown-letter", key = key.clone()) + &hint(tr, suggestion)
-        }
-        K::LettersUnavailable { detail } => {
-            tr!(tr, "problem-letters-unavailable", detail = detail.clone())
-        }
-        K::LetterFieldsNotRequired {
-            letter,
-            roles,
-            fields,
-        } => tr!(
-            tr,
-            "problem-letter-fields",
-            letter = letter.clone(),
-            role = tr.list(roles),
-            fields = tr.list(fields)
-        ),
-        K::UnknownUnit { unit, suggestion } => {
-            tr!(tr, "problem-unknown-unit", unit = unit.clone()) + &hint(tr, suggestion)
-        }
-        K::UnitCycle { unit } => tr!(tr, "problem-unit-cycle", unit = unit.clone()),
-    }
-}
-
-fn located(tr: &Tr, file: &str, p: &Problem) -> Located {
-    Located {
-        message: problem_message(tr, &p.kind),
-        key: (!p.path.is_empty()).then(|| p.path.clone()),
-        file: Some(file.to_owned()),
-        line: p.pos.map(|p| p.line),
-        column: p.pos.map(|p| p.column),
-    }
-}
-
-/// All problems of several files as one failure (exit 2).
-pub fn invalid_workflows(tr: &Tr, diagnostics: &[Diagnostics]) -> Failure {
-    let problems: Vec<Located> = diagnostics
-        .iter()
-        .flat_map(|d| d.problems.iter().map(|p| located(tr, &d.file, p)))
-        .collect();
-    let files = diagnostics.len();
-    Failure {
-        exit: Exit::BadInput,
-        message: tr!(
-            tr,
-            "workflows-invalid",
-            problems = problems.len(),
-            files = files
-        ),
-        key: None,
-        problems,
-    }
-}
-
-/// Standard output could not be written: exit 6, saying whether the command had already been
-/// done and saved (then it must not be run again) or changed nothing.
-pub fn output(tr: &Tr, detail: &str) -> Failure {
-    let id = if wardflow_engine::store::committed_in_this_process() {
-        "output-failed-done"
-    } else {
-        "output-failed-nothing"
-    };
-    Failure::new(
-        Exit::OutputFailed,
-        tr.args(id, vec![("detail", detail.to_owned().into())]),
-    )
-}
-
-/// A storage failure or a missing/busy database.
-pub fn store(tr: &Tr, e: &StoreError) -> Failure {
-    match e {
-        StoreError::Missing(path) => Failure::new(
-            Exit::BadInput,
-            tr!(tr, "db-missing", path = path.display().to_string()),
-        ),
-        StoreError::AlreadyExists(path) => Failure::new(
-            Exit::BadInput,
-            tr!(tr, "db-exists", path = path.display().to_string()),
-        ),
-        StoreError::Protected(path) => Failure::new(
-            Exit::BadInput,
-            tr!(tr, "out-protected", path = path.display().to_string()),
-        ),
-        StoreError::NotADatabase(path) => Failure::new(
-            Exit::Storage,
-            tr!(tr, "db-not-wardflow", path = path.display().to_string()),
-        ),
-        StoreError::Busy { waited } => Failure::new(
-            Exit::Busy,
-            tr!(
-                tr,
-                "db-busy",
-                seconds = format!("{:.1}", waited.as_secs_f64())
-            ),
-        ),
-        StoreError::ReadOnly => Failure::new(Exit::Storage, tr!(tr, "db-read-only")),
-        StoreError::NeedsRepair => Failure::new(Exit::Storage, tr!(tr, "db-needs-repair")),
-        StoreError::Storage(detail) => Failure::new(
-            Exit::Storage,
-            tr!(tr, "db-storage", detail = detail.clone()),
-        ),
-        StoreError::Corrupt(detail) => Failure::new(
-            Exit::Storage,
-            tr!(tr, "db-corrupt", detail = detail.clone()),
-        ),
-    }
-}
-
-/// Input that does not fit the workflow (exit 2).
-pub fn input(tr: &Tr, def: Option<&Definition>, e: &InputError) -> Failure {
-    let (message, key) = match e {
-        InputError::UnknownField { field, suggestion } => (
-            tr!(tr, "input-unknown-field", field = field.clone()) + &hint(tr, suggestion),
-            Some(field.clone()),
-        ),
-        InputError::BadValue {
-            field,
-            value,
-            expected,
-        } => (
-            match value {
-                Some(v) => tr!(
-                    tr,
-                    "input-bad-value",
-                    field = field_name(tr, def, field),
-                    value = v.chars().take(80).collect::<String>(),
-                    expected = type_words(tr, expected)
-                ),
-                None => tr!(
-                    tr,
-                    "input-bad-value-hidden",
-                    field = field_name(tr, def, field),
-                    expected = type_words(tr, expected)
-                ),
-            },
-            Some(field.clone()),
-        ),
-        InputError::NotAnAssignment { arg } => {
-            (tr!(tr, "input-not-assignment", arg = arg.clone()), None)
-        }
-        InputError::ControlCharacter { field } => (
-            tr!(tr, "input-control-char", field = field_name(tr, def, field)),
-            Some(field.clone()),
-        ),
-        InputError::TooLong { field, limit } => (
-            tr!(
-                tr,
-                "input-too-long",
-                field = field_name(tr, def, field),
-                limit = *limit
-            ),
-            Some(field.clone()),
-        ),
-        InputError::DataNotMapping => (tr!(tr, "input-data-not-mapping"), None),
-        InputError::DataSyntax(e) => {
-            let place = e
-                .pos
-                .map(|p| format!("{}:{}: ", p.line, p.column))
-                .unwrap_or_default();
-            (
-                tr!(
-                    tr,
-                    "input-data-syntax",
-                    detail = place + &yaml_message(tr, &e.kind)
-                ),
-                None,
-            )
-        }
-    };
-    Failure {
-        exit: Exit::BadInput,
-        message,
-        key,
-        problems: Vec::new(),
-    }
-}
-
-/// A refusal by the workflow's rules (exit 1).
-pub fn refusal(tr: &Tr, def: Option<&Definition>, r: &Refusal) -> Failure {
-    let (message, key) = match r {
-        Refusal::CaseClosed { state } => (
-            tr!(tr, "refused-closed", state = state_named(tr, def, state)),
-            None,
-        ),
-        Refusal::NotFromState {
-            transition,
-            state,
-            allowed_from,
-        } => {
-            let from: Vec<String> = allowed_from
-                .iter()
-                .map(|s| state_named(tr, def, s))
-                .collect();
-            (
-                tr!(
-                    tr,
-                    "refused-state",
-                    transition = transition_named(tr, def, transition),
-                    state = state_named(tr, def, state),
-                    from = tr.list(&from)
-                ),
-                Some(transition.clone()),
-            )
-        }
-        Refusal::RoleNotPermitted {
-            transition,
-            role,
-            allowed,
-        } => (
-            match transition {
-                Some(t) => tr!(
-                    tr,
-                    "refused-role",
-                    transition = transition_named(tr, def, t),
-                    role = role.clone(),
-                    allowed = tr.list(allowed)
-                ),
-                None => tr!(
-                    tr,
-                    "refused-role-open",
-                    role = role.clone(),
-                    allowed = tr.list(allowed)
-                ),
-            },
-            Some(role.clone()),
-        ),
-        Refusal::SystemOnly { transition } => (
-            tr!(
-                tr,
-                "refused-system-only",
-                transition = transition_named(tr, def, transition)
-            ),
-            Some(transition.clone()),
-        ),
-        Refusal::MissingFields { transition, fields } => (
-            match transition {
-                Some(t) => tr!(
-                    tr,
-                    "refused-missing",
-                    transition = transition_named(tr, def, t),
-                    fields = fields_named(tr, def, fields)
-                ),
-                None => tr!(
-                    tr,
-                    "refused-missing-open",
-                    fields = fields_named(tr, def, fields)
-                ),
-            },
-            fields.first().cloned(),
-        ),
-        Refusal::GuardFailed {
-            transition,
-            guard,
-            reason,
-            result,
-        } => {
-            let why = match result {
-                GuardResult::Unset { field } => {
-                    tr!(tr, "guard-unset", field = field_name(tr, def, field))
-                }
-                GuardResult::Error { message } => tr!(tr, "guard-error", detail = message.clone()),
-                _ => tr!(tr, "guard-false"),
-            };
-            let rule = reason.clone().unwrap_or_else(|| guard.clone());
-            (
-                tr!(
-                    tr,
-                    "refused-guard",
-                    transition = transition_named(tr, def, transition),
-                    rule = rule,
-                    guard = guard.clone(),
-                    why = why
-                ),
-                Some(transition.clone()),
-            )
-        }
-        Refusal::TooManySpawns {
-            transition,
-            count,
-            limit,
-        } => (
-            tr!(
-                tr,
-                "refused-too-many-spawns",
-                transition = transition_named(tr, def, transition),
-                count = *count,
-                limit = *limit
-            ),
-            Some(wardflow_engine::step::MAX_SPAWNS_SETTING.to_owned()),
-        ),
-    };
-    Failure {
-        exit: Exit::Refused,
-        message,
-        key,
-        problems: Vec::new(),
-    }
-}
-
-/// A command that makes no sense for this workflow (exit 2).
-pub fn command(tr: &Tr, e: &CommandError) -> Failure {
-    match e {
-        CommandError::UnknownTransition {
-            workflow,
-            name,
-            suggestion,
-        } => Failure::new(
-            Exit::BadInput,
-            tr!(
-                tr,
-                "unknown-transition",
-                workflow = workflow.clone(),
-                name = name.clone()
-            ) + &hint(tr, suggestion),
-        )
-        .with_key(name.clone()),
-        CommandError::UnknownRole {
-            workflow,
-            role,
-            suggestion,
-        } => Failure::new(
-            Exit::BadInput,
-            tr!(
-                tr,
-                "unknown-role",
-                workflow = workflow.clone(),
-                role = role.clone()
-            ) + &hint(tr, suggestion),
-        )
-        .with_key(role.clone()),
-        CommandError::FutureAct { at } => Failure::new(
-            Exit::BadInput,
-            tr!(tr, "future-act", at = crate::show::local_time(*at)),
-        ),
-        CommandError::BeforeOpening { at, opened } => Failure::new(
-            Exit::BadInput,
-            tr!(
-                tr,
-                "before-opening",
-                at = crate::show::local_time(*at),
-                opened = crate::show::local_time(*opened)
-            ),
-        ),
-        CommandError::IdentityMismatch { field, other } => Failure::new(
-            Exit::BadInput,
-            tr!(
-                tr,
-                "identity-mismatch",
-                field = field.clone(),
-                other = other.clone()
-            ),
-        )
-        .with_key(field.clone()),
-        CommandError::ClockBehind { now, last } => Failure::new(
-            Exit::BadInput,
-            tr!(
-                tr,
-                "clock-behind",
-                now = crate::show::local_time(*now),
-                last = crate::show::local_time(*last)
-            ),
-        ),
-        CommandError::FutureBirth { field, date } => Failure::new(
-            Exit::BadInput,
-            tr!(
-                tr,
-                "future-birth",
-                field = field.clone(),
-                date = date.clone()
-            ),
-        )
-        .with_key(field.clone()),
-        CommandError::MissingReason => Failure::new(Exit::BadInput, tr!(tr, "amend-no-reason")),
-        CommandError::NothingToAmend => Failure::new(Exit::BadInput, tr!(tr, "amend-nothing")),
-        CommandError::NoInitialState { workflow } => Failure::new(
-            Exit::Bug,
-            tr!(tr, "no-initial-state", workflow = workflow.clone()),
-        ),
-    }
-}
-
-/// Any failure of a case command.
-pub fn case_command(tr: &Tr, def: Option<&Definition>, e: &CommandFailure) -> Failure {
-    match e {
-        CommandFailure::Step(StepError::Refused(r)) => refusal(tr, def, r),
-        CommandFailure::Step(StepError::Invalid(c)) => command(tr, c),
-        CommandFailure::Store(s) => store(tr, s),
-        CommandFailure::UnknownCase(id) => Failure::new(
-            Exit::BadInput,
-            tr!(tr, "unknown-case", case = id.to_string()),
-        )
-        .with_key(id.to_string()),
-        CommandFailure::UnknownWorkflow(w) => Failure::new(
-            Exit::BadInput,
-            tr!(tr, "unpublished-workflow", workflow = w.clone()),
-        )
-        .with_key(w.clone()),
-        CommandFailure::Stale {
-            case,
-            expected,
-            actual,
-        } => Failure::new(
-            Exit::Refused,
-            tr!(
-                tr,
-                "stale-seq",
-                case = case.to_string(),
-                expected = *expected,
-                actual = *actual
-            ),
-        ),
-        CommandFailure::Spawn { workflow, error } => {
-            let inner = match error.as_ref() {
-                StepError::Refused(r) => refusal(tr, None, r).message,
-                StepError::Invalid(c) => command(tr, c).message,
-            };
-            Failure::new(
-                Exit::Refused,
-                tr!(
-                    tr,
-                    "spawn-failed",
-                    workflow = workflow.clone(),
-                    detail = inner
-                ),
-            )
-        }
-    }
-}
-
-/// A unit by its name, with its id for typing (`石家镇 shijia_town`).
-pub fn unit_named(tr: &Tr, units: &Units, id: &str) -> String {
-    match units.get(id) {
-        Some(u) => tr.key_title(id, &u.name),
-        None => id.to_owned(),
-    }
-}
-
-/// Who a user is, for a refusal: `张三（village_committee，石家镇）`.
-fn user_named(tr: &Tr, units: &Units, user: &User) -> String {
-    let unit = units
-        .get(&user.unit)
-        .map_or(user.unit.clone(), |u| u.name.clone());
-    tr!(
-        tr,
-        "user-described",
-        user = user.name.clone(),
-        roles = user.roles.join(", "),
-        unit = unit
-    )
-}
-
-/// An act the user has no authority for (exit 1); the message names what is missing.
-pub fn denied(tr: &Tr, units: &Units, d: &Denied) -> Failure {
-    let (message, key) = match d {
-        Denied::UnknownUser { user } => (
-            tr!(tr, "denied-unknown-user", user = user.clone()),
-            user.clone(),
-        ),
-        Denied::Disabled { user } => (
-            tr!(tr, "denied-disabled", user = user.clone()),
-            user.clone(),
-        ),
-        Denied::RoleNotHeld { user, role } => (
-            tr!(
-                tr,
-                "denied-role",
-                user = user_named(tr, units, user),
-                role = role.clone()
-            ),
-            role.clone(),
-        ),
-        Denied::NeedsRole {
-            user,
-            transition,
-            needs,
-        } => (
-            tr!(
-                tr,
-                "denied-needs",
-                user = user_named(tr, units, user),
-                transition = transition.clone(),
-                needs = tr.list(needs)
-            ),
-            transition.clone(),
-        ),
-        Denied::OutsideUnit { user, case_unit } => (
-            match case_unit {
-                Some(unit) => tr!(
-                    tr,
-                    "denied-unit",
-                    user = user_named(tr, units, user),
-                    unit = unit_named(tr, units, unit)
-                ),
-                None => tr!(tr, "denied-no-unit", user = user_named(tr, units, user)),
-            },
-            user.unit.clone(),
-        ),
-        Denied::Confidential { user, field, needs } => (
-            tr!(
-                tr,
-                "denied-confidential",
-                user = user_named(tr, units, user),
-                field = field.clone(),
-                needs = tr.list(needs)
-            ),
-            field.clone(),
-        ),
-        Denied::NotAdmin { user } => (
-            tr!(tr, "denied-admin", user = user_named(tr, units, user)),
-            user.name.clone(),
-        ),
-        Denied::MayNotAmend { role, field, needs } => (
-            tr!(
-                tr,
-                "denied-amend-field",
-                role = role.clone(),
-                field = field.clone(),
-                needs = tr.list(needs)
-            ),
-            field.clone(),
-        ),
-        Denied::NotResponsibleUnit { user, case_unit } => (
-            tr!(
-                tr,
-                "denied-transfer",
-                user = user_named(tr, units, user),
-                unit = case_unit
-                    .as_deref()
-                    .map(|u| unit_named(tr, units, u))
-                    .unwrap_or_else(|| "-".to_owned())
-            ),
-            user.unit.clone(),
-        ),
-        Denied::SameUnit { unit } => (
-            tr!(
-                tr,
-                "denied-transfer-same",
-                unit = unit_named(tr, units, unit)
-            ),
-            unit.clone(),
-        ),
-        Denied::LastAdministrator { user } => (
-            tr!(tr, "denied-last-admin", user = user.clone()),
-            user.clone(),
-        ),
-    };
-    Failure::new(Exit::Refused, message).with_key(key)
-}
-
-/// A registry change that was not made.
-pub fn registry(tr: &Tr, e: &RegistryError) -> Failure {
-    match e {
-        RegistryError::Store(s) => store(tr, s),
-        RegistryError::UserExists(name) => {
-            Failure::new(Exit::BadInput, tr!(tr, "user-exists", user = name.clone()))
-                .with_key(name.clone())
-        }
-        RegistryError::UnknownUser(name) => {
-            Failure::new(Exit::BadInput, tr!(tr, "user-unknown", user = name.clone()))
-                .with_key(name.clone())
-        }
-        RegistryError::UnknownUnit { unit, suggestion } => Failure::new(
-            Exit::BadInput,
-            tr!(tr, "unit-unknown", unit = unit.clone()) + &hint(tr, suggestion),
-        )
-        .with_key(unit.clone()),
-        RegistryError::Denied(wardflow_engine::authority::Denied::LastAdministrator { user }) => {
-            Failure::new(
-                Exit::Refused,
-                tr!(tr, "denied-last-admin", user = user.clone()),
-            )
-            .with_key(user.clone())
-        }
-        RegistryError::Denied(other) => Failure::new(Exit::Refused, other.to_string()),
-        RegistryError::UnitInUse { unit, by } => Failure::new(
-            Exit::BadInput,
-            tr!(tr, "unit-in-use", unit = unit.clone(), by = by.clone()),
-        )
-        .with_key(unit.clone()),
-    }
-}
+#[cfg(test)]
+mod tests;

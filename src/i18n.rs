@@ -63,6 +63,13 @@ impl Tr {
         LOCALES.lookup(&self.id(), id)
     }
 
+    /// A message, if the language has it (no fallback to the other language).
+    pub fn try_t(&self, id: &str) -> Option<String> {
+        LOCALES
+            .lookup_single_language::<&str>(&self.id(), id, None)
+            .ok()
+    }
+
     /// A message with named arguments.
     pub fn args(&self, id: &str, args: Vec<(&'static str, FluentValue<'static>)>) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue<'static>> = args
@@ -106,11 +113,123 @@ macro_rules! tr {
     };
 }
 
+/// A sentence not yet in any language: a message id and its arguments, worded by
+/// [`Message::text`] where it is shown. Build one with `msg!("message-id", name = value, …)`.
+#[derive(Debug, Clone)]
+pub struct Message {
+    id: &'static str,
+    args: Vec<(&'static str, Arg)>,
+    /// Sentences that follow this one (a "did you mean …?").
+    then: Vec<Message>,
+}
+
+/// One argument of a [`Message`]: a value, a list joined the way the language joins lists, or
+/// another message worded in the same language.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Value(FluentValue<'static>),
+    List(Vec<String>),
+    Message(Message),
+}
+
+impl Message {
+    pub fn new(id: &'static str, args: Vec<(&'static str, Arg)>) -> Self {
+        Message {
+            id,
+            args,
+            then: Vec::new(),
+        }
+    }
+
+    /// This sentence followed by `next`.
+    pub fn then(mut self, next: Message) -> Self {
+        self.then.push(next);
+        self
+    }
+
+    /// The sentence in `tr`'s language.
+    pub fn text(&self, tr: &Tr) -> String {
+        let mut text = self.own_text(tr);
+        for next in &self.then {
+            text.push_str(&next.text(tr));
+        }
+        text
+    }
+
+    fn own_text(&self, tr: &Tr) -> String {
+        if self.args.is_empty() {
+            return tr.t(self.id);
+        }
+        let args = self
+            .args
+            .iter()
+            .map(|(name, arg)| {
+                let value = match arg {
+                    Arg::Value(v) => v.clone(),
+                    Arg::List(items) => FluentValue::from(tr.list(items)),
+                    Arg::Message(m) => FluentValue::from(m.text(tr)),
+                };
+                (*name, value)
+            })
+            .collect();
+        tr.args(self.id, args)
+    }
+}
+
+impl From<Message> for Arg {
+    fn from(m: Message) -> Self {
+        Arg::Message(m)
+    }
+}
+
+impl From<Vec<String>> for Arg {
+    fn from(items: Vec<String>) -> Self {
+        Arg::List(items)
+    }
+}
+
+impl From<String> for Arg {
+    fn from(s: String) -> Self {
+        Arg::Value(FluentValue::from(s))
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Self {
+        Arg::Value(FluentValue::from(s.to_owned()))
+    }
+}
+
+macro_rules! number_args {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(n: $t) -> Self {
+                Arg::Value(FluentValue::from(n))
+            }
+        }
+    )*};
+}
+number_args!(u8, u16, u32, u64, usize, i32, i64, f64);
+
+/// `msg!("message-id")` or `msg!("message-id", name = value, ...)`: a [`Message`] to word later.
+#[macro_export]
+macro_rules! msg {
+    ($id:literal) => {
+        $crate::i18n::Message::new($id, Vec::new())
+    };
+    ($id:literal, $($name:ident = $value:expr),+ $(,)?) => {
+        $crate::i18n::Message::new(
+            $id,
+            vec![$((stringify!($name), $crate::i18n::Arg::from($value))),+],
+        )
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Every `tr!(…, "id")` in the sources, found by reading them.
+    /// Every `tr!(…, "id")` and `msg!("id", …)` in the sources, found by reading them.
     fn ids_in_sources() -> Vec<String> {
         fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
             for entry in std::fs::read_dir(dir).expect("source dir").flatten() {
@@ -120,7 +239,10 @@ mod tests {
                 } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("i18n.rs")
                 {
                     let text = std::fs::read_to_string(&path).expect("source file");
-                    for (i, _) in text.match_indices("tr!(") {
+                    let calls = text
+                        .match_indices("tr!(")
+                        .chain(text.match_indices("msg!("));
+                    for (i, _) in calls {
                         let rest = &text[i..];
                         let Some(open) = rest.find('"') else { continue };
                         let after = &rest[open + 1..];
@@ -150,6 +272,21 @@ mod tests {
         out
     }
 
+    /// Every `.ftl` file of a locale, as the loader reads them (all files in the directory).
+    pub(crate) fn locale_text(lang: &str) -> String {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang);
+        let mut text = String::new();
+        for entry in std::fs::read_dir(dir).expect("locale dir").flatten() {
+            if entry.path().extension().is_some_and(|e| e == "ftl") {
+                text.push_str(&std::fs::read_to_string(entry.path()).expect("locale file"));
+                text.push('\n');
+            }
+        }
+        text
+    }
+
     #[test]
     fn every_message_the_code_uses_exists_in_both_languages() {
         let ids = ids_in_sources();
@@ -159,9 +296,7 @@ mod tests {
             ids.len()
         );
         for lang in ["zh-CN", "en-US"] {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join(format!("locales/{lang}/main.ftl"));
-            let ftl = std::fs::read_to_string(path).expect("locale file");
+            let ftl = locale_text(lang);
             let declared: Vec<&str> = ftl
                 .lines()
                 .filter_map(|l| l.split_once(" = ").map(|(id, _)| id))
@@ -172,6 +307,30 @@ mod tests {
                 .collect();
             assert!(missing.is_empty(), "{lang}: missing {missing:?}");
         }
+    }
+
+    #[test]
+    fn a_message_is_worded_in_the_language_it_is_shown_in() {
+        let message = crate::msg!(
+            "cannot-read",
+            path = "a.yaml",
+            detail = crate::msg!("ops-no-such-file")
+        );
+        let zh = message.text(&Tr { lang: Lang::Zh });
+        let en = message.text(&Tr { lang: Lang::En });
+        assert!(
+            zh.contains("a.yaml") && en.contains("a.yaml"),
+            "{zh} / {en}"
+        );
+        assert!(
+            zh.contains(&Tr { lang: Lang::Zh }.t("ops-no-such-file")),
+            "{zh}"
+        );
+        assert!(
+            en.contains(&Tr { lang: Lang::En }.t("ops-no-such-file")),
+            "{en}"
+        );
+        assert_ne!(zh, en);
     }
 
     #[test]

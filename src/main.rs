@@ -37,10 +37,12 @@ mod stdout {
 
 mod cli;
 mod failure;
+mod help;
 mod i18n;
+#[cfg(test)]
+mod loader_problems;
 mod show;
-
-use clap::Parser;
+mod table;
 
 /// Exit code for a bug in wardflow itself.
 const BUG: i32 = 70;
@@ -75,28 +77,32 @@ fn install_panic_hook() {
 }
 
 /// Reports that standard output failed, and whether the command was done first.
-fn output_failed(tr: &i18n::Tr, json: bool, detail: &str) -> ! {
-    let failure = failure::output(tr, detail);
-    failure.report(tr, json);
-    std::process::exit(failure.code());
+fn output_failed(tr: &i18n::Tr, json: bool, error: std::io::Error) -> ! {
+    let code = failure::Failure::from(failure::Kind::Output(error)).report(tr, json);
+    std::process::exit(code);
 }
 
 fn main() {
     install_panic_hook();
-    let args = cli::Cli::parse();
+    // The language must be known before clap parses, for its help and errors.
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let early = i18n::Tr {
+        lang: i18n::Lang::resolve(help::prescan_lang(&argv)),
+    };
+    let json = help::prescan_json(&argv);
+    let args = help::parse(&early, json, argv);
     let tr = i18n::Tr {
         lang: i18n::Lang::resolve(args.global.lang),
     };
     let json = args.global.json;
-    let result = cli::run(args, tr);
-    if let Err(failure) = result {
-        failure.report(&tr, json);
-        std::process::exit(failure.code());
+    if let Err(failure) = cli::run(args, tr) {
+        let code = failure.report(&tr, json);
+        std::process::exit(code);
     }
     match stdout::FAILED.get() {
         // A closed pipe (`wardflow case list | head`) is the reader's choice, not a failure.
         Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Some(e) => output_failed(&tr, json, &e.to_string()),
+        Some(e) => output_failed(&tr, json, std::io::Error::new(e.kind(), e.to_string())),
         None => {}
     }
 }

@@ -10,9 +10,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::definition::{Data, Definition, Diagnostics, NameRule, Problem, ProblemKind};
+use crate::definition::{Data, Definition, Diagnostics, NameRule, ProblemKind};
+use crate::reader::{self, Reader, join};
 use crate::suggest::closest;
-use crate::yaml::{self, Limits, Node, NodeKind};
+use crate::yaml::{Node, NodeKind};
 
 /// The role that manages users, units and workflows; it acts on no case.
 pub const ADMIN_ROLE: &str = "admin";
@@ -125,157 +126,94 @@ impl Units {
     }
 }
 
-/// Loads a units file (format: `units/example.yaml`); every problem with its position.
-pub fn load_units(file: &str, source: &[u8]) -> Result<Units, Diagnostics> {
-    let fail = |mut problems: Vec<Problem>| {
-        problems.sort_by_key(|p| p.pos);
-        Diagnostics {
-            file: file.to_owned(),
-            workflow: None,
-            problems,
+const UNITS_KEYS: &[&str] = &["units"];
+const UNIT_KEYS: &[&str] = &["id", "name", "kind", "parent", "covers"];
+
+/// Non-empty text; reports anything else.
+fn unit_text(r: &mut Reader, node: &Node, path: &str) -> Option<String> {
+    match node.as_str() {
+        Some(s) if !s.trim().is_empty() => Some(s.to_owned()),
+        _ => {
+            r.wrong_type(node, path, "string");
+            None
+        }
+    }
+}
+
+/// One entry of `units:`; `None` (after reporting) when it cannot be used.
+fn unit(r: &mut Reader, item: &Node, path: &str) -> Option<Unit> {
+    let entries = r.entries(item, path, Some(UNIT_KEYS));
+    if item.as_map().is_none() {
+        if matches!(item.kind, NodeKind::Null) {
+            r.wrong_type(item, path, "mapping");
+        }
+        return None;
+    }
+    let required = |r: &mut Reader, key: &'static str| {
+        r.require(&entries, key, item.pos, path)
+            .and_then(|node| unit_text(r, node, &join(path, key)))
+    };
+    let id = required(r, "id");
+    let name = required(r, "name");
+    let kind = match reader::find(&entries, "kind") {
+        // a unit of an unknown kind is still checked against the others (its parent, its id)
+        Some(node) => {
+            r.one_of(node, &join(path, "kind"), &UNIT_KINDS);
+            node.as_str().map(str::to_owned)
+        }
+        None => {
+            r.require(&entries, "kind", item.pos, path);
+            None
         }
     };
-    let root = yaml::parse(source, Limits::default()).map_err(|e| {
-        fail(vec![Problem {
-            pos: e.pos,
-            path: String::new(),
-            kind: ProblemKind::Yaml(e.kind),
-        }])
-    })?;
-    let mut problems = Vec::new();
-    let mut report = |node: &Node, path: &str, kind: ProblemKind| {
-        problems.push(Problem {
-            pos: Some(node.pos),
-            path: path.to_owned(),
-            kind,
-        })
+    let parent =
+        reader::find(&entries, "parent").and_then(|n| unit_text(r, n, &join(path, "parent")));
+    let covers = match reader::find(&entries, "covers") {
+        Some(node) => r.strings(node, &join(path, "covers")),
+        None => Vec::new(),
     };
-    let wrong = |expected: &'static str, node: &Node| ProblemKind::WrongType {
-        expected,
-        found: node.type_name(),
+    let id = id?;
+    if !r.check_name(&id, item.pos, &join(path, "id"), NameRule::Snake) {
+        return None;
+    }
+    Some(Unit {
+        id,
+        name: name?,
+        kind: kind?,
+        parent,
+        covers,
+    })
+}
+
+/// Loads a units file (format: `units/example.yaml`); every problem with its position.
+pub fn load_units(file: &str, source: &[u8]) -> Result<Units, Diagnostics> {
+    let root = reader::parse(file, source)?;
+    let mut r = Reader::default();
+    let top = r.entries(&root, "", Some(UNITS_KEYS));
+    let list = match reader::find(&top, "units") {
+        Some(node) => r.seq(node, "units"),
+        None => {
+            r.problem(root.pos, "", ProblemKind::MissingKey { key: "units" });
+            &[]
+        }
     };
     let mut units: BTreeMap<String, Unit> = BTreeMap::new();
     let mut places: BTreeMap<String, (&Node, String)> = BTreeMap::new();
-    let top = root.get("units");
-    for (key, _) in root.as_map().unwrap_or_default() {
-        let name = key.as_str().unwrap_or_default();
-        if name != "units" {
-            report(
-                key,
-                "",
-                ProblemKind::UnknownKey {
-                    key: name.to_owned(),
-                    allowed: vec!["units"],
-                    suggestion: closest(name, ["units"]),
-                },
-            );
-        }
-    }
-    let Some(list) = top.and_then(Node::as_seq) else {
-        report(&root, "units", ProblemKind::MissingKey { key: "units" });
-        return Err(fail(problems));
-    };
-    const KEYS: [&str; 5] = ["id", "name", "kind", "parent", "covers"];
     for (i, item) in list.iter().enumerate() {
         let path = format!("units[{i}]");
-        let Some(map) = item.as_map() else {
-            report(item, &path, wrong("mapping", item));
+        let Some(unit) = unit(&mut r, item, &path) else {
             continue;
         };
-        for (k, _) in map {
-            let k_name = k.as_str().unwrap_or_default();
-            if !KEYS.contains(&k_name) {
-                report(
-                    k,
-                    &path,
-                    ProblemKind::UnknownKey {
-                        key: k_name.to_owned(),
-                        allowed: KEYS.to_vec(),
-                        suggestion: closest(k_name, KEYS),
-                    },
-                );
-            }
-        }
-        let mut text = |key: &'static str, required: bool| -> Option<String> {
-            match item.get(key) {
-                Some(node) => match &node.kind {
-                    NodeKind::Str(s) if !s.trim().is_empty() => Some(s.clone()),
-                    _ => {
-                        report(node, &format!("{path}.{key}"), wrong("string", node));
-                        None
-                    }
-                },
-                None if required => {
-                    report(item, &path, ProblemKind::MissingKey { key });
-                    None
-                }
-                None => None,
-            }
-        };
-        let id = text("id", true);
-        let name = text("name", true);
-        let kind = text("kind", true);
-        let parent = text("parent", false);
-        let mut covers = Vec::new();
-        if let Some(node) = item.get("covers") {
-            match node.as_seq() {
-                Some(items) => {
-                    for c in items {
-                        match c.as_str() {
-                            Some(s) => covers.push(s.to_owned()),
-                            None => report(c, &format!("{path}.covers"), wrong("string", c)),
-                        }
-                    }
-                }
-                None => report(node, &format!("{path}.covers"), wrong("list", node)),
-            }
-        }
-        if let (Some(kind), Some(node)) = (&kind, item.get("kind"))
-            && !UNIT_KINDS.contains(&kind.as_str())
-        {
-            report(
-                node,
-                &format!("{path}.kind"),
-                ProblemKind::UnknownKey {
-                    key: kind.clone(),
-                    allowed: UNIT_KINDS.to_vec(),
-                    suggestion: closest(kind, UNIT_KINDS),
-                },
-            );
-        }
-        let (Some(id), Some(name), Some(kind)) = (id, name, kind) else {
-            continue;
-        };
-        if !crate::definition::is_snake_name(&id) {
-            report(
-                item,
-                &format!("{path}.id"),
-                ProblemKind::BadName {
-                    name: id.clone(),
-                    rule: NameRule::Snake,
-                },
+        if units.contains_key(&unit.id) {
+            r.problem(
+                item.pos,
+                &join(&path, "id"),
+                ProblemKind::DuplicateName { name: unit.id },
             );
             continue;
         }
-        if units.contains_key(&id) {
-            report(
-                item,
-                &format!("{path}.id"),
-                ProblemKind::DuplicateName { name: id },
-            );
-            continue;
-        }
-        places.insert(id.clone(), (item, path));
-        units.insert(
-            id.clone(),
-            Unit {
-                id,
-                name,
-                kind,
-                parent,
-                covers,
-            },
-        );
+        places.insert(unit.id.clone(), (item, path));
+        units.insert(unit.id.clone(), unit);
     }
     let ids: BTreeSet<&str> = units.keys().map(String::as_str).collect();
     for unit in units.values() {
@@ -287,9 +225,9 @@ pub fn load_units(file: &str, source: &[u8]) -> Result<Units, Diagnostics> {
             .chain(unit.covers.iter().map(|c| (c, "covers")));
         for (other, key) in named {
             if !ids.contains(other.as_str()) {
-                report(
-                    node,
-                    &format!("{path}.{key}"),
+                r.problem(
+                    node.pos,
+                    &join(path, key),
                     ProblemKind::UnknownUnit {
                         unit: other.clone(),
                         suggestion: closest(other, ids.iter().copied()),
@@ -303,9 +241,9 @@ pub fn load_units(file: &str, source: &[u8]) -> Result<Units, Diagnostics> {
         while let Some(p) = next {
             seen += 1;
             if p == unit.id || seen > units.len() {
-                report(
-                    node,
-                    &format!("{path}.parent"),
+                r.problem(
+                    node.pos,
+                    &join(path, "parent"),
                     ProblemKind::UnitCycle {
                         unit: unit.id.clone(),
                     },
@@ -315,14 +253,10 @@ pub fn load_units(file: &str, source: &[u8]) -> Result<Units, Diagnostics> {
             next = units.get(p).and_then(|u| u.parent.as_deref());
         }
     }
-    if units.is_empty() {
-        report(&root, "units", ProblemKind::MissingKey { key: "units" });
+    if units.is_empty() && r.problems().is_empty() {
+        r.problem(root.pos, "units", ProblemKind::MissingKey { key: "units" });
     }
-    if problems.is_empty() {
-        Ok(Units { units })
-    } else {
-        Err(fail(problems))
-    }
+    r.finish(file, Units { units })
 }
 
 /// A registered user.

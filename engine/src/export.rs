@@ -94,6 +94,12 @@ pub enum ExportError {
     Broken(Break),
 }
 
+impl From<Break> for ExportError {
+    fn from(b: Break) -> Self {
+        ExportError::Broken(b)
+    }
+}
+
 fn malformed<E: std::fmt::Display>(e: E) -> ExportError {
     ExportError::Malformed(e.to_string())
 }
@@ -133,7 +139,7 @@ pub fn seal(
     extras: Extras<'_>,
     key: &OfficeKey,
 ) -> Result<Document, ExportError> {
-    chain::verify(case, records, Some(&head)).map_err(ExportError::Broken)?;
+    chain::verify(case, records, Some(&head))?;
     let events = records
         .iter()
         .map(|r| {

@@ -145,6 +145,77 @@ pub enum Refusal {
     },
 }
 
+impl std::fmt::Display for Refusal {
+    /// English, for logs and developers; the shell words refusals in the user's language.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::CaseClosed { state } => write!(f, "the case is closed (state `{state}`)"),
+            Refusal::NotFromState {
+                transition,
+                state,
+                allowed_from,
+            } => write!(
+                f,
+                "`{transition}` cannot be fired in state `{state}` (only from: {})",
+                allowed_from.join(", ")
+            ),
+            Refusal::RoleNotPermitted {
+                transition,
+                role,
+                allowed,
+            } => {
+                let act = transition
+                    .as_deref()
+                    .map_or_else(|| "open a case".to_owned(), |t| format!("fire `{t}`"));
+                write!(
+                    f,
+                    "role `{role}` may not {act} (allowed: {})",
+                    allowed.join(", ")
+                )
+            }
+            Refusal::SystemOnly { transition } => {
+                write!(f, "`{transition}` is fired by the system only")
+            }
+            Refusal::MissingFields { transition, fields } => {
+                let act = transition
+                    .as_deref()
+                    .map_or_else(|| "opening a case".to_owned(), |t| format!("`{t}`"));
+                write!(
+                    f,
+                    "{act} needs fields that are not set: {}",
+                    fields.join(", ")
+                )
+            }
+            Refusal::TooManySpawns {
+                transition,
+                count,
+                limit,
+            } => write!(
+                f,
+                "`{transition}` would open {count} cases; at most {limit} may be opened by one act"
+            ),
+            Refusal::GuardFailed {
+                transition,
+                guard,
+                reason,
+                result,
+            } => {
+                write!(f, "`{transition}` is refused by its guard `{guard}`")?;
+                if let Some(reason) = reason {
+                    write!(f, " ({reason})")?;
+                }
+                match result {
+                    GuardResult::Unset { field } => write!(f, ": `{field}` is not set"),
+                    GuardResult::Error { message } => write!(f, ": {message}"),
+                    GuardResult::Pass | GuardResult::Fail => Ok(()),
+                }
+            }
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}
+
 /// Commands that do not make sense for this workflow: bad input, not a refusal.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CommandError {
@@ -182,9 +253,11 @@ pub enum CommandError {
 }
 
 /// A step that did not happen.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum StepError {
+    #[error("refused: {0}")]
     Refused(Refusal),
+    #[error("invalid command: {0}")]
     Invalid(CommandError),
 }
 
@@ -1256,6 +1329,50 @@ transitions:
                 other: "child.sex".into(),
             }))
         );
+    }
+
+    #[test]
+    fn refusals_and_step_errors_display_as_english_sentences_not_debug_text() {
+        let refusals = [
+            Refusal::CaseClosed {
+                state: "closed".into(),
+            },
+            Refusal::NotFromState {
+                transition: "close".into(),
+                state: "open".into(),
+                allowed_from: vec!["entrusted".into(), "overdue".into()],
+            },
+            Refusal::RoleNotPermitted {
+                transition: None,
+                role: "parent".into(),
+                allowed: vec!["police".into()],
+            },
+            Refusal::SystemOnly {
+                transition: "lapse".into(),
+            },
+            Refusal::MissingFields {
+                transition: Some("sign".into()),
+                fields: vec!["carer.name".into()],
+            },
+            Refusal::GuardFailed {
+                transition: "sign".into(),
+                guard: "carer.disqualified == false".into(),
+                reason: Some("UPL 22".into()),
+                result: GuardResult::Unset {
+                    field: "carer.disqualified".into(),
+                },
+            },
+        ];
+        for r in refusals {
+            let text = StepError::Refused(r.clone()).to_string();
+            assert!(text.starts_with("refused: "), "{text}");
+            assert!(text.ends_with(&r.to_string()), "{text}");
+            for debug in ["{", "}", "Refusal", "Some(", "None", "[\""] {
+                assert!(!text.contains(debug), "debug text {debug:?} in {text}");
+            }
+        }
+        let invalid = StepError::Invalid(CommandError::MissingReason).to_string();
+        assert_eq!(invalid, "invalid command: a correction needs a reason");
     }
 
     #[test]

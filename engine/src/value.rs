@@ -51,7 +51,7 @@ pub enum InputError {
     #[error("the data document must be a mapping of field names to values")]
     DataNotMapping,
     #[error("the data document is not valid YAML or JSON: {0}")]
-    DataSyntax(YamlError),
+    DataSyntax(#[from] YamlError),
 }
 
 fn bad(field: &str, value: &str, ty: &FieldType, sensitive: bool) -> InputError {
@@ -239,7 +239,7 @@ pub fn parse_data(def: &Definition, bytes: &[u8]) -> Result<Data, InputError> {
         max_bytes: MAX_DATA_BYTES,
         ..Limits::default()
     };
-    let root = yaml::parse(bytes, limits).map_err(InputError::DataSyntax)?;
+    let root = yaml::parse(bytes, limits)?;
     let Value::Object(map) = root.to_json() else {
         return Err(InputError::DataNotMapping);
     };

@@ -4,8 +4,9 @@ use clap::Args;
 use wardflow_engine::store::AccessFilter;
 
 use super::{Ctx, print_json};
-use crate::failure::{self, Failure};
+use crate::failure::Failure;
 use crate::show::local_time;
+use crate::table::{Table, col};
 use crate::tr;
 
 /// Arguments of `audit`.
@@ -23,21 +24,24 @@ pub struct AuditArgs {
 pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<(), Failure> {
     let store = ctx.store_for_write()?;
     ctx.administrator(&store)?;
-    let entries = store
-        .access_log(&AccessFilter {
-            case: args.case,
-            user: args.reader,
-        })
-        .map_err(|e| failure::store(&ctx.tr, &e))?;
+    let entries = store.access_log(&AccessFilter {
+        case: args.case,
+        user: args.reader,
+    })?;
     if ctx.global.json {
         return print_json(&entries);
     }
     if entries.is_empty() {
         println!("{}", tr!(ctx.tr, "none"));
+        return Ok(());
     }
     // Entries written by older builds (or by hand) may hold control characters: they are
     // shown without them, so no escape sequence reaches the administrator's terminal.
     let clean = wardflow_engine::value::clean_name;
+    let mut table = Table::new(
+        &ctx.tr,
+        &[col::AT, col::USER, col::CASE, col::ACTION, col::OUTCOME],
+    );
     for e in &entries {
         let outcome = if e.allowed {
             tr!(ctx.tr, "audit-allowed")
@@ -48,17 +52,19 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<(), Failure> {
                 reason = clean(e.reason.as_deref().unwrap_or_default())
             )
         };
-        let detail = match (&e.reason, e.allowed) {
-            (Some(r), true) => format!("  {}", clean(r)),
-            _ => String::new(),
+        // A granted entry may carry a note (why a read was allowed, a restore's loss).
+        let outcome = match (&e.reason, e.allowed) {
+            (Some(r), true) => format!("{outcome}  {}", clean(r)),
+            _ => outcome,
         };
-        println!(
-            "{}  {}  {}  {}  {outcome}{detail}",
+        table.row(vec![
             local_time(e.at),
             clean(&e.user),
             clean(&e.case),
-            clean(&e.action)
-        );
+            clean(&e.action),
+            outcome,
+        ]);
     }
+    table.print();
     Ok(())
 }

@@ -7,24 +7,21 @@ use wardflow_engine::step::Actor;
 use wardflow_engine::store::{AccessEntry, Store};
 
 use super::Ctx;
-use crate::failure::{self, Failure};
+use crate::failure::{Context, Failure, Kind};
 
 impl Ctx {
     /// The units in force.
     pub fn units(&self, store: &Store) -> Result<Units, Failure> {
-        store.units().map_err(|e| failure::store(&self.tr, &e))
+        Ok(store.units()?)
     }
 
     /// The acting user: registered and enabled, or a refusal naming why not.
     pub fn registered_user(&self, store: &Store, units: &Units) -> Result<User, Failure> {
         let name = self.user();
-        let stored = store
-            .user(&name)
-            .map_err(|e| failure::store(&self.tr, &e))?
-            .map(|s| s.user());
+        let stored = store.user(&name)?.map(|s| s.user());
         authority::enabled(&name, stored.as_ref())
             .cloned()
-            .map_err(|d| failure::denied(&self.tr, units, &d))
+            .among(units)
     }
 
     /// The actor for `--as ROLE` on a case handled by `case_unit` (for opening: the unit the
@@ -50,8 +47,7 @@ impl Ctx {
         let actor = self.actor(role)?;
         let units = self.units(store)?;
         let user = self.registered_user(store, &units)?;
-        authority::may_fire(&units, &user, role, transition, case_unit)
-            .map_err(|d| failure::denied(&self.tr, &units, &d))?;
+        authority::may_fire(&units, &user, role, transition, case_unit).among(&units)?;
         Ok((actor, user))
     }
 
@@ -63,9 +59,14 @@ impl Ctx {
         user: &User,
         changes: &wardflow_engine::definition::Data,
     ) -> Result<(), Failure> {
-        authority::may_change(def, user, changes).map_err(|d| {
-            let units = self.units(store).unwrap_or_else(|_| Units::single());
-            failure::denied(&self.tr, &units, &d)
+        let Err(denied) = authority::may_change(def, user, changes) else {
+            return Ok(());
+        };
+        // The units only name the user's unit in the refusal: without them it names the id.
+        let failure = Failure::from(denied);
+        Err(match self.units(store) {
+            Ok(units) => failure.among(&units),
+            Err(_) => failure,
         })
     }
 
@@ -87,7 +88,7 @@ impl Ctx {
     pub fn administrator(&self, store: &Store) -> Result<User, Failure> {
         let units = self.units(store)?;
         let user = self.registered_user(store, &units)?;
-        authority::may_administer(&user).map_err(|d| failure::denied(&self.tr, &units, &d))?;
+        authority::may_administer(&user).among(&units)?;
         Ok(user)
     }
 
@@ -127,7 +128,7 @@ impl Ctx {
                 authority::may_reach(&units, &user, case.unit.as_deref())
                     .and_then(|()| also(&user))
                     .map(|()| user)
-                    .map_err(|d| failure::denied(&self.tr, &units, &d))
+                    .among(&units)
             })
             .and_then(|user| read(&user).map(|value| (user, value)));
         let now = self.now(Some(store))?;
@@ -142,11 +143,10 @@ impl Ctx {
             case: case.id.to_string(),
             action: action.to_owned(),
             allowed: decision.is_ok(),
-            reason: decision.as_ref().err().map(|f| f.message.clone()),
+            // The log keeps the refusal as the reader was told it.
+            reason: decision.as_ref().err().map(|f| f.shown(&self.tr).message),
         };
-        store
-            .record_access(&entry)
-            .map_err(|e| failure::store(&self.tr, &e))?;
+        store.record_access(&entry)?;
         decision
     }
 }
@@ -164,38 +164,25 @@ impl Ctx {
         let units = self.units(store)?;
         let unit = unit.unwrap_or(&user.unit).to_owned();
         if units.get(&unit).is_none() {
-            return Err(failure::registry(
-                &self.tr,
-                &wardflow_engine::store::RegistryError::UnknownUnit {
-                    suggestion: units.suggest(&unit),
-                    unit,
-                },
-            ));
+            return Err(wardflow_engine::store::RegistryError::UnknownUnit {
+                suggestion: units.suggest(&unit),
+                unit,
+            }
+            .into());
         }
         let Some(name) = officer else {
             return Ok((unit, user.name.clone()));
         };
-        let stored = store
-            .user(name)
-            .map_err(|e| failure::store(&self.tr, &e))?
-            .map(|s| s.user());
+        let stored = store.user(name)?.map(|s| s.user());
         let officer = authority::enabled(name, stored.as_ref())
-            .map_err(|d| failure::denied(&self.tr, &units, &d))
-            .map_err(|f| Failure {
-                exit: crate::failure::Exit::BadInput,
-                ..f
-            })?;
+            .map_err(|d| Failure::from(d).among(&units).for_officer())?;
         if !units.covers(&officer.unit, Some(&unit)) {
-            return Err(Failure::new(
-                crate::failure::Exit::BadInput,
-                crate::tr!(
-                    self.tr,
-                    "officer-outside-unit",
-                    user = name.to_owned(),
-                    unit = failure::unit_named(&self.tr, &units, &unit)
-                ),
-            )
-            .with_key(name.to_owned()));
+            return Err(Kind::OfficerOutsideUnit {
+                officer: name.to_owned(),
+                unit,
+                units,
+            }
+            .into());
         }
         Ok((unit, officer.name.clone()))
     }

@@ -3,10 +3,11 @@
 use clap::Args;
 use wardflow_engine::authority::{ADMIN_ROLE, ANY_ROLE, Units};
 use wardflow_engine::definition::{Definition, SYSTEM_ROLE};
-use wardflow_engine::store::{RegistryError, Store, StoredUnits, StoredUser};
+use wardflow_engine::store::{RegistryError, Store, StoreError, StoredUnits, StoredUser};
 
 use super::{Ctx, check_files, print_json, workflow_files};
-use crate::failure::{self, Exit, Failure};
+use crate::failure::{Exit, Failure};
+use crate::msg;
 use crate::tr;
 
 /// Arguments of `wardflow init`.
@@ -34,16 +35,10 @@ pub struct InitArgs {
 /// Creates the database; refuses to touch an existing file.
 pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
     if ctx.global.db.exists() {
-        return Err(failure::store(
-            &ctx.tr,
-            &wardflow_engine::store::StoreError::AlreadyExists(ctx.global.db.clone()),
-        ));
+        return Err(StoreError::AlreadyExists(ctx.global.db.clone()).into());
     }
     if ctx.global.now.is_some() && !args.simulation {
-        return Err(Failure::new(
-            Exit::BadInput,
-            tr!(ctx.tr, "now-not-simulation"),
-        ));
+        return Err(Failure::said(Exit::BadInput, msg!("now-not-simulation")));
     }
     let now = ctx.now(None)?;
     // Check every workflow before creating anything, so a bad file leaves no database behind.
@@ -52,13 +47,23 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
     } else {
         Vec::new()
     };
-    let checked = check_files(&files, &[], &ctx.global.letters)
-        .map_err(|e| failure::invalid_workflows(&ctx.tr, &e.failed))?;
+    // A database without workflows can open no case: most likely the directory is wrong.
+    if files.is_empty() {
+        return Err(Failure::said(
+            Exit::BadInput,
+            msg!(
+                "init-no-workflows",
+                dir = ctx.global.workflows.display().to_string()
+            ),
+        )
+        .with_key("--workflows"));
+    }
+    let checked = check_files(&files, &[], &ctx.global.letters)?;
     let defs: Vec<&Definition> = checked.iter().map(|(_, _, d)| d).collect();
     let profile = ctx.named_profile(&defs)?;
     let admin = args.admin.clone().unwrap_or_else(|| ctx.user());
     let units = match &args.units {
-        Some(path) => super::unit::read_units(ctx, path, &admin, now)?,
+        Some(path) => super::unit::read_units(path, &admin, now)?,
         None => StoredUnits {
             units: Units::single(),
             file: None,
@@ -67,8 +72,8 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
             loaded_by: admin.clone(),
         },
     };
-    let admin_unit = first_admin_unit(ctx, &units.units, args.admin_unit.as_deref())?;
-    check_admin_roles(ctx, &defs, &args.admin_roles)?;
+    let admin_unit = first_admin_unit(&units.units, args.admin_unit.as_deref())?;
+    check_admin_roles(&defs, &args.admin_roles)?;
     let mut roles = vec![ADMIN_ROLE.to_owned()];
     roles.extend(
         args.admin_roles
@@ -76,29 +81,23 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
             .filter(|r| *r != ADMIN_ROLE)
             .cloned(),
     );
-    let store = Store::create(&ctx.global.db, args.simulation, profile, now)
-        .map_err(|e| failure::store(&ctx.tr, &e))?;
-    let registered = store
-        .publish(&checked, &admin, now)
-        .map_err(|e| failure::store(&ctx.tr, &e))
-        .and_then(|p| {
-            store
-                .load_units(units)
-                .and_then(|()| {
-                    store.add_user(StoredUser {
-                        name: admin.clone(),
-                        roles: roles.clone(),
-                        unit: admin_unit.clone(),
-                        enabled: true,
-                        added_at: now,
-                        added_by: admin.clone(),
-                        disabled_at: None,
-                        disabled_by: None,
-                    })
-                })
-                .map_err(|e| failure::registry(&ctx.tr, &e))
-                .map(|()| p)
-        });
+    let store = Store::create(&ctx.global.db, args.simulation, profile, now)?;
+    let register = || -> Result<_, Failure> {
+        let published = store.publish(&checked, &admin, now)?;
+        store.load_units(units)?;
+        store.add_user(StoredUser {
+            name: admin.clone(),
+            roles: roles.clone(),
+            unit: admin_unit.clone(),
+            enabled: true,
+            added_at: now,
+            added_by: admin.clone(),
+            disabled_at: None,
+            disabled_by: None,
+        })?;
+        Ok(published)
+    };
+    let registered = register();
     let published = match registered {
         Ok(p) => p,
         Err(e) => {
@@ -109,7 +108,7 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
     };
     // The office key signs exports; an existing one (the office's) is kept.
     let key_path = args.key.path(ctx);
-    let (key, key_made) = match super::key::ensure(ctx, &key_path) {
+    let (key, key_made) = match super::key::ensure(&key_path) {
         Ok(k) => k,
         Err(e) => {
             drop(store);
@@ -167,40 +166,34 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
 }
 
 /// The first administrator's unit: the one named, else the only top-level unit.
-fn first_admin_unit(ctx: &Ctx, units: &Units, named: Option<&str>) -> Result<String, Failure> {
+fn first_admin_unit(units: &Units, named: Option<&str>) -> Result<String, Failure> {
     if let Some(id) = named {
         return match units.get(id) {
             Some(u) => Ok(u.id.clone()),
-            None => Err(failure::registry(
-                &ctx.tr,
-                &RegistryError::UnknownUnit {
-                    unit: id.to_owned(),
-                    suggestion: units.suggest(id),
-                },
-            )),
+            None => Err(RegistryError::UnknownUnit {
+                unit: id.to_owned(),
+                suggestion: units.suggest(id),
+            }
+            .into()),
         };
     }
     match units.roots().as_slice() {
         [only] => Ok(only.id.clone()),
-        _ => {
-            Err(Failure::new(Exit::BadInput, tr!(ctx.tr, "init-admin-unit"))
-                .with_key("--admin-unit"))
-        }
+        _ => Err(Failure::said(Exit::BadInput, msg!("init-admin-unit")).with_key("--admin-unit")),
     }
 }
 
 /// The administrator's extra roles must be declared by a workflow being published.
-fn check_admin_roles(ctx: &Ctx, defs: &[&Definition], roles: &[String]) -> Result<(), Failure> {
+fn check_admin_roles(defs: &[&Definition], roles: &[String]) -> Result<(), Failure> {
     for role in roles {
         let known = role == ANY_ROLE
             || role == ADMIN_ROLE
             || defs.iter().any(|d| d.roles.iter().any(|r| r == role));
         if !known || role == SYSTEM_ROLE {
-            return Err(Failure::new(
-                Exit::BadInput,
-                tr!(ctx.tr, "role-unknown", role = role.clone()),
-            )
-            .with_key(role.clone()));
+            return Err(
+                Failure::said(Exit::BadInput, msg!("role-unknown", role = role.clone()))
+                    .with_key(role.clone()),
+            );
         }
     }
     Ok(())

@@ -9,7 +9,8 @@ use clap::{Args, Subcommand};
 use wardflow_engine::seal::OfficeKey;
 
 use super::{Ctx, print_json};
-use crate::failure::{self, Exit, Failure};
+use crate::failure::{Exit, Failure};
+use crate::msg;
 use crate::tr;
 
 /// Where the office key file is.
@@ -41,34 +42,25 @@ pub enum KeyCommand {
 }
 
 /// Reads the office key; a missing file says how to make one.
-pub fn load(ctx: &Ctx, path: &Path) -> Result<OfficeKey, Failure> {
-    let shown = path.display().to_string();
+pub fn load(path: &Path) -> Result<OfficeKey, Failure> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
-            Failure::new(
+            Failure::said(
                 Exit::BadInput,
-                tr!(ctx.tr, "key-missing", path = shown.clone()),
+                msg!("key-missing", path = path.display().to_string()),
             )
         } else {
-            Failure::new(
-                Exit::BadInput,
-                tr!(
-                    ctx.tr,
-                    "cannot-read",
-                    path = shown.clone(),
-                    detail = e.to_string()
-                ),
-            )
+            Failure::cannot_read(path, e.to_string())
         }
     })?;
-    OfficeKey::from_file_text(&text).map_err(|e| failure::key_error(&ctx.tr, &e, &shown))
+    OfficeKey::from_file_text(&text).map_err(|e| Failure::key(e, path.display().to_string()))
 }
 
 /// Makes a new key file that only its owner can read; never overwrites one.
-pub fn make(ctx: &Ctx, path: &Path) -> Result<OfficeKey, Failure> {
+pub fn make(path: &Path) -> Result<OfficeKey, Failure> {
     let shown = path.display().to_string();
     let mut seed = [0u8; 32];
-    getrandom::fill(&mut seed).map_err(|e| Failure::new(Exit::Bug, e.to_string()))?;
+    getrandom::fill(&mut seed).map_err(Failure::bug)?;
     let key = OfficeKey::from_seed(seed);
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -76,19 +68,11 @@ pub fn make(ctx: &Ctx, path: &Path) -> Result<OfficeKey, Failure> {
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
-            Failure::new(
-                Exit::BadInput,
-                tr!(ctx.tr, "key-exists", path = shown.clone()),
-            )
+            Failure::said(Exit::BadInput, msg!("key-exists", path = shown.clone()))
         } else {
-            Failure::new(
+            Failure::said(
                 Exit::Storage,
-                tr!(
-                    ctx.tr,
-                    "cannot-write",
-                    path = shown.clone(),
-                    detail = e.to_string()
-                ),
+                msg!("cannot-write", path = shown.clone(), detail = e.to_string()),
             )
         }
     })?;
@@ -98,20 +82,20 @@ pub fn make(ctx: &Ctx, path: &Path) -> Result<OfficeKey, Failure> {
     if let Err(e) = written {
         drop(file);
         let _ = std::fs::remove_file(path);
-        return Err(Failure::new(
+        return Err(Failure::said(
             Exit::Storage,
-            tr!(ctx.tr, "cannot-write", path = shown, detail = e.to_string()),
+            msg!("cannot-write", path = shown, detail = e.to_string()),
         ));
     }
     Ok(key)
 }
 
 /// The office key at `path`, made if there is none yet; true when it was made now.
-pub fn ensure(ctx: &Ctx, path: &Path) -> Result<(OfficeKey, bool), Failure> {
+pub fn ensure(path: &Path) -> Result<(OfficeKey, bool), Failure> {
     if path.exists() {
-        return load(ctx, path).map(|k| (k, false));
+        return load(path).map(|k| (k, false));
     }
-    make(ctx, path).map(|k| (k, true))
+    make(path).map(|k| (k, true))
 }
 
 /// The key's public facts as JSON.
@@ -147,12 +131,12 @@ pub fn run(ctx: &Ctx, cmd: KeyCommand) -> Result<(), Failure> {
     match cmd {
         KeyCommand::Show(arg) => {
             let path = arg.path(ctx);
-            let key = load(ctx, &path)?;
+            let key = load(&path)?;
             print(ctx, &key, &path)
         }
         KeyCommand::Init(arg) => {
             let path = arg.path(ctx);
-            let key = make(ctx, &path)?;
+            let key = make(&path)?;
             if !ctx.global.json {
                 println!(
                     "{}",

@@ -9,6 +9,7 @@ mod key;
 mod letter;
 mod ops;
 mod run;
+mod shell;
 mod timers;
 mod unit;
 mod user;
@@ -26,8 +27,9 @@ use wardflow_engine::profile::{self, Profile};
 use wardflow_engine::step::{Actor, Clock};
 use wardflow_engine::store::Store;
 
-use crate::failure::{self, Exit, Failure};
+use crate::failure::{Exit, Failure, Kind};
 use crate::i18n::{Lang, Tr};
+use crate::msg;
 use crate::tr;
 
 /// Workflow engine for child-guardianship interventions (监护干预).
@@ -143,6 +145,11 @@ pub enum Command {
     Unit(unit::UnitCommand),
     /// The access log: every read of a case, allowed or refused.
     Audit(audit::AuditArgs),
+    /// A shell completion script, printed to standard output.
+    Completions(shell::CompletionsArgs),
+    /// Write the man pages (English and Chinese) into a directory, for packaging.
+    #[command(hide = true)]
+    Man(shell::ManArgs),
 }
 
 /// What every command needs: the language, the options, and the clock.
@@ -158,8 +165,7 @@ impl Ctx {
 
     /// Opens the database for a command that changes it.
     pub fn store_for_write(&self) -> Result<Store, Failure> {
-        let store = Store::open(&self.global.db, self.lock_timeout())
-            .map_err(|e| failure::store(&self.tr, &e))?;
+        let store = Store::open(&self.global.db, self.lock_timeout())?;
         self.note_repair(&store);
         // A real database refuses --now for every command, reads included.
         self.now(Some(&store))?;
@@ -182,8 +188,7 @@ impl Ctx {
 
     /// Opens the database for a command that only reads.
     pub fn store_for_read(&self) -> Result<Store, Failure> {
-        let store = Store::open_read(&self.global.db, self.lock_timeout())
-            .map_err(|e| failure::store(&self.tr, &e))?;
+        let store = Store::open_read(&self.global.db, self.lock_timeout())?;
         self.note_repair(&store);
         self.now(Some(&store))?;
         Ok(store)
@@ -197,12 +202,9 @@ impl Ctx {
         if let Some(store) = store
             && !store.meta().simulation
         {
-            return Err(Failure::new(
-                Exit::BadInput,
-                tr!(self.tr, "now-not-simulation"),
-            ));
+            return Err(Failure::said(Exit::BadInput, msg!("now-not-simulation")));
         }
-        parse_time(&self.tr, "--now", text)
+        parse_time("--now", text)
     }
 
     /// Loads `--profile NAME` from the profiles directory, checked against `workflows`.
@@ -211,39 +213,22 @@ impl Ctx {
             return Ok(None);
         };
         let path = self.global.profiles.join(format!("{name}.yaml"));
-        let bytes = std::fs::read(&path).map_err(|e| {
-            Failure::new(
-                Exit::BadInput,
-                tr!(
-                    self.tr,
-                    "cannot-read",
-                    path = path.display().to_string(),
-                    detail = e.to_string()
-                ),
-            )
-            .with_key(name.clone())
-        })?;
+        let bytes = std::fs::read(&path)
+            .map_err(|e| Failure::cannot_read(&path, e.to_string()).with_key(name.clone()))?;
         let shown = path.display().to_string();
         let shown = shown.strip_prefix("./").unwrap_or(&shown);
-        let profile = profile::load(shown, &bytes, workflows)
-            .map_err(|d| failure::invalid_workflows(&self.tr, &[d]))?;
+        let profile = profile::load(shown, &bytes, workflows)?;
         // Letter settings are checked against the letters table, which the profile loader
         // does not know.
         if !profile.letters.is_empty() {
             let renderer = letter::renderer(self)?;
             for (key, settings) in &profile.letters {
-                renderer.check_settings(key, settings).map_err(|e| {
-                    Failure::new(
-                        Exit::BadInput,
-                        tr!(
-                            self.tr,
-                            "profile-letter-setting",
-                            file = shown.to_owned(),
-                            key = key.clone(),
-                            detail = e.to_string()
-                        ),
-                    )
-                    .with_key(format!("letters.{key}"))
+                renderer.check_settings(key, settings).map_err(|error| {
+                    Failure::from(Kind::ProfileLetter {
+                        file: shown.to_owned(),
+                        key: key.clone(),
+                        error,
+                    })
                 })?;
             }
         }
@@ -255,9 +240,7 @@ impl Ctx {
         if self.global.profile.is_none() {
             return Ok(store.meta().profile.clone());
         }
-        let defs = store
-            .latest_definitions()
-            .map_err(|e| failure::store(&self.tr, &e))?;
+        let defs = store.latest_definitions()?;
         let refs: Vec<&Definition> = defs.iter().map(|d| d.as_ref()).collect();
         self.named_profile(&refs)
     }
@@ -280,23 +263,10 @@ impl Ctx {
         wardflow_engine::store::output::protected_files(&self.global.db, key.as_deref())
     }
 
-    /// A refused or failed `--out` file as a sentence.
-    pub fn output_failure(&self, e: &wardflow_engine::store::StoreError) -> Failure {
-        match e {
-            wardflow_engine::store::StoreError::AlreadyExists(path) => Failure::new(
-                Exit::BadInput,
-                tr!(self.tr, "out-exists", path = path.display().to_string()),
-            ),
-            other => failure::store(&self.tr, other),
-        }
-    }
-
     /// The actor for `--as ROLE`; the system role belongs to the deadline runner alone.
     pub fn actor(&self, role: &str) -> Result<Actor, Failure> {
         if role == definition::SYSTEM_ROLE {
-            return Err(
-                Failure::new(Exit::BadInput, tr!(self.tr, "system-role-reserved")).with_key(role),
-            );
+            return Err(Failure::said(Exit::BadInput, msg!("system-role-reserved")).with_key(role));
         }
         Ok(Actor {
             user: self.user(),
@@ -328,19 +298,9 @@ impl Calendars {
         let file = match &ctx.global.calendar {
             None => wardflow_engine::holidays::builtin(),
             Some(path) => {
-                let bytes = std::fs::read(path).map_err(|e| {
-                    Failure::new(
-                        Exit::BadInput,
-                        tr!(
-                            ctx.tr,
-                            "cannot-read",
-                            path = path.display().to_string(),
-                            detail = e.to_string()
-                        ),
-                    )
-                })?;
-                wardflow_engine::holidays::load(&path.display().to_string(), &bytes)
-                    .map_err(|d| failure::invalid_workflows(&ctx.tr, &[d]))?
+                let bytes =
+                    std::fs::read(path).map_err(|e| Failure::cannot_read(path, e.to_string()))?;
+                wardflow_engine::holidays::load(&path.display().to_string(), &bytes)?
             }
         };
         Ok(Calendars {
@@ -360,14 +320,13 @@ impl Calendars {
 }
 
 /// Parses a user-given time: RFC 3339, or a local Beijing time without offset.
-pub fn parse_time(tr: &Tr, flag: &str, text: &str) -> Result<Timestamp, Failure> {
+pub fn parse_time(flag: &str, text: &str) -> Result<Timestamp, Failure> {
     wardflow_engine::value::canonical_datetime(text)
         .and_then(|s| s.parse::<Timestamp>().ok())
         .ok_or_else(|| {
-            Failure::new(
+            Failure::said(
                 Exit::BadInput,
-                tr!(
-                    tr,
+                msg!(
                     "bad-time",
                     flag = flag.to_owned(),
                     value = text.chars().take(60).collect::<String>()
@@ -379,50 +338,28 @@ pub fn parse_time(tr: &Tr, flag: &str, text: &str) -> Result<Timestamp, Failure>
 /// Reads workflow files: the given ones, or every `*.yaml`/`*.yml` in the workflows directory.
 pub fn workflow_files(ctx: &Ctx, given: &[PathBuf]) -> Result<Vec<(String, Vec<u8>)>, Failure> {
     let paths: Vec<PathBuf> = if given.is_empty() {
-        dir_files(&ctx.tr, &ctx.global.workflows)?
+        dir_files(&ctx.global.workflows)?
     } else {
         given.to_vec()
     };
     paths
         .iter()
-        .map(|p| {
-            let bytes = read_limited(p).map_err(|e| {
-                let detail = match e {
-                    ReadError::TooLarge { size, limit } => {
-                        tr!(ctx.tr, "yaml-too-large", bytes = size, limit = limit)
-                    }
-                    ReadError::Io(detail) => detail,
-                };
-                Failure::new(
-                    Exit::BadInput,
-                    tr!(
-                        ctx.tr,
-                        "cannot-read",
-                        path = p.display().to_string(),
-                        detail = detail
-                    ),
-                )
-            })?;
-            Ok((p.display().to_string(), bytes))
-        })
+        .map(|p| Ok((p.display().to_string(), read_limited(p)?)))
         .collect()
 }
 
-/// Why a workflow file could not be read.
-enum ReadError {
-    TooLarge { size: u64, limit: u64 },
-    Io(String),
-}
-
 /// Reads a workflow file; an oversized one is refused by its size, without reading it.
-fn read_limited(path: &Path) -> Result<Vec<u8>, ReadError> {
+fn read_limited(path: &Path) -> Result<Vec<u8>, Failure> {
     use std::io::Read;
-    let io = |e: std::io::Error| ReadError::Io(e.to_string());
+    let io = |e: std::io::Error| Failure::cannot_read(path, e.to_string());
     let file = std::fs::File::open(path).map_err(io)?;
     let size = file.metadata().map_err(io)?.len();
     let limit = wardflow_engine::yaml::Limits::default().max_bytes as u64;
     if size > limit {
-        return Err(ReadError::TooLarge { size, limit });
+        return Err(Failure::cannot_read(
+            path,
+            msg!("yaml-too-large", bytes = size, limit = limit),
+        ));
     }
     let mut bytes = Vec::new();
     // A file that grows while we read is cut one byte past the limit; the loader then says so.
@@ -430,18 +367,8 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
-fn dir_files(tr: &Tr, dir: &Path) -> Result<Vec<PathBuf>, Failure> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        Failure::new(
-            Exit::BadInput,
-            tr!(
-                tr,
-                "cannot-read",
-                path = dir.display().to_string(),
-                detail = e.to_string()
-            ),
-        )
-    })?;
+fn dir_files(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Failure::cannot_read(dir, e.to_string()))?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -458,6 +385,12 @@ pub type Checked = (String, Vec<u8>, Definition);
 pub struct CheckFailed {
     pub passed: Vec<(String, Definition)>,
     pub failed: Vec<Diagnostics>,
+}
+
+impl From<CheckFailed> for Failure {
+    fn from(e: CheckFailed) -> Self {
+        e.failed.into()
+    }
 }
 
 /// Loads and cross-checks files; `context` holds other definitions links may name. Workflows
@@ -515,8 +448,7 @@ pub fn check_files(
 
 /// Prints a value as pretty JSON on stdout.
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
-    let text =
-        serde_json::to_string_pretty(value).map_err(|e| Failure::new(Exit::Bug, e.to_string()))?;
+    let text = serde_json::to_string_pretty(value).map_err(Failure::bug)?;
     println!("{text}");
     Ok(())
 }
@@ -545,5 +477,7 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::User(cmd) => user::run(&ctx, cmd),
         Command::Unit(cmd) => unit::run(&ctx, cmd),
         Command::Audit(args) => audit::run(&ctx, args),
+        Command::Completions(args) => shell::completions(&ctx, args),
+        Command::Man(args) => shell::man(&ctx, args),
     }
 }

@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use wardflow_engine::store::{Store, StoreError};
 
 use super::{Calendars, Ctx};
-use crate::failure::{self, Failure};
+use crate::failure::Failure;
 use crate::tr;
 
 /// Arguments of `wardflow run`.
@@ -49,13 +49,11 @@ fn tick_once(
         Ok(store) => store,
         // A caseworker's command holds the file: try again at the next wake-up.
         Err(StoreError::Busy { .. }) => return Ok(None),
-        Err(e) => return Err(failure::store(&ctx.tr, &e)),
+        Err(e) => return Err(e.into()),
     };
     let profile = ctx.profile(&store)?;
     let now = clock.now();
-    let report = store
-        .tick(&calendars.clock(now), profile.as_ref())
-        .map_err(|e| failure::case_command(&ctx.tr, None, &e))?;
+    let report = store.tick(&calendars.clock(now), profile.as_ref())?;
     for fired in &report.fired {
         println!(
             "{}  {}",
@@ -63,7 +61,7 @@ fn tick_once(
             super::timers::tick::fired_line(&ctx.tr, fired)
         );
     }
-    store.next_firing().map_err(|e| failure::store(&ctx.tr, &e))
+    Ok(store.next_firing()?)
 }
 
 /// Runs until SIGINT or SIGTERM.
@@ -88,11 +86,11 @@ pub fn run(ctx: &Ctx, args: RunArgs) -> Result<(), Failure> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Failure::new(failure::Exit::Bug, e.to_string()))?;
+        .map_err(Failure::bug)?;
     runtime.block_on(async {
         let mut terminate =
             tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                .map_err(|e| Failure::new(failure::Exit::Bug, e.to_string()))?;
+                .map_err(Failure::bug)?;
         println!(
             "{}",
             tr!(

@@ -8,7 +8,7 @@ use wardflow_engine::authority::{self, Units};
 use wardflow_engine::store::StoredUnits;
 
 use super::{Ctx, print_json};
-use crate::failure::{self, Exit, Failure};
+use crate::failure::Failure;
 use crate::tr;
 
 /// Unit subcommands.
@@ -24,26 +24,10 @@ pub enum UnitCommand {
 }
 
 /// Reads and checks a units file; the stored form keeps its source.
-pub fn read_units(
-    ctx: &Ctx,
-    path: &Path,
-    by: &str,
-    now: jiff::Timestamp,
-) -> Result<StoredUnits, Failure> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Failure::new(
-            Exit::BadInput,
-            tr!(
-                ctx.tr,
-                "cannot-read",
-                path = path.display().to_string(),
-                detail = e.to_string()
-            ),
-        )
-    })?;
+pub fn read_units(path: &Path, by: &str, now: jiff::Timestamp) -> Result<StoredUnits, Failure> {
+    let bytes = std::fs::read(path).map_err(|e| Failure::cannot_read(path, e.to_string()))?;
     let shown = path.display().to_string();
-    let units = authority::load_units(&shown, &bytes)
-        .map_err(|d| failure::invalid_workflows(&ctx.tr, &[d]))?;
+    let units = authority::load_units(&shown, &bytes)?;
     Ok(StoredUnits {
         units,
         file: Some(shown),
@@ -72,11 +56,9 @@ pub fn run(ctx: &Ctx, cmd: UnitCommand) -> Result<(), Failure> {
             let store = ctx.store_for_write()?;
             let now = ctx.now(Some(&store))?;
             let admin = ctx.administrator(&store)?;
-            let stored = read_units(ctx, &file, &admin.name, now)?;
+            let stored = read_units(&file, &admin.name, now)?;
             let count = stored.units.iter().count();
-            store
-                .load_units(stored)
-                .map_err(|e| failure::registry(&ctx.tr, &e))?;
+            store.load_units(stored)?;
             if ctx.global.json {
                 return print_json(&serde_json::json!({"units": count}));
             }

@@ -7,7 +7,9 @@ use wardflow_engine::store::{Store, StoredUser};
 
 use super::{Ctx, print_json};
 use crate::failure::{self, Exit, Failure};
+use crate::msg;
 use crate::show::local_time;
+use crate::table::{Table, col};
 use crate::tr;
 
 /// User subcommands.
@@ -56,10 +58,8 @@ pub struct AddArgs {
 }
 
 /// Checks a list of roles against the published workflows (and `admin`, `*`).
-pub fn check_roles(ctx: &Ctx, store: &Store, roles: &[String]) -> Result<(), Failure> {
-    let defs = store
-        .latest_definitions()
-        .map_err(|e| failure::store(&ctx.tr, &e))?;
+pub fn check_roles(store: &Store, roles: &[String]) -> Result<(), Failure> {
+    let defs = store.latest_definitions()?;
     for role in roles {
         let known = role == ADMIN_ROLE
             || role == ANY_ROLE
@@ -70,14 +70,11 @@ pub fn check_roles(ctx: &Ctx, store: &Store, roles: &[String]) -> Result<(), Fai
                 .flat_map(|d| d.roles.iter().map(String::as_str))
                 .chain([ADMIN_ROLE])
                 .collect();
-            let hint = wardflow_engine::suggest::closest(role, all)
-                .map(|s| tr!(ctx.tr, "did-you-mean", suggestion = s))
-                .unwrap_or_default();
-            return Err(Failure::new(
-                Exit::BadInput,
-                tr!(ctx.tr, "role-unknown", role = role.clone()) + &hint,
-            )
-            .with_key(role.clone()));
+            let mut message = msg!("role-unknown", role = role.clone());
+            if let Some(s) = wardflow_engine::suggest::closest(role, all) {
+                message = message.then(msg!("did-you-mean", suggestion = s));
+            }
+            return Err(Failure::said(Exit::BadInput, message).with_key(role.clone()));
         }
     }
     Ok(())
@@ -90,25 +87,23 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
             let store = ctx.store_for_write()?;
             let now = ctx.now(Some(&store))?;
             let admin = ctx.administrator(&store)?;
-            check_roles(ctx, &store, &args.roles)?;
+            check_roles(&store, &args.roles)?;
             let mut roles = Vec::new();
             for r in args.roles {
                 if !roles.contains(&r) {
                     roles.push(r);
                 }
             }
-            store
-                .add_user(StoredUser {
-                    name: args.name.clone(),
-                    roles,
-                    unit: args.unit,
-                    enabled: true,
-                    added_at: now,
-                    added_by: admin.name,
-                    disabled_at: None,
-                    disabled_by: None,
-                })
-                .map_err(|e| failure::registry(&ctx.tr, &e))?;
+            store.add_user(StoredUser {
+                name: args.name.clone(),
+                roles,
+                unit: args.unit,
+                enabled: true,
+                added_at: now,
+                added_by: admin.name,
+                disabled_at: None,
+                disabled_by: None,
+            })?;
             if ctx.global.json {
                 return print_json(&serde_json::json!({"user": args.name, "added": true}));
             }
@@ -119,9 +114,7 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
             let store = ctx.store_for_write()?;
             let now = ctx.now(Some(&store))?;
             let admin = ctx.administrator(&store)?;
-            store
-                .disable_user(&name, &admin.name, now)
-                .map_err(|e| failure::registry(&ctx.tr, &e))?;
+            store.disable_user(&name, &admin.name, now)?;
             if ctx.global.json {
                 return print_json(&serde_json::json!({"user": name, "enabled": false}));
             }
@@ -131,9 +124,7 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
         UserCommand::Enable { name } => {
             let store = ctx.store_for_write()?;
             ctx.administrator(&store)?;
-            store
-                .enable_user(&name)
-                .map_err(|e| failure::registry(&ctx.tr, &e))?;
+            store.enable_user(&name)?;
             if ctx.global.json {
                 return print_json(&serde_json::json!({"user": name, "enabled": true}));
             }
@@ -143,16 +134,14 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
         UserCommand::Roles { name, roles } => {
             let store = ctx.store_for_write()?;
             ctx.administrator(&store)?;
-            check_roles(ctx, &store, &roles)?;
+            check_roles(&store, &roles)?;
             let mut unique = Vec::new();
             for r in roles {
                 if !unique.contains(&r) {
                     unique.push(r);
                 }
             }
-            store
-                .set_roles(&name, unique.clone())
-                .map_err(|e| failure::registry(&ctx.tr, &e))?;
+            store.set_roles(&name, unique.clone())?;
             if ctx.global.json {
                 return print_json(&serde_json::json!({"user": name, "roles": unique}));
             }
@@ -171,7 +160,7 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
             let store = ctx.store_for_read()?;
             let units = ctx.units(&store)?;
             ctx.registered_user(&store, &units)?;
-            let users = store.users().map_err(|e| failure::store(&ctx.tr, &e))?;
+            let users = store.users()?;
             if ctx.global.json {
                 let out: Vec<_> = users
                     .iter()
@@ -185,23 +174,25 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
                     .collect();
                 return print_json(&out);
             }
+            let mut table = Table::new(&ctx.tr, &[col::USER, col::ROLES, col::UNIT, col::STATUS]);
             for u in &users {
                 let state = if u.enabled {
-                    String::new()
+                    ctx.tr.t(col::ENABLED)
                 } else {
                     tr!(
                         ctx.tr,
-                        "user-disabled-mark",
+                        "table-disabled",
                         at = u.disabled_at.map(local_time).unwrap_or_default()
                     )
                 };
-                println!(
-                    "{}  {}  {}{state}",
-                    u.name,
+                table.row(vec![
+                    u.name.clone(),
                     u.roles.join(", "),
-                    failure::unit_named(&ctx.tr, &units, &u.unit)
-                );
+                    failure::unit_named(&ctx.tr, &units, &u.unit),
+                    state,
+                ]);
             }
+            table.print();
             Ok(())
         }
     }

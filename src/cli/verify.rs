@@ -9,10 +9,12 @@ use clap::Args;
 use serde_json::json;
 use wardflow_engine::export::{self, ExportError, SignatureCheck};
 use wardflow_engine::seal::PublicKey;
+use wardflow_engine::store::CommandFailure;
 
 use super::case::case_id;
 use super::{Ctx, print_json};
-use crate::failure::{self, Exit, Failure};
+use crate::failure::{self, Exit, Failure, FileProblem, Kind};
+use crate::msg;
 use crate::tr;
 
 /// Arguments of `wardflow verify`.
@@ -38,23 +40,14 @@ pub fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), Failure> {
 }
 
 fn verify_db(ctx: &Ctx, case: Option<&str>) -> Result<(), Failure> {
-    let only = case.map(|c| case_id(ctx, c)).transpose()?;
+    let only = case.map(case_id).transpose()?;
     let store = ctx.store_for_read()?;
     if let Some(id) = &only
-        && store
-            .case_chain(id)
-            .map_err(|e| failure::store(&ctx.tr, &e))?
-            .is_none()
+        && store.case_chain(id)?.is_none()
     {
-        return Err(Failure::new(
-            Exit::BadInput,
-            tr!(ctx.tr, "unknown-case", case = id.to_string()),
-        )
-        .with_key(id.to_string()));
+        return Err(CommandFailure::UnknownCase(id.clone()).into());
     }
-    let report = store
-        .verify_chains(only.as_ref())
-        .map_err(|e| failure::store(&ctx.tr, &e))?;
+    let report = store.verify_chains(only.as_ref())?;
     let events: u32 = report.verified.iter().map(|v| v.events).sum();
     let unchained: Vec<_> = report.verified.iter().filter(|v| v.unchained > 0).collect();
     if ctx.global.json {
@@ -94,80 +87,57 @@ fn verify_db(ctx: &Ctx, case: Option<&str>) -> Result<(), Failure> {
     }
     match report.broken.first() {
         None => Ok(()),
-        Some(first) => Err(failure::integrity(tr!(
-            ctx.tr,
-            "verify-failed",
-            count = report.broken.len(),
-            first = failure::chain_break(&ctx.tr, first)
-        ))),
+        Some(first) => Err(Kind::ChainsBroken {
+            count: report.broken.len(),
+            first: first.clone(),
+        }
+        .into()),
     }
 }
 
-fn read_export(ctx: &Ctx, path: &Path) -> Result<Vec<u8>, Failure> {
-    let shown = path.display().to_string();
-    let cannot = |detail: String| {
-        Failure::new(
-            Exit::BadInput,
-            tr!(ctx.tr, "cannot-read", path = shown.clone(), detail = detail),
-        )
-    };
-    let file = std::fs::File::open(path).map_err(|e| cannot(e.to_string()))?;
+fn read_export(path: &Path) -> Result<Vec<u8>, Failure> {
+    let cannot = |e: std::io::Error| Failure::cannot_read(path, e.to_string());
+    let file = std::fs::File::open(path).map_err(cannot)?;
     let mut bytes = Vec::new();
     file.take(export::MAX_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| cannot(e.to_string()))?;
+        .map_err(cannot)?;
     if bytes.len() as u64 > export::MAX_BYTES {
-        return Err(cannot(tr!(
-            ctx.tr,
-            "export-too-large",
-            limit = export::MAX_BYTES
-        )));
+        return Err(Failure::cannot_read(
+            path,
+            msg!("export-too-large", limit = export::MAX_BYTES),
+        ));
     }
     Ok(bytes)
 }
 
 fn verify_file(ctx: &Ctx, path: &Path, key: &str) -> Result<(), Failure> {
-    let public = PublicKey::parse(key).map_err(|e| failure::key_error(&ctx.tr, &e, key))?;
-    let bytes = read_export(ctx, path)?;
-    let shown = path.display().to_string();
+    let public = PublicKey::parse(key).map_err(|e| Failure::key(e, key))?;
+    let bytes = read_export(path)?;
+    // A file that does not parse is bad input; one whose chain is broken fails verification.
     let verdict = export::verify(&bytes, &public).map_err(|e| match e {
-        ExportError::Malformed(detail) => Failure::new(
+        ExportError::Malformed(detail) => Failure::said(
             Exit::BadInput,
-            tr!(
-                ctx.tr,
+            msg!(
                 "export-malformed",
-                path = shown.clone(),
+                path = path.display().to_string(),
                 detail = detail
             ),
         ),
-        ExportError::Broken(b) => failure::integrity(failure::chain_break(&ctx.tr, &b)),
+        ExportError::Broken(b) => Kind::ExportFile(FileProblem::Chain(b)).into(),
     })?;
-    let signature = match &verdict.signature {
-        SignatureCheck::Valid => None,
-        SignatureCheck::Invalid => Some(tr!(ctx.tr, "export-signature-invalid")),
-        SignatureCheck::UnexpectedAlgorithm { found } => {
-            Some(tr!(ctx.tr, "export-algorithm", found = found.clone()))
-        }
-        SignatureCheck::OtherKey { signed_by } => Some(tr!(
-            ctx.tr,
-            "export-other-key",
-            signed_by = signed_by.chars().take(80).collect::<String>()
-        )),
-    };
+    let signature = (verdict.signature != SignatureCheck::Valid)
+        .then(|| FileProblem::Signature(verdict.signature.clone()));
     let chain = verdict
         .chain
         .as_ref()
         .err()
-        .map(|b| failure::chain_break(&ctx.tr, b));
-    let rules = (!verdict.rules_match).then(|| tr!(ctx.tr, "export-rules-changed"));
-    let letters = (!verdict.letters_unmatched.is_empty()).then(|| {
-        tr!(
-            ctx.tr,
-            "export-letters-unmatched",
-            letters = ctx.tr.list(&verdict.letters_unmatched)
-        )
-    });
-    let problems: Vec<String> = [signature, chain, rules, letters]
+        .cloned()
+        .map(FileProblem::Chain);
+    let rules = (!verdict.rules_match).then_some(FileProblem::RulesChanged);
+    let letters = (!verdict.letters_unmatched.is_empty())
+        .then(|| FileProblem::LettersUnmatched(verdict.letters_unmatched.clone()));
+    let problems: Vec<FileProblem> = [signature, chain, rules, letters]
         .into_iter()
         .flatten()
         .collect();
@@ -185,7 +155,7 @@ fn verify_file(ctx: &Ctx, path: &Path, key: &str) -> Result<(), Failure> {
         }))?;
     } else {
         for p in &problems {
-            println!("{p}");
+            println!("{}", failure::file_problem(&ctx.tr, p));
         }
         if let (true, Ok(v)) = (problems.is_empty(), &verdict.chain) {
             println!(
@@ -200,8 +170,8 @@ fn verify_file(ctx: &Ctx, path: &Path, key: &str) -> Result<(), Failure> {
             );
         }
     }
-    match problems.first() {
+    match problems.into_iter().next() {
         None => Ok(()),
-        Some(first) => Err(failure::integrity(first.clone())),
+        Some(first) => Err(Kind::ExportFile(first).into()),
     }
 }

@@ -1,9 +1,11 @@
-//! Sentences for broken hash chains, bad signatures and unusable keys.
+//! Sentences for broken hash chains, bad signatures, unusable keys and what `check` finds.
 
 use wardflow_engine::chain::{Break, BreakKind};
+use wardflow_engine::export::SignatureCheck;
 use wardflow_engine::seal::KeyError;
+use wardflow_engine::store::ops::CheckProblem;
 
-use super::{Exit, Failure};
+use super::{Exit, Shown};
 use crate::i18n::Tr;
 use crate::tr;
 
@@ -57,13 +59,113 @@ pub fn chain_break(tr: &Tr, b: &Break) -> String {
     }
 }
 
-/// The failure (exit 4) of a verification that found something wrong; `first` says what.
-pub fn integrity(first: String) -> Failure {
-    Failure::new(Exit::Integrity, first)
+/// Something wrong with a signed case export (`verify --file`).
+#[derive(Debug, Clone)]
+pub enum FileProblem {
+    /// The signature is not valid, or was made with another key.
+    Signature(SignatureCheck),
+    Chain(Break),
+    /// The rules carried in the export are not those the case was pinned to.
+    RulesChanged,
+    /// Letters whose text or HTML does not give the hashes their chained events record.
+    LettersUnmatched(Vec<String>),
+}
+
+/// One problem of a signed export, in words.
+pub fn file_problem(tr: &Tr, p: &FileProblem) -> String {
+    match p {
+        FileProblem::Signature(SignatureCheck::OtherKey { signed_by }) => tr!(
+            tr,
+            "export-other-key",
+            signed_by = signed_by.chars().take(80).collect::<String>()
+        ),
+        FileProblem::Signature(SignatureCheck::UnexpectedAlgorithm { found }) => tr!(
+            tr,
+            "export-algorithm",
+            found = found.chars().take(80).collect::<String>()
+        ),
+        FileProblem::Signature(SignatureCheck::Invalid | SignatureCheck::Valid) => {
+            tr!(tr, "export-signature-invalid")
+        }
+        FileProblem::Chain(b) => chain_break(tr, b),
+        FileProblem::RulesChanged => tr!(tr, "export-rules-changed"),
+        FileProblem::LettersUnmatched(letters) => {
+            tr!(tr, "export-letters-unmatched", letters = tr.list(letters))
+        }
+    }
+}
+
+/// One problem `check` found, as a sentence.
+pub fn check_problem(tr: &Tr, p: &CheckProblem) -> String {
+    match p {
+        CheckProblem::Integrity { detail } => tr!(tr, "check-integrity", detail = detail.clone()),
+        CheckProblem::Unreadable { record, detail } => tr!(
+            tr,
+            "check-unreadable",
+            record = record.clone(),
+            detail = detail.clone()
+        ),
+        CheckProblem::Definition {
+            workflow,
+            number,
+            detail,
+        } => tr!(
+            tr,
+            "check-definition",
+            workflow = workflow.clone(),
+            number = *number,
+            detail = detail.clone()
+        ),
+        CheckProblem::Replay { case, detail } => tr!(
+            tr,
+            "check-replay",
+            case = case.clone(),
+            detail = detail.clone()
+        ),
+        CheckProblem::SnapshotDiffers { case } => {
+            tr!(tr, "check-snapshot", case = case.clone())
+        }
+        CheckProblem::NoSnapshot { case } => tr!(tr, "check-no-snapshot", case = case.clone()),
+        CheckProblem::UnknownVersion { case, version } => tr!(
+            tr,
+            "check-unknown-version",
+            case = case.clone(),
+            version = version.clone()
+        ),
+        CheckProblem::Index {
+            index,
+            entry,
+            missing: true,
+        } => tr!(
+            tr,
+            "check-index-missing",
+            index = *index,
+            entry = entry.clone()
+        ),
+        CheckProblem::Index { index, entry, .. } => tr!(
+            tr,
+            "check-index-extra",
+            index = *index,
+            entry = entry.clone()
+        ),
+        CheckProblem::Counter {
+            year,
+            counter,
+            highest,
+        } => tr!(
+            tr,
+            "check-counter",
+            year = year.clone(),
+            counter = *counter,
+            highest = *highest
+        ),
+        // The same sentence `verify` gives for the same break.
+        CheckProblem::Chain(b) => chain_break(tr, b),
+    }
 }
 
 /// A key file or public key that cannot be used (exit 2).
-pub fn key_error(tr: &Tr, e: &KeyError, what: &str) -> Failure {
+pub fn key_error(tr: &Tr, e: &KeyError, what: &str) -> Shown {
     let message = match e {
         KeyError::NotAKeyFile => tr!(tr, "key-not-a-key-file", path = what.to_owned()),
         KeyError::BadPublicKey => tr!(
@@ -72,5 +174,5 @@ pub fn key_error(tr: &Tr, e: &KeyError, what: &str) -> Failure {
             value = what.chars().take(80).collect::<String>()
         ),
     };
-    Failure::new(Exit::BadInput, message)
+    Shown::new(Exit::BadInput, message)
 }

@@ -54,6 +54,15 @@ pub enum Pending {
     Letter(LetterError),
 }
 
+/// What an attempt to issue one letter inside a command's transaction came to.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Issuing {
+    /// Numbered, rendered, archived, and its `LetterIssued` event appended.
+    Issued(Box<ArchivedLetter>),
+    /// Not issued, and nothing of it written (its counters given back).
+    Waiting(Pending),
+}
+
 /// What became of one letter a step called for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LetterOutcome {
@@ -147,8 +156,10 @@ impl<'t> Writer<'t> {
                         number: None,
                         replaces: None,
                     };
-                    self.issue(tx, case, events, &request, Some(seq), at, desk, clock)?
-                        .map(|l| l.reference())
+                    match self.issue(tx, case, events, &request, Some(seq), at, desk, clock)? {
+                        Issuing::Issued(letter) => Ok(letter.reference()),
+                        Issuing::Waiting(why) => Err(why),
+                    }
                 }
             };
             outcomes.push(LetterOutcome { key, result });
@@ -157,8 +168,8 @@ impl<'t> Writer<'t> {
     }
 
     /// Issues one letter of `case` in this transaction: allocates its number and archive id,
-    /// renders and archives it, and appends its `LetterIssued` event. `Ok(Err(_))` when the
-    /// letter cannot be issued; then nothing of it is written.
+    /// renders and archives it, and appends its `LetterIssued` event. [`Issuing::Waiting`] when
+    /// the letter cannot be issued; then nothing of it is written.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn issue(
         &mut self,
@@ -170,19 +181,19 @@ impl<'t> Writer<'t> {
         occurred_at: jiff::Timestamp,
         desk: &Desk<'_>,
         clock: &Clock,
-    ) -> Result<Result<ArchivedLetter, Pending>, CommandFailure> {
+    ) -> Result<Issuing, CommandFailure> {
         let key = request.key.as_str();
         let role = request.actor.role.as_str();
         let doc = match desk.renderer.table().documents.get(key) {
             Some(doc) => doc,
             None => {
-                return Ok(Err(Pending::Letter(LetterError::UnknownDocument(
-                    key.into(),
-                ))));
+                return Ok(Issuing::Waiting(Pending::Letter(
+                    LetterError::UnknownDocument(key.into()),
+                )));
             }
         };
         let Some(spec) = doc.issuer(role) else {
-            return Ok(Err(Pending::NotAnIssuer {
+            return Ok(Issuing::Waiting(Pending::NotAnIssuer {
                 key: key.into(),
                 role: role.into(),
                 issuers: doc.issuers.iter().map(|i| i.role.clone()).collect(),
@@ -194,7 +205,9 @@ impl<'t> Writer<'t> {
             .cloned();
         let layout = spec.layout.unwrap_or(doc.layout);
         if body.is_none() && layout != crate::letters::Layout::Party {
-            return Ok(Err(Pending::NoIssuingBody { role: role.into() }));
+            return Ok(Issuing::Waiting(Pending::NoIssuingBody {
+                role: role.into(),
+            }));
         }
         let date = occurred_at.to_zoned_datetime(clock.tz.clone()).date();
 
@@ -222,7 +235,7 @@ impl<'t> Writer<'t> {
                         .map(|s| s.trim().to_owned())
                 });
                 let Some(n) = given.filter(|n| !n.is_empty()) else {
-                    return Ok(Err(Pending::NoNumber {
+                    return Ok(Issuing::Waiting(Pending::NoNumber {
                         key: key.into(),
                         field: spec.number_from.clone(),
                     }));
@@ -232,7 +245,7 @@ impl<'t> Writer<'t> {
                 if let Some(holder) = held_by(&index, &n)?
                     && request.replaces.as_deref() != Some(holder.as_str())
                 {
-                    return Ok(Err(Pending::DuplicateNumber(n)));
+                    return Ok(Issuing::Waiting(Pending::DuplicateNumber(n)));
                 }
                 Some(n)
             }
@@ -278,7 +291,7 @@ impl<'t> Writer<'t> {
                 if let Some(counter) = &number_counter {
                     self.unbump(counter)?;
                 }
-                return Ok(Err(Pending::Letter(e)));
+                return Ok(Issuing::Waiting(Pending::Letter(e)));
             }
         };
 
@@ -341,7 +354,7 @@ impl<'t> Writer<'t> {
         };
         case.apply(&event).map_err(corrupt)?;
         events.push(event);
-        Ok(Ok(letter))
+        Ok(Issuing::Issued(Box::new(letter)))
     }
 
     fn bump(&mut self, key: &str) -> Result<u64, StoreError> {
@@ -421,18 +434,20 @@ impl Store {
                     .map(|r| r.seq),
             };
             let mut events = Vec::new();
-            let letter = w
-                .issue(
-                    &tx,
-                    &mut case,
-                    &mut events,
-                    &request,
-                    request_seq,
-                    clock.now,
-                    desk,
-                    clock,
-                )?
-                .map_err(LetterFailure::Pending)?;
+            let issuing = w.issue(
+                &tx,
+                &mut case,
+                &mut events,
+                &request,
+                request_seq,
+                clock.now,
+                desk,
+                clock,
+            )?;
+            let letter = match issuing {
+                Issuing::Issued(letter) => *letter,
+                Issuing::Waiting(why) => return Err(LetterFailure::Pending(why).into()),
+            };
             w.save_events(&case, &events, &before)?;
             (case, letter)
         };

@@ -142,7 +142,7 @@ fn corrupt<E: std::fmt::Display>(e: E) -> StoreError {
 /// Everything that can stop a command against the store.
 #[derive(Debug, thiserror::Error)]
 pub enum CommandFailure {
-    #[error("{0:?}")]
+    #[error(transparent)]
     Step(StepError),
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -158,7 +158,7 @@ pub enum CommandFailure {
         actual: u32,
     },
     /// A spawned case could not be opened.
-    #[error("spawned {workflow}: {error:?}")]
+    #[error("spawned {workflow}: {error}")]
     Spawn {
         workflow: String,
         error: Box<StepError>,

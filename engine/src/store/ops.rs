@@ -93,8 +93,8 @@ pub enum CheckProblem {
         counter: u64,
         highest: u64,
     },
-    /// A broken link in a case's event chain.
-    Chain { case: String, detail: String },
+    /// The first broken link in a case's event chain, typed so that the shell can word it.
+    Chain(crate::chain::Break),
 }
 
 /// What `check` looked at and what it found.
@@ -662,16 +662,7 @@ fn verify_chain(case: &str, events: &[StoredEvent]) -> Vec<CheckProblem> {
         .collect();
     match crate::chain::verify(&id, &records, None) {
         Ok(_) => Vec::new(),
-        Err(b) => vec![CheckProblem::Chain {
-            case: case.to_owned(),
-            detail: format!(
-                "event {}: {:?} (expected {}, found {})",
-                b.seq,
-                b.kind,
-                b.expected.as_deref().unwrap_or("-"),
-                b.found.as_deref().unwrap_or("-")
-            ),
-        }],
+        Err(b) => vec![CheckProblem::Chain(b)],
     }
 }
 

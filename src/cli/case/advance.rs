@@ -5,7 +5,7 @@ use wardflow_engine::step::Command;
 
 use super::super::{Calendars, Ctx, letter, parse_time, print_json};
 use super::{DataArgs, case_id, load};
-use crate::failure::{self, Failure};
+use crate::failure::{Context, Failure};
 use crate::show;
 use crate::tr;
 
@@ -34,36 +34,33 @@ pub struct AdvanceArgs {
 
 /// Fires the transition and prints the new state, spawned cases and letters.
 pub fn run(ctx: &Ctx, args: AdvanceArgs) -> Result<(), Failure> {
-    let id = case_id(ctx, &args.case)?;
-    let raw = args.data.read(ctx)?;
+    let id = case_id(&args.case)?;
+    let raw = args.data.read()?;
     let store = ctx.store_for_write()?;
     let now = ctx.now(Some(&store))?;
-    let (case, def) = load(ctx, &store, &id)?;
+    let (case, def) = load(&store, &id)?;
     let (actor, user) = ctx.authorize_fire(
         &store,
         &args.role,
         def.transition(&args.transition),
         case.unit.as_deref(),
     )?;
-    let changes = raw.changes(ctx, &def)?;
+    let changes = raw.changes(&def)?;
     ctx.may_change(&store, &def, &user, &changes)?;
     let occurred_at = args
         .at
         .as_deref()
-        .map(|t| parse_time(&ctx.tr, "--at", t))
+        .map(|t| parse_time("--at", t))
         .transpose()?;
     if let Some(note) = &args.note
         && note
             .chars()
             .any(|c| c.is_control() && c != '\n' && c != '\t')
     {
-        return Err(failure::input(
-            &ctx.tr,
-            Some(&def),
-            &wardflow_engine::value::InputError::ControlCharacter {
-                field: "--note".into(),
-            },
-        ));
+        return Err(wardflow_engine::value::InputError::ControlCharacter {
+            field: "--note".into(),
+        }
+        .into());
     }
     let command = Command::Fire {
         transition: args.transition.clone(),
@@ -88,7 +85,7 @@ pub fn run(ctx: &Ctx, args: AdvanceArgs) -> Result<(), Failure> {
             profile.as_ref(),
             desk.as_ref(),
         )
-        .map_err(|e| failure::case_command(&ctx.tr, Some(&def), &e))?;
+        .in_workflow(&def)?;
     let case = &applied.outcome.case;
     let letters = letter::report_outcomes(
         ctx,

@@ -5,7 +5,7 @@ use wardflow_engine::step::Command;
 
 use super::super::{Calendars, Ctx, print_json};
 use super::{DataArgs, case_id, load};
-use crate::failure::{self, Failure};
+use crate::failure::{Context, Failure};
 use crate::tr;
 
 /// Arguments of `case amend`.
@@ -28,20 +28,16 @@ pub struct AmendArgs {
 
 /// Records the correction.
 pub fn run(ctx: &Ctx, args: AmendArgs) -> Result<(), Failure> {
-    let id = case_id(ctx, &args.case)?;
-    let raw = args.data.read(ctx)?;
+    let id = case_id(&args.case)?;
+    let raw = args.data.read()?;
     let store = ctx.store_for_write()?;
     let now = ctx.now(Some(&store))?;
-    let (case, def) = load(ctx, &store, &id)?;
+    let (case, def) = load(&store, &id)?;
     let (actor, user) = ctx.authorize(&store, &args.role, case.unit.as_deref())?;
-    let changes = raw.changes(ctx, &def)?;
+    let changes = raw.changes(&def)?;
     ctx.may_change(&store, &def, &user, &changes)?;
-    wardflow_engine::authority::may_amend(&def, &user, &args.role, changes.keys()).map_err(
-        |d| match ctx.units(&store) {
-            Ok(units) => failure::denied(&ctx.tr, &units, &d),
-            Err(f) => f,
-        },
-    )?;
+    let units = ctx.units(&store)?;
+    wardflow_engine::authority::may_amend(&def, &user, &args.role, changes.keys()).among(&units)?;
     let command = Command::Amend {
         actor,
         changes,
@@ -59,7 +55,7 @@ pub fn run(ctx: &Ctx, args: AmendArgs) -> Result<(), Failure> {
             profile.as_ref(),
             None,
         )
-        .map_err(|e| failure::case_command(&ctx.tr, Some(&def), &e))?;
+        .in_workflow(&def)?;
     let case = &applied.outcome.case;
     if ctx.global.json {
         return print_json(&serde_json::json!({"case": case.id, "seq": case.seq}));

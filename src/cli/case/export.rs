@@ -6,11 +6,12 @@ use std::path::PathBuf;
 use clap::Args;
 use wardflow_engine::export::{self, ExportError, Extras, Rules};
 use wardflow_engine::store::output;
+use wardflow_engine::store::{CommandFailure, StoreError};
 
 use super::super::key::{self, KeyFileArg};
 use super::super::{Ctx, print_json};
 use super::case_id;
-use crate::failure::{self, Exit, Failure};
+use crate::failure::{Context, Failure, Kind};
 use crate::tr;
 
 /// Arguments of `wardflow case export`.
@@ -30,31 +31,17 @@ pub struct ExportArgs {
 
 /// Writes the signed export.
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
-    let id = case_id(ctx, &args.case)?;
+    let id = case_id(&args.case)?;
     let key_path = args.key.path(ctx);
-    let office = key::load(ctx, &key_path)?;
+    let office = key::load(&key_path)?;
     let store = ctx.store_for_read()?;
     let now = ctx.now(Some(&store))?;
-    let unknown = || {
-        Failure::new(
-            Exit::BadInput,
-            tr!(ctx.tr, "unknown-case", case = id.to_string()),
-        )
-        .with_key(id.to_string())
-    };
-    let chain = store
-        .case_chain(&id)
-        .map_err(|e| failure::store(&ctx.tr, &e))?
-        .ok_or_else(unknown)?;
-    let case = store
-        .case(&id)
-        .map_err(|e| failure::store(&ctx.tr, &e))?
-        .ok_or_else(unknown)?;
+    let unknown = || CommandFailure::UnknownCase(id.clone());
+    let chain = store.case_chain(&id)?.ok_or_else(unknown)?;
+    let case = store.case(&id)?.ok_or_else(unknown)?;
     // The export is the whole record, unredacted: only for users of the case's unit who may
     // see its confidential fields.
-    let def = store
-        .definition(&case.version)
-        .map_err(|e| failure::store(&ctx.tr, &e))?;
+    let def = store.definition(&case.version)?;
     ctx.read_case_if(&store, &case, "case-export", |user| {
         match &def.confidential {
             Some(c) if !wardflow_engine::authority::sees_confidential(&def, user) => {
@@ -68,17 +55,8 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
         }
     })?;
     let stored = store
-        .published(&case.version)
-        .map_err(|e| failure::store(&ctx.tr, &e))?
-        .ok_or_else(|| {
-            failure::store(
-                &ctx.tr,
-                &wardflow_engine::store::StoreError::Corrupt(format!(
-                    "definition {} is missing",
-                    case.version
-                )),
-            )
-        })?;
+        .published(&case.version)?
+        .ok_or_else(|| StoreError::Corrupt(format!("definition {} is missing", case.version)))?;
     let rules = Rules {
         workflow: case.workflow.clone(),
         hash: case.version.clone(),
@@ -90,12 +68,11 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
         hash: case.head.clone(),
     });
     let letters = store
-        .letters(Some(&id))
-        .map_err(|e| failure::store(&ctx.tr, &e))?
+        .letters(Some(&id))?
         .into_iter()
         .map(|r| serde_json::to_value(r.letter))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Failure::new(Exit::Bug, e.to_string()))?;
+        .map_err(Failure::bug)?;
     let user = ctx.user();
     let extras = Extras {
         definition: rules,
@@ -103,24 +80,17 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
         exported_at: now,
         exported_by: &user,
     };
+    // Here a broken chain is the case's, and anything else a record this database holds.
     let doc = export::seal(&id, &chain.records, head, extras, &office).map_err(|e| match e {
-        ExportError::Broken(b) => failure::integrity(tr!(
-            ctx.tr,
-            "export-broken",
-            first = failure::chain_break(&ctx.tr, &b)
-        )),
-        ExportError::Malformed(detail) => failure::store(
-            &ctx.tr,
-            &wardflow_engine::store::StoreError::Corrupt(detail),
-        ),
+        ExportError::Broken(b) => Failure::from(Kind::ExportBroken(b)),
+        ExportError::Malformed(detail) => StoreError::Corrupt(detail).into(),
     })?;
-    let text =
-        serde_json::to_string_pretty(&doc).map_err(|e| Failure::new(Exit::Bug, e.to_string()))?;
+    let text = serde_json::to_string_pretty(&doc).map_err(Failure::bug)?;
     let shown = args.out.display().to_string();
     let mut protected = ctx.protected_files();
     protected.push(key_path.clone());
     output::write_output(&args.out, (text + "\n").as_bytes(), args.force, &protected)
-        .map_err(|e| ctx.output_failure(&e))?;
+        .exists_as("out-exists")?;
     if ctx.global.json {
         return print_json(&serde_json::json!({
             "case": id,

@@ -11,14 +11,13 @@ use crate::tr;
 
 /// Prints the history.
 pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
-    let id = case_id(ctx, text)?;
+    let id = case_id(text)?;
     let store = ctx.store_for_read()?;
-    let (case, def) = load(ctx, &store, &id)?;
+    let (case, def) = load(&store, &id)?;
     let user = ctx.read_case(&store, &case, "history")?;
     let units = ctx.units(&store)?;
     let events: Vec<_> = store
-        .history(&id)
-        .map_err(|e| failure::store(&ctx.tr, &e))?
+        .history(&id)?
         .iter()
         .map(|e| authority::redact_event(&def, &user, e))
         .collect();

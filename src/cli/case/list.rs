@@ -6,8 +6,9 @@ use clap::Args;
 use wardflow_engine::store::CaseFilter;
 
 use super::super::Ctx;
-use crate::failure::{self, Failure};
+use crate::failure::{Failure, Kind};
 use crate::show::local_time;
+use crate::table::{Stream, col};
 use crate::tr;
 
 /// Arguments of `case list`.
@@ -22,6 +23,36 @@ pub struct ListArgs {
     /// Every case of one child: an identity number or registry id.
     #[arg(long)]
     child: Option<String>,
+}
+
+/// The table's columns, as wide as the longest workflow key and state any published version
+/// has, so rows can be printed as they are read.
+fn columns(ctx: &Ctx, store: &wardflow_engine::store::Store) -> Result<(Stream, String), Failure> {
+    use unicode_width::UnicodeWidthStr;
+    let versions = store.versions()?;
+    let mut workflow = 0;
+    let mut state = 0;
+    for (key, list) in &versions {
+        workflow = workflow.max(key.width());
+        for v in list {
+            let def = store.definition(&v.hash)?;
+            state = def
+                .states
+                .iter()
+                .map(|s| s.key.width())
+                .fold(state, usize::max);
+        }
+    }
+    let id = "2026-000001".len();
+    Ok(Stream::new(
+        &ctx.tr,
+        &[
+            (col::CASE, id),
+            (col::WORKFLOW, workflow),
+            (col::STATE, state),
+            (col::UPDATED, "2026-11-23 10:00".len()),
+        ],
+    ))
 }
 
 /// Streams matching cases to stdout.
@@ -39,42 +70,47 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     let json = ctx.global.json;
     let mut count = 0usize;
     let mut write_error = None;
+    let (table, head) = columns(ctx, &store)?;
     if json {
         let _ = write!(out, "[");
     }
-    store
-        .each_case(&filter, |case| {
-            // Only the cases the user's unit covers exist for them.
-            if !units.covers(&user.unit, case.unit.as_deref()) {
-                return true;
-            }
-            let line = if json {
-                let item = serde_json::json!({
-                    "case": case.id, "workflow": case.workflow, "state": case.state,
-                    "opened_at": case.opened_at, "updated_at": case.updated_at, "seq": case.seq,
-                    "unit": case.unit,
-                });
-                format!("{}{item}", if count > 0 { "," } else { "" })
+    store.each_case(&filter, |case| {
+        // Only the cases the user's unit covers exist for them.
+        if !units.covers(&user.unit, case.unit.as_deref()) {
+            return true;
+        }
+        let line = if json {
+            let item = serde_json::json!({
+                "case": case.id, "workflow": case.workflow, "state": case.state,
+                "opened_at": case.opened_at, "updated_at": case.updated_at, "seq": case.seq,
+                "unit": case.unit,
+            });
+            format!("{}{item}", if count > 0 { "," } else { "" })
+        } else {
+            let row = table.line(&[
+                case.id.to_string(),
+                case.workflow.clone(),
+                case.state.clone(),
+                local_time(case.updated_at),
+            ]);
+            // The header goes above the first row, so an empty list is one sentence.
+            let head = if count == 0 {
+                format!("{head}\n")
             } else {
-                format!(
-                    "{}  {}  {}  {}\n",
-                    case.id,
-                    case.workflow,
-                    case.state,
-                    local_time(case.updated_at)
-                )
+                String::new()
             };
-            count += 1;
-            match out.write_all(line.as_bytes()) {
-                Ok(()) => true,
-                Err(e) => {
-                    // A closed pipe (`| head`) ends the listing quietly.
-                    write_error = Some(e);
-                    false
-                }
+            format!("{head}{row}\n")
+        };
+        count += 1;
+        match out.write_all(line.as_bytes()) {
+            Ok(()) => true,
+            Err(e) => {
+                // A closed pipe (`| head`) ends the listing quietly.
+                write_error = Some(e);
+                false
             }
-        })
-        .map_err(|e| failure::store(&ctx.tr, &e))?;
+        }
+    })?;
     if json {
         let _ = writeln!(out, "]");
     } else if count == 0 {
@@ -82,7 +118,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     }
     match (write_error, out.flush()) {
         (Some(e), _) | (None, Err(e)) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(failure::output(&ctx.tr, &e.to_string()))
+            Err(Kind::Output(e).into())
         }
         _ => Ok(()),
     }

@@ -17,12 +17,12 @@ use std::sync::Arc;
 use clap::{Args, Subcommand};
 use wardflow_engine::case::{Case, CaseId};
 use wardflow_engine::definition::{Data, Definition};
-use wardflow_engine::store::Store;
+use wardflow_engine::store::{CommandFailure, Store};
 use wardflow_engine::value::{self, MAX_DATA_BYTES};
 
 use super::Ctx;
-use crate::failure::{self, Exit, Failure};
-use crate::tr;
+use crate::failure::{Context, Exit, Failure};
+use crate::msg;
 
 /// Case subcommands.
 #[derive(Debug, Subcommand)]
@@ -72,7 +72,7 @@ pub struct DataArgs {
 impl DataArgs {
     /// Reads the `--data` document, before any database lock is taken: waiting for standard
     /// input must never hold the file against other caseworkers.
-    pub fn read(&self, ctx: &Ctx) -> Result<RawData<'_>, Failure> {
+    pub fn read(&self) -> Result<RawData<'_>, Failure> {
         let Some(path) = &self.data else {
             return Ok(RawData {
                 args: self,
@@ -86,17 +86,7 @@ impl DataArgs {
         } else {
             std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
         };
-        read.map_err(|e| {
-            Failure::new(
-                Exit::BadInput,
-                tr!(
-                    ctx.tr,
-                    "cannot-read",
-                    path = path.display().to_string(),
-                    detail = e.to_string()
-                ),
-            )
-        })?;
+        read.map_err(|e| Failure::cannot_read(path, e.to_string()))?;
         Ok(RawData {
             args: self,
             bytes: Some(bytes),
@@ -112,16 +102,13 @@ pub struct RawData<'a> {
 
 impl RawData<'_> {
     /// The changes, checked against the definition: the document first, then each `--set`.
-    pub fn changes(&self, ctx: &Ctx, def: &Definition) -> Result<Data, Failure> {
+    pub fn changes(&self, def: &Arc<Definition>) -> Result<Data, Failure> {
         let mut out = match &self.bytes {
-            Some(bytes) => {
-                value::parse_data(def, bytes).map_err(|e| failure::input(&ctx.tr, Some(def), &e))?
-            }
+            Some(bytes) => value::parse_data(def, bytes).in_workflow(def)?,
             None => Data::new(),
         };
         for arg in &self.args.set {
-            let (field, v) = value::parse_assignment(def, arg)
-                .map_err(|e| failure::input(&ctx.tr, Some(def), &e))?;
+            let (field, v) = value::parse_assignment(def, arg).in_workflow(def)?;
             out.insert(field, v);
         }
         Ok(out)
@@ -129,28 +116,19 @@ impl RawData<'_> {
 }
 
 /// Parses a case id given by the user.
-pub fn case_id(ctx: &Ctx, text: &str) -> Result<CaseId, Failure> {
+pub fn case_id(text: &str) -> Result<CaseId, Failure> {
     text.parse().map_err(|e: wardflow_engine::case::BadCaseId| {
-        Failure::new(Exit::BadInput, tr!(ctx.tr, "bad-case-id", case = e.0))
+        Failure::said(Exit::BadInput, msg!("bad-case-id", case = e.0))
             .with_key(text.chars().take(40).collect::<String>())
     })
 }
 
 /// A stored case and the definition version it is pinned to.
-pub fn load(ctx: &Ctx, store: &Store, id: &CaseId) -> Result<(Case, Arc<Definition>), Failure> {
+pub fn load(store: &Store, id: &CaseId) -> Result<(Case, Arc<Definition>), Failure> {
     let case = store
-        .case(id)
-        .map_err(|e| failure::store(&ctx.tr, &e))?
-        .ok_or_else(|| {
-            Failure::new(
-                Exit::BadInput,
-                tr!(ctx.tr, "unknown-case", case = id.to_string()),
-            )
-            .with_key(id.to_string())
-        })?;
-    let def = store
-        .definition(&case.version)
-        .map_err(|e| failure::store(&ctx.tr, &e))?;
+        .case(id)?
+        .ok_or_else(|| CommandFailure::UnknownCase(id.clone()))?;
+    let def = store.definition(&case.version)?;
     Ok((case, def))
 }
 

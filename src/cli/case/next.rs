@@ -12,10 +12,10 @@ use crate::tr;
 
 /// Prints the open transitions.
 pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
-    let id = case_id(ctx, text)?;
+    let id = case_id(text)?;
     let store = ctx.store_for_read()?;
     let now = ctx.now(Some(&store))?;
-    let (case, def) = load(ctx, &store, &id)?;
+    let (case, def) = load(&store, &id)?;
     let user = ctx.read_case(&store, &case, "next")?;
     let calendars = Calendars::load(ctx)?;
     let mut steps = next_steps(&def, &case, &calendars.clock(now));

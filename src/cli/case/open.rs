@@ -3,11 +3,11 @@
 use clap::Args;
 use wardflow_engine::profile;
 use wardflow_engine::step::Open;
+use wardflow_engine::store::CommandFailure;
 
 use super::super::{Calendars, Ctx, letter, parse_time, print_json};
 use super::DataArgs;
-use crate::failure::{self, Exit, Failure};
-use crate::tr;
+use crate::failure::{Context, Failure};
 
 /// Arguments of `case open`.
 #[derive(Debug, Args)]
@@ -32,28 +32,17 @@ pub struct OpenArgs {
 
 /// Opens the case and prints its id.
 pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
-    let raw = args.data.read(ctx)?;
+    let raw = args.data.read()?;
     let store = ctx.store_for_write()?;
     let now = ctx.now(Some(&store))?;
     let (_, def) = store
-        .latest(&args.workflow)
-        .map_err(|e| failure::store(&ctx.tr, &e))?
-        .ok_or_else(|| {
-            Failure::new(
-                Exit::BadInput,
-                tr!(
-                    ctx.tr,
-                    "unpublished-workflow",
-                    workflow = args.workflow.clone()
-                ),
-            )
-            .with_key(args.workflow.clone())
-        })?;
-    let data = raw.changes(ctx, &def)?;
+        .latest(&args.workflow)?
+        .ok_or_else(|| CommandFailure::UnknownWorkflow(args.workflow.clone()))?;
+    let data = raw.changes(&def)?;
     let occurred_at = args
         .at
         .as_deref()
-        .map(|t| parse_time(&ctx.tr, "--at", t))
+        .map(|t| parse_time("--at", t))
         .transpose()?;
     let units = ctx.units(&store)?;
     let user = ctx.registered_user(&store, &units)?;
@@ -82,7 +71,7 @@ pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
             &calendars.clock(now),
             desk.as_ref(),
         )
-        .map_err(|e| failure::case_command(&ctx.tr, Some(&def), &e))?;
+        .in_workflow(&def)?;
     let case = &applied.outcome.case;
     // Standard output carries only the new id (scripts capture it); letters go to stderr.
     let letters = letter::report_outcomes(
@@ -98,8 +87,7 @@ pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
             "case": case.id,
             "workflow": case.workflow,
             "version": store
-                .version_number(&case.workflow, &case.version)
-                .map_err(|e| failure::store(&ctx.tr, &e))?,
+                .version_number(&case.workflow, &case.version)?,
             "version_hash": case.version,
             "state": case.state,
             "letters": letters,

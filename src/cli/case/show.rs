@@ -13,15 +13,13 @@ use crate::tr;
 
 /// Prints the case.
 pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
-    let id = case_id(ctx, text)?;
+    let id = case_id(text)?;
     let store = ctx.store_for_read()?;
-    let (case, def) = load(ctx, &store, &id)?;
+    let (case, def) = load(&store, &id)?;
     let user = ctx.read_case(&store, &case, "show")?;
     let units = ctx.units(&store)?;
     let data = authority::redact(&def, &user, &case.data);
-    let number = store
-        .version_number(&case.workflow, &case.version)
-        .map_err(|e| failure::store(&ctx.tr, &e))?;
+    let number = store.version_number(&case.workflow, &case.version)?;
     let mut same_child = Vec::new();
     for child in CHILD_IDENTITY_FIELDS
         .iter()
@@ -31,17 +29,15 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
             child: Some(child.to_owned()),
             ..CaseFilter::default()
         };
-        store
-            .each_case(&filter, |other| {
-                if other.id != case.id
-                    && !same_child.iter().any(|c: &Case| c.id == other.id)
-                    && authority::may_reach(&units, &user, other.unit.as_deref()).is_ok()
-                {
-                    same_child.push(other);
-                }
-                true
-            })
-            .map_err(|e| failure::store(&ctx.tr, &e))?;
+        store.each_case(&filter, |other| {
+            if other.id != case.id
+                && !same_child.iter().any(|c: &Case| c.id == other.id)
+                && authority::may_reach(&units, &user, other.unit.as_deref()).is_ok()
+            {
+                same_child.push(other);
+            }
+            true
+        })?;
     }
     if ctx.global.json {
         return print_json(&json!({

@@ -6,7 +6,7 @@ use wardflow_engine::step::Command;
 
 use super::super::{Calendars, Ctx, parse_time, print_json};
 use super::{case_id, load};
-use crate::failure::{self, Failure};
+use crate::failure::{Context, Failure};
 use crate::tr;
 
 /// Arguments of `case transfer`.
@@ -36,27 +36,25 @@ pub struct TransferArgs {
 
 /// Records the transfer; the acting user must cover the case's current unit.
 pub fn run(ctx: &Ctx, args: TransferArgs) -> Result<(), Failure> {
-    let id = case_id(ctx, &args.case)?;
+    let id = case_id(&args.case)?;
     let store = ctx.store_for_write()?;
     let now = ctx.now(Some(&store))?;
-    let (case, def) = load(ctx, &store, &id)?;
+    let (case, def) = load(&store, &id)?;
     let (actor, user) = ctx.authorize(&store, &args.role, case.unit.as_deref())?;
     let (to, officer) = ctx.assignment(&store, &user, Some(&args.to), args.officer.as_deref())?;
+    let units = ctx.units(&store)?;
     wardflow_engine::authority::may_transfer(
         &user,
         case.unit.as_deref(),
         case.officer.as_deref(),
         &to,
     )
-    .map_err(|d| match ctx.units(&store) {
-        Ok(units) => failure::denied(&ctx.tr, &units, &d),
-        Err(f) => f,
-    })?;
+    .among(&units)?;
     let officer = args.officer.as_ref().map(|_| officer);
     let occurred_at = args
         .at
         .as_deref()
-        .map(|t| parse_time(&ctx.tr, "--at", t))
+        .map(|t| parse_time("--at", t))
         .transpose()?;
     let command = Command::Transfer {
         actor,
@@ -76,7 +74,7 @@ pub fn run(ctx: &Ctx, args: TransferArgs) -> Result<(), Failure> {
             profile.as_ref(),
             None,
         )
-        .map_err(|e| failure::case_command(&ctx.tr, Some(&def), &e))?;
+        .in_workflow(&def)?;
     let case = &applied.outcome.case;
     if ctx.global.json {
         return print_json(&serde_json::json!({
@@ -90,7 +88,7 @@ pub fn run(ctx: &Ctx, args: TransferArgs) -> Result<(), Failure> {
             ctx.tr,
             "transferred",
             case = case.id.to_string(),
-            unit = failure::unit_named(&ctx.tr, &units, &to)
+            unit = crate::failure::unit_named(&ctx.tr, &units, &to)
         )
     );
     Ok(())

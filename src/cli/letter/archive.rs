@@ -3,13 +3,14 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use wardflow_engine::store::LetterRecord;
+use wardflow_engine::store::{LetterFailure, LetterRecord};
 
 use super::super::case::{case_id, load};
 use super::super::{Ctx, print_json};
 use super::preview::Format;
-use crate::failure::{self, Exit, Failure};
+use crate::failure::Failure;
 use crate::show;
+use crate::table::{Table, col};
 use crate::tr;
 
 /// Arguments of `letter list`.
@@ -61,11 +62,9 @@ fn status_json(r: &LetterRecord) -> serde_json::Value {
 
 /// Lists issued letters, oldest first.
 pub fn list(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
-    let case = args.case.as_deref().map(|c| case_id(ctx, c)).transpose()?;
+    let case = args.case.as_deref().map(case_id).transpose()?;
     let store = ctx.store_for_read()?;
-    let records = store
-        .letters(case.as_ref())
-        .map_err(|e| failure::store(&ctx.tr, &e))?;
+    let records = store.letters(case.as_ref())?;
     // Only the letters of cases the user's unit covers.
     let units = ctx.units(&store)?;
     let user = ctx.registered_user(&store, &units)?;
@@ -73,10 +72,7 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     let mut records_in_reach = Vec::new();
     for r in records {
         if !units_of.contains_key(&r.letter.case) {
-            let unit = store
-                .case(&r.letter.case)
-                .map_err(|e| failure::store(&ctx.tr, &e))?
-                .and_then(|c| c.unit);
+            let unit = store.case(&r.letter.case)?.and_then(|c| c.unit);
             units_of.insert(r.letter.case.clone(), unit);
         }
         if units.covers(&user.unit, units_of[&r.letter.case].as_deref()) {
@@ -100,45 +96,45 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     }
     if records.is_empty() {
         println!("{}", tr!(ctx.tr, "letter-none"));
+        return Ok(());
     }
+    let mut table = Table::new(
+        &ctx.tr,
+        &[
+            col::LETTER,
+            col::CASE,
+            col::NUMBER,
+            col::TITLE,
+            col::DATE,
+            col::STATUS,
+        ],
+    );
     for r in &records {
         let l = &r.letter;
-        println!(
-            "{}  {}  {}  {}  {}  {}",
-            l.id,
-            l.case,
-            l.number.as_deref().unwrap_or("-"),
-            l.title,
-            l.date,
-            status(ctx, r)
-        );
+        table.row(vec![
+            l.id.to_string(),
+            l.case.to_string(),
+            l.number.clone().unwrap_or_else(|| "-".into()),
+            l.title.clone(),
+            l.date.to_string(),
+            status(ctx, r),
+        ]);
     }
+    table.print();
     Ok(())
 }
 
 /// Finds a letter by archive id or number, or says there is none (exit 2).
-pub fn find(
-    ctx: &Ctx,
-    store: &wardflow_engine::store::Store,
-    id: &str,
-) -> Result<LetterRecord, Failure> {
-    store
-        .letter(id)
-        .map_err(|e| failure::store(&ctx.tr, &e))?
-        .ok_or_else(|| {
-            Failure::new(
-                Exit::BadInput,
-                tr!(ctx.tr, "letter-no-such", id = id.to_owned()),
-            )
-            .with_key(id.to_owned())
-        })
+pub fn find(store: &wardflow_engine::store::Store, id: &str) -> Result<LetterRecord, Failure> {
+    let record = store.letter(id)?;
+    Ok(record.ok_or_else(|| LetterFailure::Unknown(id.to_owned()))?)
 }
 
 /// Prints a letter's particulars.
 pub fn show(ctx: &Ctx, args: ShowArgs) -> Result<(), Failure> {
     let store = ctx.store_for_read()?;
-    let r = find(ctx, &store, &args.letter)?;
-    let (case, def) = load(ctx, &store, &r.letter.case)?;
+    let r = find(&store, &args.letter)?;
+    let (case, def) = load(&store, &r.letter.case)?;
     super::read_letter(ctx, &store, &case, &def, &r.letter.key, "letter-show")?;
     print_particulars(ctx, &r)
 }
@@ -199,8 +195,8 @@ pub fn print_particulars(ctx: &Ctx, r: &LetterRecord) -> Result<(), Failure> {
 /// Writes the archived bytes, unchanged.
 pub fn export(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
     let store = ctx.store_for_read()?;
-    let r = find(ctx, &store, &args.letter)?;
-    let (case, def) = load(ctx, &store, &r.letter.case)?;
+    let r = find(&store, &args.letter)?;
+    let (case, def) = load(&store, &r.letter.case)?;
     super::read_letter(ctx, &store, &case, &def, &r.letter.key, "letter-export")?;
     let body = match args.format {
         Format::Txt => &r.letter.text,

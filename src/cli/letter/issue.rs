@@ -1,12 +1,12 @@
 //! `wardflow letter issue` and `letter void`: the acts on letters that are not tied to a step.
 
 use clap::Args;
-use wardflow_engine::store::{IssueLetter, LetterCommandFailure};
+use wardflow_engine::store::{IssueLetter, LetterFailure};
 
 use super::super::case::{case_id, load};
 use super::super::{Calendars, Ctx, print_json};
-use super::{issued_line, letter_command_failure, renderer};
-use crate::failure::{self, Failure};
+use super::{issued_line, renderer};
+use crate::failure::{Context, Failure};
 use crate::tr;
 
 /// Arguments of `letter issue`.
@@ -43,33 +43,18 @@ pub struct VoidArgs {
     role: String,
 }
 
-fn failure(
-    ctx: &Ctx,
-    def: &wardflow_engine::definition::Definition,
-    e: &LetterCommandFailure,
-) -> Failure {
-    match e {
-        LetterCommandFailure::Letter(l) => letter_command_failure(ctx, Some(def), l),
-        LetterCommandFailure::Command(c) => failure::case_command(&ctx.tr, Some(def), c),
-    }
-}
-
 /// Issues the letter and prints its number, archive id and verification code.
 pub fn issue(ctx: &Ctx, args: IssueArgs) -> Result<(), Failure> {
-    let id = case_id(ctx, &args.case)?;
+    let id = case_id(&args.case)?;
     let renderer = renderer(ctx)?;
     let store = ctx.store_for_write()?;
     let now = ctx.now(Some(&store))?;
-    let (case, def) = load(ctx, &store, &id)?;
+    let (case, def) = load(&store, &id)?;
     let (actor, _) = ctx.authorize(&store, &args.role, case.unit.as_deref())?;
     let profile = ctx.profile(&store)?;
     let calendars = Calendars::load(ctx)?;
-    let desk = super::desk(Some(&renderer), profile.as_ref()).ok_or_else(|| {
-        Failure::new(
-            crate::failure::Exit::Bug,
-            "letters desk without a renderer".to_owned(),
-        )
-    })?;
+    let desk = super::desk(Some(&renderer), profile.as_ref())
+        .ok_or_else(|| Failure::bug("letters desk without a renderer".to_owned()))?;
     let request = IssueLetter {
         key: args.key.clone(),
         actor,
@@ -78,7 +63,7 @@ pub fn issue(ctx: &Ctx, args: IssueArgs) -> Result<(), Failure> {
     };
     let (case, letter) = store
         .issue_letter(&id, request, args.expect_seq, &calendars.clock(now), &desk)
-        .map_err(|e| failure(ctx, &def, &e))?;
+        .in_workflow(&def)?;
     if ctx.global.json {
         return print_json(&serde_json::json!({
             "case": case.id,
@@ -101,16 +86,9 @@ pub fn void(ctx: &Ctx, args: VoidArgs) -> Result<(), Failure> {
     let store = ctx.store_for_write()?;
     let now = ctx.now(Some(&store))?;
     let record = store
-        .letter(&args.letter)
-        .map_err(|e| failure::store(&ctx.tr, &e))?
-        .ok_or_else(|| {
-            Failure::new(
-                crate::failure::Exit::BadInput,
-                tr!(ctx.tr, "letter-no-such", id = args.letter.clone()),
-            )
-            .with_key(args.letter.clone())
-        })?;
-    let (case, def) = load(ctx, &store, &record.letter.case)?;
+        .letter(&args.letter)?
+        .ok_or_else(|| LetterFailure::Unknown(args.letter.clone()))?;
+    let (case, def) = load(&store, &record.letter.case)?;
     let (actor, _) = ctx.authorize(&store, &args.role, case.unit.as_deref())?;
     let calendars = Calendars::load(ctx)?;
     let case = store
@@ -120,7 +98,7 @@ pub fn void(ctx: &Ctx, args: VoidArgs) -> Result<(), Failure> {
             &args.reason,
             &calendars.clock(now),
         )
-        .map_err(|e| failure(ctx, &def, &e))?;
+        .in_workflow(&def)?;
     if ctx.global.json {
         return print_json(&serde_json::json!({
             "case": case.id,

@@ -9,12 +9,12 @@ mod verify;
 use clap::Subcommand;
 use wardflow_engine::case::IssuedRef;
 use wardflow_engine::definition::Definition;
-use wardflow_engine::letters::{LetterError, Renderer};
+use wardflow_engine::letters::Renderer;
 use wardflow_engine::profile::Profile;
-use wardflow_engine::store::{Desk, LetterFailure, LetterOutcome, Pending};
+use wardflow_engine::store::{Desk, LetterOutcome};
 
 use super::Ctx;
-use crate::failure::{self, Exit, Failure};
+use crate::failure::{self, Failure};
 use crate::tr;
 
 /// Letter subcommands.
@@ -82,7 +82,7 @@ pub fn read_letter(
 
 /// The document table and templates, loaded once for the command.
 pub fn renderer(ctx: &Ctx) -> Result<Renderer, Failure> {
-    Renderer::load(&ctx.global.letters).map_err(|e| letter_failure(ctx, None, &e))
+    Ok(Renderer::load(&ctx.global.letters)?)
 }
 
 /// The renderer for an act that issues letters; None (and a warning) when the letters cannot
@@ -96,7 +96,11 @@ pub fn renderer_for_act(ctx: &Ctx, issues_letters: bool) -> Option<Renderer> {
         Err(e) => {
             eprintln!(
                 "{}",
-                tr!(ctx.tr, "letter-unavailable", detail = e.to_string())
+                tr!(
+                    ctx.tr,
+                    "letter-unavailable",
+                    detail = failure::letter_problem(&ctx.tr, &e)
+                )
             );
             None
         }
@@ -131,31 +135,6 @@ pub fn issued_line(ctx: &Ctx, renderer: Option<&Renderer>, l: &IssuedRef) -> Str
     )
 }
 
-/// Why a letter is waiting, as a sentence.
-pub fn pending_reason(ctx: &Ctx, def: Option<&Definition>, p: &Pending) -> String {
-    let tr = &ctx.tr;
-    match p {
-        Pending::NoLetters(detail) => tr!(tr, "pending-no-letters", detail = detail.clone()),
-        Pending::NotAnIssuer { role, issuers, .. } => tr!(
-            tr,
-            "pending-not-issuer",
-            role = role.clone(),
-            issuers = tr.list(issuers)
-        ),
-        Pending::NoIssuingBody { role } => tr!(tr, "pending-no-body", role = role.clone()),
-        Pending::NoNumber { field, .. } => match field {
-            Some(f) => tr!(
-                tr,
-                "pending-no-number-field",
-                field = failure::field_name(tr, def, f)
-            ),
-            None => tr!(tr, "pending-no-number"),
-        },
-        Pending::DuplicateNumber(n) => tr!(tr, "pending-duplicate-number", number = n.clone()),
-        Pending::Letter(e) => letter_failure(ctx, def, e).message,
-    }
-}
-
 /// Prints what became of the letters an act called for (to stderr when stdout carries only an
 /// id); returns them as JSON.
 pub fn report_outcomes(
@@ -174,7 +153,7 @@ pub fn report_outcomes(
                 serde_json::json!({"key": o.key, "letter": l.letter, "number": l.number, "code": l.code}),
             ),
             Err(p) => {
-                let reason = pending_reason(ctx, Some(def), p);
+                let reason = failure::pending(&ctx.tr, Some(def), p);
                 (
                     tr!(
                         ctx.tr,
@@ -198,89 +177,4 @@ pub fn report_outcomes(
         json.push(value);
     }
     json
-}
-
-/// A renderer error as a sentence: a missing field refuses the letter (exit 1) and names it.
-pub fn letter_failure(ctx: &Ctx, def: Option<&Definition>, e: &LetterError) -> Failure {
-    let tr = &ctx.tr;
-    match e {
-        LetterError::MissingFields(fields) => {
-            let named: Vec<String> = fields
-                .iter()
-                .map(|f| failure::field_name(tr, def, f))
-                .collect();
-            Failure::new(
-                Exit::Refused,
-                tr!(tr, "letter-missing-fields", fields = tr.list(&named)),
-            )
-            .with_key(fields.first().cloned().unwrap_or_default())
-        }
-        LetterError::UnknownDocument(key) => {
-            Failure::new(Exit::BadInput, tr!(tr, "letter-unknown", key = key.clone()))
-                .with_key(key.clone())
-        }
-        LetterError::NotAnIssuer { document, role } => Failure::new(
-            Exit::Refused,
-            tr!(
-                tr,
-                "letter-not-issuer",
-                document = document.clone(),
-                role = role.clone()
-            ),
-        )
-        .with_key(role.clone()),
-        other => Failure::new(
-            Exit::BadInput,
-            tr!(tr, "letter-error", detail = other.to_string()),
-        ),
-    }
-}
-
-/// A failure of `letter issue` / `letter void` as a sentence and exit code.
-pub fn letter_command_failure(ctx: &Ctx, def: Option<&Definition>, e: &LetterFailure) -> Failure {
-    let tr = &ctx.tr;
-    match e {
-        LetterFailure::Pending(Pending::Letter(e)) => letter_failure(ctx, def, e),
-        LetterFailure::Pending(p) => Failure::new(Exit::Refused, pending_reason(ctx, def, p)),
-        LetterFailure::Unknown(id) => {
-            Failure::new(Exit::BadInput, tr!(tr, "letter-no-such", id = id.clone()))
-                .with_key(id.clone())
-        }
-        LetterFailure::OtherDocument {
-            letter,
-            key,
-            expected,
-        } => Failure::new(
-            Exit::BadInput,
-            tr!(
-                tr,
-                "letter-other-document",
-                id = letter.clone(),
-                key = key.clone(),
-                expected = expected.clone()
-            ),
-        ),
-        LetterFailure::NotInForce(id) => Failure::new(
-            Exit::Refused,
-            tr!(tr, "letter-not-in-force", id = id.clone()),
-        ),
-        LetterFailure::NotItsIssuer {
-            letter,
-            issued_in,
-            role,
-        } => Failure::new(
-            Exit::Refused,
-            tr!(
-                tr,
-                "letter-void-not-issuer",
-                id = letter.clone(),
-                issued_in = issued_in.clone(),
-                role = role.clone()
-            ),
-        )
-        .with_key(role.clone()),
-        LetterFailure::NoReason => {
-            Failure::new(Exit::BadInput, tr!(tr, "letter-void-no-reason")).with_key("--reason")
-        }
-    }
 }

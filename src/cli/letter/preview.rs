@@ -9,8 +9,8 @@ use wardflow_engine::store::output;
 
 use super::super::Ctx;
 use super::super::case::{case_id, load};
-use super::{letter_failure, renderer};
-use crate::failure::Failure;
+use super::renderer;
+use crate::failure::{Context, Failure};
 
 /// Output forms of a letter.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -45,11 +45,11 @@ pub struct PreviewArgs {
 
 /// Renders the draft.
 pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
-    let id = case_id(ctx, &args.case)?;
+    let id = case_id(&args.case)?;
     let renderer = renderer(ctx)?;
     let store = ctx.store_for_read()?;
     let now = ctx.now(Some(&store))?;
-    let (case, def) = load(ctx, &store, &id)?;
+    let (case, def) = load(&store, &id)?;
     let date = now
         .to_zoned_datetime(wardflow_engine::period::shanghai())
         .date();
@@ -97,11 +97,7 @@ pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
                     .unwrap_or_default(),
             })
         },
-        |_| {
-            renderer
-                .render(&args.key, &input)
-                .map_err(|e| letter_failure(ctx, Some(&def), &e))
-        },
+        |_| renderer.render(&args.key, &input).in_workflow(&def),
     )?;
     let body = match args.format {
         Format::Txt => rendered.text,
@@ -119,7 +115,7 @@ pub fn write_out(
 ) -> Result<(), Failure> {
     match out {
         Some(path) => output::write_output(path, body.as_bytes(), force, &ctx.protected_files())
-            .map_err(|e| ctx.output_failure(&e)),
+            .exists_as("out-exists"),
         None => {
             print!("{body}");
             Ok(())

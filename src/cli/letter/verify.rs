@@ -15,7 +15,8 @@ use wardflow_engine::store::{AccessEntry, LetterKey, LetterRecord, Store};
 use super::super::case::load;
 use super::super::{Ctx, print_json};
 use super::archive::{find, print_particulars};
-use crate::failure::{self, Exit, Failure};
+use crate::failure::{Exit, Failure};
+use crate::msg;
 use crate::tr;
 
 /// Arguments of `letter verify`.
@@ -41,7 +42,7 @@ enum Reader {
 /// Whether `user` may read the letter's case (and, for the report receipt, the reporter).
 fn reader(ctx: &Ctx, store: &Store, user: &User, r: &LetterRecord) -> Result<Reader, Failure> {
     let units = ctx.units(store)?;
-    let (case, def) = load(ctx, store, &r.letter.case)?;
+    let (case, def) = load(store, &r.letter.case)?;
     let reaches = authority::may_reach(&units, user, case.unit.as_deref()).is_ok();
     let sees = r.letter.key != REPORTER_DOCUMENT || authority::sees_confidential(&def, user);
     Ok(if reaches && sees {
@@ -73,9 +74,7 @@ fn log(
         allowed: true,
         reason: outcome,
     };
-    store
-        .record_access(&entry)
-        .map_err(|e| failure::store(&ctx.tr, &e))
+    Ok(store.record_access(&entry)?)
 }
 
 /// The answer for someone who may not read the case: valid, void or replaced, and the issuer.
@@ -135,18 +134,15 @@ pub fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), Failure> {
     let code = match &args.code {
         None => None,
         Some(typed) => Some(normalize_code(typed).ok_or_else(|| {
-            Failure::new(
+            Failure::said(
                 Exit::BadInput,
-                tr!(tr, "verify-bad-code", code = typed.clone()),
+                msg!("verify-bad-code", code = typed.clone()),
             )
             .with_key("--code")
         })?),
     };
     if let (Some(code), None) = (&code, &args.file) {
-        let Some(id) = store
-            .find_letter(LetterKey::Code, code)
-            .map_err(|e| failure::store(tr, &e))?
-        else {
+        let Some(id) = store.find_letter(LetterKey::Code, code)? else {
             log(
                 ctx,
                 &store,
@@ -154,12 +150,12 @@ pub fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), Failure> {
                 "letter-verify".into(),
                 Some(format!("code {code}: unknown")),
             )?;
-            return Err(Failure::new(
+            return Err(Failure::said(
                 Exit::Integrity,
-                tr!(tr, "verify-code-unknown", code = code.clone()),
+                msg!("verify-code-unknown", code = code.clone()),
             ));
         };
-        let record = find(ctx, &store, &id)?;
+        let record = find(&store, &id)?;
         let reader = reader(ctx, &store, &user, &record)?;
         let case = record.letter.case.to_string();
         if let Reader::Outsider = reader {
@@ -179,13 +175,12 @@ pub fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), Failure> {
         return print_particulars(ctx, &record);
     }
     let Some(path) = &args.file else {
-        return Err(Failure::new(Exit::BadInput, tr!(tr, "verify-nothing")));
+        return Err(Failure::said(Exit::BadInput, msg!("verify-nothing")));
     };
     let bytes = std::fs::read(path).map_err(|e| {
-        Failure::new(
+        Failure::said(
             Exit::BadInput,
-            tr!(
-                tr,
+            msg!(
                 "cannot-read",
                 path = path.display().to_string(),
                 detail = e.to_string()
@@ -193,11 +188,8 @@ pub fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), Failure> {
         )
     })?;
     let sha = sha256_hex(&bytes);
-    if let Some(id) = store
-        .find_letter(LetterKey::Sha256, &sha)
-        .map_err(|e| failure::store(tr, &e))?
-    {
-        let record = find(ctx, &store, &id)?;
+    if let Some(id) = store.find_letter(LetterKey::Sha256, &sha)? {
+        let record = find(&store, &id)?;
         let case = record.letter.case.to_string();
         if let Reader::Outsider = reader(ctx, &store, &user, &record)? {
             // A whole file is a guessing oracle for an outsider: it counts only together with
@@ -210,9 +202,9 @@ pub fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), Failure> {
                     "letter-verify".into(),
                     Some("file without its code".into()),
                 )?;
-                return Err(Failure::new(
+                return Err(Failure::said(
                     Exit::Refused,
-                    tr!(tr, "verify-needs-code", file = path.display().to_string()),
+                    msg!("verify-needs-code", file = path.display().to_string()),
                 )
                 .with_key("--code"));
             }
@@ -246,11 +238,9 @@ pub fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), Failure> {
     let text = String::from_utf8_lossy(&bytes);
     let mut claimed = Vec::new();
     for code in codes_in(&text) {
-        if let Some(id) = store
-            .find_letter(LetterKey::Code, &code)
-            .map_err(|e| failure::store(tr, &e))?
+        if let Some(id) = store.find_letter(LetterKey::Code, &code)?
             && matches!(
-                reader(ctx, &store, &user, &find(ctx, &store, &id)?)?,
+                reader(ctx, &store, &user, &find(&store, &id)?)?,
                 Reader::Full
             )
         {
@@ -258,21 +248,19 @@ pub fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), Failure> {
         }
     }
     let message = if claimed.is_empty() {
-        tr!(
-            tr,
+        msg!(
             "verify-unknown",
             file = path.display().to_string(),
             sha = sha
         )
     } else {
-        tr!(
-            tr,
+        msg!(
             "verify-altered",
             file = path.display().to_string(),
             letters = tr.list(&claimed)
         )
     };
-    Err(Failure::new(Exit::Integrity, message))
+    Err(Failure::said(Exit::Integrity, message))
 }
 
 #[cfg(test)]

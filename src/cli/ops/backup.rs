@@ -8,8 +8,9 @@ use wardflow_engine::store::ops::{self, Restored};
 use wardflow_engine::store::{AccessEntry, Loss};
 
 use super::super::{Ctx, print_json};
-use super::{require_file, store_failure};
-use crate::failure::{self, Exit, Failure};
+use super::require_file;
+use crate::failure::{Context, Exit, Failure};
+use crate::msg;
 use crate::tr;
 
 /// Arguments of `wardflow backup`.
@@ -37,8 +38,8 @@ pub struct RestoreArgs {
 
 /// Writes a consistent copy of the database while other commands go on using it.
 pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<(), Failure> {
-    let bytes = ops::backup(&ctx.global.db, &args.out, ctx.lock_timeout())
-        .map_err(|e| store_failure(ctx, &e, "ops-out-exists"))?;
+    let bytes =
+        ops::backup(&ctx.global.db, &args.out, ctx.lock_timeout()).exists_as("ops-out-exists")?;
     let path = args.out.display().to_string();
     if ctx.global.json {
         return print_json(&json!({"backup": path, "bytes": bytes}));
@@ -117,14 +118,12 @@ fn record_restore(ctx: &Ctx, backup: &std::path::Path, lost: &Loss) -> Result<()
         allowed: true,
         reason: Some(reason),
     };
-    store
-        .record_access(&entry)
-        .map_err(|e| failure::store(&ctx.tr, &e))
+    Ok(store.record_access(&entry)?)
 }
 
 /// Checks a backup, then puts it in place of the database.
 pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<(), Failure> {
-    require_file(ctx, &args.backup)?;
+    require_file(&args.backup)?;
     let restored = ops::restore(
         &args.backup,
         &ctx.global.db,
@@ -132,17 +131,16 @@ pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<(), Failure> {
         args.accept_loss,
         ctx.lock_timeout(),
     )
-    .map_err(|e| store_failure(ctx, &e, "restore-db-exists"))?;
+    .exists_as("restore-db-exists")?;
     let (report, lost) = match restored {
         Restored::Damaged(report) => {
             return super::check::report_check(ctx, &report, "restore-source-damaged");
         }
         Restored::WouldLose(loss) => {
             eprint!("{}", loss_lines(ctx, &loss));
-            return Err(Failure::new(
+            return Err(Failure::said(
                 Exit::Refused,
-                tr!(
-                    ctx.tr,
+                msg!(
                     "restore-would-lose",
                     path = ctx.global.db.display().to_string()
                 ),

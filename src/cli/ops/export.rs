@@ -8,7 +8,7 @@ use wardflow_engine::store::output::Output;
 use wardflow_engine::store::{dump, ops};
 
 use super::super::Ctx;
-use crate::failure::{self, Failure};
+use crate::failure::{Context, Failure, Kind};
 use crate::tr;
 
 /// Arguments of `wardflow export`.
@@ -25,8 +25,7 @@ pub struct ExportArgs {
 /// Exports from a snapshot: the database is held only while it is copied, so writers go on
 /// during a long export, and the export is one committed state.
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
-    let snapshot = ops::Snapshot::take(&ctx.global.db, ctx.lock_timeout())
-        .map_err(|e| failure::store(&ctx.tr, &e))?;
+    let snapshot = ops::Snapshot::take(&ctx.global.db, ctx.lock_timeout())?;
     let store = snapshot.store();
     ctx.now(Some(store))?;
     let Some(out) = args.out else {
@@ -34,20 +33,20 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
         dump::export(store, BufWriter::new(stdout)).map_err(|e| match e {
             // Reading went well; only standard output failed.
             wardflow_engine::store::StoreError::Storage(detail) => {
-                failure::output(&ctx.tr, &detail)
+                Failure::from(Kind::Output(std::io::Error::other(detail)))
             }
-            e => failure::store(&ctx.tr, &e),
+            e => e.into(),
         })?;
         return Ok(());
     };
-    let mut output = Output::begin(&out, args.force, &ctx.protected_files())
-        .map_err(|e| ctx.output_failure(&e))?;
+    let mut output =
+        Output::begin(&out, args.force, &ctx.protected_files()).exists_as("out-exists")?;
     let mut writer = BufWriter::new(output.file());
-    let counts = dump::export(store, &mut writer).map_err(|e| failure::store(&ctx.tr, &e))?;
+    let counts = dump::export(store, &mut writer)?;
     writer
         .into_inner()
-        .map_err(|e| failure::store(&ctx.tr, &ops::io_error(e.into_error())))?;
-    output.finish().map_err(|e| ctx.output_failure(&e))?;
+        .map_err(|e| ops::io_error(e.into_error()))?;
+    output.finish().exists_as("out-exists")?;
     println!(
         "{}",
         tr!(

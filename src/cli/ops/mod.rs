@@ -8,36 +8,13 @@ pub mod import;
 
 use std::path::Path;
 
-use wardflow_engine::store::StoreError;
-
-use super::Ctx;
-use crate::failure::{self, Exit, Failure};
-use crate::tr;
-
-/// A store error of an operation; an existing target is named as the operation's own refusal.
-fn store_failure(ctx: &Ctx, e: &StoreError, exists_id: &'static str) -> Failure {
-    match e {
-        StoreError::AlreadyExists(path) => Failure::new(
-            Exit::BadInput,
-            ctx.tr
-                .args(exists_id, vec![("path", path.display().to_string().into())]),
-        ),
-        other => failure::store(&ctx.tr, other),
-    }
-}
+use crate::failure::Failure;
+use crate::msg;
 
 /// Refuses an input file that does not exist, naming it (not as a missing database).
-fn require_file(ctx: &Ctx, path: &Path) -> Result<(), Failure> {
+fn require_file(path: &Path) -> Result<(), Failure> {
     if path.is_file() {
         return Ok(());
     }
-    Err(Failure::new(
-        Exit::BadInput,
-        tr!(
-            ctx.tr,
-            "cannot-read",
-            path = path.display().to_string(),
-            detail = tr!(ctx.tr, "ops-no-such-file")
-        ),
-    ))
+    Err(Failure::cannot_read(path, msg!("ops-no-such-file")))
 }

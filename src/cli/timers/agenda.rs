@@ -4,7 +4,7 @@ use clap::Args;
 
 use super::super::Ctx;
 use super::{for_role, print};
-use crate::failure::{self, Failure};
+use crate::failure::Failure;
 
 /// Arguments of `wardflow agenda`.
 #[derive(Debug, Args)]
@@ -32,11 +32,9 @@ pub fn agenda(ctx: &Ctx, args: AgendaArgs) -> Result<(), Failure> {
     let until = now
         .checked_add(jiff::SignedDuration::from_hours(24 * i64::from(args.days)))
         .unwrap_or(jiff::Timestamp::MAX);
-    let views = store
-        .agenda(now, until)
-        .map_err(|e| failure::store(&ctx.tr, &e))?;
+    let views = store.agenda(now, until)?;
     let views = ctx.covered(&store, views)?;
-    let views = for_role(ctx, &store, views, args.role.as_deref())?;
+    let views = for_role(&store, views, args.role.as_deref())?;
     print(ctx, &store, &views, "agenda-empty")
 }
 
@@ -44,10 +42,8 @@ pub fn agenda(ctx: &Ctx, args: AgendaArgs) -> Result<(), Failure> {
 pub fn overdue(ctx: &Ctx, args: OverdueArgs) -> Result<(), Failure> {
     let store = ctx.store_for_read()?;
     let now = ctx.now(Some(&store))?;
-    let views = store
-        .overdue(now)
-        .map_err(|e| failure::store(&ctx.tr, &e))?;
+    let views = store.overdue(now)?;
     let views = ctx.covered(&store, views)?;
-    let views = for_role(ctx, &store, views, args.role.as_deref())?;
+    let views = for_role(&store, views, args.role.as_deref())?;
     print(ctx, &store, &views, "overdue-empty")
 }

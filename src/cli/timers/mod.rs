@@ -8,8 +8,9 @@ use serde_json::json;
 use wardflow_engine::store::{DeadlineView, Store};
 
 use super::Ctx;
-use crate::failure::{self, Failure};
+use crate::failure::Failure;
 use crate::show;
+use crate::table::{Table, col};
 
 /// Timer subcommands.
 #[derive(Debug, Subcommand)]
@@ -27,7 +28,6 @@ pub fn run(ctx: &Ctx, cmd: TimersCommand) -> Result<(), Failure> {
 
 /// Keeps the deadlines a person in `role` can act on now (any role when None).
 pub fn for_role(
-    ctx: &Ctx,
     store: &Store,
     views: Vec<DeadlineView>,
     role: Option<&str>,
@@ -37,9 +37,7 @@ pub fn for_role(
     };
     let mut out = Vec::new();
     for v in views {
-        let def = store
-            .definition(&v.version)
-            .map_err(|e| failure::store(&ctx.tr, &e))?;
+        let def = store.definition(&v.version)?;
         let can_act = def.transitions.iter().any(|t| {
             !t.is_system() && t.from.admits(&v.state, false) && t.roles.iter().any(|r| r == role)
         });
@@ -73,24 +71,35 @@ pub fn print(
     }
     if views.is_empty() {
         println!("{}", tr.t(empty_id));
+        return Ok(());
     }
+    // The note column only when some deadline is provisional.
+    let notes = views.iter().any(|v| v.deadline.provisional);
+    let mut headers = vec![
+        col::DUE,
+        col::CASE,
+        col::DEADLINE,
+        col::WORKFLOW,
+        col::STATE,
+    ];
+    if notes {
+        headers.push(col::NOTE);
+    }
+    let mut table = Table::new(tr, &headers);
     for v in views {
-        let def = store
-            .definition(&v.version)
-            .map_err(|e| failure::store(&ctx.tr, &e))?;
-        let provisional = if v.deadline.provisional {
-            tr.t("provisional")
-        } else {
-            String::new()
-        };
-        println!(
-            "{}  {}  {}  {}  {}{provisional}",
+        let def = store.definition(&v.version)?;
+        let mut row = vec![
             show::due_time(v.deadline.due),
-            v.case,
+            v.case.to_string(),
             tr.key_title(&v.deadline.name, &v.deadline.title),
-            v.workflow,
+            v.workflow.clone(),
             show::state(tr, &def, &v.state),
-        );
+        ];
+        if notes && v.deadline.provisional {
+            row.push(tr.t("provisional"));
+        }
+        table.row(row);
     }
+    table.print();
     Ok(())
 }

@@ -6,7 +6,7 @@ use wardflow_engine::store::Fired;
 use crate::i18n::Tr;
 
 use super::super::{Calendars, Ctx, print_json};
-use crate::failure::{self, Failure};
+use crate::failure::Failure;
 use crate::tr;
 
 /// Fires due reminders and breaches and reports what happened.
@@ -15,9 +15,7 @@ pub fn run(ctx: &Ctx) -> Result<(), Failure> {
     let now = ctx.now(Some(&store))?;
     let profile = ctx.profile(&store)?;
     let calendars = Calendars::load(ctx)?;
-    let report = store
-        .tick(&calendars.clock(now), profile.as_ref())
-        .map_err(|e| failure::case_command(&ctx.tr, None, &e))?;
+    let report = store.tick(&calendars.clock(now), profile.as_ref())?;
     let tr = &ctx.tr;
     if ctx.global.json {
         let out: Vec<_> = report

@@ -13,8 +13,8 @@ use clap::Subcommand;
 use wardflow_engine::definition::{self, Definition};
 
 use super::Ctx;
-use crate::failure::{self, Exit, Failure};
-use crate::tr;
+use crate::failure::{Exit, Failure};
+use crate::msg;
 
 /// Workflow subcommands.
 #[derive(Debug, Subcommand)]
@@ -62,13 +62,9 @@ pub fn run(ctx: &Ctx, cmd: WorkflowCommand) -> Result<(), Failure> {
 fn find(ctx: &Ctx, name: &str) -> Result<(Arc<Definition>, Option<u32>), Failure> {
     if ctx.global.db.exists() {
         let store = ctx.store_for_read()?;
-        if let Some((hash, def)) = store
-            .latest(name)
-            .map_err(|e| failure::store(&ctx.tr, &e))?
-        {
+        if let Some((hash, def)) = store.latest(name)? {
             let number = store
-                .versions()
-                .map_err(|e| failure::store(&ctx.tr, &e))?
+                .versions()?
                 .get(name)
                 .and_then(|vs| vs.iter().find(|v| v.hash == hash).map(|v| v.number));
             return Ok((def, number));
@@ -77,14 +73,13 @@ fn find(ctx: &Ctx, name: &str) -> Result<(Arc<Definition>, Option<u32>), Failure
     for ext in ["yaml", "yml"] {
         let path = ctx.global.workflows.join(format!("{name}.{ext}"));
         if let Ok(bytes) = std::fs::read(&path) {
-            let def = definition::load(&path.display().to_string(), &bytes)
-                .map_err(|d| failure::invalid_workflows(&ctx.tr, &[d]))?;
+            let def = definition::load(&path.display().to_string(), &bytes)?;
             return Ok((Arc::new(def), None));
         }
     }
-    Err(Failure::new(
+    Err(Failure::said(
         Exit::BadInput,
-        tr!(ctx.tr, "unknown-workflow", workflow = name.to_owned()),
+        msg!("unknown-workflow", workflow = name.to_owned()),
     )
     .with_key(name))
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::super::{Ctx, check_files, print_json, workflow_files};
 use super::validate::context;
-use crate::failure::{self, Failure};
+use crate::failure::Failure;
 use crate::tr;
 
 /// Publishes the files, all or none.
@@ -14,17 +14,13 @@ pub fn run(ctx: &Ctx, given: &[PathBuf]) -> Result<(), Failure> {
     ctx.administrator(&store)?;
     let files = workflow_files(ctx, given)?;
     let mut known: Vec<_> = store
-        .latest_definitions()
-        .map_err(|e| failure::store(&ctx.tr, &e))?
+        .latest_definitions()?
         .iter()
         .map(|d| (**d).clone())
         .collect();
     known.extend(context(ctx, &files));
-    let checked = check_files(&files, &known, &ctx.global.letters)
-        .map_err(|e| failure::invalid_workflows(&ctx.tr, &e.failed))?;
-    let published = store
-        .publish(&checked, &ctx.user(), now)
-        .map_err(|e| failure::store(&ctx.tr, &e))?;
+    let checked = check_files(&files, &known, &ctx.global.letters)?;
+    let published = store.publish(&checked, &ctx.user(), now)?;
     if ctx.global.json {
         let out: Vec<_> = published
             .iter()

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use wardflow_engine::definition::{self, Definition};
 
 use super::super::{Ctx, check_files, print_json, workflow_files};
-use crate::failure::{self, Failure};
+use crate::failure::Failure;
 use crate::tr;
 
 /// Definitions that links may name besides the files being checked: the other files of the
@@ -66,7 +66,7 @@ pub fn run(ctx: &Ctx, given: &[PathBuf]) -> Result<(), Failure> {
                     );
                 }
             }
-            Err(failure::invalid_workflows(&ctx.tr, &failed))
+            Err(failed.into())
         }
     }
 }
