@@ -45,6 +45,8 @@ pub enum Exit {
     /// A history whose hash chain or signature does not verify.
     Integrity = 4,
     Storage = 5,
+    /// Standard output could not be written (the command itself may have been done).
+    OutputFailed = 6,
     Bug = 70,
 }
 
@@ -56,6 +58,7 @@ impl Exit {
             Exit::Busy => "busy",
             Exit::Integrity => "integrity",
             Exit::Storage => "storage",
+            Exit::OutputFailed => "output",
             Exit::Bug => "internal",
         }
     }
@@ -444,7 +447,19 @@ impl Failure {
                 refusal,
                 db,
             } => Shown {
-                exit: Exit::Storage,
+                // A file redb cannot read is a storage fault; a readable file whose records do
+                // not hold together (a broken chain, a forged snapshot, a counter behind its
+                // numbers) is an integrity failure, exit 4 as in `verify`.
+                exit: if problems.iter().all(|p| {
+                    matches!(
+                        p,
+                        CheckProblem::Integrity { .. } | CheckProblem::Unreadable { .. }
+                    )
+                }) {
+                    Exit::Storage
+                } else {
+                    Exit::Integrity
+                },
                 message: tr.args(
                     refusal,
                     vec![
@@ -478,7 +493,19 @@ impl Failure {
                 key: key.clone(),
                 ..Shown::new(*exit, message.text(tr))
             },
-            Kind::Output(e) => Shown::new(Exit::Storage, e.to_string()),
+            // Whether the command had already been done and saved (then it must not be run
+            // again) or changed nothing.
+            Kind::Output(e) => {
+                let id = if wardflow_engine::store::committed_in_this_process() {
+                    "output-failed-done"
+                } else {
+                    "output-failed-nothing"
+                };
+                Shown::new(
+                    Exit::OutputFailed,
+                    tr.args(id, vec![("detail", e.to_string().into())]),
+                )
+            }
             Kind::Bug(detail) => Shown::new(Exit::Bug, detail.clone()),
         }
     }

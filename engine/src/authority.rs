@@ -306,6 +306,25 @@ pub enum Denied {
     },
     #[error("user {name} is not an administrator", name = user.name)]
     NotAdmin { user: Box<User> },
+    /// A field corrected in a role that may not set it in any act of the workflow.
+    #[error("role {role} may not correct {field}: it needs {needs:?}")]
+    MayNotAmend {
+        role: String,
+        field: String,
+        needs: Vec<String>,
+    },
+    /// Only the responsible unit's own users and administrators hand a case over.
+    #[error("user {name} is not of the case's responsible unit {case_unit:?}", name = user.name)]
+    NotResponsibleUnit {
+        user: Box<User>,
+        case_unit: Option<String>,
+    },
+    /// A transfer to the unit that already has the case.
+    #[error("the case is already with unit {unit}")]
+    SameUnit { unit: String },
+    /// The change would leave no enabled administrator (nobody could manage users again).
+    #[error("{user} is the last enabled administrator")]
+    LastAdministrator { user: String },
     /// Only those who may see a confidential field may set it.
     #[error("user {name} may not set the confidential field {field}", name = user.name)]
     Confidential {
@@ -313,6 +332,19 @@ pub enum Denied {
         field: String,
         needs: Vec<String>,
     },
+}
+
+/// A registry change to `name` is allowed only if, with it (`after`: every user as the change
+/// leaves them), some enabled user still holds `admin`: the last administrator can be neither
+/// disabled nor demoted.
+pub fn keeps_an_administrator(name: &str, after: &[User]) -> Result<(), Denied> {
+    if after.iter().any(|u| u.enabled && u.holds(ADMIN_ROLE)) {
+        Ok(())
+    } else {
+        Err(Denied::LastAdministrator {
+            user: name.to_owned(),
+        })
+    }
 }
 
 /// The registered, enabled user named `name`.
@@ -384,6 +416,75 @@ pub fn may_reach(units: &Units, user: &User, case_unit: Option<&str>) -> Result<
     }
 }
 
+/// May `user`, acting in `role`, correct `fields`? A field that an act requires (the opening
+/// or a transition) may be corrected only in a role that may do such an act: a parent may not
+/// rewrite the police's record of the report (`report.facts`), nor a village user the case's
+/// `source`. A field no act requires may be set in any act, so any role may correct it. An
+/// administrator may correct any field (the history records who and why).
+pub fn may_amend(
+    def: &Definition,
+    user: &User,
+    role: &str,
+    fields: impl IntoIterator<Item = impl AsRef<str>>,
+) -> Result<(), Denied> {
+    if user.holds(ADMIN_ROLE) {
+        return Ok(());
+    }
+    for field in fields {
+        let field = field.as_ref();
+        let mut needs: Vec<String> = Vec::new();
+        let mut add = |roles: &[String]| {
+            for r in roles {
+                if !needs.contains(r) {
+                    needs.push(r.clone());
+                }
+            }
+        };
+        if def.start.requires.iter().any(|f| f == field) {
+            add(&def.start.roles);
+        }
+        for t in def.transitions.iter().filter(|t| !t.is_system()) {
+            if t.requires.iter().any(|f| f == field) {
+                add(&t.roles);
+            }
+        }
+        if !needs.is_empty() && !needs.iter().any(|r| r == role) {
+            return Err(Denied::MayNotAmend {
+                role: role.to_owned(),
+                field: field.to_owned(),
+                needs,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// May `user` hand a case of `case_unit` (with its officer, 承办人) over to `to`? Only the
+/// case's officer, a user of the responsible unit itself (not of a unit that merely covers it)
+/// or an administrator, and never to the unit that already has it.
+pub fn may_transfer(
+    user: &User,
+    case_unit: Option<&str>,
+    case_officer: Option<&str>,
+    to: &str,
+) -> Result<(), Denied> {
+    if case_unit == Some(to) {
+        return Err(Denied::SameUnit {
+            unit: to.to_owned(),
+        });
+    }
+    if user.holds(ADMIN_ROLE)
+        || case_unit == Some(user.unit.as_str())
+        || case_officer == Some(user.name.as_str())
+    {
+        return Ok(());
+    }
+    Err(Denied::NotResponsibleUnit {
+        user: Box::new(user.clone()),
+        case_unit: case_unit.map(str::to_owned),
+    })
+}
+
 /// May `user` manage users, units and workflows?
 pub fn may_administer(user: &User) -> Result<(), Denied> {
     if user.holds(ADMIN_ROLE) {
@@ -420,6 +521,30 @@ pub fn may_change(def: &Definition, user: &User, changes: &Data) -> Result<(), D
                 .unwrap_or_default(),
         }),
     }
+}
+
+/// True when a guard of `t` reads a confidential field of `def` (by value or with `has()`):
+/// whether it passes tells something about that field, so `case next` hides its result from
+/// those who may not see it. A guard that does not compile counts as reading one.
+pub fn guards_read_confidential(
+    def: &Definition,
+    t: &crate::definition::TransitionDef,
+    settings: &Data,
+) -> bool {
+    if def.confidential.is_none() {
+        return false;
+    }
+    let types = def.field_types();
+    let scope = crate::guard::GuardScope {
+        fields: &types,
+        settings,
+    };
+    t.guards
+        .iter()
+        .any(|g| match def.compiled.get(&g.source, &scope).as_ref() {
+            Ok(guard) => guard.referenced().iter().any(|f| is_confidential(def, f)),
+            Err(_) => true,
+        })
 }
 
 /// True when `field` is confidential in `def`.
@@ -698,6 +823,70 @@ mod tests {
         assert!(
             kinds.iter().any(|k| k.contains("DuplicateName")),
             "{kinds:?}"
+        );
+    }
+
+    #[test]
+    fn the_last_enabled_administrator_can_be_neither_disabled_nor_demoted() {
+        let user = |name: &str, roles: &[&str], enabled: bool| User {
+            name: name.to_owned(),
+            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            unit: "city".to_owned(),
+            enabled,
+        };
+        let alone_disabled = [
+            user("张三", &["admin"], false),
+            user("李四", &["police"], true),
+        ];
+        assert_eq!(
+            keeps_an_administrator("张三", &alone_disabled),
+            Err(Denied::LastAdministrator {
+                user: "张三".to_owned()
+            })
+        );
+        // `*` grants every workflow role, never admin.
+        let demoted = [user("张三", &["*"], true), user("王五", &["admin"], false)];
+        assert!(keeps_an_administrator("张三", &demoted).is_err());
+        let another = [
+            user("张三", &["police"], true),
+            user("王五", &["admin"], true),
+        ];
+        assert_eq!(keeps_an_administrator("张三", &another), Ok(()));
+    }
+
+    #[test]
+    fn only_the_responsible_unit_or_an_administrator_transfers_and_never_to_itself() {
+        let user = |unit: &str, roles: &[&str]| User {
+            name: "某".to_owned(),
+            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            unit: unit.to_owned(),
+            enabled: true,
+        };
+        let village = user("shijia_village", &["parent", "village_committee"]);
+        let county = user("county", &["civil_affairs"]);
+        let admin = user("city", &["admin"]);
+        assert_eq!(
+            may_transfer(&village, Some("shijia_village"), None, "county"),
+            Ok(())
+        );
+        assert!(matches!(
+            may_transfer(&county, Some("shijia_village"), None, "county"),
+            Err(Denied::NotResponsibleUnit { .. })
+        ));
+        // The case's officer (承办人) may, whatever their unit.
+        assert_eq!(
+            may_transfer(&county, Some("shijia_village"), Some("某"), "county"),
+            Ok(())
+        );
+        assert_eq!(
+            may_transfer(&admin, Some("shijia_village"), None, "county"),
+            Ok(())
+        );
+        assert_eq!(
+            may_transfer(&admin, Some("county"), None, "county"),
+            Err(Denied::SameUnit {
+                unit: "county".to_owned()
+            })
         );
     }
 }

@@ -61,6 +61,27 @@ pub fn settings_for(profile: Option<&Profile>, def: &Definition) -> Data {
     profile.map_or_else(|| def.settings.clone(), |p| p.settings_for(def))
 }
 
+/// The largest whole number a profile or a letter table may give a setting: ample for any
+/// count of days, people or copies, and small enough that nothing computed from it (a date, a
+/// Chinese numeral, a list) can overflow or exhaust memory.
+pub const MAX_SETTING_NUMBER: i64 = 100_000;
+
+/// The description of a bounded whole number, as a problem names it.
+pub const BOUNDED_NUMBER: &str = "a whole number from 0 to 100000";
+
+/// Whether a configured number is within the bound (non-integers are not counts).
+pub fn number_in_bounds(v: &Value) -> bool {
+    match v {
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => (0..=MAX_SETTING_NUMBER).contains(&i),
+            None => n
+                .as_f64()
+                .is_some_and(|f| f.is_finite() && f.abs() <= MAX_SETTING_NUMBER as f64),
+        },
+        _ => true,
+    }
+}
+
 /// Two setting values are of the same kind when a period stays a period, a number a number.
 fn same_kind(default: &Value, new: &Value) -> bool {
     let is_period = |v: &Value| v.as_str().is_some_and(|s| Period::parse(s).is_ok());
@@ -163,6 +184,11 @@ impl Loader<'_> {
                 if !same_kind(default, &new) {
                     self.r
                         .wrong_type(setting.value, &setting_path, kind_name(default));
+                    continue;
+                }
+                if !number_in_bounds(&new) {
+                    self.r
+                        .wrong_type(setting.value, &setting_path, BOUNDED_NUMBER);
                     continue;
                 }
                 data.insert(name.to_owned(), new);

@@ -240,3 +240,12 @@ table-action = Action
 table-outcome = Outcome
 table-enabled = Enabled
 table-disabled = disabled { $at }
+
+help-any--force = Replace an existing `--out` file (never the database, its key or its access log)
+help-restore--accept_loss = Accept the loss when the current database holds cases, events or letters the backup lacks (a run without this lists them): a second confirmation beyond `--force`
+help-import--simulation = Make the new database a simulation one (it accepts `--now`): required for the export of a simulation database, and turns a real one into a training copy
+help-user-enable = Let a disabled user act and read again (administrators only)
+help-user-enable--name = The user's name
+help-user-roles = Replace a user's roles (administrators only); the last administrator keeps `admin`
+help-user-roles--name = The user's name
+help-user-roles--roles = A role the user may act in (repeatable), as for `user add`

@@ -240,3 +240,12 @@ table-action = 操作
 table-outcome = 结果
 table-enabled = 在用
 table-disabled = { $at } 停用
+
+help-any--force = 替换已有的 `--out` 文件（数据库、其密钥和访问日志任何时候都不会被替换）
+help-restore--accept_loss = 确认接受丢失：当前数据库中有备份所没有的案件、事件或函件时（先不加此项运行一次即会列出），在 `--force` 之外的第二次确认
+help-import--simulation = 将新数据库设为模拟数据库（接受 `--now`）：导入模拟数据库的导出文件时必须加；导入正式数据库的导出文件时，会将其变为培训副本
+help-user-enable = 恢复已停用用户办理和查阅案件的权限（仅管理员）
+help-user-enable--name = 用户名
+help-user-roles = 替换用户的角色（仅管理员）；最后一位管理员须保留 `admin`
+help-user-roles--name = 用户名
+help-user-roles--roles = 用户可担任的角色（可重复），与 `user add` 相同

@@ -35,6 +35,9 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<(), Failure> {
         println!("{}", tr!(ctx.tr, "none"));
         return Ok(());
     }
+    // Entries written by older builds (or by hand) may hold control characters: they are
+    // shown without them, so no escape sequence reaches the administrator's terminal.
+    let clean = wardflow_engine::value::clean_name;
     let mut table = Table::new(
         &ctx.tr,
         &[col::AT, col::USER, col::CASE, col::ACTION, col::OUTCOME],
@@ -46,14 +49,19 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<(), Failure> {
             tr!(
                 ctx.tr,
                 "audit-refused",
-                reason = e.reason.clone().unwrap_or_default()
+                reason = clean(e.reason.as_deref().unwrap_or_default())
             )
+        };
+        // A granted entry may carry a note (why a read was allowed, a restore's loss).
+        let outcome = match (&e.reason, e.allowed) {
+            (Some(r), true) => format!("{outcome}  {}", clean(r)),
+            _ => outcome,
         };
         table.row(vec![
             local_time(e.at),
-            e.user.clone(),
-            e.case.to_string(),
-            e.action.to_string(),
+            clean(&e.user),
+            clean(&e.case),
+            clean(&e.action),
             outcome,
         ]);
     }

@@ -106,13 +106,31 @@ impl Ctx {
         action: &str,
         also: impl FnOnce(&User) -> Result<(), authority::Denied>,
     ) -> Result<User, Failure> {
+        self.read_case_then(store, case, action, also, |_| Ok(()))
+            .map(|(user, ())| user)
+    }
+
+    /// Like [`Ctx::read_case_if`], and then `read` (what the reader asked for, such as
+    /// rendering a letter): the access log records the outcome of both, so a read that is
+    /// refused after the authority check is logged as refused, never as granted.
+    pub fn read_case_then<T>(
+        &self,
+        store: &Store,
+        case: &Case,
+        action: &str,
+        also: impl FnOnce(&User) -> Result<(), authority::Denied>,
+        read: impl FnOnce(&User) -> Result<T, Failure>,
+    ) -> Result<(User, T), Failure> {
         let units = self.units(store)?;
-        let decision = self.registered_user(store, &units).and_then(|user| {
-            authority::may_reach(&units, &user, case.unit.as_deref())
-                .and_then(|()| also(&user))
-                .map(|()| user)
-                .among(&units)
-        });
+        let decision = self
+            .registered_user(store, &units)
+            .and_then(|user| {
+                authority::may_reach(&units, &user, case.unit.as_deref())
+                    .and_then(|()| also(&user))
+                    .map(|()| user)
+                    .among(&units)
+            })
+            .and_then(|user| read(&user).map(|value| (user, value)));
         let now = self.now(Some(store))?;
         let entry = AccessEntry {
             id: format!(

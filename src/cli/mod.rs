@@ -97,7 +97,7 @@ pub struct Global {
     #[arg(long, global = true, env = "WARDFLOW_CALENDAR")]
     pub calendar: Option<PathBuf>,
     /// The person acting (defaults to the login name).
-    #[arg(long, global = true, env = "WARDFLOW_USER")]
+    #[arg(long, global = true, env = "WARDFLOW_USER", value_parser = name_arg)]
     pub user: Option<String>,
 }
 
@@ -252,8 +252,15 @@ impl Ctx {
             .clone()
             .or_else(|| std::env::var("USER").ok())
             .or_else(|| std::env::var("LOGNAME").ok())
+            .map(|u| wardflow_engine::value::clean_name(&u))
             .filter(|u| !u.trim().is_empty())
             .unwrap_or_else(|| "unknown".to_owned())
+    }
+
+    /// The files no output may replace, even forced: the database, its access log, its key.
+    pub fn protected_files(&self) -> Vec<PathBuf> {
+        let key = std::env::var_os("WARDFLOW_KEY_FILE").map(PathBuf::from);
+        wardflow_engine::store::output::protected_files(&self.global.db, key.as_deref())
     }
 
     /// The actor for `--as ROLE`; the system role belongs to the deadline runner alone.
@@ -266,6 +273,17 @@ impl Ctx {
             role: role.to_owned(),
         })
     }
+}
+
+/// A name given on the command line, control characters stripped at input.
+pub fn name_arg(s: &str) -> Result<String, std::convert::Infallible> {
+    Ok(wardflow_engine::value::clean_name(s))
+}
+
+/// A note or reason given on the command line, control characters (but line breaks and tabs)
+/// stripped at input.
+pub fn note_arg(s: &str) -> Result<String, std::convert::Infallible> {
+    Ok(wardflow_engine::value::clean_note(s))
 }
 
 /// The calendar and time zone every step runs under.

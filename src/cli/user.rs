@@ -22,7 +22,23 @@ pub enum UserCommand {
     /// Stop a user from acting or reading; history keeps their name (administrators only).
     Disable {
         /// The user's name.
+        #[arg(value_parser = super::name_arg)]
         name: String,
+    },
+    /// Let a disabled user act and read again (administrators only).
+    Enable {
+        /// The user's name.
+        #[arg(value_parser = super::name_arg)]
+        name: String,
+    },
+    /// Replace a user's roles (administrators only); the last administrator keeps `admin`.
+    Roles {
+        /// The user's name.
+        #[arg(value_parser = super::name_arg)]
+        name: String,
+        /// A role the user may act in (repeatable), as for `user add`.
+        #[arg(long = "role", value_name = "ROLE", required = true)]
+        roles: Vec<String>,
     },
 }
 
@@ -30,6 +46,7 @@ pub enum UserCommand {
 #[derive(Debug, Args)]
 pub struct AddArgs {
     /// The user's name, as `--user` / `WARDFLOW_USER` gives it.
+    #[arg(value_parser = super::name_arg)]
     name: String,
     /// A role the user may act in (repeatable): a workflow role, `admin`, or `*` for every
     /// workflow role (training and test databases).
@@ -102,6 +119,41 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
                 return print_json(&serde_json::json!({"user": name, "enabled": false}));
             }
             println!("{}", tr!(ctx.tr, "user-disabled", user = name));
+            Ok(())
+        }
+        UserCommand::Enable { name } => {
+            let store = ctx.store_for_write()?;
+            ctx.administrator(&store)?;
+            store.enable_user(&name)?;
+            if ctx.global.json {
+                return print_json(&serde_json::json!({"user": name, "enabled": true}));
+            }
+            println!("{}", tr!(ctx.tr, "user-enabled", user = name));
+            Ok(())
+        }
+        UserCommand::Roles { name, roles } => {
+            let store = ctx.store_for_write()?;
+            ctx.administrator(&store)?;
+            check_roles(&store, &roles)?;
+            let mut unique = Vec::new();
+            for r in roles {
+                if !unique.contains(&r) {
+                    unique.push(r);
+                }
+            }
+            store.set_roles(&name, unique.clone())?;
+            if ctx.global.json {
+                return print_json(&serde_json::json!({"user": name, "roles": unique}));
+            }
+            println!(
+                "{}",
+                tr!(
+                    ctx.tr,
+                    "user-roles-set",
+                    user = name,
+                    roles = unique.join(", ")
+                )
+            );
             Ok(())
         }
         UserCommand::List => {

@@ -42,6 +42,7 @@ fn yaml_kind(tr: &Tr, kind: &str) -> String {
         "a period such as 7d or 6 months" => "kind-period",
         "text" => "kind-text",
         "a whole number" => "kind-whole-number",
+        "a whole number from 0 to 100000" => "kind-bounded-number",
         "true or false" => "kind-true-false",
         "a time zone such as Asia/Shanghai" => "kind-time-zone",
         "a year such as 2026" => "kind-year",
@@ -367,5 +368,6 @@ pub fn import_problem(tr: &Tr, p: &ImportProblem) -> String {
             case = case.clone(),
             detail = detail.clone()
         ),
+        ImportProblem::SimulationExport => tr!(tr, "import-simulation"),
     }
 }

@@ -719,6 +719,234 @@ fn case_rows() -> Vec<Row> {
     ]
 }
 
+/// The repository's letters directory copied under `l/`, with `extra` appended to the
+/// guardian-duty notice (the letter the example case can preview).
+fn letters_with(extra: &str) -> Vec<(&'static str, Vec<u8>)> {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("letters");
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&source).expect("read letters/") {
+        let path = entry.expect("letters entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if !(name.ends_with(".hbs") || name.ends_with(".yaml")) {
+            continue;
+        }
+        let mut bytes = std::fs::read(&path).expect("read letter file");
+        if name == "guardian-duty-notice.hbs" {
+            bytes.extend_from_slice(extra.as_bytes());
+        }
+        let leaked: &'static str = Box::leak(format!("l/{name}").into_boxed_str());
+        files.push((leaked, bytes));
+    }
+    files
+}
+
+/// `letter preview` of the guardian-duty notice with a template ending in `extra`.
+fn previews_template(name: &'static str, extra: &str, message: &'static str) -> Row {
+    let mut r = row(
+        name,
+        &[
+            "letter",
+            "preview",
+            CASE,
+            "guardian-duty-notice",
+            "--as",
+            "village_committee",
+            "--letters",
+            "l",
+            "--now",
+            LATER,
+        ],
+        2,
+        message,
+    );
+    r.files = letters_with(extra);
+    r
+}
+
+/// `case open` under the profile `p.yaml` (in the test directory) with the given body.
+fn under_profile(name: &'static str, body: &str, message: &'static str) -> Row {
+    let mut args = open_with(&[]);
+    args.extend(["--profile", "p", "--profiles", "."].map(str::to_owned));
+    Row {
+        args,
+        ..row(name, &[], 2, message)
+    }
+    .file("p.yaml", format!("profile: p\ntitle: 测试\n{body}"))
+}
+
+/// Hostile numbers in configuration and templates (issue 15, resource limits): each is
+/// refused with a message naming the limit, never a panic or an allocation of its size.
+fn limit_rows() -> Vec<Row> {
+    vec![
+        previews_template(
+            "a blank of 10^17 characters",
+            "{{blank 99999999999999999}}",
+            "blank must be a whole number from 0 to 200",
+        ),
+        previews_template(
+            "a blank one past the limit",
+            "{{blank 201}}",
+            "from 0 to 200",
+        ),
+        previews_template(
+            "a negative blank",
+            "{{blank -3}}",
+            "blank must be a whole number",
+        ),
+        previews_template(
+            "a blank of text",
+            "{{blank \"many\"}}",
+            "blank must be a whole number",
+        ),
+        previews_template(
+            "a fill width of 10^12",
+            "{{fill child.name width=1000000000000}}",
+            "fill width",
+        ),
+        previews_template(
+            "cn_num of u64::MAX",
+            "{{cn_num \"18446744073709551615\"}}",
+            "too large to write in Chinese numerals",
+        ),
+        previews_template(
+            "cn_num of 10^12",
+            "{{cn_num \"1000000000000\"}}",
+            "too large to write in Chinese numerals",
+        ),
+        previews_template(
+            "cn_num past u64",
+            "{{cn_num \"99999999999999999999999\"}}",
+            "not a whole number",
+        ),
+        under_profile(
+            "a profile letter setting of 10^12 days",
+            "letters:\n  report-receipt: { feedback_days: 1000000000000 }\n",
+            "feedback_days",
+        ),
+        under_profile(
+            "a profile letter setting of -1 days",
+            "letters:\n  report-receipt: { feedback_days: -1 }\n",
+            "from 0 to 100000",
+        ),
+        under_profile(
+            "a profile letter setting of i64::MAX",
+            "letters:\n  report-receipt: { feedback_days: 9223372036854775807 }\n",
+            "from 0 to 100000",
+        ),
+        under_profile(
+            "a profile workflow setting of 10^12",
+            "settings:\n  example-care: { min_carer_age: 1000000000000 }\n",
+            "0 到 100000 之间的整数",
+        ),
+        under_profile(
+            "a profile workflow setting below zero",
+            "settings:\n  example-care: { min_carer_age: -18 }\n",
+            "0 到 100000 之间的整数",
+        ),
+    ]
+}
+
+/// `--out` files that would overwrite data (issue 15, data loss): the database, its key and its
+/// access log are refused even with `--force`, however named; an existing file without it.
+fn output_rows() -> Vec<Row> {
+    let export = |name, out: &str, force: bool, message| {
+        let mut args = vec!["case", "export", CASE, "--out", out, "--now", LATER];
+        if force {
+            args.push("--force");
+        }
+        row(name, &args, 2, message)
+    };
+    let preview = |name, out: &str| {
+        row(
+            name,
+            &[
+                "letter",
+                "preview",
+                CASE,
+                "guardian-duty-notice",
+                "--as",
+                "village_committee",
+                "--out",
+                out,
+                "--force",
+                "--now",
+                LATER,
+            ],
+            2,
+            "数据库本身",
+        )
+    };
+    vec![
+        export(
+            "case export over the database, forced",
+            "w.redb",
+            true,
+            "数据库本身",
+        ),
+        export(
+            "case export over ./the database",
+            "./w.redb",
+            true,
+            "数据库本身",
+        ),
+        export(
+            "case export over the database by another path",
+            "workflows/../w.redb",
+            true,
+            "数据库本身",
+        ),
+        export(
+            "case export over the office key, forced",
+            "w.redb.key",
+            true,
+            "数据库本身",
+        ),
+        export(
+            "case export over the access log",
+            "w.redb.access",
+            true,
+            "数据库本身",
+        ),
+        export(
+            "case export over the office key",
+            "w.redb.key",
+            false,
+            "数据库本身",
+        ),
+        export(
+            "case export over an existing file",
+            "kept.json",
+            false,
+            "--force",
+        )
+        .file("kept.json", "keep me"),
+        preview("letter preview over the database", "w.redb"),
+        preview("letter preview over the office key", "w.redb.key"),
+        row(
+            "export over the database, forced",
+            &["export", "--out", "w.redb", "--force", "--now", LATER],
+            2,
+            "数据库本身",
+        ),
+        row(
+            "export over an existing file",
+            &["export", "--out", "kept.json", "--now", LATER],
+            2,
+            "已存在",
+        ),
+        row(
+            "export over the database (English)",
+            &["export", "--out", "w.redb", "--force", "--now", LATER],
+            2,
+            "not even with --force",
+        )
+        .en(),
+    ]
+}
+
 /// Runs rows against one environment; returns a description of every row that went wrong.
 fn run_rows(env: &TestEnv, rows: &[Row]) -> Vec<String> {
     run_rows_comparing(env, rows, true)
@@ -729,6 +957,9 @@ fn run_rows_comparing(env: &TestEnv, rows: &[Row], compare_dump: bool) -> Vec<St
     let mut wrong = Vec::new();
     for r in rows {
         for (name, bytes) in &r.files {
+            if let Some(dir) = Path::new(name).parent() {
+                std::fs::create_dir_all(env.root().join(dir)).expect("create row dir");
+            }
             env.write_file(name, bytes);
         }
         let before = env.db_dump();
@@ -779,7 +1010,9 @@ fn case_env() -> TestEnv {
 #[test]
 fn every_bad_input_is_refused_with_its_code_and_changes_nothing() {
     let env = case_env();
-    let rows = case_rows();
+    let mut rows = case_rows();
+    rows.extend(limit_rows());
+    rows.extend(output_rows());
     let wrong = run_rows(&env, &rows);
     println!("bad inputs tried: {}", rows.len());
     assert!(rows.len() >= 50, "the table has {} rows", rows.len());

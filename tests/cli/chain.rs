@@ -422,7 +422,7 @@ fn check_words_a_broken_chain_in_chinese_without_english_debug_text() {
         record["body"]["actor"] = Value::from("李四");
         write(t, &id, 2, &record);
     });
-    let err = env.fails(&["check"], 5);
+    let err = env.fails(&["check"], 4);
     // The same sentence `verify` gives, in Chinese.
     assert!(
         err.contains(&format!("案件 {id} 第 2 个事件被改动（modified）")),

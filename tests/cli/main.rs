@@ -10,6 +10,7 @@ mod case;
 mod chain;
 mod concurrency;
 mod docs_graphs;
+mod hardening;
 mod help;
 mod letter;
 mod letter_issue;

@@ -180,7 +180,7 @@ fn export_then_import_is_lossless_on_the_scenario_database() {
     let lines = first.lines().count();
     env.write_file("e1.jsonl", &first);
     let copy = path(&env, "copy.redb");
-    let done = on(&env, &copy, &["import", "e1.jsonl"]);
+    let done = on(&env, &copy, &["import", "e1.jsonl", "--simulation"]);
     assert!(done.contains("已导入"), "{done}");
     let second = on(&env, &copy, &["export"]);
     assert!(first == second, "a second export differs from the first");
@@ -202,6 +202,7 @@ fn import_reads_standard_input_and_the_json_summary() {
         copy.to_str().expect("utf-8"),
         "import",
         "-",
+        "--simulation",
         "--json",
     ]);
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
@@ -231,6 +232,7 @@ fn import_fails(env: &TestEnv, text: &str, line: usize, message: &str) {
         target.to_str().expect("utf-8"),
         "import",
         "bad.jsonl",
+        "--simulation",
     ]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
@@ -348,7 +350,7 @@ fn check_finds_an_index_a_snapshot_and_a_history_that_disagree() {
         t.insert(("entrusted-care", "closed", "2026-000002"), ())
             .expect("insert");
     });
-    let err = env.fails(&["check"], 5);
+    let err = env.fails(&["check"], 4);
     assert!(err.contains("索引 by_state 有多余条目"), "{err}");
     tamper(&env, |tx| {
         let mut t = tx.open_table(CASES).expect("cases");
@@ -362,7 +364,7 @@ fn check_finds_an_index_a_snapshot_and_a_history_that_disagree() {
         let changed = text.replacen("李小明", "李小名", 1);
         t.insert("2026-000001", changed.as_bytes()).expect("insert");
     });
-    let err = env.fails(&["check"], 5);
+    let err = env.fails(&["check"], 4);
     assert!(
         err.contains("案件 2026-000001 的当前状态与其事件重放的结果不一致"),
         "{err}"
@@ -371,7 +373,7 @@ fn check_finds_an_index_a_snapshot_and_a_history_that_disagree() {
         let mut t = tx.open_table(EVENTS).expect("events");
         t.remove(("2026-000002", 2)).expect("remove");
     });
-    let err = env.en().fails(&["check"], 5);
+    let err = env.en().fails(&["check"], 4);
     assert!(
         err.contains("the events of case 2026-000002 do not replay"),
         "{err}"
@@ -407,7 +409,10 @@ fn restore_checks_the_backup_and_replaces_only_with_force() {
     ]);
     let err = env.fails(&["restore", "b.redb"], 2);
     assert!(err.contains("--force"), "{err}");
-    let out = env.ok(&["restore", "b.redb", "--force"]);
+    // Rolling back the amendment loses an event: that needs a second confirmation.
+    let err = env.fails(&["restore", "b.redb", "--force"], 1);
+    assert!(err.contains("--accept-loss"), "{err}");
+    let out = env.ok(&["restore", "b.redb", "--force", "--accept-loss"]);
     assert!(out.contains("已从 b.redb 恢复"), "{out}");
     assert_eq!(
         visible(&env, &env.db()),
@@ -436,7 +441,7 @@ fn restore_checks_the_backup_and_replaces_only_with_force() {
         }
         tx.commit().expect("commit");
     }
-    let err = env.fails(&["restore", "b.redb", "--force"], 5);
+    let err = env.fails(&["restore", "b.redb", "--force"], 4);
     assert!(err.contains("备份文件检查发现 1 个问题"), "{err}");
 }
 

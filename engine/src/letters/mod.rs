@@ -481,10 +481,16 @@ impl Renderer {
                 return Err(LetterError::UnknownSetting(name.clone()));
             };
             let expected = table::setting_kind(&spec.default).unwrap_or("value");
-            if table::setting_kind(value) != Some(expected) {
+            if table::setting_kind(value) != Some(expected)
+                || !crate::profile::number_in_bounds(value)
+            {
                 return Err(LetterError::BadSetting {
                     name: name.clone(),
-                    expected: expected.to_owned(),
+                    expected: if expected == "integer" {
+                        "whole number from 0 to 100000".to_owned()
+                    } else {
+                        expected.to_owned()
+                    },
                 });
             }
             out.insert(name.clone(), value.clone());

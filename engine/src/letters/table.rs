@@ -338,6 +338,11 @@ fn local_settings(r: &mut Reader, node: &Node, path: &str) -> BTreeMap<String, L
             r.wrong_type(default, &join(&setting_path, "default"), expected);
             continue;
         }
+        if !crate::profile::number_in_bounds(&value) {
+            let expected = crate::profile::BOUNDED_NUMBER;
+            r.wrong_type(default, &join(&setting_path, "default"), expected);
+            continue;
+        }
         local.insert(
             entry.key.to_owned(),
             LocalSetting {

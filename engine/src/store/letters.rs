@@ -307,18 +307,39 @@ impl<'t> Writer<'t> {
             .insert(code_key.as_str(), id.as_str())
             .map_err(storage)?;
         if let Some(n) = &letter.number {
-            index
+            let held = index
                 .insert(index_key("number", n).as_str(), id.as_str())
-                .map_err(storage)?;
+                .map_err(storage)?
+                .map(|old| old.value().to_owned());
+            // Only a court's number passes to the letter that replaces its holder; an
+            // allocated number given twice means a counter went backwards.
+            if let Some(holder) = held
+                && !(matches!(spec.numbering, Numbering::External)
+                    && request.replaces.as_deref() == Some(holder.as_str()))
+            {
+                return Err(StoreError::Corrupt(format!(
+                    "document number {n} is already held by {holder}"
+                ))
+                .into());
+            }
         }
         for sha in [&letter.html_sha256, &letter.text_sha256] {
             index
                 .insert(index_key("sha256", sha).as_str(), id.as_str())
                 .map_err(storage)?;
         }
-        letters
+        // The archive is insert-only: an id given twice (a counter lowered behind our back)
+        // is a storage error that aborts the act, never a replaced letter.
+        let replaced = letters
             .insert(id.as_str(), encode(&letter).map_err(corrupt)?.as_slice())
-            .map_err(storage)?;
+            .map_err(storage)?
+            .is_some();
+        if replaced {
+            return Err(StoreError::Corrupt(format!(
+                "archive id {id} is already taken (a letter counter is behind the archive)"
+            ))
+            .into());
+        }
         by_case
             .insert((case.id.as_str(), id.as_str()), ())
             .map_err(storage)?;

@@ -19,7 +19,7 @@ pub struct AmendArgs {
     #[command(flatten)]
     data: DataArgs,
     /// Why the data is corrected (kept in the history).
-    #[arg(long)]
+    #[arg(long, value_parser = super::super::note_arg)]
     reason: String,
     /// Refuse unless the case is still at this event number.
     #[arg(long)]
@@ -36,6 +36,8 @@ pub fn run(ctx: &Ctx, args: AmendArgs) -> Result<(), Failure> {
     let (actor, user) = ctx.authorize(&store, &args.role, case.unit.as_deref())?;
     let changes = raw.changes(&def)?;
     ctx.may_change(&store, &def, &user, &changes)?;
+    let units = ctx.units(&store)?;
+    wardflow_engine::authority::may_amend(&def, &user, &args.role, changes.keys()).among(&units)?;
     let command = Command::Amend {
         actor,
         changes,

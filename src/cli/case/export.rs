@@ -5,13 +5,13 @@ use std::path::PathBuf;
 
 use clap::Args;
 use wardflow_engine::export::{self, ExportError, Extras, Rules};
+use wardflow_engine::store::output;
 use wardflow_engine::store::{CommandFailure, StoreError};
 
 use super::super::key::{self, KeyFileArg};
 use super::super::{Ctx, print_json};
 use super::case_id;
-use crate::failure::{Exit, Failure, Kind};
-use crate::msg;
+use crate::failure::{Context, Failure, Kind};
 use crate::tr;
 
 /// Arguments of `wardflow case export`.
@@ -22,6 +22,9 @@ pub struct ExportArgs {
     /// The file to write.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    /// Replace the `--out` file if it exists (never the database or its files).
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     key: KeyFileArg,
 }
@@ -84,12 +87,10 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
     })?;
     let text = serde_json::to_string_pretty(&doc).map_err(Failure::bug)?;
     let shown = args.out.display().to_string();
-    std::fs::write(&args.out, text + "\n").map_err(|e| {
-        Failure::said(
-            Exit::BadInput,
-            msg!("cannot-write", path = shown.clone(), detail = e.to_string()),
-        )
-    })?;
+    let mut protected = ctx.protected_files();
+    protected.push(key_path.clone());
+    output::write_output(&args.out, (text + "\n").as_bytes(), args.force, &protected)
+        .exists_as("out-exists")?;
     if ctx.global.json {
         return print_json(&serde_json::json!({
             "case": id,

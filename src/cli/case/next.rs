@@ -1,6 +1,7 @@
 //! `wardflow case next`: the transitions open now, what each is missing, whether guards pass.
 
 use serde_json::json;
+use wardflow_engine::authority;
 use wardflow_engine::next::next_steps;
 
 use super::super::{Calendars, Ctx, print_json};
@@ -15,9 +16,23 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
     let store = ctx.store_for_read()?;
     let now = ctx.now(Some(&store))?;
     let (case, def) = load(&store, &id)?;
-    ctx.read_case(&store, &case, "next")?;
+    let user = ctx.read_case(&store, &case, "next")?;
     let calendars = Calendars::load(ctx)?;
-    let steps = next_steps(&def, &case, &calendars.clock(now));
+    let mut steps = next_steps(&def, &case, &calendars.clock(now));
+    // Whether a guard over a confidential field passes tells its value: hidden from those who
+    // may not read the field (shown as unknown, null in JSON).
+    let mut hidden = std::collections::BTreeSet::new();
+    if !authority::sees_confidential(&def, &user) {
+        for s in &mut steps {
+            if def
+                .transition(&s.name)
+                .is_some_and(|t| authority::guards_read_confidential(&def, t, &case.settings))
+            {
+                s.blocked_by = None;
+                hidden.insert(s.name.clone());
+            }
+        }
+    }
     let tr = &ctx.tr;
     if ctx.global.json {
         let out: Vec<_> = steps
@@ -29,7 +44,7 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
                     "to": s.to,
                     "roles": s.roles,
                     "missing": s.missing,
-                    "guard_ok": s.guard_ok,
+                    "guard_ok": (!hidden.contains(&s.name)).then_some(s.guard_ok),
                     "blocked_by": s.blocked_by.as_ref().map(|r| failure::refusal(tr, Some(&def), r).message),
                 })
             })

@@ -6,7 +6,7 @@ use wardflow_engine::step::Command;
 
 use super::super::{Calendars, Ctx, parse_time, print_json};
 use super::{case_id, load};
-use crate::failure::{self, Context, Failure};
+use crate::failure::{Context, Failure};
 use crate::tr;
 
 /// Arguments of `case transfer`.
@@ -24,7 +24,7 @@ pub struct TransferArgs {
     #[arg(long = "as", value_name = "ROLE")]
     role: String,
     /// Why the case is handed over (kept in the history).
-    #[arg(long)]
+    #[arg(long, value_parser = super::super::note_arg)]
     reason: Option<String>,
     /// When the hand-over happened, if earlier than now.
     #[arg(long)]
@@ -42,6 +42,14 @@ pub fn run(ctx: &Ctx, args: TransferArgs) -> Result<(), Failure> {
     let (case, def) = load(&store, &id)?;
     let (actor, user) = ctx.authorize(&store, &args.role, case.unit.as_deref())?;
     let (to, officer) = ctx.assignment(&store, &user, Some(&args.to), args.officer.as_deref())?;
+    let units = ctx.units(&store)?;
+    wardflow_engine::authority::may_transfer(
+        &user,
+        case.unit.as_deref(),
+        case.officer.as_deref(),
+        &to,
+    )
+    .among(&units)?;
     let officer = args.officer.as_ref().map(|_| officer);
     let occurred_at = args
         .at
@@ -80,7 +88,7 @@ pub fn run(ctx: &Ctx, args: TransferArgs) -> Result<(), Failure> {
             ctx.tr,
             "transferred",
             case = case.id.to_string(),
-            unit = failure::unit_named(&ctx.tr, &units, &to)
+            unit = crate::failure::unit_named(&ctx.tr, &units, &to)
         )
     );
     Ok(())

@@ -39,6 +39,9 @@ pub struct ExportArgs {
     /// The file to write (standard output without it).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Replace the `--out` file if it exists (never the database or its files).
+    #[arg(long, requires = "out")]
+    force: bool,
 }
 
 fn status(ctx: &Ctx, r: &LetterRecord) -> String {
@@ -199,5 +202,5 @@ pub fn export(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
         Format::Txt => &r.letter.text,
         Format::Html => &r.letter.html,
     };
-    super::preview::write_out(args.out.as_deref(), body)
+    super::preview::write_out(ctx, args.out.as_deref(), args.force, body)
 }

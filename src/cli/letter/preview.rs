@@ -5,12 +5,12 @@ use std::path::PathBuf;
 use clap::Args;
 use wardflow_engine::authority;
 use wardflow_engine::letters::{IssuingBody, LetterInput, REPORTER_DOCUMENT};
+use wardflow_engine::store::output;
 
 use super::super::Ctx;
 use super::super::case::{case_id, load};
 use super::renderer;
-use crate::failure::{Context, Exit, Failure};
-use crate::msg;
+use crate::failure::{Context, Failure};
 
 /// Output forms of a letter.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -38,6 +38,9 @@ pub struct PreviewArgs {
     /// Write to a file instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Replace the `--out` file if it exists (never the database or its files).
+    #[arg(long, requires = "out")]
+    force: bool,
 }
 
 /// Renders the draft.
@@ -47,21 +50,6 @@ pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
     let store = ctx.store_for_read()?;
     let now = ctx.now(Some(&store))?;
     let (case, def) = load(&store, &id)?;
-    // A letter that names the reporter goes only to those who may see the reporter.
-    ctx.read_case_if(&store, &case, &format!("letter:{}", args.key), |user| {
-        if args.key != REPORTER_DOCUMENT || authority::sees_confidential(&def, user) {
-            return Ok(());
-        }
-        Err(authority::Denied::Confidential {
-            user: Box::new(user.clone()),
-            field: args.key.clone(),
-            needs: def
-                .confidential
-                .as_ref()
-                .map(|c| c.visible_to.clone())
-                .unwrap_or_default(),
-        })
-    })?;
     let date = now
         .to_zoned_datetime(wardflow_engine::period::shanghai())
         .date();
@@ -89,27 +77,45 @@ pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
         draft: true,
         settings,
     };
-    let rendered = renderer.render(&args.key, &input).in_workflow(&def)?;
+    // A letter that names the reporter goes only to those who may see the reporter; a draft
+    // that cannot be made (a field missing, a role that does not issue it) is logged refused.
+    let (_, rendered) = ctx.read_case_then(
+        &store,
+        &case,
+        &format!("letter:{}", args.key),
+        |user| {
+            if args.key != REPORTER_DOCUMENT || authority::sees_confidential(&def, user) {
+                return Ok(());
+            }
+            Err(authority::Denied::Confidential {
+                user: Box::new(user.clone()),
+                field: args.key.clone(),
+                needs: def
+                    .confidential
+                    .as_ref()
+                    .map(|c| c.visible_to.clone())
+                    .unwrap_or_default(),
+            })
+        },
+        |_| renderer.render(&args.key, &input).in_workflow(&def),
+    )?;
     let body = match args.format {
         Format::Txt => rendered.text,
         Format::Html => rendered.html,
     };
-    write_out(args.out.as_deref(), &body)
+    write_out(ctx, args.out.as_deref(), args.force, &body)
 }
 
 /// Writes a letter to a file, or to standard output without one.
-pub fn write_out(out: Option<&std::path::Path>, body: &str) -> Result<(), Failure> {
+pub fn write_out(
+    ctx: &Ctx,
+    out: Option<&std::path::Path>,
+    force: bool,
+    body: &str,
+) -> Result<(), Failure> {
     match out {
-        Some(path) => std::fs::write(path, body).map_err(|e| {
-            Failure::said(
-                Exit::Storage,
-                msg!(
-                    "cannot-write",
-                    path = path.display().to_string(),
-                    detail = e.to_string()
-                ),
-            )
-        }),
+        Some(path) => output::write_output(path, body.as_bytes(), force, &ctx.protected_files())
+            .exists_as("out-exists"),
         None => {
             print!("{body}");
             Ok(())

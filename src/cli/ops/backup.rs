@@ -4,11 +4,13 @@ use std::path::PathBuf;
 
 use clap::Args;
 use serde_json::json;
-use wardflow_engine::store::ops;
+use wardflow_engine::store::ops::{self, Restored};
+use wardflow_engine::store::{AccessEntry, Loss};
 
 use super::super::{Ctx, print_json};
 use super::require_file;
-use crate::failure::{Context, Failure};
+use crate::failure::{Context, Exit, Failure};
+use crate::msg;
 use crate::tr;
 
 /// Arguments of `wardflow backup`.
@@ -28,6 +30,10 @@ pub struct RestoreArgs {
     /// Replace an existing database.
     #[arg(long)]
     force: bool,
+    /// Replace it even though it holds cases, events or letters the backup lacks (listed
+    /// first by a run without this): a second confirmation beyond `--force`.
+    #[arg(long, requires = "force")]
+    accept_loss: bool,
 }
 
 /// Writes a consistent copy of the database while other commands go on using it.
@@ -42,15 +48,112 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// What a restore takes away, one line per case or letter, then the totals.
+fn loss_lines(ctx: &Ctx, loss: &Loss) -> String {
+    let mut out = String::new();
+    for (case, events) in &loss.cases {
+        out += &tr!(
+            ctx.tr,
+            "restore-lose-case",
+            case = case.clone(),
+            events = *events
+        );
+        out.push('\n');
+    }
+    for (case, then, now) in &loss.events {
+        out += &tr!(
+            ctx.tr,
+            "restore-lose-events",
+            case = case.clone(),
+            then = *then,
+            now = *now
+        );
+        out.push('\n');
+    }
+    for letter in &loss.letters {
+        out += &tr!(ctx.tr, "restore-lose-letter", letter = letter.clone());
+        out.push('\n');
+    }
+    out += &tr!(
+        ctx.tr,
+        "restore-lose-total",
+        cases = loss.cases.len(),
+        events = loss.event_count(),
+        letters = loss.letters.len()
+    );
+    out.push('\n');
+    out
+}
+
+/// Records the restore in the restored database's access log: who, from which file, and what
+/// the old database held that went with it.
+fn record_restore(ctx: &Ctx, backup: &std::path::Path, lost: &Loss) -> Result<(), Failure> {
+    let store = ctx.store_for_read()?;
+    let mut reason = format!(
+        "restored from {}; lost {} cases, {} events, {} letters",
+        backup.display(),
+        lost.cases.len(),
+        lost.event_count(),
+        lost.letters.len()
+    );
+    for (case, _) in &lost.cases {
+        reason += &format!("; case {case}");
+    }
+    for (case, then, now) in &lost.events {
+        reason += &format!("; case {case} events {}..={now}", then + 1);
+    }
+    for letter in &lost.letters {
+        reason += &format!("; letter {letter}");
+    }
+    let entry = AccessEntry {
+        id: format!(
+            "{}-{}",
+            std::process::id(),
+            jiff::Timestamp::now().as_nanosecond()
+        ),
+        at: ctx.now(Some(&store))?,
+        user: ctx.user(),
+        case: "*".to_owned(),
+        action: "restore".to_owned(),
+        allowed: true,
+        reason: Some(reason),
+    };
+    Ok(store.record_access(&entry)?)
+}
+
 /// Checks a backup, then puts it in place of the database.
 pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<(), Failure> {
     require_file(&args.backup)?;
-    let report = ops::restore(&args.backup, &ctx.global.db, args.force, ctx.lock_timeout())
-        .exists_as("restore-db-exists")?;
-    if !report.problems.is_empty() {
-        return super::check::report_check(ctx, &report, "restore-source-damaged");
-    }
+    let restored = ops::restore(
+        &args.backup,
+        &ctx.global.db,
+        args.force,
+        args.accept_loss,
+        ctx.lock_timeout(),
+    )
+    .exists_as("restore-db-exists")?;
+    let (report, lost) = match restored {
+        Restored::Damaged(report) => {
+            return super::check::report_check(ctx, &report, "restore-source-damaged");
+        }
+        Restored::WouldLose(loss) => {
+            eprint!("{}", loss_lines(ctx, &loss));
+            return Err(Failure::said(
+                Exit::Refused,
+                msg!(
+                    "restore-would-lose",
+                    path = ctx.global.db.display().to_string()
+                ),
+            ));
+        }
+        Restored::Done { report, lost } => (report, lost),
+    };
     let path = ctx.global.db.display().to_string();
+    // The restored database's access log keeps who replaced what, and what went with it.
+    record_restore(ctx, &args.backup, &lost)?;
+    if !lost.is_empty() {
+        eprint!("{}", loss_lines(ctx, &lost));
+    }
     if ctx.global.json {
         return print_json(&json!({
             "restored": path,

@@ -18,18 +18,22 @@ pub struct ImportArgs {
     /// The export (JSON Lines), or `-` for standard input.
     #[arg(value_name = "FILE|-")]
     file: PathBuf,
+    /// Make the new database a simulation one (it accepts `--now`): required for the export
+    /// of a simulation database, and turns a real one into a training copy.
+    #[arg(long)]
+    simulation: bool,
 }
 
 /// Imports into the database named by `--db`, which must not exist.
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), Failure> {
     let db = &ctx.global.db;
     let result = if args.file.as_os_str() == "-" {
-        dump::import(db, std::io::stdin().lock())
+        dump::import_as(db, std::io::stdin().lock(), args.simulation)
     } else {
         require_file(&args.file)?;
         let file = std::fs::File::open(&args.file)
             .map_err(|e| Failure::cannot_read(&args.file, e.to_string()))?;
-        dump::import(db, BufReader::new(file))
+        dump::import_as(db, BufReader::new(file), args.simulation)
     };
     let counts = result.exists_as("import-db-exists")?;
     let path = db.display().to_string();

@@ -366,6 +366,7 @@ fn text(bytes: &[u8]) -> String {
 struct Template {
     root: String,
     db: Vec<u8>,
+    db_permissions: std::fs::Permissions,
     key: Vec<u8>,
     key_permissions: std::fs::Permissions,
     stdout: String,
@@ -381,6 +382,9 @@ impl Template {
         Template {
             root: env.root().display().to_string(),
             db: std::fs::read(env.db()).expect("read the new database"),
+            db_permissions: std::fs::metadata(env.db())
+                .expect("database metadata")
+                .permissions(),
             key: std::fs::read(&key_file).expect("read the new key file"),
             key_permissions: std::fs::metadata(&key_file)
                 .expect("key file metadata")
@@ -392,6 +396,8 @@ impl Template {
     /// Writes the copy; returns what `init` printed, with this environment's paths.
     fn copy_to(&self, env: &TestEnv) -> String {
         std::fs::write(env.db(), &self.db).expect("copy the template database");
+        // The copy has the mode `init` gave the original (0600), as tests of modes expect.
+        std::fs::set_permissions(env.db(), self.db_permissions.clone()).expect("database mode");
         let key_file = Self::key_file(env);
         std::fs::write(&key_file, &self.key).expect("copy the template key");
         std::fs::set_permissions(&key_file, self.key_permissions.clone()).expect("key mode");
