@@ -15,9 +15,9 @@ out=${1:-$root/target/letters-check}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
-# The same case data as the snapshot tests (engine/tests/letters_render.rs).
-(cd "$root" && WARDFLOW_LETTERS_OUT="$out" cargo test -q -p wardflow-engine --test letters_render \
-    write_html_for_the_render_check >/dev/null)
+# The same case data as the snapshot tests (engine/tests/integration/letters_render.rs).
+(cd "$root" && WARDFLOW_LETTERS_OUT="$out" cargo test -q -p wardflow-engine --test integration \
+    letters_render::write_html_for_the_render_check >/dev/null)
 
 chromium=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
 if [ -z "$chromium" ]; then

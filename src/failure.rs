@@ -28,11 +28,13 @@ use crate::tr;
 mod app;
 mod integrity;
 mod letters;
-mod problems;
+pub(crate) mod problems;
 mod words;
 
 pub use integrity::{FileProblem, chain_break, check_problem, file_problem};
 pub use letters::{letter_problem, pending};
+#[cfg(test)]
+pub use problems::problem_message;
 pub use words::{refusal, unit_named};
 
 /// Exit codes, as the CLI contract defines them.
@@ -44,6 +46,8 @@ pub enum Exit {
     /// A history whose hash chain or signature does not verify.
     Integrity = 4,
     Storage = 5,
+    /// Standard output could not be written (the command itself may have been done).
+    OutputFailed = 6,
     Bug = 70,
 }
 
@@ -55,6 +59,7 @@ impl Exit {
             Exit::Busy => "busy",
             Exit::Integrity => "integrity",
             Exit::Storage => "storage",
+            Exit::OutputFailed => "output",
             Exit::Bug => "internal",
         }
     }
@@ -415,7 +420,19 @@ impl Failure {
                 refusal,
                 db,
             } => Shown {
-                exit: Exit::Storage,
+                // A file redb cannot read is a storage fault; a readable file whose records do
+                // not hold together (a broken chain, a forged snapshot, a counter behind its
+                // numbers) is an integrity failure, exit 4 as in `verify`.
+                exit: if problems.iter().all(|p| {
+                    matches!(
+                        p,
+                        CheckProblem::Integrity { .. } | CheckProblem::Unreadable { .. }
+                    )
+                }) {
+                    Exit::Storage
+                } else {
+                    Exit::Integrity
+                },
                 message: tr.args(
                     refusal,
                     vec![
@@ -449,14 +466,34 @@ impl Failure {
                 key: key.clone(),
                 ..Shown::new(*exit, message.text(tr))
             },
-            Kind::Output(e) => Shown::new(Exit::Storage, e.to_string()),
+            // Whether the command had already been done and saved (then it must not be run
+            // again) or changed nothing.
+            Kind::Output(e) => {
+                let id = if wardflow_engine::store::committed_in_this_process() {
+                    "output-failed-done"
+                } else {
+                    "output-failed-nothing"
+                };
+                Shown::new(
+                    Exit::OutputFailed,
+                    tr.args(id, vec![("detail", e.to_string().into())]),
+                )
+            }
             Kind::Bug(detail) => Shown::new(Exit::Bug, detail.clone()),
         }
     }
 
     /// Writes the failure to stderr, as text or as one JSON object; returns the exit code.
     pub fn report(&self, tr: &Tr, json: bool) -> i32 {
-        let shown = self.shown(tr);
+        self.shown(tr).report(tr, json)
+    }
+}
+
+impl Shown {
+    /// Writes the worded failure to stderr, as text or as one JSON object; returns the exit
+    /// code.
+    pub fn report(&self, tr: &Tr, json: bool) -> i32 {
+        let shown = self;
         let code = shown.exit as i32;
         if json {
             #[derive(Serialize)]

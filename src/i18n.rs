@@ -63,6 +63,13 @@ impl Tr {
         LOCALES.lookup(&self.id(), id)
     }
 
+    /// A message, if the language has it (no fallback to the other language).
+    pub fn try_t(&self, id: &str) -> Option<String> {
+        LOCALES
+            .lookup_single_language::<&str>(&self.id(), id, None)
+            .ok()
+    }
+
     /// A message with named arguments.
     pub fn args(&self, id: &str, args: Vec<(&'static str, FluentValue<'static>)>) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue<'static>> = args
@@ -265,6 +272,21 @@ mod tests {
         out
     }
 
+    /// Every `.ftl` file of a locale, as the loader reads them (all files in the directory).
+    pub(crate) fn locale_text(lang: &str) -> String {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang);
+        let mut text = String::new();
+        for entry in std::fs::read_dir(dir).expect("locale dir").flatten() {
+            if entry.path().extension().is_some_and(|e| e == "ftl") {
+                text.push_str(&std::fs::read_to_string(entry.path()).expect("locale file"));
+                text.push('\n');
+            }
+        }
+        text
+    }
+
     #[test]
     fn every_message_the_code_uses_exists_in_both_languages() {
         let ids = ids_in_sources();
@@ -274,9 +296,7 @@ mod tests {
             ids.len()
         );
         for lang in ["zh-CN", "en-US"] {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join(format!("locales/{lang}/main.ftl"));
-            let ftl = std::fs::read_to_string(path).expect("locale file");
+            let ftl = locale_text(lang);
             let declared: Vec<&str> = ftl
                 .lines()
                 .filter_map(|l| l.split_once(" = ").map(|(id, _)| id))

@@ -1,11 +1,48 @@
 //! `wardflow`: the command-line shell around the wardflow engine.
 
+/// `println!` and `print!` for every module below: like std's, except that a failed write
+/// does not panic (a panic would leave the database unclosed and call the command a bug). The
+/// first failure is remembered and the rest of the output dropped; `main` reports it after
+/// the command has finished, saying whether it was done (exit 6).
+macro_rules! println {
+    ($($arg:tt)*) => {
+        $crate::stdout::write(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+macro_rules! print {
+    ($($arg:tt)*) => {
+        $crate::stdout::write(format_args!($($arg)*))
+    };
+}
+
+mod stdout {
+    use std::io::Write;
+    use std::sync::OnceLock;
+
+    /// The first write to standard output that failed.
+    pub static FAILED: OnceLock<std::io::Error> = OnceLock::new();
+
+    /// Writes to standard output unless an earlier write failed.
+    pub fn write(args: std::fmt::Arguments<'_>) {
+        if FAILED.get().is_some() {
+            return;
+        }
+        let mut out = std::io::stdout().lock();
+        if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
+            let _ = FAILED.set(e);
+        }
+    }
+}
+
 mod cli;
 mod failure;
+mod help;
 mod i18n;
+#[cfg(test)]
+mod loader_problems;
 mod show;
-
-use clap::Parser;
+mod table;
 
 /// Exit code for a bug in wardflow itself.
 const BUG: i32 = 70;
@@ -28,14 +65,32 @@ fn install_panic_hook() {
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
         eprintln!("wardflow internal error{place}: {message}");
-        eprintln!("This is a bug in wardflow; nothing was written. Please report it.");
+        if wardflow_engine::store::committed_in_this_process() {
+            eprintln!(
+                "This is a bug in wardflow; the command's changes were saved before it. Please report it."
+            );
+        } else {
+            eprintln!("This is a bug in wardflow; nothing was written. Please report it.");
+        }
         std::process::exit(BUG);
     }));
 }
 
+/// Reports that standard output failed, and whether the command was done first.
+fn output_failed(tr: &i18n::Tr, json: bool, error: std::io::Error) -> ! {
+    let code = failure::Failure::from(failure::Kind::Output(error)).report(tr, json);
+    std::process::exit(code);
+}
+
 fn main() {
     install_panic_hook();
-    let args = cli::Cli::parse();
+    // The language must be known before clap parses, for its help and errors.
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let early = i18n::Tr {
+        lang: i18n::Lang::resolve(help::prescan_lang(&argv)),
+    };
+    let json = help::prescan_json(&argv);
+    let args = help::parse(&early, json, argv);
     let tr = i18n::Tr {
         lang: i18n::Lang::resolve(args.global.lang),
     };
@@ -43,5 +98,11 @@ fn main() {
     if let Err(failure) = cli::run(args, tr) {
         let code = failure.report(&tr, json);
         std::process::exit(code);
+    }
+    match stdout::FAILED.get() {
+        // A closed pipe (`wardflow case list | head`) is the reader's choice, not a failure.
+        Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Some(e) => output_failed(&tr, json, std::io::Error::new(e.kind(), e.to_string())),
+        None => {}
     }
 }

@@ -10,9 +10,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::definition::{Data, Definition, Diagnostics, NameRule, Problem, ProblemKind};
+use crate::definition::{Data, Definition, Diagnostics, NameRule, ProblemKind};
+use crate::reader::{self, Reader, join};
 use crate::suggest::closest;
-use crate::yaml::{self, Limits, Node, NodeKind};
+use crate::yaml::{Node, NodeKind};
 
 /// The role that manages users, units and workflows; it acts on no case.
 pub const ADMIN_ROLE: &str = "admin";
@@ -128,157 +129,94 @@ impl Units {
     }
 }
 
-/// Loads a units file (format: `units/example.yaml`); every problem with its position.
-pub fn load_units(file: &str, source: &[u8]) -> Result<Units, Diagnostics> {
-    let fail = |mut problems: Vec<Problem>| {
-        problems.sort_by_key(|p| p.pos);
-        Diagnostics {
-            file: file.to_owned(),
-            workflow: None,
-            problems,
+const UNITS_KEYS: &[&str] = &["units"];
+const UNIT_KEYS: &[&str] = &["id", "name", "kind", "parent", "covers"];
+
+/// Non-empty text; reports anything else.
+fn unit_text(r: &mut Reader, node: &Node, path: &str) -> Option<String> {
+    match node.as_str() {
+        Some(s) if !s.trim().is_empty() => Some(s.to_owned()),
+        _ => {
+            r.wrong_type(node, path, "string");
+            None
+        }
+    }
+}
+
+/// One entry of `units:`; `None` (after reporting) when it cannot be used.
+fn unit(r: &mut Reader, item: &Node, path: &str) -> Option<Unit> {
+    let entries = r.entries(item, path, Some(UNIT_KEYS));
+    if item.as_map().is_none() {
+        if matches!(item.kind, NodeKind::Null) {
+            r.wrong_type(item, path, "mapping");
+        }
+        return None;
+    }
+    let required = |r: &mut Reader, key: &'static str| {
+        r.require(&entries, key, item.pos, path)
+            .and_then(|node| unit_text(r, node, &join(path, key)))
+    };
+    let id = required(r, "id");
+    let name = required(r, "name");
+    let kind = match reader::find(&entries, "kind") {
+        // a unit of an unknown kind is still checked against the others (its parent, its id)
+        Some(node) => {
+            r.one_of(node, &join(path, "kind"), &UNIT_KINDS);
+            node.as_str().map(str::to_owned)
+        }
+        None => {
+            r.require(&entries, "kind", item.pos, path);
+            None
         }
     };
-    let root = yaml::parse(source, Limits::default()).map_err(|e| {
-        fail(vec![Problem {
-            pos: e.pos,
-            path: String::new(),
-            kind: ProblemKind::Yaml(e.kind),
-        }])
-    })?;
-    let mut problems = Vec::new();
-    let mut report = |node: &Node, path: &str, kind: ProblemKind| {
-        problems.push(Problem {
-            pos: Some(node.pos),
-            path: path.to_owned(),
-            kind,
-        })
+    let parent =
+        reader::find(&entries, "parent").and_then(|n| unit_text(r, n, &join(path, "parent")));
+    let covers = match reader::find(&entries, "covers") {
+        Some(node) => r.strings(node, &join(path, "covers")),
+        None => Vec::new(),
     };
-    let wrong = |expected: &'static str, node: &Node| ProblemKind::WrongType {
-        expected,
-        found: node.type_name(),
+    let id = id?;
+    if !r.check_name(&id, item.pos, &join(path, "id"), NameRule::Snake) {
+        return None;
+    }
+    Some(Unit {
+        id,
+        name: name?,
+        kind: kind?,
+        parent,
+        covers,
+    })
+}
+
+/// Loads a units file (format: `units/example.yaml`); every problem with its position.
+pub fn load_units(file: &str, source: &[u8]) -> Result<Units, Diagnostics> {
+    let root = reader::parse(file, source)?;
+    let mut r = Reader::default();
+    let top = r.entries(&root, "", Some(UNITS_KEYS));
+    let list = match reader::find(&top, "units") {
+        Some(node) => r.seq(node, "units"),
+        None => {
+            r.problem(root.pos, "", ProblemKind::MissingKey { key: "units" });
+            &[]
+        }
     };
     let mut units: BTreeMap<String, Unit> = BTreeMap::new();
     let mut places: BTreeMap<String, (&Node, String)> = BTreeMap::new();
-    let top = root.get("units");
-    for (key, _) in root.as_map().unwrap_or_default() {
-        let name = key.as_str().unwrap_or_default();
-        if name != "units" {
-            report(
-                key,
-                "",
-                ProblemKind::UnknownKey {
-                    key: name.to_owned(),
-                    allowed: vec!["units"],
-                    suggestion: closest(name, ["units"]),
-                },
-            );
-        }
-    }
-    let Some(list) = top.and_then(Node::as_seq) else {
-        report(&root, "units", ProblemKind::MissingKey { key: "units" });
-        return Err(fail(problems));
-    };
-    const KEYS: [&str; 5] = ["id", "name", "kind", "parent", "covers"];
     for (i, item) in list.iter().enumerate() {
         let path = format!("units[{i}]");
-        let Some(map) = item.as_map() else {
-            report(item, &path, wrong("mapping", item));
+        let Some(unit) = unit(&mut r, item, &path) else {
             continue;
         };
-        for (k, _) in map {
-            let k_name = k.as_str().unwrap_or_default();
-            if !KEYS.contains(&k_name) {
-                report(
-                    k,
-                    &path,
-                    ProblemKind::UnknownKey {
-                        key: k_name.to_owned(),
-                        allowed: KEYS.to_vec(),
-                        suggestion: closest(k_name, KEYS),
-                    },
-                );
-            }
-        }
-        let mut text = |key: &'static str, required: bool| -> Option<String> {
-            match item.get(key) {
-                Some(node) => match &node.kind {
-                    NodeKind::Str(s) if !s.trim().is_empty() => Some(s.clone()),
-                    _ => {
-                        report(node, &format!("{path}.{key}"), wrong("string", node));
-                        None
-                    }
-                },
-                None if required => {
-                    report(item, &path, ProblemKind::MissingKey { key });
-                    None
-                }
-                None => None,
-            }
-        };
-        let id = text("id", true);
-        let name = text("name", true);
-        let kind = text("kind", true);
-        let parent = text("parent", false);
-        let mut covers = Vec::new();
-        if let Some(node) = item.get("covers") {
-            match node.as_seq() {
-                Some(items) => {
-                    for c in items {
-                        match c.as_str() {
-                            Some(s) => covers.push(s.to_owned()),
-                            None => report(c, &format!("{path}.covers"), wrong("string", c)),
-                        }
-                    }
-                }
-                None => report(node, &format!("{path}.covers"), wrong("list", node)),
-            }
-        }
-        if let (Some(kind), Some(node)) = (&kind, item.get("kind"))
-            && !UNIT_KINDS.contains(&kind.as_str())
-        {
-            report(
-                node,
-                &format!("{path}.kind"),
-                ProblemKind::UnknownKey {
-                    key: kind.clone(),
-                    allowed: UNIT_KINDS.to_vec(),
-                    suggestion: closest(kind, UNIT_KINDS),
-                },
-            );
-        }
-        let (Some(id), Some(name), Some(kind)) = (id, name, kind) else {
-            continue;
-        };
-        if !crate::definition::is_snake_name(&id) {
-            report(
-                item,
-                &format!("{path}.id"),
-                ProblemKind::BadName {
-                    name: id.clone(),
-                    rule: NameRule::Snake,
-                },
+        if units.contains_key(&unit.id) {
+            r.problem(
+                item.pos,
+                &join(&path, "id"),
+                ProblemKind::DuplicateName { name: unit.id },
             );
             continue;
         }
-        if units.contains_key(&id) {
-            report(
-                item,
-                &format!("{path}.id"),
-                ProblemKind::DuplicateName { name: id },
-            );
-            continue;
-        }
-        places.insert(id.clone(), (item, path));
-        units.insert(
-            id.clone(),
-            Unit {
-                id,
-                name,
-                kind,
-                parent,
-                covers,
-            },
-        );
+        places.insert(unit.id.clone(), (item, path));
+        units.insert(unit.id.clone(), unit);
     }
     let ids: BTreeSet<&str> = units.keys().map(String::as_str).collect();
     for unit in units.values() {
@@ -290,9 +228,9 @@ pub fn load_units(file: &str, source: &[u8]) -> Result<Units, Diagnostics> {
             .chain(unit.covers.iter().map(|c| (c, "covers")));
         for (other, key) in named {
             if !ids.contains(other.as_str()) {
-                report(
-                    node,
-                    &format!("{path}.{key}"),
+                r.problem(
+                    node.pos,
+                    &join(path, key),
                     ProblemKind::UnknownUnit {
                         unit: other.clone(),
                         suggestion: closest(other, ids.iter().copied()),
@@ -306,9 +244,9 @@ pub fn load_units(file: &str, source: &[u8]) -> Result<Units, Diagnostics> {
         while let Some(p) = next {
             seen += 1;
             if p == unit.id || seen > units.len() {
-                report(
-                    node,
-                    &format!("{path}.parent"),
+                r.problem(
+                    node.pos,
+                    &join(path, "parent"),
                     ProblemKind::UnitCycle {
                         unit: unit.id.clone(),
                     },
@@ -318,14 +256,10 @@ pub fn load_units(file: &str, source: &[u8]) -> Result<Units, Diagnostics> {
             next = units.get(p).and_then(|u| u.parent.as_deref());
         }
     }
-    if units.is_empty() {
-        report(&root, "units", ProblemKind::MissingKey { key: "units" });
+    if units.is_empty() && r.problems().is_empty() {
+        r.problem(root.pos, "units", ProblemKind::MissingKey { key: "units" });
     }
-    if problems.is_empty() {
-        Ok(Units { units })
-    } else {
-        Err(fail(problems))
-    }
+    r.finish(file, Units { units })
 }
 
 /// A registered user.
@@ -380,6 +314,25 @@ pub enum Denied {
     /// Verify, check and the access log are for administrators and auditors.
     #[error("user {name} is neither an administrator nor an auditor", name = user.name)]
     NotAuditor { user: Box<User> },
+    /// A field corrected in a role that may not set it in any act of the workflow.
+    #[error("role {role} may not correct {field}: it needs {needs:?}")]
+    MayNotAmend {
+        role: String,
+        field: String,
+        needs: Vec<String>,
+    },
+    /// Only the responsible unit's own users and administrators hand a case over.
+    #[error("user {name} is not of the case's responsible unit {case_unit:?}", name = user.name)]
+    NotResponsibleUnit {
+        user: Box<User>,
+        case_unit: Option<String>,
+    },
+    /// A transfer to the unit that already has the case.
+    #[error("the case is already with unit {unit}")]
+    SameUnit { unit: String },
+    /// The change would leave no enabled administrator (nobody could manage users again).
+    #[error("{user} is the last enabled administrator")]
+    LastAdministrator { user: String },
     /// Only those who may see a confidential field may set it.
     #[error("user {name} may not set the confidential field {field}", name = user.name)]
     Confidential {
@@ -387,6 +340,19 @@ pub enum Denied {
         field: String,
         needs: Vec<String>,
     },
+}
+
+/// A registry change to `name` is allowed only if, with it (`after`: every user as the change
+/// leaves them), some enabled user still holds `admin`: the last administrator can be neither
+/// disabled nor demoted.
+pub fn keeps_an_administrator(name: &str, after: &[User]) -> Result<(), Denied> {
+    if after.iter().any(|u| u.enabled && u.holds(ADMIN_ROLE)) {
+        Ok(())
+    } else {
+        Err(Denied::LastAdministrator {
+            user: name.to_owned(),
+        })
+    }
 }
 
 /// The registered, enabled user named `name`.
@@ -458,6 +424,75 @@ pub fn may_reach(units: &Units, user: &User, case_unit: Option<&str>) -> Result<
     }
 }
 
+/// May `user`, acting in `role`, correct `fields`? A field that an act requires (the opening
+/// or a transition) may be corrected only in a role that may do such an act: a parent may not
+/// rewrite the police's record of the report (`report.facts`), nor a village user the case's
+/// `source`. A field no act requires may be set in any act, so any role may correct it. An
+/// administrator may correct any field (the history records who and why).
+pub fn may_amend(
+    def: &Definition,
+    user: &User,
+    role: &str,
+    fields: impl IntoIterator<Item = impl AsRef<str>>,
+) -> Result<(), Denied> {
+    if user.holds(ADMIN_ROLE) {
+        return Ok(());
+    }
+    for field in fields {
+        let field = field.as_ref();
+        let mut needs: Vec<String> = Vec::new();
+        let mut add = |roles: &[String]| {
+            for r in roles {
+                if !needs.contains(r) {
+                    needs.push(r.clone());
+                }
+            }
+        };
+        if def.start.requires.iter().any(|f| f == field) {
+            add(&def.start.roles);
+        }
+        for t in def.transitions.iter().filter(|t| !t.is_system()) {
+            if t.requires.iter().any(|f| f == field) {
+                add(&t.roles);
+            }
+        }
+        if !needs.is_empty() && !needs.iter().any(|r| r == role) {
+            return Err(Denied::MayNotAmend {
+                role: role.to_owned(),
+                field: field.to_owned(),
+                needs,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// May `user` hand a case of `case_unit` (with its officer, 承办人) over to `to`? Only the
+/// case's officer, a user of the responsible unit itself (not of a unit that merely covers it)
+/// or an administrator, and never to the unit that already has it.
+pub fn may_transfer(
+    user: &User,
+    case_unit: Option<&str>,
+    case_officer: Option<&str>,
+    to: &str,
+) -> Result<(), Denied> {
+    if case_unit == Some(to) {
+        return Err(Denied::SameUnit {
+            unit: to.to_owned(),
+        });
+    }
+    if user.holds(ADMIN_ROLE)
+        || case_unit == Some(user.unit.as_str())
+        || case_officer == Some(user.name.as_str())
+    {
+        return Ok(());
+    }
+    Err(Denied::NotResponsibleUnit {
+        user: Box::new(user.clone()),
+        case_unit: case_unit.map(str::to_owned),
+    })
+}
+
 /// May `user` manage users, units and workflows?
 pub fn may_administer(user: &User) -> Result<(), Denied> {
     if user.holds(ADMIN_ROLE) {
@@ -505,6 +540,30 @@ pub fn may_change(def: &Definition, user: &User, changes: &Data) -> Result<(), D
                 .unwrap_or_default(),
         }),
     }
+}
+
+/// True when a guard of `t` reads a confidential field of `def` (by value or with `has()`):
+/// whether it passes tells something about that field, so `case next` hides its result from
+/// those who may not see it. A guard that does not compile counts as reading one.
+pub fn guards_read_confidential(
+    def: &Definition,
+    t: &crate::definition::TransitionDef,
+    settings: &Data,
+) -> bool {
+    if def.confidential.is_none() {
+        return false;
+    }
+    let types = def.field_types();
+    let scope = crate::guard::GuardScope {
+        fields: &types,
+        settings,
+    };
+    t.guards
+        .iter()
+        .any(|g| match def.compiled.get(&g.source, &scope).as_ref() {
+            Ok(guard) => guard.referenced().iter().any(|f| is_confidential(def, f)),
+            Err(_) => true,
+        })
 }
 
 /// True when `field` is confidential in `def`.
@@ -783,6 +842,70 @@ mod tests {
         assert!(
             kinds.iter().any(|k| k.contains("DuplicateName")),
             "{kinds:?}"
+        );
+    }
+
+    #[test]
+    fn the_last_enabled_administrator_can_be_neither_disabled_nor_demoted() {
+        let user = |name: &str, roles: &[&str], enabled: bool| User {
+            name: name.to_owned(),
+            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            unit: "city".to_owned(),
+            enabled,
+        };
+        let alone_disabled = [
+            user("张三", &["admin"], false),
+            user("李四", &["police"], true),
+        ];
+        assert_eq!(
+            keeps_an_administrator("张三", &alone_disabled),
+            Err(Denied::LastAdministrator {
+                user: "张三".to_owned()
+            })
+        );
+        // `*` grants every workflow role, never admin.
+        let demoted = [user("张三", &["*"], true), user("王五", &["admin"], false)];
+        assert!(keeps_an_administrator("张三", &demoted).is_err());
+        let another = [
+            user("张三", &["police"], true),
+            user("王五", &["admin"], true),
+        ];
+        assert_eq!(keeps_an_administrator("张三", &another), Ok(()));
+    }
+
+    #[test]
+    fn only_the_responsible_unit_or_an_administrator_transfers_and_never_to_itself() {
+        let user = |unit: &str, roles: &[&str]| User {
+            name: "某".to_owned(),
+            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            unit: unit.to_owned(),
+            enabled: true,
+        };
+        let village = user("shijia_village", &["parent", "village_committee"]);
+        let county = user("county", &["civil_affairs"]);
+        let admin = user("city", &["admin"]);
+        assert_eq!(
+            may_transfer(&village, Some("shijia_village"), None, "county"),
+            Ok(())
+        );
+        assert!(matches!(
+            may_transfer(&county, Some("shijia_village"), None, "county"),
+            Err(Denied::NotResponsibleUnit { .. })
+        ));
+        // The case's officer (承办人) may, whatever their unit.
+        assert_eq!(
+            may_transfer(&county, Some("shijia_village"), Some("某"), "county"),
+            Ok(())
+        );
+        assert_eq!(
+            may_transfer(&admin, Some("shijia_village"), None, "county"),
+            Ok(())
+        );
+        assert_eq!(
+            may_transfer(&admin, Some("county"), None, "county"),
+            Err(Denied::SameUnit {
+                unit: "county".to_owned()
+            })
         );
     }
 }

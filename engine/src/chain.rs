@@ -181,6 +181,9 @@ pub enum BreakKind {
     Unhashed,
     /// A stored event that does not decode.
     Unreadable,
+    /// The case's snapshot (what `case show` and letters print) is not what its history
+    /// replays to: `found` names the fields that differ.
+    SnapshotDiffers,
 }
 
 /// The first broken link of a chain.

@@ -22,8 +22,13 @@ pub const FORMAT: &str = "wardflow-case-export";
 /// The version of the export layout.
 pub const VERSION: u32 = 1;
 /// Prefixed to the signed bytes, so a signature over an export can never pass for another
-/// kind of document signed with the same key.
-pub const SIGNING_CONTEXT: &[u8] = b"wardflow case export v1\n";
+/// kind of document signed with the same key. Version 2 signs the algorithm with the content.
+pub const SIGNING_CONTEXT: &[u8] = b"wardflow case export v2\n";
+/// What exports made before version 2 signed: the content alone (accepted only with the
+/// expected algorithm, so leaving the field unsigned there gains a forger nothing).
+const SIGNING_CONTEXT_V1: &[u8] = b"wardflow case export v1\n";
+/// The one signature algorithm a verifier accepts.
+pub const ALGORITHM: &str = "ed25519";
 /// Largest export file `verify` reads.
 pub const MAX_BYTES: u64 = 256 * 1024 * 1024;
 
@@ -99,9 +104,18 @@ fn malformed<E: std::fmt::Display>(e: E) -> ExportError {
     ExportError::Malformed(e.to_string())
 }
 
-/// The bytes the signature covers.
-fn signed_bytes(content: &Value) -> Result<Vec<u8>, ExportError> {
+/// The bytes the signature covers: the context, then the canonical JSON of the algorithm and
+/// the content together, so neither can be changed without the signature failing.
+fn signed_bytes(algorithm: &str, content: &Value) -> Result<Vec<u8>, ExportError> {
     let mut bytes = SIGNING_CONTEXT.to_vec();
+    let covered = serde_json::json!({"algorithm": algorithm, "content": content});
+    chain::jcs(&covered, &mut bytes).map_err(malformed)?;
+    Ok(bytes)
+}
+
+/// What a version-1 export's signature covers.
+fn signed_bytes_v1(content: &Value) -> Result<Vec<u8>, ExportError> {
+    let mut bytes = SIGNING_CONTEXT_V1.to_vec();
     chain::jcs(content, &mut bytes).map_err(malformed)?;
     Ok(bytes)
 }
@@ -149,11 +163,11 @@ pub fn seal(
     };
     let content = serde_json::to_value(&content).map_err(malformed)?;
     let public = key.public();
-    let value = key.sign(&signed_bytes(&content)?);
+    let value = key.sign(&signed_bytes(ALGORITHM, &content)?);
     Ok(Document {
         content,
         signature: Seal {
-            algorithm: "ed25519".to_owned(),
+            algorithm: ALGORITHM.to_owned(),
             public_key: public.hex(),
             fingerprint: public.fingerprint(),
             value,
@@ -172,6 +186,10 @@ pub enum SignatureCheck {
     },
     /// The content is not what was signed.
     Invalid,
+    /// The file names another algorithm than the one the verifier expects (`ed25519`).
+    UnexpectedAlgorithm {
+        found: String,
+    },
 }
 
 /// What checking an export found.
@@ -206,11 +224,19 @@ pub fn verify(bytes: &[u8], key: &PublicKey) -> Result<Verdict, ExportError> {
             content.format, content.version
         )));
     }
-    let signature = if doc.signature.public_key.trim() != key.hex() {
+    let signature = if doc.signature.algorithm != ALGORITHM {
+        SignatureCheck::UnexpectedAlgorithm {
+            found: doc.signature.algorithm.chars().take(40).collect(),
+        }
+    } else if doc.signature.public_key.trim() != key.hex() {
         SignatureCheck::OtherKey {
             signed_by: doc.signature.public_key.clone(),
         }
-    } else if key.verifies(&signed_bytes(&doc.content)?, &doc.signature.value) {
+    } else if key.verifies(
+        &signed_bytes(&doc.signature.algorithm, &doc.content)?,
+        &doc.signature.value,
+    ) || key.verifies(&signed_bytes_v1(&doc.content)?, &doc.signature.value)
+    {
         SignatureCheck::Valid
     } else {
         SignatureCheck::Invalid

@@ -4,10 +4,10 @@
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
-use crate::definition::{Diagnostics, Problem, ProblemKind};
+use crate::definition::{Diagnostics, FieldType, ProblemKind};
 use crate::period::Calendar;
-use crate::suggest::closest;
-use crate::yaml::{self, Limits, Node};
+use crate::reader::{self, Reader, join};
+use crate::yaml::{Node, NodeKind};
 
 /// The calendar wardflow ships, compiled in so a fresh machine needs no file.
 pub const BUILTIN: &str = include_str!("../../calendars/china.yaml");
@@ -19,180 +19,116 @@ pub struct CalendarFile {
     pub time_zone: TimeZone,
 }
 
-struct Reader {
-    problems: Vec<Problem>,
+const TOP_KEYS: &[&str] = &["calendar", "time_zone", "years"];
+const YEAR_KEYS: &[&str] = &["source", "holidays", "workdays"];
+
+fn date(r: &mut Reader, node: &Node, text: &str, path: &str) -> Option<Date> {
+    let date = text.trim().parse::<Date>().ok();
+    if date.is_none() {
+        r.problem(
+            node.pos,
+            path,
+            ProblemKind::BadValue {
+                field: path.to_owned(),
+                expected: FieldType::Date,
+            },
+        );
+    }
+    date
 }
 
-impl Reader {
-    fn report(&mut self, node: &Node, path: &str, kind: ProblemKind) {
-        self.problems.push(Problem {
-            pos: Some(node.pos),
-            path: path.to_owned(),
-            kind,
-        });
-    }
-
-    fn date(&mut self, node: &Node, text: &str, path: &str) -> Option<Date> {
-        match text.trim().parse::<Date>() {
-            Ok(d) => Some(d),
-            Err(_) => {
-                self.report(
-                    node,
-                    path,
-                    ProblemKind::BadValue {
-                        field: path.to_owned(),
-                        expected: crate::definition::FieldType::Date,
-                    },
-                );
-                None
-            }
-        }
-    }
-
-    /// A list of dates, each a single day or a range `FIRST..LAST`.
-    fn days(&mut self, node: &Node, path: &str) -> Vec<Date> {
-        let Some(items) = node.as_seq() else {
-            self.report(
-                node,
-                path,
-                ProblemKind::WrongType {
-                    expected: "list",
-                    found: node.type_name(),
-                },
-            );
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for (i, item) in items.iter().enumerate() {
-            let p = format!("{path}[{i}]");
-            let text = item
-                .as_str()
-                .map(str::to_owned)
-                .unwrap_or_else(|| item.to_json().to_string());
-            match text.split_once("..") {
-                Some((first, last)) => {
-                    if let (Some(first), Some(last)) =
-                        (self.date(item, first, &p), self.date(item, last, &p))
-                    {
-                        let mut day = first;
-                        while day <= last && out.len() < 1000 {
-                            out.push(day);
-                            match day.tomorrow() {
-                                Ok(next) => day = next,
-                                Err(_) => break,
-                            }
+/// A list of dates, each a single day or a range `FIRST..LAST`; an entry with a day outside
+/// `year` is reported where it is written.
+fn days(r: &mut Reader, node: &Node, path: &str, year: i16) -> Vec<Date> {
+    let mut out = Vec::new();
+    for (i, item) in r.seq(node, path).iter().enumerate() {
+        let p = format!("{path}[{i}]");
+        let text = item
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| item.to_json().to_string());
+        let before = out.len();
+        match text.split_once("..") {
+            Some((first, last)) => {
+                if let (Some(first), Some(last)) =
+                    (date(r, item, first, &p), date(r, item, last, &p))
+                {
+                    let mut day = first;
+                    // bounded, so that a range over centuries costs nothing
+                    while day <= last && out.len() < 1000 {
+                        out.push(day);
+                        match day.tomorrow() {
+                            Ok(next) => day = next,
+                            Err(_) => break,
                         }
                     }
                 }
-                None => out.extend(self.date(item, &text, &p)),
             }
+            None => out.extend(date(r, item, &text, &p)),
         }
-        out
+        if let Some(day) = out[before..].iter().find(|d| d.year() != year) {
+            r.problem(
+                item.pos,
+                &p,
+                ProblemKind::DayOutsideYear {
+                    day: day.to_string(),
+                    year,
+                },
+            );
+        }
     }
+    out
 }
 
 /// Loads a calendar file. Every problem is reported with its position.
 pub fn load(file: &str, source: &[u8]) -> Result<CalendarFile, Diagnostics> {
-    let fail = |problems| Diagnostics {
-        file: file.to_owned(),
-        workflow: None,
-        problems,
-    };
-    let root = yaml::parse(source, Limits::default()).map_err(|e| {
-        fail(vec![Problem {
-            pos: e.pos,
-            path: String::new(),
-            kind: ProblemKind::Yaml(e.kind),
-        }])
-    })?;
-    let mut r = Reader {
-        problems: Vec::new(),
-    };
+    let root = reader::parse(file, source)?;
+    let mut r = Reader::default();
     let mut calendar = Calendar::empty();
     let mut time_zone = crate::period::shanghai();
-    const TOP: [&str; 3] = ["calendar", "time_zone", "years"];
-    for (key, value) in root.as_map().unwrap_or_default() {
-        let name = key.as_str().unwrap_or_default();
-        match name {
-            "calendar" => {}
+    if matches!(root.kind, NodeKind::Null) {
+        r.wrong_type(&root, "", "mapping");
+    }
+    for (key, value) in r.entries(&root, "", Some(TOP_KEYS)) {
+        match key {
             "time_zone" => match value.as_str().map(crate::period::named_zone) {
                 Some(Ok(tz)) => time_zone = tz,
-                _ => r.report(
-                    value,
-                    name,
-                    ProblemKind::WrongType {
-                        expected: "a time zone such as Asia/Shanghai",
-                        found: value.type_name(),
-                    },
-                ),
+                _ => r.wrong_type(value, key, "a time zone such as Asia/Shanghai"),
             },
             "years" => {
-                for (year_node, spec) in value.as_map().unwrap_or_default() {
+                let Some(years) = value.as_map() else {
+                    r.wrong_type(value, key, "mapping");
+                    continue;
+                };
+                for (year_node, spec) in years {
                     let year = year_node.as_i64().and_then(|y| i16::try_from(y).ok());
                     let Some(year) = year.filter(|y| (1900..=2200).contains(y)) else {
-                        r.report(
-                            year_node,
-                            "years",
-                            ProblemKind::WrongType {
-                                expected: "a year such as 2026",
-                                found: year_node.type_name(),
-                            },
-                        );
+                        r.wrong_type(year_node, key, "a year such as 2026");
                         continue;
                     };
                     let path = format!("years.{year}");
                     let mut holidays = Vec::new();
                     let mut workdays = Vec::new();
-                    for (k, v) in spec.as_map().unwrap_or_default() {
-                        match k.as_str().unwrap_or_default() {
-                            "holidays" => holidays = r.days(v, &format!("{path}.holidays")),
-                            "workdays" => workdays = r.days(v, &format!("{path}.workdays")),
-                            "source" => {}
-                            other => r.report(
-                                k,
-                                &path,
-                                ProblemKind::UnknownKey {
-                                    key: other.to_owned(),
-                                    allowed: vec!["source", "holidays", "workdays"],
-                                    suggestion: closest(other, ["source", "holidays", "workdays"]),
-                                },
-                            ),
-                        }
-                    }
-                    for day in holidays.iter().chain(&workdays) {
-                        if day.year() != year {
-                            r.report(
-                                spec,
-                                &path,
-                                ProblemKind::BadValue {
-                                    field: format!("{path}: {day}"),
-                                    expected: crate::definition::FieldType::Date,
-                                },
-                            );
+                    for (k, v) in r.entries(spec, &path, Some(YEAR_KEYS)) {
+                        match k {
+                            "holidays" => holidays = days(&mut r, v, &join(&path, k), year),
+                            "workdays" => workdays = days(&mut r, v, &join(&path, k), year),
+                            _ => {}
                         }
                     }
                     calendar = calendar.with_year(year, &holidays, &workdays);
                 }
             }
-            other => r.report(
-                key,
-                "",
-                ProblemKind::UnknownKey {
-                    key: other.to_owned(),
-                    allowed: TOP.to_vec(),
-                    suggestion: closest(other, TOP),
-                },
-            ),
+            _ => {}
         }
     }
-    if r.problems.is_empty() {
-        Ok(CalendarFile {
+    r.finish(
+        file,
+        CalendarFile {
             calendar,
             time_zone,
-        })
-    } else {
-        Err(fail(r.problems))
-    }
+        },
+    )
 }
 
 /// The shipped calendar.
@@ -241,6 +177,6 @@ mod tests {
             .iter()
             .filter_map(|p| p.pos.map(|p| p.line))
             .collect();
-        assert_eq!(lines, vec![3, 4, 3], "{:?}", err.problems);
+        assert_eq!(lines, vec![3, 3, 4], "{:?}", err.problems);
     }
 }

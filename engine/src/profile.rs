@@ -20,11 +20,12 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::definition::{Data, Definition, Diagnostics, NameRule, Problem, ProblemKind};
+use crate::definition::{Data, Definition, Diagnostics, NameRule, ProblemKind};
 use crate::letters::IssuingBody;
 use crate::period::Period;
+use crate::reader::{self, Reader, join};
 use crate::suggest::closest;
-use crate::yaml::{self, Limits, Node, NodeKind};
+use crate::yaml::{Node, NodeKind};
 
 /// A loaded, checked profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,6 +61,27 @@ pub fn settings_for(profile: Option<&Profile>, def: &Definition) -> Data {
     profile.map_or_else(|| def.settings.clone(), |p| p.settings_for(def))
 }
 
+/// The largest whole number a profile or a letter table may give a setting: ample for any
+/// count of days, people or copies, and small enough that nothing computed from it (a date, a
+/// Chinese numeral, a list) can overflow or exhaust memory.
+pub const MAX_SETTING_NUMBER: i64 = 100_000;
+
+/// The description of a bounded whole number, as a problem names it.
+pub const BOUNDED_NUMBER: &str = "a whole number from 0 to 100000";
+
+/// Whether a configured number is within the bound (non-integers are not counts).
+pub fn number_in_bounds(v: &Value) -> bool {
+    match v {
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => (0..=MAX_SETTING_NUMBER).contains(&i),
+            None => n
+                .as_f64()
+                .is_some_and(|f| f.is_finite() && f.abs() <= MAX_SETTING_NUMBER as f64),
+        },
+        _ => true,
+    }
+}
+
 /// Two setting values are of the same kind when a period stays a period, a number a number.
 fn same_kind(default: &Value, new: &Value) -> bool {
     let is_period = |v: &Value| v.as_str().is_some_and(|s| Period::parse(s).is_ok());
@@ -82,79 +104,33 @@ fn kind_name(v: &Value) -> &'static str {
     }
 }
 
-const TOP_KEYS: [&str; 5] = ["profile", "title", "settings", "issuing_bodies", "letters"];
-const BODY_KEYS: [&str; 4] = ["name", "code", "seal_caption", "contact"];
+const TOP_KEYS: &[&str] = &["profile", "title", "settings", "issuing_bodies", "letters"];
+const BODY_KEYS: &[&str] = &["name", "code", "seal_caption", "contact"];
 
 struct Loader<'a> {
-    problems: Vec<Problem>,
+    r: Reader,
     workflows: &'a [&'a Definition],
 }
 
 impl Loader<'_> {
-    fn report(&mut self, node: &Node, path: &str, kind: ProblemKind) {
-        self.problems.push(Problem {
-            pos: Some(node.pos),
-            path: path.to_owned(),
-            kind,
-        });
-    }
-
-    fn entries<'n>(&mut self, node: &'n Node, path: &str) -> Vec<(&'n Node, &'n str, &'n Node)> {
-        let Some(map) = node.as_map() else {
-            self.report(
-                node,
-                path,
-                ProblemKind::WrongType {
-                    expected: "mapping",
-                    found: node.type_name(),
-                },
-            );
-            return Vec::new();
-        };
-        map.iter()
-            .filter_map(|(k, v)| k.as_str().map(|s| (k, s, v)))
-            .collect()
-    }
-
     /// One issuing body: its printed name is required; the seal caption defaults to it.
     fn issuing_body(&mut self, role: &str, node: &Node, path: &str) -> Option<IssuingBody> {
+        let before = self.r.problems().len();
         let mut text = BTreeMap::new();
-        let before = self.problems.len();
-        for (key_node, key, value) in self.entries(node, path) {
-            if !BODY_KEYS.contains(&key) {
-                self.report(
-                    key_node,
-                    &format!("{path}.{key}"),
-                    ProblemKind::UnknownKey {
-                        key: key.to_owned(),
-                        allowed: BODY_KEYS.to_vec(),
-                        suggestion: closest(key, BODY_KEYS),
-                    },
-                );
-                continue;
-            }
-            match value.as_str() {
-                Some(s) => {
-                    text.insert(key, s.trim().to_owned());
-                }
-                None => self.report(
-                    value,
-                    &format!("{path}.{key}"),
-                    ProblemKind::WrongType {
-                        expected: "text",
-                        found: value.type_name(),
-                    },
-                ),
+        for (key, value) in self.r.entries(node, path, Some(BODY_KEYS)) {
+            if let Some(s) = self.r.string(value, &join(path, key)) {
+                text.insert(key, s.trim().to_owned());
             }
         }
-        if text.get("name").is_none_or(|n| n.is_empty()) {
-            self.problems.push(Problem {
-                pos: Some(node.pos),
-                path: path.to_owned(),
-                kind: ProblemKind::MissingKey { key: "name" },
-            });
+        if !matches!(node.kind, NodeKind::Null | NodeKind::Map(_)) {
+            return None;
         }
-        if self.problems.len() > before {
+        if text.get("name").is_none_or(|n| n.is_empty()) && !self.r.reported_at(&join(path, "name"))
+        {
+            self.r
+                .problem(node.pos, path, ProblemKind::MissingKey { key: "name" });
+        }
+        if self.r.problems().len() > before {
             return None;
         }
         let name = text.remove("name").unwrap_or_default();
@@ -170,6 +146,57 @@ impl Loader<'_> {
         })
     }
 
+    /// `settings: { workflow: { setting: value } }`: only declared settings, each keeping its
+    /// kind.
+    fn settings(&mut self, node: &Node, profile: &mut Profile) {
+        for wf in self.r.keyed(node, "settings", None) {
+            let workflow = wf.key;
+            let path = join("settings", workflow);
+            let Some(def) = self.workflows.iter().find(|d| d.key == workflow).copied() else {
+                let suggestion = closest(workflow, self.workflows.iter().map(|d| d.key.as_str()));
+                self.r.problem(
+                    wf.key_pos,
+                    &path,
+                    ProblemKind::UnknownProfileWorkflow {
+                        workflow: workflow.to_owned(),
+                        suggestion,
+                    },
+                );
+                continue;
+            };
+            let mut data = Data::new();
+            for setting in self.r.keyed(wf.value, &path, None) {
+                let name = setting.key;
+                let setting_path = join(&path, name);
+                let Some(default) = def.settings.get(name) else {
+                    let suggestion = closest(name, def.settings.keys().map(String::as_str));
+                    self.r.problem(
+                        setting.key_pos,
+                        &setting_path,
+                        ProblemKind::UndeclaredSetting {
+                            name: format!("{workflow}:{name}"),
+                            suggestion,
+                        },
+                    );
+                    continue;
+                };
+                let new = setting.value.to_json();
+                if !same_kind(default, &new) {
+                    self.r
+                        .wrong_type(setting.value, &setting_path, kind_name(default));
+                    continue;
+                }
+                if !number_in_bounds(&new) {
+                    self.r
+                        .wrong_type(setting.value, &setting_path, BOUNDED_NUMBER);
+                    continue;
+                }
+                data.insert(name.to_owned(), new);
+            }
+            profile.settings.insert(workflow.to_owned(), data);
+        }
+    }
+
     fn profile(&mut self, root: &Node) -> Profile {
         let mut profile = Profile {
             name: String::new(),
@@ -178,147 +205,60 @@ impl Loader<'_> {
             issuing_bodies: BTreeMap::new(),
             letters: BTreeMap::new(),
         };
-        for (key_node, key, value) in self.entries(root, "") {
+        let top = self.r.entries(root, "", Some(TOP_KEYS));
+        if root.as_map().is_none() {
+            if matches!(root.kind, NodeKind::Null) {
+                self.r.wrong_type(root, "", "mapping");
+            }
+            return profile;
+        }
+        self.r.require(&top, "profile", root.pos, "");
+        for (key, value) in top {
             match key {
-                "profile" => match value.as_str() {
-                    Some(name) if crate::definition::is_kebab_name(name) => {
-                        profile.name = name.to_owned()
-                    }
-                    _ => self.report(
-                        value,
-                        key,
-                        ProblemKind::BadName {
-                            name: value.as_str().unwrap_or_default().to_owned(),
-                            rule: NameRule::Kebab,
-                        },
-                    ),
-                },
-                "title" => profile.title = value.as_str().unwrap_or_default().to_owned(),
-                "settings" => {
-                    for (wf_node, workflow, overrides) in self.entries(value, key) {
-                        let path = format!("settings.{workflow}");
-                        let Some(def) = self.workflows.iter().find(|d| d.key == workflow).copied()
-                        else {
-                            let suggestion =
-                                closest(workflow, self.workflows.iter().map(|d| d.key.as_str()));
-                            self.report(
-                                wf_node,
-                                &path,
-                                ProblemKind::UnknownProfileWorkflow {
-                                    workflow: workflow.to_owned(),
-                                    suggestion,
-                                },
-                            );
-                            continue;
-                        };
-                        let mut data = Data::new();
-                        for (name_node, name, v) in self.entries(overrides, &path) {
-                            let setting_path = format!("{path}.{name}");
-                            let Some(default) = def.settings.get(name) else {
-                                let suggestion =
-                                    closest(name, def.settings.keys().map(String::as_str));
-                                self.report(
-                                    name_node,
-                                    &setting_path,
-                                    ProblemKind::UndeclaredSetting {
-                                        name: format!("{workflow}:{name}"),
-                                        suggestion,
-                                    },
-                                );
-                                continue;
-                            };
-                            let new = v.to_json();
-                            if !same_kind(default, &new) {
-                                self.report(
-                                    v,
-                                    &setting_path,
-                                    ProblemKind::WrongType {
-                                        expected: kind_name(default),
-                                        found: v.type_name(),
-                                    },
-                                );
-                                continue;
-                            }
-                            data.insert(name.to_owned(), new);
-                        }
-                        profile.settings.insert(workflow.to_owned(), data);
+                "profile" => {
+                    if let Some(name) = self.r.name(value, key, NameRule::Kebab) {
+                        profile.name = name;
                     }
                 }
+                "title" => profile.title = self.r.text(value, key).unwrap_or_default(),
+                "settings" => self.settings(value, &mut profile),
                 "issuing_bodies" => {
-                    for (_, role, body) in self.entries(value, key) {
-                        let path = format!("issuing_bodies.{role}");
+                    for (role, body) in self.r.entries(value, key, None) {
+                        let path = join(key, role);
                         if let Some(b) = self.issuing_body(role, body, &path) {
                             profile.issuing_bodies.insert(role.to_owned(), b);
                         }
                     }
                 }
                 "letters" => {
-                    for (_, doc, settings) in self.entries(value, key) {
-                        let path = format!("letters.{doc}");
+                    for (doc, settings) in self.r.entries(value, key, None) {
+                        let path = join(key, doc);
                         let data: Data = self
-                            .entries(settings, &path)
+                            .r
+                            .entries(settings, &path, None)
                             .into_iter()
-                            .map(|(_, name, v)| (name.to_owned(), v.to_json()))
+                            .map(|(name, v)| (name.to_owned(), v.to_json()))
                             .collect();
                         profile.letters.insert(doc.to_owned(), data);
                     }
                 }
-                _ => self.report(
-                    key_node,
-                    key,
-                    ProblemKind::UnknownKey {
-                        key: key.to_owned(),
-                        allowed: TOP_KEYS.to_vec(),
-                        suggestion: closest(key, TOP_KEYS),
-                    },
-                ),
+                _ => {}
             }
-        }
-        if profile.name.is_empty() && !self.problems.iter().any(|p| p.path == "profile") {
-            self.problems.push(Problem {
-                pos: Some(root.pos),
-                path: String::new(),
-                kind: ProblemKind::MissingKey { key: "profile" },
-            });
         }
         profile
     }
 }
 
-/// Loads a profile file and checks it against the workflows it overrides.
+/// Loads a profile file and checks it against the workflows it overrides. Every problem is
+/// reported with its position.
 pub fn load(file: &str, source: &[u8], workflows: &[&Definition]) -> Result<Profile, Diagnostics> {
-    let fail = |problems| Diagnostics {
-        file: file.to_owned(),
-        workflow: None,
-        problems,
-    };
-    let root = yaml::parse(source, Limits::default()).map_err(|e| {
-        fail(vec![Problem {
-            pos: e.pos,
-            path: String::new(),
-            kind: ProblemKind::Yaml(e.kind),
-        }])
-    })?;
-    if !matches!(root.kind, NodeKind::Map(_)) {
-        return Err(fail(vec![Problem {
-            pos: Some(root.pos),
-            path: String::new(),
-            kind: ProblemKind::WrongType {
-                expected: "mapping",
-                found: root.type_name(),
-            },
-        }]));
-    }
+    let root = reader::parse(file, source)?;
     let mut loader = Loader {
-        problems: Vec::new(),
+        r: Reader::default(),
         workflows,
     };
     let profile = loader.profile(&root);
-    if loader.problems.is_empty() {
-        Ok(profile)
-    } else {
-        Err(fail(loader.problems))
-    }
+    loader.r.finish(file, profile)
 }
 
 #[cfg(test)]

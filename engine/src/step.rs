@@ -137,6 +137,12 @@ pub enum Refusal {
         reason: Option<String>,
         result: GuardResult,
     },
+    /// The act would open more cases than the `max_spawns` setting allows.
+    TooManySpawns {
+        transition: String,
+        count: usize,
+        limit: usize,
+    },
 }
 
 impl std::fmt::Display for Refusal {
@@ -180,6 +186,14 @@ impl std::fmt::Display for Refusal {
                     fields.join(", ")
                 )
             }
+            Refusal::TooManySpawns {
+                transition,
+                count,
+                limit,
+            } => write!(
+                f,
+                "`{transition}` would open {count} cases; at most {limit} may be opened by one act"
+            ),
             Refusal::GuardFailed {
                 transition,
                 guard,
@@ -759,10 +773,38 @@ fn take_transition(
             transition: Some(t.key.clone()),
         });
     }
-    Ok(t.spawn
+    let spawns: Vec<SpawnRequest> = t
+        .spawn
         .iter()
         .flat_map(|s| spawn_requests(s, &history.case.data))
-        .collect())
+        .collect();
+    let limit = spawn_limit(&history.case.settings);
+    if spawns.len() > limit {
+        return Err(Refusal::TooManySpawns {
+            transition: t.key.clone(),
+            count: spawns.len(),
+            limit,
+        });
+    }
+    Ok(spawns)
+}
+
+/// How many cases one act may open when no setting says otherwise: more children than any
+/// household has, few enough that one act cannot flood the register.
+pub const DEFAULT_MAX_SPAWNS: usize = 50;
+
+/// The name of the setting (declared by a workflow, changed by a county profile) that bounds
+/// how many cases one act may open.
+pub const MAX_SPAWNS_SETTING: &str = "max_spawns";
+
+/// The spawn bound in force: the `max_spawns` setting when it is a number within the
+/// configuration bound, else the default.
+fn spawn_limit(settings: &Data) -> usize {
+    settings
+        .get(MAX_SPAWNS_SETTING)
+        .and_then(Value::as_u64)
+        .filter(|n| *n <= crate::profile::MAX_SETTING_NUMBER as u64)
+        .map_or(DEFAULT_MAX_SPAWNS, |n| n as usize)
 }
 
 /// The actor the deadline runner records.
@@ -1752,6 +1794,46 @@ transitions:
             .map(|s| s.data["child.name"].clone())
             .collect();
         assert_eq!(names, vec![Value::from("大毛"), Value::from("二毛")]);
+    }
+
+    #[test]
+    fn a_spawn_list_longer_than_max_spawns_is_refused_and_the_setting_raises_it() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let kid = serde_json::json!({"name": "毛", "birth_date": "2015-01-01"});
+        let kids = |n: usize| data(&[("kids", Value::Array(vec![kid.clone(); n]))]);
+        let case = opened(&def, now);
+        let refused = fire(
+            &def,
+            &case,
+            "refer",
+            "police",
+            kids(DEFAULT_MAX_SPAWNS + 1),
+            now,
+        );
+        assert_eq!(
+            refused.map(|o| o.spawns.len()),
+            Err(StepError::Refused(Refusal::TooManySpawns {
+                transition: "refer".into(),
+                count: DEFAULT_MAX_SPAWNS + 1,
+                limit: DEFAULT_MAX_SPAWNS,
+            }))
+        );
+        let at_limit = fire(
+            &def,
+            &case,
+            "refer",
+            "police",
+            kids(DEFAULT_MAX_SPAWNS),
+            now,
+        );
+        assert_eq!(at_limit.expect("fits").spawns.len(), DEFAULT_MAX_SPAWNS);
+        let mut raised = case.clone();
+        raised
+            .settings
+            .insert(MAX_SPAWNS_SETTING.into(), Value::from(200));
+        let out = fire(&def, &raised, "refer", "police", kids(150), now).expect("raised");
+        assert_eq!(out.spawns.len(), 150);
     }
 
     #[test]

@@ -11,6 +11,19 @@ use crate::yaml::{self, Limits, YamlError};
 
 /// Longest text accepted in one string field, in characters.
 pub const MAX_TEXT_CHARS: usize = 10_000;
+
+/// A name (a user, a unit) with every control character removed: a newline cannot forge a
+/// second line in a log, nor an escape sequence reach a terminal that prints it.
+pub fn clean_name(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).collect()
+}
+
+/// A note or reason with every control character removed except line breaks and tabs.
+pub fn clean_note(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect()
+}
 /// Largest `--data` document accepted, in bytes.
 pub const MAX_DATA_BYTES: usize = 1024 * 1024;
 

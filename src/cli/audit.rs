@@ -6,6 +6,7 @@ use wardflow_engine::app::AccessFilter;
 use super::{Ctx, print_json};
 use crate::failure::Failure;
 use crate::show::local_time;
+use crate::table::{Table, col};
 use crate::tr;
 
 /// Arguments of `audit`.
@@ -34,7 +35,15 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<(), Failure> {
     }
     if entries.is_empty() {
         println!("{}", tr!(ctx.tr, "none"));
+        return Ok(());
     }
+    // Entries written by older builds (or by hand) may hold control characters: they are
+    // shown without them, so no escape sequence reaches the administrator's terminal.
+    let clean = wardflow_engine::value::clean_name;
+    let mut table = Table::new(
+        &ctx.tr,
+        &[col::AT, col::USER, col::CASE, col::ACTION, col::OUTCOME],
+    );
     for e in &entries {
         let outcome = if e.allowed {
             tr!(ctx.tr, "audit-allowed")
@@ -42,16 +51,22 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<(), Failure> {
             tr!(
                 ctx.tr,
                 "audit-refused",
-                reason = e.reason.clone().unwrap_or_default()
+                reason = clean(e.reason.as_deref().unwrap_or_default())
             )
         };
-        println!(
-            "{}  {}  {}  {}  {outcome}",
+        // A granted entry may carry a note (why a read was allowed, a restore's loss).
+        let outcome = match (&e.reason, e.allowed) {
+            (Some(r), true) => format!("{outcome}  {}", clean(r)),
+            _ => outcome,
+        };
+        table.row(vec![
             local_time(e.at),
-            e.user,
-            e.case,
-            e.action
-        );
+            clean(&e.user),
+            clean(&e.case),
+            clean(&e.action),
+            outcome,
+        ]);
     }
+    table.print();
     Ok(())
 }

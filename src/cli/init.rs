@@ -5,7 +5,8 @@ use wardflow_engine::app::{Founded, Office, Setup};
 use wardflow_engine::definition::{self, Definition};
 
 use super::{Ctx, print_json, workflow_files};
-use crate::failure::Failure;
+use crate::failure::{Exit, Failure};
+use crate::msg;
 use crate::tr;
 
 /// Arguments of `wardflow init`.
@@ -38,6 +39,17 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
     } else {
         Vec::new()
     };
+    // A database without workflows can open no case: most likely the directory is wrong.
+    if files.is_empty() {
+        return Err(Failure::said(
+            Exit::BadInput,
+            msg!(
+                "init-no-workflows",
+                dir = ctx.global.workflows.display().to_string()
+            ),
+        )
+        .with_key("--workflows"));
+    }
     // The profile is checked against the workflows it will run with.
     let loaded: Vec<Definition> = files
         .iter()

@@ -9,6 +9,7 @@ mod letter;
 mod office;
 mod ops;
 mod run;
+mod shell;
 mod timers;
 mod unit;
 mod user;
@@ -94,7 +95,7 @@ pub struct Global {
     #[arg(long, global = true, env = "WARDFLOW_CALENDAR")]
     pub calendar: Option<PathBuf>,
     /// The person acting (defaults to the login name).
-    #[arg(long, global = true, env = "WARDFLOW_USER")]
+    #[arg(long, global = true, env = "WARDFLOW_USER", value_parser = name_arg)]
     pub user: Option<String>,
 }
 
@@ -142,6 +143,11 @@ pub enum Command {
     Unit(unit::UnitCommand),
     /// The access log: every read of a case, allowed or refused.
     Audit(audit::AuditArgs),
+    /// A shell completion script, printed to standard output.
+    Completions(shell::CompletionsArgs),
+    /// Write the man pages (English and Chinese) into a directory, for packaging.
+    #[command(hide = true)]
+    Man(shell::ManArgs),
 }
 
 /// What every command needs: the language, the options, and the clock.
@@ -190,9 +196,32 @@ impl Ctx {
             .clone()
             .or_else(|| std::env::var("USER").ok())
             .or_else(|| std::env::var("LOGNAME").ok())
+            .map(|u| wardflow_engine::value::clean_name(&u))
             .filter(|u| !u.trim().is_empty())
             .unwrap_or_else(|| "unknown".to_owned())
     }
+}
+
+impl Ctx {
+    /// The office key files named outside the database's own (`WARDFLOW_KEY_FILE`): no output
+    /// may replace them either.
+    pub fn key_files(&self) -> Vec<PathBuf> {
+        std::env::var_os("WARDFLOW_KEY_FILE")
+            .map(PathBuf::from)
+            .into_iter()
+            .collect()
+    }
+}
+
+/// A name given on the command line, control characters stripped at input.
+pub fn name_arg(s: &str) -> Result<String, std::convert::Infallible> {
+    Ok(wardflow_engine::value::clean_name(s))
+}
+
+/// A note or reason given on the command line, control characters (but line breaks and tabs)
+/// stripped at input.
+pub fn note_arg(s: &str) -> Result<String, std::convert::Infallible> {
+    Ok(wardflow_engine::value::clean_note(s))
 }
 
 /// The calendar and time zone every step runs under.
@@ -316,5 +345,7 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::User(cmd) => user::run(&ctx, cmd),
         Command::Unit(cmd) => unit::run(&ctx, cmd),
         Command::Audit(args) => audit::run(&ctx, args),
+        Command::Completions(args) => shell::completions(&ctx, args),
+        Command::Man(args) => shell::man(&ctx, args),
     }
 }

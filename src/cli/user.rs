@@ -6,6 +6,7 @@ use wardflow_engine::app::NewUser;
 use super::{Ctx, print_json};
 use crate::failure::{self, Failure};
 use crate::show::local_time;
+use crate::table::{Table, col};
 use crate::tr;
 
 /// User subcommands.
@@ -18,7 +19,23 @@ pub enum UserCommand {
     /// Stop a user from acting or reading; history keeps their name (administrators only).
     Disable {
         /// The user's name.
+        #[arg(value_parser = super::name_arg)]
         name: String,
+    },
+    /// Let a disabled user act and read again (administrators only).
+    Enable {
+        /// The user's name.
+        #[arg(value_parser = super::name_arg)]
+        name: String,
+    },
+    /// Replace a user's roles (administrators only); the last administrator keeps `admin`.
+    Roles {
+        /// The user's name.
+        #[arg(value_parser = super::name_arg)]
+        name: String,
+        /// A role the user may act in (repeatable), as for `user add`.
+        #[arg(long = "role", value_name = "ROLE", required = true)]
+        roles: Vec<String>,
     },
 }
 
@@ -26,6 +43,7 @@ pub enum UserCommand {
 #[derive(Debug, Args)]
 pub struct AddArgs {
     /// The user's name, as `--user` / `WARDFLOW_USER` gives it.
+    #[arg(value_parser = super::name_arg)]
     name: String,
     /// A role the user may act in (repeatable): a workflow role, `admin`, `auditor` (verify,
     /// check and the access log only), or `*` for every workflow role (training and test
@@ -65,6 +83,32 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
             println!("{}", tr!(ctx.tr, "user-disabled", user = name));
             Ok(())
         }
+        UserCommand::Enable { name } => {
+            let caller = ctx.caller(None)?;
+            ctx.office_for_write()?.enable_user(&caller, &name)?;
+            if ctx.global.json {
+                return print_json(&serde_json::json!({"user": name, "enabled": true}));
+            }
+            println!("{}", tr!(ctx.tr, "user-enabled", user = name));
+            Ok(())
+        }
+        UserCommand::Roles { name, roles } => {
+            let caller = ctx.caller(None)?;
+            let unique = ctx.office_for_write()?.set_roles(&caller, &name, &roles)?;
+            if ctx.global.json {
+                return print_json(&serde_json::json!({"user": name, "roles": unique}));
+            }
+            println!(
+                "{}",
+                tr!(
+                    ctx.tr,
+                    "user-roles-set",
+                    user = name,
+                    roles = unique.join(", ")
+                )
+            );
+            Ok(())
+        }
         UserCommand::List => {
             let caller = ctx.caller(None)?;
             let (users, units) = ctx.office_for_read()?.users(&caller)?;
@@ -81,23 +125,25 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
                     .collect();
                 return print_json(&out);
             }
+            let mut table = Table::new(&ctx.tr, &[col::USER, col::ROLES, col::UNIT, col::STATUS]);
             for u in &users {
                 let state = if u.enabled {
-                    String::new()
+                    ctx.tr.t(col::ENABLED)
                 } else {
                     tr!(
                         ctx.tr,
-                        "user-disabled-mark",
+                        "table-disabled",
                         at = u.disabled_at.map(local_time).unwrap_or_default()
                     )
                 };
-                println!(
-                    "{}  {}  {}{state}",
-                    u.name,
+                table.row(vec![
+                    u.name.clone(),
                     u.roles.join(", "),
-                    failure::unit_named(&ctx.tr, &units, &u.unit)
-                );
+                    failure::unit_named(&ctx.tr, &units, &u.unit),
+                    state,
+                ]);
             }
+            table.print();
             Ok(())
         }
     }

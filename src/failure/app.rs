@@ -35,7 +35,7 @@ impl From<AppError> for Failure {
                 denied,
             } => match denied {
                 Some(denied) => Kind::Officer {
-                    denied,
+                    denied: *denied,
                     units: Some(*units),
                 }
                 .into(),
@@ -63,6 +63,10 @@ impl From<AppError> for Failure {
             .into(),
             AppError::ExportBroken { broken, .. } => Kind::ExportBroken(broken).into(),
             AppError::Workflows(failed) => failed.into(),
+            AppError::NothingToVerify => {
+                Failure::said(Exit::BadInput, crate::msg!("verify-nothing"))
+            }
+            AppError::Output(detail) => Kind::Output(std::io::Error::other(detail)).into(),
             AppError::AdminUnitNeeded => {
                 Failure::said(Exit::BadInput, crate::msg!("init-admin-unit"))
                     .with_key("--admin-unit")

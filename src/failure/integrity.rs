@@ -43,6 +43,12 @@ pub fn chain_break(tr: &Tr, b: &Break) -> String {
         ),
         BreakKind::Truncated => tr!(tr, "chain-truncated", case = case, seq = seq, found = found),
         BreakKind::Unhashed => tr!(tr, "chain-unhashed", case = case, seq = seq),
+        BreakKind::SnapshotDiffers => tr!(
+            tr,
+            "chain-snapshot",
+            case = case,
+            fields = b.found.clone().unwrap_or_default()
+        ),
         BreakKind::Unreadable => tr!(
             tr,
             "chain-unreadable",
@@ -72,6 +78,11 @@ pub fn file_problem(tr: &Tr, p: &FileProblem) -> String {
             tr,
             "export-other-key",
             signed_by = signed_by.chars().take(80).collect::<String>()
+        ),
+        FileProblem::Signature(SignatureCheck::UnexpectedAlgorithm { found }) => tr!(
+            tr,
+            "export-algorithm",
+            found = found.chars().take(80).collect::<String>()
         ),
         FileProblem::Signature(SignatureCheck::Invalid | SignatureCheck::Valid) => {
             tr!(tr, "export-signature-invalid")

@@ -36,9 +36,12 @@ pub fn letter(tr: &Tr, def: Option<&Definition>, e: &LetterError) -> Shown {
             ),
         )
         .with_key(role.clone()),
+        // Every problem of the letters table, each with its position, like a workflow file's.
+        LetterError::Table(diagnostics) => {
+            super::problems::invalid_workflows(tr, std::slice::from_ref(diagnostics))
+        }
         // The table, the templates and the numbers given are input the user can correct.
         LetterError::Io { .. }
-        | LetterError::Table { .. }
         | LetterError::Template { .. }
         | LetterError::Confidential { .. }
         | LetterError::MissingIssuer(_)
@@ -76,17 +79,25 @@ pub fn letter_problem(tr: &Tr, e: &LetterError) -> String {
             path = path.clone(),
             detail = message.clone()
         ),
-        LetterError::Table {
-            file,
-            line,
-            column,
-            message,
-        } => tr!(
-            tr,
-            "letter-table",
-            place = place(file, *line, *column),
-            detail = message.clone()
-        ),
+        LetterError::Table(diagnostics) => {
+            let first = diagnostics.problems.first();
+            let pos = first.and_then(|p| p.pos);
+            let details: Vec<String> = diagnostics
+                .problems
+                .iter()
+                .map(|p| super::problems::problem_message(tr, &p.kind))
+                .collect();
+            tr!(
+                tr,
+                "letter-table",
+                place = place(
+                    &diagnostics.file,
+                    pos.map(|p| p.line),
+                    pos.map(|p| p.column)
+                ),
+                detail = details.join("; ")
+            )
+        }
         LetterError::Template {
             file,
             line,

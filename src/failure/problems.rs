@@ -42,7 +42,12 @@ fn yaml_kind(tr: &Tr, kind: &str) -> String {
         "a period such as 7d or 6 months" => "kind-period",
         "text" => "kind-text",
         "a whole number" => "kind-whole-number",
+        "a whole number from 0 to 100000" => "kind-bounded-number",
         "true or false" => "kind-true-false",
+        "a time zone such as Asia/Shanghai" => "kind-time-zone",
+        "a year such as 2026" => "kind-year",
+        "a recipient or {to, local}" => "kind-copy",
+        "a boolean, an integer, text or a list of text" => "kind-local-setting",
         _ => return kind.to_owned(),
     };
     tr.t(id)
@@ -262,6 +267,45 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
             role = tr.list(roles),
             fields = tr.list(fields)
         ),
+        K::NotOneOf {
+            value,
+            allowed,
+            suggestion,
+        } => {
+            tr!(
+                tr,
+                "problem-not-one-of",
+                value = value.clone(),
+                allowed = tr.list(allowed)
+            ) + &hint(tr, suggestion)
+        }
+        K::DayOutsideYear { day, year } => tr!(
+            tr,
+            "problem-day-outside-year",
+            day = day.clone(),
+            year = *year
+        ),
+        K::ReservedLetterField { field } => {
+            tr!(tr, "problem-reserved-letter-field", field = field.clone())
+        }
+        K::BadTemplateName { name } => tr!(tr, "problem-bad-template", name = name.clone()),
+        K::NoIssuer { document } => tr!(tr, "problem-no-issuer", document = document.clone()),
+        K::RequiredAndOptional { field } => {
+            tr!(tr, "problem-required-and-optional", field = field.clone())
+        }
+        K::PatternHasNumber { pattern } => {
+            tr!(tr, "problem-pattern-has-number", pattern = pattern.clone())
+        }
+        K::PatternNotAllocated { role } => {
+            tr!(tr, "problem-pattern-not-allocated", role = role.clone())
+        }
+        K::NumberFromNotExternal { role } => {
+            tr!(tr, "problem-number-from-not-external", role = role.clone())
+        }
+        K::ExternalNeedsCourt { role } => {
+            tr!(tr, "problem-external-needs-court", role = role.clone())
+        }
+        K::PartyNumbered { role } => tr!(tr, "problem-party-numbered", role = role.clone()),
         K::UnknownUnit { unit, suggestion } => {
             tr!(tr, "problem-unknown-unit", unit = unit.clone()) + &hint(tr, suggestion)
         }
@@ -324,5 +368,6 @@ pub fn import_problem(tr: &Tr, p: &ImportProblem) -> String {
             case = case.clone(),
             detail = detail.clone()
         ),
+        ImportProblem::SimulationExport => tr!(tr, "import-simulation"),
     }
 }

@@ -173,6 +173,18 @@ fn samples() -> Vec<(Failure, Exit)> {
                 db: "x.redb".into(),
             }
             .into(),
+            Exit::Integrity,
+        ),
+        (
+            Kind::Check {
+                problems: vec![CheckProblem::Unreadable {
+                    record: "events".into(),
+                    detail: "short read".into(),
+                }],
+                refusal: "check-failed",
+                db: "x.redb".into(),
+            }
+            .into(),
             Exit::Storage,
         ),
         (
@@ -194,7 +206,7 @@ fn samples() -> Vec<(Failure, Exit)> {
         ),
         (
             Kind::Output(std::io::Error::other("disk full")).into(),
-            Exit::Storage,
+            Exit::OutputFailed,
         ),
         (Failure::bug("a bug"), Exit::Bug),
         (

@@ -78,6 +78,10 @@ pub fn store(tr: &Tr, e: &StoreError) -> Shown {
             Exit::BadInput,
             tr!(tr, "db-exists", path = path.display().to_string()),
         ),
+        StoreError::Protected(path) => Shown::new(
+            Exit::BadInput,
+            tr!(tr, "out-protected", path = path.display().to_string()),
+        ),
         StoreError::NotADatabase(path) => Shown::new(
             Exit::Storage,
             tr!(tr, "db-not-wardflow", path = path.display().to_string()),
@@ -271,6 +275,20 @@ pub fn refusal(tr: &Tr, def: Option<&Definition>, r: &Refusal) -> Shown {
                 Some(transition.clone()),
             )
         }
+        Refusal::TooManySpawns {
+            transition,
+            count,
+            limit,
+        } => (
+            tr!(
+                tr,
+                "refused-too-many-spawns",
+                transition = transition_named(tr, def, transition),
+                count = *count,
+                limit = *limit
+            ),
+            Some(wardflow_engine::step::MAX_SPAWNS_SETTING.to_owned()),
+        ),
     };
     Shown {
         exit: Exit::Refused,
@@ -496,6 +514,44 @@ pub fn denied(tr: &Tr, units: Option<&Units>, d: &Denied) -> Shown {
             tr!(tr, "denied-auditor", user = user_named(tr, units, user)),
             user.name.clone(),
         ),
+        Denied::MayNotAmend { role, field, needs } => (
+            tr!(
+                tr,
+                "denied-amend-field",
+                role = role.clone(),
+                field = field.clone(),
+                needs = tr.list(needs)
+            ),
+            field.clone(),
+        ),
+        Denied::NotResponsibleUnit { user, case_unit } => (
+            tr!(
+                tr,
+                "denied-transfer",
+                user = user_named(tr, units, user),
+                unit = match (case_unit, units) {
+                    (Some(u), Some(units)) => unit_named(tr, units, u),
+                    (Some(u), None) => u.clone(),
+                    (None, _) => "-".to_owned(),
+                }
+            ),
+            user.unit.clone(),
+        ),
+        Denied::SameUnit { unit } => (
+            tr!(
+                tr,
+                "denied-transfer-same",
+                unit = match units {
+                    Some(units) => unit_named(tr, units, unit),
+                    None => unit.clone(),
+                }
+            ),
+            unit.clone(),
+        ),
+        Denied::LastAdministrator { user } => (
+            tr!(tr, "denied-last-admin", user = user.clone()),
+            user.clone(),
+        ),
     };
     Shown::new(Exit::Refused, message).with_key(key)
 }
@@ -517,6 +573,7 @@ pub fn registry(tr: &Tr, e: &RegistryError) -> Shown {
             tr!(tr, "unit-unknown", unit = unit.clone()) + &hint(tr, suggestion),
         )
         .with_key(unit.clone()),
+        RegistryError::Denied(denied) => self::denied(tr, None, denied),
         RegistryError::UnitInUse { unit, by } => Shown::new(
             Exit::BadInput,
             tr!(tr, "unit-in-use", unit = unit.clone(), by = by.clone()),

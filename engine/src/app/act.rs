@@ -322,7 +322,15 @@ pub fn issue(
             let n = tx.bump(&counter)?;
             number_counter = Some(counter);
             let n = u32::try_from(n).map_err(corrupt)?;
-            Some(number(&prefix, date.year(), n))
+            let n = number(&prefix, date.year(), n);
+            // An allocated number held already means the counter went backwards.
+            if let Some(holder) = tx.letter_numbered(&n)? {
+                return Err(StoreError::Corrupt(format!(
+                    "document number {n} is already held by {holder}"
+                ))
+                .into());
+            }
+            Some(n)
         }
     };
     let id_counter = format!("letter:{}", date.year());

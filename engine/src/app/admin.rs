@@ -132,6 +132,26 @@ impl Office<Store> {
         Ok(self.backend.disable_user(name, &admin.name, now)?)
     }
 
+    /// Lets a disabled user act and read again (administrators).
+    pub fn enable_user(&self, caller: &Caller, name: &str) -> Result<(), AppError> {
+        self.authorise(caller, Owner::Administrator, "user:enable")?;
+        Ok(self.backend.enable_user(name)?)
+    }
+
+    /// Replaces a user's roles (administrators): known roles, never `system`, each once; the
+    /// last enabled administrator keeps `admin` (decided inside the registry's transaction).
+    pub fn set_roles(
+        &self,
+        caller: &Caller,
+        name: &str,
+        roles: &[String],
+    ) -> Result<Vec<String>, AppError> {
+        self.authorise(caller, Owner::Administrator, "user:roles")?;
+        let roles = check_roles(&self.backend, roles)?;
+        self.backend.set_roles(name, roles.clone())?;
+        Ok(roles)
+    }
+
     /// Every registered user, with the units to name theirs by (any registered, enabled
     /// user may see who can act).
     pub fn users(&self, caller: &Caller) -> Result<(Vec<StoredUser>, Units), AppError> {

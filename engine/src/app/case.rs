@@ -119,6 +119,17 @@ pub struct CaseView {
     pub units: Units,
 }
 
+/// What can be done with a case now, as its reader may see it.
+#[derive(Debug, Clone)]
+pub struct NextView {
+    pub case: Case,
+    pub def: Arc<Definition>,
+    pub steps: Vec<crate::next::NextStep>,
+    /// Steps whose guard reads a confidential field the reader may not see: whether it
+    /// passes is not told.
+    pub hidden: std::collections::BTreeSet<String>,
+}
+
 /// A case's history as its reader may see it.
 #[derive(Debug, Clone)]
 pub struct HistoryView {
@@ -295,12 +306,15 @@ impl<B: Backend> Office<B> {
                     .map_err(|d| denied(d, &units))?;
                 let changes = request.input.changes(&def)?;
                 authority::may_change(&def, &user, &changes).map_err(|d| denied(d, &units))?;
+                // A field is corrected only in a role that may set it in some act.
+                authority::may_amend(&def, &user, &actor.role, changes.keys())
+                    .map_err(|d| denied(d, &units))?;
                 act::check_case(&case, request.expect_seq, &clock)
                     .map_err(|e| AppError::from(e).about(&def))?;
                 let command = Command::Amend {
                     actor: actor.clone(),
                     changes,
-                    reason: request.reason.clone(),
+                    reason: crate::value::clean_note(&request.reason),
                     occurred_at: None,
                 };
                 let applied = act::apply_to(tx, &case, command, &clock, self.profile(), None)
@@ -333,13 +347,17 @@ impl<B: Backend> Office<B> {
                     Some(&request.to),
                     request.officer.as_deref(),
                 )?;
+                // Only the case's officer, its unit's users or an administrator hand it over,
+                // and never to the unit that has it.
+                authority::may_transfer(&user, case.unit.as_deref(), case.officer.as_deref(), &to)
+                    .map_err(|d| denied(d, &units))?;
                 act::check_case(&case, request.expect_seq, &clock)
                     .map_err(|e| AppError::from(e).about(&def))?;
                 let command = Command::Transfer {
                     actor: actor.clone(),
                     to,
                     officer: request.officer.as_ref().map(|_| officer),
-                    reason: request.reason.clone(),
+                    reason: request.reason.as_deref().map(crate::value::clean_note),
                     occurred_at: request.at,
                 };
                 let applied = act::apply_to(tx, &case, command, &clock, self.profile(), None)
@@ -379,29 +397,63 @@ impl<B: Backend> Office<B> {
         action: &str,
         also: impl FnOnce(&Definition, &User) -> Result<(), authority::Denied>,
     ) -> Result<(Case, Arc<Definition>, User, Units), AppError> {
-        let (case, def) = load(tx, id)?;
-        let decision = registered(tx, caller).and_then(|(user, units)| {
-            authority::may_reach(&units, &user, case.unit.as_deref())
-                .and_then(|()| also(&def, &user))
-                .map_err(|d| denied(d, &units))
-                .map(|()| (user, units))
-        });
-        self.log(caller, now, id.as_str(), action, decision.as_ref().err())?;
-        let (user, units) = decision?;
-        Ok((case, def, user, units))
+        self.read_case_then(tx, caller, now, id, action, also, |_, _, _| Ok(()))
+            .map(|(case, def, user, units, ())| (case, def, user, units))
     }
 
-    /// What can be done with a case now (`case next`); the read is logged.
-    pub fn next(
+    /// Like [`Office::read_case_if`], and then `read` (what the reader asked for, such as
+    /// rendering a letter): the access log records the outcome of both, so a read refused
+    /// after the authority check is logged as refused, never as granted.
+    #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+    pub(super) fn read_case_then<T>(
         &self,
+        tx: &dyn ReadTx,
         caller: &Caller,
+        now: Timestamp,
         id: &CaseId,
-    ) -> Result<(Case, Arc<Definition>, Vec<crate::next::NextStep>), AppError> {
+        action: &str,
+        also: impl FnOnce(&Definition, &User) -> Result<(), authority::Denied>,
+        read: impl FnOnce(&Case, &Arc<Definition>, &User) -> Result<T, AppError>,
+    ) -> Result<(Case, Arc<Definition>, User, Units, T), AppError> {
+        let (case, def) = load(tx, id)?;
+        let decision = registered(tx, caller)
+            .and_then(|(user, units)| {
+                authority::may_reach(&units, &user, case.unit.as_deref())
+                    .and_then(|()| also(&def, &user))
+                    .map_err(|d| denied(d, &units))
+                    .map(|()| (user, units))
+            })
+            .and_then(|(user, units)| read(&case, &def, &user).map(|value| (user, units, value)));
+        self.log(caller, now, id.as_str(), action, decision.as_ref().err())?;
+        let (user, units, value) = decision?;
+        Ok((case, def, user, units, value))
+    }
+
+    /// What can be done with a case now (`case next`); the read is logged. Whether a guard
+    /// over a confidential field passes tells its value: for a reader who may not see the
+    /// field, such steps are in `hidden` and carry no refusal.
+    pub fn next(&self, caller: &Caller, id: &CaseId) -> Result<NextView, AppError> {
         let now = self.now(caller)?;
         self.backend.snapshot(|tx| {
-            let (case, def, _, _) = self.read_case(tx, caller, now, id, "next")?;
-            let steps = crate::next::next_steps(&def, &case, &self.clock(now));
-            Ok((case, def, steps))
+            let (case, def, reader, _) = self.read_case(tx, caller, now, id, "next")?;
+            let mut steps = crate::next::next_steps(&def, &case, &self.clock(now));
+            let mut hidden = std::collections::BTreeSet::new();
+            if !authority::sees_confidential(&def, &reader) {
+                for s in &mut steps {
+                    if def.transition(&s.name).is_some_and(|t| {
+                        authority::guards_read_confidential(&def, t, &case.settings)
+                    }) {
+                        s.blocked_by = None;
+                        hidden.insert(s.name.clone());
+                    }
+                }
+            }
+            Ok(NextView {
+                case,
+                def,
+                steps,
+                hidden,
+            })
         })
     }
 
@@ -484,7 +536,7 @@ fn assignment(
         units: Box::new(units.clone()),
         denied,
     };
-    let officer = authority::enabled(name, stored.as_ref()).map_err(|d| officer_error(Some(d)))?;
+    let officer = authority::enabled(name, stored.as_ref()).map_err(|d| officer_error(Some(Box::new(d))))?;
     if !units.covers(&officer.unit, Some(&unit)) {
         return Err(officer_error(None));
     }

@@ -46,7 +46,7 @@ pub enum AppError {
         unit: String,
         units: Box<Units>,
         /// Why not, when the officer is not an enabled user.
-        denied: Option<Denied>,
+        denied: Option<Box<Denied>>,
     },
     /// The case's rules refused the act, or storage failed under it.
     #[error("{failure}")]
@@ -71,6 +71,12 @@ pub enum AppError {
         case: CaseId,
         broken: crate::chain::Break,
     },
+    /// `letter verify` with neither a code nor a file.
+    #[error("give a verification code or a file")]
+    NothingToVerify,
+    /// Reading went well, but the output could not be written.
+    #[error("the output could not be written: {0}")]
+    Output(String),
     /// Workflow files with problems (nothing was published).
     #[error("workflow files have problems")]
     Workflows(Vec<crate::definition::Diagnostics>),

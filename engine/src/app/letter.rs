@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::backend::Backend;
 use super::owner::{actor, denied, registered};
 use super::{AppError, Caller, Office, act};
-use crate::authority::{self, Denied, User};
+use crate::authority::{self, Denied, Units, User};
 use crate::case::{Case, CaseId};
 use crate::definition::Definition;
 use crate::letters::archive::{ArchivedLetter, normalize_code, sha256_hex};
@@ -35,15 +35,23 @@ pub struct PreviewRequest {
     pub body: String,
 }
 
-/// What a file checked against the archive turned out to be (`letter verify FILE`).
+/// What `letter verify` found.
 #[derive(Debug, Clone)]
-pub enum FileCheck {
-    /// Byte-identical with an archived letter.
+pub enum LetterVerdict {
+    /// The letter with the code given; every particular.
+    ByCode(Box<LetterRecord>),
+    /// The letter the file is byte-identical with; every particular.
     Identical(Box<LetterRecord>),
-    /// Not identical; the archived letters whose verification codes it prints (archive id,
-    /// code): it claims to be one of them, altered.
+    /// For someone who may not read the case: valid (in force) or void, and the issuer.
+    Limited { valid: bool, issuer: String },
+    /// No archived letter has the code.
+    UnknownCode,
+    /// A file from someone who may not read its case, without the code printed on it.
+    NeedsCode,
+    /// Not identical; the archived letters (archive id, code) whose codes it prints and
+    /// whose cases the caller may read: it claims to be one of them, altered.
     Altered(Vec<(String, String)>),
-    /// Neither identical nor naming any archived letter; its SHA-256.
+    /// Neither identical nor naming a letter the caller may read; its SHA-256.
     Unknown(String),
 }
 
@@ -206,83 +214,157 @@ impl Office<Store> {
         let role = caller.role.clone().ok_or(AppError::NoRole)?;
         let renderer = self.renderer()?;
         let key = &request.key;
-        let (case, def, _, _) = self.backend.snapshot(|tx| {
-            self.read_case_if(
+        let profile = self.profile();
+        let date = now.to_zoned_datetime(self.config.tz.clone()).date();
+        // A draft that cannot be made (a field missing, a role that does not issue it) is
+        // logged as a refused read.
+        let render = |case: &Case, def: &Arc<Definition>, _: &User| {
+            let configured = profile.and_then(|p| p.issuing_bodies.get(&role).cloned());
+            let settings = profile
+                .and_then(|p| p.letters.get(key).cloned())
+                .unwrap_or_default();
+            let input = LetterInput {
+                data: &case.data,
+                number: None,
+                issuer: Some(configured.unwrap_or_else(|| IssuingBody {
+                    role: role.clone(),
+                    name: request.body.clone(),
+                    code: "X".into(),
+                    seal_caption: request.body.clone(),
+                    contact: None,
+                })),
+                date,
+                verification_code: "DRAFT".into(),
+                draft: true,
+                settings,
+            };
+            renderer
+                .render(key, &input)
+                .map_err(|error| AppError::Render {
+                    error,
+                    def: def.clone(),
+                })
+        };
+        let (_, def, _, _, rendered) = self.backend.snapshot(|tx| {
+            self.read_case_then(
                 tx,
                 caller,
                 now,
                 &request.case,
                 &format!("letter:{key}"),
                 |def, user| may_read_letter(key, def, user),
+                render,
             )
         })?;
-        let profile = self.profile();
-        let configured = profile.and_then(|p| p.issuing_bodies.get(&role).cloned());
-        let settings = profile
-            .and_then(|p| p.letters.get(key).cloned())
-            .unwrap_or_default();
-        let input = LetterInput {
-            data: &case.data,
-            number: None,
-            issuer: Some(configured.unwrap_or_else(|| IssuingBody {
-                role: role.clone(),
-                name: request.body.clone(),
-                code: "X".into(),
-                seal_caption: request.body.clone(),
-                contact: None,
-            })),
-            date: now.to_zoned_datetime(self.config.tz.clone()).date(),
-            verification_code: "DRAFT".into(),
-            draft: true,
-            settings,
-        };
-        let rendered = renderer
-            .render(key, &input)
-            .map_err(|error| AppError::Render {
-                error,
-                def: def.clone(),
-            })?;
         Ok((rendered, def))
     }
 
-    /// The archived letter with verification code `code` (`letter verify --code`): any
-    /// registered, enabled user may check a paper they hold; the answer is the letter's
-    /// particulars, no case data. None: no such code, or not a code at all.
-    pub fn letter_by_code(
-        &self,
-        caller: &Caller,
-        code: &str,
-    ) -> Result<Option<LetterRecord>, AppError> {
-        self.reader(caller)?;
-        let Some(code) = normalize_code(code) else {
-            return Ok(None);
-        };
-        match self.backend.find_letter(LetterKey::Code, &code)? {
-            Some(id) => Ok(self.backend.letter(&id)?),
-            None => Ok(None),
-        }
+    /// Whether `user` may read the letter's case (and, for the report receipt, the reporter).
+    fn reads_letter(&self, user: &User, units: &Units, r: &LetterRecord) -> Result<bool, AppError> {
+        let case = self
+            .backend
+            .case(&r.letter.case)?
+            .ok_or_else(|| AppError::UnknownCase(r.letter.case.clone()))?;
+        let def = self.backend.definition(&case.version)?;
+        let reaches = authority::may_reach(units, user, case.unit.as_deref()).is_ok();
+        Ok(reaches && may_read_letter(&r.letter.key, &def, user).is_ok())
     }
 
-    /// What a file is (`letter verify FILE`): an archived letter byte for byte, one altered
-    /// (by the codes it prints), or unknown. Any registered, enabled user may ask.
-    pub fn letter_by_file(&self, caller: &Caller, bytes: &[u8]) -> Result<FileCheck, AppError> {
-        self.reader(caller)?;
+    /// Records one verification: which letter (or none, `*`), and how much the answer told.
+    fn log_verification(
+        &self,
+        caller: &Caller,
+        now: jiff::Timestamp,
+        case: &str,
+        action: String,
+        outcome: Option<String>,
+    ) -> Result<(), AppError> {
+        let mut entry = super::owner::entry(caller, now, case, &action, None);
+        entry.reason = outcome;
+        Ok(self.backend.record_access(&entry)?)
+    }
+
+    /// Is this paper or file an archived letter (`letter verify`)? Any registered, enabled
+    /// user may ask about a paper they hold, by its verification code (`code`, already in its
+    /// normal form) or a file, or both. Someone who may read the letter's case (and, for the
+    /// report receipt, the reporter) learns its particulars; anyone else only whether it is
+    /// valid or void and who issued it, and for a file only together with the code printed on
+    /// that very letter (a whole file is a guessing oracle). Every verification is logged.
+    pub fn verify_letter(
+        &self,
+        caller: &Caller,
+        code: Option<&str>,
+        file: Option<&[u8]>,
+    ) -> Result<LetterVerdict, AppError> {
+        let now = self.now(caller)?;
+        let (user, units) = self.reader(caller)?;
+        let limited = |r: &LetterRecord| LetterVerdict::Limited {
+            valid: r.voided.is_none() && r.replaced_by.is_none(),
+            issuer: r
+                .letter
+                .issuer
+                .as_ref()
+                .map_or_else(|| r.letter.role.clone(), |b| b.name.clone()),
+        };
+        let find = |id: &str| -> Result<LetterRecord, AppError> {
+            self.backend
+                .letter(id)?
+                .ok_or_else(|| AppError::UnknownLetter(id.to_owned()))
+        };
+        let Some(bytes) = file else {
+            let Some(code) = code else {
+                return Err(AppError::NothingToVerify);
+            };
+            let Some(id) = self.backend.find_letter(LetterKey::Code, code)? else {
+                let outcome = Some(format!("code {code}: unknown"));
+                self.log_verification(caller, now, "*", "letter-verify".into(), outcome)?;
+                return Ok(LetterVerdict::UnknownCode);
+            };
+            let record = find(&id)?;
+            let case = record.letter.case.to_string();
+            let action = format!("letter-verify:{id}");
+            if !self.reads_letter(&user, &units, &record)? {
+                let outcome = Some("limited answer".into());
+                self.log_verification(caller, now, &case, action, outcome)?;
+                return Ok(limited(&record));
+            }
+            self.log_verification(caller, now, &case, action, None)?;
+            return Ok(LetterVerdict::ByCode(Box::new(record)));
+        };
         let sha = sha256_hex(bytes);
-        if let Some(id) = self.backend.find_letter(LetterKey::Sha256, &sha)?
-            && let Some(record) = self.backend.letter(&id)?
-        {
-            return Ok(FileCheck::Identical(Box::new(record)));
+        if let Some(id) = self.backend.find_letter(LetterKey::Sha256, &sha)? {
+            let record = find(&id)?;
+            let case = record.letter.case.to_string();
+            let action = format!("letter-verify:{id}");
+            if !self.reads_letter(&user, &units, &record)? {
+                if code != Some(record.letter.code.as_str()) {
+                    let outcome = Some("file without its code".into());
+                    self.log_verification(caller, now, "*", "letter-verify".into(), outcome)?;
+                    return Ok(LetterVerdict::NeedsCode);
+                }
+                let outcome = Some("limited answer".into());
+                self.log_verification(caller, now, &case, action, outcome)?;
+                return Ok(limited(&record));
+            }
+            self.log_verification(caller, now, &case, action, None)?;
+            return Ok(LetterVerdict::Identical(Box::new(record)));
         }
+        let outcome = Some(format!("file {sha}: no match"));
+        self.log_verification(caller, now, "*", "letter-verify".into(), outcome)?;
+        // Not byte-identical: which archived letter does it claim to be? Only those who may
+        // read those letters' cases learn which; for others the answer stays "unknown".
         let mut claimed = Vec::new();
         for code in codes_in(&String::from_utf8_lossy(bytes)) {
-            if let Some(id) = self.backend.find_letter(LetterKey::Code, &code)? {
+            if let Some(id) = self.backend.find_letter(LetterKey::Code, &code)?
+                && self.reads_letter(&user, &units, &find(&id)?)?
+            {
                 claimed.push((id, code));
             }
         }
         if claimed.is_empty() {
-            return Ok(FileCheck::Unknown(sha));
+            return Ok(LetterVerdict::Unknown(sha));
         }
-        Ok(FileCheck::Altered(claimed))
+        Ok(LetterVerdict::Altered(claimed))
     }
 
     /// Archived letters, of one case or all, of the cases the caller's unit covers.

@@ -27,10 +27,10 @@ mod workflow;
 
 pub use admin::{Due, MAX_NAME_CHARS, NewUser, RegistryInput};
 pub use case::{
-    Acted, Advance, Amend, CaseExport, CaseView, HistoryView, Input, OpenCase, Transfer,
+    Acted, Advance, Amend, CaseExport, CaseView, HistoryView, Input, NextView, OpenCase, Transfer,
 };
 pub use error::AppError;
-pub use letter::{FileCheck, IssueRequest, PreviewRequest, VoidRequest, codes_in};
+pub use letter::{IssueRequest, LetterVerdict, PreviewRequest, VoidRequest, codes_in};
 pub use ops::{ImportFailure, Owner};
 pub use owner::WHOLE_DATABASE;
 pub use workflow::{CheckFailed, Checked, Founded, Setup, check_files};
@@ -39,10 +39,10 @@ pub use workflow::{CheckFailed, Checked, Founded, Setup, check_files};
 // the storage layer below (`crate::store`) beyond the office it opens.
 pub use crate::authority::{Units, User};
 pub use crate::store::dump::DumpCounts;
-pub use crate::store::ops::CheckReport;
+pub use crate::store::ops::{CheckReport, Restored};
 pub use crate::store::{
     AccessEntry, AccessFilter, Applied, CaseFilter, ChainReport, DeadlineView, Fired,
-    LetterOutcome, LetterRecord, Published, StoredUser, TickReport, Version,
+    LetterOutcome, LetterRecord, Loss, Published, StoredUser, TickReport, Version,
 };
 
 use std::path::PathBuf;

@@ -3,7 +3,7 @@
 //! disabled user, and a refusal is logged like a refused read.
 
 use std::io::{BufRead, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::backend::{Backend, ReadTx};
@@ -12,8 +12,17 @@ use super::{AppError, Caller, Office};
 use crate::authority::{self, User};
 use crate::case::CaseId;
 use crate::store::dump::{self, DumpCounts, ImportError};
-use crate::store::ops::{self, CheckReport};
+use crate::store::ops::{self, CheckReport, Restored};
+use crate::store::output::{self, Output};
 use crate::store::{AccessEntry, AccessFilter, ChainReport, Store, StoreError, TickReport};
+
+/// The files no output may replace, even forced: the database at `db`, its access log, its
+/// key, and `keys`.
+fn protected(db: &Path, keys: &[PathBuf]) -> Vec<PathBuf> {
+    let mut files = output::protected_files(db, None);
+    files.extend(keys.iter().cloned());
+    files
+}
 
 /// Who a database-wide use case belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,24 +53,75 @@ impl<B: Backend> Office<B> {
 }
 
 impl Office<Store> {
-    /// Writes the whole database as JSON Lines (administrators).
-    pub fn export(&self, caller: &Caller, out: impl Write) -> Result<DumpCounts, AppError> {
-        self.authorise(caller, Owner::Administrator, "export")?;
-        Ok(dump::export(&self.backend, out)?)
+    /// Authorises an administrator's act on the database at `db` and lets go of it.
+    fn authorise_at(
+        caller: &Caller,
+        db: &Path,
+        lock_timeout: Duration,
+        config: &super::Config,
+        action: &str,
+    ) -> Result<(), AppError> {
+        let office = Office::new(Store::open_read(db, lock_timeout)?, config.clone());
+        office.now(caller)?;
+        office.authorise(caller, Owner::Administrator, action)?;
+        Ok(())
     }
 
-    /// Writes the whole database as JSON Lines to the file `out`, which must not exist yet
-    /// (administrators); the file appears only when complete.
-    pub fn export_to(&self, caller: &Caller, out: &Path) -> Result<DumpCounts, AppError> {
-        self.authorise(caller, Owner::Administrator, "export")?;
-        let (tmp, file) = ops::temp_beside(out)?;
-        let mut writer = std::io::BufWriter::new(file);
-        let counts = dump::export(&self.backend, &mut writer)?;
-        let file = writer
+    /// Writes the whole database at `db` as JSON Lines to `out` (administrators), from a
+    /// snapshot: the database is held only while it is copied, so writers go on during a long
+    /// export, and the export is one committed state. A failure to write is `Output`.
+    pub fn export(
+        caller: &Caller,
+        db: &Path,
+        lock_timeout: Duration,
+        config: &super::Config,
+        out: impl Write,
+    ) -> Result<DumpCounts, AppError> {
+        Self::authorise_at(caller, db, lock_timeout, config, "export")?;
+        let snapshot = ops::Snapshot::take(db, lock_timeout)?;
+        dump::export(snapshot.store(), out).map_err(|e| match e {
+            // Reading went well; only the output failed.
+            StoreError::Storage(detail) => AppError::Output(detail),
+            e => e.into(),
+        })
+    }
+
+    /// Like [`Office::export`], into the file `out`: an existing one only with `force`, never
+    /// the database or one of its files (nor `keys`); the file appears only when complete.
+    #[allow(clippy::too_many_arguments)]
+    pub fn export_to(
+        caller: &Caller,
+        db: &Path,
+        lock_timeout: Duration,
+        config: &super::Config,
+        out: &Path,
+        force: bool,
+        keys: &[PathBuf],
+    ) -> Result<DumpCounts, AppError> {
+        Self::authorise_at(caller, db, lock_timeout, config, "export")?;
+        let snapshot = ops::Snapshot::take(db, lock_timeout)?;
+        let mut output = Output::begin(out, force, &protected(db, keys))?;
+        let mut writer = std::io::BufWriter::new(output.file());
+        let counts = dump::export(snapshot.store(), &mut writer)?;
+        writer
             .into_inner()
             .map_err(|e| ops::io_error(e.into_error()))?;
-        ops::finish_file(tmp, file, out)?;
+        output.finish()?;
         Ok(counts)
+    }
+
+    /// Writes `bytes` to the file `out` a caller named (a letter, a case export): an existing
+    /// file only with `force`, and never the database or one of its files (its access log,
+    /// its key, nor `keys`).
+    pub fn write_output(
+        &self,
+        out: &Path,
+        bytes: &[u8],
+        force: bool,
+        keys: &[PathBuf],
+    ) -> Result<(), AppError> {
+        let protected = protected(self.backend.path(), keys);
+        Ok(output::write_output(out, bytes, force, &protected)?)
     }
 
     /// Writes a consistent copy of the database to `out` (administrators). The office must
@@ -141,33 +201,66 @@ impl Office<Store> {
     }
 
     /// Puts a backup in place of the database at `db` (administrators of that database; a
-    /// database that does not exist yet has no one to ask).
+    /// database that does not exist yet has no one to ask). The backup is checked first; an
+    /// existing database is replaced only with `force`, and one that holds cases, events or
+    /// letters the backup lacks only with `accept_loss` as well. The restored database's
+    /// access log keeps who restored it, from which file, and what went with the old one.
+    #[allow(clippy::too_many_arguments)]
     pub fn restore(
         caller: &Caller,
         backup: &Path,
         db: &Path,
         force: bool,
+        accept_loss: bool,
         lock_timeout: Duration,
         config: &super::Config,
-    ) -> Result<CheckReport, AppError> {
-        if db.exists() {
+    ) -> Result<Restored, AppError> {
+        let now = if db.exists() {
             let office = Office::new(Store::open_read(db, lock_timeout)?, config.clone());
             office.authorise(caller, Owner::Administrator, "restore")?;
+            office.now(caller)?
+        } else {
+            Self::wall()
+        };
+        let restored = ops::restore(backup, db, force, accept_loss, lock_timeout)?;
+        if let Restored::Done { lost, .. } = &restored {
+            let mut reason = format!(
+                "restored from {}; lost {} cases, {} events, {} letters",
+                backup.display(),
+                lost.cases.len(),
+                lost.event_count(),
+                lost.letters.len()
+            );
+            for (case, _) in &lost.cases {
+                reason += &format!("; case {case}");
+            }
+            for (case, then, now) in &lost.events {
+                reason += &format!("; case {case} events {}..={now}", then + 1);
+            }
+            for letter in &lost.letters {
+                reason += &format!("; letter {letter}");
+            }
+            let mut entry = super::owner::entry(caller, now, WHOLE_DATABASE, "restore", None);
+            entry.reason = Some(reason);
+            Store::open_read(db, lock_timeout)?.record_access(&entry)?;
         }
-        Ok(ops::restore(backup, db, force, lock_timeout)?)
+        Ok(restored)
     }
 
     /// Creates a new database at `path` from an export, whose every chain is checked. The
     /// caller must be an enabled administrator of the imported registry; otherwise the new
     /// file is removed and the import refused.
+    /// An export of a simulation database is imported only as one (`simulation`), which
+    /// also turns a real export into a training copy.
     pub fn import(
         caller: &Caller,
         path: &Path,
         input: impl BufRead,
+        simulation: bool,
         lock_timeout: Duration,
         config: &super::Config,
     ) -> Result<DumpCounts, ImportFailure> {
-        let counts = dump::import(path, input)?;
+        let counts = dump::import_as(path, input, simulation)?;
         let office = Office::new(Store::open_read(path, lock_timeout)?, config.clone());
         if let Err(e) = office.authorise(caller, Owner::Administrator, "import") {
             drop(office);

@@ -240,13 +240,28 @@ impl Office<Store> {
         Ok(self.backend.versions()?)
     }
 
+    /// Every published workflow's key with the keys of the states any of its versions has
+    /// (a front end lays out case lists by them; any registered, enabled user).
+    pub fn vocabulary(&self, caller: &Caller) -> Result<Vec<(String, Vec<String>)>, AppError> {
+        self.reader(caller)?;
+        let mut out = Vec::new();
+        for (key, versions) in self.backend.versions()? {
+            let mut states: Vec<String> = Vec::new();
+            for v in &versions {
+                for s in &self.backend.definition(&v.hash)?.states {
+                    if !states.contains(&s.key) {
+                        states.push(s.key.clone());
+                    }
+                }
+            }
+            out.push((key, states));
+        }
+        Ok(out)
+    }
+
     /// The latest published version of a workflow and its number (any registered, enabled
     /// user); None when it is not published.
-    pub fn workflow(
-        &self,
-        caller: &Caller,
-        key: &str,
-    ) -> Result<Option<Latest>, AppError> {
+    pub fn workflow(&self, caller: &Caller, key: &str) -> Result<Option<Latest>, AppError> {
         self.reader(caller)?;
         let Some((hash, def)) = self.backend.latest(key)? else {
             return Ok(None);

@@ -5,19 +5,20 @@
 
 use std::collections::BTreeMap;
 
-use super::load::{NameRule, Problem, ProblemKind};
 use super::{
     Confidential, Data, DeadlineDef, DeadlineRule, DeadlineStart, Definition, FieldDef, FieldType,
     FromStates, GuardDef, PeriodSpec, Spans, SpawnDef, Start, StateDef, TransitionDef,
 };
 use crate::period::Period;
+use crate::problem::{NameRule, ProblemKind};
+use crate::reader::{Reader, join};
 use crate::suggest::closest;
 use crate::yaml::{Node, NodeKind, Pos};
 
 #[derive(Default)]
 pub(super) struct Decoder {
-    pub problems: Vec<Problem>,
-    spans: Spans,
+    /// The problems found, and the positions of the keys read.
+    pub r: Reader,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -88,14 +89,6 @@ const SCALAR_TYPE_NAMES: &[&str] = &[
     "id_number",
 ];
 
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
 /// True for `entrusted-care`.
 pub(crate) fn is_kebab(s: &str) -> bool {
     !s.is_empty()
@@ -114,187 +107,9 @@ pub(crate) fn is_snake(s: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-/// True for `child.birth_date`.
-pub(crate) fn is_dotted_snake(s: &str) -> bool {
-    s.split('.').all(is_snake)
-}
-
 impl Decoder {
-    fn problem(&mut self, pos: Pos, path: &str, kind: ProblemKind) {
-        self.problems.push(Problem {
-            pos: Some(pos),
-            path: path.to_owned(),
-            kind,
-        });
-    }
-
-    fn mark(&mut self, path: &str, pos: Pos) {
-        self.spans.0.insert(path.to_owned(), pos);
-    }
-
-    /// The entries of a mapping with string keys; reports keys not in `allowed` (when given).
-    fn entries<'n>(
-        &mut self,
-        node: &'n Node,
-        path: &str,
-        allowed: Option<&[&'static str]>,
-    ) -> Vec<(&'n str, &'n Node)> {
-        let Some(map) = node.as_map() else {
-            if !matches!(node.kind, NodeKind::Null) {
-                self.problem(
-                    node.pos,
-                    path,
-                    ProblemKind::WrongType {
-                        expected: "mapping",
-                        found: node.type_name(),
-                    },
-                );
-            }
-            return Vec::new();
-        };
-        let mut out = Vec::with_capacity(map.len());
-        for (key, value) in map {
-            let Some(name) = key.as_str() else {
-                self.problem(
-                    key.pos,
-                    path,
-                    ProblemKind::WrongType {
-                        expected: "string key",
-                        found: key.type_name(),
-                    },
-                );
-                continue;
-            };
-            let key_path = join(path, name);
-            if let Some(allowed) = allowed
-                && !allowed.contains(&name)
-            {
-                self.problem(
-                    key.pos,
-                    &key_path,
-                    ProblemKind::UnknownKey {
-                        key: name.to_owned(),
-                        allowed: allowed.to_vec(),
-                        suggestion: closest(name, allowed.iter().copied()),
-                    },
-                );
-                continue;
-            }
-            self.mark(&key_path, value.pos);
-            out.push((name, value));
-        }
-        out
-    }
-
-    fn require<'n>(
-        &mut self,
-        entries: &[(&'n str, &'n Node)],
-        key: &'static str,
-        at: Pos,
-        path: &str,
-    ) -> Option<&'n Node> {
-        let found = entries.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
-        if found.is_none() {
-            self.problem(at, path, ProblemKind::MissingKey { key });
-        }
-        found
-    }
-
-    fn text(&mut self, node: &Node, path: &str) -> Option<String> {
-        match &node.kind {
-            NodeKind::Str(s) => Some(s.clone()),
-            NodeKind::Int(i) => Some(i.to_string()),
-            NodeKind::Float(f) => Some(f.to_string()),
-            NodeKind::Bool(b) => Some(b.to_string()),
-            _ => {
-                self.problem(
-                    node.pos,
-                    path,
-                    ProblemKind::WrongType {
-                        expected: "string",
-                        found: node.type_name(),
-                    },
-                );
-                None
-            }
-        }
-    }
-
-    fn flag(&mut self, node: &Node, path: &str) -> bool {
-        match node.kind {
-            NodeKind::Bool(b) => b,
-            _ => {
-                self.problem(
-                    node.pos,
-                    path,
-                    ProblemKind::WrongType {
-                        expected: "boolean",
-                        found: node.type_name(),
-                    },
-                );
-                false
-            }
-        }
-    }
-
-    fn name(&mut self, node: &Node, path: &str, rule: NameRule) -> Option<String> {
-        let NodeKind::Str(s) = &node.kind else {
-            self.problem(
-                node.pos,
-                path,
-                ProblemKind::WrongType {
-                    expected: "string",
-                    found: node.type_name(),
-                },
-            );
-            return None;
-        };
-        self.check_name(s, node.pos, path, rule);
-        Some(s.clone())
-    }
-
-    fn check_name(&mut self, s: &str, pos: Pos, path: &str, rule: NameRule) {
-        let ok = match rule {
-            NameRule::Kebab => is_kebab(s),
-            NameRule::Snake => is_snake(s),
-            NameRule::DottedSnake => is_dotted_snake(s),
-        };
-        if !ok {
-            self.problem(
-                pos,
-                path,
-                ProblemKind::BadName {
-                    name: s.to_owned(),
-                    rule,
-                },
-            );
-        }
-    }
-
-    /// A list of names; a single scalar counts as a one-element list.
-    fn names(&mut self, node: &Node, path: &str, rule: NameRule) -> Vec<String> {
-        let items: Vec<&Node> = match &node.kind {
-            NodeKind::Seq(items) => items.iter().collect(),
-            NodeKind::Null => Vec::new(),
-            _ => vec![node],
-        };
-        let mut out: Vec<String> = Vec::with_capacity(items.len());
-        for (i, item) in items.into_iter().enumerate() {
-            let item_path = format!("{path}[{i}]");
-            self.mark(&item_path, item.pos);
-            if let Some(name) = self.name(item, &item_path, rule) {
-                if out.contains(&name) {
-                    self.problem(item.pos, &item_path, ProblemKind::DuplicateName { name });
-                } else {
-                    out.push(name);
-                }
-            }
-        }
-        out
-    }
-
     fn period(&mut self, node: &Node, path: &str) -> Option<PeriodSpec> {
-        let text = self.text(node, path)?;
+        let text = self.r.text(node, path)?;
         let trimmed = text.trim();
         if let Some(inner) = trimmed
             .strip_prefix("{{")
@@ -304,7 +119,7 @@ impl Decoder {
             return match inner.strip_prefix("settings.") {
                 Some(name) => Some(PeriodSpec::Setting(name.to_owned())),
                 None => {
-                    self.problem(
+                    self.r.problem(
                         node.pos,
                         path,
                         ProblemKind::UndeclaredSetting {
@@ -319,7 +134,8 @@ impl Decoder {
         match Period::parse(trimmed) {
             Ok(p) => Some(PeriodSpec::Literal(p)),
             Err(error) => {
-                self.problem(node.pos, path, ProblemKind::BadPeriod { text, error });
+                self.r
+                    .problem(node.pos, path, ProblemKind::BadPeriod { text, error });
                 None
             }
         }
@@ -340,26 +156,26 @@ impl Decoder {
             spans: Spans::default(),
             compiled: Default::default(),
         };
-        let top = self.entries(root, "", Some(TOP_KEYS));
+        let top = self.r.entries(root, "", Some(TOP_KEYS));
         if root.as_map().is_none() {
-            self.spans = Spans::default();
+            self.r.take_spans();
             return def;
         }
         for key in ["workflow", "title", "states", "transitions"] {
-            self.require(&top, key, root.pos, "");
+            self.r.require(&top, key, root.pos, "");
         }
         for (key, node) in top {
             match key {
                 "workflow" => {
-                    if let Some(k) = self.name(node, key, NameRule::Kebab) {
+                    if let Some(k) = self.r.name(node, key, NameRule::Kebab) {
                         def.key = k;
                     }
                 }
-                "title" => def.title = self.text(node, key).unwrap_or_default(),
+                "title" => def.title = self.r.text(node, key).unwrap_or_default(),
                 "description" => {
-                    self.text(node, key);
+                    self.r.text(node, key);
                 }
-                "roles" => def.roles = self.names(node, key, NameRule::Snake),
+                "roles" => def.roles = self.r.names(node, key, NameRule::Snake),
                 "settings" => def.settings = self.settings(node),
                 "fields" => def.fields = self.fields(node),
                 "start" => def.start = self.start(node),
@@ -369,7 +185,7 @@ impl Decoder {
                 _ => {}
             }
         }
-        def.spans = std::mem::take(&mut self.spans);
+        def.spans = Spans(self.r.take_spans());
         def
     }
 
@@ -379,14 +195,16 @@ impl Decoder {
             fields: Vec::new(),
             visible_to: Vec::new(),
         };
-        let entries = self.entries(node, "confidential", Some(CONFIDENTIAL_KEYS));
+        let entries = self
+            .r
+            .entries(node, "confidential", Some(CONFIDENTIAL_KEYS));
         for key in CONFIDENTIAL_KEYS {
-            self.require(&entries, key, node.pos, "confidential");
+            self.r.require(&entries, key, node.pos, "confidential");
         }
         for (key, value) in entries {
             let path = join("confidential", key);
             match key {
-                "visible_to" => out.visible_to = self.names(value, &path, NameRule::Snake),
+                "visible_to" => out.visible_to = self.r.names(value, &path, NameRule::Snake),
                 _ => {
                     let items: Vec<&Node> = match &value.kind {
                         NodeKind::Seq(items) => items.iter().collect(),
@@ -394,12 +212,13 @@ impl Decoder {
                     };
                     for (i, item) in items.into_iter().enumerate() {
                         let item_path = format!("{path}[{i}]");
-                        self.mark(&item_path, item.pos);
-                        let Some(text) = self.text(item, &item_path) else {
+                        self.r.mark(&item_path, item.pos);
+                        let Some(text) = self.r.text(item, &item_path) else {
                             continue;
                         };
                         let name = text.strip_suffix(".*").unwrap_or(&text);
-                        self.check_name(name, item.pos, &item_path, NameRule::DottedSnake);
+                        self.r
+                            .check_name(name, item.pos, &item_path, NameRule::DottedSnake);
                         out.fields.push(text);
                     }
                 }
@@ -410,14 +229,14 @@ impl Decoder {
 
     fn settings(&mut self, node: &Node) -> Data {
         let mut out = Data::new();
-        for (name, value) in self.entries(node, "settings", None) {
+        for (name, value) in self.r.entries(node, "settings", None) {
             let path = join("settings", name);
-            self.check_name(name, value.pos, &path, NameRule::Snake);
+            self.r.check_name(name, value.pos, &path, NameRule::Snake);
             match &value.kind {
                 NodeKind::Str(_) | NodeKind::Int(_) | NodeKind::Bool(_) | NodeKind::Float(_) => {
                     out.insert(name.to_owned(), value.to_json());
                 }
-                _ => self.problem(
+                _ => self.r.problem(
                     value.pos,
                     &path,
                     ProblemKind::WrongType {
@@ -432,9 +251,10 @@ impl Decoder {
 
     fn fields(&mut self, node: &Node) -> BTreeMap<String, FieldDef> {
         let mut out = BTreeMap::new();
-        for (name, spec) in self.entries(node, "fields", None) {
+        for (name, spec) in self.r.entries(node, "fields", None) {
             let path = join("fields", name);
-            self.check_name(name, spec.pos, &path, NameRule::DottedSnake);
+            self.r
+                .check_name(name, spec.pos, &path, NameRule::DottedSnake);
             if let Some(field) = self.field(spec, &path) {
                 out.insert(name.to_owned(), field);
             }
@@ -453,8 +273,8 @@ impl Decoder {
                 sensitive: false,
             });
         }
-        let entries = self.entries(spec, path, Some(FIELD_KEYS));
-        let ty_node = self.require(&entries, "type", spec.pos, path)?;
+        let entries = self.r.entries(spec, path, Some(FIELD_KEYS));
+        let ty_node = self.r.require(&entries, "type", spec.pos, path)?;
         let get = |k: &str| entries.iter().find(|(key, _)| *key == k).map(|(_, v)| *v);
         let mut field = FieldDef {
             ty: FieldType::String,
@@ -463,11 +283,12 @@ impl Decoder {
             sensitive: false,
         };
         let type_path = join(path, "type");
-        let ty_name = self.text(ty_node, &type_path)?;
+        let ty_name = self.r.text(ty_node, &type_path)?;
         field.ty = match ty_name.as_str() {
             "list" => {
                 let Some(of) = get("of") else {
-                    self.problem(spec.pos, path, ProblemKind::MissingKey { key: "of" });
+                    self.r
+                        .problem(spec.pos, path, ProblemKind::MissingKey { key: "of" });
                     return None;
                 };
                 self.list_type(of, &join(path, "of"))?
@@ -475,16 +296,16 @@ impl Decoder {
             other => self.scalar_type(other, get("values"), ty_node.pos, &type_path)?,
         };
         if let Some(v) = get("required") {
-            field.required = self.flag(v, &join(path, "required"));
+            field.required = self.r.flag(v, &join(path, "required"));
         }
         if let Some(v) = get("sensitive") {
-            field.sensitive = self.flag(v, &join(path, "sensitive"));
+            field.sensitive = self.r.flag(v, &join(path, "sensitive"));
         }
         if let Some(v) = get("title") {
-            field.title = self.text(v, &join(path, "title")).unwrap_or_default();
+            field.title = self.r.text(v, &join(path, "title")).unwrap_or_default();
         }
         if let Some(v) = get("description") {
-            self.text(v, &join(path, "description"));
+            self.r.text(v, &join(path, "description"));
         }
         Some(field)
     }
@@ -505,19 +326,20 @@ impl Decoder {
             "id_number" => FieldType::IdNumber,
             "enum" => {
                 let Some(values) = values else {
-                    self.problem(pos, path, ProblemKind::MissingKey { key: "values" });
+                    self.r
+                        .problem(pos, path, ProblemKind::MissingKey { key: "values" });
                     return None;
                 };
                 let values_path = path.replace(".type", ".values");
-                let values = self.names(values, &values_path, NameRule::Snake);
+                let values = self.r.names(values, &values_path, NameRule::Snake);
                 if values.is_empty() {
-                    self.problem(pos, &values_path, ProblemKind::EmptyEnum);
+                    self.r.problem(pos, &values_path, ProblemKind::EmptyEnum);
                     return None;
                 }
                 FieldType::Enum { values }
             }
             other => {
-                self.problem(
+                self.r.problem(
                     pos,
                     path,
                     ProblemKind::UnknownFieldType {
@@ -534,7 +356,7 @@ impl Decoder {
         match &of.kind {
             NodeKind::Str(name) => {
                 if !SCALAR_TYPE_NAMES.contains(&name.as_str()) {
-                    self.problem(
+                    self.r.problem(
                         of.pos,
                         path,
                         ProblemKind::UnknownFieldType {
@@ -549,14 +371,14 @@ impl Decoder {
             }
             NodeKind::Map(_) => {
                 let mut record = BTreeMap::new();
-                for (name, ty) in self.entries(of, path, None) {
+                for (name, ty) in self.r.entries(of, path, None) {
                     let sub_path = join(path, name);
-                    self.check_name(name, ty.pos, &sub_path, NameRule::Snake);
+                    self.r.check_name(name, ty.pos, &sub_path, NameRule::Snake);
                     let sub = match &ty.kind {
                         NodeKind::Str(t) if t == "enum" => None,
                         NodeKind::Str(t) => self.scalar_type(t, None, ty.pos, &sub_path),
                         NodeKind::Map(_) => {
-                            let entries = self.entries(ty, &sub_path, Some(&["type", "values"]));
+                            let entries = self.r.entries(ty, &sub_path, Some(&["type", "values"]));
                             let values = entries.iter().find(|(k, _)| *k == "values").map(|e| e.1);
                             entries
                                 .iter()
@@ -570,7 +392,7 @@ impl Decoder {
                         Some(sub) => {
                             record.insert(name.to_owned(), sub);
                         }
-                        None if !self.problems.iter().any(|p| p.path == sub_path) => self.problem(
+                        None if !self.r.reported_at(&sub_path) => self.r.problem(
                             ty.pos,
                             &sub_path,
                             ProblemKind::WrongType {
@@ -584,7 +406,7 @@ impl Decoder {
                 Some(FieldType::Records(record))
             }
             _ => {
-                self.problem(
+                self.r.problem(
                     of.pos,
                     path,
                     ProblemKind::WrongType {
@@ -599,12 +421,12 @@ impl Decoder {
 
     fn start(&mut self, node: &Node) -> Start {
         let mut start = Start::default();
-        for (key, value) in self.entries(node, "start", Some(START_KEYS)) {
+        for (key, value) in self.r.entries(node, "start", Some(START_KEYS)) {
             let path = join("start", key);
             match key {
-                "roles" => start.roles = self.names(value, &path, NameRule::Snake),
-                "requires" => start.requires = self.names(value, &path, NameRule::DottedSnake),
-                "letters" => start.letters = self.names(value, &path, NameRule::Kebab),
+                "roles" => start.roles = self.r.names(value, &path, NameRule::Snake),
+                "requires" => start.requires = self.r.names(value, &path, NameRule::DottedSnake),
+                "letters" => start.letters = self.r.names(value, &path, NameRule::Kebab),
                 "deadlines" => start.deadlines = self.deadlines(value, &path),
                 _ => {}
             }
@@ -614,23 +436,23 @@ impl Decoder {
 
     fn states(&mut self, node: &Node) -> Vec<StateDef> {
         let mut out = Vec::new();
-        for (key, spec) in self.entries(node, "states", None) {
+        for (key, spec) in self.r.entries(node, "states", None) {
             let path = join("states", key);
-            self.check_name(key, spec.pos, &path, NameRule::Snake);
+            self.r.check_name(key, spec.pos, &path, NameRule::Snake);
             let mut state = StateDef {
                 key: key.to_owned(),
                 title: String::new(),
                 initial: false,
                 terminal: false,
             };
-            for (k, v) in self.entries(spec, &path, Some(STATE_KEYS)) {
+            for (k, v) in self.r.entries(spec, &path, Some(STATE_KEYS)) {
                 let p = join(&path, k);
                 match k {
-                    "title" => state.title = self.text(v, &p).unwrap_or_default(),
-                    "initial" => state.initial = self.flag(v, &p),
-                    "final" => state.terminal = self.flag(v, &p),
+                    "title" => state.title = self.r.text(v, &p).unwrap_or_default(),
+                    "initial" => state.initial = self.r.flag(v, &p),
+                    "final" => state.terminal = self.r.flag(v, &p),
                     _ => {
-                        self.text(v, &p);
+                        self.r.text(v, &p);
                     }
                 }
             }
@@ -641,14 +463,14 @@ impl Decoder {
 
     fn transitions(&mut self, node: &Node) -> Vec<TransitionDef> {
         let mut out = Vec::new();
-        for (key, spec) in self.entries(node, "transitions", None) {
+        for (key, spec) in self.r.entries(node, "transitions", None) {
             let path = join("transitions", key);
-            self.check_name(key, spec.pos, &path, NameRule::Snake);
-            let entries = self.entries(spec, &path, Some(TRANSITION_KEYS));
+            self.r.check_name(key, spec.pos, &path, NameRule::Snake);
+            let entries = self.r.entries(spec, &path, Some(TRANSITION_KEYS));
             if spec.as_map().is_some() {
-                self.require(&entries, "from", spec.pos, &path);
-                self.require(&entries, "to", spec.pos, &path);
-                self.require(&entries, "roles", spec.pos, &path);
+                self.r.require(&entries, "from", spec.pos, &path);
+                self.r.require(&entries, "to", spec.pos, &path);
+                self.r.require(&entries, "roles", spec.pos, &path);
             }
             let mut t = TransitionDef {
                 key: key.to_owned(),
@@ -666,24 +488,24 @@ impl Decoder {
             for (k, v) in entries {
                 let p = join(&path, k);
                 match k {
-                    "title" => t.title = self.text(v, &p).unwrap_or_default(),
+                    "title" => t.title = self.r.text(v, &p).unwrap_or_default(),
                     "description" => {
-                        self.text(v, &p);
+                        self.r.text(v, &p);
                     }
                     "from" => {
                         t.from = if v.as_str() == Some("*") {
                             FromStates::AnyOpen
                         } else {
-                            FromStates::Listed(self.names(v, &p, NameRule::Snake))
+                            FromStates::Listed(self.r.names(v, &p, NameRule::Snake))
                         }
                     }
-                    "to" => t.to = self.name(v, &p, NameRule::Snake).unwrap_or_default(),
-                    "roles" => t.roles = self.names(v, &p, NameRule::Snake),
-                    "requires" => t.requires = self.names(v, &p, NameRule::DottedSnake),
+                    "to" => t.to = self.r.name(v, &p, NameRule::Snake).unwrap_or_default(),
+                    "roles" => t.roles = self.r.names(v, &p, NameRule::Snake),
+                    "requires" => t.requires = self.r.names(v, &p, NameRule::DottedSnake),
                     "guard" => t.guards = self.guards(v, &p),
-                    "letters" => t.letters = self.names(v, &p, NameRule::Kebab),
+                    "letters" => t.letters = self.r.names(v, &p, NameRule::Kebab),
                     "deadlines" => t.deadlines = self.deadlines(v, &p),
-                    "cancels" => t.cancels = self.names(v, &p, NameRule::Snake),
+                    "cancels" => t.cancels = self.r.names(v, &p, NameRule::Snake),
                     "spawn" => t.spawn = self.spawns(v, &p),
                     _ => {}
                 }
@@ -705,22 +527,22 @@ impl Decoder {
         };
         let mut out = Vec::new();
         for (p, item) in items {
-            self.mark(&p, item.pos);
+            self.r.mark(&p, item.pos);
             match &item.kind {
                 NodeKind::Str(s) => out.push(GuardDef {
                     source: s.clone(),
                     reason: None,
                 }),
                 NodeKind::Map(_) => {
-                    let entries = self.entries(item, &p, Some(GUARD_KEYS));
-                    let cel = self.require(&entries, "cel", item.pos, &p);
+                    let entries = self.r.entries(item, &p, Some(GUARD_KEYS));
+                    let cel = self.r.require(&entries, "cel", item.pos, &p);
                     let reason = entries.iter().find(|(k, _)| *k == "reason").map(|e| e.1);
-                    let reason = reason.and_then(|r| self.text(r, &join(&p, "reason")));
-                    if let Some(source) = cel.and_then(|c| self.text(c, &join(&p, "cel"))) {
+                    let reason = reason.and_then(|r| self.r.text(r, &join(&p, "reason")));
+                    if let Some(source) = cel.and_then(|c| self.r.text(c, &join(&p, "cel"))) {
                         out.push(GuardDef { source, reason });
                     }
                 }
-                _ => self.problem(
+                _ => self.r.problem(
                     item.pos,
                     &p,
                     ProblemKind::WrongType {
@@ -735,7 +557,7 @@ impl Decoder {
 
     fn deadlines(&mut self, node: &Node, path: &str) -> Vec<DeadlineDef> {
         let Some(items) = node.as_seq() else {
-            self.problem(
+            self.r.problem(
                 node.pos,
                 path,
                 ProblemKind::WrongType {
@@ -748,22 +570,23 @@ impl Decoder {
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let p = format!("{path}[{i}]");
-            self.mark(&p, item.pos);
-            let entries = self.entries(item, &p, Some(DEADLINE_KEYS));
+            self.r.mark(&p, item.pos);
+            let entries = self.r.entries(item, &p, Some(DEADLINE_KEYS));
             if item.as_map().is_none() {
                 continue;
             }
             let get = |k: &str| entries.iter().find(|(key, _)| *key == k).map(|e| e.1);
             let name = self
+                .r
                 .require(&entries, "name", item.pos, &p)
-                .and_then(|n| self.name(n, &join(&p, "name"), NameRule::Snake));
+                .and_then(|n| self.r.name(n, &join(&p, "name"), NameRule::Snake));
             let rule = match (get("within"), get("every")) {
                 (Some(w), None) => self
                     .period(w, &join(&p, "within"))
                     .map(DeadlineRule::Within),
                 (None, Some(e)) => self.period(e, &join(&p, "every")).map(DeadlineRule::Every),
                 (Some(_), Some(e)) => {
-                    self.problem(
+                    self.r.problem(
                         e.pos,
                         &join(&p, "every"),
                         ProblemKind::UnknownKey {
@@ -775,7 +598,8 @@ impl Decoder {
                     None
                 }
                 (None, None) => {
-                    self.problem(item.pos, &p, ProblemKind::MissingKey { key: "within" });
+                    self.r
+                        .problem(item.pos, &p, ProblemKind::MissingKey { key: "within" });
                     None
                 }
             };
@@ -784,6 +608,7 @@ impl Decoder {
                 Some(f) => match f.as_str() {
                     Some("entered") => DeadlineStart::Entered,
                     _ => self
+                        .r
                         .name(f, &join(&p, "from"), NameRule::DottedSnake)
                         .map(DeadlineStart::Field)
                         .unwrap_or(DeadlineStart::Entered),
@@ -792,10 +617,10 @@ impl Decoder {
             let remind_before =
                 get("remind_before").and_then(|r| self.period(r, &join(&p, "remind_before")));
             let on_breach = get("on_breach")
-                .and_then(|b| self.name(b, &join(&p, "on_breach"), NameRule::Snake));
-            let keep = get("keep").is_some_and(|k| self.flag(k, &join(&p, "keep")));
+                .and_then(|b| self.r.name(b, &join(&p, "on_breach"), NameRule::Snake));
+            let keep = get("keep").is_some_and(|k| self.r.flag(k, &join(&p, "keep")));
             let title = get("title")
-                .and_then(|t| self.text(t, &join(&p, "title")))
+                .and_then(|t| self.r.text(t, &join(&p, "title")))
                 .unwrap_or_default();
             if let (Some(name), Some(rule)) = (name, rule) {
                 out.push(DeadlineDef {
@@ -824,25 +649,28 @@ impl Decoder {
         };
         let mut out = Vec::new();
         for (p, item) in items {
-            self.mark(&p, item.pos);
-            let entries = self.entries(item, &p, Some(SPAWN_KEYS));
+            self.r.mark(&p, item.pos);
+            let entries = self.r.entries(item, &p, Some(SPAWN_KEYS));
             if item.as_map().is_none() {
                 continue;
             }
             let get = |k: &str| entries.iter().find(|(key, _)| *key == k).map(|e| e.1);
             let workflow = self
+                .r
                 .require(&entries, "workflow", item.pos, &p)
-                .and_then(|w| self.name(w, &join(&p, "workflow"), NameRule::Kebab));
+                .and_then(|w| self.r.name(w, &join(&p, "workflow"), NameRule::Kebab));
             let link = self
+                .r
                 .require(&entries, "link", item.pos, &p)
-                .and_then(|l| self.name(l, &join(&p, "link"), NameRule::Snake));
+                .and_then(|l| self.r.name(l, &join(&p, "link"), NameRule::Snake));
             let mut data = BTreeMap::new();
             if let Some(d) = get("data") {
                 let dp = join(&p, "data");
-                for (target, source) in self.entries(d, &dp, None) {
+                for (target, source) in self.r.entries(d, &dp, None) {
                     let tp = join(&dp, target);
-                    self.check_name(target, source.pos, &tp, NameRule::DottedSnake);
-                    if let Some(s) = self.name(source, &tp, NameRule::DottedSnake) {
+                    self.r
+                        .check_name(target, source.pos, &tp, NameRule::DottedSnake);
+                    if let Some(s) = self.r.name(source, &tp, NameRule::DottedSnake) {
                         data.insert(target.to_owned(), s);
                     }
                 }
@@ -850,13 +678,14 @@ impl Decoder {
             let mut set = Data::new();
             if let Some(s) = get("set") {
                 let sp = join(&p, "set");
-                for (target, value) in self.entries(s, &sp, None) {
-                    self.check_name(target, value.pos, &join(&sp, target), NameRule::DottedSnake);
+                for (target, value) in self.r.entries(s, &sp, None) {
+                    self.r
+                        .check_name(target, value.pos, &join(&sp, target), NameRule::DottedSnake);
                     set.insert(target.to_owned(), value.to_json());
                 }
             }
             let for_each = get("for_each")
-                .and_then(|f| self.name(f, &join(&p, "for_each"), NameRule::DottedSnake));
+                .and_then(|f| self.r.name(f, &join(&p, "for_each"), NameRule::DottedSnake));
             if let (Some(workflow), Some(link)) = (workflow, link) {
                 out.push(SpawnDef {
                     workflow,

@@ -5,241 +5,35 @@ use std::collections::BTreeMap;
 use super::Definition;
 use super::decode::Decoder;
 use super::validate;
-use crate::guard::GuardProblem;
-use crate::period::PeriodError;
-use crate::yaml::{self, Limits, Pos, YamlErrorKind};
-
-/// One thing wrong with a workflow file, and where.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Problem {
-    /// Where in the file; absent only when the file as a whole is wrong.
-    pub pos: Option<Pos>,
-    /// The dotted path of the offending key, e.g. `transitions.sign_agreement.to`.
-    pub path: String,
-    pub kind: ProblemKind,
-}
-
-/// What is wrong. The binary turns each kind into a sentence in the user's language.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProblemKind {
-    Yaml(YamlErrorKind),
-    UnknownKey {
-        key: String,
-        allowed: Vec<&'static str>,
-        suggestion: Option<String>,
-    },
-    WrongType {
-        expected: &'static str,
-        found: &'static str,
-    },
-    MissingKey {
-        key: &'static str,
-    },
-    /// A key that breaks the naming rule (kebab-case workflows, snake_case the rest).
-    BadName {
-        name: String,
-        rule: NameRule,
-    },
-    DuplicateName {
-        name: String,
-    },
-    ReservedRole {
-        role: String,
-    },
-    UnknownFieldType {
-        ty: String,
-        suggestion: Option<String>,
-    },
-    EmptyEnum,
-    NoInitialState,
-    SeveralInitialStates {
-        states: Vec<String>,
-    },
-    InitialIsFinal {
-        state: String,
-    },
-    UndefinedState {
-        state: String,
-        suggestion: Option<String>,
-    },
-    UnreachableState {
-        state: String,
-    },
-    DeadEndState {
-        state: String,
-    },
-    LeavesFinalState {
-        state: String,
-    },
-    UndeclaredRole {
-        role: String,
-        suggestion: Option<String>,
-    },
-    UndeclaredField {
-        field: String,
-        suggestion: Option<String>,
-    },
-    Guard(GuardProblem),
-    BadPeriod {
-        text: String,
-        error: PeriodError,
-    },
-    UndeclaredSetting {
-        name: String,
-        suggestion: Option<String>,
-    },
-    UnknownTransition {
-        name: String,
-        suggestion: Option<String>,
-    },
-    /// `cancels` names a deadline no step of the workflow sets.
-    UnknownDeadline {
-        name: String,
-        suggestion: Option<String>,
-    },
-    BreachNotSystem {
-        transition: String,
-    },
-    NotATimeField {
-        field: String,
-    },
-    /// A deadline counts from a field that the step entering its state does not require.
-    DeadlineFieldNotRequired {
-        field: String,
-    },
-    NotARecordsField {
-        field: String,
-    },
-    BadValue {
-        field: String,
-        expected: super::FieldType,
-    },
-    UnknownWorkflow {
-        workflow: String,
-        suggestion: Option<String>,
-    },
-    SpawnMissesRequired {
-        workflow: String,
-        fields: Vec<String>,
-    },
-    /// A role that fires a spawning transition is unknown to the workflow it opens.
-    SpawnRoleUndeclared {
-        workflow: String,
-        role: String,
-    },
-    SpawnTypeMismatch {
-        target: String,
-        source: String,
-    },
-    DuplicateWorkflow {
-        workflow: String,
-    },
-    /// A units file names a unit it does not define.
-    UnknownUnit {
-        unit: String,
-        suggestion: Option<String>,
-    },
-    /// A unit is (through its parents) its own parent.
-    UnitCycle {
-        unit: String,
-    },
-    /// A profile overrides settings of a workflow that is not published.
-    UnknownProfileWorkflow {
-        workflow: String,
-        suggestion: Option<String>,
-    },
-    /// A letter key that is not in the letters table.
-    UnknownLetter {
-        key: String,
-        suggestion: Option<String>,
-    },
-    /// The letters table could not be loaded to check the letters a workflow issues.
-    LettersUnavailable {
-        detail: String,
-    },
-    /// An act issues a letter in `roles` without requiring every field the letter needs.
-    LetterFieldsNotRequired {
-        letter: String,
-        roles: Vec<String>,
-        fields: Vec<String>,
-    },
-}
-
-/// Naming rules for keys that users type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NameRule {
-    /// `entrusted-care`
-    Kebab,
-    /// `sign_agreement`
-    Snake,
-    /// `child.birth_date`: snake_case segments joined by dots.
-    DottedSnake,
-}
-
-/// Every problem found in one file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Diagnostics {
-    pub file: String,
-    /// The workflow key, when the file got far enough to name one.
-    pub workflow: Option<String>,
-    pub problems: Vec<Problem>,
-}
+use crate::problem::{Diagnostics, Problem, ProblemKind};
+use crate::reader;
 
 /// Loads and checks one workflow file. Every problem is reported, not just the first.
 pub fn load(file: &str, source: &[u8]) -> Result<Definition, Diagnostics> {
-    let fail = |workflow, mut problems: Vec<Problem>| {
-        problems.sort_by_key(|p| p.pos);
-        Diagnostics {
-            file: file.to_owned(),
-            workflow,
-            problems,
-        }
-    };
-    let root = yaml::parse(source, Limits::default()).map_err(|e| {
-        fail(
-            None,
-            vec![Problem {
-                pos: e.pos,
-                path: String::new(),
-                kind: ProblemKind::Yaml(e.kind),
-            }],
-        )
-    })?;
+    let root = reader::parse(file, source)?;
     let mut decoder = Decoder::default();
     let definition = decoder.definition(&root);
-    let mut problems = decoder.problems;
+    let mut problems = decoder.r.take_problems();
     problems.extend(validate::check(&definition));
     if problems.is_empty() {
-        Ok(definition)
-    } else {
-        let key = (!definition.key.is_empty()).then(|| definition.key.clone());
-        Err(fail(key, problems))
+        return Ok(definition);
     }
+    problems.sort_by_key(|p| p.pos);
+    Err(Diagnostics {
+        file: file.to_owned(),
+        workflow: (!definition.key.is_empty()).then(|| definition.key.clone()),
+        problems,
+    })
 }
 
 /// Loads a definition that was checked when it was published: decodes it without the
 /// semantic checks (which compile every guard), so reading a case stays fast. A structural
 /// problem still fails, since the source must decode to be used at all.
 pub fn load_published(file: &str, source: &[u8]) -> Result<Definition, Diagnostics> {
-    let fail = |problems: Vec<Problem>| Diagnostics {
-        file: file.to_owned(),
-        workflow: None,
-        problems,
-    };
-    let root = yaml::parse(source, Limits::default()).map_err(|e| {
-        fail(vec![Problem {
-            pos: e.pos,
-            path: String::new(),
-            kind: ProblemKind::Yaml(e.kind),
-        }])
-    })?;
+    let root = reader::parse(file, source)?;
     let mut decoder = Decoder::default();
     let definition = decoder.definition(&root);
-    if decoder.problems.is_empty() {
-        Ok(definition)
-    } else {
-        Err(fail(decoder.problems))
-    }
+    decoder.r.finish(file, definition)
 }
 
 /// Loads several files and checks the links between them (spawned workflows exist and receive

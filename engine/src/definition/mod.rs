@@ -17,8 +17,9 @@ use serde::{Deserialize, Serialize};
 use crate::period::Period;
 use crate::yaml::Pos;
 
+pub use crate::problem::{Diagnostics, NameRule, Problem, ProblemKind};
 pub use compiled::{Compiled, CompiledGuards};
-pub use load::{Diagnostics, NameRule, Problem, ProblemKind, load, load_all, load_published};
+pub use load::{load, load_all, load_published};
 pub use validate::validate_links;
 
 /// True for a kebab-case name such as `entrusted-care` (workflow and profile keys).

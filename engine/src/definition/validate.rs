@@ -2,13 +2,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use super::load::{Problem, ProblemKind};
 use super::{
     DeadlineDef, DeadlineRule, DeadlineStart, Definition, FieldType, FromStates, PeriodSpec,
     SYSTEM_ROLE, SpawnDef,
 };
 use crate::guard::{Guard, GuardScope};
 use crate::period::Period;
+use crate::problem::{Problem, ProblemKind};
 use crate::suggest::closest;
 
 struct Checker<'d> {

@@ -245,3 +245,31 @@ fn letters_are_checked_against_their_chained_hashes() {
         assert_eq!(v.ok(), ok);
     }
 }
+
+#[test]
+fn an_export_naming_another_algorithm_is_refused_and_the_algorithm_is_signed() {
+    let key = OfficeKey::from_seed([1; 32]);
+    let mut doc: Document = serde_json::from_slice(&sealed(&key)).expect("doc");
+    for other in ["none", "Ed25519", "", "rsa"] {
+        doc.signature.algorithm = other.to_owned();
+        let v = verify(&serde_json::to_vec(&doc).expect("json"), &key.public()).expect("export");
+        assert_eq!(
+            v.signature,
+            SignatureCheck::UnexpectedAlgorithm {
+                found: other.to_owned()
+            }
+        );
+        assert!(!v.ok());
+    }
+    // The signature covers the algorithm: the same signature over another name fails.
+    let content = serde_json::to_value(&doc.content).expect("json");
+    let value = doc.signature.value.clone();
+    assert!(
+        key.public()
+            .verifies(&signed_bytes(ALGORITHM, &content).expect("bytes"), &value)
+    );
+    assert!(
+        !key.public()
+            .verifies(&signed_bytes("none", &content).expect("bytes"), &value)
+    );
+}

@@ -208,6 +208,11 @@ impl Guard {
         &self.source
     }
 
+    /// Every declared field the guard reads or tests with `has()`.
+    pub fn referenced(&self) -> &BTreeSet<String> {
+        &self.referenced
+    }
+
     /// Top-level field names (dotted) the guard reads, for "missing field" reporting.
     ///
     /// These are the declared fields read by value, in the order they first

@@ -32,6 +32,9 @@ pub fn digits_chinese(s: &str) -> String {
         .collect()
 }
 
+/// The largest number `number_chinese` writes (10¹² − 1); the `cn_num` helper refuses larger.
+pub const MAX_CHINESE_NUMBER: u64 = 999_999_999_999;
+
 /// A number in Chinese numerals as written in prose and dates: 10 → 十, 12 → 十二, 20 → 二十,
 /// 105 → 一百零五, 110 → 一百一十, 10005 → 一万零五. Numbers up to 10¹² − 1.
 pub fn number_chinese(n: u64) -> String {
@@ -39,7 +42,7 @@ pub fn number_chinese(n: u64) -> String {
         return "零".into();
     }
     assert!(
-        n < 1_000_000_000_000,
+        n <= MAX_CHINESE_NUMBER,
         "number too large for Chinese numerals"
     );
     let groups = [

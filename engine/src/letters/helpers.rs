@@ -125,6 +125,22 @@ fn vocab_candidates(path: &str) -> Vec<String> {
     out
 }
 
+/// The widest blank a template may ask for: a line on an A4 page holds about 28 full-width
+/// characters, so a few lines' worth is generous, and a template cannot make a letter (or the
+/// memory behind it) grow without bound.
+pub const MAX_BLANK: u64 = 200;
+
+/// The width a `blank`/`fill` argument asks for (8 when absent), refused beyond `MAX_BLANK`.
+fn blank_width(v: Option<&JsonValue>, what: &str) -> Result<usize, String> {
+    let Some(v) = v else { return Ok(8) };
+    match v.as_u64() {
+        Some(n) if n <= MAX_BLANK => Ok(n as usize),
+        _ => Err(format!(
+            "{what} must be a whole number from 0 to {MAX_BLANK}, not {v}"
+        )),
+    }
+}
+
 /// Registers every helper on `hb`.
 pub fn register(hb: &mut Handlebars<'static>, labels: Arc<Labels>) {
     hb.register_helper("date", Box::new(Simple(date_helper(format::date_arabic))));
@@ -161,6 +177,12 @@ pub fn register(hb: &mut Handlebars<'static>, labels: Arc<Labels>) {
             let n: u64 = s
                 .parse()
                 .map_err(|_| format!("`{s}` is not a whole number"))?;
+            if n > format::MAX_CHINESE_NUMBER {
+                return Err(format!(
+                    "`{s}` is too large to write in Chinese numerals (at most {})",
+                    format::MAX_CHINESE_NUMBER
+                ));
+            }
             Ok(format::number_chinese(n))
         })),
     );
@@ -224,10 +246,7 @@ pub fn register(hb: &mut Handlebars<'static>, labels: Arc<Labels>) {
     hb.register_helper(
         "fill",
         Box::new(Simple(|h: &Helper<'_>| {
-            let width = h
-                .hash_get("width")
-                .and_then(|v| v.value().as_u64())
-                .unwrap_or(8) as usize;
+            let width = blank_width(h.hash_get("width").map(|v| v.value()), "fill width")?;
             let p = h.param(0);
             if is_missing(p) {
                 return Ok(blank(width));
@@ -250,7 +269,7 @@ pub fn register(hb: &mut Handlebars<'static>, labels: Arc<Labels>) {
     hb.register_helper(
         "blank",
         Box::new(Simple(|h: &Helper<'_>| {
-            let n = h.param(0).and_then(|p| p.value().as_u64()).unwrap_or(8) as usize;
+            let n = blank_width(h.param(0).map(|p| p.value()), "blank")?;
             Ok(blank(n))
         })),
     );
@@ -366,5 +385,30 @@ mod tests {
         assert_eq!(render("{{fill x width=3}}", d.clone()).unwrap(), blank(3));
         assert_eq!(render("{{fill l}}", d.clone()).unwrap(), "甲、乙");
         assert_eq!(render("{{blank 2}}", d).unwrap(), "＿＿");
+    }
+
+    #[test]
+    fn huge_blanks_and_numbers_are_refused_not_allocated_or_panicking() {
+        let d =
+            json!({"n": "18446744073709551615", "big": "1000000000000", "top": 999_999_999_999u64});
+        let e = render("{{blank 99999999999999999}}", d.clone()).unwrap_err();
+        assert!(
+            e.contains("blank must be a whole number from 0 to 200"),
+            "{e}"
+        );
+        let e = render("{{blank -1}}", d.clone()).unwrap_err();
+        assert!(e.contains("blank"), "{e}");
+        let e = render("{{fill x width=100000000}}", d.clone()).unwrap_err();
+        assert!(e.contains("fill width"), "{e}");
+        assert_eq!(render("{{blank 200}}", d.clone()).unwrap(), blank(200));
+        for n in ["n", "big"] {
+            let e = render(&format!("{{{{cn_num {n}}}}}"), d.clone()).unwrap_err();
+            assert!(e.contains("too large"), "{e}");
+        }
+        assert!(
+            render("{{cn_num top}}", d)
+                .unwrap()
+                .starts_with("九千九百九十九亿")
+        );
     }
 }

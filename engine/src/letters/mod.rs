@@ -35,7 +35,7 @@ use handlebars::template::Template;
 use jiff::civil::Date;
 use serde_json::{Map, Value};
 
-use crate::definition::Data;
+use crate::definition::{Data, Diagnostics};
 
 pub use check::REPORTER_DOCUMENT;
 pub use layout::LAYOUT_VERSION;
@@ -50,13 +50,9 @@ pub const TABLE_FILE: &str = "documents.yaml";
 pub enum LetterError {
     #[error("cannot read {path}: {message}")]
     Io { path: String, message: String },
-    #[error("{file}{}: {message}", at(*.line, *.column))]
-    Table {
-        file: String,
-        line: Option<u32>,
-        column: Option<u32>,
-        message: String,
-    },
+    /// Every problem of the table, with its position; the binary words each.
+    #[error("{0}")]
+    Table(Diagnostics),
     #[error("{file}{}: {message}", at(*.line, *.column))]
     Template {
         file: String,
@@ -485,10 +481,16 @@ impl Renderer {
                 return Err(LetterError::UnknownSetting(name.clone()));
             };
             let expected = table::setting_kind(&spec.default).unwrap_or("value");
-            if table::setting_kind(value) != Some(expected) {
+            if table::setting_kind(value) != Some(expected)
+                || !crate::profile::number_in_bounds(value)
+            {
                 return Err(LetterError::BadSetting {
                     name: name.clone(),
-                    expected: expected.to_owned(),
+                    expected: if expected == "integer" {
+                        "whole number from 0 to 100000".to_owned()
+                    } else {
+                        expected.to_owned()
+                    },
                 });
             }
             out.insert(name.clone(), value.clone());

@@ -9,7 +9,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::LetterError;
-use crate::yaml::{self, Limits, Node, NodeKind, Pos};
+use crate::problem::{NameRule, ProblemKind};
+use crate::reader::{self, Reader, join};
+use crate::yaml::{Node, NodeKind, Pos};
 
 /// The kind of layout a document is printed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -146,103 +148,6 @@ pub struct Table {
 /// Top-level names of the template context that are not case data.
 pub const RESERVED: [&str; 3] = ["letter", "issuer", "local"];
 
-struct Decoder<'a> {
-    file: &'a str,
-}
-
-impl Decoder<'_> {
-    fn err(&self, pos: Pos, message: impl Into<String>) -> LetterError {
-        LetterError::Table {
-            file: self.file.to_owned(),
-            line: Some(pos.line),
-            column: Some(pos.column),
-            message: message.into(),
-        }
-    }
-
-    fn map<'n>(&self, node: &'n Node, what: &str) -> Result<&'n [(Node, Node)], LetterError> {
-        node.as_map().ok_or_else(|| {
-            self.err(
-                node.pos,
-                format!("{what} must be a mapping, not a {}", node.type_name()),
-            )
-        })
-    }
-
-    fn str<'n>(&self, node: &'n Node, what: &str) -> Result<&'n str, LetterError> {
-        node.as_str().ok_or_else(|| {
-            self.err(
-                node.pos,
-                format!("{what} must be a string, not a {}", node.type_name()),
-            )
-        })
-    }
-
-    fn key<'n>(&self, node: &'n Node) -> Result<&'n str, LetterError> {
-        self.str(node, "a key")
-    }
-
-    fn bool(&self, node: &Node, what: &str) -> Result<bool, LetterError> {
-        node.as_bool()
-            .ok_or_else(|| self.err(node.pos, format!("{what} must be true or false")))
-    }
-
-    fn only_keys(
-        &self,
-        entries: &[(Node, Node)],
-        allowed: &[&str],
-        what: &str,
-    ) -> Result<(), LetterError> {
-        for (k, _) in entries {
-            let name = self.key(k)?;
-            if !allowed.contains(&name) {
-                let hint = crate::suggest::closest(name, allowed.iter().copied())
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
-                return Err(self.err(k.pos, format!("unknown key `{name}` in {what}{hint}")));
-            }
-        }
-        Ok(())
-    }
-
-    fn strings(&self, node: &Node, what: &str) -> Result<Vec<String>, LetterError> {
-        let items = node
-            .as_seq()
-            .ok_or_else(|| self.err(node.pos, format!("{what} must be a list")))?;
-        items
-            .iter()
-            .map(|n| self.str(n, what).map(str::to_owned))
-            .collect()
-    }
-
-    fn fields(&self, node: &Node, what: &str) -> Result<Vec<String>, LetterError> {
-        let items = node
-            .as_seq()
-            .ok_or_else(|| self.err(node.pos, format!("{what} must be a list of field names")))?;
-        let mut out = Vec::new();
-        for n in items {
-            let f = self.str(n, what)?;
-            if !is_field_name(f) {
-                return Err(self.err(
-                    n.pos,
-                    format!("`{f}` is not a dotted field name such as child.name"),
-                ));
-            }
-            if RESERVED.contains(&f.split('.').next().unwrap_or_default()) {
-                return Err(self.err(
-                    n.pos,
-                    format!("`{f}`: `letter`, `issuer` and `local` are not case data"),
-                ));
-            }
-            if out.iter().any(|o| o == f) {
-                return Err(self.err(n.pos, format!("field `{f}` is listed twice")));
-            }
-            out.push(f.to_owned());
-        }
-        Ok(out)
-    }
-}
-
 /// A flat dotted field name: `child.name`, `assessment.child_wishes`.
 pub fn is_field_name(s: &str) -> bool {
     !s.is_empty()
@@ -256,193 +161,281 @@ pub fn is_field_name(s: &str) -> bool {
         })
 }
 
-/// Parses and checks `documents.yaml`. `file` names it in errors.
+const TOP_KEYS: &[&str] = &["documents", "labels"];
+const DOC_KEYS: &[&str] = &[
+    "title",
+    "template",
+    "layout",
+    "issuers",
+    "requires",
+    "optional",
+    "parts",
+    "copies",
+    "copies_note",
+    "local",
+    "basis",
+    "confidence",
+];
+const ISSUER_KEYS: &[&str] = &[
+    "numbering",
+    "pattern",
+    "layout",
+    "number_from",
+    "requires",
+    "optional",
+    "local",
+];
+const COPY_KEYS: &[&str] = &["to", "local"];
+const LOCAL_KEYS: &[&str] = &["default", "note"];
+const LAYOUTS: &[&str] = &["gongwen", "enforcement", "court", "party"];
+const NUMBERINGS: &[&str] = &["none", "allocated", "external"];
+
+/// Parses and checks `documents.yaml`, reporting every problem with its position. `file` names
+/// it in the problems.
 pub fn parse(src: &[u8], file: &str) -> Result<Table, LetterError> {
-    let d = Decoder { file };
-    let root = yaml::parse(src, Limits::default()).map_err(|e| LetterError::Table {
-        file: file.to_owned(),
-        line: e.pos.map(|p| p.line),
-        column: e.pos.map(|p| p.column),
-        message: e.kind.to_string(),
-    })?;
-    let top = d.map(&root, "the table")?;
-    d.only_keys(top, &["documents", "labels"], "the table")?;
-
-    let mut labels = BTreeMap::new();
-    if let Some(node) = root.get("labels") {
-        for (k, v) in d.map(node, "labels")? {
-            let vocab = d.key(k)?;
-            let mut words = BTreeMap::new();
-            for (vk, vv) in d.map(v, &format!("labels.{vocab}"))? {
-                let value = match &vk.kind {
-                    NodeKind::Str(s) => s.clone(),
-                    NodeKind::Bool(b) => b.to_string(),
-                    _ => return Err(d.err(vk.pos, "a label's key must be an enum value")),
-                };
-                words.insert(value, d.str(vv, "a label")?.to_owned());
-            }
-            labels.insert(vocab.to_owned(), words);
-        }
+    let root = reader::parse(file, src).map_err(LetterError::Table)?;
+    let mut r = Reader::default();
+    if matches!(root.kind, NodeKind::Null) {
+        r.wrong_type(&root, "", "mapping");
     }
-
-    let docs_node = root
-        .get("documents")
-        .ok_or_else(|| d.err(root.pos, "the table has no `documents`"))?;
+    let top = r.entries(&root, "", Some(TOP_KEYS));
+    let labels = match reader::find(&top, "labels") {
+        Some(node) => labels(&mut r, node),
+        None => BTreeMap::new(),
+    };
     let mut documents = BTreeMap::new();
-    for (k, v) in d.map(docs_node, "documents")? {
-        let key = d.key(k)?;
-        if !crate::definition::is_kebab_name(key) {
-            return Err(d.err(k.pos, format!("document key `{key}` must be kebab-case")));
+    if root.as_map().is_some()
+        && let Some(docs) = r.require(&top, "documents", root.pos, "")
+    {
+        for entry in r.keyed(docs, "documents", None) {
+            let path = join("documents", entry.key);
+            if !r.check_name(entry.key, entry.key_pos, &path, NameRule::Kebab) {
+                continue;
+            }
+            if let Some(spec) = doc(&mut r, entry.key, entry.key_pos, entry.value) {
+                documents.insert(entry.key.to_owned(), spec);
+            }
         }
-        let spec = doc(&d, key, k.pos, v)?;
-        documents.insert(key.to_owned(), spec);
     }
-    Ok(Table { documents, labels })
+    r.finish(file, Table { documents, labels })
+        .map_err(LetterError::Table)
 }
 
-fn doc(d: &Decoder, key: &str, pos: Pos, node: &Node) -> Result<DocSpec, LetterError> {
-    let entries = d.map(node, &format!("document `{key}`"))?;
-    d.only_keys(
-        entries,
-        &[
-            "title",
-            "template",
-            "layout",
-            "issuers",
-            "requires",
-            "optional",
-            "parts",
-            "copies",
-            "copies_note",
-            "local",
-            "basis",
-            "confidence",
-        ],
-        &format!("document `{key}`"),
-    )?;
-    let need = |name: &str| {
-        node.get(name)
-            .ok_or_else(|| d.err(pos, format!("document `{key}` has no `{name}`")))
-    };
-    let title = d.str(need("title")?, "title")?.to_owned();
-    let template_node = need("template")?;
-    let template = d.str(template_node, "template")?.to_owned();
-    if template.contains('/') || template.contains('\\') || !template.ends_with(".hbs") {
-        return Err(d.err(
-            template_node.pos,
-            "template must be a `.hbs` file name in the letters directory",
-        ));
+/// `labels: { vocabulary: { enum value: words } }`; an enum value may be written as a boolean.
+fn labels(r: &mut Reader, node: &Node) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut labels = BTreeMap::new();
+    for (vocab, v) in r.entries(node, "labels", None) {
+        let path = join("labels", vocab);
+        let Some(entries) = v.as_map() else {
+            r.wrong_type(v, &path, "mapping");
+            continue;
+        };
+        let mut words = BTreeMap::new();
+        for (vk, vv) in entries {
+            let value = match &vk.kind {
+                NodeKind::Str(s) => s.clone(),
+                NodeKind::Bool(b) => b.to_string(),
+                _ => {
+                    r.wrong_type(vk, &path, "string key");
+                    continue;
+                }
+            };
+            if let Some(w) = r.string(vv, &join(&path, &value)) {
+                words.insert(value, w.to_owned());
+            }
+        }
+        labels.insert(vocab.to_owned(), words);
     }
-    let layout_node = need("layout")?;
-    let layout = Layout::parse(d.str(layout_node, "layout")?).ok_or_else(|| {
-        d.err(
-            layout_node.pos,
-            "layout must be gongwen, enforcement, court or party",
-        )
-    })?;
+    labels
+}
+
+/// A list of dotted case-data field names, each once.
+fn fields(r: &mut Reader, node: &Node, path: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, n) in r.seq(node, path).iter().enumerate() {
+        let item_path = format!("{path}[{i}]");
+        let Some(f) = r.string(n, &item_path) else {
+            continue;
+        };
+        if !is_field_name(f) {
+            let kind = ProblemKind::BadName {
+                name: f.to_owned(),
+                rule: NameRule::DottedSnake,
+            };
+            r.problem(n.pos, &item_path, kind);
+        } else if RESERVED.contains(&f.split('.').next().unwrap_or_default()) {
+            let kind = ProblemKind::ReservedLetterField {
+                field: f.to_owned(),
+            };
+            r.problem(n.pos, &item_path, kind);
+        } else if out.iter().any(|o| o == f) {
+            let kind = ProblemKind::DuplicateName { name: f.to_owned() };
+            r.problem(n.pos, &item_path, kind);
+        } else {
+            out.push(f.to_owned());
+        }
+    }
+    out
+}
+
+/// A layout name, or `None` after reporting another word.
+fn layout(r: &mut Reader, node: &Node, path: &str) -> Option<Layout> {
+    r.one_of(node, path, LAYOUTS).and_then(Layout::parse)
+}
+
+/// The recipients of copies: a name, or `{to: name, local: true}` for local practice [L].
+fn copies(r: &mut Reader, node: &Node, path: &str) -> Vec<CopySpec> {
+    let mut copies = Vec::new();
+    for (i, item) in r.seq(node, path).iter().enumerate() {
+        let item_path = format!("{path}[{i}]");
+        match &item.kind {
+            NodeKind::Str(s) => copies.push(CopySpec {
+                to: s.clone(),
+                local: false,
+            }),
+            NodeKind::Map(_) => {
+                let entries = r.entries(item, &item_path, Some(COPY_KEYS));
+                let to = r
+                    .require(&entries, "to", item.pos, &item_path)
+                    .and_then(|n| r.string(n, &join(&item_path, "to")));
+                let local = reader::find(&entries, "local")
+                    .is_some_and(|n| r.flag(n, &join(&item_path, "local")));
+                if let Some(to) = to {
+                    copies.push(CopySpec {
+                        to: to.to_owned(),
+                        local,
+                    });
+                }
+            }
+            _ => r.wrong_type(item, &item_path, "a recipient or {to, local}"),
+        }
+    }
+    copies
+}
+
+/// The local-practice settings [L] of a document, by snake_case name.
+fn local_settings(r: &mut Reader, node: &Node, path: &str) -> BTreeMap<String, LocalSetting> {
+    let mut local = BTreeMap::new();
+    for entry in r.keyed(node, path, None) {
+        let setting_path = join(path, entry.key);
+        if !r.check_name(entry.key, entry.key_pos, &setting_path, NameRule::Snake) {
+            continue;
+        }
+        let entries = r.entries(entry.value, &setting_path, Some(LOCAL_KEYS));
+        if entry.value.as_map().is_none() {
+            continue;
+        }
+        let note = reader::find(&entries, "note")
+            .and_then(|n| r.string(n, &join(&setting_path, "note")))
+            .unwrap_or_default()
+            .to_owned();
+        let Some(default) = r.require(&entries, "default", entry.value.pos, &setting_path) else {
+            continue;
+        };
+        let value = default.to_json();
+        if setting_kind(&value).is_none() {
+            let expected = "a boolean, an integer, text or a list of text";
+            r.wrong_type(default, &join(&setting_path, "default"), expected);
+            continue;
+        }
+        if !crate::profile::number_in_bounds(&value) {
+            let expected = crate::profile::BOUNDED_NUMBER;
+            r.wrong_type(default, &join(&setting_path, "default"), expected);
+            continue;
+        }
+        local.insert(
+            entry.key.to_owned(),
+            LocalSetting {
+                default: value,
+                note,
+            },
+        );
+    }
+    local
+}
+
+fn doc(r: &mut Reader, key: &str, pos: Pos, node: &Node) -> Option<DocSpec> {
+    let path = join("documents", key);
+    let entries = r.entries(node, &path, Some(DOC_KEYS));
+    if node.as_map().is_none() {
+        if matches!(node.kind, NodeKind::Null) {
+            r.wrong_type(node, &path, "mapping");
+        }
+        return None;
+    }
+    let at = |name: &str| join(&path, name);
+    let title = r
+        .require(&entries, "title", pos, &path)
+        .and_then(|n| r.string(n, &at("title")));
+    let template = r.require(&entries, "template", pos, &path).and_then(|n| {
+        let t = r.string(n, &at("template"))?;
+        let ok = !t.contains('/') && !t.contains('\\') && t.ends_with(".hbs");
+        if !ok {
+            let kind = ProblemKind::BadTemplateName { name: t.to_owned() };
+            r.problem(n.pos, &at("template"), kind);
+        }
+        ok.then_some(t)
+    });
+    let layout = r
+        .require(&entries, "layout", pos, &path)
+        .and_then(|n| layout(r, n, &at("layout")));
 
     let mut issuers = Vec::new();
-    let issuers_node = need("issuers")?;
-    for (rk, rv) in d.map(issuers_node, "issuers")? {
-        let role = d.key(rk)?;
-        if crate::letters::format::role_name(role).is_none() {
-            return Err(d.err(rk.pos, format!("`{role}` is not a role of the domain")));
+    if let Some(node) = r.require(&entries, "issuers", pos, &path) {
+        let listed = r.keyed(node, &at("issuers"), None);
+        if listed.is_empty() && matches!(node.kind, NodeKind::Map(_) | NodeKind::Null) {
+            let kind = ProblemKind::NoIssuer {
+                document: key.to_owned(),
+            };
+            r.problem(node.pos, &at("issuers"), kind);
         }
-        issuers.push(issuer(d, role, rv, layout)?);
-    }
-    if issuers.is_empty() {
-        return Err(d.err(issuers_node.pos, format!("document `{key}` has no issuer")));
+        for entry in listed {
+            let issuer_path = join(&at("issuers"), entry.key);
+            if crate::letters::format::role_name(entry.key).is_none() {
+                let roles = crate::letters::format::ROLES.map(|(k, _)| k);
+                let kind = ProblemKind::NotOneOf {
+                    value: entry.key.to_owned(),
+                    allowed: roles.iter().map(|k| (*k).to_owned()).collect(),
+                    suggestion: crate::suggest::closest(entry.key, roles),
+                };
+                r.problem(entry.key_pos, &issuer_path, kind);
+                continue;
+            }
+            if let Some(i) = issuer(r, entry.key, entry.value, &issuer_path, layout) {
+                issuers.push(i);
+            }
+        }
     }
 
-    let requires = match node.get("requires") {
-        Some(n) => d.fields(n, "requires")?,
+    let list = |r: &mut Reader, name: &str| match reader::find(&entries, name) {
+        Some(n) => fields(r, n, &at(name)),
         None => Vec::new(),
     };
-    let optional = match node.get("optional") {
-        Some(n) => d.fields(n, "optional")?,
+    let requires = list(r, "requires");
+    let optional = list(r, "optional");
+    if let (Some(f), Some(n)) = (
+        requires.iter().find(|f| optional.contains(f)),
+        reader::find(&entries, "optional"),
+    ) {
+        let kind = ProblemKind::RequiredAndOptional { field: f.clone() };
+        r.problem(n.pos, &at("optional"), kind);
+    }
+    let parts = match reader::find(&entries, "parts") {
+        Some(n) => r.strings(n, &at("parts")),
         None => Vec::new(),
     };
-    if let Some(f) = requires.iter().find(|f| optional.contains(f)) {
-        return Err(d.err(
-            pos,
-            format!("document `{key}`: `{f}` is both required and optional"),
-        ));
-    }
-    let parts = match node.get("parts") {
-        Some(n) => d.strings(n, "parts")?,
+    let copies = match reader::find(&entries, "copies") {
+        Some(n) => copies(r, n, &at("copies")),
         None => Vec::new(),
     };
-    let mut copies = Vec::new();
-    if let Some(n) = node.get("copies") {
-        let items = n
-            .as_seq()
-            .ok_or_else(|| d.err(n.pos, "copies must be a list"))?;
-        for item in items {
-            copies.push(match &item.kind {
-                NodeKind::Str(s) => CopySpec {
-                    to: s.clone(),
-                    local: false,
-                },
-                NodeKind::Map(entries) => {
-                    d.only_keys(entries, &["to", "local"], "a copy")?;
-                    let to = item
-                        .get("to")
-                        .ok_or_else(|| d.err(item.pos, "a copy needs `to`"))?;
-                    CopySpec {
-                        to: d.str(to, "to")?.to_owned(),
-                        local: match item.get("local") {
-                            Some(l) => d.bool(l, "local")?,
-                            None => false,
-                        },
-                    }
-                }
-                _ => return Err(d.err(item.pos, "a copy is a recipient, or {to: …, local: true}")),
-            });
-        }
-    }
-    let copies_note = match node.get("copies_note") {
-        Some(n) => d.bool(n, "copies_note")?,
-        None => layout != Layout::Gongwen,
+    let copies_note = match reader::find(&entries, "copies_note") {
+        Some(n) => r.flag(n, &at("copies_note")),
+        None => layout != Some(Layout::Gongwen),
     };
-    let mut local = BTreeMap::new();
-    if let Some(n) = node.get("local") {
-        for (sk, sv) in d.map(n, "local")? {
-            let name = d.key(sk)?;
-            if !is_field_name(name) || name.contains('.') {
-                return Err(d.err(
-                    sk.pos,
-                    format!("local setting `{name}` must be a snake_case name"),
-                ));
-            }
-            let entries = d.map(sv, &format!("local setting `{name}`"))?;
-            d.only_keys(
-                entries,
-                &["default", "note"],
-                &format!("local setting `{name}`"),
-            )?;
-            let default = sv
-                .get("default")
-                .ok_or_else(|| d.err(sv.pos, format!("local setting `{name}` has no default")))?;
-            let value = default.to_json();
-            if setting_kind(&value).is_none() {
-                return Err(d.err(
-                    default.pos,
-                    "a local setting is a boolean, an integer, a string or a list of strings",
-                ));
-            }
-            let note = match sv.get("note") {
-                Some(n) => d.str(n, "note")?.to_owned(),
-                None => String::new(),
-            };
-            local.insert(
-                name.to_owned(),
-                LocalSetting {
-                    default: value,
-                    note,
-                },
-            );
-        }
-    }
+    let mut local = match reader::find(&entries, "local") {
+        Some(n) => local_settings(r, n, &at("local")),
+        None => BTreeMap::new(),
+    };
     // A copies list with local entries becomes a setting a profile may replace.
     if copies.iter().any(|c| c.local) && !local.contains_key("copies") {
         local.insert(
@@ -453,18 +446,18 @@ fn doc(d: &Decoder, key: &str, pos: Pos, node: &Node) -> Result<DocSpec, LetterE
             },
         );
     }
-    let basis = match node.get("basis") {
-        Some(n) => d.strings(n, "basis")?,
+    let basis = match reader::find(&entries, "basis") {
+        Some(n) => r.strings(n, &at("basis")),
         None => Vec::new(),
     };
-    if let Some(c) = node.get("confidence") {
-        d.str(c, "confidence")?;
+    if let Some(c) = reader::find(&entries, "confidence") {
+        r.string(c, &at("confidence"));
     }
-    Ok(DocSpec {
+    Some(DocSpec {
         key: key.to_owned(),
-        title,
-        template,
-        layout,
+        title: title?.to_owned(),
+        template: template?.to_owned(),
+        layout: layout?,
         issuers,
         requires,
         optional,
@@ -478,121 +471,100 @@ fn doc(d: &Decoder, key: &str, pos: Pos, node: &Node) -> Result<DocSpec, LetterE
 }
 
 fn issuer(
-    d: &Decoder,
+    r: &mut Reader,
     role: &str,
     node: &Node,
-    doc_layout: Layout,
-) -> Result<IssuerSpec, LetterError> {
-    let what = format!("issuer `{role}`");
-    let entries = d.map(node, &what)?;
-    d.only_keys(
-        entries,
-        &[
-            "numbering",
-            "pattern",
-            "layout",
-            "number_from",
-            "requires",
-            "optional",
-            "local",
-        ],
-        &what,
-    )?;
-    let layout =
-        match node.get("layout") {
-            Some(n) => Some(Layout::parse(d.str(n, "layout")?).ok_or_else(|| {
-                d.err(n.pos, "layout must be gongwen, enforcement, court or party")
-            })?),
-            None => None,
-        };
-    let mode_node = node.get("numbering").ok_or_else(|| {
-        d.err(
-            node.pos,
-            format!("{what} has no `numbering` (none, allocated or external)"),
-        )
-    })?;
-    let pattern = node.get("pattern");
-    let numbering = match d.str(mode_node, "numbering")? {
-        "none" => Numbering::None,
-        "external" => Numbering::External,
-        "allocated" => {
-            let p = pattern.ok_or_else(|| {
-                d.err(
-                    node.pos,
-                    format!(
-                        "{what}: allocated numbering needs a `pattern` such as \"{{code}}告诫字\""
-                    ),
-                )
-            })?;
-            let pattern = d.str(p, "pattern")?.to_owned();
-            if pattern.contains('〔') || pattern.contains('号') {
-                return Err(d.err(
-                    p.pos,
-                    "the pattern is only the prefix; 〔year〕N号 is added",
-                ));
-            }
-            Numbering::Allocated { pattern }
+    path: &str,
+    doc_layout: Option<Layout>,
+) -> Option<IssuerSpec> {
+    let entries = r.entries(node, path, Some(ISSUER_KEYS));
+    if node.as_map().is_none() {
+        if matches!(node.kind, NodeKind::Null) {
+            r.wrong_type(node, path, "mapping");
         }
-        other => {
-            return Err(d.err(
-                mode_node.pos,
-                format!("numbering `{other}` must be none, allocated or external"),
-            ));
-        }
-    };
-    if pattern.is_some() && !matches!(numbering, Numbering::Allocated { .. }) {
-        return Err(d.err(
-            node.pos,
-            format!("{what}: a pattern is only for allocated numbering"),
-        ));
+        return None;
     }
-    let number_from = match node.get("number_from") {
-        Some(n) if numbering == Numbering::External => Some(d.str(n, "number_from")?.to_owned()),
+    let at = |name: &str| join(path, name);
+    let layout = reader::find(&entries, "layout").and_then(|n| layout(r, n, &at("layout")));
+    let mode_node = r.require(&entries, "numbering", node.pos, path);
+    let mode = mode_node.and_then(|n| r.one_of(n, &at("numbering"), NUMBERINGS));
+    let pattern = reader::find(&entries, "pattern");
+    let numbering = match (mode, pattern) {
+        (Some("none"), _) => Some(Numbering::None),
+        (Some("external"), _) => Some(Numbering::External),
+        (Some(_), None) => {
+            r.problem(node.pos, path, ProblemKind::MissingKey { key: "pattern" });
+            None
+        }
+        (Some(_), Some(p)) => r.string(p, &at("pattern")).and_then(|text| {
+            if text.contains('〔') || text.contains('号') {
+                let kind = ProblemKind::PatternHasNumber {
+                    pattern: text.to_owned(),
+                };
+                r.problem(p.pos, &at("pattern"), kind);
+                return None;
+            }
+            Some(Numbering::Allocated {
+                pattern: text.to_owned(),
+            })
+        }),
+        (None, _) => None,
+    };
+    if let (Some("none" | "external"), Some(p)) = (mode, pattern) {
+        let kind = ProblemKind::PatternNotAllocated {
+            role: role.to_owned(),
+        };
+        r.problem(p.pos, &at("pattern"), kind);
+    }
+    let number_from = match reader::find(&entries, "number_from") {
+        Some(n) if mode == Some("external") => r.string(n, &at("number_from")).map(str::to_owned),
         Some(n) => {
-            return Err(d.err(
-                n.pos,
-                format!("{what}: `number_from` (the field holding a court case number) is only for external numbering"),
-            ));
+            if mode.is_some() {
+                let kind = ProblemKind::NumberFromNotExternal {
+                    role: role.to_owned(),
+                };
+                r.problem(n.pos, &at("number_from"), kind);
+            }
+            None
         }
         None => None,
     };
-    let effective = layout.unwrap_or(doc_layout);
-    match (&numbering, effective) {
-        (Numbering::External, l) if l != Layout::Court => {
-            return Err(d.err(
-                mode_node.pos,
-                "external (court) numbering needs the court layout",
-            ));
+    if let (Some(mode), Some(mode_node), Some(effective)) = (mode, mode_node, layout.or(doc_layout))
+    {
+        let kind = match (mode, effective) {
+            ("external", l) if l != Layout::Court => Some(ProblemKind::ExternalNeedsCourt {
+                role: role.to_owned(),
+            }),
+            ("allocated" | "external", Layout::Party) => Some(ProblemKind::PartyNumbered {
+                role: role.to_owned(),
+            }),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            r.problem(mode_node.pos, &at("numbering"), kind);
         }
-        (Numbering::Allocated { .. } | Numbering::External, Layout::Party) => {
-            return Err(d.err(mode_node.pos, "party documents carry no number"));
-        }
-        _ => {}
     }
-    let mut requires = match node.get("requires") {
-        Some(n) => d.fields(n, "requires")?,
+    let list = |r: &mut Reader, name: &str| match reader::find(&entries, name) {
+        Some(n) => fields(r, n, &at(name)),
         None => Vec::new(),
     };
+    let mut requires = list(r, "requires");
+    let optional = list(r, "optional");
     // The number is part of the letter: the field it comes from is required like any other.
     if let Some(field) = &number_from
         && !requires.contains(field)
     {
         requires.push(field.clone());
     }
-    Ok(IssuerSpec {
+    let local = reader::find(&entries, "local").is_some_and(|n| r.flag(n, &at("local")));
+    Some(IssuerSpec {
         role: role.to_owned(),
         layout,
-        numbering,
+        numbering: numbering?,
         number_from,
         requires,
-        optional: match node.get("optional") {
-            Some(n) => d.fields(n, "optional")?,
-            None => Vec::new(),
-        },
-        local: match node.get("local") {
-            Some(n) => d.bool(n, "local")?,
-            None => false,
-        },
+        optional,
+        local,
     })
 }
 
@@ -611,11 +583,25 @@ pub fn setting_kind(v: &Value) -> Option<&'static str> {
 mod tests {
     use super::*;
 
-    fn err_line(src: &str) -> (Option<u32>, String) {
+    /// The line and kind of each problem of a table that must not load.
+    fn problems(src: &str) -> Vec<(u32, ProblemKind)> {
         match parse(src.as_bytes(), "documents.yaml") {
-            Err(LetterError::Table { line, message, .. }) => (line, message),
-            other => panic!("expected a table error, got {other:?}"),
+            Err(LetterError::Table(d)) => {
+                assert_eq!(d.file, "documents.yaml");
+                d.problems
+                    .into_iter()
+                    .map(|p| (p.pos.map_or(0, |p| p.line), p.kind))
+                    .collect()
+            }
+            other => panic!("expected table problems, got {other:?}"),
         }
+    }
+
+    /// The one problem of a table with one thing wrong.
+    fn only(src: &str) -> (u32, ProblemKind) {
+        let mut found = problems(src);
+        assert_eq!(found.len(), 1, "{found:?}");
+        found.remove(0)
     }
 
     const GOOD: &str = "documents:\n  reprimand:\n    title: 训诫书\n    template: reprimand.hbs\n    layout: enforcement\n    issuers:\n      police: { numbering: allocated, pattern: \"{code}训诫字\" }\n    requires: [guardian.name]\n";
@@ -635,25 +621,65 @@ mod tests {
     }
 
     #[test]
-    fn errors_name_the_line() {
-        let (line, msg) = err_line(&GOOD.replace("layout: enforcement", "layout: letter"));
-        assert_eq!(line, Some(5));
-        assert!(msg.contains("layout"), "{msg}");
-        let (line, msg) = err_line(&GOOD.replace("requires:", "require:"));
-        assert_eq!(line, Some(8));
-        assert!(msg.contains("did you mean `requires`"), "{msg}");
-        let (line, msg) = err_line(&GOOD.replace("[guardian.name]", "[Guardian Name]"));
-        assert_eq!(line, Some(8));
-        assert!(msg.contains("dotted field name"), "{msg}");
-        let (line, _) = err_line(&GOOD.replace("numbering: allocated, ", "numbering: court, "));
-        assert_eq!(line, Some(7));
-        let (line, msg) = err_line(&GOOD.replace("\"{code}训诫字\"", "\"{code}训诫字〔2026〕\""));
-        assert_eq!(line, Some(7));
-        assert!(msg.contains("prefix"), "{msg}");
-        let (line, msg) = err_line(&GOOD.replace("police:", "sheriff:"));
-        assert_eq!(line, Some(7));
-        assert!(msg.contains("not a role"), "{msg}");
-        let (line, msg) = err_line("documents:\n  a: [\n");
-        assert!(line.is_some(), "{msg}");
+    fn each_problem_names_its_line() {
+        let (line, kind) = only(&GOOD.replace("layout: enforcement", "layout: letter"));
+        assert_eq!(line, 5);
+        assert!(matches!(kind, ProblemKind::NotOneOf { .. }), "{kind:?}");
+        let (line, kind) = only(&GOOD.replace("requires:", "require:"));
+        assert_eq!(line, 8);
+        assert!(
+            matches!(&kind, ProblemKind::UnknownKey { suggestion: Some(s), .. } if s == "requires"),
+            "{kind:?}"
+        );
+        let (line, kind) = only(&GOOD.replace("[guardian.name]", "[Guardian Name]"));
+        assert_eq!(line, 8);
+        assert!(matches!(kind, ProblemKind::BadName { .. }), "{kind:?}");
+        let (line, kind) = only(&GOOD.replace("numbering: allocated, ", "numbering: court, "));
+        assert_eq!(line, 7);
+        assert!(matches!(kind, ProblemKind::NotOneOf { .. }), "{kind:?}");
+        let (line, kind) = only(&GOOD.replace("\"{code}训诫字\"", "\"{code}训诫字〔2026〕\""));
+        assert_eq!(line, 7);
+        assert!(
+            matches!(kind, ProblemKind::PatternHasNumber { .. }),
+            "{kind:?}"
+        );
+        let (line, kind) = only(&GOOD.replace("police:", "sheriff:"));
+        assert_eq!(line, 7);
+        assert!(matches!(kind, ProblemKind::NotOneOf { .. }), "{kind:?}");
+        let (line, kind) = only("documents:\n  a: [\n");
+        assert!(line > 0, "{kind:?}");
+        assert!(matches!(kind, ProblemKind::Yaml(_)), "{kind:?}");
+    }
+
+    #[test]
+    fn every_problem_is_reported_not_only_the_first() {
+        let src = GOOD
+            .replace("template: reprimand.hbs", "template: ../reprimand.txt")
+            .replace("numbering: allocated, ", "numbering: external, ")
+            + "    optional: [guardian.name, letter.number]\n";
+        let found = problems(&src);
+        let lines: Vec<u32> = found.iter().map(|(line, _)| *line).collect();
+        assert_eq!(lines, vec![4, 7, 7, 9, 9], "{found:?}");
+        assert!(matches!(found[0].1, ProblemKind::BadTemplateName { .. }));
+        assert!(
+            found[1..3]
+                .iter()
+                .any(|(_, k)| matches!(k, ProblemKind::ExternalNeedsCourt { .. }))
+        );
+        assert!(
+            found[1..3]
+                .iter()
+                .any(|(_, k)| matches!(k, ProblemKind::PatternNotAllocated { .. }))
+        );
+        assert!(
+            found[3..]
+                .iter()
+                .any(|(_, k)| matches!(k, ProblemKind::ReservedLetterField { .. }))
+        );
+        assert!(
+            found[3..]
+                .iter()
+                .any(|(_, k)| matches!(k, ProblemKind::RequiredAndOptional { .. }))
+        );
     }
 }

@@ -58,6 +58,26 @@ pub fn side_file(db: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// Opens the side file without following a symbolic link (a planted link would otherwise
+/// have us write to, or cut, any file the database's owner can write); created 0600.
+fn open_side(path: &Path, options: &mut OpenOptions) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    options
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .map_err(|e| {
+            if e.raw_os_error() == Some(libc::ELOOP) {
+                std::io::Error::other(format!(
+                    "{} is a symbolic link; the access log is never written through one",
+                    path.display()
+                ))
+            } else {
+                e
+            }
+        })
+}
+
 /// Appends one entry to the side file, under a shared lock (appenders do not exclude each
 /// other; a fold excludes them). No fsync: see the module documentation.
 fn append(db: &Path, entry: &AccessEntry) -> Result<(), StoreError> {
@@ -69,28 +89,49 @@ fn append(db: &Path, entry: &AccessEntry) -> Result<(), StoreError> {
     let mut line = vec![b'\n'];
     line.extend(serde_json::to_vec(entry).map_err(corrupt)?);
     line.push(b'\n');
-    let mut file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(side_file(db))
-        .map_err(io)?;
+    let full =
+        |e: &std::io::Error| matches!(e.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT));
+    let mut file = match open_side(&side_file(db), OpenOptions::new().create(true).append(true)) {
+        Ok(f) => f,
+        // A full disk must not stop a read: the entry is counted as a gap instead.
+        Err(e) if full(&e) && super::access_gap::note(db, entry.at) => return Ok(()),
+        Err(e) => return Err(io(e)),
+    };
     file.lock_shared().map_err(io)?;
     // One write of the whole line: O_APPEND puts it at the end in one piece.
-    let result = file.write_all(&line).map_err(io);
+    let result = file.write_all(&line);
     let _ = file.unlock();
-    result
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) if full(&e) => {
+            // A part of the line may have gone in; the fold drops a torn line, so the
+            // count below is the record of this read.
+            if super::access_gap::note(db, entry.at) {
+                Ok(())
+            } else {
+                Err(io(e))
+            }
+        }
+        Err(e) => Err(io(e)),
+    }
 }
 
 /// Inserts every complete line of the side file into the access table of `tx`; returns how
 /// many bytes it read, for [`cut`] once `tx` has committed.
 pub(super) fn fold(tx: &WriteTransaction, db: &Path) -> Result<u64, StoreError> {
     let path = side_file(db);
-    match std::fs::metadata(&path) {
+    let io = |e: std::io::Error| StoreError::Storage(format!("access log: {e}"));
+    match std::fs::symlink_metadata(&path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err(io(std::io::Error::other(format!(
+                "{} is a symbolic link; the access log is never read through one",
+                path.display()
+            ))));
+        }
         Ok(m) if m.len() > 0 => {}
         _ => return Ok(0),
     }
-    let io = |e: std::io::Error| StoreError::Storage(format!("access log: {e}"));
-    let mut file = File::open(&path).map_err(io)?;
+    let mut file = open_side(&path, OpenOptions::new().read(true)).map_err(io)?;
     file.lock().map_err(io)?;
     let mut bytes = Vec::new();
     let read = file.read_to_end(&mut bytes).map_err(io);
@@ -123,11 +164,7 @@ pub(super) fn cut(db: &Path, folded: u64) {
     if folded == 0 {
         return;
     }
-    let Ok(mut file) = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(side_file(db))
-    else {
+    let Ok(mut file) = open_side(&side_file(db), OpenOptions::new().read(true).write(true)) else {
         return;
     };
     if file.lock().is_err() {
@@ -158,9 +195,44 @@ impl Store {
 
     /// Commits a write transaction durably, folding the access side file into it.
     pub(super) fn commit(&self, tx: WriteTransaction) -> Result<(), StoreError> {
+        self.commit_folding(tx)?;
+        super::note_commit();
+        Ok(())
+    }
+
+    /// Commits without counting as the command's own change (folding the log for `audit`).
+    /// Access entries a full disk kept out are recorded as one gap entry in the same commit.
+    fn commit_folding(&self, tx: WriteTransaction) -> Result<(), StoreError> {
         let folded = fold(&tx, &self.path)?;
+        let gap = super::access_gap::pending(&self.path);
+        if let Some(g) = &gap {
+            let entry = AccessEntry {
+                id: format!("gap-{}-{}", g.from.as_millisecond(), g.count),
+                at: g.from,
+                user: "-".to_owned(),
+                case: "*".to_owned(),
+                action: "gap".to_owned(),
+                allowed: false,
+                reason: Some(format!(
+                    "{} access entries could not be written (disk full) from {} to {}",
+                    g.count, g.from, g.to
+                )),
+            };
+            tx.open_table(ACCESS)
+                .map_err(storage)?
+                .insert(
+                    (entry.at.as_millisecond(), entry.id.as_str()),
+                    encode(&entry).map_err(corrupt)?.as_slice(),
+                )
+                .map_err(storage)?;
+        }
         tx.commit().map_err(storage)?;
         cut(&self.path, folded);
+        if let Some(g) = &gap {
+            super::access_gap::clear(&self.path, g);
+        }
+        // Space for the next gap is taken now, while there is space.
+        super::access_gap::reserve(&self.path);
         Ok(())
     }
 
@@ -170,7 +242,7 @@ impl Store {
         if matches!(self.handle, super::Handle::Write(_)) {
             let tx = self.write()?;
             tx.open_table(ACCESS).map_err(storage)?;
-            self.commit(tx)?;
+            self.commit_folding(tx)?;
         }
         let tx = self.read()?;
         let table = match tx.open_table(ACCESS) {

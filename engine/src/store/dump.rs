@@ -308,6 +308,11 @@ pub enum ImportProblem {
     Duplicate { what: String },
     #[error("case {case}: {detail}")]
     Replay { case: String, detail: String },
+    /// The export says it is of a simulation database, and no simulation import was asked for.
+    #[error(
+        "the export is of a simulation database (which accepts --now); import it with --simulation"
+    )]
+    SimulationExport,
 }
 
 /// Why an import did not happen. Nothing is left behind either way.
@@ -349,7 +354,11 @@ struct Importer<'t> {
     /// The imported definitions, by hash, to validate histories against.
     loaded: BTreeMap<String, crate::definition::Definition>,
     pending: Option<Pending>,
-    /// Highest case number per year, checked against the counters at the end.
+    /// Whether the new database is asked to be a simulation one (`import --simulation`).
+    simulation: bool,
+    /// Highest number given out per counter key (`case:2026`, `letter:2026`, a document
+    /// number's `number:{prefix}〔2026〕`) and the line that shows it, checked against the
+    /// imported counters at the end: a lowered counter would hand a number out again.
     highest: BTreeMap<String, (u64, usize)>,
 }
 
@@ -410,6 +419,7 @@ impl<'t> Importer<'t> {
             loaded: BTreeMap::new(),
             pending: None,
             highest: BTreeMap::new(),
+            simulation: false,
         })
     }
 
@@ -525,7 +535,19 @@ impl<'t> Importer<'t> {
                 },
             ));
         }
-        decode::<StoredMeta>(line.record.get().as_bytes()).map_err(record(n))?;
+        let mut meta = decode::<StoredMeta>(line.record.get().as_bytes()).map_err(record(n))?;
+        if meta.simulation && !self.simulation {
+            return Err(at(n, ImportProblem::SimulationExport));
+        }
+        if self.simulation && !meta.simulation {
+            // Asked for explicitly: the copy of a real database becomes a training one.
+            meta.simulation = true;
+            let bytes = encode(&meta).map_err(|e| mismatch(n, e.to_string()))?;
+            self.meta
+                .insert(META_KEY, bytes.as_slice())
+                .map_err(store_problem)?;
+            return Ok(());
+        }
         self.meta
             .insert(META_KEY, line.record.get().as_bytes())
             .map_err(store_problem)?;
@@ -616,10 +638,7 @@ impl<'t> Importer<'t> {
         if let Some((year, number)) = id.as_str().split_once('-')
             && let Ok(number) = number.parse::<u64>()
         {
-            let h = self.highest.entry(year.to_owned()).or_insert((0, n));
-            if number > h.0 {
-                *h = (number, n);
-            }
+            self.saw_number(format!("case:{year}"), number, n);
         }
         self.pending = Some(Pending {
             line: n,
@@ -779,6 +798,9 @@ impl<'t> Importer<'t> {
                 ));
             }
         }
+        for (key, number) in given_out(&letter) {
+            self.saw_number(key, number, n);
+        }
         let id = letter.id.as_str();
         let mut keys = vec![format!("code:{}", letter.code)];
         if let Some(number) = &letter.number {
@@ -801,6 +823,14 @@ impl<'t> Importer<'t> {
         Ok(())
     }
 
+    /// Notes that the number `number` of the counter `key` was given out (line `n`).
+    fn saw_number(&mut self, key: String, number: u64, n: usize) {
+        let h = self.highest.entry(key).or_insert((0, n));
+        if number > h.0 {
+            *h = (number, n);
+        }
+    }
+
     fn finish(&mut self, lines: usize) -> Result<(), Fail> {
         if self.rank == 0 {
             return Err(at(lines, ImportProblem::Empty));
@@ -814,21 +844,43 @@ impl<'t> Importer<'t> {
                 ),
             ));
         }
-        for (year, (highest, line)) in &self.highest {
+        for (key, (highest, line)) in &self.highest {
             let counter = self
                 .counters
-                .get(format!("case:{year}").as_str())
+                .get(key.as_str())
                 .map_err(store_problem)?
                 .map_or(0, |v| v.value());
             if counter < *highest {
                 return Err(mismatch(
                     *line,
-                    format!("counter case:{year} is {counter}, below case number {highest}"),
+                    format!(
+                        "counter {key} is {counter}, below the number {highest} already given out"
+                    ),
                 ));
             }
         }
         Ok(())
     }
+}
+
+/// The counters an archived letter took a number from, and the number: its archive id
+/// (`L2026-000007` from `letter:2026`) and an allocated document number
+/// (`京朝公告诫字〔2026〕7号` from `number:京朝公告诫字〔2026〕`); a court's number is not ours.
+fn given_out(letter: &ArchivedLetter) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    if let Some((year, n)) = letter.id.strip_prefix('L').and_then(|r| r.split_once('-'))
+        && let Ok(n) = n.parse::<u64>()
+    {
+        out.push((format!("letter:{year}"), n));
+    }
+    if let Some(number) = &letter.number
+        && let Some((head, serial)) = number.rsplit_once('〕')
+        && let Some(serial) = serial.strip_suffix('号')
+        && let Ok(n) = serial.parse::<u64>()
+    {
+        out.push((format!("number:{head}〕"), n));
+    }
+    out
 }
 
 fn write_indexes(tx: &WriteTransaction, keys: &IndexKeys) -> Result<(), StoreError> {
@@ -897,7 +949,19 @@ fn next_line(input: &mut impl BufRead, n: usize) -> Result<Option<String>, Impor
 /// Imports an export into a new database at `path`, all or nothing: every record is checked
 /// and every case replayed inside one transaction on a temporary file, which takes the name
 /// only when all of it committed. An existing file is never touched.
-pub fn import(path: &Path, mut input: impl BufRead) -> Result<DumpCounts, ImportError> {
+pub fn import(path: &Path, input: impl BufRead) -> Result<DumpCounts, ImportError> {
+    import_as(path, input, false)
+}
+
+/// [`import`], saying whether the new database is to be a simulation one. The export's own
+/// flag must agree: a simulation export (or a real one whose flag was flipped, which looks the
+/// same) is refused unless `simulation` asks for one, and a real export becomes a simulation
+/// database only when asked.
+pub fn import_as(
+    path: &Path,
+    mut input: impl BufRead,
+    simulation: bool,
+) -> Result<DumpCounts, ImportError> {
     if path.exists() {
         return Err(StoreError::AlreadyExists(path.to_owned()).into());
     }
@@ -907,6 +971,7 @@ pub fn import(path: &Path, mut input: impl BufRead) -> Result<DumpCounts, Import
     let tx = db.begin_write().map_err(storage)?;
     let counts = {
         let mut importer = Importer::new(&tx)?;
+        importer.simulation = simulation;
         let mut n = 0;
         while let Some(text) = next_line(&mut input, n + 1)? {
             n += 1;
@@ -926,5 +991,6 @@ pub fn import(path: &Path, mut input: impl BufRead) -> Result<DumpCounts, Import
     tx.commit().map_err(storage)?;
     drop(db);
     publish_file(tmp, path, false)?;
+    super::note_commit();
     Ok(counts)
 }

@@ -7,7 +7,7 @@ use redb::ReadableTable;
 
 use super::{CASES, DEFINITIONS, EVENTS, Store, StoreError, corrupt, storage};
 use crate::case::{Case, CaseId, Event};
-use crate::chain::{self, Break, Head, Record, Verified};
+use crate::chain::{self, Break, BreakKind, Head, Record, Verified};
 use crate::definition::VersionHash;
 use crate::store::format::{StoredDefinition, StoredEvent, decode};
 
@@ -149,6 +149,56 @@ impl Store {
             .collect()
     }
 
+    /// Replays a case from its (verified) events and compares the result with the stored
+    /// snapshot, which every output reads: the fields that differ, comma-separated, or None.
+    fn snapshot_differs(&self, id: &CaseId) -> Result<Option<String>, StoreError> {
+        let tx = self.read()?;
+        let cases = tx.open_table(CASES).map_err(storage)?;
+        let Some(bytes) = cases.get(id.as_str()).map_err(storage)? else {
+            return Ok(None);
+        };
+        let events = tx.open_table(EVENTS).map_err(storage)?;
+        let mut replayed = replayed(&events, id)?;
+        let Ok(snapshot) = decode::<Case>(bytes.value()) else {
+            return Ok(Some("snapshot".to_owned()));
+        };
+        // A snapshot written before chaining has no head; the store re-derives it later.
+        if snapshot.head.is_none() {
+            replayed.head = None;
+        }
+        if snapshot == replayed {
+            return Ok(None);
+        }
+        let (Ok(a), Ok(b)) = (
+            serde_json::to_value(&snapshot),
+            serde_json::to_value(&replayed),
+        ) else {
+            return Ok(Some("snapshot".to_owned()));
+        };
+        let mut differ = Vec::new();
+        if let (Some(a), Some(b)) = (a.as_object(), b.as_object()) {
+            for key in a.keys().chain(b.keys()).collect::<BTreeSet<_>>() {
+                if a.get(key) == b.get(key) {
+                    continue;
+                }
+                match (
+                    a.get(key).and_then(|v| v.as_object()),
+                    b.get(key).and_then(|v| v.as_object()),
+                ) {
+                    (Some(x), Some(y)) if key == "data" => {
+                        for k in x.keys().chain(y.keys()).collect::<BTreeSet<_>>() {
+                            if x.get(k) != y.get(k) {
+                                differ.push(format!("data.{k}"));
+                            }
+                        }
+                    }
+                    _ => differ.push(key.clone()),
+                }
+            }
+        }
+        Ok(Some(differ.join(", ")))
+    }
+
     /// Recomputes the chains of `only` (or of every case) and reports each case's first
     /// broken link.
     pub fn verify_chains(&self, only: Option<&CaseId>) -> Result<ChainReport, StoreError> {
@@ -162,7 +212,16 @@ impl Store {
                 continue;
             };
             match chain.verify() {
-                Ok(v) => report.verified.push(v),
+                Ok(v) => match self.snapshot_differs(&id)? {
+                    None => report.verified.push(v),
+                    Some(fields) => report.broken.push(Break {
+                        case: id.clone(),
+                        seq: v.events,
+                        kind: BreakKind::SnapshotDiffers,
+                        expected: None,
+                        found: Some(fields),
+                    }),
+                },
                 Err(b) => report.broken.push(b),
             }
         }

@@ -4,12 +4,15 @@
 //! spawned cases land together or not at all. Commits are durable (fsync) before they return.
 
 mod access;
+mod access_gap;
 pub mod dump;
 pub mod format;
 mod group;
 mod integrity;
 mod letters;
 pub mod ops;
+pub mod output;
+mod restore;
 mod seam;
 mod timers;
 mod users;
@@ -21,6 +24,7 @@ pub use letters::{
     Desk, IssueLetter, LetterCommandFailure, LetterFailure, LetterKey, LetterOutcome, LetterRecord,
     Pending,
 };
+pub use restore::Loss;
 pub use timers::{DeadlineView, Fired, TickReport};
 pub use users::{RegistryError, StoredUnits, StoredUser};
 
@@ -90,6 +94,9 @@ pub enum StoreError {
     Missing(PathBuf),
     #[error("{0} already exists")]
     AlreadyExists(PathBuf),
+    /// An output named the database or a file that belongs to it (its key, its access log).
+    #[error("{0} is the database or one of its files")]
+    Protected(PathBuf),
     #[error("{0} is not a wardflow database")]
     NotADatabase(PathBuf),
     #[error("the database is busy (another wardflow command holds it)")]
@@ -105,6 +112,19 @@ pub enum StoreError {
         "the database was not closed cleanly and needs a repair, which a read-only open cannot do"
     )]
     NeedsRepair,
+}
+
+/// Durable commits of a command's changes made by this process so far.
+static COMMITS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+pub(crate) fn note_commit() {
+    COMMITS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Whether this process has durably committed a change (a new database, an act, an import):
+/// a front end whose output then fails must say the command was done, so it is not retried.
+pub fn committed_in_this_process() -> bool {
+    COMMITS.load(std::sync::atomic::Ordering::SeqCst) > 0
 }
 
 fn storage<E: Into<redb::Error>>(e: E) -> StoreError {
@@ -253,10 +273,12 @@ impl Store {
         now: Timestamp,
     ) -> Result<Store, StoreError> {
         // create_new is the atomic "does not exist yet" check; redb then takes the empty file.
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(path)
+        // Only the owner may read the database (group access is the deployment's choice).
+        match std::os::unix::fs::OpenOptionsExt::mode(
+            std::fs::OpenOptions::new().write(true).create_new(true),
+            0o600,
+        )
+        .open(path)
         {
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -294,6 +316,7 @@ impl Store {
                 tx.open_table(BY_CHILD).map_err(storage)?;
             }
             tx.commit().map_err(storage)?;
+            note_commit();
             Ok(Store {
                 handle: Handle::Write(db),
                 path: path.to_owned(),

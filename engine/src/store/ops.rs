@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -130,9 +131,11 @@ pub(crate) fn temp_file(dir: &Path, stem: &str) -> Result<(TempFile, File), Stor
     for _ in 0..1000 {
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let path = dir.join(format!(".{stem}-{}-{n}.tmp", std::process::id()));
+        // Only the owner reads what a scratch copy, a backup or an export holds.
         match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
+            .mode(0o600)
             .open(&path)
         {
             Ok(file) => return Ok((TempFile(path), file)),
@@ -277,38 +280,126 @@ pub fn backup(db: &Path, out: &Path, lock_timeout: Duration) -> Result<u64, Stor
     Ok(size)
 }
 
+/// What `restore` did, or why it did not.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Restored {
+    /// The backup failed its check; nothing was replaced.
+    Damaged(CheckReport),
+    /// Replacing would lose what the current database holds beyond the backup, and that was
+    /// not confirmed; nothing was replaced.
+    WouldLose(super::Loss),
+    /// The backup is in place; `lost` is what went with the old database (confirmed).
+    Done {
+        report: CheckReport,
+        lost: super::Loss,
+    },
+}
+
 /// Puts a backup in place of the database at `db`. The backup is checked first; an existing
 /// database is replaced only with `force`, and then under its write lock, so no command is
-/// half-way through a transaction on it.
+/// half-way through a transaction on it. When the current database holds cases, events or
+/// letters the backup lacks, it is replaced only with `accept_loss` as well.
 pub fn restore(
     backup: &Path,
     db: &Path,
     force: bool,
+    accept_loss: bool,
     lock_timeout: Duration,
-) -> Result<CheckReport, StoreError> {
-    let report = check(backup, lock_timeout)?;
+) -> Result<Restored, StoreError> {
+    let report = check_in(backup, &parent_dir(db), lock_timeout, |_| {
+        Ok::<_, StoreError>(())
+    })?;
     if !report.problems.is_empty() {
-        return Ok(report);
+        return Ok(Restored::Damaged(report));
     }
     if db.exists() && !force {
         return Err(StoreError::AlreadyExists(db.to_owned()));
     }
+    sweep_scratch(&parent_dir(db));
     let (tmp, mut file) = temp_file(&parent_dir(db), "wardflow-restore")?;
     copy_consistent(backup, lock_timeout, &mut file)?;
     drop(file);
-    drop(open_copy(&tmp.0, backup)?);
+    let incoming = super::restore::Holdings::read(&open_copy(&tmp.0, backup)?)?;
+    let lost;
     if check_magic(db).is_ok() {
         // Hold the old database's write lock while the new file takes its name, so no command
         // is half-way through a transaction on it; a waiting command re-opens by name and gets
-        // the restored file.
+        // the restored file. What it holds is read under the same lock.
         let held = wait_for(lock_timeout, || Database::builder().open(db))?;
+        lost = super::Loss::between(&super::restore::Holdings::read(&held)?, &incoming);
+        if !lost.is_empty() && !accept_loss {
+            return Ok(Restored::WouldLose(lost));
+        }
         let result = publish_file(tmp, db, true);
         drop(held);
         result?;
     } else {
+        lost = super::Loss::default();
         publish_file(tmp, db, force)?;
     }
-    Ok(report)
+    super::note_commit();
+    Ok(Restored::Done { report, lost })
+}
+
+/// A consistent copy of a database in a scratch file beside it, removed when dropped: a long
+/// read (an export) works on it, so the database itself is held only for the byte copy and
+/// writers go on meanwhile.
+pub struct Snapshot {
+    // Fields drop in order: the copy is closed before its file is removed.
+    store: super::Store,
+    file: TempFile,
+}
+
+impl Snapshot {
+    /// Copies the committed state of `db` (as [`backup`] does) and opens the copy.
+    pub fn take(db: &Path, lock_timeout: Duration) -> Result<Snapshot, StoreError> {
+        check_magic(db)?;
+        let dir = parent_dir(db);
+        sweep_scratch(&dir);
+        let (tmp, mut file) = match temp_file(&dir, "wardflow-check") {
+            Err(StoreError::ReadOnly) => temp_file(&std::env::temp_dir(), "wardflow-check")?,
+            other => other?,
+        };
+        copy_consistent(db, lock_timeout, &mut file)?;
+        drop(file);
+        // Recovers the copy if the original needed it, and proves it is a wardflow database.
+        drop(open_copy(&tmp.0, db)?);
+        let store = super::Store::open_read(&tmp.0, lock_timeout)?;
+        Ok(Snapshot { store, file: tmp })
+    }
+
+    /// The copy, opened for reading.
+    pub fn store(&self) -> &super::Store {
+        &self.store
+    }
+
+    /// The scratch file's path.
+    pub fn path(&self) -> &Path {
+        &self.file.0
+    }
+}
+
+/// Removes scratch copies in `dir` left by a `check` or `restore` that was killed (its process
+/// is gone): they hold a full copy of the database.
+pub fn sweep_scratch(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(rest) = [".wardflow-check-", ".wardflow-restore-"]
+            .iter()
+            .find_map(|p| name.strip_prefix(p))
+        else {
+            continue;
+        };
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        let alive = pid.is_some_and(|p| Path::new(&format!("/proc/{p}")).exists());
+        if name.ends_with(".tmp") && !alive {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Checks a database without changing it: redb's integrity check on a copy, every record
@@ -326,8 +417,26 @@ pub fn check_then<E: From<StoreError>>(
     lock_timeout: Duration,
     first: impl FnOnce(&Path) -> Result<(), E>,
 ) -> Result<CheckReport, E> {
+    check_in(db, &parent_dir(db), lock_timeout, first)
+}
+
+/// [`check_then`] with its scratch copy in `scratch` (beside the database, never the shared
+/// temporary directory: the copy holds everything the database does). The copy is removed on
+/// return, and by the next check or restore if this process is killed.
+fn check_in<E: From<StoreError>>(
+    db: &Path,
+    scratch: &Path,
+    lock_timeout: Duration,
+    first: impl FnOnce(&Path) -> Result<(), E>,
+) -> Result<CheckReport, E> {
     check_magic(db)?;
-    let (tmp, mut file) = temp_file(&std::env::temp_dir(), "wardflow-check")?;
+    sweep_scratch(scratch);
+    // A database on a read-only place (a mounted backup medium) is checked from a copy in the
+    // temporary directory, which is removed on return like the other.
+    let (tmp, mut file) = match temp_file(scratch, "wardflow-check") {
+        Err(StoreError::ReadOnly) => temp_file(&std::env::temp_dir(), "wardflow-check")?,
+        other => other?,
+    };
     let needed_recovery = copy_consistent(db, lock_timeout, &mut file)?;
     drop(file);
     let mut report = CheckReport {

@@ -364,9 +364,19 @@ impl WriteTx for Writer<'_> {
             .insert(code_key.as_str(), id)
             .map_err(storage)?;
         if let Some(n) = &letter.number {
-            self.letter_index
+            let held = self
+                .letter_index
                 .insert(letters::index_key("number", n).as_str(), id)
-                .map_err(storage)?;
+                .map_err(storage)?
+                .map(|old| old.value().to_owned());
+            // A number passes only to the letter that replaces its holder (a court's number).
+            if let Some(holder) = held
+                && letter.replaces.as_deref() != Some(holder.as_str())
+            {
+                return Err(StoreError::Corrupt(format!(
+                    "document number {n} is already held by {holder}"
+                )));
+            }
         }
         for sha in [&letter.html_sha256, &letter.text_sha256] {
             self.letter_index

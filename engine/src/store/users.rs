@@ -72,6 +72,9 @@ pub enum RegistryError {
     /// A new units file drops a unit that users or cases still name.
     #[error("unit {unit} is still used by {by}")]
     UnitInUse { unit: String, by: String },
+    /// The authority rules refuse the change (the last administrator).
+    #[error(transparent)]
+    Denied(#[from] crate::authority::Denied),
 }
 
 /// A missing table reads as empty (a database made before the registry existed).
@@ -155,6 +158,31 @@ impl Store {
 
     /// Disables a user: they can no longer act or read; history keeps their name.
     pub fn disable_user(&self, name: &str, by: &str, now: Timestamp) -> Result<(), RegistryError> {
+        self.change_user(name, |user| {
+            user.enabled = false;
+            user.disabled_at = Some(now);
+            user.disabled_by = Some(by.to_owned());
+        })
+    }
+
+    /// Enables a disabled user again (the time and author of the disabling stay recorded).
+    pub fn enable_user(&self, name: &str) -> Result<(), RegistryError> {
+        self.change_user(name, |user| user.enabled = true)
+    }
+
+    /// Gives a user these roles instead of theirs.
+    pub fn set_roles(&self, name: &str, roles: Vec<String>) -> Result<(), RegistryError> {
+        self.change_user(name, |user| user.roles = roles)
+    }
+
+    /// Changes one user inside one write transaction, where the whole registry is read, so
+    /// the rule that some enabled administrator remains ([`authority::keeps_an_administrator`])
+    /// is decided against what is committed, not against a stale read.
+    fn change_user(
+        &self,
+        name: &str,
+        change: impl FnOnce(&mut StoredUser),
+    ) -> Result<(), RegistryError> {
         let tx = self.write()?;
         {
             let mut table = tx.open_table(USERS).map_err(storage)?;
@@ -162,9 +190,15 @@ impl Store {
                 Some(bytes) => decode(bytes.value()).map_err(corrupt)?,
                 None => return Err(RegistryError::UnknownUser(name.to_owned())),
             };
-            user.enabled = false;
-            user.disabled_at = Some(now);
-            user.disabled_by = Some(by.to_owned());
+            change(&mut user);
+            let mut after = vec![user.user()];
+            for row in table.iter().map_err(storage)? {
+                let (k, v) = row.map_err(storage)?;
+                if k.value() != name {
+                    after.push(decode::<StoredUser>(v.value()).map_err(corrupt)?.user());
+                }
+            }
+            crate::authority::keeps_an_administrator(name, &after)?;
             table
                 .insert(name, encode(&user).map_err(corrupt)?.as_slice())
                 .map_err(storage)?;

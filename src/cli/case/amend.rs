@@ -19,7 +19,7 @@ pub struct AmendArgs {
     #[command(flatten)]
     data: DataArgs,
     /// Why the data is corrected (kept in the history).
-    #[arg(long)]
+    #[arg(long, value_parser = super::super::note_arg)]
     reason: String,
     /// Refuse unless the case is still at this event number.
     #[arg(long)]

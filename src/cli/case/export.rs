@@ -8,8 +8,7 @@ use clap::Args;
 use super::super::key::{self, KeyFileArg};
 use super::super::{Ctx, print_json};
 use super::case_id;
-use crate::failure::{Exit, Failure};
-use crate::msg;
+use crate::failure::{Context, Failure};
 use crate::tr;
 
 /// Arguments of `wardflow case export`.
@@ -20,6 +19,9 @@ pub struct ExportArgs {
     /// The file to write.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    /// Replace the `--out` file if it exists (never the database or its files).
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     key: KeyFileArg,
 }
@@ -30,16 +32,16 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
     let key_path = args.key.path(ctx);
     let key = key::load(&key_path)?;
     let caller = ctx.caller(None)?;
-    let export = ctx.office_for_read()?.export_case(&caller, &id, &key)?;
+    let office = ctx.office_for_read()?;
+    let export = office.export_case(&caller, &id, &key)?;
     let doc = &export.document;
     let text = serde_json::to_string_pretty(&doc).map_err(Failure::bug)?;
     let shown = args.out.display().to_string();
-    std::fs::write(&args.out, text + "\n").map_err(|e| {
-        Failure::said(
-            Exit::BadInput,
-            msg!("cannot-write", path = shown.clone(), detail = e.to_string()),
-        )
-    })?;
+    let mut keys = ctx.key_files();
+    keys.push(key_path.clone());
+    office
+        .write_output(&args.out, (text + "\n").as_bytes(), args.force, &keys)
+        .exists_as("out-exists")?;
     if ctx.global.json {
         return print_json(&serde_json::json!({
             "case": id,

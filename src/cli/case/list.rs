@@ -3,11 +3,12 @@
 use std::io::Write;
 
 use clap::Args;
-use wardflow_engine::app::CaseFilter;
+use wardflow_engine::app::{Caller, CaseFilter, Office};
 
 use super::super::Ctx;
 use crate::failure::{Failure, Kind};
 use crate::show::local_time;
+use crate::table::{Stream, col};
 use crate::tr;
 
 /// Arguments of `case list`.
@@ -24,6 +25,28 @@ pub struct ListArgs {
     child: Option<String>,
 }
 
+/// The table's columns, as wide as the longest workflow key and state any published version
+/// has, so rows can be printed as they are read.
+fn columns(ctx: &Ctx, office: &Office, caller: &Caller) -> Result<(Stream, String), Failure> {
+    use unicode_width::UnicodeWidthStr;
+    let mut workflow = 0;
+    let mut state = 0;
+    for (key, states) in office.vocabulary(caller)? {
+        workflow = workflow.max(key.width());
+        state = states.iter().map(|s| s.width()).fold(state, usize::max);
+    }
+    let id = "2026-000001".len();
+    Ok(Stream::new(
+        &ctx.tr,
+        &[
+            (col::CASE, id),
+            (col::WORKFLOW, workflow),
+            (col::STATE, state),
+            (col::UPDATED, "2026-11-23 10:00".len()),
+        ],
+    ))
+}
+
 /// Streams matching cases to stdout.
 pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     let caller = ctx.caller(None)?;
@@ -38,6 +61,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     let json = ctx.global.json;
     let mut count = 0usize;
     let mut write_error = None;
+    let (table, head) = columns(ctx, &office, &caller)?;
     if json {
         let _ = write!(out, "[");
     }
@@ -51,13 +75,19 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
             });
             format!("{}{item}", if count > 0 { "," } else { "" })
         } else {
-            format!(
-                "{}  {}  {}  {}\n",
-                case.id,
-                case.workflow,
-                case.state,
-                local_time(case.updated_at)
-            )
+            let row = table.line(&[
+                case.id.to_string(),
+                case.workflow.clone(),
+                case.state.clone(),
+                local_time(case.updated_at),
+            ]);
+            // The header goes above the first row, so an empty list is one sentence.
+            let head = if count == 0 {
+                format!("{head}\n")
+            } else {
+                String::new()
+            };
+            format!("{head}{row}\n")
         };
         count += 1;
         match out.write_all(line.as_bytes()) {

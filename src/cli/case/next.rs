@@ -1,6 +1,7 @@
 //! `wardflow case next`: the transitions open now, what each is missing, whether guards pass.
 
 use serde_json::json;
+use wardflow_engine::app::NextView;
 
 use super::super::{Ctx, print_json};
 use super::case_id;
@@ -12,7 +13,12 @@ use crate::tr;
 pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
     let id = case_id(text)?;
     let caller = ctx.caller(None)?;
-    let (case, def, steps) = ctx.office_for_read()?.next(&caller, &id)?;
+    let NextView {
+        case,
+        def,
+        steps,
+        hidden,
+    } = ctx.office_for_read()?.next(&caller, &id)?;
     let tr = &ctx.tr;
     if ctx.global.json {
         let out: Vec<_> = steps
@@ -24,7 +30,7 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
                     "to": s.to,
                     "roles": s.roles,
                     "missing": s.missing,
-                    "guard_ok": s.guard_ok,
+                    "guard_ok": (!hidden.contains(&s.name)).then_some(s.guard_ok),
                     "blocked_by": s.blocked_by.as_ref().map(|r| failure::refusal(tr, Some(&def), r).message),
                 })
             })

@@ -24,7 +24,7 @@ pub struct TransferArgs {
     #[arg(long = "as", value_name = "ROLE")]
     role: String,
     /// Why the case is handed over (kept in the history).
-    #[arg(long)]
+    #[arg(long, value_parser = super::super::note_arg)]
     reason: Option<String>,
     /// When the hand-over happened, if earlier than now.
     #[arg(long)]

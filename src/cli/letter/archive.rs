@@ -10,6 +10,7 @@ use super::super::{Ctx, print_json};
 use super::preview::Format;
 use crate::failure::Failure;
 use crate::show;
+use crate::table::{Table, col};
 use crate::tr;
 
 /// Arguments of `letter list`.
@@ -38,6 +39,9 @@ pub struct ExportArgs {
     /// The file to write (standard output without it).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Replace the `--out` file if it exists (never the database or its files).
+    #[arg(long, requires = "out")]
+    force: bool,
 }
 
 fn status(ctx: &Ctx, r: &LetterRecord) -> String {
@@ -78,19 +82,31 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     }
     if records.is_empty() {
         println!("{}", tr!(ctx.tr, "letter-none"));
+        return Ok(());
     }
+    let mut table = Table::new(
+        &ctx.tr,
+        &[
+            col::LETTER,
+            col::CASE,
+            col::NUMBER,
+            col::TITLE,
+            col::DATE,
+            col::STATUS,
+        ],
+    );
     for r in &records {
         let l = &r.letter;
-        println!(
-            "{}  {}  {}  {}  {}  {}",
-            l.id,
-            l.case,
-            l.number.as_deref().unwrap_or("-"),
-            l.title,
-            l.date,
-            status(ctx, r)
-        );
+        table.row(vec![
+            l.id.to_string(),
+            l.case.to_string(),
+            l.number.clone().unwrap_or_else(|| "-".into()),
+            l.title.clone(),
+            l.date.to_string(),
+            status(ctx, r),
+        ]);
     }
+    table.print();
     Ok(())
 }
 
@@ -159,12 +175,11 @@ pub fn print_particulars(ctx: &Ctx, r: &LetterRecord) -> Result<(), Failure> {
 /// Writes the archived bytes, unchanged.
 pub fn export(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
     let caller = ctx.caller(None)?;
-    let r = ctx
-        .office_for_read()?
-        .letter(&caller, &args.letter, "letter-export")?;
+    let office = ctx.office_for_read()?;
+    let r = office.letter(&caller, &args.letter, "letter-export")?;
     let body = match args.format {
         Format::Txt => &r.letter.text,
         Format::Html => &r.letter.html,
     };
-    super::preview::write_out(args.out.as_deref(), body)
+    super::preview::write_out(ctx, &office, args.out.as_deref(), args.force, body)
 }

@@ -36,7 +36,7 @@ pub struct VoidArgs {
     /// The archive id of the letter (L2026-000001).
     letter: String,
     /// Why it is void (kept in the case's history).
-    #[arg(long)]
+    #[arg(long, value_parser = super::super::note_arg)]
     reason: String,
     /// The role you act in.
     #[arg(long = "as", value_name = "ROLE")]

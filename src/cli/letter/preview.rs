@@ -3,12 +3,11 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use wardflow_engine::app::PreviewRequest;
+use wardflow_engine::app::{Office, PreviewRequest};
 
 use super::super::Ctx;
 use super::super::case::case_id;
-use crate::failure::{Exit, Failure};
-use crate::msg;
+use crate::failure::{Context, Failure};
 
 /// Output forms of a letter.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -36,13 +35,17 @@ pub struct PreviewArgs {
     /// Write to a file instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Replace the `--out` file if it exists (never the database or its files).
+    #[arg(long, requires = "out")]
+    force: bool,
 }
 
 /// Renders the draft.
 pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
     let id = case_id(&args.case)?;
     let caller = ctx.caller(Some(&args.role))?;
-    let (rendered, _) = ctx.office_for_read()?.preview_letter(
+    let office = ctx.office_for_read()?;
+    let (rendered, _) = office.preview_letter(
         &caller,
         &PreviewRequest {
             case: id,
@@ -54,22 +57,21 @@ pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
         Format::Txt => rendered.text,
         Format::Html => rendered.html,
     };
-    write_out(args.out.as_deref(), &body)
+    write_out(ctx, &office, args.out.as_deref(), args.force, &body)
 }
 
 /// Writes a letter to a file, or to standard output without one.
-pub fn write_out(out: Option<&std::path::Path>, body: &str) -> Result<(), Failure> {
+pub fn write_out(
+    ctx: &Ctx,
+    office: &Office,
+    out: Option<&std::path::Path>,
+    force: bool,
+    body: &str,
+) -> Result<(), Failure> {
     match out {
-        Some(path) => std::fs::write(path, body).map_err(|e| {
-            Failure::said(
-                Exit::Storage,
-                msg!(
-                    "cannot-write",
-                    path = path.display().to_string(),
-                    detail = e.to_string()
-                ),
-            )
-        }),
+        Some(path) => office
+            .write_output(path, body.as_bytes(), force, &ctx.key_files())
+            .exists_as("out-exists"),
         None => {
             print!("{body}");
             Ok(())

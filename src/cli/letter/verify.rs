@@ -7,10 +7,10 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use wardflow_engine::app::FileCheck;
+use wardflow_engine::app::LetterVerdict;
 use wardflow_engine::letters::archive::normalize_code;
 
-use super::super::Ctx;
+use super::super::{Ctx, print_json};
 use super::archive::print_particulars;
 use crate::failure::{Exit, Failure};
 use crate::msg;
@@ -18,71 +18,106 @@ use crate::tr;
 
 /// Arguments of `letter verify`.
 #[derive(Debug, Args)]
-#[group(required = true, multiple = false)]
+#[group(required = true, multiple = true)]
 pub struct VerifyArgs {
-    /// A file to compare byte for byte with the archive (HTML or text as exported).
+    /// A file to compare byte for byte with the archive (HTML or text as exported); someone
+    /// who may not read the case gives the code printed on it as well.
     file: Option<PathBuf>,
     /// The verification code printed on a paper copy (核验码, e.g. 7KQ2M-XC4TA).
     #[arg(long)]
     code: Option<String>,
 }
 
+/// The answer for someone who may not read the case: valid, void or replaced, and the issuer.
+fn print_limited(ctx: &Ctx, valid: bool, issuer: String) -> Result<(), Failure> {
+    if ctx.global.json {
+        return print_json(&serde_json::json!({
+            "status": if valid { "valid" } else { "void" },
+            "issuer": issuer,
+        }));
+    }
+    let id = if valid {
+        "verify-limited-valid"
+    } else {
+        "verify-limited-void"
+    };
+    println!("{}", ctx.tr.args(id, vec![("issuer", issuer.into())]));
+    Ok(())
+}
+
 /// Checks the file or code and prints the letter it matches (exit 0), or says it matches none
 /// (exit 1).
 pub fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), Failure> {
-    // Anyone registered may check a paper they hold; the answer gives particulars, no case data.
+    // Anyone registered may check a paper they hold; what the answer tells depends on whether
+    // they may read the case, and every verification is logged (the office decides both).
     let caller = ctx.caller(None)?;
     let tr = &ctx.tr;
-    if let Some(typed) = &args.code {
-        let code = normalize_code(typed).ok_or_else(|| {
+    let code = match &args.code {
+        None => None,
+        Some(typed) => Some(normalize_code(typed).ok_or_else(|| {
             Failure::said(
                 Exit::BadInput,
                 msg!("verify-bad-code", code = typed.clone()),
             )
             .with_key("--code")
-        })?;
-        let record = ctx
-            .office_for_read()?
-            .letter_by_code(&caller, &code)?
-            .ok_or_else(|| {
-                Failure::said(
-                    Exit::Integrity,
-                    msg!("verify-code-unknown", code = code.clone()),
-                )
-            })?;
-        if !ctx.global.json {
-            println!("{}", tr!(tr, "verify-code-found", code = code.clone()));
-        }
-        return print_particulars(ctx, &record);
-    }
-    let Some(path) = &args.file else {
-        return Err(Failure::said(Exit::BadInput, msg!("verify-nothing")));
+        })?),
     };
-    let bytes = std::fs::read(path).map_err(|e| Failure::cannot_read(path, e.to_string()))?;
-    let message = match ctx.office_for_read()?.letter_by_file(&caller, &bytes)? {
-        FileCheck::Identical(record) => {
+    let bytes = match &args.file {
+        None => None,
+        Some(path) => Some(std::fs::read(path).map_err(|e| {
+            Failure::said(
+                Exit::BadInput,
+                msg!(
+                    "cannot-read",
+                    path = path.display().to_string(),
+                    detail = e.to_string()
+                ),
+            )
+        })?),
+    };
+    let file = || {
+        args.file
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default()
+    };
+    let verdict =
+        ctx.office_for_read()?
+            .verify_letter(&caller, code.as_deref(), bytes.as_deref())?;
+    let message = match verdict {
+        LetterVerdict::ByCode(record) => {
             if !ctx.global.json {
-                println!(
-                    "{}",
-                    tr!(tr, "verify-identical", file = path.display().to_string())
-                );
+                let code = code.unwrap_or_default();
+                println!("{}", tr!(tr, "verify-code-found", code = code));
             }
             return print_particulars(ctx, &record);
         }
+        LetterVerdict::Identical(record) => {
+            if !ctx.global.json {
+                println!("{}", tr!(tr, "verify-identical", file = file()));
+            }
+            return print_particulars(ctx, &record);
+        }
+        LetterVerdict::Limited { valid, issuer } => return print_limited(ctx, valid, issuer),
+        LetterVerdict::UnknownCode => msg!("verify-code-unknown", code = code.unwrap_or_default()),
+        LetterVerdict::NeedsCode => {
+            return Err(
+                Failure::said(Exit::Refused, msg!("verify-needs-code", file = file()))
+                    .with_key("--code"),
+            );
+        }
         // Not byte-identical: it claims to be these archived letters.
-        FileCheck::Altered(claimed) => msg!(
+        LetterVerdict::Altered(claimed) => msg!(
             "verify-altered",
-            file = path.display().to_string(),
-            letters = claimed
-                .iter()
-                .map(|(id, code)| format!("{id}（{code}）"))
-                .collect::<Vec<_>>()
+            file = file(),
+            letters = tr.list(
+                &claimed
+                    .iter()
+                    .map(|(id, code)| format!("{id}（{code}）"))
+                    .collect::<Vec<_>>()
+            )
         ),
-        FileCheck::Unknown(sha) => msg!(
-            "verify-unknown",
-            file = path.display().to_string(),
-            sha = sha
-        ),
+        LetterVerdict::Unknown(sha) => msg!("verify-unknown", file = file(), sha = sha),
     };
     Err(Failure::said(Exit::Integrity, message))
 }

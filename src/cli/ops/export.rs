@@ -4,6 +4,7 @@ use std::io::BufWriter;
 use std::path::PathBuf;
 
 use clap::Args;
+use wardflow_engine::app::Office;
 
 use super::super::Ctx;
 use crate::failure::{Context, Failure};
@@ -15,20 +16,32 @@ pub struct ExportArgs {
     /// Write to this file (must not exist yet) instead of standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// Replace the `--out` file if it exists (never the database or its files).
+    #[arg(long, requires = "out")]
+    force: bool,
 }
 
-/// Exports from one read transaction: a consistent state even while others write.
+/// Exports from a snapshot: the database is held only while it is copied, so writers go on
+/// during a long export, and the export is one committed state.
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
     let caller = ctx.caller(None)?;
-    let office = ctx.office_for_read()?;
+    let (db, wait) = (&ctx.global.db, ctx.lock_timeout());
+    let config = ctx.detached_config(None)?;
     let Some(out) = args.out else {
         let stdout = std::io::stdout().lock();
-        office.export(&caller, BufWriter::new(stdout))?;
+        Office::export(&caller, db, wait, &config, BufWriter::new(stdout))?;
         return Ok(());
     };
-    let counts = office
-        .export_to(&caller, &out)
-        .exists_as("ops-out-exists")?;
+    let counts = Office::export_to(
+        &caller,
+        db,
+        wait,
+        &config,
+        &out,
+        args.force,
+        &ctx.key_files(),
+    )
+    .exists_as("out-exists")?;
     println!(
         "{}",
         tr!(

@@ -18,6 +18,10 @@ pub struct ImportArgs {
     /// The export (JSON Lines), or `-` for standard input.
     #[arg(value_name = "FILE|-")]
     file: PathBuf,
+    /// Make the new database a simulation one (it accepts `--now`): required for the export
+    /// of a simulation database, and turns a real one into a training copy.
+    #[arg(long)]
+    simulation: bool,
 }
 
 /// Imports into the database named by `--db`, which must not exist.
@@ -27,12 +31,26 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), Failure> {
     let config = ctx.detached_config(None)?;
     let wait = ctx.lock_timeout();
     let result = if args.file.as_os_str() == "-" {
-        Office::import(&caller, db, std::io::stdin().lock(), wait, &config)
+        Office::import(
+            &caller,
+            db,
+            std::io::stdin().lock(),
+            args.simulation,
+            wait,
+            &config,
+        )
     } else {
         require_file(&args.file)?;
         let file = std::fs::File::open(&args.file)
             .map_err(|e| Failure::cannot_read(&args.file, e.to_string()))?;
-        Office::import(&caller, db, BufReader::new(file), wait, &config)
+        Office::import(
+            &caller,
+            db,
+            BufReader::new(file),
+            args.simulation,
+            wait,
+            &config,
+        )
     };
     let counts = result.exists_as("import-db-exists")?;
     let path = db.display().to_string();

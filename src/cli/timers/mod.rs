@@ -10,6 +10,7 @@ use wardflow_engine::app::Due;
 use super::Ctx;
 use crate::failure::Failure;
 use crate::show;
+use crate::table::{Table, col};
 
 /// Timer subcommands.
 #[derive(Debug, Subcommand)]
@@ -43,21 +44,34 @@ pub fn print(ctx: &Ctx, dues: &[Due], empty_id: &str) -> Result<(), Failure> {
     }
     if dues.is_empty() {
         println!("{}", tr.t(empty_id));
+        return Ok(());
     }
+    // The note column only when some deadline is provisional.
+    let notes = dues.iter().any(|d| d.view.deadline.provisional);
+    let mut headers = vec![
+        col::DUE,
+        col::CASE,
+        col::DEADLINE,
+        col::WORKFLOW,
+        col::STATE,
+    ];
+    if notes {
+        headers.push(col::NOTE);
+    }
+    let mut table = Table::new(tr, &headers);
     for Due { view: v, def } in dues {
-        let provisional = if v.deadline.provisional {
-            tr.t("provisional")
-        } else {
-            String::new()
-        };
-        println!(
-            "{}  {}  {}  {}  {}{provisional}",
+        let mut row = vec![
             show::due_time(v.deadline.due),
-            v.case,
+            v.case.to_string(),
             tr.key_title(&v.deadline.name, &v.deadline.title),
-            v.workflow,
+            v.workflow.clone(),
             show::state(tr, def, &v.state),
-        );
+        ];
+        if notes && v.deadline.provisional {
+            row.push(tr.t("provisional"));
+        }
+        table.row(row);
     }
+    table.print();
     Ok(())
 }

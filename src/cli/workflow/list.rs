@@ -3,6 +3,7 @@
 use super::super::{Ctx, print_json};
 use crate::failure::Failure;
 use crate::show::local_time;
+use crate::table::{Table, col};
 use crate::tr;
 
 /// Lists versions, newest last.
@@ -33,26 +34,34 @@ pub fn run(ctx: &Ctx) -> Result<(), Failure> {
     }
     if versions.is_empty() {
         println!("{}", tr!(ctx.tr, "no-workflows"));
+        return Ok(());
     }
+    let mut table = Table::new(
+        &ctx.tr,
+        &[
+            col::WORKFLOW,
+            col::VERSION,
+            col::HASH,
+            col::PUBLISHED_BY,
+            col::PUBLISHED_AT,
+        ],
+    );
     for (key, vs) in &versions {
+        // The title of the latest version names the workflow on every row.
         let title = vs
             .last()
             .map(|v| v.stored.title.clone())
             .unwrap_or_default();
-        println!("{}", ctx.tr.key_title(key, &title));
         for v in vs {
-            println!(
-                "  {}",
-                tr!(
-                    ctx.tr,
-                    "workflow-version",
-                    version = v.number,
-                    hash = v.hash.short().to_owned(),
-                    by = v.stored.published_by.clone(),
-                    at = local_time(v.stored.published_at)
-                )
-            );
+            table.row(vec![
+                ctx.tr.key_title(key, &title),
+                v.number.to_string(),
+                v.hash.short().to_owned(),
+                v.stored.published_by.clone(),
+                local_time(v.stored.published_at),
+            ]);
         }
     }
+    table.print();
     Ok(())
 }

@@ -336,9 +336,10 @@ fn next_shows_what_can_be_done_to_a_covering_reader_and_logs_it() {
     let dir = TempDir::new().expect("tempdir");
     let office = office(&dir);
     let id = open_report(&office);
-    let (_, _, steps) = office
+    let steps = office
         .next(&Caller::new(POLICE).at(at(T0)), &id)
-        .expect("next");
+        .expect("next")
+        .steps;
     assert!(steps.iter().any(|s| s.name == "accept_report"), "{steps:?}");
     assert!(matches!(
         denied(office.next(&Caller::new(OTHER_POLICE).at(at(T0)), &id)),

@@ -11,8 +11,8 @@ fn database_wide_acts_are_refused_to_the_unknown_and_to_caseworkers_and_logged()
     let wait = Duration::from_secs(5);
     for who in ["nobody", POLICE, DISABLED] {
         let c = Caller::new(who).at(at(T0));
+        denied(Office::export(&c, &db(&dir), wait, &config(), Vec::new()));
         let office = reopen(&dir);
-        denied(office.export(&c, Vec::new()));
         denied(office.verify(&c, None));
         denied(office.audit(&c, &AccessFilter::default()));
         denied(office.tick(&c));
@@ -74,7 +74,7 @@ fn the_auditor_verifies_checks_and_reads_the_log_but_exports_and_acts_on_nothing
     );
     assert!(office.audit(&auditor, &AccessFilter::default()).is_ok());
     assert!(matches!(
-        denied(office.export(&auditor, Vec::new())),
+        denied(office.authorise(&auditor, Owner::Administrator, "export")),
         Denied::NotAdmin { .. }
     ));
     assert!(matches!(
@@ -99,8 +99,10 @@ fn the_auditor_verifies_checks_and_reads_the_log_but_exports_and_acts_on_nothing
     );
     let admin = Caller::new(ADMIN).at(at(T0));
     assert!(office.authorise(&admin, Owner::Auditor, "check").is_ok());
+    let path = office.backend().path().to_owned();
+    drop(office);
     let mut out = Vec::new();
-    office.export(&admin, &mut out).expect("exports");
+    Office::export(&admin, &path, Duration::from_secs(5), &config(), &mut out).expect("exports");
     assert!(!out.is_empty());
 }
 
@@ -134,10 +136,24 @@ fn restore_over_a_database_is_an_administrators_act() {
         path
     };
     let backup = dir.path().join("copy.bak");
-    let result = Office::restore(&Caller::new(POLICE), &backup, &db, true, wait, &config());
+    let restore = |who| {
+        Office::restore(
+            &Caller::new(who),
+            &backup,
+            &db,
+            true,
+            false,
+            wait,
+            &config(),
+        )
+    };
+    let result = restore(POLICE);
     assert!(matches!(result, Err(AppError::Denied { .. })), "{result:?}");
-    let result = Office::restore(&Caller::new(ADMIN), &backup, &db, true, wait, &config());
-    assert!(result.expect("restores").problems.is_empty());
+    let result = restore(ADMIN);
+    assert!(
+        matches!(&result, Ok(crate::store::ops::Restored::Done { report, lost }) if report.problems.is_empty() && lost.is_empty()),
+        "{result:?}"
+    );
 }
 
 #[test]
@@ -148,19 +164,26 @@ fn import_checks_every_chain_and_belongs_to_an_administrator_of_the_export() {
     office
         .advance(&caller(POLICE, "police"), &accept(&id))
         .expect("advances");
-    let mut out = Vec::new();
-    office
-        .export(&Caller::new(ADMIN).at(at(T0)), &mut out)
-        .expect("exports");
+    let path = office.backend().path().to_owned();
     drop(office);
-    let text = String::from_utf8(out).expect("utf-8");
     let wait = Duration::from_secs(5);
+    let mut out = Vec::new();
+    Office::export(
+        &Caller::new(ADMIN).at(at(T0)),
+        &path,
+        wait,
+        &config(),
+        &mut out,
+    )
+    .expect("exports");
+    let text = String::from_utf8(out).expect("utf-8");
 
     let target = dir.path().join("imported.redb");
     let refused = Office::import(
         &Caller::new(POLICE),
         &target,
         text.as_bytes(),
+        true,
         wait,
         &config(),
     );
@@ -178,6 +201,7 @@ fn import_checks_every_chain_and_belongs_to_an_administrator_of_the_export() {
         &Caller::new(ADMIN),
         &forged,
         altered.as_bytes(),
+        true,
         wait,
         &config(),
     );
@@ -191,6 +215,7 @@ fn import_checks_every_chain_and_belongs_to_an_administrator_of_the_export() {
         &Caller::new(ADMIN),
         &target,
         text.as_bytes(),
+        true,
         wait,
         &config(),
     )

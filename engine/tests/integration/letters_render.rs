@@ -1,0 +1,1120 @@
+//! The letters rendering layer: every one of the 13 documents rendered from realistic case data
+//! (snapshots of the text and of the HTML body), and the rules around it: required fields,
+//! escaping, drafts, numbers, court case numbers, Chinese-numeral dates, and the confidential
+//! reporter of a mandatory report.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use jiff::civil::{Date, date};
+use serde_json::{Value, json};
+use wardflow_engine::definition::Data;
+use wardflow_engine::letters::{
+    IssuingBody, LetterError, LetterInput, Rendered, Renderer, check_court_number, format, number,
+};
+
+fn letters_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../letters")
+}
+
+fn renderer() -> &'static Renderer {
+    static R: OnceLock<Renderer> = OnceLock::new();
+    R.get_or_init(|| Renderer::load(letters_dir()).unwrap_or_else(|e| panic!("{e}")))
+}
+
+fn data(v: Value) -> Data {
+    match v {
+        Value::Object(m) => m.into_iter().collect(),
+        _ => panic!("data must be an object"),
+    }
+}
+
+fn body(role: &str, name: &str, code: &str, contact: Option<&str>) -> IssuingBody {
+    IssuingBody {
+        role: role.into(),
+        name: name.into(),
+        code: code.into(),
+        seal_caption: name.into(),
+        contact: contact.map(str::to_owned),
+    }
+}
+
+fn village() -> IssuingBody {
+    body(
+        "village_committee",
+        "重庆市黔江区濯水镇石鸭村民委员会",
+        "",
+        None,
+    )
+}
+fn police() -> IssuingBody {
+    body(
+        "police",
+        "北京市公安局朝阳分局望京派出所",
+        "京公朝（望）",
+        Some("010-6471××××"),
+    )
+}
+fn civil_affairs() -> IssuingBody {
+    body(
+        "civil_affairs",
+        "北京市朝阳区民政局",
+        "朝民",
+        Some("北京市朝阳区日坛北路33号，电话010-8599××××"),
+    )
+}
+fn institution() -> IssuingBody {
+    body(
+        "institution",
+        "北京市朝阳区未成年人救助保护中心",
+        "朝救保",
+        Some("010-8537××××"),
+    )
+}
+fn court() -> IssuingBody {
+    body("court", "北京市朝阳区人民法院", "京0105", None)
+}
+fn yunnan_police() -> IssuingBody {
+    body("police", "景洪市公安局", "景公", None)
+}
+
+const CODE: &str = "7K3M-Q9TX";
+
+struct Case {
+    data: Data,
+    issuer: Option<IssuingBody>,
+    number: Option<String>,
+    date: Date,
+}
+
+/// Process A: a left-behind girl in 重庆市黔江区, her father working in 广东省东莞市, her grandmother
+/// caring for her.
+fn entrusted_care() -> Data {
+    data(json!({
+        "child.name": "张小雨",
+        "child.sex": "female",
+        "child.birth_date": "2017-03-14",
+        "child.id_number": "500114201703140222",
+        "child.address": "重庆市黔江区濯水镇石鸭村四组17号",
+        "child.school": "黔江区濯水镇中心小学",
+        "child.class": "四年级二班",
+        "child.special_needs": false,
+        "child.can_express_views": true,
+        "child.views": "愿意跟奶奶一起生活",
+        "parent.name": "张建国",
+        "parent.relation": "father",
+        "parent.id_number": "500114198806020130",
+        "parent.address": "重庆市黔江区濯水镇石鸭村四组17号",
+        "parent.phone": "138 8374 2216",
+        "parent.work_place": "广东省东莞市长安镇（电子厂）",
+        "parent.departure_date": "2026-11-25",
+        "carer.name": "陈桂兰",
+        "carer.sex": "female",
+        "carer.birth_date": "1958-09-21",
+        "carer.id_number": "50011419580921026X",
+        "carer.relation": "grandparent",
+        "carer.phone": "152 2305 8841",
+        "carer.address": "重庆市黔江区濯水镇石鸭村四组17号",
+        "carer.lives_with_child": true,
+        "entrustment.start_date": "2026-11-25",
+        "entrustment.end_date": "2027-11-24",
+        "entrustment.contact_plan": "每周六晚上视频通话，每月给班主任打一次电话",
+        "entrustment.witness_name": "杨秀英",
+        "entrustment.costs": "甲方每月5日前向乙方支付生活费1200元",
+        "village_committee.name": "黔江区濯水镇石鸭村民委员会",
+        "child_director.name": "杨秀英",
+        "child_director.phone": "177 2390 6612",
+    }))
+}
+
+/// Process D in 北京市朝阳区: a boy hurt by his father, reported by his school.
+fn intervention() -> Data {
+    data(json!({
+        "child.name": "李小明",
+        "child.sex": "male",
+        "child.birth_date": "2015-08-09",
+        "child.id_number": "110105201508090355",
+        "child.address": "北京市朝阳区望京西园三区312号楼2单元501",
+        "source": "mandatory_report",
+        "concern": "2026年11月以来，李强多次酒后用皮带抽打李小明，致其背部、手臂多处软组织挫伤；经派出所告诫后仍不改正，并于11月18日深夜将李小明锁在屋外过夜。",
+        "report.received_at": "2026-11-20T01:40:00Z",
+        "report.category": "domestic_violence",
+        "report.facts": "该生背部、手臂有多处淤青，自述被父亲用皮带抽打。",
+        "reporter.kind": "school",
+        "reporter.unit": "北京市朝阳区望京实验小学",
+        "reporter.name": "周慧敏",
+        "reporter.phone": "139 1122 8765",
+        "police.case_number": "京公朝（望）受案字〔2026〕1187号",
+        "police.officer_name": "刘振宇",
+        "police.officer_badge": "018736",
+        "police.officer_phone": "010-6471××××",
+        "guardian.name": "李强",
+        "guardian.relation": "father",
+        "guardian.sex": "male",
+        "guardian.birth_date": "1985-01-17",
+        "guardian.id_number": "110105198501170518",
+        "guardian.address": "北京市朝阳区望京西园三区312号楼2单元501",
+        "abuser.name": "李强",
+        "abuser.relation": "父亲",
+        "abuser.sex": "male",
+        "abuser.birth_date": "1985-01-17",
+        "abuser.id_number": "110105198501170518",
+        "abuser.household_address": "北京市朝阳区望京街道",
+        "abuser.address": "北京市朝阳区望京西园三区312号楼2单元501",
+        "abuser.workplace": "北京某物流有限公司",
+        "removal.ground": "seriously_injured",
+        "removal.at": "2026-11-20T06:30:00Z",
+        "removal.place": "北京市朝阳区望京西园三区312号楼",
+        "removal.handover_at": "2026-11-20T07:45:00Z",
+        "removal.handover_place": "北京市朝阳区未成年人救助保护中心",
+        "removal.receiver_kind": "rescue_institution",
+        "removal.receiver_name": "北京市朝阳区未成年人救助保护中心（值班社工 孙丽）",
+        "removal.receiver_relation": "救助保护机构",
+        "removal.receiver_phone": "010-8537××××",
+        "removal.medical_check_needed": true,
+        "removal.medical_check_at": "2026-11-20T04:10:00Z",
+        "removal.child_views": "不想回家，愿意先去救助中心",
+        "civil_affairs.notified_at": "2026-11-20T06:50:00Z",
+        "child.condition": "背部、左前臂软组织挫伤，已在朝阳医院急诊处理",
+        "child.belongings": "书包一个、校服两套、外用药膏一支",
+        "admonishment.kind": "warning_letter",
+        "admonishment.issued_at": "2026-11-21T02:00:00Z",
+        "admonishment.facts": "2026年11月17日晚，李强酒后在家中用皮带抽打其子李小明背部、手臂，致多处软组织挫伤。",
+        "admonishment.evidence": "受害人陈述、医院诊断证明、学校报告、现场照片",
+        "admonishment.guidance_ordered": true,
+        "admonishment.duty_breached": "第十七条第一项",
+        "admonishment.case_number": "（2026）京0105民初8812号",
+        "guidance.provider": "朝阳区家庭教育指导服务中心",
+        "guidance.period": "三个月",
+        "guidance.schedule": "每两周一次，每次不少于两小时，线下授课",
+        "guidance.content": "正确的家庭教育理念和方法、非暴力沟通、未成年人保护法律知识",
+        "court.judge": "王静",
+        "court.clerk": "赵一鸣",
+        "dv.minor": true,
+        "assessment.completed_on": "2026-11-21",
+        "assessment.purpose": "为是否申请撤销监护人资格提供依据",
+        "assessment.assessors": [
+            {"name": "孙丽", "qualification": "中级社会工作师"},
+            {"name": "陈默", "qualification": "心理咨询师"},
+            {"name": "高建华", "qualification": "民政部门工作人员"}
+        ],
+        "assessment.family": "李小明与父亲共同生活，母亲于2022年离家后下落不明。父亲从事物流配送，收入不稳定，有长期酗酒习惯；家中两居室，居住条件尚可。",
+        "assessment.guardianship_problems": "监护人长期酗酒，多次对儿童实施殴打，并将儿童锁在屋外过夜，儿童生活和人身安全得不到保障。",
+        "assessment.guardian_remorse": "监护人承认打孩子，但认为是“正常管教”，未表现出悔意。",
+        "assessment.guardian_education": "经派出所告诫后，监护人未参加社区组织的家庭教育课程。",
+        "assessment.child_health": "身体多处软组织挫伤，已治疗；心理评估显示有焦虑、恐惧情绪，睡眠差。",
+        "assessment.child_wishes": "暂不愿回家，希望由外婆照顾。",
+        "assessment.conclusion": "petition_revocation",
+        "assessment.risk_level": "高（红色）",
+        "assessment.recommendations": "建议继续由救助保护中心临时照护，联系外婆评估其照护能力，并由民政部门依法向人民法院申请撤销监护人资格。",
+        "revocation.ground": "serious_harm",
+        "petition.applicant_kind": "civil_affairs",
+        "petition.applicant_name": "北京市朝阳区民政局",
+        "petition.applicant_address": "北京市朝阳区日坛北路33号",
+        "petition.applicant_representative": "局长 吴建平",
+        "petition.applicant_phone": "010-8599××××",
+        "petition.proposed_guardian": "王秀珍（被监护人的外祖母）",
+        "petition.evidence": ["受案回执", "家庭暴力告诫书", "朝阳医院诊断证明", "学校情况说明"],
+        "petition.filed_on": "2026-11-23",
+        "petition.court": "北京市朝阳区人民法院",
+        "maintenance.note": "判令被申请人每月负担被监护人抚养费1500元",
+        "restoration.case_number": "（2027）京0105民特3号",
+        "restoration.decided_on": "2027-09-10",
+        "restoration.court": "北京市朝阳区人民法院",
+        "restoration.effective_on": "2027-09-10",
+        "new_guardian.name": "王秀珍",
+        "handover.place": "北京市朝阳区未成年人救助保护中心",
+        "handover.at": "2027-09-14T02:00:00Z",
+        "handover.receiver": "李强",
+        "handover.receiver_relation": "父亲",
+        "handover.receiver_id_number": "110105198501170518",
+        "handover.receiver_phone": "186 0011 2345",
+        "conference.held_on": "2027-09-12",
+        "guardian.notified_at": "2027-09-12T07:00:00Z",
+    }))
+}
+
+/// Process B: a girl whose only guardian is in hospital after a traffic accident.
+fn temporary_custody() -> Data {
+    data(json!({
+        "child.name": "赵欣怡",
+        "child.sex": "female",
+        "child.birth_date": "2019-05-20",
+        "child.id_number": "110105201905200482",
+        "child.address": "北京市朝阳区双井街道九龙社区8号楼",
+        "ground": "guardian_unable_objective",
+        "ground_details": "该未成年人的母亲赵丽（唯一监护人）于2026年11月19日遭遇交通事故，现在医院重症监护室救治，无法履行监护职责；其父已去世，祖父母、外祖父母均已去世，暂无其他人可以担任监护人。",
+        "guardian.name": "赵丽",
+        "placement.kind": "foster_family",
+        "placement.name": "家庭寄养家庭（寄养父母：马志刚、韩冬梅）",
+        "placement.address": "北京市朝阳区劲松街道农光里小区",
+        "placement.contact": "135 0120 4477",
+        "placed_at": "2026-11-20T09:00:00Z",
+        "carer.name": "韩冬梅",
+        "carer.relation": "寄养母亲",
+    }))
+}
+
+/// Process C in 云南省景洪市: a father taken into criminal detention with two children at home.
+fn detained_parent() -> Data {
+    data(json!({
+        "parent.name": "岩温",
+        "parent.relation": "father",
+        "parent.id_number": "532801199004110175",
+        "measure": "criminal_detention",
+        "decision_at": "2026-11-19T12:30:00Z",
+        "detention.place": "景洪市看守所",
+        "minor_children_in_need": true,
+        "children": [
+            {"name": "玉香", "birth_date": "2016-02-29", "sex": "female"},
+            {"name": "岩罕", "birth_date": "2020-07-03", "sex": "male"}
+        ],
+        "child.address": "云南省西双版纳傣族自治州景洪市嘎洒镇曼景罕村",
+        "family_notified_at": "2026-11-20T02:15:00Z",
+        "carer.name": "玉儿",
+        "carer.birth_date": "1965-10-08",
+        "carer.relation": "grandparent",
+        "carer.phone": "139 8813 2046",
+        "carer.lives_with_child": true,
+        "carer.full_capacity": true,
+        "police.officer_name": "李明华",
+    }))
+}
+
+fn cases() -> BTreeMap<&'static str, Case> {
+    let mut m = BTreeMap::new();
+    let d = date(2026, 11, 22);
+    m.insert(
+        "entrustment-agreement",
+        Case {
+            data: entrusted_care(),
+            issuer: Some(village()),
+            number: None,
+            date: date(2026, 11, 24),
+        },
+    );
+    m.insert(
+        "entrustment-notice",
+        Case {
+            data: entrusted_care(),
+            issuer: None,
+            number: None,
+            date: date(2026, 11, 24),
+        },
+    );
+    m.insert(
+        "guardian-duty-notice",
+        Case {
+            data: entrusted_care(),
+            issuer: Some(village()),
+            number: None,
+            date: date(2026, 11, 20),
+        },
+    );
+    m.insert(
+        "report-receipt",
+        Case {
+            data: intervention(),
+            issuer: Some(police()),
+            number: None,
+            date: date(2026, 11, 20),
+        },
+    );
+    m.insert(
+        "handover-record",
+        Case {
+            data: intervention(),
+            issuer: Some(police()),
+            number: Some("京公朝（望）交接字〔2026〕41号".into()),
+            date: date(2026, 11, 20),
+        },
+    );
+    m.insert(
+        "temporary-custody-notice",
+        Case {
+            data: temporary_custody(),
+            issuer: Some(civil_affairs()),
+            number: Some(number("朝民临监", 2026, 3)),
+            date: date(2026, 11, 20),
+        },
+    );
+    m.insert(
+        "care-arrangement-notice",
+        Case {
+            data: detained_parent(),
+            issuer: Some(yunnan_police()),
+            number: Some("景公照料告字〔2026〕4号".into()),
+            date: date(2026, 11, 20),
+        },
+    );
+    m.insert(
+        "assessment-report",
+        Case {
+            data: intervention(),
+            issuer: Some(institution()),
+            number: Some("朝救保评估〔2026〕5号".into()),
+            date: d,
+        },
+    );
+    m.insert(
+        "reprimand",
+        Case {
+            data: intervention(),
+            issuer: Some(police()),
+            number: Some("京公朝（望）训诫字〔2026〕15号".into()),
+            date: date(2026, 11, 21),
+        },
+    );
+    m.insert(
+        "warning-letter",
+        Case {
+            data: intervention(),
+            issuer: Some(police()),
+            number: Some("京公朝（望）告诫字〔2026〕7号".into()),
+            date: date(2026, 11, 21),
+        },
+    );
+    m.insert(
+        "family-education-order",
+        Case {
+            data: intervention(),
+            issuer: Some(court()),
+            number: Some("（2026）京0105民初8812号之一".into()),
+            date: d,
+        },
+    );
+    m.insert(
+        "revocation-petition",
+        Case {
+            data: intervention(),
+            issuer: Some(civil_affairs()),
+            number: None,
+            date: date(2026, 11, 23),
+        },
+    );
+    m.insert(
+        "restoration-notice",
+        Case {
+            data: intervention(),
+            issuer: Some(civil_affairs()),
+            number: Some("朝民恢监〔2027〕1号".into()),
+            date: date(2027, 9, 12),
+        },
+    );
+    m
+}
+
+fn input<'a>(case: &'a Case) -> LetterInput<'a> {
+    LetterInput {
+        data: &case.data,
+        number: case.number.clone(),
+        issuer: case.issuer.clone(),
+        date: case.date,
+        verification_code: CODE.into(),
+        draft: false,
+        settings: Data::new(),
+    }
+}
+
+fn render(key: &str) -> Rendered {
+    let cases = cases();
+    let case = &cases[key];
+    renderer()
+        .render(key, &input(case))
+        .unwrap_or_else(|e| panic!("{key}: {e}"))
+}
+
+/// The HTML without its stylesheet, which is the same for every document (snapshotted once).
+fn html_body(html: &str) -> String {
+    let start = html.find("<style>").expect("style");
+    let end = html.find("</style>").expect("style end") + "</style>".len();
+    format!("{}<style>…</style>{}", &html[..start], &html[end..])
+}
+
+const KEYS: [&str; 13] = [
+    "entrustment-agreement",
+    "entrustment-notice",
+    "guardian-duty-notice",
+    "report-receipt",
+    "handover-record",
+    "temporary-custody-notice",
+    "care-arrangement-notice",
+    "assessment-report",
+    "reprimand",
+    "warning-letter",
+    "family-education-order",
+    "revocation-petition",
+    "restoration-notice",
+];
+
+#[test]
+fn the_table_has_the_thirteen_documents_of_the_domain() {
+    let keys: Vec<&str> = renderer()
+        .table()
+        .documents
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut want = KEYS.to_vec();
+    want.sort();
+    assert_eq!(keys, want);
+}
+
+macro_rules! snapshot_document {
+    ($name:ident, $key:expr) => {
+        #[test]
+        fn $name() {
+            let r = render($key);
+            assert_eq!(r.template_hash.len(), 64);
+            insta::assert_snapshot!(concat!(stringify!($name), "_text"), r.text);
+            insta::assert_snapshot!(concat!(stringify!($name), "_html"), html_body(&r.html));
+        }
+    };
+}
+
+snapshot_document!(entrustment_agreement, "entrustment-agreement");
+snapshot_document!(entrustment_notice, "entrustment-notice");
+snapshot_document!(guardian_duty_notice, "guardian-duty-notice");
+snapshot_document!(report_receipt, "report-receipt");
+snapshot_document!(handover_record, "handover-record");
+snapshot_document!(temporary_custody_notice, "temporary-custody-notice");
+snapshot_document!(care_arrangement_notice, "care-arrangement-notice");
+snapshot_document!(assessment_report, "assessment-report");
+snapshot_document!(reprimand, "reprimand");
+snapshot_document!(warning_letter, "warning-letter");
+snapshot_document!(family_education_order, "family-education-order");
+snapshot_document!(revocation_petition, "revocation-petition");
+snapshot_document!(restoration_notice, "restoration-notice");
+
+#[test]
+fn the_stylesheet() {
+    let r = render("warning-letter");
+    let start = r.html.find("<style>").unwrap();
+    let end = r.html.find("</style>").unwrap();
+    insta::assert_snapshot!("stylesheet", &r.html[start..end]);
+}
+
+#[test]
+fn the_handover_when_the_guardian_collects_the_child() {
+    let cases = cases();
+    let case = &cases["handover-record"];
+    // The child's condition and belongings are those of the day of the handover.
+    let mut d = case.data.clone();
+    d.insert("child.condition".into(), json!("身体健康，伤情已痊愈"));
+    d.insert("child.belongings".into(), json!("衣物、书包、学籍材料"));
+    let mut inp = input(case);
+    inp.data = &d;
+    inp.issuer = Some(institution());
+    inp.number = Some("朝救保交接字〔2027〕2号".into());
+    inp.date = date(2027, 9, 14);
+    let r = renderer().render("handover-record", &inp).unwrap();
+    insta::assert_snapshot!("handover_record_return_text", r.text);
+    assert!(r.text.contains("由李强领回"));
+    assert!(!r.text.contains("带离事由"));
+}
+
+#[test]
+fn a_reprimand_by_a_court_is_a_court_document() {
+    let cases = cases();
+    let case = &cases["reprimand"];
+    let mut inp = input(case);
+    inp.issuer = Some(court());
+    inp.number = Some("（2026）京0105民初8812号之二".into());
+    let r = renderer().render("reprimand", &inp).unwrap();
+    assert!(
+        r.html.contains("<body class=\"layout-court\">"),
+        "court layout"
+    );
+    assert!(r.text.contains("二〇二六年十一月二十一日"), "{}", r.text);
+    assert!(!r.text.contains("2026年11月21日\n"));
+}
+
+// ---- required fields ----
+
+#[test]
+fn a_missing_required_field_refuses_the_letter_and_names_it() {
+    let cases = cases();
+    let case = &cases["warning-letter"];
+    let mut d = case.data.clone();
+    d.remove("abuser.name");
+    let mut inp = input(case);
+    inp.data = &d;
+    assert_eq!(
+        renderer().render("warning-letter", &inp).unwrap_err(),
+        LetterError::MissingFields(vec!["abuser.name".into()])
+    );
+    // Blank strings and empty lists count as missing; every missing field is named, in order.
+    d.insert("abuser.relation".into(), json!("  "));
+    let mut inp = input(case);
+    inp.data = &d;
+    assert_eq!(
+        renderer().render("warning-letter", &inp).unwrap_err(),
+        LetterError::MissingFields(vec!["abuser.name".into(), "abuser.relation".into()])
+    );
+    let case = &cases["care-arrangement-notice"];
+    let mut d = case.data.clone();
+    d.insert("children".into(), json!([]));
+    let mut inp = input(case);
+    inp.data = &d;
+    assert_eq!(
+        renderer()
+            .render("care-arrangement-notice", &inp)
+            .unwrap_err(),
+        LetterError::MissingFields(vec!["children".into()])
+    );
+}
+
+#[test]
+fn an_issuer_adds_its_own_required_fields() {
+    let cases = cases();
+    let case = &cases["handover-record"];
+    let mut d = case.data.clone();
+    d.remove("removal.receiver_name");
+    d.remove("handover.at");
+    let mut inp = input(case);
+    inp.data = &d;
+    assert_eq!(
+        renderer().render("handover-record", &inp).unwrap_err(),
+        LetterError::MissingFields(vec!["removal.receiver_name".into()])
+    );
+    inp.issuer = Some(institution());
+    inp.number = Some("朝救保交接字〔2026〕2号".into());
+    assert_eq!(
+        renderer().render("handover-record", &inp).unwrap_err(),
+        LetterError::MissingFields(vec!["handover.at".into()])
+    );
+    assert_eq!(
+        renderer()
+            .required_fields("handover-record", "police")
+            .unwrap(),
+        vec![
+            "child.name",
+            "child.birth_date",
+            "removal.ground",
+            "removal.at",
+            "removal.receiver_kind",
+            "removal.receiver_name"
+        ]
+    );
+}
+
+#[test]
+fn issuers_are_checked() {
+    let cases = cases();
+    let case = &cases["warning-letter"];
+    let mut inp = input(case);
+    inp.issuer = Some(civil_affairs());
+    assert!(matches!(
+        renderer().render("warning-letter", &inp),
+        Err(LetterError::NotAnIssuer { .. })
+    ));
+    inp.issuer = None;
+    assert_eq!(
+        renderer().render("warning-letter", &inp).unwrap_err(),
+        LetterError::MissingIssuer("warning-letter".into())
+    );
+    assert_eq!(
+        renderer().render("no-such-letter", &inp).unwrap_err(),
+        LetterError::UnknownDocument("no-such-letter".into())
+    );
+}
+
+// ---- escaping ----
+
+#[test]
+fn html_escapes_case_data_and_text_keeps_it_as_typed() {
+    let cases = cases();
+    let case = &cases["warning-letter"];
+    let mut d = case.data.clone();
+    let evil = "<script>alert(1)</script>";
+    d.insert("abuser.name".into(), json!(evil));
+    d.insert("child.name".into(), json!("A&B \"小明\" 'x'"));
+    let mut inp = input(case);
+    inp.data = &d;
+    let r = renderer().render("warning-letter", &inp).unwrap();
+    assert!(!r.html.contains("<script>"), "raw script tag in the HTML");
+    assert!(r.html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(r.html.contains("A&amp;B &quot;小明&quot; &#39;x&#39;"));
+    assert!(r.text.contains(evil), "{}", r.text);
+    assert!(r.text.contains("禁止对A&B \"小明\" 'x'实施家庭暴力"));
+    assert!(!r.text.contains("&lt;") && !r.text.contains("&amp;"));
+}
+
+#[test]
+fn case_data_cannot_add_structure_to_a_letter() {
+    let cases = cases();
+    let case = &cases["warning-letter"];
+    let mut d = case.data.clone();
+    let facts = "第一行\n@seal\n# 伪造的标题\n| 表格 | 注入 |\n@part 存根";
+    d.insert("admonishment.facts".into(), json!(facts));
+    let mut inp = input(case);
+    inp.data = &d;
+    let r = renderer().render("warning-letter", &inp).unwrap();
+    // One seal block only (the template's), no heading, no table row, no extra part.
+    assert_eq!(r.html.matches("class=\"seal-block\"").count(), 1);
+    assert!(!r.html.contains("<p class=\"h1\">伪造的标题"));
+    assert!(
+        r.html
+            .contains("第一行<br>@seal<br># 伪造的标题<br>| 表格 | 注入 |<br>@part 存根")
+    );
+    assert_eq!(r.html.matches("class=\"page\"").count(), 1);
+    assert!(
+        r.text
+            .contains("经查明：第一行\n@seal\n# 伪造的标题\n| 表格 | 注入 |\n@part 存根")
+    );
+}
+
+// ---- drafts ----
+
+#[test]
+fn drafts_are_marked_and_carry_no_number() {
+    let cases = cases();
+    let case = &cases["warning-letter"];
+    let mut inp = input(case);
+    inp.draft = true;
+    assert_eq!(
+        renderer().render("warning-letter", &inp).unwrap_err(),
+        LetterError::NumberOnDraft
+    );
+    inp.number = None;
+    let r = renderer().render("warning-letter", &inp).unwrap();
+    assert!(r.text.starts_with("【草稿 DRAFT】"), "{}", r.text);
+    assert!(!r.text.contains("告诫字〔"));
+    assert!(r.html.contains("<body class=\"layout-enforcement draft\">"));
+    assert!(r.html.contains("<div class=\"watermark\">草稿</div>"));
+    assert!(r.html.contains("草稿 DRAFT"), "print header");
+    // Every part of a multi-part form is marked.
+    let case = &cases["report-receipt"];
+    let mut inp = input(case);
+    inp.draft = true;
+    let r = renderer().render("report-receipt", &inp).unwrap();
+    assert_eq!(r.text.matches("【草稿 DRAFT】").count(), 2);
+    assert_eq!(r.html.matches("class=\"watermark\"").count(), 2);
+}
+
+// ---- numbers ----
+
+#[test]
+fn allocated_numbers_have_the_year_in_hexagonal_brackets_and_no_leading_zeros() {
+    assert_eq!(
+        number("京公朝（望）告诫字", 2026, 7),
+        "京公朝（望）告诫字〔2026〕7号"
+    );
+    assert_eq!(number("朝民临监", 2027, 120), "朝民临监〔2027〕120号");
+    assert_eq!(
+        renderer()
+            .number_prefix("warning-letter", &police())
+            .unwrap()
+            .as_deref(),
+        Some("京公朝（望）告诫字")
+    );
+    assert_eq!(
+        renderer()
+            .number_prefix("temporary-custody-notice", &civil_affairs())
+            .unwrap()
+            .as_deref(),
+        Some("朝民临监")
+    );
+    assert_eq!(
+        renderer()
+            .number_prefix("report-receipt", &police())
+            .unwrap(),
+        None
+    );
+
+    let cases = cases();
+    let case = &cases["warning-letter"];
+    let mut inp = input(case);
+    for bad in [
+        "京公朝（望）告诫字〔2026〕07号",
+        "京公朝（望）告诫字〔2025〕7号",
+        "京公朝（望）告诫字[2026]7号",
+        "京公朝（望）训诫字〔2026〕7号",
+    ] {
+        inp.number = Some(bad.into());
+        assert!(
+            matches!(
+                renderer().render("warning-letter", &inp),
+                Err(LetterError::BadNumber { .. })
+            ),
+            "{bad}"
+        );
+    }
+    inp.number = None;
+    assert_eq!(
+        renderer().render("warning-letter", &inp).unwrap_err(),
+        LetterError::MissingNumber("warning-letter".into())
+    );
+    let case = &cases["report-receipt"];
+    let mut inp = input(case);
+    inp.number = Some("京公朝（望）受案字〔2026〕1号".into());
+    assert_eq!(
+        renderer().render("report-receipt", &inp).unwrap_err(),
+        LetterError::UnexpectedNumber("report-receipt".into())
+    );
+    let r = render("warning-letter");
+    assert!(
+        r.html
+            .contains("<div class=\"doc-number\">京公朝（望）告诫字〔2026〕7号</div>")
+    );
+}
+
+#[test]
+fn court_case_numbers_use_full_width_round_brackets() {
+    assert!(check_court_number("（2026）京0105民特12号").is_ok());
+    assert!(check_court_number("（2026）京0105民初8812号之一").is_ok());
+    for bad in [
+        "(2026)京0105民特12号",
+        "〔2026〕京0105民特12号",
+        "（2026）京0105民特012号",
+        "（2026）京0105民特12",
+    ] {
+        assert!(
+            matches!(
+                check_court_number(bad),
+                Err(LetterError::BadCourtNumber { .. })
+            ),
+            "{bad}"
+        );
+    }
+    let cases = cases();
+    let case = &cases["family-education-order"];
+    let mut inp = input(case);
+    inp.number = Some("(2026)京0105民初8812号之一".into());
+    assert!(matches!(
+        renderer().render("family-education-order", &inp),
+        Err(LetterError::BadCourtNumber { .. })
+    ));
+    // A number of another court.
+    inp.number = Some("（2026）京0108民初8812号之一".into());
+    assert!(matches!(
+        renderer().render("family-education-order", &inp),
+        Err(LetterError::BadCourtNumber { .. })
+    ));
+}
+
+// ---- dates ----
+
+#[test]
+fn chinese_numeral_dates() {
+    assert_eq!(
+        format::date_chinese(date(2026, 11, 22)),
+        "二〇二六年十一月二十二日"
+    );
+    assert_eq!(
+        format::date_chinese(date(2020, 10, 1)),
+        "二〇二〇年十月一日"
+    );
+    assert_eq!(
+        format::date_chinese(date(2030, 12, 31)),
+        "二〇三〇年十二月三十一日"
+    );
+    assert_eq!(format::date_arabic(date(2026, 11, 22)), "2026年11月22日");
+
+    // Court documents close with the Chinese-numeral date; 公文 and enforcement forms with Arabic.
+    let cases = cases();
+    let case = &cases["family-education-order"];
+    for (d, want) in [
+        (date(2026, 11, 22), "二〇二六年十一月二十二日"),
+        (date(2020, 10, 1), "二〇二〇年十月一日"),
+        (date(2030, 12, 31), "二〇三〇年十二月三十一日"),
+    ] {
+        let mut inp = input(case);
+        inp.date = d;
+        inp.number = Some(format!("（{}）京0105民初8812号之一", d.year()));
+        let r = renderer().render("family-education-order", &inp).unwrap();
+        assert!(r.text.contains(want), "{want}");
+        assert!(
+            r.html
+                .contains(&format!("<div class=\"seal-date\">{want}</div>")),
+            "{want}"
+        );
+    }
+    let r = render("restoration-notice");
+    assert!(
+        r.html
+            .contains("<div class=\"seal-date\">2027年9月12日</div>")
+    );
+}
+
+// ---- local settings ----
+
+#[test]
+fn local_practice_is_a_setting_a_profile_may_change() {
+    let cases = cases();
+    let case = &cases["warning-letter"];
+    let mut inp = input(case);
+    let with = renderer().render("warning-letter", &inp).unwrap();
+    assert!(with.text.contains("人身安全保护令"));
+    assert!(with.text.contains(
+        "本家庭暴力告诫书一式四份，加害人、受害人、村（居）民委员会、公安机关（附卷）各一份。"
+    ));
+    inp.settings
+        .insert("protection_order_notice".into(), json!(false));
+    inp.settings.insert(
+        "copies".into(),
+        json!(["加害人", "受害人", "社区居民委员会"]),
+    );
+    let without = renderer().render("warning-letter", &inp).unwrap();
+    assert!(!without.text.contains("人身安全保护令"));
+    assert!(
+        without
+            .text
+            .contains("一式三份，加害人、受害人、社区居民委员会各一份。")
+    );
+    inp.settings
+        .insert("protection_order_notice".into(), json!("no"));
+    assert!(matches!(
+        renderer().render("warning-letter", &inp),
+        Err(LetterError::BadSetting { .. })
+    ));
+    inp.settings.clear();
+    inp.settings.insert("hotline".into(), json!("12345"));
+    assert_eq!(
+        renderer().render("warning-letter", &inp).unwrap_err(),
+        LetterError::UnknownSetting("hotline".into())
+    );
+}
+
+// ---- the confidential reporter ----
+
+#[test]
+fn only_the_report_receipt_contains_the_reporter() {
+    let reporter = ["周慧敏", "北京市朝阳区望京实验小学", "139 1122 8765"];
+    let receipt = render("report-receipt");
+    assert!(reporter[..2].iter().all(|r| receipt.text.contains(r)));
+    for key in KEYS {
+        if key == "report-receipt" {
+            continue;
+        }
+        let cases = cases();
+        let mut case = cases.into_iter().find(|(k, _)| *k == key).unwrap().1;
+        // Even with the reporter in the case data, no other document can print it.
+        for (k, v) in intervention() {
+            if k.starts_with("reporter.") {
+                case.data.insert(k, v);
+            }
+        }
+        let r = renderer().render(key, &input(&case)).unwrap();
+        for secret in reporter {
+            assert!(
+                !r.text.contains(secret) && !r.html.contains(secret),
+                "{key} leaks {secret}"
+            );
+        }
+    }
+}
+
+/// A copy of the letters directory to break on purpose.
+fn scratch() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(letters_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    dir
+}
+
+fn append(dir: &Path, file: &str, text: &str) {
+    let path = dir.join(file);
+    let mut s = std::fs::read_to_string(&path).unwrap();
+    s.push_str(text);
+    std::fs::write(path, s).unwrap();
+}
+
+#[test]
+fn loading_refuses_a_template_that_names_the_reporter() {
+    let dir = scratch();
+    let lines = std::fs::read_to_string(dir.path().join("warning-letter.hbs"))
+        .unwrap()
+        .lines()
+        .count();
+    append(
+        dir.path(),
+        "warning-letter.hbs",
+        "报案人：{{reporter.name}}\n",
+    );
+    match Renderer::load(dir.path()) {
+        Err(LetterError::Confidential {
+            file,
+            line,
+            document,
+        }) => {
+            assert_eq!(file, "warning-letter.hbs");
+            assert_eq!(line, Some(lines as u32 + 1));
+            assert_eq!(document, "warning-letter");
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let dir = scratch();
+    append(
+        dir.path(),
+        "reprimand.hbs",
+        "{{#if (lookup this \"reporter\")}}x{{/if}}\n",
+    );
+    assert!(matches!(
+        Renderer::load(dir.path()),
+        Err(LetterError::Confidential { .. })
+    ));
+
+    // Declaring a reporter field for another document is refused too.
+    let dir = scratch();
+    let table = std::fs::read_to_string(dir.path().join("documents.yaml")).unwrap();
+    let table = table.replacen(
+        "      - admonishment.evidence    # new\n",
+        "      - admonishment.evidence    # new\n      - reporter.unit\n",
+        1,
+    );
+    std::fs::write(dir.path().join("documents.yaml"), table).unwrap();
+    assert!(matches!(
+        Renderer::load(dir.path()),
+        Err(LetterError::Confidential { .. })
+    ));
+
+    // The receipt itself may.
+    let dir = scratch();
+    append(dir.path(), "report-receipt.hbs", "{{reporter.name}}\n");
+    assert!(Renderer::load(dir.path()).is_ok());
+}
+
+#[test]
+fn a_broken_template_or_table_is_named_with_its_line() {
+    let dir = scratch();
+    let lines = std::fs::read_to_string(dir.path().join("reprimand.hbs"))
+        .unwrap()
+        .lines()
+        .count();
+    append(dir.path(), "reprimand.hbs", "{{#if child.name}}\n");
+    match Renderer::load(dir.path()) {
+        Err(LetterError::Template { file, line, .. }) => {
+            assert_eq!(file, "reprimand.hbs");
+            assert!(line.is_some_and(|l| l as usize >= lines), "{line:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let dir = scratch();
+    append(dir.path(), "reprimand.hbs", "\n{{guardian.phone_number}}\n");
+    match Renderer::load(dir.path()) {
+        Err(e @ LetterError::Template { .. }) => {
+            let msg = e.to_string();
+            assert!(
+                msg.starts_with(&format!("reprimand.hbs:{}", lines + 2)),
+                "{msg}"
+            );
+            assert!(msg.contains("guardian.phone_number"), "{msg}");
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let dir = scratch();
+    let table = std::fs::read_to_string(dir.path().join("documents.yaml")).unwrap();
+    let line = table
+        .lines()
+        .position(|l| l.contains("layout: court"))
+        .unwrap()
+        + 1;
+    std::fs::write(
+        dir.path().join("documents.yaml"),
+        table.replacen("layout: court", "layout: courtroom", 1),
+    )
+    .unwrap();
+    match Renderer::load(dir.path()) {
+        Err(e @ LetterError::Table { .. }) => {
+            assert!(
+                e.to_string()
+                    .starts_with(&format!("documents.yaml:{line}:")),
+                "{e}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_template_hash_names_the_template() {
+    let a = render("reprimand").template_hash;
+    assert_eq!(a, render("reprimand").template_hash);
+    assert_ne!(a, render("warning-letter").template_hash);
+    let dir = scratch();
+    append(dir.path(), "reprimand.hbs", "\n");
+    let other = Renderer::load(dir.path()).unwrap();
+    let cases = cases();
+    let b = other
+        .render("reprimand", &input(&cases["reprimand"]))
+        .unwrap()
+        .template_hash;
+    assert_ne!(a, b);
+}
+
+#[test]
+fn every_page_shows_the_verification_code() {
+    for key in KEYS {
+        let r = render(key);
+        let pages = r.html.matches("<div class=\"page\">").count();
+        assert!(pages >= 1);
+        assert_eq!(
+            r.html
+                .matches(&format!("核验码：<span class=\"code\">{CODE}</span>"))
+                .count(),
+            pages,
+            "{key}"
+        );
+        assert!(
+            r.html.contains(&format!("content: \"核验码：{CODE}\"")),
+            "{key}: printed pages"
+        );
+        assert_eq!(
+            r.text.matches(&format!("核验码：{CODE}")).count(),
+            pages,
+            "{key}"
+        );
+    }
+    let cases = cases();
+    let mut inp = input(&cases["reprimand"]);
+    inp.verification_code = "x\"; } body { display: none".into();
+    assert_eq!(
+        renderer().render("reprimand", &inp).unwrap_err(),
+        LetterError::BadVerificationCode
+    );
+}
+
+#[test]
+fn no_seal_is_ever_drawn_only_its_place() {
+    for key in KEYS {
+        let r = render(key);
+        assert!(
+            !r.html.contains("<img") && !r.html.contains("<svg"),
+            "{key}"
+        );
+        assert!(
+            r.html.contains("（印章）") || key == "entrustment-notice",
+            "{key}"
+        );
+    }
+}
+
+/// Writes the 13 HTML files for `letters/render-check.sh` when WARDFLOW_LETTERS_OUT is set.
+#[test]
+fn write_html_for_the_render_check() {
+    let Some(out) = std::env::var_os("WARDFLOW_LETTERS_OUT") else {
+        return;
+    };
+    let out = PathBuf::from(out);
+    std::fs::create_dir_all(&out).unwrap();
+    for key in KEYS {
+        let r = render(key);
+        std::fs::write(out.join(format!("{key}.html")), &r.html).unwrap();
+        std::fs::write(out.join(format!("{key}.txt")), &r.text).unwrap();
+    }
+    let cases = cases();
+    let mut inp = input(&cases["warning-letter"]);
+    inp.draft = true;
+    inp.number = None;
+    let r = renderer().render("warning-letter", &inp).unwrap();
+    std::fs::write(out.join("draft-warning-letter.html"), &r.html).unwrap();
+}

@@ -1,0 +1,251 @@
+# wardflow 命令行帮助（--help）与命令行本身的消息：每个命令、参数和取值的说明。
+# 键名：help-{命令路径} / help-{路径}--{参数 id} / help-any--{参数 id}（各命令含义相同的参数）
+# / help-value-{参数 id}-{取值}。见 src/help.rs。文字面向民政、公安工作人员。
+
+## 各命令含义相同的参数
+help-any--key_file = 本单位签名密钥文件（默认：数据库路径后加 `.key`）
+help-any--role = 以哪个角色办理
+help-any--set = 填写字段，如 `--set child.name=小明`（可重复；按字段类型校验）
+help-any--data = 字段数据文件（YAML 或 JSON），`-` 表示从标准输入读取
+help-any--case = 案件编号
+help-any--expect_seq = 仅当案件仍停在这条记录（你查看时的事件序号）时才执行，防止覆盖他人刚做的操作
+help-any--letter = 文书存档号（如 L2026-000001）或文号
+
+## 命令
+help-wardflow = 监护干预案件流程管理（wardflow）
+help-wardflow--db = 数据库文件
+help-wardflow--workflows = 流程定义（YAML）所在目录
+help-wardflow--now = 命令使用的时间（RFC 3339）；仅模拟数据库接受
+help-wardflow--lang = 提示和输出使用的语言
+help-value-lang-zh = 中文
+help-value-lang-en = 英文
+help-wardflow--json = 输出机器可读的 JSON（出错时在标准错误输出一个 JSON 对象）
+help-wardflow--lock_timeout = 数据库被另一个命令占用时最多等待的秒数
+help-wardflow--profile = 使用的县区方案（方案目录中的 NAME.yaml）；不指定则用 init 时选定的方案
+help-wardflow--profiles = 县区方案所在目录
+help-wardflow--letters = 文书模板和文书目录所在目录
+help-wardflow--calendar = 节假日日历文件（格式见 calendars/china.yaml）；默认用内置日历
+help-wardflow--user = 经办人用户名（默认：当前登录名）
+help-flag-help = 显示帮助
+help-flag-version = 显示版本
+
+help-init = 创建数据库，并发布流程目录中的全部流程
+help-init--simulation = 创建模拟数据库，可用 `--now` 指定时间（切勿用于真实案件）
+help-init--units = 单位文件（格式见 units/example.yaml）；不指定则只有一个覆盖全部辖区的单位
+help-init--admin = 首位管理员（默认：`--user`）
+help-init--admin_unit = 管理员所在单位（默认：单位文件中的最上级单位）
+help-init--admin_roles = 管理员同时担任的流程角色（可重复；`*` 表示全部角色）
+
+help-workflow = 校验、发布和查看流程定义
+help-workflow-list = 列出已发布的流程及其版本
+help-workflow-validate = 校验流程文件，逐条指出问题所在的文件、行和列
+help-workflow-validate--files = 要校验的文件（默认：流程目录中的全部 YAML 文件）
+help-workflow-publish = 校验流程文件，并作为新版本保存
+help-workflow-publish--files = 要发布的文件（默认：流程目录中的全部 YAML 文件）
+help-workflow-show = 查看流程的状态、转换和字段
+help-workflow-show--name = 流程名称（键）
+help-workflow-graph = 把流程画成状态图
+help-workflow-graph--name = 流程名称（键）
+help-workflow-graph--format = 图的格式
+help-value-format-mermaid = Mermaid，可在 Markdown 中显示
+help-value-format-dot = Graphviz DOT
+help-subcommand-help = 显示本帮助，或指定子命令的帮助
+
+help-case = 开立、推进和查看案件
+help-case-open = 按流程的最新发布版本开立案件，输出案件编号
+help-case-open--workflow = 流程名称（键），如 entrusted-care
+help-case-open--at = 事情实际发生的时间（早于现在时填写，如夜间接到的报告）
+help-case-open--unit = 办理单位（默认：你所在单位）
+help-case-open--officer = 承办人（默认：你本人）
+help-case-advance = 对案件执行一项转换（办理一个环节）
+help-case-advance--transition = 要执行的转换
+help-case-advance--note = 随本次记录保存的备注
+help-case-advance--at = 事情实际发生的时间（早于现在时填写）
+help-case-show = 查看案件的流程、状态、数据、关联案件、期限和文书
+help-case-show--case = 案件编号，如 2026-000123
+help-case-next = 查看案件现在可以办理哪些事项
+help-case-list = 列出案件
+help-case-list--workflow = 只列出该流程的案件
+help-case-list--state = 只列出处于该状态的案件
+help-case-list--child = 同一儿童的全部案件：身份证号或登记编号
+help-case-history = 按顺序列出案件的全部记录
+help-case-amend = 更正案件数据并说明理由，更正本身单独记入历史
+help-case-amend--reason = 更正理由（记入历史）
+help-case-amend--expect_seq = 仅当案件仍停在这条记录（事件序号）时才执行
+help-case-overdue = 已逾期的期限，逾期最久的在前
+help-case-overdue--role = 只列出该角色现在可以办理的期限
+help-case-export = 把案件的历史链以本单位密钥签名后导出到文件
+help-case-export--out = 导出到的文件
+help-case-transfer = 把案件移交另一单位，并指定新的承办人
+help-case-transfer--to = 接收案件的单位
+help-case-transfer--officer = 新单位的承办人；不指定则待该单位另行指定
+help-case-transfer--reason = 移交理由（记入历史）
+help-case-transfer--at = 实际移交的时间（早于现在时填写）
+help-case-transfer--expect_seq = 仅当案件仍停在这条记录（事件序号）时才执行
+
+help-timers = 执行已到期的法定期限
+help-timers-tick = 执行现在（或 --now 时）到期的全部提醒和超期处理；重复运行不会重复执行
+
+help-agenda = 今后几天内到期的事项，最近的在前
+help-agenda--days = 向后查看的天数
+help-agenda--role = 只列出该角色现在可以办理的期限
+
+help-run = 持续运行期限执行程序，直到收到 SIGINT/SIGTERM
+help-run--recheck = 两次检查期限之间最长间隔的秒数
+
+help-letter = 根据案件数据制作正式文书
+help-letter-preview = 按案件数据生成文书草稿：不编文号，不存档
+help-letter-preview--key = 文书名称（键），如 warning-letter
+help-letter-preview--role = 以哪个角色出具（决定版式和编号方式）
+help-letter-preview--body = 县区方案未给该角色配置出具机关时，文书上印的机关名称
+help-letter-preview--format = 输出格式
+help-value-format-txt = 纯文本
+help-value-format-html = HTML，便于打印
+help-letter-preview--out = 写入文件，而不是输出到屏幕
+help-letter-issue = 出具案件的文书：编文号、存档，并记入案件历史
+help-letter-issue--key = 文书名称（键），如 warning-letter
+help-letter-issue--role = 以哪个角色出具（须是该文书的出具方）
+help-letter-issue--number = 法院案号，用于由法院编号的文书（不填则取案件中的案号）
+help-letter-issue--replaces = 重新出具：被替换文书的存档号（原文书随即失效）
+help-letter-void = 作废已出具的文书并说明理由；原件仍留在存档中
+help-letter-void--letter = 文书存档号（如 L2026-000001）
+help-letter-void--reason = 作废理由（记入案件历史）
+help-letter-list = 列出已出具的文书，可限定某一案件
+help-letter-list--case = 只列出该案件的文书
+help-letter-show = 查看已出具文书的详情（按存档号或文号）
+help-letter-export = 按存档原样导出已出具的文书（HTML 或纯文本）
+help-letter-export--format = 输出格式
+help-letter-export--out = 导出到的文件（不指定则输出到屏幕）
+help-letter-verify = 用文件或核验码与存档比对，核验文书真伪
+help-letter-verify--file = 与存档逐字节比对的文件（导出的 HTML 或纯文本）
+help-letter-verify--code = 纸质文书上印的核验码，如 7KQ2M-XC4TA
+
+help-check = 检查数据库的完整性（文件、记录、历史、索引），不作任何改动
+
+help-backup = 备份数据库（正在使用时也能得到一致的副本）
+help-backup--out = 备份写到哪里（该文件不能已存在）
+
+help-restore = 用备份替换数据库（先检查备份；已有数据库时须加 `--force`）
+help-restore--backup = 要恢复的备份文件
+help-restore--force = 替换已有的数据库
+
+help-export = 把整个数据库导出为 JSON Lines
+help-export--out = 导出到该文件（不能已存在），而不是输出到屏幕
+
+help-import = 从导出文件新建数据库（要么全部导入，要么不作改动）
+help-import--file = 导出文件（JSON Lines），`-` 表示从标准输入读取
+
+help-verify = 重新计算案件的历史链，或核验签名导出文件（发现断链时退出码为 4）
+help-verify--case = 只核验该案件（默认：数据库中的全部案件）
+help-verify--file = 改为核验一个签名导出文件（由 `case export` 生成）
+help-verify--key = 本单位公钥，即 `wardflow key show` 显示的内容
+
+help-key = 本单位签名密钥：查看公钥，或生成密钥
+help-key-show = 显示本单位公钥及其指纹（不显示私钥）
+help-key-init = 生成本单位签名密钥（用于启用密钥之前创建的数据库）
+
+help-user = 可以办理案件的人员：角色和所在单位
+help-user-add = 登记用户及其角色和所在单位（仅管理员）
+help-user-add--name = 用户名，与 `--user` / `WARDFLOW_USER` 所填的一致
+help-user-add--roles = 用户可担任的角色（可重复）：流程角色、`admin`，或 `*` 表示全部流程角色（仅用于培训和测试数据库）
+help-user-add--unit = 用户所在单位（单位文件中的编号）
+help-user-list = 全部已登记用户，包括已停用的
+help-user-disable = 停用用户，使其不能再办理或查阅案件；历史中保留其姓名（仅管理员）
+help-user-disable--name = 用户名
+
+help-unit = 各单位及其负责的辖区
+help-unit-load = 用文件中的单位替换现有单位（仅管理员）
+help-unit-load--file = 单位文件（格式见 units/example.yaml）
+help-unit-list = 现行的单位
+
+help-audit = 访问记录：每一次查阅案件，无论准许还是拒绝
+help-audit--case = 只看该案件的查阅记录
+help-audit--reader = 只看该用户的查阅记录（`--user` 仍表示是谁在查看，与其他命令相同）
+
+help-completions = 输出命令行自动补全脚本
+help-completions--shell = 为哪种 shell 生成补全脚本
+help-value-shell-bash = Bash
+help-value-shell-elvish = Elvish
+help-value-shell-fish = fish
+help-value-shell-powershell = PowerShell
+help-value-shell-zsh = Zsh
+help-man = 把使用手册（man 手册页，英文和中文）写入目录，供打包使用
+help-man--out = 写入的目录（不存在时自动创建）
+man-written = 已在 { $dir } 下写入 { $count } 个手册页（man1/ 为英文，zh_CN/man1/ 为中文）
+
+## 帮助页的版式
+help-heading-usage = 用法：
+help-heading-commands = 命令：
+help-heading-arguments = 参数：
+help-heading-options = 选项：
+help-usage-options = 选项
+help-usage-command = 命令
+help-default = 默认：{ $value }
+help-env = 环境变量 { $name }
+help-values = 可选：{ $values }
+
+## 命令行无法解析时的提示
+clap-unknown-argument = 无法识别的参数「{ $arg }」
+clap-unknown-subcommand = 没有子命令「{ $command }」
+clap-value-missing = 「{ $arg }」后面需要一个值，但没有填写
+clap-value-invalid = 「{ $arg }」的值「{ $value }」无效
+clap-value-unparsed = 「{ $arg }」的值「{ $value }」无效：{ $detail }
+clap-valid-values = （可选：{ $values }）
+clap-no-equals = 「{ $arg }」的值须用等号连接，写作 { $arg }=值
+clap-too-many-values = 「{ $arg }」多出了值「{ $value }」
+clap-too-few-values = 「{ $arg }」需要 { $min } 个值，只给了 { $actual } 个
+clap-wrong-number-of-values = 「{ $arg }」需要 { $expected } 个值，实际给了 { $actual } 个
+clap-argument-twice = 参数「{ $arg }」只能使用一次
+clap-argument-conflict = 参数「{ $arg }」不能与 { $other } 同时使用
+clap-missing-argument = 缺少必需的参数：{ $args }
+clap-missing-subcommand = 「{ $command }」后面需要一个子命令：{ $commands }
+clap-invalid-utf8 = 有参数不是有效的 UTF-8 文字
+clap-other = 无法解析命令行（{ $detail }）
+clap-tip = 提示：
+clap-similar-subcommand = 是否想输入子命令{ $similar }？
+clap-similar-argument = 是否想输入参数{ $similar }？
+clap-similar-value = 是否想输入{ $similar }？
+clap-tip-as-value = 如果「{ $arg }」是要填写的值，请写作「{ $usage }」
+clap-tip-remove-dashes = 子命令「{ $command }」存在；要使用它，请去掉前面的「--」
+clap-tip-exists = 可以用「{ $usage }」
+clap-more-help = 更多信息请运行「--help」。
+clap-not-a-number = 不是有效的数字
+clap-out-of-range = 超出允许范围 { $range }
+
+## init
+init-no-workflows = 在 { $dir } 中没有找到流程文件（*.yaml、*.yml），未创建数据库。请用 --workflows 目录 或环境变量 WARDFLOW_WORKFLOWS 指定流程所在目录。
+
+## 表头（case list、agenda、letter list 等列表）
+table-case = 案件编号
+table-workflow = 流程
+table-state = 状态
+table-updated = 最后更新
+table-due = 到期时间
+table-deadline = 期限
+table-note = 备注
+table-letter = 存档号
+table-number = 文号
+table-title = 文书
+table-date = 落款日期
+table-status = 状态
+table-user = 用户
+table-roles = 角色
+table-unit = 单位
+table-version = 版本
+table-hash = 哈希
+table-published-by = 发布人
+table-published-at = 发布时间
+table-at = 时间
+table-action = 操作
+table-outcome = 结果
+table-enabled = 在用
+table-disabled = { $at } 停用
+
+help-any--force = 替换已有的 `--out` 文件（数据库、其密钥和访问日志任何时候都不会被替换）
+help-restore--accept_loss = 确认接受丢失：当前数据库中有备份所没有的案件、事件或函件时（先不加此项运行一次即会列出），在 `--force` 之外的第二次确认
+help-import--simulation = 将新数据库设为模拟数据库（接受 `--now`）：导入模拟数据库的导出文件时必须加；导入正式数据库的导出文件时，会将其变为培训副本
+help-user-enable = 恢复已停用用户办理和查阅案件的权限（仅管理员）
+help-user-enable--name = 用户名
+help-user-roles = 替换用户的角色（仅管理员）；最后一位管理员须保留 `admin`
+help-user-roles--name = 用户名
+help-user-roles--roles = 用户可担任的角色（可重复），与 `user add` 相同

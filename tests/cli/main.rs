@@ -1,0 +1,27 @@
+//! The one integration-test binary of the `wardflow` crate: every test of the real binary,
+//! one module per area, sharing the harness in `common/`. One binary instead of one per file:
+//! one compile and one link, and every test runs in the same pool of threads.
+
+mod common;
+
+mod app_layer;
+mod authority;
+mod bad_input;
+mod case;
+mod chain;
+mod concurrency;
+mod docs_graphs;
+mod hardening;
+mod help;
+mod letter;
+mod letter_issue;
+mod ops;
+mod profile;
+mod run;
+mod scenario_a_d;
+mod scenario_b_c;
+mod scenario_review;
+mod scenario_timers;
+mod shipped;
+mod story_snapshots;
+mod workflow;
