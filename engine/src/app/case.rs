@@ -536,7 +536,8 @@ fn assignment(
         units: Box::new(units.clone()),
         denied,
     };
-    let officer = authority::enabled(name, stored.as_ref()).map_err(|d| officer_error(Some(Box::new(d))))?;
+    let officer =
+        authority::enabled(name, stored.as_ref()).map_err(|d| officer_error(Some(Box::new(d))))?;
     if !units.covers(&officer.unit, Some(&unit)) {
         return Err(officer_error(None));
     }

@@ -3,6 +3,7 @@
 mod admin;
 mod cases;
 mod counting;
+mod front;
 mod ops;
 
 use std::path::Path;

@@ -1,0 +1,188 @@
+//! The use cases the command line's remaining commands call: each refuses the unknown, the
+//! disabled and those of the wrong unit or role, and logs what it must.
+
+use super::*;
+use crate::app::{AppError, LetterVerdict, PreviewRequest};
+use crate::seal::OfficeKey;
+
+/// A report accepted by the police (which issues the report receipt); its id and the receipt.
+fn accepted(office: &Office) -> (CaseId, crate::letters::archive::ArchivedLetter) {
+    let id = open_report(office);
+    office
+        .advance(&caller(POLICE, "police"), &accept(&id))
+        .expect("advances");
+    let receipt = office
+        .backend()
+        .letters(Some(&id))
+        .expect("letters")
+        .remove(0)
+        .letter;
+    (id, receipt)
+}
+
+#[test]
+fn a_draft_is_for_readers_of_the_case_and_one_that_cannot_be_made_is_logged_refused() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = office(&dir);
+    let (id, _) = accepted(&office);
+    let request = |key: &str| PreviewRequest {
+        case: id.clone(),
+        key: key.into(),
+        body: "（签发机关）".into(),
+    };
+    assert!(matches!(
+        denied(office.preview_letter(&caller("nobody", "police"), &request("report-receipt"))),
+        Denied::UnknownUser { .. }
+    ));
+    assert!(matches!(
+        denied(office.preview_letter(&caller(DISABLED, "police"), &request("report-receipt"))),
+        Denied::Disabled { .. }
+    ));
+    assert!(matches!(
+        denied(office.preview_letter(&caller(OTHER_POLICE, "police"), &request("report-receipt"))),
+        Denied::OutsideUnit { .. }
+    ));
+    // The receipt names the reporter: not for the village committee, though it covers the case.
+    assert!(matches!(
+        denied(office.preview_letter(
+            &caller(VILLAGE, "village_committee"),
+            &request("report-receipt")
+        )),
+        Denied::Confidential { .. }
+    ));
+    let (draft, _) = office
+        .preview_letter(&caller(POLICE, "police"), &request("report-receipt"))
+        .expect("drafts");
+    assert!(draft.text.contains("草稿"), "{}", draft.text);
+    let unknown = office.preview_letter(&caller(POLICE, "police"), &request("no-such-letter"));
+    assert!(
+        matches!(unknown, Err(AppError::Render { .. })),
+        "{unknown:?}"
+    );
+    let log = refusals(&office);
+    assert!(
+        log.iter()
+            .any(|e| e.user == POLICE && e.action == "letter:no-such-letter"),
+        "a draft refused after the authority check is logged refused: {log:?}"
+    );
+    assert_eq!(log.len(), 5, "{log:?}");
+}
+
+#[test]
+fn a_signed_case_export_is_for_those_who_may_read_all_of_it() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = office(&dir);
+    let (id, _) = accepted(&office);
+    let key = OfficeKey::from_seed([7; 32]);
+    for (who, role) in [
+        ("nobody", "police"),
+        (DISABLED, "police"),
+        (OTHER_POLICE, "police"),
+        (VILLAGE, "village_committee"),
+    ] {
+        denied(office.export_case(&caller(who, role), &id, &key));
+    }
+    let export = office
+        .export_case(&caller(POLICE, "police"), &id, &key)
+        .expect("exports");
+    assert!(export.events > 0);
+    assert_eq!(refusals(&office).len(), 4);
+}
+
+#[test]
+fn verifying_a_letter_tells_an_outsider_only_whether_it_is_valid_and_logs_every_answer() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = office(&dir);
+    let (_, receipt) = accepted(&office);
+    let code = receipt.code.as_str();
+    denied(office.verify_letter(&Caller::new("nobody").at(at(T0)), Some(code), None));
+    denied(office.verify_letter(&Caller::new(DISABLED).at(at(T0)), Some(code), None));
+    let own = office
+        .verify_letter(&Caller::new(POLICE).at(at(T0)), Some(code), None)
+        .expect("verifies");
+    assert!(matches!(own, LetterVerdict::ByCode(_)), "{own:?}");
+    let outsider = Caller::new(OTHER_POLICE).at(at(T0));
+    let limited = office
+        .verify_letter(&outsider, Some(code), None)
+        .expect("verifies");
+    assert!(
+        matches!(limited, LetterVerdict::Limited { valid: true, .. }),
+        "{limited:?}"
+    );
+    // A whole file is a guessing oracle for an outsider: only with the code printed on it.
+    let file = receipt.html.as_bytes();
+    let without = office
+        .verify_letter(&outsider, None, Some(file))
+        .expect("verifies");
+    assert!(matches!(without, LetterVerdict::NeedsCode), "{without:?}");
+    let with = office
+        .verify_letter(&outsider, Some(code), Some(file))
+        .expect("verifies");
+    assert!(matches!(with, LetterVerdict::Limited { .. }), "{with:?}");
+    let identical = office
+        .verify_letter(&Caller::new(POLICE).at(at(T0)), None, Some(file))
+        .expect("verifies");
+    assert!(
+        matches!(identical, LetterVerdict::Identical(_)),
+        "{identical:?}"
+    );
+    let log = office
+        .backend()
+        .access_log(&AccessFilter::default())
+        .expect("log");
+    assert_eq!(
+        log.iter()
+            .filter(|e| e.action.starts_with("letter-verify"))
+            .count(),
+        5,
+        "{log:?}"
+    );
+}
+
+#[test]
+fn the_registry_and_publishing_belong_to_administrators() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = office(&dir);
+    let police = Caller::new(POLICE).at(at(T0));
+    let admin = Caller::new(ADMIN).at(at(T0));
+    assert!(matches!(
+        denied(office.publish(&police, &[], Vec::new())),
+        Denied::NotAdmin { .. }
+    ));
+    assert!(matches!(
+        denied(office.enable_user(&police, DISABLED)),
+        Denied::NotAdmin { .. }
+    ));
+    assert!(matches!(
+        denied(office.set_roles(&police, POLICE, &["admin".into()])),
+        Denied::NotAdmin { .. }
+    ));
+    let units = std::fs::read(format!("{ROOT}/units/example.yaml")).expect("units");
+    assert!(matches!(
+        denied(office.load_units(&police, "example.yaml", &units)),
+        Denied::NotAdmin { .. }
+    ));
+    denied(office.units(&Caller::new("nobody").at(at(T0))));
+    denied(office.workflows(&Caller::new(DISABLED).at(at(T0))));
+    assert!(office.workflows(&police).expect("lists").len() > 1);
+    // `system` is never granted, by any administrator.
+    let system = office.set_roles(&admin, POLICE, &["system".into()]);
+    assert!(
+        matches!(system, Err(AppError::RegistryInput(_))),
+        "{system:?}"
+    );
+    office.enable_user(&admin, DISABLED).expect("enables");
+    assert_eq!(
+        office
+            .set_roles(&admin, POLICE, &["police".into(), "police".into()])
+            .expect("sets"),
+        ["police"]
+    );
+    assert_eq!(
+        office
+            .load_units(&admin, "example.yaml", &units)
+            .expect("loads"),
+        office.units(&admin).expect("units").iter().count()
+    );
+    assert_eq!(refusals(&office).len(), 6);
+}
