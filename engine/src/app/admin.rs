@@ -12,6 +12,11 @@ use crate::case::Case;
 use crate::definition::{Definition, SYSTEM_ROLE};
 use crate::store::{CaseFilter, DeadlineView, Store, StoredUnits, StoredUser};
 
+/// The rule every change to a registered user keeps: some enabled administrator remains
+/// (decided inside the registry's write transaction, against what is committed).
+const KEEP_AN_ADMINISTRATOR: fn(&str, &[User]) -> Result<(), crate::authority::Denied> =
+    crate::authority::keeps_an_administrator;
+
 /// A deadline with the workflow of its case (for state titles).
 #[derive(Debug, Clone)]
 pub struct Due {
@@ -129,13 +134,15 @@ impl Office<Store> {
     pub fn disable_user(&self, caller: &Caller, name: &str) -> Result<(), AppError> {
         let now = self.now(caller)?;
         let admin = self.authorise(caller, Owner::Administrator, "user:disable")?;
-        Ok(self.backend.disable_user(name, &admin.name, now)?)
+        Ok(self
+            .backend
+            .disable_user(name, &admin.name, now, &KEEP_AN_ADMINISTRATOR)?)
     }
 
     /// Lets a disabled user act and read again (administrators).
     pub fn enable_user(&self, caller: &Caller, name: &str) -> Result<(), AppError> {
         self.authorise(caller, Owner::Administrator, "user:enable")?;
-        Ok(self.backend.enable_user(name)?)
+        Ok(self.backend.enable_user(name, &KEEP_AN_ADMINISTRATOR)?)
     }
 
     /// Replaces a user's roles (administrators): known roles, never `system`, each once; the
@@ -148,7 +155,8 @@ impl Office<Store> {
     ) -> Result<Vec<String>, AppError> {
         self.authorise(caller, Owner::Administrator, "user:roles")?;
         let roles = check_roles(&self.backend, roles)?;
-        self.backend.set_roles(name, roles.clone())?;
+        self.backend
+            .set_roles(name, roles.clone(), &KEEP_AN_ADMINISTRATOR)?;
         Ok(roles)
     }
 

@@ -26,7 +26,7 @@ pub use letters::{
 };
 pub use restore::Loss;
 pub use timers::{DeadlineView, Fired, TickReport};
-pub use users::{RegistryError, StoredUnits, StoredUser};
+pub use users::{RegistryError, RegistryRule, StoredUnits, StoredUser};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -77,6 +77,10 @@ pub enum RegistryError {
     Denied(#[from] crate::authority::Denied),
 }
 
+/// A rule on the registry as a change would leave it (the user changed, everyone after).
+pub type RegistryRule<'a> =
+    &'a dyn Fn(&str, &[crate::authority::User]) -> Result<(), crate::authority::Denied>;
+
 /// A missing table reads as empty (a database made before the registry existed).
 fn missing_is_empty<T>(result: Result<T, redb::TableError>) -> Result<Option<T>, StoreError> {
     match result {
@@ -156,32 +160,49 @@ impl Store {
         Ok(())
     }
 
-    /// Disables a user: they can no longer act or read; history keeps their name.
-    pub fn disable_user(&self, name: &str, by: &str, now: Timestamp) -> Result<(), RegistryError> {
-        self.change_user(name, |user| {
-            user.enabled = false;
-            user.disabled_at = Some(now);
-            user.disabled_by = Some(by.to_owned());
-        })
+    /// Disables a user: they can no longer act or read; history keeps their name. `rule`
+    /// decides, against the whole registry as it would be after the change, whether it may be
+    /// made (the application layer passes [`crate::authority::keeps_an_administrator`]).
+    pub fn disable_user(
+        &self,
+        name: &str,
+        by: &str,
+        now: Timestamp,
+        rule: RegistryRule<'_>,
+    ) -> Result<(), RegistryError> {
+        self.change_user(
+            name,
+            |user| {
+                user.enabled = false;
+                user.disabled_at = Some(now);
+                user.disabled_by = Some(by.to_owned());
+            },
+            rule,
+        )
     }
 
     /// Enables a disabled user again (the time and author of the disabling stay recorded).
-    pub fn enable_user(&self, name: &str) -> Result<(), RegistryError> {
-        self.change_user(name, |user| user.enabled = true)
+    pub fn enable_user(&self, name: &str, rule: RegistryRule<'_>) -> Result<(), RegistryError> {
+        self.change_user(name, |user| user.enabled = true, rule)
     }
 
     /// Gives a user these roles instead of theirs.
-    pub fn set_roles(&self, name: &str, roles: Vec<String>) -> Result<(), RegistryError> {
-        self.change_user(name, |user| user.roles = roles)
+    pub fn set_roles(
+        &self,
+        name: &str,
+        roles: Vec<String>,
+        rule: RegistryRule<'_>,
+    ) -> Result<(), RegistryError> {
+        self.change_user(name, |user| user.roles = roles, rule)
     }
 
     /// Changes one user inside one write transaction, where the whole registry is read, so
-    /// the rule that some enabled administrator remains ([`authority::keeps_an_administrator`])
-    /// is decided against what is committed, not against a stale read.
+    /// `rule` is decided against what is committed, not against a stale read.
     fn change_user(
         &self,
         name: &str,
         change: impl FnOnce(&mut StoredUser),
+        rule: RegistryRule<'_>,
     ) -> Result<(), RegistryError> {
         let tx = self.write()?;
         {
@@ -198,7 +219,7 @@ impl Store {
                     after.push(decode::<StoredUser>(v.value()).map_err(corrupt)?.user());
                 }
             }
-            crate::authority::keeps_an_administrator(name, &after)?;
+            rule(name, &after)?;
             table
                 .insert(name, encode(&user).map_err(corrupt)?.as_slice())
                 .map_err(storage)?;

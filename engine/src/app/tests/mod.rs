@@ -97,7 +97,7 @@ pub fn store(dir: &TempDir) -> Store {
             .expect("user");
     }
     store
-        .disable_user(DISABLED, ADMIN, at(T0))
+        .disable_user(DISABLED, ADMIN, at(T0), &|_, _| Ok(()))
         .expect("disable");
     store
 }
