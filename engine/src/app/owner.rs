@@ -27,8 +27,10 @@ pub(super) fn denied(denied: Denied, units: &Units) -> AppError {
 /// The calling user, registered and enabled, with the units in force.
 pub(super) fn registered(tx: &dyn ReadTx, caller: &Caller) -> Result<(User, Units), AppError> {
     let units = tx.units()?;
-    let stored = tx.user(&caller.user)?;
-    let user = authority::enabled(&caller.user, stored.as_ref())
+    // Names are taken without control characters, whichever front end passed them.
+    let name = crate::value::clean_name(&caller.user);
+    let stored = tx.user(&name)?;
+    let user = authority::enabled(&name, stored.as_ref())
         .cloned()
         .map_err(|d| denied(d, &units))?;
     Ok((user, units))
@@ -43,7 +45,7 @@ pub(super) fn actor(caller: &Caller) -> Result<Actor, AppError> {
         });
     }
     Ok(Actor {
-        user: caller.user.clone(),
+        user: crate::value::clean_name(&caller.user),
         role: role.to_owned(),
     })
 }
@@ -68,7 +70,7 @@ pub(super) fn entry(
             ENTRIES.fetch_add(1, Ordering::Relaxed)
         ),
         at,
-        user: caller.user.clone(),
+        user: crate::value::clean_name(&caller.user),
         case: case.to_owned(),
         action: action.to_owned(),
         allowed: refusal.is_none(),

@@ -186,3 +186,17 @@ fn the_registry_and_publishing_belong_to_administrators() {
     );
     assert_eq!(refusals(&office).len(), 6);
 }
+
+#[test]
+fn a_name_with_control_characters_is_taken_without_them_and_logged_so() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = office(&dir);
+    let forged = Caller::new("no\u{1b}[2Kbody").at(at(T0));
+    denied(office.units(&forged));
+    let log = refusals(&office);
+    assert_eq!(log.len(), 1);
+    assert!(!log[0].user.chars().any(char::is_control), "{log:?}");
+    // The registered name matches, its escape sequence gone.
+    let police = Caller::new(format!("{POLICE}\u{7}")).at(at(T0));
+    assert!(office.units(&police).is_ok());
+}
