@@ -200,3 +200,63 @@ fn a_name_with_control_characters_is_taken_without_them_and_logged_so() {
     let police = Caller::new(format!("{POLICE}\u{7}")).at(at(T0));
     assert!(office.units(&police).is_ok());
 }
+
+#[test]
+fn init_checks_everything_before_it_makes_the_database_and_a_real_one_refuses_a_requested_clock() {
+    let dir = TempDir::new().expect("tempdir");
+    let db = dir.path().join("new.redb");
+    let file = |name: &str| {
+        let path = format!("{ROOT}/workflows/{name}");
+        (name.to_owned(), std::fs::read(path).expect("workflow"))
+    };
+    let setup = crate::app::Setup {
+        simulation: false,
+        profile: None,
+        files: vec![file("example-care.yaml"), file("example-followup.yaml")],
+        context: Vec::new(),
+        units: None,
+        admin: None,
+        admin_unit: None,
+        admin_roles: vec!["system".into()],
+    };
+    let founder = Caller::new(ADMIN).at(at(T0));
+    // A requested clock on a real database, then a role nobody may hold: nothing is made.
+    let result = Office::init(&founder, &db, setup.clone(), config());
+    assert!(
+        matches!(result, Err(AppError::NowNotSimulation)),
+        "{:?}",
+        result.err()
+    );
+    let result = Office::init(&Caller::new(ADMIN), &db, setup.clone(), config());
+    assert!(
+        matches!(result, Err(AppError::RegistryInput(_))),
+        "{:?}",
+        result.err()
+    );
+    assert!(!db.exists());
+    let setup = crate::app::Setup {
+        simulation: true,
+        admin_roles: vec!["*".into()],
+        ..setup
+    };
+    let (office, founded) = Office::init(&founder, &db, setup.clone(), config()).expect("makes");
+    assert_eq!(founded.admin.name, ADMIN);
+    assert_eq!(founded.admin.roles, ["admin", "*"]);
+    assert_eq!(founded.published.len(), 2);
+    assert!(
+        office
+            .workflows(&founder)
+            .expect("lists")
+            .contains_key("example-care")
+    );
+    drop(office);
+    let again = Office::init(&founder, &db, setup, config());
+    assert!(
+        matches!(
+            again,
+            Err(AppError::Store(crate::store::StoreError::AlreadyExists(_)))
+        ),
+        "{:?}",
+        again.err()
+    );
+}
