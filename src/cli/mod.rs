@@ -1,5 +1,6 @@
 //! Argument parsing and dispatch. Each subcommand lives in its own file and turns its
-//! arguments into one call into the engine, then prints the result.
+//! arguments into one call on the application layer (`wardflow_engine::app::Office`, opened
+//! in `office.rs`), then prints the result; no rule is decided here.
 
 mod audit;
 mod case;
