@@ -4,6 +4,7 @@
 
 mod common;
 
+mod architecture;
 mod authority;
 mod bad_input;
 mod case;
