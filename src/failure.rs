@@ -441,6 +441,12 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
             role = tr.list(roles),
             fields = tr.list(fields)
         ),
+        K::LetterFieldsUndeclared { letter, fields } => tr!(
+            tr,
+            "problem-letter-fields-undeclared",
+            letter = letter.clone(),
+            fields = tr.list(fields)
+        ),
         K::UnknownUnit { unit, suggestion } => {
             tr!(tr, "problem-unknown-unit", unit = unit.clone()) + &hint(tr, suggestion)
         }

@@ -974,12 +974,24 @@ fn spawn_requests(spawn: &SpawnDef, data: &Data) -> Vec<SpawnRequest> {
             data: out,
         }
     };
+    let wanted = |item: &Value| {
+        spawn
+            .only
+            .iter()
+            .all(|(sub, value)| item.get(sub) == Some(value))
+    };
     match &spawn.for_each {
         None => vec![map(None)],
         Some(field) => data
             .get(field)
             .and_then(Value::as_array)
-            .map(|items| items.iter().map(|i| map(i.as_object())).collect())
+            .map(|items| {
+                items
+                    .iter()
+                    .filter(|i| wanted(i))
+                    .map(|i| map(i.as_object()))
+                    .collect()
+            })
             .unwrap_or_default(),
     }
 }
@@ -1643,6 +1655,36 @@ transitions:
             .map(|s| s.data["child.name"].clone())
             .collect();
         assert_eq!(names, vec![Value::from("大毛"), Value::from("二毛")]);
+    }
+
+    #[test]
+    fn spawning_only_the_records_that_match_leaves_the_other_children_to_another_route() {
+        let mut def = def();
+        let refer = def
+            .transitions
+            .iter_mut()
+            .find(|t| t.key == "refer")
+            .expect("the test workflow has refer");
+        refer.spawn[0]
+            .only
+            .insert("birth_date".into(), Value::from("2019-01-01"));
+        let now = at("2026-11-23T03:00:00Z");
+        let kids = serde_json::json!([{"name": "大毛", "birth_date": "2015-01-01"}, {"name": "二毛", "birth_date": "2019-01-01"}]);
+        let out = fire(
+            &def,
+            &opened(&def, now),
+            "refer",
+            "police",
+            data(&[("kids", kids)]),
+            now,
+        )
+        .expect("refers");
+        let names: Vec<_> = out
+            .spawns
+            .iter()
+            .map(|s| s.data["child.name"].clone())
+            .collect();
+        assert_eq!(names, vec![Value::from("二毛")]);
     }
 
     #[test]

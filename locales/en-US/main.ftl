@@ -231,6 +231,7 @@ clock-behind = the clock of this command ({ $now }) is earlier than the case's l
 problem-unknown-letter = letter `{ $key }` is not in the letters table (letters/documents.yaml).
 problem-letters-unavailable = cannot read the letters directory to check the letters this workflow issues: { $detail }
 problem-letter-fields = issuing `{ $letter }` as { $role } needs fields that this step (and every path before it) does not require: { $fields }. Add them to this step's requires, so the letter cannot fail for a missing field when the act happens.
+problem-letter-fields-undeclared = the letter `{ $letter }` prints fields this workflow does not declare: { $fields }. Declare them under fields (so a step can record them), or drop them from the letter in letters/documents.yaml and its template.
 letter-unavailable = note: cannot read the letters directory; this act's letters wait (issue them later with letter issue): { $detail }
 letter-issued = issued { $title } ({ $key }) number: { $number }, archive id: { $id }, verification code: { $code }
 letter-pending = { $title } ({ $key }) was not issued with this act: { $reason }. The act itself is recorded; issue it later with `wardflow letter issue { $case } { $key } --as ROLE`.

@@ -231,6 +231,7 @@ clock-behind = 本次操作的时钟（{ $now }）早于该案件最后一条记
 problem-unknown-letter = 文书 `{ $key }` 不在文书目录中（letters/documents.yaml）。
 problem-letters-unavailable = 无法读取文书目录，不能检查本流程出具的文书：{ $detail }
 problem-letter-fields = 以 { $role } 身份出具文书 `{ $letter }` 需要以下字段，但此步骤（及其之前的每条路径）并未要求填写：{ $fields }。请把它们加入本步骤的 requires，使文书不会在执行时因缺项而无法出具。
+problem-letter-fields-undeclared = 文书 `{ $letter }` 要打印的以下字段在本流程中没有声明：{ $fields }。请在 fields 中声明（以便有步骤能录入），或从 letters/documents.yaml 及模板中删去。
 letter-unavailable = 注意：无法读取文书目录，本次操作的文书暂不出具（可稍后用 letter issue 出具）：{ $detail }
 letter-issued = 已出具《{ $title }》（{ $key }）文号：{ $number }，存档号：{ $id }，核验码：{ $code }
 letter-pending = 《{ $title }》（{ $key }）未随本次操作出具：{ $reason }。操作本身已记录；补齐后用 `wardflow letter issue { $case } { $key } --as 角色` 出具。

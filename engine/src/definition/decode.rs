@@ -68,7 +68,7 @@ const DEADLINE_KEYS: &[&str] = &[
     "on_breach",
     "keep",
 ];
-const SPAWN_KEYS: &[&str] = &["workflow", "link", "data", "set", "for_each"];
+const SPAWN_KEYS: &[&str] = &["workflow", "link", "data", "set", "for_each", "only"];
 const TYPE_NAMES: &[&str] = &[
     "string",
     "integer",
@@ -857,6 +857,14 @@ impl Decoder {
             }
             let for_each = get("for_each")
                 .and_then(|f| self.name(f, &join(&p, "for_each"), NameRule::DottedSnake));
+            let mut only = Data::new();
+            if let Some(o) = get("only") {
+                let op = join(&p, "only");
+                for (sub, value) in self.entries(o, &op, None) {
+                    self.check_name(sub, value.pos, &join(&op, sub), NameRule::DottedSnake);
+                    only.insert(sub.to_owned(), value.to_json());
+                }
+            }
             if let (Some(workflow), Some(link)) = (workflow, link) {
                 out.push(SpawnDef {
                     workflow,
@@ -864,6 +872,7 @@ impl Decoder {
                     data,
                     set,
                     for_each,
+                    only,
                 });
             }
         }

@@ -202,6 +202,9 @@ pub struct SpawnDef {
     pub set: Data,
     /// A records field: one case is opened per record.
     pub for_each: Option<String>,
+    /// Inside `for_each`: only the records whose sub-fields equal these values (e.g. the
+    /// children whose own route is civil affairs), so siblings can take different routes.
+    pub only: Data,
 }
 
 /// A transition: an act that moves a case from some states to one state.

@@ -404,6 +404,19 @@ fn check_spawn_sources(c: &mut Checker, spawn: &SpawnDef, path: &str) {
             },
         );
     }
+    // `only` filters the records of `for_each` by their own sub-fields.
+    for sub in spawn.only.keys() {
+        let each = format!("each.{sub}");
+        if source_type(def, spawn, &each).is_none() {
+            c.report(
+                &format!("{path}.only.{sub}"),
+                ProblemKind::UndeclaredField {
+                    field: each,
+                    suggestion: None,
+                },
+            );
+        }
+    }
     for (target, source) in &spawn.data {
         if source_type(def, spawn, source).is_none() && !is_prefix_of_fields(def, source) {
             let suggestion = closest(source, def.fields.keys().map(String::as_str));
