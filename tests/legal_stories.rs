@@ -633,3 +633,170 @@ fn entrusted_care_opened_from_a_detention_carries_the_custody_not_migrant_work()
     let notice = letter_text(&env, "L2026-000002");
     assert!(!notice.contains("外出务工"), "{notice}");
 }
+
+// ----- item 3: a case does not close while the child is still removed -----
+
+/// The girl (12) removed to her aunt, who is vetted like an entrusted carer.
+const TO_AUNT: &[(&str, &str)] = &[
+    ("removal.ground", "seriously_injured"),
+    ("removal.at", "2026-11-24T14:00:00+08:00"),
+    ("removal.receiver_kind", "relative"),
+    ("removal.receiver_name", "张秀兰"),
+    ("removal.receiver_unsuitable", "false"),
+    ("removal.receiver_record_of_harm", "false"),
+    ("removal.receiver_addiction", "false"),
+    ("removal.receiver_neglected_duty", "false"),
+    ("removal.medical_check_needed", "false"),
+];
+
+#[test]
+fn an_intervention_case_does_not_close_while_the_child_is_still_removed() {
+    let env = env();
+    let id = accepted_report(&env);
+    advance(
+        &env,
+        &id,
+        "remove_child",
+        "police",
+        TO_AUNT,
+        "2026-11-24T14:30:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "start_assessment",
+        "civil_affairs",
+        &[],
+        "2026-11-24T15:00:00+08:00",
+    );
+    let err = refused(
+        &env,
+        &id,
+        "close",
+        "police",
+        &[("close_reason", "unfounded")],
+        "2026-11-25T10:00:00+08:00",
+    );
+    assert!(err.contains("儿童仍在带离安置中，不能结案"), "{err}");
+    assert!(err.contains("2014年《意见》第十七至十九条"), "{err}");
+    // Handed to the grandmother with a written handover (2014 Opinions art. 17): now it may close.
+    advance(
+        &env,
+        &id,
+        "hand_to_relative",
+        "civil_affairs",
+        &[
+            ("handover.at", "2026-11-26T10:00:00+08:00"),
+            ("handover.receiver", "陈桂芳"),
+            ("handover.receiver_kind", "relative"),
+            ("handover.receiver_unsuitable", "false"),
+            ("handover.receiver_record_of_harm", "false"),
+            ("handover.receiver_addiction", "false"),
+            ("handover.receiver_neglected_duty", "false"),
+        ],
+        "2026-11-26T10:00:00+08:00",
+    );
+    assert_eq!(state(&env, &id), "returned_home");
+    advance(
+        &env,
+        &id,
+        "close",
+        "police",
+        &[("close_reason", "resolved_after_help")],
+        "2026-11-27T10:00:00+08:00",
+    );
+    assert_eq!(state(&env, &id), "closed");
+}
+
+#[test]
+fn a_child_removed_and_placed_long_term_by_civil_affairs_may_close() {
+    let env = env();
+    let id = removed_to_institution(&env);
+    advance(
+        &env,
+        &id,
+        "place_long_term",
+        "civil_affairs",
+        &[
+            ("long_term.ground", "parents_not_found"),
+            ("long_term.decided_on", "2026-12-01"),
+            ("long_term.placement", "黔江区儿童福利院"),
+        ],
+        "2026-12-01T10:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "close",
+        "civil_affairs",
+        &[("close_reason", "placed_long_term")],
+        "2026-12-02T10:00:00+08:00",
+    );
+    assert_eq!(state(&env, &id), "closed");
+}
+
+// ----- item 12: no child, of any age, is handed to a disqualified person -----
+
+#[test]
+fn a_seriously_injured_12_year_old_is_not_handed_to_a_drug_user_naming_upl_22_by_analogy() {
+    let env = env();
+    let id = accepted_report(&env);
+    let mut sets: Vec<(&str, &str)> = TO_AUNT
+        .iter()
+        .filter(|(k, _)| *k != "removal.receiver_addiction")
+        .copied()
+        .collect();
+    sets.push(("removal.receiver_addiction", "true"));
+    let err = refused(
+        &env,
+        &id,
+        "remove_child",
+        "police",
+        &sets,
+        "2026-11-24T14:30:00+08:00",
+    );
+    assert!(err.contains("有吸毒、酗酒、赌博等恶习"), "{err}");
+    assert!(
+        err.contains("参照未成年人保护法第二十二条第三款，不论儿童年龄"),
+        "{err}"
+    );
+    // The vetting is not optional for a person receiving the child.
+    let unvetted: Vec<(&str, &str)> = TO_AUNT
+        .iter()
+        .filter(|(k, _)| {
+            !k.starts_with("removal.receiver_record")
+                && !k.starts_with("removal.receiver_addiction")
+        })
+        .copied()
+        .collect();
+    let err = refused(
+        &env,
+        &id,
+        "remove_child",
+        "police",
+        &unvetted,
+        "2026-11-24T14:30:00+08:00",
+    );
+    assert!(err.contains("removal.receiver_record_of_harm"), "{err}");
+}
+
+#[test]
+fn a_12_year_old_is_not_handed_to_an_otherwise_unsuitable_relative() {
+    let env = env();
+    let id = accepted_report(&env);
+    let mut sets: Vec<(&str, &str)> = TO_AUNT
+        .iter()
+        .filter(|(k, _)| *k != "removal.receiver_unsuitable")
+        .copied()
+        .collect();
+    sets.push(("removal.receiver_unsuitable", "true"));
+    let err = refused(
+        &env,
+        &id,
+        "remove_child",
+        "police",
+        &sets,
+        "2026-11-24T14:30:00+08:00",
+    );
+    assert!(err.contains("有其他不适宜情形的人照护"), "{err}");
+}

@@ -1898,6 +1898,9 @@ const REMOVAL: &[(&str, &str)] = &[
     ("removal.receiver_kind", "relative"),
     ("removal.receiver_name", "张奶奶"),
     ("removal.receiver_unsuitable", "false"),
+    ("removal.receiver_record_of_harm", "false"),
+    ("removal.receiver_addiction", "false"),
+    ("removal.receiver_neglected_duty", "false"),
     ("removal.medical_check_needed", "false"),
 ];
 
@@ -2594,7 +2597,7 @@ fn refuses_closing_while_the_child_is_removed() {
         "错误：当前状态 child_removed（已带离安置）不能执行 close（结案）；该操作只能在以下状态执行：\
          investigating（调查处置中）、assessing（调查评估中）、helping（帮扶中）、\
          admonished（已劝诫、训诫或告诫，回访中）、returned_home（已返家，随访中）、\
-         guardian_appointed（已指定新监护人）、other_parent_guarding（由未被撤销的父母一方继续监护）。\n"
+         guardian_appointed（已指定新监护人）、other_parent_guarding（由未被撤销的父母一方继续监护）、placed_long_term（已由民政部门长期监护安置）。\n"
     );
 }
 
