@@ -688,6 +688,32 @@ pub fn refusal(tr: &Tr, def: Option<&Definition>, r: &Refusal) -> Failure {
                 Some(transition.clone()),
             )
         }
+        Refusal::Late {
+            transition,
+            field,
+            deadline,
+            title,
+            due,
+        } => (
+            match (title, due) {
+                (Some(title), Some(due)) => tr!(
+                    tr,
+                    "refused-late",
+                    transition = transition_named(tr, def, transition),
+                    field = field_name(tr, def, field),
+                    deadline = deadline.clone(),
+                    title = title.clone(),
+                    due = crate::show::due_time(*due)
+                ),
+                _ => tr!(
+                    tr,
+                    "refused-late-not-running",
+                    transition = transition_named(tr, def, transition),
+                    deadline = deadline.clone()
+                ),
+            },
+            Some(field.clone()),
+        ),
     };
     Failure {
         exit: Exit::Refused,

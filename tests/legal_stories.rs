@@ -800,3 +800,91 @@ fn a_12_year_old_is_not_handed_to_an_otherwise_unsuitable_relative() {
     );
     assert!(err.contains("有其他不适宜情形的人照护"), "{err}");
 }
+
+// ----- item 6: one restoration window, counted once (CC 203) -----
+
+/// A case whose father's guardianship the court revoked on Friday 9 April 2027, with the
+/// grandmother appointed.
+fn revoked_on_9_april(env: &TestEnv) -> String {
+    let id = in_court(env, &[("other_parent.status", "deceased")]);
+    advance(
+        env,
+        &id,
+        "revoke_guardianship",
+        "court",
+        &[
+            ("court.decided_on", "2027-04-09"),
+            ("maintenance.note", "张大山按月负担抚养费"),
+        ],
+        "2027-04-09T10:00:00+08:00",
+    );
+    advance(
+        env,
+        &id,
+        "appoint_guardian",
+        "court",
+        &[
+            ("new_guardian.name", "陈桂芳"),
+            ("new_guardian.category", "grandparent"),
+            ("new_guardian.best_interests", "孩子愿意随外婆生活"),
+            ("new_guardian.unsuitable", "false"),
+            ("new_guardian.lives_with_child", "true"),
+        ],
+        "2027-04-09T11:00:00+08:00",
+    );
+    id
+}
+
+fn restoration_application(on: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("restoration.applicant_name", "张大山"),
+        ("restoration.applicant_relation", "father"),
+        ("restoration.applied_on", on),
+        ("restoration.intentional_crime_against_child", "false"),
+    ]
+}
+
+#[test]
+fn the_restoration_window_shown_and_the_application_accepted_end_on_the_same_day() {
+    let env = env();
+    let id = revoked_on_9_april(&env);
+    // A year on is Sunday 9 April 2028: the period ends on Monday the 10th (CC 203), at 24:00.
+    let s = show(&env, &id);
+    assert_eq!(due(&s, "restoration_window"), "2028-04-10T16:00:00Z");
+    // An application dated on the window's last day, as shown, is inside it; the next is not.
+    let err = refused(
+        &env,
+        &id,
+        "apply_for_restoration",
+        "parent",
+        &restoration_application("2028-04-11"),
+        "2028-04-11T10:00:00+08:00",
+    );
+    assert!(err.contains("届满时间 2028-04-10 24:00"), "{err}");
+    advance(
+        &env,
+        &id,
+        "apply_for_restoration",
+        "parent",
+        &restoration_application("2028-04-10"),
+        "2028-04-10T10:00:00+08:00",
+    );
+    assert_eq!(state(&env, &id), "restoration_applied");
+}
+
+// ----- the workflow-language features these fixes added: located errors -----
+
+#[test]
+fn in_time_and_only_name_what_is_wrong_and_where() {
+    let env = TestEnv::empty();
+    let file = env.write_workflow(
+        "w.yaml",
+        "workflow: w\ntitle: t\nroles: [police]\nfields:\n  applied_on: { type: date }\n  note: { type: string }\n  kids: { type: list, of: { name: string } }\nstart:\n  roles: [police]\n  deadlines: [{ name: window, within: 1 year }]\nstates:\n  a: { initial: true }\n  b: { final: true }\ntransitions:\n  apply:\n    from: [a]\n    to: a\n    roles: [police]\n    requires: [note, kids]\n    in_time: { deadline: windwo, field: note }\n    spawn:\n      - workflow: w\n        link: of\n        for_each: kids\n        only: { route: entrust }\n        data: { x: each.name }\n  end: { from: [a], to: b, roles: [police] }\n",
+    );
+    let err = env.en().fails(&["workflow", "validate", &file], 2);
+    assert!(err.contains("w.yaml:20:"), "{err}");
+    assert!(err.contains("windwo"), "{err}");
+    assert!(err.contains("window"), "{err}");
+    assert!(err.contains("`note`"), "{err}");
+    assert!(err.contains("each.route"), "{err}");
+}

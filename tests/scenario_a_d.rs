@@ -1716,12 +1716,9 @@ fn refuses_restoration_after_the_one_year_window() {
             &application("2028-01-18"),
             "2028-01-18T10:00:00+08:00"
         ),
-        guard_message(
-            "apply_for_restoration",
-            RESTORE_TITLE,
-            "已超过撤销监护人资格后一年的申请期限（2014年《意见》第三十八条：撤销后三个月至一年内申请）",
-            "restoration.applied_on <= add_period(court.decided_on, settings.restoration_window_closes)",
-        )
+        "错误：不能执行 apply_for_restoration（被撤销监护人资格的父母申请恢复）：restoration.applied_on（恢复申请日期） \
+         不在“被撤销监护人资格的父母申请恢复的期限届满（撤销后一年，2014年《意见》第三十八条）”（restoration_window）\
+         届满之前（届满时间 2028-01-17 24:00）；期间按民法典第二百零一条至第二百零三条只计算一次，本操作须在期间内。\n"
     );
 }
 

@@ -137,6 +137,16 @@ pub enum Refusal {
         reason: Option<String>,
         result: GuardResult,
     },
+    /// The date the act records is past the deadline its `in_time` names (or the deadline is
+    /// not running at all): the same due time the case shows, so one rule decides both.
+    Late {
+        transition: String,
+        field: String,
+        deadline: String,
+        /// The deadline's title and due time, when it is running.
+        title: Option<String>,
+        due: Option<Timestamp>,
+    },
 }
 
 /// Commands that do not make sense for this workflow: bad input, not a refusal.
@@ -601,7 +611,48 @@ pub fn check_guards(
             });
         }
     }
-    Ok(())
+    match &t.in_time {
+        Some(in_time) => check_in_time(case, t, in_time, data, clock),
+        None => Ok(()),
+    }
+}
+
+/// The moment a date or datetime value stands for: a date is the start of its day.
+fn moment(value: &Value, tz: &jiff::tz::TimeZone) -> Option<Timestamp> {
+    let text = value.as_str()?;
+    if let Ok(ts) = text.parse::<Timestamp>() {
+        return Some(ts);
+    }
+    let date: jiff::civil::Date = text.parse().ok()?;
+    tz.to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
+        .ok()
+}
+
+/// Refuses an act whose recorded date is not before the due time of the deadline it names.
+fn check_in_time(
+    case: &Case,
+    t: &TransitionDef,
+    in_time: &crate::definition::InTime,
+    data: &Data,
+    clock: &Clock,
+) -> Result<(), Refusal> {
+    let Some(at) = data.get(&in_time.field).and_then(|v| moment(v, clock.tz)) else {
+        return Err(Refusal::MissingFields {
+            transition: Some(t.key.clone()),
+            fields: vec![in_time.field.clone()],
+        });
+    };
+    let running = case.deadlines.get(&in_time.deadline);
+    match running {
+        Some(d) if at < d.due => Ok(()),
+        _ => Err(Refusal::Late {
+            transition: t.key.clone(),
+            field: in_time.field.clone(),
+            deadline: in_time.deadline.clone(),
+            title: running.map(|d| d.title.clone()),
+            due: running.map(|d| d.due),
+        }),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -121,6 +121,8 @@ refused-system-only = { $transition } is done only by the system when a deadline
 refused-missing = { $transition } needs: { $fields }.
 refused-missing-open = opening the case needs: { $fields }.
 refused-guard = { $transition } is refused: { $rule }. Why: { $why }; guard: { $guard }
+refused-late = cannot fire { $transition }: { $field } is not before the end of { $title } ({ $deadline }, due { $due }); the case counts the period once, as Civil Code 201–203 do, and the act must fall inside it.
+refused-late-not-running = cannot fire { $transition }: the period { $deadline } it must fall inside is not running in this case.
 
 ## Case output
 advanced = { $case } is now in state { $state }

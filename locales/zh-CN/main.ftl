@@ -121,6 +121,8 @@ refused-system-only = { $transition }只能由期限到期时系统自动执行�
 refused-missing = 执行 { $transition }前须填写：{ $fields }。
 refused-missing-open = 开案须填写：{ $fields }。
 refused-guard = 不能执行 { $transition }：{ $rule }。原因：{ $why }；条件：{ $guard }
+refused-late = 不能执行 { $transition }：{ $field } 不在“{ $title }”（{ $deadline }）届满之前（届满时间 { $due }）；期间按民法典第二百零一条至第二百零三条只计算一次，本操作须在期间内。
+refused-late-not-running = 不能执行 { $transition }：本案没有正在计算的期间 { $deadline }，本操作须在该期间内进行。
 
 ## 案件输出
 advanced = { $case } 现在的状态：{ $state }

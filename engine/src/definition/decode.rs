@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use super::load::{NameRule, Problem, ProblemKind};
 use super::{
     Confidential, Data, DeadlineDef, DeadlineRule, DeadlineStart, Definition, FieldDef, FieldType,
-    FromStates, GuardDef, PeriodSpec, Spans, SpawnDef, Start, StateDef, TransitionDef,
+    FromStates, GuardDef, InTime, PeriodSpec, Spans, SpawnDef, Start, StateDef, TransitionDef,
 };
 use crate::period::Period;
 use crate::suggest::closest;
@@ -55,6 +55,7 @@ const TRANSITION_KEYS: &[&str] = &[
     "letters",
     "deadlines",
     "cancels",
+    "in_time",
     "spawn",
 ];
 const GUARD_KEYS: &[&str] = &["cel", "reason"];
@@ -662,6 +663,7 @@ impl Decoder {
                 deadlines: Vec::new(),
                 cancels: Vec::new(),
                 spawn: Vec::new(),
+                in_time: None,
             };
             for (k, v) in entries {
                 let p = join(&path, k);
@@ -685,12 +687,28 @@ impl Decoder {
                     "deadlines" => t.deadlines = self.deadlines(v, &p),
                     "cancels" => t.cancels = self.names(v, &p, NameRule::Snake),
                     "spawn" => t.spawn = self.spawns(v, &p),
+                    "in_time" => t.in_time = self.in_time(v, &p),
                     _ => {}
                 }
             }
             out.push(t);
         }
         out
+    }
+
+    /// `in_time: { deadline: NAME, field: FIELD }`.
+    fn in_time(&mut self, node: &Node, path: &str) -> Option<InTime> {
+        let entries = self.entries(node, path, Some(&["deadline", "field"]));
+        let deadline = self
+            .require(&entries, "deadline", node.pos, path)
+            .and_then(|d| self.name(d, &join(path, "deadline"), NameRule::Snake));
+        let field = self
+            .require(&entries, "field", node.pos, path)
+            .and_then(|f| self.name(f, &join(path, "field"), NameRule::DottedSnake));
+        Some(InTime {
+            deadline: deadline?,
+            field: field?,
+        })
     }
 
     /// A guard is a CEL string, a `{cel, reason}` mapping, or a list of either.

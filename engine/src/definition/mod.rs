@@ -223,6 +223,18 @@ pub struct TransitionDef {
     /// Running deadlines this act fulfils (even kept ones), e.g. the parent search once it ends.
     pub cancels: Vec<String>,
     pub spawn: Vec<SpawnDef>,
+    /// The act is only possible while the running deadline it names has not passed, measured
+    /// at the date the act records (e.g. an application for restoration dated inside the
+    /// window the deadline shows): one rule, counted once (Civil Code 201–203), for both.
+    pub in_time: Option<InTime>,
+}
+
+/// `in_time: { deadline: restoration_window, field: restoration.applied_on }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InTime {
+    pub deadline: String,
+    /// A date or datetime field: a date counts from the start of that day.
+    pub field: String,
 }
 
 impl TransitionDef {

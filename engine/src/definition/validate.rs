@@ -218,6 +218,31 @@ pub(super) fn check(def: &Definition) -> Vec<Problem> {
                 );
             }
         }
+        if let Some(in_time) = &t.in_time {
+            // The date the act records must be given with it, and be a date or datetime.
+            check_deadline_field(
+                &mut c,
+                &in_time.field,
+                &t.requires,
+                &format!("{path}.in_time.field"),
+            );
+            let names: Vec<&str> = def
+                .start
+                .deadlines
+                .iter()
+                .chain(def.transitions.iter().flat_map(|t| &t.deadlines))
+                .map(|d| d.name.as_str())
+                .collect();
+            if !names.contains(&in_time.deadline.as_str()) {
+                c.report(
+                    &format!("{path}.in_time.deadline"),
+                    ProblemKind::UnknownDeadline {
+                        name: in_time.deadline.clone(),
+                        suggestion: closest(&in_time.deadline, names),
+                    },
+                );
+            }
+        }
         for (i, spawn) in t.spawn.iter().enumerate() {
             let sp = if t.spawn.len() == 1 && !def.spans.0.contains_key(&format!("{path}.spawn[0]"))
             {
