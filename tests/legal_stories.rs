@@ -888,3 +888,79 @@ fn in_time_and_only_name_what_is_wrong_and_where() {
     assert!(err.contains("`note`"), "{err}");
     assert!(err.contains("each.route"), "{err}");
 }
+
+// ----- item 7: coming of age is a date, not a period -----
+
+#[test]
+fn coming_of_age_falls_on_the_18th_birthday_even_on_a_rest_day() {
+    let env = env();
+    let id = open(
+        &env,
+        "entrusted-care",
+        "parent",
+        &[
+            ("child.name", "李小军"),
+            ("child.birth_date", "2009-10-03"),
+            ("parent.name", "李强"),
+        ],
+        T0,
+    );
+    advance(
+        &env,
+        &id,
+        "approve_carer",
+        "village_committee",
+        &[
+            ("carer.name", "王秀英"),
+            ("carer.birth_date", "1958-03-02"),
+            ("carer.relation", "grandparent"),
+            ("carer.full_capacity", "true"),
+            ("carer.able_to_care", "true"),
+            ("carer.lives_with_child", "true"),
+            ("carer.record_of_harm", "false"),
+            ("carer.addiction", "false"),
+            ("carer.neglected_duty", "false"),
+            ("carer.otherwise_unsuitable", "false"),
+            ("carer.serious_infectious_disease", "false"),
+            ("child.special_needs", "false"),
+            ("child.can_express_views", "true"),
+            ("child.views", "愿意和奶奶一起住"),
+        ],
+        "2026-11-23T11:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "sign_agreement",
+        "village_committee",
+        &[
+            ("entrustment.start_date", "2026-11-25"),
+            ("entrustment.end_date", "2027-06-30"),
+            ("entrustment.contact_plan", "每周日晚视频通话"),
+            ("entrustment.witness_name", "赵主任"),
+            ("parent.departure_date", "2026-11-25"),
+            ("parent.work_place", "广东省东莞市长安镇"),
+            ("parent.phone", "13800230001"),
+            ("carer.phone", "13800230002"),
+            ("child.sex", "male"),
+        ],
+        "2026-11-24T09:00:00+08:00",
+    );
+    // 3 October 2027 is a Sunday: the boy is 18 that day (CC 17), not on Monday the 4th.
+    assert_eq!(
+        due(&show(&env, &id), "child_turns_18"),
+        "2027-10-03T16:00:00Z"
+    );
+}
+
+#[test]
+fn a_fixed_date_deadline_with_a_period_beside_it_is_a_located_error() {
+    let env = TestEnv::empty();
+    let file = env.write_workflow(
+        "w.yaml",
+        "workflow: w\ntitle: t\nroles: [police]\nfields:\n  born: { type: date }\nstart:\n  roles: [police]\n  requires: [born]\n  deadlines:\n    - { name: adult, date_after: 18 years, within: 1d, from: born }\nstates:\n  a: { initial: true }\n  b: { final: true }\ntransitions:\n  end: { from: [a], to: b, roles: [police] }\n",
+    );
+    let err = env.en().fails(&["workflow", "validate", &file], 2);
+    assert!(err.contains("w.yaml:10:"), "{err}");
+    assert!(err.contains("date_after"), "{err}");
+}

@@ -896,9 +896,10 @@ fn set_deadlines(
     transition: Option<&str>,
 ) -> Result<(), Refusal> {
     for d in deadlines {
-        let (spec, recurring) = match &d.rule {
-            DeadlineRule::Within(spec) => (spec, false),
-            DeadlineRule::Every(spec) => (spec, true),
+        let (spec, recurring, fixed) = match &d.rule {
+            DeadlineRule::Within(spec) => (spec, false, false),
+            DeadlineRule::Every(spec) => (spec, true, false),
+            DeadlineRule::DateAfter(spec) => (spec, false, true),
         };
         // Validation guarantees the setting exists and parses; a profile that broke it since
         // falls back to skipping the deadline would lose a legal limit, so refuse loudly instead.
@@ -916,7 +917,11 @@ fn set_deadlines(
             clock.tz,
             transition,
         )?;
-        let due = period.due(start, clock.tz, clock.calendar);
+        let due = if fixed {
+            period.date_after(start, clock.tz)
+        } else {
+            period.due(start, clock.tz, clock.calendar)
+        };
         let lead = d
             .remind_before
             .as_ref()

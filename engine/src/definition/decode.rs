@@ -64,6 +64,7 @@ const DEADLINE_KEYS: &[&str] = &[
     "title",
     "within",
     "every",
+    "date_after",
     "from",
     "remind_before",
     "on_breach",
@@ -775,7 +776,27 @@ impl Decoder {
             let name = self
                 .require(&entries, "name", item.pos, &p)
                 .and_then(|n| self.name(n, &join(&p, "name"), NameRule::Snake));
+            // A fixed date is its own rule: `date_after: 18 years` (never with within or every).
+            let fixed = get("date_after").and_then(|d| {
+                let dp = join(&p, "date_after");
+                match (get("within"), get("every")) {
+                    (None, None) => self.period(d, &dp).map(DeadlineRule::DateAfter),
+                    _ => {
+                        self.problem(
+                            d.pos,
+                            &dp,
+                            ProblemKind::UnknownKey {
+                                key: "date_after".into(),
+                                allowed: vec!["within", "every"],
+                                suggestion: None,
+                            },
+                        );
+                        None
+                    }
+                }
+            });
             let rule = match (get("within"), get("every")) {
+                _ if get("date_after").is_some() => fixed,
                 (Some(w), None) => self
                     .period(w, &join(&p, "within"))
                     .map(DeadlineRule::Within),

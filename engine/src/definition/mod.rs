@@ -165,6 +165,9 @@ impl std::fmt::Display for PeriodSpec {
 pub enum DeadlineRule {
     Within(PeriodSpec),
     Every(PeriodSpec),
+    /// A fixed date, not a period: the corresponding day N after `from` (coming of age, CC 17),
+    /// due at its 24:00 and never moved by the holiday rule of CC 203.
+    DateAfter(PeriodSpec),
 }
 
 /// The moment a deadline counts from.

@@ -291,6 +291,7 @@ fn check_deadlines(c: &mut Checker, deadlines: &[DeadlineDef], path: &str, requi
         match &d.rule {
             DeadlineRule::Within(spec) => c.period(spec, &format!("{dp}.within")),
             DeadlineRule::Every(spec) => c.period(spec, &format!("{dp}.every")),
+            DeadlineRule::DateAfter(spec) => c.period(spec, &format!("{dp}.date_after")),
         }
         if let Some(spec) = &d.remind_before {
             c.period(spec, &format!("{dp}.remind_before"));
