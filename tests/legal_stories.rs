@@ -964,3 +964,32 @@ fn a_fixed_date_deadline_with_a_period_beside_it_is_a_located_error() {
     assert!(err.contains("w.yaml:10:"), "{err}");
     assert!(err.contains("date_after"), "{err}");
 }
+
+// ----- item 10: the rescue institution files the petition -----
+
+#[test]
+fn the_rescue_institution_caring_for_the_child_files_the_revocation_petition() {
+    let env = env();
+    let id = assessed(&env, GRANDMOTHER);
+    advance(
+        &env,
+        &id,
+        "file_petition",
+        "institution",
+        &[
+            ("petition.applicant_kind", "rescue_institution"),
+            ("petition.applicant_name", "黔江区未成年人救助保护中心"),
+            ("petition.filed_on", "2026-12-14"),
+            ("petition.court", "重庆市黔江区人民法院"),
+            ("concern", "父亲酒后多次殴打女儿，致面部受伤"),
+            ("other_parent.status", "deceased"),
+        ],
+        "2026-12-14T10:00:00+08:00",
+    );
+    assert_eq!(state(&env, &id), "petition_filed");
+    let text = letter_text(&env, "L2026-000001");
+    assert!(
+        text.contains("申请人：黔江区未成年人救助保护中心（未成年人救助保护机构）"),
+        "{text}"
+    );
+}
