@@ -754,6 +754,21 @@ pub fn command(tr: &Tr, e: &CommandError) -> Failure {
             ) + &hint(tr, suggestion),
         )
         .with_key(role.clone()),
+        CommandError::ActTimeDisagrees {
+            field,
+            at,
+            recorded,
+        } => Failure::new(
+            Exit::BadInput,
+            tr!(
+                tr,
+                "act-time-disagrees",
+                field = field.clone(),
+                recorded = crate::show::local_time(*recorded),
+                at = crate::show::local_time(*at)
+            ),
+        )
+        .with_key(field.clone()),
         CommandError::FutureAct { at } => Failure::new(
             Exit::BadInput,
             tr!(tr, "future-act", at = crate::show::local_time(*at)),

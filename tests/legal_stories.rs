@@ -993,3 +993,130 @@ fn the_rescue_institution_caring_for_the_child_files_the_revocation_petition() {
         "{text}"
     );
 }
+
+// ----- item 9: deadlines count from the act, not from its entry -----
+
+/// A report received on Monday 28 September 2026 at 09:00, opened and accepted at once; the
+/// girl is taken to the institution the same afternoon.
+fn reported_on_28_september(env: &TestEnv) -> String {
+    env.init_simulation("2026-09-28T08:00:00+08:00");
+    let id = open(
+        env,
+        "guardianship-intervention",
+        "police",
+        &[
+            ("source", "mandatory_report"),
+            ("report.received_at", "2026-09-28T09:00:00+08:00"),
+        ],
+        "2026-09-28T09:30:00+08:00",
+    );
+    advance(
+        env,
+        &id,
+        "accept_report",
+        "police",
+        &[
+            ("child.name", "张小花"),
+            ("child.birth_date", "2014-09-10"),
+            ("report.category", "domestic_violence"),
+            ("report.facts", "学生脸部淤青，自述被父亲殴打"),
+            ("reporter.kind", "school"),
+            ("reporter.unit", "黔江区城东小学"),
+            ("reporter.name", "王老师"),
+            ("police.case_number", "渝公黔（城东）受案字〔2026〕77号"),
+            ("police.officer_name", "李警官"),
+            ("police.officer_phone", "023-79223110"),
+        ],
+        "2026-09-28T09:40:00+08:00",
+    );
+    id
+}
+
+const TO_INSTITUTION_ON_28_SEPTEMBER: &[(&str, &str)] = &[
+    ("removal.ground", "seriously_injured"),
+    ("removal.at", "2026-09-28T15:00:00+08:00"),
+    ("removal.receiver_kind", "rescue_institution"),
+    ("removal.receiver_name", "黔江区未成年人救助保护中心"),
+    ("removal.medical_check_needed", "false"),
+    ("civil_affairs.notified_at", "2026-09-28T15:30:00+08:00"),
+];
+
+#[test]
+fn acceptance_runs_from_the_reports_receipt_not_from_opening_the_case() {
+    let env = TestEnv::new();
+    env.init_simulation("2026-09-28T08:00:00+08:00");
+    let id = open(
+        &env,
+        "guardianship-intervention",
+        "police",
+        &[
+            ("source", "mandatory_report"),
+            ("report.received_at", "2026-09-28T09:00:00+08:00"),
+        ],
+        "2026-09-28T11:30:00+08:00",
+    );
+    // 24 hours from 09:00, not from the opening at 11:30.
+    assert_eq!(due(&show(&env, &id), "acceptance"), "2026-09-29T01:00:00Z");
+}
+
+#[test]
+fn a_removal_entered_two_days_late_counts_the_case_statement_from_the_removal() {
+    let env = TestEnv::new();
+    let id = reported_on_28_september(&env);
+    // Entered on Wednesday 30 September without --at; removal.at says the 28th.
+    advance(
+        &env,
+        &id,
+        "remove_child_to_institution",
+        "police",
+        TO_INSTITUTION_ON_28_SEPTEMBER,
+        "2026-09-30T10:00:00+08:00",
+    );
+    let entered_late = due(&show(&env, &id), "case_statement");
+
+    let env = TestEnv::new();
+    let id = reported_on_28_september(&env);
+    let mut args = command(
+        &[
+            "case",
+            "advance",
+            &id,
+            "remove_child_to_institution",
+            "--as",
+            "police",
+        ],
+        TO_INSTITUTION_ON_28_SEPTEMBER,
+        "2026-09-30T10:00:00+08:00",
+    );
+    args.extend(["--at".to_owned(), "2026-09-28T15:00:00+08:00".to_owned()]);
+    env.ok(&refs(&args));
+    let with_at = due(&show(&env, &id), "case_statement");
+    assert_eq!(entered_late, with_at);
+    // Five working days from Monday 28 September across the National Day holiday.
+    assert_eq!(with_at, "2026-10-10T16:00:00Z");
+}
+
+#[test]
+fn an_act_time_that_contradicts_the_field_recording_the_same_act_is_refused() {
+    let env = TestEnv::new();
+    let id = reported_on_28_september(&env);
+    let mut args = command(
+        &[
+            "case",
+            "advance",
+            &id,
+            "remove_child_to_institution",
+            "--as",
+            "police",
+        ],
+        TO_INSTITUTION_ON_28_SEPTEMBER,
+        "2026-09-30T10:00:00+08:00",
+    );
+    args.extend(["--at".to_owned(), "2026-09-29T15:00:00+08:00".to_owned()]);
+    let err = env.fails(&refs(&args), 2);
+    assert_eq!(
+        err,
+        "错误：removal.at 记载的行为时间为 2026-09-28 15:00，而 --at 为 2026-09-29 15:00：\
+         二者记录的是同一行为。请只填其一，或使二者一致。\n"
+    );
+}

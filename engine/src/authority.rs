@@ -653,6 +653,7 @@ mod tests {
             cancels: vec![],
             spawn: vec![],
             in_time: None,
+            act_time: None,
         };
         assert!(matches!(
             may_fire(&u, &clerk, "village_committee", Some(&t), Some("shijia_village")),

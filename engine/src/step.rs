@@ -177,6 +177,13 @@ pub enum CommandError {
     /// A date of birth after the day of the act.
     #[error("`{field}` ({date}) is after the day of the act")]
     FutureBirth { field: String, date: String },
+    /// `--at` and the field recording the same act (`removal.at`) say different things.
+    #[error("`{field}` ({recorded}) and the act's time --at ({at}) disagree")]
+    ActTimeDisagrees {
+        field: String,
+        at: Timestamp,
+        recorded: Timestamp,
+    },
     #[error("a correction needs a reason")]
     MissingReason,
     #[error("a correction needs at least one field to change")]
@@ -220,6 +227,40 @@ fn occurred(at: Option<Timestamp>, now: Timestamp) -> Result<Timestamp, CommandE
         Some(at) if at > now => Err(CommandError::FutureAct { at }),
         Some(at) => Ok(at),
         None => Ok(now),
+    }
+}
+
+/// Makes the act's time and the field recording the same act one fact: the field given sets
+/// the act's time, `--at` (or the clock) sets a field left out, and both given must agree.
+/// Returns the act's time to use (None: the clock) and the changes with the field filled in;
+/// `now` None leaves a field nobody gave unset (an opening: a referral has no report time).
+fn agree_act_time(
+    field: Option<&str>,
+    at: Option<Timestamp>,
+    now: Option<Timestamp>,
+    mut changes: Data,
+) -> Result<(Option<Timestamp>, Data), CommandError> {
+    let Some(field) = field else {
+        return Ok((at, changes));
+    };
+    let recorded = changes
+        .get(field)
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse::<Timestamp>().ok());
+    match (at, recorded) {
+        (Some(at), Some(recorded)) if at != recorded => Err(CommandError::ActTimeDisagrees {
+            field: field.to_owned(),
+            at,
+            recorded,
+        }),
+        (_, Some(recorded)) => Ok((Some(recorded), changes)),
+        (at, None) => match at.or(now) {
+            Some(when) => {
+                changes.insert(field.to_owned(), Value::String(when.to_string()));
+                Ok((Some(when), changes))
+            }
+            None => Ok((at, changes)),
+        },
     }
 }
 
@@ -349,7 +390,21 @@ pub fn open(
     clock: &Clock,
 ) -> Result<Outcome, StepError> {
     check_role(def, &command.actor.role)?;
-    let occurred_at = occurred(command.occurred_at, clock.now)?;
+    let mut command = command;
+    // At opening the field only sets the act's time: a referral has no report time to fill in.
+    let field = def
+        .start
+        .act_time
+        .as_deref()
+        .filter(|f| command.data.contains_key(*f));
+    let (at, data) = agree_act_time(
+        field,
+        command.occurred_at,
+        None,
+        std::mem::take(&mut command.data),
+    )?;
+    command.data = data;
+    let occurred_at = occurred(at, clock.now)?;
     if command.origin.is_none()
         && !def.start.roles.is_empty()
         && !def.start.roles.contains(&command.actor.role)
@@ -674,6 +729,8 @@ fn fire(
             suggestion: closest(transition, def.transitions.iter().map(|t| t.key.as_str())),
         })?;
     check_role(def, &actor.role)?;
+    let (occurred_at, changes) =
+        agree_act_time(t.act_time.as_deref(), occurred_at, Some(clock.now), changes)?;
     let occurred_at = occurred_on(case, occurred_at, clock.now)?;
     let mut data = case.data.clone();
     apply_changes(&mut data, &changes);

@@ -106,6 +106,7 @@ unknown-case = there is no case { $case }.
 unknown-transition = workflow { $workflow } has no transition `{ $name }`. `wardflow case next` lists what can be done now.
 unknown-role = workflow { $workflow } has no role `{ $role }`.
 future-act = the act cannot have happened in the future ({ $at }).
+act-time-disagrees = { $field } says the act happened at { $recorded }, but --at says { $at }: they record the same act. Give one of them, or make them agree.
 amend-no-reason = a correction needs a reason (--reason).
 amend-nothing = a correction must change at least one field (--set or --data).
 no-initial-state = workflow { $workflow } has no initial state (internal error, please report).

@@ -106,6 +106,7 @@ unknown-case = 没有编号为 { $case } 的案件。
 unknown-transition = 流程 { $workflow } 中没有转换 `{ $name }`。可用 `wardflow case next` 查看当前可做的操作。
 unknown-role = 流程 { $workflow } 中没有角色 `{ $role }`。
 future-act = 行为发生时间（{ $at }）不能晚于当前时间。
+act-time-disagrees = { $field } 记载的行为时间为 { $recorded }，而 --at 为 { $at }：二者记录的是同一行为。请只填其一，或使二者一致。
 amend-no-reason = 更正必须用 --reason 说明理由。
 amend-nothing = 更正至少要用 --set 或 --data 修改一个字段。
 no-initial-state = 流程 { $workflow } 没有初始状态（内部错误，请报告）。

@@ -42,7 +42,7 @@ const FIELD_KEYS: &[&str] = &[
     "sensitive",
     "description",
 ];
-const START_KEYS: &[&str] = &["roles", "requires", "letters", "deadlines"];
+const START_KEYS: &[&str] = &["roles", "requires", "letters", "deadlines", "act_time"];
 const STATE_KEYS: &[&str] = &["title", "initial", "final", "description"];
 const TRANSITION_KEYS: &[&str] = &[
     "title",
@@ -56,6 +56,7 @@ const TRANSITION_KEYS: &[&str] = &[
     "deadlines",
     "cancels",
     "in_time",
+    "act_time",
     "spawn",
 ];
 const GUARD_KEYS: &[&str] = &["cel", "reason"];
@@ -608,6 +609,7 @@ impl Decoder {
                 "requires" => start.requires = self.names(value, &path, NameRule::DottedSnake),
                 "letters" => start.letters = self.names(value, &path, NameRule::Kebab),
                 "deadlines" => start.deadlines = self.deadlines(value, &path),
+                "act_time" => start.act_time = self.name(value, &path, NameRule::DottedSnake),
                 _ => {}
             }
         }
@@ -665,6 +667,7 @@ impl Decoder {
                 cancels: Vec::new(),
                 spawn: Vec::new(),
                 in_time: None,
+                act_time: None,
             };
             for (k, v) in entries {
                 let p = join(&path, k);
@@ -689,6 +692,7 @@ impl Decoder {
                     "cancels" => t.cancels = self.names(v, &p, NameRule::Snake),
                     "spawn" => t.spawn = self.spawns(v, &p),
                     "in_time" => t.in_time = self.in_time(v, &p),
+                    "act_time" => t.act_time = self.name(v, &p, NameRule::DottedSnake),
                     _ => {}
                 }
             }

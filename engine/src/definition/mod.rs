@@ -102,6 +102,9 @@ pub struct Start {
     pub letters: Vec<String>,
     /// Deadlines that run from the opening (e.g. feedback to the reporter within 3 days).
     pub deadlines: Vec<DeadlineDef>,
+    /// A datetime field that records when the opening act happened (see
+    /// [`TransitionDef::act_time`]).
+    pub act_time: Option<String>,
 }
 
 /// One state of the workflow.
@@ -230,6 +233,10 @@ pub struct TransitionDef {
     /// at the date the act records (e.g. an application for restoration dated inside the
     /// window the deadline shows): one rule, counted once (Civil Code 201–203), for both.
     pub in_time: Option<InTime>,
+    /// A datetime field recording the same act (`removal.at`): it and the event's act time
+    /// (`--at`) are one fact. Either one given sets the other; both given must agree. So
+    /// deadlines count from the act, not from when it was typed in.
+    pub act_time: Option<String>,
 }
 
 /// `in_time: { deadline: restoration_window, field: restoration.applied_on }`.

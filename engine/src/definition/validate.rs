@@ -151,6 +151,9 @@ pub(super) fn check(def: &Definition) -> Vec<Problem> {
         c.field(field, &format!("start.requires[{i}]"));
     }
     check_deadlines(&mut c, &def.start.deadlines, "start", &[]);
+    if let Some(field) = &def.start.act_time {
+        check_act_time(&mut c, field, "start.act_time");
+    }
     check_confidential(&mut c);
     check_states(&mut c);
     let types = def.field_types();
@@ -218,6 +221,9 @@ pub(super) fn check(def: &Definition) -> Vec<Problem> {
                 );
             }
         }
+        if let Some(field) = &t.act_time {
+            check_act_time(&mut c, field, &format!("{path}.act_time"));
+        }
         if let Some(in_time) = &t.in_time {
             // The date the act records must be given with it, and be a date or datetime.
             check_deadline_field(
@@ -258,6 +264,20 @@ pub(super) fn check(def: &Definition) -> Vec<Problem> {
 
 /// A deadline's start field must be a date or datetime that is sure to be set when the deadline
 /// is: a required field of the step, or of the opening (which stays set).
+/// The field that records an act's time must be a declared datetime field.
+fn check_act_time(c: &mut Checker, field: &str, path: &str) {
+    if let Some(ty) = c.field(field, path)
+        && !matches!(ty, FieldType::DateTime)
+    {
+        c.report(
+            path,
+            ProblemKind::NotATimeField {
+                field: field.to_owned(),
+            },
+        );
+    }
+}
+
 fn check_deadline_field(c: &mut Checker, field: &str, requires: &[String], path: &str) {
     let Some(ty) = c.field(field, path) else {
         return;
