@@ -287,7 +287,14 @@ fn publishing_refuses_a_workflow_whose_letter_prints_an_undeclared_field() {
         .map(|l| format!("{l}\n"))
         .collect();
     let file = env.write_workflow("guardianship-intervention.yaml", broken);
-    let err = env.en().fails(&["workflow", "validate", &file], 2);
+    // The process it spawns (temporary custody after a removal, UPL 92) is checked beside it.
+    let custody = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/workflows/temporary-custody.yaml"
+    ))
+    .expect("read the shipped custody workflow");
+    let other = env.write_workflow("temporary-custody.yaml", custody);
+    let err = env.en().fails(&["workflow", "validate", &file, &other], 2);
     assert!(
         err.contains(
             "the letter `warning-letter` prints fields this workflow does not declare: \
@@ -1119,4 +1126,184 @@ fn an_act_time_that_contradicts_the_field_recording_the_same_act_is_refused() {
         "错误：removal.at 记载的行为时间为 2026-09-28 15:00，而 --at 为 2026-09-29 15:00：\
          二者记录的是同一行为。请只填其一，或使二者一致。\n"
     );
+}
+
+// ----- item 8: placement in a rescue-protection institution is temporary custody -----
+
+#[test]
+fn a_removal_to_the_rescue_institution_opens_a_linked_temporary_custody_case() {
+    let env = env();
+    let id = accepted_report(&env);
+    let out = advance(
+        &env,
+        &id,
+        "remove_child_to_institution",
+        "police",
+        &[
+            ("removal.ground", "seriously_injured"),
+            ("removal.at", "2026-11-24T15:00:00+08:00"),
+            ("removal.receiver_kind", "rescue_institution"),
+            ("removal.receiver_name", "黔江区未成年人救助保护中心"),
+            ("removal.medical_check_needed", "false"),
+            ("civil_affairs.notified_at", "2026-11-24T15:30:00+08:00"),
+        ],
+        "2026-11-24T16:00:00+08:00",
+    );
+    assert!(
+        out.contains("已开立关联案件 2026-000002（temporary-custody）"),
+        "{out}"
+    );
+    let custody = show(&env, "2026-000002");
+    assert_eq!(custody["workflow"], "temporary-custody");
+    assert_eq!(custody["data"]["ground"], "harmed_by_guardian");
+    assert_eq!(custody["data"]["child.name"], "张小花");
+    assert_eq!(custody["data"]["guardian.name"], "张大山");
+    assert_eq!(
+        custody["origin"],
+        serde_json::json!({"case": id, "workflow": "guardianship-intervention", "link": "custody_from_removal"})
+    );
+    // The custody case runs its own time limit (UPL 92; local one-year setting).
+    assert!(deadline(&custody, "custody_limit").is_some(), "{custody:#}");
+}
+
+// ----- item 13: the smaller defects -----
+
+#[test]
+fn a_neighbour_reports_as_an_individual_without_naming_a_unit() {
+    let env = env();
+    let id = open(
+        &env,
+        "guardianship-intervention",
+        "police",
+        &[("source", "mandatory_report")],
+        T0,
+    );
+    let mut sets = vec![
+        ("child.name", "张小花"),
+        ("child.birth_date", "2014-09-10"),
+        ("report.received_at", "2026-11-23T09:40:00+08:00"),
+        ("report.category", "guardian_neglect"),
+        ("report.facts", "孩子连续三天独自在家，无人做饭"),
+        ("reporter.kind", "individual"),
+        ("reporter.name", "刘阿姨"),
+        ("police.case_number", "渝公黔（城东）受案字〔2026〕90号"),
+        ("police.officer_name", "李警官"),
+        ("police.officer_phone", "023-79223110"),
+    ];
+    // A unit for an individual is refused; none is needed.
+    sets.push(("reporter.unit", "无"));
+    let err = refused(
+        &env,
+        &id,
+        "accept_report",
+        "police",
+        &sets,
+        "2026-11-23T11:00:00+08:00",
+    );
+    assert!(err.contains("个人报告的，不填写报告单位"), "{err}");
+    sets.pop();
+    advance(
+        &env,
+        &id,
+        "accept_report",
+        "police",
+        &sets,
+        "2026-11-23T11:00:00+08:00",
+    );
+    let receipt = env.ok(&[
+        "letter",
+        "preview",
+        &id,
+        "report-receipt",
+        "--as",
+        "police",
+        "--format",
+        "txt",
+        "--now",
+        "2026-11-23T11:00:00+08:00",
+    ]);
+    assert!(receipt.contains("刘阿姨："), "{receipt}");
+    assert!(!receipt.contains("你单位"), "{receipt}");
+}
+
+#[test]
+fn the_3_day_feedback_cites_the_mandatory_reporting_opinion_not_upl_11() {
+    let env = env();
+    let id = open(
+        &env,
+        "guardianship-intervention",
+        "police",
+        &[("source", "mandatory_report")],
+        T0,
+    );
+    advance(
+        &env,
+        &id,
+        "accept_report",
+        "police",
+        &[
+            ("child.name", "张小花"),
+            ("child.birth_date", "2014-09-10"),
+            ("report.received_at", "2026-11-23T09:40:00+08:00"),
+            ("report.category", "domestic_violence"),
+            ("report.facts", "学生脸部淤青"),
+            ("reporter.kind", "school"),
+            ("reporter.unit", "黔江区城东小学"),
+            ("reporter.name", "王老师"),
+            ("police.case_number", "渝公黔（城东）受案字〔2026〕88号"),
+            ("police.officer_name", "李警官"),
+            ("police.officer_phone", "023-79223110"),
+        ],
+        "2026-11-23T11:00:00+08:00",
+    );
+    let feedback =
+        deadline(&show(&env, &id), "reporter_feedback").expect("reporter_feedback")["title"]
+            .as_str()
+            .expect("title")
+            .to_owned();
+    assert!(feedback.contains("高检发〔2020〕9号"), "{feedback}");
+    assert!(!feedback.contains("第十一条"), "{feedback}");
+}
+
+#[test]
+fn a_custody_case_in_qianjiang_does_not_cite_the_shanghai_regulation() {
+    let env = env();
+    let id = open(
+        &env,
+        "temporary-custody",
+        "civil_affairs",
+        &[
+            ("ground", "guardian_neglect"),
+            ("child.name", "张小花"),
+            ("child.birth_date", "2014-09-10"),
+        ],
+        T0,
+    );
+    let shown = env.ok(&["case", "show", &id]);
+    assert!(!shown.contains("上海"), "{shown}");
+}
+
+#[test]
+fn police_who_find_a_child_in_danger_themselves_open_a_case_of_their_own() {
+    let env = env();
+    let id = open(
+        &env,
+        "guardianship-intervention",
+        "police",
+        &[("source", "police_found")],
+        T0,
+    );
+    advance(
+        &env,
+        &id,
+        "accept_referral",
+        "police",
+        &[
+            ("child.name", "王小二"),
+            ("child.birth_date", "2019-06-01"),
+            ("concern", "巡逻中发现儿童深夜独自在街头"),
+        ],
+        "2026-11-23T11:00:00+08:00",
+    );
+    assert_eq!(state(&env, &id), "investigating");
 }

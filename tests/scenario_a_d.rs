@@ -1009,7 +1009,8 @@ fn story_3_entrusted_care_fails_escalates_and_ends_in_revocation_and_a_new_guard
     assert_eq!(
         out,
         pending_no_body("未成年人交接单", "handover-record", "police", d)
-            + "2026-000002 现在的状态：child_removed（已带离安置）\n"
+            + "2026-000002 现在的状态：child_removed（已带离安置）\n\
+               已开立关联案件 2026-000003（temporary-custody）\n"
     );
     let s = show(&env, d);
     assert_eq!(letters(&s), ["handover-record"]);
@@ -1840,7 +1841,7 @@ fn accepting_a_report_without_the_reporter_names_what_is_missing() {
             ACCEPTED_AT
         ),
         "错误：执行 accept_report（受理强制报告并出具回执）前须填写：\
-         reporter.kind（报告人类别）、reporter.unit（报告单位（保密））、reporter.name（报告人姓名（保密））。\n"
+         reporter.kind（报告人类别）、reporter.name（报告人姓名（保密））。\n"
     );
 }
 
@@ -2482,7 +2483,7 @@ fn refuses_closing_a_reported_case_before_feedback_to_the_reporter() {
         guard_message(
             "close",
             CLOSE_D_TITLE,
-            "强制报告案件结案前须已向报告单位反馈处理情况（立案后三日内，未成年人保护法第十一条第三款）",
+            "强制报告案件结案前须已向报告人反馈处理情况（受理或者立案后三日内，高检发〔2020〕9号强制报告意见第十条）",
             "source != 'mandatory_report' || has(reporter.feedback_at)",
         )
     );

@@ -1094,7 +1094,8 @@ fn spawn_requests(spawn: &SpawnDef, data: &Data) -> Vec<SpawnRequest> {
             .all(|(sub, value)| item.get(sub) == Some(value))
     };
     match &spawn.for_each {
-        None => vec![map(None)],
+        None if spawn.only.iter().all(|(k, v)| data.get(k) == Some(v)) => vec![map(None)],
+        None => Vec::new(),
         Some(field) => data
             .get(field)
             .and_then(Value::as_array)

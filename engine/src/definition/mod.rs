@@ -210,6 +210,7 @@ pub struct SpawnDef {
     pub for_each: Option<String>,
     /// Inside `for_each`: only the records whose sub-fields equal these values (e.g. the
     /// children whose own route is civil affairs), so siblings can take different routes.
+    /// Without `for_each`: the case is opened only when the case's fields equal them.
     pub only: Data,
 }
 

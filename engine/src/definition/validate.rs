@@ -450,8 +450,13 @@ fn check_spawn_sources(c: &mut Checker, spawn: &SpawnDef, path: &str) {
             },
         );
     }
-    // `only` filters the records of `for_each` by their own sub-fields.
+    // `only` filters the records of `for_each` by their own sub-fields, or, without
+    // `for_each`, the case by its fields.
     for sub in spawn.only.keys() {
+        if spawn.for_each.is_none() {
+            c.field(sub, &format!("{path}.only.{sub}"));
+            continue;
+        }
         let each = format!("each.{sub}");
         if source_type(def, spawn, &each).is_none() {
             c.report(
