@@ -1164,6 +1164,78 @@ fn a_removal_to_the_rescue_institution_opens_a_linked_temporary_custody_case() {
     );
     // The custody case runs its own time limit (UPL 92; local one-year setting).
     assert!(deadline(&custody, "custody_limit").is_some(), "{custody:#}");
+    // The placement is the removal's: civil affairs records it without typing it again.
+    assert_eq!(
+        custody["data"]["placement.kind"],
+        "rescue_protection_institution"
+    );
+    assert_eq!(
+        custody["data"]["placement.name"],
+        "黔江区未成年人救助保护中心"
+    );
+    assert_eq!(custody["data"]["placed_at"], "2026-11-24T07:00:00Z");
+    advance(
+        &env,
+        "2026-000002",
+        "place",
+        "civil_affairs",
+        &[],
+        "2026-11-24T17:00:00+08:00",
+    );
+    advance(
+        &env,
+        "2026-000002",
+        "assess",
+        "institution",
+        &[
+            ("assessment.team_size", "3"),
+            ("assessment.conclusion", "guardian_unable"),
+            ("assessment.completed_at", "2026-12-10T10:00:00+08:00"),
+            ("assessment.family", "父亲长期酗酒"),
+            ("assessment.guardian_remorse", "无悔过表现"),
+            ("assessment.child_health", "软组织挫伤"),
+            ("assessment.child_wishes", "不愿回家"),
+        ],
+        "2026-12-10T10:00:00+08:00",
+    );
+    // The petition belongs to the intervention case that removed her: no second one is opened.
+    let err = refused(
+        &env,
+        "2026-000002",
+        "refer_for_revocation",
+        "civil_affairs",
+        &[("concern", "父亲殴打")],
+        "2026-12-10T11:00:00+08:00",
+    );
+    assert!(
+        err.contains("撤销监护人资格在该监护干预案件中申请"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_removal_to_a_relative_opens_no_custody_case() {
+    let env = env();
+    let id = accepted_report(&env);
+    let out = advance(
+        &env,
+        &id,
+        "remove_child",
+        "police",
+        &[
+            ("removal.ground", "seriously_injured"),
+            ("removal.at", "2026-11-24T15:00:00+08:00"),
+            ("removal.receiver_kind", "relative"),
+            ("removal.receiver_name", "陈桂芳"),
+            ("removal.receiver_unsuitable", "false"),
+            ("removal.receiver_record_of_harm", "false"),
+            ("removal.receiver_addiction", "false"),
+            ("removal.receiver_neglected_duty", "false"),
+            ("removal.medical_check_needed", "false"),
+        ],
+        "2026-11-24T16:00:00+08:00",
+    );
+    assert!(!out.contains("已开立关联案件"), "{out}");
 }
 
 // ----- item 13: the smaller defects -----
