@@ -711,6 +711,8 @@ mod tests {
             deadlines: vec![],
             cancels: vec![],
             spawn: vec![],
+            in_time: None,
+            act_time: None,
         };
         assert!(matches!(
             may_fire(&u, &clerk, "village_committee", Some(&t), Some("shijia_village")),

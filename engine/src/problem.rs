@@ -209,6 +209,12 @@ pub enum ProblemKind {
         roles: Vec<String>,
         fields: Vec<String>,
     },
+    /// A letter the workflow issues prints fields the workflow does not declare: it could
+    /// never print them, so the letter would silently fall back to a default or a blank.
+    LetterFieldsUndeclared {
+        letter: String,
+        fields: Vec<String>,
+    },
 }
 
 /// Naming rules for keys that users type.

@@ -143,6 +143,16 @@ pub enum Refusal {
         count: usize,
         limit: usize,
     },
+    /// The date the act records is past the deadline its `in_time` names (or the deadline is
+    /// not running at all): the same due time the case shows, so one rule decides both.
+    Late {
+        transition: String,
+        field: String,
+        deadline: String,
+        /// The deadline's title and due time, when it is running.
+        title: Option<String>,
+        due: Option<Timestamp>,
+    },
 }
 
 impl std::fmt::Display for Refusal {
@@ -194,6 +204,22 @@ impl std::fmt::Display for Refusal {
                 f,
                 "`{transition}` would open {count} cases; at most {limit} may be opened by one act"
             ),
+            Refusal::Late {
+                transition,
+                field,
+                deadline,
+                due,
+                ..
+            } => match due {
+                Some(due) => write!(
+                    f,
+                    "`{transition}` records `{field}` after the deadline `{deadline}` (due {due})"
+                ),
+                None => write!(
+                    f,
+                    "`{transition}` is allowed only while the deadline `{deadline}` runs, and it does not"
+                ),
+            },
             Refusal::GuardFailed {
                 transition,
                 guard,
@@ -244,6 +270,13 @@ pub enum CommandError {
     /// A date of birth after the day of the act.
     #[error("`{field}` ({date}) is after the day of the act")]
     FutureBirth { field: String, date: String },
+    /// `--at` and the field recording the same act (`removal.at`) say different things.
+    #[error("`{field}` ({recorded}) and the act's time --at ({at}) disagree")]
+    ActTimeDisagrees {
+        field: String,
+        at: Timestamp,
+        recorded: Timestamp,
+    },
     #[error("a correction needs a reason")]
     MissingReason,
     #[error("a correction needs at least one field to change")]
@@ -289,6 +322,40 @@ fn occurred(at: Option<Timestamp>, now: Timestamp) -> Result<Timestamp, CommandE
         Some(at) if at > now => Err(CommandError::FutureAct { at }),
         Some(at) => Ok(at),
         None => Ok(now),
+    }
+}
+
+/// Makes the act's time and the field recording the same act one fact: the field given sets
+/// the act's time, `--at` (or the clock) sets a field left out, and both given must agree.
+/// Returns the act's time to use (None: the clock) and the changes with the field filled in;
+/// `now` None leaves a field nobody gave unset (an opening: a referral has no report time).
+fn agree_act_time(
+    field: Option<&str>,
+    at: Option<Timestamp>,
+    now: Option<Timestamp>,
+    mut changes: Data,
+) -> Result<(Option<Timestamp>, Data), CommandError> {
+    let Some(field) = field else {
+        return Ok((at, changes));
+    };
+    let recorded = changes
+        .get(field)
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse::<Timestamp>().ok());
+    match (at, recorded) {
+        (Some(at), Some(recorded)) if at != recorded => Err(CommandError::ActTimeDisagrees {
+            field: field.to_owned(),
+            at,
+            recorded,
+        }),
+        (_, Some(recorded)) => Ok((Some(recorded), changes)),
+        (at, None) => match at.or(now) {
+            Some(when) => {
+                changes.insert(field.to_owned(), Value::String(when.to_string()));
+                Ok((Some(when), changes))
+            }
+            None => Ok((at, changes)),
+        },
     }
 }
 
@@ -418,7 +485,21 @@ pub fn open(
     clock: &Clock,
 ) -> Result<Outcome, StepError> {
     check_role(def, &command.actor.role)?;
-    let occurred_at = occurred(command.occurred_at, clock.now)?;
+    let mut command = command;
+    // At opening the field only sets the act's time: a referral has no report time to fill in.
+    let field = def
+        .start
+        .act_time
+        .as_deref()
+        .filter(|f| command.data.contains_key(*f));
+    let (at, data) = agree_act_time(
+        field,
+        command.occurred_at,
+        None,
+        std::mem::take(&mut command.data),
+    )?;
+    command.data = data;
+    let occurred_at = occurred(at, clock.now)?;
     if command.origin.is_none()
         && !def.start.roles.is_empty()
         && !def.start.roles.contains(&command.actor.role)
@@ -680,7 +761,48 @@ pub fn check_guards(
             });
         }
     }
-    Ok(())
+    match &t.in_time {
+        Some(in_time) => check_in_time(case, t, in_time, data, clock),
+        None => Ok(()),
+    }
+}
+
+/// The moment a date or datetime value stands for: a date is the start of its day.
+fn moment(value: &Value, tz: &jiff::tz::TimeZone) -> Option<Timestamp> {
+    let text = value.as_str()?;
+    if let Ok(ts) = text.parse::<Timestamp>() {
+        return Some(ts);
+    }
+    let date: jiff::civil::Date = text.parse().ok()?;
+    tz.to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
+        .ok()
+}
+
+/// Refuses an act whose recorded date is not before the due time of the deadline it names.
+fn check_in_time(
+    case: &Case,
+    t: &TransitionDef,
+    in_time: &crate::definition::InTime,
+    data: &Data,
+    clock: &Clock,
+) -> Result<(), Refusal> {
+    let Some(at) = data.get(&in_time.field).and_then(|v| moment(v, clock.tz)) else {
+        return Err(Refusal::MissingFields {
+            transition: Some(t.key.clone()),
+            fields: vec![in_time.field.clone()],
+        });
+    };
+    let running = case.deadlines.get(&in_time.deadline);
+    match running {
+        Some(d) if at < d.due => Ok(()),
+        _ => Err(Refusal::Late {
+            transition: t.key.clone(),
+            field: in_time.field.clone(),
+            deadline: in_time.deadline.clone(),
+            title: running.map(|d| d.title.clone()),
+            due: running.map(|d| d.due),
+        }),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -702,6 +824,8 @@ fn fire(
             suggestion: closest(transition, def.transitions.iter().map(|t| t.key.as_str())),
         })?;
     check_role(def, &actor.role)?;
+    let (occurred_at, changes) =
+        agree_act_time(t.act_time.as_deref(), occurred_at, Some(clock.now), changes)?;
     let occurred_at = occurred_on(case, occurred_at, clock.now)?;
     let mut data = case.data.clone();
     apply_changes(&mut data, &changes);
@@ -952,9 +1076,10 @@ fn set_deadlines(
     transition: Option<&str>,
 ) -> Result<(), Refusal> {
     for d in deadlines {
-        let (spec, recurring) = match &d.rule {
-            DeadlineRule::Within(spec) => (spec, false),
-            DeadlineRule::Every(spec) => (spec, true),
+        let (spec, recurring, fixed) = match &d.rule {
+            DeadlineRule::Within(spec) => (spec, false, false),
+            DeadlineRule::Every(spec) => (spec, true, false),
+            DeadlineRule::DateAfter(spec) => (spec, false, true),
         };
         // Validation guarantees the setting exists and parses; a profile that broke it since
         // falls back to skipping the deadline would lose a legal limit, so refuse loudly instead.
@@ -972,7 +1097,11 @@ fn set_deadlines(
             clock.tz,
             transition,
         )?;
-        let due = period.due(start, clock.tz, clock.calendar);
+        let due = if fixed {
+            period.date_after(start, clock.tz)
+        } else {
+            period.due(start, clock.tz, clock.calendar)
+        };
         let lead = d
             .remind_before
             .as_ref()
@@ -1081,12 +1210,25 @@ fn spawn_requests(spawn: &SpawnDef, data: &Data) -> Vec<SpawnRequest> {
             data: out,
         }
     };
+    let wanted = |item: &Value| {
+        spawn
+            .only
+            .iter()
+            .all(|(sub, value)| item.get(sub) == Some(value))
+    };
     match &spawn.for_each {
-        None => vec![map(None)],
+        None if spawn.only.iter().all(|(k, v)| data.get(k) == Some(v)) => vec![map(None)],
+        None => Vec::new(),
         Some(field) => data
             .get(field)
             .and_then(Value::as_array)
-            .map(|items| items.iter().map(|i| map(i.as_object())).collect())
+            .map(|items| {
+                items
+                    .iter()
+                    .filter(|i| wanted(i))
+                    .map(|i| map(i.as_object()))
+                    .collect()
+            })
             .unwrap_or_default(),
     }
 }
@@ -1834,6 +1976,36 @@ transitions:
             .insert(MAX_SPAWNS_SETTING.into(), Value::from(200));
         let out = fire(&def, &raised, "refer", "police", kids(150), now).expect("raised");
         assert_eq!(out.spawns.len(), 150);
+    }
+
+    #[test]
+    fn spawning_only_the_records_that_match_leaves_the_other_children_to_another_route() {
+        let mut def = def();
+        let refer = def
+            .transitions
+            .iter_mut()
+            .find(|t| t.key == "refer")
+            .expect("the test workflow has refer");
+        refer.spawn[0]
+            .only
+            .insert("birth_date".into(), Value::from("2019-01-01"));
+        let now = at("2026-11-23T03:00:00Z");
+        let kids = serde_json::json!([{"name": "大毛", "birth_date": "2015-01-01"}, {"name": "二毛", "birth_date": "2019-01-01"}]);
+        let out = fire(
+            &def,
+            &opened(&def, now),
+            "refer",
+            "police",
+            data(&[("kids", kids)]),
+            now,
+        )
+        .expect("refers");
+        let names: Vec<_> = out
+            .spawns
+            .iter()
+            .map(|s| s.data["child.name"].clone())
+            .collect();
+        assert_eq!(names, vec![Value::from("二毛")]);
     }
 
     #[test]

@@ -106,6 +106,7 @@ unknown-case = there is no case { $case }.
 unknown-transition = workflow { $workflow } has no transition `{ $name }`. `wardflow case next` lists what can be done now.
 unknown-role = workflow { $workflow } has no role `{ $role }`.
 future-act = the act cannot have happened in the future ({ $at }).
+act-time-disagrees = { $field } says the act happened at { $recorded }, but --at says { $at }: they record the same act. Give one of them, or make them agree.
 amend-no-reason = a correction needs a reason (--reason).
 amend-nothing = a correction must change at least one field (--set or --data).
 no-initial-state = workflow { $workflow } has no initial state (internal error, please report).
@@ -122,6 +123,8 @@ refused-missing = { $transition } needs: { $fields }.
 refused-missing-open = opening the case needs: { $fields }.
 refused-too-many-spawns = { $transition } would open { $count } cases, more than the { $limit } one act may open (setting max_spawns); nothing was changed. Split it up, or raise max_spawns in the county profile.
 refused-guard = { $transition } is refused: { $rule }. Why: { $why }; guard: { $guard }
+refused-late = cannot fire { $transition }: { $field } is not before the end of { $title } ({ $deadline }, due { $due }); the case counts the period once, as Civil Code 201–203 do, and the act must fall inside it.
+refused-late-not-running = cannot fire { $transition }: the period { $deadline } it must fall inside is not running in this case.
 
 ## Case output
 advanced = { $case } is now in state { $state }
@@ -256,6 +259,7 @@ clock-behind = the clock of this command ({ $now }) is earlier than the case's l
 problem-unknown-letter = letter `{ $key }` is not in the letters table (letters/documents.yaml).
 problem-letters-unavailable = cannot read the letters directory to check the letters this workflow issues: { $detail }
 problem-letter-fields = issuing `{ $letter }` as { $role } needs fields that this step (and every path before it) does not require: { $fields }. Add them to this step's requires, so the letter cannot fail for a missing field when the act happens.
+problem-letter-fields-undeclared = the letter `{ $letter }` prints fields this workflow does not declare: { $fields }. Declare them under fields (so a step can record them), or drop them from the letter in letters/documents.yaml and its template.
 letter-unavailable = note: cannot read the letters directory; this act's letters wait (issue them later with letter issue): { $detail }
 letter-issued = issued { $title } ({ $key }) number: { $number }, archive id: { $id }, verification code: { $code }
 letter-pending = { $title } ({ $key }) was not issued with this act: { $reason }. The act itself is recorded; issue it later with `wardflow letter issue { $case } { $key } --as ROLE`.

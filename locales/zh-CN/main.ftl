@@ -106,6 +106,7 @@ unknown-case = 没有编号为 { $case } 的案件。
 unknown-transition = 流程 { $workflow } 中没有转换 `{ $name }`。可用 `wardflow case next` 查看当前可做的操作。
 unknown-role = 流程 { $workflow } 中没有角色 `{ $role }`。
 future-act = 行为发生时间（{ $at }）不能晚于当前时间。
+act-time-disagrees = { $field } 记载的行为时间为 { $recorded }，而 --at 为 { $at }：二者记录的是同一行为。请只填其一，或使二者一致。
 amend-no-reason = 更正必须用 --reason 说明理由。
 amend-nothing = 更正至少要用 --set 或 --data 修改一个字段。
 no-initial-state = 流程 { $workflow } 没有初始状态（内部错误，请报告）。
@@ -122,6 +123,8 @@ refused-missing = 执行 { $transition }前须填写：{ $fields }。
 refused-missing-open = 开案须填写：{ $fields }。
 refused-too-many-spawns = 执行 { $transition }将开立 { $count } 个案件，超过一次操作可开立的上限 { $limit } 个（设置 max_spawns）；未作任何更改。请分批办理，或由县区方案调整 max_spawns。
 refused-guard = 不能执行 { $transition }：{ $rule }。原因：{ $why }；条件：{ $guard }
+refused-late = 不能执行 { $transition }：{ $field } 不在“{ $title }”（{ $deadline }）届满之前（届满时间 { $due }）；期间按民法典第二百零一条至第二百零三条只计算一次，本操作须在期间内。
+refused-late-not-running = 不能执行 { $transition }：本案没有正在计算的期间 { $deadline }，本操作须在该期间内进行。
 
 ## 案件输出
 advanced = { $case } 现在的状态：{ $state }
@@ -256,6 +259,7 @@ clock-behind = 本次操作的时钟（{ $now }）早于该案件最后一条记
 problem-unknown-letter = 文书 `{ $key }` 不在文书目录中（letters/documents.yaml）。
 problem-letters-unavailable = 无法读取文书目录，不能检查本流程出具的文书：{ $detail }
 problem-letter-fields = 以 { $role } 身份出具文书 `{ $letter }` 需要以下字段，但此步骤（及其之前的每条路径）并未要求填写：{ $fields }。请把它们加入本步骤的 requires，使文书不会在执行时因缺项而无法出具。
+problem-letter-fields-undeclared = 文书 `{ $letter }` 要打印的以下字段在本流程中没有声明：{ $fields }。请在 fields 中声明（以便有步骤能录入），或从 letters/documents.yaml 及模板中删去。
 letter-unavailable = 注意：无法读取文书目录，本次操作的文书暂不出具（可稍后用 letter issue 出具）：{ $detail }
 letter-issued = 已出具《{ $title }》（{ $key }）文号：{ $number }，存档号：{ $id }，核验码：{ $code }
 letter-pending = 《{ $title }》（{ $key }）未随本次操作出具：{ $reason }。操作本身已记录；补齐后用 `wardflow letter issue { $case } { $key } --as 角色` 出具。

@@ -306,6 +306,12 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
             tr!(tr, "problem-external-needs-court", role = role.clone())
         }
         K::PartyNumbered { role } => tr!(tr, "problem-party-numbered", role = role.clone()),
+        K::LetterFieldsUndeclared { letter, fields } => tr!(
+            tr,
+            "problem-letter-fields-undeclared",
+            letter = letter.clone(),
+            fields = tr.list(fields)
+        ),
         K::UnknownUnit { unit, suggestion } => {
             tr!(tr, "problem-unknown-unit", unit = unit.clone()) + &hint(tr, suggestion)
         }

@@ -289,6 +289,32 @@ pub fn refusal(tr: &Tr, def: Option<&Definition>, r: &Refusal) -> Shown {
             ),
             Some(wardflow_engine::step::MAX_SPAWNS_SETTING.to_owned()),
         ),
+        Refusal::Late {
+            transition,
+            field,
+            deadline,
+            title,
+            due,
+        } => (
+            match (title, due) {
+                (Some(title), Some(due)) => tr!(
+                    tr,
+                    "refused-late",
+                    transition = transition_named(tr, def, transition),
+                    field = field_name(tr, def, field),
+                    deadline = deadline.clone(),
+                    title = title.clone(),
+                    due = crate::show::due_time(*due)
+                ),
+                _ => tr!(
+                    tr,
+                    "refused-late-not-running",
+                    transition = transition_named(tr, def, transition),
+                    deadline = deadline.clone()
+                ),
+            },
+            Some(field.clone()),
+        ),
     };
     Shown {
         exit: Exit::Refused,
@@ -329,6 +355,21 @@ pub fn command(tr: &Tr, e: &CommandError) -> Shown {
             ) + &hint(tr, suggestion),
         )
         .with_key(role.clone()),
+        CommandError::ActTimeDisagrees {
+            field,
+            at,
+            recorded,
+        } => Shown::new(
+            Exit::BadInput,
+            tr!(
+                tr,
+                "act-time-disagrees",
+                field = field.clone(),
+                recorded = crate::show::local_time(*recorded),
+                at = crate::show::local_time(*at)
+            ),
+        )
+        .with_key(field.clone()),
         CommandError::FutureAct { at } => Shown::new(
             Exit::BadInput,
             tr!(tr, "future-act", at = crate::show::local_time(*at)),

@@ -297,7 +297,7 @@ fn data_file_takes_nested_and_dotted_keys_and_set_overrides_it() {
          carer:\n  relation: grandparent\n\
          contact_channels: [电话, 微信]\n\
          contacts_logged: 0\n\
-         siblings:\n  - name: 小红\n    birth_date: 2016-03-01\n",
+         siblings:\n  - name: 小红\n    birth_date: 2016-03-01\n    refer: true\n",
     );
     let id = env
         .wardflow(["case", "open", "example-care"])
@@ -316,7 +316,7 @@ fn data_file_takes_nested_and_dotted_keys_and_set_overrides_it() {
             "carer.relation": "grandparent",
             "contact_channels": ["电话", "微信"],
             "contacts_logged": 0,
-            "siblings": [{"name": "小红", "birth_date": "2016-03-01"}],
+            "siblings": [{"name": "小红", "birth_date": "2016-03-01", "refer": true}],
         })
     );
 }
@@ -930,7 +930,7 @@ fn escalate_siblings_opens_one_case_per_sibling() {
         .ok();
     let out = env.wardflow(["case", "advance", &id, "escalate_siblings"]).as_role("civil_affairs").set(
             "siblings",
-            r#"[{"name":"小红","birth_date":"2016-03-01"},{"name":"小刚","birth_date":"2020-07-15"}]"#,
+            r#"[{"name":"小红","birth_date":"2016-03-01","refer":true},{"name":"小刚","birth_date":"2020-07-15","refer":true},{"name":"小芳","birth_date":"2021-01-01","refer":false}]"#,
         ).now(T3).ok();
     assert_eq!(
         out,
@@ -1176,7 +1176,10 @@ fn next_json_lists_what_can_be_done_with_name_title_to_roles_missing_guard_ok() 
         .map(|s| s["name"].as_str().expect("name"))
         .collect();
     // contact_lapsed is the system's to fire: not offered to people.
-    assert_eq!(names, ["log_contact", "find_neglect", "escalate", "close"]);
+    assert_eq!(
+        names,
+        ["log_contact", "find_neglect", "escalate", "renew", "close"]
+    );
     for s in steps {
         for key in ["name", "title", "to", "roles", "missing", "guard_ok"] {
             assert!(s.get(key).is_some(), "{key} missing in {s}");

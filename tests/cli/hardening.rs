@@ -11,7 +11,7 @@ use common::{T0, TestEnv};
 fn an_act_spawning_more_than_max_spawns_cases_is_refused_and_opens_none() {
     let env = TestEnv::examples_only();
     env.init_simulation(T0);
-    let sibling = r#"{"name":"小华","birth_date":"2019-01-01"}"#;
+    let sibling = r#"{"name":"小华","birth_date":"2019-01-01","refer":true}"#;
     let siblings = |n: usize| format!("siblings=[{}]", vec![sibling; n].join(","));
     let mut ids = Vec::new();
     for n in [51, 50] {

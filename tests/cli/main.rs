@@ -13,6 +13,7 @@ mod concurrency;
 mod docs_graphs;
 mod hardening;
 mod help;
+mod legal_stories;
 mod letter;
 mod letter_issue;
 mod ops;

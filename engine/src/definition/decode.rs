@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::{
     Confidential, Data, DeadlineDef, DeadlineRule, DeadlineStart, Definition, FieldDef, FieldType,
-    FromStates, GuardDef, PeriodSpec, Spans, SpawnDef, Start, StateDef, TransitionDef,
+    FromStates, GuardDef, InTime, PeriodSpec, Spans, SpawnDef, Start, StateDef, TransitionDef,
 };
 use crate::period::Period;
 use crate::problem::{NameRule, ProblemKind};
@@ -43,7 +43,7 @@ const FIELD_KEYS: &[&str] = &[
     "sensitive",
     "description",
 ];
-const START_KEYS: &[&str] = &["roles", "requires", "letters", "deadlines"];
+const START_KEYS: &[&str] = &["roles", "requires", "letters", "deadlines", "act_time"];
 const STATE_KEYS: &[&str] = &["title", "initial", "final", "description"];
 const TRANSITION_KEYS: &[&str] = &[
     "title",
@@ -56,6 +56,8 @@ const TRANSITION_KEYS: &[&str] = &[
     "letters",
     "deadlines",
     "cancels",
+    "in_time",
+    "act_time",
     "spawn",
 ];
 const GUARD_KEYS: &[&str] = &["cel", "reason"];
@@ -64,12 +66,13 @@ const DEADLINE_KEYS: &[&str] = &[
     "title",
     "within",
     "every",
+    "date_after",
     "from",
     "remind_before",
     "on_breach",
     "keep",
 ];
-const SPAWN_KEYS: &[&str] = &["workflow", "link", "data", "set", "for_each"];
+const SPAWN_KEYS: &[&str] = &["workflow", "link", "data", "set", "for_each", "only"];
 const TYPE_NAMES: &[&str] = &[
     "string",
     "integer",
@@ -428,6 +431,7 @@ impl Decoder {
                 "requires" => start.requires = self.r.names(value, &path, NameRule::DottedSnake),
                 "letters" => start.letters = self.r.names(value, &path, NameRule::Kebab),
                 "deadlines" => start.deadlines = self.deadlines(value, &path),
+                "act_time" => start.act_time = self.r.name(value, &path, NameRule::DottedSnake),
                 _ => {}
             }
         }
@@ -484,6 +488,8 @@ impl Decoder {
                 deadlines: Vec::new(),
                 cancels: Vec::new(),
                 spawn: Vec::new(),
+                in_time: None,
+                act_time: None,
             };
             for (k, v) in entries {
                 let p = join(&path, k);
@@ -507,12 +513,31 @@ impl Decoder {
                     "deadlines" => t.deadlines = self.deadlines(v, &p),
                     "cancels" => t.cancels = self.r.names(v, &p, NameRule::Snake),
                     "spawn" => t.spawn = self.spawns(v, &p),
+                    "in_time" => t.in_time = self.in_time(v, &p),
+                    "act_time" => t.act_time = self.r.name(v, &p, NameRule::DottedSnake),
                     _ => {}
                 }
             }
             out.push(t);
         }
         out
+    }
+
+    /// `in_time: { deadline: NAME, field: FIELD }`.
+    fn in_time(&mut self, node: &Node, path: &str) -> Option<InTime> {
+        let entries = self.r.entries(node, path, Some(&["deadline", "field"]));
+        let deadline = self
+            .r
+            .require(&entries, "deadline", node.pos, path)
+            .and_then(|d| self.r.name(d, &join(path, "deadline"), NameRule::Snake));
+        let field = self
+            .r
+            .require(&entries, "field", node.pos, path)
+            .and_then(|f| self.r.name(f, &join(path, "field"), NameRule::DottedSnake));
+        Some(InTime {
+            deadline: deadline?,
+            field: field?,
+        })
     }
 
     /// A guard is a CEL string, a `{cel, reason}` mapping, or a list of either.
@@ -580,7 +605,27 @@ impl Decoder {
                 .r
                 .require(&entries, "name", item.pos, &p)
                 .and_then(|n| self.r.name(n, &join(&p, "name"), NameRule::Snake));
+            // A fixed date is its own rule: `date_after: 18 years` (never with within or every).
+            let fixed = get("date_after").and_then(|d| {
+                let dp = join(&p, "date_after");
+                match (get("within"), get("every")) {
+                    (None, None) => self.period(d, &dp).map(DeadlineRule::DateAfter),
+                    _ => {
+                        self.r.problem(
+                            d.pos,
+                            &dp,
+                            ProblemKind::UnknownKey {
+                                key: "date_after".into(),
+                                allowed: vec!["within", "every"],
+                                suggestion: None,
+                            },
+                        );
+                        None
+                    }
+                }
+            });
             let rule = match (get("within"), get("every")) {
+                _ if get("date_after").is_some() => fixed,
                 (Some(w), None) => self
                     .period(w, &join(&p, "within"))
                     .map(DeadlineRule::Within),
@@ -686,6 +731,15 @@ impl Decoder {
             }
             let for_each = get("for_each")
                 .and_then(|f| self.r.name(f, &join(&p, "for_each"), NameRule::DottedSnake));
+            let mut only = Data::new();
+            if let Some(o) = get("only") {
+                let op = join(&p, "only");
+                for (sub, value) in self.r.entries(o, &op, None) {
+                    self.r
+                        .check_name(sub, value.pos, &join(&op, sub), NameRule::DottedSnake);
+                    only.insert(sub.to_owned(), value.to_json());
+                }
+            }
             if let (Some(workflow), Some(link)) = (workflow, link) {
                 out.push(SpawnDef {
                     workflow,
@@ -693,6 +747,7 @@ impl Decoder {
                     data,
                     set,
                     for_each,
+                    only,
                 });
             }
         }

@@ -103,6 +103,9 @@ pub struct Start {
     pub letters: Vec<String>,
     /// Deadlines that run from the opening (e.g. feedback to the reporter within 3 days).
     pub deadlines: Vec<DeadlineDef>,
+    /// A datetime field that records when the opening act happened (see
+    /// [`TransitionDef::act_time`]).
+    pub act_time: Option<String>,
 }
 
 /// One state of the workflow.
@@ -166,6 +169,9 @@ impl std::fmt::Display for PeriodSpec {
 pub enum DeadlineRule {
     Within(PeriodSpec),
     Every(PeriodSpec),
+    /// A fixed date, not a period: the corresponding day N after `from` (coming of age, CC 17),
+    /// due at its 24:00 and never moved by the holiday rule of CC 203.
+    DateAfter(PeriodSpec),
 }
 
 /// The moment a deadline counts from.
@@ -203,6 +209,10 @@ pub struct SpawnDef {
     pub set: Data,
     /// A records field: one case is opened per record.
     pub for_each: Option<String>,
+    /// Inside `for_each`: only the records whose sub-fields equal these values (e.g. the
+    /// children whose own route is civil affairs), so siblings can take different routes.
+    /// Without `for_each`: the case is opened only when the case's fields equal them.
+    pub only: Data,
 }
 
 /// A transition: an act that moves a case from some states to one state.
@@ -221,6 +231,22 @@ pub struct TransitionDef {
     /// Running deadlines this act fulfils (even kept ones), e.g. the parent search once it ends.
     pub cancels: Vec<String>,
     pub spawn: Vec<SpawnDef>,
+    /// The act is only possible while the running deadline it names has not passed, measured
+    /// at the date the act records (e.g. an application for restoration dated inside the
+    /// window the deadline shows): one rule, counted once (Civil Code 201–203), for both.
+    pub in_time: Option<InTime>,
+    /// A datetime field recording the same act (`removal.at`): it and the event's act time
+    /// (`--at`) are one fact. Either one given sets the other; both given must agree. So
+    /// deadlines count from the act, not from when it was typed in.
+    pub act_time: Option<String>,
+}
+
+/// `in_time: { deadline: restoration_window, field: restoration.applied_on }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InTime {
+    pub deadline: String,
+    /// A date or datetime field: a date counts from the start of that day.
+    pub field: String,
 }
 
 impl TransitionDef {

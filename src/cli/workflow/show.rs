@@ -14,6 +14,7 @@ fn deadline_json(d: &DeadlineDef) -> Value {
     let (kind, period) = match &d.rule {
         DeadlineRule::Within(p) => ("within", p.to_string()),
         DeadlineRule::Every(p) => ("every", p.to_string()),
+        DeadlineRule::DateAfter(p) => ("date_after", p.to_string()),
     };
     json!({
         "name": d.name,
@@ -31,6 +32,7 @@ fn deadline_line(tr: &crate::i18n::Tr, d: &DeadlineDef) -> String {
     let mut parts = vec![match &d.rule {
         DeadlineRule::Within(p) => format!("within {p}"),
         DeadlineRule::Every(p) => format!("every {p}"),
+        DeadlineRule::DateAfter(p) => format!("date_after {p}"),
     }];
     if let DeadlineStart::Field(f) = &d.from {
         parts.push(format!("from {f}"));
