@@ -386,14 +386,8 @@ fn doc(r: &mut Reader, key: &str, pos: Pos, node: &Node) -> Option<DocSpec> {
         }
         for entry in listed {
             let issuer_path = join(&at("issuers"), entry.key);
-            if crate::letters::format::role_name(entry.key).is_none() {
-                let roles = crate::letters::format::ROLES.map(|(k, _)| k);
-                let kind = ProblemKind::NotOneOf {
-                    value: entry.key.to_owned(),
-                    allowed: roles.iter().map(|k| (*k).to_owned()).collect(),
-                    suggestion: crate::suggest::closest(entry.key, roles),
-                };
-                r.problem(entry.key_pos, &issuer_path, kind);
+            // Roles are the workflows' words; publishing checks the letters they issue.
+            if !r.check_name(entry.key, entry.key_pos, &issuer_path, NameRule::Snake) {
                 continue;
             }
             if let Some(i) = issuer(r, entry.key, entry.value, &issuer_path, layout) {

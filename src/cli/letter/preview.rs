@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use wardflow_engine::authority;
-use wardflow_engine::letters::{IssuingBody, LetterInput, REPORTER_DOCUMENT};
+use wardflow_engine::letters::{IssuingBody, LetterInput, REPORTER_DOCUMENT, Vocabulary};
 
 use super::super::Ctx;
 use super::super::case::{case_id, load};
@@ -74,6 +74,7 @@ pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
         .as_ref()
         .and_then(|p| p.letters.get(&args.key).cloned())
         .unwrap_or_default();
+    let vocabulary = Vocabulary::of(&def, profile.as_ref());
     let input = LetterInput {
         data: &case.data,
         number: None,
@@ -88,6 +89,7 @@ pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
         verification_code: "DRAFT".into(),
         draft: true,
         settings,
+        vocabulary: &vocabulary,
     };
     let rendered = renderer.render(&args.key, &input).in_workflow(&def)?;
     let body = match args.format {
