@@ -1198,7 +1198,7 @@ fn next_json_lists_what_can_be_done_with_name_title_to_roles_missing_guard_ok() 
     let text = env.ok(&["case", "next", &id, "--now", T2]);
     assert!(
         text.contains(
-            "find_neglect（发现照护不力） → under_supervision（督促监护中）  [village_committee、child_director]\n    尚缺：concern（发现的问题）\n"
+            "find_neglect（发现照护不力） → under_supervision（督促监护中）  [village_committee（村（居）民委员会）、child_director（儿童主任）]\n    尚缺：concern（发现的问题）\n"
         ),
         "{text}"
     );
