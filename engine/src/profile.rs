@@ -309,4 +309,47 @@ mod tests {
             (6, ProblemKind::UnknownProfileWorkflow { .. })
         ));
     }
+
+    #[test]
+    fn a_profile_names_the_bodies_of_its_roles() {
+        let p = load(
+            "p.yaml",
+            "profile: county\nbodies:\n  police: 公安派出所\n  school_liaison: \" 学校联络办公室 \"\n  Bad: x\n  court: [x]\n".as_bytes(),
+            &[],
+        )
+        .expect_err("two bad entries");
+        let found: Vec<(&str, &ProblemKind)> = p
+            .problems
+            .iter()
+            .map(|p| (p.path.as_str(), &p.kind))
+            .collect();
+        assert!(
+            matches!(found[0], ("bodies.Bad", ProblemKind::BadName { .. })),
+            "{found:?}"
+        );
+        assert!(
+            matches!(found[1], ("bodies.court", ProblemKind::WrongType { .. })),
+            "{found:?}"
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+
+        let p = load(
+            "p.yaml",
+            "profile: county\nbodies:\n  police: 公安派出所\n  school_liaison: \" 学校联络办公室 \"\n".as_bytes(),
+            &[],
+        )
+        .expect("loads");
+        assert_eq!(p.bodies["police"], "公安派出所");
+        assert_eq!(p.bodies["school_liaison"], "学校联络办公室");
+    }
+
+    /// Databases keep the profile chosen at `init` as JSON; one written before profiles named
+    /// bodies still reads, with none.
+    #[test]
+    fn a_stored_profile_from_before_bodies_still_reads() {
+        let stored = r#"{"name":"qianjiang","title":"重庆市黔江区","settings":{},"issuing_bodies":{},"letters":{}}"#;
+        let p: Profile = serde_json::from_str(stored).expect("reads");
+        assert!(p.bodies.is_empty());
+        assert_eq!(p.name, "qianjiang");
+    }
 }
