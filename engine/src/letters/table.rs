@@ -637,9 +637,16 @@ mod tests {
         let (line, kind) = only(&GOOD.replace("police:", "Sheriff:"));
         assert_eq!(line, 7);
         assert!(matches!(kind, ProblemKind::BadName { .. }), "{kind:?}");
-        let table = parse(GOOD.replace("police:", "school_liaison:").as_bytes(), "t.yaml")
-            .expect("a role unknown to the code issues letters");
-        assert!(table.documents["reprimand"].issuer("school_liaison").is_some());
+        let table = parse(
+            GOOD.replace("police:", "school_liaison:").as_bytes(),
+            "t.yaml",
+        )
+        .expect("a role unknown to the code issues letters");
+        assert!(
+            table.documents["reprimand"]
+                .issuer("school_liaison")
+                .is_some()
+        );
         let (line, kind) = only("documents:\n  a: [\n");
         assert!(line > 0, "{kind:?}");
         assert!(matches!(kind, ProblemKind::Yaml(_)), "{kind:?}");
