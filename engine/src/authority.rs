@@ -746,7 +746,7 @@ mod tests {
     }
 
     fn reporter_definition() -> Definition {
-        let src = "workflow: w\ntitle: W\nroles: [police, school]\nconfidential: { fields: [reporter.*], visible_to: [police] }\nfields:\n  reporter.name: { type: string, sensitive: true }\n  reporter.kind: { type: string }\n  child.name: { type: string }\nstates:\n  a: { initial: true }\n  b: { final: true }\ntransitions:\n  t: { from: [a], to: b, roles: [police] }\n";
+        let src = "workflow: w\ntitle: W\nroles: { police: 公安机关, school: 学校 }\nconfidential: { fields: [reporter.*], visible_to: [police] }\nfields:\n  reporter.name: { type: string, sensitive: true }\n  reporter.kind: { type: string }\n  child.name: { type: string }\nstates:\n  a: { initial: true }\n  b: { final: true }\ntransitions:\n  t: { from: [a], to: b, roles: [police] }\n";
         crate::definition::load("w.yaml", src.as_bytes()).expect("loads")
     }
 
@@ -794,7 +794,7 @@ mod tests {
 
     #[test]
     fn confidential_fields_and_roles_must_be_declared() {
-        let src = "workflow: w\ntitle: W\nroles: [police]\nconfidential: { fields: [reporter.*, witness.name], visible_to: [polic] }\nfields:\n  child.name: { type: string }\nstates:\n  a: { initial: true }\n  b: { final: true }\ntransitions:\n  t: { from: [a], to: b, roles: [police] }\n";
+        let src = "workflow: w\ntitle: W\nroles: { police: 公安机关 }\nconfidential: { fields: [reporter.*, witness.name], visible_to: [polic] }\nfields:\n  child.name: { type: string }\nstates:\n  a: { initial: true }\n  b: { final: true }\ntransitions:\n  t: { from: [a], to: b, roles: [police] }\n";
         let err = crate::definition::load("w.yaml", src.as_bytes()).expect_err("rejected");
         let kinds: Vec<String> = err
             .problems

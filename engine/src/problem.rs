@@ -45,6 +45,11 @@ pub enum ProblemKind {
     ReservedRole {
         role: String,
     },
+    /// A declared role without its title (`roles: { police: 公安机关 }`), which letters and
+    /// listings print beside its key.
+    RoleWithoutTitle {
+        role: String,
+    },
     UnknownFieldType {
         ty: String,
         suggestion: Option<String>,

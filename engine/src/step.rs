@@ -1242,7 +1242,7 @@ mod tests {
     const WORKFLOW: &str = r#"
 workflow: care
 title: 照护
-roles: [parent, village_committee, police]
+roles: { parent: 父母, village_committee: 村（居）民委员会, police: 公安机关 }
 settings: { contact_interval: 7d }
 fields:
   child.name: { type: string, required: true, title: 儿童姓名 }

@@ -57,6 +57,7 @@ problem-missing-key = missing required key `{ $key }`.
 problem-bad-name = name `{ $name }` breaks the naming rule: use { $rule }.
 problem-duplicate-name = `{ $name }` is listed twice.
 problem-reserved-role = role `{ $role }` is reserved and cannot be declared (system transitions say roles: [system]).
+problem-role-without-title = role `{ $role }` has no title: give the title people know it by under roles, e.g. roles: {"{"} { $role }: 公安机关 {"}"} (the Chinese title; title_en for English).
 problem-unknown-type = unknown field type `{ $ty }`. Use string, integer, boolean, date, datetime, enum or list.
 problem-empty-enum = an enum needs at least one value (values).
 problem-no-initial = no initial state: mark one state with initial: true.

@@ -57,6 +57,7 @@ problem-missing-key = 缺少必需的键 `{ $key }`。
 problem-bad-name = 名称 `{ $name }` 不合规：应为{ $rule }。
 problem-duplicate-name = `{ $name }` 重复列出。
 problem-reserved-role = 角色 `{ $role }` 是保留名称，不能在 roles 中声明（系统转换直接写 roles: [system]）。
+problem-role-without-title = 角色 `{ $role }` 没有名称：在 roles 中写明其中文名称，格式如 roles: {"{"} { $role }: 公安机关 {"}"}。
 problem-unknown-type = 未知的字段类型 `{ $ty }`。可用：string、integer、boolean、date、datetime、enum、list。
 problem-empty-enum = 枚举类型至少需要一个取值（values）。
 problem-no-initial = 没有初始状态：请在一个状态上写 initial: true。

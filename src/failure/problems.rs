@@ -150,6 +150,9 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
         ),
         K::DuplicateName { name } => tr!(tr, "problem-duplicate-name", name = name.clone()),
         K::ReservedRole { role } => tr!(tr, "problem-reserved-role", role = role.clone()),
+        K::RoleWithoutTitle { role } => {
+            tr!(tr, "problem-role-without-title", role = role.clone())
+        }
         K::UnknownFieldType { ty, suggestion } => {
             tr!(tr, "problem-unknown-type", ty = ty.clone()) + &hint(tr, suggestion)
         }

@@ -49,6 +49,17 @@ fn transition_named(tr: &Tr, def: Option<&Definition>, t: &str) -> String {
     tr.key_title(t, title)
 }
 
+/// A role with the title its workflow gives it, when the workflow is known.
+fn role_named(tr: &Tr, def: Option<&Definition>, role: &str) -> String {
+    def.map_or_else(|| role.to_owned(), |d| crate::show::role(tr, d, role))
+}
+
+/// Roles with their titles, joined the way the language does.
+fn roles_named(tr: &Tr, def: Option<&Definition>, roles: &[String]) -> String {
+    let named: Vec<String> = roles.iter().map(|r| role_named(tr, def, r)).collect();
+    tr.list(&named)
+}
+
 /// What a value of a type looks like, in words.
 pub fn type_words(tr: &Tr, ty: &FieldType) -> String {
     match ty {
@@ -213,14 +224,14 @@ pub fn refusal(tr: &Tr, def: Option<&Definition>, r: &Refusal) -> Shown {
                     tr,
                     "refused-role",
                     transition = transition_named(tr, def, t),
-                    role = role.clone(),
-                    allowed = tr.list(allowed)
+                    role = role_named(tr, def, role),
+                    allowed = roles_named(tr, def, allowed)
                 ),
                 None => tr!(
                     tr,
                     "refused-role-open",
-                    role = role.clone(),
-                    allowed = tr.list(allowed)
+                    role = role_named(tr, def, role),
+                    allowed = roles_named(tr, def, allowed)
                 ),
             },
             Some(role.clone()),

@@ -124,7 +124,7 @@ fn open_by_a_role_that_may_not_open_is_refused() {
         .refused();
     assert_eq!(
         err,
-        "错误：角色 police 无权开立此类案件；有权开案的角色：parent、village_committee。\n"
+        "错误：角色 police（公安机关） 无权开立此类案件；有权开案的角色：parent（父母）、village_committee（村（居）民委员会）。\n"
     );
     // The refused opening used up no case number.
     assert_eq!(env.open_xiaoming(T0), "2026-000001");
@@ -550,7 +550,7 @@ fn advance_in_the_wrong_role_names_the_allowed_roles() {
         .refused();
     assert_eq!(
         err,
-        "错误：角色 parent 无权执行 sign_agreement（签订委托照护协议）；有权执行的角色：village_committee。\n"
+        "错误：角色 parent（父母） 无权执行 sign_agreement（签订委托照护协议）；有权执行的角色：village_committee（村（居）民委员会）。\n"
     );
 }
 
@@ -1201,7 +1201,7 @@ fn next_json_lists_what_can_be_done_with_name_title_to_roles_missing_guard_ok() 
     let text = env.ok(&["case", "next", &id, "--now", T2]);
     assert!(
         text.contains(
-            "find_neglect（发现照护不力） → under_supervision（督促监护中）  [village_committee、child_director]\n    尚缺：concern（发现的问题）\n"
+            "find_neglect（发现照护不力） → under_supervision（督促监护中）  [village_committee（村（居）民委员会）、child_director（儿童主任）]\n    尚缺：concern（发现的问题）\n"
         ),
         "{text}"
     );

@@ -836,7 +836,7 @@ fn reads_work_on_a_full_disk_and_the_unwritten_entries_are_recorded_as_a_gap() {
 const SECRET_WORKFLOW: &str = r#"
 workflow: secret-test
 title: 测试
-roles: [police, village_committee]
+roles: { police: 公安机关, village_committee: 村（居）民委员会 }
 confidential: { fields: [reporter.*], visible_to: [police] }
 fields:
   child.name: { type: string, required: true, title: 儿童姓名 }

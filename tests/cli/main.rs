@@ -25,4 +25,5 @@ mod scenario_review;
 mod scenario_timers;
 mod shipped;
 mod story_snapshots;
+mod vocab;
 mod workflow;

@@ -695,8 +695,8 @@ fn refuses_escalation_by_the_parent() {
             &[("concern", "孩子被打")],
             "2026-12-02T10:00:00+08:00"
         ),
-        "错误：角色 parent 无权执行 escalate（严重失职或侵害，报告公安机关并转入监护干预）；\
-         有权执行的角色：village_committee、child_director、police。\n"
+        "错误：角色 parent（父母） 无权执行 escalate（严重失职或侵害，报告公安机关并转入监护干预）；\
+         有权执行的角色：village_committee（村（居）民委员会）、child_director（儿童主任）、police（公安机关）。\n"
     );
 }
 
@@ -1979,8 +1979,8 @@ fn refuses_removal_by_anyone_but_the_police() {
             REMOVAL,
             REMOVED_AT
         ),
-        "错误：角色 village_committee 无权执行 remove_child（带离并交由其他监护人、亲属或村（居）民委员会照护）；\
-         有权执行的角色：police。\n"
+        "错误：角色 village_committee（村（居）民委员会） 无权执行 remove_child（带离并交由其他监护人、亲属或村（居）民委员会照护）；\
+         有权执行的角色：police（公安机关）。\n"
     );
 }
 
@@ -2280,7 +2280,7 @@ fn refuses_a_warning_letter_from_the_village_committee() {
     assert_eq!(
         err,
         format!(
-            "错误：角色 village_committee 无权执行 issue_warning_letter（{WARNING_TITLE}）；有权执行的角色：police。\n"
+            "错误：角色 village_committee（村（居）民委员会） 无权执行 issue_warning_letter（{WARNING_TITLE}）；有权执行的角色：police（公安机关）。\n"
         )
     );
 }
@@ -2324,8 +2324,8 @@ fn a_reprimand_and_a_family_education_order_are_recorded_with_their_letters() {
         "2026-12-10T10:30:00+08:00",
     );
     assert!(
-        err.starts_with("错误：角色 court 无权执行 reprimand（")
-            && err.contains("有权执行的角色：police、procuratorate"),
+        err.starts_with("错误：角色 court（人民法院） 无权执行 reprimand（")
+            && err.contains("有权执行的角色：police（公安机关）、procuratorate（人民检察院）"),
         "{err}"
     );
     // Its 训诫书 is a court document numbered with the court's case number, and waits like the

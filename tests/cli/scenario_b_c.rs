@@ -474,7 +474,7 @@ fn only_the_police_register_a_household() {
     );
     assert_eq!(
         err,
-        "错误：角色 civil_affairs 无权执行 register_household（登记户口（江源区试点））；有权执行的角色：police。\n"
+        "错误：角色 civil_affairs（民政部门） 无权执行 register_household（登记户口（江源区试点））；有权执行的角色：police（公安机关）。\n"
     );
 }
 

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use super::{
     Confidential, Data, DeadlineDef, DeadlineRule, DeadlineStart, Definition, FieldDef, FieldType,
-    FromStates, GuardDef, InTime, PeriodSpec, Spans, SpawnDef, Start, StateDef, TransitionDef,
+    FromStates, GuardDef, InTime, PeriodSpec, RoleTitle, Spans, SpawnDef, Start, StateDef,
+    TransitionDef,
 };
 use crate::period::Period;
 use crate::problem::{NameRule, ProblemKind};
@@ -33,6 +34,7 @@ const TOP_KEYS: &[&str] = &[
     "transitions",
     "confidential",
 ];
+const ROLE_KEYS: &[&str] = &["title", "title_en"];
 const CONFIDENTIAL_KEYS: &[&str] = &["fields", "visible_to"];
 const FIELD_KEYS: &[&str] = &[
     "type",
@@ -150,6 +152,7 @@ impl Decoder {
             key: String::new(),
             title: String::new(),
             roles: Vec::new(),
+            role_titles: BTreeMap::new(),
             settings: Data::new(),
             fields: BTreeMap::new(),
             start: Start::default(),
@@ -178,7 +181,7 @@ impl Decoder {
                 "description" => {
                     self.r.text(node, key);
                 }
-                "roles" => def.roles = self.r.names(node, key, NameRule::Snake),
+                "roles" => (def.roles, def.role_titles) = self.roles(node),
                 "settings" => def.settings = self.settings(node),
                 "fields" => def.fields = self.fields(node),
                 "start" => def.start = self.start(node),
@@ -190,6 +193,54 @@ impl Decoder {
         }
         def.spans = Spans(self.r.take_spans());
         def
+    }
+
+    /// `roles:` — each role with its title: `police: 公安机关`, or
+    /// `police: { title: 公安机关, title_en: public security }`. A plain list of keys (the form
+    /// before roles had titles) still decodes, so versions published with it keep loading; the
+    /// semantic pass reports its roles as untitled.
+    fn roles(&mut self, node: &Node) -> (Vec<String>, BTreeMap<String, RoleTitle>) {
+        if !matches!(node.kind, NodeKind::Map(_)) {
+            return (
+                self.r.names(node, "roles", NameRule::Snake),
+                BTreeMap::new(),
+            );
+        }
+        let mut roles = Vec::new();
+        let mut titles = BTreeMap::new();
+        for entry in self.r.keyed(node, "roles", None) {
+            let path = join("roles", entry.key);
+            if !self
+                .r
+                .check_name(entry.key, entry.key_pos, &path, NameRule::Snake)
+            {
+                continue;
+            }
+            roles.push(entry.key.to_owned());
+            let title = match &entry.value.kind {
+                NodeKind::Null => None,
+                NodeKind::Map(_) => {
+                    let mut title = RoleTitle::default();
+                    for (key, value) in self.r.entries(entry.value, &path, Some(ROLE_KEYS)) {
+                        let text = self.r.text(value, &join(&path, key)).unwrap_or_default();
+                        let text = text.trim().to_owned();
+                        match key {
+                            "title" => title.title = text,
+                            _ => title.title_en = Some(text).filter(|t| !t.is_empty()),
+                        }
+                    }
+                    Some(title)
+                }
+                _ => self.r.text(entry.value, &path).map(|t| RoleTitle {
+                    title: t.trim().to_owned(),
+                    title_en: None,
+                }),
+            };
+            if let Some(title) = title.filter(|t| !t.title.is_empty()) {
+                titles.insert(entry.key.to_owned(), title);
+            }
+        }
+        (roles, titles)
     }
 
     /// `confidential: { fields: [reporter.*], visible_to: [police, civil_affairs] }`.

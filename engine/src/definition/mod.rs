@@ -264,12 +264,25 @@ pub struct GuardDef {
     pub reason: Option<String>,
 }
 
+/// What a role is called, as the workflow declares it: the title letters and listings print
+/// beside its key, and optionally an English one for `--lang en`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RoleTitle {
+    /// 公安机关, 儿童主任 …
+    pub title: String,
+    pub title_en: Option<String>,
+}
+
 /// A whole workflow definition.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Definition {
     pub key: String,
     pub title: String,
+    /// The roles declared, in the order of the file.
     pub roles: Vec<String>,
+    /// Their titles (`roles: { police: 公安机关 }`). A role without one is a problem when the
+    /// workflow is published; a version published before roles had titles reads without them.
+    pub role_titles: BTreeMap<String, RoleTitle>,
     /// Local practice that a county profile may override.
     pub settings: Data,
     pub fields: BTreeMap<String, FieldDef>,
@@ -374,6 +387,14 @@ impl Definition {
             .map(|f| f.title.as_str())
             .filter(|t| !t.is_empty())
             .unwrap_or(key)
+    }
+
+    /// The Chinese title of a declared role (`police` → 公安机关), if the workflow gives one.
+    pub fn role_title(&self, key: &str) -> Option<&str> {
+        self.role_titles
+            .get(key)
+            .map(|t| t.title.as_str())
+            .filter(|t| !t.is_empty())
     }
 
     /// Every workflow this one can spawn.

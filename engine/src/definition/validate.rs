@@ -137,11 +137,15 @@ pub(super) fn check(def: &Definition) -> Vec<Problem> {
         problems: Vec::new(),
     };
     for (i, role) in def.roles.iter().enumerate() {
+        // `roles.police` in the titled form, `roles[2]` in a plain list.
+        let path = match def.spans.0.contains_key(&format!("roles.{role}")) {
+            true => format!("roles.{role}"),
+            false => format!("roles[{i}]"),
+        };
         if role == SYSTEM_ROLE {
-            c.report(
-                &format!("roles[{i}]"),
-                ProblemKind::ReservedRole { role: role.clone() },
-            );
+            c.report(&path, ProblemKind::ReservedRole { role: role.clone() });
+        } else if def.role_title(role).is_none() {
+            c.report(&path, ProblemKind::RoleWithoutTitle { role: role.clone() });
         }
     }
     for (i, role) in def.start.roles.iter().enumerate() {

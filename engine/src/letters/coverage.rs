@@ -182,7 +182,7 @@ mod tests {
 
     fn workflow(reprimand_requires: &str) -> Definition {
         let src = format!(
-            "workflow: w\ntitle: t\nroles: [police, school]\nfields:\n  guardian.name: {{ type: string }}\n  facts: {{ type: string }}\nstart:\n  roles: [police, school]\n  requires: [guardian.name]\nstates:\n  a: {{ initial: true }}\n  b: {{}}\n  c: {{ final: true }}\ntransitions:\n  investigate: {{ from: [a], to: b, roles: [police], requires: [facts] }}\n  skip: {{ from: [a], to: b, roles: [police] }}\n  reprimand: {{ from: [b], to: c, roles: [police, school], requires: [{reprimand_requires}], letters: [reprimand] }}\n"
+            "workflow: w\ntitle: t\nroles: {{ police: 公安机关, school: 学校 }}\nfields:\n  guardian.name: {{ type: string }}\n  facts: {{ type: string }}\nstart:\n  roles: [police, school]\n  requires: [guardian.name]\nstates:\n  a: {{ initial: true }}\n  b: {{}}\n  c: {{ final: true }}\ntransitions:\n  investigate: {{ from: [a], to: b, roles: [police], requires: [facts] }}\n  skip: {{ from: [a], to: b, roles: [police] }}\n  reprimand: {{ from: [b], to: c, roles: [police, school], requires: [{reprimand_requires}], letters: [reprimand] }}\n"
         );
         load("w.yaml", src.as_bytes()).expect("test workflow loads")
     }

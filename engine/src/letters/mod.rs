@@ -124,6 +124,36 @@ pub struct IssuingBody {
     pub contact: Option<String>,
 }
 
+/// The words a letter uses for roles and bodies, which are local vocabulary and not the code's:
+/// each role's title from the case's workflow (`police` → 公安机关), and the body that issues
+/// letters in a role from the county profile (`civil_affairs` → 民政局). Templates read them as
+/// `{{role r}}` / `{{body r}}`, `issuer.role_name` / `issuer.body`, or `letter.roles.*` /
+/// `letter.bodies.*`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Vocabulary {
+    /// Role key → its Chinese title.
+    pub roles: BTreeMap<String, String>,
+    /// Role key → the issuing body as a letter names it when it does not use the body's own name.
+    pub bodies: BTreeMap<String, String>,
+}
+
+impl Vocabulary {
+    /// The vocabulary of a case of `def` under `profile`.
+    pub fn of(
+        def: &crate::definition::Definition,
+        profile: Option<&crate::profile::Profile>,
+    ) -> Self {
+        Vocabulary {
+            roles: def
+                .roles
+                .iter()
+                .filter_map(|r| def.role_title(r).map(|t| (r.clone(), t.to_owned())))
+                .collect(),
+            bodies: profile.map(|p| p.bodies.clone()).unwrap_or_default(),
+        }
+    }
+}
+
 /// Everything a letter is rendered from.
 #[derive(Debug, Clone)]
 pub struct LetterInput<'a> {
@@ -141,6 +171,8 @@ pub struct LetterInput<'a> {
     pub draft: bool,
     /// Profile overrides of the document's local-practice settings ([L] items).
     pub settings: Data,
+    /// Role titles and issuing bodies.
+    pub vocabulary: &'a Vocabulary,
 }
 
 /// A rendered letter.
@@ -557,6 +589,8 @@ fn context(
             "layout": layout.name(),
             "copies": copies,
             "issuer_role": input.issuer.as_ref().map(|i| i.role.clone()),
+            "roles": input.vocabulary.roles,
+            "bodies": input.vocabulary.bodies,
         }),
     );
     if let Some(i) = &input.issuer {
@@ -564,8 +598,8 @@ fn context(
             "issuer".into(),
             serde_json::json!({
                 "role": i.role,
-                "role_name": format::role_name(&i.role),
-                "body": format::body_name(&i.role),
+                "role_name": input.vocabulary.roles.get(&i.role),
+                "body": input.vocabulary.bodies.get(&i.role),
                 "name": i.name,
                 "code": i.code,
                 "seal_caption": i.seal_caption,

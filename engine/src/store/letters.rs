@@ -12,7 +12,7 @@ use super::format::{decode, encode};
 use super::{CommandFailure, Store, StoreError, Writer, corrupt, storage};
 use crate::case::{Case, CaseId, Event, EventKind, IssuedRef};
 use crate::letters::archive::{self, ArchivedLetter, Issue};
-use crate::letters::{IssuingBody, LetterError, Numbering, Renderer, number};
+use crate::letters::{IssuingBody, LetterError, Numbering, Renderer, Vocabulary, number};
 use crate::profile::Profile;
 use crate::step::{Actor, Clock};
 
@@ -265,6 +265,9 @@ impl<'t> Writer<'t> {
             .and_then(|p| p.letters.get(key))
             .cloned()
             .unwrap_or_default();
+        // The pinned definition names the roles; the profile the bodies.
+        let def = self.store.definition_in(&self.definitions, &case.version)?;
+        let vocabulary = Vocabulary::of(&def, desk.profile);
         let letter = match archive::issue(
             desk.renderer,
             Issue {
@@ -281,6 +284,7 @@ impl<'t> Writer<'t> {
                 settings,
                 request: request_seq,
                 replaces: request.replaces.clone(),
+                vocabulary: &vocabulary,
             },
         ) {
             Ok(letter) => letter,

@@ -11,7 +11,8 @@ use jiff::civil::{Date, date};
 use serde_json::{Value, json};
 use wardflow_engine::definition::Data;
 use wardflow_engine::letters::{
-    IssuingBody, LetterError, LetterInput, Rendered, Renderer, check_court_number, format, number,
+    IssuingBody, LetterError, LetterInput, Rendered, Renderer, Vocabulary, check_court_number,
+    format, number,
 };
 
 fn letters_dir() -> PathBuf {
@@ -409,6 +410,12 @@ fn cases() -> BTreeMap<&'static str, Case> {
     m
 }
 
+/// No template of the table names a role or a body by vocabulary; the snapshots need none.
+static NO_WORDS: Vocabulary = Vocabulary {
+    roles: BTreeMap::new(),
+    bodies: BTreeMap::new(),
+};
+
 fn input<'a>(case: &'a Case) -> LetterInput<'a> {
     LetterInput {
         data: &case.data,
@@ -418,6 +425,7 @@ fn input<'a>(case: &'a Case) -> LetterInput<'a> {
         verification_code: CODE.into(),
         draft: false,
         settings: Data::new(),
+        vocabulary: &NO_WORDS,
     }
 }
 

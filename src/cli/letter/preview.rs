@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use wardflow_engine::authority;
-use wardflow_engine::letters::{IssuingBody, LetterInput, REPORTER_DOCUMENT};
+use wardflow_engine::letters::{IssuingBody, LetterInput, REPORTER_DOCUMENT, Vocabulary};
 use wardflow_engine::store::output;
 
 use super::super::Ctx;
@@ -62,6 +62,7 @@ pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
         .as_ref()
         .and_then(|p| p.letters.get(&args.key).cloned())
         .unwrap_or_default();
+    let vocabulary = Vocabulary::of(&def, profile.as_ref());
     let input = LetterInput {
         data: &case.data,
         number: None,
@@ -76,6 +77,7 @@ pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
         verification_code: "DRAFT".into(),
         draft: true,
         settings,
+        vocabulary: &vocabulary,
     };
     // A letter that names the reporter goes only to those who may see the reporter; a draft
     // that cannot be made (a field missing, a role that does not issue it) is logged refused.

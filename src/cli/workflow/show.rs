@@ -62,6 +62,7 @@ fn to_json(def: &Definition, version: Option<u32>) -> Value {
         "title": def.title,
         "version": version,
         "roles": def.roles,
+        "role_titles": def.role_titles.iter().map(|(k, t)| (k.clone(), json!({"title": t.title, "title_en": t.title_en}))).collect::<serde_json::Map<_, _>>(),
         "settings": def.settings,
         "fields": def.fields.iter().map(|(k, f)| json!({
             "name": k, "type": f.ty.name(), "required": f.required, "title": f.title, "sensitive": f.sensitive,
@@ -89,7 +90,11 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<(), Failure> {
     let tr = &ctx.tr;
     let version = version.map(|v| format!(" v{v}")).unwrap_or_default();
     println!("{}{version}", tr.key_title(&def.key, &def.title));
-    println!("{}{}", tr!(tr, "label-roles"), tr.list(&def.roles));
+    println!(
+        "{}{}",
+        tr!(tr, "label-roles"),
+        crate::show::roles(tr, &def, &def.roles)
+    );
     println!("{}", tr!(tr, "label-fields"));
     for (key, f) in &def.fields {
         let required = if f.required {
