@@ -32,6 +32,8 @@ const TOP_KEYS: &[&str] = &[
     "states",
     "transitions",
     "confidential",
+    "corrections",
+    "transfers",
 ];
 const CONFIDENTIAL_KEYS: &[&str] = &["fields", "visible_to"];
 const FIELD_KEYS: &[&str] = &[
@@ -153,6 +155,8 @@ impl Decoder {
             states: Vec::new(),
             transitions: Vec::new(),
             confidential: None,
+            corrections: None,
+            transfers: None,
             spans: Spans::default(),
             compiled: Default::default(),
         };
@@ -182,6 +186,10 @@ impl Decoder {
                 "states" => def.states = self.states(node),
                 "transitions" => def.transitions = self.transitions(node),
                 "confidential" => def.confidential = Some(self.confidential(node)),
+                "corrections" => {
+                    def.corrections = Some(self.r.names(node, key, NameRule::Snake));
+                }
+                "transfers" => def.transfers = Some(self.r.names(node, key, NameRule::Snake)),
                 _ => {}
             }
         }
