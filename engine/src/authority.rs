@@ -888,24 +888,59 @@ mod tests {
         let admin = user("city", &["admin"]);
         let def = reporter_definition();
         assert_eq!(
-            may_transfer(&def, &village, "village_committee", Some("shijia_village"), None, "county"),
+            may_transfer(
+                &def,
+                &village,
+                "village_committee",
+                Some("shijia_village"),
+                None,
+                "county"
+            ),
             Ok(())
         );
         assert!(matches!(
-            may_transfer(&def, &county, "civil_affairs", Some("shijia_village"), None, "county"),
+            may_transfer(
+                &def,
+                &county,
+                "civil_affairs",
+                Some("shijia_village"),
+                None,
+                "county"
+            ),
             Err(Denied::NotResponsibleUnit { .. })
         ));
         // The case's officer (承办人) may, whatever their unit.
         assert_eq!(
-            may_transfer(&def, &county, "civil_affairs", Some("shijia_village"), Some("某"), "county"),
+            may_transfer(
+                &def,
+                &county,
+                "civil_affairs",
+                Some("shijia_village"),
+                Some("某"),
+                "county"
+            ),
             Ok(())
         );
         assert_eq!(
-            may_transfer(&def, &admin, "civil_affairs", Some("shijia_village"), None, "county"),
+            may_transfer(
+                &def,
+                &admin,
+                "civil_affairs",
+                Some("shijia_village"),
+                None,
+                "county"
+            ),
             Ok(())
         );
         assert_eq!(
-            may_transfer(&def, &admin, "civil_affairs", Some("county"), None, "county"),
+            may_transfer(
+                &def,
+                &admin,
+                "civil_affairs",
+                Some("county"),
+                None,
+                "county"
+            ),
             Err(Denied::SameUnit {
                 unit: "county".to_owned()
             })
@@ -942,7 +977,14 @@ mod tests {
         let parent = user(&["parent", "police"], "shijia_village");
         // Of the responsible unit, but `parent` is not among the roles the workflow names.
         assert_eq!(
-            may_transfer(&def, &parent, "parent", Some("shijia_village"), None, "county"),
+            may_transfer(
+                &def,
+                &parent,
+                "parent",
+                Some("shijia_village"),
+                None,
+                "county"
+            ),
             Err(Denied::NeedsTransferRole {
                 role: "parent".to_owned(),
                 needs: vec!["police".to_owned(), "civil_affairs".to_owned()],
@@ -951,7 +993,14 @@ mod tests {
         // A named role transfers from a unit that covers the case.
         let county = user(&["civil_affairs"], "county");
         assert_eq!(
-            may_transfer(&def, &county, "civil_affairs", Some("shijia_village"), None, "county_psb"),
+            may_transfer(
+                &def,
+                &county,
+                "civil_affairs",
+                Some("shijia_village"),
+                None,
+                "county_psb"
+            ),
             Ok(())
         );
     }
@@ -960,7 +1009,7 @@ mod tests {
     fn corrections_and_transfers_name_declared_roles() {
         let src = "workflow: w\ntitle: W\nroles: [police]\ncorrections: [polise]\ntransfers: [nobody]\nstates:\n  a: { initial: true }\n  b: { final: true }\ntransitions:\n  t: { from: [a], to: b, roles: [police] }\n";
         let err = crate::definition::load("w.yaml", src.as_bytes()).expect_err("rejected");
-        let lines: Vec<usize> = err
+        let lines: Vec<u32> = err
             .problems
             .iter()
             .filter_map(|p| p.pos.map(|p| p.line))

@@ -2051,4 +2051,213 @@ transitions:
         events.extend(signed.events.clone());
         assert_eq!(Case::replay(&first.case.id, &events), Ok(signed.case));
     }
+
+    fn amend(
+        def: &Definition,
+        case: &Case,
+        history: &[Event],
+        changes: Data,
+        administrator: bool,
+        now: Timestamp,
+    ) -> Result<Outcome, StepError> {
+        let tz = shanghai();
+        let cal = china_2025_2026();
+        let clock = Clock {
+            now,
+            tz: &tz,
+            calendar: &cal,
+        };
+        step(
+            def,
+            case,
+            history,
+            Command::Amend {
+                actor: actor("village_committee"),
+                changes,
+                reason: "户籍信息更正".into(),
+                occurred_at: None,
+                administrator,
+            },
+            &clock,
+        )
+    }
+
+    /// A case opened and signed with an adult carer, with its whole history.
+    fn signed_with_history(def: &Definition, now: Timestamp) -> (Case, Vec<Event>) {
+        let opening = opening(def, now);
+        let signed = fire(
+            def,
+            &opening.case,
+            "sign",
+            "village_committee",
+            carer("1960-03-02"),
+            now,
+        )
+        .expect("signs");
+        let mut history = opening.events;
+        history.extend(signed.events);
+        (signed.case, history)
+    }
+
+    #[test]
+    fn a_correction_that_fails_the_guard_of_a_transition_taken_is_refused() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let (case, history) = signed_with_history(&def, now);
+        // The carer would have been a child when the agreement was signed.
+        let result = amend(
+            &def,
+            &case,
+            &history,
+            data(&[("carer.birth_date", "2015-01-01".into())]),
+            false,
+            now,
+        );
+        assert!(
+            matches!(
+                &result,
+                Err(StepError::Refused(Refusal::CorrectionBreaksGuard { transition, guard, fields, .. }))
+                    if transition == "sign" && guard.contains("age(carer.birth_date") && fields == &["carer.birth_date"]
+            ),
+            "{result:?}"
+        );
+        // A correction the guard still admits goes through and records the old value.
+        let ok = amend(
+            &def,
+            &case,
+            &history,
+            data(&[("carer.birth_date", "1961-03-02".into())]),
+            false,
+            now,
+        )
+        .expect("an adult carer still");
+        assert!(matches!(
+            &ok.events[0].kind,
+            EventKind::Amended { previous: Some(p), overrules, .. }
+                if p["carer.birth_date"] == "1960-03-02" && overrules.is_empty()
+        ));
+        // Without the history (another command's view), nothing is known to be taken.
+        assert!(
+            amend(
+                &def,
+                &case,
+                &[],
+                data(&[("carer.birth_date", "2015-01-01".into())]),
+                false,
+                now
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn an_administrator_overrules_the_guard_and_the_history_says_so() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let (case, history) = signed_with_history(&def, now);
+        let out = amend(
+            &def,
+            &case,
+            &history,
+            data(&[("carer.disqualified", true.into())]),
+            true,
+            now,
+        )
+        .expect("an administrator may");
+        match &out.events[0].kind {
+            EventKind::Amended {
+                previous: Some(previous),
+                overrules,
+                ..
+            } => {
+                assert_eq!(previous["carer.disqualified"], Value::Null);
+                assert_eq!(
+                    overrules,
+                    &[crate::case::Overruled {
+                        transition: "sign".into(),
+                        guard: "!has(carer.disqualified) || !carer.disqualified".into(),
+                    }]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_second_correction_cannot_walk_a_value_past_a_guard() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let (case, mut history) = signed_with_history(&def, now);
+        let first = amend(
+            &def,
+            &case,
+            &history,
+            data(&[("carer.birth_date", "1990-01-01".into())]),
+            false,
+            now,
+        )
+        .expect("still an adult");
+        history.extend(first.events);
+        let second = amend(
+            &def,
+            &first.case,
+            &history,
+            data(&[("carer.birth_date", "2016-01-01".into())]),
+            false,
+            now,
+        );
+        assert!(
+            matches!(
+                second,
+                Err(StepError::Refused(Refusal::CorrectionBreaksGuard { .. }))
+            ),
+            "{second:?}"
+        );
+    }
+
+    #[test]
+    fn a_deadline_counted_from_a_corrected_field_is_counted_again() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let opening = opening(&def, now);
+        assert_eq!(
+            opening.case.deadlines["notify"].due,
+            at("2026-11-24T02:00:00Z")
+        );
+        let out = amend(
+            &def,
+            &opening.case,
+            &opening.events,
+            data(&[("decision_at", "2026-11-23T01:00:00Z".into())]),
+            false,
+            now,
+        )
+        .expect("corrects");
+        assert_eq!(out.case.deadlines["notify"].due, at("2026-11-24T01:00:00Z"));
+        let kinds: Vec<&str> = out
+            .events
+            .iter()
+            .map(|e| match &e.kind {
+                EventKind::Amended { .. } => "amended",
+                EventKind::DeadlineCancelled {
+                    reason: CancelReason::Replaced,
+                    ..
+                } => "replaced",
+                EventKind::DeadlineSet { .. } => "set",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(kinds, ["amended", "replaced", "set"]);
+        // A correction of another field leaves it alone.
+        let other = amend(
+            &def,
+            &opening.case,
+            &opening.events,
+            data(&[("child.name", "李小明".into())]),
+            false,
+            now,
+        )
+        .expect("corrects");
+        assert_eq!(other.events.len(), 1);
+    }
 }

@@ -1070,3 +1070,150 @@ fn a_field_is_amended_only_by_a_role_that_may_record_it() {
         "report.facts=2026年11月22日晚报案",
     )));
 }
+
+/// A correction that would make the guard of a transition already taken fail is refused
+/// (naming the transition and the guard); an administrator may record it with a reason, and
+/// the history shows the old value beside the new one and the guard overruled.
+#[test]
+fn a_correction_failing_a_guard_already_passed_is_refused_but_for_an_administrator() {
+    let env = TestEnv::examples_only();
+    env.init_simulation(T0);
+    let id = env.open_xiaoming(T0);
+    env.sign_agreement(&id, T0);
+    env.ok(&[
+        "user",
+        "add",
+        "村委",
+        "--role",
+        "village_committee",
+        "--unit",
+        "city",
+        "--now",
+        T0,
+    ]);
+    let amend = |user: &str, code: Option<i32>| {
+        let args = [
+            "--user",
+            user,
+            "case",
+            "amend",
+            &id,
+            "--as",
+            "village_committee",
+            "--set",
+            "carer.birth_date=2015-01-01",
+            "--reason",
+            "户籍信息更正",
+            "--now",
+            T0,
+        ];
+        match code {
+            Some(code) => env.fails(&args, code),
+            None => env.ok(&args),
+        }
+    };
+    let before = env.ok(&["case", "history", &id, "--json", "--now", T0]);
+    let err = amend("村委", Some(1));
+    assert!(
+        err.contains("sign_agreement") && err.contains("age(carer.birth_date, now)"),
+        "{err}"
+    );
+    assert_eq!(
+        before,
+        env.ok(&["case", "history", &id, "--json", "--now", T0])
+    );
+    amend(common::USER, None);
+    let history: serde_json::Value =
+        serde_json::from_str(&env.ok(&["case", "history", &id, "--json", "--now", T0]))
+            .expect("JSON");
+    let last = history
+        .as_array()
+        .and_then(|h| h.iter().rev().find(|e| e["type"] == "amended"))
+        .expect("the correction");
+    assert_eq!(last["previous"]["carer.birth_date"], "1960-03-02", "{last}");
+    assert_eq!(last["changes"]["carer.birth_date"], "2015-01-01", "{last}");
+    assert_eq!(
+        last["overrules"][0]["transition"], "sign_agreement",
+        "{last}"
+    );
+    let text = env.ok(&["case", "history", &id, "--now", T0]);
+    assert!(text.contains(" → "), "{text}");
+}
+
+/// A workflow naming the roles that may correct any field and those that may transfer.
+const LISTS_WORKFLOW: &str = r#"
+workflow: lists-test
+title: 测试
+roles: [police, village_committee, civil_affairs]
+corrections: [civil_affairs]
+transfers: [police]
+fields:
+  child.name: { type: string, required: true, title: 儿童姓名 }
+  report.facts: { type: string, title: 报告事实 }
+start:
+  roles: [police]
+  requires: [report.facts]
+states:
+  open: { title: 开, initial: true }
+  closed: { title: 关, final: true }
+transitions:
+  close: { title: 结案, from: [open], to: closed, roles: [police] }
+"#;
+
+/// `corrections:` lets the named role correct what only another role records; `transfers:`
+/// replaces the responsible-unit rule: a user of that unit in another role is refused, one in
+/// a named role may hand the case over.
+#[test]
+fn workflows_name_the_roles_that_correct_and_transfer() {
+    let env = TestEnv::empty();
+    env.write_workflow("lists.yaml", LISTS_WORKFLOW);
+    env.init_simulation(T0);
+    let case = common::open(
+        &env,
+        "lists-test",
+        "police",
+        &[("child.name", "小明"), ("report.facts", "邻居报告")],
+        T0,
+    );
+    for (user, role) in [
+        ("村委", "village_committee"),
+        ("民政", "civil_affairs"),
+        ("民警", "police"),
+    ] {
+        env.ok(&[
+            "user", "add", user, "--role", role, "--unit", "city", "--now", T0,
+        ]);
+    }
+    let amend = |user: &str, role: &str| -> Vec<String> {
+        [
+            "--user",
+            user,
+            "case",
+            "amend",
+            &case,
+            "--as",
+            role,
+            "--set",
+            "report.facts=邻居电话报告",
+            "--reason",
+            "更正",
+            "--now",
+            T0,
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    };
+    let err = env.fails(&common::refs(&amend("村委", "village_committee")), 1);
+    assert!(err.contains("report.facts"), "{err}");
+    env.ok(&common::refs(&amend("民政", "civil_affairs")));
+    let transfer = |user: &str, role: &str| -> Vec<String> {
+        [
+            "--user", user, "case", "transfer", &case, "--to", "county", "--as", role, "--now", T0,
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    };
+    let err = env.fails(&common::refs(&transfer("村委", "village_committee")), 1);
+    assert!(err.contains("transfers") && err.contains("police"), "{err}");
+    env.ok(&common::refs(&transfer("民警", "police")));
+}

@@ -152,7 +152,10 @@ pub(super) fn check(def: &Definition) -> Vec<Problem> {
     }
     check_deadlines(&mut c, &def.start.deadlines, "start", &[]);
     check_confidential(&mut c);
-    for (key, roles) in [("corrections", &def.corrections), ("transfers", &def.transfers)] {
+    for (key, roles) in [
+        ("corrections", &def.corrections),
+        ("transfers", &def.transfers),
+    ] {
         for (i, role) in roles.iter().flatten().enumerate() {
             c.role(role, &format!("{key}[{i}]"), false);
         }
