@@ -584,7 +584,37 @@ pub fn redact(def: &Definition, user: &User, data: &Data) -> Data {
         .collect()
 }
 
-/// An event as `user` may see it: confidential values in its data replaced.
+/// True when `user` may read issued letters of `key`: every letter of a case they may read,
+/// but the one that names the confidential reporter (the report receipt) only if they may
+/// see the reporter.
+pub fn sees_letter(def: &Definition, user: &User, key: &str) -> bool {
+    key != crate::letters::REPORTER_DOCUMENT || sees_confidential(def, user)
+}
+
+/// An issued letter's record as `user` may see it: for a letter they may not read, its
+/// SHA-256s and verification code are replaced by [`CONFIDENTIAL`]. The digests of a letter
+/// whose text follows from a template and guessable data (the reporter's name and unit) would
+/// confirm guesses; the code would let them verify guessed files (`letter verify`).
+pub fn redact_letter(
+    def: &Definition,
+    user: &User,
+    issued: &crate::case::IssuedRef,
+) -> crate::case::IssuedRef {
+    let mut issued = issued.clone();
+    if !sees_letter(def, user, &issued.key) {
+        for hidden in [
+            &mut issued.html_sha256,
+            &mut issued.text_sha256,
+            &mut issued.code,
+        ] {
+            *hidden = CONFIDENTIAL.to_owned();
+        }
+    }
+    issued
+}
+
+/// An event as `user` may see it: confidential values in its data replaced, and the digests
+/// and code of a letter they may not read ([`redact_letter`]).
 pub fn redact_event(
     def: &Definition,
     user: &User,
@@ -603,6 +633,7 @@ pub fn redact_event(
                 *previous = redact(def, user, previous);
             }
         }
+        EventKind::LetterIssued(issued) => *issued = redact_letter(def, user, issued),
         _ => {}
     }
     event

@@ -1217,3 +1217,87 @@ fn workflows_name_the_roles_that_correct_and_transfer() {
     assert!(err.contains("transfers") && err.contains("police"), "{err}");
     env.ok(&common::refs(&transfer("民警", "police")));
 }
+
+/// The SHA-256s and verification code of the report receipt (which names the reporter) are
+/// shown only to those who may see the reporter: with the case data a school user reads, the
+/// receipt's text — and so its digest — follows from a guessed name and unit.
+#[test]
+fn report_receipt_digests_and_code_are_hidden_from_roles_that_may_not_read_it() {
+    let (env, case) = with_one_warning();
+    let report: &[(&str, &str)] = &[
+        ("child.birth_date", "2014-09-10"),
+        ("child.sex", "female"),
+        ("report.received_at", "2026-11-23T09:40:00+08:00"),
+        ("report.category", "domestic_violence"),
+        ("report.facts", "学生脸部淤青，自述被父亲殴打"),
+        ("reporter.kind", "school"),
+        ("reporter.unit", "黔江区城东小学"),
+        ("reporter.name", "王老师"),
+        ("police.case_number", "渝公黔（城东）受案字〔2026〕88号"),
+        ("police.officer_name", "李警官"),
+        ("police.officer_phone", "023-79223110"),
+    ];
+    let args = common::command(
+        &["case", "advance", &case, "accept_report", "--as", "police"],
+        report,
+        T1,
+    );
+    env.ok(&common::refs(&args));
+    env.ok(&[
+        "user", "add", "校长", "--role", "school", "--unit", "city", "--now", T1,
+    ]);
+    let json = |user: &str, args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["--user", user];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--json", "--now", T1]);
+        serde_json::from_str(&env.ok(&all)).expect("JSON")
+    };
+    let receipt = |history: &serde_json::Value| -> serde_json::Value {
+        history
+            .as_array()
+            .and_then(|h| {
+                h.iter()
+                    .find(|e| e["type"] == "letter_issued" && e["key"] == "report-receipt")
+            })
+            .cloned()
+            .expect("the receipt is issued")
+    };
+    let seen = receipt(&json(common::USER, &["case", "history", &case]));
+    assert_eq!(
+        seen["html_sha256"].as_str().map(str::len),
+        Some(64),
+        "{seen}"
+    );
+    let hidden = receipt(&json("校长", &["case", "history", &case]));
+    for field in ["html_sha256", "text_sha256", "code"] {
+        assert_eq!(hidden[field], "(confidential)", "{field}: {hidden}");
+    }
+    // The warning letter names no reporter: its digest stays visible to the school.
+    let history = json("校长", &["case", "history", &case]);
+    let warning = history
+        .as_array()
+        .and_then(|h| {
+            h.iter()
+                .find(|e| e["key"] == "warning-letter" && e["type"] == "letter_issued")
+        })
+        .expect("the warning letter");
+    assert_eq!(warning["html_sha256"].as_str().map(str::len), Some(64));
+    let shown = json("校长", &["case", "show", &case]);
+    let in_show = shown["issued_letters"]
+        .as_array()
+        .and_then(|l| l.iter().find(|l| l["key"] == "report-receipt"))
+        .expect("listed");
+    assert_eq!(in_show["html_sha256"], "(confidential)", "{in_show}");
+    assert_eq!(in_show["code"], "(confidential)", "{in_show}");
+    let listed = json("校长", &["letter", "list"]);
+    let in_list = listed
+        .as_array()
+        .and_then(|l| l.iter().find(|l| l["key"] == "report-receipt"))
+        .expect("listed");
+    assert_eq!(in_list["code"], "(confidential)", "{in_list}");
+    let text = env.ok(&["--user", "校长", "case", "history", &case, "--now", T1]);
+    assert!(
+        !text.contains(seen["html_sha256"].as_str().map_or("-", |s| &s[..16])),
+        "{text}"
+    );
+}

@@ -126,7 +126,11 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
                     .clone()
                     .unwrap_or_else(|| tr!(tr, "letter-unnumbered")),
                 id = l.letter.clone(),
-                sha = l.html_sha256.chars().take(16).collect::<String>()
+                sha = if l.html_sha256 == authority::CONFIDENTIAL {
+                    tr!(tr, "confidential")
+                } else {
+                    l.html_sha256.chars().take(16).collect::<String>()
+                }
             ),
             EventKind::LetterVoided { letter, reason } => tr!(
                 tr,
