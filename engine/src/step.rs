@@ -60,12 +60,15 @@ pub enum Command {
         note: Option<String>,
         occurred_at: Option<Timestamp>,
     },
-    /// Correct data, with a reason; the state does not change.
+    /// Correct data, with a reason; the state does not change. A correction that would make
+    /// a guard of a transition already taken fail is refused unless `administrator` (the
+    /// acting user holds `admin`), when the event records the guards it overrules.
     Amend {
         actor: Actor,
         changes: Data,
         reason: String,
         occurred_at: Option<Timestamp>,
+        administrator: bool,
     },
     /// Hand the case to another unit and officer; the state does not change.
     Transfer {
@@ -137,6 +140,15 @@ pub enum Refusal {
         reason: Option<String>,
         result: GuardResult,
     },
+    /// A correction would make a guard of a transition already taken fail: the case would
+    /// stand on an act the rules no longer allow. Only an administrator may record it.
+    CorrectionBreaksGuard {
+        transition: String,
+        guard: String,
+        reason: Option<String>,
+        /// The corrected fields.
+        fields: Vec<String>,
+    },
     /// The act would open more cases than the `max_spawns` setting allows.
     TooManySpawns {
         transition: String,
@@ -196,6 +208,16 @@ impl std::fmt::Display for Refusal {
                     fields.join(", ")
                 )
             }
+            Refusal::CorrectionBreaksGuard {
+                transition,
+                guard,
+                fields,
+                ..
+            } => write!(
+                f,
+                "correcting {} would make the guard `{guard}` of `{transition}`, already taken, fail",
+                fields.join(", ")
+            ),
             Refusal::TooManySpawns {
                 transition,
                 count,
@@ -572,10 +594,13 @@ pub fn open(
     })
 }
 
-/// Moves an existing case by one command. Pure: the caller gives the clock.
+/// Moves an existing case by one command. Pure: the caller gives the clock, and for
+/// [`Command::Amend`] the case's history (`history`: which transitions were taken on what
+/// data); other commands do not read it.
 pub fn step(
     def: &Definition,
     case: &Case,
+    history: &[Event],
     command: Command,
     clock: &Clock,
 ) -> Result<Outcome, StepError> {
@@ -608,6 +633,7 @@ pub fn step(
             changes,
             reason,
             occurred_at,
+            administrator,
         } => {
             check_role(def, &actor.role)?;
             let occurred_at = occurred_on(case, occurred_at, clock.now)?;
@@ -621,6 +647,27 @@ pub fn step(
             apply_changes(&mut data, &changes);
             check_identity(def, &data)?;
             check_births(&changes, occurred_at, clock)?;
+            let broken = guards_broken_by(def, case, history, &changes, clock);
+            if let Some((transition, guard)) = broken.first().filter(|_| !administrator) {
+                return Err(Refusal::CorrectionBreaksGuard {
+                    transition: transition.clone(),
+                    guard: guard.source.clone(),
+                    reason: guard.reason.clone(),
+                    fields: changes.keys().cloned().collect(),
+                }
+                .into());
+            }
+            let previous: Data = changes
+                .keys()
+                .map(|k| (k.clone(), case.data.get(k).cloned().unwrap_or(Value::Null)))
+                .collect();
+            let overrules = broken
+                .into_iter()
+                .map(|(transition, guard)| crate::case::Overruled {
+                    transition,
+                    guard: guard.source,
+                })
+                .collect();
             let mut history = History {
                 case: case.clone(),
                 events: Vec::new(),
@@ -628,7 +675,14 @@ pub fn step(
                 recorded_at: clock.now,
                 occurred_at,
             };
-            history.push(EventKind::Amended { changes, reason });
+            let corrected: Vec<String> = changes.keys().cloned().collect();
+            history.push(EventKind::Amended {
+                changes,
+                reason,
+                previous: Some(previous),
+                overrules,
+            });
+            recount_deadlines(&mut history, def, &case.data, &corrected, clock)?;
             Ok(Outcome {
                 case: history.case,
                 events: history.events,
@@ -672,6 +726,116 @@ pub fn step(
             })
         }
     }
+}
+
+/// The guards of transitions already taken (in `history`) that pass on the data they were
+/// checked on and fail once `changes` are applied to it, evaluated at the time each was
+/// recorded. A correction applies to a transition from the act that last set the field
+/// (opening or transition; an earlier correction does not count, so two corrections cannot
+/// walk a value past a guard): a transition taken before that act saw another value.
+fn guards_broken_by(
+    def: &Definition,
+    case: &Case,
+    history: &[Event],
+    changes: &Data,
+    clock: &Clock,
+) -> Vec<(String, crate::definition::GuardDef)> {
+    let mut set_by: std::collections::BTreeMap<&str, u32> =
+        changes.keys().map(|k| (k.as_str(), 0)).collect();
+    for e in history {
+        if let EventKind::Opened { data: set, .. } | EventKind::Fired { changes: set, .. } = &e.kind
+        {
+            for k in set.keys() {
+                if let Some(seq) = set_by.get_mut(k.as_str()) {
+                    *seq = e.seq;
+                }
+            }
+        }
+    }
+    let types = def.field_types();
+    let scope = GuardScope {
+        fields: &types,
+        settings: &case.settings,
+    };
+    let mut data = Data::new();
+    let mut out = Vec::new();
+    for e in history {
+        match &e.kind {
+            EventKind::Opened { data: opened, .. } => data = opened.clone(),
+            EventKind::Amended { changes: c, .. } => apply_changes(&mut data, c),
+            EventKind::Fired {
+                transition,
+                changes: c,
+                ..
+            } => {
+                apply_changes(&mut data, c);
+                let Some(t) = def.transition(transition) else {
+                    continue;
+                };
+                let seen: Data = changes
+                    .iter()
+                    .filter(|(k, _)| set_by.get(k.as_str()).is_some_and(|s| *s <= e.seq))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                if seen.is_empty() || t.guards.is_empty() {
+                    continue;
+                }
+                let mut corrected = data.clone();
+                apply_changes(&mut corrected, &seen);
+                for g in &t.guards {
+                    let compiled = def.compiled.get(&g.source, &scope);
+                    let Ok(guard) = compiled.as_ref() else {
+                        continue;
+                    };
+                    let at = |d: &Data| guard.evaluate(d, &scope, e.recorded_at, clock.tz);
+                    if at(&data) == GuardResult::Pass && at(&corrected) != GuardResult::Pass {
+                        out.push((t.key.clone(), g.clone()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Counts again the running deadlines that count from a corrected field (`from: FIELD`), from
+/// its corrected value: each is replaced (cancelled and set anew). Only a deadline that was
+/// counted from the field's old value (`before`: the data before the correction) is; a
+/// breached deadline stays as it is (its breach is history), as does one whose field the
+/// correction clears.
+fn recount_deadlines(
+    history: &mut History,
+    def: &Definition,
+    before: &Data,
+    corrected: &[String],
+    clock: &Clock,
+) -> Result<(), Refusal> {
+    let defs = def
+        .start
+        .deadlines
+        .iter()
+        .chain(def.transitions.iter().flat_map(|t| t.deadlines.iter()));
+    let mut again: Vec<DeadlineDef> = Vec::new();
+    for d in defs {
+        let DeadlineStart::Field(field) = &d.from else {
+            continue;
+        };
+        let running = history.case.deadlines.get(&d.name).is_some_and(|open| {
+            !open.breached
+                && open.counted.as_ref().is_some_and(|c| {
+                    deadline_start(d, def, before, c.from, clock.tz, None).ok() == Some(c.from)
+                })
+        });
+        if running
+            && corrected.contains(field)
+            && history.case.data.contains_key(field)
+            && !again.iter().any(|a| a.name == d.name)
+        {
+            again.push(d.clone());
+        }
+    }
+    set_deadlines(history, def, &again, clock, None)
 }
 
 /// Checks everything that could stop `transition` now, without changing anything.
@@ -1378,6 +1542,7 @@ transitions:
         step(
             def,
             case,
+            &[],
             Command::Fire {
                 transition: t.into(),
                 actor: actor(role),
@@ -1841,6 +2006,7 @@ transitions:
         let signed = step(
             &def,
             &opened(&def, now),
+            &[],
             Command::Fire {
                 transition: "sign".into(),
                 actor: actor("village_committee"),
@@ -2023,6 +2189,7 @@ transitions:
         let result = step(
             &def,
             &case,
+            &[],
             Command::Fire {
                 transition: "close".into(),
                 actor: actor("village_committee"),
@@ -2055,5 +2222,214 @@ transitions:
         .expect("signs");
         events.extend(signed.events.clone());
         assert_eq!(Case::replay(&first.case.id, &events), Ok(signed.case));
+    }
+
+    fn amend(
+        def: &Definition,
+        case: &Case,
+        history: &[Event],
+        changes: Data,
+        administrator: bool,
+        now: Timestamp,
+    ) -> Result<Outcome, StepError> {
+        let tz = shanghai();
+        let cal = china_2025_2026();
+        let clock = Clock {
+            now,
+            tz: &tz,
+            calendar: &cal,
+        };
+        step(
+            def,
+            case,
+            history,
+            Command::Amend {
+                actor: actor("village_committee"),
+                changes,
+                reason: "户籍信息更正".into(),
+                occurred_at: None,
+                administrator,
+            },
+            &clock,
+        )
+    }
+
+    /// A case opened and signed with an adult carer, with its whole history.
+    fn signed_with_history(def: &Definition, now: Timestamp) -> (Case, Vec<Event>) {
+        let opening = opening(def, now);
+        let signed = fire(
+            def,
+            &opening.case,
+            "sign",
+            "village_committee",
+            carer("1960-03-02"),
+            now,
+        )
+        .expect("signs");
+        let mut history = opening.events;
+        history.extend(signed.events);
+        (signed.case, history)
+    }
+
+    #[test]
+    fn a_correction_that_fails_the_guard_of_a_transition_taken_is_refused() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let (case, history) = signed_with_history(&def, now);
+        // The carer would have been a child when the agreement was signed.
+        let result = amend(
+            &def,
+            &case,
+            &history,
+            data(&[("carer.birth_date", "2015-01-01".into())]),
+            false,
+            now,
+        );
+        assert!(
+            matches!(
+                &result,
+                Err(StepError::Refused(Refusal::CorrectionBreaksGuard { transition, guard, fields, .. }))
+                    if transition == "sign" && guard.contains("age(carer.birth_date") && fields == &["carer.birth_date"]
+            ),
+            "{result:?}"
+        );
+        // A correction the guard still admits goes through and records the old value.
+        let ok = amend(
+            &def,
+            &case,
+            &history,
+            data(&[("carer.birth_date", "1961-03-02".into())]),
+            false,
+            now,
+        )
+        .expect("an adult carer still");
+        assert!(matches!(
+            &ok.events[0].kind,
+            EventKind::Amended { previous: Some(p), overrules, .. }
+                if p["carer.birth_date"] == "1960-03-02" && overrules.is_empty()
+        ));
+        // Without the history (another command's view), nothing is known to be taken.
+        assert!(
+            amend(
+                &def,
+                &case,
+                &[],
+                data(&[("carer.birth_date", "2015-01-01".into())]),
+                false,
+                now
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn an_administrator_overrules_the_guard_and_the_history_says_so() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let (case, history) = signed_with_history(&def, now);
+        let out = amend(
+            &def,
+            &case,
+            &history,
+            data(&[("carer.disqualified", true.into())]),
+            true,
+            now,
+        )
+        .expect("an administrator may");
+        match &out.events[0].kind {
+            EventKind::Amended {
+                previous: Some(previous),
+                overrules,
+                ..
+            } => {
+                assert_eq!(previous["carer.disqualified"], Value::Null);
+                assert_eq!(
+                    overrules,
+                    &[crate::case::Overruled {
+                        transition: "sign".into(),
+                        guard: "!has(carer.disqualified) || !carer.disqualified".into(),
+                    }]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_second_correction_cannot_walk_a_value_past_a_guard() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let (case, mut history) = signed_with_history(&def, now);
+        let first = amend(
+            &def,
+            &case,
+            &history,
+            data(&[("carer.birth_date", "1990-01-01".into())]),
+            false,
+            now,
+        )
+        .expect("still an adult");
+        history.extend(first.events);
+        let second = amend(
+            &def,
+            &first.case,
+            &history,
+            data(&[("carer.birth_date", "2016-01-01".into())]),
+            false,
+            now,
+        );
+        assert!(
+            matches!(
+                second,
+                Err(StepError::Refused(Refusal::CorrectionBreaksGuard { .. }))
+            ),
+            "{second:?}"
+        );
+    }
+
+    #[test]
+    fn a_deadline_counted_from_a_corrected_field_is_counted_again() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let opening = opening(&def, now);
+        assert_eq!(
+            opening.case.deadlines["notify"].due,
+            at("2026-11-24T02:00:00Z")
+        );
+        let out = amend(
+            &def,
+            &opening.case,
+            &opening.events,
+            data(&[("decision_at", "2026-11-23T01:00:00Z".into())]),
+            false,
+            now,
+        )
+        .expect("corrects");
+        assert_eq!(out.case.deadlines["notify"].due, at("2026-11-24T01:00:00Z"));
+        let kinds: Vec<&str> = out
+            .events
+            .iter()
+            .map(|e| match &e.kind {
+                EventKind::Amended { .. } => "amended",
+                EventKind::DeadlineCancelled {
+                    reason: CancelReason::Replaced,
+                    ..
+                } => "replaced",
+                EventKind::DeadlineSet { .. } => "set",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(kinds, ["amended", "replaced", "set"]);
+        // A correction of another field leaves it alone.
+        let other = amend(
+            &def,
+            &opening.case,
+            &opening.events,
+            data(&[("child.name", "李小明".into())]),
+            false,
+            now,
+        )
+        .expect("corrects");
+        assert_eq!(other.events.len(), 1);
     }
 }

@@ -286,6 +286,22 @@ pub fn refusal(tr: &Tr, def: Option<&Definition>, r: &Refusal) -> Shown {
                 Some(transition.clone()),
             )
         }
+        Refusal::CorrectionBreaksGuard {
+            transition,
+            guard,
+            reason,
+            fields,
+        } => (
+            tr!(
+                tr,
+                "refused-correction-guard",
+                fields = fields_named(tr, def, fields),
+                transition = transition_named(tr, def, transition),
+                rule = reason.clone().unwrap_or_else(|| guard.clone()),
+                guard = guard.clone()
+            ),
+            Some(transition.clone()),
+        ),
         Refusal::TooManySpawns {
             transition,
             count,
@@ -584,6 +600,15 @@ pub fn denied(tr: &Tr, units: Option<&Units>, d: &Denied) -> Shown {
                 }
             ),
             user.unit.clone(),
+        ),
+        Denied::NeedsTransferRole { role, needs } => (
+            tr!(
+                tr,
+                "denied-transfer-role",
+                role = role.clone(),
+                needs = tr.list(needs)
+            ),
+            role.clone(),
         ),
         Denied::SameUnit { unit } => (
             tr!(

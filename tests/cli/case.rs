@@ -994,7 +994,7 @@ fn amend_with_a_reason_records_an_event() {
     let history = env.ok(&["case", "history", &id]);
     assert!(
         history.contains(
-            "#4   2026-11-24 09:00  张三（parent）  更正数据；理由：登记时笔误\n       parent.name（父母姓名） = 李五\n"
+            "#4   2026-11-24 09:00  张三（parent）  更正数据；理由：登记时笔误\n       parent.name（父母姓名） = 李四 → 李五\n"
         ),
         "{history}"
     );
@@ -1008,6 +1008,7 @@ fn amend_with_a_reason_records_an_event() {
     assert_eq!(last["type"], "amended");
     assert_eq!(last["reason"], "登记时笔误");
     assert_eq!(last["changes"], serde_json::json!({"parent.name": "李五"}));
+    assert_eq!(last["previous"], serde_json::json!({"parent.name": "李四"}));
 }
 
 #[test]

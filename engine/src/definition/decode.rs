@@ -33,6 +33,8 @@ const TOP_KEYS: &[&str] = &[
     "states",
     "transitions",
     "confidential",
+    "corrections",
+    "transfers",
 ];
 const ROLE_KEYS: &[&str] = &["title", "title_en"];
 const CONFIDENTIAL_KEYS: &[&str] = &["fields", "visible_to"];
@@ -159,6 +161,8 @@ impl Decoder {
             states: Vec::new(),
             transitions: Vec::new(),
             confidential: None,
+            corrections: None,
+            transfers: None,
             spans: Spans::default(),
             compiled: Default::default(),
         };
@@ -188,6 +192,10 @@ impl Decoder {
                 "states" => def.states = self.states(node),
                 "transitions" => def.transitions = self.transitions(node),
                 "confidential" => def.confidential = Some(self.confidential(node)),
+                "corrections" => {
+                    def.corrections = Some(self.r.names(node, key, NameRule::Snake));
+                }
+                "transfers" => def.transfers = Some(self.r.names(node, key, NameRule::Snake)),
                 _ => {}
             }
         }

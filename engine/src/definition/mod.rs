@@ -293,6 +293,12 @@ pub struct Definition {
     pub transitions: Vec<TransitionDef>,
     /// Fields only some roles may see (the mandatory reporter, UPL 11).
     pub confidential: Option<Confidential>,
+    /// Roles that may correct any field (`case amend`) besides the roles that record it;
+    /// None when the workflow names none.
+    pub corrections: Option<Vec<String>>,
+    /// Roles that may hand a case over (`case transfer`); None: the default rule (the case's
+    /// officer, its responsible unit's users and administrators).
+    pub transfers: Option<Vec<String>>,
     /// Where each key of the source file is, by dotted path, for messages.
     pub spans: Spans,
     /// Its guards, compiled on first use.

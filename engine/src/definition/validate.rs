@@ -159,6 +159,14 @@ pub(super) fn check(def: &Definition) -> Vec<Problem> {
         check_act_time(&mut c, field, "start.act_time");
     }
     check_confidential(&mut c);
+    for (key, roles) in [
+        ("corrections", &def.corrections),
+        ("transfers", &def.transfers),
+    ] {
+        for (i, role) in roles.iter().flatten().enumerate() {
+            c.role(role, &format!("{key}[{i}]"), false);
+        }
+    }
     check_states(&mut c);
     let types = def.field_types();
     let scope = GuardScope {

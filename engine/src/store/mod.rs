@@ -838,7 +838,12 @@ impl<'t> Writer<'t> {
     ) -> Result<Applied, CommandFailure> {
         let case = self.checked_case(id, expect_seq, clock)?;
         let def = self.store.definition_in(&self.definitions, &case.version)?;
-        let mut outcome = step::step(&def, &case, command.clone(), clock)?;
+        // Only a correction reads the history (the transitions taken and the data they saw).
+        let history = match &command {
+            Command::Amend { .. } => self.history(id)?,
+            _ => Vec::new(),
+        };
+        let mut outcome = step::step(&def, &case, &history, command.clone(), clock)?;
         let actor = command.actor().clone();
         let spawned = self.open_spawns(&mut outcome, &case, &actor, clock, profile)?;
         let letters =
@@ -884,6 +889,21 @@ impl<'t> Writer<'t> {
             }
             None => Ok(None),
         }
+    }
+
+    /// The events of case `id`, in order.
+    fn history(&self, id: &CaseId) -> Result<Vec<Event>, StoreError> {
+        let mut out = Vec::new();
+        for entry in self
+            .events
+            .range((id.as_str(), 0)..=(id.as_str(), u32::MAX))
+            .map_err(storage)?
+        {
+            let (_, v) = entry.map_err(storage)?;
+            let stored: StoredEvent = decode(v.value()).map_err(corrupt)?;
+            out.push(Event::try_from(stored).map_err(corrupt)?);
+        }
+        Ok(out)
     }
 
     fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {

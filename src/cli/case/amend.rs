@@ -43,6 +43,7 @@ pub fn run(ctx: &Ctx, args: AmendArgs) -> Result<(), Failure> {
         changes,
         reason: args.reason.clone(),
         occurred_at: None,
+        administrator: user.holds(wardflow_engine::authority::ADMIN_ROLE),
     };
     let profile = ctx.profile(&store)?;
     let calendars = Calendars::load(ctx)?;

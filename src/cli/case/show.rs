@@ -60,7 +60,10 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
             "spawned": case.spawned,
             "deadlines": case.deadlines.values().collect::<Vec<_>>(),
             "letters": case.letters,
-            "issued_letters": case.issued,
+            "issued_letters": case.issued.iter().map(|l| wardflow_engine::case::CaseLetter {
+                issued: authority::redact_letter(&def, &user, &l.issued),
+                ..l.clone()
+            }).collect::<Vec<_>>(),
             "pending_letters": case.pending_letters().collect::<Vec<_>>(),
             "same_child": same_child.iter().map(|c| json!({"case": c.id, "workflow": c.workflow, "state": c.state})).collect::<Vec<_>>(),
         }));

@@ -44,7 +44,9 @@ pub fn run(ctx: &Ctx, args: TransferArgs) -> Result<(), Failure> {
     let (to, officer) = ctx.assignment(&store, &user, Some(&args.to), args.officer.as_deref())?;
     let units = ctx.units(&store)?;
     wardflow_engine::authority::may_transfer(
+        &def,
         &user,
+        &args.role,
         case.unit.as_deref(),
         case.officer.as_deref(),
         &to,

@@ -68,32 +68,49 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     // Only the letters of cases the user's unit covers.
     let units = ctx.units(&store)?;
     let user = ctx.registered_user(&store, &units)?;
-    let mut units_of: std::collections::BTreeMap<_, Option<String>> = Default::default();
+    // Per case: its unit, and whether the user may see its reporter (the report receipt).
+    let mut cases: std::collections::BTreeMap<_, (Option<String>, bool)> = Default::default();
     let mut records_in_reach = Vec::new();
     for r in records {
-        if !units_of.contains_key(&r.letter.case) {
-            let unit = store.case(&r.letter.case)?.and_then(|c| c.unit);
-            units_of.insert(r.letter.case.clone(), unit);
+        if !cases.contains_key(&r.letter.case) {
+            let case = store.case(&r.letter.case)?;
+            let sees = match &case {
+                Some(c) => wardflow_engine::authority::sees_confidential(
+                    &*store.definition(&c.version)?,
+                    &user,
+                ),
+                None => false,
+            };
+            cases.insert(r.letter.case.clone(), (case.and_then(|c| c.unit), sees));
         }
-        if units.covers(&user.unit, units_of[&r.letter.case].as_deref()) {
-            records_in_reach.push(r);
+        let (unit, sees_reporter) = &cases[&r.letter.case];
+        if units.covers(&user.unit, unit.as_deref()) {
+            // The code of a letter the user may not read would let them verify guessed files.
+            let readable =
+                r.letter.key != wardflow_engine::letters::REPORTER_DOCUMENT || *sees_reporter;
+            records_in_reach.push((r, readable));
         }
     }
-    let records = records_in_reach;
     if ctx.global.json {
-        let items: Vec<_> = records
+        let items: Vec<_> = records_in_reach
             .iter()
-            .map(|r| {
+            .map(|(r, readable)| {
                 let l = &r.letter;
+                let code = if *readable {
+                    l.code.as_str()
+                } else {
+                    wardflow_engine::authority::CONFIDENTIAL
+                };
                 serde_json::json!({
                     "letter": l.id, "case": l.case, "key": l.key, "title": l.title,
                     "number": l.number, "role": l.role, "issued_at": l.issued_at,
-                    "date": l.date, "code": l.code, "status": status_json(r),
+                    "date": l.date, "code": code, "status": status_json(r),
                 })
             })
             .collect();
         return print_json(&items);
     }
+    let records: Vec<LetterRecord> = records_in_reach.into_iter().map(|(r, _)| r).collect();
     if records.is_empty() {
         println!("{}", tr!(ctx.tr, "letter-none"));
         return Ok(());
