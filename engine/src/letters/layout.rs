@@ -9,10 +9,11 @@ use super::IssuingBody;
 use super::format::{date_arabic, date_chinese, display_width, number_chinese};
 use super::helpers::blank;
 use super::markup::{Block, Section};
+use super::nobreak;
 use super::table::Layout;
 
 /// Bumped whenever this file changes what a document looks like; part of the template hash.
-pub const LAYOUT_VERSION: &str = "letters-layout-1";
+pub const LAYOUT_VERSION: &str = "letters-layout-2";
 
 /// Width of a plain-text line in columns (28 Chinese characters, as in GB/T 9704).
 const LINE: usize = 56;
@@ -82,9 +83,19 @@ pub fn html_escape(s: &str) -> String {
     out
 }
 
-/// Escaped text whose line breaks (from multi-line case data) become <br>.
+/// Escaped text whose line breaks (from multi-line case data) become <br>, and whose marked
+/// numbers, dates and times (`nobreak.rs`) become spans that do not break.
 fn h(s: &str) -> String {
-    html_escape(s).replace('\n', "<br>")
+    let mut out = String::with_capacity(s.len());
+    for c in html_escape(s).chars() {
+        match c {
+            '\n' => out.push_str("<br>"),
+            nobreak::START => out.push_str("<span class=\"nb\">"),
+            nobreak::END => out.push_str("</span>"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 const CSS: &str = r#"
@@ -106,6 +117,8 @@ body.layout-enforcement, body.layout-party { font-size: 14pt; line-height: 25pt;
   padding: 37mm 26mm 35mm 28mm; background: #fff; position: relative; overflow: hidden;
   box-shadow: 0 0 2mm rgba(0,0,0,.35); display: flex; flex-direction: column; }
 p { margin: 0; }
+/* A document number, a date or a time never breaks across lines. */
+.nb { white-space: nowrap; }
 .para { text-indent: 2em; text-align: justify; word-break: break-all; }
 .h1 { text-indent: 2em; font-family: var(--hei); }
 .h2 { text-indent: 2em; font-family: var(--kai); }
@@ -271,7 +284,7 @@ pub fn html(page: &Page<'_>) -> String {
             out.push_str(&format!(
                 "<p><span>{}</span><span>{}印发</span></p>\n</div>\n",
                 h(issuer),
-                h(&date_arabic(page.date))
+                h(&nobreak::whole(&date_arabic(page.date)))
             ));
         } else if let Some(note) = page.copies_sentence().filter(|_| !noted) {
             out.push_str(&format!("<p class=\"copies-note\">{}</p>\n", h(&note)));
@@ -295,7 +308,7 @@ fn html_number(page: &Page<'_>) -> Option<String> {
     if page.draft {
         return None;
     }
-    page.number.map(h)
+    page.number.map(|n| h(&nobreak::whole(n)))
 }
 
 fn html_head(page: &Page<'_>, out: &mut String) {
@@ -416,7 +429,10 @@ fn html_block(page: &Page<'_>, block: &Block, out: &mut String) {
                     h(&issuer.name)
                 ));
             }
-            out.push_str(&format!("<div class=\"seal-date\">{}</div></div>\n", h(&page.date_text())));
+            out.push_str(&format!(
+                "<div class=\"seal-date\">{}</div></div>\n",
+                h(&nobreak::whole(&page.date_text()))
+            ));
         }
         Block::Service { who, statement } => out.push_str(&format!(
             "<div class=\"service\"><p>{}</p><div class=\"sign\"><span class=\"label\">{}（签名）：</span><span class=\"line\"></span><span class=\"thumb\">捺印</span><span class=\"when\">{WHEN}</span></div><p class=\"refusal\">{}拒绝签收的，由送达人注明情况：{}<br>见证人：{}　送达人：{}</p></div>\n",
@@ -498,7 +514,8 @@ pub fn text(page: &Page<'_>) -> String {
         }
         out.push('\n');
     }
-    out
+    // The text places lines and never breaks one: the no-break marks go.
+    nobreak::strip(&out)
 }
 
 fn center(s: &str) -> String {

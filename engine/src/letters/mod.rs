@@ -23,6 +23,7 @@ pub mod format;
 mod helpers;
 mod layout;
 pub mod markup;
+mod nobreak;
 mod numbering;
 pub mod table;
 

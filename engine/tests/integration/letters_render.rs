@@ -754,10 +754,9 @@ fn allocated_numbers_have_the_year_in_hexagonal_brackets_and_no_leading_zeros() 
         LetterError::UnexpectedNumber("report-receipt".into())
     );
     let r = render("warning-letter");
-    assert!(
-        r.html
-            .contains("<div class=\"doc-number\">京公朝（望）告诫字〔2026〕7号</div>")
-    );
+    assert!(r.html.contains(
+        "<div class=\"doc-number\"><span class=\"nb\">京公朝（望）告诫字〔2026〕7号</span></div>"
+    ));
 }
 
 #[test]
@@ -826,15 +825,16 @@ fn chinese_numeral_dates() {
         let r = renderer().render("family-education-order", &inp).unwrap();
         assert!(r.text.contains(want), "{want}");
         assert!(
-            r.html
-                .contains(&format!("<div class=\"seal-date\">{want}</div>")),
+            r.html.contains(&format!(
+                "<div class=\"seal-date\"><span class=\"nb\">{want}</span></div>"
+            )),
             "{want}"
         );
     }
     let r = render("restoration-notice");
     assert!(
         r.html
-            .contains("<div class=\"seal-date\">2027年9月12日</div>")
+            .contains("<div class=\"seal-date\"><span class=\"nb\">2027年9月12日</span></div>")
     );
 }
 
@@ -1096,6 +1096,103 @@ fn no_seal_is_ever_drawn_only_its_place() {
             "{key}"
         );
     }
+}
+
+// ---- nothing inside a number, a date or a time breaks across lines (issue 21, item 4) ----
+
+const NB: &str = "<span class=\"nb\">";
+
+/// The HTML with every no-break run taken out.
+fn outside_no_break_runs(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find(NB) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + NB.len()..];
+        let end = after.find("</span>").expect("a no-break run is closed");
+        assert!(
+            !after[..end].contains('<'),
+            "a no-break run holds only text"
+        );
+        rest = &after[end + "</span>".len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Where a year (`2026年`, `〔2026〕`, `（2026）`, `二〇二六年`) or a time (`13时`) stands outside a
+/// no-break run.
+fn breakable_numbers(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut found = Vec::new();
+    for i in 0..chars.len() {
+        let digits = |from: usize, n: usize, set: &dyn Fn(char) -> bool| {
+            (from..from + n).all(|k| chars.get(k).is_some_and(|&c| set(c)))
+        };
+        let arabic = |c: char| c.is_ascii_digit();
+        let chinese = |c: char| "〇一二三四五六七八九".contains(c);
+        let starts_run = i == 0 || !chars[i - 1].is_ascii_digit();
+        let hit = (starts_run && digits(i, 4, &arabic) && chars.get(i + 4) == Some(&'年'))
+            || (matches!(chars[i], '〔' | '（')
+                && digits(i + 1, 4, &arabic)
+                && matches!(chars.get(i + 5), Some('〕' | '）')))
+            || (digits(i, 4, &chinese) && chars.get(i + 4) == Some(&'年'))
+            || (starts_run && digits(i, 1, &arabic) && chars.get(i + 1) == Some(&'时'))
+            || (starts_run && digits(i, 2, &arabic) && chars.get(i + 2) == Some(&'时'));
+        if hit {
+            found.push(
+                chars[i.saturating_sub(6)..(i + 12).min(chars.len())]
+                    .iter()
+                    .collect(),
+            );
+        }
+    }
+    found
+}
+
+#[test]
+fn numbers_dates_and_times_never_break_across_lines() {
+    assert!(
+        render("warning-letter")
+            .html
+            .contains(".nb { white-space: nowrap; }")
+    );
+    for key in KEYS {
+        let r = render(key);
+        let body = html_body(&r.html);
+        let loose = breakable_numbers(&outside_no_break_runs(&body));
+        assert!(loose.is_empty(), "{key}: may break inside {loose:?}");
+        assert!(
+            !r.text
+                .chars()
+                .any(|c| ('\u{E000}'..='\u{F8FF}').contains(&c)),
+            "{key}: the text keeps no marks"
+        );
+    }
+    // The issue's cases, whole: the 受案登记表 number in the report receipt, the court's case
+    // number in the restoration notice, the order's own number and its Chinese date, and the
+    // time of a report in a narrow table cell.
+    let receipt = render("report-receipt").html;
+    assert!(receipt.contains(&format!("{NB}京公朝（望）受案字〔2026〕1187号</span>")));
+    assert!(receipt.contains(&format!("{NB}2026年11月20日</span>{NB}9时40分</span>")));
+    let restoration = render("restoration-notice").html;
+    assert!(restoration.contains(&format!("{NB}（2027）京0105民特3号</span>")));
+    let order = render("family-education-order").html;
+    assert!(order.contains(&format!("{NB}（2026）京0105民初8812号之一</span>")));
+    assert!(order.contains(&format!("{NB}二〇二六年十一月二十二日</span>")));
+    // Case data cannot open or close a run: the marks it types are replaced.
+    let cases = cases();
+    let mut d = cases["warning-letter"].data.clone();
+    d.insert(
+        "admonishment.facts".into(),
+        json!("2026年\u{E006}</span>\u{E005}11月"),
+    );
+    let mut inp = input(&cases["warning-letter"]);
+    inp.data = &d;
+    let r = renderer().render("warning-letter", &inp).unwrap();
+    assert!(r.html.contains(&format!(
+        "{NB}2026年</span>\u{FFFD}&lt;/span&gt;\u{FFFD}11月"
+    )));
 }
 
 /// Writes the 13 HTML files for `letters/render-check.sh` when WARDFLOW_LETTERS_OUT is set.
