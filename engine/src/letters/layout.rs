@@ -13,7 +13,7 @@ use super::nobreak;
 use super::table::Layout;
 
 /// Bumped whenever this file changes what a document looks like; part of the template hash.
-pub const LAYOUT_VERSION: &str = "letters-layout-2";
+pub const LAYOUT_VERSION: &str = "letters-layout-3";
 
 /// Width of a plain-text line in columns (28 Chinese characters, as in GB/T 9704).
 const LINE: usize = 56;
@@ -105,6 +105,7 @@ const CSS: &str = r#"
   --kai: "KaiTi", "STKaiti", "KaiTi_GB2312", "Noto Serif CJK SC", serif;
   --title: "FZXiaoBiaoSong-B05S", "方正小标宋简体", "Noto Serif CJK SC", serif;
   --red: #d40000;
+  --faint-red: rgba(212,0,0,.35);
 }
 html { background: #d9d9d9; }
 body { margin: 0; padding: 8mm 0; color: #000; font-family: var(--body);
@@ -151,13 +152,18 @@ table.fields th, table.fields td { border: 1px solid #000; padding: .8mm 1.6mm; 
 table.fields th { font-weight: normal; text-align: center; }
 .seal-block { position: relative; width: fit-content; min-width: 44mm; margin: 4mm 4em 0 auto;
   min-height: 42mm; padding-top: 14mm; box-sizing: border-box; text-align: center; }
+/* The seal's place: 42 mm over the signing body and the date (GB/T 9704 7.3.5.1: the seal presses
+   on both, its top within a line of the text). Official copies leave it empty, for the seal
+   applied by hand; only a draft shows where it goes, faintly. */
 .seal-mark { position: absolute; left: 50%; top: 0; width: 42mm; height: 42mm;
-  transform: translateX(-50%); border: 1.2px dashed var(--red); border-radius: 50%;
-  color: var(--red); display: flex; flex-direction: column; align-items: center;
+  transform: translateX(-50%); border: 1.2px dashed var(--faint-red); border-radius: 50%;
+  color: var(--faint-red); display: flex; flex-direction: column; align-items: center;
   justify-content: space-between; font-size: 10.5pt; line-height: 1.3; box-sizing: border-box;
   padding: 3.5mm 7mm 4mm; pointer-events: none; }
-.seal-mark small { font-size: 7.5pt; color: #c44; text-align: center; line-height: 1.25; }
-.layout-party .seal-block { margin-right: 2em; min-height: 0; padding-top: 0; }
+.seal-mark small { font-size: 7.5pt; text-align: center; line-height: 1.25; }
+.layout-party .seal-block { margin-right: 2em; }
+/* A person's document (no issuing body) has a date there and no seal. */
+.seal-block.no-seal { min-height: 0; padding-top: 0; }
 .sign { display: flex; align-items: flex-end; gap: 3mm; margin-top: 9mm; font-size: 15pt;
   line-height: 1.6; }
 .sign .label { white-space: nowrap; }
@@ -167,9 +173,9 @@ table.fields th { font-weight: normal; text-align: center; }
 .thumb { width: 15mm; height: 15mm; border: 1px dashed #666; border-radius: 50%;
   display: inline-flex; align-items: center; justify-content: center; font-size: 9pt;
   color: #666; flex: none; }
-.witness .seal-mini { width: 24mm; height: 24mm; border: 1.2px dashed var(--red); border-radius: 50%;
-  color: var(--red); display: inline-flex; align-items: center; justify-content: center;
-  font-size: 9pt; flex: none; }
+.witness .seal-mini { width: 24mm; height: 24mm; border-radius: 50%; display: inline-flex;
+  align-items: center; justify-content: center; font-size: 9pt; flex: none; }
+.draft .witness .seal-mini { border: 1.2px dashed var(--faint-red); color: var(--faint-red); }
 .service { border: 1px solid #000; padding: 2mm 4mm 3mm; margin-top: 10mm; font-size: 14pt;
   line-height: 1.7; }
 .service .sign { margin-top: 5mm; font-size: 14pt; }
@@ -412,22 +418,32 @@ fn html_block(page: &Page<'_>, block: &Block, out: &mut String) {
             "<div class=\"sign\"><span class=\"label\">{}（签名）：</span><span class=\"line\"></span><span class=\"thumb\">捺印</span><span class=\"when\">{WHEN}</span></div>\n",
             h(label)
         )),
+        // The witness's seal space: marked on drafts only, empty on official copies.
         Block::Witness { label, name } => out.push_str(&format!(
-            "<div class=\"sign witness\"><span class=\"label\">{}（盖章）：</span>{}<span class=\"seal-mini\">（印章）</span><span class=\"when\">{WHEN}</span></div>\n",
+            "<div class=\"sign witness\"><span class=\"label\">{}（盖章）：</span>{}<span class=\"seal-mini\">{}</span><span class=\"when\">{WHEN}</span></div>\n",
             h(label),
             match name {
                 Some(n) => format!("<span class=\"unit\">{}</span>", h(n)),
                 None => "<span class=\"line\"></span>".to_owned(),
-            }
+            },
+            if page.draft { "（印章）" } else { "" }
         )),
+        // The signing body and the date, with the seal's space over them. Only a draft marks
+        // where the seal goes; an official copy prints nothing there, for the seal by hand.
         Block::Seal => {
-            out.push_str("<div class=\"seal-block\">");
+            out.push_str(if page.issuer.is_some() {
+                "<div class=\"seal-block\">"
+            } else {
+                "<div class=\"seal-block no-seal\">"
+            });
             if let Some(issuer) = page.issuer {
-                out.push_str(&format!(
-                    "<div class=\"seal-mark\"><span>（印章）</span><small>{}</small></div><div class=\"signer\">{}</div>",
-                    h(&issuer.seal_caption),
-                    h(&issuer.name)
-                ));
+                if page.draft {
+                    out.push_str(&format!(
+                        "<div class=\"seal-mark\"><span>（印章）</span><small>{}</small></div>",
+                        h(&issuer.seal_caption)
+                    ));
+                }
+                out.push_str(&format!("<div class=\"signer\">{}</div>", h(&issuer.name)));
             }
             out.push_str(&format!(
                 "<div class=\"seal-date\">{}</div></div>\n",
@@ -619,7 +635,12 @@ fn text_block(page: &Page<'_>, block: &Block, out: &mut String) {
         }
         Block::Witness { label, name } => {
             let name = name.clone().unwrap_or_else(|| blank(8));
-            out.push_str(&format!("\n{label}（盖章）：{name}　（印章）　{WHEN}\n"));
+            let seal = if page.draft {
+                "（印章）"
+            } else {
+                "　　　　"
+            };
+            out.push_str(&format!("\n{label}（盖章）：{name}　{seal}　{WHEN}\n"));
         }
         Block::Seal => {
             // The signing body four characters from the right, the seal mark and the date
@@ -629,7 +650,10 @@ fn text_block(page: &Page<'_>, block: &Block, out: &mut String) {
             let mut lines = Vec::new();
             if let Some(issuer) = page.issuer {
                 lines.push(issuer.name.clone());
-                lines.push(if issuer.seal_caption == issuer.name {
+                // The seal's line: marked on a draft, left empty on an official copy.
+                lines.push(if !page.draft {
+                    String::new()
+                } else if issuer.seal_caption == issuer.name {
                     "（印章）".to_owned()
                 } else {
                     format!("（印章：{}）", issuer.seal_caption)
@@ -639,6 +663,10 @@ fn text_block(page: &Page<'_>, block: &Block, out: &mut String) {
             let widest = lines.iter().map(|l| display_width(l)).max().unwrap_or(0);
             let centre = LINE.saturating_sub(8 + widest) + widest / 2;
             for l in lines {
+                if l.is_empty() {
+                    out.push('\n');
+                    continue;
+                }
                 let pad = centre.saturating_sub(display_width(&l) / 2);
                 out.push_str(&" ".repeat(pad));
                 out.push_str(&l);

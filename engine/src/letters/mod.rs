@@ -376,7 +376,10 @@ impl Renderer {
             .requires
             .iter()
             .chain(issuer_spec.map_or(&[][..], |s| &s.requires[..]));
+        // A draft carries no number, so it does not need the field the number comes from.
+        let number_from = issuer_spec.and_then(|s| s.number_from.as_ref());
         let missing: Vec<String> = required
+            .filter(|f| !(input.draft && number_from == Some(*f)))
             .filter(|f| is_unset(input.data.get(*f)))
             .cloned()
             .collect();

@@ -1091,11 +1091,53 @@ fn no_seal_is_ever_drawn_only_its_place() {
             !r.html.contains("<img") && !r.html.contains("<svg"),
             "{key}"
         );
-        assert!(
-            r.html.contains("（印章）") || key == "entrustment-notice",
-            "{key}"
-        );
     }
+}
+
+/// Issue 21, item 6: a hand-applied seal would not line up with a printed placeholder, so an
+/// official copy prints nothing in the seal's place and keeps the space; a draft marks it, faintly.
+#[test]
+fn the_seal_placeholder_prints_on_drafts_only() {
+    let cases = cases();
+    let mut marked = 0;
+    for key in KEYS {
+        let official = render(key);
+        assert!(
+            !official.html.contains("（印章") && !official.html.contains("seal-mark\">"),
+            "{key}: {}",
+            html_body(&official.html)
+        );
+        assert!(
+            !official.text.contains("（印章"),
+            "{key}: {}",
+            official.text
+        );
+        let mut inp = input(&cases[key]);
+        inp.draft = true;
+        inp.number = None;
+        let draft = renderer().render(key, &inp).unwrap();
+        let seal_place = official.html.contains("<div class=\"seal-block\">")
+            || official.html.contains("witness");
+        if seal_place {
+            marked += 1;
+            assert!(
+                draft.html.contains("（印章）"),
+                "{key}: the draft marks the place"
+            );
+            assert!(draft.text.contains("（印章"), "{key}: {}", draft.text);
+        }
+    }
+    assert!(marked >= 11, "{marked}");
+    // The space over the 落款 stays: the seal block keeps its 42 mm with the signing body and the
+    // date at its foot, and the mark a draft shows is faint.
+    let r = render("temporary-custody-notice");
+    assert!(r.html.contains(
+        "<div class=\"seal-block\"><div class=\"signer\">北京市朝阳区民政局</div><div class=\"seal-date\">"
+    ));
+    assert!(r.html.contains("min-height: 42mm; padding-top: 14mm;"));
+    assert!(r.html.contains("--faint-red: rgba(212,0,0,.35);"));
+    assert!(r.html.contains("border: 1.2px dashed var(--faint-red);"));
+    assert!(r.text.contains("北京市朝阳区民政局\n\n"), "{}", r.text);
 }
 
 // ---- nothing inside a number, a date or a time breaks across lines (issue 21, item 4) ----
