@@ -13,7 +13,7 @@ use super::nobreak;
 use super::table::Layout;
 
 /// Bumped whenever this file changes what a document looks like; part of the template hash.
-pub const LAYOUT_VERSION: &str = "letters-layout-3";
+pub const LAYOUT_VERSION: &str = "letters-layout-4";
 
 /// Width of a plain-text line in columns (28 Chinese characters, as in GB/T 9704).
 const LINE: usize = 56;
@@ -198,8 +198,12 @@ table.fields th { font-weight: normal; text-align: center; }
 .page-foot .code { font-family: "DejaVu Sans Mono", monospace; letter-spacing: .05em; }
 .slip { margin-top: 8mm; padding-top: 3mm; }
 .slip .cut { margin-top: 0; }
-.service, .seal-block, .sign, table.fields tr, .slip, .copies-note, .banji {
+/* No page strands a block: the 落款 (seal, signatures) stays with the last lines of text above it
+   (.closing), a tear-off slip starts a new page only when it cannot fit on this one (it is
+   never forced to), and a paragraph leaves no single line behind or ahead. */
+.service, .seal-block, .sign, table.fields tr, .slip, .copies-note, .banji, .closing {
   break-inside: avoid; }
+p { orphans: 2; widows: 2; }
 .h1, .h2, .slip-title { break-after: avoid; }
 @media print {
   html, body { background: none; padding: 0; }
@@ -262,10 +266,15 @@ pub fn html(page: &Page<'_>) -> String {
             ));
         }
         html_head(page, &mut out);
+        // The 落款 and the last lines of text before it stay on one page.
+        let closing = closing_range(&section.blocks);
         // A tear-off slip (@cut) comes after the copies note and stays whole on one page.
         let mut noted = false;
         let mut in_slip = false;
-        for block in &section.blocks {
+        for (b, block) in section.blocks.iter().enumerate() {
+            if closing.as_ref().is_some_and(|r| r.start == b) {
+                out.push_str("<div class=\"closing\">\n");
+            }
             if matches!(block, Block::Cut(_)) && !in_slip {
                 if page.layout != Layout::Gongwen {
                     if let Some(note) = page.copies_sentence() {
@@ -277,6 +286,9 @@ pub fn html(page: &Page<'_>) -> String {
                 in_slip = true;
             }
             html_block(page, block, &mut out);
+            if closing.as_ref().is_some_and(|r| r.end == b + 1) {
+                out.push_str("</div>\n");
+            }
         }
         if in_slip {
             out.push_str("</div>\n");
@@ -308,6 +320,58 @@ pub fn html(page: &Page<'_>) -> String {
     }
     out.push_str("</body>\n</html>\n");
     out
+}
+
+/// Blocks of the 落款: the seal and the signature lines.
+fn is_signature(block: &Block) -> bool {
+    matches!(
+        block,
+        Block::Seal | Block::Sign(_) | Block::Thumb(_) | Block::Witness { .. }
+    )
+}
+
+/// The blocks that must stay together on one page at the end of a section (before a tear-off
+/// slip): the last run of signature blocks with the lines between and right after them (a
+/// judge's line, a date flush right), and the last lines of text before it, at least one block
+/// and about a line's worth (a table, when the text ends with one). None without a 落款.
+fn closing_range(blocks: &[Block]) -> Option<std::ops::Range<usize>> {
+    let end = blocks
+        .iter()
+        .position(|b| matches!(b, Block::Cut(_)))
+        .unwrap_or(blocks.len());
+    let last = blocks[..end].iter().rposition(is_signature)?;
+    // Forward over the lines that belong to the signature (书记员, a date).
+    let mut stop = last + 1;
+    while stop < end && matches!(blocks[stop], Block::Right(_) | Block::Flush(_)) {
+        stop += 1;
+    }
+    // Back over the signature run and the lines inside it.
+    let mut start = last;
+    while start > 0
+        && (is_signature(&blocks[start - 1]) || matches!(blocks[start - 1], Block::Right(_)))
+    {
+        start -= 1;
+    }
+    // The last lines of text: at least one block, up to a line's worth of characters.
+    let mut chars = 0;
+    let mut taken = 0;
+    while start > 0 && taken < 3 && (taken == 0 || chars < 28) {
+        match &blocks[start - 1] {
+            Block::Para(t) | Block::Flush(t) | Block::Right(t) | Block::Note(t) => {
+                chars += t.chars().count();
+            }
+            Block::Table(_) if taken == 0 => {
+                start -= 1;
+                break;
+            }
+            // A heading goes with the text under it (break-after: avoid).
+            _ => break,
+        }
+        start -= 1;
+        taken += 1;
+    }
+    debug_assert!(start < stop);
+    Some(start..stop)
 }
 
 fn html_number(page: &Page<'_>) -> Option<String> {

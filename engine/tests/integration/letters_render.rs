@@ -1140,6 +1140,104 @@ fn the_seal_placeholder_prints_on_drafts_only() {
     assert!(r.text.contains("北京市朝阳区民政局\n\n"), "{}", r.text);
 }
 
+// ---- page breaks strand no block (issue 21, item 7) ----
+
+/// The lines of the `<div class="closing">` of one printed page (its children are one a line).
+fn closing_of(page: &str) -> Option<Vec<&str>> {
+    let start = page.find("<div class=\"closing\">\n")?;
+    let lines: Vec<&str> = page[start..]
+        .lines()
+        .skip(1)
+        .take_while(|l| *l != "</div>")
+        .collect();
+    Some(lines)
+}
+
+#[test]
+fn the_closing_stays_with_the_last_lines_and_a_slip_is_never_forced_onto_a_page() {
+    let css = {
+        let r = render("warning-letter").html;
+        let start = r.find("<style>").unwrap();
+        r[start..r.find("</style>").unwrap()].to_owned()
+    };
+    assert!(css.contains(
+        ".service, .seal-block, .sign, table.fields tr, .slip, .copies-note, .banji, .closing {\n  break-inside: avoid; }"
+    ));
+    // The only forced breaks are between the parts of a multi-part form (and an explicit @page).
+    assert!(!css.contains("break-before") && !css.contains("page-break-before"));
+    assert_eq!(css.matches("break-after: page").count(), 2, "{css}");
+    let mut closings = 0;
+    for key in KEYS {
+        let r = render(key);
+        for page in r.html.split("<div class=\"page\">").skip(1) {
+            let signed =
+                page.contains("<div class=\"seal-block") || page.contains("<div class=\"sign");
+            let Some(closing) = closing_of(page) else {
+                assert!(!signed, "{key}: a 落款 without its closing block:\n{page}");
+                continue;
+            };
+            closings += 1;
+            assert_eq!(page.matches("<div class=\"closing\">").count(), 1, "{key}");
+            // It opens with the last lines of text, and holds the seal (if the page has one)
+            // and the signature lines before it.
+            assert!(
+                closing[0].starts_with("<p class=\"para")
+                    || closing[0].starts_with("<p class=\"note")
+                    || closing[0].starts_with("<p class=\"flush")
+                    || closing[0].starts_with("<table"),
+                "{key}: {closing:?}"
+            );
+            if page.contains("<div class=\"seal-block") {
+                assert!(
+                    closing
+                        .iter()
+                        .any(|l| l.starts_with("<div class=\"seal-block")),
+                    "{key}"
+                );
+            }
+            // Nothing signed after it except a service block, a copies note or a slip.
+            let after = &page[page.find("<div class=\"closing\">").unwrap()..];
+            let after = &after[after.find("\n</div>\n").unwrap()..];
+            let before_slip = after.split("<div class=\"slip\">").next().unwrap_or(after);
+            assert!(
+                !before_slip.contains("\n<div class=\"seal-block")
+                    && !before_slip.contains("\n<div class=\"sign\">"),
+                "{key}: {before_slip}"
+            );
+        }
+    }
+    assert!(closings >= 13, "{closings}");
+    // The handover record's seal stays with its last paragraph and signatures.
+    let handover = render("handover-record").html;
+    let closing = closing_of(&handover).unwrap();
+    assert!(
+        closing[0].contains("接收人可以依法向人民法院申请人身安全保护令"),
+        "{closing:?}"
+    );
+    assert_eq!(closing.len(), 4, "{closing:?}");
+    // The court order: the judge, the seal and the clerk with the last paragraph.
+    let order = render("family-education-order").html;
+    let closing = closing_of(&order).unwrap();
+    assert!(
+        closing[1].contains("审判员") && closing[3].contains("书记员"),
+        "{closing:?}"
+    );
+    // The entrustment notice's slip is one unbreakable block after the copies note, with no
+    // forced break before it.
+    let notice = render("entrustment-notice").html;
+    let slip = &notice[notice.find("<div class=\"slip\">").unwrap()..];
+    assert!(
+        slip.starts_with("<div class=\"slip\">\n<div class=\"cut\">"),
+        "{slip}"
+    );
+    let slip = &slip[..slip.find("\n</div>\n<div class=\"page-foot\">").unwrap()];
+    assert!(
+        slip.contains("签收回执") && slip.contains("签收单位（盖章）"),
+        "{slip}"
+    );
+    assert!(!html_body(&notice).contains("page-break"));
+}
+
 // ---- nothing inside a number, a date or a time breaks across lines (issue 21, item 4) ----
 
 const NB: &str = "<span class=\"nb\">";
