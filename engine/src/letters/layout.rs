@@ -13,7 +13,7 @@ use super::nobreak;
 use super::table::Layout;
 
 /// Bumped whenever this file changes what a document looks like; part of the template hash.
-pub const LAYOUT_VERSION: &str = "letters-layout-4";
+pub const LAYOUT_VERSION: &str = "letters-layout-5";
 
 /// Width of a plain-text line in columns (28 Chinese characters, as in GB/T 9704).
 const LINE: usize = 56;
@@ -220,6 +220,37 @@ p { orphans: 2; widows: 2; }
 }
 "#;
 
+/// The printed page (`@page`): A4 with the margins of the layout, and every margin box of the top
+/// and the bottom declared by the letter itself, so that a browser's default printing adds none
+/// of its own header and footer (date, title, address, page count): the verification code at
+/// the foot on the left, the page number on the right, 草稿 at the head of a draft, and the rest
+/// empty. The code is checked to be letters, digits and '-' only, so it is safe inside the CSS
+/// string.
+fn page_rule(page: &Page<'_>) -> String {
+    let margin = match page.layout {
+        // GB/T 9704 5.2.1: top 37 mm, binding (left) 28 mm, text block 156 × 225 mm, so right
+        // 26 mm and bottom 35 mm.
+        Layout::Gongwen | Layout::Court => "37mm 26mm 35mm 28mm",
+        // Forms: an ordinary A4 page with the binding margin on the left.
+        Layout::Enforcement | Layout::Party => "25mm 20mm 25mm 25mm",
+    };
+    let top_center = if page.draft {
+        "content: \"草稿 DRAFT\"; color: #d40000; font: 12pt var(--hei);"
+    } else {
+        "content: \"\";"
+    };
+    format!(
+        "@page {{ size: A4; margin: {margin};\n  \
+         @top-left {{ content: \"\"; }}\n  \
+         @top-center {{ {top_center} }}\n  \
+         @top-right {{ content: \"\"; }}\n  \
+         @bottom-left {{ content: \"核验码：{code}\"; font: 10.5pt var(--body); }}\n  \
+         @bottom-center {{ content: \"\"; }}\n  \
+         @bottom-right {{ content: \"— \" counter(page) \" —\"; font: 14pt \"Noto Serif CJK SC\", serif; }}\n}}\n",
+        code = page.code,
+    )
+}
+
 /// The whole document as printable HTML.
 pub fn html(page: &Page<'_>) -> String {
     let mut out = String::new();
@@ -227,23 +258,7 @@ pub fn html(page: &Page<'_>) -> String {
     out.push_str(&format!("<title>{}</title>\n", h(page.title)));
     out.push_str("<style>");
     out.push_str(CSS);
-    // Print: the verification code (and page number) in the page margin of every printed page.
-    // The code is checked to be letters, digits and '-' only, so it is safe inside the CSS string.
-    out.push_str(&format!(
-        "@page {{ size: A4; margin: {};\n  @bottom-left {{ content: \"核验码：{}\"; font: 10.5pt var(--body); }}\n  @bottom-right {{ content: \"— \" counter(page) \" —\"; font: 14pt \"Noto Serif CJK SC\", serif; }}{}\n}}\n",
-        match page.layout {
-            // GB/T 9704: top 37 mm, binding (left) 28 mm, text block 156 × 225 mm.
-            Layout::Gongwen | Layout::Court => "37mm 26mm 35mm 28mm",
-            // Forms: an ordinary A4 page with the binding margin on the left.
-            Layout::Enforcement | Layout::Party => "25mm 20mm 25mm 25mm",
-        },
-        page.code,
-        if page.draft {
-            "\n  @top-center { content: \"草稿 DRAFT\"; color: #d40000; font: 12pt var(--hei); }"
-        } else {
-            ""
-        }
-    ));
+    out.push_str(&page_rule(page));
     out.push_str("</style>\n</head>\n");
     out.push_str(&format!(
         "<body class=\"layout-{}{}\">\n",

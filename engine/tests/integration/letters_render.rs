@@ -1238,6 +1238,67 @@ fn the_closing_stays_with_the_last_lines_and_a_slip_is_never_forced_onto_a_page(
     assert!(!html_body(&notice).contains("page-break"));
 }
 
+// ---- browser print gives a clean page (issue 21, item 10) ----
+
+/// The `@page` rule of a rendered letter.
+fn page_rule(html: &str) -> &str {
+    let start = html.find("@page {").expect("an @page rule");
+    let end = start + html[start..].find("\n}\n").expect("its end");
+    &html[start..end]
+}
+
+#[test]
+fn default_browser_printing_gives_a_clean_a4_page() {
+    let cases = cases();
+    for key in KEYS {
+        let r = render(key);
+        let rule = page_rule(&r.html);
+        let margin = match key {
+            "guardian-duty-notice" | "restoration-notice" | "family-education-order" => {
+                "37mm 26mm 35mm 28mm"
+            }
+            _ => "25mm 20mm 25mm 25mm",
+        };
+        assert!(
+            rule.starts_with(&format!("@page {{ size: A4; margin: {margin};")),
+            "{key}: {rule}"
+        );
+        // Every margin box of the head and the foot is the letter's own, so the browser adds
+        // no date, title, address or page count; the head is empty on an official copy.
+        for (boxname, content) in [
+            ("top-left", "content: \"\";"),
+            ("top-center", "content: \"\";"),
+            ("top-right", "content: \"\";"),
+            ("bottom-left", "content: \"核验码：7K3M-Q9TX\";"),
+            ("bottom-center", "content: \"\";"),
+            ("bottom-right", "content: \"— \" counter(page) \" —\";"),
+        ] {
+            assert!(
+                rule.contains(&format!("@{boxname} {{ {content}")),
+                "{key}: @{boxname}: {rule}"
+            );
+        }
+        let mut inp = input(&cases[key]);
+        inp.draft = true;
+        inp.number = None;
+        let draft = renderer().render(key, &inp).unwrap();
+        assert!(
+            page_rule(&draft.html).contains("@top-center { content: \"草稿 DRAFT\";"),
+            "{key}"
+        );
+    }
+    // On paper, nothing of the screen view: no grey desk, no page shadows, no on-screen foot.
+    let css = render("warning-letter").html;
+    let print = &css[css.find("@media print {").expect("print rules")..];
+    for rule in [
+        "html, body { background: none; padding: 0; }",
+        "box-shadow: none;",
+        ".page-foot { display: none; }",
+    ] {
+        assert!(print.contains(rule), "{rule}");
+    }
+}
+
 // ---- nothing inside a number, a date or a time breaks across lines (issue 21, item 4) ----
 
 const NB: &str = "<span class=\"nb\">";
