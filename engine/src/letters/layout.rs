@@ -13,7 +13,7 @@ use super::nobreak;
 use super::table::Layout;
 
 /// Bumped whenever this file changes what a document looks like; part of the template hash.
-pub const LAYOUT_VERSION: &str = "letters-layout-5";
+pub const LAYOUT_VERSION: &str = "letters-layout-6";
 
 /// Width of a plain-text line in columns (28 Chinese characters, as in GB/T 9704).
 const LINE: usize = 56;
@@ -113,6 +113,9 @@ body { margin: 0; padding: 8mm 0; color: #000; font-family: var(--body);
 /* 公文 (GB/T 9704) and court documents: 3号 (16 pt), 22 lines to the page. Enforcement forms
    and party documents: 4号 (14 pt), as the ministries' form books print them. */
 body.layout-enforcement, body.layout-party { font-size: 14pt; line-height: 25pt; }
+/* GB/T 9704 5.2.2: 28 characters a line in the 156 mm text block. At 16 pt a character is
+   5.64 mm, so only 27 would fit: each gives up the difference (28 × 5.564 mm = 155.8 mm). */
+body.layout-gongwen, body.layout-court { letter-spacing: calc(155.8mm / 28 - 16pt); }
 .layout-enforcement table.fields, .layout-party table.fields { font-size: 12pt; }
 .page { box-sizing: border-box; width: 210mm; min-height: 297mm; margin: 0 auto 8mm;
   padding: 37mm 26mm 35mm 28mm; background: #fff; position: relative; overflow: hidden;
@@ -239,16 +242,33 @@ fn page_rule(page: &Page<'_>) -> String {
     } else {
         "content: \"\";"
     };
-    format!(
+    let code = format!(
+        "content: \"核验码：{}\"; font: 10.5pt var(--body);",
+        page.code
+    );
+    // GB/T 9704 7.5: 4号 Arabic numerals between two dashes, 7 mm below the text block.
+    let number = "content: \"— \" counter(page) \" —\"; font: 14pt \"Noto Serif CJK SC\", serif; \
+                  vertical-align: top; padding-top: 7mm;";
+    let mut rule = format!(
         "@page {{ size: A4; margin: {margin};\n  \
          @top-left {{ content: \"\"; }}\n  \
          @top-center {{ {top_center} }}\n  \
          @top-right {{ content: \"\"; }}\n  \
-         @bottom-left {{ content: \"核验码：{code}\"; font: 10.5pt var(--body); }}\n  \
+         @bottom-left {{ {code} }}\n  \
          @bottom-center {{ content: \"\"; }}\n  \
-         @bottom-right {{ content: \"— \" counter(page) \" —\"; font: 14pt \"Noto Serif CJK SC\", serif; }}\n}}\n",
-        code = page.code,
-    )
+         @bottom-right {{ {number} text-align: right; padding-right: 1em; }}\n}}\n"
+    );
+    // 公文 are printed on both sides (GB/T 9704 8.1): an even (left-hand) page has its binding
+    // edge on the right, and its number on the left, one character in (7.5: 单页码居右空一字，
+    // 双页码居左空一字); the code goes to the other side.
+    if page.layout == Layout::Gongwen {
+        rule.push_str(&format!(
+            "@page :left {{ margin: 37mm 28mm 35mm 26mm;\n  \
+             @bottom-left {{ {number} text-align: left; padding-left: 1em; }}\n  \
+             @bottom-right {{ {code} text-align: right; }}\n}}\n"
+        ));
+    }
+    rule
 }
 
 /// The whole document as printable HTML.

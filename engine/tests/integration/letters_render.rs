@@ -1299,6 +1299,59 @@ fn default_browser_printing_gives_a_clean_a4_page() {
     }
 }
 
+// ---- 公文 against GB/T 9704 (issue 21, item 8) ----
+
+#[test]
+fn gongwen_pages_number_odd_right_even_left_and_lines_hold_28_characters() {
+    let css = render("warning-letter").html;
+    // 28 characters of 16 pt in the 156 mm text block: each character cell is 155.8 / 28 mm.
+    assert!(css.contains(
+        "body.layout-gongwen, body.layout-court { letter-spacing: calc(155.8mm / 28 - 16pt); }"
+    ));
+    let pt = 25.4 / 72.0;
+    let cell = 16.0 * pt + (155.8 / 28.0 - 16.0 * pt);
+    assert!(28.0 * cell <= 156.0 && 29.0 * cell > 156.0);
+    assert!(
+        27.0 * (16.0 * pt) <= 156.0 && 28.0 * (16.0 * pt) > 156.0,
+        "27 without it"
+    );
+
+    for key in ["guardian-duty-notice", "restoration-notice"] {
+        let html = render(key).html;
+        let odd = page_rule(&html);
+        // Odd (right-hand) pages: the number on the right, one character in, 7 mm under the
+        // text block; the binding edge on the left.
+        assert!(odd.contains("margin: 37mm 26mm 35mm 28mm;"), "{key}");
+        assert!(
+            odd.contains("@bottom-right { content: \"— \" counter(page) \" —\"; font: 14pt \"Noto Serif CJK SC\", serif; vertical-align: top; padding-top: 7mm; text-align: right; padding-right: 1em; }"),
+            "{key}: {odd}"
+        );
+        // Even (left-hand) pages mirror it: binding edge right, the number on the left.
+        let even = &html[html.find("@page :left {").expect("even pages")..];
+        let even = &even[..even.find("\n}\n").expect("its end")];
+        assert!(
+            even.contains("margin: 37mm 28mm 35mm 26mm;"),
+            "{key}: {even}"
+        );
+        assert!(
+            even.contains("@bottom-left { content: \"— \" counter(page) \" —\"; font: 14pt \"Noto Serif CJK SC\", serif; vertical-align: top; padding-top: 7mm; text-align: left; padding-left: 1em; }"),
+            "{key}: {even}"
+        );
+        assert!(
+            even.contains("@bottom-right { content: \"核验码：7K3M-Q9TX\";"),
+            "{key}: {even}"
+        );
+    }
+    // Forms and court documents are not 公文: one side, no mirrored pages.
+    for key in [
+        "warning-letter",
+        "family-education-order",
+        "entrustment-agreement",
+    ] {
+        assert!(!render(key).html.contains("@page :left"), "{key}");
+    }
+}
+
 // ---- nothing inside a number, a date or a time breaks across lines (issue 21, item 4) ----
 
 const NB: &str = "<span class=\"nb\">";
