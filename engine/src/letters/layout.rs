@@ -13,7 +13,7 @@ use super::nobreak;
 use super::table::Layout;
 
 /// Bumped whenever this file changes what a document looks like; part of the template hash.
-pub const LAYOUT_VERSION: &str = "letters-layout-6";
+pub const LAYOUT_VERSION: &str = "letters-layout-7";
 
 /// Width of a plain-text line in columns (28 Chinese characters, as in GB/T 9704).
 const LINE: usize = 56;

@@ -1,6 +1,7 @@
 //! Runs of text that must never break across lines: a document number (`京公朝（望）告诫字〔2026〕7号`,
 //! `（2026）渝0114民特41号之一`), a date (`2026年11月24日`, `二〇二六年十一月二十四日`, the blank
-//! `＿＿＿＿年＿＿月＿＿日`) and a time (`13时00分`).
+//! `＿＿＿＿年＿＿月＿＿日`), a time (`13时00分`), and a telephone or identity number
+//! (`177 2390 6612`, `50011419580921026X`).
 //!
 //! They are found once, where a value enters a letter: the registry's escape function marks
 //! every piece of case data and every helper's output (a date, a datetime, a number), and the
@@ -71,7 +72,8 @@ fn runs(chars: &[char]) -> Vec<(usize, usize)> {
             .or_else(|| (!after_digit).then(|| arabic_date(chars, i)).flatten())
             .or_else(|| (!after_digit).then(|| time(chars, i)).flatten())
             .or_else(|| chinese_date(chars, i))
-            .or_else(|| blank_date_or_time(chars, i));
+            .or_else(|| blank_date_or_time(chars, i))
+            .or_else(|| (!after_digit).then(|| digit_run(chars, i)).flatten());
         match found {
             Some(end) if end > i + 1 => {
                 out.push((i, end));
@@ -231,6 +233,35 @@ fn chinese_date(chars: &[char], i: usize) -> Option<usize> {
     }
 }
 
+/// A telephone or identity number: digits in groups joined by one space or hyphen, masked digits
+/// (`×`) and an identity number's final `X` (`177 2390 6612`, `010-8537××××`,
+/// `50011419580921026X`); at least three characters.
+fn digit_run(chars: &[char], i: usize) -> Option<usize> {
+    let digit = |k: usize| {
+        chars
+            .get(k)
+            .is_some_and(|c| c.is_ascii_digit() || *c == '×')
+    };
+    if !chars.get(i).is_some_and(char::is_ascii_digit) {
+        return None;
+    }
+    let mut k = i;
+    loop {
+        while digit(k) {
+            k += 1;
+        }
+        if matches!(chars.get(k), Some(' ' | '-')) && digit(k + 1) {
+            k += 1;
+            continue;
+        }
+        break;
+    }
+    if matches!(chars.get(k), Some('X' | 'x')) && k - i == 17 {
+        k += 1;
+    }
+    (k - i >= 3).then_some(k)
+}
+
 /// A blank date or time to fill in by hand: `＿＿＿＿年＿＿月＿＿日`, `＿＿时＿＿分`.
 fn blank_date_or_time(chars: &[char], i: usize) -> Option<usize> {
     let blanks = |k: usize, then: char| -> Option<usize> {
@@ -296,15 +327,12 @@ mod tests {
             show("＿＿＿＿年＿＿月＿＿日＿＿时＿＿分"),
             "[＿＿＿＿年＿＿月＿＿日][＿＿时＿＿分]"
         );
+        assert_eq!(
+            show("联系电话：177 2390 6612。010-8537××××，身份证50011419580921026X号，12元"),
+            "联系电话：[177 2390 6612]。[010-8537××××]，身份证[50011419580921026X]号，12元"
+        );
         // Not numbers, dates or times.
-        for s in [
-            "12345年",
-            "每月5日前",
-            "十一月",
-            "＿＿＿＿",
-            "（2026）",
-            "10月",
-        ] {
+        for s in ["每月5日前", "十一月", "＿＿＿＿", "10月", "第3条"] {
             assert_eq!(show(s), s, "{s}");
         }
     }
