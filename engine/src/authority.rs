@@ -982,7 +982,7 @@ mod tests {
 
     /// A workflow with `corrections:` and `transfers:` lists.
     fn listing_definition() -> Definition {
-        let src = "workflow: w\ntitle: W\nroles: [police, school, civil_affairs, parent]\ncorrections: [civil_affairs]\ntransfers: [police, civil_affairs]\nfields:\n  report.facts: { type: string }\nstates:\n  a: { initial: true }\n  b: { final: true }\ntransitions:\n  t: { from: [a], to: b, roles: [police], requires: [report.facts] }\n";
+        let src = "workflow: w\ntitle: W\nroles: { police: 公安机关, school: 学校, civil_affairs: 民政部门, parent: 父母 }\ncorrections: [civil_affairs]\ntransfers: [police, civil_affairs]\nfields:\n  report.facts: { type: string }\nstates:\n  a: { initial: true }\n  b: { final: true }\ntransitions:\n  t: { from: [a], to: b, roles: [police], requires: [report.facts] }\n";
         crate::definition::load("w.yaml", src.as_bytes()).expect("loads")
     }
 
@@ -1040,7 +1040,7 @@ mod tests {
 
     #[test]
     fn corrections_and_transfers_name_declared_roles() {
-        let src = "workflow: w\ntitle: W\nroles: [police]\ncorrections: [polise]\ntransfers: [nobody]\nstates:\n  a: { initial: true }\n  b: { final: true }\ntransitions:\n  t: { from: [a], to: b, roles: [police] }\n";
+        let src = "workflow: w\ntitle: W\nroles: { police: 公安机关 }\ncorrections: [polise]\ntransfers: [nobody]\nstates:\n  a: { initial: true }\n  b: { final: true }\ntransitions:\n  t: { from: [a], to: b, roles: [police] }\n";
         let err = crate::definition::load("w.yaml", src.as_bytes()).expect_err("rejected");
         let lines: Vec<u32> = err
             .problems

@@ -782,8 +782,8 @@ fn under_profile(name: &'static str, body: &str, message: &'static str) -> Row {
 /// Issue 15, authority: the roles a workflow names for corrections and transfers must be
 /// roles it declares, as a list of snake_case names (both keys were unknown before).
 fn authority_rows() -> Vec<Row> {
-    let roles = "roles: [police, civil_affairs, village_committee]\n";
-    let with = |line: &str| example_with(roles, &format!("{roles}{line}\n"));
+    // Each line goes just before the top-level `fields:`, after the declared roles.
+    let with = |line: &str| example_with("\nfields:\n", &format!("\n{line}\nfields:\n"));
     vec![
         publishes(
             "corrections naming an undeclared role",

@@ -1144,7 +1144,7 @@ fn a_correction_failing_a_guard_already_passed_is_refused_but_for_an_administrat
 const LISTS_WORKFLOW: &str = r#"
 workflow: lists-test
 title: 测试
-roles: [police, village_committee, civil_affairs]
+roles: { police: 公安机关, village_committee: 村（居）民委员会, civil_affairs: 民政部门 }
 corrections: [civil_affairs]
 transfers: [police]
 fields:

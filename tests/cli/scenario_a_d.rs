@@ -2314,6 +2314,10 @@ fn a_reprimand_and_a_family_education_order_are_recorded_with_their_letters() {
         ("admonishment.issued_at", "2026-12-10T10:00:00+08:00"),
         ("admonishment.facts", "经公安机关训诫后仍不管孩子吃饭上学"),
         ("admonishment.case_number", "（2026）渝0114民特48号"),
+        (
+            "admonishment.reprimand_number",
+            "（2026）渝0114民特48号之一",
+        ),
     ];
     let err = refused(
         &env,
@@ -2353,6 +2357,7 @@ fn a_reprimand_and_a_family_education_order_are_recorded_with_their_letters() {
             ("admonishment.issued_at", "2026-12-20T10:00:00+08:00"),
             ("admonishment.facts", "训诫后仍不履行监护职责"),
             ("admonishment.case_number", "（2026）渝0114民特50号"),
+            ("admonishment.order_number", "（2026）渝0114民特50号之一"),
             (
                 "guidance.content",
                 "接受黔江区家庭教育指导中心的家庭教育指导，每月不少于两次，学习照料、陪伴孩子的方法",

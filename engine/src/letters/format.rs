@@ -180,8 +180,15 @@ pub fn ground_citation(key: &str) -> Option<String> {
 }
 
 /// Display width in columns (a CJK or full-width character counts 2), for plain-text layout.
+/// The no-break marks (`nobreak.rs`) take no room.
 pub fn display_width(s: &str) -> usize {
-    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+    s.chars()
+        .map(|c| match c {
+            c if super::nobreak::is_mark(c) => 0,
+            c if is_wide(c) => 2,
+            _ => 1,
+        })
+        .sum()
 }
 
 fn is_wide(c: char) -> bool {

@@ -23,6 +23,7 @@ pub mod format;
 mod helpers;
 mod layout;
 pub mod markup;
+mod nobreak;
 mod numbering;
 pub mod table;
 
@@ -392,13 +393,25 @@ impl Renderer {
         let layout = issuer_spec.and_then(|s| s.layout).unwrap_or(doc.layout);
         let numbering = issuer_spec.map_or(&Numbering::None, |s| &s.numbering);
         self.check_number(key, input, numbering)?;
+        let data = with_number(
+            input.data,
+            issuer_spec.and_then(|s| s.number_from.as_deref()),
+            input.number.as_deref().filter(|_| !input.draft),
+        );
+        let input = &LetterInput {
+            data: &data,
+            ..input.clone()
+        };
 
         // Required fields, checked before anything is rendered.
         let required = doc
             .requires
             .iter()
             .chain(issuer_spec.map_or(&[][..], |s| &s.requires[..]));
+        // A draft carries no number, so it does not need the field the number comes from.
+        let number_from = issuer_spec.and_then(|s| s.number_from.as_ref());
         let missing: Vec<String> = required
+            .filter(|f| !(input.draft && number_from == Some(*f)))
             .filter(|f| is_unset(input.data.get(*f)))
             .cloned()
             .collect();
@@ -541,6 +554,27 @@ fn render_message(e: &handlebars::RenderError) -> String {
     match (e.line_no, e.column_no) {
         (Some(l), Some(c)) => format!("line {l}, column {c}: {reason}"),
         _ => reason,
+    }
+}
+
+/// The case data with the letter's number in the field its issuer takes the number from
+/// (`number_from`): a document carries one number, so where its data holds the number (a court
+/// order citing itself) it is the number given (`letter issue --number`), never a value of the
+/// field that the number corrected.
+pub fn with_number<'a>(
+    data: &'a Data,
+    field: Option<&str>,
+    number: Option<&str>,
+) -> std::borrow::Cow<'a, Data> {
+    match (field, number) {
+        (Some(field), Some(n))
+            if data.get(field).and_then(Value::as_str).map(str::trim) != Some(n) =>
+        {
+            let mut data = data.clone();
+            data.insert(field.to_owned(), Value::String(n.to_owned()));
+            std::borrow::Cow::Owned(data)
+        }
+        _ => std::borrow::Cow::Borrowed(data),
     }
 }
 

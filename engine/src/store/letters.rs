@@ -227,7 +227,14 @@ impl<'t> Writer<'t> {
         let doc_number = match &spec.numbering {
             Numbering::None => None,
             Numbering::External => {
-                let given = request.number.clone().or_else(|| {
+                // `--number`, else the number of the letter this one replaces (a re-issue keeps
+                // the court's number, whatever the case's field says by now), else the field.
+                let replaced = request
+                    .replaces
+                    .as_deref()
+                    .and_then(|old| case.letter(old))
+                    .and_then(|l| l.issued.number.clone());
+                let given = request.number.clone().or(replaced).or_else(|| {
                     spec.number_from
                         .as_ref()
                         .and_then(|f| case.data.get(f))
@@ -268,13 +275,19 @@ impl<'t> Writer<'t> {
         // The pinned definition names the roles; the profile the bodies.
         let def = self.store.definition_in(&self.definitions, &case.version)?;
         let vocabulary = Vocabulary::of(&def, desk.profile);
+        // The number is one value: the archived data holds the number the letter carries.
+        let data = crate::letters::with_number(
+            &case.data,
+            spec.number_from.as_deref(),
+            doc_number.as_deref(),
+        );
         let letter = match archive::issue(
             desk.renderer,
             Issue {
                 id: id.clone(),
                 case: &case.id,
                 key,
-                data: &case.data,
+                data: &data,
                 role,
                 issuer: body,
                 number: doc_number.clone(),
