@@ -32,8 +32,9 @@ for html in "$out"/*.html; do
     # Screen view of the first page: A4 at 150 dpi (794 × 1123 CSS px scaled by 1.5625).
     "$chromium" "${flags[@]}" --force-device-scale-factor=1.5625 --window-size=794,1160 \
         --screenshot="$out/$name.png" "file://$html" 2>/dev/null
-    # As printed.
-    "$chromium" "${flags[@]}" --no-pdf-header-footer --print-to-pdf="$out/$name.pdf" \
+    # As printed with the browser's default settings (its header and footer not switched off:
+    # the letter's own margin boxes leave no room for them).
+    "$chromium" "${flags[@]}" --print-to-pdf="$out/$name.pdf" \
         "file://$html" 2>/dev/null
     if command -v pdftoppm >/dev/null; then
         rm -f "$out/$name"-print-*.png

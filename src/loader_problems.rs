@@ -7,7 +7,7 @@ use wardflow_engine::definition::{self, Definition, Diagnostics};
 use wardflow_engine::letters::{LetterError, table};
 use wardflow_engine::{authority, holidays, profile};
 
-const WORKFLOW: &str = "workflow: care\ntitle: 照护\nroles: [a]\nsettings: { visit_every: 2w }\nstates:\n  s: { initial: true }\n  e: { final: true }\ntransitions:\n  go: { from: [s], to: e, roles: [a] }\n";
+const WORKFLOW: &str = "workflow: care\ntitle: 照护\nroles: { a: 甲 }\nsettings: { visit_every: 2w }\nstates:\n  s: { initial: true }\n  e: { final: true }\ntransitions:\n  go: { from: [s], to: e, roles: [a] }\n";
 
 /// Each problem as `line:column message`, the message in Chinese.
 fn zh(diagnostics: &Diagnostics) -> Vec<String> {

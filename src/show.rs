@@ -5,7 +5,7 @@ use serde_json::Value;
 use wardflow_engine::definition::Definition;
 use wardflow_engine::period::shanghai;
 
-use crate::i18n::Tr;
+use crate::i18n::{Lang, Tr};
 
 /// A moment in Beijing time, to the minute: `2026-11-23 10:00`.
 pub fn local_time(ts: Timestamp) -> String {
@@ -73,4 +73,21 @@ pub fn transition(tr: &Tr, def: &Definition, key: &str) -> String {
 /// A field key with its title.
 pub fn field(tr: &Tr, def: &Definition, key: &str) -> String {
     tr.key_title(key, def.field_title(key))
+}
+
+/// A role key with the title its workflow gives it (the English one under `--lang en`, when the
+/// workflow has one).
+pub fn role(tr: &Tr, def: &Definition, key: &str) -> String {
+    let titles = def.role_titles.get(key);
+    let title = match tr.lang {
+        Lang::En => titles.and_then(|t| t.title_en.as_deref()),
+        Lang::Zh => None,
+    };
+    tr.key_title(key, title.or(def.role_title(key)).unwrap_or(""))
+}
+
+/// Role keys with their titles, joined the way the language does.
+pub fn roles(tr: &Tr, def: &Definition, keys: &[String]) -> String {
+    let named: Vec<String> = keys.iter().map(|k| role(tr, def, k)).collect();
+    tr.list(&named)
 }

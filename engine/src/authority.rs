@@ -327,6 +327,9 @@ pub enum Denied {
         user: Box<User>,
         case_unit: Option<String>,
     },
+    /// The workflow names the roles that may transfer (`transfers:`), and this is not one.
+    #[error("role {role} may not transfer the case: it needs {needs:?}")]
+    NeedsTransferRole { role: String, needs: Vec<String> },
     /// A transfer to the unit that already has the case.
     #[error("the case is already with unit {unit}")]
     SameUnit { unit: String },
@@ -428,14 +431,15 @@ pub fn may_reach(units: &Units, user: &User, case_unit: Option<&str>) -> Result<
 /// or a transition) may be corrected only in a role that may do such an act: a parent may not
 /// rewrite the police's record of the report (`report.facts`), nor a village user the case's
 /// `source`. A field no act requires may be set in any act, so any role may correct it. An
-/// administrator may correct any field (the history records who and why).
+/// administrator, and a role the workflow names under `corrections:`, may correct any field
+/// (the history records who and why).
 pub fn may_amend(
     def: &Definition,
     user: &User,
     role: &str,
     fields: impl IntoIterator<Item = impl AsRef<str>>,
 ) -> Result<(), Denied> {
-    if user.holds(ADMIN_ROLE) {
+    if user.holds(ADMIN_ROLE) || def.corrections.iter().flatten().any(|r| r == role) {
         return Ok(());
     }
     for field in fields {
@@ -467,11 +471,14 @@ pub fn may_amend(
     Ok(())
 }
 
-/// May `user` hand a case of `case_unit` (with its officer, 承办人) over to `to`? Only the
-/// case's officer, a user of the responsible unit itself (not of a unit that merely covers it)
-/// or an administrator, and never to the unit that already has it.
+/// May `user`, acting in `role`, hand a case of `case_unit` (with its officer, 承办人) over to
+/// `to`? The case's officer and an administrator may; besides them, a role the workflow names
+/// under `transfers:` or, when it names none, a user of the responsible unit itself (not of a
+/// unit that merely covers it). Never to the unit that already has it.
 pub fn may_transfer(
+    def: &Definition,
     user: &User,
+    role: &str,
     case_unit: Option<&str>,
     case_officer: Option<&str>,
     to: &str,
@@ -481,11 +488,19 @@ pub fn may_transfer(
             unit: to.to_owned(),
         });
     }
-    if user.holds(ADMIN_ROLE)
-        || case_unit == Some(user.unit.as_str())
-        || case_officer == Some(user.name.as_str())
-    {
+    if user.holds(ADMIN_ROLE) || case_officer == Some(user.name.as_str()) {
         return Ok(());
+    }
+    match &def.transfers {
+        Some(roles) if roles.iter().any(|r| r == role) => return Ok(()),
+        Some(roles) => {
+            return Err(Denied::NeedsTransferRole {
+                role: role.to_owned(),
+                needs: roles.clone(),
+            });
+        }
+        None if case_unit == Some(user.unit.as_str()) => return Ok(()),
+        None => {}
     }
     Err(Denied::NotResponsibleUnit {
         user: Box::new(user.clone()),
@@ -588,7 +603,37 @@ pub fn redact(def: &Definition, user: &User, data: &Data) -> Data {
         .collect()
 }
 
-/// An event as `user` may see it: confidential values in its data replaced.
+/// True when `user` may read issued letters of `key`: every letter of a case they may read,
+/// but the one that names the confidential reporter (the report receipt) only if they may
+/// see the reporter.
+pub fn sees_letter(def: &Definition, user: &User, key: &str) -> bool {
+    key != crate::letters::REPORTER_DOCUMENT || sees_confidential(def, user)
+}
+
+/// An issued letter's record as `user` may see it: for a letter they may not read, its
+/// SHA-256s and verification code are replaced by [`CONFIDENTIAL`]. The digests of a letter
+/// whose text follows from a template and guessable data (the reporter's name and unit) would
+/// confirm guesses; the code would let them verify guessed files (`letter verify`).
+pub fn redact_letter(
+    def: &Definition,
+    user: &User,
+    issued: &crate::case::IssuedRef,
+) -> crate::case::IssuedRef {
+    let mut issued = issued.clone();
+    if !sees_letter(def, user, &issued.key) {
+        for hidden in [
+            &mut issued.html_sha256,
+            &mut issued.text_sha256,
+            &mut issued.code,
+        ] {
+            *hidden = CONFIDENTIAL.to_owned();
+        }
+    }
+    issued
+}
+
+/// An event as `user` may see it: confidential values in its data replaced, and the digests
+/// and code of a letter they may not read ([`redact_letter`]).
 pub fn redact_event(
     def: &Definition,
     user: &User,
@@ -598,9 +643,16 @@ pub fn redact_event(
     let mut event = event.clone();
     match &mut event.kind {
         EventKind::Opened { data, .. } => *data = redact(def, user, data),
-        EventKind::Fired { changes, .. } | EventKind::Amended { changes, .. } => {
-            *changes = redact(def, user, changes)
+        EventKind::Fired { changes, .. } => *changes = redact(def, user, changes),
+        EventKind::Amended {
+            changes, previous, ..
+        } => {
+            *changes = redact(def, user, changes);
+            if let Some(previous) = previous {
+                *previous = redact(def, user, previous);
+            }
         }
+        EventKind::LetterIssued(issued) => *issued = redact_letter(def, user, issued),
         _ => {}
     }
     event
@@ -730,6 +782,8 @@ mod tests {
             deadlines: vec![],
             cancels: vec![],
             spawn: vec![],
+            in_time: None,
+            act_time: None,
         };
         assert!(matches!(
             may_fire(&u, &clerk, "village_committee", Some(&t), Some("shijia_village")),
@@ -763,7 +817,7 @@ mod tests {
     }
 
     fn reporter_definition() -> Definition {
-        let src = "workflow: w\ntitle: W\nroles: [police, school]\nconfidential: { fields: [reporter.*], visible_to: [police] }\nfields:\n  reporter.name: { type: string, sensitive: true }\n  reporter.kind: { type: string }\n  child.name: { type: string }\nstates:\n  a: { initial: true }\n  b: { final: true }\ntransitions:\n  t: { from: [a], to: b, roles: [police] }\n";
+        let src = "workflow: w\ntitle: W\nroles: { police: 公安机关, school: 学校 }\nconfidential: { fields: [reporter.*], visible_to: [police] }\nfields:\n  reporter.name: { type: string, sensitive: true }\n  reporter.kind: { type: string }\n  child.name: { type: string }\nstates:\n  a: { initial: true }\n  b: { final: true }\ntransitions:\n  t: { from: [a], to: b, roles: [police] }\n";
         crate::definition::load("w.yaml", src.as_bytes()).expect("loads")
     }
 
@@ -811,7 +865,7 @@ mod tests {
 
     #[test]
     fn confidential_fields_and_roles_must_be_declared() {
-        let src = "workflow: w\ntitle: W\nroles: [police]\nconfidential: { fields: [reporter.*, witness.name], visible_to: [polic] }\nfields:\n  child.name: { type: string }\nstates:\n  a: { initial: true }\n  b: { final: true }\ntransitions:\n  t: { from: [a], to: b, roles: [police] }\n";
+        let src = "workflow: w\ntitle: W\nroles: { police: 公安机关 }\nconfidential: { fields: [reporter.*, witness.name], visible_to: [polic] }\nfields:\n  child.name: { type: string }\nstates:\n  a: { initial: true }\n  b: { final: true }\ntransitions:\n  t: { from: [a], to: b, roles: [police] }\n";
         let err = crate::definition::load("w.yaml", src.as_bytes()).expect_err("rejected");
         let kinds: Vec<String> = err
             .problems
@@ -884,28 +938,134 @@ mod tests {
         let village = user("shijia_village", &["parent", "village_committee"]);
         let county = user("county", &["civil_affairs"]);
         let admin = user("city", &["admin"]);
+        let def = reporter_definition();
         assert_eq!(
-            may_transfer(&village, Some("shijia_village"), None, "county"),
+            may_transfer(
+                &def,
+                &village,
+                "village_committee",
+                Some("shijia_village"),
+                None,
+                "county"
+            ),
             Ok(())
         );
         assert!(matches!(
-            may_transfer(&county, Some("shijia_village"), None, "county"),
+            may_transfer(
+                &def,
+                &county,
+                "civil_affairs",
+                Some("shijia_village"),
+                None,
+                "county"
+            ),
             Err(Denied::NotResponsibleUnit { .. })
         ));
         // The case's officer (承办人) may, whatever their unit.
         assert_eq!(
-            may_transfer(&county, Some("shijia_village"), Some("某"), "county"),
+            may_transfer(
+                &def,
+                &county,
+                "civil_affairs",
+                Some("shijia_village"),
+                Some("某"),
+                "county"
+            ),
             Ok(())
         );
         assert_eq!(
-            may_transfer(&admin, Some("shijia_village"), None, "county"),
+            may_transfer(
+                &def,
+                &admin,
+                "civil_affairs",
+                Some("shijia_village"),
+                None,
+                "county"
+            ),
             Ok(())
         );
         assert_eq!(
-            may_transfer(&admin, Some("county"), None, "county"),
+            may_transfer(
+                &def,
+                &admin,
+                "civil_affairs",
+                Some("county"),
+                None,
+                "county"
+            ),
             Err(Denied::SameUnit {
                 unit: "county".to_owned()
             })
         );
+    }
+
+    /// A workflow with `corrections:` and `transfers:` lists.
+    fn listing_definition() -> Definition {
+        let src = "workflow: w\ntitle: W\nroles: { police: 公安机关, school: 学校, civil_affairs: 民政部门, parent: 父母 }\ncorrections: [civil_affairs]\ntransfers: [police, civil_affairs]\nfields:\n  report.facts: { type: string }\nstates:\n  a: { initial: true }\n  b: { final: true }\ntransitions:\n  t: { from: [a], to: b, roles: [police], requires: [report.facts] }\n";
+        crate::definition::load("w.yaml", src.as_bytes()).expect("loads")
+    }
+
+    #[test]
+    fn roles_named_for_corrections_correct_any_field() {
+        let def = listing_definition();
+        let clerk = user(&["civil_affairs", "school"], "county");
+        assert_eq!(
+            def.corrections.as_deref(),
+            Some(&["civil_affairs".to_owned()][..])
+        );
+        assert_eq!(
+            may_amend(&def, &clerk, "civil_affairs", ["report.facts"]),
+            Ok(())
+        );
+        assert!(matches!(
+            may_amend(&def, &clerk, "school", ["report.facts"]),
+            Err(Denied::MayNotAmend { needs, .. }) if needs == ["police"]
+        ));
+    }
+
+    #[test]
+    fn roles_named_for_transfers_replace_the_unit_rule() {
+        let def = listing_definition();
+        let parent = user(&["parent", "police"], "shijia_village");
+        // Of the responsible unit, but `parent` is not among the roles the workflow names.
+        assert_eq!(
+            may_transfer(
+                &def,
+                &parent,
+                "parent",
+                Some("shijia_village"),
+                None,
+                "county"
+            ),
+            Err(Denied::NeedsTransferRole {
+                role: "parent".to_owned(),
+                needs: vec!["police".to_owned(), "civil_affairs".to_owned()],
+            })
+        );
+        // A named role transfers from a unit that covers the case.
+        let county = user(&["civil_affairs"], "county");
+        assert_eq!(
+            may_transfer(
+                &def,
+                &county,
+                "civil_affairs",
+                Some("shijia_village"),
+                None,
+                "county_psb"
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn corrections_and_transfers_name_declared_roles() {
+        let src = "workflow: w\ntitle: W\nroles: { police: 公安机关 }\ncorrections: [polise]\ntransfers: [nobody]\nstates:\n  a: { initial: true }\n  b: { final: true }\ntransitions:\n  t: { from: [a], to: b, roles: [police] }\n";
+        let err = crate::definition::load("w.yaml", src.as_bytes()).expect_err("rejected");
+        let lines: Vec<u32> = err
+            .problems
+            .iter()
+            .filter_map(|p| p.pos.map(|p| p.line))
+            .collect();
+        assert_eq!(lines, [4, 5], "{:?}", err.problems);
     }
 }

@@ -133,6 +133,14 @@ pub enum EventKind {
     Amended {
         changes: Data,
         reason: String,
+        /// Each corrected field's value before the correction (null: it was not set); absent
+        /// on corrections recorded before old values were kept.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        previous: Option<Data>,
+        /// Guards of transitions already taken that the correction makes fail, which an
+        /// administrator overruled (anyone else is refused).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        overrules: Vec<Overruled>,
     },
     DeadlineSet {
         name: String,
@@ -194,6 +202,13 @@ pub enum EventKind {
         officer: Option<String>,
         reason: Option<String>,
     },
+}
+
+/// A guard of a transition already taken that a correction makes fail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overruled {
+    pub transition: String,
+    pub guard: String,
 }
 
 /// What a case's history records of an issued letter.

@@ -268,7 +268,28 @@ impl Period {
         })
     }
 
+    /// The corresponding day `self` after `start`, due at its 24:00: a fixed date such as a
+    /// coming of age (Civil Code 17), which is a fact on that day and not a period, so the
+    /// holiday rule of CC 203 never moves it. Hours run from the moment, as in [`Period::due`].
+    pub fn date_after(&self, start: Timestamp, tz: &TimeZone) -> Due {
+        self.try_due_with(start, tz, &Calendar::empty(), false)
+            .unwrap_or(Due {
+                at: Timestamp::MAX,
+                provisional: true,
+            })
+    }
+
     fn try_due(&self, start: Timestamp, tz: &TimeZone, calendar: &Calendar) -> Option<Due> {
+        self.try_due_with(start, tz, calendar, true)
+    }
+
+    fn try_due_with(
+        &self,
+        start: Timestamp,
+        tz: &TimeZone,
+        calendar: &Calendar,
+        extend: bool,
+    ) -> Option<Due> {
         let start_day = tz.to_datetime(start).date();
         let mut provisional = false;
         let last_day = match *self {
@@ -309,7 +330,7 @@ impl Period {
         // included) gives way to the first working day after it. Working-day
         // counts already end on one, so this loop is a no-op for them.
         let mut last_day = last_day;
-        while !calendar.working_day_checked(last_day, &mut provisional) {
+        while extend && !calendar.working_day_checked(last_day, &mut provisional) {
             last_day = last_day.tomorrow().ok()?;
         }
         Some(Due {
@@ -552,6 +573,18 @@ mod tests {
 
     fn due_cn(period: &str, start: &str) -> Due {
         p(period).due(ts(start), &shanghai(), &china_2025_2026())
+    }
+
+    #[test]
+    fn a_fixed_date_is_the_corresponding_day_and_ignores_the_holiday_rule() {
+        // Born 3 October 2008: 18 on 3 October 2026, inside the National Day holiday; a
+        // period ending there would move to 9 October, a coming of age never does (CC 17).
+        let born = ts("2008-10-03T00:00:00+08:00");
+        let fixed = p("18 years").date_after(born, &shanghai());
+        assert_eq!(fixed.at, ts("2026-10-04T00:00:00+08:00"));
+        assert!(!fixed.provisional);
+        let period = p("18 years").due(born, &shanghai(), &china_2025_2026());
+        assert!(period.at > fixed.at, "{period:?}");
     }
 
     #[test]

@@ -45,6 +45,11 @@ pub enum ProblemKind {
     ReservedRole {
         role: String,
     },
+    /// A declared role without its title (`roles: { police: 公安机关 }`), which letters and
+    /// listings print beside its key.
+    RoleWithoutTitle {
+        role: String,
+    },
     UnknownFieldType {
         ty: String,
         suggestion: Option<String>,
@@ -207,6 +212,12 @@ pub enum ProblemKind {
     LetterFieldsNotRequired {
         letter: String,
         roles: Vec<String>,
+        fields: Vec<String>,
+    },
+    /// A letter the workflow issues prints fields the workflow does not declare: it could
+    /// never print them, so the letter would silently fall back to a default or a blank.
+    LetterFieldsUndeclared {
+        letter: String,
         fields: Vec<String>,
     },
 }

@@ -6,6 +6,9 @@
 //! settings:
 //!   temporary-custody:
 //!     follow_up_interval: 2w
+//! bodies:                 # how a letter names the body that acts in a role
+//!   civil_affairs: 民政局
+//!   police: 公安派出所
 //! issuing_bodies:
 //!   civil_affairs: { name: 重庆市黔江区民政局, code: 黔江民, seal_caption: 重庆市黔江区民政局 }
 //! letters:
@@ -37,6 +40,10 @@ pub struct Profile {
     /// The bodies that issue letters here, by the role they act in.
     #[serde(default)]
     pub issuing_bodies: BTreeMap<String, IssuingBody>,
+    /// Role -> the body that issues letters in it, as a letter names it (`civil_affairs` ->
+    /// 民政局, `police` -> 公安派出所): the county's own words, not the code's.
+    #[serde(default)]
+    pub bodies: BTreeMap<String, String>,
     /// Document key -> local-practice setting of the letter -> value (checked against the letters
     /// table when letters are rendered).
     #[serde(default)]
@@ -104,7 +111,14 @@ fn kind_name(v: &Value) -> &'static str {
     }
 }
 
-const TOP_KEYS: &[&str] = &["profile", "title", "settings", "issuing_bodies", "letters"];
+const TOP_KEYS: &[&str] = &[
+    "profile",
+    "title",
+    "settings",
+    "bodies",
+    "issuing_bodies",
+    "letters",
+];
 const BODY_KEYS: &[&str] = &["name", "code", "seal_caption", "contact"];
 
 struct Loader<'a> {
@@ -202,6 +216,7 @@ impl Loader<'_> {
             name: String::new(),
             title: String::new(),
             settings: BTreeMap::new(),
+            bodies: BTreeMap::new(),
             issuing_bodies: BTreeMap::new(),
             letters: BTreeMap::new(),
         };
@@ -222,6 +237,19 @@ impl Loader<'_> {
                 }
                 "title" => profile.title = self.r.text(value, key).unwrap_or_default(),
                 "settings" => self.settings(value, &mut profile),
+                "bodies" => {
+                    for entry in self.r.keyed(value, key, None) {
+                        let path = join(key, entry.key);
+                        let ok =
+                            self.r
+                                .check_name(entry.key, entry.key_pos, &path, NameRule::Snake);
+                        // An empty name names no body, as if the role were not listed.
+                        let name = self.r.string(entry.value, &path).map(str::trim);
+                        if let Some(name) = name.filter(|n| ok && !n.is_empty()) {
+                            profile.bodies.insert(entry.key.to_owned(), name.to_owned());
+                        }
+                    }
+                }
                 "issuing_bodies" => {
                     for (role, body) in self.r.entries(value, key, None) {
                         let path = join(key, role);
@@ -266,7 +294,7 @@ mod tests {
     use super::*;
     use crate::definition::load as load_definition;
 
-    const WORKFLOW: &str = "workflow: care\ntitle: t\nroles: [a]\nsettings: { visit_every: 2w, team_min: 3 }\nstates:\n  s: { initial: true }\n  e: { final: true }\ntransitions:\n  go: { from: [s], to: e, roles: [a] }\n";
+    const WORKFLOW: &str = "workflow: care\ntitle: t\nroles: { a: 甲 }\nsettings: { visit_every: 2w, team_min: 3 }\nstates:\n  s: { initial: true }\n  e: { final: true }\ntransitions:\n  go: { from: [s], to: e, roles: [a] }\n";
 
     fn def() -> Definition {
         load_definition("care.yaml", WORKFLOW.as_bytes()).expect("test workflow loads")
@@ -306,5 +334,48 @@ mod tests {
             kinds[2],
             (6, ProblemKind::UnknownProfileWorkflow { .. })
         ));
+    }
+
+    #[test]
+    fn a_profile_names_the_bodies_of_its_roles() {
+        let p = load(
+            "p.yaml",
+            "profile: county\nbodies:\n  police: 公安派出所\n  school_liaison: \" 学校联络办公室 \"\n  Bad: x\n  court: [x]\n".as_bytes(),
+            &[],
+        )
+        .expect_err("two bad entries");
+        let found: Vec<(&str, &ProblemKind)> = p
+            .problems
+            .iter()
+            .map(|p| (p.path.as_str(), &p.kind))
+            .collect();
+        assert!(
+            matches!(found[0], ("bodies.Bad", ProblemKind::BadName { .. })),
+            "{found:?}"
+        );
+        assert!(
+            matches!(found[1], ("bodies.court", ProblemKind::WrongType { .. })),
+            "{found:?}"
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+
+        let p = load(
+            "p.yaml",
+            "profile: county\nbodies:\n  police: 公安派出所\n  school_liaison: \" 学校联络办公室 \"\n".as_bytes(),
+            &[],
+        )
+        .expect("loads");
+        assert_eq!(p.bodies["police"], "公安派出所");
+        assert_eq!(p.bodies["school_liaison"], "学校联络办公室");
+    }
+
+    /// Databases keep the profile chosen at `init` as JSON; one written before profiles named
+    /// bodies still reads, with none.
+    #[test]
+    fn a_stored_profile_from_before_bodies_still_reads() {
+        let stored = r#"{"name":"qianjiang","title":"重庆市黔江区","settings":{},"issuing_bodies":{},"letters":{}}"#;
+        let p: Profile = serde_json::from_str(stored).expect("reads");
+        assert!(p.bodies.is_empty());
+        assert_eq!(p.name, "qianjiang");
     }
 }

@@ -60,12 +60,15 @@ pub enum Command {
         note: Option<String>,
         occurred_at: Option<Timestamp>,
     },
-    /// Correct data, with a reason; the state does not change.
+    /// Correct data, with a reason; the state does not change. A correction that would make
+    /// a guard of a transition already taken fail is refused unless `administrator` (the
+    /// acting user holds `admin`), when the event records the guards it overrules.
     Amend {
         actor: Actor,
         changes: Data,
         reason: String,
         occurred_at: Option<Timestamp>,
+        administrator: bool,
     },
     /// Hand the case to another unit and officer; the state does not change.
     Transfer {
@@ -137,11 +140,30 @@ pub enum Refusal {
         reason: Option<String>,
         result: GuardResult,
     },
+    /// A correction would make a guard of a transition already taken fail: the case would
+    /// stand on an act the rules no longer allow. Only an administrator may record it.
+    CorrectionBreaksGuard {
+        transition: String,
+        guard: String,
+        reason: Option<String>,
+        /// The corrected fields.
+        fields: Vec<String>,
+    },
     /// The act would open more cases than the `max_spawns` setting allows.
     TooManySpawns {
         transition: String,
         count: usize,
         limit: usize,
+    },
+    /// The date the act records is past the deadline its `in_time` names (or the deadline is
+    /// not running at all): the same due time the case shows, so one rule decides both.
+    Late {
+        transition: String,
+        field: String,
+        deadline: String,
+        /// The deadline's title and due time, when it is running.
+        title: Option<String>,
+        due: Option<Timestamp>,
     },
 }
 
@@ -186,6 +208,16 @@ impl std::fmt::Display for Refusal {
                     fields.join(", ")
                 )
             }
+            Refusal::CorrectionBreaksGuard {
+                transition,
+                guard,
+                fields,
+                ..
+            } => write!(
+                f,
+                "correcting {} would make the guard `{guard}` of `{transition}`, already taken, fail",
+                fields.join(", ")
+            ),
             Refusal::TooManySpawns {
                 transition,
                 count,
@@ -194,6 +226,22 @@ impl std::fmt::Display for Refusal {
                 f,
                 "`{transition}` would open {count} cases; at most {limit} may be opened by one act"
             ),
+            Refusal::Late {
+                transition,
+                field,
+                deadline,
+                due,
+                ..
+            } => match due {
+                Some(due) => write!(
+                    f,
+                    "`{transition}` records `{field}` after the deadline `{deadline}` (due {due})"
+                ),
+                None => write!(
+                    f,
+                    "`{transition}` is allowed only while the deadline `{deadline}` runs, and it does not"
+                ),
+            },
             Refusal::GuardFailed {
                 transition,
                 guard,
@@ -244,6 +292,13 @@ pub enum CommandError {
     /// A date of birth after the day of the act.
     #[error("`{field}` ({date}) is after the day of the act")]
     FutureBirth { field: String, date: String },
+    /// `--at` and the field recording the same act (`removal.at`) say different things.
+    #[error("`{field}` ({recorded}) and the act's time --at ({at}) disagree")]
+    ActTimeDisagrees {
+        field: String,
+        at: Timestamp,
+        recorded: Timestamp,
+    },
     #[error("a correction needs a reason")]
     MissingReason,
     #[error("a correction needs at least one field to change")]
@@ -289,6 +344,40 @@ fn occurred(at: Option<Timestamp>, now: Timestamp) -> Result<Timestamp, CommandE
         Some(at) if at > now => Err(CommandError::FutureAct { at }),
         Some(at) => Ok(at),
         None => Ok(now),
+    }
+}
+
+/// Makes the act's time and the field recording the same act one fact: the field given sets
+/// the act's time, `--at` (or the clock) sets a field left out, and both given must agree.
+/// Returns the act's time to use (None: the clock) and the changes with the field filled in;
+/// `now` None leaves a field nobody gave unset (an opening: a referral has no report time).
+fn agree_act_time(
+    field: Option<&str>,
+    at: Option<Timestamp>,
+    now: Option<Timestamp>,
+    mut changes: Data,
+) -> Result<(Option<Timestamp>, Data), CommandError> {
+    let Some(field) = field else {
+        return Ok((at, changes));
+    };
+    let recorded = changes
+        .get(field)
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse::<Timestamp>().ok());
+    match (at, recorded) {
+        (Some(at), Some(recorded)) if at != recorded => Err(CommandError::ActTimeDisagrees {
+            field: field.to_owned(),
+            at,
+            recorded,
+        }),
+        (_, Some(recorded)) => Ok((Some(recorded), changes)),
+        (at, None) => match at.or(now) {
+            Some(when) => {
+                changes.insert(field.to_owned(), Value::String(when.to_string()));
+                Ok((Some(when), changes))
+            }
+            None => Ok((at, changes)),
+        },
     }
 }
 
@@ -418,7 +507,21 @@ pub fn open(
     clock: &Clock,
 ) -> Result<Outcome, StepError> {
     check_role(def, &command.actor.role)?;
-    let occurred_at = occurred(command.occurred_at, clock.now)?;
+    let mut command = command;
+    // At opening the field only sets the act's time: a referral has no report time to fill in.
+    let field = def
+        .start
+        .act_time
+        .as_deref()
+        .filter(|f| command.data.contains_key(*f));
+    let (at, data) = agree_act_time(
+        field,
+        command.occurred_at,
+        None,
+        std::mem::take(&mut command.data),
+    )?;
+    command.data = data;
+    let occurred_at = occurred(at, clock.now)?;
     if command.origin.is_none()
         && !def.start.roles.is_empty()
         && !def.start.roles.contains(&command.actor.role)
@@ -491,10 +594,13 @@ pub fn open(
     })
 }
 
-/// Moves an existing case by one command. Pure: the caller gives the clock.
+/// Moves an existing case by one command. Pure: the caller gives the clock, and for
+/// [`Command::Amend`] the case's history (`history`: which transitions were taken on what
+/// data); other commands do not read it.
 pub fn step(
     def: &Definition,
     case: &Case,
+    history: &[Event],
     command: Command,
     clock: &Clock,
 ) -> Result<Outcome, StepError> {
@@ -527,6 +633,7 @@ pub fn step(
             changes,
             reason,
             occurred_at,
+            administrator,
         } => {
             check_role(def, &actor.role)?;
             let occurred_at = occurred_on(case, occurred_at, clock.now)?;
@@ -540,6 +647,27 @@ pub fn step(
             apply_changes(&mut data, &changes);
             check_identity(def, &data)?;
             check_births(&changes, occurred_at, clock)?;
+            let broken = guards_broken_by(def, case, history, &changes, clock);
+            if let Some((transition, guard)) = broken.first().filter(|_| !administrator) {
+                return Err(Refusal::CorrectionBreaksGuard {
+                    transition: transition.clone(),
+                    guard: guard.source.clone(),
+                    reason: guard.reason.clone(),
+                    fields: changes.keys().cloned().collect(),
+                }
+                .into());
+            }
+            let previous: Data = changes
+                .keys()
+                .map(|k| (k.clone(), case.data.get(k).cloned().unwrap_or(Value::Null)))
+                .collect();
+            let overrules = broken
+                .into_iter()
+                .map(|(transition, guard)| crate::case::Overruled {
+                    transition,
+                    guard: guard.source,
+                })
+                .collect();
             let mut history = History {
                 case: case.clone(),
                 events: Vec::new(),
@@ -547,7 +675,14 @@ pub fn step(
                 recorded_at: clock.now,
                 occurred_at,
             };
-            history.push(EventKind::Amended { changes, reason });
+            let corrected: Vec<String> = changes.keys().cloned().collect();
+            history.push(EventKind::Amended {
+                changes,
+                reason,
+                previous: Some(previous),
+                overrules,
+            });
+            recount_deadlines(&mut history, def, &case.data, &corrected, clock)?;
             Ok(Outcome {
                 case: history.case,
                 events: history.events,
@@ -591,6 +726,116 @@ pub fn step(
             })
         }
     }
+}
+
+/// The guards of transitions already taken (in `history`) that pass on the data they were
+/// checked on and fail once `changes` are applied to it, evaluated at the time each was
+/// recorded. A correction applies to a transition from the act that last set the field
+/// (opening or transition; an earlier correction does not count, so two corrections cannot
+/// walk a value past a guard): a transition taken before that act saw another value.
+fn guards_broken_by(
+    def: &Definition,
+    case: &Case,
+    history: &[Event],
+    changes: &Data,
+    clock: &Clock,
+) -> Vec<(String, crate::definition::GuardDef)> {
+    let mut set_by: std::collections::BTreeMap<&str, u32> =
+        changes.keys().map(|k| (k.as_str(), 0)).collect();
+    for e in history {
+        if let EventKind::Opened { data: set, .. } | EventKind::Fired { changes: set, .. } = &e.kind
+        {
+            for k in set.keys() {
+                if let Some(seq) = set_by.get_mut(k.as_str()) {
+                    *seq = e.seq;
+                }
+            }
+        }
+    }
+    let types = def.field_types();
+    let scope = GuardScope {
+        fields: &types,
+        settings: &case.settings,
+    };
+    let mut data = Data::new();
+    let mut out = Vec::new();
+    for e in history {
+        match &e.kind {
+            EventKind::Opened { data: opened, .. } => data = opened.clone(),
+            EventKind::Amended { changes: c, .. } => apply_changes(&mut data, c),
+            EventKind::Fired {
+                transition,
+                changes: c,
+                ..
+            } => {
+                apply_changes(&mut data, c);
+                let Some(t) = def.transition(transition) else {
+                    continue;
+                };
+                let seen: Data = changes
+                    .iter()
+                    .filter(|(k, _)| set_by.get(k.as_str()).is_some_and(|s| *s <= e.seq))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                if seen.is_empty() || t.guards.is_empty() {
+                    continue;
+                }
+                let mut corrected = data.clone();
+                apply_changes(&mut corrected, &seen);
+                for g in &t.guards {
+                    let compiled = def.compiled.get(&g.source, &scope);
+                    let Ok(guard) = compiled.as_ref() else {
+                        continue;
+                    };
+                    let at = |d: &Data| guard.evaluate(d, &scope, e.recorded_at, clock.tz);
+                    if at(&data) == GuardResult::Pass && at(&corrected) != GuardResult::Pass {
+                        out.push((t.key.clone(), g.clone()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Counts again the running deadlines that count from a corrected field (`from: FIELD`), from
+/// its corrected value: each is replaced (cancelled and set anew). Only a deadline that was
+/// counted from the field's old value (`before`: the data before the correction) is; a
+/// breached deadline stays as it is (its breach is history), as does one whose field the
+/// correction clears.
+fn recount_deadlines(
+    history: &mut History,
+    def: &Definition,
+    before: &Data,
+    corrected: &[String],
+    clock: &Clock,
+) -> Result<(), Refusal> {
+    let defs = def
+        .start
+        .deadlines
+        .iter()
+        .chain(def.transitions.iter().flat_map(|t| t.deadlines.iter()));
+    let mut again: Vec<DeadlineDef> = Vec::new();
+    for d in defs {
+        let DeadlineStart::Field(field) = &d.from else {
+            continue;
+        };
+        let running = history.case.deadlines.get(&d.name).is_some_and(|open| {
+            !open.breached
+                && open.counted.as_ref().is_some_and(|c| {
+                    deadline_start(d, def, before, c.from, clock.tz, None).ok() == Some(c.from)
+                })
+        });
+        if running
+            && corrected.contains(field)
+            && history.case.data.contains_key(field)
+            && !again.iter().any(|a| a.name == d.name)
+        {
+            again.push(d.clone());
+        }
+    }
+    set_deadlines(history, def, &again, clock, None)
 }
 
 /// Checks everything that could stop `transition` now, without changing anything.
@@ -680,7 +925,48 @@ pub fn check_guards(
             });
         }
     }
-    Ok(())
+    match &t.in_time {
+        Some(in_time) => check_in_time(case, t, in_time, data, clock),
+        None => Ok(()),
+    }
+}
+
+/// The moment a date or datetime value stands for: a date is the start of its day.
+fn moment(value: &Value, tz: &jiff::tz::TimeZone) -> Option<Timestamp> {
+    let text = value.as_str()?;
+    if let Ok(ts) = text.parse::<Timestamp>() {
+        return Some(ts);
+    }
+    let date: jiff::civil::Date = text.parse().ok()?;
+    tz.to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
+        .ok()
+}
+
+/// Refuses an act whose recorded date is not before the due time of the deadline it names.
+fn check_in_time(
+    case: &Case,
+    t: &TransitionDef,
+    in_time: &crate::definition::InTime,
+    data: &Data,
+    clock: &Clock,
+) -> Result<(), Refusal> {
+    let Some(at) = data.get(&in_time.field).and_then(|v| moment(v, clock.tz)) else {
+        return Err(Refusal::MissingFields {
+            transition: Some(t.key.clone()),
+            fields: vec![in_time.field.clone()],
+        });
+    };
+    let running = case.deadlines.get(&in_time.deadline);
+    match running {
+        Some(d) if at < d.due => Ok(()),
+        _ => Err(Refusal::Late {
+            transition: t.key.clone(),
+            field: in_time.field.clone(),
+            deadline: in_time.deadline.clone(),
+            title: running.map(|d| d.title.clone()),
+            due: running.map(|d| d.due),
+        }),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -702,6 +988,8 @@ fn fire(
             suggestion: closest(transition, def.transitions.iter().map(|t| t.key.as_str())),
         })?;
     check_role(def, &actor.role)?;
+    let (occurred_at, changes) =
+        agree_act_time(t.act_time.as_deref(), occurred_at, Some(clock.now), changes)?;
     let occurred_at = occurred_on(case, occurred_at, clock.now)?;
     let mut data = case.data.clone();
     apply_changes(&mut data, &changes);
@@ -952,9 +1240,10 @@ fn set_deadlines(
     transition: Option<&str>,
 ) -> Result<(), Refusal> {
     for d in deadlines {
-        let (spec, recurring) = match &d.rule {
-            DeadlineRule::Within(spec) => (spec, false),
-            DeadlineRule::Every(spec) => (spec, true),
+        let (spec, recurring, fixed) = match &d.rule {
+            DeadlineRule::Within(spec) => (spec, false, false),
+            DeadlineRule::Every(spec) => (spec, true, false),
+            DeadlineRule::DateAfter(spec) => (spec, false, true),
         };
         // Validation guarantees the setting exists and parses; a profile that broke it since
         // falls back to skipping the deadline would lose a legal limit, so refuse loudly instead.
@@ -972,7 +1261,11 @@ fn set_deadlines(
             clock.tz,
             transition,
         )?;
-        let due = period.due(start, clock.tz, clock.calendar);
+        let due = if fixed {
+            period.date_after(start, clock.tz)
+        } else {
+            period.due(start, clock.tz, clock.calendar)
+        };
         let lead = d
             .remind_before
             .as_ref()
@@ -1081,12 +1374,25 @@ fn spawn_requests(spawn: &SpawnDef, data: &Data) -> Vec<SpawnRequest> {
             data: out,
         }
     };
+    let wanted = |item: &Value| {
+        spawn
+            .only
+            .iter()
+            .all(|(sub, value)| item.get(sub) == Some(value))
+    };
     match &spawn.for_each {
-        None => vec![map(None)],
+        None if spawn.only.iter().all(|(k, v)| data.get(k) == Some(v)) => vec![map(None)],
+        None => Vec::new(),
         Some(field) => data
             .get(field)
             .and_then(Value::as_array)
-            .map(|items| items.iter().map(|i| map(i.as_object())).collect())
+            .map(|items| {
+                items
+                    .iter()
+                    .filter(|i| wanted(i))
+                    .map(|i| map(i.as_object()))
+                    .collect()
+            })
             .unwrap_or_default(),
     }
 }
@@ -1100,7 +1406,7 @@ mod tests {
     const WORKFLOW: &str = r#"
 workflow: care
 title: 照护
-roles: [parent, village_committee, police]
+roles: { parent: 父母, village_committee: 村（居）民委员会, police: 公安机关 }
 settings: { contact_interval: 7d }
 fields:
   child.name: { type: string, required: true, title: 儿童姓名 }
@@ -1236,6 +1542,7 @@ transitions:
         step(
             def,
             case,
+            &[],
             Command::Fire {
                 transition: t.into(),
                 actor: actor(role),
@@ -1699,6 +2006,7 @@ transitions:
         let signed = step(
             &def,
             &opened(&def, now),
+            &[],
             Command::Fire {
                 transition: "sign".into(),
                 actor: actor("village_committee"),
@@ -1837,6 +2145,36 @@ transitions:
     }
 
     #[test]
+    fn spawning_only_the_records_that_match_leaves_the_other_children_to_another_route() {
+        let mut def = def();
+        let refer = def
+            .transitions
+            .iter_mut()
+            .find(|t| t.key == "refer")
+            .expect("the test workflow has refer");
+        refer.spawn[0]
+            .only
+            .insert("birth_date".into(), Value::from("2019-01-01"));
+        let now = at("2026-11-23T03:00:00Z");
+        let kids = serde_json::json!([{"name": "大毛", "birth_date": "2015-01-01"}, {"name": "二毛", "birth_date": "2019-01-01"}]);
+        let out = fire(
+            &def,
+            &opened(&def, now),
+            "refer",
+            "police",
+            data(&[("kids", kids)]),
+            now,
+        )
+        .expect("refers");
+        let names: Vec<_> = out
+            .spawns
+            .iter()
+            .map(|s| s.data["child.name"].clone())
+            .collect();
+        assert_eq!(names, vec![Value::from("二毛")]);
+    }
+
+    #[test]
     fn an_act_in_the_future_is_bad_input() {
         let def = def();
         let now = at("2026-11-23T03:00:00Z");
@@ -1851,6 +2189,7 @@ transitions:
         let result = step(
             &def,
             &case,
+            &[],
             Command::Fire {
                 transition: "close".into(),
                 actor: actor("village_committee"),
@@ -1883,5 +2222,214 @@ transitions:
         .expect("signs");
         events.extend(signed.events.clone());
         assert_eq!(Case::replay(&first.case.id, &events), Ok(signed.case));
+    }
+
+    fn amend(
+        def: &Definition,
+        case: &Case,
+        history: &[Event],
+        changes: Data,
+        administrator: bool,
+        now: Timestamp,
+    ) -> Result<Outcome, StepError> {
+        let tz = shanghai();
+        let cal = china_2025_2026();
+        let clock = Clock {
+            now,
+            tz: &tz,
+            calendar: &cal,
+        };
+        step(
+            def,
+            case,
+            history,
+            Command::Amend {
+                actor: actor("village_committee"),
+                changes,
+                reason: "户籍信息更正".into(),
+                occurred_at: None,
+                administrator,
+            },
+            &clock,
+        )
+    }
+
+    /// A case opened and signed with an adult carer, with its whole history.
+    fn signed_with_history(def: &Definition, now: Timestamp) -> (Case, Vec<Event>) {
+        let opening = opening(def, now);
+        let signed = fire(
+            def,
+            &opening.case,
+            "sign",
+            "village_committee",
+            carer("1960-03-02"),
+            now,
+        )
+        .expect("signs");
+        let mut history = opening.events;
+        history.extend(signed.events);
+        (signed.case, history)
+    }
+
+    #[test]
+    fn a_correction_that_fails_the_guard_of_a_transition_taken_is_refused() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let (case, history) = signed_with_history(&def, now);
+        // The carer would have been a child when the agreement was signed.
+        let result = amend(
+            &def,
+            &case,
+            &history,
+            data(&[("carer.birth_date", "2015-01-01".into())]),
+            false,
+            now,
+        );
+        assert!(
+            matches!(
+                &result,
+                Err(StepError::Refused(Refusal::CorrectionBreaksGuard { transition, guard, fields, .. }))
+                    if transition == "sign" && guard.contains("age(carer.birth_date") && fields == &["carer.birth_date"]
+            ),
+            "{result:?}"
+        );
+        // A correction the guard still admits goes through and records the old value.
+        let ok = amend(
+            &def,
+            &case,
+            &history,
+            data(&[("carer.birth_date", "1961-03-02".into())]),
+            false,
+            now,
+        )
+        .expect("an adult carer still");
+        assert!(matches!(
+            &ok.events[0].kind,
+            EventKind::Amended { previous: Some(p), overrules, .. }
+                if p["carer.birth_date"] == "1960-03-02" && overrules.is_empty()
+        ));
+        // Without the history (another command's view), nothing is known to be taken.
+        assert!(
+            amend(
+                &def,
+                &case,
+                &[],
+                data(&[("carer.birth_date", "2015-01-01".into())]),
+                false,
+                now
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn an_administrator_overrules_the_guard_and_the_history_says_so() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let (case, history) = signed_with_history(&def, now);
+        let out = amend(
+            &def,
+            &case,
+            &history,
+            data(&[("carer.disqualified", true.into())]),
+            true,
+            now,
+        )
+        .expect("an administrator may");
+        match &out.events[0].kind {
+            EventKind::Amended {
+                previous: Some(previous),
+                overrules,
+                ..
+            } => {
+                assert_eq!(previous["carer.disqualified"], Value::Null);
+                assert_eq!(
+                    overrules,
+                    &[crate::case::Overruled {
+                        transition: "sign".into(),
+                        guard: "!has(carer.disqualified) || !carer.disqualified".into(),
+                    }]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_second_correction_cannot_walk_a_value_past_a_guard() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let (case, mut history) = signed_with_history(&def, now);
+        let first = amend(
+            &def,
+            &case,
+            &history,
+            data(&[("carer.birth_date", "1990-01-01".into())]),
+            false,
+            now,
+        )
+        .expect("still an adult");
+        history.extend(first.events);
+        let second = amend(
+            &def,
+            &first.case,
+            &history,
+            data(&[("carer.birth_date", "2016-01-01".into())]),
+            false,
+            now,
+        );
+        assert!(
+            matches!(
+                second,
+                Err(StepError::Refused(Refusal::CorrectionBreaksGuard { .. }))
+            ),
+            "{second:?}"
+        );
+    }
+
+    #[test]
+    fn a_deadline_counted_from_a_corrected_field_is_counted_again() {
+        let def = def();
+        let now = at("2026-11-23T03:00:00Z");
+        let opening = opening(&def, now);
+        assert_eq!(
+            opening.case.deadlines["notify"].due,
+            at("2026-11-24T02:00:00Z")
+        );
+        let out = amend(
+            &def,
+            &opening.case,
+            &opening.events,
+            data(&[("decision_at", "2026-11-23T01:00:00Z".into())]),
+            false,
+            now,
+        )
+        .expect("corrects");
+        assert_eq!(out.case.deadlines["notify"].due, at("2026-11-24T01:00:00Z"));
+        let kinds: Vec<&str> = out
+            .events
+            .iter()
+            .map(|e| match &e.kind {
+                EventKind::Amended { .. } => "amended",
+                EventKind::DeadlineCancelled {
+                    reason: CancelReason::Replaced,
+                    ..
+                } => "replaced",
+                EventKind::DeadlineSet { .. } => "set",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(kinds, ["amended", "replaced", "set"]);
+        // A correction of another field leaves it alone.
+        let other = amend(
+            &def,
+            &opening.case,
+            &opening.events,
+            data(&[("child.name", "李小明".into())]),
+            false,
+            now,
+        )
+        .expect("corrects");
+        assert_eq!(other.events.len(), 1);
     }
 }

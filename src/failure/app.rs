@@ -47,11 +47,11 @@ impl From<AppError> for Failure {
                 .into(),
             },
             AppError::Command { failure, def } => Kind::Case {
-                error: failure,
+                error: *failure,
                 def,
             }
             .into(),
-            AppError::Letter { failure, def } => match failure {
+            AppError::Letter { failure, def } => match *failure {
                 LetterCommandFailure::Letter(error) => Kind::LetterCommand { error, def }.into(),
                 LetterCommandFailure::Command(error) => Kind::Case { error, def }.into(),
             },

@@ -150,6 +150,9 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
         ),
         K::DuplicateName { name } => tr!(tr, "problem-duplicate-name", name = name.clone()),
         K::ReservedRole { role } => tr!(tr, "problem-reserved-role", role = role.clone()),
+        K::RoleWithoutTitle { role } => {
+            tr!(tr, "problem-role-without-title", role = role.clone())
+        }
         K::UnknownFieldType { ty, suggestion } => {
             tr!(tr, "problem-unknown-type", ty = ty.clone()) + &hint(tr, suggestion)
         }
@@ -306,6 +309,12 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
             tr!(tr, "problem-external-needs-court", role = role.clone())
         }
         K::PartyNumbered { role } => tr!(tr, "problem-party-numbered", role = role.clone()),
+        K::LetterFieldsUndeclared { letter, fields } => tr!(
+            tr,
+            "problem-letter-fields-undeclared",
+            letter = letter.clone(),
+            fields = tr.list(fields)
+        ),
         K::UnknownUnit { unit, suggestion } => {
             tr!(tr, "problem-unknown-unit", unit = unit.clone()) + &hint(tr, suggestion)
         }

@@ -49,6 +49,17 @@ fn transition_named(tr: &Tr, def: Option<&Definition>, t: &str) -> String {
     tr.key_title(t, title)
 }
 
+/// A role with the title its workflow gives it, when the workflow is known.
+fn role_named(tr: &Tr, def: Option<&Definition>, role: &str) -> String {
+    def.map_or_else(|| role.to_owned(), |d| crate::show::role(tr, d, role))
+}
+
+/// Roles with their titles, joined the way the language does.
+fn roles_named(tr: &Tr, def: Option<&Definition>, roles: &[String]) -> String {
+    let named: Vec<String> = roles.iter().map(|r| role_named(tr, def, r)).collect();
+    tr.list(&named)
+}
+
 /// What a value of a type looks like, in words.
 pub fn type_words(tr: &Tr, ty: &FieldType) -> String {
     match ty {
@@ -213,14 +224,14 @@ pub fn refusal(tr: &Tr, def: Option<&Definition>, r: &Refusal) -> Shown {
                     tr,
                     "refused-role",
                     transition = transition_named(tr, def, t),
-                    role = role.clone(),
-                    allowed = tr.list(allowed)
+                    role = role_named(tr, def, role),
+                    allowed = roles_named(tr, def, allowed)
                 ),
                 None => tr!(
                     tr,
                     "refused-role-open",
-                    role = role.clone(),
-                    allowed = tr.list(allowed)
+                    role = role_named(tr, def, role),
+                    allowed = roles_named(tr, def, allowed)
                 ),
             },
             Some(role.clone()),
@@ -275,6 +286,22 @@ pub fn refusal(tr: &Tr, def: Option<&Definition>, r: &Refusal) -> Shown {
                 Some(transition.clone()),
             )
         }
+        Refusal::CorrectionBreaksGuard {
+            transition,
+            guard,
+            reason,
+            fields,
+        } => (
+            tr!(
+                tr,
+                "refused-correction-guard",
+                fields = fields_named(tr, def, fields),
+                transition = transition_named(tr, def, transition),
+                rule = reason.clone().unwrap_or_else(|| guard.clone()),
+                guard = guard.clone()
+            ),
+            Some(transition.clone()),
+        ),
         Refusal::TooManySpawns {
             transition,
             count,
@@ -288,6 +315,32 @@ pub fn refusal(tr: &Tr, def: Option<&Definition>, r: &Refusal) -> Shown {
                 limit = *limit
             ),
             Some(wardflow_engine::step::MAX_SPAWNS_SETTING.to_owned()),
+        ),
+        Refusal::Late {
+            transition,
+            field,
+            deadline,
+            title,
+            due,
+        } => (
+            match (title, due) {
+                (Some(title), Some(due)) => tr!(
+                    tr,
+                    "refused-late",
+                    transition = transition_named(tr, def, transition),
+                    field = field_name(tr, def, field),
+                    deadline = deadline.clone(),
+                    title = title.clone(),
+                    due = crate::show::due_time(*due)
+                ),
+                _ => tr!(
+                    tr,
+                    "refused-late-not-running",
+                    transition = transition_named(tr, def, transition),
+                    deadline = deadline.clone()
+                ),
+            },
+            Some(field.clone()),
         ),
     };
     Shown {
@@ -329,6 +382,21 @@ pub fn command(tr: &Tr, e: &CommandError) -> Shown {
             ) + &hint(tr, suggestion),
         )
         .with_key(role.clone()),
+        CommandError::ActTimeDisagrees {
+            field,
+            at,
+            recorded,
+        } => Shown::new(
+            Exit::BadInput,
+            tr!(
+                tr,
+                "act-time-disagrees",
+                field = field.clone(),
+                recorded = crate::show::local_time(*recorded),
+                at = crate::show::local_time(*at)
+            ),
+        )
+        .with_key(field.clone()),
         CommandError::FutureAct { at } => Shown::new(
             Exit::BadInput,
             tr!(tr, "future-act", at = crate::show::local_time(*at)),
@@ -536,6 +604,15 @@ pub fn denied(tr: &Tr, units: Option<&Units>, d: &Denied) -> Shown {
                 }
             ),
             user.unit.clone(),
+        ),
+        Denied::NeedsTransferRole { role, needs } => (
+            tr!(
+                tr,
+                "denied-transfer-role",
+                role = role.clone(),
+                needs = tr.list(needs)
+            ),
+            role.clone(),
         ),
         Denied::SameUnit { unit } => (
             tr!(

@@ -779,6 +779,35 @@ fn under_profile(name: &'static str, body: &str, message: &'static str) -> Row {
 
 /// Hostile numbers in configuration and templates (issue 15, resource limits): each is
 /// refused with a message naming the limit, never a panic or an allocation of its size.
+/// Issue 15, authority: the roles a workflow names for corrections and transfers must be
+/// roles it declares, as a list of snake_case names (both keys were unknown before).
+fn authority_rows() -> Vec<Row> {
+    // Each line goes just before the top-level `fields:`, after the declared roles.
+    let with = |line: &str| example_with("\nfields:\n", &format!("\n{line}\nfields:\n"));
+    vec![
+        publishes(
+            "corrections naming an undeclared role",
+            with("corrections: [civil_afairs]"),
+            "civil_afairs` 未在 roles 中声明",
+        ),
+        publishes(
+            "transfers naming an undeclared role",
+            with("transfers: [police, prosecutor]"),
+            "prosecutor` 未在 roles 中声明",
+        ),
+        publishes(
+            "corrections as a mapping",
+            with("corrections: { police: true }"),
+            "映射",
+        ),
+        publishes(
+            "transfers naming a role that is no snake_case name",
+            with("transfers: [Police-Station]"),
+            "Police-Station",
+        ),
+    ]
+}
+
 fn limit_rows() -> Vec<Row> {
     vec![
         previews_template(
@@ -1013,6 +1042,7 @@ fn every_bad_input_is_refused_with_its_code_and_changes_nothing() {
     let mut rows = case_rows();
     rows.extend(limit_rows());
     rows.extend(output_rows());
+    rows.extend(authority_rows());
     let wrong = run_rows(&env, &rows);
     println!("bad inputs tried: {}", rows.len());
     assert!(rows.len() >= 50, "the table has {} rows", rows.len());

@@ -124,7 +124,7 @@ fn open_by_a_role_that_may_not_open_is_refused() {
         .refused();
     assert_eq!(
         err,
-        "错误：角色 police 无权开立此类案件；有权开案的角色：parent、village_committee。\n"
+        "错误：角色 police（公安机关） 无权开立此类案件；有权开案的角色：parent（父母）、village_committee（村（居）民委员会）。\n"
     );
     // The refused opening used up no case number.
     assert_eq!(env.open_xiaoming(T0), "2026-000001");
@@ -297,7 +297,7 @@ fn data_file_takes_nested_and_dotted_keys_and_set_overrides_it() {
          carer:\n  relation: grandparent\n\
          contact_channels: [电话, 微信]\n\
          contacts_logged: 0\n\
-         siblings:\n  - name: 小红\n    birth_date: 2016-03-01\n",
+         siblings:\n  - name: 小红\n    birth_date: 2016-03-01\n    refer: true\n",
     );
     let id = env
         .wardflow(["case", "open", "example-care"])
@@ -316,7 +316,7 @@ fn data_file_takes_nested_and_dotted_keys_and_set_overrides_it() {
             "carer.relation": "grandparent",
             "contact_channels": ["电话", "微信"],
             "contacts_logged": 0,
-            "siblings": [{"name": "小红", "birth_date": "2016-03-01"}],
+            "siblings": [{"name": "小红", "birth_date": "2016-03-01", "refer": true}],
         })
     );
 }
@@ -550,7 +550,7 @@ fn advance_in_the_wrong_role_names_the_allowed_roles() {
         .refused();
     assert_eq!(
         err,
-        "错误：角色 parent 无权执行 sign_agreement（签订委托照护协议）；有权执行的角色：village_committee。\n"
+        "错误：角色 parent（父母） 无权执行 sign_agreement（签订委托照护协议）；有权执行的角色：village_committee（村（居）民委员会）。\n"
     );
 }
 
@@ -930,7 +930,7 @@ fn escalate_siblings_opens_one_case_per_sibling() {
         .ok();
     let out = env.wardflow(["case", "advance", &id, "escalate_siblings"]).as_role("civil_affairs").set(
             "siblings",
-            r#"[{"name":"小红","birth_date":"2016-03-01"},{"name":"小刚","birth_date":"2020-07-15"}]"#,
+            r#"[{"name":"小红","birth_date":"2016-03-01","refer":true},{"name":"小刚","birth_date":"2020-07-15","refer":true},{"name":"小芳","birth_date":"2021-01-01","refer":false}]"#,
         ).now(T3).ok();
     assert_eq!(
         out,
@@ -994,7 +994,7 @@ fn amend_with_a_reason_records_an_event() {
     let history = env.ok(&["case", "history", &id]);
     assert!(
         history.contains(
-            "#4   2026-11-24 09:00  张三（parent）  更正数据；理由：登记时笔误\n       parent.name（父母姓名） = 李五\n"
+            "#4   2026-11-24 09:00  张三（parent）  更正数据；理由：登记时笔误\n       parent.name（父母姓名） = 李四 → 李五\n"
         ),
         "{history}"
     );
@@ -1008,6 +1008,7 @@ fn amend_with_a_reason_records_an_event() {
     assert_eq!(last["type"], "amended");
     assert_eq!(last["reason"], "登记时笔误");
     assert_eq!(last["changes"], serde_json::json!({"parent.name": "李五"}));
+    assert_eq!(last["previous"], serde_json::json!({"parent.name": "李四"}));
 }
 
 #[test]
@@ -1176,7 +1177,10 @@ fn next_json_lists_what_can_be_done_with_name_title_to_roles_missing_guard_ok() 
         .map(|s| s["name"].as_str().expect("name"))
         .collect();
     // contact_lapsed is the system's to fire: not offered to people.
-    assert_eq!(names, ["log_contact", "find_neglect", "escalate", "close"]);
+    assert_eq!(
+        names,
+        ["log_contact", "find_neglect", "escalate", "renew", "close"]
+    );
     for s in steps {
         for key in ["name", "title", "to", "roles", "missing", "guard_ok"] {
             assert!(s.get(key).is_some(), "{key} missing in {s}");
@@ -1198,7 +1202,7 @@ fn next_json_lists_what_can_be_done_with_name_title_to_roles_missing_guard_ok() 
     let text = env.ok(&["case", "next", &id, "--now", T2]);
     assert!(
         text.contains(
-            "find_neglect（发现照护不力） → under_supervision（督促监护中）  [village_committee、child_director]\n    尚缺：concern（发现的问题）\n"
+            "find_neglect（发现照护不力） → under_supervision（督促监护中）  [village_committee（村（居）民委员会）、child_director（儿童主任）]\n    尚缺：concern（发现的问题）\n"
         ),
         "{text}"
     );

@@ -12,6 +12,7 @@ fn committed_diagrams_match_the_workflows() {
         "temporary-custody",
         "detained-parent",
         "guardianship-intervention",
+        "guardianship-review",
     ] {
         let graph = env.ok(&["workflow", "graph", workflow]);
         let expected = format!(

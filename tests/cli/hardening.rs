@@ -11,7 +11,7 @@ use common::{T0, TestEnv};
 fn an_act_spawning_more_than_max_spawns_cases_is_refused_and_opens_none() {
     let env = TestEnv::examples_only();
     env.init_simulation(T0);
-    let sibling = r#"{"name":"小华","birth_date":"2019-01-01"}"#;
+    let sibling = r#"{"name":"小华","birth_date":"2019-01-01","refer":true}"#;
     let siblings = |n: usize| format!("siblings=[{}]", vec![sibling; n].join(","));
     let mut ids = Vec::new();
     for n in [51, 50] {
@@ -836,7 +836,7 @@ fn reads_work_on_a_full_disk_and_the_unwritten_entries_are_recorded_as_a_gap() {
 const SECRET_WORKFLOW: &str = r#"
 workflow: secret-test
 title: 测试
-roles: [police, village_committee]
+roles: { police: 公安机关, village_committee: 村（居）民委员会 }
 confidential: { fields: [reporter.*], visible_to: [police] }
 fields:
   child.name: { type: string, required: true, title: 儿童姓名 }
@@ -1069,4 +1069,235 @@ fn a_field_is_amended_only_by_a_role_that_may_record_it() {
         "police",
         "report.facts=2026年11月22日晚报案",
     )));
+}
+
+/// A correction that would make the guard of a transition already taken fail is refused
+/// (naming the transition and the guard); an administrator may record it with a reason, and
+/// the history shows the old value beside the new one and the guard overruled.
+#[test]
+fn a_correction_failing_a_guard_already_passed_is_refused_but_for_an_administrator() {
+    let env = TestEnv::examples_only();
+    env.init_simulation(T0);
+    let id = env.open_xiaoming(T0);
+    env.sign_agreement(&id, T0);
+    env.ok(&[
+        "user",
+        "add",
+        "村委",
+        "--role",
+        "village_committee",
+        "--unit",
+        "city",
+        "--now",
+        T0,
+    ]);
+    let amend = |user: &str, code: Option<i32>| {
+        let args = [
+            "--user",
+            user,
+            "case",
+            "amend",
+            &id,
+            "--as",
+            "village_committee",
+            "--set",
+            "carer.birth_date=2015-01-01",
+            "--reason",
+            "户籍信息更正",
+            "--now",
+            T0,
+        ];
+        match code {
+            Some(code) => env.fails(&args, code),
+            None => env.ok(&args),
+        }
+    };
+    let before = env.ok(&["case", "history", &id, "--json", "--now", T0]);
+    let err = amend("村委", Some(1));
+    assert!(
+        err.contains("sign_agreement") && err.contains("age(carer.birth_date, now)"),
+        "{err}"
+    );
+    assert_eq!(
+        before,
+        env.ok(&["case", "history", &id, "--json", "--now", T0])
+    );
+    amend(common::USER, None);
+    let history: serde_json::Value =
+        serde_json::from_str(&env.ok(&["case", "history", &id, "--json", "--now", T0]))
+            .expect("JSON");
+    let last = history
+        .as_array()
+        .and_then(|h| h.iter().rev().find(|e| e["type"] == "amended"))
+        .expect("the correction");
+    assert_eq!(last["previous"]["carer.birth_date"], "1960-03-02", "{last}");
+    assert_eq!(last["changes"]["carer.birth_date"], "2015-01-01", "{last}");
+    assert_eq!(
+        last["overrules"][0]["transition"], "sign_agreement",
+        "{last}"
+    );
+    let text = env.ok(&["case", "history", &id, "--now", T0]);
+    assert!(text.contains(" → "), "{text}");
+}
+
+/// A workflow naming the roles that may correct any field and those that may transfer.
+const LISTS_WORKFLOW: &str = r#"
+workflow: lists-test
+title: 测试
+roles: { police: 公安机关, village_committee: 村（居）民委员会, civil_affairs: 民政部门 }
+corrections: [civil_affairs]
+transfers: [police]
+fields:
+  child.name: { type: string, required: true, title: 儿童姓名 }
+  report.facts: { type: string, title: 报告事实 }
+start:
+  roles: [police]
+  requires: [report.facts]
+states:
+  open: { title: 开, initial: true }
+  closed: { title: 关, final: true }
+transitions:
+  close: { title: 结案, from: [open], to: closed, roles: [police] }
+"#;
+
+/// `corrections:` lets the named role correct what only another role records; `transfers:`
+/// replaces the responsible-unit rule: a user of that unit in another role is refused, one in
+/// a named role may hand the case over.
+#[test]
+fn workflows_name_the_roles_that_correct_and_transfer() {
+    let env = TestEnv::empty();
+    env.write_workflow("lists.yaml", LISTS_WORKFLOW);
+    env.init_simulation(T0);
+    let case = common::open(
+        &env,
+        "lists-test",
+        "police",
+        &[("child.name", "小明"), ("report.facts", "邻居报告")],
+        T0,
+    );
+    for (user, role) in [
+        ("村委", "village_committee"),
+        ("民政", "civil_affairs"),
+        ("民警", "police"),
+    ] {
+        env.ok(&[
+            "user", "add", user, "--role", role, "--unit", "city", "--now", T0,
+        ]);
+    }
+    let amend = |user: &str, role: &str| -> Vec<String> {
+        [
+            "--user",
+            user,
+            "case",
+            "amend",
+            &case,
+            "--as",
+            role,
+            "--set",
+            "report.facts=邻居电话报告",
+            "--reason",
+            "更正",
+            "--now",
+            T0,
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    };
+    let err = env.fails(&common::refs(&amend("村委", "village_committee")), 1);
+    assert!(err.contains("report.facts"), "{err}");
+    env.ok(&common::refs(&amend("民政", "civil_affairs")));
+    let transfer = |user: &str, role: &str| -> Vec<String> {
+        [
+            "--user", user, "case", "transfer", &case, "--to", "county", "--as", role, "--now", T0,
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    };
+    let err = env.fails(&common::refs(&transfer("村委", "village_committee")), 1);
+    assert!(err.contains("transfers") && err.contains("police"), "{err}");
+    env.ok(&common::refs(&transfer("民警", "police")));
+}
+
+/// The SHA-256s and verification code of the report receipt (which names the reporter) are
+/// shown only to those who may see the reporter: with the case data a school user reads, the
+/// receipt's text — and so its digest — follows from a guessed name and unit.
+#[test]
+fn report_receipt_digests_and_code_are_hidden_from_roles_that_may_not_read_it() {
+    let (env, case) = with_one_warning();
+    let report: &[(&str, &str)] = &[
+        ("child.birth_date", "2014-09-10"),
+        ("child.sex", "female"),
+        ("report.received_at", "2026-11-23T09:40:00+08:00"),
+        ("report.category", "domestic_violence"),
+        ("report.facts", "学生脸部淤青，自述被父亲殴打"),
+        ("reporter.kind", "school"),
+        ("reporter.unit", "黔江区城东小学"),
+        ("reporter.name", "王老师"),
+        ("police.case_number", "渝公黔（城东）受案字〔2026〕88号"),
+        ("police.officer_name", "李警官"),
+        ("police.officer_phone", "023-79223110"),
+    ];
+    let args = common::command(
+        &["case", "advance", &case, "accept_report", "--as", "police"],
+        report,
+        T1,
+    );
+    env.ok(&common::refs(&args));
+    env.ok(&[
+        "user", "add", "校长", "--role", "school", "--unit", "city", "--now", T1,
+    ]);
+    let json = |user: &str, args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["--user", user];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--json", "--now", T1]);
+        serde_json::from_str(&env.ok(&all)).expect("JSON")
+    };
+    let receipt = |history: &serde_json::Value| -> serde_json::Value {
+        history
+            .as_array()
+            .and_then(|h| {
+                h.iter()
+                    .find(|e| e["type"] == "letter_issued" && e["key"] == "report-receipt")
+            })
+            .cloned()
+            .expect("the receipt is issued")
+    };
+    let seen = receipt(&json(common::USER, &["case", "history", &case]));
+    assert_eq!(
+        seen["html_sha256"].as_str().map(str::len),
+        Some(64),
+        "{seen}"
+    );
+    let hidden = receipt(&json("校长", &["case", "history", &case]));
+    for field in ["html_sha256", "text_sha256", "code"] {
+        assert_eq!(hidden[field], "(confidential)", "{field}: {hidden}");
+    }
+    // The warning letter names no reporter: its digest stays visible to the school.
+    let history = json("校长", &["case", "history", &case]);
+    let warning = history
+        .as_array()
+        .and_then(|h| {
+            h.iter()
+                .find(|e| e["key"] == "warning-letter" && e["type"] == "letter_issued")
+        })
+        .expect("the warning letter");
+    assert_eq!(warning["html_sha256"].as_str().map(str::len), Some(64));
+    let shown = json("校长", &["case", "show", &case]);
+    let in_show = shown["issued_letters"]
+        .as_array()
+        .and_then(|l| l.iter().find(|l| l["key"] == "report-receipt"))
+        .expect("listed");
+    assert_eq!(in_show["html_sha256"], "(confidential)", "{in_show}");
+    assert_eq!(in_show["code"], "(confidential)", "{in_show}");
+    let listed = json("校长", &["letter", "list"]);
+    let in_list = listed
+        .as_array()
+        .and_then(|l| l.iter().find(|l| l["key"] == "report-receipt"))
+        .expect("listed");
+    assert_eq!(in_list["code"], "(confidential)", "{in_list}");
+    let text = env.ok(&["--user", "校长", "case", "history", &case, "--now", T1]);
+    assert!(
+        !text.contains(seen["html_sha256"].as_str().map_or("-", |s| &s[..16])),
+        "{text}"
+    );
 }

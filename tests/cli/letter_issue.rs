@@ -418,3 +418,105 @@ fn export_and_import_keep_the_archive_and_its_verification() {
     assert!(err.contains("SHA-256") || err.contains("letter"), "{err}");
     assert!(!std::path::Path::new(other).exists());
 }
+
+/// The case a court is trying, and what its family-education order and reprimand need.
+const COURT_DATA: &[(&str, &str)] = &[
+    ("source", "mandatory_report"),
+    ("child.name", "张小花"),
+    ("guardian.name", "张大山"),
+    (
+        "admonishment.facts",
+        "张大山长期酗酒，不管女儿张小花吃饭上学，经公安机关训诫后仍不改正",
+    ),
+    ("admonishment.issued_at", "2026-11-23T09:30:00+08:00"),
+    ("admonishment.guidance_ordered", "true"),
+    ("admonishment.case_number", "（2026）渝0114民特88号"),
+    ("guidance.content", "正确的家庭教育理念和方法"),
+    ("guidance.period", "三个月"),
+    // The order's own number, typed with another court's code: rejected.
+    ("admonishment.order_number", "（2026）渝0115民特88号之一"),
+    (
+        "admonishment.reprimand_number",
+        "（2026）渝0114民特88号之二",
+    ),
+];
+
+fn issue_as_court(env: &TestEnv, case: &str, key: &str, extra: &[&str], now: &str) -> Value {
+    let mut args = vec!["letter", "issue", case, key, "--as", "court"];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--now", now, "--json"]);
+    json(&env.ok(&args))
+}
+
+fn exported_text(env: &TestEnv, letter: &str) -> String {
+    let file = env.root().join(format!("{letter}.txt"));
+    let path = file.to_str().expect("utf-8 path");
+    env.ok(&["letter", "export", letter, "--format", "txt", "--out", path]);
+    std::fs::read_to_string(&file).expect("exported")
+}
+
+#[test]
+fn a_court_order_cites_the_case_under_trial_and_carries_one_number_of_its_own() {
+    let env = env();
+    let id = open(&env, "guardianship-intervention", "police", COURT_DATA, T0);
+    // The number in the case is another court's: refused, nothing issued.
+    let err = env.fails(
+        &[
+            "letter",
+            "issue",
+            &id,
+            "family-education-order",
+            "--as",
+            "court",
+            "--now",
+            T1,
+        ],
+        2,
+    );
+    assert!(err.contains("（2026）渝0115民特88号之一"), "{err}");
+    // Corrected with --number: that one number is the letter's, in its head and its data; the
+    // body cites the case under trial, not the order itself.
+    let order = issue_as_court(
+        &env,
+        &id,
+        "family-education-order",
+        &["--number", "（2026）渝0114民特88号之一"],
+        T1,
+    );
+    assert_eq!(order["number"], "（2026）渝0114民特88号之一");
+    let first = order["letter"].as_str().expect("archive id").to_owned();
+    let text = exported_text(&env, &first);
+    assert!(
+        text.contains("本院在审理（2026）渝0114民特88号一案中"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("（2026）渝0114民特88号之一").count(),
+        1,
+        "{text}"
+    );
+    assert!(
+        !text.contains("渝0115"),
+        "the rejected number is gone: {text}"
+    );
+
+    // The court then reprimands in the same case under its own number (之二) …
+    let reprimand = issue_as_court(&env, &id, "reprimand", &[], T1);
+    assert_eq!(reprimand["number"], "（2026）渝0114民特88号之二");
+    // … and re-issuing the order keeps the order's number: not the reprimand's, not the
+    // rejected one still in the case, and not refused as a duplicate.
+    let again = issue_as_court(
+        &env,
+        &id,
+        "family-education-order",
+        &["--replaces", &first],
+        T2,
+    );
+    assert_eq!(again["number"], "（2026）渝0114民特88号之一");
+    assert_eq!(again["replaces"], first.as_str());
+    let text = exported_text(&env, again["letter"].as_str().expect("archive id"));
+    assert!(
+        text.contains("本院在审理（2026）渝0114民特88号一案中"),
+        "{text}"
+    );
+}

@@ -5,6 +5,7 @@
 mod common;
 
 mod app_layer;
+mod architecture;
 mod authority;
 mod bad_input;
 mod case;
@@ -13,6 +14,7 @@ mod concurrency;
 mod docs_graphs;
 mod hardening;
 mod help;
+mod legal_stories;
 mod letter;
 mod letter_issue;
 mod ops;
@@ -24,4 +26,5 @@ mod scenario_review;
 mod scenario_timers;
 mod shipped;
 mod story_snapshots;
+mod vocab;
 mod workflow;

@@ -695,8 +695,8 @@ fn refuses_escalation_by_the_parent() {
             &[("concern", "孩子被打")],
             "2026-12-02T10:00:00+08:00"
         ),
-        "错误：角色 parent 无权执行 escalate（严重失职或侵害，报告公安机关并转入监护干预）；\
-         有权执行的角色：village_committee、child_director、police。\n"
+        "错误：角色 parent（父母） 无权执行 escalate（严重失职或侵害，报告公安机关并转入监护干预）；\
+         有权执行的角色：village_committee（村（居）民委员会）、child_director（儿童主任）、police（公安机关）。\n"
     );
 }
 
@@ -955,7 +955,8 @@ fn story_3_entrusted_care_fails_escalates_and_ends_in_revocation_and_a_new_guard
     assert_eq!(
         out,
         pending_no_body("未成年人交接单", "handover-record", "police", d)
-            + "2026-000002 现在的状态：child_removed（已带离安置）\n"
+            + "2026-000002 现在的状态：child_removed（已带离安置）\n\
+               已开立关联案件 2026-000003（temporary-custody）\n"
     );
     let s = show(&env, d);
     assert_eq!(letters(&s), ["handover-record"]);
@@ -1003,6 +1004,9 @@ fn story_3_entrusted_care_fails_escalates_and_ends_in_revocation_and_a_new_guard
                 "不愿回到原照护人身边，愿意跟外婆生活",
             ),
             ("assessment.conclusion", "petition_revocation"),
+            ("proposed_guardian.name", "陈桂芳"),
+            ("proposed_guardian.category", "grandparent"),
+            ("proposed_guardian.best_interests", "孩子愿意随其生活"),
         ],
         "2027-01-08T16:00:00+08:00",
     );
@@ -1051,6 +1055,13 @@ fn story_3_entrusted_care_fails_escalates_and_ends_in_revocation_and_a_new_guard
             ("petition.applicant_name", "重庆市黔江区民政局"),
             ("petition.filed_on", "2027-02-18"),
             ("petition.court", "重庆市黔江区人民法院"),
+            ("other_parent.status", "deceased"),
+            ("proposed_guardian.name", "陈桂芳"),
+            ("proposed_guardian.category", "grandparent"),
+            (
+                "proposed_guardian.best_interests",
+                "外婆身体健康，孩子愿意随其生活",
+            ),
         ],
         "2027-02-18T10:00:00+08:00",
     );
@@ -1337,6 +1348,9 @@ fn guardian_appointed(env: &TestEnv) -> String {
             ("assessment.child_health", "多处旧伤"),
             ("assessment.child_wishes", "愿意跟奶奶生活"),
             ("assessment.conclusion", "petition_revocation"),
+            ("proposed_guardian.name", "陈桂芳"),
+            ("proposed_guardian.category", "grandparent"),
+            ("proposed_guardian.best_interests", "孩子愿意随其生活"),
         ],
         "2026-12-15T10:00:00+08:00",
     );
@@ -1362,6 +1376,13 @@ fn guardian_appointed(env: &TestEnv) -> String {
             ("petition.applicant_name", "城东村民委员会"),
             ("petition.filed_on", "2026-12-18"),
             ("petition.court", "重庆市黔江区人民法院"),
+            ("other_parent.status", "deceased"),
+            ("proposed_guardian.name", "陈桂芳"),
+            ("proposed_guardian.category", "grandparent"),
+            (
+                "proposed_guardian.best_interests",
+                "外婆身体健康，孩子愿意随其生活",
+            ),
             ("concern", "母亲长期殴打、辱骂孩子"),
         ],
         "2026-12-18T10:00:00+08:00",
@@ -1642,12 +1663,9 @@ fn refuses_restoration_after_the_one_year_window() {
             &application("2028-01-18"),
             "2028-01-18T10:00:00+08:00"
         ),
-        guard_message(
-            "apply_for_restoration",
-            RESTORE_TITLE,
-            "已超过撤销监护人资格后一年的申请期限（2014年《意见》第三十八条：撤销后三个月至一年内申请）",
-            "restoration.applied_on <= add_period(court.decided_on, settings.restoration_window_closes)",
-        )
+        "错误：不能执行 apply_for_restoration（被撤销监护人资格的父母申请恢复）：restoration.applied_on（恢复申请日期） \
+         不在“被撤销监护人资格的父母申请恢复的期限届满（撤销后一年，2014年《意见》第三十八条）”（restoration_window）\
+         届满之前（届满时间 2028-01-17 24:00）；期间按民法典第二百零一条至第二百零三条只计算一次，本操作须在期间内。\n"
     );
 }
 
@@ -1671,7 +1689,7 @@ fn refuses_restoration_applied_for_by_someone_else_than_the_revoked_parent() {
             "apply_for_restoration",
             RESTORE_TITLE,
             "申请人须是本案中被撤销监护人资格的父母本人（民法典第三十八条）",
-            "restoration.applicant_name == guardian.name",
+            "restoration.applicant_name == guardian.name || (has(court.revoked_both) && court.revoked_both && restoration.applicant_name == other_parent.name)",
         )
     );
 }
@@ -1769,7 +1787,7 @@ fn accepting_a_report_without_the_reporter_names_what_is_missing() {
             ACCEPTED_AT
         ),
         "错误：执行 accept_report（受理强制报告并出具回执）前须填写：\
-         reporter.kind（报告人类别）、reporter.unit（报告单位（保密））、reporter.name（报告人姓名（保密））。\n"
+         reporter.kind（报告人类别）、reporter.name（报告人姓名（保密））。\n"
     );
 }
 
@@ -1824,6 +1842,9 @@ const REMOVAL: &[(&str, &str)] = &[
     ("removal.receiver_kind", "relative"),
     ("removal.receiver_name", "张奶奶"),
     ("removal.receiver_unsuitable", "false"),
+    ("removal.receiver_record_of_harm", "false"),
+    ("removal.receiver_addiction", "false"),
+    ("removal.receiver_neglected_duty", "false"),
     ("removal.medical_check_needed", "false"),
 ];
 
@@ -1958,8 +1979,8 @@ fn refuses_removal_by_anyone_but_the_police() {
             REMOVAL,
             REMOVED_AT
         ),
-        "错误：角色 village_committee 无权执行 remove_child（带离并交由其他监护人、亲属或村（居）民委员会照护）；\
-         有权执行的角色：police。\n"
+        "错误：角色 village_committee（村（居）民委员会） 无权执行 remove_child（带离并交由其他监护人、亲属或村（居）民委员会照护）；\
+         有权执行的角色：police（公安机关）。\n"
     );
 }
 
@@ -2259,7 +2280,7 @@ fn refuses_a_warning_letter_from_the_village_committee() {
     assert_eq!(
         err,
         format!(
-            "错误：角色 village_committee 无权执行 issue_warning_letter（{WARNING_TITLE}）；有权执行的角色：police。\n"
+            "错误：角色 village_committee（村（居）民委员会） 无权执行 issue_warning_letter（{WARNING_TITLE}）；有权执行的角色：police（公安机关）。\n"
         )
     );
 }
@@ -2293,6 +2314,10 @@ fn a_reprimand_and_a_family_education_order_are_recorded_with_their_letters() {
         ("admonishment.issued_at", "2026-12-10T10:00:00+08:00"),
         ("admonishment.facts", "经公安机关训诫后仍不管孩子吃饭上学"),
         ("admonishment.case_number", "（2026）渝0114民特48号"),
+        (
+            "admonishment.reprimand_number",
+            "（2026）渝0114民特48号之一",
+        ),
     ];
     let err = refused(
         &env,
@@ -2303,8 +2328,8 @@ fn a_reprimand_and_a_family_education_order_are_recorded_with_their_letters() {
         "2026-12-10T10:30:00+08:00",
     );
     assert!(
-        err.starts_with("错误：角色 court 无权执行 reprimand（")
-            && err.contains("有权执行的角色：police、procuratorate"),
+        err.starts_with("错误：角色 court（人民法院） 无权执行 reprimand（")
+            && err.contains("有权执行的角色：police（公安机关）、procuratorate（人民检察院）"),
         "{err}"
     );
     // Its 训诫书 is a court document numbered with the court's case number, and waits like the
@@ -2332,6 +2357,7 @@ fn a_reprimand_and_a_family_education_order_are_recorded_with_their_letters() {
             ("admonishment.issued_at", "2026-12-20T10:00:00+08:00"),
             ("admonishment.facts", "训诫后仍不履行监护职责"),
             ("admonishment.case_number", "（2026）渝0114民特50号"),
+            ("admonishment.order_number", "（2026）渝0114民特50号之一"),
             (
                 "guidance.content",
                 "接受黔江区家庭教育指导中心的家庭教育指导，每月不少于两次，学习照料、陪伴孩子的方法",
@@ -2387,7 +2413,7 @@ fn refuses_closing_a_warned_case_before_a_follow_up_visit_naming_advl_17() {
             "close",
             CLOSE_D_TITLE,
             "劝诫、训诫、告诫后须经回访查访，确认侵害已经停止，方可结案（反家庭暴力法第十七条）",
-            "close_reason in ['new_guardian_in_place', 'child_turned_18'] || !has(admonishment.issued_at) || (has(followup.visited_at) && followup.visited_at > admonishment.issued_at)",
+            "close_reason in ['new_guardian_in_place', 'other_parent_guarding', 'child_turned_18'] || !has(admonishment.issued_at) || (has(followup.visited_at) && followup.visited_at > admonishment.issued_at)",
         )
     );
 }
@@ -2408,7 +2434,7 @@ fn refuses_closing_a_reported_case_before_feedback_to_the_reporter() {
         guard_message(
             "close",
             CLOSE_D_TITLE,
-            "强制报告案件结案前须已向报告单位反馈处理情况（立案后三日内，未成年人保护法第十一条第三款）",
+            "强制报告案件结案前须已向报告人反馈处理情况（受理或者立案后三日内，高检发〔2020〕9号强制报告意见第十条）",
             "source != 'mandatory_report' || has(reporter.feedback_at)",
         )
     );
@@ -2520,7 +2546,7 @@ fn refuses_closing_while_the_child_is_removed() {
         "错误：当前状态 child_removed（已带离安置）不能执行 close（结案）；该操作只能在以下状态执行：\
          investigating（调查处置中）、assessing（调查评估中）、helping（帮扶中）、\
          admonished（已劝诫、训诫或告诫，回访中）、returned_home（已返家，随访中）、\
-         guardian_appointed（已指定新监护人）。\n"
+         guardian_appointed（已指定新监护人）、other_parent_guarding（由未被撤销的父母一方继续监护）、placed_long_term（已由民政部门长期监护安置）。\n"
     );
 }
 
@@ -2591,6 +2617,13 @@ fn refuses_a_civil_affairs_petition_filed_in_another_applicants_name() {
                 ("petition.applicant_name", "城东村民委员会"),
                 ("petition.filed_on", "2027-01-06"),
                 ("petition.court", "重庆市黔江区人民法院"),
+                ("other_parent.status", "deceased"),
+                ("proposed_guardian.name", "陈桂芳"),
+                ("proposed_guardian.category", "grandparent"),
+                (
+                    "proposed_guardian.best_interests",
+                    "外婆身体健康，孩子愿意随其生活"
+                ),
                 ("concern", "父亲酒后多次殴打孩子，经告诫仍不悔改"),
             ],
             "2027-01-06T10:00:00+08:00",
@@ -2634,6 +2667,13 @@ fn revoked(env: &TestEnv) -> String {
             ("petition.applicant_name", "重庆市黔江区民政局"),
             ("petition.filed_on", "2026-12-01"),
             ("petition.court", "重庆市黔江区人民法院"),
+            ("other_parent.status", "deceased"),
+            ("proposed_guardian.name", "陈桂芳"),
+            ("proposed_guardian.category", "grandparent"),
+            (
+                "proposed_guardian.best_interests",
+                "外婆身体健康，孩子愿意随其生活",
+            ),
             ("concern", "父亲酒后多次殴打孩子，经告诫仍不悔改"),
         ],
         "2026-12-01T10:00:00+08:00",
@@ -2762,8 +2802,8 @@ fn refuses_civil_affairs_as_guardian_while_others_are_not_accounted_for_naming_c
         guard_message(
             "appoint_guardian",
             APPOINT_TITLE,
-            "没有依法具有监护资格的人时，才由民政部门担任监护人（民法典第三十二条）；须说明没有其他愿意担任监护人的个人或组织",
-            "new_guardian.category != 'civil_affairs' || has(priority.no_other_reason)",
+            "没有依法具有监护资格的人时，才由民政部门或者符合条件的村（居）民委员会担任监护人（民法典第三十二条）；须说明没有其他愿意担任监护人的个人或组织",
+            "!(new_guardian.category in ['civil_affairs', 'village_committee']) || has(priority.no_other_reason)",
         )
     );
 }
@@ -2779,7 +2819,7 @@ fn refuses_an_unsuitable_guardian_naming_cc_27_and_upl_21() {
             "appoint_guardian",
             APPOINT_TITLE,
             "新监护人须有监护能力，且无无民事行为能力、限制民事行为能力、患有严重传染性疾病或者其他不适宜照护的情形（民法典第二十七条；未成年人保护法第二十一条第一款）",
-            "new_guardian.category == 'civil_affairs' || (has(new_guardian.unsuitable) && !new_guardian.unsuitable)",
+            "new_guardian.category in ['civil_affairs', 'village_committee'] || (has(new_guardian.unsuitable) && !new_guardian.unsuitable)",
         )
     );
 }
@@ -2795,7 +2835,7 @@ fn refuses_a_guardian_who_would_leave_a_child_under_16_living_alone_naming_upl_2
             "appoint_guardian",
             APPOINT_TITLE,
             "新监护人不与儿童共同生活，未满十六周岁的未成年人将脱离监护单独生活（未成年人保护法第二十一条第二款）",
-            "new_guardian.category == 'civil_affairs' || (has(new_guardian.lives_with_child) && new_guardian.lives_with_child) || age(child.birth_date, now) >= 16",
+            "new_guardian.category in ['civil_affairs', 'village_committee'] || (has(new_guardian.lives_with_child) && new_guardian.lives_with_child) || age(child.birth_date, now) >= 16",
         )
     );
 }
@@ -2851,6 +2891,13 @@ fn the_court_decision_on_revocation_is_due_30_days_after_acceptance_and_can_be_e
             ("petition.applicant_name", "黔江区城东小学"),
             ("petition.filed_on", "2026-12-01"),
             ("petition.court", "重庆市黔江区人民法院"),
+            ("other_parent.status", "deceased"),
+            ("proposed_guardian.name", "陈桂芳"),
+            ("proposed_guardian.category", "grandparent"),
+            (
+                "proposed_guardian.best_interests",
+                "外婆身体健康，孩子愿意随其生活",
+            ),
             ("concern", "学生多次带伤上学，自述被父亲殴打"),
         ],
         "2026-12-01T10:00:00+08:00",

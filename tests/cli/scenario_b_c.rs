@@ -372,7 +372,7 @@ fn placing_a_street_child_before_the_police_search_is_refused() {
     assert_guard(
         &err,
         "place",
-        "流浪乞讨、身份不明或监护人下落不明的儿童，公安机关须立即查找父母后方可安置（上海条例第七十七条）",
+        "流浪乞讨、身份不明或监护人下落不明的儿童，公安机关须立即查找父母后方可安置（地方规定）",
     );
 }
 
@@ -395,7 +395,7 @@ fn long_term_custody_before_the_search_has_run_its_course_is_refused() {
     assert_guard(
         &err,
         "take_long_term_custody_unfound",
-        "公安机关查找父母未满期限，不能认定查找不到父母（上海条例第七十七条）",
+        "公安机关查找父母未满期限，不能认定查找不到父母（地方规定）",
     );
     assert!(
         err.contains("now >= add_period(search.started_at, settings.parent_search_limit)"),
@@ -474,7 +474,7 @@ fn only_the_police_register_a_household() {
     );
     assert_eq!(
         err,
-        "错误：角色 civil_affairs 无权执行 register_household（登记户口（江源区试点））；有权执行的角色：police。\n"
+        "错误：角色 civil_affairs（民政部门） 无权执行 register_household（登记户口（江源区试点））；有权执行的角色：police（公安机关）。\n"
     );
 }
 

@@ -1521,6 +1521,9 @@ fn intervention_feedback_missed_then_civil_affairs_must_petition() {
             ("assessment.child_health", "多处旧伤，情绪低落"),
             ("assessment.child_wishes", "愿意跟奶奶生活"),
             ("assessment.conclusion", "petition_revocation"),
+            ("proposed_guardian.name", "陈桂芳"),
+            ("proposed_guardian.category", "grandparent"),
+            ("proposed_guardian.best_interests", "孩子愿意随其生活"),
         ],
         "2026-11-13T10:00:00+08:00",
     );
@@ -1575,6 +1578,13 @@ fn intervention_feedback_missed_then_civil_affairs_must_petition() {
             ("petition.applicant_name", "重庆市黔江区民政局"),
             ("petition.filed_on", "2026-12-18"),
             ("petition.court", "重庆市黔江区人民法院"),
+            ("other_parent.status", "deceased"),
+            ("proposed_guardian.name", "陈桂芳"),
+            ("proposed_guardian.category", "grandparent"),
+            (
+                "proposed_guardian.best_interests",
+                "外婆身体健康，孩子愿意随其生活",
+            ),
             ("concern", "父亲酒后多次殴打孩子，屡教不改"),
         ],
         "2026-12-18T10:00:00+08:00",

@@ -357,7 +357,7 @@ fn broken(env: &TestEnv, name: &str, content: impl AsRef<[u8]>) -> String {
 const MINIMAL: &str = "\
 workflow: broken
 title: 测试流程
-roles: [worker, reviewer]
+roles: { worker: 办事员, reviewer: 审核员 }
 fields:
   note: { type: string }
   born: { type: date }
@@ -732,7 +732,7 @@ fn broken_file_with_several_problems_reports_all_of_them() {
     let source = "\
 workflow: Broken_Name
 title: 测试流程
-roles: [worker]
+roles: { worker: 办事员 }
 states:
   open: { initial: true }
   limbo: {}

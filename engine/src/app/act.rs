@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use super::backend::WriteTx;
 use crate::case::{Case, CaseId, Event, EventKind, Link};
 use crate::letters::archive::{self, ArchivedLetter, Issue};
-use crate::letters::{IssuingBody, LetterError, Numbering, number};
+use crate::letters::{IssuingBody, LetterError, Numbering, Vocabulary, number};
 use crate::profile::Profile;
 use crate::step::{self, Actor, Clock, Command, Open, Outcome, StepError};
 use crate::store::{
@@ -73,7 +73,12 @@ pub fn apply_to(
 ) -> Result<Applied, CommandFailure> {
     let def = tx.definition(&case.version)?;
     let actor = command.actor().clone();
-    let mut outcome = step::step(&def, case, command, clock)?;
+    // Only a correction reads the history (the transitions taken and the data they saw).
+    let history = match &command {
+        Command::Amend { .. } => tx.history(&case.id)?,
+        _ => Vec::new(),
+    };
+    let mut outcome = step::step(&def, case, &history, command, clock)?;
     let spawned = open_spawns(tx, &mut outcome, case, &actor, clock, profile)?;
     let letters = issue_requested(tx, &mut outcome.case, &mut outcome.events, desk, clock)?;
     tx.append(&outcome.case, &outcome.events, Some(case))?;
@@ -294,7 +299,14 @@ pub fn issue(
     let doc_number = match &spec.numbering {
         Numbering::None => None,
         Numbering::External => {
-            let given = request.number.clone().or_else(|| {
+            // `--number`, else the number of the letter this one replaces (a re-issue keeps
+            // the court's number, whatever the case's field says by now), else the field.
+            let replaced = request
+                .replaces
+                .as_deref()
+                .and_then(|old| case.letter(old))
+                .and_then(|l| l.issued.number.clone());
+            let given = request.number.clone().or(replaced).or_else(|| {
                 spec.number_from
                     .as_ref()
                     .and_then(|f| case.data.get(f))
@@ -341,13 +353,22 @@ pub fn issue(
         .and_then(|p| p.letters.get(key))
         .cloned()
         .unwrap_or_default();
+    // The pinned definition names the roles; the profile the bodies.
+    let def = tx.definition(&case.version)?;
+    let vocabulary = Vocabulary::of(&def, desk.profile);
+    // The number is one value: the archived data holds the number the letter carries.
+    let data = crate::letters::with_number(
+        &case.data,
+        spec.number_from.as_deref(),
+        doc_number.as_deref(),
+    );
     let letter = match archive::issue(
         desk.renderer,
         Issue {
             id: id.clone(),
             case: &case.id,
             key,
-            data: &case.data,
+            data: &data,
             role,
             issuer: body,
             number: doc_number,
@@ -357,6 +378,7 @@ pub fn issue(
             settings,
             request: request_seq,
             replaces: request.replaces.clone(),
+            vocabulary: &vocabulary,
         },
     ) {
         Ok(letter) => letter,

@@ -316,6 +316,8 @@ impl<B: Backend> Office<B> {
                     changes,
                     reason: crate::value::clean_note(&request.reason),
                     occurred_at: None,
+                    // An administrator may overrule a guard the correction would fail.
+                    administrator: user.holds(authority::ADMIN_ROLE),
                 };
                 let applied = act::apply_to(tx, &case, command, &clock, self.profile(), None)
                     .map_err(|e| AppError::from(e).about(&def))?;
@@ -347,10 +349,17 @@ impl<B: Backend> Office<B> {
                     Some(&request.to),
                     request.officer.as_deref(),
                 )?;
-                // Only the case's officer, its unit's users or an administrator hand it over,
-                // and never to the unit that has it.
-                authority::may_transfer(&user, case.unit.as_deref(), case.officer.as_deref(), &to)
-                    .map_err(|d| denied(d, &units))?;
+                // Only the case's officer, the roles the workflow names for transfers (else its
+                // unit's users) or an administrator hand it over, never to the unit that has it.
+                authority::may_transfer(
+                    &def,
+                    &user,
+                    &actor.role,
+                    case.unit.as_deref(),
+                    case.officer.as_deref(),
+                    &to,
+                )
+                .map_err(|d| denied(d, &units))?;
                 act::check_case(&case, request.expect_seq, &clock)
                     .map_err(|e| AppError::from(e).about(&def))?;
                 let command = Command::Transfer {
@@ -476,6 +485,11 @@ impl<B: Backend> Office<B> {
                         same_child.push(other);
                     }
                 }
+            }
+            // A letter the reader may not read is shown without its digests and code.
+            let mut case = case;
+            for letter in &mut case.issued {
+                letter.issued = authority::redact_letter(&def, &reader, &letter.issued);
             }
             Ok(CaseView {
                 data: authority::redact(&def, &reader, &case.data),

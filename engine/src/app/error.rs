@@ -51,12 +51,13 @@ pub enum AppError {
     /// The case's rules refused the act, or storage failed under it.
     #[error("{failure}")]
     Command {
-        failure: CommandFailure,
+        // Boxed: a refusal carries several names and the error travels in every `Result`.
+        failure: Box<CommandFailure>,
         def: Option<Arc<Definition>>,
     },
     #[error("{failure}")]
     Letter {
-        failure: LetterCommandFailure,
+        failure: Box<LetterCommandFailure>,
         def: Option<Arc<Definition>>,
     },
     /// A document cannot be rendered from the case's data (a draft).
@@ -127,7 +128,10 @@ impl From<CommandFailure> for AppError {
             CommandFailure::Store(e) => AppError::Store(e),
             CommandFailure::UnknownCase(id) => AppError::UnknownCase(id),
             CommandFailure::UnknownWorkflow(w) => AppError::UnknownWorkflow(w),
-            failure => AppError::Command { failure, def: None },
+            failure => AppError::Command {
+                failure: Box::new(failure),
+                def: None,
+            },
         }
     }
 }
@@ -136,7 +140,10 @@ impl From<LetterCommandFailure> for AppError {
     fn from(failure: LetterCommandFailure) -> Self {
         match failure {
             LetterCommandFailure::Command(c) => c.into(),
-            failure => AppError::Letter { failure, def: None },
+            failure => AppError::Letter {
+                failure: Box::new(failure),
+                def: None,
+            },
         }
     }
 }

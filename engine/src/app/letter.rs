@@ -10,7 +10,7 @@ use crate::authority::{self, Denied, Units, User};
 use crate::case::{Case, CaseId};
 use crate::definition::Definition;
 use crate::letters::archive::{ArchivedLetter, normalize_code, sha256_hex};
-use crate::letters::{IssuingBody, LetterInput, REPORTER_DOCUMENT, Rendered};
+use crate::letters::{IssuingBody, LetterInput, REPORTER_DOCUMENT, Rendered, Vocabulary};
 use crate::store::{Desk, IssueLetter, LetterKey, LetterRecord, Store};
 
 /// `letter issue`.
@@ -223,6 +223,7 @@ impl Office<Store> {
             let settings = profile
                 .and_then(|p| p.letters.get(key).cloned())
                 .unwrap_or_default();
+            let vocabulary = Vocabulary::of(def, profile);
             let input = LetterInput {
                 data: &case.data,
                 number: None,
@@ -237,6 +238,7 @@ impl Office<Store> {
                 verification_code: "DRAFT".into(),
                 draft: true,
                 settings,
+                vocabulary: &vocabulary,
             };
             renderer
                 .render(key, &input)
@@ -374,21 +376,44 @@ impl Office<Store> {
         case: Option<&CaseId>,
     ) -> Result<Vec<LetterRecord>, AppError> {
         let (user, units) = self.reader(caller)?;
-        let mut unit_of: BTreeMap<CaseId, Option<String>> = BTreeMap::new();
+        // Per case: its unit and its definition (who may read its reporter).
+        let mut cases: BTreeMap<CaseId, Option<CaseReach>> = BTreeMap::new();
         let mut out = Vec::new();
-        for record in self.backend.letters(case)? {
+        for mut record in self.backend.letters(case)? {
             let id = record.letter.case.clone();
-            if !unit_of.contains_key(&id) {
-                let unit = self.backend.case(&id)?.and_then(|c| c.unit);
-                unit_of.insert(id.clone(), unit);
+            if !cases.contains_key(&id) {
+                let found = match self.backend.case(&id)? {
+                    Some(c) => Some((c.unit.clone(), self.backend.definition(&c.version)?)),
+                    None => None,
+                };
+                cases.insert(id.clone(), found);
             }
-            if units.covers(&user.unit, unit_of.get(&id).and_then(|u| u.as_deref())) {
-                out.push(record);
+            let Some(Some((unit, def))) = cases.get(&id) else {
+                continue;
+            };
+            if !units.covers(&user.unit, unit.as_deref()) {
+                continue;
             }
+            // A letter the user may not read (the report receipt without sight of the
+            // reporter) is listed without its content, digests or code: the code would let
+            // them verify guessed files, the digests confirm guesses.
+            if !authority::sees_letter(def, &user, &record.letter.key) {
+                let l = &mut record.letter;
+                for hidden in [&mut l.code, &mut l.text_sha256, &mut l.html_sha256] {
+                    *hidden = authority::CONFIDENTIAL.to_owned();
+                }
+                l.text.clear();
+                l.html.clear();
+                l.data = Default::default();
+            }
+            out.push(record);
         }
         Ok(out)
     }
 }
+
+/// A case's unit and definition: whether a user reaches it, and may read its letters.
+type CaseReach = (Option<String>, Arc<Definition>);
 
 #[cfg(test)]
 mod tests {

@@ -57,6 +57,8 @@ fn every_kind() -> Vec<Event> {
         EventKind::Amended {
             changes: data(&[("child.name", Value::from("李晓明"))]),
             reason: "户籍信息更正".to_owned(),
+            previous: None,
+            overrules: Vec::new(),
         },
         EventKind::DeadlineSet {
             name: "contact".to_owned(),

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use super::{
     Confidential, Data, DeadlineDef, DeadlineRule, DeadlineStart, Definition, FieldDef, FieldType,
-    FromStates, GuardDef, PeriodSpec, Spans, SpawnDef, Start, StateDef, TransitionDef,
+    FromStates, GuardDef, InTime, PeriodSpec, RoleTitle, Spans, SpawnDef, Start, StateDef,
+    TransitionDef,
 };
 use crate::period::Period;
 use crate::problem::{NameRule, ProblemKind};
@@ -32,7 +33,10 @@ const TOP_KEYS: &[&str] = &[
     "states",
     "transitions",
     "confidential",
+    "corrections",
+    "transfers",
 ];
+const ROLE_KEYS: &[&str] = &["title", "title_en"];
 const CONFIDENTIAL_KEYS: &[&str] = &["fields", "visible_to"];
 const FIELD_KEYS: &[&str] = &[
     "type",
@@ -43,7 +47,7 @@ const FIELD_KEYS: &[&str] = &[
     "sensitive",
     "description",
 ];
-const START_KEYS: &[&str] = &["roles", "requires", "letters", "deadlines"];
+const START_KEYS: &[&str] = &["roles", "requires", "letters", "deadlines", "act_time"];
 const STATE_KEYS: &[&str] = &["title", "initial", "final", "description"];
 const TRANSITION_KEYS: &[&str] = &[
     "title",
@@ -56,6 +60,8 @@ const TRANSITION_KEYS: &[&str] = &[
     "letters",
     "deadlines",
     "cancels",
+    "in_time",
+    "act_time",
     "spawn",
 ];
 const GUARD_KEYS: &[&str] = &["cel", "reason"];
@@ -64,12 +70,13 @@ const DEADLINE_KEYS: &[&str] = &[
     "title",
     "within",
     "every",
+    "date_after",
     "from",
     "remind_before",
     "on_breach",
     "keep",
 ];
-const SPAWN_KEYS: &[&str] = &["workflow", "link", "data", "set", "for_each"];
+const SPAWN_KEYS: &[&str] = &["workflow", "link", "data", "set", "for_each", "only"];
 const TYPE_NAMES: &[&str] = &[
     "string",
     "integer",
@@ -147,12 +154,15 @@ impl Decoder {
             key: String::new(),
             title: String::new(),
             roles: Vec::new(),
+            role_titles: BTreeMap::new(),
             settings: Data::new(),
             fields: BTreeMap::new(),
             start: Start::default(),
             states: Vec::new(),
             transitions: Vec::new(),
             confidential: None,
+            corrections: None,
+            transfers: None,
             spans: Spans::default(),
             compiled: Default::default(),
         };
@@ -175,18 +185,70 @@ impl Decoder {
                 "description" => {
                     self.r.text(node, key);
                 }
-                "roles" => def.roles = self.r.names(node, key, NameRule::Snake),
+                "roles" => (def.roles, def.role_titles) = self.roles(node),
                 "settings" => def.settings = self.settings(node),
                 "fields" => def.fields = self.fields(node),
                 "start" => def.start = self.start(node),
                 "states" => def.states = self.states(node),
                 "transitions" => def.transitions = self.transitions(node),
                 "confidential" => def.confidential = Some(self.confidential(node)),
+                "corrections" => {
+                    def.corrections = Some(self.r.names(node, key, NameRule::Snake));
+                }
+                "transfers" => def.transfers = Some(self.r.names(node, key, NameRule::Snake)),
                 _ => {}
             }
         }
         def.spans = Spans(self.r.take_spans());
         def
+    }
+
+    /// `roles:` — each role with its title: `police: 公安机关`, or
+    /// `police: { title: 公安机关, title_en: public security }`. A plain list of keys (the form
+    /// before roles had titles) still decodes, so versions published with it keep loading; the
+    /// semantic pass reports its roles as untitled.
+    fn roles(&mut self, node: &Node) -> (Vec<String>, BTreeMap<String, RoleTitle>) {
+        if !matches!(node.kind, NodeKind::Map(_)) {
+            return (
+                self.r.names(node, "roles", NameRule::Snake),
+                BTreeMap::new(),
+            );
+        }
+        let mut roles = Vec::new();
+        let mut titles = BTreeMap::new();
+        for entry in self.r.keyed(node, "roles", None) {
+            let path = join("roles", entry.key);
+            if !self
+                .r
+                .check_name(entry.key, entry.key_pos, &path, NameRule::Snake)
+            {
+                continue;
+            }
+            roles.push(entry.key.to_owned());
+            let title = match &entry.value.kind {
+                NodeKind::Null => None,
+                NodeKind::Map(_) => {
+                    let mut title = RoleTitle::default();
+                    for (key, value) in self.r.entries(entry.value, &path, Some(ROLE_KEYS)) {
+                        let text = self.r.text(value, &join(&path, key)).unwrap_or_default();
+                        let text = text.trim().to_owned();
+                        match key {
+                            "title" => title.title = text,
+                            _ => title.title_en = Some(text).filter(|t| !t.is_empty()),
+                        }
+                    }
+                    Some(title)
+                }
+                _ => self.r.text(entry.value, &path).map(|t| RoleTitle {
+                    title: t.trim().to_owned(),
+                    title_en: None,
+                }),
+            };
+            if let Some(title) = title.filter(|t| !t.title.is_empty()) {
+                titles.insert(entry.key.to_owned(), title);
+            }
+        }
+        (roles, titles)
     }
 
     /// `confidential: { fields: [reporter.*], visible_to: [police, civil_affairs] }`.
@@ -428,6 +490,7 @@ impl Decoder {
                 "requires" => start.requires = self.r.names(value, &path, NameRule::DottedSnake),
                 "letters" => start.letters = self.r.names(value, &path, NameRule::Kebab),
                 "deadlines" => start.deadlines = self.deadlines(value, &path),
+                "act_time" => start.act_time = self.r.name(value, &path, NameRule::DottedSnake),
                 _ => {}
             }
         }
@@ -484,6 +547,8 @@ impl Decoder {
                 deadlines: Vec::new(),
                 cancels: Vec::new(),
                 spawn: Vec::new(),
+                in_time: None,
+                act_time: None,
             };
             for (k, v) in entries {
                 let p = join(&path, k);
@@ -507,12 +572,31 @@ impl Decoder {
                     "deadlines" => t.deadlines = self.deadlines(v, &p),
                     "cancels" => t.cancels = self.r.names(v, &p, NameRule::Snake),
                     "spawn" => t.spawn = self.spawns(v, &p),
+                    "in_time" => t.in_time = self.in_time(v, &p),
+                    "act_time" => t.act_time = self.r.name(v, &p, NameRule::DottedSnake),
                     _ => {}
                 }
             }
             out.push(t);
         }
         out
+    }
+
+    /// `in_time: { deadline: NAME, field: FIELD }`.
+    fn in_time(&mut self, node: &Node, path: &str) -> Option<InTime> {
+        let entries = self.r.entries(node, path, Some(&["deadline", "field"]));
+        let deadline = self
+            .r
+            .require(&entries, "deadline", node.pos, path)
+            .and_then(|d| self.r.name(d, &join(path, "deadline"), NameRule::Snake));
+        let field = self
+            .r
+            .require(&entries, "field", node.pos, path)
+            .and_then(|f| self.r.name(f, &join(path, "field"), NameRule::DottedSnake));
+        Some(InTime {
+            deadline: deadline?,
+            field: field?,
+        })
     }
 
     /// A guard is a CEL string, a `{cel, reason}` mapping, or a list of either.
@@ -580,7 +664,27 @@ impl Decoder {
                 .r
                 .require(&entries, "name", item.pos, &p)
                 .and_then(|n| self.r.name(n, &join(&p, "name"), NameRule::Snake));
+            // A fixed date is its own rule: `date_after: 18 years` (never with within or every).
+            let fixed = get("date_after").and_then(|d| {
+                let dp = join(&p, "date_after");
+                match (get("within"), get("every")) {
+                    (None, None) => self.period(d, &dp).map(DeadlineRule::DateAfter),
+                    _ => {
+                        self.r.problem(
+                            d.pos,
+                            &dp,
+                            ProblemKind::UnknownKey {
+                                key: "date_after".into(),
+                                allowed: vec!["within", "every"],
+                                suggestion: None,
+                            },
+                        );
+                        None
+                    }
+                }
+            });
             let rule = match (get("within"), get("every")) {
+                _ if get("date_after").is_some() => fixed,
                 (Some(w), None) => self
                     .period(w, &join(&p, "within"))
                     .map(DeadlineRule::Within),
@@ -686,6 +790,15 @@ impl Decoder {
             }
             let for_each = get("for_each")
                 .and_then(|f| self.r.name(f, &join(&p, "for_each"), NameRule::DottedSnake));
+            let mut only = Data::new();
+            if let Some(o) = get("only") {
+                let op = join(&p, "only");
+                for (sub, value) in self.r.entries(o, &op, None) {
+                    self.r
+                        .check_name(sub, value.pos, &join(&op, sub), NameRule::DottedSnake);
+                    only.insert(sub.to_owned(), value.to_json());
+                }
+            }
             if let (Some(workflow), Some(link)) = (workflow, link) {
                 out.push(SpawnDef {
                     workflow,
@@ -693,6 +806,7 @@ impl Decoder {
                     data,
                     set,
                     for_each,
+                    only,
                 });
             }
         }

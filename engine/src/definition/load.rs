@@ -89,3 +89,104 @@ pub fn load_all(
     failed.extend(duplicates);
     (linked_ok, failed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::definition::RoleTitle;
+
+    fn workflow(roles: &str) -> String {
+        format!(
+            "workflow: w\ntitle: t\n{roles}\nstates:\n  a: {{ initial: true }}\n  b: {{ final: true }}\ntransitions:\n  go: {{ from: [a], to: b, roles: [police] }}\n"
+        )
+    }
+
+    fn kinds(err: &Diagnostics) -> Vec<(String, u32, u32, &ProblemKind)> {
+        err.problems
+            .iter()
+            .map(|p| {
+                let (l, c) = p.pos.map_or((0, 0), |p| (p.line, p.column));
+                (p.path.clone(), l, c, &p.kind)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn roles_carry_their_titles_short_or_with_an_english_one() {
+        let src = workflow(
+            "roles:\n  police: { title: 公安机关, title_en: public security organ }\n  school_liaison: 学校联络员",
+        );
+        let def = load("w.yaml", src.as_bytes()).expect("loads");
+        assert_eq!(def.roles, ["police", "school_liaison"]);
+        assert_eq!(def.role_title("police"), Some("公安机关"));
+        assert_eq!(def.role_title("school_liaison"), Some("学校联络员"));
+        assert_eq!(
+            def.role_titles["police"],
+            RoleTitle {
+                title: "公安机关".into(),
+                title_en: Some("public security organ".into())
+            }
+        );
+        assert_eq!(def.role_titles["school_liaison"].title_en, None);
+        assert_eq!(def.role_title("nobody"), None);
+    }
+
+    #[test]
+    fn a_role_without_a_title_is_a_problem_at_publishing_but_not_when_reading_a_published_one() {
+        let src = workflow("roles: [police]");
+        let err = load("w.yaml", src.as_bytes()).expect_err("untitled");
+        let untitled = ProblemKind::RoleWithoutTitle {
+            role: "police".into(),
+        };
+        assert_eq!(kinds(&err), [("roles[0]".to_owned(), 3, 9, &untitled)]);
+        let def = load_published("w.yaml", src.as_bytes()).expect("a published version reads");
+        assert_eq!(def.roles, ["police"]);
+        assert!(def.role_titles.is_empty());
+
+        let src = workflow("roles:\n  police:\n  court: { title_en: court }\n  medical: \"  \"");
+        let err = load("w.yaml", src.as_bytes()).expect_err("untitled");
+        let got: Vec<(String, u32)> = kinds(&err)
+            .into_iter()
+            .map(|(path, line, _, kind)| {
+                assert!(
+                    matches!(kind, ProblemKind::RoleWithoutTitle { .. }),
+                    "{kind:?}"
+                );
+                (path, line)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("roles.police".to_owned(), 4),
+                ("roles.court".to_owned(), 5),
+                ("roles.medical".to_owned(), 6)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_role_entry_is_checked_like_any_other_key() {
+        let src = workflow("roles:\n  police: { titel: 公安机关 }\n  Bad-Name: 坏\n  system: 系统");
+        let err = load("w.yaml", src.as_bytes()).expect_err("problems");
+        let found = kinds(&err);
+        assert!(
+            found.iter().any(|(path, line, _, kind)| path == "roles.police.titel"
+                && *line == 4
+                && matches!(kind, ProblemKind::UnknownKey { suggestion: Some(s), .. } if s == "title")),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|(path, _, _, kind)| path == "roles.Bad-Name"
+                    && matches!(kind, ProblemKind::BadName { .. })),
+            "{found:?}"
+        );
+        assert!(
+            found.iter().any(|(path, _, _, kind)| path == "roles.system"
+                && matches!(kind, ProblemKind::ReservedRole { .. })),
+            "{found:?}"
+        );
+    }
+}

@@ -103,6 +103,9 @@ pub struct Start {
     pub letters: Vec<String>,
     /// Deadlines that run from the opening (e.g. feedback to the reporter within 3 days).
     pub deadlines: Vec<DeadlineDef>,
+    /// A datetime field that records when the opening act happened (see
+    /// [`TransitionDef::act_time`]).
+    pub act_time: Option<String>,
 }
 
 /// One state of the workflow.
@@ -166,6 +169,9 @@ impl std::fmt::Display for PeriodSpec {
 pub enum DeadlineRule {
     Within(PeriodSpec),
     Every(PeriodSpec),
+    /// A fixed date, not a period: the corresponding day N after `from` (coming of age, CC 17),
+    /// due at its 24:00 and never moved by the holiday rule of CC 203.
+    DateAfter(PeriodSpec),
 }
 
 /// The moment a deadline counts from.
@@ -203,6 +209,10 @@ pub struct SpawnDef {
     pub set: Data,
     /// A records field: one case is opened per record.
     pub for_each: Option<String>,
+    /// Inside `for_each`: only the records whose sub-fields equal these values (e.g. the
+    /// children whose own route is civil affairs), so siblings can take different routes.
+    /// Without `for_each`: the case is opened only when the case's fields equal them.
+    pub only: Data,
 }
 
 /// A transition: an act that moves a case from some states to one state.
@@ -221,6 +231,22 @@ pub struct TransitionDef {
     /// Running deadlines this act fulfils (even kept ones), e.g. the parent search once it ends.
     pub cancels: Vec<String>,
     pub spawn: Vec<SpawnDef>,
+    /// The act is only possible while the running deadline it names has not passed, measured
+    /// at the date the act records (e.g. an application for restoration dated inside the
+    /// window the deadline shows): one rule, counted once (Civil Code 201–203), for both.
+    pub in_time: Option<InTime>,
+    /// A datetime field recording the same act (`removal.at`): it and the event's act time
+    /// (`--at`) are one fact. Either one given sets the other; both given must agree. So
+    /// deadlines count from the act, not from when it was typed in.
+    pub act_time: Option<String>,
+}
+
+/// `in_time: { deadline: restoration_window, field: restoration.applied_on }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InTime {
+    pub deadline: String,
+    /// A date or datetime field: a date counts from the start of that day.
+    pub field: String,
 }
 
 impl TransitionDef {
@@ -238,12 +264,25 @@ pub struct GuardDef {
     pub reason: Option<String>,
 }
 
+/// What a role is called, as the workflow declares it: the title letters and listings print
+/// beside its key, and optionally an English one for `--lang en`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RoleTitle {
+    /// 公安机关, 儿童主任 …
+    pub title: String,
+    pub title_en: Option<String>,
+}
+
 /// A whole workflow definition.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Definition {
     pub key: String,
     pub title: String,
+    /// The roles declared, in the order of the file.
     pub roles: Vec<String>,
+    /// Their titles (`roles: { police: 公安机关 }`). A role without one is a problem when the
+    /// workflow is published; a version published before roles had titles reads without them.
+    pub role_titles: BTreeMap<String, RoleTitle>,
     /// Local practice that a county profile may override.
     pub settings: Data,
     pub fields: BTreeMap<String, FieldDef>,
@@ -254,6 +293,12 @@ pub struct Definition {
     pub transitions: Vec<TransitionDef>,
     /// Fields only some roles may see (the mandatory reporter, UPL 11).
     pub confidential: Option<Confidential>,
+    /// Roles that may correct any field (`case amend`) besides the roles that record it;
+    /// None when the workflow names none.
+    pub corrections: Option<Vec<String>>,
+    /// Roles that may hand a case over (`case transfer`); None: the default rule (the case's
+    /// officer, its responsible unit's users and administrators).
+    pub transfers: Option<Vec<String>>,
     /// Where each key of the source file is, by dotted path, for messages.
     pub spans: Spans,
     /// Its guards, compiled on first use.
@@ -348,6 +393,14 @@ impl Definition {
             .map(|f| f.title.as_str())
             .filter(|t| !t.is_empty())
             .unwrap_or(key)
+    }
+
+    /// The Chinese title of a declared role (`police` → 公安机关), if the workflow gives one.
+    pub fn role_title(&self, key: &str) -> Option<&str> {
+        self.role_titles
+            .get(key)
+            .map(|t| t.title.as_str())
+            .filter(|t| !t.is_empty())
     }
 
     /// Every workflow this one can spawn.

@@ -137,11 +137,15 @@ pub(super) fn check(def: &Definition) -> Vec<Problem> {
         problems: Vec::new(),
     };
     for (i, role) in def.roles.iter().enumerate() {
+        // `roles.police` in the titled form, `roles[2]` in a plain list.
+        let path = match def.spans.0.contains_key(&format!("roles.{role}")) {
+            true => format!("roles.{role}"),
+            false => format!("roles[{i}]"),
+        };
         if role == SYSTEM_ROLE {
-            c.report(
-                &format!("roles[{i}]"),
-                ProblemKind::ReservedRole { role: role.clone() },
-            );
+            c.report(&path, ProblemKind::ReservedRole { role: role.clone() });
+        } else if def.role_title(role).is_none() {
+            c.report(&path, ProblemKind::RoleWithoutTitle { role: role.clone() });
         }
     }
     for (i, role) in def.start.roles.iter().enumerate() {
@@ -151,7 +155,18 @@ pub(super) fn check(def: &Definition) -> Vec<Problem> {
         c.field(field, &format!("start.requires[{i}]"));
     }
     check_deadlines(&mut c, &def.start.deadlines, "start", &[]);
+    if let Some(field) = &def.start.act_time {
+        check_act_time(&mut c, field, "start.act_time");
+    }
     check_confidential(&mut c);
+    for (key, roles) in [
+        ("corrections", &def.corrections),
+        ("transfers", &def.transfers),
+    ] {
+        for (i, role) in roles.iter().flatten().enumerate() {
+            c.role(role, &format!("{key}[{i}]"), false);
+        }
+    }
     check_states(&mut c);
     let types = def.field_types();
     let scope = GuardScope {
@@ -218,6 +233,34 @@ pub(super) fn check(def: &Definition) -> Vec<Problem> {
                 );
             }
         }
+        if let Some(field) = &t.act_time {
+            check_act_time(&mut c, field, &format!("{path}.act_time"));
+        }
+        if let Some(in_time) = &t.in_time {
+            // The date the act records must be given with it, and be a date or datetime.
+            check_deadline_field(
+                &mut c,
+                &in_time.field,
+                &t.requires,
+                &format!("{path}.in_time.field"),
+            );
+            let names: Vec<&str> = def
+                .start
+                .deadlines
+                .iter()
+                .chain(def.transitions.iter().flat_map(|t| &t.deadlines))
+                .map(|d| d.name.as_str())
+                .collect();
+            if !names.contains(&in_time.deadline.as_str()) {
+                c.report(
+                    &format!("{path}.in_time.deadline"),
+                    ProblemKind::UnknownDeadline {
+                        name: in_time.deadline.clone(),
+                        suggestion: closest(&in_time.deadline, names),
+                    },
+                );
+            }
+        }
         for (i, spawn) in t.spawn.iter().enumerate() {
             let sp = if t.spawn.len() == 1 && !def.spans.0.contains_key(&format!("{path}.spawn[0]"))
             {
@@ -233,6 +276,20 @@ pub(super) fn check(def: &Definition) -> Vec<Problem> {
 
 /// A deadline's start field must be a date or datetime that is sure to be set when the deadline
 /// is: a required field of the step, or of the opening (which stays set).
+/// The field that records an act's time must be a declared datetime field.
+fn check_act_time(c: &mut Checker, field: &str, path: &str) {
+    if let Some(ty) = c.field(field, path)
+        && !matches!(ty, FieldType::DateTime)
+    {
+        c.report(
+            path,
+            ProblemKind::NotATimeField {
+                field: field.to_owned(),
+            },
+        );
+    }
+}
+
 fn check_deadline_field(c: &mut Checker, field: &str, requires: &[String], path: &str) {
     let Some(ty) = c.field(field, path) else {
         return;
@@ -266,6 +323,7 @@ fn check_deadlines(c: &mut Checker, deadlines: &[DeadlineDef], path: &str, requi
         match &d.rule {
             DeadlineRule::Within(spec) => c.period(spec, &format!("{dp}.within")),
             DeadlineRule::Every(spec) => c.period(spec, &format!("{dp}.every")),
+            DeadlineRule::DateAfter(spec) => c.period(spec, &format!("{dp}.date_after")),
         }
         if let Some(spec) = &d.remind_before {
             c.period(spec, &format!("{dp}.remind_before"));
@@ -403,6 +461,24 @@ fn check_spawn_sources(c: &mut Checker, spawn: &SpawnDef, path: &str) {
                 field: each.clone(),
             },
         );
+    }
+    // `only` filters the records of `for_each` by their own sub-fields, or, without
+    // `for_each`, the case by its fields.
+    for sub in spawn.only.keys() {
+        if spawn.for_each.is_none() {
+            c.field(sub, &format!("{path}.only.{sub}"));
+            continue;
+        }
+        let each = format!("each.{sub}");
+        if source_type(def, spawn, &each).is_none() {
+            c.report(
+                &format!("{path}.only.{sub}"),
+                ProblemKind::UndeclaredField {
+                    field: each,
+                    suggestion: None,
+                },
+            );
+        }
     }
     for (target, source) in &spawn.data {
         if source_type(def, spawn, source).is_none() && !is_prefix_of_fields(def, source) {

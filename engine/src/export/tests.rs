@@ -31,6 +31,8 @@ fn records() -> (Vec<Record>, Head) {
             EventKind::Amended {
                 changes: Default::default(),
                 reason: format!("第{seq}次更正"),
+                previous: None,
+                overrules: Vec::new(),
             }
         };
         let e = Event {

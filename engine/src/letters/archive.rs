@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{IssuingBody, LetterError, LetterInput, REPORTER_DOCUMENT, Renderer, hex};
+use super::{IssuingBody, LetterError, LetterInput, REPORTER_DOCUMENT, Renderer, Vocabulary, hex};
 use crate::case::{CaseId, IssuedRef};
 use crate::definition::Data;
 
@@ -82,6 +82,8 @@ pub struct Issue<'a> {
     pub settings: Data,
     pub request: Option<u32>,
     pub replaces: Option<String>,
+    /// Role titles and issuing bodies, from the case's workflow and the profile.
+    pub vocabulary: &'a Vocabulary,
 }
 
 /// The archive id of the `n`th letter issued in `year`.
@@ -181,6 +183,7 @@ pub fn issue(renderer: &Renderer, req: Issue<'_>) -> Result<ArchivedLetter, Lett
             verification_code: code.clone(),
             draft: false,
             settings: req.settings.clone(),
+            vocabulary: req.vocabulary,
         },
     )?;
     Ok(ArchivedLetter {

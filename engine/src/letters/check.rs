@@ -19,7 +19,7 @@ pub const REPORTER_DOCUMENT: &str = "report-receipt";
 const CONTEXT_BLOCKS: [&str; 2] = ["each", "with"];
 
 /// Keys of the `letter` and `issuer` objects the renderer provides.
-pub const LETTER_KEYS: [&str; 10] = [
+pub const LETTER_KEYS: [&str; 12] = [
     "key",
     "title",
     "number",
@@ -30,6 +30,8 @@ pub const LETTER_KEYS: [&str; 10] = [
     "layout",
     "copies",
     "issuer_role",
+    "roles",
+    "bodies",
 ];
 pub const ISSUER_KEYS: [&str; 7] = [
     "role",

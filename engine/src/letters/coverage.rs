@@ -3,6 +3,10 @@
 //! letter needs — so a missing field is caught when the workflow is published, not at the
 //! moment of a removal.
 //!
+//! Every field a letter prints (required or optional, for any issuer) must also be declared by
+//! each workflow that issues it: an undeclared one can never be recorded, so the letter would
+//! print a default in its place (a revocation petition proposing 民政部门 whoever was found).
+//!
 //! The fields known to be set in a state are those every way into it requires (a dataflow over
 //! the state graph, starting from the opening's `requires`); an act has those of its `from`
 //! states plus its own `requires`. Fields are never unset, so what was required stays set.
@@ -10,6 +14,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Table;
+use super::table::RESERVED;
 use crate::definition::{Definition, FromStates, Problem, ProblemKind};
 use crate::suggest::closest;
 
@@ -76,6 +81,8 @@ fn available(
 pub fn check(def: &Definition, table: &Table) -> Vec<Problem> {
     let known = guaranteed(def);
     let mut problems = Vec::new();
+    // Each letter's undeclared fields are named once, at the first act that issues it.
+    let mut reported_undeclared: BTreeSet<String> = BTreeSet::new();
     let start: Fields = def.start_requirements().into_iter().collect();
     let mut acts: Vec<Act<'_>> = vec![(
         "start.letters".to_owned(),
@@ -105,6 +112,26 @@ pub fn check(def: &Definition, table: &Table) -> Vec<Problem> {
                 });
                 continue;
             };
+            if reported_undeclared.insert(key.clone()) {
+                let undeclared: Vec<String> = doc
+                    .declared_fields()
+                    .filter(|f| !def.fields.contains_key(*f))
+                    .filter(|f| !RESERVED.contains(&f.split('.').next().unwrap_or_default()))
+                    .cloned()
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                if !undeclared.is_empty() {
+                    problems.push(Problem {
+                        pos,
+                        path: path.clone(),
+                        kind: ProblemKind::LetterFieldsUndeclared {
+                            letter: key.clone(),
+                            fields: undeclared,
+                        },
+                    });
+                }
+            }
             // An act no state reaches is reported by the graph checks.
             let Some(set) = &set else { continue };
             // Roles missing the same fields are named together, in the act's order.
@@ -155,7 +182,7 @@ mod tests {
 
     fn workflow(reprimand_requires: &str) -> Definition {
         let src = format!(
-            "workflow: w\ntitle: t\nroles: [police, school]\nfields:\n  guardian.name: {{ type: string }}\n  facts: {{ type: string }}\nstart:\n  roles: [police, school]\n  requires: [guardian.name]\nstates:\n  a: {{ initial: true }}\n  b: {{}}\n  c: {{ final: true }}\ntransitions:\n  investigate: {{ from: [a], to: b, roles: [police], requires: [facts] }}\n  skip: {{ from: [a], to: b, roles: [police] }}\n  reprimand: {{ from: [b], to: c, roles: [police, school], requires: [{reprimand_requires}], letters: [reprimand] }}\n"
+            "workflow: w\ntitle: t\nroles: {{ police: 公安机关, school: 学校 }}\nfields:\n  guardian.name: {{ type: string }}\n  facts: {{ type: string }}\nstart:\n  roles: [police, school]\n  requires: [guardian.name]\nstates:\n  a: {{ initial: true }}\n  b: {{}}\n  c: {{ final: true }}\ntransitions:\n  investigate: {{ from: [a], to: b, roles: [police], requires: [facts] }}\n  skip: {{ from: [a], to: b, roles: [police] }}\n  reprimand: {{ from: [b], to: c, roles: [police, school], requires: [{reprimand_requires}], letters: [reprimand] }}\n"
         );
         load("w.yaml", src.as_bytes()).expect("test workflow loads")
     }

@@ -1,6 +1,7 @@
 //! The pure formatting rules the letter helpers are built on: dates in both official forms,
-//! Chinese numerals, a child's age on a date, the legal grounds of UPL 92, and the names of roles
-//! and issuing bodies. Each is a plain function so that it is tested once, here, and the
+//! Chinese numerals, a child's age on a date, and the legal grounds of UPL 92 (national law, so
+//! compiled in; the names of roles and issuing bodies are local words and come from the workflow
+//! and the profile, see `Vocabulary`). Each is a plain function so that it is tested once, here, and the
 //! Handlebars helpers (`helpers.rs`) only adapt arguments.
 
 use jiff::civil::Date;
@@ -178,53 +179,16 @@ pub fn ground_citation(key: &str) -> Option<String> {
     })
 }
 
-/// The roles of the domain reference and the workflows, in Chinese.
-pub const ROLES: [(&str, &str); 17] = [
-    ("child_director", "儿童主任"),
-    ("child_supervisor", "儿童督导员"),
-    ("village_committee", "村（居）民委员会"),
-    ("civil_affairs", "民政部门"),
-    ("institution", "未成年人救助保护机构"),
-    ("police", "公安机关"),
-    ("procuratorate", "人民检察院"),
-    ("court", "人民法院"),
-    ("legal_staff", "法律工作者"),
-    ("school", "学校、幼儿园"),
-    ("medical", "医疗机构"),
-    ("parent", "父母"),
-    ("carer", "被委托人"),
-    ("relative", "近亲属"),
-    ("womens_federation", "妇女联合会"),
-    ("executing_organ", "执行机关（监狱、强制隔离戒毒所）"),
-    ("system", "系统"),
-];
-
-/// A role's name in Chinese (`police` → 公安机关).
-pub fn role_name(key: &str) -> Option<&'static str> {
-    ROLES.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
-}
-
-/// The kind of body that issues documents in a role, as a letter names it when it does not use
-/// the body's own name (`civil_affairs` → 民政局). Roles that are persons have none.
-pub fn body_name(role: &str) -> Option<&'static str> {
-    Some(match role {
-        "village_committee" => "村（居）民委员会",
-        "civil_affairs" => "民政局",
-        "institution" => "未成年人救助保护机构",
-        "police" => "公安机关",
-        "procuratorate" => "人民检察院",
-        "court" => "人民法院",
-        "executing_organ" => "执行机关",
-        "school" => "学校",
-        "medical" => "医疗机构",
-        "womens_federation" => "妇女联合会",
-        _ => return None,
-    })
-}
-
 /// Display width in columns (a CJK or full-width character counts 2), for plain-text layout.
+/// The no-break marks (`nobreak.rs`) take no room.
 pub fn display_width(s: &str) -> usize {
-    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+    s.chars()
+        .map(|c| match c {
+            c if super::nobreak::is_mark(c) => 0,
+            c if is_wide(c) => 2,
+            _ => 1,
+        })
+        .sum()
 }
 
 fn is_wide(c: char) -> bool {
@@ -364,17 +328,6 @@ mod tests {
                 "temporary-custody has no ground `{key}`"
             );
         }
-    }
-
-    #[test]
-    fn roles_and_bodies() {
-        assert_eq!(role_name("police"), Some("公安机关"));
-        assert_eq!(role_name("village_committee"), Some("村（居）民委员会"));
-        assert_eq!(role_name("child_director"), Some("儿童主任"));
-        assert_eq!(role_name("nobody"), None);
-        assert_eq!(body_name("civil_affairs"), Some("民政局"));
-        assert_eq!(body_name("court"), Some("人民法院"));
-        assert_eq!(body_name("parent"), None);
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! | `{{cn_num n}}`                  | `十二`                                                |
 //! | `{{ground g}}`                  | the words of UPL 92's item for the key `g`           |
 //! | `{{ground_ref g}}`              | `《中华人民共和国未成年人保护法》第九十二条第三项`      |
-//! | `{{role r}}` / `{{body r}}`     | a role's name / the kind of issuing body             |
+//! | `{{role r}}` / `{{body r}}`     | a role's title (workflow) / its issuing body (profile) |
 //! | `{{label x}}`                   | the words for an enum value, from the table's labels |
 //! | `{{fill x}}`                    | the value, or a blank line to fill in by hand        |
 //! | `{{blank n}}`                   | a blank line of n characters                         |
@@ -56,6 +56,39 @@ where
         (self.0)(h)
             .map(|s| ScopedJson::Derived(JsonValue::String(s)))
             .map_err(|m| RenderErrorReason::Other(format!("helper `{}`: {m}", h.name())).into())
+    }
+}
+
+/// `{{role r}}` / `{{body r}}`: a word of the letter's vocabulary, which the renderer puts in
+/// the context as `letter.roles` (titles from the case's workflow) and `letter.bodies` (bodies
+/// from the profile), so that no role or body is named in the code.
+struct Vocab {
+    /// The list under `letter`.
+    list: &'static str,
+    /// How a key not in it is refused.
+    missing: &'static str,
+}
+
+impl HelperDef for Vocab {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        ctx: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let fail = |m: String| RenderErrorReason::Other(format!("helper `{}`: {m}", h.name()));
+        let key = text_param(h, 0)
+            .map_err(&fail)?
+            .ok_or_else(|| fail("no role".into()))?;
+        let word = ctx
+            .data()
+            .get("letter")
+            .and_then(|l| l.get(self.list))
+            .and_then(|words| words.get(&key))
+            .and_then(JsonValue::as_str)
+            .ok_or_else(|| fail(format!("`{key}` {}", self.missing)))?;
+        Ok(ScopedJson::Derived(JsonValue::String(word.to_owned())))
     }
 }
 
@@ -205,21 +238,17 @@ pub fn register(hb: &mut Handlebars<'static>, labels: Arc<Labels>) {
     );
     hb.register_helper(
         "role",
-        Box::new(Simple(|h: &Helper<'_>| {
-            let key = text_param(h, 0)?.ok_or("no role")?;
-            format::role_name(&key)
-                .map(str::to_owned)
-                .ok_or_else(|| format!("`{key}` is not a role"))
-        })),
+        Box::new(Vocab {
+            list: "roles",
+            missing: "is not a role of this workflow",
+        }),
     );
     hb.register_helper(
         "body",
-        Box::new(Simple(|h: &Helper<'_>| {
-            let key = text_param(h, 0)?.ok_or("no role")?;
-            format::body_name(&key)
-                .map(str::to_owned)
-                .ok_or_else(|| format!("`{key}` is not an issuing body"))
-        })),
+        Box::new(Vocab {
+            list: "bodies",
+            missing: "has no issuing body in the profile",
+        }),
     );
     hb.register_helper(
         "label",
@@ -334,8 +363,8 @@ mod tests {
     }
 
     #[test]
-    fn grounds_roles_bodies() {
-        let d = json!({"g": "guardian_unable_objective", "r": "police"});
+    fn grounds_of_upl_92() {
+        let d = json!({"g": "guardian_unable_objective"});
         assert!(
             render("{{ground g}}", d.clone())
                 .unwrap()
@@ -345,12 +374,29 @@ mod tests {
             render("{{ground_ref g}}", d.clone()).unwrap(),
             "《中华人民共和国未成年人保护法》第九十二条第三项"
         );
-        assert_eq!(render("{{role r}}", d.clone()).unwrap(), "公安机关");
+        assert!(render("{{ground \"nope\"}}", d).is_err());
+    }
+
+    #[test]
+    fn roles_and_bodies_come_from_the_letters_vocabulary() {
+        let d = json!({"r": "school_liaison", "kids": [{"n": 1}],
+                       "letter": {"roles": {"school_liaison": "学校联络员"},
+                                  "bodies": {"civil_affairs": "民政局"}}});
+        assert_eq!(render("{{role r}}", d.clone()).unwrap(), "学校联络员");
+        assert_eq!(
+            render("{{#each kids}}{{role ../r}}{{/each}}", d.clone()).unwrap(),
+            "学校联络员"
+        );
         assert_eq!(
             render("{{body \"civil_affairs\"}}", d.clone()).unwrap(),
             "民政局"
         );
-        assert!(render("{{ground \"nope\"}}", d).is_err());
+        let e = render("{{role \"police\"}}", d.clone()).unwrap_err();
+        assert!(e.contains("`police` is not a role of this workflow"), "{e}");
+        let e = render("{{body \"police\"}}", d).unwrap_err();
+        assert!(e.contains("`police` has no issuing body"), "{e}");
+        let e = render("{{role \"police\"}}", json!({})).unwrap_err();
+        assert!(e.contains("`police` is not a role"), "{e}");
     }
 
     #[test]

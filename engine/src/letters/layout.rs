@@ -9,10 +9,11 @@ use super::IssuingBody;
 use super::format::{date_arabic, date_chinese, display_width, number_chinese};
 use super::helpers::blank;
 use super::markup::{Block, Section};
+use super::nobreak;
 use super::table::Layout;
 
 /// Bumped whenever this file changes what a document looks like; part of the template hash.
-pub const LAYOUT_VERSION: &str = "letters-layout-1";
+pub const LAYOUT_VERSION: &str = "letters-layout-7";
 
 /// Width of a plain-text line in columns (28 Chinese characters, as in GB/T 9704).
 const LINE: usize = 56;
@@ -82,9 +83,19 @@ pub fn html_escape(s: &str) -> String {
     out
 }
 
-/// Escaped text whose line breaks (from multi-line case data) become <br>.
+/// Escaped text whose line breaks (from multi-line case data) become <br>, and whose marked
+/// numbers, dates and times (`nobreak.rs`) become spans that do not break.
 fn h(s: &str) -> String {
-    html_escape(s).replace('\n', "<br>")
+    let mut out = String::with_capacity(s.len());
+    for c in html_escape(s).chars() {
+        match c {
+            '\n' => out.push_str("<br>"),
+            nobreak::START => out.push_str("<span class=\"nb\">"),
+            nobreak::END => out.push_str("</span>"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 const CSS: &str = r#"
@@ -94,6 +105,7 @@ const CSS: &str = r#"
   --kai: "KaiTi", "STKaiti", "KaiTi_GB2312", "Noto Serif CJK SC", serif;
   --title: "FZXiaoBiaoSong-B05S", "方正小标宋简体", "Noto Serif CJK SC", serif;
   --red: #d40000;
+  --faint-red: rgba(212,0,0,.35);
 }
 html { background: #d9d9d9; }
 body { margin: 0; padding: 8mm 0; color: #000; font-family: var(--body);
@@ -101,11 +113,16 @@ body { margin: 0; padding: 8mm 0; color: #000; font-family: var(--body);
 /* 公文 (GB/T 9704) and court documents: 3号 (16 pt), 22 lines to the page. Enforcement forms
    and party documents: 4号 (14 pt), as the ministries' form books print them. */
 body.layout-enforcement, body.layout-party { font-size: 14pt; line-height: 25pt; }
+/* GB/T 9704 5.2.2: 28 characters a line in the 156 mm text block. At 16 pt a character is
+   5.64 mm, so only 27 would fit: each gives up the difference (28 × 5.564 mm = 155.8 mm). */
+body.layout-gongwen, body.layout-court { letter-spacing: calc(155.8mm / 28 - 16pt); }
 .layout-enforcement table.fields, .layout-party table.fields { font-size: 12pt; }
 .page { box-sizing: border-box; width: 210mm; min-height: 297mm; margin: 0 auto 8mm;
   padding: 37mm 26mm 35mm 28mm; background: #fff; position: relative; overflow: hidden;
   box-shadow: 0 0 2mm rgba(0,0,0,.35); display: flex; flex-direction: column; }
 p { margin: 0; }
+/* A document number, a date or a time never breaks across lines. */
+.nb { white-space: nowrap; }
 .para { text-indent: 2em; text-align: justify; word-break: break-all; }
 .h1 { text-indent: 2em; font-family: var(--hei); }
 .h2 { text-indent: 2em; font-family: var(--kai); }
@@ -138,13 +155,18 @@ table.fields th, table.fields td { border: 1px solid #000; padding: .8mm 1.6mm; 
 table.fields th { font-weight: normal; text-align: center; }
 .seal-block { position: relative; width: fit-content; min-width: 44mm; margin: 4mm 4em 0 auto;
   min-height: 42mm; padding-top: 14mm; box-sizing: border-box; text-align: center; }
+/* The seal's place: 42 mm over the signing body and the date (GB/T 9704 7.3.5.1: the seal presses
+   on both, its top within a line of the text). Official copies leave it empty, for the seal
+   applied by hand; only a draft shows where it goes, faintly. */
 .seal-mark { position: absolute; left: 50%; top: 0; width: 42mm; height: 42mm;
-  transform: translateX(-50%); border: 1.2px dashed var(--red); border-radius: 50%;
-  color: var(--red); display: flex; flex-direction: column; align-items: center;
+  transform: translateX(-50%); border: 1.2px dashed var(--faint-red); border-radius: 50%;
+  color: var(--faint-red); display: flex; flex-direction: column; align-items: center;
   justify-content: space-between; font-size: 10.5pt; line-height: 1.3; box-sizing: border-box;
   padding: 3.5mm 7mm 4mm; pointer-events: none; }
-.seal-mark small { font-size: 7.5pt; color: #c44; text-align: center; line-height: 1.25; }
-.layout-party .seal-block { margin-right: 2em; min-height: 0; padding-top: 0; }
+.seal-mark small { font-size: 7.5pt; text-align: center; line-height: 1.25; }
+.layout-party .seal-block { margin-right: 2em; }
+/* A person's document (no issuing body) has a date there and no seal. */
+.seal-block.no-seal { min-height: 0; padding-top: 0; }
 .sign { display: flex; align-items: flex-end; gap: 3mm; margin-top: 9mm; font-size: 15pt;
   line-height: 1.6; }
 .sign .label { white-space: nowrap; }
@@ -154,9 +176,9 @@ table.fields th { font-weight: normal; text-align: center; }
 .thumb { width: 15mm; height: 15mm; border: 1px dashed #666; border-radius: 50%;
   display: inline-flex; align-items: center; justify-content: center; font-size: 9pt;
   color: #666; flex: none; }
-.witness .seal-mini { width: 24mm; height: 24mm; border: 1.2px dashed var(--red); border-radius: 50%;
-  color: var(--red); display: inline-flex; align-items: center; justify-content: center;
-  font-size: 9pt; flex: none; }
+.witness .seal-mini { width: 24mm; height: 24mm; border-radius: 50%; display: inline-flex;
+  align-items: center; justify-content: center; font-size: 9pt; flex: none; }
+.draft .witness .seal-mini { border: 1.2px dashed var(--faint-red); color: var(--faint-red); }
 .service { border: 1px solid #000; padding: 2mm 4mm 3mm; margin-top: 10mm; font-size: 14pt;
   line-height: 1.7; }
 .service .sign { margin-top: 5mm; font-size: 14pt; }
@@ -179,8 +201,12 @@ table.fields th { font-weight: normal; text-align: center; }
 .page-foot .code { font-family: "DejaVu Sans Mono", monospace; letter-spacing: .05em; }
 .slip { margin-top: 8mm; padding-top: 3mm; }
 .slip .cut { margin-top: 0; }
-.service, .seal-block, .sign, table.fields tr, .slip, .copies-note, .banji {
+/* No page strands a block: the 落款 (seal, signatures) stays with the last lines of text above it
+   (.closing), a tear-off slip starts a new page only when it cannot fit on this one (it is
+   never forced to), and a paragraph leaves no single line behind or ahead. */
+.service, .seal-block, .sign, table.fields tr, .slip, .copies-note, .banji, .closing {
   break-inside: avoid; }
+p { orphans: 2; widows: 2; }
 .h1, .h2, .slip-title { break-after: avoid; }
 @media print {
   html, body { background: none; padding: 0; }
@@ -197,6 +223,54 @@ table.fields th { font-weight: normal; text-align: center; }
 }
 "#;
 
+/// The printed page (`@page`): A4 with the margins of the layout, and every margin box of the top
+/// and the bottom declared by the letter itself, so that a browser's default printing adds none
+/// of its own header and footer (date, title, address, page count): the verification code at
+/// the foot on the left, the page number on the right, 草稿 at the head of a draft, and the rest
+/// empty. The code is checked to be letters, digits and '-' only, so it is safe inside the CSS
+/// string.
+fn page_rule(page: &Page<'_>) -> String {
+    let margin = match page.layout {
+        // GB/T 9704 5.2.1: top 37 mm, binding (left) 28 mm, text block 156 × 225 mm, so right
+        // 26 mm and bottom 35 mm.
+        Layout::Gongwen | Layout::Court => "37mm 26mm 35mm 28mm",
+        // Forms: an ordinary A4 page with the binding margin on the left.
+        Layout::Enforcement | Layout::Party => "25mm 20mm 25mm 25mm",
+    };
+    let top_center = if page.draft {
+        "content: \"草稿 DRAFT\"; color: #d40000; font: 12pt var(--hei);"
+    } else {
+        "content: \"\";"
+    };
+    let code = format!(
+        "content: \"核验码：{}\"; font: 10.5pt var(--body);",
+        page.code
+    );
+    // GB/T 9704 7.5: 4号 Arabic numerals between two dashes, 7 mm below the text block.
+    let number = "content: \"— \" counter(page) \" —\"; font: 14pt \"Noto Serif CJK SC\", serif; \
+                  vertical-align: top; padding-top: 7mm;";
+    let mut rule = format!(
+        "@page {{ size: A4; margin: {margin};\n  \
+         @top-left {{ content: \"\"; }}\n  \
+         @top-center {{ {top_center} }}\n  \
+         @top-right {{ content: \"\"; }}\n  \
+         @bottom-left {{ {code} }}\n  \
+         @bottom-center {{ content: \"\"; }}\n  \
+         @bottom-right {{ {number} text-align: right; padding-right: 1em; }}\n}}\n"
+    );
+    // 公文 are printed on both sides (GB/T 9704 8.1): an even (left-hand) page has its binding
+    // edge on the right, and its number on the left, one character in (7.5: 单页码居右空一字，
+    // 双页码居左空一字); the code goes to the other side.
+    if page.layout == Layout::Gongwen {
+        rule.push_str(&format!(
+            "@page :left {{ margin: 37mm 28mm 35mm 26mm;\n  \
+             @bottom-left {{ {number} text-align: left; padding-left: 1em; }}\n  \
+             @bottom-right {{ {code} text-align: right; }}\n}}\n"
+        ));
+    }
+    rule
+}
+
 /// The whole document as printable HTML.
 pub fn html(page: &Page<'_>) -> String {
     let mut out = String::new();
@@ -204,23 +278,7 @@ pub fn html(page: &Page<'_>) -> String {
     out.push_str(&format!("<title>{}</title>\n", h(page.title)));
     out.push_str("<style>");
     out.push_str(CSS);
-    // Print: the verification code (and page number) in the page margin of every printed page.
-    // The code is checked to be letters, digits and '-' only, so it is safe inside the CSS string.
-    out.push_str(&format!(
-        "@page {{ size: A4; margin: {};\n  @bottom-left {{ content: \"核验码：{}\"; font: 10.5pt var(--body); }}\n  @bottom-right {{ content: \"— \" counter(page) \" —\"; font: 14pt \"Noto Serif CJK SC\", serif; }}{}\n}}\n",
-        match page.layout {
-            // GB/T 9704: top 37 mm, binding (left) 28 mm, text block 156 × 225 mm.
-            Layout::Gongwen | Layout::Court => "37mm 26mm 35mm 28mm",
-            // Forms: an ordinary A4 page with the binding margin on the left.
-            Layout::Enforcement | Layout::Party => "25mm 20mm 25mm 25mm",
-        },
-        page.code,
-        if page.draft {
-            "\n  @top-center { content: \"草稿 DRAFT\"; color: #d40000; font: 12pt var(--hei); }"
-        } else {
-            ""
-        }
-    ));
+    out.push_str(&page_rule(page));
     out.push_str("</style>\n</head>\n");
     out.push_str(&format!(
         "<body class=\"layout-{}{}\">\n",
@@ -243,10 +301,15 @@ pub fn html(page: &Page<'_>) -> String {
             ));
         }
         html_head(page, &mut out);
+        // The 落款 and the last lines of text before it stay on one page.
+        let closing = closing_range(&section.blocks);
         // A tear-off slip (@cut) comes after the copies note and stays whole on one page.
         let mut noted = false;
         let mut in_slip = false;
-        for block in &section.blocks {
+        for (b, block) in section.blocks.iter().enumerate() {
+            if closing.as_ref().is_some_and(|r| r.start == b) {
+                out.push_str("<div class=\"closing\">\n");
+            }
             if matches!(block, Block::Cut(_)) && !in_slip {
                 if page.layout != Layout::Gongwen {
                     if let Some(note) = page.copies_sentence() {
@@ -258,6 +321,9 @@ pub fn html(page: &Page<'_>) -> String {
                 in_slip = true;
             }
             html_block(page, block, &mut out);
+            if closing.as_ref().is_some_and(|r| r.end == b + 1) {
+                out.push_str("</div>\n");
+            }
         }
         if in_slip {
             out.push_str("</div>\n");
@@ -271,7 +337,7 @@ pub fn html(page: &Page<'_>) -> String {
             out.push_str(&format!(
                 "<p><span>{}</span><span>{}印发</span></p>\n</div>\n",
                 h(issuer),
-                h(&date_arabic(page.date))
+                h(&nobreak::whole(&date_arabic(page.date)))
             ));
         } else if let Some(note) = page.copies_sentence().filter(|_| !noted) {
             out.push_str(&format!("<p class=\"copies-note\">{}</p>\n", h(&note)));
@@ -291,11 +357,63 @@ pub fn html(page: &Page<'_>) -> String {
     out
 }
 
+/// Blocks of the 落款: the seal and the signature lines.
+fn is_signature(block: &Block) -> bool {
+    matches!(
+        block,
+        Block::Seal | Block::Sign(_) | Block::Thumb(_) | Block::Witness { .. }
+    )
+}
+
+/// The blocks that must stay together on one page at the end of a section (before a tear-off
+/// slip): the last run of signature blocks with the lines between and right after them (a
+/// judge's line, a date flush right), and the last lines of text before it, at least one block
+/// and about a line's worth (a table, when the text ends with one). None without a 落款.
+fn closing_range(blocks: &[Block]) -> Option<std::ops::Range<usize>> {
+    let end = blocks
+        .iter()
+        .position(|b| matches!(b, Block::Cut(_)))
+        .unwrap_or(blocks.len());
+    let last = blocks[..end].iter().rposition(is_signature)?;
+    // Forward over the lines that belong to the signature (书记员, a date).
+    let mut stop = last + 1;
+    while stop < end && matches!(blocks[stop], Block::Right(_) | Block::Flush(_)) {
+        stop += 1;
+    }
+    // Back over the signature run and the lines inside it.
+    let mut start = last;
+    while start > 0
+        && (is_signature(&blocks[start - 1]) || matches!(blocks[start - 1], Block::Right(_)))
+    {
+        start -= 1;
+    }
+    // The last lines of text: at least one block, up to a line's worth of characters.
+    let mut chars = 0;
+    let mut taken = 0;
+    while start > 0 && taken < 3 && (taken == 0 || chars < 28) {
+        match &blocks[start - 1] {
+            Block::Para(t) | Block::Flush(t) | Block::Right(t) | Block::Note(t) => {
+                chars += t.chars().count();
+            }
+            Block::Table(_) if taken == 0 => {
+                start -= 1;
+                break;
+            }
+            // A heading goes with the text under it (break-after: avoid).
+            _ => break,
+        }
+        start -= 1;
+        taken += 1;
+    }
+    debug_assert!(start < stop);
+    Some(start..stop)
+}
+
 fn html_number(page: &Page<'_>) -> Option<String> {
     if page.draft {
         return None;
     }
-    page.number.map(h)
+    page.number.map(|n| h(&nobreak::whole(n)))
 }
 
 fn html_head(page: &Page<'_>, out: &mut String) {
@@ -399,24 +517,37 @@ fn html_block(page: &Page<'_>, block: &Block, out: &mut String) {
             "<div class=\"sign\"><span class=\"label\">{}（签名）：</span><span class=\"line\"></span><span class=\"thumb\">捺印</span><span class=\"when\">{WHEN}</span></div>\n",
             h(label)
         )),
+        // The witness's seal space: marked on drafts only, empty on official copies.
         Block::Witness { label, name } => out.push_str(&format!(
-            "<div class=\"sign witness\"><span class=\"label\">{}（盖章）：</span>{}<span class=\"seal-mini\">（印章）</span><span class=\"when\">{WHEN}</span></div>\n",
+            "<div class=\"sign witness\"><span class=\"label\">{}（盖章）：</span>{}<span class=\"seal-mini\">{}</span><span class=\"when\">{WHEN}</span></div>\n",
             h(label),
             match name {
                 Some(n) => format!("<span class=\"unit\">{}</span>", h(n)),
                 None => "<span class=\"line\"></span>".to_owned(),
-            }
+            },
+            if page.draft { "（印章）" } else { "" }
         )),
+        // The signing body and the date, with the seal's space over them. Only a draft marks
+        // where the seal goes; an official copy prints nothing there, for the seal by hand.
         Block::Seal => {
-            out.push_str("<div class=\"seal-block\">");
+            out.push_str(if page.issuer.is_some() {
+                "<div class=\"seal-block\">"
+            } else {
+                "<div class=\"seal-block no-seal\">"
+            });
             if let Some(issuer) = page.issuer {
-                out.push_str(&format!(
-                    "<div class=\"seal-mark\"><span>（印章）</span><small>{}</small></div><div class=\"signer\">{}</div>",
-                    h(&issuer.seal_caption),
-                    h(&issuer.name)
-                ));
+                if page.draft {
+                    out.push_str(&format!(
+                        "<div class=\"seal-mark\"><span>（印章）</span><small>{}</small></div>",
+                        h(&issuer.seal_caption)
+                    ));
+                }
+                out.push_str(&format!("<div class=\"signer\">{}</div>", h(&issuer.name)));
             }
-            out.push_str(&format!("<div class=\"seal-date\">{}</div></div>\n", h(&page.date_text())));
+            out.push_str(&format!(
+                "<div class=\"seal-date\">{}</div></div>\n",
+                h(&nobreak::whole(&page.date_text()))
+            ));
         }
         Block::Service { who, statement } => out.push_str(&format!(
             "<div class=\"service\"><p>{}</p><div class=\"sign\"><span class=\"label\">{}（签名）：</span><span class=\"line\"></span><span class=\"thumb\">捺印</span><span class=\"when\">{WHEN}</span></div><p class=\"refusal\">{}拒绝签收的，由送达人注明情况：{}<br>见证人：{}　送达人：{}</p></div>\n",
@@ -498,7 +629,8 @@ pub fn text(page: &Page<'_>) -> String {
         }
         out.push('\n');
     }
-    out
+    // The text places lines and never breaks one: the no-break marks go.
+    nobreak::strip(&out)
 }
 
 fn center(s: &str) -> String {
@@ -602,7 +734,12 @@ fn text_block(page: &Page<'_>, block: &Block, out: &mut String) {
         }
         Block::Witness { label, name } => {
             let name = name.clone().unwrap_or_else(|| blank(8));
-            out.push_str(&format!("\n{label}（盖章）：{name}　（印章）　{WHEN}\n"));
+            let seal = if page.draft {
+                "（印章）"
+            } else {
+                "　　　　"
+            };
+            out.push_str(&format!("\n{label}（盖章）：{name}　{seal}　{WHEN}\n"));
         }
         Block::Seal => {
             // The signing body four characters from the right, the seal mark and the date
@@ -612,7 +749,10 @@ fn text_block(page: &Page<'_>, block: &Block, out: &mut String) {
             let mut lines = Vec::new();
             if let Some(issuer) = page.issuer {
                 lines.push(issuer.name.clone());
-                lines.push(if issuer.seal_caption == issuer.name {
+                // The seal's line: marked on a draft, left empty on an official copy.
+                lines.push(if !page.draft {
+                    String::new()
+                } else if issuer.seal_caption == issuer.name {
                     "（印章）".to_owned()
                 } else {
                     format!("（印章：{}）", issuer.seal_caption)
@@ -622,6 +762,10 @@ fn text_block(page: &Page<'_>, block: &Block, out: &mut String) {
             let widest = lines.iter().map(|l| display_width(l)).max().unwrap_or(0);
             let centre = LINE.saturating_sub(8 + widest) + widest / 2;
             for l in lines {
+                if l.is_empty() {
+                    out.push('\n');
+                    continue;
+                }
                 let pad = centre.saturating_sub(display_width(&l) / 2);
                 out.push_str(&" ".repeat(pad));
                 out.push_str(&l);

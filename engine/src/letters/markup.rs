@@ -35,23 +35,23 @@ const HASH: char = '\u{E002}';
 const GT: char = '\u{E003}';
 const AT: char = '\u{E004}';
 
-/// The escape function of the registry: case data (and helper output) becomes inert text.
+/// The escape function of the registry: case data (and helper output) becomes inert text, and
+/// the numbers, dates and times in it are marked so that no line breaks inside them
+/// (`nobreak.rs`).
 pub fn neutralize(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        out.push(match c {
+    super::nobreak::mark_with(s, |c| {
+        Some(match c {
             '\n' => NEWLINE,
-            '\r' => continue,
+            '\r' => return None,
             '|' => BAR,
             '#' => HASH,
             '>' => GT,
             '@' => AT,
-            // Stand-ins typed into data must not turn into markup characters.
+            // Stand-ins (and no-break marks) typed into data must not turn into markup.
             '\u{E000}'..='\u{E0FF}' => '\u{FFFD}',
             c => c,
-        });
-    }
-    out
+        })
+    })
 }
 
 /// Undoes [`neutralize`] on a piece of text that has been parsed.

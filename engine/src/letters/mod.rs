@@ -23,6 +23,7 @@ pub mod format;
 mod helpers;
 mod layout;
 pub mod markup;
+mod nobreak;
 mod numbering;
 pub mod table;
 
@@ -124,6 +125,36 @@ pub struct IssuingBody {
     pub contact: Option<String>,
 }
 
+/// The words a letter uses for roles and bodies, which are local vocabulary and not the code's:
+/// each role's title from the case's workflow (`police` → 公安机关), and the body that issues
+/// letters in a role from the county profile (`civil_affairs` → 民政局). Templates read them as
+/// `{{role r}}` / `{{body r}}`, `issuer.role_name` / `issuer.body`, or `letter.roles.*` /
+/// `letter.bodies.*`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Vocabulary {
+    /// Role key → its Chinese title.
+    pub roles: BTreeMap<String, String>,
+    /// Role key → the issuing body as a letter names it when it does not use the body's own name.
+    pub bodies: BTreeMap<String, String>,
+}
+
+impl Vocabulary {
+    /// The vocabulary of a case of `def` under `profile`.
+    pub fn of(
+        def: &crate::definition::Definition,
+        profile: Option<&crate::profile::Profile>,
+    ) -> Self {
+        Vocabulary {
+            roles: def
+                .roles
+                .iter()
+                .filter_map(|r| def.role_title(r).map(|t| (r.clone(), t.to_owned())))
+                .collect(),
+            bodies: profile.map(|p| p.bodies.clone()).unwrap_or_default(),
+        }
+    }
+}
+
 /// Everything a letter is rendered from.
 #[derive(Debug, Clone)]
 pub struct LetterInput<'a> {
@@ -141,6 +172,8 @@ pub struct LetterInput<'a> {
     pub draft: bool,
     /// Profile overrides of the document's local-practice settings ([L] items).
     pub settings: Data,
+    /// Role titles and issuing bodies.
+    pub vocabulary: &'a Vocabulary,
 }
 
 /// A rendered letter.
@@ -360,13 +393,25 @@ impl Renderer {
         let layout = issuer_spec.and_then(|s| s.layout).unwrap_or(doc.layout);
         let numbering = issuer_spec.map_or(&Numbering::None, |s| &s.numbering);
         self.check_number(key, input, numbering)?;
+        let data = with_number(
+            input.data,
+            issuer_spec.and_then(|s| s.number_from.as_deref()),
+            input.number.as_deref().filter(|_| !input.draft),
+        );
+        let input = &LetterInput {
+            data: &data,
+            ..input.clone()
+        };
 
         // Required fields, checked before anything is rendered.
         let required = doc
             .requires
             .iter()
             .chain(issuer_spec.map_or(&[][..], |s| &s.requires[..]));
+        // A draft carries no number, so it does not need the field the number comes from.
+        let number_from = issuer_spec.and_then(|s| s.number_from.as_ref());
         let missing: Vec<String> = required
+            .filter(|f| !(input.draft && number_from == Some(*f)))
             .filter(|f| is_unset(input.data.get(*f)))
             .cloned()
             .collect();
@@ -512,6 +557,27 @@ fn render_message(e: &handlebars::RenderError) -> String {
     }
 }
 
+/// The case data with the letter's number in the field its issuer takes the number from
+/// (`number_from`): a document carries one number, so where its data holds the number (a court
+/// order citing itself) it is the number given (`letter issue --number`), never a value of the
+/// field that the number corrected.
+pub fn with_number<'a>(
+    data: &'a Data,
+    field: Option<&str>,
+    number: Option<&str>,
+) -> std::borrow::Cow<'a, Data> {
+    match (field, number) {
+        (Some(field), Some(n))
+            if data.get(field).and_then(Value::as_str).map(str::trim) != Some(n) =>
+        {
+            let mut data = data.clone();
+            data.insert(field.to_owned(), Value::String(n.to_owned()));
+            std::borrow::Cow::Owned(data)
+        }
+        _ => std::borrow::Cow::Borrowed(data),
+    }
+}
+
 /// A field counts as missing when absent, an empty or blank string, or an empty list.
 fn is_unset(v: Option<&Value>) -> bool {
     match v {
@@ -557,6 +623,8 @@ fn context(
             "layout": layout.name(),
             "copies": copies,
             "issuer_role": input.issuer.as_ref().map(|i| i.role.clone()),
+            "roles": input.vocabulary.roles,
+            "bodies": input.vocabulary.bodies,
         }),
     );
     if let Some(i) = &input.issuer {
@@ -564,8 +632,8 @@ fn context(
             "issuer".into(),
             serde_json::json!({
                 "role": i.role,
-                "role_name": format::role_name(&i.role),
-                "body": format::body_name(&i.role),
+                "role_name": input.vocabulary.roles.get(&i.role),
+                "body": input.vocabulary.bodies.get(&i.role),
                 "name": i.name,
                 "code": i.code,
                 "seal_caption": i.seal_caption,

@@ -79,6 +79,13 @@ pub struct StoredCounted {
     pub remind_before: Option<String>,
 }
 
+/// A guard an administrator's correction overruled, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredOverruled {
+    pub transition: String,
+    pub guard: String,
+}
+
 /// A link between cases as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredLink {
@@ -114,6 +121,10 @@ pub enum StoredEventKind {
     Amended {
         changes: Data,
         reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        previous: Option<Data>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        overrules: Vec<StoredOverruled>,
     },
     DeadlineSet {
         name: String,
@@ -239,9 +250,22 @@ impl From<&Event> for StoredEvent {
                 changes: changes.clone(),
                 note: note.clone(),
             },
-            EventKind::Amended { changes, reason } => StoredEventKind::Amended {
+            EventKind::Amended {
+                changes,
+                reason,
+                previous,
+                overrules,
+            } => StoredEventKind::Amended {
                 changes: changes.clone(),
                 reason: reason.clone(),
+                previous: previous.clone(),
+                overrules: overrules
+                    .iter()
+                    .map(|o| StoredOverruled {
+                        transition: o.transition.clone(),
+                        guard: o.guard.clone(),
+                    })
+                    .collect(),
             },
             EventKind::DeadlineSet {
                 name,
@@ -375,7 +399,23 @@ impl TryFrom<StoredEvent> for Event {
                 changes,
                 note,
             },
-            StoredEventKind::Amended { changes, reason } => EventKind::Amended { changes, reason },
+            StoredEventKind::Amended {
+                changes,
+                reason,
+                previous,
+                overrules,
+            } => EventKind::Amended {
+                changes,
+                reason,
+                previous,
+                overrules: overrules
+                    .into_iter()
+                    .map(|o| crate::case::Overruled {
+                        transition: o.transition,
+                        guard: o.guard,
+                    })
+                    .collect(),
+            },
             StoredEventKind::DeadlineSet {
                 name,
                 title,

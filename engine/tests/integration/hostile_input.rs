@@ -178,7 +178,8 @@ proptest! {
             .replacen("contact_interval: 7d", &format!("contact_interval: \"{setting}\""), 1);
         if let Ok(def) = definition::load("p.yaml", source.as_bytes()) {
             for d in def.start.deadlines.iter() {
-                let (DeadlineRule::Within(spec) | DeadlineRule::Every(spec)) = &d.rule;
+                let (DeadlineRule::Within(spec) | DeadlineRule::Every(spec) | DeadlineRule::DateAfter(spec)) =
+                    &d.rule;
                 // A definition that loaded has periods that resolve.
                 prop_assert!(spec.resolve(&def.settings).is_some(), "{}", period);
             }

@@ -171,6 +171,7 @@ proptest! {
                     changes: changes(picks),
                     reason: if *reason { "更正".into() } else { String::new() },
                     occurred_at: None,
+                    administrator: false,
                 },
             };
             let result = store.apply(&id, command, None, &clock, None, None);

@@ -11,7 +11,8 @@ use jiff::civil::{Date, date};
 use serde_json::{Value, json};
 use wardflow_engine::definition::Data;
 use wardflow_engine::letters::{
-    IssuingBody, LetterError, LetterInput, Rendered, Renderer, check_court_number, format, number,
+    IssuingBody, LetterError, LetterInput, Rendered, Renderer, Vocabulary, check_court_number,
+    format, number,
 };
 
 fn letters_dir() -> PathBuf {
@@ -214,7 +215,11 @@ fn intervention() -> Data {
         "petition.applicant_address": "北京市朝阳区日坛北路33号",
         "petition.applicant_representative": "局长 吴建平",
         "petition.applicant_phone": "010-8599××××",
-        "petition.proposed_guardian": "王秀珍（被监护人的外祖母）",
+        "proposed_guardian.name": "王秀珍",
+        "proposed_guardian.category": "grandparent",
+        "proposed_guardian.best_interests": "外祖母身体健康，与李小明感情深厚，李小明愿意随其生活",
+        "other_parent.relation": "mother",
+        "other_parent.status": "unknown",
         "petition.evidence": ["受案回执", "家庭暴力告诫书", "朝阳医院诊断证明", "学校情况说明"],
         "petition.filed_on": "2026-11-23",
         "petition.court": "北京市朝阳区人民法院",
@@ -405,6 +410,12 @@ fn cases() -> BTreeMap<&'static str, Case> {
     m
 }
 
+/// No template of the table names a role or a body by vocabulary; the snapshots need none.
+static NO_WORDS: Vocabulary = Vocabulary {
+    roles: BTreeMap::new(),
+    bodies: BTreeMap::new(),
+};
+
 fn input<'a>(case: &'a Case) -> LetterInput<'a> {
     LetterInput {
         data: &case.data,
@@ -414,6 +425,7 @@ fn input<'a>(case: &'a Case) -> LetterInput<'a> {
         verification_code: CODE.into(),
         draft: false,
         settings: Data::new(),
+        vocabulary: &NO_WORDS,
     }
 }
 
@@ -754,10 +766,9 @@ fn allocated_numbers_have_the_year_in_hexagonal_brackets_and_no_leading_zeros() 
         LetterError::UnexpectedNumber("report-receipt".into())
     );
     let r = render("warning-letter");
-    assert!(
-        r.html
-            .contains("<div class=\"doc-number\">京公朝（望）告诫字〔2026〕7号</div>")
-    );
+    assert!(r.html.contains(
+        "<div class=\"doc-number\"><span class=\"nb\">京公朝（望）告诫字〔2026〕7号</span></div>"
+    ));
 }
 
 #[test]
@@ -826,15 +837,16 @@ fn chinese_numeral_dates() {
         let r = renderer().render("family-education-order", &inp).unwrap();
         assert!(r.text.contains(want), "{want}");
         assert!(
-            r.html
-                .contains(&format!("<div class=\"seal-date\">{want}</div>")),
+            r.html.contains(&format!(
+                "<div class=\"seal-date\"><span class=\"nb\">{want}</span></div>"
+            )),
             "{want}"
         );
     }
     let r = render("restoration-notice");
     assert!(
         r.html
-            .contains("<div class=\"seal-date\">2027年9月12日</div>")
+            .contains("<div class=\"seal-date\"><span class=\"nb\">2027年9月12日</span></div>")
     );
 }
 
@@ -1091,11 +1103,362 @@ fn no_seal_is_ever_drawn_only_its_place() {
             !r.html.contains("<img") && !r.html.contains("<svg"),
             "{key}"
         );
+    }
+}
+
+/// Issue 21, item 6: a hand-applied seal would not line up with a printed placeholder, so an
+/// official copy prints nothing in the seal's place and keeps the space; a draft marks it, faintly.
+#[test]
+fn the_seal_placeholder_prints_on_drafts_only() {
+    let cases = cases();
+    let mut marked = 0;
+    for key in KEYS {
+        let official = render(key);
         assert!(
-            r.html.contains("（印章）") || key == "entrustment-notice",
+            !official.html.contains("（印章") && !official.html.contains("seal-mark\">"),
+            "{key}: {}",
+            html_body(&official.html)
+        );
+        assert!(
+            !official.text.contains("（印章"),
+            "{key}: {}",
+            official.text
+        );
+        let mut inp = input(&cases[key]);
+        inp.draft = true;
+        inp.number = None;
+        let draft = renderer().render(key, &inp).unwrap();
+        let seal_place = official.html.contains("<div class=\"seal-block\">")
+            || official.html.contains("witness");
+        if seal_place {
+            marked += 1;
+            assert!(
+                draft.html.contains("（印章）"),
+                "{key}: the draft marks the place"
+            );
+            assert!(draft.text.contains("（印章"), "{key}: {}", draft.text);
+        }
+    }
+    assert!(marked >= 11, "{marked}");
+    // The space over the 落款 stays: the seal block keeps its 42 mm with the signing body and the
+    // date at its foot, and the mark a draft shows is faint.
+    let r = render("temporary-custody-notice");
+    assert!(r.html.contains(
+        "<div class=\"seal-block\"><div class=\"signer\">北京市朝阳区民政局</div><div class=\"seal-date\">"
+    ));
+    assert!(r.html.contains("min-height: 42mm; padding-top: 14mm;"));
+    assert!(r.html.contains("--faint-red: rgba(212,0,0,.35);"));
+    assert!(r.html.contains("border: 1.2px dashed var(--faint-red);"));
+    assert!(r.text.contains("北京市朝阳区民政局\n\n"), "{}", r.text);
+}
+
+// ---- page breaks strand no block (issue 21, item 7) ----
+
+/// The lines of the `<div class="closing">` of one printed page (its children are one a line).
+fn closing_of(page: &str) -> Option<Vec<&str>> {
+    let start = page.find("<div class=\"closing\">\n")?;
+    let lines: Vec<&str> = page[start..]
+        .lines()
+        .skip(1)
+        .take_while(|l| *l != "</div>")
+        .collect();
+    Some(lines)
+}
+
+#[test]
+fn the_closing_stays_with_the_last_lines_and_a_slip_is_never_forced_onto_a_page() {
+    let css = {
+        let r = render("warning-letter").html;
+        let start = r.find("<style>").unwrap();
+        r[start..r.find("</style>").unwrap()].to_owned()
+    };
+    assert!(css.contains(
+        ".service, .seal-block, .sign, table.fields tr, .slip, .copies-note, .banji, .closing {\n  break-inside: avoid; }"
+    ));
+    // The only forced breaks are between the parts of a multi-part form (and an explicit @page).
+    assert!(!css.contains("break-before") && !css.contains("page-break-before"));
+    assert_eq!(css.matches("break-after: page").count(), 2, "{css}");
+    let mut closings = 0;
+    for key in KEYS {
+        let r = render(key);
+        for page in r.html.split("<div class=\"page\">").skip(1) {
+            let signed =
+                page.contains("<div class=\"seal-block") || page.contains("<div class=\"sign");
+            let Some(closing) = closing_of(page) else {
+                assert!(!signed, "{key}: a 落款 without its closing block:\n{page}");
+                continue;
+            };
+            closings += 1;
+            assert_eq!(page.matches("<div class=\"closing\">").count(), 1, "{key}");
+            // It opens with the last lines of text, and holds the seal (if the page has one)
+            // and the signature lines before it.
+            assert!(
+                closing[0].starts_with("<p class=\"para")
+                    || closing[0].starts_with("<p class=\"note")
+                    || closing[0].starts_with("<p class=\"flush")
+                    || closing[0].starts_with("<table"),
+                "{key}: {closing:?}"
+            );
+            if page.contains("<div class=\"seal-block") {
+                assert!(
+                    closing
+                        .iter()
+                        .any(|l| l.starts_with("<div class=\"seal-block")),
+                    "{key}"
+                );
+            }
+            // Nothing signed after it except a service block, a copies note or a slip.
+            let after = &page[page.find("<div class=\"closing\">").unwrap()..];
+            let after = &after[after.find("\n</div>\n").unwrap()..];
+            let before_slip = after.split("<div class=\"slip\">").next().unwrap_or(after);
+            assert!(
+                !before_slip.contains("\n<div class=\"seal-block")
+                    && !before_slip.contains("\n<div class=\"sign\">"),
+                "{key}: {before_slip}"
+            );
+        }
+    }
+    assert!(closings >= 13, "{closings}");
+    // The handover record's seal stays with its last paragraph and signatures.
+    let handover = render("handover-record").html;
+    let closing = closing_of(&handover).unwrap();
+    assert!(
+        closing[0].contains("接收人可以依法向人民法院申请人身安全保护令"),
+        "{closing:?}"
+    );
+    assert_eq!(closing.len(), 4, "{closing:?}");
+    // The court order: the judge, the seal and the clerk with the last paragraph.
+    let order = render("family-education-order").html;
+    let closing = closing_of(&order).unwrap();
+    assert!(
+        closing[1].contains("审判员") && closing[3].contains("书记员"),
+        "{closing:?}"
+    );
+    // The entrustment notice's slip is one unbreakable block after the copies note, with no
+    // forced break before it.
+    let notice = render("entrustment-notice").html;
+    let slip = &notice[notice.find("<div class=\"slip\">").unwrap()..];
+    assert!(
+        slip.starts_with("<div class=\"slip\">\n<div class=\"cut\">"),
+        "{slip}"
+    );
+    let slip = &slip[..slip.find("\n</div>\n<div class=\"page-foot\">").unwrap()];
+    assert!(
+        slip.contains("签收回执") && slip.contains("签收单位（盖章）"),
+        "{slip}"
+    );
+    assert!(!html_body(&notice).contains("page-break"));
+}
+
+// ---- browser print gives a clean page (issue 21, item 10) ----
+
+/// The `@page` rule of a rendered letter.
+fn page_rule(html: &str) -> &str {
+    let start = html.find("@page {").expect("an @page rule");
+    let end = start + html[start..].find("\n}\n").expect("its end");
+    &html[start..end]
+}
+
+#[test]
+fn default_browser_printing_gives_a_clean_a4_page() {
+    let cases = cases();
+    for key in KEYS {
+        let r = render(key);
+        let rule = page_rule(&r.html);
+        let margin = match key {
+            "guardian-duty-notice" | "restoration-notice" | "family-education-order" => {
+                "37mm 26mm 35mm 28mm"
+            }
+            _ => "25mm 20mm 25mm 25mm",
+        };
+        assert!(
+            rule.starts_with(&format!("@page {{ size: A4; margin: {margin};")),
+            "{key}: {rule}"
+        );
+        // Every margin box of the head and the foot is the letter's own, so the browser adds
+        // no date, title, address or page count; the head is empty on an official copy.
+        for (boxname, content) in [
+            ("top-left", "content: \"\";"),
+            ("top-center", "content: \"\";"),
+            ("top-right", "content: \"\";"),
+            ("bottom-left", "content: \"核验码：7K3M-Q9TX\";"),
+            ("bottom-center", "content: \"\";"),
+            ("bottom-right", "content: \"— \" counter(page) \" —\";"),
+        ] {
+            assert!(
+                rule.contains(&format!("@{boxname} {{ {content}")),
+                "{key}: @{boxname}: {rule}"
+            );
+        }
+        let mut inp = input(&cases[key]);
+        inp.draft = true;
+        inp.number = None;
+        let draft = renderer().render(key, &inp).unwrap();
+        assert!(
+            page_rule(&draft.html).contains("@top-center { content: \"草稿 DRAFT\";"),
             "{key}"
         );
     }
+    // On paper, nothing of the screen view: no grey desk, no page shadows, no on-screen foot.
+    let css = render("warning-letter").html;
+    let print = &css[css.find("@media print {").expect("print rules")..];
+    for rule in [
+        "html, body { background: none; padding: 0; }",
+        "box-shadow: none;",
+        ".page-foot { display: none; }",
+    ] {
+        assert!(print.contains(rule), "{rule}");
+    }
+}
+
+// ---- 公文 against GB/T 9704 (issue 21, item 8) ----
+
+#[test]
+fn gongwen_pages_number_odd_right_even_left_and_lines_hold_28_characters() {
+    let css = render("warning-letter").html;
+    // 28 characters of 16 pt in the 156 mm text block: each character cell is 155.8 / 28 mm.
+    assert!(css.contains(
+        "body.layout-gongwen, body.layout-court { letter-spacing: calc(155.8mm / 28 - 16pt); }"
+    ));
+    let pt = 25.4 / 72.0;
+    let cell = 16.0 * pt + (155.8 / 28.0 - 16.0 * pt);
+    assert!(28.0 * cell <= 156.0 && 29.0 * cell > 156.0);
+    assert!(
+        27.0 * (16.0 * pt) <= 156.0 && 28.0 * (16.0 * pt) > 156.0,
+        "27 without it"
+    );
+
+    for key in ["guardian-duty-notice", "restoration-notice"] {
+        let html = render(key).html;
+        let odd = page_rule(&html);
+        // Odd (right-hand) pages: the number on the right, one character in, 7 mm under the
+        // text block; the binding edge on the left.
+        assert!(odd.contains("margin: 37mm 26mm 35mm 28mm;"), "{key}");
+        assert!(
+            odd.contains("@bottom-right { content: \"— \" counter(page) \" —\"; font: 14pt \"Noto Serif CJK SC\", serif; vertical-align: top; padding-top: 7mm; text-align: right; padding-right: 1em; }"),
+            "{key}: {odd}"
+        );
+        // Even (left-hand) pages mirror it: binding edge right, the number on the left.
+        let even = &html[html.find("@page :left {").expect("even pages")..];
+        let even = &even[..even.find("\n}\n").expect("its end")];
+        assert!(
+            even.contains("margin: 37mm 28mm 35mm 26mm;"),
+            "{key}: {even}"
+        );
+        assert!(
+            even.contains("@bottom-left { content: \"— \" counter(page) \" —\"; font: 14pt \"Noto Serif CJK SC\", serif; vertical-align: top; padding-top: 7mm; text-align: left; padding-left: 1em; }"),
+            "{key}: {even}"
+        );
+        assert!(
+            even.contains("@bottom-right { content: \"核验码：7K3M-Q9TX\";"),
+            "{key}: {even}"
+        );
+    }
+    // Forms and court documents are not 公文: one side, no mirrored pages.
+    for key in [
+        "warning-letter",
+        "family-education-order",
+        "entrustment-agreement",
+    ] {
+        assert!(!render(key).html.contains("@page :left"), "{key}");
+    }
+}
+
+// ---- nothing inside a number, a date or a time breaks across lines (issue 21, item 4) ----
+
+const NB: &str = "<span class=\"nb\">";
+
+/// The HTML with every no-break run taken out.
+fn outside_no_break_runs(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find(NB) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + NB.len()..];
+        let end = after.find("</span>").expect("a no-break run is closed");
+        assert!(
+            !after[..end].contains('<'),
+            "a no-break run holds only text"
+        );
+        rest = &after[end + "</span>".len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Where a year (`2026年`, `〔2026〕`, `（2026）`, `二〇二六年`) or a time (`13时`) stands outside a
+/// no-break run.
+fn breakable_numbers(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut found = Vec::new();
+    for i in 0..chars.len() {
+        let digits = |from: usize, n: usize, set: &dyn Fn(char) -> bool| {
+            (from..from + n).all(|k| chars.get(k).is_some_and(|&c| set(c)))
+        };
+        let arabic = |c: char| c.is_ascii_digit();
+        let chinese = |c: char| "〇一二三四五六七八九".contains(c);
+        let starts_run = i == 0 || !chars[i - 1].is_ascii_digit();
+        let hit = (starts_run && digits(i, 4, &arabic) && chars.get(i + 4) == Some(&'年'))
+            || (matches!(chars[i], '〔' | '（')
+                && digits(i + 1, 4, &arabic)
+                && matches!(chars.get(i + 5), Some('〕' | '）')))
+            || (digits(i, 4, &chinese) && chars.get(i + 4) == Some(&'年'))
+            || (starts_run && digits(i, 1, &arabic) && chars.get(i + 1) == Some(&'时'))
+            || (starts_run && digits(i, 2, &arabic) && chars.get(i + 2) == Some(&'时'));
+        if hit {
+            found.push(
+                chars[i.saturating_sub(6)..(i + 12).min(chars.len())]
+                    .iter()
+                    .collect(),
+            );
+        }
+    }
+    found
+}
+
+#[test]
+fn numbers_dates_and_times_never_break_across_lines() {
+    assert!(
+        render("warning-letter")
+            .html
+            .contains(".nb { white-space: nowrap; }")
+    );
+    for key in KEYS {
+        let r = render(key);
+        let body = html_body(&r.html);
+        let loose = breakable_numbers(&outside_no_break_runs(&body));
+        assert!(loose.is_empty(), "{key}: may break inside {loose:?}");
+        assert!(
+            !r.text
+                .chars()
+                .any(|c| ('\u{E000}'..='\u{F8FF}').contains(&c)),
+            "{key}: the text keeps no marks"
+        );
+    }
+    // The issue's cases, whole: the 受案登记表 number in the report receipt, the court's case
+    // number in the restoration notice, the order's own number and its Chinese date, and the
+    // time of a report in a narrow table cell.
+    let receipt = render("report-receipt").html;
+    assert!(receipt.contains(&format!("{NB}京公朝（望）受案字〔2026〕1187号</span>")));
+    assert!(receipt.contains(&format!("{NB}2026年11月20日</span>{NB}9时40分</span>")));
+    let restoration = render("restoration-notice").html;
+    assert!(restoration.contains(&format!("{NB}（2027）京0105民特3号</span>")));
+    let order = render("family-education-order").html;
+    assert!(order.contains(&format!("{NB}（2026）京0105民初8812号之一</span>")));
+    assert!(order.contains(&format!("{NB}二〇二六年十一月二十二日</span>")));
+    // Case data cannot open or close a run: the marks it types are replaced.
+    let cases = cases();
+    let mut d = cases["warning-letter"].data.clone();
+    d.insert(
+        "admonishment.facts".into(),
+        json!("2026年\u{E006}</span>\u{E005}11月"),
+    );
+    let mut inp = input(&cases["warning-letter"]);
+    inp.data = &d;
+    let r = renderer().render("warning-letter", &inp).unwrap();
+    assert!(r.html.contains(&format!(
+        "{NB}2026年</span>\u{FFFD}&lt;/span&gt;\u{FFFD}11月"
+    )));
 }
 
 /// Writes the 13 HTML files for `letters/render-check.sh` when WARDFLOW_LETTERS_OUT is set.

@@ -121,7 +121,11 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
                     .clone()
                     .unwrap_or_else(|| tr!(tr, "letter-unnumbered")),
                 id = l.letter.clone(),
-                sha = l.html_sha256.chars().take(16).collect::<String>()
+                sha = if l.html_sha256 == wardflow_engine::app::CONFIDENTIAL {
+                    tr!(tr, "confidential")
+                } else {
+                    l.html_sha256.chars().take(16).collect::<String>()
+                }
             ),
             EventKind::LetterVoided { letter, reason } => tr!(
                 tr,
@@ -168,13 +172,39 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
             EventKind::Fired { changes, .. } | EventKind::Amended { changes, .. } => Some(changes),
             _ => None,
         };
-        for (k, v) in changes.into_iter().flatten() {
-            let shown = if v.is_null() {
+        let shown = |v: &serde_json::Value| {
+            if v.is_null() {
                 tr!(tr, "cleared")
             } else {
                 show::data_value(tr, v)
-            };
-            println!("       {} = {shown}", show::field(tr, &def, k));
+            }
+        };
+        let (previous, overrules) = match &e.kind {
+            EventKind::Amended {
+                previous,
+                overrules,
+                ..
+            } => (previous.as_ref(), overrules.as_slice()),
+            _ => (None, &[][..]),
+        };
+        for (k, v) in changes.into_iter().flatten() {
+            // A correction shows the value it replaced: old → new.
+            let old = previous
+                .and_then(|p| p.get(k))
+                .map(|old| format!("{} → ", shown(old)))
+                .unwrap_or_default();
+            println!("       {} = {old}{}", show::field(tr, &def, k), shown(v));
+        }
+        for o in overrules {
+            println!(
+                "       {}",
+                tr!(
+                    tr,
+                    "history-overruled",
+                    transition = show::transition(tr, &def, &o.transition),
+                    guard = o.guard.clone()
+                )
+            );
         }
     }
     Ok(())

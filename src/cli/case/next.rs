@@ -48,7 +48,7 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
             "{} → {}  [{}]",
             tr.key_title(&s.name, &s.title),
             show::state(tr, &def, &s.to),
-            tr.list(&s.roles)
+            show::roles(tr, &def, &s.roles)
         );
         if !s.missing.is_empty() {
             let named: Vec<String> = s.missing.iter().map(|f| show::field(tr, &def, f)).collect();

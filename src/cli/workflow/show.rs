@@ -14,6 +14,7 @@ fn deadline_json(d: &DeadlineDef) -> Value {
     let (kind, period) = match &d.rule {
         DeadlineRule::Within(p) => ("within", p.to_string()),
         DeadlineRule::Every(p) => ("every", p.to_string()),
+        DeadlineRule::DateAfter(p) => ("date_after", p.to_string()),
     };
     json!({
         "name": d.name,
@@ -31,6 +32,7 @@ fn deadline_line(tr: &crate::i18n::Tr, d: &DeadlineDef) -> String {
     let mut parts = vec![match &d.rule {
         DeadlineRule::Within(p) => format!("within {p}"),
         DeadlineRule::Every(p) => format!("every {p}"),
+        DeadlineRule::DateAfter(p) => format!("date_after {p}"),
     }];
     if let DeadlineStart::Field(f) = &d.from {
         parts.push(format!("from {f}"));
@@ -60,6 +62,7 @@ fn to_json(def: &Definition, version: Option<u32>) -> Value {
         "title": def.title,
         "version": version,
         "roles": def.roles,
+        "role_titles": def.role_titles.iter().map(|(k, t)| (k.clone(), json!({"title": t.title, "title_en": t.title_en}))).collect::<serde_json::Map<_, _>>(),
         "settings": def.settings,
         "fields": def.fields.iter().map(|(k, f)| json!({
             "name": k, "type": f.ty.name(), "required": f.required, "title": f.title, "sensitive": f.sensitive,
@@ -87,7 +90,11 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<(), Failure> {
     let tr = &ctx.tr;
     let version = version.map(|v| format!(" v{v}")).unwrap_or_default();
     println!("{}{version}", tr.key_title(&def.key, &def.title));
-    println!("{}{}", tr!(tr, "label-roles"), tr.list(&def.roles));
+    println!(
+        "{}{}",
+        tr!(tr, "label-roles"),
+        crate::show::roles(tr, &def, &def.roles)
+    );
     println!("{}", tr!(tr, "label-fields"));
     for (key, f) in &def.fields {
         let required = if f.required {
