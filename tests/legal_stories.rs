@@ -704,6 +704,18 @@ fn an_intervention_case_does_not_close_while_the_child_is_still_removed() {
         "2026-11-26T10:00:00+08:00",
     );
     assert_eq!(state(&env, &id), "returned_home");
+    // Once the grandmother's care is assessed (issue 17 item 11), it may close.
+    advance(
+        &env,
+        &id,
+        "assess_relative_care",
+        "civil_affairs",
+        &[
+            ("relative_care.assessed_at", "2026-11-27T09:00:00+08:00"),
+            ("relative_care.findings", "外婆照料周到"),
+        ],
+        "2026-11-27T09:30:00+08:00",
+    );
     advance(
         &env,
         &id,
@@ -1378,4 +1390,351 @@ fn police_who_find_a_child_in_danger_themselves_open_a_case_of_their_own() {
         "2026-11-23T11:00:00+08:00",
     );
     assert_eq!(state(&env, &id), "investigating");
+}
+
+// ----- item 11: no stage without a deadline -----
+
+#[test]
+fn once_civil_affairs_must_petition_its_duty_has_a_deadline() {
+    let env = env();
+    let id = accepted_report(&env);
+    advance(
+        &env,
+        &id,
+        "recommend_revocation",
+        "civil_affairs",
+        &[("revocation.ground", "serious_harm")],
+        "2026-11-25T10:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "procuratorate_recommends",
+        "procuratorate",
+        &[("procuratorate.recommended_on", "2026-12-28")],
+        "2026-12-28T10:00:00+08:00",
+    );
+    assert_eq!(state(&env, &id), "civil_affairs_to_petition");
+    // CC 36(3) says civil affairs "shall" apply but gives no time; the local month runs from
+    // the recommendation: Thursday 28 January 2027, 24:00.
+    let shown = show(&env, &id);
+    let duty = deadline(&shown, "civil_affairs_petition").expect("civil_affairs_petition");
+    assert_eq!(duty["due"], "2027-01-28T16:00:00Z");
+    assert!(
+        duty["title"]
+            .as_str()
+            .is_some_and(|t| t.contains("民法典第三十六条第三款")),
+        "{duty}"
+    );
+}
+
+#[test]
+fn a_child_handed_to_a_relative_is_assessed_and_then_reviewed() {
+    let env = env();
+    let id = accepted_report(&env);
+    advance(
+        &env,
+        &id,
+        "remove_child",
+        "police",
+        TO_AUNT,
+        "2026-11-24T14:30:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "start_assessment",
+        "civil_affairs",
+        &[],
+        "2026-11-24T15:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "hand_to_relative",
+        "civil_affairs",
+        &[
+            ("handover.at", "2026-11-26T10:00:00+08:00"),
+            ("handover.receiver", "陈桂芳"),
+            ("handover.receiver_kind", "relative"),
+            ("handover.receiver_unsuitable", "false"),
+            ("handover.receiver_record_of_harm", "false"),
+            ("handover.receiver_addiction", "false"),
+            ("handover.receiver_neglected_duty", "false"),
+        ],
+        "2026-11-26T10:00:00+08:00",
+    );
+    // A month from the handover is Saturday 26 December: the period ends on Monday 28 December.
+    assert_eq!(
+        due(&show(&env, &id), "relative_care_assessment"),
+        "2026-12-28T16:00:00Z"
+    );
+    let err = refused(
+        &env,
+        &id,
+        "close",
+        "police",
+        &[("close_reason", "resolved_after_help")],
+        "2026-12-01T10:00:00+08:00",
+    );
+    assert!(err.contains("assess_relative_care"), "{err}");
+    advance(
+        &env,
+        &id,
+        "assess_relative_care",
+        "civil_affairs",
+        &[
+            ("relative_care.assessed_at", "2026-12-10T10:00:00+08:00"),
+            ("relative_care.findings", "外婆照料周到，孩子按时上学"),
+        ],
+        "2026-12-10T11:00:00+08:00",
+    );
+    let shown = show(&env, &id);
+    assert!(deadline(&shown, "relative_care_assessment").is_none());
+    // The next review: six months on (local setting), Thursday 10 June 2027.
+    assert_eq!(due(&shown, "relative_care_review"), "2027-06-10T16:00:00Z");
+}
+
+#[test]
+fn a_new_guardian_receives_the_child_in_writing_and_is_visited_before_closing() {
+    let env = env();
+    let id = in_court(&env, &[("other_parent.status", "deceased")]);
+    advance(
+        &env,
+        &id,
+        "revoke_guardianship",
+        "court",
+        &[
+            ("court.decided_on", "2027-01-10"),
+            ("maintenance.note", "张大山按月负担抚养费"),
+        ],
+        "2027-01-10T10:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "appoint_guardian",
+        "court",
+        &[
+            ("new_guardian.name", "陈桂芳"),
+            ("new_guardian.category", "grandparent"),
+            ("new_guardian.best_interests", "孩子愿意随外婆生活"),
+            ("new_guardian.unsuitable", "false"),
+            ("new_guardian.lives_with_child", "true"),
+        ],
+        "2027-01-10T11:00:00+08:00",
+    );
+    // Follow-up visits start with the appointment.
+    assert!(deadline(&show(&env, &id), "follow_up_visit").is_some());
+    // The girl is still at the institution: no closing, even after the restoration window.
+    let err = refused(
+        &env,
+        &id,
+        "close",
+        "civil_affairs",
+        &[("close_reason", "new_guardian_in_place")],
+        "2028-01-20T10:00:00+08:00",
+    );
+    assert!(err.contains("儿童仍在带离安置中"), "{err}");
+    // The institution hands her over in writing, to the appointed guardian only.
+    let err = refused(
+        &env,
+        &id,
+        "hand_to_new_guardian",
+        "institution",
+        &[
+            ("handover.at", "2027-01-12T10:00:00+08:00"),
+            ("handover.receiver", "张大山"),
+        ],
+        "2027-01-12T11:00:00+08:00",
+    );
+    assert!(err.contains("new_guardian.name"), "{err}");
+    let out = advance(
+        &env,
+        &id,
+        "hand_to_new_guardian",
+        "institution",
+        &[
+            ("handover.at", "2027-01-12T10:00:00+08:00"),
+            ("handover.receiver", "陈桂芳"),
+        ],
+        "2027-01-12T11:00:00+08:00",
+    );
+    assert!(out.contains("未成年人交接单"), "{out}");
+    // Without a visit after the handover, still no closing.
+    let err = refused(
+        &env,
+        &id,
+        "close",
+        "civil_affairs",
+        &[("close_reason", "new_guardian_in_place")],
+        "2028-01-20T10:00:00+08:00",
+    );
+    assert!(err.contains("指定新监护人后须经随访"), "{err}");
+    advance(
+        &env,
+        &id,
+        "follow_up_visit_new_guardian",
+        "village_committee",
+        &[
+            ("followup.visited_at", "2027-02-05T10:00:00+08:00"),
+            ("followup.findings", "外婆照料周到"),
+        ],
+        "2027-02-05T11:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "close",
+        "civil_affairs",
+        &[("close_reason", "new_guardian_in_place")],
+        "2028-01-20T10:00:00+08:00",
+    );
+    assert_eq!(state(&env, &id), "closed");
+}
+
+#[test]
+fn a_protection_order_is_reminded_before_it_expires() {
+    let env = env();
+    let id = accepted_report(&env);
+    advance(
+        &env,
+        &id,
+        "apply_protection_order",
+        "civil_affairs",
+        &[
+            ("protection_order.applied_at", "2026-11-24T11:00:00+08:00"),
+            ("protection_order.applicant", "黔江区民政局"),
+        ],
+        "2026-11-24T11:30:00+08:00",
+    );
+    let order = [
+        ("protection_order.case_number", "（2026）渝0114民保令8号"),
+        ("protection_order.effective_on", "2026-11-25"),
+        ("protection_order.valid_months", "6"),
+        ("protection_order.expires_on", "2027-05-25"),
+    ];
+    // Six months from 25 November ends before 25 May (ADVL 30).
+    let err = refused(
+        &env,
+        &id,
+        "grant_protection_order",
+        "court",
+        &order,
+        "2026-11-25T10:00:00+08:00",
+    );
+    assert!(err.contains("反家庭暴力法第三十条"), "{err}");
+    let mut order = order.to_vec();
+    order[3] = ("protection_order.expires_on", "2027-05-24");
+    advance(
+        &env,
+        &id,
+        "grant_protection_order",
+        "court",
+        &order,
+        "2026-11-25T10:00:00+08:00",
+    );
+    // Expires at 24:00 on its last day, a fixed day never moved; reminded 15 days before so
+    // that an extension can be applied for while it is in force.
+    let shown = show(&env, &id);
+    let expiry = deadline(&shown, "protection_order_expiry").expect("protection_order_expiry");
+    assert_eq!(expiry["due"], "2027-05-24T16:00:00Z");
+    assert_eq!(expiry["remind_at"], "2027-05-09T16:00:00Z");
+}
+
+#[test]
+fn family_education_guidance_ordered_with_a_reprimand_is_tracked_to_its_end() {
+    let env = env();
+    let id = accepted_report(&env);
+    advance(
+        &env,
+        &id,
+        "reprimand",
+        "police",
+        &[
+            ("admonishment.kind", "reprimand"),
+            ("admonishment.issued_at", "2026-11-25T10:00:00+08:00"),
+            ("admonishment.facts", "张大山酒后打骂女儿"),
+            ("admonishment.guidance_ordered", "true"),
+        ],
+        "2026-11-25T10:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "follow_up_visit",
+        "village_committee",
+        &[
+            ("followup.visited_at", "2026-12-20T10:00:00+08:00"),
+            ("followup.findings", "未再打骂"),
+        ],
+        "2026-12-20T11:00:00+08:00",
+    );
+    let err = refused(
+        &env,
+        &id,
+        "close",
+        "police",
+        &[("close_reason", "admonished_and_followed_up")],
+        "2026-12-21T10:00:00+08:00",
+    );
+    assert!(err.contains("家庭教育促进法第四十九条"), "{err}");
+    advance(
+        &env,
+        &id,
+        "record_family_education",
+        "police",
+        &[
+            ("guidance.completed_on", "2027-02-20"),
+            ("guidance.outcome", "已完成八次家庭教育指导课程"),
+        ],
+        "2027-02-21T10:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "close",
+        "police",
+        &[("close_reason", "admonished_and_followed_up")],
+        "2027-02-21T11:00:00+08:00",
+    );
+    assert_eq!(state(&env, &id), "closed");
+}
+
+#[test]
+fn a_court_family_education_order_has_its_completion_checked() {
+    let env = env();
+    let id = accepted_report(&env);
+    advance(
+        &env,
+        &id,
+        "order_family_education",
+        "court",
+        &[
+            ("admonishment.kind", "family_education_order"),
+            ("admonishment.issued_at", "2026-11-25T10:00:00+08:00"),
+            ("admonishment.facts", "张大山长期打骂女儿"),
+            ("admonishment.case_number", "（2026）渝0114民特10号"),
+            ("guidance.content", "非暴力沟通"),
+            ("guidance.period", "三个月"),
+        ],
+        "2026-11-25T10:00:00+08:00",
+    );
+    // Three months from 25 November (local setting): Thursday 25 February 2027, 24:00.
+    assert_eq!(
+        due(&show(&env, &id), "family_education_guidance"),
+        "2027-02-25T16:00:00Z"
+    );
+    advance(
+        &env,
+        &id,
+        "record_family_education",
+        "court",
+        &[
+            ("guidance.completed_on", "2027-02-20"),
+            ("guidance.outcome", "已按期完成"),
+        ],
+        "2027-02-21T10:00:00+08:00",
+    );
+    assert!(deadline(&show(&env, &id), "family_education_guidance").is_none());
 }

@@ -1580,6 +1580,9 @@ fn intervention_feedback_missed_then_civil_affairs_must_petition() {
     // state that set it, so the case is not listed overdue on it.
     assert_no_deadline(&env, &id, "others_petition");
     assert!(overdue(&env, "2026-12-18T10:00:00+08:00").is_empty());
+    // Civil affairs' own duty now has a time limit (a month, local practice), so the child is not
+    // forgotten (issue 17 item 11).
+    assert!(deadline(&env, &id, "civil_affairs_petition").is_some());
     advance(
         &env,
         &id,
@@ -1602,6 +1605,7 @@ fn intervention_feedback_missed_then_civil_affairs_must_petition() {
         "2026-12-18T10:00:00+08:00",
     );
     assert_eq!(state(&env, &id), "petition_filed");
+    assert_no_deadline(&env, &id, "civil_affairs_petition");
 
     // The court accepts on Tuesday 22 December: 30d (CPL 187), the last day Thursday 21 January
     // 2027 (past the calendar data: provisional); reminded 5 days before, 24:00 on 16 January.
@@ -1669,7 +1673,30 @@ fn intervention_feedback_missed_then_civil_affairs_must_petition() {
         "2027-01-19T10:30:00+08:00",
     );
     assert_eq!(state(&env, &id), "guardian_appointed");
-    // The rest of the year: nothing more falls due.
+    // The appointment starts the follow-up visits (issue 17 item 11). The village committee visits
+    // every 27 days, each time before the reminder (3 days before the 30th day): for the rest of
+    // the year nothing more falls due.
+    assert!(deadline(&env, &id, "follow_up_visit").is_some());
+    let mut day = Date::constant(2027, 1, 19);
+    loop {
+        day = day.checked_add(27.days()).expect("a date in 2027");
+        if day > Date::constant(2027, 10, 4) {
+            break;
+        }
+        let at = format!("{day}T10:00:00+08:00");
+        sim.run_until(&at, Step::Daily);
+        advance(
+            &env,
+            &id,
+            "follow_up_visit_new_guardian",
+            "village_committee",
+            &[
+                ("followup.visited_at", &at),
+                ("followup.findings", "奶奶照料周到，孩子按时上学"),
+            ],
+            &at,
+        );
+    }
     sim.run_until("2027-10-04T12:00:00+08:00", Step::Weekly);
     assert!(overdue(&env, "2027-10-04T12:00:00+08:00").is_empty());
 
