@@ -1738,3 +1738,48 @@ fn a_court_family_education_order_has_its_completion_checked() {
     );
     assert!(deadline(&show(&env, &id), "family_education_guidance").is_none());
 }
+
+// ----- item 13: the smaller defects, most serious first -----
+
+#[test]
+fn a_street_child_is_placed_at_once_and_the_police_search_starts_after() {
+    let env = env();
+    let id = open(
+        &env,
+        "temporary-custody",
+        "institution",
+        &[
+            ("ground", "street_or_unknown_identity"),
+            ("ground_details", "在车站广场乞讨，说不出父母姓名"),
+            ("child.name", "小石头（临时称呼）"),
+            ("child.birth_date", "2019-06-01"),
+            ("child.birth_date_estimated", "true"),
+        ],
+        T0,
+    );
+    // The child needs a bed tonight, not after the police open a search.
+    advance(
+        &env,
+        &id,
+        "place",
+        "civil_affairs",
+        &[
+            ("placement.kind", "rescue_protection_institution"),
+            ("placement.name", "黔江区未成年人救助保护中心"),
+            ("placed_at", "2026-11-23T12:00:00+08:00"),
+        ],
+        "2026-11-23T12:00:00+08:00",
+    );
+    assert_eq!(state(&env, &id), "placed");
+    advance(
+        &env,
+        &id,
+        "start_parent_search_after_placement",
+        "police",
+        &[("search.started_at", "2026-11-23T14:00:00+08:00")],
+        "2026-11-23T14:00:00+08:00",
+    );
+    let shown = show(&env, &id);
+    assert_eq!(shown["state"], "placed");
+    assert!(deadline(&shown, "parent_search").is_some(), "{shown:#}");
+}
