@@ -1783,3 +1783,63 @@ fn a_street_child_is_placed_at_once_and_the_police_search_starts_after() {
     assert_eq!(shown["state"], "placed");
     assert!(deadline(&shown, "parent_search").is_some(), "{shown:#}");
 }
+
+#[test]
+fn a_reprimand_while_the_child_is_in_care_is_dated_by_the_act_and_the_child_can_still_go_home() {
+    let env = env();
+    let id = removed_to_institution(&env);
+    // Reprimanded on Friday 27 November, typed in on Monday 30 November.
+    let out = advance(
+        &env,
+        &id,
+        "reprimand",
+        "police",
+        &[
+            ("admonishment.kind", "reprimand"),
+            ("admonishment.issued_at", "2026-11-27T10:00:00+08:00"),
+            ("admonishment.facts", "张大山酒后殴打女儿"),
+            ("admonishment.guidance_ordered", "false"),
+        ],
+        "2026-11-30T10:00:00+08:00",
+    );
+    assert_eq!(state(&env, &id), "admonished");
+    let history = env.ok(&["case", "history", &id, "--json"]);
+    let history: Value = serde_json::from_str(&history).expect("history is JSON");
+    let reprimand = history
+        .as_array()
+        .expect("history is an array")
+        .iter()
+        .rev()
+        .find(|e| e["transition"] == "reprimand")
+        .unwrap_or_else(|| panic!("no reprimand in {history:#}"));
+    assert_eq!(reprimand["occurred_at"], "2026-11-27T02:00:00Z", "{out}");
+    // The girl is still at the institution: after the case conference she can go home.
+    advance(
+        &env,
+        &id,
+        "file_assessment_report",
+        "institution",
+        &[
+            ("assessment.completed_on", "2026-12-10"),
+            ("assessment.family", "父亲已戒酒"),
+            ("assessment.guardian_remorse", "父亲悔过"),
+            ("assessment.child_health", "已愈合"),
+            ("assessment.child_wishes", "愿意回家"),
+            ("assessment.conclusion", "return_home"),
+        ],
+        "2026-12-10T16:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "notify_return",
+        "institution",
+        &[
+            ("conference.held_on", "2026-12-11"),
+            ("conference.conclusion", "return"),
+            ("guardian.notified_at", "2026-12-11T15:00:00+08:00"),
+        ],
+        "2026-12-11T15:00:00+08:00",
+    );
+    assert_eq!(state(&env, &id), "return_notified");
+}
