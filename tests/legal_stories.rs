@@ -1843,3 +1843,65 @@ fn a_reprimand_while_the_child_is_in_care_is_dated_by_the_act_and_the_child_can_
     );
     assert_eq!(state(&env, &id), "return_notified");
 }
+
+#[test]
+fn the_custody_limit_does_not_linger_after_the_child_goes_home() {
+    let env = env();
+    let id = open(
+        &env,
+        "temporary-custody",
+        "civil_affairs",
+        &[
+            ("ground", "guardian_neglect"),
+            ("child.name", "张小花"),
+            ("child.birth_date", "2014-09-10"),
+        ],
+        T0,
+    );
+    advance(
+        &env,
+        &id,
+        "place",
+        "civil_affairs",
+        &[
+            ("placement.kind", "rescue_protection_institution"),
+            ("placement.name", "黔江区未成年人救助保护中心"),
+            ("placed_at", "2026-11-23T12:00:00+08:00"),
+        ],
+        "2026-11-23T12:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "assess",
+        "institution",
+        &[
+            ("assessment.team_size", "3"),
+            ("assessment.conclusion", "guardian_able"),
+            ("assessment.completed_at", "2026-12-10T10:00:00+08:00"),
+            ("assessment.family", "父亲已返乡"),
+            ("assessment.guardian_remorse", "父亲悔过"),
+            ("assessment.child_health", "良好"),
+            ("assessment.child_wishes", "愿意回家"),
+        ],
+        "2026-12-10T10:00:00+08:00",
+    );
+    assert!(deadline(&show(&env, &id), "custody_limit").is_some());
+    advance(
+        &env,
+        &id,
+        "return_home",
+        "civil_affairs",
+        &[
+            ("returned.to", "张大山"),
+            ("returned.at", "2026-12-12T10:00:00+08:00"),
+            ("informed.school", "true"),
+            ("informed.police", "true"),
+            ("informed.village_committee", "true"),
+        ],
+        "2026-12-12T10:00:00+08:00",
+    );
+    let shown = show(&env, &id);
+    assert!(deadline(&shown, "custody_limit").is_none(), "{shown:#}");
+    assert!(deadline(&shown, "follow_up_visit").is_some(), "{shown:#}");
+}
