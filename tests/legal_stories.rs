@@ -1905,3 +1905,92 @@ fn the_custody_limit_does_not_linger_after_the_child_goes_home() {
     assert!(deadline(&shown, "custody_limit").is_none(), "{shown:#}");
     assert!(deadline(&shown, "follow_up_visit").is_some(), "{shown:#}");
 }
+
+#[test]
+fn escalation_from_entrusted_care_carries_the_parent_the_school_and_the_supervision() {
+    let env = TestEnv::new();
+    env.init_simulation("2026-09-20T08:00:00+08:00");
+    let id = open(
+        &env,
+        "entrusted-care",
+        "parent",
+        &[
+            ("child.name", "李小明"),
+            ("child.birth_date", "2016-05-01"),
+            ("child.school", "黔江区城东小学"),
+            ("parent.name", "李强"),
+            ("parent.relation", "father"),
+        ],
+        "2026-09-21T09:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "approve_carer",
+        "village_committee",
+        &[
+            ("carer.name", "王秀英"),
+            ("carer.birth_date", "1958-03-02"),
+            ("carer.relation", "grandparent"),
+            ("carer.full_capacity", "true"),
+            ("carer.able_to_care", "true"),
+            ("carer.lives_with_child", "true"),
+            ("carer.record_of_harm", "false"),
+            ("carer.addiction", "false"),
+            ("carer.neglected_duty", "false"),
+            ("carer.otherwise_unsuitable", "false"),
+            ("carer.serious_infectious_disease", "false"),
+            ("child.special_needs", "false"),
+            ("child.can_express_views", "false"),
+        ],
+        "2026-09-21T10:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "sign_agreement",
+        "village_committee",
+        &[
+            ("entrustment.start_date", "2026-09-28"),
+            ("entrustment.end_date", "2027-06-30"),
+            ("entrustment.contact_plan", "每周日晚视频通话"),
+            ("entrustment.witness_name", "赵主任"),
+            ("parent.departure_date", "2026-09-28"),
+            ("parent.work_place", "广东省东莞市长安镇"),
+            ("parent.phone", "13800230001"),
+            ("carer.phone", "13800230002"),
+            ("child.sex", "male"),
+        ],
+        "2026-09-28T10:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "find_neglect",
+        "village_committee",
+        &[
+            ("concern", "奶奶住院，孩子无人做饭"),
+            ("supervision.found_at", "2026-10-12T09:00:00+08:00"),
+            ("supervision.parents_told_at", "2026-10-12T09:30:00+08:00"),
+            ("supervision.reported_to", "civil_affairs"),
+        ],
+        "2026-10-12T10:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "escalate",
+        "village_committee",
+        &[("concern", "儿童身上多处伤痕")],
+        "2026-10-14T10:00:00+08:00",
+    );
+    let d = show(&env, "2026-000002");
+    assert_eq!(d["workflow"], "guardianship-intervention");
+    let data = &d["data"];
+    assert_eq!(data["guardian.name"], "李强");
+    assert_eq!(data["guardian.relation"], "father");
+    assert_eq!(data["guardian.phone"], "13800230001");
+    assert_eq!(data["child.school"], "黔江区城东小学");
+    assert_eq!(data["prior_supervision.found_at"], "2026-10-12T01:00:00Z");
+    assert_eq!(data["prior_supervision.reported_to"], "civil_affairs");
+}
