@@ -1994,3 +1994,55 @@ fn escalation_from_entrusted_care_carries_the_parent_the_school_and_the_supervis
     assert_eq!(data["prior_supervision.found_at"], "2026-10-12T01:00:00Z");
     assert_eq!(data["prior_supervision.reported_to"], "civil_affairs");
 }
+
+#[test]
+fn a_review_entered_late_is_accepted_when_its_act_time_is_given() {
+    let env = env();
+    let id = open(
+        &env,
+        "guardianship-review",
+        "child_director",
+        &[("child.name", "李小明"), ("child.birth_date", "2016-05-01")],
+        T0,
+    );
+    // Assessed on paper on Tuesday 1 December; typed in on Monday 28 December.
+    let review = [
+        ("review.rating", "good"),
+        ("review.assessed_on", "2026-12-01"),
+        ("review.assessor", "王主任"),
+        ("review.summary", "奶奶照料周到"),
+        ("finding.guardian_harm", "false"),
+        ("finding.no_guardian", "false"),
+        ("finding.unattended", "false"),
+        ("finding.carer_unsuitable", "false"),
+        ("finding.lives_alone", "false"),
+        ("child.special_needs", "false"),
+    ];
+    // Without the act's time, an old date still looks like the last review's date carried over.
+    let err = refused(
+        &env,
+        &id,
+        "rate_good",
+        "child_director",
+        &review,
+        "2026-12-28T10:00:00+08:00",
+    );
+    assert!(err.contains("--at"), "{err}");
+    let mut args = command(
+        &[
+            "case",
+            "advance",
+            &id,
+            "rate_good",
+            "--as",
+            "child_director",
+        ],
+        &review,
+        "2026-12-28T10:00:00+08:00",
+    );
+    args.extend(["--at".to_owned(), "2026-12-01T15:00:00+08:00".to_owned()]);
+    env.ok(&refs(&args));
+    let shown = show(&env, &id);
+    assert_eq!(shown["data"]["review.assessed_on"], "2026-12-01");
+    assert_eq!(shown["data"]["review.act_at"], "2026-12-01T07:00:00Z");
+}
