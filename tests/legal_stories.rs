@@ -2046,3 +2046,67 @@ fn a_review_entered_late_is_accepted_when_its_act_time_is_given() {
     assert_eq!(shown["data"]["review.assessed_on"], "2026-12-01");
     assert_eq!(shown["data"]["review.act_at"], "2026-12-01T07:00:00Z");
 }
+
+#[test]
+fn the_handover_record_of_a_neglect_case_does_not_cite_the_domestic_violence_law() {
+    let env = env();
+    let id = open(
+        &env,
+        "guardianship-intervention",
+        "police",
+        &[("source", "mandatory_report")],
+        T0,
+    );
+    advance(
+        &env,
+        &id,
+        "accept_report",
+        "police",
+        &[
+            ("child.name", "王小二"),
+            ("child.birth_date", "2019-06-01"),
+            ("report.received_at", "2026-11-23T09:40:00+08:00"),
+            ("report.category", "guardian_neglect"),
+            ("report.facts", "孩子连续三天独自在家"),
+            ("reporter.kind", "school"),
+            ("reporter.unit", "黔江区城东小学"),
+            ("reporter.name", "王老师"),
+            ("police.case_number", "渝公黔（城东）受案字〔2026〕91号"),
+            ("police.officer_name", "李警官"),
+            ("police.officer_phone", "023-79223110"),
+        ],
+        "2026-11-23T11:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "remove_child_to_institution",
+        "police",
+        &[
+            ("removal.ground", "without_care"),
+            ("removal.at", "2026-11-23T15:00:00+08:00"),
+            ("removal.receiver_kind", "rescue_institution"),
+            ("removal.receiver_name", "黔江区未成年人救助保护中心"),
+            ("removal.medical_check_needed", "false"),
+            ("civil_affairs.notified_at", "2026-11-23T15:30:00+08:00"),
+        ],
+        "2026-11-23T16:00:00+08:00",
+    );
+    let record = env.ok(&[
+        "letter",
+        "preview",
+        &id,
+        "handover-record",
+        "--as",
+        "police",
+        "--format",
+        "txt",
+        "--now",
+        "2026-11-23T16:00:00+08:00",
+    ]);
+    assert!(
+        record.contains("《中华人民共和国未成年人保护法》和"),
+        "{record}"
+    );
+    assert!(!record.contains("反家庭暴力法"), "{record}");
+}
