@@ -2110,3 +2110,28 @@ fn the_handover_record_of_a_neglect_case_does_not_cite_the_domestic_violence_law
     );
     assert!(!record.contains("反家庭暴力法"), "{record}");
 }
+
+#[test]
+fn the_police_notify_the_township_of_an_accepted_report_in_time() {
+    let env = env();
+    let id = accepted_report(&env);
+    // Accepted Monday 23 November 11:00: the township is told within 24 hours (黔江区, local).
+    assert_eq!(
+        due(&show(&env, &id), "township_notice"),
+        "2026-11-24T03:00:00Z"
+    );
+    advance(
+        &env,
+        &id,
+        "notify_township",
+        "police",
+        &[("township.notified_at", "2026-11-24T09:00:00+08:00")],
+        "2026-11-24T10:30:00+08:00",
+    );
+    let shown = show(&env, &id);
+    assert!(deadline(&shown, "township_notice").is_none(), "{shown:#}");
+    assert_eq!(
+        shown["data"]["township.notified_at"],
+        "2026-11-24T01:00:00Z"
+    );
+}

@@ -1468,6 +1468,24 @@ fn intervention_feedback_missed_then_civil_affairs_must_petition() {
     );
     // Accepted at 11:00: the acceptance deadline is met (it ends with the state).
     assert_no_deadline(&env, &id, "acceptance");
+    // The township is told that afternoon, inside its 24 hours (黔江区, a setting).
+    assert_schedule(
+        &env,
+        &id,
+        "township_notice",
+        "2026-10-03T03:00:00Z",
+        Some("2026-10-03T01:00:00Z"),
+        false,
+    );
+    advance(
+        &env,
+        &id,
+        "notify_township",
+        "police",
+        &[("township.notified_at", "2026-10-02T15:00:00+08:00")],
+        "2026-10-02T15:00:00+08:00",
+    );
+    assert_no_deadline(&env, &id, "township_notice");
     // Feedback to the reporting school within 3d (UPL 11(3)): from Friday 2 October the last
     // day is Monday 5 October, a National Day holiday (1–7 October), so the period moves to
     // Thursday 8 October (CC 203(1)) and ends at 24:00; reminded 1d before, 24:00 on 7 October.
