@@ -2135,3 +2135,32 @@ fn the_police_notify_the_township_of_an_accepted_report_in_time() {
         "2026-11-24T01:00:00Z"
     );
 }
+
+#[test]
+fn the_school_updates_a_childs_file_each_term() {
+    let env = env();
+    let id = open(
+        &env,
+        "guardianship-review",
+        "child_director",
+        &[("child.name", "李小明"), ("child.birth_date", "2016-05-01")],
+        T0,
+    );
+    advance(
+        &env,
+        &id,
+        "update_school_record",
+        "school",
+        &[
+            ("school.name", "黔江区城东小学"),
+            ("school.updated_at", "2026-11-25T10:00:00+08:00"),
+            ("school.situation", "出勤正常，情绪稳定"),
+        ],
+        "2026-11-25T10:00:00+08:00",
+    );
+    // The next term's update: six months on (黔江区, a setting), Tuesday 25 May 2027.
+    assert_eq!(
+        due(&show(&env, &id), "school_update"),
+        "2027-05-25T16:00:00Z"
+    );
+}
