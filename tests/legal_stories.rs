@@ -2164,3 +2164,66 @@ fn the_school_updates_a_childs_file_each_term() {
         "2027-05-25T16:00:00Z"
     );
 }
+
+#[test]
+fn weekly_contact_is_not_pushed_past_the_national_day_holiday() {
+    let env = TestEnv::new();
+    env.init_simulation("2026-09-20T08:00:00+08:00");
+    let id = open(
+        &env,
+        "entrusted-care",
+        "parent",
+        &[
+            ("child.name", "李小明"),
+            ("child.birth_date", "2016-05-01"),
+            ("parent.name", "李强"),
+        ],
+        "2026-09-21T09:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "approve_carer",
+        "village_committee",
+        &[
+            ("carer.name", "王秀英"),
+            ("carer.birth_date", "1958-03-02"),
+            ("carer.relation", "grandparent"),
+            ("carer.full_capacity", "true"),
+            ("carer.able_to_care", "true"),
+            ("carer.lives_with_child", "true"),
+            ("carer.record_of_harm", "false"),
+            ("carer.addiction", "false"),
+            ("carer.neglected_duty", "false"),
+            ("carer.otherwise_unsuitable", "false"),
+            ("carer.serious_infectious_disease", "false"),
+            ("child.special_needs", "false"),
+            ("child.can_express_views", "false"),
+        ],
+        "2026-09-21T10:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "sign_agreement",
+        "village_committee",
+        &[
+            ("entrustment.start_date", "2026-09-28"),
+            ("entrustment.end_date", "2027-06-30"),
+            ("entrustment.contact_plan", "每周日晚视频通话"),
+            ("entrustment.witness_name", "赵主任"),
+            ("parent.departure_date", "2026-09-28"),
+            ("parent.work_place", "广东省东莞市长安镇"),
+            ("parent.phone", "13800230001"),
+            ("carer.phone", "13800230002"),
+            ("child.sex", "male"),
+        ],
+        "2026-09-28T10:00:00+08:00",
+    );
+    // A week after Monday 28 September is Monday 5 October, inside the National Day holiday
+    // (1–7 October): the week still ends at 24:00 that day, not on Thursday 8 October.
+    assert_eq!(
+        due(&show(&env, &id), "weekly_contact"),
+        "2026-10-05T16:00:00Z"
+    );
+}

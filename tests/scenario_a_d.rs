@@ -258,7 +258,9 @@ fn story_1_a_parent_leaves_for_work_and_returns() {
     // UPL 23: contact at least once a week, counted from the signing (24 Nov): ends 24:00 on 1 Dec.
     let weekly = deadline(&s, "weekly_contact").expect("weekly_contact");
     assert_eq!(weekly["due"], "2026-12-01T16:00:00Z");
-    assert_eq!(weekly["every"], "7d");
+    // A day in each week, not a period: never moved by the holiday rule (issue 17 item 13).
+    assert_eq!(weekly["every"], serde_json::Value::Null);
+    assert_eq!(weekly["counted"]["period"], "7d");
     assert_eq!(weekly["keep"], true);
     assert_eq!(weekly["on_breach"], "contact_lapsed");
     // The agreed period ends at 24:00 on its last day.
