@@ -704,6 +704,18 @@ fn an_intervention_case_does_not_close_while_the_child_is_still_removed() {
         "2026-11-26T10:00:00+08:00",
     );
     assert_eq!(state(&env, &id), "returned_home");
+    // Once the grandmother's care is assessed (issue 17 item 11), it may close.
+    advance(
+        &env,
+        &id,
+        "assess_relative_care",
+        "civil_affairs",
+        &[
+            ("relative_care.assessed_at", "2026-11-27T09:00:00+08:00"),
+            ("relative_care.findings", "外婆照料周到"),
+        ],
+        "2026-11-27T09:30:00+08:00",
+    );
     advance(
         &env,
         &id,
@@ -1378,4 +1390,841 @@ fn police_who_find_a_child_in_danger_themselves_open_a_case_of_their_own() {
         "2026-11-23T11:00:00+08:00",
     );
     assert_eq!(state(&env, &id), "investigating");
+}
+
+// ----- item 11: no stage without a deadline -----
+
+#[test]
+fn once_civil_affairs_must_petition_its_duty_has_a_deadline() {
+    let env = env();
+    let id = accepted_report(&env);
+    advance(
+        &env,
+        &id,
+        "recommend_revocation",
+        "civil_affairs",
+        &[("revocation.ground", "serious_harm")],
+        "2026-11-25T10:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "procuratorate_recommends",
+        "procuratorate",
+        &[("procuratorate.recommended_on", "2026-12-28")],
+        "2026-12-28T10:00:00+08:00",
+    );
+    assert_eq!(state(&env, &id), "civil_affairs_to_petition");
+    // CC 36(3) says civil affairs "shall" apply but gives no time; the local month runs from
+    // the recommendation: Thursday 28 January 2027, 24:00.
+    let shown = show(&env, &id);
+    let duty = deadline(&shown, "civil_affairs_petition").expect("civil_affairs_petition");
+    assert_eq!(duty["due"], "2027-01-28T16:00:00Z");
+    assert!(
+        duty["title"]
+            .as_str()
+            .is_some_and(|t| t.contains("民法典第三十六条第三款")),
+        "{duty}"
+    );
+}
+
+#[test]
+fn a_child_handed_to_a_relative_is_assessed_and_then_reviewed() {
+    let env = env();
+    let id = accepted_report(&env);
+    advance(
+        &env,
+        &id,
+        "remove_child",
+        "police",
+        TO_AUNT,
+        "2026-11-24T14:30:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "start_assessment",
+        "civil_affairs",
+        &[],
+        "2026-11-24T15:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "hand_to_relative",
+        "civil_affairs",
+        &[
+            ("handover.at", "2026-11-26T10:00:00+08:00"),
+            ("handover.receiver", "陈桂芳"),
+            ("handover.receiver_kind", "relative"),
+            ("handover.receiver_unsuitable", "false"),
+            ("handover.receiver_record_of_harm", "false"),
+            ("handover.receiver_addiction", "false"),
+            ("handover.receiver_neglected_duty", "false"),
+        ],
+        "2026-11-26T10:00:00+08:00",
+    );
+    // A month from the handover is Saturday 26 December: the period ends on Monday 28 December.
+    assert_eq!(
+        due(&show(&env, &id), "relative_care_assessment"),
+        "2026-12-28T16:00:00Z"
+    );
+    let err = refused(
+        &env,
+        &id,
+        "close",
+        "police",
+        &[("close_reason", "resolved_after_help")],
+        "2026-12-01T10:00:00+08:00",
+    );
+    assert!(err.contains("assess_relative_care"), "{err}");
+    advance(
+        &env,
+        &id,
+        "assess_relative_care",
+        "civil_affairs",
+        &[
+            ("relative_care.assessed_at", "2026-12-10T10:00:00+08:00"),
+            ("relative_care.findings", "外婆照料周到，孩子按时上学"),
+        ],
+        "2026-12-10T11:00:00+08:00",
+    );
+    let shown = show(&env, &id);
+    assert!(deadline(&shown, "relative_care_assessment").is_none());
+    // The next review: six months on (local setting), Thursday 10 June 2027.
+    assert_eq!(due(&shown, "relative_care_review"), "2027-06-10T16:00:00Z");
+}
+
+#[test]
+fn a_new_guardian_receives_the_child_in_writing_and_is_visited_before_closing() {
+    let env = env();
+    let id = in_court(&env, &[("other_parent.status", "deceased")]);
+    advance(
+        &env,
+        &id,
+        "revoke_guardianship",
+        "court",
+        &[
+            ("court.decided_on", "2027-01-10"),
+            ("maintenance.note", "张大山按月负担抚养费"),
+        ],
+        "2027-01-10T10:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "appoint_guardian",
+        "court",
+        &[
+            ("new_guardian.name", "陈桂芳"),
+            ("new_guardian.category", "grandparent"),
+            ("new_guardian.best_interests", "孩子愿意随外婆生活"),
+            ("new_guardian.unsuitable", "false"),
+            ("new_guardian.lives_with_child", "true"),
+        ],
+        "2027-01-10T11:00:00+08:00",
+    );
+    // Follow-up visits start with the appointment.
+    assert!(deadline(&show(&env, &id), "follow_up_visit").is_some());
+    // The girl is still at the institution: no closing, even after the restoration window.
+    let err = refused(
+        &env,
+        &id,
+        "close",
+        "civil_affairs",
+        &[("close_reason", "new_guardian_in_place")],
+        "2028-01-20T10:00:00+08:00",
+    );
+    assert!(err.contains("儿童仍在带离安置中"), "{err}");
+    // The institution hands her over in writing, to the appointed guardian only.
+    let err = refused(
+        &env,
+        &id,
+        "hand_to_new_guardian",
+        "institution",
+        &[
+            ("handover.at", "2027-01-12T10:00:00+08:00"),
+            ("handover.receiver", "张大山"),
+        ],
+        "2027-01-12T11:00:00+08:00",
+    );
+    assert!(err.contains("new_guardian.name"), "{err}");
+    let out = advance(
+        &env,
+        &id,
+        "hand_to_new_guardian",
+        "institution",
+        &[
+            ("handover.at", "2027-01-12T10:00:00+08:00"),
+            ("handover.receiver", "陈桂芳"),
+        ],
+        "2027-01-12T11:00:00+08:00",
+    );
+    assert!(out.contains("未成年人交接单"), "{out}");
+    // Without a visit after the handover, still no closing.
+    let err = refused(
+        &env,
+        &id,
+        "close",
+        "civil_affairs",
+        &[("close_reason", "new_guardian_in_place")],
+        "2028-01-20T10:00:00+08:00",
+    );
+    assert!(err.contains("指定新监护人后须经随访"), "{err}");
+    advance(
+        &env,
+        &id,
+        "follow_up_visit_new_guardian",
+        "village_committee",
+        &[
+            ("followup.visited_at", "2027-02-05T10:00:00+08:00"),
+            ("followup.findings", "外婆照料周到"),
+        ],
+        "2027-02-05T11:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "close",
+        "civil_affairs",
+        &[("close_reason", "new_guardian_in_place")],
+        "2028-01-20T10:00:00+08:00",
+    );
+    assert_eq!(state(&env, &id), "closed");
+}
+
+#[test]
+fn a_protection_order_is_reminded_before_it_expires() {
+    let env = env();
+    let id = accepted_report(&env);
+    advance(
+        &env,
+        &id,
+        "apply_protection_order",
+        "civil_affairs",
+        &[
+            ("protection_order.applied_at", "2026-11-24T11:00:00+08:00"),
+            ("protection_order.applicant", "黔江区民政局"),
+        ],
+        "2026-11-24T11:30:00+08:00",
+    );
+    let order = [
+        ("protection_order.case_number", "（2026）渝0114民保令8号"),
+        ("protection_order.effective_on", "2026-11-25"),
+        ("protection_order.valid_months", "6"),
+        ("protection_order.expires_on", "2027-05-25"),
+    ];
+    // Six months from 25 November ends before 25 May (ADVL 30).
+    let err = refused(
+        &env,
+        &id,
+        "grant_protection_order",
+        "court",
+        &order,
+        "2026-11-25T10:00:00+08:00",
+    );
+    assert!(err.contains("反家庭暴力法第三十条"), "{err}");
+    let mut order = order.to_vec();
+    order[3] = ("protection_order.expires_on", "2027-05-24");
+    advance(
+        &env,
+        &id,
+        "grant_protection_order",
+        "court",
+        &order,
+        "2026-11-25T10:00:00+08:00",
+    );
+    // Expires at 24:00 on its last day, a fixed day never moved; reminded 15 days before so
+    // that an extension can be applied for while it is in force.
+    let shown = show(&env, &id);
+    let expiry = deadline(&shown, "protection_order_expiry").expect("protection_order_expiry");
+    assert_eq!(expiry["due"], "2027-05-24T16:00:00Z");
+    assert_eq!(expiry["remind_at"], "2027-05-09T16:00:00Z");
+}
+
+#[test]
+fn family_education_guidance_ordered_with_a_reprimand_is_tracked_to_its_end() {
+    let env = env();
+    let id = accepted_report(&env);
+    advance(
+        &env,
+        &id,
+        "reprimand",
+        "police",
+        &[
+            ("admonishment.kind", "reprimand"),
+            ("admonishment.issued_at", "2026-11-25T10:00:00+08:00"),
+            ("admonishment.facts", "张大山酒后打骂女儿"),
+            ("admonishment.guidance_ordered", "true"),
+        ],
+        "2026-11-25T10:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "follow_up_visit",
+        "village_committee",
+        &[
+            ("followup.visited_at", "2026-12-20T10:00:00+08:00"),
+            ("followup.findings", "未再打骂"),
+        ],
+        "2026-12-20T11:00:00+08:00",
+    );
+    let err = refused(
+        &env,
+        &id,
+        "close",
+        "police",
+        &[("close_reason", "admonished_and_followed_up")],
+        "2026-12-21T10:00:00+08:00",
+    );
+    assert!(err.contains("家庭教育促进法第四十九条"), "{err}");
+    advance(
+        &env,
+        &id,
+        "record_family_education",
+        "police",
+        &[
+            ("guidance.completed_on", "2027-02-20"),
+            ("guidance.outcome", "已完成八次家庭教育指导课程"),
+        ],
+        "2027-02-21T10:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "close",
+        "police",
+        &[("close_reason", "admonished_and_followed_up")],
+        "2027-02-21T11:00:00+08:00",
+    );
+    assert_eq!(state(&env, &id), "closed");
+}
+
+#[test]
+fn a_court_family_education_order_has_its_completion_checked() {
+    let env = env();
+    let id = accepted_report(&env);
+    advance(
+        &env,
+        &id,
+        "order_family_education",
+        "court",
+        &[
+            ("admonishment.kind", "family_education_order"),
+            ("admonishment.issued_at", "2026-11-25T10:00:00+08:00"),
+            ("admonishment.facts", "张大山长期打骂女儿"),
+            ("admonishment.case_number", "（2026）渝0114民特10号"),
+            ("admonishment.order_number", "（2026）渝0114民特10号之一"),
+            ("guidance.content", "非暴力沟通"),
+            ("guidance.period", "三个月"),
+        ],
+        "2026-11-25T10:00:00+08:00",
+    );
+    // Three months from 25 November (local setting): Thursday 25 February 2027, 24:00.
+    assert_eq!(
+        due(&show(&env, &id), "family_education_guidance"),
+        "2027-02-25T16:00:00Z"
+    );
+    advance(
+        &env,
+        &id,
+        "record_family_education",
+        "court",
+        &[
+            ("guidance.completed_on", "2027-02-20"),
+            ("guidance.outcome", "已按期完成"),
+        ],
+        "2027-02-21T10:00:00+08:00",
+    );
+    assert!(deadline(&show(&env, &id), "family_education_guidance").is_none());
+}
+
+// ----- item 13: the smaller defects, most serious first -----
+
+#[test]
+fn a_street_child_is_placed_at_once_and_the_police_search_starts_after() {
+    let env = env();
+    let id = open(
+        &env,
+        "temporary-custody",
+        "institution",
+        &[
+            ("ground", "street_or_unknown_identity"),
+            ("ground_details", "在车站广场乞讨，说不出父母姓名"),
+            ("child.name", "小石头（临时称呼）"),
+            ("child.birth_date", "2019-06-01"),
+            ("child.birth_date_estimated", "true"),
+        ],
+        T0,
+    );
+    // The child needs a bed tonight, not after the police open a search.
+    advance(
+        &env,
+        &id,
+        "place",
+        "civil_affairs",
+        &[
+            ("placement.kind", "rescue_protection_institution"),
+            ("placement.name", "黔江区未成年人救助保护中心"),
+            ("placed_at", "2026-11-23T12:00:00+08:00"),
+        ],
+        "2026-11-23T12:00:00+08:00",
+    );
+    assert_eq!(state(&env, &id), "placed");
+    advance(
+        &env,
+        &id,
+        "start_parent_search_after_placement",
+        "police",
+        &[("search.started_at", "2026-11-23T14:00:00+08:00")],
+        "2026-11-23T14:00:00+08:00",
+    );
+    let shown = show(&env, &id);
+    assert_eq!(shown["state"], "placed");
+    assert!(deadline(&shown, "parent_search").is_some(), "{shown:#}");
+}
+
+#[test]
+fn a_reprimand_while_the_child_is_in_care_is_dated_by_the_act_and_the_child_can_still_go_home() {
+    let env = env();
+    let id = removed_to_institution(&env);
+    // Reprimanded on Friday 27 November, typed in on Monday 30 November.
+    let out = advance(
+        &env,
+        &id,
+        "reprimand",
+        "police",
+        &[
+            ("admonishment.kind", "reprimand"),
+            ("admonishment.issued_at", "2026-11-27T10:00:00+08:00"),
+            ("admonishment.facts", "张大山酒后殴打女儿"),
+            ("admonishment.guidance_ordered", "false"),
+        ],
+        "2026-11-30T10:00:00+08:00",
+    );
+    assert_eq!(state(&env, &id), "admonished");
+    let history = env.ok(&["case", "history", &id, "--json"]);
+    let history: Value = serde_json::from_str(&history).expect("history is JSON");
+    let reprimand = history
+        .as_array()
+        .expect("history is an array")
+        .iter()
+        .rev()
+        .find(|e| e["transition"] == "reprimand")
+        .unwrap_or_else(|| panic!("no reprimand in {history:#}"));
+    assert_eq!(reprimand["occurred_at"], "2026-11-27T02:00:00Z", "{out}");
+    // The girl is still at the institution: after the case conference she can go home.
+    advance(
+        &env,
+        &id,
+        "file_assessment_report",
+        "institution",
+        &[
+            ("assessment.completed_on", "2026-12-10"),
+            ("assessment.family", "父亲已戒酒"),
+            ("assessment.guardian_remorse", "父亲悔过"),
+            ("assessment.child_health", "已愈合"),
+            ("assessment.child_wishes", "愿意回家"),
+            ("assessment.conclusion", "return_home"),
+        ],
+        "2026-12-10T16:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "notify_return",
+        "institution",
+        &[
+            ("conference.held_on", "2026-12-11"),
+            ("conference.conclusion", "return"),
+            ("guardian.notified_at", "2026-12-11T15:00:00+08:00"),
+        ],
+        "2026-12-11T15:00:00+08:00",
+    );
+    assert_eq!(state(&env, &id), "return_notified");
+}
+
+#[test]
+fn the_custody_limit_does_not_linger_after_the_child_goes_home() {
+    let env = env();
+    let id = open(
+        &env,
+        "temporary-custody",
+        "civil_affairs",
+        &[
+            ("ground", "guardian_neglect"),
+            ("child.name", "张小花"),
+            ("child.birth_date", "2014-09-10"),
+        ],
+        T0,
+    );
+    advance(
+        &env,
+        &id,
+        "place",
+        "civil_affairs",
+        &[
+            ("placement.kind", "rescue_protection_institution"),
+            ("placement.name", "黔江区未成年人救助保护中心"),
+            ("placed_at", "2026-11-23T12:00:00+08:00"),
+        ],
+        "2026-11-23T12:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "assess",
+        "institution",
+        &[
+            ("assessment.team_size", "3"),
+            ("assessment.conclusion", "guardian_able"),
+            ("assessment.completed_at", "2026-12-10T10:00:00+08:00"),
+            ("assessment.family", "父亲已返乡"),
+            ("assessment.guardian_remorse", "父亲悔过"),
+            ("assessment.child_health", "良好"),
+            ("assessment.child_wishes", "愿意回家"),
+        ],
+        "2026-12-10T10:00:00+08:00",
+    );
+    assert!(deadline(&show(&env, &id), "custody_limit").is_some());
+    advance(
+        &env,
+        &id,
+        "return_home",
+        "civil_affairs",
+        &[
+            ("returned.to", "张大山"),
+            ("returned.at", "2026-12-12T10:00:00+08:00"),
+            ("informed.school", "true"),
+            ("informed.police", "true"),
+            ("informed.village_committee", "true"),
+        ],
+        "2026-12-12T10:00:00+08:00",
+    );
+    let shown = show(&env, &id);
+    assert!(deadline(&shown, "custody_limit").is_none(), "{shown:#}");
+    assert!(deadline(&shown, "follow_up_visit").is_some(), "{shown:#}");
+}
+
+#[test]
+fn escalation_from_entrusted_care_carries_the_parent_the_school_and_the_supervision() {
+    let env = TestEnv::new();
+    env.init_simulation("2026-09-20T08:00:00+08:00");
+    let id = open(
+        &env,
+        "entrusted-care",
+        "parent",
+        &[
+            ("child.name", "李小明"),
+            ("child.birth_date", "2016-05-01"),
+            ("child.school", "黔江区城东小学"),
+            ("parent.name", "李强"),
+            ("parent.relation", "father"),
+        ],
+        "2026-09-21T09:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "approve_carer",
+        "village_committee",
+        &[
+            ("carer.name", "王秀英"),
+            ("carer.birth_date", "1958-03-02"),
+            ("carer.relation", "grandparent"),
+            ("carer.full_capacity", "true"),
+            ("carer.able_to_care", "true"),
+            ("carer.lives_with_child", "true"),
+            ("carer.record_of_harm", "false"),
+            ("carer.addiction", "false"),
+            ("carer.neglected_duty", "false"),
+            ("carer.otherwise_unsuitable", "false"),
+            ("carer.serious_infectious_disease", "false"),
+            ("child.special_needs", "false"),
+            ("child.can_express_views", "false"),
+        ],
+        "2026-09-21T10:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "sign_agreement",
+        "village_committee",
+        &[
+            ("entrustment.start_date", "2026-09-28"),
+            ("entrustment.end_date", "2027-06-30"),
+            ("entrustment.contact_plan", "每周日晚视频通话"),
+            ("entrustment.witness_name", "赵主任"),
+            ("parent.departure_date", "2026-09-28"),
+            ("parent.work_place", "广东省东莞市长安镇"),
+            ("parent.phone", "13800230001"),
+            ("carer.phone", "13800230002"),
+            ("child.sex", "male"),
+        ],
+        "2026-09-28T10:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "find_neglect",
+        "village_committee",
+        &[
+            ("concern", "奶奶住院，孩子无人做饭"),
+            ("supervision.found_at", "2026-10-12T09:00:00+08:00"),
+            ("supervision.parents_told_at", "2026-10-12T09:30:00+08:00"),
+            ("supervision.reported_to", "civil_affairs"),
+        ],
+        "2026-10-12T10:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "escalate",
+        "village_committee",
+        &[("concern", "儿童身上多处伤痕")],
+        "2026-10-14T10:00:00+08:00",
+    );
+    let d = show(&env, "2026-000002");
+    assert_eq!(d["workflow"], "guardianship-intervention");
+    let data = &d["data"];
+    assert_eq!(data["guardian.name"], "李强");
+    assert_eq!(data["guardian.relation"], "father");
+    assert_eq!(data["guardian.phone"], "13800230001");
+    assert_eq!(data["child.school"], "黔江区城东小学");
+    assert_eq!(data["prior_supervision.found_at"], "2026-10-12T01:00:00Z");
+    assert_eq!(data["prior_supervision.reported_to"], "civil_affairs");
+}
+
+#[test]
+fn a_review_entered_late_is_accepted_when_its_act_time_is_given() {
+    let env = env();
+    let id = open(
+        &env,
+        "guardianship-review",
+        "child_director",
+        &[("child.name", "李小明"), ("child.birth_date", "2016-05-01")],
+        T0,
+    );
+    // Assessed on paper on Tuesday 1 December; typed in on Monday 28 December.
+    let review = [
+        ("review.rating", "good"),
+        ("review.assessed_on", "2026-12-01"),
+        ("review.assessor", "王主任"),
+        ("review.summary", "奶奶照料周到"),
+        ("finding.guardian_harm", "false"),
+        ("finding.no_guardian", "false"),
+        ("finding.unattended", "false"),
+        ("finding.carer_unsuitable", "false"),
+        ("finding.lives_alone", "false"),
+        ("child.special_needs", "false"),
+    ];
+    // Without the act's time, an old date still looks like the last review's date carried over.
+    let err = refused(
+        &env,
+        &id,
+        "rate_good",
+        "child_director",
+        &review,
+        "2026-12-28T10:00:00+08:00",
+    );
+    assert!(err.contains("--at"), "{err}");
+    let mut args = command(
+        &[
+            "case",
+            "advance",
+            &id,
+            "rate_good",
+            "--as",
+            "child_director",
+        ],
+        &review,
+        "2026-12-28T10:00:00+08:00",
+    );
+    args.extend(["--at".to_owned(), "2026-12-01T15:00:00+08:00".to_owned()]);
+    env.ok(&refs(&args));
+    let shown = show(&env, &id);
+    assert_eq!(shown["data"]["review.assessed_on"], "2026-12-01");
+    assert_eq!(shown["data"]["review.act_at"], "2026-12-01T07:00:00Z");
+}
+
+#[test]
+fn the_handover_record_of_a_neglect_case_does_not_cite_the_domestic_violence_law() {
+    let env = env();
+    let id = open(
+        &env,
+        "guardianship-intervention",
+        "police",
+        &[("source", "mandatory_report")],
+        T0,
+    );
+    advance(
+        &env,
+        &id,
+        "accept_report",
+        "police",
+        &[
+            ("child.name", "王小二"),
+            ("child.birth_date", "2019-06-01"),
+            ("report.received_at", "2026-11-23T09:40:00+08:00"),
+            ("report.category", "guardian_neglect"),
+            ("report.facts", "孩子连续三天独自在家"),
+            ("reporter.kind", "school"),
+            ("reporter.unit", "黔江区城东小学"),
+            ("reporter.name", "王老师"),
+            ("police.case_number", "渝公黔（城东）受案字〔2026〕91号"),
+            ("police.officer_name", "李警官"),
+            ("police.officer_phone", "023-79223110"),
+        ],
+        "2026-11-23T11:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "remove_child_to_institution",
+        "police",
+        &[
+            ("removal.ground", "without_care"),
+            ("removal.at", "2026-11-23T15:00:00+08:00"),
+            ("removal.receiver_kind", "rescue_institution"),
+            ("removal.receiver_name", "黔江区未成年人救助保护中心"),
+            ("removal.medical_check_needed", "false"),
+            ("civil_affairs.notified_at", "2026-11-23T15:30:00+08:00"),
+        ],
+        "2026-11-23T16:00:00+08:00",
+    );
+    let record = env.ok(&[
+        "letter",
+        "preview",
+        &id,
+        "handover-record",
+        "--as",
+        "police",
+        "--format",
+        "txt",
+        "--now",
+        "2026-11-23T16:00:00+08:00",
+    ]);
+    assert!(
+        record.contains("《中华人民共和国未成年人保护法》和"),
+        "{record}"
+    );
+    assert!(!record.contains("反家庭暴力法"), "{record}");
+}
+
+#[test]
+fn the_police_notify_the_township_of_an_accepted_report_in_time() {
+    let env = env();
+    let id = accepted_report(&env);
+    // Accepted Monday 23 November 11:00: the township is told within 24 hours (黔江区, local).
+    assert_eq!(
+        due(&show(&env, &id), "township_notice"),
+        "2026-11-24T03:00:00Z"
+    );
+    advance(
+        &env,
+        &id,
+        "notify_township",
+        "police",
+        &[("township.notified_at", "2026-11-24T09:00:00+08:00")],
+        "2026-11-24T10:30:00+08:00",
+    );
+    let shown = show(&env, &id);
+    assert!(deadline(&shown, "township_notice").is_none(), "{shown:#}");
+    assert_eq!(
+        shown["data"]["township.notified_at"],
+        "2026-11-24T01:00:00Z"
+    );
+}
+
+#[test]
+fn the_school_updates_a_childs_file_each_term() {
+    let env = env();
+    let id = open(
+        &env,
+        "guardianship-review",
+        "child_director",
+        &[("child.name", "李小明"), ("child.birth_date", "2016-05-01")],
+        T0,
+    );
+    advance(
+        &env,
+        &id,
+        "update_school_record",
+        "school",
+        &[
+            ("school.name", "黔江区城东小学"),
+            ("school.updated_at", "2026-11-25T10:00:00+08:00"),
+            ("school.situation", "出勤正常，情绪稳定"),
+        ],
+        "2026-11-25T10:00:00+08:00",
+    );
+    // The next term's update: six months on (黔江区, a setting), Tuesday 25 May 2027.
+    assert_eq!(
+        due(&show(&env, &id), "school_update"),
+        "2027-05-25T16:00:00Z"
+    );
+}
+
+#[test]
+fn weekly_contact_is_not_pushed_past_the_national_day_holiday() {
+    let env = TestEnv::new();
+    env.init_simulation("2026-09-20T08:00:00+08:00");
+    let id = open(
+        &env,
+        "entrusted-care",
+        "parent",
+        &[
+            ("child.name", "李小明"),
+            ("child.birth_date", "2016-05-01"),
+            ("parent.name", "李强"),
+        ],
+        "2026-09-21T09:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "approve_carer",
+        "village_committee",
+        &[
+            ("carer.name", "王秀英"),
+            ("carer.birth_date", "1958-03-02"),
+            ("carer.relation", "grandparent"),
+            ("carer.full_capacity", "true"),
+            ("carer.able_to_care", "true"),
+            ("carer.lives_with_child", "true"),
+            ("carer.record_of_harm", "false"),
+            ("carer.addiction", "false"),
+            ("carer.neglected_duty", "false"),
+            ("carer.otherwise_unsuitable", "false"),
+            ("carer.serious_infectious_disease", "false"),
+            ("child.special_needs", "false"),
+            ("child.can_express_views", "false"),
+        ],
+        "2026-09-21T10:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "sign_agreement",
+        "village_committee",
+        &[
+            ("entrustment.start_date", "2026-09-28"),
+            ("entrustment.end_date", "2027-06-30"),
+            ("entrustment.contact_plan", "每周日晚视频通话"),
+            ("entrustment.witness_name", "赵主任"),
+            ("parent.departure_date", "2026-09-28"),
+            ("parent.work_place", "广东省东莞市长安镇"),
+            ("parent.phone", "13800230001"),
+            ("carer.phone", "13800230002"),
+            ("child.sex", "male"),
+        ],
+        "2026-09-28T10:00:00+08:00",
+    );
+    // A week after Monday 28 September is Monday 5 October, inside the National Day holiday
+    // (1–7 October): the week still ends at 24:00 that day, not on Thursday 8 October.
+    assert_eq!(
+        due(&show(&env, &id), "weekly_contact"),
+        "2026-10-05T16:00:00Z"
+    );
 }

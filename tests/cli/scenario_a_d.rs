@@ -204,7 +204,9 @@ fn story_1_a_parent_leaves_for_work_and_returns() {
     // UPL 23: contact at least once a week, counted from the signing (24 Nov): ends 24:00 on 1 Dec.
     let weekly = deadline(&s, "weekly_contact").expect("weekly_contact");
     assert_eq!(weekly["due"], "2026-12-01T16:00:00Z");
-    assert_eq!(weekly["every"], "7d");
+    // A day in each week, not a period: never moved by the holiday rule (issue 17 item 13).
+    assert_eq!(weekly["every"], serde_json::Value::Null);
+    assert_eq!(weekly["counted"]["period"], "7d");
     assert_eq!(weekly["keep"], true);
     assert_eq!(weekly["on_breach"], "contact_lapsed");
     // The agreed period ends at 24:00 on its last day.
@@ -1122,6 +1124,30 @@ fn story_3_entrusted_care_fails_escalates_and_ends_in_revocation_and_a_new_guard
         "2027-03-19T10:30:00+08:00",
     );
     assert_eq!(state(&env, d), "guardian_appointed");
+    // The institution hands the boy to his grandmother in writing, and the village committee
+    // visits (issue 17 item 11): without both the case could not close.
+    advance(
+        &env,
+        d,
+        "hand_to_new_guardian",
+        "institution",
+        &[
+            ("handover.at", "2027-03-20T10:00:00+08:00"),
+            ("handover.receiver", "陈桂芳"),
+        ],
+        "2027-03-20T11:00:00+08:00",
+    );
+    advance(
+        &env,
+        d,
+        "follow_up_visit_new_guardian",
+        "village_committee",
+        &[
+            ("followup.visited_at", "2027-04-15T10:00:00+08:00"),
+            ("followup.findings", "外婆照料周到，孩子情绪稳定"),
+        ],
+        "2027-04-15T11:00:00+08:00",
+    );
 
     // The case stays open while the father may still apply for restoration; after the window
     // it closes with the new guardian in place.
@@ -1141,7 +1167,8 @@ fn story_3_entrusted_care_fails_escalates_and_ends_in_revocation_and_a_new_guard
         [
             "handover-record",
             "assessment-report",
-            "revocation-petition"
+            "revocation-petition",
+            "handover-record"
         ]
     );
 }
@@ -2009,6 +2036,7 @@ fn refuses_a_protection_order_valid_for_more_than_6_months_naming_advl_30() {
         ("protection_order.case_number", "（2026）渝0114民保令7号"),
         ("protection_order.effective_on", "2026-11-24"),
         ("protection_order.valid_months", "12"),
+        ("protection_order.expires_on", "2027-05-23"),
     ];
     assert_eq!(
         refused(

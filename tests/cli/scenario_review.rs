@@ -1191,8 +1191,8 @@ fn refuses_a_rating_counted_from_an_assessment_older_than_the_recording_limit() 
         guard_message(
             "rate_good",
             "评定监护状况为“好”",
-            "评估日期早于本地规定的录入期限（设置 record_within_days）；请填写本次评估的日期 review.assessed_on，下次复评从该日起算",
-            "days_between(review.assessed_on, today(now)) <= settings.record_within_days"
+            "评估日期早于本次评估行为时间超过本地规定的期限（设置 record_within_days）；请填写本次评估的日期 review.assessed_on，下次复评从该日起算；补录以前的评估，用 --at 写明评估当天的时间",
+            "days_between(review.assessed_on, today(review.act_at)) <= settings.record_within_days"
         )
     );
     // Fifteen days back is still in time.

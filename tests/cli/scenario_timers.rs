@@ -530,8 +530,8 @@ fn entrusted_care_weekly_contact_missed_once_then_resumed_until_the_father_retur
     sim.watch(&id);
 
     // Sunday 1 March, 20:00: the first video call, before any reminder. Counted from the call:
-    // Sunday 8 March is a weekly rest day, so the week ends on Monday 9 March (CC 203(1));
-    // reminded at 24:00 on Sunday 8 March.
+    // Sunday 8 March, 24:00. A week is a day in each week, not a period: never moved off a
+    // rest day (issue 17); reminded at 24:00 on Saturday 7 March.
     sim.run_until("2026-03-01T21:00:00+08:00", Step::Daily);
     contact(
         &env,
@@ -544,75 +544,96 @@ fn entrusted_care_weekly_contact_missed_once_then_resumed_until_the_father_retur
         &env,
         &id,
         "weekly_contact",
-        "2026-03-09T16:00:00Z",
-        Some("2026-03-08T16:00:00Z"),
+        "2026-03-08T16:00:00Z",
+        Some("2026-03-07T16:00:00Z"),
         false,
     );
     sim.must_not_fire_at("2026-03-03T16:00:00Z");
     sim.must_not_fire_at("2026-03-04T16:00:00Z");
 
-    // Sundays 8 and 15 March, 20:00, each before its reminder (24:00 that Sunday): due Monday
-    // 16 March, then Monday 23 March (reminded 24:00 on Sunday 22 March).
-    sim.run_until("2026-03-08T21:00:00+08:00", Step::Daily);
+    // Saturday 7 and Friday 13 March, 20:00, each before its reminder: due Saturday 14 March,
+    // then Friday 20 March (reminded 24:00 on Thursday 19 March).
+    sim.run_until("2026-03-07T21:00:00+08:00", Step::Daily);
     contact(
         &env,
         &id,
         "log_contact",
-        "2026-03-08T20:00:00+08:00",
-        "2026-03-08T21:00:00+08:00",
+        "2026-03-07T20:00:00+08:00",
+        "2026-03-07T21:00:00+08:00",
     );
     assert_schedule(
         &env,
         &id,
         "weekly_contact",
-        "2026-03-16T16:00:00Z",
-        Some("2026-03-15T16:00:00Z"),
+        "2026-03-14T16:00:00Z",
+        Some("2026-03-13T16:00:00Z"),
         false,
     );
+    sim.must_not_fire_at("2026-03-07T16:00:00Z");
     sim.must_not_fire_at("2026-03-08T16:00:00Z");
-    sim.must_not_fire_at("2026-03-09T16:00:00Z");
-    sim.run_until("2026-03-15T21:00:00+08:00", Step::Daily);
+    sim.run_until("2026-03-13T21:00:00+08:00", Step::Daily);
     contact(
         &env,
         &id,
         "log_contact",
-        "2026-03-15T20:00:00+08:00",
-        "2026-03-15T21:00:00+08:00",
+        "2026-03-13T20:00:00+08:00",
+        "2026-03-13T21:00:00+08:00",
     );
     assert_schedule(
         &env,
         &id,
         "weekly_contact",
-        "2026-03-23T16:00:00Z",
-        Some("2026-03-22T16:00:00Z"),
+        "2026-03-20T16:00:00Z",
+        Some("2026-03-19T16:00:00Z"),
         false,
     );
-    sim.must_not_fire_at("2026-03-15T16:00:00Z");
-    sim.must_not_fire_at("2026-03-16T16:00:00Z");
+    sim.must_not_fire_at("2026-03-13T16:00:00Z");
+    sim.must_not_fire_at("2026-03-14T16:00:00Z");
 
-    // No call on Sunday 22 March: the reminder goes out at 24:00. He calls on Monday evening,
-    // inside the week: no breach. From Monday 23 March: due Monday 30 March.
-    sim.expect(&id, "reminded weekly_contact", "2026-03-22T16:00:00Z");
-    sim.run_until("2026-03-23T20:00:00+08:00", Step::Daily);
+    // No call on Thursday 19 March: the reminder goes out at 24:00. He calls on Friday evening,
+    // inside the week: no breach. From Friday 20 March: due Friday 27 March.
+    sim.expect(&id, "reminded weekly_contact", "2026-03-19T16:00:00Z");
+    sim.run_until("2026-03-20T20:00:00+08:00", Step::Daily);
     contact(
         &env,
         &id,
         "log_contact",
-        "2026-03-23T19:30:00+08:00",
-        "2026-03-23T20:00:00+08:00",
+        "2026-03-20T19:30:00+08:00",
+        "2026-03-20T20:00:00+08:00",
     );
     assert_schedule(
         &env,
         &id,
         "weekly_contact",
-        "2026-03-30T16:00:00Z",
-        Some("2026-03-29T16:00:00Z"),
+        "2026-03-27T16:00:00Z",
+        Some("2026-03-26T16:00:00Z"),
         false,
     );
-    sim.must_not_fire_at("2026-03-23T16:00:00Z");
+    sim.must_not_fire_at("2026-03-20T16:00:00Z");
 
-    // Sunday 29 March, 20:00. Seven days on is Sunday 5 April, inside the Qingming holiday
-    // (4–6 April): the week ends on Tuesday 7 April, reminded at 24:00 on Monday 6 April.
+    // Thursday 26 March, 20:00, before its reminder: due Thursday 2 April.
+    sim.run_until("2026-03-26T21:00:00+08:00", Step::Daily);
+    contact(
+        &env,
+        &id,
+        "log_contact",
+        "2026-03-26T20:00:00+08:00",
+        "2026-03-26T21:00:00+08:00",
+    );
+    assert_schedule(
+        &env,
+        &id,
+        "weekly_contact",
+        "2026-04-02T16:00:00Z",
+        Some("2026-04-01T16:00:00Z"),
+        false,
+    );
+    sim.must_not_fire_at("2026-03-26T16:00:00Z");
+    sim.must_not_fire_at("2026-03-27T16:00:00Z");
+
+    // Sunday 29 March, 20:00 (a second call that week restarts the count). Seven days on is
+    // Sunday 5 April, inside the Qingming holiday (4–6 April): the week still ends that day,
+    // reminded at 24:00 on Saturday 4 April.
     sim.run_until("2026-03-29T21:00:00+08:00", Step::Daily);
     contact(
         &env,
@@ -625,45 +646,46 @@ fn entrusted_care_weekly_contact_missed_once_then_resumed_until_the_father_retur
         &env,
         &id,
         "weekly_contact",
-        "2026-04-07T16:00:00Z",
-        Some("2026-04-06T16:00:00Z"),
+        "2026-04-05T16:00:00Z",
+        Some("2026-04-04T16:00:00Z"),
         false,
     );
-    sim.must_not_fire_at("2026-03-29T16:00:00Z");
-    sim.must_not_fire_at("2026-03-30T16:00:00Z");
+    sim.must_not_fire_at("2026-04-01T16:00:00Z");
+    sim.must_not_fire_at("2026-04-02T16:00:00Z");
 
-    // He does not call. The reminder, then at 24:00 on 7 April the breach and, at the same
+    // He does not call. The reminder, then at 24:00 on 5 April the breach and, at the same
     // moment, the system transition to the village committee's supervision (UPL 23, 43).
-    sim.expect(&id, "reminded weekly_contact", "2026-04-06T16:00:00Z");
-    sim.expect(&id, "breached weekly_contact", "2026-04-07T16:00:00Z");
-    sim.expect(&id, "fired contact_lapsed", "2026-04-07T16:00:00Z");
-    sim.run_until("2026-04-07T10:00:00+08:00", Step::Daily);
+    sim.expect(&id, "reminded weekly_contact", "2026-04-04T16:00:00Z");
+    sim.expect(&id, "breached weekly_contact", "2026-04-05T16:00:00Z");
+    sim.expect(&id, "fired contact_lapsed", "2026-04-05T16:00:00Z");
+    sim.run_until("2026-04-05T10:00:00+08:00", Step::Daily);
     assert_eq!(
-        agenda(&env, "2026-04-07T10:00:00+08:00", 1),
+        agenda(&env, "2026-04-05T10:00:00+08:00", 1),
         [(
             id.clone(),
             "weekly_contact".to_owned(),
-            "2026-04-07T16:00:00Z".to_owned()
+            "2026-04-05T16:00:00Z".to_owned()
         )]
     );
-    sim.run_until("2026-04-07T23:59:59+08:00", Step::Daily);
+    sim.run_until("2026-04-05T23:59:59+08:00", Step::Daily);
     assert_eq!(state(&env, &id), "entrusted");
-    assert!(overdue(&env, "2026-04-07T23:59:59+08:00").is_empty());
-    sim.run_until("2026-04-08T10:00:00+08:00", Step::Daily);
+    assert!(overdue(&env, "2026-04-05T23:59:59+08:00").is_empty());
+    sim.run_until("2026-04-06T10:00:00+08:00", Step::Daily);
     assert_eq!(state(&env, &id), "under_supervision");
     assert_eq!(
-        overdue(&env, "2026-04-08T10:00:00+08:00"),
+        overdue(&env, "2026-04-06T10:00:00+08:00"),
         owned(&[(&id, "weekly_contact", true)])
     );
     // The supervision visits, monthly, count from the transition, which occurred at the breach:
-    // 24:00 on 7 April, i.e. 00:00 on Wednesday 8 April. A month from 8 April is Friday 8 May
-    // (CC 202), a working day; reminded 3 days before, at 24:00 on Tuesday 5 May.
+    // 24:00 on 5 April, i.e. 00:00 on Monday 6 April. A month from 6 April is Wednesday 6 May
+    // (CC 202), a working day after the Labour Day holiday; reminded 3 days before, at 24:00 on
+    // Sunday 3 May.
     assert_schedule(
         &env,
         &id,
         "supervision_visit",
-        "2026-05-08T16:00:00Z",
-        Some("2026-05-05T16:00:00Z"),
+        "2026-05-06T16:00:00Z",
+        Some("2026-05-03T16:00:00Z"),
         false,
     );
 
@@ -686,8 +708,8 @@ fn entrusted_care_weekly_contact_missed_once_then_resumed_until_the_father_retur
         Some("2026-05-06T16:00:00Z"),
         false,
     );
-    sim.must_not_fire_at("2026-05-05T16:00:00Z");
-    sim.must_not_fire_at("2026-05-08T16:00:00Z");
+    sim.must_not_fire_at("2026-05-03T16:00:00Z");
+    sim.must_not_fire_at("2026-05-06T16:00:00Z");
 
     // Friday 10 April, 20:00: contact resumes; the week restarts (due Friday 17 April) and the
     // case is no longer overdue.
@@ -745,43 +767,47 @@ fn entrusted_care_weekly_contact_missed_once_then_resumed_until_the_father_retur
             "2026-04-23T16:00:00Z",
             "2026-04-22T16:00:00Z",
         ),
-        // Sunday 19 April → Sunday 26 April, a rest day (26 April is no make-up day in 2026) →
-        // Monday 27 April.
+        // Sunday 19 April → Sunday 26 April, a rest day, not moved.
         (
             "2026-04-19T20:00:00+08:00",
-            "2026-04-27T16:00:00Z",
             "2026-04-26T16:00:00Z",
+            "2026-04-25T16:00:00Z",
         ),
-        // Sunday 26 April → Sunday 3 May, inside the Labour Day holiday (1–5 May) → Wednesday
-        // 6 May.
+        // Saturday 25 April → Saturday 2 May, inside the Labour Day holiday (1–5 May), not moved.
         (
-            "2026-04-26T20:00:00+08:00",
-            "2026-05-06T16:00:00Z",
-            "2026-05-05T16:00:00Z",
+            "2026-04-25T20:00:00+08:00",
+            "2026-05-02T16:00:00Z",
+            "2026-05-01T16:00:00Z",
         ),
-        // Sunday 3 May → Sunday 10 May (the make-up day is Saturday 9 May) → Monday 11 May.
+        // Friday 1 May → Friday 8 May.
         (
-            "2026-05-03T20:00:00+08:00",
-            "2026-05-11T16:00:00Z",
-            "2026-05-10T16:00:00Z",
+            "2026-05-01T20:00:00+08:00",
+            "2026-05-08T16:00:00Z",
+            "2026-05-07T16:00:00Z",
         ),
-        // Sunday 10 May → Monday 18 May.
+        // Thursday 7 May → Thursday 14 May.
         (
-            "2026-05-10T20:00:00+08:00",
-            "2026-05-18T16:00:00Z",
-            "2026-05-17T16:00:00Z",
+            "2026-05-07T20:00:00+08:00",
+            "2026-05-14T16:00:00Z",
+            "2026-05-13T16:00:00Z",
         ),
-        // Sunday 17 May → Monday 25 May.
+        // Wednesday 13 May → Wednesday 20 May.
         (
-            "2026-05-17T20:00:00+08:00",
+            "2026-05-13T20:00:00+08:00",
+            "2026-05-20T16:00:00Z",
+            "2026-05-19T16:00:00Z",
+        ),
+        // Tuesday 19 May → Tuesday 26 May.
+        (
+            "2026-05-19T20:00:00+08:00",
+            "2026-05-26T16:00:00Z",
             "2026-05-25T16:00:00Z",
-            "2026-05-24T16:00:00Z",
         ),
-        // Sunday 24 May → Sunday 31 May → Monday 1 June.
+        // Sunday 24 May → Sunday 31 May.
         (
             "2026-05-24T20:00:00+08:00",
-            "2026-06-01T16:00:00Z",
             "2026-05-31T16:00:00Z",
+            "2026-05-30T16:00:00Z",
         ),
     ];
     let mut previous = ("2026-04-17T16:00:00Z", "2026-04-16T16:00:00Z");
@@ -796,7 +822,7 @@ fn entrusted_care_weekly_contact_missed_once_then_resumed_until_the_father_retur
     }
 
     // Thursday 28 May the father comes home for good; Friday 29 May the entrustment ends.
-    // Every deadline ends with the case: the week due 1 June, the agreed term (31 January
+    // Every deadline ends with the case: the week due 31 May, the agreed term (31 January
     // 2027) and the 18th birthday.
     sim.run_until("2026-05-29T10:00:00+08:00", Step::Daily);
     advance(
@@ -817,8 +843,8 @@ fn entrusted_care_weekly_contact_missed_once_then_resumed_until_the_father_retur
             .expect("deadlines")
             .is_empty()
     );
+    sim.must_not_fire_at("2026-05-30T16:00:00Z");
     sim.must_not_fire_at("2026-05-31T16:00:00Z");
-    sim.must_not_fire_at("2026-06-01T16:00:00Z");
     sim.must_not_fire_at("2027-01-31T16:00:00Z");
     sim.run_until("2027-02-24T12:00:00+08:00", Step::Weekly);
     assert!(overdue(&env, "2027-02-24T12:00:00+08:00").is_empty());
@@ -826,10 +852,10 @@ fn entrusted_care_weekly_contact_missed_once_then_resumed_until_the_father_retur
     assert_eq!(
         sim.summary(&id),
         pairs(&[
-            ("2026-03-22T16:00:00Z", "reminded weekly_contact"),
-            ("2026-04-06T16:00:00Z", "reminded weekly_contact"),
-            ("2026-04-07T16:00:00Z", "breached weekly_contact"),
-            ("2026-04-07T16:00:00Z", "fired contact_lapsed"),
+            ("2026-03-19T16:00:00Z", "reminded weekly_contact"),
+            ("2026-04-04T16:00:00Z", "reminded weekly_contact"),
+            ("2026-04-05T16:00:00Z", "breached weekly_contact"),
+            ("2026-04-05T16:00:00Z", "fired contact_lapsed"),
         ])
     );
     eprintln!(
@@ -1456,6 +1482,24 @@ fn intervention_feedback_missed_then_civil_affairs_must_petition() {
     );
     // Accepted at 11:00: the acceptance deadline is met (it ends with the state).
     assert_no_deadline(&env, &id, "acceptance");
+    // The township is told that afternoon, inside its 24 hours (黔江区, a setting).
+    assert_schedule(
+        &env,
+        &id,
+        "township_notice",
+        "2026-10-03T03:00:00Z",
+        Some("2026-10-03T01:00:00Z"),
+        false,
+    );
+    advance(
+        &env,
+        &id,
+        "notify_township",
+        "police",
+        &[("township.notified_at", "2026-10-02T15:00:00+08:00")],
+        "2026-10-02T15:00:00+08:00",
+    );
+    assert_no_deadline(&env, &id, "township_notice");
     // Feedback to the reporting school within 3d (UPL 11(3)): from Friday 2 October the last
     // day is Monday 5 October, a National Day holiday (1–7 October), so the period moves to
     // Thursday 8 October (CC 203(1)) and ends at 24:00; reminded 1d before, 24:00 on 7 October.
@@ -1568,6 +1612,9 @@ fn intervention_feedback_missed_then_civil_affairs_must_petition() {
     // state that set it, so the case is not listed overdue on it.
     assert_no_deadline(&env, &id, "others_petition");
     assert!(overdue(&env, "2026-12-18T10:00:00+08:00").is_empty());
+    // Civil affairs' own duty now has a time limit (a month, local practice), so the child is not
+    // forgotten (issue 17 item 11).
+    assert!(deadline(&env, &id, "civil_affairs_petition").is_some());
     advance(
         &env,
         &id,
@@ -1590,6 +1637,7 @@ fn intervention_feedback_missed_then_civil_affairs_must_petition() {
         "2026-12-18T10:00:00+08:00",
     );
     assert_eq!(state(&env, &id), "petition_filed");
+    assert_no_deadline(&env, &id, "civil_affairs_petition");
 
     // The court accepts on Tuesday 22 December: 30d (CPL 187), the last day Thursday 21 January
     // 2027 (past the calendar data: provisional); reminded 5 days before, 24:00 on 16 January.
@@ -1657,7 +1705,30 @@ fn intervention_feedback_missed_then_civil_affairs_must_petition() {
         "2027-01-19T10:30:00+08:00",
     );
     assert_eq!(state(&env, &id), "guardian_appointed");
-    // The rest of the year: nothing more falls due.
+    // The appointment starts the follow-up visits (issue 17 item 11). The village committee visits
+    // every 27 days, each time before the reminder (3 days before the 30th day): for the rest of
+    // the year nothing more falls due.
+    assert!(deadline(&env, &id, "follow_up_visit").is_some());
+    let mut day = Date::constant(2027, 1, 19);
+    loop {
+        day = day.checked_add(27.days()).expect("a date in 2027");
+        if day > Date::constant(2027, 10, 4) {
+            break;
+        }
+        let at = format!("{day}T10:00:00+08:00");
+        sim.run_until(&at, Step::Daily);
+        advance(
+            &env,
+            &id,
+            "follow_up_visit_new_guardian",
+            "village_committee",
+            &[
+                ("followup.visited_at", &at),
+                ("followup.findings", "奶奶照料周到，孩子按时上学"),
+            ],
+            &at,
+        );
+    }
     sim.run_until("2027-10-04T12:00:00+08:00", Step::Weekly);
     assert!(overdue(&env, "2027-10-04T12:00:00+08:00").is_empty());
 

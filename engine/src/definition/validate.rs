@@ -494,6 +494,18 @@ fn check_spawn_sources(c: &mut Checker, spawn: &SpawnDef, path: &str) {
     }
 }
 
+/// Whether a value of the source type always fits the target field: the same type, or an enum
+/// whose values are all among the target's (a parent's relation, father or mother, fills a
+/// guardian's relation, which may also be another guardian).
+fn fits(source: &FieldType, target: &FieldType) -> bool {
+    match (source, target) {
+        (FieldType::Enum { values: from }, FieldType::Enum { values: to }) => {
+            from.iter().all(|v| to.contains(v))
+        }
+        _ => source == target,
+    }
+}
+
 /// The target fields a spawn fills, with the type of each value (None: a constant).
 /// A prefix mapping (`child: child`) fills only the sub-fields the target declares.
 fn spawn_fills(
@@ -580,7 +592,7 @@ pub fn validate_links(
                             },
                         );
                     }
-                    (Some(t_field), Some(src_ty)) if &t_field.ty != src_ty => c.report(
+                    (Some(t_field), Some(src_ty)) if !fits(src_ty, &t_field.ty) => c.report(
                         &format!("{sp}.data.{field}"),
                         ProblemKind::SpawnTypeMismatch {
                             target: format!("{}:{field}", target.key),
@@ -620,4 +632,25 @@ pub fn validate_links(
         }
     }
     c.problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enum_of(values: &[&str]) -> FieldType {
+        FieldType::Enum {
+            values: values.iter().map(|v| (*v).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_smaller_enum_fills_a_larger_one_but_not_the_reverse() {
+        let parent = enum_of(&["father", "mother"]);
+        let guardian = enum_of(&["father", "mother", "other_guardian"]);
+        assert!(fits(&parent, &guardian));
+        assert!(!fits(&guardian, &parent));
+        assert!(fits(&FieldType::String, &FieldType::String));
+        assert!(!fits(&FieldType::String, &parent));
+    }
 }
