@@ -9,8 +9,10 @@ export WARDFLOW_DB="${WARDFLOW_DB:-./demo.redb}" WARDFLOW_WORKFLOWS=./workflows 
 rm -f "$WARDFLOW_DB" "$WARDFLOW_DB.access"
 today=$(TZ=Asia/Shanghai date '+%Y-%m-%d')
 next_year=$(TZ=Asia/Shanghai date -d '+1 year -1 day' '+%Y-%m-%d')
-vetting=$(mktemp --suffix=.yaml)
-trap 'rm -f "$vetting"' EXIT
+# Output files go to a fresh directory: wardflow never overwrites an existing file without --force.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+vetting="$scratch/vetting.yaml"
 
 echo "== 初始化数据库并发布流程"
 # 演示库：张敏是管理员，兼任全部流程角色（--admin-role '*'）；正式使用时按人登记角色和单位（wardflow user add）。
@@ -48,8 +50,7 @@ wardflow agenda --days 14
 echo "== 村委会出具监护人责任告知书（存档，带核验码）"
 wardflow letter issue "$case_id" guardian-duty-notice --as village_committee
 wardflow letter list --case "$case_id"
-letter_file=$(mktemp --suffix=.html)
-trap 'rm -f "$vetting" "$letter_file"' EXIT
+letter_file="$scratch/letter.html"
 wardflow letter export "$(wardflow letter list --case "$case_id" --json | sed -n 's/.*"letter": "\(L[0-9-]*\)".*/\1/p' | tail -1)" --format html --out "$letter_file"
 echo "== 核验导出的文书"
 wardflow letter verify "$letter_file"
@@ -57,7 +58,6 @@ echo "== 案件记录"
 wardflow case history "$case_id"
 echo "== 历史链校验与签名导出"
 wardflow verify
-export_file="$(mktemp --suffix=.json)"
+export_file="$scratch/case-export.json"
 wardflow case export "$case_id" --out "$export_file"
 wardflow verify --file "$export_file" --key "$(wardflow key show --json | sed -n 's/.*"public_key": "\(.*\)".*/\1/p')"
-rm -f "$export_file"
