@@ -128,7 +128,7 @@ pub enum Command {
     /// Put a backup in place of the database (checked first; `--force` replaces one).
     Restore(ops::backup::RestoreArgs),
     /// Write the whole database as JSON Lines.
-    Export(ops::export::ExportArgs),
+    Export(ops::export::DatabaseExportArgs),
     /// Create a new database from an export (all or nothing).
     Import(ops::import::ImportArgs),
     /// Recompute the cases' hash chains, or check a signed export (exit 4 when broken).

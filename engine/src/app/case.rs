@@ -561,7 +561,7 @@ fn assignment(
 /// A case's signed export and how many events it holds.
 #[derive(Debug, Clone)]
 pub struct CaseExport {
-    pub document: crate::export::Document,
+    pub document: crate::case_export::Document,
     pub events: usize,
 }
 
@@ -576,7 +576,7 @@ impl Office<crate::store::Store> {
         id: &CaseId,
         key: &crate::seal::OfficeKey,
     ) -> Result<CaseExport, AppError> {
-        use crate::export::{self, ExportError, Extras, Rules};
+        use crate::case_export::{self, CaseExportError, Extras, Rules};
         use crate::store::StoreError;
         let now = self.now(caller)?;
         let chain = self
@@ -625,12 +625,12 @@ impl Office<crate::store::Store> {
         };
         // Here a broken chain is the case's, and anything else a record this database holds.
         let document =
-            export::seal(id, &chain.records, head, extras, key).map_err(|e| match e {
-                ExportError::Broken(broken) => AppError::ExportBroken {
+            case_export::seal(id, &chain.records, head, extras, key).map_err(|e| match e {
+                CaseExportError::Broken(broken) => AppError::ExportBroken {
                     case: id.clone(),
                     broken,
                 },
-                ExportError::Malformed(detail) => StoreError::Corrupt(detail).into(),
+                CaseExportError::Malformed(detail) => StoreError::Corrupt(detail).into(),
             })?;
         Ok(CaseExport {
             document,

@@ -51,7 +51,7 @@ pub enum CaseCommand {
     /// Deadlines that have passed, most overdue first.
     Overdue(super::timers::agenda::OverdueArgs),
     /// Write the case's chained history, signed with the office key, to a file.
-    Export(export::ExportArgs),
+    Export(export::CaseExportArgs),
     /// Hand a case to another unit, with its new officer.
     Transfer(transfer::TransferArgs),
 }

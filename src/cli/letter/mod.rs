@@ -32,7 +32,7 @@ pub enum LetterCommand {
     /// Show an issued letter's particulars (by archive id or document number).
     Show(archive::ShowArgs),
     /// Write an issued letter exactly as archived, as HTML or text.
-    Export(archive::ExportArgs),
+    Export(archive::LetterExportArgs),
     /// Check a file or a verification code (核验码) against the archive.
     Verify(verify::VerifyArgs),
 }
@@ -45,7 +45,7 @@ pub fn run(ctx: &Ctx, cmd: LetterCommand) -> Result<(), Failure> {
         LetterCommand::Void(args) => issue::void(ctx, args),
         LetterCommand::List(args) => archive::list(ctx, args),
         LetterCommand::Show(args) => archive::show(ctx, args),
-        LetterCommand::Export(args) => archive::export(ctx, args),
+        LetterCommand::Export(args) => archive::export_letter(ctx, args),
         LetterCommand::Verify(args) => verify::run(ctx, args),
     }
 }
