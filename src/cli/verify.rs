@@ -10,7 +10,7 @@ use serde_json::json;
 use wardflow_engine::case_export::{self, CaseExportError, SignatureCheck};
 use wardflow_engine::seal::PublicKey;
 
-use super::case::case_id;
+use super::case_id;
 use super::{Ctx, print_json};
 use crate::failure::{self, Exit, Failure, FileProblem, Kind};
 use crate::msg;

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::super::case_id;
 use super::super::key::{self, KeyFileArg};
 use super::super::{Ctx, print_json};
-use super::case_id;
 use crate::failure::{Context, Failure};
 use crate::tr;
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use wardflow_engine::app::LetterRecord;
 
-use super::super::case::case_id;
+use super::super::case_id;
 use super::super::{Ctx, print_json};
 use super::preview::Format;
 use crate::failure::Failure;
