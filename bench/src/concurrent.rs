@@ -12,7 +12,7 @@ use crate::workload::{self, STEPS, TRANSITIONS, at, fail};
 pub fn group_commit(dir: &Path, cases: usize, writers: usize) -> f64 {
     let path = dir.join("w2.redb");
     let store = Arc::new(workload::create(&path));
-    let committer = Committer::start(store.clone(), workload::setting(), 256);
+    let committer = Committer::start(store.clone(), workload::batch_context(), 256);
     let started = Instant::now();
     let threads: Vec<_> = (0..writers)
         .map(|w| {
@@ -42,9 +42,9 @@ pub fn one_per_step(dir: &Path, cases: usize, writers: usize) -> f64 {
         .map(|w| {
             let store = store.clone();
             std::thread::spawn(move || {
-                let setting = workload::setting();
+                let context = workload::batch_context();
                 run_writer(w, cases, writers, |request, now| {
-                    let reply = store.apply_batch(&[(request, now)], &setting);
+                    let reply = store.apply_batch(&[(request, now)], &context);
                     reply
                         .into_iter()
                         .next()

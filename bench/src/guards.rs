@@ -43,7 +43,7 @@ pub fn cost(rounds: usize) -> (Duration, Duration) {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
-    let tz = workload::setting().tz;
+    let tz = workload::batch_context().tz;
     let started = Instant::now();
     for _ in 0..rounds {
         for g in &guards {

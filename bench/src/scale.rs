@@ -30,11 +30,11 @@ pub struct Built {
 pub fn build(dir: &Path, cases: usize) -> Built {
     let path = dir.join(format!("w4-{cases}.redb"));
     let store = workload::create(&path);
-    let setting = workload::setting();
+    let context = workload::batch_context();
     let started = Instant::now();
     // The due ones: opened at t0, first visit due 24 h later, never visited.
     let due: Vec<_> = (0..DUE).map(|i| (workload::open(i), at(0))).collect();
-    check(&store.apply_batch(&due, &setting));
+    check(&store.apply_batch(&due, &context));
     let mut open_case = None;
     let mut done = 0;
     while done < cases {
@@ -44,7 +44,7 @@ pub fn build(dir: &Path, cases: usize) -> Built {
             .map(|i| (workload::open(i), at(7_200)))
             .collect();
         let ids: Vec<CaseId> = store
-            .apply_batch(&opens, &setting)
+            .apply_batch(&opens, &context)
             .iter()
             .map(workload::opened_id)
             .collect();
@@ -61,7 +61,7 @@ pub fn build(dir: &Path, cases: usize) -> Built {
                 steps.push((workload::advance(id, step, now), now));
             }
         }
-        check(&store.apply_batch(&steps, &setting));
+        check(&store.apply_batch(&steps, &context));
         done += n;
     }
     let load = started.elapsed();
@@ -92,11 +92,11 @@ pub fn file_per_case(built: &Built) -> (u64, u64) {
 pub fn tick(built: &Built) -> (Duration, usize) {
     let store =
         Store::open(&built.path, Duration::from_secs(5)).unwrap_or_else(|e| fail("open", e));
-    let setting = workload::setting();
+    let context = workload::batch_context();
     let clock = Clock {
         now: at(25 * 3_600),
-        tz: &setting.tz,
-        calendar: &setting.calendar,
+        tz: &context.tz,
+        calendar: &context.calendar,
     };
     let started = Instant::now();
     let report = store.tick(&clock, None).unwrap_or_else(|e| fail("tick", e));

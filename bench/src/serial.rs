@@ -77,7 +77,7 @@ pub fn wardflow(dir: &Path, cases: usize) -> Serial {
         n: 0,
     };
     let store = workload::create(&path);
-    let setting = workload::setting();
+    let context = workload::batch_context();
     let mut times = Vec::with_capacity(cases * STEPS);
     let mut raw_times = Vec::with_capacity(cases * STEPS);
     let mut bytes = 0usize;
@@ -88,7 +88,7 @@ pub fn wardflow(dir: &Path, cases: usize) -> Serial {
         };
         clock += 1;
         let now = at(clock);
-        let c = clock_of(&setting, now);
+        let c = clock_of(&context, now);
         let started = Instant::now();
         let applied = store
             .open_case(&workflow, command, &c, None)
@@ -104,7 +104,7 @@ pub fn wardflow(dir: &Path, cases: usize) -> Serial {
             let Request::Apply { command, .. } = workload::advance(&id, n, now) else {
                 fail("workload", "advance is an Apply request");
             };
-            let c = clock_of(&setting, now);
+            let c = clock_of(&context, now);
             let started = Instant::now();
             let applied = store
                 .apply(&id, command, None, &c, None, None)
@@ -129,13 +129,13 @@ pub fn wardflow(dir: &Path, cases: usize) -> Serial {
 }
 
 fn clock_of(
-    setting: &wardflow_engine::store::Setting,
+    context: &wardflow_engine::store::BatchContext,
     now: jiff::Timestamp,
 ) -> wardflow_engine::step::Clock<'_> {
     wardflow_engine::step::Clock {
         now,
-        tz: &setting.tz,
-        calendar: &setting.calendar,
+        tz: &context.tz,
+        calendar: &context.calendar,
     }
 }
 

@@ -9,7 +9,7 @@ use wardflow_engine::case::CaseId;
 use wardflow_engine::definition::{Data, load};
 use wardflow_engine::period::{china_2025_2026, shanghai};
 use wardflow_engine::step::{Actor, Command, Open};
-use wardflow_engine::store::{Request, Setting, Store};
+use wardflow_engine::store::{BatchContext, Request, Store};
 use wardflow_engine::store::{StoredUnits, StoredUser};
 
 /// The workflow of workload W (the peers implement the same machine).
@@ -33,8 +33,8 @@ pub fn at(seconds: i64) -> Timestamp {
 }
 
 /// Shanghai time and the built-in holiday calendar; no profile.
-pub fn setting() -> Setting {
-    Setting {
+pub fn batch_context() -> BatchContext {
+    BatchContext {
         tz: shanghai(),
         calendar: china_2025_2026(),
         profile: None,

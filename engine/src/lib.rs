@@ -6,9 +6,9 @@
 pub mod app;
 pub mod authority;
 pub mod case;
+pub mod case_export;
 pub mod chain;
 pub mod definition;
-pub mod export;
 pub mod guard;
 pub mod holidays;
 pub mod identity;

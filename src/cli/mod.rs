@@ -5,6 +5,7 @@
 mod audit;
 mod case;
 mod init;
+mod issued;
 mod key;
 mod letter;
 mod office;
@@ -23,6 +24,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use jiff::Timestamp;
 use wardflow_engine::app::CheckFailed;
+use wardflow_engine::case::CaseId;
 use wardflow_engine::definition::Definition;
 use wardflow_engine::period::Calendar;
 use wardflow_engine::profile::{self, Profile};
@@ -128,7 +130,7 @@ pub enum Command {
     /// Put a backup in place of the database (checked first; `--force` replaces one).
     Restore(ops::backup::RestoreArgs),
     /// Write the whole database as JSON Lines.
-    Export(ops::export::ExportArgs),
+    Export(ops::export::DatabaseExportArgs),
     /// Create a new database from an export (all or nothing).
     Import(ops::import::ImportArgs),
     /// Recompute the cases' hash chains, or check a signed export (exit 4 when broken).
@@ -176,7 +178,7 @@ impl Ctx {
         // Letter settings are checked against the letters table, which the profile loader
         // does not know.
         if !profile.letters.is_empty() {
-            let renderer = letter::renderer(self)?;
+            let renderer = issued::renderer(self)?;
             for (key, settings) in &profile.letters {
                 renderer.check_settings(key, settings).map_err(|error| {
                     Failure::from(Kind::ProfileLetter {
@@ -247,6 +249,14 @@ impl Calendars {
             calendar: file.calendar,
         })
     }
+}
+
+/// Parses a case id given by the user.
+pub fn case_id(text: &str) -> Result<CaseId, Failure> {
+    text.parse().map_err(|e: wardflow_engine::case::BadCaseId| {
+        Failure::said(Exit::BadInput, msg!("bad-case-id", case = e.0))
+            .with_key(text.chars().take(40).collect::<String>())
+    })
 }
 
 /// Parses a user-given time: RFC 3339, or a local Beijing time without offset.

@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use serde_json::json;
-use wardflow_engine::export::{self, ExportError, SignatureCheck};
+use wardflow_engine::case_export::{self, CaseExportError, SignatureCheck};
 use wardflow_engine::seal::PublicKey;
 
-use super::case::case_id;
+use super::case_id;
 use super::{Ctx, print_json};
 use crate::failure::{self, Exit, Failure, FileProblem, Kind};
 use crate::msg;
@@ -93,13 +93,13 @@ fn read_export(path: &Path) -> Result<Vec<u8>, Failure> {
     let cannot = |e: std::io::Error| Failure::cannot_read(path, e.to_string());
     let file = std::fs::File::open(path).map_err(cannot)?;
     let mut bytes = Vec::new();
-    file.take(export::MAX_BYTES + 1)
+    file.take(case_export::MAX_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(cannot)?;
-    if bytes.len() as u64 > export::MAX_BYTES {
+    if bytes.len() as u64 > case_export::MAX_BYTES {
         return Err(Failure::cannot_read(
             path,
-            msg!("export-too-large", limit = export::MAX_BYTES),
+            msg!("export-too-large", limit = case_export::MAX_BYTES),
         ));
     }
     Ok(bytes)
@@ -109,8 +109,8 @@ fn verify_file(ctx: &Ctx, path: &Path, key: &str) -> Result<(), Failure> {
     let public = PublicKey::parse(key).map_err(|e| Failure::key(e, key))?;
     let bytes = read_export(path)?;
     // A file that does not parse is bad input; one whose chain is broken fails verification.
-    let verdict = export::verify(&bytes, &public).map_err(|e| match e {
-        ExportError::Malformed(detail) => Failure::said(
+    let verdict = case_export::verify(&bytes, &public).map_err(|e| match e {
+        CaseExportError::Malformed(detail) => Failure::said(
             Exit::BadInput,
             msg!(
                 "export-malformed",
@@ -118,7 +118,7 @@ fn verify_file(ctx: &Ctx, path: &Path, key: &str) -> Result<(), Failure> {
                 detail = detail
             ),
         ),
-        ExportError::Broken(b) => Kind::ExportFile(FileProblem::Chain(b)).into(),
+        CaseExportError::Broken(b) => Kind::ExportFile(FileProblem::Chain(b)).into(),
     })?;
     let signature = (verdict.signature != SignatureCheck::Valid)
         .then(|| FileProblem::Signature(verdict.signature.clone()));

@@ -1,7 +1,7 @@
 //! Sentences for broken hash chains, bad signatures, unusable keys and what `check` finds.
 
+use wardflow_engine::case_export::SignatureCheck;
 use wardflow_engine::chain::{Break, BreakKind};
-use wardflow_engine::export::SignatureCheck;
 use wardflow_engine::seal::KeyError;
 use wardflow_engine::store::ops::CheckProblem;
 

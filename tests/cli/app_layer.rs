@@ -240,3 +240,52 @@ fn no_front_end_command_reaches_below_the_application_layer() {
     );
     assert_eq!(names_below("use redb::Database;")[0].1, "redb::");
 }
+
+/// Whether a file under `src/cli/<from>/` uses the sibling command group `to`
+/// (`super::super::to`, `super::to` from `mod.rs`, or `crate::cli::to`).
+fn uses_group(text: &str, to: &str) -> bool {
+    [
+        format!("super::super::{to}::"),
+        format!("super::super::{{{to}"),
+        format!("super::super::{{Ctx, {to}"),
+        format!("super::{to}::"),
+        format!("crate::cli::{to}::"),
+    ]
+    .iter()
+    .any(|p| text.contains(p.as_str()))
+        || text
+            .lines()
+            .any(|l| l.starts_with("use super::super::{") && l.contains(&format!(" {to},")))
+}
+
+#[test]
+fn the_case_and_letter_commands_do_not_import_each_other() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli");
+    let mut offenders = Vec::new();
+    for (from, to) in [("case", "letter"), ("letter", "case")] {
+        let mut files = Vec::new();
+        rust_files(&root.join(from), &mut files);
+        assert!(files.len() > 3, "{files:?}");
+        for file in &files {
+            let text = std::fs::read_to_string(file).expect("reads a source file");
+            if uses_group(&text, to) {
+                offenders.push(format!("{} uses cli::{to}", file.display()));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "shared helpers belong in a module both use (src/cli/mod.rs, src/cli/issued.rs):\n{}",
+        offenders.join("\n")
+    );
+    // The scan finds both forms the cycle had.
+    assert!(uses_group("use super::super::case::case_id;", "case"));
+    assert!(uses_group(
+        "use super::super::{Ctx, letter, parse_time, print_json};",
+        "letter"
+    ));
+    assert!(!uses_group(
+        "use wardflow_engine::letters::Renderer;",
+        "letter"
+    ));
+}

@@ -13,8 +13,8 @@ use crate::letters::{IssuingBody, LetterError, Numbering, Vocabulary, number};
 use crate::profile::Profile;
 use crate::step::{self, Actor, Clock, Command, Open, Outcome, StepError};
 use crate::store::{
-    Applied, CommandFailure, Desk, IssueLetter, LetterCommandFailure, LetterFailure, LetterOutcome,
-    Pending, StoreError,
+    Applied, CommandFailure, IssueLetter, IssuingContext, LetterCommandFailure, LetterFailure,
+    LetterOutcome, Pending, StoreError,
 };
 
 fn corrupt<E: std::fmt::Display>(e: E) -> StoreError {
@@ -69,7 +69,7 @@ pub fn apply_to(
     command: Command,
     clock: &Clock,
     profile: Option<&Profile>,
-    desk: Option<&Desk<'_>>,
+    issuing: Option<&IssuingContext<'_>>,
 ) -> Result<Applied, CommandFailure> {
     let def = tx.definition(&case.version)?;
     let actor = command.actor().clone();
@@ -80,7 +80,7 @@ pub fn apply_to(
     };
     let mut outcome = step::step(&def, case, &history, command, clock)?;
     let spawned = open_spawns(tx, &mut outcome, case, &actor, clock, profile)?;
-    let letters = issue_requested(tx, &mut outcome.case, &mut outcome.events, desk, clock)?;
+    let letters = issue_requested(tx, &mut outcome.case, &mut outcome.events, issuing, clock)?;
     tx.append(&outcome.case, &outcome.events, Some(case))?;
     Ok(Applied {
         outcome,
@@ -98,10 +98,10 @@ pub fn apply(
     expect_seq: Option<u32>,
     clock: &Clock,
     profile: Option<&Profile>,
-    desk: Option<&Desk<'_>>,
+    issuing: Option<&IssuingContext<'_>>,
 ) -> Result<Applied, CommandFailure> {
     let case = checked_case(tx, id, expect_seq, clock)?;
-    apply_to(tx, &case, command, clock, profile, desk)
+    apply_to(tx, &case, command, clock, profile, issuing)
 }
 
 /// Opens one case of the latest version of `workflow`, issuing the letters its opening calls
@@ -111,14 +111,14 @@ pub fn open(
     workflow: &str,
     command: Open,
     clock: &Clock,
-    desk: Option<&Desk<'_>>,
+    issuing: Option<&IssuingContext<'_>>,
 ) -> Result<Applied, CommandFailure> {
     let (hash, def) = tx
         .latest(workflow)?
         .ok_or_else(|| CommandFailure::UnknownWorkflow(workflow.to_owned()))?;
     let id = next_id(tx, clock)?;
     let mut outcome = step::open(&def, &hash, &id, command, clock)?;
-    let letters = issue_requested(tx, &mut outcome.case, &mut outcome.events, desk, clock)?;
+    let letters = issue_requested(tx, &mut outcome.case, &mut outcome.events, issuing, clock)?;
     tx.append(&outcome.case, &outcome.events, None)?;
     Ok(Applied {
         outcome,
@@ -206,7 +206,7 @@ pub fn issue_requested(
     tx: &mut dyn WriteTx,
     case: &mut Case,
     events: &mut Vec<Event>,
-    desk: Option<&Desk<'_>>,
+    issuing: Option<&IssuingContext<'_>>,
     clock: &Clock,
 ) -> Result<Vec<LetterOutcome>, CommandFailure> {
     let requests: Vec<(String, u32, Actor, Timestamp)> = events
@@ -226,16 +226,16 @@ pub fn issue_requested(
         .collect();
     let mut outcomes = Vec::new();
     for (key, seq, actor, at) in requests {
-        let result = match desk {
+        let result = match issuing {
             None => Err(Pending::NoLetters("no letters directory".into())),
-            Some(desk) => {
+            Some(issuing) => {
                 let request = IssueLetter {
                     key: key.clone(),
                     actor,
                     number: None,
                     replaces: None,
                 };
-                match issue(tx, case, events, &request, Some(seq), at, desk, clock)? {
+                match issue(tx, case, events, &request, Some(seq), at, issuing, clock)? {
                     Issuing::Issued(letter) => Ok(letter.reference()),
                     Issuing::Waiting(why) => Err(why),
                 }
@@ -266,12 +266,12 @@ pub fn issue(
     request: &IssueLetter,
     request_seq: Option<u32>,
     occurred_at: Timestamp,
-    desk: &Desk<'_>,
+    issuing: &IssuingContext<'_>,
     clock: &Clock,
 ) -> Result<Issuing, CommandFailure> {
     let key = request.key.as_str();
     let role = request.actor.role.as_str();
-    let Some(doc) = desk.renderer.table().documents.get(key) else {
+    let Some(doc) = issuing.renderer.table().documents.get(key) else {
         return Ok(Issuing::Waiting(Pending::Letter(
             LetterError::UnknownDocument(key.into()),
         )));
@@ -283,7 +283,7 @@ pub fn issue(
             issuers: doc.issuers.iter().map(|i| i.role.clone()).collect(),
         }));
     };
-    let body: Option<IssuingBody> = desk
+    let body: Option<IssuingBody> = issuing
         .profile
         .and_then(|p| p.issuing_bodies.get(role))
         .cloned();
@@ -348,14 +348,14 @@ pub fn issue(
     let id_counter = format!("letter:{}", date.year());
     let id_n = tx.bump(&id_counter)?;
     let id = archive::letter_id(date.year(), id_n);
-    let settings = desk
+    let settings = issuing
         .profile
         .and_then(|p| p.letters.get(key))
         .cloned()
         .unwrap_or_default();
     // The pinned definition names the roles; the profile the bodies.
     let def = tx.definition(&case.version)?;
-    let vocabulary = Vocabulary::of(&def, desk.profile);
+    let vocabulary = Vocabulary::of(&def, issuing.profile);
     // The number is one value: the archived data holds the number the letter carries.
     let data = crate::letters::with_number(
         &case.data,
@@ -363,7 +363,7 @@ pub fn issue(
         doc_number.as_deref(),
     );
     let letter = match archive::issue(
-        desk.renderer,
+        issuing.renderer,
         Issue {
             id: id.clone(),
             case: &case.id,
@@ -413,7 +413,7 @@ pub fn issue_on_request(
     mut case: Case,
     request: &IssueLetter,
     clock: &Clock,
-    desk: &Desk<'_>,
+    issuing: &IssuingContext<'_>,
 ) -> Result<(Case, ArchivedLetter), LetterCommandFailure> {
     let before = case.clone();
     if let Some(old) = &request.replaces {
@@ -447,7 +447,7 @@ pub fn issue_on_request(
         request,
         request_seq,
         clock.now,
-        desk,
+        issuing,
         clock,
     )? {
         Issuing::Issued(letter) => *letter,

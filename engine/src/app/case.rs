@@ -11,7 +11,7 @@ use crate::authority::{self, Units, User};
 use crate::case::{Case, CaseId, Event};
 use crate::definition::{Data, Definition};
 use crate::step::{Actor, Clock, Command, Open};
-use crate::store::{Applied, CHILD_IDENTITY_FIELDS, Desk};
+use crate::store::{Applied, CHILD_IDENTITY_FIELDS, IssuingContext};
 use crate::value::{self, InputError};
 
 /// Data a caller gives: a YAML or JSON document, then single `field=value` assignments, each
@@ -163,17 +163,18 @@ fn load(tx: &dyn ReadTx, id: &CaseId) -> Result<(Case, Arc<Definition>), AppErro
 }
 
 impl<B: Backend> Office<B> {
-    /// The desk an act issues its letters at, when the act calls for letters; the renderer is
-    /// loaded once per office (idempotent, so a retried transaction does not repeat it).
-    fn desk_for<'a>(
+    /// What an act needs to issue its letters (the renderer and the profile), when it calls for
+    /// letters; the renderer is loaded once per office (idempotent, so a retried transaction does
+    /// not repeat it).
+    fn issuing_for<'a>(
         &'a self,
         issues_letters: bool,
         renderer: &'a mut Option<Arc<crate::letters::Renderer>>,
-    ) -> Option<Desk<'a>> {
+    ) -> Option<IssuingContext<'a>> {
         if issues_letters && renderer.is_none() {
             *renderer = self.renderer().ok();
         }
-        renderer.as_deref().map(|renderer| Desk {
+        renderer.as_deref().map(|renderer| IssuingContext {
             renderer,
             profile: self.profile(),
         })
@@ -227,8 +228,8 @@ impl<B: Backend> Office<B> {
             origin: None,
         };
         let mut renderer = None;
-        let desk = self.desk_for(!def.start.letters.is_empty(), &mut renderer);
-        let applied = act::open(tx, &request.workflow, command, clock, desk.as_ref())
+        let issuing = self.issuing_for(!def.start.letters.is_empty(), &mut renderer);
+        let applied = act::open(tx, &request.workflow, command, clock, issuing.as_ref())
             .map_err(|e| AppError::from(e).about(&def))?;
         let case = &applied.outcome.case;
         let version = tx.version_number(&case.workflow, &case.version)?;
@@ -280,11 +281,11 @@ impl<B: Backend> Office<B> {
             occurred_at: request.at,
         };
         let mut renderer = None;
-        let desk = self.desk_for(
+        let issuing = self.issuing_for(
             transition.is_some_and(|t| !t.letters.is_empty()),
             &mut renderer,
         );
-        let applied = act::apply_to(tx, &case, command, clock, self.profile(), desk.as_ref())
+        let applied = act::apply_to(tx, &case, command, clock, self.profile(), issuing.as_ref())
             .map_err(|e| AppError::from(e).about(&def))?;
         Ok(Acted {
             applied,
@@ -561,7 +562,7 @@ fn assignment(
 /// A case's signed export and how many events it holds.
 #[derive(Debug, Clone)]
 pub struct CaseExport {
-    pub document: crate::export::Document,
+    pub document: crate::case_export::Document,
     pub events: usize,
 }
 
@@ -576,7 +577,7 @@ impl Office<crate::store::Store> {
         id: &CaseId,
         key: &crate::seal::OfficeKey,
     ) -> Result<CaseExport, AppError> {
-        use crate::export::{self, ExportError, Extras, Rules};
+        use crate::case_export::{self, CaseExportError, Extras, Rules};
         use crate::store::StoreError;
         let now = self.now(caller)?;
         let chain = self
@@ -625,12 +626,12 @@ impl Office<crate::store::Store> {
         };
         // Here a broken chain is the case's, and anything else a record this database holds.
         let document =
-            export::seal(id, &chain.records, head, extras, key).map_err(|e| match e {
-                ExportError::Broken(broken) => AppError::ExportBroken {
+            case_export::seal(id, &chain.records, head, extras, key).map_err(|e| match e {
+                CaseExportError::Broken(broken) => AppError::ExportBroken {
                     case: id.clone(),
                     broken,
                 },
-                ExportError::Malformed(detail) => StoreError::Corrupt(detail).into(),
+                CaseExportError::Malformed(detail) => StoreError::Corrupt(detail).into(),
             })?;
         Ok(CaseExport {
             document,

@@ -11,7 +11,7 @@ use crate::case::{Case, CaseId};
 use crate::definition::Definition;
 use crate::letters::archive::{ArchivedLetter, normalize_code, sha256_hex};
 use crate::letters::{IssuingBody, LetterInput, REPORTER_DOCUMENT, Rendered, Vocabulary};
-use crate::store::{Desk, IssueLetter, LetterKey, LetterRecord, Store};
+use crate::store::{IssueLetter, IssuingContext, LetterKey, LetterRecord, Store};
 
 /// `letter issue`.
 #[derive(Debug, Clone)]
@@ -106,7 +106,7 @@ impl<B: Backend> Office<B> {
                     .map_err(|d| denied(d, &units))?;
                 act::check_case(&case, request.expect_seq, &clock)
                     .map_err(|e| AppError::from(e).about(&def))?;
-                let desk = Desk {
+                let issuing = IssuingContext {
                     renderer: &renderer,
                     profile: self.profile(),
                 };
@@ -116,7 +116,7 @@ impl<B: Backend> Office<B> {
                     number: request.number.clone(),
                     replaces: request.replaces.clone(),
                 };
-                act::issue_on_request(tx, case, &letter, &clock, &desk)
+                act::issue_on_request(tx, case, &letter, &clock, &issuing)
                     .map_err(|e| AppError::from(e).about(&def))
             })
         });

@@ -70,7 +70,7 @@ impl Office<Store> {
     /// Writes the whole database at `db` as JSON Lines to `out` (administrators), from a
     /// snapshot: the database is held only while it is copied, so writers go on during a long
     /// export, and the export is one committed state. A failure to write is `Output`.
-    pub fn export(
+    pub fn export_database(
         caller: &Caller,
         db: &Path,
         lock_timeout: Duration,
@@ -89,7 +89,7 @@ impl Office<Store> {
     /// Like [`Office::export`], into the file `out`: an existing one only with `force`, never
     /// the database or one of its files (nor `keys`); the file appears only when complete.
     #[allow(clippy::too_many_arguments)]
-    pub fn export_to(
+    pub fn export_database_to(
         caller: &Caller,
         db: &Path,
         lock_timeout: Duration,

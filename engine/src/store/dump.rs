@@ -1,4 +1,6 @@
-//! Export and import as JSON Lines: one JSON object per line, each with a `type`.
+//! The database dump: the whole database as JSON Lines (`wardflow export` / `wardflow import`),
+//! one JSON object per line, each with a `type`. Not to be confused with the signed export of
+//! one case (`crate::case_export`) or an archived letter's bytes (`letter export`).
 //!
 //! Order (stable, so two exports of one database are byte-identical): `meta`, then every
 //! `definition` by (workflow, number), every `counter` by key, then each `case` by id followed

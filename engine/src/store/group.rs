@@ -37,9 +37,10 @@ pub enum Request {
 /// What one command of a batch came to.
 pub type Reply = Result<Applied, CommandFailure>;
 
-/// The calendar, time zone and profile every command of a batch runs under.
+/// What every command of a batch runs under: the time zone and calendar of its clock, and the
+/// county profile.
 #[derive(Debug, Clone)]
-pub struct Setting {
+pub struct BatchContext {
     pub tz: TimeZone,
     pub calendar: Calendar,
     pub profile: Option<Profile>,
@@ -51,12 +52,16 @@ impl Store {
     /// [`crate::app::Office::batch`]). Each gets its own reply; a command that fails writes
     /// nothing and the rest still commit. If the commit itself fails, every command gets the
     /// storage error.
-    pub fn apply_batch(&self, requests: &[(Request, Timestamp)], setting: &Setting) -> Vec<Reply> {
+    pub fn apply_batch(
+        &self,
+        requests: &[(Request, Timestamp)],
+        context: &BatchContext,
+    ) -> Vec<Reply> {
         crate::app::batch::run(self, requests, |tx, (request, now)| {
             let clock = Clock {
                 now: *now,
-                tz: &setting.tz,
-                calendar: &setting.calendar,
+                tz: &context.tz,
+                calendar: &context.calendar,
             };
             // Unchecked batches issue no letters (none of the benchmark's steps call for one):
             // a letter an act calls for waits, as it would without a letters directory.
@@ -74,7 +79,7 @@ impl Store {
                     command.clone(),
                     *expect_seq,
                     &clock,
-                    setting.profile.as_ref(),
+                    context.profile.as_ref(),
                     None,
                 ),
             }
@@ -93,9 +98,9 @@ pub struct Submitter(GroupSubmitter<(Request, Timestamp), Reply>);
 
 impl Committer {
     /// Starts the committer thread; at most `max_batch` commands share one transaction.
-    pub fn start(store: Arc<Store>, setting: Setting, max_batch: usize) -> Committer {
+    pub fn start(store: Arc<Store>, context: BatchContext, max_batch: usize) -> Committer {
         Committer(GroupCommitter::start(max_batch, move |requests| {
-            store.apply_batch(&requests, &setting)
+            store.apply_batch(&requests, &context)
         }))
     }
 
@@ -128,8 +133,8 @@ mod tests {
         s.parse().expect("test time")
     }
 
-    fn setting() -> Setting {
-        Setting {
+    fn batch_context() -> BatchContext {
+        BatchContext {
             tz: shanghai(),
             calendar: china_2025_2026(),
             profile: None,
@@ -201,7 +206,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = store(&dir);
         let now = at("2026-03-01T02:00:00Z");
-        let opened = store.apply_batch(&[(open_request(), now), (open_request(), now)], &setting());
+        let opened = store.apply_batch(
+            &[(open_request(), now), (open_request(), now)],
+            &batch_context(),
+        );
         let ids: Vec<CaseId> = opened
             .into_iter()
             .map(|r| r.expect("opens").outcome.case.id)
@@ -213,7 +221,7 @@ mod tests {
                 (screen(&ids[1], 3), later),
                 (screen(&CaseId::new(2026, 999), 3), later),
             ],
-            &setting(),
+            &batch_context(),
         );
         assert!(matches!(
             replies[0],
@@ -234,7 +242,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = store(&dir);
         let now = at("2026-03-01T02:00:00Z");
-        let id = store.apply_batch(&[(open_request(), now)], &setting())[0]
+        let id = store.apply_batch(&[(open_request(), now)], &batch_context())[0]
             .as_ref()
             .expect("opens")
             .outcome
@@ -268,7 +276,7 @@ mod tests {
                 (second, later),
                 (visit, later),
             ],
-            &setting(),
+            &batch_context(),
         );
         assert!(replies[0].is_ok());
         assert!(matches!(replies[1], Err(CommandFailure::Stale { .. })));
@@ -292,7 +300,7 @@ mod tests {
     fn the_committer_acknowledges_every_writer() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Arc::new(store(&dir));
-        let committer = Committer::start(store.clone(), setting(), 64);
+        let committer = Committer::start(store.clone(), batch_context(), 64);
         let now = at("2026-03-01T02:00:00Z");
         let threads: Vec<_> = (0..4)
             .map(|_| {

@@ -30,7 +30,7 @@ pub(super) const LETTERS_BY_CASE: TableDefinition<(&str, &str), ()> =
 /// What issuing needs besides the case: the templates, and the profile that names the issuing
 /// bodies and the letters' local settings.
 #[derive(Debug, Clone, Copy)]
-pub struct Desk<'a> {
+pub struct IssuingContext<'a> {
     pub renderer: &'a Renderer,
     pub profile: Option<&'a Profile>,
 }
@@ -133,11 +133,11 @@ impl Store {
         request: IssueLetter,
         expect_seq: Option<u32>,
         clock: &Clock,
-        desk: &Desk<'_>,
+        issuing: &IssuingContext<'_>,
     ) -> Result<(Case, ArchivedLetter), LetterCommandFailure> {
         self.transaction(|tx| {
             let case = act::checked_case(tx, id, expect_seq, clock)?;
-            act::issue_on_request(tx, case, &request, clock, desk)
+            act::issue_on_request(tx, case, &request, clock, issuing)
         })
     }
 

@@ -18,11 +18,11 @@ mod timers;
 mod users;
 
 pub use access::{AccessEntry, AccessFilter, record_access_at};
-pub use group::{Committer, Reply, Request, Setting, Submitter};
+pub use group::{BatchContext, Committer, Reply, Request, Submitter};
 pub use integrity::{CaseChain, ChainReport};
 pub use letters::{
-    Desk, IssueLetter, LetterCommandFailure, LetterFailure, LetterKey, LetterOutcome, LetterRecord,
-    Pending,
+    IssueLetter, IssuingContext, LetterCommandFailure, LetterFailure, LetterKey, LetterOutcome,
+    LetterRecord, Pending,
 };
 pub use restore::Loss;
 pub use timers::{DeadlineView, Fired, TickReport};
@@ -726,9 +726,9 @@ impl Store {
         workflow: &str,
         command: Open,
         clock: &Clock,
-        desk: Option<&Desk<'_>>,
+        issuing: Option<&IssuingContext<'_>>,
     ) -> Result<Applied, CommandFailure> {
-        self.transaction(|tx| act::open(tx, workflow, command.clone(), clock, desk))
+        self.transaction(|tx| act::open(tx, workflow, command.clone(), clock, issuing))
     }
 
     /// Opens many cases of the latest version of `workflow` in one transaction (imports and
@@ -759,9 +759,11 @@ impl Store {
         expect_seq: Option<u32>,
         clock: &Clock,
         profile: Option<&crate::profile::Profile>,
-        desk: Option<&Desk<'_>>,
+        issuing: Option<&IssuingContext<'_>>,
     ) -> Result<Applied, CommandFailure> {
-        self.transaction(|tx| act::apply(tx, id, command.clone(), expect_seq, clock, profile, desk))
+        self.transaction(|tx| {
+            act::apply(tx, id, command.clone(), expect_seq, clock, profile, issuing)
+        })
     }
 }
 

@@ -30,7 +30,7 @@ use wardflow_engine::letters::Renderer;
 use wardflow_engine::period::{china_2025_2026, shanghai};
 use wardflow_engine::profile::{self, Profile};
 use wardflow_engine::step::{Actor, Clock, Command, Open};
-use wardflow_engine::store::{CaseFilter, Desk, IssueLetter, Store};
+use wardflow_engine::store::{CaseFilter, IssueLetter, IssuingContext, Store};
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 const WARNING_PREFIX: &str = "渝公黔告诫字";
@@ -120,7 +120,7 @@ fn crash_driver() {
     let store = Store::open(Path::new(&db), Duration::from_secs(10)).expect("open");
     let renderer = Renderer::load(format!("{ROOT}/letters")).expect("letters");
     let profile = store.meta().profile.clone();
-    let desk = Desk {
+    let issuing = IssuingContext {
         renderer: &renderer,
         profile: profile.as_ref(),
     };
@@ -186,7 +186,7 @@ fn crash_driver() {
                     officer: None,
                 };
                 let applied = store
-                    .open_case(workflow, open, &clock, Some(&desk))
+                    .open_case(workflow, open, &clock, Some(&issuing))
                     .expect("open case");
                 let case = &applied.outcome.case;
                 cases.push((case.id.clone(), workflow.to_owned()));
@@ -222,7 +222,7 @@ fn crash_driver() {
                 };
                 // Refusals (a step the state does not allow) are part of the workload.
                 if let Ok(applied) =
-                    store.apply(&id, command, None, &clock, profile.as_ref(), Some(&desk))
+                    store.apply(&id, command, None, &clock, profile.as_ref(), Some(&issuing))
                 {
                     ack(format!("advance {id} {}", applied.outcome.case.seq));
                 }
@@ -243,7 +243,7 @@ fn crash_driver() {
                     replaces: None,
                 };
                 let (case, letter) = store
-                    .issue_letter(&id, request, None, &clock, &desk)
+                    .issue_letter(&id, request, None, &clock, &issuing)
                     .expect("issue letter");
                 ack(format!(
                     "letter {id} {} {} {}",

@@ -3,8 +3,9 @@
 use clap::Args;
 use wardflow_engine::app::Advance;
 
-use super::super::{Ctx, letter, parse_time, print_json};
-use super::{DataArgs, case_id};
+use super::super::case_id;
+use super::super::{Ctx, issued, parse_time, print_json};
+use super::DataArgs;
 use crate::failure::Failure;
 use crate::show;
 use crate::tr;
@@ -56,8 +57,8 @@ pub fn run(ctx: &Ctx, args: AdvanceArgs) -> Result<(), Failure> {
     )?;
     let (applied, def) = (&acted.applied, &acted.def);
     let case = &applied.outcome.case;
-    let renderer = letter::renderer_after_act(ctx, &office, &acted);
-    let letters = letter::report_outcomes(
+    let renderer = issued::renderer_after_act(ctx, &office, &acted);
+    let letters = issued::report_outcomes(
         ctx,
         def,
         renderer.as_deref(),

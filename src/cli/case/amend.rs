@@ -3,8 +3,9 @@
 use clap::Args;
 use wardflow_engine::app::Amend;
 
+use super::super::case_id;
 use super::super::{Ctx, print_json};
-use super::{DataArgs, case_id};
+use super::DataArgs;
 use crate::failure::Failure;
 use crate::tr;
 

@@ -5,15 +5,15 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::super::case_id;
 use super::super::key::{self, KeyFileArg};
 use super::super::{Ctx, print_json};
-use super::case_id;
 use crate::failure::{Context, Failure};
 use crate::tr;
 
 /// Arguments of `wardflow case export`.
 #[derive(Debug, Args)]
-pub struct ExportArgs {
+pub struct CaseExportArgs {
     /// The case id.
     case: String,
     /// The file to write.
@@ -27,7 +27,7 @@ pub struct ExportArgs {
 }
 
 /// Writes the signed export.
-pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
+pub fn run(ctx: &Ctx, args: CaseExportArgs) -> Result<(), Failure> {
     let id = case_id(&args.case)?;
     let key_path = args.key.path(ctx);
     let key = key::load(&key_path)?;

@@ -3,8 +3,8 @@
 use wardflow_engine::app::HistoryView;
 use wardflow_engine::case::{CancelReason, EventKind};
 
+use super::super::case_id;
 use super::super::{Ctx, print_json};
-use super::case_id;
 use crate::failure::{self, Failure};
 use crate::show::{self, local_time};
 use crate::tr;

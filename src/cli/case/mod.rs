@@ -15,12 +15,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use wardflow_engine::app::Input;
-use wardflow_engine::case::CaseId;
 use wardflow_engine::value::MAX_DATA_BYTES;
 
 use super::Ctx;
-use crate::failure::{Exit, Failure};
-use crate::msg;
+use crate::failure::Failure;
 
 /// Case subcommands.
 #[derive(Debug, Subcommand)]
@@ -51,7 +49,7 @@ pub enum CaseCommand {
     /// Deadlines that have passed, most overdue first.
     Overdue(super::timers::agenda::OverdueArgs),
     /// Write the case's chained history, signed with the office key, to a file.
-    Export(export::ExportArgs),
+    Export(export::CaseExportArgs),
     /// Hand a case to another unit, with its new officer.
     Transfer(transfer::TransferArgs),
 }
@@ -91,14 +89,6 @@ impl DataArgs {
             sets: self.set.clone(),
         })
     }
-}
-
-/// Parses a case id given by the user.
-pub fn case_id(text: &str) -> Result<CaseId, Failure> {
-    text.parse().map_err(|e: wardflow_engine::case::BadCaseId| {
-        Failure::said(Exit::BadInput, msg!("bad-case-id", case = e.0))
-            .with_key(text.chars().take(40).collect::<String>())
-    })
 }
 
 /// Runs a case subcommand.

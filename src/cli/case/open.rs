@@ -3,7 +3,7 @@
 use clap::Args;
 use wardflow_engine::app::OpenCase;
 
-use super::super::{Ctx, letter, parse_time, print_json};
+use super::super::{Ctx, issued, parse_time, print_json};
 use super::DataArgs;
 use crate::failure::Failure;
 
@@ -50,8 +50,8 @@ pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
     )?;
     let case = &acted.outcome.case;
     // Standard output carries only the new id (scripts capture it); letters go to stderr.
-    let renderer = letter::renderer_after_act(ctx, &office, &acted);
-    let letters = letter::report_outcomes(
+    let renderer = issued::renderer_after_act(ctx, &office, &acted);
+    let letters = issued::report_outcomes(
         ctx,
         &acted.def,
         renderer.as_deref(),

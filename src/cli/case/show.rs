@@ -3,8 +3,8 @@
 use serde_json::json;
 use wardflow_engine::app::CaseView;
 
+use super::super::case_id;
 use super::super::{Ctx, print_json};
-use super::case_id;
 use crate::failure::{self, Failure};
 use crate::show::{self, local_time};
 use crate::tr;

@@ -4,8 +4,8 @@
 use clap::Args;
 use wardflow_engine::app::Transfer;
 
+use super::super::case_id;
 use super::super::{Ctx, parse_time, print_json};
-use super::case_id;
 use crate::failure::{self, Failure};
 use crate::tr;
 

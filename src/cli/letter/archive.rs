@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use wardflow_engine::app::LetterRecord;
 
-use super::super::case::case_id;
+use super::super::case_id;
 use super::super::{Ctx, print_json};
 use super::preview::Format;
 use crate::failure::Failure;
@@ -30,7 +30,7 @@ pub struct ShowArgs {
 
 /// Arguments of `letter export`.
 #[derive(Debug, Args)]
-pub struct ExportArgs {
+pub struct LetterExportArgs {
     /// The archive id (L2026-000001) or the document number.
     letter: String,
     /// Output form.
@@ -173,7 +173,7 @@ pub fn print_particulars(ctx: &Ctx, r: &LetterRecord) -> Result<(), Failure> {
 }
 
 /// Writes the archived bytes, unchanged.
-pub fn export(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
+pub fn export_letter(ctx: &Ctx, args: LetterExportArgs) -> Result<(), Failure> {
     let caller = ctx.caller(None)?;
     let office = ctx.office_for_read()?;
     let r = office.letter(&caller, &args.letter, "letter-export")?;

@@ -3,9 +3,9 @@
 use clap::Args;
 use wardflow_engine::app::{IssueRequest, VoidRequest};
 
-use super::super::case::case_id;
+use super::super::case_id;
+use super::super::issued::issued_line;
 use super::super::{Ctx, print_json};
-use super::issued_line;
 use crate::failure::Failure;
 use crate::tr;
 

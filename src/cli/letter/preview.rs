@@ -6,7 +6,7 @@ use clap::Args;
 use wardflow_engine::app::{Office, PreviewRequest};
 
 use super::super::Ctx;
-use super::super::case::case_id;
+use super::super::case_id;
 use crate::failure::{Context, Failure};
 
 /// Output forms of a letter.

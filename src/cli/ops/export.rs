@@ -12,7 +12,7 @@ use crate::tr;
 
 /// Arguments of `wardflow export`.
 #[derive(Debug, Args)]
-pub struct ExportArgs {
+pub struct DatabaseExportArgs {
     /// Write to this file (must not exist yet) instead of standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -23,16 +23,16 @@ pub struct ExportArgs {
 
 /// Exports from a snapshot: the database is held only while it is copied, so writers go on
 /// during a long export, and the export is one committed state.
-pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), Failure> {
+pub fn run(ctx: &Ctx, args: DatabaseExportArgs) -> Result<(), Failure> {
     let caller = ctx.caller(None)?;
     let (db, wait) = (&ctx.global.db, ctx.lock_timeout());
     let config = ctx.detached_config(None)?;
     let Some(out) = args.out else {
         let stdout = std::io::stdout().lock();
-        Office::export(&caller, db, wait, &config, BufWriter::new(stdout))?;
+        Office::export_database(&caller, db, wait, &config, BufWriter::new(stdout))?;
         return Ok(());
     };
-    let counts = Office::export_to(
+    let counts = Office::export_database_to(
         &caller,
         db,
         wait,

@@ -11,7 +11,13 @@ fn database_wide_acts_are_refused_to_the_unknown_and_to_caseworkers_and_logged()
     let wait = Duration::from_secs(5);
     for who in ["nobody", POLICE, DISABLED] {
         let c = Caller::new(who).at(at(T0));
-        denied(Office::export(&c, &db(&dir), wait, &config(), Vec::new()));
+        denied(Office::export_database(
+            &c,
+            &db(&dir),
+            wait,
+            &config(),
+            Vec::new(),
+        ));
         let office = reopen(&dir);
         denied(office.verify(&c, None));
         denied(office.audit(&c, &AccessFilter::default()));
@@ -102,7 +108,8 @@ fn the_auditor_verifies_checks_and_reads_the_log_but_exports_and_acts_on_nothing
     let path = office.backend().path().to_owned();
     drop(office);
     let mut out = Vec::new();
-    Office::export(&admin, &path, Duration::from_secs(5), &config(), &mut out).expect("exports");
+    Office::export_database(&admin, &path, Duration::from_secs(5), &config(), &mut out)
+        .expect("exports");
     assert!(!out.is_empty());
 }
 
@@ -168,7 +175,7 @@ fn import_checks_every_chain_and_belongs_to_an_administrator_of_the_export() {
     drop(office);
     let wait = Duration::from_secs(5);
     let mut out = Vec::new();
-    Office::export(
+    Office::export_database(
         &Caller::new(ADMIN).at(at(T0)),
         &path,
         wait,

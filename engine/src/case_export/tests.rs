@@ -163,7 +163,7 @@ fn a_broken_chain_is_not_sealed() {
         &key,
     )
     .expect_err("refused");
-    assert!(matches!(err, ExportError::Broken(b) if b.kind == BreakKind::Truncated));
+    assert!(matches!(err, CaseExportError::Broken(b) if b.kind == BreakKind::Truncated));
 }
 
 #[test]
@@ -171,7 +171,7 @@ fn junk_is_not_an_export() {
     let key = OfficeKey::from_seed([1; 32]);
     assert!(matches!(
         verify(b"{}", &key.public()),
-        Err(ExportError::Malformed(_))
+        Err(CaseExportError::Malformed(_))
     ));
 }
 

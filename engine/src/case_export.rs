@@ -1,4 +1,4 @@
-//! Signed case exports: one self-contained JSON document holding a case's chained events, its
+//! Signed case exports (`wardflow case export`): one self-contained JSON document holding a case's chained events, its
 //! head, the exact rules it ran under and its issued letters as archived, signed with the
 //! office key. [`verify`] checks such a file with nothing but the
 //! office's public key: no database, no workflow files.
@@ -85,7 +85,7 @@ pub struct Document {
 
 /// Something that prevents writing or reading an export.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ExportError {
+pub enum CaseExportError {
     /// The file is not an export this build reads.
     #[error("not a wardflow case export: {0}")]
     Malformed(String),
@@ -94,19 +94,19 @@ pub enum ExportError {
     Broken(Break),
 }
 
-impl From<Break> for ExportError {
+impl From<Break> for CaseExportError {
     fn from(b: Break) -> Self {
-        ExportError::Broken(b)
+        CaseExportError::Broken(b)
     }
 }
 
-fn malformed<E: std::fmt::Display>(e: E) -> ExportError {
-    ExportError::Malformed(e.to_string())
+fn malformed<E: std::fmt::Display>(e: E) -> CaseExportError {
+    CaseExportError::Malformed(e.to_string())
 }
 
 /// The bytes the signature covers: the context, then the canonical JSON of the algorithm and
 /// the content together, so neither can be changed without the signature failing.
-fn signed_bytes(algorithm: &str, content: &Value) -> Result<Vec<u8>, ExportError> {
+fn signed_bytes(algorithm: &str, content: &Value) -> Result<Vec<u8>, CaseExportError> {
     let mut bytes = SIGNING_CONTEXT.to_vec();
     let covered = serde_json::json!({"algorithm": algorithm, "content": content});
     chain::jcs(&covered, &mut bytes).map_err(malformed)?;
@@ -114,7 +114,7 @@ fn signed_bytes(algorithm: &str, content: &Value) -> Result<Vec<u8>, ExportError
 }
 
 /// What a version-1 export's signature covers.
-fn signed_bytes_v1(content: &Value) -> Result<Vec<u8>, ExportError> {
+fn signed_bytes_v1(content: &Value) -> Result<Vec<u8>, CaseExportError> {
     let mut bytes = SIGNING_CONTEXT_V1.to_vec();
     chain::jcs(content, &mut bytes).map_err(malformed)?;
     Ok(bytes)
@@ -138,7 +138,7 @@ pub fn seal(
     head: Head,
     extras: Extras<'_>,
     key: &OfficeKey,
-) -> Result<Document, ExportError> {
+) -> Result<Document, CaseExportError> {
     chain::verify(case, records, Some(&head))?;
     let events = records
         .iter()
@@ -146,10 +146,10 @@ pub fn seal(
             Ok(ChainedEvent {
                 prev: r.prev.clone(),
                 hash: r.hash.clone(),
-                event: r.event.clone().map_err(ExportError::Malformed)?,
+                event: r.event.clone().map_err(CaseExportError::Malformed)?,
             })
         })
-        .collect::<Result<Vec<_>, ExportError>>()?;
+        .collect::<Result<Vec<_>, CaseExportError>>()?;
     let content = Content {
         format: FORMAT.to_owned(),
         version: VERSION,
@@ -215,11 +215,11 @@ impl Verdict {
 }
 
 /// Checks an export file's signature against `key`, its chain and its rules' hash.
-pub fn verify(bytes: &[u8], key: &PublicKey) -> Result<Verdict, ExportError> {
+pub fn verify(bytes: &[u8], key: &PublicKey) -> Result<Verdict, CaseExportError> {
     let doc: Document = serde_json::from_slice(bytes).map_err(malformed)?;
     let content: Content = serde_json::from_value(doc.content.clone()).map_err(malformed)?;
     if content.format != FORMAT || content.version != VERSION {
-        return Err(ExportError::Malformed(format!(
+        return Err(CaseExportError::Malformed(format!(
             "{} version {}",
             content.format, content.version
         )));
