@@ -134,6 +134,7 @@ spawned = opened linked case { $case } ({ $workflow })
 letter-requested = letter to issue: { $key }
 amended = corrected case { $case } (event { $seq })
 show-case = case { $case }
+show-simulated = SIMULATED: this database is a training copy of real data (import --simulation); this is not a real case and must not be acted on
 show-workflow = workflow: { $workflow } { $version } ({ $hash })
 show-state = state: { $state }
 show-times = opened: { $opened }  updated: { $updated }  events: { $seq }

@@ -134,6 +134,7 @@ spawned = 已开立关联案件 { $case }（{ $workflow }）
 letter-requested = 待出具文书：{ $key }
 amended = 已更正案件 { $case }（第 { $seq } 条记录）
 show-case = 案件 { $case }
+show-simulated = 模拟案件：本库是真实数据的演练副本（import --simulation），本案不是真实案件，不得据此办理
 show-workflow = 流程：{ $workflow } { $version }（{ $hash }）
 show-state = 状态：{ $state }
 show-times = 开案：{ $opened }  最后更新：{ $updated }  记录数：{ $seq }

@@ -1301,3 +1301,56 @@ fn report_receipt_digests_and_code_are_hidden_from_roles_that_may_not_read_it() 
         "{text}"
     );
 }
+
+/// A real export imported as a simulation database marks each of its cases as simulated in
+/// `case show` (text, both languages, and JSON) and `case list --json`; a simulation
+/// database's own export, imported again, and a real import are not marked.
+#[test]
+fn a_real_export_imported_as_simulation_marks_every_case_simulated() {
+    let env = TestEnv::examples_only();
+    env.init_simulation(T0);
+    let id = env.open_xiaoming(T0);
+    let dump = env.ok(&["export", "--now", T0]);
+    let real = dump.replacen("\"simulation\":true", "\"simulation\":false", 1);
+    env.zh()
+        .stdin(real)
+        .ok(&["import", "-", "--simulation", "--db", "sim.redb"]);
+    let show = env.ok(&["--db", "sim.redb", "case", "show", &id, "--now", T0]);
+    assert!(show.contains("模拟案件"), "{show}");
+    let show = env
+        .en()
+        .ok(&["--db", "sim.redb", "case", "show", &id, "--now", T0]);
+    assert!(show.contains("SIMULATED"), "{show}");
+    let json: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "--db", "sim.redb", "--json", "case", "show", &id, "--now", T0,
+    ]))
+    .expect("JSON");
+    assert_eq!(json["simulated"], true, "{json}");
+    let list: serde_json::Value =
+        serde_json::from_str(&env.ok(&["--db", "sim.redb", "--json", "case", "list", "--now", T0]))
+            .expect("JSON");
+    let cases = list.as_array().expect("array");
+    assert!(!cases.is_empty());
+    assert!(cases.iter().all(|c| c["simulated"] == true), "{list}");
+    // The mark travels: the training copy's own export, imported again, stays marked.
+    let again = env.ok(&["--db", "sim.redb", "export", "--now", T0]);
+    env.zh()
+        .stdin(again)
+        .ok(&["import", "-", "--simulation", "--db", "again.redb"]);
+    let json: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "--db",
+        "again.redb",
+        "--json",
+        "case",
+        "show",
+        &id,
+        "--now",
+        T0,
+    ]))
+    .expect("JSON");
+    assert_eq!(json["simulated"], true, "{json}");
+    // A simulation database that was never real data is not a copy of a real case.
+    assert_eq!(env.show_json(&id)["simulated"], false);
+    let show = env.ok(&["case", "show", &id, "--now", T0]);
+    assert!(!show.contains("模拟案件"), "{show}");
+}

@@ -137,6 +137,12 @@ impl<B: Backend> Office<B> {
         &self.config
     }
 
+    /// True when every case of this database is a training copy of a real one (a real export
+    /// imported with `import --simulation`): each case is shown marked as simulated.
+    pub fn cases_simulated(&self) -> bool {
+        self.backend.copy_of_real()
+    }
+
     /// The profile in force.
     pub fn profile(&self) -> Option<&Profile> {
         self.config

@@ -297,6 +297,7 @@ impl Store {
                 created_at: now,
                 simulation,
                 profile,
+                copy_of_real: false,
             };
             let tx = db.begin_write().map_err(storage)?;
             {
@@ -394,6 +395,7 @@ impl Store {
                 created_at: Timestamp::UNIX_EPOCH,
                 simulation: false,
                 profile: None,
+                copy_of_real: false,
             },
             definitions: Mutex::default(),
             repaired: false,
