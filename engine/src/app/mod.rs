@@ -39,10 +39,11 @@ pub use workflow::{CheckFailed, Checked, Founded, Setup, check_files};
 // the storage layer below (`crate::store`) beyond the office it opens.
 pub use crate::authority::{CONFIDENTIAL, Units, User};
 pub use crate::store::dump::DumpCounts;
-pub use crate::store::ops::{CheckReport, Restored};
+pub use crate::store::ops::{CheckProblem, CheckReport, Restored};
 pub use crate::store::{
-    AccessEntry, AccessFilter, Applied, CaseFilter, ChainReport, DeadlineView, Fired,
-    LetterOutcome, LetterRecord, Loss, Published, StoredUser, TickReport, Version,
+    AccessBreak, AccessBreakKind, AccessEntry, AccessFilter, Applied, CaseFilter, ChainReport,
+    DeadlineView, Fired, LetterOutcome, LetterRecord, Loss, Published, StoredUser, TickReport,
+    Version,
 };
 
 use std::path::PathBuf;

@@ -17,7 +17,7 @@ mod seam;
 mod timers;
 mod users;
 
-pub use access::{AccessEntry, AccessFilter, record_access_at};
+pub use access::{AccessBreak, AccessBreakKind, AccessEntry, AccessFilter, record_access_at};
 pub use group::{Committer, Reply, Request, Setting, Submitter};
 pub use integrity::{CaseChain, ChainReport};
 pub use letters::{
