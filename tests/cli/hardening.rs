@@ -1354,3 +1354,49 @@ fn a_real_export_imported_as_simulation_marks_every_case_simulated() {
     let show = env.ok(&["case", "show", &id, "--now", T0]);
     assert!(!show.contains("模拟案件"), "{show}");
 }
+
+/// An access entry removed from the middle of the log (the `access` table edited with the
+/// file in hand) is found by `check` and `audit`: exit 4, worded in both languages.
+#[test]
+fn a_removed_access_entry_fails_check_and_audit_with_exit_4() {
+    use redb::{ReadableTable, TableDefinition};
+    const ACCESS: TableDefinition<(i64, &str), &[u8]> = TableDefinition::new("access");
+    let env = TestEnv::examples_only();
+    env.init_simulation(T0);
+    let id = env.open_xiaoming(T0);
+    for _ in 0..3 {
+        env.ok(&["case", "show", &id, "--now", T0]);
+    }
+    env.ok(&["audit", "--now", T0]);
+    env.ok(&["check", "--now", T0]);
+    {
+        let db = redb::Database::open(env.db()).expect("open");
+        let tx = db.begin_write().expect("write");
+        {
+            let mut access = tx.open_table(ACCESS).expect("access");
+            let keys: Vec<(i64, String)> = access
+                .iter()
+                .expect("iter")
+                .map(|r| {
+                    let (k, _) = r.expect("row");
+                    (k.value().0, k.value().1.to_owned())
+                })
+                .collect();
+            assert!(keys.len() >= 3, "{keys:?}");
+            let (at, key) = &keys[1];
+            access.remove((*at, key.as_str())).expect("remove");
+        }
+        tx.commit().expect("commit");
+    }
+    let err = env.fails(&["check", "--now", T0], 4);
+    assert!(err.contains("访问记录链"), "{err}");
+    let err = env.en().fails(&["check", "--now", T0], 4);
+    assert!(err.contains("access log's chain is broken"), "{err}");
+    let out = env.run(&["audit", "--now", T0]);
+    assert_eq!(out.status.code(), Some(4));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("访问记录链"), "{stderr}");
+    let out = env.en().run(&["audit", "--now", T0]);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("removed"));
+}
