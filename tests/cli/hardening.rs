@@ -1400,3 +1400,29 @@ fn a_removed_access_entry_fails_check_and_audit_with_exit_4() {
     assert_eq!(out.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&out.stderr).contains("removed"));
 }
+
+/// With `WARDFLOW_GROUP_READABLE=1` the database, its access log, backups and exports are
+/// created 0640; the office's private key stays 0600.
+#[test]
+fn group_readable_files_only_when_configured() {
+    let env = TestEnv::examples_only();
+    let group = |args: &[&str]| {
+        let mut inv = env.wardflow(args.iter().copied()).invocation();
+        inv.vars
+            .push(("WARDFLOW_GROUP_READABLE".to_owned(), "1".to_owned()));
+        let out = env.runner().run(&inv);
+        assert_eq!(out.code(), Some(0), "{args:?}: {}", out.stderr_text());
+    };
+    group(&["init", "--simulation", "--now", T0]);
+    let id = env.open_xiaoming(T0);
+    group(&["case", "show", &id, "--now", T0]);
+    group(&["backup", "--out", "b.redb"]);
+    group(&["export", "--out", "e.jsonl", "--now", T0]);
+    for name in ["w.redb", "w.redb.access", "b.redb", "e.jsonl"] {
+        assert_eq!(mode_of(&env.root().join(name)), 0o640, "{name}");
+    }
+    assert_eq!(mode_of(&env.root().join("w.redb.key")), 0o600);
+    // Without the setting, new files are the owner's only.
+    env.ok(&["backup", "--out", "c.redb"]);
+    assert_eq!(mode_of(&env.root().join("c.redb")), 0o600);
+}

@@ -224,11 +224,11 @@ pub fn side_file(db: &Path) -> PathBuf {
 }
 
 /// Opens the side file without following a symbolic link (a planted link would otherwise
-/// have us write to, or cut, any file the database's owner can write); created 0600.
+/// have us write to, or cut, any file the database's owner can write); created 0600 (0640 with WARDFLOW_GROUP_READABLE=1).
 fn open_side(path: &Path, options: &mut OpenOptions) -> std::io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
     options
-        .mode(0o600)
+        .mode(super::file_mode())
         .custom_flags(libc::O_NOFOLLOW)
         .open(path)
         .map_err(|e| {

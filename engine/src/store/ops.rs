@@ -137,7 +137,7 @@ pub(crate) fn temp_file(dir: &Path, stem: &str) -> Result<(TempFile, File), Stor
         match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .mode(0o600)
+            .mode(super::file_mode())
             .open(&path)
         {
             Ok(file) => return Ok((TempFile(path), file)),
