@@ -134,6 +134,7 @@ spawned = opened linked case { $case } ({ $workflow })
 letter-requested = letter to issue: { $key }
 amended = corrected case { $case } (event { $seq })
 show-case = case { $case }
+show-simulated = SIMULATED: this database is a training copy of real data (import --simulation); this is not a real case and must not be acted on
 show-workflow = workflow: { $workflow } { $version } ({ $hash })
 show-state = state: { $state }
 show-times = opened: { $opened }  updated: { $updated }  events: { $seq }
@@ -325,6 +326,13 @@ check-unknown-version = case { $case } uses workflow version { $version }, which
 check-index-missing = index { $index } lacks the entry { $entry }
 check-index-extra = index { $index } has a stray entry { $entry }
 check-counter = the case counter of { $year } is { $counter }, below the number { $highest } already given out
+check-access-chain = the access log's chain is broken at entry { $entry } ({ $kind ->
+    [edited] an entry was edited
+    [missing] an entry was removed
+    [unlinked] an entry outside the chain was added
+   *[other] an entry cannot be read
+}): the access log was tampered with
+audit-chain-broken = the access log of { $path } has a broken chain (above): the entries shown cannot be trusted; compare with the latest backup (wardflow restore).
 backup-done = backed up to { $path } ({ $bytes } bytes).
 restore-db-exists = { $path } already holds a database; add --force to replace it with the backup.
 restore-source-damaged = the check of the backup found { $count } problem(s) (above); nothing was restored and { $path } was not changed.

@@ -134,6 +134,7 @@ spawned = 已开立关联案件 { $case }（{ $workflow }）
 letter-requested = 待出具文书：{ $key }
 amended = 已更正案件 { $case }（第 { $seq } 条记录）
 show-case = 案件 { $case }
+show-simulated = 模拟案件：本库是真实数据的演练副本（import --simulation），本案不是真实案件，不得据此办理
 show-workflow = 流程：{ $workflow } { $version }（{ $hash }）
 show-state = 状态：{ $state }
 show-times = 开案：{ $opened }  最后更新：{ $updated }  记录数：{ $seq }
@@ -325,6 +326,13 @@ check-unknown-version = 案件 { $case } 所用的流程版本 { $version } 不�
 check-index-missing = 索引 { $index } 缺少条目 { $entry }
 check-index-extra = 索引 { $index } 有多余条目 { $entry }
 check-counter = { $year } 年的案件编号计数器为 { $counter }，低于已用的编号 { $highest }
+check-access-chain = 访问记录链在第 { $entry } 条处断裂（{ $kind ->
+    [edited] 记录被改动
+    [missing] 记录被删除
+    [unlinked] 有未入链的记录被加入
+   *[other] 记录无法读取
+}）：访问记录已被篡改
+audit-chain-broken = 数据库 { $path } 的访问记录链已断裂（见上）：以上访问记录不可信；请用最近的备份核对（wardflow restore）。
 backup-done = 已备份到 { $path }（{ $bytes } 字节）。
 restore-db-exists = { $path } 已有数据库；要用备份替换它，请加 --force。
 restore-source-damaged = 备份文件检查发现 { $count } 个问题（见上），未恢复；{ $path } 未被改动。

@@ -4,10 +4,11 @@ use clap::Args;
 use wardflow_engine::app::AccessFilter;
 
 use super::{Ctx, print_json};
-use crate::failure::Failure;
+use crate::failure::{Failure, Kind};
 use crate::show::local_time;
 use crate::table::{Table, col};
 use crate::tr;
+use wardflow_engine::app::CheckProblem;
 
 /// Arguments of `audit`.
 #[derive(Debug, Args)]
@@ -23,19 +24,35 @@ pub struct AuditArgs {
 /// Prints the access log (administrators only), folding pending entries in first.
 pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<(), Failure> {
     let caller = ctx.caller(None)?;
-    let entries = ctx.office_for_write()?.audit(
+    let office = ctx.office_for_write()?;
+    let entries = office.audit(
         &caller,
         &AccessFilter {
             case: args.case,
             user: args.reader,
         },
     )?;
+    // The log is shown even when its chain is broken; the command then fails with exit 4,
+    // naming the break.
+    let broken = office.audit_chain(&caller)?;
+    let chain = || -> Result<(), Failure> {
+        match &broken {
+            None => Ok(()),
+            Some(b) => Err(Kind::Check {
+                problems: vec![CheckProblem::AccessChain(b.clone())],
+                refusal: "audit-chain-broken",
+                db: ctx.global.db.clone(),
+            }
+            .into()),
+        }
+    };
     if ctx.global.json {
-        return print_json(&entries);
+        print_json(&entries)?;
+        return chain();
     }
     if entries.is_empty() {
         println!("{}", tr!(ctx.tr, "none"));
-        return Ok(());
+        return chain();
     }
     // Entries written by older builds (or by hand) may hold control characters: they are
     // shown without them, so no escape sequence reaches the administrator's terminal.
@@ -68,5 +85,5 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<(), Failure> {
         ]);
     }
     table.print();
-    Ok(())
+    chain()
 }

@@ -1,5 +1,6 @@
 //! Sentences for broken hash chains, bad signatures, unusable keys and what `check` finds.
 
+use wardflow_engine::app::{AccessBreak, AccessBreakKind};
 use wardflow_engine::case_export::SignatureCheck;
 use wardflow_engine::chain::{Break, BreakKind};
 use wardflow_engine::seal::KeyError;
@@ -161,7 +162,24 @@ pub fn check_problem(tr: &Tr, p: &CheckProblem) -> String {
         ),
         // The same sentence `verify` gives for the same break.
         CheckProblem::Chain(b) => chain_break(tr, b),
+        CheckProblem::AccessChain(b) => access_break(tr, b),
     }
+}
+
+/// The first break in the access log's chain, in words.
+pub fn access_break(tr: &Tr, b: &AccessBreak) -> String {
+    let kind = match b.kind {
+        AccessBreakKind::Edited => "edited",
+        AccessBreakKind::Missing => "missing",
+        AccessBreakKind::Unlinked => "unlinked",
+        AccessBreakKind::Unreadable => "unreadable",
+    };
+    tr!(
+        tr,
+        "check-access-chain",
+        entry = wardflow_engine::value::clean_name(&b.entry),
+        kind = kind
+    )
 }
 
 /// A key file or public key that cannot be used (exit 2).

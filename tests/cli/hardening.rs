@@ -1301,3 +1301,128 @@ fn report_receipt_digests_and_code_are_hidden_from_roles_that_may_not_read_it() 
         "{text}"
     );
 }
+
+/// A real export imported as a simulation database marks each of its cases as simulated in
+/// `case show` (text, both languages, and JSON) and `case list --json`; a simulation
+/// database's own export, imported again, and a real import are not marked.
+#[test]
+fn a_real_export_imported_as_simulation_marks_every_case_simulated() {
+    let env = TestEnv::examples_only();
+    env.init_simulation(T0);
+    let id = env.open_xiaoming(T0);
+    let dump = env.ok(&["export", "--now", T0]);
+    let real = dump.replacen("\"simulation\":true", "\"simulation\":false", 1);
+    env.zh()
+        .stdin(real)
+        .ok(&["import", "-", "--simulation", "--db", "sim.redb"]);
+    let show = env.ok(&["--db", "sim.redb", "case", "show", &id, "--now", T0]);
+    assert!(show.contains("模拟案件"), "{show}");
+    let show = env
+        .en()
+        .ok(&["--db", "sim.redb", "case", "show", &id, "--now", T0]);
+    assert!(show.contains("SIMULATED"), "{show}");
+    let json: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "--db", "sim.redb", "--json", "case", "show", &id, "--now", T0,
+    ]))
+    .expect("JSON");
+    assert_eq!(json["simulated"], true, "{json}");
+    let list: serde_json::Value =
+        serde_json::from_str(&env.ok(&["--db", "sim.redb", "--json", "case", "list", "--now", T0]))
+            .expect("JSON");
+    let cases = list.as_array().expect("array");
+    assert!(!cases.is_empty());
+    assert!(cases.iter().all(|c| c["simulated"] == true), "{list}");
+    // The mark travels: the training copy's own export, imported again, stays marked.
+    let again = env.ok(&["--db", "sim.redb", "export", "--now", T0]);
+    env.zh()
+        .stdin(again)
+        .ok(&["import", "-", "--simulation", "--db", "again.redb"]);
+    let json: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "--db",
+        "again.redb",
+        "--json",
+        "case",
+        "show",
+        &id,
+        "--now",
+        T0,
+    ]))
+    .expect("JSON");
+    assert_eq!(json["simulated"], true, "{json}");
+    // A simulation database that was never real data is not a copy of a real case.
+    assert_eq!(env.show_json(&id)["simulated"], false);
+    let show = env.ok(&["case", "show", &id, "--now", T0]);
+    assert!(!show.contains("模拟案件"), "{show}");
+}
+
+/// An access entry removed from the middle of the log (the `access` table edited with the
+/// file in hand) is found by `check` and `audit`: exit 4, worded in both languages.
+#[test]
+fn a_removed_access_entry_fails_check_and_audit_with_exit_4() {
+    use redb::{ReadableTable, TableDefinition};
+    const ACCESS: TableDefinition<(i64, &str), &[u8]> = TableDefinition::new("access");
+    let env = TestEnv::examples_only();
+    env.init_simulation(T0);
+    let id = env.open_xiaoming(T0);
+    for _ in 0..3 {
+        env.ok(&["case", "show", &id, "--now", T0]);
+    }
+    env.ok(&["audit", "--now", T0]);
+    env.ok(&["check", "--now", T0]);
+    {
+        let db = redb::Database::open(env.db()).expect("open");
+        let tx = db.begin_write().expect("write");
+        {
+            let mut access = tx.open_table(ACCESS).expect("access");
+            let keys: Vec<(i64, String)> = access
+                .iter()
+                .expect("iter")
+                .map(|r| {
+                    let (k, _) = r.expect("row");
+                    (k.value().0, k.value().1.to_owned())
+                })
+                .collect();
+            assert!(keys.len() >= 3, "{keys:?}");
+            let (at, key) = &keys[1];
+            access.remove((*at, key.as_str())).expect("remove");
+        }
+        tx.commit().expect("commit");
+    }
+    let err = env.fails(&["check", "--now", T0], 4);
+    assert!(err.contains("访问记录链"), "{err}");
+    let err = env.en().fails(&["check", "--now", T0], 4);
+    assert!(err.contains("access log's chain is broken"), "{err}");
+    let out = env.run(&["audit", "--now", T0]);
+    assert_eq!(out.status.code(), Some(4));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("访问记录链"), "{stderr}");
+    let out = env.en().run(&["audit", "--now", T0]);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("removed"));
+}
+
+/// With `WARDFLOW_GROUP_READABLE=1` the database, its access log, backups and exports are
+/// created 0640; the office's private key stays 0600.
+#[test]
+fn group_readable_files_only_when_configured() {
+    let env = TestEnv::examples_only();
+    let group = |args: &[&str]| {
+        let mut inv = env.wardflow(args.iter().copied()).invocation();
+        inv.vars
+            .push(("WARDFLOW_GROUP_READABLE".to_owned(), "1".to_owned()));
+        let out = env.runner().run(&inv);
+        assert_eq!(out.code(), Some(0), "{args:?}: {}", out.stderr_text());
+    };
+    group(&["init", "--simulation", "--now", T0]);
+    let id = env.open_xiaoming(T0);
+    group(&["case", "show", &id, "--now", T0]);
+    group(&["backup", "--out", "b.redb"]);
+    group(&["export", "--out", "e.jsonl", "--now", T0]);
+    for name in ["w.redb", "w.redb.access", "b.redb", "e.jsonl"] {
+        assert_eq!(mode_of(&env.root().join(name)), 0o640, "{name}");
+    }
+    assert_eq!(mode_of(&env.root().join("w.redb.key")), 0o600);
+    // Without the setting, new files are the owner's only.
+    env.ok(&["backup", "--out", "c.redb"]);
+    assert_eq!(mode_of(&env.root().join("c.redb")), 0o600);
+}

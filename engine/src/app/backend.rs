@@ -33,6 +33,10 @@ pub trait Backend: Send + Sync {
     /// True for a simulation database, the only kind that accepts a requested clock.
     fn simulation(&self) -> bool;
 
+    /// True for a simulation database made from a real one's export: each of its cases is a
+    /// training copy and is marked simulated wherever it is shown.
+    fn copy_of_real(&self) -> bool;
+
     /// The county profile chosen when the database was made.
     fn stored_profile(&self) -> Option<&Profile>;
 

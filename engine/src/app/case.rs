@@ -117,6 +117,8 @@ pub struct CaseView {
     pub same_child: Vec<Case>,
     pub reader: User,
     pub units: Units,
+    /// The case is a training copy of a real one (see [`Office::cases_simulated`]).
+    pub simulated: bool,
 }
 
 /// What can be done with a case now, as its reader may see it.
@@ -500,6 +502,7 @@ impl<B: Backend> Office<B> {
                 same_child,
                 reader,
                 units,
+                simulated: self.cases_simulated(),
             })
         })
     }

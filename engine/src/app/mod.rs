@@ -39,10 +39,11 @@ pub use workflow::{CheckFailed, Checked, Founded, Setup, check_files};
 // the storage layer below (`crate::store`) beyond the office it opens.
 pub use crate::authority::{CONFIDENTIAL, Units, User};
 pub use crate::store::dump::DumpCounts;
-pub use crate::store::ops::{CheckReport, Restored};
+pub use crate::store::ops::{CheckProblem, CheckReport, Restored};
 pub use crate::store::{
-    AccessEntry, AccessFilter, Applied, CaseFilter, ChainReport, DeadlineView, Fired,
-    LetterOutcome, LetterRecord, Loss, Published, StoredUser, TickReport, Version,
+    AccessBreak, AccessBreakKind, AccessEntry, AccessFilter, Applied, CaseFilter, ChainReport,
+    DeadlineView, Fired, LetterOutcome, LetterRecord, Loss, Published, StoredUser, TickReport,
+    Version,
 };
 
 use std::path::PathBuf;
@@ -135,6 +136,12 @@ impl<B: Backend> Office<B> {
     /// The office's configuration.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// True when every case of this database is a training copy of a real one (a real export
+    /// imported with `import --simulation`): each case is shown marked as simulated.
+    pub fn cases_simulated(&self) -> bool {
+        self.backend.copy_of_real()
     }
 
     /// The profile in force.

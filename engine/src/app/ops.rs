@@ -11,6 +11,7 @@ use super::owner::{WHOLE_DATABASE, denied, registered};
 use super::{AppError, Caller, Office};
 use crate::authority::{self, User};
 use crate::case::CaseId;
+use crate::store::AccessBreak;
 use crate::store::dump::{self, DumpCounts, ImportError};
 use crate::store::ops::{self, CheckReport, Restored};
 use crate::store::output::{self, Output};
@@ -181,6 +182,13 @@ impl Office<Store> {
     ) -> Result<Vec<AccessEntry>, AppError> {
         self.authorise(caller, Owner::Auditor, "audit")?;
         Ok(self.backend.access_log(filter)?)
+    }
+
+    /// The first break in the access log's chain (an entry edited, removed or added by hand),
+    /// checked by `audit` after it folds the pending entries in.
+    pub fn audit_chain(&self, caller: &Caller) -> Result<Option<AccessBreak>, AppError> {
+        self.authorise(caller, Owner::Auditor, "audit")?;
+        Ok(self.backend.access_chain_break()?)
     }
 
     /// Fires what is due (administrators start the runner; it acts as `system`).

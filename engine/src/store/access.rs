@@ -24,8 +24,12 @@ use serde::{Deserialize, Serialize};
 use super::format::{decode, encode};
 use super::{Store, StoreError, corrupt, storage};
 
-/// (at in ms since the epoch, entry id) -> AccessEntry.
+/// (at in ms since the epoch, entry id) -> StoredAccess.
 pub(super) const ACCESS: TableDefinition<(i64, &str), &[u8]> = TableDefinition::new("access");
+/// The last link of the access chain ("head" -> (its number, its hash)), so that a fold
+/// need not read the log; rebuilt from the log when missing (an import, an older database).
+const ACCESS_HEAD: TableDefinition<&str, (u64, &str)> = TableDefinition::new("access_head");
+const HEAD_KEY: &str = "head";
 /// The longest line a fold accepts; anything longer is not ours.
 const MAX_LINE: usize = 64 * 1024;
 
@@ -44,6 +48,167 @@ pub struct AccessEntry {
     pub reason: Option<String>,
 }
 
+/// An access entry as stored in the table: chained like a case's history. Each entry folded
+/// in carries its number in the chain, the hash of the entry stored before it and its own
+/// hash, so that an entry edited or removed from the middle of the log breaks the chain.
+/// Entries stored by older builds carry none of these and stay valid as the log's prefix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct StoredAccess {
+    #[serde(flatten)]
+    entry: AccessEntry,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    seq: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    prev: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    hash: Option<String>,
+}
+
+/// The hash of one link: its number, the previous link's hash and the entry itself.
+fn link_hash(seq: u64, prev: Option<&str>, entry: &AccessEntry) -> Result<String, StoreError> {
+    let bytes = serde_json::to_vec(&(seq, prev, entry)).map_err(corrupt)?;
+    Ok(crate::letters::archive::sha256_hex(&bytes))
+}
+
+/// Where the access chain is broken: the entry (its chain number, or its id for an entry
+/// without a link stored after the chain began) and what is wrong there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessBreak {
+    pub entry: String,
+    pub kind: AccessBreakKind,
+}
+
+/// What is wrong at an [`AccessBreak`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessBreakKind {
+    /// The entry does not hash to its recorded hash, or the next one does not name it: edited.
+    Edited,
+    /// An entry of the chain is missing: removed.
+    Missing,
+    /// An entry without a link among the chained ones: added by hand.
+    Unlinked,
+    /// The stored entry cannot be read.
+    Unreadable,
+}
+
+/// Appends `entry` to the chain in `tx`: numbered after the head, linked to it; the new head
+/// is recorded. An entry already stored (the same line folded twice) is left as it is.
+fn insert_linked(tx: &WriteTransaction, entry: AccessEntry) -> Result<(), StoreError> {
+    let mut table = tx.open_table(ACCESS).map_err(storage)?;
+    let key = (entry.at.as_millisecond(), entry.id.as_str());
+    if table.get(key).map_err(storage)?.is_some() {
+        return Ok(());
+    }
+    let mut heads = tx.open_table(ACCESS_HEAD).map_err(storage)?;
+    let head = match heads.get(HEAD_KEY).map_err(storage)? {
+        Some(h) => {
+            let (seq, hash) = h.value();
+            Some((seq, hash.to_owned()))
+        }
+        None => scan_head(&table)?,
+    };
+    let seq = head.as_ref().map_or(0, |(s, _)| s + 1);
+    let prev = head.map(|(_, h)| h);
+    let hash = link_hash(seq, prev.as_deref(), &entry)?;
+    let stored = StoredAccess {
+        entry,
+        seq: Some(seq),
+        prev,
+        hash: Some(hash.clone()),
+    };
+    let key = (stored.entry.at.as_millisecond(), stored.entry.id.as_str());
+    table
+        .insert(key, encode(&stored).map_err(corrupt)?.as_slice())
+        .map_err(storage)?;
+    heads
+        .insert(HEAD_KEY, (seq, hash.as_str()))
+        .map_err(storage)?;
+    Ok(())
+}
+
+/// The last link of the chain, read from the log itself.
+fn scan_head(
+    table: &impl ReadableTable<(i64, &'static str), &'static [u8]>,
+) -> Result<Option<(u64, String)>, StoreError> {
+    let mut head: Option<(u64, String)> = None;
+    for row in table.iter().map_err(storage)? {
+        let (_, v) = row.map_err(storage)?;
+        let Ok(stored) = decode::<StoredAccess>(v.value()) else {
+            continue;
+        };
+        if let (Some(seq), Some(hash)) = (stored.seq, stored.hash)
+            && head.as_ref().is_none_or(|(s, _)| seq > *s)
+        {
+            head = Some((seq, hash));
+        }
+    }
+    Ok(head)
+}
+
+/// The first break in the access chain of the database read by `tx`, if any: every linked
+/// entry hashes to its hash, the links are numbered 0, 1, 2 … without a gap, each names the
+/// hash of the one before, the last is the recorded head, and no entry without a link was
+/// stored after the first linked one.
+pub(super) fn chain_break(tx: &redb::ReadTransaction) -> Result<Option<AccessBreak>, StoreError> {
+    let table = match tx.open_table(ACCESS) {
+        Ok(t) => t,
+        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+        Err(e) => return Err(storage(e)),
+    };
+    let broken = |entry: String, kind| Ok(Some(AccessBreak { entry, kind }));
+    let mut links: std::collections::BTreeMap<u64, (Option<String>, String, Timestamp)> =
+        std::collections::BTreeMap::new();
+    let mut unlinked: Vec<(Timestamp, String)> = Vec::new();
+    for row in table.iter().map_err(storage)? {
+        let (k, v) = row.map_err(storage)?;
+        let Ok(stored) = decode::<StoredAccess>(v.value()) else {
+            return broken(k.value().1.to_owned(), AccessBreakKind::Unreadable);
+        };
+        match (stored.seq, stored.hash) {
+            (Some(seq), Some(hash)) => {
+                if link_hash(seq, stored.prev.as_deref(), &stored.entry)? != hash {
+                    return broken(format!("#{seq}"), AccessBreakKind::Edited);
+                }
+                links.insert(seq, (stored.prev, hash, stored.entry.at));
+            }
+            (None, None) => unlinked.push((stored.entry.at, stored.entry.id)),
+            (Some(seq), None) => return broken(format!("#{seq}"), AccessBreakKind::Edited),
+            (None, Some(_)) => return broken(stored.entry.id, AccessBreakKind::Edited),
+        }
+    }
+    let mut before: Option<&String> = None;
+    for (n, (seq, (prev, hash, _))) in links.iter().enumerate() {
+        if *seq != n as u64 {
+            return broken(format!("#{n}"), AccessBreakKind::Missing);
+        }
+        if prev.as_ref() != before {
+            let kind = if n == 0 {
+                AccessBreakKind::Missing
+            } else {
+                AccessBreakKind::Edited
+            };
+            return broken(format!("#{}", n.saturating_sub(1)), kind);
+        }
+        before = Some(hash);
+    }
+    if let Some(start) = links.values().map(|(_, _, at)| *at).min()
+        && let Some((_, id)) = unlinked.iter().find(|(at, _)| *at > start)
+    {
+        return broken(id.clone(), AccessBreakKind::Unlinked);
+    }
+    if let Ok(heads) = tx.open_table(ACCESS_HEAD)
+        && let Some(h) = heads.get(HEAD_KEY).map_err(storage)?
+    {
+        let (seq, hash) = h.value();
+        let last = links.last_key_value();
+        if last.is_none_or(|(s, (_, hh, _))| *s != seq || hh != hash) {
+            let n = last.map_or(0, |(s, _)| s + 1);
+            return broken(format!("#{n}"), AccessBreakKind::Missing);
+        }
+    }
+    Ok(None)
+}
+
 /// Filters for `audit`.
 #[derive(Debug, Clone, Default)]
 pub struct AccessFilter {
@@ -59,11 +224,11 @@ pub fn side_file(db: &Path) -> PathBuf {
 }
 
 /// Opens the side file without following a symbolic link (a planted link would otherwise
-/// have us write to, or cut, any file the database's owner can write); created 0600.
+/// have us write to, or cut, any file the database's owner can write); created 0600 (0640 with WARDFLOW_GROUP_READABLE=1).
 fn open_side(path: &Path, options: &mut OpenOptions) -> std::io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
     options
-        .mode(0o600)
+        .mode(super::file_mode())
         .custom_flags(libc::O_NOFOLLOW)
         .open(path)
         .map_err(|e| {
@@ -139,7 +304,6 @@ pub(super) fn fold(tx: &WriteTransaction, db: &Path) -> Result<u64, StoreError> 
     read?;
     // Only complete lines: a line being written has no newline yet.
     let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    let mut table = tx.open_table(ACCESS).map_err(storage)?;
     for line in bytes[..complete].split(|b| *b == b'\n') {
         if line.is_empty() || line.len() > MAX_LINE {
             continue;
@@ -148,12 +312,7 @@ pub(super) fn fold(tx: &WriteTransaction, db: &Path) -> Result<u64, StoreError> 
         let Ok(entry) = serde_json::from_slice::<AccessEntry>(line) else {
             continue;
         };
-        table
-            .insert(
-                (entry.at.as_millisecond(), entry.id.as_str()),
-                encode(&entry).map_err(corrupt)?.as_slice(),
-            )
-            .map_err(storage)?;
+        insert_linked(tx, entry)?;
     }
     Ok(complete as u64)
 }
@@ -218,13 +377,7 @@ impl Store {
                     g.count, g.from, g.to
                 )),
             };
-            tx.open_table(ACCESS)
-                .map_err(storage)?
-                .insert(
-                    (entry.at.as_millisecond(), entry.id.as_str()),
-                    encode(&entry).map_err(corrupt)?.as_slice(),
-                )
-                .map_err(storage)?;
+            insert_linked(&tx, entry)?;
         }
         tx.commit().map_err(storage)?;
         cut(&self.path, folded);
@@ -253,7 +406,7 @@ impl Store {
         let mut out = Vec::new();
         for row in table.iter().map_err(storage)? {
             let (_, v) = row.map_err(storage)?;
-            let entry: AccessEntry = decode(v.value()).map_err(corrupt)?;
+            let entry = decode::<StoredAccess>(v.value()).map_err(corrupt)?.entry;
             if filter.case.as_ref().is_some_and(|c| *c != entry.case)
                 || filter.user.as_ref().is_some_and(|u| *u != entry.user)
             {
@@ -262,6 +415,17 @@ impl Store {
             out.push(entry);
         }
         Ok(out)
+    }
+
+    /// The first break in the access log's chain (see [`chain_break`]); a write handle folds
+    /// the side file in first.
+    pub fn access_chain_break(&self) -> Result<Option<AccessBreak>, StoreError> {
+        if matches!(self.handle, super::Handle::Write(_)) {
+            let tx = self.write()?;
+            tx.open_table(ACCESS).map_err(storage)?;
+            self.commit_folding(tx)?;
+        }
+        chain_break(&self.read()?)
     }
 }
 
@@ -343,5 +507,125 @@ mod tests {
         std::fs::write(&path, b"{\"id\":\"9\"").expect("write");
         store.access_log(&AccessFilter::default()).expect("fold");
         assert_eq!(std::fs::read(&path).expect("side"), b"{\"id\":\"9\"");
+    }
+
+    /// Rewrites the access table of `store` through `edit` (what someone with the file does).
+    fn tamper(
+        store: &Store,
+        edit: impl FnOnce(&mut redb::Table<(i64, &'static str), &'static [u8]>),
+    ) {
+        let tx = store.write().expect("write");
+        {
+            let mut table = tx.open_table(ACCESS).expect("access");
+            edit(&mut table);
+        }
+        tx.commit().expect("commit");
+    }
+
+    fn keys(store: &Store) -> Vec<(i64, String)> {
+        let tx = store.read().expect("read");
+        let table = tx.open_table(ACCESS).expect("access");
+        table
+            .iter()
+            .expect("iter")
+            .map(|r| {
+                let (k, _) = r.expect("row");
+                (k.value().0, k.value().1.to_owned())
+            })
+            .collect()
+    }
+
+    fn logged(store: &Store, n: usize) {
+        for i in 0..n {
+            store
+                .record_access(&entry(&format!("e{i}"), "张三"))
+                .expect("append");
+            // Each its own fold, so the chain grows across commits.
+            if i % 2 == 1 {
+                store.access_log(&AccessFilter::default()).expect("fold");
+            }
+        }
+        store.access_log(&AccessFilter::default()).expect("fold");
+    }
+
+    #[test]
+    fn folded_entries_form_an_unbroken_chain_even_when_a_line_is_folded_twice() {
+        let (_dir, store) = store();
+        logged(&store, 5);
+        assert_eq!(store.access_chain_break().expect("chain"), None);
+        // The same line folded again (a crash between the commit and the cut) changes nothing.
+        store.record_access(&entry("e2", "张三")).expect("append");
+        assert_eq!(
+            store
+                .access_log(&AccessFilter::default())
+                .expect("log")
+                .len(),
+            5
+        );
+        assert_eq!(store.access_chain_break().expect("chain"), None);
+    }
+
+    #[test]
+    fn a_removed_middle_entry_breaks_the_chain() {
+        let (_dir, store) = store();
+        logged(&store, 5);
+        let key = keys(&store)[2].clone();
+        tamper(&store, |t| {
+            t.remove((key.0, key.1.as_str())).expect("remove");
+        });
+        let b = store.access_chain_break().expect("chain").expect("a break");
+        assert_eq!(b.kind, AccessBreakKind::Missing, "{b:?}");
+    }
+
+    #[test]
+    fn an_edited_middle_entry_breaks_the_chain() {
+        let (_dir, store) = store();
+        logged(&store, 5);
+        let key = keys(&store)[1].clone();
+        tamper(&store, |t| {
+            let text = String::from_utf8(
+                t.get((key.0, key.1.as_str()))
+                    .expect("get")
+                    .expect("entry")
+                    .value()
+                    .to_vec(),
+            )
+            .expect("utf-8");
+            let forged = text.replacen("张三", "李四", 1);
+            assert_ne!(text, forged);
+            t.insert((key.0, key.1.as_str()), forged.as_bytes())
+                .expect("insert");
+        });
+        let b = store.access_chain_break().expect("chain").expect("a break");
+        assert_eq!(b.kind, AccessBreakKind::Edited, "{b:?}");
+        assert_eq!(b.entry, "#1");
+    }
+
+    #[test]
+    fn old_entries_without_a_link_are_a_valid_prefix_but_not_an_addition() {
+        let (_dir, store) = store();
+        let mut old = entry("old", "张三");
+        old.at = "2026-11-23T01:00:00Z".parse().expect("time");
+        let old_key = old.at.as_millisecond();
+        tamper(&store, |t| {
+            t.insert((old_key, "old"), encode(&old).expect("encode").as_slice())
+                .expect("insert");
+        });
+        logged(&store, 3);
+        assert_eq!(store.access_chain_break().expect("chain"), None);
+        // One added by hand after the chain began, without a link: found.
+        let mut added = entry("added", "李四");
+        added.at = "2026-11-23T03:00:00Z".parse().expect("time");
+        let added_key = added.at.as_millisecond();
+        tamper(&store, |t| {
+            t.insert(
+                (added_key, "added"),
+                encode(&added).expect("encode").as_slice(),
+            )
+            .expect("insert");
+        });
+        let b = store.access_chain_break().expect("chain").expect("a break");
+        assert_eq!(b.kind, AccessBreakKind::Unlinked, "{b:?}");
+        assert_eq!(b.entry, "added");
     }
 }

@@ -37,7 +37,7 @@ fn open(path: &Path, create: bool) -> std::io::Result<std::fs::File> {
         .read(true)
         .write(true)
         .create(create)
-        .mode(0o600)
+        .mode(super::file_mode())
         .custom_flags(libc::O_NOFOLLOW)
         .open(path)
 }

@@ -544,6 +544,7 @@ impl<'t> Importer<'t> {
         if self.simulation && !meta.simulation {
             // Asked for explicitly: the copy of a real database becomes a training one.
             meta.simulation = true;
+            meta.copy_of_real = true;
             let bytes = encode(&meta).map_err(|e| mismatch(n, e.to_string()))?;
             self.meta
                 .insert(META_KEY, bytes.as_slice())

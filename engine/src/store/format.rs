@@ -546,4 +546,9 @@ pub struct StoredMeta {
     /// The county profile chosen at `init`, kept whole so later edits of its file change
     /// nothing until a command names a profile explicitly.
     pub profile: Option<crate::profile::Profile>,
+    /// Set when a real database's export was imported as a simulation one (`import
+    /// --simulation`): every case of this database is then a training copy of a real case,
+    /// and is shown marked as simulated. Older records lack the field (false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub copy_of_real: bool,
 }

@@ -17,7 +17,7 @@ mod seam;
 mod timers;
 mod users;
 
-pub use access::{AccessEntry, AccessFilter, record_access_at};
+pub use access::{AccessBreak, AccessBreakKind, AccessEntry, AccessFilter, record_access_at};
 pub use group::{BatchContext, Committer, Reply, Request, Submitter};
 pub use integrity::{CaseChain, ChainReport};
 pub use letters::{
@@ -125,6 +125,20 @@ pub(crate) fn note_commit() {
 /// a front end whose output then fails must say the command was done, so it is not retried.
 pub fn committed_in_this_process() -> bool {
     COMMITS.load(std::sync::atomic::Ordering::SeqCst) > 0
+}
+
+/// The environment variable that makes the files a database is made of (the database, its
+/// access log, backups, exports and scratch copies) group-readable: `1` creates them 0640.
+pub const GROUP_READABLE_VAR: &str = "WARDFLOW_GROUP_READABLE";
+
+/// The mode new files are created with: 0600 (the owner only), or 0640 when the deployment
+/// sets `WARDFLOW_GROUP_READABLE=1` (a backup or audit account in the owner's group). The
+/// office's private key is never group-readable, whatever this says.
+pub fn file_mode() -> u32 {
+    match std::env::var(GROUP_READABLE_VAR) {
+        Ok(v) if v == "1" => 0o640,
+        _ => 0o600,
+    }
 }
 
 fn storage<E: Into<redb::Error>>(e: E) -> StoreError {
@@ -273,10 +287,11 @@ impl Store {
         now: Timestamp,
     ) -> Result<Store, StoreError> {
         // create_new is the atomic "does not exist yet" check; redb then takes the empty file.
-        // Only the owner may read the database (group access is the deployment's choice).
+        // Only the owner may read the database unless the deployment asks for group access
+        // (WARDFLOW_GROUP_READABLE=1, see [`file_mode`]).
         match std::os::unix::fs::OpenOptionsExt::mode(
             std::fs::OpenOptions::new().write(true).create_new(true),
-            0o600,
+            file_mode(),
         )
         .open(path)
         {
@@ -297,6 +312,7 @@ impl Store {
                 created_at: now,
                 simulation,
                 profile,
+                copy_of_real: false,
             };
             let tx = db.begin_write().map_err(storage)?;
             {
@@ -394,6 +410,7 @@ impl Store {
                 created_at: Timestamp::UNIX_EPOCH,
                 simulation: false,
                 profile: None,
+                copy_of_real: false,
             },
             definitions: Mutex::default(),
             repaired: false,

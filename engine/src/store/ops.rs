@@ -102,6 +102,8 @@ pub enum CheckProblem {
     },
     /// The first broken link in a case's event chain, typed so that the shell can word it.
     Chain(crate::chain::Break),
+    /// The first break in the access log's chain: an entry edited, removed or added.
+    AccessChain(super::AccessBreak),
 }
 
 /// What `check` looked at and what it found.
@@ -135,7 +137,7 @@ pub(crate) fn temp_file(dir: &Path, stem: &str) -> Result<(TempFile, File), Stor
         match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .mode(0o600)
+            .mode(super::file_mode())
             .open(&path)
         {
             Ok(file) => return Ok((TempFile(path), file)),
@@ -461,6 +463,9 @@ fn check_in<E: From<StoreError>>(
     let tx = database.begin_read().map_err(storage)?;
     let versions = check_definitions(&tx, &mut report)?;
     check_cases(&tx, &versions, &mut report)?;
+    if let Some(b) = super::access::chain_break(&tx)? {
+        report.problems.push(CheckProblem::AccessChain(b));
+    }
     drop(tx);
     drop(database);
     drop(tmp);

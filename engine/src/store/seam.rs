@@ -27,6 +27,10 @@ impl Backend for Store {
         self.meta.simulation
     }
 
+    fn copy_of_real(&self) -> bool {
+        self.meta.copy_of_real
+    }
+
     fn stored_profile(&self) -> Option<&Profile> {
         self.meta.profile.as_ref()
     }

@@ -62,6 +62,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     let mut count = 0usize;
     let mut write_error = None;
     let (table, head) = columns(ctx, &office, &caller)?;
+    let simulated = office.cases_simulated();
     if json {
         let _ = write!(out, "[");
     }
@@ -71,7 +72,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
             let item = serde_json::json!({
                 "case": case.id, "workflow": case.workflow, "state": case.state,
                 "opened_at": case.opened_at, "updated_at": case.updated_at, "seq": case.seq,
-                "unit": case.unit,
+                "unit": case.unit, "simulated": simulated,
             });
             format!("{}{item}", if count > 0 { "," } else { "" })
         } else {

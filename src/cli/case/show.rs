@@ -21,11 +21,13 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
         version: number,
         same_child,
         units,
+        simulated,
         ..
     } = view;
     if ctx.global.json {
         return print_json(&json!({
             "case": case.id,
+            "simulated": simulated,
             "workflow": case.workflow,
             "workflow_title": def.title,
             "version": number,
@@ -51,6 +53,9 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
     }
     let tr = &ctx.tr;
     println!("{}", tr!(tr, "show-case", case = case.id.to_string()));
+    if simulated {
+        println!("{}", tr!(tr, "show-simulated"));
+    }
     let version = number.map(|n| format!("v{n}")).unwrap_or_default();
     println!(
         "{}",

@@ -37,6 +37,10 @@ impl Backend for Counting {
         self.inner.simulation()
     }
 
+    fn copy_of_real(&self) -> bool {
+        self.inner.copy_of_real()
+    }
+
     fn stored_profile(&self) -> Option<&Profile> {
         self.inner.stored_profile()
     }
