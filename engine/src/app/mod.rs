@@ -19,6 +19,7 @@ mod case;
 pub mod committer;
 mod error;
 mod letter;
+mod migrate;
 mod ops;
 mod owner;
 #[cfg(test)]
@@ -30,6 +31,7 @@ pub use case::{
     Acted, Advance, Amend, CaseExport, CaseView, HistoryView, Input, NextView, OpenCase, Transfer,
 };
 pub use error::AppError;
+pub use migrate::{Migration, MigrationReport, Moved};
 pub use letter::{IssueRequest, LetterVerdict, PreviewRequest, VoidRequest, codes_in};
 pub use ops::{ImportFailure, Owner};
 pub use owner::WHOLE_DATABASE;
