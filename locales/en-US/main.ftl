@@ -457,3 +457,5 @@ migrate-case = Case { $case }: version { $from_version } → { $to_version }, st
 migrate-kept = deadlines kept: { $names }
 migrate-cancelled = deadlines cancelled: { $names }
 migrate-none = No running case to migrate.
+migrate-bad-map = --map { $map } is not OLD_STATE=NEW_STATE (each old state mapped once).
+migrate-too-many-maps = At most { $max } --map pairs.

@@ -457,3 +457,5 @@ migrate-case = 案件 { $case }：版本 { $from_version } → { $to_version }�
 migrate-kept = 保留期限：{ $names }
 migrate-cancelled = 撤销期限：{ $names }
 migrate-none = 没有需要迁移的在办案件。
+migrate-bad-map = --map { $map } 的写法不对：应为 旧状态=新状态，每个旧状态只映射一次。
+migrate-too-many-maps = --map 最多 { $max } 个。
