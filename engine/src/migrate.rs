@@ -34,28 +34,56 @@ pub struct Running<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     /// The case belongs to another workflow.
-    OtherWorkflow { case: CaseId, workflow: String },
+    OtherWorkflow {
+        case: CaseId,
+        workflow: String,
+    },
     /// The case is in a final state.
-    Closed { case: CaseId, state: String },
+    Closed {
+        case: CaseId,
+        state: String,
+    },
     /// The case already runs on the target version.
-    AlreadyThere { case: CaseId },
+    AlreadyThere {
+        case: CaseId,
+    },
     /// The case's state is not mapped and the target has no state of that name.
-    Unmapped { case: CaseId, state: String },
+    Unmapped {
+        case: CaseId,
+        state: String,
+    },
     /// A mapping names a state the target does not declare.
-    NoSuchState { from: String, to: String },
+    NoSuchState {
+        from: String,
+        to: String,
+    },
     /// A mapping puts a running case into a final state.
-    MappedToFinal { from: String, to: String },
+    MappedToFinal {
+        from: String,
+        to: String,
+    },
     /// A field of the case that the target does not declare.
-    FieldGone { case: CaseId, field: String },
+    FieldGone {
+        case: CaseId,
+        field: String,
+    },
     /// A field whose value does not fit the type the target declares.
-    FieldMisfit { case: CaseId, field: String },
+    FieldMisfit {
+        case: CaseId,
+        field: String,
+    },
     /// No reason was given (the history must say why).
     NoReason,
     /// No published version of the workflow has that number or hash.
-    NoSuchVersion { workflow: String, version: String },
+    NoSuchVersion {
+        workflow: String,
+        version: String,
+    },
     /// Neither cases nor `--all-running` chose anything, or a case is named twice.
     NoCases,
-    Duplicate { case: CaseId },
+    Duplicate {
+        case: CaseId,
+    },
 }
 
 /// What happens to one case.

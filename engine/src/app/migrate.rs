@@ -159,7 +159,13 @@ impl Office<Store> {
         let (target, plans) = if request.dry_run {
             let (target, plans) = self.backend.snapshot(|tx| planned(tx))?;
             for plan in &plans {
-                self.log(caller, now, plan.case.as_str(), "workflow:migrate:dry-run", None)?;
+                self.log(
+                    caller,
+                    now,
+                    plan.case.as_str(),
+                    "workflow:migrate:dry-run",
+                    None,
+                )?;
             }
             (target, plans)
         } else {

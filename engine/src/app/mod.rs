@@ -31,8 +31,8 @@ pub use case::{
     Acted, Advance, Amend, CaseExport, CaseView, HistoryView, Input, NextView, OpenCase, Transfer,
 };
 pub use error::AppError;
-pub use migrate::{Migration, MigrationReport, Moved};
 pub use letter::{IssueRequest, LetterVerdict, PreviewRequest, VoidRequest, codes_in};
+pub use migrate::{Migration, MigrationReport, Moved};
 pub use ops::{ImportFailure, Owner};
 pub use owner::WHOLE_DATABASE;
 pub use workflow::{CheckFailed, Checked, Founded, Setup, check_files};

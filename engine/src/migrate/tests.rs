@@ -122,7 +122,10 @@ fn case(n: u64, version: &VersionHash, state: &str, data: Data, deadlines: &[&st
 }
 
 fn named(pairs: &[(&str, serde_json::Value)]) -> Data {
-    pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect()
 }
 
 struct Fixture {
@@ -158,7 +161,13 @@ fn a_renamed_state_moves_keeps_declared_deadlines_and_cancels_the_rest() {
         named(&[("child.name", json!("小明"))]),
         &["visit", "report"],
     );
-    let fresh = case(2, &f.h1, "registered", named(&[("child.name", json!("小红"))]), &[]);
+    let fresh = case(
+        2,
+        &f.h1,
+        "registered",
+        named(&[("child.name", json!("小红"))]),
+        &[],
+    );
     let m = map(&[("watched", "supervised")]);
     let request = Request {
         workflow: "care",
@@ -177,11 +186,20 @@ fn a_renamed_state_moves_keeps_declared_deadlines_and_cancels_the_rest() {
             def: &f.v1,
         },
     ];
-    let plans = plan(&request, &cases, "admin", "admin", at("2026-03-05T01:00:00Z"))
-        .expect("a clean plan");
+    let plans = plan(
+        &request,
+        &cases,
+        "admin",
+        "admin",
+        at("2026-03-05T01:00:00Z"),
+    )
+    .expect("a clean plan");
     assert_eq!(plans.len(), 2);
     let p = &plans[0];
-    assert_eq!((p.from_state.as_str(), p.to_state.as_str()), ("watched", "supervised"));
+    assert_eq!(
+        (p.from_state.as_str(), p.to_state.as_str()),
+        ("watched", "supervised")
+    );
     assert_eq!(p.kept, vec!["visit".to_owned()]);
     assert_eq!(p.cancelled, vec!["report".to_owned()]);
     assert_eq!(p.after.state, "supervised");
@@ -198,7 +216,13 @@ fn a_renamed_state_moves_keeps_declared_deadlines_and_cancels_the_rest() {
 #[test]
 fn replaying_the_history_with_the_migration_gives_the_planned_case() {
     let f = fixture();
-    let c = case(1, &f.h1, "watched", named(&[("child.name", json!("小明"))]), &["report"]);
+    let c = case(
+        1,
+        &f.h1,
+        "watched",
+        named(&[("child.name", json!("小明"))]),
+        &["report"],
+    );
     let m = map(&[("watched", "supervised")]);
     let request = Request {
         workflow: "care",
@@ -209,7 +233,10 @@ fn replaying_the_history_with_the_migration_gives_the_planned_case() {
     };
     let plans = plan(
         &request,
-        &[Running { case: &c, def: &f.v1 }],
+        &[Running {
+            case: &c,
+            def: &f.v1,
+        }],
         "admin",
         "admin",
         at("2026-03-05T01:00:00Z"),
@@ -225,7 +252,13 @@ fn replaying_the_history_with_the_migration_gives_the_planned_case() {
 #[test]
 fn migrating_back_restores_the_state_and_version() {
     let f = fixture();
-    let c = case(1, &f.h1, "watched", named(&[("child.name", json!("小明"))]), &[]);
+    let c = case(
+        1,
+        &f.h1,
+        "watched",
+        named(&[("child.name", json!("小明"))]),
+        &[],
+    );
     let there = map(&[("watched", "supervised")]);
     let forth = plan(
         &Request {
@@ -235,7 +268,10 @@ fn migrating_back_restores_the_state_and_version() {
             map: &there,
             reason: "r",
         },
-        &[Running { case: &c, def: &f.v1 }],
+        &[Running {
+            case: &c,
+            def: &f.v1,
+        }],
         "admin",
         "admin",
         at("2026-03-05T01:00:00Z"),
@@ -267,7 +303,13 @@ fn migrating_back_restores_the_state_and_version() {
 #[test]
 fn every_problem_is_listed_and_nothing_is_planned() {
     let f = fixture();
-    let unmapped = case(1, &f.h1, "watched", named(&[("child.name", json!("小明"))]), &[]);
+    let unmapped = case(
+        1,
+        &f.h1,
+        "watched",
+        named(&[("child.name", json!("小明"))]),
+        &[],
+    );
     let misfit = case(
         2,
         &f.h2,
@@ -339,7 +381,13 @@ fn every_problem_is_listed_and_nothing_is_planned() {
 #[test]
 fn an_unmapped_state_the_target_lacks_is_refused_and_so_is_a_final_target() {
     let f = fixture();
-    let c = case(1, &f.h1, "watched", named(&[("child.name", json!("小明"))]), &[]);
+    let c = case(
+        1,
+        &f.h1,
+        "watched",
+        named(&[("child.name", json!("小明"))]),
+        &[],
+    );
     let none = BTreeMap::new();
     let problems = plan(
         &Request {
@@ -349,7 +397,10 @@ fn an_unmapped_state_the_target_lacks_is_refused_and_so_is_a_final_target() {
             map: &none,
             reason: "r",
         },
-        &[Running { case: &c, def: &f.v1 }],
+        &[Running {
+            case: &c,
+            def: &f.v1,
+        }],
         "admin",
         "admin",
         at("2026-03-05T01:00:00Z"),
@@ -371,7 +422,10 @@ fn an_unmapped_state_the_target_lacks_is_refused_and_so_is_a_final_target() {
             map: &to_final,
             reason: "r",
         },
-        &[Running { case: &c, def: &f.v1 }],
+        &[Running {
+            case: &c,
+            def: &f.v1,
+        }],
         "admin",
         "admin",
         at("2026-03-05T01:00:00Z"),
@@ -386,7 +440,13 @@ fn an_unmapped_state_the_target_lacks_is_refused_and_so_is_a_final_target() {
 #[test]
 fn a_blank_reason_and_a_case_named_twice_are_refused() {
     let f = fixture();
-    let c = case(1, &f.h1, "registered", named(&[("child.name", json!("小明"))]), &[]);
+    let c = case(
+        1,
+        &f.h1,
+        "registered",
+        named(&[("child.name", json!("小明"))]),
+        &[],
+    );
     let none = BTreeMap::new();
     let problems = plan(
         &Request {
@@ -397,8 +457,14 @@ fn a_blank_reason_and_a_case_named_twice_are_refused() {
             reason: "  ",
         },
         &[
-            Running { case: &c, def: &f.v1 },
-            Running { case: &c, def: &f.v1 },
+            Running {
+                case: &c,
+                def: &f.v1,
+            },
+            Running {
+                case: &c,
+                def: &f.v1,
+            },
         ],
         "admin",
         "admin",

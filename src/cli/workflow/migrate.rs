@@ -21,7 +21,11 @@ pub struct MigrateArgs {
     #[arg(long)]
     to_version: String,
     /// A case to move (repeat for more).
-    #[arg(long = "case", value_name = "ID", required_unless_present = "all_running")]
+    #[arg(
+        long = "case",
+        value_name = "ID",
+        required_unless_present = "all_running"
+    )]
     cases: Vec<String>,
     /// Move every running case of the workflow that is not on that version yet.
     #[arg(long, conflicts_with = "cases")]
