@@ -185,6 +185,16 @@ fn every_problem_is_listed_and_no_case_moves() {
     ))
     .user("nobody")
     .refused();
+    let log: serde_json::Value =
+        serde_json::from_str(&env.ok(&["audit", "--reader", "nobody", "--json", "--now", T2]))
+            .expect("JSON");
+    let refusals: Vec<&serde_json::Value> = log
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["action"] == "workflow:migrate" && e["allowed"] == false)
+        .collect();
+    assert_eq!(refusals.len(), 1, "the refusal is logged once: {log:#}");
     // A bad mapping is bad input.
     env.wardflow(migrate(
         &[&a],
