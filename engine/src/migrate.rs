@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::Timestamp;
 
-use crate::case::{CancelReason, Case, CaseId, Event, EventKind};
+use crate::case::{CancelReason, Case, CaseId, Event, EventKind, OpenDeadline};
 use crate::definition::{Definition, VersionHash};
 
 /// What one migration asks for.
@@ -95,7 +95,7 @@ pub struct CasePlan {
     pub to_state: String,
     /// Running deadlines the target still declares.
     pub kept: Vec<String>,
-    /// Running deadlines the target no longer declares.
+    /// Running deadlines the target no longer declares (or whose breach step it lacks).
     pub cancelled: Vec<String>,
     /// The events to append, numbered after the case's last one.
     pub events: Vec<Event>,
@@ -200,11 +200,17 @@ pub fn plan(
                 }
             }
         }
-        let (kept, cancelled): (Vec<String>, Vec<String>) = case
-            .deadlines
-            .keys()
-            .cloned()
-            .partition(|name| declared.contains(name.as_str()));
+        // Kept: declared by the target, and what it fires when it passes is a step the target
+        // still has (the runner must never fire a transition the case's version lacks).
+        let (kept, cancelled): (Vec<&OpenDeadline>, Vec<&OpenDeadline>) =
+            case.deadlines.values().partition::<Vec<_>, _>(|d| {
+                declared.contains(d.name.as_str())
+                    && d.on_breach
+                        .as_deref()
+                        .is_none_or(|t| target.transition(t).is_some())
+            });
+        let kept: Vec<String> = kept.into_iter().map(|d| d.name.clone()).collect();
+        let cancelled: Vec<String> = cancelled.into_iter().map(|d| d.name.clone()).collect();
         let mut kinds = vec![EventKind::Migrated {
             from_version: case.version.clone(),
             to_version: request.to_version.clone(),

@@ -474,3 +474,38 @@ fn a_blank_reason_and_a_case_named_twice_are_refused() {
     assert!(problems.contains(&Problem::NoReason));
     assert!(problems.contains(&Problem::Duplicate { case: c.id.clone() }));
 }
+
+#[test]
+fn a_deadline_whose_breach_step_the_target_lacks_is_cancelled() {
+    let f = fixture();
+    let mut c = case(
+        1,
+        &f.h1,
+        "watched",
+        named(&[("child.name", json!("小明"))]),
+        &["visit"],
+    );
+    if let Some(d) = c.deadlines.get_mut("visit") {
+        d.on_breach = Some("lapse".into());
+    }
+    let m = map(&[("watched", "supervised")]);
+    let plans = plan(
+        &Request {
+            workflow: "care",
+            to_version: &f.h2,
+            target: &f.v2,
+            map: &m,
+            reason: "r",
+        },
+        &[Running {
+            case: &c,
+            def: &f.v1,
+        }],
+        "admin",
+        "admin",
+        at("2026-03-05T01:00:00Z"),
+    )
+    .expect("a plan");
+    assert!(plans[0].kept.is_empty());
+    assert_eq!(plans[0].cancelled, vec!["visit".to_owned()]);
+}
