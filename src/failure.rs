@@ -208,6 +208,8 @@ pub enum Kind {
     Output(std::io::Error),
     /// A bug in wardflow; the text is for its developers.
     Bug(String),
+    /// `workflow migrate` found problems (every one listed); no case moved.
+    Migration(Vec<wardflow_engine::migrate::Problem>),
 }
 
 impl From<Kind> for Failure {
@@ -457,6 +459,15 @@ impl Failure {
                     first = chain_break(tr, first)
                 ),
             ),
+            Kind::Migration(problems) => Shown {
+                exit: Exit::Refused,
+                message: tr!(tr, "migrate-refused", count = problems.len()),
+                key: None,
+                problems: problems
+                    .iter()
+                    .map(|p| Located::message(words::migration_problem(tr, p)))
+                    .collect(),
+            },
             Kind::ExportBroken(first) => Shown::new(
                 Exit::Integrity,
                 tr!(tr, "export-broken", first = chain_break(tr, first)),

@@ -86,6 +86,8 @@ pub enum CancelReason {
     Replaced,
     /// A step fulfilled it (`cancels:` in the workflow).
     Met,
+    /// The case moved to a workflow version that no longer declares it (`workflow migrate`).
+    Migrated,
 }
 
 /// One entry of a case's history.
@@ -201,6 +203,15 @@ pub enum EventKind {
         to: String,
         officer: Option<String>,
         reason: Option<String>,
+    },
+    /// An administrator moved the running case to another published version of its workflow
+    /// (`workflow migrate`), mapping its state; a later migration can move it back.
+    Migrated {
+        from_version: VersionHash,
+        to_version: VersionHash,
+        from_state: String,
+        to_state: String,
+        reason: String,
     },
 }
 
@@ -542,6 +553,14 @@ impl Case {
             EventKind::Transferred { to, officer, .. } => {
                 self.unit = Some(to.clone());
                 self.officer = officer.clone();
+            }
+            EventKind::Migrated {
+                to_version,
+                to_state,
+                ..
+            } => {
+                self.version = to_version.clone();
+                self.state = to_state.clone();
             }
         }
         self.head = Some(head);

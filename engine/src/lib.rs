@@ -13,6 +13,7 @@ pub mod guard;
 pub mod holidays;
 pub mod identity;
 pub mod letters;
+pub mod migrate;
 pub mod next;
 pub mod period;
 pub mod problem;

@@ -47,6 +47,14 @@ help-workflow-show--name = The workflow key
 help-workflow-graph = Draw a workflow as a state diagram
 help-workflow-graph--name = The workflow key
 help-workflow-graph--format = Diagram language
+help-workflow-migrate = Move running cases to another published version of the workflow, with an explicit state mapping (administrators)
+help-workflow-migrate--workflow = The workflow key
+help-workflow-migrate--to_version = The version to move to: its number, or its hash (at least 8 hex digits)
+help-workflow-migrate--cases = A case to move (repeat for more)
+help-workflow-migrate--all_running = Move every running case of the workflow that is not on that version yet
+help-workflow-migrate--map = OLD_STATE=NEW_STATE (repeat for more); a state left out keeps its name
+help-workflow-migrate--dry_run = Say what would happen to each case; change nothing
+help-workflow-migrate--reason = Why the cases move (kept in each case's history)
 help-value-format-mermaid = Mermaid, for Markdown viewers
 help-value-format-dot = Graphviz DOT
 help-subcommand-help = Print this message or the help of the given subcommand(s)

@@ -444,3 +444,26 @@ transferred = case { $case } handed over to { $unit }.
 confidential = (confidential)
 show-unit = handling unit: { $unit }; officer: { $officer }
 history-transferred = handed over: { $from } → { $to }, officer { $officer }
+history-migrated = migrated: version { $from_version } → { $to_version }, state { $from } → { $to }; reason: { $reason }
+cancel-migrated = the version migrated to no longer sets it
+migrate-refused = Nothing was migrated ({ $count } problem(s)); no case changed.
+migrate-other-workflow = Case { $case } belongs to workflow { $workflow }, not the one being migrated.
+migrate-closed = Case { $case } is closed (state { $state }) and cannot be migrated.
+migrate-already-there = Case { $case } is already on the target version.
+migrate-unmapped = The state { $state } of case { $case } does not exist in the target version: map it with --map { $state }=NEW_STATE.
+migrate-no-such-state = Mapping { $from }={ $to }: the target version has no state { $to }.
+migrate-mapped-to-final = Mapping { $from }={ $to }: { $to } is a final state; a migration does not close cases.
+migrate-field-gone = Field { $field } of case { $case } is not declared in the target version.
+migrate-field-misfit = The value of field { $field } of case { $case } does not fit the type the target version declares.
+migrate-no-reason = Give the reason for the migration with --reason.
+migrate-no-such-version = Workflow { $workflow } has no published version { $version }.
+migrate-no-cases = Name cases with --case, or migrate every running case with --all-running.
+migrate-duplicate = Case { $case } is named twice.
+migrate-dry-run = Dry run: workflow { $workflow } to version { $number } ({ $hash }); these cases would move (nothing was changed):
+migrate-done = Workflow { $workflow } migrated to version { $number } ({ $hash }):
+migrate-case = Case { $case }: version { $from_version } → { $to_version }, state { $from } → { $to }
+migrate-kept = deadlines kept: { $names }
+migrate-cancelled = deadlines cancelled: { $names }
+migrate-none = No running case to migrate.
+migrate-bad-map = --map { $map } is not OLD_STATE=NEW_STATE (each old state mapped once).
+migrate-too-many-maps = At most { $max } --map pairs.

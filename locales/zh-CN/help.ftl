@@ -47,6 +47,14 @@ help-workflow-show--name = 流程名称（键）
 help-workflow-graph = 把流程画成状态图
 help-workflow-graph--name = 流程名称（键）
 help-workflow-graph--format = 图的格式
+help-workflow-migrate = 把在办案件迁移到该流程的另一个已发布版本，并明确指定状态映射（限管理员）
+help-workflow-migrate--workflow = 流程名称（键）
+help-workflow-migrate--to_version = 迁移到的版本：版本号，或版本哈希（至少 8 位十六进制）
+help-workflow-migrate--cases = 要迁移的案件编号（可重复）
+help-workflow-migrate--all_running = 迁移该流程全部未结案、且不在目标版本上的案件
+help-workflow-migrate--map = 旧状态=新状态（可重复）；未列出的状态保持原名
+help-workflow-migrate--dry_run = 试运行：只说明每个案件将如何迁移，不作任何改动
+help-workflow-migrate--reason = 迁移理由（记入每个案件的历史）
 help-value-format-mermaid = Mermaid，可在 Markdown 中显示
 help-value-format-dot = Graphviz DOT
 help-subcommand-help = 显示本帮助，或指定子命令的帮助

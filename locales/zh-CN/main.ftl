@@ -444,3 +444,26 @@ transferred = 案件 { $case } 已移交 { $unit }。
 confidential = （保密）
 show-unit = 办理单位：{ $unit }；承办人：{ $officer }
 history-transferred = 移交：{ $from } → { $to }，承办人 { $officer }
+history-migrated = 迁移流程版本：版本 { $from_version } → { $to_version }，状态 { $from } → { $to }；理由：{ $reason }
+cancel-migrated = 迁移后的流程版本不再设定此期限
+migrate-refused = 迁移未执行（共 { $count } 个问题），没有案件被改动。
+migrate-other-workflow = 案件 { $case } 属于流程 { $workflow }，不属于要迁移的流程。
+migrate-closed = 案件 { $case } 已结案（状态 { $state }），不能迁移。
+migrate-already-there = 案件 { $case } 已在目标版本上。
+migrate-unmapped = 案件 { $case } 的状态 { $state } 在目标版本中不存在，请用 --map { $state }=新状态 指定映射。
+migrate-no-such-state = 映射 { $from }={ $to }：目标版本没有状态 { $to }。
+migrate-mapped-to-final = 映射 { $from }={ $to }：{ $to } 是结案状态，迁移不能结案。
+migrate-field-gone = 案件 { $case } 的字段 { $field } 在目标版本中没有声明。
+migrate-field-misfit = 案件 { $case } 的字段 { $field } 的值不符合目标版本声明的类型。
+migrate-no-reason = 请用 --reason 说明迁移理由。
+migrate-no-such-version = 流程 { $workflow } 没有发布过版本 { $version }。
+migrate-no-cases = 请用 --case 指定案件，或用 --all-running 迁移全部在办案件。
+migrate-duplicate = 案件 { $case } 被指定了两次。
+migrate-dry-run = 试运行：流程 { $workflow } 迁移至版本 { $number }（{ $hash }），以下案件将被迁移（未作任何改动）：
+migrate-done = 流程 { $workflow } 已迁移至版本 { $number }（{ $hash }）：
+migrate-case = 案件 { $case }：版本 { $from_version } → { $to_version }，状态 { $from } → { $to }
+migrate-kept = 保留期限：{ $names }
+migrate-cancelled = 撤销期限：{ $names }
+migrate-none = 没有需要迁移的在办案件。
+migrate-bad-map = --map { $map } 的写法不对：应为 旧状态=新状态，每个旧状态只映射一次。
+migrate-too-many-maps = --map 最多 { $max } 个。

@@ -63,6 +63,7 @@ impl From<AppError> for Failure {
             .into(),
             AppError::ExportBroken { broken, .. } => Kind::ExportBroken(broken).into(),
             AppError::Workflows(failed) => failed.into(),
+            AppError::Migration(problems) => Kind::Migration(problems).into(),
             AppError::NothingToVerify => {
                 Failure::said(Exit::BadInput, crate::msg!("verify-nothing"))
             }

@@ -35,9 +35,10 @@ fn kind_number(kind: &Kind) -> usize {
         Kind::Output(_) => 18,
         Kind::Bug(_) => 19,
         Kind::ProfileLetter { .. } => 20,
+        Kind::Migration(_) => 21,
     }
 }
-const KINDS: usize = 21;
+const KINDS: usize = 22;
 
 fn case_id() -> CaseId {
     "2026-000001".parse().expect("a valid case id")
@@ -217,6 +218,14 @@ fn samples() -> Vec<(Failure, Exit)> {
             }
             .into(),
             Exit::BadInput,
+        ),
+        (
+            Kind::Migration(vec![wardflow_engine::migrate::Problem::Unmapped {
+                case: case_id(),
+                state: "watched".into(),
+            }])
+            .into(),
+            Exit::Refused,
         ),
     ]
 }

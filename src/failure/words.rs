@@ -658,3 +658,64 @@ pub fn registry(tr: &Tr, e: &RegistryError) -> Shown {
         .with_key(unit.clone()),
     }
 }
+
+/// One reason a migration cannot go ahead.
+pub fn migration_problem(tr: &Tr, p: &wardflow_engine::migrate::Problem) -> String {
+    use wardflow_engine::migrate::Problem;
+    match p {
+        Problem::OtherWorkflow { case, workflow } => tr!(
+            tr,
+            "migrate-other-workflow",
+            case = case.to_string(),
+            workflow = workflow.clone()
+        ),
+        Problem::Closed { case, state } => tr!(
+            tr,
+            "migrate-closed",
+            case = case.to_string(),
+            state = state.clone()
+        ),
+        Problem::AlreadyThere { case } => {
+            tr!(tr, "migrate-already-there", case = case.to_string())
+        }
+        Problem::Unmapped { case, state } => tr!(
+            tr,
+            "migrate-unmapped",
+            case = case.to_string(),
+            state = state.clone()
+        ),
+        Problem::NoSuchState { from, to } => tr!(
+            tr,
+            "migrate-no-such-state",
+            from = from.clone(),
+            to = to.clone()
+        ),
+        Problem::MappedToFinal { from, to } => tr!(
+            tr,
+            "migrate-mapped-to-final",
+            from = from.clone(),
+            to = to.clone()
+        ),
+        Problem::FieldGone { case, field } => tr!(
+            tr,
+            "migrate-field-gone",
+            case = case.to_string(),
+            field = field.clone()
+        ),
+        Problem::FieldMisfit { case, field } => tr!(
+            tr,
+            "migrate-field-misfit",
+            case = case.to_string(),
+            field = field.clone()
+        ),
+        Problem::NoReason => tr!(tr, "migrate-no-reason"),
+        Problem::NoSuchVersion { workflow, version } => tr!(
+            tr,
+            "migrate-no-such-version",
+            workflow = workflow.clone(),
+            version = version.clone()
+        ),
+        Problem::NoCases => tr!(tr, "migrate-no-cases"),
+        Problem::Duplicate { case } => tr!(tr, "migrate-duplicate", case = case.to_string()),
+    }
+}

@@ -81,6 +81,9 @@ pub enum AppError {
     /// Workflow files with problems (nothing was published).
     #[error("workflow files have problems")]
     Workflows(Vec<crate::definition::Diagnostics>),
+    /// A migration that cannot go ahead, with every problem found (no case moved).
+    #[error("the migration has {} problem(s)", .0.len())]
+    Migration(Vec<crate::migrate::Problem>),
     /// The first administrator's unit must be named: the units have several tops.
     #[error("name the administrator's unit")]
     AdminUnitNeeded,

@@ -19,6 +19,7 @@ mod case;
 pub mod committer;
 mod error;
 mod letter;
+mod migrate;
 mod ops;
 mod owner;
 #[cfg(test)]
@@ -31,6 +32,7 @@ pub use case::{
 };
 pub use error::AppError;
 pub use letter::{IssueRequest, LetterVerdict, PreviewRequest, VoidRequest, codes_in};
+pub use migrate::{Migration, MigrationReport, Moved};
 pub use ops::{ImportFailure, Owner};
 pub use owner::WHOLE_DATABASE;
 pub use workflow::{CheckFailed, Checked, Founded, Setup, check_files};

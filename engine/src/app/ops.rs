@@ -34,7 +34,7 @@ pub enum Owner {
     Auditor,
 }
 
-fn owns(tx: &dyn ReadTx, caller: &Caller, owner: Owner) -> Result<User, AppError> {
+pub(super) fn owns(tx: &dyn ReadTx, caller: &Caller, owner: Owner) -> Result<User, AppError> {
     let (user, units) = registered(tx, caller)?;
     let decision = match owner {
         Owner::Administrator => authority::may_administer(&user),

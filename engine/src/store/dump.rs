@@ -730,10 +730,10 @@ impl<'t> Importer<'t> {
                 case.workflow, case.state, case.seq
             )));
         }
-        let Some(def) = self.loaded.get(&case.version.0) else {
+        if !self.loaded.contains_key(&case.version.0) {
             return Err(replay(format!("version {} is not imported", case.version)));
-        };
-        verify_history(def, &p.events).map_err(replay)?;
+        }
+        verify_history(|hash| self.loaded.get(hash).map(Some), &p.events).map_err(replay)?;
         // Every chain brought in is checked as `verify` would: a history altered and
         // re-hashed, or with a link removed, does not enter the database.
         if let Err(b) = crate::chain::verify(&p.id, &p.records, None) {

@@ -183,6 +183,13 @@ pub enum StoredEventKind {
         officer: Option<String>,
         reason: Option<String>,
     },
+    Migrated {
+        from_version: String,
+        to_version: String,
+        from_state: String,
+        to_state: String,
+        reason: String,
+    },
 }
 
 fn store_link(l: &Link) -> StoredLink {
@@ -210,6 +217,7 @@ fn reason_name(r: CancelReason) -> &'static str {
         CancelReason::FinalState => "final_state",
         CancelReason::Replaced => "replaced",
         CancelReason::Met => "met",
+        CancelReason::Migrated => "migrated",
     }
 }
 
@@ -347,6 +355,19 @@ impl From<&Event> for StoredEvent {
                 officer: officer.clone(),
                 reason: reason.clone(),
             },
+            EventKind::Migrated {
+                from_version,
+                to_version,
+                from_state,
+                to_state,
+                reason,
+            } => StoredEventKind::Migrated {
+                from_version: from_version.0.clone(),
+                to_version: to_version.0.clone(),
+                from_state: from_state.clone(),
+                to_state: to_state.clone(),
+                reason: reason.clone(),
+            },
         };
         StoredEvent {
             seq: e.seq,
@@ -459,6 +480,7 @@ impl TryFrom<StoredEvent> for Event {
                     "final_state" => CancelReason::FinalState,
                     "replaced" => CancelReason::Replaced,
                     "met" => CancelReason::Met,
+                    "migrated" => CancelReason::Migrated,
                     other => {
                         return Err(DecodeError::Corrupt(format!(
                             "unknown cancel reason {other}"
@@ -509,6 +531,19 @@ impl TryFrom<StoredEvent> for Event {
                 from,
                 to,
                 officer,
+                reason,
+            },
+            StoredEventKind::Migrated {
+                from_version,
+                to_version,
+                from_state,
+                to_state,
+                reason,
+            } => EventKind::Migrated {
+                from_version: VersionHash(from_version),
+                to_version: VersionHash(to_version),
+                from_state,
+                to_state,
                 reason,
             },
         };

@@ -591,8 +591,9 @@ fn check_cases(
                 case: id_text.clone(),
                 version: replayed.version.0.clone(),
             }),
-            Some(Some(def)) => {
-                if let Err(detail) = verify_history(def, &history) {
+            Some(Some(_)) => {
+                let lookup = |hash: &str| versions.get(hash).map(Option::as_ref);
+                if let Err(detail) = verify_history(lookup, &history) {
                     report.problems.push(CheckProblem::Replay {
                         case: id_text.clone(),
                         detail,
@@ -636,18 +637,35 @@ fn check_cases(
 
 /// Checks that a history follows its workflow: it opens in a state of the workflow, and every
 /// transition exists, leaves the state the case was in (and may leave it), and goes where the
-/// workflow says. The fold itself ([`Case::replay`]) trusts the events; this does not.
-pub(crate) fn verify_history(def: &Definition, events: &[Event]) -> Result<(), String> {
+/// workflow says; each event is checked against the version the case was on when it happened
+/// (`defs` finds a published version by hash: None when there is none, Some(None) when it does
+/// not load, which is reported elsewhere). A migration leaves the version and state the case
+/// was in, for a state of the same workflow's target version. The fold itself
+/// ([`Case::replay`]) trusts the events; this does not.
+pub(crate) fn verify_history<'a>(
+    defs: impl Fn(&str) -> Option<Option<&'a Definition>>,
+    events: &[Event],
+) -> Result<(), String> {
     let mut state = String::new();
+    let mut on: Option<(&VersionHash, &Definition)> = None;
     for e in events {
         match &e.kind {
             EventKind::Opened {
-                workflow, state: s, ..
+                workflow,
+                version,
+                state: s,
+                ..
             } => {
+                let def = match defs(&version.0) {
+                    None => return Err(format!("event {}: no version {version}", e.seq)),
+                    Some(None) => return Ok(()),
+                    Some(Some(def)) => def,
+                };
                 if *workflow != def.key || def.state(s).is_none() {
                     return Err(format!("event {} opens in {workflow} {s}", e.seq));
                 }
                 state = s.clone();
+                on = Some((version, def));
             }
             EventKind::Fired {
                 transition,
@@ -655,6 +673,9 @@ pub(crate) fn verify_history(def: &Definition, events: &[Event]) -> Result<(), S
                 to,
                 ..
             } => {
+                let Some((_, def)) = on else {
+                    return Err(format!("event {} comes before the opening", e.seq));
+                };
                 let Some(t) = def.transition(transition) else {
                     return Err(format!("event {}: no transition {transition}", e.seq));
                 };
@@ -665,6 +686,37 @@ pub(crate) fn verify_history(def: &Definition, events: &[Event]) -> Result<(), S
                     ));
                 }
                 state = to.clone();
+            }
+            EventKind::Migrated {
+                from_version,
+                to_version,
+                from_state,
+                to_state,
+                ..
+            } => {
+                let Some((version, def)) = on else {
+                    return Err(format!("event {} comes before the opening", e.seq));
+                };
+                if version != from_version || *from_state != state {
+                    return Err(format!(
+                        "event {}: a migration from {from_version} {from_state}, but the case \
+                         was on {version} in {state}",
+                        e.seq
+                    ));
+                }
+                let target = match defs(&to_version.0) {
+                    None => return Err(format!("event {}: no version {to_version}", e.seq)),
+                    Some(None) => return Ok(()),
+                    Some(Some(target)) => target,
+                };
+                if target.key != def.key || target.state(to_state).is_none() {
+                    return Err(format!(
+                        "event {}: a migration to {} {to_state}, which has no such state",
+                        e.seq, target.key
+                    ));
+                }
+                state = to_state.clone();
+                on = Some((to_version, target));
             }
             _ => {}
         }

@@ -84,6 +84,7 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
                     CancelReason::FinalState => tr!(tr, "cancel-final-state"),
                     CancelReason::Replaced => tr!(tr, "cancel-replaced"),
                     CancelReason::Met => tr!(tr, "cancel-met"),
+                    CancelReason::Migrated => tr!(tr, "cancel-migrated"),
                 };
                 tr!(
                     tr,
@@ -154,6 +155,21 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
                     officer = officer.clone().unwrap_or_else(|| tr!(tr, "none"))
                 ) + &reason
             }
+            EventKind::Migrated {
+                from_version,
+                to_version,
+                from_state,
+                to_state,
+                reason,
+            } => tr!(
+                tr,
+                "history-migrated",
+                from_version = from_version.short().to_owned(),
+                to_version = to_version.short().to_owned(),
+                from = show::state(tr, &def, from_state),
+                to = show::state(tr, &def, to_state),
+                reason = reason.clone()
+            ),
             EventKind::Spawned { child } => tr!(
                 tr,
                 "history-spawned",

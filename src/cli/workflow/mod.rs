@@ -2,6 +2,7 @@
 
 mod graph;
 mod list;
+mod migrate;
 mod publish;
 mod show;
 mod validate;
@@ -44,6 +45,9 @@ pub enum WorkflowCommand {
         #[arg(long, value_enum, default_value = "mermaid")]
         format: graph::Format,
     },
+    /// Move running cases to another published version, with an explicit state mapping
+    /// (administrators).
+    Migrate(migrate::MigrateArgs),
 }
 
 /// Runs a workflow subcommand.
@@ -54,6 +58,7 @@ pub fn run(ctx: &Ctx, cmd: WorkflowCommand) -> Result<(), Failure> {
         WorkflowCommand::Publish { files } => publish::run(ctx, &files),
         WorkflowCommand::Show { name } => show::run(ctx, &name),
         WorkflowCommand::Graph { name, format } => graph::run(ctx, &name, format),
+        WorkflowCommand::Migrate(args) => migrate::run(ctx, args),
     }
 }
 
