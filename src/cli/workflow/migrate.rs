@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use clap::Args;
 use wardflow_engine::app::{Migration, MigrationReport};
 
-use super::super::case::case_id;
+use super::super::case_id;
 use super::super::{Ctx, print_json};
 use crate::failure::{Exit, Failure};
 use crate::{msg, show, tr};
