@@ -257,3 +257,6 @@ help-user-enable--name = The user's name
 help-user-roles = Replace a user's roles (administrators only); the last administrator keeps `admin`
 help-user-roles--name = The user's name
 help-user-roles--roles = A role the user may act in (repeatable), as for `user add`
+help-db = The database's stored format: `db migrate` after installing a new build
+help-db-migrate = Bring the database to this build's stored format (administrators only)
+help-db-migrate--dry-run = List the steps that would run, and change nothing

@@ -467,3 +467,10 @@ migrate-cancelled = deadlines cancelled: { $names }
 migrate-none = No running case to migrate.
 migrate-bad-map = --map { $map } is not OLD_STATE=NEW_STATE (each old state mapped once).
 migrate-too-many-maps = At most { $max } --map pairs.
+
+# wardflow db migrate (stored format)
+db-needs-migration = the database is at stored format { $found }, this build writes { $current }: an administrator must run `wardflow db migrate` first (read commands still work until then).
+db-too-new = the database is at stored format { $found }, made by a newer wardflow (this build knows up to { $known }): use a newer wardflow.
+db-migrate-current = the database is at stored format { $version } already; nothing to migrate.
+db-migrate-would = would migrate the database from format { $from } to { $to } (nothing changed).
+db-migrate-done = migrated the database from format { $from } to { $to }.

@@ -257,3 +257,6 @@ help-user-enable--name = 用户名
 help-user-roles = 替换用户的角色（仅管理员）；最后一位管理员须保留 `admin`
 help-user-roles--name = 用户名
 help-user-roles--roles = 用户可担任的角色（可重复），与 `user add` 相同
+help-db = 数据库的存储格式：安装新版本后运行 `db migrate`
+help-db-migrate = 把数据库迁移到本程序的存储格式（仅管理员）
+help-db-migrate--dry-run = 只列出将执行的步骤，不作更改

@@ -467,3 +467,10 @@ migrate-cancelled = 撤销期限：{ $names }
 migrate-none = 没有需要迁移的在办案件。
 migrate-bad-map = --map { $map } 的写法不对：应为 旧状态=新状态，每个旧状态只映射一次。
 migrate-too-many-maps = --map 最多 { $max } 个。
+
+# wardflow db migrate（存储格式）
+db-needs-migration = 数据库的存储格式为第 { $found } 版，本程序写入第 { $current } 版：请管理员先运行 `wardflow db migrate`（查询类命令在此之前仍可使用）。
+db-too-new = 数据库的存储格式为第 { $found } 版，由较新版本的 wardflow 生成（本程序只认识到第 { $known } 版）：请使用较新的 wardflow。
+db-migrate-current = 数据库已是第 { $version } 版存储格式，无需迁移。
+db-migrate-would = 将把数据库从第 { $from } 版迁移到第 { $to } 版（未作任何更改）。
+db-migrate-done = 已把数据库从第 { $from } 版迁移到第 { $to } 版。

@@ -4,6 +4,7 @@
 
 mod audit;
 mod case;
+mod db;
 mod init;
 mod issued;
 mod key;
@@ -125,6 +126,9 @@ pub enum Command {
     Letter(letter::LetterCommand),
     /// Check the database's integrity (file, records, histories, indexes) without changing it.
     Check,
+    /// The database's stored format: `db migrate` after installing a new build.
+    #[command(subcommand)]
+    Db(db::DbCommand),
     /// Write a consistent copy of the database, even while it is in use.
     Backup(ops::backup::BackupArgs),
     /// Put a backup in place of the database (checked first; `--force` replaces one).
@@ -347,6 +351,7 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::Run(args) => run::run(&ctx, args),
         Command::Letter(cmd) => letter::run(&ctx, cmd),
         Command::Check => ops::check::run(&ctx),
+        Command::Db(cmd) => db::run(&ctx, cmd),
         Command::Backup(args) => ops::backup::backup(&ctx, args),
         Command::Restore(args) => ops::backup::restore(&ctx, args),
         Command::Export(args) => ops::export::run(&ctx, args),

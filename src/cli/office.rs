@@ -78,6 +78,15 @@ impl Ctx {
         self.office(Store::open(&self.global.db, self.lock_timeout())?)
     }
 
+    /// An office over the database opened for writing whatever its stored format (`db
+    /// migrate`).
+    pub fn office_for_migration(&self) -> Result<Office, Failure> {
+        self.office(Store::open_for_migration(
+            &self.global.db,
+            self.lock_timeout(),
+        )?)
+    }
+
     /// An office over the database opened for writing within `wait`; None when another
     /// command holds it that long (the runner tries again later).
     pub fn office_if_free(&self, wait: Duration) -> Result<Option<Office>, Failure> {

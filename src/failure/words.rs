@@ -107,6 +107,14 @@ pub fn store(tr: &Tr, e: &StoreError) -> Shown {
         ),
         StoreError::ReadOnly => Shown::new(Exit::Storage, tr!(tr, "db-read-only")),
         StoreError::NeedsRepair => Shown::new(Exit::Storage, tr!(tr, "db-needs-repair")),
+        StoreError::NeedsMigration { found, current } => Shown::new(
+            Exit::Storage,
+            tr!(tr, "db-needs-migration", found = *found, current = *current),
+        ),
+        StoreError::TooNew { found, known } => Shown::new(
+            Exit::Storage,
+            tr!(tr, "db-too-new", found = *found, known = *known),
+        ),
         StoreError::Storage(detail) => Shown::new(
             Exit::Storage,
             tr!(tr, "db-storage", detail = detail.clone()),

@@ -586,4 +586,8 @@ pub struct StoredMeta {
     /// and is shown marked as simulated. Older records lack the field (false).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub copy_of_real: bool,
+    /// The stored format version the database was last brought to (`wardflow db migrate`);
+    /// absent (0) on databases made before versions were recorded.
+    #[serde(default)]
+    pub format: u32,
 }

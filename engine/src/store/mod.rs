@@ -10,8 +10,10 @@ pub mod format;
 mod group;
 mod integrity;
 mod letters;
+pub mod migrations;
 pub mod ops;
 pub mod output;
+pub mod published;
 mod restore;
 mod seam;
 mod timers;
@@ -107,6 +109,16 @@ pub enum StoreError {
     Corrupt(String),
     #[error("the database is read-only")]
     ReadOnly,
+    /// The database is older than this build's format: `wardflow db migrate` brings it up.
+    #[error(
+        "the database is at stored format {found}, this build writes {current}: run `wardflow db migrate`"
+    )]
+    NeedsMigration { found: u32, current: u32 },
+    /// The database was made or migrated by a newer wardflow.
+    #[error(
+        "the database is at stored format {found}, made by a newer wardflow (this build knows {known})"
+    )]
+    TooNew { found: u32, known: u32 },
     /// The last writer did not close the file; a writable open repairs it.
     #[error(
         "the database was not closed cleanly and needs a repair, which a read-only open cannot do"
@@ -313,6 +325,7 @@ impl Store {
                 simulation,
                 profile,
                 copy_of_real: false,
+                format: migrations::CURRENT,
             };
             let tx = db.begin_write().map_err(storage)?;
             {
@@ -330,6 +343,7 @@ impl Store {
                 tx.open_table(PROVISIONAL).map_err(storage)?;
                 tx.open_table(COUNTERS).map_err(storage)?;
                 tx.open_table(BY_CHILD).map_err(storage)?;
+                published::create_tables(&tx)?;
             }
             tx.commit().map_err(storage)?;
             note_commit();
@@ -349,7 +363,17 @@ impl Store {
     }
 
     /// Opens an existing database for writing, waiting up to `lock_timeout` for other commands.
+    /// A database at an older stored format is refused until `wardflow db migrate`; one made
+    /// by a newer wardflow always is.
     pub fn open(path: &Path, lock_timeout: Duration) -> Result<Store, StoreError> {
+        let store = Self::open_for_migration(path, lock_timeout)?;
+        migrations::admit(store.meta.format, true)?;
+        Ok(store)
+    }
+
+    /// Opens an existing database for writing whatever its stored format (`db migrate`, and
+    /// the repair a read-only open needs); a newer one is still refused.
+    pub fn open_for_migration(path: &Path, lock_timeout: Duration) -> Result<Store, StoreError> {
         check_magic(path)?;
         // redb repairs a file its last writer did not close (a crash, a power cut) while
         // opening it; the callback only notes that it did, so the user can be told.
@@ -388,7 +412,7 @@ impl Store {
             // A read-only open refuses a file that needs repair; a writable open repairs it
             // (keeping every committed transaction), then the read goes ahead.
             Err(StoreError::NeedsRepair) => {
-                repaired = Self::open(path, lock_timeout)?.repaired_on_open();
+                repaired = Self::open_for_migration(path, lock_timeout)?.repaired_on_open();
                 wait_for(lock_timeout, || {
                     redb::Builder::new()
                         .set_cache_size(READ_CACHE)
@@ -411,6 +435,7 @@ impl Store {
                 simulation: false,
                 profile: None,
                 copy_of_real: false,
+                format: 0,
             },
             definitions: Mutex::default(),
             repaired: false,
@@ -424,6 +449,7 @@ impl Store {
             .map_err(storage)?
             .ok_or_else(|| StoreError::NotADatabase(path.to_owned()))?;
         store.meta = decode(bytes.value()).map_err(corrupt)?;
+        migrations::admit(store.meta.format, false)?;
         drop(bytes);
         drop(table);
         drop(tx);

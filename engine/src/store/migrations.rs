@@ -1,0 +1,219 @@
+//! Stored format versions and the steps of `wardflow db migrate`.
+//!
+//! The database records the format version it was last brought to ([`StoredMeta::format`];
+//! a database made before versions were recorded reads as 0). A build knows [`CURRENT`]:
+//!
+//! - an older database still opens for reading (a county that installs a new build in the
+//!   morning can look cases up before its administrator has migrated), but every write is
+//!   refused with "run `wardflow db migrate`" ([`StoreError::NeedsMigration`]), because a write
+//!   may need what a later step adds;
+//! - a newer database is refused outright ([`StoreError::TooNew`]): this build could misread it.
+//!
+//! Each step is one function in [`STEPS`], applied in its own write transaction that also stamps
+//! its number, so an interrupted migration resumes where it stopped and a finished one is a
+//! no-op. Adding a step is one function and one line in [`STEPS`].
+
+use jiff::Timestamp;
+use redb::{ReadableTable, WriteTransaction};
+
+use super::format::{StoredMeta, decode, encode};
+use super::{META, META_KEY, StoreError, corrupt, storage};
+
+/// One numbered step.
+pub struct Step {
+    pub number: u32,
+    /// What it does, in a sentence (listed by `db migrate --dry-run`).
+    pub title: &'static str,
+    /// Brings a database at `number - 1` to `number`, inside the given transaction. It must be
+    /// idempotent (a step interrupted before its commit is run again from the start).
+    pub apply: fn(&WriteTransaction, &Context) -> Result<(), StoreError>,
+}
+
+/// Who runs the migration and when (for records a step writes).
+pub struct Context {
+    pub by: String,
+    pub now: Timestamp,
+}
+
+/// Every step, in order; step N brings format N-1 to N.
+pub const STEPS: &[Step] = &[Step {
+    number: 1,
+    title: "publication tables; the built-in holiday calendar and the database's profile published as version 1",
+    apply: step_1_publications,
+}];
+
+/// The format version this build writes and reads.
+pub const CURRENT: u32 = STEPS.len() as u32;
+
+/// Step 1: the tables of published configuration (issue 20), with what an older database
+/// already relied on published as version 1: the built-in holiday calendar and the profile
+/// chosen when the database was made.
+fn step_1_publications(tx: &WriteTransaction, cx: &Context) -> Result<(), StoreError> {
+    super::published::create_tables(tx)?;
+    let meta = read_meta(tx)?;
+    super::published::seed(tx, meta.profile.as_ref(), &cx.by, cx.now)?;
+    Ok(())
+}
+
+/// The steps a database at `from` still needs.
+pub fn pending(from: u32) -> impl Iterator<Item = &'static Step> {
+    STEPS.iter().filter(move |s| s.number > from)
+}
+
+pub(super) fn read_meta(tx: &WriteTransaction) -> Result<StoredMeta, StoreError> {
+    let table = tx.open_table(META).map_err(storage)?;
+    let bytes = table
+        .get(META_KEY)
+        .map_err(storage)?
+        .ok_or_else(|| StoreError::Corrupt("the database's meta record is missing".into()))?;
+    decode(bytes.value()).map_err(corrupt)
+}
+
+/// Records that the database is now at `version`.
+pub(super) fn stamp(tx: &WriteTransaction, version: u32) -> Result<StoredMeta, StoreError> {
+    let mut meta = read_meta(tx)?;
+    meta.format = version;
+    tx.open_table(META)
+        .map_err(storage)?
+        .insert(META_KEY, encode(&meta).map_err(corrupt)?.as_slice())
+        .map_err(storage)?;
+    Ok(meta)
+}
+
+/// Whether a database at `found` may be opened: for writing only at [`CURRENT`], for reading
+/// also when older.
+pub fn admit(found: u32, write: bool) -> Result<(), StoreError> {
+    if found > CURRENT {
+        return Err(StoreError::TooNew {
+            found,
+            known: CURRENT,
+        });
+    }
+    if write && found < CURRENT {
+        return Err(StoreError::NeedsMigration {
+            found,
+            current: CURRENT,
+        });
+    }
+    Ok(())
+}
+
+impl super::Store {
+    /// Applies every pending step, each in its own durable transaction that stamps its number;
+    /// the numbers applied (none when the database is current).
+    pub fn migrate(&mut self, cx: &Context) -> Result<Vec<u32>, StoreError> {
+        let mut done = Vec::new();
+        for step in pending(self.meta.format) {
+            let tx = self.write()?;
+            (step.apply)(&tx, cx)?;
+            self.meta = stamp(&tx, step.number)?;
+            self.commit(tx)?;
+            done.push(step.number);
+        }
+        Ok(done)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use std::time::Duration;
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().expect("time")
+    }
+
+    /// A database as builds before format versions made it: no `format` in its meta record and
+    /// none of the publication tables.
+    fn version_0(dir: &std::path::Path) -> std::path::PathBuf {
+        let path = dir.join("old.redb");
+        let store = Store::create(&path, false, None, at("2026-01-01T00:00:00Z")).expect("create");
+        drop(store);
+        let db = redb::Database::builder().open(&path).expect("open");
+        let tx = db.begin_write().expect("tx");
+        {
+            let mut meta = tx.open_table(META).expect("meta");
+            let bytes = meta
+                .get(META_KEY)
+                .expect("get")
+                .expect("meta")
+                .value()
+                .to_vec();
+            let mut value: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+            value["body"]
+                .as_object_mut()
+                .expect("body")
+                .remove("format");
+            meta.insert(
+                META_KEY,
+                serde_json::to_vec(&value).expect("json").as_slice(),
+            )
+            .expect("insert");
+        }
+        for name in super::super::published::TABLE_NAMES {
+            let table: redb::TableDefinition<(&str, &str, u32), &[u8]> =
+                redb::TableDefinition::new(name);
+            tx.delete_table(table).expect("delete");
+        }
+        tx.commit().expect("commit");
+        path
+    }
+
+    #[test]
+    fn an_unstamped_database_reads_but_refuses_writes_until_migrated() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = version_0(dir.path());
+        let read = Store::open_read(&path, Duration::from_secs(1)).expect("reads");
+        assert_eq!(read.meta().format, 0);
+        drop(read);
+        assert!(matches!(
+            Store::open(&path, Duration::from_secs(1)),
+            Err(StoreError::NeedsMigration { found: 0, .. })
+        ));
+        let mut store = Store::open_for_migration(&path, Duration::from_secs(1)).expect("opens");
+        let cx = Context {
+            by: "张敏".into(),
+            now: at("2026-12-01T00:00:00Z"),
+        };
+        let done = store.migrate(&cx).expect("migrates");
+        assert_eq!(done, vec![1]);
+        assert_eq!(store.meta().format, CURRENT);
+        // Idempotent: a second run finds nothing to do.
+        assert!(store.migrate(&cx).expect("again").is_empty());
+        drop(store);
+        let store = Store::open(&path, Duration::from_secs(1)).expect("writable now");
+        let list = store.publications().expect("list");
+        assert!(
+            list.iter()
+                .any(|p| p.kind == "calendar" && p.number == 1 && p.published_by == "张敏"),
+            "{list:?}"
+        );
+    }
+
+    #[test]
+    fn a_database_from_a_newer_build_is_refused() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("new.redb");
+        let store = Store::create(&path, false, None, at("2026-01-01T00:00:00Z")).expect("create");
+        drop(store);
+        let db = redb::Database::builder().open(&path).expect("open");
+        let tx = db.begin_write().expect("tx");
+        stamp(&tx, CURRENT + 1).expect("stamp");
+        tx.commit().expect("commit");
+        drop(db);
+        for result in [
+            Store::open(&path, Duration::from_secs(1)),
+            Store::open_read(&path, Duration::from_secs(1)),
+        ] {
+            assert!(matches!(result, Err(StoreError::TooNew { .. })));
+        }
+    }
+
+    #[test]
+    fn steps_are_numbered_one_after_another() {
+        for (i, step) in STEPS.iter().enumerate() {
+            assert_eq!(step.number as usize, i + 1, "{}", step.title);
+        }
+    }
+}
