@@ -2368,3 +2368,93 @@ fn without_the_qianjiang_rule_work_lists_keep_the_order_of_their_deadlines() {
         vec![(first, false), (left_behind, false), (sixteen, false)]
     );
 }
+
+// ----- item 13: a written handover when a child goes home from temporary custody -----
+
+#[test]
+fn a_child_going_home_from_temporary_custody_is_handed_over_in_writing() {
+    // 黔江区: its civil-affairs bureau numbers the record.
+    let env = county("qianjiang");
+    let id = open(
+        &env,
+        "temporary-custody",
+        "civil_affairs",
+        &[
+            ("ground", "guardian_neglect"),
+            ("child.name", "张小花"),
+            ("child.birth_date", "2014-09-10"),
+            ("child.sex", "female"),
+            ("guardian.name", "张大山"),
+        ],
+        T0,
+    );
+    advance(
+        &env,
+        &id,
+        "place",
+        "civil_affairs",
+        &[
+            ("placement.kind", "rescue_protection_institution"),
+            ("placement.name", "黔江区未成年人救助保护中心"),
+            ("placed_at", "2026-11-23T12:00:00+08:00"),
+        ],
+        "2026-11-23T12:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "assess",
+        "institution",
+        &[
+            ("assessment.team_size", "3"),
+            ("assessment.conclusion", "guardian_able"),
+            ("assessment.completed_at", "2026-12-10T10:00:00+08:00"),
+            ("assessment.family", "父亲已返乡"),
+            ("assessment.guardian_remorse", "父亲悔过"),
+            ("assessment.child_health", "良好"),
+            ("assessment.child_wishes", "愿意回家"),
+        ],
+        "2026-12-10T10:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "return_home",
+        "civil_affairs",
+        &[
+            ("returned.to", "张大山"),
+            ("returned.at", "2026-12-12T10:00:00+08:00"),
+            ("returned.place", "黔江区未成年人救助保护中心"),
+            ("returned.receiver_relation", "父亲"),
+            ("child.condition", "身体健康"),
+            ("child.belongings", "衣物、书包"),
+            ("informed.school", "true"),
+            ("informed.police", "true"),
+            ("informed.village_committee", "true"),
+        ],
+        "2026-12-12T10:00:00+08:00",
+    );
+    // Old deadlines end with the return; the follow-up visits run.
+    let shown = show(&env, &id);
+    assert!(deadline(&shown, "custody_limit").is_none(), "{shown:#}");
+    assert!(deadline(&shown, "follow_up_visit").is_some(), "{shown:#}");
+    // The return is recorded in writing, numbered in the handover records' sequence.
+    let letters: Value =
+        serde_json::from_str(&env.ok(&["letter", "list", "--case", &id, "--json"])).expect("JSON");
+    let record = letters
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|l| l["key"] == "return-handover-record")
+        .unwrap_or_else(|| panic!("no handover record on return: {letters:#}"));
+    assert_eq!(record["number"], "黔江民交接字〔2026〕1号");
+    let text = letter_text(&env, record["letter"].as_str().expect("archive id"));
+    assert!(text.contains("未成年人交接单"), "{text}");
+    assert!(text.contains("由张大山领回"), "{text}");
+    assert!(text.contains("黔江区未成年人救助保护中心"), "{text}");
+    assert!(text.contains("第九十三条"), "{text}");
+    // Nothing of a police removal is printed on a return.
+    for removal in ["带离", "民警", "反家庭暴力法"] {
+        assert!(!text.contains(removal), "{removal} in {text}");
+    }
+}
