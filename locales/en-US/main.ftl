@@ -233,6 +233,7 @@ problem-spawn-role = role `{ $role }` fires this transition, which opens a { $wo
 tick-adjusted = { $case }: deadline { $deadline } recomputed on new calendar data, due { $due }
 history-deadline-adjusted = deadline { $name } recomputed on new calendar data, due { $due }
 overdue-mark = {" "}(overdue)
+priority-mark = [priority] { $rule }
 letter-missing-fields = the letter needs fields that are not set, so it was not made: { $fields }. Set them first (case amend, or with the act that sets them).
 letter-unknown = there is no document `{ $key }` (see letters/documents.yaml).
 letter-not-issuer = role { $role } does not issue { $document }.

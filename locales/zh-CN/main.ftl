@@ -233,6 +233,7 @@ problem-spawn-role = 角色 `{ $role }` 执行此转换会开立 { $workflow } �
 tick-adjusted = { $case }：期限 { $deadline } 按新的节假日数据重新计算，{ $due } 到期
 history-deadline-adjusted = 期限 { $name } 按新的节假日数据重新计算，{ $due } 到期
 overdue-mark = （已逾期）
+priority-mark = 【优先】{ $rule }
 letter-missing-fields = 文书缺少必填内容，未生成：{ $fields }。请先补充（case amend 或在相应操作中填写）。
 letter-unknown = 没有文书 `{ $key }`（见 letters/documents.yaml）。
 letter-not-issuer = 角色 { $role } 不出具 { $document }。

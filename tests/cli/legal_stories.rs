@@ -2228,3 +2228,233 @@ fn weekly_contact_is_not_pushed_past_the_national_day_holiday() {
         "2026-10-05T16:00:00Z"
     );
 }
+
+// ----- item 13: 三优先 for harm to left-behind children (黔江区) -----
+
+/// A database on the profile `profile` of the repository's `profiles/`.
+fn county(profile: &str) -> TestEnv {
+    let env = TestEnv::new();
+    let profiles = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles");
+    env.ok(&[
+        "init",
+        "--simulation",
+        "--profiles",
+        profiles.to_str().expect("a UTF-8 path"),
+        "--profile",
+        profile,
+        "--now",
+        T0,
+    ]);
+    env
+}
+
+/// A school's report about `name` (born `born`), accepted by the police at `at`; with
+/// `category`, the child's category (`left_behind`: 留守儿童).
+fn report_accepted(
+    env: &TestEnv,
+    name: &str,
+    born: &str,
+    category: Option<&str>,
+    at: &str,
+) -> String {
+    let id = open(
+        env,
+        "guardianship-intervention",
+        "police",
+        &[("source", "mandatory_report")],
+        at,
+    );
+    let mut sets = vec![
+        ("child.name", name),
+        ("child.birth_date", born),
+        ("report.received_at", at),
+        ("report.category", "guardian_neglect"),
+        ("report.facts", "孩子多日无人照料"),
+        ("reporter.kind", "school"),
+        ("reporter.unit", "黔江区城东小学"),
+        ("reporter.name", "王老师"),
+        ("police.case_number", "渝公黔（城东）受案字〔2026〕95号"),
+        ("police.officer_name", "李警官"),
+        ("police.officer_phone", "023-79223110"),
+    ];
+    if let Some(category) = category {
+        sets.push(("child.category", category));
+    }
+    advance(env, &id, "accept_report", "police", &sets, at);
+    id
+}
+
+/// The cases of a JSON work list, each where it first appears, with its priority flag.
+fn order(list: &str) -> Vec<(String, bool)> {
+    let items: Value = serde_json::from_str(list).expect("a JSON list");
+    let mut out: Vec<(String, bool)> = Vec::new();
+    for item in items.as_array().expect("an array") {
+        let case = item["case"].as_str().expect("case").to_owned();
+        let priority = item["priority"].as_bool().expect("priority is a boolean");
+        if !out.iter().any(|(seen, _)| *seen == case) {
+            out.push((case, priority));
+        }
+    }
+    out
+}
+
+/// Three reports on one morning: 王小明 (9, not left-behind) at 10:00, 李小红 (10, left-behind) at
+/// 11:30, and 陈大军 (16, whose parents work away: no longer a left-behind child) at 11:45.
+fn three_reports(env: &TestEnv) -> (String, String, String) {
+    let first = report_accepted(env, "王小明", "2017-03-01", None, T0);
+    let left_behind = report_accepted(
+        env,
+        "李小红",
+        "2016-06-01",
+        Some("left_behind"),
+        "2026-11-23T11:30:00+08:00",
+    );
+    let sixteen = report_accepted(
+        env,
+        "陈大军",
+        "2010-01-15",
+        Some("left_behind"),
+        "2026-11-23T11:45:00+08:00",
+    );
+    (first, left_behind, sixteen)
+}
+
+#[test]
+fn in_qianjiang_harm_to_a_left_behind_child_comes_first_in_every_work_list() {
+    let env = county("qianjiang");
+    let (first, left_behind, sixteen) = three_reports(&env);
+    let noon = "2026-11-23T12:00:00+08:00";
+    // The agenda: the left-behind child's deadlines first, though they fall due later.
+    let agenda = order(&env.ok(&["agenda", "--json", "--now", noon]));
+    assert_eq!(
+        agenda,
+        vec![
+            (left_behind.clone(), true),
+            (first.clone(), false),
+            (sixteen.clone(), false)
+        ]
+    );
+    // Two days on, every township notice is late: the left-behind child's comes first.
+    let later = "2026-11-25T12:00:00+08:00";
+    let overdue = order(&env.ok(&["case", "overdue", "--json", "--now", later]));
+    assert_eq!(overdue[0], (left_behind.clone(), true), "{overdue:?}");
+    assert_eq!(overdue.len(), 3, "{overdue:?}");
+    // The case list, and the rule beside the case in the table.
+    let list = order(&env.ok(&["case", "list", "--json", "--now", noon]));
+    assert_eq!(
+        list,
+        vec![
+            (left_behind.clone(), true),
+            (first, false),
+            (sixteen, false)
+        ]
+    );
+    let table = env.ok(&["agenda", "--now", noon]);
+    let head = table
+        .lines()
+        .find(|l| l.contains(left_behind.as_str()))
+        .expect("a row");
+    assert!(head.contains("三优先"), "{table}");
+}
+
+#[test]
+fn without_the_qianjiang_rule_work_lists_keep_the_order_of_their_deadlines() {
+    let env = county("default");
+    let (first, left_behind, sixteen) = three_reports(&env);
+    let noon = "2026-11-23T12:00:00+08:00";
+    let agenda = order(&env.ok(&["agenda", "--json", "--now", noon]));
+    assert_eq!(
+        agenda,
+        vec![(first, false), (left_behind, false), (sixteen, false)]
+    );
+}
+
+// ----- item 13: a written handover when a child goes home from temporary custody -----
+
+#[test]
+fn a_child_going_home_from_temporary_custody_is_handed_over_in_writing() {
+    // 黔江区: its civil-affairs bureau numbers the record.
+    let env = county("qianjiang");
+    let id = open(
+        &env,
+        "temporary-custody",
+        "civil_affairs",
+        &[
+            ("ground", "guardian_neglect"),
+            ("child.name", "张小花"),
+            ("child.birth_date", "2014-09-10"),
+            ("child.sex", "female"),
+            ("guardian.name", "张大山"),
+        ],
+        T0,
+    );
+    advance(
+        &env,
+        &id,
+        "place",
+        "civil_affairs",
+        &[
+            ("placement.kind", "rescue_protection_institution"),
+            ("placement.name", "黔江区未成年人救助保护中心"),
+            ("placed_at", "2026-11-23T12:00:00+08:00"),
+        ],
+        "2026-11-23T12:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "assess",
+        "institution",
+        &[
+            ("assessment.team_size", "3"),
+            ("assessment.conclusion", "guardian_able"),
+            ("assessment.completed_at", "2026-12-10T10:00:00+08:00"),
+            ("assessment.family", "父亲已返乡"),
+            ("assessment.guardian_remorse", "父亲悔过"),
+            ("assessment.child_health", "良好"),
+            ("assessment.child_wishes", "愿意回家"),
+        ],
+        "2026-12-10T10:00:00+08:00",
+    );
+    advance(
+        &env,
+        &id,
+        "return_home",
+        "civil_affairs",
+        &[
+            ("returned.to", "张大山"),
+            ("returned.at", "2026-12-12T10:00:00+08:00"),
+            ("returned.place", "黔江区未成年人救助保护中心"),
+            ("returned.receiver_relation", "父亲"),
+            ("child.condition", "身体健康"),
+            ("child.belongings", "衣物、书包"),
+            ("informed.school", "true"),
+            ("informed.police", "true"),
+            ("informed.village_committee", "true"),
+        ],
+        "2026-12-12T10:00:00+08:00",
+    );
+    // Old deadlines end with the return; the follow-up visits run.
+    let shown = show(&env, &id);
+    assert!(deadline(&shown, "custody_limit").is_none(), "{shown:#}");
+    assert!(deadline(&shown, "follow_up_visit").is_some(), "{shown:#}");
+    // The return is recorded in writing, numbered in the handover records' sequence.
+    let letters: Value =
+        serde_json::from_str(&env.ok(&["letter", "list", "--case", &id, "--json"])).expect("JSON");
+    let record = letters
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|l| l["key"] == "return-handover-record")
+        .unwrap_or_else(|| panic!("no handover record on return: {letters:#}"));
+    assert_eq!(record["number"], "黔江民交接字〔2026〕1号");
+    let text = letter_text(&env, record["letter"].as_str().expect("archive id"));
+    assert!(text.contains("未成年人交接单"), "{text}");
+    assert!(text.contains("由张大山领回"), "{text}");
+    assert!(text.contains("黔江区未成年人救助保护中心"), "{text}");
+    assert!(text.contains("第九十三条"), "{text}");
+    // Nothing of a police removal is printed on a return.
+    for removal in ["带离", "民警", "反家庭暴力法"] {
+        assert!(!text.contains(removal), "{removal} in {text}");
+    }
+}

@@ -885,7 +885,17 @@ fn father_criminally_detained_child_goes_into_temporary_custody_and_returns_home
         ],
         "2027-01-22T10:00:00+08:00",
     );
-    assert_eq!(out, "2026-000002 现在的状态：returned（已送返随访中）\n");
+    // The return is handed over in writing (issue 17 item 13); without a profile, no body
+    // numbers it yet.
+    assert_eq!(
+        out,
+        pending_no_body(
+            "未成年人交接单",
+            "return-handover-record",
+            "civil_affairs",
+            custody
+        ) + "2026-000002 现在的状态：returned（已送返随访中）\n"
+    );
     let child = env.show_json(custody);
     // Going home settles the custody limit (issue 17 item 13); the visits remain.
     assert_eq!(deadline_names(&child), ["follow_up_visit"], "{child:#}");

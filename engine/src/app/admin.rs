@@ -2,6 +2,9 @@
 //! who may change the registry, what a new user may be called and hold, and which cases a
 //! reader's unit lets them see.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use jiff::Timestamp;
 
 use super::backend::{Backend, ReadTx};
@@ -9,8 +12,9 @@ use super::owner::registered;
 use super::{AppError, Caller, Office, Owner};
 use crate::authority::{ADMIN_ROLE, ANY_ROLE, AUDITOR_ROLE, Units, User};
 use crate::case::Case;
-use crate::definition::{Definition, SYSTEM_ROLE};
-use crate::store::{CaseFilter, DeadlineView, Store, StoredUnits, StoredUser};
+use crate::definition::{Definition, SYSTEM_ROLE, VersionHash};
+use crate::priority;
+use crate::store::{CaseFilter, DeadlineView, Store, StoreError, StoredUnits, StoredUser};
 
 /// The rule every change to a registered user keeps: some enabled administrator remains
 /// (decided inside the registry's write transaction, against what is committed).
@@ -22,6 +26,8 @@ const KEEP_AN_ADMINISTRATOR: fn(&str, &[User]) -> Result<(), crate::authority::D
 pub struct Due {
     pub view: DeadlineView,
     pub def: std::sync::Arc<Definition>,
+    /// The workflow's priority rule that holds for the case (三优先), which puts it first.
+    pub priority: Option<String>,
 }
 
 /// The longest user name accepted, in characters.
@@ -190,17 +196,54 @@ impl Office<Store> {
     }
 
     /// Visits the cases matching `filter` that the caller's unit covers (the others do not
-    /// exist for them); stop by returning false.
+    /// exist for them), priority cases first (a workflow's `priority:` rules, 三优先), each
+    /// with the rule that puts it first; stop by returning false. Two passes over the store,
+    /// so the list stays in constant memory.
     pub fn list(
         &self,
         caller: &Caller,
         filter: &CaseFilter,
-        mut visit: impl FnMut(Case) -> bool,
+        mut visit: impl FnMut(Case, Option<String>) -> bool,
     ) -> Result<(), AppError> {
+        let now = self.now(caller)?;
         let (user, units) = self.reader(caller)?;
-        Ok(self.backend.each_case(filter, |case| {
-            !units.covers(&user.unit, case.unit.as_deref()) || visit(case)
-        })?)
+        let mut defs: HashMap<VersionHash, Arc<Definition>> = HashMap::new();
+        let mut failure: Option<StoreError> = None;
+        let mut stopped = false;
+        for first in [true, false] {
+            self.backend.each_case(filter, |case| {
+                if !units.covers(&user.unit, case.unit.as_deref()) {
+                    return true;
+                }
+                let def = match defs.get(&case.version) {
+                    Some(def) => def.clone(),
+                    None => match self.backend.definition(&case.version) {
+                        Ok(def) => {
+                            defs.insert(case.version.clone(), def.clone());
+                            def
+                        }
+                        Err(e) => {
+                            failure = Some(e);
+                            return false;
+                        }
+                    },
+                };
+                let rule = priority::rule(&def, &case, now, &self.config.tz).map(priority::title);
+                if rule.is_some() != first {
+                    return true;
+                }
+                let go_on = visit(case, rule);
+                stopped = !go_on;
+                go_on
+            })?;
+            if let Some(e) = failure {
+                return Err(e.into());
+            }
+            if stopped {
+                break;
+            }
+        }
+        Ok(())
     }
 
     /// Deadlines due from now until `days` days ahead, of the cases the caller's unit covers;
@@ -216,7 +259,7 @@ impl Office<Store> {
             .checked_add(jiff::SignedDuration::from_hours(24 * i64::from(days)))
             .unwrap_or(Timestamp::MAX);
         let views = self.backend.agenda(now, until)?;
-        self.covered(caller, views, role)
+        self.covered(caller, now, views, role)
     }
 
     /// Deadlines past due, of the cases the caller's unit covers; with `role`, only those of
@@ -224,12 +267,13 @@ impl Office<Store> {
     pub fn overdue(&self, caller: &Caller, role: Option<&str>) -> Result<Vec<Due>, AppError> {
         let now = self.now(caller)?;
         let views = self.backend.overdue(now)?;
-        self.covered(caller, views, role)
+        self.covered(caller, now, views, role)
     }
 
     fn covered(
         &self,
         caller: &Caller,
+        now: Timestamp,
         views: Vec<DeadlineView>,
         role: Option<&str>,
     ) -> Result<Vec<Due>, AppError> {
@@ -248,9 +292,20 @@ impl Office<Store> {
                 })
             });
             if can_act {
-                out.push(Due { view, def });
+                let case = self.backend.snapshot(|tx| tx.case(&view.case))?;
+                let priority = case
+                    .and_then(|case| priority::rule(&def, &case, now, &self.config.tz))
+                    .map(priority::title);
+                out.push(Due {
+                    view,
+                    def,
+                    priority,
+                });
             }
         }
+        // 三优先: priority cases first, each part in the store's order (soonest or most
+        // overdue first).
+        out.sort_by_key(|due| due.priority.is_none());
         Ok(out)
     }
 }

@@ -35,6 +35,7 @@ const TOP_KEYS: &[&str] = &[
     "confidential",
     "corrections",
     "transfers",
+    "priority",
 ];
 const ROLE_KEYS: &[&str] = &["title", "title_en"];
 const CONFIDENTIAL_KEYS: &[&str] = &["fields", "visible_to"];
@@ -163,6 +164,7 @@ impl Decoder {
             confidential: None,
             corrections: None,
             transfers: None,
+            priority: Vec::new(),
             spans: Spans::default(),
             compiled: Default::default(),
         };
@@ -196,6 +198,7 @@ impl Decoder {
                     def.corrections = Some(self.r.names(node, key, NameRule::Snake));
                 }
                 "transfers" => def.transfers = Some(self.r.names(node, key, NameRule::Snake)),
+                "priority" => def.priority = self.guards(node, key),
                 _ => {}
             }
         }

@@ -299,6 +299,10 @@ pub struct Definition {
     /// Roles that may hand a case over (`case transfer`); None: the default rule (the case's
     /// officer, its responsible unit's users and administrators).
     pub transfers: Option<Vec<String>>,
+    /// Rules that put a case at the head of work lists (`agenda`, `case overdue`, `case list`):
+    /// a case is a priority case while one of them holds over its data and settings (黔江区's
+    /// 三优先 for harm to left-behind children). The reason names the rule.
+    pub priority: Vec<GuardDef>,
     /// Where each key of the source file is, by dotted path, for messages.
     pub spans: Spans,
     /// Its guards, compiled on first use.

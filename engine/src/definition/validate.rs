@@ -173,6 +173,18 @@ pub(super) fn check(def: &Definition) -> Vec<Problem> {
         fields: &types,
         settings: &def.settings,
     };
+    for (i, rule) in def.priority.iter().enumerate() {
+        let path = if def.spans.0.contains_key(&format!("priority[{i}]")) {
+            format!("priority[{i}]")
+        } else {
+            "priority".to_owned()
+        };
+        if let Err(problems) = Guard::compile(&rule.source, &scope) {
+            for problem in problems {
+                c.report(&path, ProblemKind::Guard(problem));
+            }
+        }
+    }
     for t in &def.transitions {
         let path = format!("transitions.{}", t.key);
         if let FromStates::Listed(states) = &t.from {

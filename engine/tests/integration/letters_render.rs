@@ -261,6 +261,22 @@ fn temporary_custody() -> Data {
     }))
 }
 
+/// Process B, the end: the mother has left hospital and the assessment found her able again.
+fn returned_home() -> Data {
+    let mut d = temporary_custody();
+    d.extend(data(json!({
+        "assessment.completed_at": "2027-01-05T08:00:00Z",
+        "returned.to": "赵丽",
+        "returned.at": "2027-01-08T02:00:00Z",
+        "returned.place": "北京市朝阳区劲松街道农光里小区（寄养家庭）",
+        "returned.receiver_relation": "母亲",
+        "returned.receiver_phone": "138 0110 5623",
+        "child.condition": "身体健康",
+        "child.belongings": "衣物、书包、疫苗接种证",
+    })));
+    d
+}
+
 /// Process C in 云南省景洪市: a father taken into criminal detention with two children at home.
 fn detained_parent() -> Data {
     data(json!({
@@ -333,6 +349,15 @@ fn cases() -> BTreeMap<&'static str, Case> {
             issuer: Some(police()),
             number: Some("京公朝（望）交接字〔2026〕41号".into()),
             date: date(2026, 11, 20),
+        },
+    );
+    m.insert(
+        "return-handover-record",
+        Case {
+            data: returned_home(),
+            issuer: Some(civil_affairs()),
+            number: Some("朝民交接字〔2027〕3号".into()),
+            date: date(2027, 1, 8),
         },
     );
     m.insert(
@@ -444,12 +469,14 @@ fn html_body(html: &str) -> String {
     format!("{}<style>…</style>{}", &html[..start], &html[end..])
 }
 
-const KEYS: [&str; 13] = [
+/// The thirteen documents of the domain, and the handover record's return variant.
+const KEYS: [&str; 14] = [
     "entrustment-agreement",
     "entrustment-notice",
     "guardian-duty-notice",
     "report-receipt",
     "handover-record",
+    "return-handover-record",
     "temporary-custody-notice",
     "care-arrangement-notice",
     "assessment-report",
@@ -461,7 +488,7 @@ const KEYS: [&str; 13] = [
 ];
 
 #[test]
-fn the_table_has_the_thirteen_documents_of_the_domain() {
+fn the_table_has_the_thirteen_documents_of_the_domain_and_the_return_handover() {
     let keys: Vec<&str> = renderer()
         .table()
         .documents
@@ -490,6 +517,7 @@ snapshot_document!(entrustment_notice, "entrustment-notice");
 snapshot_document!(guardian_duty_notice, "guardian-duty-notice");
 snapshot_document!(report_receipt, "report-receipt");
 snapshot_document!(handover_record, "handover-record");
+snapshot_document!(return_handover_record, "return-handover-record");
 snapshot_document!(temporary_custody_notice, "temporary-custody-notice");
 snapshot_document!(care_arrangement_notice, "care-arrangement-notice");
 snapshot_document!(assessment_report, "assessment-report");

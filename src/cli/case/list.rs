@@ -67,21 +67,27 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
         let _ = write!(out, "[");
     }
     // Only the cases the user's unit covers exist for them.
-    office.list(&caller, &filter, |case| {
+    // Priority cases (三优先) come first; the rule that puts a case there is shown beside it.
+    office.list(&caller, &filter, |case, priority| {
         let line = if json {
             let item = serde_json::json!({
                 "case": case.id, "workflow": case.workflow, "state": case.state,
                 "opened_at": case.opened_at, "updated_at": case.updated_at, "seq": case.seq,
                 "unit": case.unit, "simulated": simulated,
+                "priority": priority.is_some(), "priority_title": priority,
             });
             format!("{}{item}", if count > 0 { "," } else { "" })
         } else {
-            let row = table.line(&[
+            let mut cells = vec![
                 case.id.to_string(),
                 case.workflow.clone(),
                 case.state.clone(),
                 local_time(case.updated_at),
-            ]);
+            ];
+            if let Some(rule) = &priority {
+                cells.push(tr!(ctx.tr, "priority-mark", rule = rule.clone()));
+            }
+            let row = table.line(&cells);
             // The header goes above the first row, so an empty list is one sentence.
             let head = if count == 0 {
                 format!("{head}\n")

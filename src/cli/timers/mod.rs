@@ -11,6 +11,7 @@ use super::Ctx;
 use crate::failure::Failure;
 use crate::show;
 use crate::table::{Table, col};
+use crate::tr;
 
 /// Timer subcommands.
 #[derive(Debug, Subcommand)]
@@ -32,11 +33,12 @@ pub fn print(ctx: &Ctx, dues: &[Due], empty_id: &str) -> Result<(), Failure> {
     if ctx.global.json {
         let out: Vec<_> = dues
             .iter()
-            .map(|Due { view: v, .. }| {
+            .map(|Due { view: v, priority, .. }| {
                 json!({
                     "case": v.case, "workflow": v.workflow, "state": v.state,
                     "deadline": v.deadline.name, "title": v.deadline.title, "due": v.deadline.due,
                     "breached": v.deadline.breached, "provisional": v.deadline.provisional,
+                    "priority": priority.is_some(), "priority_title": priority,
                 })
             })
             .collect();
@@ -46,8 +48,10 @@ pub fn print(ctx: &Ctx, dues: &[Due], empty_id: &str) -> Result<(), Failure> {
         println!("{}", tr.t(empty_id));
         return Ok(());
     }
-    // The note column only when some deadline is provisional.
-    let notes = dues.iter().any(|d| d.view.deadline.provisional);
+    // The note column only when some deadline is provisional or some case has priority.
+    let notes = dues
+        .iter()
+        .any(|d| d.view.deadline.provisional || d.priority.is_some());
     let mut headers = vec![
         col::DUE,
         col::CASE,
@@ -59,7 +63,12 @@ pub fn print(ctx: &Ctx, dues: &[Due], empty_id: &str) -> Result<(), Failure> {
         headers.push(col::NOTE);
     }
     let mut table = Table::new(tr, &headers);
-    for Due { view: v, def } in dues {
+    for Due {
+        view: v,
+        def,
+        priority,
+    } in dues
+    {
         let mut row = vec![
             show::due_time(v.deadline.due),
             v.case.to_string(),
@@ -67,8 +76,15 @@ pub fn print(ctx: &Ctx, dues: &[Due], empty_id: &str) -> Result<(), Failure> {
             v.workflow.clone(),
             show::state(tr, def, &v.state),
         ];
-        if notes && v.deadline.provisional {
-            row.push(tr.t("provisional"));
+        if notes {
+            let mut note = String::new();
+            if let Some(rule) = priority {
+                note.push_str(&tr!(tr, "priority-mark", rule = rule.clone()));
+            }
+            if v.deadline.provisional {
+                note.push_str(&tr.t("provisional"));
+            }
+            row.push(note);
         }
         table.row(row);
     }

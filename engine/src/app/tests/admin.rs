@@ -75,10 +75,14 @@ fn a_reader_lists_only_the_cases_and_deadlines_their_unit_covers() {
     let ids = |who: &str| {
         let mut out = Vec::new();
         office
-            .list(&Caller::new(who).at(at(T0)), &CaseFilter::default(), |c| {
-                out.push(c.id);
-                true
-            })
+            .list(
+                &Caller::new(who).at(at(T0)),
+                &CaseFilter::default(),
+                |c, _| {
+                    out.push(c.id);
+                    true
+                },
+            )
             .map(|()| out)
     };
     assert_eq!(ids(POLICE).expect("lists"), vec![id.clone()]);
