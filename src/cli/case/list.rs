@@ -63,17 +63,19 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     let mut write_error = None;
     let (table, head) = columns(ctx, &office, &caller)?;
     let simulated = office.cases_simulated();
+    let tz = office.config().tz.clone();
     if json {
         let _ = write!(out, "[");
     }
     // Only the cases the user's unit covers exist for them.
     office.list(&caller, &filter, |case| {
         let line = if json {
-            let item = serde_json::json!({
+            let mut item = serde_json::json!({
                 "case": case.id, "workflow": case.workflow, "state": case.state,
                 "opened_at": case.opened_at, "updated_at": case.updated_at, "seq": case.seq,
                 "unit": case.unit, "simulated": simulated,
             });
+            wardflow_engine::app::wire::localise(&mut item, &tz);
             format!("{}{item}", if count > 0 { "," } else { "" })
         } else {
             let row = table.line(&[
