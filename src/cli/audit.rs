@@ -47,7 +47,7 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<(), Failure> {
         }
     };
     if ctx.global.json {
-        print_json(&entries)?;
+        print_json(ctx, &entries)?;
         return chain();
     }
     if entries.is_empty() {

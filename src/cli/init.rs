@@ -96,13 +96,16 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
             .iter()
             .map(|p| serde_json::json!({"workflow": p.workflow, "version": p.number, "hash": p.hash}))
             .collect();
-        return print_json(&serde_json::json!({
-            "db": ctx.global.db.display().to_string(),
-            "simulation": args.simulation,
-            "workflows": workflows,
-            "key": super::key::public_json(&key, &key_path),
-            "admin": {"user": admin, "roles": roles, "unit": admin_unit},
-        }));
+        return print_json(
+            ctx,
+            &serde_json::json!({
+                "db": ctx.global.db.display().to_string(),
+                "simulation": args.simulation,
+                "workflows": workflows,
+                "key": super::key::public_json(&key, &key_path),
+                "admin": {"user": admin, "roles": roles, "unit": admin_unit},
+            }),
+        );
     }
     println!(
         "{}",

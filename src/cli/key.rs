@@ -110,7 +110,7 @@ pub fn public_json(key: &OfficeKey, path: &Path) -> serde_json::Value {
 
 fn print(ctx: &Ctx, key: &OfficeKey, path: &Path) -> Result<(), Failure> {
     if ctx.global.json {
-        return print_json(&public_json(key, path));
+        return print_json(ctx, &public_json(key, path));
     }
     let public = key.public();
     println!(

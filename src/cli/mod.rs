@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use jiff::Timestamp;
-use wardflow_engine::app::CheckFailed;
+use wardflow_engine::app::{CheckFailed, wire};
 use wardflow_engine::case::CaseId;
 use wardflow_engine::definition::Definition;
 use wardflow_engine::period::Calendar;
@@ -196,6 +196,12 @@ impl Ctx {
         Ok(Some(profile))
     }
 
+    /// The office's time zone, in which `--json` writes instants: the holiday calendar's
+    /// (`time_zone:`; the built-in calendar's is Asia/Shanghai, +08:00).
+    pub fn time_zone(&self) -> Result<jiff::tz::TimeZone, Failure> {
+        Ok(Calendars::load(self)?.tz)
+    }
+
     /// The acting user: `--user`, `WARDFLOW_USER`, or the login name.
     pub fn user(&self) -> String {
         self.global
@@ -329,9 +335,11 @@ impl From<CheckFailed> for Failure {
     }
 }
 
-/// Prints a value as pretty JSON on stdout.
-pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
-    let text = serde_json::to_string_pretty(value).map_err(Failure::bug)?;
+/// Prints a value as pretty JSON on stdout, as the JSON convention has it (README, "JSON
+/// output"; `wardflow_engine::app::wire`): one value, instants in the office's time zone.
+pub fn print_json<T: serde::Serialize + ?Sized>(ctx: &Ctx, value: &T) -> Result<(), Failure> {
+    let value = wire::to_value(value, &ctx.time_zone()?).map_err(Failure::bug)?;
+    let text = serde_json::to_string_pretty(&value).map_err(Failure::bug)?;
     println!("{text}");
     Ok(())
 }

@@ -37,6 +37,17 @@ pub struct ManArgs {
 /// Prints the completion script on standard output.
 pub fn completions(ctx: &Ctx, args: CompletionsArgs) -> Result<(), Failure> {
     let mut cmd = crate::help::command(&ctx.tr);
+    if ctx.global.json {
+        let mut script = Vec::new();
+        clap_complete::generate(args.shell, &mut cmd, "wardflow", &mut script);
+        return super::print_json(
+            ctx,
+            &serde_json::json!({
+                "shell": args.shell.to_string(),
+                "script": String::from_utf8_lossy(&script),
+            }),
+        );
+    }
     clap_complete::generate(args.shell, &mut cmd, "wardflow", &mut std::io::stdout());
     Ok(())
 }
@@ -52,10 +63,13 @@ pub fn man(ctx: &Ctx, args: ManArgs) -> Result<(), Failure> {
         written += write_pages(&cmd, &dir, lang)?;
     }
     if ctx.global.json {
-        return super::print_json(&serde_json::json!({
-            "dir": args.out.display().to_string(),
-            "pages": written,
-        }));
+        return super::print_json(
+            ctx,
+            &serde_json::json!({
+                "dir": args.out.display().to_string(),
+                "pages": written,
+            }),
+        );
     }
     println!(
         "{}",

@@ -45,7 +45,7 @@ pub fn run(ctx: &Ctx, cmd: UnitCommand) -> Result<(), Failure> {
                 ctx.office_for_write()?
                     .load_units(&caller, &file.display().to_string(), &bytes)?;
             if ctx.global.json {
-                return print_json(&serde_json::json!({"units": count}));
+                return print_json(ctx, &serde_json::json!({"units": count}));
             }
             println!("{}", tr!(ctx.tr, "units-loaded", count = count));
             Ok(())
@@ -54,7 +54,7 @@ pub fn run(ctx: &Ctx, cmd: UnitCommand) -> Result<(), Failure> {
             let caller = ctx.caller(None)?;
             let units = ctx.office_for_read()?.units(&caller)?;
             if ctx.global.json {
-                return print_json(&units.iter().collect::<Vec<_>>());
+                return print_json(ctx, &units.iter().collect::<Vec<_>>());
             }
             print_units(ctx, &units);
             Ok(())

@@ -69,7 +69,7 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
                 },
             )?;
             if ctx.global.json {
-                return print_json(&serde_json::json!({"user": args.name, "added": true}));
+                return print_json(ctx, &serde_json::json!({"user": args.name, "added": true}));
             }
             println!("{}", tr!(ctx.tr, "user-added", user = args.name));
             Ok(())
@@ -78,7 +78,7 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
             let caller = ctx.caller(None)?;
             ctx.office_for_write()?.disable_user(&caller, &name)?;
             if ctx.global.json {
-                return print_json(&serde_json::json!({"user": name, "enabled": false}));
+                return print_json(ctx, &serde_json::json!({"user": name, "enabled": false}));
             }
             println!("{}", tr!(ctx.tr, "user-disabled", user = name));
             Ok(())
@@ -87,7 +87,7 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
             let caller = ctx.caller(None)?;
             ctx.office_for_write()?.enable_user(&caller, &name)?;
             if ctx.global.json {
-                return print_json(&serde_json::json!({"user": name, "enabled": true}));
+                return print_json(ctx, &serde_json::json!({"user": name, "enabled": true}));
             }
             println!("{}", tr!(ctx.tr, "user-enabled", user = name));
             Ok(())
@@ -96,7 +96,7 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
             let caller = ctx.caller(None)?;
             let unique = ctx.office_for_write()?.set_roles(&caller, &name, &roles)?;
             if ctx.global.json {
-                return print_json(&serde_json::json!({"user": name, "roles": unique}));
+                return print_json(ctx, &serde_json::json!({"user": name, "roles": unique}));
             }
             println!(
                 "{}",
@@ -123,7 +123,7 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
                         })
                     })
                     .collect();
-                return print_json(&out);
+                return print_json(ctx, &out);
             }
             let mut table = Table::new(&ctx.tr, &[col::USER, col::ROLES, col::UNIT, col::STATUS]);
             for u in &users {

@@ -45,13 +45,16 @@ fn verify_db(ctx: &Ctx, case: Option<&str>) -> Result<(), Failure> {
     let events: u32 = report.verified.iter().map(|v| v.events).sum();
     let unchained: Vec<_> = report.verified.iter().filter(|v| v.unchained > 0).collect();
     if ctx.global.json {
-        print_json(&json!({
-            "ok": report.broken.is_empty(),
-            "cases": report.verified.len() + report.broken.len(),
-            "events": events,
-            "verified": report.verified,
-            "broken": report.broken,
-        }))?;
+        print_json(
+            ctx,
+            &json!({
+                "ok": report.broken.is_empty(),
+                "cases": report.verified.len() + report.broken.len(),
+                "events": events,
+                "verified": report.verified,
+                "broken": report.broken,
+            }),
+        )?;
     } else {
         for b in &report.broken {
             println!("{}", failure::chain_break(&ctx.tr, b));
@@ -136,17 +139,20 @@ fn verify_file(ctx: &Ctx, path: &Path, key: &str) -> Result<(), Failure> {
         .flatten()
         .collect();
     if ctx.global.json {
-        print_json(&json!({
-            "ok": verdict.ok(),
-            "case": verdict.case,
-            "signature": verdict.signature,
-            "chain": match &verdict.chain {
-                Ok(v) => json!({"ok": true, "events": v.events, "unchained": v.unchained, "head": v.head}),
-                Err(b) => json!({"ok": false, "break": b}),
-            },
-            "rules_match": verdict.rules_match,
-            "letters_unmatched": verdict.letters_unmatched,
-        }))?;
+        print_json(
+            ctx,
+            &json!({
+                "ok": verdict.ok(),
+                "case": verdict.case,
+                "signature": verdict.signature,
+                "chain": match &verdict.chain {
+                    Ok(v) => json!({"ok": true, "events": v.events, "unchained": v.unchained, "head": v.head}),
+                    Err(b) => json!({"ok": false, "break": b}),
+                },
+                "rules_match": verdict.rules_match,
+                "letters_unmatched": verdict.letters_unmatched,
+            }),
+        )?;
     } else {
         for p in &problems {
             println!("{}", failure::file_problem(&ctx.tr, p));

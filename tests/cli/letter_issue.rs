@@ -16,7 +16,7 @@ fn profiles_dir() -> &'static str {
 
 /// A simulation database on the 黔江区 profile, whose issuing bodies number police letters
 /// `渝公黔告诫字〔2026〕N号`.
-fn env() -> TestEnv {
+pub(crate) fn env() -> TestEnv {
     let env = TestEnv::new();
     env.ok(&[
         "init",
@@ -44,7 +44,7 @@ const WARNING_DATA: &[(&str, &str)] = &[
 ];
 
 /// A guardianship case with what a warning letter needs.
-fn warning_case(env: &TestEnv) -> String {
+pub(crate) fn warning_case(env: &TestEnv) -> String {
     open(env, "guardianship-intervention", "police", WARNING_DATA, T0)
 }
 

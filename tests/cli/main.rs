@@ -14,6 +14,7 @@ mod concurrency;
 mod docs_graphs;
 mod hardening;
 mod help;
+mod json_convention;
 mod legal_stories;
 mod letter;
 mod letter_issue;

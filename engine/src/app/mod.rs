@@ -25,6 +25,7 @@ mod owner;
 mod published;
 #[cfg(test)]
 mod tests;
+pub mod wire;
 mod workflow;
 
 pub use admin::{Due, MAX_NAME_CHARS, NewUser, RegistryInput};
@@ -179,6 +180,15 @@ impl<B: Backend> Office<B> {
             tz: &self.config.tz,
             calendar: &self.config.calendar,
         }
+    }
+
+    /// `value` as this office gives it out (the command line's `--json`, the API's bodies):
+    /// serialised once, its instants in the office's time zone (see [`wire`]).
+    pub fn wire<T: serde::Serialize + ?Sized>(
+        &self,
+        value: &T,
+    ) -> serde_json::Result<serde_json::Value> {
+        wire::to_value(value, &self.config.tz)
     }
 
     /// The letter renderer, loaded once; why there is none.

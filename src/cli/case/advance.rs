@@ -67,14 +67,17 @@ pub fn run(ctx: &Ctx, args: AdvanceArgs) -> Result<(), Failure> {
         false,
     );
     if ctx.global.json {
-        return print_json(&serde_json::json!({
-            "case": case.id,
-            "state": case.state,
-            "seq": case.seq,
-            "spawned": applied.spawned.iter().map(|c| serde_json::json!({"case": c.id, "workflow": c.workflow, "state": c.state})).collect::<Vec<_>>(),
-            "letters": letters,
-            "deadlines": case.deadlines.values().map(|d| serde_json::json!({"name": d.name, "due": d.due})).collect::<Vec<_>>(),
-        }));
+        return print_json(
+            ctx,
+            &serde_json::json!({
+                "case": case.id,
+                "state": case.state,
+                "seq": case.seq,
+                "spawned": applied.spawned.iter().map(|c| serde_json::json!({"case": c.id, "workflow": c.workflow, "state": c.state})).collect::<Vec<_>>(),
+                "letters": letters,
+                "deadlines": case.deadlines.values().map(|d| serde_json::json!({"name": d.name, "due": d.due})).collect::<Vec<_>>(),
+            }),
+        );
     }
     let tr = &ctx.tr;
     println!(

@@ -43,7 +43,7 @@ pub fn run(ctx: &Ctx, args: AmendArgs) -> Result<(), Failure> {
     )?;
     let case = &applied.outcome.case;
     if ctx.global.json {
-        return print_json(&serde_json::json!({"case": case.id, "seq": case.seq}));
+        return print_json(ctx, &serde_json::json!({"case": case.id, "seq": case.seq}));
     }
     println!(
         "{}",

@@ -43,13 +43,16 @@ pub fn run(ctx: &Ctx, args: CaseExportArgs) -> Result<(), Failure> {
         .write_output(&args.out, (text + "\n").as_bytes(), args.force, &keys)
         .exists_as("out-exists")?;
     if ctx.global.json {
-        return print_json(&serde_json::json!({
-            "case": id,
-            "file": shown,
-            "events": export.events,
-            "public_key": doc.signature.public_key,
-            "fingerprint": doc.signature.fingerprint,
-        }));
+        return print_json(
+            ctx,
+            &serde_json::json!({
+                "case": id,
+                "file": shown,
+                "events": export.events,
+                "public_key": doc.signature.public_key,
+                "fingerprint": doc.signature.fingerprint,
+            }),
+        );
     }
     println!(
         "{}",

@@ -17,7 +17,7 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
         def, events, units, ..
     } = ctx.office_for_read()?.history(&caller, &id)?;
     if ctx.global.json {
-        return print_json(&events);
+        return print_json(ctx, &events);
     }
     let tr = &ctx.tr;
     for e in &events {

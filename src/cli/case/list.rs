@@ -63,6 +63,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     let mut write_error = None;
     let (table, head) = columns(ctx, &office, &caller)?;
     let simulated = office.cases_simulated();
+    let tz = office.config().tz.clone();
     if json {
         let _ = write!(out, "[");
     }
@@ -70,12 +71,13 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     // Priority cases (三优先) come first; the rule that puts a case there is shown beside it.
     office.list(&caller, &filter, |case, priority| {
         let line = if json {
-            let item = serde_json::json!({
+            let mut item = serde_json::json!({
                 "case": case.id, "workflow": case.workflow, "state": case.state,
                 "opened_at": case.opened_at, "updated_at": case.updated_at, "seq": case.seq,
                 "unit": case.unit, "simulated": simulated,
                 "priority": priority.is_some(), "priority_title": priority,
             });
+            wardflow_engine::app::wire::localise(&mut item, &tz);
             format!("{}{item}", if count > 0 { "," } else { "" })
         } else {
             let mut cells = vec![

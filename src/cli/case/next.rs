@@ -35,7 +35,7 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
                 })
             })
             .collect();
-        return print_json(&out);
+        return print_json(ctx, &out);
     }
     if steps.is_empty() {
         println!(

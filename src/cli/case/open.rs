@@ -60,15 +60,18 @@ pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
         true,
     );
     if ctx.global.json {
-        return print_json(&serde_json::json!({
-            "case": case.id,
-            "workflow": case.workflow,
-            "version": acted.version,
-            "version_hash": case.version,
-            "state": case.state,
-            "letters": letters,
-            "deadlines": case.deadlines.values().map(|d| serde_json::json!({"name": d.name, "due": d.due})).collect::<Vec<_>>(),
-        }));
+        return print_json(
+            ctx,
+            &serde_json::json!({
+                "case": case.id,
+                "workflow": case.workflow,
+                "version": acted.version,
+                "version_hash": case.version,
+                "state": case.state,
+                "letters": letters,
+                "deadlines": case.deadlines.values().map(|d| serde_json::json!({"name": d.name, "due": d.due})).collect::<Vec<_>>(),
+            }),
+        );
     }
     println!("{}", case.id);
     Ok(())

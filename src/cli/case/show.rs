@@ -25,31 +25,34 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
         ..
     } = view;
     if ctx.global.json {
-        return print_json(&json!({
-            "case": case.id,
-            "simulated": simulated,
-            "workflow": case.workflow,
-            "workflow_title": def.title,
-            "version": number,
-            "version_hash": case.version,
-            "profile": case.profile,
-            "state": case.state,
-            "state_title": def.state(&case.state).map(|s| s.title.clone()),
-            "final": def.is_final(&case.state),
-            "seq": case.seq,
-            "opened_at": case.opened_at,
-            "updated_at": case.updated_at,
-            "unit": case.unit,
-            "officer": case.officer,
-            "data": data,
-            "origin": case.origin,
-            "spawned": case.spawned,
-            "deadlines": case.deadlines.values().collect::<Vec<_>>(),
-            "letters": case.letters,
-            "issued_letters": case.issued,
-            "pending_letters": case.pending_letters().collect::<Vec<_>>(),
-            "same_child": same_child.iter().map(|c| json!({"case": c.id, "workflow": c.workflow, "state": c.state})).collect::<Vec<_>>(),
-        }));
+        return print_json(
+            ctx,
+            &json!({
+                "case": case.id,
+                "simulated": simulated,
+                "workflow": case.workflow,
+                "workflow_title": def.title,
+                "version": number,
+                "version_hash": case.version,
+                "profile": case.profile,
+                "state": case.state,
+                "state_title": def.state(&case.state).map(|s| s.title.clone()),
+                "final": def.is_final(&case.state),
+                "seq": case.seq,
+                "opened_at": case.opened_at,
+                "updated_at": case.updated_at,
+                "unit": case.unit,
+                "officer": case.officer,
+                "data": data,
+                "origin": case.origin,
+                "spawned": case.spawned,
+                "deadlines": case.deadlines.values().collect::<Vec<_>>(),
+                "letters": case.letters,
+                "issued_letters": case.issued,
+                "pending_letters": case.pending_letters().collect::<Vec<_>>(),
+                "same_child": same_child.iter().map(|c| json!({"case": c.id, "workflow": c.workflow, "state": c.state})).collect::<Vec<_>>(),
+            }),
+        );
     }
     let tr = &ctx.tr;
     println!("{}", tr!(tr, "show-case", case = case.id.to_string()));

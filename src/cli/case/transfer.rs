@@ -56,9 +56,12 @@ pub fn run(ctx: &Ctx, args: TransferArgs) -> Result<(), Failure> {
     )?;
     let case = &applied.outcome.case;
     if ctx.global.json {
-        return print_json(&serde_json::json!({
-            "case": case.id, "seq": case.seq, "unit": case.unit, "officer": case.officer,
-        }));
+        return print_json(
+            ctx,
+            &serde_json::json!({
+                "case": case.id, "seq": case.seq, "unit": case.unit, "officer": case.officer,
+            }),
+        );
     }
     println!(
         "{}",

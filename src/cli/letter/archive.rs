@@ -78,7 +78,7 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
                 })
             })
             .collect();
-        return print_json(&items);
+        return print_json(ctx, &items);
     }
     if records.is_empty() {
         println!("{}", tr!(ctx.tr, "letter-none"));
@@ -123,13 +123,16 @@ pub fn show(ctx: &Ctx, args: ShowArgs) -> Result<(), Failure> {
 pub fn print_particulars(ctx: &Ctx, r: &LetterRecord) -> Result<(), Failure> {
     let l = &r.letter;
     if ctx.global.json {
-        return print_json(&serde_json::json!({
-            "letter": l.id, "case": l.case, "key": l.key, "title": l.title,
-            "number": l.number, "role": l.role, "issuer": l.issuer, "actor": l.actor,
-            "issued_at": l.issued_at, "date": l.date, "code": l.code,
-            "template_hash": l.template_hash, "html_sha256": l.html_sha256,
-            "text_sha256": l.text_sha256, "replaces": l.replaces, "status": status_json(r),
-        }));
+        return print_json(
+            ctx,
+            &serde_json::json!({
+                "letter": l.id, "case": l.case, "key": l.key, "title": l.title,
+                "number": l.number, "role": l.role, "issuer": l.issuer, "actor": l.actor,
+                "issued_at": l.issued_at, "date": l.date, "code": l.code,
+                "template_hash": l.template_hash, "html_sha256": l.html_sha256,
+                "text_sha256": l.text_sha256, "replaces": l.replaces, "status": status_json(r),
+            }),
+        );
     }
     let tr = &ctx.tr;
     let rows = [
@@ -181,5 +184,11 @@ pub fn export_letter(ctx: &Ctx, args: LetterExportArgs) -> Result<(), Failure> {
         Format::Txt => &r.letter.text,
         Format::Html => &r.letter.html,
     };
-    super::preview::write_out(ctx, &office, args.out.as_deref(), args.force, body)
+    super::preview::write_out(
+        ctx,
+        &office,
+        args.out.as_deref(),
+        args.force,
+        (args.format, body),
+    )
 }

@@ -59,17 +59,20 @@ pub fn issue(ctx: &Ctx, args: IssueArgs) -> Result<(), Failure> {
         },
     )?;
     if ctx.global.json {
-        return print_json(&serde_json::json!({
-            "case": case.id,
-            "seq": case.seq,
-            "letter": letter.id,
-            "key": letter.key,
-            "number": letter.number,
-            "code": letter.code,
-            "html_sha256": letter.html_sha256,
-            "text_sha256": letter.text_sha256,
-            "replaces": letter.replaces,
-        }));
+        return print_json(
+            ctx,
+            &serde_json::json!({
+                "case": case.id,
+                "seq": case.seq,
+                "letter": letter.id,
+                "key": letter.key,
+                "number": letter.number,
+                "code": letter.code,
+                "html_sha256": letter.html_sha256,
+                "text_sha256": letter.text_sha256,
+                "replaces": letter.replaces,
+            }),
+        );
     }
     let renderer = office.renderer().ok();
     println!(
@@ -90,12 +93,15 @@ pub fn void(ctx: &Ctx, args: VoidArgs) -> Result<(), Failure> {
         },
     )?;
     if ctx.global.json {
-        return print_json(&serde_json::json!({
-            "case": case.id,
-            "seq": case.seq,
-            "letter": letter.id,
-            "voided": args.reason.trim(),
-        }));
+        return print_json(
+            ctx,
+            &serde_json::json!({
+                "case": case.id,
+                "seq": case.seq,
+                "letter": letter.id,
+                "voided": args.reason.trim(),
+            }),
+        );
     }
     println!(
         "{}",

@@ -16,6 +16,16 @@ pub enum Format {
     Html,
 }
 
+impl Format {
+    /// The form's key, as typed and as `--json` gives it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Format::Txt => "txt",
+            Format::Html => "html",
+        }
+    }
+}
+
 /// Arguments of `letter preview`.
 #[derive(Debug, Args)]
 pub struct PreviewArgs {
@@ -57,24 +67,43 @@ pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
         Format::Txt => rendered.text,
         Format::Html => rendered.html,
     };
-    write_out(ctx, &office, args.out.as_deref(), args.force, &body)
+    write_out(
+        ctx,
+        &office,
+        args.out.as_deref(),
+        args.force,
+        (args.format, &body),
+    )
 }
 
-/// Writes a letter to a file, or to standard output without one.
+/// Writes a letter to a file, or to standard output without one. With `--json`, standard
+/// output carries one object: the form, the file written (or null) and the letter itself when
+/// no file was written.
 pub fn write_out(
     ctx: &Ctx,
     office: &Office,
     out: Option<&std::path::Path>,
     force: bool,
-    body: &str,
+    (format, body): (Format, &str),
 ) -> Result<(), Failure> {
-    match out {
-        Some(path) => office
+    if let Some(path) = out {
+        office
             .write_output(path, body.as_bytes(), force, &ctx.key_files())
-            .exists_as("out-exists"),
-        None => {
-            print!("{body}");
-            Ok(())
-        }
+            .exists_as("out-exists")?;
     }
+    if ctx.global.json {
+        return super::super::print_json(
+            ctx,
+            &serde_json::json!({
+                "format": format.key(),
+                "out": out.map(|p| p.display().to_string()),
+                "bytes": body.len(),
+                "content": if out.is_none() { Some(body) } else { None },
+            }),
+        );
+    }
+    if out.is_none() {
+        print!("{body}");
+    }
+    Ok(())
 }

@@ -31,10 +31,13 @@ pub struct VerifyArgs {
 /// The answer for someone who may not read the case: valid, void or replaced, and the issuer.
 fn print_limited(ctx: &Ctx, valid: bool, issuer: String) -> Result<(), Failure> {
     if ctx.global.json {
-        return print_json(&serde_json::json!({
-            "status": if valid { "valid" } else { "void" },
-            "issuer": issuer,
-        }));
+        return print_json(
+            ctx,
+            &serde_json::json!({
+                "status": if valid { "valid" } else { "void" },
+                "issuer": issuer,
+            }),
+        );
     }
     let id = if valid {
         "verify-limited-valid"

@@ -44,7 +44,7 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<(), Failure> {
         .exists_as("ops-out-exists")?;
     let path = args.out.display().to_string();
     if ctx.global.json {
-        return print_json(&json!({"backup": path, "bytes": bytes}));
+        return print_json(ctx, &json!({"backup": path, "bytes": bytes}));
     }
     println!("{}", tr!(ctx.tr, "backup-done", path = path, bytes = bytes));
     Ok(())
@@ -124,12 +124,15 @@ pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<(), Failure> {
         eprint!("{}", loss_lines(ctx, &lost));
     }
     if ctx.global.json {
-        return print_json(&json!({
-            "restored": path,
-            "from": args.backup.display().to_string(),
-            "cases": report.cases,
-            "events": report.events,
-        }));
+        return print_json(
+            ctx,
+            &json!({
+                "restored": path,
+                "from": args.backup.display().to_string(),
+                "cases": report.cases,
+                "events": report.events,
+            }),
+        );
     }
     println!(
         "{}",

@@ -36,14 +36,17 @@ pub fn report_check(
         println!("{}", tr!(tr, "check-recovered"));
     }
     if ctx.global.json {
-        print_json(&json!({
-            "ok": messages.is_empty(),
-            "needed_recovery": report.needed_recovery,
-            "definitions": report.definitions,
-            "cases": report.cases,
-            "events": report.events,
-            "problems": messages,
-        }))?;
+        print_json(
+            ctx,
+            &json!({
+                "ok": messages.is_empty(),
+                "needed_recovery": report.needed_recovery,
+                "definitions": report.definitions,
+                "cases": report.cases,
+                "events": report.events,
+                "problems": messages,
+            }),
+        )?;
     } else if messages.is_empty() {
         println!(
             "{}",

@@ -55,7 +55,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), Failure> {
     let counts = result.exists_as("import-db-exists")?;
     let path = db.display().to_string();
     if ctx.global.json {
-        return print_json(&json!({"db": path, "imported": counts}));
+        return print_json(ctx, &json!({"db": path, "imported": counts}));
     }
     println!(
         "{}",

@@ -42,7 +42,7 @@ pub fn print(ctx: &Ctx, dues: &[Due], empty_id: &str) -> Result<(), Failure> {
                 })
             })
             .collect();
-        return super::print_json(&out);
+        return super::print_json(ctx, &out);
     }
     if dues.is_empty() {
         println!("{}", tr.t(empty_id));

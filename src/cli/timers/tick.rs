@@ -34,7 +34,7 @@ pub fn run(ctx: &Ctx) -> Result<(), Failure> {
                 Fired::Spawned { case, parent } => json!({"case": case, "spawned_from": parent}),
             })
             .collect();
-        return print_json(&out);
+        return print_json(ctx, &out);
     }
     if report.fired.is_empty() {
         println!("{}", tr!(tr, "tick-nothing"));

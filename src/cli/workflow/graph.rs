@@ -16,10 +16,22 @@ pub enum Format {
 /// Prints the diagram.
 pub fn run(ctx: &Ctx, name: &str, format: Format) -> Result<(), Failure> {
     let (def, _) = find(ctx, name)?;
-    let format = match format {
-        Format::Mermaid => GraphFormat::Mermaid,
-        Format::Dot => GraphFormat::Dot,
+    let (format, key) = match format {
+        Format::Mermaid => (GraphFormat::Mermaid, "mermaid"),
+        Format::Dot => (GraphFormat::Dot, "dot"),
     };
-    print!("{}", render(&def, format));
+    let diagram = render(&def, format);
+    if ctx.global.json {
+        return super::super::print_json(
+            ctx,
+            &serde_json::json!({
+                "workflow": def.key,
+                "workflow_title": def.title,
+                "format": key,
+                "diagram": diagram,
+            }),
+        );
+    }
+    print!("{diagram}");
     Ok(())
 }

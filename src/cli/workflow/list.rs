@@ -30,7 +30,7 @@ pub fn run(ctx: &Ctx) -> Result<(), Failure> {
                 serde_json::json!({"workflow": key, "versions": list})
             })
             .collect();
-        return print_json(&out);
+        return print_json(ctx, &out);
     }
     if versions.is_empty() {
         println!("{}", tr!(ctx.tr, "no-workflows"));

@@ -93,7 +93,7 @@ pub fn run(ctx: &Ctx, args: MigrateArgs) -> Result<(), Failure> {
     };
     let report = office.migrate(&caller, &request)?;
     if ctx.global.json {
-        return print_json(&json(&report));
+        return print_json(ctx, &json(&report));
     }
     print(ctx, &report);
     Ok(())

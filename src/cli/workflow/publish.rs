@@ -18,7 +18,7 @@ pub fn run(ctx: &Ctx, given: &[PathBuf]) -> Result<(), Failure> {
             .iter()
             .map(|p| serde_json::json!({"workflow": p.workflow, "version": p.number, "hash": p.hash, "new": p.new}))
             .collect();
-        return print_json(&out);
+        return print_json(ctx, &out);
     }
     for p in &published {
         let id = if p.new { "publish-new" } else { "publish-same" };

@@ -85,7 +85,7 @@ fn to_json(def: &Definition, version: Option<u32>) -> Value {
 pub fn run(ctx: &Ctx, name: &str) -> Result<(), Failure> {
     let (def, version) = find(ctx, name)?;
     if ctx.global.json {
-        return print_json(&to_json(&def, version));
+        return print_json(ctx, &to_json(&def, version));
     }
     let tr = &ctx.tr;
     let version = version.map(|v| format!(" v{v}")).unwrap_or_default();

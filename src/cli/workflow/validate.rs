@@ -39,7 +39,7 @@ pub fn run(ctx: &Ctx, given: &[PathBuf]) -> Result<(), Failure> {
                     .iter()
                     .map(|(file, _, def)| serde_json::json!({"file": file, "workflow": def.key, "valid": true}))
                     .collect();
-                return print_json(&ok);
+                return print_json(ctx, &ok);
             }
             for (file, _, def) in &checked {
                 println!(
