@@ -467,3 +467,26 @@ migrate-cancelled = deadlines cancelled: { $names }
 migrate-none = No running case to migrate.
 migrate-bad-map = --map { $map } is not OLD_STATE=NEW_STATE (each old state mapped once).
 migrate-too-many-maps = At most { $max } --map pairs.
+
+# Accounts: sign-in, passwords and tokens (wardflow serve, login, user password, token).
+sign-in-bad = wrong user name or password.
+sign-in-too-soon = too many failed sign-ins; try again in { $seconds } s (an administrator can lift the wait with `wardflow user unlock`).
+token-unknown = not signed in: give a valid token (Authorization: Bearer …; `wardflow login`).
+token-expired = the token { $id } has expired; sign in again or ask for a new token.
+token-revoked = the token { $id } has been revoked; sign in again or ask for a new token.
+token-no-such = there is no token { $id } (of yours).
+password-too-short = the password is too short: at least { $min } characters.
+password-too-long = the password is too long: at most { $max } bytes.
+token-bad-expiry = a token lasts from 1 to { $max } days (--expires, e.g. 90d).
+token-bad-label = a token's label (--label) has at most { $max } characters, without control characters.
+password-prompt = New password for { $user }: 
+password-again = Repeat it: 
+password-mismatch = the two passwords differ; nothing was changed.
+password-set = the password of { $user } is set.
+password-set-revoked = the password of { $user } is set; { $count } sign-in token(s) of theirs were revoked.
+user-unlocked = { $user } may sign in again at once.
+user-unlock-none = { $user } had no failed sign-ins to forget.
+token-created = API token { $id } for { $user }, valid until { $until }. It is shown only this once; keep it secret:
+token-revoked-done = token { $id } of { $user } is revoked.
+token-list-none = no tokens.
+token-status-revoked = revoked { $at }

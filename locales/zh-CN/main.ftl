@@ -467,3 +467,26 @@ migrate-cancelled = 撤销期限：{ $names }
 migrate-none = 没有需要迁移的在办案件。
 migrate-bad-map = --map { $map } 的写法不对：应为 旧状态=新状态，每个旧状态只映射一次。
 migrate-too-many-maps = --map 最多 { $max } 个。
+
+# 账户：登录、密码与令牌（wardflow serve、login、user password、token）。
+sign-in-bad = 用户名或密码错误。
+sign-in-too-soon = 登录失败次数过多，请 { $seconds } 秒后再试（管理员可用 `wardflow user unlock` 解除等待）。
+token-unknown = 未登录：请提供有效令牌（Authorization: Bearer …；`wardflow login`）。
+token-expired = 令牌 { $id } 已过期；请重新登录或申请新令牌。
+token-revoked = 令牌 { $id } 已吊销；请重新登录或申请新令牌。
+token-no-such = 没有令牌 { $id }（属于您的）。
+password-too-short = 密码太短：至少 { $min } 个字符。
+password-too-long = 密码太长：至多 { $max } 字节。
+token-bad-expiry = 令牌有效期为 1 至 { $max } 天（--expires，例如 90d）。
+token-bad-label = 令牌标签（--label）至多 { $max } 个字符，不得含控制字符。
+password-prompt = { $user } 的新密码： 
+password-again = 再输入一次： 
+password-mismatch = 两次输入的密码不同；未作任何更改。
+password-set = 已设置 { $user } 的密码。
+password-set-revoked = 已设置 { $user } 的密码；其 { $count } 个登录令牌已吊销。
+user-unlocked = { $user } 可立即再次登录。
+user-unlock-none = { $user } 没有需要清除的登录失败记录。
+token-created = 已为 { $user } 创建 API 令牌 { $id }，有效期至 { $until }。令牌仅显示这一次，请妥善保密：
+token-revoked-done = 已吊销 { $user } 的令牌 { $id }。
+token-list-none = 没有令牌。
+token-status-revoked = 已吊销 { $at }
