@@ -260,3 +260,17 @@ help-user-roles--roles = A role the user may act in (repeatable), as for `user a
 help-db = The database's stored format: `db migrate` after installing a new build
 help-db-migrate = Bring the database to this build's stored format (administrators only)
 help-db-migrate--dry-run = List the steps that would run, and change nothing
+
+help-user-password = Set a user's password for signing in to `wardflow serve` (administrators; anyone for themselves). Read from the terminal without echo, or from standard input
+help-user-password--name = The user's name
+help-user-password--password_stdin = Read the password from the first line of standard input (scripts)
+help-user-unlock = Let a user sign in again at once after failed sign-ins (administrators only)
+help-user-unlock--name = The user's name
+help-token = API tokens for systems that call `wardflow serve`
+help-token-create = Make an API token (shown only this once): your own, or another user's (administrators)
+help-token-create--owner = Whose token it is (default: you). The token acts with exactly that user's rights
+help-token-create--expires = How long it lasts: days, as `90d` or `90`
+help-token-create--label = What the token is for (shown in `token list`)
+help-token-list = The tokens, never their secrets: yours, or everyone's for an administrator
+help-token-revoke = Revoke a token by its id (from `token list`)
+help-token-revoke--id = The token's id

@@ -260,3 +260,17 @@ help-user-roles--roles = 用户可担任的角色（可重复），与 `user add
 help-db = 数据库的存储格式：安装新版本后运行 `db migrate`
 help-db-migrate = 把数据库迁移到本程序的存储格式（仅管理员）
 help-db-migrate--dry-run = 只列出将执行的步骤，不作更改
+
+help-user-password = 设置用户登录 `wardflow serve` 的密码（管理员可为任何人设置；用户可为自己设置）。从终端读取且不回显，或从标准输入读取
+help-user-password--name = 用户名
+help-user-password--password_stdin = 从标准输入的第一行读取密码（供脚本使用）
+help-user-unlock = 解除用户因登录失败而需等待的限制，使其可立即再次登录（仅管理员）
+help-user-unlock--name = 用户名
+help-token = 供调用 `wardflow serve` 的系统使用的 API 令牌
+help-token-create = 创建 API 令牌（仅显示这一次）：为自己，或为其他用户（仅管理员）
+help-token-create--owner = 令牌属于谁（默认：您本人）。令牌恰好拥有该用户的权限
+help-token-create--expires = 有效期：天数，如 `90d` 或 `90`
+help-token-create--label = 令牌的用途（在 `token list` 中显示）
+help-token-list = 令牌列表（从不显示令牌本身）：您自己的，管理员可见全部
+help-token-revoke = 按编号吊销令牌（编号见 `token list`）
+help-token-revoke--id = 令牌编号

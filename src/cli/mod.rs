@@ -14,6 +14,7 @@ mod ops;
 mod run;
 mod shell;
 mod timers;
+mod token;
 mod unit;
 mod user;
 mod verify;
@@ -145,6 +146,9 @@ pub enum Command {
     /// The people who may act: their roles and unit.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// API tokens for systems that call `wardflow serve`.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
     /// The units and the area each covers.
     #[command(subcommand)]
     Unit(unit::UnitCommand),
@@ -367,6 +371,7 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::Verify(args) => verify::run(&ctx, args),
         Command::Key(cmd) => key::run(&ctx, cmd),
         Command::User(cmd) => user::run(&ctx, cmd),
+        Command::Token(cmd) => token::run(&ctx, cmd),
         Command::Unit(cmd) => unit::run(&ctx, cmd),
         Command::Audit(args) => audit::run(&ctx, args),
         Command::Completions(args) => shell::completions(&ctx, args),

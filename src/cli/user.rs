@@ -28,6 +28,22 @@ pub enum UserCommand {
         #[arg(value_parser = super::name_arg)]
         name: String,
     },
+    /// Set a user's password for signing in to `wardflow serve` (administrators; anyone for
+    /// themselves). Read from the terminal without echo, or from standard input.
+    Password {
+        /// The user's name.
+        #[arg(value_parser = super::name_arg)]
+        name: String,
+        /// Read the password from the first line of standard input (scripts).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Let a user sign in again at once after failed sign-ins (administrators only).
+    Unlock {
+        /// The user's name.
+        #[arg(value_parser = super::name_arg)]
+        name: String,
+    },
     /// Replace a user's roles (administrators only); the last administrator keeps `admin`.
     Roles {
         /// The user's name.
@@ -109,6 +125,49 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
             );
             Ok(())
         }
+        UserCommand::Password {
+            name,
+            password_stdin,
+        } => {
+            let caller = ctx.caller(None)?;
+            let password = read_password(ctx, &name, password_stdin)?;
+            let revoked = ctx
+                .office_for_write()?
+                .set_password(&caller, &name, &password)?;
+            if ctx.global.json {
+                return print_json(
+                    &serde_json::json!({"user": name, "password_set": true, "revoked_tokens": revoked}),
+                );
+            }
+            if revoked.is_empty() {
+                println!("{}", tr!(ctx.tr, "password-set", user = name));
+            } else {
+                println!(
+                    "{}",
+                    tr!(
+                        ctx.tr,
+                        "password-set-revoked",
+                        user = name,
+                        count = revoked.len()
+                    )
+                );
+            }
+            Ok(())
+        }
+        UserCommand::Unlock { name } => {
+            let caller = ctx.caller(None)?;
+            let had = ctx.office_for_write()?.unlock(&caller, &name)?;
+            if ctx.global.json {
+                return print_json(&serde_json::json!({"user": name, "unlocked": had}));
+            }
+            let id = if had {
+                "user-unlocked"
+            } else {
+                "user-unlock-none"
+            };
+            println!("{}", ctx.tr.args(id, vec![("user", name.into())]));
+            Ok(())
+        }
         UserCommand::List => {
             let caller = ctx.caller(None)?;
             let (users, units) = ctx.office_for_read()?.users(&caller)?;
@@ -147,4 +206,38 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+/// The new password: the first line of standard input, or typed twice at the terminal
+/// without echo.
+fn read_password(ctx: &Ctx, name: &str, from_stdin: bool) -> Result<String, Failure> {
+    use crate::failure::Exit;
+    let io = |e: std::io::Error| {
+        Failure::said(
+            Exit::BadInput,
+            crate::msg!("cannot-read", path = "-".to_owned(), detail = e.to_string()),
+        )
+    };
+    if from_stdin {
+        let mut line = String::new();
+        // Bounded: a password is at most a few hundred bytes.
+        let bounded = std::io::Read::take(std::io::stdin().lock(), 4096);
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(bounded), &mut line)
+            .map_err(io)?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+    }
+    let prompt = format!(
+        "{} ",
+        tr!(ctx.tr, "password-prompt", user = name.to_owned()).trim_end()
+    );
+    let first = rpassword::prompt_password(prompt).map_err(io)?;
+    let again = format!("{} ", tr!(ctx.tr, "password-again").trim_end());
+    let second = rpassword::prompt_password(again).map_err(io)?;
+    if first != second {
+        return Err(Failure::said(
+            Exit::BadInput,
+            crate::msg!("password-mismatch"),
+        ));
+    }
+    Ok(first)
 }

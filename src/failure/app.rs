@@ -1,5 +1,6 @@
 //! The application layer's errors, converted once into the shell's failure (worded when shown).
 
+use wardflow_engine::app::accounts::AccountError;
 use wardflow_engine::app::{AppError, ImportFailure, RegistryInput};
 use wardflow_engine::store::{CommandFailure, LetterCommandFailure};
 
@@ -86,7 +87,42 @@ impl From<AppError> for Failure {
                 }
                 Failure::said(Exit::BadInput, message).with_key(role)
             }
+            AppError::Account(e) => account(e),
             AppError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// Sign-in, password and token refusals: who is not let in is refused (exit 1); a password,
+/// expiry or label that cannot be used is bad input (exit 2).
+fn account(e: AccountError) -> Failure {
+    use crate::msg;
+    match e {
+        AccountError::BadCredentials => Failure::said(Exit::Refused, msg!("sign-in-bad")),
+        AccountError::TooSoon { seconds } => {
+            Failure::said(Exit::Refused, msg!("sign-in-too-soon", seconds = seconds))
+        }
+        AccountError::TokenUnknown => Failure::said(Exit::Refused, msg!("token-unknown")),
+        AccountError::TokenExpired { id } => {
+            Failure::said(Exit::Refused, msg!("token-expired", id = id.clone())).with_key(id)
+        }
+        AccountError::TokenRevoked { id } => {
+            Failure::said(Exit::Refused, msg!("token-revoked", id = id.clone())).with_key(id)
+        }
+        AccountError::NoSuchToken { id } => {
+            Failure::said(Exit::BadInput, msg!("token-no-such", id = id.clone())).with_key(id)
+        }
+        AccountError::PasswordTooShort { min } => {
+            Failure::said(Exit::BadInput, msg!("password-too-short", min = min))
+        }
+        AccountError::PasswordTooLong { max } => {
+            Failure::said(Exit::BadInput, msg!("password-too-long", max = max))
+        }
+        AccountError::BadExpiry { max } => {
+            Failure::said(Exit::BadInput, msg!("token-bad-expiry", max = max)).with_key("--expires")
+        }
+        AccountError::BadLabel { max } => {
+            Failure::said(Exit::BadInput, msg!("token-bad-label", max = max)).with_key("--label")
         }
     }
 }

@@ -98,6 +98,9 @@ pub enum AppError {
     /// A new user's name or roles.
     #[error(transparent)]
     RegistryInput(#[from] super::RegistryInput),
+    /// Sign-in, passwords and tokens.
+    #[error(transparent)]
+    Account(#[from] super::accounts::AccountError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -11,6 +11,7 @@
 //! Below it, [`backend`] is the storage seam and [`act`] the in-transaction core shared by the
 //! use cases, group commit ([`batch`]) and the deadline runner.
 
+pub mod accounts;
 pub mod act;
 mod admin;
 pub mod backend;
@@ -52,7 +53,7 @@ pub use crate::store::{
 };
 
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -122,6 +123,8 @@ pub struct Office<B: Backend = crate::store::Store> {
     config: Config,
     /// Loaded on first use: most commands issue no letter.
     renderer: OnceLock<Result<Arc<Renderer>, LetterError>>,
+    /// The credentials file, opened on first use (sign-in, passwords, tokens).
+    accounts: Mutex<Option<Arc<accounts::Accounts>>>,
 }
 
 impl<B: Backend> Office<B> {
@@ -130,6 +133,7 @@ impl<B: Backend> Office<B> {
             backend,
             config,
             renderer: OnceLock::new(),
+            accounts: Mutex::new(None),
         }
     }
 

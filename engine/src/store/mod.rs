@@ -5,6 +5,7 @@
 
 mod access;
 mod access_gap;
+pub mod credentials;
 pub mod dump;
 pub mod format;
 mod group;

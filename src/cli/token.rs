@@ -1,0 +1,141 @@
+//! `wardflow token …`: API tokens for systems (a police information system) that call
+//! `wardflow serve`. A token is shown once, when made; the database keeps only its hash.
+
+use clap::Subcommand;
+
+use super::{Ctx, print_json};
+use crate::failure::{Exit, Failure};
+use crate::show::local_time;
+use crate::table::{Table, col};
+use crate::tr;
+
+/// Token subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make an API token (shown only this once): your own, or another user's (administrators).
+    Create {
+        /// Whose token it is (default: you). The token acts with exactly that user's rights.
+        #[arg(long = "for", value_name = "USER", value_parser = super::name_arg)]
+        owner: Option<String>,
+        /// How long it lasts: days, as `90d` or `90`.
+        #[arg(long, default_value = "90d")]
+        expires: String,
+        /// What the token is for (shown in `token list`).
+        #[arg(long, value_parser = super::note_arg)]
+        label: Option<String>,
+    },
+    /// The tokens, never their secrets: yours, or everyone's for an administrator.
+    List,
+    /// Revoke a token by its id (from `token list`).
+    Revoke {
+        /// The token's id.
+        id: String,
+    },
+}
+
+/// Days from `90d` or `90`.
+fn days(text: &str) -> Result<i64, Failure> {
+    let digits = text.strip_suffix('d').unwrap_or(text);
+    digits.parse::<i64>().map_err(|_| {
+        Failure::said(
+            Exit::BadInput,
+            crate::msg!(
+                "token-bad-expiry",
+                max = wardflow_engine::app::accounts::MAX_TOKEN_DAYS
+            ),
+        )
+        .with_key("--expires")
+    })
+}
+
+/// The JSON of a token record (never the secret).
+pub fn token_json(t: &wardflow_engine::app::accounts::Token) -> serde_json::Value {
+    serde_json::json!({
+        "id": t.id, "user": t.user, "kind": t.kind.key(), "label": t.label,
+        "created_at": t.created_at, "created_by": t.created_by, "expires_at": t.expires_at,
+        "revoked_at": t.revoked_at, "revoked_by": t.revoked_by,
+    })
+}
+
+/// Runs a token subcommand.
+pub fn run(ctx: &Ctx, cmd: TokenCommand) -> Result<(), Failure> {
+    let caller = ctx.caller(None)?;
+    match cmd {
+        TokenCommand::Create {
+            owner,
+            expires,
+            label,
+        } => {
+            let days = days(&expires)?;
+            let made = ctx.office_for_write()?.create_token(
+                &caller,
+                owner.as_deref(),
+                label.as_deref(),
+                days,
+            )?;
+            if ctx.global.json {
+                let mut out = token_json(&made.record);
+                out["token"] = made.token.into();
+                return print_json(&out);
+            }
+            println!(
+                "{}",
+                tr!(
+                    ctx.tr,
+                    "token-created",
+                    id = made.record.id.clone(),
+                    user = made.record.user.clone(),
+                    until = local_time(made.record.expires_at)
+                )
+            );
+            println!("{}", made.token);
+            Ok(())
+        }
+        TokenCommand::List => {
+            let tokens = ctx.office_for_write()?.tokens(&caller)?;
+            if ctx.global.json {
+                let out: Vec<_> = tokens.iter().map(token_json).collect();
+                return print_json(&out);
+            }
+            if tokens.is_empty() {
+                println!("{}", tr!(ctx.tr, "token-list-none"));
+                return Ok(());
+            }
+            let mut table = Table::new(
+                &ctx.tr,
+                &[col::NUMBER, col::USER, col::NOTE, col::DUE, col::STATUS],
+            );
+            for t in &tokens {
+                let status = match t.revoked_at {
+                    Some(at) => tr!(ctx.tr, "token-status-revoked", at = local_time(at)),
+                    None => t.kind.key().to_owned(),
+                };
+                table.row(vec![
+                    t.id.clone(),
+                    t.user.clone(),
+                    t.label.clone().unwrap_or_default(),
+                    local_time(t.expires_at),
+                    status,
+                ]);
+            }
+            table.print();
+            Ok(())
+        }
+        TokenCommand::Revoke { id } => {
+            let record = ctx.office_for_write()?.revoke_token(&caller, &id)?;
+            if ctx.global.json {
+                return print_json(&token_json(&record));
+            }
+            println!(
+                "{}",
+                tr!(
+                    ctx.tr,
+                    "token-revoked-done",
+                    id = record.id,
+                    user = record.user
+                )
+            );
+            Ok(())
+        }
+    }
+}
