@@ -145,6 +145,7 @@ label-letters-requested = letters:
 label-missing = missing:{" "}
 next-none = nothing can be done from state { $state }.
 no-cases = no matching cases.
+list-next-page = next page: --after { $case }
 history-occurred = occurred { $occurred } (recorded { $recorded })
 history-opened = opened → { $state }
 history-from-case = , spawned by case { $case } ({ $link })
@@ -467,3 +468,6 @@ migrate-cancelled = deadlines cancelled: { $names }
 migrate-none = No running case to migrate.
 migrate-bad-map = --map { $map } is not OLD_STATE=NEW_STATE (each old state mapped once).
 migrate-too-many-maps = At most { $max } --map pairs.
+
+## wardflow report
+report-bad-period = the report period { $from } to { $to } is not valid: it must not end before it starts, nor be longer than ten years.

@@ -145,6 +145,7 @@ label-letters-requested = 文书：
 label-missing = 尚缺：
 next-none = 当前状态 { $state } 没有可执行的操作。
 no-cases = 没有符合条件的案件。
+list-next-page = 下一页：--after { $case }
 history-occurred = 发生于 { $occurred }（记录于 { $recorded }）
 history-opened = 开案 → { $state }
 history-from-case = ，由案件 { $case } 派生（{ $link }）
@@ -467,3 +468,6 @@ migrate-cancelled = 撤销期限：{ $names }
 migrate-none = 没有需要迁移的在办案件。
 migrate-bad-map = --map { $map } 的写法不对：应为 旧状态=新状态，每个旧状态只映射一次。
 migrate-too-many-maps = --map 最多 { $max } 个。
+
+## wardflow report
+report-bad-period = 报表期间 { $from } 至 { $to } 无效：结束日期不能早于开始日期，且期间不能超过十年。
