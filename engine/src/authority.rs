@@ -112,6 +112,19 @@ impl Units {
         out
     }
 
+    /// True when `unit` is `within` or a unit under it (the hierarchy only, not `covers`).
+    pub fn within(&self, unit: &str, within: &str) -> bool {
+        self.lineage(unit).contains(&within)
+    }
+
+    /// The nearest unit at or above `unit` of this kind (`township`), if any.
+    pub fn ancestor_of_kind(&self, unit: &str, kind: &str) -> Option<&Unit> {
+        self.lineage(unit)
+            .into_iter()
+            .filter_map(|id| self.units.get(id))
+            .find(|u| u.kind == kind)
+    }
+
     /// True when a user of `actor` may act on a case handled by `case` (None: a case from
     /// before units were recorded, which only a top-level unit covers).
     pub fn covers(&self, actor: &str, case: Option<&str>) -> bool {

@@ -145,6 +145,7 @@ label-letters-requested = letters:
 label-missing = missing:{" "}
 next-none = nothing can be done from state { $state }.
 no-cases = no matching cases.
+list-next-page = next page: --after { $case }
 history-occurred = occurred { $occurred } (recorded { $recorded })
 history-opened = opened → { $state }
 history-from-case = , spawned by case { $case } ({ $link })
@@ -497,3 +498,5 @@ token-created = API token { $id } for { $user }, valid until { $until }. It is s
 token-revoked-done = token { $id } of { $user } is revoked.
 token-list-none = no tokens.
 token-status-revoked = revoked { $at }
+## wardflow report
+report-bad-period = the report period { $from } to { $to } is not valid: it must not end before it starts, nor be longer than ten years.

@@ -145,6 +145,7 @@ label-letters-requested = 文书：
 label-missing = 尚缺：
 next-none = 当前状态 { $state } 没有可执行的操作。
 no-cases = 没有符合条件的案件。
+list-next-page = 下一页：--after { $case }
 history-occurred = 发生于 { $occurred }（记录于 { $recorded }）
 history-opened = 开案 → { $state }
 history-from-case = ，由案件 { $case } 派生（{ $link }）
@@ -497,3 +498,5 @@ token-created = 已为 { $user } 创建 API 令牌 { $id }，有效期至 { $unt
 token-revoked-done = 已吊销 { $user } 的令牌 { $id }。
 token-list-none = 没有令牌。
 token-status-revoked = 已吊销 { $at }
+## wardflow report
+report-bad-period = 报表期间 { $from } 至 { $to } 无效：结束日期不能早于开始日期，且期间不能超过十年。

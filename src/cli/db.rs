@@ -31,12 +31,15 @@ pub fn run(ctx: &Ctx, cmd: DbCommand) -> Result<(), Failure> {
                     .iter()
                     .map(|(number, title)| serde_json::json!({"number": number, "title": title}))
                     .collect();
-                return print_json(&serde_json::json!({
-                    "from": done.from,
-                    "to": done.to,
-                    "dry_run": dry_run,
-                    "steps": steps,
-                }));
+                return print_json(
+                    ctx,
+                    &serde_json::json!({
+                        "from": done.from,
+                        "to": done.to,
+                        "dry_run": dry_run,
+                        "steps": steps,
+                    }),
+                );
             }
             if done.steps.is_empty() {
                 println!("{}", tr!(ctx.tr, "db-migrate-current", version = done.to));

@@ -76,7 +76,7 @@ pub fn run(ctx: &Ctx, cmd: TokenCommand) -> Result<(), Failure> {
             if ctx.global.json {
                 let mut out = token_json(&made.record);
                 out["token"] = made.token.into();
-                return print_json(&out);
+                return print_json(ctx, &out);
             }
             println!(
                 "{}",
@@ -95,7 +95,7 @@ pub fn run(ctx: &Ctx, cmd: TokenCommand) -> Result<(), Failure> {
             let tokens = ctx.office_for_write()?.tokens(&caller)?;
             if ctx.global.json {
                 let out: Vec<_> = tokens.iter().map(token_json).collect();
-                return print_json(&out);
+                return print_json(ctx, &out);
             }
             if tokens.is_empty() {
                 println!("{}", tr!(ctx.tr, "token-list-none"));
@@ -124,7 +124,7 @@ pub fn run(ctx: &Ctx, cmd: TokenCommand) -> Result<(), Failure> {
         TokenCommand::Revoke { id } => {
             let record = ctx.office_for_write()?.revoke_token(&caller, &id)?;
             if ctx.global.json {
-                return print_json(&token_json(&record));
+                return print_json(ctx, &token_json(&record));
             }
             println!(
                 "{}",

@@ -136,6 +136,7 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
                 .set_password(&caller, &name, &password)?;
             if ctx.global.json {
                 return print_json(
+                    ctx,
                     &serde_json::json!({"user": name, "password_set": true, "revoked_tokens": revoked}),
                 );
             }
@@ -158,7 +159,7 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
             let caller = ctx.caller(None)?;
             let had = ctx.office_for_write()?.unlock(&caller, &name)?;
             if ctx.global.json {
-                return print_json(&serde_json::json!({"user": name, "unlocked": had}));
+                return print_json(ctx, &serde_json::json!({"user": name, "unlocked": had}));
             }
             let id = if had {
                 "user-unlocked"

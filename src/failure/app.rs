@@ -65,6 +65,15 @@ impl From<AppError> for Failure {
             AppError::ExportBroken { broken, .. } => Kind::ExportBroken(broken).into(),
             AppError::Workflows(failed) => failed.into(),
             AppError::Migration(problems) => Kind::Migration(problems).into(),
+            AppError::BadPeriod { from, to } => Failure::said(
+                Exit::BadInput,
+                crate::msg!(
+                    "report-bad-period",
+                    from = from.to_string(),
+                    to = to.to_string()
+                ),
+            )
+            .with_key("--from"),
             AppError::NothingToVerify => {
                 Failure::said(Exit::BadInput, crate::msg!("verify-nothing"))
             }

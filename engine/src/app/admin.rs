@@ -30,6 +30,89 @@ pub struct Due {
     pub priority: Option<String>,
 }
 
+/// The most rows one page of a listing holds.
+pub const MAX_PAGE_ROWS: usize = 1000;
+/// The highest page number a listing accepts.
+pub const MAX_PAGE: usize = 1_000_000;
+
+/// What a listing (`case list`, `case overdue`) narrows to, beyond what the caller's unit
+/// covers, and which page of it. Applied here, so every front end narrows the same way.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    /// Workflow, state, child and the cursor (`after`).
+    pub filter: CaseFilter,
+    /// Cases handled by this unit or a unit under it.
+    pub unit: Option<String>,
+    /// Cases whose officer in charge is this user.
+    pub officer: Option<String>,
+    /// Cases opened on or after this day (the office's time zone).
+    pub opened_from: Option<jiff::civil::Date>,
+    /// Cases opened on or before this day.
+    pub opened_to: Option<jiff::civil::Date>,
+    /// Rows per page (at most [`MAX_PAGE_ROWS`]); None: every row.
+    pub limit: Option<usize>,
+    /// The page, from 1 (at most [`MAX_PAGE`]); with `limit` only.
+    pub page: Option<usize>,
+}
+
+impl Listing {
+    /// A listing of what `filter` selects, nothing else narrowed.
+    pub fn of(filter: CaseFilter) -> Listing {
+        Listing {
+            filter,
+            ..Listing::default()
+        }
+    }
+
+    /// True when the listing asks for pages (rows then come in the order of case ids).
+    pub fn paged(&self) -> bool {
+        self.limit.is_some() || self.filter.after.is_some()
+    }
+
+    /// The rows to skip and the rows to keep, both bounded.
+    fn window(&self) -> (usize, usize) {
+        let limit = self.limit.map(|l| l.clamp(1, MAX_PAGE_ROWS));
+        let page = self.page.unwrap_or(1).clamp(1, MAX_PAGE);
+        match limit {
+            Some(limit) => ((page - 1).saturating_mul(limit), limit),
+            None => (0, usize::MAX),
+        }
+    }
+
+    /// True when a case of `unit`, with `officer`, opened at `opened`, is wanted (the unit
+    /// filter already checked to exist).
+    fn admits(
+        &self,
+        units: &Units,
+        tz: &jiff::tz::TimeZone,
+        unit: Option<&str>,
+        officer: Option<&str>,
+        opened: Timestamp,
+    ) -> bool {
+        let day = opened.to_zoned_datetime(tz.clone()).date();
+        self.unit
+            .as_deref()
+            .is_none_or(|u| unit.is_some_and(|c| units.within(c, u)))
+            && self.officer.as_deref().is_none_or(|o| officer == Some(o))
+            && self.opened_from.is_none_or(|from| day >= from)
+            && self.opened_to.is_none_or(|to| day <= to)
+    }
+
+    /// Refuses a unit filter naming no unit (a typo would list nothing, silently).
+    fn check(&self, units: &Units) -> Result<(), AppError> {
+        if let Some(unit) = &self.unit
+            && units.get(unit).is_none()
+        {
+            return Err(crate::store::RegistryError::UnknownUnit {
+                suggestion: units.suggest(unit),
+                unit: unit.clone(),
+            }
+            .into());
+        }
+        Ok(())
+    }
+}
+
 /// The longest user name accepted, in characters.
 pub const MAX_NAME_CHARS: usize = 64;
 
@@ -196,23 +279,51 @@ impl Office<Store> {
     }
 
     /// Visits the cases matching `filter` that the caller's unit covers (the others do not
-    /// exist for them), priority cases first (a workflow's `priority:` rules, 三优先), each
-    /// with the rule that puts it first; stop by returning false. Two passes over the store,
-    /// so the list stays in constant memory.
+    /// exist for them), as [`Office::cases`] does for a whole listing.
     pub fn list(
         &self,
         caller: &Caller,
         filter: &CaseFilter,
+        visit: impl FnMut(Case, Option<String>) -> bool,
+    ) -> Result<(), AppError> {
+        self.cases(caller, &Listing::of(filter.clone()), visit)
+    }
+
+    /// Visits the cases a listing selects, of those the caller's unit covers, each with the
+    /// priority rule (a workflow's `priority:` rules, 三优先) that puts it first, if any; one
+    /// page of them when the listing asks for pages; stop by returning false.
+    ///
+    /// Priority cases come first: two passes over the store, so the list stays in constant
+    /// memory. Paging by a cursor (`after`) is the exception: there one pass in case-id order,
+    /// because only that order makes "the cases after this one" mean the next page; the
+    /// priority is still given beside each case.
+    pub fn cases(
+        &self,
+        caller: &Caller,
+        listing: &Listing,
         mut visit: impl FnMut(Case, Option<String>) -> bool,
     ) -> Result<(), AppError> {
         let now = self.now(caller)?;
         let (user, units) = self.reader(caller)?;
+        listing.check(&units)?;
+        let mut filter = listing.filter.clone();
+        filter.by_id = listing.paged();
+        let (mut skip, mut keep) = listing.window();
+        let tz = &self.config.tz;
+        let passes: &[Option<bool>] = if listing.filter.after.is_some() {
+            &[None]
+        } else {
+            &[Some(true), Some(false)]
+        };
         let mut defs: HashMap<VersionHash, Arc<Definition>> = HashMap::new();
         let mut failure: Option<StoreError> = None;
         let mut stopped = false;
-        for first in [true, false] {
-            self.backend.each_case(filter, |case| {
-                if !units.covers(&user.unit, case.unit.as_deref()) {
+        for pass in passes {
+            self.backend.each_case(&filter, |case| {
+                let unit = case.unit.as_deref();
+                if !units.covers(&user.unit, unit)
+                    || !listing.admits(&units, tz, unit, case.officer.as_deref(), case.opened_at)
+                {
                     return true;
                 }
                 let def = match defs.get(&case.version) {
@@ -228,11 +339,16 @@ impl Office<Store> {
                         }
                     },
                 };
-                let rule = priority::rule(&def, &case, now, &self.config.tz).map(priority::title);
-                if rule.is_some() != first {
+                let rule = priority::rule(&def, &case, now, tz).map(priority::title);
+                if pass.is_some_and(|first| rule.is_some() != first) {
                     return true;
                 }
-                let go_on = visit(case, rule);
+                if skip > 0 {
+                    skip -= 1;
+                    return true;
+                }
+                keep -= 1;
+                let go_on = visit(case, rule) && keep > 0;
                 stopped = !go_on;
                 go_on
             })?;
@@ -265,9 +381,45 @@ impl Office<Store> {
     /// Deadlines past due, of the cases the caller's unit covers; with `role`, only those of
     /// cases that role can act on now.
     pub fn overdue(&self, caller: &Caller, role: Option<&str>) -> Result<Vec<Due>, AppError> {
+        self.overdue_listed(caller, role, &Listing::default())
+    }
+
+    /// [`Office::overdue`] narrowed by a listing (workflow, state, unit, officer, opening
+    /// dates) and cut to one page of it (most overdue first; `after` does not apply).
+    pub fn overdue_listed(
+        &self,
+        caller: &Caller,
+        role: Option<&str>,
+        listing: &Listing,
+    ) -> Result<Vec<Due>, AppError> {
         let now = self.now(caller)?;
-        let views = self.backend.overdue(now)?;
-        self.covered(caller, now, views, role)
+        let (_, units) = self.reader(caller)?;
+        listing.check(&units)?;
+        let f = &listing.filter;
+        let tz = &self.config.tz;
+        let views = self
+            .backend
+            .overdue(now)?
+            .into_iter()
+            .filter(|v| {
+                f.workflow.as_ref().is_none_or(|w| w == &v.workflow)
+                    && f.state.as_ref().is_none_or(|s| s == &v.state)
+                    && listing.admits(
+                        &units,
+                        tz,
+                        v.unit.as_deref(),
+                        v.officer.as_deref(),
+                        v.opened_at,
+                    )
+            })
+            .collect();
+        let (skip, keep) = listing.window();
+        Ok(self
+            .covered(caller, now, views, role)?
+            .into_iter()
+            .skip(skip)
+            .take(keep)
+            .collect())
     }
 
     fn covered(

@@ -72,6 +72,12 @@ pub enum AppError {
         case: CaseId,
         broken: crate::chain::Break,
     },
+    /// A report period that ends before it starts, or is longer than ten years.
+    #[error("the period {from} to {to} is not one a report covers")]
+    BadPeriod {
+        from: jiff::civil::Date,
+        to: jiff::civil::Date,
+    },
     /// `letter verify` with neither a code nor a file.
     #[error("give a verification code or a file")]
     NothingToVerify,

@@ -24,12 +24,13 @@ mod migrate;
 mod ops;
 mod owner;
 mod published;
+mod report;
 #[cfg(test)]
 mod tests;
 pub mod wire;
 mod workflow;
 
-pub use admin::{Due, MAX_NAME_CHARS, NewUser, RegistryInput};
+pub use admin::{Due, Listing, MAX_NAME_CHARS, MAX_PAGE, MAX_PAGE_ROWS, NewUser, RegistryInput};
 pub use case::{
     Acted, Advance, Amend, CaseExport, CaseView, HistoryView, Input, NextView, OpenCase, Transfer,
 };
@@ -39,6 +40,10 @@ pub use migrate::{Migration, MigrationReport, Moved};
 pub use ops::{ImportFailure, Owner};
 pub use owner::WHOLE_DATABASE;
 pub use published::DbMigration;
+pub use report::{
+    CATEGORY_FIELD, CaseCounts, CaseRow, CaseTable, ChildTable, CountRow, CountTable, DeadlinesMet,
+    Grouping, LetterCount, OpenOn, RATING_FIELD, Report, ReportRequest,
+};
 pub use workflow::{CheckFailed, Checked, Founded, Setup, check_files};
 
 // The records use cases take and return, named here so that a front end needs nothing from

@@ -236,6 +236,12 @@ pub struct CaseFilter {
     pub state: Option<String>,
     /// A child's identity number or registry id.
     pub child: Option<String>,
+    /// Only cases whose id sorts after this one (a page's cursor); the cases then come in the
+    /// order of their ids, whatever the other filters.
+    pub after: Option<String>,
+    /// Visit the cases in the order of their ids (paging): a workflow without a state is then
+    /// read from the cases themselves rather than its state index, which sorts by state.
+    pub by_id: bool,
 }
 
 enum Handle {
@@ -704,22 +710,27 @@ impl Store {
                 None => Ok(None),
             }
         };
+        let after = filter.after.as_deref().unwrap_or("");
+        // Past the cursor: ids sort as text (`2026-000010` after `2026-000009`).
+        let past = |id: &str| filter.after.is_none() || id > after;
+        let wanted = |case: &Case| {
+            filter.workflow.as_ref().is_none_or(|w| w == &case.workflow)
+                && filter.state.as_ref().is_none_or(|s| s == &case.state)
+        };
         if let Some(child) = &filter.child {
             let by_child = tx.open_table(BY_CHILD).map_err(storage)?;
             for entry in by_child
-                .range((child.as_str(), "")..(child.as_str(), "\u{10ffff}"))
+                .range((child.as_str(), after)..(child.as_str(), "\u{10ffff}"))
                 .map_err(storage)?
             {
                 let (k, _) = entry.map_err(storage)?;
+                if !past(k.value().1) {
+                    continue;
+                }
                 let Some(case) = load(k.value().1)? else {
                     continue;
                 };
-                if filter
-                    .workflow
-                    .as_ref()
-                    .is_some_and(|w| w != &case.workflow)
-                    || filter.state.as_ref().is_some_and(|s| s != &case.state)
-                {
+                if !wanted(&case) {
                     continue;
                 }
                 if !visit(case) {
@@ -728,19 +739,25 @@ impl Store {
             }
             return Ok(());
         }
-        if let Some(workflow) = &filter.workflow {
-            let by_state = tx.open_table(BY_STATE).map_err(storage)?;
-            let range = match &filter.state {
-                Some(state) => by_state.range(
-                    (workflow.as_str(), state.as_str(), "")
-                        ..(workflow.as_str(), state.as_str(), "\u{10ffff}"),
-                ),
-                None => by_state
-                    .range((workflow.as_str(), "", "")..(workflow.as_str(), "\u{10ffff}", "")),
+        let by_state = match (&filter.workflow, &filter.state) {
+            (Some(w), Some(s)) => Some((w.as_str(), Some(s.as_str()))),
+            (Some(w), None) if !filter.by_id && filter.after.is_none() => Some((w.as_str(), None)),
+            _ => None,
+        };
+        if let Some((workflow, state)) = by_state {
+            let index = tx.open_table(BY_STATE).map_err(storage)?;
+            let range = match state {
+                Some(state) => {
+                    index.range((workflow, state, after)..(workflow, state, "\u{10ffff}"))
+                }
+                None => index.range((workflow, "", "")..(workflow, "\u{10ffff}", "")),
             }
             .map_err(storage)?;
             for entry in range {
                 let (k, _) = entry.map_err(storage)?;
+                if !past(k.value().2) {
+                    continue;
+                }
                 if let Some(case) = load(k.value().2)?
                     && !visit(case)
                 {
@@ -749,10 +766,13 @@ impl Store {
             }
             return Ok(());
         }
-        for entry in cases.iter().map_err(storage)? {
-            let (_, v) = entry.map_err(storage)?;
+        for entry in cases.range(after..).map_err(storage)? {
+            let (k, v) = entry.map_err(storage)?;
+            if !past(k.value()) {
+                continue;
+            }
             let case: Case = decode(v.value()).map_err(corrupt)?;
-            if filter.state.as_ref().is_some_and(|s| s != &case.state) {
+            if !wanted(&case) {
                 continue;
             }
             if !visit(case) {

@@ -58,6 +58,10 @@ pub struct DeadlineView {
     pub deadline: OpenDeadline,
     /// The unit handling the case, to tell who may see it.
     pub unit: Option<String>,
+    /// The officer in charge of the case.
+    pub officer: Option<String>,
+    /// When the case was opened (listings narrow by it).
+    pub opened_at: Timestamp,
 }
 
 fn ms(t: Timestamp) -> i64 {
@@ -199,6 +203,8 @@ impl Store {
             state: case.state.clone(),
             deadline: d.clone(),
             unit: case.unit.clone(),
+            officer: case.officer.clone(),
+            opened_at: case.opened_at,
         })
     }
 

@@ -101,7 +101,7 @@ fn check(store: &Store, case: &Case) {
             &CaseFilter {
                 workflow: Some(case.workflow.clone()),
                 state: Some(case.state.clone()),
-                child: None,
+                ..CaseFilter::default()
             },
             |c| {
                 listed |= c.id == case.id;

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use clap::Args;
-use wardflow_engine::app::{Caller, CaseFilter, Office};
+use wardflow_engine::app::{Caller, Office};
 
 use super::super::Ctx;
 use crate::failure::{Failure, Kind};
@@ -14,15 +14,14 @@ use crate::tr;
 /// Arguments of `case list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Only cases of this workflow.
-    #[arg(long)]
-    workflow: Option<String>,
-    /// Only cases in this state.
-    #[arg(long)]
-    state: Option<String>,
+    #[command(flatten)]
+    filter: super::filter::FilterArgs,
     /// Every case of one child: an identity number or registry id.
     #[arg(long)]
     child: Option<String>,
+    /// The cases after this case id (the last one of the page before): pages in case-id order.
+    #[arg(long, value_name = "CASE")]
+    after: Option<String>,
 }
 
 /// The table's columns, as wide as the longest workflow key and state any published version
@@ -51,11 +50,15 @@ fn columns(ctx: &Ctx, office: &Office, caller: &Caller) -> Result<(Stream, Strin
 pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     let caller = ctx.caller(None)?;
     let office = ctx.office_for_read()?;
-    let filter = CaseFilter {
-        workflow: args.workflow,
-        state: args.state,
-        child: args.child.map(|c| c.trim().to_ascii_uppercase()),
+    let after = match &args.after {
+        Some(id) => Some(super::super::case_id(id)?.to_string()),
+        None => None,
     };
+    let limit = args.filter.limit;
+    let listing = args
+        .filter
+        .listing(args.child.map(|c| c.trim().to_ascii_uppercase()), after);
+    let mut last = None;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let json = ctx.global.json;
@@ -69,12 +72,13 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     }
     // Only the cases the user's unit covers exist for them.
     // Priority cases (三优先) come first; the rule that puts a case there is shown beside it.
-    office.list(&caller, &filter, |case, priority| {
+    office.cases(&caller, &listing, |case, priority| {
+        last = Some(case.id.clone());
         let line = if json {
             let mut item = serde_json::json!({
                 "case": case.id, "workflow": case.workflow, "state": case.state,
                 "opened_at": case.opened_at, "updated_at": case.updated_at, "seq": case.seq,
-                "unit": case.unit, "simulated": simulated,
+                "unit": case.unit, "officer": case.officer, "simulated": simulated,
                 "priority": priority.is_some(), "priority_title": priority,
             });
             wardflow_engine::app::wire::localise(&mut item, &tz);
@@ -112,6 +116,13 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
         let _ = writeln!(out, "]");
     } else if count == 0 {
         let _ = writeln!(out, "{}", tr!(ctx.tr, "no-cases"));
+    } else if let Some(last) = last.filter(|_| limit.is_some_and(|l| count == l as usize)) {
+        // A full page: the next one starts after its last case.
+        let _ = writeln!(
+            out,
+            "{}",
+            tr!(ctx.tr, "list-next-page", case = last.to_string())
+        );
     }
     match (write_error, out.flush()) {
         (Some(e), _) | (None, Err(e)) if e.kind() != std::io::ErrorKind::BrokenPipe => {

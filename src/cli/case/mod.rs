@@ -3,6 +3,7 @@
 mod advance;
 mod amend;
 mod export;
+pub(crate) mod filter;
 mod history;
 mod list;
 mod next;

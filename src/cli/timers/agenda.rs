@@ -23,6 +23,8 @@ pub struct OverdueArgs {
     /// Only deadlines a person in this role can act on now.
     #[arg(long)]
     role: Option<String>,
+    #[command(flatten)]
+    filter: super::super::case::filter::FilterArgs,
 }
 
 /// Deadlines due from now to `--days` ahead, soonest first.
@@ -37,8 +39,9 @@ pub fn agenda(ctx: &Ctx, args: AgendaArgs) -> Result<(), Failure> {
 /// Deadlines past due, most overdue first.
 pub fn overdue(ctx: &Ctx, args: OverdueArgs) -> Result<(), Failure> {
     let caller = ctx.caller(None)?;
+    let listing = args.filter.listing(None, None);
     let dues = ctx
         .office_for_read()?
-        .overdue(&caller, args.role.as_deref())?;
+        .overdue_listed(&caller, args.role.as_deref(), &listing)?;
     print(ctx, &dues, "overdue-empty")
 }

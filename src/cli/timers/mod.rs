@@ -38,6 +38,7 @@ pub fn print(ctx: &Ctx, dues: &[Due], empty_id: &str) -> Result<(), Failure> {
                     "case": v.case, "workflow": v.workflow, "state": v.state,
                     "deadline": v.deadline.name, "title": v.deadline.title, "due": v.deadline.due,
                     "breached": v.deadline.breached, "provisional": v.deadline.provisional,
+                    "unit": v.unit, "officer": v.officer,
                     "priority": priority.is_some(), "priority_title": priority,
                 })
             })
