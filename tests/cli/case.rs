@@ -87,7 +87,7 @@ fn open_json_is_one_object_with_id_version_state_letters_and_deadlines() {
     // 5 working days from Monday 23 November: 24, 25, 26, 27, 30 → ends 24:00 on the 30th.
     assert_eq!(
         v["deadlines"],
-        serde_json::json!([{"name": "arrange_care", "due": "2026-11-30T16:00:00Z"}])
+        serde_json::json!([{"name": "arrange_care", "due": "2026-12-01T00:00:00+08:00"}])
     );
 }
 
@@ -906,7 +906,7 @@ fn escalate_opens_a_linked_followup_case_shown_from_both_sides() {
     // First visit within 24 hours of the escalation.
     assert_eq!(
         deadline(&child, "first_visit")["due"],
-        "2026-11-28T08:00:00Z"
+        "2026-11-28T16:00:00+08:00"
     );
     let history = env.ok(&["case", "history", "2026-000002"]);
     assert!(
@@ -1158,8 +1158,8 @@ fn history_shows_both_times_when_at_was_used() {
         .iter()
         .find(|e| e["transition"] == "log_contact")
         .expect("log_contact event");
-    assert_eq!(fired["occurred_at"], "2026-11-27T07:00:00Z");
-    assert_eq!(fired["recorded_at"], "2026-11-27T08:00:00Z");
+    assert_eq!(fired["occurred_at"], "2026-11-27T15:00:00+08:00");
+    assert_eq!(fired["recorded_at"], "2026-11-27T16:00:00+08:00");
     // Opened without --at: one time only.
     assert!(
         history.starts_with("#1   2026-11-23 10:00  张三 (parent)  opened → registered"),
@@ -1250,18 +1250,18 @@ fn weekly_contact_is_due_at_24_00_beijing_time_of_the_seventh_day_after_signing(
     // Tuesday 1 December, and the period ends at 24:00 that day.
     let show = signed_at(&env, "2026-11-24T23:30:00+08:00");
     let weekly = deadline(&show, "weekly_contact");
-    assert_eq!(weekly["due"], "2026-12-01T16:00:00Z");
+    assert_eq!(weekly["due"], "2026-12-02T00:00:00+08:00");
     assert_eq!(weekly["every"], "7d");
     assert_eq!(weekly["on_breach"], "contact_lapsed");
     assert_eq!(weekly["provisional"], false);
-    assert_eq!(weekly["remind_at"], "2026-11-30T16:00:00Z");
+    assert_eq!(weekly["remind_at"], "2026-12-01T00:00:00+08:00");
 
     // 00:30 on Wednesday the 25th in Beijing is still the 24th in UTC: the day that is not
     // counted is the Beijing one.
     let show = signed_at(&env, "2026-11-25T00:30:00+08:00");
     assert_eq!(
         deadline(&show, "weekly_contact")["due"],
-        "2026-12-02T16:00:00Z"
+        "2026-12-03T00:00:00+08:00"
     );
 
     // Signed Sunday 29 November: the 7th day is Sunday 6 December, a rest day, so the period
@@ -1269,7 +1269,7 @@ fn weekly_contact_is_due_at_24_00_beijing_time_of_the_seventh_day_after_signing(
     let show = signed_at(&env, "2026-11-29T10:00:00+08:00");
     assert_eq!(
         deadline(&show, "weekly_contact")["due"],
-        "2026-12-07T16:00:00Z"
+        "2026-12-08T00:00:00+08:00"
     );
 
     let text = env.ok(&["case", "show", "2026-000001"]);
@@ -1286,7 +1286,7 @@ fn entrustment_term_counts_one_year_from_departure_at() {
     let term = deadline(&show, "entrustment_term");
     // Departure 20 November 2026 → 20 November 2027, a Saturday → Monday 22 November 2027,
     // ending 24:00. 2027 is past the holiday calendar: provisional.
-    assert_eq!(term["due"], "2027-11-22T16:00:00Z");
+    assert_eq!(term["due"], "2027-11-23T00:00:00+08:00");
     assert_eq!(term["provisional"], true);
     assert_eq!(term["keep"], true);
     assert_eq!(term["title"], "委托期限届满");
@@ -1326,7 +1326,7 @@ fn log_contact_sets_weekly_contact_again_from_the_contact() {
     let (env, id) = entrusted();
     assert_eq!(
         deadline(&env.show_json(&id), "weekly_contact")["due"],
-        "2026-12-01T16:00:00Z"
+        "2026-12-02T00:00:00+08:00"
     );
     env.ok(&[
         "case",
@@ -1349,7 +1349,7 @@ fn log_contact_sets_weekly_contact_again_from_the_contact() {
         .collect();
     assert_eq!(weekly.len(), 1, "{show:#}");
     // From the contact (Friday 27th, not counted) to Friday 4 December, 24:00.
-    assert_eq!(weekly[0]["due"], "2026-12-04T16:00:00Z");
+    assert_eq!(weekly[0]["due"], "2026-12-05T00:00:00+08:00");
     let zh = env.ok(&["case", "history", &id]);
     assert!(zh.contains("取消期限 weekly_contact（已重新设定）"), "{zh}");
     assert!(

@@ -869,7 +869,7 @@ fn the_restoration_window_shown_and_the_application_accepted_end_on_the_same_day
     let id = revoked_on_9_april(&env);
     // A year on is Sunday 9 April 2028: the period ends on Monday the 10th (CC 203), at 24:00.
     let s = show(&env, &id);
-    assert_eq!(due(&s, "restoration_window"), "2028-04-10T16:00:00Z");
+    assert_eq!(due(&s, "restoration_window"), "2028-04-11T00:00:00+08:00");
     // An application dated on the window's last day, as shown, is inside it; the next is not.
     let err = refused(
         &env,
@@ -968,7 +968,7 @@ fn coming_of_age_falls_on_the_18th_birthday_even_on_a_rest_day() {
     // 3 October 2027 is a Sunday: the boy is 18 that day (CC 17), not on Monday the 4th.
     assert_eq!(
         due(&show(&env, &id), "child_turns_18"),
-        "2027-10-03T16:00:00Z"
+        "2027-10-04T00:00:00+08:00"
     );
 }
 
@@ -1075,7 +1075,10 @@ fn acceptance_runs_from_the_reports_receipt_not_from_opening_the_case() {
         "2026-09-28T11:30:00+08:00",
     );
     // 24 hours from 09:00, not from the opening at 11:30.
-    assert_eq!(due(&show(&env, &id), "acceptance"), "2026-09-29T01:00:00Z");
+    assert_eq!(
+        due(&show(&env, &id), "acceptance"),
+        "2026-09-29T09:00:00+08:00"
+    );
 }
 
 #[test]
@@ -1112,7 +1115,7 @@ fn a_removal_entered_two_days_late_counts_the_case_statement_from_the_removal() 
     let with_at = due(&show(&env, &id), "case_statement");
     assert_eq!(entered_late, with_at);
     // Five working days from Monday 28 September across the National Day holiday.
-    assert_eq!(with_at, "2026-10-10T16:00:00Z");
+    assert_eq!(with_at, "2026-10-11T00:00:00+08:00");
 }
 
 #[test]
@@ -1185,7 +1188,7 @@ fn a_removal_to_the_rescue_institution_opens_a_linked_temporary_custody_case() {
         custody["data"]["placement.name"],
         "黔江区未成年人救助保护中心"
     );
-    assert_eq!(custody["data"]["placed_at"], "2026-11-24T07:00:00Z");
+    assert_eq!(custody["data"]["placed_at"], "2026-11-24T15:00:00+08:00");
     advance(
         &env,
         "2026-000002",
@@ -1419,7 +1422,7 @@ fn once_civil_affairs_must_petition_its_duty_has_a_deadline() {
     // the recommendation: Thursday 28 January 2027, 24:00.
     let shown = show(&env, &id);
     let duty = deadline(&shown, "civil_affairs_petition").expect("civil_affairs_petition");
-    assert_eq!(duty["due"], "2027-01-28T16:00:00Z");
+    assert_eq!(duty["due"], "2027-01-29T00:00:00+08:00");
     assert!(
         duty["title"]
             .as_str()
@@ -1467,7 +1470,7 @@ fn a_child_handed_to_a_relative_is_assessed_and_then_reviewed() {
     // A month from the handover is Saturday 26 December: the period ends on Monday 28 December.
     assert_eq!(
         due(&show(&env, &id), "relative_care_assessment"),
-        "2026-12-28T16:00:00Z"
+        "2026-12-29T00:00:00+08:00"
     );
     let err = refused(
         &env,
@@ -1492,7 +1495,10 @@ fn a_child_handed_to_a_relative_is_assessed_and_then_reviewed() {
     let shown = show(&env, &id);
     assert!(deadline(&shown, "relative_care_assessment").is_none());
     // The next review: six months on (local setting), Thursday 10 June 2027.
-    assert_eq!(due(&shown, "relative_care_review"), "2027-06-10T16:00:00Z");
+    assert_eq!(
+        due(&shown, "relative_care_review"),
+        "2027-06-11T00:00:00+08:00"
+    );
 }
 
 #[test]
@@ -1638,8 +1644,8 @@ fn a_protection_order_is_reminded_before_it_expires() {
     // that an extension can be applied for while it is in force.
     let shown = show(&env, &id);
     let expiry = deadline(&shown, "protection_order_expiry").expect("protection_order_expiry");
-    assert_eq!(expiry["due"], "2027-05-24T16:00:00Z");
-    assert_eq!(expiry["remind_at"], "2027-05-09T16:00:00Z");
+    assert_eq!(expiry["due"], "2027-05-25T00:00:00+08:00");
+    assert_eq!(expiry["remind_at"], "2027-05-10T00:00:00+08:00");
 }
 
 #[test]
@@ -1724,7 +1730,7 @@ fn a_court_family_education_order_has_its_completion_checked() {
     // Three months from 25 November (local setting): Thursday 25 February 2027, 24:00.
     assert_eq!(
         due(&show(&env, &id), "family_education_guidance"),
-        "2027-02-25T16:00:00Z"
+        "2027-02-26T00:00:00+08:00"
     );
     advance(
         &env,
@@ -1813,7 +1819,10 @@ fn a_reprimand_while_the_child_is_in_care_is_dated_by_the_act_and_the_child_can_
         .rev()
         .find(|e| e["transition"] == "reprimand")
         .unwrap_or_else(|| panic!("no reprimand in {history:#}"));
-    assert_eq!(reprimand["occurred_at"], "2026-11-27T02:00:00Z", "{out}");
+    assert_eq!(
+        reprimand["occurred_at"], "2026-11-27T10:00:00+08:00",
+        "{out}"
+    );
     // The girl is still at the institution: after the case conference she can go home.
     advance(
         &env,
@@ -1992,7 +2001,10 @@ fn escalation_from_entrusted_care_carries_the_parent_the_school_and_the_supervis
     assert_eq!(data["guardian.relation"], "father");
     assert_eq!(data["guardian.phone"], "13800230001");
     assert_eq!(data["child.school"], "黔江区城东小学");
-    assert_eq!(data["prior_supervision.found_at"], "2026-10-12T01:00:00Z");
+    assert_eq!(
+        data["prior_supervision.found_at"],
+        "2026-10-12T09:00:00+08:00"
+    );
     assert_eq!(data["prior_supervision.reported_to"], "civil_affairs");
 }
 
@@ -2045,7 +2057,7 @@ fn a_review_entered_late_is_accepted_when_its_act_time_is_given() {
     env.ok(&refs(&args));
     let shown = show(&env, &id);
     assert_eq!(shown["data"]["review.assessed_on"], "2026-12-01");
-    assert_eq!(shown["data"]["review.act_at"], "2026-12-01T07:00:00Z");
+    assert_eq!(shown["data"]["review.act_at"], "2026-12-01T15:00:00+08:00");
 }
 
 #[test]
@@ -2119,7 +2131,7 @@ fn the_police_notify_the_township_of_an_accepted_report_in_time() {
     // Accepted Monday 23 November 11:00: the township is told within 24 hours (黔江区, local).
     assert_eq!(
         due(&show(&env, &id), "township_notice"),
-        "2026-11-24T03:00:00Z"
+        "2026-11-24T11:00:00+08:00"
     );
     advance(
         &env,
@@ -2133,7 +2145,7 @@ fn the_police_notify_the_township_of_an_accepted_report_in_time() {
     assert!(deadline(&shown, "township_notice").is_none(), "{shown:#}");
     assert_eq!(
         shown["data"]["township.notified_at"],
-        "2026-11-24T01:00:00Z"
+        "2026-11-24T09:00:00+08:00"
     );
 }
 
@@ -2162,7 +2174,7 @@ fn the_school_updates_a_childs_file_each_term() {
     // The next term's update: six months on (黔江区, a setting), Tuesday 25 May 2027.
     assert_eq!(
         due(&show(&env, &id), "school_update"),
-        "2027-05-25T16:00:00Z"
+        "2027-05-26T00:00:00+08:00"
     );
 }
 
@@ -2225,7 +2237,7 @@ fn weekly_contact_is_not_pushed_past_the_national_day_holiday() {
     // (1–7 October): the week still ends at 24:00 that day, not on Thursday 8 October.
     assert_eq!(
         due(&show(&env, &id), "weekly_contact"),
-        "2026-10-05T16:00:00Z"
+        "2026-10-06T00:00:00+08:00"
     );
 }
 

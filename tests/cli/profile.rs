@@ -42,7 +42,7 @@ fn a_profile_chosen_at_init_changes_the_deadline_and_is_recorded_on_the_case() {
     let id = county.open_xiaoming(T0);
     county.sign_agreement(&id, T1);
     // 2w from Tuesday 24 Nov: the start day is not counted, ends 24:00 on 8 Dec.
-    assert_eq!(weekly_due(&county, &id), "2026-12-08T16:00:00Z");
+    assert_eq!(weekly_due(&county, &id), "2026-12-09T00:00:00+08:00");
     let show = county.show_json(&id);
     assert_eq!(show["profile"], "slow-county");
 
@@ -50,7 +50,7 @@ fn a_profile_chosen_at_init_changes_the_deadline_and_is_recorded_on_the_case() {
     national.init_simulation(T0);
     let id = national.open_xiaoming(T0);
     national.sign_agreement(&id, T1);
-    assert_eq!(weekly_due(&national, &id), "2026-12-01T16:00:00Z");
+    assert_eq!(weekly_due(&national, &id), "2026-12-02T00:00:00+08:00");
     assert_eq!(national.show_json(&id)["profile"], serde_json::Value::Null);
 }
 

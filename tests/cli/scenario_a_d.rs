@@ -203,16 +203,16 @@ fn story_1_a_parent_leaves_for_work_and_returns() {
     );
     // UPL 23: contact at least once a week, counted from the signing (24 Nov): ends 24:00 on 1 Dec.
     let weekly = deadline(&s, "weekly_contact").expect("weekly_contact");
-    assert_eq!(weekly["due"], "2026-12-01T16:00:00Z");
+    assert_eq!(weekly["due"], "2026-12-02T00:00:00+08:00");
     // A day in each week, not a period: never moved by the holiday rule (issue 17 item 13).
     assert_eq!(weekly["every"], serde_json::Value::Null);
     assert_eq!(weekly["counted"]["period"], "7d");
     assert_eq!(weekly["keep"], true);
     assert_eq!(weekly["on_breach"], "contact_lapsed");
     // The agreed period ends at 24:00 on its last day.
-    assert_eq!(due(&s, "entrustment_term"), "2027-06-30T16:00:00Z");
+    assert_eq!(due(&s, "entrustment_term"), "2027-07-01T00:00:00+08:00");
     // The child turns 18 on 1 May 2034; the entrustment ends then at the latest.
-    assert_eq!(due(&s, "child_turns_18"), "2034-05-01T16:00:00Z");
+    assert_eq!(due(&s, "child_turns_18"), "2034-05-02T00:00:00+08:00");
 
     // The father video-calls on Monday 30 November: the next contact is due by 7 December.
     advance(
@@ -228,7 +228,7 @@ fn story_1_a_parent_leaves_for_work_and_returns() {
     );
     let s = show(&env, &id);
     assert_eq!(s["state"], "entrusted");
-    assert_eq!(due(&s, "weekly_contact"), "2026-12-07T16:00:00Z");
+    assert_eq!(due(&s, "weekly_contact"), "2026-12-08T00:00:00+08:00");
 
     // He comes home for good in February and the entrustment ends.
     let out = advance(
@@ -911,7 +911,7 @@ fn story_3_entrusted_care_fails_escalates_and_ends_in_revocation_and_a_new_guard
     assert_eq!(s["data"]["guardian.name"], "李强");
     assert_eq!(s["data"]["carer.name"], "王秀英");
     // Accept at once: within 24 hours (local reading of "immediately").
-    assert_eq!(due(&s, "acceptance"), "2026-12-08T02:00:00Z");
+    assert_eq!(due(&s, "acceptance"), "2026-12-08T10:00:00+08:00");
     // Both cases of the child are found by the child's identity number.
     let list: Value =
         serde_json::from_str(&env.ok(&["case", "list", "--child", &child_id, "--json"]))
@@ -965,7 +965,7 @@ fn story_3_entrusted_care_fails_escalates_and_ends_in_revocation_and_a_new_guard
     // The case statement to the institution within 5 working days of Monday 7 December:
     // 8, 9, 10, 11, 14 December → 24:00 on the 14th (2014 Opinions art. 13).
     let statement = deadline(&s, "case_statement").expect("case_statement");
-    assert_eq!(statement["due"], "2026-12-14T16:00:00Z");
+    assert_eq!(statement["due"], "2026-12-15T00:00:00+08:00");
     assert_eq!(statement["keep"], true);
 
     advance(
@@ -1035,7 +1035,7 @@ fn story_3_entrusted_care_fails_escalates_and_ends_in_revocation_and_a_new_guard
     assert_eq!(s["state"], "petition_due");
     let others = deadline(&s, "others_petition").expect("others_petition");
     assert_eq!(others["on_breach"], "civil_affairs_duty_to_petition");
-    assert_eq!(others["due"], "2027-02-11T16:00:00Z");
+    assert_eq!(others["due"], "2027-02-12T00:00:00+08:00");
 
     // Nobody applies; the procuratorate recommends in writing that civil affairs apply.
     advance(
@@ -1089,7 +1089,7 @@ fn story_3_entrusted_care_fails_escalates_and_ends_in_revocation_and_a_new_guard
     let s = show(&env, d);
     assert_eq!(s["state"], "in_court");
     // 30 days from acceptance on 22 February: 24:00 on 24 March.
-    assert_eq!(due(&s, "court_decision"), "2027-03-24T16:00:00Z");
+    assert_eq!(due(&s, "court_decision"), "2027-03-25T00:00:00+08:00");
 
     advance(
         &env,
@@ -1250,7 +1250,7 @@ fn story_4_a_domestic_violence_report_leads_to_a_warning_letter_and_closes_after
     let s = show(&env, &id);
     assert_eq!(s["state"], "reported");
     assert_eq!(s["data"]["source"], "mandatory_report");
-    assert_eq!(due(&s, "acceptance"), "2026-11-24T02:00:00Z");
+    assert_eq!(due(&s, "acceptance"), "2026-11-24T10:00:00+08:00");
 
     let out = advance(&env, &id, "accept_report", "police", REPORT, ACCEPTED_AT);
     // The receipt is the police station's: without a profile naming it, it waits.
@@ -1266,7 +1266,7 @@ fn story_4_a_domestic_violence_report_leads_to_a_warning_letter_and_closes_after
     assert_eq!(s["data"]["reporter.unit"], "黔江区城东小学");
     // Feedback to the reporting unit within 3 days of opening the case: 24:00 on 26 November.
     let feedback = deadline(&s, "reporter_feedback").expect("reporter_feedback");
-    assert_eq!(feedback["due"], "2026-11-26T16:00:00Z");
+    assert_eq!(feedback["due"], "2026-11-27T00:00:00+08:00");
     assert_eq!(feedback["keep"], true);
     assert!(deadline(&s, "acceptance").is_none());
     let wf: Value =
@@ -1318,7 +1318,7 @@ fn story_4_a_domestic_violence_report_leads_to_a_warning_letter_and_closes_after
     // The village committee and the police station visit afterwards (ADVL 17): every 30 days
     // (local setting), the first by 24:00 on 25 December.
     let visit = deadline(&s, "follow_up_visit").expect("follow_up_visit");
-    assert_eq!(visit["due"], "2026-12-25T16:00:00Z");
+    assert_eq!(visit["due"], "2026-12-26T00:00:00+08:00");
     assert_eq!(visit["every"], "30d");
 
     advance(
@@ -1333,7 +1333,7 @@ fn story_4_a_domestic_violence_report_leads_to_a_warning_letter_and_closes_after
         "2026-12-09T10:30:00+08:00",
     );
     let s = show(&env, &id);
-    assert_eq!(due(&s, "follow_up_visit"), "2027-01-08T16:00:00Z");
+    assert_eq!(due(&s, "follow_up_visit"), "2027-01-09T00:00:00+08:00");
 
     let out = advance(
         &env,
@@ -1525,7 +1525,7 @@ fn story_5_restoration_is_refused_before_the_window_and_accepted_inside_it() {
         .clone();
     // A year from 15 January 2027 ends on Saturday 15 January 2028, a rest day, so the period
     // runs to Monday the 17th (CC 203).
-    assert_eq!(window["due"], "2028-01-17T16:00:00Z");
+    assert_eq!(window["due"], "2028-01-18T00:00:00+08:00");
     assert_eq!(window["keep"], true);
 
     let out = advance(
@@ -1576,7 +1576,10 @@ fn story_5_restoration_is_refused_before_the_window_and_accepted_inside_it() {
             + "2026-000001 现在的状态：return_notified（已通知监护人领回）\n"
     );
     let s = show(&env, &id);
-    assert_eq!(due(&s, "guardian_collects_child"), "2027-06-24T16:00:00Z");
+    assert_eq!(
+        due(&s, "guardian_collects_child"),
+        "2027-06-25T00:00:00+08:00"
+    );
 
     let out = advance(
         &env,
@@ -2031,7 +2034,10 @@ fn refuses_a_protection_order_valid_for_more_than_6_months_naming_advl_30() {
     let s = show(&env, &id);
     assert_eq!(s["state"], "protection_order_applied");
     // Urgent: the court rules within 24 hours of the application (ADVL 28).
-    assert_eq!(due(&s, "protection_order_ruling"), "2026-11-24T07:00:00Z");
+    assert_eq!(
+        due(&s, "protection_order_ruling"),
+        "2026-11-24T15:00:00+08:00"
+    );
     let order = [
         ("protection_order.case_number", "（2026）渝0114民保令7号"),
         ("protection_order.effective_on", "2026-11-24"),
@@ -2085,7 +2091,7 @@ fn an_ordinary_protection_order_application_gives_the_court_72_hours() {
     );
     assert_eq!(
         due(&show(&env, &id), "protection_order_ruling"),
-        "2026-11-26T07:00:00Z"
+        "2026-11-26T15:00:00+08:00"
     );
 }
 
@@ -2205,7 +2211,10 @@ fn refuses_a_return_before_the_case_conference_concludes_for_it() {
     );
     let s = show(&env, &id);
     assert_eq!(s["state"], "return_notified");
-    assert_eq!(due(&s, "guardian_collects_child"), "2026-12-14T16:00:00Z");
+    assert_eq!(
+        due(&s, "guardian_collects_child"),
+        "2026-12-15T00:00:00+08:00"
+    );
 }
 
 #[test]
@@ -2955,5 +2964,5 @@ fn the_court_decision_on_revocation_is_due_30_days_after_acceptance_and_can_be_e
     assert_eq!(s["state"], "in_court");
     let extended = due(&s, "court_decision");
     assert!(extended > first, "{first} → {extended}");
-    assert_eq!(extended, "2027-01-29T16:00:00Z");
+    assert_eq!(extended, "2027-01-30T00:00:00+08:00");
 }

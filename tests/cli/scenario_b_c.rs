@@ -149,7 +149,7 @@ fn street_child_search_runs_out_long_term_custody_follows_then_the_child_is_iden
     // The temporary-custody limit (1 year, a setting) runs from the taking in and is kept
     // through the states of custody; 2027 is beyond the holiday calendar, hence provisional.
     let limit = deadline(&show, "custody_limit");
-    assert_eq!(limit["due"], "2027-11-23T16:00:00Z");
+    assert_eq!(limit["due"], "2027-11-24T00:00:00+08:00");
     assert_eq!(limit["keep"], true);
     assert_eq!(limit["on_breach"], "custody_limit_expired");
     assert_eq!(limit["provisional"], true);
@@ -168,10 +168,13 @@ fn street_child_search_runs_out_long_term_custody_follows_then_the_child_is_iden
     // 6 months from 23 November 2026 end on Sunday 23 May 2027, a rest day: the period ends at
     // 24:00 of the next working day (Civil Code 203).
     let search = deadline(&show, "parent_search");
-    assert_eq!(search["due"], "2027-05-24T16:00:00Z");
+    assert_eq!(search["due"], "2027-05-25T00:00:00+08:00");
     assert_eq!(search["on_breach"], "parent_search_expired");
     assert_eq!(search["keep"], true);
-    assert_eq!(show["data"]["search.started_at"], "2026-11-23T02:30:00Z");
+    assert_eq!(
+        show["data"]["search.started_at"],
+        "2026-11-23T10:30:00+08:00"
+    );
 
     // Civil affairs places the child in the rescue-protection institution (UPL 93).
     let out = advance(
@@ -224,7 +227,7 @@ fn street_child_search_runs_out_long_term_custody_follows_then_the_child_is_iden
     assert_eq!(show["data"]["long_term.ground"], "parents_not_found");
     // The police must register the child's household two years after the search began.
     let registration = deadline(&show, "household_registration");
-    assert_eq!(registration["due"], "2028-11-23T16:00:00Z");
+    assert_eq!(registration["due"], "2028-11-24T00:00:00+08:00");
     assert_eq!(registration["keep"], false);
 
     // Two years on, still no parent: the police register the household.
@@ -349,7 +352,7 @@ fn the_timers_fire_the_search_and_custody_limits_into_review() {
     // 25 November 2028 is a Saturday: the year runs to 24:00 on Monday the 27th.
     assert_eq!(
         deadline(&show, "custody_limit")["due"],
-        "2028-11-27T16:00:00Z"
+        "2028-11-28T00:00:00+08:00"
     );
 }
 
@@ -748,12 +751,12 @@ fn father_criminally_detained_child_goes_into_temporary_custody_and_returns_home
     let show = env.show_json(&id);
     assert_eq!(show["state"], "detained");
     assert_eq!(show["data"]["measure"], "criminal_detention");
-    assert_eq!(show["data"]["decision_at"], "2026-11-23T01:30:00Z");
+    assert_eq!(show["data"]["decision_at"], "2026-11-23T09:30:00+08:00");
     assert_eq!(show["data"]["minor_children_in_need"], true);
     // The family is notified within 24 hours of the detention (CPL 85), counted from the
     // decision to the minute.
     let notify = deadline(&show, "family_notification");
-    assert_eq!(notify["due"], "2026-11-24T01:30:00Z");
+    assert_eq!(notify["due"], "2026-11-24T09:30:00+08:00");
     assert_eq!(
         notify["title"],
         "拘留后二十四小时内通知家属（刑事诉讼法第八十五条）"
@@ -808,7 +811,7 @@ fn father_criminally_detained_child_goes_into_temporary_custody_and_returns_home
     );
     assert_eq!(
         deadline(&child, "custody_limit")["due"],
-        "2027-11-23T16:00:00Z"
+        "2027-11-24T00:00:00+08:00"
     );
     assert_eq!(cases_of_child(&env, &boy), [custody]);
 
@@ -845,7 +848,7 @@ fn father_criminally_detained_child_goes_into_temporary_custody_and_returns_home
     // period ends on Monday the 22nd.
     assert_eq!(
         deadline(&show, "release_follow_up")["due"],
-        "2027-02-22T16:00:00Z"
+        "2027-02-23T00:00:00+08:00"
     );
 
     // The family is assessed by a team of three: the father can look after him again.
@@ -901,7 +904,7 @@ fn father_criminally_detained_child_goes_into_temporary_custody_and_returns_home
     assert_eq!(deadline_names(&child), ["follow_up_visit"], "{child:#}");
     let visit = deadline(&child, "follow_up_visit");
     assert_eq!(visit["every"], "1 month");
-    assert_eq!(visit["due"], "2027-02-22T16:00:00Z");
+    assert_eq!(visit["due"], "2027-02-23T00:00:00+08:00");
 
     // The village committee visits; the next visit is due a month after this one.
     advance(
@@ -918,7 +921,7 @@ fn father_criminally_detained_child_goes_into_temporary_custody_and_returns_home
     let child = env.show_json(custody);
     assert_eq!(
         deadline(&child, "follow_up_visit")["due"],
-        "2027-03-10T16:00:00Z"
+        "2027-03-11T00:00:00+08:00"
     );
     // Both cases close.
     let out = advance(
@@ -1169,7 +1172,7 @@ fn a_detainee_without_children_in_need_is_closed_at_once() {
     );
     assert_eq!(
         deadline(&env.show_json(&id), "family_notification")["due"],
-        "2026-11-24T01:00:00Z"
+        "2026-11-24T09:00:00+08:00"
     );
     let out = advance(
         &env,
@@ -1209,7 +1212,7 @@ fn prison_admission_gives_the_family_five_days() {
     // 28th, a rest day, so the period runs to 24:00 on Monday 30 November.
     assert_eq!(
         deadline(&env.show_json(&id), "family_notification")["due"],
-        "2026-11-30T16:00:00Z"
+        "2026-12-01T00:00:00+08:00"
     );
 }
 
@@ -1331,8 +1334,8 @@ fn mother_in_compulsory_rehab_two_children_each_entrusted_to_the_grandmother() {
     assert_eq!(show["state"], "detained");
     // 24 hours from the service of the decision, not from the decision itself.
     let notify = deadline(&show, "family_notification");
-    assert_eq!(notify["due"], "2026-11-24T01:00:00Z");
-    assert_eq!(notify["remind_at"], "2026-11-23T19:00:00Z");
+    assert_eq!(notify["due"], "2026-11-24T09:00:00+08:00");
+    assert_eq!(notify["remind_at"], "2026-11-24T03:00:00+08:00");
 
     let out = advance(
         &env,

@@ -319,8 +319,8 @@ fn a_year_of_reviews_under_the_qianjiang_three_level_scale() {
     assert_eq!(
         schedule(&env, &id, "next_review"),
         (
-            "2026-02-05T16:00:00Z".into(),
-            "2026-01-29T16:00:00Z".into(),
+            "2026-02-06T00:00:00+08:00".into(),
+            "2026-01-30T00:00:00+08:00".into(),
             String::new(),
             false
         )
@@ -328,8 +328,8 @@ fn a_year_of_reviews_under_the_qianjiang_three_level_scale() {
     assert_eq!(
         schedule(&env, &id, "basic_info"),
         (
-            "2026-04-07T16:00:00Z".into(),
-            "2026-03-31T16:00:00Z".into(),
+            "2026-04-08T00:00:00+08:00".into(),
+            "2026-04-01T00:00:00+08:00".into(),
             "3 months".into(),
             false
         )
@@ -372,17 +372,17 @@ fn a_year_of_reviews_under_the_qianjiang_three_level_scale() {
     assert_eq!(
         schedule(&env, &id, "next_review"),
         (
-            "2026-07-06T16:00:00Z".into(),
-            "2026-06-29T16:00:00Z".into(),
+            "2026-07-07T00:00:00+08:00".into(),
+            "2026-06-30T00:00:00+08:00".into(),
             "6 months".into(),
             false
         )
     );
     // The first-rating deadline it replaced must neither remind nor breach.
-    year.must_not_fire_at("2026-01-29T16:00:00Z");
-    year.must_not_fire_at("2026-02-05T16:00:00Z");
-    year.expect("reminded basic_info", "2026-03-31T16:00:00Z");
-    year.expect("breached basic_info", "2026-04-07T16:00:00Z");
+    year.must_not_fire_at("2026-01-30T00:00:00+08:00");
+    year.must_not_fire_at("2026-02-06T00:00:00+08:00");
+    year.expect("reminded basic_info", "2026-04-01T00:00:00+08:00");
+    year.expect("breached basic_info", "2026-04-08T00:00:00+08:00");
     year.run_until("2026-04-09T10:00:00+08:00");
     // A missed basic-information update is on the overdue list; the file stays active.
     assert_eq!(state(&env, &id), "active");
@@ -401,9 +401,12 @@ fn a_year_of_reviews_under_the_qianjiang_three_level_scale() {
         ],
         "2026-04-09T10:00:00+08:00",
     );
-    assert_eq!(schedule(&env, &id, "basic_info").0, "2026-07-09T16:00:00Z");
-    year.expect("reminded next_review", "2026-06-29T16:00:00Z");
-    year.expect("reminded basic_info", "2026-07-02T16:00:00Z");
+    assert_eq!(
+        schedule(&env, &id, "basic_info").0,
+        "2026-07-10T00:00:00+08:00"
+    );
+    year.expect("reminded next_review", "2026-06-30T00:00:00+08:00");
+    year.expect("reminded basic_info", "2026-07-03T00:00:00+08:00");
     year.run_until("2026-07-03T10:00:00+08:00");
     // Updated on time after the reminder: 3 October is in the National Day holiday (1–7
     // October), so the quarter ends on Thursday 8 October.
@@ -418,18 +421,18 @@ fn a_year_of_reviews_under_the_qianjiang_three_level_scale() {
     assert_eq!(
         schedule(&env, &id, "basic_info"),
         (
-            "2026-10-08T16:00:00Z".into(),
-            "2026-10-01T16:00:00Z".into(),
+            "2026-10-09T00:00:00+08:00".into(),
+            "2026-10-02T00:00:00+08:00".into(),
             "3 months".into(),
             false
         )
     );
-    year.must_not_fire_at("2026-07-09T16:00:00Z");
+    year.must_not_fire_at("2026-07-10T00:00:00+08:00");
 
     // Nobody reviews by 24:00 on 6 July: the breach marks the file overdue through the
     // system transition, at that very moment.
-    year.expect("breached next_review", "2026-07-06T16:00:00Z");
-    year.expect("fired mark_review_overdue", "2026-07-06T16:00:00Z");
+    year.expect("breached next_review", "2026-07-07T00:00:00+08:00");
+    year.expect("fired mark_review_overdue", "2026-07-07T00:00:00+08:00");
     year.run_until("2026-07-06T23:59:59+08:00");
     assert_eq!(state(&env, &id), "active");
     year.run_until("2026-07-08T10:00:00+08:00");
@@ -467,8 +470,8 @@ fn a_year_of_reviews_under_the_qianjiang_three_level_scale() {
     assert_eq!(
         schedule(&env, &id, "next_review"),
         (
-            "2026-10-08T16:00:00Z".into(),
-            "2026-10-01T16:00:00Z".into(),
+            "2026-10-09T00:00:00+08:00".into(),
+            "2026-10-02T00:00:00+08:00".into(),
             "3 months".into(),
             false
         )
@@ -512,16 +515,16 @@ fn a_year_of_reviews_under_the_qianjiang_three_level_scale() {
     assert_eq!(
         schedule(&env, &id, "next_review"),
         (
-            "2026-10-10T16:00:00Z".into(),
-            "2026-10-03T16:00:00Z".into(),
+            "2026-10-11T00:00:00+08:00".into(),
+            "2026-10-04T00:00:00+08:00".into(),
             "1 month".into(),
             false
         )
     );
     // The quarterly review it replaced would have reminded on 1 October.
-    year.must_not_fire_at("2026-10-01T16:00:00Z");
-    year.expect("reminded basic_info", "2026-10-01T16:00:00Z");
-    year.expect("reminded next_review", "2026-10-03T16:00:00Z");
+    year.must_not_fire_at("2026-10-02T00:00:00+08:00");
+    year.expect("reminded basic_info", "2026-10-02T00:00:00+08:00");
+    year.expect("reminded next_review", "2026-10-04T00:00:00+08:00");
     year.run_until("2026-10-08T10:00:00+08:00");
     advance(
         &env,
@@ -535,13 +538,13 @@ fn a_year_of_reviews_under_the_qianjiang_three_level_scale() {
     assert_eq!(
         schedule(&env, &id, "basic_info"),
         (
-            "2027-01-08T16:00:00Z".into(),
-            "2027-01-01T16:00:00Z".into(),
+            "2027-01-09T00:00:00+08:00".into(),
+            "2027-01-02T00:00:00+08:00".into(),
             "3 months".into(),
             true
         )
     );
-    year.must_not_fire_at("2026-10-08T16:00:00Z");
+    year.must_not_fire_at("2026-10-09T00:00:00+08:00");
     year.run_until("2026-10-09T10:00:00+08:00");
 
     // The monthly review finds the father beating the child: 差 alone is refused ...
@@ -614,9 +617,12 @@ fn a_year_of_reviews_under_the_qianjiang_three_level_scale() {
     );
     assert_eq!(state(&env, &child_case), "investigating");
     // The file itself goes on, reviewed monthly: 9 November is a Monday.
-    assert_eq!(schedule(&env, &id, "next_review").0, "2026-11-09T16:00:00Z");
-    year.must_not_fire_at("2026-10-10T16:00:00Z");
-    year.expect("reminded next_review", "2026-11-02T16:00:00Z");
+    assert_eq!(
+        schedule(&env, &id, "next_review").0,
+        "2026-11-10T00:00:00+08:00"
+    );
+    year.must_not_fire_at("2026-10-11T00:00:00+08:00");
+    year.expect("reminded next_review", "2026-11-03T00:00:00+08:00");
     year.run_until("2026-11-06T10:00:00+08:00");
 
     // November: still 差, the harm already reported. 6 December is a Sunday: Monday 7.
@@ -628,8 +634,11 @@ fn a_year_of_reviews_under_the_qianjiang_three_level_scale() {
         &with(&review("poor", "2026-11-06", responsible), &[]),
         "2026-11-06T10:00:00+08:00",
     );
-    assert_eq!(schedule(&env, &id, "next_review").0, "2026-12-07T16:00:00Z");
-    year.expect("reminded next_review", "2026-11-30T16:00:00Z");
+    assert_eq!(
+        schedule(&env, &id, "next_review").0,
+        "2026-12-08T00:00:00+08:00"
+    );
+    year.expect("reminded next_review", "2026-12-01T00:00:00+08:00");
     year.run_until("2026-12-04T10:00:00+08:00");
 
     // December: better, back to 一般 and a quarter (4 March 2027, provisional).
@@ -644,33 +653,38 @@ fn a_year_of_reviews_under_the_qianjiang_three_level_scale() {
     assert_eq!(
         schedule(&env, &id, "next_review"),
         (
-            "2027-03-04T16:00:00Z".into(),
-            "2027-02-25T16:00:00Z".into(),
+            "2027-03-05T00:00:00+08:00".into(),
+            "2027-02-26T00:00:00+08:00".into(),
             "3 months".into(),
             true
         )
     );
-    year.must_not_fire_at("2026-12-07T16:00:00Z");
-    year.expect("reminded basic_info", "2027-01-01T16:00:00Z");
+    year.must_not_fire_at("2026-12-08T00:00:00+08:00");
+    year.expect("reminded basic_info", "2027-01-02T00:00:00+08:00");
     year.run_until("2027-01-05T12:00:00+08:00");
 
     // The whole year, once more in one list.
     let all: Vec<(String, String)> = firings(&env, &id)
         .into_iter()
-        .map(|f| (f.at.to_string(), f.what))
+        .map(|f| {
+            (
+                f.at.display_with_offset(jiff::tz::offset(8)).to_string(),
+                f.what,
+            )
+        })
         .collect();
     let expected: Vec<(String, String)> = [
-        ("2026-03-31T16:00:00Z", "reminded basic_info"),
-        ("2026-04-07T16:00:00Z", "breached basic_info"),
-        ("2026-06-29T16:00:00Z", "reminded next_review"),
-        ("2026-07-02T16:00:00Z", "reminded basic_info"),
-        ("2026-07-06T16:00:00Z", "breached next_review"),
-        ("2026-07-06T16:00:00Z", "fired mark_review_overdue"),
-        ("2026-10-01T16:00:00Z", "reminded basic_info"),
-        ("2026-10-03T16:00:00Z", "reminded next_review"),
-        ("2026-11-02T16:00:00Z", "reminded next_review"),
-        ("2026-11-30T16:00:00Z", "reminded next_review"),
-        ("2027-01-01T16:00:00Z", "reminded basic_info"),
+        ("2026-04-01T00:00:00+08:00", "reminded basic_info"),
+        ("2026-04-08T00:00:00+08:00", "breached basic_info"),
+        ("2026-06-30T00:00:00+08:00", "reminded next_review"),
+        ("2026-07-03T00:00:00+08:00", "reminded basic_info"),
+        ("2026-07-07T00:00:00+08:00", "breached next_review"),
+        ("2026-07-07T00:00:00+08:00", "fired mark_review_overdue"),
+        ("2026-10-02T00:00:00+08:00", "reminded basic_info"),
+        ("2026-10-04T00:00:00+08:00", "reminded next_review"),
+        ("2026-11-03T00:00:00+08:00", "reminded next_review"),
+        ("2026-12-01T00:00:00+08:00", "reminded next_review"),
+        ("2027-01-02T00:00:00+08:00", "reminded basic_info"),
     ]
     .iter()
     .map(|(a, w)| ((*a).to_owned(), (*w).to_owned()))
@@ -776,14 +790,14 @@ fn a_year_of_reviews_under_the_guizhou_four_colour_grades() {
     assert_eq!(
         schedule(&env, &id, "next_review"),
         (
-            "2026-07-06T16:00:00Z".into(),
-            "2026-06-29T16:00:00Z".into(),
+            "2026-07-07T00:00:00+08:00".into(),
+            "2026-06-30T00:00:00+08:00".into(),
             "6 months".into(),
             false
         )
     );
-    year.must_not_fire_at("2026-01-29T16:00:00Z");
-    year.must_not_fire_at("2026-02-05T16:00:00Z");
+    year.must_not_fire_at("2026-01-30T00:00:00+08:00");
+    year.must_not_fire_at("2026-02-06T00:00:00+08:00");
     year.run_until("2026-02-02T10:00:00+08:00");
 
     // 黄 needs a named contact; a quarter from 2 February is Saturday 2 May, inside the Labour
@@ -816,15 +830,15 @@ fn a_year_of_reviews_under_the_guizhou_four_colour_grades() {
     assert_eq!(
         schedule(&env, &id, "next_review"),
         (
-            "2026-05-06T16:00:00Z".into(),
-            "2026-04-29T16:00:00Z".into(),
+            "2026-05-07T00:00:00+08:00".into(),
+            "2026-04-30T00:00:00+08:00".into(),
             "3 months".into(),
             false
         )
     );
-    year.must_not_fire_at("2026-06-29T16:00:00Z");
-    year.must_not_fire_at("2026-07-06T16:00:00Z");
-    year.expect("reminded basic_info", "2026-03-31T16:00:00Z");
+    year.must_not_fire_at("2026-06-30T00:00:00+08:00");
+    year.must_not_fire_at("2026-07-07T00:00:00+08:00");
+    year.expect("reminded basic_info", "2026-04-01T00:00:00+08:00");
     year.run_until("2026-04-02T10:00:00+08:00");
     advance(
         &env,
@@ -834,8 +848,11 @@ fn a_year_of_reviews_under_the_guizhou_four_colour_grades() {
         &[("basic_info.updated_on", "2026-04-02")],
         "2026-04-02T10:00:00+08:00",
     );
-    assert_eq!(schedule(&env, &id, "basic_info").0, "2026-07-02T16:00:00Z");
-    year.must_not_fire_at("2026-04-07T16:00:00Z");
+    assert_eq!(
+        schedule(&env, &id, "basic_info").0,
+        "2026-07-03T00:00:00+08:00"
+    );
+    year.must_not_fire_at("2026-04-08T00:00:00+08:00");
     year.run_until("2026-04-20T10:00:00+08:00");
 
     // 橙: a responsible person, a way of helping and a plan; two months from 20 April is
@@ -860,18 +877,18 @@ fn a_year_of_reviews_under_the_guizhou_four_colour_grades() {
     assert_eq!(
         schedule(&env, &id, "next_review"),
         (
-            "2026-06-22T16:00:00Z".into(),
-            "2026-06-15T16:00:00Z".into(),
+            "2026-06-23T00:00:00+08:00".into(),
+            "2026-06-16T00:00:00+08:00".into(),
             "2 months".into(),
             false
         )
     );
-    year.must_not_fire_at("2026-04-29T16:00:00Z");
-    year.must_not_fire_at("2026-05-06T16:00:00Z");
+    year.must_not_fire_at("2026-04-30T00:00:00+08:00");
+    year.must_not_fire_at("2026-05-07T00:00:00+08:00");
     // Nobody reviews in time: the file is marked overdue.
-    year.expect("reminded next_review", "2026-06-15T16:00:00Z");
-    year.expect("breached next_review", "2026-06-22T16:00:00Z");
-    year.expect("fired mark_review_overdue", "2026-06-22T16:00:00Z");
+    year.expect("reminded next_review", "2026-06-16T00:00:00+08:00");
+    year.expect("breached next_review", "2026-06-23T00:00:00+08:00");
+    year.expect("fired mark_review_overdue", "2026-06-23T00:00:00+08:00");
     year.run_until("2026-06-23T10:00:00+08:00");
     assert_eq!(state(&env, &id), "review_overdue");
 
@@ -888,9 +905,12 @@ fn a_year_of_reviews_under_the_guizhou_four_colour_grades() {
         "2026-06-23T10:00:00+08:00",
     );
     assert_eq!(state(&env, &id), "review_overdue");
-    assert_eq!(schedule(&env, &id, "basic_info").0, "2026-09-23T16:00:00Z");
-    year.must_not_fire_at("2026-06-25T16:00:00Z");
-    year.must_not_fire_at("2026-07-02T16:00:00Z");
+    assert_eq!(
+        schedule(&env, &id, "basic_info").0,
+        "2026-09-24T00:00:00+08:00"
+    );
+    year.must_not_fire_at("2026-06-26T00:00:00+08:00");
+    year.must_not_fire_at("2026-07-03T00:00:00+08:00");
     year.run_until("2026-06-24T10:00:00+08:00");
 
     // The grandfather has left; the six-year-old is alone at home all day. UPL 21(1) refuses
@@ -963,16 +983,16 @@ fn a_year_of_reviews_under_the_guizhou_four_colour_grades() {
     assert_eq!(
         schedule(&env, &id, "next_review"),
         (
-            "2026-07-24T16:00:00Z".into(),
-            "2026-07-17T16:00:00Z".into(),
+            "2026-07-25T00:00:00+08:00".into(),
+            "2026-07-18T00:00:00+08:00".into(),
             "1 month".into(),
             false
         )
     );
-    year.expect("reminded next_review", "2026-07-17T16:00:00Z");
+    year.expect("reminded next_review", "2026-07-18T00:00:00+08:00");
     // Also look around the intervention case's acceptance deadline (checked at the end).
-    year.look_around("2026-06-25T00:00:00Z");
-    year.look_around("2026-06-25T02:00:00Z");
+    year.look_around("2026-06-25T08:00:00+08:00");
+    year.look_around("2026-06-25T10:00:00+08:00");
     year.run_until("2026-07-20T10:00:00+08:00");
 
     // July: the mother is back; still red, nothing new to report.
@@ -990,9 +1010,12 @@ fn a_year_of_reviews_under_the_guizhou_four_colour_grades() {
         ),
         "2026-07-20T10:00:00+08:00",
     );
-    assert_eq!(schedule(&env, &id, "next_review").0, "2026-08-20T16:00:00Z");
-    year.must_not_fire_at("2026-07-24T16:00:00Z");
-    year.expect("reminded next_review", "2026-08-13T16:00:00Z");
+    assert_eq!(
+        schedule(&env, &id, "next_review").0,
+        "2026-08-21T00:00:00+08:00"
+    );
+    year.must_not_fire_at("2026-07-25T00:00:00+08:00");
+    year.expect("reminded next_review", "2026-08-14T00:00:00+08:00");
     year.run_until("2026-08-18T10:00:00+08:00");
 
     // August: down to yellow, a quarter (Wednesday 18 November).
@@ -1008,12 +1031,15 @@ fn a_year_of_reviews_under_the_guizhou_four_colour_grades() {
         ),
         "2026-08-18T10:00:00+08:00",
     );
-    assert_eq!(schedule(&env, &id, "next_review").0, "2026-11-18T16:00:00Z");
-    year.must_not_fire_at("2026-08-20T16:00:00Z");
+    assert_eq!(
+        schedule(&env, &id, "next_review").0,
+        "2026-11-19T00:00:00+08:00"
+    );
+    year.must_not_fire_at("2026-08-21T00:00:00+08:00");
     // The basic information lapses this time: recorded, listed overdue, the file stays active.
-    year.expect("reminded basic_info", "2026-09-16T16:00:00Z");
-    year.expect("breached basic_info", "2026-09-23T16:00:00Z");
-    year.expect("reminded next_review", "2026-11-11T16:00:00Z");
+    year.expect("reminded basic_info", "2026-09-17T00:00:00+08:00");
+    year.expect("breached basic_info", "2026-09-24T00:00:00+08:00");
+    year.expect("reminded next_review", "2026-11-12T00:00:00+08:00");
     year.run_until("2026-11-16T10:00:00+08:00");
     assert_eq!(state(&env, &id), "active");
 
@@ -1029,29 +1055,34 @@ fn a_year_of_reviews_under_the_guizhou_four_colour_grades() {
     assert_eq!(
         schedule(&env, &id, "next_review"),
         (
-            "2027-05-17T16:00:00Z".into(),
-            "2027-05-10T16:00:00Z".into(),
+            "2027-05-18T00:00:00+08:00".into(),
+            "2027-05-11T00:00:00+08:00".into(),
             "6 months".into(),
             true
         )
     );
-    year.must_not_fire_at("2026-11-18T16:00:00Z");
+    year.must_not_fire_at("2026-11-19T00:00:00+08:00");
     year.run_until("2027-01-05T12:00:00+08:00");
 
     let all: Vec<(String, String)> = firings(&env, &id)
         .into_iter()
-        .map(|f| (f.at.to_string(), f.what))
+        .map(|f| {
+            (
+                f.at.display_with_offset(jiff::tz::offset(8)).to_string(),
+                f.what,
+            )
+        })
         .collect();
     let expected: Vec<(String, String)> = [
-        ("2026-03-31T16:00:00Z", "reminded basic_info"),
-        ("2026-06-15T16:00:00Z", "reminded next_review"),
-        ("2026-06-22T16:00:00Z", "breached next_review"),
-        ("2026-06-22T16:00:00Z", "fired mark_review_overdue"),
-        ("2026-07-17T16:00:00Z", "reminded next_review"),
-        ("2026-08-13T16:00:00Z", "reminded next_review"),
-        ("2026-09-16T16:00:00Z", "reminded basic_info"),
-        ("2026-09-23T16:00:00Z", "breached basic_info"),
-        ("2026-11-11T16:00:00Z", "reminded next_review"),
+        ("2026-04-01T00:00:00+08:00", "reminded basic_info"),
+        ("2026-06-16T00:00:00+08:00", "reminded next_review"),
+        ("2026-06-23T00:00:00+08:00", "breached next_review"),
+        ("2026-06-23T00:00:00+08:00", "fired mark_review_overdue"),
+        ("2026-07-18T00:00:00+08:00", "reminded next_review"),
+        ("2026-08-14T00:00:00+08:00", "reminded next_review"),
+        ("2026-09-17T00:00:00+08:00", "reminded basic_info"),
+        ("2026-09-24T00:00:00+08:00", "breached basic_info"),
+        ("2026-11-12T00:00:00+08:00", "reminded next_review"),
     ]
     .iter()
     .map(|(a, w)| ((*a).to_owned(), (*w).to_owned()))
@@ -1064,17 +1095,22 @@ fn a_year_of_reviews_under_the_guizhou_four_colour_grades() {
     // the moment (CC 201(2)): reminded 2 hours before, breached once, nobody having taken it up.
     let intervention: Vec<(String, String)> = firings(&env, &child_case)
         .into_iter()
-        .map(|f| (f.at.to_string(), f.what))
+        .map(|f| {
+            (
+                f.at.display_with_offset(jiff::tz::offset(8)).to_string(),
+                f.what,
+            )
+        })
         .collect();
     assert_eq!(
         intervention,
         vec![
             (
-                "2026-06-25T00:00:00Z".to_owned(),
+                "2026-06-25T08:00:00+08:00".to_owned(),
                 "reminded acceptance".to_owned()
             ),
             (
-                "2026-06-25T02:00:00Z".to_owned(),
+                "2026-06-25T10:00:00+08:00".to_owned(),
                 "breached acceptance".to_owned()
             ),
         ]

@@ -26,7 +26,7 @@
 //! counting as one — per `calendars/china.yaml`, which covers 2025 and 2026. Days in 2027 are
 //! counted on weekdays alone and the deadline is flagged provisional. A reminder is due the
 //! `remind_before` lead before the (moved) due time. Times are written as `case show --json`
-//! writes them, in UTC: 24:00 Beijing time on 4 March is `2026-03-04T16:00:00Z`.
+//! writes them, in UTC: 24:00 Beijing time on 4 March is `2026-03-05T00:00:00+08:00`.
 
 use crate::common;
 
@@ -419,7 +419,12 @@ impl<'e> Sim<'e> {
     fn summary(&self, case: &str) -> Vec<(String, String)> {
         firings(self.env, case)
             .into_iter()
-            .map(|f| (f.at.to_string(), f.what))
+            .map(|f| {
+                (
+                    f.at.display_with_offset(jiff::tz::offset(8)).to_string(),
+                    f.what,
+                )
+            })
             .collect()
     }
 }
@@ -512,8 +517,8 @@ fn entrusted_care_weekly_contact_missed_once_then_resumed_until_the_father_retur
         &env,
         &id,
         "weekly_contact",
-        "2026-03-04T16:00:00Z",
-        Some("2026-03-03T16:00:00Z"),
+        "2026-03-05T00:00:00+08:00",
+        Some("2026-03-04T00:00:00+08:00"),
         false,
     );
     // The agreed term: 24h from the end date 31 January 2027 (00:00), i.e. 24:00 that day; an
@@ -522,7 +527,7 @@ fn entrusted_care_weekly_contact_missed_once_then_resumed_until_the_father_retur
         &env,
         &id,
         "entrustment_term",
-        "2027-01-31T16:00:00Z",
+        "2027-02-01T00:00:00+08:00",
         None,
         false,
     );
@@ -544,12 +549,12 @@ fn entrusted_care_weekly_contact_missed_once_then_resumed_until_the_father_retur
         &env,
         &id,
         "weekly_contact",
-        "2026-03-08T16:00:00Z",
-        Some("2026-03-07T16:00:00Z"),
+        "2026-03-09T00:00:00+08:00",
+        Some("2026-03-08T00:00:00+08:00"),
         false,
     );
-    sim.must_not_fire_at("2026-03-03T16:00:00Z");
-    sim.must_not_fire_at("2026-03-04T16:00:00Z");
+    sim.must_not_fire_at("2026-03-04T00:00:00+08:00");
+    sim.must_not_fire_at("2026-03-05T00:00:00+08:00");
 
     // Saturday 7 and Friday 13 March, 20:00, each before its reminder: due Saturday 14 March,
     // then Friday 20 March (reminded 24:00 on Thursday 19 March).
@@ -565,12 +570,12 @@ fn entrusted_care_weekly_contact_missed_once_then_resumed_until_the_father_retur
         &env,
         &id,
         "weekly_contact",
-        "2026-03-14T16:00:00Z",
-        Some("2026-03-13T16:00:00Z"),
+        "2026-03-15T00:00:00+08:00",
+        Some("2026-03-14T00:00:00+08:00"),
         false,
     );
-    sim.must_not_fire_at("2026-03-07T16:00:00Z");
-    sim.must_not_fire_at("2026-03-08T16:00:00Z");
+    sim.must_not_fire_at("2026-03-08T00:00:00+08:00");
+    sim.must_not_fire_at("2026-03-09T00:00:00+08:00");
     sim.run_until("2026-03-13T21:00:00+08:00", Step::Daily);
     contact(
         &env,
@@ -583,16 +588,16 @@ fn entrusted_care_weekly_contact_missed_once_then_resumed_until_the_father_retur
         &env,
         &id,
         "weekly_contact",
-        "2026-03-20T16:00:00Z",
-        Some("2026-03-19T16:00:00Z"),
+        "2026-03-21T00:00:00+08:00",
+        Some("2026-03-20T00:00:00+08:00"),
         false,
     );
-    sim.must_not_fire_at("2026-03-13T16:00:00Z");
-    sim.must_not_fire_at("2026-03-14T16:00:00Z");
+    sim.must_not_fire_at("2026-03-14T00:00:00+08:00");
+    sim.must_not_fire_at("2026-03-15T00:00:00+08:00");
 
     // No call on Thursday 19 March: the reminder goes out at 24:00. He calls on Friday evening,
     // inside the week: no breach. From Friday 20 March: due Friday 27 March.
-    sim.expect(&id, "reminded weekly_contact", "2026-03-19T16:00:00Z");
+    sim.expect(&id, "reminded weekly_contact", "2026-03-20T00:00:00+08:00");
     sim.run_until("2026-03-20T20:00:00+08:00", Step::Daily);
     contact(
         &env,
@@ -605,11 +610,11 @@ fn entrusted_care_weekly_contact_missed_once_then_resumed_until_the_father_retur
         &env,
         &id,
         "weekly_contact",
-        "2026-03-27T16:00:00Z",
-        Some("2026-03-26T16:00:00Z"),
+        "2026-03-28T00:00:00+08:00",
+        Some("2026-03-27T00:00:00+08:00"),
         false,
     );
-    sim.must_not_fire_at("2026-03-20T16:00:00Z");
+    sim.must_not_fire_at("2026-03-21T00:00:00+08:00");
 
     // Thursday 26 March, 20:00, before its reminder: due Thursday 2 April.
     sim.run_until("2026-03-26T21:00:00+08:00", Step::Daily);
@@ -624,12 +629,12 @@ fn entrusted_care_weekly_contact_missed_once_then_resumed_until_the_father_retur
         &env,
         &id,
         "weekly_contact",
-        "2026-04-02T16:00:00Z",
-        Some("2026-04-01T16:00:00Z"),
+        "2026-04-03T00:00:00+08:00",
+        Some("2026-04-02T00:00:00+08:00"),
         false,
     );
-    sim.must_not_fire_at("2026-03-26T16:00:00Z");
-    sim.must_not_fire_at("2026-03-27T16:00:00Z");
+    sim.must_not_fire_at("2026-03-27T00:00:00+08:00");
+    sim.must_not_fire_at("2026-03-28T00:00:00+08:00");
 
     // Sunday 29 March, 20:00 (a second call that week restarts the count). Seven days on is
     // Sunday 5 April, inside the Qingming holiday (4–6 April): the week still ends that day,
@@ -646,25 +651,25 @@ fn entrusted_care_weekly_contact_missed_once_then_resumed_until_the_father_retur
         &env,
         &id,
         "weekly_contact",
-        "2026-04-05T16:00:00Z",
-        Some("2026-04-04T16:00:00Z"),
+        "2026-04-06T00:00:00+08:00",
+        Some("2026-04-05T00:00:00+08:00"),
         false,
     );
-    sim.must_not_fire_at("2026-04-01T16:00:00Z");
-    sim.must_not_fire_at("2026-04-02T16:00:00Z");
+    sim.must_not_fire_at("2026-04-02T00:00:00+08:00");
+    sim.must_not_fire_at("2026-04-03T00:00:00+08:00");
 
     // He does not call. The reminder, then at 24:00 on 5 April the breach and, at the same
     // moment, the system transition to the village committee's supervision (UPL 23, 43).
-    sim.expect(&id, "reminded weekly_contact", "2026-04-04T16:00:00Z");
-    sim.expect(&id, "breached weekly_contact", "2026-04-05T16:00:00Z");
-    sim.expect(&id, "fired contact_lapsed", "2026-04-05T16:00:00Z");
+    sim.expect(&id, "reminded weekly_contact", "2026-04-05T00:00:00+08:00");
+    sim.expect(&id, "breached weekly_contact", "2026-04-06T00:00:00+08:00");
+    sim.expect(&id, "fired contact_lapsed", "2026-04-06T00:00:00+08:00");
     sim.run_until("2026-04-05T10:00:00+08:00", Step::Daily);
     assert_eq!(
         agenda(&env, "2026-04-05T10:00:00+08:00", 1),
         [(
             id.clone(),
             "weekly_contact".to_owned(),
-            "2026-04-05T16:00:00Z".to_owned()
+            "2026-04-06T00:00:00+08:00".to_owned()
         )]
     );
     sim.run_until("2026-04-05T23:59:59+08:00", Step::Daily);
@@ -684,8 +689,8 @@ fn entrusted_care_weekly_contact_missed_once_then_resumed_until_the_father_retur
         &env,
         &id,
         "supervision_visit",
-        "2026-05-06T16:00:00Z",
-        Some("2026-05-03T16:00:00Z"),
+        "2026-05-07T00:00:00+08:00",
+        Some("2026-05-04T00:00:00+08:00"),
         false,
     );
 
@@ -704,12 +709,12 @@ fn entrusted_care_weekly_contact_missed_once_then_resumed_until_the_father_retur
         &env,
         &id,
         "supervision_visit",
-        "2026-05-09T16:00:00Z",
-        Some("2026-05-06T16:00:00Z"),
+        "2026-05-10T00:00:00+08:00",
+        Some("2026-05-07T00:00:00+08:00"),
         false,
     );
-    sim.must_not_fire_at("2026-05-03T16:00:00Z");
-    sim.must_not_fire_at("2026-05-06T16:00:00Z");
+    sim.must_not_fire_at("2026-05-04T00:00:00+08:00");
+    sim.must_not_fire_at("2026-05-07T00:00:00+08:00");
 
     // Friday 10 April, 20:00: contact resumes; the week restarts (due Friday 17 April) and the
     // case is no longer overdue.
@@ -725,8 +730,8 @@ fn entrusted_care_weekly_contact_missed_once_then_resumed_until_the_father_retur
         &env,
         &id,
         "weekly_contact",
-        "2026-04-17T16:00:00Z",
-        Some("2026-04-16T16:00:00Z"),
+        "2026-04-18T00:00:00+08:00",
+        Some("2026-04-17T00:00:00+08:00"),
         false,
     );
     assert!(overdue(&env, "2026-04-10T21:00:00+08:00").is_empty());
@@ -747,14 +752,14 @@ fn entrusted_care_weekly_contact_missed_once_then_resumed_until_the_father_retur
     );
     assert_eq!(state(&env, &id), "entrusted");
     assert_no_deadline(&env, &id, "supervision_visit");
-    sim.must_not_fire_at("2026-05-06T16:00:00Z");
-    sim.must_not_fire_at("2026-05-09T16:00:00Z");
+    sim.must_not_fire_at("2026-05-07T00:00:00+08:00");
+    sim.must_not_fire_at("2026-05-10T00:00:00+08:00");
     assert_schedule(
         &env,
         &id,
         "weekly_contact",
-        "2026-04-17T16:00:00Z",
-        Some("2026-04-16T16:00:00Z"),
+        "2026-04-18T00:00:00+08:00",
+        Some("2026-04-17T00:00:00+08:00"),
         false,
     );
 
@@ -764,53 +769,53 @@ fn entrusted_care_weekly_contact_missed_once_then_resumed_until_the_father_retur
         // Thursday 16 April → Thursday 23 April.
         (
             "2026-04-16T20:00:00+08:00",
-            "2026-04-23T16:00:00Z",
-            "2026-04-22T16:00:00Z",
+            "2026-04-24T00:00:00+08:00",
+            "2026-04-23T00:00:00+08:00",
         ),
         // Sunday 19 April → Sunday 26 April, a rest day, not moved.
         (
             "2026-04-19T20:00:00+08:00",
-            "2026-04-26T16:00:00Z",
-            "2026-04-25T16:00:00Z",
+            "2026-04-27T00:00:00+08:00",
+            "2026-04-26T00:00:00+08:00",
         ),
         // Saturday 25 April → Saturday 2 May, inside the Labour Day holiday (1–5 May), not moved.
         (
             "2026-04-25T20:00:00+08:00",
-            "2026-05-02T16:00:00Z",
-            "2026-05-01T16:00:00Z",
+            "2026-05-03T00:00:00+08:00",
+            "2026-05-02T00:00:00+08:00",
         ),
         // Friday 1 May → Friday 8 May.
         (
             "2026-05-01T20:00:00+08:00",
-            "2026-05-08T16:00:00Z",
-            "2026-05-07T16:00:00Z",
+            "2026-05-09T00:00:00+08:00",
+            "2026-05-08T00:00:00+08:00",
         ),
         // Thursday 7 May → Thursday 14 May.
         (
             "2026-05-07T20:00:00+08:00",
-            "2026-05-14T16:00:00Z",
-            "2026-05-13T16:00:00Z",
+            "2026-05-15T00:00:00+08:00",
+            "2026-05-14T00:00:00+08:00",
         ),
         // Wednesday 13 May → Wednesday 20 May.
         (
             "2026-05-13T20:00:00+08:00",
-            "2026-05-20T16:00:00Z",
-            "2026-05-19T16:00:00Z",
+            "2026-05-21T00:00:00+08:00",
+            "2026-05-20T00:00:00+08:00",
         ),
         // Tuesday 19 May → Tuesday 26 May.
         (
             "2026-05-19T20:00:00+08:00",
-            "2026-05-26T16:00:00Z",
-            "2026-05-25T16:00:00Z",
+            "2026-05-27T00:00:00+08:00",
+            "2026-05-26T00:00:00+08:00",
         ),
         // Sunday 24 May → Sunday 31 May.
         (
             "2026-05-24T20:00:00+08:00",
-            "2026-05-31T16:00:00Z",
-            "2026-05-30T16:00:00Z",
+            "2026-06-01T00:00:00+08:00",
+            "2026-05-31T00:00:00+08:00",
         ),
     ];
-    let mut previous = ("2026-04-17T16:00:00Z", "2026-04-16T16:00:00Z");
+    let mut previous = ("2026-04-18T00:00:00+08:00", "2026-04-17T00:00:00+08:00");
     for (called_at, due, remind_at) in calls {
         let recorded = called_at.replace("T20:00", "T21:00");
         sim.run_until(&recorded, Step::Daily);
@@ -843,19 +848,19 @@ fn entrusted_care_weekly_contact_missed_once_then_resumed_until_the_father_retur
             .expect("deadlines")
             .is_empty()
     );
-    sim.must_not_fire_at("2026-05-30T16:00:00Z");
-    sim.must_not_fire_at("2026-05-31T16:00:00Z");
-    sim.must_not_fire_at("2027-01-31T16:00:00Z");
+    sim.must_not_fire_at("2026-05-31T00:00:00+08:00");
+    sim.must_not_fire_at("2026-06-01T00:00:00+08:00");
+    sim.must_not_fire_at("2027-02-01T00:00:00+08:00");
     sim.run_until("2027-02-24T12:00:00+08:00", Step::Weekly);
     assert!(overdue(&env, "2027-02-24T12:00:00+08:00").is_empty());
 
     assert_eq!(
         sim.summary(&id),
         pairs(&[
-            ("2026-03-19T16:00:00Z", "reminded weekly_contact"),
-            ("2026-04-04T16:00:00Z", "reminded weekly_contact"),
-            ("2026-04-05T16:00:00Z", "breached weekly_contact"),
-            ("2026-04-05T16:00:00Z", "fired contact_lapsed"),
+            ("2026-03-20T00:00:00+08:00", "reminded weekly_contact"),
+            ("2026-04-05T00:00:00+08:00", "reminded weekly_contact"),
+            ("2026-04-06T00:00:00+08:00", "breached weekly_contact"),
+            ("2026-04-06T00:00:00+08:00", "fired contact_lapsed"),
         ])
     );
     eprintln!(
@@ -894,8 +899,8 @@ fn temporary_custody_parent_search_runs_out_at_six_months_and_custody_at_one_yea
         &env,
         &id,
         "custody_limit",
-        "2027-01-05T16:00:00Z",
-        Some("2026-12-05T16:00:00Z"),
+        "2027-01-06T00:00:00+08:00",
+        Some("2026-12-06T00:00:00+08:00"),
         true,
     );
     advance(
@@ -912,8 +917,8 @@ fn temporary_custody_parent_search_runs_out_at_six_months_and_custody_at_one_yea
         &env,
         &id,
         "parent_search",
-        "2026-07-06T16:00:00Z",
-        Some("2026-06-06T16:00:00Z"),
+        "2026-07-07T00:00:00+08:00",
+        Some("2026-06-07T00:00:00+08:00"),
         false,
     );
     advance(
@@ -930,9 +935,13 @@ fn temporary_custody_parent_search_runs_out_at_six_months_and_custody_at_one_yea
     );
     let mut sim = Sim::new(&env, "2026-01-05T12:00:00+08:00");
     sim.watch(&id);
-    sim.expect(&id, "reminded parent_search", "2026-06-06T16:00:00Z");
-    sim.expect(&id, "breached parent_search", "2026-07-06T16:00:00Z");
-    sim.expect(&id, "fired parent_search_expired", "2026-07-06T16:00:00Z");
+    sim.expect(&id, "reminded parent_search", "2026-06-07T00:00:00+08:00");
+    sim.expect(&id, "breached parent_search", "2026-07-07T00:00:00+08:00");
+    sim.expect(
+        &id,
+        "fired parent_search_expired",
+        "2026-07-07T00:00:00+08:00",
+    );
 
     // February: the first assessment finds no guardian; the police go on searching.
     sim.run_until("2026-02-02T10:00:00+08:00", Step::Weekly);
@@ -995,22 +1004,26 @@ fn temporary_custody_parent_search_runs_out_at_six_months_and_custody_at_one_yea
         &env,
         &id,
         "custody_limit",
-        "2027-01-05T16:00:00Z",
-        Some("2026-12-05T16:00:00Z"),
+        "2027-01-06T00:00:00+08:00",
+        Some("2026-12-06T00:00:00+08:00"),
         true,
     );
 
     // A year after the taking in, the custody limit passes into review as well.
-    sim.expect(&id, "reminded custody_limit", "2026-12-05T16:00:00Z");
-    sim.expect(&id, "breached custody_limit", "2027-01-05T16:00:00Z");
-    sim.expect(&id, "fired custody_limit_expired", "2027-01-05T16:00:00Z");
+    sim.expect(&id, "reminded custody_limit", "2026-12-06T00:00:00+08:00");
+    sim.expect(&id, "breached custody_limit", "2027-01-06T00:00:00+08:00");
+    sim.expect(
+        &id,
+        "fired custody_limit_expired",
+        "2027-01-06T00:00:00+08:00",
+    );
     sim.run_until("2026-12-07T12:00:00+08:00", Step::Weekly);
     assert_eq!(
         agenda(&env, "2026-12-07T12:00:00+08:00", 31),
         [(
             id.clone(),
             "custody_limit".to_owned(),
-            "2027-01-05T16:00:00Z".to_owned()
+            "2027-01-06T00:00:00+08:00".to_owned()
         )]
     );
     sim.run_until("2027-01-05T23:59:59+08:00", Step::Weekly);
@@ -1040,8 +1053,8 @@ fn temporary_custody_parent_search_runs_out_at_six_months_and_custody_at_one_yea
         &env,
         &id,
         "household_registration",
-        "2028-01-05T16:00:00Z",
-        Some("2027-12-05T16:00:00Z"),
+        "2028-01-06T00:00:00+08:00",
+        Some("2027-12-06T00:00:00+08:00"),
         true,
     );
     sim.run_until("2027-01-11T12:00:00+08:00", Step::Weekly);
@@ -1049,12 +1062,12 @@ fn temporary_custody_parent_search_runs_out_at_six_months_and_custody_at_one_yea
     assert_eq!(
         sim.summary(&id),
         pairs(&[
-            ("2026-06-06T16:00:00Z", "reminded parent_search"),
-            ("2026-07-06T16:00:00Z", "breached parent_search"),
-            ("2026-07-06T16:00:00Z", "fired parent_search_expired"),
-            ("2026-12-05T16:00:00Z", "reminded custody_limit"),
-            ("2027-01-05T16:00:00Z", "breached custody_limit"),
-            ("2027-01-05T16:00:00Z", "fired custody_limit_expired"),
+            ("2026-06-07T00:00:00+08:00", "reminded parent_search"),
+            ("2026-07-07T00:00:00+08:00", "breached parent_search"),
+            ("2026-07-07T00:00:00+08:00", "fired parent_search_expired"),
+            ("2026-12-06T00:00:00+08:00", "reminded custody_limit"),
+            ("2027-01-06T00:00:00+08:00", "breached custody_limit"),
+            ("2027-01-06T00:00:00+08:00", "fired custody_limit_expired"),
         ])
     );
     eprintln!(
@@ -1139,8 +1152,8 @@ fn detained_parents_family_notification_met_once_and_missed_once() {
         &env,
         &a,
         "family_notification",
-        "2026-02-18T14:00:00Z",
-        Some("2026-02-18T08:00:00Z"),
+        "2026-02-18T22:00:00+08:00",
+        Some("2026-02-18T16:00:00+08:00"),
         false,
     );
     // 刘军, elsewhere in the county, at 23:00; his daughter 刘小雨 is 6.
@@ -1161,16 +1174,28 @@ fn detained_parents_family_notification_met_once_and_missed_once() {
         &env,
         &b,
         "family_notification",
-        "2026-02-18T15:00:00Z",
-        Some("2026-02-18T09:00:00Z"),
+        "2026-02-18T23:00:00+08:00",
+        Some("2026-02-18T17:00:00+08:00"),
         false,
     );
     let mut sim = Sim::new(&env, "2026-02-17T23:30:00+08:00");
     sim.watch(&a);
     sim.watch(&b);
-    sim.expect(&a, "reminded family_notification", "2026-02-18T08:00:00Z");
-    sim.expect(&b, "reminded family_notification", "2026-02-18T09:00:00Z");
-    sim.expect(&b, "breached family_notification", "2026-02-18T15:00:00Z");
+    sim.expect(
+        &a,
+        "reminded family_notification",
+        "2026-02-18T16:00:00+08:00",
+    );
+    sim.expect(
+        &b,
+        "reminded family_notification",
+        "2026-02-18T17:00:00+08:00",
+    );
+    sim.expect(
+        &b,
+        "breached family_notification",
+        "2026-02-18T23:00:00+08:00",
+    );
 
     // 王建国's family is reached at 19:00, after the reminder and within the 24 hours: the
     // grandmother takes the boy (a linked entrusted-care case), which meets the deadline.
@@ -1204,7 +1229,7 @@ fn detained_parents_family_notification_met_once_and_missed_once() {
         .to_owned();
     assert_eq!(show(&env, &a_child)["workflow"], "entrusted-care");
     sim.watch(&a_child);
-    sim.must_not_fire_at("2026-02-18T14:00:00Z");
+    sim.must_not_fire_at("2026-02-18T22:00:00+08:00");
 
     // 刘军's family is not reached in time: at 23:00 the breach is recorded (no transition: the
     // police must still notify) and the case is overdue.
@@ -1239,8 +1264,8 @@ fn detained_parents_family_notification_met_once_and_missed_once() {
         &env,
         &b_child,
         "custody_limit",
-        "2027-02-19T16:00:00Z",
-        Some("2027-01-19T16:00:00Z"),
+        "2027-02-20T00:00:00+08:00",
+        Some("2027-01-20T00:00:00+08:00"),
         true,
     );
     assert!(overdue(&env, "2026-02-19T10:00:00+08:00").is_empty());
@@ -1257,12 +1282,20 @@ fn detained_parents_family_notification_met_once_and_missed_once() {
         "2026-02-19T15:00:00+08:00",
     );
     sim.watch(&b_child);
-    sim.expect(&b_child, "reminded custody_limit", "2027-01-19T16:00:00Z");
-    sim.expect(&b_child, "breached custody_limit", "2027-02-19T16:00:00Z");
+    sim.expect(
+        &b_child,
+        "reminded custody_limit",
+        "2027-01-20T00:00:00+08:00",
+    );
+    sim.expect(
+        &b_child,
+        "breached custody_limit",
+        "2027-02-20T00:00:00+08:00",
+    );
     sim.expect(
         &b_child,
         "fired custody_limit_expired",
-        "2027-02-19T16:00:00Z",
+        "2027-02-20T00:00:00+08:00",
     );
 
     // Tuesday 25 August: 王建国 is released. The follow-up visit within a month: Friday
@@ -1281,11 +1314,15 @@ fn detained_parents_family_notification_met_once_and_missed_once() {
         &env,
         &a,
         "release_follow_up",
-        "2026-09-28T16:00:00Z",
-        Some("2026-09-25T16:00:00Z"),
+        "2026-09-29T00:00:00+08:00",
+        Some("2026-09-26T00:00:00+08:00"),
         false,
     );
-    sim.expect(&a, "reminded release_follow_up", "2026-09-25T16:00:00Z");
+    sim.expect(
+        &a,
+        "reminded release_follow_up",
+        "2026-09-26T00:00:00+08:00",
+    );
     // The village committee visits on the last day, after the reminder.
     sim.run_until("2026-09-28T10:00:00+08:00", Step::Weekly);
     advance(
@@ -1300,7 +1337,7 @@ fn detained_parents_family_notification_met_once_and_missed_once() {
         "2026-09-28T10:00:00+08:00",
     );
     assert_eq!(state(&env, &a), "closed");
-    sim.must_not_fire_at("2026-09-28T16:00:00Z");
+    sim.must_not_fire_at("2026-09-29T00:00:00+08:00");
 
     // The girl stays in custody while her father is held; her custody limit reminds and then
     // passes into review.
@@ -1316,24 +1353,24 @@ fn detained_parents_family_notification_met_once_and_missed_once() {
     assert_eq!(
         sim.summary(&a),
         pairs(&[
-            ("2026-02-18T08:00:00Z", "reminded family_notification"),
-            ("2026-09-25T16:00:00Z", "reminded release_follow_up"),
+            ("2026-02-18T16:00:00+08:00", "reminded family_notification"),
+            ("2026-09-26T00:00:00+08:00", "reminded release_follow_up"),
         ])
     );
     assert_eq!(
         sim.summary(&b),
         pairs(&[
-            ("2026-02-18T09:00:00Z", "reminded family_notification"),
-            ("2026-02-18T15:00:00Z", "breached family_notification"),
+            ("2026-02-18T17:00:00+08:00", "reminded family_notification"),
+            ("2026-02-18T23:00:00+08:00", "breached family_notification"),
         ])
     );
     assert!(sim.summary(&a_child).is_empty());
     assert_eq!(
         sim.summary(&b_child),
         pairs(&[
-            ("2027-01-19T16:00:00Z", "reminded custody_limit"),
-            ("2027-02-19T16:00:00Z", "breached custody_limit"),
-            ("2027-02-19T16:00:00Z", "fired custody_limit_expired"),
+            ("2027-01-20T00:00:00+08:00", "reminded custody_limit"),
+            ("2027-02-20T00:00:00+08:00", "breached custody_limit"),
+            ("2027-02-20T00:00:00+08:00", "fired custody_limit_expired"),
         ])
     );
     eprintln!(
@@ -1395,8 +1432,8 @@ fn a_detention_entered_after_its_reminder_time_is_reminded_once_and_not_before_i
         &env,
         &id,
         "family_notification",
-        "2026-03-10T01:30:00Z",
-        Some("2026-03-09T19:30:00Z"),
+        "2026-03-10T09:30:00+08:00",
+        Some("2026-03-10T03:30:00+08:00"),
         false,
     );
     let set = events_of(&env, &id, "deadline_set", "family_notification");
@@ -1455,8 +1492,8 @@ fn intervention_feedback_missed_then_civil_affairs_must_petition() {
         &env,
         &id,
         "acceptance",
-        "2026-10-03T01:00:00Z",
-        Some("2026-10-02T23:00:00Z"),
+        "2026-10-03T09:00:00+08:00",
+        Some("2026-10-03T07:00:00+08:00"),
         false,
     );
     advance(
@@ -1487,8 +1524,8 @@ fn intervention_feedback_missed_then_civil_affairs_must_petition() {
         &env,
         &id,
         "township_notice",
-        "2026-10-03T03:00:00Z",
-        Some("2026-10-03T01:00:00Z"),
+        "2026-10-03T11:00:00+08:00",
+        Some("2026-10-03T09:00:00+08:00"),
         false,
     );
     advance(
@@ -1507,16 +1544,24 @@ fn intervention_feedback_missed_then_civil_affairs_must_petition() {
         &env,
         &id,
         "reporter_feedback",
-        "2026-10-08T16:00:00Z",
-        Some("2026-10-07T16:00:00Z"),
+        "2026-10-09T00:00:00+08:00",
+        Some("2026-10-08T00:00:00+08:00"),
         false,
     );
     let mut sim = Sim::new(&env, "2026-10-02T11:00:00+08:00");
     sim.watch(&id);
-    sim.must_not_fire_at("2026-10-02T23:00:00Z");
-    sim.must_not_fire_at("2026-10-03T01:00:00Z");
-    sim.expect(&id, "reminded reporter_feedback", "2026-10-07T16:00:00Z");
-    sim.expect(&id, "breached reporter_feedback", "2026-10-08T16:00:00Z");
+    sim.must_not_fire_at("2026-10-03T07:00:00+08:00");
+    sim.must_not_fire_at("2026-10-03T09:00:00+08:00");
+    sim.expect(
+        &id,
+        "reminded reporter_feedback",
+        "2026-10-08T00:00:00+08:00",
+    );
+    sim.expect(
+        &id,
+        "breached reporter_feedback",
+        "2026-10-09T00:00:00+08:00",
+    );
 
     // Nobody feeds back: the breach is recorded (the deadline has no transition) and the case
     // is overdue until the feedback is given, late, on Monday 12 October.
@@ -1591,16 +1636,16 @@ fn intervention_feedback_missed_then_civil_affairs_must_petition() {
         &env,
         &id,
         "others_petition",
-        "2026-12-16T16:00:00Z",
-        Some("2026-12-09T16:00:00Z"),
+        "2026-12-17T00:00:00+08:00",
+        Some("2026-12-10T00:00:00+08:00"),
         false,
     );
-    sim.expect(&id, "reminded others_petition", "2026-12-09T16:00:00Z");
-    sim.expect(&id, "breached others_petition", "2026-12-16T16:00:00Z");
+    sim.expect(&id, "reminded others_petition", "2026-12-10T00:00:00+08:00");
+    sim.expect(&id, "breached others_petition", "2026-12-17T00:00:00+08:00");
     sim.expect(
         &id,
         "fired civil_affairs_duty_to_petition",
-        "2026-12-16T16:00:00Z",
+        "2026-12-17T00:00:00+08:00",
     );
 
     // Nobody petitions: at 24:00 on 16 December the duty passes to civil affairs (CC 36(3)).
@@ -1657,11 +1702,11 @@ fn intervention_feedback_missed_then_civil_affairs_must_petition() {
         &env,
         &id,
         "court_decision",
-        "2027-01-21T16:00:00Z",
-        Some("2027-01-16T16:00:00Z"),
+        "2027-01-22T00:00:00+08:00",
+        Some("2027-01-17T00:00:00+08:00"),
         true,
     );
-    sim.expect(&id, "reminded court_decision", "2027-01-16T16:00:00Z");
+    sim.expect(&id, "reminded court_decision", "2027-01-17T00:00:00+08:00");
 
     // Decided on Tuesday 19 January, after the reminder, inside the period.
     sim.run_until("2027-01-19T10:00:00+08:00", Step::Weekly);
@@ -1677,13 +1722,13 @@ fn intervention_feedback_missed_then_civil_affairs_must_petition() {
         "2027-01-19T10:00:00+08:00",
     );
     assert_no_deadline(&env, &id, "court_decision");
-    sim.must_not_fire_at("2027-01-21T16:00:00Z");
+    sim.must_not_fire_at("2027-01-22T00:00:00+08:00");
     // The window for the father to apply for restoration: a year from 19 January 2027.
     assert_schedule(
         &env,
         &id,
         "restoration_window",
-        "2028-01-19T16:00:00Z",
+        "2028-01-20T00:00:00+08:00",
         None,
         true,
     );
@@ -1735,15 +1780,15 @@ fn intervention_feedback_missed_then_civil_affairs_must_petition() {
     assert_eq!(
         sim.summary(&id),
         pairs(&[
-            ("2026-10-07T16:00:00Z", "reminded reporter_feedback"),
-            ("2026-10-08T16:00:00Z", "breached reporter_feedback"),
-            ("2026-12-09T16:00:00Z", "reminded others_petition"),
-            ("2026-12-16T16:00:00Z", "breached others_petition"),
+            ("2026-10-08T00:00:00+08:00", "reminded reporter_feedback"),
+            ("2026-10-09T00:00:00+08:00", "breached reporter_feedback"),
+            ("2026-12-10T00:00:00+08:00", "reminded others_petition"),
+            ("2026-12-17T00:00:00+08:00", "breached others_petition"),
             (
-                "2026-12-16T16:00:00Z",
+                "2026-12-17T00:00:00+08:00",
                 "fired civil_affairs_duty_to_petition"
             ),
-            ("2027-01-16T16:00:00Z", "reminded court_decision"),
+            ("2027-01-17T00:00:00+08:00", "reminded court_decision"),
         ])
     );
     eprintln!(
