@@ -119,6 +119,8 @@ pub struct Office<B: Backend = crate::store::Store> {
     config: Config,
     /// Loaded on first use: most commands issue no letter.
     renderer: OnceLock<Result<Arc<Renderer>, LetterError>>,
+    /// Where letters' salts come from (the system's generator unless a test fixes them).
+    salts: act::Salts,
 }
 
 impl<B: Backend> Office<B> {
@@ -127,7 +129,14 @@ impl<B: Backend> Office<B> {
             backend,
             config,
             renderer: OnceLock::new(),
+            salts: act::Salts::System,
         }
+    }
+
+    /// The same office drawing letters' salts from `salts` (tests fix a sequence).
+    pub fn with_salts(mut self, salts: act::Salts) -> Office<B> {
+        self.salts = salts;
+        self
     }
 
     /// The database underneath (for the storage-level tools: backup, check, benchmarks).
