@@ -20,6 +20,7 @@ mod letter_issue;
 mod migrate;
 mod ops;
 mod profile;
+mod register;
 mod run;
 mod scenario_a_d;
 mod scenario_b_c;

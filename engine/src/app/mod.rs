@@ -22,6 +22,7 @@ mod letter;
 mod migrate;
 mod ops;
 mod owner;
+mod register;
 #[cfg(test)]
 mod tests;
 mod workflow;
@@ -35,6 +36,9 @@ pub use letter::{IssueRequest, LetterVerdict, PreviewRequest, VoidRequest, codes
 pub use migrate::{Migration, MigrationReport, Moved};
 pub use ops::{ImportFailure, Owner};
 pub use owner::WHOLE_DATABASE;
+pub use register::{
+    ImportedRow, MAX_ROWS, RegisterError, RegisterImport, RegisterImported, RejectedRow,
+};
 pub use workflow::{CheckFailed, Checked, Founded, Setup, check_files};
 
 // The records use cases take and return, named here so that a front end needs nothing from
