@@ -210,6 +210,10 @@ pub enum Kind {
     Bug(String),
     /// `workflow migrate` found problems (every one listed); no case moved.
     Migration(Vec<wardflow_engine::migrate::Problem>),
+    /// A register that was not imported.
+    Register(Box<wardflow_engine::app::RegisterError>),
+    /// A register whose rows were refused: each row's line and failure (nothing imported).
+    RegisterRejected(Vec<(u64, Failure)>),
 }
 
 impl From<Kind> for Failure {
@@ -466,6 +470,23 @@ impl Failure {
                 problems: problems
                     .iter()
                     .map(|p| Located::message(words::migration_problem(tr, p)))
+                    .collect(),
+            },
+            Kind::Register(error) => words::register(tr, error),
+            Kind::RegisterRejected(rows) => Shown {
+                exit: Exit::Refused,
+                message: tr!(tr, "register-rejected", count = rows.len()),
+                key: None,
+                problems: rows
+                    .iter()
+                    .map(|(line, failure)| {
+                        Located::message(tr!(
+                            tr,
+                            "register-row",
+                            line = line.to_string(),
+                            message = failure.shown(tr).message
+                        ))
+                    })
                     .collect(),
             },
             Kind::ExportBroken(first) => Shown::new(

@@ -213,6 +213,13 @@ pub enum EventKind {
         to_state: String,
         reason: String,
     },
+    /// The case came from a register an administrator imported (`import-register`): the
+    /// file's name and SHA-256, and the line of the file it came from.
+    Imported {
+        file: String,
+        file_sha256: String,
+        line: u64,
+    },
 }
 
 /// A guard of a transition already taken that a correction makes fail.
@@ -562,6 +569,7 @@ impl Case {
                 self.version = to_version.clone();
                 self.state = to_state.clone();
             }
+            EventKind::Imported { .. } => {}
         }
         self.head = Some(head);
         self.seq = event.seq;

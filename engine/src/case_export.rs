@@ -10,11 +10,11 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use crate::case::CaseId;
 use crate::chain::{self, Break, ChainHash, Head, Record, Verified};
 use crate::definition::VersionHash;
+use crate::letters::archive::{DigestScheme, digest_with};
 use crate::seal::{OfficeKey, PublicKey};
 
 /// The `format` member of every export.
@@ -280,11 +280,20 @@ pub fn verify(bytes: &[u8], key: &PublicKey) -> Result<Verdict, CaseExportError>
     })
 }
 
-/// Whether an archived letter's text and HTML give its recorded SHA-256s, and a chained
+/// Whether an archived letter's text and HTML give its recorded digests, and a chained
 /// `letter_issued` event records the same letter with the same hashes.
 fn letter_matches(letter: &Value, events: &[ChainedEvent]) -> bool {
     let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
-    let digest = |k: &str| text(letter, k).map(|t| crate::chain::hex(&Sha256::digest(t)));
+    // Under the letter's own scheme: plain SHA-256 before salts, keyed with its salt after.
+    let scheme = match letter.get("digest") {
+        None => Some(DigestScheme::Plain),
+        Some(v) => serde_json::from_value::<DigestScheme>(v.clone()).ok(),
+    };
+    let salt = text(letter, "salt");
+    let digest = |k: &str| {
+        let scheme = scheme?;
+        text(letter, k).and_then(|t| digest_with(scheme, salt.as_deref(), t.as_bytes()))
+    };
     let (Some(id), Some(html), Some(plain)) = (
         text(letter, "id"),
         text(letter, "html_sha256"),

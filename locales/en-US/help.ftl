@@ -155,6 +155,10 @@ help-restore--force = Replace an existing database
 help-export = Write the whole database as JSON Lines
 help-export--out = Write to this file (must not exist yet) instead of standard output
 
+help-import-register = Make cases from an existing register (CSV or XLSX), all or nothing (administrators)
+help-import-register--file = The register: a CSV (UTF-8, header row first) or XLSX file (first sheet)
+help-import-register--workflow = The workflow whose cases the rows become
+help-import-register--map = The mapping file (YAML): role, columns → fields, fixed values, transitions
 help-import = Create a new database from an export (all or nothing)
 help-import--file = The export (JSON Lines), or `-` for standard input
 

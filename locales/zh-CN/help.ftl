@@ -155,6 +155,10 @@ help-restore--force = 替换已有的数据库
 help-export = 把整个数据库导出为 JSON Lines
 help-export--out = 导出到该文件（不能已存在），而不是输出到屏幕
 
+help-import-register = 把现有登记表（CSV 或 XLSX）导入为案件，要么全部导入，要么不作改动（限管理员）
+help-import-register--file = 登记表：CSV（UTF-8，第一行为表头）或 XLSX（第一个工作表）
+help-import-register--workflow = 各行导入为哪个流程的案件
+help-import-register--map = 对照表（YAML）：角色、列→字段、固定值、到达登记状态的操作
 help-import = 从导出文件新建数据库（要么全部导入，要么不作改动）
 help-import--file = 导出文件（JSON Lines），`-` 表示从标准输入读取
 

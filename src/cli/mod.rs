@@ -138,6 +138,8 @@ pub enum Command {
     Export(ops::export::DatabaseExportArgs),
     /// Create a new database from an export (all or nothing).
     Import(ops::import::ImportArgs),
+    /// Make cases from an existing register (CSV or XLSX), all or nothing (administrators).
+    ImportRegister(ops::register::RegisterArgs),
     /// Recompute the cases' hash chains, or check a signed export (exit 4 when broken).
     Verify(verify::VerifyArgs),
     /// The office's signing key: show the public key, or make one.
@@ -368,6 +370,7 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::Restore(args) => ops::backup::restore(&ctx, args),
         Command::Export(args) => ops::export::run(&ctx, args),
         Command::Import(args) => ops::import::run(&ctx, args),
+        Command::ImportRegister(args) => ops::register::run(&ctx, args),
         Command::Verify(args) => verify::run(&ctx, args),
         Command::Key(cmd) => key::run(&ctx, cmd),
         Command::User(cmd) => user::run(&ctx, cmd),

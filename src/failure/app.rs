@@ -1,7 +1,7 @@
 //! The application layer's errors, converted once into the shell's failure (worded when shown).
 
 use wardflow_engine::app::accounts::AccountError;
-use wardflow_engine::app::{AppError, ImportFailure, RegistryInput};
+use wardflow_engine::app::{AppError, ImportFailure, RegisterError, RegistryInput};
 use wardflow_engine::store::{CommandFailure, LetterCommandFailure};
 
 use super::{Exit, Failure, Kind};
@@ -74,6 +74,15 @@ impl From<AppError> for Failure {
                 ),
             )
             .with_key("--from"),
+            AppError::Register(error) => match *error {
+                RegisterError::Rejected(rows) => Kind::RegisterRejected(
+                    rows.into_iter()
+                        .map(|r| (r.line, Failure::from(r.error)))
+                        .collect(),
+                )
+                .into(),
+                other => Kind::Register(Box::new(other)).into(),
+            },
             AppError::NothingToVerify => {
                 Failure::said(Exit::BadInput, crate::msg!("verify-nothing"))
             }

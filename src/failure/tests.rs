@@ -36,9 +36,11 @@ fn kind_number(kind: &Kind) -> usize {
         Kind::Bug(_) => 19,
         Kind::ProfileLetter { .. } => 20,
         Kind::Migration(_) => 21,
+        Kind::Register(_) => 22,
+        Kind::RegisterRejected(_) => 23,
     }
 }
-const KINDS: usize = 22;
+const KINDS: usize = 24;
 
 fn case_id() -> CaseId {
     "2026-000001".parse().expect("a valid case id")
@@ -224,6 +226,23 @@ fn samples() -> Vec<(Failure, Exit)> {
                 case: case_id(),
                 state: "watched".into(),
             }])
+            .into(),
+            Exit::Refused,
+        ),
+        (
+            Kind::Register(Box::new(
+                wardflow_engine::app::RegisterError::MissingColumn {
+                    column: "姓名".into(),
+                },
+            ))
+            .into(),
+            Exit::BadInput,
+        ),
+        (
+            Kind::RegisterRejected(vec![(
+                3,
+                Failure::from(CommandFailure::UnknownCase(case_id())),
+            )])
             .into(),
             Exit::Refused,
         ),

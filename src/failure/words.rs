@@ -667,6 +667,70 @@ pub fn registry(tr: &Tr, e: &RegistryError) -> Shown {
     }
 }
 
+/// Why a register was not imported (its rows' refusals are shown one by one elsewhere).
+pub fn register(tr: &Tr, e: &wardflow_engine::app::RegisterError) -> Shown {
+    use wardflow_engine::app::RegisterError as R;
+    let (message, key) = match e {
+        R::Mapping { file, detail } => (
+            tr!(
+                tr,
+                "register-mapping-unreadable",
+                file = file.clone(),
+                detail = detail.clone()
+            ),
+            Some("--map".to_owned()),
+        ),
+        R::MappingNames { what, name } => {
+            let id = match *what {
+                "role" => "register-mapping-role",
+                "transition" => "register-mapping-transition",
+                _ => "register-mapping-field",
+            };
+            (
+                tr.args(id, vec![("name", name.clone().into())]),
+                Some(name.clone()),
+            )
+        }
+        R::MappingWorkflow { mapping, given } => (
+            tr!(
+                tr,
+                "register-mapping-workflow",
+                mapping = mapping.clone(),
+                given = given.clone()
+            ),
+            Some("--workflow".to_owned()),
+        ),
+        R::Format { file } => (tr!(tr, "register-format", file = file.clone()), None),
+        R::Unreadable { file, detail } => (
+            tr!(
+                tr,
+                "register-unreadable",
+                file = file.clone(),
+                detail = detail.clone()
+            ),
+            None,
+        ),
+        R::MissingColumn { column } => (
+            tr!(tr, "register-missing-column", column = column.clone()),
+            Some(column.clone()),
+        ),
+        R::RowCount { rows } => (
+            tr!(
+                tr,
+                "register-row-count",
+                rows = *rows,
+                max = wardflow_engine::app::MAX_ROWS
+            ),
+            None,
+        ),
+        R::Rejected(rows) => (tr!(tr, "register-rejected", count = rows.len()), None),
+    };
+    Shown {
+        key,
+        ..Shown::new(Exit::BadInput, message)
+    }
+}
+
 /// One reason a migration cannot go ahead.
 pub fn migration_problem(tr: &Tr, p: &wardflow_engine::migrate::Problem) -> String {
     use wardflow_engine::migrate::Problem;

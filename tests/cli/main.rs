@@ -22,6 +22,7 @@ mod migrate;
 mod ops;
 mod profile;
 mod published;
+mod register;
 mod report;
 mod run;
 mod scenario_a_d;

@@ -17,6 +17,53 @@ use crate::store::{
     LetterOutcome, Pending, StoreError,
 };
 
+/// Where each letter's salt comes from. Randomness is injected like the clock: the pure core
+/// ([`archive::issue`]) takes the salt as input; every database draws from the operating
+/// system's generator, and only the engine's own tests may fix a sequence.
+#[derive(Debug, Default)]
+pub enum Salts {
+    /// The operating system's generator.
+    #[default]
+    System,
+    /// The `n`th salt is SHA-256 of the seed and `n`: reproducible, for tests only.
+    Sequence {
+        seed: u64,
+        next: std::sync::atomic::AtomicU64,
+    },
+}
+
+impl Salts {
+    /// A reproducible sequence of salts (tests).
+    pub fn sequence(seed: u64) -> Salts {
+        Salts::Sequence {
+            seed,
+            next: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// The next salt.
+    pub fn draw(&self) -> Result<archive::Salt, StoreError> {
+        match self {
+            Salts::System => {
+                let mut salt = [0u8; 32];
+                getrandom::fill(&mut salt).map_err(|e| {
+                    StoreError::Storage(format!("no random salt for a letter: {e}"))
+                })?;
+                Ok(salt)
+            }
+            Salts::Sequence { seed, next } => {
+                use sha2::{Digest, Sha256};
+                let n = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Ok(Sha256::new()
+                    .chain_update(seed.to_be_bytes())
+                    .chain_update(n.to_be_bytes())
+                    .finalize()
+                    .into())
+            }
+        }
+    }
+}
+
 fn corrupt<E: std::fmt::Display>(e: E) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
@@ -379,6 +426,7 @@ pub fn issue(
             request: request_seq,
             replaces: request.replaces.clone(),
             vocabulary: &vocabulary,
+            salt: issuing.salts.draw()?,
         },
     ) {
         Ok(letter) => letter,

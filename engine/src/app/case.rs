@@ -179,6 +179,7 @@ impl<B: Backend> Office<B> {
         renderer.as_deref().map(|renderer| IssuingContext {
             renderer,
             profile: self.profile(),
+            salts: &self.salts,
         })
     }
 

@@ -90,6 +90,9 @@ pub enum AppError {
     /// A migration that cannot go ahead, with every problem found (no case moved).
     #[error("the migration has {} problem(s)", .0.len())]
     Migration(Vec<crate::migrate::Problem>),
+    /// A register that was not imported (`import-register`): nothing was.
+    #[error("the register was not imported")]
+    Register(Box<super::RegisterError>),
     /// The first administrator's unit must be named: the units have several tops.
     #[error("name the administrator's unit")]
     AdminUnitNeeded,

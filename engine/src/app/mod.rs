@@ -24,6 +24,7 @@ mod migrate;
 mod ops;
 mod owner;
 mod published;
+mod register;
 mod report;
 #[cfg(test)]
 mod tests;
@@ -40,6 +41,9 @@ pub use migrate::{Migration, MigrationReport, Moved};
 pub use ops::{ImportFailure, Owner};
 pub use owner::WHOLE_DATABASE;
 pub use published::DbMigration;
+pub use register::{
+    ImportedRow, MAX_ROWS, RegisterError, RegisterImport, RegisterImported, RejectedRow,
+};
 pub use report::{
     CATEGORY_FIELD, CaseCounts, CaseRow, CaseTable, ChildTable, CountRow, CountTable, DeadlinesMet,
     Grouping, LetterCount, OpenOn, RATING_FIELD, Report, ReportRequest,
@@ -130,6 +134,8 @@ pub struct Office<B: Backend = crate::store::Store> {
     renderer: OnceLock<Result<Arc<Renderer>, LetterError>>,
     /// The credentials file, opened on first use (sign-in, passwords, tokens).
     accounts: Mutex<Option<Arc<accounts::Accounts>>>,
+    /// Where letters' salts come from (the system's generator unless a test fixes them).
+    salts: act::Salts,
 }
 
 impl<B: Backend> Office<B> {
@@ -139,7 +145,14 @@ impl<B: Backend> Office<B> {
             config,
             renderer: OnceLock::new(),
             accounts: Mutex::new(None),
+            salts: act::Salts::System,
         }
+    }
+
+    /// The same office drawing letters' salts from `salts` (tests fix a sequence).
+    pub fn with_salts(mut self, salts: act::Salts) -> Office<B> {
+        self.salts = salts;
+        self
     }
 
     /// The database underneath (for the storage-level tools: backup, check, benchmarks).

@@ -1,10 +1,15 @@
 //! Issuing a letter: everything the archive keeps of it, made by one pure function.
 //!
 //! An issued letter is immutable. The archive record holds the number, the rendered text and
-//! HTML, the template's hash, the data snapshot it was rendered from and the SHA-256 of both
-//! renderings. The verification code (核验码) printed on every page is derived from a hash of
+//! HTML, the template's hash, the data snapshot it was rendered from and the digests of both
+//! renderings. The verification code (核验码) printed on every page is derived from a digest of
 //! what the letter says (id, number, issuer, date, template, data) — it cannot be derived from
 //! the rendered bytes, because those contain it.
+//!
+//! Digests and code are keyed (issue 15): HMAC-SHA256 under a random salt drawn for each
+//! letter by the application layer and kept in the archive entry ([`DigestScheme::SaltedV1`]),
+//! so that neither can be computed from guessed content (a reporter's name on a receipt).
+//! Letters issued before kept plain SHA-256 ([`DigestScheme::Plain`]) and still verify.
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -47,9 +52,99 @@ pub struct ArchivedLetter {
     pub request: Option<u32>,
     /// The letter it replaces (re-issue).
     pub replaces: Option<String>,
+    /// How the digests and the code were made; absent (plain) on letters issued before salts.
+    #[serde(default, skip_serializing_if = "DigestScheme::is_plain")]
+    pub digest: DigestScheme,
+    /// The letter's salt (hex), kept with it: verifying a file needs it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salt: Option<String>,
+}
+
+/// How a letter's digests (`html_sha256`, `text_sha256`) and verification code are made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DigestScheme {
+    /// Plain SHA-256 of the content: letters issued before salts (computable from a guess).
+    #[default]
+    Plain,
+    /// HMAC-SHA256 keyed with the letter's 32-byte random salt.
+    SaltedV1,
+}
+
+impl DigestScheme {
+    fn is_plain(&self) -> bool {
+        *self == DigestScheme::Plain
+    }
+}
+
+/// A letter's salt: 32 random bytes, drawn by the application layer for each letter.
+pub type Salt = [u8; 32];
+
+/// HMAC-SHA256 (RFC 2104) of `bytes` under `key`.
+fn hmac_sha256(key: &[u8], bytes: &[u8]) -> [u8; 32] {
+    const BLOCK: usize = 64;
+    let mut block = [0u8; BLOCK];
+    if key.len() > BLOCK {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| -> [u8; BLOCK] { block.map(|b| b ^ byte) };
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(bytes)
+        .finalize();
+    Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize()
+        .into()
+}
+
+/// The digest of `bytes` under `salt`, in lower-case hex.
+pub fn salted_hex(salt: &Salt, bytes: &[u8]) -> String {
+    hex(&hmac_sha256(salt, bytes))
+}
+
+fn parse_salt(text: &str) -> Option<Salt> {
+    if text.len() != 64 || !text.is_ascii() {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
+}
+
+/// The digest of `bytes` under `scheme` with `salt` (hex; salted letters only); None when a
+/// salted letter's salt is missing or unreadable.
+pub fn digest_with(scheme: DigestScheme, salt: Option<&str>, bytes: &[u8]) -> Option<String> {
+    match scheme {
+        DigestScheme::Plain => Some(sha256_hex(bytes)),
+        DigestScheme::SaltedV1 => Some(salted_hex(&parse_salt(salt?)?, bytes)),
+    }
 }
 
 impl ArchivedLetter {
+    /// The digest of `bytes` as this letter's scheme makes it (its salt, if salted); None when
+    /// a salted letter's salt is missing or unreadable (then nothing matches it).
+    pub fn digest_of(&self, bytes: &[u8]) -> Option<String> {
+        digest_with(self.digest, self.salt.as_deref(), bytes)
+    }
+
+    /// True when `bytes` are byte for byte the letter's HTML or text rendering.
+    pub fn is_rendering(&self, bytes: &[u8]) -> bool {
+        self.digest_of(bytes)
+            .is_some_and(|d| d == self.html_sha256 || d == self.text_sha256)
+    }
+
+    /// True when the stored renderings hash to the stored digests.
+    pub fn digests_hold(&self) -> bool {
+        self.digest_of(self.html.as_bytes()).as_deref() == Some(self.html_sha256.as_str())
+            && self.digest_of(self.text.as_bytes()).as_deref() == Some(self.text_sha256.as_str())
+    }
+
     /// What the case's history records of it.
     pub fn reference(&self) -> IssuedRef {
         IssuedRef {
@@ -84,6 +179,8 @@ pub struct Issue<'a> {
     pub replaces: Option<String>,
     /// Role titles and issuing bodies, from the case's workflow and the profile.
     pub vocabulary: &'a Vocabulary,
+    /// The letter's random salt, drawn by the caller: it keys the digests and the code.
+    pub salt: Salt,
 }
 
 /// The archive id of the `n`th letter issued in `year`.
@@ -172,7 +269,7 @@ pub fn issue(renderer: &Renderer, req: Issue<'_>) -> Result<ArchivedLetter, Lett
         "data": data,
         "settings": req.settings,
     });
-    let code = verification_code(&Sha256::digest(content.to_string().as_bytes()));
+    let code = verification_code(&hmac_sha256(&req.salt, content.to_string().as_bytes()));
     let rendered = renderer.render(
         req.key,
         &LetterInput {
@@ -201,12 +298,14 @@ pub fn issue(renderer: &Renderer, req: Issue<'_>) -> Result<ArchivedLetter, Lett
         template_hash: rendered.template_hash,
         data,
         settings: req.settings,
-        text_sha256: sha256_hex(rendered.text.as_bytes()),
-        html_sha256: sha256_hex(rendered.html.as_bytes()),
+        text_sha256: salted_hex(&req.salt, rendered.text.as_bytes()),
+        html_sha256: salted_hex(&req.salt, rendered.html.as_bytes()),
         text: rendered.text,
         html: rendered.html,
         request: req.request,
         replaces: req.replaces,
+        digest: DigestScheme::SaltedV1,
+        salt: Some(hex(&req.salt)),
     })
 }
 
@@ -225,6 +324,28 @@ mod tests {
         assert_eq!(normalize_code("ABC"), None);
         assert_eq!(normalize_code("UUUUU-UUUUU"), None);
         assert_ne!(code, verification_code(&Sha256::digest(b"y")));
+    }
+
+    #[test]
+    fn hmac_matches_rfc_4231_test_case_2() {
+        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
+        assert_eq!(
+            hex(&mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn a_salted_digest_needs_the_salt_and_an_old_letter_stays_plain() {
+        let salt = [7u8; 32];
+        let keyed = salted_hex(&salt, b"text");
+        assert_ne!(keyed, sha256_hex(b"text"));
+        assert_ne!(keyed, salted_hex(&[8u8; 32], b"text"));
+        assert_eq!(parse_salt(&hex(&salt)), Some(salt));
+        assert_eq!(parse_salt("zz"), None);
+        // An archive entry written before salts: no `digest`, no `salt`.
+        let old: DigestScheme = serde_json::from_str("\"plain\"").expect("scheme");
+        assert_eq!(old, DigestScheme::default());
     }
 
     #[test]

@@ -190,6 +190,11 @@ pub enum StoredEventKind {
         to_state: String,
         reason: String,
     },
+    Imported {
+        file: String,
+        file_sha256: String,
+        line: u64,
+    },
 }
 
 fn store_link(l: &Link) -> StoredLink {
@@ -368,6 +373,15 @@ impl From<&Event> for StoredEvent {
                 to_state: to_state.clone(),
                 reason: reason.clone(),
             },
+            EventKind::Imported {
+                file,
+                file_sha256,
+                line,
+            } => StoredEventKind::Imported {
+                file: file.clone(),
+                file_sha256: file_sha256.clone(),
+                line: *line,
+            },
         };
         StoredEvent {
             seq: e.seq,
@@ -545,6 +559,15 @@ impl TryFrom<StoredEvent> for Event {
                 from_state,
                 to_state,
                 reason,
+            },
+            StoredEventKind::Imported {
+                file,
+                file_sha256,
+                line,
+            } => EventKind::Imported {
+                file,
+                file_sha256,
+                line,
             },
         };
         Ok(Event {

@@ -33,6 +33,8 @@ pub(super) const LETTERS_BY_CASE: TableDefinition<(&str, &str), ()> =
 pub struct IssuingContext<'a> {
     pub renderer: &'a Renderer,
     pub profile: Option<&'a Profile>,
+    /// Each letter's salt (the application layer's source of randomness).
+    pub salts: &'a crate::app::act::Salts,
 }
 
 /// Why a letter a step called for was not issued with it. The act itself stands: a letter never

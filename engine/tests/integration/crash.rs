@@ -120,9 +120,11 @@ fn crash_driver() {
     let store = Store::open(Path::new(&db), Duration::from_secs(10)).expect("open");
     let renderer = Renderer::load(format!("{ROOT}/letters")).expect("letters");
     let profile = store.meta().profile.clone();
+    let salts = wardflow_engine::app::act::Salts::sequence(seed);
     let issuing = IssuingContext {
         renderer: &renderer,
         profile: profile.as_ref(),
+        salts: &salts,
     };
     let tz = shanghai();
     let cal = china_2025_2026();

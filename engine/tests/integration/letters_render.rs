@@ -1509,3 +1509,63 @@ fn write_html_for_the_render_check() {
     let r = renderer().render("warning-letter", &inp).unwrap();
     std::fs::write(out.join("draft-warning-letter.html"), &r.html).unwrap();
 }
+
+/// Issue 15: a letter's public digests and code are keyed with its random salt. The same
+/// letter issued twice (same id, content and date) differs with its salt, and a guess of the
+/// content without the salt matches neither digest nor code.
+#[test]
+fn the_same_letter_issued_under_two_salts_has_different_digests_and_codes() {
+    use sha2::{Digest, Sha256};
+    use wardflow_engine::case::CaseId;
+    use wardflow_engine::letters::archive::{
+        DigestScheme, Issue, issue, sha256_hex, verification_code,
+    };
+    let cases = cases();
+    let case = &cases["warning-letter"];
+    let case_id: CaseId = "2026-000001".parse().expect("case id");
+    let make = |salt: [u8; 32]| {
+        issue(
+            renderer(),
+            Issue {
+                id: "L2026-000001".into(),
+                case: &case_id,
+                key: "warning-letter",
+                data: &case.data,
+                role: "police",
+                issuer: case.issuer.clone(),
+                number: case.number.clone(),
+                actor: "李警官",
+                issued_at: "2026-11-22T02:00:00Z".parse().expect("time"),
+                date: case.date,
+                settings: Data::new(),
+                request: None,
+                replaces: None,
+                vocabulary: &NO_WORDS,
+                salt,
+            },
+        )
+        .expect("issues")
+    };
+    let one = make([1; 32]);
+    let two = make([2; 32]);
+    assert_eq!(one.digest, DigestScheme::SaltedV1);
+    assert_ne!(one.code, two.code);
+    assert_ne!(one.html_sha256, two.html_sha256);
+    assert_ne!(one.text_sha256, two.text_sha256);
+    // Each keeps its salt and holds under it.
+    assert!(one.digests_hold() && two.digests_hold());
+    assert!(one.is_rendering(one.text.as_bytes()));
+    assert!(!one.is_rendering(two.text.as_bytes()));
+    // A guess of the very content, hashed as before salts, matches nothing.
+    assert_ne!(sha256_hex(one.text.as_bytes()), one.text_sha256);
+    assert_ne!(sha256_hex(one.html.as_bytes()), one.html_sha256);
+    let content = json!({
+        "id": one.id, "case": one.case, "key": one.key, "number": one.number,
+        "role": one.role, "issuer": one.issuer, "date": one.date,
+        "template": one.template_hash, "data": one.data, "settings": one.settings,
+    });
+    assert_ne!(
+        verification_code(&Sha256::digest(content.to_string().as_bytes())),
+        one.code
+    );
+}

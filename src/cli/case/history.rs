@@ -170,6 +170,17 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
                 to = show::state(tr, &def, to_state),
                 reason = reason.clone()
             ),
+            EventKind::Imported {
+                file,
+                file_sha256,
+                line,
+            } => tr!(
+                tr,
+                "history-imported",
+                file = file.clone(),
+                sha = file_sha256.chars().take(16).collect::<String>(),
+                line = line.to_string()
+            ),
             EventKind::Spawned { child } => tr!(
                 tr,
                 "history-spawned",

@@ -5,6 +5,7 @@ pub mod backup;
 pub mod check;
 pub mod export;
 pub mod import;
+pub mod register;
 
 use std::path::Path;
 

@@ -260,3 +260,74 @@ fn init_checks_everything_before_it_makes_the_database_and_a_real_one_refuses_a_
         again.err()
     );
 }
+
+#[test]
+fn a_letters_digests_are_salted_the_event_carries_them_and_an_old_unsalted_letter_still_verifies() {
+    use crate::app::backend::Backend;
+    use crate::case::EventKind;
+    use crate::letters::archive::{DigestScheme, sha256_hex, verification_code};
+    use sha2::{Digest, Sha256};
+    let dir = TempDir::new().expect("tempdir");
+    let office = office(&dir);
+    let (id, receipt) = accepted(&office);
+    // The receipt names the reporter: its public digests are not the SHA-256 of its words.
+    assert_eq!(receipt.digest, DigestScheme::SaltedV1);
+    assert_eq!(receipt.salt.as_deref().map(str::len), Some(64));
+    assert_ne!(receipt.text_sha256, sha256_hex(receipt.text.as_bytes()));
+    assert_ne!(receipt.html_sha256, sha256_hex(receipt.html.as_bytes()));
+    // The chained event carries the salted digest.
+    let history = office
+        .backend()
+        .snapshot(|tx| tx.history(&id))
+        .expect("history");
+    assert!(history.iter().any(|e| matches!(
+        &e.kind,
+        EventKind::LetterIssued(l) if l.html_sha256 == receipt.html_sha256 && l.code == receipt.code
+    )));
+    let police = Caller::new(POLICE).at(at(T0));
+    let found = office
+        .verify_letter(&police, None, Some(receipt.text.as_bytes()))
+        .expect("verifies");
+    assert!(
+        matches!(&found, LetterVerdict::Identical(r) if r.letter.id == receipt.id),
+        "{found:?}"
+    );
+    // A letter archived before salts: plain SHA-256 digests and code, no salt recorded.
+    let old_code = verification_code(&Sha256::digest(b"an old letter"));
+    let mut old = receipt.clone();
+    old.id = "L2026-000900".into();
+    old.text = receipt.text.replace(&receipt.code, &old_code);
+    old.html = receipt.html.replace(&receipt.code, &old_code);
+    old.code = old_code;
+    old.text_sha256 = sha256_hex(old.text.as_bytes());
+    old.html_sha256 = sha256_hex(old.html.as_bytes());
+    old.digest = DigestScheme::Plain;
+    old.salt = None;
+    let stored = crate::store::format::encode(&old).expect("encodes");
+    let text = String::from_utf8(stored).expect("JSON");
+    assert!(
+        !text.contains("\"digest\"") && !text.contains("\"salt\""),
+        "an old entry has neither field: {text}"
+    );
+    office
+        .backend()
+        .transaction(|tx| tx.archive(&old))
+        .expect("archives");
+    assert!(old.digests_hold());
+    let verdict = office
+        .verify_letter(&police, None, Some(old.html.as_bytes()))
+        .expect("verifies");
+    assert!(
+        matches!(&verdict, LetterVerdict::Identical(r) if r.letter.id == old.id),
+        "{verdict:?}"
+    );
+    // Altered by one character, neither verifies.
+    let forged = old.text.replacen("公安", "公案", 1);
+    let verdict = office
+        .verify_letter(&police, None, Some(forged.as_bytes()))
+        .expect("verifies");
+    assert!(
+        !matches!(verdict, LetterVerdict::Identical(_)),
+        "{verdict:?}"
+    );
+}
