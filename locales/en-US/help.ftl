@@ -272,3 +272,16 @@ help-user-enable--name = The user's name
 help-user-roles = Replace a user's roles (administrators only); the last administrator keeps `admin`
 help-user-roles--name = The user's name
 help-user-roles--roles = A role the user may act in (repeatable), as for `user add`
+
+help-report = The figures of a month, a quarter or any period: cases, deadlines, children and letters (of the cases your unit reaches)
+help-report--from = The first day of the period (YYYY-MM-DD)
+help-report--to = The last day of the period (YYYY-MM-DD)
+help-report--month = A calendar month (YYYY-MM)
+help-report--quarter = A quarter (YYYYQ1 to YYYYQ4)
+help-report--by = What case counts are grouped by, comma-separated (workflow, state, township, unit, officer; default: all)
+help-report--format = The output format (default: tables on the terminal)
+help-value-format-table = tables on the terminal
+help-value-format-csv = CSV, one table after another
+help-value-format-xlsx = an Excel workbook, a worksheet per table
+help-report--out = The file to write (required for xlsx)
+help-report--force = Replace the file if it exists (never the database or its files)

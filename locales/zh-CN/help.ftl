@@ -272,3 +272,16 @@ help-user-enable--name = 用户名
 help-user-roles = 替换用户的角色（仅管理员）；最后一位管理员须保留 `admin`
 help-user-roles--name = 用户名
 help-user-roles--roles = 用户可担任的角色（可重复），与 `user add` 相同
+
+help-report = 统计报表：某月、某季度或任意期间的案件、期限、儿童和文书数字（仅统计本单位可查阅的案件）
+help-report--from = 统计期间的第一天（YYYY-MM-DD）
+help-report--to = 统计期间的最后一天（YYYY-MM-DD）
+help-report--month = 统计某个月（YYYY-MM）
+help-report--quarter = 统计某个季度（YYYYQ1 至 YYYYQ4）
+help-report--by = 案件数的分组，用逗号分隔（workflow、state、township、unit、officer；默认全部）
+help-report--format = 输出格式（默认在终端显示表格）
+help-value-format-table = 终端表格
+help-value-format-csv = CSV（逗号分隔，各表依次排列）
+help-value-format-xlsx = Excel 工作簿，每张表一个工作表
+help-report--out = 写入的文件（xlsx 必须指定）
+help-report--force = 文件已存在时替换它（绝不替换数据库及其文件）

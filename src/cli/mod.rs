@@ -10,6 +10,7 @@ mod key;
 mod letter;
 mod office;
 mod ops;
+mod report;
 mod run;
 mod shell;
 mod timers;
@@ -146,6 +147,8 @@ pub enum Command {
     Unit(unit::UnitCommand),
     /// The access log: every read of a case, allowed or refused.
     Audit(audit::AuditArgs),
+    /// The figures of a month, a quarter or any period: cases, deadlines, children, letters.
+    Report(report::ReportArgs),
     /// A shell completion script, printed to standard output.
     Completions(shell::CompletionsArgs),
     /// Write the man pages (English and Chinese) into a directory, for packaging.
@@ -356,6 +359,7 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::User(cmd) => user::run(&ctx, cmd),
         Command::Unit(cmd) => unit::run(&ctx, cmd),
         Command::Audit(args) => audit::run(&ctx, args),
+        Command::Report(args) => report::run(&ctx, args),
         Command::Completions(args) => shell::completions(&ctx, args),
         Command::Man(args) => shell::man(&ctx, args),
     }

@@ -293,3 +293,254 @@ fn case_overdue_narrows_the_same_way_and_its_json_names_unit_and_officer() {
     assert!(ids(&overdue(&["--from", "2026-11-24"])).is_empty());
     assert!(ids(&overdue(&["--limit", "1", "--page", "2"])).is_empty());
 }
+
+fn report(env: &TestEnv, args: &[&str]) -> Value {
+    let mut all = vec!["report", "--json", "--now", LATER];
+    all.extend_from_slice(args);
+    json(&env.ok(&all))
+}
+
+/// The row of a table whose key is `key`.
+fn row<'a>(table: &'a Value, key: &str) -> &'a Value {
+    table["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["key"] == key)
+        .unwrap_or_else(|| panic!("no row {key} in {table}"))
+}
+
+fn counts(row: &Value) -> (u64, u64, u64) {
+    let n = |k: &str| row[k].as_u64().expect("a count");
+    (n("opened"), n("closed"), n("running"))
+}
+
+#[test]
+fn the_quarter_and_the_month_add_up_to_the_known_cases_deadlines_children_and_letters() {
+    let env = county();
+    let q = report(&env, &["--quarter", "2026Q4"]);
+    assert_eq!(q["from"], "2026-10-01");
+    assert_eq!(q["to"], "2026-12-31");
+    assert_eq!(q["generated_at"], LATER);
+    assert_eq!(q["cases_read"], 6);
+    let by: Vec<&str> = q["cases"]
+        .as_array()
+        .expect("tables")
+        .iter()
+        .map(|t| t["by"].as_str().expect("by"))
+        .collect();
+    assert_eq!(by, ["workflow", "state", "township", "unit", "officer"]);
+    let [workflow, state, township, unit, officer] = [0, 1, 2, 3, 4].map(|i| &q["cases"][i]);
+    assert_eq!(counts(row(workflow, "example-care")), (4, 1, 3));
+    assert_eq!(counts(row(workflow, "guardianship-review")), (2, 0, 2));
+    assert_eq!(counts(&workflow["total"]), (6, 1, 5));
+    assert_eq!(counts(row(state, "registered")), (2, 0, 2));
+    assert_eq!(counts(row(state, "under_supervision")), (1, 0, 1));
+    assert_eq!(counts(row(state, "closed")), (1, 1, 0));
+    assert_eq!(row(state, "closed")["workflow"], "example-care");
+    assert_eq!(counts(row(township, "shijia_town")), (3, 0, 3));
+    assert_eq!(counts(row(township, "beiguan_town")), (3, 1, 2));
+    assert_eq!(row(township, "beiguan_town")["key_title"], "北关镇");
+    assert_eq!(counts(row(unit, "dongxi_village")), (1, 0, 1));
+    assert_eq!(counts(row(unit, "beiguan_village")), (3, 1, 2));
+    assert_eq!(counts(row(officer, "石家干部")), (3, 0, 3));
+    assert_eq!(counts(row(officer, "北关干部")), (3, 1, 2));
+    // Overdue now: case 2's arrangement of care.
+    assert_eq!(q["overdue"][0]["by"], "unit");
+    assert_eq!(row(&q["overdue"][0], "dongxi_village")["count"], 1);
+    assert_eq!(q["overdue"][0]["total"], 1);
+    assert_eq!(row(&q["overdue"][1], "石家干部")["count"], 1);
+    // Met: cases 1 and 3's arrangement of care; late: case 2's, and case 1's weekly contact.
+    assert_eq!(
+        q["deadlines"],
+        serde_json::json!({"met": 2, "late": 2, "percent": 50.0})
+    );
+    let category = &q["children"][0];
+    assert_eq!(category["field"], "child.category");
+    assert_eq!(row(category, "left_behind")["count"], 1);
+    assert_eq!(row(category, "orphan")["count"], 1);
+    assert_eq!(category["total"], 2);
+    assert_eq!(
+        category["recorded_by"],
+        serde_json::json!(["guardianship-review"])
+    );
+    let not_recorded = category["not_recorded_by"].as_array().expect("list");
+    assert!(not_recorded.contains(&Value::from("example-care")));
+    let rating = &q["children"][1];
+    assert_eq!(rating["field"], "review.rating");
+    assert_eq!(row(rating, "good")["count"], 1);
+    assert_eq!(row(rating, "poor")["count"], 1);
+    assert_eq!(
+        q["letters"],
+        serde_json::json!([{
+            "letter": "guardian-duty-notice", "letter_title": "监护人责任告知书",
+            "role": "village_committee", "body": "黔江区城东街道新华村民委员会",
+            "issued": 4, "voided": 0,
+        }])
+    );
+    // The series stops at the day the report is made.
+    let series = q["open_over_time"].as_array().expect("series");
+    let last = series.last().expect("a point");
+    assert_eq!(last["date"], "2026-12-02");
+    assert_eq!(last["open"], 5);
+
+    // November alone: case 6 and its letter came in December, as did the breaches.
+    let m = report(&env, &["--month", "2026-11", "--by", "unit,workflow"]);
+    assert_eq!(
+        (m["from"].as_str(), m["to"].as_str()),
+        (Some("2026-11-01"), Some("2026-11-30"))
+    );
+    let by: Vec<&Value> = m["cases"]
+        .as_array()
+        .expect("tables")
+        .iter()
+        .map(|t| &t["by"])
+        .collect();
+    assert_eq!(by, [&Value::from("unit"), &Value::from("workflow")]);
+    assert_eq!(counts(&m["cases"][1]["total"]), (5, 1, 4));
+    assert_eq!(counts(row(&m["cases"][1], "example-care")), (3, 1, 2));
+    assert_eq!(
+        m["deadlines"],
+        serde_json::json!({"met": 2, "late": 0, "percent": 100.0})
+    );
+    assert_eq!(m["letters"][0]["issued"], 3);
+    let nov = m["open_over_time"].as_array().expect("series");
+    assert_eq!(nov.len(), 30);
+    assert_eq!(
+        nov[22],
+        serde_json::json!({"date": "2026-11-23", "open": 2})
+    );
+    assert_eq!(
+        nov[25],
+        serde_json::json!({"date": "2026-11-26", "open": 4})
+    );
+
+    // 北关镇's officer sees 北关镇's cases only.
+    let beiguan = report(&env, &["--month", "2026-11", "--user", "北关干部"]);
+    assert_eq!(beiguan["cases_read"], 2);
+    assert_eq!(counts(&beiguan["cases"][0]["total"]), (2, 1, 1));
+    assert_eq!(beiguan["overdue"][0]["total"], 0);
+    // Every report is in the access log.
+    let log = json(&env.ok(&["audit", "--json", "--now", LATER]));
+    let reports = log
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["action"] == "report" && e["case"] == "*")
+        .count();
+    assert_eq!(reports, 3);
+    // A period that ends before it starts is bad input.
+    env.fails(
+        &[
+            "report",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2026-11-01",
+            "--now",
+            LATER,
+        ],
+        2,
+    );
+    env.fails(&["report", "--quarter", "2026Q5", "--now", LATER], 2);
+}
+
+#[test]
+fn the_report_is_a_table_csv_a_workbook_with_a_sheet_per_table_and_a_page_with_charts() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let env = county();
+    let text = env.ok(&["report", "--month", "2026-11", "--now", LATER]);
+    assert!(
+        text.contains("统计期间：2026-11-01 至 2026-11-30"),
+        "{text}"
+    );
+    assert!(text.contains("合计"), "{text}");
+    let csv = env.ok(&[
+        "report", "--month", "2026-11", "--format", "csv", "--now", LATER,
+    ]);
+    assert!(csv.starts_with('\u{feff}'));
+    assert!(
+        csv.contains(
+            "\n流程,新立案,结案,在办\nexample-care（示例：委托照护·语言特性演示）,3,1,2\n"
+        ),
+        "{csv}"
+    );
+
+    // A workbook needs a file; a file that exists is kept unless forced.
+    env.fails(&["report", "--format", "xlsx", "--now", LATER], 2);
+    let out = env.root().join("r.xlsx");
+    let path = out.display().to_string();
+    let args = [
+        "report",
+        "--quarter",
+        "2026Q4",
+        "--format",
+        "xlsx",
+        "--out",
+        &path,
+        "--now",
+        LATER,
+    ];
+    env.ok(&args);
+    let refused = env.fails(&args, 2);
+    assert!(refused.contains("--force"), "{refused}");
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    env.ok(&forced);
+    let mut book: Xlsx<_> = open_workbook(&out).expect("a workbook");
+    let names = book.sheet_names();
+    for name in [
+        "说明",
+        "案件-按流程",
+        "案件-按办理单位",
+        "逾期-按承办人",
+        "期限办结",
+        "child.category",
+        "文书",
+        "在办趋势",
+    ] {
+        assert!(
+            names.iter().any(|n| n == name),
+            "no sheet {name} in {names:?}"
+        );
+    }
+    let cases = book.worksheet_range("案件-按流程").expect("sheet");
+    assert_eq!(
+        cases.get_value((1, 0)),
+        Some(&Data::String("流程".to_owned()))
+    );
+    assert_eq!(
+        cases.get_value((2, 0)),
+        Some(&Data::String(
+            "example-care（示例：委托照护·语言特性演示）".to_owned()
+        ))
+    );
+    assert_eq!(cases.get_value((2, 1)), Some(&Data::Float(4.0)));
+    assert_eq!(cases.get_value((4, 3)), Some(&Data::Float(5.0)));
+    let deadlines = book.worksheet_range("期限办结").expect("sheet");
+    assert_eq!(deadlines.get_value((2, 2)), Some(&Data::Float(50.0)));
+
+    let page = env.root().join("r.html");
+    env.ok(&[
+        "report",
+        "--quarter",
+        "2026Q4",
+        "--format",
+        "html",
+        "--out",
+        &page.display().to_string(),
+        "--now",
+        LATER,
+    ]);
+    let html = std::fs::read_to_string(&page).expect("the page");
+    assert_eq!(html.matches("<svg").count(), 2, "two charts");
+    assert!(html.contains("在办案件数") && html.contains("各单位逾期期限"));
+    assert!(
+        html.contains("东西村"),
+        "the overdue unit is named under its bar"
+    );
+    // Self-contained: nothing fetched.
+    for outside in ["<script", "<link", "src=", "url("] {
+        assert!(!html.contains(outside), "{outside}");
+    }
+}

@@ -194,7 +194,7 @@ pub struct LetterCount {
     pub voided: u64,
 }
 
-/// Running cases at the end of a day.
+/// Running cases at the end of a day (of the period, up to the day the report is made).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct OpenOn {
     pub date: Date,
@@ -365,7 +365,8 @@ impl Office<Store> {
 
         let letters = self.letters_issued(&seen, &in_period)?;
 
-        let open_over_time = points(from, to)
+        // Up to the report's own day: what is still to come is not yet known.
+        let open_over_time = points(from, to.min(today.max(from)))
             .into_iter()
             .map(|date| {
                 let cut = date
