@@ -285,3 +285,10 @@ help-value-format-csv = CSV, one table after another
 help-value-format-xlsx = an Excel workbook, a worksheet per table
 help-report--out = The file to write (required for xlsx)
 help-report--force = Replace the file if it exists (never the database or its files)
+
+help-child = A child's file across every case (一人一档), and children found by name
+help-child-show = One child's file: every case, letter, deadline and event, as a timeline
+help-child-show--child = The child's identity number, or the registry id of a child of unknown identity
+help-child-find = Children by name, with their cases (the birth date tells namesakes apart)
+help-child-find--name = The child's name as recorded (child.name)
+help-child-find--born = Only children born on this day (YYYY-MM-DD)

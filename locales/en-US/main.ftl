@@ -516,3 +516,16 @@ report-field-nowhere = No published workflow records { $field }: this table is e
 report-field-everywhere = Every published workflow records { $field }.
 report-chart-open = Running cases
 report-chart-overdue = Overdue deadlines by unit
+
+## wardflow child
+child-unknown = no case your unit reaches records the child { $child } (found by identity number or registry id; to search by name use wardflow child find NAME).
+child-heading = Child: { $name }  born { $born }  identity { $child }
+child-cases = Cases:
+child-timeline = Timeline:
+child-deadlines = Deadlines still open:
+child-breached = overdue
+child-running = running
+child-none-found = no child of that name in the cases your unit reaches.
+child-no-identity = no identity recorded
+child-found = { $name }  born { $born }  identity { $child }  cases: { $cases }
+child-found-more = only the first { $max } children are listed; add --born to narrow the search.

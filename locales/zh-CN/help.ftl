@@ -285,3 +285,10 @@ help-value-format-csv = CSV（逗号分隔，各表依次排列）
 help-value-format-xlsx = Excel 工作簿，每张表一个工作表
 help-report--out = 写入的文件（xlsx 必须指定）
 help-report--force = 文件已存在时替换它（绝不替换数据库及其文件）
+
+help-child = 儿童档案（一人一档）：同一儿童的全部案件；按姓名查找儿童
+help-child-show = 一名儿童的档案：全部案件、文书、期限和记录，按时间排列
+help-child-show--child = 儿童的公民身份号码，或身份不明儿童的登记编号
+help-child-find = 按姓名查找儿童及其案件（用出生日期区分同名儿童）
+help-child-find--name = 儿童姓名（child.name 所记）
+help-child-find--born = 只列出在该日出生的儿童（YYYY-MM-DD）

@@ -516,3 +516,16 @@ report-field-nowhere = 已发布的流程都不记录 { $field }，本表为空�
 report-field-everywhere = 已发布的流程都记录 { $field }。
 report-chart-open = 在办案件数
 report-chart-overdue = 各单位逾期期限
+
+## wardflow child
+child-unknown = 本单位可查阅的案件中没有儿童 { $child }（按公民身份号码或登记编号查找；按姓名查找用 wardflow child find 姓名）。
+child-heading = 儿童：{ $name }　出生日期：{ $born }　身份：{ $child }
+child-cases = 案件：
+child-timeline = 时间线：
+child-deadlines = 未办结的期限：
+child-breached = 已逾期
+child-running = 未届满
+child-none-found = 本单位可查阅的案件中没有叫这个名字的儿童。
+child-no-identity = 未记录身份
+child-found = { $name }　出生日期：{ $born }　身份：{ $child }　案件：{ $cases }
+child-found-more = 只列出前 { $max } 名儿童；请加 --born 缩小范围。

@@ -4,6 +4,7 @@
 
 mod audit;
 mod case;
+mod child;
 mod init;
 mod issued;
 mod key;
@@ -114,6 +115,9 @@ pub enum Command {
     /// Open, advance and inspect cases.
     #[command(subcommand)]
     Case(case::CaseCommand),
+    /// One child's file across every case (一人一档), and children found by name.
+    #[command(subcommand)]
+    Child(child::ChildCommand),
     /// Fire legal deadlines that are due.
     #[command(subcommand)]
     Timers(timers::TimersCommand),
@@ -345,6 +349,7 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::Init(args) => init::run(&ctx, args),
         Command::Workflow(cmd) => workflow::run(&ctx, cmd),
         Command::Case(cmd) => case::run(&ctx, cmd),
+        Command::Child(cmd) => child::run(&ctx, cmd),
         Command::Timers(cmd) => timers::run(&ctx, cmd),
         Command::Agenda(args) => timers::agenda::agenda(&ctx, args),
         Command::Run(args) => run::run(&ctx, args),

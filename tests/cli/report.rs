@@ -544,3 +544,218 @@ fn the_report_is_a_table_csv_a_workbook_with_a_sheet_per_table_and_a_page_with_c
         assert!(!html.contains(outside), "{outside}");
     }
 }
+
+/// A mandatory report on 小明 (his identity number) by a school teacher, accepted by the
+/// police of 石家镇 at `now`.
+fn reported(env: &TestEnv, now: &str) -> String {
+    let id = env
+        .wardflow([
+            "case",
+            "open",
+            "guardianship-intervention",
+            "--unit",
+            "shijia_town",
+        ])
+        .as_role("police")
+        .set("source", "mandatory_report")
+        .now(now)
+        .ok()
+        .trim()
+        .to_owned();
+    env.wardflow(["case", "advance", &id, "accept_report"])
+        .as_role("police")
+        .sets(&[
+            ("child.name", "小明"),
+            ("child.birth_date", "2018-05-01"),
+            ("child.id_number", XIAOMING_ID),
+            ("report.received_at", "2026-11-23T09:40:00+08:00"),
+            ("report.category", "domestic_violence"),
+            ("report.facts", "学生脸部淤青，自述被父亲殴打"),
+            ("reporter.kind", "school"),
+            ("reporter.unit", "石家镇中心小学"),
+            ("reporter.name", "王老师"),
+            ("reporter.phone", "13800001111"),
+            ("police.case_number", "渝公黔（城东）受案字〔2026〕88号"),
+            ("police.officer_name", "李警官"),
+            ("police.officer_phone", "023-79223110"),
+        ])
+        .now(now)
+        .ok();
+    id
+}
+
+#[test]
+fn a_childs_file_is_every_case_event_letter_and_deadline_in_time_order_redacted_and_logged() {
+    let env = county();
+    // Case 1 learns 小明's identity number: it joins his file.
+    env.wardflow(["case", "amend", "2026-000001"])
+        .as_role("village_committee")
+        .set("child.id_number", XIAOMING_ID)
+        .arg("--reason")
+        .arg("补录公民身份号码")
+        .now(LATER)
+        .ok();
+    let gi = reported(&env, LATER);
+    assert_eq!(gi, "2026-000007");
+    env.ok(&[
+        "user",
+        "add",
+        "村委会",
+        "--unit",
+        "shijia_town",
+        "--role",
+        "village_committee",
+        "--now",
+        LATER,
+    ]);
+
+    let file = json(&env.ok(&["child", "show", XIAOMING_ID, "--json", "--now", LATER]));
+    assert_eq!(file["child"], XIAOMING_ID);
+    assert_eq!(file["name"], "小明");
+    assert_eq!(file["birth_date"], "2018-05-01");
+    let cases: Vec<&str> = file["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .map(|c| c["case"].as_str().expect("id"))
+        .collect();
+    assert_eq!(cases, ["2026-000001", "2026-000004", "2026-000007"]);
+    assert_eq!(file["cases"][0]["officer"], "石家干部");
+    assert_eq!(file["cases"][1]["state_title"], "建档管理中");
+    let timeline = file["timeline"].as_array().expect("timeline");
+    // Oldest first, across cases: case 1 opened 11-23, case 4 on 11-24, case 7 on 12-02.
+    let ats: Vec<&str> = timeline
+        .iter()
+        .map(|m| m["at"].as_str().expect("at"))
+        .collect();
+    let mut sorted = ats.clone();
+    sorted.sort();
+    assert_eq!(ats, sorted);
+    assert_eq!(timeline[0]["at"], "2026-11-23T10:00:00+08:00");
+    assert_eq!(timeline[0]["case"], "2026-000001");
+    assert_eq!(timeline[0]["event"]["type"], "opened");
+    let kinds = |case: &str| -> Vec<String> {
+        timeline
+            .iter()
+            .filter(|m| m["case"] == case)
+            .map(|m| m["event"]["type"].as_str().expect("type").to_owned())
+            .collect()
+    };
+    let one = kinds("2026-000001");
+    for kind in ["letter_issued", "deadline_breached", "amended", "fired"] {
+        assert!(one.iter().any(|k| k == kind), "{kind} in {one:?}");
+    }
+    assert_eq!(
+        kinds("2026-000004").first().map(String::as_str),
+        Some("opened")
+    );
+    assert!(!kinds("2026-000007").is_empty());
+    let deadlines = file["deadlines"].as_array().expect("deadlines");
+    assert!(
+        deadlines
+            .iter()
+            .any(|d| d["case"] == "2026-000004" && d["deadline"] == "next_review")
+    );
+    // The administrator sees the reporter; the village committee reads "(confidential)".
+    let full = env.ok(&["child", "show", XIAOMING_ID, "--json", "--now", LATER]);
+    assert!(full.contains("王老师"));
+    let village = env.ok(&[
+        "child",
+        "show",
+        XIAOMING_ID,
+        "--json",
+        "--user",
+        "村委会",
+        "--now",
+        LATER,
+    ]);
+    assert!(
+        !village.contains("王老师") && !village.contains("13800001111"),
+        "{village}"
+    );
+    assert!(village.contains("(confidential)"), "{village}");
+    // The human file names the cases and tells the timeline.
+    let human = env.ok(&["child", "show", XIAOMING_ID, "--now", LATER]);
+    assert!(human.contains("儿童：小明"), "{human}");
+    assert!(human.contains("2026-000001 #1"), "{human}");
+    // Beyond the reader's units the child does not exist; an unknown child is bad input.
+    env.fails(
+        &[
+            "child",
+            "show",
+            XIAOMING_ID,
+            "--user",
+            "北关干部",
+            "--now",
+            LATER,
+        ],
+        2,
+    );
+    env.fails(&["child", "show", "110105201001010000", "--now", LATER], 2);
+    // Each case read is in the access log.
+    let log = json(&env.ok(&["audit", "--json", "--now", LATER]));
+    let read: Vec<&str> = log
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["action"] == "child" && e["user"] == "村委会")
+        .map(|e| e["case"].as_str().expect("case"))
+        .collect();
+    assert_eq!(read, ["2026-000001", "2026-000004", "2026-000007"]);
+}
+
+#[test]
+fn a_child_is_found_by_name_and_namesakes_are_told_apart_by_birth_date() {
+    let env = county();
+    // Another 小明, born a year later, in 北关镇.
+    care(
+        &env,
+        "beiguan_village",
+        "北关干部",
+        ("小明", "2019-02-02"),
+        LATER,
+    );
+    let found = json(&env.ok(&["child", "find", "小明", "--json", "--now", LATER]));
+    let found = found.as_array().expect("children");
+    assert_eq!(found.len(), 3, "{found:?}");
+    // Case 4 records his identity number; cases 1 and 7 record none and stay apart.
+    let with_id: Vec<&Value> = found.iter().filter(|f| f["child"] == XIAOMING_ID).collect();
+    assert_eq!(with_id.len(), 1);
+    assert_eq!(with_id[0]["cases"][0]["case"], "2026-000004");
+    let born = json(&env.ok(&[
+        "child",
+        "find",
+        "小明",
+        "--born",
+        "2019-02-02",
+        "--json",
+        "--now",
+        LATER,
+    ]));
+    assert_eq!(born.as_array().map(Vec::len), Some(1));
+    assert_eq!(born[0]["cases"][0]["case"], "2026-000007");
+    assert_eq!(born[0]["birth_date"], "2019-02-02");
+    // 北关镇's officer finds only the 小明 of 北关镇.
+    let beiguan = json(&env.ok(&[
+        "child",
+        "find",
+        "小明",
+        "--json",
+        "--user",
+        "北关干部",
+        "--now",
+        LATER,
+    ]));
+    assert_eq!(beiguan.as_array().map(Vec::len), Some(1));
+    assert_eq!(beiguan[0]["cases"][0]["case"], "2026-000007");
+    let none = env.ok(&["child", "find", "小强", "--now", LATER]);
+    assert!(none.contains("没有叫这个名字的儿童"), "{none}");
+    let log = json(&env.ok(&["audit", "--json", "--now", LATER]));
+    let read = log
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["action"] == "child-find")
+        .count();
+    assert_eq!(read, 3 + 1 + 1);
+}
