@@ -385,7 +385,7 @@ fn the_quarter_and_the_month_add_up_to_the_known_cases_deadlines_children_and_le
     assert_eq!(last["open"], 5);
 
     // November alone: case 6 and its letter came in December, as did the breaches.
-    let m = report(&env, &["--month", "2026-11", "--by", "unit,workflow"]);
+    let m = report(&env, &["--month", "2026-11", "--by", "unit,workflow,unit"]);
     assert_eq!(
         (m["from"].as_str(), m["to"].as_str()),
         (Some("2026-11-01"), Some("2026-11-30"))

@@ -234,20 +234,18 @@ impl Office<Store> {
         let in_period = |t: Timestamp| t >= start && t < end;
 
         // Every case the caller reaches, opened before the end of the period, with its history.
-        let mut ids = Vec::new();
+        let mut reached = Vec::new();
         self.backend.each_case(&CaseFilter::default(), |case| {
             if units.covers(&user.unit, case.unit.as_deref()) && case.opened_at < end {
-                ids.push(case.id);
+                reached.push(case);
             }
             true
         })?;
-        let mut seen: Vec<Seen> = Vec::with_capacity(ids.len());
+        let mut seen: Vec<Seen> = Vec::with_capacity(reached.len());
         let mut met = 0u64;
         let mut late = 0u64;
-        for id in &ids {
-            let Some(case) = self.backend.case(id)? else {
-                continue;
-            };
+        for case in reached {
+            let id = &case.id;
             let def = self.backend.definition(&case.version)?;
             let mut closed_at = None;
             let mut breached: BTreeSet<String> = BTreeSet::new();
@@ -291,8 +289,12 @@ impl Office<Store> {
         let groupings: Vec<Grouping> = if request.by.is_empty() {
             Grouping::ALL.to_vec()
         } else {
-            let mut by = request.by.clone();
-            by.dedup();
+            let mut by: Vec<Grouping> = Vec::new();
+            for g in &request.by {
+                if !by.contains(g) {
+                    by.push(*g);
+                }
+            }
             by
         };
         let cases = groupings
