@@ -87,11 +87,16 @@ pub struct Table {
 impl Table {
     /// A table with the headers named by these message ids.
     pub fn new(tr: &Tr, headers: &[&str]) -> Self {
+        Self::from_headers(&headers.iter().map(|id| tr.t(id)).collect::<Vec<_>>())
+    }
+
+    /// A table with these headers, already in the user's language.
+    pub fn from_headers(headers: &[String]) -> Self {
         let mut inner = comfy_table::Table::new();
         inner
             .load_style(STYLE)
             .set_content_arrangement(ContentArrangement::Disabled)
-            .set_header(headers.iter().map(|id| tr.t(id)).collect::<Vec<_>>());
+            .set_header(headers.to_vec());
         let last = headers.len().saturating_sub(1);
         for (i, column) in inner.column_iter_mut().enumerate() {
             column.set_padding((0, if i < last { 1 } else { 0 }));

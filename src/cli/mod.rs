@@ -4,6 +4,7 @@
 
 mod audit;
 mod case;
+mod child;
 mod db;
 mod init;
 mod issued;
@@ -11,6 +12,7 @@ mod key;
 mod letter;
 mod office;
 mod ops;
+mod report;
 mod run;
 mod shell;
 mod timers;
@@ -115,6 +117,9 @@ pub enum Command {
     /// Open, advance and inspect cases.
     #[command(subcommand)]
     Case(case::CaseCommand),
+    /// One child's file across every case (一人一档), and children found by name.
+    #[command(subcommand)]
+    Child(child::ChildCommand),
     /// Fire legal deadlines that are due.
     #[command(subcommand)]
     Timers(timers::TimersCommand),
@@ -156,6 +161,8 @@ pub enum Command {
     Unit(unit::UnitCommand),
     /// The access log: every read of a case, allowed or refused.
     Audit(audit::AuditArgs),
+    /// The figures of a month, a quarter or any period: cases, deadlines, children, letters.
+    Report(report::ReportArgs),
     /// A shell completion script, printed to standard output.
     Completions(shell::CompletionsArgs),
     /// Write the man pages (English and Chinese) into a directory, for packaging.
@@ -360,6 +367,7 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::Init(args) => init::run(&ctx, args),
         Command::Workflow(cmd) => workflow::run(&ctx, cmd),
         Command::Case(cmd) => case::run(&ctx, cmd),
+        Command::Child(cmd) => child::run(&ctx, cmd),
         Command::Timers(cmd) => timers::run(&ctx, cmd),
         Command::Agenda(args) => timers::agenda::agenda(&ctx, args),
         Command::Run(args) => run::run(&ctx, args),
@@ -377,6 +385,7 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::Token(cmd) => token::run(&ctx, cmd),
         Command::Unit(cmd) => unit::run(&ctx, cmd),
         Command::Audit(args) => audit::run(&ctx, args),
+        Command::Report(args) => report::run(&ctx, args),
         Command::Completions(args) => shell::completions(&ctx, args),
         Command::Man(args) => shell::man(&ctx, args),
     }

@@ -65,6 +65,11 @@ impl From<AppError> for Failure {
             AppError::ExportBroken { broken, .. } => Kind::ExportBroken(broken).into(),
             AppError::Workflows(failed) => failed.into(),
             AppError::Migration(problems) => Kind::Migration(problems).into(),
+            AppError::UnknownChild(child) => Failure::said(
+                Exit::BadInput,
+                crate::msg!("child-unknown", child = child.clone()),
+            )
+            .with_key(child),
             AppError::BadPeriod { from, to } => Failure::said(
                 Exit::BadInput,
                 crate::msg!(

@@ -35,6 +35,9 @@ pub enum AppError {
     },
     #[error("no case {0}")]
     UnknownCase(CaseId),
+    /// No case the caller reaches records this child.
+    #[error("no child {0}")]
+    UnknownChild(String),
     #[error("no published workflow {0}")]
     UnknownWorkflow(String),
     #[error("no letter {0}")]

@@ -17,6 +17,7 @@ mod admin;
 pub mod backend;
 pub mod batch;
 mod case;
+mod child;
 pub mod committer;
 mod error;
 mod letter;
@@ -35,6 +36,7 @@ pub use admin::{Due, Listing, MAX_NAME_CHARS, MAX_PAGE, MAX_PAGE_ROWS, NewUser, 
 pub use case::{
     Acted, Advance, Amend, CaseExport, CaseView, HistoryView, Input, NextView, OpenCase, Transfer,
 };
+pub use child::{ChildFile, FoundChild, MAX_FOUND, Moment};
 pub use error::AppError;
 pub use letter::{IssueRequest, LetterVerdict, PreviewRequest, VoidRequest, codes_in};
 pub use migrate::{Migration, MigrationReport, Moved};

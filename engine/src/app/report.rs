@@ -194,7 +194,7 @@ pub struct LetterCount {
     pub voided: u64,
 }
 
-/// Running cases at the end of a day.
+/// Running cases at the end of a day (of the period, up to the day the report is made).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct OpenOn {
     pub date: Date,
@@ -234,20 +234,18 @@ impl Office<Store> {
         let in_period = |t: Timestamp| t >= start && t < end;
 
         // Every case the caller reaches, opened before the end of the period, with its history.
-        let mut ids = Vec::new();
+        let mut reached = Vec::new();
         self.backend.each_case(&CaseFilter::default(), |case| {
             if units.covers(&user.unit, case.unit.as_deref()) && case.opened_at < end {
-                ids.push(case.id);
+                reached.push(case);
             }
             true
         })?;
-        let mut seen: Vec<Seen> = Vec::with_capacity(ids.len());
+        let mut seen: Vec<Seen> = Vec::with_capacity(reached.len());
         let mut met = 0u64;
         let mut late = 0u64;
-        for id in &ids {
-            let Some(case) = self.backend.case(id)? else {
-                continue;
-            };
+        for case in reached {
+            let id = &case.id;
             let def = self.backend.definition(&case.version)?;
             let mut closed_at = None;
             let mut breached: BTreeSet<String> = BTreeSet::new();
@@ -291,8 +289,12 @@ impl Office<Store> {
         let groupings: Vec<Grouping> = if request.by.is_empty() {
             Grouping::ALL.to_vec()
         } else {
-            let mut by = request.by.clone();
-            by.dedup();
+            let mut by: Vec<Grouping> = Vec::new();
+            for g in &request.by {
+                if !by.contains(g) {
+                    by.push(*g);
+                }
+            }
             by
         };
         let cases = groupings
@@ -365,7 +367,8 @@ impl Office<Store> {
 
         let letters = self.letters_issued(&seen, &in_period)?;
 
-        let open_over_time = points(from, to)
+        // Up to the report's own day: what is still to come is not yet known.
+        let open_over_time = points(from, to.min(today.max(from)))
             .into_iter()
             .map(|date| {
                 let cut = date

@@ -4,7 +4,7 @@ mod advance;
 mod amend;
 mod export;
 pub(crate) mod filter;
-mod history;
+pub(crate) mod history;
 mod list;
 mod next;
 mod open;

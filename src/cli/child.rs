@@ -1,0 +1,223 @@
+//! `wardflow child show ID` (一人一档: one child across every case, as a timeline) and
+//! `wardflow child find NAME [--born DATE]`.
+
+use clap::Subcommand;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde_json::json;
+use wardflow_engine::app::{ChildFile, FoundChild, MAX_FOUND};
+use wardflow_engine::period::shanghai;
+
+use super::case::filter::date_arg;
+use super::case::history::describe;
+use super::{Ctx, print_json};
+use crate::failure::{self, Failure};
+use crate::show::{self, local_time};
+use crate::table::{Table, col};
+use crate::tr;
+
+/// Child subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ChildCommand {
+    /// One child's file: every case, letter, deadline and event, as a timeline.
+    Show {
+        /// The child's identity number, or the registry id of a child of unknown identity.
+        child: String,
+    },
+    /// Children by name, with their cases (the birth date tells namesakes apart).
+    Find {
+        /// The child's name as recorded (child.name).
+        name: String,
+        /// Only children born on this day (YYYY-MM-DD).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = date_arg)]
+        born: Option<Date>,
+    },
+}
+
+/// Runs a child subcommand.
+pub fn run(ctx: &Ctx, cmd: ChildCommand) -> Result<(), Failure> {
+    let caller = ctx.caller(None)?;
+    let office = ctx.office_for_read()?;
+    match cmd {
+        ChildCommand::Show { child } => {
+            let file = office.child(&caller, &child)?;
+            if ctx.global.json {
+                return print_json(ctx, &file_json(&file));
+            }
+            print_file(ctx, &file);
+            Ok(())
+        }
+        ChildCommand::Find { name, born } => {
+            let found = office.find_child(&caller, &name, born)?;
+            if ctx.global.json {
+                return print_json(ctx, &found.iter().map(found_json).collect::<Vec<_>>());
+            }
+            print_found(ctx, &found);
+            Ok(())
+        }
+    }
+}
+
+/// An instant with the office's offset (`2026-11-23T10:00:00+08:00`).
+fn instant(ts: Timestamp) -> String {
+    ts.to_zoned_datetime(shanghai())
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+fn file_json(file: &ChildFile) -> serde_json::Value {
+    let cases: Vec<_> = file
+        .cases
+        .iter()
+        .map(|v| {
+            let c = &v.case;
+            json!({
+                "case": c.id, "workflow": c.workflow, "workflow_title": v.def.title,
+                "state": c.state,
+                "state_title": v.def.state(&c.state).map(|s| s.title.clone()),
+                "unit": c.unit, "officer": c.officer,
+                "opened_at": instant(c.opened_at), "updated_at": instant(c.updated_at),
+            })
+        })
+        .collect();
+    let timeline: Vec<_> = file
+        .timeline
+        .iter()
+        .filter_map(|m| {
+            let view = file.cases.get(m.case)?;
+            let event = view.events.get(m.event)?;
+            Some(json!({
+                "at": instant(m.at), "case": view.case.id, "workflow": view.case.workflow,
+                "event": event,
+            }))
+        })
+        .collect();
+    let deadlines: Vec<_> = file
+        .deadlines
+        .iter()
+        .map(|(case, d)| {
+            json!({
+                "case": case, "deadline": d.name, "title": d.title, "due": instant(d.due),
+                "breached": d.breached,
+            })
+        })
+        .collect();
+    json!({
+        "child": file.child, "name": file.name, "birth_date": file.birth_date,
+        "cases": cases, "timeline": timeline, "deadlines": deadlines,
+    })
+}
+
+fn print_file(ctx: &Ctx, file: &ChildFile) {
+    let tr = &ctx.tr;
+    println!(
+        "{}",
+        tr!(
+            tr,
+            "child-heading",
+            child = file.child.clone(),
+            name = file.name.clone().unwrap_or_else(|| tr!(tr, "none")),
+            born = file.birth_date.clone().unwrap_or_else(|| tr!(tr, "none"))
+        )
+    );
+    println!("\n{}", tr!(tr, "child-cases"));
+    let mut table = Table::new(
+        tr,
+        &[
+            col::CASE,
+            col::WORKFLOW,
+            col::STATE,
+            col::UNIT,
+            col::USER,
+            col::UPDATED,
+        ],
+    );
+    for v in &file.cases {
+        let c = &v.case;
+        table.row(vec![
+            c.id.to_string(),
+            tr.key_title(&c.workflow, &v.def.title),
+            show::state(tr, &v.def, &c.state),
+            c.unit
+                .as_deref()
+                .map(|u| failure::unit_named(tr, &v.units, u))
+                .unwrap_or_else(|| tr!(tr, "none")),
+            c.officer.clone().unwrap_or_else(|| tr!(tr, "none")),
+            local_time(c.updated_at),
+        ]);
+    }
+    table.print();
+    println!("\n{}", tr!(tr, "child-timeline"));
+    for m in &file.timeline {
+        let Some(view) = file.cases.get(m.case) else {
+            continue;
+        };
+        let Some(e) = view.events.get(m.event) else {
+            continue;
+        };
+        println!(
+            "{}  {} #{:<3} {}  {}",
+            local_time(m.at),
+            view.case.id,
+            e.seq,
+            tr.key_title(&e.actor, &e.role),
+            describe(tr, &view.def, &view.units, e)
+        );
+    }
+    if !file.deadlines.is_empty() {
+        println!("\n{}", tr!(tr, "child-deadlines"));
+        let mut table = Table::new(tr, &[col::DUE, col::CASE, col::DEADLINE, col::STATUS]);
+        for (case, d) in &file.deadlines {
+            table.row(vec![
+                show::due_time(d.due),
+                case.to_string(),
+                tr.key_title(&d.name, &d.title),
+                if d.breached {
+                    tr!(tr, "child-breached")
+                } else {
+                    tr!(tr, "child-running")
+                },
+            ]);
+        }
+        table.print();
+    }
+}
+
+fn found_json(f: &FoundChild) -> serde_json::Value {
+    json!({
+        "child": f.child, "name": f.name, "birth_date": f.birth_date,
+        "cases": f.cases.iter().map(|(id, workflow, state)| {
+            json!({"case": id, "workflow": workflow, "state": state})
+        }).collect::<Vec<_>>(),
+    })
+}
+
+fn print_found(ctx: &Ctx, found: &[FoundChild]) {
+    let tr = &ctx.tr;
+    if found.is_empty() {
+        println!("{}", tr!(tr, "child-none-found"));
+        return;
+    }
+    for f in found {
+        let who = f
+            .child
+            .clone()
+            .unwrap_or_else(|| tr!(tr, "child-no-identity"));
+        let born = f.birth_date.clone().unwrap_or_else(|| tr!(tr, "none"));
+        let cases: Vec<String> = f.cases.iter().map(|(id, _, _)| id.to_string()).collect();
+        println!(
+            "{}",
+            tr!(
+                tr,
+                "child-found",
+                name = f.name.clone(),
+                born = born,
+                child = who,
+                cases = tr.list(&cases)
+            )
+        );
+    }
+    if found.len() >= MAX_FOUND {
+        println!("{}", tr!(tr, "child-found-more", max = MAX_FOUND));
+    }
+}
