@@ -271,3 +271,6 @@ help-token-create--label = What the token is for (shown in `token list`)
 help-token-list = The tokens, never their secrets: yours, or everyone's for an administrator
 help-token-revoke = Revoke a token by its id (from `token list`)
 help-token-revoke--id = The token's id
+help-serve = Serve the database over HTTP/JSON (it alone holds the file), with the deadline runner
+help-serve--listen = The address to listen on; loopback by default (put TLS in front for a network)
+help-serve--recheck = Longest sleep of the deadline runner between looks at the deadline index, in seconds

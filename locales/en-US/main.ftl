@@ -490,3 +490,10 @@ token-created = API token { $id } for { $user }, valid until { $until }. It is s
 token-revoked-done = token { $id } of { $user } is revoked.
 token-list-none = no tokens.
 token-status-revoked = revoked { $at }
+
+# wardflow serve
+serve-started = serving { $db } at { $url } (stop with Ctrl-C or SIGTERM).
+serve-stopped = the server has stopped; the database is closed.
+serve-cannot-listen = cannot listen on { $address }: { $detail }
+api-bad-body = the request body does not fit this request: { $detail }
+api-no-endpoint = there is no such endpoint (see docs/api.md).

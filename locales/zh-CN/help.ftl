@@ -271,3 +271,6 @@ help-token-create--label = 令牌的用途（在 `token list` 中显示）
 help-token-list = 令牌列表（从不显示令牌本身）：您自己的，管理员可见全部
 help-token-revoke = 按编号吊销令牌（编号见 `token list`）
 help-token-revoke--id = 令牌编号
+help-serve = 通过 HTTP/JSON 提供数据库服务（由其独占数据库文件），并运行期限执行器
+help-serve--listen = 监听地址；默认仅本机回环地址（对网络提供服务时请在前面加 TLS）
+help-serve--recheck = 期限执行器两次查看期限索引之间的最长等待秒数

@@ -490,3 +490,10 @@ token-created = 已为 { $user } 创建 API 令牌 { $id }，有效期至 { $unt
 token-revoked-done = 已吊销 { $user } 的令牌 { $id }。
 token-list-none = 没有令牌。
 token-status-revoked = 已吊销 { $at }
+
+# wardflow serve
+serve-started = 正在 { $url } 提供 { $db } 的服务（按 Ctrl-C 或发送 SIGTERM 停止）。
+serve-stopped = 服务已停止，数据库已关闭。
+serve-cannot-listen = 无法在 { $address } 监听：{ $detail }
+api-bad-body = 请求正文不符合此请求：{ $detail }
+api-no-endpoint = 没有这个接口（见 docs/api.md）。

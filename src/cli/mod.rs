@@ -5,7 +5,7 @@
 mod audit;
 mod case;
 mod init;
-mod issued;
+pub(crate) mod issued;
 mod key;
 mod letter;
 mod office;
@@ -30,6 +30,9 @@ use wardflow_engine::definition::Definition;
 use wardflow_engine::period::Calendar;
 use wardflow_engine::profile::{self, Profile};
 
+pub use timers::tick::fired_line;
+pub use token::token_json;
+
 use crate::failure::{Exit, Failure, Kind};
 use crate::i18n::{Lang, Tr};
 use crate::msg;
@@ -45,7 +48,7 @@ pub struct Cli {
 }
 
 /// Options every command accepts.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct Global {
     /// The database file.
     #[arg(
@@ -121,6 +124,8 @@ pub enum Command {
     Agenda(timers::agenda::AgendaArgs),
     /// Run the deadline runner until SIGINT/SIGTERM.
     Run(run::RunArgs),
+    /// Serve the database over HTTP/JSON (it alone holds the file), with the deadline runner.
+    Serve(crate::serve::ServeArgs),
     /// Formal documents from case data.
     #[command(subcommand)]
     Letter(letter::LetterCommand),
@@ -349,6 +354,7 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::Timers(cmd) => timers::run(&ctx, cmd),
         Command::Agenda(args) => timers::agenda::agenda(&ctx, args),
         Command::Run(args) => run::run(&ctx, args),
+        Command::Serve(args) => crate::serve::run(&ctx, args),
         Command::Letter(cmd) => letter::run(&ctx, cmd),
         Command::Check => ops::check::run(&ctx),
         Command::Backup(args) => ops::backup::backup(&ctx, args),
