@@ -1,0 +1,420 @@
+//! `wardflow serve` (issue #19): the real binary on a free loopback port, driven over HTTP.
+//! Who is not let in (a wrong password, an expired, revoked or unknown token, a disabled user,
+//! a non-administrator asking for export, backup or a new user) is refused, logged, and
+//! changes nothing; a police system opens a custody case with an API token, with the request
+//! bodies of docs/api.md.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{Value, json};
+
+use crate::common::{T0, TestEnv, USER};
+
+/// A password long enough for the rules.
+const PASSWORD: &str = "correct horse battery";
+
+/// A running `wardflow serve` over a test environment's database; stopped (SIGTERM) on drop.
+struct Served {
+    child: Child,
+    url: String,
+    agent: ureq::Agent,
+}
+
+impl Served {
+    fn start(env: &TestEnv) -> Served {
+        let invocation = env.invocation(
+            &[
+                "serve".to_owned(),
+                "--listen".to_owned(),
+                "127.0.0.1:0".to_owned(),
+            ],
+            "en",
+            USER,
+            b"",
+        );
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_wardflow"));
+        cmd.current_dir(&invocation.cwd)
+            .args(&invocation.args)
+            .env("WARDFLOW_NOW", T0)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        for (key, value) in &invocation.vars {
+            cmd.env(key, value);
+        }
+        let mut child = cmd.spawn().expect("start wardflow serve");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the server's first line");
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_owned();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        Served { child, url, agent }
+    }
+
+    /// Sends a request at T0: (status, body as JSON, or the text as a JSON string).
+    fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> (u16, Value) {
+        self.send_at(T0, method, path, token, body)
+    }
+
+    /// Sends a request on the simulation clock `now`.
+    fn send_at(
+        &self,
+        now: &str,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> (u16, Value) {
+        let url = format!("{}{path}", self.url);
+        let request = ureq::http::Request::builder()
+            .method(method)
+            .uri(&url)
+            .header("Wardflow-Now", now)
+            .header("Accept-Language", "en");
+        let request = match token {
+            Some(t) => request.header("Authorization", format!("Bearer {t}")),
+            None => request,
+        };
+        let text = body.map(Value::to_string).unwrap_or_default();
+        let request = request
+            .header("Content-Type", "application/json")
+            .body(text)
+            .expect("request");
+        let mut response = self.agent.run(request).expect("HTTP exchange");
+        let status = response.status().as_u16();
+        let text = response.body_mut().read_to_string().expect("response body");
+        let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, value)
+    }
+
+    fn sign_in(&self, user: &str, password: &str) -> (u16, Value) {
+        self.send(
+            "POST",
+            "/api/v1/sessions",
+            None,
+            Some(&json!({"user": user, "password": password})),
+        )
+    }
+
+    /// Stops the server as an operator would (SIGTERM) and waits for it.
+    fn stop(mut self) {
+        self.terminate();
+    }
+
+    fn terminate(&mut self) {
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            self.terminate();
+        }
+    }
+}
+
+/// A simulation database with a police officer 李四 and a clerk 王五, every one with a
+/// password.
+fn env() -> TestEnv {
+    let env = TestEnv::new();
+    env.init_simulation(T0);
+    for (name, role, unit) in [
+        ("李四", "police", "shijia_police"),
+        ("王五", "police", "shijia_police"),
+    ] {
+        env.ok(&[
+            "user", "add", name, "--role", role, "--unit", unit, "--now", T0,
+        ]);
+    }
+    for name in [USER, "李四", "王五"] {
+        env.zh().stdin(format!("{PASSWORD}\n")).ok(&[
+            "user",
+            "password",
+            name,
+            "--password-stdin",
+            "--now",
+            T0,
+        ]);
+    }
+    env
+}
+
+/// Makes an API token with the command line; returns (token, id).
+fn token(env: &TestEnv, args: &[&str]) -> (String, String) {
+    let mut all = vec!["token", "create", "--json"];
+    all.extend(args);
+    let made: Value = serde_json::from_str(&env.ok(&all)).expect("token JSON");
+    (
+        made["token"].as_str().expect("token").to_owned(),
+        made["id"].as_str().expect("id").to_owned(),
+    )
+}
+
+/// Everything stored but the access log (which records the refusals).
+fn stored(env: &TestEnv) -> String {
+    env.db_dump()
+        .lines()
+        .filter(|l| !l.starts_with(r#"{"type":"access""#))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The access log's refusals, as (user, action).
+fn refusals(env: &TestEnv) -> Vec<(String, String)> {
+    let log: Value =
+        serde_json::from_str(&env.ok(&["audit", "--json", "--now", T0])).expect("audit JSON");
+    log.as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["allowed"] == false)
+        .map(|e| {
+            (
+                e["user"].as_str().unwrap_or_default().to_owned(),
+                e["action"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn who_is_not_let_in_is_refused_logged_and_changes_nothing() {
+    let env = env();
+    // 李四's token made on T0 for one day: expired by the wall clock.
+    let (expired, expired_id) = token(&env, &["--for", "李四", "--expires", "1d", "--now", T0]);
+    let (revoked, revoked_id) = token(&env, &["--for", "李四", "--now", T0]);
+    env.ok(&["token", "revoke", &revoked_id, "--now", T0]);
+    let (disabled, _) = token(&env, &["--for", "王五", "--now", T0]);
+    env.ok(&["user", "disable", "王五", "--now", T0]);
+    let (police, police_id) = token(&env, &["--for", "李四", "--now", T0]);
+    let before = stored(&env);
+
+    let server = Served::start(&env);
+    // A wrong password, and an unknown user, are refused alike.
+    let (status, body) = server.sign_in("李四", "not the password");
+    assert_eq!(status, 401, "{body}");
+    assert_eq!(body["kind"], "refused");
+    assert_eq!(body["code"], 1);
+    assert_eq!(body["message"], "wrong user name or password.");
+    let (status, unknown) = server.sign_in("nobody", PASSWORD);
+    assert_eq!((status, &unknown["message"]), (401, &body["message"]));
+    // A disabled user with the right password.
+    let (status, body) = server.sign_in("王五", PASSWORD);
+    assert_eq!(status, 403, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("disabled"),
+        "{body}"
+    );
+    // Tokens: expired, revoked, of a disabled user, none, made up.
+    for (token, status, words) in [
+        (Some(expired.as_str()), 401, "expired"),
+        (Some(revoked.as_str()), 401, "revoked"),
+        (Some(disabled.as_str()), 403, "disabled"),
+        (None, 401, "not signed in"),
+        (Some("wf_0000"), 401, "not signed in"),
+    ] {
+        let (got, body) = server.send("GET", "/api/v1/cases", token, None);
+        assert_eq!(got, status, "{token:?}: {body}");
+        assert!(
+            body["message"].as_str().unwrap_or_default().contains(words),
+            "{body}"
+        );
+    }
+    // A police officer is not an administrator: no export, backup or new user.
+    let (status, body) = server.send("GET", "/api/v1/export", Some(&police), None);
+    assert_eq!(status, 403, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("not an administrator"),
+        "{body}"
+    );
+    let out = env.root().join("copy.redb");
+    let (status, _) = server.send(
+        "POST",
+        "/api/v1/backup",
+        Some(&police),
+        Some(&json!({"out": out})),
+    );
+    assert_eq!(status, 403);
+    assert!(!out.exists());
+    let (status, _) = server.send(
+        "POST",
+        "/api/v1/users",
+        Some(&police),
+        Some(&json!({"name": "赵六", "roles": ["admin"], "unit": "county"})),
+    );
+    assert_eq!(status, 403);
+    // The same token may read what its user may.
+    let (status, body) = server.send("GET", "/api/v1/cases", Some(&police), None);
+    assert_eq!((status, body), (200, json!([])));
+    server.stop();
+
+    assert_eq!(stored(&env), before, "a refusal changed the database");
+    let refused = refusals(&env);
+    let has = |user: &str, action: &str| {
+        refused
+            .iter()
+            .any(|(u, a)| u == user && a.starts_with(action))
+    };
+    assert!(has("李四", "sign-in from 127.0.0.1"), "{refused:?}");
+    assert!(has("nobody", "sign-in from 127.0.0.1"), "{refused:?}");
+    assert!(has("王五", "sign-in from 127.0.0.1"), "{refused:?}");
+    assert!(
+        has("李四", &format!("token:use {expired_id}")),
+        "{refused:?}"
+    );
+    assert!(
+        has("李四", &format!("token:use {revoked_id}")),
+        "{refused:?}"
+    );
+    assert!(has("王五", "token:use"), "{refused:?}");
+    assert!(has("-", "token:use from 127.0.0.1"), "{refused:?}");
+    assert!(has("李四", "export"), "{refused:?}");
+    assert!(has("李四", "backup"), "{refused:?}");
+    assert!(has("李四", "user:add"), "{refused:?}");
+    // Every use of a good token is logged too, by its id; no token is in the log.
+    let log = env.ok(&["audit", "--json", "--now", T0]);
+    assert!(log.contains(&format!("token:use {police_id}")), "{log}");
+    for secret in [&expired, &revoked, &disabled, &police] {
+        assert!(
+            !log.contains(secret.as_str()),
+            "a token is in the access log"
+        );
+    }
+    assert!(!log.contains(PASSWORD), "a password is in the access log");
+}
+
+#[test]
+fn failed_sign_ins_back_off_and_an_administrator_unlocks() {
+    let env = env();
+    let server = Served::start(&env);
+    for _ in 0..3 {
+        assert_eq!(server.sign_in("李四", "not the password").0, 401);
+    }
+    // The fourth attempt waits, even with the right password.
+    let (status, body) = server.sign_in("李四", PASSWORD);
+    assert_eq!(status, 429, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("try again"),
+        "{body}"
+    );
+    // The administrator unlocks; the right password then works at once.
+    let (status, admin) = server.sign_in(USER, PASSWORD);
+    assert_eq!(status, 201, "{admin}");
+    let admin = admin["token"].as_str().expect("token").to_owned();
+    let (status, body) = server.send("POST", "/api/v1/users/李四/unlock", Some(&admin), None);
+    assert_eq!((status, &body["unlocked"]), (200, &json!(true)), "{body}");
+    let (status, session) = server.sign_in("李四", PASSWORD);
+    assert_eq!(status, 201, "{session}");
+    let session = session["token"].as_str().expect("token").to_owned();
+    // Signing out revokes the sign-in token.
+    let (status, _) = server.send("DELETE", "/api/v1/sessions", Some(&session), None);
+    assert_eq!(status, 200);
+    let (status, body) = server.send("GET", "/api/v1/cases", Some(&session), None);
+    assert_eq!(status, 401, "{body}");
+    server.stop();
+}
+
+/// The JSON body after `<!-- api-example: NAME -->` in docs/api.md.
+fn example(name: &str) -> Value {
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/api.md"),
+    )
+    .expect("docs/api.md");
+    let marker = format!("<!-- api-example: {name} -->");
+    let after = &doc[doc.find(&marker).unwrap_or_else(|| panic!("no {marker}"))..];
+    let start = after.find("```json\n").expect("a json block") + "```json\n".len();
+    let end = after[start..].find("```").expect("its end") + start;
+    serde_json::from_str(&after[start..end]).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn a_police_system_opens_a_custody_case_with_an_api_token() {
+    let env = env();
+    env.ok(&[
+        "user",
+        "add",
+        "公安接口",
+        "--role",
+        "police",
+        "--unit",
+        "shijia_police",
+        "--now",
+        T0,
+    ]);
+    let (token, _) = token(
+        &env,
+        &[
+            "--for",
+            "公安接口",
+            "--expires",
+            "365d",
+            "--label",
+            "公安警务平台",
+            "--now",
+            T0,
+        ],
+    );
+    let server = Served::start(&env);
+    let (status, opened) = server.send(
+        "POST",
+        "/api/v1/cases",
+        Some(&token),
+        Some(&example("police-open")),
+    );
+    assert_eq!(status, 201, "{opened}");
+    let id = opened["case"].as_str().expect("case id").to_owned();
+    assert_eq!(opened["state"], "reported");
+    assert_eq!(opened["deadlines"][0]["name"], "acceptance");
+    let path = format!("/api/v1/cases/{id}/advance");
+    let (status, accepted) =
+        server.send("POST", &path, Some(&token), Some(&example("police-accept")));
+    assert_eq!(status, 200, "{accepted}");
+    let (status, removed) = server.send_at(
+        "2026-11-24T16:00:00+08:00",
+        "POST",
+        &path,
+        Some(&token),
+        Some(&example("police-remove")),
+    );
+    assert_eq!(status, 200, "{removed}");
+    let spawned = &removed["spawned"][0];
+    assert_eq!(spawned["workflow"], "temporary-custody", "{removed}");
+    // The police system reads its case back: the same value as `case show --json`.
+    let (status, shown) = server.send("GET", &format!("/api/v1/cases/{id}"), Some(&token), None);
+    assert_eq!(status, 200, "{shown}");
+    assert_eq!(shown["data"]["child.name"], "张小花", "{shown}");
+    server.stop();
+    let cli: Value = serde_json::from_str(&env.ok(&["case", "show", &id, "--json", "--now", T0]))
+        .expect("show JSON");
+    assert_eq!(shown, cli);
+    let history = env.ok(&["case", "history", &id, "--json", "--now", T0]);
+    assert!(history.contains("公安接口"), "{history}");
+}
