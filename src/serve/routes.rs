@@ -14,8 +14,8 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use wardflow_engine::app::{
-    AccessFilter, Advance, Amend, CaseFilter, CaseView, Due, Input, NewUser, NextView, OpenCase,
-    Transfer,
+    AccessFilter, Advance, Amend, CaseFilter, CaseView, Due, Input, IssueRequest, LetterRecord,
+    NewUser, NextView, OpenCase, PreviewRequest, Transfer, VoidRequest,
 };
 
 use super::{ApiError, MAX_BODY, Server, Who, blocking, request_clock, request_tr, source, who};
@@ -36,6 +36,14 @@ pub fn router(server: Arc<Server>) -> Router {
         .route("/api/v1/cases/{id}/advance", post(case_advance))
         .route("/api/v1/cases/{id}/amend", post(case_amend))
         .route("/api/v1/cases/{id}/transfer", post(case_transfer))
+        .route(
+            "/api/v1/cases/{id}/letters",
+            get(letter_list).post(letter_issue),
+        )
+        .route("/api/v1/cases/{id}/letters/preview", post(letter_preview))
+        .route("/api/v1/letters", get(letter_list_all))
+        .route("/api/v1/letters/{letter}", get(letter_show))
+        .route("/api/v1/letters/{letter}/void", post(letter_void))
         .route("/api/v1/agenda", get(agenda))
         .route("/api/v1/overdue", get(overdue))
         .route("/api/v1/users", get(user_list).post(user_add))
@@ -492,6 +500,193 @@ async fn case_transfer(
         ok(json!({
             "case": case.id, "unit": case.unit, "officer": case.officer, "seq": case.seq,
         }))
+    })
+    .await
+}
+
+// Letters ---------------------------------------------------------------------------------
+
+fn status_json(r: &LetterRecord) -> Value {
+    json!({
+        "in_force": r.voided.is_none() && r.replaced_by.is_none(),
+        "voided": r.voided,
+        "replaced_by": r.replaced_by,
+    })
+}
+
+fn letters_json(records: &[LetterRecord]) -> Value {
+    Value::Array(
+        records
+            .iter()
+            .map(|r| {
+                let l = &r.letter;
+                json!({
+                    "letter": l.id, "case": l.case, "key": l.key, "title": l.title,
+                    "number": l.number, "role": l.role, "issued_at": l.issued_at,
+                    "date": l.date, "code": l.code, "status": status_json(r),
+                })
+            })
+            .collect(),
+    )
+}
+
+async fn letter_list(
+    State(server): Shared,
+    ConnectInfo(peer): Peer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    authed(server, peer, headers, move |s, _, who| {
+        let id = case_id(&id)?;
+        ok(letters_json(&s.office.letters(&who.caller, Some(&id))?))
+    })
+    .await
+}
+
+async fn letter_list_all(
+    State(server): Shared,
+    ConnectInfo(peer): Peer,
+    headers: HeaderMap,
+) -> Response {
+    authed(server, peer, headers, |s, _, who| {
+        ok(letters_json(&s.office.letters(&who.caller, None)?))
+    })
+    .await
+}
+
+async fn letter_show(
+    State(server): Shared,
+    ConnectInfo(peer): Peer,
+    headers: HeaderMap,
+    Path(letter): Path<String>,
+) -> Response {
+    authed(server, peer, headers, move |s, _, who| {
+        let r = s.office.letter(&who.caller, &letter, "letter-show")?;
+        let l = &r.letter;
+        ok(json!({
+            "letter": l.id, "case": l.case, "key": l.key, "title": l.title,
+            "number": l.number, "role": l.role, "issuer": l.issuer, "actor": l.actor,
+            "issued_at": l.issued_at, "date": l.date, "code": l.code,
+            "template_hash": l.template_hash, "html_sha256": l.html_sha256,
+            "text_sha256": l.text_sha256, "replaces": l.replaces, "status": status_json(&r),
+        }))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IssueBody {
+    key: String,
+    #[serde(rename = "as")]
+    role: String,
+    number: Option<String>,
+    replaces: Option<String>,
+    expect_seq: Option<u32>,
+}
+
+async fn letter_issue(
+    State(server): Shared,
+    ConnectInfo(peer): Peer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Response {
+    authed(server, peer, headers, move |s, _, who| {
+        let id = case_id(&id)?;
+        let request: IssueBody = body(&bytes)?;
+        let caller = who.caller.clone().acting_as(&request.role);
+        let (case, letter) = s.office.issue_letter(
+            &caller,
+            &IssueRequest {
+                case: id,
+                key: request.key,
+                number: request.number,
+                replaces: request.replaces,
+                expect_seq: request.expect_seq,
+            },
+        )?;
+        created(json!({
+            "case": case.id,
+            "seq": case.seq,
+            "letter": letter.id,
+            "key": letter.key,
+            "number": letter.number,
+            "code": letter.code,
+            "html_sha256": letter.html_sha256,
+            "text_sha256": letter.text_sha256,
+            "replaces": letter.replaces,
+        }))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VoidBody {
+    #[serde(rename = "as")]
+    role: String,
+    reason: String,
+}
+
+async fn letter_void(
+    State(server): Shared,
+    ConnectInfo(peer): Peer,
+    headers: HeaderMap,
+    Path(letter): Path<String>,
+    bytes: Bytes,
+) -> Response {
+    authed(server, peer, headers, move |s, _, who| {
+        let request: VoidBody = body(&bytes)?;
+        let caller = who.caller.clone().acting_as(&request.role);
+        let reason = wardflow_engine::value::clean_note(&request.reason);
+        let (case, letter) = s.office.void_letter(
+            &caller,
+            &VoidRequest {
+                letter,
+                reason: reason.clone(),
+            },
+        )?;
+        ok(json!({
+            "case": case.id,
+            "seq": case.seq,
+            "letter": letter.id,
+            "voided": reason.trim(),
+        }))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PreviewBody {
+    key: String,
+    #[serde(rename = "as")]
+    role: String,
+    body: Option<String>,
+}
+
+/// A draft (草稿), nothing stored: `{"html","text"}`.
+async fn letter_preview(
+    State(server): Shared,
+    ConnectInfo(peer): Peer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Response {
+    authed(server, peer, headers, move |s, _, who| {
+        let id = case_id(&id)?;
+        let request: PreviewBody = body(&bytes)?;
+        let caller = who.caller.clone().acting_as(&request.role);
+        let (rendered, _) = s.office.preview_letter(
+            &caller,
+            &PreviewRequest {
+                case: id,
+                key: request.key,
+                body: request.body.unwrap_or_else(|| "（签发机关）".to_owned()),
+            },
+        )?;
+        ok(json!({"html": rendered.html, "text": rendered.text}))
     })
     .await
 }

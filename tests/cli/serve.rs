@@ -96,11 +96,46 @@ impl Served {
             .header("Content-Type", "application/json")
             .body(text)
             .expect("request");
-        let mut response = self.agent.run(request).expect("HTTP exchange");
+        self.exchange(request).expect("HTTP exchange")
+    }
+
+    /// Like [`Served::send_at`]; None when the exchange fails (the server is gone).
+    fn try_send_at(
+        &self,
+        now: &str,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Option<(u16, Value)> {
+        let request = ureq::http::Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", self.url))
+            .header("Wardflow-Now", now)
+            .header("Content-Type", "application/json");
+        let request = match token {
+            Some(t) => request.header("Authorization", format!("Bearer {t}")),
+            None => request,
+        };
+        let request = request
+            .body(body.map(Value::to_string).unwrap_or_default())
+            .expect("request");
+        self.exchange(request)
+    }
+
+    fn exchange(&self, request: ureq::http::Request<String>) -> Option<(u16, Value)> {
+        let mut response = self.agent.run(request).ok()?;
         let status = response.status().as_u16();
-        let text = response.body_mut().read_to_string().expect("response body");
+        let text = response.body_mut().read_to_string().ok()?;
         let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        (status, value)
+        Some((status, value))
+    }
+
+    /// Kills the server outright (SIGKILL), as a crash or a power cut would.
+    fn kill(&self) {
+        let _ = Command::new("kill")
+            .args(["-9", &self.child.id().to_string()])
+            .status();
     }
 
     fn sign_in(&self, user: &str, password: &str) -> (u16, Value) {
@@ -417,4 +452,205 @@ fn a_police_system_opens_a_custody_case_with_an_api_token() {
     assert_eq!(shown, cli);
     let history = env.ok(&["case", "history", &id, "--json", "--now", T0]);
     assert!(history.contains("公安接口"), "{history}");
+}
+
+/// What a police warning letter needs (as in `letter_issue`).
+const WARNING_SETS: &[&str] = &[
+    "source=mandatory_report",
+    "child.name=张小花",
+    "abuser.name=张大山",
+    "abuser.relation=父亲",
+    "admonishment.facts=2026年11月22日晚，张大山因琐事殴打女儿张小花，致其面部软组织挫伤",
+    "admonishment.issued_at=2026-11-23T09:30:00+08:00",
+];
+
+/// The clock of the acts under load: a day after T0.
+const T1: &str = "2026-11-24T09:00:00+08:00";
+
+/// A simulation database on the 黔江区 profile (numbered police letters), the administrator
+/// with a password, and a server over it with a sign-in token.
+fn qianjiang() -> TestEnv {
+    let env = TestEnv::new();
+    let profiles = concat!(env!("CARGO_MANIFEST_DIR"), "/profiles");
+    env.ok(&[
+        "init",
+        "--simulation",
+        "--profiles",
+        profiles,
+        "--profile",
+        "qianjiang",
+        "--now",
+        T0,
+    ]);
+    env.zh().stdin(format!("{PASSWORD}\n")).ok(&[
+        "user",
+        "password",
+        USER,
+        "--password-stdin",
+        "--now",
+        T0,
+    ]);
+    env
+}
+
+/// One client's work: open a case, issue its warning letter, correct it `amends` times;
+/// returns the case id and the letter number.
+fn client(server: &Served, token: &str, n: usize, amends: usize) -> (String, String) {
+    let (status, opened) = server.send_at(
+        T1,
+        "POST",
+        "/api/v1/cases",
+        Some(token),
+        Some(
+            &json!({"workflow": "guardianship-intervention", "as": "police", "set": WARNING_SETS}),
+        ),
+    );
+    assert_eq!(status, 201, "{opened}");
+    let id = opened["case"].as_str().expect("case").to_owned();
+    let (status, letter) = server.send_at(
+        T1,
+        "POST",
+        &format!("/api/v1/cases/{id}/letters"),
+        Some(token),
+        Some(&json!({"key": "warning-letter", "as": "police"})),
+    );
+    assert_eq!(status, 201, "{letter}");
+    for k in 0..amends {
+        let (status, body) = server.send_at(
+            T1,
+            "POST",
+            &format!("/api/v1/cases/{id}/amend"),
+            Some(token),
+            Some(&json!({"as": "police", "set": [format!("abuser.name=张大山{n}-{k}")], "reason": "核对户籍"})),
+        );
+        assert_eq!(status, 200, "{body}");
+    }
+    (id, letter["number"].as_str().expect("number").to_owned())
+}
+
+#[test]
+fn thirty_two_clients_at_once_lose_nothing_and_numbers_have_no_gaps() {
+    const CLIENTS: usize = 32;
+    const AMENDS: usize = 3;
+    let env = qianjiang();
+    let server = Served::start(&env);
+    let (status, session) = server.sign_in(USER, PASSWORD);
+    assert_eq!(status, 201, "{session}");
+    let token = session["token"].as_str().expect("token").to_owned();
+    let done: Vec<(String, String)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..CLIENTS)
+            .map(|n| {
+                let (server, token) = (&server, &token);
+                scope.spawn(move || client(server, token, n, AMENDS))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("client"))
+            .collect()
+    });
+    server.stop();
+    // Every act is there: opened, letter issued, each correction.
+    for (id, _) in &done {
+        let shown = env.show_json(id);
+        let history: Value =
+            serde_json::from_str(&env.ok(&["case", "history", id, "--json", "--now", T1]))
+                .expect("history");
+        let amended = history
+            .as_array()
+            .expect("events")
+            .iter()
+            .filter(|e| e.to_string().contains("核对户籍"))
+            .count();
+        assert_eq!(amended, AMENDS, "{id}: {history}");
+        assert_eq!(
+            shown["issued_letters"].as_array().map(Vec::len),
+            Some(1),
+            "{shown}"
+        );
+    }
+    // Letter numbers 1..=32, each once.
+    let mut numbers: Vec<u32> = done
+        .iter()
+        .map(|(_, number)| {
+            number
+                .trim_start_matches("渝公黔告诫字〔2026〕")
+                .trim_end_matches('号')
+                .parse()
+                .unwrap_or_else(|_| panic!("number {number}"))
+        })
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=CLIENTS as u32).collect::<Vec<_>>());
+    env.ok(&["check", "--now", T1]);
+    env.ok(&["verify", "--now", T1]);
+}
+
+#[test]
+fn a_server_killed_under_load_keeps_every_acknowledged_act() {
+    const CLIENTS: usize = 8;
+    let env = qianjiang();
+    let server = Served::start(&env);
+    let (_, session) = server.sign_in(USER, PASSWORD);
+    let token = session["token"].as_str().expect("token").to_owned();
+    // Each client opens a case, then corrects it until the server is gone, noting the event
+    // number of every acknowledged correction.
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let acknowledged: Vec<(String, u64)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..CLIENTS)
+            .map(|n| {
+                let (server, token, stop) = (&server, &token, &stop);
+                scope.spawn(move || {
+                    let (status, opened) = server.send_at(
+                        T1,
+                        "POST",
+                        "/api/v1/cases",
+                        Some(token),
+                        Some(&json!({"workflow": "guardianship-intervention", "as": "police", "set": WARNING_SETS})),
+                    );
+                    assert_eq!(status, 201, "{opened}");
+                    let id = opened["case"].as_str().expect("case").to_owned();
+                    let mut last = 0;
+                    for k in 0.. {
+                        if stop.load(std::sync::atomic::Ordering::SeqCst) && k > 0 {
+                            break;
+                        }
+                        match server.try_send_at(
+                            T1,
+                            "POST",
+                            &format!("/api/v1/cases/{id}/amend"),
+                            Some(token),
+                            Some(&json!({"as": "police", "set": [format!("abuser.name=张大山{n}-{k}")], "reason": "核对户籍"})),
+                        ) {
+                            Some((200, body)) => last = body["seq"].as_u64().expect("seq"),
+                            _ => break,
+                        }
+                    }
+                    (id, last)
+                })
+            })
+            .collect();
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        server.kill();
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("client"))
+            .collect()
+    });
+    // After the crash: every acknowledged correction is stored, and the file is whole.
+    for (id, seq) in &acknowledged {
+        let shown = env.show_json(id);
+        assert!(
+            shown["seq"].as_u64().unwrap_or(0) >= *seq,
+            "{id}: acknowledged seq {seq}, stored {}",
+            shown["seq"]
+        );
+    }
+    assert!(
+        acknowledged.iter().any(|(_, seq)| *seq > 2),
+        "no load: {acknowledged:?}"
+    );
+    env.ok(&["check", "--now", T1]);
+    env.ok(&["verify", "--now", T1]);
 }
