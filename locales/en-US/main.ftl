@@ -497,3 +497,4 @@ serve-stopped = the server has stopped; the database is closed.
 serve-cannot-listen = cannot listen on { $address }: { $detail }
 api-bad-body = the request body does not fit this request: { $detail }
 api-no-endpoint = there is no such endpoint (see docs/api.md).
+db-served = the database { $db } is held by the server at { $url }: use the server (docs/api.md), or stop it first.

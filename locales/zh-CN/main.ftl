@@ -497,3 +497,4 @@ serve-stopped = 服务已停止，数据库已关闭。
 serve-cannot-listen = 无法在 { $address } 监听：{ $detail }
 api-bad-body = 请求正文不符合此请求：{ $detail }
 api-no-endpoint = 没有这个接口（见 docs/api.md）。
+db-served = 数据库 { $db } 由 { $url } 的服务独占：请通过该服务操作（见 docs/api.md），或先停止服务。

@@ -248,6 +248,7 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
                 .with_key("--listen")
             })?;
         let address = listener.local_addr().map_err(Failure::bug)?;
+        write_marker(&ctx.global.db, &format!("http://{address}"));
         println!(
             "{}",
             tr!(
@@ -267,6 +268,7 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
         .map_err(Failure::bug)
     });
     stop.store(true, Ordering::SeqCst);
+    let _ = std::fs::remove_file(marker(&ctx.global.db));
     let _ = runner.join();
     runtime.shutdown_timeout(Duration::from_secs(5));
     served?;
@@ -335,4 +337,40 @@ fn deadline_runner(server: &Server, caller: &Caller, recheck: Duration, stop: &A
 /// The source of a request, for back-off and the access log.
 pub fn source(addr: &SocketAddr) -> String {
     addr.ip().to_string()
+}
+
+/// The server file beside the database: where a running server listens (written when it
+/// starts, removed when it stops), so the embedded command line can name it.
+fn marker(db: &std::path::Path) -> std::path::PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".server");
+    std::path::PathBuf::from(name)
+}
+
+/// The address of the server that holds the database at `db`, if one said so.
+pub fn serving(db: &std::path::Path) -> Option<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(marker(db))
+        .ok()?
+        .take(512)
+        .read_to_string(&mut text)
+        .ok()?;
+    let url = text.trim();
+    (url.starts_with("http") && !url.chars().any(char::is_control)).then(|| url.to_owned())
+}
+
+/// Writes the server file (0600, replacing a stale one).
+fn write_marker(db: &std::path::Path, url: &str) {
+    use std::io::Write;
+    let path = marker(db);
+    let _ = std::fs::remove_file(&path);
+    if let Ok(mut file) = std::os::unix::fs::OpenOptionsExt::mode(
+        std::fs::OpenOptions::new().write(true).create_new(true),
+        0o600,
+    )
+    .open(&path)
+    {
+        let _ = writeln!(file, "{url}");
+    }
 }

@@ -303,6 +303,11 @@ fn who_is_not_let_in_is_refused_logged_and_changes_nothing() {
         Some(&json!({"name": "赵六", "roles": ["admin"], "unit": "county"})),
     );
     assert_eq!(status, 403);
+    // The embedded command line names the server that holds the file instead of "busy".
+    let embedded = env.run(&["case", "list", "--lock-timeout", "0.2", "--now", T0]);
+    assert_eq!(embedded.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&embedded.stderr);
+    assert!(err.contains(&server.url), "{err}");
     // The same token may read what its user may.
     let (status, body) = server.send("GET", "/api/v1/cases", Some(&police), None);
     assert_eq!((status, body), (200, json!([])));
