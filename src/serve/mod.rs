@@ -11,6 +11,7 @@
 mod routes;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -32,12 +33,47 @@ pub const MAX_BODY: usize = 2 * 1024 * 1024;
 /// Arguments of `wardflow serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// The address to listen on; loopback by default (put TLS in front for a network).
+    /// The address to listen on; loopback by default (give `--tls-cert/--tls-key` on a network).
     #[arg(long, default_value = "127.0.0.1:8620")]
     listen: SocketAddr,
     /// Longest sleep of the deadline runner between looks at the deadline index, in seconds.
     #[arg(long, default_value_t = 30.0)]
     recheck: f64,
+    /// TLS: the certificate chain (PEM); with `--tls-key`, the server speaks HTTPS only.
+    #[arg(long, requires = "tls_key", value_name = "FILE")]
+    tls_cert: Option<PathBuf>,
+    /// TLS: the certificate's private key (PEM).
+    #[arg(long, requires = "tls_cert", value_name = "FILE")]
+    tls_key: Option<PathBuf>,
+}
+
+/// The TLS configuration from PEM files (rustls with the ring provider; TLS 1.2 and 1.3).
+fn tls_config(
+    cert: &std::path::Path,
+    key: &std::path::Path,
+) -> Result<rustls::ServerConfig, Failure> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let bad = |path: &std::path::Path, detail: String| {
+        Failure::cannot_read(path, detail).with_key(path.display().to_string())
+    };
+    let certs = CertificateDer::pem_file_iter(cert)
+        .map_err(|e| bad(cert, e.to_string()))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(cert, e.to_string()))?;
+    if certs.is_empty() {
+        return Err(bad(cert, "no certificate".to_owned()));
+    }
+    let key_der = PrivateKeyDer::from_pem_file(key).map_err(|e| bad(key, e.to_string()))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(Failure::bug)?
+        .with_no_client_auth()
+        .with_single_cert(certs, key_der)
+        .map_err(|e| bad(key, e.to_string()))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
 }
 
 /// What every request runs against: the office (the database held for the server's life)
@@ -233,39 +269,62 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
             .spawn(move || deadline_runner(&server, &runner_caller, recheck, &stop))
             .map_err(Failure::bug)?
     };
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(tls_config(cert, key)?),
+        _ => None,
+    };
     let served = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(args.listen)
-            .await
-            .map_err(|e| {
-                Failure::said(
-                    Exit::BadInput,
-                    crate::msg!(
-                        "serve-cannot-listen",
-                        address = args.listen.to_string(),
-                        detail = e.to_string()
-                    ),
-                )
-                .with_key("--listen")
-            })?;
+        let cannot_listen = |e: std::io::Error| {
+            Failure::said(
+                Exit::BadInput,
+                crate::msg!(
+                    "serve-cannot-listen",
+                    address = args.listen.to_string(),
+                    detail = e.to_string()
+                ),
+            )
+            .with_key("--listen")
+        };
+        let listener = std::net::TcpListener::bind(args.listen).map_err(cannot_listen)?;
+        listener.set_nonblocking(true).map_err(cannot_listen)?;
         let address = listener.local_addr().map_err(Failure::bug)?;
-        write_marker(&ctx.global.db, &format!("http://{address}"));
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let url = format!("{scheme}://{address}");
+        write_marker(&ctx.global.db, &url);
         println!(
             "{}",
             tr!(
                 ctx.tr,
                 "serve-started",
-                url = format!("http://{address}"),
+                url = url,
                 db = ctx.global.db.display().to_string()
             )
         );
-        let app = routes::router(server.clone());
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(Failure::bug)
+        let app =
+            routes::router(server.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        match tls {
+            None => {
+                let listener = tokio::net::TcpListener::from_std(listener).map_err(Failure::bug)?;
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(shutdown())
+                    .await
+                    .map_err(Failure::bug)
+            }
+            Some(config) => {
+                let handle = axum_server::Handle::new();
+                let stopper = handle.clone();
+                tokio::spawn(async move {
+                    shutdown().await;
+                    stopper.graceful_shutdown(Some(Duration::from_secs(10)));
+                });
+                let config = axum_server::tls_rustls::RustlsConfig::from_config(Arc::new(config));
+                axum_server::from_tcp_rustls(listener, config)
+                    .handle(handle)
+                    .serve(app)
+                    .await
+                    .map_err(Failure::bug)
+            }
+        }
     });
     stop.store(true, Ordering::SeqCst);
     let _ = std::fs::remove_file(marker(&ctx.global.db));

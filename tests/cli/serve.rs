@@ -23,16 +23,18 @@ struct Served {
 
 impl Served {
     fn start(env: &TestEnv) -> Served {
-        let invocation = env.invocation(
-            &[
-                "serve".to_owned(),
-                "--listen".to_owned(),
-                "127.0.0.1:0".to_owned(),
-            ],
-            "en",
-            USER,
-            b"",
-        );
+        Self::start_with(env, &[])
+    }
+
+    /// Starts `wardflow serve --listen 127.0.0.1:0 EXTRA…`.
+    fn start_with(env: &TestEnv, extra: &[&str]) -> Served {
+        let mut args = vec![
+            "serve".to_owned(),
+            "--listen".to_owned(),
+            "127.0.0.1:0".to_owned(),
+        ];
+        args.extend(extra.iter().map(|a| (*a).to_owned()));
+        let invocation = env.invocation(&args, "en", USER, b"");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_wardflow"));
         cmd.current_dir(&invocation.cwd)
             .args(&invocation.args)
@@ -51,7 +53,7 @@ impl Served {
             .expect("the server's first line");
         let url = line
             .split_whitespace()
-            .find(|w| w.starts_with("http://"))
+            .find(|w| w.starts_with("http://") || w.starts_with("https://"))
             .unwrap_or_else(|| panic!("no address in {line:?}"))
             .to_owned();
         let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -658,4 +660,63 @@ fn a_server_killed_under_load_keeps_every_acknowledged_act() {
     );
     env.ok(&["check", "--now", T1]);
     env.ok(&["verify", "--now", T1]);
+}
+
+#[test]
+fn with_a_certificate_the_server_speaks_tls() {
+    let env = env();
+    let (cert, key) = (env.root().join("cert.pem"), env.root().join("key.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+        ])
+        .args(["-nodes", "-days", "2", "-subj", "/CN=wardflow-test"])
+        .args(["-addext", "subjectAltName=IP:127.0.0.1"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl");
+    assert!(made.success());
+    let server = Served::start_with(
+        &env,
+        &[
+            "--tls-cert",
+            cert.to_str().expect("path"),
+            "--tls-key",
+            key.to_str().expect("path"),
+        ],
+    );
+    assert!(
+        server.url.starts_with("https://127.0.0.1:"),
+        "{}",
+        server.url
+    );
+    let curl = |url: &str| {
+        Command::new("curl")
+            .args(["-s", "--max-time", "10", "--cacert"])
+            .arg(&cert)
+            .args(["-H", "Wardflow-Now: 2026-11-23T10:00:00+08:00"])
+            .args([
+                "-d",
+                &json!({"user": "李四", "password": PASSWORD}).to_string(),
+            ])
+            .arg(format!("{url}/api/v1/sessions"))
+            .output()
+            .expect("curl")
+    };
+    let signed_in = curl(&server.url);
+    let body: Value = serde_json::from_slice(&signed_in.stdout).expect("JSON over TLS");
+    assert_eq!(body["kind"], "session", "{body}");
+    // Plain HTTP on the TLS port gets no answer.
+    let plain = curl(&server.url.replacen("https", "http", 1));
+    assert!(serde_json::from_slice::<Value>(&plain.stdout).is_err());
+    server.stop();
 }
