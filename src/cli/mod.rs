@@ -8,6 +8,7 @@ mod init;
 pub(crate) mod issued;
 mod key;
 mod letter;
+mod login;
 mod office;
 mod ops;
 mod run;
@@ -124,6 +125,10 @@ pub enum Command {
     Agenda(timers::agenda::AgendaArgs),
     /// Run the deadline runner until SIGINT/SIGTERM.
     Run(run::RunArgs),
+    /// Sign in to a wardflow server; the token is kept in your configuration directory.
+    Login(login::LoginArgs),
+    /// Sign out: revoke the kept token at its server and forget it.
+    Logout,
     /// Serve the database over HTTP/JSON (it alone holds the file), with the deadline runner.
     Serve(crate::serve::ServeArgs),
     /// Formal documents from case data.
@@ -355,6 +360,8 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::Agenda(args) => timers::agenda::agenda(&ctx, args),
         Command::Run(args) => run::run(&ctx, args),
         Command::Serve(args) => crate::serve::run(&ctx, args),
+        Command::Login(args) => login::login(&ctx, args),
+        Command::Logout => login::logout(&ctx),
         Command::Letter(cmd) => letter::run(&ctx, cmd),
         Command::Check => ops::check::run(&ctx),
         Command::Backup(args) => ops::backup::backup(&ctx, args),

@@ -720,3 +720,74 @@ fn with_a_certificate_the_server_speaks_tls() {
     assert!(serde_json::from_slice::<Value>(&plain.stdout).is_err());
     server.stop();
 }
+
+/// Runs the command line as 李四 with its configuration directory under the test's root.
+fn as_caseworker(env: &TestEnv, args: &[&str], stdin: &str) -> std::process::Output {
+    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+    let invocation = env.invocation(&args, "en", "李四", stdin.as_bytes());
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wardflow"));
+    cmd.current_dir(&invocation.cwd)
+        .args(&invocation.args)
+        .env("XDG_CONFIG_HOME", env.root().join("config"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, value) in &invocation.vars {
+        cmd.env(key, value);
+    }
+    let mut child = cmd.spawn().expect("wardflow");
+    if let Some(mut input) = child.stdin.take() {
+        let _ = std::io::Write::write_all(&mut input, stdin.as_bytes());
+    }
+    child.wait_with_output().expect("wait")
+}
+
+#[test]
+fn login_keeps_the_token_privately_and_logout_revokes_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = env();
+    let server = Served::start(&env);
+    // A wrong password: the server's refusal, with the embedded exit code.
+    let wrong = as_caseworker(
+        &env,
+        &["login", "--server", &server.url, "--password-stdin"],
+        "not the password\n",
+    );
+    assert_eq!(wrong.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&wrong.stderr),
+        "error: wrong user name or password.\n"
+    );
+    let kept = env.root().join("config/wardflow/session.json");
+    assert!(!kept.exists());
+    let login = as_caseworker(
+        &env,
+        &["login", "--server", &server.url, "--password-stdin"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(login.status.success(), "{login:?}");
+    assert!(
+        String::from_utf8_lossy(&login.stdout).contains("as 李四"),
+        "{login:?}"
+    );
+    let mode = std::fs::metadata(&kept)
+        .expect("session file")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let session: Value =
+        serde_json::from_str(&std::fs::read_to_string(&kept).expect("read")).expect("JSON");
+    let token = session["token"].as_str().expect("token").to_owned();
+    assert_eq!(
+        server.send("GET", "/api/v1/cases", Some(&token), None).0,
+        200
+    );
+    let logout = as_caseworker(&env, &["logout"], "");
+    assert!(logout.status.success(), "{logout:?}");
+    assert!(!kept.exists());
+    assert_eq!(
+        server.send("GET", "/api/v1/cases", Some(&token), None).0,
+        401
+    );
+    server.stop();
+}
