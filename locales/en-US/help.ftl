@@ -280,3 +280,4 @@ help-login = Sign in to a wardflow server; the token is kept in your configurati
 help-login--server = The server's address, e.g. https://wardflow.county.example:8620
 help-login--password_stdin = Read the password from the first line of standard input (scripts)
 help-logout = Sign out: revoke the kept token at its server and forget it
+help-serve--openapi = Print the API's OpenAPI document (docs/openapi.json) and exit; the database is not opened

@@ -45,6 +45,10 @@ pub struct ServeArgs {
     /// TLS: the certificate's private key (PEM).
     #[arg(long, requires = "tls_cert", value_name = "FILE")]
     tls_key: Option<PathBuf>,
+    /// Print the API's OpenAPI document (docs/openapi.json) and exit; the database is not
+    /// opened.
+    #[arg(long)]
+    openapi: bool,
 }
 
 /// The TLS configuration from PEM files (rustls with the ring provider; TLS 1.2 and 1.3).
@@ -244,6 +248,14 @@ where
 
 /// Runs `wardflow serve` until SIGINT or SIGTERM.
 pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
+    if args.openapi {
+        use utoipa::OpenApi;
+        let text = routes::ApiDoc::openapi()
+            .to_pretty_json()
+            .map_err(Failure::bug)?;
+        println!("{text}");
+        return Ok(());
+    }
     // The server alone holds the database for its whole life.
     let office = ctx.office_for_write()?;
     let runner_caller = ctx.caller(None)?;

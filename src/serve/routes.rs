@@ -108,7 +108,7 @@ async fn not_found(headers: HeaderMap) -> Response {
 }
 
 /// Data given with an act: a document (`data`, an object) and assignments (`set`).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct DataBody {
     #[serde(default)]
@@ -136,13 +136,22 @@ fn at(text: Option<&str>) -> Result<Option<jiff::Timestamp>, ApiError> {
 
 // Sessions -------------------------------------------------------------------------------
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SignIn {
     user: String,
     password: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions",
+    tag = "sessions",
+    summary = "Sign in: a sign-in token (shown once)",
+    request_body = SignIn,
+    security(()),
+    responses((status = 201, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody))
+)]
 async fn sign_in(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -171,6 +180,13 @@ async fn sign_in(
     .await
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/sessions",
+    tag = "sessions",
+    summary = "Sign out: revoke the token of the request",
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn sign_out(State(server): Shared, ConnectInfo(peer): Peer, headers: HeaderMap) -> Response {
     authed(server, peer, headers, |s, _, who| {
         let record = s.office.sign_out(&who.caller, &who.token)?;
@@ -181,7 +197,8 @@ async fn sign_out(State(server): Shared, ConnectInfo(peer): Peer, headers: Heade
 
 // Cases ----------------------------------------------------------------------------------
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     workflow: Option<String>,
@@ -189,6 +206,14 @@ struct ListQuery {
     child: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases",
+    tag = "cases",
+    summary = "case list",
+    params(ListQuery),
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn case_list(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -216,7 +241,7 @@ async fn case_list(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct OpenBody {
     workflow: String,
@@ -229,6 +254,14 @@ struct OpenBody {
     officer: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases",
+    tag = "cases",
+    summary = "case open",
+    request_body = OpenBody,
+    responses((status = 201, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn case_open(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -271,6 +304,14 @@ async fn case_open(
     .await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}",
+    tag = "cases",
+    summary = "case show",
+    params(("id" = String, Path)),
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn case_show(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -317,6 +358,14 @@ async fn case_show(
     .await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}/history",
+    tag = "cases",
+    summary = "case history",
+    params(("id" = String, Path)),
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn case_history(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -331,6 +380,14 @@ async fn case_history(
     .await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}/next",
+    tag = "cases",
+    summary = "case next",
+    params(("id" = String, Path)),
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn case_next(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -361,7 +418,7 @@ async fn case_next(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct AdvanceBody {
     transition: String,
@@ -374,6 +431,15 @@ struct AdvanceBody {
     expect_seq: Option<u32>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/advance",
+    tag = "cases",
+    summary = "case advance",
+    request_body = AdvanceBody,
+    params(("id" = String, Path)),
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn case_advance(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -422,7 +488,7 @@ async fn case_advance(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct AmendBody {
     #[serde(rename = "as")]
@@ -433,6 +499,15 @@ struct AmendBody {
     expect_seq: Option<u32>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/amend",
+    tag = "cases",
+    summary = "case amend",
+    request_body = AmendBody,
+    params(("id" = String, Path)),
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn case_amend(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -459,7 +534,7 @@ async fn case_amend(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct TransferBody {
     #[serde(rename = "as")]
@@ -471,6 +546,15 @@ struct TransferBody {
     expect_seq: Option<u32>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/transfer",
+    tag = "cases",
+    summary = "case transfer",
+    request_body = TransferBody,
+    params(("id" = String, Path)),
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn case_transfer(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -530,6 +614,14 @@ fn letters_json(records: &[LetterRecord]) -> Value {
     )
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}/letters",
+    tag = "letters",
+    summary = "letter list --case",
+    params(("id" = String, Path)),
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn letter_list(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -543,6 +635,13 @@ async fn letter_list(
     .await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/letters",
+    tag = "letters",
+    summary = "letter list",
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn letter_list_all(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -554,6 +653,14 @@ async fn letter_list_all(
     .await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/letters/{letter}",
+    tag = "letters",
+    summary = "letter show",
+    params(("letter" = String, Path)),
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn letter_show(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -574,7 +681,7 @@ async fn letter_show(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct IssueBody {
     key: String,
@@ -585,6 +692,15 @@ struct IssueBody {
     expect_seq: Option<u32>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/letters",
+    tag = "letters",
+    summary = "letter issue",
+    request_body = IssueBody,
+    params(("id" = String, Path)),
+    responses((status = 201, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn letter_issue(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -621,7 +737,7 @@ async fn letter_issue(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct VoidBody {
     #[serde(rename = "as")]
@@ -629,6 +745,15 @@ struct VoidBody {
     reason: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/letters/{letter}/void",
+    tag = "letters",
+    summary = "letter void",
+    request_body = VoidBody,
+    params(("letter" = String, Path)),
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn letter_void(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -657,7 +782,7 @@ async fn letter_void(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct PreviewBody {
     key: String,
@@ -667,6 +792,15 @@ struct PreviewBody {
 }
 
 /// A draft (草稿), nothing stored: `{"html","text"}`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/letters/preview",
+    tag = "letters",
+    summary = "letter preview (a draft; nothing stored)",
+    request_body = PreviewBody,
+    params(("id" = String, Path)),
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn letter_preview(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -693,7 +827,8 @@ async fn letter_preview(
 
 // Deadlines ------------------------------------------------------------------------------
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct DueQuery {
     days: Option<u16>,
@@ -715,6 +850,14 @@ fn dues_json(dues: &[Due]) -> Value {
     )
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/agenda",
+    tag = "deadlines",
+    summary = "agenda",
+    params(DueQuery),
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn agenda(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -730,6 +873,14 @@ async fn agenda(
     .await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/overdue",
+    tag = "deadlines",
+    summary = "case overdue",
+    params(DueQuery),
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn overdue(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -745,6 +896,13 @@ async fn overdue(
 
 // Users and tokens -----------------------------------------------------------------------
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/users",
+    tag = "users",
+    summary = "user list",
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn user_list(State(server): Shared, ConnectInfo(peer): Peer, headers: HeaderMap) -> Response {
     authed(server, peer, headers, |s, _, who| {
         let (users, _) = s.office.users(&who.caller)?;
@@ -764,7 +922,7 @@ async fn user_list(State(server): Shared, ConnectInfo(peer): Peer, headers: Head
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct UserBody {
     name: String,
@@ -772,6 +930,14 @@ struct UserBody {
     unit: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/users",
+    tag = "users",
+    summary = "user add (administrators)",
+    request_body = UserBody,
+    responses((status = 201, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn user_add(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -794,6 +960,14 @@ async fn user_add(
     .await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/{name}/disable",
+    tag = "users",
+    summary = "user disable (administrators)",
+    params(("name" = String, Path)),
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn user_disable(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -807,6 +981,14 @@ async fn user_disable(
     .await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/{name}/enable",
+    tag = "users",
+    summary = "user enable (administrators)",
+    params(("name" = String, Path)),
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn user_enable(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -820,12 +1002,21 @@ async fn user_enable(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RolesBody {
     roles: Vec<String>,
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/users/{name}/roles",
+    tag = "users",
+    summary = "user roles (administrators)",
+    request_body = RolesBody,
+    params(("name" = String, Path)),
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn user_roles(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -841,12 +1032,21 @@ async fn user_roles(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct PasswordBody {
     password: String,
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/users/{name}/password",
+    tag = "users",
+    summary = "user password (administrators; anyone for themselves)",
+    request_body = PasswordBody,
+    params(("name" = String, Path)),
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn user_password(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -864,6 +1064,14 @@ async fn user_password(
     .await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/{name}/unlock",
+    tag = "users",
+    summary = "user unlock (administrators)",
+    params(("name" = String, Path)),
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn user_unlock(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -877,6 +1085,13 @@ async fn user_unlock(
     .await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/tokens",
+    tag = "tokens",
+    summary = "token list",
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn token_list(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -889,7 +1104,7 @@ async fn token_list(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct TokenBody {
     #[serde(rename = "for")]
@@ -898,6 +1113,14 @@ struct TokenBody {
     label: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/tokens",
+    tag = "tokens",
+    summary = "token create (shown once)",
+    request_body = TokenBody,
+    responses((status = 201, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn token_create(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -919,6 +1142,14 @@ async fn token_create(
     .await
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/tokens/{id}",
+    tag = "tokens",
+    summary = "token revoke",
+    params(("id" = String, Path)),
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn token_revoke(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -934,13 +1165,22 @@ async fn token_revoke(
 
 // The database ---------------------------------------------------------------------------
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct AuditQuery {
     case: Option<String>,
     reader: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit",
+    tag = "database",
+    summary = "audit (administrators, auditors)",
+    params(AuditQuery),
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn audit(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -961,6 +1201,13 @@ async fn audit(
 }
 
 /// The whole database as JSON Lines (administrators), the one streamed body.
+#[utoipa::path(
+    get,
+    path = "/api/v1/export",
+    tag = "database",
+    summary = "export: JSON Lines (administrators)",
+    responses((status = 200, content_type = "application/jsonl", description = "the export as JSON Lines"), (status = 403, body = ErrorBody))
+)]
 async fn export(State(server): Shared, ConnectInfo(peer): Peer, headers: HeaderMap) -> Response {
     authed(server, peer, headers, |s, _, who| {
         let mut out = Vec::new();
@@ -974,13 +1221,23 @@ async fn export(State(server): Shared, ConnectInfo(peer): Peer, headers: HeaderM
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct BackupBody {
+    /// A file on the server that does not exist yet.
+    #[schema(value_type = String)]
     out: std::path::PathBuf,
 }
 
 /// A consistent copy of the database into a file on the server (administrators).
+#[utoipa::path(
+    post,
+    path = "/api/v1/backup",
+    tag = "database",
+    summary = "backup into a file on the server (administrators)",
+    request_body = BackupBody,
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
 async fn backup(
     State(server): Shared,
     ConnectInfo(peer): Peer,
@@ -994,3 +1251,43 @@ async fn backup(
     })
     .await
 }
+
+/// The error body: the command line's `--json` error object.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct ErrorBody {
+    /// The exit code the command line gives (1 refused, 2 bad input, 3 busy, …).
+    code: i32,
+    /// `refused`, `bad_input`, `busy`, `integrity`, `storage`, `output`, `internal`.
+    kind: String,
+    /// In the language of `Accept-Language`.
+    message: String,
+    /// The key (field, transition, flag …) the message is about.
+    key: Option<String>,
+}
+
+/// Bearer tokens, the only way in.
+struct Bearer;
+
+impl utoipa::Modify for Bearer {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The API's OpenAPI document, generated from the routes above (checked in as
+/// docs/openapi.json; a test keeps the copy current).
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "wardflow", description = "The HTTP API of `wardflow serve` (docs/api.md)"),
+    modifiers(&Bearer),
+    security(("bearer" = [])),
+    components(schemas(ErrorBody)),
+    paths(sign_in, sign_out, case_list, case_open, case_show, case_history, case_next, case_advance, case_amend, case_transfer, letter_list, letter_issue, letter_preview, letter_list_all, letter_show, letter_void, agenda, overdue, user_list, user_add, user_disable, user_enable, user_roles, user_password, user_unlock, token_list, token_create, token_revoke, audit, export, backup)
+)]
+pub struct ApiDoc;

@@ -791,3 +791,25 @@ fn login_keeps_the_token_privately_and_logout_revokes_it() {
     );
     server.stop();
 }
+
+#[test]
+fn the_checked_in_openapi_document_is_current() {
+    let env = TestEnv::empty();
+    let generated = env.ok(&["serve", "--openapi"]);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/openapi.json");
+    let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+    if std::env::var_os("WARDFLOW_BLESS").is_some() {
+        std::fs::write(&path, &generated).expect("write docs/openapi.json");
+        return;
+    }
+    assert!(
+        checked_in == generated,
+        "docs/openapi.json is not what `wardflow serve --openapi` prints; regenerate it with \
+         `WARDFLOW_BLESS=1 cargo test --test cli -- serve::the_checked_in_openapi`"
+    );
+    let doc: Value = serde_json::from_str(&generated).expect("JSON");
+    assert!(
+        doc["paths"]["/api/v1/cases/{id}/advance"]["post"].is_object(),
+        "{doc}"
+    );
+}
