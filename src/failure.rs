@@ -52,7 +52,7 @@ pub enum Exit {
 }
 
 impl Exit {
-    fn kind(self) -> &'static str {
+    pub fn kind(self) -> &'static str {
         match self {
             Exit::Refused => "refused",
             Exit::BadInput => "bad_input",

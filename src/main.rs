@@ -41,6 +41,7 @@ mod help;
 mod i18n;
 #[cfg(test)]
 mod loader_problems;
+mod serve;
 mod show;
 mod table;
 

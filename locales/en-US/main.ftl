@@ -572,3 +572,18 @@ child-none-found = no child of that name in the cases your unit reaches.
 child-no-identity = no identity recorded
 child-found = { $name }  born { $born }  identity { $child }  cases: { $cases }
 child-found-more = only the first { $max } children are listed; add --born to narrow the search.
+
+# wardflow serve
+serve-started = serving { $db } at { $url } (stop with Ctrl-C or SIGTERM).
+serve-stopped = the server has stopped; the database is closed.
+serve-cannot-listen = cannot listen on { $address }: { $detail }
+api-bad-body = the request body does not fit this request: { $detail }
+api-no-endpoint = there is no such endpoint (see docs/api.md).
+db-served = the database { $db } is held by the server at { $url }: use the server (docs/api.md), or stop it first.
+login-no-config-dir = there is no configuration directory to keep the sign-in in (set HOME or XDG_CONFIG_HOME).
+login-bad-url = { $url } is not a server address: give http://… or https://….
+server-unreachable = the server { $url } could not be reached: { $detail }
+server-said = { $message }
+login-done = signed in to { $url } as { $user } until { $until }.
+logout-none = not signed in.
+logout-done = signed out of { $url } ({ $user }); the token is revoked.

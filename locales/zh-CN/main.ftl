@@ -572,3 +572,18 @@ child-none-found = 本单位可查阅的案件中没有叫这个名字的儿童�
 child-no-identity = 未记录身份
 child-found = { $name }　出生日期：{ $born }　身份：{ $child }　案件：{ $cases }
 child-found-more = 只列出前 { $max } 名儿童；请加 --born 缩小范围。
+
+# wardflow serve
+serve-started = 正在 { $url } 提供 { $db } 的服务（按 Ctrl-C 或发送 SIGTERM 停止）。
+serve-stopped = 服务已停止，数据库已关闭。
+serve-cannot-listen = 无法在 { $address } 监听：{ $detail }
+api-bad-body = 请求正文不符合此请求：{ $detail }
+api-no-endpoint = 没有这个接口（见 docs/api.md）。
+db-served = 数据库 { $db } 由 { $url } 的服务独占：请通过该服务操作（见 docs/api.md），或先停止服务。
+login-no-config-dir = 没有可保存登录信息的配置目录（请设置 HOME 或 XDG_CONFIG_HOME）。
+login-bad-url = { $url } 不是服务地址：请给出 http://… 或 https://…。
+server-unreachable = 无法连接服务 { $url }：{ $detail }
+server-said = { $message }
+login-done = 已以 { $user } 身份登录 { $url }，有效期至 { $until }。
+logout-none = 尚未登录。
+logout-done = 已退出 { $url }（{ $user }），令牌已吊销。

@@ -7,9 +7,10 @@ mod case;
 mod child;
 mod db;
 mod init;
-mod issued;
+pub(crate) mod issued;
 mod key;
 mod letter;
+mod login;
 mod office;
 mod ops;
 mod report;
@@ -33,6 +34,9 @@ use wardflow_engine::definition::Definition;
 use wardflow_engine::period::Calendar;
 use wardflow_engine::profile::{self, Profile};
 
+pub use timers::tick::fired_line;
+pub use token::token_json;
+
 use crate::failure::{Exit, Failure, Kind};
 use crate::i18n::{Lang, Tr};
 use crate::msg;
@@ -48,7 +52,7 @@ pub struct Cli {
 }
 
 /// Options every command accepts.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct Global {
     /// The database file.
     #[arg(
@@ -127,6 +131,12 @@ pub enum Command {
     Agenda(timers::agenda::AgendaArgs),
     /// Run the deadline runner until SIGINT/SIGTERM.
     Run(run::RunArgs),
+    /// Sign in to a wardflow server; the token is kept in your configuration directory.
+    Login(login::LoginArgs),
+    /// Sign out: revoke the kept token at its server and forget it.
+    Logout,
+    /// Serve the database over HTTP/JSON (it alone holds the file), with the deadline runner.
+    Serve(crate::serve::ServeArgs),
     /// Formal documents from case data.
     #[command(subcommand)]
     Letter(letter::LetterCommand),
@@ -371,6 +381,9 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::Timers(cmd) => timers::run(&ctx, cmd),
         Command::Agenda(args) => timers::agenda::agenda(&ctx, args),
         Command::Run(args) => run::run(&ctx, args),
+        Command::Serve(args) => crate::serve::run(&ctx, args),
+        Command::Login(args) => login::login(&ctx, args),
+        Command::Logout => login::logout(&ctx),
         Command::Letter(cmd) => letter::run(&ctx, cmd),
         Command::Check => ops::check::run(&ctx),
         Command::Db(cmd) => db::run(&ctx, cmd),

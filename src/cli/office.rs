@@ -70,12 +70,32 @@ impl Ctx {
 
     /// An office over the database opened for reading.
     pub fn office_for_read(&self) -> Result<Office, Failure> {
-        self.office(Store::open_read(&self.global.db, self.lock_timeout())?)
+        let store = Store::open_read(&self.global.db, self.lock_timeout());
+        self.office(store.map_err(|e| self.served(e))?)
     }
 
     /// An office over the database opened for writing.
     pub fn office_for_write(&self) -> Result<Office, Failure> {
-        self.office(Store::open(&self.global.db, self.lock_timeout())?)
+        let store = Store::open(&self.global.db, self.lock_timeout());
+        self.office(store.map_err(|e| self.served(e))?)
+    }
+
+    /// A busy database that `wardflow serve` holds is not "busy": the server is named.
+    fn served(&self, e: StoreError) -> Failure {
+        if let StoreError::Busy { .. } = e
+            && let Some(url) = crate::serve::serving(&self.global.db)
+        {
+            return Failure::said(
+                crate::failure::Exit::Busy,
+                crate::msg!(
+                    "db-served",
+                    db = self.global.db.display().to_string(),
+                    url = url
+                ),
+            )
+            .with_key(self.global.db.display().to_string());
+        }
+        e.into()
     }
 
     /// An office over the database opened for writing whatever its stored format (`db

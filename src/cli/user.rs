@@ -130,7 +130,7 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
             password_stdin,
         } => {
             let caller = ctx.caller(None)?;
-            let password = read_password(ctx, &name, password_stdin)?;
+            let password = read_password(ctx, &name, password_stdin, true)?;
             let revoked = ctx
                 .office_for_write()?
                 .set_password(&caller, &name, &password)?;
@@ -209,9 +209,14 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
     }
 }
 
-/// The new password: the first line of standard input, or typed twice at the terminal
-/// without echo.
-fn read_password(ctx: &Ctx, name: &str, from_stdin: bool) -> Result<String, Failure> {
+/// A password: the first line of standard input, or typed at the terminal without echo
+/// (`twice` for a new one).
+pub(super) fn read_password(
+    ctx: &Ctx,
+    name: &str,
+    from_stdin: bool,
+    twice: bool,
+) -> Result<String, Failure> {
     use crate::failure::Exit;
     let io = |e: std::io::Error| {
         Failure::said(
@@ -232,6 +237,9 @@ fn read_password(ctx: &Ctx, name: &str, from_stdin: bool) -> Result<String, Fail
         tr!(ctx.tr, "password-prompt", user = name.to_owned()).trim_end()
     );
     let first = rpassword::prompt_password(prompt).map_err(io)?;
+    if !twice {
+        return Ok(first);
+    }
     let again = format!("{} ", tr!(ctx.tr, "password-again").trim_end());
     let second = rpassword::prompt_password(again).map_err(io)?;
     if first != second {

@@ -29,6 +29,7 @@ mod scenario_a_d;
 mod scenario_b_c;
 mod scenario_review;
 mod scenario_timers;
+mod serve;
 mod shipped;
 mod story_snapshots;
 mod vocab;

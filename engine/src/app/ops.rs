@@ -125,6 +125,24 @@ impl Office<Store> {
         Ok(output::write_output(out, bytes, force, &protected)?)
     }
 
+    /// Writes the whole database this office holds as JSON Lines to `out` (administrators),
+    /// from one read snapshot: for a server that holds the file for its lifetime.
+    pub fn export_held(&self, caller: &Caller, out: impl Write) -> Result<DumpCounts, AppError> {
+        self.authorise(caller, Owner::Administrator, "export")?;
+        dump::export(&self.backend, out).map_err(|e| match e {
+            StoreError::Storage(detail) => AppError::Output(detail),
+            e => e.into(),
+        })
+    }
+
+    /// Writes a consistent copy of the database this office holds for writing to `out`
+    /// (administrators): for a server that holds the file for its lifetime. The copy is
+    /// taken while no write transaction can commit.
+    pub fn backup_held(&self, caller: &Caller, out: &Path) -> Result<u64, AppError> {
+        self.authorise(caller, Owner::Administrator, "backup")?;
+        Ok(ops::backup_held(&self.backend, out)?)
+    }
+
     /// Writes a consistent copy of the database to `out` (administrators). The office must
     /// hold the file read-only: the copy is taken under a reader's lock.
     pub fn backup(

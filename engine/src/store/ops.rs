@@ -282,6 +282,28 @@ pub fn backup(db: &Path, out: &Path, lock_timeout: Duration) -> Result<u64, Stor
     Ok(size)
 }
 
+/// Like [`backup`], of a database `store` holds open for writing (a server): the copy is
+/// made inside a write transaction that writes nothing, so no commit changes the file while
+/// it is read; then it is checked like any backup.
+pub fn backup_held(store: &super::Store, out: &Path) -> Result<u64, StoreError> {
+    if out.exists() {
+        return Err(StoreError::AlreadyExists(out.to_owned()));
+    }
+    let db = store.path();
+    let (tmp, mut file) = temp_file(&parent_dir(out), "wardflow-backup")?;
+    {
+        let _quiet = store.write()?;
+        let mut source = File::open(db).map_err(io_error)?;
+        std::io::copy(&mut source, &mut file).map_err(io_error)?;
+        file.sync_all().map_err(io_error)?;
+    }
+    drop(file);
+    drop(open_copy(&tmp.0, db)?);
+    let size = stamp(&tmp.0)?.0;
+    publish_file(tmp, out, false)?;
+    Ok(size)
+}
+
 /// What `restore` did, or why it did not.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Restored {

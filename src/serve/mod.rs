@@ -1,0 +1,447 @@
+//! `wardflow serve`: one long-running process that alone holds the database (and the office
+//! key) and offers the application layer over HTTP/JSON, with the deadline runner inside.
+//!
+//! Every endpoint makes the same `Office` call the command line makes, with the caller the
+//! bearer token stands for (`Authorization: Bearer …`; no cookies, so no cross-site request
+//! forgery). Bodies are the command line's `--json` values; a failure is the same
+//! `{"code","kind","message","key"}` object with an HTTP status per kind, in Chinese or
+//! English by `Accept-Language`. Request bodies are bounded ([`MAX_BODY`]). A simulation
+//! database accepts a requested clock per request (`Wardflow-Now`, as `--now`).
+
+mod routes;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use clap::Args;
+use wardflow_engine::app::accounts::AccountError;
+use wardflow_engine::app::{AppError, Caller, ClockSource, Office};
+
+use crate::cli::{Ctx, Global, parse_time};
+use crate::failure::{Exit, Failure};
+use crate::i18n::{Lang, Tr};
+use crate::tr;
+
+/// The largest request body accepted, in bytes (a case's data is bounded well below it).
+pub const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// Arguments of `wardflow serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on; loopback by default (give `--tls-cert/--tls-key` on a network).
+    #[arg(long, default_value = "127.0.0.1:8620")]
+    listen: SocketAddr,
+    /// Longest sleep of the deadline runner between looks at the deadline index, in seconds.
+    #[arg(long, default_value_t = 30.0)]
+    recheck: f64,
+    /// TLS: the certificate chain (PEM); with `--tls-key`, the server speaks HTTPS only.
+    #[arg(long, requires = "tls_key", value_name = "FILE")]
+    tls_cert: Option<PathBuf>,
+    /// TLS: the certificate's private key (PEM).
+    #[arg(long, requires = "tls_cert", value_name = "FILE")]
+    tls_key: Option<PathBuf>,
+    /// Print the API's OpenAPI document (docs/openapi.json) and exit; the database is not
+    /// opened.
+    #[arg(long)]
+    openapi: bool,
+}
+
+/// The TLS configuration from PEM files (rustls with the ring provider; TLS 1.2 and 1.3).
+fn tls_config(
+    cert: &std::path::Path,
+    key: &std::path::Path,
+) -> Result<rustls::ServerConfig, Failure> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let bad = |path: &std::path::Path, detail: String| {
+        Failure::cannot_read(path, detail).with_key(path.display().to_string())
+    };
+    let certs = CertificateDer::pem_file_iter(cert)
+        .map_err(|e| bad(cert, e.to_string()))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(cert, e.to_string()))?;
+    if certs.is_empty() {
+        return Err(bad(cert, "no certificate".to_owned()));
+    }
+    let key_der = PrivateKeyDer::from_pem_file(key).map_err(|e| bad(key, e.to_string()))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(Failure::bug)?
+        .with_no_client_auth()
+        .with_single_cert(certs, key_der)
+        .map_err(|e| bad(key, e.to_string()))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// What every request runs against: the office (the database held for the server's life)
+/// and the options the server was started with.
+pub struct Server {
+    office: Office,
+    global: Global,
+}
+
+impl Server {
+    /// A context for one request, in its language, with JSON output.
+    fn ctx(&self, tr: Tr) -> Ctx {
+        let mut global = self.global.clone();
+        global.json = true;
+        Ctx { tr, global }
+    }
+}
+
+/// The language a request asks for: English when `Accept-Language` puts English before
+/// Chinese, Chinese otherwise.
+fn request_tr(headers: &HeaderMap) -> Tr {
+    let lang = headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            let v = v.trim_start().to_ascii_lowercase();
+            if v.starts_with("en") {
+                Lang::En
+            } else {
+                Lang::Zh
+            }
+        })
+        .unwrap_or(Lang::Zh);
+    Tr { lang }
+}
+
+/// The request's clock: `Wardflow-Now` (a simulation database only), else the wall clock.
+fn request_clock(headers: &HeaderMap) -> Result<ClockSource, Failure> {
+    match headers.get("wardflow-now").map(|v| v.to_str()) {
+        None => Ok(ClockSource::Wall),
+        Some(Ok(text)) => Ok(ClockSource::Requested(parse_time("Wardflow-Now", text)?)),
+        Some(Err(_)) => Ok(ClockSource::Requested(parse_time(
+            "Wardflow-Now",
+            "(not text)",
+        )?)),
+    }
+}
+
+/// A failure as the API answers it: the command line's object and an HTTP status.
+pub struct ApiError {
+    /// The status beyond the failure's kind's, if any.
+    status: Option<StatusCode>,
+    failure: Failure,
+}
+
+impl ApiError {
+    /// The status an application error has beyond its kind's: 401 for who is not signed
+    /// in, 429 for back-off, 404 for what does not exist.
+    fn status_of(e: &AppError) -> Option<StatusCode> {
+        match e {
+            AppError::Account(AccountError::TooSoon { .. }) => Some(StatusCode::TOO_MANY_REQUESTS),
+            AppError::Account(a) if a.is_unauthenticated() => Some(StatusCode::UNAUTHORIZED),
+            AppError::UnknownCase(_) | AppError::UnknownLetter(_) => Some(StatusCode::NOT_FOUND),
+            _ => None,
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError {
+            status: Self::status_of(&e),
+            failure: e.into(),
+        }
+    }
+}
+
+impl From<Failure> for ApiError {
+    fn from(failure: Failure) -> Self {
+        ApiError {
+            status: None,
+            failure,
+        }
+    }
+}
+
+/// The status of a kind of failure.
+fn status_of_exit(exit: Exit) -> StatusCode {
+    match exit {
+        Exit::Refused => StatusCode::FORBIDDEN,
+        Exit::BadInput => StatusCode::BAD_REQUEST,
+        Exit::Busy => StatusCode::SERVICE_UNAVAILABLE,
+        Exit::Integrity => StatusCode::CONFLICT,
+        Exit::Storage | Exit::OutputFailed | Exit::Bug => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl ApiError {
+    /// The answer, worded in `tr`'s language.
+    pub fn response(self, tr: Tr) -> Response {
+        let shown = self.failure.shown(&tr);
+        let status = self.status.unwrap_or_else(|| status_of_exit(shown.exit));
+        let first = shown.problems.first();
+        let body = serde_json::json!({
+            "code": shown.exit as i32,
+            "kind": shown.exit.kind(),
+            "message": shown.message,
+            "key": shown.key.as_deref().or(first.and_then(|p| p.key.as_deref())),
+            "problems": shown.problems,
+        });
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+/// A request's caller, known by its bearer token.
+pub struct Who {
+    pub caller: Caller,
+    /// The bearer token itself (sign-out revokes it).
+    pub token: String,
+}
+
+/// The bearer token of a request.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+        .filter(|t| !t.is_empty() && t.len() <= 256)
+}
+
+/// Authenticates a request: the caller its token stands for (on the request's clock).
+fn who(server: &Server, headers: &HeaderMap, source: &str) -> Result<Who, ApiError> {
+    let clock = request_clock(headers)?;
+    let Some(token) = bearer(headers) else {
+        // Logged like a token nobody issued.
+        let e = server
+            .office
+            .authenticate("", clock, source)
+            .err()
+            .unwrap_or(AppError::Account(AccountError::TokenUnknown));
+        return Err(e.into());
+    };
+    let found = server.office.authenticate(token, clock, source)?;
+    Ok(Who {
+        caller: Caller {
+            user: found.user,
+            role: None,
+            clock,
+        },
+        token: token.to_owned(),
+    })
+}
+
+/// Runs `work` on a blocking thread (every office call may wait for the disk).
+pub async fn blocking<F>(work: F) -> Response
+where
+    F: FnOnce() -> Response + Send + 'static,
+{
+    match tokio::task::spawn_blocking(work).await {
+        Ok(response) => response,
+        Err(e) => ApiError::from(Failure::bug(e)).response(Tr { lang: Lang::Zh }),
+    }
+}
+
+/// Runs `wardflow serve` until SIGINT or SIGTERM.
+pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
+    if args.openapi {
+        use utoipa::OpenApi;
+        let text = routes::ApiDoc::openapi()
+            .to_pretty_json()
+            .map_err(Failure::bug)?;
+        println!("{text}");
+        return Ok(());
+    }
+    // The server alone holds the database for its whole life.
+    let office = ctx.office_for_write()?;
+    let runner_caller = ctx.caller(None)?;
+    // Checked now, so a server whose user may not run the deadlines does not start.
+    office.run_tick(&runner_caller)?;
+    let server = Arc::new(Server {
+        office,
+        global: ctx.global.clone(),
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .worker_threads(4)
+        .max_blocking_threads(64)
+        .build()
+        .map_err(Failure::bug)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let runner = {
+        let server = server.clone();
+        let stop = stop.clone();
+        let recheck = Duration::from_secs_f64(args.recheck.clamp(0.05, 3600.0));
+        std::thread::Builder::new()
+            .name("deadline-runner".into())
+            .spawn(move || deadline_runner(&server, &runner_caller, recheck, &stop))
+            .map_err(Failure::bug)?
+    };
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(tls_config(cert, key)?),
+        _ => None,
+    };
+    let served = runtime.block_on(async {
+        let cannot_listen = |e: std::io::Error| {
+            Failure::said(
+                Exit::BadInput,
+                crate::msg!(
+                    "serve-cannot-listen",
+                    address = args.listen.to_string(),
+                    detail = e.to_string()
+                ),
+            )
+            .with_key("--listen")
+        };
+        let listener = std::net::TcpListener::bind(args.listen).map_err(cannot_listen)?;
+        listener.set_nonblocking(true).map_err(cannot_listen)?;
+        let address = listener.local_addr().map_err(Failure::bug)?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let url = format!("{scheme}://{address}");
+        write_marker(&ctx.global.db, &url);
+        println!(
+            "{}",
+            tr!(
+                ctx.tr,
+                "serve-started",
+                url = url,
+                db = ctx.global.db.display().to_string()
+            )
+        );
+        let app =
+            routes::router(server.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        match tls {
+            None => {
+                let listener = tokio::net::TcpListener::from_std(listener).map_err(Failure::bug)?;
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(shutdown())
+                    .await
+                    .map_err(Failure::bug)
+            }
+            Some(config) => {
+                let handle = axum_server::Handle::new();
+                let stopper = handle.clone();
+                tokio::spawn(async move {
+                    shutdown().await;
+                    stopper.graceful_shutdown(Some(Duration::from_secs(10)));
+                });
+                let config = axum_server::tls_rustls::RustlsConfig::from_config(Arc::new(config));
+                axum_server::from_tcp_rustls(listener, config)
+                    .handle(handle)
+                    .serve(app)
+                    .await
+                    .map_err(Failure::bug)
+            }
+        }
+    });
+    stop.store(true, Ordering::SeqCst);
+    let _ = std::fs::remove_file(marker(&ctx.global.db));
+    let _ = runner.join();
+    runtime.shutdown_timeout(Duration::from_secs(5));
+    served?;
+    println!("{}", tr!(ctx.tr, "serve-stopped"));
+    Ok(())
+}
+
+/// SIGINT or SIGTERM.
+async fn shutdown() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+    }
+}
+
+/// The deadline runner inside the server: fires what is due, sleeps until the next timer
+/// (at most `recheck`), until `stop`.
+fn deadline_runner(server: &Server, caller: &Caller, recheck: Duration, stop: &AtomicBool) {
+    let started = std::time::Instant::now();
+    let start_clock = caller.clock;
+    while !stop.load(Ordering::SeqCst) {
+        // On a simulation database the requested clock moves on in real time.
+        let mut caller = caller.clone();
+        if let ClockSource::Requested(at) = start_clock {
+            let moved = jiff::SignedDuration::try_from(started.elapsed()).unwrap_or_default();
+            caller.clock = ClockSource::Requested(at.checked_add(moved).unwrap_or(at));
+        }
+        let next = match server.office.run_tick(&caller) {
+            Ok((report, next)) => {
+                let tr = Tr { lang: Lang::Zh };
+                for fired in &report.fired {
+                    eprintln!("{}", crate::cli::fired_line(&tr, fired),);
+                }
+                next
+            }
+            Err(e) => {
+                let failure: Failure = e.into();
+                failure.report(&Tr { lang: Lang::Zh }, false);
+                None
+            }
+        };
+        let now = server
+            .office
+            .now(&caller)
+            .unwrap_or_else(|_| <Office>::wall());
+        let wait = next
+            .and_then(|at| Duration::try_from(at.duration_since(now)).ok())
+            .unwrap_or(recheck)
+            .min(recheck);
+        // Sleeps in short steps, so a stop is noticed quickly.
+        let until = std::time::Instant::now() + wait;
+        while !stop.load(Ordering::SeqCst) && std::time::Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// The source of a request, for back-off and the access log.
+pub fn source(addr: &SocketAddr) -> String {
+    addr.ip().to_string()
+}
+
+/// The server file beside the database: where a running server listens (written when it
+/// starts, removed when it stops), so the embedded command line can name it.
+fn marker(db: &std::path::Path) -> std::path::PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".server");
+    std::path::PathBuf::from(name)
+}
+
+/// The address of the server that holds the database at `db`, if one said so.
+pub fn serving(db: &std::path::Path) -> Option<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(marker(db))
+        .ok()?
+        .take(512)
+        .read_to_string(&mut text)
+        .ok()?;
+    let url = text.trim();
+    (url.starts_with("http") && !url.chars().any(char::is_control)).then(|| url.to_owned())
+}
+
+/// Writes the server file (0600, replacing a stale one).
+fn write_marker(db: &std::path::Path, url: &str) {
+    use std::io::Write;
+    let path = marker(db);
+    let _ = std::fs::remove_file(&path);
+    if let Ok(mut file) = std::os::unix::fs::OpenOptionsExt::mode(
+        std::fs::OpenOptions::new().write(true).create_new(true),
+        0o600,
+    )
+    .open(&path)
+    {
+        let _ = writeln!(file, "{url}");
+    }
+}
