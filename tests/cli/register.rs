@@ -181,3 +181,69 @@ fn an_xlsx_register_is_read_from_its_first_sheet_with_real_date_cells() {
     assert_eq!(event["line"], 3);
     assert_eq!(event["file_sha256"], sha256(&env, "register.xlsx").as_str());
 }
+
+#[test]
+fn a_custody_register_lands_in_its_state_through_the_mappings_transitions() {
+    let env = env();
+    env.write_file(
+        "custody.yaml",
+        "workflow: temporary-custody\n\
+         role: civil_affairs\n\
+         columns:\n  姓名: child.name\n  出生日期: child.birth_date\n  安置方式: placement.kind\n  \
+         安置机构: placement.name\n  安置时间: placed_at\n\
+         values:\n  ground: guardian_neglect\n\
+         transitions: [place]\n",
+    );
+    env.write_file(
+        "custody.csv",
+        "姓名,出生日期,安置方式,安置机构,安置时间\n\
+         张小花,2014年9月10日,rescue_protection_institution,黔江区未成年人救助保护中心,2026-11-20T10:00:00+08:00\n\
+         张小草,2016/2/29,交由儿童福利机构收留、抚养,黔江区儿童福利院,2026-11-21T10:00:00+08:00\n",
+    );
+    let out: Value = serde_json::from_str(&env.ok(&[
+        "import-register",
+        "custody.csv",
+        "--workflow",
+        "temporary-custody",
+        "--map",
+        "custody.yaml",
+        "--now",
+        T0,
+        "--json",
+    ]))
+    .expect("JSON");
+    let cases = out["cases"].as_array().expect("cases");
+    assert_eq!(cases.len(), 2, "{out:#}");
+    for case in cases {
+        assert_eq!(case["state"], "placed", "{out:#}");
+    }
+    let second = env.show_json(cases[1]["case"].as_str().expect("id"));
+    assert_eq!(
+        second["data"]["placement.kind"],
+        "child_welfare_institution"
+    );
+    assert_eq!(second["data"]["child.birth_date"], "2016-02-29");
+    assert_eq!(second["data"]["ground"], "guardian_neglect");
+    // A placement the workflow's guards refuse (foster care without a carer) is refused like
+    // any act, and nothing is imported.
+    env.write_file(
+        "custody.csv",
+        "姓名,出生日期,安置方式,安置机构,安置时间\n\
+         王小二,2019-06-01,家庭寄养,某寄养家庭,2026-11-20T10:00:00+08:00\n",
+    );
+    let err = env.fails(
+        &[
+            "import-register",
+            "custody.csv",
+            "--workflow",
+            "temporary-custody",
+            "--map",
+            "custody.yaml",
+            "--now",
+            T0,
+        ],
+        1,
+    );
+    assert!(err.contains("第 2 行"), "{err}");
+    assert!(err.contains("照护人"), "{err}");
+}
