@@ -474,3 +474,11 @@ db-too-new = 数据库的存储格式为第 { $found } 版，由较新版本的 
 db-migrate-current = 数据库已是第 { $version } 版存储格式，无需迁移。
 db-migrate-would = 将把数据库从第 { $from } 版迁移到第 { $to } 版（未作任何更改）。
 db-migrate-done = 已把数据库从第 { $from } 版迁移到第 { $to } 版。
+letters-not-published = 本数据库尚未发布文书模板（letters 文书模板）：请管理员运行 `wardflow publish letters`。
+problem-day-rest-and-work = 日期 { $day } 既列为节假日（holidays）又列为调休上班日（workdays）：只能列在其中一处。
+
+# wardflow publish（发布配置）
+published-new = 已发布 { $kind } 第 { $number } 版（{ $hash }）。
+published-same = { $kind } 内容未变，现行仍为第 { $number } 版。
+published-moved = { $case }：期限 { $deadline } 按新发布的节假日日历由 { $from } 改为 { $to }（已记入案件历史）。
+calendar-runs-out = 警告：已发布的节假日日历只到 { $last_day }（还有 { $days } 天）；此后的期限按不含节假日计算。请管理员发布新一年的日历（wardflow publish calendar FILE）。
