@@ -130,11 +130,17 @@ pub fn open(
 }
 
 /// The published versions in force now, which a case opened now keeps: the latest letters and
-/// the latest version of the profile named `profile`. None when nothing is published.
+/// the latest published profile when it is the one named `profile`. None when nothing is
+/// published.
 pub fn pins(tx: &dyn WriteTx, profile: Option<&str>) -> Result<Option<Pins>, StoreError> {
     let letters = tx.publication(Kind::Letters, "", None)?.map(|p| p.number);
+    // The database's profile series; a profile of another name (a simulation's own file)
+    // is not pinned.
     let profile = match profile {
-        Some(name) => tx.publication(Kind::Profile, name, None)?.map(|p| p.number),
+        Some(name) => tx
+            .publication(Kind::Profile, "", None)?
+            .filter(|p| p.profile.as_ref().is_some_and(|p| p.name == name))
+            .map(|p| p.number),
         None => None,
     };
     let pins = Pins { letters, profile };

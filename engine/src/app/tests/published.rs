@@ -121,3 +121,50 @@ fn a_case_keeps_the_letters_it_was_opened_under_and_a_new_case_takes_the_latest(
         );
     }
 }
+
+#[test]
+fn a_case_keeps_the_profile_it_was_opened_under() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = published_office(&dir);
+    let profile =
+        std::fs::read_to_string(format!("{ROOT}/profiles/qianjiang.yaml")).expect("profile");
+    let publish = |text: String| {
+        office
+            .publish_config(
+                &admin(),
+                vec![
+                    ToPublish::Letters {
+                        files: letters(None),
+                    },
+                    ToPublish::Profile {
+                        file: "qianjiang.yaml".into(),
+                        bytes: text.into_bytes(),
+                    },
+                ],
+            )
+            .expect("publishes")
+    };
+    publish(profile.clone());
+    let old = open_report(&office);
+    let renamed = profile.replace("重庆市公安局黔江区分局", "重庆市公安局黔江区新分局");
+    assert_ne!(renamed, profile, "the test renames the police body");
+    let second = publish(renamed);
+    assert!(
+        second
+            .published
+            .iter()
+            .any(|(p, new)| p.kind == "profile" && *new && p.number == 2)
+    );
+    let new = open_report(&office);
+    for (id, name) in [
+        (&old, "重庆市公安局黔江区分局"),
+        (&new, "重庆市公安局黔江区新分局"),
+    ] {
+        office
+            .advance(&caller(POLICE, "police"), &accept(id))
+            .expect("accepts, issuing the receipt");
+        let issued = office.backend().letters(Some(id)).expect("letters");
+        let issuer = issued[0].letter.issuer.as_ref().expect("issuer");
+        assert_eq!(issuer.name, name);
+    }
+}
