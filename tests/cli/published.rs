@@ -305,3 +305,96 @@ fn run_and_timers_warn_when_the_published_calendar_runs_out() {
         out.stderr_text()
     );
 }
+
+/// Makes `env`'s database look as builds before stored format versions left it: no `format`
+/// in its meta record and no publication table.
+fn make_unstamped(env: &TestEnv) {
+    let db = redb::Database::builder().open(env.db()).expect("open");
+    let tx = db.begin_write().expect("tx");
+    {
+        let meta_def: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("meta");
+        let mut meta = tx.open_table(meta_def).expect("meta");
+        let bytes = redb::ReadableTable::get(&meta, "wardflow")
+            .expect("get")
+            .expect("meta record")
+            .value()
+            .to_vec();
+        let mut value: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+        value["body"]
+            .as_object_mut()
+            .expect("body")
+            .remove("format");
+        meta.insert(
+            "wardflow",
+            serde_json::to_vec(&value).expect("json").as_slice(),
+        )
+        .expect("insert");
+    }
+    let published: redb::TableDefinition<(&str, &str, u32), &[u8]> =
+        redb::TableDefinition::new("published");
+    tx.delete_table(published).expect("delete");
+    tx.commit().expect("commit");
+}
+
+#[test]
+fn an_unstamped_database_reads_refuses_writes_until_migrated_then_works() {
+    let env = TestEnv::examples_only();
+    env.init_simulation(T0);
+    let id = env.open_xiaoming(T0);
+    make_unstamped(&env);
+    // Reads keep working for the morning of the upgrade.
+    env.wardflow(["case", "show", &id]).now(T0).ok();
+    // Writes say what to do (exit 5) and change nothing.
+    let err = env
+        .wardflow([
+            "case",
+            "amend",
+            &id,
+            "--set",
+            "child.name=李晓明",
+            "--reason",
+            "更正",
+        ])
+        .as_role("parent")
+        .now(T0)
+        .fails(5);
+    assert!(err.contains("wardflow db migrate"), "{err}");
+    let dry = env
+        .wardflow(["db", "migrate", "--dry-run", "--json"])
+        .now(T0)
+        .ok();
+    let dry: serde_json::Value = serde_json::from_str(&dry).expect("json");
+    assert_eq!(dry["from"], 0);
+    assert_eq!(dry["steps"][0]["number"], 1);
+    env.wardflow([
+        "case",
+        "amend",
+        &id,
+        "--set",
+        "child.name=李晓明",
+        "--reason",
+        "更正",
+    ])
+    .as_role("parent")
+    .now(T0)
+    .fails(5);
+    let out = env.wardflow(["db", "migrate"]).now(T0).ok();
+    assert!(out.contains("1."), "{out}");
+    // Step 1 published the built-in calendar; the migration is in the access log.
+    let list = env.ok(&["publish", "list", "--json"]);
+    assert!(list.contains("calendars/china.yaml"), "{list}");
+    let audit = env.ok(&["audit", "--json"]);
+    assert!(audit.contains("db:migrate:1"), "{audit}");
+    env.wardflow([
+        "case",
+        "amend",
+        &id,
+        "--set",
+        "child.name=李晓明",
+        "--reason",
+        "更正",
+    ])
+    .as_role("parent")
+    .now(T0)
+    .ok();
+}
