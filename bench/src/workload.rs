@@ -101,6 +101,7 @@ pub fn open(i: usize) -> Request {
     Request::Open {
         workflow: KEY.into(),
         command: Open {
+            published: None,
             actor: actor("caseworker"),
             data: data(vec![
                 ("child.name", Value::from(format!("儿童{i}"))),

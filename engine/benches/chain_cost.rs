@@ -18,6 +18,7 @@ const RUNS: usize = 200;
 
 fn command() -> Open {
     Open {
+        published: None,
         actor: Actor {
             user: "bench".into(),
             role: "police".into(),

@@ -16,6 +16,7 @@ const DUE: usize = 10;
 fn open(n: usize) -> Vec<Open> {
     (0..n)
         .map(|i| Open {
+            published: None,
             actor: Actor {
                 user: "bench".into(),
                 role: "police".into(),

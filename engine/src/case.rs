@@ -124,6 +124,10 @@ pub enum EventKind {
         /// The assigned officer (承办人).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         officer: Option<String>,
+        /// The published letters and profile versions in force when it was opened, which its
+        /// letters keep using (absent on cases opened before configuration was published).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        published: Option<Pins>,
     },
     Fired {
         transition: String,
@@ -323,6 +327,18 @@ pub struct LetterRequest {
     pub transition: Option<String>,
 }
 
+/// The versions of published configuration a case keeps from its opening (issue 20): later
+/// publications never change its letters. Holiday calendars are not pinned.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pins {
+    /// The letters (document table and templates) version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub letters: Option<u32>,
+    /// The version of the case's profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<u32>,
+}
+
 /// A case as of its last event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Case {
@@ -354,6 +370,9 @@ pub struct Case {
     /// The assigned officer (承办人).
     #[serde(default)]
     pub officer: Option<String>,
+    /// The published configuration versions the case keeps (see [`Pins`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<Pins>,
 }
 
 impl Case {
@@ -424,6 +443,7 @@ impl Case {
             origin,
             unit,
             officer,
+            published,
         } = &event.kind
         else {
             return None;
@@ -445,6 +465,7 @@ impl Case {
             origin: origin.clone(),
             spawned: Vec::new(),
             head: Some(head),
+            published: published.clone(),
             unit: unit.clone(),
             officer: officer.clone(),
         })

@@ -109,12 +109,28 @@ pub fn load(file: &str, source: &[u8]) -> Result<CalendarFile, Diagnostics> {
                     let path = format!("years.{year}");
                     let mut holidays = Vec::new();
                     let mut workdays = Vec::new();
+                    let mut workdays_node = None;
                     for (k, v) in r.entries(spec, &path, Some(YEAR_KEYS)) {
                         match k {
                             "holidays" => holidays = days(&mut r, v, &join(&path, k), year),
-                            "workdays" => workdays = days(&mut r, v, &join(&path, k), year),
+                            "workdays" => {
+                                workdays = days(&mut r, v, &join(&path, k), year);
+                                workdays_node = Some(v);
+                            }
                             _ => {}
                         }
+                    }
+                    // A day cannot be both off and a working day: the data contradict each other.
+                    if let Some(node) = workdays_node
+                        && let Some(day) = workdays.iter().find(|d| holidays.contains(d))
+                    {
+                        r.problem(
+                            node.pos,
+                            &join(&path, "workdays"),
+                            ProblemKind::DayRestAndWork {
+                                day: day.to_string(),
+                            },
+                        );
                     }
                     calendar = calendar.with_year(year, &holidays, &workdays);
                 }
@@ -166,6 +182,17 @@ mod tests {
         let file = load("county.yaml", src.as_bytes()).expect("loads");
         assert!(file.calendar.covers(2027));
         assert!(!file.calendar.is_working_day(jiff::civil::date(2027, 3, 3)));
+    }
+
+    #[test]
+    fn a_day_both_off_and_worked_is_refused() {
+        let src =
+            "years:\n  2027:\n    holidays: [2027-02-06..2027-02-12]\n    workdays: [2027-02-07]\n";
+        let err = load("bad.yaml", src.as_bytes()).expect_err("rejected");
+        assert!(matches!(
+            &err.problems[0].kind,
+            ProblemKind::DayRestAndWork { day } if day == "2027-02-07"
+        ));
     }
 
     #[test]

@@ -462,6 +462,11 @@ impl Calendar {
         self
     }
 
+    /// The last year the calendar holds an arrangement for (None: no year at all).
+    pub fn last_year(&self) -> Option<i16> {
+        self.years.last().copied()
+    }
+
     /// Whether the calendar holds the State Council arrangement for `year`.
     pub fn covers(&self, year: i16) -> bool {
         self.years.contains(&year)

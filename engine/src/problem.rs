@@ -163,6 +163,10 @@ pub enum ProblemKind {
         day: String,
         year: i16,
     },
+    /// A calendar day listed both as a holiday and as a make-up working day.
+    DayRestAndWork {
+        day: String,
+    },
     /// A field a letter may not take from case data (`letter.*`, `issuer.*`, `local.*`).
     ReservedLetterField {
         field: String,

@@ -47,6 +47,9 @@ pub struct Open {
     /// The unit that will handle the case, and its assigned officer (承办人).
     pub unit: Option<String>,
     pub officer: Option<String>,
+    /// The published configuration versions the case keeps; the application layer fills it
+    /// in the opening transaction.
+    pub published: Option<crate::case::Pins>,
 }
 
 /// Something done to an existing case.
@@ -564,6 +567,7 @@ pub fn open(
             origin: command.origin.clone(),
             unit: command.unit.clone(),
             officer: command.officer.clone(),
+            published: command.published.clone(),
         },
     };
     let Some(case) = Case::opened(id, &opening) else {
@@ -1300,28 +1304,48 @@ fn set_deadlines(
 /// calendar in force; each one the calendar now covers gets a `DeadlineAdjusted` event.
 /// Pure; None when nothing changes.
 pub fn adjust_provisional(def: &Definition, case: &Case, clock: &Clock) -> Option<Outcome> {
+    recompute(def, case, clock, &system_actor(), true)
+}
+
+/// Recomputes every running deadline (set, not breached, counted from a known start) on the
+/// calendar in force, after a holiday calendar was published: each whose due time or
+/// provisional mark changes gets a `DeadlineAdjusted` event by `actor`. Pure; None when nothing
+/// moves.
+pub fn recount(def: &Definition, case: &Case, clock: &Clock, actor: &Actor) -> Option<Outcome> {
+    recompute(def, case, clock, actor, false)
+}
+
+fn recompute(
+    def: &Definition,
+    case: &Case,
+    clock: &Clock,
+    actor: &Actor,
+    only_provisional: bool,
+) -> Option<Outcome> {
     if def.is_final(&case.state) {
         return None;
     }
-    let actor = system_actor();
     let mut history = History {
         case: case.clone(),
         events: Vec::new(),
-        actor: &actor,
+        actor,
         recorded_at: clock.now,
         occurred_at: clock.now,
     };
     for d in case
         .deadlines
         .values()
-        .filter(|d| d.provisional && !d.breached)
+        .filter(|d| (d.provisional || !only_provisional) && !d.breached)
     {
         let Some(counted) = &d.counted else { continue };
         let Ok(period) = Period::parse(&counted.period) else {
             continue;
         };
         let due = period.due(counted.from, clock.tz, clock.calendar);
-        if due.provisional {
+        if only_provisional && due.provisional {
+            continue;
+        }
+        if due.at == d.due && due.provisional == d.provisional {
             continue;
         }
         let remind_at = counted
@@ -1333,7 +1357,7 @@ pub fn adjust_provisional(def: &Definition, case: &Case, clock: &Clock) -> Optio
             name: d.name.clone(),
             due: due.at,
             remind_at,
-            provisional: false,
+            provisional: due.provisional,
         });
     }
     (!history.events.is_empty()).then(|| Outcome {
@@ -1493,6 +1517,7 @@ transitions:
             calendar: &cal,
         };
         let open = Open {
+            published: None,
             actor: actor("parent"),
             data: data(&[
                 ("child.name", "小明".into()),
@@ -1580,6 +1605,7 @@ transitions:
             calendar: &cal,
         };
         let open = Open {
+            published: None,
             actor: actor("parent"),
             data: Data::new(),
             occurred_at: None,

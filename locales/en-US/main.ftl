@@ -587,3 +587,11 @@ server-said = { $message }
 login-done = signed in to { $url } as { $user } until { $until }.
 logout-none = not signed in.
 logout-done = signed out of { $url } ({ $user }); the token is revoked.
+letters-not-published = no letter templates (letters) are published in this database: an administrator runs `wardflow publish letters`.
+problem-day-rest-and-work = the day { $day } is listed both as a holiday (holidays) and as a make-up working day (workdays): list it in one of them.
+
+# wardflow publish (published configuration)
+published-new = published { $kind } version { $number } ({ $hash }).
+published-same = { $kind } unchanged: version { $number } stays in force.
+published-moved = { $case }: deadline { $deadline } moved by the newly published holiday calendar from { $from } to { $to } (recorded in its history).
+calendar-runs-out = warning: the published holiday calendar ends on { $last_day } ({ $days } days left); deadlines after it are computed without holidays. An administrator publishes next year's calendar (wardflow publish calendar FILE).

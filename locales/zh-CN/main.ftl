@@ -587,3 +587,11 @@ server-said = { $message }
 login-done = 已以 { $user } 身份登录 { $url }，有效期至 { $until }。
 logout-none = 尚未登录。
 logout-done = 已退出 { $url }（{ $user }），令牌已吊销。
+letters-not-published = 本数据库尚未发布文书模板（letters 文书模板）：请管理员运行 `wardflow publish letters`。
+problem-day-rest-and-work = 日期 { $day } 既列为节假日（holidays）又列为调休上班日（workdays）：只能列在其中一处。
+
+# wardflow publish（发布配置）
+published-new = 已发布 { $kind } 第 { $number } 版（{ $hash }）。
+published-same = { $kind } 内容未变，现行仍为第 { $number } 版。
+published-moved = { $case }：期限 { $deadline } 按新发布的节假日日历由 { $from } 改为 { $to }（已记入案件历史）。
+calendar-runs-out = 警告：已发布的节假日日历只到 { $last_day }（还有 { $days } 天）；此后的期限按不含节假日计算。请管理员发布新一年的日历（wardflow publish calendar FILE）。

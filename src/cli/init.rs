@@ -3,6 +3,7 @@
 use clap::Args;
 use wardflow_engine::app::{Founded, Office, Setup};
 use wardflow_engine::definition::{self, Definition};
+use wardflow_engine::letters::Renderer;
 
 use super::{Ctx, print_json, workflow_files};
 use crate::failure::{Exit, Failure};
@@ -63,6 +64,20 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
         )),
         None => None,
     };
+    let calendar = match &ctx.global.calendar {
+        Some(path) => Some((
+            path.display().to_string(),
+            std::fs::read(path).map_err(|e| Failure::cannot_read(path, e.to_string()))?,
+        )),
+        None => None,
+    };
+    // The letters found are published (a directory without a document table is none).
+    let letters_dir = ctx.global.letters();
+    let letters = if letters_dir.join("documents.yaml").is_file() {
+        Some(Renderer::read_files(&letters_dir)?)
+    } else {
+        None
+    };
     let caller = ctx.caller(None)?;
     let (office, founded) = Office::init(
         &caller,
@@ -76,6 +91,8 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
             admin: args.admin.clone(),
             admin_unit: args.admin_unit.clone(),
             admin_roles: args.admin_roles.clone(),
+            calendar,
+            letters,
         },
         ctx.detached_config(profile)?,
     )?;

@@ -15,7 +15,7 @@ use crate::tr;
 
 /// The document table and templates, loaded once for the command.
 pub fn renderer(ctx: &Ctx) -> Result<Renderer, Failure> {
-    Ok(Renderer::load(&ctx.global.letters)?)
+    Ok(Renderer::load(ctx.global.letters())?)
 }
 
 /// The office's renderer for an act that called for letters; None (and a warning) when the

@@ -13,6 +13,7 @@ mod letter;
 mod login;
 mod office;
 mod ops;
+mod publish;
 mod report;
 mod run;
 mod shell;
@@ -49,6 +50,20 @@ pub struct Cli {
     pub global: Global,
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Global {
+    /// The letters directory: `--letters`, `WARDFLOW_LETTERS`, else `./letters`.
+    pub fn letters(&self) -> PathBuf {
+        self.letters_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("./letters"))
+    }
+
+    /// Whether the command named a letters directory itself.
+    pub fn letters_given(&self) -> bool {
+        self.letters_dir.is_some()
+    }
 }
 
 /// Options every command accepts.
@@ -94,14 +109,16 @@ pub struct Global {
         default_value = "./profiles"
     )]
     pub profiles: PathBuf,
-    /// The directory of letter templates and the document table.
+    /// The directory of letter templates and the document table (default: ./letters). On a
+    /// real database letters come from what is published; this directory is read by `init`,
+    /// `publish letters`, `workflow validate`, previews, and simulation databases.
     #[arg(
-        long,
+        id = "letters",
+        long = "letters",
         global = true,
-        env = "WARDFLOW_LETTERS",
-        default_value = "./letters"
+        env = "WARDFLOW_LETTERS"
     )]
-    pub letters: PathBuf,
+    pub letters_dir: Option<PathBuf>,
     /// A holiday calendar file (format: calendars/china.yaml); default: the built-in one.
     #[arg(long, global = true, env = "WARDFLOW_CALENDAR")]
     pub calendar: Option<PathBuf>,
@@ -142,6 +159,9 @@ pub enum Command {
     Letter(letter::LetterCommand),
     /// Check the database's integrity (file, records, histories, indexes) without changing it.
     Check,
+    /// Publish calendars, letters, the profile and units into the database, and list them.
+    #[command(subcommand)]
+    Publish(publish::PublishCommand),
     /// The database's stored format: `db migrate` after installing a new build.
     #[command(subcommand)]
     Db(db::DbCommand),
@@ -387,6 +407,7 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::Letter(cmd) => letter::run(&ctx, cmd),
         Command::Check => ops::check::run(&ctx),
         Command::Db(cmd) => db::run(&ctx, cmd),
+        Command::Publish(cmd) => publish::run(&ctx, cmd),
         Command::Backup(args) => ops::backup::backup(&ctx, args),
         Command::Restore(args) => ops::backup::restore(&ctx, args),
         Command::Export(args) => ops::export::run(&ctx, args),

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use wardflow_engine::app::{Caller, ClockSource, Config, Office};
+use wardflow_engine::app::{Caller, ClockSource, Config, Given, Office};
 use wardflow_engine::definition::Definition;
 use wardflow_engine::profile::Profile;
 use wardflow_engine::store::{Store, StoreError};
@@ -35,17 +35,28 @@ impl Ctx {
         Ok(Config {
             tz: calendars.tz,
             calendar: calendars.calendar,
-            // None: the profile the database was made with.
+            // None: the published profile (a real database reads no profile file).
             profile: match self.global.profile {
-                Some(_) => {
+                Some(_) if store.meta().simulation => {
                     let defs = store.latest_definitions()?;
                     let refs: Vec<&Definition> = defs.iter().map(|d| d.as_ref()).collect();
                     self.named_profile(&refs)?
                 }
-                None => None,
+                _ => None,
             },
-            letters: self.global.letters.clone(),
+            letters: self.global.letters(),
+            given: self.given(),
         })
+    }
+
+    /// Which configuration files the command named (`--calendar`, `--profile`, `--letters`,
+    /// or their environment variables).
+    fn given(&self) -> Given {
+        Given {
+            calendar: self.global.calendar.is_some(),
+            profile: self.global.profile.is_some(),
+            letters: self.global.letters_given(),
+        }
     }
 
     /// Tells the user when opening the file repaired it after a crash.
@@ -125,7 +136,8 @@ impl Ctx {
             tz: calendars.tz,
             calendar: calendars.calendar,
             profile,
-            letters: self.global.letters.clone(),
+            letters: self.global.letters(),
+            given: self.given(),
         })
     }
 }

@@ -52,7 +52,11 @@ impl RunClock {
 /// One tick: open, fire what is due (the office checks that the caller may run the deadlines;
 /// they act as `system`), close. Returns when the next timer is due, if known; a busy
 /// database is skipped until the next wake-up.
-fn tick_once(ctx: &Ctx, clock: &RunClock) -> Result<Option<Timestamp>, Failure> {
+fn tick_once(
+    ctx: &Ctx,
+    clock: &RunClock,
+    warned: &mut Option<Timestamp>,
+) -> Result<Option<Timestamp>, Failure> {
     // A caseworker's command holds the file: try again at the next wake-up.
     let Some(office) = ctx.office_if_free(Duration::from_secs(2))? else {
         return Ok(None);
@@ -60,6 +64,13 @@ fn tick_once(ctx: &Ctx, clock: &RunClock) -> Result<Option<Timestamp>, Failure> 
     let caller = clock.caller(ctx)?;
     let (report, next) = office.run_tick(&caller)?;
     let now = clock.now();
+    // The calendar's end is told at the first tick and then once a day.
+    let day = jiff::SignedDuration::from_hours(24);
+    if warned.is_none_or(|at| now.duration_since(at) >= day)
+        && super::timers::tick::warn_calendar(ctx, &office, now)
+    {
+        *warned = Some(now);
+    }
     for fired in &report.fired {
         println!(
             "{}  {}",
@@ -96,8 +107,9 @@ pub fn run(ctx: &Ctx, args: RunArgs) -> Result<(), Failure> {
                 db = ctx.global.db.display().to_string()
             )
         );
+        let mut warned = None;
         loop {
-            let next = tick_once(ctx, &clock)?;
+            let next = tick_once(ctx, &clock, &mut warned)?;
             let until_next = next
                 .and_then(|at| {
                     let wait = at.duration_since(clock.now());

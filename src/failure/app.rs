@@ -96,7 +96,7 @@ impl From<AppError> for Failure {
                 Failure::said(Exit::BadInput, crate::msg!("init-admin-unit"))
                     .with_key("--admin-unit")
             }
-            AppError::Units(diagnostics) => diagnostics.into(),
+            AppError::Units(diagnostics) | AppError::Publish(diagnostics) => diagnostics.into(),
             AppError::Registry(e) => e.into(),
             AppError::RegistryInput(RegistryInput::BadName { name }) => Failure::said(
                 Exit::BadInput,

@@ -26,6 +26,8 @@ pub fn letter(tr: &Tr, def: Option<&Definition>, e: &LetterError) -> Shown {
             Shown::new(Exit::BadInput, tr!(tr, "letter-unknown", key = key.clone()))
                 .with_key(key.clone())
         }
+        LetterError::NotPublished => Shown::new(Exit::Refused, tr!(tr, "letters-not-published"))
+            .with_key("letters".to_owned()),
         LetterError::NotAnIssuer { document, role } => Shown::new(
             Exit::Refused,
             tr!(
@@ -161,6 +163,7 @@ pub fn letter_problem(tr: &Tr, e: &LetterError) -> String {
         // Worded by `letter` itself, which gives them their own exit codes and keys.
         LetterError::MissingFields(_)
         | LetterError::UnknownDocument(_)
+        | LetterError::NotPublished
         | LetterError::NotAnIssuer { .. } => letter(tr, None, e).message,
     }
 }

@@ -288,6 +288,7 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
             day = day.clone(),
             year = *year
         ),
+        K::DayRestAndWork { day } => tr!(tr, "problem-day-rest-and-work", day = day.clone()),
         K::ReservedLetterField { field } => {
             tr!(tr, "problem-reserved-letter-field", field = field.clone())
         }

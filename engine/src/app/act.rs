@@ -7,11 +7,12 @@
 use jiff::Timestamp;
 
 use super::backend::WriteTx;
-use crate::case::{Case, CaseId, Event, EventKind, Link};
+use crate::case::{Case, CaseId, Event, EventKind, Link, Pins};
 use crate::letters::archive::{self, ArchivedLetter, Issue};
 use crate::letters::{IssuingBody, LetterError, Numbering, Vocabulary, number};
 use crate::profile::Profile;
 use crate::step::{self, Actor, Clock, Command, Open, Outcome, StepError};
+use crate::store::published::Kind;
 use crate::store::{
     Applied, CommandFailure, IssueLetter, IssuingContext, LetterCommandFailure, LetterFailure,
     LetterOutcome, Pending, StoreError,
@@ -156,7 +157,7 @@ pub fn apply(
 pub fn open(
     tx: &mut dyn WriteTx,
     workflow: &str,
-    command: Open,
+    mut command: Open,
     clock: &Clock,
     issuing: Option<&IssuingContext<'_>>,
 ) -> Result<Applied, CommandFailure> {
@@ -164,6 +165,7 @@ pub fn open(
         .latest(workflow)?
         .ok_or_else(|| CommandFailure::UnknownWorkflow(workflow.to_owned()))?;
     let id = next_id(tx, clock)?;
+    command.published = pins(tx, command.profile.as_deref())?;
     let mut outcome = step::open(&def, &hash, &id, command, clock)?;
     let letters = issue_requested(tx, &mut outcome.case, &mut outcome.events, issuing, clock)?;
     tx.append(&outcome.case, &outcome.events, None)?;
@@ -172,6 +174,24 @@ pub fn open(
         spawned: Vec::new(),
         letters,
     })
+}
+
+/// The published versions in force now, which a case opened now keeps: the latest letters and
+/// the latest published profile when it is the one named `profile`. None when nothing is
+/// published.
+pub fn pins(tx: &dyn WriteTx, profile: Option<&str>) -> Result<Option<Pins>, StoreError> {
+    let letters = tx.publication(Kind::Letters, "", None)?.map(|p| p.number);
+    // The database's profile series; a profile of another name (a simulation's own file)
+    // is not pinned.
+    let profile = match profile {
+        Some(name) => tx
+            .publication(Kind::Profile, "", None)?
+            .filter(|p| p.profile.as_ref().is_some_and(|p| p.name == name))
+            .map(|p| p.number),
+        None => None,
+    };
+    let pins = Pins { letters, profile };
+    Ok((pins != Pins::default()).then_some(pins))
 }
 
 /// The next case id of the clock's year.
@@ -203,6 +223,7 @@ pub fn open_spawns(
             .retain(|field, _| target.fields.contains_key(field));
         let child_id = next_id(tx, clock)?;
         let open = Open {
+            published: pins(tx, profile.map(|p| p.name.as_str()))?,
             actor: actor.clone(),
             data: request.data.clone(),
             occurred_at: Some(occurred_at),

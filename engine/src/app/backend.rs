@@ -26,6 +26,7 @@ use crate::case::{Case, CaseId, Event};
 use crate::definition::{Definition, VersionHash};
 use crate::letters::archive::ArchivedLetter;
 use crate::profile::Profile;
+use crate::store::published::{Kind, NewPublication, Publication};
 use crate::store::{AccessEntry, StoreError};
 
 /// A database the application layer can run use cases against.
@@ -81,6 +82,14 @@ pub trait ReadTx {
     fn letter(&self, id: &str) -> Result<Option<ArchivedLetter>, StoreError>;
     /// The archive id of the letter holding a document number.
     fn letter_numbered(&self, number: &str) -> Result<Option<String>, StoreError>;
+    /// A published version of configuration `kind` (a profile by its `name`, "" for the
+    /// others): version `number`, or the latest when None.
+    fn publication(
+        &self,
+        kind: Kind,
+        name: &str,
+        number: Option<u32>,
+    ) -> Result<Option<Publication>, StoreError>;
 }
 
 /// What a use case writes, inside one transaction.
@@ -103,6 +112,14 @@ pub trait WriteTx: ReadTx {
     fn archive(&mut self, letter: &ArchivedLetter) -> Result<(), StoreError>;
     /// The ids of cases with something due to fire at or before `now`, at most `limit`.
     fn due(&self, now: Timestamp, limit: usize) -> Result<Vec<CaseId>, StoreError>;
+    /// Publishes `new` as the next version of its series, unless the latest has the same
+    /// content: the version in force and whether it is new.
+    fn publish(
+        &mut self,
+        new: &NewPublication,
+        by: &str,
+        now: Timestamp,
+    ) -> Result<(Publication, bool), StoreError>;
     /// How many writes this transaction has made: a batch uses it to tell a command that
     /// failed before writing (harmless to its neighbours) from one that failed after.
     fn writes(&self) -> u64;

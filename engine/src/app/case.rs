@@ -164,23 +164,37 @@ fn load(tx: &dyn ReadTx, id: &CaseId) -> Result<(Case, Arc<Definition>), AppErro
     Ok((case, def))
 }
 
+/// The letters an act issues with: the renderer and the profile.
+type ActLetters = (
+    Arc<crate::letters::Renderer>,
+    Option<crate::profile::Profile>,
+);
+
 impl<B: Backend> Office<B> {
-    /// What an act needs to issue its letters (the renderer and the profile), when it calls for
-    /// letters; the renderer is loaded once per office (idempotent, so a retried transaction does
-    /// not repeat it).
-    fn issuing_for<'a>(
-        &'a self,
+    /// The letters an act on `case` issues with (None: a new case, which takes the latest
+    /// published ones): the versions the case was opened under, when it calls for letters;
+    /// None when there are none (its letters then wait). Read in the act's transaction, so a
+    /// retried transaction repeats nothing outside it.
+    fn letters_for(
+        &self,
+        tx: &dyn ReadTx,
         issues_letters: bool,
-        renderer: &'a mut Option<Arc<crate::letters::Renderer>>,
-    ) -> Option<IssuingContext<'a>> {
-        if issues_letters && renderer.is_none() {
-            *renderer = self.renderer().ok();
+        case: Option<&Case>,
+    ) -> Result<Option<ActLetters>, AppError> {
+        if !issues_letters {
+            return Ok(None);
         }
-        renderer.as_deref().map(|renderer| IssuingContext {
-            renderer,
-            profile: self.profile(),
-            salts: &self.salts,
-        })
+        let pin = case
+            .and_then(|c| c.published.as_ref())
+            .and_then(|p| p.letters);
+        let Ok(renderer) = self.renderer_in(tx, pin) else {
+            return Ok(None);
+        };
+        let profile = match case {
+            Some(case) => self.profile_of(tx, case)?,
+            None => self.profile().cloned(),
+        };
+        Ok(Some((renderer, profile)))
     }
 
     /// Opens a case of the latest published version of a workflow.
@@ -221,6 +235,7 @@ impl<B: Backend> Office<B> {
         authority::may_change(&def, &user, &data).map_err(|d| denied(d, &units))?;
         let profile = self.profile();
         let command = Open {
+            published: None,
             actor: actor.clone(),
             unit: Some(unit),
             officer: Some(officer),
@@ -230,8 +245,12 @@ impl<B: Backend> Office<B> {
             settings: crate::profile::settings_for(profile, &def),
             origin: None,
         };
-        let mut renderer = None;
-        let issuing = self.issuing_for(!def.start.letters.is_empty(), &mut renderer);
+        let letters = self.letters_for(&*tx, !def.start.letters.is_empty(), None)?;
+        let issuing = letters.as_ref().map(|(renderer, profile)| IssuingContext {
+            renderer,
+            profile: profile.as_ref(),
+            salts: &self.salts,
+        });
         let applied = act::open(tx, &request.workflow, command, clock, issuing.as_ref())
             .map_err(|e| AppError::from(e).about(&def))?;
         let case = &applied.outcome.case;
@@ -283,11 +302,16 @@ impl<B: Backend> Office<B> {
             note: request.note.clone(),
             occurred_at: request.at,
         };
-        let mut renderer = None;
-        let issuing = self.issuing_for(
+        let letters = self.letters_for(
+            &*tx,
             transition.is_some_and(|t| !t.letters.is_empty()),
-            &mut renderer,
-        );
+            Some(&case),
+        )?;
+        let issuing = letters.as_ref().map(|(renderer, profile)| IssuingContext {
+            renderer,
+            profile: profile.as_ref(),
+            salts: &self.salts,
+        });
         let applied = act::apply_to(tx, &case, command, clock, self.profile(), issuing.as_ref())
             .map_err(|e| AppError::from(e).about(&def))?;
         Ok(Acted {

@@ -102,6 +102,9 @@ pub enum AppError {
     /// A units file that does not load.
     #[error("the units file has problems")]
     Units(crate::definition::Diagnostics),
+    /// A calendar or profile to publish that does not load (nothing was published).
+    #[error("the file to publish has problems")]
+    Publish(crate::definition::Diagnostics),
     /// The letters (document table, templates) cannot be loaded.
     #[error(transparent)]
     Letters(#[from] LetterError),

@@ -94,7 +94,6 @@ impl<B: Backend> Office<B> {
     ) -> Result<(Case, ArchivedLetter), AppError> {
         let now = self.now(caller)?;
         let result = actor(caller).and_then(|actor| {
-            let renderer = self.renderer()?;
             self.backend.transaction(|tx| {
                 let clock = self.clock(now);
                 let (user, units) = registered(tx, caller)?;
@@ -106,9 +105,14 @@ impl<B: Backend> Office<B> {
                     .map_err(|d| denied(d, &units))?;
                 act::check_case(&case, request.expect_seq, &clock)
                     .map_err(|e| AppError::from(e).about(&def))?;
+                // The letters and profile the case was opened under, never a file the
+                // command names (on a real database).
+                let pin = case.published.as_ref().and_then(|p| p.letters);
+                let renderer = self.renderer_in(&*tx, pin)?;
+                let profile = self.profile_of(&*tx, &case)?;
                 let issuing = IssuingContext {
                     renderer: &renderer,
-                    profile: self.profile(),
+                    profile: profile.as_ref(),
                     salts: &self.salts,
                 };
                 let letter = IssueLetter {
@@ -213,42 +217,54 @@ impl Office<Store> {
     ) -> Result<(Rendered, Arc<Definition>), AppError> {
         let now = self.now(caller)?;
         let role = caller.role.clone().ok_or(AppError::NoRole)?;
-        let renderer = self.renderer()?;
         let key = &request.key;
-        let profile = self.profile();
         let date = now.to_zoned_datetime(self.config.tz.clone()).date();
-        // A draft that cannot be made (a field missing, a role that does not issue it) is
-        // logged as a refused read.
-        let render = |case: &Case, def: &Arc<Definition>, _: &User| {
-            let configured = profile.and_then(|p| p.issuing_bodies.get(&role).cloned());
-            let settings = profile
-                .and_then(|p| p.letters.get(key).cloned())
-                .unwrap_or_default();
-            let vocabulary = Vocabulary::of(def, profile);
-            let input = LetterInput {
-                data: &case.data,
-                number: None,
-                issuer: Some(configured.unwrap_or_else(|| IssuingBody {
-                    role: role.clone(),
-                    name: request.body.clone(),
-                    code: "X".into(),
-                    seal_caption: request.body.clone(),
-                    contact: None,
-                })),
-                date,
-                verification_code: "DRAFT".into(),
-                draft: true,
-                settings,
-                vocabulary: &vocabulary,
-            };
-            renderer
-                .render(key, &input)
-                .map_err(|error| AppError::Render {
-                    error,
-                    def: def.clone(),
-                })
+        // A letters directory the command names is a draft being tried (any database), read
+        // before the case is: a broken draft is bad input, not a refused read.
+        let draft = match self.config.given.letters {
+            true => Some(self.files_renderer()?),
+            false => None,
         };
         let (_, def, _, _, rendered) = self.backend.snapshot(|tx| {
+            // A draft that cannot be made (a field missing, a role that does not issue it) is
+            // logged as a refused read.
+            let render = |case: &Case, def: &Arc<Definition>, _: &User| {
+                // Otherwise the letters and profile the case was opened under.
+                let (renderer, profile) = if let Some(draft) = &draft {
+                    (draft.clone(), self.profile().cloned())
+                } else {
+                    let pin = case.published.as_ref().and_then(|p| p.letters);
+                    (self.renderer_in(tx, pin)?, self.profile_of(tx, case)?)
+                };
+                let profile = profile.as_ref();
+                let configured = profile.and_then(|p| p.issuing_bodies.get(&role).cloned());
+                let settings = profile
+                    .and_then(|p| p.letters.get(key).cloned())
+                    .unwrap_or_default();
+                let vocabulary = Vocabulary::of(def, profile);
+                let input = LetterInput {
+                    data: &case.data,
+                    number: None,
+                    issuer: Some(configured.unwrap_or_else(|| IssuingBody {
+                        role: role.clone(),
+                        name: request.body.clone(),
+                        code: "X".into(),
+                        seal_caption: request.body.clone(),
+                        contact: None,
+                    })),
+                    date,
+                    verification_code: "DRAFT".into(),
+                    draft: true,
+                    settings,
+                    vocabulary: &vocabulary,
+                };
+                renderer
+                    .render(key, &input)
+                    .map_err(|error| AppError::Render {
+                        error,
+                        def: def.clone(),
+                    })
+            };
             self.read_case_then(
                 tx,
                 caller,

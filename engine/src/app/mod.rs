@@ -24,7 +24,7 @@ mod letter;
 mod migrate;
 mod ops;
 mod owner;
-mod published;
+pub mod published;
 mod register;
 mod report;
 #[cfg(test)]
@@ -32,6 +32,7 @@ mod tests;
 pub mod wire;
 mod workflow;
 
+pub use crate::store::published::{Kind as PublishedKind, Publication};
 pub use admin::{Due, Listing, MAX_NAME_CHARS, MAX_PAGE, MAX_PAGE_ROWS, NewUser, RegistryInput};
 pub use case::{
     Acted, Advance, Amend, CaseExport, CaseView, HistoryView, Input, NextView, OpenCase, Transfer,
@@ -42,7 +43,9 @@ pub use letter::{IssueRequest, LetterVerdict, PreviewRequest, VoidRequest, codes
 pub use migrate::{Migration, MigrationReport, Moved};
 pub use ops::{ImportFailure, Owner};
 pub use owner::WHOLE_DATABASE;
-pub use published::DbMigration;
+pub use published::{
+    CALENDAR_WARNING_DAYS, CalendarEnd, DbMigration, MovedDeadline, PublishReport, ToPublish,
+};
 pub use register::{
     ImportedRow, MAX_ROWS, RegisterError, RegisterImport, RegisterImported, RejectedRow,
 };
@@ -117,7 +120,9 @@ impl Caller {
     }
 }
 
-/// The configuration an office runs under: the calendar, the county profile and the letters.
+/// The configuration a command brings: the calendar, the county profile and the letters.
+/// On a real database what is published in it is used instead (issue 20): these files change
+/// what a case does only on a simulation database, and only when the command named them.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub tz: TimeZone,
@@ -126,28 +131,44 @@ pub struct Config {
     pub profile: Option<Profile>,
     /// The letters directory (document table and templates).
     pub letters: PathBuf,
+    /// Which of the above the command named itself (`--calendar`, `--profile`, `--letters`).
+    pub given: Given,
+}
+
+/// Which configuration files a command named itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Given {
+    pub calendar: bool,
+    pub profile: bool,
+    pub letters: bool,
 }
 
 /// A database with its configuration: what every use case runs against.
 pub struct Office<B: Backend = crate::store::Store> {
     backend: B,
     config: Config,
-    /// Loaded on first use: most commands issue no letter.
+    /// The per-command letters directory, loaded on first use: most commands issue no letter.
     renderer: OnceLock<Result<Arc<Renderer>, LetterError>>,
     /// The credentials file, opened on first use (sign-in, passwords, tokens).
     accounts: Mutex<Option<Arc<accounts::Accounts>>>,
     /// Where letters' salts come from (the system's generator unless a test fixes them).
     salts: act::Salts,
+    /// Published letters by version, loaded on first use.
+    published_renderers: std::sync::Mutex<std::collections::BTreeMap<u32, Arc<Renderer>>>,
 }
 
 impl<B: Backend> Office<B> {
-    pub fn new(backend: B, config: Config) -> Office<B> {
+    /// An office over `backend`. On a real database (and on a simulation one for what the
+    /// command did not name) the calendar and the profile in force are the published ones.
+    pub fn new(backend: B, mut config: Config) -> Office<B> {
+        published::resolve(&backend, &mut config);
         Office {
             backend,
             config,
             renderer: OnceLock::new(),
             accounts: Mutex::new(None),
             salts: act::Salts::System,
+            published_renderers: Default::default(),
         }
     }
 
@@ -215,10 +236,84 @@ impl<B: Backend> Office<B> {
         wire::to_value(value, &self.config.tz)
     }
 
-    /// The letter renderer, loaded once; why there is none.
+    /// The letters new cases use: the latest published ones (or, on a simulation database,
+    /// the directory the command named); why there are none.
     pub fn renderer(&self) -> Result<Arc<Renderer>, LetterError> {
+        match self
+            .backend
+            .snapshot(|tx| Ok::<_, crate::store::StoreError>(self.renderer_in(tx, None)))
+        {
+            Ok(result) => result,
+            Err(e) => Err(LetterError::Io {
+                path: "letters".into(),
+                message: e.to_string(),
+            }),
+        }
+    }
+
+    /// The letters of version `pin` (None: the latest published), read in `tx`; on a
+    /// simulation database whose command named a letters directory, that directory's.
+    pub(crate) fn renderer_in(
+        &self,
+        tx: &dyn backend::ReadTx,
+        pin: Option<u32>,
+    ) -> Result<Arc<Renderer>, LetterError> {
+        if self.honours(self.config.given.letters) {
+            return self.files_renderer();
+        }
+        let publication = tx
+            .publication(crate::store::published::Kind::Letters, "", pin)
+            .map_err(|e| LetterError::Io {
+                path: "letters".into(),
+                message: e.to_string(),
+            })?;
+        let Some(publication) = publication else {
+            return Err(LetterError::NotPublished);
+        };
+        if let Some(r) = self
+            .published_renderers
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&publication.number).cloned())
+        {
+            return Ok(r);
+        }
+        let dir = PathBuf::from(format!("letters@{}", publication.number));
+        let renderer = Arc::new(Renderer::from_files(dir, &publication.files)?);
+        if let Ok(mut m) = self.published_renderers.lock() {
+            m.insert(publication.number, renderer.clone());
+        }
+        Ok(renderer)
+    }
+
+    /// The letters directory the command named (`letter preview` of a draft template, a
+    /// simulation database).
+    pub fn files_renderer(&self) -> Result<Arc<Renderer>, LetterError> {
         self.renderer
             .get_or_init(|| Renderer::load(&self.config.letters).map(Arc::new))
             .clone()
+    }
+
+    /// Whether a file the command named is honoured: on a simulation database only.
+    pub(crate) fn honours(&self, given: bool) -> bool {
+        given && self.backend.simulation()
+    }
+
+    /// The profile a case's letters use: the version pinned when it was opened (or, on a
+    /// simulation database whose command named one, that profile).
+    pub(crate) fn profile_of(
+        &self,
+        tx: &dyn backend::ReadTx,
+        case: &crate::case::Case,
+    ) -> Result<Option<Profile>, crate::store::StoreError> {
+        if self.honours(self.config.given.profile) {
+            return Ok(self.profile().cloned());
+        }
+        match case.published.as_ref().and_then(|p| p.profile) {
+            Some(n) => Ok(tx
+                .publication(crate::store::published::Kind::Profile, "", Some(n))?
+                .and_then(|p| p.profile)),
+            None => Ok(self.profile().cloned()),
+        }
     }
 }

@@ -393,6 +393,7 @@ impl<B: Backend> Office<B> {
         .changes(def)?;
         let profile = self.profile();
         let command = Open {
+            published: None,
             actor: actor.clone(),
             unit: Some(admin.unit.clone()),
             officer: None,

@@ -11,6 +11,7 @@ use super::{AppError, Caller, ClockSource, Config, Office, Owner};
 use crate::authority::{self, ADMIN_ROLE, Units};
 use crate::definition::{self, Definition, Diagnostics};
 use crate::profile::Profile;
+use crate::store::published::{Kind, NewPublication};
 use crate::store::{Published, RegistryError, Store, StoreError, StoredUnits, StoredUser, Version};
 
 /// A checked file ready to publish: its name, its bytes and its definition.
@@ -99,6 +100,10 @@ pub struct Setup {
     pub admin_unit: Option<String>,
     /// Roles the administrator holds besides `admin`.
     pub admin_roles: Vec<String>,
+    /// The holiday calendar file to publish (its name and bytes); None: the built-in one.
+    pub calendar: Option<(String, Vec<u8>)>,
+    /// The letters directory's files to publish (document table and templates), when found.
+    pub letters: Option<BTreeMap<String, String>>,
 }
 
 /// What `init` made.
@@ -129,6 +134,45 @@ fn admin_unit(units: &Units, named: Option<&str>) -> Result<String, AppError> {
         [only] => Ok(only.id.clone()),
         _ => Err(AppError::AdminUnitNeeded),
     }
+}
+
+/// What `init` publishes besides the workflows, checked: the calendar (the built-in one
+/// unless a file is given), the letters found, and the profile chosen.
+fn initial_publications(setup: &Setup) -> Result<Vec<NewPublication>, AppError> {
+    let mut out = Vec::new();
+    match &setup.calendar {
+        Some((file, bytes)) => {
+            crate::holidays::load(file, bytes).map_err(AppError::Publish)?;
+            out.push(NewPublication {
+                kind: Kind::Calendar,
+                name: String::new(),
+                files: BTreeMap::from([(
+                    file.clone(),
+                    String::from_utf8_lossy(bytes).into_owned(),
+                )]),
+                profile: None,
+            });
+        }
+        None => out.push(crate::store::published::builtin_calendar()),
+    }
+    if let Some(files) = &setup.letters {
+        crate::letters::Renderer::from_files(std::path::PathBuf::from("letters"), files)?;
+        out.push(NewPublication {
+            kind: Kind::Letters,
+            name: String::new(),
+            files: files.clone(),
+            profile: None,
+        });
+    }
+    if let Some(profile) = &setup.profile {
+        out.push(NewPublication {
+            kind: Kind::Profile,
+            name: String::new(),
+            files: BTreeMap::new(),
+            profile: Some(profile.clone()),
+        });
+    }
+    Ok(out)
 }
 
 impl Office<Store> {
@@ -172,6 +216,7 @@ impl Office<Store> {
             },
         };
         let unit = admin_unit(&units.units, setup.admin_unit.as_deref())?;
+        let configuration = initial_publications(&setup)?;
         let defs: Vec<&Definition> = checked.iter().map(|(_, _, d)| d).collect();
         let mut roles = vec![ADMIN_ROLE.to_owned()];
         roles.extend(
@@ -192,6 +237,12 @@ impl Office<Store> {
         };
         let founded = (|| -> Result<Vec<Published>, AppError> {
             let published = store.publish(&checked, &admin, now)?;
+            crate::app::backend::Backend::transaction(&store, |tx| {
+                for new in &configuration {
+                    tx.publish(new, &admin, now)?;
+                }
+                Ok::<_, StoreError>(())
+            })?;
             store.load_units(units)?;
             store.add_user(user.clone())?;
             Ok(published)

@@ -17,6 +17,7 @@ fn records() -> (Vec<Record>, Head) {
     for seq in 1..=3 {
         let kind = if seq == 1 {
             EventKind::Opened {
+                published: None,
                 workflow: "example-care".to_owned(),
                 version: VersionHash::of(b"rules"),
                 profile: None,

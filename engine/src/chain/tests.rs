@@ -37,6 +37,7 @@ fn every_kind() -> Vec<Event> {
     };
     let kinds = vec![
         EventKind::Opened {
+            published: None,
             workflow: "example-care".to_owned(),
             version: VersionHash("ab".repeat(32)),
             profile: None,

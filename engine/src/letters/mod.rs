@@ -70,6 +70,9 @@ pub enum LetterError {
     },
     #[error("no document `{0}` in documents.yaml")]
     UnknownDocument(String),
+    /// A real database issues letters only from published templates, and none are published.
+    #[error("no letter templates are published in this database (`wardflow publish letters`)")]
+    NotPublished,
     /// Required fields that are not set, in the table's order.
     #[error("the letter needs fields that are not set: {}", .0.join(", "))]
     MissingFields(Vec<String>),
@@ -219,24 +222,53 @@ impl Renderer {
     /// the templates. A bad table or template is an error naming the file and line.
     pub fn load(dir: impl AsRef<Path>) -> Result<Renderer, LetterError> {
         let dir = dir.as_ref().to_path_buf();
+        let files = Self::read_files(&dir)?;
+        Self::from_files(dir, &files)
+    }
+
+    /// The files a letters directory consists of (the document table and every template it
+    /// names), by name: what `wardflow publish letters` stores.
+    pub fn read_files(dir: &Path) -> Result<BTreeMap<String, String>, LetterError> {
         let read = |name: &str| {
             let path = dir.join(name);
-            std::fs::read(&path).map_err(|e| LetterError::Io {
+            let bytes = std::fs::read(&path).map_err(|e| LetterError::Io {
                 path: path.display().to_string(),
                 message: e.to_string(),
-            })
-        };
-        let table = table::parse(&read(TABLE_FILE)?, TABLE_FILE)?;
-        let mut sources = BTreeMap::new();
-        for doc in table.documents.values() {
-            let bytes = read(&doc.template)?;
-            let source = String::from_utf8(bytes).map_err(|_| LetterError::Template {
-                file: doc.template.clone(),
+            })?;
+            String::from_utf8(bytes).map_err(|_| LetterError::Template {
+                file: name.to_owned(),
                 line: None,
                 column: None,
                 message: "not UTF-8".into(),
-            })?;
-            sources.insert(doc.key.clone(), source);
+            })
+        };
+        let table_source = read(TABLE_FILE)?;
+        let table = table::parse(table_source.as_bytes(), TABLE_FILE)?;
+        let mut files = BTreeMap::from([(TABLE_FILE.to_owned(), table_source)]);
+        for doc in table.documents.values() {
+            files.insert(doc.template.clone(), read(&doc.template)?);
+        }
+        Ok(files)
+    }
+
+    /// Builds and checks a renderer from the files of a letters directory by name (as
+    /// [`Renderer::read_files`] reads them, or as published); `dir` names where they came from.
+    pub fn from_files(
+        dir: PathBuf,
+        files: &BTreeMap<String, String>,
+    ) -> Result<Renderer, LetterError> {
+        let missing = |name: &str| LetterError::Io {
+            path: dir.join(name).display().to_string(),
+            message: "missing".into(),
+        };
+        let table_source = files.get(TABLE_FILE).ok_or_else(|| missing(TABLE_FILE))?;
+        let table = table::parse(table_source.as_bytes(), TABLE_FILE)?;
+        let mut sources = BTreeMap::new();
+        for doc in table.documents.values() {
+            let source = files
+                .get(&doc.template)
+                .ok_or_else(|| missing(&doc.template))?;
+            sources.insert(doc.key.clone(), source.clone());
         }
         Self::from_parts(dir, table, sources)
     }

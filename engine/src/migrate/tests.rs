@@ -65,6 +65,7 @@ fn case(n: u64, version: &VersionHash, state: &str, data: Data, deadlines: &[&st
         actor: "wang".into(),
         role: "office".into(),
         kind: EventKind::Opened {
+            published: None,
             workflow: "care".into(),
             version: version.clone(),
             profile: None,

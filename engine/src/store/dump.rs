@@ -23,6 +23,7 @@ use super::access::{ACCESS, AccessEntry};
 use super::format::{StoredDefinition, StoredEvent, StoredMeta, decode, encode};
 use super::letters::{LETTER_INDEX, LETTERS, LETTERS_BY_CASE};
 use super::ops::{IndexKeys, io_error, parent_dir, publish_file, temp_file, verify_history};
+use super::published::{PUBLISHED, Publication};
 use super::users::{StoredUnits, StoredUser, UNITS, USERS};
 use super::{
     BY_CHILD, BY_STATE, CASES, COUNTERS, DEFINITIONS, EVENTS, META, META_KEY, OVERDUE, PROVISIONAL,
@@ -88,6 +89,16 @@ struct RegistryLine<'a> {
     key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     at: Option<i64>,
+    #[serde(borrow)]
+    record: &'a RawValue,
+}
+
+/// A published version of configuration (calendar, letters, profile, units), keyed as stored.
+#[derive(Serialize, Deserialize)]
+struct PublishedLine<'a> {
+    kind: String,
+    name: String,
+    number: u32,
     #[serde(borrow)]
     record: &'a RawValue,
 }
@@ -202,6 +213,23 @@ pub fn export(store: &Store, w: impl Write) -> Result<DumpCounts, StoreError> {
                 RegistryLine {
                     key: k.value().to_owned(),
                     at: None,
+                    record: raw(v.value())?,
+                },
+            )?;
+            counts.registry += 1;
+        }
+    }
+    // Published configuration (absent in databases made before it).
+    if let Ok(table) = tx.open_table(PUBLISHED) {
+        for entry in table.iter().map_err(storage)? {
+            let (k, v) = entry.map_err(storage)?;
+            let (kind, name, number) = k.value();
+            out.line(
+                "published",
+                PublishedLine {
+                    kind: kind.to_owned(),
+                    name: name.to_owned(),
+                    number,
                     record: raw(v.value())?,
                 },
             )?;
@@ -491,6 +519,37 @@ impl<'t> Importer<'t> {
                         n,
                         ImportProblem::Duplicate {
                             what: format!("{} {}", head.kind, line.key),
+                        },
+                    ));
+                }
+                self.counts.registry += 1;
+                Ok(())
+            }
+            "published" => {
+                self.order(n, "registry", 3)?;
+                let line: PublishedLine = serde_json::from_str(text).map_err(syntax(n))?;
+                let bytes = line.record.get().as_bytes();
+                let p = decode::<Publication>(bytes).map_err(record(n))?;
+                if (p.kind.as_str(), p.name.as_str(), p.number)
+                    != (line.kind.as_str(), line.name.as_str(), line.number)
+                {
+                    return Err(mismatch(
+                        n,
+                        "the published record is not the one keyed".into(),
+                    ));
+                }
+                let old = self
+                    .tx
+                    .open_table(PUBLISHED)
+                    .map_err(store_problem)?
+                    .insert((line.kind.as_str(), line.name.as_str(), line.number), bytes)
+                    .map_err(store_problem)?
+                    .is_some();
+                if old {
+                    return Err(at(
+                        n,
+                        ImportProblem::Duplicate {
+                            what: format!("published {} {}", line.kind, line.number),
                         },
                     ));
                 }

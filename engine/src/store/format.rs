@@ -110,6 +110,8 @@ pub enum StoredEventKind {
         unit: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         officer: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        published: Option<crate::case::Pins>,
     },
     Fired {
         transition: String,
@@ -239,6 +241,7 @@ impl From<&Event> for StoredEvent {
                 origin,
                 unit,
                 officer,
+                published,
             } => StoredEventKind::Opened {
                 workflow: workflow.clone(),
                 version: version.0.clone(),
@@ -249,6 +252,7 @@ impl From<&Event> for StoredEvent {
                 unit: unit.clone(),
                 officer: officer.clone(),
                 origin: origin.as_ref().map(store_link),
+                published: published.clone(),
             },
             EventKind::Fired {
                 transition,
@@ -410,6 +414,7 @@ impl TryFrom<StoredEvent> for Event {
                 origin,
                 unit,
                 officer,
+                published,
             } => EventKind::Opened {
                 workflow,
                 version: VersionHash(version),
@@ -420,6 +425,7 @@ impl TryFrom<StoredEvent> for Event {
                 unit,
                 officer,
                 origin: origin.map(load_link).transpose()?,
+                published,
             },
             StoredEventKind::Fired {
                 transition,

@@ -166,6 +166,7 @@ mod tests {
         Request::Open {
             workflow: "bench-intake".into(),
             command: Open {
+                published: None,
                 actor: Actor {
                     user: "t".into(),
                     role: "caseworker".into(),

@@ -862,6 +862,7 @@ struct Writer<'t> {
     letters_by_case: redb::Table<'t, (&'static str, &'static str), ()>,
     users: redb::Table<'t, &'static str, &'static [u8]>,
     units: redb::Table<'t, &'static str, &'static [u8]>,
+    published: redb::Table<'t, (&'static str, &'static str, u32), &'static [u8]>,
     /// Bumped by every write, so a batch can tell a command that failed before writing.
     writes: u64,
 }
@@ -885,6 +886,7 @@ impl<'t> Writer<'t> {
             letters_by_case: tx.open_table(letters::LETTERS_BY_CASE).map_err(storage)?,
             users: tx.open_table(users::USERS).map_err(storage)?,
             units: tx.open_table(users::UNITS).map_err(storage)?,
+            published: tx.open_table(published::PUBLISHED).map_err(storage)?,
             writes: 0,
         })
     }

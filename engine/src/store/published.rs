@@ -58,7 +58,7 @@ impl Kind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Publication {
     pub kind: String,
-    /// A profile's name; "" for the kinds with one series.
+    /// The series ("" for every kind today).
     pub name: String,
     pub number: u32,
     /// SHA-256 (hex) of what was published: the files, and the profile as checked.
@@ -199,11 +199,11 @@ pub(super) fn seed(
         insert(&mut table, &builtin_calendar(), by, now)?;
     }
     if let Some(p) = profile
-        && latest_in(&table, Kind::Profile.key(), &p.name)?.is_none()
+        && latest_in(&table, Kind::Profile.key(), "")?.is_none()
     {
         let new = NewPublication {
             kind: Kind::Profile,
-            name: p.name.clone(),
+            name: String::new(),
             files: BTreeMap::new(),
             profile: Some(p.clone()),
         };

@@ -21,6 +21,19 @@ use crate::case::{Case, CaseId, Event};
 use crate::definition::{Definition, VersionHash};
 use crate::letters::archive::ArchivedLetter;
 use crate::profile::Profile;
+use crate::store::published::{self, Kind, NewPublication, Publication};
+
+fn publication_in(
+    table: &impl ReadableTable<(&'static str, &'static str, u32), &'static [u8]>,
+    kind: Kind,
+    name: &str,
+    number: Option<u32>,
+) -> Result<Option<Publication>, StoreError> {
+    match number {
+        Some(n) => published::version_in(table, kind.key(), name, n),
+        None => published::latest_in(table, kind.key(), name),
+    }
+}
 
 impl Backend for Store {
     fn simulation(&self) -> bool {
@@ -263,6 +276,18 @@ impl ReadTx for Snapshot<'_> {
             None => Ok(None),
         }
     }
+
+    fn publication(
+        &self,
+        kind: Kind,
+        name: &str,
+        number: Option<u32>,
+    ) -> Result<Option<Publication>, StoreError> {
+        match missing(self.tx.open_table(published::PUBLISHED))? {
+            Some(table) => publication_in(&table, kind, name, number),
+            None => Ok(None),
+        }
+    }
 }
 
 impl ReadTx for Writer<'_> {
@@ -311,6 +336,15 @@ impl ReadTx for Writer<'_> {
 
     fn letter_numbered(&self, number: &str) -> Result<Option<String>, StoreError> {
         numbered_in(&self.letter_index, number)
+    }
+
+    fn publication(
+        &self,
+        kind: Kind,
+        name: &str,
+        number: Option<u32>,
+    ) -> Result<Option<Publication>, StoreError> {
+        publication_in(&self.published, kind, name, number)
     }
 }
 
@@ -415,6 +449,19 @@ impl WriteTx for Writer<'_> {
             }
         }
         Ok(ids)
+    }
+
+    fn publish(
+        &mut self,
+        new: &NewPublication,
+        by: &str,
+        now: Timestamp,
+    ) -> Result<(Publication, bool), StoreError> {
+        let out = published::insert(&mut self.published, new, by, now)?;
+        if out.1 {
+            self.writes += 1;
+        }
+        Ok(out)
     }
 
     fn writes(&self) -> u64 {

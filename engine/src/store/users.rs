@@ -257,6 +257,20 @@ impl Store {
                 .map_err(storage)?
                 .insert(CURRENT, encode(&units).map_err(corrupt)?.as_slice())
                 .map_err(storage)?;
+            // Units loaded from a file are published like the rest of the configuration:
+            // numbered, content-hashed and listed by `publish list`.
+            if let (Some(file), Some(source)) = (&units.file, &units.source) {
+                let new = super::published::NewPublication {
+                    kind: super::published::Kind::Units,
+                    name: String::new(),
+                    files: std::collections::BTreeMap::from([(file.clone(), source.clone())]),
+                    profile: None,
+                };
+                let mut table = tx
+                    .open_table(super::published::PUBLISHED)
+                    .map_err(storage)?;
+                super::published::insert(&mut table, &new, &units.loaded_by, units.loaded_at)?;
+            }
         }
         self.commit(tx)?;
         Ok(())

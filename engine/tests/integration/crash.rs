@@ -178,6 +178,7 @@ fn crash_driver() {
                 };
                 let (_, def) = store.latest(workflow).expect("latest").expect("published");
                 let open = Open {
+                    published: None,
                     actor: actor(role),
                     data: data(fields),
                     occurred_at: None,

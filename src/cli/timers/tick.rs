@@ -1,7 +1,7 @@
 //! `wardflow timers tick`: fire what is due at the command's clock.
 
 use serde_json::json;
-use wardflow_engine::app::Fired;
+use wardflow_engine::app::{Fired, Office};
 
 use crate::i18n::Tr;
 
@@ -9,10 +9,30 @@ use super::super::{Ctx, print_json};
 use crate::failure::Failure;
 use crate::tr;
 
+/// Warns on standard error when the published holiday calendar runs out within 60 days of
+/// `now` (deadlines past its end are computed without holidays); true when it warned.
+pub fn warn_calendar(ctx: &Ctx, office: &Office, now: jiff::Timestamp) -> bool {
+    let Some(end) = office.calendar_runs_out(now) else {
+        return false;
+    };
+    eprintln!(
+        "{}",
+        tr!(
+            ctx.tr,
+            "calendar-runs-out",
+            last_day = end.last_day.to_string(),
+            days = end.days_left.max(0)
+        )
+    );
+    true
+}
+
 /// Fires due reminders and breaches and reports what happened.
 pub fn run(ctx: &Ctx) -> Result<(), Failure> {
     let caller = ctx.caller(None)?;
-    let report = ctx.office_for_write()?.tick(&caller)?;
+    let office = ctx.office_for_write()?;
+    let report = office.tick(&caller)?;
+    warn_calendar(ctx, &office, office.now(&caller)?);
     let tr = &ctx.tr;
     if ctx.global.json {
         let out: Vec<_> = report

@@ -32,7 +32,7 @@ pub fn context(ctx: &Ctx, checked: &[(String, Vec<u8>)]) -> Vec<Definition> {
 pub fn run(ctx: &Ctx, given: &[PathBuf]) -> Result<(), Failure> {
     let files = workflow_files(ctx, given)?;
     let known = context(ctx, &files);
-    match check_files(&files, &known, &ctx.global.letters) {
+    match check_files(&files, &known, &ctx.global.letters()) {
         Ok(checked) => {
             if ctx.global.json {
                 let ok: Vec<_> = checked

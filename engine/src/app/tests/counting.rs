@@ -106,6 +106,14 @@ impl ReadTx for CountingTx<'_> {
     fn letter_numbered(&self, number: &str) -> Result<Option<String>, StoreError> {
         self.inner.letter_numbered(number)
     }
+    fn publication(
+        &self,
+        kind: crate::store::published::Kind,
+        name: &str,
+        number: Option<u32>,
+    ) -> Result<Option<crate::store::published::Publication>, StoreError> {
+        self.inner.publication(kind, name, number)
+    }
 }
 
 impl WriteTx for CountingTx<'_> {
@@ -129,6 +137,14 @@ impl WriteTx for CountingTx<'_> {
     }
     fn due(&self, now: Timestamp, limit: usize) -> Result<Vec<CaseId>, StoreError> {
         self.inner.due(now, limit)
+    }
+    fn publish(
+        &mut self,
+        new: &crate::store::published::NewPublication,
+        by: &str,
+        now: Timestamp,
+    ) -> Result<(crate::store::published::Publication, bool), StoreError> {
+        self.inner.publish(new, by, now)
     }
     fn writes(&self) -> u64 {
         self.inner.writes()

@@ -5,6 +5,7 @@ mod cases;
 mod counting;
 mod front;
 mod ops;
+mod published;
 
 use std::path::Path;
 
@@ -108,6 +109,12 @@ pub fn config() -> Config {
         calendar: china_2025_2026(),
         profile: None,
         letters: Path::new(ROOT).join("letters"),
+        // The test databases are simulation ones: what the tests name is what they use.
+        given: crate::app::Given {
+            calendar: true,
+            profile: true,
+            letters: true,
+        },
     }
 }
 
