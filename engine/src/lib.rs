@@ -18,6 +18,7 @@ pub mod next;
 pub mod period;
 pub mod problem;
 pub mod profile;
+pub mod progress;
 pub mod reader;
 pub mod seal;
 pub mod step;

@@ -4,6 +4,7 @@
 
 mod audit;
 mod case;
+mod config;
 mod init;
 mod issued;
 mod key;
@@ -100,6 +101,10 @@ pub struct Global {
     /// The person acting (defaults to the login name).
     #[arg(long, global = true, env = "WARDFLOW_USER", value_parser = name_arg)]
     pub user: Option<String>,
+    /// The office key file the configuration file names (`key_file`); a command's
+    /// `--key-file` and `WARDFLOW_KEY_FILE` come first.
+    #[arg(skip)]
+    pub key_file: Option<PathBuf>,
 }
 
 /// The subcommands.
@@ -146,6 +151,9 @@ pub enum Command {
     Unit(unit::UnitCommand),
     /// The access log: every read of a case, allowed or refused.
     Audit(audit::AuditArgs),
+    /// The settings in force and where each comes from.
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
     /// A shell completion script, printed to standard output.
     Completions(shell::CompletionsArgs),
     /// Write the man pages (English and Chinese) into a directory, for packaging.
@@ -157,6 +165,8 @@ pub enum Command {
 pub struct Ctx {
     pub tr: Tr,
     pub global: Global,
+    /// Every setting in force and its source (flag, variable, file, default).
+    pub settings: Vec<crate::config::Setting>,
 }
 
 impl Ctx {
@@ -217,6 +227,7 @@ impl Ctx {
     pub fn key_files(&self) -> Vec<PathBuf> {
         std::env::var_os("WARDFLOW_KEY_FILE")
             .map(PathBuf::from)
+            .or_else(|| self.global.key_file.clone())
             .into_iter()
             .collect()
     }
@@ -341,10 +352,11 @@ pub fn print_json<T: serde::Serialize + ?Sized>(ctx: &Ctx, value: &T) -> Result<
 }
 
 /// Runs the parsed command.
-pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
+pub fn run(cli: Cli, tr: Tr, settings: Vec<crate::config::Setting>) -> Result<(), Failure> {
     let ctx = Ctx {
         tr,
         global: cli.global,
+        settings,
     };
     match cli.command {
         Command::Init(args) => init::run(&ctx, args),
@@ -364,6 +376,7 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::User(cmd) => user::run(&ctx, cmd),
         Command::Unit(cmd) => unit::run(&ctx, cmd),
         Command::Audit(args) => audit::run(&ctx, args),
+        Command::Config(cmd) => config::run(&ctx, cmd),
         Command::Completions(args) => shell::completions(&ctx, args),
         Command::Man(args) => shell::man(&ctx, args),
     }

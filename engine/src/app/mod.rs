@@ -36,7 +36,7 @@ pub use letter::{IssueRequest, LetterVerdict, PreviewRequest, VoidRequest, codes
 pub use migrate::{Migration, MigrationReport, Moved};
 pub use ops::{ImportFailure, Owner};
 pub use owner::WHOLE_DATABASE;
-pub use workflow::{CheckFailed, Checked, Founded, Setup, check_files};
+pub use workflow::{CheckFailed, Checked, Founded, Setup, Vocabulary, check_files};
 
 // The records use cases take and return, named here so that a front end needs nothing from
 // the storage layer below (`crate::store`) beyond the office it opens.
@@ -112,6 +112,8 @@ pub struct Config {
     pub profile: Option<Profile>,
     /// The letters directory (document table and templates).
     pub letters: PathBuf,
+    /// Where long work (check, verify, export, import, backup) tells its progress.
+    pub progress: crate::progress::Reporter,
 }
 
 /// A database with its configuration: what every use case runs against.

@@ -25,18 +25,35 @@ pub struct ListArgs {
     child: Option<String>,
 }
 
-/// The table's columns, as wide as the longest workflow key and state any published version
-/// has, so rows can be printed as they are read.
-fn columns(ctx: &Ctx, office: &Office, caller: &Caller) -> Result<(Stream, String), Failure> {
+/// The titles of every workflow and state, by key.
+type Titles =
+    std::collections::BTreeMap<String, (String, std::collections::BTreeMap<String, String>)>;
+
+/// The table's columns, as wide as the longest workflow key and state (with its title) any
+/// published version has, so rows can be printed as they are read; and the titles.
+fn columns(
+    ctx: &Ctx,
+    office: &Office,
+    caller: &Caller,
+) -> Result<(Stream, String, Titles), Failure> {
     use unicode_width::UnicodeWidthStr;
     let mut workflow = 0;
     let mut state = 0;
-    for (key, states) in office.vocabulary(caller)? {
-        workflow = workflow.max(key.width());
-        state = states.iter().map(|s| s.width()).fold(state, usize::max);
+    let mut titles = Titles::new();
+    for words in office.vocabulary(caller)? {
+        workflow = workflow.max(words.workflow.width());
+        state = words
+            .states
+            .iter()
+            .map(|(key, title)| ctx.tr.key_title(key, title).width())
+            .fold(state, usize::max);
+        titles.insert(
+            words.workflow,
+            (words.title, words.states.into_iter().collect()),
+        );
     }
     let id = "2026-000001".len();
-    Ok(Stream::new(
+    let (table, head) = Stream::new(
         &ctx.tr,
         &[
             (col::CASE, id),
@@ -44,7 +61,8 @@ fn columns(ctx: &Ctx, office: &Office, caller: &Caller) -> Result<(Stream, Strin
             (col::STATE, state),
             (col::UPDATED, "2026-11-23 10:00".len()),
         ],
-    ))
+    );
+    Ok((table, head, titles))
 }
 
 /// Streams matching cases to stdout.
@@ -61,7 +79,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     let json = ctx.global.json;
     let mut count = 0usize;
     let mut write_error = None;
-    let (table, head) = columns(ctx, &office, &caller)?;
+    let (table, head, titles) = columns(ctx, &office, &caller)?;
     let simulated = office.cases_simulated();
     let tz = office.config().tz.clone();
     if json {
@@ -69,9 +87,14 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     }
     // Only the cases the user's unit covers exist for them.
     office.list(&caller, &filter, |case| {
+        let (workflow_title, state_title) = match titles.get(&case.workflow) {
+            Some((title, states)) => (Some(title.as_str()), states.get(&case.state)),
+            None => (None, None),
+        };
         let line = if json {
             let mut item = serde_json::json!({
-                "case": case.id, "workflow": case.workflow, "state": case.state,
+                "case": case.id, "workflow": case.workflow, "workflow_title": workflow_title,
+                "state": case.state, "state_title": state_title,
                 "opened_at": case.opened_at, "updated_at": case.updated_at, "seq": case.seq,
                 "unit": case.unit, "simulated": simulated,
             });
@@ -81,7 +104,8 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
             let row = table.line(&[
                 case.id.to_string(),
                 case.workflow.clone(),
-                case.state.clone(),
+                ctx.tr
+                    .key_title(&case.state, state_title.map_or("", String::as_str)),
                 local_time(case.updated_at),
             ]);
             // The header goes above the first row, so an empty list is one sentence.
