@@ -25,6 +25,9 @@ pub struct ListArgs {
     child: Option<String>,
 }
 
+/// The widest the state column is laid out (display columns).
+const MAX_STATE_WIDTH: usize = 32;
+
 /// The titles of every workflow and state, by key.
 type Titles =
     std::collections::BTreeMap<String, (String, std::collections::BTreeMap<String, String>)>;
@@ -52,6 +55,8 @@ fn columns(
             (words.title, words.states.into_iter().collect()),
         );
     }
+    // A very long state title widens only its own row, not every row's.
+    let state = state.min(MAX_STATE_WIDTH);
     let id = "2026-000001".len();
     let (table, head) = Stream::new(
         &ctx.tr,
