@@ -11,7 +11,7 @@ fn routes(unlabelled: bool) -> String {
     let other = if unlabelled {
         "other:"
     } else {
-        "other: 其他"
+        "other: { title: 其他, title_en: elsewhere }"
     };
     format!(
         "\
@@ -77,6 +77,19 @@ fn a_label_is_accepted_for_the_key_and_an_ambiguous_one_names_both_keys() {
     let shown = env.show_json(id.trim());
     assert_eq!(shown["data"]["route"], "other");
     assert_eq!(shown["data"]["route_title"], "其他");
+    // The English label: printed under --lang en, and accepted for the key.
+    let text = env
+        .wardflow(["case", "show", id.trim(), "--now", T0])
+        .en()
+        .ok();
+    assert!(text.contains("route (去向): elsewhere"), "{text}");
+    let id = env
+        .wardflow(["case", "open", "routes"])
+        .as_role("worker")
+        .set("route", "elsewhere")
+        .now(T0)
+        .ok();
+    assert_eq!(env.show_json(id.trim())["data"]["route"], "other");
 }
 
 #[test]
