@@ -64,13 +64,13 @@ pub fn prescan_json(args: &[OsString]) -> bool {
 
 /// Parses the command line with help and errors in the resolved language; exits on `--help`,
 /// `--version` and any usage error.
-pub fn parse(tr: &Tr, json: bool, args: Vec<OsString>) -> Cli {
+pub fn parse(tr: &Tr, json: bool, args: Vec<OsString>) -> (Cli, clap::ArgMatches) {
     let matches = match command(tr).try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => exit(tr, json, e),
     };
     match Cli::from_arg_matches(&matches) {
-        Ok(cli) => cli,
+        Ok(cli) => (cli, matches),
         Err(e) => exit(tr, json, e),
     }
 }

@@ -27,6 +27,23 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The language's key, as typed (`zh`, `en`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language a key names (`zh`, `en`).
+    pub fn from_str_key(key: &str) -> Option<Lang> {
+        match key.trim() {
+            "zh" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
     /// `--lang`/`WARDFLOW_LANG` if given, else English for an English locale, else Chinese.
     pub fn resolve(flag: Option<Lang>) -> Lang {
         if let Some(lang) = flag {

@@ -36,11 +36,13 @@ mod stdout {
 }
 
 mod cli;
+mod config;
 mod failure;
 mod help;
 mod i18n;
 #[cfg(test)]
 mod loader_problems;
+mod progress;
 mod serve;
 mod show;
 mod table;
@@ -91,12 +93,18 @@ fn main() {
         lang: i18n::Lang::resolve(help::prescan_lang(&argv)),
     };
     let json = help::prescan_json(&argv);
-    let args = help::parse(&early, json, argv);
+    let (mut args, matches) = help::parse(&early, json, argv);
+    // The configuration files fill what no flag or variable gave.
+    let files = match config::load() {
+        Ok(files) => files,
+        Err(failure) => std::process::exit(failure.report(&early, json)),
+    };
+    let settings = config::apply(&mut args.global, &matches, &files);
     let tr = i18n::Tr {
         lang: i18n::Lang::resolve(args.global.lang),
     };
     let json = args.global.json;
-    if let Err(failure) = cli::run(args, tr) {
+    if let Err(failure) = cli::run(args, tr, settings) {
         let code = failure.report(&tr, json);
         std::process::exit(code);
     }

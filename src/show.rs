@@ -2,7 +2,7 @@
 
 use jiff::Timestamp;
 use serde_json::Value;
-use wardflow_engine::definition::Definition;
+use wardflow_engine::definition::{Definition, FieldType};
 use wardflow_engine::period::shanghai;
 
 use crate::i18n::{Lang, Tr};
@@ -49,12 +49,54 @@ pub fn value(v: &Value) -> String {
     }
 }
 
-/// A case value as a person reads it; a withheld confidential value reads "（保密）".
-pub fn data_value(tr: &Tr, v: &Value) -> String {
+/// A case value of field `key` as a person reads it: an enum value by its label (男, 家庭暴力;
+/// the English one under `--lang en` where the workflow gives it), in lists and records too;
+/// a withheld confidential value reads "（保密）".
+pub fn field_value(tr: &Tr, def: &Definition, key: &str, v: &Value) -> String {
     if v.as_str() == Some(wardflow_engine::authority::CONFIDENTIAL) {
         return crate::tr!(tr, "confidential");
     }
-    value(v)
+    match def.fields.get(key) {
+        Some(field) => value(&labelled(tr, &field.ty, v)),
+        None => value(v),
+    }
+}
+
+/// `v` with each enum value of type `ty` replaced by its label.
+fn labelled(tr: &Tr, ty: &FieldType, v: &Value) -> Value {
+    match (ty, v) {
+        (FieldType::Enum { labels, .. }, Value::String(s)) => match labels.get(s) {
+            Some(l) => {
+                let en = l.title_en.as_deref().filter(|_| tr.lang == Lang::En);
+                Value::String(en.unwrap_or(&l.title).to_owned())
+            }
+            None => v.clone(),
+        },
+        (FieldType::List(inner), Value::Array(items)) => {
+            Value::Array(items.iter().map(|i| labelled(tr, inner, i)).collect())
+        }
+        (FieldType::Records(subs), Value::Array(items)) => Value::Array(
+            items
+                .iter()
+                .map(|item| match item {
+                    Value::Object(record) => Value::Object(
+                        record
+                            .iter()
+                            .map(|(k, x)| {
+                                let x = match subs.get(k) {
+                                    Some(ty) => labelled(tr, ty, x),
+                                    None => x.clone(),
+                                };
+                                (k.clone(), x)
+                            })
+                            .collect(),
+                    ),
+                    other => other.clone(),
+                })
+                .collect(),
+        ),
+        _ => v.clone(),
+    }
 }
 
 /// A state key with its title.

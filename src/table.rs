@@ -43,10 +43,13 @@ pub mod col {
     pub const ACTION: &str = "table-action";
     pub const OUTCOME: &str = "table-outcome";
     pub const ENABLED: &str = "table-enabled";
+    pub const SETTING: &str = "table-setting";
+    pub const VALUE: &str = "table-value";
+    pub const SOURCE: &str = "table-source";
 
     /// Every header, for the test that each exists in both languages.
     #[cfg(test)]
-    pub const ALL: [&str; 23] = [
+    pub const ALL: [&str; 26] = [
         CASE,
         WORKFLOW,
         STATE,
@@ -70,6 +73,9 @@ pub mod col {
         ACTION,
         OUTCOME,
         ENABLED,
+        SETTING,
+        VALUE,
+        SOURCE,
     ];
 }
 

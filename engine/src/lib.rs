@@ -19,6 +19,7 @@ pub mod period;
 pub mod priority;
 pub mod problem;
 pub mod profile;
+pub mod progress;
 pub mod reader;
 pub mod seal;
 pub mod step;

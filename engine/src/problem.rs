@@ -50,6 +50,13 @@ pub enum ProblemKind {
     RoleWithoutTitle {
         role: String,
     },
+    /// An enum value without its label (`values: { male: 男, female: 女 }`), which `case show`
+    /// and letters print and which users may type instead of the key.
+    EnumValueWithoutLabel {
+        field: String,
+        title: String,
+        value: String,
+    },
     UnknownFieldType {
         ty: String,
         suggestion: Option<String>,

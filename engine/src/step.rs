@@ -1436,7 +1436,7 @@ fields:
   child.name: { type: string, required: true, title: 儿童姓名 }
   child.birth_date: { type: date, required: true, title: 出生日期 }
   child.id_number: { type: id_number, title: 公民身份号码 }
-  child.sex: { type: enum, values: [male, female], title: 性别 }
+  child.sex: { type: enum, values: { male: 男, female: 女 }, title: 性别 }
   carer.name: { type: string, title: 被委托人姓名 }
   carer.birth_date: { type: date, title: 被委托人出生日期 }
   carer.disqualified: { type: boolean, title: 存在不宜委托情形 }

@@ -42,6 +42,13 @@ pub enum InputError {
         value: Option<String>,
         expected: FieldType,
     },
+    /// A label that more than one value of the enum carries: the user must type the key.
+    #[error("in field `{field}`, `{label}` is the label of {}", keys.join(", "))]
+    AmbiguousLabel {
+        field: String,
+        label: String,
+        keys: Vec<String>,
+    },
     #[error("`{arg}` is not of the form field=value")]
     NotAnAssignment { arg: String },
     #[error("field `{field}` contains a control character")]
@@ -120,13 +127,17 @@ fn parse_text(
         FieldType::Date => Value::String(canonical_date(text).ok_or_else(fail)?),
         FieldType::IdNumber => Value::String(crate::identity::canonical(text).map_err(|_| fail())?),
         FieldType::DateTime => Value::String(canonical_datetime(text).ok_or_else(fail)?),
-        FieldType::Enum { values } => {
-            let t = text.trim();
-            if !values.iter().any(|v| v == t) {
-                return Err(bad(field, t, ty, sensitive));
+        FieldType::Enum { .. } => match ty.enum_key(text) {
+            Ok(Some(key)) => Value::String(key),
+            Ok(None) => return Err(bad(field, text.trim(), ty, sensitive)),
+            Err(keys) => {
+                return Err(InputError::AmbiguousLabel {
+                    field: field.to_owned(),
+                    label: text.trim().to_owned(),
+                    keys,
+                });
             }
-            Value::String(t.to_owned())
-        }
+        },
         FieldType::List(inner) => {
             if text.trim_start().starts_with('[') {
                 let json: Value = serde_json::from_str(text).map_err(|_| fail())?;

@@ -188,6 +188,8 @@ help-unit-list = The units in force
 help-audit = The access log: every read of a case, allowed or refused
 help-audit--case = Only reads of this case
 help-audit--reader = Only reads by this user (`--user` names who is asking, as on every command)
+help-config = The settings in force and where each comes from
+help-config-show = Print every setting in force and where it comes from (a flag, a variable, a configuration file, the default)
 
 help-completions = A shell completion script, printed to standard output
 help-completions--shell = The shell to write a completion script for
@@ -266,6 +268,9 @@ table-at = At
 table-action = Action
 table-outcome = Outcome
 table-enabled = Enabled
+table-setting = Setting
+table-value = Value
+table-source = Source
 table-disabled = disabled { $at }
 
 help-any--force = Replace an existing `--out` file (never the database, its key or its access log)

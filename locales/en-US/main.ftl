@@ -58,6 +58,7 @@ problem-bad-name = name `{ $name }` breaks the naming rule: use { $rule }.
 problem-duplicate-name = `{ $name }` is listed twice.
 problem-reserved-role = role `{ $role }` is reserved and cannot be declared (system transitions say roles: [system]).
 problem-role-without-title = role `{ $role }` has no title: give the title people know it by under roles, e.g. roles: {"{"} { $role }: 公安机关 {"}"} (the Chinese title; title_en for English).
+problem-enum-without-label = value `{ $value }` of field { $field } has no label: give the label people read under values, e.g. values: {"{"} { $value }: 男 {"}"} (the Chinese label; title_en for English).
 problem-unknown-type = unknown field type `{ $ty }`. Use string, integer, boolean, date, datetime, enum or list.
 problem-empty-enum = an enum needs at least one value (values).
 problem-no-initial = no initial state: mark one state with initial: true.
@@ -97,6 +98,7 @@ guard-error = cannot be evaluated ({ $detail })
 input-unknown-field = the workflow has no field `{ $field }`.
 input-bad-value = field { $field }: "{ $value }" is not valid; expected { $expected }.
 input-bad-value-hidden = field { $field }: the value is not valid; expected { $expected } (sensitive field, value not shown).
+input-ambiguous-label = field { $field }: "{ $label }" is the label of several values ({ $keys }); type the value's key instead.
 input-not-assignment = "{ $arg }" is not of the form field=value, e.g. --set child.name=Zhang.
 input-control-char = field { $field } contains a control character; remove it and retry.
 input-too-long = field { $field } is longer than { $limit } characters.
@@ -143,6 +145,7 @@ label-links = links:
 label-deadlines = deadlines:
 label-letters-requested = letters:
 label-missing = missing:{" "}
+next-choices = { $field } takes: { $choices }
 next-none = nothing can be done from state { $state }.
 no-cases = no matching cases.
 list-next-page = next page: --after { $case }
@@ -595,3 +598,19 @@ published-new = published { $kind } version { $number } ({ $hash }).
 published-same = { $kind } unchanged: version { $number } stays in force.
 published-moved = { $case }: deadline { $deadline } moved by the newly published holiday calendar from { $from } to { $to } (recorded in its history).
 calendar-runs-out = warning: the published holiday calendar ends on { $last_day } ({ $days } days left); deadlines after it are computed without holidays. An administrator publishes next year's calendar (wardflow publish calendar FILE).
+# Progress bars on long work (a terminal only).
+progress-check = checking
+progress-verify = verifying
+progress-export = exporting
+progress-import = importing
+progress-backup = backing up
+
+# The configuration file.
+config-too-large = the configuration file is larger than { $limit } bytes
+config-syntax = configuration file { $file }, line { $line }: { $detail }
+config-unknown-key = configuration file { $file }, line { $line }: unknown setting `{ $key }` (known: db, key_file, workflows, letters, profiles, calendar, profile, lang, user, lock_timeout, and listen, tls_cert, tls_key under [server]).
+config-bad-value = configuration file { $file }, line { $line }: setting `{ $key }` has a bad value (expected { $expected }).
+config-source-default = default
+config-source-flag = command line
+config-source-env = variable { $var }
+config-source-file = file { $file }

@@ -188,6 +188,8 @@ help-unit-list = 现行的单位
 help-audit = 访问记录：每一次查阅案件，无论准许还是拒绝
 help-audit--case = 只看该案件的查阅记录
 help-audit--reader = 只看该用户的查阅记录（`--user` 仍表示是谁在查看，与其他命令相同）
+help-config = 当前生效的设置及其来源
+help-config-show = 列出当前生效的每项设置及其来源（命令行参数、环境变量、配置文件或默认值）
 
 help-completions = 输出命令行自动补全脚本
 help-completions--shell = 为哪种 shell 生成补全脚本
@@ -266,6 +268,9 @@ table-at = 时间
 table-action = 操作
 table-outcome = 结果
 table-enabled = 在用
+table-setting = 设置
+table-value = 值
+table-source = 来源
 table-disabled = { $at } 停用
 
 help-any--force = 替换已有的 `--out` 文件（数据库、其密钥和访问日志任何时候都不会被替换）

@@ -58,6 +58,7 @@ problem-bad-name = 名称 `{ $name }` 不合规：应为{ $rule }。
 problem-duplicate-name = `{ $name }` 重复列出。
 problem-reserved-role = 角色 `{ $role }` 是保留名称，不能在 roles 中声明（系统转换直接写 roles: [system]）。
 problem-role-without-title = 角色 `{ $role }` 没有名称：在 roles 中写明其中文名称，格式如 roles: {"{"} { $role }: 公安机关 {"}"}。
+problem-enum-without-label = 字段 { $field } 的取值 `{ $value }` 没有标签：在 values 中写明其中文标签，格式如 values: {"{"} { $value }: 男 {"}"}（英文标签写 title_en）。
 problem-unknown-type = 未知的字段类型 `{ $ty }`。可用：string、integer、boolean、date、datetime、enum、list。
 problem-empty-enum = 枚举类型至少需要一个取值（values）。
 problem-no-initial = 没有初始状态：请在一个状态上写 initial: true。
@@ -97,6 +98,7 @@ guard-error = 无法求值（{ $detail }）
 input-unknown-field = 流程中没有字段 `{ $field }`。
 input-bad-value = 字段 { $field }的值「{ $value }」无效：应为{ $expected }。
 input-bad-value-hidden = 字段 { $field }的值无效：应为{ $expected }（敏感字段，不显示输入值）。
+input-ambiguous-label = 字段 { $field }：「{ $label }」是多个取值（{ $keys }）的标签，请改填取值的键。
 input-not-assignment = 「{ $arg }」不是「字段=值」的形式，例如 --set child.name=张小明。
 input-control-char = 字段 { $field }含有控制字符，请删除后重试。
 input-too-long = 字段 { $field }超过 { $limit } 个字符。
@@ -143,6 +145,7 @@ label-links = 关联案件：
 label-deadlines = 期限：
 label-letters-requested = 文书：
 label-missing = 尚缺：
+next-choices = { $field } 可填：{ $choices }
 next-none = 当前状态 { $state } 没有可执行的操作。
 no-cases = 没有符合条件的案件。
 list-next-page = 下一页：--after { $case }
@@ -595,3 +598,19 @@ published-new = 已发布 { $kind } 第 { $number } 版（{ $hash }）。
 published-same = { $kind } 内容未变，现行仍为第 { $number } 版。
 published-moved = { $case }：期限 { $deadline } 按新发布的节假日日历由 { $from } 改为 { $to }（已记入案件历史）。
 calendar-runs-out = 警告：已发布的节假日日历只到 { $last_day }（还有 { $days } 天）；此后的期限按不含节假日计算。请管理员发布新一年的日历（wardflow publish calendar FILE）。
+# Progress bars on long work (a terminal only).
+progress-check = 检查
+progress-verify = 核验
+progress-export = 导出
+progress-import = 导入
+progress-backup = 备份
+
+# The configuration file.
+config-too-large = 配置文件超过 { $limit } 字节
+config-syntax = 配置文件 { $file } 第 { $line } 行有误：{ $detail }
+config-unknown-key = 配置文件 { $file } 第 { $line } 行：未知的设置项 `{ $key }`（可用：db、key_file、workflows、letters、profiles、calendar、profile、lang、user、lock_timeout 和 [server] 中的 listen、tls_cert、tls_key）。
+config-bad-value = 配置文件 { $file } 第 { $line } 行：设置项 `{ $key }` 的值无效（应为 { $expected }）。
+config-source-default = 默认值
+config-source-flag = 命令行参数
+config-source-env = 环境变量 { $var }
+config-source-file = 配置文件 { $file }

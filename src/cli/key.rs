@@ -24,11 +24,14 @@ pub struct KeyFileArg {
 impl KeyFileArg {
     /// The key file's path.
     pub fn path(&self, ctx: &Ctx) -> PathBuf {
-        self.key_file.clone().unwrap_or_else(|| {
-            let mut name = ctx.global.db.clone().into_os_string();
-            name.push(".key");
-            PathBuf::from(name)
-        })
+        self.key_file
+            .clone()
+            .or_else(|| ctx.global.key_file.clone())
+            .unwrap_or_else(|| {
+                let mut name = ctx.global.db.clone().into_os_string();
+                name.push(".key");
+                PathBuf::from(name)
+            })
     }
 }
 

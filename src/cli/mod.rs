@@ -5,6 +5,7 @@
 mod audit;
 mod case;
 mod child;
+mod config;
 mod db;
 mod init;
 pub(crate) mod issued;
@@ -125,6 +126,10 @@ pub struct Global {
     /// The person acting (defaults to the login name).
     #[arg(long, global = true, env = "WARDFLOW_USER", value_parser = name_arg)]
     pub user: Option<String>,
+    /// The office key file the configuration file names (`key_file`); a command's
+    /// `--key-file` and `WARDFLOW_KEY_FILE` come first.
+    #[arg(skip)]
+    pub key_file: Option<PathBuf>,
 }
 
 /// The subcommands.
@@ -193,6 +198,9 @@ pub enum Command {
     Audit(audit::AuditArgs),
     /// The figures of a month, a quarter or any period: cases, deadlines, children, letters.
     Report(report::ReportArgs),
+    /// The settings in force and where each comes from.
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
     /// A shell completion script, printed to standard output.
     Completions(shell::CompletionsArgs),
     /// Write the man pages (English and Chinese) into a directory, for packaging.
@@ -204,6 +212,8 @@ pub enum Command {
 pub struct Ctx {
     pub tr: Tr,
     pub global: Global,
+    /// Every setting in force and its source (flag, variable, file, default).
+    pub settings: Vec<crate::config::Setting>,
 }
 
 impl Ctx {
@@ -264,6 +274,7 @@ impl Ctx {
     pub fn key_files(&self) -> Vec<PathBuf> {
         std::env::var_os("WARDFLOW_KEY_FILE")
             .map(PathBuf::from)
+            .or_else(|| self.global.key_file.clone())
             .into_iter()
             .collect()
     }
@@ -388,10 +399,11 @@ pub fn print_json<T: serde::Serialize + ?Sized>(ctx: &Ctx, value: &T) -> Result<
 }
 
 /// Runs the parsed command.
-pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
+pub fn run(cli: Cli, tr: Tr, settings: Vec<crate::config::Setting>) -> Result<(), Failure> {
     let ctx = Ctx {
         tr,
         global: cli.global,
+        settings,
     };
     match cli.command {
         Command::Init(args) => init::run(&ctx, args),
@@ -420,6 +432,7 @@ pub fn run(cli: Cli, tr: Tr) -> Result<(), Failure> {
         Command::Unit(cmd) => unit::run(&ctx, cmd),
         Command::Audit(args) => audit::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),
+        Command::Config(cmd) => config::run(&ctx, cmd),
         Command::Completions(args) => shell::completions(&ctx, args),
         Command::Man(args) => shell::man(&ctx, args),
     }

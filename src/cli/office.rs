@@ -46,6 +46,7 @@ impl Ctx {
             },
             letters: self.global.letters(),
             given: self.given(),
+            progress: crate::progress::reporter(self),
         })
     }
 
@@ -138,6 +139,7 @@ impl Ctx {
             profile,
             letters: self.global.letters(),
             given: self.given(),
+            progress: crate::progress::reporter(self),
         })
     }
 }

@@ -153,6 +153,16 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
         K::RoleWithoutTitle { role } => {
             tr!(tr, "problem-role-without-title", role = role.clone())
         }
+        K::EnumValueWithoutLabel {
+            field,
+            title,
+            value,
+        } => tr!(
+            tr,
+            "problem-enum-without-label",
+            field = tr.key_title(field, title),
+            value = value.clone()
+        ),
         K::UnknownFieldType { ty, suggestion } => {
             tr!(tr, "problem-unknown-type", ty = ty.clone()) + &hint(tr, suggestion)
         }

@@ -69,7 +69,7 @@ pub fn type_words(tr: &Tr, ty: &FieldType) -> String {
         FieldType::Date => tr!(tr, "type-date"),
         FieldType::DateTime => tr!(tr, "type-datetime"),
         FieldType::IdNumber => tr!(tr, "type-id-number"),
-        FieldType::Enum { values } => tr!(tr, "type-enum", values = tr.list(values)),
+        FieldType::Enum { values, .. } => tr!(tr, "type-enum", values = tr.list(values)),
         FieldType::List(inner) => tr!(tr, "type-list", inner = type_words(tr, inner)),
         FieldType::Records(fields) => {
             let names: Vec<String> = fields.keys().cloned().collect();
@@ -153,6 +153,16 @@ pub fn input(tr: &Tr, def: Option<&Definition>, e: &InputError) -> Shown {
                     expected = type_words(tr, expected)
                 ),
             },
+            Some(field.clone()),
+        ),
+        InputError::AmbiguousLabel { field, label, keys } => (
+            tr!(
+                tr,
+                "input-ambiguous-label",
+                field = field_name(tr, def, field),
+                label = label.chars().take(80).collect::<String>(),
+                keys = tr.list(keys)
+            ),
             Some(field.clone()),
         ),
         InputError::NotAnAssignment { arg } => {

@@ -92,7 +92,11 @@ impl Server {
     fn ctx(&self, tr: Tr) -> Ctx {
         let mut global = self.global.clone();
         global.json = true;
-        Ctx { tr, global }
+        Ctx {
+            tr,
+            global,
+            settings: Vec::new(),
+        }
     }
 }
 

@@ -314,6 +314,7 @@ fn data_file_takes_nested_and_dotted_keys_and_set_overrides_it() {
             "child.birth_date": "2018-05-01",
             "parent.name": "王五",
             "carer.relation": "grandparent",
+            "carer.relation_title": "祖父母或者外祖父母",
             "contact_channels": ["电话", "微信"],
             "contacts_logged": 0,
             "siblings": [{"name": "小红", "birth_date": "2016-03-01", "refer": true}],
@@ -901,6 +902,7 @@ fn escalate_opens_a_linked_followup_case_shown_from_both_sides() {
             "child.name": "小明",
             "child.birth_date": "2018-05-01",
             "source": "entrusted_care",
+            "source_title": "委托照护",
         })
     );
     // First visit within 24 hours of the escalation.
@@ -1057,17 +1059,17 @@ fn list_filters_by_workflow_and_state_and_json_is_an_array() {
         .now(T2)
         .ok();
     // A table: columns as wide as the longest workflow key and state of the published
-    // workflows, so rows stream out aligned.
-    const HEAD: &str = "案件编号     流程              状态               最后更新\n\
-                        -----------  ----------------  -----------------  ----------------\n";
+    // workflows (with its title), so rows stream out aligned.
+    const HEAD: &str = "案件编号     流程              状态                             最后更新\n\
+                        -----------  ----------------  -------------------------------  ----------------\n";
     let all = env.ok(&["case", "list"]);
     assert_eq!(
         all,
         format!(
             "{HEAD}\
-             2026-000001  example-care      escalated          2026-11-27 16:00\n\
-             2026-000002  example-care      registered         2026-11-24 09:00\n\
-             2026-000003  example-followup  opened             2026-11-27 16:00\n"
+             2026-000001  example-care      escalated（已转入监护干预）      2026-11-27 16:00\n\
+             2026-000002  example-care      registered（已报告备案）         2026-11-24 09:00\n\
+             2026-000003  example-followup  opened（已受理）                 2026-11-27 16:00\n"
         )
     );
     let care = env.ok(&["case", "list", "--workflow", "example-care"]);
@@ -1076,7 +1078,9 @@ fn list_filters_by_workflow_and_state_and_json_is_an_array() {
     let escalated = env.ok(&["case", "list", "--state", "escalated"]);
     assert_eq!(
         escalated,
-        format!("{HEAD}2026-000001  example-care      escalated          2026-11-27 16:00\n")
+        format!(
+            "{HEAD}2026-000001  example-care      escalated（已转入监护干预）      2026-11-27 16:00\n"
+        )
     );
     let both = env.ok(&[
         "case",
@@ -1088,7 +1092,9 @@ fn list_filters_by_workflow_and_state_and_json_is_an_array() {
     ]);
     assert_eq!(
         both,
-        format!("{HEAD}2026-000002  example-care      registered         2026-11-24 09:00\n")
+        format!(
+            "{HEAD}2026-000002  example-care      registered（已报告备案）         2026-11-24 09:00\n"
+        )
     );
     let none = env.ok(&[
         "case",

@@ -292,6 +292,8 @@ fn every_command_gives_one_value_with_offsets_and_snake_case_keys() {
         (&["audit", "--now", T1], Array),
         (&["backup", "--out", &d], Object),
         (&["completions", "bash"], Object),
+        (&["man", "--out", "man"], Object),
+        (&["config", "show"], Array),
     ];
     let mut wrong = Vec::new();
     for (args, shape) in table {

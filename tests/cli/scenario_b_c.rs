@@ -801,9 +801,11 @@ fn father_criminally_detained_child_goes_into_temporary_custody_and_returns_home
         child["data"],
         json!({
             "ground": "guardian_unable_objective",
+            "ground_title": "监护人因客观原因或者突发事件不能履行监护职责",
             "child.name": "王小宝",
             "child.birth_date": "2020-05-10",
             "child.sex": "male",
+            "child.sex_title": "男",
             "child.id_number": boy,
             "child.address": "黔江区某村3组",
             "guardian.name": "王建国",

@@ -53,7 +53,7 @@ pub use report::{
     CATEGORY_FIELD, CaseCounts, CaseRow, CaseTable, ChildTable, CountRow, CountTable, DeadlinesMet,
     Grouping, LetterCount, OpenOn, RATING_FIELD, Report, ReportRequest,
 };
-pub use workflow::{CheckFailed, Checked, Founded, Setup, check_files};
+pub use workflow::{CheckFailed, Checked, Founded, Setup, Vocabulary, check_files};
 
 // The records use cases take and return, named here so that a front end needs nothing from
 // the storage layer below (`crate::store`) beyond the office it opens.
@@ -131,6 +131,8 @@ pub struct Config {
     pub profile: Option<Profile>,
     /// The letters directory (document table and templates).
     pub letters: PathBuf,
+    /// Where long work (check, verify, export, import, backup) tells its progress.
+    pub progress: crate::progress::Reporter,
     /// Which of the above the command named itself (`--calendar`, `--profile`, `--letters`).
     pub given: Given,
 }

@@ -80,7 +80,7 @@ impl Office<Store> {
     ) -> Result<DumpCounts, AppError> {
         Self::authorise_at(caller, db, lock_timeout, config, "export")?;
         let snapshot = ops::Snapshot::take(db, lock_timeout)?;
-        dump::export(snapshot.store(), out).map_err(|e| match e {
+        dump::export_telling(snapshot.store(), out, &config.progress).map_err(|e| match e {
             // Reading went well; only the output failed.
             StoreError::Storage(detail) => AppError::Output(detail),
             e => e.into(),
@@ -103,7 +103,7 @@ impl Office<Store> {
         let snapshot = ops::Snapshot::take(db, lock_timeout)?;
         let mut output = Output::begin(out, force, &protected(db, keys))?;
         let mut writer = std::io::BufWriter::new(output.file());
-        let counts = dump::export(snapshot.store(), &mut writer)?;
+        let counts = dump::export_telling(snapshot.store(), &mut writer, &config.progress)?;
         writer
             .into_inner()
             .map_err(|e| ops::io_error(e.into_error()))?;
@@ -152,7 +152,12 @@ impl Office<Store> {
         lock_timeout: Duration,
     ) -> Result<u64, AppError> {
         self.authorise(caller, Owner::Administrator, "backup")?;
-        Ok(ops::backup(self.backend.path(), out, lock_timeout)?)
+        Ok(ops::backup_telling(
+            self.backend.path(),
+            out,
+            lock_timeout,
+            &self.config.progress,
+        )?)
     }
 
     /// Checks the whole file at `db` (administrators and auditors) on a consistent copy,
@@ -164,7 +169,7 @@ impl Office<Store> {
         lock_timeout: Duration,
         config: &super::Config,
     ) -> Result<CheckReport, AppError> {
-        ops::check_then(db, lock_timeout, |copy| {
+        ops::check_then_telling(db, lock_timeout, &config.progress, |copy| {
             let office = Office::new(Store::open_read(copy, lock_timeout)?, config.clone());
             let now = office.now(caller)?;
             let result = office
@@ -189,7 +194,9 @@ impl Office<Store> {
         {
             return Err(AppError::UnknownCase(id.clone()));
         }
-        Ok(self.backend.verify_chains(only)?)
+        Ok(self
+            .backend
+            .verify_chains_telling(only, &self.config.progress)?)
     }
 
     /// The access log (administrators and auditors), every pending entry folded in.
@@ -286,7 +293,7 @@ impl Office<Store> {
         lock_timeout: Duration,
         config: &super::Config,
     ) -> Result<DumpCounts, ImportFailure> {
-        let counts = dump::import_as(path, input, simulation)?;
+        let counts = dump::import_telling(path, input, simulation, &config.progress)?;
         let office = Office::new(Store::open_read(path, lock_timeout)?, config.clone());
         if let Err(e) = office.authorise(caller, Owner::Administrator, "import") {
             drop(office);

@@ -256,7 +256,7 @@ fn normalize(
             "否" | "无" => "false".into(),
             other => other.to_owned(),
         },
-        FieldType::Enum { values } if !values.iter().any(|v| v == text) => {
+        FieldType::Enum { values, .. } if !values.iter().any(|v| v == text) => {
             let last = field.rsplit('.').next().unwrap_or(field);
             [field, last]
                 .iter()

@@ -18,6 +18,9 @@ use jiff::tz::TimeZone;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::{CaseView, HistoryView};
+use crate::definition::{Definition, FieldType};
+
 /// `value` as the JSON a front end gives out: serialised, its instants in `tz`'s offset.
 pub fn to_value<T: Serialize + ?Sized>(value: &T, tz: &TimeZone) -> serde_json::Result<Value> {
     let mut out = serde_json::to_value(value)?;
@@ -60,6 +63,160 @@ fn utc_instant(s: &str) -> Option<Timestamp> {
         return None;
     }
     s.parse().ok()
+}
+
+/// The label a person reads for `value` of field `key` (its Chinese one), if the field is an
+/// enum that labels it.
+pub fn label<'a>(def: &'a Definition, key: &str, value: &str) -> Option<&'a str> {
+    let (_, labels) = def.fields.get(key)?.ty.enum_values()?;
+    labels.get(value).map(|l| l.title.as_str())
+}
+
+/// Case data with the label of each enum value beside it: `"child.sex": "female"` gains
+/// `"child.sex_title": "女"`; a list of enum values gains the list of their labels; a record's
+/// enum sub-field gains `<sub>_title` inside the record. A withheld or unknown value gains
+/// nothing.
+pub fn labelled(def: &Definition, data: &serde_json::Map<String, Value>) -> Value {
+    let mut out = serde_json::Map::new();
+    for (key, value) in data {
+        out.insert(key.clone(), value.clone());
+        let Some(field) = def.fields.get(key) else {
+            continue;
+        };
+        match (&field.ty, value) {
+            (FieldType::Enum { labels, .. }, Value::String(v)) => {
+                if let Some(l) = labels.get(v) {
+                    out.insert(format!("{key}_title"), Value::from(l.title.clone()));
+                }
+            }
+            (FieldType::List(inner), Value::Array(items)) => {
+                if let FieldType::Enum { labels, .. } = inner.as_ref() {
+                    let titles: Vec<Value> = items
+                        .iter()
+                        .map(|i| {
+                            i.as_str()
+                                .and_then(|v| labels.get(v))
+                                .map_or(Value::Null, |l| Value::from(l.title.clone()))
+                        })
+                        .collect();
+                    out.insert(format!("{key}_title"), Value::Array(titles));
+                }
+            }
+            (FieldType::Records(subs), Value::Array(items)) => {
+                let records = items.iter().map(|item| {
+                    let Value::Object(record) = item else {
+                        return item.clone();
+                    };
+                    let mut record = record.clone();
+                    for (name, ty) in subs {
+                        let title = match (ty, record.get(name)) {
+                            (FieldType::Enum { labels, .. }, Some(Value::String(v))) => {
+                                labels.get(v).map(|l| l.title.clone())
+                            }
+                            _ => None,
+                        };
+                        if let Some(title) = title {
+                            record.insert(format!("{name}_title"), Value::from(title));
+                        }
+                    }
+                    Value::Object(record)
+                });
+                out.insert(key.clone(), Value::Array(records.collect()));
+            }
+            _ => {}
+        }
+    }
+    Value::Object(out)
+}
+
+/// Case data (or a step's changes) as [`labelled`] gives it.
+fn labelled_data(def: &Definition, data: &crate::definition::Data) -> Value {
+    let map: serde_json::Map<String, Value> =
+        data.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    labelled(def, &map)
+}
+
+impl Serialize for CaseView {
+    /// `case show`'s object (and the API's body for one case).
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let CaseView {
+            case,
+            def,
+            data,
+            version,
+            same_child,
+            simulated,
+            ..
+        } = self;
+        serde_json::json!({
+            "case": case.id,
+            "simulated": simulated,
+            "workflow": case.workflow,
+            "workflow_title": def.title,
+            "version": version,
+            "version_hash": case.version,
+            "profile": case.profile,
+            "state": case.state,
+            "state_title": def.state(&case.state).map(|s| s.title.clone()),
+            "final": def.is_final(&case.state),
+            "seq": case.seq,
+            "opened_at": case.opened_at,
+            "updated_at": case.updated_at,
+            "unit": case.unit,
+            "officer": case.officer,
+            "data": labelled_data(def, data),
+            "origin": case.origin,
+            "spawned": case.spawned,
+            "deadlines": case.deadlines.values().collect::<Vec<_>>(),
+            "letters": case.letters,
+            "issued_letters": case.issued,
+            "pending_letters": case.pending_letters().collect::<Vec<_>>(),
+            "same_child": same_child.iter().map(|c| serde_json::json!({
+                "case": c.id,
+                "workflow": c.workflow,
+                "state": c.state,
+            })).collect::<Vec<_>>(),
+        })
+        .serialize(serializer)
+    }
+}
+
+impl Serialize for HistoryView {
+    /// `case history`'s array: each event as stored, with the title of its role and of the
+    /// state it names, and its data or changes labelled (see [`labelled`]).
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let def = &self.def;
+        let mut events = Vec::with_capacity(self.events.len());
+        for event in &self.events {
+            let mut value = serde_json::to_value(event).map_err(serde::ser::Error::custom)?;
+            if let Value::Object(map) = &mut value {
+                let role_title = map
+                    .get("role")
+                    .and_then(Value::as_str)
+                    .and_then(|r| def.role_title(r));
+                if let Some(title) = role_title {
+                    let title = Value::from(title);
+                    map.insert("role_title".into(), title);
+                }
+                let state_title = map
+                    .get("state")
+                    .and_then(Value::as_str)
+                    .and_then(|s| def.state(s))
+                    .map(|s| s.title.clone());
+                if let Some(title) = state_title {
+                    map.insert("state_title".into(), Value::from(title));
+                }
+                for key in ["data", "changes", "previous"] {
+                    if let Some(Value::Object(data)) = map.get(key) {
+                        let data = labelled(def, data);
+                        map.insert(key.into(), data);
+                    }
+                }
+            }
+            events.push(value);
+        }
+        events.serialize(serializer)
+    }
 }
 
 #[cfg(test)]

@@ -291,21 +291,31 @@ impl Office<Store> {
         Ok(self.backend.versions()?)
     }
 
-    /// Every published workflow's key with the keys of the states any of its versions has
-    /// (a front end lays out case lists by them; any registered, enabled user).
-    pub fn vocabulary(&self, caller: &Caller) -> Result<Vec<(String, Vec<String>)>, AppError> {
+    /// Every published workflow's key and title with the states any of its versions has, and
+    /// their titles (a front end lays out and labels case lists by them; any registered,
+    /// enabled user).
+    pub fn vocabulary(&self, caller: &Caller) -> Result<Vec<Vocabulary>, AppError> {
         self.reader(caller)?;
         let mut out = Vec::new();
         for (key, versions) in self.backend.versions()? {
-            let mut states: Vec<String> = Vec::new();
+            let mut words = Vocabulary {
+                workflow: key,
+                title: String::new(),
+                states: Vec::new(),
+            };
             for v in &versions {
-                for s in &self.backend.definition(&v.hash)?.states {
-                    if !states.contains(&s.key) {
-                        states.push(s.key.clone());
+                let def = self.backend.definition(&v.hash)?;
+                // The latest version's title.
+                words.title = def.title.clone();
+                for s in &def.states {
+                    if let Some(known) = words.states.iter_mut().find(|(k, _)| *k == s.key) {
+                        known.1 = s.title.clone();
+                    } else {
+                        words.states.push((s.key.clone(), s.title.clone()));
                     }
                 }
             }
-            out.push((key, states));
+            out.push(words);
         }
         Ok(out)
     }
@@ -324,4 +334,13 @@ impl Office<Store> {
             .and_then(|vs| vs.iter().find(|v| v.hash == hash).map(|v| v.number));
         Ok(Some((def, number)))
     }
+}
+
+/// The words of one published workflow, over all its versions: its title and every state it
+/// has had, each with its title (the latest version's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vocabulary {
+    pub workflow: String,
+    pub title: String,
+    pub states: Vec<(String, String)>,
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::{
     Confidential, Data, DeadlineDef, DeadlineRule, DeadlineStart, Definition, FieldDef, FieldType,
-    FromStates, GuardDef, InTime, PeriodSpec, RoleTitle, Spans, SpawnDef, Start, StateDef,
+    FromStates, GuardDef, InTime, Labels, PeriodSpec, RoleTitle, Spans, SpawnDef, Start, StateDef,
     TransitionDef,
 };
 use crate::period::Period;
@@ -254,6 +254,58 @@ impl Decoder {
         (roles, titles)
     }
 
+    /// An enum's `values:` — each value with its label: `{ male: 男, female: 女 }`, or
+    /// `{ male: { title: 男, title_en: male } }`. A plain list of keys (the form before values
+    /// had labels) still decodes, so versions published with it keep loading; the semantic
+    /// pass reports its values as unlabelled.
+    fn enum_values(
+        &mut self,
+        node: &Node,
+        path: &str,
+    ) -> (Vec<String>, BTreeMap<String, RoleTitle>) {
+        if !matches!(node.kind, NodeKind::Map(_)) {
+            return (self.r.names(node, path, NameRule::Snake), BTreeMap::new());
+        }
+        let mut values = Vec::new();
+        let mut labels = BTreeMap::new();
+        for entry in self.r.keyed(node, path, None) {
+            let entry_path = join(path, entry.key);
+            if !self
+                .r
+                .check_name(entry.key, entry.key_pos, &entry_path, NameRule::Snake)
+            {
+                continue;
+            }
+            values.push(entry.key.to_owned());
+            let label = match &entry.value.kind {
+                NodeKind::Null => None,
+                NodeKind::Map(_) => {
+                    let mut label = RoleTitle::default();
+                    for (key, value) in self.r.entries(entry.value, &entry_path, Some(ROLE_KEYS)) {
+                        let text = self
+                            .r
+                            .text(value, &join(&entry_path, key))
+                            .unwrap_or_default();
+                        let text = text.trim().to_owned();
+                        match key {
+                            "title" => label.title = text,
+                            _ => label.title_en = Some(text).filter(|t| !t.is_empty()),
+                        }
+                    }
+                    Some(label)
+                }
+                _ => self.r.text(entry.value, &entry_path).map(|t| RoleTitle {
+                    title: t.trim().to_owned(),
+                    title_en: None,
+                }),
+            };
+            if let Some(label) = label.filter(|t| !t.title.is_empty()) {
+                labels.insert(entry.key.to_owned(), label);
+            }
+        }
+        (values, labels)
+    }
+
     /// `confidential: { fields: [reporter.*], visible_to: [police, civil_affairs] }`.
     fn confidential(&mut self, node: &Node) -> Confidential {
         let mut out = Confidential {
@@ -396,12 +448,15 @@ impl Decoder {
                     return None;
                 };
                 let values_path = path.replace(".type", ".values");
-                let values = self.r.names(values, &values_path, NameRule::Snake);
+                let (values, labels) = self.enum_values(values, &values_path);
                 if values.is_empty() {
                     self.r.problem(pos, &values_path, ProblemKind::EmptyEnum);
                     return None;
                 }
-                FieldType::Enum { values }
+                FieldType::Enum {
+                    values,
+                    labels: Labels(labels),
+                }
             }
             other => {
                 self.r.problem(

@@ -111,6 +111,102 @@ mod tests {
             .collect()
     }
 
+    /// A workflow with one titled role and the given `fields:` block.
+    fn with_fields(fields: &str) -> String {
+        workflow(&format!("roles: {{ police: 公安机关 }}\nfields:\n{fields}"))
+    }
+
+    #[test]
+    fn enum_values_carry_labels_and_take_a_label_for_the_key() {
+        let src = with_fields(
+            "  child.sex: { type: enum, values: { male: 男, female: { title: 女, title_en: female } }, title: 儿童性别 }\n  kids:\n    type: list\n    of:\n      sex: { type: enum, values: { male: 男, female: 女 } }\n",
+        );
+        let def = load("w.yaml", src.as_bytes()).expect("loads");
+        let ty = &def.fields["child.sex"].ty;
+        let (values, labels) = ty.enum_values().expect("an enum");
+        assert_eq!(values, ["male", "female"]);
+        assert_eq!(labels.get("male").map(|l| l.title.as_str()), Some("男"));
+        assert_eq!(
+            labels.get("female").and_then(|l| l.title_en.as_deref()),
+            Some("female")
+        );
+        assert_eq!(ty.enum_key("女"), Ok(Some("female".to_owned())));
+        assert_eq!(ty.enum_key("female"), Ok(Some("female".to_owned())));
+        assert_eq!(ty.enum_key(" 男 "), Ok(Some("male".to_owned())));
+        assert_eq!(ty.enum_key("雌"), Ok(None));
+        let (key, value) =
+            crate::value::parse_assignment(&def, "child.sex=女").expect("a label is accepted");
+        assert_eq!(
+            (key.as_str(), value),
+            ("child.sex", serde_json::json!("female"))
+        );
+    }
+
+    #[test]
+    fn a_label_two_values_share_is_ambiguous_and_names_both_keys() {
+        let src = with_fields(
+            "  route: { type: enum, values: { entrust: 委托照护, entrusted_care: 委托照护, other: 其他 }, title: 去向 }\n",
+        );
+        let def = load("w.yaml", src.as_bytes()).expect("loads");
+        let err = crate::value::parse_assignment(&def, "route=委托照护").expect_err("ambiguous");
+        match err {
+            crate::value::InputError::AmbiguousLabel { field, label, keys } => {
+                assert_eq!(field, "route");
+                assert_eq!(label, "委托照护");
+                assert_eq!(keys, ["entrust", "entrusted_care"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        // The key itself is never ambiguous.
+        assert!(crate::value::parse_assignment(&def, "route=entrust").is_ok());
+    }
+
+    #[test]
+    fn an_enum_value_without_a_label_is_a_problem_at_publishing_but_not_when_reading() {
+        let src = with_fields(
+            "  child.sex: { type: enum, values: [male, female], title: 儿童性别 }\n  close_reason: { type: enum, values: { done: 已办结, other: }, title: 结案原因 }\n  kids:\n    type: list\n    of:\n      route: { type: enum, values: [stay] }\n",
+        );
+        let err = load("w.yaml", src.as_bytes()).expect_err("unlabelled");
+        let got: Vec<(String, String, String)> = kinds(&err)
+            .into_iter()
+            .map(|(path, _, _, kind)| match kind {
+                ProblemKind::EnumValueWithoutLabel {
+                    field,
+                    title,
+                    value,
+                } => (path, format!("{field}（{title}）"), value.clone()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "fields.child.sex.values[0]".into(),
+                    "child.sex（儿童性别）".into(),
+                    "male".into()
+                ),
+                (
+                    "fields.child.sex.values[1]".into(),
+                    "child.sex（儿童性别）".into(),
+                    "female".into()
+                ),
+                (
+                    "fields.close_reason.values.other".into(),
+                    "close_reason（结案原因）".into(),
+                    "other".into()
+                ),
+                (
+                    "fields.kids.of.route.values[0]".into(),
+                    "kids（）".into(),
+                    "stay".into()
+                ),
+            ]
+        );
+        let def = load_published("w.yaml", src.as_bytes()).expect("a published version reads");
+        assert!(def.fields["child.sex"].ty.enum_values().is_some());
+    }
+
     #[test]
     fn roles_carry_their_titles_short_or_with_an_english_one() {
         let src = workflow(

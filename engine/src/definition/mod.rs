@@ -53,6 +53,9 @@ pub enum FieldType {
     IdNumber,
     Enum {
         values: Vec<String>,
+        /// What each value is called (`male: 男`); a value without one is a problem when the
+        /// workflow is published (a version published before enums had labels reads without).
+        labels: Labels,
     },
     /// A list of scalars (the inner type is never List or Records).
     List(Box<FieldType>),
@@ -60,7 +63,72 @@ pub enum FieldType {
     Records(BTreeMap<String, FieldType>),
 }
 
+/// The labels of an enum's values, by value key: 男/女 for `male`/`female`, with an English one
+/// where the workflow gives it. Labels name values, they do not change which values a field
+/// takes: two enum types with the same values are equal whatever their labels say (a spawn's
+/// values fit, a migration keeps its data).
+#[derive(Debug, Clone, Default)]
+pub struct Labels(pub BTreeMap<String, RoleTitle>);
+
+impl PartialEq for Labels {
+    fn eq(&self, _: &Labels) -> bool {
+        true
+    }
+}
+
+impl Eq for Labels {}
+
+impl Labels {
+    /// The label of `value`, if it has one.
+    pub fn get(&self, value: &str) -> Option<&RoleTitle> {
+        self.0.get(value).filter(|t| !t.title.is_empty())
+    }
+}
+
 impl FieldType {
+    /// An enum of `values` without labels.
+    pub fn enum_of<S: Into<String>>(values: impl IntoIterator<Item = S>) -> FieldType {
+        FieldType::Enum {
+            values: values.into_iter().map(Into::into).collect(),
+            labels: Labels::default(),
+        }
+    }
+
+    /// The enum this type is or lists (`enum`, `list of enum`): its values and labels.
+    pub fn enum_values(&self) -> Option<(&[String], &Labels)> {
+        match self {
+            FieldType::Enum { values, labels } => Some((values, labels)),
+            FieldType::List(inner) => inner.enum_values(),
+            _ => None,
+        }
+    }
+
+    /// The value key a user typed as `text`: the key itself, or a label (Chinese or English)
+    /// of exactly one value. `Err` holds the keys of several values with that label.
+    pub fn enum_key(&self, text: &str) -> Result<Option<String>, Vec<String>> {
+        let Some((values, labels)) = self.enum_values() else {
+            return Ok(None);
+        };
+        let text = text.trim();
+        if values.iter().any(|v| v == text) {
+            return Ok(Some(text.to_owned()));
+        }
+        let matching: Vec<String> = values
+            .iter()
+            .filter(|v| {
+                labels.get(v).is_some_and(|t| {
+                    t.title == text || t.title_en.as_deref().is_some_and(|e| e == text)
+                })
+            })
+            .cloned()
+            .collect();
+        match matching.len() {
+            0 => Ok(None),
+            1 => Ok(matching.into_iter().next()),
+            _ => Err(matching),
+        }
+    }
+
     /// The type's name as written in a workflow file.
     pub fn name(&self) -> String {
         match self {
@@ -70,7 +138,7 @@ impl FieldType {
             FieldType::Date => "date".into(),
             FieldType::DateTime => "datetime".into(),
             FieldType::IdNumber => "id_number".into(),
-            FieldType::Enum { values } => format!("enum [{}]", values.join(", ")),
+            FieldType::Enum { values, .. } => format!("enum [{}]", values.join(", ")),
             FieldType::List(inner) => format!("list of {}", inner.name()),
             FieldType::Records(fields) => {
                 let parts: Vec<String> = fields
@@ -264,8 +332,8 @@ pub struct GuardDef {
     pub reason: Option<String>,
 }
 
-/// What a role is called, as the workflow declares it: the title letters and listings print
-/// beside its key, and optionally an English one for `--lang en`.
+/// What a role (or an enum value) is called, as the workflow declares it: the title letters and
+/// listings print beside its key, and optionally an English one for `--lang en`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RoleTitle {
     /// 公安机关, 儿童主任 …

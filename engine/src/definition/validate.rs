@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::{
-    DeadlineDef, DeadlineRule, DeadlineStart, Definition, FieldType, FromStates, PeriodSpec,
-    SYSTEM_ROLE, SpawnDef,
+    DeadlineDef, DeadlineRule, DeadlineStart, Definition, FieldDef, FieldType, FromStates,
+    PeriodSpec, SYSTEM_ROLE, SpawnDef,
 };
 use crate::guard::{Guard, GuardScope};
 use crate::period::Period;
@@ -130,6 +130,43 @@ fn check_confidential(c: &mut Checker) {
     }
 }
 
+/// Reports each value of an enum field (a list of enums, an enum in a record) that has no
+/// label, at the value where the labelled form is used, else at `values`.
+fn unlabelled_values(c: &mut Checker, key: &str, field: &FieldDef) {
+    let mut enums: Vec<(String, &FieldType)> = Vec::new();
+    match &field.ty {
+        FieldType::Records(record) => {
+            for (name, ty) in record.iter() {
+                enums.push((format!("fields.{key}.of.{name}.values"), ty));
+            }
+        }
+        FieldType::List(inner) => enums.push((format!("fields.{key}.of.values"), inner.as_ref())),
+        ty => enums.push((format!("fields.{key}.values"), ty)),
+    }
+    for (path, ty) in enums {
+        let FieldType::Enum { values, labels } = ty else {
+            continue;
+        };
+        for (i, value) in values.iter().enumerate() {
+            if labels.get(value).is_some() {
+                continue;
+            }
+            let at = match c.def.spans.0.contains_key(&format!("{path}.{value}")) {
+                true => format!("{path}.{value}"),
+                false => format!("{path}[{i}]"),
+            };
+            c.report(
+                &at,
+                ProblemKind::EnumValueWithoutLabel {
+                    field: key.to_owned(),
+                    title: field.title.clone(),
+                    value: value.clone(),
+                },
+            );
+        }
+    }
+}
+
 /// Checks one decoded definition on its own (links to other workflows: [`validate_links`]).
 pub(super) fn check(def: &Definition) -> Vec<Problem> {
     let mut c = Checker {
@@ -147,6 +184,9 @@ pub(super) fn check(def: &Definition) -> Vec<Problem> {
         } else if def.role_title(role).is_none() {
             c.report(&path, ProblemKind::RoleWithoutTitle { role: role.clone() });
         }
+    }
+    for (key, field) in &def.fields {
+        unlabelled_values(&mut c, key, field);
     }
     for (i, role) in def.start.roles.iter().enumerate() {
         c.role(role, &format!("start.roles[{i}]"), false);
@@ -511,7 +551,7 @@ fn check_spawn_sources(c: &mut Checker, spawn: &SpawnDef, path: &str) {
 /// guardian's relation, which may also be another guardian).
 fn fits(source: &FieldType, target: &FieldType) -> bool {
     match (source, target) {
-        (FieldType::Enum { values: from }, FieldType::Enum { values: to }) => {
+        (FieldType::Enum { values: from, .. }, FieldType::Enum { values: to, .. }) => {
             from.iter().all(|v| to.contains(v))
         }
         _ => source == target,
@@ -651,9 +691,7 @@ mod tests {
     use super::*;
 
     fn enum_of(values: &[&str]) -> FieldType {
-        FieldType::Enum {
-            values: values.iter().map(|v| (*v).to_owned()).collect(),
-        }
+        FieldType::enum_of(values.iter().copied())
     }
 
     #[test]

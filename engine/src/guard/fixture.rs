@@ -12,9 +12,7 @@ fn fields() -> BTreeMap<String, FieldType> {
         ("birth_date".to_owned(), FieldType::Date),
         (
             "relation".to_owned(),
-            FieldType::Enum {
-                values: vec!["brother".into(), "sister".into()],
-            },
+            FieldType::enum_of::<String>(vec!["brother".into(), "sister".into()]),
         ),
     ]
     .into();
@@ -27,13 +25,11 @@ fn fields() -> BTreeMap<String, FieldType> {
         ("carer.birth_date", FieldType::Date),
         (
             "ground",
-            FieldType::Enum {
-                values: vec![
-                    "street_child".into(),
-                    "guardian_missing".into(),
-                    "guardian_deceased".into(),
-                ],
-            },
+            FieldType::enum_of::<String>(vec![
+                "street_child".into(),
+                "guardian_missing".into(),
+                "guardian_deceased".into(),
+            ]),
         ),
         ("decision_at", FieldType::DateTime),
         ("visit.date", FieldType::Date),
@@ -41,9 +37,11 @@ fn fields() -> BTreeMap<String, FieldType> {
         ("tags", FieldType::List(Box::new(FieldType::String))),
         (
             "child.languages",
-            FieldType::List(Box::new(FieldType::Enum {
-                values: vec!["zh".into(), "en".into(), "bo".into()],
-            })),
+            FieldType::List(Box::new(FieldType::enum_of::<String>(vec![
+                "zh".into(),
+                "en".into(),
+                "bo".into(),
+            ]))),
         ),
         ("siblings", FieldType::Records(sibling)),
     ]

@@ -45,7 +45,7 @@ impl Ty {
             FieldType::Boolean => Ty::Bool,
             FieldType::Date => Ty::Date,
             FieldType::DateTime => Ty::DateTime,
-            FieldType::Enum { values } => Ty::Enum {
+            FieldType::Enum { values, .. } => Ty::Enum {
                 field: name.to_owned(),
                 values: values.clone(),
             },

@@ -324,7 +324,7 @@ mod tests {
         };
         for (key, _) in UPL_92_GROUNDS {
             assert!(
-                src.contains(&format!("- {key}")),
+                src.contains(&format!("\n      {key}: ")),
                 "temporary-custody has no ground `{key}`"
             );
         }

@@ -133,12 +133,14 @@ fn raw(bytes: &[u8]) -> Result<&RawValue, StoreError> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-struct Out<W: Write> {
+struct Out<'p, W: Write> {
     w: W,
+    stage: crate::progress::Stage<'p>,
 }
 
-impl<W: Write> Out<W> {
+impl<W: Write> Out<'_, W> {
     fn line<T: Serialize>(&mut self, kind: &str, body: T) -> Result<(), StoreError> {
+        self.stage.advance(1);
         serde_json::to_writer(&mut self.w, &Tagged { kind, body })
             .map_err(|e| StoreError::Storage(e.to_string()))?;
         self.w.write_all(b"\n").map_err(io_error)
@@ -147,8 +149,20 @@ impl<W: Write> Out<W> {
 
 /// Writes the whole database as JSON Lines, from one read transaction (a consistent state).
 pub fn export(store: &Store, w: impl Write) -> Result<DumpCounts, StoreError> {
+    export_telling(store, w, &crate::progress::Reporter::silent())
+}
+
+/// [`export`], telling `progress` of each line written.
+pub fn export_telling(
+    store: &Store,
+    w: impl Write,
+    progress: &crate::progress::Reporter,
+) -> Result<DumpCounts, StoreError> {
     let tx = store.read()?;
-    let mut out = Out { w };
+    let mut out = Out {
+        w,
+        stage: progress.begin("export", None),
+    };
     let mut counts = DumpCounts::default();
     {
         let meta = tx.open_table(META).map_err(storage)?;
@@ -1020,8 +1034,23 @@ pub fn import(path: &Path, input: impl BufRead) -> Result<DumpCounts, ImportErro
 /// database only when asked.
 pub fn import_as(
     path: &Path,
+    input: impl BufRead,
+    simulation: bool,
+) -> Result<DumpCounts, ImportError> {
+    import_telling(
+        path,
+        input,
+        simulation,
+        &crate::progress::Reporter::silent(),
+    )
+}
+
+/// [`import_as`], telling `progress` of each line read.
+pub fn import_telling(
+    path: &Path,
     mut input: impl BufRead,
     simulation: bool,
+    progress: &crate::progress::Reporter,
 ) -> Result<DumpCounts, ImportError> {
     if path.exists() {
         return Err(StoreError::AlreadyExists(path.to_owned()).into());
@@ -1034,8 +1063,10 @@ pub fn import_as(
         let mut importer = Importer::new(&tx)?;
         importer.simulation = simulation;
         let mut n = 0;
+        let stage = progress.begin("import", None);
         while let Some(text) = next_line(&mut input, n + 1)? {
             n += 1;
+            stage.advance(1);
             let text = text.trim_end_matches(['\n', '\r']);
             if text.trim().is_empty() {
                 continue;

@@ -202,12 +202,23 @@ impl Store {
     /// Recomputes the chains of `only` (or of every case) and reports each case's first
     /// broken link.
     pub fn verify_chains(&self, only: Option<&CaseId>) -> Result<ChainReport, StoreError> {
+        self.verify_chains_telling(only, &crate::progress::Reporter::silent())
+    }
+
+    /// [`Store::verify_chains`], telling `progress` of each case verified.
+    pub fn verify_chains_telling(
+        &self,
+        only: Option<&CaseId>,
+        progress: &crate::progress::Reporter,
+    ) -> Result<ChainReport, StoreError> {
         let ids = match only {
             Some(id) => vec![id.clone()],
             None => self.chained_case_ids()?,
         };
+        let stage = progress.begin("verify", Some(ids.len() as u64));
         let mut report = ChainReport::default();
         for id in ids {
+            stage.advance(1);
             let Some(chain) = self.case_chain(&id)? else {
                 continue;
             };

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use redb::{Database, ReadableDatabase, ReadableTable};
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
 use super::format::{StoredDefinition, StoredEvent, decode};
 use super::{
@@ -173,6 +173,17 @@ fn stamp(path: &Path) -> Result<(u64, Option<std::time::SystemTime>), StoreError
 /// it is, and the copy is taken only if the file was the same before and after and still
 /// needed recovery (so no writer came in between). Returns whether it needed recovery.
 fn copy_consistent(db: &Path, lock_timeout: Duration, out: &mut File) -> Result<bool, StoreError> {
+    copy_consistent_telling(db, lock_timeout, out, &crate::progress::Reporter::silent())
+}
+
+/// [`copy_consistent`], telling `progress` of the bytes copied (`what`: the work it is part
+/// of).
+fn copy_consistent_telling(
+    db: &Path,
+    lock_timeout: Duration,
+    out: &mut File,
+    progress: &crate::progress::Reporter,
+) -> Result<bool, StoreError> {
     use std::io::Seek;
     for _ in 0..20 {
         let reader = wait_for(lock_timeout, || {
@@ -185,8 +196,15 @@ fn copy_consistent(db: &Path, lock_timeout: Duration, out: &mut File) -> Result<
         out.set_len(0).map_err(io_error)?;
         out.rewind().map_err(io_error)?;
         let before = stamp(db)?;
-        let mut source = File::open(db).map_err(io_error)?;
+        let source = File::open(db).map_err(io_error)?;
+        let size = source.metadata().map(|m| m.len()).ok();
+        let stage = progress.begin("backup", size);
+        let mut source = crate::progress::Counting {
+            inner: source,
+            stage: &stage,
+        };
         std::io::copy(&mut source, out).map_err(io_error)?;
+        drop(stage);
         out.sync_all().map_err(io_error)?;
         if reader.is_some() {
             return Ok(false);
@@ -268,12 +286,22 @@ pub fn finish_file(tmp: TempFile, file: File, out: &Path) -> Result<(), StoreErr
 
 /// Writes a consistent copy of the database to `out`, which must not exist yet.
 pub fn backup(db: &Path, out: &Path, lock_timeout: Duration) -> Result<u64, StoreError> {
+    backup_telling(db, out, lock_timeout, &crate::progress::Reporter::silent())
+}
+
+/// [`backup`], telling `progress` of the bytes copied.
+pub fn backup_telling(
+    db: &Path,
+    out: &Path,
+    lock_timeout: Duration,
+    progress: &crate::progress::Reporter,
+) -> Result<u64, StoreError> {
     if out.exists() {
         return Err(StoreError::AlreadyExists(out.to_owned()));
     }
     check_magic(db)?;
     let (tmp, mut file) = temp_file(&parent_dir(out), "wardflow-backup")?;
-    copy_consistent(db, lock_timeout, &mut file)?;
+    copy_consistent_telling(db, lock_timeout, &mut file, progress)?;
     drop(file);
     // Proves the copy is a wardflow database, and recovers it if the original needed it.
     drop(open_copy(&tmp.0, db)?);
@@ -330,7 +358,8 @@ pub fn restore(
     accept_loss: bool,
     lock_timeout: Duration,
 ) -> Result<Restored, StoreError> {
-    let report = check_in(backup, &parent_dir(db), lock_timeout, |_| {
+    let silent = crate::progress::Reporter::silent();
+    let report = check_in(backup, &parent_dir(db), lock_timeout, &silent, |_| {
         Ok::<_, StoreError>(())
     })?;
     if !report.problems.is_empty() {
@@ -441,7 +470,18 @@ pub fn check_then<E: From<StoreError>>(
     lock_timeout: Duration,
     first: impl FnOnce(&Path) -> Result<(), E>,
 ) -> Result<CheckReport, E> {
-    check_in(db, &parent_dir(db), lock_timeout, first)
+    let silent = crate::progress::Reporter::silent();
+    check_in(db, &parent_dir(db), lock_timeout, &silent, first)
+}
+
+/// [`check_then`], telling `progress` of each case checked.
+pub fn check_then_telling<E: From<StoreError>>(
+    db: &Path,
+    lock_timeout: Duration,
+    progress: &crate::progress::Reporter,
+    first: impl FnOnce(&Path) -> Result<(), E>,
+) -> Result<CheckReport, E> {
+    check_in(db, &parent_dir(db), lock_timeout, progress, first)
 }
 
 /// [`check_then`] with its scratch copy in `scratch` (beside the database, never the shared
@@ -451,6 +491,7 @@ fn check_in<E: From<StoreError>>(
     db: &Path,
     scratch: &Path,
     lock_timeout: Duration,
+    progress: &crate::progress::Reporter,
     first: impl FnOnce(&Path) -> Result<(), E>,
 ) -> Result<CheckReport, E> {
     check_magic(db)?;
@@ -484,7 +525,7 @@ fn check_in<E: From<StoreError>>(
     }
     let tx = database.begin_read().map_err(storage)?;
     let versions = check_definitions(&tx, &mut report)?;
-    check_cases(&tx, &versions, &mut report)?;
+    check_cases(&tx, &versions, &mut report, progress)?;
     if let Some(b) = super::access::chain_break(&tx)? {
         report.problems.push(CheckProblem::AccessChain(b));
     }
@@ -547,15 +588,18 @@ fn check_cases(
     tx: &redb::ReadTransaction,
     versions: &BTreeMap<String, Option<Definition>>,
     report: &mut CheckReport,
+    progress: &crate::progress::Reporter,
 ) -> Result<(), StoreError> {
     let cases = tx.open_table(CASES).map_err(storage)?;
     let events = tx.open_table(EVENTS).map_err(storage)?;
+    let stage = progress.begin("check", cases.len().ok());
     let mut expected = IndexKeys::default();
     let mut highest: BTreeMap<String, u64> = BTreeMap::new();
     for entry in cases.iter().map_err(storage)? {
         let (k, v) = entry.map_err(storage)?;
         let id_text = k.value().to_owned();
         report.cases += 1;
+        stage.advance(1);
         let Ok(id) = id_text.parse::<CaseId>() else {
             report.problems.push(CheckProblem::Unreadable {
                 record: format!("case {id_text}"),

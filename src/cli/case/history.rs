@@ -15,12 +15,13 @@ use crate::tr;
 pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
     let id = case_id(text)?;
     let caller = ctx.caller(None)?;
+    let view = ctx.office_for_read()?.history(&caller, &id)?;
+    if ctx.global.json {
+        return print_json(ctx, &view);
+    }
     let HistoryView {
         def, events, units, ..
-    } = ctx.office_for_read()?.history(&caller, &id)?;
-    if ctx.global.json {
-        return print_json(ctx, &events);
-    }
+    } = view;
     let tr = &ctx.tr;
     for e in &events {
         let when = if e.occurred_at == e.recorded_at {
@@ -44,11 +45,11 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
             EventKind::Fired { changes, .. } | EventKind::Amended { changes, .. } => Some(changes),
             _ => None,
         };
-        let shown = |v: &serde_json::Value| {
+        let shown = |k: &str, v: &serde_json::Value| {
             if v.is_null() {
                 tr!(tr, "cleared")
             } else {
-                show::data_value(tr, v)
+                show::field_value(tr, &def, k, v)
             }
         };
         let (previous, overrules) = match &e.kind {
@@ -63,9 +64,9 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
             // A correction shows the value it replaced: old → new.
             let old = previous
                 .and_then(|p| p.get(k))
-                .map(|old| format!("{} → ", shown(old)))
+                .map(|old| format!("{} → ", shown(k, old)))
                 .unwrap_or_default();
-            println!("       {} = {old}{}", show::field(tr, &def, k), shown(v));
+            println!("       {} = {old}{}", show::field(tr, &def, k), shown(k, v));
         }
         for o in overrules {
             println!(

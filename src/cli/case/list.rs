@@ -24,18 +24,40 @@ pub struct ListArgs {
     after: Option<String>,
 }
 
-/// The table's columns, as wide as the longest workflow key and state any published version
-/// has, so rows can be printed as they are read.
-fn columns(ctx: &Ctx, office: &Office, caller: &Caller) -> Result<(Stream, String), Failure> {
+/// The widest the state column is laid out (display columns).
+const MAX_STATE_WIDTH: usize = 32;
+
+/// The titles of every workflow and state, by key.
+type Titles =
+    std::collections::BTreeMap<String, (String, std::collections::BTreeMap<String, String>)>;
+
+/// The table's columns, as wide as the longest workflow key and state (with its title) any
+/// published version has, so rows can be printed as they are read; and the titles.
+fn columns(
+    ctx: &Ctx,
+    office: &Office,
+    caller: &Caller,
+) -> Result<(Stream, String, Titles), Failure> {
     use unicode_width::UnicodeWidthStr;
     let mut workflow = 0;
     let mut state = 0;
-    for (key, states) in office.vocabulary(caller)? {
-        workflow = workflow.max(key.width());
-        state = states.iter().map(|s| s.width()).fold(state, usize::max);
+    let mut titles = Titles::new();
+    for words in office.vocabulary(caller)? {
+        workflow = workflow.max(words.workflow.width());
+        state = words
+            .states
+            .iter()
+            .map(|(key, title)| ctx.tr.key_title(key, title).width())
+            .fold(state, usize::max);
+        titles.insert(
+            words.workflow,
+            (words.title, words.states.into_iter().collect()),
+        );
     }
+    // A very long state title widens only its own row, not every row's.
+    let state = state.min(MAX_STATE_WIDTH);
     let id = "2026-000001".len();
-    Ok(Stream::new(
+    let (table, head) = Stream::new(
         &ctx.tr,
         &[
             (col::CASE, id),
@@ -43,7 +65,8 @@ fn columns(ctx: &Ctx, office: &Office, caller: &Caller) -> Result<(Stream, Strin
             (col::STATE, state),
             (col::UPDATED, "2026-11-23 10:00".len()),
         ],
-    ))
+    );
+    Ok((table, head, titles))
 }
 
 /// Streams matching cases to stdout.
@@ -64,7 +87,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     let json = ctx.global.json;
     let mut count = 0usize;
     let mut write_error = None;
-    let (table, head) = columns(ctx, &office, &caller)?;
+    let (table, head, titles) = columns(ctx, &office, &caller)?;
     let simulated = office.cases_simulated();
     let tz = office.config().tz.clone();
     if json {
@@ -74,9 +97,14 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     // Priority cases (三优先) come first; the rule that puts a case there is shown beside it.
     office.cases(&caller, &listing, |case, priority| {
         last = Some(case.id.clone());
+        let (workflow_title, state_title) = match titles.get(&case.workflow) {
+            Some((title, states)) => (Some(title.as_str()), states.get(&case.state)),
+            None => (None, None),
+        };
         let line = if json {
             let mut item = serde_json::json!({
-                "case": case.id, "workflow": case.workflow, "state": case.state,
+                "case": case.id, "workflow": case.workflow, "workflow_title": workflow_title,
+                "state": case.state, "state_title": state_title,
                 "opened_at": case.opened_at, "updated_at": case.updated_at, "seq": case.seq,
                 "unit": case.unit, "officer": case.officer, "simulated": simulated,
                 "priority": priority.is_some(), "priority_title": priority,
@@ -87,7 +115,8 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
             let mut cells = vec![
                 case.id.to_string(),
                 case.workflow.clone(),
-                case.state.clone(),
+                ctx.tr
+                    .key_title(&case.state, state_title.map_or("", String::as_str)),
                 local_time(case.updated_at),
             ];
             if let Some(rule) = &priority {

@@ -28,6 +28,7 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
                     "name": s.name,
                     "title": s.title,
                     "to": s.to,
+                    "to_title": def.state(&s.to).map(|t| t.title.clone()),
                     "roles": s.roles,
                     "missing": s.missing,
                     "guard_ok": (!hidden.contains(&s.name)).then_some(s.guard_ok),
@@ -53,6 +54,29 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
         if !s.missing.is_empty() {
             let named: Vec<String> = s.missing.iter().map(|f| show::field(tr, &def, f)).collect();
             println!("    {}{}", tr!(tr, "label-missing"), tr.list(&named));
+            // What an enum field takes: its values' labels, any of which may be typed.
+            for f in &s.missing {
+                let Some((values, labels)) = def.fields.get(f).and_then(|d| d.ty.enum_values())
+                else {
+                    continue;
+                };
+                let choices: Vec<String> = values
+                    .iter()
+                    .map(|v| match labels.get(v) {
+                        Some(l) => tr.key_title(v, &l.title),
+                        None => v.clone(),
+                    })
+                    .collect();
+                println!(
+                    "      {}",
+                    tr!(
+                        tr,
+                        "next-choices",
+                        field = f.clone(),
+                        choices = tr.list(&choices)
+                    )
+                );
+            }
         }
         if let Some(r) = &s.blocked_by
             && s.missing.is_empty()

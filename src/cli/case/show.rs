@@ -1,6 +1,5 @@
 //! `wardflow case show`: everything about one case, as of now.
 
-use serde_json::json;
 use wardflow_engine::app::CaseView;
 
 use super::super::case_id;
@@ -14,6 +13,9 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
     let id = case_id(text)?;
     let caller = ctx.caller(None)?;
     let view = ctx.office_for_read()?.show(&caller, &id)?;
+    if ctx.global.json {
+        return print_json(ctx, &view);
+    }
     let CaseView {
         case,
         def,
@@ -24,36 +26,6 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
         simulated,
         ..
     } = view;
-    if ctx.global.json {
-        return print_json(
-            ctx,
-            &json!({
-                "case": case.id,
-                "simulated": simulated,
-                "workflow": case.workflow,
-                "workflow_title": def.title,
-                "version": number,
-                "version_hash": case.version,
-                "profile": case.profile,
-                "state": case.state,
-                "state_title": def.state(&case.state).map(|s| s.title.clone()),
-                "final": def.is_final(&case.state),
-                "seq": case.seq,
-                "opened_at": case.opened_at,
-                "updated_at": case.updated_at,
-                "unit": case.unit,
-                "officer": case.officer,
-                "data": data,
-                "origin": case.origin,
-                "spawned": case.spawned,
-                "deadlines": case.deadlines.values().collect::<Vec<_>>(),
-                "letters": case.letters,
-                "issued_letters": case.issued,
-                "pending_letters": case.pending_letters().collect::<Vec<_>>(),
-                "same_child": same_child.iter().map(|c| json!({"case": c.id, "workflow": c.workflow, "state": c.state})).collect::<Vec<_>>(),
-            }),
-        );
-    }
     let tr = &ctx.tr;
     println!("{}", tr!(tr, "show-case", case = case.id.to_string()));
     if simulated {
@@ -106,7 +78,7 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
         println!(
             "  {}: {}",
             show::field(tr, &def, k),
-            show::data_value(tr, v)
+            show::field_value(tr, &def, k, v)
         );
     }
     if case.origin.is_some() || !case.spawned.is_empty() {

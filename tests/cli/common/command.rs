@@ -23,6 +23,7 @@ pub struct Cmd<'e> {
     lang: &'static str,
     user: Option<String>,
     stdin: Vec<u8>,
+    vars: Vec<(String, String)>,
 }
 
 impl<'e> Cmd<'e> {
@@ -33,6 +34,7 @@ impl<'e> Cmd<'e> {
             lang: "zh",
             user: None,
             stdin: Vec::new(),
+            vars: Vec::new(),
         }
     }
 
@@ -89,6 +91,13 @@ impl<'e> Cmd<'e> {
         self
     }
 
+    /// Sets the environment variable `key` (over the harness's own, such as
+    /// `WARDFLOW_CONFIG`).
+    pub fn var(mut self, key: &str, value: &str) -> Self {
+        self.vars.push((key.to_owned(), value.to_owned()));
+        self
+    }
+
     /// Feeds `input` to standard input.
     pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Self {
         self.stdin = input.into();
@@ -98,8 +107,11 @@ impl<'e> Cmd<'e> {
     /// The invocation this command stands for.
     pub fn invocation(&self) -> Invocation {
         let user = self.user.as_deref().unwrap_or(super::USER);
-        self.env
-            .invocation(&self.args, self.lang, user, &self.stdin)
+        let mut invocation = self
+            .env
+            .invocation(&self.args, self.lang, user, &self.stdin);
+        invocation.vars.extend(self.vars.iter().cloned());
+        invocation
     }
 
     /// Runs the command and returns whatever it did.

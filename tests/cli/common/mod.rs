@@ -148,6 +148,13 @@ impl TestEnv {
                 ("WARDFLOW_LETTERS".to_owned(), path(self.letters_dir())),
                 ("WARDFLOW_LANG".to_owned(), lang.to_owned()),
                 ("WARDFLOW_USER".to_owned(), user.to_owned()),
+                // Never the machine's configuration files: the user's would be under the
+                // temporary directory, and no file is read unless a test names one.
+                (
+                    "XDG_CONFIG_HOME".to_owned(),
+                    path(self.root().join("config-home")),
+                ),
+                ("WARDFLOW_CONFIG".to_owned(), String::new()),
             ],
             stdin: stdin.to_vec(),
         }

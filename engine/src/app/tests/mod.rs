@@ -115,6 +115,7 @@ pub fn config() -> Config {
             profile: true,
             letters: true,
         },
+        progress: Default::default(),
     }
 }
 
