@@ -18,6 +18,8 @@ use wardflow_engine::app::{
     NewUser, NextView, OpenCase, PreviewRequest, Transfer, VoidRequest,
 };
 
+use wardflow_engine::app::batch::Batched;
+
 use super::{ApiError, MAX_BODY, Server, Who, blocking, request_clock, request_tr, source, who};
 use crate::cli::{Ctx, case_id, issued, parse_time, token_json};
 use crate::failure::{self, Exit, Failure};
@@ -271,15 +273,15 @@ async fn case_open(
     authed(server, peer, headers, move |s, ctx, who| {
         let request: OpenBody = body(&bytes)?;
         let caller = who.caller.clone().acting_as(&request.role);
-        let acted = s.office.open_case(
-            &caller,
-            &OpenCase {
+        let acted = s.commit(
+            caller,
+            Batched::Open(OpenCase {
                 workflow: request.workflow,
                 input: request.data.input()?,
                 unit: request.unit,
                 officer: request.officer,
                 at: at(request.at.as_deref())?,
-            },
+            }),
         )?;
         let case = &acted.outcome.case;
         let renderer = issued::renderer_after_act(ctx, &s.office, &acted);
@@ -451,9 +453,9 @@ async fn case_advance(
         let id = case_id(&id)?;
         let request: AdvanceBody = body(&bytes)?;
         let caller = who.caller.clone().acting_as(&request.role);
-        let acted = s.office.advance(
-            &caller,
-            &Advance {
+        let acted = s.commit(
+            caller,
+            Batched::Advance(Advance {
                 case: id,
                 transition: request.transition,
                 input: request.data.input()?,
@@ -463,7 +465,7 @@ async fn case_advance(
                     .map(wardflow_engine::value::clean_note),
                 at: at(request.at.as_deref())?,
                 expect_seq: request.expect_seq,
-            },
+            }),
         )?;
         let (applied, def) = (&acted.applied, &acted.def);
         let case = &applied.outcome.case;
