@@ -813,3 +813,13 @@ fn the_checked_in_openapi_document_is_current() {
         "{doc}"
     );
 }
+
+#[test]
+fn a_new_database_at_the_same_path_does_not_inherit_passwords_or_tokens() {
+    let env = env();
+    let credentials = env.root().join("w.redb.credentials");
+    assert!(credentials.exists());
+    std::fs::remove_file(env.db()).expect("remove the database");
+    env.init_fresh(T0);
+    assert!(!credentials.exists(), "the old credentials file survived");
+}
