@@ -20,7 +20,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use clap::Args;
 use wardflow_engine::app::accounts::AccountError;
-use wardflow_engine::app::{AppError, Caller, ClockSource, Office};
+use wardflow_engine::app::batch::Batched;
+use wardflow_engine::app::committer::GroupSubmitter;
+use wardflow_engine::app::{Acted, AppError, Caller, ClockSource, Office};
 
 use crate::cli::{Ctx, Global, parse_time};
 use crate::failure::{Exit, Failure};
@@ -83,8 +85,24 @@ fn tls_config(
 /// What every request runs against: the office (the database held for the server's life)
 /// and the options the server was started with.
 pub struct Server {
-    office: Office,
+    office: Arc<Office>,
+    /// Opens and advances go through the group-commit thread: the commands of concurrent
+    /// requests share one durable transaction (each authorised and refused on its own).
+    commits: GroupSubmitter<(Caller, Batched), Result<Acted, AppError>>,
     global: Global,
+}
+
+impl Server {
+    /// Runs an open or an advance through group commit.
+    fn commit(&self, caller: Caller, command: Batched) -> Result<Acted, AppError> {
+        self.commits.submit((caller, command)).unwrap_or_else(|| {
+            Err(AppError::Store(
+                wardflow_engine::store::StoreError::Storage(
+                    "the group-commit thread has stopped".into(),
+                ),
+            ))
+        })
+    }
 }
 
 impl Server {
@@ -265,8 +283,12 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
     let runner_caller = ctx.caller(None)?;
     // Checked now, so a server whose user may not run the deadlines does not start.
     office.run_tick(&runner_caller)?;
+    let office = Arc::new(office);
+    // At most 64 commands share one transaction.
+    let committer = office.clone().committer(64);
     let server = Arc::new(Server {
         office,
+        commits: committer.submitter(),
         global: ctx.global.clone(),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -346,6 +368,9 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
     let _ = std::fs::remove_file(marker(&ctx.global.db));
     let _ = runner.join();
     runtime.shutdown_timeout(Duration::from_secs(5));
+    // The last batch commits before the database is closed.
+    drop(server);
+    drop(committer);
     served?;
     println!("{}", tr!(ctx.tr, "serve-stopped"));
     Ok(())

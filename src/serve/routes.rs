@@ -18,6 +18,8 @@ use wardflow_engine::app::{
     NewUser, NextView, OpenCase, PreviewRequest, Transfer, VoidRequest,
 };
 
+use wardflow_engine::app::batch::Batched;
+
 use super::{ApiError, MAX_BODY, Server, Who, blocking, request_clock, request_tr, source, who};
 use crate::cli::{Ctx, case_id, issued, parse_time, token_json};
 use crate::failure::{self, Exit, Failure};
@@ -42,6 +44,7 @@ pub fn router(server: Arc<Server>) -> Router {
         )
         .route("/api/v1/cases/{id}/letters/preview", post(letter_preview))
         .route("/api/v1/letters", get(letter_list_all))
+        .route("/api/v1/letters/verify", post(letter_verify))
         .route("/api/v1/letters/{letter}", get(letter_show))
         .route("/api/v1/letters/{letter}/void", post(letter_void))
         .route("/api/v1/agenda", get(agenda))
@@ -273,15 +276,15 @@ async fn case_open(
     authed(server, peer, headers, move |s, ctx, who| {
         let request: OpenBody = body(&bytes)?;
         let caller = who.caller.clone().acting_as(&request.role);
-        let acted = s.office.open_case(
-            &caller,
-            &OpenCase {
+        let acted = s.commit(
+            caller,
+            Batched::Open(OpenCase {
                 workflow: request.workflow,
                 input: request.data.input()?,
                 unit: request.unit,
                 officer: request.officer,
                 at: at(request.at.as_deref())?,
-            },
+            }),
         )?;
         let case = &acted.outcome.case;
         let renderer = issued::renderer_after_act(ctx, &s.office, &acted);
@@ -453,9 +456,9 @@ async fn case_advance(
         let id = case_id(&id)?;
         let request: AdvanceBody = body(&bytes)?;
         let caller = who.caller.clone().acting_as(&request.role);
-        let acted = s.office.advance(
-            &caller,
-            &Advance {
+        let acted = s.commit(
+            caller,
+            Batched::Advance(Advance {
                 case: id,
                 transition: request.transition,
                 input: request.data.input()?,
@@ -465,7 +468,7 @@ async fn case_advance(
                     .map(wardflow_engine::value::clean_note),
                 at: at(request.at.as_deref())?,
                 expect_seq: request.expect_seq,
-            },
+            }),
         )?;
         let (applied, def) = (&acted.applied, &acted.def);
         let case = &applied.outcome.case;
@@ -671,14 +674,97 @@ async fn letter_show(
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
         let r = s.office.letter(&who.caller, &letter, "letter-show")?;
-        let l = &r.letter;
-        ok(json!({
-            "letter": l.id, "case": l.case, "key": l.key, "title": l.title,
-            "number": l.number, "role": l.role, "issuer": l.issuer, "actor": l.actor,
-            "issued_at": l.issued_at, "date": l.date, "code": l.code,
-            "template_hash": l.template_hash, "html_sha256": l.html_sha256,
-            "text_sha256": l.text_sha256, "replaces": l.replaces, "status": status_json(&r),
-        }))
+        ok(particulars(&r))
+    })
+    .await
+}
+
+/// Every particular of an archived letter (`letter show --json`).
+fn particulars(r: &LetterRecord) -> Value {
+    let l = &r.letter;
+    json!({
+        "letter": l.id, "case": l.case, "key": l.key, "title": l.title,
+        "number": l.number, "role": l.role, "issuer": l.issuer, "actor": l.actor,
+        "issued_at": l.issued_at, "date": l.date, "code": l.code,
+        "template_hash": l.template_hash, "html_sha256": l.html_sha256,
+        "text_sha256": l.text_sha256, "replaces": l.replaces, "status": status_json(r),
+    })
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct VerifyBody {
+    /// The verification code printed on a paper copy (核验码, e.g. 7KQ2M-XC4TA).
+    code: Option<String>,
+    /// A copy to compare byte for byte with the archive (the HTML or text as exported).
+    file: Option<String>,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/letters/verify",
+    tag = "letters",
+    summary = "letter verify: a code or a copy against the archive",
+    request_body = VerifyBody,
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 409, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
+async fn letter_verify(
+    State(server): Shared,
+    ConnectInfo(peer): Peer,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Response {
+    authed(server, peer, headers, move |s, ctx, who| {
+        use wardflow_engine::app::LetterVerdict;
+        let request: VerifyBody = body(&bytes)?;
+        let code = match &request.code {
+            None => None,
+            Some(typed) => Some(
+                wardflow_engine::letters::archive::normalize_code(typed).ok_or_else(|| {
+                    Failure::said(
+                        Exit::BadInput,
+                        crate::msg!("verify-bad-code", code = typed.clone()),
+                    )
+                    .with_key("code")
+                })?,
+            ),
+        };
+        let file = request.file.as_deref().map(str::as_bytes);
+        let verdict = s.office.verify_letter(&who.caller, code.as_deref(), file)?;
+        let shown = "file".to_owned();
+        let message = match verdict {
+            LetterVerdict::ByCode(record) | LetterVerdict::Identical(record) => {
+                return ok(particulars(&record));
+            }
+            LetterVerdict::Limited { valid, issuer } => {
+                return ok(
+                    json!({"status": if valid { "valid" } else { "void" }, "issuer": issuer}),
+                );
+            }
+            LetterVerdict::UnknownCode => {
+                crate::msg!("verify-code-unknown", code = code.unwrap_or_default())
+            }
+            LetterVerdict::NeedsCode => {
+                return Err(Failure::said(
+                    Exit::Refused,
+                    crate::msg!("verify-needs-code", file = shown),
+                )
+                .with_key("code")
+                .into());
+            }
+            LetterVerdict::Altered(claimed) => crate::msg!(
+                "verify-altered",
+                file = shown,
+                letters = ctx.tr.list(
+                    &claimed
+                        .iter()
+                        .map(|(id, code)| format!("{id}（{code}）"))
+                        .collect::<Vec<_>>()
+                )
+            ),
+            LetterVerdict::Unknown(sha) => crate::msg!("verify-unknown", file = shown, sha = sha),
+        };
+        Err(Failure::said(Exit::Integrity, message).into())
     })
     .await
 }
@@ -1290,6 +1376,7 @@ impl utoipa::Modify for Bearer {
     modifiers(&Bearer),
     security(("bearer" = [])),
     components(schemas(ErrorBody)),
-    paths(sign_in, sign_out, case_list, case_open, case_show, case_history, case_next, case_advance, case_amend, case_transfer, letter_list, letter_issue, letter_preview, letter_list_all, letter_show, letter_void, agenda, overdue, user_list, user_add, user_disable, user_enable, user_roles, user_password, user_unlock, token_list, token_create, token_revoke, audit, export, backup)
+    paths(sign_in, sign_out, case_list, case_open, case_show, case_history, case_next, case_advance, case_amend, case_transfer, letter_list, letter_issue, letter_preview, letter_list_all, letter_show, letter_void,
+        letter_verify, agenda, overdue, user_list, user_add, user_disable, user_enable, user_roles, user_password, user_unlock, token_list, token_create, token_revoke, audit, export, backup)
 )]
 pub struct ApiDoc;

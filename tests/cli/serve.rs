@@ -556,6 +556,31 @@ fn thirty_two_clients_at_once_lose_nothing_and_numbers_have_no_gaps() {
             .map(|h| h.join().expect("client"))
             .collect()
     });
+    // A paper's verification code checks against the archive over HTTP too.
+    let (_, letters) = server.send("GET", "/api/v1/letters", Some(&token), None);
+    let first = &letters[0];
+    let (status, verified) = server.send(
+        "POST",
+        "/api/v1/letters/verify",
+        Some(&token),
+        Some(&json!({"code": first["code"]})),
+    );
+    assert_eq!(
+        (status, &verified["letter"]),
+        (200, &first["letter"]),
+        "{verified}"
+    );
+    let (status, unknown) = server.send(
+        "POST",
+        "/api/v1/letters/verify",
+        Some(&token),
+        Some(&json!({"code": "00000-00000"})),
+    );
+    assert_eq!(
+        (status, &unknown["kind"]),
+        (409, &json!("integrity")),
+        "{unknown}"
+    );
     server.stop();
     // Every act is there: opened, letter issued, each correction.
     for (id, _) in &done {
@@ -812,4 +837,14 @@ fn the_checked_in_openapi_document_is_current() {
         doc["paths"]["/api/v1/cases/{id}/advance"]["post"].is_object(),
         "{doc}"
     );
+}
+
+#[test]
+fn a_new_database_at_the_same_path_does_not_inherit_passwords_or_tokens() {
+    let env = env();
+    let credentials = env.root().join("w.redb.credentials");
+    assert!(credentials.exists());
+    std::fs::remove_file(env.db()).expect("remove the database");
+    env.init_fresh(T0);
+    assert!(!credentials.exists(), "the old credentials file survived");
 }

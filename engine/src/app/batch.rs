@@ -18,7 +18,7 @@ use super::backend::{Backend, WriteTx};
 use super::owner::actor;
 use super::{AppError, Caller};
 use crate::step::Actor;
-use crate::store::{Applied, StoreError};
+use crate::store::StoreError;
 
 /// Why a batch's transaction was abandoned.
 enum Abort<E> {
@@ -100,8 +100,8 @@ impl<B: Backend> super::Office<B> {
     /// Runs many callers' commands in one durable transaction (group commit): each is
     /// authorised, checked, stepped and issues its letters exactly as it would alone, and each
     /// refusal is its own — logged, writing nothing, failing none of its neighbours.
-    pub fn batch(&self, commands: &[(Caller, Batched)]) -> Vec<Result<Applied, AppError>> {
-        let mut replies: Vec<Option<Result<Applied, AppError>>> = Vec::new();
+    pub fn batch(&self, commands: &[(Caller, Batched)]) -> Vec<Result<super::Acted, AppError>> {
+        let mut replies: Vec<Option<Result<super::Acted, AppError>>> = Vec::new();
         let mut times: Vec<Option<Timestamp>> = Vec::new();
         // The clock and the role need no data: checked before the transaction.
         let mut ready: Vec<(usize, Timestamp, Actor)> = Vec::new();
@@ -123,7 +123,6 @@ impl<B: Backend> super::Office<B> {
                 Batched::Open(request) => self.open_in(tx, caller, actor, request, &clock),
                 Batched::Advance(request) => self.advance_in(tx, caller, actor, request, &clock),
             }
-            .map(|acted| acted.applied)
         });
         for ((i, _, _), reply) in ready.iter().zip(done) {
             replies[*i] = Some(reply);
@@ -155,7 +154,7 @@ impl<B: Backend + 'static> super::Office<B> {
     pub fn committer(
         self: std::sync::Arc<Self>,
         max_batch: usize,
-    ) -> super::committer::GroupCommitter<(Caller, Batched), Result<Applied, AppError>> {
+    ) -> super::committer::GroupCommitter<(Caller, Batched), Result<super::Acted, AppError>> {
         super::committer::GroupCommitter::start(max_batch, move |commands| self.batch(&commands))
     }
 }

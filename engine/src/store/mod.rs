@@ -323,8 +323,11 @@ impl Store {
             }
             Err(e) => return Err(StoreError::Storage(e.to_string())),
         }
-        // Reads logged beside a database of the same name that is gone are not this one's.
+        // Reads logged beside a database of the same name that is gone are not this one's;
+        // nor are its passwords and tokens (a token of a user of the old database must not
+        // let anyone into the new one).
         let _ = std::fs::remove_file(access::side_file(path));
+        let _ = std::fs::remove_file(credentials::credentials_path(path));
         let result = (|| {
             let db = Database::builder().create(path).map_err(storage)?;
             let meta = StoredMeta {
