@@ -66,13 +66,16 @@ pub fn router(server: Arc<Server>) -> Router {
         .with_state(server)
 }
 
-/// 200 with a JSON value.
-fn ok(value: Value) -> Result<Response, ApiError> {
+/// 200 with a JSON value, its instants in the office's offset as the command line gives them
+/// (the JSON convention: `app::wire`).
+fn ok(s: &Server, mut value: Value) -> Result<Response, ApiError> {
+    wardflow_engine::app::wire::localise(&mut value, &s.office.config().tz);
     Ok(axum::Json(value).into_response())
 }
 
-/// 201 with a JSON value.
-fn created(value: Value) -> Result<Response, ApiError> {
+/// 201 with a JSON value, as [`ok`].
+fn created(s: &Server, mut value: Value) -> Result<Response, ApiError> {
+    wardflow_engine::app::wire::localise(&mut value, &s.office.config().tz);
     Ok((StatusCode::CREATED, axum::Json(value)).into_response())
 }
 
@@ -176,7 +179,7 @@ async fn sign_in(
                 .sign_in(&caller, &request.password, &source(&peer))?;
             let mut out = token_json(&made.record);
             out["token"] = made.token.into();
-            created(out)
+            created(&server, out)
         })();
         result.unwrap_or_else(|e| e.response(tr))
     })
@@ -193,7 +196,7 @@ async fn sign_in(
 async fn sign_out(State(server): Shared, ConnectInfo(peer): Peer, headers: HeaderMap) -> Response {
     authed(server, peer, headers, |s, _, who| {
         let record = s.office.sign_out(&who.caller, &who.token)?;
-        ok(token_json(&record))
+        ok(s, token_json(&record))
     })
     .await
 }
@@ -241,7 +244,7 @@ async fn case_list(
             }));
             true
         })?;
-        ok(Value::Array(out))
+        ok(s, Value::Array(out))
     })
     .await
 }
@@ -296,7 +299,7 @@ async fn case_open(
             &acted.letters,
             true,
         );
-        created(json!({
+        created(s, json!({
             "case": case.id,
             "workflow": case.workflow,
             "version": acted.version,
@@ -334,7 +337,7 @@ async fn case_show(
             simulated,
             ..
         } = s.office.show(&who.caller, &id)?;
-        ok(json!({
+        ok(s, json!({
             "case": case.id,
             "simulated": simulated,
             "workflow": case.workflow,
@@ -380,7 +383,7 @@ async fn case_history(
     authed(server, peer, headers, move |s, _, who| {
         let id = case_id(&id)?;
         let view = s.office.history(&who.caller, &id)?;
-        ok(serde_json::to_value(&view.events).map_err(Failure::bug)?)
+        ok(s, serde_json::to_value(&view.events).map_err(Failure::bug)?)
     })
     .await
 }
@@ -418,7 +421,7 @@ async fn case_next(
                 })
             })
             .collect();
-        ok(Value::Array(out))
+        ok(s, Value::Array(out))
     })
     .await
 }
@@ -481,7 +484,7 @@ async fn case_advance(
             &acted.letters,
             false,
         );
-        ok(json!({
+        ok(s, json!({
             "case": case.id,
             "state": case.state,
             "seq": case.seq,
@@ -534,7 +537,7 @@ async fn case_amend(
             },
         )?;
         let case = &applied.applied.outcome.case;
-        ok(json!({"case": case.id, "seq": case.seq}))
+        ok(s, json!({"case": case.id, "seq": case.seq}))
     })
     .await
 }
@@ -586,9 +589,12 @@ async fn case_transfer(
             },
         )?;
         let case = &acted.applied.outcome.case;
-        ok(json!({
-            "case": case.id, "unit": case.unit, "officer": case.officer, "seq": case.seq,
-        }))
+        ok(
+            s,
+            json!({
+                "case": case.id, "unit": case.unit, "officer": case.officer, "seq": case.seq,
+            }),
+        )
     })
     .await
 }
@@ -635,7 +641,7 @@ async fn letter_list(
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
         let id = case_id(&id)?;
-        ok(letters_json(&s.office.letters(&who.caller, Some(&id))?))
+        ok(s, letters_json(&s.office.letters(&who.caller, Some(&id))?))
     })
     .await
 }
@@ -653,7 +659,7 @@ async fn letter_list_all(
     headers: HeaderMap,
 ) -> Response {
     authed(server, peer, headers, |s, _, who| {
-        ok(letters_json(&s.office.letters(&who.caller, None)?))
+        ok(s, letters_json(&s.office.letters(&who.caller, None)?))
     })
     .await
 }
@@ -674,7 +680,7 @@ async fn letter_show(
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
         let r = s.office.letter(&who.caller, &letter, "letter-show")?;
-        ok(particulars(&r))
+        ok(s, particulars(&r))
     })
     .await
 }
@@ -734,10 +740,11 @@ async fn letter_verify(
         let shown = "file".to_owned();
         let message = match verdict {
             LetterVerdict::ByCode(record) | LetterVerdict::Identical(record) => {
-                return ok(particulars(&record));
+                return ok(s, particulars(&record));
             }
             LetterVerdict::Limited { valid, issuer } => {
                 return ok(
+                    s,
                     json!({"status": if valid { "valid" } else { "void" }, "issuer": issuer}),
                 );
             }
@@ -810,17 +817,20 @@ async fn letter_issue(
                 expect_seq: request.expect_seq,
             },
         )?;
-        created(json!({
-            "case": case.id,
-            "seq": case.seq,
-            "letter": letter.id,
-            "key": letter.key,
-            "number": letter.number,
-            "code": letter.code,
-            "html_sha256": letter.html_sha256,
-            "text_sha256": letter.text_sha256,
-            "replaces": letter.replaces,
-        }))
+        created(
+            s,
+            json!({
+                "case": case.id,
+                "seq": case.seq,
+                "letter": letter.id,
+                "key": letter.key,
+                "number": letter.number,
+                "code": letter.code,
+                "html_sha256": letter.html_sha256,
+                "text_sha256": letter.text_sha256,
+                "replaces": letter.replaces,
+            }),
+        )
     })
     .await
 }
@@ -860,12 +870,15 @@ async fn letter_void(
                 reason: reason.clone(),
             },
         )?;
-        ok(json!({
-            "case": case.id,
-            "seq": case.seq,
-            "letter": letter.id,
-            "voided": reason.trim(),
-        }))
+        ok(
+            s,
+            json!({
+                "case": case.id,
+                "seq": case.seq,
+                "letter": letter.id,
+                "voided": reason.trim(),
+            }),
+        )
     })
     .await
 }
@@ -908,7 +921,7 @@ async fn letter_preview(
                 body: request.body.unwrap_or_else(|| "（签发机关）".to_owned()),
             },
         )?;
-        ok(json!({"html": rendered.html, "text": rendered.text}))
+        ok(s, json!({"html": rendered.html, "text": rendered.text}))
     })
     .await
 }
@@ -956,7 +969,7 @@ async fn agenda(
         let dues = s
             .office
             .agenda(&who.caller, q.days.unwrap_or(7), q.role.as_deref())?;
-        ok(dues_json(&dues))
+        ok(s, dues_json(&dues))
     })
     .await
 }
@@ -977,7 +990,7 @@ async fn overdue(
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
         let dues = s.office.overdue(&who.caller, q.role.as_deref())?;
-        ok(dues_json(&dues))
+        ok(s, dues_json(&dues))
     })
     .await
 }
@@ -994,18 +1007,21 @@ async fn overdue(
 async fn user_list(State(server): Shared, ConnectInfo(peer): Peer, headers: HeaderMap) -> Response {
     authed(server, peer, headers, |s, _, who| {
         let (users, _) = s.office.users(&who.caller)?;
-        ok(Value::Array(
-            users
-                .iter()
-                .map(|u| {
-                    json!({
-                        "user": u.name, "roles": u.roles, "unit": u.unit,
-                        "enabled": u.enabled, "added_at": u.added_at, "added_by": u.added_by,
-                        "disabled_at": u.disabled_at, "disabled_by": u.disabled_by,
+        ok(
+            s,
+            Value::Array(
+                users
+                    .iter()
+                    .map(|u| {
+                        json!({
+                            "user": u.name, "roles": u.roles, "unit": u.unit,
+                            "enabled": u.enabled, "added_at": u.added_at, "added_by": u.added_by,
+                            "disabled_at": u.disabled_at, "disabled_by": u.disabled_by,
+                        })
                     })
-                })
-                .collect(),
-        ))
+                    .collect(),
+            ),
+        )
     })
     .await
 }
@@ -1043,7 +1059,7 @@ async fn user_add(
                 unit: request.unit,
             },
         )?;
-        created(json!({"user": name, "added": true}))
+        created(s, json!({"user": name, "added": true}))
     })
     .await
 }
@@ -1064,7 +1080,7 @@ async fn user_disable(
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
         s.office.disable_user(&who.caller, &name)?;
-        ok(json!({"user": name, "enabled": false}))
+        ok(s, json!({"user": name, "enabled": false}))
     })
     .await
 }
@@ -1085,7 +1101,7 @@ async fn user_enable(
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
         s.office.enable_user(&who.caller, &name)?;
-        ok(json!({"user": name, "enabled": true}))
+        ok(s, json!({"user": name, "enabled": true}))
     })
     .await
 }
@@ -1115,7 +1131,7 @@ async fn user_roles(
     authed(server, peer, headers, move |s, _, who| {
         let request: RolesBody = body(&bytes)?;
         let roles = s.office.set_roles(&who.caller, &name, &request.roles)?;
-        ok(json!({"user": name, "roles": roles}))
+        ok(s, json!({"user": name, "roles": roles}))
     })
     .await
 }
@@ -1147,7 +1163,10 @@ async fn user_password(
         let revoked = s
             .office
             .set_password(&who.caller, &name, &request.password)?;
-        ok(json!({"user": name, "password_set": true, "revoked_tokens": revoked}))
+        ok(
+            s,
+            json!({"user": name, "password_set": true, "revoked_tokens": revoked}),
+        )
     })
     .await
 }
@@ -1168,7 +1187,7 @@ async fn user_unlock(
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
         let had = s.office.unlock(&who.caller, &name)?;
-        ok(json!({"user": name, "unlocked": had}))
+        ok(s, json!({"user": name, "unlocked": had}))
     })
     .await
 }
@@ -1187,7 +1206,7 @@ async fn token_list(
 ) -> Response {
     authed(server, peer, headers, |s, _, who| {
         let tokens = s.office.tokens(&who.caller)?;
-        ok(Value::Array(tokens.iter().map(token_json).collect()))
+        ok(s, Value::Array(tokens.iter().map(token_json).collect()))
     })
     .await
 }
@@ -1225,7 +1244,7 @@ async fn token_create(
         )?;
         let mut out = token_json(&made.record);
         out["token"] = made.token.into();
-        created(out)
+        created(s, out)
     })
     .await
 }
@@ -1246,7 +1265,7 @@ async fn token_revoke(
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
         let record = s.office.revoke_token(&who.caller, &id)?;
-        ok(token_json(&record))
+        ok(s, token_json(&record))
     })
     .await
 }
@@ -1283,7 +1302,7 @@ async fn audit(
                 user: q.reader,
             },
         )?;
-        ok(serde_json::to_value(&entries).map_err(Failure::bug)?)
+        ok(s, serde_json::to_value(&entries).map_err(Failure::bug)?)
     })
     .await
 }
@@ -1335,7 +1354,7 @@ async fn backup(
     authed(server, peer, headers, move |s, _, who| {
         let request: BackupBody = body(&bytes)?;
         let size = s.office.backup_held(&who.caller, &request.out)?;
-        ok(json!({"backup": request.out, "bytes": size}))
+        ok(s, json!({"backup": request.out, "bytes": size}))
     })
     .await
 }
