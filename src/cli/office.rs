@@ -45,6 +45,7 @@ impl Ctx {
                 None => None,
             },
             letters: self.global.letters.clone(),
+            fonts: self.global.fonts.clone(),
         })
     }
 
@@ -97,6 +98,7 @@ impl Ctx {
             calendar: calendars.calendar,
             profile,
             letters: self.global.letters.clone(),
+            fonts: self.global.fonts.clone(),
         })
     }
 }

@@ -17,6 +17,7 @@ mod help;
 mod legal_stories;
 mod letter;
 mod letter_issue;
+mod letter_pdf;
 mod migrate;
 mod ops;
 mod profile;

@@ -111,6 +111,9 @@ pub struct Config {
     pub profile: Option<Profile>,
     /// The letters directory (document table and templates).
     pub letters: PathBuf,
+    /// The directories PDF letters take their fonts from (empty: the Debian defaults,
+    /// `letters::DEFAULT_FONT_DIRS`).
+    pub fonts: Vec<PathBuf>,
 }
 
 /// A database with its configuration: what every use case runs against.
@@ -182,7 +185,10 @@ impl<B: Backend> Office<B> {
     /// The letter renderer, loaded once; why there is none.
     pub fn renderer(&self) -> Result<Arc<Renderer>, LetterError> {
         self.renderer
-            .get_or_init(|| Renderer::load(&self.config.letters).map(Arc::new))
+            .get_or_init(|| {
+                Renderer::load(&self.config.letters)
+                    .map(|r| Arc::new(r.with_font_dirs(self.config.fonts.clone())))
+            })
             .clone()
     }
 }

@@ -11,7 +11,9 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{IssuingBody, LetterError, LetterInput, REPORTER_DOCUMENT, Renderer, Vocabulary, hex};
+use super::{
+    IssuingBody, LetterError, LetterInput, REPORTER_DOCUMENT, Renderer, UsedFont, Vocabulary, hex,
+};
 use crate::case::{CaseId, IssuedRef};
 use crate::definition::Data;
 
@@ -47,6 +49,39 @@ pub struct ArchivedLetter {
     pub request: Option<u32>,
     /// The letter it replaces (re-issue).
     pub replaces: Option<String>,
+    /// The PDF (PDF/A-2b) as set when the letter was issued, never set again; None for a
+    /// letter issued before PDFs were archived.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "base64_bytes"
+    )]
+    pub pdf: Option<Vec<u8>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pdf_sha256: Option<String>,
+    /// The fonts the PDF was set in, per role, with the SHA-256 of each file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fonts: Vec<UsedFont>,
+}
+
+/// The PDF's bytes in the archive's JSON: base64 (standard alphabet, padded).
+mod base64_bytes {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        match bytes {
+            Some(b) => s.serialize_some(&STANDARD.encode(b)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+        let text: Option<String> = Option::deserialize(d)?;
+        text.map(|t| STANDARD.decode(t).map_err(serde::de::Error::custom))
+            .transpose()
+    }
 }
 
 impl ArchivedLetter {
@@ -62,6 +97,7 @@ impl ArchivedLetter {
             code: self.code.clone(),
             request: self.request,
             replaces: self.replaces.clone(),
+            pdf_sha256: self.pdf_sha256.clone(),
         }
     }
 }
@@ -186,6 +222,8 @@ pub fn issue(renderer: &Renderer, req: Issue<'_>) -> Result<ArchivedLetter, Lett
             vocabulary: req.vocabulary,
         },
     )?;
+    // The PDF is set now, once, and archived: it is never set again.
+    let (pdf, fonts) = renderer.pdf(req.key, &rendered, &req.id, req.issued_at)?;
     Ok(ArchivedLetter {
         id: req.id,
         case: req.case.clone(),
@@ -207,6 +245,9 @@ pub fn issue(renderer: &Renderer, req: Issue<'_>) -> Result<ArchivedLetter, Lett
         html: rendered.html,
         request: req.request,
         replaces: req.replaces,
+        pdf_sha256: Some(sha256_hex(&pdf)),
+        pdf: Some(pdf),
+        fonts,
     })
 }
 

@@ -764,6 +764,7 @@ impl<'t> Importer<'t> {
         }
         if sha256_hex(letter.html.as_bytes()) != letter.html_sha256
             || sha256_hex(letter.text.as_bytes()) != letter.text_sha256
+            || letter.pdf.as_deref().map(sha256_hex) != letter.pdf_sha256
         {
             return Err(mismatch(
                 n,
@@ -811,6 +812,9 @@ impl<'t> Importer<'t> {
         }
         keys.push(format!("sha256:{}", letter.html_sha256));
         keys.push(format!("sha256:{}", letter.text_sha256));
+        if let Some(pdf) = &letter.pdf_sha256 {
+            keys.push(format!("sha256:{pdf}"));
+        }
         for key in keys {
             self.letter_index
                 .insert(key.as_str(), id)

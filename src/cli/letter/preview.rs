@@ -68,13 +68,28 @@ pub fn write_out(
     force: bool,
     body: &str,
 ) -> Result<(), Failure> {
+    write_bytes(ctx, office, out, force, body.as_bytes())
+}
+
+/// Writes a letter's bytes (text, HTML or PDF) to a file, or to standard output without one.
+pub fn write_bytes(
+    ctx: &Ctx,
+    office: &Office,
+    out: Option<&std::path::Path>,
+    force: bool,
+    body: &[u8],
+) -> Result<(), Failure> {
     match out {
         Some(path) => office
-            .write_output(path, body.as_bytes(), force, &ctx.key_files())
+            .write_output(path, body, force, &ctx.key_files())
             .exists_as("out-exists"),
         None => {
-            print!("{body}");
-            Ok(())
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(body)
+                .and_then(|()| stdout.flush())
+                .map_err(|e| Failure::bug(format!("standard output: {e}")))
         }
     }
 }

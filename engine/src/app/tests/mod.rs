@@ -108,6 +108,7 @@ pub fn config() -> Config {
         calendar: china_2025_2026(),
         profile: None,
         letters: Path::new(ROOT).join("letters"),
+        fonts: Vec::new(),
     }
 }
 
