@@ -164,8 +164,8 @@ fn face_families(data: &[u8], index: u32) -> Vec<String> {
 /// none.
 pub fn load_fonts(dirs: &[PathBuf]) -> Result<FontSet, LetterError> {
     let mut fonts: Vec<Font> = Vec::new();
-    // File name and SHA-256 of each kept font, by index into `fonts`.
-    let mut origin: Vec<(String, String)> = Vec::new();
+    // The file of each kept font, by index into `fonts`.
+    let mut origin: Vec<PathBuf> = Vec::new();
     for dir in dirs {
         let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
             Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
@@ -187,21 +187,35 @@ pub fn load_fonts(dirs: &[PathBuf]) -> Result<FontSet, LetterError> {
         }
     }
     let book = FontBook::from_fonts(&fonts);
+    // Only the files a role uses are hashed (a CJK collection is 20–30 MB), each once.
+    let mut hashed: Vec<(PathBuf, String)> = Vec::new();
     let mut roles = Vec::new();
     for role in FontRole::ALL {
         let found = role.fallback().iter().find_map(|family| {
             let index = book.select_family(&family.to_lowercase()).next()?;
-            let font = fonts.get(index)?;
-            let (file, sha256) = origin.get(index)?.clone();
-            Some(UsedFont {
-                role: role.key().to_owned(),
-                family: font.info().family.clone(),
-                file,
-                sha256,
-            })
+            Some((fonts.get(index)?, origin.get(index)?))
         });
         match found {
-            Some(used) => roles.push(used),
+            Some((font, path)) => {
+                let sha256 = match hashed.iter().find(|(p, _)| p == path) {
+                    Some((_, sha)) => sha.clone(),
+                    None => {
+                        // The font's data is the whole file it was read from.
+                        let sha = sha256_hex(font.data().as_slice());
+                        hashed.push((path.clone(), sha.clone()));
+                        sha
+                    }
+                };
+                roles.push(UsedFont {
+                    role: role.key().to_owned(),
+                    family: font.info().family.clone(),
+                    file: path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    sha256,
+                });
+            }
             None => {
                 return Err(LetterError::NoFont {
                     role: role.key().to_owned(),
@@ -225,7 +239,7 @@ pub fn load_fonts(dirs: &[PathBuf]) -> Result<FontSet, LetterError> {
 fn load_file(
     path: &Path,
     fonts: &mut Vec<Font>,
-    origin: &mut Vec<(String, String)>,
+    origin: &mut Vec<PathBuf>,
 ) -> Result<(), LetterError> {
     let data = std::fs::read(path).map_err(|e| LetterError::Io {
         path: path.display().to_string(),
@@ -238,11 +252,6 @@ fn load_file(
     if keep.is_empty() {
         return Ok(());
     }
-    let sha256 = sha256_hex(&data);
-    let file = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let bytes = Bytes::new(data);
     for i in keep {
         let Some(font) = Font::new(bytes.clone(), i) else {
@@ -257,7 +266,7 @@ fn load_file(
             continue;
         }
         fonts.push(font);
-        origin.push((file.clone(), sha256.clone()));
+        origin.push(path.to_path_buf());
     }
     Ok(())
 }

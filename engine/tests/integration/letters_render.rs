@@ -1712,3 +1712,77 @@ fn set_a_typst_source_for_the_layout_work() {
         .unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(path.with_extension("pdf"), pdf).unwrap();
 }
+
+/// Words of one page of a PDF with their boxes (pdftotext -bbox): text, x min, y min, x max,
+/// y max, in points from the top left.
+fn words_on(pdf: &[u8], page: u32) -> Vec<(String, f64, f64, f64, f64)> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("letter.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let n = page.to_string();
+    let html = String::from_utf8(poppler(
+        "pdftotext",
+        &[
+            "-bbox",
+            "-enc",
+            "UTF-8",
+            "-f",
+            &n,
+            "-l",
+            &n,
+            file.to_str().unwrap(),
+            "-",
+        ],
+    ))
+    .unwrap();
+    let attr = |line: &str, name: &str| -> f64 {
+        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        let end = start + line[start..].find('"').unwrap();
+        line[start..end].parse().unwrap()
+    };
+    html.lines()
+        .filter(|l| l.trim_start().starts_with("<word "))
+        .map(|l| {
+            let text = &l[l.find('>').unwrap() + 1..l.rfind("</word>").unwrap()];
+            (
+                text.to_owned(),
+                attr(l, "xMin"),
+                attr(l, "yMin"),
+                attr(l, "xMax"),
+                attr(l, "yMax"),
+            )
+        })
+        .collect()
+}
+
+/// GB/T 9704 on a two-page 公文 (the restoration notice): the page number is right on odd
+/// pages and left on even ones (7.5), and the 版记 (抄送, 印发机关和日期) sits at the foot of the
+/// last page, in the text block's last lines (7.4), not after the text mid-page.
+#[test]
+fn a_gongwen_numbers_even_pages_on_the_left_and_ends_with_the_banji_at_the_foot() {
+    let (pdf, _) = pdf_of("restoration-notice");
+    // A4 is 595 × 842 pt; the text block ends 35 mm (99 pt) above the bottom edge.
+    let half = 595.0 / 2.0;
+    let number = |page: u32| {
+        words_on(&pdf, page)
+            .into_iter()
+            .find(|w| w.0 == page.to_string() && w.2 > 742.0)
+            .unwrap_or_else(|| panic!("no page number on page {page}"))
+    };
+    assert!(number(1).1 > half, "odd page: number right");
+    assert!(number(2).3 < half, "even page: number left");
+    let last = words_on(&pdf, 2);
+    let issued = last
+        .iter()
+        .find(|w| w.0.ends_with("印发"))
+        .expect("印发 line");
+    assert!(issued.4 > 700.0, "印发 at the foot: {issued:?}");
+    let cc = last
+        .iter()
+        .find(|w| w.0.starts_with("抄送"))
+        .expect("抄送 line");
+    assert!(
+        cc.2 > 620.0 && cc.2 < issued.2,
+        "抄送 above 印发 at the foot: {cc:?}"
+    );
+}

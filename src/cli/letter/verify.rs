@@ -20,7 +20,7 @@ use crate::tr;
 #[derive(Debug, Args)]
 #[group(required = true, multiple = true)]
 pub struct VerifyArgs {
-    /// A file to compare byte for byte with the archive (HTML or text as exported); someone
+    /// A file to compare byte for byte with the archive (HTML, text or PDF as exported); someone
     /// who may not read the case gives the code printed on it as well.
     file: Option<PathBuf>,
     /// The verification code printed on a paper copy (核验码, e.g. 7KQ2M-XC4TA).
