@@ -4,13 +4,16 @@
 //! The [`Renderer`] is built once per process from the letters directory: it reads the table,
 //! compiles and checks every template and registers it, with the helpers, in one Handlebars
 //! registry. Rendering is pure: no clock, no I/O; the issue date, the document number, the
-//! issuing body and the verification code are passed in ([`LetterInput`]).
+//! issuing body and the verification code are passed in ([`LetterInput`]). The PDF
+//! ([`Renderer::pdf`], `docs/pdf.md`) is set from the same rendering by typst; its one I/O is
+//! loading the fonts ([`load_fonts`]), once per renderer.
 //!
 //! Before rendering, the fields the table declares as required are checked against the data: a
 //! missing field refuses the letter and names it ([`LetterError::MissingFields`]), because
 //! Handlebars' strict mode does not look inside `{{#if}}` or at helper arguments. Templates
 //! render a small line markup (`markup.rs`); the layout of each kind of document (`layout.rs`)
-//! turns it into HTML, escaping all text, and into plain text, escaping nothing.
+//! turns it into HTML, escaping all text, and into plain text, escaping nothing, and
+//! `typeset.rs` into typst source, every text a string literal.
 //!
 //! The reporter of a mandatory report is confidential: only the report receipt (given to the
 //! reporter) may contain `reporter.*`. Loading refuses any other template that mentions it, and

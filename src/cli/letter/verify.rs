@@ -1,8 +1,9 @@
 //! `wardflow letter verify FILE` / `--code CODE`: is this paper or file an archived letter?
 //!
-//! A file is checked by its SHA-256 against the archived HTML and text: byte-identical or not.
-//! When it is not, the verification codes printed in it say which letter it claims to be, so
-//! the answer names what was altered rather than only "unknown".
+//! A file is checked by its SHA-256 against the archived HTML, text and PDF: byte-identical or
+//! not. When it is not, the verification codes printed in it (in a PDF, in its metadata) say
+//! which letter it claims to be, so the answer names what was altered rather than only
+//! "unknown".
 
 use std::path::PathBuf;
 
