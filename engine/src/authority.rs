@@ -641,6 +641,9 @@ pub fn redact_letter(
         ] {
             *hidden = CONFIDENTIAL.to_owned();
         }
+        if let Some(pdf) = &mut issued.pdf_sha256 {
+            *pdf = CONFIDENTIAL.to_owned();
+        }
     }
     issued
 }

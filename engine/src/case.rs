@@ -252,6 +252,9 @@ pub struct IssuedRef {
     pub request: Option<u32>,
     /// The letter it replaces (re-issue), which no longer counts.
     pub replaces: Option<String>,
+    /// SHA-256 (hex) of the archived PDF; None for a letter issued before PDFs were archived.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pdf_sha256: Option<String>,
 }
 
 /// An issued letter as the case sees it now.

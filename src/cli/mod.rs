@@ -120,6 +120,10 @@ pub struct Global {
         env = "WARDFLOW_LETTERS"
     )]
     pub letters_dir: Option<PathBuf>,
+    /// A directory of fonts for PDF letters (repeatable; WARDFLOW_FONTS takes a ':'-separated
+    /// list); default: /usr/share/fonts/opentype/noto and /usr/share/fonts/truetype/arphic.
+    #[arg(long, global = true, env = "WARDFLOW_FONTS", value_delimiter = ':')]
+    pub fonts: Vec<PathBuf>,
     /// A holiday calendar file (format: calendars/china.yaml); default: the built-in one.
     #[arg(long, global = true, env = "WARDFLOW_CALENDAR")]
     pub calendar: Option<PathBuf>,

@@ -47,6 +47,7 @@ impl Ctx {
             letters: self.global.letters(),
             given: self.given(),
             progress: crate::progress::reporter(self),
+            fonts: self.global.fonts.clone(),
         })
     }
 
@@ -140,6 +141,7 @@ impl Ctx {
             letters: self.global.letters(),
             given: self.given(),
             progress: crate::progress::reporter(self),
+            fonts: self.global.fonts.clone(),
         })
     }
 }

@@ -56,6 +56,8 @@ pub fn letter(tr: &Tr, def: Option<&Definition>, e: &LetterError) -> Shown {
         | LetterError::UnknownSetting(_)
         | LetterError::BadSetting { .. }
         | LetterError::DataShape(_)
+        | LetterError::NoFont { .. }
+        | LetterError::Pdf { .. }
         | LetterError::Render { .. } => Shown::new(
             Exit::BadInput,
             tr!(tr, "letter-error", detail = letter_problem(tr, e)),
@@ -157,6 +159,23 @@ pub fn letter_problem(tr: &Tr, e: &LetterError) -> String {
         LetterError::Render { document, message } => tr!(
             tr,
             "letter-render",
+            document = document.clone(),
+            detail = message.clone()
+        ),
+        LetterError::NoFont {
+            role,
+            families,
+            dirs,
+        } => tr!(
+            tr,
+            "letter-no-font",
+            role = role.clone(),
+            families = families.clone(),
+            dirs = dirs.clone()
+        ),
+        LetterError::Pdf { document, message } => tr!(
+            tr,
+            "letter-pdf",
             document = document.clone(),
             detail = message.clone()
         ),

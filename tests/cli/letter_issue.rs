@@ -519,4 +519,11 @@ fn a_court_order_cites_the_case_under_trial_and_carries_one_number_of_its_own() 
         text.contains("本院在审理（2026）渝0114民特88号一案中"),
         "{text}"
     );
+    // The court's letters, issued from the case, export as PDF (issue 21).
+    let kinds = crate::letter_pdf::every_letter_exports_as_pdf(&env, &[&id]);
+    assert!(
+        kinds.iter().any(|k| k == "family-education-order"),
+        "{kinds:?}"
+    );
+    assert!(kinds.iter().any(|k| k == "reprimand"), "{kinds:?}");
 }

@@ -20,6 +20,7 @@ mod json_convention;
 mod legal_stories;
 mod letter;
 mod letter_issue;
+mod letter_pdf;
 mod migrate;
 mod ops;
 mod profile;

@@ -197,6 +197,7 @@ fn story_1_a_parent_leaves_for_work_and_returns() {
             "entrustment-notice"
         ]
     );
+    crate::letter_pdf::every_letter_exports_as_pdf(&env, &[&id]);
     assert_eq!(
         deadline_names(&s),
         ["child_turns_18", "entrustment_term", "weekly_contact"]
@@ -1171,6 +1172,7 @@ fn story_3_entrusted_care_fails_escalates_and_ends_in_revocation_and_a_new_guard
             "handover-record"
         ]
     );
+    crate::letter_pdf::every_letter_exports_as_pdf(&env, &[d]);
 }
 
 // ----- mandatory report (police) -----
@@ -1635,6 +1637,7 @@ fn story_5_restoration_is_refused_before_the_window_and_accepted_inside_it() {
             "handover-record"
         ]
     );
+    crate::letter_pdf::every_letter_exports_as_pdf(&env, &[&id]);
 }
 
 // ----- refusals of restoration -----

@@ -439,6 +439,10 @@ impl Office<Store> {
                 for hidden in [&mut l.code, &mut l.text_sha256, &mut l.html_sha256] {
                     *hidden = authority::CONFIDENTIAL.to_owned();
                 }
+                if let Some(pdf) = &mut l.pdf_sha256 {
+                    *pdf = authority::CONFIDENTIAL.to_owned();
+                }
+                l.pdf = None;
                 l.text.clear();
                 l.html.clear();
                 l.data = Default::default();

@@ -131,6 +131,9 @@ pub struct Config {
     pub profile: Option<Profile>,
     /// The letters directory (document table and templates).
     pub letters: PathBuf,
+    /// The directories PDF letters take their fonts from (empty: the Debian defaults,
+    /// `letters::DEFAULT_FONT_DIRS`).
+    pub fonts: Vec<PathBuf>,
     /// Where long work (check, verify, export, import, backup) tells its progress.
     pub progress: crate::progress::Reporter,
     /// Which of the above the command named itself (`--calendar`, `--profile`, `--letters`).
@@ -292,7 +295,10 @@ impl<B: Backend> Office<B> {
     /// simulation database).
     pub fn files_renderer(&self) -> Result<Arc<Renderer>, LetterError> {
         self.renderer
-            .get_or_init(|| Renderer::load(&self.config.letters).map(Arc::new))
+            .get_or_init(|| {
+                Renderer::load(&self.config.letters)
+                    .map(|r| Arc::new(r.with_font_dirs(self.config.fonts.clone())))
+            })
             .clone()
     }
 

@@ -197,6 +197,7 @@ fn with_letter(html: &str) -> (Vec<Record>, Head, Value) {
             code: "ABCD".to_owned(),
             request: None,
             replaces: None,
+            pdf_sha256: None,
         }),
     };
     let h = chain::hash(&id(), head.hash.as_ref(), &issued).expect("hash");

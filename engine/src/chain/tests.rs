@@ -107,6 +107,7 @@ fn every_kind() -> Vec<Event> {
             code: "ABCD-EFGH".to_owned(),
             request: Some(9),
             replaces: None,
+            pdf_sha256: None,
         }),
         EventKind::LetterVoided {
             letter: "L2026-000001".to_owned(),

@@ -16,7 +16,9 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{IssuingBody, LetterError, LetterInput, REPORTER_DOCUMENT, Renderer, Vocabulary, hex};
+use super::{
+    IssuingBody, LetterError, LetterInput, REPORTER_DOCUMENT, Renderer, UsedFont, Vocabulary, hex,
+};
 use crate::case::{CaseId, IssuedRef};
 use crate::definition::Data;
 
@@ -58,6 +60,19 @@ pub struct ArchivedLetter {
     /// The letter's salt (hex), kept with it: verifying a file needs it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salt: Option<String>,
+    /// The PDF (PDF/A-2b) as set when the letter was issued, never set again; None for a
+    /// letter issued before PDFs were archived.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "base64_bytes"
+    )]
+    pub pdf: Option<Vec<u8>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pdf_sha256: Option<String>,
+    /// The fonts the PDF was set in, per role, with the SHA-256 of each file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fonts: Vec<UsedFont>,
 }
 
 /// How a letter's digests (`html_sha256`, `text_sha256`) and verification code are made.
@@ -126,6 +141,26 @@ pub fn digest_with(scheme: DigestScheme, salt: Option<&str>, bytes: &[u8]) -> Op
     }
 }
 
+/// The PDF's bytes in the archive's JSON: base64 (standard alphabet, padded).
+mod base64_bytes {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        match bytes {
+            Some(b) => s.serialize_some(&STANDARD.encode(b)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+        let text: Option<String> = Option::deserialize(d)?;
+        text.map(|t| STANDARD.decode(t).map_err(serde::de::Error::custom))
+            .transpose()
+    }
+}
+
 impl ArchivedLetter {
     /// The digest of `bytes` as this letter's scheme makes it (its salt, if salted); None when
     /// a salted letter's salt is missing or unreadable (then nothing matches it).
@@ -133,16 +168,25 @@ impl ArchivedLetter {
         digest_with(self.digest, self.salt.as_deref(), bytes)
     }
 
-    /// True when `bytes` are byte for byte the letter's HTML or text rendering.
+    /// True when `bytes` are byte for byte the letter's HTML, text or PDF rendering.
+    ///
+    /// The PDF's digest is plain SHA-256 under every scheme: its bytes carry the letter's
+    /// salted code and the moment it was set, so no guess of the content alone reproduces
+    /// them, and a copy can be found by its digest without knowing the letter first.
     pub fn is_rendering(&self, bytes: &[u8]) -> bool {
         self.digest_of(bytes)
             .is_some_and(|d| d == self.html_sha256 || d == self.text_sha256)
+            || self
+                .pdf_sha256
+                .as_deref()
+                .is_some_and(|d| d == sha256_hex(bytes))
     }
 
     /// True when the stored renderings hash to the stored digests.
     pub fn digests_hold(&self) -> bool {
         self.digest_of(self.html.as_bytes()).as_deref() == Some(self.html_sha256.as_str())
             && self.digest_of(self.text.as_bytes()).as_deref() == Some(self.text_sha256.as_str())
+            && self.pdf.as_deref().map(sha256_hex) == self.pdf_sha256
     }
 
     /// What the case's history records of it.
@@ -157,6 +201,7 @@ impl ArchivedLetter {
             code: self.code.clone(),
             request: self.request,
             replaces: self.replaces.clone(),
+            pdf_sha256: self.pdf_sha256.clone(),
         }
     }
 }
@@ -283,6 +328,8 @@ pub fn issue(renderer: &Renderer, req: Issue<'_>) -> Result<ArchivedLetter, Lett
             vocabulary: req.vocabulary,
         },
     )?;
+    // The PDF is set now, once, and archived: it is never set again.
+    let (pdf, fonts) = renderer.pdf(req.key, &rendered, &req.id, req.issued_at)?;
     Ok(ArchivedLetter {
         id: req.id,
         case: req.case.clone(),
@@ -306,6 +353,9 @@ pub fn issue(renderer: &Renderer, req: Issue<'_>) -> Result<ArchivedLetter, Lett
         replaces: req.replaces,
         digest: DigestScheme::SaltedV1,
         salt: Some(hex(&req.salt)),
+        pdf_sha256: Some(sha256_hex(&pdf)),
+        pdf: Some(pdf),
+        fonts,
     })
 }
 

@@ -34,14 +34,14 @@ pub struct Page<'a> {
 }
 
 impl Page<'_> {
-    fn date_text(&self) -> String {
+    pub(super) fn date_text(&self) -> String {
         match self.layout {
             Layout::Court => date_chinese(self.date),
             _ => date_arabic(self.date),
         }
     }
 
-    fn copies_sentence(&self) -> Option<String> {
+    pub(super) fn copies_sentence(&self) -> Option<String> {
         if !self.copies_note || self.copies.is_empty() {
             return None;
         }
@@ -54,7 +54,7 @@ impl Page<'_> {
     }
 
     /// The 公文 footer's 抄送 list: every recipient after the first (the main recipient).
-    fn cc(&self) -> Option<String> {
+    pub(super) fn cc(&self) -> Option<String> {
         (self.copies.len() > 1).then(|| self.copies[1..].join("，"))
     }
 }
@@ -369,7 +369,7 @@ fn is_signature(block: &Block) -> bool {
 /// slip): the last run of signature blocks with the lines between and right after them (a
 /// judge's line, a date flush right), and the last lines of text before it, at least one block
 /// and about a line's worth (a table, when the text ends with one). None without a 落款.
-fn closing_range(blocks: &[Block]) -> Option<std::ops::Range<usize>> {
+pub(super) fn closing_range(blocks: &[Block]) -> Option<std::ops::Range<usize>> {
     let end = blocks
         .iter()
         .position(|b| matches!(b, Block::Cut(_)))
@@ -448,7 +448,7 @@ fn html_head(page: &Page<'_>, out: &mut String) {
 }
 
 /// Column widths in percent for a particulars table of `n` columns (label, value, label, value …).
-fn column_widths(n: usize) -> Vec<String> {
+pub(super) fn column_widths(n: usize) -> Vec<String> {
     let labels = n.div_ceil(2);
     let values = n / 2;
     let label = match n {
@@ -469,7 +469,7 @@ fn column_widths(n: usize) -> Vec<String> {
         .collect()
 }
 
-const WHEN: &str = "＿＿＿＿年＿＿月＿＿日";
+pub(super) const WHEN: &str = "＿＿＿＿年＿＿月＿＿日";
 
 fn html_block(page: &Page<'_>, block: &Block, out: &mut String) {
     match block {

@@ -4,13 +4,16 @@
 //! The [`Renderer`] is built once per process from the letters directory: it reads the table,
 //! compiles and checks every template and registers it, with the helpers, in one Handlebars
 //! registry. Rendering is pure: no clock, no I/O; the issue date, the document number, the
-//! issuing body and the verification code are passed in ([`LetterInput`]).
+//! issuing body and the verification code are passed in ([`LetterInput`]). The PDF
+//! ([`Renderer::pdf`], `docs/pdf.md`) is set from the same rendering by typst; its one I/O is
+//! loading the fonts ([`load_fonts`]), once per renderer.
 //!
 //! Before rendering, the fields the table declares as required are checked against the data: a
 //! missing field refuses the letter and names it ([`LetterError::MissingFields`]), because
 //! Handlebars' strict mode does not look inside `{{#if}}` or at helper arguments. Templates
 //! render a small line markup (`markup.rs`); the layout of each kind of document (`layout.rs`)
-//! turns it into HTML, escaping all text, and into plain text, escaping nothing.
+//! turns it into HTML, escaping all text, and into plain text, escaping nothing, and
+//! `typeset.rs` into typst source, every text a string literal.
 //!
 //! The reporter of a mandatory report is confidential: only the report receipt (given to the
 //! reporter) may contain `reporter.*`. Loading refuses any other template that mentions it, and
@@ -19,17 +22,20 @@
 pub mod archive;
 mod check;
 pub mod coverage;
+mod fonts;
 pub mod format;
 mod helpers;
 mod layout;
 pub mod markup;
 mod nobreak;
 mod numbering;
+mod pdf;
 pub mod table;
+mod typeset;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use handlebars::Handlebars;
 use handlebars::template::Template;
@@ -39,8 +45,10 @@ use serde_json::{Map, Value};
 use crate::definition::{Data, Diagnostics};
 
 pub use check::REPORTER_DOCUMENT;
+pub use fonts::{DEFAULT_FONT_DIRS, FontRole, FontSet, UsedFont, font_dirs, load_fonts};
 pub use layout::LAYOUT_VERSION;
 pub use numbering::{check_allocated_number, check_court_number, court_number_has_code, number};
+pub use pdf::string_literal as typst_string_literal;
 pub use table::{DocSpec, IssuerSpec, Layout, Numbering, Table};
 
 /// The file name of the table inside the letters directory.
@@ -100,6 +108,16 @@ pub enum LetterError {
     DataShape(String),
     #[error("rendering `{document}` failed: {message}")]
     Render { document: String, message: String },
+    /// No configured font can set a role of the PDF.
+    #[error("no font for the {role} role ({families}) in {dirs}")]
+    NoFont {
+        role: String,
+        families: String,
+        dirs: String,
+    },
+    /// Typst could not set the letter as PDF (a layout bug).
+    #[error("setting `{document}` as PDF failed: {message}")]
+    Pdf { document: String, message: String },
 }
 
 fn at(line: Option<u32>, column: Option<u32>) -> String {
@@ -184,6 +202,8 @@ pub struct LetterInput<'a> {
 pub struct Rendered {
     pub text: String,
     pub html: String,
+    /// The same page as typst source, from which [`Renderer::pdf`] sets the PDF.
+    pub typst: String,
     /// SHA-256 (hex) of what determines the output besides the input: the template source, the
     /// document's table entry, the labels and the layout version.
     pub template_hash: String,
@@ -199,6 +219,10 @@ pub struct Renderer {
     table: Table,
     registry: Handlebars<'static>,
     loaded: BTreeMap<String, Loaded>,
+    /// The font directories the PDF is set from (empty: [`DEFAULT_FONT_DIRS`]).
+    font_dirs: Vec<PathBuf>,
+    /// Loaded on the first PDF: most commands set none.
+    fonts: OnceLock<Result<Arc<FontSet>, LetterError>>,
 }
 
 impl std::fmt::Debug for Renderer {
@@ -331,7 +355,37 @@ impl Renderer {
             table,
             registry,
             loaded,
+            font_dirs: Vec::new(),
+            fonts: OnceLock::new(),
         })
+    }
+
+    /// The same renderer setting PDFs in the fonts of `dirs` (none: the default directories).
+    pub fn with_font_dirs(mut self, dirs: Vec<PathBuf>) -> Renderer {
+        self.font_dirs = dirs;
+        self.fonts = OnceLock::new();
+        self
+    }
+
+    /// The fonts PDFs are set in, loaded once ([`load_fonts`]).
+    pub fn fonts(&self) -> Result<Arc<FontSet>, LetterError> {
+        self.fonts
+            .get_or_init(|| load_fonts(&font_dirs(&self.font_dirs)).map(Arc::new))
+            .clone()
+    }
+
+    /// Sets a rendered letter as PDF/A-2b; `ident` (the archive id) and `created` (the instant
+    /// it was issued) are all the output depends on besides the rendering and the fonts.
+    pub fn pdf(
+        &self,
+        key: &str,
+        rendered: &Rendered,
+        ident: &str,
+        created: jiff::Timestamp,
+    ) -> Result<(Vec<u8>, Vec<UsedFont>), LetterError> {
+        let fonts = self.fonts()?;
+        let bytes = pdf::compile(key, &rendered.typst, &fonts, ident, created)?;
+        Ok((bytes, fonts.used().to_vec()))
     }
 
     /// The table the renderer was loaded with.
@@ -498,6 +552,7 @@ impl Renderer {
         Ok(Rendered {
             text: layout::text(&page),
             html: layout::html(&page),
+            typst: typeset::typst(&page),
             template_hash: self.loaded[key].hash.clone(),
         })
     }

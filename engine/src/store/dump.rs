@@ -883,6 +883,9 @@ impl<'t> Importer<'t> {
         }
         keys.push(format!("sha256:{}", letter.html_sha256));
         keys.push(format!("sha256:{}", letter.text_sha256));
+        if let Some(pdf) = &letter.pdf_sha256 {
+            keys.push(format!("sha256:{pdf}"));
+        }
         for key in keys {
             self.letter_index
                 .insert(key.as_str(), id)

@@ -171,6 +171,8 @@ pub enum StoredEventKind {
         code: String,
         request: Option<u32>,
         replaces: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pdf_sha256: Option<String>,
     },
     LetterVoided {
         letter: String,
@@ -345,6 +347,7 @@ impl From<&Event> for StoredEvent {
                 code: l.code.clone(),
                 request: l.request,
                 replaces: l.replaces.clone(),
+                pdf_sha256: l.pdf_sha256.clone(),
             },
             EventKind::LetterVoided { letter, reason } => StoredEventKind::LetterVoided {
                 letter: letter.clone(),
@@ -525,6 +528,7 @@ impl TryFrom<StoredEvent> for Event {
                 code,
                 request,
                 replaces,
+                pdf_sha256,
             } => EventKind::LetterIssued(IssuedRef {
                 letter,
                 key,
@@ -535,6 +539,7 @@ impl TryFrom<StoredEvent> for Event {
                 code,
                 request,
                 replaces,
+                pdf_sha256,
             }),
             StoredEventKind::LetterVoided { letter, reason } => {
                 EventKind::LetterVoided { letter, reason }

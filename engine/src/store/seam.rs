@@ -416,7 +416,10 @@ impl WriteTx for Writer<'_> {
                 )));
             }
         }
-        for sha in [&letter.html_sha256, &letter.text_sha256] {
+        for sha in [&letter.html_sha256, &letter.text_sha256]
+            .into_iter()
+            .chain(letter.pdf_sha256.as_ref())
+        {
             self.letter_index
                 .insert(letters::index_key("sha256", sha).as_str(), id)
                 .map_err(storage)?;

@@ -1501,6 +1501,12 @@ fn write_html_for_the_render_check() {
         let r = render(key);
         std::fs::write(out.join(format!("{key}.html")), &r.html).unwrap();
         std::fs::write(out.join(format!("{key}.txt")), &r.text).unwrap();
+        std::fs::write(out.join(format!("{key}.typ")), &r.typst).unwrap();
+        let created: jiff::Timestamp = "2026-11-22T01:00:00Z".parse().unwrap();
+        match renderer().pdf(key, &r, "L2026-000001", created) {
+            Ok((pdf, _)) => std::fs::write(out.join(format!("{key}.pdf")), pdf).unwrap(),
+            Err(e) => eprintln!("{key}: {e}"),
+        }
     }
     let cases = cases();
     let mut inp = input(&cases["warning-letter"]);
@@ -1567,5 +1573,304 @@ fn the_same_letter_issued_under_two_salts_has_different_digests_and_codes() {
     assert_ne!(
         verification_code(&Sha256::digest(content.to_string().as_bytes())),
         one.code
+    );
+}
+
+// ----- PDF (issue 21): the same rendering set by typst, read back with poppler -----
+
+/// poppler's pdftotext / pdftoppm (Debian's poppler-utils, installed by .ci/run).
+fn poppler(tool: &str, args: &[&str]) -> Vec<u8> {
+    let out = std::process::Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{tool}: {e} (apt-get install -y poppler-utils)"));
+    assert!(
+        out.status.success(),
+        "{tool} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// The PDF of a rendered document, as issuing sets it, and its text layer (pdftotext -layout).
+fn pdf_of(key: &str) -> (Vec<u8>, String) {
+    let r = render(key);
+    let created: jiff::Timestamp = "2026-11-22T01:00:00Z".parse().unwrap();
+    let (pdf, fonts) = renderer()
+        .pdf(key, &r, "L2026-000001", created)
+        .unwrap_or_else(|e| panic!("{key}: {e}"));
+    assert_eq!(fonts.len(), 4, "a font for each role");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("letter.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let text = poppler(
+        "pdftotext",
+        &["-layout", "-enc", "UTF-8", file.to_str().unwrap(), "-"],
+    );
+    (pdf, String::from_utf8(text).unwrap())
+}
+
+/// Page images at 50 dpi in black and white (pdftoppm -mono -png -r 50: about 10 kB a page),
+/// page by page.
+fn pages_of(pdf: &[u8]) -> Vec<Vec<u8>> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("letter.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let prefix = dir.path().join("page");
+    poppler(
+        "pdftoppm",
+        &[
+            "-mono",
+            "-png",
+            "-r",
+            "50",
+            file.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .collect();
+    files.sort();
+    files.iter().map(|f| std::fs::read(f).unwrap()).collect()
+}
+
+/// Width, height and 8-bit gray pixels of a PNG page image (gray, or RGB as pdftoppm writes
+/// black and white).
+fn gray(png_bytes: &[u8]) -> (u32, u32, Vec<u8>) {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.bit_depth, png::BitDepth::Eight);
+    buf.truncate(info.buffer_size());
+    let pixels = match info.color_type {
+        png::ColorType::Grayscale => buf,
+        png::ColorType::Rgb => buf.chunks(3).map(|p| p[0]).collect(),
+        other => panic!("{other:?}"),
+    };
+    (info.width, info.height, pixels)
+}
+
+/// The share of pixels whose gray differs by more than 64 between two page images.
+fn difference(a: &[u8], b: &[u8]) -> f64 {
+    let (wa, ha, pa) = gray(a);
+    let (wb, hb, pb) = gray(b);
+    assert_eq!((wa, ha), (wb, hb), "page size");
+    let differ = pa
+        .iter()
+        .zip(&pb)
+        .filter(|(x, y)| x.abs_diff(**y) > 64)
+        .count();
+    differ as f64 / pa.len() as f64
+}
+
+fn reference_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/pdf")
+}
+
+/// What the text layer of each kind must contain: its number, its date, its parties and its
+/// 落款 (issuing body, or signature lines).
+fn expected_text(key: &str) -> Vec<&'static str> {
+    let mut want = match key {
+        "entrustment-agreement" => vec!["委托照护协议", "委托人", "被委托人"],
+        "entrustment-notice" => vec!["委托照护情况书面告知"],
+        "guardian-duty-notice" => vec!["监护人责任告知书", "2026年11月20日"],
+        "report-receipt" => vec!["受案回执", "2026年11月20日"],
+        "handover-record" => vec!["京公朝（望）交接字〔2026〕41号", "2026年11月20日"],
+        "temporary-custody-notice" => vec!["朝民临监〔2026〕3号", "2026年11月20日"],
+        "care-arrangement-notice" => vec!["景公照料告字〔2026〕4号", "2026年11月20日"],
+        "assessment-report" => vec!["朝救保评估〔2026〕5号", "2026年11月22日"],
+        "reprimand" => vec!["京公朝（望）训诫字〔2026〕15号", "2026年11月21日"],
+        "warning-letter" => vec!["京公朝（望）告诫字〔2026〕7号", "2026年11月21日"],
+        "family-education-order" => {
+            vec!["（2026）京0105民初8812号之一", "二〇二六年十一月二十二日"]
+        }
+        "revocation-petition" => vec!["申请书", "申请人"],
+        "restoration-notice" => vec!["朝民恢监〔2027〕1号", "2027年9月12日"],
+        other => panic!("{other}"),
+    };
+    want.push(CODE);
+    want
+}
+
+/// Every one of the 13 kinds sets as PDF: its text layer (what copying out of the PDF gives)
+/// has the number, the date, the parties and the verification code, each unbroken; its pages,
+/// rendered by poppler at 50 dpi in black and white, match the reviewed reference images within
+/// 1.5 % of the pixels. `WARDFLOW_PDF_REFERENCES=write` writes new references to review.
+#[test]
+fn every_kind_sets_as_pdf_matching_its_reviewed_pages() {
+    let write = std::env::var("WARDFLOW_PDF_REFERENCES").is_ok_and(|v| v == "write");
+    let mut failures = Vec::new();
+    for key in KEYS {
+        let (pdf, text) = pdf_of(key);
+        assert!(pdf.starts_with(b"%PDF-"), "{key}");
+        // pdftotext lays out lines; a number or date is one run on one line.
+        let flat: String = text.lines().map(str::trim).collect::<Vec<_>>().join("\n");
+        let squeezed: String = flat.chars().filter(|c| *c != ' ').collect();
+        for want in expected_text(key) {
+            assert!(
+                squeezed.contains(want),
+                "{key}: the PDF's text lacks {want}:\n{text}"
+            );
+        }
+        // The issuing body of a letter that has one prints in its 落款.
+        if let Some(issuer) = &cases()[key].issuer {
+            assert!(squeezed.contains(&issuer.name), "{key}: no {}", issuer.name);
+        }
+        let pages = pages_of(&pdf);
+        for (i, page) in pages.iter().enumerate() {
+            let reference = reference_dir().join(format!("{key}-{}.png", i + 1));
+            if write {
+                std::fs::create_dir_all(reference_dir()).unwrap();
+                std::fs::write(&reference, page).unwrap();
+                continue;
+            }
+            match std::fs::read(&reference) {
+                Ok(want) => {
+                    let d = difference(page, &want);
+                    if d > 0.015 {
+                        failures.push(format!("{key} page {}: {:.2} % differs", i + 1, d * 100.0));
+                    }
+                }
+                Err(_) => failures.push(format!("{key} page {}: no reference", i + 1)),
+            }
+        }
+        if !write
+            && reference_dir()
+                .join(format!("{key}-{}.png", pages.len() + 1))
+                .exists()
+        {
+            failures.push(format!("{key}: fewer pages than its reference"));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// Letter data reaches typst as text only: markup and code characters print as themselves.
+#[test]
+fn case_data_cannot_run_typst_code() {
+    let cases = cases();
+    let case = &cases["warning-letter"];
+    let mut data = case.data.clone();
+    data.insert(
+        "abuser.name".into(),
+        json!("#panic(\"x\") *粗* $x$ ]) [ \\ @ref <lbl>"),
+    );
+    let inp = LetterInput {
+        data: &data,
+        ..input(case)
+    };
+    let r = renderer().render("warning-letter", &inp).unwrap();
+    let created: jiff::Timestamp = "2026-11-22T01:00:00Z".parse().unwrap();
+    let (pdf, _) = renderer()
+        .pdf("warning-letter", &r, "L2026-000002", created)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("l.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let text = String::from_utf8(poppler(
+        "pdftotext",
+        &["-enc", "UTF-8", file.to_str().unwrap(), "-"],
+    ))
+    .unwrap();
+    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(
+        squeezed.contains("#panic(\"x\")*粗*$x$])[\\@ref<lbl>"),
+        "{text}"
+    );
+}
+
+/// For working on the layout: `WARDFLOW_TYPST_IN=file.typ` sets a typst source written like
+/// `Rendered::typst` (the `fonts` preamble is added) as `file.pdf`.
+#[test]
+fn set_a_typst_source_for_the_layout_work() {
+    let Some(path) = std::env::var_os("WARDFLOW_TYPST_IN") else {
+        return;
+    };
+    let path = PathBuf::from(path);
+    let mut r = render("warning-letter");
+    r.typst = std::fs::read_to_string(&path).unwrap();
+    let created: jiff::Timestamp = "2026-11-22T01:00:00Z".parse().unwrap();
+    let (pdf, _) = renderer()
+        .pdf("warning-letter", &r, "L2026-000001", created)
+        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(path.with_extension("pdf"), pdf).unwrap();
+}
+
+/// Words of one page of a PDF with their boxes (pdftotext -bbox): text, x min, y min, x max,
+/// y max, in points from the top left.
+fn words_on(pdf: &[u8], page: u32) -> Vec<(String, f64, f64, f64, f64)> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("letter.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let n = page.to_string();
+    let html = String::from_utf8(poppler(
+        "pdftotext",
+        &[
+            "-bbox",
+            "-enc",
+            "UTF-8",
+            "-f",
+            &n,
+            "-l",
+            &n,
+            file.to_str().unwrap(),
+            "-",
+        ],
+    ))
+    .unwrap();
+    let attr = |line: &str, name: &str| -> f64 {
+        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        let end = start + line[start..].find('"').unwrap();
+        line[start..end].parse().unwrap()
+    };
+    html.lines()
+        .filter(|l| l.trim_start().starts_with("<word "))
+        .map(|l| {
+            let text = &l[l.find('>').unwrap() + 1..l.rfind("</word>").unwrap()];
+            (
+                text.to_owned(),
+                attr(l, "xMin"),
+                attr(l, "yMin"),
+                attr(l, "xMax"),
+                attr(l, "yMax"),
+            )
+        })
+        .collect()
+}
+
+/// GB/T 9704 on a two-page 公文 (the restoration notice): the page number is right on odd
+/// pages and left on even ones (7.5), and the 版记 (抄送, 印发机关和日期) sits at the foot of the
+/// last page, in the text block's last lines (7.4), not after the text mid-page.
+#[test]
+fn a_gongwen_numbers_even_pages_on_the_left_and_ends_with_the_banji_at_the_foot() {
+    let (pdf, _) = pdf_of("restoration-notice");
+    // A4 is 595 × 842 pt; the text block ends 35 mm (99 pt) above the bottom edge.
+    let half = 595.0 / 2.0;
+    let number = |page: u32| {
+        words_on(&pdf, page)
+            .into_iter()
+            .find(|w| w.0 == page.to_string() && w.2 > 742.0)
+            .unwrap_or_else(|| panic!("no page number on page {page}"))
+    };
+    assert!(number(1).1 > half, "odd page: number right");
+    assert!(number(2).3 < half, "even page: number left");
+    let last = words_on(&pdf, 2);
+    let issued = last
+        .iter()
+        .find(|w| w.0.ends_with("印发"))
+        .expect("印发 line");
+    assert!(issued.4 > 700.0, "印发 at the foot: {issued:?}");
+    let cc = last
+        .iter()
+        .find(|w| w.0.starts_with("抄送"))
+        .expect("抄送 line");
+    assert!(
+        cc.2 > 620.0 && cc.2 < issued.2,
+        "抄送 above 印发 at the foot: {cc:?}"
     );
 }

@@ -7,8 +7,8 @@ use wardflow_engine::app::LetterRecord;
 
 use super::super::case_id;
 use super::super::{Ctx, print_json};
-use super::preview::Format;
-use crate::failure::Failure;
+use crate::failure::{Exit, Failure};
+use crate::msg;
 use crate::show;
 use crate::table::{Table, col};
 use crate::tr;
@@ -28,14 +28,22 @@ pub struct ShowArgs {
     letter: String,
 }
 
+/// What `letter export` writes.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportFormat {
+    Txt,
+    Html,
+    Pdf,
+}
+
 /// Arguments of `letter export`.
 #[derive(Debug, Args)]
 pub struct LetterExportArgs {
     /// The archive id (L2026-000001) or the document number.
     letter: String,
-    /// Output form.
+    /// Output form: the HTML, the text or the PDF, each as archived when the letter was issued.
     #[arg(long, value_enum, default_value = "html")]
-    format: Format,
+    format: ExportFormat,
     /// The file to write (standard output without it).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -130,7 +138,8 @@ pub fn print_particulars(ctx: &Ctx, r: &LetterRecord) -> Result<(), Failure> {
                 "number": l.number, "role": l.role, "issuer": l.issuer, "actor": l.actor,
                 "issued_at": l.issued_at, "date": l.date, "code": l.code,
                 "template_hash": l.template_hash, "html_sha256": l.html_sha256,
-                "text_sha256": l.text_sha256, "replaces": l.replaces, "status": status_json(r),
+                "text_sha256": l.text_sha256, "pdf_sha256": l.pdf_sha256, "fonts": l.fonts,
+                "replaces": l.replaces, "status": status_json(r),
             }),
         );
     }
@@ -167,7 +176,23 @@ pub fn print_particulars(ctx: &Ctx, r: &LetterRecord) -> Result<(), Failure> {
         ),
         ("SHA-256 (HTML)".to_owned(), l.html_sha256.clone()),
         ("SHA-256 (TXT)".to_owned(), l.text_sha256.clone()),
+        (
+            "SHA-256 (PDF)".to_owned(),
+            l.pdf_sha256.clone().unwrap_or_else(|| "-".into()),
+        ),
         (tr!(tr, "letter-field-template"), l.template_hash.clone()),
+        (
+            tr!(tr, "letter-field-fonts"),
+            if l.fonts.is_empty() {
+                "-".to_owned()
+            } else {
+                l.fonts
+                    .iter()
+                    .map(|f| format!("{} {}（{}）", f.role, f.family, f.file))
+                    .collect::<Vec<_>>()
+                    .join("；")
+            },
+        ),
     ];
     for (label, value) in rows {
         println!("{label}：{value}");
@@ -180,15 +205,32 @@ pub fn export_letter(ctx: &Ctx, args: LetterExportArgs) -> Result<(), Failure> {
     let caller = ctx.caller(None)?;
     let office = ctx.office_for_read()?;
     let r = office.letter(&caller, &args.letter, "letter-export")?;
-    let body = match args.format {
-        Format::Txt => &r.letter.text,
-        Format::Html => &r.letter.html,
+    let body: &[u8] = match args.format {
+        ExportFormat::Txt => r.letter.text.as_bytes(),
+        ExportFormat::Html => r.letter.html.as_bytes(),
+        // A letter issued before PDFs were archived has none, and none is made now: a PDF
+        // set later would not be the letter as issued.
+        ExportFormat::Pdf => match &r.letter.pdf {
+            Some(pdf) => pdf,
+            None => {
+                return Err(Failure::said(
+                    Exit::Refused,
+                    msg!("letter-no-pdf", id = r.letter.id.clone()),
+                )
+                .with_key("pdf"));
+            }
+        },
+    };
+    let format = match args.format {
+        ExportFormat::Txt => "txt",
+        ExportFormat::Html => "html",
+        ExportFormat::Pdf => "pdf",
     };
     super::preview::write_out(
         ctx,
         &office,
         args.out.as_deref(),
         args.force,
-        (args.format, body),
+        (format, body),
     )
 }

@@ -24,7 +24,7 @@ pub enum LetterCommand {
     List(archive::ListArgs),
     /// Show an issued letter's particulars (by archive id or document number).
     Show(archive::ShowArgs),
-    /// Write an issued letter exactly as archived, as HTML or text.
+    /// Write an issued letter exactly as archived, as HTML, text or PDF.
     Export(archive::LetterExportArgs),
     /// Check a file or a verification code (核验码) against the archive.
     Verify(verify::VerifyArgs),

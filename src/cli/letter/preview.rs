@@ -72,38 +72,52 @@ pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
         &office,
         args.out.as_deref(),
         args.force,
-        (args.format, &body),
+        (args.format.key(), body.as_bytes()),
     )
 }
 
 /// Writes a letter to a file, or to standard output without one. With `--json`, standard
 /// output carries one object: the form, the file written (or null) and the letter itself when
-/// no file was written.
+/// no file was written (a PDF's bytes, which are not text, in base64 under `content_base64`).
 pub fn write_out(
     ctx: &Ctx,
     office: &Office,
     out: Option<&std::path::Path>,
     force: bool,
-    (format, body): (Format, &str),
+    (format, body): (&str, &[u8]),
 ) -> Result<(), Failure> {
     if let Some(path) = out {
         office
-            .write_output(path, body.as_bytes(), force, &ctx.key_files())
+            .write_output(path, body, force, &ctx.key_files())
             .exists_as("out-exists")?;
     }
     if ctx.global.json {
+        let text = std::str::from_utf8(body).ok();
+        let base64 = match text {
+            None if out.is_none() => {
+                use base64::Engine;
+                Some(base64::engine::general_purpose::STANDARD.encode(body))
+            }
+            _ => None,
+        };
         return super::super::print_json(
             ctx,
             &serde_json::json!({
-                "format": format.key(),
+                "format": format,
                 "out": out.map(|p| p.display().to_string()),
                 "bytes": body.len(),
-                "content": if out.is_none() { Some(body) } else { None },
+                "content": if out.is_none() { text } else { None },
+                "content_base64": base64,
             }),
         );
     }
     if out.is_none() {
-        print!("{body}");
+        use std::io::Write;
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(body)
+            .and_then(|()| stdout.flush())
+            .map_err(crate::failure::Kind::Output)?;
     }
     Ok(())
 }

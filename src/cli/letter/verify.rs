@@ -1,8 +1,9 @@
 //! `wardflow letter verify FILE` / `--code CODE`: is this paper or file an archived letter?
 //!
-//! A file is checked by its SHA-256 against the archived HTML and text: byte-identical or not.
-//! When it is not, the verification codes printed in it say which letter it claims to be, so
-//! the answer names what was altered rather than only "unknown".
+//! A file is checked by its SHA-256 against the archived HTML, text and PDF: byte-identical or
+//! not. When it is not, the verification codes printed in it (in a PDF, in its metadata) say
+//! which letter it claims to be, so the answer names what was altered rather than only
+//! "unknown".
 
 use std::path::PathBuf;
 
@@ -20,7 +21,7 @@ use crate::tr;
 #[derive(Debug, Args)]
 #[group(required = true, multiple = true)]
 pub struct VerifyArgs {
-    /// A file to compare byte for byte with the archive (HTML or text as exported); someone
+    /// A file to compare byte for byte with the archive (HTML, text or PDF as exported); someone
     /// who may not read the case gives the code printed on it as well.
     file: Option<PathBuf>,
     /// The verification code printed on a paper copy (核验码, e.g. 7KQ2M-XC4TA).

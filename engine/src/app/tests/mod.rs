@@ -116,6 +116,7 @@ pub fn config() -> Config {
             letters: true,
         },
         progress: Default::default(),
+        fonts: Vec::new(),
     }
 }
 
