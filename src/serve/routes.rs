@@ -328,40 +328,9 @@ async fn case_show(
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
         let id = case_id(&id)?;
-        let CaseView {
-            case,
-            def,
-            data,
-            version: number,
-            same_child,
-            simulated,
-            ..
-        } = s.office.show(&who.caller, &id)?;
-        ok(s, json!({
-            "case": case.id,
-            "simulated": simulated,
-            "workflow": case.workflow,
-            "workflow_title": def.title,
-            "version": number,
-            "version_hash": case.version,
-            "profile": case.profile,
-            "state": case.state,
-            "state_title": def.state(&case.state).map(|s| s.title.clone()),
-            "final": def.is_final(&case.state),
-            "seq": case.seq,
-            "opened_at": case.opened_at,
-            "updated_at": case.updated_at,
-            "unit": case.unit,
-            "officer": case.officer,
-            "data": data,
-            "origin": case.origin,
-            "spawned": case.spawned,
-            "deadlines": case.deadlines.values().collect::<Vec<_>>(),
-            "letters": case.letters,
-            "issued_letters": case.issued,
-            "pending_letters": case.pending_letters().collect::<Vec<_>>(),
-            "same_child": same_child.iter().map(|c| json!({"case": c.id, "workflow": c.workflow, "state": c.state})).collect::<Vec<_>>(),
-        }))
+        // The command line's `case show --json`, serialised once by the office.
+        let view = s.office.show(&who.caller, &id)?;
+        ok(s, s.office.wire(&view).map_err(Failure::bug)?)
     })
     .await
 }
@@ -383,7 +352,8 @@ async fn case_history(
     authed(server, peer, headers, move |s, _, who| {
         let id = case_id(&id)?;
         let view = s.office.history(&who.caller, &id)?;
-        ok(s, serde_json::to_value(&view.events).map_err(Failure::bug)?)
+        // The command line's `case history --json`, serialised once by the office.
+        ok(s, s.office.wire(&view).map_err(Failure::bug)?)
     })
     .await
 }

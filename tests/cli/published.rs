@@ -205,7 +205,10 @@ fn a_published_2027_calendar_moves_a_running_deadline_and_records_the_move() {
     // Signed on Saturday 30 January 2027: a week later is Saturday 6 February, which without
     // 2027 data moves only past the weekend, to Monday the 8th.
     env.sign_agreement(&id, "2027-01-30T10:00:00+08:00");
-    assert_eq!(weekly_contact(&env, &id)["due"], "2027-02-08T16:00:00Z");
+    assert_eq!(
+        weekly_contact(&env, &id)["due"],
+        "2027-02-09T00:00:00+08:00"
+    );
     let file = env.write_file("calendar-2027.yaml", CALENDAR_2027);
     let out = env
         .wardflow(["publish", "calendar", &file])
@@ -213,7 +216,10 @@ fn a_published_2027_calendar_moves_a_running_deadline_and_records_the_move() {
         .ok();
     assert!(out.contains(&id), "{out}");
     // Off from the 6th to the 13th: the first working day is Sunday the 14th (调休).
-    assert_eq!(weekly_contact(&env, &id)["due"], "2027-02-14T16:00:00Z");
+    assert_eq!(
+        weekly_contact(&env, &id)["due"],
+        "2027-02-15T00:00:00+08:00"
+    );
     let history: serde_json::Value =
         serde_json::from_str(&env.ok(&["case", "history", &id, "--json"])).expect("json");
     let moved = history
@@ -222,7 +228,7 @@ fn a_published_2027_calendar_moves_a_running_deadline_and_records_the_move() {
         .iter()
         .find(|e| e["type"] == "deadline_adjusted" && e["name"] == "weekly_contact")
         .expect("the move is in the history");
-    assert_eq!(moved["due"], "2027-02-14T16:00:00Z");
+    assert_eq!(moved["due"], "2027-02-15T00:00:00+08:00");
     assert_eq!(moved["actor"], common::USER);
     // Publishing the same calendar again is no new version and moves nothing.
     let again = env

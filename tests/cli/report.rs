@@ -362,7 +362,7 @@ fn the_quarter_and_the_month_add_up_to_the_known_cases_deadlines_children_and_le
     assert_eq!(category["total"], 2);
     assert_eq!(
         category["recorded_by"],
-        serde_json::json!(["guardianship-review"])
+        serde_json::json!(["guardianship-intervention", "guardianship-review"])
     );
     let not_recorded = category["not_recorded_by"].as_array().expect("list");
     assert!(not_recorded.contains(&Value::from("example-care")));

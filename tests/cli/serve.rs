@@ -753,7 +753,7 @@ fn as_caseworker(env: &TestEnv, args: &[&str], stdin: &str) -> std::process::Out
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_wardflow"));
     cmd.current_dir(&invocation.cwd)
         .args(&invocation.args)
-        .env("XDG_CONFIG_HOME", env.root().join("config"))
+        .env("XDG_CONFIG_HOME", env.root().join("config-home"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -783,7 +783,7 @@ fn login_keeps_the_token_privately_and_logout_revokes_it() {
         String::from_utf8_lossy(&wrong.stderr),
         "error: wrong user name or password.\n"
     );
-    let kept = env.root().join("config/wardflow/session.json");
+    let kept = env.root().join("config-home/wardflow/session.json");
     assert!(!kept.exists());
     let login = as_caseworker(
         &env,

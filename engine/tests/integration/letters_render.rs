@@ -1681,6 +1681,7 @@ fn expected_text(key: &str) -> Vec<&'static str> {
         "guardian-duty-notice" => vec!["监护人责任告知书", "2026年11月20日"],
         "report-receipt" => vec!["受案回执", "2026年11月20日"],
         "handover-record" => vec!["京公朝（望）交接字〔2026〕41号", "2026年11月20日"],
+        "return-handover-record" => vec!["朝民交接字〔2027〕3号", "2027年1月8日", "领回人"],
         "temporary-custody-notice" => vec!["朝民临监〔2026〕3号", "2026年11月20日"],
         "care-arrangement-notice" => vec!["景公照料告字〔2026〕4号", "2026年11月20日"],
         "assessment-report" => vec!["朝救保评估〔2026〕5号", "2026年11月22日"],
