@@ -14,8 +14,8 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use wardflow_engine::app::{
-    AccessFilter, Advance, Amend, CaseFilter, CaseView, Due, Input, IssueRequest, LetterRecord,
-    NewUser, NextView, OpenCase, PreviewRequest, Transfer, VoidRequest,
+    AccessFilter, Advance, Amend, CaseFilter, Due, Input, IssueRequest, LetterRecord, NewUser,
+    NextView, OpenCase, PreviewRequest, Transfer, VoidRequest,
 };
 
 use wardflow_engine::app::batch::Batched;
