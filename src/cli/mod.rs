@@ -18,7 +18,7 @@ mod publish;
 mod report;
 mod run;
 mod shell;
-mod timers;
+pub(crate) mod timers;
 mod token;
 mod unit;
 mod user;

@@ -283,6 +283,9 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
     let runner_caller = ctx.caller(None)?;
     // Checked now, so a server whose user may not run the deadlines does not start.
     office.run_tick(&runner_caller)?;
+    // A county is told 60 days ahead that its published holiday calendar runs out (issue 20):
+    // at start, and then once a day by the runner.
+    crate::cli::timers::tick::warn_calendar(ctx, &office, office.now(&runner_caller)?);
     let office = Arc::new(office);
     // At most 64 commands share one transaction.
     let committer = office.clone().committer(64);
@@ -397,6 +400,7 @@ async fn shutdown() {
 fn deadline_runner(server: &Server, caller: &Caller, recheck: Duration, stop: &AtomicBool) {
     let started = std::time::Instant::now();
     let start_clock = caller.clock;
+    let mut warned = std::time::Instant::now();
     while !stop.load(Ordering::SeqCst) {
         // On a simulation database the requested clock moves on in real time.
         let mut caller = caller.clone();
@@ -422,6 +426,21 @@ fn deadline_runner(server: &Server, caller: &Caller, recheck: Duration, stop: &A
             .office
             .now(&caller)
             .unwrap_or_else(|_| <Office>::wall());
+        if warned.elapsed() >= Duration::from_secs(24 * 3600) {
+            if let Some(end) = server.office.calendar_runs_out(now) {
+                let tr = Tr { lang: Lang::Zh };
+                eprintln!(
+                    "{}",
+                    crate::tr!(
+                        tr,
+                        "calendar-runs-out",
+                        last_day = end.last_day.to_string(),
+                        days = end.days_left.max(0)
+                    )
+                );
+            }
+            warned = std::time::Instant::now();
+        }
         let wait = next
             .and_then(|at| Duration::try_from(at.duration_since(now)).ok())
             .unwrap_or(recheck)

@@ -848,3 +848,33 @@ fn a_new_database_at_the_same_path_does_not_inherit_passwords_or_tokens() {
     env.init_fresh(T0);
     assert!(!credentials.exists(), "the old credentials file survived");
 }
+
+/// Issue 20: `serve` warns when the published holiday calendar runs out within 60 days (the
+/// shipped one ends with 2026; the test clock is late November 2026).
+#[test]
+fn serve_warns_that_the_published_calendar_runs_out() {
+    let env = TestEnv::new();
+    env.init_simulation(T0);
+    let args = ["serve", "--listen", "127.0.0.1:0"].map(str::to_owned);
+    let invocation = env.invocation(&args, "en", USER, b"");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wardflow"));
+    cmd.current_dir(&invocation.cwd)
+        .args(&invocation.args)
+        .env("WARDFLOW_NOW", T0)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, value) in &invocation.vars {
+        cmd.env(key, value);
+    }
+    let mut child = cmd.spawn().expect("start wardflow serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("the server's first line");
+    assert!(line.contains("http://"), "{line}");
+    let _ = child.kill();
+    let out = child.wait_with_output().expect("the server ends");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("holiday calendar ends on 2026-12-31"), "{err}");
+}
