@@ -188,6 +188,11 @@ fn story_1_a_parent_leaves_for_work_and_returns() {
          已出具《委托照护情况书面告知》（entrustment-notice）文号：无（本文书不编号），存档号：L2026-000002，核验码：*****-*****\n\
          2026-000001 现在的状态：entrusted（委托照护中）\n"
     );
+    // A letter's digest is keyed with its salt (HMAC-SHA256): history calls it a digest, not
+    // a plain SHA-256 that anyone could recompute.
+    let history = env.ok(&["case", "history", &id]);
+    assert!(history.contains("（摘要 "), "{history}");
+    assert!(!history.contains("SHA-256"), "{history}");
     let s = show(&env, &id);
     assert_eq!(
         letters(&s),
