@@ -568,6 +568,9 @@ fn a_reprimand_by_a_court_is_a_court_document() {
     );
     assert!(r.text.contains("二〇二六年十一月二十一日"), "{}", r.text);
     assert!(!r.text.contains("2026年11月21日\n"));
+    // A court speaks of itself as 本院, never with the police's 本机关 (issue 21, item 9).
+    assert!(r.text.contains("规定，本院于"), "{}", r.text);
+    assert!(!r.text.contains("本机关"), "{}", r.text);
 }
 
 // ---- required fields ----
