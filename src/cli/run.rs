@@ -72,11 +72,19 @@ fn tick_once(
         *warned = Some(now);
     }
     for fired in &report.fired {
-        println!(
-            "{}  {}",
-            crate::show::local_time(now),
-            super::timers::tick::fired_line(&ctx.tr, fired)
-        );
+        if ctx.global.json {
+            // One JSON object a line: a runner's output is a stream (JSON Lines, like export).
+            let mut line = super::timers::tick::fired_json(fired);
+            line["at"] = serde_json::json!(now);
+            let line = office.wire(&line).map_err(Failure::bug)?;
+            println!("{line}");
+        } else {
+            println!(
+                "{}  {}",
+                crate::show::local_time(now),
+                super::timers::tick::fired_line(&ctx.tr, fired)
+            );
+        }
     }
     Ok(next)
 }
@@ -99,17 +107,32 @@ pub fn run(ctx: &Ctx, args: RunArgs) -> Result<(), Failure> {
         let mut terminate =
             tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
                 .map_err(Failure::bug)?;
-        println!(
-            "{}",
-            tr!(
-                ctx.tr,
-                "run-started",
-                db = ctx.global.db.display().to_string()
-            )
-        );
+        let said = |id: &str| {
+            if ctx.global.json {
+                println!("{}", serde_json::json!({ "runner": id }));
+            } else if id == "started" {
+                let db = ctx.global.db.display().to_string();
+                println!("{}", tr!(ctx.tr, "run-started", db = db));
+            } else {
+                println!("{}", tr!(ctx.tr, "run-stopped"));
+            }
+        };
+        said("started");
         let mut warned = None;
+        let mut first = true;
         loop {
-            let next = tick_once(ctx, &clock, &mut warned)?;
+            // The first tick's failure ends the runner (a runner that may not run, or a clock
+            // the database refuses, must be seen at once); a later one is reported on stderr
+            // and the runner carries on, so one bad tick does not stop every deadline.
+            let next = match tick_once(ctx, &clock, &mut warned) {
+                Ok(next) => next,
+                Err(failure) if !first => {
+                    failure.report(&ctx.tr, ctx.global.json);
+                    None
+                }
+                Err(failure) => return Err(failure),
+            };
+            first = false;
             let until_next = next
                 .and_then(|at| {
                     let wait = at.duration_since(clock.now());
@@ -123,7 +146,7 @@ pub fn run(ctx: &Ctx, args: RunArgs) -> Result<(), Failure> {
                 _ = terminate.recv() => break,
             }
         }
-        println!("{}", tr!(ctx.tr, "run-stopped"));
+        said("stopped");
         Ok(())
     })
 }

@@ -126,3 +126,66 @@ fn only_an_administrator_starts_the_runner_and_a_refusal_is_logged() {
         "{log}"
     );
 }
+
+/// `run --json` writes one JSON object a line (JSON Lines: a runner's output is a stream): its
+/// start, each thing it fired with the instant in the office's offset, and its stop.
+#[test]
+fn the_runner_writes_json_lines_under_json() {
+    let env = TestEnv::examples_only();
+    env.init_simulation("2026-11-23T10:00:00+08:00");
+    let case = open_followup(&env, "2026-11-23T10:00:00+08:00");
+    let runner = Command::new(assert_cmd::cargo::cargo_bin("wardflow"))
+        .current_dir(env.root())
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env("WARDFLOW_DB", env.db())
+        .env("WARDFLOW_WORKFLOWS", env.workflows_dir())
+        .env("WARDFLOW_USER", "张三")
+        .args([
+            "run",
+            "--json",
+            "--now",
+            "2026-11-24T09:59:59+08:00",
+            "--recheck",
+            "0.2",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runner starts");
+    let started = Instant::now();
+    while breaches(&env, &case) == 0 && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let killed = Command::new("kill")
+        .args(["-TERM", &runner.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let out = runner.wait_with_output().expect("runner exits");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(
+        lines.first(),
+        Some(&serde_json::json!({"runner": "started"}))
+    );
+    assert_eq!(
+        lines.last(),
+        Some(&serde_json::json!({"runner": "stopped"}))
+    );
+    let breached = lines
+        .iter()
+        .find(|l| l["breached"].is_string())
+        .unwrap_or_else(|| panic!("no breach in {stdout}"));
+    assert_eq!(breached["case"], case.as_str());
+    assert!(
+        breached["at"]
+            .as_str()
+            .is_some_and(|at| at.ends_with("+08:00")),
+        "{breached}"
+    );
+}

@@ -35,25 +35,7 @@ pub fn run(ctx: &Ctx) -> Result<(), Failure> {
     warn_calendar(ctx, &office, office.now(&caller)?);
     let tr = &ctx.tr;
     if ctx.global.json {
-        let out: Vec<_> = report
-            .fired
-            .iter()
-            .map(|f| match f {
-                Fired::Adjusted {
-                    case,
-                    deadline,
-                    due,
-                } => json!({"case": case, "adjusted": deadline, "due": due}),
-                Fired::Reminded { case, deadline } => json!({"case": case, "reminded": deadline}),
-                Fired::Breached { case, deadline } => json!({"case": case, "breached": deadline}),
-                Fired::Transition {
-                    case,
-                    transition,
-                    to,
-                } => json!({"case": case, "transition": transition, "to": to}),
-                Fired::Spawned { case, parent } => json!({"case": case, "spawned_from": parent}),
-            })
-            .collect();
+        let out: Vec<_> = report.fired.iter().map(fired_json).collect();
         return print_json(ctx, &out);
     }
     if report.fired.is_empty() {
@@ -63,6 +45,25 @@ pub fn run(ctx: &Ctx) -> Result<(), Failure> {
         println!("{}", fired_line(tr, f));
     }
     Ok(())
+}
+
+/// One thing the runner did, as a JSON object (`timers tick --json`, `run --json`).
+pub fn fired_json(f: &Fired) -> serde_json::Value {
+    match f {
+        Fired::Adjusted {
+            case,
+            deadline,
+            due,
+        } => json!({"case": case, "adjusted": deadline, "due": due}),
+        Fired::Reminded { case, deadline } => json!({"case": case, "reminded": deadline}),
+        Fired::Breached { case, deadline } => json!({"case": case, "breached": deadline}),
+        Fired::Transition {
+            case,
+            transition,
+            to,
+        } => json!({"case": case, "transition": transition, "to": to}),
+        Fired::Spawned { case, parent } => json!({"case": case, "spawned_from": parent}),
+    }
 }
 
 /// One thing the runner did, as a sentence.
