@@ -26,6 +26,11 @@ pub fn letter(tr: &Tr, def: Option<&Definition>, e: &LetterError) -> Shown {
             Shown::new(Exit::BadInput, tr!(tr, "letter-unknown", key = key.clone()))
                 .with_key(key.clone())
         }
+        LetterError::DocxTemplatesChanged { id } => Shown::new(
+            Exit::Refused,
+            tr!(tr, "letter-docx-templates-changed", id = id.clone()),
+        )
+        .with_key("docx".to_owned()),
         LetterError::NotPublished => Shown::new(Exit::Refused, tr!(tr, "letters-not-published"))
             .with_key("letters".to_owned()),
         LetterError::NotAnIssuer { document, role } => Shown::new(
@@ -58,6 +63,7 @@ pub fn letter(tr: &Tr, def: Option<&Definition>, e: &LetterError) -> Shown {
         | LetterError::DataShape(_)
         | LetterError::NoFont { .. }
         | LetterError::Pdf { .. }
+        | LetterError::Docx { .. }
         | LetterError::Render { .. } => Shown::new(
             Exit::BadInput,
             tr!(tr, "letter-error", detail = letter_problem(tr, e)),
@@ -179,10 +185,17 @@ pub fn letter_problem(tr: &Tr, e: &LetterError) -> String {
             document = document.clone(),
             detail = message.clone()
         ),
+        LetterError::Docx { document, message } => tr!(
+            tr,
+            "letter-docx-failed",
+            document = document.clone(),
+            detail = message.clone()
+        ),
         // Worded by `letter` itself, which gives them their own exit codes and keys.
         LetterError::MissingFields(_)
         | LetterError::UnknownDocument(_)
         | LetterError::NotPublished
+        | LetterError::DocxTemplatesChanged { .. }
         | LetterError::NotAnIssuer { .. } => letter(tr, None, e).message,
     }
 }

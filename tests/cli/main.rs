@@ -19,6 +19,7 @@ mod help;
 mod json_convention;
 mod legal_stories;
 mod letter;
+mod letter_docx;
 mod letter_issue;
 mod letter_pdf;
 mod migrate;

@@ -206,6 +206,49 @@ impl Office<Store> {
         Ok(record)
     }
 
+    /// An editable DOCX copy of an issued letter (`letter export --format docx`), for a caller
+    /// who may read it; the read is logged as `letter-export-docx:{document}`. A DOCX is not
+    /// archived: it is set again from the letter's archived data, number, issuer, date and
+    /// settings with the templates the case is pinned to, and refused when those are not the
+    /// templates the letter was issued with. It says on its face that it is an unofficial copy.
+    pub fn letter_docx(&self, caller: &Caller, id_or_number: &str) -> Result<Vec<u8>, AppError> {
+        let record = self.letter(caller, id_or_number, "letter-export-docx")?;
+        let l = &record.letter;
+        let (rendered, def) = self.backend.snapshot(|tx| {
+            let case = tx
+                .case(&l.case)?
+                .ok_or_else(|| AppError::UnknownCase(l.case.clone()))?;
+            let def = tx.definition(&case.version)?;
+            let render = |error| AppError::Render {
+                error,
+                def: def.clone(),
+            };
+            let pin = case.published.as_ref().and_then(|p| p.letters);
+            let renderer = self.renderer_in(tx, pin).map_err(render)?;
+            let profile = self.profile_of(tx, &case)?;
+            let vocabulary = Vocabulary::of(&def, profile.as_ref());
+            let input = LetterInput {
+                data: &l.data,
+                number: l.number.clone(),
+                issuer: l.issuer.clone(),
+                date: l.date,
+                verification_code: l.code.clone(),
+                draft: false,
+                settings: l.settings.clone(),
+                vocabulary: &vocabulary,
+            };
+            let rendered = renderer.render(&l.key, &input).map_err(render)?;
+            Ok::<_, AppError>((rendered, def))
+        })?;
+        if rendered.template_hash != l.template_hash {
+            return Err(AppError::Render {
+                error: crate::letters::LetterError::DocxTemplatesChanged { id: l.id.clone() },
+                def,
+            });
+        }
+        Ok(rendered.docx)
+    }
+
     /// A draft of document `key` from a case's data (`letter preview`), for a caller who may
     /// read the case (and, for the report receipt, the reporter); the read is logged as
     /// `letter:{key}`. The issuing body is the one the profile configures for the caller's

@@ -8,7 +8,7 @@
 //! | `{{date x}}`                    | `2026年11月22日` (a datetime's date in Beijing time)  |
 //! | `{{date_cn x}}`                 | `二〇二六年十一月二十二日`                            |
 //! | `{{datetime x}}`                | `2026年11月20日9时05分`                               |
-//! | `{{age birth on}}`              | full years (周岁) on the date `on`                    |
+//! | `{{age birth on}}`              | `8周岁`: full years on the date `on`                  |
 //! | `{{cn_num n}}`                  | `十二`                                                |
 //! | `{{ground g}}`                  | the words of UPL 92's item for the key `g`           |
 //! | `{{ground_ref g}}`              | `《中华人民共和国未成年人保护法》第九十二条第三项`      |
@@ -194,13 +194,15 @@ pub fn register(hb: &mut Handlebars<'static>, labels: Arc<Labels>) {
         "age",
         Box::new(Simple(|h: &Helper<'_>| {
             let Some(birth) = text_param(h, 0)? else {
-                return Ok(blank(2));
+                return Ok(format!("{}周岁", blank(2)));
             };
             let on = text_param(h, 1)?.ok_or("`age` needs the date to count to")?;
             let birth =
                 format::parse_date_value(&birth).ok_or(format!("`{birth}` is not a date"))?;
             let on = format::parse_date_value(&on).ok_or(format!("`{on}` is not a date"))?;
-            Ok(format::age_on(birth, on).to_string())
+            // The unit is part of the value, so that the age is one run that never breaks
+            // (`（7周⏎岁）` in a narrow cell, issue 21).
+            Ok(format!("{}周岁", format::age_on(birth, on)))
         })),
     );
     hb.register_helper(
@@ -357,7 +359,7 @@ mod tests {
     #[test]
     fn age_and_numbers() {
         let d = json!({"b": "2017-11-23", "on": "2026-11-22", "n": 12});
-        assert_eq!(render("{{age b on}}周岁", d.clone()).unwrap(), "8周岁");
+        assert_eq!(render("{{age b on}}", d.clone()).unwrap(), "8周岁");
         assert_eq!(render("{{cn_num n}}", d.clone()).unwrap(), "十二");
         assert_eq!(render("{{cn_num 105}}", d).unwrap(), "一百零五");
     }

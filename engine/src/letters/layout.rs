@@ -10,10 +10,10 @@ use super::format::{date_arabic, date_chinese, display_width, number_chinese};
 use super::helpers::blank;
 use super::markup::{Block, Section};
 use super::nobreak;
-use super::table::Layout;
+use super::table::{Format, Layout};
 
 /// Bumped whenever this file changes what a document looks like; part of the template hash.
-pub const LAYOUT_VERSION: &str = "letters-layout-7";
+pub const LAYOUT_VERSION: &str = "letters-layout-8";
 
 /// Width of a plain-text line in columns (28 Chinese characters, as in GB/T 9704).
 const LINE: usize = 56;
@@ -21,6 +21,8 @@ const LINE: usize = 56;
 /// Everything the page needs besides the body.
 pub struct Page<'a> {
     pub layout: Layout,
+    /// A 公文's format (文件格式 or 信函格式, GB/T 9704 7 and 10.1); None for other layouts.
+    pub format: Option<Format>,
     pub title: &'a str,
     pub issuer: Option<&'a IssuingBody>,
     pub number: Option<&'a str>,
@@ -51,6 +53,13 @@ impl Page<'_> {
             number_chinese(self.copies.len() as u64),
             self.copies.join("、")
         ))
+    }
+
+    /// Whether a signature line carries a blank date beside it. A party document has one date
+    /// for all its signatures, written once under them when the parties sign (issue 21 item 9):
+    /// no blank beside each, and no date printed in advance.
+    pub(super) fn dated_signatures(&self) -> bool {
+        self.layout != Layout::Party
     }
 
     /// The 公文 footer's 抄送 list: every recipient after the first (the main recipient).
@@ -147,6 +156,18 @@ h1.title { font-family: var(--title); font-weight: bold; font-size: 22pt; line-h
   white-space: nowrap; }
 .layout-gongwen .doc-number { text-align: center; margin: 28.9pt 0 0; }
 .red-rule { border-top: .8mm solid var(--red); margin: 4mm 0 28.9pt; }
+/* GB/T 9704 7.2.3 (文件格式): the mark's top edge 35 mm below the top of the text block. */
+.layout-gongwen .red-head.file { margin-top: 35mm; }
+/* 10.1 (信函格式): the mark 30 mm from the paper's top edge (7 mm above the text block), red
+   double lines 170 mm long (7 mm into each side margin) under it and 20 mm above the bottom
+   edge, the number flush right. */
+.layout-gongwen .red-head.letter { margin-top: -7mm; line-height: 1; }
+.double-rule { height: .7mm; border-top: .8mm solid var(--red); border-bottom: .3mm solid var(--red);
+  margin: 4mm -7mm 8mm; }
+.double-rule.bottom { position: absolute; left: 21mm; right: 19mm; bottom: 20mm; margin: 0;
+  border-top-width: .3mm; border-bottom-width: .8mm; }
+.layout-gongwen .doc-number.letter { text-align: right; margin: 0 0 14pt; }
+.banji.letter p, .banji.letter p:first-child, .banji.letter p:last-child { border: 0; }
 .layout-gongwen .no-number { margin-top: 14pt; }
 table.fields { width: 100%; border-collapse: collapse; table-layout: fixed; font-size: 14pt;
   line-height: 1.55; margin: 3pt 0 8pt; }
@@ -220,6 +241,8 @@ p { orphans: 2; widows: 2; }
   .copies-note { margin-top: 0; padding-top: 4mm; }
   .banji { margin-top: 0; }
   .page-break { border: 0; margin: 0; }
+  /* The lower double line of 信函格式 belongs to the first page's foot: the PDF draws it. */
+  .double-rule.bottom { display: none; }
 }
 "#;
 
@@ -267,6 +290,10 @@ fn page_rule(page: &Page<'_>) -> String {
              @bottom-left {{ {number} text-align: left; padding-left: 1em; }}\n  \
              @bottom-right {{ {code} text-align: right; }}\n}}\n"
         ));
+    }
+    // 信函格式 numbers no first page (10.1).
+    if page.format == Some(Format::Letter) {
+        rule.push_str("@page :first { @bottom-right { content: \"\"; } }\n");
     }
     rule
 }
@@ -328,7 +355,16 @@ pub fn html(page: &Page<'_>) -> String {
         if in_slip {
             out.push_str("</div>\n");
         }
-        if page.layout == Layout::Gongwen {
+        if page.format == Some(Format::Letter) {
+            // 信函格式 (GB/T 9704 10.1): a 版记 of 抄送 only, no rules, no 印发机关和日期.
+            if let Some(cc) = page.cc() {
+                out.push_str(&format!(
+                    "<div class=\"banji letter\">\n<p>抄送：{}。</p>\n</div>\n",
+                    h(&cc)
+                ));
+            }
+            out.push_str("<div class=\"double-rule bottom\"></div>\n");
+        } else if page.layout == Layout::Gongwen {
             out.push_str("<div class=\"banji\">\n");
             if let Some(cc) = page.cc() {
                 out.push_str(&format!("<p>抄送：{}。</p>\n", h(&cc)));
@@ -418,13 +454,26 @@ fn html_number(page: &Page<'_>) -> Option<String> {
 
 fn html_head(page: &Page<'_>, out: &mut String) {
     let issuer = page.issuer.map(|i| h(&i.name)).unwrap_or_default();
+    // The issuing-body mark stays on one line: long names get a smaller size.
+    let chars = page.issuer.map_or(0, |i| i.name.chars().count()).max(1);
+    let size = (400.0 / chars as f64).clamp(18.0, 30.0);
     match page.layout {
-        Layout::Gongwen => {
-            // The issuing-body mark stays on one line: long names get a smaller size.
-            let chars = page.issuer.map_or(0, |i| i.name.chars().count()).max(1);
-            let size = (400.0 / chars as f64).clamp(18.0, 30.0);
+        // 信函格式 (GB/T 9704 10.1): the mark 30 mm from the paper's top edge, a red double line
+        // 170 mm long under it, the number flush right.
+        Layout::Gongwen if page.format == Some(Format::Letter) => {
             out.push_str(&format!(
-                "<div class=\"red-head\" style=\"font-size:{size:.1}pt\">{issuer}</div>\n"
+                "<div class=\"red-head letter\" style=\"font-size:{size:.1}pt\">{issuer}</div>\n<div class=\"double-rule\"></div>\n"
+            ));
+            out.push_str(&format!(
+                "<div class=\"doc-number letter\">{}</div>\n",
+                html_number(page).unwrap_or_else(|| "&nbsp;".into())
+            ));
+            out.push_str(&format!("<h1 class=\"title\">{}</h1>\n", h(page.title)));
+        }
+        // 文件格式 (7.2.3): the mark 35 mm below the top of the text block.
+        Layout::Gongwen => {
+            out.push_str(&format!(
+                "<div class=\"red-head file\" style=\"font-size:{size:.1}pt\">{issuer}</div>\n"
             ));
             match html_number(page) {
                 Some(n) => out.push_str(&format!("<div class=\"doc-number\">{n}</div>\n")),
@@ -471,6 +520,24 @@ pub(super) fn column_widths(n: usize) -> Vec<String> {
 
 pub(super) const WHEN: &str = "＿＿＿＿年＿＿月＿＿日";
 
+/// The blank date beside a signature, where the layout has one.
+fn html_when(page: &Page<'_>) -> String {
+    if page.dated_signatures() {
+        format!("<span class=\"when\">{WHEN}</span>")
+    } else {
+        String::new()
+    }
+}
+
+/// The same in plain text, with the space before it.
+fn text_when(page: &Page<'_>) -> String {
+    if page.dated_signatures() {
+        format!("　　{WHEN}")
+    } else {
+        String::new()
+    }
+}
+
 fn html_block(page: &Page<'_>, block: &Block, out: &mut String) {
     match block {
         Block::Para(t) => out.push_str(&format!("<p class=\"para\">{}</p>\n", h(t))),
@@ -510,22 +577,25 @@ fn html_block(page: &Page<'_>, block: &Block, out: &mut String) {
             out.push_str("</table>\n");
         }
         Block::Sign(label) => out.push_str(&format!(
-            "<div class=\"sign\"><span class=\"label\">{}（签名）：</span><span class=\"line\"></span><span class=\"when\">{WHEN}</span></div>\n",
-            h(label)
+            "<div class=\"sign\"><span class=\"label\">{}（签名）：</span><span class=\"line\"></span>{}</div>\n",
+            h(label),
+            html_when(page)
         )),
         Block::Thumb(label) => out.push_str(&format!(
-            "<div class=\"sign\"><span class=\"label\">{}（签名）：</span><span class=\"line\"></span><span class=\"thumb\">捺印</span><span class=\"when\">{WHEN}</span></div>\n",
-            h(label)
+            "<div class=\"sign\"><span class=\"label\">{}（签名）：</span><span class=\"line\"></span><span class=\"thumb\">捺印</span>{}</div>\n",
+            h(label),
+            html_when(page)
         )),
         // The witness's seal space: marked on drafts only, empty on official copies.
         Block::Witness { label, name } => out.push_str(&format!(
-            "<div class=\"sign witness\"><span class=\"label\">{}（盖章）：</span>{}<span class=\"seal-mini\">{}</span><span class=\"when\">{WHEN}</span></div>\n",
+            "<div class=\"sign witness\"><span class=\"label\">{}（盖章）：</span>{}<span class=\"seal-mini\">{}</span>{}</div>\n",
             h(label),
             match name {
                 Some(n) => format!("<span class=\"unit\">{}</span>", h(n)),
                 None => "<span class=\"line\"></span>".to_owned(),
             },
-            if page.draft { "（印章）" } else { "" }
+            if page.draft { "（印章）" } else { "" },
+            html_when(page)
         )),
         // The signing body and the date, with the seal's space over them. Only a draft marks
         // where the seal goes; an official copy prints nothing there, for the seal by hand.
@@ -598,7 +668,12 @@ pub fn text(page: &Page<'_>) -> String {
             }
             text_block(page, block, &mut out);
         }
-        if page.layout == Layout::Gongwen {
+        if page.format == Some(Format::Letter) {
+            // 信函格式: a 版记 of 抄送 only.
+            if let Some(cc) = page.cc() {
+                out.push_str(&format!("\n抄送：{cc}。\n"));
+            }
+        } else if page.layout == Layout::Gongwen {
             out.push('\n');
             out.push_str(&"━".repeat(LINE / 2));
             out.push('\n');
@@ -648,6 +723,19 @@ fn text_head(page: &Page<'_>, out: &mut String) {
     let issuer = page.issuer.map(|i| i.name.as_str()).unwrap_or_default();
     let number = if page.draft { None } else { page.number };
     match page.layout {
+        Layout::Gongwen if page.format == Some(Format::Letter) => {
+            out.push_str(&center(issuer));
+            out.push('\n');
+            out.push_str(&"═".repeat(LINE / 2));
+            out.push('\n');
+            if let Some(n) = number {
+                out.push_str(&right(n, 0));
+                out.push('\n');
+            }
+            out.push('\n');
+            out.push_str(&center(page.title));
+            out.push('\n');
+        }
         Layout::Gongwen => {
             out.push_str(&center(issuer));
             out.push_str("\n\n");
@@ -724,12 +812,17 @@ fn text_block(page: &Page<'_>, block: &Block, out: &mut String) {
             out.push('\n');
         }
         Block::Sign(label) => {
-            out.push_str(&format!("\n{label}（签名）：{}　　{WHEN}\n", blank(8)));
+            out.push_str(&format!(
+                "\n{label}（签名）：{}{}\n",
+                blank(8),
+                text_when(page)
+            ));
         }
         Block::Thumb(label) => {
             out.push_str(&format!(
-                "\n{label}（签名）：{}　（捺印）　{WHEN}\n",
-                blank(8)
+                "\n{label}（签名）：{}　（捺印）{}\n",
+                blank(8),
+                text_when(page)
             ));
         }
         Block::Witness { label, name } => {
@@ -739,7 +832,10 @@ fn text_block(page: &Page<'_>, block: &Block, out: &mut String) {
             } else {
                 "　　　　"
             };
-            out.push_str(&format!("\n{label}（盖章）：{name}　{seal}　{WHEN}\n"));
+            out.push_str(&format!(
+                "\n{label}（盖章）：{name}　{seal}{}\n",
+                text_when(page)
+            ));
         }
         Block::Seal => {
             // The signing body four characters from the right, the seal mark and the date

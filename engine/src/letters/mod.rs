@@ -22,6 +22,7 @@
 pub mod archive;
 mod check;
 pub mod coverage;
+mod docx;
 mod fonts;
 pub mod format;
 mod helpers;
@@ -45,11 +46,12 @@ use serde_json::{Map, Value};
 use crate::definition::{Data, Diagnostics};
 
 pub use check::REPORTER_DOCUMENT;
+pub use docx::UNOFFICIAL as DOCX_UNOFFICIAL;
 pub use fonts::{DEFAULT_FONT_DIRS, FontRole, FontSet, UsedFont, font_dirs, load_fonts};
 pub use layout::LAYOUT_VERSION;
 pub use numbering::{check_allocated_number, check_court_number, court_number_has_code, number};
 pub use pdf::string_literal as typst_string_literal;
-pub use table::{DocSpec, IssuerSpec, Layout, Numbering, Table};
+pub use table::{DocSpec, Format, IssuerSpec, Layout, Numbering, Table};
 
 /// The file name of the table inside the letters directory.
 pub const TABLE_FILE: &str = "documents.yaml";
@@ -118,6 +120,15 @@ pub enum LetterError {
     /// Typst could not set the letter as PDF (a layout bug).
     #[error("setting `{document}` as PDF failed: {message}")]
     Pdf { document: String, message: String },
+    /// An issued letter's DOCX is set again from its archived data: refused when the templates
+    /// it would be set from are not those the letter was issued with.
+    #[error(
+        "letter {id} was issued with other templates than those in force: no DOCX can be made of it"
+    )]
+    DocxTemplatesChanged { id: String },
+    /// The DOCX writer failed (a bug).
+    #[error("writing `{document}` as DOCX failed: {message}")]
+    Docx { document: String, message: String },
 }
 
 fn at(line: Option<u32>, column: Option<u32>) -> String {
@@ -157,6 +168,9 @@ pub struct Vocabulary {
     pub roles: BTreeMap<String, String>,
     /// Role key → the issuing body as a letter names it when it does not use the body's own name.
     pub bodies: BTreeMap<String, String>,
+    /// Role key → the full name of the body that acts in it here (the profile's issuing bodies):
+    /// how a 公文's 抄送 names a body rather than its category.
+    pub names: BTreeMap<String, String>,
 }
 
 impl Vocabulary {
@@ -172,6 +186,14 @@ impl Vocabulary {
                 .filter_map(|r| def.role_title(r).map(|t| (r.clone(), t.to_owned())))
                 .collect(),
             bodies: profile.map(|p| p.bodies.clone()).unwrap_or_default(),
+            names: profile
+                .map(|p| {
+                    p.issuing_bodies
+                        .iter()
+                        .map(|(role, body)| (role.clone(), body.name.clone()))
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
 }
@@ -204,6 +226,9 @@ pub struct Rendered {
     pub html: String,
     /// The same page as typst source, from which [`Renderer::pdf`] sets the PDF.
     pub typst: String,
+    /// The same page as an editable DOCX, marked on its face as an unofficial copy: never
+    /// archived, never verified.
+    pub docx: Vec<u8>,
     /// SHA-256 (hex) of what determines the output besides the input: the template source, the
     /// document's table entry, the labels and the layout version.
     pub template_hash: String,
@@ -506,13 +531,7 @@ impl Renderer {
         }
 
         let settings = self.settings(doc, &input.settings)?;
-        let copies: Vec<String> = match settings.get("copies") {
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect(),
-            _ => doc.copies.iter().map(|c| c.to.clone()).collect(),
-        };
+        let copies = copies(doc, input, layout, &settings);
         let context = context(doc, input, layout, &copies, settings)?;
 
         let rendered = self
@@ -539,6 +558,7 @@ impl Renderer {
         };
         let page = layout::Page {
             layout,
+            format: doc.format.filter(|_| layout == Layout::Gongwen),
             title: &doc.title,
             issuer: input.issuer.as_ref(),
             number: input.number.as_deref(),
@@ -553,6 +573,10 @@ impl Renderer {
             text: layout::text(&page),
             html: layout::html(&page),
             typst: typeset::typst(&page),
+            docx: docx::docx(&page).map_err(|message| LetterError::Docx {
+                document: key.to_owned(),
+                message,
+            })?,
             template_hash: self.loaded[key].hash.clone(),
         })
     }
@@ -642,6 +666,48 @@ fn render_message(e: &handlebars::RenderError) -> String {
         (Some(l), Some(c)) => format!("line {l}, column {c}: {reason}"),
         _ => reason,
     }
+}
+
+/// Who receives a copy, main recipient first. A profile's list is printed as it is written.
+/// Otherwise each recipient the case names is printed by its name (the field the table gives
+/// it, or the profile's body in its role), the others by their category; and a 公文 does not
+/// copy the body that issues it (its copy is the one on file, not a 抄送).
+fn copies(
+    doc: &DocSpec,
+    input: &LetterInput<'_>,
+    layout: Layout,
+    settings: &Map<String, Value>,
+) -> Vec<String> {
+    if input.settings.contains_key("copies")
+        && let Some(Value::Array(items)) = settings.get("copies")
+    {
+        return items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+    }
+    let issuer_role = input.issuer.as_ref().map(|i| i.role.as_str());
+    doc.copies
+        .iter()
+        .filter(|c| {
+            layout != Layout::Gongwen || c.role.is_none() || c.role.as_deref() != issuer_role
+        })
+        .map(|c| {
+            let from_field = c
+                .field
+                .as_ref()
+                .and_then(|f| input.data.get(f))
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty());
+            let from_role = c
+                .role
+                .as_ref()
+                .and_then(|r| input.vocabulary.names.get(r))
+                .map(String::as_str);
+            from_field.or(from_role).unwrap_or(&c.to).to_owned()
+        })
+        .collect()
 }
 
 /// The case data with the letter's number in the field its issuer takes the number from

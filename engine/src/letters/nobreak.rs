@@ -1,6 +1,6 @@
 //! Runs of text that must never break across lines: a document number (`京公朝（望）告诫字〔2026〕7号`,
 //! `（2026）渝0114民特41号之一`), a date (`2026年11月24日`, `二〇二六年十一月二十四日`, the blank
-//! `＿＿＿＿年＿＿月＿＿日`), a time (`13时00分`), and a telephone or identity number
+//! `＿＿＿＿年＿＿月＿＿日`), a time (`13时00分`), an age (`7周岁`), and a telephone or identity number
 //! (`177 2390 6612`, `50011419580921026X`).
 //!
 //! They are found once, where a value enters a letter: the registry's escape function marks
@@ -73,6 +73,7 @@ fn runs(chars: &[char]) -> Vec<(usize, usize)> {
             .or_else(|| (!after_digit).then(|| time(chars, i)).flatten())
             .or_else(|| chinese_date(chars, i))
             .or_else(|| blank_date_or_time(chars, i))
+            .or_else(|| (!after_digit).then(|| age(chars, i)).flatten())
             .or_else(|| (!after_digit).then(|| digit_run(chars, i)).flatten());
         match found {
             Some(end) if end > i + 1 => {
@@ -233,6 +234,21 @@ fn chinese_date(chars: &[char], i: usize) -> Option<usize> {
     }
 }
 
+/// An age, `7周岁` (what the `age` helper prints), or its blank `＿＿周岁`.
+fn age(chars: &[char], i: usize) -> Option<usize> {
+    if i > 0 && chars[i - 1] == '＿' {
+        return None;
+    }
+    let n = chars[i..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit() || **c == '＿')
+        .count();
+    let years = chars[i..i + n].iter().all(char::is_ascii_digit)
+        || chars[i..i + n].iter().all(|c| *c == '＿');
+    ((1..=3).contains(&n) && years && is(chars, i + n, '周') && is(chars, i + n + 1, '岁'))
+        .then_some(i + n + 2)
+}
+
 /// A telephone or identity number: digits in groups joined by one space or hyphen, masked digits
 /// (`×`) and an identity number's final `X` (`177 2390 6612`, `010-8537××××`,
 /// `50011419580921026X`); at least three characters.
@@ -319,6 +335,9 @@ mod tests {
             "于[2026年11月20日][9时40分]报告，[11月18日]深夜，[2026年]起"
         );
         assert_eq!(show("13时00分"), "[13时00分]");
+        assert_eq!(show("7周岁"), "[7周岁]");
+        assert_eq!(show("＿＿周岁"), "[＿＿周岁]");
+        assert_eq!(show("未满16周岁的"), "未满[16周岁]的");
         assert_eq!(
             show("二〇二六年十一月二十四日"),
             "[二〇二六年十一月二十四日]"

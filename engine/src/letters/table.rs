@@ -49,6 +49,44 @@ impl Layout {
     }
 }
 
+/// Which of GB/T 9704-2012's formats a 公文 is printed in (the other layouts are not 公文).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// 文件格式 (7.2): the red issuing-body mark 35 mm below the top of the text block, the
+    /// number centred two lines under it, the red rule, and the 版记 with 印发机关和日期.
+    File,
+    /// 信函格式 (10.1): the red mark 30 mm from the top edge of the paper, red double lines
+    /// 170 mm long under it and 20 mm above the bottom edge, the number flush right, no page
+    /// number on the first page, a 版记 of 抄送 only.
+    Letter,
+}
+
+impl Format {
+    fn parse(s: &str) -> Option<Format> {
+        Some(match s {
+            "file" => Format::File,
+            "letter" => Format::Letter,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::File => "file",
+            Format::Letter => "letter",
+        }
+    }
+
+    /// The standard's name for it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Format::File => "文件格式",
+            Format::Letter => "信函格式",
+        }
+    }
+}
+
 /// How a document issued by one body is numbered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "mode")]
@@ -83,9 +121,15 @@ pub struct IssuerSpec {
 /// A recipient of a copy.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CopySpec {
+    /// Who, as a category (学校, 村（居）民委员会): printed when the case does not name the body.
     pub to: String,
     /// Local practice [L], not a legal requirement.
     pub local: bool,
+    /// The case field that names this recipient (`child.school`); declared by the document.
+    pub field: Option<String>,
+    /// The role the recipient acts in (`police`): the profile's issuing body in that role names
+    /// it, and a letter its own body issues keeps that copy on file instead of copying itself.
+    pub role: Option<String>,
 }
 
 /// A local-practice element [L] as a profile setting: its default and why it is local.
@@ -103,6 +147,8 @@ pub struct DocSpec {
     /// The Handlebars template, a file name inside the letters directory.
     pub template: String,
     pub layout: Layout,
+    /// For a 公文 (`gongwen`), GB/T 9704's format it is printed in; None for the other layouts.
+    pub format: Option<Format>,
     pub issuers: Vec<IssuerSpec>,
     /// Case-data fields that must be set, or the letter is refused.
     pub requires: Vec<String>,
@@ -126,13 +172,18 @@ impl DocSpec {
         self.issuers.iter().find(|i| i.role == role)
     }
 
-    /// Every field the document declares, required or optional, for any issuer.
+    /// Every field the document declares, required or optional, for any issuer, and the fields
+    /// that name its recipients.
     pub fn declared_fields(&self) -> impl Iterator<Item = &String> {
-        self.requires.iter().chain(&self.optional).chain(
-            self.issuers
-                .iter()
-                .flat_map(|i| i.requires.iter().chain(&i.optional)),
-        )
+        self.requires
+            .iter()
+            .chain(&self.optional)
+            .chain(
+                self.issuers
+                    .iter()
+                    .flat_map(|i| i.requires.iter().chain(&i.optional)),
+            )
+            .chain(self.copies.iter().filter_map(|c| c.field.as_ref()))
     }
 }
 
@@ -166,6 +217,7 @@ const DOC_KEYS: &[&str] = &[
     "title",
     "template",
     "layout",
+    "format",
     "issuers",
     "requires",
     "optional",
@@ -185,9 +237,10 @@ const ISSUER_KEYS: &[&str] = &[
     "optional",
     "local",
 ];
-const COPY_KEYS: &[&str] = &["to", "local"];
+const COPY_KEYS: &[&str] = &["to", "local", "field", "role"];
 const LOCAL_KEYS: &[&str] = &["default", "note"];
 const LAYOUTS: &[&str] = &["gongwen", "enforcement", "court", "party"];
+const FORMATS: &[&str] = &["file", "letter"];
 const NUMBERINGS: &[&str] = &["none", "allocated", "external"];
 
 /// Parses and checks `documents.yaml`, reporting every problem with its position. `file` names
@@ -292,6 +345,8 @@ fn copies(r: &mut Reader, node: &Node, path: &str) -> Vec<CopySpec> {
             NodeKind::Str(s) => copies.push(CopySpec {
                 to: s.clone(),
                 local: false,
+                field: None,
+                role: None,
             }),
             NodeKind::Map(_) => {
                 let entries = r.entries(item, &item_path, Some(COPY_KEYS));
@@ -300,14 +355,36 @@ fn copies(r: &mut Reader, node: &Node, path: &str) -> Vec<CopySpec> {
                     .and_then(|n| r.string(n, &join(&item_path, "to")));
                 let local = reader::find(&entries, "local")
                     .is_some_and(|n| r.flag(n, &join(&item_path, "local")));
+                let field = reader::find(&entries, "field").and_then(|n| {
+                    let at = join(&item_path, "field");
+                    let f = r.string(n, &at)?;
+                    if is_field_name(f) {
+                        Some(f.to_owned())
+                    } else {
+                        let kind = ProblemKind::BadName {
+                            name: f.to_owned(),
+                            rule: NameRule::DottedSnake,
+                        };
+                        r.problem(n.pos, &at, kind);
+                        None
+                    }
+                });
+                let role = reader::find(&entries, "role").and_then(|n| {
+                    let at = join(&item_path, "role");
+                    let role = r.string(n, &at)?.to_owned();
+                    r.check_name(&role, n.pos, &at, NameRule::Snake)
+                        .then_some(role)
+                });
                 if let Some(to) = to {
                     copies.push(CopySpec {
                         to: to.to_owned(),
                         local,
+                        field,
+                        role,
                     });
                 }
             }
-            _ => r.wrong_type(item, &item_path, "a recipient or {to, local}"),
+            _ => r.wrong_type(item, &item_path, "a recipient or {to, local, field, role}"),
         }
     }
     copies
@@ -379,6 +456,25 @@ fn doc(r: &mut Reader, key: &str, pos: Pos, node: &Node) -> Option<DocSpec> {
     let layout = r
         .require(&entries, "layout", pos, &path)
         .and_then(|n| layout(r, n, &at("layout")));
+    // A 公文 says which of GB/T 9704's formats it is printed in; no other layout has one.
+    let format = match (reader::find(&entries, "format"), layout) {
+        (Some(n), Some(Layout::Gongwen)) => {
+            r.one_of(n, &at("format"), FORMATS).and_then(Format::parse)
+        }
+        (Some(n), Some(_)) => {
+            r.wrong_type(
+                n,
+                &at("format"),
+                "nothing: only a gongwen document has a format",
+            );
+            None
+        }
+        (None, Some(Layout::Gongwen)) => {
+            r.require(&entries, "format", pos, &path);
+            None
+        }
+        _ => None,
+    };
 
     let mut issuers = Vec::new();
     if let Some(node) = r.require(&entries, "issuers", pos, &path) {
@@ -452,6 +548,7 @@ fn doc(r: &mut Reader, key: &str, pos: Pos, node: &Node) -> Option<DocSpec> {
         title: title?.to_owned(),
         template: template?.to_owned(),
         layout: layout?,
+        format,
         issuers,
         requires,
         optional,

@@ -18,7 +18,41 @@ use super::layout::{Page, closing_range, column_widths};
 use super::markup::Block;
 use super::nobreak;
 use super::pdf::string_literal;
-use super::table::Layout;
+use super::table::{Format, Layout};
+
+/// The issuing-body mark of a 公文: red 小标宋 on one line, the size falling with the name's
+/// length; its box is the glyphs' bounds, so its top edge is the printed mark's.
+fn mark(issuer: &str) -> String {
+    let chars = issuer.chars().count().max(1);
+    let size = (400.0 / chars as f64).clamp(18.0, 30.0);
+    format!(
+        "text(font: fonts.title, weight: \"bold\", fill: red, size: {size:.1}pt, tracking: 0.05em, top-edge: \"bounds\", bottom-edge: \"bounds\")[{}]",
+        tx(issuer)
+    )
+}
+
+/// Where 信函格式's text starts below the top of the text block (37 mm from the paper's top):
+/// under the mark (30 mm from the top edge, at most 30 pt tall), 4 mm, the double line (1.8 mm),
+/// and half a line.
+const LETTER_TEXT_START: &str = "30mm + 30pt + 4mm + 1.8mm + 4mm - 37mm";
+
+/// 信函格式 (GB/T 9704 10.1) on the first page, placed from the paper's top left: the red mark
+/// 30 mm from the top edge, a red double line (thick over thin) 4 mm under it and another
+/// (thin over thick) 20 mm above the bottom edge, both 170 mm long and centred.
+fn letter_head(page: &Page<'_>) -> Option<String> {
+    if page.layout != Layout::Gongwen || page.format != Some(Format::Letter) {
+        return None;
+    }
+    let issuer = page.issuer.map(|i| i.name.as_str()).unwrap_or_default();
+    Some(format!(
+        "block(width: 210mm, height: 297mm, {{\n\
+         let m = {mark}\n\
+         place(top + center, dy: 30mm, m)\n\
+         place(top + center, dy: 30mm + measure(m).height + 4mm, doubleline(true))\n\
+         place(bottom + center, dy: -20mm, doubleline(false))\n}})",
+        mark = mark(issuer)
+    ))
+}
 
 /// Functions the source calls; no letter data in them.
 const PRELUDE: &str = r##"
@@ -30,14 +64,14 @@ const PRELUDE: &str = r##"
 #let thumb = box(baseline: 40%, circle(radius: 7.5mm, stroke: (paint: gray, thickness: 0.6pt, dash: "dashed"))[
   #set align(center + horizon)
   #text(size: 9pt, fill: gray)[捺印]])
-#let signrow(label, thumbed, size: 15pt) = block(above: 9mm, breakable: false, {
+#let signrow(label, thumbed, size: 15pt, dated: true) = block(above: 9mm, breakable: false, {
   set par(first-line-indent: 0pt, justify: false)
   set text(size: size)
-  grid(columns: if thumbed { (auto, 1fr, auto, auto) } else { (auto, 1fr, auto) },
-    column-gutter: 3mm, align: bottom,
-    [#label（签名）：], rule, ..if thumbed { (thumb,) } else { () }, when)
+  let cells = ([#label（签名）：], rule) + (if thumbed { (thumb,) } else { () }) + (if dated { (when,) } else { () })
+  grid(columns: (auto, 1fr) + (auto,) * (cells.len() - 2),
+    column-gutter: 3mm, align: bottom, ..cells)
 })
-#let witness(label, name, mark) = block(above: 9mm, breakable: false, {
+#let witness(label, name, mark, dated: true) = block(above: 9mm, breakable: false, {
   set par(first-line-indent: 0pt, justify: false)
   set text(size: 15pt)
   if name == none { grid(columns: (auto, 1fr), align: bottom, [#label（盖章）：], rule) } else [#label（盖章）：#name]
@@ -45,7 +79,7 @@ const PRELUDE: &str = r##"
     box(width: 24mm, height: 24mm, if mark { circle(radius: 12mm, stroke: (paint: faint, thickness: 1.2pt, dash: "dashed"))[
       #set align(center + horizon)
       #text(size: 9pt, fill: faint)[（印章）]] }),
-    when)
+    if dated { when } else { [] })
 })
 #let seal(name, date, caption) = align(right, pad(right: 4em, block(above: 4mm, breakable: false, {
   set par(first-line-indent: 0pt, justify: false)
@@ -75,45 +109,78 @@ const PRELUDE: &str = r##"
   noindent(align(center, text(font: fonts.heading, size: 16pt, title)))
 }
 #let note(body) = block(text(size: 12pt, body))
+#let doubleline(thick-first) = {
+  let thick = line(length: 170mm, stroke: 0.8mm + red)
+  let thin = line(length: 170mm, stroke: 0.3mm + red)
+  // A line has no height: the spacing is between the strokes' centres (0.4 + 0.6 + 0.15 mm).
+  stack(spacing: 1.15mm, ..(if thick-first { (thick, thin) } else { (thin, thick) }))
+}
 #let partlabel(label, of) = noindent(align(right, text(size: 12pt)[#of#h(1em)#box(stroke: 0.5pt, inset: (x: 2mm, y: 1mm), label)]))
 "##;
 
 /// `s` as typst markup: string literals, a box around each marked run, a line break for each
-/// line break.
+/// line break. An opening bracket just before a marked run and a closing bracket or stop just
+/// after it go into its box: `（7周岁）` stays whole wherever the line ends.
 fn tx(s: &str) -> String {
-    let mut out = String::new();
+    const OPENING: &str = "（〔《“‘【(";
+    const CLOSING: &str = "）〕》”’】)，。、；：！？";
+    // Runs of text, each boxed or not; `None` is a line break.
+    let mut runs: Vec<Option<(String, bool)>> = Vec::new();
     let mut run = String::new();
     let mut in_box = false;
-    let flush = |run: &mut String, out: &mut String, boxed: bool| {
-        if run.is_empty() {
-            return;
+    let flush = |run: &mut String, runs: &mut Vec<Option<(String, bool)>>, boxed: bool| {
+        if !run.is_empty() {
+            runs.push(Some((std::mem::take(run), boxed)));
         }
-        let lit = string_literal(run);
-        if boxed {
-            out.push_str(&format!("#box({lit});"));
-        } else {
-            out.push_str(&format!("#{lit};"));
-        }
-        run.clear();
     };
     for c in s.chars() {
         match c {
             nobreak::START => {
-                flush(&mut run, &mut out, in_box);
+                flush(&mut run, &mut runs, in_box);
                 in_box = true;
             }
             nobreak::END => {
-                flush(&mut run, &mut out, in_box);
+                flush(&mut run, &mut runs, in_box);
                 in_box = false;
             }
             '\n' => {
-                flush(&mut run, &mut out, in_box);
-                out.push_str("#linebreak();");
+                flush(&mut run, &mut runs, in_box);
+                runs.push(None);
             }
             c => run.push(c),
         }
     }
-    flush(&mut run, &mut out, in_box);
+    flush(&mut run, &mut runs, in_box);
+    for i in 0..runs.len() {
+        if !matches!(runs[i], Some((_, true))) {
+            continue;
+        }
+        if i > 0
+            && let Some((before, false)) = &mut runs[i - 1]
+            && let Some(c) = before.chars().last().filter(|c| OPENING.contains(*c))
+        {
+            before.pop();
+            if let Some((inside, _)) = &mut runs[i] {
+                inside.insert(0, c);
+            }
+        }
+        if let Some(Some((after, false))) = runs.get_mut(i + 1) {
+            let closing: String = after.chars().take_while(|c| CLOSING.contains(*c)).collect();
+            after.drain(..closing.len());
+            if let Some((inside, _)) = &mut runs[i] {
+                inside.push_str(&closing);
+            }
+        }
+    }
+    let mut out = String::new();
+    for r in runs {
+        match r {
+            None => out.push_str("#linebreak();"),
+            Some((text, _)) if text.is_empty() => {}
+            Some((text, true)) => out.push_str(&format!("#box({});", string_literal(&text))),
+            Some((text, false)) => out.push_str(&format!("#{};", string_literal(&text))),
+        }
+    }
     out
 }
 
@@ -146,6 +213,13 @@ fn page_setup(page: &Page<'_>, out: &mut String) {
     let number = "text(size: 14pt, font: fonts.title)[— #n —]";
     let (margin, footer) = match page.layout {
         // GB/T 9704 5.2.1 and 7.5: odd pages bind left, number right; even pages the reverse.
+        // 信函格式 (10.1) numbers no first page.
+        Layout::Gongwen if page.format == Some(Format::Letter) => (
+            "(top: 37mm, bottom: 35mm, inside: 28mm, outside: 26mm)",
+            format!(
+                "context {{ let n = here().page(); if n == 1 {{ [#{code} #h(1fr)] }} else if calc.odd(n) {{ [#{code} #h(1fr) #{number} #h(1em)] }} else {{ [#h(1em) #{number} #h(1fr) #{code}] }} }}"
+            ),
+        ),
         Layout::Gongwen => (
             "(top: 37mm, bottom: 35mm, inside: 28mm, outside: 26mm)",
             format!(
@@ -166,15 +240,35 @@ fn page_setup(page: &Page<'_>, out: &mut String) {
     } else {
         "none"
     };
-    let background = if page.draft {
+    let watermark = if page.draft {
         "rotate(-30deg, text(size: 110pt, fill: red.transparentize(90%), font: fonts.heading)[草稿])"
     } else {
         "none"
+    };
+    let background = match letter_head(page) {
+        // 信函格式's mark and its two red double lines belong to the first page, placed from
+        // the edges of the paper (10.1).
+        Some(head) => format!(
+            "{{ {}context if here().page() == 1 {{ place(top + left, {head}) }} }}",
+            if page.draft {
+                format!("place(center + horizon, {watermark}); ")
+            } else {
+                String::new()
+            }
+        ),
+        None => watermark.to_owned(),
     };
     out.push_str(&format!(
         "#set page(paper: \"a4\", margin: {margin}, binding: left, footer-descent: 7mm, \
          header: {header}, background: {background}, footer: {footer})\n"
     ));
+    // On the 28-character grid of a 公文 or court document each line is filled before the
+    // next starts (as a word processor's grid does); the optimiser would spread a long number's
+    // box over the lines before it, leaving them short and stretched.
+    let linebreaks = match page.layout {
+        Layout::Gongwen | Layout::Court => "\"simple\"",
+        Layout::Enforcement | Layout::Party => "auto",
+    };
     let tracking = match page.layout {
         // 28 characters in the 156 mm line (GB/T 9704 5.2.2).
         Layout::Gongwen | Layout::Court => "155.8mm / 28 - 16pt",
@@ -183,8 +277,8 @@ fn page_setup(page: &Page<'_>, out: &mut String) {
     out.push_str(&format!(
         "#set text(font: fonts.body, size: {size}, lang: \"zh\", region: \"cn\", \
          tracking: {tracking}, top-edge: 0.8em, bottom-edge: -0.2em)\n\
-         #set par(justify: true, leading: {pitch} - {size}, spacing: {pitch} - {size}, \
-         first-line-indent: (amount: 2em, all: true))\n\
+         #set par(justify: true, linebreaks: {linebreaks}, leading: {pitch} - {size}, \
+         spacing: {pitch} - {size}, first-line-indent: (amount: 2em, all: true))\n\
          #set block(spacing: {pitch} - {size})\n\
          #set table.cell(breakable: false)\n"
     ));
@@ -204,13 +298,24 @@ fn head(page: &Page<'_>, out: &mut String) {
         tx(page.title)
     );
     match page.layout {
-        Layout::Gongwen => {
-            // The issuing-body mark stays on one line: long names get a smaller size.
-            let chars = issuer.chars().count().max(1);
-            let size = (400.0 / chars as f64).clamp(18.0, 30.0);
+        Layout::Gongwen if page.format == Some(Format::Letter) => {
+            // The mark and the double line are on the page's background (`letter_head`); the
+            // text starts under them, with the number flush right on its first line (10.1).
+            out.push_str(&format!("#v({LETTER_TEXT_START})\n"));
             out.push_str(&format!(
-                "#noindent(align(center, text(font: fonts.title, weight: \"bold\", fill: red, size: {size:.1}pt, tracking: 0.05em)[{}]))\n",
-                tx(issuer)
+                "#align(right)[#box(height: 1em){}]\n",
+                number.map(|n| tx(&nobreak::whole(n))).unwrap_or_default()
+            ));
+            out.push_str(&title);
+            out.push_str(&format!("#v({pitch} - 12.9pt)\n"));
+        }
+        Layout::Gongwen => {
+            // 文件格式 (7.2.3): the mark's top edge 35 mm below the top of the text block (its
+            // glyphs' bounds, so the measure is the printed mark's); it stays on one line, long
+            // names get a smaller size.
+            out.push_str(&format!(
+                "#v(35mm)\n#noindent(align(center, {}))\n",
+                mark(issuer)
             ));
             match number {
                 Some(n) => out.push_str(&format!(
@@ -301,13 +406,22 @@ fn block(page: &Page<'_>, b: &Block, out: &mut String) {
         Block::Right(t) => out.push_str(&format!("#noindent(align(right, block{}))\n", content(t))),
         Block::Note(t) => out.push_str(&format!("#note{}\n", content(t))),
         Block::Table(rows) => table(page, rows, out),
-        Block::Sign(label) => out.push_str(&format!("#signrow({}, false)\n", content(label))),
-        Block::Thumb(label) => out.push_str(&format!("#signrow({}, true)\n", content(label))),
+        Block::Sign(label) => out.push_str(&format!(
+            "#signrow({}, false, dated: {})\n",
+            content(label),
+            page.dated_signatures()
+        )),
+        Block::Thumb(label) => out.push_str(&format!(
+            "#signrow({}, true, dated: {})\n",
+            content(label),
+            page.dated_signatures()
+        )),
         Block::Witness { label, name } => out.push_str(&format!(
-            "#witness({}, {}, {})\n",
+            "#witness({}, {}, {}, dated: {})\n",
             content(label),
             name.as_deref().map_or_else(|| "none".to_owned(), content),
-            page.draft
+            page.draft,
+            page.dated_signatures()
         )),
         Block::Seal => {
             let date = content(&nobreak::whole(&page.date_text()));
@@ -390,7 +504,16 @@ pub fn typst(page: &Page<'_>) -> String {
         if in_slip {
             out.push_str("]\n");
         }
-        if page.layout == Layout::Gongwen {
+        if page.format == Some(Format::Letter) {
+            // 信函格式's 版记: 抄送 only, without 印发机关和日期 and the rules between, at the
+            // foot of the last page's text block (10.1).
+            if let Some(cc) = page.cc() {
+                out.push_str(&format!(
+                    "#place(bottom, float: true, clearance: 10mm, block(width: 100%, {{\n  set par(first-line-indent: 0pt, justify: false)\n  set text(size: 14pt, tracking: 0pt)\n  pad(x: 1em)[抄送：{}。]\n}}))\n",
+                    tx(&cc)
+                ));
+            }
+        } else if page.layout == Layout::Gongwen {
             // The 版记 at the foot of the last page (GB/T 9704 7.4).
             let issuer = page.issuer.map(|i| i.name.as_str()).unwrap_or_default();
             out.push_str("#place(bottom, float: true, clearance: 10mm, block(width: 100%, {\n  set par(first-line-indent: 0pt, justify: false)\n  set text(size: 14pt, tracking: 0pt)\n  line(length: 100%, stroke: 0.35mm)\n");
@@ -425,5 +548,10 @@ mod tests {
         );
         let marked = tx(&format!("于{}作出", nobreak::whole("2026年11月22日")));
         assert_eq!(marked, "#\"于\";#box(\"2026年11月22日\");#\"作出\";");
+        // Brackets and a stop next to a marked run go into its box.
+        let age = tx(&format!("小明（{}），", nobreak::whole("7周岁")));
+        assert_eq!(age, "#\"小明\";#box(\"（7周岁），\");");
+        let alone = tx(&format!("（{}）", nobreak::whole("7周岁")));
+        assert_eq!(alone, "#box(\"（7周岁）\");");
     }
 }

@@ -439,6 +439,7 @@ fn cases() -> BTreeMap<&'static str, Case> {
 static NO_WORDS: Vocabulary = Vocabulary {
     roles: BTreeMap::new(),
     bodies: BTreeMap::new(),
+    names: BTreeMap::new(),
 };
 
 fn input<'a>(case: &'a Case) -> LetterInput<'a> {
@@ -1709,9 +1710,14 @@ fn expected_text(key: &str) -> Vec<&'static str> {
 fn every_kind_sets_as_pdf_matching_its_reviewed_pages() {
     let write = std::env::var("WARDFLOW_PDF_REFERENCES").is_ok_and(|v| v == "write");
     let mut failures = Vec::new();
+    // `WARDFLOW_PDF_OUT=dir` also writes each kind's PDF there, to look at.
+    let out = std::env::var_os("WARDFLOW_PDF_OUT").map(PathBuf::from);
     for key in KEYS {
         let (pdf, text) = pdf_of(key);
         assert!(pdf.starts_with(b"%PDF-"), "{key}");
+        if let Some(dir) = &out {
+            std::fs::write(dir.join(format!("{key}.pdf")), &pdf).unwrap();
+        }
         // pdftotext lays out lines; a number or date is one run on one line.
         let flat: String = text.lines().map(str::trim).collect::<Vec<_>>().join("\n");
         let squeezed: String = flat.chars().filter(|c| *c != ' ').collect();
@@ -1877,4 +1883,460 @@ fn a_gongwen_numbers_even_pages_on_the_left_and_ends_with_the_banji_at_the_foot(
         cc.2 > 620.0 && cc.2 < issued.2,
         "抄送 above 印发 at the foot: {cc:?}"
     );
+}
+
+// ---- GB/T 9704 formats, 抄送, wording (issue 21 items 8 and 9) ----
+
+/// Each of the 13 kinds says whether it is a 公文 and, if so, in which of GB/T 9704's formats it
+/// is printed; the others are 执法文书, court or party documents, which have none.
+#[test]
+fn each_kind_says_its_gbt_9704_format() {
+    use wardflow_engine::letters::{Format, Layout};
+    for key in KEYS {
+        let doc = &renderer().table().documents[key];
+        let want = match key {
+            "guardian-duty-notice" => Some(Format::Letter),
+            "restoration-notice" => Some(Format::File),
+            _ => None,
+        };
+        assert_eq!(doc.format, want, "{key}");
+        assert_eq!(doc.format.is_some(), doc.layout == Layout::Gongwen, "{key}");
+    }
+}
+
+/// Page `page` of a PDF at 72 dpi (one pixel a point), in colour: for each row, the first and
+/// last column of its red pixels.
+fn red_rows(pdf: &[u8], page: u32) -> Vec<Option<(usize, usize)>> {
+    red_rows_at(pdf, page, 72)
+}
+
+/// The same at `dpi`.
+fn red_rows_at(pdf: &[u8], page: u32, dpi: u32) -> Vec<Option<(usize, usize)>> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("letter.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let prefix = dir.path().join("p");
+    let n = page.to_string();
+    poppler(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            &dpi.to_string(),
+            "-f",
+            &n,
+            "-l",
+            &n,
+            "-singlefile",
+            file.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let bytes = std::fs::read(prefix.with_extension("png")).unwrap();
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Rgb);
+    let width = info.width as usize;
+    buf[..info.buffer_size()]
+        .chunks(width * 3)
+        .map(|row| {
+            let red: Vec<usize> = row
+                .chunks(3)
+                .enumerate()
+                .filter(|(_, p)| p[0] > 150 && p[1] < 110 && p[2] < 110)
+                .map(|(x, _)| x)
+                .collect();
+            Some((*red.first()?, *red.last()?))
+        })
+        .collect()
+}
+
+const MM: f64 = 72.0 / 25.4;
+
+/// 文件格式 (GB/T 9704 7.2.3): the red issuing-body mark's top edge is 35 mm below the top of
+/// the text block (37 mm + 35 mm from the paper's top edge), not at the top of the text block.
+#[test]
+fn a_file_format_gongwen_puts_its_red_mark_35_mm_below_the_text_block() {
+    let (pdf, _) = pdf_of("restoration-notice");
+    let rows = red_rows(&pdf, 1);
+    let top = rows.iter().position(Option::is_some).expect("a red mark") as f64;
+    assert!(
+        (top - 72.0 * MM).abs() < 1.5 * MM,
+        "the mark's top {:.1} mm from the top edge, want 72 mm",
+        top / MM
+    );
+    // The red rule under the number spans the text block (156 mm), nothing red below it.
+    let last = rows.iter().rposition(Option::is_some).unwrap();
+    let (x0, x1) = rows[last].unwrap();
+    assert!(
+        ((x1 - x0) as f64 - 156.0 * MM).abs() < 2.0 * MM,
+        "{x0}..{x1}"
+    );
+}
+
+/// 信函格式 (GB/T 9704 10.1): the mark 30 mm from the top edge; a red double line 170 mm long,
+/// centred, under it and another 20 mm above the bottom edge; no number on the first page, the
+/// second numbered on the left; the text still 28 characters a line and 22 lines a page.
+#[test]
+fn a_letter_format_gongwen_has_its_mark_at_30_mm_and_red_double_lines() {
+    let (pdf, _) = pdf_of("guardian-duty-notice");
+    let rows = red_rows(&pdf, 1);
+    let top = rows.iter().position(Option::is_some).expect("a red mark") as f64;
+    assert!(
+        (top - 30.0 * MM).abs() < 1.5 * MM,
+        "the mark's top {:.1} mm from the top edge, want 30 mm",
+        top / MM
+    );
+    // Rows as long as a double line (170 mm, centred on the 210 mm page).
+    let long: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(y, r)| {
+            let (x0, x1) = (*r)?;
+            ((x1 - x0) as f64 > 165.0 * MM).then_some(y)
+        })
+        .collect();
+    assert!(!long.is_empty(), "no double line");
+    for &y in &long {
+        let (x0, x1) = rows[y].unwrap();
+        assert!((x0 as f64 - 20.0 * MM).abs() < 1.5 * MM, "row {y}: {x0}");
+        assert!((x1 as f64 - 190.0 * MM).abs() < 1.5 * MM, "row {y}: {x1}");
+    }
+    let upper: Vec<&usize> = long.iter().filter(|y| (**y as f64) < 100.0 * MM).collect();
+    let lower: Vec<&usize> = long.iter().filter(|y| (**y as f64) > 200.0 * MM).collect();
+    assert!(!upper.is_empty() && !lower.is_empty(), "{long:?}");
+    for band in [&upper, &lower] {
+        let (first, last) = (*band[0], *band[band.len() - 1]);
+        assert!(last - first < 4 * MM as usize, "{band:?}");
+    }
+    // Two lines each, thick over thin at the top and thin over thick at the foot: at 288 dpi,
+    // two runs of red rows with a gap between.
+    let fine = red_rows_at(&pdf, 1, 288);
+    let runs = |from: f64, to: f64| {
+        let mut runs: Vec<usize> = Vec::new();
+        let mut previous = false;
+        let rows = fine
+            .iter()
+            .take((to * 4.0) as usize)
+            .skip((from * 4.0) as usize);
+        for row in rows {
+            let long = row.is_some_and(|(x0, x1)| (x1 - x0) as f64 > 4.0 * 165.0 * MM);
+            if long && !previous {
+                runs.push(0);
+            }
+            if long {
+                *runs.last_mut().unwrap() += 1;
+            }
+            previous = long;
+        }
+        runs
+    };
+    let top = runs(0.0, 100.0 * MM);
+    assert!(
+        top.len() == 2 && top[0] > top[1],
+        "thick over thin: {top:?}"
+    );
+    let foot = runs(200.0 * MM, 842.0);
+    assert!(
+        foot.len() == 2 && foot[0] < foot[1],
+        "thin over thick: {foot:?}"
+    );
+    // The lower one ends 20 mm above the bottom edge (842 pt).
+    let bottom = **lower.last().unwrap() as f64;
+    assert!(
+        (842.0 - bottom - 20.0 * MM).abs() < 1.5 * MM,
+        "lower double line {:.1} mm above the bottom",
+        (842.0 - bottom) / MM
+    );
+    // Page 1 has no page number; page 2 has it on the left.
+    let numbered = |page: u32| {
+        words_on(&pdf, page)
+            .into_iter()
+            .find(|w| w.0 == page.to_string() && w.2 > 742.0)
+    };
+    assert!(numbered(1).is_none(), "信函格式 numbers no first page");
+    assert!(numbered(2).expect("page 2 numbered").3 < 595.0 / 2.0);
+    assert!(
+        red_rows(&pdf, 2).iter().all(Option::is_none),
+        "red on page 2"
+    );
+    // The HTML prints the same: no number on the first page, the head of 信函格式.
+    let html = render("guardian-duty-notice").html;
+    assert!(html.contains("@page :first { @bottom-right { content: \"\"; } }"));
+    assert!(html.contains("<div class=\"red-head letter\""), "{html}");
+    assert!(
+        render("restoration-notice")
+            .html
+            .contains("<div class=\"red-head file\"")
+    );
+}
+
+/// GB/T 9704 5.2.2: a page of body text has 22 lines on the grid, and a full line of characters
+/// holds 28 (a first line 26 after its two-character indent). Typst compresses CJK punctuation
+/// in a justified line (clreq 3.1.6), so a line with ，、（） in it may take a character more.
+#[test]
+fn a_gongwen_page_has_22_lines_of_28_characters() {
+    let lines_of = |pdf: &[u8], page: u32| {
+        // Lines of the text block (37 mm to 262 mm from the top edge), by their baselines.
+        let mut lines: BTreeMap<i64, String> = BTreeMap::new();
+        for (text, _, _, _, y1) in words_on(pdf, page) {
+            if y1 > 37.0 * MM && y1 < 262.0 * MM + 2.0 {
+                lines.entry(y1.round() as i64).or_default().push_str(&text);
+            }
+        }
+        lines
+    };
+    let (pdf, _) = pdf_of("guardian-duty-notice");
+    let lines = lines_of(&pdf, 2);
+    assert_eq!(lines.len(), 22, "{lines:#?}");
+    let baselines: Vec<i64> = lines.keys().copied().collect();
+    for pair in baselines.windows(2) {
+        // 28.9 pt apart, the grid's pitch.
+        assert!((pair[1] - pair[0] - 29).abs() <= 1, "{baselines:?}");
+    }
+    // A paragraph of characters without punctuation: 26, then 28 a line.
+    let cases = cases();
+    let case = &cases["restoration-notice"];
+    let mut data = case.data.clone();
+    let court: String = "北京市朝阳区人民法院少年家事审判庭"
+        .chars()
+        .cycle()
+        .take(60)
+        .collect();
+    data.insert("restoration.court".into(), json!(court));
+    let inp = LetterInput {
+        data: &data,
+        ..input(case)
+    };
+    let r = renderer().render("restoration-notice", &inp).unwrap();
+    let created: jiff::Timestamp = "2026-11-22T01:00:00Z".parse().unwrap();
+    let (pdf, _) = renderer()
+        .pdf("restoration-notice", &r, "L2026-000004", created)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let lines: Vec<String> = lines_of(&pdf, 1).into_values().collect();
+    let first = lines
+        .iter()
+        .position(|l| court.starts_with(l.as_str()))
+        .unwrap_or_else(|| panic!("{lines:#?}"));
+    assert_eq!(lines[first].chars().count(), 26, "{lines:#?}");
+    assert_eq!(lines[first + 1].chars().count(), 28, "{lines:#?}");
+    assert!(court.contains(lines[first + 1].as_str()), "{lines:#?}");
+}
+
+/// The 版记's 抄送 names the bodies of the case (the recipient's field, or the profile's body
+/// in its role), not categories; a 公文 does not copy the body that issues it.
+#[test]
+fn the_copies_list_names_the_bodies_of_the_case() {
+    let cases = cases();
+    let case = &cases["restoration-notice"];
+    let mut data = case.data.clone();
+    data.insert("child.school".into(), json!("北京市朝阳区望京实验学校"));
+    let words = Vocabulary {
+        roles: BTreeMap::new(),
+        bodies: BTreeMap::new(),
+        names: [
+            ("police", "北京市公安局朝阳分局望京派出所"),
+            (
+                "village_committee",
+                "北京市朝阳区望京街道花家地社区居民委员会",
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect(),
+    };
+    let inp = LetterInput {
+        data: &data,
+        vocabulary: &words,
+        ..input(case)
+    };
+    let r = renderer().render("restoration-notice", &inp).unwrap();
+    assert!(
+        r.text.contains(
+            "抄送：王秀珍，北京市朝阳区望京街道花家地社区居民委员会，北京市朝阳区望京实验学校，北京市公安局朝阳分局望京派出所。"
+        ),
+        "{}",
+        r.text
+    );
+    for category in ["原指定监护人或者机构", "学校", "公安派出所"] {
+        assert!(!r.text.contains(&format!("，{category}")), "{category}");
+    }
+    // Without names in the case or the profile, the category is what is known.
+    let plain = render("restoration-notice");
+    assert!(
+        plain
+            .text
+            .contains("抄送：王秀珍，村（居）民委员会，学校，公安派出所。"),
+        "{}",
+        plain.text
+    );
+    // The village committee's duty notice: its own copy is on file, not a 抄送.
+    let duty = render("guardian-duty-notice");
+    assert!(!duty.text.contains("抄送"), "{}", duty.text);
+    assert!(!duty.html.contains("抄送"));
+    assert!(!duty.typst.contains("抄送"));
+}
+
+/// A court's 训诫书 carries the judge's line over its seal and the clerk's under it.
+#[test]
+fn a_court_reprimand_has_judge_and_clerk_lines() {
+    let cases = cases();
+    let case = &cases["reprimand"];
+    let mut inp = input(case);
+    inp.issuer = Some(court());
+    inp.number = Some("（2026）京0105民初8812号之二".into());
+    let r = renderer().render("reprimand", &inp).unwrap();
+    let judge = r.text.find("审判员　王静").expect("judge line");
+    let seal = r.text.rfind("北京市朝阳区人民法院\n").expect("seal");
+    let clerk = r.text.find("书记员　赵一鸣").expect("clerk line");
+    assert!(judge < seal && seal < clerk, "{}", r.text);
+    // The police's has neither.
+    let police = render("reprimand");
+    assert!(!police.text.contains("审判员") && !police.text.contains("书记员"));
+}
+
+/// A party document is dated once, by hand, when it is signed: no blank date beside each
+/// signature, and no date printed in advance.
+#[test]
+fn party_documents_have_one_blank_date_and_no_printed_one() {
+    let cases = cases();
+    for key in [
+        "entrustment-agreement",
+        "entrustment-notice",
+        "revocation-petition",
+    ] {
+        let r = render(key);
+        let printed = format::date_arabic(cases[key].date);
+        assert!(!r.text.contains(&printed), "{key}: printed date {printed}");
+        let blanks = r.text.matches("＿＿＿＿年＿＿月＿＿日").count();
+        // The entrustment notice's receipt slip is dated by the school.
+        let want = if key == "entrustment-notice" { 2 } else { 1 };
+        assert_eq!(blanks, want, "{key}:\n{}", r.text);
+        assert_eq!(
+            r.html.matches("＿＿＿＿年＿＿月＿＿日").count(),
+            want,
+            "{key}"
+        );
+    }
+}
+
+/// An age in a narrow table cell stays whole: `（7周岁）`, never `（7周⏎岁）`.
+#[test]
+fn an_age_never_breaks_in_a_narrow_cell() {
+    let cases = cases();
+    let case = &cases["reprimand"];
+    let mut data = case.data.clone();
+    // A name that fills the cell up to 周 of its age.
+    data.insert("child.name".into(), json!("阿依古丽明明"));
+    let inp = LetterInput {
+        data: &data,
+        ..input(case)
+    };
+    let r = renderer().render("reprimand", &inp).unwrap();
+    let created: jiff::Timestamp = "2026-11-22T01:00:00Z".parse().unwrap();
+    let (pdf, _) = renderer()
+        .pdf("reprimand", &r, "L2026-000003", created)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("l.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let text = String::from_utf8(poppler(
+        "pdftotext",
+        &["-raw", "-enc", "UTF-8", file.to_str().unwrap(), "-"],
+    ))
+    .unwrap();
+    let age = format::age_on(date(2015, 8, 9), cases["reprimand"].date);
+    let whole = format!("（{age}周岁）");
+    assert!(
+        text.lines().any(|l| l
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .contains(&whole)),
+        "{whole} is broken:\n{text}"
+    );
+}
+
+// ---- DOCX (issue 21 item 2): an editable copy from the same layout model ----
+
+/// Every text of a DOCX as python-docx reads it (from PyPI; .ci/run installs it): the headers'
+/// paragraphs, then the body's paragraphs and table cells in order, one a line.
+fn docx_text(docx: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("letter.docx");
+    std::fs::write(&file, docx).unwrap();
+    const READ: &str = r#"
+import sys, docx
+d = docx.Document(sys.argv[1])
+out = []
+for s in d.sections:
+    out += [p.text for p in s.header.paragraphs]
+for block in d.element.body.iterchildren():
+    tag = block.tag.rsplit('}', 1)[-1]
+    if tag == 'p':
+        out.append(docx.text.paragraph.Paragraph(block, d).text)
+    elif tag == 'tbl':
+        for row in docx.table.Table(block, d).rows:
+            out.append('|'.join(c.text for c in row.cells))
+sys.stdout.write('\n'.join(out))
+"#;
+    let out = std::process::Command::new("python3")
+        .args(["-c", READ, file.to_str().unwrap()])
+        .output()
+        .unwrap_or_else(|e| panic!("python3: {e}"));
+    assert!(
+        out.status.success(),
+        "python-docx (pip install python-docx): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Each kind's DOCX opens in python-docx and holds the letter's text (its number, date, parties,
+/// issuing body and code) and, on its face, the unofficial-copy mark; a draft's says it is a
+/// draft and carries no number.
+#[test]
+fn every_kind_exports_as_a_docx_marked_unofficial() {
+    use wardflow_engine::letters::DOCX_UNOFFICIAL;
+    let cases = cases();
+    for key in KEYS {
+        let r = render(key);
+        assert!(r.docx.starts_with(b"PK"), "{key}: a zip package");
+        let text = docx_text(&r.docx);
+        let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(text.starts_with(DOCX_UNOFFICIAL), "{key}: header:\n{text}");
+        assert!(squeezed.contains("【非正式文本】"), "{key}:\n{text}");
+        for want in expected_text(key) {
+            assert!(
+                squeezed.contains(want),
+                "{key}: the DOCX lacks {want}:\n{text}"
+            );
+        }
+        if let Some(issuer) = &cases[key].issuer {
+            assert!(squeezed.contains(&issuer.name), "{key}: no {}", issuer.name);
+        }
+        // The body's own words: the first paragraph of the text layer is in the DOCX too.
+        let first = r
+            .text
+            .lines()
+            .filter(|l| l.starts_with("　　"))
+            .map(|l| l.replace(char::is_whitespace, ""))
+            .find(|l| l.chars().count() > 20)
+            .unwrap_or_else(|| panic!("{key}: no paragraph"));
+        assert!(squeezed.contains(&first), "{key}: lacks {first}");
+        // Never the seal's place.
+        assert!(!text.contains("（印章）"), "{key}");
+    }
+    // A draft says so and has no number.
+    let case = &cases["warning-letter"];
+    let mut inp = input(case);
+    inp.draft = true;
+    inp.number = None;
+    let draft = renderer().render("warning-letter", &inp).unwrap();
+    let text = docx_text(&draft.docx);
+    assert!(text.contains("草稿的可编辑副本"), "{text}");
+    assert!(!text.contains("告诫字〔2026〕7号"), "{text}");
 }

@@ -34,6 +34,8 @@ pub enum ExportFormat {
     Txt,
     Html,
     Pdf,
+    /// An editable copy, made again from the archived data and marked as unofficial.
+    Docx,
 }
 
 /// Arguments of `letter export`.
@@ -41,7 +43,8 @@ pub enum ExportFormat {
 pub struct LetterExportArgs {
     /// The archive id (L2026-000001) or the document number.
     letter: String,
-    /// Output form: the HTML, the text or the PDF, each as archived when the letter was issued.
+    /// Output form: the HTML, the text or the PDF, each as archived when the letter was issued;
+    /// or an editable DOCX, marked on its face as an unofficial copy (it cannot be verified).
     #[arg(long, value_enum, default_value = "html")]
     format: ExportFormat,
     /// The file to write (standard output without it).
@@ -200,37 +203,39 @@ pub fn print_particulars(ctx: &Ctx, r: &LetterRecord) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Writes the archived bytes, unchanged.
+/// Writes the archived bytes, unchanged; or a DOCX copy made again from the archived data.
 pub fn export_letter(ctx: &Ctx, args: LetterExportArgs) -> Result<(), Failure> {
     let caller = ctx.caller(None)?;
     let office = ctx.office_for_read()?;
-    let r = office.letter(&caller, &args.letter, "letter-export")?;
-    let body: &[u8] = match args.format {
-        ExportFormat::Txt => r.letter.text.as_bytes(),
-        ExportFormat::Html => r.letter.html.as_bytes(),
-        // A letter issued before PDFs were archived has none, and none is made now: a PDF
-        // set later would not be the letter as issued.
-        ExportFormat::Pdf => match &r.letter.pdf {
-            Some(pdf) => pdf,
-            None => {
-                return Err(Failure::said(
-                    Exit::Refused,
-                    msg!("letter-no-pdf", id = r.letter.id.clone()),
-                )
-                .with_key("pdf"));
+    let (format, body): (&str, Vec<u8>) = match args.format {
+        // Not archived: an editable copy, marked as unofficial on its face.
+        ExportFormat::Docx => ("docx", office.letter_docx(&caller, &args.letter)?),
+        archived => {
+            let r = office.letter(&caller, &args.letter, "letter-export")?;
+            match archived {
+                ExportFormat::Txt => ("txt", r.letter.text.into_bytes()),
+                // (`Docx` was answered above and does not reach here.)
+                ExportFormat::Html | ExportFormat::Docx => ("html", r.letter.html.into_bytes()),
+                // A letter issued before PDFs were archived has none, and none is made now: a
+                // PDF set later would not be the letter as issued.
+                ExportFormat::Pdf => match r.letter.pdf {
+                    Some(pdf) => ("pdf", pdf),
+                    None => {
+                        return Err(Failure::said(
+                            Exit::Refused,
+                            msg!("letter-no-pdf", id = r.letter.id.clone()),
+                        )
+                        .with_key("pdf"));
+                    }
+                },
             }
-        },
-    };
-    let format = match args.format {
-        ExportFormat::Txt => "txt",
-        ExportFormat::Html => "html",
-        ExportFormat::Pdf => "pdf",
+        }
     };
     super::preview::write_out(
         ctx,
         &office,
         args.out.as_deref(),
         args.force,
-        (format, body),
+        (format, &body),
     )
 }

@@ -14,6 +14,8 @@ use crate::failure::{Context, Failure};
 pub enum Format {
     Txt,
     Html,
+    /// An editable DOCX, marked on its face as an unofficial copy.
+    Docx,
 }
 
 impl Format {
@@ -22,6 +24,7 @@ impl Format {
         match self {
             Format::Txt => "txt",
             Format::Html => "html",
+            Format::Docx => "docx",
         }
     }
 }
@@ -64,15 +67,16 @@ pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
         },
     )?;
     let body = match args.format {
-        Format::Txt => rendered.text,
-        Format::Html => rendered.html,
+        Format::Txt => rendered.text.into_bytes(),
+        Format::Html => rendered.html.into_bytes(),
+        Format::Docx => rendered.docx,
     };
     write_out(
         ctx,
         &office,
         args.out.as_deref(),
         args.force,
-        (args.format.key(), body.as_bytes()),
+        (args.format.key(), &body),
     )
 }
 
