@@ -64,6 +64,9 @@ find target/package/man -type f -name '*.1' -exec gzip -9n {} +
 # cargo-deb reads `target/release/` in the assets as the selected profile's (and target's)
 # directory.
 deb_args=(--no-build --profile "$profile" --output target/package/)
+# The debug build's package is for checking only: light compression (xz of the ~130 MB binary
+# takes minutes).
+[ "$profile" = dev ] && deb_args+=(--fast)
 [ -n "$target" ] && deb_args+=(--target "$triple")
 [ -n "$foreign" ] && deb_args+=(--no-strip)
 deb=$(cargo deb "${deb_args[@]}" | tail -n 1)
@@ -79,8 +82,9 @@ for path in usr/bin/wardflow etc/wardflow/config.toml usr/share/wardflow/workflo
     usr/share/wardflow/letters/documents.yaml usr/share/wardflow/profiles/qianjiang.yaml \
     usr/share/wardflow/calendars/china.yaml usr/share/man/man1/wardflow.1.gz \
     usr/share/man/zh_CN/man1/wardflow.1.gz usr/share/bash-completion/completions/wardflow \
-    lib/systemd/system/wardflow.service lib/systemd/system/wardflow-runner.service \
-    lib/systemd/system/wardflow-backup.service lib/systemd/system/wardflow-backup.timer; do
+    usr/lib/systemd/system/wardflow.service usr/lib/systemd/system/wardflow-runner.service \
+    usr/lib/systemd/system/wardflow-backup.service usr/lib/systemd/system/wardflow-backup.timer \
+    usr/share/lintian/overrides/wardflow; do
   [ -e "$root/$path" ] || { echo "missing from the package: /$path" >&2; exit 1; }
 done
 

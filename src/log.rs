@@ -70,9 +70,19 @@ impl LogArgs {
     }
 }
 
+/// Whether this process logs (`serve`, `run`): what it would write on standard error goes
+/// through the log instead, so a JSON log stays one object a line.
+static STARTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether [`start`] was called.
+pub fn started() -> bool {
+    STARTED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Starts this process's logs on standard error, at level info; a second call changes
 /// nothing.
 pub fn start(format: LogFormat) {
+    STARTED.store(true, std::sync::atomic::Ordering::Relaxed);
     let builder = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(false)
@@ -89,8 +99,8 @@ pub fn start(format: LogFormat) {
     };
 }
 
-/// Logs a failure of `what` (a tick, a request): its kind and exit code, and its words only
-/// when they describe the system rather than quote what someone typed.
+/// Logs a failure of a request: its kind and exit code, and its words only when they describe
+/// the system rather than quote what someone typed.
 pub fn failure(tr: &Tr, what: &str, failure: &Failure) {
     let shown = failure.shown(tr);
     let code = shown.exit as i32;
@@ -103,6 +113,15 @@ pub fn failure(tr: &Tr, what: &str, failure: &Failure) {
             tracing::warn!(code, kind, "{what} failed");
         }
     }
+}
+
+/// Logs a failure of the service itself (its start, a tick): with its words, which name no
+/// one's input (who may not run the deadlines, a busy or broken file, a bug).
+pub fn service_failure(tr: &Tr, what: &str, failure: &Failure) {
+    let shown = failure.shown(tr);
+    let code = shown.exit as i32;
+    let kind = shown.exit.kind();
+    tracing::error!(code, kind, detail = %shown.message, "{what} failed");
 }
 
 /// Records the user a request acts for in its log line (the `request` span's `user`).

@@ -131,17 +131,16 @@ pub fn run(ctx: &Ctx, args: RunArgs) -> Result<(), Failure> {
         let mut first = true;
         loop {
             // The first tick's failure ends the runner (a runner that may not run, or a clock
-            // the database refuses, must be seen at once); a later one is reported on stderr
-            // and the runner carries on, so one bad tick does not stop every deadline.
+            // the database refuses, must be seen at once); a later one is logged (standard
+            // error) and the runner carries on, so one bad tick does not stop every deadline.
             let next = match tick_once(ctx, &clock, &mut warned) {
                 Ok(next) => next,
                 Err(failure) if !first => {
-                    crate::log::failure(&ctx.tr, "tick", &failure);
-                    failure.report(&ctx.tr, ctx.global.json);
+                    crate::log::service_failure(&ctx.tr, "tick", &failure);
                     None
                 }
                 Err(failure) => {
-                    crate::log::failure(&ctx.tr, "tick", &failure);
+                    crate::log::service_failure(&ctx.tr, "tick", &failure);
                     return Err(failure);
                 }
             };

@@ -289,7 +289,7 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
     let office = match ctx.office_for_write() {
         Ok(office) => office,
         Err(failure) => {
-            crate::log::failure(&ctx.tr, "start", &failure);
+            crate::log::service_failure(&ctx.tr, "start", &failure);
             return Err(failure);
         }
     };
@@ -297,7 +297,7 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
     // Checked now, so a server whose user may not run the deadlines does not start.
     if let Err(e) = office.run_tick(&runner_caller) {
         let failure = Failure::from(e);
-        crate::log::failure(&ctx.tr, "start", &failure);
+        crate::log::service_failure(&ctx.tr, "start", &failure);
         return Err(failure);
     }
     // A county is told 60 days ahead that its published holiday calendar runs out (issue 20):
@@ -400,7 +400,7 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
     drop(server);
     drop(committer);
     if let Err(failure) = &served {
-        crate::log::failure(&ctx.tr, "server", failure);
+        crate::log::service_failure(&ctx.tr, "server", failure);
     }
     served?;
     tracing::info!("server stopped");
@@ -443,7 +443,7 @@ fn deadline_runner(server: &Server, caller: &Caller, recheck: Duration, stop: &A
                 next
             }
             Err(e) => {
-                crate::log::failure(&Tr { lang: Lang::Zh }, "tick", &Failure::from(e));
+                crate::log::service_failure(&Tr { lang: Lang::Zh }, "tick", &Failure::from(e));
                 None
             }
         };

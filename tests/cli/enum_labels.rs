@@ -210,7 +210,10 @@ fn english_labels_show_under_lang_en() {
     assert!(history.contains("= female"), "{history}");
     assert!(history.contains("= father"), "{history}");
     let next = env.en().ok(&["case", "next", id, "--now", T0]);
-    assert!(next.contains("grandparent (grandparent)"), "{next}");
+    assert!(
+        next.contains("grandparent, adult_sibling (adult brother or sister)"),
+        "{next}"
+    );
     assert!(!next.contains("祖父母或者外祖父母"), "{next}");
     let show = env.ok(&["case", "show", id, "--now", T0]);
     assert!(show.contains("child.sex（儿童性别）: 女"), "{show}");

@@ -153,7 +153,7 @@ fn the_server_logs_each_request_as_json_without_tokens_passwords_or_child_data()
         })),
     );
     assert_eq!(status, 201, "{opened}");
-    let case = opened["id"].as_str().expect("a case id").to_owned();
+    let case = opened["case"].as_str().expect("a case id").to_owned();
     let (status, shown) = send(
         &agent,
         &url,

@@ -14,6 +14,9 @@ use crate::failure::{Context, Exit, Failure};
 use crate::msg;
 use crate::tr;
 
+/// How many copies `backup --dir` keeps unless `--keep` says.
+const DEFAULT_KEEP: u16 = 14;
+
 /// Arguments of `wardflow backup`.
 #[derive(Debug, Args)]
 pub struct BackupArgs {
@@ -31,9 +34,9 @@ pub struct BackupArgs {
     /// administrator's API token in `WARDFLOW_TOKEN`.
     #[arg(long, value_name = "DIR")]
     dir: Option<PathBuf>,
-    /// With `--dir`: how many copies the directory keeps, the newest (1–3650).
-    #[arg(long, requires = "dir", default_value_t = 14, value_parser = clap::value_parser!(u16).range(1..=3650))]
-    keep: u16,
+    /// With `--dir`: how many copies the directory keeps, the newest (1–3650; default 14).
+    #[arg(long, requires = "dir", conflicts_with = "out", value_parser = clap::value_parser!(u16).range(1..=3650))]
+    keep: Option<u16>,
 }
 
 /// Arguments of `wardflow restore`.
@@ -54,9 +57,15 @@ pub struct RestoreArgs {
 /// Writes a consistent copy of the database while other commands go on using it.
 pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<(), Failure> {
     let caller = ctx.caller(None)?;
+    if args.keep.is_some() && args.dir.is_none() {
+        return Err(
+            Failure::said(Exit::BadInput, msg!("backup-keep-without-dir")).with_key("--keep"),
+        );
+    }
     let Some(out) = args.out else {
         let dir = args.dir.unwrap_or_default();
-        return rotated(ctx, &caller, &dir, usize::from(args.keep));
+        let keep = args.keep.unwrap_or(DEFAULT_KEEP);
+        return rotated(ctx, &caller, &dir, usize::from(keep));
     };
     let bytes = ctx
         .office_for_read()?
