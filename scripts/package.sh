@@ -5,6 +5,7 @@
 #
 #   scripts/package.sh                     # release build: the package an office installs
 #   scripts/package.sh --profile dev       # the same checks on the debug build (CI: .ci/run)
+#   scripts/package.sh --profile dev --no-build   # of the binary already built
 #   scripts/package.sh --target x86_64-unknown-linux-gnu.2.28 --cargo-build zigbuild
 #                                          # glibc 2.28 (scripts/glibc-2.28.sh drives this)
 #
@@ -16,11 +17,13 @@ cd "$(dirname "$0")/.."
 profile=release
 target=""
 build=build
+no_build=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --profile) profile="$2"; shift 2 ;;
     --target) target="$2"; shift 2 ;;
     --cargo-build) build="$2"; shift 2 ;;
+    --no-build) no_build=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -43,8 +46,10 @@ if [ -n "$target" ] && [ "$triple" != "$host" ]; then
 fi
 
 started=$(date +%s)
-cargo "$build" --locked --profile "$profile" "${target_args[@]}" --bin wardflow
-echo "build: $(( $(date +%s) - started )) s ($profile${target:+, $target})"
+if [ -z "$no_build" ]; then
+  cargo "$build" --locked --profile "$profile" "${target_args[@]}" --bin wardflow
+  echo "build: $(( $(date +%s) - started )) s ($profile${target:+, $target})"
+fi
 
 # Man pages and completions come from the clap tree of a binary that runs here (a foreign
 # target's cannot): the host's build of the same sources.
@@ -69,10 +74,13 @@ deb_args=(--no-build --profile "$profile" --output target/package/)
 [ "$profile" = dev ] && deb_args+=(--fast)
 [ -n "$target" ] && deb_args+=(--target "$triple")
 [ -n "$foreign" ] && deb_args+=(--no-strip)
+started=$(date +%s)
 deb=$(cargo deb "${deb_args[@]}" | tail -n 1)
-echo "package: $deb ($(du -h "$deb" | cut -f1))"
+echo "package: $deb ($(du -h "$deb" | cut -f1)), $(( $(date +%s) - started )) s"
 
+started=$(date +%s)
 lintian --fail-on error --display-info "$deb"
+echo "lintian: no errors, $(( $(date +%s) - started )) s"
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
