@@ -22,6 +22,9 @@
 //! listen = "127.0.0.1:8443"
 //! tls_cert = "/etc/wardflow/tls/cert.pem"
 //! tls_key = "/etc/wardflow/tls/key.pem"
+//!
+//! [log]               # read by `wardflow serve` and `wardflow run`
+//! format = "json"     # text | json
 //! ```
 //!
 //! An unknown key or a bad value is an error naming the file, the line and the key.
@@ -64,6 +67,14 @@ struct FileSettings {
     user: Option<Spanned<String>>,
     lock_timeout: Option<Spanned<toml::Value>>,
     server: Option<ServerSettings>,
+    log: Option<LogSettings>,
+}
+
+/// `[log]`: how `wardflow serve` and `wardflow run` log.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LogSettings {
+    format: Option<Spanned<String>>,
 }
 
 /// `[server]`: what `wardflow serve` reads.
@@ -260,6 +271,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<(&'static str, String)>, Fai
         user,
         lock_timeout,
         server,
+        log,
     } = settings;
     text_value("db", db)?;
     text_value("key_file", key_file)?;
@@ -290,6 +302,19 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<(&'static str, String)>, Fai
     text_value("server.listen", server.listen)?;
     text_value("server.tls_cert", server.tls_cert)?;
     text_value("server.tls_key", server.tls_key)?;
+    let log = log.unwrap_or_default();
+    if let Some(format) = &log.format
+        && crate::log::LogFormat::from_key(format.get_ref()).is_none()
+    {
+        return Err(bad_value(
+            path,
+            text,
+            format.span(),
+            crate::log::FORMAT_KEY,
+            "text | json",
+        ));
+    }
+    text_value(crate::log::FORMAT_KEY, log.format)?;
     if let Some(t) = lock_timeout {
         let seconds = match t.get_ref() {
             toml::Value::Integer(n) => Some(*n as f64),
@@ -413,7 +438,12 @@ pub fn apply(global: &mut Global, matches: &ArgMatches, files: &Files) -> Vec<Se
     {
         global.lock_timeout = seconds;
     }
-    for key in ["server.listen", "server.tls_cert", "server.tls_key"] {
+    for key in [
+        "server.listen",
+        "server.tls_cert",
+        "server.tls_key",
+        crate::log::FORMAT_KEY,
+    ] {
         let (value, source) = match files.get(key) {
             Some((v, file)) => (Some(v.clone()), Source::File(file.clone())),
             None => (None, Source::Default),
@@ -495,6 +525,9 @@ mod tests {
         assert!(message.contains("c.toml, line 2"), "{message}");
         let (key, _) = key_of("[server]\nlisten = \"everywhere\"\n");
         assert_eq!(key.as_deref(), Some("server.listen"));
+        let (key, message) = key_of("[log]\nformat = \"xml\"\n");
+        assert_eq!(key.as_deref(), Some("log.format"));
+        assert!(message.contains("c.toml, line 2"), "{message}");
         let (_, message) = key_of("db = \n");
         assert!(message.contains("c.toml, line 1"), "{message}");
     }

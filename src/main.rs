@@ -42,6 +42,7 @@ mod help;
 mod i18n;
 #[cfg(test)]
 mod loader_problems;
+mod log;
 mod progress;
 mod serve;
 mod show;

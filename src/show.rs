@@ -62,14 +62,20 @@ pub fn field_value(tr: &Tr, def: &Definition, key: &str, v: &Value) -> String {
     }
 }
 
+/// What an enum value (or a role) is called in `tr`'s language: the workflow's English title
+/// under `--lang en` where it gives one, else its Chinese title.
+pub fn title_in<'a>(tr: &Tr, title: &'a wardflow_engine::definition::RoleTitle) -> &'a str {
+    match (tr.lang, title.title_en.as_deref()) {
+        (Lang::En, Some(en)) => en,
+        _ => &title.title,
+    }
+}
+
 /// `v` with each enum value of type `ty` replaced by its label.
 fn labelled(tr: &Tr, ty: &FieldType, v: &Value) -> Value {
     match (ty, v) {
         (FieldType::Enum { labels, .. }, Value::String(s)) => match labels.get(s) {
-            Some(l) => {
-                let en = l.title_en.as_deref().filter(|_| tr.lang == Lang::En);
-                Value::String(en.unwrap_or(&l.title).to_owned())
-            }
+            Some(l) => Value::String(title_in(tr, l).to_owned()),
             None => v.clone(),
         },
         (FieldType::List(inner), Value::Array(items)) => {

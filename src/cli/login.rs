@@ -42,7 +42,7 @@ fn session_file() -> Result<PathBuf, Failure> {
         .ok_or_else(|| Failure::said(Exit::BadInput, msg!("login-no-config-dir")))
 }
 
-fn agent() -> ureq::Agent {
+pub(super) fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(std::time::Duration::from_secs(30)))
@@ -50,7 +50,7 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-fn lang(ctx: &Ctx) -> &'static str {
+pub(super) fn lang(ctx: &Ctx) -> &'static str {
     match ctx.tr.lang {
         Lang::En => "en",
         Lang::Zh => "zh-CN",
@@ -58,7 +58,7 @@ fn lang(ctx: &Ctx) -> &'static str {
 }
 
 /// The server could not be reached (or answered nothing usable).
-fn unreachable(server: &str, detail: impl std::fmt::Display) -> Failure {
+pub(super) fn unreachable(server: &str, detail: impl std::fmt::Display) -> Failure {
     Failure::said(
         Exit::Busy,
         msg!(
@@ -71,7 +71,7 @@ fn unreachable(server: &str, detail: impl std::fmt::Display) -> Failure {
 
 /// A failure the server answered with: its message and exit code, as the embedded command
 /// would have given them.
-fn server_failure(body: &serde_json::Value) -> Failure {
+pub(super) fn server_failure(body: &serde_json::Value) -> Failure {
     let exit = match body["code"].as_i64() {
         Some(1) => Exit::Refused,
         Some(2) => Exit::BadInput,
@@ -218,4 +218,40 @@ pub fn logout(ctx: &Ctx) -> Result<(), Failure> {
         )
     );
     Ok(())
+}
+
+/// Asks the server at `url` for a consistent copy of its database into `out` (a path on the
+/// server's machine), as the administrator whose API token is `token`, on the clock `now`
+/// (None: the server's); returns its size.
+pub(super) fn backup_on_server(
+    ctx: &Ctx,
+    url: &str,
+    token: &str,
+    out: &std::path::Path,
+    now: Option<jiff::Timestamp>,
+) -> Result<u64, Failure> {
+    let body = serde_json::json!({"out": out}).to_string();
+    let request = agent()
+        .post(format!("{url}/api/v1/backup"))
+        .header("Accept-Language", lang(ctx))
+        .header("Content-Type", "application/json")
+        .header("Authorization", format!("Bearer {token}"));
+    // A requested clock (`--now`), which only a simulation database accepts.
+    let request = match now {
+        Some(at) => request.header("Wardflow-Now", at.to_string()),
+        None => request,
+    };
+    let mut response = request.send(body).map_err(|e| unreachable(url, e))?;
+    let status = response.status().as_u16();
+    let text = response
+        .body_mut()
+        .with_config()
+        .limit(64 * 1024)
+        .read_to_string()
+        .map_err(|e| unreachable(url, e))?;
+    let answer: serde_json::Value = serde_json::from_str(&text).map_err(|e| unreachable(url, e))?;
+    if status != 200 {
+        return Err(server_failure(&answer));
+    }
+    Ok(answer["bytes"].as_u64().unwrap_or_default())
 }

@@ -36,7 +36,6 @@ use wardflow_engine::definition::Definition;
 use wardflow_engine::period::Calendar;
 use wardflow_engine::profile::{self, Profile};
 
-pub use timers::tick::fired_line;
 pub use token::token_json;
 
 use crate::failure::{Exit, Failure, Kind};

@@ -21,6 +21,8 @@ pub struct RunArgs {
     /// Longest sleep between looks at the deadline index, in seconds.
     #[arg(long, default_value_t = 30.0)]
     recheck: f64,
+    #[command(flatten)]
+    log: crate::log::LogArgs,
 }
 
 /// The runner's clock: the wall clock, or on a simulation database `--now` moving on in real
@@ -63,6 +65,7 @@ fn tick_once(
     };
     let caller = clock.caller(ctx)?;
     let (report, next) = office.run_tick(&caller)?;
+    crate::log::fired(&report.fired);
     let now = clock.now();
     // The calendar's end is told at the first tick and then once a day.
     let day = jiff::SignedDuration::from_hours(24);
@@ -91,6 +94,7 @@ fn tick_once(
 
 /// Runs until SIGINT or SIGTERM.
 pub fn run(ctx: &Ctx, args: RunArgs) -> Result<(), Failure> {
+    crate::log::start(args.log.format(&ctx.settings));
     // `--now` starts a simulated clock; the office refuses it on a real database.
     let clock = RunClock {
         start: match &ctx.global.now {
@@ -118,19 +122,27 @@ pub fn run(ctx: &Ctx, args: RunArgs) -> Result<(), Failure> {
             }
         };
         said("started");
+        tracing::info!(
+            db = %ctx.global.db.display(),
+            recheck_seconds = recheck.as_secs_f64(),
+            "deadline runner started"
+        );
         let mut warned = None;
         let mut first = true;
         loop {
             // The first tick's failure ends the runner (a runner that may not run, or a clock
-            // the database refuses, must be seen at once); a later one is reported on stderr
-            // and the runner carries on, so one bad tick does not stop every deadline.
+            // the database refuses, must be seen at once); a later one is logged (standard
+            // error) and the runner carries on, so one bad tick does not stop every deadline.
             let next = match tick_once(ctx, &clock, &mut warned) {
                 Ok(next) => next,
                 Err(failure) if !first => {
-                    failure.report(&ctx.tr, ctx.global.json);
+                    crate::log::service_failure(&ctx.tr, "tick", &failure);
                     None
                 }
-                Err(failure) => return Err(failure),
+                Err(failure) => {
+                    crate::log::service_failure(&ctx.tr, "tick", &failure);
+                    return Err(failure);
+                }
             };
             first = false;
             let until_next = next
@@ -147,6 +159,7 @@ pub fn run(ctx: &Ctx, args: RunArgs) -> Result<(), Failure> {
             }
         }
         said("stopped");
+        tracing::info!("deadline runner stopped");
         Ok(())
     })
 }

@@ -51,6 +51,8 @@ pub struct ServeArgs {
     /// opened.
     #[arg(long)]
     openapi: bool,
+    #[command(flatten)]
+    log: crate::log::LogArgs,
 }
 
 /// The TLS configuration from PEM files (rustls with the ring provider; TLS 1.2 and 1.3).
@@ -200,6 +202,7 @@ fn status_of_exit(exit: Exit) -> StatusCode {
 impl ApiError {
     /// The answer, worded in `tr`'s language.
     pub fn response(self, tr: Tr) -> Response {
+        crate::log::failure(&tr, "request", &self.failure);
         let shown = self.failure.shown(&tr);
         let status = self.status.unwrap_or_else(|| status_of_exit(shown.exit));
         let first = shown.problems.first();
@@ -247,6 +250,7 @@ fn who(server: &Server, headers: &HeaderMap, source: &str) -> Result<Who, ApiErr
         return Err(e.into());
     };
     let found = server.office.authenticate(token, clock, source)?;
+    crate::log::user(&found.user);
     Ok(Who {
         caller: Caller {
             user: found.user,
@@ -257,12 +261,14 @@ fn who(server: &Server, headers: &HeaderMap, source: &str) -> Result<Who, ApiErr
     })
 }
 
-/// Runs `work` on a blocking thread (every office call may wait for the disk).
+/// Runs `work` on a blocking thread (every office call may wait for the disk), inside the
+/// request's log span (so the user it learns is logged with the request).
 pub async fn blocking<F>(work: F) -> Response
 where
     F: FnOnce() -> Response + Send + 'static,
 {
-    match tokio::task::spawn_blocking(work).await {
+    let span = tracing::Span::current();
+    match tokio::task::spawn_blocking(move || span.in_scope(work)).await {
         Ok(response) => response,
         Err(e) => ApiError::from(Failure::bug(e)).response(Tr { lang: Lang::Zh }),
     }
@@ -278,11 +284,22 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
         println!("{text}");
         return Ok(());
     }
+    crate::log::start(args.log.format(&ctx.settings));
     // The server alone holds the database for its whole life.
-    let office = ctx.office_for_write()?;
+    let office = match ctx.office_for_write() {
+        Ok(office) => office,
+        Err(failure) => {
+            crate::log::service_failure(&ctx.tr, "start", &failure);
+            return Err(failure);
+        }
+    };
     let runner_caller = ctx.caller(None)?;
     // Checked now, so a server whose user may not run the deadlines does not start.
-    office.run_tick(&runner_caller)?;
+    if let Err(e) = office.run_tick(&runner_caller) {
+        let failure = Failure::from(e);
+        crate::log::service_failure(&ctx.tr, "start", &failure);
+        return Err(failure);
+    }
     // A county is told 60 days ahead that its published holiday calendar runs out (issue 20):
     // at start, and then once a day by the runner.
     crate::cli::timers::tick::warn_calendar(ctx, &office, office.now(&runner_caller)?);
@@ -301,6 +318,7 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
         .build()
         .map_err(Failure::bug)?;
     let stop = Arc::new(AtomicBool::new(false));
+    let runner_user = runner_caller.user.clone();
     let runner = {
         let server = server.clone();
         let stop = stop.clone();
@@ -332,6 +350,12 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
         let scheme = if tls.is_some() { "https" } else { "http" };
         let url = format!("{scheme}://{address}");
         write_marker(&ctx.global.db, &url);
+        tracing::info!(
+            address = %url,
+            db = %ctx.global.db.display(),
+            runner_user = %runner_user,
+            "server started"
+        );
         println!(
             "{}",
             tr!(
@@ -341,8 +365,9 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
                 db = ctx.global.db.display().to_string()
             )
         );
-        let app =
-            routes::router(server.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let app = routes::router(server.clone())
+            .layer(axum::middleware::from_fn(crate::log::request))
+            .into_make_service_with_connect_info::<SocketAddr>();
         match tls {
             None => {
                 let listener = tokio::net::TcpListener::from_std(listener).map_err(Failure::bug)?;
@@ -374,7 +399,11 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
     // The last batch commits before the database is closed.
     drop(server);
     drop(committer);
+    if let Err(failure) = &served {
+        crate::log::service_failure(&ctx.tr, "server", failure);
+    }
     served?;
+    tracing::info!("server stopped");
     println!("{}", tr!(ctx.tr, "serve-stopped"));
     Ok(())
 }
@@ -410,15 +439,11 @@ fn deadline_runner(server: &Server, caller: &Caller, recheck: Duration, stop: &A
         }
         let next = match server.office.run_tick(&caller) {
             Ok((report, next)) => {
-                let tr = Tr { lang: Lang::Zh };
-                for fired in &report.fired {
-                    eprintln!("{}", crate::cli::fired_line(&tr, fired),);
-                }
+                crate::log::fired(&report.fired);
                 next
             }
             Err(e) => {
-                let failure: Failure = e.into();
-                failure.report(&Tr { lang: Lang::Zh }, false);
+                crate::log::service_failure(&Tr { lang: Lang::Zh }, "tick", &Failure::from(e));
                 None
             }
         };
@@ -429,15 +454,13 @@ fn deadline_runner(server: &Server, caller: &Caller, recheck: Duration, stop: &A
         if warned.elapsed() >= Duration::from_secs(24 * 3600) {
             if let Some(end) = server.office.calendar_runs_out(now) {
                 let tr = Tr { lang: Lang::Zh };
-                eprintln!(
-                    "{}",
-                    crate::tr!(
-                        tr,
-                        "calendar-runs-out",
-                        last_day = end.last_day.to_string(),
-                        days = end.days_left.max(0)
-                    )
+                let words = crate::tr!(
+                    tr,
+                    "calendar-runs-out",
+                    last_day = end.last_day.to_string(),
+                    days = end.days_left.max(0)
                 );
+                tracing::warn!(last_day = %end.last_day, days_left = end.days_left, "{words}");
             }
             warned = std::time::Instant::now();
         }

@@ -177,6 +177,7 @@ async fn sign_in(
             let made = server
                 .office
                 .sign_in(&caller, &request.password, &source(&peer))?;
+            crate::log::user(&caller.user);
             let mut out = token_json(&made.record);
             out["token"] = made.token.into();
             created(&server, out)

@@ -134,3 +134,89 @@ fn every_shipped_enum_value_has_a_chinese_label() {
     let env = TestEnv::new();
     env.ok(&["workflow", "validate"]);
 }
+
+/// Every enum value of every shipped process has an English label beside its Chinese one
+/// (issue 18), in lists and records too.
+#[test]
+fn every_shipped_enum_value_has_an_english_label() {
+    use wardflow_engine::definition::{self, FieldType};
+    fn missing(ty: &FieldType, at: &str, out: &mut Vec<String>) {
+        match ty {
+            FieldType::Enum { values, labels } => {
+                for v in values {
+                    if labels.get(v).is_none_or(|l| l.title_en.is_none()) {
+                        out.push(format!("{at}={v}"));
+                    }
+                }
+            }
+            FieldType::List(inner) => missing(inner, at, out),
+            FieldType::Records(subs) => {
+                for (k, sub) in subs {
+                    missing(sub, &format!("{at}.{k}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("workflows");
+    let mut checked = 0;
+    let mut without = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("workflows/") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if name.starts_with("example-") || !name.ends_with(".yaml") {
+            continue;
+        }
+        let source = std::fs::read(&path).expect("read the workflow");
+        let def = definition::load(name, &source).expect("a shipped workflow loads");
+        for (key, field) in &def.fields {
+            missing(&field.ty, &format!("{name}: {key}"), &mut without);
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "{checked}");
+    assert!(without.is_empty(), "no English label: {without:#?}");
+}
+
+/// Under `--lang en` a shipped process's enum values read in English in `case show`,
+/// `case history` and `case next`; Chinese stays the default.
+#[test]
+fn english_labels_show_under_lang_en() {
+    let env = TestEnv::new();
+    env.init_simulation(T0);
+    let id = env
+        .wardflow(["case", "open", "entrusted-care"])
+        .as_role("parent")
+        .set("child.name", "李小明")
+        .set("child.birth_date", "2018-05-01")
+        .set("child.sex", "女")
+        .set("parent.name", "李强")
+        .set("parent.work_place", "广东省东莞市")
+        .set("parent.phone", "13800000000")
+        .set("parent.relation", "father")
+        .now(T0)
+        .ok();
+    let id = id.trim();
+    let show = env.en().ok(&["case", "show", id, "--now", T0]);
+    let sex = show
+        .lines()
+        .find(|l| l.contains("child.sex"))
+        .unwrap_or_else(|| panic!("{show}"));
+    assert!(sex.ends_with(": female"), "{show}");
+    let history = env.en().ok(&["case", "history", id, "--now", T0]);
+    assert!(history.contains("= female"), "{history}");
+    assert!(history.contains("= father"), "{history}");
+    let next = env.en().ok(&["case", "next", id, "--now", T0]);
+    assert!(
+        next.contains("grandparent, adult_sibling (adult brother or sister)"),
+        "{next}"
+    );
+    assert!(!next.contains("祖父母或者外祖父母"), "{next}");
+    let show = env.ok(&["case", "show", id, "--now", T0]);
+    assert!(show.contains("child.sex（儿童性别）: 女"), "{show}");
+    let next = env.ok(&["case", "next", id, "--now", T0]);
+    assert!(next.contains("grandparent（祖父母或者外祖父母）"), "{next}");
+}

@@ -34,6 +34,7 @@ mod scenario_b_c;
 mod scenario_review;
 mod scenario_timers;
 mod serve;
+mod service;
 mod shipped;
 mod story_snapshots;
 mod vocab;

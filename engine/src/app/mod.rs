@@ -33,6 +33,9 @@ pub mod wire;
 mod workflow;
 
 pub use crate::store::published::{Kind as PublishedKind, Publication};
+pub use crate::store::rotation::{
+    MAX_KEEP as MAX_KEPT_BACKUPS, name as backup_name, prune as prune_backups,
+};
 pub use admin::{Due, Listing, MAX_NAME_CHARS, MAX_PAGE, MAX_PAGE_ROWS, NewUser, RegistryInput};
 pub use case::{
     Acted, Advance, Amend, CaseExport, CaseView, HistoryView, Input, NextView, OpenCase, Transfer,
@@ -41,7 +44,7 @@ pub use child::{ChildFile, FoundChild, MAX_FOUND, Moment};
 pub use error::AppError;
 pub use letter::{IssueRequest, LetterVerdict, PreviewRequest, VoidRequest, codes_in};
 pub use migrate::{Migration, MigrationReport, Moved};
-pub use ops::{ImportFailure, Owner};
+pub use ops::{ImportFailure, Owner, Rotated};
 pub use owner::WHOLE_DATABASE;
 pub use published::{
     CALENDAR_WARNING_DAYS, CalendarEnd, DbMigration, MovedDeadline, PublishReport, ToPublish,

@@ -25,6 +25,15 @@ fn protected(db: &Path, keys: &[PathBuf]) -> Vec<PathBuf> {
     files
 }
 
+/// A backup kept in a directory, and the older ones that went to make room.
+#[derive(Debug, Clone)]
+pub struct Rotated {
+    pub path: PathBuf,
+    pub bytes: u64,
+    /// The copies removed, oldest first.
+    pub removed: Vec<PathBuf>,
+}
+
 /// Who a database-wide use case belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Owner {
@@ -158,6 +167,34 @@ impl Office<Store> {
             lock_timeout,
             &self.config.progress,
         )?)
+    }
+
+    /// Writes a consistent copy of the database into `dir`, named by the caller's clock
+    /// (`wardflow-20261123T020000Z.redb`), then removes the oldest copies there beyond the
+    /// newest `keep` (administrators; the nightly backup timer). As [`Office::backup`], the
+    /// office holds the file read-only.
+    pub fn backup_rotated(
+        &self,
+        caller: &Caller,
+        dir: &Path,
+        keep: usize,
+        lock_timeout: Duration,
+    ) -> Result<Rotated, AppError> {
+        self.authorise(caller, Owner::Administrator, "backup")?;
+        let now = self.now(caller)?;
+        let path = dir.join(crate::store::rotation::name(now));
+        let bytes = ops::backup_telling(
+            self.backend.path(),
+            &path,
+            lock_timeout,
+            &self.config.progress,
+        )?;
+        let removed = crate::store::rotation::prune(dir, keep)?;
+        Ok(Rotated {
+            path,
+            bytes,
+            removed,
+        })
     }
 
     /// Checks the whole file at `db` (administrators and auditors) on a consistent copy,

@@ -16,6 +16,7 @@ pub mod ops;
 pub mod output;
 pub mod published;
 mod restore;
+pub mod rotation;
 mod seam;
 mod timers;
 mod users;

@@ -63,7 +63,7 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
                 let choices: Vec<String> = values
                     .iter()
                     .map(|v| match labels.get(v) {
-                        Some(l) => tr.key_title(v, &l.title),
+                        Some(l) => tr.key_title(v, show::title_in(tr, l)),
                         None => v.clone(),
                     })
                     .collect();

@@ -1,10 +1,12 @@
 //! `wardflow backup --out FILE` and `wardflow restore FILE`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use serde_json::json;
-use wardflow_engine::app::{Loss, Office, Restored};
+use wardflow_engine::app::{
+    Caller, ClockSource, Loss, Office, Restored, Rotated, backup_name, prune_backups,
+};
 
 use super::super::{Ctx, print_json};
 use super::require_file;
@@ -12,12 +14,29 @@ use crate::failure::{Context, Exit, Failure};
 use crate::msg;
 use crate::tr;
 
+/// How many copies `backup --dir` keeps unless `--keep` says.
+const DEFAULT_KEEP: u16 = 14;
+
 /// Arguments of `wardflow backup`.
 #[derive(Debug, Args)]
 pub struct BackupArgs {
     /// Where to write the copy (must not exist yet).
-    #[arg(long, value_name = "FILE")]
-    out: PathBuf,
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "dir",
+        conflicts_with = "dir"
+    )]
+    out: Option<PathBuf>,
+    /// Write the copy into this directory, named by when it is taken
+    /// (`wardflow-20261123T180000Z.redb`, UTC), and remove the oldest there beyond `--keep`.
+    /// While `wardflow serve` holds the database, the copy is asked of the server with the
+    /// administrator's API token in `WARDFLOW_TOKEN`.
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// With `--dir`: how many copies the directory keeps, the newest (1–3650; default 14).
+    #[arg(long, requires = "dir", conflicts_with = "out", value_parser = clap::value_parser!(u16).range(1..=3650))]
+    keep: Option<u16>,
 }
 
 /// Arguments of `wardflow restore`.
@@ -38,15 +57,77 @@ pub struct RestoreArgs {
 /// Writes a consistent copy of the database while other commands go on using it.
 pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<(), Failure> {
     let caller = ctx.caller(None)?;
+    if args.keep.is_some() && args.dir.is_none() {
+        return Err(
+            Failure::said(Exit::BadInput, msg!("backup-keep-without-dir")).with_key("--keep"),
+        );
+    }
+    let Some(out) = args.out else {
+        let dir = args.dir.unwrap_or_default();
+        let keep = args.keep.unwrap_or(DEFAULT_KEEP);
+        return rotated(ctx, &caller, &dir, usize::from(keep));
+    };
     let bytes = ctx
         .office_for_read()?
-        .backup(&caller, &args.out, ctx.lock_timeout())
+        .backup(&caller, &out, ctx.lock_timeout())
         .exists_as("ops-out-exists")?;
-    let path = args.out.display().to_string();
+    let path = out.display().to_string();
     if ctx.global.json {
         return print_json(ctx, &json!({"backup": path, "bytes": bytes}));
     }
     println!("{}", tr!(ctx.tr, "backup-done", path = path, bytes = bytes));
+    Ok(())
+}
+
+/// `backup --dir DIR --keep N`: a copy named by its time, then the oldest beyond `keep` go.
+/// A server holding the database is asked for the copy (with `WARDFLOW_TOKEN`).
+fn rotated(ctx: &Ctx, caller: &Caller, dir: &Path, keep: usize) -> Result<(), Failure> {
+    if !dir.is_dir() {
+        return Err(Failure::cannot_read(dir, msg!("backup-no-dir")).with_key("--dir"));
+    }
+    let server = crate::serve::serving(&ctx.global.db);
+    let token = std::env::var("WARDFLOW_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty());
+    let done = match (server, token) {
+        (Some(url), Some(token)) => {
+            let requested = match caller.clock {
+                ClockSource::Requested(at) => Some(at),
+                ClockSource::Wall => None,
+            };
+            let path = dir.join(backup_name(requested.unwrap_or_else(<Office>::wall)));
+            let bytes = super::super::login::backup_on_server(ctx, &url, &token, &path, requested)?;
+            let removed = prune_backups(dir, keep)?;
+            Rotated {
+                path,
+                bytes,
+                removed,
+            }
+        }
+        _ => ctx
+            .office_for_read()?
+            .backup_rotated(caller, dir, keep, ctx.lock_timeout())
+            .exists_as("ops-out-exists")?,
+    };
+    let path = done.path.display().to_string();
+    let removed: Vec<String> = done
+        .removed
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    if ctx.global.json {
+        return print_json(
+            ctx,
+            &json!({"backup": path, "bytes": done.bytes, "removed": removed}),
+        );
+    }
+    println!(
+        "{}",
+        tr!(ctx.tr, "backup-done", path = path, bytes = done.bytes)
+    );
+    for old in removed {
+        println!("{}", tr!(ctx.tr, "backup-removed", path = old));
+    }
     Ok(())
 }
 

@@ -15,15 +15,19 @@ pub fn warn_calendar(ctx: &Ctx, office: &Office, now: jiff::Timestamp) -> bool {
     let Some(end) = office.calendar_runs_out(now) else {
         return false;
     };
-    eprintln!(
-        "{}",
-        tr!(
-            ctx.tr,
-            "calendar-runs-out",
-            last_day = end.last_day.to_string(),
-            days = end.days_left.max(0)
-        )
+    let words = tr!(
+        ctx.tr,
+        "calendar-runs-out",
+        last_day = end.last_day.to_string(),
+        days = end.days_left.max(0)
     );
+    // In `serve` and `run` the warning is a log line like any other (JSON under
+    // `--log-format json`).
+    if crate::log::started() {
+        tracing::warn!(last_day = %end.last_day, days_left = end.days_left, "{words}");
+    } else {
+        eprintln!("{words}");
+    }
     true
 }
 
