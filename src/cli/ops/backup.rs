@@ -18,6 +18,8 @@ pub struct BackupArgs {
     /// Where to write the copy (must not exist yet).
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    #[command(flatten)]
+    copy: super::CopyArgs,
 }
 
 /// Arguments of `wardflow restore`.
@@ -33,6 +35,8 @@ pub struct RestoreArgs {
     /// first by a run without this): a second confirmation beyond `--force`.
     #[arg(long, requires = "force")]
     accept_loss: bool,
+    #[command(flatten)]
+    identity: super::IdentityArgs,
 }
 
 /// Writes a consistent copy of the database while other commands go on using it.
@@ -40,13 +44,23 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<(), Failure> {
     let caller = ctx.caller(None)?;
     let bytes = ctx
         .office_for_read()?
-        .backup(&caller, &args.out, ctx.lock_timeout())
+        .backup(&caller, &args.out, ctx.lock_timeout(), args.copy.form())
         .exists_as("ops-out-exists")?;
     let path = args.out.display().to_string();
+    let encrypted = !matches!(args.copy.form(), wardflow_engine::app::CopyForm::Plain);
     if ctx.global.json {
-        return print_json(ctx, &json!({"backup": path, "bytes": bytes}));
+        return print_json(
+            ctx,
+            &json!({"backup": path, "bytes": bytes, "encrypted": encrypted}),
+        );
     }
-    println!("{}", tr!(ctx.tr, "backup-done", path = path, bytes = bytes));
+    println!(
+        "{}",
+        tr!(ctx.tr, "backup-done", path = path.clone(), bytes = bytes)
+    );
+    if !encrypted {
+        eprintln!("{}", tr!(ctx.tr, "copy-plain-warning", path = path));
+    }
     Ok(())
 }
 
@@ -91,6 +105,7 @@ fn loss_lines(ctx: &Ctx, loss: &Loss) -> String {
 pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<(), Failure> {
     require_file(&args.backup)?;
     let caller = ctx.caller(None)?;
+    let identity = args.identity.read()?;
     // The office checks the backup, replaces only what it is allowed to, and records in the
     // restored database's access log who replaced what and what went with it.
     let restored = Office::restore(
@@ -101,6 +116,7 @@ pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<(), Failure> {
         args.accept_loss,
         ctx.lock_timeout(),
         &ctx.detached_config(None)?,
+        identity.as_ref(),
     )
     .exists_as("restore-db-exists")?;
     let (report, lost) = match restored {
