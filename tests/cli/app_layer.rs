@@ -28,7 +28,7 @@ fn env() -> TestEnv {
 
 /// Every database-wide command, as it would be typed (each with the simulation clock).
 const COMMANDS: &[&[&str]] = &[
-    &["export", "--plain", "--plain"],
+    &["export", "--plain"],
     &["backup", "--plain", "--out", "copy.redb"],
     &["restore", "saved.redb", "--force"],
     &["verify"],
@@ -140,7 +140,7 @@ fn the_auditor_verifies_checks_and_reads_the_log_but_may_not_export_or_run_the_t
         env.ok(&as_user("审计员", args));
     }
     for args in [
-        &["export", "--plain", "--plain"][..],
+        &["export", "--plain"][..],
         &["timers", "tick"],
         &["backup", "--plain", "--out", "a.redb"],
     ] {

@@ -1088,7 +1088,7 @@ fn storage_rows(message: &'static str) -> Vec<Row> {
             5,
             message,
         ),
-        row("export", &["export", "--plain", "--plain"], 5, message),
+        row("export", &["export", "--plain"], 5, message),
         row(
             "case list (English)",
             &["case", "list", "--now", LATER],
@@ -1339,7 +1339,7 @@ fn a_read_only_database_can_be_read_but_refuses_every_write() {
     // Reading still works, and so do the operations that only read.
     env.ok(&["case", "show", CASE, "--now", LATER]);
     env.ok(&["check"]);
-    env.ok(&["export", "--plain", "--plain"]);
+    env.ok(&["export", "--plain"]);
 }
 
 impl Row {

@@ -309,7 +309,7 @@ fn every_command_gives_one_value_with_offsets_and_snake_case_keys() {
         &mut wrong,
     );
     // `export` alone streams JSON Lines: one object per line, each by the same rules.
-    let lines = env.ok(&["export", "--plain", "--plain"]);
+    let lines = env.ok(&["export", "--plain"]);
     let path = env.write_file("all.jsonl", &lines);
     for line in lines.lines() {
         let v: Value = serde_json::from_str(line).expect("one JSON value per line");

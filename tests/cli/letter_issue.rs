@@ -368,7 +368,7 @@ fn export_and_import_keep_the_archive_and_its_verification() {
     let first = issue(&env, &id, &[], T1);
     let letter = first["letter"].as_str().expect("id").to_owned();
     issue(&env, &id, &["--replaces", &letter], T2);
-    let export = env.ok(&["export", "--plain", "--plain"]);
+    let export = env.ok(&["export", "--plain"]);
     assert_eq!(
         export
             .lines()

@@ -24,6 +24,7 @@ mod letter_pdf;
 mod migrate;
 mod ops;
 mod profile;
+mod protect;
 mod published;
 mod register;
 mod report;

@@ -284,7 +284,7 @@ fn migrate_records_it_in_the_history_verifies_and_migrates_back() {
     env.ok(&["check"]);
 
     // An export with migrations imports (each event checked against its own version).
-    let export = env.ok(&["export", "--plain", "--plain"]);
+    let export = env.ok(&["export", "--plain"]);
     env.write_file("e.jsonl", &export);
     let copy = env.root().join("copy.redb");
     let copy = copy.to_str().expect("utf-8");

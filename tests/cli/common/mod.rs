@@ -268,7 +268,7 @@ impl TestEnv {
         if !db.exists() {
             return "<no database>".to_owned();
         }
-        let mut export = self.zh().run(&["export", "--plain", "--plain"]);
+        let mut export = self.zh().run(&["export", "--plain"]);
         // Export is an administrator's act: when the default user is none (a test took the
         // role away), an enabled administrator of the registry makes the dump.
         if export.status.code() == Some(1)
