@@ -20,6 +20,7 @@ pub mod priority;
 pub mod problem;
 pub mod profile;
 pub mod progress;
+pub mod protect;
 pub mod reader;
 pub mod seal;
 pub mod step;

@@ -32,13 +32,27 @@ pub enum ChildCommand {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = date_arg)]
         born: Option<Date>,
     },
+    /// Every read of a child's data, by whom, when and why (administrators and auditors).
+    Access {
+        /// The child's identity number, or the registry id of a child of unknown identity.
+        child: String,
+        /// Comma-separated values instead of a table.
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+    },
 }
 
 /// Runs a child subcommand.
 pub fn run(ctx: &Ctx, cmd: ChildCommand) -> Result<(), Failure> {
     let caller = ctx.caller(None)?;
+    if let ChildCommand::Access { child, csv } = &cmd {
+        // The access log is read whole, with what other commands appended folded in first.
+        let reads = ctx.office_for_write()?.child_access(&caller, child)?;
+        return print_access(ctx, &reads, *csv);
+    }
     let office = ctx.office_for_read()?;
     match cmd {
+        ChildCommand::Access { .. } => Ok(()),
         ChildCommand::Show { child } => {
             let file = office.child(&caller, &child)?;
             if ctx.global.json {
@@ -102,9 +116,14 @@ fn file_json(file: &ChildFile) -> serde_json::Value {
             })
         })
         .collect();
+    let sealed: Vec<_> = file
+        .sealed
+        .iter()
+        .map(|(case, workflow, state)| json!({"case": case, "workflow": workflow, "state": state}))
+        .collect();
     json!({
         "child": file.child, "name": file.name, "birth_date": file.birth_date,
-        "cases": cases, "timeline": timeline, "deadlines": deadlines,
+        "cases": cases, "timeline": timeline, "deadlines": deadlines, "sealed": sealed,
     })
 }
 
@@ -147,6 +166,14 @@ fn print_file(ctx: &Ctx, file: &ChildFile) {
         ]);
     }
     table.print();
+    if !file.sealed.is_empty() {
+        let ids: Vec<String> = file
+            .sealed
+            .iter()
+            .map(|(id, _, _)| id.to_string())
+            .collect();
+        println!("{}", tr!(tr, "child-sealed", cases = tr.list(&ids)));
+    }
     println!("\n{}", tr!(tr, "child-timeline"));
     for m in &file.timeline {
         let Some(view) = file.cases.get(m.case) else {
@@ -220,4 +247,71 @@ fn print_found(ctx: &Ctx, found: &[FoundChild]) {
     if found.len() >= MAX_FOUND {
         println!("{}", tr!(tr, "child-found-more", max = MAX_FOUND));
     }
+}
+
+/// `child access`: the reads as a table (the reason beside the outcome), CSV or JSON.
+fn print_access(
+    ctx: &Ctx,
+    reads: &[wardflow_engine::app::ChildRead],
+    csv: bool,
+) -> Result<(), Failure> {
+    let clean = wardflow_engine::value::clean_name;
+    if ctx.global.json {
+        let rows: Vec<_> = reads
+            .iter()
+            .map(|e| {
+                json!({
+                    "at": instant(e.at), "user": e.user, "case": e.case, "action": e.action,
+                    "allowed": e.allowed, "reason": e.reason,
+                })
+            })
+            .collect();
+        return print_json(ctx, &rows);
+    }
+    if csv {
+        let mut w = ::csv::Writer::from_writer(std::io::stdout().lock());
+        let written = w
+            .write_record(["at", "user", "case", "action", "allowed", "reason"])
+            .and_then(|()| {
+                for e in reads {
+                    w.write_record([
+                        instant(e.at),
+                        clean(&e.user),
+                        clean(&e.case),
+                        clean(&e.action),
+                        e.allowed.to_string(),
+                        clean(e.reason.as_deref().unwrap_or_default()),
+                    ])?;
+                }
+                w.flush().map_err(::csv::Error::from)
+            });
+        return written
+            .map_err(|e| failure::Kind::Output(std::io::Error::other(e.to_string())).into());
+    }
+    let tr = &ctx.tr;
+    if reads.is_empty() {
+        println!("{}", tr!(tr, "none"));
+        return Ok(());
+    }
+    let mut table = Table::new(
+        tr,
+        &[col::AT, col::USER, col::CASE, col::ACTION, col::OUTCOME],
+    );
+    for e in reads {
+        let reason = clean(e.reason.as_deref().unwrap_or_default());
+        let outcome = match (e.allowed, e.reason.is_some()) {
+            (false, _) => tr!(tr, "audit-refused", reason = reason),
+            (true, true) => format!("{}  {reason}", tr!(tr, "audit-allowed")),
+            (true, false) => tr!(tr, "audit-allowed"),
+        };
+        table.row(vec![
+            local_time(e.at),
+            clean(&e.user),
+            clean(&e.case),
+            clean(&e.action),
+            outcome,
+        ]);
+    }
+    table.print();
+    Ok(())
 }

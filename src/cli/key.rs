@@ -42,6 +42,13 @@ pub enum KeyCommand {
     Show(KeyFileArg),
     /// Make the office key, for a database created before keys existed.
     Init(KeyFileArg),
+    /// Make a key pair for opening encrypted backups and exports: the secret into FILE
+    /// (readable by its owner only), the public key printed, to publish as a recipient.
+    Identity {
+        /// Where to keep the secret key (must not exist yet).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }
 
 /// Reads the office key; a missing file says how to make one.
@@ -137,6 +144,7 @@ pub fn run(ctx: &Ctx, cmd: KeyCommand) -> Result<(), Failure> {
             let key = load(&path)?;
             print(ctx, &key, &path)
         }
+        KeyCommand::Identity { out } => identity(ctx, &out),
         KeyCommand::Init(arg) => {
             let path = arg.path(ctx);
             let key = make(&path)?;
@@ -149,4 +157,47 @@ pub fn run(ctx: &Ctx, cmd: KeyCommand) -> Result<(), Failure> {
             print(ctx, &key, &path)
         }
     }
+}
+
+/// `key identity`: a new age key pair for a holder of copies. The secret never passes through
+/// the database; only its owner can read the file.
+fn identity(ctx: &Ctx, out: &Path) -> Result<(), Failure> {
+    let now = jiff::Timestamp::now();
+    let (text, public) = wardflow_engine::protect::copies::new_identity(now);
+    let shown = out.display().to_string();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(out).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            Failure::said(Exit::BadInput, msg!("ops-out-exists", path = shown.clone()))
+        } else {
+            Failure::said(
+                Exit::Storage,
+                msg!("cannot-write", path = shown.clone(), detail = e.to_string()),
+            )
+        }
+    })?;
+    if let Err(e) = file
+        .write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+    {
+        drop(file);
+        let _ = std::fs::remove_file(out);
+        return Err(Failure::said(
+            Exit::Storage,
+            msg!("cannot-write", path = shown, detail = e.to_string()),
+        ));
+    }
+    if ctx.global.json {
+        return print_json(
+            ctx,
+            &serde_json::json!({"file": shown, "public_key": public}),
+        );
+    }
+    println!(
+        "{}",
+        tr!(ctx.tr, "key-identity-made", path = shown, public = public)
+    );
+    Ok(())
 }

@@ -126,6 +126,10 @@ pub struct Global {
     /// A holiday calendar file (format: calendars/china.yaml); default: the built-in one.
     #[arg(long, global = true, env = "WARDFLOW_CALENDAR")]
     pub calendar: Option<PathBuf>,
+    /// Why you read (kept in the access log beside each read); an administrator reading a
+    /// sealed case must give it.
+    #[arg(long, global = true, value_name = "TEXT", value_parser = note_arg)]
+    pub why: Option<String>,
     /// The person acting (defaults to the login name).
     #[arg(long, global = true, env = "WARDFLOW_USER", value_parser = name_arg)]
     pub user: Option<String>,

@@ -26,6 +26,7 @@ impl Ctx {
             user: self.user(),
             role: role.map(str::to_owned),
             clock,
+            reason: self.global.why.clone(),
         })
     }
 

@@ -31,6 +31,12 @@ pub enum PublishCommand {
         /// The profile file (format: profiles/qianjiang.yaml).
         file: PathBuf,
     },
+    /// Publish the privacy settings (administrators only): who encrypted backups and exports
+    /// are for, and how long closed cases stay open before they are sealed.
+    Privacy {
+        /// The privacy file (format: docs/privacy.md).
+        file: PathBuf,
+    },
     /// Publish the units (administrators only; the same as `unit load`).
     Units {
         /// The units file (format: units/example.yaml).
@@ -69,6 +75,10 @@ pub fn run(ctx: &Ctx, cmd: PublishCommand) -> Result<(), Failure> {
         PublishCommand::Profile { file } => {
             let (file, bytes) = read(&file)?;
             ToPublish::Profile { file, bytes }
+        }
+        PublishCommand::Privacy { file } => {
+            let (file, bytes) = read(&file)?;
+            ToPublish::Privacy { file, bytes }
         }
         PublishCommand::Letters { dir } => {
             let dir = dir.unwrap_or_else(|| ctx.global.letters());

@@ -2,6 +2,7 @@
 
 use wardflow_engine::app::accounts::AccountError;
 use wardflow_engine::app::{AppError, ImportFailure, RegisterError, RegistryInput};
+use wardflow_engine::protect::copies::CopyError;
 use wardflow_engine::store::{CommandFailure, LetterCommandFailure};
 
 use super::{Exit, Failure, Kind};
@@ -111,7 +112,56 @@ impl From<AppError> for Failure {
                 Failure::said(Exit::BadInput, message).with_key(role)
             }
             AppError::Account(e) => account(e),
+            AppError::Sealed { case, since } => Failure::said(
+                Exit::Refused,
+                crate::msg!(
+                    "case-sealed",
+                    case = case.to_string(),
+                    since = crate::show::local_time(since)
+                ),
+            )
+            .with_key(case.to_string()),
+            AppError::SealedNeedsReason { case } => Failure::said(
+                Exit::Refused,
+                crate::msg!("case-sealed-why", case = case.to_string()),
+            )
+            .with_key("--why"),
+            AppError::Copy(e) => e.into(),
             AppError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// An encrypted copy that cannot be made or opened: no recipient published (refused until an
+/// administrator publishes one or asks for a plain copy), no key or a wrong one (bad input), a
+/// changed or cut copy (integrity), or the disk.
+impl From<CopyError> for Failure {
+    fn from(e: CopyError) -> Self {
+        use crate::msg;
+        match e {
+            CopyError::NoRecipients => {
+                Failure::said(Exit::Refused, msg!("copy-no-recipients")).with_key("--plain")
+            }
+            CopyError::NeedsIdentity => {
+                Failure::said(Exit::BadInput, msg!("copy-needs-identity")).with_key("--identity")
+            }
+            CopyError::WrongKey => {
+                Failure::said(Exit::BadInput, msg!("copy-wrong-key")).with_key("--identity")
+            }
+            CopyError::Damaged(detail) => {
+                Failure::said(Exit::Integrity, msg!("copy-damaged", detail = detail))
+            }
+            CopyError::BadIdentity { path } => Failure::said(
+                Exit::BadInput,
+                msg!("copy-bad-identity", path = path.clone()),
+            )
+            .with_key(path),
+            CopyError::BadRecipient(key) => Failure::said(
+                Exit::BadInput,
+                msg!("copy-bad-recipient", key = key.clone()),
+            )
+            .with_key(key),
+            CopyError::Io(detail) => Failure::said(Exit::Storage, msg!("copy-io", detail = detail)),
         }
     }
 }

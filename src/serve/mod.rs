@@ -256,6 +256,7 @@ fn who(server: &Server, headers: &HeaderMap, source: &str) -> Result<Who, ApiErr
             user: found.user,
             role: None,
             clock,
+            reason: None,
         },
         token: token.to_owned(),
     })

@@ -173,6 +173,7 @@ async fn sign_in(
                 user: request.user,
                 role: None,
                 clock,
+                reason: None,
             };
             let made = server
                 .office
@@ -1283,20 +1284,44 @@ async fn audit(
     get,
     path = "/api/v1/export",
     tag = "database",
-    summary = "export: JSON Lines (administrators)",
-    responses((status = 200, content_type = "application/jsonl", description = "the export as JSON Lines"), (status = 403, body = ErrorBody))
+    summary = "export: JSON Lines (administrators), encrypted unless ?plain=true",
+    params(ExportQuery),
+    responses((status = 200, content_type = "application/octet-stream", description = "the export, encrypted to the published recipients (age), or JSON Lines with ?plain=true"), (status = 403, body = ErrorBody))
 )]
-async fn export(State(server): Shared, ConnectInfo(peer): Peer, headers: HeaderMap) -> Response {
-    authed(server, peer, headers, |s, _, who| {
+async fn export(
+    State(server): Shared,
+    ConnectInfo(peer): Peer,
+    headers: HeaderMap,
+    Query(q): Query<ExportQuery>,
+) -> Response {
+    authed(server, peer, headers, move |s, _, who| {
         let mut out = Vec::new();
-        s.office.export_held(&who.caller, &mut out)?;
-        Ok((
-            [(axum::http::header::CONTENT_TYPE, "application/jsonl")],
-            out,
-        )
-            .into_response())
+        let form = copy_form(q.plain);
+        s.office.export_held(&who.caller, form, &mut out)?;
+        let kind = match form {
+            wardflow_engine::app::CopyForm::Plain => "application/jsonl",
+            wardflow_engine::app::CopyForm::Encrypted => "application/octet-stream",
+        };
+        Ok(([(axum::http::header::CONTENT_TYPE, kind)], out).into_response())
     })
     .await
+}
+
+/// `?plain=true`: an unencrypted export (recorded as such); by default it is encrypted to the
+/// published recipients (issue 23).
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct ExportQuery {
+    plain: Option<bool>,
+}
+
+fn copy_form(plain: Option<bool>) -> wardflow_engine::app::CopyForm {
+    if plain == Some(true) {
+        wardflow_engine::app::CopyForm::Plain
+    } else {
+        wardflow_engine::app::CopyForm::Encrypted
+    }
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -1305,6 +1330,9 @@ struct BackupBody {
     /// A file on the server that does not exist yet.
     #[schema(value_type = String)]
     out: std::path::PathBuf,
+    /// An unencrypted copy (recorded as such); by default it is encrypted (issue 23).
+    #[serde(default)]
+    plain: bool,
 }
 
 /// A consistent copy of the database into a file on the server (administrators).
@@ -1324,7 +1352,8 @@ async fn backup(
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
         let request: BackupBody = body(&bytes)?;
-        let size = s.office.backup_held(&who.caller, &request.out)?;
+        let form = copy_form(Some(request.plain));
+        let size = s.office.backup_held(&who.caller, &request.out, form)?;
         ok(s, json!({"backup": request.out, "bytes": size}))
     })
     .await

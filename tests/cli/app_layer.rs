@@ -20,16 +20,16 @@ fn env() -> TestEnv {
             "user", "add", name, "--role", role, "--unit", unit, "--now", T0,
         ]);
     }
-    env.ok(&["backup", "--out", "saved.redb"]);
-    let export = env.ok(&["export", "--now", T0]);
+    env.ok(&["backup", "--plain", "--out", "saved.redb"]);
+    let export = env.ok(&["export", "--plain", "--now", T0]);
     env.write_file("all.jsonl", export);
     env
 }
 
 /// Every database-wide command, as it would be typed (each with the simulation clock).
 const COMMANDS: &[&[&str]] = &[
-    &["export"],
-    &["backup", "--out", "copy.redb"],
+    &["export", "--plain"],
+    &["backup", "--plain", "--out", "copy.redb"],
     &["restore", "saved.redb", "--force"],
     &["verify"],
     &["check"],
@@ -140,9 +140,9 @@ fn the_auditor_verifies_checks_and_reads_the_log_but_may_not_export_or_run_the_t
         env.ok(&as_user("审计员", args));
     }
     for args in [
-        &["export"][..],
+        &["export", "--plain"][..],
         &["timers", "tick"],
-        &["backup", "--out", "a.redb"],
+        &["backup", "--plain", "--out", "a.redb"],
     ] {
         let err = env.fails(&as_user("审计员", args), 1);
         assert!(err.contains("不是管理员"), "{args:?}: {err}");

@@ -653,7 +653,7 @@ fn case_rows() -> Vec<Row> {
         ),
         row(
             "backup onto an existing file",
-            &["backup", "--out", "w.redb"],
+            &["backup", "--plain", "--out", "w.redb"],
             2,
             "已存在",
         ),
@@ -956,19 +956,23 @@ fn output_rows() -> Vec<Row> {
         preview("letter preview over the office key", "w.redb.key"),
         row(
             "export over the database, forced",
-            &["export", "--out", "w.redb", "--force", "--now", LATER],
+            &[
+                "export", "--plain", "--out", "w.redb", "--force", "--now", LATER,
+            ],
             2,
             "数据库本身",
         ),
         row(
             "export over an existing file",
-            &["export", "--out", "kept.json", "--now", LATER],
+            &["export", "--plain", "--out", "kept.json", "--now", LATER],
             2,
             "已存在",
         ),
         row(
             "export over the database (English)",
-            &["export", "--out", "w.redb", "--force", "--now", LATER],
+            &[
+                "export", "--plain", "--out", "w.redb", "--force", "--now", LATER,
+            ],
             2,
             "not even with --force",
         )
@@ -1078,8 +1082,13 @@ fn storage_rows(message: &'static str) -> Vec<Row> {
             message,
         ),
         row("check", &["check"], 5, message),
-        row("backup", &["backup", "--out", "copy.redb"], 5, message),
-        row("export", &["export"], 5, message),
+        row(
+            "backup",
+            &["backup", "--plain", "--out", "copy.redb"],
+            5,
+            message,
+        ),
+        row("export", &["export", "--plain"], 5, message),
         row(
             "case list (English)",
             &["case", "list", "--now", LATER],
@@ -1330,7 +1339,7 @@ fn a_read_only_database_can_be_read_but_refuses_every_write() {
     // Reading still works, and so do the operations that only read.
     env.ok(&["case", "show", CASE, "--now", LATER]);
     env.ok(&["check"]);
-    env.ok(&["export"]);
+    env.ok(&["export", "--plain"]);
 }
 
 impl Row {

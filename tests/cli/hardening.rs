@@ -91,9 +91,17 @@ fn an_existing_out_file_is_kept_unless_forced_and_then_replaced_whole() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o600);
-    env.ok(&["export", "--out", "all.jsonl", "--now", T0]);
-    env.fails(&["export", "--out", "all.jsonl", "--now", T0], 2);
-    env.ok(&["export", "--out", "all.jsonl", "--force", "--now", T0]);
+    env.ok(&["export", "--plain", "--out", "all.jsonl", "--now", T0]);
+    env.fails(&["export", "--plain", "--out", "all.jsonl", "--now", T0], 2);
+    env.ok(&[
+        "export",
+        "--plain",
+        "--out",
+        "all.jsonl",
+        "--force",
+        "--now",
+        T0,
+    ]);
     let leftovers: Vec<_> = std::fs::read_dir(env.root())
         .expect("ls")
         .filter_map(Result::ok)
@@ -165,7 +173,7 @@ fn output_that_fails_after_the_commit_says_the_command_was_done_with_exit_6() {
     assert!(stderr.contains("nothing was changed"), "{stderr}");
     for read in [
         vec!["case", "show", "2026-000001", "--now", T0],
-        vec!["export", "--now", T0],
+        vec!["export", "--plain", "--now", T0],
     ] {
         let out = to_dev_full(&env, &read, "zh");
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -220,7 +228,7 @@ fn with_one_warning() -> (TestEnv, String) {
 #[test]
 fn an_import_with_a_lowered_letter_counter_is_refused() {
     let (env, _) = with_one_warning();
-    let dump = env.ok(&["export", "--now", T1]);
+    let dump = env.ok(&["export", "--plain", "--now", T1]);
     for (key, shown) in [
         ("\"letter:2026\"", "letter:2026"),
         ("〔2026〕\"", "〔2026〕"),
@@ -314,7 +322,7 @@ fn a_second_write_to_an_archive_id_is_a_storage_error_never_an_overwrite() {
 #[test]
 fn restoring_an_older_backup_lists_the_loss_and_needs_a_second_confirmation() {
     let (env, case) = with_one_warning();
-    env.ok(&["backup", "--out", "old.redb"]);
+    env.ok(&["backup", "--plain", "--out", "old.redb"]);
     env.ok(&[
         "case",
         "amend",
@@ -354,7 +362,7 @@ fn restoring_an_older_backup_lists_the_loss_and_needs_a_second_confirmation() {
         "{audit}"
     );
     // Restoring the same state again loses nothing and needs no second confirmation.
-    env.ok(&["backup", "--out", "same.redb"]);
+    env.ok(&["backup", "--plain", "--out", "same.redb"]);
     env.ok(&["restore", "same.redb", "--force", "--now", T1]);
     // No scratch copy is left beside the database or in the temporary directory.
     let scratch: Vec<_> = std::fs::read_dir(env.root())
@@ -384,7 +392,7 @@ fn writers_go_on_while_an_export_is_stalled() {
         .current_dir(env.root())
         .env("WARDFLOW_DB", env.db())
         .env("WARDFLOW_USER", "张三")
-        .args(["export", "--now", T0])
+        .args(["export", "--plain", "--now", T0])
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("spawn export");
@@ -440,7 +448,7 @@ fn an_export_claiming_simulation_needs_an_explicit_simulation_import() {
     let env = TestEnv::examples_only();
     env.init_simulation(T0);
     env.open_xiaoming(T0);
-    let dump = env.ok(&["export", "--now", T0]);
+    let dump = env.ok(&["export", "--plain", "--now", T0]);
     assert!(
         dump.lines()
             .next()
@@ -598,8 +606,8 @@ fn the_database_its_log_backups_and_exports_are_created_0600() {
     env.init_simulation(T0);
     let id = env.open_xiaoming(T0);
     env.ok(&["case", "show", &id, "--now", T0]);
-    env.ok(&["backup", "--out", "b.redb"]);
-    env.ok(&["export", "--out", "e.jsonl", "--now", T0]);
+    env.ok(&["backup", "--plain", "--out", "b.redb"]);
+    env.ok(&["export", "--plain", "--out", "e.jsonl", "--now", T0]);
     env.ok(&[
         "letter",
         "preview",
@@ -1310,7 +1318,7 @@ fn a_real_export_imported_as_simulation_marks_every_case_simulated() {
     let env = TestEnv::examples_only();
     env.init_simulation(T0);
     let id = env.open_xiaoming(T0);
-    let dump = env.ok(&["export", "--now", T0]);
+    let dump = env.ok(&["export", "--plain", "--now", T0]);
     let real = dump.replacen("\"simulation\":true", "\"simulation\":false", 1);
     env.zh()
         .stdin(real)
@@ -1333,7 +1341,7 @@ fn a_real_export_imported_as_simulation_marks_every_case_simulated() {
     assert!(!cases.is_empty());
     assert!(cases.iter().all(|c| c["simulated"] == true), "{list}");
     // The mark travels: the training copy's own export, imported again, stays marked.
-    let again = env.ok(&["--db", "sim.redb", "export", "--now", T0]);
+    let again = env.ok(&["--db", "sim.redb", "export", "--plain", "--now", T0]);
     env.zh()
         .stdin(again)
         .ok(&["import", "-", "--simulation", "--db", "again.redb"]);
@@ -1416,13 +1424,13 @@ fn group_readable_files_only_when_configured() {
     group(&["init", "--simulation", "--now", T0]);
     let id = env.open_xiaoming(T0);
     group(&["case", "show", &id, "--now", T0]);
-    group(&["backup", "--out", "b.redb"]);
-    group(&["export", "--out", "e.jsonl", "--now", T0]);
+    group(&["backup", "--plain", "--out", "b.redb"]);
+    group(&["export", "--plain", "--out", "e.jsonl", "--now", T0]);
     for name in ["w.redb", "w.redb.access", "b.redb", "e.jsonl"] {
         assert_eq!(mode_of(&env.root().join(name)), 0o640, "{name}");
     }
     assert_eq!(mode_of(&env.root().join("w.redb.key")), 0o600);
     // Without the setting, new files are the owner's only.
-    env.ok(&["backup", "--out", "c.redb"]);
+    env.ok(&["backup", "--plain", "--out", "c.redb"]);
     assert_eq!(mode_of(&env.root().join("c.redb")), 0o600);
 }

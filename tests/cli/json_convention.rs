@@ -290,7 +290,7 @@ fn every_command_gives_one_value_with_offsets_and_snake_case_keys() {
         (&["user", "list"], Array),
         (&["unit", "list"], Array),
         (&["audit", "--now", T1], Array),
-        (&["backup", "--out", &d], Object),
+        (&["backup", "--plain", "--out", &d], Object),
         (&["completions", "bash"], Object),
         (&["man", "--out", "man"], Object),
         (&["config", "show"], Array),
@@ -309,7 +309,7 @@ fn every_command_gives_one_value_with_offsets_and_snake_case_keys() {
         &mut wrong,
     );
     // `export` alone streams JSON Lines: one object per line, each by the same rules.
-    let lines = env.ok(&["export"]);
+    let lines = env.ok(&["export", "--plain"]);
     let path = env.write_file("all.jsonl", &lines);
     for line in lines.lines() {
         let v: Value = serde_json::from_str(line).expect("one JSON value per line");

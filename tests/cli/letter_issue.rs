@@ -368,7 +368,7 @@ fn export_and_import_keep_the_archive_and_its_verification() {
     let first = issue(&env, &id, &[], T1);
     let letter = first["letter"].as_str().expect("id").to_owned();
     issue(&env, &id, &["--replaces", &letter], T2);
-    let export = env.ok(&["export"]);
+    let export = env.ok(&["export", "--plain"]);
     assert_eq!(
         export
             .lines()
@@ -380,7 +380,7 @@ fn export_and_import_keep_the_archive_and_its_verification() {
     let copy = env.root().join("copy.redb");
     let copy = copy.to_str().expect("utf-8 path");
     env.ok(&["--db", copy, "import", "e.jsonl", "--simulation"]);
-    assert_eq!(env.ok(&["--db", copy, "export"]), export);
+    assert_eq!(env.ok(&["--db", copy, "export", "--plain"]), export);
     // The imported archive answers as the original does.
     let file = env.root().join("l.html");
     let path = file.to_str().expect("utf-8 path");

@@ -25,6 +25,7 @@ mod letter_pdf;
 mod migrate;
 mod ops;
 mod profile;
+mod protect;
 mod published;
 mod register;
 mod report;

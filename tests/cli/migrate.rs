@@ -284,14 +284,14 @@ fn migrate_records_it_in_the_history_verifies_and_migrates_back() {
     env.ok(&["check"]);
 
     // An export with migrations imports (each event checked against its own version).
-    let export = env.ok(&["export"]);
+    let export = env.ok(&["export", "--plain"]);
     env.write_file("e.jsonl", &export);
     let copy = env.root().join("copy.redb");
     let copy = copy.to_str().expect("utf-8");
     let done = env.ok(&["--db", copy, "import", "e.jsonl", "--simulation"]);
     assert!(done.contains("已导入"), "{done}");
     env.ok(&["--db", copy, "check"]);
-    assert_eq!(env.ok(&["--db", copy, "export"]), export);
+    assert_eq!(env.ok(&["--db", copy, "export", "--plain"]), export);
 }
 
 #[test]

@@ -176,13 +176,13 @@ fn path(env: &TestEnv, name: &str) -> PathBuf {
 #[test]
 fn export_then_import_is_lossless_on_the_scenario_database() {
     let env = scenario();
-    let first = env.ok(&["export"]);
+    let first = env.ok(&["export", "--plain"]);
     let lines = first.lines().count();
     env.write_file("e1.jsonl", &first);
     let copy = path(&env, "copy.redb");
     let done = on(&env, &copy, &["import", "e1.jsonl", "--simulation"]);
     assert!(done.contains("已导入"), "{done}");
-    let second = on(&env, &copy, &["export"]);
+    let second = on(&env, &copy, &["export", "--plain"]);
     assert!(first == second, "a second export differs from the first");
     assert_eq!(visible(&env, &env.db()), visible(&env, &copy));
     on(&env, &copy, &["check"]);
@@ -195,7 +195,7 @@ fn export_then_import_is_lossless_on_the_scenario_database() {
 #[test]
 fn import_reads_standard_input_and_the_json_summary() {
     let env = scenario();
-    let export = env.ok(&["export"]);
+    let export = env.ok(&["export", "--plain"]);
     let copy = path(&env, "stdin.redb");
     let out = env.zh().stdin(export).ok(&[
         "--db",
@@ -212,13 +212,13 @@ fn import_reads_standard_input_and_the_json_summary() {
 #[test]
 fn export_to_a_file_refuses_an_existing_one() {
     let env = scenario();
-    let out = env.ok(&["export", "--out", "e.jsonl"]);
+    let out = env.ok(&["export", "--plain", "--out", "e.jsonl"]);
     assert!(out.contains("已导出"), "{out}");
     assert_eq!(
         std::fs::read_to_string(path(&env, "e.jsonl")).expect("export file"),
-        env.ok(&["export"])
+        env.ok(&["export", "--plain"])
     );
-    let err = env.fails(&["export", "--out", "e.jsonl"], 2);
+    let err = env.fails(&["export", "--plain", "--out", "e.jsonl"], 2);
     assert!(err.contains("已存在"), "{err}");
 }
 
@@ -250,7 +250,7 @@ fn import_fails(env: &TestEnv, text: &str, line: usize, message: &str) {
 #[test]
 fn a_damaged_export_is_refused_whole_naming_the_line() {
     let env = scenario();
-    let export = env.ok(&["export"]);
+    let export = env.ok(&["export", "--plain"]);
     let lines: Vec<&str> = export.lines().collect();
     let join = |ls: &[&str]| ls.join("\n") + "\n";
     let n = lines.len();
@@ -392,7 +392,7 @@ fn check_finds_an_index_a_snapshot_and_a_history_that_disagree() {
 #[test]
 fn restore_checks_the_backup_and_replaces_only_with_force() {
     let env = scenario();
-    env.ok(&["backup", "--out", "b.redb"]);
+    env.ok(&["backup", "--plain", "--out", "b.redb"]);
     let seen = visible(&env, &env.db());
     env.ok(&[
         "case",
@@ -490,7 +490,7 @@ fn a_backup_taken_while_another_process_writes_is_consistent() {
     let mut taken = Vec::new();
     while !writer.is_finished() {
         let name = format!("b{}.redb", taken.len());
-        env.ok(&["backup", "--out", &name, "--lock-timeout", "30"]);
+        env.ok(&["backup", "--plain", "--out", &name, "--lock-timeout", "30"]);
         taken.push(path(&env, &name));
     }
     writer.join().expect("the writer thread");

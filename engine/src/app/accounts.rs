@@ -494,6 +494,7 @@ impl Office<Store> {
             user: "-".to_owned(),
             role: None,
             clock,
+            reason: None,
         };
         let now = self.now(&anonymous)?;
         let Some(record) = accounts.store.token(&hash)? else {
@@ -510,6 +511,7 @@ impl Office<Store> {
             user: record.user.clone(),
             role: None,
             clock,
+            reason: None,
         };
         let action = format!("token:use {} from {source}", record.id);
         let problem = if record.revoked_at.is_some() {

@@ -453,6 +453,8 @@ impl<B: Backend> Office<B> {
         read: impl FnOnce(&Case, &Arc<Definition>, &User) -> Result<T, AppError>,
     ) -> Result<(Case, Arc<Definition>, User, Units, T), AppError> {
         let (case, def) = load(tx, id)?;
+        let privacy = super::protect::privacy_in(tx)?;
+        let mut sealed_note = None;
         let decision = registered(tx, caller)
             .and_then(|(user, units)| {
                 authority::may_reach(&units, &user, case.unit.as_deref())
@@ -460,8 +462,21 @@ impl<B: Backend> Office<B> {
                     .map_err(|d| denied(d, &units))
                     .map(|()| (user, units))
             })
+            .and_then(|(user, units)| {
+                // A sealed case: an administrator with a reason, and no one else.
+                sealed_note =
+                    super::protect::sealed_read(&privacy, &def, &case, &user, caller, now)?;
+                Ok((user, units))
+            })
             .and_then(|(user, units)| read(&case, &def, &user).map(|value| (user, units, value)));
-        self.log(caller, now, id.as_str(), action, decision.as_ref().err())?;
+        match (&decision, sealed_note) {
+            (Ok(_), Some(note)) => {
+                let mut e = super::owner::entry(caller, now, id.as_str(), action, None);
+                e.reason = Some(note);
+                self.backend.record_access(&e)?;
+            }
+            _ => self.log(caller, now, id.as_str(), action, decision.as_ref().err())?,
+        }
         let (user, units, value) = decision?;
         Ok((case, def, user, units, value))
     }

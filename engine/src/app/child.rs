@@ -14,6 +14,7 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 
+use super::backend::Backend;
 use super::{AppError, Caller, HistoryView, Office};
 use crate::authority;
 use crate::case::{Case, CaseId, OpenDeadline};
@@ -41,6 +42,9 @@ pub struct ChildFile {
     pub timeline: Vec<Moment>,
     /// The deadlines still running on those cases, soonest first.
     pub deadlines: Vec<(CaseId, OpenDeadline)>,
+    /// The child's cases that are sealed to this reader (closed past their retention): only
+    /// (case, workflow, state), so they still count; their refused reads are logged.
+    pub sealed: Vec<(CaseId, String, String)>,
 }
 
 /// One event of the timeline: `cases[case].events[event]`.
@@ -109,16 +113,34 @@ impl Office<Store> {
         if found.is_empty() {
             return Err(AppError::UnknownChild(child));
         }
+        let privacy = self.backend.snapshot(super::protect::privacy_in)?;
         let mut cases = Vec::with_capacity(found.len());
+        let mut sealed = Vec::new();
         for case in found {
             let def = self.backend.definition(&case.version)?;
+            let note =
+                match super::protect::sealed_read(&privacy, &def, &case, &reader, caller, now) {
+                    Ok(note) => note,
+                    Err(e) => {
+                        self.log(caller, now, case.id.as_str(), "child", Some(&e))?;
+                        sealed.push((case.id.clone(), case.workflow.clone(), case.state.clone()));
+                        continue;
+                    }
+                };
             let events = self
                 .backend
                 .history(&case.id)?
                 .iter()
                 .map(|e| authority::redact_event(&def, &reader, e))
                 .collect();
-            self.log(caller, now, case.id.as_str(), "child", None)?;
+            match note {
+                Some(note) => {
+                    let mut e = super::owner::entry(caller, now, case.id.as_str(), "child", None);
+                    e.reason = Some(note);
+                    self.backend.record_access(&e)?;
+                }
+                None => self.log(caller, now, case.id.as_str(), "child", None)?,
+            }
             cases.push(HistoryView {
                 case: redacted(case, &def, &reader),
                 def,
@@ -165,6 +187,7 @@ impl Office<Store> {
             cases,
             timeline,
             deadlines,
+            sealed,
         })
     }
 
@@ -196,9 +219,14 @@ impl Office<Store> {
             }
             true
         })?;
+        let privacy = self.backend.snapshot(super::protect::privacy_in)?;
         let mut out: Vec<FoundChild> = Vec::new();
         for case in matches {
             let def = self.backend.definition(&case.version)?;
+            // A sealed case is found only by who may read it.
+            if super::protect::sealed_read(&privacy, &def, &case, &reader, caller, now).is_err() {
+                continue;
+            }
             let child = identity(&case);
             let case = redacted(case, &def, &reader);
             let birth_date = text(&case, BIRTH_FIELD);

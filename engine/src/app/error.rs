@@ -116,6 +116,20 @@ pub enum AppError {
     /// Sign-in, passwords and tokens.
     #[error(transparent)]
     Account(#[from] super::accounts::AccountError),
+    /// A closed case past its retention is sealed: only an administrator reads it.
+    #[error(
+        "case {case} is sealed since {since}: only an administrator may read it, giving a reason"
+    )]
+    Sealed {
+        case: CaseId,
+        since: jiff::Timestamp,
+    },
+    /// An administrator reading a sealed case must say why (`--reason`).
+    #[error("case {case} is sealed: give the reason for reading it")]
+    SealedNeedsReason { case: CaseId },
+    /// An encrypted copy that cannot be made or opened.
+    #[error(transparent)]
+    Copy(#[from] crate::protect::copies::CopyError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -194,7 +208,10 @@ impl AppError {
     pub fn is_refusal(&self) -> bool {
         matches!(
             self,
-            AppError::Denied { .. } | AppError::ReservedRole { .. }
+            AppError::Denied { .. }
+                | AppError::ReservedRole { .. }
+                | AppError::Sealed { .. }
+                | AppError::SealedNeedsReason { .. }
         )
     }
 }

@@ -24,6 +24,7 @@ mod letter;
 mod migrate;
 mod ops;
 mod owner;
+mod protect;
 pub mod published;
 mod register;
 mod report;
@@ -46,6 +47,7 @@ pub use letter::{IssueRequest, LetterVerdict, PreviewRequest, VoidRequest, codes
 pub use migrate::{Migration, MigrationReport, Moved};
 pub use ops::{ImportFailure, Owner, Rotated};
 pub use owner::WHOLE_DATABASE;
+pub use protect::{ChildRead, CopyForm};
 pub use published::{
     CALENDAR_WARNING_DAYS, CalendarEnd, DbMigration, MovedDeadline, PublishReport, ToPublish,
 };
@@ -98,6 +100,9 @@ pub struct Caller {
     pub user: String,
     pub role: Option<String>,
     pub clock: ClockSource,
+    /// Why the caller reads (`--reason`): kept in the access log beside each read, and
+    /// required of an administrator reading a sealed case.
+    pub reason: Option<String>,
 }
 
 impl Caller {
@@ -107,7 +112,14 @@ impl Caller {
             user: user.into(),
             role: None,
             clock: ClockSource::Wall,
+            reason: None,
         }
+    }
+
+    /// The same caller giving `reason` for what they read.
+    pub fn because(mut self, reason: impl Into<String>) -> Caller {
+        self.reason = Some(reason.into());
+        self
     }
 
     /// The same caller acting in `role`.

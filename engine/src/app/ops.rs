@@ -2,7 +2,7 @@
 //! access log and the deadline runner. Each has an owner: nothing runs for an unregistered or
 //! disabled user, and a refusal is logged like a refused read.
 
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -14,12 +14,12 @@ use crate::case::CaseId;
 use crate::store::AccessBreak;
 use crate::store::dump::{self, DumpCounts, ImportError};
 use crate::store::ops::{self, CheckReport, Restored};
-use crate::store::output::{self, Output};
+use crate::store::output;
 use crate::store::{AccessEntry, AccessFilter, ChainReport, Store, StoreError, TickReport};
 
 /// The files no output may replace, even forced: the database at `db`, its access log, its
 /// key, and `keys`.
-fn protected(db: &Path, keys: &[PathBuf]) -> Vec<PathBuf> {
+pub(super) fn protected(db: &Path, keys: &[PathBuf]) -> Vec<PathBuf> {
     let mut files = output::protected_files(db, None);
     files.extend(keys.iter().cloned());
     files
@@ -63,63 +63,6 @@ impl<B: Backend> Office<B> {
 }
 
 impl Office<Store> {
-    /// Authorises an administrator's act on the database at `db` and lets go of it.
-    fn authorise_at(
-        caller: &Caller,
-        db: &Path,
-        lock_timeout: Duration,
-        config: &super::Config,
-        action: &str,
-    ) -> Result<(), AppError> {
-        let office = Office::new(Store::open_read(db, lock_timeout)?, config.clone());
-        office.now(caller)?;
-        office.authorise(caller, Owner::Administrator, action)?;
-        Ok(())
-    }
-
-    /// Writes the whole database at `db` as JSON Lines to `out` (administrators), from a
-    /// snapshot: the database is held only while it is copied, so writers go on during a long
-    /// export, and the export is one committed state. A failure to write is `Output`.
-    pub fn export_database(
-        caller: &Caller,
-        db: &Path,
-        lock_timeout: Duration,
-        config: &super::Config,
-        out: impl Write,
-    ) -> Result<DumpCounts, AppError> {
-        Self::authorise_at(caller, db, lock_timeout, config, "export")?;
-        let snapshot = ops::Snapshot::take(db, lock_timeout)?;
-        dump::export_telling(snapshot.store(), out, &config.progress).map_err(|e| match e {
-            // Reading went well; only the output failed.
-            StoreError::Storage(detail) => AppError::Output(detail),
-            e => e.into(),
-        })
-    }
-
-    /// Like [`Office::export`], into the file `out`: an existing one only with `force`, never
-    /// the database or one of its files (nor `keys`); the file appears only when complete.
-    #[allow(clippy::too_many_arguments)]
-    pub fn export_database_to(
-        caller: &Caller,
-        db: &Path,
-        lock_timeout: Duration,
-        config: &super::Config,
-        out: &Path,
-        force: bool,
-        keys: &[PathBuf],
-    ) -> Result<DumpCounts, AppError> {
-        Self::authorise_at(caller, db, lock_timeout, config, "export")?;
-        let snapshot = ops::Snapshot::take(db, lock_timeout)?;
-        let mut output = Output::begin(out, force, &protected(db, keys))?;
-        let mut writer = std::io::BufWriter::new(output.file());
-        let counts = dump::export_telling(snapshot.store(), &mut writer, &config.progress)?;
-        writer
-            .into_inner()
-            .map_err(|e| ops::io_error(e.into_error()))?;
-        output.finish()?;
-        Ok(counts)
-    }
-
     /// Writes `bytes` to the file `out` a caller named (a letter, a case export): an existing
     /// file only with `force`, and never the database or one of its files (its access log,
     /// its key, nor `keys`).
@@ -134,61 +77,22 @@ impl Office<Store> {
         Ok(output::write_output(out, bytes, force, &protected)?)
     }
 
-    /// Writes the whole database this office holds as JSON Lines to `out` (administrators),
-    /// from one read snapshot: for a server that holds the file for its lifetime.
-    pub fn export_held(&self, caller: &Caller, out: impl Write) -> Result<DumpCounts, AppError> {
-        self.authorise(caller, Owner::Administrator, "export")?;
-        dump::export(&self.backend, out).map_err(|e| match e {
-            StoreError::Storage(detail) => AppError::Output(detail),
-            e => e.into(),
-        })
-    }
-
-    /// Writes a consistent copy of the database this office holds for writing to `out`
-    /// (administrators): for a server that holds the file for its lifetime. The copy is
-    /// taken while no write transaction can commit.
-    pub fn backup_held(&self, caller: &Caller, out: &Path) -> Result<u64, AppError> {
-        self.authorise(caller, Owner::Administrator, "backup")?;
-        Ok(ops::backup_held(&self.backend, out)?)
-    }
-
-    /// Writes a consistent copy of the database to `out` (administrators). The office must
-    /// hold the file read-only: the copy is taken under a reader's lock.
-    pub fn backup(
-        &self,
-        caller: &Caller,
-        out: &Path,
-        lock_timeout: Duration,
-    ) -> Result<u64, AppError> {
-        self.authorise(caller, Owner::Administrator, "backup")?;
-        Ok(ops::backup_telling(
-            self.backend.path(),
-            out,
-            lock_timeout,
-            &self.config.progress,
-        )?)
-    }
-
     /// Writes a consistent copy of the database into `dir`, named by the caller's clock
-    /// (`wardflow-20261123T020000Z.redb`), then removes the oldest copies there beyond the
-    /// newest `keep` (administrators; the nightly backup timer). As [`Office::backup`], the
-    /// office holds the file read-only.
+    /// (`wardflow-20261123T020000Z.redb`), encrypted unless `form` is plain, then removes the
+    /// oldest copies there beyond the newest `keep` (administrators; the nightly backup
+    /// timer). As [`Office::backup`], the office holds the file read-only.
     pub fn backup_rotated(
         &self,
         caller: &Caller,
         dir: &Path,
         keep: usize,
         lock_timeout: Duration,
+        form: super::CopyForm,
     ) -> Result<Rotated, AppError> {
         self.authorise(caller, Owner::Administrator, "backup")?;
         let now = self.now(caller)?;
         let path = dir.join(crate::store::rotation::name(now));
-        let bytes = ops::backup_telling(
-            self.backend.path(),
-            &path,
-            lock_timeout,
-            &self.config.progress,
-        )?;
+        let bytes = self.backup(caller, &path, lock_timeout, form)?;
         let removed = crate::store::rotation::prune(dir, keep)?;
         Ok(Rotated {
             path,
@@ -275,6 +179,8 @@ impl Office<Store> {
     /// existing database is replaced only with `force`, and one that holds cases, events or
     /// letters the backup lacks only with `accept_loss` as well. The restored database's
     /// access log keeps who restored it, from which file, and what went with the old one.
+    /// An encrypted backup is opened with `identity` into a scratch file first, whole: a
+    /// wrong key or a changed byte fails before anything is replaced.
     #[allow(clippy::too_many_arguments)]
     pub fn restore(
         caller: &Caller,
@@ -284,6 +190,7 @@ impl Office<Store> {
         accept_loss: bool,
         lock_timeout: Duration,
         config: &super::Config,
+        identity: Option<&crate::protect::copies::Identities>,
     ) -> Result<Restored, AppError> {
         let now = if db.exists() {
             let office = Office::new(Store::open_read(db, lock_timeout)?, config.clone());
@@ -292,7 +199,10 @@ impl Office<Store> {
         } else {
             Self::wall()
         };
-        let restored = ops::restore(backup, db, force, accept_loss, lock_timeout)?;
+        let opened = Self::opened_backup(backup, db, identity)?;
+        let source = opened.as_ref().map_or(backup, |t| t.0.as_path());
+        let restored = ops::restore(source, db, force, accept_loss, lock_timeout)?;
+        drop(opened);
         if let Restored::Done { lost, .. } = &restored {
             let mut reason = format!(
                 "restored from {}; lost {} cases, {} events, {} letters",
@@ -321,7 +231,10 @@ impl Office<Store> {
     /// caller must be an enabled administrator of the imported registry; otherwise the new
     /// file is removed and the import refused.
     /// An export of a simulation database is imported only as one (`simulation`), which
-    /// also turns a real export into a training copy.
+    /// also turns a real export into a training copy. An encrypted export is read with
+    /// `identity`; a wrong key, or a changed or missing byte anywhere in it, fails the one
+    /// import transaction, so no database is made.
+    #[allow(clippy::too_many_arguments)]
     pub fn import(
         caller: &Caller,
         path: &Path,
@@ -329,8 +242,13 @@ impl Office<Store> {
         simulation: bool,
         lock_timeout: Duration,
         config: &super::Config,
+        identity: Option<&crate::protect::copies::Identities>,
     ) -> Result<DumpCounts, ImportFailure> {
-        let counts = dump::import_telling(path, input, simulation, &config.progress)?;
+        let (input, scratch) =
+            super::protect::opened_input(input, identity, path).map_err(ImportFailure::App)?;
+        let counts = dump::import_telling(path, input, simulation, &config.progress);
+        drop(scratch);
+        let counts = counts?;
         let office = Office::new(Store::open_read(path, lock_timeout)?, config.clone());
         if let Err(e) = office.authorise(caller, Owner::Administrator, "import") {
             drop(office);

@@ -50,6 +50,9 @@ pub(super) fn actor(caller: &Caller) -> Result<Actor, AppError> {
     })
 }
 
+/// The longest reason the access log keeps (the rest is cut).
+pub const MAX_REASON_CHARS: usize = 500;
+
 /// Access entries made by this process, so two at the same instant differ.
 static ENTRIES: AtomicU64 = AtomicU64::new(0);
 
@@ -74,7 +77,22 @@ pub(super) fn entry(
         case: case.to_owned(),
         action: action.to_owned(),
         allowed: refusal.is_none(),
-        reason: refusal.map(|e| e.to_string()),
+        // A refusal says why it was refused; a read says why it was made, when the reader
+        // said (`--reason`).
+        reason: match refusal {
+            Some(e) => Some(e.to_string()),
+            None => caller
+                .reason
+                .as_deref()
+                .map(crate::value::clean_note)
+                .filter(|r| !r.trim().is_empty())
+                .map(|r| {
+                    format!(
+                        "reason: {}",
+                        r.chars().take(MAX_REASON_CHARS).collect::<String>()
+                    )
+                }),
+        },
     }
 }
 

@@ -80,6 +80,8 @@ pub enum ToPublish {
     Letters { files: BTreeMap<String, String> },
     /// A county profile file (its name and bytes).
     Profile { file: String, bytes: Vec<u8> },
+    /// The privacy settings (`crate::protect::privacy`): recipients and retention.
+    Privacy { file: String, bytes: Vec<u8> },
 }
 
 /// A deadline a newly published calendar moved.
@@ -257,6 +259,19 @@ impl Office<Store> {
                             profile: None,
                         },
                         Some(calendar),
+                    ));
+                }
+                ToPublish::Privacy { file, bytes } => {
+                    crate::protect::privacy::Privacy::load(&file, &bytes)
+                        .map_err(AppError::Publish)?;
+                    out.push((
+                        NewPublication {
+                            kind: Kind::Privacy,
+                            name: String::new(),
+                            files: BTreeMap::from([(file, utf8(&bytes))]),
+                            profile: None,
+                        },
+                        None,
                     ));
                 }
                 ToPublish::Profile { file, bytes } => {

@@ -36,11 +36,18 @@ pub struct Context {
 }
 
 /// Every step, in order; step N brings format N-1 to N.
-pub const STEPS: &[Step] = &[Step {
-    number: 1,
-    title: "publication tables; the built-in holiday calendar and the database's profile published as version 1",
-    apply: step_1_publications,
-}];
+pub const STEPS: &[Step] = &[
+    Step {
+        number: 1,
+        title: "publication tables; the built-in holiday calendar and the database's profile published as version 1",
+        apply: step_1_publications,
+    },
+    Step {
+        number: 2,
+        title: "privacy settings (recipients of encrypted copies, retention before sealing) may be published",
+        apply: step_2_privacy,
+    },
+];
 
 /// The format version this build writes and reads.
 pub const CURRENT: u32 = STEPS.len() as u32;
@@ -52,6 +59,17 @@ fn step_1_publications(tx: &WriteTransaction, cx: &Context) -> Result<(), StoreE
     super::published::create_tables(tx)?;
     let meta = read_meta(tx)?;
     super::published::seed(tx, meta.profile.as_ref(), &cx.by, cx.now)?;
+    Ok(())
+}
+
+/// Step 2 (issue 23): the `privacy` kind of published configuration. Nothing is converted: a
+/// database that has none reads as the defaults (no recipients, ten years). The step exists so
+/// that a build that knows no privacy settings, and would make plain copies and show sealed
+/// cases, refuses a database that may hold them.
+fn step_2_privacy(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> {
+    // The publication table is step 1's; it is opened so that a half-made database fails here.
+    tx.open_table(super::published::PUBLISHED)
+        .map_err(storage)?;
     Ok(())
 }
 
@@ -177,7 +195,7 @@ mod tests {
             now: at("2026-12-01T00:00:00Z"),
         };
         let done = store.migrate(&cx).expect("migrates");
-        assert_eq!(done, vec![1]);
+        assert_eq!(done, (1..=CURRENT).collect::<Vec<_>>());
         assert_eq!(store.meta().format, CURRENT);
         // Idempotent: a second run finds nothing to do.
         assert!(store.migrate(&cx).expect("again").is_empty());
@@ -189,6 +207,32 @@ mod tests {
                 .any(|p| p.kind == "calendar" && p.number == 1 && p.published_by == "张敏"),
             "{list:?}"
         );
+    }
+
+    #[test]
+    fn a_database_made_before_privacy_settings_reads_then_migrates() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("v1.redb");
+        let store = Store::create(&path, false, None, at("2026-01-01T00:00:00Z")).expect("create");
+        drop(store);
+        let db = redb::Database::builder().open(&path).expect("open");
+        let tx = db.begin_write().expect("tx");
+        stamp(&tx, 1).expect("stamp");
+        tx.commit().expect("commit");
+        drop(db);
+        assert!(Store::open_read(&path, Duration::from_secs(1)).is_ok());
+        assert!(matches!(
+            Store::open(&path, Duration::from_secs(1)),
+            Err(StoreError::NeedsMigration { found: 1, .. })
+        ));
+        let mut store = Store::open_for_migration(&path, Duration::from_secs(1)).expect("opens");
+        let cx = Context {
+            by: "张敏".into(),
+            now: at("2026-12-01T00:00:00Z"),
+        };
+        assert_eq!(store.migrate(&cx).expect("migrates"), vec![2]);
+        drop(store);
+        assert!(Store::open(&path, Duration::from_secs(1)).is_ok());
     }
 
     #[test]

@@ -310,6 +310,45 @@ pub fn backup_telling(
     Ok(size)
 }
 
+/// A consistent copy of the database at `db` in a scratch file beside it (removed when the
+/// guard drops; one a crash leaves is swept by the next check or restore): the plain copy an
+/// encrypted backup is made from, which so never lands beside the backup's destination.
+pub fn backup_scratch(
+    db: &Path,
+    lock_timeout: Duration,
+    progress: &crate::progress::Reporter,
+) -> Result<TempFile, StoreError> {
+    check_magic(db)?;
+    let (tmp, mut file) = scratch_beside(db)?;
+    copy_consistent_telling(db, lock_timeout, &mut file, progress)?;
+    drop(file);
+    drop(open_copy(&tmp.0, db)?);
+    Ok(tmp)
+}
+
+/// [`backup_scratch`] of a database `store` holds open for writing (see [`backup_held`]).
+pub fn backup_held_scratch(store: &super::Store) -> Result<TempFile, StoreError> {
+    let db = store.path();
+    let (tmp, mut file) = scratch_beside(db)?;
+    {
+        let _quiet = store.write()?;
+        let mut source = File::open(db).map_err(io_error)?;
+        std::io::copy(&mut source, &mut file).map_err(io_error)?;
+        file.sync_all().map_err(io_error)?;
+    }
+    drop(file);
+    drop(open_copy(&tmp.0, db)?);
+    Ok(tmp)
+}
+
+/// A new scratch file (owner-only) in the directory of `db`, named as the sweep of
+/// [`sweep_scratch`] knows.
+pub fn scratch_beside(db: &Path) -> Result<(TempFile, File), StoreError> {
+    let dir = parent_dir(db);
+    sweep_scratch(&dir);
+    temp_file(&dir, "wardflow-check")
+}
+
 /// Like [`backup`], of a database `store` holds open for writing (a server): the copy is
 /// made inside a write transaction that writes nothing, so no commit changes the file while
 /// it is read; then it is checked like any backup.

@@ -34,10 +34,19 @@ pub enum Kind {
     Profile,
     /// The units (county, townships, villages, police, courts …).
     Units,
+    /// The privacy settings (issue 23): recipients of encrypted copies, retention before a
+    /// closed case is sealed (`crate::protect::privacy`). Stored from format 2 on.
+    Privacy,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Calendar, Kind::Letters, Kind::Profile, Kind::Units];
+    pub const ALL: [Kind; 5] = [
+        Kind::Calendar,
+        Kind::Letters,
+        Kind::Profile,
+        Kind::Units,
+        Kind::Privacy,
+    ];
 
     /// Its key, as stored and typed (`wardflow publish calendar`).
     pub fn key(self) -> &'static str {
@@ -46,6 +55,7 @@ impl Kind {
             Kind::Letters => "letters",
             Kind::Profile => "profile",
             Kind::Units => "units",
+            Kind::Privacy => "privacy",
         }
     }
 

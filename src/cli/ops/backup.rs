@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde_json::json;
 use wardflow_engine::app::{
-    Caller, ClockSource, Loss, Office, Restored, Rotated, backup_name, prune_backups,
+    Caller, ClockSource, CopyForm, Loss, Office, Restored, Rotated, backup_name, prune_backups,
 };
 
 use super::super::{Ctx, print_json};
@@ -37,6 +37,8 @@ pub struct BackupArgs {
     /// With `--dir`: how many copies the directory keeps, the newest (1–3650; default 14).
     #[arg(long, requires = "dir", conflicts_with = "out", value_parser = clap::value_parser!(u16).range(1..=3650))]
     keep: Option<u16>,
+    #[command(flatten)]
+    copy: super::CopyArgs,
 }
 
 /// Arguments of `wardflow restore`.
@@ -52,6 +54,8 @@ pub struct RestoreArgs {
     /// first by a run without this): a second confirmation beyond `--force`.
     #[arg(long, requires = "force")]
     accept_loss: bool,
+    #[command(flatten)]
+    identity: super::IdentityArgs,
 }
 
 /// Writes a consistent copy of the database while other commands go on using it.
@@ -65,23 +69,39 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<(), Failure> {
     let Some(out) = args.out else {
         let dir = args.dir.unwrap_or_default();
         let keep = args.keep.unwrap_or(DEFAULT_KEEP);
-        return rotated(ctx, &caller, &dir, usize::from(keep));
+        return rotated(ctx, &caller, &dir, usize::from(keep), args.copy.form());
     };
     let bytes = ctx
         .office_for_read()?
-        .backup(&caller, &out, ctx.lock_timeout())
+        .backup(&caller, &out, ctx.lock_timeout(), args.copy.form())
         .exists_as("ops-out-exists")?;
     let path = out.display().to_string();
+    let encrypted = !matches!(args.copy.form(), CopyForm::Plain);
     if ctx.global.json {
-        return print_json(ctx, &json!({"backup": path, "bytes": bytes}));
+        return print_json(
+            ctx,
+            &json!({"backup": path, "bytes": bytes, "encrypted": encrypted}),
+        );
     }
-    println!("{}", tr!(ctx.tr, "backup-done", path = path, bytes = bytes));
+    println!(
+        "{}",
+        tr!(ctx.tr, "backup-done", path = path.clone(), bytes = bytes)
+    );
+    if !encrypted {
+        eprintln!("{}", tr!(ctx.tr, "copy-plain-warning", path = path));
+    }
     Ok(())
 }
 
 /// `backup --dir DIR --keep N`: a copy named by its time, then the oldest beyond `keep` go.
 /// A server holding the database is asked for the copy (with `WARDFLOW_TOKEN`).
-fn rotated(ctx: &Ctx, caller: &Caller, dir: &Path, keep: usize) -> Result<(), Failure> {
+fn rotated(
+    ctx: &Ctx,
+    caller: &Caller,
+    dir: &Path,
+    keep: usize,
+    form: CopyForm,
+) -> Result<(), Failure> {
     if !dir.is_dir() {
         return Err(Failure::cannot_read(dir, msg!("backup-no-dir")).with_key("--dir"));
     }
@@ -106,7 +126,7 @@ fn rotated(ctx: &Ctx, caller: &Caller, dir: &Path, keep: usize) -> Result<(), Fa
         }
         _ => ctx
             .office_for_read()?
-            .backup_rotated(caller, dir, keep, ctx.lock_timeout())
+            .backup_rotated(caller, dir, keep, ctx.lock_timeout(), form)
             .exists_as("ops-out-exists")?,
     };
     let path = done.path.display().to_string();
@@ -172,6 +192,7 @@ fn loss_lines(ctx: &Ctx, loss: &Loss) -> String {
 pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<(), Failure> {
     require_file(&args.backup)?;
     let caller = ctx.caller(None)?;
+    let identity = args.identity.read()?;
     // The office checks the backup, replaces only what it is allowed to, and records in the
     // restored database's access log who replaced what and what went with it.
     let restored = Office::restore(
@@ -182,6 +203,7 @@ pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<(), Failure> {
         args.accept_loss,
         ctx.lock_timeout(),
         &ctx.detached_config(None)?,
+        identity.as_ref(),
     )
     .exists_as("restore-db-exists")?;
     let (report, lost) = match restored {

@@ -22,6 +22,8 @@ pub struct ImportArgs {
     /// of a simulation database, and turns a real one into a training copy.
     #[arg(long)]
     simulation: bool,
+    #[command(flatten)]
+    identity: super::IdentityArgs,
 }
 
 /// Imports into the database named by `--db`, which must not exist.
@@ -30,6 +32,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), Failure> {
     let caller = ctx.caller(None)?;
     let config = ctx.detached_config(None)?;
     let wait = ctx.lock_timeout();
+    let identity = args.identity.read()?;
     let result = if args.file.as_os_str() == "-" {
         Office::import(
             &caller,
@@ -38,6 +41,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), Failure> {
             args.simulation,
             wait,
             &config,
+            identity.as_ref(),
         )
     } else {
         require_file(&args.file)?;
@@ -50,6 +54,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), Failure> {
             args.simulation,
             wait,
             &config,
+            identity.as_ref(),
         )
     };
     let counts = result.exists_as("import-db-exists")?;

@@ -268,13 +268,13 @@ impl TestEnv {
         if !db.exists() {
             return "<no database>".to_owned();
         }
-        let mut export = self.zh().run(&["export"]);
+        let mut export = self.zh().run(&["export", "--plain"]);
         // Export is an administrator's act: when the default user is none (a test took the
         // role away), an enabled administrator of the registry makes the dump.
         if export.status.code() == Some(1)
             && let Some(admin) = self.an_administrator()
         {
-            export = self.zh().run(&["--user", &admin, "export"]);
+            export = self.zh().run(&["--user", &admin, "export", "--plain"]);
         }
         if !export.status.success() {
             // Not a wardflow database (or not readable): compare the raw bytes instead.

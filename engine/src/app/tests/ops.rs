@@ -1,7 +1,7 @@
 //! Database-wide use cases: each has an owner, and every refusal is logged.
 
 use super::*;
-use crate::app::{AppError, ImportFailure, Owner, WHOLE_DATABASE};
+use crate::app::{AppError, CopyForm, ImportFailure, Owner, WHOLE_DATABASE};
 use std::time::Duration;
 
 #[test]
@@ -16,19 +16,30 @@ fn database_wide_acts_are_refused_to_the_unknown_and_to_caseworkers_and_logged()
             &db(&dir),
             wait,
             &config(),
+            CopyForm::Plain,
             Vec::new(),
         ));
         let office = reopen(&dir);
         denied(office.verify(&c, None));
         denied(office.audit(&c, &AccessFilter::default()));
         denied(office.tick(&c));
-        denied(office.backup(&c, &dir.path().join(format!("{who}.bak")), wait));
+        denied(office.backup(
+            &c,
+            &dir.path().join(format!("{who}.bak")),
+            wait,
+            CopyForm::Plain,
+        ));
         denied(Office::check(&c, &db(&dir), wait, &config()));
     }
     assert!(!dir.path().join("nobody.bak").exists());
     let admin = Caller::new(ADMIN).at(at(T0));
     let copy = dir.path().join("admin.bak");
-    assert!(reopen(&dir).backup(&admin, &copy, wait).expect("backs up") > 0);
+    assert!(
+        reopen(&dir)
+            .backup(&admin, &copy, wait, CopyForm::Plain)
+            .expect("backs up")
+            > 0
+    );
     let auditor = Caller::new(AUDITOR).at(at(T0));
     assert!(
         Office::check(&auditor, &db(&dir), wait, &config())
@@ -108,8 +119,15 @@ fn the_auditor_verifies_checks_and_reads_the_log_but_exports_and_acts_on_nothing
     let path = office.backend().path().to_owned();
     drop(office);
     let mut out = Vec::new();
-    Office::export_database(&admin, &path, Duration::from_secs(5), &config(), &mut out)
-        .expect("exports");
+    Office::export_database(
+        &admin,
+        &path,
+        Duration::from_secs(5),
+        &config(),
+        CopyForm::Plain,
+        &mut out,
+    )
+    .expect("exports");
     assert!(!out.is_empty());
 }
 
@@ -152,6 +170,7 @@ fn restore_over_a_database_is_an_administrators_act() {
             false,
             wait,
             &config(),
+            None,
         )
     };
     let result = restore(POLICE);
@@ -180,6 +199,7 @@ fn import_checks_every_chain_and_belongs_to_an_administrator_of_the_export() {
         &path,
         wait,
         &config(),
+        CopyForm::Plain,
         &mut out,
     )
     .expect("exports");
@@ -193,6 +213,7 @@ fn import_checks_every_chain_and_belongs_to_an_administrator_of_the_export() {
         true,
         wait,
         &config(),
+        None,
     );
     assert!(
         matches!(refused, Err(ImportFailure::App(AppError::Denied { .. }))),
@@ -211,6 +232,7 @@ fn import_checks_every_chain_and_belongs_to_an_administrator_of_the_export() {
         true,
         wait,
         &config(),
+        None,
     );
     assert!(
         matches!(&result, Err(ImportFailure::Import(e)) if e.to_string().contains("hash chain")),
@@ -225,6 +247,7 @@ fn import_checks_every_chain_and_belongs_to_an_administrator_of_the_export() {
         true,
         wait,
         &config(),
+        None,
     )
     .expect("imports");
     assert_eq!(counts.cases, 1);
