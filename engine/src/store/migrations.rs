@@ -36,11 +36,18 @@ pub struct Context {
 }
 
 /// Every step, in order; step N brings format N-1 to N.
-pub const STEPS: &[Step] = &[Step {
-    number: 1,
-    title: "publication tables; the built-in holiday calendar and the database's profile published as version 1",
-    apply: step_1_publications,
-}];
+pub const STEPS: &[Step] = &[
+    Step {
+        number: 1,
+        title: "publication tables; the built-in holiday calendar and the database's profile published as version 1",
+        apply: step_1_publications,
+    },
+    Step {
+        number: 2,
+        title: "list indexes by unit, officer and opening date, built from every stored case",
+        apply: step_2_list_indexes,
+    },
+];
 
 /// The format version this build writes and reads.
 pub const CURRENT: u32 = STEPS.len() as u32;
@@ -53,6 +60,11 @@ fn step_1_publications(tx: &WriteTransaction, cx: &Context) -> Result<(), StoreE
     let meta = read_meta(tx)?;
     super::published::seed(tx, meta.profile.as_ref(), &cx.by, cx.now)?;
     Ok(())
+}
+
+/// Step 2: the indexes `case list` narrows by (issue 22), built from every case stored.
+fn step_2_list_indexes(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> {
+    super::lists::build(tx)
 }
 
 /// The steps a database at `from` still needs.
@@ -177,7 +189,7 @@ mod tests {
             now: at("2026-12-01T00:00:00Z"),
         };
         let done = store.migrate(&cx).expect("migrates");
-        assert_eq!(done, vec![1]);
+        assert_eq!(done, (1..=CURRENT).collect::<Vec<_>>());
         assert_eq!(store.meta().format, CURRENT);
         // Idempotent: a second run finds nothing to do.
         assert!(store.migrate(&cx).expect("again").is_empty());
