@@ -963,3 +963,42 @@ fn check_indexes(
     );
     Ok(())
 }
+
+/// Where one table's bytes go (redb's own accounting): what `docs/performance.md`'s
+/// bytes-per-case table is made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableSpace {
+    pub name: String,
+    pub entries: u64,
+    /// Keys and values as stored in leaf pages.
+    pub stored: u64,
+    /// Branch-page keys and other B-tree metadata.
+    pub metadata: u64,
+    /// Unused bytes inside the table's pages.
+    pub fragmented: u64,
+    /// Leaf and branch pages.
+    pub pages: u64,
+}
+
+impl super::Store {
+    /// Every table's space, largest first: one read transaction, keys only counted by redb.
+    pub fn space(&self) -> Result<Vec<TableSpace>, StoreError> {
+        let tx = self.read()?;
+        let mut out = Vec::new();
+        for handle in tx.list_tables().map_err(storage)? {
+            let name = redb::TableHandle::name(&handle).to_owned();
+            let table = tx.open_untyped_table(handle).map_err(storage)?;
+            let stats = table.stats().map_err(storage)?;
+            out.push(TableSpace {
+                name,
+                entries: table.len().map_err(storage)?,
+                stored: stats.stored_bytes(),
+                metadata: stats.metadata_bytes(),
+                fragmented: stats.fragmented_bytes(),
+                pages: stats.leaf_pages() + stats.branch_pages(),
+            });
+        }
+        out.sort_by_key(|t| std::cmp::Reverse(t.stored + t.metadata + t.fragmented));
+        Ok(out)
+    }
+}
