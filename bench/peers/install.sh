@@ -4,6 +4,15 @@
 # from source with node-gyp, which needs a C++ compiler and the node headers: we point it at the
 # headers Debian's nodejs package installs (/usr/include/node) with npm_config_nodedir=/usr.
 set -euo pipefail
+# hyperfine times the W3 CLI runs (`wardflow-bench` falls back to its own loop without it);
+# Debian packages it, so it comes from apt rather than from a registry download.
+if ! command -v hyperfine >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ]; then
+        apt-get install -y --no-install-recommends hyperfine
+    else
+        sudo apt-get install -y --no-install-recommends hyperfine
+    fi
+fi
 here="$(cd "$(dirname "$0")" && pwd)"
 if [ -f /usr/include/node/node_version.h ] && [ -z "${npm_config_nodedir:-}" ]; then
     export npm_config_nodedir=/usr

@@ -83,13 +83,15 @@ fn read_hyperfine(path: &Path) -> Option<Sample> {
     ))
 }
 
-/// Peak resident memory, in KiB, of `wardflow --db DB ARGS…` with its output discarded.
+/// Peak resident memory, in KiB, of `wardflow --db DB --user bench ARGS…` with its output
+/// discarded (the bench user, as in [`latency`]: every listing is checked against its reader).
 pub fn peak_rss_kib(db: &Path, args: &[&str]) -> u64 {
     let out = Command::new("/usr/bin/time")
         .args(["-f", "%M"])
         .arg(binary())
         .arg("--db")
         .arg(db)
+        .args(["--user", "bench"])
         .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -20,6 +20,8 @@ pub struct Serial {
     pub bytes_per_step: usize,
     /// File size divided by the number of (closed) cases.
     pub file_per_case: u64,
+    /// Where the file's bytes go, table by table.
+    pub space: Vec<wardflow_engine::store::ops::TableSpace>,
 }
 
 /// Bytes of the events and of the snapshot a step wrote.
@@ -115,6 +117,7 @@ pub fn wardflow(dir: &Path, cases: usize) -> Serial {
             raw_times.push(raw.commit(id.as_str(), w));
         }
     }
+    let space = store.space().unwrap_or_else(|e| fail("space", e));
     drop(store);
     drop(raw);
     let size = std::fs::metadata(&path).map_or(0, |m| m.len());
@@ -125,6 +128,7 @@ pub fn wardflow(dir: &Path, cases: usize) -> Serial {
         step: Sample::of(times),
         raw: Sample::of(raw_times),
         file_per_case: size / cases.max(1) as u64,
+        space,
     }
 }
 

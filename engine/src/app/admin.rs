@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use super::backend::{Backend, ReadTx};
+use super::backend::{Backend, CaseQuery, ReadTx};
 use super::owner::registered;
 use super::{AppError, Caller, Office, Owner};
 use crate::authority::{ADMIN_ROLE, ANY_ROLE, AUDITOR_ROLE, Units, User};
@@ -98,6 +98,42 @@ impl Listing {
             && self.opened_to.is_none_or(|to| day <= to)
     }
 
+    /// What the indexes can narrow this listing to (every condition is checked again on the
+    /// cases read): the filter's workflow, state and child, the units under the unit asked
+    /// for, the officer, the opening days as instants of the office's time zone.
+    fn query(&self, units: &Units, tz: &jiff::tz::TimeZone) -> CaseQuery {
+        let start = |d: jiff::civil::Date| {
+            tz.to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+                .ok()
+        };
+        let from = match self.opened_from {
+            Some(d) => start(d),
+            None => Some(Timestamp::MIN),
+        };
+        let to = match self.opened_to {
+            Some(d) => d.tomorrow().ok().and_then(start),
+            None => Some(Timestamp::MAX),
+        };
+        let dated = self.opened_from.is_some() || self.opened_to.is_some();
+        CaseQuery {
+            workflow: self.filter.workflow.clone(),
+            state: self.filter.state.clone(),
+            child: self.filter.child.clone(),
+            units: self.unit.as_ref().map(|u| {
+                units
+                    .iter()
+                    .filter(|x| units.within(&x.id, u))
+                    .map(|x| x.id.clone())
+                    .collect()
+            }),
+            officer: self.officer.clone(),
+            opened: match (from, to) {
+                (Some(from), Some(to)) if dated => Some((from, to)),
+                _ => None,
+            },
+        }
+    }
+
     /// Refuses a unit filter naming no unit (a typo would list nothing, silently).
     fn check(&self, units: &Units) -> Result<(), AppError> {
         if let Some(unit) = &self.unit
@@ -110,6 +146,62 @@ impl Listing {
             .into());
         }
         Ok(())
+    }
+}
+
+/// How many non-priority cases a listing holds in memory while it looks for the priority
+/// ones (see [`Office::cases`]).
+pub const HELD_CASES: usize = 1024;
+
+/// How many ids a listing asks the indexes for at a time.
+const ID_BATCH: usize = 256;
+
+/// The rows of one page: skips the first `skip`, hands on `keep`, then stops.
+struct Window<'v, V> {
+    skip: usize,
+    keep: usize,
+    visit: &'v mut V,
+}
+
+impl<V: FnMut(Case, Option<String>) -> bool> Window<'_, V> {
+    /// Offers one row; false when the listing is done.
+    fn offer(&mut self, case: Case, rule: Option<String>) -> bool {
+        if self.keep == 0 {
+            return false;
+        }
+        if self.skip > 0 {
+            self.skip -= 1;
+            return true;
+        }
+        self.keep -= 1;
+        (self.visit)(case, rule) && self.keep > 0
+    }
+}
+
+/// Reads each case the indexes give for `query` after `after`, a batch of ids at a time, and
+/// hands it to `each` until that returns false: true when every case was seen.
+fn each_matching(
+    tx: &dyn ReadTx,
+    query: &CaseQuery,
+    mut after: Option<String>,
+    mut each: impl FnMut(Case) -> Result<bool, AppError>,
+) -> Result<bool, AppError> {
+    loop {
+        let ids = tx.case_ids(query, after.as_deref(), ID_BATCH)?;
+        let Some(last) = ids.last() else {
+            return Ok(true);
+        };
+        after = Some(last.as_str().to_owned());
+        for id in &ids {
+            if let Some(case) = tx.case(id)?
+                && !each(case)?
+            {
+                return Ok(false);
+            }
+        }
+        if ids.len() < ID_BATCH {
+            return Ok(true);
+        }
     }
 }
 
@@ -196,6 +288,131 @@ impl<B: Backend> Office<B> {
             .snapshot(|tx: &dyn ReadTx| registered(tx, caller));
         self.logged(caller, now, super::WHOLE_DATABASE, "registry", result)
     }
+
+    /// Visits the cases matching `filter` that the caller's unit covers (the others do not
+    /// exist for them), as [`Office::cases`] does for a whole listing.
+    pub fn list(
+        &self,
+        caller: &Caller,
+        filter: &CaseFilter,
+        visit: impl FnMut(Case, Option<String>) -> bool,
+    ) -> Result<(), AppError> {
+        self.cases(caller, &Listing::of(filter.clone()), visit)
+    }
+
+    /// Visits the cases a listing selects, of those the caller's unit covers, each with the
+    /// priority rule (a workflow's `priority:` rules, 三优先) that puts it first, if any; one
+    /// page of them when the listing asks for pages; stop by returning false.
+    ///
+    /// The cases come from the backend's indexes ([`ReadTx::case_ids`]) in batches, in one
+    /// read snapshot, so a listing reads the cases it selects and not the database. Priority
+    /// cases come first: the others met on the way are held (up to [`HELD_CASES`] of them) and
+    /// visited after, so a listing of up to that many reads each case once; past it, the rest
+    /// are read again from where the held ones end. Paging by a cursor (`after`) is one pass in
+    /// case-id order, because only that order makes "the cases after this one" mean the next
+    /// page; the priority is still given beside each case.
+    pub fn cases(
+        &self,
+        caller: &Caller,
+        listing: &Listing,
+        mut visit: impl FnMut(Case, Option<String>) -> bool,
+    ) -> Result<(), AppError> {
+        let now = self.now(caller)?;
+        let (user, units) = self.reader(caller)?;
+        listing.check(&units)?;
+        let (skip, keep) = listing.window();
+        let tz = &self.config.tz;
+        let query = listing.query(&units, tz);
+        let f = &listing.filter;
+        let wanted = |case: &Case| {
+            f.workflow.as_ref().is_none_or(|w| w == &case.workflow)
+                && f.state.as_ref().is_none_or(|s| s == &case.state)
+                && f.child.as_ref().is_none_or(|c| {
+                    crate::store::CHILD_IDENTITY_FIELDS
+                        .iter()
+                        .any(|k| case.data.get(*k).and_then(|v| v.as_str()) == Some(c.as_str()))
+                })
+                && units.covers(&user.unit, case.unit.as_deref())
+                && listing.admits(
+                    &units,
+                    tz,
+                    case.unit.as_deref(),
+                    case.officer.as_deref(),
+                    case.opened_at,
+                )
+        };
+        self.backend.snapshot(|tx| {
+            let mut out = Window {
+                skip,
+                keep,
+                visit: &mut visit,
+            };
+            let mut defs: HashMap<VersionHash, Arc<Definition>> = HashMap::new();
+            let mut rule_of = |case: &Case| -> Result<Option<String>, StoreError> {
+                let def = match defs.get(&case.version) {
+                    Some(def) => def.clone(),
+                    None => {
+                        let def = tx.definition(&case.version)?;
+                        defs.insert(case.version.clone(), def.clone());
+                        def
+                    }
+                };
+                Ok(priority::rule(&def, case, now, tz).map(priority::title))
+            };
+            if let Some(after) = &f.after {
+                // One pass in id order from the cursor.
+                each_matching(tx, &query, Some(after.clone()), |case| {
+                    if !wanted(&case) {
+                        return Ok(true);
+                    }
+                    let rule = rule_of(&case)?;
+                    Ok(out.offer(case, rule))
+                })?;
+                return Ok(());
+            }
+            // Pass 1: priority cases as they come; the others held for after.
+            let mut held: Vec<Case> = Vec::new();
+            let mut overflow = false;
+            let finished = each_matching(tx, &query, None, |case| {
+                if !wanted(&case) {
+                    return Ok(true);
+                }
+                match rule_of(&case)? {
+                    Some(rule) => Ok(out.offer(case, Some(rule))),
+                    None if held.len() < HELD_CASES && !overflow => {
+                        held.push(case);
+                        Ok(true)
+                    }
+                    None => {
+                        overflow = true;
+                        Ok(true)
+                    }
+                }
+            })?;
+            if !finished {
+                return Ok(());
+            }
+            // Pass 2: the held cases, then (past the bound) the rest, read again.
+            let resume = held.last().map(|c| c.id.as_str().to_owned());
+            for case in held {
+                if !out.offer(case, None) {
+                    return Ok(());
+                }
+            }
+            if overflow {
+                each_matching(tx, &query, resume, |case| {
+                    if !wanted(&case) {
+                        return Ok(true);
+                    }
+                    match rule_of(&case)? {
+                        Some(_) => Ok(true),
+                        None => Ok(out.offer(case, None)),
+                    }
+                })?;
+            }
+            Ok::<(), AppError>(())
+        })
+    }
 }
 
 impl Office<Store> {
@@ -276,90 +493,6 @@ impl Office<Store> {
             loaded_by: admin.name,
         })?;
         Ok(count)
-    }
-
-    /// Visits the cases matching `filter` that the caller's unit covers (the others do not
-    /// exist for them), as [`Office::cases`] does for a whole listing.
-    pub fn list(
-        &self,
-        caller: &Caller,
-        filter: &CaseFilter,
-        visit: impl FnMut(Case, Option<String>) -> bool,
-    ) -> Result<(), AppError> {
-        self.cases(caller, &Listing::of(filter.clone()), visit)
-    }
-
-    /// Visits the cases a listing selects, of those the caller's unit covers, each with the
-    /// priority rule (a workflow's `priority:` rules, 三优先) that puts it first, if any; one
-    /// page of them when the listing asks for pages; stop by returning false.
-    ///
-    /// Priority cases come first: two passes over the store, so the list stays in constant
-    /// memory. Paging by a cursor (`after`) is the exception: there one pass in case-id order,
-    /// because only that order makes "the cases after this one" mean the next page; the
-    /// priority is still given beside each case.
-    pub fn cases(
-        &self,
-        caller: &Caller,
-        listing: &Listing,
-        mut visit: impl FnMut(Case, Option<String>) -> bool,
-    ) -> Result<(), AppError> {
-        let now = self.now(caller)?;
-        let (user, units) = self.reader(caller)?;
-        listing.check(&units)?;
-        let mut filter = listing.filter.clone();
-        filter.by_id = listing.paged();
-        let (mut skip, mut keep) = listing.window();
-        let tz = &self.config.tz;
-        let passes: &[Option<bool>] = if listing.filter.after.is_some() {
-            &[None]
-        } else {
-            &[Some(true), Some(false)]
-        };
-        let mut defs: HashMap<VersionHash, Arc<Definition>> = HashMap::new();
-        let mut failure: Option<StoreError> = None;
-        let mut stopped = false;
-        for pass in passes {
-            self.backend.each_case(&filter, |case| {
-                let unit = case.unit.as_deref();
-                if !units.covers(&user.unit, unit)
-                    || !listing.admits(&units, tz, unit, case.officer.as_deref(), case.opened_at)
-                {
-                    return true;
-                }
-                let def = match defs.get(&case.version) {
-                    Some(def) => def.clone(),
-                    None => match self.backend.definition(&case.version) {
-                        Ok(def) => {
-                            defs.insert(case.version.clone(), def.clone());
-                            def
-                        }
-                        Err(e) => {
-                            failure = Some(e);
-                            return false;
-                        }
-                    },
-                };
-                let rule = priority::rule(&def, &case, now, tz).map(priority::title);
-                if pass.is_some_and(|first| rule.is_some() != first) {
-                    return true;
-                }
-                if skip > 0 {
-                    skip -= 1;
-                    return true;
-                }
-                keep -= 1;
-                let go_on = visit(case, rule) && keep > 0;
-                stopped = !go_on;
-                go_on
-            })?;
-            if let Some(e) = failure {
-                return Err(e.into());
-            }
-            if stopped {
-                break;
-            }
-        }
-        Ok(())
     }
 
     /// Deadlines due from now until `days` days ahead, of the cases the caller's unit covers;

@@ -29,6 +29,24 @@ use crate::profile::Profile;
 use crate::store::published::{Kind, NewPublication, Publication};
 use crate::store::{AccessEntry, StoreError};
 
+/// What a listing narrows cases to, for [`ReadTx::case_ids`]: every condition given must
+/// hold. A backend answers from its indexes; the caller checks every condition again on each
+/// case it reads, so a backend may narrow by some of them only (the redb one uses the most
+/// selective index the query names), never by fewer cases than match them all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseQuery {
+    pub workflow: Option<String>,
+    pub state: Option<String>,
+    /// A child's identity number or registry id.
+    pub child: Option<String>,
+    /// Handled by one of these units.
+    pub units: Option<Vec<String>>,
+    /// Whose officer in charge is this user.
+    pub officer: Option<String>,
+    /// Opened at or after the first instant and before the second.
+    pub opened: Option<(Timestamp, Timestamp)>,
+}
+
 /// A database the application layer can run use cases against.
 pub trait Backend: Send + Sync {
     /// True for a simulation database, the only kind that accepts a requested clock.
@@ -72,6 +90,16 @@ pub trait ReadTx {
     /// The number (1, 2, 3 …) of a published version of a workflow.
     fn version_number(&self, workflow: &str, hash: &VersionHash)
     -> Result<Option<u32>, StoreError>;
+    /// The ids of the cases that may match `query`, in the order of their text, each after
+    /// `after` (a case id, the cursor of the previous batch), at most `limit`: every case
+    /// matching all of the query's conditions is among them, found through indexes, so the
+    /// cost follows the hits, not the database (see [`CaseQuery`]).
+    fn case_ids(
+        &self,
+        query: &CaseQuery,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<CaseId>, StoreError>;
     /// Every case recorded for a child (by identity number or registry id), any workflow.
     fn child_cases(&self, child: &str) -> Result<Vec<Case>, StoreError>;
     /// A registered user, enabled or not.

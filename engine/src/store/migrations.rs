@@ -47,6 +47,11 @@ pub const STEPS: &[Step] = &[
         title: "privacy settings (recipients of encrypted copies, retention before sealing) may be published",
         apply: step_2_privacy,
     },
+    Step {
+        number: 3,
+        title: "list indexes by unit, officer and opening date, built from every stored case",
+        apply: step_3_list_indexes,
+    },
 ];
 
 /// The format version this build writes and reads.
@@ -71,6 +76,11 @@ fn step_2_privacy(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> 
     tx.open_table(super::published::PUBLISHED)
         .map_err(storage)?;
     Ok(())
+}
+
+/// Step 3: the indexes `case list` narrows by (issue 22), built from every case stored.
+fn step_3_list_indexes(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> {
+    super::lists::build(tx)
 }
 
 /// The steps a database at `from` still needs.

@@ -11,6 +11,7 @@ pub mod format;
 mod group;
 mod integrity;
 mod letters;
+pub(crate) mod lists;
 pub mod migrations;
 pub mod ops;
 pub mod output;
@@ -354,6 +355,9 @@ impl Store {
                 tx.open_table(PROVISIONAL).map_err(storage)?;
                 tx.open_table(COUNTERS).map_err(storage)?;
                 tx.open_table(BY_CHILD).map_err(storage)?;
+                tx.open_table(lists::BY_UNIT).map_err(storage)?;
+                tx.open_table(lists::BY_OFFICER).map_err(storage)?;
+                tx.open_table(lists::BY_OPENED).map_err(storage)?;
                 published::create_tables(&tx)?;
             }
             tx.commit().map_err(storage)?;
@@ -860,6 +864,9 @@ struct Writer<'t> {
     overdue: redb::Table<'t, (i64, &'static str, &'static str), ()>,
     provisional: redb::Table<'t, (&'static str, &'static str), ()>,
     by_child: redb::Table<'t, (&'static str, &'static str), ()>,
+    by_unit: redb::Table<'t, (&'static str, &'static str), ()>,
+    by_officer: redb::Table<'t, (&'static str, &'static str), ()>,
+    by_opened: redb::Table<'t, (i64, &'static str), ()>,
     counters: redb::Table<'t, &'static str, u64>,
     letters: redb::Table<'t, &'static str, &'static [u8]>,
     letter_index: redb::Table<'t, &'static str, &'static str>,
@@ -884,6 +891,9 @@ impl<'t> Writer<'t> {
             overdue: tx.open_table(OVERDUE).map_err(storage)?,
             provisional: tx.open_table(PROVISIONAL).map_err(storage)?,
             by_child: tx.open_table(BY_CHILD).map_err(storage)?,
+            by_unit: tx.open_table(lists::BY_UNIT).map_err(storage)?,
+            by_officer: tx.open_table(lists::BY_OFFICER).map_err(storage)?,
+            by_opened: tx.open_table(lists::BY_OPENED).map_err(storage)?,
             counters: tx.open_table(COUNTERS).map_err(storage)?,
             letters: tx.open_table(letters::LETTERS).map_err(storage)?,
             letter_index: tx.open_table(letters::LETTER_INDEX).map_err(storage)?,
@@ -988,6 +998,34 @@ impl<'t> Writer<'t> {
         for (c, d) in new.provisional.difference(&old.provisional) {
             self.provisional
                 .insert((c.as_str(), d.as_str()), ())
+                .map_err(storage)?;
+        }
+        for (u, c) in old.by_unit.difference(&new.by_unit) {
+            self.by_unit
+                .remove((u.as_str(), c.as_str()))
+                .map_err(storage)?;
+        }
+        for (o, c) in old.by_officer.difference(&new.by_officer) {
+            self.by_officer
+                .remove((o.as_str(), c.as_str()))
+                .map_err(storage)?;
+        }
+        for (at, c) in old.by_opened.difference(&new.by_opened) {
+            self.by_opened.remove((*at, c.as_str())).map_err(storage)?;
+        }
+        for (u, c) in new.by_unit.difference(&old.by_unit) {
+            self.by_unit
+                .insert((u.as_str(), c.as_str()), ())
+                .map_err(storage)?;
+        }
+        for (o, c) in new.by_officer.difference(&old.by_officer) {
+            self.by_officer
+                .insert((o.as_str(), c.as_str()), ())
+                .map_err(storage)?;
+        }
+        for (at, c) in new.by_opened.difference(&old.by_opened) {
+            self.by_opened
+                .insert((*at, c.as_str()), ())
                 .map_err(storage)?;
         }
         Ok(())

@@ -32,6 +32,12 @@ pub(crate) struct IndexKeys {
     pub timers: BTreeSet<(i64, String, String)>,
     pub overdue: BTreeSet<(i64, String, String)>,
     pub provisional: BTreeSet<(String, String)>,
+    /// (unit, case id) of a case with a handling unit.
+    pub by_unit: BTreeSet<(String, String)>,
+    /// (officer, case id) of a case with an officer in charge.
+    pub by_officer: BTreeSet<(String, String)>,
+    /// (opening instant in ms, case id) of every case.
+    pub by_opened: BTreeSet<(i64, String)>,
 }
 
 impl IndexKeys {
@@ -63,6 +69,21 @@ impl IndexKeys {
                 self.provisional.insert((id.clone(), d.name.clone()));
             }
         }
+        self.add_lists(case);
+    }
+
+    /// Adds the entries of one case in the list indexes (`store::lists`): its unit, its
+    /// officer, when it was opened.
+    pub fn add_lists(&mut self, case: &Case) {
+        let id = case.id.as_str();
+        if let Some(unit) = &case.unit {
+            self.by_unit.insert((unit.clone(), id.to_owned()));
+        }
+        if let Some(officer) = &case.officer {
+            self.by_officer.insert((officer.clone(), id.to_owned()));
+        }
+        self.by_opened
+            .insert((case.opened_at.as_millisecond(), id.to_owned()));
     }
 }
 
@@ -958,6 +979,17 @@ fn check_indexes(
         let (c, d) = k.value();
         actual.provisional.insert((c.to_owned(), d.to_owned()));
     }
+    // The list indexes, once a migration has built them.
+    if let Some(lists) = super::lists::actual(tx)? {
+        compare("by_unit", &expected.by_unit, &lists.by_unit, report);
+        compare(
+            "by_officer",
+            &expected.by_officer,
+            &lists.by_officer,
+            report,
+        );
+        compare("by_opened", &expected.by_opened, &lists.by_opened, report);
+    }
     compare("by_state", &expected.by_state, &actual.by_state, report);
     compare("by_child", &expected.by_child, &actual.by_child, report);
     compare("timers", &expected.timers, &actual.timers, report);
@@ -969,4 +1001,43 @@ fn check_indexes(
         report,
     );
     Ok(())
+}
+
+/// Where one table's bytes go (redb's own accounting): what `docs/performance.md`'s
+/// bytes-per-case table is made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableSpace {
+    pub name: String,
+    pub entries: u64,
+    /// Keys and values as stored in leaf pages.
+    pub stored: u64,
+    /// Branch-page keys and other B-tree metadata.
+    pub metadata: u64,
+    /// Unused bytes inside the table's pages.
+    pub fragmented: u64,
+    /// Leaf and branch pages.
+    pub pages: u64,
+}
+
+impl super::Store {
+    /// Every table's space, largest first: one read transaction, keys only counted by redb.
+    pub fn space(&self) -> Result<Vec<TableSpace>, StoreError> {
+        let tx = self.read()?;
+        let mut out = Vec::new();
+        for handle in tx.list_tables().map_err(storage)? {
+            let name = redb::TableHandle::name(&handle).to_owned();
+            let table = tx.open_untyped_table(handle).map_err(storage)?;
+            let stats = table.stats().map_err(storage)?;
+            out.push(TableSpace {
+                name,
+                entries: table.len().map_err(storage)?,
+                stored: stats.stored_bytes(),
+                metadata: stats.metadata_bytes(),
+                fragmented: stats.fragmented_bytes(),
+                pages: stats.leaf_pages() + stats.branch_pages(),
+            });
+        }
+        out.sort_by_key(|t| std::cmp::Reverse(t.stored + t.metadata + t.fragmented));
+        Ok(out)
+    }
 }

@@ -9,13 +9,15 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use redb::{ReadTransaction, ReadableTable};
 
+use super::BY_STATE;
 use super::format::{StoredEvent, decode, encode};
+use super::lists::{BY_OFFICER, BY_OPENED, BY_UNIT, Indexes};
 use super::users::{CURRENT, StoredUnits, StoredUser, UNITS, USERS};
 use super::{
     AccessEntry, BY_CHILD, CASES, DEFINITIONS, EVENTS, Store, StoreError, VERSIONS, Writer,
     corrupt, integrity, latest_in, letters, storage,
 };
-use crate::app::backend::{Backend, ReadTx, WriteTx};
+use crate::app::backend::{Backend, CaseQuery, ReadTx, WriteTx};
 use crate::authority::{Units, User};
 use crate::case::{Case, CaseId, Event};
 use crate::definition::{Definition, VersionHash};
@@ -207,6 +209,27 @@ fn numbered_in(
 }
 
 impl ReadTx for Snapshot<'_> {
+    fn case_ids(
+        &self,
+        query: &CaseQuery,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<CaseId>, StoreError> {
+        let by_unit = missing(self.tx.open_table(BY_UNIT))?;
+        let by_officer = missing(self.tx.open_table(BY_OFFICER))?;
+        let by_opened = missing(self.tx.open_table(BY_OPENED))?;
+        Indexes {
+            cases: &self.tx.open_table(CASES).map_err(storage)?,
+            by_state: &self.tx.open_table(BY_STATE).map_err(storage)?,
+            by_child: &self.tx.open_table(BY_CHILD).map_err(storage)?,
+            by_unit: by_unit.as_ref(),
+            by_officer: by_officer.as_ref(),
+            by_opened: by_opened.as_ref(),
+            versions: &self.tx.open_table(VERSIONS).map_err(storage)?,
+        }
+        .case_ids(query, after, limit)
+    }
+
     fn version_number(
         &self,
         workflow: &str,
@@ -291,6 +314,24 @@ impl ReadTx for Snapshot<'_> {
 }
 
 impl ReadTx for Writer<'_> {
+    fn case_ids(
+        &self,
+        query: &CaseQuery,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<CaseId>, StoreError> {
+        Indexes {
+            cases: &self.cases,
+            by_state: &self.by_state,
+            by_child: &self.by_child,
+            by_unit: Some(&self.by_unit),
+            by_officer: Some(&self.by_officer),
+            by_opened: Some(&self.by_opened),
+            versions: &self.versions,
+        }
+        .case_ids(query, after, limit)
+    }
+
     fn version_number(
         &self,
         workflow: &str,

@@ -1,11 +1,13 @@
 //! A backend wrapper counting what a use case asks of storage: `case advance` reads its case
-//! once and commits once, and a batch refuses one command while the rest commit.
+//! once and commits once, a batch refuses one command while the rest commit, and a listing
+//! reads the cases it returns, not the database (issue 22).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::*;
-use crate::app::backend::{Backend, ReadTx, WriteTx};
+use crate::app::admin::Listing;
+use crate::app::backend::{Backend, CaseQuery, ReadTx, WriteTx};
 use crate::app::batch::Batched;
 use crate::authority::{Units, User};
 use crate::case::{Case, Event};
@@ -20,6 +22,8 @@ struct Counts {
     transactions: AtomicUsize,
     commits: AtomicUsize,
     appends: AtomicUsize,
+    /// Ids the indexes answered listings with.
+    ids_listed: AtomicUsize,
 }
 
 struct Counting {
@@ -30,6 +34,21 @@ struct Counting {
 struct CountingTx<'a> {
     inner: &'a mut dyn WriteTx,
     counts: &'a Counts,
+}
+
+/// Reads, counted, in a snapshot or a write transaction alike.
+struct CountingRead<'a> {
+    inner: &'a dyn ReadTx,
+    counts: &'a Counts,
+}
+
+impl CountingTx<'_> {
+    fn read(&self) -> CountingRead<'_> {
+        CountingRead {
+            inner: &*self.inner,
+            counts: self.counts,
+        }
+    }
 }
 
 impl Backend for Counting {
@@ -66,7 +85,12 @@ impl Backend for Counting {
         &self,
         work: impl FnOnce(&dyn ReadTx) -> Result<T, E>,
     ) -> Result<T, E> {
-        self.inner.snapshot(work)
+        self.inner.snapshot(|tx| {
+            work(&CountingRead {
+                inner: tx,
+                counts: &self.counts,
+            })
+        })
     }
 
     fn record_access(&self, entry: &AccessEntry) -> Result<(), StoreError> {
@@ -74,7 +98,19 @@ impl Backend for Counting {
     }
 }
 
-impl ReadTx for CountingTx<'_> {
+impl ReadTx for CountingRead<'_> {
+    fn case_ids(
+        &self,
+        query: &CaseQuery,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<CaseId>, StoreError> {
+        let ids = self.inner.case_ids(query, after, limit)?;
+        self.counts
+            .ids_listed
+            .fetch_add(ids.len(), Ordering::Relaxed);
+        Ok(ids)
+    }
     fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
         self.counts.case_reads.fetch_add(1, Ordering::Relaxed);
         self.inner.case(id)
@@ -113,6 +149,55 @@ impl ReadTx for CountingTx<'_> {
         number: Option<u32>,
     ) -> Result<Option<crate::store::published::Publication>, StoreError> {
         self.inner.publication(kind, name, number)
+    }
+}
+
+impl ReadTx for CountingTx<'_> {
+    fn case_ids(
+        &self,
+        query: &CaseQuery,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<CaseId>, StoreError> {
+        self.read().case_ids(query, after, limit)
+    }
+    fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
+        self.read().case(id)
+    }
+    fn history(&self, id: &CaseId) -> Result<Vec<Event>, StoreError> {
+        self.read().history(id)
+    }
+    fn definition(&self, hash: &VersionHash) -> Result<Arc<Definition>, StoreError> {
+        self.read().definition(hash)
+    }
+    fn latest(&self, w: &str) -> Result<Option<(VersionHash, Arc<Definition>)>, StoreError> {
+        self.read().latest(w)
+    }
+    fn version_number(&self, w: &str, h: &VersionHash) -> Result<Option<u32>, StoreError> {
+        self.read().version_number(w, h)
+    }
+    fn child_cases(&self, child: &str) -> Result<Vec<Case>, StoreError> {
+        self.read().child_cases(child)
+    }
+    fn user(&self, name: &str) -> Result<Option<User>, StoreError> {
+        self.read().user(name)
+    }
+    fn units(&self) -> Result<Units, StoreError> {
+        self.read().units()
+    }
+    fn letter(&self, id: &str) -> Result<Option<ArchivedLetter>, StoreError> {
+        self.read().letter(id)
+    }
+    fn letter_numbered(&self, number: &str) -> Result<Option<String>, StoreError> {
+        self.read().letter_numbered(number)
+    }
+    fn publication(
+        &self,
+        kind: crate::store::published::Kind,
+        name: &str,
+        number: Option<u32>,
+    ) -> Result<Option<crate::store::published::Publication>, StoreError> {
+        self.read().publication(kind, name, number)
     }
 }
 
@@ -163,7 +248,13 @@ fn counting(dir: &TempDir) -> Office<Counting> {
 
 fn reset(office: &Office<Counting>) {
     let c = &office.backend().counts;
-    for n in [&c.case_reads, &c.transactions, &c.commits, &c.appends] {
+    for n in [
+        &c.case_reads,
+        &c.transactions,
+        &c.commits,
+        &c.appends,
+        &c.ids_listed,
+    ] {
         n.store(0, Ordering::Relaxed);
     }
 }
@@ -297,4 +388,191 @@ fn the_office_committer_answers_every_writer_and_refuses_only_the_unauthorised()
             assert_eq!(state, "investigating");
         }
     }
+}
+
+/// Cases read and ids listed by one listing, and the ids it returned.
+fn listed(
+    office: &Office<Counting>,
+    who: &Caller,
+    listing: &Listing,
+) -> (usize, usize, Vec<CaseId>) {
+    reset(office);
+    let mut ids = Vec::new();
+    office
+        .cases(who, listing, |case, _| {
+            ids.push(case.id);
+            true
+        })
+        .expect("lists");
+    let c = &office.backend().counts;
+    (
+        c.case_reads.load(Ordering::Relaxed),
+        c.ids_listed.load(Ordering::Relaxed),
+        ids,
+    )
+}
+
+/// Twelve reports: three accepted (investigating), one of those with an officer in charge.
+fn twelve(office: &Office<Counting>) -> (Vec<CaseId>, Vec<CaseId>) {
+    let all: Vec<CaseId> = (0..12).map(|_| open_report(office)).collect();
+    let accepted: Vec<CaseId> = all.iter().step_by(4).cloned().collect();
+    for id in &accepted {
+        office
+            .advance(&caller(POLICE, "police"), &accept(id))
+            .expect("advances");
+    }
+    (all, accepted)
+}
+
+#[test]
+fn case_list_by_state_reads_its_hits_and_not_the_database() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = counting(&dir);
+    let (all, accepted) = twelve(&office);
+    assert_eq!(all.len(), 12);
+    let who = caller(POLICE, "police");
+    let by_state = |state: &str, workflow: Option<&str>| Listing {
+        filter: crate::store::CaseFilter {
+            state: Some(state.into()),
+            workflow: workflow.map(str::to_owned),
+            ..Default::default()
+        },
+        ..Listing::default()
+    };
+    for workflow in [None, Some("guardianship-intervention")] {
+        let (reads, ids, got) = listed(&office, &who, &by_state("investigating", workflow));
+        assert_eq!(got, accepted, "{workflow:?}");
+        // Plus a constant: nothing here reads a case it does not return.
+        assert!(reads <= accepted.len() + 1, "{reads} case reads for 3 hits");
+        assert!(ids <= accepted.len() + 1, "{ids} ids for 3 hits");
+    }
+    // The whole list reads every case, once each.
+    let (reads, _, got) = listed(&office, &who, &Listing::default());
+    assert_eq!(got.len(), 12);
+    assert_eq!(reads, 12);
+}
+
+#[test]
+fn case_list_by_unit_officer_and_opening_day_reads_its_hits() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = counting(&dir);
+    let (_, accepted) = twelve(&office);
+    let who = caller(POLICE, "police");
+    // Another village's cases are not read when listing 石家村's.
+    let other = office
+        .open_case(
+            &caller(OTHER_POLICE, "police"),
+            &OpenCase {
+                workflow: "guardianship-intervention".into(),
+                input: sets(&[("source", "mandatory_report")]),
+                unit: Some("beiguan_village".into()),
+                officer: Some(OTHER_POLICE.into()),
+                at: None,
+            },
+        )
+        .expect("opens")
+        .applied
+        .outcome
+        .case
+        .id;
+    let admin = caller(ADMIN, "admin");
+    let unit = Listing {
+        unit: Some("shijia_village".into()),
+        ..Listing::default()
+    };
+    let (reads, _, got) = listed(&office, &admin, &unit);
+    assert_eq!(got.len(), 12, "{got:?}");
+    assert_eq!(reads, 12);
+    let officer = Listing {
+        officer: Some(OTHER_POLICE.into()),
+        ..Listing::default()
+    };
+    let (reads, _, got) = listed(&office, &admin, &officer);
+    assert_eq!(got, vec![other]);
+    assert_eq!(reads, 1);
+    // Opened on the test day (Shanghai): all; the day before: none, and nothing read.
+    let day = |d: &str| Listing {
+        opened_from: Some(d.parse().expect("day")),
+        opened_to: Some(d.parse().expect("day")),
+        ..Listing::default()
+    };
+    let (_, _, got) = listed(&office, &who, &day("2026-11-23"));
+    assert_eq!(got.len(), 12);
+    let (reads, ids, got) = listed(&office, &who, &day("2026-11-22"));
+    assert!(got.is_empty());
+    assert_eq!((reads, ids), (0, 0));
+    // Pages by a cursor come in id order and read one page's cases.
+    let page = Listing {
+        filter: crate::store::CaseFilter {
+            state: Some("investigating".into()),
+            after: Some(accepted[0].as_str().to_owned()),
+            ..Default::default()
+        },
+        limit: Some(1),
+        ..Listing::default()
+    };
+    let (reads, _, got) = listed(&office, &who, &page);
+    assert_eq!(got, vec![accepted[1].clone()]);
+    assert_eq!(reads, 1);
+}
+
+#[test]
+fn a_database_from_before_the_list_indexes_lists_alike_and_db_migrate_builds_them() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = counting(&dir);
+    let (_, accepted) = twelve(&office);
+    let path = office.backend().inner.path().to_owned();
+    drop(office);
+    crate::store::lists::as_before(&path);
+    let wait = std::time::Duration::from_secs(5);
+    let who = caller(POLICE, "police");
+    let state = Listing {
+        filter: crate::store::CaseFilter {
+            state: Some("investigating".into()),
+            ..Default::default()
+        },
+        ..Listing::default()
+    };
+    let officer = Listing {
+        officer: Some(POLICE.into()),
+        ..Listing::default()
+    };
+    let unit = Listing {
+        unit: Some("shijia_village".into()),
+        ..Listing::default()
+    };
+    // Before the migration: readable, the same answers (from the cases themselves).
+    let read =
+        |office: &Office<Counting>| [&state, &officer, &unit].map(|l| listed(office, &who, l).2);
+    let wrap = |store: Store| {
+        Office::new(
+            Counting {
+                inner: store,
+                counts: Counts::default(),
+            },
+            config(),
+        )
+    };
+    let before = read(&wrap(Store::open_read(&path, wait).expect("reads")));
+    assert_eq!(before[0], accepted);
+    assert_eq!(before[2].len(), 12);
+    assert!(matches!(
+        Store::open(&path, wait),
+        Err(StoreError::NeedsMigration { .. })
+    ));
+    let mut store = Store::open_for_migration(&path, wait).expect("opens");
+    let done = store
+        .migrate(&crate::store::migrations::Context {
+            by: ADMIN.into(),
+            now: at(T0),
+        })
+        .expect("migrates");
+    assert_eq!(done, vec![crate::store::migrations::CURRENT]);
+    let office = wrap(store);
+    assert_eq!(read(&office), before);
+    let (reads, _, _) = listed(&office, &who, &unit);
+    assert_eq!(reads, 12);
+    drop(office);
+    let report = crate::store::ops::check(&path, wait).expect("checks");
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
 }
