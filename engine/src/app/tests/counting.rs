@@ -114,6 +114,13 @@ impl ReadTx for CountingTx<'_> {
     ) -> Result<Option<crate::store::published::Publication>, StoreError> {
         self.inner.publication(kind, name, number)
     }
+    fn remembered(
+        &self,
+        scope: &str,
+        key: &str,
+    ) -> Result<Option<crate::app::once::Remembered>, StoreError> {
+        self.inner.remembered(scope, key)
+    }
 }
 
 impl WriteTx for CountingTx<'_> {
@@ -148,6 +155,17 @@ impl WriteTx for CountingTx<'_> {
     }
     fn writes(&self) -> u64 {
         self.inner.writes()
+    }
+    fn remember(
+        &mut self,
+        scope: &str,
+        key: &str,
+        record: &crate::app::once::Remembered,
+    ) -> Result<(), StoreError> {
+        self.inner.remember(scope, key, record)
+    }
+    fn forget_keys(&mut self, now: Timestamp, limit: usize) -> Result<usize, StoreError> {
+        self.inner.forget_keys(now, limit)
     }
 }
 
