@@ -316,3 +316,87 @@ fn the_office_committer_answers_every_writer_and_refuses_only_the_unauthorised()
         }
     }
 }
+
+/// A change under `key`, its answer the case's state and seq.
+fn keyed(key: &str, body: &[u8]) -> crate::app::once::Remember<crate::app::Acted> {
+    use crate::app::once::{IdempotencyKey, Once, Reply};
+    crate::app::once::Remember {
+        once: Once::new(
+            IdempotencyKey::parse(key).expect("key"),
+            "POST",
+            "/advance",
+            body,
+        ),
+        respond: Arc::new(|acted: &crate::app::Acted| {
+            let case = &acted.applied.outcome.case;
+            Ok(Reply {
+                status: 200,
+                body: serde_json::json!({"state": case.state, "seq": case.seq}),
+            })
+        }),
+    }
+}
+
+#[test]
+fn a_key_sent_twice_in_one_batch_is_done_once_and_a_refusal_remembers_nothing() {
+    use crate::app::once::Answer;
+    let dir = TempDir::new().expect("tempdir");
+    let office = counting(&dir);
+    let id = open_report(&office);
+    let before = office
+        .backend()
+        .inner
+        .case(&id)
+        .expect("reads")
+        .expect("case");
+    reset(&office);
+    // Refused (another unit's officer): nothing is stored under the key, so the retry by the
+    // officer who may is done afresh.
+    let refused = office.batch_once(&[(
+        caller(OTHER_POLICE, "police"),
+        Batched::Advance(accept(&id)),
+        Some(keyed("k", b"accept")),
+    )]);
+    assert!(matches!(
+        refused.into_iter().next(),
+        Some(Err(crate::app::AppError::Denied { .. }))
+    ));
+    let by = |who: &str, key: &str, body: &[u8]| {
+        (
+            caller(who, "police"),
+            Batched::Advance(accept(&id)),
+            Some(keyed(key, body)),
+        )
+    };
+    // Two sends of one request under one key, in one transaction, then a different request
+    // under the same key.
+    let replies = office.batch_once(&[
+        by(POLICE, "k", b"accept"),
+        by(POLICE, "k", b"accept"),
+        by(POLICE, "k", b"something else"),
+    ]);
+    let mut replies = replies.into_iter();
+    let first = match replies.next() {
+        Some(Ok(Answer::Done(_, Some(reply)))) => reply,
+        other => panic!("the first is done: {other:?}"),
+    };
+    match replies.next() {
+        Some(Ok(Answer::Again(reply))) => assert_eq!(reply, first),
+        other => panic!("the second is the first's answer: {other:?}"),
+    }
+    assert!(matches!(
+        replies.next(),
+        Some(Err(crate::app::AppError::KeyReused { .. }))
+    ));
+    let c = &office.backend().counts;
+    assert_eq!(c.appends.load(Ordering::Relaxed), 1, "one act appended");
+    let after = office
+        .backend()
+        .inner
+        .case(&id)
+        .expect("reads")
+        .expect("case");
+    assert!(after.seq > before.seq);
+    assert_eq!(first.body["seq"], after.seq, "the answer is the one act's");
+    assert_eq!(after.state, "investigating");
+}
