@@ -9,6 +9,7 @@ pub mod case;
 pub mod case_export;
 pub mod chain;
 pub mod definition;
+pub mod faults;
 pub mod guard;
 pub mod holidays;
 pub mod identity;

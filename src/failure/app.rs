@@ -128,6 +128,19 @@ impl From<AppError> for Failure {
             .with_key("--why"),
             AppError::Copy(e) => e.into(),
             AppError::Store(e) => e.into(),
+            AppError::BadKey => Failure::said(
+                Exit::BadInput,
+                crate::msg!(
+                    "idempotency-key-bad",
+                    max = wardflow_engine::app::once::MAX_KEY_CHARS
+                ),
+            )
+            .with_key("Idempotency-Key"),
+            AppError::KeyReused { key } => Failure::said(
+                Exit::BadInput,
+                crate::msg!("idempotency-key-reused", key = key.clone()),
+            )
+            .with_key("Idempotency-Key"),
         }
     }
 }

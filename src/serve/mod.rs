@@ -8,6 +8,7 @@
 //! English by `Accept-Language`. Request bodies are bounded ([`MAX_BODY`]). A simulation
 //! database accepts a requested clock per request (`Wardflow-Now`, as `--now`).
 
+mod once;
 mod routes;
 
 use std::net::SocketAddr;
@@ -20,8 +21,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use clap::Args;
 use wardflow_engine::app::accounts::AccountError;
-use wardflow_engine::app::batch::Batched;
+use wardflow_engine::app::batch::{Batched, BatchedOnce};
 use wardflow_engine::app::committer::GroupSubmitter;
+use wardflow_engine::app::once::{Answer, Keeping, Remember};
 use wardflow_engine::app::{Acted, AppError, Caller, ClockSource, Office};
 
 use crate::cli::{Ctx, Global, parse_time};
@@ -53,6 +55,10 @@ pub struct ServeArgs {
     openapi: bool,
     #[command(flatten)]
     log: crate::log::LogArgs,
+    /// Days an idempotency key is kept after its change (at least 7, at most 365).
+    #[arg(long, default_value_t = wardflow_engine::app::once::DEFAULT_KEEP_DAYS, value_name = "DAYS",
+        value_parser = clap::value_parser!(u32).range(7..=365))]
+    idempotency_days: u32,
 }
 
 /// The TLS configuration from PEM files (rustls with the ring provider; TLS 1.2 and 1.3).
@@ -90,20 +96,27 @@ pub struct Server {
     office: Arc<Office>,
     /// Opens and advances go through the group-commit thread: the commands of concurrent
     /// requests share one durable transaction (each authorised and refused on its own).
-    commits: GroupSubmitter<(Caller, Batched), Result<Acted, AppError>>,
+    commits: GroupSubmitter<BatchedOnce, Result<Answer<Acted>, AppError>>,
     global: Global,
 }
 
 impl Server {
-    /// Runs an open or an advance through group commit.
-    fn commit(&self, caller: Caller, command: Batched) -> Result<Acted, AppError> {
-        self.commits.submit((caller, command)).unwrap_or_else(|| {
-            Err(AppError::Store(
-                wardflow_engine::store::StoreError::Storage(
-                    "the group-commit thread has stopped".into(),
-                ),
-            ))
-        })
+    /// Runs an open or an advance through group commit, under its idempotency key if any.
+    fn commit(
+        &self,
+        caller: Caller,
+        command: Batched,
+        remember: Option<Remember<Acted>>,
+    ) -> Result<Answer<Acted>, AppError> {
+        self.commits
+            .submit((caller, command, remember))
+            .unwrap_or_else(|| {
+                Err(AppError::Store(
+                    wardflow_engine::store::StoreError::Storage(
+                        "the group-commit thread has stopped".into(),
+                    ),
+                ))
+            })
     }
 }
 
@@ -154,6 +167,8 @@ fn request_clock(headers: &HeaderMap) -> Result<ClockSource, Failure> {
 pub struct ApiError {
     /// The status beyond the failure's kind's, if any.
     status: Option<StatusCode>,
+    /// The kind beyond the exit code's, if any (`idempotency_key_reused`).
+    kind: Option<&'static str>,
     failure: Failure,
 }
 
@@ -165,6 +180,15 @@ impl ApiError {
             AppError::Account(AccountError::TooSoon { .. }) => Some(StatusCode::TOO_MANY_REQUESTS),
             AppError::Account(a) if a.is_unauthenticated() => Some(StatusCode::UNAUTHORIZED),
             AppError::UnknownCase(_) | AppError::UnknownLetter(_) => Some(StatusCode::NOT_FOUND),
+            AppError::KeyReused { .. } => Some(StatusCode::UNPROCESSABLE_ENTITY),
+            _ => None,
+        }
+    }
+
+    /// The kind an application error has beyond its exit code's.
+    fn kind_of(e: &AppError) -> Option<&'static str> {
+        match e {
+            AppError::KeyReused { .. } => Some("idempotency_key_reused"),
             _ => None,
         }
     }
@@ -174,6 +198,7 @@ impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         ApiError {
             status: Self::status_of(&e),
+            kind: Self::kind_of(&e),
             failure: e.into(),
         }
     }
@@ -183,6 +208,7 @@ impl From<Failure> for ApiError {
     fn from(failure: Failure) -> Self {
         ApiError {
             status: None,
+            kind: None,
             failure,
         }
     }
@@ -208,7 +234,7 @@ impl ApiError {
         let first = shown.problems.first();
         let body = serde_json::json!({
             "code": shown.exit as i32,
-            "kind": shown.exit.kind(),
+            "kind": self.kind.unwrap_or(shown.exit.kind()),
             "message": shown.message,
             "key": shown.key.as_deref().or(first.and_then(|p| p.key.as_deref())),
             "problems": shown.problems,
@@ -287,8 +313,10 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
     }
     crate::log::start(args.log.format(&ctx.settings));
     // The server alone holds the database for its whole life.
+    let keeping = Keeping::days(args.idempotency_days)
+        .ok_or_else(|| Failure::bug("--idempotency-days outside the bounds its parser checks"))?;
     let office = match ctx.office_for_write() {
-        Ok(office) => office,
+        Ok(office) => office.with_keeping(keeping),
         Err(failure) => {
             crate::log::service_failure(&ctx.tr, "start", &failure);
             return Err(failure);
@@ -306,7 +334,7 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
     crate::cli::timers::tick::warn_calendar(ctx, &office, office.now(&runner_caller)?);
     let office = Arc::new(office);
     // At most 64 commands share one transaction.
-    let committer = office.clone().committer(64);
+    let committer = office.clone().committer_once(64);
     let server = Arc::new(Server {
         office,
         commits: committer.submitter(),
@@ -431,6 +459,7 @@ fn deadline_runner(server: &Server, caller: &Caller, recheck: Duration, stop: &A
     let started = std::time::Instant::now();
     let start_clock = caller.clock;
     let mut warned = std::time::Instant::now();
+    let mut forgot: Option<std::time::Instant> = None;
     while !stop.load(Ordering::SeqCst) {
         // On a simulation database the requested clock moves on in real time.
         let mut caller = caller.clone();
@@ -448,6 +477,14 @@ fn deadline_runner(server: &Server, caller: &Caller, recheck: Duration, stop: &A
                 None
             }
         };
+        // Expired idempotency keys are forgotten at start and then hourly.
+        if forgot.is_none_or(|at| at.elapsed() >= Duration::from_secs(3600)) {
+            if let Err(e) = server.office.forget_keys(&caller) {
+                let failure: Failure = e.into();
+                failure.report(&Tr { lang: Lang::Zh }, false);
+            }
+            forgot = Some(std::time::Instant::now());
+        }
         let now = server
             .office
             .now(&caller)

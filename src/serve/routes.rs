@@ -7,22 +7,26 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use wardflow_engine::app::{
-    AccessFilter, Advance, Amend, CaseFilter, Due, Input, IssueRequest, LetterRecord, NewUser,
-    NextView, OpenCase, PreviewRequest, Transfer, VoidRequest,
+    AccessFilter, Acted, Advance, Amend, CaseFilter, Due, Input, IssueRequest, LetterRecord,
+    NewUser, NextView, OpenCase, PreviewRequest, Transfer, VoidRequest,
 };
 
 use wardflow_engine::app::batch::Batched;
 
-use super::{ApiError, MAX_BODY, Server, Who, blocking, request_clock, request_tr, source, who};
+use super::{
+    ApiError, MAX_BODY, Server, Who, blocking, once, request_clock, request_tr, source, who,
+};
 use crate::cli::{Ctx, case_id, issued, parse_time, token_json};
 use crate::failure::{self, Exit, Failure};
+use wardflow_engine::case::Case;
+use wardflow_engine::letters::archive::ArchivedLetter;
 
 type Shared = State<Arc<Server>>;
 type Peer = ConnectInfo<SocketAddr>;
@@ -108,6 +112,7 @@ async fn not_found(headers: HeaderMap) -> Response {
     let tr = request_tr(&headers);
     ApiError {
         status: Some(StatusCode::NOT_FOUND),
+        kind: None,
         failure: Failure::said(Exit::BadInput, crate::msg!("api-no-endpoint")),
     }
     .response(tr)
@@ -270,18 +275,24 @@ struct OpenBody {
     tag = "cases",
     summary = "case open",
     request_body = OpenBody,
-    responses((status = 201, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+    params(("Idempotency-Key" = Option<String>, Header, description = "a retry under the same key gets the first answer (docs/api.md)")),
+    responses((status = 201, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody, description = "the idempotency key was used for a different request"))
 )]
 async fn case_open(
     State(server): Shared,
     ConnectInfo(peer): Peer,
     headers: HeaderMap,
+    method: Method,
+    uri: Uri,
     bytes: Bytes,
 ) -> Response {
+    let key = headers.get(once::KEY_HEADER).cloned();
     authed(server, peer, headers, move |s, ctx, who| {
+        let once = once::once_of(key.as_ref(), &method, &uri, &bytes)?;
         let request: OpenBody = body(&bytes)?;
         let caller = who.caller.clone().acting_as(&request.role);
-        let acted = s.commit(
+        let respond = once::respond(s, ctx, StatusCode::CREATED, opened_json);
+        let answer = s.commit(
             caller,
             Batched::Open(OpenCase {
                 workflow: request.workflow,
@@ -290,28 +301,34 @@ async fn case_open(
                 officer: request.officer,
                 at: at(request.at.as_deref())?,
             }),
+            once::remember(once, &respond),
         )?;
-        let case = &acted.outcome.case;
-        let renderer = issued::renderer_after_act(ctx, &s.office, &acted);
-        let letters = issued::report_outcomes(
-            ctx,
-            &acted.def,
-            renderer.as_deref(),
-            case.id.as_str(),
-            &acted.letters,
-            true,
-        );
-        created(s, json!({
-            "case": case.id,
-            "workflow": case.workflow,
-            "version": acted.version,
-            "version_hash": case.version,
-            "state": case.state,
-            "letters": letters,
-            "deadlines": case.deadlines.values().map(|d| json!({"name": d.name, "due": d.due})).collect::<Vec<_>>(),
-        }))
+        once::answer(answer, &respond)
     })
     .await
+}
+
+/// The answer to `case open`: the command line's `--json` value.
+fn opened_json(ctx: &Ctx, acted: &Acted) -> Value {
+    let case = &acted.outcome.case;
+    // Under `--json` the letters' lines are not printed, so they need no titles.
+    let letters = issued::report_outcomes(
+        ctx,
+        &acted.def,
+        None,
+        case.id.as_str(),
+        &acted.letters,
+        true,
+    );
+    json!({
+        "case": case.id,
+        "workflow": case.workflow,
+        "version": acted.version,
+        "version_hash": case.version,
+        "state": case.state,
+        "letters": letters,
+        "deadlines": case.deadlines.values().map(|d| json!({"name": d.name, "due": d.due})).collect::<Vec<_>>(),
+    })
 }
 
 #[utoipa::path(
@@ -417,21 +434,26 @@ struct AdvanceBody {
     tag = "cases",
     summary = "case advance",
     request_body = AdvanceBody,
-    params(("id" = String, Path)),
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "a retry under the same key gets the first answer (docs/api.md)")),
     responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 async fn case_advance(
     State(server): Shared,
     ConnectInfo(peer): Peer,
     headers: HeaderMap,
+    method: Method,
+    uri: Uri,
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Response {
+    let key = headers.get(once::KEY_HEADER).cloned();
     authed(server, peer, headers, move |s, ctx, who| {
+        let once = once::once_of(key.as_ref(), &method, &uri, &bytes)?;
         let id = case_id(&id)?;
         let request: AdvanceBody = body(&bytes)?;
         let caller = who.caller.clone().acting_as(&request.role);
-        let acted = s.commit(
+        let respond = once::respond(s, ctx, StatusCode::OK, advanced_json);
+        let answer = s.commit(
             caller,
             Batched::Advance(Advance {
                 case: id,
@@ -444,28 +466,27 @@ async fn case_advance(
                 at: at(request.at.as_deref())?,
                 expect_seq: request.expect_seq,
             }),
+            once::remember(once, &respond),
         )?;
-        let (applied, def) = (&acted.applied, &acted.def);
-        let case = &applied.outcome.case;
-        let renderer = issued::renderer_after_act(ctx, &s.office, &acted);
-        let letters = issued::report_outcomes(
-            ctx,
-            def,
-            renderer.as_deref(),
-            case.id.as_str(),
-            &acted.letters,
-            false,
-        );
-        ok(s, json!({
-            "case": case.id,
-            "state": case.state,
-            "seq": case.seq,
-            "spawned": applied.spawned.iter().map(|c| json!({"case": c.id, "workflow": c.workflow, "state": c.state})).collect::<Vec<_>>(),
-            "letters": letters,
-            "deadlines": case.deadlines.values().map(|d| json!({"name": d.name, "due": d.due})).collect::<Vec<_>>(),
-        }))
+        once::answer(answer, &respond)
     })
     .await
+}
+
+/// The answer to `case advance`: the command line's `--json` value.
+fn advanced_json(ctx: &Ctx, acted: &Acted) -> Value {
+    let (applied, def) = (&acted.applied, &acted.def);
+    let case = &applied.outcome.case;
+    // Under `--json` the letters' lines are not printed, so they need no titles.
+    let letters = issued::report_outcomes(ctx, def, None, case.id.as_str(), &acted.letters, false);
+    json!({
+        "case": case.id,
+        "state": case.state,
+        "seq": case.seq,
+        "spawned": applied.spawned.iter().map(|c| json!({"case": c.id, "workflow": c.workflow, "state": c.state})).collect::<Vec<_>>(),
+        "letters": letters,
+        "deadlines": case.deadlines.values().map(|d| json!({"name": d.name, "due": d.due})).collect::<Vec<_>>(),
+    })
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -485,21 +506,29 @@ struct AmendBody {
     tag = "cases",
     summary = "case amend",
     request_body = AmendBody,
-    params(("id" = String, Path)),
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "a retry under the same key gets the first answer (docs/api.md)")),
     responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 async fn case_amend(
     State(server): Shared,
     ConnectInfo(peer): Peer,
     headers: HeaderMap,
+    method: Method,
+    uri: Uri,
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Response {
-    authed(server, peer, headers, move |s, _, who| {
+    let key = headers.get(once::KEY_HEADER).cloned();
+    authed(server, peer, headers, move |s, ctx, who| {
+        let once = once::once_of(key.as_ref(), &method, &uri, &bytes)?;
         let id = case_id(&id)?;
         let request: AmendBody = body(&bytes)?;
         let caller = who.caller.clone().acting_as(&request.role);
-        let applied = s.office.amend(
+        let respond = once::respond(s, ctx, StatusCode::OK, |_, acted: &Acted| {
+            let case = &acted.applied.outcome.case;
+            json!({"case": case.id, "seq": case.seq})
+        });
+        let answer = s.office.amend_once(
             &caller,
             &Amend {
                 case: id,
@@ -507,9 +536,9 @@ async fn case_amend(
                 reason: wardflow_engine::value::clean_note(&request.reason),
                 expect_seq: request.expect_seq,
             },
+            once::remember(once, &respond).as_ref(),
         )?;
-        let case = &applied.applied.outcome.case;
-        ok(s, json!({"case": case.id, "seq": case.seq}))
+        once::answer(answer, &respond)
     })
     .await
 }
@@ -532,21 +561,31 @@ struct TransferBody {
     tag = "cases",
     summary = "case transfer",
     request_body = TransferBody,
-    params(("id" = String, Path)),
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "a retry under the same key gets the first answer (docs/api.md)")),
     responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 async fn case_transfer(
     State(server): Shared,
     ConnectInfo(peer): Peer,
     headers: HeaderMap,
+    method: Method,
+    uri: Uri,
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Response {
-    authed(server, peer, headers, move |s, _, who| {
+    let key = headers.get(once::KEY_HEADER).cloned();
+    authed(server, peer, headers, move |s, ctx, who| {
+        let once = once::once_of(key.as_ref(), &method, &uri, &bytes)?;
         let id = case_id(&id)?;
         let request: TransferBody = body(&bytes)?;
         let caller = who.caller.clone().acting_as(&request.role);
-        let acted = s.office.transfer(
+        let respond = once::respond(s, ctx, StatusCode::OK, |_, acted: &Acted| {
+            let case = &acted.applied.outcome.case;
+            json!({
+                "case": case.id, "unit": case.unit, "officer": case.officer, "seq": case.seq,
+            })
+        });
+        let answer = s.office.transfer_once(
             &caller,
             &Transfer {
                 case: id,
@@ -559,14 +598,9 @@ async fn case_transfer(
                 at: at(request.at.as_deref())?,
                 expect_seq: request.expect_seq,
             },
+            once::remember(once, &respond).as_ref(),
         )?;
-        let case = &acted.applied.outcome.case;
-        ok(
-            s,
-            json!({
-                "case": case.id, "unit": case.unit, "officer": case.officer, "seq": case.seq,
-            }),
-        )
+        once::answer(answer, &respond)
     })
     .await
 }
@@ -765,21 +799,43 @@ struct IssueBody {
     tag = "letters",
     summary = "letter issue",
     request_body = IssueBody,
-    params(("id" = String, Path)),
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "a retry under the same key gets the first answer (docs/api.md)")),
     responses((status = 201, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 async fn letter_issue(
     State(server): Shared,
     ConnectInfo(peer): Peer,
     headers: HeaderMap,
+    method: Method,
+    uri: Uri,
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Response {
-    authed(server, peer, headers, move |s, _, who| {
+    let key = headers.get(once::KEY_HEADER).cloned();
+    authed(server, peer, headers, move |s, ctx, who| {
+        let once = once::once_of(key.as_ref(), &method, &uri, &bytes)?;
         let id = case_id(&id)?;
         let request: IssueBody = body(&bytes)?;
         let caller = who.caller.clone().acting_as(&request.role);
-        let (case, letter) = s.office.issue_letter(
+        let respond = once::respond(
+            s,
+            ctx,
+            StatusCode::CREATED,
+            |_, (case, letter): &(Case, ArchivedLetter)| {
+                json!({
+                    "case": case.id,
+                    "seq": case.seq,
+                    "letter": letter.id,
+                    "key": letter.key,
+                    "number": letter.number,
+                    "code": letter.code,
+                    "html_sha256": letter.html_sha256,
+                    "text_sha256": letter.text_sha256,
+                    "replaces": letter.replaces,
+                })
+            },
+        );
+        let answer = s.office.issue_letter_once(
             &caller,
             &IssueRequest {
                 case: id,
@@ -788,21 +844,9 @@ async fn letter_issue(
                 replaces: request.replaces,
                 expect_seq: request.expect_seq,
             },
+            once::remember(once, &respond).as_ref(),
         )?;
-        created(
-            s,
-            json!({
-                "case": case.id,
-                "seq": case.seq,
-                "letter": letter.id,
-                "key": letter.key,
-                "number": letter.number,
-                "code": letter.code,
-                "html_sha256": letter.html_sha256,
-                "text_sha256": letter.text_sha256,
-                "replaces": letter.replaces,
-            }),
-        )
+        once::answer(answer, &respond)
     })
     .await
 }
@@ -821,36 +865,44 @@ struct VoidBody {
     tag = "letters",
     summary = "letter void",
     request_body = VoidBody,
-    params(("letter" = String, Path)),
+    params(("letter" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "a retry under the same key gets the first answer (docs/api.md)")),
     responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 async fn letter_void(
     State(server): Shared,
     ConnectInfo(peer): Peer,
     headers: HeaderMap,
+    method: Method,
+    uri: Uri,
     Path(letter): Path<String>,
     bytes: Bytes,
 ) -> Response {
-    authed(server, peer, headers, move |s, _, who| {
+    let key = headers.get(once::KEY_HEADER).cloned();
+    authed(server, peer, headers, move |s, ctx, who| {
+        let once = once::once_of(key.as_ref(), &method, &uri, &bytes)?;
         let request: VoidBody = body(&bytes)?;
         let caller = who.caller.clone().acting_as(&request.role);
         let reason = wardflow_engine::value::clean_note(&request.reason);
-        let (case, letter) = s.office.void_letter(
-            &caller,
-            &VoidRequest {
-                letter,
-                reason: reason.clone(),
-            },
-        )?;
-        ok(
+        let voided = reason.trim().to_owned();
+        let respond = once::respond(
             s,
-            json!({
-                "case": case.id,
-                "seq": case.seq,
-                "letter": letter.id,
-                "voided": reason.trim(),
-            }),
-        )
+            ctx,
+            StatusCode::OK,
+            move |_, (case, letter): &(Case, ArchivedLetter)| {
+                json!({
+                    "case": case.id,
+                    "seq": case.seq,
+                    "letter": letter.id,
+                    "voided": voided,
+                })
+            },
+        );
+        let answer = s.office.void_letter_once(
+            &caller,
+            &VoidRequest { letter, reason },
+            once::remember(once, &respond).as_ref(),
+        )?;
+        once::answer(answer, &respond)
     })
     .await
 }

@@ -16,6 +16,7 @@ mod docs_graphs;
 mod enum_labels;
 mod hardening;
 mod help;
+mod idem;
 mod json_convention;
 mod legal_stories;
 mod letter;

@@ -12,22 +12,28 @@ use serde_json::{Value, json};
 use crate::common::{T0, TestEnv, USER};
 
 /// A password long enough for the rules.
-const PASSWORD: &str = "correct horse battery";
+pub(crate) const PASSWORD: &str = "correct horse battery";
 
 /// A running `wardflow serve` over a test environment's database; stopped (SIGTERM) on drop.
-struct Served {
+pub(crate) struct Served {
     child: Child,
-    url: String,
+    pub(crate) url: String,
     agent: ureq::Agent,
 }
 
 impl Served {
-    fn start(env: &TestEnv) -> Served {
+    pub(crate) fn start(env: &TestEnv) -> Served {
         Self::start_with(env, &[])
     }
 
     /// Starts `wardflow serve --listen 127.0.0.1:0 EXTRA…`.
-    fn start_with(env: &TestEnv, extra: &[&str]) -> Served {
+    pub(crate) fn start_with(env: &TestEnv, extra: &[&str]) -> Served {
+        Self::start_env(env, extra, &[])
+    }
+
+    /// Starts `wardflow serve --listen 127.0.0.1:0 EXTRA…` with environment `vars` (a fault
+    /// to inject, say).
+    pub(crate) fn start_env(env: &TestEnv, extra: &[&str], vars: &[(&str, &str)]) -> Served {
         let mut args = vec![
             "serve".to_owned(),
             "--listen".to_owned(),
@@ -43,6 +49,9 @@ impl Served {
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         for (key, value) in &invocation.vars {
+            cmd.env(key, value);
+        }
+        for (key, value) in vars {
             cmd.env(key, value);
         }
         let mut child = cmd.spawn().expect("start wardflow serve");
@@ -64,7 +73,7 @@ impl Served {
     }
 
     /// Sends a request at T0: (status, body as JSON, or the text as a JSON string).
-    fn send(
+    pub(crate) fn send(
         &self,
         method: &str,
         path: &str,
@@ -75,7 +84,7 @@ impl Served {
     }
 
     /// Sends a request on the simulation clock `now`.
-    fn send_at(
+    pub(crate) fn send_at(
         &self,
         now: &str,
         method: &str,
@@ -102,7 +111,7 @@ impl Served {
     }
 
     /// Like [`Served::send_at`]; None when the exchange fails (the server is gone).
-    fn try_send_at(
+    pub(crate) fn try_send_at(
         &self,
         now: &str,
         method: &str,
@@ -125,7 +134,7 @@ impl Served {
         self.exchange(request)
     }
 
-    fn exchange(&self, request: ureq::http::Request<String>) -> Option<(u16, Value)> {
+    pub(crate) fn exchange(&self, request: ureq::http::Request<String>) -> Option<(u16, Value)> {
         let mut response = self.agent.run(request).ok()?;
         let status = response.status().as_u16();
         let text = response.body_mut().read_to_string().ok()?;
@@ -133,14 +142,24 @@ impl Served {
         Some((status, value))
     }
 
+    /// The HTTP client it is driven with.
+    pub(crate) fn agent(&self) -> &ureq::Agent {
+        &self.agent
+    }
+
+    /// Waits for the server to end by itself: its exit code.
+    pub(crate) fn wait(mut self) -> Option<i32> {
+        self.child.wait().ok().and_then(|s| s.code())
+    }
+
     /// Kills the server outright (SIGKILL), as a crash or a power cut would.
-    fn kill(&self) {
+    pub(crate) fn kill(&self) {
         let _ = Command::new("kill")
             .args(["-9", &self.child.id().to_string()])
             .status();
     }
 
-    fn sign_in(&self, user: &str, password: &str) -> (u16, Value) {
+    pub(crate) fn sign_in(&self, user: &str, password: &str) -> (u16, Value) {
         self.send(
             "POST",
             "/api/v1/sessions",
@@ -150,7 +169,7 @@ impl Served {
     }
 
     /// Stops the server as an operator would (SIGTERM) and waits for it.
-    fn stop(mut self) {
+    pub(crate) fn stop(mut self) {
         self.terminate();
     }
 
@@ -172,7 +191,7 @@ impl Drop for Served {
 
 /// A simulation database with a police officer 李四 and a clerk 王五, every one with a
 /// password.
-fn env() -> TestEnv {
+pub(crate) fn env() -> TestEnv {
     let env = TestEnv::new();
     env.init_simulation(T0);
     for (name, role, unit) in [
@@ -197,7 +216,7 @@ fn env() -> TestEnv {
 }
 
 /// Makes an API token with the command line; returns (token, id).
-fn token(env: &TestEnv, args: &[&str]) -> (String, String) {
+pub(crate) fn token(env: &TestEnv, args: &[&str]) -> (String, String) {
     let mut all = vec!["token", "create", "--json"];
     all.extend(args);
     let made: Value = serde_json::from_str(&env.ok(&all)).expect("token JSON");
@@ -385,7 +404,7 @@ fn failed_sign_ins_back_off_and_an_administrator_unlocks() {
 }
 
 /// The JSON body after `<!-- api-example: NAME -->` in docs/api.md.
-fn example(name: &str) -> Value {
+pub(crate) fn example(name: &str) -> Value {
     let doc = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/api.md"),
     )

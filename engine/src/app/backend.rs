@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
+use crate::app::once::Remembered;
 use crate::authority::{Units, User};
 use crate::case::{Case, CaseId, Event};
 use crate::definition::{Definition, VersionHash};
@@ -118,6 +119,9 @@ pub trait ReadTx {
         name: &str,
         number: Option<u32>,
     ) -> Result<Option<Publication>, StoreError>;
+    /// What is stored under idempotency key `key` of caller `scope` (expired or not; see
+    /// [`crate::app::once`]).
+    fn remembered(&self, scope: &str, key: &str) -> Result<Option<Remembered>, StoreError>;
 }
 
 /// What a use case writes, inside one transaction.
@@ -151,4 +155,9 @@ pub trait WriteTx: ReadTx {
     /// How many writes this transaction has made: a batch uses it to tell a command that
     /// failed before writing (harmless to its neighbours) from one that failed after.
     fn writes(&self) -> u64;
+    /// Stores `record` under idempotency key `key` of caller `scope`, in this transaction
+    /// (beside the change it answers), replacing an expired record.
+    fn remember(&mut self, scope: &str, key: &str, record: &Remembered) -> Result<(), StoreError>;
+    /// Forgets at most `limit` idempotency keys that expired at or before `now`; how many.
+    fn forget_keys(&mut self, now: Timestamp, limit: usize) -> Result<usize, StoreError>;
 }

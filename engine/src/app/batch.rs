@@ -15,6 +15,7 @@
 use jiff::Timestamp;
 
 use super::backend::{Backend, WriteTx};
+use super::once::{Answer, Remember, remembering};
 use super::owner::actor;
 use super::{AppError, Caller};
 use crate::step::Actor;
@@ -96,16 +97,36 @@ pub enum Batched {
     Advance(super::Advance),
 }
 
+/// One command of a batch under an idempotency key, if it has one.
+pub type BatchedOnce = (Caller, Batched, Option<Remember<super::Acted>>);
+
 impl<B: Backend> super::Office<B> {
     /// Runs many callers' commands in one durable transaction (group commit): each is
     /// authorised, checked, stepped and issues its letters exactly as it would alone, and each
     /// refusal is its own — logged, writing nothing, failing none of its neighbours.
     pub fn batch(&self, commands: &[(Caller, Batched)]) -> Vec<Result<super::Acted, AppError>> {
-        let mut replies: Vec<Option<Result<super::Acted, AppError>>> = Vec::new();
+        let commands: Vec<BatchedOnce> = commands
+            .iter()
+            .map(|(caller, command)| (caller.clone(), command.clone(), None))
+            .collect();
+        self.batch_once(&commands)
+            .into_iter()
+            .map(|reply| reply.and_then(Answer::done))
+            .collect()
+    }
+
+    /// [`Self::batch`] with idempotency keys: a command under a key already used for the same
+    /// request is answered as it was then and does nothing; one done now has its answer stored
+    /// under its key in the batch's transaction ([`super::once`]).
+    pub fn batch_once(
+        &self,
+        commands: &[BatchedOnce],
+    ) -> Vec<Result<Answer<super::Acted>, AppError>> {
+        let mut replies: Vec<Option<Result<Answer<super::Acted>, AppError>>> = Vec::new();
         let mut times: Vec<Option<Timestamp>> = Vec::new();
         // The clock and the role need no data: checked before the transaction.
         let mut ready: Vec<(usize, Timestamp, Actor)> = Vec::new();
-        for (i, (caller, _)) in commands.iter().enumerate() {
+        for (i, (caller, _, _)) in commands.iter().enumerate() {
             let now = self.now(caller);
             times.push(now.as_ref().ok().copied());
             match now.and_then(|now| Ok((now, actor(caller)?))) {
@@ -117,12 +138,21 @@ impl<B: Backend> super::Office<B> {
             }
         }
         let done = run(&self.backend, &ready, |tx, (i, now, actor)| {
-            let (caller, command) = &commands[*i];
+            let (caller, command, remember) = &commands[*i];
             let clock = self.clock(*now);
-            match command {
-                Batched::Open(request) => self.open_in(tx, caller, actor, request, &clock),
-                Batched::Advance(request) => self.advance_in(tx, caller, actor, request, &clock),
-            }
+            remembering(
+                tx,
+                &caller.user,
+                remember.as_ref(),
+                *now,
+                self.keeping,
+                |tx| match command {
+                    Batched::Open(request) => self.open_in(tx, caller, actor, request, &clock),
+                    Batched::Advance(request) => {
+                        self.advance_in(tx, caller, actor, request, &clock)
+                    }
+                },
+            )
         });
         for ((i, _, _), reply) in ready.iter().zip(done) {
             replies[*i] = Some(reply);
@@ -131,7 +161,7 @@ impl<B: Backend> super::Office<B> {
             .into_iter()
             .zip(times)
             .zip(commands)
-            .map(|((reply, now), (caller, command))| {
+            .map(|((reply, now), (caller, command, _))| {
                 let reply = reply.unwrap_or_else(|| {
                     Err(StoreError::Storage("a batch lost a reply".into()).into())
                 });
@@ -156,5 +186,15 @@ impl<B: Backend + 'static> super::Office<B> {
         max_batch: usize,
     ) -> super::committer::GroupCommitter<(Caller, Batched), Result<super::Acted, AppError>> {
         super::committer::GroupCommitter::start(max_batch, move |commands| self.batch(&commands))
+    }
+
+    /// [`Self::committer`] for commands under idempotency keys ([`Self::batch_once`]).
+    pub fn committer_once(
+        self: std::sync::Arc<Self>,
+        max_batch: usize,
+    ) -> super::committer::GroupCommitter<BatchedOnce, Result<Answer<super::Acted>, AppError>> {
+        super::committer::GroupCommitter::start(max_batch, move |commands| {
+            self.batch_once(&commands)
+        })
     }
 }

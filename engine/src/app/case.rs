@@ -5,6 +5,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 use super::backend::{Backend, ReadTx, WriteTx};
+use super::once::{Answer, Remember, remembering};
 use super::owner::{actor, denied, registered};
 use super::{AppError, Caller, Office, act};
 use crate::authority::{self, Units, User};
@@ -324,36 +325,48 @@ impl<B: Backend> Office<B> {
 
     /// Corrects a case's data, with a reason, as an event of its own.
     pub fn amend(&self, caller: &Caller, request: &Amend) -> Result<Acted, AppError> {
+        self.amend_once(caller, request, None)?.done()
+    }
+
+    /// [`Self::amend`] under an idempotency key ([`super::once`]).
+    pub fn amend_once(
+        &self,
+        caller: &Caller,
+        request: &Amend,
+        remember: Option<&Remember<Acted>>,
+    ) -> Result<Answer<Acted>, AppError> {
         let now = self.now(caller)?;
         let result = actor(caller).and_then(|actor| {
             self.backend.transaction(|tx| {
-                let clock = self.clock(now);
-                let (user, units) = registered(tx, caller)?;
-                let (case, def) = load(tx, &request.case)?;
-                authority::may_act(&units, &user, &actor.role, case.unit.as_deref())
-                    .map_err(|d| denied(d, &units))?;
-                let changes = request.input.changes(&def)?;
-                authority::may_change(&def, &user, &changes).map_err(|d| denied(d, &units))?;
-                // A field is corrected only in a role that may set it in some act.
-                authority::may_amend(&def, &user, &actor.role, changes.keys())
-                    .map_err(|d| denied(d, &units))?;
-                act::check_case(&case, request.expect_seq, &clock)
-                    .map_err(|e| AppError::from(e).about(&def))?;
-                let command = Command::Amend {
-                    actor: actor.clone(),
-                    changes,
-                    reason: crate::value::clean_note(&request.reason),
-                    occurred_at: None,
-                    // An administrator may overrule a guard the correction would fail.
-                    administrator: user.holds(authority::ADMIN_ROLE),
-                };
-                let applied = act::apply_to(tx, &case, command, &clock, self.profile(), None)
-                    .map_err(|e| AppError::from(e).about(&def))?;
-                Ok(Acted {
-                    applied,
-                    def,
-                    units,
-                    version: None,
+                remembering(tx, &caller.user, remember, now, self.keeping, |tx| {
+                    let clock = self.clock(now);
+                    let (user, units) = registered(tx, caller)?;
+                    let (case, def) = load(tx, &request.case)?;
+                    authority::may_act(&units, &user, &actor.role, case.unit.as_deref())
+                        .map_err(|d| denied(d, &units))?;
+                    let changes = request.input.changes(&def)?;
+                    authority::may_change(&def, &user, &changes).map_err(|d| denied(d, &units))?;
+                    // A field is corrected only in a role that may set it in some act.
+                    authority::may_amend(&def, &user, &actor.role, changes.keys())
+                        .map_err(|d| denied(d, &units))?;
+                    act::check_case(&case, request.expect_seq, &clock)
+                        .map_err(|e| AppError::from(e).about(&def))?;
+                    let command = Command::Amend {
+                        actor: actor.clone(),
+                        changes,
+                        reason: crate::value::clean_note(&request.reason),
+                        occurred_at: None,
+                        // An administrator may overrule a guard the correction would fail.
+                        administrator: user.holds(authority::ADMIN_ROLE),
+                    };
+                    let applied = act::apply_to(tx, &case, command, &clock, self.profile(), None)
+                        .map_err(|e| AppError::from(e).about(&def))?;
+                    Ok(Acted {
+                        applied,
+                        def,
+                        units,
+                        version: None,
+                    })
                 })
             })
         });
@@ -362,48 +375,60 @@ impl<B: Backend> Office<B> {
 
     /// Hands a case to another unit and officer; the caller must cover its current unit.
     pub fn transfer(&self, caller: &Caller, request: &Transfer) -> Result<Acted, AppError> {
+        self.transfer_once(caller, request, None)?.done()
+    }
+
+    /// [`Self::transfer`] under an idempotency key ([`super::once`]).
+    pub fn transfer_once(
+        &self,
+        caller: &Caller,
+        request: &Transfer,
+        remember: Option<&Remember<Acted>>,
+    ) -> Result<Answer<Acted>, AppError> {
         let now = self.now(caller)?;
         let result = actor(caller).and_then(|actor| {
             self.backend.transaction(|tx| {
-                let clock = self.clock(now);
-                let (user, units) = registered(tx, caller)?;
-                let (case, def) = load(tx, &request.case)?;
-                authority::may_act(&units, &user, &actor.role, case.unit.as_deref())
+                remembering(tx, &caller.user, remember, now, self.keeping, |tx| {
+                    let clock = self.clock(now);
+                    let (user, units) = registered(tx, caller)?;
+                    let (case, def) = load(tx, &request.case)?;
+                    authority::may_act(&units, &user, &actor.role, case.unit.as_deref())
+                        .map_err(|d| denied(d, &units))?;
+                    let (to, officer) = assignment(
+                        tx,
+                        &user,
+                        &units,
+                        Some(&request.to),
+                        request.officer.as_deref(),
+                    )?;
+                    // Only the case's officer, the roles the workflow names for transfers (else its
+                    // unit's users) or an administrator hand it over, never to the unit that has it.
+                    authority::may_transfer(
+                        &def,
+                        &user,
+                        &actor.role,
+                        case.unit.as_deref(),
+                        case.officer.as_deref(),
+                        &to,
+                    )
                     .map_err(|d| denied(d, &units))?;
-                let (to, officer) = assignment(
-                    tx,
-                    &user,
-                    &units,
-                    Some(&request.to),
-                    request.officer.as_deref(),
-                )?;
-                // Only the case's officer, the roles the workflow names for transfers (else its
-                // unit's users) or an administrator hand it over, never to the unit that has it.
-                authority::may_transfer(
-                    &def,
-                    &user,
-                    &actor.role,
-                    case.unit.as_deref(),
-                    case.officer.as_deref(),
-                    &to,
-                )
-                .map_err(|d| denied(d, &units))?;
-                act::check_case(&case, request.expect_seq, &clock)
-                    .map_err(|e| AppError::from(e).about(&def))?;
-                let command = Command::Transfer {
-                    actor: actor.clone(),
-                    to,
-                    officer: request.officer.as_ref().map(|_| officer),
-                    reason: request.reason.as_deref().map(crate::value::clean_note),
-                    occurred_at: request.at,
-                };
-                let applied = act::apply_to(tx, &case, command, &clock, self.profile(), None)
-                    .map_err(|e| AppError::from(e).about(&def))?;
-                Ok(Acted {
-                    applied,
-                    def,
-                    units,
-                    version: None,
+                    act::check_case(&case, request.expect_seq, &clock)
+                        .map_err(|e| AppError::from(e).about(&def))?;
+                    let command = Command::Transfer {
+                        actor: actor.clone(),
+                        to,
+                        officer: request.officer.as_ref().map(|_| officer),
+                        reason: request.reason.as_deref().map(crate::value::clean_note),
+                        occurred_at: request.at,
+                    };
+                    let applied = act::apply_to(tx, &case, command, &clock, self.profile(), None)
+                        .map_err(|e| AppError::from(e).about(&def))?;
+                    Ok(Acted {
+                        applied,
+                        def,
+                        units,
+                        version: None,
+                    })
                 })
             })
         });

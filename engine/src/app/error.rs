@@ -132,6 +132,12 @@ pub enum AppError {
     Copy(#[from] crate::protect::copies::CopyError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// An idempotency key that is not 1 to 255 visible ASCII characters.
+    #[error("an idempotency key is 1 to 255 visible ASCII characters")]
+    BadKey,
+    /// An idempotency key already used by this caller for a different request.
+    #[error("idempotency key {key} was used for a different request")]
+    KeyReused { key: String },
 }
 
 /// A unit by its name and id, as the access log keeps it.

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::backend::Backend;
+use super::once::{Answer, Remember, remembering};
 use super::owner::{actor, denied, registered};
 use super::{AppError, Caller, Office, act};
 use crate::authority::{self, Denied, Units, User};
@@ -92,37 +93,49 @@ impl<B: Backend> Office<B> {
         caller: &Caller,
         request: &IssueRequest,
     ) -> Result<(Case, ArchivedLetter), AppError> {
+        self.issue_letter_once(caller, request, None)?.done()
+    }
+
+    /// [`Self::issue_letter`] under an idempotency key ([`super::once`]).
+    pub fn issue_letter_once(
+        &self,
+        caller: &Caller,
+        request: &IssueRequest,
+        remember: Option<&Remember<(Case, ArchivedLetter)>>,
+    ) -> Result<Answer<(Case, ArchivedLetter)>, AppError> {
         let now = self.now(caller)?;
         let result = actor(caller).and_then(|actor| {
             self.backend.transaction(|tx| {
-                let clock = self.clock(now);
-                let (user, units) = registered(tx, caller)?;
-                let case = tx
-                    .case(&request.case)?
-                    .ok_or_else(|| AppError::UnknownCase(request.case.clone()))?;
-                let def = tx.definition(&case.version)?;
-                authority::may_act(&units, &user, &actor.role, case.unit.as_deref())
-                    .map_err(|d| denied(d, &units))?;
-                act::check_case(&case, request.expect_seq, &clock)
-                    .map_err(|e| AppError::from(e).about(&def))?;
-                // The letters and profile the case was opened under, never a file the
-                // command names (on a real database).
-                let pin = case.published.as_ref().and_then(|p| p.letters);
-                let renderer = self.renderer_in(&*tx, pin)?;
-                let profile = self.profile_of(&*tx, &case)?;
-                let issuing = IssuingContext {
-                    renderer: &renderer,
-                    profile: profile.as_ref(),
-                    salts: &self.salts,
-                };
-                let letter = IssueLetter {
-                    key: request.key.clone(),
-                    actor: actor.clone(),
-                    number: request.number.clone(),
-                    replaces: request.replaces.clone(),
-                };
-                act::issue_on_request(tx, case, &letter, &clock, &issuing)
-                    .map_err(|e| AppError::from(e).about(&def))
+                remembering(tx, &caller.user, remember, now, self.keeping, |tx| {
+                    let clock = self.clock(now);
+                    let (user, units) = registered(tx, caller)?;
+                    let case = tx
+                        .case(&request.case)?
+                        .ok_or_else(|| AppError::UnknownCase(request.case.clone()))?;
+                    let def = tx.definition(&case.version)?;
+                    authority::may_act(&units, &user, &actor.role, case.unit.as_deref())
+                        .map_err(|d| denied(d, &units))?;
+                    act::check_case(&case, request.expect_seq, &clock)
+                        .map_err(|e| AppError::from(e).about(&def))?;
+                    // The letters and profile the case was opened under, never a file the
+                    // command names (on a real database).
+                    let pin = case.published.as_ref().and_then(|p| p.letters);
+                    let renderer = self.renderer_in(&*tx, pin)?;
+                    let profile = self.profile_of(&*tx, &case)?;
+                    let issuing = IssuingContext {
+                        renderer: &renderer,
+                        profile: profile.as_ref(),
+                        salts: &self.salts,
+                    };
+                    let letter = IssueLetter {
+                        key: request.key.clone(),
+                        actor: actor.clone(),
+                        number: request.number.clone(),
+                        replaces: request.replaces.clone(),
+                    };
+                    act::issue_on_request(tx, case, &letter, &clock, &issuing)
+                        .map_err(|e| AppError::from(e).about(&def))
+                })
             })
         });
         self.logged(caller, now, request.case.as_str(), "letter:issue", result)
@@ -135,25 +148,37 @@ impl<B: Backend> Office<B> {
         caller: &Caller,
         request: &VoidRequest,
     ) -> Result<(Case, ArchivedLetter), AppError> {
+        self.void_letter_once(caller, request, None)?.done()
+    }
+
+    /// [`Self::void_letter`] under an idempotency key ([`super::once`]).
+    pub fn void_letter_once(
+        &self,
+        caller: &Caller,
+        request: &VoidRequest,
+        remember: Option<&Remember<(Case, ArchivedLetter)>>,
+    ) -> Result<Answer<(Case, ArchivedLetter)>, AppError> {
         let now = self.now(caller)?;
         let mut case_id = String::new();
         let result = actor(caller).and_then(|actor| {
             self.backend.transaction(|tx| {
-                let clock = self.clock(now);
-                let (user, units) = registered(tx, caller)?;
-                let letter = tx
-                    .letter(&request.letter)?
-                    .ok_or_else(|| AppError::UnknownLetter(request.letter.clone()))?;
-                case_id = letter.case.to_string();
-                let case = tx
-                    .case(&letter.case)?
-                    .ok_or_else(|| AppError::UnknownCase(letter.case.clone()))?;
-                let def = tx.definition(&case.version)?;
-                authority::may_act(&units, &user, &actor.role, case.unit.as_deref())
-                    .map_err(|d| denied(d, &units))?;
-                let case = act::void(tx, &request.letter, &actor, &request.reason, &clock)
-                    .map_err(|e| AppError::from(e).about(&def))?;
-                Ok((case, letter))
+                remembering(tx, &caller.user, remember, now, self.keeping, |tx| {
+                    let clock = self.clock(now);
+                    let (user, units) = registered(tx, caller)?;
+                    let letter = tx
+                        .letter(&request.letter)?
+                        .ok_or_else(|| AppError::UnknownLetter(request.letter.clone()))?;
+                    case_id = letter.case.to_string();
+                    let case = tx
+                        .case(&letter.case)?
+                        .ok_or_else(|| AppError::UnknownCase(letter.case.clone()))?;
+                    let def = tx.definition(&case.version)?;
+                    authority::may_act(&units, &user, &actor.role, case.unit.as_deref())
+                        .map_err(|d| denied(d, &units))?;
+                    let case = act::void(tx, &request.letter, &actor, &request.reason, &clock)
+                        .map_err(|e| AppError::from(e).about(&def))?;
+                    Ok((case, letter))
+                })
             })
         });
         self.logged(caller, now, &case_id, "letter:void", result)

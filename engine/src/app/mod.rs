@@ -22,6 +22,7 @@ pub mod committer;
 mod error;
 mod letter;
 mod migrate;
+pub mod once;
 mod ops;
 mod owner;
 mod protect;
@@ -175,6 +176,8 @@ pub struct Office<B: Backend = crate::store::Store> {
     salts: act::Salts,
     /// Published letters by version, loaded on first use.
     published_renderers: std::sync::Mutex<std::collections::BTreeMap<u32, Arc<Renderer>>>,
+    /// How long idempotency keys are kept ([`once`]).
+    keeping: once::Keeping,
 }
 
 impl<B: Backend> Office<B> {
@@ -189,7 +192,19 @@ impl<B: Backend> Office<B> {
             accounts: Mutex::new(None),
             salts: act::Salts::System,
             published_renderers: Default::default(),
+            keeping: once::Keeping::default(),
         }
+    }
+
+    /// The same office keeping idempotency keys for `keeping` (a server's setting).
+    pub fn with_keeping(mut self, keeping: once::Keeping) -> Office<B> {
+        self.keeping = keeping;
+        self
+    }
+
+    /// How long idempotency keys are kept.
+    pub fn keeping(&self) -> once::Keeping {
+        self.keeping
     }
 
     /// The same office drawing letters' salts from `salts` (tests fix a sequence).

@@ -52,6 +52,11 @@ pub const STEPS: &[Step] = &[
         title: "list indexes by unit, officer and opening date, built from every stored case",
         apply: step_3_list_indexes,
     },
+    Step {
+        number: 4,
+        title: "idempotency-key tables: a change's key, request hash and answer, kept beside it",
+        apply: step_4_idempotency_keys,
+    },
 ];
 
 /// The format version this build writes and reads.
@@ -81,6 +86,11 @@ fn step_2_privacy(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> 
 /// Step 3: the indexes `case list` narrows by (issue 22), built from every case stored.
 fn step_3_list_indexes(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> {
     super::lists::build(tx)
+}
+
+/// Step 4: the tables of idempotency keys (issue 25), empty.
+fn step_4_idempotency_keys(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> {
+    super::once::create_tables(tx)
 }
 
 /// The steps a database at `from` still needs.
@@ -219,6 +229,81 @@ mod tests {
         );
     }
 
+    /// A database as builds before step 4 made it: at format 3, without the key tables.
+    fn version_1(dir: &std::path::Path) -> std::path::PathBuf {
+        let path = dir.join("v1.redb");
+        let store = Store::create(&path, false, None, at("2026-01-01T00:00:00Z")).expect("create");
+        drop(store);
+        let db = redb::Database::builder().open(&path).expect("open");
+        let tx = db.begin_write().expect("tx");
+        // A new database gets the tables with its first write; one made before had none.
+        let _ = tx.delete_table(crate::store::once::KEYS);
+        let _ = tx.delete_table(crate::store::once::KEYS_BY_EXPIRY);
+        stamp(&tx, 3).expect("stamp");
+        tx.commit().expect("commit");
+        path
+    }
+
+    #[test]
+    fn a_database_before_the_key_tables_reads_refuses_writes_and_migrates() {
+        use crate::app::backend::{Backend, ReadTx};
+        let dir = tempfile::tempdir().expect("dir");
+        let path = version_1(dir.path());
+        let read = Store::open_read(&path, Duration::from_secs(1)).expect("reads");
+        // No table yet: no key remembered, and no error.
+        let found = read
+            .snapshot(|tx: &dyn ReadTx| tx.remembered("张敏", "k"))
+            .expect("reads keys");
+        assert!(found.is_none());
+        drop(read);
+        assert!(matches!(
+            Store::open(&path, Duration::from_secs(1)),
+            Err(StoreError::NeedsMigration { found: 3, .. })
+        ));
+        let mut store = Store::open_for_migration(&path, Duration::from_secs(1)).expect("opens");
+        let cx = Context {
+            by: "张敏".into(),
+            now: at("2026-12-01T00:00:00Z"),
+        };
+        assert_eq!(store.migrate(&cx).expect("migrates"), vec![4]);
+        drop(store);
+        let store = Store::open(&path, Duration::from_secs(1)).expect("writable now");
+        let record = crate::app::once::Remembered {
+            request: "ab".into(),
+            reply: crate::app::once::Reply {
+                status: 201,
+                body: serde_json::json!({"case": "2026-000001"}),
+            },
+            at: at("2026-12-01T00:00:00Z"),
+            expires: at("2026-12-08T00:00:00Z"),
+        };
+        store
+            .transaction(|tx| tx.remember("张敏", "k", &record))
+            .expect("remembers");
+        let found = store
+            .snapshot(|tx: &dyn ReadTx| tx.remembered("张敏", "k"))
+            .expect("reads keys");
+        assert_eq!(found, Some(record));
+        // Another caller's key of the same name is another key.
+        let other = store
+            .snapshot(|tx: &dyn ReadTx| tx.remembered("李强", "k"))
+            .expect("reads keys");
+        assert!(other.is_none());
+        // Forgotten once expired, and not before.
+        let kept = store
+            .transaction(|tx| tx.forget_keys(at("2026-12-07T23:59:59Z"), 100))
+            .expect("forgets");
+        assert_eq!(kept, 0);
+        let forgotten = store
+            .transaction(|tx| tx.forget_keys(at("2026-12-08T00:00:00Z"), 100))
+            .expect("forgets");
+        assert_eq!(forgotten, 1);
+        let found = store
+            .snapshot(|tx: &dyn ReadTx| tx.remembered("张敏", "k"))
+            .expect("reads keys");
+        assert!(found.is_none());
+    }
+
     #[test]
     fn a_database_made_before_privacy_settings_reads_then_migrates() {
         let dir = tempfile::tempdir().expect("dir");
@@ -240,7 +325,7 @@ mod tests {
             by: "张敏".into(),
             now: at("2026-12-01T00:00:00Z"),
         };
-        assert_eq!(store.migrate(&cx).expect("migrates"), vec![2]);
+        assert_eq!(store.migrate(&cx).expect("migrates"), (2..=CURRENT).collect::<Vec<_>>());
         drop(store);
         assert!(Store::open(&path, Duration::from_secs(1)).is_ok());
     }

@@ -13,6 +13,7 @@ mod integrity;
 mod letters;
 pub(crate) mod lists;
 pub mod migrations;
+mod once;
 pub mod ops;
 pub mod output;
 pub mod published;
@@ -874,6 +875,8 @@ struct Writer<'t> {
     users: redb::Table<'t, &'static str, &'static [u8]>,
     units: redb::Table<'t, &'static str, &'static [u8]>,
     published: redb::Table<'t, (&'static str, &'static str, u32), &'static [u8]>,
+    keys: redb::Table<'t, (&'static str, &'static str), &'static [u8]>,
+    keys_by_expiry: redb::Table<'t, (i64, &'static str, &'static str), ()>,
     /// Bumped by every write, so a batch can tell a command that failed before writing.
     writes: u64,
 }
@@ -901,6 +904,8 @@ impl<'t> Writer<'t> {
             users: tx.open_table(users::USERS).map_err(storage)?,
             units: tx.open_table(users::UNITS).map_err(storage)?,
             published: tx.open_table(published::PUBLISHED).map_err(storage)?,
+            keys: tx.open_table(once::KEYS).map_err(storage)?,
+            keys_by_expiry: tx.open_table(once::KEYS_BY_EXPIRY).map_err(storage)?,
             writes: 0,
         })
     }

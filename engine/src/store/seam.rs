@@ -15,9 +15,10 @@ use super::lists::{BY_OFFICER, BY_OPENED, BY_UNIT, Indexes};
 use super::users::{CURRENT, StoredUnits, StoredUser, UNITS, USERS};
 use super::{
     AccessEntry, BY_CHILD, CASES, DEFINITIONS, EVENTS, Store, StoreError, VERSIONS, Writer,
-    corrupt, integrity, latest_in, letters, storage,
+    corrupt, integrity, latest_in, letters, once, storage,
 };
 use crate::app::backend::{Backend, CaseQuery, ReadTx, WriteTx};
+use crate::app::once::Remembered;
 use crate::authority::{Units, User};
 use crate::case::{Case, CaseId, Event};
 use crate::definition::{Definition, VersionHash};
@@ -311,6 +312,13 @@ impl ReadTx for Snapshot<'_> {
             None => Ok(None),
         }
     }
+
+    fn remembered(&self, scope: &str, key: &str) -> Result<Option<Remembered>, StoreError> {
+        match missing(self.tx.open_table(once::KEYS))? {
+            Some(table) => once::remembered_in(&table, scope, key),
+            None => Ok(None),
+        }
+    }
 }
 
 impl ReadTx for Writer<'_> {
@@ -386,6 +394,10 @@ impl ReadTx for Writer<'_> {
         number: Option<u32>,
     ) -> Result<Option<Publication>, StoreError> {
         publication_in(&self.published, kind, name, number)
+    }
+
+    fn remembered(&self, scope: &str, key: &str) -> Result<Option<Remembered>, StoreError> {
+        once::remembered_in(&self.keys, scope, key)
     }
 }
 
@@ -510,5 +522,16 @@ impl WriteTx for Writer<'_> {
 
     fn writes(&self) -> u64 {
         self.writes
+    }
+
+    fn remember(&mut self, scope: &str, key: &str, record: &Remembered) -> Result<(), StoreError> {
+        self.writes += 1;
+        once::remember_in(&mut self.keys, &mut self.keys_by_expiry, scope, key, record)
+    }
+
+    fn forget_keys(&mut self, now: Timestamp, limit: usize) -> Result<usize, StoreError> {
+        let n = once::forget_in(&mut self.keys, &mut self.keys_by_expiry, now, limit)?;
+        self.writes += n as u64;
+        Ok(n)
     }
 }

@@ -150,6 +150,13 @@ impl ReadTx for CountingRead<'_> {
     ) -> Result<Option<crate::store::published::Publication>, StoreError> {
         self.inner.publication(kind, name, number)
     }
+    fn remembered(
+        &self,
+        scope: &str,
+        key: &str,
+    ) -> Result<Option<crate::app::once::Remembered>, StoreError> {
+        self.inner.remembered(scope, key)
+    }
 }
 
 impl ReadTx for CountingTx<'_> {
@@ -199,6 +206,13 @@ impl ReadTx for CountingTx<'_> {
     ) -> Result<Option<crate::store::published::Publication>, StoreError> {
         self.read().publication(kind, name, number)
     }
+    fn remembered(
+        &self,
+        scope: &str,
+        key: &str,
+    ) -> Result<Option<crate::app::once::Remembered>, StoreError> {
+        self.read().remembered(scope, key)
+    }
 }
 
 impl WriteTx for CountingTx<'_> {
@@ -233,6 +247,17 @@ impl WriteTx for CountingTx<'_> {
     }
     fn writes(&self) -> u64 {
         self.inner.writes()
+    }
+    fn remember(
+        &mut self,
+        scope: &str,
+        key: &str,
+        record: &crate::app::once::Remembered,
+    ) -> Result<(), StoreError> {
+        self.inner.remember(scope, key, record)
+    }
+    fn forget_keys(&mut self, now: Timestamp, limit: usize) -> Result<usize, StoreError> {
+        self.inner.forget_keys(now, limit)
     }
 }
 
@@ -567,7 +592,8 @@ fn a_database_from_before_the_list_indexes_lists_alike_and_db_migrate_builds_the
             now: at(T0),
         })
         .expect("migrates");
-    assert_eq!(done, vec![crate::store::migrations::CURRENT]);
+    let after: Vec<u32> = (crate::store::lists::STEP..=crate::store::migrations::CURRENT).collect();
+    assert_eq!(done, after);
     let office = wrap(store);
     assert_eq!(read(&office), before);
     let (reads, _, _) = listed(&office, &who, &unit);
@@ -575,4 +601,88 @@ fn a_database_from_before_the_list_indexes_lists_alike_and_db_migrate_builds_the
     drop(office);
     let report = crate::store::ops::check(&path, wait).expect("checks");
     assert!(report.problems.is_empty(), "{:?}", report.problems);
+}
+
+/// A change under `key`, its answer the case's state and seq.
+fn keyed(key: &str, body: &[u8]) -> crate::app::once::Remember<crate::app::Acted> {
+    use crate::app::once::{IdempotencyKey, Once, Reply};
+    crate::app::once::Remember {
+        once: Once::new(
+            IdempotencyKey::parse(key).expect("key"),
+            "POST",
+            "/advance",
+            body,
+        ),
+        respond: Arc::new(|acted: &crate::app::Acted| {
+            let case = &acted.applied.outcome.case;
+            Ok(Reply {
+                status: 200,
+                body: serde_json::json!({"state": case.state, "seq": case.seq}),
+            })
+        }),
+    }
+}
+
+#[test]
+fn a_key_sent_twice_in_one_batch_is_done_once_and_a_refusal_remembers_nothing() {
+    use crate::app::once::Answer;
+    let dir = TempDir::new().expect("tempdir");
+    let office = counting(&dir);
+    let id = open_report(&office);
+    let before = office
+        .backend()
+        .inner
+        .case(&id)
+        .expect("reads")
+        .expect("case");
+    reset(&office);
+    // Refused (another unit's officer): nothing is stored under the key, so the retry by the
+    // officer who may is done afresh.
+    let refused = office.batch_once(&[(
+        caller(OTHER_POLICE, "police"),
+        Batched::Advance(accept(&id)),
+        Some(keyed("k", b"accept")),
+    )]);
+    assert!(matches!(
+        refused.into_iter().next(),
+        Some(Err(crate::app::AppError::Denied { .. }))
+    ));
+    let by = |who: &str, key: &str, body: &[u8]| {
+        (
+            caller(who, "police"),
+            Batched::Advance(accept(&id)),
+            Some(keyed(key, body)),
+        )
+    };
+    // Two sends of one request under one key, in one transaction, then a different request
+    // under the same key.
+    let replies = office.batch_once(&[
+        by(POLICE, "k", b"accept"),
+        by(POLICE, "k", b"accept"),
+        by(POLICE, "k", b"something else"),
+    ]);
+    let mut replies = replies.into_iter();
+    let first = match replies.next() {
+        Some(Ok(Answer::Done(_, Some(reply)))) => reply,
+        other => panic!("the first is done: {other:?}"),
+    };
+    match replies.next() {
+        Some(Ok(Answer::Again(reply))) => assert_eq!(reply, first),
+        other => panic!("the second is the first's answer: {other:?}"),
+    }
+    assert!(matches!(
+        replies.next(),
+        Some(Err(crate::app::AppError::KeyReused { .. }))
+    ));
+    let c = &office.backend().counts;
+    assert_eq!(c.appends.load(Ordering::Relaxed), 1, "one act appended");
+    let after = office
+        .backend()
+        .inner
+        .case(&id)
+        .expect("reads")
+        .expect("case");
+    assert!(after.seq > before.seq);
+    assert_eq!(first.body["seq"], after.seq, "the answer is the one act's");
+    assert_eq!(after.state, "investigating");
 }
