@@ -24,6 +24,7 @@ mod letter;
 mod migrate;
 mod ops;
 mod owner;
+pub mod portable;
 pub mod published;
 mod register;
 mod report;
@@ -43,6 +44,10 @@ pub use letter::{IssueRequest, LetterVerdict, PreviewRequest, VoidRequest, codes
 pub use migrate::{Migration, MigrationReport, Moved};
 pub use ops::{ImportFailure, Owner};
 pub use owner::WHOLE_DATABASE;
+pub use portable::{
+    Advanced, Amended, CaseListing, CaseViewParts, DueAt, DueRow, HistoryViewParts, LetterLine,
+    ListedCase, NextItem, NextList, Opened, SpawnedCase, VersionSource,
+};
 pub use published::{
     CALENDAR_WARNING_DAYS, CalendarEnd, DbMigration, MovedDeadline, PublishReport, ToPublish,
 };

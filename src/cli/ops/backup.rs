@@ -89,6 +89,8 @@ fn loss_lines(ctx: &Ctx, loss: &Loss) -> String {
 
 /// Checks a backup, then puts it in place of the database.
 pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<(), Failure> {
+    ctx.embedded_only("restore")?;
+    ctx.not_served("restore")?;
     require_file(&args.backup)?;
     let caller = ctx.caller(None)?;
     // The office checks the backup, replaces only what it is allowed to, and records in the
