@@ -250,8 +250,9 @@ fn now_goes_with_the_request_and_a_real_database_refuses_it_as_embedded() {
     let embedded = env
         .wardflow(["case", "list", "--now", T0])
         .run()
-        .exit(1)
+        .exit(2)
         .stderr_text();
+    assert!(embedded.contains("--now 只能用于"), "{embedded}");
     let (server, url) = serve(&env, None);
     let served = env
         .wardflow(["case", "list", "--now", T0, "--server", &url])
@@ -269,7 +270,7 @@ fn now_goes_with_the_request_and_a_real_database_refuses_it_as_embedded() {
         .run();
     stop(server);
     assert_eq!(served.stderr_text(), embedded, "{}", served.describe());
-    let served = served.exit(1);
+    let served = served.exit(2);
     assert!(served.stdout.is_empty());
     listed.success();
     let restore = restore.exit(3).stderr_text();
