@@ -16,6 +16,7 @@
 //!   counts reads that a server also logs as token uses.
 //! - `letter_issue`, `letter_pdf`, `letter`: `letter issue`, `void`, `show` and `export` have no
 //!   `--server` form yet, and one test races two processes for the file.
+//! - single tests of the modules below: `common::runner::EMBEDDED_ONLY_TESTS`.
 //! - `bad_input`, `enum_labels`, `json_convention`, `profile`, `report`, `run`, `vocab`,
 //!   `workflow`, `scenario_*`, `story_snapshots`: left out for suite time only; the case
 //!   commands they drive are the ones `case` and `legal_stories` drive here.
