@@ -17,8 +17,9 @@
 //! lang = "zh"
 //! user = "张敏"
 //! lock_timeout = 5
+//! server = "https://wardflow.county.example:8443"   # every command goes to this server
 //!
-//! [server]            # read by `wardflow serve`
+//! [server]            # or, on the host: what `wardflow serve` reads
 //! listen = "127.0.0.1:8443"
 //! tls_cert = "/etc/wardflow/tls/cert.pem"
 //! tls_key = "/etc/wardflow/tls/key.pem"
@@ -66,7 +67,7 @@ struct FileSettings {
     lang: Option<Spanned<String>>,
     user: Option<Spanned<String>>,
     lock_timeout: Option<Spanned<toml::Value>>,
-    server: Option<ServerSettings>,
+    server: Option<Spanned<ServerEntry>>,
     log: Option<LogSettings>,
 }
 
@@ -75,6 +76,37 @@ struct FileSettings {
 #[serde(deny_unknown_fields)]
 struct LogSettings {
     format: Option<Spanned<String>>,
+}
+
+/// `server`: a server's address (`server = "https://…"`: every command goes there, as with
+/// `--server`), or the `[server]` table `wardflow serve` reads on the host.
+#[derive(Debug)]
+enum ServerEntry {
+    Url(String),
+    Table(ServerSettings),
+}
+
+impl<'de> Deserialize<'de> for ServerEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ServerEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a server's address or the [server] table")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ServerEntry, E> {
+                Ok(ServerEntry::Url(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<ServerEntry, A::Error> {
+                ServerSettings::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(ServerEntry::Table)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// `[server]`: what `wardflow serve` reads.
@@ -287,7 +319,29 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<(&'static str, String)>, Fai
     }
     text_value("lang", lang)?;
     text_value("user", user)?;
-    let server = server.unwrap_or_default();
+    let mut server_url = None;
+    let server = match server {
+        None => ServerSettings::default(),
+        Some(entry) => {
+            let span = entry.span();
+            match entry.into_inner() {
+                ServerEntry::Table(table) => table,
+                ServerEntry::Url(url) => {
+                    if crate::cli::remote::server_url(&url).is_none() {
+                        return Err(bad_value(
+                            path,
+                            text,
+                            span,
+                            "server",
+                            "http://… | https://…",
+                        ));
+                    }
+                    server_url = Some(url);
+                    ServerSettings::default()
+                }
+            }
+        }
+    };
     if let Some(listen) = &server.listen
         && listen.get_ref().parse::<std::net::SocketAddr>().is_err()
     {
@@ -315,6 +369,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<(&'static str, String)>, Fai
         ));
     }
     text_value(crate::log::FORMAT_KEY, log.format)?;
+    if let Some(url) = server_url {
+        out.push(("server", url));
+    }
     if let Some(t) = lock_timeout {
         let seconds = match t.get_ref() {
             toml::Value::Integer(n) => Some(*n as f64),
@@ -431,6 +488,13 @@ pub fn apply(global: &mut Global, matches: &ArgMatches, files: &Files) -> Vec<Se
         global.user.clone(),
     ) {
         global.user = Some(wardflow_engine::value::clean_name(&v));
+    }
+    if let Some(v) = take(
+        "server",
+        source_of("server", "WARDFLOW_SERVER"),
+        global.server.clone(),
+    ) {
+        global.server = Some(v);
     }
     let timeout = Some(global.lock_timeout.to_string());
     if let Some(v) = take("lock_timeout", source_of("lock_timeout", ""), timeout)

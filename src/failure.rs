@@ -48,10 +48,27 @@ pub enum Exit {
     Storage = 5,
     /// Standard output could not be written (the command itself may have been done).
     OutputFailed = 6,
+    /// A change was sent to a server and the connection dropped before its answer: it may or
+    /// may not have been done (the command printed its idempotency key to retry it with).
+    Unknown = 7,
     Bug = 70,
 }
 
 impl Exit {
+    /// The exit for a code a server answered with (`wardflow serve`'s error object).
+    pub fn from_code(code: i64) -> Self {
+        match code {
+            1 => Exit::Refused,
+            2 => Exit::BadInput,
+            3 => Exit::Busy,
+            4 => Exit::Integrity,
+            5 => Exit::Storage,
+            6 => Exit::OutputFailed,
+            7 => Exit::Unknown,
+            _ => Exit::Bug,
+        }
+    }
+
     pub fn kind(self) -> &'static str {
         match self {
             Exit::Refused => "refused",
@@ -60,13 +77,14 @@ impl Exit {
             Exit::Integrity => "integrity",
             Exit::Storage => "storage",
             Exit::OutputFailed => "output",
+            Exit::Unknown => "unknown",
             Exit::Bug => "internal",
         }
     }
 }
 
 /// One located message (a problem in a file).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Located {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -128,6 +146,8 @@ pub struct Failure(Box<Kind>);
 #[derive(Debug)]
 pub enum Kind {
     Store(StoreError),
+    /// A failure a server answered with, already worded there in the request's language.
+    Served(Shown),
     /// A file an operation would create exists; `refusal` is that operation's message id.
     TargetExists {
         path: PathBuf,
@@ -494,6 +514,7 @@ impl Failure {
                 tr!(tr, "export-broken", first = chain_break(tr, first)),
             ),
             Kind::ExportFile(problem) => Shown::new(Exit::Integrity, file_problem(tr, problem)),
+            Kind::Served(shown) => shown.clone(),
             Kind::Said { exit, message, key } => Shown {
                 key: key.clone(),
                 ..Shown::new(*exit, message.text(tr))

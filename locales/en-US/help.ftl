@@ -326,7 +326,6 @@ help-serve--recheck = Longest sleep of the deadline runner between looks at the 
 help-serve--tls_cert = TLS: the certificate chain (PEM); with `--tls-key`, the server speaks HTTPS only
 help-serve--tls_key = TLS: the certificate's private key (PEM)
 help-login = Sign in to a wardflow server; the token is kept in your configuration directory
-help-login--server = The server's address, e.g. https://wardflow.county.example:8620
 help-login--password_stdin = Read the password from the first line of standard input (scripts)
 help-logout = Sign out: revoke the kept token at its server and forget it
 help-serve--openapi = Print the API's OpenAPI document (docs/openapi.json) and exit; the database is not opened

@@ -326,7 +326,6 @@ help-serve--recheck = 期限执行器两次查看期限索引之间的最长等�
 help-serve--tls_cert = TLS：证书链文件（PEM）；与 `--tls-key` 同用时，服务只接受 HTTPS
 help-serve--tls_key = TLS：证书的私钥文件（PEM）
 help-login = 登录 wardflow 服务；令牌保存在您的配置目录中
-help-login--server = 服务地址，如 https://wardflow.county.example:8620
 help-login--password_stdin = 从标准输入的第一行读取密码（供脚本使用）
 help-logout = 退出登录：在服务端吊销保存的令牌并删除本地记录
 help-serve--openapi = 打印接口的 OpenAPI 文档（docs/openapi.json）后退出；不打开数据库

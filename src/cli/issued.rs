@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use wardflow_engine::app::{Acted, LetterOutcome, Office};
+use wardflow_engine::app::{Acted, LetterLine, LetterOutcome, Office};
 use wardflow_engine::case::IssuedRef;
 use wardflow_engine::definition::Definition;
 use wardflow_engine::letters::Renderer;
@@ -64,46 +64,75 @@ pub fn issued_line(ctx: &Ctx, renderer: Option<&Renderer>, l: &IssuedRef) -> Str
     )
 }
 
-/// Prints what became of the letters an act called for (to stderr when stdout carries only an
-/// id); returns them as JSON.
-pub fn report_outcomes(
+/// What became of the letters an act called for, worded in the reader's language (the
+/// shared part of `case open`/`case advance`'s result, embedded or from a server).
+pub fn letter_lines(
     ctx: &Ctx,
     def: &Definition,
     renderer: Option<&Renderer>,
-    case: &str,
     outcomes: &[LetterOutcome],
-    to_stderr: bool,
-) -> Vec<serde_json::Value> {
-    let mut json = Vec::new();
-    for o in outcomes {
-        let (line, value) = match &o.result {
-            Ok(l) => (
-                issued_line(ctx, renderer, l),
-                serde_json::json!({"key": o.key, "letter": l.letter, "number": l.number, "code": l.code}),
-            ),
-            Err(p) => {
-                let reason = failure::pending(&ctx.tr, Some(def), p);
-                (
-                    tr!(
-                        ctx.tr,
-                        "letter-pending",
-                        title = title(renderer, &o.key),
-                        key = o.key.clone(),
-                        reason = reason.clone(),
-                        case = case.to_owned()
-                    ),
-                    serde_json::json!({"key": o.key, "pending": reason}),
-                )
-            }
-        };
-        if !ctx.global.json {
-            if to_stderr {
-                eprintln!("{line}");
-            } else {
-                println!("{line}");
-            }
-        }
-        json.push(value);
+) -> Vec<LetterLine> {
+    outcomes
+        .iter()
+        .map(|o| match &o.result {
+            Ok(l) => LetterLine::Issued {
+                key: o.key.clone(),
+                title: title(renderer, &o.key),
+                letter: l.letter.clone(),
+                number: l.number.clone(),
+                code: l.code.clone(),
+            },
+            Err(p) => LetterLine::Pending {
+                key: o.key.clone(),
+                title: title(renderer, &o.key),
+                pending: failure::pending(&ctx.tr, Some(def), p),
+            },
+        })
+        .collect()
+}
+
+/// Prints the lines saying what became of an act's letters (to stderr when stdout carries
+/// only an id); nothing under `--json`, where they are part of the result.
+pub fn print_letter_lines(ctx: &Ctx, case: &str, lines: &[LetterLine], to_stderr: bool) {
+    if ctx.global.json {
+        return;
     }
-    json
+    for line in lines {
+        let text = match line {
+            LetterLine::Issued {
+                key,
+                title,
+                letter,
+                number,
+                code,
+            } => tr!(
+                ctx.tr,
+                "letter-issued",
+                title = title.clone(),
+                key = key.clone(),
+                number = number
+                    .clone()
+                    .unwrap_or_else(|| tr!(ctx.tr, "letter-unnumbered")),
+                id = letter.clone(),
+                code = code.clone()
+            ),
+            LetterLine::Pending {
+                key,
+                title,
+                pending,
+            } => tr!(
+                ctx.tr,
+                "letter-pending",
+                title = title.clone(),
+                key = key.clone(),
+                reason = pending.clone(),
+                case = case.to_owned()
+            ),
+        };
+        if to_stderr {
+            eprintln!("{text}");
+        } else {
+            println!("{text}");
+        }
+    }
 }

@@ -17,9 +17,6 @@ use crate::{msg, tr};
 /// Arguments of `login`.
 #[derive(Debug, Args)]
 pub struct LoginArgs {
-    /// The server's address, e.g. https://wardflow.county.example:8620.
-    #[arg(long, env = "WARDFLOW_SERVER")]
-    server: String,
     /// Read the password from the first line of standard input (scripts).
     #[arg(long)]
     password_stdin: bool,
@@ -40,6 +37,23 @@ fn session_file() -> Result<PathBuf, Failure> {
     dirs::config_dir()
         .map(|d| d.join("wardflow").join("session.json"))
         .ok_or_else(|| Failure::said(Exit::BadInput, msg!("login-no-config-dir")))
+}
+
+/// The token kept for `server` by `wardflow login`, if any (a sign-in at another server is
+/// not sent here).
+pub fn kept_token(server: &str) -> Result<Option<String>, Failure> {
+    use std::io::Read;
+    let path = session_file()?;
+    let Ok(file) = std::fs::File::open(&path) else {
+        return Ok(None);
+    };
+    let mut text = String::new();
+    file.take(64 * 1024)
+        .read_to_string(&mut text)
+        .map_err(|e| Failure::cannot_read(&path, e.to_string()))?;
+    let session: Session =
+        serde_json::from_str(&text).map_err(|e| Failure::cannot_read(&path, e.to_string()))?;
+    Ok((session.server == server).then_some(session.token))
 }
 
 pub(super) fn agent() -> ureq::Agent {
@@ -90,13 +104,12 @@ pub(super) fn server_failure(body: &serde_json::Value) -> Failure {
 
 /// Signs in and keeps the token.
 pub fn login(ctx: &Ctx, args: LoginArgs) -> Result<(), Failure> {
-    let server = args.server.trim_end_matches('/').to_owned();
-    if !(server.starts_with("https://") || server.starts_with("http://")) {
+    let given = ctx.global.server.clone().unwrap_or_default();
+    let Some(server) = super::remote::server_url(&given) else {
         return Err(
-            Failure::said(Exit::BadInput, msg!("login-bad-url", url = server.clone()))
-                .with_key("--server"),
+            Failure::said(Exit::BadInput, msg!("login-bad-url", url = given)).with_key("--server"),
         );
-    }
+    };
     let user = ctx.user();
     let password = super::user::read_password(ctx, &user, args.password_stdin, false)?;
     let body = serde_json::json!({"user": user, "password": password}).to_string();
@@ -116,7 +129,7 @@ pub fn login(ctx: &Ctx, args: LoginArgs) -> Result<(), Failure> {
     let answer: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| unreachable(&server, e))?;
     if status != 201 {
-        return Err(server_failure(&answer));
+        return Err(super::remote::served(&answer));
     }
     let field = |k: &str| answer[k].as_str().unwrap_or_default().to_owned();
     let session = Session {
@@ -197,7 +210,7 @@ pub fn logout(ctx: &Ctx) -> Result<(), Failure> {
         Ok(mut r) => {
             let text = r.body_mut().read_to_string().unwrap_or_default();
             let body: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-            return Err(server_failure(&body));
+            return Err(super::remote::served(&body));
         }
         Err(e) => return Err(unreachable(&session.server, e)),
     }

@@ -3,7 +3,7 @@
 //! in `office.rs`), then prints the result; no rule is decided here.
 
 mod audit;
-mod case;
+pub(crate) mod case;
 mod child;
 mod config;
 mod db;
@@ -15,6 +15,7 @@ mod login;
 mod office;
 mod ops;
 mod publish;
+pub(crate) mod remote;
 mod report;
 mod run;
 mod shell;
@@ -133,6 +134,14 @@ pub struct Global {
     /// The person acting (defaults to the login name).
     #[arg(long, global = true, env = "WARDFLOW_USER", value_parser = name_arg)]
     pub user: Option<String>,
+    /// A `wardflow serve` to send the command to instead of opening the database here
+    /// (http://… or https://…); signed in with `wardflow login` (or `WARDFLOW_TOKEN`).
+    #[arg(long, global = true, env = "WARDFLOW_SERVER", value_name = "URL")]
+    pub server: Option<String>,
+    /// With `--server`: the idempotency key a change is sent with (32 hex digits; default: a
+    /// new random one), to retry a change whose outcome was unknown (exit 7).
+    #[arg(long, global = true, value_name = "KEY")]
+    pub idempotency_key: Option<String>,
     /// The office key file the configuration file names (`key_file`); a command's
     /// `--key-file` and `WARDFLOW_KEY_FILE` come first.
     #[arg(skip)]

@@ -38,9 +38,10 @@ fn kind_number(kind: &Kind) -> usize {
         Kind::Migration(_) => 21,
         Kind::Register(_) => 22,
         Kind::RegisterRejected(_) => 23,
+        Kind::Served(_) => 24,
     }
 }
-const KINDS: usize = 24;
+const KINDS: usize = 25;
 
 fn case_id() -> CaseId {
     "2026-000001".parse().expect("a valid case id")
@@ -245,6 +246,17 @@ fn samples() -> Vec<(Failure, Exit)> {
             )])
             .into(),
             Exit::Refused,
+        ),
+        // What a server answered keeps its exit code, its words and its key.
+        (
+            crate::cli::remote::served(&serde_json::json!({
+                "code": 1, "kind": "refused", "message": "不能执行", "key": "sign_agreement",
+            })),
+            Exit::Refused,
+        ),
+        (
+            crate::cli::remote::served(&serde_json::json!({"code": 7, "message": "?"})),
+            Exit::Unknown,
         ),
     ]
 }

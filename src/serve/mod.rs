@@ -221,7 +221,9 @@ fn status_of_exit(exit: Exit) -> StatusCode {
         Exit::BadInput => StatusCode::BAD_REQUEST,
         Exit::Busy => StatusCode::SERVICE_UNAVAILABLE,
         Exit::Integrity => StatusCode::CONFLICT,
-        Exit::Storage | Exit::OutputFailed | Exit::Bug => StatusCode::INTERNAL_SERVER_ERROR,
+        Exit::Storage | Exit::OutputFailed | Exit::Unknown | Exit::Bug => {
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
     }
 }
 
@@ -527,7 +529,8 @@ fn marker(db: &std::path::Path) -> std::path::PathBuf {
     std::path::PathBuf::from(name)
 }
 
-/// The address of the server that holds the database at `db`, if one said so.
+/// The address of the server that holds the database at `db`, if one said so and its
+/// process still runs (a file a killed server left behind is stale and ignored).
 pub fn serving(db: &std::path::Path) -> Option<String> {
     use std::io::Read;
     let mut text = String::new();
@@ -536,7 +539,17 @@ pub fn serving(db: &std::path::Path) -> Option<String> {
         .take(512)
         .read_to_string(&mut text)
         .ok()?;
-    let url = text.trim();
+    let mut lines = text.lines();
+    let url = lines.next()?.trim();
+    let pid = lines.next().and_then(|p| p.trim().parse::<u32>().ok());
+    // Where /proc is mounted, a server whose process is gone holds nothing.
+    let proc_fs = std::path::Path::new("/proc/self").exists();
+    if let Some(pid) = pid
+        && proc_fs
+        && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+    {
+        return None;
+    }
     (url.starts_with("http") && !url.chars().any(char::is_control)).then(|| url.to_owned())
 }
 
@@ -551,6 +564,25 @@ fn write_marker(db: &std::path::Path, url: &str) {
     )
     .open(&path)
     {
-        let _ = writeln!(file, "{url}");
+        let _ = writeln!(file, "{url}\n{}", std::process::id());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_file_names_the_running_server_and_a_dead_ones_is_ignored() {
+        let dir = std::env::temp_dir().join(format!("wardflow-marker-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let db = dir.join("w.redb");
+        // This process stands for a running server.
+        write_marker(&db, "http://127.0.0.1:8620");
+        assert_eq!(serving(&db).as_deref(), Some("http://127.0.0.1:8620"));
+        // A file whose process is gone (pid beyond any the kernel hands out) is stale.
+        std::fs::write(marker(&db), "http://127.0.0.1:8620\n4294967295\n").expect("write");
+        assert_eq!(serving(&db), None);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

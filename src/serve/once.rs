@@ -49,17 +49,18 @@ pub fn respond<T: 'static>(
     server: &Server,
     ctx: &Ctx,
     status: StatusCode,
-    words: impl Fn(&Ctx, &T) -> Value + Send + Sync + 'static,
+    words: impl Fn(&Ctx, &Office, &T) -> Value + Send + Sync + 'static,
 ) -> Respond<T> {
     let (tr, global) = (ctx.tr, ctx.global.clone());
     let tz = server.office.config().tz.clone();
+    let office = server.office.clone();
     Arc::new(move |value: &T| {
         let ctx = Ctx {
             tr,
             global: global.clone(),
             settings: Vec::new(),
         };
-        let mut body = words(&ctx, value);
+        let mut body = words(&ctx, &office, value);
         wardflow_engine::app::wire::localise(&mut body, &tz);
         Ok(Reply {
             status: status.as_u16(),

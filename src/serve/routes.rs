@@ -14,17 +14,19 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use wardflow_engine::app::{
-    AccessFilter, Acted, Advance, Amend, CaseFilter, Due, Input, IssueRequest, LetterRecord,
-    NewUser, NextView, OpenCase, PreviewRequest, Transfer, VoidRequest,
+    AccessFilter, Acted, Advance, Amend, Due, Input, IssueRequest, LetterRecord, NewUser,
+    OpenCase, PreviewRequest, Transfer, VoidRequest,
 };
 
 use wardflow_engine::app::batch::Batched;
+use wardflow_engine::app::{CaseListing, ListedCase};
 
 use super::{
     ApiError, MAX_BODY, Server, Who, blocking, once, request_clock, request_tr, source, who,
 };
-use crate::cli::{Ctx, case_id, issued, parse_time, token_json};
-use crate::failure::{self, Exit, Failure};
+use crate::cli::case::filter::ListingQuery;
+use crate::cli::{Ctx, case_id, parse_time, token_json};
+use crate::failure::{Exit, Failure};
 use wardflow_engine::case::Case;
 use wardflow_engine::letters::archive::ArchivedLetter;
 
@@ -51,6 +53,7 @@ pub fn router(server: Arc<Server>) -> Router {
         .route("/api/v1/letters/verify", post(letter_verify))
         .route("/api/v1/letters/{letter}", get(letter_show))
         .route("/api/v1/letters/{letter}/void", post(letter_void))
+        .route("/api/v1/workflows/versions/{hash}", get(version_source))
         .route("/api/v1/agenda", get(agenda))
         .route("/api/v1/overdue", get(overdue))
         .route("/api/v1/users", get(user_list).post(user_add))
@@ -81,6 +84,29 @@ fn ok(s: &Server, mut value: Value) -> Result<Response, ApiError> {
 fn created(s: &Server, mut value: Value) -> Result<Response, ApiError> {
     wardflow_engine::app::wire::localise(&mut value, &s.office.config().tz);
     Ok((StatusCode::CREATED, axum::Json(value)).into_response())
+}
+
+/// 200 with a view as it travels to a front end elsewhere (`app::portable`): plain serde,
+/// instants in UTC as stored.
+fn parts<T: serde::Serialize>(value: &T) -> Result<Response, ApiError> {
+    Ok(axum::Json(serde_json::to_value(value).map_err(Failure::bug)?).into_response())
+}
+
+/// `?form=parts`: the view as it travels to the command line with `--server` (the case's
+/// definition named by its version hash, `GET /api/v1/workflows/versions/{hash}`), instead of
+/// the `--json` value.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct FormQuery {
+    /// `parts`
+    form: Option<String>,
+}
+
+impl FormQuery {
+    fn parts(&self) -> bool {
+        self.form.as_deref() == Some("parts")
+    }
 }
 
 /// A request body as `T`; bad JSON is bad input.
@@ -132,6 +158,8 @@ impl DataBody {
     fn input(&self) -> Result<Input, ApiError> {
         let document = match &self.data {
             None => None,
+            // A document's text (YAML or JSON), as the command line's `--data` reads it.
+            Some(Value::String(text)) => Some(text.as_bytes().to_vec()),
             Some(v) => Some(serde_json::to_vec(v).map_err(Failure::bug)?),
         };
         Ok(Input {
@@ -210,48 +238,34 @@ async fn sign_out(State(server): Shared, ConnectInfo(peer): Peer, headers: Heade
 
 // Cases ----------------------------------------------------------------------------------
 
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-struct ListQuery {
-    workflow: Option<String>,
-    state: Option<String>,
-    child: Option<String>,
-}
-
 #[utoipa::path(
     get,
     path = "/api/v1/cases",
     tag = "cases",
     summary = "case list",
-    params(ListQuery),
+    params(ListingQuery),
     responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 async fn case_list(
     State(server): Shared,
     ConnectInfo(peer): Peer,
     headers: HeaderMap,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<ListingQuery>,
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
-        let filter = CaseFilter {
-            workflow: q.workflow,
-            state: q.state,
-            child: q.child,
-            ..CaseFilter::default()
-        };
+        let form = q.form.clone();
+        let listing = q.listing()?;
+        let vocabulary = s.office.vocabulary(&who.caller)?;
         let simulated = s.office.cases_simulated();
-        let mut out = Vec::new();
-        s.office.list(&who.caller, &filter, |case, priority| {
-            out.push(json!({
-                "case": case.id, "workflow": case.workflow, "state": case.state,
-                "opened_at": case.opened_at, "updated_at": case.updated_at, "seq": case.seq,
-                "unit": case.unit, "officer": case.officer, "simulated": simulated,
-                "priority": priority.is_some(), "priority_title": priority,
-            }));
+        let mut rows = Vec::new();
+        s.office.cases(&who.caller, &listing, |case, priority| {
+            rows.push(ListedCase::of(&case, priority, simulated, &vocabulary));
             true
         })?;
-        ok(s, Value::Array(out))
+        if form.as_deref() == Some("parts") {
+            return parts(&CaseListing { vocabulary, rows });
+        }
+        ok(s, serde_json::to_value(&rows).map_err(Failure::bug)?)
     })
     .await
 }
@@ -291,7 +305,9 @@ async fn case_open(
         let once = once::once_of(key.as_ref(), &method, &uri, &bytes)?;
         let request: OpenBody = body(&bytes)?;
         let caller = who.caller.clone().acting_as(&request.role);
-        let respond = once::respond(s, ctx, StatusCode::CREATED, opened_json);
+        let respond = once::respond(s, ctx, StatusCode::CREATED, |ctx, office, acted: &Acted| {
+            value_of(&crate::cli::case::open::opened(ctx, office, acted))
+        });
         let answer = s.commit(
             caller,
             Batched::Open(OpenCase {
@@ -308,35 +324,12 @@ async fn case_open(
     .await
 }
 
-/// The answer to `case open`: the command line's `--json` value.
-fn opened_json(ctx: &Ctx, acted: &Acted) -> Value {
-    let case = &acted.outcome.case;
-    // Under `--json` the letters' lines are not printed, so they need no titles.
-    let letters = issued::report_outcomes(
-        ctx,
-        &acted.def,
-        None,
-        case.id.as_str(),
-        &acted.letters,
-        true,
-    );
-    json!({
-        "case": case.id,
-        "workflow": case.workflow,
-        "version": acted.version,
-        "version_hash": case.version,
-        "state": case.state,
-        "letters": letters,
-        "deadlines": case.deadlines.values().map(|d| json!({"name": d.name, "due": d.due})).collect::<Vec<_>>(),
-    })
-}
-
 #[utoipa::path(
     get,
     path = "/api/v1/cases/{id}",
     tag = "cases",
     summary = "case show",
-    params(("id" = String, Path)),
+    params(("id" = String, Path), FormQuery),
     responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 async fn case_show(
@@ -344,11 +337,15 @@ async fn case_show(
     ConnectInfo(peer): Peer,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Query(form): Query<FormQuery>,
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
         let id = case_id(&id)?;
-        // The command line's `case show --json`, serialised once by the office.
         let view = s.office.show(&who.caller, &id)?;
+        if form.parts() {
+            return parts(&view.parts());
+        }
+        // The command line's `case show --json`, serialised once by the office.
         ok(s, s.office.wire(&view).map_err(Failure::bug)?)
     })
     .await
@@ -359,7 +356,7 @@ async fn case_show(
     path = "/api/v1/cases/{id}/history",
     tag = "cases",
     summary = "case history",
-    params(("id" = String, Path)),
+    params(("id" = String, Path), FormQuery),
     responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 async fn case_history(
@@ -367,10 +364,14 @@ async fn case_history(
     ConnectInfo(peer): Peer,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Query(form): Query<FormQuery>,
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
         let id = case_id(&id)?;
         let view = s.office.history(&who.caller, &id)?;
+        if form.parts() {
+            return parts(&view.parts());
+        }
         // The command line's `case history --json`, serialised once by the office.
         ok(s, s.office.wire(&view).map_err(Failure::bug)?)
     })
@@ -382,7 +383,7 @@ async fn case_history(
     path = "/api/v1/cases/{id}/next",
     tag = "cases",
     summary = "case next",
-    params(("id" = String, Path)),
+    params(("id" = String, Path), FormQuery),
     responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 async fn case_next(
@@ -390,27 +391,48 @@ async fn case_next(
     ConnectInfo(peer): Peer,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Query(form): Query<FormQuery>,
 ) -> Response {
     authed(server, peer, headers, move |s, ctx, who| {
         let id = case_id(&id)?;
-        let NextView {
-            def, steps, hidden, ..
-        } = s.office.next(&who.caller, &id)?;
-        let out: Vec<_> = steps
-            .iter()
-            .map(|step| {
-                json!({
-                    "name": step.name,
-                    "title": step.title,
-                    "to": step.to,
-                    "roles": step.roles,
-                    "missing": step.missing,
-                    "guard_ok": (!hidden.contains(&step.name)).then_some(step.guard_ok),
-                    "blocked_by": step.blocked_by.as_ref().map(|r| failure::refusal(&ctx.tr, Some(&def), r).message),
-                })
-            })
-            .collect();
-        ok(s, Value::Array(out))
+        let view = s.office.next(&who.caller, &id)?;
+        let list = crate::cli::case::next::next_list(ctx, &view);
+        if form.parts() {
+            return parts(&list);
+        }
+        ok(s, serde_json::to_value(&list.steps).map_err(Failure::bug)?)
+    })
+    .await
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/workflows/versions/{hash}",
+    tag = "workflows",
+    summary = "the published source of one workflow version (by its SHA-256)",
+    params(("hash" = String, Path)),
+    responses((status = 200, body = serde_json::Value, description = "workflow, version, hash, file, source"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+async fn version_source(
+    State(server): Shared,
+    ConnectInfo(peer): Peer,
+    headers: HeaderMap,
+    Path(hash): Path<String>,
+) -> Response {
+    authed(server, peer, headers, move |s, _, who| {
+        match s.office.version_source(&who.caller, &hash)? {
+            Some(source) => parts(&source),
+            None => Err(ApiError {
+                status: Some(StatusCode::NOT_FOUND),
+                failure: Failure::said(
+                    Exit::BadInput,
+                    crate::msg!(
+                        "remote-no-version",
+                        hash = hash.chars().take(64).collect::<String>()
+                    ),
+                ),
+            }),
+        }
     })
     .await
 }
@@ -452,7 +474,9 @@ async fn case_advance(
         let id = case_id(&id)?;
         let request: AdvanceBody = body(&bytes)?;
         let caller = who.caller.clone().acting_as(&request.role);
-        let respond = once::respond(s, ctx, StatusCode::OK, advanced_json);
+        let respond = once::respond(s, ctx, StatusCode::OK, |ctx, office, acted: &Acted| {
+            value_of(&crate::cli::case::advance::advanced(ctx, office, acted))
+        });
         let answer = s.commit(
             caller,
             Batched::Advance(Advance {
@@ -471,22 +495,6 @@ async fn case_advance(
         once::answer(answer, &respond)
     })
     .await
-}
-
-/// The answer to `case advance`: the command line's `--json` value.
-fn advanced_json(ctx: &Ctx, acted: &Acted) -> Value {
-    let (applied, def) = (&acted.applied, &acted.def);
-    let case = &applied.outcome.case;
-    // Under `--json` the letters' lines are not printed, so they need no titles.
-    let letters = issued::report_outcomes(ctx, def, None, case.id.as_str(), &acted.letters, false);
-    json!({
-        "case": case.id,
-        "state": case.state,
-        "seq": case.seq,
-        "spawned": applied.spawned.iter().map(|c| json!({"case": c.id, "workflow": c.workflow, "state": c.state})).collect::<Vec<_>>(),
-        "letters": letters,
-        "deadlines": case.deadlines.values().map(|d| json!({"name": d.name, "due": d.due})).collect::<Vec<_>>(),
-    })
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -524,9 +532,12 @@ async fn case_amend(
         let id = case_id(&id)?;
         let request: AmendBody = body(&bytes)?;
         let caller = who.caller.clone().acting_as(&request.role);
-        let respond = once::respond(s, ctx, StatusCode::OK, |_, acted: &Acted| {
+        let respond = once::respond(s, ctx, StatusCode::OK, |_, _, acted: &Acted| {
             let case = &acted.applied.outcome.case;
-            json!({"case": case.id, "seq": case.seq})
+            value_of(&wardflow_engine::app::Amended {
+                case: case.id.clone(),
+                seq: case.seq,
+            })
         });
         let answer = s.office.amend_once(
             &caller,
@@ -579,7 +590,7 @@ async fn case_transfer(
         let id = case_id(&id)?;
         let request: TransferBody = body(&bytes)?;
         let caller = who.caller.clone().acting_as(&request.role);
-        let respond = once::respond(s, ctx, StatusCode::OK, |_, acted: &Acted| {
+        let respond = once::respond(s, ctx, StatusCode::OK, |_, _, acted: &Acted| {
             let case = &acted.applied.outcome.case;
             json!({
                 "case": case.id, "unit": case.unit, "officer": case.officer, "seq": case.seq,
@@ -821,7 +832,7 @@ async fn letter_issue(
             s,
             ctx,
             StatusCode::CREATED,
-            |_, (case, letter): &(Case, ArchivedLetter)| {
+            |_, _, (case, letter): &(Case, ArchivedLetter)| {
                 json!({
                     "case": case.id,
                     "seq": case.seq,
@@ -888,7 +899,7 @@ async fn letter_void(
             s,
             ctx,
             StatusCode::OK,
-            move |_, (case, letter): &(Case, ArchivedLetter)| {
+            move |_, _, (case, letter): &(Case, ArchivedLetter)| {
                 json!({
                     "case": case.id,
                     "seq": case.seq,
@@ -961,18 +972,10 @@ struct DueQuery {
     role: Option<String>,
 }
 
-fn dues_json(dues: &[Due]) -> Value {
-    Value::Array(
-        dues.iter()
-            .map(|Due { view: v, .. }| {
-                json!({
-                    "case": v.case, "workflow": v.workflow, "state": v.state,
-                    "deadline": v.deadline.name, "title": v.deadline.title, "due": v.deadline.due,
-                    "breached": v.deadline.breached, "provisional": v.deadline.provisional,
-                })
-            })
-            .collect(),
-    )
+/// Deadline rows: the command line's `--json` items, with the version each case runs.
+fn dues_json(dues: &[Due]) -> Result<Value, ApiError> {
+    let rows: Vec<wardflow_engine::app::DueRow> = dues.iter().map(Into::into).collect();
+    Ok(serde_json::to_value(rows).map_err(Failure::bug)?)
 }
 
 #[utoipa::path(
@@ -993,7 +996,7 @@ async fn agenda(
         let dues = s
             .office
             .agenda(&who.caller, q.days.unwrap_or(7), q.role.as_deref())?;
-        ok(s, dues_json(&dues))
+        ok(s, dues_json(&dues)?)
     })
     .await
 }
@@ -1003,18 +1006,22 @@ async fn agenda(
     path = "/api/v1/overdue",
     tag = "deadlines",
     summary = "case overdue",
-    params(DueQuery),
+    params(ListingQuery),
     responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 async fn overdue(
     State(server): Shared,
     ConnectInfo(peer): Peer,
     headers: HeaderMap,
-    Query(q): Query<DueQuery>,
+    Query(q): Query<ListingQuery>,
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
-        let dues = s.office.overdue(&who.caller, q.role.as_deref())?;
-        ok(s, dues_json(&dues))
+        let role = q.role.clone();
+        let listing = q.listing()?;
+        let dues = s
+            .office
+            .overdue_listed(&who.caller, role.as_deref(), &listing)?;
+        ok(s, dues_json(&dues)?)
     })
     .await
 }
@@ -1447,7 +1454,13 @@ impl utoipa::Modify for Bearer {
     modifiers(&Bearer),
     security(("bearer" = [])),
     components(schemas(ErrorBody)),
-    paths(sign_in, sign_out, case_list, case_open, case_show, case_history, case_next, case_advance, case_amend, case_transfer, letter_list, letter_issue, letter_preview, letter_list_all, letter_show, letter_void,
+    paths(sign_in, sign_out, case_list, case_open, case_show, case_history, case_next, version_source, case_advance, case_amend, case_transfer, letter_list, letter_issue, letter_preview, letter_list_all, letter_show, letter_void,
         letter_verify, agenda, overdue, user_list, user_add, user_disable, user_enable, user_roles, user_password, user_unlock, token_list, token_create, token_revoke, audit, export, backup)
 )]
 pub struct ApiDoc;
+
+/// A result type as the JSON body it is (plain structs with string keys: serialising them
+/// cannot fail, and if it ever did the body says so rather than the server stopping).
+fn value_of<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or_else(|e| json!({ "error": e.to_string() }))
+}

@@ -2,6 +2,9 @@
 //! one module per area, sharing the harness in `common/`. One binary instead of one per file:
 //! one compile and one link, and every test runs in the same pool of threads.
 
+/// Whether the commands go through a server (`tests/served`); here they run embedded.
+pub const SERVED: bool = false;
+
 mod common;
 
 mod app_layer;
@@ -10,6 +13,7 @@ mod authority;
 mod bad_input;
 mod case;
 mod chain;
+mod client;
 mod concurrency;
 mod config;
 mod docs_graphs;

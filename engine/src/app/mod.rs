@@ -25,6 +25,7 @@ mod migrate;
 pub mod once;
 mod ops;
 mod owner;
+pub mod portable;
 mod protect;
 pub mod published;
 mod register;
@@ -49,6 +50,10 @@ pub use migrate::{Migration, MigrationReport, Moved};
 pub use ops::{ImportFailure, Owner, Rotated};
 pub use owner::WHOLE_DATABASE;
 pub use protect::{ChildRead, CopyForm};
+pub use portable::{
+    Advanced, Amended, CaseListing, CaseViewParts, DueAt, DueRow, HistoryViewParts, LetterLine,
+    ListedCase, NextItem, NextList, Opened, SpawnedCase, VersionSource,
+};
 pub use published::{
     CALENDAR_WARNING_DAYS, CalendarEnd, DbMigration, MovedDeadline, PublishReport, ToPublish,
 };

@@ -338,7 +338,7 @@ impl Office<Store> {
 
 /// The words of one published workflow, over all its versions: its title and every state it
 /// has had, each with its title (the latest version's).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Vocabulary {
     pub workflow: String,
     pub title: String,

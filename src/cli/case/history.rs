@@ -1,6 +1,6 @@
 //! `wardflow case history`: every event, with both times, actor, role and what changed.
 
-use wardflow_engine::app::{HistoryView, Units};
+use wardflow_engine::app::{HistoryView, HistoryViewParts, Units};
 use wardflow_engine::case::{CancelReason, Event, EventKind};
 use wardflow_engine::definition::Definition;
 
@@ -14,8 +14,17 @@ use crate::tr;
 /// Prints the history.
 pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
     let id = case_id(text)?;
-    let caller = ctx.caller(None)?;
-    let view = ctx.office_for_read()?.history(&caller, &id)?;
+    let view = match ctx.remote()? {
+        Some(remote) => {
+            let parts: HistoryViewParts = remote.get(
+                &format!("/api/v1/cases/{id}/history"),
+                &super::show::parts(),
+            )?;
+            let def = remote.definition(&parts.case.version)?;
+            parts.into_view(def)
+        }
+        None => ctx.office_for_read()?.history(&ctx.caller(None)?, &id)?,
+    };
     if ctx.global.json {
         return print_json(ctx, &view);
     }

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use clap::Args;
-use wardflow_engine::app::{Caller, Office};
+use wardflow_engine::app::{CaseListing, ListedCase, Vocabulary};
 
 use super::super::Ctx;
 use crate::failure::{Failure, Kind};
@@ -27,37 +27,24 @@ pub struct ListArgs {
 /// The widest the state column is laid out (display columns).
 const MAX_STATE_WIDTH: usize = 32;
 
-/// The titles of every workflow and state, by key.
-type Titles =
-    std::collections::BTreeMap<String, (String, std::collections::BTreeMap<String, String>)>;
-
 /// The table's columns, as wide as the longest workflow key and state (with its title) any
-/// published version has, so rows can be printed as they are read; and the titles.
-fn columns(
-    ctx: &Ctx,
-    office: &Office,
-    caller: &Caller,
-) -> Result<(Stream, String, Titles), Failure> {
+/// published version has, so rows can be printed as they are read.
+fn columns(ctx: &Ctx, vocabulary: &[Vocabulary]) -> (Stream, String) {
     use unicode_width::UnicodeWidthStr;
     let mut workflow = 0;
     let mut state = 0;
-    let mut titles = Titles::new();
-    for words in office.vocabulary(caller)? {
+    for words in vocabulary {
         workflow = workflow.max(words.workflow.width());
         state = words
             .states
             .iter()
             .map(|(key, title)| ctx.tr.key_title(key, title).width())
             .fold(state, usize::max);
-        titles.insert(
-            words.workflow,
-            (words.title, words.states.into_iter().collect()),
-        );
     }
     // A very long state title widens only its own row, not every row's.
     let state = state.min(MAX_STATE_WIDTH);
     let id = "2026-000001".len();
-    let (table, head) = Stream::new(
+    Stream::new(
         &ctx.tr,
         &[
             (col::CASE, id),
@@ -65,83 +52,125 @@ fn columns(
             (col::STATE, state),
             (col::UPDATED, "2026-11-23 10:00".len()),
         ],
-    );
-    Ok((table, head, titles))
+    )
 }
 
-/// Streams matching cases to stdout.
+/// Where rows go as they are read.
+struct Rows<'a, W: Write> {
+    ctx: &'a Ctx,
+    out: W,
+    tz: jiff::tz::TimeZone,
+    table: Option<(Stream, String)>,
+    count: usize,
+    last: Option<wardflow_engine::case::CaseId>,
+    write_error: Option<std::io::Error>,
+}
+
+impl<W: Write> Rows<'_, W> {
+    /// Lays out the columns by `vocabulary`; under `--json`, opens the array.
+    fn start(&mut self, vocabulary: &[Vocabulary]) {
+        self.table = Some(columns(self.ctx, vocabulary));
+        if self.ctx.global.json {
+            let _ = write!(self.out, "[");
+        }
+    }
+
+    /// Writes one row; false once the output is closed.
+    fn emit(&mut self, row: &ListedCase) -> bool {
+        let ctx = self.ctx;
+        self.last = Some(row.case.clone());
+        let line = if ctx.global.json {
+            let mut item = serde_json::to_value(row).unwrap_or_default();
+            wardflow_engine::app::wire::localise(&mut item, &self.tz);
+            format!("{}{item}", if self.count > 0 { "," } else { "" })
+        } else {
+            let Some((table, head)) = &self.table else {
+                return false;
+            };
+            let mut cells = vec![
+                row.case.to_string(),
+                row.workflow.clone(),
+                ctx.tr
+                    .key_title(&row.state, row.state_title.as_deref().unwrap_or("")),
+                local_time(row.updated_at),
+            ];
+            if let Some(rule) = &row.priority_title {
+                cells.push(tr!(ctx.tr, "priority-mark", rule = rule.clone()));
+            }
+            let line = table.line(&cells);
+            // The header goes above the first row, so an empty list is one sentence.
+            let head = if self.count == 0 {
+                format!("{head}\n")
+            } else {
+                String::new()
+            };
+            format!("{head}{line}\n")
+        };
+        self.count += 1;
+        match self.out.write_all(line.as_bytes()) {
+            Ok(()) => true,
+            Err(e) => {
+                // A closed pipe (`| head`) ends the listing quietly.
+                self.write_error = Some(e);
+                false
+            }
+        }
+    }
+}
+
+/// Streams matching cases to stdout (embedded; from a server, the page it answered).
 pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
-    let caller = ctx.caller(None)?;
-    let office = ctx.office_for_read()?;
     let after = match &args.after {
         Some(id) => Some(super::super::case_id(id)?.to_string()),
         None => None,
     };
     let limit = args.filter.limit;
-    let listing = args
-        .filter
-        .listing(args.child.map(|c| c.trim().to_ascii_uppercase()), after);
-    let mut last = None;
+    let child = args.child.map(|c| c.trim().to_ascii_uppercase());
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let json = ctx.global.json;
-    let mut count = 0usize;
-    let mut write_error = None;
-    let (table, head, titles) = columns(ctx, &office, &caller)?;
-    let simulated = office.cases_simulated();
-    let tz = office.config().tz.clone();
-    if json {
-        let _ = write!(out, "[");
-    }
-    // Only the cases the user's unit covers exist for them.
-    // Priority cases (三优先) come first; the rule that puts a case there is shown beside it.
-    office.cases(&caller, &listing, |case, priority| {
-        last = Some(case.id.clone());
-        let (workflow_title, state_title) = match titles.get(&case.workflow) {
-            Some((title, states)) => (Some(title.as_str()), states.get(&case.state)),
-            None => (None, None),
-        };
-        let line = if json {
-            let mut item = serde_json::json!({
-                "case": case.id, "workflow": case.workflow, "workflow_title": workflow_title,
-                "state": case.state, "state_title": state_title,
-                "opened_at": case.opened_at, "updated_at": case.updated_at, "seq": case.seq,
-                "unit": case.unit, "officer": case.officer, "simulated": simulated,
-                "priority": priority.is_some(), "priority_title": priority,
-            });
-            wardflow_engine::app::wire::localise(&mut item, &tz);
-            format!("{}{item}", if count > 0 { "," } else { "" })
-        } else {
-            let mut cells = vec![
-                case.id.to_string(),
-                case.workflow.clone(),
-                ctx.tr
-                    .key_title(&case.state, state_title.map_or("", String::as_str)),
-                local_time(case.updated_at),
-            ];
-            if let Some(rule) = &priority {
-                cells.push(tr!(ctx.tr, "priority-mark", rule = rule.clone()));
-            }
-            let row = table.line(&cells);
-            // The header goes above the first row, so an empty list is one sentence.
-            let head = if count == 0 {
-                format!("{head}\n")
-            } else {
-                String::new()
-            };
-            format!("{head}{row}\n")
-        };
-        count += 1;
-        match out.write_all(line.as_bytes()) {
-            Ok(()) => true,
-            Err(e) => {
-                // A closed pipe (`| head`) ends the listing quietly.
-                write_error = Some(e);
-                false
+    let mut rows = Rows {
+        ctx,
+        out: std::io::BufWriter::new(stdout.lock()),
+        tz: ctx.time_zone()?,
+        table: None,
+        count: 0,
+        last: None,
+        write_error: None,
+    };
+    match ctx.remote()? {
+        Some(remote) => {
+            let mut query = args.filter.query(child, after);
+            query.push(("form", "parts".to_owned()));
+            let listing: CaseListing = remote.get("/api/v1/cases", &query)?;
+            rows.start(&listing.vocabulary);
+            for row in &listing.rows {
+                if !rows.emit(row) {
+                    break;
+                }
             }
         }
-    })?;
-    if json {
+        None => {
+            let caller = ctx.caller(None)?;
+            let office = ctx.office_for_read()?;
+            let listing = args.filter.listing(child, after);
+            let vocabulary = office.vocabulary(&caller)?;
+            rows.tz = office.config().tz.clone();
+            rows.start(&vocabulary);
+            let simulated = office.cases_simulated();
+            // Only the cases the user's unit covers exist for them. Priority cases (三优先)
+            // come first; the rule that puts a case there is shown beside it.
+            office.cases(&caller, &listing, |case, priority| {
+                rows.emit(&ListedCase::of(&case, priority, simulated, &vocabulary))
+            })?;
+        }
+    }
+    let Rows {
+        mut out,
+        count,
+        last,
+        write_error,
+        ..
+    } = rows;
+    if ctx.global.json {
         let _ = writeln!(out, "]");
     } else if count == 0 {
         let _ = writeln!(out, "{}", tr!(ctx.tr, "no-cases"));

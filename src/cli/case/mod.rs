@@ -1,14 +1,14 @@
 //! `wardflow case …`: open, advance, correct and inspect cases.
 
-mod advance;
+pub(crate) mod advance;
 mod amend;
 mod export;
 pub(crate) mod filter;
 pub(crate) mod history;
 mod list;
-mod next;
-mod open;
-mod show;
+pub(crate) mod next;
+pub(crate) mod open;
+pub(crate) mod show;
 mod transfer;
 
 use std::io::Read;
@@ -88,6 +88,34 @@ impl DataArgs {
         Ok(Input {
             document,
             sets: self.set.clone(),
+        })
+    }
+}
+
+/// Data as a server takes it with an act: the `--data` document's text (YAML or JSON) and
+/// the assignments.
+#[derive(Debug, serde::Serialize)]
+pub struct DataBody {
+    data: Option<String>,
+    set: Vec<String>,
+}
+
+impl DataBody {
+    /// The body for `input`; a document that is not UTF-8 text cannot be sent.
+    pub fn of(input: &Input) -> Result<Self, Failure> {
+        let data = match &input.document {
+            None => None,
+            Some(bytes) => Some(String::from_utf8(bytes.clone()).map_err(|_| {
+                Failure::said(
+                    crate::failure::Exit::BadInput,
+                    crate::msg!("remote-data-not-text"),
+                )
+                .with_key("--data")
+            })?),
+        };
+        Ok(DataBody {
+            data,
+            set: input.sets.clone(),
         })
     }
 }

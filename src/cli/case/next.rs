@@ -1,7 +1,6 @@
 //! `wardflow case next`: the transitions open now, what each is missing, whether guards pass.
 
-use serde_json::json;
-use wardflow_engine::app::NextView;
+use wardflow_engine::app::{NextItem, NextList, NextView};
 
 use super::super::case_id;
 use super::super::{Ctx, print_json};
@@ -12,39 +11,29 @@ use crate::tr;
 /// Prints the open transitions.
 pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
     let id = case_id(text)?;
-    let caller = ctx.caller(None)?;
-    let NextView {
-        case,
-        def,
-        steps,
-        hidden,
-    } = ctx.office_for_read()?.next(&caller, &id)?;
-    let tr = &ctx.tr;
+    let (list, def) = match ctx.remote()? {
+        Some(remote) => {
+            let list: NextList =
+                remote.get(&format!("/api/v1/cases/{id}/next"), &super::show::parts())?;
+            let def = remote.definition(&list.version_hash)?;
+            (list, def)
+        }
+        None => {
+            let view = ctx.office_for_read()?.next(&ctx.caller(None)?, &id)?;
+            (next_list(ctx, &view), view.def)
+        }
+    };
     if ctx.global.json {
-        let out: Vec<_> = steps
-            .iter()
-            .map(|s| {
-                json!({
-                    "name": s.name,
-                    "title": s.title,
-                    "to": s.to,
-                    "to_title": def.state(&s.to).map(|t| t.title.clone()),
-                    "roles": s.roles,
-                    "missing": s.missing,
-                    "guard_ok": (!hidden.contains(&s.name)).then_some(s.guard_ok),
-                    "blocked_by": s.blocked_by.as_ref().map(|r| failure::refusal(tr, Some(&def), r).message),
-                })
-            })
-            .collect();
-        return print_json(ctx, &out);
+        return print_json(ctx, &list.steps);
     }
-    if steps.is_empty() {
+    let tr = &ctx.tr;
+    if list.steps.is_empty() {
         println!(
             "{}",
-            tr!(tr, "next-none", state = show::state(tr, &def, &case.state))
+            tr!(tr, "next-none", state = show::state(tr, &def, &list.state))
         );
     }
-    for s in &steps {
+    for s in &list.steps {
         println!(
             "{} → {}  [{}]",
             tr.key_title(&s.name, &s.title),
@@ -78,11 +67,42 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
                 );
             }
         }
-        if let Some(r) = &s.blocked_by
+        if let Some(message) = &s.blocked_by
             && s.missing.is_empty()
         {
-            println!("    {}", failure::refusal(tr, Some(&def), r).message);
+            println!("    {message}");
         }
     }
     Ok(())
+}
+
+/// The result of `case next`, its refusals worded in the reader's language.
+pub fn next_list(ctx: &Ctx, view: &NextView) -> NextList {
+    let NextView {
+        case,
+        def,
+        steps,
+        hidden,
+    } = view;
+    NextList {
+        case: case.id.clone(),
+        state: case.state.clone(),
+        version_hash: case.version.clone(),
+        steps: steps
+            .iter()
+            .map(|s| NextItem {
+                name: s.name.clone(),
+                title: s.title.clone(),
+                to: s.to.clone(),
+                to_title: def.state(&s.to).map(|t| t.title.clone()),
+                roles: s.roles.clone(),
+                missing: s.missing.clone(),
+                guard_ok: (!hidden.contains(&s.name)).then_some(s.guard_ok),
+                blocked_by: s
+                    .blocked_by
+                    .as_ref()
+                    .map(|r| failure::refusal(&ctx.tr, Some(def), r).message),
+            })
+            .collect(),
+    }
 }

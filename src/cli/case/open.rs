@@ -1,7 +1,8 @@
 //! `wardflow case open`: a new case of the latest published version of a workflow.
 
 use clap::Args;
-use wardflow_engine::app::OpenCase;
+use wardflow_engine::app::portable::dues;
+use wardflow_engine::app::{Acted, Office, OpenCase, Opened};
 
 use super::super::{Ctx, issued, parse_time, print_json};
 use super::DataArgs;
@@ -28,6 +29,19 @@ pub struct OpenArgs {
     officer: Option<String>,
 }
 
+/// The request `case open` sends to a server (`POST /api/v1/cases`).
+#[derive(serde::Serialize)]
+struct OpenRequest<'a> {
+    workflow: &'a str,
+    #[serde(rename = "as")]
+    role: &'a str,
+    #[serde(flatten)]
+    data: super::DataBody,
+    at: Option<&'a str>,
+    unit: Option<&'a str>,
+    officer: Option<&'a str>,
+}
+
 /// Opens the case and prints its id.
 pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
     let input = args.data.read()?;
@@ -36,43 +50,55 @@ pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
         .as_deref()
         .map(|t| parse_time("--at", t))
         .transpose()?;
-    let caller = ctx.caller(Some(&args.role))?;
-    let office = ctx.office_for_write()?;
-    let acted = office.open_case(
-        &caller,
-        &OpenCase {
-            workflow: args.workflow.clone(),
-            input,
-            unit: args.unit.clone(),
-            officer: args.officer.clone(),
-            at,
-        },
-    )?;
-    let case = &acted.outcome.case;
+    let opened = match ctx.remote()? {
+        Some(remote) => remote.change(
+            "POST",
+            "/api/v1/cases",
+            &OpenRequest {
+                workflow: &args.workflow,
+                role: &args.role,
+                data: super::DataBody::of(&input)?,
+                at: args.at.as_deref(),
+                unit: args.unit.as_deref(),
+                officer: args.officer.as_deref(),
+            },
+        )?,
+        None => {
+            let caller = ctx.caller(Some(&args.role))?;
+            let office = ctx.office_for_write()?;
+            let acted = office.open_case(
+                &caller,
+                &OpenCase {
+                    workflow: args.workflow.clone(),
+                    input,
+                    unit: args.unit.clone(),
+                    officer: args.officer.clone(),
+                    at,
+                },
+            )?;
+            opened(ctx, &office, &acted)
+        }
+    };
     // Standard output carries only the new id (scripts capture it); letters go to stderr.
-    let renderer = issued::renderer_after_act(ctx, &office, &acted);
-    let letters = issued::report_outcomes(
-        ctx,
-        &acted.def,
-        renderer.as_deref(),
-        case.id.as_str(),
-        &acted.letters,
-        true,
-    );
+    issued::print_letter_lines(ctx, opened.case.as_str(), &opened.letters, true);
     if ctx.global.json {
-        return print_json(
-            ctx,
-            &serde_json::json!({
-                "case": case.id,
-                "workflow": case.workflow,
-                "version": acted.version,
-                "version_hash": case.version,
-                "state": case.state,
-                "letters": letters,
-                "deadlines": case.deadlines.values().map(|d| serde_json::json!({"name": d.name, "due": d.due})).collect::<Vec<_>>(),
-            }),
-        );
+        return print_json(ctx, &opened);
     }
-    println!("{}", case.id);
+    println!("{}", opened.case);
     Ok(())
+}
+
+/// The result of an open, its letters worded in the reader's language.
+pub fn opened(ctx: &Ctx, office: &Office, acted: &Acted) -> Opened {
+    let case = &acted.outcome.case;
+    let renderer = issued::renderer_after_act(ctx, office, acted);
+    Opened {
+        case: case.id.clone(),
+        workflow: case.workflow.clone(),
+        version: acted.version,
+        version_hash: case.version.clone(),
+        state: case.state.clone(),
+        letters: issued::letter_lines(ctx, &acted.def, renderer.as_deref(), &acted.letters),
+        deadlines: dues(case),
+    }
 }

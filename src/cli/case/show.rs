@@ -1,6 +1,6 @@
 //! `wardflow case show`: everything about one case, as of now.
 
-use wardflow_engine::app::CaseView;
+use wardflow_engine::app::{CaseView, CaseViewParts};
 
 use super::super::case_id;
 use super::super::{Ctx, print_json};
@@ -8,11 +8,22 @@ use crate::failure::{self, Failure};
 use crate::show::{self, local_time};
 use crate::tr;
 
+/// The query asking a server for a view as it travels (`app::portable`).
+pub fn parts() -> [(&'static str, String); 1] {
+    [("form", "parts".to_owned())]
+}
+
 /// Prints the case.
 pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
     let id = case_id(text)?;
-    let caller = ctx.caller(None)?;
-    let view = ctx.office_for_read()?.show(&caller, &id)?;
+    let view = match ctx.remote()? {
+        Some(remote) => {
+            let parts: CaseViewParts = remote.get(&format!("/api/v1/cases/{id}"), &parts())?;
+            let def = remote.definition(&parts.case.version)?;
+            parts.into_view(def)
+        }
+        None => ctx.office_for_read()?.show(&ctx.caller(None)?, &id)?,
+    };
     if ctx.global.json {
         return print_json(ctx, &view);
     }

@@ -190,6 +190,8 @@ fn loss_lines(ctx: &Ctx, loss: &Loss) -> String {
 
 /// Checks a backup, then puts it in place of the database.
 pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<(), Failure> {
+    ctx.embedded_only("restore")?;
+    ctx.not_served("restore")?;
     require_file(&args.backup)?;
     let caller = ctx.caller(None)?;
     let identity = args.identity.read()?;

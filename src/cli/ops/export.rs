@@ -38,6 +38,17 @@ pub struct DatabaseExportArgs {
 /// Exports from a snapshot: the database is held only while it is copied, so writers go on
 /// during a long export, and the export is one committed state.
 pub fn run(ctx: &Ctx, args: DatabaseExportArgs) -> Result<(), Failure> {
+    if let Some(remote) = ctx.remote()? {
+        // The server's export, as it wrote it (a file on this machine: embedded only).
+        if args.out.is_some() || args.deidentify {
+            ctx.embedded_only(if args.deidentify { "export --deidentify" } else { "export --out" })?;
+        }
+        let lines = remote.get_bytes("/api/v1/export", &[])?;
+        let mut stdout = std::io::stdout().lock();
+        return std::io::Write::write_all(&mut stdout, &lines)
+            .and_then(|()| std::io::Write::flush(&mut stdout))
+            .map_err(|e| crate::failure::Kind::Output(e).into());
+    }
     if args.deidentify {
         return deidentified(ctx, &args);
     }

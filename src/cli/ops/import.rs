@@ -28,6 +28,8 @@ pub struct ImportArgs {
 
 /// Imports into the database named by `--db`, which must not exist.
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), Failure> {
+    ctx.embedded_only("import")?;
+    ctx.not_served("import")?;
     let db = &ctx.global.db;
     let caller = ctx.caller(None)?;
     let config = ctx.detached_config(None)?;

@@ -2,8 +2,13 @@
 
 use clap::Args;
 
+use std::sync::Arc;
+
+use wardflow_engine::app::DueRow;
+use wardflow_engine::definition::{Definition, VersionHash};
+
 use super::super::Ctx;
-use super::print;
+use super::{Defs, due_rows, print};
 use crate::failure::Failure;
 
 /// Arguments of `wardflow agenda`.
@@ -29,19 +34,40 @@ pub struct OverdueArgs {
 
 /// Deadlines due from now to `--days` ahead, soonest first.
 pub fn agenda(ctx: &Ctx, args: AgendaArgs) -> Result<(), Failure> {
+    if let Some(remote) = ctx.remote()? {
+        let mut query = vec![("days", args.days.to_string())];
+        query.extend(args.role.map(|r| ("as", r)));
+        let rows: Vec<DueRow> = remote.get("/api/v1/agenda", &query)?;
+        return print(ctx, &rows, &|h| remote.definition(h), "agenda-empty");
+    }
     let caller = ctx.caller(None)?;
     let dues = ctx
         .office_for_read()?
         .agenda(&caller, args.days, args.role.as_deref())?;
-    print(ctx, &dues, "agenda-empty")
+    let (rows, defs) = due_rows(&dues);
+    print(ctx, &rows, &|h| known(&defs, h), "agenda-empty")
 }
 
 /// Deadlines past due, most overdue first.
 pub fn overdue(ctx: &Ctx, args: OverdueArgs) -> Result<(), Failure> {
+    if let Some(remote) = ctx.remote()? {
+        let mut query = args.filter.query(None, None);
+        query.extend(args.role.map(|r| ("as", r)));
+        let rows: Vec<DueRow> = remote.get("/api/v1/overdue", &query)?;
+        return print(ctx, &rows, &|h| remote.definition(h), "overdue-empty");
+    }
     let caller = ctx.caller(None)?;
     let listing = args.filter.listing(None, None);
     let dues = ctx
         .office_for_read()?
         .overdue_listed(&caller, args.role.as_deref(), &listing)?;
-    print(ctx, &dues, "overdue-empty")
+    let (rows, defs) = due_rows(&dues);
+    print(ctx, &rows, &|h| known(&defs, h), "overdue-empty")
+}
+
+/// The definition of a version the office returned with its rows.
+fn known(defs: &Defs, hash: &VersionHash) -> Result<Arc<Definition>, Failure> {
+    defs.get(hash)
+        .cloned()
+        .ok_or_else(|| Failure::bug(format!("no definition for {}", hash.short())))
 }

@@ -4,8 +4,12 @@ pub mod agenda;
 pub mod tick;
 
 use clap::Subcommand;
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use serde_json::json;
-use wardflow_engine::app::Due;
+use wardflow_engine::app::{Due, DueRow};
+use wardflow_engine::definition::{Definition, VersionHash};
 
 use super::Ctx;
 use crate::failure::Failure;
@@ -27,19 +31,38 @@ pub fn run(ctx: &Ctx, cmd: TimersCommand) -> Result<(), Failure> {
     }
 }
 
-/// Prints deadline views as lines or a JSON array.
-pub fn print(ctx: &Ctx, dues: &[Due], empty_id: &str) -> Result<(), Failure> {
+/// The rows of `dues` and the definitions that word their states.
+pub fn due_rows(dues: &[Due]) -> (Vec<DueRow>, Defs) {
+    let rows = dues.iter().map(DueRow::from).collect();
+    let defs = dues
+        .iter()
+        .map(|d| (d.view.version.clone(), d.def.clone()))
+        .collect();
+    (rows, defs)
+}
+
+/// Definitions by version hash.
+pub type Defs = HashMap<VersionHash, Arc<Definition>>;
+
+/// Prints deadline rows as lines or a JSON array; `def` gives the definition of a version.
+pub fn print(
+    ctx: &Ctx,
+    dues: &[DueRow],
+    def: &dyn Fn(&VersionHash) -> Result<Arc<Definition>, Failure>,
+    empty_id: &str,
+) -> Result<(), Failure> {
     let tr = &ctx.tr;
     if ctx.global.json {
+        // The version stays between the server and the command line.
         let out: Vec<_> = dues
             .iter()
-            .map(|Due { view: v, priority, .. }| {
+            .map(|v| {
                 json!({
                     "case": v.case, "workflow": v.workflow, "state": v.state,
-                    "deadline": v.deadline.name, "title": v.deadline.title, "due": v.deadline.due,
-                    "breached": v.deadline.breached, "provisional": v.deadline.provisional,
+                    "deadline": v.deadline, "title": v.title, "due": v.due,
+                    "breached": v.breached, "provisional": v.provisional,
                     "unit": v.unit, "officer": v.officer,
-                    "priority": priority.is_some(), "priority_title": priority,
+                    "priority": v.priority, "priority_title": v.priority_title,
                 })
             })
             .collect();
@@ -50,9 +73,7 @@ pub fn print(ctx: &Ctx, dues: &[Due], empty_id: &str) -> Result<(), Failure> {
         return Ok(());
     }
     // The note column only when some deadline is provisional or some case has priority.
-    let notes = dues
-        .iter()
-        .any(|d| d.view.deadline.provisional || d.priority.is_some());
+    let notes = dues.iter().any(|d| d.provisional || d.priority);
     let mut headers = vec![
         col::DUE,
         col::CASE,
@@ -64,25 +85,21 @@ pub fn print(ctx: &Ctx, dues: &[Due], empty_id: &str) -> Result<(), Failure> {
         headers.push(col::NOTE);
     }
     let mut table = Table::new(tr, &headers);
-    for Due {
-        view: v,
-        def,
-        priority,
-    } in dues
-    {
+    for v in dues {
+        let def = def(&v.version_hash)?;
         let mut row = vec![
-            show::due_time(v.deadline.due),
+            show::due_time(v.due),
             v.case.to_string(),
-            tr.key_title(&v.deadline.name, &v.deadline.title),
+            tr.key_title(&v.deadline, &v.title),
             v.workflow.clone(),
-            show::state(tr, def, &v.state),
+            show::state(tr, &def, &v.state),
         ];
         if notes {
             let mut note = String::new();
-            if let Some(rule) = priority {
+            if let Some(rule) = &v.priority_title {
                 note.push_str(&tr!(tr, "priority-mark", rule = rule.clone()));
             }
-            if v.deadline.provisional {
+            if v.provisional {
                 note.push_str(&tr.t("provisional"));
             }
             row.push(note);

@@ -26,7 +26,7 @@ pub use command::Cmd;
 pub use runner::Outcome;
 pub use scenario::{advance, env, guard_message, id_number, json, open, refused, with};
 
-use runner::{Invocation, Process, Runner};
+use runner::{Invocation, Process, Runner, Served};
 
 /// The clock of the first act in most tests: Monday 23 November 2026, 10:00 Beijing time.
 pub const T0: &str = "2026-11-23T10:00:00+08:00";
@@ -82,10 +82,14 @@ impl TestEnv {
             .tempdir()
             .expect("create temp dir");
         std::fs::create_dir(dir.path().join("workflows")).expect("create workflows dir");
-        TestEnv {
-            dir,
-            runner: Box::new(Process),
-        }
+        // The test binary says which way its commands reach the program: `tests/cli` runs
+        // them embedded, `tests/served` through a server (`runner::Served`).
+        let runner: Box<dyn Runner> = if crate::SERVED {
+            Box::new(Served::default())
+        } else {
+            Box::new(Process)
+        };
+        TestEnv { dir, runner }
     }
 
     /// The temporary directory (also the working directory of every command).
@@ -281,7 +285,17 @@ impl TestEnv {
             let bytes = std::fs::read(&db).expect("read db file");
             return format!("<raw {} bytes>\n{}", bytes.len(), text(&bytes));
         }
-        text(&export.stdout)
+        let dump = text(&export.stdout);
+        if crate::SERVED {
+            // Through a server every request is in the access log (who signed in with which
+            // token, what was read and refused): what a command changed is the rest.
+            return dump
+                .lines()
+                .filter(|l| !l.starts_with(r#"{"type":"access""#))
+                .map(|l| format!("{l}\n"))
+                .collect();
+        }
+        dump
     }
 
     /// An enabled administrator of the database, as the registry lists it.

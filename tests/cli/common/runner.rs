@@ -96,3 +96,308 @@ impl Runner for Process {
         }
     }
 }
+
+/// The commands that go to the server in server mode: every other one runs embedded, with the
+/// server stopped first (it alone holds the file while it runs) and started again, lazily, by
+/// the next command that goes to it. A command joins this list when its `--server` form is
+/// built (`src/cli/remote.rs`).
+pub const SERVED_COMMANDS: &[&[&str]] = &[
+    &["case", "open"],
+    &["case", "advance"],
+    &["case", "amend"],
+    &["case", "show"],
+    &["case", "history"],
+    &["case", "next"],
+    &["case", "list"],
+    &["case", "overdue"],
+    &["agenda"],
+    &["export"],
+];
+
+/// Tests of the modules `tests/served` runs that stay embedded-only even there, and why (the
+/// modules left out entirely are listed in `tests/served/main.rs`). The served runner knows a
+/// test by its thread's name.
+pub const EMBEDDED_ONLY_TESTS: &[&str] = &[
+    // It takes redb's lock on the file itself, to show what a busy database does.
+    "case::a_busy_database_waits_then_says_so_with_exit_3_and_changes_nothing",
+];
+
+/// Global flags that take a value (to find the command among the arguments).
+const VALUED: &[&str] = &[
+    "--db",
+    "--workflows",
+    "--now",
+    "--lang",
+    "--lock-timeout",
+    "--profile",
+    "--profiles",
+    "--letters",
+    "--fonts",
+    "--calendar",
+    "--user",
+    "--server",
+    "--idempotency-key",
+];
+
+/// The command's words (`case show`) and the `--user` it names, if any.
+fn command_of(args: &[String]) -> (Vec<&str>, Option<&str>) {
+    let mut words = Vec::new();
+    let mut user = None;
+    let mut i = 0;
+    while i < args.len() && words.len() < 2 {
+        let a = args[i].as_str();
+        if VALUED.contains(&a) {
+            if a == "--user" {
+                user = args.get(i + 1).map(String::as_str);
+            }
+            i += 2;
+            continue;
+        }
+        if !a.starts_with('-') {
+            words.push(a);
+        }
+        i += 1;
+    }
+    (words, user)
+}
+
+/// The value of variable `key` in `invocation`.
+fn var<'a>(invocation: &'a Invocation, key: &str) -> Option<&'a str> {
+    invocation
+        .vars
+        .iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+/// A running `wardflow serve` of one test environment.
+struct Server {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Server {
+    /// Starts `wardflow serve` on a free loopback port over the invocation's database. A
+    /// simulation database's server runs its deadline runner in the year 2000, so that only
+    /// the tests' own `timers tick` fire deadlines, as embedded; a real database refuses the
+    /// clock, and its server runs on the wall clock.
+    fn start(invocation: &Invocation) -> Option<Server> {
+        for now in [Some("2000-01-01T00:00:00+08:00"), None] {
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_wardflow"));
+            cmd.current_dir(&invocation.cwd)
+                .args(["serve", "--listen", "127.0.0.1:0"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null());
+            for v in SCRUBBED {
+                cmd.env_remove(v);
+            }
+            for (key, value) in &invocation.vars {
+                cmd.env(key, value);
+            }
+            cmd.env("WARDFLOW_LANG", "en");
+            if let Some(now) = now {
+                cmd.env("WARDFLOW_NOW", now);
+            }
+            let mut child = cmd.spawn().expect("start wardflow serve");
+            let stdout = child.stdout.take().expect("piped stdout");
+            let mut line = String::new();
+            let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line);
+            let url = line
+                .split_whitespace()
+                .find(|w| w.starts_with("http://"))
+                .map(str::to_owned);
+            match url {
+                Some(url) => return Some(Server { child, url }),
+                None => {
+                    let _ = child.wait();
+                }
+            }
+        }
+        None
+    }
+
+    /// Stops the server (SIGTERM) and waits until it has let go of the file.
+    fn stop(mut self) {
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// What a served environment keeps between commands.
+#[derive(Default)]
+struct ServedState {
+    /// The running server and the database it holds.
+    server: Option<(String, Server)>,
+    /// Each test user's token per database, made once.
+    tokens: std::collections::HashMap<(String, String), String>,
+    /// The administrator's token per database, made embedded before its first start.
+    admin: std::collections::HashMap<String, String>,
+}
+
+/// Runs the commands of [`SERVED_COMMANDS`] through a `wardflow serve` the harness starts for
+/// the test environment (`--server URL` with the user's token in `WARDFLOW_TOKEN`), and every
+/// other command embedded (see [`SERVED_COMMANDS`]).
+#[derive(Default)]
+pub struct Served {
+    state: std::sync::Mutex<ServedState>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let state = self
+            .state
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, server)) = state.server.take() {
+            server.stop();
+        }
+    }
+}
+
+/// The administrator the harness acts as to make tokens and run the server.
+const ADMIN: &str = super::USER;
+
+/// The database an invocation names (`--db`, else `WARDFLOW_DB`).
+fn db_of(invocation: &Invocation) -> Option<String> {
+    let args = &invocation.args;
+    args.iter()
+        .position(|a| a == "--db")
+        .and_then(|i| args.get(i + 1).cloned())
+        .or_else(|| var(invocation, "WARDFLOW_DB").map(str::to_owned))
+}
+
+/// `invocation`'s variables with `key` set to `value`.
+fn with_var(invocation: &Invocation, key: &str, value: &str) -> Vec<(String, String)> {
+    let mut vars: Vec<(String, String)> = invocation
+        .vars
+        .iter()
+        .filter(|(k, _)| k != key)
+        .cloned()
+        .collect();
+    vars.push((key.to_owned(), value.to_owned()));
+    vars
+}
+
+impl Served {
+    /// An API token for `user` (`token create --for USER`), made by the administrator over
+    /// the server once per database; None when the registry refuses one (an unknown or
+    /// disabled user: the command then goes without one and is refused).
+    fn token_for(state: &mut ServedState, db: &str, user: &str) -> Option<String> {
+        let key = (db.to_owned(), user.to_owned());
+        if let Some(token) = state.tokens.get(&key) {
+            return Some(token.clone());
+        }
+        let admin = state.admin.get(db)?.clone();
+        let url = &state.server.as_ref()?.1.url;
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut response = agent
+            .post(format!("{url}/api/v1/tokens"))
+            .header("Authorization", &format!("Bearer {admin}"))
+            .send_json(
+                serde_json::json!({"for": user, "expires_days": 3660, "label": "test harness"}),
+            )
+            .ok()?;
+        let body: serde_json::Value = response.body_mut().read_json().ok()?;
+        let token = body["token"].as_str()?.to_owned();
+        state.tokens.insert(key, token.clone());
+        Some(token)
+    }
+
+    /// The administrator's token, made embedded (the server is not running).
+    fn admin_token(invocation: &Invocation) -> Option<String> {
+        let vars = with_var(invocation, "WARDFLOW_USER", ADMIN)
+            .into_iter()
+            .filter(|(k, _)| k != "WARDFLOW_NOW")
+            .collect();
+        let made = Process.run(&Invocation {
+            args: [
+                "token",
+                "create",
+                "--for",
+                ADMIN,
+                "--expires",
+                "3660d",
+                "--json",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+            vars,
+            cwd: invocation.cwd.clone(),
+            stdin: Vec::new(),
+        });
+        let body: serde_json::Value = serde_json::from_slice(&made.stdout).ok()?;
+        body["token"].as_str().map(str::to_owned)
+    }
+}
+
+impl Runner for Served {
+    fn run(&self, invocation: &Invocation) -> Outcome {
+        let (words, named) = command_of(&invocation.args);
+        // `export --out` writes a file on the machine that holds the database.
+        let out_file =
+            words.first() == Some(&"export") && invocation.args.iter().any(|a| a == "--out");
+        let embedded_test = std::thread::current()
+            .name()
+            .is_some_and(|n| EMBEDDED_ONLY_TESTS.contains(&n));
+        let served = !out_file
+            && !embedded_test
+            && SERVED_COMMANDS
+                .iter()
+                .any(|c| c.len() <= words.len() && c[..] == words[..c.len()]);
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let db = db_of(invocation)
+            .map(|db| invocation.cwd.join(db).display().to_string())
+            .filter(|db| std::path::Path::new(db).exists());
+        let running = state.server.as_ref().map(|(db, _)| db.clone());
+        let (Some(db), true) = (db, served) else {
+            if let Some((_, server)) = state.server.take() {
+                server.stop();
+            }
+            return Process.run(invocation);
+        };
+        if running.as_deref() != Some(db.as_str()) {
+            if let Some((_, server)) = state.server.take() {
+                server.stop();
+            }
+            let own = Invocation {
+                vars: with_var(invocation, "WARDFLOW_DB", &db),
+                ..invocation.clone()
+            };
+            if !state.admin.contains_key(&db)
+                && let Some(token) = Self::admin_token(&own)
+            {
+                state.admin.insert(db.clone(), token);
+            }
+            let own = Invocation {
+                vars: with_var(&own, "WARDFLOW_USER", ADMIN),
+                ..own
+            };
+            match Server::start(&own) {
+                Some(server) => state.server = Some((db.clone(), server)),
+                None => return Process.run(invocation),
+            }
+        }
+        let Some(url) = state.server.as_ref().map(|(_, s)| s.url.clone()) else {
+            return Process.run(invocation);
+        };
+        let user = named
+            .or_else(|| var(invocation, "WARDFLOW_USER"))
+            .unwrap_or_default()
+            .to_owned();
+        let token = Self::token_for(&mut state, &db, &user).unwrap_or_default();
+        let mut remote = invocation.clone();
+        remote.vars.push(("WARDFLOW_SERVER".to_owned(), url));
+        remote.vars.push(("WARDFLOW_TOKEN".to_owned(), token));
+        Process.run(&remote)
+    }
+}

@@ -1,0 +1,366 @@
+//! The use cases' results as they travel from a server to a front end elsewhere (the command
+//! line with `--server`): each view without its definition, which is named by the version
+//! hash the case carries and put back by the receiver from the published source
+//! ([`VersionSource`], fetched once per version). So a client holds the very [`CaseView`] or
+//! [`HistoryView`] the office returned, and prints it with the same code as the embedded
+//! command. These forms are plain serde (instants in UTC, as stored); what a front end gives
+//! out is still [`super::wire`].
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::{AppError, Caller, CaseView, HistoryView, Office};
+use crate::authority::{Units, User};
+use crate::case::{Case, Event};
+use crate::definition::{Data, Definition, Diagnostics, VersionHash};
+
+/// The published source of one workflow version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionSource {
+    pub workflow: String,
+    pub version: u32,
+    pub hash: VersionHash,
+    /// The file it was published from (named in any problem).
+    pub file: String,
+    /// The YAML exactly as published.
+    pub source: String,
+}
+
+impl VersionSource {
+    /// The definition, decoded as the office decodes a stored version.
+    pub fn definition(&self) -> Result<Definition, Diagnostics> {
+        crate::definition::load_published(&self.file, self.source.as_bytes())
+    }
+}
+
+/// A [`CaseView`] without its definition.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CaseViewParts {
+    pub case: Case,
+    pub data: Data,
+    pub version: Option<u32>,
+    pub same_child: Vec<Case>,
+    pub reader: User,
+    pub units: Units,
+    pub simulated: bool,
+}
+
+impl CaseView {
+    /// The view as it travels.
+    pub fn parts(&self) -> CaseViewParts {
+        CaseViewParts {
+            case: self.case.clone(),
+            data: self.data.clone(),
+            version: self.version,
+            same_child: self.same_child.clone(),
+            reader: self.reader.clone(),
+            units: self.units.clone(),
+            simulated: self.simulated,
+        }
+    }
+}
+
+impl CaseViewParts {
+    /// The view again, with `def`, the definition of the case's version
+    /// (`self.case.version`).
+    pub fn into_view(self, def: Arc<Definition>) -> CaseView {
+        CaseView {
+            case: self.case,
+            def,
+            data: self.data,
+            version: self.version,
+            same_child: self.same_child,
+            reader: self.reader,
+            units: self.units,
+            simulated: self.simulated,
+        }
+    }
+}
+
+/// A [`HistoryView`] without its definition.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HistoryViewParts {
+    pub case: Case,
+    pub events: Vec<Event>,
+    pub units: Units,
+}
+
+impl HistoryView {
+    /// The view as it travels.
+    pub fn parts(&self) -> HistoryViewParts {
+        HistoryViewParts {
+            case: self.case.clone(),
+            events: self.events.clone(),
+            units: self.units.clone(),
+        }
+    }
+}
+
+impl HistoryViewParts {
+    /// The view again, with the definition of `self.case.version`.
+    pub fn into_view(self, def: Arc<Definition>) -> HistoryView {
+        HistoryView {
+            case: self.case,
+            def,
+            events: self.events,
+            units: self.units,
+        }
+    }
+}
+
+/// What became of one letter an act called for: issued with it, or waiting (`pending`, the
+/// reason in the reader's language).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum LetterLine {
+    Issued {
+        key: String,
+        /// The document's title in the letters table (its key when the table is not at hand).
+        title: String,
+        letter: String,
+        number: Option<String>,
+        code: String,
+    },
+    Pending {
+        key: String,
+        title: String,
+        pending: String,
+    },
+}
+
+/// A deadline an act left running, and when it falls due.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DueAt {
+    pub name: String,
+    pub due: jiff::Timestamp,
+}
+
+/// A case an act opened beside the one it acted on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpawnedCase {
+    pub case: crate::case::CaseId,
+    pub workflow: String,
+    pub state: String,
+}
+
+/// `case open`'s result (its `--json` object, and the API's answer).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Opened {
+    pub case: crate::case::CaseId,
+    pub workflow: String,
+    pub version: Option<u32>,
+    pub version_hash: VersionHash,
+    pub state: String,
+    pub letters: Vec<LetterLine>,
+    pub deadlines: Vec<DueAt>,
+}
+
+/// `case advance`'s result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Advanced {
+    pub case: crate::case::CaseId,
+    pub state: String,
+    pub seq: u32,
+    pub spawned: Vec<SpawnedCase>,
+    pub letters: Vec<LetterLine>,
+    pub deadlines: Vec<DueAt>,
+    /// The version the case runs, whose definition words its state.
+    pub version_hash: VersionHash,
+}
+
+/// `case amend`'s result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Amended {
+    pub case: crate::case::CaseId,
+    pub seq: u32,
+}
+
+/// The deadlines running on `case`.
+pub fn dues(case: &Case) -> Vec<DueAt> {
+    case.deadlines
+        .values()
+        .map(|d| DueAt {
+            name: d.name.clone(),
+            due: d.due,
+        })
+        .collect()
+}
+
+/// One transition a reader could fire next (`case next --json`'s item).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NextItem {
+    pub name: String,
+    pub title: String,
+    pub to: String,
+    pub to_title: Option<String>,
+    pub roles: Vec<String>,
+    pub missing: Vec<String>,
+    /// None when the guard reads a field the reader may not see.
+    pub guard_ok: Option<bool>,
+    /// The refusal a guard would give now, in the reader's language.
+    pub blocked_by: Option<String>,
+}
+
+/// `case next`'s result: the case's state and version (whose definition words them) and the
+/// transitions open now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NextList {
+    pub case: crate::case::CaseId,
+    pub state: String,
+    pub version_hash: VersionHash,
+    pub steps: Vec<NextItem>,
+}
+
+/// One row of `case list` (its `--json` item).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListedCase {
+    pub case: crate::case::CaseId,
+    pub workflow: String,
+    pub workflow_title: Option<String>,
+    pub state: String,
+    pub state_title: Option<String>,
+    pub opened_at: jiff::Timestamp,
+    pub updated_at: jiff::Timestamp,
+    pub seq: u32,
+    pub unit: Option<String>,
+    pub officer: Option<String>,
+    pub simulated: bool,
+    pub priority: bool,
+    /// The priority rule (三优先) that puts the case first.
+    pub priority_title: Option<String>,
+}
+
+impl ListedCase {
+    /// The row of `case`, titled by `words` (the published workflows' vocabulary).
+    pub fn of(
+        case: &Case,
+        priority: Option<String>,
+        simulated: bool,
+        words: &[super::Vocabulary],
+    ) -> Self {
+        let titles = words.iter().find(|w| w.workflow == case.workflow);
+        ListedCase {
+            case: case.id.clone(),
+            workflow: case.workflow.clone(),
+            workflow_title: titles.map(|w| w.title.clone()),
+            state: case.state.clone(),
+            state_title: titles.and_then(|w| {
+                w.states
+                    .iter()
+                    .find(|(k, _)| *k == case.state)
+                    .map(|(_, t)| t.clone())
+            }),
+            opened_at: case.opened_at,
+            updated_at: case.updated_at,
+            seq: case.seq,
+            unit: case.unit.clone(),
+            officer: case.officer.clone(),
+            simulated,
+            priority: priority.is_some(),
+            priority_title: priority,
+        }
+    }
+}
+
+/// `case list` as it travels: the vocabulary its columns are laid out by, and the rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseListing {
+    pub vocabulary: Vec<super::Vocabulary>,
+    pub rows: Vec<ListedCase>,
+}
+
+/// One running deadline of `agenda` or `case overdue` (its `--json` item).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DueRow {
+    pub case: crate::case::CaseId,
+    pub workflow: String,
+    pub state: String,
+    pub deadline: String,
+    pub title: String,
+    pub due: jiff::Timestamp,
+    pub breached: bool,
+    pub provisional: bool,
+    pub unit: Option<String>,
+    pub officer: Option<String>,
+    pub priority: bool,
+    pub priority_title: Option<String>,
+    /// The version the case runs, whose definition words its state.
+    pub version_hash: VersionHash,
+}
+
+impl From<&super::Due> for DueRow {
+    fn from(d: &super::Due) -> Self {
+        let v = &d.view;
+        DueRow {
+            case: v.case.clone(),
+            workflow: v.workflow.clone(),
+            state: v.state.clone(),
+            deadline: v.deadline.name.clone(),
+            title: v.deadline.title.clone(),
+            due: v.deadline.due,
+            breached: v.deadline.breached,
+            provisional: v.deadline.provisional,
+            unit: v.unit.clone(),
+            officer: v.officer.clone(),
+            priority: d.priority.is_some(),
+            priority_title: d.priority.clone(),
+            version_hash: v.version.clone(),
+        }
+    }
+}
+
+impl Office<crate::store::Store> {
+    /// The published source of the version `hash` (any registered, enabled user): what a
+    /// front end elsewhere loads a case's definition from. None when no version has it.
+    pub fn version_source(
+        &self,
+        caller: &Caller,
+        hash: &str,
+    ) -> Result<Option<VersionSource>, AppError> {
+        self.reader(caller)?;
+        let found = self
+            .backend
+            .versions()?
+            .into_values()
+            .flatten()
+            .find(|v| v.hash.0 == hash);
+        Ok(found.map(|v| VersionSource {
+            workflow: v.stored.workflow,
+            version: v.number,
+            hash: v.hash,
+            file: v.stored.file,
+            source: v.stored.source,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_source_decodes_to_the_definition_it_was_published_as() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../workflows/example-care.yaml"
+        );
+        let source = std::fs::read_to_string(path).expect("example workflow");
+        let travelled: VersionSource = serde_json::from_value(
+            serde_json::to_value(VersionSource {
+                workflow: "example-care".into(),
+                version: 1,
+                hash: VersionHash::of(source.as_bytes()),
+                file: "workflows/example-care.yaml".into(),
+                source: source.clone(),
+            })
+            .expect("serialise"),
+        )
+        .expect("deserialise");
+        let here = crate::definition::load_published("x", source.as_bytes()).expect("load");
+        let there = travelled.definition().expect("decode");
+        assert_eq!(there.key, here.key);
+        assert_eq!(there.states.len(), here.states.len());
+        assert_eq!(there.transitions.len(), here.transitions.len());
+    }
+}
