@@ -14,7 +14,7 @@ use crate::authority::{ADMIN_ROLE, ANY_ROLE, AUDITOR_ROLE, Units, User};
 use crate::case::Case;
 use crate::definition::{Definition, SYSTEM_ROLE, VersionHash};
 use crate::priority;
-use crate::store::{CaseFilter, DeadlineView, Store, StoreError, StoredUnits, StoredUser};
+use crate::store::{CaseFilter, DeadlineView, StoreError, StoredUnits, StoredUser};
 
 /// The rule every change to a registered user keeps: some enabled administrator remains
 /// (decided inside the registry's write transaction, against what is committed).
@@ -244,8 +244,8 @@ fn check_name(name: &str) -> Result<(), RegistryInput> {
 }
 
 /// Checks roles against those the published workflows declare; `system` is never granted.
-fn check_roles(store: &Store, roles: &[String]) -> Result<Vec<String>, AppError> {
-    let defs = store.latest_definitions()?;
+fn check_roles<B: Backend>(backend: &B, roles: &[String]) -> Result<Vec<String>, AppError> {
+    let defs = backend.latest_definitions()?;
     let refs: Vec<&Definition> = defs.iter().map(|d| d.as_ref()).collect();
     check_roles_among(&refs, roles)
 }
@@ -415,7 +415,7 @@ impl<B: Backend> Office<B> {
     }
 }
 
-impl Office<Store> {
+impl<B: Backend> Office<B> {
     /// Registers a user (administrators): a usable name, known roles, a configured unit.
     pub fn add_user(&self, caller: &Caller, user: &NewUser) -> Result<StoredUser, AppError> {
         let now = self.now(caller)?;
@@ -568,7 +568,7 @@ impl Office<Store> {
             if !units.covers(&user.unit, view.unit.as_deref()) {
                 continue;
             }
-            let def = self.backend.definition(&view.version)?;
+            let def = self.backend.snapshot(|tx| tx.definition(&view.version))?;
             let can_act = role.is_none_or(|role| {
                 def.transitions.iter().any(|t| {
                     !t.is_system()

@@ -28,7 +28,10 @@ use crate::definition::{Definition, VersionHash};
 use crate::letters::archive::ArchivedLetter;
 use crate::profile::Profile;
 use crate::store::published::{Kind, NewPublication, Publication};
-use crate::store::{AccessEntry, StoreError};
+use crate::store::{
+    AccessEntry, CaseFilter, DeadlineView, RegistryError, RegistryRule, StoreError, StoredUnits,
+    StoredUser,
+};
 
 /// What a listing narrows cases to, for [`ReadTx::case_ids`]: every condition given must
 /// hold. A backend answers from its indexes; the caller checks every condition again on each
@@ -76,6 +79,56 @@ pub trait Backend: Send + Sync {
     /// Records one access decision (a read, or a refusal of any act). Cheap and never blocks
     /// on writers; the backend makes it durable no later than its next write commit.
     fn record_access(&self, entry: &AccessEntry) -> Result<(), StoreError>;
+
+    // ----- the registry and the bulk reads (`wardflow serve`'s use cases) -----
+
+    /// Every registered user, in name order.
+    fn users(&self) -> Result<Vec<StoredUser>, StoreError>;
+
+    /// Registers a user; the name must be new and the unit configured.
+    fn add_user(&self, user: StoredUser) -> Result<(), RegistryError>;
+
+    /// Disables a user, if `rule` admits the registry as the change would leave it (decided
+    /// inside the change's own transaction).
+    fn disable_user(
+        &self,
+        name: &str,
+        by: &str,
+        now: Timestamp,
+        rule: RegistryRule<'_>,
+    ) -> Result<(), RegistryError>;
+
+    /// Enables a disabled user again, if `rule` admits it.
+    fn enable_user(&self, name: &str, rule: RegistryRule<'_>) -> Result<(), RegistryError>;
+
+    /// Gives a user these roles instead of theirs, if `rule` admits it.
+    fn set_roles(
+        &self,
+        name: &str,
+        roles: Vec<String>,
+        rule: RegistryRule<'_>,
+    ) -> Result<(), RegistryError>;
+
+    /// Replaces the units (published as the next units version when they came from a file);
+    /// refused while a user or a case names a unit they drop.
+    fn load_units(&self, units: StoredUnits) -> Result<(), RegistryError>;
+
+    /// The latest version of every published workflow.
+    fn latest_definitions(&self) -> Result<Vec<Arc<Definition>>, StoreError>;
+
+    /// Visits the cases `filter` selects one at a time (constant memory; in case-id order
+    /// when `filter.by_id` or `filter.after`); stop by returning false.
+    fn each_case(
+        &self,
+        filter: &CaseFilter,
+        visit: &mut dyn FnMut(Case) -> bool,
+    ) -> Result<(), StoreError>;
+
+    /// Deadlines falling due in `[from, until]`, soonest first.
+    fn agenda(&self, from: Timestamp, until: Timestamp) -> Result<Vec<DeadlineView>, StoreError>;
+
+    /// Deadlines past due at `now` (breached, or due and not yet fired), most overdue first.
+    fn overdue(&self, now: Timestamp) -> Result<Vec<DeadlineView>, StoreError>;
 }
 
 /// What a use case reads.

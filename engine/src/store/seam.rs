@@ -14,8 +14,9 @@ use super::format::{StoredEvent, decode, encode};
 use super::lists::{BY_OFFICER, BY_OPENED, BY_UNIT, Indexes};
 use super::users::{CURRENT, StoredUnits, StoredUser, UNITS, USERS};
 use super::{
-    AccessEntry, BY_CHILD, CASES, DEFINITIONS, EVENTS, Store, StoreError, VERSIONS, Writer,
-    corrupt, integrity, latest_in, letters, once, storage,
+    AccessEntry, BY_CHILD, CASES, CaseFilter, DEFINITIONS, DeadlineView, EVENTS, RegistryError,
+    RegistryRule, Store, StoreError, VERSIONS, Writer, corrupt, integrity, latest_in, letters,
+    once, storage,
 };
 use crate::app::backend::{Backend, CaseQuery, ReadTx, WriteTx};
 use crate::app::once::Remembered;
@@ -83,6 +84,61 @@ impl Backend for Store {
 
     fn record_access(&self, entry: &AccessEntry) -> Result<(), StoreError> {
         Store::record_access(self, entry)
+    }
+
+    fn users(&self) -> Result<Vec<StoredUser>, StoreError> {
+        Store::users(self)
+    }
+
+    fn add_user(&self, user: StoredUser) -> Result<(), RegistryError> {
+        Store::add_user(self, user)
+    }
+
+    fn disable_user(
+        &self,
+        name: &str,
+        by: &str,
+        now: Timestamp,
+        rule: RegistryRule<'_>,
+    ) -> Result<(), RegistryError> {
+        Store::disable_user(self, name, by, now, rule)
+    }
+
+    fn enable_user(&self, name: &str, rule: RegistryRule<'_>) -> Result<(), RegistryError> {
+        Store::enable_user(self, name, rule)
+    }
+
+    fn set_roles(
+        &self,
+        name: &str,
+        roles: Vec<String>,
+        rule: RegistryRule<'_>,
+    ) -> Result<(), RegistryError> {
+        Store::set_roles(self, name, roles, rule)
+    }
+
+    fn load_units(&self, units: StoredUnits) -> Result<(), RegistryError> {
+        Store::load_units(self, units)
+    }
+
+    fn latest_definitions(&self) -> Result<Vec<Arc<Definition>>, StoreError> {
+        Store::latest_definitions(self)
+    }
+
+    fn each_case(
+        &self,
+        filter: &CaseFilter,
+        visit: &mut dyn FnMut(Case) -> bool,
+    ) -> Result<(), StoreError> {
+        Store::each_case(self, filter, visit)
+    }
+
+    fn agenda(&self, from: Timestamp, until: Timestamp) -> Result<Vec<DeadlineView>, StoreError> {
+        Store::agenda(self, from, until)
+    }
+
+    fn overdue(&self, now: Timestamp) -> Result<Vec<DeadlineView>, StoreError> {
+        Store::overdue(self, now)
     }
 }
 

@@ -96,6 +96,72 @@ impl Backend for Counting {
     fn record_access(&self, entry: &AccessEntry) -> Result<(), StoreError> {
         Backend::record_access(&self.inner, entry)
     }
+
+    fn users(&self) -> Result<Vec<crate::store::StoredUser>, StoreError> {
+        Backend::users(&self.inner)
+    }
+
+    fn add_user(&self, user: crate::store::StoredUser) -> Result<(), crate::store::RegistryError> {
+        Backend::add_user(&self.inner, user)
+    }
+
+    fn disable_user(
+        &self,
+        name: &str,
+        by: &str,
+        now: jiff::Timestamp,
+        rule: crate::store::RegistryRule<'_>,
+    ) -> Result<(), crate::store::RegistryError> {
+        Backend::disable_user(&self.inner, name, by, now, rule)
+    }
+
+    fn enable_user(
+        &self,
+        name: &str,
+        rule: crate::store::RegistryRule<'_>,
+    ) -> Result<(), crate::store::RegistryError> {
+        Backend::enable_user(&self.inner, name, rule)
+    }
+
+    fn set_roles(
+        &self,
+        name: &str,
+        roles: Vec<String>,
+        rule: crate::store::RegistryRule<'_>,
+    ) -> Result<(), crate::store::RegistryError> {
+        Backend::set_roles(&self.inner, name, roles, rule)
+    }
+
+    fn load_units(
+        &self,
+        units: crate::store::StoredUnits,
+    ) -> Result<(), crate::store::RegistryError> {
+        Backend::load_units(&self.inner, units)
+    }
+
+    fn latest_definitions(&self) -> Result<Vec<Arc<Definition>>, StoreError> {
+        Backend::latest_definitions(&self.inner)
+    }
+
+    fn each_case(
+        &self,
+        filter: &crate::store::CaseFilter,
+        visit: &mut dyn FnMut(Case) -> bool,
+    ) -> Result<(), StoreError> {
+        Backend::each_case(&self.inner, filter, visit)
+    }
+
+    fn agenda(
+        &self,
+        from: jiff::Timestamp,
+        until: jiff::Timestamp,
+    ) -> Result<Vec<crate::store::DeadlineView>, StoreError> {
+        Backend::agenda(&self.inner, from, until)
+    }
+
+    fn overdue(&self, now: jiff::Timestamp) -> Result<Vec<crate::store::DeadlineView>, StoreError> {
+        Backend::overdue(&self.inner, now)
+    }
 }
 
 impl ReadTx for CountingRead<'_> {
