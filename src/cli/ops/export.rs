@@ -43,7 +43,14 @@ pub fn run(ctx: &Ctx, args: DatabaseExportArgs) -> Result<(), Failure> {
         if args.out.is_some() || args.deidentify {
             ctx.embedded_only(if args.deidentify { "export --deidentify" } else { "export --out" })?;
         }
-        let lines = remote.get_bytes("/api/v1/export", &[])?;
+        // Encrypted by the server to the published recipients unless `--plain` says otherwise.
+        let plain = matches!(args.copy.form(), wardflow_engine::app::CopyForm::Plain);
+        let query = if plain {
+            vec![("plain", "true".to_owned())]
+        } else {
+            Vec::new()
+        };
+        let lines = remote.get_bytes("/api/v1/export", &query)?;
         let mut stdout = std::io::stdout().lock();
         return std::io::Write::write_all(&mut stdout, &lines)
             .and_then(|()| std::io::Write::flush(&mut stdout))
