@@ -17,6 +17,7 @@ pub mod letters;
 pub mod migrate;
 pub mod next;
 pub mod period;
+pub mod pg;
 pub mod priority;
 pub mod problem;
 pub mod profile;

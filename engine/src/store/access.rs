@@ -53,19 +53,23 @@ pub struct AccessEntry {
 /// hash, so that an entry edited or removed from the middle of the log breaks the chain.
 /// Entries stored by older builds carry none of these and stay valid as the log's prefix.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct StoredAccess {
+pub(crate) struct StoredAccess {
     #[serde(flatten)]
-    entry: AccessEntry,
+    pub(crate) entry: AccessEntry,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    seq: Option<u64>,
+    pub(crate) seq: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    prev: Option<String>,
+    pub(crate) prev: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    hash: Option<String>,
+    pub(crate) hash: Option<String>,
 }
 
 /// The hash of one link: its number, the previous link's hash and the entry itself.
-fn link_hash(seq: u64, prev: Option<&str>, entry: &AccessEntry) -> Result<String, StoreError> {
+pub(crate) fn link_hash(
+    seq: u64,
+    prev: Option<&str>,
+    entry: &AccessEntry,
+) -> Result<String, StoreError> {
     let bytes = serde_json::to_vec(&(seq, prev, entry)).map_err(corrupt)?;
     Ok(crate::letters::archive::sha256_hex(&bytes))
 }

@@ -111,7 +111,7 @@ pub enum LetterFailure {
     },
 }
 
-pub(super) fn index_key(kind: &str, value: &str) -> String {
+pub(crate) fn index_key(kind: &str, value: &str) -> String {
     format!("{kind}:{value}")
 }
 

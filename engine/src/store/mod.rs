@@ -3,7 +3,7 @@
 //! One command is one write transaction: the events, the case snapshot, the indexes and any
 //! spawned cases land together or not at all. Commits are durable (fsync) before they return.
 
-mod access;
+pub(crate) mod access;
 mod access_gap;
 pub mod credentials;
 pub mod dump;
@@ -26,12 +26,13 @@ mod users;
 pub use access::{AccessBreak, AccessBreakKind, AccessEntry, AccessFilter, record_access_at};
 pub use group::{BatchContext, Committer, Reply, Request, Submitter};
 pub use integrity::{CaseChain, ChainReport};
+pub(crate) use letters::index_key as letter_index_key;
 pub use letters::{
     IssueLetter, IssuingContext, LetterCommandFailure, LetterFailure, LetterKey, LetterOutcome,
     LetterRecord, Pending,
 };
 pub use restore::Loss;
-pub use timers::{DeadlineView, Fired, TickReport};
+pub use timers::{DeadlineView, Fired, TickReport, tick_on};
 pub use users::{RegistryError, RegistryRule, StoredUnits, StoredUser};
 
 use std::collections::BTreeMap;

@@ -77,73 +77,6 @@ impl Store {
         clock: &Clock,
         profile: Option<&Profile>,
     ) -> Result<TickReport, CommandFailure> {
-        let mut report = TickReport::default();
-        self.adjust_provisional(clock, &mut report)?;
-        loop {
-            let (seen, progressed, fired) = self.transaction(|tx| {
-                let mut fired = Vec::new();
-                let ids = tx.due(clock.now, TICK_BATCH)?;
-                let mut progressed = 0;
-                for case_id in &ids {
-                    let Some(case) = tx.case(case_id)? else {
-                        continue;
-                    };
-                    let def = tx.definition(&case.version)?;
-                    let Some(mut outcome) = step::fire_due(&def, &case, clock)? else {
-                        continue;
-                    };
-                    let spawned = act::open_spawns(
-                        tx,
-                        &mut outcome,
-                        &case,
-                        &step::system_actor(),
-                        clock,
-                        profile,
-                    )?;
-                    tx.append(&outcome.case, &outcome.events, Some(&case))?;
-                    progressed += 1;
-                    for event in &outcome.events {
-                        fired.push(match &event.kind {
-                            EventKind::DeadlineReminded { name } => Fired::Reminded {
-                                case: case_id.clone(),
-                                deadline: name.clone(),
-                            },
-                            EventKind::DeadlineBreached { name, .. } => Fired::Breached {
-                                case: case_id.clone(),
-                                deadline: name.clone(),
-                            },
-                            EventKind::Fired { transition, to, .. } => Fired::Transition {
-                                case: case_id.clone(),
-                                transition: transition.clone(),
-                                to: to.clone(),
-                            },
-                            _ => continue,
-                        });
-                    }
-                    for child in spawned {
-                        fired.push(Fired::Spawned {
-                            case: child.id,
-                            parent: case_id.clone(),
-                        });
-                    }
-                }
-                Ok::<_, CommandFailure>((ids.len(), progressed, fired))
-            })?;
-            report.fired.extend(fired);
-            // A full batch that moved nothing would only repeat itself: stop rather than spin.
-            if seen < TICK_BATCH || progressed == 0 {
-                return Ok(report);
-            }
-        }
-    }
-
-    /// Recomputes provisional deadlines the calendar in force now covers, before anything fires
-    /// on the old due times. Cost follows the number of provisional deadlines.
-    fn adjust_provisional(
-        &self,
-        clock: &Clock,
-        report: &mut TickReport,
-    ) -> Result<(), CommandFailure> {
         let ids: Vec<String> = {
             let tx = self.read()?;
             let table = tx.open_table(PROVISIONAL).map_err(storage)?;
@@ -157,34 +90,7 @@ impl Store {
             }
             ids
         };
-        for chunk in ids.chunks(TICK_BATCH) {
-            let adjusted = self.transaction(|tx| {
-                let mut adjusted = Vec::new();
-                for id in chunk {
-                    let case_id: CaseId = id.parse().map_err(corrupt)?;
-                    let Some(case) = tx.case(&case_id)? else {
-                        continue;
-                    };
-                    let def = tx.definition(&case.version)?;
-                    let Some(outcome) = step::adjust_provisional(&def, &case, clock) else {
-                        continue;
-                    };
-                    tx.append(&outcome.case, &outcome.events, Some(&case))?;
-                    for event in &outcome.events {
-                        if let EventKind::DeadlineAdjusted { name, due, .. } = &event.kind {
-                            adjusted.push(Fired::Adjusted {
-                                case: case_id.clone(),
-                                deadline: name.clone(),
-                                due: *due,
-                            });
-                        }
-                    }
-                }
-                Ok::<_, StoreError>(adjusted)
-            })?;
-            report.fired.extend(adjusted);
-        }
-        Ok(())
+        tick_on(self, &ids, clock, profile)
     }
 
     /// The earliest moment anything is due to fire, for the runner to sleep until.
@@ -266,4 +172,114 @@ impl Store {
         out.sort_by(|a, b| (a.deadline.due, &a.case).cmp(&(b.deadline.due, &b.case)));
         Ok(out)
     }
+}
+
+/// Fires everything due at `clock.now` on any backend: first the provisional deadlines of
+/// `provisional` (case ids) the calendar now covers are recomputed, then reminders, breaches
+/// and their system transitions (with spawned cases) fire, in batches of cases, one
+/// transaction each, so a crash loses at most the batch in flight and a second run fires
+/// nothing twice. A backend shared by several runners hands each due case to one of them
+/// ([`crate::app::backend::WriteTx::due`]).
+pub fn tick_on<B: Backend>(
+    backend: &B,
+    provisional: &[String],
+    clock: &Clock,
+    profile: Option<&Profile>,
+) -> Result<TickReport, CommandFailure> {
+    let mut report = TickReport::default();
+    adjust_provisional(backend, provisional, clock, &mut report)?;
+    loop {
+        let (seen, progressed, fired) = backend.transaction(|tx| {
+            let mut fired = Vec::new();
+            let ids = tx.due(clock.now, TICK_BATCH)?;
+            let mut progressed = 0;
+            for case_id in &ids {
+                let Some(case) = tx.case(case_id)? else {
+                    continue;
+                };
+                let def = tx.definition(&case.version)?;
+                let Some(mut outcome) = step::fire_due(&def, &case, clock)? else {
+                    continue;
+                };
+                let spawned = act::open_spawns(
+                    tx,
+                    &mut outcome,
+                    &case,
+                    &step::system_actor(),
+                    clock,
+                    profile,
+                )?;
+                tx.append(&outcome.case, &outcome.events, Some(&case))?;
+                progressed += 1;
+                for event in &outcome.events {
+                    fired.push(match &event.kind {
+                        EventKind::DeadlineReminded { name } => Fired::Reminded {
+                            case: case_id.clone(),
+                            deadline: name.clone(),
+                        },
+                        EventKind::DeadlineBreached { name, .. } => Fired::Breached {
+                            case: case_id.clone(),
+                            deadline: name.clone(),
+                        },
+                        EventKind::Fired { transition, to, .. } => Fired::Transition {
+                            case: case_id.clone(),
+                            transition: transition.clone(),
+                            to: to.clone(),
+                        },
+                        _ => continue,
+                    });
+                }
+                for child in spawned {
+                    fired.push(Fired::Spawned {
+                        case: child.id,
+                        parent: case_id.clone(),
+                    });
+                }
+            }
+            Ok::<_, CommandFailure>((ids.len(), progressed, fired))
+        })?;
+        report.fired.extend(fired);
+        // A full batch that moved nothing would only repeat itself: stop rather than spin.
+        if seen < TICK_BATCH || progressed == 0 {
+            return Ok(report);
+        }
+    }
+}
+
+/// Recomputes provisional deadlines the calendar in force now covers, before anything fires
+/// on the old due times. Cost follows the number of provisional deadlines.
+fn adjust_provisional<B: Backend>(
+    backend: &B,
+    ids: &[String],
+    clock: &Clock,
+    report: &mut TickReport,
+) -> Result<(), CommandFailure> {
+    for chunk in ids.chunks(TICK_BATCH) {
+        let adjusted = backend.transaction(|tx| {
+            let mut adjusted = Vec::new();
+            for id in chunk {
+                let case_id: CaseId = id.parse().map_err(corrupt)?;
+                let Some(case) = tx.case(&case_id)? else {
+                    continue;
+                };
+                let def = tx.definition(&case.version)?;
+                let Some(outcome) = step::adjust_provisional(&def, &case, clock) else {
+                    continue;
+                };
+                tx.append(&outcome.case, &outcome.events, Some(&case))?;
+                for event in &outcome.events {
+                    if let EventKind::DeadlineAdjusted { name, due, .. } = &event.kind {
+                        adjusted.push(Fired::Adjusted {
+                            case: case_id.clone(),
+                            deadline: name.clone(),
+                            due: *due,
+                        });
+                    }
+                }
+            }
+            Ok::<_, StoreError>(adjusted)
+        })?;
+        report.fired.extend(adjusted);
+    }
+    Ok(())
 }

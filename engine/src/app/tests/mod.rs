@@ -5,6 +5,7 @@ mod cases;
 mod counting;
 mod front;
 mod ops;
+mod pg;
 mod published;
 
 use std::path::Path;
