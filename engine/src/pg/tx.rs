@@ -9,7 +9,8 @@ use postgres::Transaction;
 use postgres::types::ToSql;
 
 use super::{PgBackend, corrupt, pg, retryable};
-use crate::app::backend::{ReadTx, WriteTx};
+use crate::app::backend::{CaseQuery, ReadTx, WriteTx};
+use crate::app::once::Remembered;
 use crate::authority::{Units, User};
 use crate::case::{Case, CaseId, Event};
 use crate::definition::{Definition, VersionHash};
@@ -515,6 +516,38 @@ impl<'c, 'b> Sql<'c, 'b> {
                 &[c, d],
             )?;
         }
+        for (table, column, old_keys, new_keys) in [
+            ("by_unit", "unit", &old.by_unit, &new.by_unit),
+            ("by_officer", "officer", &old.by_officer, &new.by_officer),
+        ] {
+            for (key, c) in old_keys.difference(new_keys) {
+                self.exec(
+                    &format!("DELETE FROM {table} WHERE {column} = $1 AND case_id = $2"),
+                    &[key, c],
+                )?;
+            }
+            for (key, c) in new_keys.difference(old_keys) {
+                self.exec(
+                    &format!(
+                        "INSERT INTO {table} ({column}, case_id) VALUES ($1, $2) \
+                         ON CONFLICT DO NOTHING"
+                    ),
+                    &[key, c],
+                )?;
+            }
+        }
+        for (at, c) in old.by_opened.difference(&new.by_opened) {
+            self.exec(
+                "DELETE FROM by_opened WHERE opened_ms = $1 AND case_id = $2",
+                &[at, c],
+            )?;
+        }
+        for (at, c) in new.by_opened.difference(&old.by_opened) {
+            self.exec(
+                "INSERT INTO by_opened (opened_ms, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[at, c],
+            )?;
+        }
         Ok(())
     }
 }
@@ -532,6 +565,61 @@ fn publication_row(row: Option<postgres::Row>) -> Result<Option<Publication>, St
 }
 
 impl ReadTx for Sql<'_, '_> {
+    fn case_ids(
+        &self,
+        query: &CaseQuery,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<CaseId>, StoreError> {
+        // One statement: each condition given is an index lookup for the case at hand; the
+        // ones not given are NULL and drop out.
+        let (from, to) = match query.opened {
+            Some((from, to)) => (Some(from.as_millisecond()), Some(to.as_millisecond())),
+            None => (None, None),
+        };
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self.rows(
+            "SELECT c.id FROM cases c WHERE c.id > $1 \
+             AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM by_state b \
+                  WHERE b.case_id = c.id AND b.workflow = $2)) \
+             AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM by_state b \
+                  WHERE b.case_id = c.id AND b.state = $3)) \
+             AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM by_child b \
+                  WHERE b.case_id = c.id AND b.child = $4)) \
+             AND ($5::text[] IS NULL OR EXISTS (SELECT 1 FROM by_unit b \
+                  WHERE b.case_id = c.id AND b.unit = ANY($5))) \
+             AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM by_officer b \
+                  WHERE b.case_id = c.id AND b.officer = $6)) \
+             AND ($7::bigint IS NULL OR EXISTS (SELECT 1 FROM by_opened b \
+                  WHERE b.case_id = c.id AND b.opened_ms >= $7 AND b.opened_ms < $8)) \
+             ORDER BY c.id LIMIT $9",
+            &[
+                &after.unwrap_or(""),
+                &query.workflow,
+                &query.state,
+                &query.child,
+                &query.units,
+                &query.officer,
+                &from,
+                &to,
+                &limit,
+            ],
+        )?;
+        rows.iter()
+            .map(|r| r.get::<_, String>(0).parse::<CaseId>().map_err(corrupt))
+            .collect()
+    }
+
+    fn remembered(&self, scope: &str, key: &str) -> Result<Option<Remembered>, StoreError> {
+        match self.bytes(
+            "SELECT record FROM idempotency_keys WHERE scope = $1 AND key = $2",
+            &[&scope, &key],
+        )? {
+            Some(bytes) => Ok(Some(decode(&bytes).map_err(corrupt)?)),
+            None => Ok(None),
+        }
+    }
+
     fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
         match self.case_record(id.as_str())? {
             Some(bytes) => self.decode_case(id, &bytes).map(Some),
@@ -646,6 +734,32 @@ impl ReadTx for Sql<'_, '_> {
 }
 
 impl WriteTx for Sql<'_, '_> {
+    fn remember(&mut self, scope: &str, key: &str, record: &Remembered) -> Result<(), StoreError> {
+        self.writes += 1;
+        let bytes = encode(record).map_err(corrupt)?;
+        self.exec(
+            "INSERT INTO idempotency_keys (scope, key, expires_ms, record) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (scope, key) DO UPDATE SET expires_ms = EXCLUDED.expires_ms, \
+             record = EXCLUDED.record",
+            &[&scope, &key, &record.expires.as_millisecond(), &bytes],
+        )?;
+        Ok(())
+    }
+
+    fn forget_keys(&mut self, now: Timestamp, limit: usize) -> Result<usize, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let gone = self.exec(
+            "DELETE FROM idempotency_keys WHERE (scope, key) IN (SELECT scope, key \
+             FROM idempotency_keys WHERE expires_ms <= $1 ORDER BY expires_ms LIMIT $2 \
+             FOR UPDATE SKIP LOCKED)",
+            &[&now.as_millisecond(), &limit],
+        )?;
+        if gone > 0 {
+            self.writes += 1;
+        }
+        usize::try_from(gone).map_err(corrupt)
+    }
+
     fn bump(&mut self, key: &str) -> Result<u64, StoreError> {
         self.writes += 1;
         // The row stays locked until the transaction ends: the next taker waits, and a

@@ -122,3 +122,41 @@ CREATE TABLE access_head (
     hash text COLLATE "C"
 );
 INSERT INTO access_head (one, seq, hash) VALUES (1, NULL, NULL);
+
+-- The list indexes (`case list` by handling unit, officer in charge and opening instant), kept
+-- from the same index rules as redb's (`IndexKeys`).
+CREATE TABLE by_unit (
+    unit text COLLATE "C" NOT NULL,
+    case_id text COLLATE "C" NOT NULL,
+    PRIMARY KEY (unit, case_id)
+);
+
+CREATE TABLE by_officer (
+    officer text COLLATE "C" NOT NULL,
+    case_id text COLLATE "C" NOT NULL,
+    PRIMARY KEY (officer, case_id)
+);
+
+CREATE TABLE by_opened (
+    opened_ms bigint NOT NULL,
+    case_id text COLLATE "C" NOT NULL,
+    PRIMARY KEY (opened_ms, case_id)
+);
+
+-- A listing narrows by several of these at once, each checked for the case at hand.
+CREATE INDEX by_state_case ON by_state (case_id);
+CREATE INDEX by_child_case ON by_child (case_id);
+CREATE INDEX by_unit_case ON by_unit (case_id);
+CREATE INDEX by_officer_case ON by_officer (case_id);
+CREATE INDEX by_opened_case ON by_opened (case_id);
+
+-- Idempotency keys (issue 25): a change's key, the hash of its request and its answer, written
+-- in the change's own transaction and forgotten once expired.
+CREATE TABLE idempotency_keys (
+    scope text COLLATE "C" NOT NULL,
+    key text COLLATE "C" NOT NULL,
+    expires_ms bigint NOT NULL,
+    record bytea NOT NULL,
+    PRIMARY KEY (scope, key)
+);
+CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_ms);
