@@ -106,7 +106,12 @@ pub fn failure(tr: &Tr, what: &str, failure: &Failure) {
     let code = shown.exit as i32;
     let kind = shown.exit.kind();
     match shown.exit {
-        Exit::Storage | Exit::Busy | Exit::Integrity | Exit::OutputFailed | Exit::Bug => {
+        Exit::Storage
+        | Exit::Busy
+        | Exit::Integrity
+        | Exit::OutputFailed
+        | Exit::Unknown
+        | Exit::Bug => {
             tracing::error!(code, kind, detail = %shown.message, "{what} failed");
         }
         Exit::Refused | Exit::BadInput => {

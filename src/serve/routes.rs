@@ -14,8 +14,8 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use wardflow_engine::app::{
-    AccessFilter, Acted, Advance, Amend, Due, Input, IssueRequest, LetterRecord, NewUser,
-    OpenCase, PreviewRequest, Transfer, VoidRequest,
+    AccessFilter, Acted, Advance, Amend, Due, Input, IssueRequest, LetterRecord, NewUser, OpenCase,
+    PreviewRequest, Transfer, VoidRequest,
 };
 
 use wardflow_engine::app::batch::Batched;
@@ -424,6 +424,7 @@ async fn version_source(
             Some(source) => parts(&source),
             None => Err(ApiError {
                 status: Some(StatusCode::NOT_FOUND),
+                kind: None,
                 failure: Failure::said(
                     Exit::BadInput,
                     crate::msg!(

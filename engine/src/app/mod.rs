@@ -49,11 +49,11 @@ pub use letter::{IssueRequest, LetterVerdict, PreviewRequest, VoidRequest, codes
 pub use migrate::{Migration, MigrationReport, Moved};
 pub use ops::{ImportFailure, Owner, Rotated};
 pub use owner::WHOLE_DATABASE;
-pub use protect::{ChildRead, CopyForm};
 pub use portable::{
     Advanced, Amended, CaseListing, CaseViewParts, DueAt, DueRow, HistoryViewParts, LetterLine,
     ListedCase, NextItem, NextList, Opened, SpawnedCase, VersionSource,
 };
+pub use protect::{ChildRead, CopyForm};
 pub use published::{
     CALENDAR_WARNING_DAYS, CalendarEnd, DbMigration, MovedDeadline, PublishReport, ToPublish,
 };

@@ -325,7 +325,10 @@ mod tests {
             by: "张敏".into(),
             now: at("2026-12-01T00:00:00Z"),
         };
-        assert_eq!(store.migrate(&cx).expect("migrates"), (2..=CURRENT).collect::<Vec<_>>());
+        assert_eq!(
+            store.migrate(&cx).expect("migrates"),
+            (2..=CURRENT).collect::<Vec<_>>()
+        );
         drop(store);
         assert!(Store::open(&path, Duration::from_secs(1)).is_ok());
     }

@@ -41,7 +41,11 @@ pub fn run(ctx: &Ctx, args: DatabaseExportArgs) -> Result<(), Failure> {
     if let Some(remote) = ctx.remote()? {
         // The server's export, as it wrote it (a file on this machine: embedded only).
         if args.out.is_some() || args.deidentify {
-            ctx.embedded_only(if args.deidentify { "export --deidentify" } else { "export --out" })?;
+            ctx.embedded_only(if args.deidentify {
+                "export --deidentify"
+            } else {
+                "export --out"
+            })?;
         }
         // Encrypted by the server to the published recipients unless `--plain` says otherwise.
         let plain = matches!(args.copy.form(), wardflow_engine::app::CopyForm::Plain);
