@@ -242,8 +242,10 @@ pub(super) fn backup_on_server(
     token: &str,
     out: &std::path::Path,
     now: Option<jiff::Timestamp>,
+    plain: bool,
 ) -> Result<u64, Failure> {
-    let body = serde_json::json!({"out": out}).to_string();
+    // Encrypted by the server to the published recipients unless `--plain` asked otherwise.
+    let body = serde_json::json!({"out": out, "plain": plain}).to_string();
     let request = agent()
         .post(format!("{url}/api/v1/backup"))
         .header("Accept-Language", lang(ctx))

@@ -337,7 +337,7 @@ fn backups_in_a_directory_keep_the_newest_and_remove_the_oldest() {
         "2026-11-26T02:00:00+08:00",
     ] {
         let out = env.ok(&[
-            "backup", "--dir", "backups", "--keep", "2", "--now", now, "--json",
+            "backup", "--plain", "--dir", "backups", "--keep", "2", "--now", now, "--json",
         ]);
         let out: Value = serde_json::from_str(&out).expect("backup JSON");
         assert!(out["bytes"].as_u64().is_some_and(|b| b > 0), "{out}");
@@ -381,7 +381,9 @@ fn backups_in_a_directory_keep_the_newest_and_remove_the_oldest() {
         T0,
     ]);
     env.fails(
-        &["--user", "李四", "backup", "--dir", "backups", "--now", T0],
+        &[
+            "--user", "李四", "backup", "--plain", "--dir", "backups", "--now", T0,
+        ],
         1,
     );
 }
@@ -409,11 +411,13 @@ fn backups_while_the_server_holds_the_database_go_through_the_server() {
         .read_line(&mut line)
         .expect("the server's first line");
     // Without the token the command says a server holds the file.
-    env.run(&["backup", "--dir", "backups", "--now", T0])
+    env.run(&["backup", "--plain", "--dir", "backups", "--now", T0])
         .exit(3);
     for now in ["2026-11-24T02:00:00+08:00", "2026-11-25T02:00:00+08:00"] {
         let out = env
-            .wardflow(["backup", "--dir", "backups", "--keep", "1", "--json"])
+            .wardflow([
+                "backup", "--plain", "--dir", "backups", "--keep", "1", "--json",
+            ])
             .now(now)
             .var("WARDFLOW_TOKEN", &token)
             .ok();

@@ -41,6 +41,7 @@ documents:
     title: 联络函
     template: liaison-note.hbs
     layout: gongwen
+    format: letter
     issuers:
       school_liaison: { numbering: none }
     requires: [child.name]

@@ -116,7 +116,14 @@ fn rotated(
                 ClockSource::Wall => None,
             };
             let path = dir.join(backup_name(requested.unwrap_or_else(<Office>::wall)));
-            let bytes = super::super::login::backup_on_server(ctx, &url, &token, &path, requested)?;
+            let bytes = super::super::login::backup_on_server(
+                ctx,
+                &url,
+                &token,
+                &path,
+                requested,
+                matches!(form, CopyForm::Plain),
+            )?;
             let removed = prune_backups(dir, keep)?;
             Rotated {
                 path,
