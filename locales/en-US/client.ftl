@@ -10,3 +10,4 @@ remote-data-not-text = the --data document is not UTF-8 text and cannot be sent 
 remote-no-version = no published workflow version has the hash { $hash }.
 remote-served-only = the database { $db } is held by the server at { $url }: `wardflow { $command }` cannot run while a server holds the file; stop the server first.
 api-bad-query = the query's { $key } is not a value it takes.
+remote-bad-reason = The `Wardflow-Reason` header (the reason, `--why`) must be percent-encoded UTF-8 text, not empty, at most 500 characters.

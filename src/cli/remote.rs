@@ -76,6 +76,8 @@ pub struct Remote {
     token: String,
     lang: &'static str,
     now: Option<String>,
+    /// `--why`, percent-encoded UTF-8 (a header is ASCII).
+    why: Option<String>,
     key: Option<String>,
     agent: ureq::Agent,
     /// Definitions fetched by version hash, each once per command.
@@ -151,6 +153,10 @@ impl Ctx {
                 Lang::Zh => "zh-CN",
             },
             now,
+            why: self.global.why.as_deref().map(|why| {
+                percent_encoding::utf8_percent_encode(why, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string()
+            }),
             key,
             agent: ureq::Agent::config_builder()
                 .http_status_as_error(false)
@@ -284,6 +290,10 @@ impl Remote {
         let request = request
             .header("Accept-Language", self.lang)
             .header("Authorization", &format!("Bearer {}", self.token));
+        let request = match &self.why {
+            Some(why) => request.header("Wardflow-Reason", why),
+            None => request,
+        };
         match &self.now {
             Some(now) => request.header("Wardflow-Now", now),
             None => request,
@@ -304,6 +314,9 @@ impl Remote {
         put("authorization", &format!("Bearer {}", self.token));
         if let Some(now) = &self.now {
             put("wardflow-now", now);
+        }
+        if let Some(why) = &self.why {
+            put("wardflow-reason", why);
         }
         request
     }

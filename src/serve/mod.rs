@@ -163,6 +163,29 @@ fn request_clock(headers: &HeaderMap) -> Result<ClockSource, Failure> {
     }
 }
 
+/// The longest reason (`Wardflow-Reason`, the command line's `--why`) a request may give, in
+/// characters once decoded.
+const MAX_REASON_CHARS: usize = 500;
+
+/// The reason a request gives for what it reads (`Wardflow-Reason`: percent-encoded UTF-8, as
+/// the command line sends `--why`): what reading a sealed case needs, kept in the access log.
+fn request_reason(headers: &HeaderMap) -> Result<Option<String>, Failure> {
+    let Some(value) = headers.get("wardflow-reason") else {
+        return Ok(None);
+    };
+    let bad = || {
+        Failure::said(Exit::BadInput, crate::msg!("remote-bad-reason")).with_key("Wardflow-Reason")
+    };
+    let text = value.to_str().map_err(|_| bad())?;
+    let decoded = percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .map_err(|_| bad())?;
+    if decoded.trim().is_empty() || decoded.chars().count() > MAX_REASON_CHARS {
+        return Err(bad());
+    }
+    Ok(Some(decoded.into_owned()))
+}
+
 /// A failure as the API answers it: the command line's object and an HTTP status.
 pub struct ApiError {
     /// The status beyond the failure's kind's, if any.
@@ -277,6 +300,7 @@ fn who(server: &Server, headers: &HeaderMap, source: &str) -> Result<Who, ApiErr
             .unwrap_or(AppError::Account(AccountError::TokenUnknown));
         return Err(e.into());
     };
+    let reason = request_reason(headers)?;
     let found = server.office.authenticate(token, clock, source)?;
     crate::log::user(&found.user);
     Ok(Who {
@@ -284,7 +308,7 @@ fn who(server: &Server, headers: &HeaderMap, source: &str) -> Result<Who, ApiErr
             user: found.user,
             role: None,
             clock,
-            reason: None,
+            reason,
         },
         token: token.to_owned(),
     })

@@ -360,6 +360,47 @@ fn a_sealed_case_refuses_a_caseworker_and_admits_an_administrator_with_a_reason_
 }
 
 #[test]
+fn a_sealed_case_is_read_through_the_server_only_with_a_reason_sent_as_a_header() {
+    use crate::serve::{Served, token};
+    let (env, id) = setup();
+    let public = identity(&env, "office.age");
+    publish_privacy(&env, &public, 1);
+    env.ok(&[
+        "case",
+        "advance",
+        &id,
+        "close",
+        "--as",
+        "civil_affairs",
+        "--now",
+        T0,
+    ]);
+    let (admin, _) = token(&env, &["--for", "张三", "--expires", "3650d", "--now", T0]);
+    let server = Served::start(&env);
+    let show = |extra: &[&str]| {
+        let mut args = vec!["--server", server.url.as_str(), "case", "show", id.as_str()];
+        args.extend(extra);
+        args.extend(["--now", LATER]);
+        env.wardflow(args).var("WARDFLOW_TOKEN", &admin)
+    };
+    // Without a reason the administrator is refused, as embedded; with one (Chinese, sent
+    // percent-encoded) the case is shown.
+    let err = show(&[]).fails(1);
+    assert!(err.contains("--why"), "{err}");
+    let shown = show(&["--why", "法院调取（2028）青民初12号"]).ok();
+    assert!(shown.contains(NAME), "{shown}");
+    drop(server);
+    let audit = env.ok(&["audit", "--case", &id, "--json", "--now", LATER]);
+    let entries: Vec<serde_json::Value> = serde_json::from_str(&audit).expect("json");
+    assert!(entries.iter().any(|e| {
+        e["allowed"] == true
+            && e["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("法院调取（2028）青民初12号"))
+    }));
+}
+
+#[test]
 fn child_access_lists_every_read_of_the_child_by_whom_when_and_why() {
     let (env, id) = setup();
     env.ok(&[
