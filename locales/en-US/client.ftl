@@ -11,3 +11,4 @@ remote-no-version = no published workflow version has the hash { $hash }.
 remote-served-only = the database { $db } is held by the server at { $url }: `wardflow { $command }` cannot run while a server holds the file; stop the server first.
 api-bad-query = the query's { $key } is not a value it takes.
 remote-bad-reason = The `Wardflow-Reason` header (the reason, `--why`) must be percent-encoded UTF-8 text, not empty, at most 500 characters.
+serve-tls-half = TLS needs both the certificate and its key: one is configured, `{ $missing }` is missing (`--tls-cert`/`--tls-key`, or `tls_cert`/`tls_key` in the configuration file's `[server]`).

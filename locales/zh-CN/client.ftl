@@ -11,3 +11,4 @@ remote-no-version = 没有哈希为 { $hash } 的已发布流程版本。
 remote-served-only = 数据库 { $db } 由 { $url } 的服务独占：服务占用该文件时不能运行 `wardflow { $command }`；请先停止服务。
 api-bad-query = 查询参数 { $key } 的值不合要求。
 remote-bad-reason = 请求头 `Wardflow-Reason`（理由，即 `--why`）须为百分号编码的 UTF-8 文字，不能为空，最长 500 个字。
+serve-tls-half = TLS 需要证书和私钥两个文件：配置了一个，缺少 `{ $missing }`（`--tls-cert`/`--tls-key` 或配置文件 `[server]` 中的 `tls_cert`/`tls_key`）。

@@ -37,16 +37,18 @@ pub const MAX_BODY: usize = 2 * 1024 * 1024;
 /// Arguments of `wardflow serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// The address to listen on; loopback by default (give `--tls-cert/--tls-key` on a network).
-    #[arg(long, default_value = "127.0.0.1:8620")]
-    listen: SocketAddr,
+    /// The address to listen on (else `[server] listen` in the configuration file); loopback,
+    /// 127.0.0.1:8620, by default (give `--tls-cert/--tls-key` on a network).
+    #[arg(long)]
+    listen: Option<SocketAddr>,
     /// Longest sleep of the deadline runner between looks at the deadline index, in seconds.
     #[arg(long, default_value_t = 30.0)]
     recheck: f64,
-    /// TLS: the certificate chain (PEM); with `--tls-key`, the server speaks HTTPS only.
+    /// TLS: the certificate chain (PEM; else `[server] tls_cert`); with `--tls-key`, the
+    /// server speaks HTTPS only.
     #[arg(long, requires = "tls_key", value_name = "FILE")]
     tls_cert: Option<PathBuf>,
-    /// TLS: the certificate's private key (PEM).
+    /// TLS: the certificate's private key (PEM; else `[server] tls_key`).
     #[arg(long, requires = "tls_cert", value_name = "FILE")]
     tls_key: Option<PathBuf>,
     /// Print the API's OpenAPI document (docs/openapi.json) and exit; the database is not
@@ -161,6 +163,64 @@ fn request_clock(headers: &HeaderMap) -> Result<ClockSource, Failure> {
             "(not text)",
         )?)),
     }
+}
+
+/// Where `wardflow serve` listens when neither `--listen` nor the configuration file says.
+const DEFAULT_LISTEN: SocketAddr = SocketAddr::V4(std::net::SocketAddrV4::new(
+    std::net::Ipv4Addr::LOCALHOST,
+    8620,
+));
+
+/// Where the server listens and its TLS files: each from its flag, else the configuration
+/// file's `[server]` table, else the default (loopback, no TLS). A certificate without its key
+/// (or the other way round) is bad input naming the one missing.
+fn listening(
+    ctx: &Ctx,
+    args: &ServeArgs,
+) -> Result<(SocketAddr, Option<(PathBuf, PathBuf)>), Failure> {
+    let file = |key: &str| {
+        ctx.settings
+            .iter()
+            .find(|s| s.key == key)
+            .and_then(|s| s.value.clone())
+    };
+    let listen = match (args.listen, file("server.listen")) {
+        (Some(address), _) => address,
+        // The file's value was checked as ADDRESS:PORT when it was read.
+        (None, Some(text)) => text.parse().map_err(|_| {
+            Failure::bug(format!(
+                "server.listen {text:?} passed the configuration check"
+            ))
+        })?,
+        (None, None) => DEFAULT_LISTEN,
+    };
+    let cert = args
+        .tls_cert
+        .clone()
+        .or_else(|| file("server.tls_cert").map(PathBuf::from));
+    let key = args
+        .tls_key
+        .clone()
+        .or_else(|| file("server.tls_key").map(PathBuf::from));
+    let tls = match (cert, key) {
+        (Some(cert), Some(key)) => Some((cert, key)),
+        (None, None) => None,
+        (Some(_), None) => {
+            return Err(Failure::said(
+                Exit::BadInput,
+                crate::msg!("serve-tls-half", missing = "tls_key"),
+            )
+            .with_key("server.tls_key"));
+        }
+        (None, Some(_)) => {
+            return Err(Failure::said(
+                Exit::BadInput,
+                crate::msg!("serve-tls-half", missing = "tls_cert"),
+            )
+            .with_key("server.tls_cert"));
+        }
+    };
+    Ok((listen, tls))
 }
 
 /// The longest reason (`Wardflow-Reason`, the command line's `--why`) a request may give, in
@@ -338,6 +398,7 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
         return Ok(());
     }
     crate::log::start(args.log.format(&ctx.settings));
+    let (listen, tls_files) = listening(ctx, &args)?;
     // The server alone holds the database for its whole life.
     let keeping = Keeping::days(args.idempotency_days)
         .ok_or_else(|| Failure::bug("--idempotency-days outside the bounds its parser checks"))?;
@@ -383,9 +444,9 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
             .spawn(move || deadline_runner(&server, &runner_caller, recheck, &stop))
             .map_err(Failure::bug)?
     };
-    let tls = match (&args.tls_cert, &args.tls_key) {
-        (Some(cert), Some(key)) => Some(tls_config(cert, key)?),
-        _ => None,
+    let tls = match &tls_files {
+        Some((cert, key)) => Some(tls_config(cert, key)?),
+        None => None,
     };
     let served = runtime.block_on(async {
         let cannot_listen = |e: std::io::Error| {
@@ -393,13 +454,13 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
                 Exit::BadInput,
                 crate::msg!(
                     "serve-cannot-listen",
-                    address = args.listen.to_string(),
+                    address = listen.to_string(),
                     detail = e.to_string()
                 ),
             )
             .with_key("--listen")
         };
-        let listener = std::net::TcpListener::bind(args.listen).map_err(cannot_listen)?;
+        let listener = std::net::TcpListener::bind(listen).map_err(cannot_listen)?;
         listener.set_nonblocking(true).map_err(cannot_listen)?;
         let address = listener.local_addr().map_err(Failure::bug)?;
         let scheme = if tls.is_some() { "https" } else { "http" };

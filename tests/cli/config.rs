@@ -114,3 +114,38 @@ fn the_key_file_setting_names_the_office_key() {
         .fails(2);
     assert!(err.contains("elsewhere.key"), "{err}");
 }
+
+#[test]
+fn serve_listens_where_the_configuration_file_says_and_wants_both_tls_files() {
+    let env = env();
+    env.init_simulation(T0);
+    // Two ports already taken: `serve` names the one it tried, so we learn which it chose
+    // without ever starting a server.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let other = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("address").port();
+    let flag_port = other.local_addr().expect("address").port();
+    let file = env.write_file(
+        "server.toml",
+        format!("[server]\nlisten = \"127.0.0.1:{port}\"\n"),
+    );
+    let serve = |args: &[&str], config: &str| {
+        let mut all = vec!["serve"];
+        all.extend(args);
+        all.extend(["--now", T0]);
+        let out = env.wardflow(all).var("WARDFLOW_CONFIG", config).run();
+        assert_eq!(out.code(), Some(2), "{}", out.describe());
+        out.stderr_text()
+    };
+    let err = serve(&[], &file);
+    assert!(err.contains(&format!("127.0.0.1:{port}")), "{err}");
+    // A flag still wins over the file.
+    let flag = format!("127.0.0.1:{flag_port}");
+    let err = serve(&["--listen", &flag], &file);
+    assert!(err.contains(&flag), "{err}");
+    // A certificate without its key is refused.
+    let half = env.write_file("half.toml", "[server]\ntls_cert = \"cert.pem\"\n");
+    let err = serve(&["--json"], &half);
+    assert!(err.contains("server.tls_key"), "{err}");
+    drop((taken, other));
+}
