@@ -1,0 +1,128 @@
+//! The whole-database endpoints: audit log, export, backup (administrators).
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+use wardflow_engine::app::AccessFilter;
+
+use crate::failure::Failure;
+
+use super::{ErrorBody, Peer, Shared, authed, body, ok};
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AuditQuery {
+    case: Option<String>,
+    reader: Option<String>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit",
+    tag = "database",
+    summary = "audit (administrators, auditors)",
+    params(AuditQuery),
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
+pub(super) async fn audit(
+    State(server): Shared,
+    ConnectInfo(peer): Peer,
+    headers: HeaderMap,
+    Query(q): Query<AuditQuery>,
+) -> Response {
+    authed(server, peer, headers, move |s, _, who| {
+        let entries = s.office.audit(
+            &who.caller,
+            &AccessFilter {
+                case: q.case,
+                user: q.reader,
+            },
+        )?;
+        ok(s, serde_json::to_value(&entries).map_err(Failure::bug)?)
+    })
+    .await
+}
+
+/// The whole database as JSON Lines (administrators), the one streamed body.
+#[utoipa::path(
+    get,
+    path = "/api/v1/export",
+    tag = "database",
+    summary = "export: JSON Lines (administrators), encrypted unless ?plain=true",
+    params(ExportQuery),
+    responses((status = 200, content_type = "application/octet-stream", description = "the export, encrypted to the published recipients (age), or JSON Lines with ?plain=true"), (status = 403, body = ErrorBody))
+)]
+pub(super) async fn export(
+    State(server): Shared,
+    ConnectInfo(peer): Peer,
+    headers: HeaderMap,
+    Query(q): Query<ExportQuery>,
+) -> Response {
+    authed(server, peer, headers, move |s, _, who| {
+        let mut out = Vec::new();
+        let form = copy_form(q.plain);
+        s.office.export_held(&who.caller, form, &mut out)?;
+        let kind = match form {
+            wardflow_engine::app::CopyForm::Plain => "application/jsonl",
+            wardflow_engine::app::CopyForm::Encrypted => "application/octet-stream",
+        };
+        Ok(([(axum::http::header::CONTENT_TYPE, kind)], out).into_response())
+    })
+    .await
+}
+
+/// `?plain=true`: an unencrypted export (recorded as such); by default it is encrypted to the
+/// published recipients (issue 23).
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ExportQuery {
+    plain: Option<bool>,
+}
+
+fn copy_form(plain: Option<bool>) -> wardflow_engine::app::CopyForm {
+    if plain == Some(true) {
+        wardflow_engine::app::CopyForm::Plain
+    } else {
+        wardflow_engine::app::CopyForm::Encrypted
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct BackupBody {
+    /// A file on the server that does not exist yet.
+    #[schema(value_type = String)]
+    out: std::path::PathBuf,
+    /// An unencrypted copy (recorded as such); by default it is encrypted (issue 23).
+    #[serde(default)]
+    plain: bool,
+}
+
+/// A consistent copy of the database into a file on the server (administrators).
+#[utoipa::path(
+    post,
+    path = "/api/v1/backup",
+    tag = "database",
+    summary = "backup into a file on the server (administrators)",
+    request_body = BackupBody,
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
+pub(super) async fn backup(
+    State(server): Shared,
+    ConnectInfo(peer): Peer,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Response {
+    authed(server, peer, headers, move |s, _, who| {
+        let request: BackupBody = body(&bytes)?;
+        let form = copy_form(Some(request.plain));
+        let size = s.office.backup_held(&who.caller, &request.out, form)?;
+        ok(s, json!({"backup": request.out, "bytes": size}))
+    })
+    .await
+}

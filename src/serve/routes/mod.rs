@@ -1,0 +1,274 @@
+//! The endpoints: each one parses its request, makes one office call (the same the command
+//! line makes) and answers with the command line's `--json` value.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use wardflow_engine::app::Input;
+
+use super::{ApiError, MAX_BODY, Server, Who, blocking, request_tr, source, who};
+use crate::cli::{Ctx, parse_time};
+use crate::failure::{Exit, Failure};
+
+mod accounts;
+mod cases;
+mod database;
+mod deadlines;
+mod letters;
+mod sessions;
+
+type Shared = State<Arc<Server>>;
+type Peer = ConnectInfo<SocketAddr>;
+
+/// Every route, with the body limit.
+pub fn router(server: Arc<Server>) -> Router {
+    Router::new()
+        .route(
+            "/api/v1/sessions",
+            post(sessions::sign_in).delete(sessions::sign_out),
+        )
+        .route(
+            "/api/v1/cases",
+            get(cases::case_list).post(cases::case_open),
+        )
+        .route("/api/v1/cases/{id}", get(cases::case_show))
+        .route("/api/v1/cases/{id}/history", get(cases::case_history))
+        .route("/api/v1/cases/{id}/next", get(cases::case_next))
+        .route("/api/v1/cases/{id}/advance", post(cases::case_advance))
+        .route("/api/v1/cases/{id}/amend", post(cases::case_amend))
+        .route("/api/v1/cases/{id}/transfer", post(cases::case_transfer))
+        .route(
+            "/api/v1/cases/{id}/letters",
+            get(letters::letter_list).post(letters::letter_issue),
+        )
+        .route(
+            "/api/v1/cases/{id}/letters/preview",
+            post(letters::letter_preview),
+        )
+        .route("/api/v1/letters", get(letters::letter_list_all))
+        .route("/api/v1/letters/verify", post(letters::letter_verify))
+        .route("/api/v1/letters/{letter}", get(letters::letter_show))
+        .route("/api/v1/letters/{letter}/void", post(letters::letter_void))
+        .route(
+            "/api/v1/workflows/versions/{hash}",
+            get(cases::version_source),
+        )
+        .route("/api/v1/agenda", get(deadlines::agenda))
+        .route("/api/v1/overdue", get(deadlines::overdue))
+        .route(
+            "/api/v1/users",
+            get(accounts::user_list).post(accounts::user_add),
+        )
+        .route("/api/v1/users/{name}/disable", post(accounts::user_disable))
+        .route("/api/v1/users/{name}/enable", post(accounts::user_enable))
+        .route("/api/v1/users/{name}/roles", put(accounts::user_roles))
+        .route(
+            "/api/v1/users/{name}/password",
+            put(accounts::user_password),
+        )
+        .route("/api/v1/users/{name}/unlock", post(accounts::user_unlock))
+        .route(
+            "/api/v1/tokens",
+            get(accounts::token_list).post(accounts::token_create),
+        )
+        .route(
+            "/api/v1/tokens/{id}",
+            axum::routing::delete(accounts::token_revoke),
+        )
+        .route("/api/v1/audit", get(database::audit))
+        .route("/api/v1/export", get(database::export))
+        .route("/api/v1/backup", post(database::backup))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
+        .with_state(server)
+}
+
+/// 200 with a JSON value, its instants in the office's offset as the command line gives them
+/// (the JSON convention: `app::wire`).
+fn ok(s: &Server, mut value: Value) -> Result<Response, ApiError> {
+    wardflow_engine::app::wire::localise(&mut value, &s.office.config().tz);
+    Ok(axum::Json(value).into_response())
+}
+
+/// 201 with a JSON value, as [`ok`].
+fn created(s: &Server, mut value: Value) -> Result<Response, ApiError> {
+    wardflow_engine::app::wire::localise(&mut value, &s.office.config().tz);
+    Ok((StatusCode::CREATED, axum::Json(value)).into_response())
+}
+
+/// 200 with a view as it travels to a front end elsewhere (`app::portable`): plain serde,
+/// instants in UTC as stored.
+fn parts<T: serde::Serialize>(value: &T) -> Result<Response, ApiError> {
+    Ok(axum::Json(serde_json::to_value(value).map_err(Failure::bug)?).into_response())
+}
+
+/// `?form=parts`: the view as it travels to the command line with `--server` (the case's
+/// definition named by its version hash, `GET /api/v1/workflows/versions/{hash}`), instead of
+/// the `--json` value.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct FormQuery {
+    /// `parts`
+    form: Option<String>,
+}
+
+impl FormQuery {
+    fn parts(&self) -> bool {
+        self.form.as_deref() == Some("parts")
+    }
+}
+
+/// A request body as `T`; bad JSON is bad input.
+fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        Failure::said(
+            Exit::BadInput,
+            crate::msg!("api-bad-body", detail = e.to_string()),
+        )
+        .into()
+    })
+}
+
+/// Runs `work` for the caller the request's token stands for.
+async fn authed<F>(server: Arc<Server>, peer: SocketAddr, headers: HeaderMap, work: F) -> Response
+where
+    F: FnOnce(&Server, &Ctx, &Who) -> Result<Response, ApiError> + Send + 'static,
+{
+    blocking(move || {
+        let tr = request_tr(&headers);
+        let result =
+            who(&server, &headers, &source(&peer)).and_then(|w| work(&server, &server.ctx(tr), &w));
+        result.unwrap_or_else(|e| e.response(tr))
+    })
+    .await
+}
+
+async fn not_found(headers: HeaderMap) -> Response {
+    let tr = request_tr(&headers);
+    ApiError {
+        status: Some(StatusCode::NOT_FOUND),
+        kind: None,
+        failure: Failure::said(Exit::BadInput, crate::msg!("api-no-endpoint")),
+    }
+    .response(tr)
+}
+
+/// Data given with an act: a document (`data`, an object) and assignments (`set`).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct DataBody {
+    #[serde(default)]
+    data: Option<Value>,
+    #[serde(default)]
+    set: Vec<String>,
+}
+
+impl DataBody {
+    fn input(&self) -> Result<Input, ApiError> {
+        let document = match &self.data {
+            None => None,
+            // A document's text (YAML or JSON), as the command line's `--data` reads it.
+            Some(Value::String(text)) => Some(text.as_bytes().to_vec()),
+            Some(v) => Some(serde_json::to_vec(v).map_err(Failure::bug)?),
+        };
+        Ok(Input {
+            document,
+            sets: self.set.clone(),
+        })
+    }
+}
+
+fn at(text: Option<&str>) -> Result<Option<jiff::Timestamp>, ApiError> {
+    Ok(text.map(|t| parse_time("at", t)).transpose()?)
+}
+
+/// The error body: the command line's `--json` error object.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct ErrorBody {
+    /// The exit code the command line gives (1 refused, 2 bad input, 3 busy, …).
+    code: i32,
+    /// `refused`, `bad_input`, `busy`, `integrity`, `storage`, `output`, `internal`.
+    kind: String,
+    /// In the language of `Accept-Language`.
+    message: String,
+    /// The key (field, transition, flag …) the message is about.
+    key: Option<String>,
+}
+
+/// Bearer tokens, the only way in.
+struct Bearer;
+
+impl utoipa::Modify for Bearer {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The API's OpenAPI document, generated from the routes above (checked in as
+/// docs/openapi.json; a test keeps the copy current).
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "wardflow", description = "The HTTP API of `wardflow serve` (docs/api.md)"),
+    modifiers(&Bearer),
+    security(("bearer" = [])),
+    components(schemas(ErrorBody)),
+    paths(
+        sessions::sign_in,
+        sessions::sign_out,
+        cases::case_list,
+        cases::case_open,
+        cases::case_show,
+        cases::case_history,
+        cases::case_next,
+        cases::version_source,
+        cases::case_advance,
+        cases::case_amend,
+        cases::case_transfer,
+        letters::letter_list,
+        letters::letter_issue,
+        letters::letter_preview,
+        letters::letter_list_all,
+        letters::letter_show,
+        letters::letter_void,
+        letters::letter_verify,
+        deadlines::agenda,
+        deadlines::overdue,
+        accounts::user_list,
+        accounts::user_add,
+        accounts::user_disable,
+        accounts::user_enable,
+        accounts::user_roles,
+        accounts::user_password,
+        accounts::user_unlock,
+        accounts::token_list,
+        accounts::token_create,
+        accounts::token_revoke,
+        database::audit,
+        database::export,
+        database::backup
+    )
+)]
+pub struct ApiDoc;
+
+/// A result type as the JSON body it is (plain structs with string keys: serialising them
+/// cannot fail, and if it ever did the body says so rather than the server stopping).
+fn value_of<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or_else(|e| json!({ "error": e.to_string() }))
+}
