@@ -9,6 +9,7 @@ mod guards;
 mod peers;
 mod scale;
 mod serial;
+mod served;
 mod stats;
 mod workload;
 
@@ -25,6 +26,8 @@ struct Options {
     serial_cases: usize,
     concurrent_cases: usize,
     writers: usize,
+    /// The numbers of separate clients W5 runs through a server.
+    clients: Vec<usize>,
     sizes: Vec<usize>,
     /// The database size `case show`/`case next` are timed at.
     cli_size: usize,
@@ -35,14 +38,15 @@ struct Options {
     dir: PathBuf,
 }
 
-const USAGE: &str = "usage: wardflow-bench [--quick] [--only w1,w2,w3,w4] [--no-peers]
-    [--cases N] [--writers N] [--sizes 10000,100000,1000000] [--runs N] [--dir PATH] [--keep]
+const USAGE: &str = "usage: wardflow-bench [--quick] [--only w1,w2,w3,w4,w5] [--no-peers]
+    [--cases N] [--writers N] [--clients 1,8,32] [--sizes 10000,100000,1000000] [--runs N] [--dir PATH] [--keep]
 
   --quick     a CI-sized run (small counts; the figures are only a smoke test)
   --only      the workloads to run (default all)
   --no-peers  skip XState and SpiffWorkflow (bench/peers/install.sh installs them)
   --cases     cases in W1 and W2 (default 1000)
   --writers   writer threads in W2 (default 8)
+  --clients   separate HTTP clients through `wardflow serve` in W5 (default 1,8,32)
   --sizes     database sizes for W3 and W4 (default 10000,100000,1000000)
   --runs      hyperfine runs per CLI command (default 100)
   --dir       where the databases go (default target/bench-data; deleted after use)
@@ -50,10 +54,11 @@ const USAGE: &str = "usage: wardflow-bench [--quick] [--only w1,w2,w3,w4] [--no-
 
 fn options() -> Options {
     let mut o = Options {
-        workloads: ["w1", "w2", "w3", "w4"].map(String::from).to_vec(),
+        workloads: ["w1", "w2", "w3", "w4", "w5"].map(String::from).to_vec(),
         serial_cases: 1_000,
         concurrent_cases: 1_000,
         writers: 8,
+        clients: vec![1, 8, 32],
         sizes: vec![10_000, 100_000, 1_000_000],
         cli_size: 100_000,
         runs: 100,
@@ -91,6 +96,14 @@ fn options() -> Options {
                 o.concurrent_cases = n;
             }
             "--writers" => o.writers = number(args.next(), "--writers").max(1),
+            "--clients" => {
+                o.clients = args
+                    .next()
+                    .unwrap_or_default()
+                    .split(',')
+                    .map(|s| number(Some(s.to_owned()), "--clients").clamp(1, 1024))
+                    .collect();
+            }
             "--runs" => o.runs = number(args.next(), "--runs").max(1),
             "--sizes" => {
                 o.sizes = args
@@ -270,6 +283,43 @@ fn main() {
                     ));
                 }
             }
+        }
+    }
+
+    if runs("w5") {
+        eprintln!(
+            "W5: {} cases through `wardflow serve`, {:?} clients",
+            o.concurrent_cases, o.clients
+        );
+        let served = served::run(&o.dir, o.concurrent_cases, &o.clients);
+        // XState + better-sqlite3 with 8 workers in the same run: the issue's yardstick.
+        let theirs = if o.peers {
+            let args = vec![
+                "concurrent".into(),
+                o.concurrent_cases.to_string(),
+                "8".to_owned(),
+            ];
+            Peer::XState
+                .run(&args, &peer_db)
+                .and_then(|v| f(v.get("steps_per_s")))
+        } else {
+            None
+        };
+        for s in &served {
+            let measure = format!("W5 steps/s through serve, {} clients", s.clients);
+            let ours = format!(
+                "{:.0} (p50 {:.2} ms, p99 {:.2} ms)",
+                s.steps_per_s,
+                ms(s.latency.p50),
+                ms(s.latency.p99)
+            );
+            rows.push(match theirs {
+                Some(theirs) => row(&measure, ours).against(
+                    format!("XState, 8 workers: {theirs:.0}"),
+                    format!("{:.1}× (target ≥ 3×)", s.steps_per_s / theirs),
+                ),
+                None => row(&measure, ours),
+            });
         }
     }
 

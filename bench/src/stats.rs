@@ -2,11 +2,12 @@
 
 use std::time::Duration;
 
-/// The median, 95th percentile and mean of some timings.
+/// The median, 95th and 99th percentiles and mean of some timings.
 #[derive(Debug, Clone, Copy)]
 pub struct Sample {
     pub p50: Duration,
     pub p95: Duration,
+    pub p99: Duration,
     pub mean: Duration,
 }
 
@@ -17,6 +18,7 @@ impl Sample {
             return Sample {
                 p50: Duration::ZERO,
                 p95: Duration::ZERO,
+                p99: Duration::ZERO,
                 mean: Duration::ZERO,
             };
         }
@@ -26,6 +28,7 @@ impl Sample {
         Sample {
             p50: at(0.5),
             p95: at(0.95),
+            p99: at(0.99),
             mean: total / times.len() as u32,
         }
     }

@@ -41,10 +41,16 @@ pub fn batch_context() -> BatchContext {
     }
 }
 
-/// A fresh database at `path` with the workflow published.
+/// A fresh simulation database at `path` with the workflow published.
 pub fn create(path: &Path) -> Store {
+    create_as(path, true)
+}
+
+/// A fresh database at `path` with the workflow published: a simulation database (its clock
+/// may be given) or a real one (the wall clock only, as an office's server runs).
+pub fn create_as(path: &Path, simulation: bool) -> Store {
     let _ = std::fs::remove_file(path);
-    let store = Store::create(path, true, None, t0()).unwrap_or_else(|e| fail("create", e));
+    let store = Store::create(path, simulation, None, t0()).unwrap_or_else(|e| fail("create", e));
     let def = load("workload.yaml", WORKFLOW.as_bytes()).unwrap_or_else(|e| fail("load", e));
     store
         .publish(

@@ -1,0 +1,256 @@
+//! W5: separate clients through `wardflow serve` (issue 22): each client a thread with its own
+//! HTTP connection, one request per command, each answered only after its durable commit; the
+//! server batches the clients' commands into shared commits (group commit).
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use jiff::{SignedDuration, Timestamp};
+use serde_json::{Value, json};
+
+use crate::cli::binary;
+use crate::stats::Sample;
+use crate::workload::{self, STEPS, TRANSITIONS, fail};
+
+/// What one run with a number of clients gave.
+pub struct Served {
+    pub clients: usize,
+    pub steps_per_s: f64,
+    /// Each request, from sending it to its answer.
+    pub latency: Sample,
+}
+
+/// Runs `cases` cases of workload W through a fresh server once for each number of `clients`.
+pub fn run(dir: &Path, cases: usize, clients: &[usize]) -> Vec<Served> {
+    clients
+        .iter()
+        .map(|&n| {
+            let db = dir.join(format!("w5-{n}.redb"));
+            // A real (not simulation) database: the server runs on the wall clock and logs every
+            // read, as an office's does.
+            drop(workload::create_as(&db, false));
+            let token = token(&db);
+            let server = Server::start(&db);
+            let served = drive(&server.url, &token, cases, n.max(1));
+            drop(server);
+            for suffix in ["", ".access", ".access-gap", ".credentials", ".server"] {
+                let mut name = db.as_os_str().to_owned();
+                name.push(suffix);
+                let _ = std::fs::remove_file(PathBuf::from(name));
+            }
+            served
+        })
+        .collect()
+}
+
+/// An API token for the workload's user, made with the embedded command line.
+fn token(db: &Path) -> String {
+    let out = Command::new(binary())
+        .arg("--db")
+        .arg(db)
+        .args([
+            "--user", "bench", "--json", "token", "create", "--label", "bench",
+        ])
+        .output()
+        .unwrap_or_else(|e| fail("token create", e));
+    let value: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        fail(
+            "token create",
+            format!("{e}: {}", String::from_utf8_lossy(&out.stderr)),
+        )
+    });
+    match value["token"].as_str() {
+        Some(t) => t.to_owned(),
+        None => fail("token create", value),
+    }
+}
+
+/// A running `wardflow serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    /// Starts the server on a free loopback port; its first line names its address.
+    fn start(db: &Path) -> Server {
+        let mut child = Command::new(binary())
+            .arg("--db")
+            .arg(db)
+            .args(["--user", "bench", "serve", "--listen", "127.0.0.1:0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| fail("serve", e));
+        let mut line = String::new();
+        if let Some(out) = child.stdout.take() {
+            let _ = BufReader::new(out).read_line(&mut line);
+        }
+        match line.split_whitespace().find(|w| w.starts_with("http://")) {
+            Some(url) => Server {
+                url: url.trim_end_matches('/').to_owned(),
+                child,
+            },
+            None => {
+                let _ = child.kill();
+                fail("serve", format!("no address in its first line: {line:?}"))
+            }
+        }
+    }
+}
+
+impl Drop for Server {
+    /// SIGTERM, so that the last batch commits and the file is let go.
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// `clients` threads share `cases` cases; returns the figures.
+fn drive(url: &str, token: &str, cases: usize, clients: usize) -> Served {
+    let started = Instant::now();
+    let threads: Vec<_> = (0..clients)
+        .map(|c| {
+            let (url, token) = (url.to_owned(), token.to_owned());
+            std::thread::spawn(move || {
+                let client = Client::new(url, token);
+                let mut times = Vec::new();
+                for i in (c..cases).step_by(clients) {
+                    client.case(i, &mut times);
+                }
+                times
+            })
+        })
+        .collect();
+    let mut times = Vec::with_capacity(cases * STEPS);
+    for t in threads {
+        match t.join() {
+            Ok(mine) => times.extend(mine),
+            Err(_) => fail("W5 client", "a client thread panicked"),
+        }
+    }
+    let elapsed = started.elapsed();
+    Served {
+        clients,
+        steps_per_s: (cases * STEPS) as f64 / elapsed.as_secs_f64(),
+        latency: Sample::of(times),
+    }
+}
+
+/// One client: a kept-alive connection and the token.
+struct Client {
+    agent: ureq::Agent,
+    url: String,
+    bearer: String,
+}
+
+impl Client {
+    fn new(url: String, token: String) -> Client {
+        Client {
+            agent: ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .timeout_global(Some(Duration::from_secs(60)))
+                .build()
+                .into(),
+            url,
+            bearer: format!("Bearer {token}"),
+        }
+    }
+
+    /// Opens case `i` and runs it through every transition, timing each request.
+    fn case(&self, i: usize, times: &mut Vec<Duration>) {
+        let opened = self.post(
+            "/api/v1/cases",
+            &json!({
+                "workflow": workload::KEY,
+                "as": "caseworker",
+                "set": [format!("child.name=儿童{i}"), "child.birth_date=2016-03-01"],
+            }),
+            times,
+        );
+        let Some(id) = opened["case"].as_str().map(str::to_owned) else {
+            fail("W5 open", opened)
+        };
+        for (n, transition) in TRANSITIONS.iter().enumerate() {
+            let (role, set) = data(n);
+            self.post(
+                &format!("/api/v1/cases/{id}/advance"),
+                &json!({ "transition": transition, "as": role, "set": set }),
+                times,
+            );
+        }
+    }
+
+    /// POSTs `body` with a fresh idempotency key (as the command line sends every change);
+    /// anything but success stops the benchmark.
+    fn post(&self, path: &str, body: &Value, times: &mut Vec<Duration>) -> Value {
+        let key = unique_key();
+        let sent = Instant::now();
+        let answer = self
+            .agent
+            .post(format!("{}{path}", self.url))
+            .header("Authorization", &self.bearer)
+            .header("Idempotency-Key", &key)
+            .send_json(body);
+        times.push(sent.elapsed());
+        let mut answer = answer.unwrap_or_else(|e| fail(path, e));
+        let status = answer.status();
+        let value: Value = answer
+            .body_mut()
+            .read_json()
+            .unwrap_or_else(|e| fail(path, e));
+        if !status.is_success() {
+            fail(path, format!("HTTP {status}: {value}"));
+        }
+        value
+    }
+}
+
+/// The role and data of transition `n`, as workload W gives them (`workload::advance`), in the
+/// `--set` form the API takes. The visit happened an hour before the wall clock the server
+/// runs on.
+fn data(n: usize) -> (&'static str, Vec<String>) {
+    match n {
+        0 => ("caseworker", vec!["risk_level=3".into()]),
+        1 => {
+            let visited = Timestamp::now()
+                .saturating_sub(SignedDuration::from_hours(1))
+                .unwrap_or(Timestamp::UNIX_EPOCH);
+            ("caseworker", vec![format!("visited_at={visited}")])
+        }
+        2 => (
+            "caseworker",
+            vec![
+                "carer.name=王秀英".into(),
+                "carer.birth_date=1960-05-01".into(),
+            ],
+        ),
+        3 => (
+            "caseworker",
+            vec!["plan=每周入户走访一次，联系学校落实课后看护".into()],
+        ),
+        4 => ("supervisor", vec!["review_score=4".into()]),
+        _ => ("supervisor", vec!["close_reason=resolved".into()]),
+    }
+}
+
+/// A key unique within the run: the run's start in nanoseconds and a counter (nothing secret
+/// about it).
+fn unique_key() -> String {
+    use std::sync::LazyLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static RUN: LazyLock<u64> = LazyLock::new(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0)
+    });
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!("{:016x}{:016x}", *RUN, NEXT.fetch_add(1, Ordering::Relaxed))
+}
