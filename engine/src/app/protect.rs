@@ -181,6 +181,8 @@ impl<B: Backend> Office<B> {
     }
 }
 
+/// Copies of the whole database and backups: the redb file only (a PostgreSQL database is
+/// backed up with PostgreSQL's own tools).
 impl Office<Store> {
     /// The recipients for a copy of the database at `db` and the caller's clock, once the
     /// caller is found to be an administrator.
@@ -445,7 +447,9 @@ impl Office<Store> {
         Self::log_copy_at(caller, db, now, action, recipients.as_deref())?;
         Ok(count)
     }
+}
 
+impl<B: Backend> Office<B> {
     /// Every read of one child's data (administrators and auditors): the access log's entries
     /// for each case that records the child (by identity number or registry id), oldest first.
     /// The look-up is itself logged against each of those cases as `child-access`.

@@ -2,6 +2,7 @@
 //! what is published, and making a new database with its first workflows, units and
 //! administrator (`init`).
 
+use super::backend::Backend;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -175,6 +176,7 @@ fn initial_publications(setup: &Setup) -> Result<Vec<NewPublication>, AppError> 
     Ok(out)
 }
 
+/// Making a redb database (a PostgreSQL one is made by `PgBackend::create`).
 impl Office<Store> {
     /// Makes a new database at `db` (`init`): every workflow file checked before anything
     /// is created, then published with the units and the first administrator in the new
@@ -262,7 +264,9 @@ impl Office<Store> {
             }
         }
     }
+}
 
+impl<B: Backend> Office<B> {
     /// Publishes workflow files as new versions (administrators): each is checked against
     /// the published workflows and `context` (links may name them) before any is stored.
     pub fn publish(
@@ -282,7 +286,9 @@ impl Office<Store> {
         known.extend(context);
         let checked = check_files(files, &known, &self.config.letters)
             .map_err(|e| AppError::Workflows(e.failed))?;
-        Ok(self.backend.publish(&checked, &admin.name, now)?)
+        Ok(self
+            .backend
+            .publish_definitions(&checked, &admin.name, now)?)
     }
 
     /// Every published workflow and its versions (any registered, enabled user).
