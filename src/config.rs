@@ -114,6 +114,8 @@ impl<'de> Deserialize<'de> for ServerEntry {
 #[serde(deny_unknown_fields)]
 struct ServerSettings {
     listen: Option<Spanned<String>>,
+    /// A PostgreSQL address (`postgres://…`) to serve instead of the redb file.
+    database: Option<Spanned<String>>,
     tls_cert: Option<Spanned<String>>,
     tls_key: Option<Spanned<String>>,
 }
@@ -354,6 +356,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<(&'static str, String)>, Fai
         ));
     }
     text_value("server.listen", server.listen)?;
+    text_value("server.database", server.database)?;
     text_value("server.tls_cert", server.tls_cert)?;
     text_value("server.tls_key", server.tls_key)?;
     let log = log.unwrap_or_default();
@@ -504,6 +507,7 @@ pub fn apply(global: &mut Global, matches: &ArgMatches, files: &Files) -> Vec<Se
     }
     for key in [
         "server.listen",
+        "server.database",
         "server.tls_cert",
         "server.tls_key",
         crate::log::FORMAT_KEY,

@@ -31,6 +31,8 @@ use crate::profile::Profile;
 use crate::progress::Reporter;
 use crate::step::Clock;
 use crate::store::credentials::Credentials;
+use crate::store::dump::DumpCounts;
+use crate::store::ops::TempFile;
 use crate::store::published::{Kind, NewPublication, Publication};
 use crate::store::{
     AccessBreak, AccessFilter, CaseChain, ChainReport, CommandFailure, LetterKey, LetterRecord,
@@ -189,6 +191,15 @@ pub trait Backend: Send + Sync {
 
     /// The earliest moment anything is due to fire.
     fn next_firing(&self) -> Result<Option<Timestamp>, StoreError>;
+
+    /// The whole database as JSON Lines (`wardflow export`), from one read snapshot.
+    fn export_copy(&self, w: &mut dyn std::io::Write) -> Result<DumpCounts, StoreError>;
+
+    /// A consistent copy of the database, written to the new file `out`; its size.
+    fn backup_copy(&self, out: &std::path::Path) -> Result<u64, StoreError>;
+
+    /// A consistent copy of the database in a scratch file (to be sealed, then removed).
+    fn backup_scratch(&self) -> Result<TempFile, StoreError>;
 
     // ----- single reads, each in its own snapshot -----
 

@@ -88,6 +88,28 @@ pub fn redacted(url: &str) -> String {
     }
 }
 
+/// Where a database address points, fit for logs: `postgresql://HOST:PORT/NAME`, never the
+/// user or the password (an address that does not parse is shown as `postgresql://…`).
+pub fn place(url: &str) -> String {
+    let Ok(config) = postgres::Config::from_str(url) else {
+        return "postgresql://…".to_owned();
+    };
+    let host = config
+        .get_hosts()
+        .first()
+        .map(|h| match h {
+            postgres::config::Host::Tcp(name) => name.clone(),
+            postgres::config::Host::Unix(path) => path.display().to_string(),
+        })
+        .unwrap_or_else(|| "localhost".to_owned());
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let name = config
+        .get_dbname()
+        .or(config.get_user())
+        .unwrap_or("postgres");
+    format!("postgresql://{host}:{port}/{name}")
+}
+
 /// A PostgreSQL failure as the seam reports it: busy when waiting longer could help
 /// (a timeout, a lock, a conflict, a server going away or coming back), storage otherwise.
 pub(crate) fn pg(e: postgres::Error) -> StoreError {
@@ -156,17 +178,49 @@ impl std::fmt::Debug for PgBackend {
     }
 }
 
+/// How many connections one process holds and how long a statement may run: the settings
+/// of `wardflow serve --pool-size --statement-timeout`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The most connections (1…[`MAX_POOL_SIZE`]).
+    pub pool_size: u32,
+    /// The longest one statement may run, in milliseconds (1…[`MAX_STATEMENT_TIMEOUT_MS`]).
+    pub statement_timeout_ms: u32,
+}
+
+/// The largest pool a setting may ask for.
+pub const MAX_POOL_SIZE: u32 = 256;
+/// The longest statement timeout a setting may ask for (an hour).
+pub const MAX_STATEMENT_TIMEOUT_MS: u32 = 3_600_000;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            pool_size: POOL_SIZE,
+            statement_timeout_ms: STATEMENT_TIMEOUT_MS,
+        }
+    }
+}
+
 fn pool(url: &str) -> Result<Pool, StoreError> {
+    pool_with(url, Limits::default())
+}
+
+fn pool_with(url: &str, limits: Limits) -> Result<Pool, StoreError> {
+    let pool_size = limits.pool_size.clamp(1, MAX_POOL_SIZE);
+    let statement_timeout = limits
+        .statement_timeout_ms
+        .clamp(1, MAX_STATEMENT_TIMEOUT_MS);
     let mut config = postgres::Config::from_str(url).map_err(|e| {
         StoreError::Storage(format!("not a PostgreSQL address ({}): {e}", redacted(url)))
     })?;
     config
         .connect_timeout(CONNECT_TIMEOUT)
         .application_name("wardflow")
-        .options(format!("-c statement_timeout={STATEMENT_TIMEOUT_MS}").as_str());
+        .options(format!("-c statement_timeout={statement_timeout}").as_str());
     let manager = PostgresConnectionManager::new(config, NoTls);
     r2d2::Pool::builder()
-        .max_size(POOL_SIZE)
+        .max_size(pool_size)
         .min_idle(Some(0))
         .connection_timeout(CONNECT_TIMEOUT)
         // A connection cut while idle is noticed before a command gets it.
@@ -219,7 +273,12 @@ impl PgBackend {
     /// Opens the wardflow database at `url` for use: refused when its schema is older than
     /// this build's (run `wardflow db migrate`) or newer (made by a newer wardflow).
     pub fn open(url: &str) -> Result<PgBackend, StoreError> {
-        let pool = pool(url)?;
+        PgBackend::open_with(url, Limits::default())
+    }
+
+    /// [`PgBackend::open`] with these pool and statement limits.
+    pub fn open_with(url: &str, limits: Limits) -> Result<PgBackend, StoreError> {
+        let pool = pool_with(url, limits)?;
         let mut client = pool.get().map_err(pool_error)?;
         schema::admit(schema::found(&mut client)?, true)?;
         let row = client
@@ -715,6 +774,23 @@ impl Backend for PgBackend {
 
     fn next_firing(&self) -> Result<Option<Timestamp>, StoreError> {
         PgBackend::next_firing(self)
+    }
+
+    // A PostgreSQL database is copied with PostgreSQL's own tools (pg_dump, base backups,
+    // replication); wardflow's JSON Lines export of it is not built yet.
+    fn export_copy(
+        &self,
+        _w: &mut dyn std::io::Write,
+    ) -> Result<crate::store::dump::DumpCounts, StoreError> {
+        Err(StoreError::Unsupported("export"))
+    }
+
+    fn backup_copy(&self, _out: &std::path::Path) -> Result<u64, StoreError> {
+        Err(StoreError::Unsupported("backup"))
+    }
+
+    fn backup_scratch(&self) -> Result<crate::store::ops::TempFile, StoreError> {
+        Err(StoreError::Unsupported("backup"))
     }
 }
 

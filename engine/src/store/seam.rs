@@ -220,6 +220,21 @@ impl Backend for Store {
     fn next_firing(&self) -> Result<Option<Timestamp>, StoreError> {
         Store::next_firing(self)
     }
+
+    fn export_copy(
+        &self,
+        w: &mut dyn std::io::Write,
+    ) -> Result<super::dump::DumpCounts, StoreError> {
+        super::dump::export(self, w)
+    }
+
+    fn backup_copy(&self, out: &std::path::Path) -> Result<u64, StoreError> {
+        super::ops::backup_held(self, out)
+    }
+
+    fn backup_scratch(&self) -> Result<super::ops::TempFile, StoreError> {
+        super::ops::backup_held_scratch(self)
+    }
 }
 
 /// A read snapshot: one redb read transaction.

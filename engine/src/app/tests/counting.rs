@@ -245,6 +245,21 @@ impl Backend for Counting {
     fn next_firing(&self) -> Result<Option<Timestamp>, StoreError> {
         Backend::next_firing(&self.inner)
     }
+
+    fn export_copy(
+        &self,
+        w: &mut dyn std::io::Write,
+    ) -> Result<crate::store::dump::DumpCounts, StoreError> {
+        self.inner.export_copy(w)
+    }
+
+    fn backup_copy(&self, out: &std::path::Path) -> Result<u64, StoreError> {
+        self.inner.backup_copy(out)
+    }
+
+    fn backup_scratch(&self) -> Result<crate::store::ops::TempFile, StoreError> {
+        self.inner.backup_scratch()
+    }
 }
 
 impl ReadTx for CountingRead<'_> {
