@@ -23,6 +23,7 @@
 //! listen = "127.0.0.1:8443"
 //! tls_cert = "/etc/wardflow/tls/cert.pem"
 //! tls_key = "/etc/wardflow/tls/key.pem"
+//! database = "postgres://wardflow:PASSWORD@db.example/wardflow"   # PostgreSQL, not `db`
 //!
 //! [log]               # read by `wardflow serve` and `wardflow run`
 //! format = "json"     # text | json
