@@ -23,6 +23,7 @@
 //! listen = "127.0.0.1:8443"
 //! tls_cert = "/etc/wardflow/tls/cert.pem"
 //! tls_key = "/etc/wardflow/tls/key.pem"
+//! database = "postgres://wardflow:PASSWORD@db.example/wardflow"   # PostgreSQL, not `db`
 //!
 //! [log]               # read by `wardflow serve` and `wardflow run`
 //! format = "json"     # text | json
@@ -114,6 +115,8 @@ impl<'de> Deserialize<'de> for ServerEntry {
 #[serde(deny_unknown_fields)]
 struct ServerSettings {
     listen: Option<Spanned<String>>,
+    /// A PostgreSQL address (`postgres://…`) to serve instead of the redb file.
+    database: Option<Spanned<String>>,
     tls_cert: Option<Spanned<String>>,
     tls_key: Option<Spanned<String>>,
 }
@@ -354,6 +357,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<(&'static str, String)>, Fai
         ));
     }
     text_value("server.listen", server.listen)?;
+    text_value("server.database", server.database)?;
     text_value("server.tls_cert", server.tls_cert)?;
     text_value("server.tls_key", server.tls_key)?;
     let log = log.unwrap_or_default();
@@ -504,6 +508,7 @@ pub fn apply(global: &mut Global, matches: &ArgMatches, files: &Files) -> Vec<Se
     }
     for key in [
         "server.listen",
+        "server.database",
         "server.tls_cert",
         "server.tls_key",
         crate::log::FORMAT_KEY,

@@ -31,7 +31,7 @@ fn show(ctx: &Ctx) -> Result<(), Failure> {
             .map(|s| {
                 serde_json::json!({
                     "key": s.key,
-                    "value": s.value,
+                    "value": shown(s),
                     "source": s.source.key(),
                     "file": match &s.source {
                         Source::File(f) => Some(f.display().to_string()),
@@ -55,9 +55,17 @@ fn show(ctx: &Ctx) -> Result<(), Failure> {
             Source::Env(var) => tr!(tr, "config-source-env", var = *var),
             Source::File(f) => tr!(tr, "config-source-file", file = f.display().to_string()),
         };
-        let value = s.value.clone().unwrap_or_else(|| "-".to_owned());
+        let value = shown(s).unwrap_or_else(|| "-".to_owned());
         table.row(vec![s.key.to_owned(), value, source]);
     }
     table.print();
     Ok(())
+}
+
+/// A setting's value as shown: a database address without its password.
+fn shown(s: &crate::config::Setting) -> Option<String> {
+    match s.key {
+        "server.database" => s.value.as_deref().map(wardflow_engine::pg::redacted),
+        _ => s.value.clone(),
+    }
 }

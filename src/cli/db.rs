@@ -14,13 +14,28 @@ pub enum DbCommand {
         /// List the steps that would run, and change nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Migrate the schema of this PostgreSQL database (`postgres://…`, else
+        /// `WARDFLOW_DATABASE`) instead of the redb file of `--db`: every SQL step it lacks,
+        /// each in its own transaction. Needs the rights to create tables there.
+        #[arg(
+            long,
+            env = "WARDFLOW_DATABASE",
+            hide_env_values = true,
+            value_name = "URL",
+            conflicts_with = "dry_run"
+        )]
+        database: Option<String>,
     },
 }
 
 /// Runs a database subcommand.
 pub fn run(ctx: &Ctx, cmd: DbCommand) -> Result<(), Failure> {
     match cmd {
-        DbCommand::Migrate { dry_run } => {
+        DbCommand::Migrate {
+            database: Some(url),
+            ..
+        } => migrate_postgres(ctx, &url),
+        DbCommand::Migrate { dry_run, .. } => {
             let caller = ctx.caller(None)?;
             let done = ctx
                 .office_for_migration()?
@@ -57,4 +72,53 @@ pub fn run(ctx: &Ctx, cmd: DbCommand) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+/// `db migrate --database postgres://…`: applies the SQL steps the database lacks; a schema
+/// newer than this build's is refused (exit 5). Names the database by host and name only.
+fn migrate_postgres(ctx: &Ctx, url: &str) -> Result<(), Failure> {
+    use wardflow_engine::pg;
+    if !pg::is_url(url) {
+        return Err(Failure::said(
+            crate::failure::Exit::BadInput,
+            crate::msg!("serve-database-not-postgres", url = pg::redacted(url)),
+        )
+        .with_key("--database"));
+    }
+    let done = pg::PgBackend::migrate(url)?;
+    let version = pg::schema::CURRENT;
+    if ctx.global.json {
+        return print_json(
+            ctx,
+            &serde_json::json!({
+                "database": pg::place(url),
+                "to": version,
+                "steps": done,
+            }),
+        );
+    }
+    let db = pg::place(url);
+    if done.is_empty() {
+        println!(
+            "{}",
+            tr!(ctx.tr, "pg-migrate-current", db = db, version = version)
+        );
+    } else {
+        let steps = done
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        println!(
+            "{}",
+            tr!(
+                ctx.tr,
+                "pg-migrate-done",
+                db = db,
+                version = version,
+                steps = steps
+            )
+        );
+    }
+    Ok(())
 }

@@ -30,6 +30,16 @@ pub struct InitArgs {
     /// A workflow role the administrator also acts in (repeatable; `*` for every role).
     #[arg(long = "admin-role", value_name = "ROLE")]
     admin_roles: Vec<String>,
+    /// Make the database in this (empty) PostgreSQL database (`postgres://…`, else
+    /// `WARDFLOW_DATABASE`) instead of the redb file of `--db`; served by `wardflow serve
+    /// --database`. A secret: shown by host and database name only.
+    #[arg(
+        long,
+        env = "WARDFLOW_DATABASE",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    database: Option<String>,
 }
 
 /// Creates the database, publishes the workflows, registers the first administrator, and
@@ -79,23 +89,40 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
         None
     };
     let caller = ctx.caller(None)?;
-    let (office, founded) = Office::init(
-        &caller,
-        &ctx.global.db,
-        Setup {
-            simulation: args.simulation,
-            profile: profile.clone(),
-            files,
-            context: Vec::new(),
-            units,
-            admin: args.admin.clone(),
-            admin_unit: args.admin_unit.clone(),
-            admin_roles: args.admin_roles.clone(),
-            calendar,
-            letters,
-        },
-        ctx.detached_config(profile)?,
-    )?;
+    let setup = Setup {
+        simulation: args.simulation,
+        profile: profile.clone(),
+        files,
+        context: Vec::new(),
+        units,
+        admin: args.admin.clone(),
+        admin_unit: args.admin_unit.clone(),
+        admin_roles: args.admin_roles.clone(),
+        calendar,
+        letters,
+    };
+    let config = ctx.detached_config(profile)?;
+    // The redb office is kept until the key is made (a failure removes the new file).
+    let (office, founded, shown_db) = match &args.database {
+        Some(url) => {
+            if !wardflow_engine::pg::is_url(url) {
+                return Err(Failure::said(
+                    crate::failure::Exit::BadInput,
+                    msg!(
+                        "serve-database-not-postgres",
+                        url = wardflow_engine::pg::redacted(url)
+                    ),
+                )
+                .with_key("--database"));
+            }
+            let (_, founded) = Office::init_postgres(&caller, url, setup, config)?;
+            (None, founded, wardflow_engine::pg::place(url))
+        }
+        None => {
+            let (office, founded) = Office::init(&caller, &ctx.global.db, setup, config)?;
+            (Some(office), founded, ctx.global.db.display().to_string())
+        }
+    };
     let Founded { published, admin } = founded;
     let (admin, roles, admin_unit) = (admin.name, admin.roles, admin.unit);
     // The office key signs exports; an existing one (the office's) is kept.
@@ -103,8 +130,10 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
     let (key, key_made) = match super::key::ensure(&key_path) {
         Ok(k) => k,
         Err(e) => {
-            drop(office);
-            let _ = std::fs::remove_file(&ctx.global.db);
+            if let Some(office) = office {
+                drop(office);
+                let _ = std::fs::remove_file(&ctx.global.db);
+            }
             return Err(e);
         }
     };
@@ -116,7 +145,7 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
         return print_json(
             ctx,
             &serde_json::json!({
-                "db": ctx.global.db.display().to_string(),
+                "db": shown_db,
                 "simulation": args.simulation,
                 "workflows": workflows,
                 "key": super::key::public_json(&key, &key_path),
@@ -129,7 +158,7 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
         tr!(
             ctx.tr,
             "init-done",
-            path = ctx.global.db.display().to_string(),
+            path = shown_db,
             count = published.len(),
             simulation = if args.simulation { "yes" } else { "no" }
         )

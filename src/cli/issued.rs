@@ -21,7 +21,11 @@ pub fn renderer(ctx: &Ctx) -> Result<Renderer, Failure> {
 /// The office's renderer for an act that called for letters; None (and a warning) when the
 /// letters cannot be loaded, because a letter never blocks the act itself: it waits for
 /// `letter issue`.
-pub fn renderer_after_act(ctx: &Ctx, office: &Office, acted: &Acted) -> Option<Arc<Renderer>> {
+pub fn renderer_after_act<B: wardflow_engine::app::backend::Backend>(
+    ctx: &Ctx,
+    office: &Office<B>,
+    acted: &Acted,
+) -> Option<Arc<Renderer>> {
     if acted.letters.is_empty() {
         return None;
     }

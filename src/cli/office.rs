@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+use wardflow_engine::app::backend::Backend;
+use wardflow_engine::app::database::Database;
 use wardflow_engine::app::{Caller, ClockSource, Config, Given, Office};
 use wardflow_engine::definition::Definition;
 use wardflow_engine::profile::Profile;
@@ -31,14 +33,14 @@ impl Ctx {
     }
 
     /// The configuration of an office over `store`.
-    fn config(&self, store: &Store) -> Result<Config, Failure> {
+    fn config<B: Backend>(&self, store: &B) -> Result<Config, Failure> {
         let calendars = Calendars::load(self)?;
         Ok(Config {
             tz: calendars.tz,
             calendar: calendars.calendar,
             // None: the published profile (a real database reads no profile file).
             profile: match self.global.profile {
-                Some(_) if store.meta().simulation => {
+                Some(_) if store.simulation() => {
                     let defs = store.latest_definitions()?;
                     let refs: Vec<&Definition> = defs.iter().map(|d| d.as_ref()).collect();
                     self.named_profile(&refs)?
@@ -86,6 +88,28 @@ impl Ctx {
     pub fn office_for_read(&self) -> Result<Office, Failure> {
         let store = Store::open_read(&self.global.db, self.lock_timeout());
         self.office(store.map_err(|e| self.served(e))?)
+    }
+
+    /// The office `wardflow serve` holds: over the PostgreSQL database at `url` (with these
+    /// pool and statement limits), else over the redb file of `--db` opened for writing.
+    pub fn office_served(
+        &self,
+        url: Option<&str>,
+        limits: wardflow_engine::pg::Limits,
+    ) -> Result<Office<Database>, Failure> {
+        let database = match url {
+            Some(url) => {
+                Database::Postgres(wardflow_engine::pg::PgBackend::open_with(url, limits)?)
+            }
+            None => {
+                let store = Store::open(&self.global.db, self.lock_timeout());
+                let store = store.map_err(|e| self.served(e))?;
+                self.note_repair(&store);
+                Database::Redb(store)
+            }
+        };
+        let config = self.config(&database)?;
+        Ok(Office::new(database, config))
     }
 
     /// An office over the database opened for writing.

@@ -23,6 +23,15 @@ pub enum TokenCommand {
         /// What the token is for (shown in `token list`).
         #[arg(long, value_parser = super::note_arg)]
         label: Option<String>,
+        /// Make it in this PostgreSQL database (`postgres://…`, else `WARDFLOW_DATABASE`)
+        /// instead of the redb file of `--db`: the first token of a server on PostgreSQL.
+        #[arg(
+            long,
+            env = "WARDFLOW_DATABASE",
+            hide_env_values = true,
+            value_name = "URL"
+        )]
+        database: Option<String>,
     },
     /// The tokens, never their secrets: yours, or everyone's for an administrator.
     List,
@@ -65,14 +74,31 @@ pub fn run(ctx: &Ctx, cmd: TokenCommand) -> Result<(), Failure> {
             owner,
             expires,
             label,
+            database,
         } => {
             let days = days(&expires)?;
-            let made = ctx.office_for_write()?.create_token(
-                &caller,
-                owner.as_deref(),
-                label.as_deref(),
-                days,
-            )?;
+            let made = match database {
+                Some(url) => {
+                    if !wardflow_engine::pg::is_url(&url) {
+                        return Err(Failure::said(
+                            crate::failure::Exit::BadInput,
+                            crate::msg!(
+                                "serve-database-not-postgres",
+                                url = wardflow_engine::pg::redacted(&url)
+                            ),
+                        )
+                        .with_key("--database"));
+                    }
+                    ctx.office_served(Some(&url), wardflow_engine::pg::Limits::default())?
+                        .create_token(&caller, owner.as_deref(), label.as_deref(), days)?
+                }
+                None => ctx.office_for_write()?.create_token(
+                    &caller,
+                    owner.as_deref(),
+                    label.as_deref(),
+                    days,
+                )?,
+            };
             if ctx.global.json {
                 let mut out = token_json(&made.record);
                 out["token"] = made.token.into();

@@ -106,6 +106,9 @@ pub fn store(tr: &Tr, e: &StoreError) -> Shown {
             ),
         ),
         StoreError::ReadOnly => Shown::new(Exit::Storage, tr!(tr, "db-read-only")),
+        StoreError::Unsupported(what) => {
+            Shown::new(Exit::BadInput, tr!(tr, "pg-unsupported", what = *what))
+        }
         StoreError::NeedsRepair => Shown::new(Exit::Storage, tr!(tr, "db-needs-repair")),
         StoreError::NeedsMigration { found, current } => Shown::new(
             Exit::Storage,

@@ -23,6 +23,7 @@ use clap::Args;
 use wardflow_engine::app::accounts::AccountError;
 use wardflow_engine::app::batch::{Batched, BatchedOnce};
 use wardflow_engine::app::committer::GroupSubmitter;
+use wardflow_engine::app::database::Database;
 use wardflow_engine::app::once::{Answer, Keeping, Remember};
 use wardflow_engine::app::{Acted, AppError, Caller, ClockSource, Office};
 
@@ -57,6 +58,24 @@ pub struct ServeArgs {
     openapi: bool,
     #[command(flatten)]
     log: crate::log::LogArgs,
+    /// The database to serve when it is on PostgreSQL: `postgres://USER:PASSWORD@HOST/NAME`
+    /// (else `WARDFLOW_DATABASE`, else `[server] database`); the redb file of `--db` by
+    /// default. A secret: never logged or printed (only its host and database name).
+    #[arg(
+        long,
+        env = "WARDFLOW_DATABASE",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    database: Option<String>,
+    /// PostgreSQL: the most connections this server holds.
+    #[arg(long, default_value_t = wardflow_engine::pg::POOL_SIZE, value_name = "N",
+        value_parser = clap::value_parser!(u32).range(1..=wardflow_engine::pg::MAX_POOL_SIZE as i64))]
+    pool_size: u32,
+    /// PostgreSQL: the longest one statement may run, in seconds (then the command is busy).
+    #[arg(long, default_value_t = wardflow_engine::pg::STATEMENT_TIMEOUT_MS / 1000, value_name = "SECONDS",
+        value_parser = clap::value_parser!(u32).range(1..=3600))]
+    statement_timeout: u32,
     /// Days an idempotency key is kept after its change (at least 7, at most 365).
     #[arg(long, default_value_t = wardflow_engine::app::once::DEFAULT_KEEP_DAYS, value_name = "DAYS",
         value_parser = clap::value_parser!(u32).range(7..=365))]
@@ -95,7 +114,7 @@ fn tls_config(
 /// What every request runs against: the office (the database held for the server's life)
 /// and the options the server was started with.
 pub struct Server {
-    office: Arc<Office>,
+    office: Arc<Office<Database>>,
     /// Opens and advances go through the group-commit thread: the commands of concurrent
     /// requests share one durable transaction (each authorised and refused on its own).
     commits: GroupSubmitter<BatchedOnce, Result<Answer<Acted>, AppError>>,
@@ -402,7 +421,17 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
     // The server alone holds the database for its whole life.
     let keeping = Keeping::days(args.idempotency_days)
         .ok_or_else(|| Failure::bug("--idempotency-days outside the bounds its parser checks"))?;
-    let office = match ctx.office_for_write() {
+    let url = served_url(ctx, &args)?;
+    let limits = wardflow_engine::pg::Limits {
+        pool_size: args.pool_size,
+        statement_timeout_ms: args.statement_timeout.saturating_mul(1000),
+    };
+    // What logs and messages name: the file, or the host and database name (no password).
+    let db = match &url {
+        Some(url) => wardflow_engine::pg::place(url),
+        None => ctx.global.db.display().to_string(),
+    };
+    let office = match ctx.office_served(url.as_deref(), limits) {
         Ok(office) => office.with_keeping(keeping),
         Err(failure) => {
             crate::log::service_failure(&ctx.tr, "start", &failure);
@@ -419,6 +448,8 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
     // A county is told 60 days ahead that its published holiday calendar runs out (issue 20):
     // at start, and then once a day by the runner.
     crate::cli::timers::tick::warn_calendar(ctx, &office, office.now(&runner_caller)?);
+    let on_postgres = url.is_some();
+    let backend = office.backend().kind();
     let office = Arc::new(office);
     // At most 64 commands share one transaction.
     let committer = office.clone().committer_once(64);
@@ -465,21 +496,19 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
         let address = listener.local_addr().map_err(Failure::bug)?;
         let scheme = if tls.is_some() { "https" } else { "http" };
         let url = format!("{scheme}://{address}");
-        write_marker(&ctx.global.db, &url);
+        if !on_postgres {
+            write_marker(&ctx.global.db, &url);
+        }
         tracing::info!(
             address = %url,
-            db = %ctx.global.db.display(),
+            db = %db,
+            backend = backend,
             runner_user = %runner_user,
             "server started"
         );
         println!(
             "{}",
-            tr!(
-                ctx.tr,
-                "serve-started",
-                url = url,
-                db = ctx.global.db.display().to_string()
-            )
+            tr!(ctx.tr, "serve-started", url = url, db = db.clone())
         );
         let app = routes::router(server.clone())
             .layer(axum::middleware::from_fn(crate::log::request))
@@ -509,7 +538,9 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
         }
     });
     stop.store(true, Ordering::SeqCst);
-    let _ = std::fs::remove_file(marker(&ctx.global.db));
+    if !on_postgres {
+        let _ = std::fs::remove_file(marker(&ctx.global.db));
+    }
     let _ = runner.join();
     runtime.shutdown_timeout(Duration::from_secs(5));
     // The last batch commits before the database is closed.
@@ -522,6 +553,35 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
     tracing::info!("server stopped");
     println!("{}", tr!(ctx.tr, "serve-stopped"));
     Ok(())
+}
+
+/// The PostgreSQL database to serve: `--database` (or `WARDFLOW_DATABASE`), else the
+/// configuration file's `[server] database`; None for the redb file of `--db`. Anything but a
+/// `postgres://` or `postgresql://` address is bad input (named without its password).
+fn served_url(ctx: &Ctx, args: &ServeArgs) -> Result<Option<String>, Failure> {
+    let (url, key) = match &args.database {
+        Some(url) => (url.clone(), "--database"),
+        None => match ctx
+            .settings
+            .iter()
+            .find(|s| s.key == "server.database")
+            .and_then(|s| s.value.clone())
+        {
+            Some(url) => (url, "server.database"),
+            None => return Ok(None),
+        },
+    };
+    if !wardflow_engine::pg::is_url(&url) {
+        return Err(Failure::said(
+            Exit::BadInput,
+            crate::msg!(
+                "serve-database-not-postgres",
+                url = wardflow_engine::pg::redacted(&url)
+            ),
+        )
+        .with_key(key));
+    }
+    Ok(Some(url))
 }
 
 /// SIGINT or SIGTERM.

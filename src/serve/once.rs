@@ -49,7 +49,14 @@ pub fn respond<T: 'static>(
     server: &Server,
     ctx: &Ctx,
     status: StatusCode,
-    words: impl Fn(&Ctx, &wardflow_engine::app::Office, &T) -> Value + Send + Sync + 'static,
+    words: impl Fn(
+        &Ctx,
+        &wardflow_engine::app::Office<wardflow_engine::app::database::Database>,
+        &T,
+    ) -> Value
+    + Send
+    + Sync
+    + 'static,
 ) -> Respond<T> {
     let (tr, global) = (ctx.tr, ctx.global.clone());
     let tz = server.office.config().tz.clone();

@@ -149,3 +149,25 @@ fn serve_listens_where_the_configuration_file_says_and_wants_both_tls_files() {
     assert!(err.contains("server.tls_key"), "{err}");
     drop((taken, other));
 }
+
+#[test]
+fn a_postgresql_address_in_the_file_is_shown_without_its_password() {
+    let env = TestEnv::examples_only();
+    let file = env.write_file(
+        "wardflow.toml",
+        "[server]\ndatabase = \"postgres://wardflow:s3cret-pw@db.example:5432/county\"\n",
+    );
+    let all = settings(&env, &file, &[]);
+    let database = setting(&all, "server.database");
+    assert_eq!(database["source"], "file");
+    assert_eq!(
+        database["value"],
+        "postgres://wardflow@db.example:5432/county"
+    );
+    let table = env
+        .wardflow(["config", "show"])
+        .var("WARDFLOW_CONFIG", &file)
+        .ok();
+    assert!(table.contains("server.database"), "{table}");
+    assert!(!table.contains("s3cret-pw"), "{table}");
+}

@@ -29,6 +29,7 @@ mod letter_issue;
 mod letter_pdf;
 mod migrate;
 mod ops;
+mod pg_serve;
 mod profile;
 mod protect;
 mod published;

@@ -24,10 +24,8 @@ use super::backend::Backend;
 use super::owner::{WHOLE_DATABASE, registered};
 use super::{AppError, Caller, Office, Owner};
 use crate::authority;
-use crate::store::credentials::{
-    ARGON2_SETTING, CredentialStore, TokenKind, TokenRecord, TokenRef,
-};
-use crate::store::{Store, StoreError};
+use crate::store::StoreError;
+use crate::store::credentials::{ARGON2_SETTING, Credentials, TokenKind, TokenRecord, TokenRef};
 
 pub use crate::store::credentials::{TokenKind as Kind, TokenRecord as Token};
 
@@ -146,7 +144,7 @@ impl Gate {
 
 /// The open credentials with what the process keeps in memory about them.
 pub struct Accounts {
-    store: CredentialStore,
+    store: Box<dyn Credentials>,
     params: Params,
     gate: Gate,
     /// Failed sign-ins per source (an address), since the process started.
@@ -193,13 +191,13 @@ fn wait_after(count: u32, free: u32) -> u64 {
 }
 
 impl Accounts {
-    fn open(store: &Store) -> Result<Accounts, AppError> {
-        let default = if store.meta().simulation {
+    fn open<B: Backend>(backend: &B) -> Result<Accounts, AppError> {
+        let default = if backend.simulation() {
             ARGON2_SIMULATION
         } else {
             ARGON2_REAL
         };
-        let creds = CredentialStore::open(store.path(), default)?;
+        let creds = backend.credentials(default)?;
         let setting = creds.setting(ARGON2_SETTING)?;
         let params = setting
             .as_deref()
@@ -355,7 +353,7 @@ fn check_password(password: &str) -> Result<(), AccountError> {
     Ok(())
 }
 
-impl Office<Store> {
+impl<B: Backend> Office<B> {
     /// The credentials file, opened (and made) on first use.
     pub fn accounts(&self) -> Result<Arc<Accounts>, AppError> {
         let mut slot = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
@@ -551,7 +549,7 @@ impl Office<Store> {
         let found =
             self.accounts()?
                 .store
-                .revoke(TokenRef::Hash(&hash), now, &caller.user, |_| true)?;
+                .revoke(TokenRef::Hash(&hash), now, &caller.user, &|_| true)?;
         match found {
             Some((record, _)) => {
                 self.account_log(caller, now, &format!("sign-out token {}", record.id), None)?;
@@ -578,7 +576,7 @@ impl Office<Store> {
             self.reader(caller)?;
         } else {
             self.authorise(caller, Owner::Administrator, &action)?;
-            let stored = self.backend.user(&owner)?.map(|s| s.user());
+            let stored = self.backend.snapshot(|tx| tx.user(&owner))?;
             // A token for a disabled or unknown user would be refused at every use.
             if let Err(d) = authority::enabled(&owner, stored.as_ref()) {
                 return Err(AppError::Denied {
@@ -636,7 +634,7 @@ impl Office<Store> {
         let found = self
             .accounts()?
             .store
-            .revoke(TokenRef::Id(id), now, &user.name, |t| {
+            .revoke(TokenRef::Id(id), now, &user.name, &|t| {
                 all || t.user == user.name
             })?;
         match found {

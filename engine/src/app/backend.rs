@@ -17,6 +17,7 @@
 //!
 //! No type of a storage engine crosses this trait: only the domain's own.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -27,7 +28,16 @@ use crate::case::{Case, CaseId, Event};
 use crate::definition::{Definition, VersionHash};
 use crate::letters::archive::ArchivedLetter;
 use crate::profile::Profile;
+use crate::progress::Reporter;
+use crate::step::Clock;
+use crate::store::credentials::Credentials;
+use crate::store::dump::DumpCounts;
+use crate::store::ops::TempFile;
 use crate::store::published::{Kind, NewPublication, Publication};
+use crate::store::{
+    AccessBreak, AccessFilter, CaseChain, ChainReport, CommandFailure, LetterKey, LetterRecord,
+    Published, TickReport, Version,
+};
 use crate::store::{
     AccessEntry, CaseFilter, DeadlineView, RegistryError, RegistryRule, StoreError, StoredUnits,
     StoredUser,
@@ -129,6 +139,94 @@ pub trait Backend: Send + Sync {
 
     /// Deadlines past due at `now` (breached, or due and not yet fired), most overdue first.
     fn overdue(&self, now: Timestamp) -> Result<Vec<DeadlineView>, StoreError>;
+
+    // ----- what the rest of the use cases need (issue 24) -----
+
+    /// Where passwords, tokens and failed sign-ins are kept, opened (and made, with `argon2`
+    /// as the parameters new passwords get) for the office's life.
+    fn credentials(&self, argon2: &str) -> Result<Box<dyn Credentials>, StoreError>;
+
+    /// Every version of every workflow, oldest first within each workflow.
+    fn versions(&self) -> Result<BTreeMap<String, Vec<Version>>, StoreError>;
+
+    /// Publishes checked definitions (file name, source, definition) in one transaction.
+    fn publish_definitions(
+        &self,
+        files: &[(String, Vec<u8>, Definition)],
+        by: &str,
+        now: Timestamp,
+    ) -> Result<Vec<Published>, StoreError>;
+
+    /// Every published version of configuration, by kind, name and number.
+    fn publications(&self) -> Result<Vec<Publication>, StoreError>;
+
+    /// A letter by archive id or document number, with what became of it.
+    fn letter_record(&self, id_or_number: &str) -> Result<Option<LetterRecord>, StoreError>;
+
+    /// The archive id of the letter whose HTML or text has this SHA-256, or whose
+    /// verification code this is.
+    fn find_letter(&self, kind: LetterKey, value: &str) -> Result<Option<String>, StoreError>;
+
+    /// Archived letters, of one case or all, oldest first.
+    fn letter_records(&self, case: Option<&CaseId>) -> Result<Vec<LetterRecord>, StoreError>;
+
+    /// One case's stored chain; None if the database knows nothing of the case.
+    fn case_chain(&self, id: &CaseId) -> Result<Option<CaseChain>, StoreError>;
+
+    /// Recomputes the chains of `only` (or of every case), telling `progress`.
+    fn verify_chains(
+        &self,
+        only: Option<&CaseId>,
+        progress: &Reporter,
+    ) -> Result<ChainReport, StoreError>;
+
+    /// Access entries, oldest first.
+    fn access_log(&self, filter: &AccessFilter) -> Result<Vec<AccessEntry>, StoreError>;
+
+    /// The first break in the access log's chain, if any.
+    fn access_chain_break(&self) -> Result<Option<AccessBreak>, StoreError>;
+
+    /// Fires everything due at `clock.now` (the deadline runner's tick).
+    fn tick(&self, clock: &Clock, profile: Option<&Profile>) -> Result<TickReport, CommandFailure>;
+
+    /// The earliest moment anything is due to fire.
+    fn next_firing(&self) -> Result<Option<Timestamp>, StoreError>;
+
+    /// The whole database as JSON Lines (`wardflow export`), from one read snapshot.
+    fn export_copy(&self, w: &mut dyn std::io::Write) -> Result<DumpCounts, StoreError>;
+
+    /// A consistent copy of the database, written to the new file `out`; its size.
+    fn backup_copy(&self, out: &std::path::Path) -> Result<u64, StoreError>;
+
+    /// A consistent copy of the database in a scratch file (to be sealed, then removed).
+    fn backup_scratch(&self) -> Result<TempFile, StoreError>;
+
+    // ----- single reads, each in its own snapshot -----
+
+    /// A case's snapshot ([`ReadTx::case`]).
+    fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
+        self.snapshot(|tx| tx.case(id))
+    }
+
+    /// A case's whole history ([`ReadTx::history`]).
+    fn history(&self, id: &CaseId) -> Result<Vec<Event>, StoreError> {
+        self.snapshot(|tx| tx.history(id))
+    }
+
+    /// A published definition ([`ReadTx::definition`]).
+    fn definition(&self, hash: &VersionHash) -> Result<Arc<Definition>, StoreError> {
+        self.snapshot(|tx| tx.definition(hash))
+    }
+
+    /// The latest published version of a workflow ([`ReadTx::latest`]).
+    fn latest(&self, workflow: &str) -> Result<Option<(VersionHash, Arc<Definition>)>, StoreError> {
+        self.snapshot(|tx| tx.latest(workflow))
+    }
+
+    /// The units in force ([`ReadTx::units`]).
+    fn units(&self) -> Result<Units, StoreError> {
+        self.snapshot(|tx| tx.units())
+    }
 }
 
 /// What a use case reads.

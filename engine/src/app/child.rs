@@ -19,7 +19,7 @@ use super::{AppError, Caller, HistoryView, Office};
 use crate::authority;
 use crate::case::{Case, CaseId, OpenDeadline};
 use crate::definition::Definition;
-use crate::store::{CHILD_IDENTITY_FIELDS, CaseFilter, Store};
+use crate::store::{CHILD_IDENTITY_FIELDS, CaseFilter};
 
 /// The field that records a child's name, and the one with their birth date.
 pub const NAME_FIELD: &str = "child.name";
@@ -90,7 +90,7 @@ fn text(case: &Case, field: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-impl Office<Store> {
+impl<B: Backend> Office<B> {
     /// One child's file by identity number or registry id; each case read is logged as
     /// `child`. Unknown when the reader reaches no case of the child.
     pub fn child(&self, caller: &Caller, child: &str) -> Result<ChildFile, AppError> {
@@ -103,7 +103,7 @@ impl Office<Store> {
                 child: Some(child.clone()),
                 ..CaseFilter::default()
             },
-            |case| {
+            &mut |case: Case| {
                 if authority::may_reach(&units, &reader, case.unit.as_deref()).is_ok() {
                     found.push(case);
                 }
@@ -206,19 +206,20 @@ impl Office<Store> {
         let born = born.map(|d| d.to_string());
         let mut matches: Vec<Case> = Vec::new();
         // No name index: every case is read once (see the module's docs).
-        self.backend.each_case(&CaseFilter::default(), |case| {
-            let named = case.data.get(NAME_FIELD).and_then(|v| v.as_str()) == Some(name);
-            let born_ok = born
-                .as_deref()
-                .is_none_or(|b| case.data.get(BIRTH_FIELD).and_then(|v| v.as_str()) == Some(b));
-            if named
-                && born_ok
-                && authority::may_reach(&units, &reader, case.unit.as_deref()).is_ok()
-            {
-                matches.push(case);
-            }
-            true
-        })?;
+        self.backend
+            .each_case(&CaseFilter::default(), &mut |case: Case| {
+                let named = case.data.get(NAME_FIELD).and_then(|v| v.as_str()) == Some(name);
+                let born_ok = born
+                    .as_deref()
+                    .is_none_or(|b| case.data.get(BIRTH_FIELD).and_then(|v| v.as_str()) == Some(b));
+                if named
+                    && born_ok
+                    && authority::may_reach(&units, &reader, case.unit.as_deref()).is_ok()
+                {
+                    matches.push(case);
+                }
+                true
+            })?;
         let privacy = self.backend.snapshot(super::protect::privacy_in)?;
         let mut out: Vec<FoundChild> = Vec::new();
         for case in matches {

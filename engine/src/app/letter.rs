@@ -12,7 +12,7 @@ use crate::case::{Case, CaseId};
 use crate::definition::Definition;
 use crate::letters::archive::{ArchivedLetter, normalize_code, sha256_hex};
 use crate::letters::{IssuingBody, LetterInput, REPORTER_DOCUMENT, Rendered, Vocabulary};
-use crate::store::{IssueLetter, IssuingContext, LetterKey, LetterRecord, Store};
+use crate::store::{IssueLetter, IssuingContext, LetterKey, LetterRecord};
 
 /// `letter issue`.
 #[derive(Debug, Clone)]
@@ -202,7 +202,7 @@ fn may_read_letter(key: &str, def: &Definition, user: &User) -> Result<(), Denie
     })
 }
 
-impl Office<Store> {
+impl<B: Backend> Office<B> {
     /// An archived letter by archive id or number (`letter show`, `letter export`), if the
     /// caller may read its case and, for the report receipt, the reporter; the read is logged
     /// as `{action}:{document}`.
@@ -215,7 +215,7 @@ impl Office<Store> {
         let now = self.now(caller)?;
         let record = self
             .backend
-            .letter(id_or_number)?
+            .letter_record(id_or_number)?
             .ok_or_else(|| AppError::UnknownLetter(id_or_number.to_owned()))?;
         let key = record.letter.key.clone();
         self.backend.snapshot(|tx| {
@@ -395,7 +395,7 @@ impl Office<Store> {
         };
         let find = |id: &str| -> Result<LetterRecord, AppError> {
             self.backend
-                .letter(id)?
+                .letter_record(id)?
                 .ok_or_else(|| AppError::UnknownLetter(id.to_owned()))
         };
         let Some(bytes) = file else {
@@ -484,7 +484,7 @@ impl Office<Store> {
         // Per case: its unit and its definition (who may read its reporter).
         let mut cases: BTreeMap<CaseId, Option<CaseReach>> = BTreeMap::new();
         let mut out = Vec::new();
-        for mut record in self.backend.letters(case)? {
+        for mut record in self.backend.letter_records(case)? {
             let id = record.letter.case.clone();
             if !cases.contains_key(&id) {
                 let found = match self.backend.case(&id)? {

@@ -16,7 +16,7 @@ use crate::authority::ADMIN_ROLE;
 use crate::case::{Case, CaseId};
 use crate::definition::{Definition, VersionHash};
 use crate::migrate::{self, CasePlan, Problem, Request, Running};
-use crate::store::{CaseFilter, Store};
+use crate::store::CaseFilter;
 
 /// What an administrator asks to migrate.
 #[derive(Debug, Clone, Default)]
@@ -56,7 +56,7 @@ pub struct MigrationReport {
 /// The shortest hash prefix accepted for `--to-version`.
 const MIN_HASH_PREFIX: usize = 8;
 
-impl Office<Store> {
+impl<B: Backend> Office<B> {
     /// Plans a migration and, unless it is a dry run, carries it out (administrators only);
     /// any problem with any case means no case moves, and every problem is reported.
     pub fn migrate(
@@ -108,7 +108,7 @@ impl Office<Store> {
                 workflow: Some(request.workflow.clone()),
                 ..CaseFilter::default()
             };
-            self.backend.each_case(&filter, |case| {
+            self.backend.each_case(&filter, &mut |case: Case| {
                 if case.version != to_version {
                     ids.push(case.id);
                 }

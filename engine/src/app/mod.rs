@@ -19,6 +19,7 @@ pub mod batch;
 mod case;
 mod child;
 pub mod committer;
+pub mod database;
 mod error;
 mod letter;
 mod migrate;

@@ -62,6 +62,8 @@ impl<B: Backend> Office<B> {
     }
 }
 
+/// Files and whole-database copies: the redb file only (a PostgreSQL database is copied,
+/// checked and restored with PostgreSQL's own tools).
 impl Office<Store> {
     /// Writes `bytes` to the file `out` a caller named (a letter, a case export): an existing
     /// file only with `force`, and never the database or one of its files (its access log,
@@ -126,7 +128,9 @@ impl Office<Store> {
             result.map(drop)
         })
     }
+}
 
+impl<B: Backend> Office<B> {
     /// Recomputes the hash chains, of one case or all (administrators and auditors).
     pub fn verify(&self, caller: &Caller, only: Option<&CaseId>) -> Result<ChainReport, AppError> {
         self.authorise(caller, Owner::Auditor, "verify")?;
@@ -135,9 +139,7 @@ impl Office<Store> {
         {
             return Err(AppError::UnknownCase(id.clone()));
         }
-        Ok(self
-            .backend
-            .verify_chains_telling(only, &self.config.progress)?)
+        Ok(self.backend.verify_chains(only, &self.config.progress)?)
     }
 
     /// The access log (administrators and auditors), every pending entry folded in.
@@ -173,7 +175,9 @@ impl Office<Store> {
         let report = self.tick(caller)?;
         Ok((report, self.backend.next_firing()?))
     }
+}
 
+impl Office<Store> {
     /// Puts a backup in place of the database at `db` (administrators of that database; a
     /// database that does not exist yet has no one to ask). The backup is checked first; an
     /// existing database is replaced only with `force`, and one that holds cases, events or

@@ -310,7 +310,7 @@ impl From<&super::Due> for DueRow {
     }
 }
 
-impl Office<crate::store::Store> {
+impl<B: super::backend::Backend> Office<B> {
     /// The published source of the version `hash` (any registered, enabled user): what a
     /// front end elsewhere loads a case's definition from. None when no version has it.
     pub fn version_source(

@@ -181,6 +181,8 @@ impl<B: Backend> Office<B> {
     }
 }
 
+/// Copies of the whole database and backups: the redb file only (a PostgreSQL database is
+/// backed up with PostgreSQL's own tools).
 impl Office<Store> {
     /// The recipients for a copy of the database at `db` and the caller's clock, once the
     /// caller is found to be an administrator.
@@ -270,45 +272,6 @@ impl Office<Store> {
         Ok(counts)
     }
 
-    /// The whole database this office holds as JSON Lines (administrators), from one read
-    /// snapshot, encrypted unless plain: for a server that holds the file for its lifetime.
-    pub fn export_held(
-        &self,
-        caller: &Caller,
-        form: CopyForm,
-        out: impl Write,
-    ) -> Result<crate::store::dump::DumpCounts, AppError> {
-        let now = self.now(caller)?;
-        self.authorise(caller, Owner::Administrator, "export")?;
-        let recipients = self.recipients(form)?;
-        let counts = write_copy(recipients.as_deref(), out, |w| {
-            crate::store::dump::export(&self.backend, w).map_err(|e| match e {
-                StoreError::Storage(detail) => AppError::Output(detail),
-                e => e.into(),
-            })
-        })?;
-        self.log_copy(caller, now, "export", recipients.as_deref())?;
-        Ok(counts)
-    }
-
-    /// Encrypts the plain copy `plain` (a scratch file beside the database) into `out`.
-    fn seal_file(plain: &Path, out: &Path, recipients: &[Recipient]) -> Result<u64, AppError> {
-        use crate::store::ops::{finish_file, io_error, temp_beside};
-        let output = |e: std::io::Error| AppError::Output(e.to_string());
-        let (tmp, file) = temp_beside(out)?;
-        let mut source = std::io::BufReader::new(std::fs::File::open(plain).map_err(io_error)?);
-        let mut sealing = Sealing::begin(recipients, std::io::BufWriter::new(file))?;
-        std::io::copy(&mut source, &mut sealing).map_err(output)?;
-        let file = sealing
-            .finish()
-            .map_err(output)?
-            .into_inner()
-            .map_err(|e| output(e.into_error()))?;
-        let size = file.metadata().map_err(io_error)?.len();
-        finish_file(tmp, file, out)?;
-        Ok(size)
-    }
-
     /// Writes a consistent copy of the database to `out` (administrators), encrypted to the
     /// published recipients unless `form` is plain. The office must hold the file read-only:
     /// the copy is taken under a reader's lock. The plain copy an encrypted one is made from
@@ -339,31 +302,6 @@ impl Office<Store> {
                     lock_timeout,
                     &self.config.progress,
                 )?;
-                Self::seal_file(&plain.0, out, r)?
-            }
-        };
-        self.log_copy(caller, now, "backup", recipients.as_deref())?;
-        Ok(size)
-    }
-
-    /// Writes a consistent copy of the database this office holds for writing to `out`
-    /// (administrators), encrypted unless plain: for a server that holds the file.
-    pub fn backup_held(
-        &self,
-        caller: &Caller,
-        out: &Path,
-        form: CopyForm,
-    ) -> Result<u64, AppError> {
-        let now = self.now(caller)?;
-        self.authorise(caller, Owner::Administrator, "backup")?;
-        let recipients = self.recipients(form)?;
-        let size = match &recipients {
-            None => crate::store::ops::backup_held(&self.backend, out)?,
-            Some(r) => {
-                if out.exists() {
-                    return Err(StoreError::AlreadyExists(out.to_owned()).into());
-                }
-                let plain = crate::store::ops::backup_held_scratch(&self.backend)?;
                 Self::seal_file(&plain.0, out, r)?
             }
         };
@@ -444,6 +382,72 @@ impl Office<Store> {
         })?;
         Self::log_copy_at(caller, db, now, action, recipients.as_deref())?;
         Ok(count)
+    }
+}
+
+impl<B: Backend> Office<B> {
+    /// The whole database this office holds as JSON Lines (administrators), from one read
+    /// snapshot, encrypted unless plain: for a server that holds the file for its lifetime.
+    pub fn export_held(
+        &self,
+        caller: &Caller,
+        form: CopyForm,
+        out: impl Write,
+    ) -> Result<crate::store::dump::DumpCounts, AppError> {
+        let now = self.now(caller)?;
+        self.authorise(caller, Owner::Administrator, "export")?;
+        let recipients = self.recipients(form)?;
+        let counts = write_copy(recipients.as_deref(), out, |w| {
+            self.backend.export_copy(w).map_err(|e| match e {
+                StoreError::Storage(detail) => AppError::Output(detail),
+                e => e.into(),
+            })
+        })?;
+        self.log_copy(caller, now, "export", recipients.as_deref())?;
+        Ok(counts)
+    }
+
+    /// Encrypts the plain copy `plain` (a scratch file beside the database) into `out`.
+    fn seal_file(plain: &Path, out: &Path, recipients: &[Recipient]) -> Result<u64, AppError> {
+        use crate::store::ops::{finish_file, io_error, temp_beside};
+        let output = |e: std::io::Error| AppError::Output(e.to_string());
+        let (tmp, file) = temp_beside(out)?;
+        let mut source = std::io::BufReader::new(std::fs::File::open(plain).map_err(io_error)?);
+        let mut sealing = Sealing::begin(recipients, std::io::BufWriter::new(file))?;
+        std::io::copy(&mut source, &mut sealing).map_err(output)?;
+        let file = sealing
+            .finish()
+            .map_err(output)?
+            .into_inner()
+            .map_err(|e| output(e.into_error()))?;
+        let size = file.metadata().map_err(io_error)?.len();
+        finish_file(tmp, file, out)?;
+        Ok(size)
+    }
+
+    /// Writes a consistent copy of the database this office holds for writing to `out`
+    /// (administrators), encrypted unless plain: for a server that holds the file.
+    pub fn backup_held(
+        &self,
+        caller: &Caller,
+        out: &Path,
+        form: CopyForm,
+    ) -> Result<u64, AppError> {
+        let now = self.now(caller)?;
+        self.authorise(caller, Owner::Administrator, "backup")?;
+        let recipients = self.recipients(form)?;
+        let size = match &recipients {
+            None => self.backend.backup_copy(out)?,
+            Some(r) => {
+                if out.exists() {
+                    return Err(StoreError::AlreadyExists(out.to_owned()).into());
+                }
+                let plain = self.backend.backup_scratch()?;
+                Self::seal_file(&plain.0, out, r)?
+            }
+        };
+        self.log_copy(caller, now, "backup", recipients.as_deref())?;
+        Ok(size)
     }
 
     /// Every read of one child's data (administrators and auditors): the access log's entries

@@ -156,7 +156,7 @@ impl<B: Backend> Office<B> {
     }
 }
 
-impl Office<Store> {
+impl<B: Backend> Office<B> {
     /// Publishes calendars, letters and profiles (administrators): everything is checked
     /// before anything changes, then all of it is stored in one transaction, each new version
     /// recorded in the access log as `publish:KIND:N`. A new calendar applies to running

@@ -21,6 +21,7 @@
 //!   declare the field are named in the report, never guessed for;
 //! - letters are counted when issued in the period, by document and issuing body.
 
+use super::backend::Backend;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -33,7 +34,7 @@ use super::{AppError, Caller, Office};
 use crate::authority;
 use crate::case::{CancelReason, Case, EventKind};
 use crate::definition::Definition;
-use crate::store::{CHILD_IDENTITY_FIELDS, CaseFilter, Store};
+use crate::store::{CHILD_IDENTITY_FIELDS, CaseFilter};
 
 /// The field that records a child's 困境 category (困境儿童分类或留守儿童).
 pub const CATEGORY_FIELD: &str = "child.category";
@@ -208,7 +209,7 @@ struct Seen {
     closed_at: Option<Timestamp>,
 }
 
-impl Office<Store> {
+impl<B: Backend> Office<B> {
     /// The figures of a period over the cases the caller's unit covers; the read is logged
     /// once as `report`.
     pub fn report(&self, caller: &Caller, request: &ReportRequest) -> Result<Report, AppError> {
@@ -235,12 +236,13 @@ impl Office<Store> {
 
         // Every case the caller reaches, opened before the end of the period, with its history.
         let mut reached = Vec::new();
-        self.backend.each_case(&CaseFilter::default(), |case| {
-            if units.covers(&user.unit, case.unit.as_deref()) && case.opened_at < end {
-                reached.push(case);
-            }
-            true
-        })?;
+        self.backend
+            .each_case(&CaseFilter::default(), &mut |case: Case| {
+                if units.covers(&user.unit, case.unit.as_deref()) && case.opened_at < end {
+                    reached.push(case);
+                }
+                true
+            })?;
         let mut seen: Vec<Seen> = Vec::with_capacity(reached.len());
         let mut met = 0u64;
         let mut late = 0u64;
@@ -418,7 +420,7 @@ impl Office<Store> {
         let defs: BTreeMap<&str, &Arc<Definition>> =
             seen.iter().map(|s| (s.case.id.as_str(), &s.def)).collect();
         let mut counts: BTreeMap<(String, String, String), LetterCount> = BTreeMap::new();
-        for record in self.backend.letters(None)? {
+        for record in self.backend.letter_records(None)? {
             let letter = &record.letter;
             let Some(def) = defs.get(letter.case.as_str()) else {
                 continue;

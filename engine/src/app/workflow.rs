@@ -2,6 +2,7 @@
 //! what is published, and making a new database with its first workflows, units and
 //! administrator (`init`).
 
+use super::backend::Backend;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -175,6 +176,7 @@ fn initial_publications(setup: &Setup) -> Result<Vec<NewPublication>, AppError> 
     Ok(out)
 }
 
+/// Making a redb database (a PostgreSQL one is made by `PgBackend::create`).
 impl Office<Store> {
     /// Makes a new database at `db` (`init`): every workflow file checked before anything
     /// is created, then published with the units and the first administrator in the new
@@ -189,6 +191,55 @@ impl Office<Store> {
         if db.exists() {
             return Err(StoreError::AlreadyExists(db.to_path_buf()).into());
         }
+        Office::found(
+            caller,
+            setup,
+            config,
+            |simulation, profile, now| Store::create(db, simulation, profile, now),
+            |store| {
+                drop(store);
+                let _ = std::fs::remove_file(db);
+            },
+        )
+    }
+}
+
+/// Making a PostgreSQL database (`wardflow init --database postgres://…`).
+impl Office<crate::pg::PgBackend> {
+    /// Makes a new wardflow database in the empty PostgreSQL database at `url`, as
+    /// [`Office::init`] makes a redb file: the schema, the workflows, the units and the first
+    /// administrator. A failure after the schema was made leaves it (drop and make the
+    /// PostgreSQL database again to retry).
+    pub fn init_postgres(
+        caller: &Caller,
+        url: &str,
+        setup: Setup,
+        config: Config,
+    ) -> Result<(Office<crate::pg::PgBackend>, Founded), AppError> {
+        Office::found(
+            caller,
+            setup,
+            config,
+            |simulation, profile, now| crate::pg::PgBackend::create(url, simulation, profile, now),
+            drop,
+        )
+    }
+}
+
+impl<B: Backend> Office<B> {
+    /// What `init` does on either backend: checks every file, then `create`s the database and
+    /// fills it; on a failure after that, `undo` gets the half-made database.
+    fn found(
+        caller: &Caller,
+        setup: Setup,
+        config: Config,
+        create: impl FnOnce(
+            bool,
+            Option<crate::profile::Profile>,
+            jiff::Timestamp,
+        ) -> Result<B, StoreError>,
+        undo: impl FnOnce(B),
+    ) -> Result<(Office<B>, Founded), AppError> {
         let now = match caller.clock {
             ClockSource::Requested(_) if !setup.simulation => {
                 return Err(AppError::NowNotSimulation);
@@ -224,7 +275,7 @@ impl Office<Store> {
                 .into_iter()
                 .filter(|r| r != ADMIN_ROLE),
         );
-        let store = Store::create(db, setup.simulation, setup.profile.clone(), now)?;
+        let store = create(setup.simulation, setup.profile.clone(), now)?;
         let user = StoredUser {
             name: admin.clone(),
             roles,
@@ -236,15 +287,15 @@ impl Office<Store> {
             disabled_by: None,
         };
         let founded = (|| -> Result<Vec<Published>, AppError> {
-            let published = store.publish(&checked, &admin, now)?;
+            let published = store.publish_definitions(&checked, &admin, now)?;
             crate::app::backend::Backend::transaction(&store, |tx| {
                 for new in &configuration {
                     tx.publish(new, &admin, now)?;
                 }
                 Ok::<_, StoreError>(())
             })?;
-            store.load_units(units)?;
-            store.add_user(user.clone())?;
+            Backend::load_units(&store, units)?;
+            Backend::add_user(&store, user.clone())?;
             Ok(published)
         })();
         match founded {
@@ -256,13 +307,14 @@ impl Office<Store> {
                 },
             )),
             Err(e) => {
-                drop(store);
-                let _ = std::fs::remove_file(db);
+                undo(store);
                 Err(e)
             }
         }
     }
+}
 
+impl<B: Backend> Office<B> {
     /// Publishes workflow files as new versions (administrators): each is checked against
     /// the published workflows and `context` (links may name them) before any is stored.
     pub fn publish(
@@ -282,7 +334,9 @@ impl Office<Store> {
         known.extend(context);
         let checked = check_files(files, &known, &self.config.letters)
             .map_err(|e| AppError::Workflows(e.failed))?;
-        Ok(self.backend.publish(&checked, &admin.name, now)?)
+        Ok(self
+            .backend
+            .publish_definitions(&checked, &admin.name, now)?)
     }
 
     /// Every published workflow and its versions (any registered, enabled user).

@@ -187,7 +187,9 @@ impl Cluster {
         )))
     }
 
-    fn psql(&self, db: &str, sql: &str) -> Result<(), ClusterError> {
+    /// Runs `sql` in database `db` of this cluster (tests that change a database behind
+    /// wardflow's back).
+    pub fn psql(&self, db: &str, sql: &str) -> Result<(), ClusterError> {
         let mut client =
             postgres::Client::connect(&self.url_of(db), postgres::NoTls).map_err(|e| {
                 ClusterError::Failed {

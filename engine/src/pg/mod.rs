@@ -24,8 +24,11 @@
 //!   migrate`; a database whose schema is newer than this build knows is refused.
 
 pub mod cluster;
+mod credentials;
 pub mod schema;
 mod tx;
+
+pub use credentials::PgCredentials;
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -41,6 +44,7 @@ use r2d2_postgres::r2d2;
 use crate::app::backend::{Backend, ReadTx, WriteTx};
 use crate::authority::Units;
 use crate::case::Case;
+use crate::case::CaseId;
 use crate::definition::{self, Definition, VersionHash};
 use crate::profile::Profile;
 use crate::store::format::{StoredDefinition, StoredMeta, decode, encode};
@@ -48,6 +52,7 @@ use crate::store::{
     AccessEntry, AccessFilter, CaseFilter, DeadlineView, Published, RegistryError, RegistryRule,
     StoreError, StoredUnits, StoredUser,
 };
+use crate::store::{CaseChain, ChainReport, LetterKey, LetterRecord};
 
 pub use tx::MAX_DUE_ROWS;
 
@@ -81,6 +86,28 @@ pub fn redacted(url: &str) -> String {
         },
         None => "postgres://…".to_owned(),
     }
+}
+
+/// Where a database address points, fit for logs: `postgresql://HOST:PORT/NAME`, never the
+/// user or the password (an address that does not parse is shown as `postgresql://…`).
+pub fn place(url: &str) -> String {
+    let Ok(config) = postgres::Config::from_str(url) else {
+        return "postgresql://…".to_owned();
+    };
+    let host = config
+        .get_hosts()
+        .first()
+        .map(|h| match h {
+            postgres::config::Host::Tcp(name) => name.clone(),
+            postgres::config::Host::Unix(path) => path.display().to_string(),
+        })
+        .unwrap_or_else(|| "localhost".to_owned());
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let name = config
+        .get_dbname()
+        .or(config.get_user())
+        .unwrap_or("postgres");
+    format!("postgresql://{host}:{port}/{name}")
 }
 
 /// A PostgreSQL failure as the seam reports it: busy when waiting longer could help
@@ -123,7 +150,7 @@ pub(crate) fn retryable(e: &postgres::Error) -> bool {
     }
 }
 
-fn pool_error(e: r2d2::Error) -> StoreError {
+pub(crate) fn pool_error(e: r2d2::Error) -> StoreError {
     // r2d2 gives up after CONNECT_TIMEOUT: the server is down, restarting or saturated.
     let _ = e;
     StoreError::Busy {
@@ -131,7 +158,7 @@ fn pool_error(e: r2d2::Error) -> StoreError {
     }
 }
 
-fn corrupt<E: std::fmt::Display>(e: E) -> StoreError {
+pub(crate) fn corrupt<E: std::fmt::Display>(e: E) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
@@ -151,17 +178,49 @@ impl std::fmt::Debug for PgBackend {
     }
 }
 
+/// How many connections one process holds and how long a statement may run: the settings
+/// of `wardflow serve --pool-size --statement-timeout`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The most connections (1…[`MAX_POOL_SIZE`]).
+    pub pool_size: u32,
+    /// The longest one statement may run, in milliseconds (1…[`MAX_STATEMENT_TIMEOUT_MS`]).
+    pub statement_timeout_ms: u32,
+}
+
+/// The largest pool a setting may ask for.
+pub const MAX_POOL_SIZE: u32 = 256;
+/// The longest statement timeout a setting may ask for (an hour).
+pub const MAX_STATEMENT_TIMEOUT_MS: u32 = 3_600_000;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            pool_size: POOL_SIZE,
+            statement_timeout_ms: STATEMENT_TIMEOUT_MS,
+        }
+    }
+}
+
 fn pool(url: &str) -> Result<Pool, StoreError> {
+    pool_with(url, Limits::default())
+}
+
+fn pool_with(url: &str, limits: Limits) -> Result<Pool, StoreError> {
+    let pool_size = limits.pool_size.clamp(1, MAX_POOL_SIZE);
+    let statement_timeout = limits
+        .statement_timeout_ms
+        .clamp(1, MAX_STATEMENT_TIMEOUT_MS);
     let mut config = postgres::Config::from_str(url).map_err(|e| {
         StoreError::Storage(format!("not a PostgreSQL address ({}): {e}", redacted(url)))
     })?;
     config
         .connect_timeout(CONNECT_TIMEOUT)
         .application_name("wardflow")
-        .options(format!("-c statement_timeout={STATEMENT_TIMEOUT_MS}").as_str());
+        .options(format!("-c statement_timeout={statement_timeout}").as_str());
     let manager = PostgresConnectionManager::new(config, NoTls);
     r2d2::Pool::builder()
-        .max_size(POOL_SIZE)
+        .max_size(pool_size)
         .min_idle(Some(0))
         .connection_timeout(CONNECT_TIMEOUT)
         // A connection cut while idle is noticed before a command gets it.
@@ -214,7 +273,12 @@ impl PgBackend {
     /// Opens the wardflow database at `url` for use: refused when its schema is older than
     /// this build's (run `wardflow db migrate`) or newer (made by a newer wardflow).
     pub fn open(url: &str) -> Result<PgBackend, StoreError> {
-        let pool = pool(url)?;
+        PgBackend::open_with(url, Limits::default())
+    }
+
+    /// [`PgBackend::open`] with these pool and statement limits.
+    pub fn open_with(url: &str, limits: Limits) -> Result<PgBackend, StoreError> {
+        let pool = pool_with(url, limits)?;
         let mut client = pool.get().map_err(pool_error)?;
         schema::admit(schema::found(&mut client)?, true)?;
         let row = client
@@ -570,6 +634,163 @@ impl Backend for PgBackend {
 
     fn overdue(&self, now: Timestamp) -> Result<Vec<DeadlineView>, StoreError> {
         self.read(|sql| sql.overdue(now))
+    }
+
+    fn credentials(
+        &self,
+        argon2: &str,
+    ) -> Result<Box<dyn crate::store::credentials::Credentials>, StoreError> {
+        Ok(Box::new(PgCredentials::open(self.pool.clone(), argon2)?))
+    }
+
+    fn versions(&self) -> Result<BTreeMap<String, Vec<crate::store::Version>>, StoreError> {
+        self.read(|sql| sql.versions_all())
+    }
+
+    fn publish_definitions(
+        &self,
+        files: &[(String, Vec<u8>, Definition)],
+        by: &str,
+        now: Timestamp,
+    ) -> Result<Vec<Published>, StoreError> {
+        PgBackend::publish(self, files, by, now)
+    }
+
+    fn publications(&self) -> Result<Vec<crate::store::published::Publication>, StoreError> {
+        self.read(|sql| sql.publications_all())
+    }
+
+    fn letter_record(&self, id_or_number: &str) -> Result<Option<LetterRecord>, StoreError> {
+        self.read(|sql| {
+            let id = if crate::letters::archive::is_letter_id(id_or_number) {
+                id_or_number.to_owned()
+            } else {
+                match sql.letter_key("number", id_or_number)? {
+                    Some(id) => id,
+                    None => return Ok(None),
+                }
+            };
+            let Some(letter) = sql.letter(&id)? else {
+                return Ok(None);
+            };
+            let case = sql.case(&letter.case)?;
+            Ok(Some(crate::store::letters::record_of(
+                letter,
+                case.as_ref(),
+            )))
+        })
+    }
+
+    fn find_letter(&self, kind: LetterKey, value: &str) -> Result<Option<String>, StoreError> {
+        self.read(|sql| sql.letter_key(crate::store::letters::letter_key_kind(kind), value))
+    }
+
+    fn letter_records(&self, case: Option<&CaseId>) -> Result<Vec<LetterRecord>, StoreError> {
+        self.read(|sql| {
+            let mut cases: BTreeMap<CaseId, Option<Case>> = BTreeMap::new();
+            let mut out = Vec::new();
+            for id in sql.letter_ids(case)? {
+                let Some(letter) = sql.letter(&id)? else {
+                    continue;
+                };
+                if !cases.contains_key(&letter.case) {
+                    let c = sql.case(&letter.case)?;
+                    cases.insert(letter.case.clone(), c);
+                }
+                let c = cases.get(&letter.case).and_then(Option::as_ref);
+                out.push(crate::store::letters::record_of(letter, c));
+            }
+            out.sort_by(|a, b| {
+                (a.letter.issued_at, &a.letter.id).cmp(&(b.letter.issued_at, &b.letter.id))
+            });
+            Ok(out)
+        })
+    }
+
+    fn case_chain(&self, id: &CaseId) -> Result<Option<CaseChain>, StoreError> {
+        self.read(|sql| {
+            let records: Vec<_> = sql
+                .event_records(id)?
+                .iter()
+                .map(|(seq, bytes)| crate::store::integrity::record(*seq, bytes))
+                .collect();
+            let head = match sql.case_record(id.as_str())? {
+                // An unreadable snapshot names no head; the events are still checked.
+                Some(bytes) => decode::<Case>(&bytes).ok().map(|c| crate::chain::Head {
+                    seq: c.seq,
+                    hash: c.head,
+                }),
+                None if records.is_empty() => return Ok(None),
+                None => None,
+            };
+            Ok(Some(CaseChain {
+                case: id.clone(),
+                records,
+                head,
+            }))
+        })
+    }
+
+    fn verify_chains(
+        &self,
+        only: Option<&CaseId>,
+        progress: &crate::progress::Reporter,
+    ) -> Result<ChainReport, StoreError> {
+        let ids = match only {
+            Some(id) => vec![id.clone()],
+            None => self.read(|sql| sql.chained_case_ids())?,
+        };
+        crate::store::integrity::verify_each(
+            ids,
+            progress,
+            |id| Backend::case_chain(self, id),
+            |id| {
+                self.read(|sql| {
+                    let Some(bytes) = sql.case_record(id.as_str())? else {
+                        return Ok(None);
+                    };
+                    let replayed = Case::replay(id, &sql.history(id)?).map_err(corrupt)?;
+                    Ok(crate::store::integrity::differs(&bytes, replayed))
+                })
+            },
+        )
+    }
+
+    fn access_log(&self, filter: &AccessFilter) -> Result<Vec<AccessEntry>, StoreError> {
+        PgBackend::access_log(self, filter)
+    }
+
+    fn access_chain_break(&self) -> Result<Option<crate::store::AccessBreak>, StoreError> {
+        PgBackend::access_chain_break(self)
+    }
+
+    fn tick(
+        &self,
+        clock: &crate::step::Clock,
+        profile: Option<&Profile>,
+    ) -> Result<crate::store::TickReport, crate::store::CommandFailure> {
+        PgBackend::tick(self, clock, profile)
+    }
+
+    fn next_firing(&self) -> Result<Option<Timestamp>, StoreError> {
+        PgBackend::next_firing(self)
+    }
+
+    // A PostgreSQL database is copied with PostgreSQL's own tools (pg_dump, base backups,
+    // replication); wardflow's JSON Lines export of it is not built yet.
+    fn export_copy(
+        &self,
+        _w: &mut dyn std::io::Write,
+    ) -> Result<crate::store::dump::DumpCounts, StoreError> {
+        Err(StoreError::Unsupported("export"))
+    }
+
+    fn backup_copy(&self, _out: &std::path::Path) -> Result<u64, StoreError> {
+        Err(StoreError::Unsupported("backup"))
+    }
+
+    fn backup_scratch(&self) -> Result<crate::store::ops::TempFile, StoreError> {
+        Err(StoreError::Unsupported("backup"))
     }
 }
 

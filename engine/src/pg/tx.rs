@@ -144,7 +144,7 @@ impl<'c, 'b> Sql<'c, 'b> {
 
     // ----- cases -----
 
-    fn case_record(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    pub(crate) fn case_record(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let sql = if self.write {
             "SELECT record FROM cases WHERE id = $1 FOR UPDATE"
         } else {
@@ -430,6 +430,83 @@ impl<'c, 'b> Sql<'c, 'b> {
             .row("SELECT min(at_ms) FROM timers", &[])?
             .and_then(|r| r.get(0));
         Ok(at.and_then(|ms| Timestamp::from_millisecond(ms).ok()))
+    }
+
+    // ----- versions, publications, letters, chains (issue 24: every use case) -----
+
+    pub(crate) fn versions_all(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, Vec<crate::store::Version>>, StoreError> {
+        let mut out: std::collections::BTreeMap<String, Vec<crate::store::Version>> =
+            Default::default();
+        for row in self.rows(
+            "SELECT v.workflow, v.number, v.hash, d.record FROM versions v \
+             JOIN definitions d ON d.hash = v.hash ORDER BY v.workflow, v.number",
+            &[],
+        )? {
+            let stored: StoredDefinition = decode(&row.get::<_, Vec<u8>>(3)).map_err(corrupt)?;
+            out.entry(row.get(0))
+                .or_default()
+                .push(crate::store::Version {
+                    number: number(row.get(1)),
+                    hash: VersionHash(row.get(2)),
+                    stored,
+                });
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn publications_all(&self) -> Result<Vec<Publication>, StoreError> {
+        self.rows(
+            "SELECT record FROM published ORDER BY kind, name, number",
+            &[],
+        )?
+        .iter()
+        .map(|r| decode(&r.get::<_, Vec<u8>>(0)).map_err(corrupt))
+        .collect()
+    }
+
+    /// The letter id indexed under `kind` (number, code, sha256) and `value`.
+    pub(crate) fn letter_key(&self, kind: &str, value: &str) -> Result<Option<String>, StoreError> {
+        let key = crate::store::letter_index_key(kind, value);
+        Ok(self
+            .row("SELECT letter_id FROM letter_index WHERE key = $1", &[&key])?
+            .map(|r| r.get(0)))
+    }
+
+    /// The archive ids of one case's letters, or of all, in id order.
+    pub(crate) fn letter_ids(&self, case: Option<&CaseId>) -> Result<Vec<String>, StoreError> {
+        let rows = match case {
+            Some(c) => self.rows(
+                "SELECT id FROM letters WHERE case_id = $1 ORDER BY id",
+                &[&c.as_str()],
+            )?,
+            None => self.rows("SELECT id FROM letters ORDER BY id", &[])?,
+        };
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    /// A case's event records as stored: (seq, bytes), in order.
+    pub(crate) fn event_records(&self, id: &CaseId) -> Result<Vec<(u32, Vec<u8>)>, StoreError> {
+        Ok(self
+            .rows(
+                "SELECT seq, record FROM events WHERE case_id = $1 ORDER BY seq",
+                &[&id.as_str()],
+            )?
+            .iter()
+            .map(|r| (number(r.get(0)), r.get(1)))
+            .collect())
+    }
+
+    /// Every case id that has a snapshot or events, in order.
+    pub(crate) fn chained_case_ids(&self) -> Result<Vec<CaseId>, StoreError> {
+        self.rows(
+            "SELECT id FROM cases UNION SELECT case_id FROM events ORDER BY 1",
+            &[],
+        )?
+        .iter()
+        .map(|r| r.get::<_, String>(0).parse().map_err(corrupt))
+        .collect()
     }
 
     // ----- for tests and tools -----

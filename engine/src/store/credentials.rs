@@ -74,6 +74,89 @@ pub struct Failures {
     pub last: Timestamp,
 }
 
+/// Where passwords, tokens and failed sign-ins are kept: the credentials file beside a redb
+/// database ([`CredentialStore`]), or tables of the PostgreSQL database
+/// (`crate::pg::PgCredentials`). Each call is its own transaction.
+pub trait Credentials: Send + Sync {
+    /// A setting.
+    fn setting(&self, name: &str) -> Result<Option<String>, StoreError>;
+    /// The PHC string of `user`'s password, if they have one.
+    fn password(&self, user: &str) -> Result<Option<String>, StoreError>;
+    /// Sets `user`'s password hash and clears their failed sign-ins; with `revoke_sessions`,
+    /// every sign-in token of theirs is revoked at `now` in the same transaction.
+    fn set_password(
+        &self,
+        user: &str,
+        phc: &str,
+        revoke_sessions: Option<(Timestamp, &str)>,
+    ) -> Result<Vec<String>, StoreError>;
+    /// The failed sign-ins of `user` since their last success.
+    fn failures(&self, user: &str) -> Result<Option<Failures>, StoreError>;
+    /// Counts one more failed sign-in of `user` at `at`.
+    fn note_failure(&self, user: &str, at: Timestamp) -> Result<Failures, StoreError>;
+    /// Forgets `user`'s failed sign-ins; whether there were any.
+    fn clear_failures(&self, user: &str) -> Result<bool, StoreError>;
+    /// Stores a new token under its hash.
+    fn add_token(&self, hash: &str, record: &TokenRecord) -> Result<(), StoreError>;
+    /// The token stored under `hash`.
+    fn token(&self, hash: &str) -> Result<Option<TokenRecord>, StoreError>;
+    /// Every token, oldest first.
+    fn tokens(&self) -> Result<Vec<TokenRecord>, StoreError>;
+    /// Revokes the token `which` at `now` if `allowed` lets the caller; the record as it was
+    /// before and whether it was allowed, None when there is no such token.
+    fn revoke(
+        &self,
+        which: TokenRef<'_>,
+        now: Timestamp,
+        by: &str,
+        allowed: &dyn Fn(&TokenRecord) -> bool,
+    ) -> Result<Option<(TokenRecord, bool)>, StoreError>;
+}
+
+impl Credentials for CredentialStore {
+    fn setting(&self, name: &str) -> Result<Option<String>, StoreError> {
+        CredentialStore::setting(self, name)
+    }
+    fn password(&self, user: &str) -> Result<Option<String>, StoreError> {
+        CredentialStore::password(self, user)
+    }
+    fn set_password(
+        &self,
+        user: &str,
+        phc: &str,
+        revoke_sessions: Option<(Timestamp, &str)>,
+    ) -> Result<Vec<String>, StoreError> {
+        CredentialStore::set_password(self, user, phc, revoke_sessions)
+    }
+    fn failures(&self, user: &str) -> Result<Option<Failures>, StoreError> {
+        CredentialStore::failures(self, user)
+    }
+    fn note_failure(&self, user: &str, at: Timestamp) -> Result<Failures, StoreError> {
+        CredentialStore::note_failure(self, user, at)
+    }
+    fn clear_failures(&self, user: &str) -> Result<bool, StoreError> {
+        CredentialStore::clear_failures(self, user)
+    }
+    fn add_token(&self, hash: &str, record: &TokenRecord) -> Result<(), StoreError> {
+        CredentialStore::add_token(self, hash, record)
+    }
+    fn token(&self, hash: &str) -> Result<Option<TokenRecord>, StoreError> {
+        CredentialStore::token(self, hash)
+    }
+    fn tokens(&self) -> Result<Vec<TokenRecord>, StoreError> {
+        CredentialStore::tokens(self)
+    }
+    fn revoke(
+        &self,
+        which: TokenRef<'_>,
+        now: Timestamp,
+        by: &str,
+        allowed: &dyn Fn(&TokenRecord) -> bool,
+    ) -> Result<Option<(TokenRecord, bool)>, StoreError> {
+        CredentialStore::revoke(self, which, now, by, allowed)
+    }
+}
+
 /// The open credentials file.
 pub struct CredentialStore {
     db: Database,

@@ -53,7 +53,7 @@ pub(super) fn replayed(
     Case::replay(id, &out).map_err(corrupt)
 }
 
-pub(super) fn record(at: u32, bytes: &[u8]) -> Record {
+pub(crate) fn record(at: u32, bytes: &[u8]) -> Record {
     let stored: StoredEvent = match decode(bytes) {
         Ok(s) => s,
         Err(e) => {
@@ -158,45 +158,8 @@ impl Store {
             return Ok(None);
         };
         let events = tx.open_table(EVENTS).map_err(storage)?;
-        let mut replayed = replayed(&events, id)?;
-        let Ok(snapshot) = decode::<Case>(bytes.value()) else {
-            return Ok(Some("snapshot".to_owned()));
-        };
-        // A snapshot written before chaining has no head; the store re-derives it later.
-        if snapshot.head.is_none() {
-            replayed.head = None;
-        }
-        if snapshot == replayed {
-            return Ok(None);
-        }
-        let (Ok(a), Ok(b)) = (
-            serde_json::to_value(&snapshot),
-            serde_json::to_value(&replayed),
-        ) else {
-            return Ok(Some("snapshot".to_owned()));
-        };
-        let mut differ = Vec::new();
-        if let (Some(a), Some(b)) = (a.as_object(), b.as_object()) {
-            for key in a.keys().chain(b.keys()).collect::<BTreeSet<_>>() {
-                if a.get(key) == b.get(key) {
-                    continue;
-                }
-                match (
-                    a.get(key).and_then(|v| v.as_object()),
-                    b.get(key).and_then(|v| v.as_object()),
-                ) {
-                    (Some(x), Some(y)) if key == "data" => {
-                        for k in x.keys().chain(y.keys()).collect::<BTreeSet<_>>() {
-                            if x.get(k) != y.get(k) {
-                                differ.push(format!("data.{k}"));
-                            }
-                        }
-                    }
-                    _ => differ.push(key.clone()),
-                }
-            }
-        }
-        Ok(Some(differ.join(", ")))
+        let replayed = replayed(&events, id)?;
+        Ok(differs(bytes.value(), replayed))
     }
 
     /// Recomputes the chains of `only` (or of every case) and reports each case's first
@@ -215,27 +178,86 @@ impl Store {
             Some(id) => vec![id.clone()],
             None => self.chained_case_ids()?,
         };
-        let stage = progress.begin("verify", Some(ids.len() as u64));
-        let mut report = ChainReport::default();
-        for id in ids {
-            stage.advance(1);
-            let Some(chain) = self.case_chain(&id)? else {
+        verify_each(
+            ids,
+            progress,
+            |id| self.case_chain(id),
+            |id| self.snapshot_differs(id),
+        )
+    }
+}
+
+/// The fields in which a stored snapshot (its bytes) differs from the case `replayed` from its
+/// events, comma-separated, or None when they agree.
+pub(crate) fn differs(snapshot: &[u8], mut replayed: Case) -> Option<String> {
+    let Ok(snapshot) = decode::<Case>(snapshot) else {
+        return Some("snapshot".to_owned());
+    };
+    // A snapshot written before chaining has no head; the store re-derives it later.
+    if snapshot.head.is_none() {
+        replayed.head = None;
+    }
+    if snapshot == replayed {
+        return None;
+    }
+    let (Ok(a), Ok(b)) = (
+        serde_json::to_value(&snapshot),
+        serde_json::to_value(&replayed),
+    ) else {
+        return Some("snapshot".to_owned());
+    };
+    let mut differ = Vec::new();
+    if let (Some(a), Some(b)) = (a.as_object(), b.as_object()) {
+        for key in a.keys().chain(b.keys()).collect::<BTreeSet<_>>() {
+            if a.get(key) == b.get(key) {
                 continue;
-            };
-            match chain.verify() {
-                Ok(v) => match self.snapshot_differs(&id)? {
-                    None => report.verified.push(v),
-                    Some(fields) => report.broken.push(Break {
-                        case: id.clone(),
-                        seq: v.events,
-                        kind: BreakKind::SnapshotDiffers,
-                        expected: None,
-                        found: Some(fields),
-                    }),
-                },
-                Err(b) => report.broken.push(b),
+            }
+            match (
+                a.get(key).and_then(|v| v.as_object()),
+                b.get(key).and_then(|v| v.as_object()),
+            ) {
+                (Some(x), Some(y)) if key == "data" => {
+                    for k in x.keys().chain(y.keys()).collect::<BTreeSet<_>>() {
+                        if x.get(k) != y.get(k) {
+                            differ.push(format!("data.{k}"));
+                        }
+                    }
+                }
+                _ => differ.push(key.clone()),
             }
         }
-        Ok(report)
     }
+    Some(differ.join(", "))
+}
+
+/// Verifies the chains of `ids` (each read by `chain`, its snapshot compared by `differs`),
+/// telling `progress`: the same report whichever backend reads them.
+pub(crate) fn verify_each(
+    ids: Vec<CaseId>,
+    progress: &crate::progress::Reporter,
+    mut chain: impl FnMut(&CaseId) -> Result<Option<CaseChain>, StoreError>,
+    mut snapshot_differs: impl FnMut(&CaseId) -> Result<Option<String>, StoreError>,
+) -> Result<ChainReport, StoreError> {
+    let stage = progress.begin("verify", Some(ids.len() as u64));
+    let mut report = ChainReport::default();
+    for id in ids {
+        stage.advance(1);
+        let Some(chain) = chain(&id)? else {
+            continue;
+        };
+        match chain.verify() {
+            Ok(v) => match snapshot_differs(&id)? {
+                None => report.verified.push(v),
+                Some(fields) => report.broken.push(Break {
+                    case: id.clone(),
+                    seq: v.events,
+                    kind: BreakKind::SnapshotDiffers,
+                    expected: None,
+                    found: Some(fields),
+                }),
+            },
+            Err(b) => report.broken.push(b),
+        }
+    }
+    Ok(report)
 }

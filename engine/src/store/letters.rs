@@ -250,6 +250,24 @@ impl Store {
     }
 }
 
+/// A letter with what its case says became of it (voided, replaced).
+pub(crate) fn record_of(letter: ArchivedLetter, case: Option<&Case>) -> LetterRecord {
+    let status = case.and_then(|c| c.letter(&letter.id));
+    LetterRecord {
+        voided: status.and_then(|s| s.voided.clone()),
+        replaced_by: status.and_then(|s| s.replaced_by.clone()),
+        letter,
+    }
+}
+
+/// The key kind `find_letter` looks up under.
+pub(crate) fn letter_key_kind(kind: LetterKey) -> &'static str {
+    match kind {
+        LetterKey::Sha256 => "sha256",
+        LetterKey::Code => "code",
+    }
+}
+
 /// What `find_letter` looks up by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LetterKey {

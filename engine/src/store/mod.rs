@@ -9,8 +9,8 @@ pub mod credentials;
 pub mod dump;
 pub mod format;
 mod group;
-mod integrity;
-mod letters;
+pub(crate) mod integrity;
+pub(crate) mod letters;
 pub(crate) mod lists;
 pub mod migrations;
 mod once;
@@ -114,6 +114,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error("the database is read-only")]
     ReadOnly,
+    /// What this kind of database does not do (`wardflow backup` of a PostgreSQL database:
+    /// PostgreSQL's own tools copy it).
+    #[error("{0} is not available on a PostgreSQL database (use PostgreSQL's own tools)")]
+    Unsupported(&'static str),
     /// The database is older than this build's format: `wardflow db migrate` brings it up.
     #[error(
         "the database is at stored format {found}, this build writes {current}: run `wardflow db migrate`"

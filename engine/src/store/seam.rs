@@ -140,6 +140,101 @@ impl Backend for Store {
     fn overdue(&self, now: Timestamp) -> Result<Vec<DeadlineView>, StoreError> {
         Store::overdue(self, now)
     }
+
+    fn credentials(
+        &self,
+        argon2: &str,
+    ) -> Result<Box<dyn super::credentials::Credentials>, StoreError> {
+        Ok(Box::new(super::credentials::CredentialStore::open(
+            self.path(),
+            argon2,
+        )?))
+    }
+
+    fn versions(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, Vec<super::Version>>, StoreError> {
+        Store::versions(self)
+    }
+
+    fn publish_definitions(
+        &self,
+        files: &[(String, Vec<u8>, Definition)],
+        by: &str,
+        now: Timestamp,
+    ) -> Result<Vec<super::Published>, StoreError> {
+        Store::publish(self, files, by, now)
+    }
+
+    fn publications(&self) -> Result<Vec<Publication>, StoreError> {
+        Store::publications(self)
+    }
+
+    fn letter_record(&self, id_or_number: &str) -> Result<Option<super::LetterRecord>, StoreError> {
+        Store::letter(self, id_or_number)
+    }
+
+    fn find_letter(
+        &self,
+        kind: super::LetterKey,
+        value: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Store::find_letter(self, kind, value)
+    }
+
+    fn letter_records(
+        &self,
+        case: Option<&CaseId>,
+    ) -> Result<Vec<super::LetterRecord>, StoreError> {
+        Store::letters(self, case)
+    }
+
+    fn case_chain(&self, id: &CaseId) -> Result<Option<super::CaseChain>, StoreError> {
+        Store::case_chain(self, id)
+    }
+
+    fn verify_chains(
+        &self,
+        only: Option<&CaseId>,
+        progress: &crate::progress::Reporter,
+    ) -> Result<super::ChainReport, StoreError> {
+        Store::verify_chains_telling(self, only, progress)
+    }
+
+    fn access_log(&self, filter: &super::AccessFilter) -> Result<Vec<AccessEntry>, StoreError> {
+        Store::access_log(self, filter)
+    }
+
+    fn access_chain_break(&self) -> Result<Option<super::AccessBreak>, StoreError> {
+        Store::access_chain_break(self)
+    }
+
+    fn tick(
+        &self,
+        clock: &crate::step::Clock,
+        profile: Option<&Profile>,
+    ) -> Result<super::TickReport, super::CommandFailure> {
+        Store::tick(self, clock, profile)
+    }
+
+    fn next_firing(&self) -> Result<Option<Timestamp>, StoreError> {
+        Store::next_firing(self)
+    }
+
+    fn export_copy(
+        &self,
+        w: &mut dyn std::io::Write,
+    ) -> Result<super::dump::DumpCounts, StoreError> {
+        super::dump::export(self, w)
+    }
+
+    fn backup_copy(&self, out: &std::path::Path) -> Result<u64, StoreError> {
+        super::ops::backup_held(self, out)
+    }
+
+    fn backup_scratch(&self) -> Result<super::ops::TempFile, StoreError> {
+        super::ops::backup_held_scratch(self)
+    }
 }
 
 /// A read snapshot: one redb read transaction.

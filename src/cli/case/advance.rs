@@ -125,7 +125,11 @@ pub fn run(ctx: &Ctx, args: AdvanceArgs) -> Result<(), Failure> {
 }
 
 /// The result of an advance, its letters worded in the reader's language.
-pub fn advanced(ctx: &Ctx, office: &Office, acted: &Acted) -> Advanced {
+pub fn advanced<B: wardflow_engine::app::backend::Backend>(
+    ctx: &Ctx,
+    office: &Office<B>,
+    acted: &Acted,
+) -> Advanced {
     let (applied, def) = (&acted.applied, &acted.def);
     let case = &applied.outcome.case;
     let renderer = issued::renderer_after_act(ctx, office, acted);

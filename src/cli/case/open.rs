@@ -89,7 +89,11 @@ pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
 }
 
 /// The result of an open, its letters worded in the reader's language.
-pub fn opened(ctx: &Ctx, office: &Office, acted: &Acted) -> Opened {
+pub fn opened<B: wardflow_engine::app::backend::Backend>(
+    ctx: &Ctx,
+    office: &Office<B>,
+    acted: &Acted,
+) -> Opened {
     let case = &acted.outcome.case;
     let renderer = issued::renderer_after_act(ctx, office, acted);
     Opened {

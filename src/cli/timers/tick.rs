@@ -11,7 +11,11 @@ use crate::tr;
 
 /// Warns on standard error when the published holiday calendar runs out within 60 days of
 /// `now` (deadlines past its end are computed without holidays); true when it warned.
-pub fn warn_calendar(ctx: &Ctx, office: &Office, now: jiff::Timestamp) -> bool {
+pub fn warn_calendar<B: wardflow_engine::app::backend::Backend>(
+    ctx: &Ctx,
+    office: &Office<B>,
+    now: jiff::Timestamp,
+) -> bool {
     let Some(end) = office.calendar_runs_out(now) else {
         return false;
     };

@@ -162,6 +162,104 @@ impl Backend for Counting {
     fn overdue(&self, now: jiff::Timestamp) -> Result<Vec<crate::store::DeadlineView>, StoreError> {
         Backend::overdue(&self.inner, now)
     }
+
+    fn credentials(
+        &self,
+        argon2: &str,
+    ) -> Result<Box<dyn crate::store::credentials::Credentials>, StoreError> {
+        self.inner.credentials(argon2)
+    }
+
+    fn versions(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, Vec<crate::store::Version>>, StoreError> {
+        Backend::versions(&self.inner)
+    }
+
+    fn publish_definitions(
+        &self,
+        files: &[(String, Vec<u8>, Definition)],
+        by: &str,
+        now: Timestamp,
+    ) -> Result<Vec<crate::store::Published>, StoreError> {
+        self.inner.publish_definitions(files, by, now)
+    }
+
+    fn publications(&self) -> Result<Vec<crate::store::published::Publication>, StoreError> {
+        Backend::publications(&self.inner)
+    }
+
+    fn letter_record(
+        &self,
+        id_or_number: &str,
+    ) -> Result<Option<crate::store::LetterRecord>, StoreError> {
+        self.inner.letter_record(id_or_number)
+    }
+
+    fn find_letter(
+        &self,
+        kind: crate::store::LetterKey,
+        value: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Backend::find_letter(&self.inner, kind, value)
+    }
+
+    fn letter_records(
+        &self,
+        case: Option<&CaseId>,
+    ) -> Result<Vec<crate::store::LetterRecord>, StoreError> {
+        self.inner.letter_records(case)
+    }
+
+    fn case_chain(&self, id: &CaseId) -> Result<Option<crate::store::CaseChain>, StoreError> {
+        Backend::case_chain(&self.inner, id)
+    }
+
+    fn verify_chains(
+        &self,
+        only: Option<&CaseId>,
+        progress: &crate::progress::Reporter,
+    ) -> Result<crate::store::ChainReport, StoreError> {
+        Backend::verify_chains(&self.inner, only, progress)
+    }
+
+    fn access_log(
+        &self,
+        filter: &crate::store::AccessFilter,
+    ) -> Result<Vec<AccessEntry>, StoreError> {
+        Backend::access_log(&self.inner, filter)
+    }
+
+    fn access_chain_break(&self) -> Result<Option<crate::store::AccessBreak>, StoreError> {
+        Backend::access_chain_break(&self.inner)
+    }
+
+    fn tick(
+        &self,
+        clock: &crate::step::Clock,
+        profile: Option<&Profile>,
+    ) -> Result<crate::store::TickReport, crate::store::CommandFailure> {
+        Backend::tick(&self.inner, clock, profile)
+    }
+
+    fn next_firing(&self) -> Result<Option<Timestamp>, StoreError> {
+        Backend::next_firing(&self.inner)
+    }
+
+    fn export_copy(
+        &self,
+        w: &mut dyn std::io::Write,
+    ) -> Result<crate::store::dump::DumpCounts, StoreError> {
+        self.inner.export_copy(w)
+    }
+
+    fn backup_copy(&self, out: &std::path::Path) -> Result<u64, StoreError> {
+        self.inner.backup_copy(out)
+    }
+
+    fn backup_scratch(&self) -> Result<crate::store::ops::TempFile, StoreError> {
+        self.inner.backup_scratch()
+    }
 }
 
 impl ReadTx for CountingRead<'_> {

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::*;
 use crate::app::act::Salts;
 use crate::app::backend::Backend;
-use crate::app::{Amend, AppError, Listing, NewUser, VoidRequest};
+use crate::app::{Amend, AppError, ClockSource, Listing, NewUser, VoidRequest};
 use crate::case::EventKind;
 use crate::pg::PgBackend;
 use crate::pg::cluster::Cluster;
@@ -648,4 +648,139 @@ fn a_restarted_postgresql_is_reconnected_without_restarting_the_office() {
     assert!(shown.is_ok(), "{:?}", shown.err());
     let again = open_report(&office);
     assert_ne!(again, id);
+}
+
+/// What the use cases made generic for `wardflow serve` on PostgreSQL answer (letters, chains,
+/// the access log, workflows, passwords and tokens), as a front end would print it.
+fn the_rest<B: Backend>(office: &Office<B>) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut say = |label: &str, v: Value| out.push(serde_json::json!({ label: v }));
+    let police = caller(POLICE, "police");
+    let admin = caller(ADMIN, "admin");
+    let auditor = caller(AUDITOR, "auditor");
+    let id = open_report(office);
+    office.advance(&police, &accept(&id)).expect("accepts");
+    let letters = office.letters(&police, Some(&id)).expect("letters");
+    say(
+        "letters",
+        serde_json::json!(
+            letters
+                .iter()
+                .map(|r| format!("{} {:?} {:?}", r.letter.id, r.letter.number, r.voided))
+                .collect::<Vec<_>>()
+        ),
+    );
+    for r in &letters {
+        let by_id = office
+            .letter(&police, &r.letter.id, "letter show")
+            .expect("by id");
+        say("by id", Value::String(by_id.letter.code.clone()));
+        if let Some(number) = &r.letter.number {
+            let by_number = office
+                .letter(&police, number, "letter show")
+                .expect("by number");
+            say("by number", Value::String(by_number.letter.id.clone()));
+        }
+    }
+    say(
+        "unknown letter",
+        Value::String(format!(
+            "{:?}",
+            office
+                .letter(&police, "no such letter", "letter show")
+                .err()
+        )),
+    );
+    let report = office.verify(&auditor, None).expect("verifies");
+    say(
+        "verify",
+        serde_json::json!([report.verified.len(), format!("{:?}", report.broken)]),
+    );
+    say(
+        "verify refused",
+        Value::Bool(matches!(
+            office.verify(&police, None),
+            Err(AppError::Denied { .. })
+        )),
+    );
+    say(
+        "audit chain",
+        Value::String(format!(
+            "{:?}",
+            office.audit_chain(&auditor).expect("audit")
+        )),
+    );
+    let workflows = office.workflows(&police).expect("workflows");
+    say(
+        "workflows",
+        serde_json::json!(
+            workflows
+                .iter()
+                .map(|(w, v)| format!("{w} {}", v.len()))
+                .collect::<Vec<_>>()
+        ),
+    );
+    office
+        .set_password(&admin, POLICE, "correct horse battery staple")
+        .expect("sets");
+    let wrong = office.sign_in(&Caller::new(POLICE), "wrong password!!", "127.0.0.1");
+    say("wrong", Value::String(format!("{:?}", wrong.err())));
+    let signed = office
+        .sign_in(
+            &Caller::new(POLICE),
+            "correct horse battery staple",
+            "127.0.0.1",
+        )
+        .expect("signs in");
+    let who = office
+        .authenticate(&signed.token, ClockSource::Wall, "127.0.0.1")
+        .expect("authenticates");
+    say("signed in", Value::String(who.user));
+    let tokens = office.tokens(&admin).expect("tokens");
+    say(
+        "tokens",
+        serde_json::json!(
+            tokens
+                .iter()
+                .map(|t| format!("{} {:?}", t.user, t.kind))
+                .collect::<Vec<_>>()
+        ),
+    );
+    office
+        .sign_out(&Caller::new(POLICE), &signed.token)
+        .expect("signs out");
+    let after = office.authenticate(&signed.token, ClockSource::Wall, "127.0.0.1");
+    say(
+        "signed out",
+        Value::Bool(matches!(
+            after,
+            Err(AppError::Account(
+                crate::app::accounts::AccountError::TokenRevoked { .. }
+            ))
+        )),
+    );
+    out
+}
+
+#[test]
+fn letters_chains_workflows_and_sign_in_answer_alike_on_redb_and_postgresql() {
+    let dir = TempDir::new().expect("tempdir");
+    let redb = Office::new(store(&dir), config()).with_salts(Salts::sequence(7));
+    let told_redb = the_rest(&redb);
+    let cluster = cluster();
+    let url = database(&cluster, "the_rest");
+    let pg = Office::new(pg_backend(&url), config()).with_salts(Salts::sequence(7));
+    let told_pg = the_rest(&pg);
+    assert_eq!(told_redb.len(), told_pg.len());
+    for (r, p) in told_redb.iter().zip(&told_pg) {
+        assert_eq!(r, p, "redb and PostgreSQL differ");
+    }
+    // The answers say something: letters were listed, the chain verified, the token worked.
+    let text = serde_json::to_string(&told_pg).expect("json");
+    assert!(
+        text.contains("\"signed in\":\"") && text.contains(POLICE),
+        "{text}"
+    );
+    assert!(!text.contains("\"letters\":[]"), "{text}");
+    assert!(text.contains("\"signed out\":true"), "{text}");
 }
