@@ -10,7 +10,7 @@ mod db;
 mod init;
 pub(crate) mod issued;
 mod key;
-mod letter;
+pub(crate) mod letter;
 mod login;
 mod office;
 mod ops;

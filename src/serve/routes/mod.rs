@@ -59,6 +59,10 @@ pub fn router(server: Arc<Server>) -> Router {
         .route("/api/v1/letters/{letter}", get(letters::letter_show))
         .route("/api/v1/letters/{letter}/void", post(letters::letter_void))
         .route(
+            "/api/v1/letters/{letter}/export",
+            get(letters::letter_export),
+        )
+        .route(
             "/api/v1/workflows/versions/{hash}",
             get(cases::version_source),
         )
@@ -248,6 +252,7 @@ impl utoipa::Modify for Bearer {
         letters::letter_show,
         letters::letter_void,
         letters::letter_verify,
+        letters::letter_export,
         deadlines::agenda,
         deadlines::overdue,
         accounts::user_list,
