@@ -9,7 +9,7 @@ mod config;
 mod db;
 mod init;
 pub(crate) mod issued;
-mod key;
+pub(crate) mod key;
 pub(crate) mod letter;
 mod login;
 mod office;

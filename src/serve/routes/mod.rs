@@ -46,6 +46,7 @@ pub fn router(server: Arc<Server>) -> Router {
         .route("/api/v1/cases/{id}/advance", post(cases::case_advance))
         .route("/api/v1/cases/{id}/amend", post(cases::case_amend))
         .route("/api/v1/cases/{id}/transfer", post(cases::case_transfer))
+        .route("/api/v1/cases/{id}/export", get(cases::case_export))
         .route(
             "/api/v1/cases/{id}/letters",
             get(letters::letter_list).post(letters::letter_issue),
@@ -245,6 +246,7 @@ impl utoipa::Modify for Bearer {
         cases::case_advance,
         cases::case_amend,
         cases::case_transfer,
+        cases::case_export,
         letters::letter_list,
         letters::letter_issue,
         letters::letter_preview,
