@@ -121,3 +121,86 @@ fn a_command_without_a_served_form_refuses_the_server_and_runs_nothing() {
     assert!(message.contains("wardflow init"), "{message}");
     assert!(!env.db().exists(), "init ran embedded");
 }
+
+#[test]
+fn case_transfer_and_case_export_through_a_server_print_and_write_what_embedded_does() {
+    let env = qianjiang();
+    let server = Served::start(&env);
+    let (status, session) = server.sign_in(USER, PASSWORD);
+    assert_eq!(status, 201, "{session}");
+    let token = session["token"].as_str().expect("token").to_owned();
+    let (status, opened) = server.send_at(
+        T1,
+        "POST",
+        "/api/v1/cases",
+        Some(&token),
+        Some(
+            &json!({"workflow": "guardianship-intervention", "as": "police", "set": WARNING_SETS}),
+        ),
+    );
+    assert_eq!(status, 201, "{opened}");
+    let id = opened["case"].as_str().expect("case").to_owned();
+    let remote = |args: &[&str]| {
+        env.wardflow(args.iter().copied())
+            .args(["--server", server.url.as_str()])
+            .var("WARDFLOW_TOKEN", &token)
+            .run()
+            .exit(0)
+            .stdout_text()
+    };
+    let moved = remote(&[
+        "case",
+        "transfer",
+        &id,
+        "--to",
+        "county_psb",
+        "--as",
+        "police",
+        "--now",
+        T1,
+    ]);
+    assert_eq!(
+        moved.trim(),
+        format!("案件 {id} 已移交 county_psb（清河县公安局）。")
+    );
+    let moved: Value = serde_json::from_str(&remote(&[
+        "case",
+        "transfer",
+        &id,
+        "--to",
+        "shijia_police",
+        "--as",
+        "police",
+        "--json",
+        "--now",
+        T1,
+    ]))
+    .expect("--json");
+    assert_eq!(
+        (&moved["unit"], &moved["officer"], &moved["unit_name"]),
+        (&json!("shijia_police"), &Value::Null, &json!("石家派出所")),
+        "{moved}"
+    );
+    let export = [
+        "case",
+        "export",
+        &id,
+        "--out",
+        "case.json",
+        "--force",
+        "--now",
+        T1,
+    ];
+    let exported = remote(&export);
+    let file = env.root().join("case.json");
+    let sent = std::fs::read(&file).expect("the export written here");
+    server.stop();
+    // Embedded, the same export: the same words and the same bytes.
+    assert_eq!(exported, env.ok(&export));
+    assert_eq!(sent, std::fs::read(&file).expect("the embedded export"));
+    let history = env.ok(&["case", "history", &id, "--now", T1]);
+    assert!(
+        history.contains("shijia_police") || history.contains("石家派出所"),
+        "{history}"
+    );
+}
