@@ -466,3 +466,33 @@ impl Remote {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_runs_with_a_server_only_when_it_has_a_served_form() {
+        for served in [
+            &["letter", "issue"][..],
+            &["letter", "verify"],
+            &["case", "transfer"],
+            &["case", "export"],
+            &["case", "show"],
+            &["agenda"],
+            &["login"],
+        ] {
+            assert!(served_form(served), "{served:?}");
+        }
+        for unserved in [&["init"][..], &["case"], &["workflow", "publish"], &[]] {
+            assert!(!served_form(unserved), "{unserved:?}");
+        }
+        assert!(refuse_unserved(None, &["init"]).is_ok());
+        assert!(refuse_unserved(Some("http://h"), &["letter", "show"]).is_ok());
+        let refused = refuse_unserved(Some("http://h"), &["init"]).expect_err("refused");
+        assert_eq!(
+            refused.shown(&crate::i18n::Tr { lang: Lang::En }).exit,
+            Exit::BadInput
+        );
+    }
+}
