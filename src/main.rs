@@ -86,6 +86,17 @@ fn output_failed(tr: &i18n::Tr, json: bool, error: std::io::Error) -> ! {
     std::process::exit(code);
 }
 
+/// The words of the command given (`["case", "show"]`).
+fn command_words(matches: &clap::ArgMatches) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut at = matches;
+    while let Some((name, sub)) = at.subcommand() {
+        words.push(name);
+        at = sub;
+    }
+    words
+}
+
 fn main() {
     install_panic_hook();
     // The language must be known before clap parses, for its help and errors.
@@ -105,6 +116,11 @@ fn main() {
         lang: i18n::Lang::resolve(args.global.lang),
     };
     let json = args.global.json;
+    // A command without a `--server` form refuses a server rather than running embedded.
+    let words = command_words(&matches);
+    if let Err(failure) = cli::remote::refuse_unserved(args.global.server.as_deref(), &words) {
+        std::process::exit(failure.report(&tr, json));
+    }
     if let Err(failure) = cli::run(args, tr, settings) {
         let code = failure.report(&tr, json);
         std::process::exit(code);

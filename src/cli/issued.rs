@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use wardflow_engine::app::{Acted, LetterLine, LetterOutcome, Office};
-use wardflow_engine::case::IssuedRef;
 use wardflow_engine::definition::Definition;
 use wardflow_engine::letters::Renderer;
 
@@ -50,22 +49,6 @@ fn title(renderer: Option<&Renderer>, key: &str) -> String {
     renderer
         .and_then(|r| r.table().documents.get(key))
         .map_or_else(|| key.to_owned(), |d| d.title.clone())
-}
-
-/// One line saying what was issued.
-pub fn issued_line(ctx: &Ctx, renderer: Option<&Renderer>, l: &IssuedRef) -> String {
-    tr!(
-        ctx.tr,
-        "letter-issued",
-        title = title(renderer, &l.key),
-        key = l.key.clone(),
-        number = l
-            .number
-            .clone()
-            .unwrap_or_else(|| tr!(ctx.tr, "letter-unnumbered")),
-        id = l.letter.clone(),
-        code = l.code.clone()
-    )
 }
 
 /// What became of the letters an act called for, worded in the reader's language (the

@@ -45,6 +45,64 @@ pub fn server_url(text: &str) -> Option<String> {
     .then(|| url.to_owned())
 }
 
+/// `text` as one segment of a URL's path (a letter's number may hold any character).
+pub fn segment(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// The commands that run with `--server`, by their words (a group's word covers all its
+/// commands): those with a served form, those that act on no database (`login`, `serve`,
+/// `config` …), and those that refuse `--server` themselves in their own words (`restore`,
+/// `import`). Add a command here when it gets its served form.
+const SERVED_FORMS: &[&str] = &[
+    "agenda",
+    "case advance",
+    "case amend",
+    "case export",
+    "case history",
+    "case list",
+    "case next",
+    "case open",
+    "case overdue",
+    "case show",
+    "case transfer",
+    "completions",
+    "config",
+    "export",
+    "import",
+    "letter",
+    "login",
+    "logout",
+    "man",
+    "restore",
+    "serve",
+];
+
+/// Whether the command with these words (`["case", "show"]`) runs with `--server`.
+pub fn served_form(command: &[&str]) -> bool {
+    SERVED_FORMS.iter().any(|form| {
+        let words: Vec<&str> = form.split(' ').collect();
+        words.len() <= command.len() && command[..words.len()] == words[..]
+    })
+}
+
+/// Refuses a command that has no `--server` form yet when a server is given, rather than
+/// running it embedded on this machine's database behind the user's back.
+pub fn refuse_unserved(server: Option<&str>, command: &[&str]) -> Result<(), Failure> {
+    match server {
+        Some(url) if !served_form(command) => Err(Failure::said(
+            Exit::BadInput,
+            msg!(
+                "remote-no-served-form",
+                command = command.join(" "),
+                url = url.to_owned()
+            ),
+        )
+        .with_key("--server")),
+        _ => Ok(()),
+    }
+}
+
 /// A new idempotency key: 128 bits from the OS's random source, in hex.
 fn new_key() -> Result<String, Failure> {
     let mut bytes = [0u8; 16];
@@ -254,17 +312,38 @@ impl Remote {
             Some(k) => k.clone(),
             None => new_key()?,
         };
+        self.send(method, path, body, Some(&key))
+    }
+
+    /// A question that carries a body and changes nothing (`POST` a draft's data, a copy to
+    /// verify): no idempotency key, and a dropped connection is only "unreachable".
+    pub fn ask<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<T, Failure> {
+        self.send("POST", path, body, None)
+    }
+
+    fn send<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: &impl Serialize,
+        key: Option<&str>,
+    ) -> Result<T, Failure> {
         let text = serde_json::to_string(body).map_err(Failure::bug)?;
-        let request = ureq::http::Request::builder()
+        let mut request = ureq::http::Request::builder()
             .method(method)
             .uri(self.url(path))
-            .header("Content-Type", "application/json")
-            .header("Idempotency-Key", &key)
-            .body(text)
-            .map_err(Failure::bug)?;
+            .header("Content-Type", "application/json");
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        let request = request.body(text).map_err(Failure::bug)?;
         let request = self.with_headers(request);
         let answer = self.agent.run(request);
-        let bytes = self.answer(answer, Some(&key))?;
+        let bytes = self.answer(answer, key)?;
         self.parse(&bytes)
     }
 
@@ -385,5 +464,35 @@ impl Remote {
                 detail = detail
             ),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_runs_with_a_server_only_when_it_has_a_served_form() {
+        for served in [
+            &["letter", "issue"][..],
+            &["letter", "verify"],
+            &["case", "transfer"],
+            &["case", "export"],
+            &["case", "show"],
+            &["agenda"],
+            &["login"],
+        ] {
+            assert!(served_form(served), "{served:?}");
+        }
+        for unserved in [&["init"][..], &["case"], &["workflow", "publish"], &[]] {
+            assert!(!served_form(unserved), "{unserved:?}");
+        }
+        assert!(refuse_unserved(None, &["init"]).is_ok());
+        assert!(refuse_unserved(Some("http://h"), &["letter", "show"]).is_ok());
+        let refused = refuse_unserved(Some("http://h"), &["init"]).expect_err("refused");
+        assert_eq!(
+            refused.shown(&crate::i18n::Tr { lang: Lang::En }).exit,
+            Exit::BadInput
+        );
     }
 }

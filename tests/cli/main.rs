@@ -24,6 +24,7 @@ mod idem;
 mod json_convention;
 mod legal_stories;
 mod letter;
+mod letter_client;
 mod letter_docx;
 mod letter_issue;
 mod letter_pdf;

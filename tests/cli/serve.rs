@@ -481,7 +481,7 @@ fn a_police_system_opens_a_custody_case_with_an_api_token() {
 }
 
 /// What a police warning letter needs (as in `letter_issue`).
-const WARNING_SETS: &[&str] = &[
+pub(crate) const WARNING_SETS: &[&str] = &[
     "source=mandatory_report",
     "child.name=张小花",
     "abuser.name=张大山",
@@ -491,11 +491,11 @@ const WARNING_SETS: &[&str] = &[
 ];
 
 /// The clock of the acts under load: a day after T0.
-const T1: &str = "2026-11-24T09:00:00+08:00";
+pub(crate) const T1: &str = "2026-11-24T09:00:00+08:00";
 
 /// A simulation database on the 黔江区 profile (numbered police letters), the administrator
 /// with a password, and a server over it with a sign-in token.
-fn qianjiang() -> TestEnv {
+pub(crate) fn qianjiang() -> TestEnv {
     let env = TestEnv::new();
     let profiles = concat!(env!("CARGO_MANIFEST_DIR"), "/profiles");
     env.ok(&[

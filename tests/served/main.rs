@@ -10,12 +10,10 @@
 //! - `ops` (backup, restore, check, export, import), `hardening`, `chain`, `migrate`,
 //!   `published`, `concurrency`, `register`: they touch the database file, its side files or
 //!   their permissions directly, or race processes for the file's lock.
-//! - `serve`, `client`: they start their own servers.
+//! - `serve`, `client`, `letter_client`: they start their own servers.
 //! - `authority`: its unknown and disabled users have no token, so over a server they are
 //!   refused as "not signed in" rather than in the registry's words, and its access-log test
 //!   counts reads that a server also logs as token uses.
-//! - `letter_issue`, `letter_pdf`, `letter`: `letter issue`, `void`, `show` and `export` have no
-//!   `--server` form yet, and one test races two processes for the file.
 //! - single tests of the modules below: `common::runner::EMBEDDED_ONLY_TESTS`.
 //! - `bad_input`, `enum_labels`, `json_convention`, `profile`, `report`, `run`, `vocab`,
 //!   `workflow`, `scenario_*`, `story_snapshots`: left out for suite time only; the case
@@ -32,3 +30,11 @@ mod common;
 mod case;
 #[path = "../cli/legal_stories.rs"]
 mod legal_stories;
+#[path = "../cli/letter.rs"]
+mod letter;
+#[path = "../cli/letter_docx.rs"]
+mod letter_docx;
+#[path = "../cli/letter_issue.rs"]
+mod letter_issue;
+#[path = "../cli/letter_pdf.rs"]
+mod letter_pdf;

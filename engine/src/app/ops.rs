@@ -79,6 +79,23 @@ impl Office<Store> {
         Ok(output::write_output(out, bytes, force, &protected)?)
     }
 
+    /// [`Office::write_output`] without an open office (a client of a server writing what
+    /// it was sent): `db` names the local database whose files are protected all the same.
+    pub fn write_output_beside(
+        db: &Path,
+        out: &Path,
+        bytes: &[u8],
+        force: bool,
+        keys: &[PathBuf],
+    ) -> Result<(), AppError> {
+        Ok(output::write_output(
+            out,
+            bytes,
+            force,
+            &protected(db, keys),
+        )?)
+    }
+
     /// Writes a consistent copy of the database into `dir`, named by the caller's clock
     /// (`wardflow-20261123T020000Z.redb`), encrypted unless `form` is plain, then removes the
     /// oldest copies there beyond the newest `keep` (administrators; the nightly backup

@@ -82,6 +82,9 @@ impl CaseViewParts {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HistoryViewParts {
     pub case: Case,
+    /// Each event in its stored form: [`Event`] flattens its kind beside its own fields, and
+    /// a letter's issue repeats `role`, which a JSON object cannot hold twice.
+    #[serde(with = "stored_events")]
     pub events: Vec<Event>,
     pub units: Units,
 }
@@ -335,9 +338,66 @@ impl<B: super::backend::Backend> Office<B> {
     }
 }
 
+/// Events as they travel: in the stored form (`store::format::StoredEvent`).
+mod stored_events {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::case::Event;
+    use crate::store::format::StoredEvent;
+
+    pub fn serialize<S: Serializer>(events: &[Event], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(events.iter().map(StoredEvent::from))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Event>, D::Error> {
+        Vec::<StoredEvent>::deserialize(d)?
+            .into_iter()
+            .map(|e| Event::try_from(e).map_err(D::Error::custom))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_history_with_an_issued_letter_travels_through_a_json_value() {
+        use crate::case::{EventKind, IssuedRef};
+        let at = jiff::Timestamp::from_second(1_795_399_200).expect("instant");
+        let event = Event {
+            seq: 2,
+            recorded_at: at,
+            occurred_at: at,
+            actor: "张三".into(),
+            role: "police".into(),
+            kind: EventKind::LetterIssued(IssuedRef {
+                letter: "L2026-000001".into(),
+                key: "warning-letter".into(),
+                number: Some("渝公黔告诫字〔2026〕1号".into()),
+                role: "police".into(),
+                html_sha256: "a".repeat(64),
+                text_sha256: "b".repeat(64),
+                code: "7KQ2M-XC4TA".into(),
+                request: None,
+                replaces: None,
+                pdf_sha256: None,
+            }),
+        };
+        // Serialised as the server's parts are, through a Value (one value per key).
+        #[derive(Serialize, Deserialize)]
+        struct Events {
+            #[serde(with = "stored_events")]
+            events: Vec<Event>,
+        }
+        let value = serde_json::to_value(Events {
+            events: vec![event.clone()],
+        })
+        .expect("serialise");
+        let back: Events = serde_json::from_value(value).expect("deserialise");
+        assert_eq!(back.events, vec![event]);
+    }
 
     #[test]
     fn a_version_source_decodes_to_the_definition_it_was_published_as() {

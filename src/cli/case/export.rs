@@ -1,9 +1,11 @@
 //! `wardflow case export CASE --out FILE`: the case's chained history, its rules and its
 //! letters in one JSON document signed with the office key, for `verify --file` elsewhere.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
+use wardflow_engine::app::{Caller, Office};
+use wardflow_engine::case::CaseId;
 
 use super::super::case_id;
 use super::super::key::{self, KeyFileArg};
@@ -26,31 +28,80 @@ pub struct CaseExportArgs {
     key: KeyFileArg,
 }
 
+/// A case's signed export as it travels from a server (`GET /api/v1/cases/{id}/export`):
+/// the document's text exactly as the embedded command writes it, and what it prints.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct SignedCase {
+    /// The signed JSON document, as written to the file.
+    pub document: String,
+    /// The events in its chained history.
+    pub events: usize,
+    /// The office's public key that signed it.
+    pub public_key: String,
+    /// That key's fingerprint.
+    pub fingerprint: String,
+}
+
+impl SignedCase {
+    /// The export of case `id`, signed with the office key in `key_path`.
+    pub fn make(
+        office: &Office,
+        caller: &Caller,
+        id: &CaseId,
+        key_path: &Path,
+    ) -> Result<Self, Failure> {
+        let key = key::load(key_path)?;
+        let export = office.export_case(caller, id, &key)?;
+        let doc = &export.document;
+        let text = serde_json::to_string_pretty(&doc).map_err(Failure::bug)?;
+        Ok(SignedCase {
+            document: text + "\n",
+            events: export.events,
+            public_key: doc.signature.public_key.clone(),
+            fingerprint: doc.signature.fingerprint.clone(),
+        })
+    }
+}
+
 /// Writes the signed export.
 pub fn run(ctx: &Ctx, args: CaseExportArgs) -> Result<(), Failure> {
     let id = case_id(&args.case)?;
-    let key_path = args.key.path(ctx);
-    let key = key::load(&key_path)?;
-    let caller = ctx.caller(None)?;
-    let office = ctx.office_for_read()?;
-    let export = office.export_case(&caller, &id, &key)?;
-    let doc = &export.document;
-    let text = serde_json::to_string_pretty(&doc).map_err(Failure::bug)?;
     let shown = args.out.display().to_string();
     let mut keys = ctx.key_files();
+    if let Some(remote) = ctx.remote()? {
+        // Signed by the server with the office key it holds; written here.
+        let signed: SignedCase = remote.get(&format!("/api/v1/cases/{id}/export"), &[])?;
+        Office::write_output_beside(
+            &ctx.global.db,
+            &args.out,
+            signed.document.as_bytes(),
+            args.force,
+            &keys,
+        )
+        .exists_as("out-exists")?;
+        return print_done(ctx, &id, shown, &signed);
+    }
+    let key_path = args.key.path(ctx);
+    let caller = ctx.caller(None)?;
+    let office = ctx.office_for_read()?;
+    let signed = SignedCase::make(&office, &caller, &id, &key_path)?;
     keys.push(key_path.clone());
     office
-        .write_output(&args.out, (text + "\n").as_bytes(), args.force, &keys)
+        .write_output(&args.out, signed.document.as_bytes(), args.force, &keys)
         .exists_as("out-exists")?;
+    print_done(ctx, &id, shown, &signed)
+}
+
+fn print_done(ctx: &Ctx, id: &CaseId, shown: String, signed: &SignedCase) -> Result<(), Failure> {
     if ctx.global.json {
         return print_json(
             ctx,
             &serde_json::json!({
                 "case": id,
                 "file": shown,
-                "events": export.events,
-                "public_key": doc.signature.public_key,
-                "fingerprint": doc.signature.fingerprint,
+                "events": signed.events,
+                "public_key": signed.public_key,
+                "fingerprint": signed.fingerprint,
             }),
         );
     }
@@ -61,8 +112,8 @@ pub fn run(ctx: &Ctx, args: CaseExportArgs) -> Result<(), Failure> {
             "case-export-done",
             case = id.to_string(),
             path = shown,
-            events = export.events,
-            fingerprint = doc.signature.fingerprint.clone()
+            events = signed.events,
+            fingerprint = signed.fingerprint.clone()
         )
     );
     Ok(())

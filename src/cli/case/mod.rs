@@ -2,14 +2,14 @@
 
 pub(crate) mod advance;
 mod amend;
-mod export;
+pub(crate) mod export;
 pub(crate) mod filter;
 pub(crate) mod history;
 mod list;
 pub(crate) mod next;
 pub(crate) mod open;
 pub(crate) mod show;
-mod transfer;
+pub(crate) mod transfer;
 
 use std::io::Read;
 use std::path::PathBuf;

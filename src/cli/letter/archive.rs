@@ -3,10 +3,12 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use wardflow_engine::app::LetterRecord;
+use wardflow_engine::app::{Caller, Office};
 
 use super::super::case_id;
+use super::super::remote::segment;
 use super::super::{Ctx, print_json};
+use super::wire::{LetterParticulars, LetterStatus, ListedLetter};
 use crate::failure::{Exit, Failure};
 use crate::msg;
 use crate::show;
@@ -38,6 +40,25 @@ pub enum ExportFormat {
     Docx,
 }
 
+impl ExportFormat {
+    /// The form's key, as typed, as `--json` gives it and as the server's `format` query.
+    pub fn key(self) -> &'static str {
+        match self {
+            ExportFormat::Txt => "txt",
+            ExportFormat::Html => "html",
+            ExportFormat::Pdf => "pdf",
+            ExportFormat::Docx => "docx",
+        }
+    }
+
+    /// The form with this key.
+    pub fn of_key(key: &str) -> Option<Self> {
+        [Self::Txt, Self::Html, Self::Pdf, Self::Docx]
+            .into_iter()
+            .find(|f| f.key() == key)
+    }
+}
+
 /// Arguments of `letter export`.
 #[derive(Debug, Args)]
 pub struct LetterExportArgs {
@@ -55,43 +76,33 @@ pub struct LetterExportArgs {
     force: bool,
 }
 
-fn status(ctx: &Ctx, r: &LetterRecord) -> String {
-    match (&r.voided, &r.replaced_by) {
+fn status(ctx: &Ctx, s: &LetterStatus) -> String {
+    match (&s.voided, &s.replaced_by) {
         (Some(reason), _) => tr!(ctx.tr, "letter-status-void", reason = reason.clone()),
         (None, Some(by)) => tr!(ctx.tr, "letter-status-replaced", id = by.clone()),
         (None, None) => tr!(ctx.tr, "letter-status-in-force"),
     }
 }
 
-fn status_json(r: &LetterRecord) -> serde_json::Value {
-    serde_json::json!({
-        "in_force": r.voided.is_none() && r.replaced_by.is_none(),
-        "voided": r.voided,
-        "replaced_by": r.replaced_by,
-    })
-}
-
 /// Lists issued letters, oldest first.
 pub fn list(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     let case = args.case.as_deref().map(case_id).transpose()?;
-    let caller = ctx.caller(None)?;
-    // Only the letters of cases the user's unit covers.
-    let records = ctx.office_for_read()?.letters(&caller, case.as_ref())?;
+    let rows: Vec<ListedLetter> = match ctx.remote()? {
+        Some(remote) => match &case {
+            Some(id) => remote.get(&format!("/api/v1/cases/{id}/letters"), &[])?,
+            None => remote.get("/api/v1/letters", &[])?,
+        },
+        None => {
+            let caller = ctx.caller(None)?;
+            // Only the letters of cases the user's unit covers.
+            let records = ctx.office_for_read()?.letters(&caller, case.as_ref())?;
+            records.iter().map(ListedLetter::of).collect()
+        }
+    };
     if ctx.global.json {
-        let items: Vec<_> = records
-            .iter()
-            .map(|r| {
-                let l = &r.letter;
-                serde_json::json!({
-                    "letter": l.id, "case": l.case, "key": l.key, "title": l.title,
-                    "number": l.number, "role": l.role, "issued_at": l.issued_at,
-                    "date": l.date, "code": l.code, "status": status_json(r),
-                })
-            })
-            .collect();
-        return print_json(ctx, &items);
+        return print_json(ctx, &rows);
     }
-    if records.is_empty() {
+    if rows.is_empty() {
         println!("{}", tr!(ctx.tr, "letter-none"));
         return Ok(());
     }
@@ -106,15 +117,14 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
             col::STATUS,
         ],
     );
-    for r in &records {
-        let l = &r.letter;
+    for l in &rows {
         table.row(vec![
-            l.id.to_string(),
+            l.letter.clone(),
             l.case.to_string(),
             l.number.clone().unwrap_or_else(|| "-".into()),
             l.title.clone(),
             l.date.to_string(),
-            status(ctx, r),
+            status(ctx, &l.status),
         ]);
     }
     table.print();
@@ -123,32 +133,27 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
 
 /// Shows an issued letter's particulars, found by archive id or number.
 pub fn show(ctx: &Ctx, args: ShowArgs) -> Result<(), Failure> {
-    let caller = ctx.caller(None)?;
-    let r = ctx
-        .office_for_read()?
-        .letter(&caller, &args.letter, "letter-show")?;
-    print_particulars(ctx, &r)
+    let particulars: LetterParticulars = match ctx.remote()? {
+        Some(remote) => remote.get(&format!("/api/v1/letters/{}", segment(&args.letter)), &[])?,
+        None => {
+            let caller = ctx.caller(None)?;
+            let r = ctx
+                .office_for_read()?
+                .letter(&caller, &args.letter, "letter-show")?;
+            LetterParticulars::of(&r)
+        }
+    };
+    print_particulars(ctx, &particulars)
 }
 
 /// The particulars of an archived letter (shared with `letter verify`).
-pub fn print_particulars(ctx: &Ctx, r: &LetterRecord) -> Result<(), Failure> {
-    let l = &r.letter;
+pub fn print_particulars(ctx: &Ctx, l: &LetterParticulars) -> Result<(), Failure> {
     if ctx.global.json {
-        return print_json(
-            ctx,
-            &serde_json::json!({
-                "letter": l.id, "case": l.case, "key": l.key, "title": l.title,
-                "number": l.number, "role": l.role, "issuer": l.issuer, "actor": l.actor,
-                "issued_at": l.issued_at, "date": l.date, "code": l.code,
-                "template_hash": l.template_hash, "html_sha256": l.html_sha256,
-                "text_sha256": l.text_sha256, "pdf_sha256": l.pdf_sha256, "fonts": l.fonts,
-                "replaces": l.replaces, "status": status_json(r),
-            }),
-        );
+        return print_json(ctx, l);
     }
     let tr = &ctx.tr;
     let rows = [
-        (tr!(tr, "letter-field-id"), l.id.clone()),
+        (tr!(tr, "letter-field-id"), l.letter.clone()),
         (
             tr!(tr, "letter-field-title"),
             format!("{}（{}）", l.title, l.key),
@@ -172,7 +177,7 @@ pub fn print_particulars(ctx: &Ctx, r: &LetterRecord) -> Result<(), Failure> {
         ),
         (tr!(tr, "letter-field-date"), l.date.to_string()),
         (tr!(tr, "letter-field-code"), l.code.clone()),
-        (tr!(tr, "letter-field-status"), status(ctx, r)),
+        (tr!(tr, "letter-field-status"), status(ctx, &l.status)),
         (
             tr!(tr, "letter-field-replaces"),
             l.replaces.clone().unwrap_or_else(|| "-".into()),
@@ -205,21 +210,53 @@ pub fn print_particulars(ctx: &Ctx, r: &LetterRecord) -> Result<(), Failure> {
 
 /// Writes the archived bytes, unchanged; or a DOCX copy made again from the archived data.
 pub fn export_letter(ctx: &Ctx, args: LetterExportArgs) -> Result<(), Failure> {
+    let format = args.format.key();
+    if let Some(remote) = ctx.remote()? {
+        let body = remote.get_bytes(
+            &format!("/api/v1/letters/{}/export", segment(&args.letter)),
+            &[("format", format.to_owned())],
+        )?;
+        return super::preview::write_out(
+            ctx,
+            None,
+            args.out.as_deref(),
+            args.force,
+            (format, &body),
+        );
+    }
     let caller = ctx.caller(None)?;
     let office = ctx.office_for_read()?;
-    let (format, body): (&str, Vec<u8>) = match args.format {
+    let body = exported(&office, &caller, &args.letter, args.format)?;
+    super::preview::write_out(
+        ctx,
+        Some(&office),
+        args.out.as_deref(),
+        args.force,
+        (format, &body),
+    )
+}
+
+/// A letter's bytes in `format`: as archived (HTML, text, PDF), or a DOCX copy made again from
+/// the archived data (`letter export`, embedded or on a server).
+pub fn exported(
+    office: &Office,
+    caller: &Caller,
+    letter: &str,
+    format: ExportFormat,
+) -> Result<Vec<u8>, Failure> {
+    Ok(match format {
         // Not archived: an editable copy, marked as unofficial on its face.
-        ExportFormat::Docx => ("docx", office.letter_docx(&caller, &args.letter)?),
+        ExportFormat::Docx => office.letter_docx(caller, letter)?,
         archived => {
-            let r = office.letter(&caller, &args.letter, "letter-export")?;
+            let r = office.letter(caller, letter, "letter-export")?;
             match archived {
-                ExportFormat::Txt => ("txt", r.letter.text.into_bytes()),
+                ExportFormat::Txt => r.letter.text.into_bytes(),
                 // (`Docx` was answered above and does not reach here.)
-                ExportFormat::Html | ExportFormat::Docx => ("html", r.letter.html.into_bytes()),
+                ExportFormat::Html | ExportFormat::Docx => r.letter.html.into_bytes(),
                 // A letter issued before PDFs were archived has none, and none is made now: a
                 // PDF set later would not be the letter as issued.
                 ExportFormat::Pdf => match r.letter.pdf {
-                    Some(pdf) => ("pdf", pdf),
+                    Some(pdf) => pdf,
                     None => {
                         return Err(Failure::said(
                             Exit::Refused,
@@ -230,12 +267,5 @@ pub fn export_letter(ctx: &Ctx, args: LetterExportArgs) -> Result<(), Failure> {
                 },
             }
         }
-    };
-    super::preview::write_out(
-        ctx,
-        &office,
-        args.out.as_deref(),
-        args.force,
-        (format, &body),
-    )
+    })
 }

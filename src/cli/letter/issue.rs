@@ -4,8 +4,8 @@ use clap::Args;
 use wardflow_engine::app::{IssueRequest, VoidRequest};
 
 use super::super::case_id;
-use super::super::issued::issued_line;
 use super::super::{Ctx, print_json};
+use super::wire::{IssueBody, IssuedLetter, VoidBody, VoidedLetter};
 use crate::failure::Failure;
 use crate::tr;
 
@@ -46,70 +46,97 @@ pub struct VoidArgs {
 /// Issues the letter and prints its number, archive id and verification code.
 pub fn issue(ctx: &Ctx, args: IssueArgs) -> Result<(), Failure> {
     let id = case_id(&args.case)?;
-    let caller = ctx.caller(Some(&args.role))?;
-    let office = ctx.office_for_write()?;
-    let (case, letter) = office.issue_letter(
-        &caller,
-        &IssueRequest {
-            case: id,
-            key: args.key.clone(),
-            number: args.number.clone(),
-            replaces: args.replaces.clone(),
-            expect_seq: args.expect_seq,
-        },
-    )?;
+    let issued: IssuedLetter = match ctx.remote()? {
+        Some(remote) => remote.change(
+            "POST",
+            &format!("/api/v1/cases/{id}/letters"),
+            &IssueBody {
+                key: args.key.clone(),
+                role: args.role.clone(),
+                number: args.number.clone(),
+                replaces: args.replaces.clone(),
+                expect_seq: args.expect_seq,
+            },
+        )?,
+        None => {
+            let caller = ctx.caller(Some(&args.role))?;
+            let office = ctx.office_for_write()?;
+            let (case, letter) = office.issue_letter(
+                &caller,
+                &IssueRequest {
+                    case: id,
+                    key: args.key.clone(),
+                    number: args.number.clone(),
+                    replaces: args.replaces.clone(),
+                    expect_seq: args.expect_seq,
+                },
+            )?;
+            IssuedLetter::of(&case.id, case.seq, &letter)
+        }
+    };
     if ctx.global.json {
-        return print_json(
-            ctx,
-            &serde_json::json!({
-                "case": case.id,
-                "seq": case.seq,
-                "letter": letter.id,
-                "key": letter.key,
-                "number": letter.number,
-                "code": letter.code,
-                "html_sha256": letter.html_sha256,
-                "text_sha256": letter.text_sha256,
-                "replaces": letter.replaces,
-            }),
-        );
+        return print_json(ctx, &issued);
     }
-    let renderer = office.renderer().ok();
     println!(
         "{}",
-        issued_line(ctx, renderer.as_deref(), &letter.reference())
+        tr!(
+            ctx.tr,
+            "letter-issued",
+            title = issued.title.clone(),
+            key = issued.key.clone(),
+            number = issued
+                .number
+                .clone()
+                .unwrap_or_else(|| tr!(ctx.tr, "letter-unnumbered")),
+            id = issued.letter.clone(),
+            code = issued.code.clone()
+        )
     );
     Ok(())
 }
 
 /// Voids the letter.
 pub fn void(ctx: &Ctx, args: VoidArgs) -> Result<(), Failure> {
-    let caller = ctx.caller(Some(&args.role))?;
-    let (case, letter) = ctx.office_for_write()?.void_letter(
-        &caller,
-        &VoidRequest {
-            letter: args.letter.clone(),
-            reason: args.reason.clone(),
-        },
-    )?;
+    let voided: VoidedLetter = match ctx.remote()? {
+        Some(remote) => remote.change(
+            "POST",
+            &format!(
+                "/api/v1/letters/{}/void",
+                super::super::remote::segment(&args.letter)
+            ),
+            &VoidBody {
+                role: args.role.clone(),
+                reason: args.reason.clone(),
+            },
+        )?,
+        None => {
+            let caller = ctx.caller(Some(&args.role))?;
+            let (case, letter) = ctx.office_for_write()?.void_letter(
+                &caller,
+                &VoidRequest {
+                    letter: args.letter.clone(),
+                    reason: args.reason.clone(),
+                },
+            )?;
+            VoidedLetter {
+                case: case.id,
+                seq: case.seq,
+                letter: letter.id,
+                number: letter.number,
+                voided: args.reason.trim().to_owned(),
+            }
+        }
+    };
     if ctx.global.json {
-        return print_json(
-            ctx,
-            &serde_json::json!({
-                "case": case.id,
-                "seq": case.seq,
-                "letter": letter.id,
-                "voided": args.reason.trim(),
-            }),
-        );
+        return print_json(ctx, &voided);
     }
     println!(
         "{}",
         tr!(
             ctx.tr,
             "letter-voided",
-            id = letter.id.clone(),
-            number = letter.number.clone().unwrap_or_else(|| "-".into())
+            id = voided.letter.clone(),
+            number = voided.number.clone().unwrap_or_else(|| "-".into())
         )
     );
     Ok(())

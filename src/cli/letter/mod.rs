@@ -1,10 +1,11 @@
 //! `wardflow letter …`: formal documents from case data — drafts, issuing, the archive, and
 //! checking a paper or file copy against it.
 
-mod archive;
+pub(crate) mod archive;
 mod issue;
 mod preview;
-mod verify;
+pub(crate) mod verify;
+pub(crate) mod wire;
 
 use clap::Subcommand;
 

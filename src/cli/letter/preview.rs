@@ -7,6 +7,7 @@ use wardflow_engine::app::{Office, PreviewRequest};
 
 use super::super::Ctx;
 use super::super::case_id;
+use super::wire::{Draft, PreviewBody};
 use crate::failure::{Context, Failure};
 
 /// Output forms of a letter.
@@ -56,6 +57,33 @@ pub struct PreviewArgs {
 /// Renders the draft.
 pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
     let id = case_id(&args.case)?;
+    if let Some(remote) = ctx.remote()? {
+        let draft: Draft = remote.ask(
+            &format!("/api/v1/cases/{id}/letters/preview"),
+            &PreviewBody {
+                key: args.key.clone(),
+                role: args.role.clone(),
+                body: Some(args.body.clone()),
+            },
+        )?;
+        let body = match args.format {
+            Format::Txt => draft.text.into_bytes(),
+            Format::Html => draft.html.into_bytes(),
+            Format::Docx => {
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD
+                    .decode(draft.docx_base64.as_bytes())
+                    .map_err(Failure::bug)?
+            }
+        };
+        return write_out(
+            ctx,
+            None,
+            args.out.as_deref(),
+            args.force,
+            (args.format.key(), &body),
+        );
+    }
     let caller = ctx.caller(Some(&args.role))?;
     let office = ctx.office_for_read()?;
     let (rendered, _) = office.preview_letter(
@@ -73,7 +101,7 @@ pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
     };
     write_out(
         ctx,
-        &office,
+        Some(&office),
         args.out.as_deref(),
         args.force,
         (args.format.key(), &body),
@@ -85,15 +113,21 @@ pub fn run(ctx: &Ctx, args: PreviewArgs) -> Result<(), Failure> {
 /// no file was written (a PDF's bytes, which are not text, in base64 under `content_base64`).
 pub fn write_out(
     ctx: &Ctx,
-    office: &Office,
+    office: Option<&Office>,
     out: Option<&std::path::Path>,
     force: bool,
     (format, body): (&str, &[u8]),
 ) -> Result<(), Failure> {
     if let Some(path) = out {
-        office
-            .write_output(path, body, force, &ctx.key_files())
-            .exists_as("out-exists")?;
+        match office {
+            Some(office) => office.write_output(path, body, force, &ctx.key_files()),
+            // A client of a server: the file is written here, the local database's files
+            // protected all the same.
+            None => {
+                Office::write_output_beside(&ctx.global.db, path, body, force, &ctx.key_files())
+            }
+        }
+        .exists_as("out-exists")?;
     }
     if ctx.global.json {
         let text = std::str::from_utf8(body).ok();

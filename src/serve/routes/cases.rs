@@ -5,13 +5,14 @@ use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::json;
 use wardflow_engine::app::{Acted, Advance, Amend, OpenCase, Transfer};
 
 use wardflow_engine::app::batch::Batched;
 use wardflow_engine::app::{CaseListing, ListedCase};
 
+use crate::cli::case::export::SignedCase;
 use crate::cli::case::filter::ListingQuery;
+use crate::cli::case::transfer::{TransferBody, Transferred};
 use crate::cli::case_id;
 use crate::failure::{Exit, Failure};
 use crate::serve::{ApiError, once};
@@ -335,18 +336,6 @@ pub(super) async fn case_amend(
     .await
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct TransferBody {
-    #[serde(rename = "as")]
-    role: String,
-    to: String,
-    officer: Option<String>,
-    reason: Option<String>,
-    at: Option<String>,
-    expect_seq: Option<u32>,
-}
-
 #[utoipa::path(
     post,
     path = "/api/v1/cases/{id}/transfer",
@@ -354,7 +343,7 @@ struct TransferBody {
     summary = "case transfer",
     request_body = TransferBody,
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "a retry under the same key gets the first answer (docs/api.md)")),
-    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+    responses((status = 200, body = Transferred, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 pub(super) async fn case_transfer(
     State(server): Shared,
@@ -372,10 +361,7 @@ pub(super) async fn case_transfer(
         let request: TransferBody = body(&bytes)?;
         let caller = who.caller.clone().acting_as(&request.role);
         let respond = once::respond(s, ctx, StatusCode::OK, |_, _, acted: &Acted| {
-            let case = &acted.applied.outcome.case;
-            json!({
-                "case": case.id, "unit": case.unit, "officer": case.officer, "seq": case.seq,
-            })
+            value_of(&Transferred::of(acted))
         });
         let answer = s.office.transfer_once(
             &caller,
@@ -393,6 +379,36 @@ pub(super) async fn case_transfer(
             once::remember(once, &respond).as_ref(),
         )?;
         once::answer(answer, &respond)
+    })
+    .await
+}
+
+/// A case's chained history, rules and letters in one document signed with the office key
+/// the server holds (`case export`; the client writes the file).
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}/export",
+    tag = "cases",
+    summary = "case export: the signed portable export",
+    params(("id" = String, Path)),
+    responses((status = 200, body = SignedCase, description = "the signed document's text and what the command prints"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
+pub(super) async fn case_export(
+    State(server): Shared,
+    ConnectInfo(peer): Peer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    authed(server, peer, headers, move |s, ctx, who| {
+        let id = case_id(&id)?;
+        // The server's key file: `--key-file`/`WARDFLOW_KEY_FILE` as it was started, else the
+        // database's `.key`.
+        let key_path = crate::cli::key::KeyFileArg {
+            key_file: ctx.key_files().into_iter().next(),
+        }
+        .path(ctx);
+        let signed = SignedCase::make(&s.office, &who.caller, &id, &key_path)?;
+        parts(&signed)
     })
     .await
 }

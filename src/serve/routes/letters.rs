@@ -1,43 +1,30 @@
 //! The letter endpoints: issue, read, void, preview, verify.
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::IntoResponse;
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::{Value, json};
 use wardflow_engine::app::{IssueRequest, LetterRecord, PreviewRequest, VoidRequest};
 
 use crate::cli::case_id;
+use crate::cli::letter::archive::{ExportFormat, exported};
+use crate::cli::letter::verify::verified;
+use crate::cli::letter::wire::{
+    Draft, IssueBody, IssuedLetter, LetterParticulars, ListedLetter, PreviewBody, Verified,
+    VerifyBody, VoidBody, VoidedLetter,
+};
 use crate::failure::{Exit, Failure};
 use crate::serve::once;
 use wardflow_engine::case::Case;
 use wardflow_engine::letters::archive::ArchivedLetter;
 
-use super::{ErrorBody, Peer, Shared, authed, body, ok};
+use super::{ErrorBody, Peer, Shared, authed, body, ok, value_of};
 
-fn status_json(r: &LetterRecord) -> Value {
-    json!({
-        "in_force": r.voided.is_none() && r.replaced_by.is_none(),
-        "voided": r.voided,
-        "replaced_by": r.replaced_by,
-    })
-}
-
-fn letters_json(records: &[LetterRecord]) -> Value {
-    Value::Array(
-        records
-            .iter()
-            .map(|r| {
-                let l = &r.letter;
-                json!({
-                    "letter": l.id, "case": l.case, "key": l.key, "title": l.title,
-                    "number": l.number, "role": l.role, "issued_at": l.issued_at,
-                    "date": l.date, "code": l.code, "status": status_json(r),
-                })
-            })
-            .collect(),
-    )
+fn listed(records: &[LetterRecord]) -> Vec<ListedLetter> {
+    records.iter().map(ListedLetter::of).collect()
 }
 
 #[utoipa::path(
@@ -46,7 +33,7 @@ fn letters_json(records: &[LetterRecord]) -> Value {
     tag = "letters",
     summary = "letter list --case",
     params(("id" = String, Path)),
-    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+    responses((status = 200, body = Vec<ListedLetter>, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 pub(super) async fn letter_list(
     State(server): Shared,
@@ -56,7 +43,10 @@ pub(super) async fn letter_list(
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
         let id = case_id(&id)?;
-        ok(s, letters_json(&s.office.letters(&who.caller, Some(&id))?))
+        ok(
+            s,
+            value_of(&listed(&s.office.letters(&who.caller, Some(&id))?)),
+        )
     })
     .await
 }
@@ -66,7 +56,7 @@ pub(super) async fn letter_list(
     path = "/api/v1/letters",
     tag = "letters",
     summary = "letter list",
-    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+    responses((status = 200, body = Vec<ListedLetter>, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 pub(super) async fn letter_list_all(
     State(server): Shared,
@@ -74,7 +64,7 @@ pub(super) async fn letter_list_all(
     headers: HeaderMap,
 ) -> Response {
     authed(server, peer, headers, |s, _, who| {
-        ok(s, letters_json(&s.office.letters(&who.caller, None)?))
+        ok(s, value_of(&listed(&s.office.letters(&who.caller, None)?)))
     })
     .await
 }
@@ -85,7 +75,7 @@ pub(super) async fn letter_list_all(
     tag = "letters",
     summary = "letter show",
     params(("letter" = String, Path)),
-    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+    responses((status = 200, body = LetterParticulars, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 pub(super) async fn letter_show(
     State(server): Shared,
@@ -95,30 +85,9 @@ pub(super) async fn letter_show(
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
         let r = s.office.letter(&who.caller, &letter, "letter-show")?;
-        ok(s, particulars(&r))
+        ok(s, value_of(&LetterParticulars::of(&r)))
     })
     .await
-}
-
-/// Every particular of an archived letter (`letter show --json`).
-fn particulars(r: &LetterRecord) -> Value {
-    let l = &r.letter;
-    json!({
-        "letter": l.id, "case": l.case, "key": l.key, "title": l.title,
-        "number": l.number, "role": l.role, "issuer": l.issuer, "actor": l.actor,
-        "issued_at": l.issued_at, "date": l.date, "code": l.code,
-        "template_hash": l.template_hash, "html_sha256": l.html_sha256,
-        "text_sha256": l.text_sha256, "replaces": l.replaces, "status": status_json(r),
-    })
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct VerifyBody {
-    /// The verification code printed on a paper copy (核验码, e.g. 7KQ2M-XC4TA).
-    code: Option<String>,
-    /// A copy to compare byte for byte with the archive (the HTML or text as exported).
-    file: Option<String>,
 }
 
 #[utoipa::path(
@@ -127,7 +96,7 @@ struct VerifyBody {
     tag = "letters",
     summary = "letter verify: a code or a copy against the archive",
     request_body = VerifyBody,
-    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 409, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+    responses((status = 200, body = Verified, description = "the command line's --json value"), (status = 409, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 pub(super) async fn letter_verify(
     State(server): Shared,
@@ -136,7 +105,6 @@ pub(super) async fn letter_verify(
     bytes: Bytes,
 ) -> Response {
     authed(server, peer, headers, move |s, ctx, who| {
-        use wardflow_engine::app::LetterVerdict;
         let request: VerifyBody = body(&bytes)?;
         let code = match &request.code {
             None => None,
@@ -146,60 +114,43 @@ pub(super) async fn letter_verify(
                         Exit::BadInput,
                         crate::msg!("verify-bad-code", code = typed.clone()),
                     )
-                    .with_key("code")
+                    .with_key("--code")
                 })?,
             ),
         };
-        let file = request.file.as_deref().map(str::as_bytes);
-        let verdict = s.office.verify_letter(&who.caller, code.as_deref(), file)?;
-        let shown = "file".to_owned();
-        let message = match verdict {
-            LetterVerdict::ByCode(record) | LetterVerdict::Identical(record) => {
-                return ok(s, particulars(&record));
-            }
-            LetterVerdict::Limited { valid, issuer } => {
-                return ok(
-                    s,
-                    json!({"status": if valid { "valid" } else { "void" }, "issuer": issuer}),
-                );
-            }
-            LetterVerdict::UnknownCode => {
-                crate::msg!("verify-code-unknown", code = code.unwrap_or_default())
-            }
-            LetterVerdict::NeedsCode => {
-                return Err(Failure::said(
-                    Exit::Refused,
-                    crate::msg!("verify-needs-code", file = shown),
+        let file = match (&request.file, &request.file_base64) {
+            (Some(text), _) => Some(text.as_bytes().to_vec()),
+            (None, Some(encoded)) => {
+                use base64::Engine;
+                Some(
+                    base64::engine::general_purpose::STANDARD
+                        .decode(encoded.as_bytes())
+                        .map_err(|_| {
+                            Failure::said(Exit::BadInput, crate::msg!("api-bad-file-base64"))
+                                .with_key("file_base64")
+                        })?,
                 )
-                .with_key("code")
-                .into());
             }
-            LetterVerdict::Altered(claimed) => crate::msg!(
-                "verify-altered",
-                file = shown,
-                letters = ctx.tr.list(
-                    &claimed
-                        .iter()
-                        .map(|(id, code)| format!("{id}（{code}）"))
-                        .collect::<Vec<_>>()
-                )
-            ),
-            LetterVerdict::Unknown(sha) => crate::msg!("verify-unknown", file = shown, sha = sha),
+            (None, None) => None,
         };
-        Err(Failure::said(Exit::Integrity, message).into())
+        // The copy's name as the client shows it, a line of at most 500 characters.
+        let name = request
+            .name
+            .as_deref()
+            .map(|n| {
+                wardflow_engine::value::clean_note(n)
+                    .chars()
+                    .take(500)
+                    .collect()
+            })
+            .unwrap_or_else(|| "file".to_owned());
+        let verdict = s
+            .office
+            .verify_letter(&who.caller, code.as_deref(), file.as_deref())?;
+        let answer = verified(&ctx.tr, verdict, code.as_deref(), &name)?;
+        ok(s, value_of(&answer))
     })
     .await
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct IssueBody {
-    key: String,
-    #[serde(rename = "as")]
-    role: String,
-    number: Option<String>,
-    replaces: Option<String>,
-    expect_seq: Option<u32>,
 }
 
 #[utoipa::path(
@@ -209,7 +160,7 @@ struct IssueBody {
     summary = "letter issue",
     request_body = IssueBody,
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "a retry under the same key gets the first answer (docs/api.md)")),
-    responses((status = 201, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+    responses((status = 201, body = IssuedLetter, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 pub(super) async fn letter_issue(
     State(server): Shared,
@@ -231,17 +182,7 @@ pub(super) async fn letter_issue(
             ctx,
             StatusCode::CREATED,
             |_, _, (case, letter): &(Case, ArchivedLetter)| {
-                json!({
-                    "case": case.id,
-                    "seq": case.seq,
-                    "letter": letter.id,
-                    "key": letter.key,
-                    "number": letter.number,
-                    "code": letter.code,
-                    "html_sha256": letter.html_sha256,
-                    "text_sha256": letter.text_sha256,
-                    "replaces": letter.replaces,
-                })
+                value_of(&IssuedLetter::of(&case.id, case.seq, letter))
             },
         );
         let answer = s.office.issue_letter_once(
@@ -260,14 +201,6 @@ pub(super) async fn letter_issue(
     .await
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct VoidBody {
-    #[serde(rename = "as")]
-    role: String,
-    reason: String,
-}
-
 #[utoipa::path(
     post,
     path = "/api/v1/letters/{letter}/void",
@@ -275,7 +208,7 @@ struct VoidBody {
     summary = "letter void",
     request_body = VoidBody,
     params(("letter" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "a retry under the same key gets the first answer (docs/api.md)")),
-    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+    responses((status = 200, body = VoidedLetter, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 pub(super) async fn letter_void(
     State(server): Shared,
@@ -298,11 +231,12 @@ pub(super) async fn letter_void(
             ctx,
             StatusCode::OK,
             move |_, _, (case, letter): &(Case, ArchivedLetter)| {
-                json!({
-                    "case": case.id,
-                    "seq": case.seq,
-                    "letter": letter.id,
-                    "voided": voided,
+                value_of(&VoidedLetter {
+                    case: case.id.clone(),
+                    seq: case.seq,
+                    letter: letter.id.clone(),
+                    number: letter.number.clone(),
+                    voided: voided.clone(),
                 })
             },
         );
@@ -316,16 +250,7 @@ pub(super) async fn letter_void(
     .await
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct PreviewBody {
-    key: String,
-    #[serde(rename = "as")]
-    role: String,
-    body: Option<String>,
-}
-
-/// A draft (草稿), nothing stored: `{"html","text"}`.
+/// A draft (草稿), nothing stored: its HTML, text and DOCX.
 #[utoipa::path(
     post,
     path = "/api/v1/cases/{id}/letters/preview",
@@ -333,7 +258,7 @@ struct PreviewBody {
     summary = "letter preview (a draft; nothing stored)",
     request_body = PreviewBody,
     params(("id" = String, Path)),
-    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+    responses((status = 200, body = Draft, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 pub(super) async fn letter_preview(
     State(server): Shared,
@@ -354,7 +279,69 @@ pub(super) async fn letter_preview(
                 body: request.body.unwrap_or_else(|| "（签发机关）".to_owned()),
             },
         )?;
-        ok(s, json!({"html": rendered.html, "text": rendered.text}))
+        use base64::Engine;
+        ok(
+            s,
+            value_of(&Draft {
+                html: rendered.html,
+                text: rendered.text,
+                docx_base64: base64::engine::general_purpose::STANDARD.encode(&rendered.docx),
+            }),
+        )
+    })
+    .await
+}
+
+/// `?format=`: the form of a letter to export.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ExportQuery {
+    /// `html` (default), `txt` or `pdf` as archived; `docx`, an editable unofficial copy.
+    format: Option<String>,
+}
+
+/// A letter's bytes: as archived when it was issued, or an editable DOCX copy.
+#[utoipa::path(
+    get,
+    path = "/api/v1/letters/{letter}/export",
+    tag = "letters",
+    summary = "letter export: the archived HTML, text or PDF, or a DOCX copy",
+    params(("letter" = String, Path), ExportQuery),
+    responses((status = 200, content_type = "application/octet-stream", description = "the bytes `letter export` writes"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
+pub(super) async fn letter_export(
+    State(server): Shared,
+    ConnectInfo(peer): Peer,
+    headers: HeaderMap,
+    Path(letter): Path<String>,
+    query: Result<Query<ExportQuery>, QueryRejection>,
+) -> Response {
+    authed(server, peer, headers, move |s, _, who| {
+        let asked = match query {
+            Ok(Query(q)) => q.format.unwrap_or_else(|| "html".to_owned()),
+            Err(_) => String::new(),
+        };
+        let format = ExportFormat::of_key(&asked).ok_or_else(|| {
+            Failure::said(
+                Exit::BadInput,
+                crate::msg!(
+                    "api-bad-letter-format",
+                    format = asked.chars().take(40).collect::<String>()
+                ),
+            )
+            .with_key("format")
+        })?;
+        let bytes = exported(&s.office, &who.caller, &letter, format)?;
+        let kind = match format {
+            ExportFormat::Html => "text/html; charset=utf-8",
+            ExportFormat::Txt => "text/plain; charset=utf-8",
+            ExportFormat::Pdf => "application/pdf",
+            ExportFormat::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+        };
+        Ok(([(axum::http::header::CONTENT_TYPE, kind)], bytes).into_response())
     })
     .await
 }

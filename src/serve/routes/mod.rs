@@ -46,6 +46,7 @@ pub fn router(server: Arc<Server>) -> Router {
         .route("/api/v1/cases/{id}/advance", post(cases::case_advance))
         .route("/api/v1/cases/{id}/amend", post(cases::case_amend))
         .route("/api/v1/cases/{id}/transfer", post(cases::case_transfer))
+        .route("/api/v1/cases/{id}/export", get(cases::case_export))
         .route(
             "/api/v1/cases/{id}/letters",
             get(letters::letter_list).post(letters::letter_issue),
@@ -58,6 +59,10 @@ pub fn router(server: Arc<Server>) -> Router {
         .route("/api/v1/letters/verify", post(letters::letter_verify))
         .route("/api/v1/letters/{letter}", get(letters::letter_show))
         .route("/api/v1/letters/{letter}/void", post(letters::letter_void))
+        .route(
+            "/api/v1/letters/{letter}/export",
+            get(letters::letter_export),
+        )
         .route(
             "/api/v1/workflows/versions/{hash}",
             get(cases::version_source),
@@ -241,6 +246,7 @@ impl utoipa::Modify for Bearer {
         cases::case_advance,
         cases::case_amend,
         cases::case_transfer,
+        cases::case_export,
         letters::letter_list,
         letters::letter_issue,
         letters::letter_preview,
@@ -248,6 +254,7 @@ impl utoipa::Modify for Bearer {
         letters::letter_show,
         letters::letter_void,
         letters::letter_verify,
+        letters::letter_export,
         deadlines::agenda,
         deadlines::overdue,
         accounts::user_list,

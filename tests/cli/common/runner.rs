@@ -112,6 +112,9 @@ pub const SERVED_COMMANDS: &[&[&str]] = &[
     &["case", "overdue"],
     &["agenda"],
     &["export"],
+    &["case", "transfer"],
+    &["case", "export"],
+    &["letter"],
 ];
 
 /// Tests of the modules `tests/served` runs that stay embedded-only even there, and why (the
@@ -120,6 +123,14 @@ pub const SERVED_COMMANDS: &[&[&str]] = &[
 pub const EMBEDDED_ONLY_TESTS: &[&str] = &[
     // It takes redb's lock on the file itself, to show what a busy database does.
     "case::a_busy_database_waits_then_says_so_with_exit_3_and_changes_nothing",
+    // It races two processes for the file itself (its served counterpart is
+    // `letter_client::eight_clients_issuing_through_a_server_get_gapless_numbers`).
+    "letter_issue::two_processes_issuing_at_once_get_distinct_consecutive_numbers",
+    // It exports the whole database and imports it elsewhere: over a server the export also
+    // carries the harness's token uses, and import runs embedded only.
+    "letter_issue::export_and_import_keep_the_archive_and_its_verification",
+    // It rewrites a letter's archive record in the file directly.
+    "letter_pdf::a_letter_archived_before_pdfs_has_none_and_export_says_so",
 ];
 
 /// Global flags that take a value (to find the command among the arguments).
