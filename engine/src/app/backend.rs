@@ -157,6 +157,12 @@ pub trait Backend: Send + Sync {
         now: Timestamp,
     ) -> Result<Vec<Published>, StoreError>;
 
+    /// A published workflow version exactly as stored (its YAML source), for exports.
+    fn published(
+        &self,
+        hash: &VersionHash,
+    ) -> Result<Option<crate::store::format::StoredDefinition>, StoreError>;
+
     /// Every published version of configuration, by kind, name and number.
     fn publications(&self) -> Result<Vec<Publication>, StoreError>;
 

@@ -634,7 +634,7 @@ pub struct CaseExport {
     pub events: usize,
 }
 
-impl Office<crate::store::Store> {
+impl<B: Backend> Office<B> {
     /// The case's chained history, its rules and its letters in one document signed with the
     /// office key (`case export`). The export is the whole record, unredacted: only for users
     /// of the case's unit who may see its confidential fields; the read is logged as
@@ -681,7 +681,7 @@ impl Office<crate::store::Store> {
         });
         let letters = self
             .backend
-            .letters(Some(id))?
+            .letter_records(Some(id))?
             .into_iter()
             .map(|r| serde_json::to_value(r.letter))
             .collect::<Result<Vec<_>, _>>()

@@ -155,6 +155,13 @@ impl Backend for Database {
         inside!(self, b => Backend::publish_definitions(b, files, by, now))
     }
 
+    fn published(
+        &self,
+        hash: &VersionHash,
+    ) -> Result<Option<crate::store::format::StoredDefinition>, StoreError> {
+        inside!(self, b => Backend::published(b, hash))
+    }
+
     fn publications(&self) -> Result<Vec<Publication>, StoreError> {
         inside!(self, b => Backend::publications(b))
     }

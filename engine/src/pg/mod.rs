@@ -656,6 +656,14 @@ impl Backend for PgBackend {
         PgBackend::publish(self, files, by, now)
     }
 
+    fn published(&self, hash: &VersionHash) -> Result<Option<StoredDefinition>, StoreError> {
+        self.read(|sql| {
+            sql.bytes("SELECT record FROM definitions WHERE hash = $1", &[&hash.0])?
+                .map(|bytes: Vec<u8>| decode(&bytes).map_err(corrupt))
+                .transpose()
+        })
+    }
+
     fn publications(&self) -> Result<Vec<crate::store::published::Publication>, StoreError> {
         self.read(|sql| sql.publications_all())
     }

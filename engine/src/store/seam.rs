@@ -166,6 +166,13 @@ impl Backend for Store {
         Store::publish(self, files, by, now)
     }
 
+    fn published(
+        &self,
+        hash: &VersionHash,
+    ) -> Result<Option<super::format::StoredDefinition>, StoreError> {
+        Store::published(self, hash)
+    }
+
     fn publications(&self) -> Result<Vec<Publication>, StoreError> {
         Store::publications(self)
     }

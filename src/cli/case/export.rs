@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use wardflow_engine::app::backend::Backend;
 use wardflow_engine::app::{Caller, Office};
 use wardflow_engine::case::CaseId;
 
@@ -44,8 +45,8 @@ pub struct SignedCase {
 
 impl SignedCase {
     /// The export of case `id`, signed with the office key in `key_path`.
-    pub fn make(
-        office: &Office,
+    pub fn make<B: Backend>(
+        office: &Office<B>,
         caller: &Caller,
         id: &CaseId,
         key_path: &Path,

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use wardflow_engine::app::backend::Backend;
 use wardflow_engine::app::{Caller, Office};
 
 use super::super::case_id;
@@ -238,8 +239,8 @@ pub fn export_letter(ctx: &Ctx, args: LetterExportArgs) -> Result<(), Failure> {
 
 /// A letter's bytes in `format`: as archived (HTML, text, PDF), or a DOCX copy made again from
 /// the archived data (`letter export`, embedded or on a server).
-pub fn exported(
-    office: &Office,
+pub fn exported<B: Backend>(
+    office: &Office<B>,
     caller: &Caller,
     letter: &str,
     format: ExportFormat,

@@ -185,6 +185,13 @@ impl Backend for Counting {
         self.inner.publish_definitions(files, by, now)
     }
 
+    fn published(
+        &self,
+        hash: &VersionHash,
+    ) -> Result<Option<crate::store::format::StoredDefinition>, StoreError> {
+        Backend::published(&self.inner, hash)
+    }
+
     fn publications(&self) -> Result<Vec<crate::store::published::Publication>, StoreError> {
         Backend::publications(&self.inner)
     }
