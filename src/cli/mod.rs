@@ -2,6 +2,7 @@
 //! arguments into one call on the application layer (`wardflow_engine::app::Office`, opened
 //! in `office.rs`), then prints the result; no rule is decided here.
 
+pub(crate) mod admin;
 mod audit;
 pub(crate) mod case;
 mod child;

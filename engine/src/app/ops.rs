@@ -101,6 +101,27 @@ impl Office<Store> {
         })
     }
 
+    /// As [`Office::backup_rotated`], for an office that holds the file for writing (a
+    /// server): the copy is taken in a read transaction of the open database.
+    pub fn backup_rotated_held(
+        &self,
+        caller: &Caller,
+        dir: &Path,
+        keep: usize,
+        form: super::CopyForm,
+    ) -> Result<Rotated, AppError> {
+        self.authorise(caller, Owner::Administrator, "backup")?;
+        let now = self.now(caller)?;
+        let path = dir.join(crate::store::rotation::name(now));
+        let bytes = self.backup_held(caller, &path, form)?;
+        let removed = crate::store::rotation::prune(dir, keep)?;
+        Ok(Rotated {
+            path,
+            bytes,
+            removed,
+        })
+    }
+
     /// Checks the whole file at `db` (administrators and auditors) on a consistent copy,
     /// never opening the file itself for writing (not even to recover it): who may check is
     /// read from the copy, and a refusal is logged beside the file.
