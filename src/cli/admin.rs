@@ -3,10 +3,15 @@
 //! `database.rs`, `published.rs`), so the embedded command and its `--server` form print the
 //! same thing from the same value. Instants are UTC here; printing localises them (`app::wire`).
 
+use std::collections::BTreeMap;
+
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use wardflow_engine::app::accounts::Token;
-use wardflow_engine::app::{AccessBreak, AccessEntry, PublishReport, Publication};
+use wardflow_engine::app::{
+    AccessBreak, AccessEntry, MigrationReport, PublishReport, Publication, Version,
+};
+use wardflow_engine::definition::VersionHash;
 use wardflow_engine::authority::Units;
 use wardflow_engine::app::StoredUser;
 
@@ -245,21 +250,6 @@ impl FileBody {
     }
 }
 
-/// `publish calendar|profile|privacy|units` and `unit load`'s request: one file.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OneFileBody {
-    #[serde(flatten)]
-    pub file: FileBody,
-}
-
-/// `publish letters`' and `workflow publish`'s request: the files, by name.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FilesBody {
-    pub files: Vec<FileBody>,
-}
-
 /// One configuration version published (or found the same as the latest).
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PublishedItem {
@@ -339,4 +329,144 @@ impl From<&Publication> for PublicationRow {
             published_at: p.published_at,
         }
     }
+}
+
+/// One published version as `workflow list` shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct VersionRow {
+    pub version: u32,
+    #[schema(value_type = String)]
+    pub hash: VersionHash,
+    pub title: String,
+    pub file: String,
+    pub published_by: String,
+    #[schema(value_type = String)]
+    pub published_at: Timestamp,
+}
+
+/// A workflow and its versions, oldest first (`workflow list`).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct WorkflowRow {
+    pub workflow: String,
+    pub versions: Vec<VersionRow>,
+}
+
+impl WorkflowRow {
+    /// Every workflow's row, from the office's versions.
+    pub fn all(versions: &BTreeMap<String, Vec<Version>>) -> Vec<WorkflowRow> {
+        versions
+            .iter()
+            .map(|(key, vs)| WorkflowRow {
+                workflow: key.clone(),
+                versions: vs
+                    .iter()
+                    .map(|v| VersionRow {
+                        version: v.number,
+                        hash: v.hash.clone(),
+                        title: v.stored.title.clone(),
+                        file: v.stored.file.clone(),
+                        published_by: v.stored.published_by.clone(),
+                        published_at: v.stored.published_at,
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
+/// `workflow publish`'s request (`POST /api/v1/workflows`): the files to publish, and the
+/// other files of the client's workflows directory that links may name.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkflowFilesBody {
+    pub files: Vec<FileBody>,
+    #[serde(default)]
+    pub context: Vec<FileBody>,
+}
+
+/// One file published as a workflow version (`workflow publish`).
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PublishedVersion {
+    pub workflow: String,
+    pub version: u32,
+    #[schema(value_type = String)]
+    pub hash: VersionHash,
+    pub new: bool,
+}
+
+/// `workflow migrate`'s request (`POST /api/v1/workflows/{key}/migrate`).
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrateBody {
+    pub to_version: String,
+    #[serde(default)]
+    pub cases: Vec<String>,
+    #[serde(default)]
+    pub all_running: bool,
+    /// Old state → new state.
+    #[serde(default)]
+    pub map: BTreeMap<String, String>,
+    pub reason: String,
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// What a migration did to one case (or, dry, would do).
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct MigratedCase {
+    pub case: String,
+    pub from_version: Option<u32>,
+    #[schema(value_type = String)]
+    pub from_hash: VersionHash,
+    pub from_state: String,
+    pub to_state: String,
+    pub deadlines_kept: Vec<String>,
+    pub deadlines_cancelled: Vec<String>,
+    pub seq: u32,
+}
+
+/// `workflow migrate`'s result.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Migrated {
+    pub workflow: String,
+    pub to_version: u32,
+    #[schema(value_type = String)]
+    pub to_hash: VersionHash,
+    pub dry_run: bool,
+    pub cases: Vec<MigratedCase>,
+}
+
+impl From<&MigrationReport> for Migrated {
+    fn from(report: &MigrationReport) -> Self {
+        Migrated {
+            workflow: report.workflow.clone(),
+            to_version: report.to_number,
+            to_hash: report.to_version.clone(),
+            dry_run: report.dry_run,
+            cases: report
+                .moved
+                .iter()
+                .map(|m| MigratedCase {
+                    case: m.plan.case.to_string(),
+                    from_version: m.from_number,
+                    from_hash: m.plan.from_version.clone(),
+                    from_state: m.plan.from_state.clone(),
+                    to_state: m.plan.to_state.clone(),
+                    deadlines_kept: m.plan.kept.clone(),
+                    deadlines_cancelled: m.plan.cancelled.clone(),
+                    seq: m.plan.after.seq,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `publish …`'s request (`POST /api/v1/publications`): what kind, and its file or files
+/// (letters: every file of the letters directory).
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublishBody {
+    /// `calendar`, `letters`, `profile` or `privacy`.
+    pub kind: String,
+    pub files: Vec<FileBody>,
 }

@@ -15,7 +15,7 @@ mod letter;
 mod login;
 mod office;
 mod ops;
-mod publish;
+pub(crate) mod publish;
 pub(crate) mod remote;
 mod report;
 mod run;
@@ -25,7 +25,7 @@ mod token;
 mod unit;
 mod user;
 mod verify;
-mod workflow;
+pub(crate) mod workflow;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
