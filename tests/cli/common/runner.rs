@@ -112,6 +112,16 @@ pub const SERVED_COMMANDS: &[&[&str]] = &[
     &["case", "overdue"],
     &["agenda"],
     &["export"],
+    &["user"],
+    &["token"],
+    &["audit"],
+    &["backup"],
+    &["unit"],
+    &["publish"],
+    &["workflow", "list"],
+    &["workflow", "show"],
+    &["workflow", "publish"],
+    &["workflow", "migrate"],
 ];
 
 /// Tests of the modules `tests/served` runs that stay embedded-only even there, and why (the
