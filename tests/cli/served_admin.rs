@@ -361,3 +361,83 @@ fn ones_own_password_over_a_server_needs_the_current_one() {
     );
     assert!(!log.iter().any(|(_, a, _)| a.contains(PASSWORD) || a.contains(new)));
 }
+
+#[test]
+fn an_encrypted_backup_carries_the_credentials_and_a_restore_brings_them_back() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = env();
+    let root = env.root().to_owned();
+    let (police, _) = token(&env, &["--for", "李四", "--now", T0]);
+    let (admin, _) = token(&env, &["--now", T0]);
+    let made: Value = serde_json::from_str(&env.ok(&[
+        "key",
+        "identity",
+        "--out",
+        "office.age",
+        "--json",
+    ]))
+    .expect("JSON");
+    let public = made["public_key"].as_str().expect("public key");
+    let privacy = env.write_file(
+        "privacy.yaml",
+        format!("recipients:\n  - {public}\nretention:\n  default: 10\n"),
+    );
+    env.ok(&["publish", "privacy", &privacy, "--now", T0]);
+    // Made by the server, and embedded: the credentials sealed beside each copy.
+    let served_copy = root.join("served.age");
+    let server = Served::start(&env);
+    let out = served(
+        &env,
+        &server.url,
+        &admin,
+        &["backup", "--out", &served_copy.display().to_string()],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    server.stop();
+    env.ok(&["backup", "--out", "embedded.age"]);
+    for copy in ["served.age", "embedded.age"] {
+        let sealed = std::fs::read(root.join(format!("{copy}.credentials"))).expect(copy);
+        assert!(sealed.starts_with(b"age-encryption.org/v1\n"), "{copy}");
+        let text = String::from_utf8_lossy(&sealed);
+        assert!(!text.contains("argon2id") && !text.contains("李四"), "{copy}");
+    }
+    // A plain copy carries none.
+    env.ok(&["backup", "--out", "plain.redb", "--plain"]);
+    assert!(root.join("plain.redb").exists());
+    assert!(!root.join("plain.redb.credentials").exists());
+    // Restored elsewhere: the passwords and the API tokens work there, from a file only its
+    // owner reads.
+    for (copy, db) in [("served.age", "r1.redb"), ("embedded.age", "r2.redb")] {
+        env.ok(&["--db", db, "restore", copy, "--identity", "office.age"]);
+        let kept = root.join(format!("{db}.credentials"));
+        let mode = std::fs::metadata(&kept).expect("credentials").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{db}");
+        let server = Served::start_env(&env, &[], &[("WARDFLOW_DB", db)]);
+        assert_eq!(server.sign_in("李四", PASSWORD).0, 201, "{db}");
+        let (status, body) = server.send("GET", "/api/v1/cases", Some(&police), None);
+        assert_eq!(status, 200, "{db}: {body}");
+        server.stop();
+    }
+    // Restoring needs the key for the credentials as for the rest.
+    env.fails(&["--db", "r3.redb", "restore", "served.age"], 2);
+    assert!(!root.join("r3.redb").exists());
+    assert!(!root.join("r3.redb.credentials").exists());
+    // Rotated copies take their credentials with them when they go.
+    let dir = root.join("nightly");
+    std::fs::create_dir(&dir).expect("dir");
+    for at in ["2026-11-24T02:00:00+08:00", "2026-11-25T02:00:00+08:00"] {
+        env.ok(&["backup", "--dir", "nightly", "--keep", "1", "--now", at]);
+    }
+    let mut left: Vec<String> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        [
+            "wardflow-20261124T180000Z.redb",
+            "wardflow-20261124T180000Z.redb.credentials"
+        ]
+    );
+}

@@ -370,6 +370,18 @@ impl Office<Store> {
         Ok(accounts)
     }
 
+    /// What an encrypted backup carries of the credentials (none when the database has no
+    /// credentials file yet: nothing is made for a backup).
+    pub(super) fn credentials_copy(
+        &self,
+    ) -> Result<Option<crate::store::credentials::CredentialsCopy>, AppError> {
+        let path = crate::store::credentials::credentials_path(self.backend.path());
+        if !path.exists() {
+            return Ok(None);
+        }
+        Ok(Some(self.accounts()?.store.copy()?))
+    }
+
     /// Records an account event in the access log.
     fn account_log(
         &self,
