@@ -7,13 +7,13 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use wardflow_engine::app::StoredUser;
 use wardflow_engine::app::accounts::Token;
 use wardflow_engine::app::{
-    AccessBreak, AccessEntry, MigrationReport, PublishReport, Publication, Version,
+    AccessBreak, AccessEntry, MigrationReport, Publication, PublishReport, Version,
 };
-use wardflow_engine::definition::VersionHash;
 use wardflow_engine::authority::Units;
-use wardflow_engine::app::StoredUser;
+use wardflow_engine::definition::VersionHash;
 
 /// One user as `user list` shows them.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]

@@ -85,7 +85,8 @@ pub fn run(ctx: &Ctx, cmd: PublishCommand) -> Result<(), Failure> {
             let rows: Vec<PublicationRow> = remote.get("/api/v1/publications", &[])?;
             return print_list(ctx, &rows);
         }
-        let published: Published = remote.change("POST", "/api/v1/publications", &to_send(ctx, &cmd)?)?;
+        let published: Published =
+            remote.change("POST", "/api/v1/publications", &to_send(ctx, &cmd)?)?;
         return print_report(ctx, &published);
     }
     let caller = ctx.caller(None)?;

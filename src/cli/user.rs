@@ -4,8 +4,8 @@ use clap::{Args, Subcommand};
 use wardflow_engine::app::NewUser;
 
 use super::admin::{
-    NewUserBody, PasswordBody, PasswordSet, RolesBody, UserAdded, UserEnabled, UserListing,
-    UserRoles, UserRow, Unlocked,
+    NewUserBody, PasswordBody, PasswordSet, RolesBody, Unlocked, UserAdded, UserEnabled,
+    UserListing, UserRoles, UserRow,
 };
 use super::remote::Remote;
 use super::{Ctx, print_json};

@@ -26,7 +26,10 @@ fn embedded(env: &TestEnv, args: &[&str]) -> crate::common::Outcome {
 /// The repository's example units file, copied into the test's directory; its name there.
 fn units_file(env: &TestEnv) -> String {
     let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("units/example.yaml");
-    env.write_file("units.yaml", std::fs::read(source).expect("units/example.yaml"))
+    env.write_file(
+        "units.yaml",
+        std::fs::read(source).expect("units/example.yaml"),
+    )
 }
 
 /// Exit code, standard output and standard error as text.
@@ -127,7 +130,9 @@ fn administrative_changes_over_a_server_are_done_by_the_server_and_printed_as_em
     .expect("JSON");
     assert_eq!(added, serde_json::json!({"user": "赵六", "added": true}));
     assert_eq!(
-        ok(&["user", "roles", "赵六", "--role", "police", "--role", "auditor"]),
+        ok(&[
+            "user", "roles", "赵六", "--role", "police", "--role", "auditor"
+        ]),
         "user 赵六 now has the roles: police, auditor.\n"
     );
     assert_eq!(
@@ -153,7 +158,13 @@ fn administrative_changes_over_a_server_are_done_by_the_server_and_printed_as_em
     assert_eq!(unlocked["unlocked"], false);
     // A token for another user, shown once, then revoked.
     let made: Value = serde_json::from_str(&ok(&[
-        "token", "create", "--for", "李四", "--label", "警务系统", "--json",
+        "token",
+        "create",
+        "--for",
+        "李四",
+        "--label",
+        "警务系统",
+        "--json",
     ]))
     .expect("JSON");
     let id = made["id"].as_str().expect("id").to_owned();
@@ -162,10 +173,9 @@ fn administrative_changes_over_a_server_are_done_by_the_server_and_printed_as_em
     // The copy is written by the server, on its disk.
     let copy = env.root().join("served-copy.redb");
     let copy_text = copy.display().to_string();
-    let done: Value = serde_json::from_str(&ok(&[
-        "backup", "--out", &copy_text, "--plain", "--json",
-    ]))
-    .expect("JSON");
+    let done: Value =
+        serde_json::from_str(&ok(&["backup", "--out", &copy_text, "--plain", "--json"]))
+            .expect("JSON");
     assert_eq!(done["backup"], copy_text.as_str());
     assert_eq!(done["encrypted"], false);
     assert!(copy.exists());
@@ -227,7 +237,10 @@ fn administrative_changes_over_a_server_are_done_by_the_server_and_printed_as_em
     ] {
         let here = embedded(&env, args);
         assert_eq!(
-            (here.status.code(), &String::from_utf8_lossy(&here.stdout).into_owned()),
+            (
+                here.status.code(),
+                &String::from_utf8_lossy(&here.stdout).into_owned()
+            ),
             (Some(0), remote),
             "{args:?}"
         );
@@ -248,15 +261,7 @@ fn a_non_administrator_over_a_server_is_refused_logged_and_nothing_changes() {
     for args in [
         &["export", "--plain"][..],
         &["backup", "--out", &copy_text, "--plain"][..],
-        &[
-            "user",
-            "add",
-            "赵六",
-            "--role",
-            "admin",
-            "--unit",
-            "county",
-        ][..],
+        &["user", "add", "赵六", "--role", "admin", "--unit", "county"][..],
         &["user", "disable", "王五"][..],
         &["user", "roles", "李四", "--role", "admin"][..],
         &["user", "unlock", "王五"][..],
@@ -359,7 +364,10 @@ fn ones_own_password_over_a_server_needs_the_current_one() {
             && !allowed),
         "{log:?}"
     );
-    assert!(!log.iter().any(|(_, a, _)| a.contains(PASSWORD) || a.contains(new)));
+    assert!(
+        !log.iter()
+            .any(|(_, a, _)| a.contains(PASSWORD) || a.contains(new))
+    );
 }
 
 #[test]
@@ -369,14 +377,9 @@ fn an_encrypted_backup_carries_the_credentials_and_a_restore_brings_them_back() 
     let root = env.root().to_owned();
     let (police, _) = token(&env, &["--for", "李四", "--now", T0]);
     let (admin, _) = token(&env, &["--now", T0]);
-    let made: Value = serde_json::from_str(&env.ok(&[
-        "key",
-        "identity",
-        "--out",
-        "office.age",
-        "--json",
-    ]))
-    .expect("JSON");
+    let made: Value =
+        serde_json::from_str(&env.ok(&["key", "identity", "--out", "office.age", "--json"]))
+            .expect("JSON");
     let public = made["public_key"].as_str().expect("public key");
     let privacy = env.write_file(
         "privacy.yaml",
@@ -399,7 +402,10 @@ fn an_encrypted_backup_carries_the_credentials_and_a_restore_brings_them_back() 
         let sealed = std::fs::read(root.join(format!("{copy}.credentials"))).expect(copy);
         assert!(sealed.starts_with(b"age-encryption.org/v1\n"), "{copy}");
         let text = String::from_utf8_lossy(&sealed);
-        assert!(!text.contains("argon2id") && !text.contains("李四"), "{copy}");
+        assert!(
+            !text.contains("argon2id") && !text.contains("李四"),
+            "{copy}"
+        );
     }
     // A plain copy carries none.
     env.ok(&["backup", "--out", "plain.redb", "--plain"]);
@@ -410,7 +416,10 @@ fn an_encrypted_backup_carries_the_credentials_and_a_restore_brings_them_back() 
     for (copy, db) in [("served.age", "r1.redb"), ("embedded.age", "r2.redb")] {
         env.ok(&["--db", db, "restore", copy, "--identity", "office.age"]);
         let kept = root.join(format!("{db}.credentials"));
-        let mode = std::fs::metadata(&kept).expect("credentials").permissions().mode();
+        let mode = std::fs::metadata(&kept)
+            .expect("credentials")
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600, "{db}");
         let server = Served::start_env(&env, &[], &[("WARDFLOW_DB", db)]);
         assert_eq!(server.sign_in("李四", PASSWORD).0, 201, "{db}");

@@ -155,7 +155,12 @@ impl CredentialStore {
             copy.passwords
                 .insert(k.value().to_owned(), v.value().to_owned());
         }
-        for row in tx.open_table(TOKENS).map_err(storage)?.iter().map_err(storage)? {
+        for row in tx
+            .open_table(TOKENS)
+            .map_err(storage)?
+            .iter()
+            .map_err(storage)?
+        {
             let (k, v) = row.map_err(storage)?;
             let record: TokenRecord = serde_json::from_slice(v.value()).map_err(corrupt)?;
             copy.tokens.insert(k.value().to_owned(), record);

@@ -14,7 +14,9 @@ pub fn rows(ctx: &Ctx) -> Result<Vec<WorkflowRow>, Failure> {
         return remote.get("/api/v1/workflows", &[]);
     }
     let caller = ctx.caller(None)?;
-    Ok(WorkflowRow::all(&ctx.office_for_read()?.workflows(&caller)?))
+    Ok(WorkflowRow::all(
+        &ctx.office_for_read()?.workflows(&caller)?,
+    ))
 }
 
 /// Lists versions, newest last.

@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use super::super::{Ctx, print_json, workflow_files};
 use super::super::admin::{FileBody, PublishedVersion, WorkflowFilesBody};
+use super::super::{Ctx, print_json, workflow_files};
 use super::validate::{context, context_files};
 use crate::failure::Failure;
 use crate::tr;

@@ -7,8 +7,8 @@ use axum::response::Response;
 use wardflow_engine::app::NewUser;
 
 use crate::cli::admin::{
-    MadeToken, NewTokenBody, NewUserBody, PasswordBody, PasswordSet, RolesBody, TokenRow,
-    Unlocked, UserAdded, UserEnabled, UserListing, UserRoles, UserRow,
+    MadeToken, NewTokenBody, NewUserBody, PasswordBody, PasswordSet, RolesBody, TokenRow, Unlocked,
+    UserAdded, UserEnabled, UserListing, UserRoles, UserRow,
 };
 use crate::serve::source;
 
