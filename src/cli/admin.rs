@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use wardflow_engine::app::StoredUser;
+use wardflow_engine::app::Units;
 use wardflow_engine::app::accounts::Token;
 use wardflow_engine::app::{
     AccessBreak, AccessEntry, MigrationReport, Publication, PublishReport, Version,
 };
-use wardflow_engine::authority::Units;
 use wardflow_engine::definition::VersionHash;
 
 /// One user as `user list` shows them.

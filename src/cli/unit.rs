@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use wardflow_engine::authority::Unit;
+use wardflow_engine::app::Unit;
 
 use super::admin::{FileBody, UnitsLoaded};
 

@@ -69,7 +69,7 @@ pub fn run(ctx: &Ctx, given: &[PathBuf]) -> Result<(), Failure> {
 }
 
 /// What publishing one file did, as it is printed and sent.
-pub fn published_version(p: &wardflow_engine::store::Published) -> PublishedVersion {
+pub fn published_version(p: &wardflow_engine::app::Published) -> PublishedVersion {
     PublishedVersion {
         workflow: p.workflow.clone(),
         version: p.number,

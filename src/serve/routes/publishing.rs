@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use wardflow_engine::authority::Unit;
+use wardflow_engine::app::Unit;
 use wardflow_engine::definition::{self, Definition};
 
 use crate::cli::admin::{
