@@ -10,7 +10,7 @@ mod config;
 mod db;
 mod init;
 pub(crate) mod issued;
-mod key;
+pub(crate) mod key;
 mod letter;
 mod login;
 mod office;

@@ -86,6 +86,8 @@ fn the_administrative_reads_print_the_same_over_a_server_as_embedded() {
         &["workflow", "show", "example-care", "--json"],
         &["workflow", "show", "no-such-workflow"],
         &["user", "list", "--lang", "zh-CN"],
+        &["key", "show"],
+        &["key", "show", "--json"],
     ];
     let before: Vec<_> = reads.iter().map(|a| seen(&embedded(&env, a))).collect();
     let server = Served::start(&env);

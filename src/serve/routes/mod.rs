@@ -104,6 +104,7 @@ pub fn router(server: Arc<Server>) -> Router {
             "/api/v1/workflows/{key}/migrate",
             post(publishing::workflow_migrate),
         )
+        .route("/api/v1/key", get(publishing::key_show))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
@@ -286,7 +287,8 @@ impl utoipa::Modify for Bearer {
         publishing::publish,
         publishing::workflow_list,
         publishing::workflow_publish,
-        publishing::workflow_migrate
+        publishing::workflow_migrate,
+        publishing::key_show
     )
 )]
 pub struct ApiDoc;

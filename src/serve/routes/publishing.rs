@@ -184,3 +184,24 @@ pub(super) async fn workflow_migrate(
     })
     .await
 }
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/key",
+    tag = "publishing",
+    summary = "key show: the office's public signing key (any registered user)",
+    responses((status = 200, body = crate::cli::key::PublicKey, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody))
+)]
+pub(super) async fn key_show(
+    State(server): Shared,
+    ConnectInfo(peer): Peer,
+    headers: HeaderMap,
+) -> Response {
+    // A public key: any caller the office authenticated (registered and enabled) may see it.
+    authed(server, peer, headers, |s, ctx, _| {
+        let path = crate::cli::key::KeyFileArg { key_file: None }.path(ctx);
+        let key = crate::cli::key::load(&path)?;
+        ok(s, value_of(&crate::cli::key::PublicKey::of(&key, &path)))
+    })
+    .await
+}

@@ -122,6 +122,7 @@ pub const SERVED_COMMANDS: &[&[&str]] = &[
     &["workflow", "show"],
     &["workflow", "publish"],
     &["workflow", "migrate"],
+    &["key", "show"],
 ];
 
 /// Tests of the modules `tests/served` runs that stay embedded-only even there, and why (the
