@@ -372,6 +372,14 @@ impl Failure {
         self
     }
 
+    /// The key a server's failure is about (`old_password`, a field, a flag), if any.
+    pub fn served_key(&self) -> Option<&str> {
+        match self.0.as_ref() {
+            Kind::Served(shown) => shown.key.as_deref(),
+            _ => None,
+        }
+    }
+
     /// An existing target file becomes the operation's own refusal (`refusal`, a message id
     /// with `$path`), not "database exists".
     pub fn exists_as(self, refusal: &'static str) -> Self {

@@ -289,7 +289,7 @@ help-db-migrate--dry-run = List the steps that would run, and change nothing
 
 help-user-password = Set a user's password for signing in to `wardflow serve` (administrators; anyone for themselves). Read from the terminal without echo, or from standard input
 help-user-password--name = The user's name
-help-user-password--password_stdin = Read the password from the first line of standard input (scripts)
+help-user-password--password_stdin = Read the password from the first line of standard input (scripts); with --server, one's own current password from the second
 help-user-unlock = Let a user sign in again at once after failed sign-ins (administrators only)
 help-user-unlock--name = The user's name
 help-token = API tokens for systems that call `wardflow serve`

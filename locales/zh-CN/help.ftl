@@ -289,7 +289,7 @@ help-db-migrate--dry-run = 只列出将执行的步骤，不作更改
 
 help-user-password = 设置用户登录 `wardflow serve` 的密码（管理员可为任何人设置；用户可为自己设置）。从终端读取且不回显，或从标准输入读取
 help-user-password--name = 用户名
-help-user-password--password_stdin = 从标准输入的第一行读取密码（供脚本使用）
+help-user-password--password_stdin = 从标准输入的第一行读取密码（供脚本使用）；加 --server 修改本人密码时，第二行为当前密码
 help-user-unlock = 解除用户因登录失败而需等待的限制，使其可立即再次登录（仅管理员）
 help-user-unlock--name = 用户名
 help-token = 供调用 `wardflow serve` 的系统使用的 API 令牌

@@ -3,6 +3,7 @@
 use clap::Args;
 use wardflow_engine::app::AccessFilter;
 
+use super::admin::AuditParts;
 use super::{Ctx, print_json};
 use crate::failure::{Failure, Kind};
 use crate::show::local_time;
@@ -23,18 +24,32 @@ pub struct AuditArgs {
 
 /// Prints the access log (administrators only), folding pending entries in first.
 pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<(), Failure> {
-    let caller = ctx.caller(None)?;
-    let office = ctx.office_for_write()?;
-    let entries = office.audit(
-        &caller,
-        &AccessFilter {
-            case: args.case,
-            user: args.reader,
-        },
-    )?;
+    let parts: AuditParts = match ctx.remote()? {
+        Some(remote) => {
+            let mut query = vec![("form", "parts".to_owned())];
+            query.extend(args.case.map(|c| ("case", c)));
+            query.extend(args.reader.map(|r| ("reader", r)));
+            remote.get("/api/v1/audit", &query)?
+        }
+        None => {
+            let caller = ctx.caller(None)?;
+            let office = ctx.office_for_write()?;
+            let entries = office.audit(
+                &caller,
+                &AccessFilter {
+                    case: args.case,
+                    user: args.reader,
+                },
+            )?;
+            AuditParts {
+                entries,
+                broken: office.audit_chain(&caller)?,
+            }
+        }
+    };
+    let (entries, broken) = (parts.entries, parts.broken);
     // The log is shown even when its chain is broken; the command then fails with exit 4,
     // naming the break.
-    let broken = office.audit_chain(&caller)?;
     let chain = || -> Result<(), Failure> {
         match &broken {
             None => Ok(()),

@@ -108,29 +108,48 @@ pub fn ensure(path: &Path) -> Result<(OfficeKey, bool), Failure> {
     make(path).map(|k| (k, true))
 }
 
+/// The office key's public facts: `key show --json` and `GET /api/v1/key`.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct PublicKey {
+    /// The key file (on the server, for `GET /api/v1/key`).
+    pub file: String,
+    pub public_key: String,
+    pub fingerprint: String,
+}
+
+impl PublicKey {
+    /// The public facts of `key`, kept at `path`.
+    pub fn of(key: &OfficeKey, path: &Path) -> PublicKey {
+        let public = key.public();
+        PublicKey {
+            file: path.display().to_string(),
+            public_key: public.hex(),
+            fingerprint: public.fingerprint(),
+        }
+    }
+}
+
 /// The key's public facts as JSON.
 pub fn public_json(key: &OfficeKey, path: &Path) -> serde_json::Value {
-    let public = key.public();
-    serde_json::json!({
-        "file": path.display().to_string(),
-        "public_key": public.hex(),
-        "fingerprint": public.fingerprint(),
-    })
+    serde_json::to_value(PublicKey::of(key, path)).unwrap_or_default()
 }
 
 fn print(ctx: &Ctx, key: &OfficeKey, path: &Path) -> Result<(), Failure> {
+    print_public(ctx, &PublicKey::of(key, path))
+}
+
+fn print_public(ctx: &Ctx, shown: &PublicKey) -> Result<(), Failure> {
     if ctx.global.json {
-        return print_json(ctx, &public_json(key, path));
+        return print_json(ctx, shown);
     }
-    let public = key.public();
     println!(
         "{}",
         tr!(
             ctx.tr,
             "key-show",
-            public = public.hex(),
-            fingerprint = public.fingerprint(),
-            path = path.display().to_string()
+            public = shown.public_key.clone(),
+            fingerprint = shown.fingerprint.clone(),
+            path = shown.file.clone()
         )
     );
     Ok(())
@@ -140,6 +159,13 @@ fn print(ctx: &Ctx, key: &OfficeKey, path: &Path) -> Result<(), Failure> {
 pub fn run(ctx: &Ctx, cmd: KeyCommand) -> Result<(), Failure> {
     match cmd {
         KeyCommand::Show(arg) => {
+            // With --server (and no local --key-file): the key of the server's office.
+            if arg.key_file.is_none()
+                && let Some(remote) = ctx.remote()?
+            {
+                let shown: PublicKey = remote.get("/api/v1/key", &[])?;
+                return print_public(ctx, &shown);
+            }
             let path = arg.path(ctx);
             let key = load(&path)?;
             print(ctx, &key, &path)

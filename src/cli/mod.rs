@@ -2,6 +2,7 @@
 //! arguments into one call on the application layer (`wardflow_engine::app::Office`, opened
 //! in `office.rs`), then prints the result; no rule is decided here.
 
+pub(crate) mod admin;
 mod audit;
 pub(crate) mod case;
 mod child;
@@ -14,7 +15,7 @@ pub(crate) mod letter;
 mod login;
 mod office;
 mod ops;
-mod publish;
+pub(crate) mod publish;
 pub(crate) mod remote;
 mod report;
 mod run;
@@ -24,7 +25,7 @@ mod token;
 mod unit;
 mod user;
 mod verify;
-mod workflow;
+pub(crate) mod workflow;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -5,10 +5,10 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use serde_json::json;
-use wardflow_engine::app::{Publication, PublishReport, ToPublish};
+use wardflow_engine::app::ToPublish;
 use wardflow_engine::letters::Renderer;
 
+use super::admin::{FileBody, PublicationRow, PublishBody, Published};
 use super::{Ctx, print_json};
 use crate::failure::Failure;
 use crate::tr;
@@ -51,23 +51,52 @@ fn read(path: &PathBuf) -> Result<(String, Vec<u8>), Failure> {
     Ok((path.display().to_string(), bytes))
 }
 
-/// Runs a publish subcommand.
+/// What a publish subcommand sends to a server: the kind and its file or files.
+fn to_send(ctx: &Ctx, cmd: &PublishCommand) -> Result<PublishBody, Failure> {
+    let (kind, files) = match cmd {
+        PublishCommand::Calendar { file } => ("calendar", vec![FileBody::read(file)?]),
+        PublishCommand::Profile { file } => ("profile", vec![FileBody::read(file)?]),
+        PublishCommand::Privacy { file } => ("privacy", vec![FileBody::read(file)?]),
+        PublishCommand::Letters { dir } => {
+            let dir = dir.clone().unwrap_or_else(|| ctx.global.letters());
+            let files = Renderer::read_files(&dir)?
+                .into_iter()
+                .map(|(file, source)| FileBody { file, source })
+                .collect();
+            ("letters", files)
+        }
+        PublishCommand::Units { .. } | PublishCommand::List => {
+            return Err(Failure::bug("not a configuration file to publish"));
+        }
+    };
+    Ok(PublishBody {
+        kind: kind.to_owned(),
+        files,
+    })
+}
+
+/// Runs a publish subcommand: over the server with `--server`, else embedded; printed alike.
 pub fn run(ctx: &Ctx, cmd: PublishCommand) -> Result<(), Failure> {
+    if let PublishCommand::Units { file } = &cmd {
+        return super::unit::print_loaded(ctx, &super::unit::load(ctx, file)?);
+    }
+    if let Some(remote) = ctx.remote()? {
+        if let PublishCommand::List = cmd {
+            let rows: Vec<PublicationRow> = remote.get("/api/v1/publications", &[])?;
+            return print_list(ctx, &rows);
+        }
+        let published: Published =
+            remote.change("POST", "/api/v1/publications", &to_send(ctx, &cmd)?)?;
+        return print_report(ctx, &published);
+    }
     let caller = ctx.caller(None)?;
     let item = match cmd {
         PublishCommand::List => {
             let list = ctx.office_for_read()?.publications(&caller)?;
-            return print_list(ctx, &list);
+            let rows: Vec<PublicationRow> = list.iter().map(PublicationRow::from).collect();
+            return print_list(ctx, &rows);
         }
-        PublishCommand::Units { file } => {
-            let (name, bytes) = read(&file)?;
-            let count = ctx.office_for_write()?.load_units(&caller, &name, &bytes)?;
-            if ctx.global.json {
-                return print_json(ctx, &json!({"units": count}));
-            }
-            println!("{}", tr!(ctx.tr, "units-loaded", count = count));
-            return Ok(());
-        }
+        PublishCommand::Units { .. } => return Err(Failure::bug("units are loaded above")),
         PublishCommand::Calendar { file } => {
             let (file, bytes) = read(&file)?;
             ToPublish::Calendar { file, bytes }
@@ -90,25 +119,56 @@ pub fn run(ctx: &Ctx, cmd: PublishCommand) -> Result<(), Failure> {
     let report = ctx
         .office_for_write()?
         .publish_config(&caller, vec![item])?;
-    print_report(ctx, &report)
+    print_report(ctx, &Published::from(&report))
 }
 
-fn print_report(ctx: &Ctx, report: &PublishReport) -> Result<(), Failure> {
+/// What publishing configuration `body` asks, as the office takes it.
+pub fn to_publish(body: PublishBody) -> Result<ToPublish, Failure> {
+    let one = |mut files: Vec<FileBody>| -> Result<(String, Vec<u8>), Failure> {
+        match (files.pop(), files.is_empty()) {
+            (Some(f), true) => Ok((f.file, f.source.into_bytes())),
+            _ => Err(Failure::said(
+                crate::failure::Exit::BadInput,
+                crate::msg!("publish-one-file"),
+            )
+            .with_key("files")),
+        }
+    };
+    Ok(match body.kind.as_str() {
+        "calendar" => {
+            let (file, bytes) = one(body.files)?;
+            ToPublish::Calendar { file, bytes }
+        }
+        "profile" => {
+            let (file, bytes) = one(body.files)?;
+            ToPublish::Profile { file, bytes }
+        }
+        "privacy" => {
+            let (file, bytes) = one(body.files)?;
+            ToPublish::Privacy { file, bytes }
+        }
+        "letters" => ToPublish::Letters {
+            files: body.files.into_iter().map(|f| (f.file, f.source)).collect(),
+        },
+        other => {
+            return Err(Failure::said(
+                crate::failure::Exit::BadInput,
+                crate::msg!(
+                    "publish-bad-kind",
+                    kind = other.chars().take(40).collect::<String>()
+                ),
+            )
+            .with_key("kind"));
+        }
+    })
+}
+
+fn print_report(ctx: &Ctx, report: &Published) -> Result<(), Failure> {
     if ctx.global.json {
-        let published: Vec<_> = report
-            .published
-            .iter()
-            .map(|(p, new)| json!({"kind": p.kind, "number": p.number, "hash": p.hash, "new": new}))
-            .collect();
-        let moved: Vec<_> = report
-            .moved
-            .iter()
-            .map(|m| json!({"case": m.case, "deadline": m.deadline, "from": m.from, "to": m.to}))
-            .collect();
-        return print_json(ctx, &json!({"published": published, "moved": moved}));
+        return print_json(ctx, report);
     }
-    for (p, new) in &report.published {
-        let id = if *new {
+    for p in &report.published {
+        let id = if p.new {
             tr!(
                 ctx.tr,
                 "published-new",
@@ -132,7 +192,7 @@ fn print_report(ctx: &Ctx, report: &PublishReport) -> Result<(), Failure> {
             tr!(
                 ctx.tr,
                 "published-moved",
-                case = m.case.to_string(),
+                case = m.case.clone(),
                 deadline = m.deadline.clone(),
                 from = crate::show::due_time(m.from),
                 to = crate::show::due_time(m.to)
@@ -146,28 +206,14 @@ fn short(hash: &str) -> String {
     hash.chars().take(12).collect()
 }
 
-fn print_list(ctx: &Ctx, list: &[Publication]) -> Result<(), Failure> {
+fn print_list(ctx: &Ctx, list: &[PublicationRow]) -> Result<(), Failure> {
     if ctx.global.json {
-        let rows: Vec<_> = list
-            .iter()
-            .map(|p| {
-                json!({
-                    "kind": p.kind,
-                    "number": p.number,
-                    "hash": p.hash,
-                    "files": p.files.keys().collect::<Vec<_>>(),
-                    "profile": p.profile.as_ref().map(|p| &p.name),
-                    "published_by": p.published_by,
-                    "published_at": p.published_at,
-                })
-            })
-            .collect();
-        return print_json(ctx, &rows);
+        return print_json(ctx, list);
     }
     for p in list {
         let what = match &p.profile {
-            Some(profile) => profile.name.clone(),
-            None => p.files.keys().cloned().collect::<Vec<_>>().join(", "),
+            Some(profile) => profile.clone(),
+            None => p.files.join(", "),
         };
         println!(
             "{}  {}  {}  {}  {}  {what}",

@@ -56,6 +56,8 @@ pub fn segment(text: &str) -> String {
 /// `import`). Add a command here when it gets its served form.
 const SERVED_FORMS: &[&str] = &[
     "agenda",
+    "audit",
+    "backup",
     "case advance",
     "case amend",
     "case export",
@@ -70,12 +72,23 @@ const SERVED_FORMS: &[&str] = &[
     "config",
     "export",
     "import",
+    "key show",
     "letter",
     "login",
     "logout",
     "man",
+    "publish",
     "restore",
     "serve",
+    "token",
+    "unit",
+    "user",
+    "workflow graph",
+    "workflow list",
+    "workflow migrate",
+    "workflow publish",
+    "workflow show",
+    "workflow validate",
 ];
 
 /// Whether the command with these words (`["case", "show"]`) runs with `--server`.

@@ -3,6 +3,7 @@
 
 use clap::Subcommand;
 
+use super::admin::{MadeToken, NewTokenBody, TokenRow};
 use super::{Ctx, print_json};
 use crate::failure::{Exit, Failure};
 use crate::show::local_time;
@@ -59,16 +60,13 @@ fn days(text: &str) -> Result<i64, Failure> {
 
 /// The JSON of a token record (never the secret).
 pub fn token_json(t: &wardflow_engine::app::accounts::Token) -> serde_json::Value {
-    serde_json::json!({
-        "id": t.id, "user": t.user, "kind": t.kind.key(), "label": t.label,
-        "created_at": t.created_at, "created_by": t.created_by, "expires_at": t.expires_at,
-        "revoked_at": t.revoked_at, "revoked_by": t.revoked_by,
-    })
+    serde_json::to_value(TokenRow::from(t)).unwrap_or_default()
 }
 
-/// Runs a token subcommand.
+/// Runs a token subcommand: over the server with `--server`, else embedded; printed alike.
 pub fn run(ctx: &Ctx, cmd: TokenCommand) -> Result<(), Failure> {
-    let caller = ctx.caller(None)?;
+    let remote = ctx.remote()?;
+    let caller = || ctx.caller(None);
     match cmd {
         TokenCommand::Create {
             owner,
@@ -77,8 +75,17 @@ pub fn run(ctx: &Ctx, cmd: TokenCommand) -> Result<(), Failure> {
             database,
         } => {
             let days = days(&expires)?;
-            let made = match database {
-                Some(url) => {
+            let made: MadeToken = match (&remote, database) {
+                (Some(remote), _) => remote.change(
+                    "POST",
+                    "/api/v1/tokens",
+                    &NewTokenBody {
+                        owner,
+                        expires_days: Some(days),
+                        label,
+                    },
+                )?,
+                (None, Some(url)) => {
                     if !wardflow_engine::pg::is_url(&url) {
                         return Err(Failure::said(
                             crate::failure::Exit::BadInput,
@@ -89,20 +96,29 @@ pub fn run(ctx: &Ctx, cmd: TokenCommand) -> Result<(), Failure> {
                         )
                         .with_key("--database"));
                     }
-                    ctx.office_served(Some(&url), wardflow_engine::pg::Limits::default())?
-                        .create_token(&caller, owner.as_deref(), label.as_deref(), days)?
+                    let made = ctx
+                        .office_served(Some(&url), wardflow_engine::pg::Limits::default())?
+                        .create_token(&caller()?, owner.as_deref(), label.as_deref(), days)?;
+                    MadeToken {
+                        record: TokenRow::from(&made.record),
+                        token: made.token,
+                    }
                 }
-                None => ctx.office_for_write()?.create_token(
-                    &caller,
-                    owner.as_deref(),
-                    label.as_deref(),
-                    days,
-                )?,
+                (None, None) => {
+                    let made = ctx.office_for_write()?.create_token(
+                        &caller()?,
+                        owner.as_deref(),
+                        label.as_deref(),
+                        days,
+                    )?;
+                    MadeToken {
+                        record: TokenRow::from(&made.record),
+                        token: made.token,
+                    }
+                }
             };
             if ctx.global.json {
-                let mut out = token_json(&made.record);
-                out["token"] = made.token.into();
-                return print_json(ctx, &out);
+                return print_json(ctx, &made);
             }
             println!(
                 "{}",
@@ -118,10 +134,17 @@ pub fn run(ctx: &Ctx, cmd: TokenCommand) -> Result<(), Failure> {
             Ok(())
         }
         TokenCommand::List => {
-            let tokens = ctx.office_for_write()?.tokens(&caller)?;
+            let tokens: Vec<TokenRow> = match &remote {
+                Some(remote) => remote.get("/api/v1/tokens", &[])?,
+                None => ctx
+                    .office_for_write()?
+                    .tokens(&caller()?)?
+                    .iter()
+                    .map(TokenRow::from)
+                    .collect(),
+            };
             if ctx.global.json {
-                let out: Vec<_> = tokens.iter().map(token_json).collect();
-                return print_json(ctx, &out);
+                return print_json(ctx, &tokens);
             }
             if tokens.is_empty() {
                 println!("{}", tr!(ctx.tr, "token-list-none"));
@@ -134,7 +157,7 @@ pub fn run(ctx: &Ctx, cmd: TokenCommand) -> Result<(), Failure> {
             for t in &tokens {
                 let status = match t.revoked_at {
                     Some(at) => tr!(ctx.tr, "token-status-revoked", at = local_time(at)),
-                    None => t.kind.key().to_owned(),
+                    None => t.kind.clone(),
                 };
                 table.row(vec![
                     t.id.clone(),
@@ -148,9 +171,21 @@ pub fn run(ctx: &Ctx, cmd: TokenCommand) -> Result<(), Failure> {
             Ok(())
         }
         TokenCommand::Revoke { id } => {
-            let record = ctx.office_for_write()?.revoke_token(&caller, &id)?;
+            let record: TokenRow = match &remote {
+                Some(remote) => {
+                    let path = format!(
+                        "/api/v1/tokens/{}",
+                        percent_encoding::utf8_percent_encode(
+                            &id,
+                            percent_encoding::NON_ALPHANUMERIC
+                        )
+                    );
+                    remote.change("DELETE", &path, &())?
+                }
+                None => TokenRow::from(&ctx.office_for_write()?.revoke_token(&caller()?, &id)?),
+            };
             if ctx.global.json {
-                return print_json(ctx, &token_json(&record));
+                return print_json(ctx, &record);
             }
             println!(
                 "{}",

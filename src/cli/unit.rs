@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use wardflow_engine::app::Units;
+use wardflow_engine::app::Unit;
+
+use super::admin::{FileBody, UnitsLoaded};
 
 use super::{Ctx, print_json};
 use crate::failure::Failure;
@@ -22,8 +24,8 @@ pub enum UnitCommand {
     List,
 }
 
-fn print_units(ctx: &Ctx, units: &Units) {
-    for u in units.iter() {
+fn print_units<'a>(ctx: &Ctx, units: impl Iterator<Item = &'a Unit>) {
+    for u in units {
         let parent = u.parent.clone().unwrap_or_default();
         let covers = if u.covers.is_empty() {
             String::new()
@@ -34,29 +36,46 @@ fn print_units(ctx: &Ctx, units: &Units) {
     }
 }
 
+/// Loads the units of `file`: over the server with `--server`, else embedded; how many
+/// there are now (`unit load`, `publish units`).
+pub fn load(ctx: &Ctx, file: &std::path::Path) -> Result<UnitsLoaded, Failure> {
+    if let Some(remote) = ctx.remote()? {
+        return remote.change("POST", "/api/v1/units", &FileBody::read(file)?);
+    }
+    let bytes = std::fs::read(file).map_err(|e| Failure::cannot_read(file, e.to_string()))?;
+    let caller = ctx.caller(None)?;
+    let units = ctx
+        .office_for_write()?
+        .load_units(&caller, &file.display().to_string(), &bytes)?;
+    Ok(UnitsLoaded { units })
+}
+
+/// Prints what loading units did.
+pub fn print_loaded(ctx: &Ctx, loaded: &UnitsLoaded) -> Result<(), Failure> {
+    if ctx.global.json {
+        return print_json(ctx, loaded);
+    }
+    println!("{}", tr!(ctx.tr, "units-loaded", count = loaded.units));
+    Ok(())
+}
+
 /// Runs a unit subcommand.
 pub fn run(ctx: &Ctx, cmd: UnitCommand) -> Result<(), Failure> {
     match cmd {
-        UnitCommand::Load { file } => {
-            let bytes =
-                std::fs::read(&file).map_err(|e| Failure::cannot_read(&file, e.to_string()))?;
-            let caller = ctx.caller(None)?;
-            let count =
-                ctx.office_for_write()?
-                    .load_units(&caller, &file.display().to_string(), &bytes)?;
-            if ctx.global.json {
-                return print_json(ctx, &serde_json::json!({"units": count}));
-            }
-            println!("{}", tr!(ctx.tr, "units-loaded", count = count));
-            Ok(())
-        }
+        UnitCommand::Load { file } => print_loaded(ctx, &load(ctx, &file)?),
         UnitCommand::List => {
-            let caller = ctx.caller(None)?;
-            let units = ctx.office_for_read()?.units(&caller)?;
+            let units: Vec<Unit> = match ctx.remote()? {
+                Some(remote) => remote.get("/api/v1/units", &[])?,
+                None => {
+                    let caller = ctx.caller(None)?;
+                    let units = ctx.office_for_read()?.units(&caller)?;
+                    units.iter().cloned().collect()
+                }
+            };
             if ctx.global.json {
-                return print_json(ctx, &units.iter().collect::<Vec<_>>());
+                return print_json(ctx, &units);
             }
-            print_units(ctx, &units);
+            print_units(ctx, units.iter());
             Ok(())
         }
     }

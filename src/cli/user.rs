@@ -3,6 +3,11 @@
 use clap::{Args, Subcommand};
 use wardflow_engine::app::NewUser;
 
+use super::admin::{
+    NewUserBody, PasswordBody, PasswordSet, RolesBody, Unlocked, UserAdded, UserEnabled,
+    UserListing, UserRoles, UserRow,
+};
+use super::remote::Remote;
 use super::{Ctx, print_json};
 use crate::failure::{self, Failure};
 use crate::show::local_time;
@@ -34,7 +39,8 @@ pub enum UserCommand {
         /// The user's name.
         #[arg(value_parser = super::name_arg)]
         name: String,
-        /// Read the password from the first line of standard input (scripts).
+        /// Read the password from the first line of standard input (scripts); with --server,
+        /// one's own current password from the second.
         #[arg(long)]
         password_stdin: bool,
     },
@@ -71,56 +77,72 @@ pub struct AddArgs {
     unit: String,
 }
 
-/// Runs a user subcommand.
+/// The path of a user's endpoint, the name percent-encoded.
+fn user_path(name: &str, what: &str) -> String {
+    let name = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC);
+    format!("/api/v1/users/{name}/{what}")
+}
+
+/// Runs a user subcommand: over the server with `--server`, else embedded; printed alike.
 pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
+    let remote = ctx.remote()?;
     match cmd {
         UserCommand::Add(args) => {
-            let caller = ctx.caller(None)?;
-            ctx.office_for_write()?.add_user(
-                &caller,
-                &NewUser {
-                    name: args.name.clone(),
-                    roles: args.roles,
-                    unit: args.unit,
-                },
-            )?;
+            let added: UserAdded = match &remote {
+                Some(remote) => remote.change(
+                    "POST",
+                    "/api/v1/users",
+                    &NewUserBody {
+                        name: args.name,
+                        roles: args.roles,
+                        unit: args.unit,
+                    },
+                )?,
+                None => {
+                    let caller = ctx.caller(None)?;
+                    ctx.office_for_write()?.add_user(
+                        &caller,
+                        &NewUser {
+                            name: args.name.clone(),
+                            roles: args.roles,
+                            unit: args.unit,
+                        },
+                    )?;
+                    UserAdded {
+                        user: args.name,
+                        added: true,
+                    }
+                }
+            };
             if ctx.global.json {
-                return print_json(ctx, &serde_json::json!({"user": args.name, "added": true}));
+                return print_json(ctx, &added);
             }
-            println!("{}", tr!(ctx.tr, "user-added", user = args.name));
+            println!("{}", tr!(ctx.tr, "user-added", user = added.user));
             Ok(())
         }
-        UserCommand::Disable { name } => {
-            let caller = ctx.caller(None)?;
-            ctx.office_for_write()?.disable_user(&caller, &name)?;
-            if ctx.global.json {
-                return print_json(ctx, &serde_json::json!({"user": name, "enabled": false}));
-            }
-            println!("{}", tr!(ctx.tr, "user-disabled", user = name));
-            Ok(())
-        }
-        UserCommand::Enable { name } => {
-            let caller = ctx.caller(None)?;
-            ctx.office_for_write()?.enable_user(&caller, &name)?;
-            if ctx.global.json {
-                return print_json(ctx, &serde_json::json!({"user": name, "enabled": true}));
-            }
-            println!("{}", tr!(ctx.tr, "user-enabled", user = name));
-            Ok(())
-        }
+        UserCommand::Disable { name } => enabled(ctx, remote.as_ref(), &name, false),
+        UserCommand::Enable { name } => enabled(ctx, remote.as_ref(), &name, true),
         UserCommand::Roles { name, roles } => {
-            let caller = ctx.caller(None)?;
-            let unique = ctx.office_for_write()?.set_roles(&caller, &name, &roles)?;
+            let set: UserRoles = match &remote {
+                Some(remote) => {
+                    remote.change("PUT", &user_path(&name, "roles"), &RolesBody { roles })?
+                }
+                None => {
+                    let caller = ctx.caller(None)?;
+                    let roles = ctx.office_for_write()?.set_roles(&caller, &name, &roles)?;
+                    UserRoles { user: name, roles }
+                }
+            };
             if ctx.global.json {
-                return print_json(ctx, &serde_json::json!({"user": name, "roles": unique}));
+                return print_json(ctx, &set);
             }
             println!(
                 "{}",
                 tr!(
                     ctx.tr,
                     "user-roles-set",
-                    user = name,
-                    roles = unique.join(", ")
+                    user = set.user,
+                    roles = set.roles.join(", ")
                 )
             );
             Ok(())
@@ -129,64 +151,79 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
             name,
             password_stdin,
         } => {
-            let caller = ctx.caller(None)?;
-            let password = read_password(ctx, &name, password_stdin, true)?;
-            let revoked = ctx
-                .office_for_write()?
-                .set_password(&caller, &name, &password)?;
+            let set = match &remote {
+                Some(remote) => remote_password(ctx, remote, &name, password_stdin)?,
+                None => {
+                    let caller = ctx.caller(None)?;
+                    let password = read_password(ctx, &name, password_stdin, true)?;
+                    let revoked = ctx
+                        .office_for_write()?
+                        .set_password(&caller, &name, &password)?;
+                    PasswordSet {
+                        user: name,
+                        password_set: true,
+                        revoked_tokens: revoked,
+                    }
+                }
+            };
             if ctx.global.json {
-                return print_json(
-                    ctx,
-                    &serde_json::json!({"user": name, "password_set": true, "revoked_tokens": revoked}),
-                );
+                return print_json(ctx, &set);
             }
-            if revoked.is_empty() {
-                println!("{}", tr!(ctx.tr, "password-set", user = name));
+            if set.revoked_tokens.is_empty() {
+                println!("{}", tr!(ctx.tr, "password-set", user = set.user));
             } else {
                 println!(
                     "{}",
                     tr!(
                         ctx.tr,
                         "password-set-revoked",
-                        user = name,
-                        count = revoked.len()
+                        user = set.user,
+                        count = set.revoked_tokens.len()
                     )
                 );
             }
             Ok(())
         }
         UserCommand::Unlock { name } => {
-            let caller = ctx.caller(None)?;
-            let had = ctx.office_for_write()?.unlock(&caller, &name)?;
+            let done: Unlocked = match &remote {
+                Some(remote) => remote.change("POST", &user_path(&name, "unlock"), &())?,
+                None => {
+                    let caller = ctx.caller(None)?;
+                    let had = ctx.office_for_write()?.unlock(&caller, &name)?;
+                    Unlocked {
+                        user: name,
+                        unlocked: had,
+                    }
+                }
+            };
             if ctx.global.json {
-                return print_json(ctx, &serde_json::json!({"user": name, "unlocked": had}));
+                return print_json(ctx, &done);
             }
-            let id = if had {
+            let id = if done.unlocked {
                 "user-unlocked"
             } else {
                 "user-unlock-none"
             };
-            println!("{}", ctx.tr.args(id, vec![("user", name.into())]));
+            println!("{}", ctx.tr.args(id, vec![("user", done.user.into())]));
             Ok(())
         }
         UserCommand::List => {
-            let caller = ctx.caller(None)?;
-            let (users, units) = ctx.office_for_read()?.users(&caller)?;
+            let listing: UserListing = match &remote {
+                Some(remote) => remote.get("/api/v1/users", &[("form", "parts".to_owned())])?,
+                None => {
+                    let caller = ctx.caller(None)?;
+                    let (users, units) = ctx.office_for_read()?.users(&caller)?;
+                    UserListing {
+                        users: users.iter().map(UserRow::from).collect(),
+                        units,
+                    }
+                }
+            };
             if ctx.global.json {
-                let out: Vec<_> = users
-                    .iter()
-                    .map(|u| {
-                        serde_json::json!({
-                            "user": u.name, "roles": u.roles, "unit": u.unit,
-                            "enabled": u.enabled, "added_at": u.added_at, "added_by": u.added_by,
-                            "disabled_at": u.disabled_at, "disabled_by": u.disabled_by,
-                        })
-                    })
-                    .collect();
-                return print_json(ctx, &out);
+                return print_json(ctx, &listing.users);
             }
             let mut table = Table::new(&ctx.tr, &[col::USER, col::ROLES, col::UNIT, col::STATUS]);
-            for u in &users {
+            for u in &listing.users {
                 let state = if u.enabled {
                     ctx.tr.t(col::ENABLED)
                 } else {
@@ -197,9 +234,9 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
                     )
                 };
                 table.row(vec![
-                    u.name.clone(),
+                    u.user.clone(),
                     u.roles.join(", "),
-                    failure::unit_named(&ctx.tr, &units, &u.unit),
+                    failure::unit_named(&ctx.tr, &listing.units, &u.unit),
                     state,
                 ]);
             }
@@ -207,6 +244,96 @@ pub fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+/// `user disable|enable NAME`.
+fn enabled(ctx: &Ctx, remote: Option<&Remote>, name: &str, enable: bool) -> Result<(), Failure> {
+    let done: UserEnabled = match remote {
+        Some(remote) => {
+            let what = if enable { "enable" } else { "disable" };
+            remote.change("POST", &user_path(name, what), &())?
+        }
+        None => {
+            let caller = ctx.caller(None)?;
+            let office = ctx.office_for_write()?;
+            if enable {
+                office.enable_user(&caller, name)?;
+            } else {
+                office.disable_user(&caller, name)?;
+            }
+            UserEnabled {
+                user: name.to_owned(),
+                enabled: enable,
+            }
+        }
+    };
+    if ctx.global.json {
+        return print_json(ctx, &done);
+    }
+    let id = if done.enabled {
+        "user-enabled"
+    } else {
+        "user-disabled"
+    };
+    println!("{}", ctx.tr.args(id, vec![("user", done.user.into())]));
+    Ok(())
+}
+
+/// `user password NAME --server URL`: the new password, and for one's own account the
+/// current one too (asked when the server says it is needed: without echo, or the second
+/// line of standard input).
+fn remote_password(
+    ctx: &Ctx,
+    remote: &Remote,
+    name: &str,
+    from_stdin: bool,
+) -> Result<PasswordSet, Failure> {
+    let (password, mut old) = if from_stdin {
+        let mut lines = stdin_lines(2)?.into_iter();
+        (lines.next().unwrap_or_default(), lines.next())
+    } else {
+        (read_password(ctx, name, false, true)?, None)
+    };
+    let path = user_path(name, "password");
+    loop {
+        let body = PasswordBody {
+            password: password.clone(),
+            old_password: old.clone(),
+        };
+        match remote.change("PUT", &path, &body) {
+            // The server wants the current password: asked once at the terminal.
+            Err(e) if old.is_none() && !from_stdin && e.served_key() == Some("old_password") => {
+                let prompt = format!(
+                    "{} ",
+                    tr!(ctx.tr, "password-old-prompt", user = name.to_owned()).trim_end()
+                );
+                old = Some(rpassword::prompt_password(prompt).map_err(read_error)?);
+            }
+            other => return other,
+        }
+    }
+}
+
+fn read_error(e: std::io::Error) -> Failure {
+    Failure::said(
+        crate::failure::Exit::BadInput,
+        crate::msg!("cannot-read", path = "-".to_owned(), detail = e.to_string()),
+    )
+}
+
+/// Up to `count` lines of standard input (bounded: passwords are short), without their ends.
+fn stdin_lines(count: usize) -> Result<Vec<String>, Failure> {
+    let bounded = std::io::Read::take(std::io::stdin().lock(), 8192);
+    let mut reader = std::io::BufReader::new(bounded);
+    let mut lines = Vec::new();
+    for _ in 0..count {
+        let mut line = String::new();
+        if std::io::BufRead::read_line(&mut reader, &mut line).map_err(read_error)? == 0 {
+            break;
+        }
+        lines.push(line.trim_end_matches(['\r', '\n']).to_owned());
+    }
+    Ok(lines)
 }
 
 /// A password: the first line of standard input, or typed at the terminal without echo

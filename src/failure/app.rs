@@ -210,6 +210,9 @@ fn account(e: AccountError) -> Failure {
         AccountError::BadLabel { max } => {
             Failure::said(Exit::BadInput, msg!("token-bad-label", max = max)).with_key("--label")
         }
+        AccountError::OldPasswordNeeded => {
+            Failure::said(Exit::BadInput, msg!("password-old-needed")).with_key("old_password")
+        }
     }
 }
 

@@ -42,6 +42,7 @@ mod scenario_b_c;
 mod scenario_review;
 mod scenario_timers;
 mod serve;
+mod served_admin;
 mod service;
 mod shipped;
 mod story_snapshots;

@@ -84,6 +84,9 @@ pub enum AccountError {
     BadExpiry { max: i64 },
     #[error("a token's label has at most {max} characters, without control characters")]
     BadLabel { max: usize },
+    /// One's own password changed through a server without the current one.
+    #[error("changing one's own password needs the current password")]
+    OldPasswordNeeded,
 }
 
 impl AccountError {
@@ -365,6 +368,17 @@ impl<B: Backend> Office<B> {
         Ok(accounts)
     }
 
+    /// What an encrypted backup carries of the credentials (none when the database has no
+    /// credentials file yet: nothing is made for a backup).
+    pub(super) fn credentials_copy(
+        &self,
+    ) -> Result<Option<crate::store::credentials::CredentialsCopy>, AppError> {
+        if !self.backend.credentials_exist() {
+            return Ok(None);
+        }
+        Ok(Some(self.accounts()?.store.copy()?))
+    }
+
     /// Records an account event in the access log.
     fn account_log(
         &self,
@@ -405,6 +419,58 @@ impl<B: Backend> Office<B> {
         let revoked = accounts.store.set_password(&name, &phc, revoke)?;
         self.account_log(caller, now, &action, None)?;
         Ok(revoked)
+    }
+
+    /// Sets `name`'s password for a caller signed in to a server from `source` (an
+    /// address). One's own password needs the current one too (`old`), checked as a sign-in
+    /// is: a wrong one is refused and logged, and slows the next attempts of the account and
+    /// of the source down. An administrator setting someone else's password needs none (as
+    /// [`Office::set_password`]).
+    pub fn change_password(
+        &self,
+        caller: &Caller,
+        name: &str,
+        password: &str,
+        old: Option<&str>,
+        source: &str,
+    ) -> Result<Vec<String>, AppError> {
+        let clean = crate::value::clean_name(name);
+        if crate::value::clean_name(&caller.user) != clean {
+            return self.set_password(caller, name, password);
+        }
+        let now = self.now(caller)?;
+        let wall = Self::wall();
+        let accounts = self.accounts()?;
+        let action = format!("user:password {clean} from {source}");
+        let refuse = |error: AppError| -> Result<Vec<String>, AppError> {
+            self.account_log(caller, now, &action, Some(&error))?;
+            Err(error)
+        };
+        // Only a registered, enabled user gets as far as the password check.
+        if let Err(e) = self.reader(caller) {
+            return refuse(e);
+        }
+        let Some(old) = old else {
+            return refuse(AccountError::OldPasswordNeeded.into());
+        };
+        let wait = accounts
+            .source_wait(source)
+            .max(accounts.account_wait(&clean, wall)?);
+        if wait > 0 {
+            return refuse(AccountError::TooSoon { seconds: wait }.into());
+        }
+        let phc = if old.len() > MAX_PASSWORD_BYTES {
+            None
+        } else {
+            accounts.store.password(&clean)?
+        };
+        if !accounts.verify(old, phc.as_deref())? {
+            accounts.source_failed(source);
+            accounts.store.note_failure(&clean, wall)?;
+            return refuse(AccountError::BadCredentials.into());
+        }
+        accounts.source_succeeded(source);
+        self.set_password(caller, name, password)
     }
 
     /// Forgets `name`'s failed sign-ins (administrators): they may try again at once.

@@ -146,6 +146,10 @@ pub trait Backend: Send + Sync {
     /// as the parameters new passwords get) for the office's life.
     fn credentials(&self, argon2: &str) -> Result<Box<dyn Credentials>, StoreError>;
 
+    /// Whether credentials are kept yet (a redb database's side file is made only when first
+    /// needed, and a backup does not make one).
+    fn credentials_exist(&self) -> bool;
+
     /// Every version of every workflow, oldest first within each workflow.
     fn versions(&self) -> Result<BTreeMap<String, Vec<Version>>, StoreError>;
 

@@ -138,6 +138,10 @@ impl Backend for Database {
         inside!(self, b => Backend::overdue(b, now))
     }
 
+    fn credentials_exist(&self) -> bool {
+        inside!(self, b => Backend::credentials_exist(b))
+    }
+
     fn credentials(&self, argon2: &str) -> Result<Box<dyn Credentials>, StoreError> {
         inside!(self, b => Backend::credentials(b, argon2))
     }

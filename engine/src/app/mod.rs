@@ -69,7 +69,7 @@ pub use workflow::{CheckFailed, Checked, Founded, Setup, Vocabulary, check_files
 
 // The records use cases take and return, named here so that a front end needs nothing from
 // the storage layer below (`crate::store`) beyond the office it opens.
-pub use crate::authority::{CONFIDENTIAL, Units, User};
+pub use crate::authority::{CONFIDENTIAL, Unit, Units, User};
 pub use crate::store::dump::DumpCounts;
 pub use crate::store::ops::{CheckProblem, CheckReport, Restored};
 pub use crate::store::{

@@ -148,6 +148,27 @@ impl Office<Store> {
 }
 
 impl<B: Backend> Office<B> {
+    /// As [`Office::backup_rotated`], for an office that holds the file for writing (a
+    /// server): the copy is taken in a read transaction of the open database.
+    pub fn backup_rotated_held(
+        &self,
+        caller: &Caller,
+        dir: &Path,
+        keep: usize,
+        form: super::CopyForm,
+    ) -> Result<Rotated, AppError> {
+        self.authorise(caller, Owner::Administrator, "backup")?;
+        let now = self.now(caller)?;
+        let path = dir.join(crate::store::rotation::name(now));
+        let bytes = self.backup_held(caller, &path, form)?;
+        let removed = crate::store::rotation::prune(dir, keep)?;
+        Ok(Rotated {
+            path,
+            bytes,
+            removed,
+        })
+    }
+
     /// Recomputes the hash chains, of one case or all (administrators and auditors).
     pub fn verify(&self, caller: &Caller, only: Option<&CaseId>) -> Result<ChainReport, AppError> {
         self.authorise(caller, Owner::Auditor, "verify")?;
@@ -195,6 +216,33 @@ impl<B: Backend> Office<B> {
 }
 
 impl Office<Store> {
+    /// The credentials sealed beside an encrypted backup (`<backup>.credentials`), opened
+    /// with `identity`; None when the backup carries none.
+    fn opened_credentials(
+        backup: &Path,
+        identity: Option<&crate::protect::copies::Identities>,
+    ) -> Result<Option<crate::store::credentials::CredentialsCopy>, AppError> {
+        use std::io::Read;
+        /// A credentials copy is a few kilobytes a user; this bounds a damaged one.
+        const MAX_CREDENTIALS: u64 = 64 * 1024 * 1024;
+        let path = crate::store::credentials::backup_credentials_path(backup);
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let identity = identity.ok_or(crate::protect::copies::CopyError::NeedsIdentity)?;
+        let file = std::fs::File::open(&path)
+            .map_err(|e| StoreError::Storage(format!("{}: {e}", path.display())))?;
+        let reader = crate::protect::copies::open(std::io::BufReader::new(file), identity)?;
+        let mut bytes = Vec::new();
+        reader
+            .take(MAX_CREDENTIALS)
+            .read_to_end(&mut bytes)
+            .map_err(|e| crate::protect::copies::CopyError::Damaged(e.to_string()))?;
+        let copy = serde_json::from_slice(&bytes)
+            .map_err(|e| StoreError::Corrupt(format!("{}: {e}", path.display())))?;
+        Ok(Some(copy))
+    }
+
     /// Puts a backup in place of the database at `db` (administrators of that database; a
     /// database that does not exist yet has no one to ask). The backup is checked first; an
     /// existing database is replaced only with `force`, and one that holds cases, events or
@@ -221,9 +269,14 @@ impl Office<Store> {
             Self::wall()
         };
         let opened = Self::opened_backup(backup, db, identity)?;
+        // The credentials an encrypted backup carries, opened before anything is replaced.
+        let credentials = Self::opened_credentials(backup, identity)?;
         let source = opened.as_ref().map_or(backup, |t| t.0.as_path());
         let restored = ops::restore(source, db, force, accept_loss, lock_timeout)?;
         drop(opened);
+        if let (Restored::Done { .. }, Some(copy)) = (&restored, &credentials) {
+            crate::store::credentials::CredentialStore::restore_copy(db, copy)?;
+        }
         if let Restored::Done { lost, .. } = &restored {
             let mut reason = format!(
                 "restored from {}; lost {} cases, {} events, {} letters",

@@ -302,7 +302,9 @@ impl Office<Store> {
                     lock_timeout,
                     &self.config.progress,
                 )?;
-                Self::seal_file(&plain.0, out, r)?
+                let size = Self::seal_file(&plain.0, out, r)?;
+                self.seal_credentials(out, r)?;
+                size
             }
         };
         self.log_copy(caller, now, "backup", recipients.as_deref())?;
@@ -425,6 +427,29 @@ impl<B: Backend> Office<B> {
         Ok(size)
     }
 
+    /// Seals the credentials beside an encrypted backup at `out` (`<out>.credentials`, to
+    /// the same recipients), so that a restore brings accounts and API tokens back. A plain
+    /// copy never carries them: credentials stay apart from case data unless encrypted.
+    fn seal_credentials(&self, out: &Path, recipients: &[Recipient]) -> Result<(), AppError> {
+        use crate::store::ops::{finish_file, temp_beside};
+        let Some(copy) = self.credentials_copy()? else {
+            return Ok(());
+        };
+        let output = |e: std::io::Error| AppError::Output(e.to_string());
+        let target = crate::store::credentials::backup_credentials_path(out);
+        let json = serde_json::to_vec(&copy).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let (tmp, file) = temp_beside(&target)?;
+        let mut sealing = Sealing::begin(recipients, std::io::BufWriter::new(file))?;
+        sealing.write_all(&json).map_err(output)?;
+        let file = sealing
+            .finish()
+            .map_err(output)?
+            .into_inner()
+            .map_err(|e| output(e.into_error()))?;
+        finish_file(tmp, file, &target)?;
+        Ok(())
+    }
+
     /// Writes a consistent copy of the database this office holds for writing to `out`
     /// (administrators), encrypted unless plain: for a server that holds the file.
     pub fn backup_held(
@@ -443,7 +468,9 @@ impl<B: Backend> Office<B> {
                     return Err(StoreError::AlreadyExists(out.to_owned()).into());
                 }
                 let plain = self.backend.backup_scratch()?;
-                Self::seal_file(&plain.0, out, r)?
+                let size = Self::seal_file(&plain.0, out, r)?;
+                self.seal_credentials(out, r)?;
+                size
             }
         };
         self.log_copy(caller, now, "backup", recipients.as_deref())?;

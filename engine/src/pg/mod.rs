@@ -636,6 +636,10 @@ impl Backend for PgBackend {
         self.read(|sql| sql.overdue(now))
     }
 
+    fn credentials_exist(&self) -> bool {
+        true
+    }
+
     fn credentials(
         &self,
         argon2: &str,

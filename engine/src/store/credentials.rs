@@ -111,9 +111,17 @@ pub trait Credentials: Send + Sync {
         by: &str,
         allowed: &dyn Fn(&TokenRecord) -> bool,
     ) -> Result<Option<(TokenRecord, bool)>, StoreError>;
+    /// Everything an encrypted backup carries, from one read (a database whose backups are
+    /// made by other tools, as PostgreSQL's are, has no such copy).
+    fn copy(&self) -> Result<CredentialsCopy, StoreError> {
+        Err(StoreError::Unsupported("a copy of the credentials"))
+    }
 }
 
 impl Credentials for CredentialStore {
+    fn copy(&self) -> Result<CredentialsCopy, StoreError> {
+        CredentialStore::copy(self)
+    }
     fn setting(&self, name: &str) -> Result<Option<String>, StoreError> {
         CredentialStore::setting(self, name)
     }
@@ -163,6 +171,21 @@ pub struct CredentialStore {
     path: PathBuf,
 }
 
+/// What an encrypted backup carries of the credentials (issue 19): the password and token
+/// hashes and the settings, never a secret and never the failed sign-ins (a restored office
+/// starts without back-off).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialsCopy {
+    pub passwords: std::collections::BTreeMap<String, String>,
+    pub tokens: std::collections::BTreeMap<String, TokenRecord>,
+    pub settings: std::collections::BTreeMap<String, String>,
+}
+
+/// The file beside a backup at `backup` that carries its credentials (sealed).
+pub fn backup_credentials_path(backup: &Path) -> PathBuf {
+    credentials_path(backup)
+}
+
 impl CredentialStore {
     /// Opens the credentials file beside the database at `db`, creating it (0600, the owner
     /// only, whatever the database's mode) with `argon2` as the parameters new passwords get.
@@ -207,6 +230,84 @@ impl CredentialStore {
         }
         tx.commit().map_err(storage)?;
         Ok(CredentialStore { db, path })
+    }
+
+    /// Everything a backup carries, from one read transaction.
+    pub fn copy(&self) -> Result<CredentialsCopy, StoreError> {
+        let tx = self.db.begin_read().map_err(storage)?;
+        let mut copy = CredentialsCopy::default();
+        for row in tx
+            .open_table(PASSWORDS)
+            .map_err(storage)?
+            .iter()
+            .map_err(storage)?
+        {
+            let (k, v) = row.map_err(storage)?;
+            copy.passwords
+                .insert(k.value().to_owned(), v.value().to_owned());
+        }
+        for row in tx
+            .open_table(TOKENS)
+            .map_err(storage)?
+            .iter()
+            .map_err(storage)?
+        {
+            let (k, v) = row.map_err(storage)?;
+            let record: TokenRecord = serde_json::from_slice(v.value()).map_err(corrupt)?;
+            copy.tokens.insert(k.value().to_owned(), record);
+        }
+        for row in tx
+            .open_table(SETTINGS)
+            .map_err(storage)?
+            .iter()
+            .map_err(storage)?
+        {
+            let (k, v) = row.map_err(storage)?;
+            copy.settings
+                .insert(k.value().to_owned(), v.value().to_owned());
+        }
+        Ok(copy)
+    }
+
+    /// Puts `copy` in place of the credentials of the database at `db`: written whole into a
+    /// new file (0600) beside it, then renamed over the old one.
+    pub fn restore_copy(db: &Path, copy: &CredentialsCopy) -> Result<(), StoreError> {
+        let mut scratch = db.as_os_str().to_owned();
+        scratch.push(".restoring");
+        let scratch = PathBuf::from(scratch);
+        let scratch_file = credentials_path(&scratch);
+        let _ = std::fs::remove_file(&scratch_file);
+        let argon2 = copy
+            .settings
+            .get(ARGON2_SETTING)
+            .map_or("m=19456,t=2,p=1", String::as_str);
+        let store = CredentialStore::open(&scratch, argon2)?;
+        let tx = store.db.begin_write().map_err(storage)?;
+        {
+            let mut passwords = tx.open_table(PASSWORDS).map_err(storage)?;
+            for (user, phc) in &copy.passwords {
+                passwords
+                    .insert(user.as_str(), phc.as_str())
+                    .map_err(storage)?;
+            }
+            let mut tokens = tx.open_table(TOKENS).map_err(storage)?;
+            for (hash, record) in &copy.tokens {
+                let json = serde_json::to_vec(record).map_err(corrupt)?;
+                tokens
+                    .insert(hash.as_str(), json.as_slice())
+                    .map_err(storage)?;
+            }
+            let mut settings = tx.open_table(SETTINGS).map_err(storage)?;
+            for (name, value) in &copy.settings {
+                settings
+                    .insert(name.as_str(), value.as_str())
+                    .map_err(storage)?;
+            }
+        }
+        tx.commit().map_err(storage)?;
+        drop(store);
+        std::fs::rename(&scratch_file, credentials_path(db))
+            .map_err(|e| StoreError::Storage(e.to_string()))
     }
 
     /// Where the file is.

@@ -71,6 +71,11 @@ pub fn prune(dir: &Path, keep: usize) -> Result<Vec<PathBuf>, StoreError> {
     for name in expired(&names, keep) {
         let path = dir.join(&name);
         std::fs::remove_file(&path).map_err(io)?;
+        // The credentials sealed beside it (an encrypted backup's) go with it.
+        let credentials = super::credentials::backup_credentials_path(&path);
+        if credentials.is_file() {
+            std::fs::remove_file(&credentials).map_err(io)?;
+        }
         removed.push(path);
     }
     Ok(removed)

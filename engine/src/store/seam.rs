@@ -141,6 +141,10 @@ impl Backend for Store {
         Store::overdue(self, now)
     }
 
+    fn credentials_exist(&self) -> bool {
+        super::credentials::credentials_path(self.path()).exists()
+    }
+
     fn credentials(
         &self,
         argon2: &str,

@@ -8,6 +8,7 @@ use wardflow_engine::app::{
     Caller, ClockSource, CopyForm, Loss, Office, Restored, Rotated, backup_name, prune_backups,
 };
 
+use super::super::admin::{BackupBody, BackupDone};
 use super::super::{Ctx, print_json};
 use super::require_file;
 use crate::failure::{Context, Exit, Failure};
@@ -58,14 +59,28 @@ pub struct RestoreArgs {
     identity: super::IdentityArgs,
 }
 
-/// Writes a consistent copy of the database while other commands go on using it.
+/// Writes a consistent copy of the database while other commands go on using it; with
+/// `--server`, the server writes it on its own disk.
 pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<(), Failure> {
-    let caller = ctx.caller(None)?;
     if args.keep.is_some() && args.dir.is_none() {
         return Err(
             Failure::said(Exit::BadInput, msg!("backup-keep-without-dir")).with_key("--keep"),
         );
     }
+    if let Some(remote) = ctx.remote()? {
+        let done: BackupDone = remote.change(
+            "POST",
+            "/api/v1/backup",
+            &BackupBody {
+                out: args.out,
+                dir: args.dir,
+                keep: args.keep,
+                plain: matches!(args.copy.form(), CopyForm::Plain),
+            },
+        )?;
+        return print_backup(ctx, &done);
+    }
+    let caller = ctx.caller(None)?;
     let Some(out) = args.out else {
         let dir = args.dir.unwrap_or_default();
         let keep = args.keep.unwrap_or(DEFAULT_KEEP);
@@ -75,20 +90,41 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<(), Failure> {
         .office_for_read()?
         .backup(&caller, &out, ctx.lock_timeout(), args.copy.form())
         .exists_as("ops-out-exists")?;
-    let path = out.display().to_string();
     let encrypted = !matches!(args.copy.form(), CopyForm::Plain);
+    print_backup(
+        ctx,
+        &BackupDone {
+            backup: out.display().to_string(),
+            bytes,
+            encrypted: Some(encrypted),
+            removed: None,
+        },
+    )
+}
+
+/// Prints a backup's result: `--out`'s (with whether it is encrypted) or `--dir`'s (with
+/// the old copies removed).
+pub fn print_backup(ctx: &Ctx, done: &BackupDone) -> Result<(), Failure> {
     if ctx.global.json {
-        return print_json(
-            ctx,
-            &json!({"backup": path, "bytes": bytes, "encrypted": encrypted}),
-        );
+        return print_json(ctx, done);
     }
     println!(
         "{}",
-        tr!(ctx.tr, "backup-done", path = path.clone(), bytes = bytes)
+        tr!(
+            ctx.tr,
+            "backup-done",
+            path = done.backup.clone(),
+            bytes = done.bytes
+        )
     );
-    if !encrypted {
-        eprintln!("{}", tr!(ctx.tr, "copy-plain-warning", path = path));
+    for old in done.removed.iter().flatten() {
+        println!("{}", tr!(ctx.tr, "backup-removed", path = old.clone()));
+    }
+    if done.encrypted == Some(false) {
+        eprintln!(
+            "{}",
+            tr!(ctx.tr, "copy-plain-warning", path = done.backup.clone())
+        );
     }
     Ok(())
 }
@@ -136,26 +172,20 @@ fn rotated(
             .backup_rotated(caller, dir, keep, ctx.lock_timeout(), form)
             .exists_as("ops-out-exists")?,
     };
-    let path = done.path.display().to_string();
-    let removed: Vec<String> = done
-        .removed
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
-    if ctx.global.json {
-        return print_json(
-            ctx,
-            &json!({"backup": path, "bytes": done.bytes, "removed": removed}),
-        );
-    }
-    println!(
-        "{}",
-        tr!(ctx.tr, "backup-done", path = path, bytes = done.bytes)
-    );
-    for old in removed {
-        println!("{}", tr!(ctx.tr, "backup-removed", path = old));
-    }
-    Ok(())
+    print_backup(
+        ctx,
+        &BackupDone {
+            backup: done.path.display().to_string(),
+            bytes: done.bytes,
+            encrypted: None,
+            removed: Some(
+                done.removed
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect(),
+            ),
+        },
+    )
 }
 
 /// What a restore takes away, one line per case or letter, then the totals.

@@ -1,36 +1,29 @@
 //! `wardflow workflow list`: every published workflow and its versions.
 
+use super::super::admin::WorkflowRow;
 use super::super::{Ctx, print_json};
 use crate::failure::Failure;
 use crate::show::local_time;
 use crate::table::{Table, col};
 use crate::tr;
 
+/// Every published workflow and its versions: from the server with `--server`, else from
+/// the database.
+pub fn rows(ctx: &Ctx) -> Result<Vec<WorkflowRow>, Failure> {
+    if let Some(remote) = ctx.remote()? {
+        return remote.get("/api/v1/workflows", &[]);
+    }
+    let caller = ctx.caller(None)?;
+    Ok(WorkflowRow::all(
+        &ctx.office_for_read()?.workflows(&caller)?,
+    ))
+}
+
 /// Lists versions, newest last.
 pub fn run(ctx: &Ctx) -> Result<(), Failure> {
-    let caller = ctx.caller(None)?;
-    let versions = ctx.office_for_read()?.workflows(&caller)?;
+    let versions = rows(ctx)?;
     if ctx.global.json {
-        let out: Vec<_> = versions
-            .iter()
-            .map(|(key, vs)| {
-                let list: Vec<_> = vs
-                    .iter()
-                    .map(|v| {
-                        serde_json::json!({
-                            "version": v.number,
-                            "hash": v.hash,
-                            "title": v.stored.title,
-                            "file": v.stored.file,
-                            "published_by": v.stored.published_by,
-                            "published_at": v.stored.published_at,
-                        })
-                    })
-                    .collect();
-                serde_json::json!({"workflow": key, "versions": list})
-            })
-            .collect();
-        return print_json(ctx, &out);
+        return print_json(ctx, &versions);
     }
     if versions.is_empty() {
         println!("{}", tr!(ctx.tr, "no-workflows"));
@@ -46,19 +39,20 @@ pub fn run(ctx: &Ctx) -> Result<(), Failure> {
             col::PUBLISHED_AT,
         ],
     );
-    for (key, vs) in &versions {
+    for w in &versions {
         // The title of the latest version names the workflow on every row.
-        let title = vs
+        let title = w
+            .versions
             .last()
-            .map(|v| v.stored.title.clone())
+            .map(|v| v.title.clone())
             .unwrap_or_default();
-        for v in vs {
+        for v in &w.versions {
             table.row(vec![
-                ctx.tr.key_title(key, &title),
-                v.number.to_string(),
+                ctx.tr.key_title(&w.workflow, &title),
+                v.version.to_string(),
                 v.hash.short().to_owned(),
-                v.stored.published_by.clone(),
-                local_time(v.stored.published_at),
+                v.published_by.clone(),
+                local_time(v.published_at),
             ]);
         }
     }

@@ -5,7 +5,10 @@
 use std::collections::BTreeMap;
 
 use clap::Args;
-use wardflow_engine::app::{Migration, MigrationReport};
+use wardflow_engine::app::Migration;
+use wardflow_engine::definition::Definition;
+
+use super::super::admin::{MigrateBody, Migrated};
 
 use super::super::case_id;
 use super::super::{Ctx, print_json};
@@ -69,58 +72,103 @@ fn mapping(args: &[String]) -> Result<BTreeMap<String, String>, Failure> {
     Ok(map)
 }
 
-/// Plans the migration and, unless `--dry-run`, carries it out.
+/// Plans the migration and, unless `--dry-run`, carries it out: on the server with
+/// `--server`, else in the database.
 pub fn run(ctx: &Ctx, args: MigrateArgs) -> Result<(), Failure> {
     let cases = args
         .cases
         .iter()
         .map(|c| case_id(c))
         .collect::<Result<Vec<_>, _>>()?;
-    let request = Migration {
-        workflow: args.workflow.clone(),
-        to: args.to_version.clone(),
-        cases,
-        all_running: args.all_running,
-        map: mapping(&args.map)?,
-        reason: args.reason.clone(),
-        dry_run: args.dry_run,
+    let map = mapping(&args.map)?;
+    let (report, def) = match ctx.remote()? {
+        Some(remote) => {
+            let path = format!(
+                "/api/v1/workflows/{}/migrate",
+                percent_encoding::utf8_percent_encode(
+                    &args.workflow,
+                    percent_encoding::NON_ALPHANUMERIC
+                )
+            );
+            let report: Migrated = remote.change(
+                "POST",
+                &path,
+                &MigrateBody {
+                    to_version: args.to_version.clone(),
+                    cases: cases.iter().map(ToString::to_string).collect(),
+                    all_running: args.all_running,
+                    map,
+                    reason: args.reason.clone(),
+                    dry_run: args.dry_run,
+                },
+            )?;
+            let def = remote.definition(&report.to_hash)?;
+            (report, def)
+        }
+        None => {
+            let request = Migration {
+                workflow: args.workflow.clone(),
+                to: args.to_version.clone(),
+                cases,
+                all_running: args.all_running,
+                map,
+                reason: args.reason.clone(),
+                dry_run: args.dry_run,
+            };
+            let caller = ctx.caller(None)?;
+            let office = if args.dry_run {
+                ctx.office_for_read()?
+            } else {
+                ctx.office_for_write()?
+            };
+            let report = office.migrate(&caller, &request)?;
+            (Migrated::from(&report), report.target.clone())
+        }
     };
-    let caller = ctx.caller(None)?;
-    let office = if args.dry_run {
-        ctx.office_for_read()?
-    } else {
-        ctx.office_for_write()?
-    };
-    let report = office.migrate(&caller, &request)?;
     if ctx.global.json {
-        return print_json(ctx, &json(&report));
+        return print_json(ctx, &report);
     }
-    print(ctx, &report);
+    print(ctx, &report, &def);
     Ok(())
 }
 
-fn json(report: &MigrationReport) -> serde_json::Value {
-    serde_json::json!({
-        "workflow": report.workflow,
-        "to_version": report.to_number,
-        "to_hash": report.to_version,
-        "dry_run": report.dry_run,
-        "cases": report.moved.iter().map(|m| serde_json::json!({
-            "case": m.plan.case,
-            "from_version": m.from_number,
-            "from_hash": m.plan.from_version,
-            "from_state": m.plan.from_state,
-            "to_state": m.plan.to_state,
-            "deadlines_kept": m.plan.kept,
-            "deadlines_cancelled": m.plan.cancelled,
-            "seq": m.plan.after.seq,
-        })).collect::<Vec<_>>(),
+/// The office's request for a migration a server was sent (`body`) of `workflow`.
+pub fn migration(workflow: &str, body: MigrateBody) -> Result<Migration, Failure> {
+    if body.map.len() > MAX_MAPPINGS {
+        return Err(Failure::said(
+            Exit::BadInput,
+            msg!("migrate-too-many-maps", max = MAX_MAPPINGS),
+        )
+        .with_key("map"));
+    }
+    if body.cases.len() > MAX_CASES {
+        return Err(Failure::said(
+            Exit::BadInput,
+            msg!("migrate-too-many-cases", max = MAX_CASES),
+        )
+        .with_key("cases"));
+    }
+    Ok(Migration {
+        workflow: workflow.to_owned(),
+        to: body.to_version,
+        cases: body
+            .cases
+            .iter()
+            .map(|c| case_id(c))
+            .collect::<Result<Vec<_>, _>>()?,
+        all_running: body.all_running,
+        map: body.map,
+        reason: body.reason,
+        dry_run: body.dry_run,
     })
 }
 
-fn print(ctx: &Ctx, report: &MigrationReport) {
+/// Most cases one request names.
+const MAX_CASES: usize = 10_000;
+
+fn print(ctx: &Ctx, report: &Migrated, def: &Definition) {
     let tr = &ctx.tr;
-    if report.moved.is_empty() {
+    if report.cases.is_empty() {
         println!("{}", tr!(tr, "migrate-none"));
         return;
     }
@@ -129,47 +177,50 @@ fn print(ctx: &Ctx, report: &MigrationReport) {
             tr,
             "migrate-dry-run",
             workflow = report.workflow.clone(),
-            number = report.to_number,
-            hash = report.to_version.short().to_owned()
+            number = report.to_version,
+            hash = report.to_hash.short().to_owned()
         )
     } else {
         tr!(
             tr,
             "migrate-done",
             workflow = report.workflow.clone(),
-            number = report.to_number,
-            hash = report.to_version.short().to_owned()
+            number = report.to_version,
+            hash = report.to_hash.short().to_owned()
         )
     };
     println!("{head}");
-    let def = &report.target;
-    for m in &report.moved {
+    for m in &report.cases {
         let from_version = m
-            .from_number
+            .from_version
             .map(|n| n.to_string())
-            .unwrap_or_else(|| m.plan.from_version.short().to_owned());
+            .unwrap_or_else(|| m.from_hash.short().to_owned());
         println!(
             "{}",
             tr!(
                 tr,
                 "migrate-case",
-                case = m.plan.case.to_string(),
+                case = m.case.clone(),
                 from_version = from_version,
-                to_version = report.to_number.to_string(),
-                from = m.plan.from_state.clone(),
-                to = show::state(tr, def, &m.plan.to_state)
+                to_version = report.to_version.to_string(),
+                from = m.from_state.clone(),
+                to = show::state(tr, def, &m.to_state)
             )
         );
-        if !m.plan.kept.is_empty() {
+        if !m.deadlines_kept.is_empty() {
             println!(
                 "  {}",
-                tr!(tr, "migrate-kept", names = m.plan.kept.join(", "))
+                tr!(tr, "migrate-kept", names = m.deadlines_kept.join(", "))
             );
         }
-        if !m.plan.cancelled.is_empty() {
+        if !m.deadlines_cancelled.is_empty() {
             println!(
                 "  {}",
-                tr!(tr, "migrate-cancelled", names = m.plan.cancelled.join(", "))
+                tr!(
+                    tr,
+                    "migrate-cancelled",
+                    names = m.deadlines_cancelled.join(", ")
+                )
             );
         }
     }

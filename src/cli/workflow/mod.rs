@@ -1,11 +1,11 @@
 //! `wardflow workflow …`: validate, publish and inspect definitions.
 
 mod graph;
-mod list;
-mod migrate;
-mod publish;
+pub(crate) mod list;
+pub(crate) mod migrate;
+pub(crate) mod publish;
 mod show;
-mod validate;
+pub(crate) mod validate;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -65,7 +65,17 @@ pub fn run(ctx: &Ctx, cmd: WorkflowCommand) -> Result<(), Failure> {
 /// A workflow by key: the latest published version if there is a database, else the file
 /// `NAME.yaml` in the workflows directory.
 fn find(ctx: &Ctx, name: &str) -> Result<(Arc<Definition>, Option<u32>), Failure> {
-    if ctx.global.db.exists() {
+    if let Some(remote) = ctx.remote()? {
+        // The server's latest version of it, put together from its published source.
+        let rows = list::rows(ctx)?;
+        let latest = rows
+            .iter()
+            .find(|w| w.workflow == name)
+            .and_then(|w| w.versions.last());
+        if let Some(v) = latest {
+            return Ok((remote.definition(&v.hash)?, Some(v.version)));
+        }
+    } else if ctx.global.db.exists() {
         let caller = ctx.caller(None)?;
         if let Some(found) = ctx.office_for_read()?.workflow(&caller, name)? {
             return Ok(found);

@@ -13,19 +13,20 @@ use crate::tr;
 /// Definitions that links may name besides the files being checked: the other files of the
 /// workflows directory.
 pub fn context(ctx: &Ctx, checked: &[(String, Vec<u8>)]) -> Vec<Definition> {
+    context_files(ctx, checked)
+        .iter()
+        .filter_map(|(name, bytes)| definition::load(name, bytes).ok())
+        .collect()
+}
+
+/// The files of the workflows directory besides those being checked.
+pub fn context_files(ctx: &Ctx, checked: &[(String, Vec<u8>)]) -> Vec<(String, Vec<u8>)> {
     let Ok(dir) = workflow_files(ctx, &[]) else {
         return Vec::new();
     };
-    let mut out = Vec::new();
-    for (name, bytes) in dir {
-        if checked.iter().any(|(n, b)| *n == name || *b == bytes) {
-            continue;
-        }
-        if let Ok(def) = definition::load(&name, &bytes) {
-            out.push(def);
-        }
-    }
-    out
+    dir.into_iter()
+        .filter(|(name, bytes)| !checked.iter().any(|(n, b)| n == name || b == bytes))
+        .collect()
 }
 
 /// Checks the files and reports.

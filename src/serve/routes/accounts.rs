@@ -1,56 +1,42 @@
 //! The account endpoints: users and API tokens (administrators, and each user for their own).
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use serde::Deserialize;
-use serde_json::{Value, json};
 use wardflow_engine::app::NewUser;
 
-use crate::cli::token_json;
+use crate::cli::admin::{
+    MadeToken, NewTokenBody, NewUserBody, PasswordBody, PasswordSet, RolesBody, TokenRow, Unlocked,
+    UserAdded, UserEnabled, UserListing, UserRoles, UserRow,
+};
+use crate::serve::source;
 
-use super::{ErrorBody, Peer, Shared, authed, body, created, ok};
+use super::{ErrorBody, FormQuery, Peer, Shared, authed, body, created, ok, value_of};
 
 #[utoipa::path(
     get,
     path = "/api/v1/users",
     tag = "users",
     summary = "user list",
-    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+    params(FormQuery),
+    responses((status = 200, body = Vec<UserRow>, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 pub(super) async fn user_list(
     State(server): Shared,
     ConnectInfo(peer): Peer,
     headers: HeaderMap,
+    Query(form): Query<FormQuery>,
 ) -> Response {
-    authed(server, peer, headers, |s, _, who| {
-        let (users, _) = s.office.users(&who.caller)?;
-        ok(
-            s,
-            Value::Array(
-                users
-                    .iter()
-                    .map(|u| {
-                        json!({
-                            "user": u.name, "roles": u.roles, "unit": u.unit,
-                            "enabled": u.enabled, "added_at": u.added_at, "added_by": u.added_by,
-                            "disabled_at": u.disabled_at, "disabled_by": u.disabled_by,
-                        })
-                    })
-                    .collect(),
-            ),
-        )
+    authed(server, peer, headers, move |s, _, who| {
+        let (users, units) = s.office.users(&who.caller)?;
+        let users: Vec<UserRow> = users.iter().map(UserRow::from).collect();
+        if form.parts() {
+            return ok(s, value_of(&UserListing { users, units }));
+        }
+        ok(s, value_of(&users))
     })
     .await
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct UserBody {
-    name: String,
-    roles: Vec<String>,
-    unit: String,
 }
 
 #[utoipa::path(
@@ -58,8 +44,8 @@ struct UserBody {
     path = "/api/v1/users",
     tag = "users",
     summary = "user add (administrators)",
-    request_body = UserBody,
-    responses((status = 201, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+    request_body = NewUserBody,
+    responses((status = 201, body = UserAdded, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 pub(super) async fn user_add(
     State(server): Shared,
@@ -68,7 +54,7 @@ pub(super) async fn user_add(
     bytes: Bytes,
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
-        let request: UserBody = body(&bytes)?;
+        let request: NewUserBody = body(&bytes)?;
         let name = wardflow_engine::value::clean_name(&request.name);
         s.office.add_user(
             &who.caller,
@@ -78,7 +64,13 @@ pub(super) async fn user_add(
                 unit: request.unit,
             },
         )?;
-        created(s, json!({"user": name, "added": true}))
+        created(
+            s,
+            value_of(&UserAdded {
+                user: name,
+                added: true,
+            }),
+        )
     })
     .await
 }
@@ -89,7 +81,7 @@ pub(super) async fn user_add(
     tag = "users",
     summary = "user disable (administrators)",
     params(("name" = String, Path)),
-    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+    responses((status = 200, body = UserEnabled, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 pub(super) async fn user_disable(
     State(server): Shared,
@@ -99,7 +91,13 @@ pub(super) async fn user_disable(
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
         s.office.disable_user(&who.caller, &name)?;
-        ok(s, json!({"user": name, "enabled": false}))
+        ok(
+            s,
+            value_of(&UserEnabled {
+                user: name,
+                enabled: false,
+            }),
+        )
     })
     .await
 }
@@ -110,7 +108,7 @@ pub(super) async fn user_disable(
     tag = "users",
     summary = "user enable (administrators)",
     params(("name" = String, Path)),
-    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+    responses((status = 200, body = UserEnabled, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 pub(super) async fn user_enable(
     State(server): Shared,
@@ -120,15 +118,15 @@ pub(super) async fn user_enable(
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
         s.office.enable_user(&who.caller, &name)?;
-        ok(s, json!({"user": name, "enabled": true}))
+        ok(
+            s,
+            value_of(&UserEnabled {
+                user: name,
+                enabled: true,
+            }),
+        )
     })
     .await
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct RolesBody {
-    roles: Vec<String>,
 }
 
 #[utoipa::path(
@@ -138,7 +136,7 @@ struct RolesBody {
     summary = "user roles (administrators)",
     request_body = RolesBody,
     params(("name" = String, Path)),
-    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+    responses((status = 200, body = UserRoles, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 pub(super) async fn user_roles(
     State(server): Shared,
@@ -150,15 +148,9 @@ pub(super) async fn user_roles(
     authed(server, peer, headers, move |s, _, who| {
         let request: RolesBody = body(&bytes)?;
         let roles = s.office.set_roles(&who.caller, &name, &request.roles)?;
-        ok(s, json!({"user": name, "roles": roles}))
+        ok(s, value_of(&UserRoles { user: name, roles }))
     })
     .await
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct PasswordBody {
-    password: String,
 }
 
 #[utoipa::path(
@@ -168,7 +160,7 @@ struct PasswordBody {
     summary = "user password (administrators; anyone for themselves)",
     request_body = PasswordBody,
     params(("name" = String, Path)),
-    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+    responses((status = 200, body = PasswordSet, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 pub(super) async fn user_password(
     State(server): Shared,
@@ -179,12 +171,20 @@ pub(super) async fn user_password(
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
         let request: PasswordBody = body(&bytes)?;
-        let revoked = s
-            .office
-            .set_password(&who.caller, &name, &request.password)?;
+        let revoked = s.office.change_password(
+            &who.caller,
+            &name,
+            &request.password,
+            request.old_password.as_deref(),
+            &source(&peer),
+        )?;
         ok(
             s,
-            json!({"user": name, "password_set": true, "revoked_tokens": revoked}),
+            value_of(&PasswordSet {
+                user: name,
+                password_set: true,
+                revoked_tokens: revoked,
+            }),
         )
     })
     .await
@@ -196,7 +196,7 @@ pub(super) async fn user_password(
     tag = "users",
     summary = "user unlock (administrators)",
     params(("name" = String, Path)),
-    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+    responses((status = 200, body = Unlocked, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 pub(super) async fn user_unlock(
     State(server): Shared,
@@ -206,7 +206,13 @@ pub(super) async fn user_unlock(
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
         let had = s.office.unlock(&who.caller, &name)?;
-        ok(s, json!({"user": name, "unlocked": had}))
+        ok(
+            s,
+            value_of(&Unlocked {
+                user: name,
+                unlocked: had,
+            }),
+        )
     })
     .await
 }
@@ -216,7 +222,7 @@ pub(super) async fn user_unlock(
     path = "/api/v1/tokens",
     tag = "tokens",
     summary = "token list",
-    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+    responses((status = 200, body = Vec<TokenRow>, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 pub(super) async fn token_list(
     State(server): Shared,
@@ -225,18 +231,10 @@ pub(super) async fn token_list(
 ) -> Response {
     authed(server, peer, headers, |s, _, who| {
         let tokens = s.office.tokens(&who.caller)?;
-        ok(s, Value::Array(tokens.iter().map(token_json).collect()))
+        let rows: Vec<TokenRow> = tokens.iter().map(TokenRow::from).collect();
+        ok(s, value_of(&rows))
     })
     .await
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct TokenBody {
-    #[serde(rename = "for")]
-    owner: Option<String>,
-    expires_days: Option<i64>,
-    label: Option<String>,
 }
 
 #[utoipa::path(
@@ -244,8 +242,8 @@ struct TokenBody {
     path = "/api/v1/tokens",
     tag = "tokens",
     summary = "token create (shown once)",
-    request_body = TokenBody,
-    responses((status = 201, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+    request_body = NewTokenBody,
+    responses((status = 201, body = MadeToken, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 pub(super) async fn token_create(
     State(server): Shared,
@@ -254,16 +252,20 @@ pub(super) async fn token_create(
     bytes: Bytes,
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
-        let request: TokenBody = body(&bytes)?;
+        let request: NewTokenBody = body(&bytes)?;
         let made = s.office.create_token(
             &who.caller,
             request.owner.as_deref(),
             request.label.as_deref(),
             request.expires_days.unwrap_or(90),
         )?;
-        let mut out = token_json(&made.record);
-        out["token"] = made.token.into();
-        created(s, out)
+        created(
+            s,
+            value_of(&MadeToken {
+                record: TokenRow::from(&made.record),
+                token: made.token,
+            }),
+        )
     })
     .await
 }
@@ -274,7 +276,7 @@ pub(super) async fn token_create(
     tag = "tokens",
     summary = "token revoke",
     params(("id" = String, Path)),
-    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+    responses((status = 200, body = TokenRow, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 pub(super) async fn token_revoke(
     State(server): Shared,
@@ -284,7 +286,7 @@ pub(super) async fn token_revoke(
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
         let record = s.office.revoke_token(&who.caller, &id)?;
-        ok(s, token_json(&record))
+        ok(s, value_of(&TokenRow::from(&record)))
     })
     .await
 }

@@ -5,19 +5,19 @@ use axum::extract::{ConnectInfo, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::json;
 use wardflow_engine::app::AccessFilter;
 
-use crate::failure::Failure;
+use crate::cli::admin::{AuditParts, AuditQuery, BackupBody, BackupDone};
+use crate::failure::{Context, Exit, Failure};
 
-use super::{ErrorBody, Peer, Shared, authed, body, ok};
+use super::{ErrorBody, Peer, Shared, authed, body, ok, value_of};
 
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub(super) struct AuditQuery {
-    case: Option<String>,
-    reader: Option<String>,
+/// How many copies a rotated backup directory keeps unless the request says.
+const DEFAULT_KEEP: u16 = 14;
+
+/// A backup request that cannot be done as asked (`message`, about `key`).
+fn bad_backup(message: crate::i18n::Message, key: &'static str) -> Failure {
+    Failure::said(Exit::BadInput, message).with_key(key)
 }
 
 #[utoipa::path(
@@ -26,7 +26,7 @@ pub(super) struct AuditQuery {
     tag = "database",
     summary = "audit (administrators, auditors)",
     params(AuditQuery),
-    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+    responses((status = 200, body = Vec<Object>, description = "the command line's --json value (with ?form=parts: AuditParts, the entries and where their chain is broken)"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 pub(super) async fn audit(
     State(server): Shared,
@@ -42,6 +42,10 @@ pub(super) async fn audit(
                 user: q.reader,
             },
         )?;
+        if q.form.as_deref() == Some("parts") {
+            let broken = s.office.audit_chain(&who.caller)?;
+            return ok(s, value_of(&AuditParts { entries, broken }));
+        }
         ok(s, serde_json::to_value(&entries).map_err(Failure::bug)?)
     })
     .await
@@ -92,25 +96,14 @@ fn copy_form(plain: Option<bool>) -> wardflow_engine::app::CopyForm {
     }
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct BackupBody {
-    /// A file on the server that does not exist yet.
-    #[schema(value_type = String)]
-    out: std::path::PathBuf,
-    /// An unencrypted copy (recorded as such); by default it is encrypted (issue 23).
-    #[serde(default)]
-    plain: bool,
-}
-
 /// A consistent copy of the database into a file on the server (administrators).
 #[utoipa::path(
     post,
     path = "/api/v1/backup",
     tag = "database",
-    summary = "backup into a file on the server (administrators)",
+    summary = "backup into a file or a rotated directory on the server (administrators)",
     request_body = BackupBody,
-    responses((status = 200, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+    responses((status = 200, body = BackupDone, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
 )]
 pub(super) async fn backup(
     State(server): Shared,
@@ -121,8 +114,52 @@ pub(super) async fn backup(
     authed(server, peer, headers, move |s, _, who| {
         let request: BackupBody = body(&bytes)?;
         let form = copy_form(Some(request.plain));
-        let size = s.office.backup_held(&who.caller, &request.out, form)?;
-        ok(s, json!({"backup": request.out, "bytes": size}))
+        let done = match (request.out, request.dir) {
+            (Some(out), None) if request.keep.is_none() => {
+                let bytes = s
+                    .office
+                    .backup_held(&who.caller, &out, form)
+                    .exists_as("ops-out-exists")?;
+                BackupDone {
+                    backup: out.display().to_string(),
+                    bytes,
+                    encrypted: Some(!request.plain),
+                    removed: None,
+                }
+            }
+            (None, Some(dir)) => {
+                let keep = request.keep.unwrap_or(DEFAULT_KEEP);
+                if !(1..=3650).contains(&keep) {
+                    return Err(bad_backup(crate::msg!("backup-bad-keep"), "keep").into());
+                }
+                if !dir.is_dir() {
+                    return Err(Failure::cannot_read(&dir, crate::msg!("backup-no-dir"))
+                        .with_key("dir")
+                        .into());
+                }
+                let rotated = s
+                    .office
+                    .backup_rotated_held(&who.caller, &dir, usize::from(keep), form)
+                    .exists_as("ops-out-exists")?;
+                BackupDone {
+                    backup: rotated.path.display().to_string(),
+                    bytes: rotated.bytes,
+                    encrypted: None,
+                    removed: Some(
+                        rotated
+                            .removed
+                            .iter()
+                            .map(|p| p.display().to_string())
+                            .collect(),
+                    ),
+                }
+            }
+            (Some(_), None) => {
+                return Err(bad_backup(crate::msg!("backup-keep-without-dir"), "keep").into());
+            }
+            _ => return Err(bad_backup(crate::msg!("backup-out-or-dir"), "out").into()),
+        };
+        ok(s, value_of(&done))
     })
     .await
 }

@@ -24,6 +24,7 @@ mod cases;
 mod database;
 mod deadlines;
 mod letters;
+mod publishing;
 mod sessions;
 
 type Shared = State<Arc<Server>>;
@@ -92,6 +93,23 @@ pub fn router(server: Arc<Server>) -> Router {
         .route("/api/v1/audit", get(database::audit))
         .route("/api/v1/export", get(database::export))
         .route("/api/v1/backup", post(database::backup))
+        .route(
+            "/api/v1/units",
+            get(publishing::unit_list).post(publishing::unit_load),
+        )
+        .route(
+            "/api/v1/publications",
+            get(publishing::publication_list).post(publishing::publish),
+        )
+        .route(
+            "/api/v1/workflows",
+            get(publishing::workflow_list).post(publishing::workflow_publish),
+        )
+        .route(
+            "/api/v1/workflows/{key}/migrate",
+            post(publishing::workflow_migrate),
+        )
+        .route("/api/v1/key", get(publishing::key_show))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
@@ -269,7 +287,15 @@ impl utoipa::Modify for Bearer {
         accounts::token_revoke,
         database::audit,
         database::export,
-        database::backup
+        database::backup,
+        publishing::unit_list,
+        publishing::unit_load,
+        publishing::publication_list,
+        publishing::publish,
+        publishing::workflow_list,
+        publishing::workflow_publish,
+        publishing::workflow_migrate,
+        publishing::key_show
     )
 )]
 pub struct ApiDoc;

@@ -115,6 +115,17 @@ pub const SERVED_COMMANDS: &[&[&str]] = &[
     &["case", "transfer"],
     &["case", "export"],
     &["letter"],
+    &["user"],
+    &["token"],
+    &["audit"],
+    &["backup"],
+    &["unit"],
+    &["publish"],
+    &["workflow", "list"],
+    &["workflow", "show"],
+    &["workflow", "publish"],
+    &["workflow", "migrate"],
+    &["key", "show"],
 ];
 
 /// Tests of the modules `tests/served` runs that stay embedded-only even there, and why (the

@@ -163,6 +163,10 @@ impl Backend for Counting {
         Backend::overdue(&self.inner, now)
     }
 
+    fn credentials_exist(&self) -> bool {
+        self.inner.credentials_exist()
+    }
+
     fn credentials(
         &self,
         argon2: &str,
