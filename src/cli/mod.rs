@@ -4,7 +4,7 @@
 
 mod audit;
 pub(crate) mod case;
-mod child;
+pub(crate) mod child;
 mod config;
 mod db;
 mod init;
@@ -16,7 +16,7 @@ mod office;
 mod ops;
 mod publish;
 pub(crate) mod remote;
-mod report;
+pub(crate) mod report;
 mod run;
 mod shell;
 pub(crate) mod timers;

@@ -50,8 +50,8 @@ pub use migrate::{Migration, MigrationReport, Moved};
 pub use ops::{ImportFailure, Owner, Rotated};
 pub use owner::WHOLE_DATABASE;
 pub use portable::{
-    Advanced, Amended, CaseListing, CaseViewParts, DueAt, DueRow, HistoryViewParts, LetterLine,
-    ListedCase, NextItem, NextList, Opened, SpawnedCase, VersionSource,
+    Advanced, Amended, CaseListing, CaseViewParts, ChildFileParts, DueAt, DueRow, HistoryViewParts,
+    LetterLine, ListedCase, NextItem, NextList, Opened, SpawnedCase, Ticked, VersionSource,
 };
 pub use protect::{ChildRead, CopyForm};
 pub use published::{

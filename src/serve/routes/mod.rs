@@ -21,9 +21,11 @@ use crate::failure::{Exit, Failure};
 
 mod accounts;
 mod cases;
+mod child;
 mod database;
 mod deadlines;
 mod letters;
+mod report;
 mod sessions;
 
 type Shared = State<Arc<Server>>;
@@ -62,6 +64,11 @@ pub fn router(server: Arc<Server>) -> Router {
             "/api/v1/workflows/versions/{hash}",
             get(cases::version_source),
         )
+        .route("/api/v1/children", get(child::child_find))
+        .route("/api/v1/children/{child}", get(child::child_show))
+        .route("/api/v1/children/{child}/access", get(child::child_access))
+        .route("/api/v1/report", get(report::report))
+        .route("/api/v1/timers/tick", post(deadlines::tick))
         .route("/api/v1/agenda", get(deadlines::agenda))
         .route("/api/v1/overdue", get(deadlines::overdue))
         .route(
@@ -248,8 +255,13 @@ impl utoipa::Modify for Bearer {
         letters::letter_show,
         letters::letter_void,
         letters::letter_verify,
+        child::child_show,
+        child::child_find,
+        child::child_access,
+        report::report,
         deadlines::agenda,
         deadlines::overdue,
+        deadlines::tick,
         accounts::user_list,
         accounts::user_add,
         accounts::user_disable,
