@@ -13,7 +13,7 @@ mod key;
 mod letter;
 mod login;
 mod office;
-mod ops;
+pub(crate) mod ops;
 mod publish;
 pub(crate) mod remote;
 pub(crate) mod report;
@@ -23,7 +23,7 @@ pub(crate) mod timers;
 mod token;
 mod unit;
 mod user;
-mod verify;
+pub(crate) mod verify;
 mod workflow;
 
 use std::path::{Path, PathBuf};

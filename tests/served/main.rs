@@ -32,3 +32,5 @@ mod common;
 mod case;
 #[path = "../cli/legal_stories.rs"]
 mod legal_stories;
+#[path = "../cli/report.rs"]
+mod report;

@@ -58,7 +58,8 @@ pub use published::{
     CALENDAR_WARNING_DAYS, CalendarEnd, DbMigration, MovedDeadline, PublishReport, ToPublish,
 };
 pub use register::{
-    ImportedRow, MAX_ROWS, RegisterError, RegisterImport, RegisterImported, RejectedRow,
+    ImportedRow, MAX_ROWS, RegisterError, RegisterImport, RegisterImported, RegisterImportedParts,
+    RejectedRow,
 };
 pub use report::{
     CATEGORY_FIELD, CaseCounts, CaseRow, CaseTable, ChildTable, CountRow, CountTable, DeadlinesMet,

@@ -76,14 +76,14 @@ pub(crate) fn link_hash(
 
 /// Where the access chain is broken: the entry (its chain number, or its id for an entry
 /// without a link stored after the chain began) and what is wrong there.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessBreak {
     pub entry: String,
     pub kind: AccessBreakKind,
 }
 
 /// What is wrong at an [`AccessBreak`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AccessBreakKind {
     /// The entry does not hash to its recorded hash, or the next one does not name it: edited.
     Edited,

@@ -25,6 +25,7 @@ mod child;
 mod database;
 mod deadlines;
 mod letters;
+mod register;
 mod report;
 mod sessions;
 
@@ -94,9 +95,20 @@ pub fn router(server: Arc<Server>) -> Router {
         .route("/api/v1/audit", get(database::audit))
         .route("/api/v1/export", get(database::export))
         .route("/api/v1/backup", post(database::backup))
-        .fallback(not_found)
+        .route("/api/v1/check", get(database::check))
+        .route("/api/v1/verify", get(database::verify))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
+        // A register is sent whole: its route alone takes a larger body.
+        .merge(
+            Router::new()
+                .route("/api/v1/registers", post(register::import_register))
+                .layer(DefaultBodyLimit::max(register::MAX_REGISTER_BODY))
+                .layer(tower_http::limit::RequestBodyLimitLayer::new(
+                    register::MAX_REGISTER_BODY,
+                )),
+        )
+        .fallback(not_found)
         .with_state(server)
 }
 
@@ -274,7 +286,10 @@ impl utoipa::Modify for Bearer {
         accounts::token_revoke,
         database::audit,
         database::export,
-        database::backup
+        database::backup,
+        database::check,
+        register::import_register,
+        database::verify
     )
 )]
 pub struct ApiDoc;

@@ -112,6 +112,9 @@ pub const SERVED_COMMANDS: &[&[&str]] = &[
     &["case", "overdue"],
     &["agenda"],
     &["export"],
+    &["child"],
+    &["report"],
+    &["timers", "tick"],
 ];
 
 /// Tests of the modules `tests/served` runs that stay embedded-only even there, and why (the
