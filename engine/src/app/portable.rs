@@ -82,8 +82,54 @@ impl CaseViewParts {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HistoryViewParts {
     pub case: Case,
+    #[serde(with = "travelling_events")]
     pub events: Vec<Event>,
     pub units: Units,
+}
+
+/// Events as they travel: what happened (`kind`) beside who did it, not flattened into it.
+/// An [`Event`]'s own form flattens its kind, so a kind with a field of the event's name (the
+/// `role` of an issued letter) would not read back.
+mod travelling_events {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::case::{Event, EventKind};
+
+    #[derive(Serialize, Deserialize)]
+    struct Travelling {
+        seq: u32,
+        recorded_at: jiff::Timestamp,
+        occurred_at: jiff::Timestamp,
+        actor: String,
+        role: String,
+        kind: EventKind,
+    }
+
+    pub fn serialize<S: Serializer>(events: &[Event], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(events.iter().map(|e| Travelling {
+            seq: e.seq,
+            recorded_at: e.recorded_at,
+            occurred_at: e.occurred_at,
+            actor: e.actor.clone(),
+            role: e.role.clone(),
+            kind: e.kind.clone(),
+        }))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Event>, D::Error> {
+        let events: Vec<Travelling> = Vec::deserialize(d)?;
+        Ok(events
+            .into_iter()
+            .map(|t| Event {
+                seq: t.seq,
+                recorded_at: t.recorded_at,
+                occurred_at: t.occurred_at,
+                actor: t.actor,
+                role: t.role,
+                kind: t.kind,
+            })
+            .collect())
+    }
 }
 
 impl HistoryView {
@@ -400,6 +446,36 @@ impl Office<crate::store::Store> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_history_with_an_issued_letter_travels_and_reads_back_the_same() {
+        use crate::case::{EventKind, IssuedRef};
+        let at: jiff::Timestamp = "2026-11-02T01:00:00Z".parse().expect("instant");
+        let letter = Event {
+            seq: 2,
+            recorded_at: at,
+            occurred_at: at,
+            actor: "张敏".into(),
+            role: "caseworker".into(),
+            kind: EventKind::LetterIssued(IssuedRef {
+                letter: "L2026-000001".into(),
+                key: "notice".into(),
+                number: None,
+                role: "civil_affairs".into(),
+                html_sha256: "a".into(),
+                text_sha256: "b".into(),
+                code: "c".into(),
+                request: None,
+                replaces: None,
+                pdf_sha256: None,
+            }),
+        };
+        #[derive(Serialize, Deserialize)]
+        struct Events(#[serde(with = "travelling_events")] Vec<Event>);
+        let text = serde_json::to_string(&Events(vec![letter.clone()])).expect("serialise");
+        let back: Events = serde_json::from_str(&text).expect("deserialise");
+        assert_eq!(back.0, vec![letter]);
+    }
 
     #[test]
     fn a_version_source_decodes_to_the_definition_it_was_published_as() {

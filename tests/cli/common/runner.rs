@@ -115,6 +115,9 @@ pub const SERVED_COMMANDS: &[&[&str]] = &[
     &["child"],
     &["report"],
     &["timers", "tick"],
+    &["check"],
+    &["verify"],
+    &["import-register"],
 ];
 
 /// Tests of the modules `tests/served` runs that stay embedded-only even there, and why (the
@@ -147,7 +150,8 @@ fn command_of(args: &[String]) -> (Vec<&str>, Option<&str>) {
     let mut words = Vec::new();
     let mut user = None;
     let mut i = 0;
-    while i < args.len() && words.len() < 2 {
+    // `--user` may come anywhere, after the command's own arguments too.
+    while i < args.len() {
         let a = args[i].as_str();
         if VALUED.contains(&a) {
             if a == "--user" {
@@ -156,7 +160,7 @@ fn command_of(args: &[String]) -> (Vec<&str>, Option<&str>) {
             i += 2;
             continue;
         }
-        if !a.starts_with('-') {
+        if !a.starts_with('-') && words.len() < 2 {
             words.push(a);
         }
         i += 1;
