@@ -34,3 +34,27 @@ mod case;
 mod legal_stories;
 #[path = "../cli/report.rs"]
 mod report;
+#[path = "../cli/bad_input.rs"]
+mod bad_input;
+#[path = "../cli/enum_labels.rs"]
+mod enum_labels;
+#[path = "../cli/json_convention.rs"]
+mod json_convention;
+#[path = "../cli/profile.rs"]
+mod profile;
+#[path = "../cli/register.rs"]
+mod register;
+#[path = "../cli/run.rs"]
+mod run;
+#[path = "../cli/scenario_a_d.rs"]
+mod scenario_a_d;
+#[path = "../cli/scenario_b_c.rs"]
+mod scenario_b_c;
+#[path = "../cli/scenario_review.rs"]
+mod scenario_review;
+#[path = "../cli/scenario_timers.rs"]
+mod scenario_timers;
+#[path = "../cli/vocab.rs"]
+mod vocab;
+#[path = "../cli/workflow.rs"]
+mod workflow;
