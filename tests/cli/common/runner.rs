@@ -126,6 +126,20 @@ pub const SERVED_COMMANDS: &[&[&str]] = &[
 pub const EMBEDDED_ONLY_TESTS: &[&str] = &[
     // It takes redb's lock on the file itself, to show what a busy database does.
     "case::a_busy_database_waits_then_says_so_with_exit_3_and_changes_nothing",
+    // They make the database file read-only or fill its disk, beside the process.
+    "bad_input::a_read_only_database_can_be_read_but_refuses_every_write",
+    "bad_input::a_full_disk_fails_the_command_with_a_storage_fault_and_loses_nothing",
+    // Rows of it give `--profile`, `--profiles` or `--letters` per command: a server answers
+    // with its own configuration, which the client's flags do not change (not yet sent).
+    "bad_input::every_bad_input_is_refused_with_its_code_and_changes_nothing",
+    "profile::a_profile_named_on_one_command_applies_to_the_cases_it_opens",
+    "vocab::a_role_unknown_to_the_code_is_shown_and_printed_with_its_title",
+    // `wardflow run` holds the file beside other commands; a server would be a second holder.
+    "run::the_runner_fires_due_deadlines_beside_cli_commands_and_stops_on_sigterm",
+    "run::the_runner_writes_json_lines_under_json",
+    // Two processes race for the file; an export and import of the file itself.
+    "letter_issue::two_processes_issuing_at_once_get_distinct_consecutive_numbers",
+    "letter_issue::export_and_import_keep_the_archive_and_its_verification",
 ];
 
 /// Global flags that take a value (to find the command among the arguments).
