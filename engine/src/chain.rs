@@ -165,7 +165,7 @@ pub struct Head {
 }
 
 /// How a chain is broken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BreakKind {
     /// The event's content no longer gives its recorded hash, or the hash recorded as its
@@ -187,7 +187,7 @@ pub enum BreakKind {
 }
 
 /// The first broken link of a chain.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Break {
     pub case: CaseId,
     /// The event at which the chain breaks (for truncation: the last event the snapshot names).
@@ -200,7 +200,7 @@ pub struct Break {
 }
 
 /// A chain that verifies.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Verified {
     pub case: CaseId,
     pub events: u32,

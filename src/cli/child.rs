@@ -5,7 +5,7 @@ use clap::Subcommand;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde_json::json;
-use wardflow_engine::app::{ChildFile, FoundChild, MAX_FOUND};
+use wardflow_engine::app::{ChildFile, ChildFileParts, ChildRead, FoundChild, MAX_FOUND};
 use wardflow_engine::period::shanghai;
 
 use super::case::filter::date_arg;
@@ -42,8 +42,40 @@ pub enum ChildCommand {
     },
 }
 
-/// Runs a child subcommand.
+/// The path of a child's file on a server (the identity percent-encoded: a registry id is
+/// the user's text).
+fn child_path(child: &str) -> String {
+    format!(
+        "/api/v1/children/{}",
+        percent_encoding::utf8_percent_encode(child.trim(), percent_encoding::NON_ALPHANUMERIC)
+    )
+}
+
+/// Runs a child subcommand (with `--server`, the server reads and the same printer prints).
 pub fn run(ctx: &Ctx, cmd: ChildCommand) -> Result<(), Failure> {
+    if let Some(remote) = ctx.remote()? {
+        return match cmd {
+            ChildCommand::Access { child, csv } => {
+                let reads: Vec<ChildRead> =
+                    remote.get(&format!("{}/access", child_path(&child)), &[])?;
+                print_access(ctx, &reads, csv)
+            }
+            ChildCommand::Show { child } => {
+                let parts: ChildFileParts =
+                    remote.get(&child_path(&child), &super::case::show::parts())?;
+                let file = parts.into_file(|hash| remote.definition(hash))?;
+                show_file(ctx, &file)
+            }
+            ChildCommand::Find { name, born } => {
+                let mut query = vec![("name", name), ("form", "parts".to_owned())];
+                if let Some(born) = born {
+                    query.push(("born", born.to_string()));
+                }
+                let found: Vec<FoundChild> = remote.get("/api/v1/children", &query)?;
+                show_found(ctx, &found)
+            }
+        };
+    }
     let caller = ctx.caller(None)?;
     if let ChildCommand::Access { child, csv } = &cmd {
         // The access log is read whole, with what other commands appended folded in first.
@@ -53,23 +85,32 @@ pub fn run(ctx: &Ctx, cmd: ChildCommand) -> Result<(), Failure> {
     let office = ctx.office_for_read()?;
     match cmd {
         ChildCommand::Access { .. } => Ok(()),
-        ChildCommand::Show { child } => {
-            let file = office.child(&caller, &child)?;
-            if ctx.global.json {
-                return print_json(ctx, &file_json(&file));
-            }
-            print_file(ctx, &file);
-            Ok(())
-        }
+        ChildCommand::Show { child } => show_file(ctx, &office.child(&caller, &child)?),
         ChildCommand::Find { name, born } => {
-            let found = office.find_child(&caller, &name, born)?;
-            if ctx.global.json {
-                return print_json(ctx, &found.iter().map(found_json).collect::<Vec<_>>());
-            }
-            print_found(ctx, &found);
-            Ok(())
+            show_found(ctx, &office.find_child(&caller, &name, born)?)
         }
     }
+}
+
+fn show_file(ctx: &Ctx, file: &ChildFile) -> Result<(), Failure> {
+    if ctx.global.json {
+        return print_json(ctx, &file_json(file));
+    }
+    print_file(ctx, file);
+    Ok(())
+}
+
+fn show_found(ctx: &Ctx, found: &[FoundChild]) -> Result<(), Failure> {
+    if ctx.global.json {
+        return print_json(ctx, &found_list_json(found));
+    }
+    print_found(ctx, found);
+    Ok(())
+}
+
+/// `child find --json`.
+pub(crate) fn found_list_json(found: &[FoundChild]) -> serde_json::Value {
+    serde_json::Value::Array(found.iter().map(found_json).collect())
 }
 
 /// An instant with the office's offset (`2026-11-23T10:00:00+08:00`).
@@ -79,7 +120,8 @@ fn instant(ts: Timestamp) -> String {
         .to_string()
 }
 
-fn file_json(file: &ChildFile) -> serde_json::Value {
+/// `child show --json`.
+pub(crate) fn file_json(file: &ChildFile) -> serde_json::Value {
     let cases: Vec<_> = file
         .cases
         .iter()
@@ -249,24 +291,24 @@ fn print_found(ctx: &Ctx, found: &[FoundChild]) {
     }
 }
 
+/// `child access --json`.
+pub(crate) fn access_json(reads: &[ChildRead]) -> serde_json::Value {
+    reads
+        .iter()
+        .map(|e| {
+            json!({
+                "at": instant(e.at), "user": e.user, "case": e.case, "action": e.action,
+                "allowed": e.allowed, "reason": e.reason,
+            })
+        })
+        .collect()
+}
+
 /// `child access`: the reads as a table (the reason beside the outcome), CSV or JSON.
-fn print_access(
-    ctx: &Ctx,
-    reads: &[wardflow_engine::app::ChildRead],
-    csv: bool,
-) -> Result<(), Failure> {
+fn print_access(ctx: &Ctx, reads: &[ChildRead], csv: bool) -> Result<(), Failure> {
     let clean = wardflow_engine::value::clean_name;
     if ctx.global.json {
-        let rows: Vec<_> = reads
-            .iter()
-            .map(|e| {
-                json!({
-                    "at": instant(e.at), "user": e.user, "case": e.case, "action": e.action,
-                    "allowed": e.allowed, "reason": e.reason,
-                })
-            })
-            .collect();
-        return print_json(ctx, &rows);
+        return print_json(ctx, &access_json(reads));
     }
     if csv {
         let mut w = ::csv::Writer::from_writer(std::io::stdout().lock());

@@ -94,6 +94,14 @@ fn tick_once(
 
 /// Runs until SIGINT or SIGTERM.
 pub fn run(ctx: &Ctx, args: RunArgs) -> Result<(), Failure> {
+    // A server runs its own deadline runner: there is none to run beside it.
+    if let Some(url) = &ctx.global.server {
+        return Err(Failure::said(
+            crate::failure::Exit::BadInput,
+            crate::msg!("remote-run-served", url = url.clone()),
+        )
+        .with_key("--server"));
+    }
     crate::log::start(args.log.format(&ctx.settings));
     // `--now` starts a simulated clock; the office refuses it on a real database.
     let clock = RunClock {

@@ -9,6 +9,7 @@ use clap::Args;
 use serde_json::json;
 use wardflow_engine::case_export::{self, CaseExportError, SignatureCheck};
 use wardflow_engine::seal::PublicKey;
+use wardflow_engine::store::ChainReport;
 
 use super::case_id;
 use super::{Ctx, print_json};
@@ -40,21 +41,24 @@ pub fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), Failure> {
 
 fn verify_db(ctx: &Ctx, case: Option<&str>) -> Result<(), Failure> {
     let only = case.map(case_id).transpose()?;
-    let caller = ctx.caller(None)?;
-    let report = ctx.office_for_read()?.verify(&caller, only.as_ref())?;
+    // With `--server` the server recomputes the chains of the database it holds.
+    let report: ChainReport = match ctx.remote()? {
+        Some(remote) => {
+            let mut query = vec![("form", "parts".to_owned())];
+            if let Some(id) = &only {
+                query.push(("case", id.to_string()));
+            }
+            remote.get("/api/v1/verify", &query)?
+        }
+        None => {
+            let caller = ctx.caller(None)?;
+            ctx.office_for_read()?.verify(&caller, only.as_ref())?
+        }
+    };
     let events: u32 = report.verified.iter().map(|v| v.events).sum();
     let unchained: Vec<_> = report.verified.iter().filter(|v| v.unchained > 0).collect();
     if ctx.global.json {
-        print_json(
-            ctx,
-            &json!({
-                "ok": report.broken.is_empty(),
-                "cases": report.verified.len() + report.broken.len(),
-                "events": events,
-                "verified": report.verified,
-                "broken": report.broken,
-            }),
-        )?;
+        print_json(ctx, &verify_json(&report))?;
     } else {
         for b in &report.broken {
             println!("{}", failure::chain_break(&ctx.tr, b));
@@ -90,6 +94,18 @@ fn verify_db(ctx: &Ctx, case: Option<&str>) -> Result<(), Failure> {
         }
         .into()),
     }
+}
+
+/// `verify --json` of the database.
+pub(crate) fn verify_json(report: &ChainReport) -> serde_json::Value {
+    let events: u32 = report.verified.iter().map(|v| v.events).sum();
+    json!({
+        "ok": report.broken.is_empty(),
+        "cases": report.verified.len() + report.broken.len(),
+        "events": events,
+        "verified": report.verified,
+        "broken": report.broken,
+    })
 }
 
 fn read_export(path: &Path) -> Result<Vec<u8>, Failure> {

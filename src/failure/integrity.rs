@@ -140,13 +140,13 @@ pub fn check_problem(tr: &Tr, p: &CheckProblem) -> String {
         } => tr!(
             tr,
             "check-index-missing",
-            index = *index,
+            index = index.clone(),
             entry = entry.clone()
         ),
         CheckProblem::Index { index, entry, .. } => tr!(
             tr,
             "check-index-extra",
-            index = *index,
+            index = index.clone(),
             entry = entry.clone()
         ),
         CheckProblem::Counter {

@@ -281,3 +281,26 @@ fn now_goes_with_the_request_and_a_real_database_refuses_it_as_embedded() {
     let remote = restore_remote.exit(2).stderr_text();
     assert!(remote.contains("--server"), "{remote}");
 }
+
+#[test]
+fn run_with_a_server_is_refused_naming_the_servers_own_runner_and_timers_tick() {
+    let env = TestEnv::examples_only();
+    let url = "http://127.0.0.1:9";
+    let refused = env
+        .wardflow(["run", "--server", url])
+        .var("WARDFLOW_TOKEN", "wf_test")
+        .run()
+        .exit(2)
+        .stderr_text();
+    assert!(
+        refused.contains(url) && refused.contains("timers tick --server"),
+        "{refused}"
+    );
+    let en = env
+        .wardflow(["run", "--server", url, "--lang", "en"])
+        .var("WARDFLOW_TOKEN", "wf_test")
+        .run()
+        .exit(2)
+        .stderr_text();
+    assert!(en.contains("runs its own deadline runner"), "{en}");
+}

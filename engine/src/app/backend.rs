@@ -211,6 +211,9 @@ pub trait Backend: Send + Sync {
     /// A consistent copy of the database in a scratch file (to be sealed, then removed).
     fn backup_scratch(&self) -> Result<TempFile, StoreError>;
 
+    /// Checks the whole database on a consistent copy of it, telling `progress`.
+    fn check_copy(&self, progress: &Reporter) -> Result<crate::store::ops::CheckReport, StoreError>;
+
     // ----- single reads, each in its own snapshot -----
 
     /// A case's snapshot ([`ReadTx::case`]).

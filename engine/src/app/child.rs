@@ -48,7 +48,7 @@ pub struct ChildFile {
 }
 
 /// One event of the timeline: `cases[case].events[event]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Moment {
     pub at: Timestamp,
     pub case: usize,
@@ -56,7 +56,7 @@ pub struct Moment {
 }
 
 /// A child found by name: their identity (None: a case that records none) and their cases.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FoundChild {
     pub child: Option<String>,
     pub name: String,

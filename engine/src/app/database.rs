@@ -222,6 +222,13 @@ impl Backend for Database {
         inside!(self, b => Backend::backup_scratch(b))
     }
 
+    fn check_copy(
+        &self,
+        progress: &crate::progress::Reporter,
+    ) -> Result<crate::store::ops::CheckReport, StoreError> {
+        inside!(self, b => Backend::check_copy(b, progress))
+    }
+
     fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
         inside!(self, b => Backend::case(b, id))
     }

@@ -51,15 +51,16 @@ pub use migrate::{Migration, MigrationReport, Moved};
 pub use ops::{ImportFailure, Owner, Rotated};
 pub use owner::WHOLE_DATABASE;
 pub use portable::{
-    Advanced, Amended, CaseListing, CaseViewParts, DueAt, DueRow, HistoryViewParts, LetterLine,
-    ListedCase, NextItem, NextList, Opened, SpawnedCase, VersionSource,
+    Advanced, Amended, CaseListing, CaseViewParts, ChildFileParts, DueAt, DueRow, HistoryViewParts,
+    LetterLine, ListedCase, NextItem, NextList, Opened, SpawnedCase, Ticked, VersionSource,
 };
 pub use protect::{ChildRead, CopyForm};
 pub use published::{
     CALENDAR_WARNING_DAYS, CalendarEnd, DbMigration, MovedDeadline, PublishReport, ToPublish,
 };
 pub use register::{
-    ImportedRow, MAX_ROWS, RegisterError, RegisterImport, RegisterImported, RejectedRow,
+    ImportedRow, MAX_ROWS, RegisterError, RegisterImport, RegisterImported, RegisterImportedParts,
+    RejectedRow,
 };
 pub use report::{
     CATEGORY_FIELD, CaseCounts, CaseRow, CaseTable, ChildTable, CountRow, CountTable, DeadlinesMet,

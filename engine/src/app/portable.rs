@@ -112,6 +112,68 @@ impl HistoryViewParts {
     }
 }
 
+/// A [`super::ChildFile`] without its cases' definitions (each named by the version hash its
+/// case carries).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChildFileParts {
+    pub child: String,
+    pub name: Option<String>,
+    pub birth_date: Option<String>,
+    pub cases: Vec<HistoryViewParts>,
+    pub timeline: Vec<super::Moment>,
+    pub deadlines: Vec<(crate::case::CaseId, crate::case::OpenDeadline)>,
+    pub sealed: Vec<(crate::case::CaseId, String, String)>,
+}
+
+impl super::ChildFile {
+    /// The file as it travels.
+    pub fn parts(&self) -> ChildFileParts {
+        ChildFileParts {
+            child: self.child.clone(),
+            name: self.name.clone(),
+            birth_date: self.birth_date.clone(),
+            cases: self.cases.iter().map(HistoryView::parts).collect(),
+            timeline: self.timeline.clone(),
+            deadlines: self.deadlines.clone(),
+            sealed: self.sealed.clone(),
+        }
+    }
+}
+
+impl ChildFileParts {
+    /// The file again, each case with the definition `def` gives for its version.
+    pub fn into_file<E>(
+        self,
+        mut def: impl FnMut(&VersionHash) -> Result<Arc<Definition>, E>,
+    ) -> Result<super::ChildFile, E> {
+        let cases = self
+            .cases
+            .into_iter()
+            .map(|c| {
+                let d = def(&c.case.version)?;
+                Ok(c.into_view(d))
+            })
+            .collect::<Result<Vec<_>, E>>()?;
+        Ok(super::ChildFile {
+            child: self.child,
+            name: self.name,
+            birth_date: self.birth_date,
+            cases,
+            timeline: self.timeline,
+            deadlines: self.deadlines,
+            sealed: self.sealed,
+        })
+    }
+}
+
+/// `timers tick`'s result as a server answers it: what fired, and when the published
+/// calendar runs out if that is soon (the warning the command prints on standard error).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ticked {
+    pub fired: Vec<super::Fired>,
+    pub calendar_end: Option<super::CalendarEnd>,
+}
+
 /// What became of one letter an act called for: issued with it, or waiting (`pending`, the
 /// reason in the reader's language).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -102,7 +102,7 @@ pub struct PublishReport {
 }
 
 /// When the published calendar runs out: its last day, and how many days are left from now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CalendarEnd {
     pub last_day: jiff::civil::Date,
     pub days_left: i64,

@@ -15,11 +15,12 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use super::backend::{Backend, WriteTx};
+use super::once::{Answer, Remember, remembering};
 use super::ops::owns;
 use super::{AppError, Caller, Input, Office, Owner, WHOLE_DATABASE, act};
 use crate::authority::ADMIN_ROLE;
 use crate::case::{CaseId, Event, EventKind};
-use crate::definition::{Definition, FieldType};
+use crate::definition::{Definition, FieldType, VersionHash};
 use crate::letters::archive::sha256_hex;
 use crate::step::{Actor, Clock, Command, Open};
 
@@ -38,7 +39,7 @@ pub struct RegisterImport {
 }
 
 /// A case made from a row.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
 pub struct ImportedRow {
     pub line: u64,
     pub case: CaseId,
@@ -50,7 +51,44 @@ pub struct ImportedRow {
 pub struct RegisterImported {
     pub file_sha256: String,
     pub rows: Vec<ImportedRow>,
+    /// The version the cases run, and its definition.
+    pub version: VersionHash,
     pub def: Arc<Definition>,
+}
+
+/// A [`RegisterImported`] as it travels from a server (the definition named by `version`):
+/// read from the answer of `POST /api/v1/registers`, the command line's `--json` object with
+/// `version_hash` beside it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
+pub struct RegisterImportedParts {
+    pub file_sha256: String,
+    #[serde(rename = "cases")]
+    pub rows: Vec<ImportedRow>,
+    #[serde(rename = "version_hash")]
+    pub version: VersionHash,
+}
+
+impl RegisterImported {
+    /// The result as it travels.
+    pub fn parts(&self) -> RegisterImportedParts {
+        RegisterImportedParts {
+            file_sha256: self.file_sha256.clone(),
+            rows: self.rows.clone(),
+            version: self.version.clone(),
+        }
+    }
+}
+
+impl RegisterImportedParts {
+    /// The result again, with `def`, the definition of `self.version`.
+    pub fn into_imported(self, def: Arc<Definition>) -> RegisterImported {
+        RegisterImported {
+            file_sha256: self.file_sha256,
+            rows: self.rows,
+            version: self.version,
+            def,
+        }
+    }
 }
 
 /// A row refused, and why (nothing was imported).
@@ -276,8 +314,19 @@ impl<B: Backend> Office<B> {
         caller: &Caller,
         request: &RegisterImport,
     ) -> Result<RegisterImported, AppError> {
+        self.import_register_once(caller, request, None)?.done()
+    }
+
+    /// [`Office::import_register`] under an idempotency key (a server): a repeat of the same
+    /// request gets the stored answer and imports nothing again.
+    pub fn import_register_once(
+        &self,
+        caller: &Caller,
+        request: &RegisterImport,
+        remember: Option<&Remember<RegisterImported>>,
+    ) -> Result<Answer<RegisterImported>, AppError> {
         let now = self.now(caller)?;
-        let result = self.import_now(caller, request, now);
+        let result = self.import_now(caller, request, now, remember);
         self.logged(caller, now, WHOLE_DATABASE, "import-register", result)
     }
 
@@ -286,7 +335,8 @@ impl<B: Backend> Office<B> {
         caller: &Caller,
         request: &RegisterImport,
         now: jiff::Timestamp,
-    ) -> Result<RegisterImported, AppError> {
+        remember: Option<&Remember<RegisterImported>>,
+    ) -> Result<Answer<RegisterImported>, AppError> {
         let admin = self
             .backend
             .snapshot(|tx| owns(tx, caller, Owner::Administrator))?;
@@ -299,7 +349,7 @@ impl<B: Backend> Office<B> {
                 given: request.workflow.clone(),
             }));
         }
-        let (_, def) = self
+        let (version, def) = self
             .backend
             .snapshot(|tx| tx.latest(&request.workflow))?
             .ok_or_else(|| AppError::UnknownWorkflow(request.workflow.clone()))?;
@@ -326,49 +376,53 @@ impl<B: Backend> Office<B> {
             user: admin.name.clone(),
             role: mapping.role.clone(),
         };
-        let done = self.backend.transaction(|tx| {
-            let clock = self.clock(now);
-            let mut done = Vec::new();
-            let mut rejected = Vec::new();
-            for row in &rows {
-                let mut sets: Vec<String> = mapping
-                    .values
-                    .iter()
-                    .map(|(field, value)| format!("{field}={value}"))
-                    .collect();
-                for (i, field) in &columns {
-                    let text = row.cells.get(*i).map_or("", String::as_str);
-                    if !text.is_empty() {
-                        let value = normalize(&def, &labels, field, text);
-                        sets.push(format!("{field}={value}"));
+        self.backend.transaction(|tx| {
+            remembering(tx, &caller.user, remember, now, self.keeping, |tx| {
+                let clock = self.clock(now);
+                let mut done = Vec::new();
+                let mut rejected = Vec::new();
+                for row in &rows {
+                    let mut sets: Vec<String> = mapping
+                        .values
+                        .iter()
+                        .map(|(field, value)| format!("{field}={value}"))
+                        .collect();
+                    for (i, field) in &columns {
+                        let text = row.cells.get(*i).map_or("", String::as_str);
+                        if !text.is_empty() {
+                            let value = normalize(&def, &labels, field, text);
+                            sets.push(format!("{field}={value}"));
+                        }
+                    }
+                    let imported = Imported {
+                        file: &request.file,
+                        file_sha256: &file_sha256,
+                        line: row.line,
+                    };
+                    match self
+                        .import_row(tx, &def, &mapping, &actor, &admin, sets, &imported, &clock)
+                    {
+                        Ok((case, state)) => done.push(ImportedRow {
+                            line: row.line,
+                            case,
+                            state,
+                        }),
+                        Err(error) => rejected.push(RejectedRow {
+                            line: row.line,
+                            error,
+                        }),
                     }
                 }
-                let imported = Imported {
-                    file: &request.file,
-                    file_sha256: &file_sha256,
-                    line: row.line,
-                };
-                match self.import_row(tx, &def, &mapping, &actor, &admin, sets, &imported, &clock) {
-                    Ok((case, state)) => done.push(ImportedRow {
-                        line: row.line,
-                        case,
-                        state,
-                    }),
-                    Err(error) => rejected.push(RejectedRow {
-                        line: row.line,
-                        error,
-                    }),
+                if !rejected.is_empty() {
+                    return Err(err(RegisterError::Rejected(rejected)));
                 }
-            }
-            if !rejected.is_empty() {
-                return Err(err(RegisterError::Rejected(rejected)));
-            }
-            Ok(done)
-        })?;
-        Ok(RegisterImported {
-            file_sha256,
-            rows: done,
-            def,
+                Ok(RegisterImported {
+                    file_sha256: file_sha256.clone(),
+                    rows: done,
+                    version: version.clone(),
+                    def: def.clone(),
+                })
+            })
         })
     }
 

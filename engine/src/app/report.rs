@@ -27,7 +27,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::owner::WHOLE_DATABASE;
 use super::{AppError, Caller, Office};
@@ -46,7 +46,7 @@ pub const MAX_POINTS: usize = 62;
 pub const MAX_PERIOD_DAYS: i32 = 3660;
 
 /// What a case count is grouped by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Grouping {
     Workflow,
@@ -94,7 +94,7 @@ pub struct ReportRequest {
 }
 
 /// The figures of one period, as the caller may see them.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub from: Date,
     pub to: Date,
@@ -116,7 +116,7 @@ pub struct Report {
 }
 
 /// Case counts by one grouping.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseTable {
     pub by: Grouping,
     pub rows: Vec<CaseRow>,
@@ -124,7 +124,7 @@ pub struct CaseTable {
 }
 
 /// One group's case counts; `key` None: the cases that record none (no unit, no officer).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseRow {
     /// For a state: the workflow it belongs to (states are per workflow).
     pub workflow: Option<String>,
@@ -135,7 +135,7 @@ pub struct CaseRow {
 }
 
 /// Opened, closed and running cases.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseCounts {
     pub opened: u64,
     pub closed: u64,
@@ -143,7 +143,7 @@ pub struct CaseCounts {
 }
 
 /// Counts by one grouping (overdue deadlines by unit, by officer).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CountTable {
     pub by: Grouping,
     pub rows: Vec<CountRow>,
@@ -151,7 +151,7 @@ pub struct CountTable {
 }
 
 /// One group's count.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CountRow {
     pub key: Option<String>,
     pub key_title: Option<String>,
@@ -159,7 +159,7 @@ pub struct CountRow {
 }
 
 /// Deadlines that ended in the period: met in time or breached.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct DeadlinesMet {
     pub met: u64,
     pub late: u64,
@@ -168,7 +168,7 @@ pub struct DeadlinesMet {
 }
 
 /// Children by the value of one field.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChildTable {
     pub field: String,
     /// The field's title, from a workflow that declares it.
@@ -182,7 +182,7 @@ pub struct ChildTable {
 }
 
 /// Letters of one document issued by one body in the period.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LetterCount {
     pub letter: String,
     pub letter_title: String,
@@ -196,7 +196,7 @@ pub struct LetterCount {
 }
 
 /// Running cases at the end of a day (of the period, up to the day the report is made).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenOn {
     pub date: Date,
     pub open: u64,

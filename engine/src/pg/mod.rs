@@ -804,6 +804,13 @@ impl Backend for PgBackend {
     fn backup_scratch(&self) -> Result<crate::store::ops::TempFile, StoreError> {
         Err(StoreError::Unsupported("backup"))
     }
+
+    fn check_copy(
+        &self,
+        _progress: &crate::progress::Reporter,
+    ) -> Result<crate::store::ops::CheckReport, StoreError> {
+        Err(StoreError::Unsupported("check"))
+    }
 }
 
 impl PgBackend {

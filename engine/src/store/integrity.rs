@@ -28,7 +28,7 @@ impl CaseChain {
 }
 
 /// What verifying a whole database found.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ChainReport {
     pub verified: Vec<Verified>,
     /// The first broken link of each case whose chain is broken.

@@ -88,7 +88,7 @@ impl IndexKeys {
 }
 
 /// One thing `check` found wrong.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CheckProblem {
     /// redb's own integrity check failed (or had to repair the copy).
     Integrity { detail: String },
@@ -111,7 +111,7 @@ pub enum CheckProblem {
     UnknownVersion { case: String, version: String },
     /// An index entry missing or left over.
     Index {
-        index: &'static str,
+        index: String,
         entry: String,
         missing: bool,
     },
@@ -128,7 +128,7 @@ pub enum CheckProblem {
 }
 
 /// What `check` looked at and what it found.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckReport {
     /// The file was left needing recovery (a write was interrupted); the check ran on a
     /// recovered copy, and the first command that opens the file recovers it the same way.
@@ -564,6 +564,29 @@ fn check_in<E: From<StoreError>>(
     };
     let needed_recovery = copy_consistent(db, lock_timeout, &mut file)?;
     drop(file);
+    check_copy(tmp, db, needed_recovery, progress, first)
+}
+
+/// [`check_then_telling`] of a database `store` holds open for writing (a server): the copy
+/// is made as [`backup_held_scratch`] makes it (no commit changes the file while it is read),
+/// then checked as any.
+pub fn check_held_telling<E: From<StoreError>>(
+    store: &super::Store,
+    progress: &crate::progress::Reporter,
+    first: impl FnOnce(&Path) -> Result<(), E>,
+) -> Result<CheckReport, E> {
+    let tmp = backup_held_scratch(store)?;
+    check_copy(tmp, store.path(), false, progress, first)
+}
+
+/// Checks `tmp`, a consistent copy of `db`, removing it on return.
+fn check_copy<E: From<StoreError>>(
+    tmp: TempFile,
+    db: &Path,
+    needed_recovery: bool,
+    progress: &crate::progress::Reporter,
+    first: impl FnOnce(&Path) -> Result<(), E>,
+) -> Result<CheckReport, E> {
     let mut report = CheckReport {
         needed_recovery,
         ..CheckReport::default()
@@ -907,14 +930,14 @@ fn compare<K: Ord + std::fmt::Debug>(
 ) {
     for k in expected.difference(actual) {
         report.problems.push(CheckProblem::Index {
-            index,
+            index: index.to_owned(),
             entry: format!("{k:?}"),
             missing: true,
         });
     }
     for k in actual.difference(expected) {
         report.problems.push(CheckProblem::Index {
-            index,
+            index: index.to_owned(),
             entry: format!("{k:?}"),
             missing: false,
         });

@@ -14,7 +14,7 @@ use crate::profile::Profile;
 use crate::step::{self, Clock};
 
 /// One thing the runner did.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Fired {
     /// A provisional due time recomputed on newer calendar data.
     Adjusted {
@@ -42,7 +42,7 @@ pub enum Fired {
 }
 
 /// What one run of the timers did, in order.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TickReport {
     pub fired: Vec<Fired>,
 }

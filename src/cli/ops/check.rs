@@ -6,10 +6,17 @@ use wardflow_engine::app::Office;
 
 use super::super::{Ctx, print_json};
 use crate::failure::{self, Failure, Kind};
+use crate::i18n::Tr;
 use crate::tr;
 
 /// Checks the database and reports every problem found (exit 5 when there is one).
+///
+/// With `--server` the server checks the database it holds (on a consistent copy, as here).
 pub fn run(ctx: &Ctx) -> Result<(), Failure> {
+    if let Some(remote) = ctx.remote()? {
+        let report: CheckReport = remote.get("/api/v1/check", &[("form", "parts".to_owned())])?;
+        return report_check(ctx, &report, "check-failed");
+    }
     let caller = ctx.caller(None)?;
     let report = Office::check(
         &caller,
@@ -20,6 +27,27 @@ pub fn run(ctx: &Ctx) -> Result<(), Failure> {
     report_check(ctx, &report, "check-failed")
 }
 
+fn messages(tr: &Tr, report: &CheckReport) -> Vec<String> {
+    report
+        .problems
+        .iter()
+        .map(|p| failure::check_problem(tr, p))
+        .collect()
+}
+
+/// `check --json`: the problems in `tr`'s language.
+pub(crate) fn check_json(tr: &Tr, report: &CheckReport) -> serde_json::Value {
+    let messages = messages(tr, report);
+    json!({
+        "ok": messages.is_empty(),
+        "needed_recovery": report.needed_recovery,
+        "definitions": report.definitions,
+        "cases": report.cases,
+        "events": report.events,
+        "problems": messages,
+    })
+}
+
 /// Prints a check report; problems make the command fail with `failed_id`.
 pub fn report_check(
     ctx: &Ctx,
@@ -27,26 +55,12 @@ pub fn report_check(
     failed_id: &'static str,
 ) -> Result<(), Failure> {
     let tr = &ctx.tr;
-    let messages: Vec<String> = report
-        .problems
-        .iter()
-        .map(|p| failure::check_problem(tr, p))
-        .collect();
+    let messages = messages(tr, report);
     if report.needed_recovery && !ctx.global.json {
         println!("{}", tr!(tr, "check-recovered"));
     }
     if ctx.global.json {
-        print_json(
-            ctx,
-            &json!({
-                "ok": messages.is_empty(),
-                "needed_recovery": report.needed_recovery,
-                "definitions": report.definitions,
-                "cases": report.cases,
-                "events": report.events,
-                "problems": messages,
-            }),
-        )?;
+        print_json(ctx, &check_json(tr, report))?;
     } else if messages.is_empty() {
         println!(
             "{}",

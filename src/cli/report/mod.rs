@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use jiff::civil::Date;
 use wardflow_engine::app::{Grouping, Report, ReportRequest};
+use wardflow_engine::store::output;
 
 use super::case::filter::date_arg;
 use super::{Ctx, print_json};
@@ -108,9 +109,17 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<(), Failure> {
         to,
         by: args.by.clone(),
     };
-    let caller = ctx.caller(None)?;
-    let office = ctx.office_for_read()?;
-    let report = office.report(&caller, &request)?;
+    // With `--server` the server counts and this machine writes the file.
+    let remote = ctx.remote()?;
+    let office = match &remote {
+        Some(_) => None,
+        None => Some((ctx.caller(None)?, ctx.office_for_read()?)),
+    };
+    let report: Report = match (&remote, &office) {
+        (Some(remote), _) => remote.get("/api/v1/report", &query(&request))?,
+        (None, Some((caller, office))) => office.report(caller, &request)?,
+        (None, None) => return Err(Failure::bug("no office and no server")),
+    };
     let bytes = match args.format {
         Format::Table if args.out.is_none() => {
             if ctx.global.json {
@@ -130,9 +139,15 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<(), Failure> {
             .write_all(&bytes)
             .map_err(|e| crate::failure::Kind::Output(e).into());
     };
-    office
-        .write_output(out, &bytes, args.force, &ctx.key_files())
-        .exists_as("out-exists")?;
+    match &office {
+        Some((_, office)) => office.write_output(out, &bytes, args.force, &ctx.key_files()),
+        None => {
+            let mut protected = output::protected_files(&ctx.global.db, None);
+            protected.extend(ctx.key_files());
+            output::write_output(out, &bytes, args.force, &protected).map_err(Into::into)
+        }
+    }
+    .exists_as("out-exists")?;
     let shown = out.display().to_string();
     if ctx.global.json {
         return print_json(
@@ -142,6 +157,47 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<(), Failure> {
     }
     println!("{}", tr!(ctx.tr, "report-written", path = shown));
     Ok(())
+}
+
+/// The request as a server takes it (`GET /api/v1/report`).
+fn query(request: &ReportRequest) -> Vec<(&'static str, String)> {
+    let mut query = Vec::new();
+    if let Some(from) = request.from {
+        query.push(("from", from.to_string()));
+    }
+    if let Some(to) = request.to {
+        query.push(("to", to.to_string()));
+    }
+    if !request.by.is_empty() {
+        let by: Vec<&str> = request.by.iter().map(|g| g.key()).collect();
+        query.push(("by", by.join(",")));
+    }
+    query
+}
+
+/// The query of `GET /api/v1/report` as the request it stands for.
+pub(crate) fn request_of(
+    from: Option<&str>,
+    to: Option<&str>,
+    by: Option<&str>,
+) -> Result<ReportRequest, Failure> {
+    let bad = |key: &str| {
+        Failure::said(Exit::BadInput, msg!("api-bad-query", key = key.to_owned())).with_key(key)
+    };
+    let date =
+        |key: &str, v: Option<&str>| v.map(|t| date_arg(t).map_err(|_| bad(key))).transpose();
+    let by = match by {
+        None => Vec::new(),
+        Some(text) => text
+            .split(',')
+            .map(|g| grouping_arg(g).map_err(|_| bad("by")))
+            .collect::<Result<_, _>>()?,
+    };
+    Ok(ReportRequest {
+        from: date("from", from)?,
+        to: date("to", to)?,
+        by,
+    })
 }
 
 /// The report as the terminal shows it.

@@ -1,7 +1,7 @@
 //! `wardflow timers tick`: fire what is due at the command's clock.
 
 use serde_json::json;
-use wardflow_engine::app::{Fired, Office};
+use wardflow_engine::app::{Fired, Office, TickReport, Ticked};
 
 use crate::i18n::Tr;
 
@@ -16,9 +16,17 @@ pub fn warn_calendar<B: wardflow_engine::app::backend::Backend>(
     office: &Office<B>,
     now: jiff::Timestamp,
 ) -> bool {
-    let Some(end) = office.calendar_runs_out(now) else {
-        return false;
-    };
+    match office.calendar_runs_out(now) {
+        Some(end) => {
+            warn_calendar_end(ctx, &end);
+            true
+        }
+        None => false,
+    }
+}
+
+/// The warning that the published calendar runs out at `end`.
+pub fn warn_calendar_end(ctx: &Ctx, end: &wardflow_engine::app::CalendarEnd) {
     let words = tr!(
         ctx.tr,
         "calendar-runs-out",
@@ -32,15 +40,32 @@ pub fn warn_calendar<B: wardflow_engine::app::backend::Backend>(
     } else {
         eprintln!("{words}");
     }
-    true
 }
 
 /// Fires due reminders and breaches and reports what happened.
+///
+/// With `--server` the server fires what is due at the command's clock now (its own runner
+/// does the same on its schedule; firing twice fires nothing twice).
 pub fn run(ctx: &Ctx) -> Result<(), Failure> {
-    let caller = ctx.caller(None)?;
-    let office = ctx.office_for_write()?;
-    let report = office.tick(&caller)?;
-    warn_calendar(ctx, &office, office.now(&caller)?);
+    let report = match ctx.remote()? {
+        Some(remote) => {
+            let ticked: Ticked =
+                remote.change("POST", "/api/v1/timers/tick", &serde_json::json!({}))?;
+            if let Some(end) = &ticked.calendar_end {
+                warn_calendar_end(ctx, end);
+            }
+            TickReport {
+                fired: ticked.fired,
+            }
+        }
+        None => {
+            let caller = ctx.caller(None)?;
+            let office = ctx.office_for_write()?;
+            let report = office.tick(&caller)?;
+            warn_calendar(ctx, &office, office.now(&caller)?);
+            report
+        }
+    };
     let tr = &ctx.tr;
     if ctx.global.json {
         let out: Vec<_> = report.fired.iter().map(fired_json).collect();

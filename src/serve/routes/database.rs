@@ -10,7 +10,7 @@ use wardflow_engine::app::AccessFilter;
 use crate::cli::admin::{AuditParts, AuditQuery, BackupBody, BackupDone};
 use crate::failure::{Context, Exit, Failure};
 
-use super::{ErrorBody, Peer, Shared, authed, body, ok, value_of};
+use super::{ErrorBody, FormQuery, Peer, Shared, authed, body, ok, parts, value_of};
 
 /// How many copies a rotated backup directory keeps unless the request says.
 const DEFAULT_KEEP: u16 = 14;
@@ -160,6 +160,70 @@ pub(super) async fn backup(
             _ => return Err(bad_backup(crate::msg!("backup-out-or-dir"), "out").into()),
         };
         ok(s, value_of(&done))
+    })
+    .await
+}
+
+/// `?form=parts` (the typed report, for the command line with `--server`) or not (the
+/// command line's `--json` value).
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(super) struct VerifyQuery {
+    /// Only this case (default: every case).
+    case: Option<String>,
+    /// `parts`
+    form: Option<String>,
+}
+
+/// `check`: the integrity of the database the server holds, on a consistent copy
+/// (administrators and auditors).
+#[utoipa::path(
+    get,
+    path = "/api/v1/check",
+    tag = "database",
+    summary = "check (administrators, auditors)",
+    params(FormQuery),
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value (ok false: problems found)"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody))
+)]
+pub(super) async fn check(
+    State(server): Shared,
+    ConnectInfo(peer): Peer,
+    headers: HeaderMap,
+    Query(form): Query<FormQuery>,
+) -> Response {
+    authed(server, peer, headers, move |s, ctx, who| {
+        let report = s.office.check_held(&who.caller)?;
+        if form.parts() {
+            return parts(&report);
+        }
+        ok(s, crate::cli::ops::check::check_json(&ctx.tr, &report))
+    })
+    .await
+}
+
+/// `verify`: the hash chains of one case or all (administrators and auditors).
+#[utoipa::path(
+    get,
+    path = "/api/v1/verify",
+    tag = "database",
+    summary = "verify (administrators, auditors)",
+    params(VerifyQuery),
+    responses((status = 200, body = serde_json::Value, description = "the command line's --json value (ok false: a chain is broken)"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
+pub(super) async fn verify(
+    State(server): Shared,
+    ConnectInfo(peer): Peer,
+    headers: HeaderMap,
+    Query(q): Query<VerifyQuery>,
+) -> Response {
+    authed(server, peer, headers, move |s, _, who| {
+        let only = q.case.as_deref().map(crate::cli::case_id).transpose()?;
+        let report = s.office.verify(&who.caller, only.as_ref())?;
+        if q.form.as_deref() == Some("parts") {
+            return parts(&report);
+        }
+        ok(s, crate::cli::verify::verify_json(&report))
     })
     .await
 }

@@ -75,3 +75,34 @@ pub(super) async fn overdue(
     })
     .await
 }
+
+/// Fires what is due at the request's clock now (administrators), as `timers tick` does. The
+/// server's own runner does the same on its schedule; firing twice fires nothing twice, so a
+/// retry under the same Idempotency-Key is safe (it answers with what was left to fire).
+#[utoipa::path(
+    post,
+    path = "/api/v1/timers/tick",
+    tag = "deadlines",
+    summary = "timers tick: fire what is due now (administrators)",
+    request_body = serde_json::Value,
+    responses((status = 200, body = serde_json::Value, description = "fired: what fired; calendar_end: when the published calendar runs out, if soon"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody))
+)]
+pub(super) async fn tick(
+    State(server): Shared,
+    ConnectInfo(peer): Peer,
+    headers: HeaderMap,
+) -> Response {
+    authed(server, peer, headers, move |s, _, who| {
+        let report = s.office.tick(&who.caller)?;
+        let calendar_end = s.office.calendar_runs_out(s.office.now(&who.caller)?);
+        ok(
+            s,
+            serde_json::to_value(wardflow_engine::app::Ticked {
+                fired: report.fired,
+                calendar_end,
+            })
+            .map_err(Failure::bug)?,
+        )
+    })
+    .await
+}

@@ -21,10 +21,13 @@ use crate::failure::{Exit, Failure};
 
 mod accounts;
 mod cases;
+mod child;
 mod database;
 mod deadlines;
 mod letters;
 mod publishing;
+mod register;
+mod report;
 mod sessions;
 
 type Shared = State<Arc<Server>>;
@@ -68,6 +71,11 @@ pub fn router(server: Arc<Server>) -> Router {
             "/api/v1/workflows/versions/{hash}",
             get(cases::version_source),
         )
+        .route("/api/v1/children", get(child::child_find))
+        .route("/api/v1/children/{child}", get(child::child_show))
+        .route("/api/v1/children/{child}/access", get(child::child_access))
+        .route("/api/v1/report", get(report::report))
+        .route("/api/v1/timers/tick", post(deadlines::tick))
         .route("/api/v1/agenda", get(deadlines::agenda))
         .route("/api/v1/overdue", get(deadlines::overdue))
         .route(
@@ -110,9 +118,20 @@ pub fn router(server: Arc<Server>) -> Router {
             post(publishing::workflow_migrate),
         )
         .route("/api/v1/key", get(publishing::key_show))
-        .fallback(not_found)
+        .route("/api/v1/check", get(database::check))
+        .route("/api/v1/verify", get(database::verify))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
+        // A register is sent whole: its route alone takes a larger body.
+        .merge(
+            Router::new()
+                .route("/api/v1/registers", post(register::import_register))
+                .layer(DefaultBodyLimit::max(register::MAX_REGISTER_BODY))
+                .layer(tower_http::limit::RequestBodyLimitLayer::new(
+                    register::MAX_REGISTER_BODY,
+                )),
+        )
+        .fallback(not_found)
         .with_state(server)
 }
 
@@ -273,8 +292,13 @@ impl utoipa::Modify for Bearer {
         letters::letter_void,
         letters::letter_verify,
         letters::letter_export,
+        child::child_show,
+        child::child_find,
+        child::child_access,
+        report::report,
         deadlines::agenda,
         deadlines::overdue,
+        deadlines::tick,
         accounts::user_list,
         accounts::user_add,
         accounts::user_disable,
@@ -295,7 +319,10 @@ impl utoipa::Modify for Bearer {
         publishing::workflow_list,
         publishing::workflow_publish,
         publishing::workflow_migrate,
-        publishing::key_show
+        publishing::key_show,
+        database::check,
+        register::import_register,
+        database::verify
     )
 )]
 pub struct ApiDoc;

@@ -126,6 +126,12 @@ pub const SERVED_COMMANDS: &[&[&str]] = &[
     &["workflow", "publish"],
     &["workflow", "migrate"],
     &["key", "show"],
+    &["child"],
+    &["report"],
+    &["timers", "tick"],
+    &["check"],
+    &["verify"],
+    &["import-register"],
 ];
 
 /// Tests of the modules `tests/served` runs that stay embedded-only even there, and why (the
@@ -142,6 +148,17 @@ pub const EMBEDDED_ONLY_TESTS: &[&str] = &[
     "letter_issue::export_and_import_keep_the_archive_and_its_verification",
     // It rewrites a letter's archive record in the file directly.
     "letter_pdf::a_letter_archived_before_pdfs_has_none_and_export_says_so",
+    // They make the database file read-only or fill its disk, beside the process.
+    "bad_input::a_read_only_database_can_be_read_but_refuses_every_write",
+    "bad_input::a_full_disk_fails_the_command_with_a_storage_fault_and_loses_nothing",
+    // Rows of it give `--profile`, `--profiles` or `--letters` per command: a server answers
+    // with its own configuration, which the client's flags do not change (not yet sent).
+    "bad_input::every_bad_input_is_refused_with_its_code_and_changes_nothing",
+    "profile::a_profile_named_on_one_command_applies_to_the_cases_it_opens",
+    "vocab::a_role_unknown_to_the_code_is_shown_and_printed_with_its_title",
+    // `wardflow run` holds the file beside other commands; a server would be a second holder.
+    "run::the_runner_fires_due_deadlines_beside_cli_commands_and_stops_on_sigterm",
+    "run::the_runner_writes_json_lines_under_json",
 ];
 
 /// Global flags that take a value (to find the command among the arguments).
@@ -166,7 +183,8 @@ fn command_of(args: &[String]) -> (Vec<&str>, Option<&str>) {
     let mut words = Vec::new();
     let mut user = None;
     let mut i = 0;
-    while i < args.len() && words.len() < 2 {
+    // `--user` may come anywhere, after the command's own arguments too.
+    while i < args.len() {
         let a = args[i].as_str();
         if VALUED.contains(&a) {
             if a == "--user" {
@@ -175,7 +193,7 @@ fn command_of(args: &[String]) -> (Vec<&str>, Option<&str>) {
             i += 2;
             continue;
         }
-        if !a.starts_with('-') {
+        if !a.starts_with('-') && words.len() < 2 {
             words.push(a);
         }
         i += 1;

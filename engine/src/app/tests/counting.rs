@@ -271,6 +271,13 @@ impl Backend for Counting {
     fn backup_scratch(&self) -> Result<crate::store::ops::TempFile, StoreError> {
         self.inner.backup_scratch()
     }
+
+    fn check_copy(
+        &self,
+        progress: &crate::progress::Reporter,
+    ) -> Result<crate::store::ops::CheckReport, StoreError> {
+        self.inner.check_copy(progress)
+    }
 }
 
 impl ReadTx for CountingRead<'_> {
