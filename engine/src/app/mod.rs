@@ -20,6 +20,7 @@ mod case;
 mod child;
 pub mod committer;
 mod error;
+pub mod extid;
 mod letter;
 mod migrate;
 pub mod once;

@@ -103,3 +103,20 @@ pub(super) fn build(tx: &WriteTransaction) -> Result<(), StoreError> {
         }
     }
 }
+
+/// The database at `path` as a build before the index of external ids left it (the table
+/// absent, its format just before the step that builds it): what the migration test starts
+/// from.
+#[cfg(test)]
+pub(crate) fn as_before(path: &std::path::Path) {
+    let db = redb::Database::builder().open(path).expect("open");
+    let tx = db.begin_write().expect("tx");
+    tx.delete_table(EXTERNAL).expect("by_external_id");
+    let step = super::migrations::STEPS
+        .iter()
+        .find(|s| s.title.starts_with("index of external ids"))
+        .expect("the step")
+        .number;
+    super::migrations::stamp(&tx, step - 1).expect("stamp");
+    tx.commit().expect("commit");
+}

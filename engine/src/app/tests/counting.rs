@@ -584,6 +584,7 @@ fn case_list_by_unit_officer_and_opening_day_reads_its_hits() {
                 unit: Some("beiguan_village".into()),
                 officer: Some(OTHER_POLICE.into()),
                 at: None,
+                ..Default::default()
             },
         )
         .expect("opens")

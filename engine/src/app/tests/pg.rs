@@ -120,6 +120,7 @@ fn report() -> OpenCase {
         unit: Some("shijia_village".into()),
         officer: None,
         at: None,
+        ..Default::default()
     }
 }
 
