@@ -61,6 +61,9 @@ struct OpenBody {
     at: Option<String>,
     unit: Option<String>,
     officer: Option<String>,
+    /// The id the sending system gave the case (1-64 printable ASCII characters, no spaces),
+    /// scoped to the token's user: a second open with it gives the existing case back.
+    external_id: Option<String>,
 }
 
 #[utoipa::path(
@@ -70,7 +73,7 @@ struct OpenBody {
     summary = "case open",
     request_body = OpenBody,
     params(("Idempotency-Key" = Option<String>, Header, description = "a retry under the same key gets the first answer (docs/api.md)")),
-    responses((status = 201, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody, description = "the idempotency key was used for a different request"))
+    responses((status = 201, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody, description = "the idempotency key was used for a different request"), (status = 409, body = ErrorBody, description = "the external id names a case opened with other data, or one the caller may not see (docs/api.md)"))
 )]
 pub(super) async fn case_open(
     State(server): Shared,
@@ -96,6 +99,9 @@ pub(super) async fn case_open(
                 unit: request.unit,
                 officer: request.officer,
                 at: at(request.at.as_deref())?,
+                external_id: request.external_id,
+                // The source is the system whose token sent it: the token's user.
+                source: None,
             }),
             once::remember(once, &respond),
         )?;
