@@ -26,9 +26,7 @@ pub const MAX_SOURCE_CHARS: usize = 64;
 
 /// An external id is 1 to [`MAX_EXTERNAL_ID_CHARS`] printable ASCII characters, no spaces.
 pub fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= MAX_EXTERNAL_ID_CHARS
-        && id.bytes().all(|b| b.is_ascii_graphic())
+    !id.is_empty() && id.len() <= MAX_EXTERNAL_ID_CHARS && id.bytes().all(|b| b.is_ascii_graphic())
 }
 
 /// A source is 1 to [`MAX_SOURCE_CHARS`] characters without whitespace or control characters

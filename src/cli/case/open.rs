@@ -62,11 +62,10 @@ pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
     let opened = match ctx.remote()? {
         // Over a server the source is the system whose token sends the request.
         Some(_) if args.source.is_some() => {
-            return Err(Failure::said(
-                Exit::BadInput,
-                crate::msg!("external-source-remote"),
-            )
-            .with_key("--source"));
+            return Err(
+                Failure::said(Exit::BadInput, crate::msg!("external-source-remote"))
+                    .with_key("--source"),
+            );
         }
         Some(remote) => remote.change(
             "POST",

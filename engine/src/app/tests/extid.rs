@@ -93,7 +93,10 @@ fn different_data_under_the_same_external_id_is_refused_naming_the_case() {
             assert_eq!(ext, "PSB-2026-0002");
             assert_eq!(case, id);
         }
-        other => panic!("expected a conflict, got {:?}", other.map(|a| a.existing).map_err(|e| e.to_string())),
+        other => panic!(
+            "expected a conflict, got {:?}",
+            other.map(|a| a.existing).map_err(|e| e.to_string())
+        ),
     }
     // A different time of the act is different data too.
     let mut later = sent("PSB-2026-0002", "shijia_village");
