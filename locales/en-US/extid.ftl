@@ -9,3 +9,4 @@ external-id-conflict = External id (external-id) "{ $id }" names case { $case },
 show-external = external id: { $id } (source { $source })
 help-case-open--external_id = The id another system gave the case (e.g. PSB-2026-0001): opening again with it gives the existing case back instead of a duplicate
 help-case-open--source = The system the external id comes from (default: you; through a server, your token's user)
+help-case-list--external_id = Only the cases opened with this external id (from any source)

@@ -9,3 +9,4 @@ external-id-conflict = 外部编号（external-id）“{ $id }”已对应案件
 show-external = 外部编号：{ $id }（来源 { $source }）
 help-case-open--external_id = 其他系统为案件所编的号（如 PSB-2026-0001）：以同一编号再次开立时返回已有案件，不重复开立
 help-case-open--source = 外部编号的来源系统（默认：你本人；通过服务器时为令牌所属用户）
+help-case-list--external_id = 只列出以该外部编号开立的案件（任何来源）

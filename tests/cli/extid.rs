@@ -127,6 +127,36 @@ fn an_open_repeated_with_its_external_id_gives_the_same_case_and_says_so() {
         .ok();
     assert_ne!(other.trim(), id);
     assert_eq!(cases(&env).len(), 2);
+    // `case list --external-id` finds both (any source), and nothing for another id.
+    env.wardflow(open_args(report, &[])).user("李四").ok();
+    let found: Value = serde_json::from_str(&env.ok(&[
+        "case",
+        "list",
+        "--external-id",
+        "PSB-2026-0001",
+        "--json",
+        "--now",
+        T0,
+    ]))
+    .expect("JSON");
+    let found: Vec<&str> = found
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|r| r["case"].as_str())
+        .collect();
+    assert_eq!(found, [id.as_str(), other.trim()]);
+    let none: Value = serde_json::from_str(&env.ok(&[
+        "case",
+        "list",
+        "--external-id",
+        "PSB-2026-0002",
+        "--json",
+        "--now",
+        T0,
+    ]))
+    .expect("JSON");
+    assert_eq!(none, json!([]));
 }
 
 #[test]
