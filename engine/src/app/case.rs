@@ -267,14 +267,14 @@ impl<B: Backend> Office<B> {
             && let Some(found) = tx.external_case(&def.key, external)?
         {
             let asked = super::extid::Asked {
+                external,
                 data: &data,
                 unit: &unit,
                 officer: &officer,
                 at: request.at,
             };
-            let case = super::extid::existing(
-                &*tx, caller, &user, &units, clock.now, external, &found, &asked,
-            )?;
+            let case =
+                super::extid::existing(&*tx, caller, &user, &units, clock.now, &found, &asked)?;
             let def = tx.definition(&case.version)?;
             let version = tx.version_number(&case.workflow, &case.version)?;
             return Ok(Acted {

@@ -69,6 +69,7 @@ pub(super) fn external_of(
 
 /// What a new open asked for, to compare with the existing case's opening.
 pub(super) struct Asked<'a> {
+    pub external: &'a ExternalId,
     pub data: &'a Data,
     pub unit: &'a str,
     pub officer: &'a str,
@@ -83,10 +84,10 @@ pub(super) fn existing(
     reader: &User,
     units: &Units,
     now: Timestamp,
-    external: &ExternalId,
     found: &CaseId,
     asked: &Asked<'_>,
 ) -> Result<Case, AppError> {
+    let external = asked.external;
     let taken = || AppError::ExternalIdTaken {
         id: external.id.clone(),
     };
