@@ -1005,6 +1005,10 @@ fn check_indexes(
         );
         compare("by_opened", &expected.by_opened, &lists.by_opened, report);
     }
+    // The index of external ids (issue 25), once a migration has made it.
+    if let Some(external) = super::external::actual(tx)? {
+        compare("by_external_id", &expected.external, &external, report);
+    }
     compare("by_state", &expected.by_state, &actual.by_state, report);
     compare("by_child", &expected.by_child, &actual.by_child, report);
     compare("timers", &expected.timers, &actual.timers, report);

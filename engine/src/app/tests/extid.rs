@@ -266,4 +266,33 @@ fn the_migration_step_builds_the_index_from_the_stored_cases() {
         .expect("gives it back");
     assert!(again.existing);
     assert_eq!(again.outcome.case.id, id);
+    drop(office);
+    // `check` compares the index with what the cases imply.
+    let report = crate::store::ops::check(&path, timeout).expect("checks");
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    let db = redb::Database::builder().open(&path).expect("open");
+    let tx = db.begin_write().expect("tx");
+    {
+        let mut table = tx
+            .open_table(crate::store::external::EXTERNAL)
+            .expect("table");
+        table
+            .insert((WORKFLOW, "公安110", "PSB-STRAY"), id.as_str())
+            .expect("insert");
+    }
+    tx.commit().expect("commit");
+    drop(db);
+    let report = crate::store::ops::check(&path, timeout).expect("checks");
+    assert!(
+        report.problems.iter().any(|p| matches!(
+            p,
+            crate::store::ops::CheckProblem::Index {
+                index: "by_external_id",
+                missing: false,
+                ..
+            }
+        )),
+        "{:?}",
+        report.problems
+    );
 }
