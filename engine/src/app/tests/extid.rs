@@ -296,3 +296,30 @@ fn the_migration_step_builds_the_index_from_the_stored_cases() {
         report.problems
     );
 }
+
+#[test]
+fn an_export_imported_into_a_new_database_keeps_the_index() {
+    let dir = TempDir::new().expect("tempdir");
+    let office = office(&dir);
+    let id = office
+        .open_case(
+            &caller(POLICE, "police"),
+            &sent("PSB-2026-0011", "shijia_village"),
+        )
+        .expect("opens")
+        .outcome
+        .case
+        .id
+        .clone();
+    let mut dump = Vec::new();
+    crate::store::dump::export(office.backend(), &mut dump).expect("exports");
+    drop(office);
+    let copy = dir.path().join("copy.redb");
+    crate::store::dump::import_as(&copy, dump.as_slice(), true).expect("imports");
+    let timeout = std::time::Duration::from_secs(1);
+    let office = Office::new(Store::open(&copy, timeout).expect("opens"), config());
+    assert_eq!(indexed(&office, "PSB-2026-0011"), Some(id.clone()));
+    drop(office);
+    let report = crate::store::ops::check(&copy, timeout).expect("checks");
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+}
