@@ -119,6 +119,7 @@ pub fn open(i: usize) -> Request {
             origin: None,
             unit: None,
             officer: None,
+            external: None,
         },
     }
 }

@@ -19,6 +19,7 @@ const RUNS: usize = 200;
 fn command() -> Open {
     Open {
         published: None,
+        external: None,
         actor: Actor {
             user: "bench".into(),
             role: "police".into(),

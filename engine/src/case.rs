@@ -128,6 +128,10 @@ pub enum EventKind {
         /// letters keep using (absent on cases opened before configuration was published).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         published: Option<Pins>,
+        /// The id another system gave the case (`--external-id`), scoped to that system
+        /// (issue 25): the index of external ids is rebuilt from these.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        external: Option<ExternalId>,
     },
     Fired {
         transition: String,
@@ -342,6 +346,16 @@ pub struct Pins {
     pub profile: Option<u32>,
 }
 
+/// The id another system (a police system, a hotline) gave a case, and which system: two opens
+/// with one id from one source for one workflow give one case (issue 25).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExternalId {
+    /// The system that sent it: the token's user over the API, `--source` on the command line.
+    pub source: String,
+    /// The id as that system wrote it, e.g. `PSB-2026-0001`.
+    pub id: String,
+}
+
 /// A case as of its last event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Case {
@@ -376,6 +390,9 @@ pub struct Case {
     /// The published configuration versions the case keeps (see [`Pins`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<Pins>,
+    /// The id another system gave the case when it was opened (see [`ExternalId`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external: Option<ExternalId>,
 }
 
 impl Case {
@@ -447,6 +464,7 @@ impl Case {
             unit,
             officer,
             published,
+            external,
         } = &event.kind
         else {
             return None;
@@ -471,6 +489,7 @@ impl Case {
             published: published.clone(),
             unit: unit.clone(),
             officer: officer.clone(),
+            external: external.clone(),
         })
     }
 

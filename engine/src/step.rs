@@ -50,6 +50,8 @@ pub struct Open {
     /// The published configuration versions the case keeps; the application layer fills it
     /// in the opening transaction.
     pub published: Option<crate::case::Pins>,
+    /// The id another system gave the case (issue 25), recorded on its opening.
+    pub external: Option<crate::case::ExternalId>,
 }
 
 /// Something done to an existing case.
@@ -568,6 +570,7 @@ pub fn open(
             unit: command.unit.clone(),
             officer: command.officer.clone(),
             published: command.published.clone(),
+            external: command.external.clone(),
         },
     };
     let Some(case) = Case::opened(id, &opening) else {
@@ -1518,6 +1521,7 @@ transitions:
         };
         let open = Open {
             published: None,
+            external: None,
             actor: actor("parent"),
             data: data(&[
                 ("child.name", "小明".into()),
@@ -1606,6 +1610,7 @@ transitions:
         };
         let open = Open {
             published: None,
+            external: None,
             actor: actor("parent"),
             data: Data::new(),
             occurred_at: None,

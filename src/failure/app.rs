@@ -141,6 +141,40 @@ impl From<AppError> for Failure {
                 crate::msg!("idempotency-key-reused", key = key.clone()),
             )
             .with_key("Idempotency-Key"),
+            AppError::BadExternalId => Failure::said(
+                Exit::BadInput,
+                crate::msg!(
+                    "external-id-bad",
+                    max = wardflow_engine::app::extid::MAX_EXTERNAL_ID_CHARS
+                ),
+            )
+            .with_key("--external-id"),
+            AppError::BadSource => Failure::said(
+                Exit::BadInput,
+                crate::msg!(
+                    "external-source-bad",
+                    max = wardflow_engine::app::extid::MAX_SOURCE_CHARS
+                ),
+            )
+            .with_key("--source"),
+            AppError::SourceWithoutExternalId => {
+                Failure::said(Exit::BadInput, crate::msg!("external-source-without-id"))
+                    .with_key("--source")
+            }
+            AppError::ExternalIdTaken { id } => Failure::said(
+                Exit::Refused,
+                crate::msg!("external-id-taken", id = id.clone()),
+            )
+            .with_key("--external-id"),
+            AppError::ExternalIdConflict { id, case } => Failure::said(
+                Exit::Refused,
+                crate::msg!(
+                    "external-id-conflict",
+                    id = id.clone(),
+                    case = case.to_string()
+                ),
+            )
+            .with_key("--external-id"),
         }
     }
 }

@@ -283,6 +283,9 @@ impl ApiError {
             AppError::Account(a) if a.is_unauthenticated() => Some(StatusCode::UNAUTHORIZED),
             AppError::UnknownCase(_) | AppError::UnknownLetter(_) => Some(StatusCode::NOT_FOUND),
             AppError::KeyReused { .. } => Some(StatusCode::UNPROCESSABLE_ENTITY),
+            AppError::ExternalIdTaken { .. } | AppError::ExternalIdConflict { .. } => {
+                Some(StatusCode::CONFLICT)
+            }
             _ => None,
         }
     }
@@ -291,6 +294,8 @@ impl ApiError {
     fn kind_of(e: &AppError) -> Option<&'static str> {
         match e {
             AppError::KeyReused { .. } => Some("idempotency_key_reused"),
+            AppError::ExternalIdTaken { .. } => Some("external_id_taken"),
+            AppError::ExternalIdConflict { .. } => Some("external_id_conflict"),
             _ => None,
         }
     }

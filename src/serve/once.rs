@@ -58,6 +58,24 @@ pub fn respond<T: 'static>(
     + Sync
     + 'static,
 ) -> Respond<T> {
+    respond_with(server, ctx, move |_| status, words)
+}
+
+/// [`respond`] with the status chosen by the value (an open that found its external id's
+/// case answers 200, not 201).
+pub fn respond_with<T: 'static>(
+    server: &Server,
+    ctx: &Ctx,
+    status: impl Fn(&T) -> StatusCode + Send + Sync + 'static,
+    words: impl Fn(
+        &Ctx,
+        &wardflow_engine::app::Office<wardflow_engine::app::database::Database>,
+        &T,
+    ) -> Value
+    + Send
+    + Sync
+    + 'static,
+) -> Respond<T> {
     let (tr, global) = (ctx.tr, ctx.global.clone());
     let tz = server.office.config().tz.clone();
     let office = server.office.clone();
@@ -70,7 +88,7 @@ pub fn respond<T: 'static>(
         let mut body = words(&ctx, &office, value);
         wardflow_engine::app::wire::localise(&mut body, &tz);
         Ok(Reply {
-            status: status.as_u16(),
+            status: status(value).as_u16(),
             body,
         })
     })

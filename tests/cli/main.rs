@@ -18,6 +18,7 @@ mod concurrency;
 mod config;
 mod docs_graphs;
 mod enum_labels;
+mod extid;
 mod hardening;
 mod help;
 mod idem;

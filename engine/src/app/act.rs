@@ -224,6 +224,7 @@ pub fn open_spawns(
         let child_id = next_id(tx, clock)?;
         let open = Open {
             published: pins(tx, profile.map(|p| p.name.as_str()))?,
+            external: None,
             actor: actor.clone(),
             data: request.data.clone(),
             occurred_at: Some(occurred_at),

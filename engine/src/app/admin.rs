@@ -53,6 +53,8 @@ pub struct Listing {
     pub limit: Option<usize>,
     /// The page, from 1 (at most [`MAX_PAGE`]); with `limit` only.
     pub page: Option<usize>,
+    /// `case list`: cases opened with this external id, from any source (issue 25).
+    pub external_id: Option<String>,
 }
 
 impl Listing {
@@ -332,6 +334,10 @@ impl<B: Backend> Office<B> {
                         .iter()
                         .any(|k| case.data.get(*k).and_then(|v| v.as_str()) == Some(c.as_str()))
                 })
+                && listing
+                    .external_id
+                    .as_ref()
+                    .is_none_or(|x| case.external.as_ref().is_some_and(|e| &e.id == x))
                 && units.covers(&user.unit, case.unit.as_deref())
                 && listing.admits(
                     &units,

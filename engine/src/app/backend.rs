@@ -24,7 +24,7 @@ use jiff::Timestamp;
 
 use crate::app::once::Remembered;
 use crate::authority::{Units, User};
-use crate::case::{Case, CaseId, Event};
+use crate::case::{Case, CaseId, Event, ExternalId};
 use crate::definition::{Definition, VersionHash};
 use crate::letters::archive::ArchivedLetter;
 use crate::profile::Profile;
@@ -286,6 +286,12 @@ pub trait ReadTx {
     /// What is stored under idempotency key `key` of caller `scope` (expired or not; see
     /// [`crate::app::once`]).
     fn remembered(&self, scope: &str, key: &str) -> Result<Option<Remembered>, StoreError>;
+    /// The case opened with external id `external` for `workflow`, if any (issue 25).
+    fn external_case(
+        &self,
+        workflow: &str,
+        external: &ExternalId,
+    ) -> Result<Option<CaseId>, StoreError>;
 }
 
 /// What a use case writes, inside one transaction.
@@ -324,4 +330,14 @@ pub trait WriteTx: ReadTx {
     fn remember(&mut self, scope: &str, key: &str, record: &Remembered) -> Result<(), StoreError>;
     /// Forgets at most `limit` idempotency keys that expired at or before `now`; how many.
     fn forget_keys(&mut self, now: Timestamp, limit: usize) -> Result<usize, StoreError>;
+    /// Indexes external id `external` of `workflow` as `case`'s, in this transaction (beside
+    /// the case's opening). The caller looked first ([`ReadTx::external_case`]); an entry
+    /// naming another case is never overwritten: the backend fails the transaction (one that
+    /// can lose such a race, PostgreSQL, runs it again, and the look finds the winner's).
+    fn index_external(
+        &mut self,
+        workflow: &str,
+        external: &ExternalId,
+        case: &CaseId,
+    ) -> Result<(), StoreError>;
 }

@@ -172,7 +172,13 @@ impl<B: Backend> super::Office<B> {
                     Batched::Open(_) => (String::new(), "open"),
                     Batched::Advance(a) => (a.case.to_string(), "advance"),
                 };
-                self.logged(caller, now, &case, action, reply)
+                let reply = self.logged(caller, now, &case, action, reply);
+                if let Ok(super::once::Answer::Done(acted, _)) = &reply
+                    && let Err(e) = self.log_existing(caller, now, acted)
+                {
+                    return Err(e);
+                }
+                reply
             })
             .collect()
     }

@@ -53,6 +53,10 @@ pub struct OpenCase {
     pub officer: Option<String>,
     /// When the act happened, if earlier than now.
     pub at: Option<Timestamp>,
+    /// The id another system gave the case (issue 25, [`super::extid`]).
+    pub external_id: Option<String>,
+    /// Which system gave it; default: the caller.
+    pub source: Option<String>,
 }
 
 /// `case advance`.
@@ -96,6 +100,9 @@ pub struct Acted {
     pub units: Units,
     /// For a case opened: the version number of its workflow.
     pub version: Option<u32>,
+    /// An open that found the case its external id already named: nothing was written, and
+    /// `applied` holds that case as it is now, with no events.
+    pub existing: bool,
 }
 
 impl std::ops::Deref for Acted {
@@ -207,7 +214,24 @@ impl<B: Backend> Office<B> {
                 self.open_in(tx, caller, &actor, request, &clock)
             })
         });
-        self.logged(caller, now, "", "open", result)
+        let acted = self.logged(caller, now, "", "open", result)?;
+        self.log_existing(caller, now, &acted)?;
+        Ok(acted)
+    }
+
+    /// Records the read of an existing case an open's external id gave back (outside the
+    /// transaction, which may run again).
+    pub(super) fn log_existing(
+        &self,
+        caller: &Caller,
+        now: Timestamp,
+        acted: &Acted,
+    ) -> Result<(), AppError> {
+        if acted.existing {
+            let id = acted.outcome.case.id.as_str();
+            self.log(caller, now, id, "open:existing", None)?;
+        }
+        Ok(())
     }
 
     /// `open_case` inside a transaction (also a batched command).
@@ -234,9 +258,46 @@ impl<B: Backend> Office<B> {
         authority::may_act(&units, &user, &actor.role, Some(&unit))
             .map_err(|d| denied(d, &units))?;
         authority::may_change(&def, &user, &data).map_err(|d| denied(d, &units))?;
+        let external = super::extid::external_of(
+            request.external_id.as_deref(),
+            request.source.as_deref(),
+            caller,
+        )?;
+        if let Some(external) = &external
+            && let Some(found) = tx.external_case(&def.key, external)?
+        {
+            let asked = super::extid::Asked {
+                external,
+                data: &data,
+                unit: &unit,
+                officer: &officer,
+                at: request.at,
+            };
+            let case =
+                super::extid::existing(&*tx, caller, &user, &units, clock.now, &found, &asked)?;
+            let def = tx.definition(&case.version)?;
+            let version = tx.version_number(&case.workflow, &case.version)?;
+            return Ok(Acted {
+                applied: Applied {
+                    outcome: crate::step::Outcome {
+                        case,
+                        events: Vec::new(),
+                        spawns: Vec::new(),
+                        letters: Vec::new(),
+                    },
+                    spawned: Vec::new(),
+                    letters: Vec::new(),
+                },
+                def,
+                units,
+                version,
+                existing: true,
+            });
+        }
         let profile = self.profile();
         let command = Open {
             published: None,
+            external: external.clone(),
             actor: actor.clone(),
             unit: Some(unit),
             officer: Some(officer),
@@ -255,12 +316,16 @@ impl<B: Backend> Office<B> {
         let applied = act::open(tx, &request.workflow, command, clock, issuing.as_ref())
             .map_err(|e| AppError::from(e).about(&def))?;
         let case = &applied.outcome.case;
+        if let Some(external) = &external {
+            tx.index_external(&case.workflow, external, &case.id)?;
+        }
         let version = tx.version_number(&case.workflow, &case.version)?;
         Ok(Acted {
             applied,
             def,
             units,
             version,
+            existing: false,
         })
     }
 
@@ -320,6 +385,7 @@ impl<B: Backend> Office<B> {
             def,
             units,
             version: None,
+            existing: false,
         })
     }
 
@@ -366,6 +432,7 @@ impl<B: Backend> Office<B> {
                         def,
                         units,
                         version: None,
+                        existing: false,
                     })
                 })
             })
@@ -428,6 +495,7 @@ impl<B: Backend> Office<B> {
                         def,
                         units,
                         version: None,
+                        existing: false,
                     })
                 })
             })

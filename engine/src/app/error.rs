@@ -138,6 +138,23 @@ pub enum AppError {
     /// An idempotency key already used by this caller for a different request.
     #[error("idempotency key {key} was used for a different request")]
     KeyReused { key: String },
+    /// An external id (`--external-id`) that is not 1 to 64 printable ASCII characters
+    /// without spaces.
+    #[error("an external id is 1 to 64 printable ASCII characters without spaces")]
+    BadExternalId,
+    /// A source (`--source`) that is empty, too long or has spaces or control characters.
+    #[error("a source is 1 to 64 characters without spaces or control characters")]
+    BadSource,
+    /// A source named without an external id.
+    #[error("a source is given only with an external id")]
+    SourceWithoutExternalId,
+    /// The external id names a case of this workflow and source that the caller may not see:
+    /// nothing else is told.
+    #[error("external id {id} is taken")]
+    ExternalIdTaken { id: String },
+    /// The external id names a case opened with other data.
+    #[error("external id {id} names case {case}, opened with other data")]
+    ExternalIdConflict { id: String, case: CaseId },
 }
 
 /// A unit by its name and id, as the access log keeps it.
@@ -218,6 +235,7 @@ impl AppError {
                 | AppError::ReservedRole { .. }
                 | AppError::Sealed { .. }
                 | AppError::SealedNeedsReason { .. }
+                | AppError::ExternalIdTaken { .. }
         )
     }
 }

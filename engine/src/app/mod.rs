@@ -21,6 +21,7 @@ mod child;
 pub mod committer;
 pub mod database;
 mod error;
+pub mod extid;
 mod letter;
 mod migrate;
 pub mod once;

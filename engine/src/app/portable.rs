@@ -219,6 +219,13 @@ pub struct Opened {
     pub state: String,
     pub letters: Vec<LetterLine>,
     pub deadlines: Vec<DueAt>,
+    /// The id another system gave the case (issue 25), when it was opened with one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external: Option<crate::case::ExternalId>,
+    /// True when the external id already named this case: nothing was opened now, and the
+    /// case is given back as it is (absent: opened now).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub existing: bool,
 }
 
 /// `case advance`'s result.

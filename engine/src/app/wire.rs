@@ -148,7 +148,7 @@ impl Serialize for CaseView {
             simulated,
             ..
         } = self;
-        serde_json::json!({
+        let mut value = serde_json::json!({
             "case": case.id,
             "simulated": simulated,
             "workflow": case.workflow,
@@ -176,8 +176,15 @@ impl Serialize for CaseView {
                 "workflow": c.workflow,
                 "state": c.state,
             })).collect::<Vec<_>>(),
-        })
-        .serialize(serializer)
+        });
+        // Only a case opened with an external id has one (issue 25).
+        if let (Some(external), Value::Object(map)) = (&case.external, &mut value) {
+            map.insert(
+                "external".into(),
+                serde_json::to_value(external).map_err(serde::ser::Error::custom)?,
+            );
+        }
+        value.serialize(serializer)
     }
 }
 

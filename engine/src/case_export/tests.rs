@@ -18,6 +18,7 @@ fn records() -> (Vec<Record>, Head) {
         let kind = if seq == 1 {
             EventKind::Opened {
                 published: None,
+                external: None,
                 workflow: "example-care".to_owned(),
                 version: VersionHash::of(b"rules"),
                 profile: None,

@@ -38,6 +38,7 @@ fn every_kind() -> Vec<Event> {
     let kinds = vec![
         EventKind::Opened {
             published: None,
+            external: None,
             workflow: "example-care".to_owned(),
             version: VersionHash("ab".repeat(32)),
             profile: None,

@@ -140,10 +140,12 @@ pub(crate) fn retryable(e: &postgres::Error) -> bool {
                 || code == &SqlState::T_R_DEADLOCK_DETECTED
                 // Two servers appending the same event number: the loser runs again and is
                 // told the case moved on.
+                // Two servers indexing one external id (issue 25): the loser runs again and
+                // finds the winner's case.
                 || (code == &SqlState::UNIQUE_VIOLATION
                     && e.as_db_error()
                         .and_then(|d| d.constraint())
-                        .is_some_and(|c| c == "events_case_sequence"))
+                        .is_some_and(|c| c == "events_case_sequence" || c == "external_ids_unique"))
         }
         // A connection that went away between commands: a new one from the pool may work.
         None => e.is_closed(),

@@ -27,6 +27,11 @@ pub const STEPS: &[SqlStep] = &[
         name: "credentials",
         sql: include_str!("sql/002_credentials.sql"),
     },
+    SqlStep {
+        number: 3,
+        name: "external ids",
+        sql: include_str!("sql/003_external_ids.sql"),
+    },
 ];
 
 /// The schema this build writes.

@@ -12,7 +12,7 @@ use super::{PgBackend, corrupt, pg, retryable};
 use crate::app::backend::{CaseQuery, ReadTx, WriteTx};
 use crate::app::once::Remembered;
 use crate::authority::{Units, User};
-use crate::case::{Case, CaseId, Event};
+use crate::case::{Case, CaseId, Event, ExternalId};
 use crate::definition::{Definition, VersionHash};
 use crate::letters::archive::ArchivedLetter;
 use crate::store::access::{StoredAccess, link_hash};
@@ -697,6 +697,21 @@ impl ReadTx for Sql<'_, '_> {
         }
     }
 
+    fn external_case(
+        &self,
+        workflow: &str,
+        external: &ExternalId,
+    ) -> Result<Option<CaseId>, StoreError> {
+        match self.row(
+            "SELECT case_id FROM external_ids WHERE workflow = $1 AND source = $2 \
+             AND external_id = $3",
+            &[&workflow, &external.source, &external.id],
+        )? {
+            Some(row) => Ok(Some(row.get::<_, String>(0).parse().map_err(corrupt)?)),
+            None => Ok(None),
+        }
+    }
+
     fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
         match self.case_record(id.as_str())? {
             Some(bytes) => self.decode_case(id, &bytes).map(Some),
@@ -819,6 +834,23 @@ impl WriteTx for Sql<'_, '_> {
              ON CONFLICT (scope, key) DO UPDATE SET expires_ms = EXCLUDED.expires_ms, \
              record = EXCLUDED.record",
             &[&scope, &key, &record.expires.as_millisecond(), &bytes],
+        )?;
+        Ok(())
+    }
+
+    fn index_external(
+        &mut self,
+        workflow: &str,
+        external: &ExternalId,
+        case: &CaseId,
+    ) -> Result<(), StoreError> {
+        self.writes += 1;
+        // A plain INSERT: a racing transaction's entry fails this one on
+        // `external_ids_unique`, which runs it again (`retryable`).
+        self.exec(
+            "INSERT INTO external_ids (workflow, source, external_id, case_id) \
+             VALUES ($1, $2, $3, $4)",
+            &[&workflow, &external.source, &external.id, &case.as_str()],
         )?;
         Ok(())
     }

@@ -963,6 +963,7 @@ fn given_out(letter: &ArchivedLetter) -> Vec<(String, u64)> {
 
 fn write_indexes(tx: &WriteTransaction, keys: &IndexKeys) -> Result<(), StoreError> {
     super::lists::write(tx, keys)?;
+    super::external::write(tx, keys)?;
     let mut by_state = tx.open_table(BY_STATE).map_err(storage)?;
     for (w, s, c) in &keys.by_state {
         by_state

@@ -112,6 +112,8 @@ pub enum StoredEventKind {
         officer: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         published: Option<crate::case::Pins>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        external: Option<crate::case::ExternalId>,
     },
     Fired {
         transition: String,
@@ -244,6 +246,7 @@ impl From<&Event> for StoredEvent {
                 unit,
                 officer,
                 published,
+                external,
             } => StoredEventKind::Opened {
                 workflow: workflow.clone(),
                 version: version.0.clone(),
@@ -255,6 +258,7 @@ impl From<&Event> for StoredEvent {
                 officer: officer.clone(),
                 origin: origin.as_ref().map(store_link),
                 published: published.clone(),
+                external: external.clone(),
             },
             EventKind::Fired {
                 transition,
@@ -418,6 +422,7 @@ impl TryFrom<StoredEvent> for Event {
                 unit,
                 officer,
                 published,
+                external,
             } => EventKind::Opened {
                 workflow,
                 version: VersionHash(version),
@@ -429,6 +434,7 @@ impl TryFrom<StoredEvent> for Event {
                 officer,
                 origin: origin.map(load_link).transpose()?,
                 published,
+                external,
             },
             StoredEventKind::Fired {
                 transition,

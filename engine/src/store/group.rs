@@ -167,6 +167,7 @@ mod tests {
             workflow: "bench-intake".into(),
             command: Open {
                 published: None,
+                external: None,
                 actor: Actor {
                     user: "t".into(),
                     role: "caseworker".into(),

@@ -57,6 +57,11 @@ pub const STEPS: &[Step] = &[
         title: "idempotency-key tables: a change's key, request hash and answer, kept beside it",
         apply: step_4_idempotency_keys,
     },
+    Step {
+        number: 5,
+        title: "index of external ids (workflow, source, id) → case, built from every stored case",
+        apply: step_5_external_ids,
+    },
 ];
 
 /// The format version this build writes and reads.
@@ -91,6 +96,12 @@ fn step_3_list_indexes(tx: &WriteTransaction, _: &Context) -> Result<(), StoreEr
 /// Step 4: the tables of idempotency keys (issue 25), empty.
 fn step_4_idempotency_keys(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> {
     super::once::create_tables(tx)
+}
+
+/// Step 5 (issue 25): the index of the ids other systems gave cases, built from every stored
+/// case (each keeps its opening event's external id).
+fn step_5_external_ids(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> {
+    super::external::build(tx)
 }
 
 /// The steps a database at `from` still needs.
@@ -265,7 +276,10 @@ mod tests {
             by: "张敏".into(),
             now: at("2026-12-01T00:00:00Z"),
         };
-        assert_eq!(store.migrate(&cx).expect("migrates"), vec![4]);
+        assert_eq!(
+            store.migrate(&cx).expect("migrates"),
+            (4..=CURRENT).collect::<Vec<_>>()
+        );
         drop(store);
         let store = Store::open(&path, Duration::from_secs(1)).expect("writable now");
         let record = crate::app::once::Remembered {

@@ -7,6 +7,7 @@ pub(crate) mod access;
 mod access_gap;
 pub mod credentials;
 pub mod dump;
+pub(crate) mod external;
 pub mod format;
 mod group;
 pub(crate) mod integrity;
@@ -882,6 +883,7 @@ struct Writer<'t> {
     published: redb::Table<'t, (&'static str, &'static str, u32), &'static [u8]>,
     keys: redb::Table<'t, (&'static str, &'static str), &'static [u8]>,
     keys_by_expiry: redb::Table<'t, (i64, &'static str, &'static str), ()>,
+    external: redb::Table<'t, (&'static str, &'static str, &'static str), &'static str>,
     /// Bumped by every write, so a batch can tell a command that failed before writing.
     writes: u64,
 }
@@ -911,6 +913,7 @@ impl<'t> Writer<'t> {
             published: tx.open_table(published::PUBLISHED).map_err(storage)?,
             keys: tx.open_table(once::KEYS).map_err(storage)?,
             keys_by_expiry: tx.open_table(once::KEYS_BY_EXPIRY).map_err(storage)?,
+            external: tx.open_table(external::EXTERNAL).map_err(storage)?,
             writes: 0,
         })
     }

@@ -38,6 +38,8 @@ pub(crate) struct IndexKeys {
     pub by_officer: BTreeSet<(String, String)>,
     /// (opening instant in ms, case id) of every case.
     pub by_opened: BTreeSet<(i64, String)>,
+    /// (workflow, source, external id, case id) of a case opened with an external id.
+    pub external: BTreeSet<(String, String, String, String)>,
 }
 
 impl IndexKeys {
@@ -70,6 +72,19 @@ impl IndexKeys {
             }
         }
         self.add_lists(case);
+        self.add_external(case);
+    }
+
+    /// Adds the entry of one case in the index of external ids (`store::external`).
+    pub fn add_external(&mut self, case: &Case) {
+        if let Some(external) = &case.external {
+            self.external.insert((
+                case.workflow.clone(),
+                external.source.clone(),
+                external.id.clone(),
+                case.id.as_str().to_owned(),
+            ));
+        }
     }
 
     /// Adds the entries of one case in the list indexes (`store::lists`): its unit, its
@@ -1012,6 +1027,10 @@ fn check_indexes(
             report,
         );
         compare("by_opened", &expected.by_opened, &lists.by_opened, report);
+    }
+    // The index of external ids (issue 25), once a migration has made it.
+    if let Some(external) = super::external::actual(tx)? {
+        compare("by_external_id", &expected.external, &external, report);
     }
     compare("by_state", &expected.by_state, &actual.by_state, report);
     compare("by_child", &expected.by_child, &actual.by_child, report);

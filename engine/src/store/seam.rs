@@ -15,13 +15,13 @@ use super::lists::{BY_OFFICER, BY_OPENED, BY_UNIT, Indexes};
 use super::users::{CURRENT, StoredUnits, StoredUser, UNITS, USERS};
 use super::{
     AccessEntry, BY_CHILD, CASES, CaseFilter, DEFINITIONS, DeadlineView, EVENTS, RegistryError,
-    RegistryRule, Store, StoreError, VERSIONS, Writer, corrupt, integrity, latest_in, letters,
-    once, storage,
+    RegistryRule, Store, StoreError, VERSIONS, Writer, corrupt, external, integrity, latest_in,
+    letters, once, storage,
 };
 use crate::app::backend::{Backend, CaseQuery, ReadTx, WriteTx};
 use crate::app::once::Remembered;
 use crate::authority::{Units, User};
-use crate::case::{Case, CaseId, Event};
+use crate::case::{Case, CaseId, Event, ExternalId};
 use crate::definition::{Definition, VersionHash};
 use crate::letters::archive::ArchivedLetter;
 use crate::profile::Profile;
@@ -488,6 +488,17 @@ impl ReadTx for Snapshot<'_> {
             None => Ok(None),
         }
     }
+
+    fn external_case(
+        &self,
+        workflow: &str,
+        external: &ExternalId,
+    ) -> Result<Option<CaseId>, StoreError> {
+        match missing(self.tx.open_table(external::EXTERNAL))? {
+            Some(table) => external::case_in(&table, workflow, external),
+            None => Ok(None),
+        }
+    }
 }
 
 impl ReadTx for Writer<'_> {
@@ -567,6 +578,14 @@ impl ReadTx for Writer<'_> {
 
     fn remembered(&self, scope: &str, key: &str) -> Result<Option<Remembered>, StoreError> {
         once::remembered_in(&self.keys, scope, key)
+    }
+
+    fn external_case(
+        &self,
+        workflow: &str,
+        external: &ExternalId,
+    ) -> Result<Option<CaseId>, StoreError> {
+        external::case_in(&self.external, workflow, external)
     }
 }
 
@@ -702,5 +721,15 @@ impl WriteTx for Writer<'_> {
         let n = once::forget_in(&mut self.keys, &mut self.keys_by_expiry, now, limit)?;
         self.writes += n as u64;
         Ok(n)
+    }
+
+    fn index_external(
+        &mut self,
+        workflow: &str,
+        external: &ExternalId,
+        case: &CaseId,
+    ) -> Result<(), StoreError> {
+        self.writes += 1;
+        external::index_in(&mut self.external, workflow, external, case)
     }
 }

@@ -61,6 +61,8 @@ pub struct ListingQuery {
     pub child: Option<String>,
     /// `case list`: the cases after this case id.
     pub after: Option<String>,
+    /// `case list`: the cases opened with this external id (issue 25).
+    pub external_id: Option<String>,
     /// `case overdue`: only deadlines a person in this role can act on now.
     #[serde(rename = "as")]
     pub role: Option<String>,
@@ -108,6 +110,7 @@ impl ListingQuery {
             opened_to: date("to", self.to)?,
             limit: within("limit", self.limit, MAX_PAGE_ROWS)?,
             page: within("page", self.page, MAX_PAGE)?,
+            external_id: self.external_id,
         })
     }
 }
@@ -154,6 +157,7 @@ impl FilterArgs {
             opened_to: self.to,
             limit: self.limit.map(|n| n as usize),
             page: self.page.map(|n| n as usize),
+            external_id: None,
         }
     }
 }

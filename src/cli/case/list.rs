@@ -22,6 +22,9 @@ pub struct ListArgs {
     /// The cases after this case id (the last one of the page before): pages in case-id order.
     #[arg(long, value_name = "CASE")]
     after: Option<String>,
+    /// The cases opened with this external id (from any source).
+    #[arg(long = "external-id", value_name = "ID")]
+    external_id: Option<String>,
 }
 
 /// The widest the state column is laid out (display columns).
@@ -139,6 +142,9 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
     match ctx.remote()? {
         Some(remote) => {
             let mut query = args.filter.query(child, after);
+            if let Some(x) = &args.external_id {
+                query.push(("external_id", x.clone()));
+            }
             query.push(("form", "parts".to_owned()));
             let listing: CaseListing = remote.get("/api/v1/cases", &query)?;
             rows.start(&listing.vocabulary);
@@ -151,7 +157,8 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
         None => {
             let caller = ctx.caller(None)?;
             let office = ctx.office_for_read()?;
-            let listing = args.filter.listing(child, after);
+            let mut listing = args.filter.listing(child, after);
+            listing.external_id = args.external_id.clone();
             let vocabulary = office.vocabulary(&caller)?;
             rows.tz = office.config().tz.clone();
             rows.start(&vocabulary);

@@ -6,7 +6,7 @@ use wardflow_engine::app::{Acted, Office, OpenCase, Opened};
 
 use super::super::{Ctx, issued, parse_time, print_json};
 use super::DataArgs;
-use crate::failure::Failure;
+use crate::failure::{Exit, Failure};
 
 /// Arguments of `case open`.
 #[derive(Debug, Args)]
@@ -27,6 +27,13 @@ pub struct OpenArgs {
     /// The assigned officer, 承办人 (default: you).
     #[arg(long)]
     officer: Option<String>,
+    /// The id another system gave the case (e.g. PSB-2026-0001): opening again with it gives
+    /// the existing case back.
+    #[arg(long = "external-id", value_name = "ID")]
+    external_id: Option<String>,
+    /// The system the external id comes from (default: you; over a server, your token's user).
+    #[arg(long, value_name = "NAME", requires = "external_id")]
+    source: Option<String>,
 }
 
 /// The request `case open` sends to a server (`POST /api/v1/cases`).
@@ -40,6 +47,8 @@ struct OpenRequest<'a> {
     at: Option<&'a str>,
     unit: Option<&'a str>,
     officer: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    external_id: Option<&'a str>,
 }
 
 /// Opens the case and prints its id.
@@ -51,6 +60,13 @@ pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
         .map(|t| parse_time("--at", t))
         .transpose()?;
     let opened = match ctx.remote()? {
+        // Over a server the source is the system whose token sends the request.
+        Some(_) if args.source.is_some() => {
+            return Err(
+                Failure::said(Exit::BadInput, crate::msg!("external-source-remote"))
+                    .with_key("--source"),
+            );
+        }
         Some(remote) => remote.change(
             "POST",
             "/api/v1/cases",
@@ -61,6 +77,7 @@ pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
                 at: args.at.as_deref(),
                 unit: args.unit.as_deref(),
                 officer: args.officer.as_deref(),
+                external_id: args.external_id.as_deref(),
             },
         )?,
         None => {
@@ -74,6 +91,8 @@ pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
                     unit: args.unit.clone(),
                     officer: args.officer.clone(),
                     at,
+                    external_id: args.external_id.clone(),
+                    source: args.source.clone(),
                 },
             )?;
             opened(ctx, &office, &acted)
@@ -81,6 +100,21 @@ pub fn run(ctx: &Ctx, args: OpenArgs) -> Result<(), Failure> {
     };
     // Standard output carries only the new id (scripts capture it); letters go to stderr.
     issued::print_letter_lines(ctx, opened.case.as_str(), &opened.letters, true);
+    if opened.existing
+        && !ctx.global.json
+        && let Some(external) = &opened.external
+    {
+        eprintln!(
+            "{}",
+            crate::tr!(
+                ctx.tr,
+                "case-open-existing",
+                id = external.id.clone(),
+                source = external.source.clone(),
+                case = opened.case.to_string()
+            )
+        );
+    }
     if ctx.global.json {
         return print_json(ctx, &opened);
     }
@@ -104,5 +138,7 @@ pub fn opened<B: wardflow_engine::app::backend::Backend>(
         state: case.state.clone(),
         letters: issued::letter_lines(ctx, &acted.def, renderer.as_deref(), &acted.letters),
         deadlines: dues(case),
+        external: case.external.clone(),
+        existing: acted.existing,
     }
 }

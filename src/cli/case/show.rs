@@ -81,6 +81,17 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
             )
         );
     }
+    if let Some(external) = &case.external {
+        println!(
+            "{}",
+            tr!(
+                tr,
+                "show-external",
+                id = external.id.clone(),
+                source = external.source.clone()
+            )
+        );
+    }
     println!("{}", tr!(tr, "label-data"));
     if data.is_empty() {
         println!("  {}", tr!(tr, "none"));

@@ -62,6 +62,9 @@ struct OpenBody {
     at: Option<String>,
     unit: Option<String>,
     officer: Option<String>,
+    /// The id the sending system gave the case (1-64 printable ASCII characters, no spaces),
+    /// scoped to the token's user: a second open with it gives the existing case back.
+    external_id: Option<String>,
 }
 
 #[utoipa::path(
@@ -71,7 +74,7 @@ struct OpenBody {
     summary = "case open",
     request_body = OpenBody,
     params(("Idempotency-Key" = Option<String>, Header, description = "a retry under the same key gets the first answer (docs/api.md)")),
-    responses((status = 201, body = serde_json::Value, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody, description = "the idempotency key was used for a different request"))
+    responses((status = 201, body = serde_json::Value, description = "the command line's --json value"), (status = 200, body = serde_json::Value, description = "the case the external id already named (\"existing\": true); nothing was opened"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody, description = "the idempotency key was used for a different request"), (status = 409, body = ErrorBody, description = "the external id names a case opened with other data, or one the caller may not see (docs/api.md)"))
 )]
 pub(super) async fn case_open(
     State(server): Shared,
@@ -86,7 +89,15 @@ pub(super) async fn case_open(
         let once = once::once_of(key.as_ref(), &method, &uri, &bytes)?;
         let request: OpenBody = body(&bytes)?;
         let caller = who.caller.clone().acting_as(&request.role);
-        let respond = once::respond(s, ctx, StatusCode::CREATED, |ctx, office, acted: &Acted| {
+        // 201 for a case opened now; 200 for the case an external id already named.
+        let status = |acted: &Acted| {
+            if acted.existing {
+                StatusCode::OK
+            } else {
+                StatusCode::CREATED
+            }
+        };
+        let respond = once::respond_with(s, ctx, status, |ctx, office, acted: &Acted| {
             value_of(&crate::cli::case::open::opened(ctx, office, acted))
         });
         let answer = s.commit(
@@ -97,6 +108,9 @@ pub(super) async fn case_open(
                 unit: request.unit,
                 officer: request.officer,
                 at: at(request.at.as_deref())?,
+                external_id: request.external_id,
+                // The source is the system whose token sent it: the token's user.
+                source: None,
             }),
             once::remember(once, &respond),
         )?;

@@ -61,6 +61,7 @@ fn open_amend_and_transfer_are_refused_outside_the_callers_authority() {
         unit: Some("shijia_village".into()),
         officer: None,
         at: None,
+        ..Default::default()
     };
     assert!(matches!(
         denied(office.open_case(&caller(OTHER_POLICE, "police"), &open)),

@@ -24,6 +24,8 @@ struct Counts {
     appends: AtomicUsize,
     /// Ids the indexes answered listings with.
     ids_listed: AtomicUsize,
+    /// External ids indexed (issue 25).
+    external_indexed: AtomicUsize,
 }
 
 struct Counting {
@@ -339,6 +341,13 @@ impl ReadTx for CountingRead<'_> {
     ) -> Result<Option<crate::app::once::Remembered>, StoreError> {
         self.inner.remembered(scope, key)
     }
+    fn external_case(
+        &self,
+        workflow: &str,
+        external: &crate::case::ExternalId,
+    ) -> Result<Option<CaseId>, StoreError> {
+        self.inner.external_case(workflow, external)
+    }
 }
 
 impl ReadTx for CountingTx<'_> {
@@ -395,6 +404,13 @@ impl ReadTx for CountingTx<'_> {
     ) -> Result<Option<crate::app::once::Remembered>, StoreError> {
         self.read().remembered(scope, key)
     }
+    fn external_case(
+        &self,
+        workflow: &str,
+        external: &crate::case::ExternalId,
+    ) -> Result<Option<CaseId>, StoreError> {
+        self.read().external_case(workflow, external)
+    }
 }
 
 impl WriteTx for CountingTx<'_> {
@@ -440,6 +456,15 @@ impl WriteTx for CountingTx<'_> {
     }
     fn forget_keys(&mut self, now: Timestamp, limit: usize) -> Result<usize, StoreError> {
         self.inner.forget_keys(now, limit)
+    }
+    fn index_external(
+        &mut self,
+        workflow: &str,
+        external: &crate::case::ExternalId,
+        case: &CaseId,
+    ) -> Result<(), StoreError> {
+        self.counts.external_indexed.fetch_add(1, Ordering::Relaxed);
+        self.inner.index_external(workflow, external, case)
     }
 }
 
@@ -675,6 +700,7 @@ fn case_list_by_unit_officer_and_opening_day_reads_its_hits() {
                 unit: Some("beiguan_village".into()),
                 officer: Some(OTHER_POLICE.into()),
                 at: None,
+                ..Default::default()
             },
         )
         .expect("opens")

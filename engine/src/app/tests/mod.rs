@@ -3,6 +3,7 @@
 mod admin;
 mod cases;
 mod counting;
+mod extid;
 mod front;
 mod ops;
 mod pg;
@@ -164,6 +165,7 @@ pub fn open_report<B: super::backend::Backend>(office: &Office<B>) -> CaseId {
                 unit: Some("shijia_village".into()),
                 officer: None,
                 at: None,
+                ..Default::default()
             },
         )
         .expect("opens")

@@ -120,6 +120,7 @@ fn report() -> OpenCase {
         unit: Some("shijia_village".into()),
         officer: None,
         at: None,
+        ..Default::default()
     }
 }
 
@@ -783,4 +784,71 @@ fn letters_chains_workflows_and_sign_in_answer_alike_on_redb_and_postgresql() {
     );
     assert!(!text.contains("\"letters\":[]"), "{text}");
     assert!(text.contains("\"signed out\":true"), "{text}");
+}
+
+#[test]
+fn of_two_servers_opening_with_one_external_id_at_once_one_case_is_opened() {
+    const CLIENTS: usize = 16;
+    let cluster = cluster();
+    let url = database(&cluster, "external_ids");
+    pg_backend(&url);
+    let servers: Vec<Arc<Office<PgBackend>>> = (0..2)
+        .map(|_| Arc::new(Office::new(PgBackend::open(&url).expect("opens"), config())))
+        .collect();
+    let sent = OpenCase {
+        external_id: Some("PSB-2026-0001".into()),
+        source: Some("公安110".into()),
+        ..report()
+    };
+    let answers: Vec<(CaseId, bool)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..CLIENTS)
+            .map(|client| {
+                let office = servers[client % 2].clone();
+                let sent = &sent;
+                s.spawn(move || {
+                    loop {
+                        match office.open_case(&caller(POLICE, "police"), sent) {
+                            Ok(acted) => {
+                                break (acted.applied.outcome.case.id.clone(), acted.existing);
+                            }
+                            Err(AppError::Store(StoreError::Busy { .. })) => continue,
+                            Err(e) => panic!("opens: {e:?}"),
+                        }
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("client"))
+            .collect()
+    });
+    let opened: Vec<_> = answers.iter().filter(|(_, existing)| !existing).collect();
+    assert_eq!(opened.len(), 1, "{answers:?}");
+    let id = opened[0].0.clone();
+    assert!(answers.iter().all(|(c, _)| *c == id), "{answers:?}");
+    let backend = PgBackend::open(&url).expect("opens");
+    let cases: BTreeSet<String> = backend
+        .event_keys()
+        .expect("events")
+        .into_iter()
+        .map(|(case, _)| case)
+        .collect();
+    assert_eq!(cases.len(), 1, "{cases:?}");
+    let office = Office::new(backend, config());
+    // The losers' case numbers went back with their transactions: no gap.
+    assert_eq!(open_report(&office).as_str(), "2026-000002");
+    // Other data, and a station that may not see the case, are refused as on redb.
+    let mut other = sent.clone();
+    other.input = sets(&[("source", "police_found")]);
+    assert!(matches!(
+        office.open_case(&caller(POLICE, "police"), &other),
+        Err(AppError::ExternalIdConflict { case, .. }) if case == id
+    ));
+    let mut theirs = sent.clone();
+    theirs.unit = Some("beiguan_village".into());
+    assert!(matches!(
+        office.open_case(&caller(OTHER_POLICE, "police"), &theirs),
+        Err(AppError::ExternalIdTaken { .. })
+    ));
 }
