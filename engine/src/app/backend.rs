@@ -22,6 +22,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 use crate::app::once::Remembered;
+use crate::app::outbox::OutboxEntry;
 use crate::authority::{Units, User};
 use crate::case::{Case, CaseId, Event};
 use crate::definition::{Definition, VersionHash};
@@ -175,6 +176,9 @@ pub trait ReadTx {
     /// What is stored under idempotency key `key` of caller `scope` (expired or not; see
     /// [`crate::app::once`]).
     fn remembered(&self, scope: &str, key: &str) -> Result<Option<Remembered>, StoreError>;
+    /// The outbox's entries after position `after`, in position order, at most `limit` (see
+    /// [`crate::app::outbox`]).
+    fn outbox(&self, after: u64, limit: usize) -> Result<Vec<OutboxEntry>, StoreError>;
 }
 
 /// What a use case writes, inside one transaction.
@@ -213,4 +217,7 @@ pub trait WriteTx: ReadTx {
     fn remember(&mut self, scope: &str, key: &str, record: &Remembered) -> Result<(), StoreError>;
     /// Forgets at most `limit` idempotency keys that expired at or before `now`; how many.
     fn forget_keys(&mut self, now: Timestamp, limit: usize) -> Result<usize, StoreError>;
+    /// Writes one outbox entry under its position, in this transaction (beside the events it
+    /// tells of); a position already taken is an error, never an overwrite.
+    fn enqueue(&mut self, entry: &OutboxEntry) -> Result<(), StoreError>;
 }

@@ -138,6 +138,9 @@ pub enum AppError {
     /// An idempotency key already used by this caller for a different request.
     #[error("idempotency key {key} was used for a different request")]
     KeyReused { key: String },
+    /// A webhook that cannot be added, or one or a delivery that does not exist.
+    #[error(transparent)]
+    Webhook(#[from] super::webhooks::WebhookError),
 }
 
 /// A unit by its name and id, as the access log keeps it.

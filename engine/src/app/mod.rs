@@ -23,6 +23,7 @@ mod error;
 mod letter;
 mod migrate;
 pub mod once;
+pub mod outbox;
 mod ops;
 mod owner;
 pub mod portable;
@@ -32,6 +33,7 @@ mod register;
 mod report;
 #[cfg(test)]
 mod tests;
+pub mod webhooks;
 pub mod wire;
 mod workflow;
 
@@ -177,6 +179,8 @@ pub struct Office<B: Backend = crate::store::Store> {
     renderer: OnceLock<Result<Arc<Renderer>, LetterError>>,
     /// The credentials file, opened on first use (sign-in, passwords, tokens).
     accounts: Mutex<Option<Arc<accounts::Accounts>>>,
+    /// The webhooks file, opened on first use (`webhook …`, the server's delivery task).
+    webhooks: Mutex<Option<Arc<crate::store::webhooks::WebhookStore>>>,
     /// Where letters' salts come from (the system's generator unless a test fixes them).
     salts: act::Salts,
     /// Published letters by version, loaded on first use.
@@ -195,6 +199,7 @@ impl<B: Backend> Office<B> {
             config,
             renderer: OnceLock::new(),
             accounts: Mutex::new(None),
+            webhooks: Mutex::new(None),
             salts: act::Salts::System,
             published_renderers: Default::default(),
             keeping: once::Keeping::default(),

@@ -16,11 +16,18 @@ pub struct SqlStep {
 }
 
 /// Every step, in order.
-pub const STEPS: &[SqlStep] = &[SqlStep {
-    number: 1,
-    name: "tables",
-    sql: include_str!("sql/001_tables.sql"),
-}];
+pub const STEPS: &[SqlStep] = &[
+    SqlStep {
+        number: 1,
+        name: "tables",
+        sql: include_str!("sql/001_tables.sql"),
+    },
+    SqlStep {
+        number: 2,
+        name: "outbox",
+        sql: include_str!("sql/002_outbox.sql"),
+    },
+];
 
 /// The schema this build writes.
 pub const CURRENT: u32 = STEPS.len() as u32;

@@ -8,12 +8,14 @@ mod access_gap;
 pub mod credentials;
 pub mod dump;
 pub mod format;
+pub mod webhooks;
 mod group;
 mod integrity;
 mod letters;
 pub(crate) mod lists;
 pub mod migrations;
 mod once;
+mod outbox;
 pub mod ops;
 pub mod output;
 pub mod published;
@@ -878,6 +880,7 @@ struct Writer<'t> {
     published: redb::Table<'t, (&'static str, &'static str, u32), &'static [u8]>,
     keys: redb::Table<'t, (&'static str, &'static str), &'static [u8]>,
     keys_by_expiry: redb::Table<'t, (i64, &'static str, &'static str), ()>,
+    outbox: redb::Table<'t, u64, &'static [u8]>,
     /// Bumped by every write, so a batch can tell a command that failed before writing.
     writes: u64,
 }
@@ -907,6 +910,7 @@ impl<'t> Writer<'t> {
             published: tx.open_table(published::PUBLISHED).map_err(storage)?,
             keys: tx.open_table(once::KEYS).map_err(storage)?,
             keys_by_expiry: tx.open_table(once::KEYS_BY_EXPIRY).map_err(storage)?,
+            outbox: tx.open_table(outbox::OUTBOX).map_err(storage)?,
             writes: 0,
         })
     }

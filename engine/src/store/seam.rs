@@ -16,10 +16,11 @@ use super::users::{CURRENT, StoredUnits, StoredUser, UNITS, USERS};
 use super::{
     AccessEntry, BY_CHILD, CASES, CaseFilter, DEFINITIONS, DeadlineView, EVENTS, RegistryError,
     RegistryRule, Store, StoreError, VERSIONS, Writer, corrupt, integrity, latest_in, letters,
-    once, storage,
+    once, outbox, storage,
 };
 use crate::app::backend::{Backend, CaseQuery, ReadTx, WriteTx};
 use crate::app::once::Remembered;
+use crate::app::outbox::OutboxEntry;
 use crate::authority::{Units, User};
 use crate::case::{Case, CaseId, Event};
 use crate::definition::{Definition, VersionHash};
@@ -375,6 +376,13 @@ impl ReadTx for Snapshot<'_> {
             None => Ok(None),
         }
     }
+
+    fn outbox(&self, after: u64, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
+        match missing(self.tx.open_table(outbox::OUTBOX))? {
+            Some(table) => outbox::after_in(&table, after, limit),
+            None => Ok(Vec::new()),
+        }
+    }
 }
 
 impl ReadTx for Writer<'_> {
@@ -454,6 +462,10 @@ impl ReadTx for Writer<'_> {
 
     fn remembered(&self, scope: &str, key: &str) -> Result<Option<Remembered>, StoreError> {
         once::remembered_in(&self.keys, scope, key)
+    }
+
+    fn outbox(&self, after: u64, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
+        outbox::after_in(&self.outbox, after, limit)
     }
 }
 
@@ -589,5 +601,10 @@ impl WriteTx for Writer<'_> {
         let n = once::forget_in(&mut self.keys, &mut self.keys_by_expiry, now, limit)?;
         self.writes += n as u64;
         Ok(n)
+    }
+
+    fn enqueue(&mut self, entry: &OutboxEntry) -> Result<(), StoreError> {
+        self.writes += 1;
+        outbox::insert_in(&mut self.outbox, entry)
     }
 }

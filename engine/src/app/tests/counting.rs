@@ -223,6 +223,13 @@ impl ReadTx for CountingRead<'_> {
     ) -> Result<Option<crate::app::once::Remembered>, StoreError> {
         self.inner.remembered(scope, key)
     }
+    fn outbox(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<crate::app::outbox::OutboxEntry>, StoreError> {
+        self.inner.outbox(after, limit)
+    }
 }
 
 impl ReadTx for CountingTx<'_> {
@@ -279,6 +286,13 @@ impl ReadTx for CountingTx<'_> {
     ) -> Result<Option<crate::app::once::Remembered>, StoreError> {
         self.read().remembered(scope, key)
     }
+    fn outbox(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<crate::app::outbox::OutboxEntry>, StoreError> {
+        self.read().outbox(after, limit)
+    }
 }
 
 impl WriteTx for CountingTx<'_> {
@@ -324,6 +338,9 @@ impl WriteTx for CountingTx<'_> {
     }
     fn forget_keys(&mut self, now: Timestamp, limit: usize) -> Result<usize, StoreError> {
         self.inner.forget_keys(now, limit)
+    }
+    fn enqueue(&mut self, entry: &crate::app::outbox::OutboxEntry) -> Result<(), StoreError> {
+        self.inner.enqueue(entry)
     }
 }
 
