@@ -21,6 +21,7 @@ mod run;
 mod shell;
 pub(crate) mod timers;
 mod token;
+mod webhook;
 mod unit;
 mod user;
 mod verify;
@@ -207,6 +208,9 @@ pub enum Command {
     /// API tokens for systems that call `wardflow serve`.
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// Webhooks: the endpoints `wardflow serve` sends events to, and their delivery log.
+    #[command(subcommand)]
+    Webhook(webhook::WebhookCommand),
     /// The units and the area each covers.
     #[command(subcommand)]
     Unit(unit::UnitCommand),
@@ -445,6 +449,7 @@ pub fn run(cli: Cli, tr: Tr, settings: Vec<crate::config::Setting>) -> Result<()
         Command::Key(cmd) => key::run(&ctx, cmd),
         Command::User(cmd) => user::run(&ctx, cmd),
         Command::Token(cmd) => token::run(&ctx, cmd),
+        Command::Webhook(cmd) => webhook::run(&ctx, cmd),
         Command::Unit(cmd) => unit::run(&ctx, cmd),
         Command::Audit(args) => audit::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),

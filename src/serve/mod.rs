@@ -8,6 +8,7 @@
 //! English by `Accept-Language`. Request bodies are bounded ([`MAX_BODY`]). A simulation
 //! database accepts a requested clock per request (`Wardflow-Now`, as `--now`).
 
+mod deliver;
 mod once;
 mod routes;
 
@@ -444,6 +445,8 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
             .spawn(move || deadline_runner(&server, &runner_caller, recheck, &stop))
             .map_err(Failure::bug)?
     };
+    // Webhook deliveries, beside the deadline runner.
+    runtime.spawn(deliver::task(server.office.clone(), stop.clone()));
     let tls = match &tls_files {
         Some((cert, key)) => Some(tls_config(cert, key)?),
         None => None,

@@ -21,6 +21,7 @@ mod enum_labels;
 mod hardening;
 mod help;
 mod idem;
+mod outbox;
 mod json_convention;
 mod legal_stories;
 mod letter;

@@ -23,6 +23,7 @@ mod accounts;
 mod cases;
 mod database;
 mod deadlines;
+mod events;
 mod letters;
 mod sessions;
 
@@ -84,6 +85,7 @@ pub fn router(server: Arc<Server>) -> Router {
             "/api/v1/tokens/{id}",
             axum::routing::delete(accounts::token_revoke),
         )
+        .route("/api/v1/events", get(events::events))
         .route("/api/v1/audit", get(database::audit))
         .route("/api/v1/export", get(database::export))
         .route("/api/v1/backup", post(database::backup))
@@ -262,7 +264,8 @@ impl utoipa::Modify for Bearer {
         accounts::token_revoke,
         database::audit,
         database::export,
-        database::backup
+        database::backup,
+        events::events
     )
 )]
 pub struct ApiDoc;
