@@ -39,6 +39,7 @@ use wardflow_engine::period::Calendar;
 use wardflow_engine::profile::{self, Profile};
 
 pub use token::token_json;
+pub use webhook::kinds as webhook_kinds;
 
 use crate::failure::{Exit, Failure, Kind};
 use crate::i18n::{Lang, Tr};

@@ -4,6 +4,7 @@
 
 use clap::Subcommand;
 use wardflow_engine::app::outbox::OutboxKind;
+use wardflow_engine::app::webhooks::AddedWebhook;
 use wardflow_engine::store::webhooks::{Delivery, DeliveryStatus, Endpoint};
 
 use super::{Ctx, print_json};
@@ -48,7 +49,7 @@ pub enum WebhookCommand {
 }
 
 /// The kinds named by `--events` (all when none).
-fn kinds(names: &[String]) -> Result<Vec<OutboxKind>, Failure> {
+pub fn kinds(names: &[String]) -> Result<Vec<OutboxKind>, Failure> {
     if names.iter().all(|n| n.trim().is_empty()) {
         return Ok(OutboxKind::ALL.to_vec());
     }
@@ -70,6 +71,11 @@ fn kinds(names: &[String]) -> Result<Vec<OutboxKind>, Failure> {
             })
         })
         .collect()
+}
+
+/// An id as one path segment (percent-encoded).
+fn path_segment(id: &str) -> String {
+    percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 fn events_text(endpoint: &Endpoint) -> String {
@@ -120,13 +126,43 @@ fn print_deliveries(ctx: &Ctx, deliveries: &[Delivery]) {
     table.print();
 }
 
-/// Runs a webhook subcommand.
+/// The request `webhook add` sends to a server (`POST /api/v1/webhooks`).
+#[derive(serde::Serialize)]
+struct AddRequest<'a> {
+    url: &'a str,
+    events: Vec<&'static str>,
+}
+
+/// Runs a webhook subcommand: at the server with `--server`, else on the database.
 pub fn run(ctx: &Ctx, cmd: WebhookCommand) -> Result<(), Failure> {
-    let caller = ctx.caller(None)?;
+    let remote = ctx.remote()?;
+    let caller = match &remote {
+        Some(_) => None,
+        None => Some(ctx.caller(None)?),
+    };
+    let embedded = || -> Result<_, Failure> {
+        let caller = caller
+            .clone()
+            .ok_or_else(|| Failure::bug("an embedded webhook command without a caller"))?;
+        Ok((ctx.office_for_write()?, caller))
+    };
     match cmd {
         WebhookCommand::Add { url, events } => {
             let events = kinds(&events)?;
-            let added = ctx.office_for_write()?.add_webhook(&caller, &url, &events)?;
+            let added: AddedWebhook = match &remote {
+                Some(remote) => remote.change(
+                    "POST",
+                    "/api/v1/webhooks",
+                    &AddRequest {
+                        url: &url,
+                        events: events.iter().map(|k| k.key()).collect(),
+                    },
+                )?,
+                None => {
+                    let (office, caller) = embedded()?;
+                    office.add_webhook(&caller, &url, &events)?
+                }
+            };
             if ctx.global.json {
                 return print_json(ctx, &added);
             }
@@ -144,7 +180,13 @@ pub fn run(ctx: &Ctx, cmd: WebhookCommand) -> Result<(), Failure> {
             Ok(())
         }
         WebhookCommand::List => {
-            let endpoints = ctx.office_for_write()?.webhooks(&caller)?;
+            let endpoints: Vec<Endpoint> = match &remote {
+                Some(remote) => remote.get("/api/v1/webhooks", &[])?,
+                None => {
+                    let (office, caller) = embedded()?;
+                    office.webhooks(&caller)?
+                }
+            };
             if ctx.global.json {
                 return print_json(ctx, &endpoints);
             }
@@ -173,7 +215,17 @@ pub fn run(ctx: &Ctx, cmd: WebhookCommand) -> Result<(), Failure> {
             Ok(())
         }
         WebhookCommand::Remove { id } => {
-            let removed = ctx.office_for_write()?.remove_webhook(&caller, &id)?;
+            let removed: Endpoint = match &remote {
+                Some(remote) => remote.change(
+                    "DELETE",
+                    &format!("/api/v1/webhooks/{}", path_segment(&id)),
+                    &serde_json::json!({}),
+                )?,
+                None => {
+                    let (office, caller) = embedded()?;
+                    office.remove_webhook(&caller, &id)?
+                }
+            };
             if ctx.global.json {
                 return print_json(ctx, &removed);
             }
@@ -184,11 +236,19 @@ pub fn run(ctx: &Ctx, cmd: WebhookCommand) -> Result<(), Failure> {
             Ok(())
         }
         WebhookCommand::Deliveries { endpoint, limit } => {
-            let deliveries = ctx.office_for_write()?.webhook_deliveries(
-                &caller,
-                endpoint.as_deref(),
-                limit,
-            )?;
+            let deliveries: Vec<Delivery> = match &remote {
+                Some(remote) => {
+                    let mut query = vec![("limit", limit.to_string())];
+                    if let Some(e) = &endpoint {
+                        query.push(("endpoint", e.clone()));
+                    }
+                    remote.get("/api/v1/webhooks/deliveries", &query)?
+                }
+                None => {
+                    let (office, caller) = embedded()?;
+                    office.webhook_deliveries(&caller, endpoint.as_deref(), limit)?
+                }
+            };
             if ctx.global.json {
                 return print_json(ctx, &deliveries);
             }
@@ -196,7 +256,17 @@ pub fn run(ctx: &Ctx, cmd: WebhookCommand) -> Result<(), Failure> {
             Ok(())
         }
         WebhookCommand::Replay { id } => {
-            let delivery = ctx.office_for_write()?.replay_delivery(&caller, &id)?;
+            let delivery: Delivery = match &remote {
+                Some(remote) => remote.change(
+                    "POST",
+                    &format!("/api/v1/webhooks/deliveries/{}/replay", path_segment(&id)),
+                    &serde_json::json!({}),
+                )?,
+                None => {
+                    let (office, caller) = embedded()?;
+                    office.replay_delivery(&caller, &id)?
+                }
+            };
             if ctx.global.json {
                 return print_json(ctx, &delivery);
             }

@@ -436,3 +436,37 @@ fn the_event_stream_gives_the_same_events_and_resumes_after_last_event_id() {
     assert_eq!(status, 401);
     server.stop();
 }
+
+#[test]
+fn webhooks_are_configured_through_the_server_as_embedded() {
+    let env = env();
+    let (admin, _) = token(&env, &[]);
+    let (police, _) = token(&env, &["--for", "李四"]);
+    let server = Served::start(&env);
+    let remote = |token: &str, args: &[&str]| {
+        let mut all: Vec<&str> = vec!["webhook"];
+        all.extend(args);
+        all.extend(["--server", server.url.as_str(), "--now", T0]);
+        env.wardflow(all).var("WARDFLOW_TOKEN", token).run()
+    };
+    let added = remote(
+        &admin,
+        &["add", "https://hooks.example/in", "--events", "letter_issued", "--json"],
+    )
+    .success();
+    let added: Value = serde_json::from_str(&added.stdout_text()).expect("JSON");
+    let secret = added["secret"].as_str().expect("secret").to_owned();
+    assert!(secret.starts_with("whsec_") && added["id"] == "wh1", "{added:#}");
+    let listed = remote(&admin, &["list", "--json"]).success().stdout_text();
+    assert!(listed.contains("letter_issued") && !listed.contains(&secret), "{listed}");
+    // A police officer is refused, as embedded.
+    assert_eq!(remote(&police, &["list"]).code(), Some(1));
+    assert_eq!(remote(&admin, &["remove", "wh7"]).code(), Some(2));
+    remote(&admin, &["remove", "wh1"]).success();
+    let log = remote(&admin, &["deliveries", "--json"]).success().stdout_text();
+    assert_eq!(serde_json::from_str::<Value>(&log).expect("JSON"), Value::Array(vec![]));
+    server.stop();
+    // The same endpoint, embedded: removed, its secret nowhere.
+    let listed = env.en().ok(&["webhook", "list", "--json", "--now", T0]);
+    assert!(listed.contains("removed_at") && !listed.contains(&secret), "{listed}");
+}

@@ -18,7 +18,7 @@
 use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::backend::{Backend, ReadTx};
 use super::outbox::{MAX_BATCH, OutboxEntry, OutboxKind};
@@ -51,7 +51,7 @@ pub enum WebhookError {
 }
 
 /// A new endpoint, with its secret: shown once.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AddedWebhook {
     #[serde(flatten)]
     pub endpoint: Endpoint,

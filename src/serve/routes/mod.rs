@@ -26,6 +26,7 @@ mod deadlines;
 mod events;
 mod letters;
 mod sessions;
+mod webhooks;
 
 type Shared = State<Arc<Server>>;
 type Peer = ConnectInfo<SocketAddr>;
@@ -86,6 +87,22 @@ pub fn router(server: Arc<Server>) -> Router {
             axum::routing::delete(accounts::token_revoke),
         )
         .route("/api/v1/events", get(events::events))
+        .route(
+            "/api/v1/webhooks",
+            get(webhooks::webhook_list).post(webhooks::webhook_add),
+        )
+        .route(
+            "/api/v1/webhooks/{id}",
+            axum::routing::delete(webhooks::webhook_remove),
+        )
+        .route(
+            "/api/v1/webhooks/deliveries",
+            get(webhooks::webhook_deliveries),
+        )
+        .route(
+            "/api/v1/webhooks/deliveries/{id}/replay",
+            post(webhooks::webhook_replay),
+        )
         .route("/api/v1/audit", get(database::audit))
         .route("/api/v1/export", get(database::export))
         .route("/api/v1/backup", post(database::backup))
@@ -265,7 +282,12 @@ impl utoipa::Modify for Bearer {
         database::audit,
         database::export,
         database::backup,
-        events::events
+        events::events,
+        webhooks::webhook_list,
+        webhooks::webhook_add,
+        webhooks::webhook_remove,
+        webhooks::webhook_deliveries,
+        webhooks::webhook_replay
     )
 )]
 pub struct ApiDoc;
