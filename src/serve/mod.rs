@@ -527,6 +527,10 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Set when SIGINT or SIGTERM arrives: open event streams end (the graceful shutdown waits
+/// for every connection, and a stream would otherwise never finish).
+pub(crate) static STOPPING: AtomicBool = AtomicBool::new(false);
+
 /// SIGINT or SIGTERM.
 async fn shutdown() {
     let terminate = async {
@@ -541,6 +545,7 @@ async fn shutdown() {
         _ = tokio::signal::ctrl_c() => {}
         _ = terminate => {}
     }
+    STOPPING.store(true, Ordering::SeqCst);
 }
 
 /// The deadline runner inside the server: fires what is due, sleeps until the next timer

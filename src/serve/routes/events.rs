@@ -82,9 +82,12 @@ struct Reading {
 }
 
 /// The next event of the stream, reading the outbox (on a blocking thread) as needed; None
-/// ends the stream (the caller may no longer read, or the server stops).
+/// ends the stream (the caller may no longer read, or the server stops: then within [`POLL`]).
 async fn next(mut r: Reading) -> Option<(Result<Event, Infallible>, Reading)> {
     loop {
+        if crate::serve::STOPPING.load(std::sync::atomic::Ordering::SeqCst) {
+            return None;
+        }
         if let Some(e) = r.pending.pop_front() {
             let event = Event::default()
                 .id(e.position.to_string())
