@@ -45,8 +45,11 @@ fn agent() -> ureq::Agent {
 }
 
 /// Sends one delivery: the receiver's status, or why there was none.
-fn send(agent: &ureq::Agent, due: &Due) -> (Option<u16>, Option<String>) {
-    let body = match serde_json::to_vec(&payload(&due.delivery)) {
+fn send(agent: &ureq::Agent, due: &Due, tz: &jiff::tz::TimeZone) -> (Option<u16>, Option<String>) {
+    // Instants in the office's offset, as every JSON the office gives out.
+    let mut value = payload(&due.delivery);
+    wardflow_engine::app::wire::localise(&mut value, tz);
+    let body = match serde_json::to_vec(&value) {
         Ok(body) => body,
         Err(e) => return (None, Some(e.to_string())),
     };
@@ -82,7 +85,7 @@ fn send(agent: &ureq::Agent, due: &Due) -> (Option<u16>, Option<String>) {
 fn round(office: &Office, agent: &ureq::Agent) -> Result<usize, Failure> {
     let due = office.webhooks_due(Office::<wardflow_engine::store::Store>::wall(), PER_ROUND)?;
     for d in &due {
-        let (status, error) = send(agent, d);
+        let (status, error) = send(agent, d, &office.config().tz);
         let now = Office::<wardflow_engine::store::Store>::wall();
         match &error {
             None => tracing::info!(delivery = %d.delivery.id, status, "webhook delivered"),

@@ -253,6 +253,32 @@ impl WebhookStore {
                         .map_err(storage)?
                         .remove(id)
                         .map_err(storage)?;
+                    // What was still to be sent will not be: failed, out of the due index.
+                    let mut due = tx.open_table(DUE).map_err(storage)?;
+                    let mut deliveries = tx.open_table(DELIVERIES).map_err(storage)?;
+                    let mut waiting: Vec<(i64, u64)> = Vec::new();
+                    for entry in due.iter().map_err(storage)? {
+                        let (key, _) = entry.map_err(storage)?;
+                        let (at, endpoint, position) = key.value();
+                        if endpoint == id {
+                            waiting.push((at, position));
+                        }
+                    }
+                    for (at, position) in waiting {
+                        due.remove((at, id, position)).map_err(storage)?;
+                        let found: Option<Delivery> =
+                            match deliveries.get((id, position)).map_err(storage)? {
+                                Some(v) => Some(unjson(v.value())?),
+                                None => None,
+                            };
+                        if let Some(mut delivery) = found {
+                            delivery.status = DeliveryStatus::Failed;
+                            delivery.next_at = None;
+                            deliveries
+                                .insert((id, position), json(&delivery)?.as_slice())
+                                .map_err(storage)?;
+                        }
+                    }
                     Some(endpoint)
                 }
                 _ => None,
@@ -420,12 +446,22 @@ impl WebhookStore {
         Ok(out)
     }
 
-    /// Makes delivery `id` pending again, due `now` (a replay): None when there is none.
+    /// Makes delivery `id` pending again, due `now` (a replay): None when there is none, or
+    /// its endpoint was removed.
     pub fn replay(&self, id: &str, now: Timestamp) -> Result<Option<Delivery>, StoreError> {
         let Some((endpoint, position)) = parse_delivery_id(id) else {
             return Ok(None);
         };
         let tx = self.db.begin_write().map_err(storage)?;
+        let removed = tx
+            .open_table(SECRETS)
+            .map_err(storage)?
+            .get(endpoint)
+            .map_err(storage)?
+            .is_none();
+        if removed {
+            return Ok(None);
+        }
         let out = {
             let mut deliveries = tx.open_table(DELIVERIES).map_err(storage)?;
             let mut due = tx.open_table(DUE).map_err(storage)?;
@@ -475,5 +511,95 @@ impl WebhookStore {
         out.sort_by(|a, b| b.event.position.cmp(&a.event.position).then(a.id.cmp(&b.id)));
         out.truncate(limit);
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> Timestamp {
+        text.parse().expect("instant")
+    }
+
+    fn entry(position: u64, kind: OutboxKind) -> OutboxEntry {
+        OutboxEntry {
+            position,
+            id: format!("2026-000001#{position}"),
+            kind,
+            case: "2026-000001".into(),
+            workflow: "w".into(),
+            unit: None,
+            state: "s".into(),
+            letter: None,
+            deadline: None,
+            at: at("2026-12-01T00:00:00Z"),
+        }
+    }
+
+    #[test]
+    fn deliveries_are_taken_in_once_retried_replayed_and_dropped_with_their_endpoint() {
+        let dir = tempfile::tempdir().expect("dir");
+        let db = dir.path().join("w.redb");
+        let store = WebhookStore::open(&db).expect("opens");
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &std::fs::metadata(webhooks_path(&db))
+                .expect("file")
+                .permissions(),
+        );
+        assert_eq!(mode & 0o777, 0o600);
+        let t0 = at("2026-12-01T00:00:00Z");
+        let hook = store
+            .add("http://x/", &[OutboxKind::DeadlineBreached], "whsec_s", "张三", t0)
+            .expect("adds");
+        assert_eq!(hook.id, "wh1");
+        let entries = [
+            entry(1, OutboxKind::CaseOpened),
+            entry(2, OutboxKind::DeadlineBreached),
+        ];
+        assert_eq!(store.take_in(&hook, &entries, 2, t0).expect("takes"), 1);
+        // Taken in once: the cursor has moved past them.
+        assert_eq!(store.take_in(&hook, &entries, 2, t0).expect("again"), 0);
+        let due = store.due(t0, 10).expect("due");
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].delivery.id, "wh1.2");
+        assert_eq!(due[0].secret, "whsec_s");
+        // A failed attempt is due again at its retry, not before.
+        let retry = at("2026-12-01T00:00:02Z");
+        let failed = Attempt {
+            at: t0,
+            status: Some(500),
+            error: Some("HTTP 500".into()),
+        };
+        store
+            .attempted("wh1.2", failed, false, Some(retry))
+            .expect("records");
+        assert!(store.due(t0, 10).expect("due").is_empty());
+        assert_eq!(store.due(retry, 10).expect("due").len(), 1);
+        let ok = Attempt {
+            at: retry,
+            status: Some(204),
+            error: None,
+        };
+        let done = store
+            .attempted("wh1.2", ok, true, None)
+            .expect("records")
+            .expect("found");
+        assert_eq!(done.status, DeliveryStatus::Delivered);
+        assert_eq!(done.attempts_made, 2);
+        assert!(store.due(retry, 10).expect("due").is_empty());
+        // Replayed under the same id.
+        let again = store.replay("wh1.2", retry).expect("replays").expect("found");
+        assert_eq!((again.id.as_str(), again.status), ("wh1.2", DeliveryStatus::Pending));
+        assert_eq!(store.due(retry, 10).expect("due").len(), 1);
+        assert!(store.replay("wh1.9", retry).expect("replays").is_none());
+        // Removed: nothing more is due, the waiting one failed, its secret gone, no replay.
+        store.remove("wh1", "张三", retry).expect("removes").expect("found");
+        assert!(store.due(retry, 10).expect("due").is_empty());
+        let log = store.deliveries(Some("wh1"), 10).expect("log");
+        assert_eq!(log[0].status, DeliveryStatus::Failed);
+        assert!(store.replay("wh1.2", retry).expect("replays").is_none());
+        assert!(store.remove("wh1", "张三", retry).expect("removes").is_none());
+        assert!(store.cursors().expect("cursors").is_empty());
     }
 }

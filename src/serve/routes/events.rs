@@ -92,7 +92,11 @@ async fn next(mut r: Reading) -> Option<(Result<Event, Infallible>, Reading)> {
             let event = Event::default()
                 .id(e.position.to_string())
                 .event(e.kind.key())
-                .data(event_json(&e).to_string());
+                .data({
+                    let mut value = event_json(&e);
+                    wardflow_engine::app::wire::localise(&mut value, &r.server.office.config().tz);
+                    value.to_string()
+                });
             return Some((Ok(event), r));
         }
         let server = r.server.clone();
