@@ -21,10 +21,10 @@ mod run;
 mod shell;
 pub(crate) mod timers;
 mod token;
-mod webhook;
 mod unit;
 mod user;
 mod verify;
+mod webhook;
 mod workflow;
 
 use std::path::{Path, PathBuf};

@@ -102,7 +102,14 @@ fn print_deliveries(ctx: &Ctx, deliveries: &[Delivery]) {
     }
     let mut table = Table::new(
         &ctx.tr,
-        &[col::NUMBER, col::CASE, col::ACTION, col::STATUS, col::AT, col::NOTE],
+        &[
+            col::NUMBER,
+            col::CASE,
+            col::ACTION,
+            col::STATUS,
+            col::AT,
+            col::NOTE,
+        ],
     );
     for d in deliveries {
         let last = d.attempts.last();
@@ -231,7 +238,12 @@ pub fn run(ctx: &Ctx, cmd: WebhookCommand) -> Result<(), Failure> {
             }
             println!(
                 "{}",
-                tr!(ctx.tr, "webhook-removed", id = removed.id, url = removed.url)
+                tr!(
+                    ctx.tr,
+                    "webhook-removed",
+                    id = removed.id,
+                    url = removed.url
+                )
             );
             Ok(())
         }

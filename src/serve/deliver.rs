@@ -89,7 +89,9 @@ fn round(office: &Office, agent: &ureq::Agent) -> Result<usize, Failure> {
         let now = Office::<wardflow_engine::store::Store>::wall();
         match &error {
             None => tracing::info!(delivery = %d.delivery.id, status, "webhook delivered"),
-            Some(e) => tracing::warn!(delivery = %d.delivery.id, error = %e, "webhook not delivered"),
+            Some(e) => {
+                tracing::warn!(delivery = %d.delivery.id, error = %e, "webhook not delivered")
+            }
         }
         office.webhook_attempted(&d.delivery, now, status, error)?;
     }
@@ -106,8 +108,12 @@ pub async fn task(office: Arc<Office>, stop: Arc<AtomicBool>) {
         match attempted {
             Ok(Ok(n)) if n > 0 => continue,
             Ok(Ok(_)) => {}
-            Ok(Err(failure)) => crate::log::service_failure(&Tr { lang: Lang::Zh }, "webhooks", &failure),
-            Err(e) => crate::log::service_failure(&Tr { lang: Lang::Zh }, "webhooks", &Failure::bug(e)),
+            Ok(Err(failure)) => {
+                crate::log::service_failure(&Tr { lang: Lang::Zh }, "webhooks", &failure)
+            }
+            Err(e) => {
+                crate::log::service_failure(&Tr { lang: Lang::Zh }, "webhooks", &Failure::bug(e))
+            }
         }
         tokio::time::sleep(ROUND).await;
     }

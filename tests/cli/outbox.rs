@@ -190,10 +190,16 @@ fn a_receiver_gets_every_breach_of_a_month_once_by_id_signed_across_a_restart() 
     assert_eq!(secret.len(), "whsec_".len() + 64, "{added:#}");
     // Listed without it.
     let listed = env.ok(&["webhook", "list", "--json", "--now", T0]);
-    assert!(listed.contains(&receiver.url) && !listed.contains(&secret), "{listed}");
+    assert!(
+        listed.contains(&receiver.url) && !listed.contains(&secret),
+        "{listed}"
+    );
     // Nor is it in the access log, which records that it was added.
     let audit = env.ok(&["audit", "--json", "--now", T0]);
-    assert!(audit.contains("webhook:add") && !audit.contains(&secret), "{audit}");
+    assert!(
+        audit.contains("webhook:add") && !audit.contains(&secret),
+        "{audit}"
+    );
 
     // Four children in entrusted care, each with a weekly contact that lapses a week after
     // its agreement: signed on 23 and 24 November, 2 and 7 December.
@@ -224,7 +230,10 @@ fn a_receiver_gets_every_breach_of_a_month_once_by_id_signed_across_a_restart() 
     let end = "2026-12-23T12:00:00+08:00";
     let second = Served::start_with(&env, &["--now", end]);
     let all = wait_for_breaches(&second, &receiver, end, &admin, &cases);
-    assert!(before.is_subset(&all) && all.len() > before.len(), "{before:?} {all:?}");
+    assert!(
+        before.is_subset(&all) && all.len() > before.len(),
+        "{before:?} {all:?}"
+    );
     // The refused first POST comes again, under the same delivery id, after its back-off.
     let first_id = receiver.got()[0].headers["wardflow-delivery"].clone();
     let count = |id: &str| {
@@ -334,32 +343,49 @@ fn only_administrators_configure_webhooks_and_bad_ones_are_refused() {
     ] {
         env.wardflow(args).user("李四").refused();
     }
-    env.en().fails(
-        &["webhook", "add", "ftp://x", "--now", T0],
-        2,
-    );
+    env.en()
+        .fails(&["webhook", "add", "ftp://x", "--now", T0], 2);
     let bad = env.en().fails(
-        &["webhook", "add", "https://x/", "--events", "case_closed", "--now", T0],
+        &[
+            "webhook",
+            "add",
+            "https://x/",
+            "--events",
+            "case_closed",
+            "--now",
+            T0,
+        ],
         2,
     );
-    assert!(bad.contains("case_closed") && bad.contains("deadline_breached"), "{bad}");
-    env.en().fails(&["webhook", "remove", "wh9", "--now", T0], 2);
+    assert!(
+        bad.contains("case_closed") && bad.contains("deadline_breached"),
+        "{bad}"
+    );
+    env.en()
+        .fails(&["webhook", "remove", "wh9", "--now", T0], 2);
     env.en()
         .fails(&["webhook", "replay", "wh9.1", "--now", T0], 2);
     // Added, listed, removed: a removed endpoint is listed as removed, its secret never.
-    let added = env.en().ok(&["webhook", "add", "https://hooks.example/in", "--now", T0]);
+    let added = env
+        .en()
+        .ok(&["webhook", "add", "https://hooks.example/in", "--now", T0]);
     let secret = added.lines().last().expect("secret").trim().to_owned();
     assert!(secret.starts_with("whsec_"), "{added}");
     env.en().ok(&["webhook", "remove", "wh1", "--now", T0]);
     let listed = env.en().ok(&["webhook", "list", "--now", T0]);
-    assert!(listed.contains("removed") && !listed.contains(&secret), "{listed}");
+    assert!(
+        listed.contains("removed") && !listed.contains(&secret),
+        "{listed}"
+    );
     // The secret is kept apart from the case data, in a file only its owner reads.
     let file = env.root().join(format!(
         "{}.webhooks",
         env.db().file_name().expect("name").to_string_lossy()
     ));
     let mode = std::os::unix::fs::PermissionsExt::mode(
-        &std::fs::metadata(&file).expect("webhooks file").permissions(),
+        &std::fs::metadata(&file)
+            .expect("webhooks file")
+            .permissions(),
     );
     assert_eq!(mode & 0o777, 0o600);
     assert!(!env.db_dump().contains("whsec_"));
@@ -376,7 +402,10 @@ fn read_events(
     let mut line = String::new();
     while out.len() < n {
         line.clear();
-        assert!(reader.read_line(&mut line).expect("read") > 0, "stream ended");
+        assert!(
+            reader.read_line(&mut line).expect("read") > 0,
+            "stream ended"
+        );
         let l = line.trim_end();
         if let Some(v) = l.strip_prefix("id:") {
             id = v.trim().parse().ok();
@@ -452,22 +481,42 @@ fn webhooks_are_configured_through_the_server_as_embedded() {
     };
     let added = remote(
         &admin,
-        &["add", "https://hooks.example/in", "--events", "letter_issued", "--json"],
+        &[
+            "add",
+            "https://hooks.example/in",
+            "--events",
+            "letter_issued",
+            "--json",
+        ],
     )
     .success();
     let added: Value = serde_json::from_str(&added.stdout_text()).expect("JSON");
     let secret = added["secret"].as_str().expect("secret").to_owned();
-    assert!(secret.starts_with("whsec_") && added["id"] == "wh1", "{added:#}");
+    assert!(
+        secret.starts_with("whsec_") && added["id"] == "wh1",
+        "{added:#}"
+    );
     let listed = remote(&admin, &["list", "--json"]).success().stdout_text();
-    assert!(listed.contains("letter_issued") && !listed.contains(&secret), "{listed}");
+    assert!(
+        listed.contains("letter_issued") && !listed.contains(&secret),
+        "{listed}"
+    );
     // A police officer is refused, as embedded.
     assert_eq!(remote(&police, &["list"]).code(), Some(1));
     assert_eq!(remote(&admin, &["remove", "wh7"]).code(), Some(2));
     remote(&admin, &["remove", "wh1"]).success();
-    let log = remote(&admin, &["deliveries", "--json"]).success().stdout_text();
-    assert_eq!(serde_json::from_str::<Value>(&log).expect("JSON"), Value::Array(vec![]));
+    let log = remote(&admin, &["deliveries", "--json"])
+        .success()
+        .stdout_text();
+    assert_eq!(
+        serde_json::from_str::<Value>(&log).expect("JSON"),
+        Value::Array(vec![])
+    );
     server.stop();
     // The same endpoint, embedded: removed, its secret nowhere.
     let listed = env.en().ok(&["webhook", "list", "--json", "--now", T0]);
-    assert!(listed.contains("removed_at") && !listed.contains(&secret), "{listed}");
+    assert!(
+        listed.contains("removed_at") && !listed.contains(&secret),
+        "{listed}"
+    );
 }

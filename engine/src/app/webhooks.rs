@@ -161,7 +161,9 @@ impl Office<Store> {
         let mut secret = [0u8; 32];
         getrandom::fill(&mut secret).map_err(|e| StoreError::Storage(e.to_string()))?;
         let secret = format!("whsec_{}", hex(&secret));
-        let endpoint = self.hooks()?.add(&url, &events, &secret, &admin.name, now)?;
+        let endpoint = self
+            .hooks()?
+            .add(&url, &events, &secret, &admin.name, now)?;
         // The access log names the endpoint and its address, never the secret.
         let action = format!("webhook:add {} {url}", endpoint.id);
         self.log(caller, now, WHOLE_DATABASE, &action, None)?;

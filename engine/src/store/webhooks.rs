@@ -346,8 +346,11 @@ impl WebhookStore {
                 deliveries
                     .insert(key, json(&delivery)?.as_slice())
                     .map_err(storage)?;
-                due.insert((now.as_millisecond(), endpoint.id.as_str(), entry.position), ())
-                    .map_err(storage)?;
+                due.insert(
+                    (now.as_millisecond(), endpoint.id.as_str(), entry.position),
+                    (),
+                )
+                .map_err(storage)?;
                 taken += 1;
             }
             if through > at {
@@ -411,10 +414,11 @@ impl WebhookStore {
         let out = {
             let mut deliveries = tx.open_table(DELIVERIES).map_err(storage)?;
             let mut due = tx.open_table(DUE).map_err(storage)?;
-            let found: Option<Delivery> = match deliveries.get((endpoint, position)).map_err(storage)? {
-                Some(v) => Some(unjson(v.value())?),
-                None => None,
-            };
+            let found: Option<Delivery> =
+                match deliveries.get((endpoint, position)).map_err(storage)? {
+                    Some(v) => Some(unjson(v.value())?),
+                    None => None,
+                };
             match found {
                 None => None,
                 Some(mut delivery) => {
@@ -465,10 +469,11 @@ impl WebhookStore {
         let out = {
             let mut deliveries = tx.open_table(DELIVERIES).map_err(storage)?;
             let mut due = tx.open_table(DUE).map_err(storage)?;
-            let found: Option<Delivery> = match deliveries.get((endpoint, position)).map_err(storage)? {
-                Some(v) => Some(unjson(v.value())?),
-                None => None,
-            };
+            let found: Option<Delivery> =
+                match deliveries.get((endpoint, position)).map_err(storage)? {
+                    Some(v) => Some(unjson(v.value())?),
+                    None => None,
+                };
             match found {
                 None => None,
                 Some(mut delivery) => {
@@ -508,7 +513,12 @@ impl WebhookStore {
             let (_, v) = entry.map_err(storage)?;
             out.push(unjson(v.value())?);
         }
-        out.sort_by(|a, b| b.event.position.cmp(&a.event.position).then(a.id.cmp(&b.id)));
+        out.sort_by(|a, b| {
+            b.event
+                .position
+                .cmp(&a.event.position)
+                .then(a.id.cmp(&b.id))
+        });
         out.truncate(limit);
         Ok(out)
     }
@@ -550,7 +560,13 @@ mod tests {
         assert_eq!(mode & 0o777, 0o600);
         let t0 = at("2026-12-01T00:00:00Z");
         let hook = store
-            .add("http://x/", &[OutboxKind::DeadlineBreached], "whsec_s", "张三", t0)
+            .add(
+                "http://x/",
+                &[OutboxKind::DeadlineBreached],
+                "whsec_s",
+                "张三",
+                t0,
+            )
             .expect("adds");
         assert_eq!(hook.id, "wh1");
         let entries = [
@@ -589,17 +605,31 @@ mod tests {
         assert_eq!(done.attempts_made, 2);
         assert!(store.due(retry, 10).expect("due").is_empty());
         // Replayed under the same id.
-        let again = store.replay("wh1.2", retry).expect("replays").expect("found");
-        assert_eq!((again.id.as_str(), again.status), ("wh1.2", DeliveryStatus::Pending));
+        let again = store
+            .replay("wh1.2", retry)
+            .expect("replays")
+            .expect("found");
+        assert_eq!(
+            (again.id.as_str(), again.status),
+            ("wh1.2", DeliveryStatus::Pending)
+        );
         assert_eq!(store.due(retry, 10).expect("due").len(), 1);
         assert!(store.replay("wh1.9", retry).expect("replays").is_none());
         // Removed: nothing more is due, the waiting one failed, its secret gone, no replay.
-        store.remove("wh1", "张三", retry).expect("removes").expect("found");
+        store
+            .remove("wh1", "张三", retry)
+            .expect("removes")
+            .expect("found");
         assert!(store.due(retry, 10).expect("due").is_empty());
         let log = store.deliveries(Some("wh1"), 10).expect("log");
         assert_eq!(log[0].status, DeliveryStatus::Failed);
         assert!(store.replay("wh1.2", retry).expect("replays").is_none());
-        assert!(store.remove("wh1", "张三", retry).expect("removes").is_none());
+        assert!(
+            store
+                .remove("wh1", "张三", retry)
+                .expect("removes")
+                .is_none()
+        );
         assert!(store.cursors().expect("cursors").is_empty());
     }
 }

@@ -165,4 +165,3 @@ pub(super) async fn events(
         .keep_alive(KeepAlive::default())
         .into_response()
 }
-
