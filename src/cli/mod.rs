@@ -25,6 +25,7 @@ mod token;
 mod unit;
 mod user;
 pub(crate) mod verify;
+mod webhook;
 pub(crate) mod workflow;
 
 use std::path::{Path, PathBuf};
@@ -39,6 +40,7 @@ use wardflow_engine::period::Calendar;
 use wardflow_engine::profile::{self, Profile};
 
 pub use token::token_json;
+pub use webhook::kinds as webhook_kinds;
 
 use crate::failure::{Exit, Failure, Kind};
 use crate::i18n::{Lang, Tr};
@@ -208,6 +210,9 @@ pub enum Command {
     /// API tokens for systems that call `wardflow serve`.
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// Webhooks: the endpoints `wardflow serve` sends events to, and their delivery log.
+    #[command(subcommand)]
+    Webhook(webhook::WebhookCommand),
     /// The units and the area each covers.
     #[command(subcommand)]
     Unit(unit::UnitCommand),
@@ -446,6 +451,7 @@ pub fn run(cli: Cli, tr: Tr, settings: Vec<crate::config::Setting>) -> Result<()
         Command::Key(cmd) => key::run(&ctx, cmd),
         Command::User(cmd) => user::run(&ctx, cmd),
         Command::Token(cmd) => token::run(&ctx, cmd),
+        Command::Webhook(cmd) => webhook::run(&ctx, cmd),
         Command::Unit(cmd) => unit::run(&ctx, cmd),
         Command::Audit(args) => audit::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),

@@ -175,7 +175,31 @@ impl From<AppError> for Failure {
                 ),
             )
             .with_key("--external-id"),
+            AppError::Webhook(e) => webhook_failure(e),
         }
+    }
+}
+
+/// A webhook that cannot be added, or one or a delivery that does not exist.
+fn webhook_failure(e: wardflow_engine::app::webhooks::WebhookError) -> Failure {
+    use wardflow_engine::app::webhooks::WebhookError;
+    match e {
+        WebhookError::BadUrl { max } => {
+            Failure::said(Exit::BadInput, crate::msg!("webhook-bad-url", max = max)).with_key("url")
+        }
+        WebhookError::NoEvents => {
+            Failure::said(Exit::BadInput, crate::msg!("webhook-no-events")).with_key("--events")
+        }
+        WebhookError::UnknownEndpoint(id) => Failure::said(
+            Exit::BadInput,
+            crate::msg!("webhook-no-such", id = id.clone()),
+        )
+        .with_key(id),
+        WebhookError::UnknownDelivery(id) => Failure::said(
+            Exit::BadInput,
+            crate::msg!("webhook-no-such-delivery", id = id.clone()),
+        )
+        .with_key(id),
     }
 }
 

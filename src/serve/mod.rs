@@ -8,6 +8,7 @@
 //! English by `Accept-Language`. Request bodies are bounded ([`MAX_BODY`]). A simulation
 //! database accepts a requested clock per request (`Wardflow-Now`, as `--now`).
 
+mod deliver;
 mod once;
 mod routes;
 
@@ -480,6 +481,11 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
             .spawn(move || deadline_runner(&server, &runner_caller, recheck, &stop))
             .map_err(Failure::bug)?
     };
+    // Webhook deliveries, beside the deadline runner.
+    // Webhooks are kept beside a redb file: a PostgreSQL server has none to deliver.
+    if wardflow_engine::app::backend::Backend::file(server.office.backend()).is_some() {
+        runtime.spawn(deliver::task(server.office.clone(), stop.clone()));
+    }
     let tls = match &tls_files {
         Some((cert, key)) => Some(tls_config(cert, key)?),
         None => None,
@@ -589,6 +595,10 @@ fn served_url(ctx: &Ctx, args: &ServeArgs) -> Result<Option<String>, Failure> {
     Ok(Some(url))
 }
 
+/// Set when SIGINT or SIGTERM arrives: open event streams end (the graceful shutdown waits
+/// for every connection, and a stream would otherwise never finish).
+pub(crate) static STOPPING: AtomicBool = AtomicBool::new(false);
+
 /// SIGINT or SIGTERM.
 async fn shutdown() {
     let terminate = async {
@@ -603,6 +613,7 @@ async fn shutdown() {
         _ = tokio::signal::ctrl_c() => {}
         _ = terminate => {}
     }
+    STOPPING.store(true, Ordering::SeqCst);
 }
 
 /// The deadline runner inside the server: fires what is due, sleeps until the next timer

@@ -31,6 +31,7 @@ mod letter_issue;
 mod letter_pdf;
 mod migrate;
 mod ops;
+mod outbox;
 mod pg_serve;
 mod profile;
 mod protect;

@@ -129,7 +129,7 @@ pub fn apply_to(
     let mut outcome = step::step(&def, case, &history, command, clock)?;
     let spawned = open_spawns(tx, &mut outcome, case, &actor, clock, profile)?;
     let letters = issue_requested(tx, &mut outcome.case, &mut outcome.events, issuing, clock)?;
-    tx.append(&outcome.case, &outcome.events, Some(case))?;
+    crate::app::outbox::append(tx, &outcome.case, &outcome.events, Some(case))?;
     Ok(Applied {
         outcome,
         spawned,
@@ -168,7 +168,7 @@ pub fn open(
     command.published = pins(tx, command.profile.as_deref())?;
     let mut outcome = step::open(&def, &hash, &id, command, clock)?;
     let letters = issue_requested(tx, &mut outcome.case, &mut outcome.events, issuing, clock)?;
-    tx.append(&outcome.case, &outcome.events, None)?;
+    crate::app::outbox::append(tx, &outcome.case, &outcome.events, None)?;
     Ok(Applied {
         outcome,
         spawned: Vec::new(),
@@ -245,7 +245,7 @@ pub fn open_spawns(
                 error: Box::new(error),
             }
         })?;
-        tx.append(&child.case, &child.events, None)?;
+        crate::app::outbox::append(tx, &child.case, &child.events, None)?;
         let link_event = Event {
             seq: outcome.case.seq + 1,
             recorded_at: clock.now,
@@ -523,7 +523,7 @@ pub fn issue_on_request(
         Issuing::Issued(letter) => *letter,
         Issuing::Waiting(why) => return Err(LetterFailure::Pending(why).into()),
     };
-    tx.append(&case, &events, Some(&before))?;
+    crate::app::outbox::append(tx, &case, &events, Some(&before))?;
     Ok((case, letter))
 }
 
@@ -570,6 +570,6 @@ pub fn void(
         },
     };
     case.apply(&event).map_err(corrupt)?;
-    tx.append(&case, std::slice::from_ref(&event), Some(&before))?;
+    crate::app::outbox::append(tx, &case, std::slice::from_ref(&event), Some(&before))?;
     Ok(case)
 }

@@ -23,6 +23,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 use crate::app::once::Remembered;
+use crate::app::outbox::OutboxEntry;
 use crate::authority::{Units, User};
 use crate::case::{Case, CaseId, Event, ExternalId};
 use crate::definition::{Definition, VersionHash};
@@ -149,6 +150,10 @@ pub trait Backend: Send + Sync {
     /// Whether credentials are kept yet (a redb database's side file is made only when first
     /// needed, and a backup does not make one).
     fn credentials_exist(&self) -> bool;
+
+    /// The redb file the database is, beside which its side files live (webhooks); None for a
+    /// database that is no file (PostgreSQL).
+    fn file(&self) -> Option<&std::path::Path>;
 
     /// Every version of every workflow, oldest first within each workflow.
     fn versions(&self) -> Result<BTreeMap<String, Vec<Version>>, StoreError>;
@@ -292,6 +297,9 @@ pub trait ReadTx {
         workflow: &str,
         external: &ExternalId,
     ) -> Result<Option<CaseId>, StoreError>;
+    /// The outbox's entries after position `after`, in position order, at most `limit` (see
+    /// [`crate::app::outbox`]).
+    fn outbox(&self, after: u64, limit: usize) -> Result<Vec<OutboxEntry>, StoreError>;
 }
 
 /// What a use case writes, inside one transaction.
@@ -340,4 +348,7 @@ pub trait WriteTx: ReadTx {
         external: &ExternalId,
         case: &CaseId,
     ) -> Result<(), StoreError>;
+    /// Writes one outbox entry under its position, in this transaction (beside the events it
+    /// tells of); a position already taken is an error, never an overwrite.
+    fn enqueue(&mut self, entry: &OutboxEntry) -> Result<(), StoreError>;
 }

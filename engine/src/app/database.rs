@@ -138,6 +138,10 @@ impl Backend for Database {
         inside!(self, b => Backend::overdue(b, now))
     }
 
+    fn file(&self) -> Option<&std::path::Path> {
+        inside!(self, b => Backend::file(b))
+    }
+
     fn credentials_exist(&self) -> bool {
         inside!(self, b => Backend::credentials_exist(b))
     }

@@ -155,6 +155,9 @@ pub enum AppError {
     /// The external id names a case opened with other data.
     #[error("external id {id} names case {case}, opened with other data")]
     ExternalIdConflict { id: String, case: CaseId },
+    /// A webhook that cannot be added, or one or a delivery that does not exist.
+    #[error(transparent)]
+    Webhook(#[from] super::webhooks::WebhookError),
 }
 
 /// A unit by its name and id, as the access log keeps it.

@@ -177,7 +177,7 @@ impl<B: Backend> Office<B> {
                     let before = tx
                         .case(&plan.case)?
                         .ok_or_else(|| AppError::UnknownCase(plan.case.clone()))?;
-                    tx.append(&plan.after, &plan.events, Some(&before))?;
+                    crate::app::outbox::append(tx, &plan.after, &plan.events, Some(&before))?;
                 }
                 Ok::<_, AppError>((target, plans))
             })?

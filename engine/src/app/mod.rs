@@ -26,6 +26,7 @@ mod letter;
 mod migrate;
 pub mod once;
 mod ops;
+pub mod outbox;
 mod owner;
 pub mod portable;
 mod protect;
@@ -34,6 +35,7 @@ mod register;
 mod report;
 #[cfg(test)]
 mod tests;
+pub mod webhooks;
 pub mod wire;
 mod workflow;
 
@@ -180,6 +182,8 @@ pub struct Office<B: Backend = crate::store::Store> {
     renderer: OnceLock<Result<Arc<Renderer>, LetterError>>,
     /// The credentials file, opened on first use (sign-in, passwords, tokens).
     accounts: Mutex<Option<Arc<accounts::Accounts>>>,
+    /// The webhooks file, opened on first use (`webhook …`, the server's delivery task).
+    webhooks: Mutex<Option<Arc<crate::store::webhooks::WebhookStore>>>,
     /// Where letters' salts come from (the system's generator unless a test fixes them).
     salts: act::Salts,
     /// Published letters by version, loaded on first use.
@@ -198,6 +202,7 @@ impl<B: Backend> Office<B> {
             config,
             renderer: OnceLock::new(),
             accounts: Mutex::new(None),
+            webhooks: Mutex::new(None),
             salts: act::Salts::System,
             published_renderers: Default::default(),
             keeping: once::Keeping::default(),

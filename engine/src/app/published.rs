@@ -347,7 +347,7 @@ fn recount_all(
                 });
             }
         }
-        tx.append(&outcome.case, &outcome.events, Some(&case))?;
+        crate::app::outbox::append(tx, &outcome.case, &outcome.events, Some(&case))?;
     }
     Ok(moved)
 }

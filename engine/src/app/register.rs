@@ -488,7 +488,7 @@ impl<B: Backend> Office<B> {
         };
         case.apply(&event)
             .map_err(|e| AppError::from(crate::store::StoreError::Corrupt(e.to_string())))?;
-        tx.append(&case, &[event], Some(&before))?;
+        crate::app::outbox::append(tx, &case, &[event], Some(&before))?;
         Ok((case.id.clone(), case.state.clone()))
     }
 }

@@ -96,7 +96,7 @@ impl DigestScheme {
 pub type Salt = [u8; 32];
 
 /// HMAC-SHA256 (RFC 2104) of `bytes` under `key`.
-fn hmac_sha256(key: &[u8], bytes: &[u8]) -> [u8; 32] {
+pub(crate) fn hmac_sha256(key: &[u8], bytes: &[u8]) -> [u8; 32] {
     const BLOCK: usize = 64;
     let mut block = [0u8; BLOCK];
     if key.len() > BLOCK {

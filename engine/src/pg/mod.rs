@@ -638,6 +638,10 @@ impl Backend for PgBackend {
         self.read(|sql| sql.overdue(now))
     }
 
+    fn file(&self) -> Option<&std::path::Path> {
+        None
+    }
+
     fn credentials_exist(&self) -> bool {
         true
     }

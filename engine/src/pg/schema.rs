@@ -32,6 +32,11 @@ pub const STEPS: &[SqlStep] = &[
         name: "external ids",
         sql: include_str!("sql/003_external_ids.sql"),
     },
+    SqlStep {
+        number: 4,
+        name: "outbox",
+        sql: include_str!("sql/004_outbox.sql"),
+    },
 ];
 
 /// The schema this build writes.

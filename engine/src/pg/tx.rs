@@ -11,6 +11,7 @@ use postgres::types::ToSql;
 use super::{PgBackend, corrupt, pg, retryable};
 use crate::app::backend::{CaseQuery, ReadTx, WriteTx};
 use crate::app::once::Remembered;
+use crate::app::outbox::OutboxEntry;
 use crate::authority::{Units, User};
 use crate::case::{Case, CaseId, Event, ExternalId};
 use crate::definition::{Definition, VersionHash};
@@ -712,6 +713,18 @@ impl ReadTx for Sql<'_, '_> {
         }
     }
 
+    fn outbox(&self, after: u64, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
+        let after = i64::try_from(after).unwrap_or(i64::MAX);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self.rows(
+            "SELECT record FROM outbox WHERE position > $1 ORDER BY position LIMIT $2",
+            &[&after, &limit],
+        )?;
+        rows.iter()
+            .map(|r| decode(&r.get::<_, Vec<u8>>(0)).map_err(corrupt))
+            .collect()
+    }
+
     fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
         match self.case_record(id.as_str())? {
             Some(bytes) => self.decode_case(id, &bytes).map(Some),
@@ -826,6 +839,18 @@ impl ReadTx for Sql<'_, '_> {
 }
 
 impl WriteTx for Sql<'_, '_> {
+    fn enqueue(&mut self, entry: &OutboxEntry) -> Result<(), StoreError> {
+        self.writes += 1;
+        let bytes = encode(entry).map_err(corrupt)?;
+        let position = i64::try_from(entry.position).map_err(corrupt)?;
+        // A position taken twice fails on the primary key: never an overwrite.
+        self.exec(
+            "INSERT INTO outbox (position, record) VALUES ($1, $2)",
+            &[&position, &bytes],
+        )?;
+        Ok(())
+    }
+
     fn remember(&mut self, scope: &str, key: &str, record: &Remembered) -> Result<(), StoreError> {
         self.writes += 1;
         let bytes = encode(record).map_err(corrupt)?;

@@ -62,6 +62,11 @@ pub const STEPS: &[Step] = &[
         title: "index of external ids (workflow, source, id) → case, built from every stored case",
         apply: step_5_external_ids,
     },
+    Step {
+        number: 6,
+        title: "outbox table: the events told to webhooks and the event stream, written beside each change",
+        apply: step_6_outbox,
+    },
 ];
 
 /// The format version this build writes and reads.
@@ -102,6 +107,11 @@ fn step_4_idempotency_keys(tx: &WriteTransaction, _: &Context) -> Result<(), Sto
 /// case (each keeps its opening event's external id).
 fn step_5_external_ids(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> {
     super::external::build(tx)
+}
+
+/// Step 6: the outbox (issue 25 items 3–4), empty: events before the step are not told.
+fn step_6_outbox(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> {
+    super::outbox::create_tables(tx)
 }
 
 /// The steps a database at `from` still needs.
@@ -316,6 +326,71 @@ mod tests {
             .snapshot(|tx: &dyn ReadTx| tx.remembered("张敏", "k"))
             .expect("reads keys");
         assert!(found.is_none());
+    }
+
+    #[test]
+    fn a_database_before_the_outbox_reads_refuses_writes_and_migrates() {
+        use crate::app::backend::{Backend, ReadTx};
+        use crate::app::outbox::{OutboxEntry, OutboxKind};
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("v4.redb");
+        let store = Store::create(&path, false, None, at("2026-01-01T00:00:00Z")).expect("create");
+        drop(store);
+        let db = redb::Database::builder().open(&path).expect("open");
+        let tx = db.begin_write().expect("tx");
+        let _ = tx.delete_table(crate::store::outbox::OUTBOX);
+        stamp(&tx, 4).expect("stamp");
+        tx.commit().expect("commit");
+        drop(db);
+        let read = Store::open_read(&path, Duration::from_secs(1)).expect("reads");
+        let none = read
+            .snapshot(|tx: &dyn ReadTx| tx.outbox(0, 10))
+            .expect("reads the outbox");
+        assert!(none.is_empty());
+        drop(read);
+        assert!(matches!(
+            Store::open(&path, Duration::from_secs(1)),
+            Err(StoreError::NeedsMigration { found: 4, .. })
+        ));
+        let mut store = Store::open_for_migration(&path, Duration::from_secs(1)).expect("opens");
+        let cx = Context {
+            by: "张敏".into(),
+            now: at("2026-12-01T00:00:00Z"),
+        };
+        assert_eq!(
+            store.migrate(&cx).expect("migrates"),
+            (5..=CURRENT).collect::<Vec<_>>()
+        );
+        drop(store);
+        let store = Store::open(&path, Duration::from_secs(1)).expect("writable now");
+        let entry = |position: u64| OutboxEntry {
+            position,
+            id: format!("2026-000001#{position}"),
+            kind: OutboxKind::DeadlineBreached,
+            case: "2026-000001".into(),
+            workflow: "w".into(),
+            unit: None,
+            state: "s".into(),
+            letter: None,
+            deadline: Some("d".into()),
+            at: at("2026-12-01T00:00:00Z"),
+        };
+        store
+            .transaction(|tx| {
+                tx.enqueue(&entry(1))?;
+                tx.enqueue(&entry(2))
+            })
+            .expect("enqueues");
+        // A position is written once.
+        assert!(store.transaction(|tx| tx.enqueue(&entry(2))).is_err());
+        let after_1 = store
+            .snapshot(|tx: &dyn ReadTx| tx.outbox(1, 10))
+            .expect("reads");
+        assert_eq!(after_1, vec![entry(2)]);
+        let all = store
+            .snapshot(|tx: &dyn ReadTx| tx.outbox(0, 1))
+            .expect("reads");
+        assert_eq!(all, vec![entry(1)]);
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub(crate) mod lists;
 pub mod migrations;
 mod once;
 pub mod ops;
+mod outbox;
 pub mod output;
 pub mod published;
 mod restore;
@@ -23,6 +24,7 @@ pub mod rotation;
 mod seam;
 mod timers;
 mod users;
+pub mod webhooks;
 
 pub use access::{AccessBreak, AccessBreakKind, AccessEntry, AccessFilter, record_access_at};
 pub use group::{BatchContext, Committer, Reply, Request, Submitter};
@@ -884,6 +886,7 @@ struct Writer<'t> {
     keys: redb::Table<'t, (&'static str, &'static str), &'static [u8]>,
     keys_by_expiry: redb::Table<'t, (i64, &'static str, &'static str), ()>,
     external: redb::Table<'t, (&'static str, &'static str, &'static str), &'static str>,
+    outbox: redb::Table<'t, u64, &'static [u8]>,
     /// Bumped by every write, so a batch can tell a command that failed before writing.
     writes: u64,
 }
@@ -914,6 +917,7 @@ impl<'t> Writer<'t> {
             keys: tx.open_table(once::KEYS).map_err(storage)?,
             keys_by_expiry: tx.open_table(once::KEYS_BY_EXPIRY).map_err(storage)?,
             external: tx.open_table(external::EXTERNAL).map_err(storage)?,
+            outbox: tx.open_table(outbox::OUTBOX).map_err(storage)?,
             writes: 0,
         })
     }

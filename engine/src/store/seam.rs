@@ -16,10 +16,11 @@ use super::users::{CURRENT, StoredUnits, StoredUser, UNITS, USERS};
 use super::{
     AccessEntry, BY_CHILD, CASES, CaseFilter, DEFINITIONS, DeadlineView, EVENTS, RegistryError,
     RegistryRule, Store, StoreError, VERSIONS, Writer, corrupt, external, integrity, latest_in,
-    letters, once, storage,
+    letters, once, outbox, storage,
 };
 use crate::app::backend::{Backend, CaseQuery, ReadTx, WriteTx};
 use crate::app::once::Remembered;
+use crate::app::outbox::OutboxEntry;
 use crate::authority::{Units, User};
 use crate::case::{Case, CaseId, Event, ExternalId};
 use crate::definition::{Definition, VersionHash};
@@ -139,6 +140,10 @@ impl Backend for Store {
 
     fn overdue(&self, now: Timestamp) -> Result<Vec<DeadlineView>, StoreError> {
         Store::overdue(self, now)
+    }
+
+    fn file(&self) -> Option<&std::path::Path> {
+        Some(self.path())
     }
 
     fn credentials_exist(&self) -> bool {
@@ -499,6 +504,13 @@ impl ReadTx for Snapshot<'_> {
             None => Ok(None),
         }
     }
+
+    fn outbox(&self, after: u64, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
+        match missing(self.tx.open_table(outbox::OUTBOX))? {
+            Some(table) => outbox::after_in(&table, after, limit),
+            None => Ok(Vec::new()),
+        }
+    }
 }
 
 impl ReadTx for Writer<'_> {
@@ -586,6 +598,10 @@ impl ReadTx for Writer<'_> {
         external: &ExternalId,
     ) -> Result<Option<CaseId>, StoreError> {
         external::case_in(&self.external, workflow, external)
+    }
+
+    fn outbox(&self, after: u64, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
+        outbox::after_in(&self.outbox, after, limit)
     }
 }
 
@@ -731,5 +747,10 @@ impl WriteTx for Writer<'_> {
     ) -> Result<(), StoreError> {
         self.writes += 1;
         external::index_in(&mut self.external, workflow, external, case)
+    }
+
+    fn enqueue(&mut self, entry: &OutboxEntry) -> Result<(), StoreError> {
+        self.writes += 1;
+        outbox::insert_in(&mut self.outbox, entry)
     }
 }

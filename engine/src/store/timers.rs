@@ -209,7 +209,7 @@ pub fn tick_on<B: Backend>(
                     clock,
                     profile,
                 )?;
-                tx.append(&outcome.case, &outcome.events, Some(&case))?;
+                crate::app::outbox::append(tx, &outcome.case, &outcome.events, Some(&case))?;
                 progressed += 1;
                 for event in &outcome.events {
                     fired.push(match &event.kind {
@@ -266,7 +266,7 @@ fn adjust_provisional<B: Backend>(
                 let Some(outcome) = step::adjust_provisional(&def, &case, clock) else {
                     continue;
                 };
-                tx.append(&outcome.case, &outcome.events, Some(&case))?;
+                crate::app::outbox::append(tx, &outcome.case, &outcome.events, Some(&case))?;
                 for event in &outcome.events {
                     if let EventKind::DeadlineAdjusted { name, due, .. } = &event.kind {
                         adjusted.push(Fired::Adjusted {

@@ -24,11 +24,13 @@ mod cases;
 mod child;
 mod database;
 mod deadlines;
+mod events;
 mod letters;
 mod publishing;
 mod register;
 mod report;
 mod sessions;
+mod webhooks;
 
 type Shared = State<Arc<Server>>;
 type Peer = ConnectInfo<SocketAddr>;
@@ -97,6 +99,23 @@ pub fn router(server: Arc<Server>) -> Router {
         .route(
             "/api/v1/tokens/{id}",
             axum::routing::delete(accounts::token_revoke),
+        )
+        .route("/api/v1/events", get(events::events))
+        .route(
+            "/api/v1/webhooks",
+            get(webhooks::webhook_list).post(webhooks::webhook_add),
+        )
+        .route(
+            "/api/v1/webhooks/{id}",
+            axum::routing::delete(webhooks::webhook_remove),
+        )
+        .route(
+            "/api/v1/webhooks/deliveries",
+            get(webhooks::webhook_deliveries),
+        )
+        .route(
+            "/api/v1/webhooks/deliveries/{id}/replay",
+            post(webhooks::webhook_replay),
         )
         .route("/api/v1/audit", get(database::audit))
         .route("/api/v1/export", get(database::export))
@@ -322,7 +341,13 @@ impl utoipa::Modify for Bearer {
         publishing::key_show,
         database::check,
         register::import_register,
-        database::verify
+        database::verify,
+        events::events,
+        webhooks::webhook_list,
+        webhooks::webhook_add,
+        webhooks::webhook_remove,
+        webhooks::webhook_deliveries,
+        webhooks::webhook_replay
     )
 )]
 pub struct ApiDoc;

@@ -165,6 +165,10 @@ impl Backend for Counting {
         Backend::overdue(&self.inner, now)
     }
 
+    fn file(&self) -> Option<&std::path::Path> {
+        self.inner.file()
+    }
+
     fn credentials_exist(&self) -> bool {
         self.inner.credentials_exist()
     }
@@ -348,6 +352,13 @@ impl ReadTx for CountingRead<'_> {
     ) -> Result<Option<CaseId>, StoreError> {
         self.inner.external_case(workflow, external)
     }
+    fn outbox(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<crate::app::outbox::OutboxEntry>, StoreError> {
+        self.inner.outbox(after, limit)
+    }
 }
 
 impl ReadTx for CountingTx<'_> {
@@ -411,6 +422,13 @@ impl ReadTx for CountingTx<'_> {
     ) -> Result<Option<CaseId>, StoreError> {
         self.read().external_case(workflow, external)
     }
+    fn outbox(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<crate::app::outbox::OutboxEntry>, StoreError> {
+        self.read().outbox(after, limit)
+    }
 }
 
 impl WriteTx for CountingTx<'_> {
@@ -465,6 +483,9 @@ impl WriteTx for CountingTx<'_> {
     ) -> Result<(), StoreError> {
         self.counts.external_indexed.fetch_add(1, Ordering::Relaxed);
         self.inner.index_external(workflow, external, case)
+    }
+    fn enqueue(&mut self, entry: &crate::app::outbox::OutboxEntry) -> Result<(), StoreError> {
+        self.inner.enqueue(entry)
     }
 }
 

@@ -359,6 +359,19 @@ fn the_same_story_gives_the_same_answers_on_redb_and_postgresql() {
     for (r, p) in told_redb.iter().zip(&told_pg) {
         assert_eq!(r, p, "redb and PostgreSQL differ");
     }
+    // The same outbox, written beside each change, on both.
+    let outbox = |tx: &dyn crate::app::backend::ReadTx| tx.outbox(0, 10_000);
+    let out_redb = redb.backend().snapshot(outbox).expect("redb outbox");
+    let out_pg = pg.backend().snapshot(outbox).expect("pg outbox");
+    assert_eq!(out_redb, out_pg, "the outboxes differ");
+    assert!(
+        out_redb
+            .iter()
+            .any(|e| e.kind == crate::app::outbox::OutboxKind::CaseOpened),
+        "{out_redb:?}"
+    );
+    let positions: Vec<u64> = out_pg.iter().map(|e| e.position).collect();
+    assert_eq!(positions, (1..=positions.len() as u64).collect::<Vec<_>>());
     // The story's refusals and reads are in the access log, chained.
     let log = pg
         .backend()
