@@ -20,6 +20,7 @@ mod case;
 mod child;
 pub mod committer;
 mod error;
+mod keys;
 mod letter;
 mod migrate;
 pub mod once;
@@ -45,6 +46,7 @@ pub use case::{
 };
 pub use child::{ChildFile, FoundChild, MAX_FOUND, Moment};
 pub use error::AppError;
+pub use keys::Rotation;
 pub use letter::{IssueRequest, LetterVerdict, PreviewRequest, VoidRequest, codes_in};
 pub use migrate::{Migration, MigrationReport, Moved};
 pub use ops::{ImportFailure, Owner, Rotated};

@@ -57,6 +57,11 @@ pub const STEPS: &[Step] = &[
         title: "idempotency-key tables: a change's key, request hash and answer, kept beside it",
         apply: step_4_idempotency_keys,
     },
+    Step {
+        number: 5,
+        title: "the office key ring (every public key the office signed with) may be published",
+        apply: step_5_key_ring,
+    },
 ];
 
 /// The format version this build writes and reads.
@@ -91,6 +96,16 @@ fn step_3_list_indexes(tx: &WriteTransaction, _: &Context) -> Result<(), StoreEr
 /// Step 4: the tables of idempotency keys (issue 25), empty.
 fn step_4_idempotency_keys(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> {
     super::once::create_tables(tx)
+}
+
+/// Step 5 (issue 23 item 5): the `keyring` kind of published configuration, written by
+/// `key rotate`. Nothing is converted: a database without one has one key (number 1, the key
+/// file's). The step exists so that a build that knows no key ring, and would verify with the
+/// key file's key alone, refuses a database that may have rotated.
+fn step_5_key_ring(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> {
+    tx.open_table(super::published::PUBLISHED)
+        .map_err(storage)?;
+    Ok(())
 }
 
 /// The steps a database at `from` still needs.
@@ -265,7 +280,10 @@ mod tests {
             by: "张敏".into(),
             now: at("2026-12-01T00:00:00Z"),
         };
-        assert_eq!(store.migrate(&cx).expect("migrates"), vec![4]);
+        assert_eq!(
+            store.migrate(&cx).expect("migrates"),
+            (4..=CURRENT).collect::<Vec<_>>()
+        );
         drop(store);
         let store = Store::open(&path, Duration::from_secs(1)).expect("writable now");
         let record = crate::app::once::Remembered {
@@ -331,6 +349,65 @@ mod tests {
         );
         drop(store);
         assert!(Store::open(&path, Duration::from_secs(1)).is_ok());
+    }
+
+    #[test]
+    fn a_database_made_before_key_rings_reads_then_migrates_and_keeps_a_ring() {
+        use crate::app::backend::{Backend, ReadTx};
+        use crate::seal::{KeyRing, OfficeKey};
+        use crate::store::published::{Kind, NewPublication};
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("v4.redb");
+        let store = Store::create(&path, false, None, at("2026-01-01T00:00:00Z")).expect("create");
+        drop(store);
+        let db = redb::Database::builder().open(&path).expect("open");
+        let tx = db.begin_write().expect("tx");
+        stamp(&tx, 4).expect("stamp");
+        tx.commit().expect("commit");
+        drop(db);
+        let read = Store::open_read(&path, Duration::from_secs(1)).expect("reads");
+        let none = read
+            .snapshot(|tx: &dyn ReadTx| tx.publication(Kind::KeyRing, "", None))
+            .expect("reads");
+        assert!(none.is_none());
+        drop(read);
+        assert!(matches!(
+            Store::open(&path, Duration::from_secs(1)),
+            Err(StoreError::NeedsMigration { found: 4, .. })
+        ));
+        let mut store = Store::open_for_migration(&path, Duration::from_secs(1)).expect("opens");
+        let cx = Context {
+            by: "张敏".into(),
+            now: at("2026-12-01T00:00:00Z"),
+        };
+        assert_eq!(
+            store.migrate(&cx).expect("migrates"),
+            (5..=CURRENT).collect::<Vec<_>>()
+        );
+        drop(store);
+        let store = Store::open(&path, Duration::from_secs(1)).expect("writable now");
+        let (a, b) = (
+            OfficeKey::from_seed([1; 32]).public(),
+            OfficeKey::from_seed([2; 32]).public(),
+        );
+        let ring = KeyRing::first(&a)
+            .rotated(&a, &b, at("2026-12-02T00:00:00Z"))
+            .expect("rotates");
+        let new = NewPublication {
+            kind: Kind::KeyRing,
+            name: String::new(),
+            files: [(KeyRing::FILE.to_owned(), ring.to_json())].into(),
+            profile: None,
+        };
+        store
+            .transaction(|tx| tx.publish(&new, "张敏", at("2026-12-02T00:00:00Z")))
+            .expect("publishes");
+        let stored = store
+            .snapshot(|tx: &dyn ReadTx| tx.publication(Kind::KeyRing, "", None))
+            .expect("reads")
+            .expect("a ring");
+        let text = stored.files.get(KeyRing::FILE).expect("file");
+        assert_eq!(KeyRing::from_json(text).expect("ring"), ring);
     }
 
     #[test]
