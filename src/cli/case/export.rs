@@ -30,7 +30,7 @@ pub struct CaseExportArgs {
 pub fn run(ctx: &Ctx, args: CaseExportArgs) -> Result<(), Failure> {
     let id = case_id(&args.case)?;
     let key_path = args.key.path(ctx);
-    let key = key::load(&key_path)?;
+    let key = key::load_with(ctx, &key_path)?;
     let caller = ctx.caller(None)?;
     let office = ctx.office_for_read()?;
     let export = office.export_case(&caller, &id, &key)?;
