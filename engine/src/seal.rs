@@ -53,7 +53,10 @@ pub enum KeyError {
     EmptyPassphrase,
     /// The key being rotated is not the one in force in the key ring.
     #[error("the key file's key ({fingerprint}) is not the office key in force ({current})")]
-    NotCurrent { fingerprint: String, current: String },
+    NotCurrent {
+        fingerprint: String,
+        current: String,
+    },
     /// The new key is one the ring already holds.
     #[error("key {fingerprint} is already in the key ring")]
     AlreadyInRing { fingerprint: String },
@@ -141,7 +144,7 @@ impl OfficeKey {
             .skip(1)
             .flat_map(|l| l.trim().chars())
             .collect();
-        if digits.len() % 2 != 0 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if !digits.len().is_multiple_of(2) || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(KeyError::NotAKeyFile);
         }
         let sealed = (0..digits.len() / 2)
@@ -292,8 +295,15 @@ impl KeyRing {
 
     /// The ring after `old` (which must be the key in force) is retired at `now` and `new`
     /// comes into force.
-    pub fn rotated(&self, old: &PublicKey, new: &PublicKey, now: Timestamp) -> Result<Self, KeyError> {
-        let current = self.current().ok_or_else(|| KeyError::BadRing("no key in force".into()))?;
+    pub fn rotated(
+        &self,
+        old: &PublicKey,
+        new: &PublicKey,
+        now: Timestamp,
+    ) -> Result<Self, KeyError> {
+        let current = self
+            .current()
+            .ok_or_else(|| KeyError::BadRing("no key in force".into()))?;
         if current.public_key != old.hex() {
             return Err(KeyError::NotCurrent {
                 fingerprint: old.fingerprint(),
@@ -337,7 +347,8 @@ impl KeyRing {
             return Err(KeyError::BadRing("no key in force".into()));
         }
         for (i, k) in ring.keys.iter().enumerate() {
-            k.key().map_err(|_| KeyError::BadRing(format!("key {} does not parse", k.id)))?;
+            k.key()
+                .map_err(|_| KeyError::BadRing(format!("key {} does not parse", k.id)))?;
             if i > 0 && k.id <= ring.keys[i - 1].id {
                 return Err(KeyError::BadRing(format!("key {} is out of order", k.id)));
             }
@@ -397,7 +408,13 @@ mod tests {
         let flipped: String = lines[last]
             .chars()
             .enumerate()
-            .map(|(i, c)| if i == 0 { if c == '0' { '1' } else { '0' } } else { c })
+            .map(|(i, c)| {
+                if i == 0 {
+                    if c == '0' { '1' } else { '0' }
+                } else {
+                    c
+                }
+            })
             .collect();
         lines[last] = flipped;
         assert!(OfficeKey::open_file_text(&lines.join("\n"), Some("correct horse")).is_err());
@@ -423,7 +440,12 @@ mod tests {
         assert_eq!(ring.current().map(|k| k.id), Some(2));
         let old = ring.find(&a).expect("old key kept");
         assert_eq!((old.id, old.valid_until), (1, Some(t1)));
-        assert!(old.valid_at(t1.checked_sub(jiff::SignedDuration::from_secs(1)).expect("t")));
+        assert!(
+            old.valid_at(
+                t1.checked_sub(jiff::SignedDuration::from_secs(1))
+                    .expect("t")
+            )
+        );
         assert!(!old.valid_at(t1));
         assert!(ring.find(&b).is_some_and(|k| k.valid_at(t2)));
         // Only the key in force is rotated, and never back to a key the ring holds.

@@ -16,9 +16,9 @@ pub const PASSPHRASE_ENV: &str = "WARDFLOW_KEY_PASSPHRASE";
 
 use super::{Ctx, print_json};
 use crate::failure::{Exit, Failure};
+use crate::msg;
 use crate::show::local_time;
 use crate::table::Table;
-use crate::msg;
 use crate::tr;
 
 /// Where the office key file is.
@@ -79,7 +79,11 @@ fn passphrase_to_open(ctx: &Ctx, path: &Path) -> Result<Option<String>, Failure>
     if !std::io::stdin().is_terminal() {
         return Ok(None);
     }
-    let prompt = tr!(ctx.tr, "key-passphrase-prompt", path = path.display().to_string());
+    let prompt = tr!(
+        ctx.tr,
+        "key-passphrase-prompt",
+        path = path.display().to_string()
+    );
     let typed = rpassword::prompt_password(format!("{prompt} ")).map_err(|e| {
         Failure::said(
             Exit::BadInput,
@@ -109,11 +113,13 @@ fn passphrase_for_new(ctx: &Ctx, path: &Path) -> Result<String, Failure> {
         tr!(ctx.tr, "key-new-passphrase-prompt", path = shown.clone())
     ))
     .map_err(io)?;
-    let second =
-        rpassword::prompt_password(format!("{} ", tr!(ctx.tr, "key-passphrase-again")))
-            .map_err(io)?;
+    let second = rpassword::prompt_password(format!("{} ", tr!(ctx.tr, "key-passphrase-again")))
+        .map_err(io)?;
     if first != second {
-        return Err(Failure::said(Exit::BadInput, msg!("key-passphrases-differ")));
+        return Err(Failure::said(
+            Exit::BadInput,
+            msg!("key-passphrases-differ"),
+        ));
     }
     if first.is_empty() {
         return Err(Failure::key(KeyError::EmptyPassphrase, shown));
@@ -385,7 +391,10 @@ fn ring(ctx: &Ctx, path: &Path) -> Result<(), Failure> {
         None => KeyRing::first(&load_with(ctx, path)?.public()),
     };
     if ctx.global.json {
-        return print_json(ctx, &serde_json::to_value(&ring.keys).map_err(Failure::bug)?);
+        return print_json(
+            ctx,
+            &serde_json::to_value(&ring.keys).map_err(Failure::bug)?,
+        );
     }
     let mut table = Table::new(
         &ctx.tr,
@@ -401,7 +410,9 @@ fn ring(ctx: &Ctx, path: &Path) -> Result<(), Failure> {
         table.row(vec![
             k.id.to_string(),
             k.fingerprint.clone(),
-            k.valid_from.map(local_time).unwrap_or_else(|| "-".to_owned()),
+            k.valid_from
+                .map(local_time)
+                .unwrap_or_else(|| "-".to_owned()),
             k.valid_until
                 .map(local_time)
                 .unwrap_or_else(|| tr!(ctx.tr, "key-ring-in-force")),

@@ -17,7 +17,10 @@ fn json(text: &str) -> Value {
 }
 
 fn public_key(env: &TestEnv) -> String {
-    let shown = env.wardflow(["key", "show", "--json"]).var(PASSPHRASE, PASS).ok();
+    let shown = env
+        .wardflow(["key", "show", "--json"])
+        .var(PASSPHRASE, PASS)
+        .ok();
     json(&shown)["public_key"]
         .as_str()
         .expect("public key")
@@ -48,7 +51,15 @@ fn after_a_rotation_old_exports_and_letters_verify_and_new_ones_are_signed_by_th
     let env = letters_env();
     let first_case = warning_case(&env);
     let old_code = issue_letter(&env, &first_case, T1);
-    env.ok(&["case", "export", &first_case, "--out", "old.json", "--now", T1]);
+    env.ok(&[
+        "case",
+        "export",
+        &first_case,
+        "--out",
+        "old.json",
+        "--now",
+        T1,
+    ]);
     let old_public = public_key(&env);
     let old_secret = std::fs::read_to_string(key_file(&env)).expect("key file");
     let old_doc = json(&std::fs::read_to_string(env.root().join("old.json")).expect("old"));
@@ -66,14 +77,19 @@ fn after_a_rotation_old_exports_and_letters_verify_and_new_ones_are_signed_by_th
     assert_ne!(new_public, old_public);
     // The new key file is protected: no seed in it, the old secret gone from it.
     let new_secret = std::fs::read_to_string(key_file(&env)).expect("key file");
-    assert!(new_secret.starts_with("wardflow office key: Ed25519 secret seed, passphrase-protected"));
+    assert!(
+        new_secret.starts_with("wardflow office key: Ed25519 secret seed, passphrase-protected")
+    );
     let old_seed = old_secret.lines().nth(1).expect("seed");
     assert!(!new_secret.contains(old_seed));
     assert!(!env.root().join("w.redb.key.new").exists());
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(key_file(&env)).expect("meta").permissions().mode();
+        let mode = std::fs::metadata(key_file(&env))
+            .expect("meta")
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
 
@@ -102,9 +118,17 @@ fn after_a_rotation_old_exports_and_letters_verify_and_new_ones_are_signed_by_th
     // After the rotation a new letter and export are signed by key 2.
     let second_case = warning_case(&env);
     let new_code = issue_letter(&env, &second_case, T3);
-    env.wardflow(["case", "export", &second_case, "--out", "new.json", "--now", T3])
-        .var(PASSPHRASE, PASS)
-        .ok();
+    env.wardflow([
+        "case",
+        "export",
+        &second_case,
+        "--out",
+        "new.json",
+        "--now",
+        T3,
+    ])
+    .var(PASSPHRASE, PASS)
+    .ok();
     let new_doc = json(&std::fs::read_to_string(env.root().join("new.json")).expect("new"));
     assert_eq!(new_doc["signature"]["key_id"], 2);
     assert_eq!(new_doc["signature"]["public_key"], new_public.as_str());
@@ -126,14 +150,24 @@ fn after_a_rotation_old_exports_and_letters_verify_and_new_ones_are_signed_by_th
     let mut relabelled = old_doc.clone();
     relabelled["signature"]["public_key"] = Value::from(new_public.as_str());
     relabelled["signature"]["key_id"] = Value::from(2);
-    env.write_file("relabelled.json", serde_json::to_vec(&relabelled).expect("json"));
+    env.write_file(
+        "relabelled.json",
+        serde_json::to_vec(&relabelled).expect("json"),
+    );
     env.fails(&["verify", "--file", "relabelled.json"], 4);
 
     // The retired key file signs nothing any more.
     let err = env.en().fails(
         &[
-            "case", "export", &second_case, "--out", "x.json", "--key-file", "retired.key",
-            "--now", T3,
+            "case",
+            "export",
+            &second_case,
+            "--out",
+            "x.json",
+            "--key-file",
+            "retired.key",
+            "--now",
+            T3,
         ],
         1,
     );
@@ -151,8 +185,14 @@ fn after_a_rotation_old_exports_and_letters_verify_and_new_ones_are_signed_by_th
         .collect();
     assert_eq!(rotated.len(), 1, "{audit}");
     let reason = rotated[0]["reason"].as_str().expect("reason");
-    assert!(reason.contains(ring[0]["fingerprint"].as_str().expect("fp")), "{reason}");
-    assert!(reason.contains(ring[1]["fingerprint"].as_str().expect("fp")), "{reason}");
+    assert!(
+        reason.contains(ring[0]["fingerprint"].as_str().expect("fp")),
+        "{reason}"
+    );
+    assert!(
+        reason.contains(ring[1]["fingerprint"].as_str().expect("fp")),
+        "{reason}"
+    );
     assert!(!audit.contains(old_seed));
 }
 
@@ -161,7 +201,15 @@ fn a_wrong_or_missing_passphrase_and_a_caseworker_change_nothing() {
     let env = TestEnv::new();
     env.init_simulation(T0);
     env.ok(&[
-        "user", "add", "李四", "--role", "police", "--unit", "shijia_police", "--now", T0,
+        "user",
+        "add",
+        "李四",
+        "--role",
+        "police",
+        "--unit",
+        "shijia_police",
+        "--now",
+        T0,
     ]);
     // A plain key cannot be rotated without a passphrase for the new one.
     let err = env.en().fails(&["key", "rotate", "--now", T1], 2);
@@ -203,7 +251,10 @@ fn a_wrong_or_missing_passphrase_and_a_caseworker_change_nothing() {
         .fails(1);
     assert!(!err.is_empty());
 
-    assert_eq!(std::fs::read_to_string(key_file(&env)).expect("key"), before);
+    assert_eq!(
+        std::fs::read_to_string(key_file(&env)).expect("key"),
+        before
+    );
     assert!(!env.root().join("w.redb.key.new").exists());
     assert_eq!(env.ok(&["key", "ring", "--json"]), ring);
     assert_eq!(rotations(&json(&env.ok(&["audit", "--json"]))), 1);

@@ -20,9 +20,9 @@ pub(super) fn ring_in(tx: &dyn ReadTx) -> Result<Option<KeyRing>, AppError> {
     let text = p.files.get(KeyRing::FILE).ok_or_else(|| {
         StoreError::Corrupt(format!("key ring version {} holds no file", p.number))
     })?;
-    KeyRing::from_json(text).map(Some).map_err(|e| {
-        StoreError::Corrupt(format!("key ring version {}: {e}", p.number)).into()
-    })
+    KeyRing::from_json(text)
+        .map(Some)
+        .map_err(|e| StoreError::Corrupt(format!("key ring version {}: {e}", p.number)).into())
 }
 
 /// A rotation done: the ring as now published, the key retired and the key in force.
