@@ -259,3 +259,28 @@ fn a_wrong_or_missing_passphrase_and_a_caseworker_change_nothing() {
     assert_eq!(env.ok(&["key", "ring", "--json"]), ring);
     assert_eq!(rotations(&json(&env.ok(&["audit", "--json"]))), 1);
 }
+
+#[test]
+fn a_key_made_under_a_passphrase_is_protected_and_verify_without_a_ring_asks_for_a_key() {
+    let env = TestEnv::new();
+    env.init_simulation(T0);
+    let path = env.root().join("office.key").display().to_string();
+    env.wardflow(["key", "init", "--key-file", &path])
+        .var(PASSPHRASE, PASS)
+        .ok();
+    let text = std::fs::read_to_string(&path).expect("key file");
+    assert!(text.starts_with("wardflow office key: Ed25519 secret seed, passphrase-protected"));
+    let shown = env
+        .wardflow(["key", "show", "--key-file", &path, "--json"])
+        .var(PASSPHRASE, PASS)
+        .ok();
+    assert_eq!(json(&shown)["public_key"].as_str().map(str::len), Some(64));
+    // A database that never rotated keeps no ring: verify names the key to give.
+    let id = env.open_xiaoming(T0);
+    env.ok(&["case", "export", &id, "--out", "case.json", "--now", T1]);
+    let err = env.en().fails(&["verify", "--file", "case.json"], 2);
+    assert!(err.contains("--key"), "{err}");
+    let ring = json(&env.ok(&["key", "ring", "--json"]));
+    assert_eq!(ring[0]["id"], 1, "{ring}");
+    assert!(ring[0]["valid_from"].is_null(), "{ring}");
+}
