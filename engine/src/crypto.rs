@@ -160,7 +160,9 @@ mod tests {
     use super::*;
 
     fn bytes16(text: &str) -> [u8; 16] {
-        unhex(text).and_then(|v| v.try_into().ok()).expect("16 bytes")
+        unhex(text)
+            .and_then(|v| v.try_into().ok())
+            .expect("16 bytes")
     }
 
     #[test]
