@@ -15,7 +15,7 @@ use crate::case::CaseId;
 use crate::chain::{self, Break, ChainHash, Head, Record, Verified};
 use crate::definition::VersionHash;
 use crate::letters::archive::{DigestScheme, digest_with};
-use crate::seal::{OfficeKey, PublicKey};
+use crate::seal::{KeyRing, OfficeKey, PublicKey, RingKey};
 
 /// The `format` member of every export.
 pub const FORMAT: &str = "wardflow-case-export";
@@ -71,6 +71,11 @@ pub struct Content {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Seal {
     pub algorithm: String,
+    /// The number of the signing key in the office's key ring (`key ring`); absent in exports
+    /// made before keys were rotated. Not signed: it only says which trusted key to try, and
+    /// the signature must then hold under that key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<u32>,
     pub public_key: String,
     pub fingerprint: String,
     pub value: String,
@@ -138,6 +143,7 @@ pub fn seal(
     head: Head,
     extras: Extras<'_>,
     key: &OfficeKey,
+    key_id: Option<u32>,
 ) -> Result<Document, CaseExportError> {
     chain::verify(case, records, Some(&head))?;
     let events = records
@@ -168,6 +174,7 @@ pub fn seal(
         content,
         signature: Seal {
             algorithm: ALGORITHM.to_owned(),
+            key_id,
             public_key: public.hex(),
             fingerprint: public.fingerprint(),
             value,
@@ -190,6 +197,12 @@ pub enum SignatureCheck {
     UnexpectedAlgorithm {
         found: String,
     },
+    /// Signed by a key of the office's ring, but at a time (`exported_at`) outside the
+    /// period that key was in force: after its retirement, or before it was made.
+    OutsidePeriod {
+        key_id: u32,
+        exported_at: Timestamp,
+    },
 }
 
 /// What checking an export found.
@@ -197,6 +210,8 @@ pub enum SignatureCheck {
 pub struct Verdict {
     pub case: CaseId,
     pub signature: SignatureCheck,
+    /// The trusted key the file names as its signer, if any (whether or not it holds).
+    pub key: Option<RingKey>,
     pub chain: Result<Verified, Break>,
     /// Whether the rules' source still gives their hash.
     pub rules_match: bool,
@@ -216,6 +231,14 @@ impl Verdict {
 
 /// Checks an export file's signature against `key`, its chain and its rules' hash.
 pub fn verify(bytes: &[u8], key: &PublicKey) -> Result<Verdict, CaseExportError> {
+    verify_ring(bytes, &KeyRing::first(key).keys)
+}
+
+/// Checks an export file's signature against the keys the verifier trusts (an office's key
+/// ring, or keys given one by one), its chain and its rules' hash. The file only says which of
+/// them to try: a key it names that is not trusted is [`SignatureCheck::OtherKey`], and a
+/// trusted key used outside its period in force is [`SignatureCheck::OutsidePeriod`].
+pub fn verify_ring(bytes: &[u8], trusted: &[RingKey]) -> Result<Verdict, CaseExportError> {
     let doc: Document = serde_json::from_slice(bytes).map_err(malformed)?;
     let content: Content = serde_json::from_value(doc.content.clone()).map_err(malformed)?;
     if content.format != FORMAT || content.version != VERSION {
@@ -224,22 +247,34 @@ pub fn verify(bytes: &[u8], key: &PublicKey) -> Result<Verdict, CaseExportError>
             content.format, content.version
         )));
     }
+    let named = doc.signature.public_key.trim();
+    let key = trusted.iter().find(|k| k.public_key == named).cloned();
     let signature = if doc.signature.algorithm != ALGORITHM {
         SignatureCheck::UnexpectedAlgorithm {
             found: doc.signature.algorithm.chars().take(40).collect(),
         }
-    } else if doc.signature.public_key.trim() != key.hex() {
-        SignatureCheck::OtherKey {
-            signed_by: doc.signature.public_key.clone(),
-        }
-    } else if key.verifies(
-        &signed_bytes(&doc.signature.algorithm, &doc.content)?,
-        &doc.signature.value,
-    ) || key.verifies(&signed_bytes_v1(&doc.content)?, &doc.signature.value)
-    {
-        SignatureCheck::Valid
     } else {
-        SignatureCheck::Invalid
+        match key.as_ref().and_then(|k| Some((k, k.key().ok()?))) {
+            None => SignatureCheck::OtherKey {
+                signed_by: doc.signature.public_key.chars().take(80).collect(),
+            },
+            Some((ring_key, key)) => {
+                if !(key.verifies(
+                    &signed_bytes(&doc.signature.algorithm, &doc.content)?,
+                    &doc.signature.value,
+                ) || key.verifies(&signed_bytes_v1(&doc.content)?, &doc.signature.value))
+                {
+                    SignatureCheck::Invalid
+                } else if !ring_key.valid_at(content.exported_at) {
+                    SignatureCheck::OutsidePeriod {
+                        key_id: ring_key.id,
+                        exported_at: content.exported_at,
+                    }
+                } else {
+                    SignatureCheck::Valid
+                }
+            }
+        }
     };
     let letters_unmatched = content
         .letters
@@ -274,6 +309,7 @@ pub fn verify(bytes: &[u8], key: &PublicKey) -> Result<Verdict, CaseExportError>
     Ok(Verdict {
         case: content.case,
         signature,
+        key,
         chain,
         rules_match,
         letters_unmatched,

@@ -8,6 +8,7 @@ pub mod authority;
 pub mod case;
 pub mod case_export;
 pub mod chain;
+pub mod crypto;
 pub mod definition;
 pub mod faults;
 pub mod guard;

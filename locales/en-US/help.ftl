@@ -167,7 +167,7 @@ help-import--file = The export (JSON Lines), or `-` for standard input
 help-verify = Recompute the cases' hash chains, or check a signed export (exit 4 when broken)
 help-verify--case = Only this case (default: every case in the database)
 help-verify--file = A signed export (`case export`) to check instead of the database
-help-verify--key = The office's public key, as `wardflow key show` prints it
+help-verify--key = An office public key to trust, as `wardflow key show` prints it (repeatable; without it, the database's key ring)
 
 help-key = The office's signing key: show the public key, or make one
 help-key-show = Print the office's public key and its fingerprint (never the secret)

@@ -167,7 +167,7 @@ help-import--file = 导出文件（JSON Lines），`-` 表示从标准输入读�
 help-verify = 重新计算案件的历史链，或核验签名导出文件（发现断链时退出码为 4）
 help-verify--case = 只核验该案件（默认：数据库中的全部案件）
 help-verify--file = 改为核验一个签名导出文件（由 `case export` 生成）
-help-verify--key = 本单位公钥，即 `wardflow key show` 显示的内容
+help-verify--key = 信任的本单位公钥，即 `wardflow key show` 显示的内容（可重复；不给时用数据库中的密钥环）
 
 help-key = 本单位签名密钥：查看公钥，或生成密钥
 help-key-show = 显示本单位公钥及其指纹（不显示私钥）

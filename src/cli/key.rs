@@ -1,16 +1,24 @@
 //! `wardflow key …`: the office's Ed25519 signing key. The secret lives in a file outside the
 //! database (by default the database path with `.key` appended, mode 0600), so a copy of the
 //! database or of an export carries no power to sign; only the public key is ever printed.
+//! The file may be protected by a passphrase (`WARDFLOW_KEY_PASSPHRASE`, else typed at a
+//! terminal); `key rotate` always writes a protected one. The public keys of every key the
+//! office signed with stay in the database's key ring (`key ring`).
 
-use std::io::Write;
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use wardflow_engine::seal::OfficeKey;
+use wardflow_engine::seal::{KeyError, KeyRing, MAX_KEY_FILE_BYTES, OfficeKey};
+
+/// The environment variable a key file's passphrase is read from.
+pub const PASSPHRASE_ENV: &str = "WARDFLOW_KEY_PASSPHRASE";
 
 use super::{Ctx, print_json};
 use crate::failure::{Exit, Failure};
 use crate::msg;
+use crate::show::local_time;
+use crate::table::Table;
 use crate::tr;
 
 /// Where the office key file is.
@@ -42,6 +50,12 @@ pub enum KeyCommand {
     Show(KeyFileArg),
     /// Make the office key, for a database created before keys existed.
     Init(KeyFileArg),
+    /// Replace the office signing key with a new one (administrators): the old public key
+    /// stays in the key ring so that earlier exports still verify; the new key file is
+    /// protected by a passphrase; the rotation is recorded in the access log.
+    Rotate(KeyFileArg),
+    /// List every office public key in the key ring: number, fingerprint, when in force.
+    Ring(KeyFileArg),
     /// Make a key pair for opening encrypted backups and exports: the secret into FILE
     /// (readable by its owner only), the public key printed, to publish as a recipient.
     Identity {
@@ -51,9 +65,84 @@ pub enum KeyCommand {
     },
 }
 
-/// Reads the office key; a missing file says how to make one.
-pub fn load(path: &Path) -> Result<OfficeKey, Failure> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+/// The passphrase from the environment, if one is set.
+fn env_passphrase() -> Option<String> {
+    std::env::var(PASSPHRASE_ENV).ok().filter(|p| !p.is_empty())
+}
+
+/// The passphrase of an existing protected key file: the environment's, else typed at a
+/// terminal.
+fn passphrase_to_open(ctx: &Ctx, path: &Path) -> Result<Option<String>, Failure> {
+    if let Some(p) = env_passphrase() {
+        return Ok(Some(p));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Ok(None);
+    }
+    let prompt = tr!(
+        ctx.tr,
+        "key-passphrase-prompt",
+        path = path.display().to_string()
+    );
+    let typed = rpassword::prompt_password(format!("{prompt} ")).map_err(|e| {
+        Failure::said(
+            Exit::BadInput,
+            msg!("cannot-read", path = "/dev/tty", detail = e.to_string()),
+        )
+    })?;
+    Ok(Some(typed))
+}
+
+/// The passphrase for a new key file: the environment's, else typed twice at a terminal.
+fn passphrase_for_new(ctx: &Ctx, path: &Path) -> Result<String, Failure> {
+    if let Some(p) = env_passphrase() {
+        return Ok(p);
+    }
+    let shown = path.display().to_string();
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::key(KeyError::NeedsPassphrase, shown));
+    }
+    let io = |e: std::io::Error| {
+        Failure::said(
+            Exit::BadInput,
+            msg!("cannot-read", path = "/dev/tty", detail = e.to_string()),
+        )
+    };
+    let first = rpassword::prompt_password(format!(
+        "{} ",
+        tr!(ctx.tr, "key-new-passphrase-prompt", path = shown.clone())
+    ))
+    .map_err(io)?;
+    let second = rpassword::prompt_password(format!("{} ", tr!(ctx.tr, "key-passphrase-again")))
+        .map_err(io)?;
+    if first != second {
+        return Err(Failure::said(
+            Exit::BadInput,
+            msg!("key-passphrases-differ"),
+        ));
+    }
+    if first.is_empty() {
+        return Err(Failure::key(KeyError::EmptyPassphrase, shown));
+    }
+    Ok(first)
+}
+
+/// Reads the office key, asking for its passphrase if it is protected; a missing file says
+/// how to make one.
+pub fn load_with(ctx: &Ctx, path: &Path) -> Result<OfficeKey, Failure> {
+    let text = read_key_file(path)?;
+    let passphrase = if OfficeKey::is_protected(&text) {
+        passphrase_to_open(ctx, path)?
+    } else {
+        None
+    };
+    OfficeKey::open_file_text(&text, passphrase.as_deref())
+        .map_err(|e| Failure::key(e, path.display().to_string()))
+}
+
+/// The key file's text (bounded); a missing file says how to make one.
+fn read_key_file(path: &Path) -> Result<String, Failure> {
+    let file = std::fs::File::open(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             Failure::said(
                 Exit::BadInput,
@@ -63,15 +152,42 @@ pub fn load(path: &Path) -> Result<OfficeKey, Failure> {
             Failure::cannot_read(path, e.to_string())
         }
     })?;
-    OfficeKey::from_file_text(&text).map_err(|e| Failure::key(e, path.display().to_string()))
+    let mut text = String::new();
+    file.take(MAX_KEY_FILE_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|_| Failure::key(KeyError::NotAKeyFile, path.display().to_string()))?;
+    if text.len() as u64 > MAX_KEY_FILE_BYTES {
+        return Err(Failure::key(
+            KeyError::NotAKeyFile,
+            path.display().to_string(),
+        ));
+    }
+    Ok(text)
 }
 
-/// Makes a new key file that only its owner can read; never overwrites one.
+/// Makes a new key file that only its owner can read, protected when a passphrase is set in
+/// the environment; never overwrites one.
 pub fn make(path: &Path) -> Result<OfficeKey, Failure> {
-    let shown = path.display().to_string();
+    let key = new_key()?;
+    let text = match env_passphrase() {
+        Some(p) => key
+            .to_protected_text(&p)
+            .map_err(|e| Failure::key(e, path.display().to_string()))?,
+        None => key.to_file_text(),
+    };
+    write_new(path, &text)?;
+    Ok(key)
+}
+
+fn new_key() -> Result<OfficeKey, Failure> {
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed).map_err(Failure::bug)?;
-    let key = OfficeKey::from_seed(seed);
+    Ok(OfficeKey::from_seed(seed))
+}
+
+/// Writes a new file readable by its owner only, durably; never over an existing one.
+fn write_new(path: &Path, text: &str) -> Result<(), Failure> {
+    let shown = path.display().to_string();
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -87,7 +203,7 @@ pub fn make(path: &Path) -> Result<OfficeKey, Failure> {
         }
     })?;
     let written = file
-        .write_all(key.to_file_text().as_bytes())
+        .write_all(text.as_bytes())
         .and_then(|()| file.sync_all());
     if let Err(e) = written {
         drop(file);
@@ -97,13 +213,13 @@ pub fn make(path: &Path) -> Result<OfficeKey, Failure> {
             msg!("cannot-write", path = shown, detail = e.to_string()),
         ));
     }
-    Ok(key)
+    Ok(())
 }
 
 /// The office key at `path`, made if there is none yet; true when it was made now.
-pub fn ensure(path: &Path) -> Result<(OfficeKey, bool), Failure> {
+pub fn ensure(ctx: &Ctx, path: &Path) -> Result<(OfficeKey, bool), Failure> {
     if path.exists() {
-        return load(path).map(|k| (k, false));
+        return load_with(ctx, path).map(|k| (k, false));
     }
     make(path).map(|k| (k, true))
 }
@@ -167,9 +283,11 @@ pub fn run(ctx: &Ctx, cmd: KeyCommand) -> Result<(), Failure> {
                 return print_public(ctx, &shown);
             }
             let path = arg.path(ctx);
-            let key = load(&path)?;
+            let key = load_with(ctx, &path)?;
             print(ctx, &key, &path)
         }
+        KeyCommand::Rotate(arg) => rotate(ctx, &arg.path(ctx)),
+        KeyCommand::Ring(arg) => ring(ctx, &arg.path(ctx)),
         KeyCommand::Identity { out } => identity(ctx, &out),
         KeyCommand::Init(arg) => {
             let path = arg.path(ctx);
@@ -225,5 +343,108 @@ fn identity(ctx: &Ctx, out: &Path) -> Result<(), Failure> {
         "{}",
         tr!(ctx.tr, "key-identity-made", path = shown, public = public)
     );
+    Ok(())
+}
+
+/// `key rotate`: the old key is opened (a wrong passphrase stops here, nothing changed), a new
+/// key is written beside it as `<file>.new` under a passphrase, the database records the
+/// rotation (key ring and access log; an administrator only), and only then does the new file
+/// replace the old one, whose secret is gone. A failure before the database records it
+/// removes the new file; the old key stays in force.
+fn rotate(ctx: &Ctx, path: &Path) -> Result<(), Failure> {
+    let old = load_with(ctx, path)?;
+    let caller = ctx.caller(None)?;
+    let office = ctx.office_for_write()?;
+    let passphrase = passphrase_for_new(ctx, path)?;
+    let new = new_key()?;
+    let text = new
+        .to_protected_text(&passphrase)
+        .map_err(|e| Failure::key(e, path.display().to_string()))?;
+    let mut pending = path.as_os_str().to_owned();
+    pending.push(".new");
+    let pending = PathBuf::from(pending);
+    write_new(&pending, &text)?;
+    let rotation = match office.rotate_key(&caller, &old.public(), &new.public()) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = std::fs::remove_file(&pending);
+            return Err(e.into());
+        }
+    };
+    std::fs::rename(&pending, path).map_err(|e| {
+        Failure::said(
+            Exit::Storage,
+            msg!(
+                "key-rotate-not-moved",
+                new = pending.display().to_string(),
+                path = path.display().to_string(),
+                detail = e.to_string()
+            ),
+        )
+    })?;
+    if ctx.global.json {
+        return print_json(
+            ctx,
+            &serde_json::json!({
+                "file": path.display().to_string(),
+                "retired": rotation.retired,
+                "current": rotation.current,
+            }),
+        );
+    }
+    println!(
+        "{}",
+        tr!(
+            ctx.tr,
+            "key-rotated",
+            old_id = rotation.retired.id,
+            old = rotation.retired.fingerprint.clone(),
+            new_id = rotation.current.id,
+            new = rotation.current.fingerprint.clone(),
+            path = path.display().to_string()
+        )
+    );
+    Ok(())
+}
+
+/// `key ring`: every public key the office signed with (any registered user). A database that
+/// never rotated has one, the key file's, which is then read for its public half.
+fn ring(ctx: &Ctx, path: &Path) -> Result<(), Failure> {
+    let caller = ctx.caller(None)?;
+    let office = ctx.office_for_read()?;
+    let ring = match office.key_ring(&caller, None)? {
+        Some(ring) => ring,
+        None => KeyRing::first(&load_with(ctx, path)?.public()),
+    };
+    if ctx.global.json {
+        return print_json(
+            ctx,
+            &serde_json::to_value(&ring.keys).map_err(Failure::bug)?,
+        );
+    }
+    let mut table = Table::new(
+        &ctx.tr,
+        &[
+            "key-ring-id",
+            "key-ring-fingerprint",
+            "key-ring-from",
+            "key-ring-until",
+            "key-ring-public",
+        ],
+    );
+    for k in &ring.keys {
+        table.row(vec![
+            k.id.to_string(),
+            k.fingerprint.clone(),
+            k.valid_from
+                .map(local_time)
+                .unwrap_or_else(|| "-".to_owned()),
+            k.valid_until
+                .map(local_time)
+                .unwrap_or_else(|| tr!(ctx.tr, "key-ring-in-force")),
+            k.public_key.clone(),
+        ]);
+    }
+    table.print();
     Ok(())
 }

@@ -90,6 +90,7 @@ const SERVED_FORMS: &[&str] = &[
     "unit",
     "user",
     "verify",
+    "webhook",
     "workflow graph",
     "workflow list",
     "workflow migrate",

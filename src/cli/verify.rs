@@ -1,5 +1,7 @@
 //! `wardflow verify [CASE]` recomputes the hash chains in the database;
-//! `wardflow verify --file FILE --key PUBKEY` checks a signed case export without one.
+//! `wardflow verify --file FILE --key PUBKEY` checks a signed case export without one;
+//! `wardflow verify --file FILE` checks it against the database's key ring (every key the
+//! office signed with, each in its period).
 //! Exit 0 when everything holds, 4 at the first broken link or bad signature.
 
 use std::io::Read;
@@ -8,7 +10,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde_json::json;
 use wardflow_engine::case_export::{self, CaseExportError, SignatureCheck};
-use wardflow_engine::seal::PublicKey;
+use wardflow_engine::seal::{KeyRing, PublicKey, RingKey};
 use wardflow_engine::store::ChainReport;
 
 use super::case_id;
@@ -23,19 +25,21 @@ pub struct VerifyArgs {
     /// Only this case (default: every case in the database).
     #[arg(conflicts_with = "file")]
     case: Option<String>,
-    /// A signed export (`case export`) to check instead of the database.
-    #[arg(long, value_name = "FILE", requires = "key")]
+    /// A signed export (`case export`) to check instead of the database; without --key, against
+    /// the database's key ring.
+    #[arg(long, value_name = "FILE")]
     file: Option<PathBuf>,
-    /// The office's public key, as `wardflow key show` prints it.
+    /// An office public key to trust, as `wardflow key show` prints it (repeatable: the keys of
+    /// `wardflow key ring`).
     #[arg(long, value_name = "PUBKEY", requires = "file")]
-    key: Option<String>,
+    key: Vec<String>,
 }
 
 /// Runs the verification.
 pub fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), Failure> {
-    match (&args.file, &args.key) {
-        (Some(file), Some(key)) => verify_file(ctx, file, key),
-        _ => verify_db(ctx, args.case.as_deref()),
+    match &args.file {
+        Some(file) => verify_file(ctx, file, &args.key),
+        None => verify_db(ctx, args.case.as_deref()),
     }
 }
 
@@ -124,11 +128,28 @@ fn read_export(path: &Path) -> Result<Vec<u8>, Failure> {
     Ok(bytes)
 }
 
-fn verify_file(ctx: &Ctx, path: &Path, key: &str) -> Result<(), Failure> {
-    let public = PublicKey::parse(key).map_err(|e| Failure::key(e, key))?;
+/// The keys to trust: those given, else the database's key ring.
+fn trusted(ctx: &Ctx, given: &[String]) -> Result<Vec<RingKey>, Failure> {
+    if given.is_empty() {
+        let caller = ctx.caller(None)?;
+        let ring = ctx.office_for_read()?.key_ring(&caller, None)?;
+        return ring
+            .map(|r| r.keys)
+            .ok_or_else(|| Failure::said(Exit::BadInput, msg!("key-ring-none")).with_key("--key"));
+    }
+    let mut keys = Vec::new();
+    for text in given {
+        let public = PublicKey::parse(text).map_err(|e| Failure::key(e, text.as_str()))?;
+        keys.extend(KeyRing::first(&public).keys);
+    }
+    Ok(keys)
+}
+
+fn verify_file(ctx: &Ctx, path: &Path, given: &[String]) -> Result<(), Failure> {
+    let trusted = trusted(ctx, given)?;
     let bytes = read_export(path)?;
     // A file that does not parse is bad input; one whose chain is broken fails verification.
-    let verdict = case_export::verify(&bytes, &public).map_err(|e| match e {
+    let verdict = case_export::verify_ring(&bytes, &trusted).map_err(|e| match e {
         CaseExportError::Malformed(detail) => Failure::said(
             Exit::BadInput,
             msg!(
@@ -161,6 +182,7 @@ fn verify_file(ctx: &Ctx, path: &Path, key: &str) -> Result<(), Failure> {
                 "ok": verdict.ok(),
                 "case": verdict.case,
                 "signature": verdict.signature,
+                "key_id": verdict.key.as_ref().map(|k| k.id),
                 "chain": match &verdict.chain {
                     Ok(v) => json!({"ok": true, "events": v.events, "unchained": v.unchained, "head": v.head}),
                     Err(b) => json!({"ok": false, "break": b}),
@@ -181,7 +203,11 @@ fn verify_file(ctx: &Ctx, path: &Path, key: &str) -> Result<(), Failure> {
                     "export-verified",
                     case = verdict.case.to_string(),
                     events = v.events,
-                    fingerprint = public.fingerprint()
+                    fingerprint = verdict
+                        .key
+                        .as_ref()
+                        .map(|k| format!("{} #{}", k.fingerprint, k.id))
+                        .unwrap_or_default()
                 )
             );
         }

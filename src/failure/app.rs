@@ -127,6 +127,7 @@ impl From<AppError> for Failure {
             )
             .with_key("--why"),
             AppError::Copy(e) => e.into(),
+            AppError::Key(e) => Failure::key(e, String::new()),
             AppError::Store(e) => e.into(),
             AppError::BadKey => Failure::said(
                 Exit::BadInput,

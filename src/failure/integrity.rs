@@ -85,6 +85,15 @@ pub fn file_problem(tr: &Tr, p: &FileProblem) -> String {
             "export-algorithm",
             found = found.chars().take(80).collect::<String>()
         ),
+        FileProblem::Signature(SignatureCheck::OutsidePeriod {
+            key_id,
+            exported_at,
+        }) => tr!(
+            tr,
+            "export-key-outside-period",
+            key_id = *key_id,
+            at = crate::show::local_time(*exported_at)
+        ),
         FileProblem::Signature(SignatureCheck::Invalid | SignatureCheck::Valid) => {
             tr!(tr, "export-signature-invalid")
         }
@@ -191,6 +200,37 @@ pub fn key_error(tr: &Tr, e: &KeyError, what: &str) -> Shown {
             "key-bad-public",
             value = what.chars().take(80).collect::<String>()
         ),
+        KeyError::NeedsPassphrase => tr!(tr, "key-needs-passphrase", path = what.to_owned()),
+        KeyError::WrongPassphrase => {
+            return Shown::new(
+                Exit::Refused,
+                tr!(tr, "key-wrong-passphrase", path = what.to_owned()),
+            );
+        }
+        KeyError::EmptyPassphrase => tr!(tr, "key-empty-passphrase"),
+        KeyError::NotCurrent {
+            fingerprint,
+            current,
+        } => {
+            return Shown::new(
+                Exit::Refused,
+                tr!(
+                    tr,
+                    "key-not-current",
+                    fingerprint = fingerprint.clone(),
+                    current = current.clone()
+                ),
+            );
+        }
+        KeyError::AlreadyInRing { fingerprint } => {
+            tr!(tr, "key-already-in-ring", fingerprint = fingerprint.clone())
+        }
+        KeyError::BadRing(detail) => {
+            return Shown::new(
+                Exit::Storage,
+                tr!(tr, "key-bad-ring", detail = detail.clone()),
+            );
+        }
     };
     Shown::new(Exit::BadInput, message)
 }

@@ -23,6 +23,7 @@ mod hardening;
 mod help;
 mod idem;
 mod json_convention;
+mod keys;
 mod legal_stories;
 mod letter;
 mod letter_client;

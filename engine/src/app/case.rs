@@ -760,9 +760,24 @@ impl<B: Backend> Office<B> {
             exported_at: now,
             exported_by: &reader.name,
         };
+        // Only the key in force signs: after a rotation the retired key file signs nothing.
+        let public = key.public();
+        let key_id = match self.backend.snapshot(super::keys::ring_in)? {
+            None => 1,
+            Some(ring) => match ring.current() {
+                Some(current) if current.public_key == public.hex() => current.id,
+                current => {
+                    return Err(crate::seal::KeyError::NotCurrent {
+                        fingerprint: public.fingerprint(),
+                        current: current.map(|c| c.fingerprint.clone()).unwrap_or_default(),
+                    }
+                    .into());
+                }
+            },
+        };
         // Here a broken chain is the case's, and anything else a record this database holds.
-        let document =
-            case_export::seal(id, &chain.records, head, extras, key).map_err(|e| match e {
+        let document = case_export::seal(id, &chain.records, head, extras, key, Some(key_id))
+            .map_err(|e| match e {
                 CaseExportError::Broken(broken) => AppError::ExportBroken {
                     case: id.clone(),
                     broken,

@@ -127,6 +127,9 @@ pub enum AppError {
     /// An administrator reading a sealed case must say why (`--reason`).
     #[error("case {case} is sealed: give the reason for reading it")]
     SealedNeedsReason { case: CaseId },
+    /// The office key ring refuses a rotation, or does not read.
+    #[error(transparent)]
+    Key(#[from] crate::seal::KeyError),
     /// An encrypted copy that cannot be made or opened.
     #[error(transparent)]
     Copy(#[from] crate::protect::copies::CopyError),

@@ -22,6 +22,7 @@ pub mod committer;
 pub mod database;
 mod error;
 pub mod extid;
+mod keys;
 mod letter;
 mod migrate;
 pub mod once;
@@ -49,6 +50,7 @@ pub use case::{
 };
 pub use child::{ChildFile, FoundChild, MAX_FOUND, Moment};
 pub use error::AppError;
+pub use keys::Rotation;
 pub use letter::{IssueRequest, LetterVerdict, PreviewRequest, VoidRequest, codes_in};
 pub use migrate::{Migration, MigrationReport, Moved};
 pub use ops::{ImportFailure, Owner, Rotated};

@@ -78,6 +78,7 @@ fn sealed(key: &OfficeKey) -> Vec<u8> {
             exported_by: "张三",
         },
         key,
+        Some(1),
     )
     .expect("sealed");
     serde_json::to_vec_pretty(&doc).expect("json")
@@ -163,6 +164,7 @@ fn a_broken_chain_is_not_sealed() {
             exported_by: "张三",
         },
         &key,
+        None,
     )
     .expect_err("refused");
     assert!(matches!(err, CaseExportError::Broken(b) if b.kind == BreakKind::Truncated));
@@ -241,6 +243,7 @@ fn letters_are_checked_against_their_chained_hashes() {
                 exported_by: "张三",
             },
             &key,
+            None,
         )
         .expect("sealed");
         let bytes = serde_json::to_vec(&doc).expect("json");
@@ -277,4 +280,48 @@ fn an_export_naming_another_algorithm_is_refused_and_the_algorithm_is_signed() {
         !key.public()
             .verifies(&signed_bytes("none", &content).expect("bytes"), &value)
     );
+}
+
+#[test]
+fn an_export_verifies_under_the_ring_key_in_force_when_it_was_signed() {
+    use crate::seal::KeyRing;
+    let (old, new, stranger) = (
+        OfficeKey::from_seed([1; 32]),
+        OfficeKey::from_seed([2; 32]),
+        OfficeKey::from_seed([3; 32]),
+    );
+    // Exported on 2026-11-24 with the old key.
+    let bytes = sealed(&old);
+    let doc: Document = serde_json::from_slice(&bytes).expect("json");
+    assert_eq!(doc.signature.key_id, Some(1));
+    let rotated_after = KeyRing::first(&old.public())
+        .rotated(&old.public(), &new.public(), at("2026-12-01T00:00:00Z"))
+        .expect("rotates");
+    let v = verify_ring(&bytes, &rotated_after.keys).expect("an export");
+    assert!(v.ok(), "{v:?}");
+    // The new key alone does not verify it; a ring that retired the old key before the export
+    // was made says so.
+    let v = verify(&bytes, &new.public()).expect("an export");
+    assert!(matches!(v.signature, SignatureCheck::OtherKey { .. }));
+    let rotated_before = KeyRing::first(&old.public())
+        .rotated(&old.public(), &new.public(), at("2026-11-01T00:00:00Z"))
+        .expect("rotates");
+    let v = verify_ring(&bytes, &rotated_before.keys).expect("an export");
+    assert_eq!(
+        v.signature,
+        SignatureCheck::OutsidePeriod {
+            key_id: 1,
+            exported_at: at("2026-11-24T00:00:00Z")
+        }
+    );
+    // A key outside the ring is another key, even if the file says it is key 1.
+    let forged = sealed(&stranger);
+    let v = verify_ring(&forged, &rotated_after.keys).expect("an export");
+    assert!(matches!(v.signature, SignatureCheck::OtherKey { .. }));
+    // The ring's key named, but a signature made by another key: invalid.
+    let mut doc: Document = serde_json::from_slice(&forged).expect("json");
+    doc.signature.public_key = old.public().hex();
+    let bytes = serde_json::to_vec(&doc).expect("json");
+    let v = verify_ring(&bytes, &rotated_after.keys).expect("an export");
+    assert_eq!(v.signature, SignatureCheck::Invalid);
 }

@@ -67,6 +67,11 @@ pub const STEPS: &[Step] = &[
         title: "outbox table: the events told to webhooks and the event stream, written beside each change",
         apply: step_6_outbox,
     },
+    Step {
+        number: 7,
+        title: "the office key ring (every public key the office signed with) may be published",
+        apply: step_7_key_ring,
+    },
 ];
 
 /// The format version this build writes and reads.
@@ -112,6 +117,16 @@ fn step_5_external_ids(tx: &WriteTransaction, _: &Context) -> Result<(), StoreEr
 /// Step 6: the outbox (issue 25 items 3–4), empty: events before the step are not told.
 fn step_6_outbox(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> {
     super::outbox::create_tables(tx)
+}
+
+/// Step 7 (issue 23 item 5): the `keyring` kind of published configuration, written by
+/// `key rotate`. Nothing is converted: a database without one has one key (number 1, the key
+/// file's). The step exists so that a build that knows no key ring, and would verify with the
+/// key file's key alone, refuses a database that may have rotated.
+fn step_7_key_ring(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> {
+    tx.open_table(super::published::PUBLISHED)
+        .map_err(storage)?;
+    Ok(())
 }
 
 /// The steps a database at `from` still needs.
@@ -420,6 +435,65 @@ mod tests {
         );
         drop(store);
         assert!(Store::open(&path, Duration::from_secs(1)).is_ok());
+    }
+
+    #[test]
+    fn a_database_made_before_key_rings_reads_then_migrates_and_keeps_a_ring() {
+        use crate::app::backend::{Backend, ReadTx};
+        use crate::seal::{KeyRing, OfficeKey};
+        use crate::store::published::{Kind, NewPublication};
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("v4.redb");
+        let store = Store::create(&path, false, None, at("2026-01-01T00:00:00Z")).expect("create");
+        drop(store);
+        let db = redb::Database::builder().open(&path).expect("open");
+        let tx = db.begin_write().expect("tx");
+        stamp(&tx, 4).expect("stamp");
+        tx.commit().expect("commit");
+        drop(db);
+        let read = Store::open_read(&path, Duration::from_secs(1)).expect("reads");
+        let none = read
+            .snapshot(|tx: &dyn ReadTx| tx.publication(Kind::KeyRing, "", None))
+            .expect("reads");
+        assert!(none.is_none());
+        drop(read);
+        assert!(matches!(
+            Store::open(&path, Duration::from_secs(1)),
+            Err(StoreError::NeedsMigration { found: 4, .. })
+        ));
+        let mut store = Store::open_for_migration(&path, Duration::from_secs(1)).expect("opens");
+        let cx = Context {
+            by: "张敏".into(),
+            now: at("2026-12-01T00:00:00Z"),
+        };
+        assert_eq!(
+            store.migrate(&cx).expect("migrates"),
+            (5..=CURRENT).collect::<Vec<_>>()
+        );
+        drop(store);
+        let store = Store::open(&path, Duration::from_secs(1)).expect("writable now");
+        let (a, b) = (
+            OfficeKey::from_seed([1; 32]).public(),
+            OfficeKey::from_seed([2; 32]).public(),
+        );
+        let ring = KeyRing::first(&a)
+            .rotated(&a, &b, at("2026-12-02T00:00:00Z"))
+            .expect("rotates");
+        let new = NewPublication {
+            kind: Kind::KeyRing,
+            name: String::new(),
+            files: [(KeyRing::FILE.to_owned(), ring.to_json())].into(),
+            profile: None,
+        };
+        store
+            .transaction(|tx| tx.publish(&new, "张敏", at("2026-12-02T00:00:00Z")))
+            .expect("publishes");
+        let stored = store
+            .snapshot(|tx: &dyn ReadTx| tx.publication(Kind::KeyRing, "", None))
+            .expect("reads")
+            .expect("a ring");
+        let text = stored.files.get(KeyRing::FILE).expect("file");
+        assert_eq!(KeyRing::from_json(text).expect("ring"), ring);
     }
 
     #[test]

@@ -37,15 +37,19 @@ pub enum Kind {
     /// The privacy settings (issue 23): recipients of encrypted copies, retention before a
     /// closed case is sealed (`crate::protect::privacy`). Stored from format 2 on.
     Privacy,
+    /// The office's key ring (issue 23 item 5): every public key the office signed with, a
+    /// new version at each `key rotate` (`crate::seal::KeyRing`). Stored from format 5 on.
+    KeyRing,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Calendar,
         Kind::Letters,
         Kind::Profile,
         Kind::Units,
         Kind::Privacy,
+        Kind::KeyRing,
     ];
 
     /// Its key, as stored and typed (`wardflow publish calendar`).
@@ -56,6 +60,7 @@ impl Kind {
             Kind::Profile => "profile",
             Kind::Units => "units",
             Kind::Privacy => "privacy",
+            Kind::KeyRing => "keyring",
         }
     }
 

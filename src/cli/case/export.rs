@@ -1,7 +1,7 @@
 //! `wardflow case export CASE --out FILE`: the case's chained history, its rules and its
 //! letters in one JSON document signed with the office key, for `verify --file` elsewhere.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 use wardflow_engine::app::backend::Backend;
@@ -44,15 +44,14 @@ pub struct SignedCase {
 }
 
 impl SignedCase {
-    /// The export of case `id`, signed with the office key in `key_path`.
+    /// The export of case `id`, signed with the office key `key`.
     pub fn make<B: Backend>(
         office: &Office<B>,
         caller: &Caller,
         id: &CaseId,
-        key_path: &Path,
+        key: &wardflow_engine::seal::OfficeKey,
     ) -> Result<Self, Failure> {
-        let key = key::load(key_path)?;
-        let export = office.export_case(caller, id, &key)?;
+        let export = office.export_case(caller, id, key)?;
         let doc = &export.document;
         let text = serde_json::to_string_pretty(&doc).map_err(Failure::bug)?;
         Ok(SignedCase {
@@ -85,7 +84,8 @@ pub fn run(ctx: &Ctx, args: CaseExportArgs) -> Result<(), Failure> {
     let key_path = args.key.path(ctx);
     let caller = ctx.caller(None)?;
     let office = ctx.office_for_read()?;
-    let signed = SignedCase::make(&office, &caller, &id, &key_path)?;
+    let key = key::load_with(ctx, &key_path)?;
+    let signed = SignedCase::make(&office, &caller, &id, &key)?;
     keys.push(key_path.clone());
     office
         .write_output(&args.out, signed.document.as_bytes(), args.force, &keys)

@@ -421,7 +421,8 @@ pub(super) async fn case_export(
             key_file: ctx.key_files().into_iter().next(),
         }
         .path(ctx);
-        let signed = SignedCase::make(&s.office, &who.caller, &id, &key_path)?;
+        let key = crate::cli::key::load_with(ctx, &key_path)?;
+        let signed = SignedCase::make(&s.office, &who.caller, &id, &key)?;
         parts(&signed)
     })
     .await

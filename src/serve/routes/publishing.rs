@@ -200,7 +200,7 @@ pub(super) async fn key_show(
     // A public key: any caller the office authenticated (registered and enabled) may see it.
     authed(server, peer, headers, |s, ctx, _| {
         let path = crate::cli::key::KeyFileArg { key_file: None }.path(ctx);
-        let key = crate::cli::key::load(&path)?;
+        let key = crate::cli::key::load_with(ctx, &path)?;
         ok(s, value_of(&crate::cli::key::PublicKey::of(&key, &path)))
     })
     .await

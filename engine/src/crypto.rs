@@ -1,0 +1,221 @@
+//! The cryptographic profile (issue 23 item 6): `standard` (SHA-256, Ed25519, age) or
+//! `national` (SM3 hashes, SM2 signatures, SM4 encryption, GB/T 32905, 32918, 32907), behind
+//! one enum so that the code that hashes or signs asks the profile instead of branching.
+//!
+//! What is built so far: the profile itself and the national primitives with their standard
+//! test vectors. Choosing it at `init`, storing it in the database's meta and routing the
+//! chain, letter digests, export signatures and encrypted copies through it is not done yet
+//! (docs/privacy.md, "Not yet done").
+
+use sha2::Sha256;
+use sm2::dsa::signature::{Signer, Verifier};
+
+use crate::chain::hex;
+
+/// A cryptographic profile, fixed when a database is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Profile {
+    /// SHA-256, Ed25519, age (X25519, ChaCha20-Poly1305): every database made so far.
+    #[default]
+    Standard,
+    /// The national commercial algorithms: SM3, SM2, SM4.
+    National,
+}
+
+impl Profile {
+    pub const ALL: [Profile; 2] = [Profile::Standard, Profile::National];
+
+    /// The profile's key, as stored and typed (`standard`, `national`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Profile::Standard => "standard",
+            Profile::National => "national",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Profile> {
+        Profile::ALL.into_iter().find(|p| p.key() == key)
+    }
+
+    /// The name of its hash (`sha256`, `sm3`), as a digest records it.
+    pub fn hash_algorithm(self) -> &'static str {
+        match self {
+            Profile::Standard => "sha256",
+            Profile::National => "sm3",
+        }
+    }
+
+    /// The name of its signature algorithm (`ed25519`, `sm2`), as a signature records it.
+    pub fn signature_algorithm(self) -> &'static str {
+        match self {
+            Profile::Standard => crate::seal::ED25519,
+            Profile::National => "sm2",
+        }
+    }
+
+    /// The profile's hash of `bytes` (32 bytes under both).
+    pub fn digest(self, bytes: &[u8]) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        match self {
+            Profile::Standard => {
+                out.copy_from_slice(&<Sha256 as sha2::Digest>::digest(bytes));
+            }
+            Profile::National => {
+                out.copy_from_slice(&<sm3::Sm3 as sm3::Digest>::digest(bytes));
+            }
+        }
+        out
+    }
+
+    /// [`Self::digest`] in lower-case hex.
+    pub fn digest_hex(self, bytes: &[u8]) -> String {
+        hex(&self.digest(bytes))
+    }
+}
+
+/// The distinguishing identifier SM2 signatures are made with: GB/T 35276's default user id.
+pub const SM2_DIST_ID: &str = "1234567812345678";
+
+/// An SM2 signing key (GB/T 32918.2), made from 32 random bytes like the Ed25519 office key.
+pub struct Sm2Key(sm2::dsa::SigningKey);
+
+impl std::fmt::Debug for Sm2Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Sm2Key({})", self.public().hex())
+    }
+}
+
+impl Sm2Key {
+    /// The key from a 32-byte secret; None when the bytes are not a valid scalar (zero, or
+    /// not below the curve order: vanishingly rare for random bytes, when the caller draws
+    /// again).
+    pub fn from_seed(seed: [u8; 32]) -> Option<Self> {
+        sm2::dsa::SigningKey::from_slice(SM2_DIST_ID, &seed)
+            .ok()
+            .map(Sm2Key)
+    }
+
+    pub fn public(&self) -> Sm2Public {
+        Sm2Public(self.0.verifying_key().clone())
+    }
+
+    /// Signs `message` (SM3 with the signer's Z value, then SM2); the 64-byte r‖s in hex.
+    pub fn sign(&self, message: &[u8]) -> String {
+        let signature: sm2::dsa::Signature = self.0.sign(message);
+        hex(&signature.to_bytes())
+    }
+}
+
+/// An SM2 public key (SEC1 uncompressed point, 130 hex digits).
+#[derive(Clone)]
+pub struct Sm2Public(sm2::dsa::VerifyingKey);
+
+impl std::fmt::Debug for Sm2Public {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Sm2Public({})", self.hex())
+    }
+}
+
+impl Sm2Public {
+    pub fn hex(&self) -> String {
+        hex(&self.0.to_sec1_bytes())
+    }
+
+    /// Parses 130 hex digits (an uncompressed point on the SM2 curve).
+    pub fn parse(text: &str) -> Option<Self> {
+        let bytes = unhex(text.trim())?;
+        sm2::dsa::VerifyingKey::from_sec1_bytes(SM2_DIST_ID, &bytes)
+            .ok()
+            .map(Sm2Public)
+    }
+
+    /// Whether `signature` (hex r‖s) is this key's signature of `message`.
+    pub fn verifies(&self, message: &[u8], signature: &str) -> bool {
+        unhex(signature)
+            .and_then(|b| sm2::dsa::Signature::from_slice(&b).ok())
+            .is_some_and(|s| self.0.verify(message, &s).is_ok())
+    }
+}
+
+/// SM4 (GB/T 32907) of one 16-byte block: the primitive an authenticated mode is built on.
+pub fn sm4_encrypt_block(key: &[u8; 16], block: &[u8; 16]) -> [u8; 16] {
+    use sm4::cipher::{BlockEncrypt, KeyInit};
+    let cipher = sm4::Sm4::new(key.into());
+    let mut out = (*block).into();
+    cipher.encrypt_block(&mut out);
+    out.into()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    (0..text.len() / 2)
+        .map(|i| u8::from_str_radix(text.get(i * 2..i * 2 + 2)?, 16).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bytes16(text: &str) -> [u8; 16] {
+        unhex(text)
+            .and_then(|v| v.try_into().ok())
+            .expect("16 bytes")
+    }
+
+    #[test]
+    fn sm3_of_abc_is_the_gb_t_32905_example() {
+        // GB/T 32905-2016, appendix A, example 1.
+        assert_eq!(
+            Profile::National.digest_hex(b"abc"),
+            "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+        );
+        // Example 2: "abcd" sixteen times.
+        assert_eq!(
+            Profile::National.digest_hex("abcd".repeat(16).as_bytes()),
+            "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732"
+        );
+        assert_eq!(
+            Profile::Standard.digest_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn sm4_encrypts_the_gb_t_32907_example() {
+        // GB/T 32907-2016, appendix A, example 1: key and plaintext the same.
+        let key = bytes16("0123456789abcdeffedcba9876543210");
+        assert_eq!(
+            hex(&sm4_encrypt_block(&key, &key)),
+            "681edf34d206965e86b3e94f536e4246"
+        );
+    }
+
+    #[test]
+    fn an_sm2_signature_verifies_under_its_key_only() {
+        let key = Sm2Key::from_seed([7; 32]).expect("a valid secret");
+        let public = Sm2Public::parse(&key.public().hex()).expect("public key");
+        assert_eq!(public.hex().len(), 130);
+        let signature = key.sign(b"wardflow case export");
+        assert!(public.verifies(b"wardflow case export", &signature));
+        assert!(!public.verifies(b"wardflow case exports", &signature));
+        assert!(!public.verifies(b"wardflow case export", "00"));
+        let other = Sm2Key::from_seed([8; 32]).expect("a valid secret").public();
+        assert!(!other.verifies(b"wardflow case export", &signature));
+        assert!(Sm2Key::from_seed([0; 32]).is_none());
+        assert!(Sm2Public::parse("04abc").is_none());
+    }
+
+    #[test]
+    fn profiles_name_their_algorithms_and_round_trip_by_key() {
+        for p in Profile::ALL {
+            assert_eq!(Profile::from_key(p.key()), Some(p));
+        }
+        assert_eq!(Profile::National.signature_algorithm(), "sm2");
+        assert_eq!(Profile::National.hash_algorithm(), "sm3");
+        assert_eq!(Profile::default(), Profile::Standard);
+        assert_eq!(Profile::from_key("sm"), None);
+    }
+}
