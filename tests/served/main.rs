@@ -43,6 +43,10 @@ mod legal_stories;
 mod letter;
 #[path = "../cli/letter_docx.rs"]
 mod letter_docx;
+#[path = "../cli/letter_issue.rs"]
+mod letter_issue;
+#[path = "../cli/letter_pdf.rs"]
+mod letter_pdf;
 #[path = "../cli/profile.rs"]
 mod profile;
 #[path = "../cli/register.rs"]
@@ -61,7 +65,3 @@ mod scenario_review;
 mod scenario_timers;
 #[path = "../cli/vocab.rs"]
 mod vocab;
-#[path = "../cli/letter_issue.rs"]
-mod letter_issue;
-#[path = "../cli/letter_pdf.rs"]
-mod letter_pdf;

@@ -217,7 +217,8 @@ pub trait Backend: Send + Sync {
     fn backup_scratch(&self) -> Result<TempFile, StoreError>;
 
     /// Checks the whole database on a consistent copy of it, telling `progress`.
-    fn check_copy(&self, progress: &Reporter) -> Result<crate::store::ops::CheckReport, StoreError>;
+    fn check_copy(&self, progress: &Reporter)
+    -> Result<crate::store::ops::CheckReport, StoreError>;
 
     // ----- single reads, each in its own snapshot -----
 

@@ -95,7 +95,11 @@ impl<'c, 'b> Sql<'c, 'b> {
         tx.execute(sql, params).map_err(|e| self.failed(e))
     }
 
-    pub(crate) fn bytes(&self, sql: &str, params: &Params<'_>) -> Result<Option<Vec<u8>>, StoreError> {
+    pub(crate) fn bytes(
+        &self,
+        sql: &str,
+        params: &Params<'_>,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self.row(sql, params)?.map(|r| r.get::<_, Vec<u8>>(0)))
     }
 
