@@ -340,3 +340,6 @@ help-publish-profile--file = The profile file (format: profiles/qianjiang.yaml)
 help-publish-units = Publish the units (administrators only; the same as `unit load`)
 help-publish-units--file = The units file (format: units/example.yaml)
 help-publish-list = Every published version of calendars, letters, profiles and units
+help-any--database = The PostgreSQL database, `postgres://USER:PASSWORD@HOST/NAME` (or `WARDFLOW_DATABASE`); the redb file of `--db` by default. A secret: only its host and database name are ever shown, never logged
+help-serve--pool_size = PostgreSQL: the most connections this server holds at once
+help-serve--statement_timeout = PostgreSQL: the longest one statement may run, in seconds; then the command is busy (exit 3 / HTTP 503)

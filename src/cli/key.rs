@@ -9,7 +9,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use wardflow_engine::seal::{KeyError, KeyRing, MAX_KEY_FILE_BYTES, OfficeKey};
+use wardflow_engine::seal::{KeyError, KeyRing, MAX_KEY_FILE_BYTES, OfficeKey, RingKey};
 
 /// The environment variable a key file's passphrase is read from.
 pub const PASSPHRASE_ENV: &str = "WARDFLOW_KEY_PASSPHRASE";
@@ -409,12 +409,23 @@ fn rotate(ctx: &Ctx, path: &Path) -> Result<(), Failure> {
 
 /// `key ring`: every public key the office signed with (any registered user). A database that
 /// never rotated has one, the key file's, which is then read for its public half.
-fn ring(ctx: &Ctx, path: &Path) -> Result<(), Failure> {
+/// The office's key ring: the server's with `--server`, else this database's (or, never
+/// rotated, the key file's key alone).
+fn ring_keys(ctx: &Ctx, path: &Path) -> Result<Vec<RingKey>, Failure> {
+    if let Some(remote) = ctx.remote()? {
+        return remote.get("/api/v1/key/ring", &[]);
+    }
     let caller = ctx.caller(None)?;
     let office = ctx.office_for_read()?;
-    let ring = match office.key_ring(&caller, None)? {
-        Some(ring) => ring,
-        None => KeyRing::first(&load_with(ctx, path)?.public()),
+    Ok(match office.key_ring(&caller, None)? {
+        Some(ring) => ring.keys,
+        None => KeyRing::first(&load_with(ctx, path)?.public()).keys,
+    })
+}
+
+fn ring(ctx: &Ctx, path: &Path) -> Result<(), Failure> {
+    let ring = KeyRing {
+        keys: ring_keys(ctx, path)?,
     };
     if ctx.global.json {
         return print_json(

@@ -75,6 +75,7 @@ const SERVED_FORMS: &[&str] = &[
     "export",
     "import",
     "import-register",
+    "key ring",
     "key show",
     "letter",
     "login",
@@ -505,7 +506,13 @@ mod tests {
         ] {
             assert!(served_form(served), "{served:?}");
         }
-        for unserved in [&["init"][..], &["case"], &["workflow", "publish"], &[]] {
+        for unserved in [
+            &["init"][..],
+            &["case"],
+            &["key", "rotate"],
+            &["db", "migrate"],
+            &[],
+        ] {
             assert!(!served_form(unserved), "{unserved:?}");
         }
         assert!(refuse_unserved(None, &["init"]).is_ok());

@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use serde_json::json;
+use wardflow_engine::app::ChainReport;
 use wardflow_engine::case_export::{self, CaseExportError, SignatureCheck};
 use wardflow_engine::seal::{KeyRing, PublicKey, RingKey};
-use wardflow_engine::store::ChainReport;
 
 use super::case_id;
 use super::{Ctx, print_json};
@@ -131,6 +131,10 @@ fn read_export(path: &Path) -> Result<Vec<u8>, Failure> {
 /// The keys to trust: those given, else the database's key ring.
 fn trusted(ctx: &Ctx, given: &[String]) -> Result<Vec<RingKey>, Failure> {
     if given.is_empty() {
+        // Through a server: the keys it has signed with (its own key file's when never rotated).
+        if let Some(remote) = ctx.remote()? {
+            return remote.get("/api/v1/key/ring", &[]);
+        }
         let caller = ctx.caller(None)?;
         let ring = ctx.office_for_read()?.key_ring(&caller, None)?;
         return ring

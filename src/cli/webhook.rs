@@ -5,7 +5,7 @@
 use clap::Subcommand;
 use wardflow_engine::app::outbox::OutboxKind;
 use wardflow_engine::app::webhooks::AddedWebhook;
-use wardflow_engine::store::webhooks::{Delivery, DeliveryStatus, Endpoint};
+use wardflow_engine::app::webhooks::{Delivery, DeliveryStatus, Endpoint};
 
 use super::{Ctx, print_json};
 use crate::failure::{Exit, Failure};

@@ -284,3 +284,50 @@ fn a_key_made_under_a_passphrase_is_protected_and_verify_without_a_ring_asks_for
     assert_eq!(ring[0]["id"], 1, "{ring}");
     assert!(ring[0]["valid_from"].is_null(), "{ring}");
 }
+
+#[test]
+fn through_a_server_the_ring_verification_and_new_exports_are_the_servers() {
+    let env = letters_env();
+    let case = warning_case(&env);
+    env.ok(&["case", "export", &case, "--out", "old.json", "--now", T1]);
+    env.wardflow(["key", "rotate", "--now", T2])
+        .var(PASSPHRASE, PASS)
+        .ok();
+    let embedded = json(&env.ok(&["key", "ring", "--json"]));
+    let (token, _) = crate::serve::token(&env, &["--now", T0]);
+    // The server opens the protected key with the passphrase from its own environment.
+    let server = crate::serve::Served::start_env(&env, &[], &[(PASSPHRASE, PASS)]);
+    let served = |args: &[&str]| {
+        env.wardflow(args.iter().copied())
+            .args(["--server", &server.url])
+            .var("WARDFLOW_TOKEN", &token)
+            .en()
+            .run()
+    };
+    let text = |out: &crate::common::Outcome| String::from_utf8_lossy(&out.stdout).into_owned();
+
+    let ring = served(&["key", "ring", "--json"]);
+    assert_eq!(ring.status.code(), Some(0), "{ring:?}");
+    assert_eq!(json(&text(&ring)), embedded);
+
+    // A file signed by the retired key verifies against the server's ring, with no --key.
+    let old = served(&["verify", "--file", "old.json"]);
+    assert_eq!(old.status.code(), Some(0), "{old:?}");
+    assert!(text(&old).contains("verifies"), "{}", text(&old));
+
+    // An export made through the server is signed by key 2, and verifies there too.
+    let new = served(&["case", "export", &case, "--out", "new.json", "--now", T3]);
+    assert_eq!(new.status.code(), Some(0), "{new:?}");
+    let doc = json(&std::fs::read_to_string(env.root().join("new.json")).expect("new"));
+    assert_eq!(doc["signature"]["key_id"], 2, "{doc}");
+    let again = served(&["verify", "--file", "new.json"]);
+    assert_eq!(again.status.code(), Some(0), "{again:?}");
+
+    // A forged copy fails through the server as it does embedded (exit 4).
+    let signed = std::fs::read_to_string(env.root().join("new.json")).expect("new");
+    let forged = signed.replacen("张大山", "张小山", 1);
+    assert_ne!(forged, signed);
+    env.write_file("forged.json", forged);
+    let out = served(&["verify", "--file", "forged.json"]);
+    assert_eq!(out.status.code(), Some(4), "{out:?}");
+}

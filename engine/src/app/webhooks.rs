@@ -25,7 +25,8 @@ use super::outbox::{MAX_BATCH, OutboxEntry, OutboxKind};
 use super::{AppError, Caller, Office, Owner, WHOLE_DATABASE};
 use crate::authority;
 use crate::store::StoreError;
-use crate::store::webhooks::{Attempt, Delivery, Due, Endpoint, WebhookStore};
+use crate::store::webhooks::{Attempt, Due, WebhookStore};
+pub use crate::store::webhooks::{Delivery, DeliveryStatus, Endpoint};
 
 /// The longest endpoint address accepted.
 pub const MAX_URL_CHARS: usize = 2000;

@@ -10,7 +10,6 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use jiff::civil::Date;
 use wardflow_engine::app::{Grouping, Report, ReportRequest};
-use wardflow_engine::store::output;
 
 use super::case::filter::date_arg;
 use super::{Ctx, print_json};
@@ -141,11 +140,13 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<(), Failure> {
     };
     match &office {
         Some((_, office)) => office.write_output(out, &bytes, args.force, &ctx.key_files()),
-        None => {
-            let mut protected = output::protected_files(&ctx.global.db, None);
-            protected.extend(ctx.key_files());
-            output::write_output(out, &bytes, args.force, &protected).map_err(Into::into)
-        }
+        None => wardflow_engine::app::Office::write_output_beside(
+            &ctx.global.db,
+            out,
+            &bytes,
+            args.force,
+            &ctx.key_files(),
+        ),
     }
     .exists_as("out-exists")?;
     let shown = out.display().to_string();

@@ -137,6 +137,7 @@ pub fn router(server: Arc<Server>) -> Router {
             post(publishing::workflow_migrate),
         )
         .route("/api/v1/key", get(publishing::key_show))
+        .route("/api/v1/key/ring", get(publishing::key_ring))
         .route("/api/v1/check", get(database::check))
         .route("/api/v1/verify", get(database::verify))
         .layer(DefaultBodyLimit::max(MAX_BODY))
@@ -339,6 +340,7 @@ impl utoipa::Modify for Bearer {
         publishing::workflow_publish,
         publishing::workflow_migrate,
         publishing::key_show,
+        publishing::key_ring,
         database::check,
         register::import_register,
         database::verify,

@@ -187,6 +187,36 @@ pub(super) async fn workflow_migrate(
 
 #[utoipa::path(
     get,
+    path = "/api/v1/key/ring",
+    tag = "publishing",
+    summary = "key ring: every public key the office has signed with, and when each was in force (any registered user)",
+    responses((status = 200, body = Vec<Object>, description = "the command line's --json value"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody))
+)]
+pub(super) async fn key_ring(
+    State(server): Shared,
+    ConnectInfo(peer): Peer,
+    headers: HeaderMap,
+) -> Response {
+    authed(server, peer, headers, |s, ctx, who| {
+        let ring = match s.office.key_ring(&who.caller, None)? {
+            Some(ring) => ring,
+            // Never rotated: the ring is the server's key file's key, numbered 1.
+            None => {
+                let path = crate::cli::key::KeyFileArg {
+                    key_file: ctx.key_files().into_iter().next(),
+                }
+                .path(ctx);
+                let key = crate::cli::key::load_with(ctx, &path)?;
+                wardflow_engine::seal::KeyRing::first(&key.public())
+            }
+        };
+        ok(s, value_of(&ring.keys))
+    })
+    .await
+}
+
+#[utoipa::path(
+    get,
     path = "/api/v1/key",
     tag = "publishing",
     summary = "key show: the office's public signing key (any registered user)",

@@ -253,7 +253,12 @@ fn the_migration_step_builds_the_index_from_the_stored_cases() {
         now: at(T0),
     };
     let done = store.migrate(&cx).expect("migrates");
-    assert_eq!(done.len(), 1, "{done:?}");
+    // Step 5 and the later ones (which need nothing from it) run.
+    assert_eq!(
+        done,
+        (5..=crate::store::migrations::CURRENT).collect::<Vec<_>>(),
+        "{done:?}"
+    );
     drop(store);
     let office = Office::new(Store::open(&path, timeout).expect("writable"), config());
     assert_eq!(indexed(&office, "PSB-2026-0010"), Some(id.clone()));
