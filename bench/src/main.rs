@@ -305,21 +305,41 @@ fn main() {
         } else {
             None
         };
-        for s in &served {
-            let measure = format!("W5 steps/s through serve, {} clients", s.clients);
-            let ours = format!(
-                "{:.0} (p50 {:.2} ms, p99 {:.2} ms)",
-                s.steps_per_s,
-                ms(s.latency.p50),
-                ms(s.latency.p99)
-            );
-            rows.push(match theirs {
-                Some(theirs) => row(&measure, ours).against(
-                    format!("XState, 8 workers: {theirs:.0}"),
-                    format!("{:.1}× (target ≥ 3×)", s.steps_per_s / theirs),
-                ),
-                None => row(&measure, ours),
+        // The same clients through a server on PostgreSQL (issue 24), when it is installed.
+        eprintln!("W5: the same through `wardflow serve --database postgres://…`");
+        let on_postgres = wardflow_engine::pg::cluster::Cluster::start()
+            .map_err(|e| e.to_string())
+            .and_then(|cluster| {
+                served::run_postgres(&o.dir, &cluster, o.concurrent_cases, &o.clients)
             });
+        let on_postgres = on_postgres.unwrap_or_else(|why| {
+            rows.push(row(
+                "W5 through serve on PostgreSQL",
+                format!("not measured: {why}"),
+            ));
+            Vec::new()
+        });
+        for (backend, runs) in [("redb", &served), ("PostgreSQL", &on_postgres)] {
+            for s in runs {
+                let measure = format!(
+                    "W5 steps/s through serve on {backend}, {} clients",
+                    s.clients
+                );
+                let ours = format!(
+                    "{:.0} (p50 {:.2} ms, p99 {:.2} ms; {:.0} bytes/case)",
+                    s.steps_per_s,
+                    ms(s.latency.p50),
+                    ms(s.latency.p99),
+                    s.bytes_per_case
+                );
+                rows.push(match theirs {
+                    Some(theirs) => row(&measure, ours).against(
+                        format!("XState, 8 workers: {theirs:.0}"),
+                        format!("{:.1}× (target ≥ 3×)", s.steps_per_s / theirs),
+                    ),
+                    None => row(&measure, ours),
+                });
+            }
         }
     }
 

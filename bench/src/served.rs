@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
+use wardflow_engine::pg::PgBackend;
+use wardflow_engine::pg::cluster::Cluster;
 
 use crate::cli::binary;
 use crate::stats::Sample;
@@ -20,9 +22,13 @@ pub struct Served {
     pub steps_per_s: f64,
     /// Each request, from sending it to its answer.
     pub latency: Sample,
+    /// The database's size after the run over the cases it holds (redb: the file; PostgreSQL:
+    /// `pg_database_size`, less what the empty database took).
+    pub bytes_per_case: f64,
 }
 
-/// Runs `cases` cases of workload W through a fresh server once for each number of `clients`.
+/// Runs `cases` cases of workload W through a fresh server on a redb file once for each number
+/// of `clients`.
 pub fn run(dir: &Path, cases: usize, clients: &[usize]) -> Vec<Served> {
     clients
         .iter()
@@ -31,30 +37,87 @@ pub fn run(dir: &Path, cases: usize, clients: &[usize]) -> Vec<Served> {
             // A real (not simulation) database: the server runs on the wall clock and logs every
             // read, as an office's does.
             drop(workload::create_as(&db, false));
-            let token = token(&db);
-            let server = Server::start(&db);
-            let served = drive(&server.url, &token, cases, n.max(1));
+            let token = token(&db, None);
+            let server = Server::start(&db, None);
+            let mut served = drive(&server.url, &token, cases, n.max(1));
             drop(server);
-            for suffix in ["", ".access", ".access-gap", ".credentials", ".server"] {
-                let mut name = db.as_os_str().to_owned();
-                name.push(suffix);
-                let _ = std::fs::remove_file(PathBuf::from(name));
-            }
+            let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
+            served.bytes_per_case = size as f64 / cases.max(1) as f64;
+            remove_beside(&db);
             served
         })
         .collect()
 }
 
-/// An API token for the workload's user, made with the embedded command line.
-fn token(db: &Path) -> String {
-    let out = Command::new(binary())
-        .arg("--db")
-        .arg(db)
-        .args([
-            "--user", "bench", "--json", "token", "create", "--label", "bench",
-        ])
-        .output()
-        .unwrap_or_else(|e| fail("token create", e));
+/// The same runs on a PostgreSQL database of a throwaway cluster (the system's PostgreSQL, as
+/// the tests start it), a fresh database for each number of clients.
+pub fn run_postgres(
+    dir: &Path,
+    cluster: &Cluster,
+    cases: usize,
+    clients: &[usize],
+) -> Result<Vec<Served>, String> {
+    let mut all = Vec::new();
+    for &n in clients {
+        let url = cluster
+            .database(&format!("w5_{n}"))
+            .map_err(|e| e.to_string())?;
+        let backend = PgBackend::create(&url, false, None, workload::t0())
+            .map_err(|e| format!("creating the database: {e}"))?;
+        workload::populate(&backend);
+        drop(backend);
+        let empty = database_size(&url)?;
+        // Side files (the server's marker, the key) go to a redb path in the run's directory.
+        let db = dir.join(format!("w5-pg-{n}.redb"));
+        let token = token(&db, Some(&url));
+        let server = Server::start(&db, Some(&url));
+        let mut served = drive(&server.url, &token, cases, n.max(1));
+        drop(server);
+        let grown = database_size(&url)?.saturating_sub(empty);
+        served.bytes_per_case = grown as f64 / cases.max(1) as f64;
+        remove_beside(&db);
+        all.push(served);
+    }
+    Ok(all)
+}
+
+/// `pg_database_size` of the database at `url`, in bytes.
+fn database_size(url: &str) -> Result<u64, String> {
+    let mut client =
+        postgres::Client::connect(url, postgres::NoTls).map_err(|e| format!("connecting: {e}"))?;
+    let row = client
+        .query_one("SELECT pg_database_size(current_database())", &[])
+        .map_err(|e| format!("pg_database_size: {e}"))?;
+    Ok(u64::try_from(row.get::<_, i64>(0)).unwrap_or(0))
+}
+
+/// Removes the database file `db` and its side files.
+fn remove_beside(db: &Path) {
+    for suffix in [
+        "",
+        ".access",
+        ".access-gap",
+        ".credentials",
+        ".server",
+        ".key",
+    ] {
+        let mut name = db.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(name));
+    }
+}
+
+/// An API token for the workload's user, made with the embedded command line (on the
+/// PostgreSQL database at `url` when given).
+fn token(db: &Path, url: Option<&str>) -> String {
+    let mut command = Command::new(binary());
+    command.arg("--db").arg(db).args([
+        "--user", "bench", "--json", "token", "create", "--label", "bench",
+    ]);
+    if let Some(url) = url {
+        command.args(["--database", url]);
+    }
+    let out = command.output().unwrap_or_else(|e| fail("token create", e));
     let value: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         fail(
             "token create",
@@ -74,12 +137,18 @@ struct Server {
 }
 
 impl Server {
-    /// Starts the server on a free loopback port; its first line names its address.
-    fn start(db: &Path) -> Server {
-        let mut child = Command::new(binary())
+    /// Starts the server on a free loopback port (serving the PostgreSQL database at `url`
+    /// when given); its first line names its address.
+    fn start(db: &Path, url: Option<&str>) -> Server {
+        let mut command = Command::new(binary());
+        command
             .arg("--db")
             .arg(db)
-            .args(["--user", "bench", "serve", "--listen", "127.0.0.1:0"])
+            .args(["--user", "bench", "serve", "--listen", "127.0.0.1:0"]);
+        if let Some(url) = url {
+            command.args(["--database", url]);
+        }
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -140,6 +209,7 @@ fn drive(url: &str, token: &str, cases: usize, clients: usize) -> Served {
         clients,
         steps_per_s: (cases * STEPS) as f64 / elapsed.as_secs_f64(),
         latency: Sample::of(times),
+        bytes_per_case: 0.0,
     }
 }
 

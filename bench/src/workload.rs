@@ -4,6 +4,7 @@ use std::path::Path;
 
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
+use wardflow_engine::app::backend::Backend;
 use wardflow_engine::authority::{ADMIN_ROLE, ANY_ROLE, DEFAULT_UNIT, Units};
 use wardflow_engine::case::CaseId;
 use wardflow_engine::definition::{Data, load};
@@ -51,17 +52,23 @@ pub fn create(path: &Path) -> Store {
 pub fn create_as(path: &Path, simulation: bool) -> Store {
     let _ = std::fs::remove_file(path);
     let store = Store::create(path, simulation, None, t0()).unwrap_or_else(|e| fail("create", e));
-    let def = load("workload.yaml", WORKFLOW.as_bytes()).unwrap_or_else(|e| fail("load", e));
+    populate(&store);
     store
-        .publish(
+}
+
+/// Publishes the workflow into a fresh database of either backend, with one unit and one user
+/// holding every role, as `init --admin-role '*'` makes them, so that the authority checks run
+/// as they do for a caseworker.
+pub fn populate<B: Backend>(backend: &B) {
+    let def = load("workload.yaml", WORKFLOW.as_bytes()).unwrap_or_else(|e| fail("load", e));
+    backend
+        .publish_definitions(
             &[("workload.yaml".into(), WORKFLOW.as_bytes().to_vec(), def)],
             "bench",
             t0(),
         )
         .unwrap_or_else(|e| fail("publish", e));
-    // One unit and one user holding every role, as `init --admin-role '*'` makes them, so the
-    // CLI's authority checks run as they do for a caseworker.
-    store
+    backend
         .load_units(StoredUnits {
             units: Units::single(),
             file: None,
@@ -70,7 +77,7 @@ pub fn create_as(path: &Path, simulation: bool) -> Store {
             loaded_by: "bench".into(),
         })
         .unwrap_or_else(|e| fail("load units", e));
-    store
+    backend
         .add_user(StoredUser {
             name: "bench".into(),
             roles: vec![ADMIN_ROLE.into(), ANY_ROLE.into()],
@@ -82,7 +89,6 @@ pub fn create_as(path: &Path, simulation: bool) -> Store {
             disabled_by: None,
         })
         .unwrap_or_else(|e| fail("add user", e));
-    store
 }
 
 /// Stops the benchmark with a message: a failed setup leaves nothing worth measuring.
