@@ -25,6 +25,7 @@
 
 pub mod cluster;
 mod credentials;
+pub mod dump;
 pub mod schema;
 mod tx;
 
@@ -794,13 +795,13 @@ impl Backend for PgBackend {
         PgBackend::next_firing(self)
     }
 
-    // A PostgreSQL database is copied with PostgreSQL's own tools (pg_dump, base backups,
-    // replication); wardflow's JSON Lines export of it is not built yet.
+    // The same JSON Lines as a redb file of the same contents (`pg/dump.rs`): how a county
+    // moves between the backends. Backups stay PostgreSQL's own (pg_dump, base backups).
     fn export_copy(
         &self,
-        _w: &mut dyn std::io::Write,
+        w: &mut dyn std::io::Write,
     ) -> Result<crate::store::dump::DumpCounts, StoreError> {
-        Err(StoreError::Unsupported("export"))
+        self.export_lines(w, &crate::progress::Reporter::silent())
     }
 
     fn backup_copy(&self, _out: &std::path::Path) -> Result<u64, StoreError> {
