@@ -165,6 +165,37 @@ pub(crate) fn corrupt<E: std::fmt::Display>(e: E) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
+/// Raises the stored format (`meta.format`) to this build's once the schema is migrated, so a
+/// database made or imported under an older format is opened afterwards; never lowers it.
+/// Under the migration lock, in its own transaction; a database without facts yet (an empty
+/// schema awaiting `init` or `import`) is left alone.
+fn stamp_format(client: &mut postgres::Client) -> Result<(), StoreError> {
+    let mut tx = client.transaction().map_err(pg)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&schema::MIGRATE_LOCK])
+        .map_err(pg)?;
+    let Some(row) = tx
+        .query_opt(
+            "SELECT record FROM meta WHERE key = $1 FOR UPDATE",
+            &[&META_KEY],
+        )
+        .map_err(pg)?
+    else {
+        return Ok(());
+    };
+    let mut meta: StoredMeta = decode(&row.get::<_, Vec<u8>>(0)).map_err(corrupt)?;
+    if meta.format >= crate::store::migrations::CURRENT {
+        return Ok(());
+    }
+    meta.format = crate::store::migrations::CURRENT;
+    let record = encode(&meta).map_err(corrupt)?;
+    tx.execute(
+        "UPDATE meta SET record = $2 WHERE key = $1",
+        &[&META_KEY, &record],
+    )
+    .map_err(pg)?;
+    tx.commit().map_err(pg)
+}
+
 /// A wardflow database on a PostgreSQL server.
 pub struct PgBackend {
     pool: Pool,
@@ -304,7 +335,9 @@ impl PgBackend {
     pub fn migrate(url: &str) -> Result<Vec<u32>, StoreError> {
         let pool = pool(url)?;
         let mut client = pool.get().map_err(pool_error)?;
-        schema::migrate(&mut client)
+        let done = schema::migrate(&mut client)?;
+        stamp_format(&mut client)?;
+        Ok(done)
     }
 
     /// The database's own facts.
