@@ -126,7 +126,7 @@ fn from_file(
 }
 
 /// Says where the export went and what it holds (and warns of a plain copy).
-fn done(ctx: &Ctx, args: &DatabaseExportArgs, counts: &wardflow_engine::store::dump::DumpCounts) {
+fn done(ctx: &Ctx, args: &DatabaseExportArgs, counts: &wardflow_engine::app::DumpCounts) {
     let Some(out) = &args.out else {
         return;
     };
