@@ -40,6 +40,9 @@ fn each_row(
     Ok(())
 }
 
+/// One case's events as stored: (seq, record), in order.
+type Events = Vec<(u32, Vec<u8>)>;
+
 /// A stored positive number (version, event) as the u32 the dump writes.
 fn positive(n: i32) -> Result<u32, StoreError> {
     u32::try_from(n).map_err(corrupt)
@@ -111,7 +114,7 @@ impl PgBackend {
             },
         )?;
         // Each case with its events, as one ordered stream grouped by case.
-        let mut case: Option<(String, Vec<(u32, Vec<u8>)>)> = None;
+        let mut case: Option<(String, Events)> = None;
         each_row(
             &mut tx,
             "SELECT c.id, e.seq, e.record FROM cases c LEFT JOIN events e ON e.case_id = c.id \
