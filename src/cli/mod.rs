@@ -460,3 +460,19 @@ pub fn run(cli: Cli, tr: Tr, settings: Vec<crate::config::Setting>) -> Result<()
         Command::Man(args) => shell::man(&ctx, args),
     }
 }
+
+/// `url` if it is a PostgreSQL address (`--database`), else the refusal `init --database`
+/// gives; the address is never shown with its password.
+pub fn postgres_url(url: &str) -> Result<&str, Failure> {
+    if wardflow_engine::pg::is_url(url) {
+        return Ok(url);
+    }
+    Err(Failure::said(
+        crate::failure::Exit::BadInput,
+        crate::msg!(
+            "serve-database-not-postgres",
+            url = wardflow_engine::pg::redacted(url)
+        ),
+    )
+    .with_key("--database"))
+}

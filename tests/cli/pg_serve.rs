@@ -265,3 +265,193 @@ fn a_server_refuses_a_schema_newer_than_it_knows_and_db_migrate_brings_nothing_n
     // The address's password would never be shown; the host is.
     assert!(!err.contains("password"), "{err}");
 }
+
+/// `verify --json` of the database a server on PostgreSQL at `url` holds (through the server,
+/// as on PostgreSQL every command but the database-wide ones goes), exit status ignored.
+fn verify_on_postgres(env: &TestEnv, url: &str) -> Value {
+    let token = token(env, url);
+    let server = Served::start_with(env, &["--database", url]);
+    let out = env
+        .wardflow(["--server", server.url.as_str(), "verify", "--json"])
+        .var("WARDFLOW_TOKEN", &token)
+        .run();
+    server.stop();
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out:?}"))
+}
+
+/// Moving a county (issue 24): a redb database with real content, exported, imported into an
+/// empty PostgreSQL database and exported from it gives the same bytes; imported from there
+/// into a new redb file and exported, the same bytes again; `verify` says the same of all
+/// three. An import into a PostgreSQL database that holds anything is refused as the redb
+/// import refuses an existing file, and changes nothing.
+#[test]
+fn a_county_moves_from_redb_to_postgresql_and_back_byte_for_byte() {
+    const T1: &str = "2026-11-23T11:00:00+08:00";
+    const T2: &str = "2026-11-23T12:00:00+08:00";
+    const T3: &str = "2026-12-20T10:00:00+08:00";
+    let env = crate::letter_issue::env();
+    // Guardianship cases with letters, one voided; an entrusted-care case; an amendment; a
+    // transfer; a user added; the runner's reminders and breaches.
+    let a = crate::letter_issue::warning_case(&env);
+    let b = crate::letter_issue::warning_case(&env);
+    let issue = |case: &str| {
+        let out = env.ok(&[
+            "letter",
+            "issue",
+            case,
+            "warning-letter",
+            "--as",
+            "police",
+            "--now",
+            T1,
+            "--json",
+        ]);
+        parse(&out)["letter"]
+            .as_str()
+            .expect("letter id")
+            .to_owned()
+    };
+    issue(&a);
+    let voided = issue(&b);
+    env.ok(&[
+        "letter",
+        "void",
+        &voided,
+        "--as",
+        "police",
+        "--reason",
+        "录入错误",
+        "--now",
+        T2,
+    ]);
+    let care = env.open_xiaoming(T1);
+    env.sign_agreement(&care, T2);
+    env.ok(&[
+        "case",
+        "amend",
+        &a,
+        "--as",
+        "police",
+        "--set",
+        "child.name=张晓花",
+        "--reason",
+        "户籍信息更正",
+        "--now",
+        T2,
+    ]);
+    env.ok(&[
+        "user",
+        "add",
+        "李四",
+        "--role",
+        "police",
+        "--unit",
+        "shijia_police",
+        "--now",
+        T2,
+    ]);
+    env.ok(&[
+        "case",
+        "transfer",
+        &b,
+        "--to",
+        "beiguan_police",
+        "--as",
+        "police",
+        "--now",
+        T2,
+    ]);
+    // A read, logged (and folded into the log's table by the next commit, the tick's).
+    env.ok(&["case", "show", &a, "--now", T2]);
+    env.ok(&["timers", "tick", "--now", T3]);
+
+    let first = env.ok(&["export", "--plain", "--now", T3]);
+    for kind in [
+        "\"type\":\"letter\"",
+        "\"type\":\"user\"",
+        "\"type\":\"published\"",
+        "\"type\":\"access\"",
+    ] {
+        assert!(first.contains(kind), "the export has no {kind}");
+    }
+    env.write_file("first.jsonl", &first);
+    let verified_redb = parse(&env.ok(&["verify", "--json"]));
+
+    // Into PostgreSQL (an empty database: the import makes its schema).
+    let cluster = cluster();
+    let url = cluster.database("moving_a_county").expect("a new database");
+    let done = env.ok(&[
+        "import",
+        "first.jsonl",
+        "--simulation",
+        "--database",
+        &url,
+        "--json",
+    ]);
+    assert_eq!(
+        parse(&done)["imported"]["cases"],
+        first.matches("\"type\":\"case\"").count(),
+        "{done}"
+    );
+    let second = env
+        .wardflow(["export", "--plain", "--now", T3])
+        .var("WARDFLOW_DATABASE", &url)
+        .ok();
+    assert!(first == second, "the PostgreSQL export differs");
+
+    // An import into a database that holds anything: refused as for an existing redb file
+    // (exit 2, naming the database), and nothing changed.
+    let refused = env.fails(
+        &["import", "first.jsonl", "--simulation", "--database", &url],
+        2,
+    );
+    assert!(refused.contains("已有数据"), "{refused}");
+    assert!(!refused.contains("password"), "{refused}");
+    let redb_refused = env.fails(&["import", "first.jsonl", "--simulation"], 2);
+    assert!(redb_refused.contains("已存在"), "{redb_refused}");
+    // (Each export is itself logged: the second logged one entry more than the first held.)
+    let unchanged = env.ok(&["export", "--plain", "--database", &url, "--now", T3]);
+    let access = "{\"type\":\"access\"";
+    let without_log = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| !l.starts_with(access))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert!(
+        without_log(&first) == without_log(&unchanged),
+        "a refused import changed the database"
+    );
+    assert_eq!(
+        unchanged.matches(access).count(),
+        first.matches(access).count() + 1
+    );
+
+    // And back into a new redb file, from the PostgreSQL export written to a file.
+    env.ok(&[
+        "export",
+        "--plain",
+        "--database",
+        &url,
+        "--out",
+        "second.jsonl",
+        "--now",
+        T3,
+    ]);
+    let back = env.root().join("back.redb");
+    let back = back.to_str().expect("utf-8");
+    env.ok(&["--db", back, "import", "second.jsonl", "--simulation"]);
+    let third = env.ok(&["--db", back, "export", "--plain", "--now", T3]);
+    let second = std::fs::read_to_string(env.root().join("second.jsonl")).expect("export file");
+    assert!(
+        second == third,
+        "the export of the redb file imported back differs from the PostgreSQL export"
+    );
+
+    // verify agrees on all three.
+    let verified_pg = verify_on_postgres(&env, &url);
+    let verified_back = parse(&env.ok(&["--db", back, "verify", "--json"]));
+    assert_eq!(verified_redb["ok"], true, "{verified_redb}");
+    assert_eq!(verified_redb, verified_pg);
+    assert_eq!(verified_redb, verified_back);
+}

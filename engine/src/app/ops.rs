@@ -341,6 +341,35 @@ impl Office<Store> {
     }
 }
 
+/// Moving a county onto PostgreSQL (issue 24).
+impl Office<crate::pg::PgBackend> {
+    /// Fills the empty PostgreSQL database at `url` from an export, in one transaction, with
+    /// every check a redb import makes (see [`Office::import`]): the caller must be an enabled
+    /// administrator of the imported registry, decided inside the transaction, so a refused
+    /// caller leaves the database as empty as it was. A database holding anything is refused
+    /// as existing. An encrypted export is opened whole into a scratch file in the system's
+    /// temporary directory first (0600, removed at the end).
+    pub fn import_postgres(
+        caller: &Caller,
+        url: &str,
+        input: impl BufRead,
+        simulation: bool,
+        config: &super::Config,
+        identity: Option<&crate::protect::copies::Identities>,
+    ) -> Result<DumpCounts, ImportFailure> {
+        let scratch_place = std::env::temp_dir().join("wardflow-import");
+        let (input, scratch) = super::protect::opened_input(input, identity, &scratch_place)
+            .map_err(ImportFailure::App)?;
+        let counts = crate::pg::dump::import(url, input, simulation, &config.progress, |tx| {
+            owns(tx, caller, Owner::Administrator)
+                .map(|_| ())
+                .map_err(ImportFailure::App)
+        });
+        drop(scratch);
+        counts
+    }
+}
+
 /// Why an import did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportFailure {

@@ -409,6 +409,22 @@ impl<B: Backend> Office<B> {
         Ok(counts)
     }
 
+    /// Like [`Office::export_held`], into the new file `out` (an existing one only with
+    /// `force`, never one of `protected`); the file appears only when complete.
+    pub fn export_held_to(
+        &self,
+        caller: &Caller,
+        form: CopyForm,
+        out: &Path,
+        force: bool,
+        protected: &[std::path::PathBuf],
+    ) -> Result<crate::store::dump::DumpCounts, AppError> {
+        let mut output = crate::store::output::Output::begin(out, force, protected)?;
+        let counts = self.export_held(caller, form, output.file())?;
+        output.finish()?;
+        Ok(counts)
+    }
+
     /// Encrypts the plain copy `plain` (a scratch file beside the database) into `out`.
     fn seal_file(plain: &Path, out: &Path, recipients: &[Recipient]) -> Result<u64, AppError> {
         use crate::store::ops::{finish_file, io_error, temp_beside};

@@ -25,6 +25,7 @@
 
 pub mod cluster;
 mod credentials;
+pub mod dump;
 pub mod schema;
 mod tx;
 
@@ -162,6 +163,37 @@ pub(crate) fn pool_error(e: r2d2::Error) -> StoreError {
 
 pub(crate) fn corrupt<E: std::fmt::Display>(e: E) -> StoreError {
     StoreError::Corrupt(e.to_string())
+}
+
+/// Raises the stored format (`meta.format`) to this build's once the schema is migrated, so a
+/// database made or imported under an older format is opened afterwards; never lowers it.
+/// Under the migration lock, in its own transaction; a database without facts yet (an empty
+/// schema awaiting `init` or `import`) is left alone.
+fn stamp_format(client: &mut postgres::Client) -> Result<(), StoreError> {
+    let mut tx = client.transaction().map_err(pg)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&schema::MIGRATE_LOCK])
+        .map_err(pg)?;
+    let Some(row) = tx
+        .query_opt(
+            "SELECT record FROM meta WHERE key = $1 FOR UPDATE",
+            &[&META_KEY],
+        )
+        .map_err(pg)?
+    else {
+        return Ok(());
+    };
+    let mut meta: StoredMeta = decode(&row.get::<_, Vec<u8>>(0)).map_err(corrupt)?;
+    if meta.format >= crate::store::migrations::CURRENT {
+        return Ok(());
+    }
+    meta.format = crate::store::migrations::CURRENT;
+    let record = encode(&meta).map_err(corrupt)?;
+    tx.execute(
+        "UPDATE meta SET record = $2 WHERE key = $1",
+        &[&META_KEY, &record],
+    )
+    .map_err(pg)?;
+    tx.commit().map_err(pg)
 }
 
 /// A wardflow database on a PostgreSQL server.
@@ -303,7 +335,9 @@ impl PgBackend {
     pub fn migrate(url: &str) -> Result<Vec<u32>, StoreError> {
         let pool = pool(url)?;
         let mut client = pool.get().map_err(pool_error)?;
-        schema::migrate(&mut client)
+        let done = schema::migrate(&mut client)?;
+        stamp_format(&mut client)?;
+        Ok(done)
     }
 
     /// The database's own facts.
@@ -794,13 +828,13 @@ impl Backend for PgBackend {
         PgBackend::next_firing(self)
     }
 
-    // A PostgreSQL database is copied with PostgreSQL's own tools (pg_dump, base backups,
-    // replication); wardflow's JSON Lines export of it is not built yet.
+    // The same JSON Lines as a redb file of the same contents (`pg/dump.rs`): how a county
+    // moves between the backends. Backups stay PostgreSQL's own (pg_dump, base backups).
     fn export_copy(
         &self,
-        _w: &mut dyn std::io::Write,
+        w: &mut dyn std::io::Write,
     ) -> Result<crate::store::dump::DumpCounts, StoreError> {
-        Err(StoreError::Unsupported("export"))
+        self.export_lines(w, &crate::progress::Reporter::silent())
     }
 
     fn backup_copy(&self, _out: &std::path::Path) -> Result<u64, StoreError> {

@@ -43,7 +43,7 @@ pub const STEPS: &[SqlStep] = &[
 pub const CURRENT: u32 = STEPS.len() as u32;
 
 /// Serialises concurrent `db migrate` runs (two servers upgraded at once).
-const MIGRATE_LOCK: i64 = 0x7761_7264_666c_6f77; // "wardflow"
+pub(crate) const MIGRATE_LOCK: i64 = 0x7761_7264_666c_6f77; // "wardflow"
 
 /// The schema version of the database `client` is connected to (0: none yet).
 pub fn found(client: &mut Client) -> Result<u32, StoreError> {

@@ -389,6 +389,11 @@ impl<'c, 'b> Sql<'c, 'b> {
         let mut before: Option<String> = None;
         let mut expected: i64 = 0;
         for (seq, bytes) in self.stored_access()? {
+            // Entries logged before the log was chained, brought in by an import: numbered
+            // below the chain, outside it (as the redb file keeps them unlinked).
+            if seq < 0 {
+                continue;
+            }
             if seq != expected {
                 return broken(format!("#{expected}"), AccessBreakKind::Missing);
             }
@@ -531,6 +536,20 @@ impl<'c, 'b> Sql<'c, 'b> {
             out.push((letter.id, letter.number));
         }
         Ok(out)
+    }
+
+    /// Writes the index entries `keys` of imported cases (into empty indexes): the list and
+    /// deadline indexes and the external ids.
+    pub(crate) fn write_indexes(&self, keys: &IndexKeys) -> Result<(), StoreError> {
+        self.index_diff(&IndexKeys::default(), keys)?;
+        for (workflow, source, external_id, case) in &keys.external {
+            self.exec(
+                "INSERT INTO external_ids (workflow, source, external_id, case_id) \
+                 VALUES ($1, $2, $3, $4)",
+                &[workflow, source, external_id, case],
+            )?;
+        }
+        Ok(())
     }
 
     fn index_diff(&self, old: &IndexKeys, new: &IndexKeys) -> Result<(), StoreError> {

@@ -9,9 +9,10 @@
 //! indexes are caches and are not exported: import rebuilds them by replaying the events.
 //!
 //! Adding a record type (e.g. issued letters) is one `section` in [`export`] and one arm in
-//! [`Importer::line`].
+//! [`Importer::line`] (and one method of [`DumpWriter`] and of [`Sink`], so that every
+//! backend writes and reads it alike).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, Read, Write};
 use std::path::Path;
 
@@ -19,7 +20,7 @@ use redb::{Database, ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use super::access::{ACCESS, AccessEntry};
+use super::access::{ACCESS, StoredAccess};
 use super::format::{StoredDefinition, StoredEvent, StoredMeta, decode, encode};
 use super::letters::{LETTER_INDEX, LETTERS, LETTERS_BY_CASE};
 use super::ops::{IndexKeys, io_error, parent_dir, publish_file, temp_file, verify_history};
@@ -147,6 +148,186 @@ impl<W: Write> Out<'_, W> {
     }
 }
 
+/// The one writer of dump lines, shared by every backend's export: each backend reads its
+/// records in the order the module documentation gives and hands them here as stored, so
+/// both write the same bytes for the same contents.
+pub(crate) struct DumpWriter<'p, W: Write> {
+    out: Out<'p, W>,
+    counts: DumpCounts,
+}
+
+impl<'p, W: Write> DumpWriter<'p, W> {
+    /// A writer into `w`, telling `progress` of each line.
+    pub(crate) fn new(w: W, progress: &'p crate::progress::Reporter) -> Self {
+        DumpWriter {
+            out: Out {
+                w,
+                stage: progress.begin("export", None),
+            },
+            counts: DumpCounts::default(),
+        }
+    }
+
+    /// The database's facts (the first line).
+    pub(crate) fn meta(&mut self, record: &[u8]) -> Result<(), StoreError> {
+        self.out.line(
+            "meta",
+            MetaLine {
+                export_format: EXPORT_FORMAT,
+                record: raw(record)?,
+            },
+        )
+    }
+
+    /// Version `number` of `workflow`, whose source hashes to `hash`.
+    pub(crate) fn definition(
+        &mut self,
+        workflow: &str,
+        number: u32,
+        hash: &str,
+        record: &[u8],
+    ) -> Result<(), StoreError> {
+        self.out.line(
+            "definition",
+            DefinitionLine {
+                workflow: workflow.to_owned(),
+                number,
+                hash: hash.to_owned(),
+                record: raw(record)?,
+            },
+        )?;
+        self.counts.definitions += 1;
+        Ok(())
+    }
+
+    pub(crate) fn counter(&mut self, key: &str, value: u64) -> Result<(), StoreError> {
+        self.out.line(
+            "counter",
+            CounterLine {
+                key: key.to_owned(),
+                value,
+            },
+        )?;
+        self.counts.counters += 1;
+        Ok(())
+    }
+
+    /// A record of the registry: `kind` is `user` or `units`.
+    pub(crate) fn registry(
+        &mut self,
+        kind: &str,
+        key: &str,
+        record: &[u8],
+    ) -> Result<(), StoreError> {
+        self.out.line(
+            kind,
+            RegistryLine {
+                key: key.to_owned(),
+                at: None,
+                record: raw(record)?,
+            },
+        )?;
+        self.counts.registry += 1;
+        Ok(())
+    }
+
+    /// A published version of configuration.
+    pub(crate) fn published(
+        &mut self,
+        kind: &str,
+        name: &str,
+        number: u32,
+        record: &[u8],
+    ) -> Result<(), StoreError> {
+        self.out.line(
+            "published",
+            PublishedLine {
+                kind: kind.to_owned(),
+                name: name.to_owned(),
+                number,
+                record: raw(record)?,
+            },
+        )?;
+        self.counts.registry += 1;
+        Ok(())
+    }
+
+    /// A case and its events `(seq, record)` in order: the case line says where the replayed
+    /// history ends.
+    pub(crate) fn case(
+        &mut self,
+        id_text: &str,
+        events: &[(u32, Vec<u8>)],
+    ) -> Result<(), StoreError> {
+        let id: CaseId = id_text
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("{e}")))?;
+        let mut history = Vec::with_capacity(events.len());
+        for (_, bytes) in events {
+            let event: StoredEvent = decode(bytes).map_err(super::corrupt)?;
+            history.push(Event::try_from(event).map_err(super::corrupt)?);
+        }
+        let case = Case::replay(&id, &history).map_err(super::corrupt)?;
+        self.out.line(
+            "case",
+            CaseLine {
+                case: id_text.to_owned(),
+                workflow: case.workflow.clone(),
+                state: case.state.clone(),
+                seq: case.seq,
+            },
+        )?;
+        self.counts.cases += 1;
+        for (seq, bytes) in events {
+            self.out.line(
+                "event",
+                EventLine {
+                    case: id_text.to_owned(),
+                    seq: *seq,
+                    record: raw(bytes)?,
+                },
+            )?;
+            self.counts.events += 1;
+        }
+        Ok(())
+    }
+
+    /// An archived letter under its archive id.
+    pub(crate) fn letter(&mut self, id: &str, record: &[u8]) -> Result<(), StoreError> {
+        let letter: ArchivedLetter = decode(record).map_err(super::corrupt)?;
+        self.out.line(
+            "letter",
+            LetterLine {
+                letter: id.to_owned(),
+                case: letter.case.to_string(),
+                record: raw(record)?,
+            },
+        )?;
+        self.counts.letters += 1;
+        Ok(())
+    }
+
+    /// An access-log entry under its time key (ms) and id.
+    pub(crate) fn access(&mut self, at: i64, id: &str, record: &[u8]) -> Result<(), StoreError> {
+        self.out.line(
+            "access",
+            RegistryLine {
+                key: id.to_owned(),
+                at: Some(at),
+                record: raw(record)?,
+            },
+        )?;
+        self.counts.access += 1;
+        Ok(())
+    }
+
+    /// Flushes the output; what was written.
+    pub(crate) fn finish(mut self) -> Result<DumpCounts, StoreError> {
+        self.out.w.flush().map_err(io_error)?;
+        Ok(self.counts)
+    }
+}
+
 /// Writes the whole database as JSON Lines, from one read transaction (a consistent state).
 pub fn export(store: &Store, w: impl Write) -> Result<DumpCounts, StoreError> {
     export_telling(store, w, &crate::progress::Reporter::silent())
@@ -159,24 +340,14 @@ pub fn export_telling(
     progress: &crate::progress::Reporter,
 ) -> Result<DumpCounts, StoreError> {
     let tx = store.read()?;
-    let mut out = Out {
-        w,
-        stage: progress.begin("export", None),
-    };
-    let mut counts = DumpCounts::default();
+    let mut out = DumpWriter::new(w, progress);
     {
         let meta = tx.open_table(META).map_err(storage)?;
         let bytes = meta
             .get(META_KEY)
             .map_err(storage)?
             .ok_or_else(|| StoreError::NotADatabase(store.path().to_owned()))?;
-        out.line(
-            "meta",
-            MetaLine {
-                export_format: EXPORT_FORMAT,
-                record: raw(bytes.value())?,
-            },
-        )?;
+        out.meta(bytes.value())?;
     }
     {
         let versions = tx.open_table(VERSIONS).map_err(storage)?;
@@ -187,16 +358,7 @@ pub fn export_telling(
             let bytes = defs.get(v.value()).map_err(storage)?.ok_or_else(|| {
                 StoreError::Corrupt(format!("definition {} is missing", v.value()))
             })?;
-            out.line(
-                "definition",
-                DefinitionLine {
-                    workflow: workflow.to_owned(),
-                    number,
-                    hash: v.value().to_owned(),
-                    record: raw(bytes.value())?,
-                },
-            )?;
-            counts.definitions += 1;
+            out.definition(workflow, number, v.value(), bytes.value())?;
         }
     }
     for entry in tx
@@ -206,14 +368,7 @@ pub fn export_telling(
         .map_err(storage)?
     {
         let (k, v) = entry.map_err(storage)?;
-        out.line(
-            "counter",
-            CounterLine {
-                key: k.value().to_owned(),
-                value: v.value(),
-            },
-        )?;
-        counts.counters += 1;
+        out.counter(k.value(), v.value())?;
     }
     // The registry: who may act, in which units (absent in databases made before it).
     for (kind, table) in [("user", USERS), ("units", UNITS)] {
@@ -222,15 +377,7 @@ pub fn export_telling(
         };
         for entry in table.iter().map_err(storage)? {
             let (k, v) = entry.map_err(storage)?;
-            out.line(
-                kind,
-                RegistryLine {
-                    key: k.value().to_owned(),
-                    at: None,
-                    record: raw(v.value())?,
-                },
-            )?;
-            counts.registry += 1;
+            out.registry(kind, k.value(), v.value())?;
         }
     }
     // Published configuration (absent in databases made before it).
@@ -238,16 +385,7 @@ pub fn export_telling(
         for entry in table.iter().map_err(storage)? {
             let (k, v) = entry.map_err(storage)?;
             let (kind, name, number) = k.value();
-            out.line(
-                "published",
-                PublishedLine {
-                    kind: kind.to_owned(),
-                    name: name.to_owned(),
-                    number,
-                    record: raw(v.value())?,
-                },
-            )?;
-            counts.registry += 1;
+            out.published(kind, name, number, v.value())?;
         }
     }
     let cases = tx.open_table(CASES).map_err(storage)?;
@@ -255,58 +393,22 @@ pub fn export_telling(
     for entry in cases.iter().map_err(storage)? {
         let (k, _) = entry.map_err(storage)?;
         let id_text = k.value();
-        let id: CaseId = id_text
-            .parse()
-            .map_err(|e| StoreError::Corrupt(format!("{e}")))?;
         let mut stored = Vec::new();
-        let mut history = Vec::new();
         for e in events
             .range((id_text, 0)..=(id_text, u32::MAX))
             .map_err(storage)?
         {
             let (key, bytes) = e.map_err(storage)?;
-            let event: StoredEvent = decode(bytes.value()).map_err(super::corrupt)?;
-            history.push(Event::try_from(event).map_err(super::corrupt)?);
             stored.push((key.value().1, bytes.value().to_vec()));
         }
-        let case = Case::replay(&id, &history).map_err(super::corrupt)?;
-        out.line(
-            "case",
-            CaseLine {
-                case: id_text.to_owned(),
-                workflow: case.workflow.clone(),
-                state: case.state.clone(),
-                seq: case.seq,
-            },
-        )?;
-        counts.cases += 1;
-        for (seq, bytes) in stored {
-            out.line(
-                "event",
-                EventLine {
-                    case: id_text.to_owned(),
-                    seq,
-                    record: raw(&bytes)?,
-                },
-            )?;
-            counts.events += 1;
-        }
+        out.case(id_text, &stored)?;
     }
     // Issued letters, after the histories that record them (absent in databases that never
     // issued one).
     if let Ok(letters) = tx.open_table(LETTERS) {
         for entry in letters.iter().map_err(storage)? {
             let (k, v) = entry.map_err(storage)?;
-            let letter: ArchivedLetter = decode(v.value()).map_err(super::corrupt)?;
-            out.line(
-                "letter",
-                LetterLine {
-                    letter: k.value().to_owned(),
-                    case: letter.case.to_string(),
-                    record: raw(v.value())?,
-                },
-            )?;
-            counts.letters += 1;
+            out.letter(k.value(), v.value())?;
         }
     }
     // The access log, last: it is kept, like everything else, across a move.
@@ -314,19 +416,10 @@ pub fn export_telling(
         for entry in access.iter().map_err(storage)? {
             let (k, v) = entry.map_err(storage)?;
             let (at, id) = k.value();
-            out.line(
-                "access",
-                RegistryLine {
-                    key: id.to_owned(),
-                    at: Some(at),
-                    record: raw(v.value())?,
-                },
-            )?;
-            counts.access += 1;
+            out.access(at, id, v.value())?;
         }
     }
-    out.w.flush().map_err(io_error)?;
-    Ok(counts)
+    out.finish()
 }
 
 /// What is wrong with an import file.
@@ -376,27 +469,76 @@ struct Pending {
     events: Vec<Event>,
     /// The events as recorded, with their hashes: the chain the import checks.
     records: Vec<crate::chain::Record>,
+    /// The event numbers read so far (each once).
+    seqs: BTreeSet<u32>,
 }
 
-struct Importer<'t> {
-    tx: &'t WriteTransaction,
+/// Where an import writes, once [`Importer`] has checked a record: the redb file's tables
+/// ([`RedbSink`]) or PostgreSQL's (`pg::import`). A sink only writes; every check (order,
+/// duplicates, hashes, replay, counters) is the importer's, so both backends refuse alike.
+pub(crate) trait Sink {
+    /// The database's facts, as they are to be stored.
+    fn meta(&mut self, record: &[u8]) -> Result<(), StoreError>;
+    /// A published workflow version (its definition record and its place in the versions).
+    fn definition(
+        &mut self,
+        workflow: &str,
+        number: u32,
+        hash: &str,
+        record: &[u8],
+    ) -> Result<(), StoreError>;
+    fn counter(&mut self, key: &str, value: u64) -> Result<(), StoreError>;
+    /// A registry record: `kind` is `user` or `units`.
+    fn registry(&mut self, kind: &str, key: &str, record: &[u8]) -> Result<(), StoreError>;
+    fn published(
+        &mut self,
+        kind: &str,
+        name: &str,
+        number: u32,
+        record: &[u8],
+    ) -> Result<(), StoreError>;
+    fn event(&mut self, case: &str, seq: u32, record: &[u8]) -> Result<(), StoreError>;
+    /// A case's snapshot, once its history replayed and its chain held.
+    fn case(&mut self, case: &str, snapshot: &[u8]) -> Result<(), StoreError>;
+    /// An archived letter, with the lookup keys (`code:…`, `number:…`, `sha256:…`) it is
+    /// found under; a later letter's key replaces an earlier one's (a court's number passed on).
+    fn letter(
+        &mut self,
+        letter: &ArchivedLetter,
+        keys: &[String],
+        record: &[u8],
+    ) -> Result<(), StoreError>;
+    /// An access-log entry (decoded as `stored`) under its time key and id.
+    fn access(
+        &mut self,
+        at: i64,
+        id: &str,
+        stored: &StoredAccess,
+        record: &[u8],
+    ) -> Result<(), StoreError>;
+}
+
+/// The checks of an import, over any [`Sink`].
+pub(crate) struct Importer<S> {
+    sink: S,
     rank: u8,
     counts: DumpCounts,
-    meta: redb::Table<'t, &'static str, &'static [u8]>,
-    definitions: redb::Table<'t, &'static str, &'static [u8]>,
-    versions: redb::Table<'t, (&'static str, u32), &'static str>,
-    counters: redb::Table<'t, &'static str, u64>,
-    cases: redb::Table<'t, &'static str, &'static [u8]>,
-    events: redb::Table<'t, (&'static str, u32), &'static [u8]>,
-    letters: redb::Table<'t, &'static str, &'static [u8]>,
-    letter_index: redb::Table<'t, &'static str, &'static str>,
-    letters_by_case: redb::Table<'t, (&'static str, &'static str), ()>,
     /// Letters the imported histories record as issued (archive id → HTML SHA-256 and the line
     /// of its case), each of which must come with its archive record.
     issued: BTreeMap<String, (String, usize)>,
     indexes: IndexKeys,
     /// The imported definitions, by hash, to validate histories against.
     loaded: BTreeMap<String, crate::definition::Definition>,
+    /// The last version number imported per workflow.
+    versions: BTreeMap<String, u32>,
+    /// The imported counters.
+    counters: BTreeMap<String, u64>,
+    /// Registry and publication keys seen, cases, letters and access entries: each once.
+    registry: BTreeSet<(String, String)>,
+    published: BTreeSet<(String, String, u32)>,
+    cases: BTreeSet<String>,
+    letters: BTreeSet<String>,
+    access: BTreeSet<(i64, String)>,
     pending: Option<Pending>,
     /// Whether the new database is asked to be a simulation one (`import --simulation`).
     simulation: bool,
@@ -438,33 +580,30 @@ fn mismatch(line: usize, detail: String) -> Fail {
     at(line, ImportProblem::Mismatch { detail })
 }
 
-/// A storage failure met while importing: a storage failure, not bad input.
-fn store_problem(e: impl Into<redb::Error>) -> Fail {
-    ImportError::Store(storage(e))
+fn duplicate(line: usize, what: String) -> Fail {
+    at(line, ImportProblem::Duplicate { what })
 }
 
-impl<'t> Importer<'t> {
-    fn new(tx: &'t WriteTransaction) -> Result<Self, StoreError> {
-        Ok(Importer {
-            tx,
+impl<S: Sink> Importer<S> {
+    fn new(sink: S, simulation: bool) -> Self {
+        Importer {
+            sink,
             rank: 0,
             counts: DumpCounts::default(),
-            meta: tx.open_table(META).map_err(storage)?,
-            definitions: tx.open_table(DEFINITIONS).map_err(storage)?,
-            versions: tx.open_table(VERSIONS).map_err(storage)?,
-            counters: tx.open_table(COUNTERS).map_err(storage)?,
-            cases: tx.open_table(CASES).map_err(storage)?,
-            events: tx.open_table(EVENTS).map_err(storage)?,
-            letters: tx.open_table(LETTERS).map_err(storage)?,
-            letter_index: tx.open_table(LETTER_INDEX).map_err(storage)?,
-            letters_by_case: tx.open_table(LETTERS_BY_CASE).map_err(storage)?,
             issued: BTreeMap::new(),
             indexes: IndexKeys::default(),
             loaded: BTreeMap::new(),
+            versions: BTreeMap::new(),
+            counters: BTreeMap::new(),
+            registry: BTreeSet::new(),
+            published: BTreeSet::new(),
+            cases: BTreeSet::new(),
+            letters: BTreeSet::new(),
+            access: BTreeSet::new(),
             pending: None,
             highest: BTreeMap::new(),
-            simulation: false,
-        })
+            simulation,
+        }
     }
 
     /// Records must come in export order: meta, definitions, counters, then cases and events.
@@ -514,28 +653,15 @@ impl<'t> Importer<'t> {
                 self.order(n, "registry", 3)?;
                 let line: RegistryLine = serde_json::from_str(text).map_err(syntax(n))?;
                 let bytes = line.record.get().as_bytes();
-                let table = if head.kind == "user" {
+                if head.kind == "user" {
                     decode::<StoredUser>(bytes).map_err(record(n))?;
-                    USERS
                 } else {
                     decode::<StoredUnits>(bytes).map_err(record(n))?;
-                    UNITS
-                };
-                let old = self
-                    .tx
-                    .open_table(table)
-                    .map_err(store_problem)?
-                    .insert(line.key.as_str(), bytes)
-                    .map_err(store_problem)?
-                    .is_some();
-                if old {
-                    return Err(at(
-                        n,
-                        ImportProblem::Duplicate {
-                            what: format!("{} {}", head.kind, line.key),
-                        },
-                    ));
                 }
+                if !self.registry.insert((head.kind.clone(), line.key.clone())) {
+                    return Err(duplicate(n, format!("{} {}", head.kind, line.key)));
+                }
+                self.sink.registry(&head.kind, &line.key, bytes)?;
                 self.counts.registry += 1;
                 Ok(())
             }
@@ -552,21 +678,17 @@ impl<'t> Importer<'t> {
                         "the published record is not the one keyed".into(),
                     ));
                 }
-                let old = self
-                    .tx
-                    .open_table(PUBLISHED)
-                    .map_err(store_problem)?
-                    .insert((line.kind.as_str(), line.name.as_str(), line.number), bytes)
-                    .map_err(store_problem)?
-                    .is_some();
-                if old {
-                    return Err(at(
+                if !self
+                    .published
+                    .insert((line.kind.clone(), line.name.clone(), line.number))
+                {
+                    return Err(duplicate(
                         n,
-                        ImportProblem::Duplicate {
-                            what: format!("published {} {}", line.kind, line.number),
-                        },
+                        format!("published {} {}", line.kind, line.number),
                     ));
                 }
+                self.sink
+                    .published(&line.kind, &line.name, line.number, bytes)?;
                 self.counts.registry += 1;
                 Ok(())
             }
@@ -575,15 +697,14 @@ impl<'t> Importer<'t> {
                 self.finish_case()?;
                 let line: RegistryLine = serde_json::from_str(text).map_err(syntax(n))?;
                 let bytes = line.record.get().as_bytes();
-                decode::<AccessEntry>(bytes).map_err(record(n))?;
+                let stored = decode::<StoredAccess>(bytes).map_err(record(n))?;
                 let at_ms = line
                     .at
                     .ok_or_else(|| mismatch(n, "an access entry needs its time key".into()))?;
-                self.tx
-                    .open_table(ACCESS)
-                    .map_err(store_problem)?
-                    .insert((at_ms, line.key.as_str()), bytes)
-                    .map_err(store_problem)?;
+                if !self.access.insert((at_ms, line.key.clone())) {
+                    return Err(duplicate(n, format!("access entry {}", line.key)));
+                }
+                self.sink.access(at_ms, &line.key, &stored, bytes)?;
                 self.counts.access += 1;
                 Ok(())
             }
@@ -619,14 +740,10 @@ impl<'t> Importer<'t> {
             meta.simulation = true;
             meta.copy_of_real = true;
             let bytes = encode(&meta).map_err(|e| mismatch(n, e.to_string()))?;
-            self.meta
-                .insert(META_KEY, bytes.as_slice())
-                .map_err(store_problem)?;
+            self.sink.meta(&bytes)?;
             return Ok(());
         }
-        self.meta
-            .insert(META_KEY, line.record.get().as_bytes())
-            .map_err(store_problem)?;
+        self.sink.meta(line.record.get().as_bytes())?;
         Ok(())
     }
 
@@ -638,56 +755,36 @@ impl<'t> Importer<'t> {
         if stored.workflow != line.workflow || stored.number != line.number {
             return Err(mismatch(n, "the record names another version".into()));
         }
-        let previous = self
-            .versions
-            .range((line.workflow.as_str(), 0)..=(line.workflow.as_str(), u32::MAX))
-            .map_err(store_problem)?
-            .next_back()
-            .transpose()
-            .map_err(store_problem)?
-            .map_or(0, |(k, _)| k.value().1);
+        let previous = self.versions.get(&line.workflow).copied().unwrap_or(0);
         if line.number != previous + 1 {
             return Err(mismatch(
                 n,
                 format!("version {} follows version {previous}", line.number),
             ));
         }
+        if self.loaded.contains_key(&line.hash) {
+            return Err(duplicate(n, format!("definition {}", line.hash)));
+        }
         let Ok(loaded) = definition::load_published(&stored.file, stored.source.as_bytes()) else {
             return Err(mismatch(n, "the source does not load".into()));
         };
         self.loaded.insert(line.hash.clone(), loaded);
-        let old = self
-            .definitions
-            .insert(line.hash.as_str(), line.record.get().as_bytes())
-            .map_err(store_problem)?;
-        if old.is_some() {
-            return Err(at(
-                n,
-                ImportProblem::Duplicate {
-                    what: format!("definition {}", line.hash),
-                },
-            ));
-        }
-        self.versions
-            .insert((line.workflow.as_str(), line.number), line.hash.as_str())
-            .map_err(store_problem)?;
+        self.versions.insert(line.workflow.clone(), line.number);
+        self.sink.definition(
+            &line.workflow,
+            line.number,
+            &line.hash,
+            line.record.get().as_bytes(),
+        )?;
         self.counts.definitions += 1;
         Ok(())
     }
 
     fn counter(&mut self, n: usize, line: CounterLine) -> Result<(), Fail> {
-        let old = self
-            .counters
-            .insert(line.key.as_str(), line.value)
-            .map_err(store_problem)?;
-        if old.is_some() {
-            return Err(at(
-                n,
-                ImportProblem::Duplicate {
-                    what: format!("counter {}", line.key),
-                },
-            ));
+        if self.counters.insert(line.key.clone(), line.value).is_some() {
+            return Err(duplicate(n, format!("counter {}", line.key)));
         }
+        self.sink.counter(&line.key, line.value)?;
         self.counts.counters += 1;
         Ok(())
     }
@@ -698,18 +795,8 @@ impl<'t> Importer<'t> {
             .case
             .parse()
             .map_err(|e: crate::case::BadCaseId| mismatch(n, e.to_string()))?;
-        if self
-            .cases
-            .get(id.as_str())
-            .map_err(store_problem)?
-            .is_some()
-        {
-            return Err(at(
-                n,
-                ImportProblem::Duplicate {
-                    what: format!("case {id}"),
-                },
-            ));
+        if !self.cases.insert(id.as_str().to_owned()) {
+            return Err(duplicate(n, format!("case {id}")));
         }
         if let Some((year, number)) = id.as_str().split_once('-')
             && let Ok(number) = number.parse::<u64>()
@@ -722,6 +809,7 @@ impl<'t> Importer<'t> {
             id,
             events: Vec::new(),
             records: Vec::new(),
+            seqs: BTreeSet::new(),
         });
         Ok(())
     }
@@ -754,21 +842,14 @@ impl<'t> Importer<'t> {
         }
         let event = Event::try_from(stored).map_err(record(n))?;
         pending.events.push(event);
-        let old = self
-            .events
-            .insert(
-                (pending.id.as_str(), line.seq),
-                line.record.get().as_bytes(),
-            )
-            .map_err(store_problem)?;
-        if old.is_some() {
-            return Err(at(
+        if !pending.seqs.insert(line.seq) {
+            return Err(duplicate(
                 n,
-                ImportProblem::Duplicate {
-                    what: format!("event {} of case {}", line.seq, line.case),
-                },
+                format!("event {} of case {}", line.seq, line.case),
             ));
         }
+        self.sink
+            .event(pending.id.as_str(), line.seq, line.record.get().as_bytes())?;
         self.counts.events += 1;
         Ok(())
     }
@@ -816,15 +897,12 @@ impl<'t> Importer<'t> {
             )));
         }
         let bytes = encode(&case).map_err(|e| replay(e.to_string()))?;
-        self.cases
-            .insert(p.id.as_str(), bytes.as_slice())
-            .map_err(store_problem)?;
+        self.sink.case(p.id.as_str(), &bytes)?;
         self.indexes.add(&case);
         self.counts.cases += 1;
         Ok(())
     }
 
-    /// The last checks once every line is in: counters cover the case ids given out.
     /// An archived letter: its bytes hash to what its case's history recorded, and it is
     /// indexed as the store indexes it.
     fn letter(&mut self, n: usize, line: LetterLine) -> Result<(), Fail> {
@@ -842,18 +920,8 @@ impl<'t> Importer<'t> {
                 format!("letter {} does not hash to its recorded SHA-256", letter.id),
             ));
         }
-        if self
-            .letters
-            .get(letter.id.as_str())
-            .map_err(store_problem)?
-            .is_some()
-        {
-            return Err(at(
-                n,
-                ImportProblem::Duplicate {
-                    what: format!("letter {}", letter.id),
-                },
-            ));
+        if self.letters.contains(&letter.id) {
+            return Err(duplicate(n, format!("letter {}", letter.id)));
         }
         match self.issued.remove(&letter.id) {
             Some((sha, _)) if sha == letter.html_sha256 => {}
@@ -876,27 +944,18 @@ impl<'t> Importer<'t> {
         for (key, number) in given_out(&letter) {
             self.saw_number(key, number, n);
         }
-        let id = letter.id.as_str();
-        let mut keys = vec![format!("code:{}", letter.code)];
+        let mut keys = vec![super::letter_index_key("code", &letter.code)];
         if let Some(number) = &letter.number {
-            keys.push(format!("number:{number}"));
+            keys.push(super::letter_index_key("number", number));
         }
-        keys.push(format!("sha256:{}", letter.html_sha256));
-        keys.push(format!("sha256:{}", letter.text_sha256));
+        keys.push(super::letter_index_key("sha256", &letter.html_sha256));
+        keys.push(super::letter_index_key("sha256", &letter.text_sha256));
         if let Some(pdf) = &letter.pdf_sha256 {
-            keys.push(format!("sha256:{pdf}"));
+            keys.push(super::letter_index_key("sha256", pdf));
         }
-        for key in keys {
-            self.letter_index
-                .insert(key.as_str(), id)
-                .map_err(store_problem)?;
-        }
-        self.letters_by_case
-            .insert((letter.case.as_str(), id), ())
-            .map_err(store_problem)?;
-        self.letters
-            .insert(id, line.record.get().as_bytes())
-            .map_err(store_problem)?;
+        self.sink
+            .letter(&letter, &keys, line.record.get().as_bytes())?;
+        self.letters.insert(letter.id.clone());
         self.counts.letters += 1;
         Ok(())
     }
@@ -909,6 +968,8 @@ impl<'t> Importer<'t> {
         }
     }
 
+    /// The last checks once every line is in: every letter recorded came with its archive
+    /// record, and counters cover the numbers given out.
     fn finish(&mut self, lines: usize) -> Result<(), Fail> {
         if self.rank == 0 {
             return Err(at(lines, ImportProblem::Empty));
@@ -923,11 +984,7 @@ impl<'t> Importer<'t> {
             ));
         }
         for (key, (highest, line)) in &self.highest {
-            let counter = self
-                .counters
-                .get(key.as_str())
-                .map_err(store_problem)?
-                .map_or(0, |v| v.value());
+            let counter = self.counters.get(key).copied().unwrap_or(0);
             if counter < *highest {
                 return Err(mismatch(
                     *line,
@@ -937,6 +994,157 @@ impl<'t> Importer<'t> {
                 ));
             }
         }
+        Ok(())
+    }
+}
+
+/// Reads every line of `input` into `sink`, checking each as it comes and the whole at the
+/// end: the sink back, with the index entries the imported cases imply (for the caller to
+/// write) and what was imported.
+pub(crate) fn import_into<S: Sink>(
+    sink: S,
+    mut input: impl BufRead,
+    simulation: bool,
+    progress: &crate::progress::Reporter,
+) -> Result<(S, IndexKeys, DumpCounts), ImportError> {
+    let mut importer = Importer::new(sink, simulation);
+    let mut n = 0;
+    let stage = progress.begin("import", None);
+    while let Some(text) = next_line(&mut input, n + 1)? {
+        n += 1;
+        stage.advance(1);
+        let text = text.trim_end_matches(['\n', '\r']);
+        if text.trim().is_empty() {
+            continue;
+        }
+        importer.line(n, text)?;
+    }
+    importer.finish(n)?;
+    Ok((importer.sink, importer.indexes, importer.counts))
+}
+
+/// The redb file's tables, as an import fills them.
+struct RedbSink<'t> {
+    tx: &'t WriteTransaction,
+    meta: redb::Table<'t, &'static str, &'static [u8]>,
+    definitions: redb::Table<'t, &'static str, &'static [u8]>,
+    versions: redb::Table<'t, (&'static str, u32), &'static str>,
+    counters: redb::Table<'t, &'static str, u64>,
+    cases: redb::Table<'t, &'static str, &'static [u8]>,
+    events: redb::Table<'t, (&'static str, u32), &'static [u8]>,
+    letters: redb::Table<'t, &'static str, &'static [u8]>,
+    letter_index: redb::Table<'t, &'static str, &'static str>,
+    letters_by_case: redb::Table<'t, (&'static str, &'static str), ()>,
+}
+
+impl<'t> RedbSink<'t> {
+    fn new(tx: &'t WriteTransaction) -> Result<Self, StoreError> {
+        Ok(RedbSink {
+            tx,
+            meta: tx.open_table(META).map_err(storage)?,
+            definitions: tx.open_table(DEFINITIONS).map_err(storage)?,
+            versions: tx.open_table(VERSIONS).map_err(storage)?,
+            counters: tx.open_table(COUNTERS).map_err(storage)?,
+            cases: tx.open_table(CASES).map_err(storage)?,
+            events: tx.open_table(EVENTS).map_err(storage)?,
+            letters: tx.open_table(LETTERS).map_err(storage)?,
+            letter_index: tx.open_table(LETTER_INDEX).map_err(storage)?,
+            letters_by_case: tx.open_table(LETTERS_BY_CASE).map_err(storage)?,
+        })
+    }
+}
+
+impl Sink for RedbSink<'_> {
+    fn meta(&mut self, record: &[u8]) -> Result<(), StoreError> {
+        self.meta.insert(META_KEY, record).map_err(storage)?;
+        Ok(())
+    }
+
+    fn definition(
+        &mut self,
+        workflow: &str,
+        number: u32,
+        hash: &str,
+        record: &[u8],
+    ) -> Result<(), StoreError> {
+        self.definitions.insert(hash, record).map_err(storage)?;
+        self.versions
+            .insert((workflow, number), hash)
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    fn counter(&mut self, key: &str, value: u64) -> Result<(), StoreError> {
+        self.counters.insert(key, value).map_err(storage)?;
+        Ok(())
+    }
+
+    fn registry(&mut self, kind: &str, key: &str, record: &[u8]) -> Result<(), StoreError> {
+        let table = if kind == "user" { USERS } else { UNITS };
+        self.tx
+            .open_table(table)
+            .map_err(storage)?
+            .insert(key, record)
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    fn published(
+        &mut self,
+        kind: &str,
+        name: &str,
+        number: u32,
+        record: &[u8],
+    ) -> Result<(), StoreError> {
+        self.tx
+            .open_table(PUBLISHED)
+            .map_err(storage)?
+            .insert((kind, name, number), record)
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    fn event(&mut self, case: &str, seq: u32, record: &[u8]) -> Result<(), StoreError> {
+        self.events.insert((case, seq), record).map_err(storage)?;
+        Ok(())
+    }
+
+    fn case(&mut self, case: &str, snapshot: &[u8]) -> Result<(), StoreError> {
+        self.cases.insert(case, snapshot).map_err(storage)?;
+        Ok(())
+    }
+
+    fn letter(
+        &mut self,
+        letter: &ArchivedLetter,
+        keys: &[String],
+        record: &[u8],
+    ) -> Result<(), StoreError> {
+        let id = letter.id.as_str();
+        for key in keys {
+            self.letter_index
+                .insert(key.as_str(), id)
+                .map_err(storage)?;
+        }
+        self.letters_by_case
+            .insert((letter.case.as_str(), id), ())
+            .map_err(storage)?;
+        self.letters.insert(id, record).map_err(storage)?;
+        Ok(())
+    }
+
+    fn access(
+        &mut self,
+        at: i64,
+        id: &str,
+        _stored: &StoredAccess,
+        record: &[u8],
+    ) -> Result<(), StoreError> {
+        self.tx
+            .open_table(ACCESS)
+            .map_err(storage)?
+            .insert((at, id), record)
+            .map_err(storage)?;
         Ok(())
     }
 }
@@ -1053,7 +1261,7 @@ pub fn import_as(
 /// [`import_as`], telling `progress` of each line read.
 pub fn import_telling(
     path: &Path,
-    mut input: impl BufRead,
+    input: impl BufRead,
     simulation: bool,
     progress: &crate::progress::Reporter,
 ) -> Result<DumpCounts, ImportError> {
@@ -1065,23 +1273,8 @@ pub fn import_telling(
     let db = Database::builder().create(&tmp.0).map_err(storage)?;
     let tx = db.begin_write().map_err(storage)?;
     let counts = {
-        let mut importer = Importer::new(&tx)?;
-        importer.simulation = simulation;
-        let mut n = 0;
-        let stage = progress.begin("import", None);
-        while let Some(text) = next_line(&mut input, n + 1)? {
-            n += 1;
-            stage.advance(1);
-            let text = text.trim_end_matches(['\n', '\r']);
-            if text.trim().is_empty() {
-                continue;
-            }
-            importer.line(n, text)?;
-        }
-        importer.finish(n)?;
-        let keys = std::mem::take(&mut importer.indexes);
-        let counts = importer.counts.clone();
-        drop(importer);
+        let (sink, keys, counts) = import_into(RedbSink::new(&tx)?, input, simulation, progress)?;
+        drop(sink);
         write_indexes(&tx, &keys)?;
         counts
     };

@@ -33,6 +33,16 @@ pub struct DatabaseExportArgs {
     /// appended; made, 0600, by the first de-identified export).
     #[arg(long, value_name = "FILE", requires = "deidentify")]
     pseudonym_key: Option<PathBuf>,
+    /// Export this PostgreSQL database (`postgres://…`, else `WARDFLOW_DATABASE`) instead of
+    /// the redb file of `--db`: the same lines a redb file of the same contents gives.
+    #[arg(
+        long,
+        env = "WARDFLOW_DATABASE",
+        hide_env_values = true,
+        value_name = "URL",
+        conflicts_with = "deidentify"
+    )]
+    database: Option<String>,
 }
 
 /// Exports from a snapshot: the database is held only while it is copied, so writers go on
@@ -64,10 +74,38 @@ pub fn run(ctx: &Ctx, args: DatabaseExportArgs) -> Result<(), Failure> {
         return deidentified(ctx, &args);
     }
     let caller = ctx.caller(None)?;
+    let form = args.copy.form();
+    let counts = match (&args.database, &args.out) {
+        (Some(url), out) => {
+            let url = super::super::postgres_url(url)?;
+            let office = ctx.office_served(Some(url), wardflow_engine::pg::Limits::default())?;
+            match out {
+                None => {
+                    let stdout = std::io::stdout().lock();
+                    office.export_held(&caller, form, BufWriter::new(stdout))?;
+                    return Ok(());
+                }
+                Some(out) => office
+                    .export_held_to(&caller, form, out, args.force, &ctx.key_files())
+                    .exists_as("out-exists")?,
+            }
+        }
+        (None, _) => return from_file(ctx, args, caller),
+    };
+    done(ctx, &args, &counts);
+    Ok(())
+}
+
+/// The export of the redb file of `--db`.
+fn from_file(
+    ctx: &Ctx,
+    args: DatabaseExportArgs,
+    caller: wardflow_engine::app::Caller,
+) -> Result<(), Failure> {
     let (db, wait) = (&ctx.global.db, ctx.lock_timeout());
     let config = ctx.detached_config(None)?;
     let form = args.copy.form();
-    let Some(out) = args.out else {
+    let Some(out) = args.out.clone() else {
         let stdout = std::io::stdout().lock();
         Office::export_database(&caller, db, wait, &config, form, BufWriter::new(stdout))?;
         return Ok(());
@@ -83,6 +121,15 @@ pub fn run(ctx: &Ctx, args: DatabaseExportArgs) -> Result<(), Failure> {
         &ctx.key_files(),
     )
     .exists_as("out-exists")?;
+    done(ctx, &args, &counts);
+    Ok(())
+}
+
+/// Says where the export went and what it holds (and warns of a plain copy).
+fn done(ctx: &Ctx, args: &DatabaseExportArgs, counts: &wardflow_engine::app::DumpCounts) {
+    let Some(out) = &args.out else {
+        return;
+    };
     println!(
         "{}",
         tr!(
@@ -105,7 +152,6 @@ pub fn run(ctx: &Ctx, args: DatabaseExportArgs) -> Result<(), Failure> {
             )
         );
     }
-    Ok(())
 }
 
 /// The pseudonym key file's path.

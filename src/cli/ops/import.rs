@@ -24,6 +24,16 @@ pub struct ImportArgs {
     simulation: bool,
     #[command(flatten)]
     identity: super::IdentityArgs,
+    /// Import into this PostgreSQL database (`postgres://…`, else `WARDFLOW_DATABASE`)
+    /// instead of a new redb file at `--db`: it must hold nothing yet (its schema is made
+    /// when it has none); all of it is written in one transaction, or nothing.
+    #[arg(
+        long,
+        env = "WARDFLOW_DATABASE",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    database: Option<String>,
 }
 
 /// Imports into the database named by `--db`, which must not exist.
@@ -35,6 +45,9 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), Failure> {
     let config = ctx.detached_config(None)?;
     let wait = ctx.lock_timeout();
     let identity = args.identity.read()?;
+    if let Some(url) = &args.database {
+        return into_postgres(ctx, &args, url, identity.as_ref());
+    }
     let result = if args.file.as_os_str() == "-" {
         Office::import(
             &caller,
@@ -70,6 +83,59 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), Failure> {
             ctx.tr,
             "import-done",
             path = path,
+            definitions = counts.definitions,
+            cases = counts.cases,
+            events = counts.events,
+            letters = counts.letters
+        )
+    );
+    Ok(())
+}
+
+/// `import FILE --database postgres://…`: into an empty PostgreSQL database, all or nothing.
+fn into_postgres(
+    ctx: &Ctx,
+    args: &ImportArgs,
+    url: &str,
+    identity: Option<&wardflow_engine::protect::copies::Identities>,
+) -> Result<(), Failure> {
+    use wardflow_engine::pg;
+    let url = super::super::postgres_url(url)?;
+    let caller = ctx.caller(None)?;
+    let config = ctx.detached_config(None)?;
+    let result = if args.file.as_os_str() == "-" {
+        Office::import_postgres(
+            &caller,
+            url,
+            std::io::stdin().lock(),
+            args.simulation,
+            &config,
+            identity,
+        )
+    } else {
+        require_file(&args.file)?;
+        let file = std::fs::File::open(&args.file)
+            .map_err(|e| Failure::cannot_read(&args.file, e.to_string()))?;
+        Office::import_postgres(
+            &caller,
+            url,
+            BufReader::new(file),
+            args.simulation,
+            &config,
+            identity,
+        )
+    };
+    let counts = result.exists_as("import-pg-not-empty")?;
+    let place = pg::place(url);
+    if ctx.global.json {
+        return print_json(ctx, &json!({"database": place, "imported": counts}));
+    }
+    println!(
+        "{}",
+        tr!(
+            ctx.tr,
+            "import-done",
+            path = place,
             definitions = counts.definitions,
             cases = counts.cases,
             events = counts.events,

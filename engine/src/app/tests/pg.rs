@@ -865,3 +865,129 @@ fn of_two_servers_opening_with_one_external_id_at_once_one_case_is_opened() {
         Err(AppError::ExternalIdTaken { .. })
     ));
 }
+
+/// Moving a county (issue 24): the story's redb database exported, imported into an empty
+/// PostgreSQL database and exported again gives the same bytes, and the same chains; an
+/// import into a database that holds anything is refused and changes nothing.
+#[test]
+fn a_redb_export_imported_into_postgresql_exports_byte_identical_and_verifies_alike() {
+    use crate::app::ImportFailure;
+    use crate::progress::Reporter;
+    let dir = TempDir::new().expect("tempdir");
+    let redb = Office::new(store(&dir), config()).with_salts(Salts::sequence(7));
+    story(&redb, |o, now| {
+        o.backend()
+            .tick(&o.clock(now), o.profile())
+            .expect("ticks")
+            .fired
+    });
+    let mut first = Vec::new();
+    let counts = crate::store::dump::export(redb.backend(), &mut first).expect("redb export");
+    assert!(
+        counts.cases > 0 && counts.letters > 0 && counts.access > 0,
+        "{counts:?}"
+    );
+
+    let cluster = cluster();
+    let url = database(&cluster, "moving_a_county");
+    let simulation = redb.backend().simulation();
+    let imported = crate::pg::dump::import::<ImportFailure>(
+        &url,
+        &first[..],
+        simulation,
+        &Reporter::silent(),
+        |_| Ok(()),
+    )
+    .expect("imports into an empty database");
+    assert_eq!(imported, counts);
+    let pg = PgBackend::open(&url).expect("opens the imported database");
+    let mut second = Vec::new();
+    pg.export_lines(&mut second, &Reporter::silent())
+        .expect("pg export");
+    assert!(
+        first == second,
+        "the PostgreSQL export differs from the redb one:\n{}",
+        String::from_utf8_lossy(&second)
+    );
+    let silent = Reporter::silent();
+    assert_eq!(
+        Backend::verify_chains(redb.backend(), None, &silent).expect("redb verify"),
+        Backend::verify_chains(&pg, None, &silent).expect("pg verify")
+    );
+    assert_eq!(pg.access_chain_break().expect("chain"), None);
+
+    // Again into the same database: refused as existing, nothing changed.
+    let again = crate::pg::dump::import::<ImportFailure>(
+        &url,
+        &first[..],
+        simulation,
+        &Reporter::silent(),
+        |_| Ok(()),
+    );
+    assert!(
+        matches!(
+            again,
+            Err(ImportFailure::Import(
+                crate::store::dump::ImportError::Store(StoreError::AlreadyExists(_))
+            ))
+        ),
+        "{again:?}"
+    );
+    let mut third = Vec::new();
+    pg.export_lines(&mut third, &Reporter::silent())
+        .expect("pg export");
+    assert!(first == third, "a refused import changed the database");
+
+    // A caller the imported registry does not admit: nothing is committed.
+    let url = database(&cluster, "moving_refused");
+    let refused = crate::pg::dump::import::<ImportFailure>(
+        &url,
+        &first[..],
+        simulation,
+        &Reporter::silent(),
+        |_| Err(AppError::Output("refused".into()).into()),
+    );
+    assert!(matches!(refused, Err(ImportFailure::App(_))), "{refused:?}");
+    assert!(matches!(
+        PgBackend::open(&url),
+        Err(StoreError::NotADatabase(_))
+    ));
+}
+
+#[test]
+fn migrate_raises_the_stored_format_to_this_builds() {
+    use crate::store::format::{StoredMeta, decode, encode};
+    let cluster = cluster();
+    let url = database(&cluster, "stamps_format");
+    pg_backend(&url);
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("connects");
+    let row = client
+        .query_one("SELECT record FROM meta WHERE key = 'wardflow'", &[])
+        .expect("meta");
+    let mut meta: StoredMeta = decode(&row.get::<_, Vec<u8>>(0)).expect("decodes");
+    let current = crate::store::migrations::CURRENT;
+    meta.format = current - 1;
+    let record = encode(&meta).expect("encodes");
+    client
+        .execute(
+            "UPDATE meta SET record = $1 WHERE key = 'wardflow'",
+            &[&record],
+        )
+        .expect("lowers the format");
+    assert!(
+        matches!(
+            PgBackend::open(&url),
+            Err(StoreError::NeedsMigration { .. })
+        ),
+        "an older stored format is refused until migrated"
+    );
+    assert_eq!(
+        PgBackend::migrate(&url).expect("migrates"),
+        Vec::<u32>::new()
+    );
+    let opened = PgBackend::open(&url).expect("opens once migrated");
+    assert_eq!(opened.meta().format, current);
+    // Never lowered, and a second migrate changes nothing.
+    PgBackend::migrate(&url).expect("migrates again");
+    assert_eq!(PgBackend::open(&url).expect("opens").meta().format, current);
+}
