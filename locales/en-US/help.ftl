@@ -341,5 +341,5 @@ help-publish-units = Publish the units (administrators only; the same as `unit l
 help-publish-units--file = The units file (format: units/example.yaml)
 help-publish-list = Every published version of calendars, letters, profiles and units
 help-any--database = The PostgreSQL database, `postgres://USER:PASSWORD@HOST/NAME` (or `WARDFLOW_DATABASE`); the redb file of `--db` by default. A secret: only its host and database name are ever shown, never logged
-help-serve--pool_size = PostgreSQL: the most connections this server holds at once
-help-serve--statement_timeout = PostgreSQL: the longest one statement may run, in seconds; then the command is busy (exit 3 / HTTP 503)
+help-serve--pool_size = PostgreSQL: the most connections this server holds at once (16 by default, at most 256)
+help-serve--statement_timeout = PostgreSQL: the longest one statement may run, in seconds (30 by default); then it is cancelled and the command is busy (exit 3 / HTTP 503)

@@ -2,6 +2,3 @@
 import-pg-not-empty = the PostgreSQL database { $path } already holds data; import only fills an empty database. Use an empty one (made with createdb).
 help-import--database = Import into this PostgreSQL database (`postgres://…`, else WARDFLOW_DATABASE) instead of a new redb file at --db: it must be empty (its schema is made when it has none); everything is written in one transaction, or nothing
 help-export--database = Export this PostgreSQL database (`postgres://…`, else WARDFLOW_DATABASE) instead of the redb file of --db: byte-identical to a redb export of the same contents
-help-any--database = Use this PostgreSQL database (`postgres://…`, else WARDFLOW_DATABASE) instead of the redb file of --db; the address holds a password, so give it by the environment
-help-serve--pool_size = The most PostgreSQL connections one process holds (16 by default, at most 256)
-help-serve--statement_timeout = The longest one PostgreSQL statement may run, in seconds, before it is cancelled (30 by default)

@@ -2,6 +2,3 @@
 import-pg-not-empty = PostgreSQL 数据库 { $path } 已有数据；导入只会写入空的数据库，请换一个空数据库（createdb 新建）。
 help-import--database = 导入到该 PostgreSQL 数据库（`postgres://…`，默认取 WARDFLOW_DATABASE），而不是在 --db 新建 redb 文件：数据库须为空（尚无表结构时先建表），全部写入同一事务，要么全部导入，要么不作改动
 help-export--database = 导出该 PostgreSQL 数据库（`postgres://…`，默认取 WARDFLOW_DATABASE），而不是 --db 的 redb 文件：内容相同时与 redb 导出逐字节相同
-help-any--database = 使用该 PostgreSQL 数据库（`postgres://…`，默认取 WARDFLOW_DATABASE），而不是 --db 的 redb 文件；地址含密码，请用环境变量给出
-help-serve--pool_size = 每个进程最多占用的 PostgreSQL 连接数（默认 16，最多 256）
-help-serve--statement_timeout = PostgreSQL 单条语句最长执行秒数，超时即取消（默认 30）
