@@ -4,7 +4,7 @@ use wardflow_engine::app::{AccessBreak, AccessBreakKind};
 use wardflow_engine::case_export::SignatureCheck;
 use wardflow_engine::chain::{Break, BreakKind};
 use wardflow_engine::seal::KeyError;
-use wardflow_engine::store::ops::CheckProblem;
+use wardflow_engine::store::ops::{CheckProblem, LetterProblem};
 
 use super::{Exit, Shown};
 use crate::i18n::Tr;
@@ -168,6 +168,28 @@ pub fn check_problem(tr: &Tr, p: &CheckProblem) -> String {
             year = year.clone(),
             counter = *counter,
             highest = *highest
+        ),
+        CheckProblem::NumberCounter {
+            key,
+            counter,
+            highest,
+        } => tr!(
+            tr,
+            "check-number-counter",
+            key = key.clone(),
+            counter = *counter,
+            highest = *highest
+        ),
+        CheckProblem::Letter { letter, problem } => tr!(
+            tr,
+            "check-letter",
+            letter = letter.clone(),
+            problem = match problem {
+                LetterProblem::Missing => "missing",
+                LetterProblem::Unrecorded => "unrecorded",
+                LetterProblem::Differs => "differs",
+                LetterProblem::Unreadable => "unreadable",
+            }
         ),
         // The same sentence `verify` gives for the same break.
         CheckProblem::Chain(b) => chain_break(tr, b),

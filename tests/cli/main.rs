@@ -5,6 +5,9 @@
 /// Whether the commands go through a server (`tests/served`); here they run embedded.
 pub const SERVED: bool = false;
 
+/// Whether the server runs on PostgreSQL (`tests/served_pg`); here it does not.
+pub const POSTGRES: bool = false;
+
 mod common;
 
 mod app_layer;

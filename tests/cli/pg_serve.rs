@@ -269,14 +269,21 @@ fn a_server_refuses_a_schema_newer_than_it_knows_and_db_migrate_brings_nothing_n
 /// `verify --json` of the database a server on PostgreSQL at `url` holds (through the server,
 /// as on PostgreSQL every command but the database-wide ones goes), exit status ignored.
 fn verify_on_postgres(env: &TestEnv, url: &str) -> Value {
+    on_postgres(env, url, "verify").1
+}
+
+/// `COMMAND --json` (`verify`, `check`) through a server on the database at `url`: its exit
+/// code and what it printed.
+fn on_postgres(env: &TestEnv, url: &str, command: &str) -> (Option<i32>, Value) {
     let token = token(env, url);
     let server = Served::start_with(env, &["--database", url]);
     let out = env
-        .wardflow(["--server", server.url.as_str(), "verify", "--json"])
+        .wardflow(["--server", server.url.as_str(), command, "--json"])
         .var("WARDFLOW_TOKEN", &token)
         .run();
     server.stop();
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out:?}"))
+    let said = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out:?}"));
+    (out.status.code(), said)
 }
 
 /// Moving a county (issue 24): a redb database with real content, exported, imported into an
@@ -454,4 +461,49 @@ fn a_county_moves_from_redb_to_postgresql_and_back_byte_for_byte() {
     assert_eq!(verified_redb["ok"], true, "{verified_redb}");
     assert_eq!(verified_redb, verified_pg);
     assert_eq!(verified_redb, verified_back);
+
+    // And so does `check`: clean on all three, having looked at the same.
+    let checked_redb = parse(&env.ok(&["check", "--json"]));
+    let (code, checked_pg) = on_postgres(&env, &url, "check");
+    let checked_back = parse(&env.ok(&["--db", back, "check", "--json"]));
+    assert_eq!(checked_redb["ok"], true, "{checked_redb}");
+    assert!(checked_redb["cases"].as_u64() > Some(2), "{checked_redb}");
+    assert_eq!(code, Some(0), "{checked_pg}");
+    assert_eq!(checked_redb, checked_pg);
+    assert_eq!(checked_redb, checked_back);
+
+    // Planted behind wardflow's back with SQL, each is reported as on redb: a case counter
+    // lowered below the ids given out, a document-number counter likewise, an index row
+    // removed, a stray one added, an archived letter removed.
+    cluster
+        .psql(
+            "moving_a_county",
+            "UPDATE counters SET value = 1 WHERE key = 'case:2026'; \
+             UPDATE counters SET value = 0 WHERE key LIKE 'number:%'; \
+             DELETE FROM by_unit WHERE case_id = '2026-000002'; \
+             INSERT INTO by_state VALUES ('example-care', 'nowhere', '2026-000001'); \
+             DELETE FROM letters WHERE id = (SELECT min(id) FROM letters)",
+        )
+        .expect("plant the faults");
+    let (code, planted) = on_postgres(&env, &url, "check");
+    assert_eq!(code, Some(4), "{planted}");
+    assert_eq!(planted["ok"], false, "{planted}");
+    let problems: Vec<&str> = planted["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for said in [
+        "2026 年的案件编号计数器为 1",
+        "计数器 number:",
+        "索引 by_unit 缺少条目",
+        "索引 by_state 有多余条目",
+        "案件历史记录了该文书，存档中却没有",
+    ] {
+        assert!(
+            problems.iter().any(|p| p.contains(said)),
+            "no problem says {said:?}: {problems:#?}"
+        );
+    }
 }

@@ -25,6 +25,9 @@
 /// Whether the commands go through a server: here they do.
 pub const SERVED: bool = true;
 
+/// Whether the server runs on PostgreSQL (`tests/served_pg`); here it does not.
+pub const POSTGRES: bool = false;
+
 #[path = "../cli/common/mod.rs"]
 #[allow(unused_imports)]
 mod common;

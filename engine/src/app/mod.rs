@@ -77,7 +77,7 @@ pub use workflow::{CheckFailed, Checked, Founded, Setup, Vocabulary, check_files
 // the storage layer below (`crate::store`) beyond the office it opens.
 pub use crate::authority::{CONFIDENTIAL, Unit, Units, User};
 pub use crate::store::dump::DumpCounts;
-pub use crate::store::ops::{CheckProblem, CheckReport, Restored};
+pub use crate::store::ops::{CheckProblem, CheckReport, LetterProblem, Restored};
 pub use crate::store::{
     AccessBreak, AccessBreakKind, AccessEntry, AccessFilter, Applied, CaseFilter, ChainReport,
     DeadlineView, Fired, LetterOutcome, LetterRecord, Loss, Published, StoredUser, TickReport,

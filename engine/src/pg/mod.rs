@@ -23,6 +23,7 @@
 //! - **Schema:** plain SQL in numbered steps (`schema.rs`, `sql/`), applied by `wardflow db
 //!   migrate`; a database whose schema is newer than this build knows is refused.
 
+mod check;
 pub mod cluster;
 mod credentials;
 pub mod dump;
@@ -845,11 +846,13 @@ impl Backend for PgBackend {
         Err(StoreError::Unsupported("backup"))
     }
 
+    // The same checks as on a redb file's consistent copy, on one REPEATABLE READ snapshot
+    // (`pg/check.rs`).
     fn check_copy(
         &self,
-        _progress: &crate::progress::Reporter,
+        progress: &crate::progress::Reporter,
     ) -> Result<crate::store::ops::CheckReport, StoreError> {
-        Err(StoreError::Unsupported("check"))
+        self.check(progress)
     }
 }
 

@@ -81,6 +81,26 @@ impl<'c, 'b> Sql<'c, 'b> {
         tx.query(sql, params).map_err(|e| self.failed(e))
     }
 
+    /// Runs `sql` (no parameters) and hands each row to `visit` as it arrives, without
+    /// holding the whole result in memory.
+    pub(super) fn each_row(
+        &self,
+        sql: &str,
+        mut visit: impl FnMut(&postgres::Row) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        use postgres::fallible_iterator::FallibleIterator;
+        let mut tx = self.tx.try_borrow_mut().map_err(|_| {
+            StoreError::Storage("a PostgreSQL transaction used re-entrantly".into())
+        })?;
+        let mut rows = tx
+            .query_raw(sql, std::iter::empty::<&str>())
+            .map_err(|e| self.failed(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.failed(e))? {
+            visit(&row)?;
+        }
+        Ok(())
+    }
+
     fn row(&self, sql: &str, params: &Params<'_>) -> Result<Option<postgres::Row>, StoreError> {
         let mut tx = self.tx.try_borrow_mut().map_err(|_| {
             StoreError::Storage("a PostgreSQL transaction used re-entrantly".into())

@@ -1152,7 +1152,7 @@ impl Sink for RedbSink<'_> {
 /// The counters an archived letter took a number from, and the number: its archive id
 /// (`L2026-000007` from `letter:2026`) and an allocated document number
 /// (`京朝公告诫字〔2026〕7号` from `number:京朝公告诫字〔2026〕`); a court's number is not ours.
-fn given_out(letter: &ArchivedLetter) -> Vec<(String, u64)> {
+pub(crate) fn given_out(letter: &ArchivedLetter) -> Vec<(String, u64)> {
     let mut out = Vec::new();
     if let Some((year, n)) = letter.id.strip_prefix('L').and_then(|r| r.split_once('-'))
         && let Ok(n) = n.parse::<u64>()

@@ -85,7 +85,7 @@ impl TestEnv {
         // The test binary says which way its commands reach the program: `tests/cli` runs
         // them embedded, `tests/served` through a server (`runner::Served`).
         let runner: Box<dyn Runner> = if crate::SERVED {
-            Box::new(Served::default())
+            Box::new(Served::new(crate::POSTGRES))
         } else {
             Box::new(Process)
         };

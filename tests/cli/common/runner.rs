@@ -222,11 +222,13 @@ impl Server {
     /// simulation database's server runs its deadline runner in the year 2000, so that only
     /// the tests' own `timers tick` fire deadlines, as embedded; a real database refuses the
     /// clock, and its server runs on the wall clock.
-    fn start(invocation: &Invocation) -> Option<Server> {
+    /// `extra`: more arguments (`--database URL` on PostgreSQL).
+    fn start(invocation: &Invocation, extra: &[String]) -> Option<Server> {
         for now in [Some("2000-01-01T00:00:00+08:00"), None] {
             let mut cmd = Command::new(env!("CARGO_BIN_EXE_wardflow"));
             cmd.current_dir(&invocation.cwd)
                 .args(["serve", "--listen", "127.0.0.1:0"])
+                .args(extra)
                 .stdin(Stdio::null())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::null());
@@ -276,6 +278,10 @@ struct ServedState {
     tokens: std::collections::HashMap<(String, String), String>,
     /// The administrator's token per database, made embedded before its first start.
     admin: std::collections::HashMap<String, String>,
+    /// On PostgreSQL (`tests/served_pg`): the redb databases whose contents were moved into
+    /// a PostgreSQL database, which holds them now (the file stays, stale, until they are
+    /// moved back): redb path -> address.
+    on_pg: std::collections::HashMap<String, String>,
 }
 
 /// Runs the commands of [`SERVED_COMMANDS`] through a `wardflow serve` the harness starts for
@@ -284,6 +290,8 @@ struct ServedState {
 #[derive(Default)]
 pub struct Served {
     state: std::sync::Mutex<ServedState>,
+    /// Serve from PostgreSQL (`tests/served_pg`, see [`pg`]) rather than the redb file.
+    postgres: bool,
 }
 
 impl Drop for Served {
@@ -323,6 +331,14 @@ fn with_var(invocation: &Invocation, key: &str, value: &str) -> Vec<(String, Str
 }
 
 impl Served {
+    /// A runner serving from the redb file, or (`postgres`) from PostgreSQL.
+    pub fn new(postgres: bool) -> Self {
+        Served {
+            state: Default::default(),
+            postgres,
+        }
+    }
+
     /// An API token for `user` (`token create --for USER`), made by the administrator over
     /// the server once per database; None when the registry refuses one (an unknown or
     /// disabled user: the command then goes without one and is refused).
@@ -350,8 +366,9 @@ impl Served {
         Some(token)
     }
 
-    /// The administrator's token, made embedded (the server is not running).
-    fn admin_token(invocation: &Invocation) -> Option<String> {
+    /// The administrator's token, made embedded (the server is not running); `extra`:
+    /// `--database URL` on PostgreSQL.
+    fn admin_token(invocation: &Invocation, extra: &[String]) -> Option<String> {
         let vars = with_var(invocation, "WARDFLOW_USER", ADMIN)
             .into_iter()
             .filter(|(k, _)| k != "WARDFLOW_NOW")
@@ -367,7 +384,9 @@ impl Served {
                 "--json",
             ]
             .map(str::to_owned)
-            .to_vec(),
+            .into_iter()
+            .chain(extra.iter().cloned())
+            .collect(),
             vars,
             cwd: invocation.cwd.clone(),
             stdin: Vec::new(),
@@ -383,9 +402,9 @@ impl Runner for Served {
         // `export --out` writes a file on the machine that holds the database.
         let out_file =
             words.first() == Some(&"export") && invocation.args.iter().any(|a| a == "--out");
-        let embedded_test = std::thread::current()
-            .name()
-            .is_some_and(|n| EMBEDDED_ONLY_TESTS.contains(&n));
+        let embedded_test = std::thread::current().name().is_some_and(|n| {
+            EMBEDDED_ONLY_TESTS.contains(&n) || (self.postgres && pg::EMBEDDED_ONLY.contains(&n))
+        });
         let served = !out_file
             && !embedded_test
             && SERVED_COMMANDS
@@ -399,9 +418,16 @@ impl Runner for Served {
             .map(|db| invocation.cwd.join(db).display().to_string())
             .filter(|db| std::path::Path::new(db).exists());
         let running = state.server.as_ref().map(|(db, _)| db.clone());
-        let (Some(db), true) = (db, served) else {
+        let (Some(db), true) = (db.clone(), served) else {
             if let Some((_, server)) = state.server.take() {
                 server.stop();
+            }
+            // What the command reads and writes is the redb file: bring it back first.
+            if let Some(db) = db
+                && let Some(url) = state.on_pg.remove(&db)
+            {
+                pg::to_redb(invocation, &db, &url);
+                state.admin.remove(&db);
             }
             return Process.run(invocation);
         };
@@ -413,8 +439,25 @@ impl Runner for Served {
                 vars: with_var(invocation, "WARDFLOW_DB", &db),
                 ..invocation.clone()
             };
+            // On PostgreSQL: the server's database, filled from the redb file the first time
+            // and after every embedded command that needed the file back.
+            let mut extra = Vec::new();
+            if self.postgres {
+                let url = match state.on_pg.get(&db) {
+                    Some(url) => url.clone(),
+                    None => {
+                        let url = pg::to_postgres(&own, &db);
+                        state.on_pg.insert(db.clone(), url.clone());
+                        // Credentials are not moved: every token is made again.
+                        state.admin.remove(&db);
+                        state.tokens.retain(|(d, _), _| *d != db);
+                        url
+                    }
+                };
+                extra = vec!["--database".to_owned(), url];
+            }
             if !state.admin.contains_key(&db)
-                && let Some(token) = Self::admin_token(&own)
+                && let Some(token) = Self::admin_token(&own, &extra)
             {
                 state.admin.insert(db.clone(), token);
             }
@@ -422,8 +465,9 @@ impl Runner for Served {
                 vars: with_var(&own, "WARDFLOW_USER", ADMIN),
                 ..own
             };
-            match Server::start(&own) {
+            match Server::start(&own, &extra) {
                 Some(server) => state.server = Some((db.clone(), server)),
+                None if self.postgres => panic!("wardflow serve {extra:?} did not start"),
                 None => return Process.run(invocation),
             }
         }
@@ -439,5 +483,140 @@ impl Runner for Served {
         remote.vars.push(("WARDFLOW_SERVER".to_owned(), url));
         remote.vars.push(("WARDFLOW_TOKEN".to_owned(), token));
         Process.run(&remote)
+    }
+}
+
+/// The served runner on PostgreSQL (`tests/served_pg`): one throwaway cluster for the test
+/// binary, and a test environment's redb database moved into a fresh PostgreSQL database of
+/// it (`export --plain`, `import --database`) when its server is first needed, and back into
+/// the redb file (`export --database`, `import`) before a command without a `--server` form
+/// runs, so that the tests' own setup (`init`, copied templates, embedded commands) stays as
+/// it is.
+pub mod pg {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use wardflow_engine::pg::cluster::Cluster;
+
+    use super::{ADMIN, Invocation, Outcome, Process, Runner, with_var};
+
+    /// Tests of the modules `tests/served_pg` runs that stay on redb (served from the file,
+    /// as in `tests/served`, or embedded) there, and why.
+    pub const EMBEDDED_ONLY: &[&str] = &[
+        // Its "database" is a file of text: there is nothing to move into PostgreSQL, and
+        // what it tests is how the redb file is refused.
+        "case::a_file_that_is_not_a_database_is_a_storage_failure",
+    ];
+
+    /// The test binary's cluster, started by the first test that needs it and stopped when
+    /// the binary exits (`atexit`: a static is never dropped).
+    static CLUSTER: Mutex<Option<Cluster>> = Mutex::new(None);
+
+    extern "C" fn stop_cluster() {
+        if let Ok(mut cluster) = CLUSTER.try_lock() {
+            drop(cluster.take());
+        }
+    }
+
+    /// A new empty database in the binary's cluster: its address. Without PostgreSQL the
+    /// test fails here, saying what to install.
+    fn database() -> String {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let mut cluster = CLUSTER
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if cluster.is_none() {
+            let started = Cluster::start().unwrap_or_else(|e| panic!("{e}"));
+            *cluster = Some(started);
+            // SAFETY: registers a plain function with no preconditions.
+            unsafe { libc::atexit(stop_cluster) };
+        }
+        let name = format!("moved_{}", NEXT.fetch_add(1, Ordering::SeqCst));
+        match cluster.as_ref() {
+            Some(c) => c
+                .database(&name)
+                .unwrap_or_else(|e| panic!("a new PostgreSQL database: {e}")),
+            None => unreachable!("the cluster was just started"),
+        }
+    }
+
+    /// `wardflow args…` as the administrator, in `own`'s directory; panics unless it
+    /// succeeds.
+    fn admin(own: &Invocation, args: &[&str], what: &str) -> Outcome {
+        let vars = with_var(own, "WARDFLOW_USER", ADMIN)
+            .into_iter()
+            .filter(|(k, _)| k != "WARDFLOW_NOW" && k != "WARDFLOW_DATABASE")
+            .collect();
+        let out = Process.run(&Invocation {
+            args: args.iter().map(|a| (*a).to_owned()).collect(),
+            vars,
+            cwd: own.cwd.clone(),
+            stdin: Vec::new(),
+        });
+        assert!(
+            out.status.success(),
+            "{what}: wardflow {args:?} exited {:?}: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    /// Whether an export's first line says its database is a simulation one.
+    fn simulation(export: &[u8]) -> bool {
+        let first = export.split(|b| *b == b'\n').next().unwrap_or_default();
+        let meta: serde_json::Value = serde_json::from_slice(first).unwrap_or_default();
+        meta["record"]["body"]["simulation"] == true
+    }
+
+    /// A scratch file for one move, outside the test's directory.
+    fn scratch() -> tempfile::NamedTempFile {
+        tempfile::Builder::new()
+            .prefix("wardflow-move-")
+            .suffix(".jsonl")
+            .tempfile()
+            .expect("a scratch file")
+    }
+
+    /// Moves the redb database `db` into a new PostgreSQL database; its address.
+    pub fn to_postgres(own: &Invocation, db: &str) -> String {
+        let export = admin(own, &["export", "--plain"], "moving to PostgreSQL");
+        let file = scratch();
+        std::fs::write(file.path(), &export.stdout).expect("write the export");
+        let url = database();
+        let path = file.path().display().to_string();
+        let mut args = vec!["import", path.as_str(), "--database", url.as_str()];
+        if simulation(&export.stdout) {
+            args.push("--simulation");
+        }
+        admin(own, &args, &format!("moving {db} to PostgreSQL"));
+        url
+    }
+
+    /// Moves the database at `url` back into the redb file `db` (replaced, with the side
+    /// files of the old one: its access log, credentials and webhooks).
+    pub fn to_redb(invocation: &Invocation, db: &str, url: &str) {
+        let own = Invocation {
+            vars: with_var(invocation, "WARDFLOW_DB", db),
+            ..invocation.clone()
+        };
+        let file = scratch();
+        let path = file.path().display().to_string();
+        // `--out` refuses an existing file.
+        std::fs::remove_file(file.path()).expect("free the scratch name");
+        admin(
+            &own,
+            &["export", "--plain", "--database", url, "--out", &path],
+            "moving back to redb",
+        );
+        let export = std::fs::read(&path).expect("read the export");
+        for side in ["", ".access", ".access-gap", ".credentials", ".webhooks"] {
+            let _ = std::fs::remove_file(format!("{db}{side}"));
+        }
+        let mut args = vec!["import", path.as_str()];
+        if simulation(&export) {
+            args.push("--simulation");
+        }
+        admin(&own, &args, &format!("moving {db} back from PostgreSQL"));
     }
 }
