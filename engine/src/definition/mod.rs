@@ -485,6 +485,17 @@ impl Definition {
         self.fields.get(key).and_then(|f| f.title_en.as_deref())
     }
 
+    /// The English title of the deadline `name` (one set by several steps under one name: the
+    /// first that gives one), if the workflow gives one.
+    pub fn deadline_title_en(&self, name: &str) -> Option<&str> {
+        self.start
+            .deadlines
+            .iter()
+            .chain(self.transitions.iter().flat_map(|t| &t.deadlines))
+            .filter(|d| d.name == name)
+            .find_map(|d| d.title_en.as_deref())
+    }
+
     /// The Chinese title of a declared role (`police` → 公安机关), if the workflow gives one.
     pub fn role_title(&self, key: &str) -> Option<&str> {
         self.role_titles

@@ -41,6 +41,7 @@ fn columns(ctx: &Ctx, vocabulary: &[Vocabulary]) -> (Stream, String) {
         state = words
             .states
             .iter()
+            .chain(&words.states_en)
             .map(|(key, title)| ctx.tr.key_title(key, title).width())
             .fold(state, usize::max);
     }
@@ -93,8 +94,14 @@ impl<W: Write> Rows<'_, W> {
             let mut cells = vec![
                 row.case.to_string(),
                 row.workflow.clone(),
-                ctx.tr
-                    .key_title(&row.state, row.state_title.as_deref().unwrap_or("")),
+                ctx.tr.key_title(
+                    &row.state,
+                    crate::show::pick(
+                        &ctx.tr,
+                        row.state_title.as_deref().unwrap_or(""),
+                        row.state_title_en.as_deref(),
+                    ),
+                ),
                 local_time(row.updated_at),
             ];
             if let Some(rule) = &row.priority_title {
