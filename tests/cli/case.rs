@@ -107,7 +107,7 @@ fn open_without_a_required_field_is_refused_naming_it() {
     let err = open().en().refused();
     assert_eq!(
         err,
-        "error: opening the case needs: parent.name (父母姓名).\n"
+        "error: opening the case needs: parent.name (parent's name).\n"
     );
 }
 
@@ -498,7 +498,10 @@ fn advance_prints_the_new_state() {
         "--now",
         T2,
     ]);
-    assert_eq!(out, "2026-000001 is now in state entrusted (委托照护中)\n");
+    assert_eq!(
+        out,
+        "2026-000001 is now in state entrusted (in entrusted care)\n"
+    );
     let out = env
         .wardflow(["case", "advance", &id, "find_neglect"])
         .as_role("child_director")
@@ -632,7 +635,7 @@ fn a_carer_under_18_is_refused_by_the_guard_naming_the_rule() {
         .en()
         .refused();
     assert!(
-        err.starts_with("error: sign_agreement (签订委托照护协议) is refused: 被委托人须为成年人"),
+        err.starts_with("error: sign_agreement (sign the entrusted care agreement) is refused: 被委托人须为成年人"),
         "{err}"
     );
 }

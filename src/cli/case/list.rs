@@ -41,8 +41,15 @@ fn columns(ctx: &Ctx, vocabulary: &[Vocabulary]) -> (Stream, String) {
         state = words
             .states
             .iter()
-            .chain(&words.states_en)
-            .map(|(key, title)| ctx.tr.key_title(key, title).width())
+            .map(|(key, title)| {
+                let en = words
+                    .states_en
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, t)| t.as_str());
+                let title = crate::show::pick(&ctx.tr, title, en);
+                ctx.tr.key_title(key, title).width()
+            })
             .fold(state, usize::max);
     }
     // A very long state title widens only its own row, not every row's.
