@@ -105,22 +105,69 @@ fn labelled(tr: &Tr, ty: &FieldType, v: &Value) -> Value {
     }
 }
 
+/// A title in `tr`'s language: the workflow's English one under `--lang en` where it gives
+/// one, else the Chinese one.
+pub fn pick<'a>(tr: &Tr, title: &'a str, title_en: Option<&'a str>) -> &'a str {
+    match (tr.lang, title_en) {
+        (Lang::En, Some(en)) if !en.is_empty() => en,
+        _ => title,
+    }
+}
+
+/// The workflow's title in `tr`'s language.
+pub fn workflow_title<'a>(tr: &Tr, def: &'a Definition) -> &'a str {
+    pick(tr, &def.title, def.title_en.as_deref())
+}
+
+/// The workflow's key with its title.
+pub fn workflow(tr: &Tr, def: &Definition) -> String {
+    tr.key_title(&def.key, workflow_title(tr, def))
+}
+
+/// The title of state `key` in `tr`'s language ("" when the workflow has none).
+pub fn state_title<'a>(tr: &Tr, def: &'a Definition, key: &str) -> &'a str {
+    def.state(key)
+        .map_or("", |s| pick(tr, &s.title, s.title_en.as_deref()))
+}
+
 /// A state key with its title.
 pub fn state(tr: &Tr, def: &Definition, key: &str) -> String {
-    tr.key_title(key, def.state(key).map(|s| s.title.as_str()).unwrap_or(""))
+    tr.key_title(key, state_title(tr, def, key))
+}
+
+/// The title of transition `key` in `tr`'s language ("" when the workflow has none).
+pub fn transition_title<'a>(tr: &Tr, def: &'a Definition, key: &str) -> &'a str {
+    def.transition(key)
+        .map_or("", |t| pick(tr, &t.title, t.title_en.as_deref()))
 }
 
 /// A transition key with its title.
 pub fn transition(tr: &Tr, def: &Definition, key: &str) -> String {
-    tr.key_title(
-        key,
-        def.transition(key).map(|t| t.title.as_str()).unwrap_or(""),
-    )
+    tr.key_title(key, transition_title(tr, def, key))
+}
+
+/// The title of field `key` in `tr`'s language, or its key when it has none.
+pub fn field_title<'a>(tr: &Tr, def: &'a Definition, key: &'a str) -> &'a str {
+    match (tr.lang, def.field_title_en(key)) {
+        (Lang::En, Some(en)) if !en.is_empty() => en,
+        _ => def.field_title(key),
+    }
 }
 
 /// A field key with its title.
 pub fn field(tr: &Tr, def: &Definition, key: &str) -> String {
-    tr.key_title(key, def.field_title(key))
+    tr.key_title(key, field_title(tr, def, key))
+}
+
+/// The English title of the deadline `name`, if the workflow gives one.
+pub fn deadline_title_en<'a>(def: &'a Definition, name: &str) -> Option<&'a str> {
+    def.deadline_title_en(name)
+}
+
+/// A deadline's name with its title: `stored` (the Chinese title the case recorded when the
+/// deadline was set), or the workflow's English one under `--lang en`.
+pub fn deadline(tr: &Tr, def: &Definition, name: &str, stored: &str) -> String {
+    tr.key_title(name, pick(tr, stored, deadline_title_en(def, name)))
 }
 
 /// A role key with the title its workflow gives it (the English one under `--lang en`, when the

@@ -789,6 +789,7 @@ mod tests {
         let t = crate::definition::TransitionDef {
             key: "remove_child".into(),
             title: String::new(),
+            title_en: None,
             from: crate::definition::FromStates::AnyOpen,
             to: "removed".into(),
             roles: vec!["police".into()],

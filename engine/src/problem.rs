@@ -18,6 +18,17 @@ pub struct Problem {
     pub kind: ProblemKind,
 }
 
+/// What is wrong with a `title_en`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TitleProblem {
+    /// Empty, or only blanks.
+    Empty,
+    /// Holds a control character (a line break, a tab …).
+    ControlCharacter,
+    /// Longer than `limit` characters.
+    TooLong { limit: usize },
+}
+
 /// What is wrong. The binary turns each kind into a sentence in the user's language.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProblemKind {
@@ -56,6 +67,10 @@ pub enum ProblemKind {
         field: String,
         title: String,
         value: String,
+    },
+    /// A `title_en` that cannot be shown as a title.
+    BadTitle {
+        problem: TitleProblem,
     },
     UnknownFieldType {
         ty: String,

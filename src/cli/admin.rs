@@ -338,6 +338,9 @@ pub struct VersionRow {
     #[schema(value_type = String)]
     pub hash: VersionHash,
     pub title: String,
+    /// The version's English title, where it gives one.
+    #[serde(default)]
+    pub title_en: Option<String>,
     pub file: String,
     pub published_by: String,
     #[schema(value_type = String)]
@@ -364,6 +367,14 @@ impl WorkflowRow {
                         version: v.number,
                         hash: v.hash.clone(),
                         title: v.stored.title.clone(),
+                        // Read from the source as published (the stored record keeps only
+                        // the Chinese title).
+                        title_en: wardflow_engine::definition::load_published(
+                            &v.stored.file,
+                            v.stored.source.as_bytes(),
+                        )
+                        .ok()
+                        .and_then(|d| d.title_en),
                         file: v.stored.file.clone(),
                         published_by: v.stored.published_by.clone(),
                         published_at: v.stored.published_at,

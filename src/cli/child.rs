@@ -129,8 +129,10 @@ pub(crate) fn file_json(file: &ChildFile) -> serde_json::Value {
             let c = &v.case;
             json!({
                 "case": c.id, "workflow": c.workflow, "workflow_title": v.def.title,
+                "workflow_title_en": v.def.title_en,
                 "state": c.state,
                 "state_title": v.def.state(&c.state).map(|s| s.title.clone()),
+                "state_title_en": v.def.state(&c.state).and_then(|s| s.title_en.clone()),
                 "unit": c.unit, "officer": c.officer,
                 "opened_at": instant(c.opened_at), "updated_at": instant(c.updated_at),
             })
@@ -152,8 +154,14 @@ pub(crate) fn file_json(file: &ChildFile) -> serde_json::Value {
         .deadlines
         .iter()
         .map(|(case, d)| {
+            let title_en = file
+                .cases
+                .iter()
+                .find(|v| v.case.id == *case)
+                .and_then(|v| show::deadline_title_en(&v.def, &d.name));
             json!({
-                "case": case, "deadline": d.name, "title": d.title, "due": instant(d.due),
+                "case": case, "deadline": d.name, "title": d.title, "title_en": title_en,
+                "due": instant(d.due),
                 "breached": d.breached,
             })
         })
@@ -197,7 +205,7 @@ fn print_file(ctx: &Ctx, file: &ChildFile) {
         let c = &v.case;
         table.row(vec![
             c.id.to_string(),
-            tr.key_title(&c.workflow, &v.def.title),
+            show::workflow(tr, &v.def),
             show::state(tr, &v.def, &c.state),
             c.unit
                 .as_deref()
@@ -240,7 +248,10 @@ fn print_file(ctx: &Ctx, file: &ChildFile) {
             table.row(vec![
                 show::due_time(d.due),
                 case.to_string(),
-                tr.key_title(&d.name, &d.title),
+                file.cases.iter().find(|v| v.case.id == *case).map_or_else(
+                    || tr.key_title(&d.name, &d.title),
+                    |v| show::deadline(tr, &v.def, &d.name, &d.title),
+                ),
                 if d.breached {
                     tr!(tr, "child-breached")
                 } else {

@@ -1,6 +1,6 @@
 //! Sentences for problems found in workflow, profile, units and calendar files.
 
-use wardflow_engine::definition::{Diagnostics, NameRule, Problem, ProblemKind};
+use wardflow_engine::definition::{Diagnostics, NameRule, Problem, ProblemKind, TitleProblem};
 use wardflow_engine::guard::GuardProblem;
 use wardflow_engine::period::PeriodError;
 use wardflow_engine::store::dump::{self, ImportProblem};
@@ -166,6 +166,13 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
         K::UnknownFieldType { ty, suggestion } => {
             tr!(tr, "problem-unknown-type", ty = ty.clone()) + &hint(tr, suggestion)
         }
+        K::BadTitle { problem } => match problem {
+            TitleProblem::Empty => tr!(tr, "problem-title-en-empty"),
+            TitleProblem::ControlCharacter => tr!(tr, "problem-title-en-control"),
+            TitleProblem::TooLong { limit } => {
+                tr!(tr, "problem-title-en-too-long", limit = *limit)
+            }
+        },
         K::EmptyEnum => tr!(tr, "problem-empty-enum"),
         K::NoInitialState => tr!(tr, "problem-no-initial"),
         K::SeveralInitialStates { states } => {

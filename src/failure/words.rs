@@ -23,7 +23,7 @@ pub fn hint(tr: &Tr, suggestion: &Option<String>) -> String {
 /// A field named with its title when the definition is at hand.
 pub fn field_name(tr: &Tr, def: Option<&Definition>, field: &str) -> String {
     match def {
-        Some(d) => tr.key_title(field, d.field_title(field)),
+        Some(d) => crate::show::field(tr, d, field),
         None => field.to_owned(),
     }
 }
@@ -34,19 +34,11 @@ fn fields_named(tr: &Tr, def: Option<&Definition>, fields: &[String]) -> String 
 }
 
 fn state_named(tr: &Tr, def: Option<&Definition>, state: &str) -> String {
-    let title = def
-        .and_then(|d| d.state(state))
-        .map(|s| s.title.as_str())
-        .unwrap_or("");
-    tr.key_title(state, title)
+    def.map_or_else(|| state.to_owned(), |d| crate::show::state(tr, d, state))
 }
 
 fn transition_named(tr: &Tr, def: Option<&Definition>, t: &str) -> String {
-    let title = def
-        .and_then(|d| d.transition(t))
-        .map(|t| t.title.as_str())
-        .unwrap_or("");
-    tr.key_title(t, title)
+    def.map_or_else(|| t.to_owned(), |d| crate::show::transition(tr, d, t))
 }
 
 /// A role with the title its workflow gives it, when the workflow is known.

@@ -107,7 +107,7 @@ fn open_without_a_required_field_is_refused_naming_it() {
     let err = open().en().refused();
     assert_eq!(
         err,
-        "error: opening the case needs: parent.name (父母姓名).\n"
+        "error: opening the case needs: parent.name (parent's name).\n"
     );
 }
 
@@ -498,7 +498,10 @@ fn advance_prints_the_new_state() {
         "--now",
         T2,
     ]);
-    assert_eq!(out, "2026-000001 is now in state entrusted (委托照护中)\n");
+    assert_eq!(
+        out,
+        "2026-000001 is now in state entrusted (in entrusted care)\n"
+    );
     let out = env
         .wardflow(["case", "advance", &id, "find_neglect"])
         .as_role("child_director")
@@ -632,7 +635,7 @@ fn a_carer_under_18_is_refused_by_the_guard_naming_the_rule() {
         .en()
         .refused();
     assert!(
-        err.starts_with("error: sign_agreement (签订委托照护协议) is refused: 被委托人须为成年人"),
+        err.starts_with("error: sign_agreement (sign the entrusted care agreement) is refused: 被委托人须为成年人"),
         "{err}"
     );
 }
@@ -1491,4 +1494,90 @@ fn a_busy_database_waits_then_says_so_with_exit_3_and_changes_nothing() {
     assert_eq!(env.db_dump(), before);
     let json_err = env.run(&["case", "list", "--json"]);
     assert_eq!(json_err.status.code(), Some(0));
+}
+
+/// Under `--lang en`, `case show`, `case next` and `workflow show` name the workflow, its
+/// states, transitions, fields and deadlines by the English titles the workflow gives; Chinese
+/// stays the default, and `--json` carries both.
+#[test]
+fn english_titles_under_lang_en_and_chinese_by_default() {
+    let env = env();
+    let id = env.open_xiaoming(T0);
+
+    let show = env.en().ok(&["case", "show", &id]);
+    for text in [
+        "example-care (example: entrusted care, a tour of the workflow language)",
+        "registered (reported and registered)",
+        "child.name (child's name)",
+        "arrange_care (arrange entrusted care)",
+    ] {
+        assert!(show.contains(text), "{text} in:\n{show}");
+    }
+    assert!(
+        !show.contains("已报告备案") && !show.contains("儿童姓名"),
+        "{show}"
+    );
+    let show = env.ok(&["case", "show", &id]);
+    for text in [
+        "example-care（示例：委托照护·语言特性演示）",
+        "registered（已报告备案）",
+        "child.name（儿童姓名）",
+        "arrange_care（落实委托照护）",
+    ] {
+        assert!(show.contains(text), "{text} in:\n{show}");
+    }
+    assert!(!show.contains("reported and registered"), "{show}");
+
+    let next = env.en().ok(&["case", "next", &id]);
+    assert!(
+        next.contains(
+            "sign_agreement (sign the entrusted care agreement) → entrusted (in entrusted care)"
+        ),
+        "{next}"
+    );
+    assert!(
+        next.contains("carer.name (entrusted person's name)"),
+        "{next}"
+    );
+    let next = env.ok(&["case", "next", &id]);
+    assert!(
+        next.contains("sign_agreement（签订委托照护协议） → entrusted（委托照护中）"),
+        "{next}"
+    );
+    assert!(next.contains("carer.name（被委托人姓名）"), "{next}");
+
+    let workflow = env.en().ok(&["workflow", "show", "example-care"]);
+    for text in [
+        "example-care (example: entrusted care, a tour of the workflow language)",
+        "registered (reported and registered) ▶",
+        "sign_agreement (sign the entrusted care agreement): registered → entrusted",
+        "weekly_contact (weekly contact): every",
+        "child.name (child's name)",
+    ] {
+        assert!(workflow.contains(text), "{text} in:\n{workflow}");
+    }
+    let workflow = env.ok(&["workflow", "show", "example-care"]);
+    assert!(
+        workflow.contains("registered（已报告备案） ▶"),
+        "{workflow}"
+    );
+    assert!(!workflow.contains("reported and registered"), "{workflow}");
+
+    // --json keeps its keys and gains the English titles beside them.
+    let show = env.show_json(&id);
+    assert_eq!(show["state_title"], "已报告备案");
+    assert_eq!(show["state_title_en"], "reported and registered");
+    assert_eq!(
+        show["workflow_title_en"],
+        "example: entrusted care, a tour of the workflow language"
+    );
+    assert_eq!(show["deadlines"][0]["title_en"], "arrange entrusted care");
+    let next = json(&env.ok(&["case", "next", &id, "--json"]));
+    let sign = next
+        .as_array()
+        .and_then(|steps| steps.iter().find(|s| s["name"] == "sign_agreement"))
+        .expect("sign_agreement is open");
+    assert_eq!(sign["title"], "签订委托照护协议");
+    assert_eq!(sign["title_en"], "sign the entrusted care agreement");
+    assert_eq!(sign["to_title_en"], "in entrusted care");
 }

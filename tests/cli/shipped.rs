@@ -45,3 +45,53 @@ fn every_shipped_profile_starts_a_database() {
         ]);
     }
 }
+
+/// Every shipped workflow gives an English title to itself and to each of its states,
+/// transitions, fields and deadlines, so `--lang en` reads in English throughout and a new one
+/// cannot forget.
+#[test]
+fn every_shipped_workflow_has_english_titles_throughout() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("workflows");
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .expect("workflows dir")
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 7, "{files:?}");
+    let mut missing = Vec::new();
+    for path in &files {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).expect("read workflow");
+        let def = wardflow_engine::definition::load(&name, &bytes).expect("shipped loads");
+        let mut check = |what: String, title_en: &Option<String>| {
+            if title_en.as_deref().is_none_or(|t| t.trim().is_empty()) {
+                missing.push(format!("{}: {what}", def.key));
+            }
+        };
+        check("title_en".into(), &def.title_en);
+        for (key, f) in &def.fields {
+            check(format!("fields.{key}"), &f.title_en);
+        }
+        for s in &def.states {
+            check(format!("states.{}", s.key), &s.title_en);
+        }
+        for (i, d) in def.start.deadlines.iter().enumerate() {
+            check(format!("start.deadlines[{i}] ({})", d.name), &d.title_en);
+        }
+        for t in &def.transitions {
+            check(format!("transitions.{}", t.key), &t.title_en);
+            for (i, d) in t.deadlines.iter().enumerate() {
+                check(
+                    format!("transitions.{}.deadlines[{i}] ({})", t.key, d.name),
+                    &d.title_en,
+                );
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "without title_en:\n{}",
+        missing.join("\n")
+    );
+}

@@ -171,8 +171,8 @@ fn edited_care(env: &TestEnv) -> String {
     let edited = source
         .replacen(title, "title: 示例：委托照护（第二版）", 1)
         .replace(
-            "registered: { title: 已报告备案, initial: true }",
-            "registered: { title: 已登记, initial: true }",
+            "registered: { title: 已报告备案, title_en: \"reported and registered\", initial: true }",
+            "registered: { title: 已登记, title_en: \"registered\", initial: true }",
         );
     assert_ne!(source, edited, "the example changed; update this test");
     edited

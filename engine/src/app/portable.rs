@@ -264,8 +264,13 @@ pub fn dues(case: &Case) -> Vec<DueAt> {
 pub struct NextItem {
     pub name: String,
     pub title: String,
+    /// The workflow's English title of the transition, where it gives one.
+    #[serde(default)]
+    pub title_en: Option<String>,
     pub to: String,
     pub to_title: Option<String>,
+    #[serde(default)]
+    pub to_title_en: Option<String>,
     pub roles: Vec<String>,
     pub missing: Vec<String>,
     /// None when the guard reads a field the reader may not see.
@@ -290,8 +295,12 @@ pub struct ListedCase {
     pub case: crate::case::CaseId,
     pub workflow: String,
     pub workflow_title: Option<String>,
+    #[serde(default)]
+    pub workflow_title_en: Option<String>,
     pub state: String,
     pub state_title: Option<String>,
+    #[serde(default)]
+    pub state_title_en: Option<String>,
     pub opened_at: jiff::Timestamp,
     pub updated_at: jiff::Timestamp,
     pub seq: u32,
@@ -316,9 +325,16 @@ impl ListedCase {
             case: case.id.clone(),
             workflow: case.workflow.clone(),
             workflow_title: titles.map(|w| w.title.clone()),
+            workflow_title_en: titles.and_then(|w| w.title_en.clone()),
             state: case.state.clone(),
             state_title: titles.and_then(|w| {
                 w.states
+                    .iter()
+                    .find(|(k, _)| *k == case.state)
+                    .map(|(_, t)| t.clone())
+            }),
+            state_title_en: titles.and_then(|w| {
+                w.states_en
                     .iter()
                     .find(|(k, _)| *k == case.state)
                     .map(|(_, t)| t.clone())

@@ -130,6 +130,9 @@ pub struct CaseRow {
     pub workflow: Option<String>,
     pub key: Option<String>,
     pub key_title: Option<String>,
+    /// The English title of a workflow or state, where the workflow gives one.
+    #[serde(default)]
+    pub key_title_en: Option<String>,
     #[serde(flatten)]
     pub counts: CaseCounts,
 }
@@ -173,6 +176,9 @@ pub struct ChildTable {
     pub field: String,
     /// The field's title, from a workflow that declares it.
     pub field_title: Option<String>,
+    /// Its English title, where that workflow gives one.
+    #[serde(default)]
+    pub field_title_en: Option<String>,
     pub rows: Vec<CountRow>,
     pub total: u64,
     /// The published workflows that declare the field.
@@ -306,12 +312,21 @@ impl<B: Backend> Office<B> {
                 let mut total = CaseCounts::default();
                 for s in &seen {
                     let (workflow, key, title) = group_of(by, s, &units);
+                    let title_en = match by {
+                        Grouping::Workflow => s.def.title_en.clone(),
+                        Grouping::State => s
+                            .def
+                            .state(&s.case.state)
+                            .and_then(|st| st.title_en.clone()),
+                        _ => None,
+                    };
                     let row = rows
                         .entry((workflow.clone(), key.clone()))
                         .or_insert_with(|| CaseRow {
                             workflow,
                             key,
                             key_title: title,
+                            key_title_en: title_en,
                             counts: CaseCounts::default(),
                         });
                     for counts in [&mut row.counts, &mut total] {
@@ -531,6 +546,10 @@ fn children_by(
             .first()
             .and_then(|d| d.fields.get(field))
             .map(|f| f.title.clone()),
+        field_title_en: recorded_by
+            .first()
+            .and_then(|d| d.fields.get(field))
+            .and_then(|f| f.title_en.clone()),
         total: counts.values().sum(),
         rows: counts
             .into_iter()

@@ -153,11 +153,13 @@ impl Serialize for CaseView {
             "simulated": simulated,
             "workflow": case.workflow,
             "workflow_title": def.title,
+            "workflow_title_en": def.title_en,
             "version": version,
             "version_hash": case.version,
             "profile": case.profile,
             "state": case.state,
             "state_title": def.state(&case.state).map(|s| s.title.clone()),
+            "state_title_en": def.state(&case.state).and_then(|s| s.title_en.clone()),
             "final": def.is_final(&case.state),
             "seq": case.seq,
             "opened_at": case.opened_at,
@@ -167,7 +169,13 @@ impl Serialize for CaseView {
             "data": labelled_data(def, data),
             "origin": case.origin,
             "spawned": case.spawned,
-            "deadlines": case.deadlines.values().collect::<Vec<_>>(),
+            "deadlines": case.deadlines.values().map(|d| {
+                let mut v = serde_json::to_value(d).unwrap_or(Value::Null);
+                if let Value::Object(map) = &mut v {
+                    map.insert("title_en".into(), def.deadline_title_en(&d.name).into());
+                }
+                v
+            }).collect::<Vec<_>>(),
             "letters": case.letters,
             "issued_letters": case.issued,
             "pending_letters": case.pending_letters().collect::<Vec<_>>(),
@@ -205,13 +213,15 @@ impl Serialize for HistoryView {
                     let title = Value::from(title);
                     map.insert("role_title".into(), title);
                 }
-                let state_title = map
+                let state = map
                     .get("state")
                     .and_then(Value::as_str)
-                    .and_then(|s| def.state(s))
-                    .map(|s| s.title.clone());
-                if let Some(title) = state_title {
-                    map.insert("state_title".into(), Value::from(title));
+                    .and_then(|s| def.state(s));
+                if let Some(state) = state {
+                    map.insert("state_title".into(), Value::from(state.title.clone()));
+                    if let Some(en) = &state.title_en {
+                        map.insert("state_title_en".into(), Value::from(en.clone()));
+                    }
                 }
                 for key in ["data", "changes", "previous"] {
                     if let Some(Value::Object(data)) = map.get(key) {

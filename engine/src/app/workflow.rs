@@ -356,11 +356,22 @@ impl<B: Backend> Office<B> {
                 workflow: key,
                 title: String::new(),
                 states: Vec::new(),
+                title_en: None,
+                states_en: Vec::new(),
             };
             for v in &versions {
                 let def = self.backend.definition(&v.hash)?;
                 // The latest version's title.
                 words.title = def.title.clone();
+                words.title_en = def.title_en.clone();
+                for s in &def.states {
+                    let Some(en) = &s.title_en else { continue };
+                    if let Some(known) = words.states_en.iter_mut().find(|(k, _)| *k == s.key) {
+                        known.1 = en.clone();
+                    } else {
+                        words.states_en.push((s.key.clone(), en.clone()));
+                    }
+                }
                 for s in &def.states {
                     if let Some(known) = words.states.iter_mut().find(|(k, _)| *k == s.key) {
                         known.1 = s.title.clone();
@@ -397,4 +408,10 @@ pub struct Vocabulary {
     pub workflow: String,
     pub title: String,
     pub states: Vec<(String, String)>,
+    /// The latest version's English title, where it gives one.
+    #[serde(default)]
+    pub title_en: Option<String>,
+    /// The English titles of the states that have one (the latest version's that gives one).
+    #[serde(default)]
+    pub states_en: Vec<(String, String)>,
 }

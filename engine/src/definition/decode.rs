@@ -25,6 +25,7 @@ pub(super) struct Decoder {
 const TOP_KEYS: &[&str] = &[
     "workflow",
     "title",
+    "title_en",
     "description",
     "roles",
     "settings",
@@ -43,15 +44,17 @@ const FIELD_KEYS: &[&str] = &[
     "type",
     "required",
     "title",
+    "title_en",
     "values",
     "of",
     "sensitive",
     "description",
 ];
 const START_KEYS: &[&str] = &["roles", "requires", "letters", "deadlines", "act_time"];
-const STATE_KEYS: &[&str] = &["title", "initial", "final", "description"];
+const STATE_KEYS: &[&str] = &["title", "title_en", "initial", "final", "description"];
 const TRANSITION_KEYS: &[&str] = &[
     "title",
+    "title_en",
     "description",
     "from",
     "to",
@@ -69,6 +72,7 @@ const GUARD_KEYS: &[&str] = &["cel", "reason"];
 const DEADLINE_KEYS: &[&str] = &[
     "name",
     "title",
+    "title_en",
     "within",
     "every",
     "date_after",
@@ -116,6 +120,13 @@ pub(crate) fn is_snake(s: &str) -> bool {
 }
 
 impl Decoder {
+    /// A `title_en`: text, trimmed. Whether it is a fit title (not empty, no control
+    /// characters, not too long) is the semantic pass's question, so a published version
+    /// always reads.
+    fn title_en(&mut self, node: &Node, path: &str) -> Option<String> {
+        self.r.text(node, path).map(|t| t.trim().to_owned())
+    }
+
     fn period(&mut self, node: &Node, path: &str) -> Option<PeriodSpec> {
         let text = self.r.text(node, path)?;
         let trimmed = text.trim();
@@ -154,6 +165,7 @@ impl Decoder {
         let mut def = Definition {
             key: String::new(),
             title: String::new(),
+            title_en: None,
             roles: Vec::new(),
             role_titles: BTreeMap::new(),
             settings: Data::new(),
@@ -184,6 +196,7 @@ impl Decoder {
                     }
                 }
                 "title" => def.title = self.r.text(node, key).unwrap_or_default(),
+                "title_en" => def.title_en = self.title_en(node, key),
                 "description" => {
                     self.r.text(node, key);
                 }
@@ -387,6 +400,7 @@ impl Decoder {
                 ty,
                 required: false,
                 title: String::new(),
+                title_en: None,
                 sensitive: false,
             });
         }
@@ -397,6 +411,7 @@ impl Decoder {
             ty: FieldType::String,
             required: false,
             title: String::new(),
+            title_en: None,
             sensitive: false,
         };
         let type_path = join(path, "type");
@@ -420,6 +435,9 @@ impl Decoder {
         }
         if let Some(v) = get("title") {
             field.title = self.r.text(v, &join(path, "title")).unwrap_or_default();
+        }
+        if let Some(v) = get("title_en") {
+            field.title_en = self.title_en(v, &join(path, "title_en"));
         }
         if let Some(v) = get("description") {
             self.r.text(v, &join(path, "description"));
@@ -563,6 +581,7 @@ impl Decoder {
             let mut state = StateDef {
                 key: key.to_owned(),
                 title: String::new(),
+                title_en: None,
                 initial: false,
                 terminal: false,
             };
@@ -570,6 +589,7 @@ impl Decoder {
                 let p = join(&path, k);
                 match k {
                     "title" => state.title = self.r.text(v, &p).unwrap_or_default(),
+                    "title_en" => state.title_en = self.title_en(v, &p),
                     "initial" => state.initial = self.r.flag(v, &p),
                     "final" => state.terminal = self.r.flag(v, &p),
                     _ => {
@@ -596,6 +616,7 @@ impl Decoder {
             let mut t = TransitionDef {
                 key: key.to_owned(),
                 title: String::new(),
+                title_en: None,
                 from: FromStates::Listed(Vec::new()),
                 to: String::new(),
                 roles: Vec::new(),
@@ -612,6 +633,7 @@ impl Decoder {
                 let p = join(&path, k);
                 match k {
                     "title" => t.title = self.r.text(v, &p).unwrap_or_default(),
+                    "title_en" => t.title_en = self.title_en(v, &p),
                     "description" => {
                         self.r.text(v, &p);
                     }
@@ -784,10 +806,12 @@ impl Decoder {
             let title = get("title")
                 .and_then(|t| self.r.text(t, &join(&p, "title")))
                 .unwrap_or_default();
+            let title_en = get("title_en").and_then(|t| self.title_en(t, &join(&p, "title_en")));
             if let (Some(name), Some(rule)) = (name, rule) {
                 out.push(DeadlineDef {
                     name,
                     title,
+                    title_en,
                     rule,
                     from,
                     remind_before,

@@ -1,6 +1,6 @@
 //! Diagrams of a workflow's states and transitions (Mermaid and Graphviz DOT).
 
-use super::{Definition, FromStates, TransitionDef};
+use super::{Definition, FromStates, StateDef, TransitionDef};
 
 /// The diagram languages we draw in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,11 +29,33 @@ fn edges(def: &Definition) -> Vec<(&str, &str, &TransitionDef)> {
     out
 }
 
-fn label(t: &TransitionDef, sep: &str) -> String {
+/// The language a diagram's labels are in: the workflow's Chinese titles, or its English ones
+/// where it gives them (the Chinese one where it does not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Titles {
+    Chinese,
+    English,
+}
+
+impl Titles {
+    fn pick<'a>(self, title: &'a str, title_en: Option<&'a str>) -> &'a str {
+        match (self, title_en) {
+            (Titles::English, Some(en)) if !en.is_empty() => en,
+            _ => title,
+        }
+    }
+
+    fn state(self, s: &StateDef) -> &str {
+        self.pick(&s.title, s.title_en.as_deref())
+    }
+}
+
+fn label(t: &TransitionDef, sep: &str, titles: Titles) -> String {
     let mut l = t.key.clone();
-    if !t.title.is_empty() {
+    let title = titles.pick(&t.title, t.title_en.as_deref());
+    if !title.is_empty() {
         l.push_str(sep);
-        l.push_str(&t.title);
+        l.push_str(title);
     }
     if t.is_system() {
         l.push_str(" ⏱");
@@ -54,24 +76,21 @@ fn clean(s: &str, forbidden: &[char]) -> String {
         .collect()
 }
 
-/// Draws the workflow in the given format.
-pub fn render(def: &Definition, format: GraphFormat) -> String {
+/// Draws the workflow in the given format, labelled with its titles in the given language.
+pub fn render(def: &Definition, format: GraphFormat, titles: Titles) -> String {
     match format {
-        GraphFormat::Mermaid => mermaid(def),
-        GraphFormat::Dot => dot(def),
+        GraphFormat::Mermaid => mermaid(def, titles),
+        GraphFormat::Dot => dot(def, titles),
     }
 }
 
-fn mermaid(def: &Definition) -> String {
+fn mermaid(def: &Definition, titles: Titles) -> String {
     let forbidden = [':', ';', '"', '\n', '<', '>', '#', '{', '}'];
     let mut out = String::from("stateDiagram-v2\n    direction LR\n");
     for s in &def.states {
-        if !s.title.is_empty() {
-            out.push_str(&format!(
-                "    {} : {}\n",
-                s.key,
-                clean(&s.title, &forbidden)
-            ));
+        let title = titles.state(s);
+        if !title.is_empty() {
+            out.push_str(&format!("    {} : {}\n", s.key, clean(title, &forbidden)));
         }
     }
     if let Some(initial) = def.initial_state() {
@@ -80,7 +99,7 @@ fn mermaid(def: &Definition) -> String {
     for (from, to, t) in edges(def) {
         out.push_str(&format!(
             "    {from} --> {to} : {}\n",
-            clean(&label(t, " "), &forbidden)
+            clean(&label(t, " ", titles), &forbidden)
         ));
     }
     for s in def.states.iter().filter(|s| s.terminal) {
@@ -104,17 +123,18 @@ fn dot_str(s: &str) -> String {
     out
 }
 
-fn dot(def: &Definition) -> String {
+fn dot(def: &Definition, titles: Titles) -> String {
     let mut out = format!(
         "digraph {} {{\n    rankdir=LR;\n    node [shape=box, style=rounded, fontname=\"Noto Sans CJK SC\"];\n    edge [fontname=\"Noto Sans CJK SC\", fontsize=10];\n",
         dot_str(&def.key)
     );
     out.push_str("    \"__start\" [shape=point, label=\"\"];\n");
     for s in &def.states {
-        let text = if s.title.is_empty() {
+        let title = titles.state(s);
+        let text = if title.is_empty() {
             s.key.clone()
         } else {
-            format!("{}\n{}", s.key, s.title)
+            format!("{}\n{}", s.key, title)
         };
         let extra = if s.terminal { ", peripheries=2" } else { "" };
         out.push_str(&format!(
@@ -132,7 +152,7 @@ fn dot(def: &Definition) -> String {
             "    {} -> {} [label={}{style}];\n",
             dot_str(from),
             dot_str(to),
-            dot_str(&label(t, "\n"))
+            dot_str(&label(t, "\n", titles))
         ));
     }
     out.push_str("}\n");

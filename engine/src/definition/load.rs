@@ -285,4 +285,106 @@ mod tests {
             "{found:?}"
         );
     }
+
+    /// A workflow with English titles on itself, a field, its states, a transition and its
+    /// deadlines; `state_b` is state b's entry, to put a bad title in.
+    fn english(state_b: &str) -> String {
+        format!(
+            "workflow: w\ntitle: 示例\ntitle_en: example\nroles: {{ police: 公安机关 }}\nfields:\n  child.name: {{ type: string, title: 儿童姓名, title_en: child's name }}\nstart:\n  roles: [police]\n  deadlines:\n    - {{ name: first, title: 首次, title_en: \"first visit\", within: 3d }}\nstates:\n  a: {{ title: 开始, title_en: started, initial: true }}\n  b: {state_b}\ntransitions:\n  go:\n    title: 结束\n    title_en: close\n    from: [a]\n    to: b\n    roles: [police]\n"
+        )
+    }
+
+    #[test]
+    fn english_titles_are_read_on_the_workflow_its_fields_states_transitions_and_deadlines() {
+        let def = load("w.yaml", english("{ final: true }").as_bytes()).expect("loads");
+        assert_eq!(def.title_en.as_deref(), Some("example"));
+        assert_eq!(def.field_title_en("child.name"), Some("child's name"));
+        assert_eq!(def.field_title_en("nothing"), None);
+        assert_eq!(def.state("a").unwrap().title_en.as_deref(), Some("started"));
+        assert_eq!(def.state("b").unwrap().title_en, None);
+        assert_eq!(
+            def.transition("go").unwrap().title_en.as_deref(),
+            Some("close")
+        );
+        assert_eq!(
+            def.start.deadlines[0].title_en.as_deref(),
+            Some("first visit")
+        );
+    }
+
+    #[test]
+    fn a_bad_english_title_is_refused_naming_where_it_is() {
+        use crate::problem::TitleProblem;
+        let cases = [
+            (
+                "{ title: 结束, title_en: \"  \", final: true }",
+                TitleProblem::Empty,
+            ),
+            (
+                "{ title: 结束, title_en: \"closed\\nfor good\", final: true }",
+                TitleProblem::ControlCharacter,
+            ),
+            (
+                &format!(
+                    "{{ title: 结束, title_en: {}, final: true }}",
+                    "x".repeat(201)
+                ),
+                TitleProblem::TooLong {
+                    limit: super::super::MAX_TITLE_EN_CHARS,
+                },
+            ),
+        ];
+        for (state_b, problem) in cases {
+            let src = english(state_b);
+            let err = load("w.yaml", src.as_bytes()).expect_err("bad title_en");
+            let bad = ProblemKind::BadTitle { problem };
+            assert_eq!(
+                kinds(&err),
+                [("states.b.title_en".to_owned(), 13, 29, &bad)],
+                "{state_b}"
+            );
+            // A version already published still reads.
+            load_published("w.yaml", src.as_bytes()).expect("a published version reads");
+        }
+        // Deadlines and the workflow itself are checked too.
+        let src = english("{ final: true }")
+            .replace("title_en: example", "title_en: \"\"")
+            .replace("\"first visit\"", "\"first\\tvisit\"");
+        let err = load("w.yaml", src.as_bytes()).expect_err("bad title_en");
+        let got: Vec<(String, u32)> = kinds(&err)
+            .into_iter()
+            .map(|(path, line, _, kind)| {
+                assert!(matches!(kind, ProblemKind::BadTitle { .. }), "{kind:?}");
+                (path, line)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("title_en".to_owned(), 3),
+                ("start.deadlines[0].title_en".to_owned(), 10)
+            ]
+        );
+        // Not text at all is a structural problem, found even in a published version.
+        let src = english("{ title_en: [a, b], final: true }");
+        let err = load_published("w.yaml", src.as_bytes()).expect_err("not text");
+        assert_eq!(err.problems[0].path, "states.b.title_en");
+        assert!(matches!(
+            err.problems[0].kind,
+            ProblemKind::WrongType { .. }
+        ));
+    }
+
+    #[test]
+    fn a_misspelt_english_title_key_is_still_an_unknown_key() {
+        let src = english("{ titel_en: closed, final: true }");
+        let err = load("w.yaml", src.as_bytes()).expect_err("unknown key");
+        let found = kinds(&err);
+        assert!(
+            found.iter().any(|(path, line, _, kind)| path == "states.b.titel_en"
+                && *line == 13
+                && matches!(kind, ProblemKind::UnknownKey { suggestion: Some(s), .. } if s == "title_en")),
+            "{found:?}"
+        );
+    }
 }

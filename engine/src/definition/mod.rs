@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::period::Period;
 use crate::yaml::Pos;
 
-pub use crate::problem::{Diagnostics, NameRule, Problem, ProblemKind};
+pub use crate::problem::{Diagnostics, NameRule, Problem, ProblemKind, TitleProblem};
 pub use compiled::{Compiled, CompiledGuards};
 pub use load::{load, load_all, load_published};
 pub use validate::validate_links;
@@ -158,6 +158,8 @@ pub struct FieldDef {
     /// Must be set when the case is opened.
     pub required: bool,
     pub title: String,
+    /// Its English title, for `--lang en`.
+    pub title_en: Option<String>,
     /// Never written to logs, errors or debug output.
     pub sensitive: bool,
 }
@@ -181,6 +183,8 @@ pub struct Start {
 pub struct StateDef {
     pub key: String,
     pub title: String,
+    /// Its English title, for `--lang en`.
+    pub title_en: Option<String>,
     pub initial: bool,
     pub terminal: bool,
 }
@@ -256,6 +260,8 @@ pub enum DeadlineStart {
 pub struct DeadlineDef {
     pub name: String,
     pub title: String,
+    /// Its English title, for `--lang en`.
+    pub title_en: Option<String>,
     pub rule: DeadlineRule,
     pub from: DeadlineStart,
     pub remind_before: Option<PeriodSpec>,
@@ -288,6 +294,8 @@ pub struct SpawnDef {
 pub struct TransitionDef {
     pub key: String,
     pub title: String,
+    /// Its English title, for `--lang en`.
+    pub title_en: Option<String>,
     pub from: FromStates,
     pub to: String,
     pub roles: Vec<String>,
@@ -341,11 +349,16 @@ pub struct RoleTitle {
     pub title_en: Option<String>,
 }
 
+/// The most characters a `title_en` may have.
+pub const MAX_TITLE_EN_CHARS: usize = 200;
+
 /// A whole workflow definition.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Definition {
     pub key: String,
     pub title: String,
+    /// Its English title, for `--lang en`.
+    pub title_en: Option<String>,
     /// The roles declared, in the order of the file.
     pub roles: Vec<String>,
     /// Their titles (`roles: { police: 公安机关 }`). A role without one is a problem when the
@@ -465,6 +478,22 @@ impl Definition {
             .map(|f| f.title.as_str())
             .filter(|t| !t.is_empty())
             .unwrap_or(key)
+    }
+
+    /// The English title of a field, if the workflow gives one.
+    pub fn field_title_en(&self, key: &str) -> Option<&str> {
+        self.fields.get(key).and_then(|f| f.title_en.as_deref())
+    }
+
+    /// The English title of the deadline `name` (one set by several steps under one name: the
+    /// first that gives one), if the workflow gives one.
+    pub fn deadline_title_en(&self, name: &str) -> Option<&str> {
+        self.start
+            .deadlines
+            .iter()
+            .chain(self.transitions.iter().flat_map(|t| &t.deadlines))
+            .filter(|d| d.name == name)
+            .find_map(|d| d.title_en.as_deref())
     }
 
     /// The Chinese title of a declared role (`police` → 公安机关), if the workflow gives one.

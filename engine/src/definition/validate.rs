@@ -4,11 +4,11 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::{
     DeadlineDef, DeadlineRule, DeadlineStart, Definition, FieldDef, FieldType, FromStates,
-    PeriodSpec, SYSTEM_ROLE, SpawnDef,
+    MAX_TITLE_EN_CHARS, PeriodSpec, SYSTEM_ROLE, SpawnDef,
 };
 use crate::guard::{Guard, GuardScope};
 use crate::period::Period;
-use crate::problem::{Problem, ProblemKind};
+use crate::problem::{Problem, ProblemKind, TitleProblem};
 use crate::suggest::closest;
 
 struct Checker<'d> {
@@ -167,6 +167,70 @@ fn unlabelled_values(c: &mut Checker, key: &str, field: &FieldDef) {
     }
 }
 
+/// What is wrong with a `title_en`, if anything.
+fn title_problem(text: &str) -> Option<TitleProblem> {
+    if text.trim().is_empty() {
+        Some(TitleProblem::Empty)
+    } else if text.chars().any(char::is_control) {
+        Some(TitleProblem::ControlCharacter)
+    } else if text.chars().count() > MAX_TITLE_EN_CHARS {
+        Some(TitleProblem::TooLong {
+            limit: MAX_TITLE_EN_CHARS,
+        })
+    } else {
+        None
+    }
+}
+
+/// Every English title the workflow gives (its own, its fields', states', transitions' and
+/// deadlines') is one a listing can print.
+fn check_titles(c: &mut Checker) {
+    fn add<'d>(titles: &mut Vec<(String, &'d str)>, path: String, title: &'d Option<String>) {
+        if let Some(t) = title {
+            titles.push((path, t.as_str()));
+        }
+    }
+    let def = c.def;
+    let mut titles: Vec<(String, &str)> = Vec::new();
+    add(&mut titles, "title_en".into(), &def.title_en);
+    for (key, f) in &def.fields {
+        add(&mut titles, format!("fields.{key}.title_en"), &f.title_en);
+    }
+    for s in &def.states {
+        add(
+            &mut titles,
+            format!("states.{}.title_en", s.key),
+            &s.title_en,
+        );
+    }
+    for (i, d) in def.start.deadlines.iter().enumerate() {
+        add(
+            &mut titles,
+            format!("start.deadlines[{i}].title_en"),
+            &d.title_en,
+        );
+    }
+    for t in &def.transitions {
+        add(
+            &mut titles,
+            format!("transitions.{}.title_en", t.key),
+            &t.title_en,
+        );
+        for (i, d) in t.deadlines.iter().enumerate() {
+            add(
+                &mut titles,
+                format!("transitions.{}.deadlines[{i}].title_en", t.key),
+                &d.title_en,
+            );
+        }
+    }
+    for (path, text) in titles {
+        if let Some(problem) = title_problem(text) {
+            c.report(&path, ProblemKind::BadTitle { problem });
+        }
+    }
+}
+
 /// Checks one decoded definition on its own (links to other workflows: [`validate_links`]).
 pub(super) fn check(def: &Definition) -> Vec<Problem> {
     let mut c = Checker {
@@ -188,6 +252,7 @@ pub(super) fn check(def: &Definition) -> Vec<Problem> {
     for (key, field) in &def.fields {
         unlabelled_values(&mut c, key, field);
     }
+    check_titles(&mut c);
     for (i, role) in def.start.roles.iter().enumerate() {
         c.role(role, &format!("start.roles[{i}]"), false);
     }

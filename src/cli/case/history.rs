@@ -137,7 +137,7 @@ pub(crate) fn describe(tr: &Tr, def: &Definition, units: &Units, e: &Event) -> S
             tr!(
                 tr,
                 "history-deadline-set",
-                name = tr.key_title(name, title),
+                name = show::deadline(tr, def, name, title),
                 due = show::due_time(*due)
             )
         }

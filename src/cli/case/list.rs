@@ -41,7 +41,15 @@ fn columns(ctx: &Ctx, vocabulary: &[Vocabulary]) -> (Stream, String) {
         state = words
             .states
             .iter()
-            .map(|(key, title)| ctx.tr.key_title(key, title).width())
+            .map(|(key, title)| {
+                let en = words
+                    .states_en
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, t)| t.as_str());
+                let title = crate::show::pick(&ctx.tr, title, en);
+                ctx.tr.key_title(key, title).width()
+            })
             .fold(state, usize::max);
     }
     // A very long state title widens only its own row, not every row's.
@@ -93,8 +101,14 @@ impl<W: Write> Rows<'_, W> {
             let mut cells = vec![
                 row.case.to_string(),
                 row.workflow.clone(),
-                ctx.tr
-                    .key_title(&row.state, row.state_title.as_deref().unwrap_or("")),
+                ctx.tr.key_title(
+                    &row.state,
+                    crate::show::pick(
+                        &ctx.tr,
+                        row.state_title.as_deref().unwrap_or(""),
+                        row.state_title_en.as_deref(),
+                    ),
+                ),
                 local_time(row.updated_at),
             ];
             if let Some(rule) = &row.priority_title {

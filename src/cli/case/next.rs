@@ -36,7 +36,7 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
     for s in &list.steps {
         println!(
             "{} → {}  [{}]",
-            tr.key_title(&s.name, &s.title),
+            tr.key_title(&s.name, show::pick(tr, &s.title, s.title_en.as_deref())),
             show::state(tr, &def, &s.to),
             show::roles(tr, &def, &s.roles)
         );
@@ -93,8 +93,10 @@ pub fn next_list(ctx: &Ctx, view: &NextView) -> NextList {
             .map(|s| NextItem {
                 name: s.name.clone(),
                 title: s.title.clone(),
+                title_en: def.transition(&s.name).and_then(|t| t.title_en.clone()),
                 to: s.to.clone(),
                 to_title: def.state(&s.to).map(|t| t.title.clone()),
+                to_title_en: def.state(&s.to).and_then(|t| t.title_en.clone()),
                 roles: s.roles.clone(),
                 missing: s.missing.clone(),
                 guard_ok: (!hidden.contains(&s.name)).then_some(s.guard_ok),

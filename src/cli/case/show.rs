@@ -48,7 +48,7 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
         tr!(
             tr,
             "show-workflow",
-            workflow = tr.key_title(&case.workflow, &def.title),
+            workflow = tr.key_title(&case.workflow, show::workflow_title(tr, &def)),
             version = version,
             hash = case.version.short().to_owned()
         )
@@ -147,7 +147,7 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<(), Failure> {
         };
         println!(
             "  {}: {}{provisional}",
-            tr.key_title(&d.name, &d.title),
+            show::deadline(tr, &def, &d.name, &d.title),
             tr!(tr, "due-at", at = show::due_time(d.due))
         );
     }

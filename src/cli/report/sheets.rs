@@ -82,7 +82,13 @@ fn case_sheet(tr: &Tr, table: &CaseTable) -> Sheet {
                 row.push(t(r.workflow.clone().unwrap_or_default()));
             }
             row.extend([
-                t(named(tr, &r.key, &r.key_title)),
+                t(named(
+                    tr,
+                    &r.key,
+                    &r.key_title
+                        .as_deref()
+                        .map(|zh| crate::show::pick(tr, zh, r.key_title_en.as_deref()).to_owned()),
+                )),
                 n(r.counts.opened),
                 n(r.counts.closed),
                 n(r.counts.running),
@@ -127,10 +133,13 @@ fn count_sheet(tr: &Tr, table: &CountTable) -> Sheet {
 }
 
 fn child_sheet(tr: &Tr, table: &ChildTable) -> Sheet {
-    let title = table
-        .field_title
-        .as_deref()
-        .map_or_else(|| table.field.clone(), |f| tr.key_title(&table.field, f));
+    let title = table.field_title.as_deref().map_or_else(
+        || table.field.clone(),
+        |f| {
+            let f = crate::show::pick(tr, f, table.field_title_en.as_deref());
+            tr.key_title(&table.field, f)
+        },
+    );
     let mut rows: Vec<Vec<Cell>> = table
         .rows
         .iter()

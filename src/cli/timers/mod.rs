@@ -54,18 +54,18 @@ pub fn print(
     let tr = &ctx.tr;
     if ctx.global.json {
         // The version stays between the server and the command line.
-        let out: Vec<_> = dues
-            .iter()
-            .map(|v| {
-                json!({
+        let mut out: Vec<_> = Vec::with_capacity(dues.len());
+        for v in dues {
+            let def = def(&v.version_hash)?;
+            out.push(json!({
                     "case": v.case, "workflow": v.workflow, "state": v.state,
-                    "deadline": v.deadline, "title": v.title, "due": v.due,
+                    "deadline": v.deadline, "title": v.title,
+                    "title_en": show::deadline_title_en(&def, &v.deadline), "due": v.due,
                     "breached": v.breached, "provisional": v.provisional,
                     "unit": v.unit, "officer": v.officer,
                     "priority": v.priority, "priority_title": v.priority_title,
-                })
-            })
-            .collect();
+            }));
+        }
         return super::print_json(ctx, &out);
     }
     if dues.is_empty() {
@@ -90,7 +90,7 @@ pub fn print(
         let mut row = vec![
             show::due_time(v.due),
             v.case.to_string(),
-            tr.key_title(&v.deadline, &v.title),
+            show::deadline(tr, &def, &v.deadline, &v.title),
             v.workflow.clone(),
             show::state(tr, &def, &v.state),
         ];

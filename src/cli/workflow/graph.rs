@@ -1,6 +1,6 @@
 //! `wardflow workflow graph`: Mermaid or DOT state diagrams.
 
-use wardflow_engine::definition::graph::{GraphFormat, render};
+use wardflow_engine::definition::graph::{GraphFormat, Titles, render};
 
 use super::super::Ctx;
 use super::find;
@@ -20,13 +20,18 @@ pub fn run(ctx: &Ctx, name: &str, format: Format) -> Result<(), Failure> {
         Format::Mermaid => (GraphFormat::Mermaid, "mermaid"),
         Format::Dot => (GraphFormat::Dot, "dot"),
     };
-    let diagram = render(&def, format);
+    let titles = match ctx.tr.lang {
+        crate::i18n::Lang::Zh => Titles::Chinese,
+        crate::i18n::Lang::En => Titles::English,
+    };
+    let diagram = render(&def, format, titles);
     if ctx.global.json {
         return super::super::print_json(
             ctx,
             &serde_json::json!({
                 "workflow": def.key,
                 "workflow_title": def.title,
+                "workflow_title_en": def.title_en,
                 "format": key,
                 "diagram": diagram,
             }),

@@ -44,7 +44,7 @@ pub fn run(ctx: &Ctx) -> Result<(), Failure> {
         let title = w
             .versions
             .last()
-            .map(|v| v.title.clone())
+            .map(|v| crate::show::pick(&ctx.tr, &v.title, v.title_en.as_deref()).to_owned())
             .unwrap_or_default();
         for v in &w.versions {
             table.row(vec![

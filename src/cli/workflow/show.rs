@@ -19,6 +19,7 @@ fn deadline_json(d: &DeadlineDef) -> Value {
     json!({
         "name": d.name,
         "title": d.title,
+        "title_en": d.title_en,
         kind: period,
         "from": match &d.from { DeadlineStart::Entered => "entered".to_owned(), DeadlineStart::Field(f) => f.clone() },
         "remind_before": d.remind_before.as_ref().map(ToString::to_string),
@@ -46,7 +47,8 @@ fn deadline_line(tr: &crate::i18n::Tr, d: &DeadlineDef) -> String {
     if d.keep {
         parts.push("keep".into());
     }
-    format!("{}: {}", tr.key_title(&d.name, &d.title), parts.join(", "))
+    let title = crate::show::pick(tr, &d.title, d.title_en.as_deref());
+    format!("{}: {}", tr.key_title(&d.name, title), parts.join(", "))
 }
 
 fn from_text(from: &FromStates) -> Vec<String> {
@@ -60,18 +62,19 @@ fn to_json(def: &Definition, version: Option<u32>) -> Value {
     json!({
         "workflow": def.key,
         "title": def.title,
+        "title_en": def.title_en,
         "version": version,
         "roles": def.roles,
         "role_titles": def.role_titles.iter().map(|(k, t)| (k.clone(), json!({"title": t.title, "title_en": t.title_en}))).collect::<serde_json::Map<_, _>>(),
         "settings": def.settings,
         "fields": def.fields.iter().map(|(k, f)| json!({
-            "name": k, "type": f.ty.name(), "required": f.required, "title": f.title, "sensitive": f.sensitive,
+            "name": k, "type": f.ty.name(), "required": f.required, "title": f.title, "title_en": f.title_en, "sensitive": f.sensitive,
         })).collect::<Vec<_>>(),
         "start": {"roles": def.start.roles, "requires": def.start.requires, "letters": def.start.letters,
                   "deadlines": def.start.deadlines.iter().map(deadline_json).collect::<Vec<_>>()},
-        "states": def.states.iter().map(|s| json!({"name": s.key, "title": s.title, "initial": s.initial, "final": s.terminal})).collect::<Vec<_>>(),
+        "states": def.states.iter().map(|s| json!({"name": s.key, "title": s.title, "title_en": s.title_en, "initial": s.initial, "final": s.terminal})).collect::<Vec<_>>(),
         "transitions": def.transitions.iter().map(|t| json!({
-            "name": t.key, "title": t.title, "from": from_text(&t.from), "to": t.to, "roles": t.roles,
+            "name": t.key, "title": t.title, "title_en": t.title_en, "from": from_text(&t.from), "to": t.to, "roles": t.roles,
             "requires": t.requires,
             "guards": t.guards.iter().map(|g| json!({"cel": g.source, "reason": g.reason})).collect::<Vec<_>>(),
             "letters": t.letters,
@@ -89,7 +92,7 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<(), Failure> {
     }
     let tr = &ctx.tr;
     let version = version.map(|v| format!(" v{v}")).unwrap_or_default();
-    println!("{}{version}", tr.key_title(&def.key, &def.title));
+    println!("{}{version}", crate::show::workflow(tr, &def));
     println!(
         "{}{}",
         tr!(tr, "label-roles"),
@@ -104,7 +107,7 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<(), Failure> {
         };
         println!(
             "  {}  {}{required}",
-            tr.key_title(key, &f.title),
+            crate::show::field(tr, &def, key),
             f.ty.name()
         );
     }
@@ -142,13 +145,13 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<(), Failure> {
         } else {
             ""
         };
-        println!("  {}{mark}", tr.key_title(&s.key, &s.title));
+        println!("  {}{mark}", crate::show::state(tr, &def, &s.key));
     }
     println!("{}", tr!(tr, "label-transitions"));
     for t in &def.transitions {
         println!(
             "  {}: {} → {}  [{}]",
-            tr.key_title(&t.key, &t.title),
+            crate::show::transition(tr, &def, &t.key),
             tr.list(&from_text(&t.from)),
             t.to,
             tr.list(&t.roles)
