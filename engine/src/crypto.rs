@@ -12,8 +12,9 @@ use sm2::dsa::signature::{Signer, Verifier};
 
 use crate::chain::hex;
 
-/// A cryptographic profile, fixed when a database is made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// A cryptographic profile, fixed when a database is made (`StoredMeta::crypto`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Profile {
     /// SHA-256, Ed25519, age (X25519, ChaCha20-Poly1305): every database made so far.
     #[default]
@@ -31,6 +32,11 @@ impl Profile {
             Profile::Standard => "standard",
             Profile::National => "national",
         }
+    }
+
+    /// True for [`Profile::Standard`] (what a record that names no profile means).
+    pub fn is_standard(&self) -> bool {
+        *self == Profile::Standard
     }
 
     pub fn from_key(key: &str) -> Option<Profile> {

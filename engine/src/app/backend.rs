@@ -74,6 +74,10 @@ pub trait Backend: Send + Sync {
     /// The county profile chosen when the database was made.
     fn stored_profile(&self) -> Option<&Profile>;
 
+    /// The cryptographic profile chosen when the database was made (`init --crypto`): the
+    /// trusted local fact every chain and digest of this database is computed and checked by.
+    fn crypto(&self) -> crate::crypto::Profile;
+
     /// Runs `work` in one write transaction and commits it durably when it returns `Ok`;
     /// an `Err` aborts the transaction. `work` may run more than once (see the module docs).
     fn transaction<T, E: From<StoreError>>(

@@ -630,4 +630,11 @@ pub struct StoredMeta {
     /// absent (0) on databases made before versions were recorded.
     #[serde(default)]
     pub format: u32,
+    /// The cryptographic profile chosen at `init` (`init --crypto`, issue 23 item 6): which
+    /// hash the chains and letter digests use and which signature the office key makes.
+    /// Absent on databases made before it could be chosen, and on every standard one (which
+    /// reads as standard); a national database is at least format 8, so that an older build,
+    /// which would hash with SHA-256, refuses it.
+    #[serde(default, skip_serializing_if = "crate::crypto::Profile::is_standard")]
+    pub crypto: crate::crypto::Profile,
 }

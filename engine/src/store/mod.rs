@@ -309,11 +309,29 @@ fn check_magic(path: &Path) -> Result<(), StoreError> {
 }
 
 impl Store {
-    /// Creates a new database; refuses to touch an existing file.
+    /// Creates a new standard database; refuses to touch an existing file.
     pub fn create(
         path: &Path,
         simulation: bool,
         profile: Option<crate::profile::Profile>,
+        now: Timestamp,
+    ) -> Result<Store, StoreError> {
+        Store::create_as(
+            path,
+            simulation,
+            profile,
+            crate::crypto::Profile::Standard,
+            now,
+        )
+    }
+
+    /// Creates a new database of the cryptographic profile `crypto`; refuses to touch an
+    /// existing file.
+    pub fn create_as(
+        path: &Path,
+        simulation: bool,
+        profile: Option<crate::profile::Profile>,
+        crypto: crate::crypto::Profile,
         now: Timestamp,
     ) -> Result<Store, StoreError> {
         // create_new is the atomic "does not exist yet" check; redb then takes the empty file.
@@ -347,6 +365,7 @@ impl Store {
                 profile,
                 copy_of_real: false,
                 format: migrations::CURRENT,
+                crypto,
             };
             let tx = db.begin_write().map_err(storage)?;
             {
@@ -460,6 +479,7 @@ impl Store {
                 profile: None,
                 copy_of_real: false,
                 format: 0,
+                crypto: crate::crypto::Profile::Standard,
             },
             definitions: Mutex::default(),
             repaired: false,

@@ -152,6 +152,10 @@ pub struct CheckReport {
     pub cases: usize,
     pub events: usize,
     pub problems: Vec<CheckProblem>,
+    /// The database's cryptographic profile (its meta's `crypto`), by which its chains were
+    /// recomputed.
+    #[serde(default)]
+    pub crypto: crate::crypto::Profile,
 }
 
 /// A temporary file, removed when dropped unless it was moved into place.
@@ -622,6 +626,7 @@ fn check_copy<E: From<StoreError>>(
         }
     }
     let tx = database.begin_read().map_err(storage)?;
+    report.crypto = stored_crypto(&tx)?;
     let versions = check_definitions(&tx, &mut report)?;
     check_cases(&tx, &versions, &mut report, progress)?;
     if let Some(b) = super::access::chain_break(&tx)? {
@@ -631,6 +636,17 @@ fn check_copy<E: From<StoreError>>(
     drop(database);
     drop(tmp);
     Ok(report)
+}
+
+/// The cryptographic profile the copy's meta records (standard when it names none).
+fn stored_crypto(tx: &redb::ReadTransaction) -> Result<crate::crypto::Profile, StoreError> {
+    let table = tx.open_table(META).map_err(storage)?;
+    let bytes = table
+        .get(META_KEY)
+        .map_err(storage)?
+        .ok_or_else(|| StoreError::Corrupt("the database's meta record is missing".into()))?;
+    let meta: super::format::StoredMeta = decode(bytes.value()).map_err(super::corrupt)?;
+    Ok(meta.crypto)
 }
 
 fn check_definitions(

@@ -49,6 +49,10 @@ impl Backend for Store {
         self.meta.copy_of_real
     }
 
+    fn crypto(&self) -> crate::crypto::Profile {
+        self.meta.crypto
+    }
+
     fn stored_profile(&self) -> Option<&Profile> {
         self.meta.profile.as_ref()
     }

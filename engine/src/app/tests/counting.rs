@@ -62,6 +62,10 @@ impl Backend for Counting {
         self.inner.copy_of_real()
     }
 
+    fn crypto(&self) -> crate::crypto::Profile {
+        self.inner.crypto()
+    }
+
     fn stored_profile(&self) -> Option<&Profile> {
         self.inner.stored_profile()
     }
