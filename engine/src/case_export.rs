@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::case::CaseId;
 use crate::chain::{self, Break, ChainHash, Head, Record, Verified};
+use crate::crypto::Profile;
 use crate::definition::VersionHash;
 use crate::letters::archive::{DigestScheme, digest_with};
 use crate::seal::{KeyRing, OfficeKey, PublicKey, RingKey};
@@ -136,8 +137,9 @@ pub struct Extras<'a> {
 }
 
 /// The records of a case as stored, its snapshot's head, its rules and letters, put together
-/// and signed; refuses a chain that does not verify.
+/// and signed; refuses a chain that does not verify under `crypto` (the database's profile).
 pub fn seal(
+    crypto: Profile,
     case: &CaseId,
     records: &[Record],
     head: Head,
@@ -145,7 +147,7 @@ pub fn seal(
     key: &OfficeKey,
     key_id: Option<u32>,
 ) -> Result<Document, CaseExportError> {
-    chain::verify(case, records, Some(&head))?;
+    chain::verify(crypto, case, records, Some(&head))?;
     let events = records
         .iter()
         .map(|r| {
@@ -303,7 +305,13 @@ pub fn verify_ring(bytes: &[u8], trusted: &[RingKey]) -> Result<Verdict, CaseExp
             hash: e.hash,
         })
         .collect();
-    let chain = chain::verify(&content.case, &records, Some(&content.head));
+    // The chain's hash is the profile of the trusted key the file names (else of the keys
+    // trusted, one office's), never what the file says.
+    let crypto = key
+        .as_ref()
+        .or(trusted.first())
+        .map_or(Profile::Standard, RingKey::crypto);
+    let chain = chain::verify(crypto, &content.case, &records, Some(&content.head));
     let rules_match =
         VersionHash::of(content.definition.source.as_bytes()) == content.definition.hash;
     Ok(Verdict {

@@ -47,3 +47,99 @@ fn init_records_the_chosen_profile_and_check_shows_it() {
     other.fails(&["init", "--simulation", "--crypto", "sm", "--now", T0], 2);
     assert!(!other.db().exists());
 }
+
+const T1: &str = "2026-11-23T11:00:00+08:00";
+const EVENTS: redb::TableDefinition<(&str, u32), &[u8]> = redb::TableDefinition::new("events");
+
+/// SM3 of `bytes` as the system's OpenSSL computes it (`openssl dgst -sm3`): a second,
+/// independent implementation.
+fn openssl_sm3(dir: &std::path::Path, bytes: &[u8]) -> String {
+    let file = dir.join("canonical.json");
+    std::fs::write(&file, bytes).expect("write");
+    let out = std::process::Command::new("openssl")
+        .args(["dgst", "-sm3", "-r"])
+        .arg(&file)
+        .output()
+        .expect("openssl runs");
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .expect("a digest")
+        .to_owned()
+}
+
+/// Every stored event of `case`: (seq, prev, hash, the event's JSON as history shows it).
+fn stored_chain(env: &TestEnv, case: &str) -> Vec<(u32, Option<String>, String, Value)> {
+    use wardflow_engine::case::Event;
+    use wardflow_engine::store::format::{StoredEvent, decode};
+    let db = redb::Database::open(env.db()).expect("open redb");
+    let tx = redb::ReadableDatabase::begin_read(&db).expect("read");
+    let table = tx.open_table(EVENTS).expect("events");
+    table
+        .range((case, 0)..=(case, u32::MAX))
+        .expect("range")
+        .map(|row| {
+            let (k, v) = row.expect("row");
+            let stored: StoredEvent = decode(v.value()).expect("stored event");
+            let prev = stored.prev.as_ref().map(|h| h.0.clone());
+            let hash = stored.hash.as_ref().expect("chained").0.clone();
+            let event = Event::try_from(stored).expect("event");
+            (
+                k.value().1,
+                prev,
+                hash,
+                serde_json::to_value(event).expect("json"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_national_chain_is_sm3_as_openssl_computes_it_and_verifies() {
+    let env = national_env();
+    let id = env.open_xiaoming(T0);
+    env.sign_agreement(&id, T1);
+    let case: wardflow_engine::case::CaseId = id.parse().expect("case id");
+    let chain = stored_chain(&env, &id);
+    assert!(chain.len() >= 3, "{chain:?}");
+    // The opening event names the profile its chain is hashed under.
+    assert_eq!(chain[0].3["crypto"], "national", "{}", chain[0].3);
+    let history = json(&env.ok(&["case", "history", &id, "--json"]));
+    assert!(
+        history.to_string().contains(r#""crypto":"national""#),
+        "{history}"
+    );
+    let mut prev: Option<String> = None;
+    for (seq, stored_prev, hash, event) in &chain {
+        assert_eq!(stored_prev, &prev, "event {seq}");
+        let bytes = wardflow_engine::chain::canonical(
+            &case,
+            prev.clone().map(wardflow_engine::chain::ChainHash).as_ref(),
+            event,
+        )
+        .expect("canonical");
+        assert_eq!(hash, &openssl_sm3(env.root(), &bytes), "event {seq}");
+        assert_ne!(
+            hash,
+            &wardflow_engine::crypto::Profile::Standard.digest_hex(&bytes),
+            "event {seq}"
+        );
+        prev = Some(hash.clone());
+    }
+    // verify and check recompute it under the database's profile (the access log too).
+    let verified = json(&env.ok(&["verify", "--json"]));
+    assert_eq!(verified["ok"], true, "{verified}");
+    assert_eq!(verified["verified"][0]["head"].as_str(), prev.as_deref());
+    let report = json(&env.ok(&["check", "--json"]));
+    assert_eq!(report["ok"], true, "{report}");
+    // An export and import keeps the database national and its chains verifying.
+    let dump = env.ok(&["export", "--plain"]);
+    env.write_file("dump.jsonl", &dump);
+    env.ok(&["--db", "copy.redb", "import", "dump.jsonl", "--simulation"]);
+    let copy = json(&env.ok(&["--db", "copy.redb", "check", "--json"]));
+    assert_eq!(copy["crypto"], "national", "{copy}");
+    assert_eq!(copy["ok"], true, "{copy}");
+    let verified = json(&env.ok(&["--db", "copy.redb", "verify", "--json"]));
+    assert_eq!(verified["ok"], true, "{verified}");
+}

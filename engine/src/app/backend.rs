@@ -254,6 +254,10 @@ pub trait Backend: Send + Sync {
 
 /// What a use case reads.
 pub trait ReadTx {
+    /// The database's cryptographic profile (its meta's `crypto`): what a case opened in this
+    /// transaction is chained under.
+    fn crypto(&self) -> crate::crypto::Profile;
+
     /// A case's snapshot, with its chain head.
     fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError>;
     /// A case's whole history, in order.

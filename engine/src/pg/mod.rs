@@ -802,6 +802,7 @@ impl Backend for PgBackend {
                 case: id.clone(),
                 records,
                 head,
+                crypto: self.meta.crypto,
             }))
         })
     }

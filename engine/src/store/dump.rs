@@ -546,6 +546,9 @@ pub(crate) struct Importer<S> {
     /// number's `number:{prefix}〔2026〕`) and the line that shows it, checked against the
     /// imported counters at the end: a lowered counter would hand a number out again.
     highest: BTreeMap<String, (u64, usize)>,
+    /// The cryptographic profile the export's meta names (read first): every chain brought
+    /// in is checked under it, and the new database is of it.
+    crypto: crate::crypto::Profile,
 }
 
 type Fail = ImportError;
@@ -603,6 +606,7 @@ impl<S: Sink> Importer<S> {
             pending: None,
             highest: BTreeMap::new(),
             simulation,
+            crypto: crate::crypto::Profile::Standard,
         }
     }
 
@@ -732,6 +736,7 @@ impl<S: Sink> Importer<S> {
             ));
         }
         let mut meta = decode::<StoredMeta>(line.record.get().as_bytes()).map_err(record(n))?;
+        self.crypto = meta.crypto;
         if meta.simulation && !self.simulation {
             return Err(at(n, ImportProblem::SimulationExport));
         }
@@ -890,7 +895,7 @@ impl<S: Sink> Importer<S> {
         verify_history(|hash| self.loaded.get(hash).map(Some), &p.events).map_err(replay)?;
         // Every chain brought in is checked as `verify` would: a history altered and
         // re-hashed, or with a link removed, does not enter the database.
-        if let Err(b) = crate::chain::verify(&p.id, &p.records, None) {
+        if let Err(b) = crate::chain::verify(self.crypto, &p.id, &p.records, None) {
             return Err(replay(format!(
                 "its hash chain is broken at event {} ({:?})",
                 b.seq, b.kind

@@ -114,6 +114,8 @@ pub enum StoredEventKind {
         published: Option<crate::case::Pins>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         external: Option<crate::case::ExternalId>,
+        #[serde(default, skip_serializing_if = "crate::crypto::Profile::is_standard")]
+        crypto: crate::crypto::Profile,
     },
     Fired {
         transition: String,
@@ -247,6 +249,7 @@ impl From<&Event> for StoredEvent {
                 officer,
                 published,
                 external,
+                crypto,
             } => StoredEventKind::Opened {
                 workflow: workflow.clone(),
                 version: version.0.clone(),
@@ -259,6 +262,7 @@ impl From<&Event> for StoredEvent {
                 origin: origin.as_ref().map(store_link),
                 published: published.clone(),
                 external: external.clone(),
+                crypto: *crypto,
             },
             EventKind::Fired {
                 transition,
@@ -423,6 +427,7 @@ impl TryFrom<StoredEvent> for Event {
                 officer,
                 published,
                 external,
+                crypto,
             } => EventKind::Opened {
                 workflow,
                 version: VersionHash(version),
@@ -435,6 +440,7 @@ impl TryFrom<StoredEvent> for Event {
                 origin: origin.map(load_link).transpose()?,
                 published,
                 external,
+                crypto,
             },
             StoredEventKind::Fired {
                 transition,

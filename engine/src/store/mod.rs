@@ -953,10 +953,21 @@ impl<'t> Writer<'t> {
         let id = case.id.as_str();
         self.writes += 1;
         // Every event of a command, whatever made it, is chained here and only here.
+        let crypto = self.store.meta.crypto;
+        if case.crypto != crypto {
+            // A case chained under another profile than the database's: a bug or a case
+            // brought in from elsewhere, never written here.
+            return Err(StoreError::Corrupt(format!(
+                "case {id} is chained under the {} profile, the database is {}",
+                case.crypto.key(),
+                crypto.key()
+            )));
+        }
         let mut prev = before.and_then(|c| c.head.clone());
         for event in events {
             let mut stored = StoredEvent::from(event);
-            let hash = crate::chain::hash(&case.id, prev.as_ref(), event).map_err(corrupt)?;
+            let hash =
+                crate::chain::hash(crypto, &case.id, prev.as_ref(), event).map_err(corrupt)?;
             stored.prev = prev.replace(hash.clone());
             stored.hash = Some(hash);
             let previous = self

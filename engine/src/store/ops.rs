@@ -629,7 +629,7 @@ fn check_copy<E: From<StoreError>>(
     report.crypto = stored_crypto(&tx)?;
     let versions = check_definitions(&tx, &mut report)?;
     check_cases(&tx, &versions, &mut report, progress)?;
-    if let Some(b) = super::access::chain_break(&tx)? {
+    if let Some(b) = super::access::chain_break(&tx, report.crypto)? {
         report.problems.push(CheckProblem::AccessChain(b));
     }
     drop(tx);
@@ -755,7 +755,9 @@ fn check_cases(
                 }),
             }
         }
-        report.problems.extend(verify_chain(&id_text, &stored));
+        report
+            .problems
+            .extend(verify_chain(report.crypto, &id_text, &stored));
         let replayed = match Case::replay(&id, &history) {
             Ok(case) => case,
             Err(e) => {
@@ -909,7 +911,11 @@ pub(crate) fn verify_history<'a>(
 /// Recomputes the case's hash chain from the stored records and reports its first broken
 /// link as [`CheckProblem::Chain`]. Truncation shows as a snapshot that differs from the
 /// replay, reported beside it.
-fn verify_chain(case: &str, events: &[StoredEvent]) -> Vec<CheckProblem> {
+fn verify_chain(
+    crypto: crate::crypto::Profile,
+    case: &str,
+    events: &[StoredEvent],
+) -> Vec<CheckProblem> {
     let Ok(id) = case.parse::<CaseId>() else {
         return Vec::new();
     };
@@ -924,7 +930,7 @@ fn verify_chain(case: &str, events: &[StoredEvent]) -> Vec<CheckProblem> {
             hash: s.hash.clone(),
         })
         .collect();
-    match crate::chain::verify(&id, &records, None) {
+    match crate::chain::verify(crypto, &id, &records, None) {
         Ok(_) => Vec::new(),
         Err(b) => vec![CheckProblem::Chain(b)],
     }

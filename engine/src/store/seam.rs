@@ -388,6 +388,10 @@ fn numbered_in(
 }
 
 impl ReadTx for Snapshot<'_> {
+    fn crypto(&self) -> crate::crypto::Profile {
+        self.store.meta.crypto
+    }
+
     fn case_ids(
         &self,
         query: &CaseQuery,
@@ -518,6 +522,10 @@ impl ReadTx for Snapshot<'_> {
 }
 
 impl ReadTx for Writer<'_> {
+    fn crypto(&self) -> crate::crypto::Profile {
+        self.store.meta.crypto
+    }
+
     fn case_ids(
         &self,
         query: &CaseQuery,

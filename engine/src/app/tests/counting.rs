@@ -291,6 +291,10 @@ impl Backend for Counting {
 }
 
 impl ReadTx for CountingRead<'_> {
+    fn crypto(&self) -> crate::crypto::Profile {
+        self.inner.crypto()
+    }
+
     fn case_ids(
         &self,
         query: &CaseQuery,
@@ -366,6 +370,10 @@ impl ReadTx for CountingRead<'_> {
 }
 
 impl ReadTx for CountingTx<'_> {
+    fn crypto(&self) -> crate::crypto::Profile {
+        self.inner.crypto()
+    }
+
     fn case_ids(
         &self,
         query: &CaseQuery,
