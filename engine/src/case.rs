@@ -264,6 +264,13 @@ pub struct IssuedRef {
     /// SHA-256 (hex) of the archived PDF; None for a letter issued before PDFs were archived.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pdf_sha256: Option<String>,
+    /// The hash of the three digests: `sm3` in a national database; absent (SHA-256) on
+    /// every standard letter, so their events are what they always were.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::crypto::HashAlgorithm::is_sha256"
+    )]
+    pub digest_algorithm: crate::crypto::HashAlgorithm,
 }
 
 /// An issued letter as the case sees it now.

@@ -278,10 +278,16 @@ pub fn verify_ring(bytes: &[u8], trusted: &[RingKey]) -> Result<Verdict, CaseExp
             }
         }
     };
+    // The hash of the chain and the letters' digests is the profile of the trusted key the file names (else of the keys
+    // trusted, one office's), never what the file says.
+    let crypto = key
+        .as_ref()
+        .or(trusted.first())
+        .map_or(Profile::Standard, RingKey::crypto);
     let letters_unmatched = content
         .letters
         .iter()
-        .filter(|l| !letter_matches(l, &content.events))
+        .filter(|l| !letter_matches(crypto, l, &content.events))
         .map(|l| {
             l.get("id")
                 .and_then(Value::as_str)
@@ -305,12 +311,6 @@ pub fn verify_ring(bytes: &[u8], trusted: &[RingKey]) -> Result<Verdict, CaseExp
             hash: e.hash,
         })
         .collect();
-    // The chain's hash is the profile of the trusted key the file names (else of the keys
-    // trusted, one office's), never what the file says.
-    let crypto = key
-        .as_ref()
-        .or(trusted.first())
-        .map_or(Profile::Standard, RingKey::crypto);
     let chain = chain::verify(crypto, &content.case, &records, Some(&content.head));
     let rules_match =
         VersionHash::of(content.definition.source.as_bytes()) == content.definition.hash;
@@ -324,10 +324,19 @@ pub fn verify_ring(bytes: &[u8], trusted: &[RingKey]) -> Result<Verdict, CaseExp
     })
 }
 
-/// Whether an archived letter's text and HTML give its recorded digests, and a chained
-/// `letter_issued` event records the same letter with the same hashes.
-fn letter_matches(letter: &Value, events: &[ChainedEvent]) -> bool {
+/// Whether an archived letter's text and HTML give its recorded digests under the hash of
+/// `crypto` (the trusted key's profile; a letter naming another algorithm does not match),
+/// and a chained `letter_issued` event records the same letter with the same hashes.
+fn letter_matches(crypto: Profile, letter: &Value, events: &[ChainedEvent]) -> bool {
     let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+    let algorithm = crypto.hash();
+    let named = match letter.get("digest_algorithm") {
+        None => Some(crate::crypto::HashAlgorithm::Sha256),
+        Some(v) => serde_json::from_value(v.clone()).ok(),
+    };
+    if named != Some(algorithm) {
+        return false;
+    }
     // Under the letter's own scheme: plain SHA-256 before salts, keyed with its salt after.
     let scheme = match letter.get("digest") {
         None => Some(DigestScheme::Plain),
@@ -336,7 +345,7 @@ fn letter_matches(letter: &Value, events: &[ChainedEvent]) -> bool {
     let salt = text(letter, "salt");
     let digest = |k: &str| {
         let scheme = scheme?;
-        text(letter, k).and_then(|t| digest_with(scheme, salt.as_deref(), t.as_bytes()))
+        text(letter, k).and_then(|t| digest_with(scheme, algorithm, salt.as_deref(), t.as_bytes()))
     };
     let (Some(id), Some(html), Some(plain)) = (
         text(letter, "id"),

@@ -9,10 +9,21 @@ fn json(text: &str) -> Value {
 }
 
 /// A simulation database of the national profile (a fresh `init`: the shared template is
-/// standard).
+/// standard), on the 黔江区 profile whose bodies issue police letters.
 pub(crate) fn national_env() -> TestEnv {
     let env = TestEnv::new();
-    let out = env.ok(&["init", "--simulation", "--crypto", "national", "--now", T0]);
+    let out = env.ok(&[
+        "init",
+        "--simulation",
+        "--crypto",
+        "national",
+        "--profiles",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/profiles"),
+        "--profile",
+        "qianjiang",
+        "--now",
+        T0,
+    ]);
     assert!(
         out.contains("密码配置：国密（national），哈希算法 sm3"),
         "{out}"
@@ -142,4 +153,63 @@ fn a_national_chain_is_sm3_as_openssl_computes_it_and_verifies() {
     assert_eq!(copy["ok"], true, "{copy}");
     let verified = json(&env.ok(&["--db", "copy.redb", "verify", "--json"]));
     assert_eq!(verified["ok"], true, "{verified}");
+}
+
+#[test]
+fn a_national_databases_letters_are_sm3_digested_and_verify_as_a_standard_ones_do() {
+    let env = national_env();
+    let id = crate::letter_issue::warning_case(&env);
+    let issued = json(&env.ok(&[
+        "letter",
+        "issue",
+        &id,
+        "warning-letter",
+        "--as",
+        "police",
+        "--now",
+        T1,
+        "--json",
+    ]));
+    let letter = issued["letter"].as_str().expect("archive id").to_owned();
+    let code = issued["code"].as_str().expect("code").to_owned();
+    let shown = json(&env.ok(&["letter", "show", &letter, "--json"]));
+    assert_eq!(shown["digest_algorithm"], "sm3", "{shown}");
+    // The chained event records the algorithm beside its digests.
+    let history = json(&env.ok(&["case", "history", &id, "--json"]));
+    let issued_event = history
+        .as_array()
+        .and_then(|h| h.iter().find(|e| e["type"] == "letter_issued"))
+        .expect("a letter_issued event");
+    assert_eq!(issued_event["digest_algorithm"], "sm3", "{issued_event}");
+    for format in ["html", "txt", "pdf"] {
+        let file = env.root().join(format!("letter.{format}"));
+        let path = file.to_str().expect("utf-8 path");
+        env.ok(&[
+            "letter", "export", &letter, "--format", format, "--out", path,
+        ]);
+        let bytes = std::fs::read(&file).expect("exported");
+        if format == "pdf" {
+            // The PDF's digest is its plain SM3, as OpenSSL computes it.
+            assert_eq!(
+                shown["pdf_sha256"].as_str(),
+                Some(openssl_sm3(env.root(), &bytes).as_str())
+            );
+        }
+        let out = env.ok(&["letter", "verify", path]);
+        assert!(out.contains("逐字节一致"), "{format}: {out}");
+        assert!(out.contains(&letter), "{out}");
+        if format != "pdf" {
+            let mut changed = bytes.clone();
+            let at = changed.len() / 2;
+            changed[at] ^= 0x01;
+            std::fs::write(&file, &changed).expect("write");
+            env.fails(&["letter", "verify", path], 4);
+        }
+    }
+    let by_code = env.ok(&["letter", "verify", "--code", &code]);
+    assert!(by_code.contains(&letter), "{by_code}");
+    let verified = json(&env.ok(&["verify", "--json"]));
+    assert_eq!(verified["ok"], true, "{verified}");
+    let report = json(&env.ok(&["check", "--json"]));
+    assert_eq!(report["ok"], true, "{report}");
 }

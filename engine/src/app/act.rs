@@ -451,6 +451,7 @@ pub fn issue(
             replaces: request.replaces.clone(),
             vocabulary: &vocabulary,
             salt: issuing.salts.draw()?,
+            digest_algorithm: tx.crypto().hash(),
         },
     ) {
         Ok(letter) => letter,

@@ -204,6 +204,7 @@ fn with_letter(html: &str) -> (Vec<Record>, Head, Value) {
             request: None,
             replaces: None,
             pdf_sha256: None,
+            digest_algorithm: Default::default(),
         }),
     };
     let h = chain::hash(Profile::Standard, &id(), head.hash.as_ref(), &issued).expect("hash");

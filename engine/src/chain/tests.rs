@@ -110,6 +110,7 @@ fn every_kind() -> Vec<Event> {
             request: Some(9),
             replaces: None,
             pdf_sha256: None,
+            digest_algorithm: Default::default(),
         }),
         EventKind::LetterVoided {
             letter: "L2026-000001".to_owned(),

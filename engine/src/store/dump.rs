@@ -925,6 +925,21 @@ impl<S: Sink> Importer<S> {
                 format!("letter {} does not hash to its recorded SHA-256", letter.id),
             ));
         }
+        // A letter digested with another hash than the database's profile names is not one
+        // this database issued (a plain letter, from before salts, is SHA-256 under any).
+        if letter.digest != crate::letters::archive::DigestScheme::Plain
+            && letter.digest_algorithm != self.crypto.hash()
+        {
+            return Err(mismatch(
+                n,
+                format!(
+                    "letter {} is digested with {}, the database's profile uses {}",
+                    letter.id,
+                    letter.digest_algorithm.name(),
+                    self.crypto.hash_algorithm()
+                ),
+            ));
+        }
         if self.letters.contains(&letter.id) {
             return Err(duplicate(n, format!("letter {}", letter.id)));
         }

@@ -177,6 +177,11 @@ pub enum StoredEventKind {
         replaces: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pdf_sha256: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "crate::crypto::HashAlgorithm::is_sha256"
+        )]
+        digest_algorithm: crate::crypto::HashAlgorithm,
     },
     LetterVoided {
         letter: String,
@@ -356,6 +361,7 @@ impl From<&Event> for StoredEvent {
                 request: l.request,
                 replaces: l.replaces.clone(),
                 pdf_sha256: l.pdf_sha256.clone(),
+                digest_algorithm: l.digest_algorithm,
             },
             EventKind::LetterVoided { letter, reason } => StoredEventKind::LetterVoided {
                 letter: letter.clone(),
@@ -541,6 +547,7 @@ impl TryFrom<StoredEvent> for Event {
                 request,
                 replaces,
                 pdf_sha256,
+                digest_algorithm,
             } => EventKind::LetterIssued(IssuedRef {
                 letter,
                 key,
@@ -552,6 +559,7 @@ impl TryFrom<StoredEvent> for Event {
                 request,
                 replaces,
                 pdf_sha256,
+                digest_algorithm,
             }),
             StoredEventKind::LetterVoided { letter, reason } => {
                 EventKind::LetterVoided { letter, reason }
