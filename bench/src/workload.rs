@@ -114,6 +114,7 @@ pub fn open(i: usize) -> Request {
         workflow: KEY.into(),
         command: Open {
             published: None,
+            crypto: Default::default(),
             actor: actor("caseworker"),
             data: data(vec![
                 ("child.name", Value::from(format!("儿童{i}"))),

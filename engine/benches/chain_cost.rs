@@ -19,6 +19,7 @@ const RUNS: usize = 200;
 fn command() -> Open {
     Open {
         published: None,
+        crypto: Default::default(),
         external: None,
         actor: Actor {
             user: "bench".into(),
@@ -75,7 +76,7 @@ fn main() {
     let hashing = time(|| {
         let mut prev = None;
         for e in &outcome.events {
-            prev = Some(chain::hash(&id, prev.as_ref(), e).expect("hash"));
+            prev = Some(chain::hash(Default::default(), &id, prev.as_ref(), e).expect("hash"));
         }
     });
     let values: Vec<Value> = outcome

@@ -17,6 +17,7 @@ fn open(n: usize) -> Vec<Open> {
     (0..n)
         .map(|i| Open {
             published: None,
+            crypto: Default::default(),
             external: None,
             actor: Actor {
                 user: "bench".into(),

@@ -132,6 +132,11 @@ pub enum EventKind {
         /// (issue 25): the index of external ids is rebuilt from these.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         external: Option<ExternalId>,
+        /// The cryptographic profile the case's chain is hashed under (`national`: SM3),
+        /// the database's when the case was opened; absent (standard, SHA-256) on every
+        /// standard case, so their events and hashes are what they always were.
+        #[serde(default, skip_serializing_if = "crate::crypto::Profile::is_standard")]
+        crypto: crate::crypto::Profile,
     },
     Fired {
         transition: String,
@@ -259,6 +264,13 @@ pub struct IssuedRef {
     /// SHA-256 (hex) of the archived PDF; None for a letter issued before PDFs were archived.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pdf_sha256: Option<String>,
+    /// The hash of the three digests: `sm3` in a national database; absent (SHA-256) on
+    /// every standard letter, so their events are what they always were.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::crypto::HashAlgorithm::is_sha256"
+    )]
+    pub digest_algorithm: crate::crypto::HashAlgorithm,
 }
 
 /// An issued letter as the case sees it now.
@@ -393,6 +405,9 @@ pub struct Case {
     /// The id another system gave the case when it was opened (see [`ExternalId`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external: Option<ExternalId>,
+    /// The cryptographic profile its chain is hashed under, from its opening event.
+    #[serde(default, skip_serializing_if = "crate::crypto::Profile::is_standard")]
+    pub crypto: crate::crypto::Profile,
 }
 
 impl Case {
@@ -452,7 +467,6 @@ impl Case {
 
     /// The case an opening event creates; None if the event is not an opening or not seq 1.
     pub fn opened(id: &CaseId, event: &Event) -> Option<Case> {
-        let head = crate::chain::hash(id, None, event).ok()?;
         let EventKind::Opened {
             workflow,
             version,
@@ -465,10 +479,12 @@ impl Case {
             officer,
             published,
             external,
+            crypto,
         } = &event.kind
         else {
             return None;
         };
+        let head = crate::chain::hash(*crypto, id, None, event).ok()?;
         (event.seq == 1).then(|| Case {
             id: id.clone(),
             workflow: workflow.clone(),
@@ -490,6 +506,7 @@ impl Case {
             unit: unit.clone(),
             officer: officer.clone(),
             external: external.clone(),
+            crypto: *crypto,
         })
     }
 
@@ -502,13 +519,13 @@ impl Case {
                 found: event.seq,
             });
         }
-        let head = crate::chain::hash(&self.id, self.head.as_ref(), event).map_err(|error| {
-            ReplayError::Unhashable {
+        let head = crate::chain::hash(self.crypto, &self.id, self.head.as_ref(), event).map_err(
+            |error| ReplayError::Unhashable {
                 case: self.id.clone(),
                 seq: event.seq,
                 error,
-            }
-        })?;
+            },
+        )?;
         match &event.kind {
             EventKind::Opened { .. } => {
                 return Err(ReplayError::OpenedTwice {

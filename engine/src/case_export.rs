@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::case::CaseId;
 use crate::chain::{self, Break, ChainHash, Head, Record, Verified};
+use crate::crypto::Profile;
 use crate::definition::VersionHash;
 use crate::letters::archive::{DigestScheme, digest_with};
 use crate::seal::{KeyRing, OfficeKey, PublicKey, RingKey};
@@ -136,8 +137,9 @@ pub struct Extras<'a> {
 }
 
 /// The records of a case as stored, its snapshot's head, its rules and letters, put together
-/// and signed; refuses a chain that does not verify.
+/// and signed; refuses a chain that does not verify under `crypto` (the database's profile).
 pub fn seal(
+    crypto: Profile,
     case: &CaseId,
     records: &[Record],
     head: Head,
@@ -145,7 +147,7 @@ pub fn seal(
     key: &OfficeKey,
     key_id: Option<u32>,
 ) -> Result<Document, CaseExportError> {
-    chain::verify(case, records, Some(&head))?;
+    chain::verify(crypto, case, records, Some(&head))?;
     let events = records
         .iter()
         .map(|r| {
@@ -276,10 +278,16 @@ pub fn verify_ring(bytes: &[u8], trusted: &[RingKey]) -> Result<Verdict, CaseExp
             }
         }
     };
+    // The hash of the chain and the letters' digests is the profile of the trusted key the file names (else of the keys
+    // trusted, one office's), never what the file says.
+    let crypto = key
+        .as_ref()
+        .or(trusted.first())
+        .map_or(Profile::Standard, RingKey::crypto);
     let letters_unmatched = content
         .letters
         .iter()
-        .filter(|l| !letter_matches(l, &content.events))
+        .filter(|l| !letter_matches(crypto, l, &content.events))
         .map(|l| {
             l.get("id")
                 .and_then(Value::as_str)
@@ -303,7 +311,7 @@ pub fn verify_ring(bytes: &[u8], trusted: &[RingKey]) -> Result<Verdict, CaseExp
             hash: e.hash,
         })
         .collect();
-    let chain = chain::verify(&content.case, &records, Some(&content.head));
+    let chain = chain::verify(crypto, &content.case, &records, Some(&content.head));
     let rules_match =
         VersionHash::of(content.definition.source.as_bytes()) == content.definition.hash;
     Ok(Verdict {
@@ -316,10 +324,19 @@ pub fn verify_ring(bytes: &[u8], trusted: &[RingKey]) -> Result<Verdict, CaseExp
     })
 }
 
-/// Whether an archived letter's text and HTML give its recorded digests, and a chained
-/// `letter_issued` event records the same letter with the same hashes.
-fn letter_matches(letter: &Value, events: &[ChainedEvent]) -> bool {
+/// Whether an archived letter's text and HTML give its recorded digests under the hash of
+/// `crypto` (the trusted key's profile; a letter naming another algorithm does not match),
+/// and a chained `letter_issued` event records the same letter with the same hashes.
+fn letter_matches(crypto: Profile, letter: &Value, events: &[ChainedEvent]) -> bool {
     let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+    let algorithm = crypto.hash();
+    let named = match letter.get("digest_algorithm") {
+        None => Some(crate::crypto::HashAlgorithm::Sha256),
+        Some(v) => serde_json::from_value(v.clone()).ok(),
+    };
+    if named != Some(algorithm) {
+        return false;
+    }
     // Under the letter's own scheme: plain SHA-256 before salts, keyed with its salt after.
     let scheme = match letter.get("digest") {
         None => Some(DigestScheme::Plain),
@@ -328,7 +345,7 @@ fn letter_matches(letter: &Value, events: &[ChainedEvent]) -> bool {
     let salt = text(letter, "salt");
     let digest = |k: &str| {
         let scheme = scheme?;
-        text(letter, k).and_then(|t| digest_with(scheme, salt.as_deref(), t.as_bytes()))
+        text(letter, k).and_then(|t| digest_with(scheme, algorithm, salt.as_deref(), t.as_bytes()))
     };
     let (Some(id), Some(html), Some(plain)) = (
         text(letter, "id"),

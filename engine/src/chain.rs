@@ -1,7 +1,9 @@
 //! The hash chain over a case's history, and its verification.
 //!
 //! Each event is hashed together with its case id and the hash of the event before it:
-//! `SHA-256(JCS({"chain": 1, "case": id, "prev": prev-or-null, "event": E}))`, where `E` is the
+//! `H(JCS({"chain": 1, "case": id, "prev": prev-or-null, "event": E}))`, where `H` is the
+//! database's cryptographic profile's hash (SHA-256, or SM3 under the national profile, which
+//! the case's opening event names as `"crypto": "national"`), `E` is the
 //! event as `case history --json` shows it (the in-memory [`Event`]'s JSON, not the stored
 //! record) and JCS is RFC 8785 canonical JSON. Because neither the storage format nor key order
 //! nor whitespace enters the hash, exports, imports and format migrations keep chains
@@ -16,14 +18,14 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use crate::case::{CaseId, Event};
+use crate::crypto::Profile;
 
 /// The version of the hashed form; part of every hash, so a new form can never collide.
 pub const CHAIN_VERSION: u32 = 1;
 
-/// A link of the chain: SHA-256 as 64 lowercase hex digits.
+/// A link of the chain: SHA-256 (or SM3 in a national database) as 64 lowercase hex digits.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ChainHash(pub String);
@@ -122,25 +124,26 @@ pub fn jcs(value: &Value, out: &mut Vec<u8>) -> Result<(), Unhashable> {
     Ok(())
 }
 
-/// The hash of an event given as JSON (an export file's event, exactly as written there).
+/// The hash under `crypto` of an event given as JSON (an export file's event, exactly as
+/// written there).
 pub fn hash_value(
+    crypto: Profile,
     case: &CaseId,
     prev: Option<&ChainHash>,
     event: &Value,
 ) -> Result<ChainHash, Unhashable> {
-    Ok(ChainHash(hex(&Sha256::digest(canonical(
-        case, prev, event,
-    )?))))
+    Ok(ChainHash(crypto.digest_hex(&canonical(case, prev, event)?)))
 }
 
-/// The hash of an event that follows `prev` in `case`.
+/// The hash under `crypto` of an event that follows `prev` in `case`.
 pub fn hash(
+    crypto: Profile,
     case: &CaseId,
     prev: Option<&ChainHash>,
     event: &Event,
 ) -> Result<ChainHash, Unhashable> {
     let value = serde_json::to_value(event).map_err(|e| Unhashable(e.to_string()))?;
-    hash_value(case, prev, &value)
+    hash_value(crypto, case, prev, &value)
 }
 
 /// One stored event as the verifier sees it.
@@ -211,9 +214,17 @@ pub struct Verified {
     pub head: Option<ChainHash>,
 }
 
-/// Recomputes a case's chain from its records (in stored order) and checks it against the
-/// recorded hashes and the snapshot's head; returns the first broken link.
-pub fn verify(case: &CaseId, records: &[Record], head: Option<&Head>) -> Result<Verified, Break> {
+/// Recomputes a case's chain from its records (in stored order) with the hash of `crypto`
+/// and checks it against the recorded hashes and the snapshot's head; returns the first broken
+/// link. `crypto` is what the verifier trusts (the database's meta, or the profile of the key
+/// an export is checked against), never what the records say: a chain whose opening event
+/// names another profile than `crypto` is broken there.
+pub fn verify(
+    crypto: Profile,
+    case: &CaseId,
+    records: &[Record],
+    head: Option<&Head>,
+) -> Result<Verified, Break> {
     let broken = |seq: u32, kind, expected: Option<String>, found: Option<String>| Break {
         case: case.clone(),
         seq,
@@ -265,7 +276,21 @@ pub fn verify(case: &CaseId, records: &[Record], head: Option<&Head>) -> Result<
                 Some(seq.map_or_else(|| "?".to_owned(), |s| s.to_string())),
             ));
         }
-        let computed = hash_value(case, running.as_ref(), event)
+        if r.at == 1 && opening_crypto(event) != Some(crypto) {
+            // The opening event names the profile its case was chained under; another one
+            // than the verifier's is a chain this verifier does not accept, whatever it hashes.
+            return Err(broken(
+                r.at,
+                BreakKind::Modified,
+                Some(crypto.key().to_owned()),
+                Some(
+                    event
+                        .get("crypto")
+                        .map_or_else(|| "standard".to_owned(), |v| v.to_string()),
+                ),
+            ));
+        }
+        let computed = hash_value(crypto, case, running.as_ref(), event)
             .map_err(|e| broken(r.at, BreakKind::Unreadable, None, Some(e.0)))?;
         match &r.hash {
             None if chained => {
@@ -335,6 +360,15 @@ pub fn verify(case: &CaseId, records: &[Record], head: Option<&Head>) -> Result<
         unchained,
         head: running,
     })
+}
+
+/// The profile an opening event (as JSON) names: standard when it names none; None when the
+/// name is not a profile. Events other than an opening name none and read as standard too.
+fn opening_crypto(event: &Value) -> Option<Profile> {
+    match event.get("crypto") {
+        None => Some(Profile::Standard),
+        Some(v) => v.as_str().and_then(Profile::from_key),
+    }
 }
 
 #[cfg(test)]

@@ -12,8 +12,9 @@ use sm2::dsa::signature::{Signer, Verifier};
 
 use crate::chain::hex;
 
-/// A cryptographic profile, fixed when a database is made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// A cryptographic profile, fixed when a database is made (`StoredMeta::crypto`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Profile {
     /// SHA-256, Ed25519, age (X25519, ChaCha20-Poly1305): every database made so far.
     #[default]
@@ -33,15 +34,25 @@ impl Profile {
         }
     }
 
+    /// True for [`Profile::Standard`] (what a record that names no profile means).
+    pub fn is_standard(&self) -> bool {
+        *self == Profile::Standard
+    }
+
     pub fn from_key(key: &str) -> Option<Profile> {
         Profile::ALL.into_iter().find(|p| p.key() == key)
     }
 
     /// The name of its hash (`sha256`, `sm3`), as a digest records it.
     pub fn hash_algorithm(self) -> &'static str {
+        self.hash().name()
+    }
+
+    /// Its hash.
+    pub fn hash(self) -> HashAlgorithm {
         match self {
-            Profile::Standard => "sha256",
-            Profile::National => "sm3",
+            Profile::Standard => HashAlgorithm::Sha256,
+            Profile::National => HashAlgorithm::Sm3,
         }
     }
 
@@ -55,12 +66,47 @@ impl Profile {
 
     /// The profile's hash of `bytes` (32 bytes under both).
     pub fn digest(self, bytes: &[u8]) -> [u8; 32] {
+        self.hash().digest(bytes)
+    }
+
+    /// [`Self::digest`] in lower-case hex.
+    pub fn digest_hex(self, bytes: &[u8]) -> String {
+        hex(&self.digest(bytes))
+    }
+}
+
+/// A hash a digest is made with, as a record names it beside the digest (`digest_algorithm`:
+/// `sha256`, the default every record made before it had, or `sm3`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HashAlgorithm {
+    #[default]
+    Sha256,
+    Sm3,
+}
+
+impl HashAlgorithm {
+    /// `sha256` or `sm3`.
+    pub fn name(self) -> &'static str {
+        match self {
+            HashAlgorithm::Sha256 => "sha256",
+            HashAlgorithm::Sm3 => "sm3",
+        }
+    }
+
+    /// True for SHA-256 (what a record that names no algorithm means).
+    pub fn is_sha256(&self) -> bool {
+        *self == HashAlgorithm::Sha256
+    }
+
+    /// The hash of `bytes` (32 bytes under both).
+    pub fn digest(self, bytes: &[u8]) -> [u8; 32] {
         let mut out = [0u8; 32];
         match self {
-            Profile::Standard => {
+            HashAlgorithm::Sha256 => {
                 out.copy_from_slice(&<Sha256 as sha2::Digest>::digest(bytes));
             }
-            Profile::National => {
+            HashAlgorithm::Sm3 => {
                 out.copy_from_slice(&<sm3::Sm3 as sm3::Digest>::digest(bytes));
             }
         }
@@ -70,6 +116,24 @@ impl Profile {
     /// [`Self::digest`] in lower-case hex.
     pub fn digest_hex(self, bytes: &[u8]) -> String {
         hex(&self.digest(bytes))
+    }
+
+    /// HMAC (RFC 2104; both hashes take 64-byte blocks) of `bytes` under `key`: HMAC-SHA256,
+    /// or HMAC-SM3 (GB/T 15852.2 with SM3).
+    pub fn hmac(self, key: &[u8], bytes: &[u8]) -> [u8; 32] {
+        const BLOCK: usize = 64;
+        let mut block = [0u8; BLOCK];
+        if key.len() > BLOCK {
+            block[..32].copy_from_slice(&self.digest(key));
+        } else {
+            block[..key.len()].copy_from_slice(key);
+        }
+        let pad = |byte: u8| -> [u8; BLOCK] { block.map(|b| b ^ byte) };
+        let mut inner = pad(0x36).to_vec();
+        inner.extend_from_slice(bytes);
+        let mut outer = pad(0x5c).to_vec();
+        outer.extend_from_slice(&self.digest(&inner));
+        self.digest(&outer)
     }
 }
 
@@ -180,6 +244,26 @@ mod tests {
         assert_eq!(
             Profile::Standard.digest_hex(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn hmac_sm3_is_what_openssl_computes_and_hmac_sha256_is_rfc_4231s() {
+        // `printf 'what do ya want for nothing?' | openssl dgst -sm3 -hmac Jefe`.
+        let data = b"what do ya want for nothing?";
+        assert_eq!(
+            hex(&HashAlgorithm::Sm3.hmac(b"Jefe", data)),
+            "2e87f1d16862e6d964b50a5200bf2b10b764faa9680a296a2405f24bec39f882"
+        );
+        // RFC 4231, test case 2.
+        assert_eq!(
+            hex(&HashAlgorithm::Sha256.hmac(b"Jefe", data)),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        assert_eq!(Profile::National.hash(), HashAlgorithm::Sm3);
+        assert_eq!(
+            serde_json::to_value(HashAlgorithm::Sm3).expect("json"),
+            "sm3"
         );
     }
 

@@ -242,6 +242,16 @@ pub struct RingKey {
 }
 
 impl RingKey {
+    /// The cryptographic profile its algorithm belongs to (`sm2`: national; else standard):
+    /// what a chain checked against this key is hashed with.
+    pub fn crypto(&self) -> crate::crypto::Profile {
+        if self.algorithm == crate::crypto::Profile::National.signature_algorithm() {
+            crate::crypto::Profile::National
+        } else {
+            crate::crypto::Profile::Standard
+        }
+    }
+
     /// The key itself.
     pub fn key(&self) -> Result<PublicKey, KeyError> {
         PublicKey::parse(&self.public_key)

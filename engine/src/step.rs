@@ -52,6 +52,9 @@ pub struct Open {
     pub published: Option<crate::case::Pins>,
     /// The id another system gave the case (issue 25), recorded on its opening.
     pub external: Option<crate::case::ExternalId>,
+    /// The cryptographic profile its chain is hashed under: the database's, which the
+    /// application layer fills in the opening transaction (a spawned case takes its parent's).
+    pub crypto: crate::crypto::Profile,
 }
 
 /// Something done to an existing case.
@@ -571,6 +574,7 @@ pub fn open(
             officer: command.officer.clone(),
             published: command.published.clone(),
             external: command.external.clone(),
+            crypto: command.crypto,
         },
     };
     let Some(case) = Case::opened(id, &opening) else {
@@ -1521,6 +1525,7 @@ transitions:
         };
         let open = Open {
             published: None,
+            crypto: Default::default(),
             external: None,
             actor: actor("parent"),
             data: data(&[
@@ -1610,6 +1615,7 @@ transitions:
         };
         let open = Open {
             published: None,
+            crypto: Default::default(),
             external: None,
             actor: actor("parent"),
             data: Data::new(),

@@ -36,6 +36,9 @@ help-init--units = The units file (format: units/example.yaml); without it, one 
 help-init--admin = The first administrator (default: `--user`)
 help-init--admin_unit = The administrator's unit (default: the top unit of the units file)
 help-init--admin_roles = A workflow role the administrator also acts in (repeatable; `*` for every role)
+help-init--crypto = The database's cryptographic profile, fixed once made: standard (SHA-256 hashes, Ed25519 signatures; the default) or national (SM3 hashes, SM2 signatures)
+help-value-crypto-standard = Standard: SHA-256 hashes, Ed25519 signatures
+help-value-crypto-national = National (国密): SM3 hashes, SM2 signatures (GB/T 32905, 32918)
 
 help-workflow = Validate, publish and inspect workflow definitions
 help-workflow-list = List published workflows and their versions

@@ -36,6 +36,9 @@ help-init--units = 单位文件（格式见 units/example.yaml）；不指定则
 help-init--admin = 首位管理员（默认：`--user`）
 help-init--admin_unit = 管理员所在单位（默认：单位文件中的最上级单位）
 help-init--admin_roles = 管理员同时担任的流程角色（可重复；`*` 表示全部角色）
+help-init--crypto = 数据库的密码算法配置，创建后不可更改：standard（SHA-256 哈希、Ed25519 签名，默认）或 national（国密：SM3 哈希、SM2 签名）
+help-value-crypto-standard = 标准：SHA-256 哈希、Ed25519 签名
+help-value-crypto-national = 国密：SM3 哈希、SM2 签名（GB/T 32905、32918）
 
 help-workflow = 校验、发布和查看流程定义
 help-workflow-list = 列出已发布的流程及其版本

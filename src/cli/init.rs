@@ -40,6 +40,26 @@ pub struct InitArgs {
         value_name = "URL"
     )]
     database: Option<String>,
+    /// The cryptographic profile, fixed for the database's life: standard (SHA-256, Ed25519)
+    /// or national (SM3, SM2, SM4).
+    #[arg(long, value_enum, default_value_t = CryptoArg::Standard, value_name = "PROFILE")]
+    crypto: CryptoArg,
+}
+
+/// `init --crypto`: the database's cryptographic profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CryptoArg {
+    Standard,
+    National,
+}
+
+impl From<CryptoArg> for wardflow_engine::crypto::Profile {
+    fn from(arg: CryptoArg) -> Self {
+        match arg {
+            CryptoArg::Standard => wardflow_engine::crypto::Profile::Standard,
+            CryptoArg::National => wardflow_engine::crypto::Profile::National,
+        }
+    }
 }
 
 /// Creates the database, publishes the workflows, registers the first administrator, and
@@ -100,6 +120,7 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
         admin_roles: args.admin_roles.clone(),
         calendar,
         letters,
+        crypto: args.crypto.into(),
     };
     let config = ctx.detached_config(profile)?;
     // The redb office is kept until the key is made (a failure removes the new file).
@@ -124,6 +145,7 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
         }
     };
     let Founded { published, admin } = founded;
+    let crypto = wardflow_engine::crypto::Profile::from(args.crypto);
     let (admin, roles, admin_unit) = (admin.name, admin.roles, admin.unit);
     // The office key signs exports; an existing one (the office's) is kept.
     let key_path = args.key.path(ctx);
@@ -147,6 +169,7 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
             &serde_json::json!({
                 "db": shown_db,
                 "simulation": args.simulation,
+                "crypto": crypto.key(),
                 "workflows": workflows,
                 "key": super::key::public_json(&key, &key_path),
                 "admin": {"user": admin, "roles": roles, "unit": admin_unit},
@@ -166,6 +189,7 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
     for p in &published {
         println!("  {} v{} ({})", p.workflow, p.number, p.hash.short());
     }
+    println!("{}", super::national::crypto_line(&ctx.tr, crypto));
     println!(
         "{}",
         tr!(

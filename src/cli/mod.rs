@@ -13,6 +13,7 @@ pub(crate) mod issued;
 pub(crate) mod key;
 pub(crate) mod letter;
 mod login;
+pub(crate) mod national;
 mod office;
 pub(crate) mod ops;
 pub(crate) mod publish;

@@ -98,8 +98,15 @@ fn alter_and_rehash(env: &TestEnv, id: &str, seq: u32) {
         stored.actor = "李四".to_owned();
         let event = Event::try_from(stored.clone()).expect("event");
         let case: CaseId = id.parse().expect("case id");
-        stored.hash =
-            Some(wardflow_engine::chain::hash(&case, stored.prev.as_ref(), &event).expect("hash"));
+        stored.hash = Some(
+            wardflow_engine::chain::hash(
+                wardflow_engine::crypto::Profile::Standard,
+                &case,
+                stored.prev.as_ref(),
+                &event,
+            )
+            .expect("hash"),
+        );
         let record: Value =
             serde_json::from_slice(&encode(&stored).expect("encode")).expect("json");
         write(t, id, seq, &record);

@@ -34,6 +34,7 @@ mod letter_docx;
 mod letter_issue;
 mod letter_pdf;
 mod migrate;
+mod national;
 mod ops;
 mod outbox;
 mod pg_serve;

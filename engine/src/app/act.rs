@@ -166,6 +166,7 @@ pub fn open(
         .ok_or_else(|| CommandFailure::UnknownWorkflow(workflow.to_owned()))?;
     let id = next_id(tx, clock)?;
     command.published = pins(tx, command.profile.as_deref())?;
+    command.crypto = tx.crypto();
     let mut outcome = step::open(&def, &hash, &id, command, clock)?;
     let letters = issue_requested(tx, &mut outcome.case, &mut outcome.events, issuing, clock)?;
     crate::app::outbox::append(tx, &outcome.case, &outcome.events, None)?;
@@ -225,6 +226,7 @@ pub fn open_spawns(
         let open = Open {
             published: pins(tx, profile.map(|p| p.name.as_str()))?,
             external: None,
+            crypto: parent.crypto,
             actor: actor.clone(),
             data: request.data.clone(),
             occurred_at: Some(occurred_at),
@@ -449,6 +451,7 @@ pub fn issue(
             replaces: request.replaces.clone(),
             vocabulary: &vocabulary,
             salt: issuing.salts.draw()?,
+            digest_algorithm: tx.crypto().hash(),
         },
     ) {
         Ok(letter) => letter,

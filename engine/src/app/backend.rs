@@ -74,6 +74,10 @@ pub trait Backend: Send + Sync {
     /// The county profile chosen when the database was made.
     fn stored_profile(&self) -> Option<&Profile>;
 
+    /// The cryptographic profile chosen when the database was made (`init --crypto`): the
+    /// trusted local fact every chain and digest of this database is computed and checked by.
+    fn crypto(&self) -> crate::crypto::Profile;
+
     /// Runs `work` in one write transaction and commits it durably when it returns `Ok`;
     /// an `Err` aborts the transaction. `work` may run more than once (see the module docs).
     fn transaction<T, E: From<StoreError>>(
@@ -250,6 +254,10 @@ pub trait Backend: Send + Sync {
 
 /// What a use case reads.
 pub trait ReadTx {
+    /// The database's cryptographic profile (its meta's `crypto`): what a case opened in this
+    /// transaction is chained under.
+    fn crypto(&self) -> crate::crypto::Profile;
+
     /// A case's snapshot, with its chain head.
     fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError>;
     /// A case's whole history, in order.

@@ -297,6 +297,7 @@ impl<B: Backend> Office<B> {
         let profile = self.profile();
         let command = Open {
             published: None,
+            crypto: Default::default(),
             external: external.clone(),
             actor: actor.clone(),
             unit: Some(unit),
@@ -776,14 +777,22 @@ impl<B: Backend> Office<B> {
             },
         };
         // Here a broken chain is the case's, and anything else a record this database holds.
-        let document = case_export::seal(id, &chain.records, head, extras, key, Some(key_id))
-            .map_err(|e| match e {
-                CaseExportError::Broken(broken) => AppError::ExportBroken {
-                    case: id.clone(),
-                    broken,
-                },
-                CaseExportError::Malformed(detail) => StoreError::Corrupt(detail).into(),
-            })?;
+        let document = case_export::seal(
+            chain.crypto,
+            id,
+            &chain.records,
+            head,
+            extras,
+            key,
+            Some(key_id),
+        )
+        .map_err(|e| match e {
+            CaseExportError::Broken(broken) => AppError::ExportBroken {
+                case: id.clone(),
+                broken,
+            },
+            CaseExportError::Malformed(detail) => StoreError::Corrupt(detail).into(),
+        })?;
         Ok(CaseExport {
             document,
             events: chain.records.len(),

@@ -61,6 +61,10 @@ impl Backend for Database {
         inside!(self, b => b.copy_of_real())
     }
 
+    fn crypto(&self) -> crate::crypto::Profile {
+        inside!(self, b => b.crypto())
+    }
+
     fn stored_profile(&self) -> Option<&Profile> {
         inside!(self, b => b.stored_profile())
     }

@@ -10,7 +10,7 @@ use super::{AppError, Caller, Office, act};
 use crate::authority::{self, Denied, Units, User};
 use crate::case::{Case, CaseId};
 use crate::definition::Definition;
-use crate::letters::archive::{ArchivedLetter, normalize_code, sha256_hex};
+use crate::letters::archive::{ArchivedLetter, normalize_code};
 use crate::letters::{IssuingBody, LetterInput, REPORTER_DOCUMENT, Rendered, Vocabulary};
 use crate::store::{IssueLetter, IssuingContext, LetterKey, LetterRecord};
 
@@ -418,7 +418,8 @@ impl<B: Backend> Office<B> {
             self.log_verification(caller, now, &case, action, None)?;
             return Ok(LetterVerdict::ByCode(Box::new(record)));
         };
-        let sha = sha256_hex(bytes);
+        // The plain digest a copy of a PDF is indexed by: the database's hash.
+        let sha = self.backend.crypto().digest_hex(bytes);
         let printed = codes_in(&String::from_utf8_lossy(bytes));
         // A letter issued before salts is found by the plain SHA-256 of its bytes; a salted
         // one by the code printed on it, then compared under its own salt.

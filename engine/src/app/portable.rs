@@ -468,6 +468,7 @@ mod tests {
                 request: None,
                 replaces: None,
                 pdf_sha256: None,
+                digest_algorithm: Default::default(),
             }),
         };
         // Serialised as the server's parts are, through a Value (one value per key).

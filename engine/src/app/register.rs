@@ -448,6 +448,7 @@ impl<B: Backend> Office<B> {
         let profile = self.profile();
         let command = Open {
             published: None,
+            crypto: Default::default(),
             external: None,
             actor: actor.clone(),
             unit: Some(admin.unit.clone()),

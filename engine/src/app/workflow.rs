@@ -105,6 +105,8 @@ pub struct Setup {
     pub calendar: Option<(String, Vec<u8>)>,
     /// The letters directory's files to publish (document table and templates), when found.
     pub letters: Option<BTreeMap<String, String>>,
+    /// The cryptographic profile (`init --crypto`): fixed for the database's life.
+    pub crypto: crate::crypto::Profile,
 }
 
 /// What `init` made.
@@ -195,7 +197,9 @@ impl Office<Store> {
             caller,
             setup,
             config,
-            |simulation, profile, now| Store::create(db, simulation, profile, now),
+            |simulation, profile, crypto, now| {
+                Store::create_as(db, simulation, profile, crypto, now)
+            },
             |store| {
                 drop(store);
                 let _ = std::fs::remove_file(db);
@@ -220,7 +224,9 @@ impl Office<crate::pg::PgBackend> {
             caller,
             setup,
             config,
-            |simulation, profile, now| crate::pg::PgBackend::create(url, simulation, profile, now),
+            |simulation, profile, crypto, now| {
+                crate::pg::PgBackend::create_as(url, simulation, profile, crypto, now)
+            },
             drop,
         )
     }
@@ -236,6 +242,7 @@ impl<B: Backend> Office<B> {
         create: impl FnOnce(
             bool,
             Option<crate::profile::Profile>,
+            crate::crypto::Profile,
             jiff::Timestamp,
         ) -> Result<B, StoreError>,
         undo: impl FnOnce(B),
@@ -275,7 +282,7 @@ impl<B: Backend> Office<B> {
                 .into_iter()
                 .filter(|r| r != ADMIN_ROLE),
         );
-        let store = create(setup.simulation, setup.profile.clone(), now)?;
+        let store = create(setup.simulation, setup.profile.clone(), setup.crypto, now)?;
         let user = StoredUser {
             name: admin.clone(),
             roles,

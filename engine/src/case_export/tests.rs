@@ -18,6 +18,7 @@ fn records() -> (Vec<Record>, Head) {
         let kind = if seq == 1 {
             EventKind::Opened {
                 published: None,
+                crypto: Default::default(),
                 external: None,
                 workflow: "example-care".to_owned(),
                 version: VersionHash::of(b"rules"),
@@ -45,7 +46,7 @@ fn records() -> (Vec<Record>, Head) {
             role: "village_committee".to_owned(),
             kind,
         };
-        let h = chain::hash(&id(), prev.as_ref(), &e).expect("hash");
+        let h = chain::hash(Profile::Standard, &id(), prev.as_ref(), &e).expect("hash");
         out.push(Record {
             at: seq,
             event: Ok(serde_json::to_value(&e).expect("json")),
@@ -68,6 +69,7 @@ fn rules() -> Rules {
 fn sealed(key: &OfficeKey) -> Vec<u8> {
     let (records, head) = records();
     let doc = seal(
+        Profile::Standard,
         &id(),
         &records,
         head,
@@ -154,6 +156,7 @@ fn a_broken_chain_is_not_sealed() {
     records.pop();
     let key = OfficeKey::from_seed([1; 32]);
     let err = seal(
+        Profile::Standard,
         &id(),
         &records,
         head,
@@ -201,9 +204,10 @@ fn with_letter(html: &str) -> (Vec<Record>, Head, Value) {
             request: None,
             replaces: None,
             pdf_sha256: None,
+            digest_algorithm: Default::default(),
         }),
     };
-    let h = chain::hash(&id(), head.hash.as_ref(), &issued).expect("hash");
+    let h = chain::hash(Profile::Standard, &id(), head.hash.as_ref(), &issued).expect("hash");
     records.push(Record {
         at: 4,
         event: Ok(serde_json::to_value(&issued).expect("json")),
@@ -233,6 +237,7 @@ fn letters_are_checked_against_their_chained_hashes() {
     for (html, ok) in [("<p>告知书</p>", true), ("<p>假告知书</p>", false)] {
         let (records, head, letter) = with_letter(html);
         let doc = seal(
+            Profile::Standard,
             &id(),
             &records,
             head,

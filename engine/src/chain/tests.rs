@@ -38,6 +38,7 @@ fn every_kind() -> Vec<Event> {
     let kinds = vec![
         EventKind::Opened {
             published: None,
+            crypto: Default::default(),
             external: None,
             workflow: "example-care".to_owned(),
             version: VersionHash("ab".repeat(32)),
@@ -109,6 +110,7 @@ fn every_kind() -> Vec<Event> {
             request: Some(9),
             replaces: None,
             pdf_sha256: None,
+            digest_algorithm: Default::default(),
         }),
         EventKind::LetterVoided {
             letter: "L2026-000001".to_owned(),
@@ -129,7 +131,7 @@ fn chained(events: &[Event]) -> Vec<Record> {
     events
         .iter()
         .map(|e| {
-            let h = hash(&id(), prev.as_ref(), e).expect("hash");
+            let h = hash(Profile::Standard, &id(), prev.as_ref(), e).expect("hash");
             Record {
                 at: e.seq,
                 event: Ok(serde_json::to_value(e).expect("json")),
@@ -175,8 +177,8 @@ fn key_order_and_whitespace_do_not_change_a_hash() {
     )
     .expect("json");
     assert_eq!(
-        hash_value(&id(), None, &value),
-        hash_value(&id(), None, &reordered)
+        hash_value(Profile::Standard, &id(), None, &value),
+        hash_value(Profile::Standard, &id(), None, &reordered)
     );
 }
 
@@ -214,13 +216,13 @@ fn replay_rebuilds_the_head_the_writer_records() {
     let records = chained(&events);
     let case = Case::replay(&id(), &events).expect("replay");
     assert_eq!(case.head, head_of(&records).hash);
-    let v = verify(&id(), &records, Some(&head_of(&records))).expect("verifies");
+    let v = verify(Profile::Standard, &id(), &records, Some(&head_of(&records))).expect("verifies");
     assert_eq!((v.events, v.unchained), (12, 0));
     assert_eq!(v.head, case.head);
 }
 
 fn first_break(records: &[Record], head: &Head) -> Break {
-    verify(&id(), records, Some(head)).expect_err("a broken chain")
+    verify(Profile::Standard, &id(), records, Some(head)).expect_err("a broken chain")
 }
 
 #[test]
@@ -242,7 +244,8 @@ fn a_modified_and_rehashed_event_breaks_the_next_link() {
     let head = head_of(&records);
     let mut altered = events[2].clone();
     altered.actor = "李四".to_owned();
-    let rehashed = hash(&id(), records[1].hash.as_ref(), &altered).expect("hash");
+    let rehashed =
+        hash(Profile::Standard, &id(), records[1].hash.as_ref(), &altered).expect("hash");
     records[2].event = Ok(serde_json::to_value(&altered).expect("json"));
     records[2].hash = Some(rehashed);
     let b = first_break(&records, &head);
@@ -309,7 +312,7 @@ fn events_from_before_chaining_are_counted_then_hashed_in() {
         r.hash = None;
     }
     let head = head_of(&records);
-    let v = verify(&id(), &records, Some(&head)).expect("verifies");
+    let v = verify(Profile::Standard, &id(), &records, Some(&head)).expect("verifies");
     assert_eq!((v.events, v.unchained), (12, 4));
     // Once a chained event follows them, changing an old one is caught.
     if let Ok(v) = &mut records[1].event {
@@ -376,4 +379,52 @@ fn large_integers_stay_distinct() {
     let big = (1i64 << 53) + 1;
     assert_ne!(canon(big), canon(big + 1));
     assert_eq!(canon(big), big.to_string().into_bytes());
+}
+
+/// `every_kind` as a national case: the opening event names the profile.
+fn national_kinds() -> Vec<Event> {
+    let mut events = every_kind();
+    if let EventKind::Opened { crypto, .. } = &mut events[0].kind {
+        *crypto = Profile::National;
+    }
+    events
+}
+
+#[test]
+fn a_national_chain_is_sm3_and_verifies_only_under_the_national_profile() {
+    let events = national_kinds();
+    let mut prev: Option<ChainHash> = None;
+    let mut records = Vec::new();
+    for e in &events {
+        let h = hash(Profile::National, &id(), prev.as_ref(), e).expect("hash");
+        let value = serde_json::to_value(e).expect("json");
+        let bytes = canonical(&id(), prev.as_ref(), &value).expect("canonical");
+        assert_eq!(h.0, Profile::National.digest_hex(&bytes));
+        records.push(Record {
+            at: e.seq,
+            event: Ok(value),
+            prev: prev.replace(h.clone()),
+            hash: Some(h),
+        });
+    }
+    // Replay hashes under the profile the opening names, as the writer does.
+    let case = Case::replay(&id(), &events).expect("replay");
+    assert_eq!(case.crypto, Profile::National);
+    assert_eq!(case.head, prev);
+    let head = head_of(&records);
+    let v = verify(Profile::National, &id(), &records, Some(&head)).expect("verifies");
+    assert_eq!(v.head, prev);
+    // The verifier's profile decides: the standard one refuses it at the opening event.
+    let b = verify(Profile::Standard, &id(), &records, Some(&head)).expect_err("refused");
+    assert_eq!((b.seq, b.kind), (1, BreakKind::Modified));
+    // A standard chain whose opening is relabelled national is refused by a national verifier.
+    let standard = chained(&every_kind());
+    let b = verify(
+        Profile::National,
+        &id(),
+        &standard,
+        Some(&head_of(&standard)),
+    )
+    .expect_err("refused");
+    assert_eq!((b.seq, b.kind), (1, BreakKind::Modified));
 }

@@ -10,11 +10,15 @@
 //! letter by the application layer and kept in the archive entry ([`DigestScheme::SaltedV1`]),
 //! so that neither can be computed from guessed content (a reporter's name on a receipt).
 //! Letters issued before kept plain SHA-256 ([`DigestScheme::Plain`]) and still verify.
+//!
+//! In a national database (issue 23 item 6) the hash is SM3: HMAC-SM3 digests and code, the
+//! PDF's plain SM3, with `digest_algorithm: "sm3"` recorded beside them. The field names stay
+//! `*_sha256` so that a standard database's records are what they always were.
 
+use crate::crypto::HashAlgorithm;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::{
     IssuingBody, LetterError, LetterInput, REPORTER_DOCUMENT, Renderer, UsedFont, Vocabulary, hex,
@@ -73,6 +77,10 @@ pub struct ArchivedLetter {
     /// The fonts the PDF was set in, per role, with the SHA-256 of each file.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fonts: Vec<UsedFont>,
+    /// The hash of the digests (`html_sha256`, `text_sha256`, `pdf_sha256`) and the code:
+    /// `sm3` in a national database; absent (SHA-256) on every standard letter.
+    #[serde(default, skip_serializing_if = "HashAlgorithm::is_sha256")]
+    pub digest_algorithm: HashAlgorithm,
 }
 
 /// How a letter's digests (`html_sha256`, `text_sha256`) and verification code are made.
@@ -97,28 +105,12 @@ pub type Salt = [u8; 32];
 
 /// HMAC-SHA256 (RFC 2104) of `bytes` under `key`.
 pub(crate) fn hmac_sha256(key: &[u8], bytes: &[u8]) -> [u8; 32] {
-    const BLOCK: usize = 64;
-    let mut block = [0u8; BLOCK];
-    if key.len() > BLOCK {
-        block[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let pad = |byte: u8| -> [u8; BLOCK] { block.map(|b| b ^ byte) };
-    let inner = Sha256::new()
-        .chain_update(pad(0x36))
-        .chain_update(bytes)
-        .finalize();
-    Sha256::new()
-        .chain_update(pad(0x5c))
-        .chain_update(inner)
-        .finalize()
-        .into()
+    HashAlgorithm::Sha256.hmac(key, bytes)
 }
 
-/// The digest of `bytes` under `salt`, in lower-case hex.
-pub fn salted_hex(salt: &Salt, bytes: &[u8]) -> String {
-    hex(&hmac_sha256(salt, bytes))
+/// The digest of `bytes` under `salt` (HMAC with `algorithm`), in lower-case hex.
+pub fn salted_hex(algorithm: HashAlgorithm, salt: &Salt, bytes: &[u8]) -> String {
+    hex(&algorithm.hmac(salt, bytes))
 }
 
 fn parse_salt(text: &str) -> Option<Salt> {
@@ -132,12 +124,18 @@ fn parse_salt(text: &str) -> Option<Salt> {
     Some(out)
 }
 
-/// The digest of `bytes` under `scheme` with `salt` (hex; salted letters only); None when a
-/// salted letter's salt is missing or unreadable.
-pub fn digest_with(scheme: DigestScheme, salt: Option<&str>, bytes: &[u8]) -> Option<String> {
+/// The digest of `bytes` under `scheme` with `salt` (hex; salted letters only) and
+/// `algorithm`; None when a salted letter's salt is missing or unreadable. Plain digests were
+/// made before salts, and before the national profile: SHA-256 always.
+pub fn digest_with(
+    scheme: DigestScheme,
+    algorithm: HashAlgorithm,
+    salt: Option<&str>,
+    bytes: &[u8],
+) -> Option<String> {
     match scheme {
         DigestScheme::Plain => Some(sha256_hex(bytes)),
-        DigestScheme::SaltedV1 => Some(salted_hex(&parse_salt(salt?)?, bytes)),
+        DigestScheme::SaltedV1 => Some(salted_hex(algorithm, &parse_salt(salt?)?, bytes)),
     }
 }
 
@@ -165,7 +163,17 @@ impl ArchivedLetter {
     /// The digest of `bytes` as this letter's scheme makes it (its salt, if salted); None when
     /// a salted letter's salt is missing or unreadable (then nothing matches it).
     pub fn digest_of(&self, bytes: &[u8]) -> Option<String> {
-        digest_with(self.digest, self.salt.as_deref(), bytes)
+        digest_with(
+            self.digest,
+            self.digest_algorithm,
+            self.salt.as_deref(),
+            bytes,
+        )
+    }
+
+    /// The plain digest of a PDF's bytes under the letter's algorithm.
+    fn pdf_digest(&self, bytes: &[u8]) -> String {
+        self.digest_algorithm.digest_hex(bytes)
     }
 
     /// True when `bytes` are byte for byte the letter's HTML, text or PDF rendering.
@@ -179,14 +187,14 @@ impl ArchivedLetter {
             || self
                 .pdf_sha256
                 .as_deref()
-                .is_some_and(|d| d == sha256_hex(bytes))
+                .is_some_and(|d| d == self.pdf_digest(bytes))
     }
 
     /// True when the stored renderings hash to the stored digests.
     pub fn digests_hold(&self) -> bool {
         self.digest_of(self.html.as_bytes()).as_deref() == Some(self.html_sha256.as_str())
             && self.digest_of(self.text.as_bytes()).as_deref() == Some(self.text_sha256.as_str())
-            && self.pdf.as_deref().map(sha256_hex) == self.pdf_sha256
+            && self.pdf.as_deref().map(|p| self.pdf_digest(p)) == self.pdf_sha256
     }
 
     /// What the case's history records of it.
@@ -202,6 +210,7 @@ impl ArchivedLetter {
             request: self.request,
             replaces: self.replaces.clone(),
             pdf_sha256: self.pdf_sha256.clone(),
+            digest_algorithm: self.digest_algorithm,
         }
     }
 }
@@ -226,6 +235,8 @@ pub struct Issue<'a> {
     pub vocabulary: &'a Vocabulary,
     /// The letter's random salt, drawn by the caller: it keys the digests and the code.
     pub salt: Salt,
+    /// The hash of the digests and the code: the database's profile's.
+    pub digest_algorithm: HashAlgorithm,
 }
 
 /// The archive id of the `n`th letter issued in `year`.
@@ -244,7 +255,7 @@ pub fn is_letter_id(s: &str) -> bool {
 
 /// SHA-256 of bytes, in lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
+    HashAlgorithm::Sha256.digest_hex(bytes)
 }
 
 // Crockford's base32 without I, L, O, U: read aloud and typed back without confusion.
@@ -314,7 +325,8 @@ pub fn issue(renderer: &Renderer, req: Issue<'_>) -> Result<ArchivedLetter, Lett
         "data": data,
         "settings": req.settings,
     });
-    let code = verification_code(&hmac_sha256(&req.salt, content.to_string().as_bytes()));
+    let algorithm = req.digest_algorithm;
+    let code = verification_code(&algorithm.hmac(&req.salt, content.to_string().as_bytes()));
     let rendered = renderer.render(
         req.key,
         &LetterInput {
@@ -345,17 +357,18 @@ pub fn issue(renderer: &Renderer, req: Issue<'_>) -> Result<ArchivedLetter, Lett
         template_hash: rendered.template_hash,
         data,
         settings: req.settings,
-        text_sha256: salted_hex(&req.salt, rendered.text.as_bytes()),
-        html_sha256: salted_hex(&req.salt, rendered.html.as_bytes()),
+        text_sha256: salted_hex(algorithm, &req.salt, rendered.text.as_bytes()),
+        html_sha256: salted_hex(algorithm, &req.salt, rendered.html.as_bytes()),
         text: rendered.text,
         html: rendered.html,
         request: req.request,
         replaces: req.replaces,
         digest: DigestScheme::SaltedV1,
         salt: Some(hex(&req.salt)),
-        pdf_sha256: Some(sha256_hex(&pdf)),
+        pdf_sha256: Some(algorithm.digest_hex(&pdf)),
         pdf: Some(pdf),
         fonts,
+        digest_algorithm: algorithm,
     })
 }
 
@@ -365,7 +378,7 @@ mod tests {
 
     #[test]
     fn codes_are_ten_crockford_characters_and_survive_retyping() {
-        let code = verification_code(&Sha256::digest(b"x"));
+        let code = verification_code(&HashAlgorithm::Sha256.digest(b"x"));
         assert_eq!(code.len(), 11);
         assert_eq!(&code[5..6], "-");
         assert_eq!(normalize_code(&code.to_lowercase()), Some(code.clone()));
@@ -373,7 +386,7 @@ mod tests {
         assert_eq!(normalize_code("0O1IL-ABCDE"), Some("00111-ABCDE".into()));
         assert_eq!(normalize_code("ABC"), None);
         assert_eq!(normalize_code("UUUUU-UUUUU"), None);
-        assert_ne!(code, verification_code(&Sha256::digest(b"y")));
+        assert_ne!(code, verification_code(&HashAlgorithm::Sha256.digest(b"y")));
     }
 
     #[test]
@@ -388,9 +401,12 @@ mod tests {
     #[test]
     fn a_salted_digest_needs_the_salt_and_an_old_letter_stays_plain() {
         let salt = [7u8; 32];
-        let keyed = salted_hex(&salt, b"text");
+        let keyed = salted_hex(HashAlgorithm::Sha256, &salt, b"text");
         assert_ne!(keyed, sha256_hex(b"text"));
-        assert_ne!(keyed, salted_hex(&[8u8; 32], b"text"));
+        assert_ne!(
+            keyed,
+            salted_hex(HashAlgorithm::Sha256, &[8u8; 32], b"text")
+        );
         assert_eq!(parse_salt(&hex(&salt)), Some(salt));
         assert_eq!(parse_salt("zz"), None);
         // An archive entry written before salts: no `digest`, no `salt`.

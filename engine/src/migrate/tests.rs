@@ -66,6 +66,7 @@ fn case(n: u64, version: &VersionHash, state: &str, data: Data, deadlines: &[&st
         role: "office".into(),
         kind: EventKind::Opened {
             published: None,
+            crypto: Default::default(),
             external: None,
             workflow: "care".into(),
             version: version.clone(),

@@ -26,6 +26,7 @@ impl PgBackend {
     pub fn check(&self, progress: &Reporter) -> Result<CheckReport, StoreError> {
         self.read(|sql| {
             let mut checker = Checker::new(false);
+            checker.set_crypto(self.meta.crypto);
             sql.each_row(
                 "SELECT v.workflow, v.number, v.hash, d.record FROM versions v \
                  LEFT JOIN definitions d ON d.hash = v.hash ORDER BY v.workflow, v.number",

@@ -273,6 +273,24 @@ impl PgBackend {
         profile: Option<Profile>,
         now: Timestamp,
     ) -> Result<PgBackend, StoreError> {
+        PgBackend::create_as(
+            url,
+            simulation,
+            profile,
+            crate::crypto::Profile::Standard,
+            now,
+        )
+    }
+
+    /// [`PgBackend::create`] of the cryptographic profile `crypto` (recorded in the meta
+    /// record, the same encoded `StoredMeta` as redb's).
+    pub fn create_as(
+        url: &str,
+        simulation: bool,
+        profile: Option<Profile>,
+        crypto: crate::crypto::Profile,
+        now: Timestamp,
+    ) -> Result<PgBackend, StoreError> {
         let pool = pool(url)?;
         let mut client = pool.get().map_err(pool_error)?;
         if schema::found(&mut client)? > 0 {
@@ -285,6 +303,7 @@ impl PgBackend {
             profile,
             copy_of_real: false,
             format: crate::store::migrations::CURRENT,
+            crypto,
         };
         let record = encode(&meta).map_err(corrupt)?;
         let inserted = client
@@ -538,6 +557,10 @@ impl Backend for PgBackend {
         self.meta.copy_of_real
     }
 
+    fn crypto(&self) -> crate::crypto::Profile {
+        self.meta.crypto
+    }
+
     fn stored_profile(&self) -> Option<&Profile> {
         self.meta.profile.as_ref()
     }
@@ -780,6 +803,7 @@ impl Backend for PgBackend {
                 case: id.clone(),
                 records,
                 head,
+                crypto: self.meta.crypto,
             }))
         })
     }

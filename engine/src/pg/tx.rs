@@ -361,7 +361,7 @@ impl<'c, 'b> Sql<'c, 'b> {
         let (seq, prev): (Option<i64>, Option<String>) = (head.get(0), head.get(1));
         let seq = seq.map_or(0, |s| s + 1);
         let link = u64::try_from(seq).map_err(corrupt)?;
-        let hash = link_hash(link, prev.as_deref(), entry)?;
+        let hash = link_hash(self.backend.meta().crypto, link, prev.as_deref(), entry)?;
         let stored = StoredAccess {
             entry: entry.clone(),
             seq: Some(link),
@@ -425,7 +425,12 @@ impl<'c, 'b> Sql<'c, 'b> {
                 return broken(format!("#{seq}"), AccessBreakKind::Unlinked);
             };
             if stored.seq != Some(link)
-                || link_hash(link, stored.prev.as_deref(), &stored.entry)? != hash
+                || link_hash(
+                    self.backend.meta().crypto,
+                    link,
+                    stored.prev.as_deref(),
+                    &stored.entry,
+                )? != hash
                 || stored.prev != before
             {
                 return broken(format!("#{seq}"), AccessBreakKind::Edited);
@@ -686,6 +691,10 @@ fn publication_row(row: Option<postgres::Row>) -> Result<Option<Publication>, St
 }
 
 impl ReadTx for Sql<'_, '_> {
+    fn crypto(&self) -> crate::crypto::Profile {
+        self.backend.meta().crypto
+    }
+
     fn case_ids(
         &self,
         query: &CaseQuery,
@@ -968,10 +977,21 @@ impl WriteTx for Sql<'_, '_> {
         let id = case.id.as_str();
         self.writes += 1;
         // Every event of a command is chained here and only here (as redb's `save_case`).
+        let crypto = self.backend.meta().crypto;
+        if case.crypto != crypto {
+            // A case chained under another profile than the database's: a bug or a case
+            // brought in from elsewhere, never written here.
+            return Err(StoreError::Corrupt(format!(
+                "case {id} is chained under the {} profile, the database is {}",
+                case.crypto.key(),
+                crypto.key()
+            )));
+        }
         let mut prev = before.and_then(|c| c.head.clone());
         for event in events {
             let mut stored = StoredEvent::from(event);
-            let hash = crate::chain::hash(&case.id, prev.as_ref(), event).map_err(corrupt)?;
+            let hash =
+                crate::chain::hash(crypto, &case.id, prev.as_ref(), event).map_err(corrupt)?;
             stored.prev = prev.replace(hash.clone());
             stored.hash = Some(hash);
             let seq = i32::try_from(event.seq).map_err(corrupt)?;

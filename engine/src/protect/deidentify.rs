@@ -49,7 +49,11 @@ impl PseudonymKey {
     /// hex digits (64 bits) of the keyed hash.
     pub fn pseudonym(&self, class: &str, value: &str) -> String {
         let input = format!("{class}\u{0}{}", value.trim());
-        let mac = crate::letters::archive::salted_hex(&self.0, input.as_bytes());
+        let mac = crate::letters::archive::salted_hex(
+            crate::crypto::HashAlgorithm::Sha256,
+            &self.0,
+            input.as_bytes(),
+        );
         format!("{class}-{}", &mac[..16])
     }
 }

@@ -64,14 +64,17 @@ pub(crate) struct StoredAccess {
     pub(crate) hash: Option<String>,
 }
 
-/// The hash of one link: its number, the previous link's hash and the entry itself.
+/// The hash of one link: its number, the previous link's hash and the entry itself, under
+/// the database's cryptographic profile (SHA-256, or SM3 in a national database: the meta's
+/// `crypto`, the trusted local fact, names it for every link).
 pub(crate) fn link_hash(
+    crypto: crate::crypto::Profile,
     seq: u64,
     prev: Option<&str>,
     entry: &AccessEntry,
 ) -> Result<String, StoreError> {
     let bytes = serde_json::to_vec(&(seq, prev, entry)).map_err(corrupt)?;
-    Ok(crate::letters::archive::sha256_hex(&bytes))
+    Ok(crypto.digest_hex(&bytes))
 }
 
 /// Where the access chain is broken: the entry (its chain number, or its id for an entry
@@ -97,7 +100,11 @@ pub enum AccessBreakKind {
 
 /// Appends `entry` to the chain in `tx`: numbered after the head, linked to it; the new head
 /// is recorded. An entry already stored (the same line folded twice) is left as it is.
-fn insert_linked(tx: &WriteTransaction, entry: AccessEntry) -> Result<(), StoreError> {
+fn insert_linked(
+    tx: &WriteTransaction,
+    crypto: crate::crypto::Profile,
+    entry: AccessEntry,
+) -> Result<(), StoreError> {
     let mut table = tx.open_table(ACCESS).map_err(storage)?;
     let key = (entry.at.as_millisecond(), entry.id.as_str());
     if table.get(key).map_err(storage)?.is_some() {
@@ -113,7 +120,7 @@ fn insert_linked(tx: &WriteTransaction, entry: AccessEntry) -> Result<(), StoreE
     };
     let seq = head.as_ref().map_or(0, |(s, _)| s + 1);
     let prev = head.map(|(_, h)| h);
-    let hash = link_hash(seq, prev.as_deref(), &entry)?;
+    let hash = link_hash(crypto, seq, prev.as_deref(), &entry)?;
     let stored = StoredAccess {
         entry,
         seq: Some(seq),
@@ -153,7 +160,10 @@ fn scan_head(
 /// entry hashes to its hash, the links are numbered 0, 1, 2 … without a gap, each names the
 /// hash of the one before, the last is the recorded head, and no entry without a link was
 /// stored after the first linked one.
-pub(super) fn chain_break(tx: &redb::ReadTransaction) -> Result<Option<AccessBreak>, StoreError> {
+pub(super) fn chain_break(
+    tx: &redb::ReadTransaction,
+    crypto: crate::crypto::Profile,
+) -> Result<Option<AccessBreak>, StoreError> {
     let table = match tx.open_table(ACCESS) {
         Ok(t) => t,
         Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
@@ -170,7 +180,7 @@ pub(super) fn chain_break(tx: &redb::ReadTransaction) -> Result<Option<AccessBre
         };
         match (stored.seq, stored.hash) {
             (Some(seq), Some(hash)) => {
-                if link_hash(seq, stored.prev.as_deref(), &stored.entry)? != hash {
+                if link_hash(crypto, seq, stored.prev.as_deref(), &stored.entry)? != hash {
                     return broken(format!("#{seq}"), AccessBreakKind::Edited);
                 }
                 links.insert(seq, (stored.prev, hash, stored.entry.at));
@@ -287,7 +297,11 @@ fn append(db: &Path, entry: &AccessEntry) -> Result<(), StoreError> {
 
 /// Inserts every complete line of the side file into the access table of `tx`; returns how
 /// many bytes it read, for [`cut`] once `tx` has committed.
-pub(super) fn fold(tx: &WriteTransaction, db: &Path) -> Result<u64, StoreError> {
+pub(super) fn fold(
+    tx: &WriteTransaction,
+    db: &Path,
+    crypto: crate::crypto::Profile,
+) -> Result<u64, StoreError> {
     let path = side_file(db);
     let io = |e: std::io::Error| StoreError::Storage(format!("access log: {e}"));
     match std::fs::symlink_metadata(&path) {
@@ -316,7 +330,7 @@ pub(super) fn fold(tx: &WriteTransaction, db: &Path) -> Result<u64, StoreError> 
         let Ok(entry) = serde_json::from_slice::<AccessEntry>(line) else {
             continue;
         };
-        insert_linked(tx, entry)?;
+        insert_linked(tx, crypto, entry)?;
     }
     Ok(complete as u64)
 }
@@ -366,7 +380,7 @@ impl Store {
     /// Commits without counting as the command's own change (folding the log for `audit`).
     /// Access entries a full disk kept out are recorded as one gap entry in the same commit.
     fn commit_folding(&self, tx: WriteTransaction) -> Result<(), StoreError> {
-        let folded = fold(&tx, &self.path)?;
+        let folded = fold(&tx, &self.path, self.meta.crypto)?;
         let gap = super::access_gap::pending(&self.path);
         if let Some(g) = &gap {
             let entry = AccessEntry {
@@ -381,7 +395,7 @@ impl Store {
                     g.count, g.from, g.to
                 )),
             };
-            insert_linked(&tx, entry)?;
+            insert_linked(&tx, self.meta.crypto, entry)?;
         }
         tx.commit().map_err(storage)?;
         cut(&self.path, folded);
@@ -429,7 +443,7 @@ impl Store {
             tx.open_table(ACCESS).map_err(storage)?;
             self.commit_folding(tx)?;
         }
-        chain_break(&self.read()?)
+        chain_break(&self.read()?, self.meta.crypto)
     }
 }
 

@@ -546,6 +546,9 @@ pub(crate) struct Importer<S> {
     /// number's `number:{prefix}〔2026〕`) and the line that shows it, checked against the
     /// imported counters at the end: a lowered counter would hand a number out again.
     highest: BTreeMap<String, (u64, usize)>,
+    /// The cryptographic profile the export's meta names (read first): every chain brought
+    /// in is checked under it, and the new database is of it.
+    crypto: crate::crypto::Profile,
 }
 
 type Fail = ImportError;
@@ -603,6 +606,7 @@ impl<S: Sink> Importer<S> {
             pending: None,
             highest: BTreeMap::new(),
             simulation,
+            crypto: crate::crypto::Profile::Standard,
         }
     }
 
@@ -732,6 +736,7 @@ impl<S: Sink> Importer<S> {
             ));
         }
         let mut meta = decode::<StoredMeta>(line.record.get().as_bytes()).map_err(record(n))?;
+        self.crypto = meta.crypto;
         if meta.simulation && !self.simulation {
             return Err(at(n, ImportProblem::SimulationExport));
         }
@@ -890,7 +895,7 @@ impl<S: Sink> Importer<S> {
         verify_history(|hash| self.loaded.get(hash).map(Some), &p.events).map_err(replay)?;
         // Every chain brought in is checked as `verify` would: a history altered and
         // re-hashed, or with a link removed, does not enter the database.
-        if let Err(b) = crate::chain::verify(&p.id, &p.records, None) {
+        if let Err(b) = crate::chain::verify(self.crypto, &p.id, &p.records, None) {
             return Err(replay(format!(
                 "its hash chain is broken at event {} ({:?})",
                 b.seq, b.kind
@@ -918,6 +923,21 @@ impl<S: Sink> Importer<S> {
             return Err(mismatch(
                 n,
                 format!("letter {} does not hash to its recorded SHA-256", letter.id),
+            ));
+        }
+        // A letter digested with another hash than the database's profile names is not one
+        // this database issued (a plain letter, from before salts, is SHA-256 under any).
+        if letter.digest != crate::letters::archive::DigestScheme::Plain
+            && letter.digest_algorithm != self.crypto.hash()
+        {
+            return Err(mismatch(
+                n,
+                format!(
+                    "letter {} is digested with {}, the database's profile uses {}",
+                    letter.id,
+                    letter.digest_algorithm.name(),
+                    self.crypto.hash_algorithm()
+                ),
             ));
         }
         if self.letters.contains(&letter.id) {

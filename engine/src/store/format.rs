@@ -114,6 +114,8 @@ pub enum StoredEventKind {
         published: Option<crate::case::Pins>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         external: Option<crate::case::ExternalId>,
+        #[serde(default, skip_serializing_if = "crate::crypto::Profile::is_standard")]
+        crypto: crate::crypto::Profile,
     },
     Fired {
         transition: String,
@@ -175,6 +177,11 @@ pub enum StoredEventKind {
         replaces: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pdf_sha256: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "crate::crypto::HashAlgorithm::is_sha256"
+        )]
+        digest_algorithm: crate::crypto::HashAlgorithm,
     },
     LetterVoided {
         letter: String,
@@ -247,6 +254,7 @@ impl From<&Event> for StoredEvent {
                 officer,
                 published,
                 external,
+                crypto,
             } => StoredEventKind::Opened {
                 workflow: workflow.clone(),
                 version: version.0.clone(),
@@ -259,6 +267,7 @@ impl From<&Event> for StoredEvent {
                 origin: origin.as_ref().map(store_link),
                 published: published.clone(),
                 external: external.clone(),
+                crypto: *crypto,
             },
             EventKind::Fired {
                 transition,
@@ -352,6 +361,7 @@ impl From<&Event> for StoredEvent {
                 request: l.request,
                 replaces: l.replaces.clone(),
                 pdf_sha256: l.pdf_sha256.clone(),
+                digest_algorithm: l.digest_algorithm,
             },
             EventKind::LetterVoided { letter, reason } => StoredEventKind::LetterVoided {
                 letter: letter.clone(),
@@ -423,6 +433,7 @@ impl TryFrom<StoredEvent> for Event {
                 officer,
                 published,
                 external,
+                crypto,
             } => EventKind::Opened {
                 workflow,
                 version: VersionHash(version),
@@ -435,6 +446,7 @@ impl TryFrom<StoredEvent> for Event {
                 origin: origin.map(load_link).transpose()?,
                 published,
                 external,
+                crypto,
             },
             StoredEventKind::Fired {
                 transition,
@@ -535,6 +547,7 @@ impl TryFrom<StoredEvent> for Event {
                 request,
                 replaces,
                 pdf_sha256,
+                digest_algorithm,
             } => EventKind::LetterIssued(IssuedRef {
                 letter,
                 key,
@@ -546,6 +559,7 @@ impl TryFrom<StoredEvent> for Event {
                 request,
                 replaces,
                 pdf_sha256,
+                digest_algorithm,
             }),
             StoredEventKind::LetterVoided { letter, reason } => {
                 EventKind::LetterVoided { letter, reason }
@@ -630,4 +644,11 @@ pub struct StoredMeta {
     /// absent (0) on databases made before versions were recorded.
     #[serde(default)]
     pub format: u32,
+    /// The cryptographic profile chosen at `init` (`init --crypto`, issue 23 item 6): which
+    /// hash the chains and letter digests use and which signature the office key makes.
+    /// Absent on databases made before it could be chosen, and on every standard one (which
+    /// reads as standard); a national database is at least format 8, so that an older build,
+    /// which would hash with SHA-256, refuses it.
+    #[serde(default, skip_serializing_if = "crate::crypto::Profile::is_standard")]
+    pub crypto: crate::crypto::Profile,
 }

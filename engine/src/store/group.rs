@@ -167,6 +167,7 @@ mod tests {
             workflow: "bench-intake".into(),
             command: Open {
                 published: None,
+                crypto: Default::default(),
                 external: None,
                 actor: Actor {
                     user: "t".into(),

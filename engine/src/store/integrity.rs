@@ -18,12 +18,15 @@ pub struct CaseChain {
     pub records: Vec<Record>,
     /// The snapshot's last event and head hash; None when the snapshot is missing.
     pub head: Option<Head>,
+    /// The database's cryptographic profile (its meta, the trusted local fact), under which
+    /// the chain is recomputed.
+    pub crypto: crate::crypto::Profile,
 }
 
 impl CaseChain {
     /// Recomputes the chain; the first broken link if any.
     pub fn verify(&self) -> Result<Verified, Break> {
-        chain::verify(&self.case, &self.records, self.head.as_ref())
+        chain::verify(self.crypto, &self.case, &self.records, self.head.as_ref())
     }
 }
 
@@ -104,6 +107,7 @@ impl Store {
             case: id.clone(),
             records,
             head,
+            crypto: self.meta.crypto,
         }))
     }
 

@@ -72,6 +72,11 @@ pub const STEPS: &[Step] = &[
         title: "the office key ring (every public key the office signed with) may be published",
         apply: step_7_key_ring,
     },
+    Step {
+        number: 8,
+        title: "the database's cryptographic profile (standard or national) is recorded in its meta",
+        apply: step_8_crypto,
+    },
 ];
 
 /// The format version this build writes and reads.
@@ -126,6 +131,16 @@ fn step_6_outbox(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> {
 fn step_7_key_ring(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> {
     tx.open_table(super::published::PUBLISHED)
         .map_err(storage)?;
+    Ok(())
+}
+
+/// Step 8 (issue 23 item 6): the `crypto` field of the database's meta (`init --crypto`).
+/// Nothing is converted: a database without it is standard, as every database before it was.
+/// The step only raises the format, so that an older build, which would hash and sign with
+/// SHA-256 and Ed25519 whatever the meta says, refuses a database that may be national.
+fn step_8_crypto(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> {
+    // The meta record must read (with the field defaulted); nothing is written but the stamp.
+    read_meta(tx)?;
     Ok(())
 }
 
@@ -232,6 +247,54 @@ mod tests {
         }
         tx.commit().expect("commit");
         path
+    }
+
+    #[test]
+    fn a_meta_record_without_a_profile_reads_as_standard_and_a_national_one_round_trips() {
+        // A format-7 meta record, as every database before step 8 has it.
+        let old = br#"{"v":1,"body":{"created_at":"2026-01-01T00:00:00Z","simulation":false,"profile":null,"format":7}}"#;
+        let meta: StoredMeta = decode(old).expect("decodes");
+        assert_eq!(meta.crypto, crate::crypto::Profile::Standard);
+        // A standard meta is written as before (no field); a national one names itself.
+        assert!(!String::from_utf8_lossy(&encode(&meta).expect("encodes")).contains("crypto"));
+        let national = StoredMeta {
+            crypto: crate::crypto::Profile::National,
+            ..meta
+        };
+        let bytes = encode(&national).expect("encodes");
+        assert!(String::from_utf8_lossy(&bytes).contains(r#""crypto":"national""#));
+        assert_eq!(decode::<StoredMeta>(&bytes).expect("decodes"), national);
+        // Step 8 raises the format: a build at 7 refuses a database that may be national.
+        assert_eq!(CURRENT, 8);
+        assert!(matches!(
+            admit(7, true),
+            Err(StoreError::NeedsMigration { found: 7, .. })
+        ));
+    }
+
+    #[test]
+    fn a_national_database_is_made_national_and_migrating_keeps_it() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("n.redb");
+        let store = Store::create_as(
+            &path,
+            false,
+            None,
+            crate::crypto::Profile::National,
+            at("2026-01-01T00:00:00Z"),
+        )
+        .expect("create");
+        assert_eq!(store.meta().crypto, crate::crypto::Profile::National);
+        drop(store);
+        let mut store = Store::open_for_migration(&path, Duration::from_secs(1)).expect("opens");
+        let cx = Context {
+            by: "张敏".into(),
+            now: at("2026-12-01T00:00:00Z"),
+        };
+        assert!(store.migrate(&cx).expect("migrates").is_empty());
+        drop(store);
+        let store = Store::open(&path, Duration::from_secs(1)).expect("opens");
+        assert_eq!(store.meta().crypto, crate::crypto::Profile::National);
     }
 
     #[test]

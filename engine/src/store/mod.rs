@@ -309,11 +309,29 @@ fn check_magic(path: &Path) -> Result<(), StoreError> {
 }
 
 impl Store {
-    /// Creates a new database; refuses to touch an existing file.
+    /// Creates a new standard database; refuses to touch an existing file.
     pub fn create(
         path: &Path,
         simulation: bool,
         profile: Option<crate::profile::Profile>,
+        now: Timestamp,
+    ) -> Result<Store, StoreError> {
+        Store::create_as(
+            path,
+            simulation,
+            profile,
+            crate::crypto::Profile::Standard,
+            now,
+        )
+    }
+
+    /// Creates a new database of the cryptographic profile `crypto`; refuses to touch an
+    /// existing file.
+    pub fn create_as(
+        path: &Path,
+        simulation: bool,
+        profile: Option<crate::profile::Profile>,
+        crypto: crate::crypto::Profile,
         now: Timestamp,
     ) -> Result<Store, StoreError> {
         // create_new is the atomic "does not exist yet" check; redb then takes the empty file.
@@ -347,6 +365,7 @@ impl Store {
                 profile,
                 copy_of_real: false,
                 format: migrations::CURRENT,
+                crypto,
             };
             let tx = db.begin_write().map_err(storage)?;
             {
@@ -460,6 +479,7 @@ impl Store {
                 profile: None,
                 copy_of_real: false,
                 format: 0,
+                crypto: crate::crypto::Profile::Standard,
             },
             definitions: Mutex::default(),
             repaired: false,
@@ -933,10 +953,21 @@ impl<'t> Writer<'t> {
         let id = case.id.as_str();
         self.writes += 1;
         // Every event of a command, whatever made it, is chained here and only here.
+        let crypto = self.store.meta.crypto;
+        if case.crypto != crypto {
+            // A case chained under another profile than the database's: a bug or a case
+            // brought in from elsewhere, never written here.
+            return Err(StoreError::Corrupt(format!(
+                "case {id} is chained under the {} profile, the database is {}",
+                case.crypto.key(),
+                crypto.key()
+            )));
+        }
         let mut prev = before.and_then(|c| c.head.clone());
         for event in events {
             let mut stored = StoredEvent::from(event);
-            let hash = crate::chain::hash(&case.id, prev.as_ref(), event).map_err(corrupt)?;
+            let hash =
+                crate::chain::hash(crypto, &case.id, prev.as_ref(), event).map_err(corrupt)?;
             stored.prev = prev.replace(hash.clone());
             stored.hash = Some(hash);
             let previous = self

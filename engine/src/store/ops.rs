@@ -179,6 +179,10 @@ pub struct CheckReport {
     pub cases: usize,
     pub events: usize,
     pub problems: Vec<CheckProblem>,
+    /// The database's cryptographic profile (its meta's `crypto`), by which its chains were
+    /// recomputed.
+    #[serde(default)]
+    pub crypto: crate::crypto::Profile,
 }
 
 /// A temporary file, removed when dropped unless it was moved into place.
@@ -646,15 +650,27 @@ fn check_copy<E: From<StoreError>>(
         }
     }
     let tx = database.begin_read().map_err(storage)?;
+    checker.set_crypto(stored_crypto(&tx)?);
     check_definitions(&tx, &mut checker)?;
     check_cases(&tx, &mut checker, progress)?;
-    if let Some(b) = super::access::chain_break(&tx)? {
+    if let Some(b) = super::access::chain_break(&tx, checker.crypto())? {
         checker.problem(CheckProblem::AccessChain(b));
     }
     drop(tx);
     drop(database);
     drop(tmp);
     Ok(checker.finish())
+}
+
+/// The cryptographic profile the copy's meta records (standard when it names none).
+fn stored_crypto(tx: &redb::ReadTransaction) -> Result<crate::crypto::Profile, StoreError> {
+    let table = tx.open_table(META).map_err(storage)?;
+    let bytes = table
+        .get(META_KEY)
+        .map_err(storage)?
+        .ok_or_else(|| StoreError::Corrupt("the database's meta record is missing".into()))?;
+    let meta: super::format::StoredMeta = decode(bytes.value()).map_err(super::corrupt)?;
+    Ok(meta.crypto)
 }
 
 fn check_definitions(tx: &redb::ReadTransaction, checker: &mut Checker) -> Result<(), StoreError> {
@@ -746,6 +762,16 @@ impl Checker {
     }
 
     /// A problem found by the backend itself (its storage, its access log).
+    /// The cryptographic profile the database records, by which chains are recomputed.
+    pub(crate) fn set_crypto(&mut self, crypto: crate::crypto::Profile) {
+        self.report.crypto = crypto;
+    }
+
+    /// The profile set by [`Checker::set_crypto`] (standard until then).
+    pub(crate) fn crypto(&self) -> crate::crypto::Profile {
+        self.report.crypto
+    }
+
     pub(crate) fn problem(&mut self, problem: CheckProblem) {
         self.report.problems.push(problem);
     }
@@ -842,7 +868,9 @@ impl Checker {
                 }),
             }
         }
-        report.problems.extend(verify_chain(id_text, &stored));
+        report
+            .problems
+            .extend(verify_chain(report.crypto, id_text, &stored));
         let replayed = match Case::replay(&id, &history) {
             Ok(case) => case,
             Err(e) => {
@@ -1091,7 +1119,11 @@ pub(crate) fn verify_history<'a>(
 /// Recomputes the case's hash chain from the stored records and reports its first broken
 /// link as [`CheckProblem::Chain`]. Truncation shows as a snapshot that differs from the
 /// replay, reported beside it.
-fn verify_chain(case: &str, events: &[StoredEvent]) -> Vec<CheckProblem> {
+fn verify_chain(
+    crypto: crate::crypto::Profile,
+    case: &str,
+    events: &[StoredEvent],
+) -> Vec<CheckProblem> {
     let Ok(id) = case.parse::<CaseId>() else {
         return Vec::new();
     };
@@ -1106,7 +1138,7 @@ fn verify_chain(case: &str, events: &[StoredEvent]) -> Vec<CheckProblem> {
             hash: s.hash.clone(),
         })
         .collect();
-    match crate::chain::verify(&id, &records, None) {
+    match crate::chain::verify(crypto, &id, &records, None) {
         Ok(_) => Vec::new(),
         Err(b) => vec![CheckProblem::Chain(b)],
     }

@@ -49,6 +49,10 @@ impl Backend for Store {
         self.meta.copy_of_real
     }
 
+    fn crypto(&self) -> crate::crypto::Profile {
+        self.meta.crypto
+    }
+
     fn stored_profile(&self) -> Option<&Profile> {
         self.meta.profile.as_ref()
     }
@@ -384,6 +388,10 @@ fn numbered_in(
 }
 
 impl ReadTx for Snapshot<'_> {
+    fn crypto(&self) -> crate::crypto::Profile {
+        self.store.meta.crypto
+    }
+
     fn case_ids(
         &self,
         query: &CaseQuery,
@@ -514,6 +522,10 @@ impl ReadTx for Snapshot<'_> {
 }
 
 impl ReadTx for Writer<'_> {
+    fn crypto(&self) -> crate::crypto::Profile {
+        self.store.meta.crypto
+    }
+
     fn case_ids(
         &self,
         query: &CaseQuery,

@@ -179,6 +179,7 @@ fn crash_driver() {
                 let (_, def) = store.latest(workflow).expect("latest").expect("published");
                 let open = Open {
                     published: None,
+                    crypto: Default::default(),
                     external: None,
                     actor: actor(role),
                     data: data(fields),

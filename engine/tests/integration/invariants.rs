@@ -137,6 +137,7 @@ proptest! {
         let cal = china_2025_2026();
         let open = Open {
             published: None,
+            crypto: Default::default(),
             external: None,
             actor: Actor { user: "张三".into(), role: "parent".into() },
             data: changes(&[]).into_iter().chain([

@@ -1527,13 +1527,14 @@ fn write_html_for_the_render_check() {
 fn the_same_letter_issued_under_two_salts_has_different_digests_and_codes() {
     use sha2::{Digest, Sha256};
     use wardflow_engine::case::CaseId;
+    use wardflow_engine::crypto::HashAlgorithm;
     use wardflow_engine::letters::archive::{
         DigestScheme, Issue, issue, sha256_hex, verification_code,
     };
     let cases = cases();
     let case = &cases["warning-letter"];
     let case_id: CaseId = "2026-000001".parse().expect("case id");
-    let make = |salt: [u8; 32]| {
+    let make_with = |salt: [u8; 32], digest_algorithm: HashAlgorithm| {
         issue(
             renderer(),
             Issue {
@@ -1552,10 +1553,12 @@ fn the_same_letter_issued_under_two_salts_has_different_digests_and_codes() {
                 replaces: None,
                 vocabulary: &NO_WORDS,
                 salt,
+                digest_algorithm,
             },
         )
         .expect("issues")
     };
+    let make = |salt: [u8; 32]| make_with(salt, HashAlgorithm::Sha256);
     let one = make([1; 32]);
     let two = make([2; 32]);
     assert_eq!(one.digest, DigestScheme::SaltedV1);
@@ -1578,6 +1581,41 @@ fn the_same_letter_issued_under_two_salts_has_different_digests_and_codes() {
         verification_code(&Sha256::digest(content.to_string().as_bytes())),
         one.code
     );
+    // Under the national profile (issue 23 item 6) the same letter is digested with HMAC-SM3
+    // and its PDF with SM3, the algorithm recorded beside the digests; it holds under them.
+    let national = make_with([1; 32], HashAlgorithm::Sm3);
+    assert_eq!(national.digest_algorithm, HashAlgorithm::Sm3);
+    assert_eq!(one.digest_algorithm, HashAlgorithm::Sha256);
+    assert!(national.digests_hold());
+    assert!(national.is_rendering(national.text.as_bytes()));
+    assert_eq!(
+        national.text_sha256,
+        wardflow_engine::letters::archive::salted_hex(
+            HashAlgorithm::Sm3,
+            &[1; 32],
+            national.text.as_bytes()
+        )
+    );
+    assert_ne!(national.text_sha256, one.text_sha256);
+    assert_ne!(national.code, one.code);
+    let pdf = national.pdf.as_deref().expect("pdf");
+    assert_eq!(
+        national.pdf_sha256.as_deref(),
+        Some(HashAlgorithm::Sm3.digest_hex(pdf).as_str())
+    );
+    // The record says so; a standard one does not carry the field at all.
+    let record = serde_json::to_value(&national).expect("json");
+    assert_eq!(record["digest_algorithm"], "sm3");
+    assert!(
+        serde_json::to_value(&one)
+            .expect("json")
+            .get("digest_algorithm")
+            .is_none()
+    );
+    // Relabelled as SHA-256, its digests no longer hold.
+    let mut relabelled = national.clone();
+    relabelled.digest_algorithm = HashAlgorithm::Sha256;
+    assert!(!relabelled.digests_hold());
 }
 
 // ----- PDF (issue 21): the same rendering set by typst, read back with poppler -----

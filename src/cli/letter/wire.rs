@@ -94,6 +94,14 @@ pub struct LetterParticulars {
     pub html_sha256: String,
     pub text_sha256: String,
     pub pdf_sha256: Option<String>,
+    /// The hash of the three digests: `sm3` in a national database; absent (SHA-256) on a
+    /// standard one.
+    #[serde(
+        default,
+        skip_serializing_if = "wardflow_engine::crypto::HashAlgorithm::is_sha256"
+    )]
+    #[schema(value_type = Option<String>)]
+    pub digest_algorithm: wardflow_engine::crypto::HashAlgorithm,
     #[schema(value_type = Vec<Object>)]
     pub fonts: Vec<UsedFont>,
     pub replaces: Option<String>,
@@ -119,6 +127,7 @@ impl LetterParticulars {
             html_sha256: l.html_sha256.clone(),
             text_sha256: l.text_sha256.clone(),
             pdf_sha256: l.pdf_sha256.clone(),
+            digest_algorithm: l.digest_algorithm,
             fonts: l.fonts.clone(),
             replaces: l.replaces.clone(),
             status: LetterStatus::of(r),

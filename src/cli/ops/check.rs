@@ -44,6 +44,7 @@ pub(crate) fn check_json(tr: &Tr, report: &CheckReport) -> serde_json::Value {
         "definitions": report.definitions,
         "cases": report.cases,
         "events": report.events,
+        "crypto": report.crypto.key(),
         "problems": messages,
     })
 }
@@ -72,6 +73,7 @@ pub fn report_check(
                 events = report.events
             )
         );
+        println!("{}", crate::cli::national::crypto_line(tr, report.crypto));
     }
     if messages.is_empty() {
         return Ok(());

@@ -62,6 +62,10 @@ impl Backend for Counting {
         self.inner.copy_of_real()
     }
 
+    fn crypto(&self) -> crate::crypto::Profile {
+        self.inner.crypto()
+    }
+
     fn stored_profile(&self) -> Option<&Profile> {
         self.inner.stored_profile()
     }
@@ -287,6 +291,10 @@ impl Backend for Counting {
 }
 
 impl ReadTx for CountingRead<'_> {
+    fn crypto(&self) -> crate::crypto::Profile {
+        self.inner.crypto()
+    }
+
     fn case_ids(
         &self,
         query: &CaseQuery,
@@ -362,6 +370,10 @@ impl ReadTx for CountingRead<'_> {
 }
 
 impl ReadTx for CountingTx<'_> {
+    fn crypto(&self) -> crate::crypto::Profile {
+        self.inner.crypto()
+    }
+
     fn case_ids(
         &self,
         query: &CaseQuery,

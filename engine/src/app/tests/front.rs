@@ -220,6 +220,7 @@ fn init_checks_everything_before_it_makes_the_database_and_a_real_one_refuses_a_
         admin_roles: vec!["system".into()],
         calendar: None,
         letters: None,
+        crypto: crate::crypto::Profile::Standard,
     };
     let founder = Caller::new(ADMIN).at(at(T0));
     // A requested clock on a real database, then a role nobody may hold: nothing is made.
