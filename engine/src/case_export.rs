@@ -28,7 +28,8 @@ pub const SIGNING_CONTEXT: &[u8] = b"wardflow case export v2\n";
 /// What exports made before version 2 signed: the content alone (accepted only with the
 /// expected algorithm, so leaving the field unsigned there gains a forger nothing).
 const SIGNING_CONTEXT_V1: &[u8] = b"wardflow case export v1\n";
-/// The one signature algorithm a verifier accepts.
+/// The signature algorithm of the standard profile; a national office signs with `sm2`. A
+/// verifier accepts the algorithm of the key it trusts, whatever the file names.
 pub const ALGORITHM: &str = "ed25519";
 /// Largest export file `verify` reads.
 pub const MAX_BYTES: u64 = 256 * 1024 * 1024;
@@ -98,6 +99,12 @@ pub enum CaseExportError {
     /// The case's own chain is broken: it is not signed.
     #[error("the chain of the case is broken")]
     Broken(Break),
+    /// The office key is of another algorithm than the database's profile signs with.
+    #[error("the office key is an {key} key; this database's profile signs with {database}")]
+    KeyProfile {
+        key: &'static str,
+        database: &'static str,
+    },
 }
 
 impl From<Break> for CaseExportError {
@@ -147,6 +154,12 @@ pub fn seal(
     key: &OfficeKey,
     key_id: Option<u32>,
 ) -> Result<Document, CaseExportError> {
+    if key.crypto() != crypto {
+        return Err(CaseExportError::KeyProfile {
+            key: key.algorithm(),
+            database: crypto.signature_algorithm(),
+        });
+    }
     chain::verify(crypto, case, records, Some(&head))?;
     let events = records
         .iter()
@@ -171,11 +184,12 @@ pub fn seal(
     };
     let content = serde_json::to_value(&content).map_err(malformed)?;
     let public = key.public();
-    let value = key.sign(&signed_bytes(ALGORITHM, &content)?);
+    let algorithm = key.algorithm();
+    let value = key.sign(&signed_bytes(algorithm, &content)?);
     Ok(Document {
         content,
         signature: Seal {
-            algorithm: ALGORITHM.to_owned(),
+            algorithm: algorithm.to_owned(),
             key_id,
             public_key: public.hex(),
             fingerprint: public.fingerprint(),
@@ -195,7 +209,8 @@ pub enum SignatureCheck {
     },
     /// The content is not what was signed.
     Invalid,
-    /// The file names another algorithm than the one the verifier expects (`ed25519`).
+    /// The file names another algorithm than the one of the key the verifier trusts
+    /// (`ed25519` or `sm2`).
     UnexpectedAlgorithm {
         found: String,
     },
@@ -251,7 +266,13 @@ pub fn verify_ring(bytes: &[u8], trusted: &[RingKey]) -> Result<Verdict, CaseExp
     }
     let named = doc.signature.public_key.trim();
     let key = trusted.iter().find(|k| k.public_key == named).cloned();
-    let signature = if doc.signature.algorithm != ALGORITHM {
+    // The algorithm is the trusted key's (the one the file names, else the office's keys'),
+    // never the file's: a file naming another is refused before any key is tried.
+    let expected = key
+        .as_ref()
+        .or(trusted.first())
+        .map_or(ALGORITHM, |k| k.algorithm.as_str());
+    let signature = if doc.signature.algorithm != expected {
         SignatureCheck::UnexpectedAlgorithm {
             found: doc.signature.algorithm.chars().take(40).collect(),
         }
@@ -261,10 +282,13 @@ pub fn verify_ring(bytes: &[u8], trusted: &[RingKey]) -> Result<Verdict, CaseExp
                 signed_by: doc.signature.public_key.chars().take(80).collect(),
             },
             Some((ring_key, key)) => {
+                // Version 1 exports (content alone) were only ever Ed25519.
+                let v1 = key.algorithm() == ALGORITHM
+                    && key.verifies(&signed_bytes_v1(&doc.content)?, &doc.signature.value);
                 if !(key.verifies(
-                    &signed_bytes(&doc.signature.algorithm, &doc.content)?,
+                    &signed_bytes(key.algorithm(), &doc.content)?,
                     &doc.signature.value,
-                ) || key.verifies(&signed_bytes_v1(&doc.content)?, &doc.signature.value))
+                ) || v1)
                 {
                     SignatureCheck::Invalid
                 } else if !ring_key.valid_at(content.exported_at) {

@@ -140,8 +140,9 @@ impl HashAlgorithm {
 /// The distinguishing identifier SM2 signatures are made with: GB/T 35276's default user id.
 pub const SM2_DIST_ID: &str = "1234567812345678";
 
-/// An SM2 signing key (GB/T 32918.2), made from 32 random bytes like the Ed25519 office key.
-pub struct Sm2Key(sm2::dsa::SigningKey);
+/// An SM2 signing key (GB/T 32918.2), made from 32 random bytes like the Ed25519 office key;
+/// the bytes are kept to write the key file.
+pub struct Sm2Key(sm2::dsa::SigningKey, [u8; 32]);
 
 impl std::fmt::Debug for Sm2Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -156,7 +157,12 @@ impl Sm2Key {
     pub fn from_seed(seed: [u8; 32]) -> Option<Self> {
         sm2::dsa::SigningKey::from_slice(SM2_DIST_ID, &seed)
             .ok()
-            .map(Sm2Key)
+            .map(|k| Sm2Key(k, seed))
+    }
+
+    /// The 32-byte secret it was made from (for the key file; never printed).
+    pub fn seed(&self) -> &[u8; 32] {
+        &self.1
     }
 
     pub fn public(&self) -> Sm2Public {
@@ -174,6 +180,14 @@ impl Sm2Key {
 #[derive(Clone)]
 pub struct Sm2Public(sm2::dsa::VerifyingKey);
 
+impl PartialEq for Sm2Public {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_sec1_bytes() == other.0.to_sec1_bytes()
+    }
+}
+
+impl Eq for Sm2Public {}
+
 impl std::fmt::Debug for Sm2Public {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Sm2Public({})", self.hex())
@@ -182,7 +196,12 @@ impl std::fmt::Debug for Sm2Public {
 
 impl Sm2Public {
     pub fn hex(&self) -> String {
-        hex(&self.0.to_sec1_bytes())
+        hex(&self.to_bytes())
+    }
+
+    /// The SEC1 uncompressed point (65 bytes).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.0.to_sec1_bytes().to_vec()
     }
 
     /// Parses 130 hex digits (an uncompressed point on the SM2 curve).

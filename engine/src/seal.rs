@@ -1,4 +1,5 @@
-//! The office's Ed25519 key: it signs case exports so that another machine can check, with
+//! The office's key — Ed25519, or SM2 in a national database (issue 23 item 6) — signs case
+//! exports so that another machine can check, with
 //! the public key alone, that a history left this office unchanged. The secret is kept in a
 //! file outside the database (the shell reads and writes it), plain or protected by a
 //! passphrase (age's scrypt mode: scrypt, then ChaCha20-Poly1305); this module never prints it.
@@ -12,7 +13,6 @@ use std::fmt;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::chain::hex;
 
@@ -23,6 +23,13 @@ pub const KEY_FILE_HEADER: &str = "wardflow office key: Ed25519 secret seed, kee
 /// holding a plain key file's text follows in hex.
 pub const PROTECTED_HEADER: &str =
     "wardflow office key: Ed25519 secret seed, passphrase-protected (age scrypt)";
+
+/// The first line of an SM2 key file (a national database's office key).
+pub const SM2_KEY_FILE_HEADER: &str = "wardflow office key: SM2 secret key, keep private";
+
+/// The first line of a passphrase-protected SM2 key file.
+pub const SM2_PROTECTED_HEADER: &str =
+    "wardflow office key: SM2 secret key, passphrase-protected (age scrypt)";
 
 /// The largest scrypt work factor (log2 N) a protected key file may ask for: 2^20 is about
 /// 1 GiB of memory, far above what [`OfficeKey::to_protected_text`] picks (about a second of
@@ -40,8 +47,14 @@ pub const ED25519: &str = "ed25519";
 pub enum KeyError {
     #[error("not a wardflow key file")]
     NotAKeyFile,
-    #[error("not an Ed25519 public key (64 hex digits expected)")]
+    #[error("not an Ed25519 or SM2 public key (64 or 130 hex digits expected)")]
     BadPublicKey,
+    /// A key of another algorithm than the database's profile signs with.
+    #[error("the key is an {found} key; this database's profile signs with {expected}")]
+    WrongAlgorithm {
+        expected: &'static str,
+        found: &'static str,
+    },
     /// The key file is protected and no passphrase was given.
     #[error("the key file is protected by a passphrase; give it")]
     NeedsPassphrase,
@@ -65,8 +78,13 @@ pub enum KeyError {
     BadRing(String),
 }
 
-/// The office's signing key.
-pub struct OfficeKey(SigningKey);
+/// The office's signing key: Ed25519 (the standard profile) or SM2 (the national one).
+pub struct OfficeKey(Secret);
+
+enum Secret {
+    Ed25519(SigningKey),
+    Sm2(crate::crypto::Sm2Key),
+}
 
 impl fmt::Debug for OfficeKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -87,27 +105,56 @@ fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
 }
 
 impl OfficeKey {
-    /// A key from 32 random bytes (the shell draws them from the operating system).
+    /// An Ed25519 key from 32 random bytes (the shell draws them from the operating system).
     pub fn from_seed(seed: [u8; 32]) -> Self {
-        OfficeKey(SigningKey::from_bytes(&seed))
+        OfficeKey(Secret::Ed25519(SigningKey::from_bytes(&seed)))
     }
 
-    /// The key file's text: the header line, then the seed in hex.
+    /// A key of `crypto`'s signature algorithm from 32 random bytes; None when they are no SM2
+    /// secret (zero, or not below the curve order: draw again).
+    pub fn generate(crypto: crate::crypto::Profile, seed: [u8; 32]) -> Option<Self> {
+        match crypto {
+            crate::crypto::Profile::Standard => Some(Self::from_seed(seed)),
+            crate::crypto::Profile::National => {
+                crate::crypto::Sm2Key::from_seed(seed).map(|k| OfficeKey(Secret::Sm2(k)))
+            }
+        }
+    }
+
+    /// Its signature algorithm (`ed25519`, `sm2`).
+    pub fn algorithm(&self) -> &'static str {
+        self.crypto().signature_algorithm()
+    }
+
+    /// The profile its algorithm belongs to.
+    pub fn crypto(&self) -> crate::crypto::Profile {
+        match &self.0 {
+            Secret::Ed25519(_) => crate::crypto::Profile::Standard,
+            Secret::Sm2(_) => crate::crypto::Profile::National,
+        }
+    }
+
+    /// The key file's text: the header line (naming the algorithm), then the secret in hex.
     pub fn to_file_text(&self) -> String {
-        format!("{KEY_FILE_HEADER}\n{}\n", hex(self.0.as_bytes()))
+        match &self.0 {
+            Secret::Ed25519(k) => format!("{KEY_FILE_HEADER}\n{}\n", hex(k.as_bytes())),
+            Secret::Sm2(k) => format!("{SM2_KEY_FILE_HEADER}\n{}\n", hex(k.seed())),
+        }
     }
 
-    /// Reads a key file's text.
+    /// Reads a key file's text (Ed25519 or SM2, as its header says).
     pub fn from_file_text(text: &str) -> Result<Self, KeyError> {
         let mut lines = text.lines();
-        if lines.next().map(str::trim) != Some(KEY_FILE_HEADER) {
-            return Err(KeyError::NotAKeyFile);
-        }
+        let crypto = match lines.next().map(str::trim) {
+            Some(KEY_FILE_HEADER) => crate::crypto::Profile::Standard,
+            Some(SM2_KEY_FILE_HEADER) => crate::crypto::Profile::National,
+            _ => return Err(KeyError::NotAKeyFile),
+        };
         let seed = lines
             .next()
             .and_then(unhex::<32>)
             .ok_or(KeyError::NotAKeyFile)?;
-        Ok(Self::from_seed(seed))
+        Self::generate(crypto, seed).ok_or(KeyError::NotAKeyFile)
     }
 
     /// The key file's text protected by `passphrase`: age's scrypt recipient (work factor
@@ -126,12 +173,19 @@ impl OfficeKey {
             .map(|c| String::from_utf8_lossy(c).into_owned())
             .collect::<Vec<_>>()
             .join("\n");
-        Ok(format!("{PROTECTED_HEADER}\n{lines}\n"))
+        let header = match &self.0 {
+            Secret::Ed25519(_) => PROTECTED_HEADER,
+            Secret::Sm2(_) => SM2_PROTECTED_HEADER,
+        };
+        Ok(format!("{header}\n{lines}\n"))
     }
 
     /// Whether a key file's text is passphrase-protected.
     pub fn is_protected(text: &str) -> bool {
-        text.lines().next().map(str::trim) == Some(PROTECTED_HEADER)
+        matches!(
+            text.lines().next().map(str::trim),
+            Some(PROTECTED_HEADER | SM2_PROTECTED_HEADER)
+        )
     }
 
     /// Reads a key file's text, plain or protected (then opened with `passphrase`).
@@ -164,23 +218,44 @@ impl OfficeKey {
             _ => KeyError::NotAKeyFile,
         })?;
         let plain = String::from_utf8(plain).map_err(|_| KeyError::NotAKeyFile)?;
-        Self::from_file_text(&plain)
+        let key = Self::from_file_text(&plain)?;
+        // The outer header names the algorithm too: both must agree.
+        let outer = text.lines().next().map(str::trim);
+        let sm2 = outer == Some(SM2_PROTECTED_HEADER);
+        if sm2 != (key.crypto() == crate::crypto::Profile::National) {
+            return Err(KeyError::NotAKeyFile);
+        }
+        Ok(key)
     }
 
     /// The public half.
     pub fn public(&self) -> PublicKey {
-        PublicKey(self.0.verifying_key())
+        match &self.0 {
+            Secret::Ed25519(k) => PublicKey(Public::Ed25519(k.verifying_key())),
+            Secret::Sm2(k) => PublicKey(Public::Sm2(k.public())),
+        }
     }
 
-    /// Signs a message; the signature in hex.
+    /// Signs a message with its algorithm (Ed25519, or SM2 with SM3 and the default user id);
+    /// the signature in hex.
     pub fn sign(&self, message: &[u8]) -> String {
-        hex(&self.0.sign(message).to_bytes())
+        match &self.0 {
+            Secret::Ed25519(k) => hex(&k.sign(message).to_bytes()),
+            Secret::Sm2(k) => k.sign(message),
+        }
     }
 }
 
-/// An office's public key, as `key show` prints it (64 hex digits).
+/// An office's public key, as `key show` prints it: 64 hex digits (Ed25519) or 130 (SM2, an
+/// uncompressed point): its form says its algorithm.
 #[derive(Clone, PartialEq, Eq)]
-pub struct PublicKey(VerifyingKey);
+pub struct PublicKey(Public);
+
+#[derive(Clone, PartialEq, Eq)]
+enum Public {
+    Ed25519(VerifyingKey),
+    Sm2(crate::crypto::Sm2Public),
+}
 
 impl fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -189,23 +264,50 @@ impl fmt::Debug for PublicKey {
 }
 
 impl PublicKey {
-    /// Parses 64 hex digits.
+    /// Parses a public key by its form: 64 hex digits are an Ed25519 key, 130 an SM2 point.
     pub fn parse(text: &str) -> Result<Self, KeyError> {
+        let text = text.trim();
+        if text.len() == 130 {
+            return crate::crypto::Sm2Public::parse(text)
+                .map(|k| PublicKey(Public::Sm2(k)))
+                .ok_or(KeyError::BadPublicKey);
+        }
         let bytes = unhex::<32>(text).ok_or(KeyError::BadPublicKey)?;
         VerifyingKey::from_bytes(&bytes)
-            .map(PublicKey)
+            .map(|k| PublicKey(Public::Ed25519(k)))
             .map_err(|_| KeyError::BadPublicKey)
     }
 
-    /// The key as 64 hex digits.
-    pub fn hex(&self) -> String {
-        hex(self.0.as_bytes())
+    /// Its signature algorithm (`ed25519`, `sm2`).
+    pub fn algorithm(&self) -> &'static str {
+        self.crypto().signature_algorithm()
     }
 
-    /// A short name to compare by eye or read over the phone: SHA-256 of the key, first 16 hex
-    /// digits in groups of four.
+    /// The profile its algorithm belongs to: what a chain checked against it is hashed with.
+    pub fn crypto(&self) -> crate::crypto::Profile {
+        match &self.0 {
+            Public::Ed25519(_) => crate::crypto::Profile::Standard,
+            Public::Sm2(_) => crate::crypto::Profile::National,
+        }
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        match &self.0 {
+            Public::Ed25519(k) => k.as_bytes().to_vec(),
+            Public::Sm2(k) => k.to_bytes(),
+        }
+    }
+
+    /// The key in hex: 64 digits (Ed25519) or 130 (SM2).
+    pub fn hex(&self) -> String {
+        hex(&self.bytes())
+    }
+
+    /// A short name to compare by eye or read over the phone: the hash of the key under its
+    /// own profile (SHA-256 of an Ed25519 key, SM3 of an SM2 one), first 16 hex digits in
+    /// groups of four.
     pub fn fingerprint(&self) -> String {
-        let digest = hex(&Sha256::digest(self.0.as_bytes()));
+        let digest = self.crypto().digest_hex(&self.bytes());
         let short = digest.get(..16).unwrap_or(&digest);
         short
             .as_bytes()
@@ -215,11 +317,14 @@ impl PublicKey {
             .join(":")
     }
 
-    /// Whether `signature` (hex) is this key's signature of `message`.
+    /// Whether `signature` (hex) is this key's signature of `message`, under its algorithm.
     pub fn verifies(&self, message: &[u8], signature: &str) -> bool {
-        unhex::<64>(signature)
-            .map(|b| Signature::from_bytes(&b))
-            .is_some_and(|s| self.0.verify_strict(message, &s).is_ok())
+        match &self.0 {
+            Public::Ed25519(k) => unhex::<64>(signature)
+                .map(|b| Signature::from_bytes(&b))
+                .is_some_and(|s| k.verify_strict(message, &s).is_ok()),
+            Public::Sm2(k) => k.verifies(message, signature),
+        }
     }
 }
 
@@ -252,9 +357,13 @@ impl RingKey {
         }
     }
 
-    /// The key itself.
+    /// The key itself; its form must be of the algorithm the ring names.
     pub fn key(&self) -> Result<PublicKey, KeyError> {
-        PublicKey::parse(&self.public_key)
+        let key = PublicKey::parse(&self.public_key)?;
+        if key.algorithm() != self.algorithm {
+            return Err(KeyError::BadPublicKey);
+        }
+        Ok(key)
     }
 
     /// Whether the key was in force at `at`.
@@ -283,7 +392,7 @@ impl KeyRing {
         KeyRing {
             keys: vec![RingKey {
                 id: 1,
-                algorithm: ED25519.to_owned(),
+                algorithm: public.algorithm().to_owned(),
                 public_key: public.hex(),
                 fingerprint: public.fingerprint(),
                 valid_from: None,
@@ -320,6 +429,13 @@ impl KeyRing {
                 current: current.fingerprint.clone(),
             });
         }
+        if new.algorithm() != old.algorithm() {
+            // An office keeps its profile: a national one rotates to another SM2 key.
+            return Err(KeyError::WrongAlgorithm {
+                expected: old.algorithm(),
+                found: new.algorithm(),
+            });
+        }
         if self.find(new).is_some() {
             return Err(KeyError::AlreadyInRing {
                 fingerprint: new.fingerprint(),
@@ -335,7 +451,7 @@ impl KeyRing {
         }
         keys.push(RingKey {
             id: next,
-            algorithm: ED25519.to_owned(),
+            algorithm: new.algorithm().to_owned(),
             public_key: new.hex(),
             fingerprint: new.fingerprint(),
             valid_from: Some(now),
@@ -473,5 +589,54 @@ mod tests {
         let mut disordered = three.clone();
         disordered.keys.swap(0, 1);
         assert!(KeyRing::from_json(&disordered.to_json()).is_err());
+    }
+
+    #[test]
+    fn an_sm2_key_file_round_trips_signs_and_is_known_by_its_form() {
+        use crate::crypto::Profile;
+        let key = OfficeKey::generate(Profile::National, [5; 32]).expect("an SM2 secret");
+        assert_eq!((key.algorithm(), key.crypto()), ("sm2", Profile::National));
+        let text = key.to_file_text();
+        assert!(text.starts_with(SM2_KEY_FILE_HEADER));
+        let again = OfficeKey::from_file_text(&text).expect("key file");
+        assert_eq!(again.public(), key.public());
+        let protected = key.to_protected_text("口令").expect("protected");
+        assert!(protected.starts_with(SM2_PROTECTED_HEADER));
+        assert!(OfficeKey::is_protected(&protected));
+        let opened = OfficeKey::open_file_text(&protected, Some("口令")).expect("opens");
+        assert_eq!(opened.public(), key.public());
+        // The public key's form says its algorithm: 130 hex digits are SM2, 64 Ed25519.
+        let public = PublicKey::parse(&key.public().hex()).expect("public key");
+        assert_eq!(public.hex().len(), 130);
+        assert_eq!(public.algorithm(), "sm2");
+        let sig = key.sign(b"history");
+        assert!(public.verifies(b"history", &sig));
+        assert!(!public.verifies(b"histories", &sig));
+        let ed = OfficeKey::from_seed([5; 32]).public();
+        assert_eq!(ed.algorithm(), ED25519);
+        assert!(!ed.verifies(b"history", &sig));
+        // Its fingerprint is of its own profile's hash (SM3).
+        assert_eq!(public.fingerprint().len(), 19);
+        // A ring keeps the algorithm; a national office rotates to SM2 only.
+        let ring = KeyRing::first(&public);
+        assert_eq!(ring.keys[0].algorithm, "sm2");
+        assert_eq!(ring.keys[0].key().expect("parses"), public);
+        let t: Timestamp = "2026-01-01T00:00:00Z".parse().expect("time");
+        assert!(matches!(
+            ring.rotated(&public, &ed, t),
+            Err(KeyError::WrongAlgorithm {
+                expected: "sm2",
+                found: "ed25519"
+            })
+        ));
+        let next = OfficeKey::generate(Profile::National, [6; 32])
+            .expect("secret")
+            .public();
+        let rotated = ring.rotated(&public, &next, t).expect("rotates");
+        assert_eq!(rotated.keys[1].algorithm, "sm2");
+        // A ring entry whose key is not of the algorithm it names does not parse.
+        let mut lying = ring.keys[0].clone();
+        lying.algorithm = ED25519.to_owned();
+        assert!(lying.key().is_err());
     }
 }

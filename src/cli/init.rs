@@ -149,7 +149,7 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), Failure> {
     let (admin, roles, admin_unit) = (admin.name, admin.roles, admin.unit);
     // The office key signs exports; an existing one (the office's) is kept.
     let key_path = args.key.path(ctx);
-    let (key, key_made) = match super::key::ensure(ctx, &key_path) {
+    let (key, key_made) = match super::key::ensure(ctx, &key_path, args.crypto.into()) {
         Ok(k) => k,
         Err(e) => {
             if let Some(office) = office {

@@ -1,4 +1,4 @@
-//! `wardflow key …`: the office's Ed25519 signing key. The secret lives in a file outside the
+//! `wardflow key …`: the office's signing key (Ed25519, or SM2 in a national database). The secret lives in a file outside the
 //! database (by default the database path with `.key` appended, mode 0600), so a copy of the
 //! database or of an export carries no power to sign; only the public key is ever printed.
 //! The file may be protected by a passphrase (`WARDFLOW_KEY_PASSPHRASE`, else typed at a
@@ -9,6 +9,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
+use wardflow_engine::crypto::Profile;
 use wardflow_engine::seal::{KeyError, KeyRing, MAX_KEY_FILE_BYTES, OfficeKey, RingKey};
 
 /// The environment variable a key file's passphrase is read from.
@@ -165,10 +166,10 @@ fn read_key_file(path: &Path) -> Result<String, Failure> {
     Ok(text)
 }
 
-/// Makes a new key file that only its owner can read, protected when a passphrase is set in
-/// the environment; never overwrites one.
-pub fn make(path: &Path) -> Result<OfficeKey, Failure> {
-    let key = new_key()?;
+/// Makes a new key file of `crypto`'s algorithm that only its owner can read, protected when a
+/// passphrase is set in the environment; never overwrites one.
+pub fn make(path: &Path, crypto: Profile) -> Result<OfficeKey, Failure> {
+    let key = new_key(crypto)?;
     let text = match env_passphrase() {
         Some(p) => key
             .to_protected_text(&p)
@@ -179,10 +180,30 @@ pub fn make(path: &Path) -> Result<OfficeKey, Failure> {
     Ok(key)
 }
 
-fn new_key() -> Result<OfficeKey, Failure> {
-    let mut seed = [0u8; 32];
-    getrandom::fill(&mut seed).map_err(Failure::bug)?;
-    Ok(OfficeKey::from_seed(seed))
+/// A new key of `crypto`'s algorithm from the operating system's random source (an SM2 secret
+/// out of range, vanishingly rare, is drawn again).
+fn new_key(crypto: Profile) -> Result<OfficeKey, Failure> {
+    loop {
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed).map_err(Failure::bug)?;
+        if let Some(key) = OfficeKey::generate(crypto, seed) {
+            return Ok(key);
+        }
+    }
+}
+
+/// Refuses a key of another algorithm than the database's profile signs with.
+fn of_profile(key: OfficeKey, crypto: Profile, path: &Path) -> Result<OfficeKey, Failure> {
+    if key.crypto() != crypto {
+        return Err(Failure::key(
+            KeyError::WrongAlgorithm {
+                expected: crypto.signature_algorithm(),
+                found: key.algorithm(),
+            },
+            path.display().to_string(),
+        ));
+    }
+    Ok(key)
 }
 
 /// Writes a new file readable by its owner only, durably; never over an existing one.
@@ -216,12 +237,14 @@ fn write_new(path: &Path, text: &str) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The office key at `path`, made if there is none yet; true when it was made now.
-pub fn ensure(ctx: &Ctx, path: &Path) -> Result<(OfficeKey, bool), Failure> {
+/// The office key at `path`, made (of `crypto`'s algorithm) if there is none yet; true when
+/// it was made now. An existing key of another algorithm is refused.
+pub fn ensure(ctx: &Ctx, path: &Path, crypto: Profile) -> Result<(OfficeKey, bool), Failure> {
     if path.exists() {
-        return load_with(ctx, path).map(|k| (k, false));
+        let key = load_with(ctx, path)?;
+        return of_profile(key, crypto, path).map(|k| (k, false));
     }
-    make(path).map(|k| (k, true))
+    make(path, crypto).map(|k| (k, true))
 }
 
 /// The office key's public facts: `key show --json` and `GET /api/v1/key`.
@@ -231,6 +254,13 @@ pub struct PublicKey {
     pub file: String,
     pub public_key: String,
     pub fingerprint: String,
+    /// The signature algorithm: `ed25519`, or `sm2` for a national database's key.
+    #[serde(default = "ed25519")]
+    pub algorithm: String,
+}
+
+fn ed25519() -> String {
+    wardflow_engine::seal::ED25519.to_owned()
 }
 
 impl PublicKey {
@@ -241,6 +271,7 @@ impl PublicKey {
             file: path.display().to_string(),
             public_key: public.hex(),
             fingerprint: public.fingerprint(),
+            algorithm: public.algorithm().to_owned(),
         }
     }
 }
@@ -268,6 +299,14 @@ fn print_public(ctx: &Ctx, shown: &PublicKey) -> Result<(), Failure> {
             path = shown.file.clone()
         )
     );
+    println!(
+        "    {}",
+        tr!(
+            ctx.tr,
+            "national-key-algorithm",
+            algorithm = shown.algorithm.clone()
+        )
+    );
     Ok(())
 }
 
@@ -291,7 +330,9 @@ pub fn run(ctx: &Ctx, cmd: KeyCommand) -> Result<(), Failure> {
         KeyCommand::Identity { out } => identity(ctx, &out),
         KeyCommand::Init(arg) => {
             let path = arg.path(ctx);
-            let key = make(&path)?;
+            // The key's algorithm is the database's profile's.
+            let crypto = ctx.office_for_read()?.crypto();
+            let key = make(&path, crypto)?;
             if !ctx.global.json {
                 println!(
                     "{}",
@@ -355,8 +396,10 @@ fn rotate(ctx: &Ctx, path: &Path) -> Result<(), Failure> {
     let old = load_with(ctx, path)?;
     let caller = ctx.caller(None)?;
     let office = ctx.office_for_write()?;
+    let crypto = office.crypto();
+    let old = of_profile(old, crypto, path)?;
     let passphrase = passphrase_for_new(ctx, path)?;
-    let new = new_key()?;
+    let new = new_key(crypto)?;
     let text = new
         .to_protected_text(&passphrase)
         .map_err(|e| Failure::key(e, path.display().to_string()))?;

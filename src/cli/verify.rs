@@ -163,6 +163,14 @@ fn verify_file(ctx: &Ctx, path: &Path, given: &[String]) -> Result<(), Failure> 
             ),
         ),
         CaseExportError::Broken(b) => Kind::ExportFile(FileProblem::Chain(b)).into(),
+        // Only sealing checks the key against a database's profile.
+        CaseExportError::KeyProfile { key, database } => Failure::key(
+            wardflow_engine::seal::KeyError::WrongAlgorithm {
+                expected: database,
+                found: key,
+            },
+            path.display().to_string(),
+        ),
     })?;
     let signature = (verdict.signature != SignatureCheck::Valid)
         .then(|| FileProblem::Signature(verdict.signature.clone()));

@@ -247,6 +247,18 @@ pub fn key_error(tr: &Tr, e: &KeyError, what: &str) -> Shown {
         KeyError::AlreadyInRing { fingerprint } => {
             tr!(tr, "key-already-in-ring", fingerprint = fingerprint.clone())
         }
+        KeyError::WrongAlgorithm { expected, found } => {
+            return Shown::new(
+                Exit::Refused,
+                tr!(
+                    tr,
+                    "national-key-wrong-algorithm",
+                    path = what.to_owned(),
+                    expected = *expected,
+                    found = *found
+                ),
+            );
+        }
         KeyError::BadRing(detail) => {
             return Shown::new(
                 Exit::Storage,

@@ -213,3 +213,79 @@ fn a_national_databases_letters_are_sm3_digested_and_verify_as_a_standard_ones_d
     let report = json(&env.ok(&["check", "--json"]));
     assert_eq!(report["ok"], true, "{report}");
 }
+
+#[test]
+fn a_national_office_signs_with_sm2_and_verify_takes_the_algorithm_from_the_trusted_key() {
+    const PASSPHRASE: &str = "WARDFLOW_KEY_PASSPHRASE";
+    let env = national_env();
+    let shown = json(&env.ok(&["key", "show", "--json"]));
+    assert_eq!(shown["algorithm"], "sm2", "{shown}");
+    let public = shown["public_key"].as_str().expect("public key").to_owned();
+    assert_eq!(public.len(), 130, "an uncompressed SM2 point: {public}");
+    let text = env.ok(&["key", "show"]);
+    assert!(text.contains("签名算法（algorithm）：sm2"), "{text}");
+    let key_file = std::fs::read_to_string(env.root().join("w.redb.key")).expect("key file");
+    assert!(key_file.starts_with("wardflow office key: SM2 secret key"));
+
+    let id = env.open_xiaoming(T0);
+    env.sign_agreement(&id, T1);
+    env.ok(&["case", "export", &id, "--out", "case.json", "--now", T1]);
+    let doc = json(&std::fs::read_to_string(env.root().join("case.json")).expect("export"));
+    assert_eq!(doc["signature"]["algorithm"], "sm2", "{}", doc["signature"]);
+    let out = env.ok(&["verify", "--file", "case.json", "--key", &public]);
+    assert!(out.contains("校验通过"), "{out}");
+
+    // A standard office's Ed25519 key does not verify it: the algorithm is the key's.
+    let standard = TestEnv::new();
+    standard.init_simulation(T0);
+    let ed25519 = json(&standard.ok(&["key", "show", "--json"]));
+    assert_eq!(ed25519["algorithm"], "ed25519", "{ed25519}");
+    let other = ed25519["public_key"].as_str().expect("public key");
+    std::fs::copy(
+        env.root().join("case.json"),
+        standard.root().join("case.json"),
+    )
+    .expect("copy");
+    standard.fails(&["verify", "--file", "case.json", "--key", other], 4);
+    // Relabelling the file's algorithm changes nothing: the trusted SM2 key decides.
+    let mut relabelled = doc.clone();
+    relabelled["signature"]["algorithm"] = Value::from("ed25519");
+    env.write_file("relabelled.json", relabelled.to_string());
+    let err = env.fails(
+        &["verify", "--file", "relabelled.json", "--key", &public],
+        4,
+    );
+    assert!(err.contains("ed25519"), "{err}");
+
+    // Rotation stays national: the new key is SM2, the ring keeps the old one, and the
+    // export signed before still verifies against the ring.
+    let out = env
+        .wardflow(["key", "rotate", "--now", "2026-11-24T09:00:00+08:00"])
+        .var(PASSPHRASE, "青江县 2026 口令")
+        .ok();
+    assert!(out.contains("已轮换本单位签名密钥"), "{out}");
+    let ring = json(&env.ok(&["key", "ring", "--json"]));
+    let algorithms: Vec<&str> = ring
+        .as_array()
+        .expect("keys")
+        .iter()
+        .filter_map(|k| k["algorithm"].as_str())
+        .collect();
+    assert_eq!(algorithms, ["sm2", "sm2"], "{ring}");
+    let out = env.ok(&["verify", "--file", "case.json"]);
+    assert!(out.contains("校验通过"), "{out}");
+
+    // An existing Ed25519 key file is refused for a national database, which is not made.
+    let mismatched = TestEnv::new();
+    std::fs::copy(
+        standard.root().join("w.redb.key"),
+        mismatched.root().join("w.redb.key"),
+    )
+    .expect("copy key");
+    let err = mismatched.fails(
+        &["init", "--simulation", "--crypto", "national", "--now", T0],
+        1,
+    );
+    assert!(err.contains("sm2"), "{err}");
+    assert!(!mismatched.db().exists());
+}

@@ -792,6 +792,13 @@ impl<B: Backend> Office<B> {
                 broken,
             },
             CaseExportError::Malformed(detail) => StoreError::Corrupt(detail).into(),
+            CaseExportError::KeyProfile { key, database } => {
+                crate::seal::KeyError::WrongAlgorithm {
+                    expected: database,
+                    found: key,
+                }
+                .into()
+            }
         })?;
         Ok(CaseExport {
             document,

@@ -233,6 +233,11 @@ impl<B: Backend> Office<B> {
         &self.backend
     }
 
+    /// The database's cryptographic profile (`init --crypto`): the office key's algorithm.
+    pub fn crypto(&self) -> crate::crypto::Profile {
+        self.backend.crypto()
+    }
+
     /// The office's configuration.
     pub fn config(&self) -> &Config {
         &self.config

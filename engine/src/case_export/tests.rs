@@ -12,13 +12,18 @@ fn at(s: &str) -> Timestamp {
 }
 
 fn records() -> (Vec<Record>, Head) {
+    records_under(Profile::Standard)
+}
+
+/// Three chained events of a case of `crypto`.
+fn records_under(crypto: Profile) -> (Vec<Record>, Head) {
     let mut prev: Option<ChainHash> = None;
     let mut out = Vec::new();
     for seq in 1..=3 {
         let kind = if seq == 1 {
             EventKind::Opened {
                 published: None,
-                crypto: Default::default(),
+                crypto,
                 external: None,
                 workflow: "example-care".to_owned(),
                 version: VersionHash::of(b"rules"),
@@ -46,7 +51,7 @@ fn records() -> (Vec<Record>, Head) {
             role: "village_committee".to_owned(),
             kind,
         };
-        let h = chain::hash(Profile::Standard, &id(), prev.as_ref(), &e).expect("hash");
+        let h = chain::hash(crypto, &id(), prev.as_ref(), &e).expect("hash");
         out.push(Record {
             at: seq,
             event: Ok(serde_json::to_value(&e).expect("json")),
@@ -329,4 +334,75 @@ fn an_export_verifies_under_the_ring_key_in_force_when_it_was_signed() {
     let bytes = serde_json::to_vec(&doc).expect("json");
     let v = verify_ring(&bytes, &rotated_after.keys).expect("an export");
     assert_eq!(v.signature, SignatureCheck::Invalid);
+}
+
+#[test]
+fn a_national_export_is_sm2_signed_over_an_sm3_chain_and_checked_under_the_keys_profile() {
+    let key = OfficeKey::generate(Profile::National, [3; 32]).expect("an SM2 secret");
+    let (records, head) = records_under(Profile::National);
+    let extras = || Extras {
+        definition: rules(),
+        letters: Vec::new(),
+        exported_at: at("2026-11-24T00:00:00Z"),
+        exported_by: "张三",
+    };
+    let doc = seal(
+        Profile::National,
+        &id(),
+        &records,
+        head.clone(),
+        extras(),
+        &key,
+        Some(1),
+    )
+    .expect("sealed");
+    assert_eq!(doc.signature.algorithm, "sm2");
+    let bytes = serde_json::to_vec(&doc).expect("json");
+    let v = verify(&bytes, &key.public()).expect("an export");
+    assert!(v.ok(), "{v:?}");
+    // An Ed25519 key is refused for a national database, and an SM2 one for a standard one.
+    let standard = OfficeKey::from_seed([3; 32]);
+    assert!(matches!(
+        seal(
+            Profile::National,
+            &id(),
+            &records,
+            head.clone(),
+            extras(),
+            &standard,
+            None
+        ),
+        Err(CaseExportError::KeyProfile {
+            key: "ed25519",
+            database: "sm2"
+        })
+    ));
+    let (std_records, std_head) = records_under(Profile::Standard);
+    assert!(matches!(
+        seal(
+            Profile::Standard,
+            &id(),
+            &std_records,
+            std_head,
+            extras(),
+            &key,
+            None
+        ),
+        Err(CaseExportError::KeyProfile {
+            key: "sm2",
+            database: "ed25519"
+        })
+    ));
+    // The file naming another algorithm is refused: the trusted key's decides.
+    let mut relabelled: Value = serde_json::from_slice(&bytes).expect("json");
+    relabelled["signature"]["algorithm"] = Value::from("ed25519");
+    let v = verify(relabelled.to_string().as_bytes(), &key.public()).expect("an export");
+    assert!(matches!(
+        v.signature,
+        SignatureCheck::UnexpectedAlgorithm { .. }
+    ));
+    // Checked against an Ed25519 key, the chain is checked under SHA-256 and fails too.
+    let v = verify(&bytes, &standard.public()).expect("an export");
+    assert!(!v.ok());
+    assert!(v.chain.is_err());
 }
