@@ -34,7 +34,18 @@ pub fn rule<'d>(
     })
 }
 
-/// The words a work list shows beside a priority case: the rule's reason, else its expression.
-pub fn title(rule: &GuardDef) -> String {
-    rule.reason.clone().unwrap_or_else(|| rule.source.clone())
+/// The words a work list shows beside a priority case: the rule's reason, else its expression,
+/// and the English reason the workflow gives for `--lang en`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriorityTitle {
+    pub title: String,
+    pub title_en: Option<String>,
+}
+
+/// The words a work list shows beside a case that `rule` puts first.
+pub fn title(rule: &GuardDef) -> PriorityTitle {
+    PriorityTitle {
+        title: rule.reason.clone().unwrap_or_else(|| rule.source.clone()),
+        title_en: rule.reason_en.clone(),
+    }
 }

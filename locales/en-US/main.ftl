@@ -175,6 +175,7 @@ label-settings = settings:
 label-states = states:
 label-transitions = transitions:
 label-requires = requires:{" "}
+label-guard-rule = rule:{" "}
 label-guard = guard:{" "}
 label-deadline = deadline:{" "}
 label-letters = letters:{" "}

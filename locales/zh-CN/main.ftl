@@ -175,6 +175,7 @@ label-settings = 设置：
 label-states = 状态：
 label-transitions = 转换：
 label-requires = 须填：
+label-guard-rule = 规则：
 label-guard = 条件：
 label-deadline = 期限：
 label-letters = 文书：

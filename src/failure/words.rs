@@ -10,7 +10,7 @@ use wardflow_engine::value::InputError;
 
 use super::problems::yaml_message;
 use super::{Exit, Shown};
-use crate::i18n::Tr;
+use crate::i18n::{Lang, Tr};
 use crate::tr;
 
 pub fn hint(tr: &Tr, suggestion: &Option<String>) -> String {
@@ -39,6 +39,29 @@ fn state_named(tr: &Tr, def: Option<&Definition>, state: &str) -> String {
 
 fn transition_named(tr: &Tr, def: Option<&Definition>, t: &str) -> String {
     def.map_or_else(|| t.to_owned(), |d| crate::show::transition(tr, d, t))
+}
+
+/// The rule a guard encodes, as a refusal names it: its reason in the reader's language (the
+/// workflow's `reason_en` under `--lang en`, when it gives one), else the reason the refusal
+/// carries, else the CEL expression itself.
+fn guard_rule(
+    tr: &Tr,
+    def: Option<&Definition>,
+    transition: &str,
+    guard: &str,
+    reason: Option<&str>,
+) -> String {
+    let english = || {
+        let t = def?.transitions.iter().find(|t| t.key == transition)?;
+        let g = t.guards.iter().find(|g| g.source == guard)?;
+        g.reason_en.as_deref().filter(|e| !e.is_empty())
+    };
+    match tr.lang {
+        Lang::En => english().or(reason),
+        _ => reason,
+    }
+    .unwrap_or(guard)
+    .to_owned()
 }
 
 /// A role with the title its workflow gives it, when the workflow is known.
@@ -286,7 +309,7 @@ pub fn refusal(tr: &Tr, def: Option<&Definition>, r: &Refusal) -> Shown {
                 GuardResult::Error { message } => tr!(tr, "guard-error", detail = message.clone()),
                 _ => tr!(tr, "guard-false"),
             };
-            let rule = reason.clone().unwrap_or_else(|| guard.clone());
+            let rule = guard_rule(tr, def, transition, guard, reason.as_deref());
             (
                 tr!(
                     tr,
@@ -310,7 +333,7 @@ pub fn refusal(tr: &Tr, def: Option<&Definition>, r: &Refusal) -> Shown {
                 "refused-correction-guard",
                 fields = fields_named(tr, def, fields),
                 transition = transition_named(tr, def, transition),
-                rule = reason.clone().unwrap_or_else(|| guard.clone()),
+                rule = guard_rule(tr, def, transition, guard, reason.as_deref()),
                 guard = guard.clone()
             ),
             Some(transition.clone()),

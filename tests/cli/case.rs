@@ -634,10 +634,16 @@ fn a_carer_under_18_is_refused_by_the_guard_naming_the_rule() {
         .now(T1)
         .en()
         .refused();
+    // Under --lang en the rule reads in the workflow's English (`reason_en`), the condition
+    // still names the CEL the workflow gives.
     assert!(
-        err.starts_with("error: sign_agreement (sign the entrusted care agreement) is refused: 被委托人须为成年人"),
+        err.starts_with(
+            "error: sign_agreement (sign the entrusted care agreement) is refused: the entrusted \
+             person must be an adult (Law on the Protection of Minors art. 22)"
+        ),
         "{err}"
     );
+    assert!(!err.contains("被委托人"), "{err}");
 }
 
 #[test]

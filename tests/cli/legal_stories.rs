@@ -2367,6 +2367,30 @@ fn in_qianjiang_harm_to_a_left_behind_child_comes_first_in_every_work_list() {
         .find(|l| l.contains(left_behind.as_str()))
         .expect("a row");
     assert!(head.contains("三优先"), "{table}");
+    // Under --lang en the rule reads in the workflow's English (`reason_en`), and --json
+    // carries both.
+    let table = env.ok(&["agenda", "--lang", "en", "--now", noon]);
+    let head = table
+        .lines()
+        .find(|l| l.contains(left_behind.as_str()))
+        .expect("a row");
+    assert!(head.contains("three priorities"), "{table}");
+    assert!(!head.contains("三优先"), "{table}");
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["case", "list", "--json", "--now", noon])).expect("json");
+    let row = &json.as_array().expect("an array")[0];
+    assert!(
+        row["priority_title"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("三优先")),
+        "{row}"
+    );
+    assert!(
+        row["priority_title_en"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("three priorities")),
+        "{row}"
+    );
 }
 
 #[test]

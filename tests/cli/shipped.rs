@@ -47,8 +47,8 @@ fn every_shipped_profile_starts_a_database() {
 }
 
 /// Every shipped workflow gives an English title to itself and to each of its states,
-/// transitions, fields and deadlines, so `--lang en` reads in English throughout and a new one
-/// cannot forget.
+/// transitions, fields and deadlines, and an English reason to each guard that gives a reason,
+/// so `--lang en` reads in English throughout (refusals too) and a new one cannot forget.
 #[test]
 fn every_shipped_workflow_has_english_titles_throughout() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("workflows");
@@ -81,6 +81,14 @@ fn every_shipped_workflow_has_english_titles_throughout() {
         }
         for t in &def.transitions {
             check(format!("transitions.{}", t.key), &t.title_en);
+            for (i, g) in t.guards.iter().enumerate() {
+                if g.reason.is_some() {
+                    check(
+                        format!("transitions.{}.guard[{i}].reason_en", t.key),
+                        &g.reason_en,
+                    );
+                }
+            }
             for (i, d) in t.deadlines.iter().enumerate() {
                 check(
                     format!("transitions.{}.deadlines[{i}] ({})", t.key, d.name),

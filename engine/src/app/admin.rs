@@ -27,7 +27,7 @@ pub struct Due {
     pub view: DeadlineView,
     pub def: std::sync::Arc<Definition>,
     /// The workflow's priority rule that holds for the case (三优先), which puts it first.
-    pub priority: Option<String>,
+    pub priority: Option<priority::PriorityTitle>,
 }
 
 /// The most rows one page of a listing holds.
@@ -165,9 +165,9 @@ struct Window<'v, V> {
     visit: &'v mut V,
 }
 
-impl<V: FnMut(Case, Option<String>) -> bool> Window<'_, V> {
+impl<V: FnMut(Case, Option<priority::PriorityTitle>) -> bool> Window<'_, V> {
     /// Offers one row; false when the listing is done.
-    fn offer(&mut self, case: Case, rule: Option<String>) -> bool {
+    fn offer(&mut self, case: Case, rule: Option<priority::PriorityTitle>) -> bool {
         if self.keep == 0 {
             return false;
         }
@@ -297,7 +297,7 @@ impl<B: Backend> Office<B> {
         &self,
         caller: &Caller,
         filter: &CaseFilter,
-        visit: impl FnMut(Case, Option<String>) -> bool,
+        visit: impl FnMut(Case, Option<priority::PriorityTitle>) -> bool,
     ) -> Result<(), AppError> {
         self.cases(caller, &Listing::of(filter.clone()), visit)
     }
@@ -317,7 +317,7 @@ impl<B: Backend> Office<B> {
         &self,
         caller: &Caller,
         listing: &Listing,
-        mut visit: impl FnMut(Case, Option<String>) -> bool,
+        mut visit: impl FnMut(Case, Option<priority::PriorityTitle>) -> bool,
     ) -> Result<(), AppError> {
         let now = self.now(caller)?;
         let (user, units) = self.reader(caller)?;
@@ -354,7 +354,7 @@ impl<B: Backend> Office<B> {
                 visit: &mut visit,
             };
             let mut defs: HashMap<VersionHash, Arc<Definition>> = HashMap::new();
-            let mut rule_of = |case: &Case| -> Result<Option<String>, StoreError> {
+            let mut rule_of = |case: &Case| -> Result<Option<priority::PriorityTitle>, StoreError> {
                 let def = match defs.get(&case.version) {
                     Some(def) => def.clone(),
                     None => {

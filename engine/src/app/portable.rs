@@ -310,13 +310,16 @@ pub struct ListedCase {
     pub priority: bool,
     /// The priority rule (三优先) that puts the case first.
     pub priority_title: Option<String>,
+    /// The same in English, when the workflow gives it (`reason_en`).
+    #[serde(default)]
+    pub priority_title_en: Option<String>,
 }
 
 impl ListedCase {
     /// The row of `case`, titled by `words` (the published workflows' vocabulary).
     pub fn of(
         case: &Case,
-        priority: Option<String>,
+        priority: Option<crate::priority::PriorityTitle>,
         simulated: bool,
         words: &[super::Vocabulary],
     ) -> Self {
@@ -346,7 +349,8 @@ impl ListedCase {
             officer: case.officer.clone(),
             simulated,
             priority: priority.is_some(),
-            priority_title: priority,
+            priority_title_en: priority.as_ref().and_then(|p| p.title_en.clone()),
+            priority_title: priority.map(|p| p.title),
         }
     }
 }
@@ -373,6 +377,8 @@ pub struct DueRow {
     pub officer: Option<String>,
     pub priority: bool,
     pub priority_title: Option<String>,
+    #[serde(default)]
+    pub priority_title_en: Option<String>,
     /// The version the case runs, whose definition words its state.
     pub version_hash: VersionHash,
 }
@@ -392,7 +398,8 @@ impl From<&super::Due> for DueRow {
             unit: v.unit.clone(),
             officer: v.officer.clone(),
             priority: d.priority.is_some(),
-            priority_title: d.priority.clone(),
+            priority_title: d.priority.as_ref().map(|p| p.title.clone()),
+            priority_title_en: d.priority.as_ref().and_then(|p| p.title_en.clone()),
             version_hash: v.version.clone(),
         }
     }

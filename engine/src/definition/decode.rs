@@ -68,7 +68,7 @@ const TRANSITION_KEYS: &[&str] = &[
     "act_time",
     "spawn",
 ];
-const GUARD_KEYS: &[&str] = &["cel", "reason"];
+const GUARD_KEYS: &[&str] = &["cel", "reason", "reason_en"];
 const DEADLINE_KEYS: &[&str] = &[
     "name",
     "title",
@@ -696,14 +696,22 @@ impl Decoder {
                 NodeKind::Str(s) => out.push(GuardDef {
                     source: s.clone(),
                     reason: None,
+                    reason_en: None,
                 }),
                 NodeKind::Map(_) => {
                     let entries = self.r.entries(item, &p, Some(GUARD_KEYS));
                     let cel = self.r.require(&entries, "cel", item.pos, &p);
                     let reason = entries.iter().find(|(k, _)| *k == "reason").map(|e| e.1);
                     let reason = reason.and_then(|r| self.r.text(r, &join(&p, "reason")));
+                    let reason_en = entries.iter().find(|(k, _)| *k == "reason_en");
+                    let reason_en =
+                        reason_en.and_then(|r| self.title_en(r.1, &join(&p, "reason_en")));
                     if let Some(source) = cel.and_then(|c| self.r.text(c, &join(&p, "cel"))) {
-                        out.push(GuardDef { source, reason });
+                        out.push(GuardDef {
+                            source,
+                            reason,
+                            reason_en,
+                        });
                     }
                 }
                 _ => self.r.problem(

@@ -313,6 +313,60 @@ mod tests {
     }
 
     #[test]
+    fn a_guards_english_reason_is_read_and_a_bad_one_refused_naming_where_it_is() {
+        let guarded = |reason_en: &str| {
+            english("{ final: true }")
+                + "    guard:\n      - cel: \"has(child.name)\"\n        reason: 须登记儿童姓名\n"
+                + &format!("        reason_en: {reason_en}\n")
+        };
+        let def = load(
+            "w.yaml",
+            guarded("\"the child's name is needed\"").as_bytes(),
+        )
+        .expect("loads");
+        let guard = &def.transition("go").unwrap().guards[0];
+        assert_eq!(guard.reason.as_deref(), Some("须登记儿童姓名"));
+        assert_eq!(
+            guard.reason_en.as_deref(),
+            Some("the child's name is needed")
+        );
+        // A reason may be longer than a title, within its own bound.
+        let long = format!("\"{}\"", "x".repeat(super::super::MAX_REASON_EN_CHARS));
+        load("w.yaml", guarded(&long).as_bytes()).expect("a long reason loads");
+        let too_long = format!("\"{}\"", "x".repeat(super::super::MAX_REASON_EN_CHARS + 1));
+        for (bad, problem) in [
+            (
+                "\"needed\\nnow\"",
+                crate::problem::TitleProblem::ControlCharacter,
+            ),
+            ("\" \"", crate::problem::TitleProblem::Empty),
+            (
+                too_long.as_str(),
+                crate::problem::TitleProblem::TooLong {
+                    limit: super::super::MAX_REASON_EN_CHARS,
+                },
+            ),
+        ] {
+            let src = guarded(bad);
+            let err = load("w.yaml", src.as_bytes()).expect_err("bad reason_en");
+            let got: Vec<_> = kinds(&err)
+                .into_iter()
+                .map(|(path, line, _, kind)| (path, line, kind.clone()))
+                .collect();
+            assert_eq!(
+                got,
+                [(
+                    "transitions.go.guard[0].reason_en".to_owned(),
+                    24,
+                    ProblemKind::BadTitle { problem }
+                )],
+                "{bad}"
+            );
+            load_published("w.yaml", src.as_bytes()).expect("a published version reads");
+        }
+    }
+
+    #[test]
     fn a_bad_english_title_is_refused_naming_where_it_is() {
         use crate::problem::TitleProblem;
         let cases = [

@@ -338,6 +338,8 @@ pub struct GuardDef {
     pub source: String,
     /// Why the rule exists, shown with a refusal (e.g. "UPL 22: disqualified carer").
     pub reason: Option<String>,
+    /// The same in English, for `--lang en`; the Chinese reason is shown when it is absent.
+    pub reason_en: Option<String>,
 }
 
 /// What a role (or an enum value) is called, as the workflow declares it: the title letters and
@@ -351,6 +353,8 @@ pub struct RoleTitle {
 
 /// The most characters a `title_en` may have.
 pub const MAX_TITLE_EN_CHARS: usize = 200;
+/// The longest English guard reason (`reason_en`): a rule and the articles it cites.
+pub const MAX_REASON_EN_CHARS: usize = 600;
 
 /// A whole workflow definition.
 #[derive(Debug, Clone, PartialEq)]

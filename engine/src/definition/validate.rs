@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::{
     DeadlineDef, DeadlineRule, DeadlineStart, Definition, FieldDef, FieldType, FromStates,
-    MAX_TITLE_EN_CHARS, PeriodSpec, SYSTEM_ROLE, SpawnDef,
+    MAX_REASON_EN_CHARS, MAX_TITLE_EN_CHARS, PeriodSpec, SYSTEM_ROLE, SpawnDef,
 };
 use crate::guard::{Guard, GuardScope};
 use crate::period::Period;
@@ -167,23 +167,21 @@ fn unlabelled_values(c: &mut Checker, key: &str, field: &FieldDef) {
     }
 }
 
-/// What is wrong with a `title_en`, if anything.
-fn title_problem(text: &str) -> Option<TitleProblem> {
+/// What is wrong with a `title_en` (or, with its own limit, a `reason_en`), if anything.
+fn title_problem(text: &str, limit: usize) -> Option<TitleProblem> {
     if text.trim().is_empty() {
         Some(TitleProblem::Empty)
     } else if text.chars().any(char::is_control) {
         Some(TitleProblem::ControlCharacter)
-    } else if text.chars().count() > MAX_TITLE_EN_CHARS {
-        Some(TitleProblem::TooLong {
-            limit: MAX_TITLE_EN_CHARS,
-        })
+    } else if text.chars().count() > limit {
+        Some(TitleProblem::TooLong { limit })
     } else {
         None
     }
 }
 
 /// Every English title the workflow gives (its own, its fields', states', transitions' and
-/// deadlines') is one a listing can print.
+/// deadlines') is one a listing can print, and every English guard reason one a refusal can.
 fn check_titles(c: &mut Checker) {
     fn add<'d>(titles: &mut Vec<(String, &'d str)>, path: String, title: &'d Option<String>) {
         if let Some(t) = title {
@@ -224,8 +222,20 @@ fn check_titles(c: &mut Checker) {
             );
         }
     }
-    for (path, text) in titles {
-        if let Some(problem) = title_problem(text) {
+    let mut reasons: Vec<(String, &str)> = Vec::new();
+    for t in &def.transitions {
+        for (i, g) in t.guards.iter().enumerate() {
+            add(
+                &mut reasons,
+                format!("transitions.{}.guard[{i}].reason_en", t.key),
+                &g.reason_en,
+            );
+        }
+    }
+    let titles = titles.into_iter().map(|t| (t, MAX_TITLE_EN_CHARS));
+    let reasons = reasons.into_iter().map(|r| (r, MAX_REASON_EN_CHARS));
+    for ((path, text), limit) in titles.chain(reasons) {
+        if let Some(problem) = title_problem(text, limit) {
             c.report(&path, ProblemKind::BadTitle { problem });
         }
     }

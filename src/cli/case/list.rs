@@ -112,7 +112,8 @@ impl<W: Write> Rows<'_, W> {
                 local_time(row.updated_at),
             ];
             if let Some(rule) = &row.priority_title {
-                cells.push(tr!(ctx.tr, "priority-mark", rule = rule.clone()));
+                let rule = crate::show::pick(&ctx.tr, rule, row.priority_title_en.as_deref());
+                cells.push(tr!(ctx.tr, "priority-mark", rule = rule.to_owned()));
             }
             let line = table.line(&cells);
             // The header goes above the first row, so an empty list is one sentence.

@@ -64,6 +64,7 @@ pub fn print(
                     "breached": v.breached, "provisional": v.provisional,
                     "unit": v.unit, "officer": v.officer,
                     "priority": v.priority, "priority_title": v.priority_title,
+                    "priority_title_en": v.priority_title_en,
             }));
         }
         return super::print_json(ctx, &out);
@@ -97,7 +98,8 @@ pub fn print(
         if notes {
             let mut note = String::new();
             if let Some(rule) = &v.priority_title {
-                note.push_str(&tr!(tr, "priority-mark", rule = rule.clone()));
+                let rule = show::pick(tr, rule, v.priority_title_en.as_deref());
+                note.push_str(&tr!(tr, "priority-mark", rule = rule.to_owned()));
             }
             if v.provisional {
                 note.push_str(&tr.t("provisional"));

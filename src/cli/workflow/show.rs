@@ -8,6 +8,7 @@ use wardflow_engine::definition::{
 use super::super::{Ctx, print_json};
 use super::find;
 use crate::failure::Failure;
+use crate::i18n::Lang;
 use crate::tr;
 
 fn deadline_json(d: &DeadlineDef) -> Value {
@@ -76,7 +77,7 @@ fn to_json(def: &Definition, version: Option<u32>) -> Value {
         "transitions": def.transitions.iter().map(|t| json!({
             "name": t.key, "title": t.title, "title_en": t.title_en, "from": from_text(&t.from), "to": t.to, "roles": t.roles,
             "requires": t.requires,
-            "guards": t.guards.iter().map(|g| json!({"cel": g.source, "reason": g.reason})).collect::<Vec<_>>(),
+            "guards": t.guards.iter().map(|g| json!({"cel": g.source, "reason": g.reason, "reason_en": g.reason_en})).collect::<Vec<_>>(),
             "letters": t.letters,
             "deadlines": t.deadlines.iter().map(deadline_json).collect::<Vec<_>>(),
             "spawn": t.spawn.iter().map(|s| json!({"workflow": s.workflow, "link": s.link, "for_each": s.for_each})).collect::<Vec<_>>(),
@@ -165,6 +166,13 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<(), Failure> {
         }
         for g in &t.guards {
             println!("      {}{}", tr!(tr, "label-guard"), g.source);
+            let reason = match tr.lang {
+                Lang::En => g.reason_en.as_ref().or(g.reason.as_ref()),
+                _ => g.reason.as_ref(),
+            };
+            if let Some(reason) = reason {
+                println!("        {}{}", tr!(tr, "label-guard-rule"), reason);
+            }
         }
         for d in &t.deadlines {
             println!(
