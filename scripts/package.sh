@@ -52,11 +52,12 @@ if [ -z "$no_build" ]; then
 fi
 
 # Man pages and completions come from the clap tree of a binary that runs here (a foreign
-# target's cannot): the host's build of the same sources.
+# target's cannot): the host's debug build of the same sources (the clap tree does not depend on
+# the profile, and a second release build would double the time of a cross package).
 host_bin=$out/wardflow
 if [ -n "$target" ] && ! "$host_bin" --version >/dev/null 2>&1; then
-  cargo build --locked --profile "$profile" --bin wardflow
-  host_bin=target/$dir/wardflow
+  cargo build --locked --bin wardflow
+  host_bin=target/debug/wardflow
 fi
 rm -rf target/package/man target/package/completions
 mkdir -p target/package/completions
@@ -65,6 +66,13 @@ find target/package/man -type f -name '*.1' -exec gzip -9n {} +
 "$host_bin" completions bash > target/package/completions/wardflow
 "$host_bin" completions zsh > target/package/completions/_wardflow
 "$host_bin" completions fish > target/package/completions/wardflow.fish
+
+# A foreign release binary is stripped by rustc (above); a foreign debug build (the CI check)
+# is stripped here by the architecture's binutils when they are installed (Debian's
+# binutils-aarch64-linux-gnu), as lintian requires of a package.
+if [ -n "$foreign" ] && [ "$profile" = dev ] && command -v "${triple%%-*}-linux-gnu-strip" >/dev/null; then
+  "${triple%%-*}-linux-gnu-strip" "$out/wardflow"
+fi
 
 # cargo-deb reads `target/release/` in the assets as the selected profile's (and target's)
 # directory.
@@ -96,15 +104,23 @@ for path in usr/bin/wardflow etc/wardflow/config.toml usr/share/wardflow/workflo
   [ -e "$root/$path" ] || { echo "missing from the package: /$path" >&2; exit 1; }
 done
 
-# A binary for another machine is checked by scripts/glibc-2.28.sh, not run here.
+# A binary for another machine runs under qemu's user-mode emulation with that architecture's
+# C library (Debian's qemu-user-static and libc6-arm64-cross for aarch64) when they are
+# installed; its symbol versions are checked by scripts/glibc-2.28.sh either way.
+run=()
 if [ -n "$foreign" ]; then
-  echo "package built for $triple: not run on this machine"
-  exit 0
+  arch=${triple%%-*}
+  if command -v "qemu-$arch-static" >/dev/null && [ -d "/usr/$arch-linux-gnu/lib" ]; then
+    run=("qemu-$arch-static" -L "/usr/$arch-linux-gnu")
+  else
+    echo "package built for $triple: not run (needs qemu-user-static and the $arch C library)"
+    exit 0
+  fi
 fi
 
 # From the unpacked tree only: its binary, its workflows, letters and profiles, and the
 # package's own configuration file with the database moved into the scratch directory.
-wardflow() { "$root/usr/bin/wardflow" "$@"; }
+wardflow() { "${run[@]}" "$root/usr/bin/wardflow" "$@"; }
 sed "s|/usr/share/wardflow|$root/usr/share/wardflow|; s|^db = .*|db = \"$scratch/wardflow.redb\"|" \
   "$root/etc/wardflow/config.toml" > "$scratch/config.toml"
 export WARDFLOW_CONFIG=$scratch/config.toml WARDFLOW_USER=张敏 WARDFLOW_LANG=en
