@@ -44,11 +44,15 @@ pub fn renderer_after_act<B: wardflow_engine::app::backend::Backend>(
     }
 }
 
-/// A document's title from the table, or its key when the table is not at hand.
-fn title(renderer: Option<&Renderer>, key: &str) -> String {
+/// A document's title from the table in the reader's language, or its key when the table is
+/// not at hand.
+fn title(tr: &crate::i18n::Tr, renderer: Option<&Renderer>, key: &str) -> String {
     renderer
         .and_then(|r| r.table().documents.get(key))
-        .map_or_else(|| key.to_owned(), |d| d.title.clone())
+        .map_or_else(
+            || key.to_owned(),
+            |d| crate::show::pick(tr, &d.title, d.title_en.as_deref()).to_owned(),
+        )
 }
 
 /// What became of the letters an act called for, worded in the reader's language (the
@@ -64,14 +68,14 @@ pub fn letter_lines(
         .map(|o| match &o.result {
             Ok(l) => LetterLine::Issued {
                 key: o.key.clone(),
-                title: title(renderer, &o.key),
+                title: title(&ctx.tr, renderer, &o.key),
                 letter: l.letter.clone(),
                 number: l.number.clone(),
                 code: l.code.clone(),
             },
             Err(p) => LetterLine::Pending {
                 key: o.key.clone(),
-                title: title(renderer, &o.key),
+                title: title(&ctx.tr, renderer, &o.key),
                 pending: failure::pending(&ctx.tr, Some(def), p),
             },
         })

@@ -138,6 +138,21 @@ fn the_archive_lists_shows_exports_and_verifies_byte_for_byte() {
     assert_eq!(list.as_array().map(Vec::len), Some(1));
     assert_eq!(list[0]["number"], "渝公黔告诫字〔2026〕1号");
     assert_eq!(list[0]["status"]["in_force"], true);
+    assert_eq!(list[0]["title"], "家庭暴力告诫书");
+    assert_eq!(list[0]["title_en"], "domestic violence warning letter");
+    // Under --lang en a listing and the particulars name the document in English (the letter
+    // itself stays the Chinese document it is).
+    let table = env.ok(&["letter", "list", "--case", &id, "--lang", "en"]);
+    assert!(
+        table.contains("domestic violence warning letter"),
+        "{table}"
+    );
+    assert!(!table.contains("家庭暴力告诫书"), "{table}");
+    let shown = env.ok(&["letter", "show", letter, "--lang", "en"]);
+    assert!(
+        shown.contains("domestic violence warning letter (warning-letter)"),
+        "{shown}"
+    );
 
     // By number or by archive id.
     let by_number = json(&env.ok(&["letter", "show", "渝公黔告诫字〔2026〕1号", "--json"]));

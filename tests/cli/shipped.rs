@@ -103,3 +103,21 @@ fn every_shipped_workflow_has_english_titles_throughout() {
         missing.join("\n")
     );
 }
+
+/// Every shipped document has an English name, which listings and messages give under
+/// `--lang en` (the document itself is printed in Chinese).
+#[test]
+fn every_shipped_document_has_an_english_name() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("letters/documents.yaml");
+    let bytes = std::fs::read(&path).expect("documents.yaml");
+    let table =
+        wardflow_engine::letters::table::parse(&bytes, "documents.yaml").expect("table parses");
+    assert!(table.documents.len() >= 14, "{:?}", table.documents.keys());
+    let missing: Vec<&String> = table
+        .documents
+        .iter()
+        .filter(|(_, d)| d.title_en.as_deref().is_none_or(|t| t.trim().is_empty()))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(missing.is_empty(), "without title_en: {missing:?}");
+}

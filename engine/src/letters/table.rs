@@ -144,6 +144,8 @@ pub struct LocalSetting {
 pub struct DocSpec {
     pub key: String,
     pub title: String,
+    /// Its English name for listings and messages under `--lang en`; never printed on it.
+    pub title_en: Option<String>,
     /// The Handlebars template, a file name inside the letters directory.
     pub template: String,
     pub layout: Layout,
@@ -215,6 +217,7 @@ pub fn is_field_name(s: &str) -> bool {
 const TOP_KEYS: &[&str] = &["documents", "labels"];
 const DOC_KEYS: &[&str] = &[
     "title",
+    "title_en",
     "template",
     "layout",
     "format",
@@ -444,6 +447,10 @@ fn doc(r: &mut Reader, key: &str, pos: Pos, node: &Node) -> Option<DocSpec> {
     let title = r
         .require(&entries, "title", pos, &path)
         .and_then(|n| r.string(n, &at("title")));
+    let title_en = reader::find(&entries, "title_en")
+        .and_then(|n| r.string(n, &at("title_en")))
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty());
     let template = r.require(&entries, "template", pos, &path).and_then(|n| {
         let t = r.string(n, &at("template"))?;
         let ok = !t.contains('/') && !t.contains('\\') && t.ends_with(".hbs");
@@ -546,6 +553,7 @@ fn doc(r: &mut Reader, key: &str, pos: Pos, node: &Node) -> Option<DocSpec> {
     Some(DocSpec {
         key: key.to_owned(),
         title: title?.to_owned(),
+        title_en,
         template: template?.to_owned(),
         layout: layout?,
         format,

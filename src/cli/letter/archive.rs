@@ -11,6 +11,7 @@ use super::super::remote::segment;
 use super::super::{Ctx, print_json};
 use super::wire::{LetterParticulars, LetterStatus, ListedLetter};
 use crate::failure::{Exit, Failure};
+use crate::i18n::Lang;
 use crate::msg;
 use crate::show;
 use crate::table::{Table, col};
@@ -96,8 +97,11 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
         None => {
             let caller = ctx.caller(None)?;
             // Only the letters of cases the user's unit covers.
-            let records = ctx.office_for_read()?.letters(&caller, case.as_ref())?;
-            records.iter().map(ListedLetter::of).collect()
+            let office = ctx.office_for_read()?;
+            let records = office.letters(&caller, case.as_ref())?;
+            let renderer = office.renderer().ok();
+            let table = renderer.as_deref().map(|r| r.table());
+            records.iter().map(|r| ListedLetter::of(r, table)).collect()
         }
     };
     if ctx.global.json {
@@ -123,7 +127,7 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
             l.letter.clone(),
             l.case.to_string(),
             l.number.clone().unwrap_or_else(|| "-".into()),
-            l.title.clone(),
+            crate::show::pick(&ctx.tr, &l.title, l.title_en.as_deref()).to_owned(),
             l.date.to_string(),
             status(ctx, &l.status),
         ]);
@@ -138,10 +142,10 @@ pub fn show(ctx: &Ctx, args: ShowArgs) -> Result<(), Failure> {
         Some(remote) => remote.get(&format!("/api/v1/letters/{}", segment(&args.letter)), &[])?,
         None => {
             let caller = ctx.caller(None)?;
-            let r = ctx
-                .office_for_read()?
-                .letter(&caller, &args.letter, "letter-show")?;
-            LetterParticulars::of(&r)
+            let office = ctx.office_for_read()?;
+            let r = office.letter(&caller, &args.letter, "letter-show")?;
+            let renderer = office.renderer().ok();
+            LetterParticulars::of(&r, renderer.as_deref().map(|r| r.table()))
         }
     };
     print_particulars(ctx, &particulars)
@@ -157,7 +161,10 @@ pub fn print_particulars(ctx: &Ctx, l: &LetterParticulars) -> Result<(), Failure
         (tr!(tr, "letter-field-id"), l.letter.clone()),
         (
             tr!(tr, "letter-field-title"),
-            format!("{}（{}）", l.title, l.key),
+            match tr.lang {
+                Lang::En => format!("{} ({})", l.title_en.as_deref().unwrap_or(&l.title), l.key),
+                _ => format!("{}（{}）", l.title, l.key),
+            },
         ),
         (
             tr!(tr, "letter-field-number"),

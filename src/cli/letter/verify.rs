@@ -137,7 +137,7 @@ pub fn verified(
     let message = match verdict {
         LetterVerdict::ByCode(record) | LetterVerdict::Identical(record) => {
             return Ok(Verified::Particulars(Box::new(LetterParticulars::of(
-                &record,
+                &record, None,
             ))));
         }
         LetterVerdict::Limited { valid, issuer } => {

@@ -10,6 +10,7 @@ use wardflow_engine::case::CaseId;
 use wardflow_engine::letters::IssuingBody;
 use wardflow_engine::letters::UsedFont;
 use wardflow_engine::letters::archive::ArchivedLetter;
+use wardflow_engine::letters::table::Table;
 
 /// Whether an archived letter still counts.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -32,6 +33,11 @@ impl LetterStatus {
     }
 }
 
+/// A document's English name from the letters table, when the table is at hand and gives one.
+fn english_title(table: Option<&Table>, key: &str) -> Option<String> {
+    table?.documents.get(key)?.title_en.clone()
+}
+
 /// One row of `letter list` (`GET /api/v1/letters`, `GET /api/v1/cases/{id}/letters`).
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ListedLetter {
@@ -41,6 +47,9 @@ pub struct ListedLetter {
     pub case: CaseId,
     pub key: String,
     pub title: String,
+    /// The document's English name (the letters table's `title_en`), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<String>,
     pub number: Option<String>,
     pub role: String,
     #[schema(value_type = String)]
@@ -53,13 +62,15 @@ pub struct ListedLetter {
 }
 
 impl ListedLetter {
-    pub fn of(r: &LetterRecord) -> Self {
+    /// The row of `r`, with its English name from `table` (the office's letters table).
+    pub fn of(r: &LetterRecord, table: Option<&Table>) -> Self {
         let l = &r.letter;
         ListedLetter {
             letter: l.id.clone(),
             case: l.case.clone(),
             key: l.key.clone(),
             title: l.title.clone(),
+            title_en: english_title(table, &l.key),
             number: l.number.clone(),
             role: l.role.clone(),
             issued_at: l.issued_at,
@@ -79,6 +90,9 @@ pub struct LetterParticulars {
     pub case: CaseId,
     pub key: String,
     pub title: String,
+    /// The document's English name (the letters table's `title_en`), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<String>,
     pub number: Option<String>,
     pub role: String,
     #[schema(value_type = Option<Object>)]
@@ -109,13 +123,15 @@ pub struct LetterParticulars {
 }
 
 impl LetterParticulars {
-    pub fn of(r: &LetterRecord) -> Self {
+    /// The row of `r`, with its English name from `table` (the office's letters table).
+    pub fn of(r: &LetterRecord, table: Option<&Table>) -> Self {
         let l = &r.letter;
         LetterParticulars {
             letter: l.id.clone(),
             case: l.case.clone(),
             key: l.key.clone(),
             title: l.title.clone(),
+            title_en: english_title(table, &l.key),
             number: l.number.clone(),
             role: l.role.clone(),
             issuer: l.issuer.clone(),

@@ -7,7 +7,8 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::response::Response;
 use serde::Deserialize;
-use wardflow_engine::app::{IssueRequest, LetterRecord, PreviewRequest, VoidRequest};
+use wardflow_engine::app::backend::Backend;
+use wardflow_engine::app::{IssueRequest, LetterRecord, Office, PreviewRequest, VoidRequest};
 
 use crate::cli::case_id;
 use crate::cli::letter::archive::{ExportFormat, exported};
@@ -23,8 +24,12 @@ use wardflow_engine::letters::archive::ArchivedLetter;
 
 use super::{ErrorBody, Peer, Shared, authed, body, ok, value_of};
 
-fn listed(records: &[LetterRecord]) -> Vec<ListedLetter> {
-    records.iter().map(ListedLetter::of).collect()
+/// The rows of `records`, with the documents' English names from the office's letters table
+/// (none when it cannot be loaded: the stored Chinese title is the document's own).
+fn listed<B: Backend>(office: &Office<B>, records: &[LetterRecord]) -> Vec<ListedLetter> {
+    let renderer = office.renderer().ok();
+    let table = renderer.as_deref().map(|r| r.table());
+    records.iter().map(|r| ListedLetter::of(r, table)).collect()
 }
 
 #[utoipa::path(
@@ -45,7 +50,10 @@ pub(super) async fn letter_list(
         let id = case_id(&id)?;
         ok(
             s,
-            value_of(&listed(&s.office.letters(&who.caller, Some(&id))?)),
+            value_of(&listed(
+                &s.office,
+                &s.office.letters(&who.caller, Some(&id))?,
+            )),
         )
     })
     .await
@@ -64,7 +72,10 @@ pub(super) async fn letter_list_all(
     headers: HeaderMap,
 ) -> Response {
     authed(server, peer, headers, |s, _, who| {
-        ok(s, value_of(&listed(&s.office.letters(&who.caller, None)?)))
+        ok(
+            s,
+            value_of(&listed(&s.office, &s.office.letters(&who.caller, None)?)),
+        )
     })
     .await
 }
@@ -85,7 +96,9 @@ pub(super) async fn letter_show(
 ) -> Response {
     authed(server, peer, headers, move |s, _, who| {
         let r = s.office.letter(&who.caller, &letter, "letter-show")?;
-        ok(s, value_of(&LetterParticulars::of(&r)))
+        let renderer = s.office.renderer().ok();
+        let table = renderer.as_deref().map(|r| r.table());
+        ok(s, value_of(&LetterParticulars::of(&r, table)))
     })
     .await
 }
