@@ -26,4 +26,5 @@ webhook-bad-url = A webhook address (url) is an http:// or https:// URL of at mo
 webhook-no-events = A webhook needs at least one kind of event (--events).
 webhook-no-such = No webhook endpoint { $id }.
 webhook-no-such-delivery = No delivery { $id }.
+webhook-no-master-secret = Webhooks on PostgreSQL need the webhook master secret file, which every server of the database is given: set [server] webhook_secret_file in the configuration file (or pass --webhook-secret-file), a file only its owner may read (chmod 600) holding at least 32 random bytes (e.g. `head -c 32 /dev/urandom | base64 > webhook.secret`). No secret is kept in the database.
 events-bad-last-id = Last-Event-ID is a position the event stream gave (a whole number, 0 or more).

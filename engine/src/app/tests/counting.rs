@@ -173,6 +173,13 @@ impl<B: Backend> Backend for Counting<B> {
         self.inner.file()
     }
 
+    fn webhooks(
+        &self,
+        secret: Option<&crate::store::webhooks::WebhookSecret>,
+    ) -> Result<Box<dyn crate::store::webhooks::Webhooks>, StoreError> {
+        self.inner.webhooks(secret)
+    }
+
     fn credentials_exist(&self) -> bool {
         self.inner.credentials_exist()
     }

@@ -40,6 +40,7 @@ mod front;
 mod ops;
 mod pg;
 mod published;
+mod webhooks;
 
 use std::path::Path;
 
