@@ -28,3 +28,6 @@ webhook-no-such = No webhook endpoint { $id }.
 webhook-no-such-delivery = No delivery { $id }.
 webhook-no-master-secret = Webhooks on PostgreSQL need the webhook master secret file, which every server of the database is given: set [server] webhook_secret_file in the configuration file (or pass --webhook-secret-file), a file only its owner may read (chmod 600) holding at least 32 random bytes (e.g. `head -c 32 /dev/urandom | base64 > webhook.secret`). No secret is kept in the database.
 events-bad-last-id = Last-Event-ID is a position the event stream gave (a whole number, 0 or more).
+webhook-secret-unreadable = Cannot read the webhook master secret file { $file }: { $detail }.
+webhook-secret-open = The webhook master secret file { $file } may be read by others than its owner: chmod 600 { $file }.
+webhook-secret-short = The webhook master secret file { $file } holds fewer than { $min } bytes: put at least { $min } random bytes in it (e.g. `head -c 32 /dev/urandom | base64`).

@@ -28,3 +28,6 @@ webhook-no-such = 没有 Webhook 端点 { $id }。
 webhook-no-such-delivery = 没有投递 { $id }。
 webhook-no-master-secret = PostgreSQL 上的 Webhook 需要 Webhook 主密钥文件（数据库的每台服务器都须配置同一份）：请在配置文件中设置 [server] webhook_secret_file（或使用 --webhook-secret-file），该文件仅限所有者读取（chmod 600），内含至少 32 字节随机数据（例如 `head -c 32 /dev/urandom | base64 > webhook.secret`）。数据库中不保存任何密钥。
 events-bad-last-id = Last-Event-ID 须为事件流给出的位置（非负整数）。
+webhook-secret-unreadable = 无法读取 Webhook 主密钥文件 { $file }：{ $detail }。
+webhook-secret-open = Webhook 主密钥文件 { $file } 可被所有者以外的用户读取：请执行 chmod 600 { $file }。
+webhook-secret-short = Webhook 主密钥文件 { $file } 不足 { $min } 字节：请写入至少 { $min } 字节随机数据（例如 `head -c 32 /dev/urandom | base64`）。
