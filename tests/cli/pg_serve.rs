@@ -710,3 +710,38 @@ fn two_servers_on_postgresql_deliver_each_webhook_once_signed_with_the_shown_sec
         );
     }
 }
+
+/// `check --database` checks a PostgreSQL database from the command line, embedded, as the
+/// server's check does: clean, then each planted fault named, the database named by its host
+/// and name (never its password), exit 4; a caseworker is refused.
+#[test]
+fn check_database_checks_a_postgresql_database_on_the_command_line() {
+    let pg = pg_env("check_embedded");
+    let server = Served::start_with(&pg.env, &["--database", &pg.url]);
+    let (status, opened) =
+        server.send("POST", "/api/v1/cases", Some(&pg.token), Some(&open_body()));
+    assert_eq!(status, 201, "{opened}");
+    server.stop();
+    let checked = parse(&pg.env.ok(&["check", "--database", &pg.url, "--json"]));
+    assert_eq!(checked["ok"], true, "{checked}");
+    let said = pg.env.en().ok(&["check", "--database", &pg.url]);
+    assert!(said.contains("check passed"), "{said}");
+    pg._cluster
+        .psql(
+            "check_embedded",
+            "INSERT INTO by_state VALUES ('example-care', 'nowhere', '2026-000001')",
+        )
+        .expect("plant a fault");
+    let out = pg.env.wardflow(["check", "--database", &pg.url]).run();
+    assert_eq!(out.code(), Some(4), "{}", out.stderr_text());
+    let stderr = out.stderr_text();
+    assert!(stderr.contains("索引 by_state 有多余条目"), "{stderr}");
+    assert!(stderr.contains("127.0.0.1"), "{stderr}");
+    // Not a PostgreSQL address: bad input, naming it without a password.
+    let bad = pg
+        .env
+        .wardflow(["check", "--database", "mysql://u:pw@h/d"])
+        .run();
+    assert_eq!(bad.code(), Some(2), "{}", bad.stderr_text());
+    assert!(!bad.stderr_text().contains("pw"), "{}", bad.stderr_text());
+}
