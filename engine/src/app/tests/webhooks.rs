@@ -47,7 +47,7 @@ fn webhooks_are_added_listed_delivered_retried_replayed_and_removed_by_administr
         added.secret
     );
     let listed = office.webhooks(&admin()).expect("lists");
-    assert_eq!(listed, [added.endpoint.clone()]);
+    assert_eq!(listed, std::slice::from_ref(&added.endpoint));
     // Two cases opened: two deliveries, each with the secret `add` showed.
     let first = open_report(&office);
     open_report(&office);
