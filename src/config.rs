@@ -24,6 +24,7 @@
 //! tls_cert = "/etc/wardflow/tls/cert.pem"
 //! tls_key = "/etc/wardflow/tls/key.pem"
 //! database = "postgres://wardflow:PASSWORD@db.example/wardflow"   # PostgreSQL, not `db`
+//! webhook_secret_file = "/etc/wardflow/webhook.secret"   # PostgreSQL: webhooks' master secret
 //!
 //! [log]               # read by `wardflow serve` and `wardflow run`
 //! format = "json"     # text | json
@@ -119,6 +120,8 @@ struct ServerSettings {
     database: Option<Spanned<String>>,
     tls_cert: Option<Spanned<String>>,
     tls_key: Option<Spanned<String>>,
+    /// The webhook master secret file every server of a PostgreSQL database is given.
+    webhook_secret_file: Option<Spanned<String>>,
 }
 
 /// Where a setting's value came from.
@@ -360,6 +363,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<(&'static str, String)>, Fai
     text_value("server.database", server.database)?;
     text_value("server.tls_cert", server.tls_cert)?;
     text_value("server.tls_key", server.tls_key)?;
+    text_value("server.webhook_secret_file", server.webhook_secret_file)?;
     let log = log.unwrap_or_default();
     if let Some(format) = &log.format
         && crate::log::LogFormat::from_key(format.get_ref()).is_none()
@@ -511,6 +515,7 @@ pub fn apply(global: &mut Global, matches: &ArgMatches, files: &Files) -> Vec<Se
         "server.database",
         "server.tls_cert",
         "server.tls_key",
+        "server.webhook_secret_file",
         crate::log::FORMAT_KEY,
     ] {
         let (value, source) = match files.get(key) {

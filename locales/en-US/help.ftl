@@ -346,3 +346,4 @@ help-publish-list = Every published version of calendars, letters, profiles and 
 help-any--database = The PostgreSQL database, `postgres://USER:PASSWORD@HOST/NAME` (or `WARDFLOW_DATABASE`); the redb file of `--db` by default. A secret: only its host and database name are ever shown, never logged
 help-serve--pool_size = PostgreSQL: the most connections this server holds at once (16 by default, at most 256)
 help-serve--statement_timeout = PostgreSQL: the longest one statement may run, in seconds (30 by default); then it is cancelled and the command is busy (exit 3 / HTTP 503)
+help-serve--webhook_secret_file = PostgreSQL: the webhook master secret file, the same for every server of the database (else `[server] webhook_secret_file`): each webhook's signing secret is derived from it, so none is kept in the database; without it this server delivers no webhooks and refuses to add one

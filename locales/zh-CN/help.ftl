@@ -346,3 +346,4 @@ help-publish-list = 已发布的日历、文书模板、方案和单位的各个
 help-any--database = PostgreSQL 数据库地址 `postgres://用户:密码@主机/库名`（也可用环境变量 `WARDFLOW_DATABASE`）；默认用 `--db` 的 redb 文件。地址含密码，属机密：只显示主机和库名，从不写入日志
 help-serve--pool_size = PostgreSQL：本服务最多同时持有的连接数（默认 16，最多 256）
 help-serve--statement_timeout = PostgreSQL：单条语句最长运行秒数（默认 30），超时即取消，按“忙”处理（退出码 3 / HTTP 503）
+help-serve--webhook_secret_file = PostgreSQL：Webhook 主密钥文件，数据库的每台服务器须用同一份（否则读配置文件 `[server] webhook_secret_file`）：各 Webhook 的签名密钥由它派生，数据库中不保存任何密钥；未配置时本服务器不投递 Webhook，也拒绝新增

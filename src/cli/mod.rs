@@ -183,7 +183,7 @@ pub enum Command {
     #[command(subcommand)]
     Letter(letter::LetterCommand),
     /// Check the database's integrity (file, records, histories, indexes) without changing it.
-    Check,
+    Check(ops::check::CheckArgs),
     /// Publish calendars, letters, the profile and units into the database, and list them.
     #[command(subcommand)]
     Publish(publish::PublishCommand),
@@ -440,7 +440,7 @@ pub fn run(cli: Cli, tr: Tr, settings: Vec<crate::config::Setting>) -> Result<()
         Command::Login(args) => login::login(&ctx, args),
         Command::Logout => login::logout(&ctx),
         Command::Letter(cmd) => letter::run(&ctx, cmd),
-        Command::Check => ops::check::run(&ctx),
+        Command::Check(args) => ops::check::run(&ctx, args),
         Command::Db(cmd) => db::run(&ctx, cmd),
         Command::Publish(cmd) => publish::run(&ctx, cmd),
         Command::Backup(args) => ops::backup::backup(&ctx, args),

@@ -201,6 +201,9 @@ fn webhook_failure(e: wardflow_engine::app::webhooks::WebhookError) -> Failure {
             crate::msg!("webhook-no-such-delivery", id = id.clone()),
         )
         .with_key(id),
+        WebhookError::NoMasterSecret => {
+            Failure::said(Exit::Refused, crate::msg!("webhook-no-master-secret"))
+        }
     }
 }
 

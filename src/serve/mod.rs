@@ -77,6 +77,12 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = wardflow_engine::pg::STATEMENT_TIMEOUT_MS / 1000, value_name = "SECONDS",
         value_parser = clap::value_parser!(u32).range(1..=3600))]
     statement_timeout: u32,
+    /// PostgreSQL: the webhook master secret file (else `[server] webhook_secret_file`), the
+    /// same for every server of the database: each webhook's signing secret is derived from
+    /// it, so none is kept in the database. Without it a server on PostgreSQL delivers no
+    /// webhooks and refuses to add one.
+    #[arg(long, value_name = "FILE")]
+    webhook_secret_file: Option<PathBuf>,
     /// Days an idempotency key is kept after its change (at least 7, at most 365).
     #[arg(long, default_value_t = wardflow_engine::app::once::DEFAULT_KEEP_DAYS, value_name = "DAYS",
         value_parser = clap::value_parser!(u32).range(7..=365))]
@@ -437,8 +443,17 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
         Some(url) => wardflow_engine::pg::place(url),
         None => ctx.global.db.display().to_string(),
     };
+    let webhook_secret = match webhook_secret(ctx, &args) {
+        Ok(secret) => secret,
+        Err(failure) => {
+            crate::log::service_failure(&ctx.tr, "start", &failure);
+            return Err(failure);
+        }
+    };
     let office = match ctx.office_served(url.as_deref(), limits) {
-        Ok(office) => office.with_keeping(keeping),
+        Ok(office) => office
+            .with_keeping(keeping)
+            .with_webhook_secret(webhook_secret),
         Err(failure) => {
             crate::log::service_failure(&ctx.tr, "start", &failure);
             return Err(failure);
@@ -481,10 +496,13 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
             .spawn(move || deadline_runner(&server, &runner_caller, recheck, &stop))
             .map_err(Failure::bug)?
     };
-    // Webhook deliveries, beside the deadline runner.
-    // Webhooks are kept beside a redb file: a PostgreSQL server has none to deliver.
-    if wardflow_engine::app::backend::Backend::file(server.office.backend()).is_some() {
+    // Webhook deliveries, beside the deadline runner: beside a redb file, or on PostgreSQL
+    // with the master secret (every server of the database delivers, each claiming what it
+    // attempts).
+    if server.office.webhooks_kept() {
         runtime.spawn(deliver::task(server.office.clone(), stop.clone()));
+    } else {
+        tracing::warn!("{}", ctx.tr.t("webhook-no-master-secret"));
     }
     let tls = match &tls_files {
         Some((cert, key)) => Some(tls_config(cert, key)?),
@@ -564,6 +582,43 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
     tracing::info!("server stopped");
     println!("{}", tr!(ctx.tr, "serve-stopped"));
     Ok(())
+}
+
+/// The webhook master secret: `--webhook-secret-file`, else `[server] webhook_secret_file`;
+/// None when neither is given. A file that cannot be read, that others may read, or that is
+/// too short is bad input naming it.
+fn webhook_secret(
+    ctx: &Ctx,
+    args: &ServeArgs,
+) -> Result<Option<wardflow_engine::store::webhooks::WebhookSecret>, Failure> {
+    use wardflow_engine::store::webhooks::{SecretFileError, WebhookSecret};
+    let (path, key) = match &args.webhook_secret_file {
+        Some(path) => (path.clone(), "--webhook-secret-file"),
+        None => match ctx
+            .settings
+            .iter()
+            .find(|s| s.key == "server.webhook_secret_file")
+            .and_then(|s| s.value.clone())
+        {
+            Some(path) => (PathBuf::from(path), "server.webhook_secret_file"),
+            None => return Ok(None),
+        },
+    };
+    WebhookSecret::read(&path).map(Some).map_err(|e| {
+        let file = path.display().to_string();
+        let message = match e {
+            SecretFileError::Unreadable { detail, .. } => {
+                crate::msg!("webhook-secret-unreadable", file = file, detail = detail)
+            }
+            SecretFileError::Open { .. } => crate::msg!("webhook-secret-open", file = file),
+            SecretFileError::TooShort { .. } => crate::msg!(
+                "webhook-secret-short",
+                file = file,
+                min = WebhookSecret::MIN_BYTES
+            ),
+        };
+        Failure::said(Exit::BadInput, message).with_key(key)
+    })
 }
 
 /// The PostgreSQL database to serve: `--database` (or `WARDFLOW_DATABASE`), else the

@@ -16,20 +16,20 @@ use crate::serve::{Served, env, token};
 
 /// One POST the receiver got.
 #[derive(Debug, Clone)]
-struct Received {
-    headers: BTreeMap<String, String>,
-    body: String,
+pub(crate) struct Received {
+    pub(crate) headers: BTreeMap<String, String>,
+    pub(crate) body: String,
 }
 
 /// A webhook receiver on a free loopback port: records every POST, answers the first
 /// `failures` of them 500 and the rest 204.
-struct Receiver {
-    url: String,
+pub(crate) struct Receiver {
+    pub(crate) url: String,
     got: Arc<Mutex<Vec<Received>>>,
 }
 
 impl Receiver {
-    fn start(failures: usize) -> Receiver {
+    pub(crate) fn start(failures: usize) -> Receiver {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let url = format!("http://{}/hook", listener.local_addr().expect("address"));
         let got: Arc<Mutex<Vec<Received>>> = Arc::default();
@@ -86,7 +86,7 @@ impl Receiver {
         Receiver { url, got }
     }
 
-    fn got(&self) -> Vec<Received> {
+    pub(crate) fn got(&self) -> Vec<Received> {
         self.got.lock().expect("log").clone()
     }
 
@@ -151,7 +151,7 @@ fn wait_for_breaches(
 }
 
 /// `openssl`'s HMAC-SHA256 of `timestamp.body` under `secret`, as a receiver computes it.
-fn openssl_signature(secret: &str, timestamp: &str, body: &str) -> String {
+pub(crate) fn openssl_signature(secret: &str, timestamp: &str, body: &str) -> String {
     let mut child = std::process::Command::new("openssl")
         .args(["dgst", "-sha256", "-hmac", secret, "-r"])
         .stdin(std::process::Stdio::piped())

@@ -589,3 +589,159 @@ fn a_national_database_on_postgresql_chains_with_sm3_and_verifies() {
     let out = env.ok(&["db", "migrate", "--database", &url, "--json"]);
     assert_eq!(parse(&out)["steps"], json!([]), "{out}");
 }
+
+/// Webhooks on PostgreSQL: two servers on one database, each given the same master secret
+/// file, deliver every event to a receiver; each delivery id arrives exactly once across both
+/// (claimed `FOR UPDATE SKIP LOCKED`), signed with the secret `webhook add` showed. Without the
+/// master secret a server refuses to add one, saying what to configure.
+#[test]
+fn two_servers_on_postgresql_deliver_each_webhook_once_signed_with_the_shown_secret() {
+    use crate::outbox::{Receiver, openssl_signature};
+    let pg = pg_env("webhooks");
+    let receiver = Receiver::start(0);
+    // Without the master secret: refused, naming the setting.
+    let plain = Served::start_with(&pg.env, &["--database", pg.url.as_str()]);
+    let body = json!({"url": receiver.url, "events": ["case_opened"]});
+    let (status, refused) = plain.send("POST", "/api/v1/webhooks", Some(&pg.token), Some(&body));
+    assert!(
+        status == 403 || status == 409 || status == 422,
+        "{status} {refused}"
+    );
+    assert!(
+        refused.to_string().contains("webhook_secret_file"),
+        "{refused}"
+    );
+    plain.stop();
+    // A master secret file others may read is refused at start.
+    let secret_file = pg.env.root().join("webhook.secret");
+    std::fs::write(
+        &secret_file,
+        "a master secret of well over thirty-two bytes\n",
+    )
+    .expect("write");
+    let set_mode = |mode: u32| {
+        std::fs::set_permissions(
+            &secret_file,
+            std::os::unix::fs::PermissionsExt::from_mode(mode),
+        )
+        .expect("chmod")
+    };
+    set_mode(0o644);
+    let file = secret_file.display().to_string();
+    let out = pg
+        .env
+        .wardflow([
+            "serve",
+            "--database",
+            &pg.url,
+            "--webhook-secret-file",
+            &file,
+        ])
+        .en()
+        .run();
+    assert_eq!(out.code(), Some(2), "{}", out.stderr_text());
+    assert!(
+        out.stderr_text().contains("chmod 600"),
+        "{}",
+        out.stderr_text()
+    );
+    set_mode(0o600);
+
+    let args = [
+        "--database",
+        pg.url.as_str(),
+        "--webhook-secret-file",
+        file.as_str(),
+    ];
+    let a = Served::start_with(&pg.env, &args);
+    let b = Served::start_with(&pg.env, &args);
+    let (status, added) = a.send("POST", "/api/v1/webhooks", Some(&pg.token), Some(&body));
+    assert!(status == 200 || status == 201, "{status} {added}");
+    let secret = added["secret"]
+        .as_str()
+        .expect("secret shown once")
+        .to_owned();
+    let (_, listed) = b.send("GET", "/api/v1/webhooks", Some(&pg.token), None);
+    assert!(
+        listed.to_string().contains(&receiver.url) && !listed.to_string().contains(&secret),
+        "{listed}"
+    );
+    // Twenty cases, opened through both servers.
+    for i in 0..20 {
+        let server = if i % 2 == 0 { &a } else { &b };
+        let (status, opened) =
+            server.send("POST", "/api/v1/cases", Some(&pg.token), Some(&open_body()));
+        assert_eq!(status, 201, "{opened}");
+    }
+    let expected: BTreeSet<String> = (1..=20).map(|p| format!("wh1.{p}")).collect();
+    let started = std::time::Instant::now();
+    let delivered = |r: &crate::outbox::Received| r.headers["wardflow-delivery"].clone();
+    loop {
+        let got: BTreeSet<String> = receiver.got().iter().map(delivered).collect();
+        if expected.is_subset(&got) {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "expected {expected:?}, received {got:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    // A moment more for a second attempt to show if any server would make one.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    a.stop();
+    b.stop();
+    let got = receiver.got();
+    let ids: Vec<String> = got.iter().map(delivered).collect();
+    let unique: BTreeSet<String> = ids.iter().cloned().collect();
+    assert_eq!(unique, expected, "{ids:?}");
+    assert_eq!(ids.len(), unique.len(), "a delivery sent twice: {ids:?}");
+    for r in &got {
+        let body: Value = serde_json::from_str(&r.body).expect("JSON body");
+        assert_eq!(body["kind"], "case_opened", "{body}");
+        assert_eq!(
+            body["delivery_id"].as_str(),
+            Some(r.headers["wardflow-delivery"].as_str())
+        );
+        assert_eq!(
+            r.headers["wardflow-signature"],
+            openssl_signature(&secret, &r.headers["wardflow-timestamp"], &r.body),
+            "the signature verifies with the secret `add` showed"
+        );
+    }
+}
+
+/// `check --database` checks a PostgreSQL database from the command line, embedded, as the
+/// server's check does: clean, then each planted fault named, the database named by its host
+/// and name (never its password), exit 4; a caseworker is refused.
+#[test]
+fn check_database_checks_a_postgresql_database_on_the_command_line() {
+    let pg = pg_env("check_embedded");
+    let server = Served::start_with(&pg.env, &["--database", &pg.url]);
+    let (status, opened) =
+        server.send("POST", "/api/v1/cases", Some(&pg.token), Some(&open_body()));
+    assert_eq!(status, 201, "{opened}");
+    server.stop();
+    let checked = parse(&pg.env.ok(&["check", "--database", &pg.url, "--json"]));
+    assert_eq!(checked["ok"], true, "{checked}");
+    let said = pg.env.en().ok(&["check", "--database", &pg.url]);
+    assert!(said.contains("check passed"), "{said}");
+    pg._cluster
+        .psql(
+            "check_embedded",
+            "INSERT INTO by_state VALUES ('example-care', 'nowhere', '2026-000001')",
+        )
+        .expect("plant a fault");
+    let out = pg.env.wardflow(["check", "--database", &pg.url]).run();
+    assert_eq!(out.code(), Some(4), "{}", out.stderr_text());
+    let stderr = out.stderr_text();
+    assert!(stderr.contains("索引 by_state 有多余条目"), "{stderr}");
+    assert!(stderr.contains("127.0.0.1"), "{stderr}");
+    // Not a PostgreSQL address: bad input, naming it without a password.
+    let bad = pg
+        .env
+        .wardflow(["check", "--database", "mysql://u:pw@h/d"])
+        .run();
+    assert_eq!(bad.code(), Some(2), "{}", bad.stderr_text());
+    assert!(!bad.stderr_text().contains("pw"), "{}", bad.stderr_text());
+}

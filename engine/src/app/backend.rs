@@ -159,6 +159,15 @@ pub trait Backend: Send + Sync {
     /// database that is no file (PostgreSQL).
     fn file(&self) -> Option<&std::path::Path>;
 
+    /// Where the database's webhooks are kept, opened (and made) for the office's life: the
+    /// webhooks file beside a redb database (its secrets random and kept there), tables of a
+    /// PostgreSQL one (each secret derived from `secret`, the deployment's master secret,
+    /// without which PostgreSQL keeps no webhooks).
+    fn webhooks(
+        &self,
+        secret: Option<&crate::store::webhooks::WebhookSecret>,
+    ) -> Result<Box<dyn crate::store::webhooks::Webhooks>, StoreError>;
+
     /// Every version of every workflow, oldest first within each workflow.
     fn versions(&self) -> Result<BTreeMap<String, Vec<Version>>, StoreError>;
 

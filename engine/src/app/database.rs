@@ -146,6 +146,13 @@ impl Backend for Database {
         inside!(self, b => Backend::file(b))
     }
 
+    fn webhooks(
+        &self,
+        secret: Option<&crate::store::webhooks::WebhookSecret>,
+    ) -> Result<Box<dyn crate::store::webhooks::Webhooks>, StoreError> {
+        inside!(self, b => Backend::webhooks(b, secret))
+    }
+
     fn credentials_exist(&self) -> bool {
         inside!(self, b => Backend::credentials_exist(b))
     }

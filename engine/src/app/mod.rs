@@ -185,7 +185,10 @@ pub struct Office<B: Backend = crate::store::Store> {
     /// The credentials file, opened on first use (sign-in, passwords, tokens).
     accounts: Mutex<Option<Arc<accounts::Accounts>>>,
     /// The webhooks file, opened on first use (`webhook …`, the server's delivery task).
-    webhooks: Mutex<Option<Arc<crate::store::webhooks::WebhookStore>>>,
+    webhooks: Mutex<Option<Arc<dyn crate::store::webhooks::Webhooks>>>,
+    /// The webhook master secret (`[server] webhook_secret_file`): what a PostgreSQL
+    /// database's endpoint secrets are derived from.
+    webhook_secret: Option<crate::store::webhooks::WebhookSecret>,
     /// Where letters' salts come from (the system's generator unless a test fixes them).
     salts: act::Salts,
     /// Published letters by version, loaded on first use.
@@ -205,6 +208,7 @@ impl<B: Backend> Office<B> {
             renderer: OnceLock::new(),
             accounts: Mutex::new(None),
             webhooks: Mutex::new(None),
+            webhook_secret: None,
             salts: act::Salts::System,
             published_renderers: Default::default(),
             keeping: once::Keeping::default(),
@@ -220,6 +224,22 @@ impl<B: Backend> Office<B> {
     /// How long idempotency keys are kept.
     pub fn keeping(&self) -> once::Keeping {
         self.keeping
+    }
+
+    /// The same office deriving a PostgreSQL database's webhook secrets from `secret` (the
+    /// deployment's master secret; a redb database keeps random ones in its webhooks file).
+    pub fn with_webhook_secret(
+        mut self,
+        secret: Option<crate::store::webhooks::WebhookSecret>,
+    ) -> Office<B> {
+        self.webhook_secret = secret;
+        self
+    }
+
+    /// Whether this office can keep and deliver webhooks: beside a redb file always, on
+    /// PostgreSQL with the master secret.
+    pub fn webhooks_kept(&self) -> bool {
+        self.backend.file().is_some() || self.webhook_secret.is_some()
     }
 
     /// The same office drawing letters' salts from `salts` (tests fix a sequence).

@@ -2,9 +2,12 @@
 //! delivery task needs to send the outbox ([`super::outbox`]) to them.
 //!
 //! - `webhook add/list/remove/deliveries/replay` are administrators' use cases, each logged in
-//!   the access log like every administrative act. An endpoint's secret (256 bits from the
-//!   OS's random source) is returned once, by `add`; it is kept in the webhooks file
-//!   (`<db>.webhooks`, 0600, [`crate::store::webhooks`]) and never listed, logged or exported.
+//!   the access log like every administrative act. An endpoint's secret is returned once, by
+//!   `add`, and never listed, logged or exported: beside a redb database 256 bits from the
+//!   OS's random source kept in the webhooks file (`<db>.webhooks`, 0600,
+//!   [`crate::store::webhooks`]); on PostgreSQL derived from the deployment's master secret
+//!   file and the endpoint (`WebhookSecret`), so the database and its copies hold none, and
+//!   refused without that file ([`WebhookError::NoMasterSecret`]).
 //! - Delivery is at least once: the delivery task takes new outbox entries in (a pending
 //!   delivery each, and the endpoint's cursor moved, in one transaction of the webhooks file),
 //!   attempts what is due, and records every attempt; a failed one is retried with doubling
@@ -24,8 +27,7 @@ use super::backend::{Backend, ReadTx};
 use super::outbox::{MAX_BATCH, OutboxEntry, OutboxKind};
 use super::{AppError, Caller, Office, Owner, WHOLE_DATABASE};
 use crate::authority;
-use crate::store::StoreError;
-use crate::store::webhooks::{Attempt, Due, WebhookStore};
+use crate::store::webhooks::{Attempt, Due, Webhooks};
 pub use crate::store::webhooks::{Delivery, DeliveryStatus, Endpoint};
 
 /// The longest endpoint address accepted.
@@ -35,6 +37,9 @@ pub const MAX_ATTEMPTS: u32 = 10;
 /// The first retry's delay; each next one doubles, up to [`MAX_RETRY_DELAY_SECS`].
 pub const FIRST_RETRY_SECS: i64 = 2;
 pub const MAX_RETRY_DELAY_SECS: i64 = 3600;
+/// How long a server's claim on the deliveries it attempts lasts (PostgreSQL): longer than a
+/// round of attempts takes; one not recorded by then (a server killed) is due again.
+pub const CLAIM_SECS: i64 = 300;
 /// The most deliveries a listing returns.
 pub const MAX_LISTED: usize = 1000;
 
@@ -49,6 +54,11 @@ pub enum WebhookError {
     UnknownEndpoint(String),
     #[error("no delivery {0}")]
     UnknownDelivery(String),
+    #[error(
+        "webhooks on PostgreSQL need the webhook master secret file ([server] \
+         webhook_secret_file, or --webhook-secret-file)"
+    )]
+    NoMasterSecret,
 }
 
 /// A new endpoint, with its secret: shown once.
@@ -131,18 +141,18 @@ fn check_url(url: &str) -> Result<String, WebhookError> {
 }
 
 impl<B: Backend> Office<B> {
-    /// The webhooks file, opened (and made) on first use; webhooks are kept beside a redb
-    /// file only (a PostgreSQL database's receivers read the event stream).
-    fn hooks(&self) -> Result<Arc<WebhookStore>, AppError> {
+    /// Where the webhooks are kept, opened (and made) on first use: the webhooks file beside
+    /// a redb database, tables of a PostgreSQL one (with the master secret only).
+    fn hooks(&self) -> Result<Arc<dyn Webhooks>, AppError> {
         let mut slot = self.webhooks.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(store) = slot.as_ref() {
             return Ok(store.clone());
         }
-        let file = self
-            .backend
-            .file()
-            .ok_or(StoreError::Unsupported("webhooks"))?;
-        let store = Arc::new(WebhookStore::open(file)?);
+        if !self.webhooks_kept() {
+            return Err(WebhookError::NoMasterSecret.into());
+        }
+        let store: Arc<dyn Webhooks> =
+            Arc::from(self.backend.webhooks(self.webhook_secret.as_ref())?);
         *slot = Some(store.clone());
         Ok(store)
     }
@@ -164,12 +174,7 @@ impl<B: Backend> Office<B> {
         events.sort();
         events.dedup();
         let admin = self.authorise(caller, Owner::Administrator, "webhook:add")?;
-        let mut secret = [0u8; 32];
-        getrandom::fill(&mut secret).map_err(|e| StoreError::Storage(e.to_string()))?;
-        let secret = format!("whsec_{}", hex(&secret));
-        let endpoint = self
-            .hooks()?
-            .add(&url, &events, &secret, &admin.name, now)?;
+        let (endpoint, secret) = self.hooks()?.add(&url, &events, &admin.name, now)?;
         // The access log names the endpoint and its address, never the secret.
         let action = format!("webhook:add {} {url}", endpoint.id);
         self.log(caller, now, WHOLE_DATABASE, &action, None)?;
@@ -230,7 +235,8 @@ impl<B: Backend> Office<B> {
     // ----- the server's delivery task -----
 
     /// Takes the outbox's new entries in for every configured endpoint, then returns the
-    /// deliveries due at `now` (at most `limit`). Called by the server's delivery task.
+    /// deliveries due at `now` (at most `limit`), claimed for [`CLAIM_SECS`] where several
+    /// servers share the database. Called by the server's delivery task.
     pub fn webhooks_due(&self, now: Timestamp, limit: usize) -> Result<Vec<Due>, AppError> {
         let hooks = self.hooks()?;
         for (endpoint, mut at) in hooks.cursors()? {
@@ -248,7 +254,7 @@ impl<B: Backend> Office<B> {
                 }
             }
         }
-        Ok(hooks.due(now, limit)?)
+        Ok(hooks.due(now, limit, SignedDuration::from_secs(CLAIM_SECS))?)
     }
 
     /// Records an attempt of delivery `id` at `now`: delivered, else retried after

@@ -258,6 +258,24 @@ impl Drop for Cluster {
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .status();
-        let _ = std::fs::remove_dir_all(&self.dir);
+        // A cluster that served many tests holds hundreds of databases (tens of thousands of
+        // files): removing them here kept a test binary from exiting for a minute or more
+        // after its last test (tests/served_pg). The server is stopped; its directory is
+        // renamed out of the way at once and removed by a process left to finish alone.
+        let doomed = self.dir.with_extension("removing");
+        let dir = match std::fs::rename(&self.dir, &doomed) {
+            Ok(()) => doomed,
+            Err(_) => self.dir.clone(),
+        };
+        let spawned = Command::new("rm")
+            .arg("-rf")
+            .arg(&dir)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        if spawned.is_err() {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
     }
 }

@@ -29,6 +29,7 @@ mod credentials;
 pub mod dump;
 pub mod schema;
 mod tx;
+mod webhooks;
 
 pub use credentials::PgCredentials;
 
@@ -698,6 +699,17 @@ impl Backend for PgBackend {
 
     fn file(&self) -> Option<&std::path::Path> {
         None
+    }
+
+    fn webhooks(
+        &self,
+        secret: Option<&crate::store::webhooks::WebhookSecret>,
+    ) -> Result<Box<dyn crate::store::webhooks::Webhooks>, StoreError> {
+        let secret = secret.ok_or(StoreError::Unsupported("webhooks without a master secret"))?;
+        Ok(Box::new(webhooks::PgWebhooks::new(
+            self.pool.clone(),
+            secret.clone(),
+        )))
     }
 
     fn credentials_exist(&self) -> bool {

@@ -37,6 +37,11 @@ pub const STEPS: &[SqlStep] = &[
         name: "outbox",
         sql: include_str!("sql/004_outbox.sql"),
     },
+    SqlStep {
+        number: 5,
+        name: "webhooks",
+        sql: include_str!("sql/005_webhooks.sql"),
+    },
 ];
 
 /// The schema this build writes.

@@ -150,6 +150,13 @@ impl Backend for Store {
         Some(self.path())
     }
 
+    fn webhooks(
+        &self,
+        _secret: Option<&super::webhooks::WebhookSecret>,
+    ) -> Result<Box<dyn super::webhooks::Webhooks>, StoreError> {
+        Ok(Box::new(super::webhooks::WebhookStore::open(self.path())?))
+    }
+
     fn credentials_exist(&self) -> bool {
         super::credentials::credentials_path(self.path()).exists()
     }

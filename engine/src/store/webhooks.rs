@@ -1,8 +1,12 @@
-//! The webhooks file (issue 25 items 3–4): the endpoints administrators configured, each
-//! endpoint's secret, how far each has read the outbox and the delivery log, in their own redb
-//! file beside the database (`<db>.webhooks`, created 0600, like the credentials file), so the
-//! case store's format does not change and a copy or export of the case data carries no
-//! secret. The rules (who may, what is delivered when) are `crate::app::webhooks`'s.
+//! Where webhooks are kept ([`Webhooks`], issue 25 items 3–4; on PostgreSQL issue 24): the
+//! endpoints administrators configured, how far each has read the outbox and the delivery
+//! log. Beside a redb database they live in their own redb file (`<db>.webhooks`, created
+//! 0600, like the credentials file, [`WebhookStore`]), each endpoint's random secret with
+//! them, so the case store's format does not change and a copy or export of the case data
+//! carries no secret; on PostgreSQL in tables of the shared database
+//! (`crate::pg::webhooks`), every secret derived from the deployment's master secret
+//! ([`WebhookSecret`]) and never stored. The rules (who may, what is delivered when) are
+//! `crate::app::webhooks`'s.
 
 use std::path::{Path, PathBuf};
 
@@ -111,6 +115,158 @@ pub struct Due {
     pub secret: String,
 }
 
+/// The webhook master secret every server of a PostgreSQL deployment is given (`[server]
+/// webhook_secret_file`): each endpoint's signing secret is derived from it
+/// ([`WebhookSecret::endpoint_secret`]), so no secret is in the database or its copies.
+#[derive(Clone)]
+pub struct WebhookSecret([u8; 32]);
+
+impl std::fmt::Debug for WebhookSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WebhookSecret(…)")
+    }
+}
+
+/// Why a webhook master secret file cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SecretFileError {
+    #[error("cannot read {path}: {detail}")]
+    Unreadable { path: PathBuf, detail: String },
+    #[error("{path} may be read by others than its owner (chmod 600)")]
+    Open { path: PathBuf },
+    #[error("{path} holds no secret of at least 32 bytes")]
+    TooShort { path: PathBuf },
+}
+
+impl WebhookSecret {
+    /// The shortest master secret accepted, in bytes.
+    pub const MIN_BYTES: usize = 32;
+
+    /// A master secret from its bytes (at least [`Self::MIN_BYTES`], surrounding white space
+    /// ignored): SHA-256 of them, so any text or binary of enough entropy will do.
+    pub fn from_bytes(bytes: &[u8]) -> Option<WebhookSecret> {
+        let text = bytes.trim_ascii();
+        if text.len() < Self::MIN_BYTES {
+            return None;
+        }
+        use sha2::Digest;
+        Some(WebhookSecret(sha2::Sha256::digest(text).into()))
+    }
+
+    /// Reads the master secret file at `path`, which only its owner may read.
+    pub fn read(path: &Path) -> Result<WebhookSecret, SecretFileError> {
+        let unreadable = |e: std::io::Error| SecretFileError::Unreadable {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        };
+        let meta = std::fs::metadata(path).map_err(unreadable)?;
+        if std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o077 != 0 {
+            return Err(SecretFileError::Open {
+                path: path.to_owned(),
+            });
+        }
+        let bytes = std::fs::read(path).map_err(unreadable)?;
+        WebhookSecret::from_bytes(&bytes).ok_or_else(|| SecretFileError::TooShort {
+            path: path.to_owned(),
+        })
+    }
+
+    /// The signing secret of endpoint `id` made with `salt` (stored beside the endpoint, not
+    /// secret): `whsec_` and the hex HMAC-SHA256 under the master secret of
+    /// `wardflow-webhook\0{id}\0{salt}`. The salt keeps an endpoint made again under an old
+    /// id (a database made anew) from getting the old secret.
+    pub fn endpoint_secret(&self, id: &str, salt: &str) -> String {
+        let message = format!("wardflow-webhook\0{id}\0{salt}");
+        let mac = crate::letters::archive::hmac_sha256(&self.0, message.as_bytes());
+        let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
+        format!("whsec_{hex}")
+    }
+}
+
+/// A new random endpoint secret (256 bits from the OS's random source), as redb keeps them.
+pub fn random_secret() -> Result<String, StoreError> {
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).map_err(|e| StoreError::Storage(e.to_string()))?;
+    let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("whsec_{hex}"))
+}
+
+/// Where a database's webhooks are kept: the webhooks file beside a redb database, tables of
+/// a PostgreSQL one. Each call is one transaction. Several servers may share one
+/// PostgreSQL database: [`Webhooks::due`] claims what it returns, so each delivery is
+/// attempted by one server at a time.
+pub trait Webhooks: Send + Sync {
+    /// Adds an endpoint (its id is given here): the endpoint as stored and its secret, which
+    /// is returned this once.
+    fn add(
+        &self,
+        url: &str,
+        events: &[OutboxKind],
+        by: &str,
+        now: Timestamp,
+    ) -> Result<(Endpoint, String), StoreError>;
+    /// Every endpoint, removed ones too, in id order (numerically).
+    fn endpoints(&self) -> Result<Vec<Endpoint>, StoreError>;
+    /// Marks an endpoint removed (nothing more is sent to it; its secret is forgotten, its
+    /// log kept). None when there is no such endpoint or it was removed already.
+    fn remove(&self, id: &str, by: &str, now: Timestamp) -> Result<Option<Endpoint>, StoreError>;
+    /// The endpoints still configured, each with how far it has read the outbox.
+    fn cursors(&self) -> Result<Vec<(Endpoint, u64)>, StoreError>;
+    /// Takes in outbox entries for `endpoint` up to `through`: a pending delivery, due `now`,
+    /// for each of `entries` of a kind it is sent and not taken in yet, and its cursor moved
+    /// to `through`, in one transaction. How many were new.
+    fn take_in(
+        &self,
+        endpoint: &Endpoint,
+        entries: &[OutboxEntry],
+        through: u64,
+        now: Timestamp,
+    ) -> Result<usize, StoreError>;
+    /// The deliveries due at `now` to endpoints still configured, soonest first, at most
+    /// `limit`, each with its endpoint's address and secret; claimed until `now + lease`
+    /// where servers share the store (an attempt not recorded by then is due again).
+    fn due(
+        &self,
+        now: Timestamp,
+        limit: usize,
+        lease: jiff::SignedDuration,
+    ) -> Result<Vec<Due>, StoreError>;
+    /// Records an attempt of delivery `id`: delivered, or pending again at `retry_at`, or
+    /// failed for good when that is None.
+    fn attempted(
+        &self,
+        id: &str,
+        attempt: Attempt,
+        delivered: bool,
+        retry_at: Option<Timestamp>,
+    ) -> Result<Option<Delivery>, StoreError>;
+    /// Makes delivery `id` pending again, due `now` (a replay): None when there is none, or
+    /// its endpoint was removed.
+    fn replay(&self, id: &str, now: Timestamp) -> Result<Option<Delivery>, StoreError>;
+    /// The deliveries to `endpoint` (every endpoint when None), latest first, at most `limit`.
+    fn deliveries(&self, endpoint: Option<&str>, limit: usize)
+    -> Result<Vec<Delivery>, StoreError>;
+}
+
+/// Records `attempt` into `delivery`: its log (the latest [`MAX_LOGGED_ATTEMPTS`]), count,
+/// status and next attempt. The same on every store.
+pub fn record_attempt(
+    delivery: &mut Delivery,
+    attempt: Attempt,
+    delivered: bool,
+    retry_at: Option<Timestamp>,
+) {
+    delivery.attempts_made = delivery.attempts_made.saturating_add(1);
+    delivery.attempts.push(attempt);
+    let excess = delivery.attempts.len().saturating_sub(MAX_LOGGED_ATTEMPTS);
+    delivery.attempts.drain(..excess);
+    (delivery.status, delivery.next_at) = match (delivered, retry_at) {
+        (true, _) => (DeliveryStatus::Delivered, None),
+        (false, Some(at)) => (DeliveryStatus::Pending, Some(at)),
+        (false, None) => (DeliveryStatus::Failed, None),
+    };
+}
+
 /// The open webhooks file.
 pub struct WebhookStore {
     db: Database,
@@ -168,8 +324,90 @@ impl WebhookStore {
         Ok(WebhookStore { db })
     }
 
+    /// Adds an endpoint with the secret given.
+    pub fn add_with(
+        &self,
+        url: &str,
+        events: &[OutboxKind],
+        secret: &str,
+        by: &str,
+        now: Timestamp,
+    ) -> Result<Endpoint, StoreError> {
+        self.add_secret(url, events, secret, by, now)
+    }
+}
+
+impl Webhooks for WebhookStore {
+    fn add(
+        &self,
+        url: &str,
+        events: &[OutboxKind],
+        by: &str,
+        now: Timestamp,
+    ) -> Result<(Endpoint, String), StoreError> {
+        let secret = random_secret()?;
+        let endpoint = self.add_secret(url, events, &secret, by, now)?;
+        Ok((endpoint, secret))
+    }
+
+    fn endpoints(&self) -> Result<Vec<Endpoint>, StoreError> {
+        WebhookStore::endpoints(self)
+    }
+
+    fn remove(&self, id: &str, by: &str, now: Timestamp) -> Result<Option<Endpoint>, StoreError> {
+        WebhookStore::remove(self, id, by, now)
+    }
+
+    fn cursors(&self) -> Result<Vec<(Endpoint, u64)>, StoreError> {
+        WebhookStore::cursors(self)
+    }
+
+    fn take_in(
+        &self,
+        endpoint: &Endpoint,
+        entries: &[OutboxEntry],
+        through: u64,
+        now: Timestamp,
+    ) -> Result<usize, StoreError> {
+        WebhookStore::take_in(self, endpoint, entries, through, now)
+    }
+
+    /// One server holds a redb database: nothing to claim.
+    fn due(
+        &self,
+        now: Timestamp,
+        limit: usize,
+        _lease: jiff::SignedDuration,
+    ) -> Result<Vec<Due>, StoreError> {
+        WebhookStore::due(self, now, limit)
+    }
+
+    fn attempted(
+        &self,
+        id: &str,
+        attempt: Attempt,
+        delivered: bool,
+        retry_at: Option<Timestamp>,
+    ) -> Result<Option<Delivery>, StoreError> {
+        WebhookStore::attempted(self, id, attempt, delivered, retry_at)
+    }
+
+    fn replay(&self, id: &str, now: Timestamp) -> Result<Option<Delivery>, StoreError> {
+        WebhookStore::replay(self, id, now)
+    }
+
+    fn deliveries(
+        &self,
+        endpoint: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        WebhookStore::deliveries(self, endpoint, limit)
+    }
+}
+
+impl WebhookStore {
     /// Adds an endpoint (its id is given here) with its secret; the endpoint as stored.
-    pub fn add(
+    fn add_secret(
         &self,
         url: &str,
         events: &[OutboxKind],
@@ -426,15 +664,7 @@ impl WebhookStore {
                         due.remove((next.as_millisecond(), endpoint, position))
                             .map_err(storage)?;
                     }
-                    delivery.attempts_made = delivery.attempts_made.saturating_add(1);
-                    delivery.attempts.push(attempt);
-                    let excess = delivery.attempts.len().saturating_sub(MAX_LOGGED_ATTEMPTS);
-                    delivery.attempts.drain(..excess);
-                    (delivery.status, delivery.next_at) = match (delivered, retry_at) {
-                        (true, _) => (DeliveryStatus::Delivered, None),
-                        (false, Some(at)) => (DeliveryStatus::Pending, Some(at)),
-                        (false, None) => (DeliveryStatus::Failed, None),
-                    };
+                    record_attempt(&mut delivery, attempt, delivered, retry_at);
                     if let Some(next) = delivery.next_at {
                         due.insert((next.as_millisecond(), endpoint, position), ())
                             .map_err(storage)?;
@@ -560,7 +790,7 @@ mod tests {
         assert_eq!(mode & 0o777, 0o600);
         let t0 = at("2026-12-01T00:00:00Z");
         let hook = store
-            .add(
+            .add_with(
                 "http://x/",
                 &[OutboxKind::DeadlineBreached],
                 "whsec_s",

@@ -1,5 +1,6 @@
 //! `wardflow check`: the integrity of the database, without changing it.
 
+use clap::Args;
 use serde_json::json;
 use wardflow_engine::app::CheckReport;
 use wardflow_engine::app::Office;
@@ -9,15 +10,38 @@ use crate::failure::{self, Failure, Kind};
 use crate::i18n::Tr;
 use crate::tr;
 
+/// Arguments of `wardflow check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Check this PostgreSQL database (`postgres://…`, else `WARDFLOW_DATABASE`) instead of
+    /// the redb file of `--db`: on one consistent snapshot, with the same checks.
+    #[arg(
+        long,
+        env = "WARDFLOW_DATABASE",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    database: Option<String>,
+}
+
 /// Checks the database and reports every problem found (exit 5 when there is one).
 ///
-/// With `--server` the server checks the database it holds (on a consistent copy, as here).
-pub fn run(ctx: &Ctx) -> Result<(), Failure> {
+/// With `--server` the server checks the database it holds (on a consistent copy, as here);
+/// with `--database` the PostgreSQL database is checked here.
+pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<(), Failure> {
     if let Some(remote) = ctx.remote()? {
         let report: CheckReport = remote.get("/api/v1/check", &[("form", "parts".to_owned())])?;
         return report_check(ctx, &report, "check-failed");
     }
     let caller = ctx.caller(None)?;
+    if let Some(url) = &args.database {
+        let url = super::super::postgres_url(url)?;
+        let office = ctx.office_served(Some(url), wardflow_engine::pg::Limits::default())?;
+        let report = office.check_held(&caller)?;
+        // Problems name the host and database, never the password.
+        let place = std::path::PathBuf::from(wardflow_engine::pg::place(url));
+        return report_check_of(ctx, &report, "check-failed", place);
+    }
     let report = Office::check(
         &caller,
         &ctx.global.db,
@@ -55,6 +79,16 @@ pub fn report_check(
     report: &CheckReport,
     failed_id: &'static str,
 ) -> Result<(), Failure> {
+    report_check_of(ctx, report, failed_id, ctx.global.db.clone())
+}
+
+/// [`report_check`] of the database named `db` (a file, or a PostgreSQL database's place).
+fn report_check_of(
+    ctx: &Ctx,
+    report: &CheckReport,
+    failed_id: &'static str,
+    db: std::path::PathBuf,
+) -> Result<(), Failure> {
     let tr = &ctx.tr;
     let messages = messages(tr, report);
     if report.needed_recovery && !ctx.global.json {
@@ -81,7 +115,7 @@ pub fn report_check(
     Err(Kind::Check {
         problems: report.problems.clone(),
         refusal: failed_id,
-        db: ctx.global.db.clone(),
+        db,
     }
     .into())
 }

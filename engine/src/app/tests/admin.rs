@@ -13,10 +13,8 @@ fn new_user(name: &str, roles: &[&str]) -> NewUser {
     }
 }
 
-#[test]
-fn only_an_administrator_adds_or_disables_users() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn only_an_administrator_adds_or_disables_users<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let id = open_report(&office);
     let user = new_user("新审计", &["auditor"]);
     for who in ["nobody", POLICE, DISABLED, AUDITOR] {
@@ -38,10 +36,8 @@ fn only_an_administrator_adds_or_disables_users() {
     ));
 }
 
-#[test]
-fn a_new_user_needs_a_usable_name_and_roles_that_exist_never_system() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn a_new_user_needs_a_usable_name_and_roles_that_exist_never_system<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let admin = Caller::new(ADMIN).at(at(T0));
     for name in ["", " 前后空格", "换行\n伪造", &"长".repeat(65)] {
         let result = office.add_user(&admin, &new_user(name, &["police"]));
@@ -67,10 +63,8 @@ fn a_new_user_needs_a_usable_name_and_roles_that_exist_never_system() {
     assert!(!users.iter().any(|u| u.name == "王"));
 }
 
-#[test]
-fn a_reader_lists_only_the_cases_and_deadlines_their_unit_covers() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn a_reader_lists_only_the_cases_and_deadlines_their_unit_covers<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let id = open_report(&office);
     let ids = |who: &str| {
         let mut out = Vec::new();
@@ -121,3 +115,9 @@ fn a_reader_lists_only_the_cases_and_deadlines_their_unit_covers() {
     );
     denied(office.overdue(&Caller::new(DISABLED).at(later), None));
 }
+
+both!(
+    only_an_administrator_adds_or_disables_users,
+    a_new_user_needs_a_usable_name_and_roles_that_exist_never_system,
+    a_reader_lists_only_the_cases_and_deadlines_their_unit_covers,
+);

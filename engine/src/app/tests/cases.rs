@@ -5,10 +5,8 @@ use crate::app::{Amend, AppError, IssueRequest, Transfer, VoidRequest};
 use crate::authority::CONFIDENTIAL;
 use crate::step::StepError;
 
-#[test]
-fn advance_accepts_the_report_and_issues_the_receipt_with_it() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn advance_accepts_the_report_and_issues_the_receipt_with_it<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let id = open_report(&office);
     let applied = office
         .advance(&caller(POLICE, "police"), &accept(&id))
@@ -17,15 +15,17 @@ fn advance_accepts_the_report_and_issues_the_receipt_with_it() {
     assert_eq!(applied.letters.len(), 1);
     assert!(applied.letters[0].result.is_ok(), "{:?}", applied.letters);
     assert_eq!(
-        office.backend().letters(Some(&id)).expect("letters").len(),
+        office
+            .backend()
+            .letter_records(Some(&id))
+            .expect("letters")
+            .len(),
         1
     );
 }
 
-#[test]
-fn advance_is_refused_to_the_unknown_the_disabled_the_wrong_role_and_the_wrong_unit() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn advance_is_refused_to_the_unknown_the_disabled_the_wrong_role_and_the_wrong_unit<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let id = open_report(&office);
     let before = office.backend().case(&id).expect("reads").expect("case");
     let refused = [
@@ -50,10 +50,8 @@ fn advance_is_refused_to_the_unknown_the_disabled_the_wrong_role_and_the_wrong_u
     assert_eq!(log[0].user, "nobody");
 }
 
-#[test]
-fn open_amend_and_transfer_are_refused_outside_the_callers_authority() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn open_amend_and_transfer_are_refused_outside_the_callers_authority<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let id = open_report(&office);
     let open = OpenCase {
         workflow: "guardianship-intervention".into(),
@@ -107,12 +105,9 @@ fn open_amend_and_transfer_are_refused_outside_the_callers_authority() {
     assert_eq!(moved.outcome.case.unit.as_deref(), Some("beiguan_village"));
 }
 
-#[test]
-fn a_requested_clock_is_refused_on_a_real_database() {
-    let dir = TempDir::new().expect("tempdir");
-    let path = dir.path().join("real.redb");
-    let store = Store::create(&path, false, None, at(T0)).expect("create");
-    let office = Office::new(store, config());
+fn a_requested_clock_is_refused_on_a_real_database<B: TestDb>() {
+    let (_db, backend) = B::bare(false);
+    let office = Office::new(backend, config());
     let result = office.show(&Caller::new(ADMIN).at(at(T0)), &CaseId::new(2026, 1));
     assert!(
         matches!(result, Err(AppError::NowNotSimulation)),
@@ -120,10 +115,8 @@ fn a_requested_clock_is_refused_on_a_real_database() {
     );
 }
 
-#[test]
-fn nobody_may_act_in_the_system_role_and_trying_is_logged() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn nobody_may_act_in_the_system_role_and_trying_is_logged<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let id = open_report(&office);
     let result = office.advance(&caller(ADMIN, "system"), &accept(&id));
     assert!(
@@ -140,10 +133,8 @@ fn nobody_may_act_in_the_system_role_and_trying_is_logged() {
     );
 }
 
-#[test]
-fn a_note_with_a_control_character_is_bad_input_and_changes_nothing() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn a_note_with_a_control_character_is_bad_input_and_changes_nothing<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let id = open_report(&office);
     let mut request = accept(&id);
     request.note = Some("正常\u{1b}[2J伪造".into());
@@ -156,10 +147,8 @@ fn a_note_with_a_control_character_is_bad_input_and_changes_nothing() {
     assert_eq!(case.state, "reported");
 }
 
-#[test]
-fn a_stale_expect_seq_is_refused_by_the_case_not_the_caller() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn a_stale_expect_seq_is_refused_by_the_case_not_the_caller<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let id = open_report(&office);
     let mut request = accept(&id);
     request.expect_seq = Some(99);
@@ -193,10 +182,8 @@ fn a_stale_expect_seq_is_refused_by_the_case_not_the_caller() {
     );
 }
 
-#[test]
-fn show_and_history_redact_the_reporter_and_log_every_read() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn show_and_history_redact_the_reporter_and_log_every_read<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let id = open_report(&office);
     office
         .advance(&caller(POLICE, "police"), &accept(&id))
@@ -228,10 +215,8 @@ fn show_and_history_redact_the_reporter_and_log_every_read() {
     assert_eq!(log.iter().filter(|e| !e.allowed).count(), 6);
 }
 
-#[test]
-fn letters_are_issued_and_voided_only_within_the_callers_authority() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn letters_are_issued_and_voided_only_within_the_callers_authority<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let id = open_report(&office);
     office
         .advance(&caller(POLICE, "police"), &accept(&id))
@@ -252,7 +237,7 @@ fn letters_are_issued_and_voided_only_within_the_callers_authority() {
     }
     let first = office
         .backend()
-        .letters(Some(&id))
+        .letter_records(Some(&id))
         .expect("letters")
         .remove(0)
         .letter;
@@ -287,10 +272,8 @@ fn letters_are_issued_and_voided_only_within_the_callers_authority() {
     assert!(log.iter().all(|e| e.case == id.as_str()), "{log:?}");
 }
 
-#[test]
-fn the_report_receipt_is_read_only_by_those_who_may_see_the_reporter() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn the_report_receipt_is_read_only_by_those_who_may_see_the_reporter<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let id = open_report(&office);
     office
         .advance(&caller(POLICE, "police"), &accept(&id))
@@ -328,10 +311,8 @@ fn the_report_receipt_is_read_only_by_those_who_may_see_the_reporter() {
     );
 }
 
-#[test]
-fn next_shows_what_can_be_done_to_a_covering_reader_and_logs_it() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn next_shows_what_can_be_done_to_a_covering_reader_and_logs_it<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let id = open_report(&office);
     let steps = office
         .next(&Caller::new(POLICE).at(at(T0)), &id)
@@ -353,3 +334,17 @@ fn next_shows_what_can_be_done_to_a_covering_reader_and_logs_it() {
         [("next", true), ("next", false)]
     );
 }
+
+both!(
+    advance_accepts_the_report_and_issues_the_receipt_with_it,
+    advance_is_refused_to_the_unknown_the_disabled_the_wrong_role_and_the_wrong_unit,
+    open_amend_and_transfer_are_refused_outside_the_callers_authority,
+    a_requested_clock_is_refused_on_a_real_database,
+    nobody_may_act_in_the_system_role_and_trying_is_logged,
+    a_note_with_a_control_character_is_bad_input_and_changes_nothing,
+    a_stale_expect_seq_is_refused_by_the_case_not_the_caller,
+    show_and_history_redact_the_reporter_and_log_every_read,
+    letters_are_issued_and_voided_only_within_the_callers_authority,
+    the_report_receipt_is_read_only_by_those_who_may_see_the_reporter,
+    next_shows_what_can_be_done_to_a_covering_reader_and_logs_it,
+);

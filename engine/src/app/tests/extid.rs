@@ -27,17 +27,15 @@ fn psb(id: &str) -> ExternalId {
     }
 }
 
-fn indexed(office: &Office, id: &str) -> Option<CaseId> {
+fn indexed<B: Backend>(office: &Office<B>, id: &str) -> Option<CaseId> {
     office
         .backend()
         .snapshot(|tx: &dyn ReadTx| tx.external_case(WORKFLOW, &psb(id)))
         .expect("reads the index")
 }
 
-#[test]
-fn a_second_open_with_the_same_external_id_gives_the_existing_case_and_writes_nothing() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn a_second_open_with_the_same_external_id_gives_the_existing_case_and_writes_nothing<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let police = caller(POLICE, "police");
     let first = office
         .open_case(&police, &sent("PSB-2026-0001", "shijia_village"))
@@ -74,10 +72,8 @@ fn a_second_open_with_the_same_external_id_gives_the_existing_case_and_writes_no
     );
 }
 
-#[test]
-fn different_data_under_the_same_external_id_is_refused_naming_the_case() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn different_data_under_the_same_external_id_is_refused_naming_the_case<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let police = caller(POLICE, "police");
     let id = office
         .open_case(&police, &sent("PSB-2026-0002", "shijia_village"))
@@ -107,10 +103,8 @@ fn different_data_under_the_same_external_id_is_refused_naming_the_case() {
     ));
 }
 
-#[test]
-fn a_caller_who_may_not_see_the_case_learns_only_that_the_id_is_taken() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn a_caller_who_may_not_see_the_case_learns_only_that_the_id_is_taken<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let id = office
         .open_case(
             &caller(POLICE, "police"),
@@ -151,10 +145,8 @@ fn a_caller_who_may_not_see_the_case_learns_only_that_the_id_is_taken() {
     );
 }
 
-#[test]
-fn the_same_external_id_from_another_source_or_for_another_workflow_is_another_case() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn the_same_external_id_from_another_source_or_for_another_workflow_is_another_case<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let police = caller(POLICE, "police");
     let a = office
         .open_case(&police, &sent("PSB-1", "shijia_village"))
@@ -177,10 +169,8 @@ fn the_same_external_id_from_another_source_or_for_another_workflow_is_another_c
     );
 }
 
-#[test]
-fn a_bad_external_id_or_source_is_bad_input_and_opens_nothing() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn a_bad_external_id_or_source_is_bad_input_and_opens_nothing<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let police = caller(POLICE, "police");
     let long = "P".repeat(crate::app::extid::MAX_EXTERNAL_ID_CHARS + 1);
     for (id, source, want) in [
@@ -198,10 +188,8 @@ fn a_bad_external_id_or_source_is_bad_input_and_opens_nothing() {
     assert_eq!(open_report(&office).as_str(), "2026-000001");
 }
 
-#[test]
-fn two_opens_with_one_external_id_in_one_batch_give_one_case() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn two_opens_with_one_external_id_in_one_batch_give_one_case<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let police = caller(POLICE, "police");
     let request = sent("PSB-2026-0009", "shijia_village");
     let replies = office.batch(&[
@@ -218,6 +206,8 @@ fn two_opens_with_one_external_id_in_one_batch_give_one_case() {
     );
 }
 
+// On redb only: it rebuilds a redb file as it was before migration step 5 (PostgreSQL has
+// had the index since its schema step 3, `003_external_ids.sql`).
 #[test]
 fn the_migration_step_builds_the_index_from_the_stored_cases() {
     let dir = TempDir::new().expect("tempdir");
@@ -275,7 +265,7 @@ fn the_migration_step_builds_the_index_from_the_stored_cases() {
     // `check` compares the index with what the cases imply.
     let report = crate::store::ops::check(&path, timeout).expect("checks");
     assert!(report.problems.is_empty(), "{:?}", report.problems);
-    let db = redb::Database::builder().open(&path).expect("open");
+    let db = ::redb::Database::builder().open(&path).expect("open");
     let tx = db.begin_write().expect("tx");
     {
         let mut table = tx
@@ -302,6 +292,8 @@ fn the_migration_step_builds_the_index_from_the_stored_cases() {
     );
 }
 
+// On redb only: it imports into a new redb file (`pg::tests` moves a whole county into
+// PostgreSQL, external ids and all, and compares the exports byte for byte).
 #[test]
 fn an_export_imported_into_a_new_database_keeps_the_index() {
     let dir = TempDir::new().expect("tempdir");
@@ -328,3 +320,12 @@ fn an_export_imported_into_a_new_database_keeps_the_index() {
     let report = crate::store::ops::check(&copy, timeout).expect("checks");
     assert!(report.problems.is_empty(), "{:?}", report.problems);
 }
+
+both!(
+    a_second_open_with_the_same_external_id_gives_the_existing_case_and_writes_nothing,
+    different_data_under_the_same_external_id_is_refused_naming_the_case,
+    a_caller_who_may_not_see_the_case_learns_only_that_the_id_is_taken,
+    the_same_external_id_from_another_source_or_for_another_workflow_is_another_case,
+    a_bad_external_id_or_source_is_bad_input_and_opens_nothing,
+    two_opens_with_one_external_id_in_one_batch_give_one_case,
+);

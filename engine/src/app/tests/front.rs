@@ -6,24 +6,22 @@ use crate::app::{AppError, LetterVerdict, PreviewRequest};
 use crate::seal::OfficeKey;
 
 /// A report accepted by the police (which issues the report receipt); its id and the receipt.
-fn accepted(office: &Office) -> (CaseId, crate::letters::archive::ArchivedLetter) {
+fn accepted<B: Backend>(office: &Office<B>) -> (CaseId, crate::letters::archive::ArchivedLetter) {
     let id = open_report(office);
     office
         .advance(&caller(POLICE, "police"), &accept(&id))
         .expect("advances");
     let receipt = office
         .backend()
-        .letters(Some(&id))
+        .letter_records(Some(&id))
         .expect("letters")
         .remove(0)
         .letter;
     (id, receipt)
 }
 
-#[test]
-fn a_draft_is_for_readers_of_the_case_and_one_that_cannot_be_made_is_logged_refused() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn a_draft_is_for_readers_of_the_case_and_one_that_cannot_be_made_is_logged_refused<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let (id, _) = accepted(&office);
     let request = |key: &str| PreviewRequest {
         case: id.clone(),
@@ -68,10 +66,8 @@ fn a_draft_is_for_readers_of_the_case_and_one_that_cannot_be_made_is_logged_refu
     assert_eq!(log.len(), 5, "{log:?}");
 }
 
-#[test]
-fn a_signed_case_export_is_for_those_who_may_read_all_of_it() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn a_signed_case_export_is_for_those_who_may_read_all_of_it<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let (id, _) = accepted(&office);
     let key = OfficeKey::from_seed([7; 32]);
     for (who, role) in [
@@ -89,10 +85,10 @@ fn a_signed_case_export_is_for_those_who_may_read_all_of_it() {
     assert_eq!(refusals(&office).len(), 4);
 }
 
-#[test]
-fn verifying_a_letter_tells_an_outsider_only_whether_it_is_valid_and_logs_every_answer() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn verifying_a_letter_tells_an_outsider_only_whether_it_is_valid_and_logs_every_answer<
+    B: TestDb,
+>() {
+    let (_db, office) = fresh::<B>();
     let (_, receipt) = accepted(&office);
     let code = receipt.code.as_str();
     denied(office.verify_letter(&Caller::new("nobody").at(at(T0)), Some(code), None));
@@ -139,10 +135,8 @@ fn verifying_a_letter_tells_an_outsider_only_whether_it_is_valid_and_logs_every_
     );
 }
 
-#[test]
-fn the_registry_and_publishing_belong_to_administrators() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn the_registry_and_publishing_belong_to_administrators<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let police = Caller::new(POLICE).at(at(T0));
     let admin = Caller::new(ADMIN).at(at(T0));
     assert!(matches!(
@@ -187,10 +181,8 @@ fn the_registry_and_publishing_belong_to_administrators() {
     assert_eq!(refusals(&office).len(), 6);
 }
 
-#[test]
-fn a_name_with_control_characters_is_taken_without_them_and_logged_so() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn a_name_with_control_characters_is_taken_without_them_and_logged_so<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let forged = Caller::new("no\u{1b}[2Kbody").at(at(T0));
     denied(office.units(&forged));
     let log = refusals(&office);
@@ -201,6 +193,8 @@ fn a_name_with_control_characters_is_taken_without_them_and_logged_so() {
     assert!(office.units(&police).is_ok());
 }
 
+// On redb only: `Office::init` makes a redb file (`wardflow init --database` is the
+// PostgreSQL form, tested through the command line in `tests/cli/pg_serve.rs`).
 #[test]
 fn init_checks_everything_before_it_makes_the_database_and_a_real_one_refuses_a_requested_clock() {
     let dir = TempDir::new().expect("tempdir");
@@ -264,14 +258,13 @@ fn init_checks_everything_before_it_makes_the_database_and_a_real_one_refuses_a_
     );
 }
 
-#[test]
-fn a_letters_digests_are_salted_the_event_carries_them_and_an_old_unsalted_letter_still_verifies() {
-    use crate::app::backend::Backend;
+fn a_letters_digests_are_salted_the_event_carries_them_and_an_old_unsalted_letter_still_verifies<
+    B: TestDb,
+>() {
     use crate::case::EventKind;
     use crate::letters::archive::{DigestScheme, sha256_hex, verification_code};
     use sha2::{Digest, Sha256};
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+    let (_db, office) = fresh::<B>();
     let (id, receipt) = accepted(&office);
     // The receipt names the reporter: its public digests are not the SHA-256 of its words.
     assert_eq!(receipt.digest, DigestScheme::SaltedV1);
@@ -334,3 +327,12 @@ fn a_letters_digests_are_salted_the_event_carries_them_and_an_old_unsalted_lette
         "{verdict:?}"
     );
 }
+
+both!(
+    a_draft_is_for_readers_of_the_case_and_one_that_cannot_be_made_is_logged_refused,
+    a_signed_case_export_is_for_those_who_may_read_all_of_it,
+    verifying_a_letter_tells_an_outsider_only_whether_it_is_valid_and_logs_every_answer,
+    the_registry_and_publishing_belong_to_administrators,
+    a_name_with_control_characters_is_taken_without_them_and_logged_so,
+    a_letters_digests_are_salted_the_event_carries_them_and_an_old_unsalted_letter_still_verifies,
+);

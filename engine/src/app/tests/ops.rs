@@ -4,6 +4,8 @@ use super::*;
 use crate::app::{AppError, CopyForm, ImportFailure, Owner, WHOLE_DATABASE};
 use std::time::Duration;
 
+// On redb only: these forms open the file themselves (the command line's); the forms a
+// server holding either backend uses are the next test's.
 #[test]
 fn database_wide_acts_are_refused_to_the_unknown_and_to_caseworkers_and_logged() {
     let dir = TempDir::new().expect("tempdir");
@@ -65,6 +67,47 @@ fn database_wide_acts_are_refused_to_the_unknown_and_to_caseworkers_and_logged()
     );
 }
 
+fn database_wide_acts_on_a_held_database_are_refused_to_the_unknown_and_to_caseworkers<
+    B: TestDb,
+>() {
+    let (_db, office) = fresh::<B>();
+    let out = TempDir::new().expect("tempdir");
+    for who in ["nobody", POLICE, DISABLED] {
+        let c = Caller::new(who).at(at(T0));
+        denied(office.export_held(&c, CopyForm::Plain, Vec::new()));
+        denied(office.verify(&c, None));
+        denied(office.audit(&c, &AccessFilter::default()));
+        denied(office.tick(&c));
+        let copy = out.path().join(format!("{who}.bak"));
+        denied(office.backup_held(&c, &copy, CopyForm::Plain));
+        assert!(!copy.exists());
+        denied(office.check_held(&c));
+    }
+    let auditor = Caller::new(AUDITOR).at(at(T0));
+    let report = office.check_held(&auditor).expect("checks");
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    let mut copy = Vec::new();
+    let counts = office
+        .export_held(&Caller::new(ADMIN).at(at(T0)), CopyForm::Plain, &mut copy)
+        .expect("exports");
+    assert!(counts.registry > 0 && !copy.is_empty(), "{counts:?}");
+    let log = refusals(&office);
+    assert_eq!(log.len(), 18, "{log:?}");
+    assert!(log.iter().all(|e| e.case == WHOLE_DATABASE));
+    let actions: std::collections::BTreeSet<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions.into_iter().collect::<Vec<_>>(),
+        [
+            "audit",
+            "backup",
+            "check",
+            "export",
+            "timers:tick",
+            "verify"
+        ]
+    );
+}
+
 fn db(dir: &TempDir) -> std::path::PathBuf {
     dir.path().join("app.redb")
 }
@@ -76,10 +119,8 @@ fn reopen(dir: &TempDir) -> Office {
     Office::new(store, config())
 }
 
-#[test]
-fn the_auditor_verifies_checks_and_reads_the_log_but_exports_and_acts_on_nothing() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn the_auditor_verifies_checks_and_reads_the_log_but_exports_and_acts_on_nothing<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let id = open_report(&office);
     let auditor = Caller::new(AUDITOR).at(at(T0));
     assert!(
@@ -116,25 +157,19 @@ fn the_auditor_verifies_checks_and_reads_the_log_but_exports_and_acts_on_nothing
     );
     let admin = Caller::new(ADMIN).at(at(T0));
     assert!(office.authorise(&admin, Owner::Auditor, "check").is_ok());
-    let path = office.backend().path().to_owned();
-    drop(office);
+    assert!(matches!(
+        denied(office.export_held(&auditor, CopyForm::Plain, Vec::new())),
+        Denied::NotAdmin { .. }
+    ));
     let mut out = Vec::new();
-    Office::export_database(
-        &admin,
-        &path,
-        Duration::from_secs(5),
-        &config(),
-        CopyForm::Plain,
-        &mut out,
-    )
-    .expect("exports");
+    office
+        .export_held(&admin, CopyForm::Plain, &mut out)
+        .expect("exports");
     assert!(!out.is_empty());
 }
 
-#[test]
-fn the_administrator_runs_the_deadlines_which_act_as_system() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = office(&dir);
+fn the_administrator_runs_the_deadlines_which_act_as_system<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
     let id = open_report(&office);
     let later = Caller::new(ADMIN).at(at("2026-11-30T02:00:00Z"));
     let report = office.tick(&later).expect("ticks");
@@ -147,6 +182,8 @@ fn the_administrator_runs_the_deadlines_which_act_as_system() {
     );
 }
 
+// On redb only: restore replaces a redb file (PostgreSQL is restored with its own tools,
+// docs/postgresql.md).
 #[test]
 fn restore_over_a_database_is_an_administrators_act() {
     let dir = TempDir::new().expect("tempdir");
@@ -182,6 +219,7 @@ fn restore_over_a_database_is_an_administrators_act() {
     );
 }
 
+// On redb only: the import into a new redb file (`pg::tests` imports into PostgreSQL).
 #[test]
 fn import_checks_every_chain_and_belongs_to_an_administrator_of_the_export() {
     let dir = TempDir::new().expect("tempdir");
@@ -252,3 +290,9 @@ fn import_checks_every_chain_and_belongs_to_an_administrator_of_the_export() {
     .expect("imports");
     assert_eq!(counts.cases, 1);
 }
+
+both!(
+    database_wide_acts_on_a_held_database_are_refused_to_the_unknown_and_to_caseworkers,
+    the_auditor_verifies_checks_and_reads_the_log_but_exports_and_acts_on_nothing,
+    the_administrator_runs_the_deadlines_which_act_as_system,
+);

@@ -5,7 +5,7 @@
 //! ([`crate::pg::cluster::Cluster`]); without PostgreSQL the tests fail, saying how to install it.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
@@ -19,16 +19,9 @@ use crate::pg::cluster::Cluster;
 use crate::store::StoreError;
 use crate::store::{CaseFilter, Fired};
 
-/// One cluster shared by the tests running at the same time, stopped when the last lets go.
+/// The test binary's cluster ([`shared::cluster`]).
 fn cluster() -> Arc<Cluster> {
-    static SHARED: Mutex<Weak<Cluster>> = Mutex::new(Weak::new());
-    let mut shared = SHARED.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(c) = shared.upgrade() {
-        return c;
-    }
-    let c = Arc::new(Cluster::start().unwrap_or_else(|e| panic!("{e}")));
-    *shared = Arc::downgrade(&c);
-    c
+    shared::cluster()
 }
 
 /// A new database in the shared cluster, named after the test.
@@ -36,79 +29,11 @@ fn database(cluster: &Cluster, name: &str) -> String {
     cluster.database(name).expect("a new database")
 }
 
-/// Workflow files to publish: name, source, definition.
-type Files = Vec<(String, Vec<u8>, crate::definition::Definition)>;
-
-/// The workflows, the profile and the units every test database holds (as [`store`]).
-fn fixture() -> (Files, crate::profile::Profile, StoredUnits) {
-    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(format!("{ROOT}/workflows"))
-        .expect("workflows dir")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .map(|p| {
-            let name = p.file_name().expect("name").to_string_lossy().into_owned();
-            (name, std::fs::read(&p).expect("workflow"))
-        })
-        .collect();
-    files.sort();
-    let (defs, failed) = load_all(&files, &[]);
-    assert!(failed.is_empty(), "{failed:?}");
-    let only: Vec<_> = defs.iter().map(|(_, d)| d).collect();
-    let bytes = std::fs::read(format!("{ROOT}/profiles/qianjiang.yaml")).expect("profile");
-    let profile = crate::profile::load("qianjiang.yaml", &bytes, &only).expect("profile loads");
-    let publish = defs
-        .into_iter()
-        .map(|(name, def)| {
-            let bytes = files
-                .iter()
-                .find(|(f, _)| *f == name)
-                .map(|(_, b)| b.clone())
-                .unwrap_or_default();
-            (name, bytes, def)
-        })
-        .collect();
-    let source = std::fs::read(format!("{ROOT}/units/example.yaml")).expect("units");
-    let units = crate::authority::load_units("example.yaml", &source).expect("units load");
-    let units = StoredUnits {
-        units,
-        file: None,
-        source: None,
-        loaded_at: at(T0),
-        loaded_by: ADMIN.into(),
-    };
-    (publish, profile, units)
-}
-
 /// [`store`]'s database, on PostgreSQL at `url`, registered through the seam.
 fn pg_backend(url: &str) -> PgBackend {
     let (publish, profile, units) = fixture();
     let backend = PgBackend::create(url, true, Some(profile), at(T0)).expect("create");
-    backend.publish(&publish, ADMIN, at(T0)).expect("publish");
-    backend.load_units(units).expect("units");
-    for (name, roles, unit) in [
-        (ADMIN, &["admin"][..], "county"),
-        (POLICE, &["police"][..], "shijia_police"),
-        (OTHER_POLICE, &["police"][..], "beiguan_police"),
-        (VILLAGE, &["village_committee"][..], "shijia_village"),
-        (AUDITOR, &["auditor"][..], "county"),
-        (DISABLED, &["police"][..], "shijia_police"),
-    ] {
-        Backend::add_user(
-            &backend,
-            StoredUser {
-                name: name.into(),
-                roles: roles.iter().map(|r| (*r).to_owned()).collect(),
-                unit: unit.into(),
-                enabled: true,
-                added_at: at(T0),
-                added_by: ADMIN.into(),
-                disabled_at: None,
-                disabled_by: None,
-            },
-        )
-        .expect("user");
-    }
-    Backend::disable_user(&backend, DISABLED, ADMIN, at(T0), &|_, _| Ok(())).expect("disable");
+    furnish(&backend, &publish, units);
     backend
 }
 

@@ -9,10 +9,11 @@ use crate::letters::Renderer;
 
 /// An office that takes its letters, profile and calendar from what is published, as on a
 /// real database.
-fn published_office(dir: &TempDir) -> Office {
+fn published_office<B: TestDb>() -> (Place, Office<B>) {
     let mut config = config();
     config.given = Given::default();
-    Office::new(store(dir), config)
+    let (place, backend) = B::fresh();
+    (place, Office::new(backend, config))
 }
 
 fn letters(marker: Option<&str>) -> BTreeMap<String, String> {
@@ -29,10 +30,8 @@ fn admin() -> Caller {
     Caller::new(ADMIN).at(at(T0))
 }
 
-#[test]
-fn publishing_is_for_administrators_and_checked_before_anything_changes() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = published_office(&dir);
+fn publishing_is_for_administrators_and_checked_before_anything_changes<B: TestDb>() {
+    let (_db, office) = published_office::<B>();
     let police = Caller::new(POLICE).at(at(T0));
     let files = letters(None);
     let refused = office.publish_config(
@@ -83,10 +82,8 @@ fn publishing_is_for_administrators_and_checked_before_anything_changes() {
     assert!(!again.published[0].1, "the same content is no new version");
 }
 
-#[test]
-fn a_case_keeps_the_letters_it_was_opened_under_and_a_new_case_takes_the_latest() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = published_office(&dir);
+fn a_case_keeps_the_letters_it_was_opened_under_and_a_new_case_takes_the_latest<B: TestDb>() {
+    let (_db, office) = published_office::<B>();
     office
         .publish_config(
             &admin(),
@@ -111,7 +108,7 @@ fn a_case_keeps_the_letters_it_was_opened_under_and_a_new_case_takes_the_latest(
         office
             .advance(&caller(POLICE, "police"), &accept(id))
             .expect("accepts, issuing the receipt");
-        let issued = office.backend().letters(Some(id)).expect("letters");
+        let issued = office.backend().letter_records(Some(id)).expect("letters");
         assert_eq!(issued.len(), 1);
         assert_eq!(
             issued[0].letter.text.contains("第二版"),
@@ -122,10 +119,8 @@ fn a_case_keeps_the_letters_it_was_opened_under_and_a_new_case_takes_the_latest(
     }
 }
 
-#[test]
-fn a_case_keeps_the_profile_it_was_opened_under() {
-    let dir = TempDir::new().expect("tempdir");
-    let office = published_office(&dir);
+fn a_case_keeps_the_profile_it_was_opened_under<B: TestDb>() {
+    let (_db, office) = published_office::<B>();
     let profile =
         std::fs::read_to_string(format!("{ROOT}/profiles/qianjiang.yaml")).expect("profile");
     let publish = |text: String| {
@@ -163,8 +158,14 @@ fn a_case_keeps_the_profile_it_was_opened_under() {
         office
             .advance(&caller(POLICE, "police"), &accept(id))
             .expect("accepts, issuing the receipt");
-        let issued = office.backend().letters(Some(id)).expect("letters");
+        let issued = office.backend().letter_records(Some(id)).expect("letters");
         let issuer = issued[0].letter.issuer.as_ref().expect("issuer");
         assert_eq!(issuer.name, name);
     }
 }
+
+both!(
+    publishing_is_for_administrators_and_checked_before_anything_changes,
+    a_case_keeps_the_letters_it_was_opened_under_and_a_new_case_takes_the_latest,
+    a_case_keeps_the_profile_it_was_opened_under,
+);
