@@ -420,6 +420,82 @@ mod tests {
         assert_eq!(key.public().fingerprint_hex().len(), 16);
     }
 
+    /// Runs the system's `openssl` with `args` in `dir`; its standard output.
+    fn openssl(dir: &std::path::Path, args: &[&str]) -> Vec<u8> {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl runs");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    }
+
+    #[test]
+    fn openssl_opens_what_sm2_wraps_and_checks_what_sm2_signs_and_we_open_what_it_wraps() {
+        use sm2::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let key = Sm2Key::from_seed([11; 32]).expect("a valid secret");
+        let secret = sm2::SecretKey::from_slice(key.seed()).expect("secret key");
+        let pem = secret.to_pkcs8_pem(LineEnding::LF).expect("pkcs8 pem");
+        std::fs::write(dir.path().join("sm2.pem"), pem.as_bytes()).expect("write");
+        let public = secret
+            .public_key()
+            .to_public_key_pem(LineEnding::LF)
+            .expect("spki pem");
+        std::fs::write(dir.path().join("sm2.pub.pem"), public).expect("write");
+        // The key OpenSSL reads is ours: the same public point.
+        let spki = openssl(
+            dir.path(),
+            &["pkey", "-in", "sm2.pem", "-pubout", "-outform", "DER"],
+        );
+        assert!(spki.ends_with(&key.public().to_bytes()));
+        // A file key wrapped by us, unwrapped by OpenSSL (DER SM2Cipher, C1C3C2).
+        let file_key = b"\x01\x23\x45\x67\x89\xab\xcd\xef\xfe\xdc\xba\x98\x76\x54\x32\x10";
+        let wrapped = key.public().encrypt(file_key).expect("encrypts");
+        std::fs::write(dir.path().join("wrapped.der"), &wrapped).expect("write");
+        let unwrapped = openssl(
+            dir.path(),
+            &["pkeyutl", "-decrypt", "-inkey", "sm2.pem", "-in", "wrapped.der"],
+        );
+        assert_eq!(unwrapped, file_key);
+        // One wrapped by OpenSSL, unwrapped by us.
+        std::fs::write(dir.path().join("file.key"), file_key).expect("write");
+        let theirs = openssl(
+            dir.path(),
+            &[
+                "pkeyutl", "-encrypt", "-pubin", "-inkey", "sm2.pub.pem", "-in", "file.key",
+            ],
+        );
+        assert_eq!(key.decrypt(&theirs).as_deref(), Some(&file_key[..]));
+        // A signature of the office key (stage 4), checked by OpenSSL with SM3 and the default
+        // distinguishing id.
+        let message = b"wardflow case export";
+        std::fs::write(dir.path().join("message"), message).expect("write");
+        let raw = unhex(&key.sign(message)).expect("hex signature");
+        let der = sm2::dsa::Signature::from_slice(&raw)
+            .expect("r and s")
+            .to_der();
+        std::fs::write(dir.path().join("sig.der"), der.as_bytes()).expect("write");
+        let verified = openssl(
+            dir.path(),
+            &[
+                "pkeyutl", "-verify", "-pubin", "-inkey", "sm2.pub.pem", "-rawin", "-digest",
+                "sm3", "-pkeyopt", "distid:1234567812345678", "-in", "message", "-sigfile",
+                "sig.der",
+            ],
+        );
+        assert!(
+            String::from_utf8_lossy(&verified).contains("Signature Verified Successfully"),
+            "{}",
+            String::from_utf8_lossy(&verified)
+        );
+    }
+
     #[test]
     fn profiles_name_their_algorithms_and_round_trip_by_key() {
         for p in Profile::ALL {
