@@ -235,7 +235,8 @@ impl Sm2Public {
     /// fresh random k from the operating system): the DER `SM2Cipher` of GM/T 0009 (C1's x
     /// and y, C3, C2 — the C1C3C2 order), the form OpenSSL and GmSSL read and write.
     pub fn encrypt(&self, message: &[u8]) -> Result<Vec<u8>, String> {
-        let public = sm2::PublicKey::from_sec1_bytes(&self.to_bytes()).map_err(|e| e.to_string())?;
+        let public =
+            sm2::PublicKey::from_sec1_bytes(&self.to_bytes()).map_err(|e| e.to_string())?;
         let key = sm2::pke::EncryptingKey::new_with_mode(public, sm2::pke::Mode::C1C3C2);
         let mut rng = sm2::elliptic_curve::common::getrandom::SysRng;
         key.encrypt_der(&mut rng, message)
@@ -270,13 +271,20 @@ pub fn sm4_gcm_seal(key: &[u8; 16], nonce: &[u8; 12], aad: &[u8], plain: &[u8]) 
 
 /// SM4-GCM decryption: the plaintext, or None when the tag does not hold (a changed byte, a
 /// wrong key, nonce or associated data).
-pub fn sm4_gcm_open(key: &[u8; 16], nonce: &[u8; 12], aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
+pub fn sm4_gcm_open(
+    key: &[u8; 16],
+    nonce: &[u8; 12],
+    aad: &[u8],
+    sealed: &[u8],
+) -> Option<Vec<u8>> {
     use aes_gcm::aead::{Aead, KeyInit, Payload};
     if sealed.len() < SM4_GCM_TAG {
         return None;
     }
     let cipher = Sm4Gcm::new(key.into());
-    cipher.decrypt(nonce.into(), Payload { msg: sealed, aad }).ok()
+    cipher
+        .decrypt(nonce.into(), Payload { msg: sealed, aad })
+        .ok()
 }
 
 /// SM4 (GB/T 32907) of one 16-byte block: the primitive an authenticated mode is built on.
@@ -410,7 +418,10 @@ mod tests {
         let wrapped = key.public().encrypt(b"0123456789abcdef").expect("encrypts");
         // DER SM2Cipher: a SEQUENCE.
         assert_eq!(wrapped[0], 0x30);
-        assert_eq!(key.decrypt(&wrapped).as_deref(), Some(&b"0123456789abcdef"[..]));
+        assert_eq!(
+            key.decrypt(&wrapped).as_deref(),
+            Some(&b"0123456789abcdef"[..])
+        );
         let other = Sm2Key::from_seed([8; 32]).expect("a valid secret");
         assert_eq!(other.decrypt(&wrapped), None);
         let mut changed = wrapped.clone();
@@ -460,7 +471,14 @@ mod tests {
         std::fs::write(dir.path().join("wrapped.der"), &wrapped).expect("write");
         let unwrapped = openssl(
             dir.path(),
-            &["pkeyutl", "-decrypt", "-inkey", "sm2.pem", "-in", "wrapped.der"],
+            &[
+                "pkeyutl",
+                "-decrypt",
+                "-inkey",
+                "sm2.pem",
+                "-in",
+                "wrapped.der",
+            ],
         );
         assert_eq!(unwrapped, file_key);
         // One wrapped by OpenSSL, unwrapped by us.
@@ -468,7 +486,13 @@ mod tests {
         let theirs = openssl(
             dir.path(),
             &[
-                "pkeyutl", "-encrypt", "-pubin", "-inkey", "sm2.pub.pem", "-in", "file.key",
+                "pkeyutl",
+                "-encrypt",
+                "-pubin",
+                "-inkey",
+                "sm2.pub.pem",
+                "-in",
+                "file.key",
             ],
         );
         assert_eq!(key.decrypt(&theirs).as_deref(), Some(&file_key[..]));
@@ -484,8 +508,19 @@ mod tests {
         let verified = openssl(
             dir.path(),
             &[
-                "pkeyutl", "-verify", "-pubin", "-inkey", "sm2.pub.pem", "-rawin", "-digest",
-                "sm3", "-pkeyopt", "distid:1234567812345678", "-in", "message", "-sigfile",
+                "pkeyutl",
+                "-verify",
+                "-pubin",
+                "-inkey",
+                "sm2.pub.pem",
+                "-rawin",
+                "-digest",
+                "sm3",
+                "-pkeyopt",
+                "distid:1234567812345678",
+                "-in",
+                "message",
+                "-sigfile",
                 "sig.der",
             ],
         );

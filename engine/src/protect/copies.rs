@@ -251,13 +251,12 @@ impl<W: Write> Sealing<W> {
                 .collect();
             return super::sm_copy::SmWriter::begin(&keys, out).map(|w| Sealing(Sealer::Sm(w)));
         }
-        let encryptor = age::Encryptor::with_recipients(recipients.iter().filter_map(|r| {
-            match &r.0 {
+        let encryptor =
+            age::Encryptor::with_recipients(recipients.iter().filter_map(|r| match &r.0 {
                 RecipientKey::Age(k) => Some(k as &dyn age::Recipient),
                 RecipientKey::Sm2(_) => None,
-            }
-        }))
-        .map_err(|e| CopyError::Io(e.to_string()))?;
+            }))
+            .map_err(|e| CopyError::Io(e.to_string()))?;
         let writer = encryptor
             .wrap_output(out)
             .map_err(|e| CopyError::Io(e.to_string()))?;
@@ -434,7 +433,10 @@ mod tests {
         assert_eq!(unseal(&sealed, &ids).expect("opens"), plain.as_bytes());
         // An age identity does not open it, nor an SM2 one an age copy.
         let (age_ids, age_to) = pair();
-        assert!(matches!(unseal(&sealed, &age_ids), Err(CopyError::WrongKey)));
+        assert!(matches!(
+            unseal(&sealed, &age_ids),
+            Err(CopyError::WrongKey)
+        ));
         let age_copy = seal(std::slice::from_ref(&age_to), b"x");
         assert!(matches!(unseal(&age_copy, &ids), Err(CopyError::WrongKey)));
         // One identity file may hold both kinds.

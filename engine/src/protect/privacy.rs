@@ -176,8 +176,10 @@ mod tests {
 
     #[test]
     fn reads_recipients_and_retention_and_names_every_problem() {
-        let (_, key) =
-            super::super::copies::new_identity(crate::crypto::Profile::Standard, Timestamp::UNIX_EPOCH);
+        let (_, key) = super::super::copies::new_identity(
+            crate::crypto::Profile::Standard,
+            Timestamp::UNIX_EPOCH,
+        );
         let text =
             format!("recipients:\n  - {key}\nretention:\n  default: 7\n  temporary-custody: 20\n");
         let p = Privacy::load("privacy.yaml", text.as_bytes()).expect("loads");

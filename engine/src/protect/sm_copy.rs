@@ -160,13 +160,14 @@ impl<R: BufRead> SmReader<R> {
         // A full chunk is the last when nothing follows it; a short one must be the last.
         let last = sealed.len() < CHUNK + SM4_GCM_TAG || self.input.fill_buf()?.is_empty();
         let n = self.counter;
-        let plain = sm4_gcm_open(&self.key, &nonce(n, last), &self.aad, &sealed).ok_or_else(|| {
-            damaged(if last {
-                format!("chunk {n} does not authenticate as the last one (changed or cut off)")
-            } else {
-                format!("chunk {n} does not authenticate")
-            })
-        })?;
+        let plain =
+            sm4_gcm_open(&self.key, &nonce(n, last), &self.aad, &sealed).ok_or_else(|| {
+                damaged(if last {
+                    format!("chunk {n} does not authenticate as the last one (changed or cut off)")
+                } else {
+                    format!("chunk {n} does not authenticate")
+                })
+            })?;
         if last && plain.is_empty() && n > 0 {
             return Err(damaged("an empty last chunk after others"));
         }
@@ -432,9 +433,18 @@ mod tests {
             Err(CopyError::NoRecipients)
         ));
         let bad = |text: &[u8]| unseal(text, std::slice::from_ref(&k));
-        assert!(matches!(bad(b"age-encryption.org/v1\n"), Err(CopyError::Damaged(_))));
-        assert!(matches!(bad(b"wardflow-sm-copy/v1\n---\n"), Err(CopyError::Damaged(_))));
-        assert!(matches!(bad(b"wardflow-sm-copy/v1\n"), Err(CopyError::Damaged(_))));
+        assert!(matches!(
+            bad(b"age-encryption.org/v1\n"),
+            Err(CopyError::Damaged(_))
+        ));
+        assert!(matches!(
+            bad(b"wardflow-sm-copy/v1\n---\n"),
+            Err(CopyError::Damaged(_))
+        ));
+        assert!(matches!(
+            bad(b"wardflow-sm-copy/v1\n"),
+            Err(CopyError::Damaged(_))
+        ));
         let mut long = MAGIC.to_vec();
         long.extend(std::iter::repeat_n(b'x', 4 * MAX_LINE));
         assert!(matches!(bad(&long), Err(CopyError::Damaged(_))));
