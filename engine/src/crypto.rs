@@ -2,10 +2,10 @@
 //! `national` (SM3 hashes, SM2 signatures, SM4 encryption, GB/T 32905, 32918, 32907), behind
 //! one enum so that the code that hashes or signs asks the profile instead of branching.
 //!
-//! What is built so far: the profile itself and the national primitives with their standard
-//! test vectors. Choosing it at `init`, storing it in the database's meta and routing the
-//! chain, letter digests, export signatures and encrypted copies through it is not done yet
-//! (docs/privacy.md, "Not yet done").
+//! The profile is chosen at `init --crypto` and stored in the database's meta; chains, letter
+//! digests, export signatures and encrypted copies ask it (docs/privacy.md, item 6). The
+//! national primitives here — SM3, HMAC-SM3, SM2 signatures and SM2 encryption, SM4 and
+//! SM4-GCM — are the RustCrypto crates', tested against the standards' vectors and OpenSSL.
 
 use sha2::Sha256;
 use sm2::dsa::signature::{Signer, Verifier};
@@ -220,16 +220,83 @@ impl Sm2Public {
     }
 }
 
+impl Sm2Key {
+    /// Decrypts an SM2 ciphertext made for this key's public half (GB/T 32918.4, SM3 as its
+    /// hash; the DER `SM2Cipher` of GM/T 0009: x, y, the SM3 check value C3, then C2); None
+    /// when it was not made for this key or was changed (the check value does not hold).
+    pub fn decrypt(&self, ciphertext: &[u8]) -> Option<Vec<u8>> {
+        let key = sm2::pke::DecryptingKey::from_slice(&self.1).ok()?;
+        key.decrypt_der(ciphertext).ok()
+    }
+}
+
+impl Sm2Public {
+    /// Encrypts `message` to this key with SM2 public-key encryption (GB/T 32918.4, SM3, a
+    /// fresh random k from the operating system): the DER `SM2Cipher` of GM/T 0009 (C1's x
+    /// and y, C3, C2 — the C1C3C2 order), the form OpenSSL and GmSSL read and write.
+    pub fn encrypt(&self, message: &[u8]) -> Result<Vec<u8>, String> {
+        let public =
+            sm2::PublicKey::from_sec1_bytes(&self.to_bytes()).map_err(|e| e.to_string())?;
+        let key = sm2::pke::EncryptingKey::new_with_mode(public, sm2::pke::Mode::C1C3C2);
+        let mut rng = sm2::elliptic_curve::common::getrandom::SysRng;
+        key.encrypt_der(&mut rng, message)
+            .map_err(|e| e.to_string())
+    }
+
+    /// The short name of the key, as `key show` prints it without its colons: the first 16
+    /// hex digits of SM3 of the 65-byte point.
+    pub fn fingerprint_hex(&self) -> String {
+        let digest = Profile::National.digest_hex(&self.to_bytes());
+        digest.get(..16).unwrap_or(&digest).to_owned()
+    }
+}
+
+/// SM4-GCM (RFC 8998): GCM over the SM4 block cipher, 12-byte nonces, 16-byte tags. The GCM is
+/// the `aes-gcm` crate's, which is generic over any 128-bit block cipher.
+type Sm4Gcm = aes_gcm::AesGcm<sm4::Sm4, aes_gcm::aead::consts::U12>;
+
+/// The length of an SM4-GCM tag, appended to the ciphertext.
+pub const SM4_GCM_TAG: usize = 16;
+
+/// SM4-GCM encryption of `plain` under `key` and `nonce` with associated data `aad`: the
+/// ciphertext followed by the 16-byte tag.
+pub fn sm4_gcm_seal(key: &[u8; 16], nonce: &[u8; 12], aad: &[u8], plain: &[u8]) -> Vec<u8> {
+    use aes_gcm::aead::{Aead, KeyInit, Payload};
+    let cipher = Sm4Gcm::new(key.into());
+    // Encryption fails only past GCM's length limits (2^36 bytes), far above any chunk.
+    cipher
+        .encrypt(nonce.into(), Payload { msg: plain, aad })
+        .unwrap_or_default()
+}
+
+/// SM4-GCM decryption: the plaintext, or None when the tag does not hold (a changed byte, a
+/// wrong key, nonce or associated data).
+pub fn sm4_gcm_open(
+    key: &[u8; 16],
+    nonce: &[u8; 12],
+    aad: &[u8],
+    sealed: &[u8],
+) -> Option<Vec<u8>> {
+    use aes_gcm::aead::{Aead, KeyInit, Payload};
+    if sealed.len() < SM4_GCM_TAG {
+        return None;
+    }
+    let cipher = Sm4Gcm::new(key.into());
+    cipher
+        .decrypt(nonce.into(), Payload { msg: sealed, aad })
+        .ok()
+}
+
 /// SM4 (GB/T 32907) of one 16-byte block: the primitive an authenticated mode is built on.
 pub fn sm4_encrypt_block(key: &[u8; 16], block: &[u8; 16]) -> [u8; 16] {
-    use sm4::cipher::{BlockEncrypt, KeyInit};
+    use sm4::cipher::{BlockCipherEncrypt, KeyInit};
     let cipher = sm4::Sm4::new(key.into());
     let mut out = (*block).into();
     cipher.encrypt_block(&mut out);
     out.into()
 }
 
-fn unhex(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn unhex(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
@@ -309,6 +376,159 @@ mod tests {
         assert!(!other.verifies(b"wardflow case export", &signature));
         assert!(Sm2Key::from_seed([0; 32]).is_none());
         assert!(Sm2Public::parse("04abc").is_none());
+    }
+
+    #[test]
+    fn sm4_gcm_is_rfc_8998s_test_vector() {
+        // RFC 8998, appendix A.1.
+        let key = bytes16("0123456789ABCDEFFEDCBA9876543210");
+        let nonce: [u8; 12] = unhex("00001234567800000000ABCD")
+            .and_then(|v| v.try_into().ok())
+            .expect("12 bytes");
+        let aad = unhex("FEEDFACEDEADBEEFFEEDFACEDEADBEEFABADDAD2").expect("aad");
+        let plain = unhex(concat!(
+            "AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBB",
+            "CCCCCCCCCCCCCCCCDDDDDDDDDDDDDDDD",
+            "EEEEEEEEEEEEEEEEFFFFFFFFFFFFFFFF",
+            "EEEEEEEEEEEEEEEEAAAAAAAAAAAAAAAA"
+        ))
+        .expect("plaintext");
+        let sealed = sm4_gcm_seal(&key, &nonce, &aad, &plain);
+        assert_eq!(
+            hex(&sealed),
+            concat!(
+                "17f399f08c67d5ee19d0dc9969c4bb7d",
+                "5fd46fd3756489069157b282bb200735",
+                "d82710ca5c22f0ccfa7cbf93d496ac15",
+                "a56834cbcf98c397b4024a2691233b8d",
+                "83de3541e4c2b58177e065a9bf7b62ec"
+            )
+        );
+        assert_eq!(sm4_gcm_open(&key, &nonce, &aad, &sealed), Some(plain));
+        let mut changed = sealed.clone();
+        changed[3] ^= 1;
+        assert_eq!(sm4_gcm_open(&key, &nonce, &aad, &changed), None);
+        assert_eq!(sm4_gcm_open(&key, &nonce, b"other", &sealed), None);
+        assert_eq!(sm4_gcm_open(&key, &nonce, &aad, &sealed[..10]), None);
+    }
+
+    #[test]
+    fn sm2_encryption_opens_with_its_key_only() {
+        let key = Sm2Key::from_seed([7; 32]).expect("a valid secret");
+        let wrapped = key.public().encrypt(b"0123456789abcdef").expect("encrypts");
+        // DER SM2Cipher: a SEQUENCE.
+        assert_eq!(wrapped[0], 0x30);
+        assert_eq!(
+            key.decrypt(&wrapped).as_deref(),
+            Some(&b"0123456789abcdef"[..])
+        );
+        let other = Sm2Key::from_seed([8; 32]).expect("a valid secret");
+        assert_eq!(other.decrypt(&wrapped), None);
+        let mut changed = wrapped.clone();
+        let last = changed.len() - 1;
+        changed[last] ^= 1;
+        assert_eq!(key.decrypt(&changed), None);
+        assert_eq!(key.public().fingerprint_hex().len(), 16);
+    }
+
+    /// Runs the system's `openssl` with `args` in `dir`; its standard output.
+    fn openssl(dir: &std::path::Path, args: &[&str]) -> Vec<u8> {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl runs");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    }
+
+    #[test]
+    fn openssl_opens_what_sm2_wraps_and_checks_what_sm2_signs_and_we_open_what_it_wraps() {
+        use sm2::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let key = Sm2Key::from_seed([11; 32]).expect("a valid secret");
+        let secret = sm2::SecretKey::from_slice(key.seed()).expect("secret key");
+        let pem = secret.to_pkcs8_pem(LineEnding::LF).expect("pkcs8 pem");
+        std::fs::write(dir.path().join("sm2.pem"), pem.as_bytes()).expect("write");
+        let public = secret
+            .public_key()
+            .to_public_key_pem(LineEnding::LF)
+            .expect("spki pem");
+        std::fs::write(dir.path().join("sm2.pub.pem"), public).expect("write");
+        // The key OpenSSL reads is ours: the same public point.
+        let spki = openssl(
+            dir.path(),
+            &["pkey", "-in", "sm2.pem", "-pubout", "-outform", "DER"],
+        );
+        assert!(spki.ends_with(&key.public().to_bytes()));
+        // A file key wrapped by us, unwrapped by OpenSSL (DER SM2Cipher, C1C3C2).
+        let file_key = b"\x01\x23\x45\x67\x89\xab\xcd\xef\xfe\xdc\xba\x98\x76\x54\x32\x10";
+        let wrapped = key.public().encrypt(file_key).expect("encrypts");
+        std::fs::write(dir.path().join("wrapped.der"), &wrapped).expect("write");
+        let unwrapped = openssl(
+            dir.path(),
+            &[
+                "pkeyutl",
+                "-decrypt",
+                "-inkey",
+                "sm2.pem",
+                "-in",
+                "wrapped.der",
+            ],
+        );
+        assert_eq!(unwrapped, file_key);
+        // One wrapped by OpenSSL, unwrapped by us.
+        std::fs::write(dir.path().join("file.key"), file_key).expect("write");
+        let theirs = openssl(
+            dir.path(),
+            &[
+                "pkeyutl",
+                "-encrypt",
+                "-pubin",
+                "-inkey",
+                "sm2.pub.pem",
+                "-in",
+                "file.key",
+            ],
+        );
+        assert_eq!(key.decrypt(&theirs).as_deref(), Some(&file_key[..]));
+        // A signature of the office key (stage 4), checked by OpenSSL with SM3 and the default
+        // distinguishing id.
+        let message = b"wardflow case export";
+        std::fs::write(dir.path().join("message"), message).expect("write");
+        let raw = unhex(&key.sign(message)).expect("hex signature");
+        let der = sm2::dsa::Signature::from_slice(&raw)
+            .expect("r and s")
+            .to_der();
+        std::fs::write(dir.path().join("sig.der"), der.as_bytes()).expect("write");
+        let verified = openssl(
+            dir.path(),
+            &[
+                "pkeyutl",
+                "-verify",
+                "-pubin",
+                "-inkey",
+                "sm2.pub.pem",
+                "-rawin",
+                "-digest",
+                "sm3",
+                "-pkeyopt",
+                "distid:1234567812345678",
+                "-in",
+                "message",
+                "-sigfile",
+                "sig.der",
+            ],
+        );
+        assert!(
+            String::from_utf8_lossy(&verified).contains("Signature Verified Successfully"),
+            "{}",
+            String::from_utf8_lossy(&verified)
+        );
     }
 
     #[test]

@@ -77,6 +77,13 @@ pub enum ProblemKind {
         suggestion: Option<String>,
     },
     EmptyEnum,
+    /// A recipient of encrypted copies of another kind than the database's cryptographic
+    /// profile takes (`profile`): an age key in a national database, an SM2 key in a standard
+    /// one (`found` is the profile the key belongs to).
+    RecipientOfOtherProfile {
+        profile: &'static str,
+        found: &'static str,
+    },
     NoInitialState,
     SeveralInitialStates {
         states: Vec<String>,

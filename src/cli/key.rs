@@ -63,6 +63,10 @@ pub enum KeyCommand {
         /// Where to keep the secret key (must not exist yet).
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// The profile of the databases whose copies it opens: standard (an age X25519 pair)
+        /// or national (an SM2 pair); by default the database's profile, else standard.
+        #[arg(long, value_enum, value_name = "PROFILE")]
+        crypto: Option<super::init::CryptoArg>,
     },
 }
 
@@ -327,7 +331,16 @@ pub fn run(ctx: &Ctx, cmd: KeyCommand) -> Result<(), Failure> {
         }
         KeyCommand::Rotate(arg) => rotate(ctx, &arg.path(ctx)),
         KeyCommand::Ring(arg) => ring(ctx, &arg.path(ctx)),
-        KeyCommand::Identity { out } => identity(ctx, &out),
+        KeyCommand::Identity { out, crypto } => {
+            let crypto = match crypto {
+                Some(c) => c.into(),
+                // The database's profile when there is one to ask; a holder of copies may
+                // have none.
+                None if ctx.global.db.exists() => ctx.office_for_read()?.crypto(),
+                None => wardflow_engine::crypto::Profile::Standard,
+            };
+            identity(ctx, &out, crypto)
+        }
         KeyCommand::Init(arg) => {
             let path = arg.path(ctx);
             // The key's algorithm is the database's profile's.
@@ -344,11 +357,15 @@ pub fn run(ctx: &Ctx, cmd: KeyCommand) -> Result<(), Failure> {
     }
 }
 
-/// `key identity`: a new age key pair for a holder of copies. The secret never passes through
-/// the database; only its owner can read the file.
-fn identity(ctx: &Ctx, out: &Path) -> Result<(), Failure> {
+/// `key identity`: a new key pair for a holder of copies (age, or SM2 for a national
+/// database's). The secret never passes through the database; only its owner can read the file.
+fn identity(
+    ctx: &Ctx,
+    out: &Path,
+    crypto: wardflow_engine::crypto::Profile,
+) -> Result<(), Failure> {
     let now = jiff::Timestamp::now();
-    let (text, public) = wardflow_engine::protect::copies::new_identity(now);
+    let (text, public) = wardflow_engine::protect::copies::new_identity(crypto, now);
     let shown = out.display().to_string();
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -377,7 +394,7 @@ fn identity(ctx: &Ctx, out: &Path) -> Result<(), Failure> {
     if ctx.global.json {
         return print_json(
             ctx,
-            &serde_json::json!({"file": shown, "public_key": public}),
+            &serde_json::json!({"file": shown, "public_key": public, "crypto": crypto.key()}),
         );
     }
     println!(

@@ -236,6 +236,15 @@ impl From<CopyError> for Failure {
                 msg!("copy-bad-recipient", key = key.clone()),
             )
             .with_key(key),
+            CopyError::RecipientOfOtherProfile { key, profile } => Failure::said(
+                Exit::Refused,
+                msg!(
+                    "copy-recipient-other-profile",
+                    key = key.clone(),
+                    profile = profile
+                ),
+            )
+            .with_key("recipients"),
             CopyError::Io(detail) => Failure::said(Exit::Storage, msg!("copy-io", detail = detail)),
         }
     }

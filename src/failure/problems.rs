@@ -47,6 +47,7 @@ fn yaml_kind(tr: &Tr, kind: &str) -> String {
         "a time zone such as Asia/Shanghai" => "kind-time-zone",
         "a year such as 2026" => "kind-year",
         "a recipient or {to, local}" => "kind-copy",
+        wardflow_engine::protect::privacy::RECIPIENT_KINDS => "kind-copy-recipient",
         "a boolean, an integer, text or a list of text" => "kind-local-setting",
         _ => return kind.to_owned(),
     };
@@ -174,6 +175,12 @@ pub fn problem_message(tr: &Tr, kind: &ProblemKind) -> String {
             }
         },
         K::EmptyEnum => tr!(tr, "problem-empty-enum"),
+        K::RecipientOfOtherProfile { profile, found } => tr!(
+            tr,
+            "problem-recipient-other-profile",
+            profile = *profile,
+            found = *found
+        ),
         K::NoInitialState => tr!(tr, "problem-no-initial"),
         K::SeveralInitialStates { states } => {
             tr!(tr, "problem-several-initial", states = tr.list(states))

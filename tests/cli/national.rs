@@ -289,3 +289,202 @@ fn a_national_office_signs_with_sm2_and_verify_takes_the_algorithm_from_the_trus
     assert!(err.contains("sm2"), "{err}");
     assert!(!mismatched.db().exists());
 }
+
+/// A new key pair for opening copies, made by `key identity` (extra arguments first): the
+/// command's JSON answer.
+fn copy_key(env: &TestEnv, file: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["key", "identity", "--out", file, "--json"];
+    args.extend(extra);
+    json(&env.ok(&args))
+}
+
+/// The personal values `open_xiaoming` records, and what a de-chunked copy would show.
+const PERSONAL: [&str; 3] = ["小明", "李四", "2018-05-01"];
+
+#[test]
+fn a_national_databases_copies_are_sm2_wrapped_sm4_gcm_and_open_only_with_its_key() {
+    let env = national_env();
+    let root = env.root().to_owned();
+    let id = env.open_xiaoming(T0);
+    env.sign_agreement(&id, T1);
+    // `key identity` makes an SM2 pair in a national database: a 130-digit point.
+    let made = copy_key(&env, "office.key", &[]);
+    assert_eq!(made["crypto"], "national", "{made}");
+    let public = made["public_key"].as_str().expect("public key").to_owned();
+    assert_eq!(public.len(), 130, "{public}");
+    assert!(public.starts_with("04"), "{public}");
+    let secret = std::fs::read_to_string(root.join("office.key")).expect("key file");
+    assert!(secret.contains("WARDFLOW-SM2-SECRET-KEY-"), "{secret}");
+    copy_key(&env, "other.key", &[]);
+    // An age key is refused at publish in a national database, naming recipients.
+    let age = copy_key(&env, "age.key", &["--crypto", "standard"]);
+    let age_public = age["public_key"].as_str().expect("age key");
+    assert!(age_public.starts_with("age1"), "{age}");
+    let file = env.write_file(
+        "privacy-age.yaml",
+        format!("recipients:\n  - {age_public}\n"),
+    );
+    let err = env.fails(&["publish", "privacy", &file, "--now", T0], 2);
+    assert!(
+        err.contains("recipients") && err.contains("national"),
+        "{err}"
+    );
+    let err = env
+        .en()
+        .fails(&["publish", "privacy", &file, "--now", T0], 2);
+    assert!(err.contains("cryptographic profile is national"), "{err}");
+    let file = env.write_file("privacy.yaml", format!("recipients:\n  - {public}\n"));
+    env.ok(&["publish", "privacy", &file, "--now", T0]);
+
+    env.ok(&["backup", "--out", "b.copy"]);
+    env.ok(&["export", "--out", "e.copy", "--now", T1]);
+    for copy in ["b.copy", "e.copy"] {
+        let bytes = std::fs::read(root.join(copy)).expect("copy");
+        assert!(bytes.starts_with(b"wardflow-sm-copy/v1\n-> sm2 "), "{copy}");
+        let text = String::from_utf8_lossy(&bytes);
+        for value in PERSONAL {
+            assert!(!text.contains(value), "{copy} shows {value}");
+        }
+    }
+    // With another key, without one, or changed: a clear error, and nothing made or replaced.
+    for (args, code, said) in [
+        (vec!["--identity", "other.key"], 2, "打不开"),
+        (vec!["--identity", "age.key"], 2, "打不开"),
+        (vec![], 2, "--identity"),
+    ] {
+        let mut restore = vec!["--db", "r.redb", "restore", "b.copy"];
+        restore.extend(&args);
+        let err = env.fails(&restore, code);
+        assert!(err.contains(said), "{args:?}: {err}");
+        assert!(!root.join("r.redb").exists(), "{args:?}");
+        let mut import = vec!["--db", "i.redb", "import", "e.copy", "--simulation"];
+        import.extend(&args);
+        import.extend(["--now", T1]);
+        let err = env.fails(&import, code);
+        assert!(err.contains(said), "{args:?}: {err}");
+        assert!(!root.join("i.redb").exists(), "{args:?}");
+    }
+    // A wrong key over the database itself leaves it as it was (`fails` compares dumps).
+    env.fails(
+        &["restore", "b.copy", "--force", "--identity", "other.key"],
+        2,
+    );
+    for (copy, changed) in [("b.copy", "b-changed.copy"), ("e.copy", "e-changed.copy")] {
+        let mut bytes = std::fs::read(root.join(copy)).expect("copy");
+        let at = bytes.len() / 2;
+        bytes[at] ^= 0x01;
+        std::fs::write(root.join(changed), bytes).expect("write");
+    }
+    let cut = std::fs::read(root.join("e.copy")).expect("copy");
+    std::fs::write(root.join("e-cut.copy"), &cut[..cut.len() - 20]).expect("write");
+    let err = env.fails(
+        &[
+            "--db",
+            "r.redb",
+            "restore",
+            "b-changed.copy",
+            "--identity",
+            "office.key",
+        ],
+        4,
+    );
+    assert!(err.contains("损坏"), "{err}");
+    assert!(!root.join("r.redb").exists());
+    for damaged in ["e-changed.copy", "e-cut.copy"] {
+        let err = env.en().fails(
+            &[
+                "--db",
+                "i.redb",
+                "import",
+                damaged,
+                "--simulation",
+                "--identity",
+                "office.key",
+                "--now",
+                T1,
+            ],
+            4,
+        );
+        assert!(err.contains("damaged"), "{damaged}: {err}");
+        assert!(!root.join("i.redb").exists(), "{damaged}");
+    }
+    // With its key each opens: the restored and the imported database verify, national.
+    env.ok(&[
+        "--db",
+        "r.redb",
+        "restore",
+        "b.copy",
+        "--identity",
+        "office.key",
+    ]);
+    let verified = json(&env.ok(&["--db", "r.redb", "verify", "--json", "--now", T1]));
+    assert_eq!(verified["ok"], true, "{verified}");
+    let shown = env.ok(&["--db", "r.redb", "case", "show", &id, "--now", T1]);
+    assert!(shown.contains("小明"), "{shown}");
+    env.ok(&[
+        "--db",
+        "i.redb",
+        "import",
+        "e.copy",
+        "--simulation",
+        "--identity",
+        "office.key",
+        "--now",
+        T1,
+    ]);
+    let copy = json(&env.ok(&["--db", "i.redb", "check", "--json"]));
+    assert_eq!(
+        (copy["crypto"].as_str(), copy["ok"].as_bool()),
+        (Some("national"), Some(true)),
+        "{copy}"
+    );
+    let verified = json(&env.ok(&["--db", "i.redb", "verify", "--json", "--now", T1]));
+    assert_eq!(verified["ok"], true, "{verified}");
+    // A plain copy only with the flag, and the access log says so, as it says to whom the
+    // encrypted ones went.
+    env.ok(&["backup", "--plain", "--out", "p.redb"]);
+    let audit = json(&env.ok(&["audit", "--json", "--now", T1]));
+    let copies: Vec<(String, String)> = audit
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["case"] == "*" && (e["action"] == "backup" || e["action"] == "export"))
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap_or_default().to_owned(),
+                e["reason"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        copies
+            .iter()
+            .any(|(a, r)| a == "backup" && r.contains("plain")),
+        "{copies:?}"
+    );
+    for action in ["backup", "export"] {
+        assert!(
+            copies
+                .iter()
+                .any(|(a, r)| a == action && r.contains(&format!("encrypted to {public}"))),
+            "{copies:?}"
+        );
+    }
+}
+
+#[test]
+fn an_sm2_key_is_refused_as_a_standard_databases_recipient() {
+    let env = TestEnv::new();
+    env.init_simulation(T0);
+    let made = copy_key(&env, "office.key", &["--crypto", "national"]);
+    let public = made["public_key"].as_str().expect("public key");
+    let file = env.write_file("privacy.yaml", format!("recipients:\n  - {public}\n"));
+    let err = env.fails(&["publish", "privacy", &file, "--now", T0], 2);
+    assert!(
+        err.contains("recipients") && err.contains("standard"),
+        "{err}"
+    );
+    // The default is the database's profile: age here.
+    let made = copy_key(&env, "age.key", &[]);
+    assert_eq!(made["crypto"], "standard", "{made}");
+}

@@ -28,6 +28,10 @@ pub const SERVED: bool = true;
 /// Whether the server runs on PostgreSQL (`tests/served_pg`); here it does not.
 pub const POSTGRES: bool = false;
 
+/// Whether every database is made under the national cryptographic profile
+/// (`tests/national_stories`); here not, unless `WARDFLOW_TEST_CRYPTO=national`.
+pub const NATIONAL: bool = false;
+
 #[path = "../cli/common/mod.rs"]
 #[allow(unused_imports)]
 mod common;

@@ -119,9 +119,9 @@ pub(super) fn opened_input<'a>(
     identity: Option<&Identities>,
     db: &Path,
 ) -> Result<(Box<dyn BufRead + 'a>, Option<crate::store::ops::TempFile>), AppError> {
-    let mut head = Vec::with_capacity(copies::MAGIC.len());
+    let mut head = Vec::with_capacity(copies::HEAD_LEN);
     (&mut input)
-        .take(copies::MAGIC.len() as u64)
+        .take(copies::HEAD_LEN as u64)
         .read_to_end(&mut head)
         .map_err(|e| AppError::Copy(CopyError::Io(e.to_string())))?;
     let whole = std::io::Cursor::new(head.clone()).chain(input);
@@ -157,6 +157,16 @@ impl<B: Backend> Office<B> {
                 let privacy = self.backend.snapshot(privacy_in)?;
                 if privacy.recipients.is_empty() {
                     return Err(CopyError::NoRecipients.into());
+                }
+                // Publishing admits only the profile's kind; settings published before it
+                // did are refused here, so a national copy is never an age one.
+                let crypto = self.crypto();
+                if let Some(other) = privacy.recipients.iter().find(|r| r.crypto() != crypto) {
+                    return Err(CopyError::RecipientOfOtherProfile {
+                        key: other.text(),
+                        profile: crypto.key(),
+                    }
+                    .into());
                 }
                 Ok(Some(privacy.recipients))
             }

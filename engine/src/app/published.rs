@@ -262,7 +262,7 @@ impl<B: Backend> Office<B> {
                     ));
                 }
                 ToPublish::Privacy { file, bytes } => {
-                    crate::protect::privacy::Privacy::load(&file, &bytes)
+                    crate::protect::privacy::Privacy::load_for(&file, &bytes, self.crypto())
                         .map_err(AppError::Publish)?;
                     out.push((
                         NewPublication {

@@ -3,7 +3,8 @@
 //! case stays open to its caseworkers before it is sealed.
 //!
 //! ```yaml
-//! recipients:            # age X25519 public keys (age1…): each can open every copy
+//! recipients:            # age X25519 public keys (age1…), or in a national database SM2
+//!                        # public keys (130 hex digits, 04…): each can open every copy
 //!   - age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
 //! retention:             # whole years after a case closes; the law names none
 //!   default: 10
@@ -21,7 +22,7 @@ use jiff::{Span, Timestamp, tz::TimeZone};
 use super::copies::{MAX_RECIPIENTS, Recipient};
 use crate::case::Case;
 use crate::definition::Definition;
-use crate::problem::Diagnostics;
+use crate::problem::{Diagnostics, ProblemKind};
 use crate::reader::{self, Reader};
 use crate::yaml::NodeKind;
 
@@ -53,9 +54,31 @@ impl Default for Privacy {
 
 const TOP_KEYS: &[&str] = &["recipients", "retention"];
 
+/// What a recipient is, as a problem names it (the binary words it).
+pub const RECIPIENT_KINDS: &str = "an age public key (age1…) or an SM2 public key (130 hex digits)";
+
 impl Privacy {
-    /// Reads a privacy file; every problem is collected with its place.
+    /// Reads a privacy file as published; every problem is collected with its place.
     pub fn load(file: &str, source: &[u8]) -> Result<Privacy, Diagnostics> {
+        Self::read(file, source, None)
+    }
+
+    /// Reads a privacy file to be published in a database of profile `crypto`: a recipient of
+    /// the other profile's kind (an age key in a national database, an SM2 key in a standard
+    /// one) is a problem at its place.
+    pub fn load_for(
+        file: &str,
+        source: &[u8],
+        crypto: crate::crypto::Profile,
+    ) -> Result<Privacy, Diagnostics> {
+        Self::read(file, source, Some(crypto))
+    }
+
+    fn read(
+        file: &str,
+        source: &[u8],
+        crypto: Option<crate::crypto::Profile>,
+    ) -> Result<Privacy, Diagnostics> {
         let root = reader::parse(file, source)?;
         let mut r = Reader::default();
         let mut out = Privacy::default();
@@ -75,9 +98,20 @@ impl Privacy {
                             continue;
                         };
                         match Recipient::parse(text) {
+                            Ok(k) if crypto.is_some_and(|c| c != k.crypto()) => {
+                                let profile = crypto.unwrap_or_default();
+                                r.problem(
+                                    item.pos,
+                                    &path,
+                                    ProblemKind::RecipientOfOtherProfile {
+                                        profile: profile.key(),
+                                        found: k.crypto().key(),
+                                    },
+                                );
+                            }
                             Ok(k) if !out.recipients.contains(&k) => out.recipients.push(k),
                             Ok(_) => {}
-                            Err(_) => r.wrong_type(item, &path, "an age public key (age1…)"),
+                            Err(_) => r.wrong_type(item, &path, RECIPIENT_KINDS),
                         }
                     }
                 }
@@ -142,7 +176,10 @@ mod tests {
 
     #[test]
     fn reads_recipients_and_retention_and_names_every_problem() {
-        let (_, key) = super::super::copies::new_identity(Timestamp::UNIX_EPOCH);
+        let (_, key) = super::super::copies::new_identity(
+            crate::crypto::Profile::Standard,
+            Timestamp::UNIX_EPOCH,
+        );
         let text =
             format!("recipients:\n  - {key}\nretention:\n  default: 7\n  temporary-custody: 20\n");
         let p = Privacy::load("privacy.yaml", text.as_bytes()).expect("loads");
@@ -156,6 +193,32 @@ mod tests {
         assert!(paths.contains(&"retention.default"), "{paths:?}");
         assert!(paths.contains(&"retention.x"), "{paths:?}");
         assert_eq!(e.problems.len(), 4, "{:?}", e.problems);
+    }
+
+    #[test]
+    fn a_profile_admits_only_its_own_kind_of_recipient() {
+        use crate::crypto::Profile;
+        let (_, age) = super::super::copies::new_identity(Profile::Standard, Timestamp::UNIX_EPOCH);
+        let (_, sm2) = super::super::copies::new_identity(Profile::National, Timestamp::UNIX_EPOCH);
+        let text = format!("recipients:\n  - {age}\n  - {sm2}\n");
+        let national = Privacy::load_for("privacy.yaml", text.as_bytes(), Profile::National)
+            .expect_err("an age key in a national database");
+        assert_eq!(national.problems.len(), 1, "{:?}", national.problems);
+        assert_eq!(national.problems[0].path, "recipients[0]");
+        assert!(matches!(
+            national.problems[0].kind,
+            ProblemKind::RecipientOfOtherProfile {
+                profile: "national",
+                found: "standard"
+            }
+        ));
+        let standard = Privacy::load_for("privacy.yaml", text.as_bytes(), Profile::Standard)
+            .expect_err("an SM2 key in a standard database");
+        assert_eq!(standard.problems[0].path, "recipients[1]");
+        let only_sm2 = format!("recipients:\n  - {sm2}\n");
+        let p = Privacy::load_for("privacy.yaml", only_sm2.as_bytes(), Profile::National)
+            .expect("an SM2 key in a national database");
+        assert_eq!(p.recipients[0].crypto(), Profile::National);
     }
 
     #[test]

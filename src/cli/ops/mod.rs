@@ -38,7 +38,7 @@ impl CopyArgs {
 /// The secret key that opens an encrypted copy (`restore`, `import`).
 #[derive(Debug, Clone, Args)]
 pub struct IdentityArgs {
-    /// An age identity file (AGE-SECRET-KEY-1…) that opens the encrypted copy.
+    /// The secret key file that opens the encrypted copy (age, or SM2 for a national copy).
     #[arg(long, env = "WARDFLOW_IDENTITY", value_name = "FILE")]
     identity: Option<PathBuf>,
 }

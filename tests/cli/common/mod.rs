@@ -141,6 +141,12 @@ impl TestEnv {
                 "--admin-role".to_owned(),
                 "*".to_owned(),
             ]);
+            // Under the national profile (`tests/national_stories`, or any test binary run
+            // with WARDFLOW_TEST_CRYPTO=national) every database is made national, unless the
+            // test chooses a profile itself.
+            if national() && !args.iter().any(|a| a == "--crypto") {
+                args.extend(["--crypto".to_owned(), "national".to_owned()]);
+            }
         }
         let path = |p: PathBuf| p.display().to_string();
         Invocation {
@@ -399,6 +405,13 @@ impl TestEnv {
         }
         settings
     }
+}
+
+/// Whether this test binary makes its databases under the national cryptographic profile:
+/// `tests/national_stories` does, and so does any binary run with
+/// `WARDFLOW_TEST_CRYPTO=national`.
+pub fn national() -> bool {
+    crate::NATIONAL || std::env::var("WARDFLOW_TEST_CRYPTO").is_ok_and(|v| v == "national")
 }
 
 fn text(bytes: &[u8]) -> String {
