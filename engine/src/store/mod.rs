@@ -54,7 +54,7 @@ use crate::app::backend::Backend;
 use crate::case::{Case, CaseId, Event};
 use crate::definition::{self, Definition, VersionHash};
 use crate::step::{Clock, Command, Open, Outcome, StepError};
-use format::{StoredDefinition, StoredEvent, StoredMeta, decode, encode};
+use format::{StoredDefinition, StoredEvent, StoredMeta, decode, decode_case, encode, encode_case};
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const DEFINITIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("definitions");
@@ -705,7 +705,7 @@ impl Store {
         let tx = self.read()?;
         let cases = tx.open_table(CASES).map_err(storage)?;
         match cases.get(id.as_str()).map_err(storage)? {
-            Some(bytes) => match decode::<Case>(bytes.value()) {
+            Some(bytes) => match decode_case(bytes.value()) {
                 Ok(case) => Ok(Some(case)),
                 // The snapshot is a cache: rebuild it from the truth.
                 Err(_) => {
@@ -722,12 +722,13 @@ impl Store {
         let tx = self.read()?;
         let events = tx.open_table(EVENTS).map_err(storage)?;
         let mut out = Vec::new();
+        let mut history = format::History::new();
         for entry in events
             .range((id.as_str(), 0)..=(id.as_str(), u32::MAX))
             .map_err(storage)?
         {
             let (_, v) = entry.map_err(storage)?;
-            let stored: StoredEvent = decode(v.value()).map_err(corrupt)?;
+            let stored = history.next(v.value()).map_err(corrupt)?;
             out.push(Event::try_from(stored).map_err(corrupt)?);
         }
         Ok(out)
@@ -743,7 +744,7 @@ impl Store {
         let cases = tx.open_table(CASES).map_err(storage)?;
         let load = |id: &str| -> Result<Option<Case>, StoreError> {
             match cases.get(id).map_err(storage)? {
-                Some(bytes) => Ok(Some(decode::<Case>(bytes.value()).map_err(corrupt)?)),
+                Some(bytes) => Ok(Some(decode_case(bytes.value()).map_err(corrupt)?)),
                 None => Ok(None),
             }
         };
@@ -808,7 +809,7 @@ impl Store {
             if !past(k.value()) {
                 continue;
             }
-            let case: Case = decode(v.value()).map_err(corrupt)?;
+            let case: Case = decode_case(v.value()).map_err(corrupt)?;
             if !wanted(&case) {
                 continue;
             }
@@ -964,18 +965,31 @@ impl<'t> Writer<'t> {
             )));
         }
         let mut prev = before.and_then(|c| c.head.clone());
+        // A compact record leaves out `prev` when it is the hash recorded by the record before
+        // it, which is the snapshot's head unless something else wrote the history: read it.
+        let mut last = match before {
+            None => None,
+            Some(_) => self
+                .events
+                .range((id, 0)..=(id, u32::MAX))
+                .map_err(storage)?
+                .next_back()
+                .transpose()
+                .map_err(storage)?
+                .and_then(|(_, v)| format::decode_event(v.value(), None).ok())
+                .and_then(|s| s.hash),
+        };
         for event in events {
             let mut stored = StoredEvent::from(event);
             let hash =
                 crate::chain::hash(crypto, &case.id, prev.as_ref(), event).map_err(corrupt)?;
             stored.prev = prev.replace(hash.clone());
             stored.hash = Some(hash);
+            let record = format::encode_event(&stored, last.as_ref()).map_err(corrupt)?;
+            last = stored.hash;
             let previous = self
                 .events
-                .insert(
-                    (id, event.seq),
-                    encode(&stored).map_err(corrupt)?.as_slice(),
-                )
+                .insert((id, event.seq), record.as_slice())
                 .map_err(storage)?;
             if previous.is_some() {
                 // History is append-only: overwriting an event is a bug, never a user error.
@@ -992,7 +1006,7 @@ impl<'t> Writer<'t> {
             )));
         }
         self.cases
-            .insert(id, encode(case).map_err(corrupt)?.as_slice())
+            .insert(id, encode_case(case).map_err(corrupt)?.as_slice())
             .map_err(storage)?;
         // The index rules live in `IndexKeys::of` alone (check and import use them too):
         // drop what the old snapshot implied and no longer holds, add what the new one does.
