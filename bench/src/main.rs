@@ -9,6 +9,8 @@ mod guards;
 mod peers;
 mod scale;
 mod serial;
+#[cfg(test)]
+mod size;
 mod served;
 mod stats;
 mod workload;
