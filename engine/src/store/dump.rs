@@ -1315,7 +1315,7 @@ pub fn import_telling(
     }
     let (tmp, file) = temp_file(&parent_dir(path), "wardflow-import")?;
     drop(file);
-    let db = Database::builder().create(&tmp.0).map_err(storage)?;
+    let mut db = Database::builder().create(&tmp.0).map_err(storage)?;
     let tx = db.begin_write().map_err(storage)?;
     let counts = {
         let (sink, keys, counts) = import_into(RedbSink::new(&tx)?, input, simulation, progress)?;
@@ -1324,6 +1324,12 @@ pub fn import_telling(
         counts
     };
     tx.commit().map_err(storage)?;
+    // A bulk load: the pages the one transaction copied as its B-trees grew are free space
+    // now; give them back before the file takes its name.
+    while db
+        .compact()
+        .map_err(|e| StoreError::Storage(e.to_string()))?
+    {}
     drop(db);
     publish_file(tmp, path, false)?;
     super::note_commit();

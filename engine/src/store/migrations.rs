@@ -77,6 +77,11 @@ pub const STEPS: &[Step] = &[
         title: "the database's cryptographic profile (standard or national) is recorded in its meta",
         apply: step_8_crypto,
     },
+    Step {
+        number: 9,
+        title: "compact records: every event, case snapshot and outbox entry rewritten in a binary form (the chain unchanged); the file compacted after",
+        apply: step_9_compact_records,
+    },
 ];
 
 /// The format version this build writes and reads.
@@ -144,6 +149,117 @@ fn step_8_crypto(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Records read and rewritten at a time by step 9.
+const COMPACT_CHUNK: usize = 1024;
+
+/// Step 9 (issue 22): events, snapshots and outbox entries in the compact form
+/// (`format/compact.rs`). An event is rewritten only when its compact record gives back its
+/// JSON record byte for byte (so `export` writes the same file before and after); any other
+/// (fields this build does not know, another spelling, a damaged record) is kept as it is, and
+/// every reader reads both. A snapshot or outbox entry that does not decode is kept too (the
+/// check reports it as before). One transaction, like every step: redb keeps the pages it
+/// writes in memory until the commit, about the size of the records rewritten, and an
+/// interrupted step leaves the file as it was and runs again; `db migrate` compacts the file
+/// after it (the old pages are free space then).
+fn step_9_compact_records(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> {
+    use super::format::{History, compact_event, decode_case, decode_outbox, encode_case};
+    // Events, a case at a time in key order (a compact record's `prev` is its predecessor's
+    // hash), in chunks so that no table is written while it is being read.
+    let mut events = tx.open_table(super::EVENTS).map_err(storage)?;
+    let mut after: Option<(String, u32)> = None;
+    let mut history = (String::new(), History::new());
+    loop {
+        let mut chunk = Vec::with_capacity(COMPACT_CHUNK);
+        {
+            let range = match &after {
+                None => events.range::<(&str, u32)>(..),
+                Some((case, seq)) => match seq.checked_add(1) {
+                    Some(next) => events.range((case.as_str(), next)..),
+                    None => events.range((format!("{case}\u{0}").as_str(), 0)..),
+                },
+            }
+            .map_err(storage)?;
+            for entry in range.take(COMPACT_CHUNK) {
+                let (k, v) = entry.map_err(storage)?;
+                let (case, seq) = k.value();
+                chunk.push((case.to_owned(), seq, v.value().to_vec()));
+            }
+        }
+        let Some(last) = chunk.last() else { break };
+        after = Some((last.0.clone(), last.1));
+        for (case, seq, bytes) in &chunk {
+            if history.0 != *case {
+                history = (case.clone(), History::new());
+            }
+            let compact = compact_event(bytes, history.1.previous());
+            let _ = history.1.next(bytes);
+            if let Some(compact) = compact {
+                events
+                    .insert((case.as_str(), *seq), compact.as_slice())
+                    .map_err(storage)?;
+            }
+        }
+    }
+    drop(events);
+    // Snapshots: a cache, rewritten from what they decode to.
+    let mut cases = tx.open_table(super::CASES).map_err(storage)?;
+    let mut after: Option<String> = None;
+    loop {
+        let mut chunk = Vec::with_capacity(COMPACT_CHUNK);
+        {
+            let range = match &after {
+                None => cases.range::<&str>(..),
+                Some(id) => cases.range(format!("{id}\u{0}").as_str()..),
+            }
+            .map_err(storage)?;
+            for entry in range.take(COMPACT_CHUNK) {
+                let (k, v) = entry.map_err(storage)?;
+                chunk.push((k.value().to_owned(), v.value().to_vec()));
+            }
+        }
+        let Some(last) = chunk.last() else { break };
+        after = Some(last.0.clone());
+        for (id, bytes) in &chunk {
+            if bytes.first() == Some(&super::format::CASE_TAG) {
+                continue;
+            }
+            if let Ok(case) = decode_case(bytes) {
+                cases
+                    .insert(id.as_str(), encode_case(&case).map_err(corrupt)?.as_slice())
+                    .map_err(storage)?;
+            }
+        }
+    }
+    drop(cases);
+    // The outbox (step 6's table).
+    let mut outbox = tx.open_table(super::outbox::OUTBOX).map_err(storage)?;
+    let mut from = 0u64;
+    loop {
+        let mut chunk = Vec::with_capacity(COMPACT_CHUNK);
+        for entry in outbox.range(from..).map_err(storage)?.take(COMPACT_CHUNK) {
+            let (k, v) = entry.map_err(storage)?;
+            chunk.push((k.value(), v.value().to_vec()));
+        }
+        let Some(&(last, _)) = chunk.last() else { break };
+        for (position, bytes) in &chunk {
+            if bytes.first() == Some(&super::format::OUTBOX_TAG) {
+                continue;
+            }
+            if let Ok(entry) = decode_outbox(bytes, *position) {
+                let compact = super::format::encode_outbox(&entry).map_err(corrupt)?;
+                outbox
+                    .insert(*position, compact.as_slice())
+                    .map_err(storage)?;
+            }
+        }
+        match last.checked_add(1) {
+            Some(next) => from = next,
+            None => break,
+        }
+    }
+    Ok(())
+}
+
 /// The steps a database at `from` still needs.
 pub fn pending(from: u32) -> impl Iterator<Item = &'static Step> {
     STEPS.iter().filter(move |s| s.number > from)
@@ -198,6 +314,10 @@ impl super::Store {
             self.meta = stamp(&tx, step.number)?;
             self.commit(tx)?;
             done.push(step.number);
+        }
+        if done.contains(&9) {
+            // Every record was rewritten: the old pages are free space, given back to the disk.
+            self.compact()?;
         }
         Ok(done)
     }

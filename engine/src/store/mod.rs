@@ -517,6 +517,24 @@ impl Store {
         }
     }
 
+    /// Gives the file's free pages back to the disk (redb's compaction: pages moved down, the
+    /// free tail cut off), after work that rewrote or loaded much (`db migrate` of step 9,
+    /// `import`). Nothing may be reading or writing the database meanwhile, which the exclusive
+    /// open ensures. Whether the file shrank.
+    pub fn compact(&mut self) -> Result<bool, StoreError> {
+        match &mut self.handle {
+            Handle::Write(db) => {
+                let mut shrank = false;
+                // Each pass moves what it can; redb says when nothing more would move.
+                while db.compact().map_err(|e| StoreError::Storage(e.to_string()))? {
+                    shrank = true;
+                }
+                Ok(shrank)
+            }
+            Handle::Read(_) => Err(StoreError::ReadOnly),
+        }
+    }
+
     fn write(&self) -> Result<WriteTransaction, StoreError> {
         match &self.handle {
             Handle::Write(db) => db.begin_write().map_err(storage),

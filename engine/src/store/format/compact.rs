@@ -938,3 +938,372 @@ pub fn decode_outbox(bytes: &[u8], position: u64) -> Result<OutboxEntry, DecodeE
         at: o.at.instant()?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    use super::super::{
+        StoredCounted, StoredEvent, StoredEventKind, StoredLink, StoredOverruled, compact_event,
+        decode_event, encode,
+    };
+    use super::*;
+    use crate::case::CaseId;
+
+    fn json() -> BoxedStrategy<Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            (-1e6f64..1e6).prop_map(Value::from),
+            any::<String>().prop_map(Value::from),
+            "[a-z0-9\u{4e00}-\u{4e0f}.:-]{0,12}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                proptest::collection::btree_map("[a-z_.]{0,8}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+        .boxed()
+    }
+
+    fn data() -> BoxedStrategy<Data> {
+        proptest::collection::btree_map("[a-z_.\u{4e00}]{1,12}", json(), 0..5).boxed()
+    }
+
+    fn instant() -> impl Strategy<Value = Timestamp> {
+        // Anywhere jiff can write, to the nanosecond, and often on a whole second.
+        let min = Timestamp::MIN.as_second() + 1;
+        let max = Timestamp::MAX.as_second() - 1;
+        (min..max, prop_oneof![Just(0i32), 0..1_000_000_000i32])
+            .prop_map(|(s, n)| Timestamp::new(s, n).expect("in range"))
+    }
+
+    /// A 64-hex digest mostly, sometimes something else standing in its place.
+    fn hex() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => proptest::array::uniform32(any::<u8>()).prop_map(|b| crate::chain::hex(&b)),
+            1 => "[0-9a-fA-F]{0,66}",
+        ]
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![any::<String>(), "[a-z_\u{4e00}-\u{4e0f}]{0,10}"]
+    }
+
+    fn link() -> impl Strategy<Value = StoredLink> {
+        (text(), text(), text()).prop_map(|(case, workflow, link)| StoredLink {
+            case,
+            workflow,
+            link,
+        })
+    }
+
+    fn kind() -> BoxedStrategy<StoredEventKind> {
+        let opened = (
+            (text(), hex(), proptest::option::of(text()), data(), text()),
+            (data(), proptest::option::of(link()), proptest::option::of(text())),
+            (
+                proptest::option::of(text()),
+                proptest::option::of((
+                    proptest::option::of(any::<u32>()),
+                    proptest::option::of(any::<u32>()),
+                )),
+                proptest::option::of((text(), text())),
+                any::<bool>(),
+            ),
+        )
+            .prop_map(
+                |(
+                    (workflow, version, profile, settings, state),
+                    (data, origin, unit),
+                    (officer, published, external, national),
+                )| StoredEventKind::Opened {
+                    workflow,
+                    version,
+                    profile,
+                    settings,
+                    state,
+                    data,
+                    origin,
+                    unit,
+                    officer,
+                    published: published.map(pins_of),
+                    external: external.map(|(source, id)| ExternalId { source, id }),
+                    crypto: if national {
+                        Profile::National
+                    } else {
+                        Profile::Standard
+                    },
+                },
+            );
+        let fired = (text(), text(), text(), data(), proptest::option::of(text())).prop_map(
+            |(transition, from, to, changes, note)| StoredEventKind::Fired {
+                transition,
+                from,
+                to,
+                changes,
+                note,
+            },
+        );
+        let amended = (
+            data(),
+            text(),
+            proptest::option::of(data()),
+            proptest::collection::vec((text(), text()), 0..3),
+        )
+            .prop_map(|(changes, reason, previous, overrules)| StoredEventKind::Amended {
+                changes,
+                reason,
+                previous,
+                overrules: overrules
+                    .into_iter()
+                    .map(|(transition, guard)| StoredOverruled { transition, guard })
+                    .collect(),
+            });
+        let deadline = (
+            (text(), text(), instant(), proptest::option::of(instant())),
+            (any::<bool>(), proptest::option::of(text()), any::<bool>()),
+            (
+                proptest::option::of(text()),
+                proptest::option::of((instant(), text(), proptest::option::of(text()))),
+            ),
+        )
+            .prop_map(
+                |((name, title, due, remind_at), (provisional, on_breach, keep), (every, counted))| {
+                    StoredEventKind::DeadlineSet {
+                        name,
+                        title,
+                        due,
+                        remind_at,
+                        provisional,
+                        on_breach,
+                        keep,
+                        every,
+                        counted: counted.map(|(from, period, remind_before)| StoredCounted {
+                            from,
+                            period,
+                            remind_before,
+                        }),
+                    }
+                },
+            );
+        let issued = (
+            (text(), text(), proptest::option::of(text()), text(), hex(), hex()),
+            (
+                text(),
+                proptest::option::of(any::<u32>()),
+                proptest::option::of(text()),
+                proptest::option::of(hex()),
+                any::<bool>(),
+            ),
+        )
+            .prop_map(
+                |(
+                    (letter, key, number, role, html_sha256, text_sha256),
+                    (code, request, replaces, pdf_sha256, sm3),
+                )| StoredEventKind::LetterIssued {
+                    letter,
+                    key,
+                    number,
+                    role,
+                    html_sha256,
+                    text_sha256,
+                    code,
+                    request,
+                    replaces,
+                    pdf_sha256,
+                    digest_algorithm: if sm3 {
+                        HashAlgorithm::Sm3
+                    } else {
+                        HashAlgorithm::Sha256
+                    },
+                },
+            );
+        let small = prop_oneof![
+            (text(), instant(), proptest::option::of(instant()), any::<bool>()).prop_map(
+                |(name, due, remind_at, provisional)| StoredEventKind::DeadlineAdjusted {
+                    name,
+                    due,
+                    remind_at,
+                    provisional,
+                }
+            ),
+            (text(), "left_state|final_state|replaced|met|migrated")
+                .prop_map(|(name, reason)| StoredEventKind::DeadlineCancelled { name, reason }),
+            text().prop_map(|name| StoredEventKind::DeadlineReminded { name }),
+            (text(), instant())
+                .prop_map(|(name, due)| StoredEventKind::DeadlineBreached { name, due }),
+            (text(), proptest::option::of(text()))
+                .prop_map(|(key, transition)| StoredEventKind::LetterRequested { key, transition }),
+            (text(), text())
+                .prop_map(|(letter, reason)| StoredEventKind::LetterVoided { letter, reason }),
+            link().prop_map(|child| StoredEventKind::Spawned { child }),
+            (
+                proptest::option::of(text()),
+                text(),
+                proptest::option::of(text()),
+                proptest::option::of(text())
+            )
+                .prop_map(|(from, to, officer, reason)| StoredEventKind::Transferred {
+                    from,
+                    to,
+                    officer,
+                    reason,
+                }),
+            (hex(), hex(), text(), text(), text()).prop_map(
+                |(from_version, to_version, from_state, to_state, reason)| {
+                    StoredEventKind::Migrated {
+                        from_version,
+                        to_version,
+                        from_state,
+                        to_state,
+                        reason,
+                    }
+                }
+            ),
+            (text(), hex(), any::<u64>()).prop_map(|(file, file_sha256, line)| {
+                StoredEventKind::Imported {
+                    file,
+                    file_sha256,
+                    line,
+                }
+            }),
+        ];
+        prop_oneof![
+            opened.boxed(),
+            fired.boxed(),
+            amended.boxed(),
+            deadline.boxed(),
+            issued.boxed(),
+            small.boxed()
+        ]
+        .boxed()
+    }
+
+    /// An event, the hash of the record before it, and whether its `prev` is that hash.
+    fn event() -> BoxedStrategy<(StoredEvent, Option<ChainHash>)> {
+        (
+            (1..u32::MAX, instant(), prop_oneof![3 => Just(None), 1 => proptest::option::of(instant())]),
+            (text(), text(), kind()),
+            (
+                proptest::option::of(hex()),
+                proptest::option::of(hex()),
+                prop_oneof![4 => Just(true), 1 => Just(false)],
+                proptest::option::of(hex()),
+            ),
+        )
+            .prop_map(
+                |((seq, recorded_at, occurred), (actor, role, kind), (hash, previous, follows, other))| {
+                    let previous = previous.map(ChainHash);
+                    let prev = if follows {
+                        previous.clone()
+                    } else {
+                        other.map(ChainHash)
+                    };
+                    (
+                        StoredEvent {
+                            seq,
+                            recorded_at,
+                            occurred_at: occurred.unwrap_or(recorded_at),
+                            actor,
+                            role,
+                            kind,
+                            prev,
+                            hash: hash.map(ChainHash),
+                        },
+                        previous,
+                    )
+                },
+            )
+            .boxed()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Decode ∘ encode is the identity on stored events, so every reader sees the same
+        /// event, the chain hashes the same canonical JSON, and the JSON record written back
+        /// for an export is the one the compact record was made from.
+        #[test]
+        fn a_compact_event_reads_back_as_the_event_and_its_json_record((stored, previous) in event()) {
+            let bytes = encode_event(&stored, previous.as_ref()).expect("encodes");
+            prop_assert_eq!(bytes[0], EVENT_TAG);
+            let back = decode_event(&bytes, previous.as_ref()).expect("decodes");
+            prop_assert_eq!(&back, &stored);
+            let json = encode(&stored).expect("json");
+            prop_assert_eq!(encode(&back).expect("json"), json.clone());
+            // The chain's bytes: the canonical JSON of the event, under both profiles.
+            let case = CaseId::new(2026, 1);
+            let (a, b) = (
+                crate::case::Event::try_from(stored.clone()),
+                crate::case::Event::try_from(back),
+            );
+            if let (Ok(a), Ok(b)) = (a, b) {
+                for profile in Profile::ALL {
+                    prop_assert_eq!(
+                        crate::chain::hash(profile, &case, stored.prev.as_ref(), &a).expect("hash"),
+                        crate::chain::hash(profile, &case, stored.prev.as_ref(), &b).expect("hash")
+                    );
+                }
+            }
+            // The migration's path: from the JSON record, when it gives it back exactly.
+            if let Some(made) = compact_event(&json, previous.as_ref()) {
+                prop_assert_eq!(decode_event(&made, previous.as_ref()).expect("decodes"), stored);
+            }
+        }
+
+        /// A damaged record is an error, never a panic or a different event read as good.
+        #[test]
+        fn damaged_compact_records_are_errors((stored, previous) in event(), at in any::<usize>(), byte in any::<u8>(), cut in any::<bool>()) {
+            let mut bytes = encode_event(&stored, previous.as_ref()).expect("encodes");
+            let at = at % bytes.len();
+            if cut {
+                bytes.truncate(at);
+                prop_assert!(decode_event(&bytes, previous.as_ref()).is_err() || bytes.first() != Some(&EVENT_TAG));
+            } else {
+                bytes[at] = byte;
+                let _ = decode_event(&bytes, previous.as_ref());
+            }
+        }
+
+        #[test]
+        fn arbitrary_bytes_after_the_tag_never_panic(body in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let mut bytes = vec![EVENT_TAG];
+            bytes.extend(&body);
+            let _ = decode_event(&bytes, None);
+            bytes[0] = CASE_TAG;
+            let _ = decode_case(&bytes);
+            bytes[0] = OUTBOX_TAG;
+            let _ = decode_outbox(&bytes, 1);
+        }
+    }
+
+    #[test]
+    fn a_json_record_that_would_not_come_back_byte_for_byte_is_not_made_compact() {
+        let record = br#"{"v":1,"body":{"seq":1,"recorded_at":"2026-03-01T10:00:00+08:00","occurred_at":"2026-03-01T02:00:00Z","actor":"a","role":"r","kind":{"t":"deadline_reminded","name":"d"}}}"#;
+        assert!(decode_event(record, None).is_ok());
+        assert!(compact_event(record, None).is_none());
+        let unknown = br#"{"v":1,"body":{"seq":1,"recorded_at":"2026-03-01T02:00:00Z","occurred_at":"2026-03-01T02:00:00Z","actor":"a","role":"r","kind":{"t":"deadline_reminded","name":"d"},"later":1}}"#;
+        assert!(compact_event(unknown, None).is_none());
+        let plain = br#"{"v":1,"body":{"seq":1,"recorded_at":"2026-03-01T02:00:00Z","occurred_at":"2026-03-01T02:00:00Z","actor":"a","role":"r","kind":{"t":"deadline_reminded","name":"d"}}}"#;
+        let compact = compact_event(plain, None).expect("compact");
+        assert!(compact.len() < plain.len() / 3, "{} bytes", compact.len());
+    }
+
+    #[test]
+    fn trailing_bytes_and_unknown_tags_are_refused() {
+        let stored: StoredEvent = super::super::decode(br#"{"v":1,"body":{"seq":1,"recorded_at":"2026-03-01T02:00:00Z","occurred_at":"2026-03-01T02:00:00Z","actor":"a","role":"r","kind":{"t":"deadline_reminded","name":"d"}}}"#).expect("json");
+        let mut bytes = encode_event(&stored, None).expect("encodes");
+        bytes.push(0);
+        assert!(matches!(
+            decode_event(&bytes, None),
+            Err(DecodeError::Corrupt(_))
+        ));
+        assert!(super::decode_event(&[0xFF, 1, 2], None).is_err());
+    }
+}
