@@ -9,9 +9,9 @@ mod guards;
 mod peers;
 mod scale;
 mod serial;
+mod served;
 #[cfg(test)]
 mod size;
-mod served;
 mod stats;
 mod workload;
 

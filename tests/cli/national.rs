@@ -83,16 +83,17 @@ fn openssl_sm3(dir: &std::path::Path, bytes: &[u8]) -> String {
 /// Every stored event of `case`: (seq, prev, hash, the event's JSON as history shows it).
 fn stored_chain(env: &TestEnv, case: &str) -> Vec<(u32, Option<String>, String, Value)> {
     use wardflow_engine::case::Event;
-    use wardflow_engine::store::format::{StoredEvent, decode};
+    use wardflow_engine::store::format::History;
     let db = redb::Database::open(env.db()).expect("open redb");
     let tx = redb::ReadableDatabase::begin_read(&db).expect("read");
     let table = tx.open_table(EVENTS).expect("events");
+    let mut history = History::new();
     table
         .range((case, 0)..=(case, u32::MAX))
         .expect("range")
         .map(|row| {
             let (k, v) = row.expect("row");
-            let stored: StoredEvent = decode(v.value()).expect("stored event");
+            let stored = history.next(v.value()).expect("stored event");
             let prev = stored.prev.as_ref().map(|h| h.0.clone());
             let hash = stored.hash.as_ref().expect("chained").0.clone();
             let event = Event::try_from(stored).expect("event");

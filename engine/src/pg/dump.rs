@@ -12,12 +12,12 @@ use postgres::{Row, Statement, Transaction};
 
 use super::{PgBackend, corrupt, pg, pool, pool_error, schema, tx};
 use crate::app::backend::ReadTx;
+use crate::case::Case;
 use crate::letters::archive::ArchivedLetter;
 use crate::progress::Reporter;
 use crate::store::StoreError;
 use crate::store::access::StoredAccess;
 use crate::store::dump::{DumpCounts, DumpWriter, ImportError, Sink, import_into};
-use crate::case::Case;
 use crate::store::format::{StoredMeta, decode, encode};
 
 /// The tables that must hold nothing for an import: case data, the registry and the log.

@@ -1154,7 +1154,10 @@ impl Sink for RedbSink<'_> {
 
     fn case(&mut self, case: &Case) -> Result<(), StoreError> {
         self.cases
-            .insert(case.id.as_str(), encode_case(case).map_err(super::corrupt)?.as_slice())
+            .insert(
+                case.id.as_str(),
+                encode_case(case).map_err(super::corrupt)?.as_slice(),
+            )
             .map_err(storage)?;
         Ok(())
     }

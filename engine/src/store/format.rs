@@ -6,7 +6,7 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::case::{Case, CancelReason, Event, EventKind, IssuedRef, Link};
+use crate::case::{CancelReason, Case, Event, EventKind, IssuedRef, Link};
 use crate::chain::ChainHash;
 use crate::definition::{Data, VersionHash};
 

@@ -60,9 +60,9 @@ const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const DEFINITIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("definitions");
 /// (workflow, version number) -> content hash.
 const VERSIONS: TableDefinition<(&str, u32), &str> = TableDefinition::new("versions");
-const CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases");
+pub(crate) const CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases");
 /// (case id, seq) -> event. Only ever appended to.
-const EVENTS: TableDefinition<(&str, u32), &[u8]> = TableDefinition::new("events");
+pub(crate) const EVENTS: TableDefinition<(&str, u32), &[u8]> = TableDefinition::new("events");
 /// (workflow, state, case id).
 const BY_STATE: TableDefinition<(&str, &str, &str), ()> = TableDefinition::new("by_state");
 /// (due, in milliseconds since the epoch; case id; deadline name).
@@ -526,7 +526,10 @@ impl Store {
             Handle::Write(db) => {
                 let mut shrank = false;
                 // Each pass moves what it can; redb says when nothing more would move.
-                while db.compact().map_err(|e| StoreError::Storage(e.to_string()))? {
+                while db
+                    .compact()
+                    .map_err(|e| StoreError::Storage(e.to_string()))?
+                {
                     shrank = true;
                 }
                 Ok(shrank)

@@ -849,16 +849,13 @@ impl Checker {
         let mut read = super::format::History::new();
         for (seq, bytes) in events {
             report.events += 1;
-            let decoded = read
-                .next(bytes)
-                .map_err(|e| e.to_string())
-                .and_then(|s| {
-                    if s.seq != *seq {
-                        return Err(format!("stored under seq {seq}"));
-                    }
-                    let event = Event::try_from(s.clone()).map_err(|e| e.to_string())?;
-                    Ok((s, event))
-                });
+            let decoded = read.next(bytes).map_err(|e| e.to_string()).and_then(|s| {
+                if s.seq != *seq {
+                    return Err(format!("stored under seq {seq}"));
+                }
+                let event = Event::try_from(s.clone()).map_err(|e| e.to_string())?;
+                Ok((s, event))
+            });
             match decoded {
                 Ok((s, event)) => {
                     stored.push(s);

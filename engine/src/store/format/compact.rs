@@ -1006,7 +1006,11 @@ mod tests {
     fn kind() -> BoxedStrategy<StoredEventKind> {
         let opened = (
             (text(), hex(), proptest::option::of(text()), data(), text()),
-            (data(), proptest::option::of(link()), proptest::option::of(text())),
+            (
+                data(),
+                proptest::option::of(link()),
+                proptest::option::of(text()),
+            ),
             (
                 proptest::option::of(text()),
                 proptest::option::of((
@@ -1056,15 +1060,17 @@ mod tests {
             proptest::option::of(data()),
             proptest::collection::vec((text(), text()), 0..3),
         )
-            .prop_map(|(changes, reason, previous, overrules)| StoredEventKind::Amended {
-                changes,
-                reason,
-                previous,
-                overrules: overrules
-                    .into_iter()
-                    .map(|(transition, guard)| StoredOverruled { transition, guard })
-                    .collect(),
-            });
+            .prop_map(
+                |(changes, reason, previous, overrules)| StoredEventKind::Amended {
+                    changes,
+                    reason,
+                    previous,
+                    overrules: overrules
+                        .into_iter()
+                        .map(|(transition, guard)| StoredOverruled { transition, guard })
+                        .collect(),
+                },
+            );
         let deadline = (
             (text(), text(), instant(), proptest::option::of(instant())),
             (any::<bool>(), proptest::option::of(text()), any::<bool>()),
@@ -1074,7 +1080,11 @@ mod tests {
             ),
         )
             .prop_map(
-                |((name, title, due, remind_at), (provisional, on_breach, keep), (every, counted))| {
+                |(
+                    (name, title, due, remind_at),
+                    (provisional, on_breach, keep),
+                    (every, counted),
+                )| {
                     StoredEventKind::DeadlineSet {
                         name,
                         title,
@@ -1093,7 +1103,14 @@ mod tests {
                 },
             );
         let issued = (
-            (text(), text(), proptest::option::of(text()), text(), hex(), hex()),
+            (
+                text(),
+                text(),
+                proptest::option::of(text()),
+                text(),
+                hex(),
+                hex(),
+            ),
             (
                 text(),
                 proptest::option::of(any::<u32>()),
@@ -1125,14 +1142,20 @@ mod tests {
                 },
             );
         let small = prop_oneof![
-            (text(), instant(), proptest::option::of(instant()), any::<bool>()).prop_map(
-                |(name, due, remind_at, provisional)| StoredEventKind::DeadlineAdjusted {
-                    name,
-                    due,
-                    remind_at,
-                    provisional,
-                }
-            ),
+            (
+                text(),
+                instant(),
+                proptest::option::of(instant()),
+                any::<bool>()
+            )
+                .prop_map(|(name, due, remind_at, provisional)| {
+                    StoredEventKind::DeadlineAdjusted {
+                        name,
+                        due,
+                        remind_at,
+                        provisional,
+                    }
+                }),
             (text(), "left_state|final_state|replaced|met|migrated")
                 .prop_map(|(name, reason)| StoredEventKind::DeadlineCancelled { name, reason }),
             text().prop_map(|name| StoredEventKind::DeadlineReminded { name }),
@@ -1188,7 +1211,11 @@ mod tests {
     /// An event, the hash of the record before it, and whether its `prev` is that hash.
     fn event() -> BoxedStrategy<(StoredEvent, Option<ChainHash>)> {
         (
-            (1..u32::MAX, instant(), prop_oneof![3 => Just(None), 1 => proptest::option::of(instant())]),
+            (
+                1..u32::MAX,
+                instant(),
+                prop_oneof![3 => Just(None), 1 => proptest::option::of(instant())],
+            ),
             (text(), text(), kind()),
             (
                 proptest::option::of(hex()),
@@ -1198,7 +1225,11 @@ mod tests {
             ),
         )
             .prop_map(
-                |((seq, recorded_at, occurred), (actor, role, kind), (hash, previous, follows, other))| {
+                |(
+                    (seq, recorded_at, occurred),
+                    (actor, role, kind),
+                    (hash, previous, follows, other),
+                )| {
                     let previous = previous.map(ChainHash);
                     let prev = if follows {
                         previous.clone()
