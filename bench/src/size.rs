@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use wardflow_engine::case::CaseId;
-use wardflow_engine::store::{Request, Store};
+use wardflow_engine::store::Store;
 
 use crate::workload::{self, STEPS, TRANSITIONS, at, fail};
 
