@@ -10,6 +10,8 @@ mod peers;
 mod scale;
 mod serial;
 mod served;
+#[cfg(test)]
+mod size;
 mod stats;
 mod workload;
 

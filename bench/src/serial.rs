@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use redb::{Database, TableDefinition};
-use wardflow_engine::store::format::{StoredEvent, encode};
+use wardflow_engine::store::format::{StoredEvent, encode_case, encode_event};
 use wardflow_engine::store::{Applied, Request};
 
 use crate::stats::Sample;
@@ -30,9 +30,17 @@ fn written(applied: &Applied) -> (usize, usize) {
         .outcome
         .events
         .iter()
-        .map(|e| encode(&StoredEvent::from(e)).map_or(0, |b| b.len()))
+        .map(|e| {
+            // As the store writes it: compact, with its chain hash (the previous one implied).
+            let mut stored = StoredEvent::from(e);
+            stored.hash = Some(wardflow_engine::chain::ChainHash("0".repeat(64)));
+            encode_event(&stored, None).map_or(0, |b| b.len())
+        })
         .sum();
-    (events, encode(&applied.outcome.case).map_or(0, |b| b.len()))
+    (
+        events,
+        encode_case(&applied.outcome.case).map_or(0, |b| b.len()),
+    )
 }
 
 const RAW_EVENTS: TableDefinition<(&str, u32), &[u8]> = TableDefinition::new("events");

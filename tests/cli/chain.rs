@@ -33,9 +33,20 @@ fn with_events<R>(env: &TestEnv, f: impl FnOnce(&mut redb::Table<(&str, u32), &[
     out
 }
 
+/// Event `seq` of `id` as its JSON record (the form a record had before stored format 9, which
+/// the store still reads, and which `write` puts back).
 fn read(table: &redb::Table<(&str, u32), &[u8]>, id: &str, seq: u32) -> Value {
-    let bytes = table.get((id, seq)).expect("get").expect("event exists");
-    serde_json::from_slice(bytes.value()).expect("json envelope")
+    use wardflow_engine::store::format::{History, encode};
+    let mut history = History::new();
+    let mut found = None;
+    for row in table.range((id, 0)..=(id, seq)).expect("range") {
+        let (k, v) = row.expect("row");
+        let stored = history.next(v.value()).expect("stored event");
+        if k.value().1 == seq {
+            found = Some(encode(&stored).expect("json"));
+        }
+    }
+    serde_json::from_slice(&found.expect("event exists")).expect("json envelope")
 }
 
 fn write(table: &mut redb::Table<(&str, u32), &[u8]>, id: &str, seq: u32, record: &Value) {
@@ -209,8 +220,10 @@ fn strip_chain(env: &TestEnv, id: &str) {
         }
         let mut cases = tx.open_table(CASES).expect("cases");
         let mut snapshot: Value = {
+            use wardflow_engine::store::format::{decode_case, encode};
             let bytes = cases.get(id).expect("get").expect("snapshot");
-            serde_json::from_slice(bytes.value()).expect("json")
+            let case = decode_case(bytes.value()).expect("snapshot");
+            serde_json::from_slice(&encode(&case).expect("json")).expect("json")
         };
         snapshot["body"]
             .as_object_mut()

@@ -488,15 +488,14 @@ fn a_forged_snapshot_fails_verify_and_check_with_exit_4() {
         let tx = db.begin_write().expect("write");
         {
             let mut cases = tx.open_table(CASES).expect("cases");
-            let text = String::from_utf8(
-                cases
-                    .get(id.as_str())
-                    .expect("get")
-                    .expect("case")
-                    .value()
-                    .to_vec(),
+            // As JSON (a form the store still reads), to patch it as text.
+            let case = wardflow_engine::store::format::decode_case(
+                cases.get(id.as_str()).expect("get").expect("case").value(),
             )
-            .expect("json");
+            .expect("snapshot");
+            let text =
+                String::from_utf8(wardflow_engine::store::format::encode(&case).expect("json"))
+                    .expect("json");
             let forged = text.replacen("小明", "小名", 1);
             assert_ne!(text, forged);
             cases.insert(id.as_str(), forged.as_bytes()).expect("patch");

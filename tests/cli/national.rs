@@ -44,7 +44,11 @@ fn init_records_the_chosen_profile_and_check_shows_it() {
     );
     // The database is at the format that records the profile: nothing to migrate.
     let dry = json(&env.ok(&["db", "migrate", "--dry-run", "--json"]));
-    assert_eq!(dry["to"], 8, "{dry}");
+    assert_eq!(
+        dry["to"],
+        wardflow_engine::store::migrations::CURRENT,
+        "{dry}"
+    );
     assert_eq!(dry["from"], dry["to"], "{dry}");
 
     // The default is standard, as every database made before the choice existed.
@@ -83,16 +87,17 @@ fn openssl_sm3(dir: &std::path::Path, bytes: &[u8]) -> String {
 /// Every stored event of `case`: (seq, prev, hash, the event's JSON as history shows it).
 fn stored_chain(env: &TestEnv, case: &str) -> Vec<(u32, Option<String>, String, Value)> {
     use wardflow_engine::case::Event;
-    use wardflow_engine::store::format::{StoredEvent, decode};
+    use wardflow_engine::store::format::History;
     let db = redb::Database::open(env.db()).expect("open redb");
     let tx = redb::ReadableDatabase::begin_read(&db).expect("read");
     let table = tx.open_table(EVENTS).expect("events");
+    let mut history = History::new();
     table
         .range((case, 0)..=(case, u32::MAX))
         .expect("range")
         .map(|row| {
             let (k, v) = row.expect("row");
-            let stored: StoredEvent = decode(v.value()).expect("stored event");
+            let stored = history.next(v.value()).expect("stored event");
             let prev = stored.prev.as_ref().map(|h| h.0.clone());
             let hash = stored.hash.as_ref().expect("chained").0.clone();
             let event = Event::try_from(stored).expect("event");

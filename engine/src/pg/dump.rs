@@ -12,12 +12,13 @@ use postgres::{Row, Statement, Transaction};
 
 use super::{PgBackend, corrupt, pg, pool, pool_error, schema, tx};
 use crate::app::backend::ReadTx;
+use crate::case::Case;
 use crate::letters::archive::ArchivedLetter;
 use crate::progress::Reporter;
 use crate::store::StoreError;
 use crate::store::access::StoredAccess;
 use crate::store::dump::{DumpCounts, DumpWriter, ImportError, Sink, import_into};
-use crate::store::format::{StoredMeta, decode};
+use crate::store::format::{StoredMeta, decode, encode};
 
 /// The tables that must hold nothing for an import: case data, the registry and the log.
 const FILLED: &str = "SELECT EXISTS (SELECT 1 FROM meta) OR EXISTS (SELECT 1 FROM definitions) \
@@ -279,10 +280,11 @@ impl Sink for PgSink<'_> {
         Ok(())
     }
 
-    fn case(&mut self, case: &str, snapshot: &[u8]) -> Result<(), StoreError> {
+    fn case(&mut self, case: &Case) -> Result<(), StoreError> {
         let statement = self.case.clone();
+        let snapshot = encode(case).map_err(corrupt)?;
         self.tx
-            .execute(&statement, &[&case, &snapshot])
+            .execute(&statement, &[&case.id.as_str(), &snapshot])
             .map_err(pg)?;
         Ok(())
     }

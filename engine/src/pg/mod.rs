@@ -797,10 +797,11 @@ impl Backend for PgBackend {
 
     fn case_chain(&self, id: &CaseId) -> Result<Option<CaseChain>, StoreError> {
         self.read(|sql| {
+            let mut history = crate::store::format::History::new();
             let records: Vec<_> = sql
                 .event_records(id)?
                 .iter()
-                .map(|(seq, bytes)| crate::store::integrity::record(*seq, bytes))
+                .map(|(seq, bytes)| crate::store::integrity::record(*seq, bytes, &mut history))
                 .collect();
             let head = match sql.case_record(id.as_str())? {
                 // An unreadable snapshot names no head; the events are still checked.

@@ -21,7 +21,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use super::access::{ACCESS, StoredAccess};
-use super::format::{StoredDefinition, StoredEvent, StoredMeta, decode, encode};
+use super::format::{
+    History, StoredDefinition, StoredEvent, StoredMeta, compact_event, decode, encode, encode_case,
+    event_json,
+};
 use super::letters::{LETTER_INDEX, LETTERS, LETTERS_BY_CASE};
 use super::ops::{IndexKeys, io_error, parent_dir, publish_file, temp_file, verify_history};
 use super::published::{PUBLISHED, Publication};
@@ -263,8 +266,12 @@ impl<'p, W: Write> DumpWriter<'p, W> {
             .parse()
             .map_err(|e| StoreError::Corrupt(format!("{e}")))?;
         let mut history = Vec::with_capacity(events.len());
+        let mut records = Vec::with_capacity(events.len());
+        let mut read = History::new();
         for (_, bytes) in events {
-            let event: StoredEvent = decode(bytes).map_err(super::corrupt)?;
+            let event: StoredEvent = read.next(bytes).map_err(super::corrupt)?;
+            // A compact record goes out as the JSON record it was made from.
+            records.push(event_json(bytes, &event).map_err(super::corrupt)?);
             history.push(Event::try_from(event).map_err(super::corrupt)?);
         }
         let case = Case::replay(&id, &history).map_err(super::corrupt)?;
@@ -278,7 +285,7 @@ impl<'p, W: Write> DumpWriter<'p, W> {
             },
         )?;
         self.counts.cases += 1;
-        for (seq, bytes) in events {
+        for ((seq, _), bytes) in events.iter().zip(&records) {
             self.out.line(
                 "event",
                 EventLine {
@@ -471,6 +478,8 @@ struct Pending {
     records: Vec<crate::chain::Record>,
     /// The event numbers read so far (each once).
     seqs: BTreeSet<u32>,
+    /// The records read so far, for the chain.
+    history: History,
 }
 
 /// Where an import writes, once [`Importer`] has checked a record: the redb file's tables
@@ -498,8 +507,9 @@ pub(crate) trait Sink {
         record: &[u8],
     ) -> Result<(), StoreError>;
     fn event(&mut self, case: &str, seq: u32, record: &[u8]) -> Result<(), StoreError>;
-    /// A case's snapshot, once its history replayed and its chain held.
-    fn case(&mut self, case: &str, snapshot: &[u8]) -> Result<(), StoreError>;
+    /// A case's snapshot, once its history replayed and its chain held (each backend stores
+    /// it in its own form).
+    fn case(&mut self, case: &Case) -> Result<(), StoreError>;
     /// An archived letter, with the lookup keys (`code:…`, `number:…`, `sha256:…`) it is
     /// found under; a later letter's key replaces an earlier one's (a court's number passed on).
     fn letter(
@@ -815,6 +825,7 @@ impl<S: Sink> Importer<S> {
             events: Vec::new(),
             records: Vec::new(),
             seqs: BTreeSet::new(),
+            history: History::new(),
         });
         Ok(())
     }
@@ -841,6 +852,7 @@ impl<S: Sink> Importer<S> {
         pending.records.push(super::integrity::record(
             line.seq,
             line.record.get().as_bytes(),
+            &mut pending.history,
         ));
         if stored.seq != line.seq {
             return Err(mismatch(n, format!("the record is event {}", stored.seq)));
@@ -901,8 +913,7 @@ impl<S: Sink> Importer<S> {
                 b.seq, b.kind
             )));
         }
-        let bytes = encode(&case).map_err(|e| replay(e.to_string()))?;
-        self.sink.case(p.id.as_str(), &bytes)?;
+        self.sink.case(&case)?;
         self.indexes.add(&case);
         self.counts.cases += 1;
         Ok(())
@@ -1055,6 +1066,8 @@ struct RedbSink<'t> {
     letters: redb::Table<'t, &'static str, &'static [u8]>,
     letter_index: redb::Table<'t, &'static str, &'static str>,
     letters_by_case: redb::Table<'t, (&'static str, &'static str), ()>,
+    /// The case whose events are coming in, and its history so far.
+    history: (String, History),
 }
 
 impl<'t> RedbSink<'t> {
@@ -1070,6 +1083,7 @@ impl<'t> RedbSink<'t> {
             letters: tx.open_table(LETTERS).map_err(storage)?,
             letter_index: tx.open_table(LETTER_INDEX).map_err(storage)?,
             letters_by_case: tx.open_table(LETTERS_BY_CASE).map_err(storage)?,
+            history: (String::new(), History::new()),
         })
     }
 }
@@ -1124,13 +1138,27 @@ impl Sink for RedbSink<'_> {
         Ok(())
     }
 
+    /// Stored compact when the compact record gives the imported one back byte for byte (so
+    /// that an export of the import is the file imported), else as it came.
     fn event(&mut self, case: &str, seq: u32, record: &[u8]) -> Result<(), StoreError> {
-        self.events.insert((case, seq), record).map_err(storage)?;
+        if self.history.0 != case {
+            self.history = (case.to_owned(), History::new());
+        }
+        let compact = compact_event(record, self.history.1.previous());
+        // The importer has decoded the record already; this keeps the running hash.
+        let _ = self.history.1.next(record);
+        let bytes = compact.as_deref().unwrap_or(record);
+        self.events.insert((case, seq), bytes).map_err(storage)?;
         Ok(())
     }
 
-    fn case(&mut self, case: &str, snapshot: &[u8]) -> Result<(), StoreError> {
-        self.cases.insert(case, snapshot).map_err(storage)?;
+    fn case(&mut self, case: &Case) -> Result<(), StoreError> {
+        self.cases
+            .insert(
+                case.id.as_str(),
+                encode_case(case).map_err(super::corrupt)?.as_slice(),
+            )
+            .map_err(storage)?;
         Ok(())
     }
 
@@ -1290,7 +1318,7 @@ pub fn import_telling(
     }
     let (tmp, file) = temp_file(&parent_dir(path), "wardflow-import")?;
     drop(file);
-    let db = Database::builder().create(&tmp.0).map_err(storage)?;
+    let mut db = Database::builder().create(&tmp.0).map_err(storage)?;
     let tx = db.begin_write().map_err(storage)?;
     let counts = {
         let (sink, keys, counts) = import_into(RedbSink::new(&tx)?, input, simulation, progress)?;
@@ -1299,6 +1327,12 @@ pub fn import_telling(
         counts
     };
     tx.commit().map_err(storage)?;
+    // A bulk load: the pages the one transaction copied as its B-trees grew are free space
+    // now; give them back before the file takes its name.
+    while db
+        .compact()
+        .map_err(|e| StoreError::Storage(e.to_string()))?
+    {}
     drop(db);
     publish_file(tmp, path, false)?;
     super::note_commit();

@@ -4,7 +4,7 @@
 
 use redb::{ReadableTable, TableDefinition, WriteTransaction};
 
-use super::format::decode;
+use super::format::decode_case;
 use super::ops::IndexKeys;
 use super::{CASES, StoreError, corrupt, storage};
 use crate::case::{Case, CaseId, ExternalId};
@@ -114,7 +114,7 @@ pub(super) fn build(tx: &WriteTransaction) -> Result<(), StoreError> {
             if k.value() == after {
                 continue;
             }
-            let case: Case = decode(v.value()).map_err(corrupt)?;
+            let case: Case = decode_case(v.value()).map_err(corrupt)?;
             keys.add_external(&case);
             after = k.value().to_owned();
             seen += 1;

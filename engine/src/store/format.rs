@@ -6,8 +6,12 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::case::{CancelReason, Event, EventKind, IssuedRef, Link};
+use crate::case::{CancelReason, Case, Event, EventKind, IssuedRef, Link};
+use crate::chain::ChainHash;
 use crate::definition::{Data, VersionHash};
+
+mod compact;
+pub use compact::{CASE_TAG, EVENT_TAG, OUTBOX_TAG};
 
 /// The version of every record this build writes.
 pub const FORMAT_VERSION: u16 = 1;
@@ -51,6 +55,117 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
             Ok(head) if head.v != FORMAT_VERSION => Err(DecodeError::Version(head.v)),
             _ => Err(DecodeError::Corrupt(e.to_string())),
         },
+    }
+}
+
+/// Reads a stored event in either form: a JSON record (format version 1) or a compact one
+/// (stored format 9). `previous` is the hash of the record before it in its case's history
+/// (None for the first), which a compact record does not repeat; [`History`] keeps it.
+pub fn decode_event(
+    bytes: &[u8],
+    previous: Option<&ChainHash>,
+) -> Result<StoredEvent, DecodeError> {
+    if bytes.first() == Some(&EVENT_TAG) {
+        compact::decode_event(bytes, previous)
+    } else {
+        decode(bytes)
+    }
+}
+
+/// The compact record of an event (what this build writes), given the hash of the record before
+/// it in its case's history.
+pub fn encode_event(
+    stored: &StoredEvent,
+    previous: Option<&ChainHash>,
+) -> Result<Vec<u8>, DecodeError> {
+    compact::encode_event(stored, previous)
+}
+
+/// The JSON record (format version 1) of a stored event, as `wardflow export` writes it: a JSON
+/// record as it is, a compact one (`stored`, as read) written back as the JSON record it was
+/// made from.
+pub fn event_json<'b>(
+    bytes: &'b [u8],
+    stored: &StoredEvent,
+) -> Result<std::borrow::Cow<'b, [u8]>, DecodeError> {
+    if bytes.first() == Some(&EVENT_TAG) {
+        encode(stored)
+            .map(std::borrow::Cow::Owned)
+            .map_err(|e| DecodeError::Corrupt(e.to_string()))
+    } else {
+        Ok(std::borrow::Cow::Borrowed(bytes))
+    }
+}
+
+/// The compact form of a JSON event record, when it gives that JSON record back byte for byte
+/// (and the same stored event); None when it would not (a record with fields this build does
+/// not know, another spelling of an instant, a record that does not decode): such a record is
+/// kept as it is, which every reader still reads.
+pub fn compact_event(json: &[u8], previous: Option<&ChainHash>) -> Option<Vec<u8>> {
+    if json.first() == Some(&EVENT_TAG) {
+        return None;
+    }
+    let stored: StoredEvent = decode(json).ok()?;
+    if encode(&stored).ok()? != json {
+        return None;
+    }
+    let bytes = compact::encode_event(&stored, previous).ok()?;
+    (compact::decode_event(&bytes, previous).ok()? == stored).then_some(bytes)
+}
+
+/// A case's stored events read in order: keeps the hash of the record before each, which a
+/// compact record leaves out.
+#[derive(Debug, Default)]
+pub struct History {
+    previous: Option<ChainHash>,
+}
+
+impl History {
+    pub fn new() -> Self {
+        History::default()
+    }
+
+    /// The hash of the last record read (None after one that did not decode).
+    pub fn previous(&self) -> Option<&ChainHash> {
+        self.previous.as_ref()
+    }
+
+    /// Reads the next record of the case.
+    pub fn next(&mut self, bytes: &[u8]) -> Result<StoredEvent, DecodeError> {
+        let read = decode_event(bytes, self.previous.as_ref());
+        self.previous = read.as_ref().ok().and_then(|s| s.hash.clone());
+        read
+    }
+}
+
+/// The compact record of an outbox entry (what this build writes).
+pub fn encode_outbox(entry: &crate::app::outbox::OutboxEntry) -> Result<Vec<u8>, DecodeError> {
+    compact::encode_outbox(entry)
+}
+
+/// Reads an outbox entry stored at `position`, in either form.
+pub fn decode_outbox(
+    bytes: &[u8],
+    position: u64,
+) -> Result<crate::app::outbox::OutboxEntry, DecodeError> {
+    if bytes.first() == Some(&OUTBOX_TAG) {
+        compact::decode_outbox(bytes, position)
+    } else {
+        decode(bytes)
+    }
+}
+
+/// The compact snapshot of a case (what this build writes).
+pub fn encode_case(case: &Case) -> Result<Vec<u8>, DecodeError> {
+    compact::encode_case(case)
+}
+
+/// Reads a case snapshot in either form: JSON (format version 1) or compact.
+pub fn decode_case(bytes: &[u8]) -> Result<Case, DecodeError> {
+    if bytes.first() == Some(&CASE_TAG) {
+        compact::decode_case(bytes)
+    } else {
+        decode(bytes)
     }
 }
 

@@ -9,7 +9,7 @@ use super::{CASES, DEFINITIONS, EVENTS, Store, StoreError, corrupt, storage};
 use crate::case::{Case, CaseId, Event};
 use crate::chain::{self, Break, BreakKind, Head, Record, Verified};
 use crate::definition::VersionHash;
-use crate::store::format::{StoredDefinition, StoredEvent, decode};
+use crate::store::format::{History, StoredDefinition, StoredEvent, decode, decode_case};
 
 /// A case's history as stored, with the hashes recorded beside each event.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,19 +45,22 @@ pub(super) fn replayed(
     id: &CaseId,
 ) -> Result<Case, StoreError> {
     let mut out: Vec<Event> = Vec::new();
+    let mut history = History::new();
     for entry in events
         .range((id.as_str(), 0)..=(id.as_str(), u32::MAX))
         .map_err(storage)?
     {
         let (_, v) = entry.map_err(storage)?;
-        let stored: StoredEvent = decode(v.value()).map_err(corrupt)?;
+        let stored = history.next(v.value()).map_err(corrupt)?;
         out.push(Event::try_from(stored).map_err(corrupt)?);
     }
     Case::replay(id, &out).map_err(corrupt)
 }
 
-pub(crate) fn record(at: u32, bytes: &[u8]) -> Record {
-    let stored: StoredEvent = match decode(bytes) {
+/// One stored event as the verifier sees it; `history` is its case's history read so far (a
+/// compact record's `prev` is the hash of the record before it).
+pub(crate) fn record(at: u32, bytes: &[u8], history: &mut History) -> Record {
+    let stored: StoredEvent = match history.next(bytes) {
         Ok(s) => s,
         Err(e) => {
             return Record {
@@ -87,16 +90,17 @@ impl Store {
         let events = tx.open_table(EVENTS).map_err(storage)?;
         let cases = tx.open_table(CASES).map_err(storage)?;
         let mut records = Vec::new();
+        let mut history = History::new();
         for entry in events
             .range((id.as_str(), 0)..=(id.as_str(), u32::MAX))
             .map_err(storage)?
         {
             let (k, v) = entry.map_err(storage)?;
-            records.push(record(k.value().1, v.value()));
+            records.push(record(k.value().1, v.value(), &mut history));
         }
         let head = match cases.get(id.as_str()).map_err(storage)? {
             // An unreadable snapshot names no head; the events are still checked.
-            Some(bytes) => decode::<Case>(bytes.value()).ok().map(|c| Head {
+            Some(bytes) => decode_case(bytes.value()).ok().map(|c| Head {
                 seq: c.seq,
                 hash: c.head,
             }),
@@ -194,7 +198,7 @@ impl Store {
 /// The fields in which a stored snapshot (its bytes) differs from the case `replayed` from its
 /// events, comma-separated, or None when they agree.
 pub(crate) fn differs(snapshot: &[u8], mut replayed: Case) -> Option<String> {
-    let Ok(snapshot) = decode::<Case>(snapshot) else {
+    let Ok(snapshot) = decode_case(snapshot) else {
         return Some("snapshot".to_owned());
     };
     // A snapshot written before chaining has no head; the store re-derives it later.

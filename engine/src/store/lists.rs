@@ -12,7 +12,7 @@ use std::collections::BinaryHeap;
 use jiff::Timestamp;
 use redb::{ReadableTable, TableDefinition, WriteTransaction};
 
-use super::format::decode;
+use super::format::decode_case;
 use super::ops::IndexKeys;
 use super::{CASES, StoreError, corrupt, storage};
 use crate::app::backend::CaseQuery;
@@ -265,7 +265,7 @@ pub(super) fn build(tx: &WriteTransaction) -> Result<(), StoreError> {
             if k.value() == after {
                 continue;
             }
-            let case: Case = decode(v.value()).map_err(corrupt)?;
+            let case: Case = decode_case(v.value()).map_err(corrupt)?;
             keys.add_lists(&case);
             after = k.value().to_owned();
             seen += 1;

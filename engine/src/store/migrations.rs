@@ -77,6 +77,11 @@ pub const STEPS: &[Step] = &[
         title: "the database's cryptographic profile (standard or national) is recorded in its meta",
         apply: step_8_crypto,
     },
+    Step {
+        number: 9,
+        title: "compact records: every event, case snapshot and outbox entry rewritten in a binary form (the chain unchanged); the file compacted after",
+        apply: step_9_compact_records,
+    },
 ];
 
 /// The format version this build writes and reads.
@@ -144,6 +149,119 @@ fn step_8_crypto(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Records read and rewritten at a time by step 9.
+const COMPACT_CHUNK: usize = 1024;
+
+/// Step 9 (issue 22): events, snapshots and outbox entries in the compact form
+/// (`format/compact.rs`). An event is rewritten only when its compact record gives back its
+/// JSON record byte for byte (so `export` writes the same file before and after); any other
+/// (fields this build does not know, another spelling, a damaged record) is kept as it is, and
+/// every reader reads both. A snapshot or outbox entry that does not decode is kept too (the
+/// check reports it as before). One transaction, like every step: redb keeps the pages it
+/// writes in memory until the commit, about the size of the records rewritten, and an
+/// interrupted step leaves the file as it was and runs again; `db migrate` compacts the file
+/// after it (the old pages are free space then).
+fn step_9_compact_records(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> {
+    use super::format::{History, compact_event, decode_case, decode_outbox, encode_case};
+    // Events, a case at a time in key order (a compact record's `prev` is its predecessor's
+    // hash), in chunks so that no table is written while it is being read.
+    let mut events = tx.open_table(super::EVENTS).map_err(storage)?;
+    let mut after: Option<(String, u32)> = None;
+    let mut history = (String::new(), History::new());
+    loop {
+        let mut chunk = Vec::with_capacity(COMPACT_CHUNK);
+        {
+            let range = match &after {
+                None => events.range::<(&str, u32)>(..),
+                Some((case, seq)) => match seq.checked_add(1) {
+                    Some(next) => events.range((case.as_str(), next)..),
+                    None => events.range((format!("{case}\u{0}").as_str(), 0)..),
+                },
+            }
+            .map_err(storage)?;
+            for entry in range.take(COMPACT_CHUNK) {
+                let (k, v) = entry.map_err(storage)?;
+                let (case, seq) = k.value();
+                chunk.push((case.to_owned(), seq, v.value().to_vec()));
+            }
+        }
+        let Some(last) = chunk.last() else { break };
+        after = Some((last.0.clone(), last.1));
+        for (case, seq, bytes) in &chunk {
+            if history.0 != *case {
+                history = (case.clone(), History::new());
+            }
+            let compact = compact_event(bytes, history.1.previous());
+            let _ = history.1.next(bytes);
+            if let Some(compact) = compact {
+                events
+                    .insert((case.as_str(), *seq), compact.as_slice())
+                    .map_err(storage)?;
+            }
+        }
+    }
+    drop(events);
+    // Snapshots: a cache, rewritten from what they decode to.
+    let mut cases = tx.open_table(super::CASES).map_err(storage)?;
+    let mut after: Option<String> = None;
+    loop {
+        let mut chunk = Vec::with_capacity(COMPACT_CHUNK);
+        {
+            let range = match &after {
+                None => cases.range::<&str>(..),
+                Some(id) => cases.range(format!("{id}\u{0}").as_str()..),
+            }
+            .map_err(storage)?;
+            for entry in range.take(COMPACT_CHUNK) {
+                let (k, v) = entry.map_err(storage)?;
+                chunk.push((k.value().to_owned(), v.value().to_vec()));
+            }
+        }
+        let Some(last) = chunk.last() else { break };
+        after = Some(last.0.clone());
+        for (id, bytes) in &chunk {
+            if bytes.first() == Some(&super::format::CASE_TAG) {
+                continue;
+            }
+            if let Ok(case) = decode_case(bytes) {
+                cases
+                    .insert(id.as_str(), encode_case(&case).map_err(corrupt)?.as_slice())
+                    .map_err(storage)?;
+            }
+        }
+    }
+    drop(cases);
+    // The outbox (step 6's table).
+    let mut outbox = tx.open_table(super::outbox::OUTBOX).map_err(storage)?;
+    let mut from = 0u64;
+    loop {
+        let mut chunk = Vec::with_capacity(COMPACT_CHUNK);
+        for entry in outbox.range(from..).map_err(storage)?.take(COMPACT_CHUNK) {
+            let (k, v) = entry.map_err(storage)?;
+            chunk.push((k.value(), v.value().to_vec()));
+        }
+        let Some(&(last, _)) = chunk.last() else {
+            break;
+        };
+        for (position, bytes) in &chunk {
+            if bytes.first() == Some(&super::format::OUTBOX_TAG) {
+                continue;
+            }
+            if let Ok(entry) = decode_outbox(bytes, *position) {
+                let compact = super::format::encode_outbox(&entry).map_err(corrupt)?;
+                outbox
+                    .insert(*position, compact.as_slice())
+                    .map_err(storage)?;
+            }
+        }
+        match last.checked_add(1) {
+            Some(next) => from = next,
+            None => break,
+        }
+    }
+    Ok(())
+}
+
 /// The steps a database at `from` still needs.
 pub fn pending(from: u32) -> impl Iterator<Item = &'static Step> {
     STEPS.iter().filter(move |s| s.number > from)
@@ -198,6 +316,10 @@ impl super::Store {
             self.meta = stamp(&tx, step.number)?;
             self.commit(tx)?;
             done.push(step.number);
+        }
+        if done.contains(&9) {
+            // Every record was rewritten: the old pages are free space, given back to the disk.
+            self.compact()?;
         }
         Ok(done)
     }
@@ -265,7 +387,7 @@ mod tests {
         assert!(String::from_utf8_lossy(&bytes).contains(r#""crypto":"national""#));
         assert_eq!(decode::<StoredMeta>(&bytes).expect("decodes"), national);
         // Step 8 raises the format: a build at 7 refuses a database that may be national.
-        assert_eq!(CURRENT, 8);
+        const { assert!(CURRENT >= 8) };
         assert!(matches!(
             admit(7, true),
             Err(StoreError::NeedsMigration { found: 7, .. })
@@ -576,6 +698,242 @@ mod tests {
         ] {
             assert!(matches!(result, Err(StoreError::TooNew { .. })));
         }
+    }
+
+    /// A database as the build before step 9 left it: every event, snapshot and outbox entry
+    /// a JSON record, the format 8. Made by this build and written back as JSON (the records
+    /// are what that build wrote: the JSON record is the one `encode` gives), with one event
+    /// spelled as no build writes it (an instant with an offset), which must stay as it is.
+    fn version_8(dir: &std::path::Path, crypto: crate::crypto::Profile) -> std::path::PathBuf {
+        use crate::step::{Actor, Command, Open};
+        use crate::store::format::{History, decode_case, decode_outbox};
+        use crate::store::{BatchContext, Request};
+        let path = dir.join("v8.redb");
+        let t0 = at("2026-03-01T02:00:00Z");
+        let store = Store::create_as(&path, true, None, crypto, t0).expect("create");
+        let source = include_str!("../../../bench/workload.yaml");
+        let def = crate::definition::load("workload.yaml", source.as_bytes()).expect("loads");
+        store
+            .publish(
+                &[("workload.yaml".into(), source.as_bytes().to_vec(), def)],
+                "t",
+                t0,
+            )
+            .expect("publishes");
+        let context = BatchContext {
+            tz: crate::period::shanghai(),
+            calendar: crate::period::china_2025_2026(),
+            profile: None,
+        };
+        let actor = |role: &str| Actor {
+            user: "张敏".into(),
+            role: role.into(),
+        };
+        let open = |i: usize| Request::Open {
+            workflow: "bench-intake".into(),
+            command: Open {
+                published: None,
+                crypto,
+                external: None,
+                actor: actor("caseworker"),
+                data: [
+                    (
+                        "child.name".to_owned(),
+                        serde_json::json!(format!("儿童{i}")),
+                    ),
+                    (
+                        "child.birth_date".to_owned(),
+                        serde_json::json!("2016-03-01"),
+                    ),
+                ]
+                .into(),
+                occurred_at: None,
+                profile: None,
+                settings: Default::default(),
+                origin: None,
+                unit: None,
+                officer: None,
+            },
+        };
+        let opens: Vec<_> = (0..5).map(|i| (open(i), t0)).collect();
+        let ids: Vec<_> = store
+            .apply_batch(&opens, &context)
+            .into_iter()
+            .map(|r| r.expect("opens").outcome.case.id)
+            .collect();
+        let screen = |id: &crate::case::CaseId, risk: i64| Request::Apply {
+            case: id.clone(),
+            command: Command::Fire {
+                transition: "screen".into(),
+                actor: actor("caseworker"),
+                changes: [("risk_level".to_owned(), serde_json::json!(risk))].into(),
+                note: Some("初筛".into()),
+                occurred_at: None,
+            },
+            expect_seq: None,
+        };
+        let later = at("2026-03-01T02:00:07.25Z");
+        let steps: Vec<_> = ids.iter().map(|id| (screen(id, 3), later)).collect();
+        for reply in store.apply_batch(&steps, &context) {
+            reply.expect("screens");
+        }
+        drop(store);
+        let db = redb::Database::builder().open(&path).expect("open");
+        let tx = db.begin_write().expect("tx");
+        {
+            let mut events = tx.open_table(crate::store::EVENTS).expect("events");
+            let mut rows = Vec::new();
+            let mut history = (String::new(), History::new());
+            for row in events.iter().expect("iter") {
+                let (k, v) = row.expect("row");
+                let (case, seq) = k.value();
+                if history.0 != case {
+                    history = (case.to_owned(), History::new());
+                }
+                let stored = history.1.next(v.value()).expect("stored");
+                assert_eq!(v.value()[0], crate::store::format::EVENT_TAG);
+                let mut json = encode(&stored).expect("json");
+                if case == ids[1].as_str() && seq == 1 {
+                    // 02:00:00Z as 10:00:00+08:00: the same instant, another spelling.
+                    let text = String::from_utf8(json).expect("utf-8").replacen(
+                        "\"recorded_at\":\"2026-03-01T02:00:00Z\"",
+                        "\"recorded_at\":\"2026-03-01T10:00:00+08:00\"",
+                        1,
+                    );
+                    assert!(text.contains("+08:00"));
+                    json = text.into_bytes();
+                }
+                rows.push((case.to_owned(), seq, json));
+            }
+            for (case, seq, json) in rows {
+                events
+                    .insert((case.as_str(), seq), json.as_slice())
+                    .expect("insert");
+            }
+            let mut cases = tx.open_table(crate::store::CASES).expect("cases");
+            let rows: Vec<_> = cases
+                .iter()
+                .expect("iter")
+                .map(|row| {
+                    let (k, v) = row.expect("row");
+                    let case = decode_case(v.value()).expect("snapshot");
+                    (k.value().to_owned(), encode(&case).expect("json"))
+                })
+                .collect();
+            for (id, json) in rows {
+                cases.insert(id.as_str(), json.as_slice()).expect("insert");
+            }
+            let mut outbox = tx.open_table(crate::store::outbox::OUTBOX).expect("outbox");
+            let rows: Vec<_> = outbox
+                .iter()
+                .expect("iter")
+                .map(|row| {
+                    let (k, v) = row.expect("row");
+                    let entry = decode_outbox(v.value(), k.value()).expect("entry");
+                    (k.value(), encode(&entry).expect("json"))
+                })
+                .collect();
+            assert!(!rows.is_empty());
+            for (position, json) in rows {
+                outbox.insert(position, json.as_slice()).expect("insert");
+            }
+        }
+        stamp(&tx, 8).expect("stamp");
+        tx.commit().expect("commit");
+        path
+    }
+
+    fn exported(store: &Store) -> Vec<u8> {
+        // Bytes, not text: the comparison below is of the very bytes written.
+        let mut out = Vec::new();
+        crate::store::dump::export(store, &mut out).expect("exports");
+        out
+    }
+
+    #[test]
+    fn a_database_of_json_records_reads_then_migrates_to_compact_records_exporting_alike() {
+        use crate::store::format::{CASE_TAG, EVENT_TAG};
+        for crypto in crate::crypto::Profile::ALL {
+            let dir = tempfile::tempdir().expect("dir");
+            let path = version_8(dir.path(), crypto);
+            let before_len = std::fs::metadata(&path).expect("file").len();
+            // Today's release's file: it reads (history, verify, export) and refuses writes.
+            let read = Store::open_read(&path, Duration::from_secs(1)).expect("reads");
+            assert_eq!(read.meta().format, 8);
+            let before = exported(&read);
+            let chains = read.verify_chains(None).expect("verifies");
+            assert!(chains.broken.is_empty(), "{:?}", chains.broken);
+            assert_eq!(chains.verified.len(), 5);
+            let id: crate::case::CaseId = "2026-000002".parse().expect("id");
+            let history = read.history(&id).expect("history");
+            drop(read);
+            assert!(matches!(
+                Store::open(&path, Duration::from_secs(1)),
+                Err(StoreError::NeedsMigration { found: 8, .. })
+            ));
+            let mut store =
+                Store::open_for_migration(&path, Duration::from_secs(1)).expect("opens");
+            let cx = Context {
+                by: "张敏".into(),
+                now: at("2026-12-01T00:00:00Z"),
+            };
+            assert_eq!(store.migrate(&cx).expect("migrates"), vec![9]);
+            assert!(store.migrate(&cx).expect("again").is_empty());
+            drop(store);
+            // Compact now, but for the one event spelled as no build writes it.
+            let db = redb::Database::builder().open(&path).expect("open");
+            {
+                let tx = redb::ReadableDatabase::begin_read(&db).expect("read");
+                let events = tx.open_table(crate::store::EVENTS).expect("events");
+                let mut json = 0;
+                for row in events.iter().expect("iter") {
+                    let (k, v) = row.expect("row");
+                    if v.value()[0] != EVENT_TAG {
+                        json += 1;
+                        assert_eq!(k.value(), ("2026-000002", 1));
+                    }
+                }
+                assert_eq!(json, 1);
+                let cases = tx.open_table(crate::store::CASES).expect("cases");
+                for row in cases.iter().expect("iter") {
+                    assert_eq!(row.expect("row").1.value()[0], CASE_TAG);
+                }
+            }
+            drop(db);
+            let store = Store::open(&path, Duration::from_secs(1)).expect("writable now");
+            // Byte for byte, but for the format the meta line names (as after every step).
+            let after = String::from_utf8(exported(&store)).expect("utf-8");
+            let before = String::from_utf8(before).expect("utf-8").replacen(
+                "\"format\":8",
+                "\"format\":9",
+                1,
+            );
+            assert!(
+                after == before,
+                "the export changed:\n{after}\n---\n{before}"
+            );
+            assert_eq!(store.history(&id).expect("history"), history);
+            let chains = store.verify_chains(None).expect("verifies");
+            assert!(chains.broken.is_empty(), "{:?}", chains.broken);
+            drop(store);
+            let report = crate::store::ops::check(&path, Duration::from_secs(1)).expect("checks");
+            assert!(report.problems.is_empty(), "{:?}", report.problems);
+            let after_len = std::fs::metadata(&path).expect("file").len();
+            assert!(after_len <= before_len, "{before_len} → {after_len} bytes");
+            // An older build (format 8) refuses the migrated file outright.
+            assert!(matches!(
+                admit_as(CURRENT, 8),
+                Err(StoreError::TooNew { found: 9, known: 8 })
+            ));
+        }
+    }
+
+    /// [`admit`] as a build that knows `known` would decide it, for writing.
+    fn admit_as(found: u32, known: u32) -> Result<(), StoreError> {
+        if found > known {
+            return Err(StoreError::TooNew { found, known });
+        }
+        Ok(())
     }
 
     #[test]

@@ -54,15 +54,15 @@ use crate::app::backend::Backend;
 use crate::case::{Case, CaseId, Event};
 use crate::definition::{self, Definition, VersionHash};
 use crate::step::{Clock, Command, Open, Outcome, StepError};
-use format::{StoredDefinition, StoredEvent, StoredMeta, decode, encode};
+use format::{StoredDefinition, StoredEvent, StoredMeta, decode, decode_case, encode, encode_case};
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const DEFINITIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("definitions");
 /// (workflow, version number) -> content hash.
 const VERSIONS: TableDefinition<(&str, u32), &str> = TableDefinition::new("versions");
-const CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases");
+pub(crate) const CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases");
 /// (case id, seq) -> event. Only ever appended to.
-const EVENTS: TableDefinition<(&str, u32), &[u8]> = TableDefinition::new("events");
+pub(crate) const EVENTS: TableDefinition<(&str, u32), &[u8]> = TableDefinition::new("events");
 /// (workflow, state, case id).
 const BY_STATE: TableDefinition<(&str, &str, &str), ()> = TableDefinition::new("by_state");
 /// (due, in milliseconds since the epoch; case id; deadline name).
@@ -517,6 +517,27 @@ impl Store {
         }
     }
 
+    /// Gives the file's free pages back to the disk (redb's compaction: pages moved down, the
+    /// free tail cut off), after work that rewrote or loaded much (`db migrate` of step 9,
+    /// `import`). Nothing may be reading or writing the database meanwhile, which the exclusive
+    /// open ensures. Whether the file shrank.
+    pub fn compact(&mut self) -> Result<bool, StoreError> {
+        match &mut self.handle {
+            Handle::Write(db) => {
+                let mut shrank = false;
+                // Each pass moves what it can; redb says when nothing more would move.
+                while db
+                    .compact()
+                    .map_err(|e| StoreError::Storage(e.to_string()))?
+                {
+                    shrank = true;
+                }
+                Ok(shrank)
+            }
+            Handle::Read(_) => Err(StoreError::ReadOnly),
+        }
+    }
+
     fn write(&self) -> Result<WriteTransaction, StoreError> {
         match &self.handle {
             Handle::Write(db) => db.begin_write().map_err(storage),
@@ -705,7 +726,7 @@ impl Store {
         let tx = self.read()?;
         let cases = tx.open_table(CASES).map_err(storage)?;
         match cases.get(id.as_str()).map_err(storage)? {
-            Some(bytes) => match decode::<Case>(bytes.value()) {
+            Some(bytes) => match decode_case(bytes.value()) {
                 Ok(case) => Ok(Some(case)),
                 // The snapshot is a cache: rebuild it from the truth.
                 Err(_) => {
@@ -722,12 +743,13 @@ impl Store {
         let tx = self.read()?;
         let events = tx.open_table(EVENTS).map_err(storage)?;
         let mut out = Vec::new();
+        let mut history = format::History::new();
         for entry in events
             .range((id.as_str(), 0)..=(id.as_str(), u32::MAX))
             .map_err(storage)?
         {
             let (_, v) = entry.map_err(storage)?;
-            let stored: StoredEvent = decode(v.value()).map_err(corrupt)?;
+            let stored = history.next(v.value()).map_err(corrupt)?;
             out.push(Event::try_from(stored).map_err(corrupt)?);
         }
         Ok(out)
@@ -743,7 +765,7 @@ impl Store {
         let cases = tx.open_table(CASES).map_err(storage)?;
         let load = |id: &str| -> Result<Option<Case>, StoreError> {
             match cases.get(id).map_err(storage)? {
-                Some(bytes) => Ok(Some(decode::<Case>(bytes.value()).map_err(corrupt)?)),
+                Some(bytes) => Ok(Some(decode_case(bytes.value()).map_err(corrupt)?)),
                 None => Ok(None),
             }
         };
@@ -808,7 +830,7 @@ impl Store {
             if !past(k.value()) {
                 continue;
             }
-            let case: Case = decode(v.value()).map_err(corrupt)?;
+            let case: Case = decode_case(v.value()).map_err(corrupt)?;
             if !wanted(&case) {
                 continue;
             }
@@ -964,18 +986,31 @@ impl<'t> Writer<'t> {
             )));
         }
         let mut prev = before.and_then(|c| c.head.clone());
+        // A compact record leaves out `prev` when it is the hash recorded by the record before
+        // it, which is the snapshot's head unless something else wrote the history: read it.
+        let mut last = match before {
+            None => None,
+            Some(_) => self
+                .events
+                .range((id, 0)..=(id, u32::MAX))
+                .map_err(storage)?
+                .next_back()
+                .transpose()
+                .map_err(storage)?
+                .and_then(|(_, v)| format::decode_event(v.value(), None).ok())
+                .and_then(|s| s.hash),
+        };
         for event in events {
             let mut stored = StoredEvent::from(event);
             let hash =
                 crate::chain::hash(crypto, &case.id, prev.as_ref(), event).map_err(corrupt)?;
             stored.prev = prev.replace(hash.clone());
             stored.hash = Some(hash);
+            let record = format::encode_event(&stored, last.as_ref()).map_err(corrupt)?;
+            last = stored.hash;
             let previous = self
                 .events
-                .insert(
-                    (id, event.seq),
-                    encode(&stored).map_err(corrupt)?.as_slice(),
-                )
+                .insert((id, event.seq), record.as_slice())
                 .map_err(storage)?;
             if previous.is_some() {
                 // History is append-only: overwriting an event is a bug, never a user error.
@@ -992,7 +1027,7 @@ impl<'t> Writer<'t> {
             )));
         }
         self.cases
-            .insert(id, encode(case).map_err(corrupt)?.as_slice())
+            .insert(id, encode_case(case).map_err(corrupt)?.as_slice())
             .map_err(storage)?;
         // The index rules live in `IndexKeys::of` alone (check and import use them too):
         // drop what the old snapshot implied and no longer holds, add what the new one does.

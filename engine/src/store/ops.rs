@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
-use super::format::{StoredDefinition, StoredEvent, decode};
+use super::format::{StoredDefinition, StoredEvent, decode, decode_case};
 use super::{
     BY_CHILD, BY_STATE, CASES, COUNTERS, DEFINITIONS, EVENTS, META, META_KEY, OVERDUE, PROVISIONAL,
     StoreError, TIMERS, VERSIONS, check_magic, child_identities, storage, wait_for,
@@ -846,17 +846,16 @@ impl Checker {
         let report = &mut self.report;
         let mut stored = Vec::new();
         let mut history = Vec::new();
+        let mut read = super::format::History::new();
         for (seq, bytes) in events {
             report.events += 1;
-            let decoded = decode::<StoredEvent>(bytes)
-                .map_err(|e| e.to_string())
-                .and_then(|s| {
-                    if s.seq != *seq {
-                        return Err(format!("stored under seq {seq}"));
-                    }
-                    let event = Event::try_from(s.clone()).map_err(|e| e.to_string())?;
-                    Ok((s, event))
-                });
+            let decoded = read.next(bytes).map_err(|e| e.to_string()).and_then(|s| {
+                if s.seq != *seq {
+                    return Err(format!("stored under seq {seq}"));
+                }
+                let event = Event::try_from(s.clone()).map_err(|e| e.to_string())?;
+                Ok((s, event))
+            });
             match decoded {
                 Ok((s, event)) => {
                     stored.push(s);
@@ -899,7 +898,7 @@ impl Checker {
             // Already reported as a definition that does not load.
             Some(None) => {}
         }
-        match decode::<Case>(snapshot) {
+        match decode_case(snapshot) {
             Ok(snapshot) if snapshot == replayed => {}
             Ok(_) => report.problems.push(CheckProblem::SnapshotDiffers {
                 case: id_text.to_owned(),

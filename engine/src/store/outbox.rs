@@ -3,7 +3,7 @@
 
 use redb::{ReadableTable, TableDefinition, WriteTransaction};
 
-use super::format::{decode, encode};
+use super::format::{decode_outbox, encode_outbox};
 use super::{StoreError, corrupt, storage};
 use crate::app::outbox::OutboxEntry;
 
@@ -29,8 +29,8 @@ pub(super) fn after_in(
         if out.len() >= limit {
             break;
         }
-        let (_, bytes) = entry.map_err(storage)?;
-        out.push(decode(bytes.value()).map_err(corrupt)?);
+        let (position, bytes) = entry.map_err(storage)?;
+        out.push(decode_outbox(bytes.value(), position.value()).map_err(corrupt)?);
     }
     Ok(out)
 }
@@ -39,7 +39,7 @@ pub(super) fn insert_in(
     table: &mut redb::Table<'_, u64, &'static [u8]>,
     entry: &OutboxEntry,
 ) -> Result<(), StoreError> {
-    let bytes = encode(entry).map_err(corrupt)?;
+    let bytes = encode_outbox(entry).map_err(corrupt)?;
     if table
         .insert(entry.position, bytes.as_slice())
         .map_err(storage)?

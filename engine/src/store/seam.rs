@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use redb::{ReadTransaction, ReadableTable};
 
 use super::BY_STATE;
-use super::format::{StoredEvent, decode, encode};
+use super::format::{History, decode, decode_case, encode};
 use super::lists::{BY_OFFICER, BY_OPENED, BY_UNIT, Indexes};
 use super::users::{CURRENT, StoredUnits, StoredUser, UNITS, USERS};
 use super::{
@@ -294,7 +294,7 @@ fn case_in(
     let Some(bytes) = cases.get(id.as_str()).map_err(storage)? else {
         return Ok(None);
     };
-    match decode::<Case>(bytes.value()) {
+    match decode_case(bytes.value()) {
         Ok(case) if case.head.is_some() => Ok(Some(case)),
         // The snapshot is a cache: an unreadable one, or one from before chaining (no head),
         // is rebuilt from the truth.
@@ -307,12 +307,13 @@ fn history_in(
     id: &CaseId,
 ) -> Result<Vec<Event>, StoreError> {
     let mut out = Vec::new();
+    let mut history = History::new();
     for entry in events
         .range((id.as_str(), 0)..=(id.as_str(), u32::MAX))
         .map_err(storage)?
     {
         let (_, v) = entry.map_err(storage)?;
-        let stored: StoredEvent = decode(v.value()).map_err(corrupt)?;
+        let stored = history.next(v.value()).map_err(corrupt)?;
         out.push(Event::try_from(stored).map_err(corrupt)?);
     }
     Ok(out)

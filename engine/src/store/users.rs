@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use redb::{ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
 
-use super::format::{decode, encode};
+use super::format::{decode, decode_case, encode};
 use super::{CASES, Store, StoreError, corrupt, storage};
 use crate::authority::{Units, User};
 use crate::case::Case;
@@ -243,7 +243,7 @@ impl Store {
             let cases = tx.open_table(CASES).map_err(storage)?;
             for entry in cases.iter().map_err(storage)? {
                 let (_, v) = entry.map_err(storage)?;
-                let case: Case = decode(v.value()).map_err(corrupt)?;
+                let case: Case = decode_case(v.value()).map_err(corrupt)?;
                 if let Some(unit) = &case.unit
                     && units.units.get(unit).is_none()
                 {

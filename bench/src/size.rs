@@ -1,0 +1,121 @@
+//! Bytes per closed case (issue 22): the bench workload's cases built the way an office builds
+//! them, each command on its own, gathered into durable group commits as a server's committer
+//! gathers concurrent requests; the file must stay within 2 KiB a case.
+
+use std::path::Path;
+
+use wardflow_engine::case::CaseId;
+use wardflow_engine::store::Store;
+
+use crate::workload::{self, STEPS, TRANSITIONS, at, fail};
+
+/// The target of issue 22: a closed case of the workload in at most this many bytes of file.
+pub const BYTES_PER_CASE: u64 = 2 * 1024;
+
+/// Cases in flight at once: each commit holds one command of each (as 64 caseworkers acting at
+/// the same moment would), so a case's seven steps land in seven different commits among the
+/// other cases' steps, never in one bulk transaction.
+pub const IN_FLIGHT: usize = 64;
+
+/// Builds `cases` closed cases in a fresh database at `path`, one command per case per
+/// durable commit; returns the store, still open.
+pub fn build(path: &Path, cases: usize) -> Store {
+    let store = workload::create(path);
+    let context = workload::batch_context();
+    // (case, steps done); None while its opening is in the batch.
+    let mut flight: Vec<(Option<CaseId>, usize)> = Vec::with_capacity(IN_FLIGHT);
+    let mut opened = 0usize;
+    let mut clock = 0i64;
+    while opened < cases || !flight.is_empty() {
+        while flight.len() < IN_FLIGHT && opened < cases {
+            flight.push((None, 0));
+        }
+        clock += 1;
+        let now = at(clock);
+        let mut batch = Vec::with_capacity(flight.len());
+        for (id, done) in &flight {
+            let request = match id {
+                None => {
+                    opened += 1;
+                    workload::open(opened - 1)
+                }
+                Some(id) => workload::advance(id, *done - 1, now),
+            };
+            batch.push((request, now));
+        }
+        let replies = store.apply_batch(&batch, &context);
+        for ((id, done), reply) in flight.iter_mut().zip(&replies) {
+            match reply {
+                Ok(applied) => {
+                    id.get_or_insert_with(|| applied.outcome.case.id.clone());
+                    *done += 1;
+                }
+                Err(e) => fail("step", e),
+            }
+        }
+        flight.retain(|(_, done)| *done < STEPS);
+    }
+    debug_assert_eq!(STEPS, TRANSITIONS.len() + 1);
+    store
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 22's test: 10 000 closed cases of the workload, each command durable, the file
+    /// at most 2 KiB a case. It does not pass yet: with the compact records of stored format 9
+    /// the tables hold 2.7 KiB a case and redb's file, grown by doubling, 5.2 KiB (JSON records:
+    /// 6.5 KiB in W1); docs/performance.md says what is left. Run it with
+    /// `cargo test -p wardflow-bench -- --ignored --nocapture` (≈ 90 s in a debug build).
+    #[test]
+    #[ignore = "issue 22's 2 KiB target is not reached yet (5.2 KiB a case): docs/performance.md"]
+    fn ten_thousand_closed_cases_take_at_most_2_kib_each() {
+        const CASES: usize = 10_000;
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("size.redb");
+        let started = std::time::Instant::now();
+        let store = build(&path, CASES);
+        let space = store.space().expect("space");
+        drop(store);
+        let len = std::fs::metadata(&path).expect("file").len();
+        let per_case = len / CASES as u64;
+        eprintln!(
+            "{CASES} closed cases in {:.1} s: {len} bytes, {per_case} B a case",
+            started.elapsed().as_secs_f64()
+        );
+        for t in &space {
+            eprintln!(
+                "  {:<12} {:>6} B a case ({} stored, {} metadata, {} unused)",
+                t.name,
+                (t.stored + t.metadata + t.fragmented) / CASES as u64,
+                t.stored / CASES as u64,
+                t.metadata / CASES as u64,
+                t.fragmented / CASES as u64,
+            );
+        }
+        // For the record (not the test): the same file with its free pages given back, as
+        // `db migrate` and `import` leave theirs.
+        let mut store = Store::open(&path, std::time::Duration::from_secs(5)).expect("opens");
+        store.compact().expect("compacts");
+        drop(store);
+        let compacted = std::fs::metadata(&path).expect("file").len();
+        eprintln!(
+            "compacted: {compacted} bytes, {} B a case",
+            compacted / CASES as u64
+        );
+        let store = Store::open_read(&path, std::time::Duration::from_secs(5)).expect("reads");
+        let mut closed = 0;
+        store
+            .each_case(&Default::default(), |case| {
+                closed += usize::from(case.state == "closed");
+                true
+            })
+            .expect("lists");
+        assert_eq!(closed, CASES);
+        assert!(
+            per_case <= BYTES_PER_CASE,
+            "{per_case} B a closed case, more than {BYTES_PER_CASE}"
+        );
+    }
+}
