@@ -71,10 +71,15 @@ impl<W: Write> SmWriter<W> {
         if recipients.is_empty() {
             return Err(CopyError::NoRecipients);
         }
+        if recipients.len() > MAX_RECIPIENTS {
+            return Err(CopyError::Io(format!(
+                "more than {MAX_RECIPIENTS} recipients"
+            )));
+        }
         let mut key = [0u8; FILE_KEY];
         getrandom::fill(&mut key).map_err(|e| CopyError::Io(e.to_string()))?;
         let mut header = MAGIC.to_vec();
-        for r in recipients.iter().take(MAX_RECIPIENTS) {
+        for r in recipients {
             let wrapped = r.encrypt(&key).map_err(CopyError::Io)?;
             let line = format!(
                 "{STANZA}{} {}\n",
