@@ -14,8 +14,8 @@ use super::{corrupt, pg, pool_error};
 use crate::app::outbox::{OutboxEntry, OutboxKind};
 use crate::store::StoreError;
 use crate::store::webhooks::{
-    Attempt, Delivery, DeliveryStatus, Due, Endpoint, WebhookSecret, Webhooks, delivery_id,
-    parse_delivery_id, record_attempt,
+    Attempt, Delivery, DeliveryStatus, Due, Endpoint, WebhookSecret, Webhooks, parse_delivery_id,
+    record_attempt,
 };
 
 type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
@@ -185,17 +185,8 @@ impl Webhooks for PgWebhooks {
         let at = u64::try_from(row.get::<_, i64>(0)).map_err(corrupt)?;
         let mut taken = 0;
         for entry in entries {
-            if entry.position <= at || !endpoint.events.contains(&entry.kind) {
+            let Some(delivery) = Delivery::first(&endpoint, entry, at, now) else {
                 continue;
-            }
-            let delivery = Delivery {
-                id: delivery_id(&endpoint.id, entry.position),
-                endpoint: endpoint.id.clone(),
-                event: entry.clone(),
-                status: DeliveryStatus::Pending,
-                attempts_made: 0,
-                attempts: Vec::new(),
-                next_at: Some(now),
             };
             taken += tx
                 .execute(

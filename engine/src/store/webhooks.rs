@@ -96,6 +96,30 @@ pub struct Delivery {
     pub next_at: Option<Timestamp>,
 }
 
+impl Delivery {
+    /// The first, pending delivery of `entry` to `endpoint`, due at `now`, if the endpoint
+    /// wants that kind of event and has not taken it in yet (its cursor is at `taken_to`).
+    pub fn first(
+        endpoint: &Endpoint,
+        entry: &OutboxEntry,
+        taken_to: u64,
+        now: Timestamp,
+    ) -> Option<Delivery> {
+        if entry.position <= taken_to || !endpoint.events.contains(&entry.kind) {
+            return None;
+        }
+        Some(Delivery {
+            id: delivery_id(&endpoint.id, entry.position),
+            endpoint: endpoint.id.clone(),
+            event: entry.clone(),
+            status: DeliveryStatus::Pending,
+            attempts_made: 0,
+            attempts: Vec::new(),
+            next_at: Some(now),
+        })
+    }
+}
+
 /// The id of the delivery of outbox position `position` to `endpoint`.
 pub fn delivery_id(endpoint: &str, position: u64) -> String {
     format!("{endpoint}.{position}")
@@ -565,22 +589,13 @@ impl WebhookStore {
             let mut deliveries = tx.open_table(DELIVERIES).map_err(storage)?;
             let mut due = tx.open_table(DUE).map_err(storage)?;
             for entry in entries {
-                if entry.position <= at || !endpoint.events.contains(&entry.kind) {
+                let Some(delivery) = Delivery::first(&endpoint, entry, at, now) else {
                     continue;
-                }
+                };
                 let key = (endpoint.id.as_str(), entry.position);
                 if deliveries.get(key).map_err(storage)?.is_some() {
                     continue;
                 }
-                let delivery = Delivery {
-                    id: delivery_id(&endpoint.id, entry.position),
-                    endpoint: endpoint.id.clone(),
-                    event: entry.clone(),
-                    status: DeliveryStatus::Pending,
-                    attempts_made: 0,
-                    attempts: Vec::new(),
-                    next_at: Some(now),
-                };
                 deliveries
                     .insert(key, json(&delivery)?.as_slice())
                     .map_err(storage)?;
