@@ -185,7 +185,7 @@ impl Webhooks for PgWebhooks {
         let at = u64::try_from(row.get::<_, i64>(0)).map_err(corrupt)?;
         let mut taken = 0;
         for entry in entries {
-            let Some(delivery) = Delivery::first(&endpoint, entry, at, now) else {
+            let Some(delivery) = Delivery::first(endpoint, entry, at, now) else {
                 continue;
             };
             taken += tx

@@ -589,7 +589,7 @@ impl WebhookStore {
             let mut deliveries = tx.open_table(DELIVERIES).map_err(storage)?;
             let mut due = tx.open_table(DUE).map_err(storage)?;
             for entry in entries {
-                let Some(delivery) = Delivery::first(&endpoint, entry, at, now) else {
+                let Some(delivery) = Delivery::first(endpoint, entry, at, now) else {
                     continue;
                 };
                 let key = (endpoint.id.as_str(), entry.position);
