@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use redb::{Database, TableDefinition};
-use wardflow_engine::store::format::{StoredEvent, encode_case, encode_event};
+use wardflow_engine::store::format::{NamesInMemory, StoredEvent, encode_case, encode_event};
 use wardflow_engine::store::{Applied, Request};
 
 use crate::stats::Sample;
@@ -26,6 +26,8 @@ pub struct Serial {
 
 /// Bytes of the events and of the snapshot a step wrote.
 fn written(applied: &Applied) -> (usize, usize) {
+    // Names as a database that has met them all writes them: by number.
+    let mut names = NamesInMemory::default();
     let events: usize = applied
         .outcome
         .events
@@ -34,12 +36,12 @@ fn written(applied: &Applied) -> (usize, usize) {
             // As the store writes it: compact, with its chain hash (the previous one implied).
             let mut stored = StoredEvent::from(e);
             stored.hash = Some(wardflow_engine::chain::ChainHash("0".repeat(64)));
-            encode_event(&stored, None).map_or(0, |b| b.len())
+            encode_event(&stored, None, &mut names).map_or(0, |b| b.len())
         })
         .sum();
     (
         events,
-        encode_case(&applied.outcome.case).map_or(0, |b| b.len()),
+        encode_case(&applied.outcome.case, &mut names).map_or(0, |b| b.len()),
     )
 }
 

@@ -51,7 +51,7 @@ impl PgBackend {
             let mut case: Option<Reading> = None;
             let done = |checker: &mut Checker, (id, snapshot, events): Reading| {
                 stage.advance(1);
-                checker.case(&id, &snapshot, &events);
+                checker.case(&id, &snapshot, &events, &crate::store::format::NoNames);
             };
             sql.each_row(
                 "SELECT c.id, CASE WHEN row_number() OVER (PARTITION BY c.id ORDER BY e.seq) = 1 \

@@ -124,7 +124,7 @@ impl PgBackend {
                 let id: &str = r.get(0);
                 if case.as_ref().is_none_or(|(current, _)| current != id) {
                     if let Some((done, events)) = case.take() {
-                        out.case(&done, &events)?;
+                        out.case(&done, &events, &crate::store::format::NoNames)?;
                     }
                     case = Some((id.to_owned(), Vec::new()));
                 }
@@ -139,7 +139,7 @@ impl PgBackend {
             },
         )?;
         if let Some((done, events)) = case.take() {
-            out.case(&done, &events)?;
+            out.case(&done, &events, &crate::store::format::NoNames)?;
         }
         each_row(&mut tx, "SELECT id, record FROM letters ORDER BY id", |r| {
             out.letter(r.get::<_, &str>(0), r.get::<_, &[u8]>(1))

@@ -801,7 +801,15 @@ impl Backend for PgBackend {
             let records: Vec<_> = sql
                 .event_records(id)?
                 .iter()
-                .map(|(seq, bytes)| crate::store::integrity::record(*seq, bytes, &mut history))
+                .map(|(seq, bytes)| {
+                    // PostgreSQL keeps JSON records: no dictionary of names.
+                    crate::store::integrity::record(
+                        *seq,
+                        bytes,
+                        &mut history,
+                        &crate::store::format::NoNames,
+                    )
+                })
                 .collect();
             let head = match sql.case_record(id.as_str())? {
                 // An unreadable snapshot names no head; the events are still checked.
@@ -840,7 +848,11 @@ impl Backend for PgBackend {
                         return Ok(None);
                     };
                     let replayed = Case::replay(id, &sql.history(id)?).map_err(corrupt)?;
-                    Ok(crate::store::integrity::differs(&bytes, replayed))
+                    Ok(crate::store::integrity::differs(
+                        &bytes,
+                        replayed,
+                        &crate::store::format::NoNames,
+                    ))
                 })
             },
         )

@@ -22,10 +22,11 @@ use serde_json::value::RawValue;
 
 use super::access::{ACCESS, StoredAccess};
 use super::format::{
-    History, StoredDefinition, StoredEvent, StoredMeta, compact_event, decode, encode, encode_case,
-    event_json,
+    History, NameLookup, StoredDefinition, StoredEvent, StoredMeta, compact_event, decode, encode,
+    encode_case, event_json,
 };
 use super::letters::{LETTER_INDEX, LETTERS, LETTERS_BY_CASE};
+use super::names::TxNames;
 use super::ops::{IndexKeys, io_error, parent_dir, publish_file, temp_file, verify_history};
 use super::published::{PUBLISHED, Publication};
 use super::users::{StoredUnits, StoredUser, UNITS, USERS};
@@ -261,6 +262,7 @@ impl<'p, W: Write> DumpWriter<'p, W> {
         &mut self,
         id_text: &str,
         events: &[(u32, Vec<u8>)],
+        names: &dyn NameLookup,
     ) -> Result<(), StoreError> {
         let id: CaseId = id_text
             .parse()
@@ -269,7 +271,7 @@ impl<'p, W: Write> DumpWriter<'p, W> {
         let mut records = Vec::with_capacity(events.len());
         let mut read = History::new();
         for (_, bytes) in events {
-            let event: StoredEvent = read.next(bytes).map_err(super::corrupt)?;
+            let event: StoredEvent = read.next(bytes, names).map_err(super::corrupt)?;
             // A compact record goes out as the JSON record it was made from.
             records.push(event_json(bytes, &event).map_err(super::corrupt)?);
             history.push(Event::try_from(event).map_err(super::corrupt)?);
@@ -347,6 +349,7 @@ pub fn export_telling(
     progress: &crate::progress::Reporter,
 ) -> Result<DumpCounts, StoreError> {
     let tx = store.read()?;
+    let names = store.names();
     let mut out = DumpWriter::new(w, progress);
     {
         let meta = tx.open_table(META).map_err(storage)?;
@@ -408,7 +411,7 @@ pub fn export_telling(
             let (key, bytes) = e.map_err(storage)?;
             stored.push((key.value().1, bytes.value().to_vec()));
         }
-        out.case(id_text, &stored)?;
+        out.case(id_text, &stored, &*names)?;
     }
     // Issued letters, after the histories that record them (absent in databases that never
     // issued one).
@@ -853,6 +856,8 @@ impl<S: Sink> Importer<S> {
             line.seq,
             line.record.get().as_bytes(),
             &mut pending.history,
+            // An export line is a JSON record: no numbered names.
+            &super::format::NoNames,
         ));
         if stored.seq != line.seq {
             return Err(mismatch(n, format!("the record is event {}", stored.seq)));
@@ -1068,6 +1073,8 @@ struct RedbSink<'t> {
     letters_by_case: redb::Table<'t, (&'static str, &'static str), ()>,
     /// The case whose events are coming in, and its history so far.
     history: (String, History),
+    /// The new database's dictionary of names.
+    names: TxNames<'t>,
 }
 
 impl<'t> RedbSink<'t> {
@@ -1084,6 +1091,8 @@ impl<'t> RedbSink<'t> {
             letter_index: tx.open_table(LETTER_INDEX).map_err(storage)?,
             letters_by_case: tx.open_table(LETTERS_BY_CASE).map_err(storage)?,
             history: (String::new(), History::new()),
+            // A new database: its names start from nothing.
+            names: TxNames::open(tx, &super::names::Names::default())?,
         })
     }
 }
@@ -1144,9 +1153,10 @@ impl Sink for RedbSink<'_> {
         if self.history.0 != case {
             self.history = (case.to_owned(), History::new());
         }
-        let compact = compact_event(record, self.history.1.previous());
+        let compact = compact_event(record, self.history.1.previous(), &mut self.names)
+            .map_err(super::corrupt)?;
         // The importer has decoded the record already; this keeps the running hash.
-        let _ = self.history.1.next(record);
+        let _ = self.history.1.next(record, &super::format::NoNames);
         let bytes = compact.as_deref().unwrap_or(record);
         self.events.insert((case, seq), bytes).map_err(storage)?;
         Ok(())
@@ -1156,7 +1166,9 @@ impl Sink for RedbSink<'_> {
         self.cases
             .insert(
                 case.id.as_str(),
-                encode_case(case).map_err(super::corrupt)?.as_slice(),
+                encode_case(case, &mut self.names)
+                    .map_err(super::corrupt)?
+                    .as_slice(),
             )
             .map_err(storage)?;
         Ok(())

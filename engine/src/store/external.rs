@@ -104,6 +104,7 @@ pub(super) fn actual(tx: &redb::ReadTransaction) -> Result<Option<Entries>, Stor
 pub(super) fn build(tx: &WriteTransaction) -> Result<(), StoreError> {
     const BATCH: usize = 4096;
     create_tables(tx)?;
+    let names = super::names::TxNames::open(tx, &super::names::Names::default())?;
     let cases = tx.open_table(CASES).map_err(storage)?;
     let mut after = String::new();
     loop {
@@ -114,7 +115,7 @@ pub(super) fn build(tx: &WriteTransaction) -> Result<(), StoreError> {
             if k.value() == after {
                 continue;
             }
-            let case: Case = decode_case(v.value()).map_err(corrupt)?;
+            let case: Case = decode_case(v.value(), &names).map_err(corrupt)?;
             keys.add_external(&case);
             after = k.value().to_owned();
             seen += 1;

@@ -11,7 +11,10 @@ use crate::chain::ChainHash;
 use crate::definition::{Data, VersionHash};
 
 mod compact;
-pub use compact::{CASE_TAG, EVENT_TAG, OUTBOX_TAG};
+pub use compact::{
+    CASE_TAG, CASE_TEN_TAG, EVENT_TAG, EVENT_TEN_TAG, Interner, NameLookup, NamesInMemory, NoNames,
+    OUTBOX_TAG, OUTBOX_TEN_TAG,
+};
 
 /// The version of every record this build writes.
 pub const FORMAT_VERSION: u16 = 1;
@@ -58,27 +61,34 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     }
 }
 
-/// Reads a stored event in either form: a JSON record (format version 1) or a compact one
-/// (stored format 9). `previous` is the hash of the record before it in its case's history
-/// (None for the first), which a compact record does not repeat; [`History`] keeps it.
+/// Reads a stored event in any form: a JSON record (format version 1) or a compact one (stored
+/// format 9, or 10 with its names numbered in `names`). `previous` is the hash of the record
+/// before it in its case's history (None for the first), which a compact record does not
+/// repeat; [`History`] keeps it.
 pub fn decode_event(
     bytes: &[u8],
     previous: Option<&ChainHash>,
+    names: &dyn NameLookup,
 ) -> Result<StoredEvent, DecodeError> {
-    if bytes.first() == Some(&EVENT_TAG) {
-        compact::decode_event(bytes, previous)
+    if is_compact(bytes, EVENT_TAG, EVENT_TEN_TAG) {
+        compact::decode_event(bytes, previous, names)
     } else {
         decode(bytes)
     }
 }
 
-/// The compact record of an event (what this build writes), given the hash of the record before
-/// it in its case's history.
+fn is_compact(bytes: &[u8], nine: u8, ten: u8) -> bool {
+    matches!(bytes.first(), Some(t) if *t == nine || *t == ten)
+}
+
+/// The compact record of an event (what this build writes: format 10), given the hash of the
+/// record before it in its case's history; new names are numbered by `names`.
 pub fn encode_event(
     stored: &StoredEvent,
     previous: Option<&ChainHash>,
+    names: &mut dyn Interner,
 ) -> Result<Vec<u8>, DecodeError> {
-    compact::encode_event(stored, previous)
+    compact::encode_event(stored, previous, names)
 }
 
 /// The JSON record (format version 1) of a stored event, as `wardflow export` writes it: a JSON
@@ -88,7 +98,7 @@ pub fn event_json<'b>(
     bytes: &'b [u8],
     stored: &StoredEvent,
 ) -> Result<std::borrow::Cow<'b, [u8]>, DecodeError> {
-    if bytes.first() == Some(&EVENT_TAG) {
+    if is_compact(bytes, EVENT_TAG, EVENT_TEN_TAG) {
         encode(stored)
             .map(std::borrow::Cow::Owned)
             .map_err(|e| DecodeError::Corrupt(e.to_string()))
@@ -97,20 +107,47 @@ pub fn event_json<'b>(
     }
 }
 
-/// The compact form of a JSON event record, when it gives that JSON record back byte for byte
-/// (and the same stored event); None when it would not (a record with fields this build does
-/// not know, another spelling of an instant, a record that does not decode): such a record is
-/// kept as it is, which every reader still reads.
-pub fn compact_event(json: &[u8], previous: Option<&ChainHash>) -> Option<Vec<u8>> {
-    if json.first() == Some(&EVENT_TAG) {
+/// The stored event of a JSON record when its compact form would give that JSON record back
+/// byte for byte; None when it would not (a record with fields this build does not know,
+/// another spelling of an instant, a record that does not decode, one already compact): such
+/// a record is kept as it is, which every reader still reads.
+fn exactly_compactable(json: &[u8]) -> Option<StoredEvent> {
+    if is_compact(json, EVENT_TAG, EVENT_TEN_TAG) {
         return None;
     }
     let stored: StoredEvent = decode(json).ok()?;
-    if encode(&stored).ok()? != json {
-        return None;
-    }
-    let bytes = compact::encode_event(&stored, previous).ok()?;
-    (compact::decode_event(&bytes, previous).ok()? == stored).then_some(bytes)
+    (encode(&stored).ok()? == json).then_some(stored)
+}
+
+/// The format-9 record of a stored event (what `db migrate` step 9 wrote).
+pub fn encode_event_nine(
+    stored: &StoredEvent,
+    previous: Option<&ChainHash>,
+) -> Result<Vec<u8>, DecodeError> {
+    compact::encode_event_nine(stored, previous)
+}
+
+/// The format-9 record of a JSON event record (`db migrate` step 9), when it gives that JSON
+/// record back byte for byte; see [`exactly_compactable`].
+pub fn compact_event_nine(json: &[u8], previous: Option<&ChainHash>) -> Option<Vec<u8>> {
+    let stored = exactly_compactable(json)?;
+    let bytes = compact::encode_event_nine(&stored, previous).ok()?;
+    (compact::decode_event(&bytes, previous, &NoNames).ok()? == stored).then_some(bytes)
+}
+
+/// The format-10 record of a JSON event record (`import`), when it gives that JSON record back
+/// byte for byte; see [`exactly_compactable`]. Names are numbered by `names` only when the
+/// record is made.
+pub fn compact_event(
+    json: &[u8],
+    previous: Option<&ChainHash>,
+    names: &mut dyn Interner,
+) -> Result<Option<Vec<u8>>, DecodeError> {
+    let Some(stored) = exactly_compactable(json) else {
+        return Ok(None);
+    };
+    let bytes = compact::encode_event(&stored, previous, names)?;
+    Ok((compact::decode_event(&bytes, previous, names).ok() == Some(stored)).then_some(bytes))
 }
 
 /// A case's stored events read in order: keeps the hash of the record before each, which a
@@ -130,40 +167,58 @@ impl History {
         self.previous.as_ref()
     }
 
-    /// Reads the next record of the case.
-    pub fn next(&mut self, bytes: &[u8]) -> Result<StoredEvent, DecodeError> {
-        let read = decode_event(bytes, self.previous.as_ref());
+    /// Reads the next record of the case, its names looked up in `names`.
+    pub fn next(
+        &mut self,
+        bytes: &[u8],
+        names: &dyn NameLookup,
+    ) -> Result<StoredEvent, DecodeError> {
+        let read = decode_event(bytes, self.previous.as_ref(), names);
         self.previous = read.as_ref().ok().and_then(|s| s.hash.clone());
         read
     }
 }
 
-/// The compact record of an outbox entry (what this build writes).
-pub fn encode_outbox(entry: &crate::app::outbox::OutboxEntry) -> Result<Vec<u8>, DecodeError> {
-    compact::encode_outbox(entry)
+/// The compact record of an outbox entry (what this build writes: format 10).
+pub fn encode_outbox(
+    entry: &crate::app::outbox::OutboxEntry,
+    names: &mut dyn Interner,
+) -> Result<Vec<u8>, DecodeError> {
+    compact::encode_outbox(entry, names)
 }
 
-/// Reads an outbox entry stored at `position`, in either form.
+/// The format-9 record of an outbox entry (`db migrate` step 9).
+pub fn encode_outbox_nine(entry: &crate::app::outbox::OutboxEntry) -> Result<Vec<u8>, DecodeError> {
+    compact::encode_outbox_nine(entry)
+}
+
+/// Reads an outbox entry stored at `position`, in any form.
 pub fn decode_outbox(
     bytes: &[u8],
     position: u64,
+    names: &dyn NameLookup,
 ) -> Result<crate::app::outbox::OutboxEntry, DecodeError> {
-    if bytes.first() == Some(&OUTBOX_TAG) {
-        compact::decode_outbox(bytes, position)
+    if is_compact(bytes, OUTBOX_TAG, OUTBOX_TEN_TAG) {
+        compact::decode_outbox(bytes, position, names)
     } else {
         decode(bytes)
     }
 }
 
-/// The compact snapshot of a case (what this build writes).
-pub fn encode_case(case: &Case) -> Result<Vec<u8>, DecodeError> {
-    compact::encode_case(case)
+/// The compact snapshot of a case (what this build writes: format 10).
+pub fn encode_case(case: &Case, names: &mut dyn Interner) -> Result<Vec<u8>, DecodeError> {
+    compact::encode_case(case, names)
 }
 
-/// Reads a case snapshot in either form: JSON (format version 1) or compact.
-pub fn decode_case(bytes: &[u8]) -> Result<Case, DecodeError> {
-    if bytes.first() == Some(&CASE_TAG) {
-        compact::decode_case(bytes)
+/// The format-9 snapshot of a case (`db migrate` step 9).
+pub fn encode_case_nine(case: &Case) -> Result<Vec<u8>, DecodeError> {
+    compact::encode_case_nine(case)
+}
+
+/// Reads a case snapshot in any form: JSON (format version 1) or compact.
+pub fn decode_case(bytes: &[u8], names: &dyn NameLookup) -> Result<Case, DecodeError> {
+    if is_compact(bytes, CASE_TAG, CASE_TEN_TAG) {
+        compact::decode_case(bytes, names)
     } else {
         decode(bytes)
     }

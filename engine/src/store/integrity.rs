@@ -9,7 +9,9 @@ use super::{CASES, DEFINITIONS, EVENTS, Store, StoreError, corrupt, storage};
 use crate::case::{Case, CaseId, Event};
 use crate::chain::{self, Break, BreakKind, Head, Record, Verified};
 use crate::definition::VersionHash;
-use crate::store::format::{History, StoredDefinition, StoredEvent, decode, decode_case};
+use crate::store::format::{
+    History, NameLookup, StoredDefinition, StoredEvent, decode, decode_case,
+};
 
 /// A case's history as stored, with the hashes recorded beside each event.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +45,7 @@ pub struct ChainReport {
 pub(super) fn replayed(
     events: &impl ReadableTable<(&'static str, u32), &'static [u8]>,
     id: &CaseId,
+    names: &dyn NameLookup,
 ) -> Result<Case, StoreError> {
     let mut out: Vec<Event> = Vec::new();
     let mut history = History::new();
@@ -51,7 +54,7 @@ pub(super) fn replayed(
         .map_err(storage)?
     {
         let (_, v) = entry.map_err(storage)?;
-        let stored = history.next(v.value()).map_err(corrupt)?;
+        let stored = history.next(v.value(), names).map_err(corrupt)?;
         out.push(Event::try_from(stored).map_err(corrupt)?);
     }
     Case::replay(id, &out).map_err(corrupt)
@@ -59,8 +62,13 @@ pub(super) fn replayed(
 
 /// One stored event as the verifier sees it; `history` is its case's history read so far (a
 /// compact record's `prev` is the hash of the record before it).
-pub(crate) fn record(at: u32, bytes: &[u8], history: &mut History) -> Record {
-    let stored: StoredEvent = match history.next(bytes) {
+pub(crate) fn record(
+    at: u32,
+    bytes: &[u8],
+    history: &mut History,
+    names: &dyn NameLookup,
+) -> Record {
+    let stored: StoredEvent = match history.next(bytes, names) {
         Ok(s) => s,
         Err(e) => {
             return Record {
@@ -89,6 +97,7 @@ impl Store {
         let tx = self.read()?;
         let events = tx.open_table(EVENTS).map_err(storage)?;
         let cases = tx.open_table(CASES).map_err(storage)?;
+        let names = self.names();
         let mut records = Vec::new();
         let mut history = History::new();
         for entry in events
@@ -96,11 +105,11 @@ impl Store {
             .map_err(storage)?
         {
             let (k, v) = entry.map_err(storage)?;
-            records.push(record(k.value().1, v.value(), &mut history));
+            records.push(record(k.value().1, v.value(), &mut history, &*names));
         }
         let head = match cases.get(id.as_str()).map_err(storage)? {
             // An unreadable snapshot names no head; the events are still checked.
-            Some(bytes) => decode_case(bytes.value()).ok().map(|c| Head {
+            Some(bytes) => decode_case(bytes.value(), &*names).ok().map(|c| Head {
                 seq: c.seq,
                 hash: c.head,
             }),
@@ -166,8 +175,9 @@ impl Store {
             return Ok(None);
         };
         let events = tx.open_table(EVENTS).map_err(storage)?;
-        let replayed = replayed(&events, id)?;
-        Ok(differs(bytes.value(), replayed))
+        let names = self.names();
+        let replayed = replayed(&events, id, &*names)?;
+        Ok(differs(bytes.value(), replayed, &*names))
     }
 
     /// Recomputes the chains of `only` (or of every case) and reports each case's first
@@ -197,8 +207,12 @@ impl Store {
 
 /// The fields in which a stored snapshot (its bytes) differs from the case `replayed` from its
 /// events, comma-separated, or None when they agree.
-pub(crate) fn differs(snapshot: &[u8], mut replayed: Case) -> Option<String> {
-    let Ok(snapshot) = decode_case(snapshot) else {
+pub(crate) fn differs(
+    snapshot: &[u8],
+    mut replayed: Case,
+    names: &dyn NameLookup,
+) -> Option<String> {
+    let Ok(snapshot) = decode_case(snapshot, names) else {
         return Some("snapshot".to_owned());
     };
     // A snapshot written before chaining has no head; the store re-derives it later.

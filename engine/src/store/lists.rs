@@ -255,6 +255,7 @@ pub(super) fn write(tx: &WriteTransaction, keys: &IndexKeys) -> Result<(), Store
 /// inserting an entry twice leaves one.
 pub(super) fn build(tx: &WriteTransaction) -> Result<(), StoreError> {
     const BATCH: usize = 4096;
+    let names = super::names::TxNames::open(tx, &super::names::Names::default())?;
     let cases = tx.open_table(CASES).map_err(storage)?;
     let mut after = String::new();
     loop {
@@ -265,7 +266,7 @@ pub(super) fn build(tx: &WriteTransaction) -> Result<(), StoreError> {
             if k.value() == after {
                 continue;
             }
-            let case: Case = decode_case(v.value()).map_err(corrupt)?;
+            let case: Case = decode_case(v.value(), &names).map_err(corrupt)?;
             keys.add_lists(&case);
             after = k.value().to_owned();
             seen += 1;

@@ -17,6 +17,7 @@ use jiff::Timestamp;
 use redb::{ReadableTable, WriteTransaction};
 
 use super::format::{StoredMeta, decode, encode};
+use super::names::TxNames;
 use super::{META, META_KEY, StoreError, corrupt, storage};
 
 /// One numbered step.
@@ -81,6 +82,11 @@ pub const STEPS: &[Step] = &[
         number: 9,
         title: "compact records: every event, case snapshot and outbox entry rewritten in a binary form (the chain unchanged); the file compacted after",
         apply: step_9_compact_records,
+    },
+    Step {
+        number: 10,
+        title: "a dictionary of names: the words every case repeats (users, roles, states, transitions, deadlines, data keys) stored once and written in records as numbers; the file compacted after",
+        apply: step_10_dictionary_of_names,
     },
 ];
 
@@ -162,9 +168,90 @@ const COMPACT_CHUNK: usize = 1024;
 /// interrupted step leaves the file as it was and runs again; `db migrate` compacts the file
 /// after it (the old pages are free space then).
 fn step_9_compact_records(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> {
-    use super::format::{History, compact_event, decode_case, decode_outbox, encode_case};
-    // Events, a case at a time in key order (a compact record's `prev` is its predecessor's
-    // hash), in chunks so that no table is written while it is being read.
+    use super::format::{
+        NoNames, compact_event_nine, decode_case, decode_outbox, encode_case_nine,
+        encode_outbox_nine,
+    };
+    rewrite_records(
+        tx,
+        |bytes, previous, _| Ok(compact_event_nine(bytes, previous)),
+        |bytes, _| {
+            if bytes.first() == Some(&b'{') {
+                // A snapshot is a cache: rewritten from what it decodes to, when it does.
+                if let Ok(case) = decode_case(bytes, &NoNames) {
+                    return encode_case_nine(&case).map(Some).map_err(corrupt);
+                }
+            }
+            Ok(None)
+        },
+        |bytes, position, _| {
+            if bytes.first() == Some(&b'{')
+                && let Ok(entry) = decode_outbox(bytes, position, &NoNames)
+            {
+                return encode_outbox_nine(&entry).map(Some).map_err(corrupt);
+            }
+            Ok(None)
+        },
+    )
+}
+
+/// Step 10 (issue 22): the dictionary of names (`store/names.rs`). Every format-9 event,
+/// snapshot and outbox entry is rewritten in format 10, its names (actor, role, workflow,
+/// state, transition and deadline names, data keys, units …) numbered in the new `names`
+/// table; an event only when its new record reads back as the same stored event, so `export`
+/// and the chain are unchanged. JSON records (those step 9 kept as they were) stay as they are.
+fn step_10_dictionary_of_names(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> {
+    use super::format::{
+        CASE_TAG, EVENT_TAG, NoNames, OUTBOX_TAG, decode_case, decode_event, decode_outbox,
+        encode_case, encode_event, encode_outbox,
+    };
+    rewrite_records(
+        tx,
+        |bytes, previous, names| {
+            if bytes.first() != Some(&EVENT_TAG) {
+                return Ok(None);
+            }
+            let Ok(stored) = decode_event(bytes, previous, &NoNames) else {
+                return Ok(None);
+            };
+            let ten = encode_event(&stored, previous, names).map_err(corrupt)?;
+            Ok((decode_event(&ten, previous, names).ok() == Some(stored)).then_some(ten))
+        },
+        |bytes, names| {
+            if bytes.first() == Some(&CASE_TAG)
+                && let Ok(case) = decode_case(bytes, &NoNames)
+            {
+                return encode_case(&case, names).map(Some).map_err(corrupt);
+            }
+            Ok(None)
+        },
+        |bytes, position, names| {
+            if bytes.first() == Some(&OUTBOX_TAG)
+                && let Ok(entry) = decode_outbox(bytes, position, &NoNames)
+            {
+                return encode_outbox(&entry, names).map(Some).map_err(corrupt);
+            }
+            Ok(None)
+        },
+    )
+}
+
+/// Rewrites, in place, every event, case snapshot and outbox entry for which `event`, `case`
+/// or `outbox` gives a new record (None: keep it). Events come a case at a time in key order
+/// with the hash of the record before each (a compact record's `prev` is its predecessor's);
+/// every table is read in chunks, so that none is written while it is being read.
+fn rewrite_records(
+    tx: &WriteTransaction,
+    mut event: impl FnMut(
+        &[u8],
+        Option<&crate::chain::ChainHash>,
+        &mut TxNames,
+    ) -> Result<Option<Vec<u8>>, StoreError>,
+    mut case: impl FnMut(&[u8], &mut TxNames) -> Result<Option<Vec<u8>>, StoreError>,
+    mut outbox: impl FnMut(&[u8], u64, &mut TxNames) -> Result<Option<Vec<u8>>, StoreError>,
+) -> Result<(), StoreError> {
+    use super::format::History;
+    let mut names = TxNames::open(tx, &super::names::Names::default())?;
     let mut events = tx.open_table(super::EVENTS).map_err(storage)?;
     let mut after: Option<(String, u32)> = None;
     let mut history = (String::new(), History::new());
@@ -191,17 +278,16 @@ fn step_9_compact_records(tx: &WriteTransaction, _: &Context) -> Result<(), Stor
             if history.0 != *case {
                 history = (case.clone(), History::new());
             }
-            let compact = compact_event(bytes, history.1.previous());
-            let _ = history.1.next(bytes);
-            if let Some(compact) = compact {
+            let new = event(bytes, history.1.previous(), &mut names)?;
+            let _ = history.1.next(bytes, &names);
+            if let Some(new) = new {
                 events
-                    .insert((case.as_str(), *seq), compact.as_slice())
+                    .insert((case.as_str(), *seq), new.as_slice())
                     .map_err(storage)?;
             }
         }
     }
     drop(events);
-    // Snapshots: a cache, rewritten from what they decode to.
     let mut cases = tx.open_table(super::CASES).map_err(storage)?;
     let mut after: Option<String> = None;
     loop {
@@ -220,23 +306,18 @@ fn step_9_compact_records(tx: &WriteTransaction, _: &Context) -> Result<(), Stor
         let Some(last) = chunk.last() else { break };
         after = Some(last.0.clone());
         for (id, bytes) in &chunk {
-            if bytes.first() == Some(&super::format::CASE_TAG) {
-                continue;
-            }
-            if let Ok(case) = decode_case(bytes) {
-                cases
-                    .insert(id.as_str(), encode_case(&case).map_err(corrupt)?.as_slice())
-                    .map_err(storage)?;
+            if let Some(new) = case(bytes, &mut names)? {
+                cases.insert(id.as_str(), new.as_slice()).map_err(storage)?;
             }
         }
     }
     drop(cases);
     // The outbox (step 6's table).
-    let mut outbox = tx.open_table(super::outbox::OUTBOX).map_err(storage)?;
+    let mut table = tx.open_table(super::outbox::OUTBOX).map_err(storage)?;
     let mut from = 0u64;
     loop {
         let mut chunk = Vec::with_capacity(COMPACT_CHUNK);
-        for entry in outbox.range(from..).map_err(storage)?.take(COMPACT_CHUNK) {
+        for entry in table.range(from..).map_err(storage)?.take(COMPACT_CHUNK) {
             let (k, v) = entry.map_err(storage)?;
             chunk.push((k.value(), v.value().to_vec()));
         }
@@ -244,14 +325,8 @@ fn step_9_compact_records(tx: &WriteTransaction, _: &Context) -> Result<(), Stor
             break;
         };
         for (position, bytes) in &chunk {
-            if bytes.first() == Some(&super::format::OUTBOX_TAG) {
-                continue;
-            }
-            if let Ok(entry) = decode_outbox(bytes, *position) {
-                let compact = super::format::encode_outbox(&entry).map_err(corrupt)?;
-                outbox
-                    .insert(*position, compact.as_slice())
-                    .map_err(storage)?;
+            if let Some(new) = outbox(bytes, *position, &mut names)? {
+                table.insert(*position, new.as_slice()).map_err(storage)?;
             }
         }
         match last.checked_add(1) {
@@ -317,7 +392,7 @@ impl super::Store {
             self.commit(tx)?;
             done.push(step.number);
         }
-        if done.contains(&9) {
+        if done.contains(&9) || done.contains(&10) {
             // Every record was rewritten: the old pages are free space, given back to the disk.
             self.compact()?;
         }
@@ -700,13 +775,22 @@ mod tests {
         }
     }
 
-    /// A database as the build before step 9 left it: every event, snapshot and outbox entry
-    /// a JSON record, the format 8. Made by this build and written back as JSON (the records
-    /// are what that build wrote: the JSON record is the one `encode` gives), with one event
-    /// spelled as no build writes it (an instant with an offset), which must stay as it is.
-    fn version_8(dir: &std::path::Path, crypto: crate::crypto::Profile) -> std::path::PathBuf {
+    /// A database as an older build left it. Format 8 (before step 9): every event, snapshot
+    /// and outbox entry a JSON record. Format 9 (before step 10): every record compact without
+    /// the dictionary of names. Made by this build and written back in that form (the records
+    /// are what that build wrote), with one event spelled as no build writes it (an instant
+    /// with an offset), kept as JSON in both, as step 9 keeps it; no `names` table.
+    fn old_database(
+        dir: &std::path::Path,
+        crypto: crate::crypto::Profile,
+        format: u32,
+    ) -> std::path::PathBuf {
         use crate::step::{Actor, Command, Open};
-        use crate::store::format::{History, decode_case, decode_outbox};
+        use crate::store::format::{
+            History, decode_case, decode_outbox, encode_case_nine, encode_event_nine,
+            encode_outbox_nine,
+        };
+        assert!(format == 8 || format == 9);
         use crate::store::{BatchContext, Request};
         let path = dir.join("v8.redb");
         let t0 = at("2026-03-01T02:00:00Z");
@@ -781,6 +865,7 @@ mod tests {
         let db = redb::Database::builder().open(&path).expect("open");
         let tx = db.begin_write().expect("tx");
         {
+            let names = TxNames::open(&tx, &crate::store::names::Names::default()).expect("names");
             let mut events = tx.open_table(crate::store::EVENTS).expect("events");
             let mut rows = Vec::new();
             let mut history = (String::new(), History::new());
@@ -790,8 +875,9 @@ mod tests {
                 if history.0 != case {
                     history = (case.to_owned(), History::new());
                 }
-                let stored = history.1.next(v.value()).expect("stored");
-                assert_eq!(v.value()[0], crate::store::format::EVENT_TAG);
+                let previous = history.1.previous().cloned();
+                let stored = history.1.next(v.value(), &names).expect("stored");
+                assert_eq!(v.value()[0], crate::store::format::EVENT_TEN_TAG);
                 let mut json = encode(&stored).expect("json");
                 if case == ids[1].as_str() && seq == 1 {
                     // 02:00:00Z as 10:00:00+08:00: the same instant, another spelling.
@@ -802,6 +888,8 @@ mod tests {
                     );
                     assert!(text.contains("+08:00"));
                     json = text.into_bytes();
+                } else if format == 9 {
+                    json = encode_event_nine(&stored, previous.as_ref()).expect("nine");
                 }
                 rows.push((case.to_owned(), seq, json));
             }
@@ -816,8 +904,12 @@ mod tests {
                 .expect("iter")
                 .map(|row| {
                     let (k, v) = row.expect("row");
-                    let case = decode_case(v.value()).expect("snapshot");
-                    (k.value().to_owned(), encode(&case).expect("json"))
+                    let case = decode_case(v.value(), &names).expect("snapshot");
+                    let record = match format {
+                        8 => encode(&case).expect("json"),
+                        _ => encode_case_nine(&case).expect("nine"),
+                    };
+                    (k.value().to_owned(), record)
                 })
                 .collect();
             for (id, json) in rows {
@@ -829,8 +921,12 @@ mod tests {
                 .expect("iter")
                 .map(|row| {
                     let (k, v) = row.expect("row");
-                    let entry = decode_outbox(v.value(), k.value()).expect("entry");
-                    (k.value(), encode(&entry).expect("json"))
+                    let entry = decode_outbox(v.value(), k.value(), &names).expect("entry");
+                    let record = match format {
+                        8 => encode(&entry).expect("json"),
+                        _ => encode_outbox_nine(&entry).expect("nine"),
+                    };
+                    (k.value(), record)
                 })
                 .collect();
             assert!(!rows.is_empty());
@@ -838,7 +934,10 @@ mod tests {
                 outbox.insert(position, json.as_slice()).expect("insert");
             }
         }
-        stamp(&tx, 8).expect("stamp");
+        // Those builds had no dictionary of names.
+        tx.delete_table(crate::store::names::NAMES)
+            .expect("drop names");
+        stamp(&tx, format).expect("stamp");
         tx.commit().expect("commit");
         path
     }
@@ -851,81 +950,110 @@ mod tests {
     }
 
     #[test]
-    fn a_database_of_json_records_reads_then_migrates_to_compact_records_exporting_alike() {
-        use crate::store::format::{CASE_TAG, EVENT_TAG};
+    fn databases_of_formats_8_and_9_read_then_migrate_to_format_10_exporting_alike() {
         for crypto in crate::crypto::Profile::ALL {
-            let dir = tempfile::tempdir().expect("dir");
-            let path = version_8(dir.path(), crypto);
-            let before_len = std::fs::metadata(&path).expect("file").len();
-            // Today's release's file: it reads (history, verify, export) and refuses writes.
-            let read = Store::open_read(&path, Duration::from_secs(1)).expect("reads");
-            assert_eq!(read.meta().format, 8);
-            let before = exported(&read);
-            let chains = read.verify_chains(None).expect("verifies");
-            assert!(chains.broken.is_empty(), "{:?}", chains.broken);
-            assert_eq!(chains.verified.len(), 5);
-            let id: crate::case::CaseId = "2026-000002".parse().expect("id");
-            let history = read.history(&id).expect("history");
-            drop(read);
-            assert!(matches!(
-                Store::open(&path, Duration::from_secs(1)),
-                Err(StoreError::NeedsMigration { found: 8, .. })
-            ));
-            let mut store =
-                Store::open_for_migration(&path, Duration::from_secs(1)).expect("opens");
-            let cx = Context {
-                by: "张敏".into(),
-                now: at("2026-12-01T00:00:00Z"),
-            };
-            assert_eq!(store.migrate(&cx).expect("migrates"), vec![9]);
-            assert!(store.migrate(&cx).expect("again").is_empty());
-            drop(store);
-            // Compact now, but for the one event spelled as no build writes it.
-            let db = redb::Database::builder().open(&path).expect("open");
-            {
-                let tx = redb::ReadableDatabase::begin_read(&db).expect("read");
-                let events = tx.open_table(crate::store::EVENTS).expect("events");
-                let mut json = 0;
-                for row in events.iter().expect("iter") {
-                    let (k, v) = row.expect("row");
-                    if v.value()[0] != EVENT_TAG {
-                        json += 1;
-                        assert_eq!(k.value(), ("2026-000002", 1));
-                    }
-                }
-                assert_eq!(json, 1);
-                let cases = tx.open_table(crate::store::CASES).expect("cases");
-                for row in cases.iter().expect("iter") {
-                    assert_eq!(row.expect("row").1.value()[0], CASE_TAG);
+            for format in [8u32, 9] {
+                let dir = tempfile::tempdir().expect("dir");
+                let path = old_database(dir.path(), crypto, format);
+                migrates_exporting_alike(&path, format);
+            }
+        }
+    }
+
+    /// Today's release's file (`format`) reads (history, verify, export) and refuses writes;
+    /// `db migrate` brings it to the current format, every record but the one event spelled as
+    /// no build writes it in format 10, the export byte for byte the same, `check` clean.
+    fn migrates_exporting_alike(path: &std::path::Path, format: u32) {
+        use crate::store::format::{CASE_TEN_TAG, EVENT_TEN_TAG, OUTBOX_TEN_TAG};
+        let path = path.to_owned();
+        let before_len = std::fs::metadata(&path).expect("file").len();
+        let read = Store::open_read(&path, Duration::from_secs(1)).expect("reads");
+        assert_eq!(read.meta().format, format);
+        let before = exported(&read);
+        let chains = read.verify_chains(None).expect("verifies");
+        assert!(chains.broken.is_empty(), "{:?}", chains.broken);
+        assert_eq!(chains.verified.len(), 5);
+        let id: crate::case::CaseId = "2026-000002".parse().expect("id");
+        let history = read.history(&id).expect("history");
+        drop(read);
+        assert!(matches!(
+            Store::open(&path, Duration::from_secs(1)),
+            Err(StoreError::NeedsMigration { found, .. }) if found == format
+        ));
+        let mut store = Store::open_for_migration(&path, Duration::from_secs(1)).expect("opens");
+        let cx = Context {
+            by: "张敏".into(),
+            now: at("2026-12-01T00:00:00Z"),
+        };
+        let steps: Vec<u32> = (format + 1..=CURRENT).collect();
+        assert_eq!(store.migrate(&cx).expect("migrates"), steps);
+        assert!(store.migrate(&cx).expect("again").is_empty());
+        drop(store);
+        // Format 10 now, but for the one event spelled as no build writes it.
+        let db = redb::Database::builder().open(&path).expect("open");
+        {
+            let tx = redb::ReadableDatabase::begin_read(&db).expect("read");
+            let events = tx.open_table(crate::store::EVENTS).expect("events");
+            let mut json = 0;
+            for row in events.iter().expect("iter") {
+                let (k, v) = row.expect("row");
+                if v.value()[0] != EVENT_TEN_TAG {
+                    json += 1;
+                    assert_eq!(v.value()[0], b'{');
+                    assert_eq!(k.value(), ("2026-000002", 1));
                 }
             }
-            drop(db);
-            let store = Store::open(&path, Duration::from_secs(1)).expect("writable now");
-            // Byte for byte, but for the format the meta line names (as after every step).
-            let after = String::from_utf8(exported(&store)).expect("utf-8");
-            let before = String::from_utf8(before).expect("utf-8").replacen(
-                "\"format\":8",
-                "\"format\":9",
-                1,
-            );
-            assert!(
-                after == before,
-                "the export changed:\n{after}\n---\n{before}"
-            );
-            assert_eq!(store.history(&id).expect("history"), history);
-            let chains = store.verify_chains(None).expect("verifies");
-            assert!(chains.broken.is_empty(), "{:?}", chains.broken);
-            drop(store);
-            let report = crate::store::ops::check(&path, Duration::from_secs(1)).expect("checks");
-            assert!(report.problems.is_empty(), "{:?}", report.problems);
-            let after_len = std::fs::metadata(&path).expect("file").len();
-            assert!(after_len <= before_len, "{before_len} → {after_len} bytes");
-            // An older build (format 8) refuses the migrated file outright.
-            assert!(matches!(
-                admit_as(CURRENT, 8),
-                Err(StoreError::TooNew { found: 9, known: 8 })
-            ));
+            assert_eq!(json, 1);
+            let cases = tx.open_table(crate::store::CASES).expect("cases");
+            for row in cases.iter().expect("iter") {
+                assert_eq!(row.expect("row").1.value()[0], CASE_TEN_TAG);
+            }
+            let outbox = tx.open_table(crate::store::outbox::OUTBOX).expect("outbox");
+            for row in outbox.iter().expect("iter") {
+                assert_eq!(row.expect("row").1.value()[0], OUTBOX_TEN_TAG);
+            }
+            let names = tx.open_table(crate::store::names::NAMES).expect("names");
+            let names: Vec<String> = names
+                .iter()
+                .expect("iter")
+                .map(|row| row.expect("row").1.value().to_owned())
+                .collect();
+            for word in [
+                "张敏",
+                "caseworker",
+                "bench-intake",
+                "screened",
+                "risk_level",
+            ] {
+                assert!(names.iter().any(|n| n == word), "{word} not in {names:?}");
+            }
         }
+        drop(db);
+        let store = Store::open(&path, Duration::from_secs(1)).expect("writable now");
+        // Byte for byte, but for the format the meta line names (as after every step).
+        let after = String::from_utf8(exported(&store)).expect("utf-8");
+        let before = String::from_utf8(before).expect("utf-8").replacen(
+            &format!("\"format\":{format}"),
+            &format!("\"format\":{CURRENT}"),
+            1,
+        );
+        assert!(
+            after == before,
+            "the export changed:\n{after}\n---\n{before}"
+        );
+        assert_eq!(store.history(&id).expect("history"), history);
+        let chains = store.verify_chains(None).expect("verifies");
+        assert!(chains.broken.is_empty(), "{:?}", chains.broken);
+        drop(store);
+        let report = crate::store::ops::check(&path, Duration::from_secs(1)).expect("checks");
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        let after_len = std::fs::metadata(&path).expect("file").len();
+        assert!(after_len <= before_len, "{before_len} → {after_len} bytes");
+        // An older build refuses the migrated file outright.
+        assert!(matches!(
+            admit_as(CURRENT, format),
+            Err(StoreError::TooNew { found, known }) if found == CURRENT && known == format
+        ));
     }
 
     /// [`admit`] as a build that knows `known` would decide it, for writing.

@@ -14,11 +14,13 @@ pub(crate) mod integrity;
 pub(crate) mod letters;
 pub(crate) mod lists;
 pub mod migrations;
+pub(crate) mod names;
 mod once;
 pub mod ops;
 mod outbox;
 pub mod output;
 pub mod published;
+mod repack;
 mod restore;
 pub mod rotation;
 mod seam;
@@ -266,6 +268,8 @@ pub struct Store {
     path: PathBuf,
     meta: StoredMeta,
     definitions: Mutex<BTreeMap<VersionHash, Arc<Definition>>>,
+    /// The dictionary of names as far as this process has read it (format 10).
+    names: names::Names,
     /// redb had to repair the file when it was opened (the last writer did not close it).
     repaired: bool,
 }
@@ -387,6 +391,7 @@ impl Store {
                 tx.open_table(lists::BY_OFFICER).map_err(storage)?;
                 tx.open_table(lists::BY_OPENED).map_err(storage)?;
                 published::create_tables(&tx)?;
+                tx.open_table(names::NAMES).map_err(storage)?;
             }
             tx.commit().map_err(storage)?;
             note_commit();
@@ -395,6 +400,7 @@ impl Store {
                 path: path.to_owned(),
                 meta,
                 definitions: Mutex::default(),
+                names: names::Names::default(),
                 repaired: false,
             })
         })();
@@ -482,6 +488,7 @@ impl Store {
                 crypto: crate::crypto::Profile::Standard,
             },
             definitions: Mutex::default(),
+            names: names::Names::default(),
             repaired: false,
         };
         let tx = store.read()?;
@@ -510,20 +517,40 @@ impl Store {
         &self.path
     }
 
+    /// A read transaction, with the dictionary of names caught up with it, so that
+    /// [`Store::names`] can read every record the transaction sees.
     fn read(&self) -> Result<ReadTransaction, StoreError> {
-        match &self.handle {
-            Handle::Write(db) => db.begin_read().map_err(storage),
-            Handle::Read(db) => db.begin_read().map_err(storage),
-        }
+        let tx = match &self.handle {
+            Handle::Write(db) => db.begin_read().map_err(storage)?,
+            Handle::Read(db) => db.begin_read().map_err(storage)?,
+        };
+        self.names.in_read(&tx)?;
+        Ok(tx)
     }
 
-    /// Gives the file's free pages back to the disk (redb's compaction: pages moved down, the
-    /// free tail cut off), after work that rewrote or loaded much (`db migrate` of step 9,
-    /// `import`). Nothing may be reading or writing the database meanwhile, which the exclusive
+    /// The dictionary of names as far as this process has read it: every name of a record
+    /// read in a transaction begun by [`Store::read`] (names are never taken back).
+    pub(crate) fn names(&self) -> Arc<names::Dictionary> {
+        self.names.current()
+    }
+
+    /// Gives the file's free space back to the disk, after work that rewrote or loaded much
+    /// (`db migrate` of steps 9 and 10, `import`) and whenever an administrator runs `db
+    /// compact`: the tables that grow with every case are first rewritten in key order
+    /// (`repack.rs`: full leaves), then redb's compaction moves pages down and cuts the free
+    /// tail off. Nothing may be reading or writing the database meanwhile, which the exclusive
     /// open ensures. Whether the file shrank.
     pub fn compact(&mut self) -> Result<bool, StoreError> {
         match &mut self.handle {
             Handle::Write(db) => {
+                repack::repack(db, EVENTS)?;
+                repack::repack(db, CASES)?;
+                repack::repack(db, outbox::OUTBOX)?;
+                repack::repack(db, BY_STATE)?;
+                repack::repack(db, BY_CHILD)?;
+                repack::repack(db, lists::BY_UNIT)?;
+                repack::repack(db, lists::BY_OFFICER)?;
+                repack::repack(db, lists::BY_OPENED)?;
                 let mut shrank = false;
                 // Each pass moves what it can; redb says when nothing more would move.
                 while db
@@ -726,7 +753,7 @@ impl Store {
         let tx = self.read()?;
         let cases = tx.open_table(CASES).map_err(storage)?;
         match cases.get(id.as_str()).map_err(storage)? {
-            Some(bytes) => match decode_case(bytes.value()) {
+            Some(bytes) => match decode_case(bytes.value(), &*self.names()) {
                 Ok(case) => Ok(Some(case)),
                 // The snapshot is a cache: rebuild it from the truth.
                 Err(_) => {
@@ -742,6 +769,7 @@ impl Store {
     pub fn history(&self, id: &CaseId) -> Result<Vec<Event>, StoreError> {
         let tx = self.read()?;
         let events = tx.open_table(EVENTS).map_err(storage)?;
+        let names = self.names();
         let mut out = Vec::new();
         let mut history = format::History::new();
         for entry in events
@@ -749,7 +777,7 @@ impl Store {
             .map_err(storage)?
         {
             let (_, v) = entry.map_err(storage)?;
-            let stored = history.next(v.value()).map_err(corrupt)?;
+            let stored = history.next(v.value(), &*names).map_err(corrupt)?;
             out.push(Event::try_from(stored).map_err(corrupt)?);
         }
         Ok(out)
@@ -762,10 +790,11 @@ impl Store {
         mut visit: impl FnMut(Case) -> bool,
     ) -> Result<(), StoreError> {
         let tx = self.read()?;
+        let names = self.names();
         let cases = tx.open_table(CASES).map_err(storage)?;
         let load = |id: &str| -> Result<Option<Case>, StoreError> {
             match cases.get(id).map_err(storage)? {
-                Some(bytes) => Ok(Some(decode_case(bytes.value()).map_err(corrupt)?)),
+                Some(bytes) => Ok(Some(decode_case(bytes.value(), &*names).map_err(corrupt)?)),
                 None => Ok(None),
             }
         };
@@ -830,7 +859,7 @@ impl Store {
             if !past(k.value()) {
                 continue;
             }
-            let case: Case = decode_case(v.value()).map_err(corrupt)?;
+            let case: Case = decode_case(v.value(), &*names).map_err(corrupt)?;
             if !wanted(&case) {
                 continue;
             }
@@ -929,6 +958,8 @@ struct Writer<'t> {
     keys_by_expiry: redb::Table<'t, (i64, &'static str, &'static str), ()>,
     external: redb::Table<'t, (&'static str, &'static str, &'static str), &'static str>,
     outbox: redb::Table<'t, u64, &'static [u8]>,
+    /// The dictionary of names, with what this transaction numbers.
+    names: names::TxNames<'t>,
     /// Bumped by every write, so a batch can tell a command that failed before writing.
     writes: u64,
 }
@@ -960,6 +991,7 @@ impl<'t> Writer<'t> {
             keys_by_expiry: tx.open_table(once::KEYS_BY_EXPIRY).map_err(storage)?,
             external: tx.open_table(external::EXTERNAL).map_err(storage)?,
             outbox: tx.open_table(outbox::OUTBOX).map_err(storage)?,
+            names: names::TxNames::open(tx, &store.names)?,
             writes: 0,
         })
     }
@@ -997,7 +1029,7 @@ impl<'t> Writer<'t> {
                 .next_back()
                 .transpose()
                 .map_err(storage)?
-                .and_then(|(_, v)| format::decode_event(v.value(), None).ok())
+                .and_then(|(_, v)| format::decode_event(v.value(), None, &self.names).ok())
                 .and_then(|s| s.hash),
         };
         for event in events {
@@ -1006,7 +1038,8 @@ impl<'t> Writer<'t> {
                 crate::chain::hash(crypto, &case.id, prev.as_ref(), event).map_err(corrupt)?;
             stored.prev = prev.replace(hash.clone());
             stored.hash = Some(hash);
-            let record = format::encode_event(&stored, last.as_ref()).map_err(corrupt)?;
+            let record =
+                format::encode_event(&stored, last.as_ref(), &mut self.names).map_err(corrupt)?;
             last = stored.hash;
             let previous = self
                 .events
@@ -1027,7 +1060,12 @@ impl<'t> Writer<'t> {
             )));
         }
         self.cases
-            .insert(id, encode_case(case).map_err(corrupt)?.as_slice())
+            .insert(
+                id,
+                encode_case(case, &mut self.names)
+                    .map_err(corrupt)?
+                    .as_slice(),
+            )
             .map_err(storage)?;
         // The index rules live in `IndexKeys::of` alone (check and import use them too):
         // drop what the old snapshot implied and no longer holds, add what the new one does.

@@ -693,6 +693,18 @@ fn check_cases(
 ) -> Result<(), StoreError> {
     let cases = tx.open_table(CASES).map_err(storage)?;
     let events = tx.open_table(EVENTS).map_err(storage)?;
+    // A dictionary that does not read (a gap, a name twice) is reported; the records that
+    // need it are then reported unreadable one by one.
+    let names = match super::names::Names::default().in_read(tx) {
+        Ok(names) => names,
+        Err(e) => {
+            checker.problem(CheckProblem::Unreadable {
+                record: "the dictionary of names".to_owned(),
+                detail: e.to_string(),
+            });
+            Default::default()
+        }
+    };
     let stage = progress.begin("check", cases.len().ok());
     for entry in cases.iter().map_err(storage)? {
         let (k, v) = entry.map_err(storage)?;
@@ -706,7 +718,7 @@ fn check_cases(
             let (key, bytes) = e.map_err(storage)?;
             stored.push((key.value().1, bytes.value().to_vec()));
         }
-        checker.case(&id_text, v.value(), &stored);
+        checker.case(&id_text, v.value(), &stored, &*names);
     }
     check_orphan_events(&cases, &events, checker)?;
     if let Ok(letters) = tx.open_table(super::letters::LETTERS) {
@@ -829,7 +841,13 @@ impl Checker {
 
     /// One case: its stored snapshot and its events as stored, (seq, record) in order. Every
     /// definition must have been handed over first.
-    pub(crate) fn case(&mut self, id_text: &str, snapshot: &[u8], events: &[(u32, Vec<u8>)]) {
+    pub(crate) fn case(
+        &mut self,
+        id_text: &str,
+        snapshot: &[u8],
+        events: &[(u32, Vec<u8>)],
+        names: &dyn super::format::NameLookup,
+    ) {
         self.report.cases += 1;
         let Ok(id) = id_text.parse::<CaseId>() else {
             self.report.problems.push(CheckProblem::Unreadable {
@@ -849,13 +867,16 @@ impl Checker {
         let mut read = super::format::History::new();
         for (seq, bytes) in events {
             report.events += 1;
-            let decoded = read.next(bytes).map_err(|e| e.to_string()).and_then(|s| {
-                if s.seq != *seq {
-                    return Err(format!("stored under seq {seq}"));
-                }
-                let event = Event::try_from(s.clone()).map_err(|e| e.to_string())?;
-                Ok((s, event))
-            });
+            let decoded = read
+                .next(bytes, names)
+                .map_err(|e| e.to_string())
+                .and_then(|s| {
+                    if s.seq != *seq {
+                        return Err(format!("stored under seq {seq}"));
+                    }
+                    let event = Event::try_from(s.clone()).map_err(|e| e.to_string())?;
+                    Ok((s, event))
+                });
             match decoded {
                 Ok((s, event)) => {
                     stored.push(s);
@@ -898,7 +919,7 @@ impl Checker {
             // Already reported as a definition that does not load.
             Some(None) => {}
         }
-        match decode_case(snapshot) {
+        match decode_case(snapshot, names) {
             Ok(snapshot) if snapshot == replayed => {}
             Ok(_) => report.problems.push(CheckProblem::SnapshotDiffers {
                 case: id_text.to_owned(),

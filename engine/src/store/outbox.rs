@@ -3,7 +3,7 @@
 
 use redb::{ReadableTable, TableDefinition, WriteTransaction};
 
-use super::format::{decode_outbox, encode_outbox};
+use super::format::{Interner, NameLookup, decode_outbox, encode_outbox};
 use super::{StoreError, corrupt, storage};
 use crate::app::outbox::OutboxEntry;
 
@@ -20,6 +20,7 @@ pub(super) fn after_in(
     table: &impl ReadableTable<u64, &'static [u8]>,
     after: u64,
     limit: usize,
+    names: &dyn NameLookup,
 ) -> Result<Vec<OutboxEntry>, StoreError> {
     let mut out = Vec::new();
     let Some(start) = after.checked_add(1) else {
@@ -30,7 +31,7 @@ pub(super) fn after_in(
             break;
         }
         let (position, bytes) = entry.map_err(storage)?;
-        out.push(decode_outbox(bytes.value(), position.value()).map_err(corrupt)?);
+        out.push(decode_outbox(bytes.value(), position.value(), names).map_err(corrupt)?);
     }
     Ok(out)
 }
@@ -38,8 +39,9 @@ pub(super) fn after_in(
 pub(super) fn insert_in(
     table: &mut redb::Table<'_, u64, &'static [u8]>,
     entry: &OutboxEntry,
+    names: &mut dyn Interner,
 ) -> Result<(), StoreError> {
-    let bytes = encode_outbox(entry).map_err(corrupt)?;
+    let bytes = encode_outbox(entry, names).map_err(corrupt)?;
     if table
         .insert(entry.position, bytes.as_slice())
         .map_err(storage)?

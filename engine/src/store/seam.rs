@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use redb::{ReadTransaction, ReadableTable};
 
 use super::BY_STATE;
-use super::format::{History, decode, decode_case, encode};
+use super::format::{History, NameLookup, decode, decode_case, encode};
 use super::lists::{BY_OFFICER, BY_OPENED, BY_UNIT, Indexes};
 use super::users::{CURRENT, StoredUnits, StoredUser, UNITS, USERS};
 use super::{
@@ -84,7 +84,11 @@ impl Backend for Store {
         work: impl FnOnce(&dyn ReadTx) -> Result<T, E>,
     ) -> Result<T, E> {
         let tx = self.read()?;
-        work(&Snapshot { store: self, tx })
+        work(&Snapshot {
+            store: self,
+            tx,
+            names: self.names(),
+        })
     }
 
     fn record_access(&self, entry: &AccessEntry) -> Result<(), StoreError> {
@@ -275,6 +279,8 @@ impl Backend for Store {
 struct Snapshot<'s> {
     store: &'s Store,
     tx: ReadTransaction,
+    /// Every name `tx` can meet (caught up when it began).
+    names: Arc<super::names::Dictionary>,
 }
 
 /// A missing table reads as empty (a database made before the table existed).
@@ -290,21 +296,23 @@ fn case_in(
     cases: &impl ReadableTable<&'static str, &'static [u8]>,
     events: &impl ReadableTable<(&'static str, u32), &'static [u8]>,
     id: &CaseId,
+    names: &dyn NameLookup,
 ) -> Result<Option<Case>, StoreError> {
     let Some(bytes) = cases.get(id.as_str()).map_err(storage)? else {
         return Ok(None);
     };
-    match decode_case(bytes.value()) {
+    match decode_case(bytes.value(), names) {
         Ok(case) if case.head.is_some() => Ok(Some(case)),
         // The snapshot is a cache: an unreadable one, or one from before chaining (no head),
         // is rebuilt from the truth.
-        _ => integrity::replayed(events, id).map(Some),
+        _ => integrity::replayed(events, id, names).map(Some),
     }
 }
 
 fn history_in(
     events: &impl ReadableTable<(&'static str, u32), &'static [u8]>,
     id: &CaseId,
+    names: &dyn NameLookup,
 ) -> Result<Vec<Event>, StoreError> {
     let mut out = Vec::new();
     let mut history = History::new();
@@ -313,7 +321,7 @@ fn history_in(
         .map_err(storage)?
     {
         let (_, v) = entry.map_err(storage)?;
-        let stored = history.next(v.value()).map_err(corrupt)?;
+        let stored = history.next(v.value(), names).map_err(corrupt)?;
         out.push(Event::try_from(stored).map_err(corrupt)?);
     }
     Ok(out)
@@ -341,6 +349,7 @@ fn child_cases_in(
     cases: &impl ReadableTable<&'static str, &'static [u8]>,
     events: &impl ReadableTable<(&'static str, u32), &'static [u8]>,
     child: &str,
+    names: &dyn NameLookup,
 ) -> Result<Vec<Case>, StoreError> {
     let mut out = Vec::new();
     for entry in by_child
@@ -349,7 +358,7 @@ fn child_cases_in(
     {
         let (k, _) = entry.map_err(storage)?;
         let id: CaseId = k.value().1.parse().map_err(corrupt)?;
-        if let Some(case) = case_in(cases, events, &id)? {
+        if let Some(case) = case_in(cases, events, &id, names)? {
             out.push(case);
         }
     }
@@ -437,17 +446,21 @@ impl ReadTx for Snapshot<'_> {
         let by_child = self.tx.open_table(BY_CHILD).map_err(storage)?;
         let cases = self.tx.open_table(CASES).map_err(storage)?;
         let events = self.tx.open_table(EVENTS).map_err(storage)?;
-        child_cases_in(&by_child, &cases, &events, child)
+        child_cases_in(&by_child, &cases, &events, child, &*self.names)
     }
 
     fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
         let cases = self.tx.open_table(CASES).map_err(storage)?;
         let events = self.tx.open_table(EVENTS).map_err(storage)?;
-        case_in(&cases, &events, id)
+        case_in(&cases, &events, id, &*self.names)
     }
 
     fn history(&self, id: &CaseId) -> Result<Vec<Event>, StoreError> {
-        history_in(&self.tx.open_table(EVENTS).map_err(storage)?, id)
+        history_in(
+            &self.tx.open_table(EVENTS).map_err(storage)?,
+            id,
+            &*self.names,
+        )
     }
 
     fn definition(&self, hash: &VersionHash) -> Result<Arc<Definition>, StoreError> {
@@ -523,7 +536,7 @@ impl ReadTx for Snapshot<'_> {
 
     fn outbox(&self, after: u64, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
         match missing(self.tx.open_table(outbox::OUTBOX))? {
-            Some(table) => outbox::after_in(&table, after, limit),
+            Some(table) => outbox::after_in(&table, after, limit, &*self.names),
             None => Ok(Vec::new()),
         }
     }
@@ -561,15 +574,21 @@ impl ReadTx for Writer<'_> {
     }
 
     fn child_cases(&self, child: &str) -> Result<Vec<Case>, StoreError> {
-        child_cases_in(&self.by_child, &self.cases, &self.events, child)
+        child_cases_in(
+            &self.by_child,
+            &self.cases,
+            &self.events,
+            child,
+            &self.names,
+        )
     }
 
     fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
-        case_in(&self.cases, &self.events, id)
+        case_in(&self.cases, &self.events, id, &self.names)
     }
 
     fn history(&self, id: &CaseId) -> Result<Vec<Event>, StoreError> {
-        history_in(&self.events, id)
+        history_in(&self.events, id, &self.names)
     }
 
     fn definition(&self, hash: &VersionHash) -> Result<Arc<Definition>, StoreError> {
@@ -621,7 +640,7 @@ impl ReadTx for Writer<'_> {
     }
 
     fn outbox(&self, after: u64, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
-        outbox::after_in(&self.outbox, after, limit)
+        outbox::after_in(&self.outbox, after, limit, &self.names)
     }
 }
 
@@ -771,6 +790,6 @@ impl WriteTx for Writer<'_> {
 
     fn enqueue(&mut self, entry: &OutboxEntry) -> Result<(), StoreError> {
         self.writes += 1;
-        outbox::insert_in(&mut self.outbox, entry)
+        outbox::insert_in(&mut self.outbox, entry, &mut self.names)
     }
 }

@@ -240,10 +240,11 @@ impl Store {
         }
         let tx = self.write()?;
         {
+            let names = super::names::TxNames::open(&tx, &self.names)?;
             let cases = tx.open_table(CASES).map_err(storage)?;
             for entry in cases.iter().map_err(storage)? {
                 let (_, v) = entry.map_err(storage)?;
-                let case: Case = decode_case(v.value()).map_err(corrupt)?;
+                let case: Case = decode_case(v.value(), &names).map_err(corrupt)?;
                 if let Some(unit) = &case.unit
                     && units.units.get(unit).is_none()
                 {

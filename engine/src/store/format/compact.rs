@@ -24,6 +24,7 @@
 //! bytes are refused, and a damaged record is a [`DecodeError`], never a panic.
 
 use jiff::Timestamp;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -41,6 +42,12 @@ pub const EVENT_TAG: u8 = 0xE9;
 pub const CASE_TAG: u8 = 0xC9;
 /// The first byte of a compact outbox entry.
 pub const OUTBOX_TAG: u8 = 0xB9;
+/// The first byte of a format-10 event record (names numbered in the dictionary).
+pub const EVENT_TEN_TAG: u8 = 0xEA;
+/// The first byte of a format-10 case snapshot.
+pub const CASE_TEN_TAG: u8 = 0xCA;
+/// The first byte of a format-10 outbox entry.
+pub const OUTBOX_TEN_TAG: u8 = 0xBA;
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> DecodeError {
     DecodeError::Corrupt(format!("compact {what}: {e}"))
@@ -170,115 +177,292 @@ enum Prev {
     Given(Option<Digest>),
 }
 
+/// What the named strings of a record (actor, role, workflow, state, transition and deadline
+/// names, data keys …), its case data and its version hashes are written as. Format 9 writes
+/// them as they are; format 10 writes a name as its number in the database's dictionary of
+/// names (`store/names.rs`), so a word the office uses on every case is stored once.
+pub(crate) trait Form {
+    type Name: Serialize + DeserializeOwned;
+    type Data: Serialize + DeserializeOwned;
+    type Version: Serialize + DeserializeOwned;
+}
+
+/// Writes a record's shared parts in a [`Form`].
+trait Writes: Form {
+    fn name(&mut self, text: &str) -> Result<Self::Name, DecodeError>;
+    fn data(&mut self, data: &Data) -> Result<Self::Data, DecodeError>;
+    fn version(&mut self, hash: &str) -> Result<Self::Version, DecodeError>;
+
+    fn names(&mut self, text: Option<&String>) -> Result<Option<Self::Name>, DecodeError> {
+        text.map(|t| self.name(t)).transpose()
+    }
+}
+
+/// Reads a record's shared parts back from a [`Form`].
+trait Reads: Form {
+    fn name(&self, n: Self::Name) -> Result<String, DecodeError>;
+    fn data(&self, d: Self::Data) -> Result<Data, DecodeError>;
+    fn version(&self, v: Self::Version) -> Result<String, DecodeError>;
+
+    fn names(&self, n: Option<Self::Name>) -> Result<Option<String>, DecodeError> {
+        n.map(|n| self.name(n)).transpose()
+    }
+}
+
+/// Stored format 9: names as text, data as the JSON text of its map, versions as digests.
+struct Nine;
+
+impl Form for Nine {
+    type Name = String;
+    type Data = String;
+    type Version = Digest;
+}
+
+impl Writes for Nine {
+    fn name(&mut self, text: &str) -> Result<String, DecodeError> {
+        Ok(text.to_owned())
+    }
+    fn data(&mut self, data: &Data) -> Result<String, DecodeError> {
+        data_text(data)
+    }
+    fn version(&mut self, hash: &str) -> Result<Digest, DecodeError> {
+        Ok(Digest::of(hash))
+    }
+}
+
+impl Reads for Nine {
+    fn name(&self, n: String) -> Result<String, DecodeError> {
+        Ok(n)
+    }
+    fn data(&self, d: String) -> Result<Data, DecodeError> {
+        data_of(&d)
+    }
+    fn version(&self, v: Digest) -> Result<String, DecodeError> {
+        Ok(v.text())
+    }
+}
+
+/// The names a reader of format 10 looks numbers up in.
+pub trait NameLookup {
+    /// The name numbered `id`, if the dictionary has it.
+    fn name(&self, id: u32) -> Option<&str>;
+}
+
+/// The names a writer of format 10 numbers: a name it has not met before gets the next number,
+/// written to the dictionary in the same transaction as the record that uses it.
+pub trait Interner: NameLookup {
+    fn intern(&mut self, name: &str) -> Result<u32, DecodeError>;
+}
+
+/// A dictionary with no names: what reads records that use none (JSON and format-9 records,
+/// PostgreSQL's rows).
+pub struct NoNames;
+
+impl NameLookup for NoNames {
+    fn name(&self, _: u32) -> Option<&str> {
+        None
+    }
+}
+
+/// A dictionary of names held in memory, numbering as the store's does (first come, first
+/// numbered): for tests and for tools that size records (`wardflow-bench`).
+#[derive(Debug, Default, Clone)]
+pub struct NamesInMemory(pub Vec<String>);
+
+impl NameLookup for NamesInMemory {
+    fn name(&self, id: u32) -> Option<&str> {
+        self.0.get(id as usize).map(String::as_str)
+    }
+}
+
+impl Interner for NamesInMemory {
+    fn intern(&mut self, name: &str) -> Result<u32, DecodeError> {
+        match self.0.iter().position(|n| n == name) {
+            Some(i) => u32::try_from(i).map_err(|e| corrupt("name", e)),
+            None => {
+                self.0.push(name.to_owned());
+                u32::try_from(self.0.len() - 1).map_err(|e| corrupt("name", e))
+            }
+        }
+    }
+}
+
+/// Case data in format 10: each key by its number, each value as its JSON text (parsed back by
+/// the same `serde_json`, whose recursion limit bounds what a damaged record can ask for).
+type TenData = Vec<(u32, String)>;
+
+/// Writes stored format 10.
+struct Ten<'a>(&'a mut dyn Interner);
+
+/// Reads stored format 10.
+struct TenRead<'a>(&'a dyn NameLookup);
+
+impl Form for Ten<'_> {
+    type Name = u32;
+    type Data = TenData;
+    type Version = u32;
+}
+
+impl Form for TenRead<'_> {
+    type Name = u32;
+    type Data = TenData;
+    type Version = u32;
+}
+
+impl Writes for Ten<'_> {
+    fn name(&mut self, text: &str) -> Result<u32, DecodeError> {
+        self.0.intern(text)
+    }
+    fn data(&mut self, data: &Data) -> Result<TenData, DecodeError> {
+        data.iter()
+            .map(|(k, v)| {
+                Ok((
+                    self.0.intern(k)?,
+                    serde_json::to_string(v).map_err(|e| corrupt("data", e))?,
+                ))
+            })
+            .collect()
+    }
+    fn version(&mut self, hash: &str) -> Result<u32, DecodeError> {
+        self.0.intern(hash)
+    }
+}
+
+impl Reads for TenRead<'_> {
+    fn name(&self, n: u32) -> Result<String, DecodeError> {
+        self.0.name(n).map(str::to_owned).ok_or_else(|| {
+            corrupt(
+                "name",
+                format!("number {n} is not in the dictionary of names"),
+            )
+        })
+    }
+    fn data(&self, d: TenData) -> Result<Data, DecodeError> {
+        let mut data = Data::new();
+        for (k, v) in d {
+            let key = self.name(k)?;
+            let value = serde_json::from_str(&v).map_err(|e| corrupt("data", e))?;
+            if data.insert(key, value).is_some() {
+                return Err(corrupt("data", "a key twice"));
+            }
+        }
+        Ok(data)
+    }
+    fn version(&self, v: u32) -> Result<String, DecodeError> {
+        self.name(v)
+    }
+}
+
 /// An event record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Event {
+struct Event<N, D, V> {
     hash: Option<Digest>,
     prev: Prev,
     seq: u32,
     recorded_at: At,
     /// `occurred_at - recorded_at`, in nanoseconds.
     occurred_after: i128,
-    actor: String,
-    role: String,
-    kind: Kind,
+    actor: N,
+    role: N,
+    kind: Kind<N, D, V>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct CompactLink {
+struct CompactLink<N> {
     case: String,
-    workflow: String,
-    link: String,
+    workflow: N,
+    link: N,
 }
 
-impl From<&StoredLink> for CompactLink {
-    fn from(l: &StoredLink) -> Self {
-        CompactLink {
-            case: l.case.clone(),
-            workflow: l.workflow.clone(),
-            link: l.link.clone(),
-        }
-    }
+fn link_of<W: Writes>(
+    w: &mut W,
+    case: String,
+    workflow: &str,
+    link: &str,
+) -> Result<CompactLink<W::Name>, DecodeError> {
+    Ok(CompactLink {
+        case,
+        workflow: w.name(workflow)?,
+        link: w.name(link)?,
+    })
 }
 
-impl From<CompactLink> for StoredLink {
-    fn from(l: CompactLink) -> Self {
-        StoredLink {
-            case: l.case,
-            workflow: l.workflow,
-            link: l.link,
-        }
-    }
+fn stored_link<R: Reads>(r: &R, l: CompactLink<R::Name>) -> Result<StoredLink, DecodeError> {
+    Ok(StoredLink {
+        case: l.case,
+        workflow: r.name(l.workflow)?,
+        link: r.name(l.link)?,
+    })
 }
 
 /// [`StoredEventKind`], variant for variant. The order of the variants is the format: a new
 /// kind goes at the end.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-enum Kind {
+enum Kind<N, D, V> {
     Opened {
-        workflow: String,
-        version: Digest,
-        profile: Option<String>,
-        settings: String,
-        state: String,
-        data: String,
-        origin: Option<CompactLink>,
-        unit: Option<String>,
-        officer: Option<String>,
+        workflow: N,
+        version: V,
+        profile: Option<N>,
+        settings: D,
+        state: N,
+        data: D,
+        origin: Option<CompactLink<N>>,
+        unit: Option<N>,
+        officer: Option<N>,
         published: Option<CompactPins>,
-        external: Option<(String, String)>,
+        external: Option<(N, String)>,
         crypto: u8,
     },
     Fired {
-        transition: String,
-        from: String,
-        to: String,
-        changes: String,
+        transition: N,
+        from: N,
+        to: N,
+        changes: D,
         note: Option<String>,
     },
     Amended {
-        changes: String,
+        changes: D,
         reason: String,
-        previous: Option<String>,
-        overrules: Vec<(String, String)>,
+        previous: Option<D>,
+        overrules: Vec<(N, String)>,
     },
     DeadlineSet {
-        name: String,
-        title: String,
+        name: N,
+        title: N,
         due: At,
         remind_at: Option<At>,
         provisional: bool,
-        on_breach: Option<String>,
+        on_breach: Option<N>,
         keep: bool,
-        every: Option<String>,
-        counted: Option<(At, String, Option<String>)>,
+        every: Option<N>,
+        counted: Option<(At, N, Option<N>)>,
     },
     DeadlineAdjusted {
-        name: String,
+        name: N,
         due: At,
         remind_at: Option<At>,
         provisional: bool,
     },
     DeadlineCancelled {
-        name: String,
+        name: N,
         reason: String,
     },
     DeadlineReminded {
-        name: String,
+        name: N,
     },
     DeadlineBreached {
-        name: String,
+        name: N,
         due: At,
     },
     LetterRequested {
-        key: String,
-        transition: Option<String>,
+        key: N,
+        transition: Option<N>,
     },
     LetterIssued {
         letter: String,
-        key: String,
+        key: N,
         number: Option<String>,
-        role: String,
+        role: N,
         html_sha256: Digest,
         text_sha256: Digest,
         code: String,
@@ -292,19 +476,19 @@ enum Kind {
         reason: String,
     },
     Spawned {
-        child: CompactLink,
+        child: CompactLink<N>,
     },
     Transferred {
-        from: Option<String>,
-        to: String,
-        officer: Option<String>,
+        from: Option<N>,
+        to: N,
+        officer: Option<N>,
         reason: Option<String>,
     },
     Migrated {
-        from_version: Digest,
-        to_version: Digest,
-        from_state: String,
-        to_state: String,
+        from_version: V,
+        to_version: V,
+        from_state: N,
+        to_state: N,
         reason: String,
     },
     Imported {
@@ -314,7 +498,10 @@ enum Kind {
     },
 }
 
-fn kind(k: &StoredEventKind) -> Result<Kind, DecodeError> {
+type KindOf<F> = Kind<<F as Form>::Name, <F as Form>::Data, <F as Form>::Version>;
+type EventOf<F> = Event<<F as Form>::Name, <F as Form>::Data, <F as Form>::Version>;
+
+fn kind<W: Writes>(k: &StoredEventKind, w: &mut W) -> Result<KindOf<W>, DecodeError> {
     Ok(match k {
         StoredEventKind::Opened {
             workflow,
@@ -330,17 +517,23 @@ fn kind(k: &StoredEventKind) -> Result<Kind, DecodeError> {
             external,
             crypto,
         } => Kind::Opened {
-            workflow: workflow.clone(),
-            version: Digest::of(version),
-            profile: profile.clone(),
-            settings: data_text(settings)?,
-            state: state.clone(),
-            data: data_text(data)?,
-            origin: origin.as_ref().map(CompactLink::from),
-            unit: unit.clone(),
-            officer: officer.clone(),
+            workflow: w.name(workflow)?,
+            version: w.version(version)?,
+            profile: w.names(profile.as_ref())?,
+            settings: w.data(settings)?,
+            state: w.name(state)?,
+            data: w.data(data)?,
+            origin: match origin {
+                Some(l) => Some(link_of(w, l.case.clone(), &l.workflow, &l.link)?),
+                None => None,
+            },
+            unit: w.names(unit.as_ref())?,
+            officer: w.names(officer.as_ref())?,
             published: published.as_ref().map(pins),
-            external: external.as_ref().map(|e| (e.source.clone(), e.id.clone())),
+            external: match external {
+                Some(e) => Some((w.name(&e.source)?, e.id.clone())),
+                None => None,
+            },
             crypto: profile_byte(*crypto),
         },
         StoredEventKind::Fired {
@@ -350,10 +543,10 @@ fn kind(k: &StoredEventKind) -> Result<Kind, DecodeError> {
             changes,
             note,
         } => Kind::Fired {
-            transition: transition.clone(),
-            from: from.clone(),
-            to: to.clone(),
-            changes: data_text(changes)?,
+            transition: w.name(transition)?,
+            from: w.name(from)?,
+            to: w.name(to)?,
+            changes: w.data(changes)?,
             note: note.clone(),
         },
         StoredEventKind::Amended {
@@ -362,13 +555,13 @@ fn kind(k: &StoredEventKind) -> Result<Kind, DecodeError> {
             previous,
             overrules,
         } => Kind::Amended {
-            changes: data_text(changes)?,
+            changes: w.data(changes)?,
             reason: reason.clone(),
-            previous: previous.as_ref().map(data_text).transpose()?,
+            previous: previous.as_ref().map(|p| w.data(p)).transpose()?,
             overrules: overrules
                 .iter()
-                .map(|o| (o.transition.clone(), o.guard.clone()))
-                .collect(),
+                .map(|o| Ok((w.name(&o.transition)?, o.guard.clone())))
+                .collect::<Result<_, DecodeError>>()?,
         },
         StoredEventKind::DeadlineSet {
             name,
@@ -381,17 +574,22 @@ fn kind(k: &StoredEventKind) -> Result<Kind, DecodeError> {
             every,
             counted,
         } => Kind::DeadlineSet {
-            name: name.clone(),
-            title: title.clone(),
+            name: w.name(name)?,
+            title: w.name(title)?,
             due: At::of(*due),
             remind_at: at_opt(*remind_at),
             provisional: *provisional,
-            on_breach: on_breach.clone(),
+            on_breach: w.names(on_breach.as_ref())?,
             keep: *keep,
-            every: every.clone(),
-            counted: counted
-                .as_ref()
-                .map(|c| (At::of(c.from), c.period.clone(), c.remind_before.clone())),
+            every: w.names(every.as_ref())?,
+            counted: match counted {
+                Some(c) => Some((
+                    At::of(c.from),
+                    w.name(&c.period)?,
+                    w.names(c.remind_before.as_ref())?,
+                )),
+                None => None,
+            },
         },
         StoredEventKind::DeadlineAdjusted {
             name,
@@ -399,23 +597,25 @@ fn kind(k: &StoredEventKind) -> Result<Kind, DecodeError> {
             remind_at,
             provisional,
         } => Kind::DeadlineAdjusted {
-            name: name.clone(),
+            name: w.name(name)?,
             due: At::of(*due),
             remind_at: at_opt(*remind_at),
             provisional: *provisional,
         },
         StoredEventKind::DeadlineCancelled { name, reason } => Kind::DeadlineCancelled {
-            name: name.clone(),
+            name: w.name(name)?,
             reason: reason.clone(),
         },
-        StoredEventKind::DeadlineReminded { name } => Kind::DeadlineReminded { name: name.clone() },
+        StoredEventKind::DeadlineReminded { name } => Kind::DeadlineReminded {
+            name: w.name(name)?,
+        },
         StoredEventKind::DeadlineBreached { name, due } => Kind::DeadlineBreached {
-            name: name.clone(),
+            name: w.name(name)?,
             due: At::of(*due),
         },
         StoredEventKind::LetterRequested { key, transition } => Kind::LetterRequested {
-            key: key.clone(),
-            transition: transition.clone(),
+            key: w.name(key)?,
+            transition: w.names(transition.as_ref())?,
         },
         StoredEventKind::LetterIssued {
             letter,
@@ -431,9 +631,9 @@ fn kind(k: &StoredEventKind) -> Result<Kind, DecodeError> {
             digest_algorithm,
         } => Kind::LetterIssued {
             letter: letter.clone(),
-            key: key.clone(),
+            key: w.name(key)?,
             number: number.clone(),
-            role: role.clone(),
+            role: w.name(role)?,
             html_sha256: Digest::of(html_sha256),
             text_sha256: Digest::of(text_sha256),
             code: code.clone(),
@@ -447,7 +647,7 @@ fn kind(k: &StoredEventKind) -> Result<Kind, DecodeError> {
             reason: reason.clone(),
         },
         StoredEventKind::Spawned { child } => Kind::Spawned {
-            child: child.into(),
+            child: link_of(w, child.case.clone(), &child.workflow, &child.link)?,
         },
         StoredEventKind::Transferred {
             from,
@@ -455,9 +655,9 @@ fn kind(k: &StoredEventKind) -> Result<Kind, DecodeError> {
             officer,
             reason,
         } => Kind::Transferred {
-            from: from.clone(),
-            to: to.clone(),
-            officer: officer.clone(),
+            from: w.names(from.as_ref())?,
+            to: w.name(to)?,
+            officer: w.names(officer.as_ref())?,
             reason: reason.clone(),
         },
         StoredEventKind::Migrated {
@@ -467,10 +667,10 @@ fn kind(k: &StoredEventKind) -> Result<Kind, DecodeError> {
             to_state,
             reason,
         } => Kind::Migrated {
-            from_version: Digest::of(from_version),
-            to_version: Digest::of(to_version),
-            from_state: from_state.clone(),
-            to_state: to_state.clone(),
+            from_version: w.version(from_version)?,
+            to_version: w.version(to_version)?,
+            from_state: w.name(from_state)?,
+            to_state: w.name(to_state)?,
             reason: reason.clone(),
         },
         StoredEventKind::Imported {
@@ -485,7 +685,7 @@ fn kind(k: &StoredEventKind) -> Result<Kind, DecodeError> {
     })
 }
 
-fn stored_kind(k: Kind) -> Result<StoredEventKind, DecodeError> {
+fn stored_kind<R: Reads>(k: KindOf<R>, r: &R) -> Result<StoredEventKind, DecodeError> {
     Ok(match k {
         Kind::Opened {
             workflow,
@@ -501,17 +701,23 @@ fn stored_kind(k: Kind) -> Result<StoredEventKind, DecodeError> {
             external,
             crypto,
         } => StoredEventKind::Opened {
-            workflow,
-            version: version.text(),
-            profile,
-            settings: data_of(&settings)?,
-            state,
-            data: data_of(&data)?,
-            origin: origin.map(StoredLink::from),
-            unit,
-            officer,
+            workflow: r.name(workflow)?,
+            version: r.version(version)?,
+            profile: r.names(profile)?,
+            settings: r.data(settings)?,
+            state: r.name(state)?,
+            data: r.data(data)?,
+            origin: origin.map(|l| stored_link(r, l)).transpose()?,
+            unit: r.names(unit)?,
+            officer: r.names(officer)?,
             published: published.map(pins_of),
-            external: external.map(|(source, id)| ExternalId { source, id }),
+            external: match external {
+                Some((source, id)) => Some(ExternalId {
+                    source: r.name(source)?,
+                    id,
+                }),
+                None => None,
+            },
             crypto: profile_of(crypto)?,
         },
         Kind::Fired {
@@ -521,10 +727,10 @@ fn stored_kind(k: Kind) -> Result<StoredEventKind, DecodeError> {
             changes,
             note,
         } => StoredEventKind::Fired {
-            transition,
-            from,
-            to,
-            changes: data_of(&changes)?,
+            transition: r.name(transition)?,
+            from: r.name(from)?,
+            to: r.name(to)?,
+            changes: r.data(changes)?,
             note,
         },
         Kind::Amended {
@@ -533,13 +739,18 @@ fn stored_kind(k: Kind) -> Result<StoredEventKind, DecodeError> {
             previous,
             overrules,
         } => StoredEventKind::Amended {
-            changes: data_of(&changes)?,
+            changes: r.data(changes)?,
             reason,
-            previous: previous.as_deref().map(data_of).transpose()?,
+            previous: previous.map(|p| r.data(p)).transpose()?,
             overrules: overrules
                 .into_iter()
-                .map(|(transition, guard)| StoredOverruled { transition, guard })
-                .collect(),
+                .map(|(transition, guard)| {
+                    Ok(StoredOverruled {
+                        transition: r.name(transition)?,
+                        guard,
+                    })
+                })
+                .collect::<Result<_, DecodeError>>()?,
         },
         Kind::DeadlineSet {
             name,
@@ -552,23 +763,22 @@ fn stored_kind(k: Kind) -> Result<StoredEventKind, DecodeError> {
             every,
             counted,
         } => StoredEventKind::DeadlineSet {
-            name,
-            title,
+            name: r.name(name)?,
+            title: r.name(title)?,
             due: due.instant()?,
             remind_at: instant_opt(remind_at)?,
             provisional,
-            on_breach,
+            on_breach: r.names(on_breach)?,
             keep,
-            every,
-            counted: counted
-                .map(|(from, period, remind_before)| {
-                    Ok::<_, DecodeError>(StoredCounted {
-                        from: from.instant()?,
-                        period,
-                        remind_before,
-                    })
-                })
-                .transpose()?,
+            every: r.names(every)?,
+            counted: match counted {
+                Some((from, period, remind_before)) => Some(StoredCounted {
+                    from: from.instant()?,
+                    period: r.name(period)?,
+                    remind_before: r.names(remind_before)?,
+                }),
+                None => None,
+            },
         },
         Kind::DeadlineAdjusted {
             name,
@@ -576,22 +786,26 @@ fn stored_kind(k: Kind) -> Result<StoredEventKind, DecodeError> {
             remind_at,
             provisional,
         } => StoredEventKind::DeadlineAdjusted {
-            name,
+            name: r.name(name)?,
             due: due.instant()?,
             remind_at: instant_opt(remind_at)?,
             provisional,
         },
-        Kind::DeadlineCancelled { name, reason } => {
-            StoredEventKind::DeadlineCancelled { name, reason }
-        }
-        Kind::DeadlineReminded { name } => StoredEventKind::DeadlineReminded { name },
+        Kind::DeadlineCancelled { name, reason } => StoredEventKind::DeadlineCancelled {
+            name: r.name(name)?,
+            reason,
+        },
+        Kind::DeadlineReminded { name } => StoredEventKind::DeadlineReminded {
+            name: r.name(name)?,
+        },
         Kind::DeadlineBreached { name, due } => StoredEventKind::DeadlineBreached {
-            name,
+            name: r.name(name)?,
             due: due.instant()?,
         },
-        Kind::LetterRequested { key, transition } => {
-            StoredEventKind::LetterRequested { key, transition }
-        }
+        Kind::LetterRequested { key, transition } => StoredEventKind::LetterRequested {
+            key: r.name(key)?,
+            transition: r.names(transition)?,
+        },
         Kind::LetterIssued {
             letter,
             key,
@@ -606,9 +820,9 @@ fn stored_kind(k: Kind) -> Result<StoredEventKind, DecodeError> {
             digest_algorithm,
         } => StoredEventKind::LetterIssued {
             letter,
-            key,
+            key: r.name(key)?,
             number,
-            role,
+            role: r.name(role)?,
             html_sha256: html_sha256.text(),
             text_sha256: text_sha256.text(),
             code,
@@ -619,7 +833,7 @@ fn stored_kind(k: Kind) -> Result<StoredEventKind, DecodeError> {
         },
         Kind::LetterVoided { letter, reason } => StoredEventKind::LetterVoided { letter, reason },
         Kind::Spawned { child } => StoredEventKind::Spawned {
-            child: child.into(),
+            child: stored_link(r, child)?,
         },
         Kind::Transferred {
             from,
@@ -627,9 +841,9 @@ fn stored_kind(k: Kind) -> Result<StoredEventKind, DecodeError> {
             officer,
             reason,
         } => StoredEventKind::Transferred {
-            from,
-            to,
-            officer,
+            from: r.names(from)?,
+            to: r.name(to)?,
+            officer: r.names(officer)?,
             reason,
         },
         Kind::Migrated {
@@ -639,10 +853,10 @@ fn stored_kind(k: Kind) -> Result<StoredEventKind, DecodeError> {
             to_state,
             reason,
         } => StoredEventKind::Migrated {
-            from_version: from_version.text(),
-            to_version: to_version.text(),
-            from_state,
-            to_state,
+            from_version: r.version(from_version)?,
+            to_version: r.version(to_version)?,
+            from_state: r.name(from_state)?,
+            to_state: r.name(to_state)?,
             reason,
         },
         Kind::Imported {
@@ -678,39 +892,34 @@ fn from_record<'a, T: Deserialize<'a>>(
     }
 }
 
-/// The compact record of `stored`, given the hash of the record before it in its case's
-/// history (None for the first).
-pub fn encode_event(
+fn event_of<W: Writes>(
     stored: &StoredEvent,
     previous: Option<&ChainHash>,
-) -> Result<Vec<u8>, DecodeError> {
+    w: &mut W,
+) -> Result<EventOf<W>, DecodeError> {
     let prev = if stored.prev.as_ref() == previous {
         Prev::Follows
     } else {
         Prev::Given(stored.prev.as_ref().map(digest))
     };
     let occurred_after = stored.occurred_at.as_nanosecond() - stored.recorded_at.as_nanosecond();
-    to_record(
-        EVENT_TAG,
-        &Event {
-            hash: stored.hash.as_ref().map(digest),
-            prev,
-            seq: stored.seq,
-            recorded_at: At::of(stored.recorded_at),
-            occurred_after,
-            actor: stored.actor.clone(),
-            role: stored.role.clone(),
-            kind: kind(&stored.kind)?,
-        },
-    )
+    Ok(Event {
+        hash: stored.hash.as_ref().map(digest),
+        prev,
+        seq: stored.seq,
+        recorded_at: At::of(stored.recorded_at),
+        occurred_after,
+        actor: w.name(&stored.actor)?,
+        role: w.name(&stored.role)?,
+        kind: kind(&stored.kind, w)?,
+    })
 }
 
-/// Reads a compact event record, given the hash of the record before it.
-pub fn decode_event(
-    bytes: &[u8],
+fn stored_event<R: Reads>(
+    e: EventOf<R>,
     previous: Option<&ChainHash>,
+    r: &R,
 ) -> Result<StoredEvent, DecodeError> {
-    let e: Event = from_record(EVENT_TAG, "event", bytes)?;
     let recorded_at = e.recorded_at.instant()?;
     let occurred_at = recorded_at
         .as_nanosecond()
@@ -721,9 +930,9 @@ pub fn decode_event(
         seq: e.seq,
         recorded_at,
         occurred_at,
-        actor: e.actor,
-        role: e.role,
-        kind: stored_kind(e.kind)?,
+        actor: r.name(e.actor)?,
+        role: r.name(e.role)?,
+        kind: stored_kind(e.kind, r)?,
         prev: match e.prev {
             Prev::Follows => previous.cloned(),
             Prev::Given(p) => p.map(chain_hash),
@@ -732,33 +941,69 @@ pub fn decode_event(
     })
 }
 
+/// The format-9 record of `stored` (what `db migrate` step 9 writes), given the hash of the
+/// record before it in its case's history (None for the first).
+pub fn encode_event_nine(
+    stored: &StoredEvent,
+    previous: Option<&ChainHash>,
+) -> Result<Vec<u8>, DecodeError> {
+    to_record(EVENT_TAG, &event_of(stored, previous, &mut Nine)?)
+}
+
+/// The format-10 record of `stored` (what this build writes), its names numbered by `names`.
+pub fn encode_event(
+    stored: &StoredEvent,
+    previous: Option<&ChainHash>,
+    names: &mut dyn Interner,
+) -> Result<Vec<u8>, DecodeError> {
+    to_record(EVENT_TEN_TAG, &event_of(stored, previous, &mut Ten(names))?)
+}
+
+/// Reads a compact event record of either format, given the hash of the record before it.
+pub fn decode_event(
+    bytes: &[u8],
+    previous: Option<&ChainHash>,
+    names: &dyn NameLookup,
+) -> Result<StoredEvent, DecodeError> {
+    if bytes.first() == Some(&EVENT_TEN_TAG) {
+        let r = TenRead(names);
+        let e: EventOf<TenRead> = from_record(EVENT_TEN_TAG, "event", bytes)?;
+        stored_event(e, previous, &r)
+    } else {
+        let e: EventOf<Nine> = from_record(EVENT_TAG, "event", bytes)?;
+        stored_event(e, previous, &Nine)
+    }
+}
+
 /// A case snapshot. The snapshot is a cache of what the events replay to; its fields are the
-/// [`Case`]'s, with the data as JSON text and the collections a closed case rarely keeps
-/// (deadlines, letters, links) as JSON text too (`{}` or `[]`, three bytes, when empty).
+/// [`Case`]'s, with the collections a closed case rarely keeps (deadlines, letters, links) as
+/// JSON text (`{}` or `[]`, three bytes, when empty).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Snapshot {
+struct Snapshot<N, D, V> {
     id: String,
-    workflow: String,
-    version: Digest,
-    profile: Option<String>,
-    settings: String,
-    state: String,
-    data: String,
+    workflow: N,
+    version: V,
+    profile: Option<N>,
+    settings: D,
+    state: N,
+    data: D,
     seq: u32,
     opened_at: At,
     updated_at: At,
     deadlines: String,
     letters: String,
     issued: String,
-    origin: Option<CompactLink>,
+    origin: Option<CompactLink<N>>,
     spawned: String,
     head: Option<Digest>,
-    unit: Option<String>,
-    officer: Option<String>,
+    unit: Option<N>,
+    officer: Option<N>,
     published: Option<CompactPins>,
-    external: Option<(String, String)>,
+    external: Option<(N, String)>,
     crypto: u8,
 }
+
+type SnapshotOf<F> = Snapshot<<F as Form>::Name, <F as Form>::Data, <F as Form>::Version>;
 
 fn json<T: Serialize>(what: &str, v: &T) -> Result<String, DecodeError> {
     serde_json::to_string(v).map_err(|e| corrupt(what, e))
@@ -768,70 +1013,62 @@ fn from_json<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T
     serde_json::from_str(text).map_err(|e| corrupt(what, e))
 }
 
-fn compact_link(l: &Link) -> CompactLink {
-    CompactLink {
-        case: l.case.to_string(),
-        workflow: l.workflow.clone(),
-        link: l.link.clone(),
-    }
-}
-
-/// The compact snapshot of a case.
-pub fn encode_case(case: &Case) -> Result<Vec<u8>, DecodeError> {
-    to_record(
-        CASE_TAG,
-        &Snapshot {
-            id: case.id.to_string(),
-            workflow: case.workflow.clone(),
-            version: Digest::of(&case.version.0),
-            profile: case.profile.clone(),
-            settings: data_text(&case.settings)?,
-            state: case.state.clone(),
-            data: data_text(&case.data)?,
-            seq: case.seq,
-            opened_at: At::of(case.opened_at),
-            updated_at: At::of(case.updated_at),
-            deadlines: json("deadlines", &case.deadlines)?,
-            letters: json("letters", &case.letters)?,
-            issued: json("issued", &case.issued)?,
-            origin: case.origin.as_ref().map(compact_link),
-            spawned: json("spawned", &case.spawned)?,
-            head: case.head.as_ref().map(digest),
-            unit: case.unit.clone(),
-            officer: case.officer.clone(),
-            published: case.published.as_ref().map(pins),
-            external: case
-                .external
-                .as_ref()
-                .map(|e| (e.source.clone(), e.id.clone())),
-            crypto: profile_byte(case.crypto),
+fn snapshot_of<W: Writes>(case: &Case, w: &mut W) -> Result<SnapshotOf<W>, DecodeError> {
+    Ok(Snapshot {
+        id: case.id.to_string(),
+        workflow: w.name(&case.workflow)?,
+        version: w.version(&case.version.0)?,
+        profile: w.names(case.profile.as_ref())?,
+        settings: w.data(&case.settings)?,
+        state: w.name(&case.state)?,
+        data: w.data(&case.data)?,
+        seq: case.seq,
+        opened_at: At::of(case.opened_at),
+        updated_at: At::of(case.updated_at),
+        deadlines: json("deadlines", &case.deadlines)?,
+        letters: json("letters", &case.letters)?,
+        issued: json("issued", &case.issued)?,
+        origin: match &case.origin {
+            Some(l) => Some(link_of(w, l.case.to_string(), &l.workflow, &l.link)?),
+            None => None,
         },
-    )
+        spawned: json("spawned", &case.spawned)?,
+        head: case.head.as_ref().map(digest),
+        unit: w.names(case.unit.as_ref())?,
+        officer: w.names(case.officer.as_ref())?,
+        published: case.published.as_ref().map(pins),
+        external: match &case.external {
+            Some(e) => Some((w.name(&e.source)?, e.id.clone())),
+            None => None,
+        },
+        crypto: profile_byte(case.crypto),
+    })
 }
 
-/// Reads a compact snapshot.
-pub fn decode_case(bytes: &[u8]) -> Result<Case, DecodeError> {
-    let s: Snapshot = from_record(CASE_TAG, "snapshot", bytes)?;
+fn case_of<R: Reads>(s: SnapshotOf<R>, r: &R) -> Result<Case, DecodeError> {
     let id = |text: &str| {
         text.parse()
             .map_err(|e: crate::case::BadCaseId| corrupt("snapshot", e))
     };
     let origin = match s.origin {
-        Some(l) => Some(Link {
-            case: id(&l.case)?,
-            workflow: l.workflow,
-            link: l.link,
-        }),
+        Some(l) => {
+            let l = stored_link(r, l)?;
+            Some(Link {
+                case: id(&l.case)?,
+                workflow: l.workflow,
+                link: l.link,
+            })
+        }
         None => None,
     };
     Ok(Case {
         id: id(&s.id)?,
-        workflow: s.workflow,
-        version: VersionHash(s.version.text()),
-        profile: s.profile,
-        settings: data_of(&s.settings)?,
-        state: s.state,
-        data: data_of(&s.data)?,
+        workflow: r.name(s.workflow)?,
+        version: VersionHash(r.version(s.version)?),
+        profile: r.names(s.profile)?,
+        settings: r.data(s.settings)?,
+        state: r.name(s.state)?,
+        data: r.data(s.data)?,
         seq: s.seq,
         opened_at: s.opened_at.instant()?,
         updated_at: s.updated_at.instant()?,
@@ -844,26 +1081,54 @@ pub fn decode_case(bytes: &[u8]) -> Result<Case, DecodeError> {
         origin,
         spawned: from_json::<Vec<Link>>("spawned", &s.spawned)?,
         head: s.head.map(chain_hash),
-        unit: s.unit,
-        officer: s.officer,
+        unit: r.names(s.unit)?,
+        officer: r.names(s.officer)?,
         published: s.published.map(pins_of),
-        external: s.external.map(|(source, id)| ExternalId { source, id }),
+        external: match s.external {
+            Some((source, id)) => Some(ExternalId {
+                source: r.name(source)?,
+                id,
+            }),
+            None => None,
+        },
         crypto: profile_of(s.crypto)?,
     })
+}
+
+/// The format-9 snapshot of a case (what `db migrate` step 9 writes).
+pub fn encode_case_nine(case: &Case) -> Result<Vec<u8>, DecodeError> {
+    to_record(CASE_TAG, &snapshot_of(case, &mut Nine)?)
+}
+
+/// The format-10 snapshot of a case (what this build writes).
+pub fn encode_case(case: &Case, names: &mut dyn Interner) -> Result<Vec<u8>, DecodeError> {
+    to_record(CASE_TEN_TAG, &snapshot_of(case, &mut Ten(names))?)
+}
+
+/// Reads a compact snapshot of either format.
+pub fn decode_case(bytes: &[u8], names: &dyn NameLookup) -> Result<Case, DecodeError> {
+    if bytes.first() == Some(&CASE_TEN_TAG) {
+        let r = TenRead(names);
+        let s: SnapshotOf<TenRead> = from_record(CASE_TEN_TAG, "snapshot", bytes)?;
+        case_of(s, &r)
+    } else {
+        let s: SnapshotOf<Nine> = from_record(CASE_TAG, "snapshot", bytes)?;
+        case_of(s, &Nine)
+    }
 }
 
 /// An outbox entry. `id` is `{case}#{seq}` for every entry this build writes: the number alone
 /// is kept then.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Outbox {
+struct Outbox<N> {
     id: EventId,
     kind: u8,
     case: String,
-    workflow: String,
-    unit: Option<String>,
-    state: String,
+    workflow: N,
+    unit: Option<N>,
+    state: N,
     letter: Option<String>,
-    deadline: Option<String>,
+    deadline: Option<N>,
     at: At,
 }
 
@@ -894,8 +1159,7 @@ fn outbox_kind_of(b: u8) -> Result<OutboxKind, DecodeError> {
     })
 }
 
-/// The compact record of an outbox entry (its position is the key).
-pub fn encode_outbox(entry: &OutboxEntry) -> Result<Vec<u8>, DecodeError> {
+fn outbox_of<W: Writes>(entry: &OutboxEntry, w: &mut W) -> Result<Outbox<W::Name>, DecodeError> {
     let id = entry
         .id
         .strip_prefix(entry.case.as_str())
@@ -903,25 +1167,24 @@ pub fn encode_outbox(entry: &OutboxEntry) -> Result<Vec<u8>, DecodeError> {
         .and_then(|n| n.parse::<u32>().ok())
         .filter(|n| crate::app::outbox::event_id(&entry.case, *n) == entry.id)
         .map_or_else(|| EventId::Text(entry.id.clone()), EventId::Seq);
-    to_record(
-        OUTBOX_TAG,
-        &Outbox {
-            id,
-            kind: outbox_kind_byte(entry.kind),
-            case: entry.case.clone(),
-            workflow: entry.workflow.clone(),
-            unit: entry.unit.clone(),
-            state: entry.state.clone(),
-            letter: entry.letter.clone(),
-            deadline: entry.deadline.clone(),
-            at: At::of(entry.at),
-        },
-    )
+    Ok(Outbox {
+        id,
+        kind: outbox_kind_byte(entry.kind),
+        case: entry.case.clone(),
+        workflow: w.name(&entry.workflow)?,
+        unit: w.names(entry.unit.as_ref())?,
+        state: w.name(&entry.state)?,
+        letter: entry.letter.clone(),
+        deadline: w.names(entry.deadline.as_ref())?,
+        at: At::of(entry.at),
+    })
 }
 
-/// Reads a compact outbox entry stored at `position`.
-pub fn decode_outbox(bytes: &[u8], position: u64) -> Result<OutboxEntry, DecodeError> {
-    let o: Outbox = from_record(OUTBOX_TAG, "outbox entry", bytes)?;
+fn entry_of<R: Reads>(
+    o: Outbox<R::Name>,
+    position: u64,
+    r: &R,
+) -> Result<OutboxEntry, DecodeError> {
     Ok(OutboxEntry {
         position,
         id: match o.id {
@@ -930,13 +1193,42 @@ pub fn decode_outbox(bytes: &[u8], position: u64) -> Result<OutboxEntry, DecodeE
         },
         kind: outbox_kind_of(o.kind)?,
         case: o.case,
-        workflow: o.workflow,
-        unit: o.unit,
-        state: o.state,
+        workflow: r.name(o.workflow)?,
+        unit: r.names(o.unit)?,
+        state: r.name(o.state)?,
         letter: o.letter,
-        deadline: o.deadline,
+        deadline: r.names(o.deadline)?,
         at: o.at.instant()?,
     })
+}
+
+/// The format-9 record of an outbox entry (what `db migrate` step 9 writes).
+pub fn encode_outbox_nine(entry: &OutboxEntry) -> Result<Vec<u8>, DecodeError> {
+    to_record(OUTBOX_TAG, &outbox_of(entry, &mut Nine)?)
+}
+
+/// The format-10 record of an outbox entry (its position is the key).
+pub fn encode_outbox(
+    entry: &OutboxEntry,
+    names: &mut dyn Interner,
+) -> Result<Vec<u8>, DecodeError> {
+    to_record(OUTBOX_TEN_TAG, &outbox_of(entry, &mut Ten(names))?)
+}
+
+/// Reads a compact outbox entry of either format stored at `position`.
+pub fn decode_outbox(
+    bytes: &[u8],
+    position: u64,
+    names: &dyn NameLookup,
+) -> Result<OutboxEntry, DecodeError> {
+    if bytes.first() == Some(&OUTBOX_TEN_TAG) {
+        let r = TenRead(names);
+        let o: Outbox<u32> = from_record(OUTBOX_TEN_TAG, "outbox entry", bytes)?;
+        entry_of(o, position, &r)
+    } else {
+        let o: Outbox<String> = from_record(OUTBOX_TAG, "outbox entry", bytes)?;
+        entry_of(o, position, &Nine)
+    }
 }
 
 #[cfg(test)]
@@ -945,8 +1237,8 @@ mod tests {
     use serde_json::Value;
 
     use super::super::{
-        StoredCounted, StoredEvent, StoredEventKind, StoredLink, StoredOverruled, compact_event,
-        decode_event, encode,
+        NoNames, StoredCounted, StoredEvent, StoredEventKind, StoredLink, StoredOverruled,
+        compact_event, compact_event_nine, decode_event, encode,
     };
     use super::*;
     use crate::case::CaseId;
@@ -1257,14 +1549,19 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(512))]
 
-        /// Decode ∘ encode is the identity on stored events, so every reader sees the same
-        /// event, the chain hashes the same canonical JSON, and the JSON record written back
-        /// for an export is the one the compact record was made from.
+        /// Decode ∘ encode is the identity on stored events in both compact formats, so every
+        /// reader sees the same event, the chain hashes the same canonical JSON, and the JSON
+        /// record written back for an export is the one the compact record was made from.
         #[test]
         fn a_compact_event_reads_back_as_the_event_and_its_json_record((stored, previous) in event()) {
-            let bytes = encode_event(&stored, previous.as_ref()).expect("encodes");
-            prop_assert_eq!(bytes[0], EVENT_TAG);
-            let back = decode_event(&bytes, previous.as_ref()).expect("decodes");
+            let mut names = NamesInMemory::default();
+            let nine = encode_event_nine(&stored, previous.as_ref()).expect("encodes");
+            prop_assert_eq!(nine[0], EVENT_TAG);
+            let ten = encode_event(&stored, previous.as_ref(), &mut names).expect("encodes");
+            prop_assert_eq!(ten[0], EVENT_TEN_TAG);
+            // Format 9 needs no dictionary; format 10 reads with the one it was written with.
+            prop_assert_eq!(decode_event(&nine, previous.as_ref(), &NoNames).expect("decodes"), stored.clone());
+            let back = decode_event(&ten, previous.as_ref(), &names).expect("decodes");
             prop_assert_eq!(&back, &stored);
             let json = encode(&stored).expect("json");
             prop_assert_eq!(encode(&back).expect("json"), json.clone());
@@ -1282,59 +1579,145 @@ mod tests {
                     );
                 }
             }
-            // The migration's path: from the JSON record, when it gives it back exactly.
-            if let Some(made) = compact_event(&json, previous.as_ref()) {
-                prop_assert_eq!(decode_event(&made, previous.as_ref()).expect("decodes"), stored);
+            // The migration's and the import's paths: from the JSON record, when it gives it
+            // back exactly.
+            if let Some(made) = compact_event_nine(&json, previous.as_ref()) {
+                prop_assert_eq!(decode_event(&made, previous.as_ref(), &NoNames).expect("decodes"), stored.clone());
+            }
+            if let Some(made) = compact_event(&json, previous.as_ref(), &mut names).expect("names") {
+                prop_assert_eq!(decode_event(&made, previous.as_ref(), &names).expect("decodes"), stored);
             }
         }
 
         /// A damaged record is an error, never a panic or a different event read as good.
         #[test]
-        fn damaged_compact_records_are_errors((stored, previous) in event(), at in any::<usize>(), byte in any::<u8>(), cut in any::<bool>()) {
-            let mut bytes = encode_event(&stored, previous.as_ref()).expect("encodes");
+        fn damaged_compact_records_are_errors((stored, previous) in event(), at in any::<usize>(), byte in any::<u8>(), cut in any::<bool>(), ten in any::<bool>()) {
+            let mut names = NamesInMemory::default();
+            let mut bytes = if ten {
+                encode_event(&stored, previous.as_ref(), &mut names).expect("encodes")
+            } else {
+                encode_event_nine(&stored, previous.as_ref()).expect("encodes")
+            };
             let at = at % bytes.len();
             if cut {
                 bytes.truncate(at);
-                prop_assert!(decode_event(&bytes, previous.as_ref()).is_err() || bytes.first() != Some(&EVENT_TAG));
+                prop_assert!(decode_event(&bytes, previous.as_ref(), &names).is_err() || !matches!(bytes.first(), Some(&EVENT_TAG | &EVENT_TEN_TAG)));
             } else {
                 bytes[at] = byte;
-                let _ = decode_event(&bytes, previous.as_ref());
+                let _ = decode_event(&bytes, previous.as_ref(), &names);
             }
         }
 
         #[test]
         fn arbitrary_bytes_after_the_tag_never_panic(body in proptest::collection::vec(any::<u8>(), 0..300)) {
-            let mut bytes = vec![EVENT_TAG];
-            bytes.extend(&body);
-            let _ = decode_event(&bytes, None);
-            bytes[0] = CASE_TAG;
-            let _ = decode_case(&bytes);
-            bytes[0] = OUTBOX_TAG;
-            let _ = decode_outbox(&bytes, 1);
+            let names = NamesInMemory(vec!["a".into(), "b".into()]);
+            for tags in [[EVENT_TAG, CASE_TAG, OUTBOX_TAG], [EVENT_TEN_TAG, CASE_TEN_TAG, OUTBOX_TEN_TAG]] {
+                let mut bytes = vec![tags[0]];
+                bytes.extend(&body);
+                let _ = decode_event(&bytes, None, &names);
+                bytes[0] = tags[1];
+                let _ = decode_case(&bytes, &names);
+                bytes[0] = tags[2];
+                let _ = decode_outbox(&bytes, 1, &names);
+            }
+        }
+
+        /// Snapshots and outbox entries too read back as they were written, in both formats.
+        #[test]
+        fn snapshots_and_outbox_entries_read_back(
+            (workflow, state, unit) in (text(), text(), proptest::option::of(text())),
+            (data, settings) in (data(), data()),
+            seq in 1..u32::MAX,
+            at in instant(),
+        ) {
+            let case = Case {
+                id: CaseId::new(2026, 7),
+                workflow: workflow.clone(),
+                version: VersionHash(crate::chain::hex(&[7; 32])),
+                profile: None,
+                settings,
+                state: state.clone(),
+                data,
+                seq,
+                opened_at: at,
+                updated_at: at,
+                deadlines: Default::default(),
+                letters: Vec::new(),
+                issued: Vec::new(),
+                origin: None,
+                spawned: Vec::new(),
+                head: Some(ChainHash(crate::chain::hex(&[9; 32]))),
+                unit: unit.clone(),
+                officer: Some("李警官".into()),
+                published: None,
+                external: None,
+                crypto: Profile::Standard,
+            };
+            let mut names = NamesInMemory::default();
+            let ten = encode_case(&case, &mut names).expect("encodes");
+            prop_assert_eq!(decode_case(&ten, &names).expect("decodes"), case.clone());
+            let nine = encode_case_nine(&case).expect("encodes");
+            prop_assert_eq!(decode_case(&nine, &NoNames).expect("decodes"), case.clone());
+            let entry = OutboxEntry {
+                position: 9,
+                id: crate::app::outbox::event_id(case.id.as_str(), seq),
+                kind: OutboxKind::StateEntered,
+                case: case.id.to_string(),
+                workflow,
+                unit,
+                state,
+                letter: None,
+                deadline: Some("first_visit".into()),
+                at,
+            };
+            let ten = encode_outbox(&entry, &mut names).expect("encodes");
+            prop_assert_eq!(decode_outbox(&ten, 9, &names).expect("decodes"), entry.clone());
+            let nine = encode_outbox_nine(&entry).expect("encodes");
+            prop_assert_eq!(decode_outbox(&nine, 9, &NoNames).expect("decodes"), entry);
         }
     }
 
     #[test]
     fn a_json_record_that_would_not_come_back_byte_for_byte_is_not_made_compact() {
+        let mut names = NamesInMemory::default();
         let record = br#"{"v":1,"body":{"seq":1,"recorded_at":"2026-03-01T10:00:00+08:00","occurred_at":"2026-03-01T02:00:00Z","actor":"a","role":"r","kind":{"t":"deadline_reminded","name":"d"}}}"#;
-        assert!(decode_event(record, None).is_ok());
-        assert!(compact_event(record, None).is_none());
+        assert!(decode_event(record, None, &NoNames).is_ok());
+        assert!(compact_event_nine(record, None).is_none());
+        assert!(
+            compact_event(record, None, &mut names)
+                .expect("names")
+                .is_none()
+        );
+        // Nothing was numbered for a record that was not made.
+        assert!(names.0.is_empty());
         let unknown = br#"{"v":1,"body":{"seq":1,"recorded_at":"2026-03-01T02:00:00Z","occurred_at":"2026-03-01T02:00:00Z","actor":"a","role":"r","kind":{"t":"deadline_reminded","name":"d"},"later":1}}"#;
-        assert!(compact_event(unknown, None).is_none());
+        assert!(compact_event_nine(unknown, None).is_none());
         let plain = br#"{"v":1,"body":{"seq":1,"recorded_at":"2026-03-01T02:00:00Z","occurred_at":"2026-03-01T02:00:00Z","actor":"a","role":"r","kind":{"t":"deadline_reminded","name":"d"}}}"#;
-        let compact = compact_event(plain, None).expect("compact");
-        assert!(compact.len() < plain.len() / 3, "{} bytes", compact.len());
+        let nine = compact_event_nine(plain, None).expect("compact");
+        assert!(nine.len() < plain.len() / 3, "{} bytes", nine.len());
+        let ten = compact_event(plain, None, &mut names)
+            .expect("names")
+            .expect("compact");
+        assert!(ten.len() < nine.len(), "{} bytes", ten.len());
     }
 
     #[test]
-    fn trailing_bytes_and_unknown_tags_are_refused() {
+    fn trailing_bytes_unknown_tags_and_unknown_names_are_refused() {
         let stored: StoredEvent = super::super::decode(br#"{"v":1,"body":{"seq":1,"recorded_at":"2026-03-01T02:00:00Z","occurred_at":"2026-03-01T02:00:00Z","actor":"a","role":"r","kind":{"t":"deadline_reminded","name":"d"}}}"#).expect("json");
-        let mut bytes = encode_event(&stored, None).expect("encodes");
+        let mut bytes = encode_event_nine(&stored, None).expect("encodes");
         bytes.push(0);
         assert!(matches!(
-            decode_event(&bytes, None),
+            decode_event(&bytes, None, &NoNames),
             Err(DecodeError::Corrupt(_))
         ));
-        assert!(super::decode_event(&[0xFF, 1, 2], None).is_err());
+        assert!(super::decode_event(&[0xFF, 1, 2], None, &NoNames).is_err());
+        // A format-10 record read without its dictionary (or with another) is an error that
+        // says so, never an event with other names.
+        let mut names = NamesInMemory::default();
+        let ten = encode_event(&stored, None, &mut names).expect("encodes");
+        let Err(DecodeError::Corrupt(why)) = decode_event(&ten, None, &NoNames) else {
+            panic!("read without its names");
+        };
+        assert!(why.contains("not in the dictionary"), "{why}");
     }
 }
