@@ -1,9 +1,11 @@
 //! Reading the hash chains back: the records `wardflow verify` recomputes and the snapshot
 //! heads that reveal a truncated history.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::ControlFlow;
+use std::sync::{Arc, Mutex, mpsc};
 
-use redb::ReadableTable;
+use redb::{ReadOnlyTable, ReadableTable, ReadableTableMetadata};
 
 use super::{CASES, DEFINITIONS, EVENTS, Store, StoreError, corrupt, storage};
 use crate::case::{Case, CaseId, Event};
@@ -60,27 +62,7 @@ pub(super) fn replayed(
 /// One stored event as the verifier sees it; `history` is its case's history read so far (a
 /// compact record's `prev` is the hash of the record before it).
 pub(crate) fn record(at: u32, bytes: &[u8], history: &mut History) -> Record {
-    let stored: StoredEvent = match history.next(bytes) {
-        Ok(s) => s,
-        Err(e) => {
-            return Record {
-                at,
-                event: Err(e.to_string()),
-                prev: None,
-                hash: None,
-            };
-        }
-    };
-    let (prev, hash) = (stored.prev.clone(), stored.hash.clone());
-    let event = Event::try_from(stored)
-        .map_err(|e| e.to_string())
-        .and_then(|e| serde_json::to_value(e).map_err(|e| e.to_string()));
-    Record {
-        at,
-        event,
-        prev,
-        hash,
-    }
+    record_and_event(at, bytes, history).0
 }
 
 impl Store {
@@ -128,70 +110,181 @@ impl Store {
     /// Every case id that has a snapshot or events, in order.
     pub fn chained_case_ids(&self) -> Result<Vec<CaseId>, StoreError> {
         let tx = self.read()?;
-        let mut ids: BTreeSet<String> = BTreeSet::new();
-        for entry in tx
-            .open_table(CASES)
-            .map_err(storage)?
-            .iter()
-            .map_err(storage)?
-        {
-            ids.insert(entry.map_err(storage)?.0.value().to_owned());
-        }
-        let events = tx.open_table(EVENTS).map_err(storage)?;
-        // Jump from case to case rather than reading every event.
-        let mut from = String::new();
-        loop {
-            let next = events
-                .range((from.as_str(), 0)..)
-                .map_err(storage)?
-                .next()
-                .transpose()
-                .map_err(storage)?
-                .map(|(k, _)| k.value().0.to_owned());
-            let Some(id) = next else { break };
-            from = format!("{id}\u{0}");
-            ids.insert(id);
-        }
-        ids.into_iter()
-            .map(|s| s.parse().map_err(corrupt))
-            .collect()
-    }
-
-    /// Replays a case from its (verified) events and compares the result with the stored
-    /// snapshot, which every output reads: the fields that differ, comma-separated, or None.
-    fn snapshot_differs(&self, id: &CaseId) -> Result<Option<String>, StoreError> {
-        let tx = self.read()?;
         let cases = tx.open_table(CASES).map_err(storage)?;
-        let Some(bytes) = cases.get(id.as_str()).map_err(storage)? else {
-            return Ok(None);
-        };
         let events = tx.open_table(EVENTS).map_err(storage)?;
-        let replayed = replayed(&events, id)?;
-        Ok(differs(bytes.value(), replayed))
+        let mut ids = Vec::new();
+        walk_chained_ids(&cases, &events, &mut |id| {
+            ids.push(id);
+            ControlFlow::Continue(())
+        })?;
+        Ok(ids)
     }
 
     /// Recomputes the chains of `only` (or of every case) and reports each case's first
     /// broken link.
     pub fn verify_chains(&self, only: Option<&CaseId>) -> Result<ChainReport, StoreError> {
-        self.verify_chains_telling(only, &crate::progress::Reporter::silent())
+        let mut report = ChainReport::default();
+        self.verify_chains_each(
+            only,
+            &crate::progress::Reporter::silent(),
+            Parallel::available(),
+            &mut |verdict| report.add(verdict),
+        )?;
+        Ok(report)
     }
 
-    /// [`Store::verify_chains`], telling `progress` of each case verified.
-    pub fn verify_chains_telling(
+    /// Recomputes the chains of `only` (or of every case) on `parallel`'s threads, handing
+    /// each case's [`Verdict`] to `each` in case id order (until it breaks), telling
+    /// `progress` of each case. Nothing is kept per case, so memory stays flat however
+    /// large the database is. Every case is read in the one read transaction the ids are
+    /// walked in, so the verdicts are of one committed state.
+    pub fn verify_chains_each(
         &self,
         only: Option<&CaseId>,
         progress: &crate::progress::Reporter,
-    ) -> Result<ChainReport, StoreError> {
-        let ids = match only {
-            Some(id) => vec![id.clone()],
-            None => self.chained_case_ids()?,
+        parallel: Parallel,
+        each: &mut dyn FnMut(Verdict) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        let tx = self.read()?;
+        let cases = tx.open_table(CASES).map_err(storage)?;
+        let events = tx.open_table(EVENTS).map_err(storage)?;
+        let crypto = self.meta.crypto;
+        let one = |id: &CaseId| verify_case(&cases, &events, crypto, id);
+        match only {
+            Some(id) => {
+                let stage = progress.begin("verify", Some(1));
+                let verdict = one(id)?;
+                stage.advance(1);
+                if let Some(verdict) = verdict {
+                    let _ = each(verdict);
+                }
+                Ok(())
+            }
+            None => {
+                // The snapshots counted: cases with events and no snapshot are rare (and
+                // broken), so the bar's total is near enough.
+                let total = cases.len().map_err(storage)?;
+                verify_ids(
+                    parallel,
+                    Some(total),
+                    progress,
+                    |emit| walk_chained_ids(&cases, &events, emit),
+                    one,
+                    each,
+                )
+            }
+        }
+    }
+}
+
+/// Hands every case id that has a snapshot or events to `emit`, in order, until it breaks:
+/// the snapshots' keys merged with the cases the events table jumps to (one lookup a case,
+/// rather than reading every event).
+fn walk_chained_ids(
+    cases: &ReadOnlyTable<&'static str, &'static [u8]>,
+    events: &ReadOnlyTable<(&'static str, u32), &'static [u8]>,
+    emit: &mut dyn FnMut(CaseId) -> ControlFlow<()>,
+) -> Result<(), StoreError> {
+    let next_with_events = |after: Option<&str>| -> Result<Option<String>, StoreError> {
+        let from = after.map_or_else(String::new, |id| format!("{id}\u{0}"));
+        Ok(events
+            .range((from.as_str(), 0)..)
+            .map_err(storage)?
+            .next()
+            .transpose()
+            .map_err(storage)?
+            .map(|(k, _)| k.value().0.to_owned()))
+    };
+    let mut snapshots = cases.iter().map_err(storage)?;
+    let mut next_snapshot = || -> Result<Option<String>, StoreError> {
+        Ok(snapshots
+            .next()
+            .transpose()
+            .map_err(storage)?
+            .map(|(k, _)| k.value().to_owned()))
+    };
+    let mut snapshot = next_snapshot()?;
+    let mut with_events = next_with_events(None)?;
+    loop {
+        let id = match (&snapshot, &with_events) {
+            (None, None) => return Ok(()),
+            (Some(a), Some(b)) => a.min(b).clone(),
+            (Some(a), None) => a.clone(),
+            (None, Some(b)) => b.clone(),
         };
-        verify_each(
-            ids,
-            progress,
-            |id| self.case_chain(id),
-            |id| self.snapshot_differs(id),
-        )
+        if snapshot.as_ref() == Some(&id) {
+            snapshot = next_snapshot()?;
+        }
+        if with_events.as_ref() == Some(&id) {
+            with_events = next_with_events(Some(&id))?;
+        }
+        if emit(id.parse().map_err(corrupt)?).is_break() {
+            return Ok(());
+        }
+    }
+}
+
+/// One case's verdict, read from one read transaction's tables: its chain recomputed
+/// against its snapshot's head, then (if the chain holds) its snapshot compared with the
+/// replay of its events, decoded once for both. None when the database knows nothing of
+/// the case.
+fn verify_case(
+    cases: &ReadOnlyTable<&'static str, &'static [u8]>,
+    events: &ReadOnlyTable<(&'static str, u32), &'static [u8]>,
+    crypto: crate::crypto::Profile,
+    id: &CaseId,
+) -> Result<Option<Verdict>, StoreError> {
+    let mut records = Vec::new();
+    let mut decoded = Vec::new();
+    let mut history = History::new();
+    for entry in events
+        .range((id.as_str(), 0)..=(id.as_str(), u32::MAX))
+        .map_err(storage)?
+    {
+        let (k, v) = entry.map_err(storage)?;
+        let (record, event) = record_and_event(k.value().1, v.value(), &mut history);
+        records.push(record);
+        decoded.extend(event);
+    }
+    let snapshot = cases.get(id.as_str()).map_err(storage)?;
+    let head = match &snapshot {
+        // An unreadable snapshot names no head; the events are still checked.
+        Some(bytes) => decode_case(bytes.value()).ok().map(|c| Head {
+            seq: c.seq,
+            hash: c.head,
+        }),
+        None if records.is_empty() => return Ok(None),
+        None => None,
+    };
+    let chain = CaseChain {
+        case: id.clone(),
+        records,
+        head,
+        crypto,
+    };
+    let verified = match chain.verify() {
+        Ok(v) => v,
+        Err(b) => return Ok(Some(Err(b))),
+    };
+    let Some(bytes) = snapshot else {
+        return Ok(Some(Ok(verified)));
+    };
+    // A chain that holds decoded every event, so `decoded` is the whole history.
+    let replayed = Case::replay(id, &decoded).map_err(corrupt)?;
+    Ok(Some(match differs(bytes.value(), replayed) {
+        None => Ok(verified),
+        Some(fields) => Err(snapshot_break(id, verified.events, fields)),
+    }))
+}
+
+/// The break of a case whose chain holds but whose snapshot is not its replay.
+pub(crate) fn snapshot_break(id: &CaseId, events: u32, fields: String) -> Break {
+    Break {
+        case: id.clone(),
+        seq: events,
+        kind: BreakKind::SnapshotDiffers,
+        expected: None,
+        found: Some(fields),
     }
 }
 
@@ -238,34 +331,250 @@ pub(crate) fn differs(snapshot: &[u8], mut replayed: Case) -> Option<String> {
     Some(differ.join(", "))
 }
 
-/// Verifies the chains of `ids` (each read by `chain`, its snapshot compared by `differs`),
-/// telling `progress`: the same report whichever backend reads them.
-pub(crate) fn verify_each(
-    ids: Vec<CaseId>,
-    progress: &crate::progress::Reporter,
-    mut chain: impl FnMut(&CaseId) -> Result<Option<CaseChain>, StoreError>,
-    mut snapshot_differs: impl FnMut(&CaseId) -> Result<Option<String>, StoreError>,
-) -> Result<ChainReport, StoreError> {
-    let stage = progress.begin("verify", Some(ids.len() as u64));
-    let mut report = ChainReport::default();
-    for id in ids {
-        stage.advance(1);
-        let Some(chain) = chain(&id)? else {
-            continue;
-        };
-        match chain.verify() {
-            Ok(v) => match snapshot_differs(&id)? {
-                None => report.verified.push(v),
-                Some(fields) => report.broken.push(Break {
-                    case: id.clone(),
-                    seq: v.events,
-                    kind: BreakKind::SnapshotDiffers,
-                    expected: None,
-                    found: Some(fields),
-                }),
-            },
-            Err(b) => report.broken.push(b),
+/// What verifying one case found: its chain, or its first broken link.
+pub type Verdict = Result<Verified, Break>;
+
+impl ChainReport {
+    /// Adds one case's verdict (cases in id order): the whole report in memory, for those
+    /// who want it so (a server's answer, tests, small databases).
+    pub fn add(&mut self, verdict: Verdict) -> ControlFlow<()> {
+        match verdict {
+            Ok(v) => self.verified.push(v),
+            Err(b) => self.broken.push(b),
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// How many threads verify chains, and how many cases each is handed at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parallel {
+    /// Threads that verify; 1 verifies on the caller's thread, one case after another.
+    pub workers: usize,
+    /// Cases a worker is handed at a time: enough that handing them over costs nothing
+    /// beside hashing them, few enough that what waits to be told in order stays small.
+    pub batch: usize,
+}
+
+/// Cases a batch by default (see [`Parallel::batch`]).
+const BATCH: usize = 256;
+
+/// Batches the walk may hand out, per worker, beyond the one the caller waits for in case
+/// order: bounds the verdicts held back for ordering when one batch is slow.
+const AHEAD_PER_WORKER: usize = 4;
+
+impl Parallel {
+    /// A thread for every core this process may use.
+    pub fn available() -> Parallel {
+        Parallel {
+            workers: std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+            batch: BATCH,
         }
     }
-    Ok(report)
+
+    /// One case after another on the caller's thread.
+    pub fn serial() -> Parallel {
+        Parallel {
+            workers: 1,
+            batch: BATCH,
+        }
+    }
+
+    /// At most `workers` threads (a pool of that many connections, say).
+    pub fn at_most(self, workers: usize) -> Parallel {
+        Parallel {
+            workers: self.workers.min(workers).max(1),
+            ..self
+        }
+    }
+}
+
+/// A batch verified: its number in walk order, how many cases it held, their verdicts.
+type Done = (u64, u64, Result<Vec<Verdict>, StoreError>);
+
+/// Verifies every case `walk` hands out (in id order) with `one`, on `parallel.workers`
+/// threads, and tells `each` the verdicts in the walk's order, so the report is the serial
+/// one whatever thread finished first. The walk runs on a thread of its own and hands out
+/// batches; a worker verifies a batch at a time; the caller's thread puts them back in
+/// order. Nothing grows with the database: the walk stays at most `AHEAD_PER_WORKER`
+/// batches a worker ahead of what `each` has been told. The first error in walk order ends
+/// the work, as it would have serially; so does `each` breaking.
+pub(crate) fn verify_ids(
+    parallel: Parallel,
+    total: Option<u64>,
+    progress: &crate::progress::Reporter,
+    walk: impl FnOnce(&mut dyn FnMut(CaseId) -> ControlFlow<()>) -> Result<(), StoreError> + Send,
+    one: impl Fn(&CaseId) -> Result<Option<Verdict>, StoreError> + Sync,
+    each: &mut dyn FnMut(Verdict) -> ControlFlow<()>,
+) -> Result<(), StoreError> {
+    let stage = progress.begin("verify", total);
+    if parallel.workers <= 1 {
+        let mut failed = Ok(());
+        walk(&mut |id| {
+            stage.advance(1);
+            match one(&id) {
+                Err(e) => {
+                    failed = Err(e);
+                    ControlFlow::Break(())
+                }
+                Ok(None) => ControlFlow::Continue(()),
+                Ok(Some(verdict)) => each(verdict),
+            }
+        })?;
+        return failed;
+    }
+    let batch = parallel.batch.max(1);
+    let ahead = parallel.workers * AHEAD_PER_WORKER;
+    let (work_tx, work_rx) = mpsc::sync_channel::<(u64, Vec<CaseId>)>(parallel.workers);
+    // Held by the workers alone, so that when the last one stops, the walk's sends fail.
+    let work_rx = Arc::new(Mutex::new(work_rx));
+    let (done_tx, done_rx) = mpsc::sync_channel::<Done>(ahead + 1);
+    let (credit_tx, credit_rx) = mpsc::channel::<()>();
+    let one = &one;
+    std::thread::scope(|s| {
+        for _ in 0..parallel.workers {
+            let work_rx = Arc::clone(&work_rx);
+            let done_tx = done_tx.clone();
+            s.spawn(move || {
+                loop {
+                    let job = match work_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => break,
+                    };
+                    let Ok((n, ids)) = job else { break };
+                    // A panic is a bug; it must still reach the caller in order rather than
+                    // leave it waiting for this batch.
+                    let verdicts = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        ids.iter()
+                            .filter_map(|id| one(id).transpose())
+                            .collect::<Result<Vec<_>, _>>()
+                    }))
+                    .unwrap_or_else(|_| {
+                        Err(StoreError::Storage(
+                            "a thread verifying chains failed".into(),
+                        ))
+                    });
+                    if done_tx.send((n, ids.len() as u64, verdicts)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(work_rx);
+        s.spawn(move || {
+            let mut handing = Handing {
+                work_tx,
+                credit_rx,
+                ahead: ahead as u64,
+                next: 0,
+                ids: Vec::with_capacity(batch),
+                batch,
+            };
+            let walked = walk(&mut |id| handing.push(id));
+            let ids = std::mem::take(&mut handing.ids);
+            let flushed = ids.is_empty() || handing.hand(ids);
+            // An error of the walk is told after every case walked before it.
+            if let (Err(e), true) = (walked, flushed) {
+                let _ = done_tx.send((handing.next, 0, Err(e)));
+            }
+        });
+        let mut held: BTreeMap<u64, (u64, Result<Vec<Verdict>, StoreError>)> = BTreeMap::new();
+        let mut next = 0u64;
+        let mut outcome = Ok(());
+        'receiving: for (n, cases, verdicts) in done_rx.iter() {
+            held.insert(n, (cases, verdicts));
+            while let Some((cases, verdicts)) = held.remove(&next) {
+                next += 1;
+                stage.advance(cases);
+                match verdicts {
+                    Err(e) => {
+                        outcome = Err(e);
+                        break 'receiving;
+                    }
+                    Ok(verdicts) => {
+                        for verdict in verdicts {
+                            if each(verdict).is_break() {
+                                break 'receiving;
+                            }
+                        }
+                    }
+                }
+                // The walk may hand out one batch more.
+                let _ = credit_tx.send(());
+            }
+        }
+        // Stops the walk and the workers if they are still going (an error, or `each`
+        // broke): their next hand-over fails.
+        drop(done_rx);
+        drop(credit_tx);
+        outcome
+    })
+}
+
+/// The walk's side of [`verify_ids`]: gathers ids into batches and hands each to the
+/// workers once the caller has taken enough of those before it.
+struct Handing {
+    work_tx: mpsc::SyncSender<(u64, Vec<CaseId>)>,
+    credit_rx: mpsc::Receiver<()>,
+    ahead: u64,
+    next: u64,
+    ids: Vec<CaseId>,
+    batch: usize,
+}
+
+impl Handing {
+    fn push(&mut self, id: CaseId) -> ControlFlow<()> {
+        self.ids.push(id);
+        if self.ids.len() < self.batch {
+            return ControlFlow::Continue(());
+        }
+        let ids = std::mem::replace(&mut self.ids, Vec::with_capacity(self.batch));
+        if self.hand(ids) {
+            ControlFlow::Continue(())
+        } else {
+            ControlFlow::Break(())
+        }
+    }
+
+    /// Hands a batch over; false when the work has stopped.
+    fn hand(&mut self, ids: Vec<CaseId>) -> bool {
+        if self.next >= self.ahead && self.credit_rx.recv().is_err() {
+            return false;
+        }
+        let handed = self.work_tx.send((self.next, ids)).is_ok();
+        self.next += 1;
+        handed
+    }
+}
+
+/// [`record`], and the event itself when it decodes, for the replay that follows a chain
+/// that holds (so each event is decoded once).
+fn record_and_event(at: u32, bytes: &[u8], history: &mut History) -> (Record, Option<Event>) {
+    let stored: StoredEvent = match history.next(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let record = Record {
+                at,
+                event: Err(e.to_string()),
+                prev: None,
+                hash: None,
+            };
+            return (record, None);
+        }
+    };
+    let (prev, hash) = (stored.prev.clone(), stored.hash.clone());
+    let (event, decoded) = match Event::try_from(stored) {
+        Err(e) => (Err(e.to_string()), None),
+        Ok(e) => match serde_json::to_value(&e) {
+            Ok(v) => (Ok(v), Some(e)),
+            Err(err) => (Err(err.to_string()), None),
+        },
+    };
+    let record = Record {
+        at,
+        event,
+        prev,
+        hash,
+    };
+    (record, decoded)
 }

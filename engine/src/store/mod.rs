@@ -28,7 +28,7 @@ pub mod webhooks;
 
 pub use access::{AccessBreak, AccessBreakKind, AccessEntry, AccessFilter, record_access_at};
 pub use group::{BatchContext, Committer, Reply, Request, Submitter};
-pub use integrity::{CaseChain, ChainReport};
+pub use integrity::{CaseChain, ChainReport, Parallel, Verdict};
 pub(crate) use letters::index_key as letter_index_key;
 pub use letters::{
     IssueLetter, IssuingContext, LetterCommandFailure, LetterFailure, LetterKey, LetterOutcome,
