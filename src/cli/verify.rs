@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde_json::json;
 use wardflow_engine::app::{ChainReport, Verdict, wire};
-use wardflow_engine::chain::{Break, Verified};
 use wardflow_engine::case_export::{self, CaseExportError, SignatureCheck};
+use wardflow_engine::chain::{Break, Verified};
 use wardflow_engine::seal::{KeyRing, PublicKey, RingKey};
 
 use super::case_id;

@@ -578,3 +578,242 @@ fn record_and_event(at: u32, bytes: &[u8], history: &mut History) -> (Record, Op
     };
     (record, decoded)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::step::{Actor, Command, Open};
+    use crate::store::format::encode;
+    use crate::store::{BatchContext, Request};
+
+    fn at(s: &str) -> jiff::Timestamp {
+        s.parse().expect("time")
+    }
+
+    /// A database of `n` cases of the bench's intake workflow, each opened and screened
+    /// (a few events each).
+    fn database(dir: &std::path::Path, n: usize) -> (std::path::PathBuf, Vec<CaseId>) {
+        let path = dir.join("v.redb");
+        let t0 = at("2026-03-01T02:00:00Z");
+        let store = Store::create(&path, true, None, t0).expect("create");
+        let source = include_str!("../../../bench/workload.yaml");
+        let def = crate::definition::load("workload.yaml", source.as_bytes()).expect("loads");
+        store
+            .publish(
+                &[("workload.yaml".into(), source.as_bytes().to_vec(), def)],
+                "t",
+                t0,
+            )
+            .expect("publishes");
+        let context = BatchContext {
+            tz: crate::period::shanghai(),
+            calendar: crate::period::china_2025_2026(),
+            profile: None,
+        };
+        let actor = |role: &str| Actor {
+            user: "张敏".into(),
+            role: role.into(),
+        };
+        let open = |i: usize| Request::Open {
+            workflow: "bench-intake".into(),
+            command: Open {
+                published: None,
+                crypto: crate::crypto::Profile::Standard,
+                external: None,
+                actor: actor("caseworker"),
+                data: [
+                    (
+                        "child.name".to_owned(),
+                        serde_json::json!(format!("儿童{i}")),
+                    ),
+                    (
+                        "child.birth_date".to_owned(),
+                        serde_json::json!("2016-03-01"),
+                    ),
+                ]
+                .into(),
+                occurred_at: None,
+                profile: None,
+                settings: Default::default(),
+                origin: None,
+                unit: None,
+                officer: None,
+            },
+        };
+        let opens: Vec<_> = (0..n).map(|i| (open(i), t0)).collect();
+        let ids: Vec<CaseId> = store
+            .apply_batch(&opens, &context)
+            .into_iter()
+            .map(|r| r.expect("opens").outcome.case.id)
+            .collect();
+        let screen = |id: &CaseId| Request::Apply {
+            case: id.clone(),
+            command: Command::Fire {
+                transition: "screen".into(),
+                actor: actor("caseworker"),
+                changes: [("risk_level".to_owned(), serde_json::json!(2))].into(),
+                note: None,
+                occurred_at: None,
+            },
+            expect_seq: None,
+        };
+        let later = at("2026-03-01T03:00:00Z");
+        let steps: Vec<_> = ids.iter().map(|id| (screen(id), later)).collect();
+        for reply in store.apply_batch(&steps, &context) {
+            reply.expect("screens");
+        }
+        (path, ids)
+    }
+
+    /// Breaks four cases behind the store's back, each its own way, and takes another's
+    /// snapshot away (its events then verify without a head).
+    fn tamper(path: &std::path::Path, ids: &[CaseId]) {
+        let db = redb::Database::builder().open(path).expect("open");
+        let tx = db.begin_write().expect("tx");
+        {
+            let mut events = tx.open_table(EVENTS).expect("events");
+            let mut cases = tx.open_table(CASES).expect("cases");
+            let stored = |events: &redb::Table<(&str, u32), &[u8]>, id: &CaseId, seq: u32| {
+                let mut history = History::new();
+                let mut found = None;
+                for row in events
+                    .range((id.as_str(), 0)..=(id.as_str(), seq))
+                    .expect("range")
+                {
+                    let (_, v) = row.expect("row");
+                    found = Some(history.next(v.value()).expect("event"));
+                }
+                found.expect("event exists")
+            };
+            // Case 3: an event's actor changed, its recorded hash left as it was.
+            let mut event = stored(&events, &ids[3], 2);
+            event.actor = "李四".into();
+            let bytes = encode(&event).expect("json");
+            events
+                .insert((ids[3].as_str(), 2), bytes.as_slice())
+                .expect("insert");
+            // Case 5: the snapshot's data differs from what the history replays to.
+            let bytes = cases
+                .get(ids[5].as_str())
+                .expect("get")
+                .expect("snapshot")
+                .value()
+                .to_vec();
+            let mut case = decode_case(&bytes).expect("snapshot");
+            case.data
+                .insert("child.name".into(), serde_json::json!("王五"));
+            let bytes = encode(&case).expect("json");
+            cases
+                .insert(ids[5].as_str(), bytes.as_slice())
+                .expect("insert");
+            // Case 11: the last event gone.
+            let last = events
+                .range((ids[11].as_str(), 0)..=(ids[11].as_str(), u32::MAX))
+                .expect("range")
+                .count() as u32;
+            events.remove((ids[11].as_str(), last)).expect("remove");
+            // Case 12: an event that does not decode.
+            events
+                .insert((ids[12].as_str(), 1), b"not a record".as_slice())
+                .expect("insert");
+            // Case 20: events and no snapshot.
+            cases.remove(ids[20].as_str()).expect("remove");
+        }
+        tx.commit().expect("commit");
+    }
+
+    fn verdicts(store: &Store, parallel: Parallel) -> Vec<Verdict> {
+        let mut out = Vec::new();
+        store
+            .verify_chains_each(
+                None,
+                &crate::progress::Reporter::silent(),
+                parallel,
+                &mut |v| {
+                    out.push(v);
+                    ControlFlow::Continue(())
+                },
+            )
+            .expect("verifies");
+        out
+    }
+
+    #[test]
+    fn verifying_on_several_threads_tells_exactly_the_serial_verdicts_in_case_order() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (path, ids) = database(dir.path(), 24);
+        tamper(&path, &ids);
+        let store = Store::open_read(&path, std::time::Duration::from_secs(1)).expect("open");
+        let serial = verdicts(&store, Parallel::serial());
+        let kinds: Vec<(String, BreakKind)> = serial
+            .iter()
+            .filter_map(|v| v.as_ref().err())
+            .map(|b| (b.case.to_string(), b.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (ids[3].to_string(), BreakKind::Modified),
+                (ids[5].to_string(), BreakKind::SnapshotDiffers),
+                (ids[11].to_string(), BreakKind::Truncated),
+                (ids[12].to_string(), BreakKind::Unreadable),
+            ]
+        );
+        // Every case told once, in id order, the one without a snapshot included.
+        let told: Vec<&str> = serial
+            .iter()
+            .map(|v| match v {
+                Ok(v) => v.case.as_str(),
+                Err(b) => b.case.as_str(),
+            })
+            .collect();
+        let mut sorted = ids.iter().map(CaseId::as_str).collect::<Vec<_>>();
+        sorted.sort_unstable();
+        assert_eq!(told, sorted);
+        // Batches of one and two cases on more threads than batches in flight finish out
+        // of order; what is told is the serial report all the same.
+        for (workers, batch) in [(2, 1), (3, 2), (4, 5), (2, 256)] {
+            let parallel = Parallel { workers, batch };
+            assert_eq!(verdicts(&store, parallel), serial, "{parallel:?}");
+        }
+        assert_eq!(
+            store.verify_chains(None).expect("report"),
+            ChainReport {
+                verified: serial.iter().filter_map(|v| v.clone().ok()).collect(),
+                broken: serial.iter().filter_map(|v| v.clone().err()).collect(),
+            }
+        );
+    }
+
+    #[test]
+    fn a_sink_that_breaks_stops_the_verification_without_an_error() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (path, _) = database(dir.path(), 12);
+        let store = Store::open_read(&path, std::time::Duration::from_secs(1)).expect("open");
+        for parallel in [
+            Parallel::serial(),
+            Parallel {
+                workers: 2,
+                batch: 1,
+            },
+        ] {
+            let mut told = 0;
+            store
+                .verify_chains_each(
+                    None,
+                    &crate::progress::Reporter::silent(),
+                    parallel,
+                    &mut |_| {
+                        told += 1;
+                        if told == 5 {
+                            ControlFlow::Break(())
+                        } else {
+                            ControlFlow::Continue(())
+                        }
+                    },
+                )
+                .expect("stops cleanly");
+            assert_eq!(told, 5, "{parallel:?}");
+        }
+    }
+}
