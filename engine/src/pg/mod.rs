@@ -832,7 +832,8 @@ impl Backend for PgBackend {
         progress: &crate::progress::Reporter,
         each: &mut dyn FnMut(crate::store::Verdict) -> std::ops::ControlFlow<()>,
     ) -> Result<(), StoreError> {
-        use crate::store::integrity::{Parallel, snapshot_break, verify_ids};
+        use crate::store::integrity::snapshot_break;
+        use crate::store::parallel::{Parallel, in_order};
         let one = |id: &CaseId| -> Result<Option<crate::store::Verdict>, StoreError> {
             let Some(chain) = Backend::case_chain(self, id)? else {
                 return Ok(None);
@@ -858,7 +859,8 @@ impl Backend for PgBackend {
             None => self.read(|sql| sql.case_count())?,
         };
         let parallel = Parallel::available().at_most(self.pool.max_size() as usize);
-        verify_ids(
+        in_order(
+            "verify",
             parallel,
             Some(total),
             progress,

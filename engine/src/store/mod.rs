@@ -18,6 +18,7 @@ mod once;
 pub mod ops;
 mod outbox;
 pub mod output;
+pub(crate) mod parallel;
 pub mod published;
 mod restore;
 pub mod rotation;
