@@ -382,7 +382,7 @@ fn record_and_event(at: u32, bytes: &[u8], history: &mut History) -> (Record, Op
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::step::{Actor, Command, Open};
     use crate::store::format::encode;
@@ -394,7 +394,7 @@ mod tests {
 
     /// A database of `n` cases of the bench's intake workflow, each opened and screened
     /// (a few events each).
-    fn database(dir: &std::path::Path, n: usize) -> (std::path::PathBuf, Vec<CaseId>) {
+    pub(crate) fn database(dir: &std::path::Path, n: usize) -> (std::path::PathBuf, Vec<CaseId>) {
         let path = dir.join("v.redb");
         let t0 = at("2026-03-01T02:00:00Z");
         let store = Store::create(&path, true, None, t0).expect("create");
@@ -469,7 +469,7 @@ mod tests {
 
     /// Breaks four cases behind the store's back, each its own way, and takes another's
     /// snapshot away (its events then verify without a head).
-    fn tamper(path: &std::path::Path, ids: &[CaseId]) {
+    pub(crate) fn tamper(path: &std::path::Path, ids: &[CaseId]) {
         let db = redb::Database::builder().open(path).expect("open");
         let tx = db.begin_write().expect("tx");
         {
