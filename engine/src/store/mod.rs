@@ -95,7 +95,7 @@ fn child_identities(case: &Case) -> Vec<&str> {
 
 const META_KEY: &str = "wardflow";
 /// Page cache of a read-only open, in bytes.
-const READ_CACHE: usize = 4 << 20;
+pub(crate) const READ_CACHE: usize = 4 << 20;
 const REDB_MAGIC: &[u8] = b"redb";
 
 /// A storage failure or a missing thing in the store.

@@ -365,7 +365,12 @@ fn copy_consistent_telling(
 /// Opens a copy made by [`copy_consistent`] (recovering the copy if need be) and checks that
 /// it is a wardflow database; `original` names the file in errors.
 fn open_copy(copy: &Path, original: &Path) -> Result<Database, StoreError> {
-    let db = Database::builder().open(copy).map_err(storage)?;
+    // The bounded page cache of every read-only open: `check` reads every page of the copy
+    // once, and redb's default cache (a GiB) would grow with the file up to its size.
+    let db = Database::builder()
+        .set_cache_size(super::READ_CACHE)
+        .open(copy)
+        .map_err(storage)?;
     let is_wardflow = db
         .begin_read()
         .ok()
