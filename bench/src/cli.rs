@@ -109,3 +109,57 @@ pub fn peak_rss_kib(db: &Path, args: &[&str]) -> u64 {
         .and_then(|l| l.trim().parse().ok())
         .unwrap_or(0)
 }
+
+/// One run of a command over the whole database (`check`, `verify`, `export`).
+pub struct Whole {
+    pub wall: Duration,
+    pub peak_kib: u64,
+    /// User and system CPU time together.
+    pub cpu: Duration,
+}
+
+impl Whole {
+    /// CPU time ÷ wall time: about 1 on one core, towards the number of cores when the work
+    /// is spread over them.
+    pub fn cores_used(&self) -> f64 {
+        self.cpu.as_secs_f64() / self.wall.as_secs_f64().max(1e-9)
+    }
+}
+
+/// Wall time, peak resident memory and CPU time of one `wardflow --db DB --user bench
+/// ARGS…` (its output discarded), as `/usr/bin/time` measures the child; the wall time is
+/// taken here, more finely than its `%e`.
+pub fn whole(db: &Path, args: &[&str]) -> Whole {
+    let started = Instant::now();
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "%M %U %S"])
+        .arg(binary())
+        .arg("--db")
+        .arg(db)
+        .args(["--lang", "en", "--user", "bench"])
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap_or_else(|e| fail("/usr/bin/time", e));
+    let wall = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        fail(&format!("wardflow {}", args.join(" ")), stderr.into_owned());
+    }
+    let fields: Vec<f64> = stderr
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let [peak_kib, user, system] = fields[..] else {
+        fail("/usr/bin/time", stderr.into_owned());
+    };
+    Whole {
+        wall,
+        peak_kib: peak_kib as u64,
+        cpu: Duration::from_secs_f64(user + system),
+    }
+}

@@ -404,6 +404,20 @@ fn main() {
                 ));
             }
             if runs("w4") {
+                // The commands over the whole database, as a county runs them (issue 22:
+                // streamed, so memory stays flat; check and verify on every core).
+                for args in [&["check"][..], &["verify"], &["export", "--plain"]] {
+                    let w = cli::whole(&built.path, args);
+                    rows.push(row(
+                        format!("W4 `{}` at {size}", args.join(" ")),
+                        format!(
+                            "{:.2} s, peak RSS {:.1} MiB, CPU ÷ wall {:.2}",
+                            w.wall.as_secs_f64(),
+                            w.peak_kib as f64 / 1024.0,
+                            w.cores_used()
+                        ),
+                    ));
+                }
                 let (time, fired) = scale::tick(&built);
                 if fired != scale::DUE {
                     fail("tick", format!("fired {fired}, expected {}", scale::DUE));

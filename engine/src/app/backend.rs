@@ -18,6 +18,7 @@
 //! No type of a storage engine crosses this trait: only the domain's own.
 
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -37,7 +38,7 @@ use crate::store::ops::TempFile;
 use crate::store::published::{Kind, NewPublication, Publication};
 use crate::store::{
     AccessBreak, AccessFilter, CaseChain, ChainReport, CommandFailure, LetterKey, LetterRecord,
-    Published, TickReport, Version,
+    Published, TickReport, Verdict, Version,
 };
 use crate::store::{
     AccessEntry, CaseFilter, DeadlineView, RegistryError, RegistryRule, StoreError, StoredUnits,
@@ -201,12 +202,27 @@ pub trait Backend: Send + Sync {
     /// One case's stored chain; None if the database knows nothing of the case.
     fn case_chain(&self, id: &CaseId) -> Result<Option<CaseChain>, StoreError>;
 
-    /// Recomputes the chains of `only` (or of every case), telling `progress`.
+    /// Recomputes the chains of `only` (or of every case), telling `progress`, and hands
+    /// each case's verdict to `each` in case id order until it breaks. A backend keeps
+    /// nothing per case (a database of a million cases is verified in flat memory) and may
+    /// verify on several threads; the order told is the serial one all the same.
+    fn verify_chains_each(
+        &self,
+        only: Option<&CaseId>,
+        progress: &Reporter,
+        each: &mut dyn FnMut(Verdict) -> ControlFlow<()>,
+    ) -> Result<(), StoreError>;
+
+    /// [`Backend::verify_chains_each`] gathered into one report in memory.
     fn verify_chains(
         &self,
         only: Option<&CaseId>,
         progress: &Reporter,
-    ) -> Result<ChainReport, StoreError>;
+    ) -> Result<ChainReport, StoreError> {
+        let mut report = ChainReport::default();
+        self.verify_chains_each(only, progress, &mut |verdict| report.add(verdict))?;
+        Ok(report)
+    }
 
     /// Access entries, oldest first.
     fn access_log(&self, filter: &AccessFilter) -> Result<Vec<AccessEntry>, StoreError>;

@@ -19,9 +19,9 @@ use crate::store::dump::DumpCounts;
 use crate::store::ops::TempFile;
 use crate::store::published::Publication;
 use crate::store::{
-    AccessBreak, AccessEntry, AccessFilter, CaseChain, CaseFilter, ChainReport, CommandFailure,
-    DeadlineView, LetterKey, LetterRecord, Published, RegistryError, RegistryRule, Store,
-    StoreError, StoredUnits, StoredUser, TickReport, Version,
+    AccessBreak, AccessEntry, AccessFilter, CaseChain, CaseFilter, CommandFailure, DeadlineView,
+    LetterKey, LetterRecord, Published, RegistryError, RegistryRule, Store, StoreError,
+    StoredUnits, StoredUser, TickReport, Version,
 };
 
 /// A database on either backend.
@@ -201,12 +201,13 @@ impl Backend for Database {
         inside!(self, b => Backend::case_chain(b, id))
     }
 
-    fn verify_chains(
+    fn verify_chains_each(
         &self,
         only: Option<&CaseId>,
         progress: &crate::progress::Reporter,
-    ) -> Result<ChainReport, StoreError> {
-        inside!(self, b => Backend::verify_chains(b, only, progress))
+        each: &mut dyn FnMut(crate::store::Verdict) -> std::ops::ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        inside!(self, b => Backend::verify_chains_each(b, only, progress, each))
     }
 
     fn access_log(&self, filter: &AccessFilter) -> Result<Vec<AccessEntry>, StoreError> {

@@ -81,7 +81,7 @@ pub use crate::store::ops::{CheckProblem, CheckReport, LetterProblem, Restored};
 pub use crate::store::{
     AccessBreak, AccessBreakKind, AccessEntry, AccessFilter, Applied, CaseFilter, ChainReport,
     DeadlineView, Fired, LetterOutcome, LetterRecord, Loss, Published, StoredUser, TickReport,
-    Version,
+    Verdict, Version,
 };
 
 use std::path::PathBuf;

@@ -3,6 +3,7 @@
 //! disabled user, and a refusal is logged like a refused read.
 
 use std::io::BufRead;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -15,7 +16,9 @@ use crate::store::AccessBreak;
 use crate::store::dump::{self, DumpCounts, ImportError};
 use crate::store::ops::{self, CheckReport, Restored};
 use crate::store::output;
-use crate::store::{AccessEntry, AccessFilter, ChainReport, Store, StoreError, TickReport};
+use crate::store::{
+    AccessEntry, AccessFilter, ChainReport, Store, StoreError, TickReport, Verdict,
+};
 
 /// The files no output may replace, even forced: the database at `db`, its access log, its
 /// key, and `keys`.
@@ -177,15 +180,32 @@ impl<B: Backend> Office<B> {
         Ok(self.backend.check_copy(&self.config.progress)?)
     }
 
-    /// Recomputes the hash chains, of one case or all (administrators and auditors).
+    /// Recomputes the hash chains, of one case or all (administrators and auditors), as one
+    /// report in memory: [`Office::verify_each`] gathered.
     pub fn verify(&self, caller: &Caller, only: Option<&CaseId>) -> Result<ChainReport, AppError> {
+        let mut report = ChainReport::default();
+        self.verify_each(caller, only, &mut |verdict| report.add(verdict))?;
+        Ok(report)
+    }
+
+    /// Recomputes the hash chains, of one case or all (administrators and auditors), telling
+    /// `each` every case's verdict in case id order (until it breaks) and keeping none: what
+    /// `wardflow verify` prints as it goes, in flat memory at any size.
+    pub fn verify_each(
+        &self,
+        caller: &Caller,
+        only: Option<&CaseId>,
+        each: &mut dyn FnMut(Verdict) -> ControlFlow<()>,
+    ) -> Result<(), AppError> {
         self.authorise(caller, Owner::Auditor, "verify")?;
         if let Some(id) = only
             && self.backend.case_chain(id)?.is_none()
         {
             return Err(AppError::UnknownCase(id.clone()));
         }
-        Ok(self.backend.verify_chains(only, &self.config.progress)?)
+        Ok(self
+            .backend
+            .verify_chains_each(only, &self.config.progress, each)?)
     }
 
     /// The access log (administrators and auditors), every pending entry folded in.

@@ -55,7 +55,7 @@ use crate::store::{
     AccessEntry, AccessFilter, CaseFilter, DeadlineView, Published, RegistryError, RegistryRule,
     StoreError, StoredUnits, StoredUser,
 };
-use crate::store::{CaseChain, ChainReport, LetterKey, LetterRecord};
+use crate::store::{CaseChain, LetterKey, LetterRecord};
 
 pub use tx::MAX_DUE_ROWS;
 
@@ -829,32 +829,62 @@ impl Backend for PgBackend {
         })
     }
 
-    fn verify_chains(
+    // Each case is read in read transactions of its own, from the pool, as before issue 22;
+    // so the cases are verified on as many threads as there are cores and connections in
+    // the pool, and the ids are walked a page at a time (never all held). Unlike redb's one
+    // read transaction, the verdicts are not of one snapshot: a case changed meanwhile is
+    // verified as it is when read.
+    fn verify_chains_each(
         &self,
         only: Option<&CaseId>,
         progress: &crate::progress::Reporter,
-    ) -> Result<ChainReport, StoreError> {
-        let ids = match only {
-            Some(id) => vec![id.clone()],
-            None => self.read(|sql| sql.chained_case_ids())?,
+        each: &mut dyn FnMut(crate::store::Verdict) -> std::ops::ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        use crate::store::integrity::snapshot_break;
+        use crate::store::parallel::{Parallel, in_order};
+        let one = |id: &CaseId| -> Result<Option<crate::store::Verdict>, StoreError> {
+            let Some(chain) = Backend::case_chain(self, id)? else {
+                return Ok(None);
+            };
+            let verified = match chain.verify() {
+                Ok(v) => v,
+                Err(b) => return Ok(Some(Err(b))),
+            };
+            let differs = self.read(|sql| {
+                let Some(bytes) = sql.case_record(id.as_str())? else {
+                    return Ok(None);
+                };
+                let replayed = Case::replay(id, &sql.history(id)?).map_err(corrupt)?;
+                Ok(crate::store::integrity::differs(
+                    &bytes,
+                    replayed,
+                    &crate::store::format::NoNames,
+                ))
+            })?;
+            Ok(Some(match differs {
+                None => Ok(verified),
+                Some(fields) => Err(snapshot_break(id, verified.events, fields)),
+            }))
         };
-        crate::store::integrity::verify_each(
-            ids,
+        let total = match only {
+            Some(_) => 1,
+            None => self.read(|sql| sql.case_count())?,
+        };
+        let parallel = Parallel::available().at_most(self.pool.max_size() as usize);
+        in_order(
+            "verify",
+            parallel,
+            Some(total),
             progress,
-            |id| Backend::case_chain(self, id),
-            |id| {
-                self.read(|sql| {
-                    let Some(bytes) = sql.case_record(id.as_str())? else {
-                        return Ok(None);
-                    };
-                    let replayed = Case::replay(id, &sql.history(id)?).map_err(corrupt)?;
-                    Ok(crate::store::integrity::differs(
-                        &bytes,
-                        replayed,
-                        &crate::store::format::NoNames,
-                    ))
-                })
+            |emit| match only {
+                Some(id) => {
+                    let _ = emit(id.clone());
+                    Ok(())
+                }
+                None => self.walk_chained_ids(emit),
             },
+            one,
+            each,
         )
     }
 
@@ -905,7 +935,49 @@ impl Backend for PgBackend {
     }
 }
 
+/// Case ids read a page at a time by the walks over every case (`verify`).
+const ID_PAGE: i64 = 1000;
+
 impl PgBackend {
+    /// Hands every case id that has a snapshot or events to `emit`, in order, until it
+    /// breaks: the snapshots a page at a time (each page its own read transaction, so none
+    /// is held open for the whole walk), merged with the few ids that have events and no
+    /// snapshot.
+    fn walk_chained_ids(
+        &self,
+        emit: &mut dyn FnMut(CaseId) -> std::ops::ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        let mut orphans = self
+            .read(|sql| sql.orphan_case_ids())?
+            .into_iter()
+            .peekable();
+        let mut after = String::new();
+        loop {
+            let page = self.read(|sql| sql.case_ids_after(&after, ID_PAGE))?;
+            let last_page = (page.len() as i64) < ID_PAGE;
+            for id in page {
+                while let Some(orphan) = orphans.next_if(|o| o.as_str() < id.as_str()) {
+                    if emit(orphan).is_break() {
+                        return Ok(());
+                    }
+                }
+                after = id.as_str().to_owned();
+                if emit(id).is_break() {
+                    return Ok(());
+                }
+            }
+            if last_page {
+                break;
+            }
+        }
+        for orphan in orphans {
+            if emit(orphan).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     fn change_user(
         &self,
         name: &str,

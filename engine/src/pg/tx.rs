@@ -534,9 +534,34 @@ impl<'c, 'b> Sql<'c, 'b> {
     }
 
     /// Every case id that has a snapshot or events, in order.
-    pub(crate) fn chained_case_ids(&self) -> Result<Vec<CaseId>, StoreError> {
+    /// How many cases have a snapshot.
+    pub(crate) fn case_count(&self) -> Result<u64, StoreError> {
+        let rows = self.rows("SELECT count(*) FROM cases", &[])?;
+        let count = rows.first().map_or(0, |r| r.get::<_, i64>(0));
+        u64::try_from(count).map_err(corrupt)
+    }
+
+    /// Up to `limit` ids of cases with a snapshot after `after` (all when empty), in order:
+    /// a page of the walk over a large database.
+    pub(crate) fn case_ids_after(
+        &self,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<CaseId>, StoreError> {
         self.rows(
-            "SELECT id FROM cases UNION SELECT case_id FROM events ORDER BY 1",
+            "SELECT id FROM cases WHERE id > $1 ORDER BY id LIMIT $2",
+            &[&after, &limit],
+        )?
+        .iter()
+        .map(|r| r.get::<_, String>(0).parse().map_err(corrupt))
+        .collect()
+    }
+
+    /// The ids of cases with events and no snapshot, in order (none in a sound database).
+    pub(crate) fn orphan_case_ids(&self) -> Result<Vec<CaseId>, StoreError> {
+        self.rows(
+            "SELECT DISTINCT e.case_id FROM events e \
+             WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = e.case_id) ORDER BY 1",
             &[],
         )?
         .iter()

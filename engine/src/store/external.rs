@@ -74,31 +74,6 @@ pub(super) fn write(tx: &WriteTransaction, keys: &IndexKeys) -> Result<(), Store
     Ok(())
 }
 
-/// Entries of the index: (workflow, source, external id, case id).
-pub(super) type Entries = std::collections::BTreeSet<(String, String, String, String)>;
-
-/// The entries present in the file (for `check`); None before the migration step that
-/// makes the table.
-pub(super) fn actual(tx: &redb::ReadTransaction) -> Result<Option<Entries>, StoreError> {
-    let table = match tx.open_table(EXTERNAL) {
-        Ok(t) => t,
-        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
-        Err(e) => return Err(storage(e)),
-    };
-    let mut out = Entries::new();
-    for e in table.iter().map_err(storage)? {
-        let (k, v) = e.map_err(storage)?;
-        let (workflow, source, id) = k.value();
-        out.insert((
-            workflow.to_owned(),
-            source.to_owned(),
-            id.to_owned(),
-            v.value().to_owned(),
-        ));
-    }
-    Ok(Some(out))
-}
-
 /// Migration step: the index built from every stored case's snapshot (whose `external` is its
 /// opening event's), a batch of cases at a time. Idempotent.
 pub(super) fn build(tx: &WriteTransaction) -> Result<(), StoreError> {

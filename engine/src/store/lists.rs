@@ -281,42 +281,6 @@ pub(super) fn build(tx: &WriteTransaction) -> Result<(), StoreError> {
     }
 }
 
-/// The list-index entries present in the file (for `check`); None for a table the database
-/// does not have yet (made before the migration step that builds it).
-pub(super) fn actual(tx: &redb::ReadTransaction) -> Result<Option<IndexKeys>, StoreError> {
-    fn open<T>(r: Result<T, redb::TableError>) -> Result<Option<T>, StoreError> {
-        match r {
-            Ok(t) => Ok(Some(t)),
-            Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
-            Err(e) => Err(storage(e)),
-        }
-    }
-    let (Some(by_unit), Some(by_officer), Some(by_opened)) = (
-        open(tx.open_table(BY_UNIT))?,
-        open(tx.open_table(BY_OFFICER))?,
-        open(tx.open_table(BY_OPENED))?,
-    ) else {
-        return Ok(None);
-    };
-    let mut keys = IndexKeys::default();
-    for e in by_unit.iter().map_err(storage)? {
-        let (k, _) = e.map_err(storage)?;
-        let (u, c) = k.value();
-        keys.by_unit.insert((u.to_owned(), c.to_owned()));
-    }
-    for e in by_officer.iter().map_err(storage)? {
-        let (k, _) = e.map_err(storage)?;
-        let (o, c) = k.value();
-        keys.by_officer.insert((o.to_owned(), c.to_owned()));
-    }
-    for e in by_opened.iter().map_err(storage)? {
-        let (k, _) = e.map_err(storage)?;
-        let (at, c) = k.value();
-        keys.by_opened.insert((at, c.to_owned()));
-    }
-    Ok(Some(keys))
-}
-
 /// The database at `path` as a build before the list indexes left it (their tables absent,
 /// its format just before the step that builds them): what the migration test starts from.
 /// The migration step that builds the list indexes.

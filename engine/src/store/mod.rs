@@ -19,6 +19,7 @@ mod once;
 pub mod ops;
 mod outbox;
 pub mod output;
+pub(crate) mod parallel;
 pub mod published;
 mod repack;
 mod restore;
@@ -30,7 +31,7 @@ pub mod webhooks;
 
 pub use access::{AccessBreak, AccessBreakKind, AccessEntry, AccessFilter, record_access_at};
 pub use group::{BatchContext, Committer, Reply, Request, Submitter};
-pub use integrity::{CaseChain, ChainReport};
+pub use integrity::{CaseChain, ChainReport, Parallel, Verdict};
 pub(crate) use letters::index_key as letter_index_key;
 pub use letters::{
     IssueLetter, IssuingContext, LetterCommandFailure, LetterFailure, LetterKey, LetterOutcome,
@@ -96,7 +97,7 @@ fn child_identities(case: &Case) -> Vec<&str> {
 
 const META_KEY: &str = "wardflow";
 /// Page cache of a read-only open, in bytes.
-const READ_CACHE: usize = 4 << 20;
+pub(crate) const READ_CACHE: usize = 4 << 20;
 const REDB_MAGIC: &[u8] = b"redb";
 
 /// A storage failure or a missing thing in the store.

@@ -224,12 +224,19 @@ impl Backend for Store {
         Store::case_chain(self, id)
     }
 
-    fn verify_chains(
+    fn verify_chains_each(
         &self,
         only: Option<&CaseId>,
         progress: &crate::progress::Reporter,
-    ) -> Result<super::ChainReport, StoreError> {
-        Store::verify_chains_telling(self, only, progress)
+        each: &mut dyn FnMut(super::Verdict) -> std::ops::ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        Store::verify_chains_each(
+            self,
+            only,
+            progress,
+            super::integrity::Parallel::available(),
+            each,
+        )
     }
 
     fn access_log(&self, filter: &super::AccessFilter) -> Result<Vec<AccessEntry>, StoreError> {

@@ -243,12 +243,13 @@ impl<B: Backend> Backend for Counting<B> {
         Backend::case_chain(&self.inner, id)
     }
 
-    fn verify_chains(
+    fn verify_chains_each(
         &self,
         only: Option<&CaseId>,
         progress: &crate::progress::Reporter,
-    ) -> Result<crate::store::ChainReport, StoreError> {
-        Backend::verify_chains(&self.inner, only, progress)
+        each: &mut dyn FnMut(crate::store::Verdict) -> std::ops::ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        Backend::verify_chains_each(&self.inner, only, progress, each)
     }
 
     fn access_log(
