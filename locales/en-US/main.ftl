@@ -503,6 +503,7 @@ db-too-new = the database is at stored format { $found }, made by a newer wardfl
 db-migrate-current = the database is at stored format { $version } already; nothing to migrate.
 db-migrate-would = would migrate the database from format { $from } to { $to } (nothing changed).
 db-migrate-done = migrated the database from format { $from } to { $to }.
+db-compact-done = compacted the database file: { $before } → { $after } bytes.
 # Accounts: sign-in, passwords and tokens (wardflow serve, login, user password, token).
 sign-in-bad = wrong user name or password.
 sign-in-too-soon = too many failed sign-ins; try again in { $seconds } s (an administrator can lift the wait with `wardflow user unlock`).

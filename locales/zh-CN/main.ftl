@@ -503,6 +503,7 @@ db-too-new = 数据库的存储格式为第 { $found } 版，由较新版本的 
 db-migrate-current = 数据库已是第 { $version } 版存储格式，无需迁移。
 db-migrate-would = 将把数据库从第 { $from } 版迁移到第 { $to } 版（未作任何更改）。
 db-migrate-done = 已把数据库从第 { $from } 版迁移到第 { $to } 版。
+db-compact-done = 已整理数据库文件：{ $before } → { $after } 字节。
 # 账户：登录、密码与令牌（wardflow serve、login、user password、token）。
 sign-in-bad = 用户名或密码错误。
 sign-in-too-soon = 登录失败次数过多，请 { $seconds } 秒后再试（管理员可用 `wardflow user unlock` 解除等待）。

@@ -1,4 +1,5 @@
-//! `wardflow db migrate`: bring the database to this build's stored format.
+//! `wardflow db migrate`: bring the database to this build's stored format; `wardflow db
+//! compact`: give the file's free space back to the disk.
 
 use clap::Subcommand;
 
@@ -26,6 +27,10 @@ pub enum DbCommand {
         )]
         database: Option<String>,
     },
+    /// Give the database file's free space back to the disk (administrators only): after a
+    /// bulk load or an import, or when the file has grown far past what it holds. Needs the
+    /// file to itself (stop `wardflow serve` first).
+    Compact,
 }
 
 /// Runs a database subcommand.
@@ -35,6 +40,26 @@ pub fn run(ctx: &Ctx, cmd: DbCommand) -> Result<(), Failure> {
             database: Some(url),
             ..
         } => migrate_postgres(ctx, &url),
+        DbCommand::Compact => {
+            let caller = ctx.caller(None)?;
+            let done = ctx.office_for_migration()?.compact_database(&caller)?;
+            if ctx.global.json {
+                return print_json(
+                    ctx,
+                    &serde_json::json!({"before": done.before, "after": done.after}),
+                );
+            }
+            println!(
+                "{}",
+                tr!(
+                    ctx.tr,
+                    "db-compact-done",
+                    before = done.before,
+                    after = done.after
+                )
+            );
+            Ok(())
+        }
         DbCommand::Migrate { dry_run, .. } => {
             let caller = ctx.caller(None)?;
             let done = ctx

@@ -7,6 +7,7 @@ use crate::common;
 use common::{T0, TestEnv};
 use redb::{ReadableTable, TableDefinition};
 use serde_json::Value;
+use wardflow_engine::store::format::NamesInMemory;
 
 const EVENTS: TableDefinition<(&str, u32), &[u8]> = TableDefinition::new("events");
 const CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases");
@@ -22,12 +23,16 @@ fn entrusted() -> (TestEnv, String) {
 }
 
 /// Raw access to the file, as an attacker with the file would have.
-fn with_events<R>(env: &TestEnv, f: impl FnOnce(&mut redb::Table<(&str, u32), &[u8]>) -> R) -> R {
+fn with_events<R>(
+    env: &TestEnv,
+    f: impl FnOnce(&mut redb::Table<(&str, u32), &[u8]>, &NamesInMemory) -> R,
+) -> R {
     let db = redb::Database::open(env.db()).expect("open redb");
     let tx = db.begin_write().expect("write");
+    let names = wardflow_engine::store::format::stored_names_writing(&tx).expect("names");
     let out = {
         let mut table = tx.open_table(EVENTS).expect("events table");
-        f(&mut table)
+        f(&mut table, &names)
     };
     tx.commit().expect("commit");
     out
@@ -35,13 +40,18 @@ fn with_events<R>(env: &TestEnv, f: impl FnOnce(&mut redb::Table<(&str, u32), &[
 
 /// Event `seq` of `id` as its JSON record (the form a record had before stored format 9, which
 /// the store still reads, and which `write` puts back).
-fn read(table: &redb::Table<(&str, u32), &[u8]>, id: &str, seq: u32) -> Value {
+fn read(
+    table: &redb::Table<(&str, u32), &[u8]>,
+    names: &NamesInMemory,
+    id: &str,
+    seq: u32,
+) -> Value {
     use wardflow_engine::store::format::{History, encode};
     let mut history = History::new();
     let mut found = None;
     for row in table.range((id, 0)..=(id, seq)).expect("range") {
         let (k, v) = row.expect("row");
-        let stored = history.next(v.value()).expect("stored event");
+        let stored = history.next(v.value(), names).expect("stored event");
         if k.value().1 == seq {
             found = Some(encode(&stored).expect("json"));
         }
@@ -78,8 +88,8 @@ fn an_untouched_database_verifies() {
 #[test]
 fn a_modified_event_is_caught() {
     let (env, id) = entrusted();
-    with_events(&env, |t| {
-        let mut record = read(t, &id, 2);
+    with_events(&env, |t, names| {
+        let mut record = read(t, names, &id, 2);
         record["body"]["actor"] = Value::from("李四");
         write(t, &id, 2, &record);
     });
@@ -103,8 +113,8 @@ fn a_modified_event_is_caught() {
 fn alter_and_rehash(env: &TestEnv, id: &str, seq: u32) {
     use wardflow_engine::case::{CaseId, Event};
     use wardflow_engine::store::format::{StoredEvent, decode, encode};
-    with_events(env, |t| {
-        let bytes = read(t, id, seq).to_string();
+    with_events(env, |t, names| {
+        let bytes = read(t, names, id, seq).to_string();
         let mut stored: StoredEvent = decode(bytes.as_bytes()).expect("stored event");
         stored.actor = "李四".to_owned();
         let event = Event::try_from(stored.clone()).expect("event");
@@ -135,7 +145,7 @@ fn a_modified_and_rehashed_event_is_caught_at_the_next_link() {
 #[test]
 fn a_modified_and_rehashed_last_event_is_caught_by_the_snapshot_head() {
     let (env, id) = entrusted();
-    let last = with_events(&env, |t| count(t, &id));
+    let last = with_events(&env, |t, _| count(t, &id));
     alter_and_rehash(&env, &id, last);
     let err = env.fails(&["verify"], 4);
     assert!(
@@ -147,7 +157,7 @@ fn a_modified_and_rehashed_last_event_is_caught_by_the_snapshot_head() {
 #[test]
 fn a_removed_event_is_caught() {
     let (env, id) = entrusted();
-    with_events(&env, |t| {
+    with_events(&env, |t, _| {
         t.remove((id.as_str(), 2)).expect("remove");
     });
     let err = env.en().fails(&["verify"], 4);
@@ -160,17 +170,17 @@ fn a_removed_event_is_caught() {
 #[test]
 fn reordered_events_are_caught() {
     let (env, id) = entrusted();
-    with_events(&env, |t| {
-        let (a, b) = (read(t, &id, 2), read(t, &id, 3));
+    with_events(&env, |t, names| {
+        let (a, b) = (read(t, names, &id, 2), read(t, names, &id, 3));
         write(t, &id, 2, &b);
         write(t, &id, 3, &a);
     });
     let err = env.fails(&["verify", &id], 4);
     assert!(err.contains("第 2 个事件顺序被调换（reordered）"), "{err}");
     // Renumbered to fit their new places, they are still out of order.
-    with_events(&env, |t| {
+    with_events(&env, |t, names| {
         for seq in [2, 3] {
-            let mut record = read(t, &id, seq);
+            let mut record = read(t, names, &id, seq);
             record["body"]["seq"] = Value::from(seq);
             write(t, &id, seq, &record);
         }
@@ -182,7 +192,7 @@ fn reordered_events_are_caught() {
 #[test]
 fn a_truncated_history_is_caught() {
     let (env, id) = entrusted();
-    let last = with_events(&env, |t| {
+    let last = with_events(&env, |t, _| {
         let last = count(t, &id);
         t.remove((id.as_str(), last)).expect("remove");
         last
@@ -210,9 +220,10 @@ fn strip_chain(env: &TestEnv, id: &str) {
     let db = redb::Database::open(env.db()).expect("open redb");
     let tx = db.begin_write().expect("write");
     {
+        let names = wardflow_engine::store::format::stored_names_writing(&tx).expect("names");
         let mut events = tx.open_table(EVENTS).expect("events");
         for seq in 1..=count(&events, id) {
-            let mut record = read(&events, id, seq);
+            let mut record = read(&events, &names, id, seq);
             let body = record["body"].as_object_mut().expect("body");
             body.remove("hash");
             body.remove("prev");
@@ -222,7 +233,7 @@ fn strip_chain(env: &TestEnv, id: &str) {
         let mut snapshot: Value = {
             use wardflow_engine::store::format::{decode_case, encode};
             let bytes = cases.get(id).expect("get").expect("snapshot");
-            let case = decode_case(bytes.value()).expect("snapshot");
+            let case = decode_case(bytes.value(), &names).expect("snapshot");
             serde_json::from_slice(&encode(&case).expect("json")).expect("json")
         };
         snapshot["body"]
@@ -242,7 +253,7 @@ fn a_database_from_before_chaining_verifies_and_chains_from_its_next_event() {
     env.init_simulation(T0);
     let id = env.open_xiaoming(T0);
     strip_chain(&env, &id);
-    let legacy = with_events(&env, |t| count(t, &id));
+    let legacy = with_events(&env, |t, _| count(t, &id));
     let out = env.ok(&["verify"]);
     assert!(
         out.contains(&format!(
@@ -253,8 +264,8 @@ fn a_database_from_before_chaining_verifies_and_chains_from_its_next_event() {
     // The next command chains on top of the old events, hashing them in.
     env.sign_agreement(&id, T1);
     env.ok(&["verify"]);
-    with_events(&env, |t| {
-        let mut record = read(t, &id, 1);
+    with_events(&env, |t, names| {
+        let mut record = read(t, names, &id, 1);
         record["body"]["actor"] = Value::from("李四");
         write(t, &id, 1, &record);
     });
@@ -360,7 +371,7 @@ fn a_signed_export_verifies_elsewhere_and_tampering_is_named() {
 #[test]
 fn a_broken_chain_is_not_exported() {
     let (env, id) = entrusted();
-    with_events(&env, |t| {
+    with_events(&env, |t, _| {
         t.remove((id.as_str(), 2)).expect("remove");
     });
     let err = env.fails(
@@ -437,8 +448,8 @@ fn issued_letters_are_chained_and_travel_in_the_export() {
 #[test]
 fn check_words_a_broken_chain_in_chinese_without_english_debug_text() {
     let (env, id) = entrusted();
-    with_events(&env, |t| {
-        let mut record = read(t, &id, 2);
+    with_events(&env, |t, names| {
+        let mut record = read(t, names, &id, 2);
         record["body"]["actor"] = Value::from("李四");
         write(t, &id, 2, &record);
     });

@@ -487,10 +487,12 @@ fn a_forged_snapshot_fails_verify_and_check_with_exit_4() {
         let db = redb::Database::open(env.db()).expect("open");
         let tx = db.begin_write().expect("write");
         {
+            let names = wardflow_engine::store::format::stored_names_writing(&tx).expect("names");
             let mut cases = tx.open_table(CASES).expect("cases");
             // As JSON (a form the store still reads), to patch it as text.
             let case = wardflow_engine::store::format::decode_case(
                 cases.get(id.as_str()).expect("get").expect("case").value(),
+                &names,
             )
             .expect("snapshot");
             let text =

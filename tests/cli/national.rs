@@ -90,6 +90,7 @@ fn stored_chain(env: &TestEnv, case: &str) -> Vec<(u32, Option<String>, String, 
     use wardflow_engine::store::format::History;
     let db = redb::Database::open(env.db()).expect("open redb");
     let tx = redb::ReadableDatabase::begin_read(&db).expect("read");
+    let names = wardflow_engine::store::format::stored_names(&tx).expect("names");
     let table = tx.open_table(EVENTS).expect("events");
     let mut history = History::new();
     table
@@ -97,7 +98,7 @@ fn stored_chain(env: &TestEnv, case: &str) -> Vec<(u32, Option<String>, String, 
         .expect("range")
         .map(|row| {
             let (k, v) = row.expect("row");
-            let stored = history.next(v.value()).expect("stored event");
+            let stored = history.next(v.value(), &names).expect("stored event");
             let prev = stored.prev.as_ref().map(|h| h.0.clone());
             let hash = stored.hash.as_ref().expect("chained").0.clone();
             let event = Event::try_from(stored).expect("event");

@@ -353,6 +353,7 @@ fn check_finds_an_index_a_snapshot_and_a_history_that_disagree() {
     let err = env.fails(&["check"], 4);
     assert!(err.contains("索引 by_state 有多余条目"), "{err}");
     tamper(&env, |tx| {
+        let names = wardflow_engine::store::format::stored_names_writing(tx).expect("names");
         let mut t = tx.open_table(CASES).expect("cases");
         let bytes = t
             .get("2026-000001")
@@ -361,7 +362,7 @@ fn check_finds_an_index_a_snapshot_and_a_history_that_disagree() {
             .value()
             .to_vec();
         // As JSON (a form the store still reads), to patch it as text.
-        let case = wardflow_engine::store::format::decode_case(&bytes).expect("snapshot");
+        let case = wardflow_engine::store::format::decode_case(&bytes, &names).expect("snapshot");
         let json = wardflow_engine::store::format::encode(&case).expect("json");
         let text = String::from_utf8(json).expect("json");
         let changed = text.replacen("李小明", "李小名", 1);

@@ -61,7 +61,8 @@ pub use portable::{
 };
 pub use protect::{ChildRead, CopyForm};
 pub use published::{
-    CALENDAR_WARNING_DAYS, CalendarEnd, DbMigration, MovedDeadline, PublishReport, ToPublish,
+    CALENDAR_WARNING_DAYS, CalendarEnd, DbCompaction, DbMigration, MovedDeadline, PublishReport,
+    ToPublish,
 };
 pub use register::{
     ImportedRow, MAX_ROWS, RegisterError, RegisterImport, RegisterImported, RegisterImportedParts,

@@ -31,7 +31,34 @@ pub struct DbMigration {
     pub applied: bool,
 }
 
+/// What `db compact` did: the file's length before and after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DbCompaction {
+    pub before: u64,
+    pub after: u64,
+}
+
 impl Office<Store> {
+    /// Gives the database file's free space back to the disk (administrators, recorded in the
+    /// access log as `db:compact`): the tables that grow with every case rewritten in key
+    /// order, then redb's compaction (`Store::compact`). For after a bulk load, an import into
+    /// an existing office, or a file that has grown much past what `check` says it holds; the
+    /// database must be opened exclusively (no server holding it).
+    pub fn compact_database(&mut self, caller: &Caller) -> Result<DbCompaction, AppError> {
+        let now = self.now(caller)?;
+        self.authorise(caller, Owner::Administrator, "db:compact")?;
+        self.log(caller, now, WHOLE_DATABASE, "db:compact", None)?;
+        let length = |store: &Store| {
+            std::fs::metadata(store.path())
+                .map(|m| m.len())
+                .map_err(|e| crate::store::StoreError::Storage(e.to_string()))
+        };
+        let before = length(&self.backend)?;
+        self.backend.compact()?;
+        let after = length(&self.backend)?;
+        Ok(DbCompaction { before, after })
+    }
+
     /// Brings the database to this build's stored format (administrators): each pending step
     /// in a transaction of its own, recorded in the access log as `db:migrate:N`. Running it
     /// on a current database does nothing; `dry_run` lists the steps and changes nothing.
