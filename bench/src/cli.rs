@@ -163,3 +163,37 @@ pub fn whole(db: &Path, args: &[&str]) -> Whole {
         cpu: Duration::from_secs_f64(user + system),
     }
 }
+
+/// User-space instructions of one cold `wardflow ARGS…` (with `--db DB --lang en --user bench`
+/// when `db` is given, as in [`latency`]), the mean of `runs` runs of `perf stat -e
+/// instructions:u`: on a shared machine wall time is noise, an instruction count is not. None
+/// when perf is missing or the machine has no instruction counter (a virtual machine without a
+/// PMU: perf prints `<not supported>`), or the command failed.
+pub fn instructions(db: Option<&Path>, args: &[&str], runs: usize) -> Option<u64> {
+    let mut perf = Command::new("perf");
+    perf.args(["stat", "-x", ",", "-e", "instructions:u", "-r"])
+        .arg(runs.max(1).to_string())
+        .arg("--")
+        .arg(binary());
+    if let Some(db) = db {
+        perf.arg("--db")
+            .arg(db)
+            .args(["--lang", "en", "--user", "bench"]);
+    }
+    let out = perf
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    // CSV: value,unit,event,… ; the value is `<not supported>` without a counter.
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .find(|l| l.contains("instructions"))
+        .and_then(|l| l.split(',').next())
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .map(|v| v as u64)
+}

@@ -371,6 +371,27 @@ fn main() {
             if runs("w3") {
                 if size == o.cli_size {
                     let id = built.open_case.to_string();
+                    // Instructions beside the wall time (issue 22: cold `case show`/`case
+                    // next` ≤ 1.5× `--version`, counted, since wall time is noise here).
+                    let version = cli::instructions(None, &["--version"], 10);
+                    for command in ["show", "next"] {
+                        let counted =
+                            cli::instructions(Some(&built.path), &["case", command, &id], 10);
+                        rows.push(match (counted, version) {
+                            (Some(n), Some(v)) if v > 0 => row(
+                                format!("W3 cold `case {command}` at {size}, instructions"),
+                                format!("{:.1} M", n as f64 / 1e6),
+                            )
+                            .against(
+                                format!("`--version`: {:.1} M", v as f64 / 1e6),
+                                format!("{:.2}× (target ≤ 1.5×)", n as f64 / v as f64),
+                            ),
+                            _ => row(
+                                format!("W3 cold `case {command}` at {size}, instructions"),
+                                "not measured (no `perf stat -e instructions:u` here)",
+                            ),
+                        });
+                    }
                     for command in ["show", "next"] {
                         let s = cli::latency(&built.path, &["case", command, &id], o.runs, &o.dir);
                         rows.push(row(

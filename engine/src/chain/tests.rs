@@ -428,3 +428,11 @@ fn a_national_chain_is_sm3_and_verifies_only_under_the_national_profile() {
     .expect_err("refused");
     assert_eq!((b.seq, b.kind), (1, BreakKind::Modified));
 }
+
+#[test]
+fn hex_is_two_lowercase_digits_a_byte_as_the_formatter_gave() {
+    let bytes: Vec<u8> = (0..=255).collect();
+    let formatted: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(hex(&bytes), formatted);
+    assert_eq!(hex(&[]), "");
+}

@@ -392,6 +392,16 @@ impl Store {
                 tx.open_table(lists::BY_OFFICER).map_err(storage)?;
                 tx.open_table(lists::BY_OPENED).map_err(storage)?;
                 published::create_tables(&tx)?;
+                // The writer opens a table when a command first uses it, so the tables every
+                // database has are made here, not by its first write.
+                tx.open_table(letters::LETTERS).map_err(storage)?;
+                tx.open_table(letters::LETTER_INDEX).map_err(storage)?;
+                tx.open_table(letters::LETTERS_BY_CASE).map_err(storage)?;
+                tx.open_table(users::USERS).map_err(storage)?;
+                tx.open_table(users::UNITS).map_err(storage)?;
+                once::create_tables(&tx)?;
+                external::create_tables(&tx)?;
+                outbox::create_tables(&tx)?;
                 tx.open_table(names::NAMES).map_err(storage)?;
             }
             tx.commit().map_err(storage)?;
@@ -933,68 +943,149 @@ fn latest_in(
         .map(|(_, v)| VersionHash(v.value().to_owned())))
 }
 
-/// The tables of one write transaction.
+/// A table of one write transaction, opened the first time the transaction uses it. A step
+/// touches six to nine of the writer's twenty-three tables; opening every one of them cost a
+/// lookup in redb's table tree on opening, another on closing and a third at commit, about a
+/// third of a step's instructions (docs/performance.md, "The serial step").
+struct Lazy<'t, K: redb::Key + 'static, V: redb::Value + 'static> {
+    definition: TableDefinition<'static, K, V>,
+    table: std::cell::OnceCell<redb::Table<'t, K, V>>,
+}
+
+/// A write transaction's dictionary of names ([`names::TxNames`]), read when a record first
+/// needs it, like the tables.
+#[derive(Default)]
+struct LazyNames<'t>(std::cell::OnceCell<names::TxNames<'t>>);
+
+impl<'t> LazyNames<'t> {
+    fn get(
+        &self,
+        tx: &'t WriteTransaction,
+        store: &Store,
+    ) -> Result<&names::TxNames<'t>, StoreError> {
+        if let Some(names) = self.0.get() {
+            return Ok(names);
+        }
+        let names = names::TxNames::open(tx, &store.names)?;
+        Ok(self.0.get_or_init(|| names))
+    }
+
+    fn get_mut(
+        &mut self,
+        tx: &'t WriteTransaction,
+        store: &Store,
+    ) -> Result<&mut names::TxNames<'t>, StoreError> {
+        if self.0.get().is_none() {
+            let names = names::TxNames::open(tx, &store.names)?;
+            // Empty a moment ago, and only this `&mut` reaches it: the set cannot fail.
+            let _ = self.0.set(names);
+        }
+        self.0
+            .get_mut()
+            .ok_or_else(|| StoreError::Storage("the dictionary of names did not open".into()))
+    }
+}
+
+impl<'t, K: redb::Key + 'static, V: redb::Value + 'static> Lazy<'t, K, V> {
+    fn new(definition: TableDefinition<'static, K, V>) -> Self {
+        Lazy {
+            definition,
+            table: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The table, opened (and created, in a database that lacks it) on first use.
+    fn get(&self, tx: &'t WriteTransaction) -> Result<&redb::Table<'t, K, V>, StoreError> {
+        if let Some(table) = self.table.get() {
+            return Ok(table);
+        }
+        let table = tx.open_table(self.definition).map_err(storage)?;
+        Ok(self.table.get_or_init(|| table))
+    }
+
+    /// The table for writing, opened on first use.
+    fn get_mut(
+        &mut self,
+        tx: &'t WriteTransaction,
+    ) -> Result<&mut redb::Table<'t, K, V>, StoreError> {
+        if self.table.get().is_none() {
+            let table = tx.open_table(self.definition).map_err(storage)?;
+            // Empty a moment ago, and only this `&mut` reaches it: the set cannot fail.
+            let _ = self.table.set(table);
+        }
+        self.table.get_mut().ok_or_else(|| {
+            StoreError::Storage(format!(
+                "table {} did not open",
+                redb::TableHandle::name(&self.definition)
+            ))
+        })
+    }
+}
+
+/// The tables of one write transaction, each opened when first used.
 struct Writer<'t> {
+    tx: &'t WriteTransaction,
     store: &'t Store,
-    definitions: redb::Table<'t, &'static str, &'static [u8]>,
-    versions: redb::Table<'t, (&'static str, u32), &'static str>,
-    cases: redb::Table<'t, &'static str, &'static [u8]>,
-    events: redb::Table<'t, (&'static str, u32), &'static [u8]>,
-    by_state: redb::Table<'t, (&'static str, &'static str, &'static str), ()>,
-    timers: redb::Table<'t, (i64, &'static str, &'static str), ()>,
-    overdue: redb::Table<'t, (i64, &'static str, &'static str), ()>,
-    provisional: redb::Table<'t, (&'static str, &'static str), ()>,
-    by_child: redb::Table<'t, (&'static str, &'static str), ()>,
-    by_unit: redb::Table<'t, (&'static str, &'static str), ()>,
-    by_officer: redb::Table<'t, (&'static str, &'static str), ()>,
-    by_opened: redb::Table<'t, (i64, &'static str), ()>,
-    counters: redb::Table<'t, &'static str, u64>,
-    letters: redb::Table<'t, &'static str, &'static [u8]>,
-    letter_index: redb::Table<'t, &'static str, &'static str>,
-    letters_by_case: redb::Table<'t, (&'static str, &'static str), ()>,
-    users: redb::Table<'t, &'static str, &'static [u8]>,
-    units: redb::Table<'t, &'static str, &'static [u8]>,
-    published: redb::Table<'t, (&'static str, &'static str, u32), &'static [u8]>,
-    keys: redb::Table<'t, (&'static str, &'static str), &'static [u8]>,
-    keys_by_expiry: redb::Table<'t, (i64, &'static str, &'static str), ()>,
-    external: redb::Table<'t, (&'static str, &'static str, &'static str), &'static str>,
-    outbox: redb::Table<'t, u64, &'static [u8]>,
-    /// The dictionary of names, with what this transaction numbers.
-    names: names::TxNames<'t>,
+    definitions: Lazy<'t, &'static str, &'static [u8]>,
+    versions: Lazy<'t, (&'static str, u32), &'static str>,
+    cases: Lazy<'t, &'static str, &'static [u8]>,
+    events: Lazy<'t, (&'static str, u32), &'static [u8]>,
+    by_state: Lazy<'t, (&'static str, &'static str, &'static str), ()>,
+    timers: Lazy<'t, (i64, &'static str, &'static str), ()>,
+    overdue: Lazy<'t, (i64, &'static str, &'static str), ()>,
+    provisional: Lazy<'t, (&'static str, &'static str), ()>,
+    by_child: Lazy<'t, (&'static str, &'static str), ()>,
+    by_unit: Lazy<'t, (&'static str, &'static str), ()>,
+    by_officer: Lazy<'t, (&'static str, &'static str), ()>,
+    by_opened: Lazy<'t, (i64, &'static str), ()>,
+    counters: Lazy<'t, &'static str, u64>,
+    letters: Lazy<'t, &'static str, &'static [u8]>,
+    letter_index: Lazy<'t, &'static str, &'static str>,
+    letters_by_case: Lazy<'t, (&'static str, &'static str), ()>,
+    users: Lazy<'t, &'static str, &'static [u8]>,
+    units: Lazy<'t, &'static str, &'static [u8]>,
+    published: Lazy<'t, (&'static str, &'static str, u32), &'static [u8]>,
+    keys: Lazy<'t, (&'static str, &'static str), &'static [u8]>,
+    keys_by_expiry: Lazy<'t, (i64, &'static str, &'static str), ()>,
+    external: Lazy<'t, (&'static str, &'static str, &'static str), &'static str>,
+    outbox: Lazy<'t, u64, &'static [u8]>,
+    /// The dictionary of names, with what this transaction numbers (read on first use).
+    names: LazyNames<'t>,
     /// Bumped by every write, so a batch can tell a command that failed before writing.
     writes: u64,
 }
 
 impl<'t> Writer<'t> {
-    fn new(tx: &'t WriteTransaction, store: &'t Store) -> Result<Self, StoreError> {
-        Ok(Writer {
+    fn new(tx: &'t WriteTransaction, store: &'t Store) -> Self {
+        Writer {
+            tx,
             store,
-            definitions: tx.open_table(DEFINITIONS).map_err(storage)?,
-            versions: tx.open_table(VERSIONS).map_err(storage)?,
-            cases: tx.open_table(CASES).map_err(storage)?,
-            events: tx.open_table(EVENTS).map_err(storage)?,
-            by_state: tx.open_table(BY_STATE).map_err(storage)?,
-            timers: tx.open_table(TIMERS).map_err(storage)?,
-            overdue: tx.open_table(OVERDUE).map_err(storage)?,
-            provisional: tx.open_table(PROVISIONAL).map_err(storage)?,
-            by_child: tx.open_table(BY_CHILD).map_err(storage)?,
-            by_unit: tx.open_table(lists::BY_UNIT).map_err(storage)?,
-            by_officer: tx.open_table(lists::BY_OFFICER).map_err(storage)?,
-            by_opened: tx.open_table(lists::BY_OPENED).map_err(storage)?,
-            counters: tx.open_table(COUNTERS).map_err(storage)?,
-            letters: tx.open_table(letters::LETTERS).map_err(storage)?,
-            letter_index: tx.open_table(letters::LETTER_INDEX).map_err(storage)?,
-            letters_by_case: tx.open_table(letters::LETTERS_BY_CASE).map_err(storage)?,
-            users: tx.open_table(users::USERS).map_err(storage)?,
-            units: tx.open_table(users::UNITS).map_err(storage)?,
-            published: tx.open_table(published::PUBLISHED).map_err(storage)?,
-            keys: tx.open_table(once::KEYS).map_err(storage)?,
-            keys_by_expiry: tx.open_table(once::KEYS_BY_EXPIRY).map_err(storage)?,
-            external: tx.open_table(external::EXTERNAL).map_err(storage)?,
-            outbox: tx.open_table(outbox::OUTBOX).map_err(storage)?,
-            names: names::TxNames::open(tx, &store.names)?,
+            definitions: Lazy::new(DEFINITIONS),
+            versions: Lazy::new(VERSIONS),
+            cases: Lazy::new(CASES),
+            events: Lazy::new(EVENTS),
+            by_state: Lazy::new(BY_STATE),
+            timers: Lazy::new(TIMERS),
+            overdue: Lazy::new(OVERDUE),
+            provisional: Lazy::new(PROVISIONAL),
+            by_child: Lazy::new(BY_CHILD),
+            by_unit: Lazy::new(lists::BY_UNIT),
+            by_officer: Lazy::new(lists::BY_OFFICER),
+            by_opened: Lazy::new(lists::BY_OPENED),
+            counters: Lazy::new(COUNTERS),
+            letters: Lazy::new(letters::LETTERS),
+            letter_index: Lazy::new(letters::LETTER_INDEX),
+            letters_by_case: Lazy::new(letters::LETTERS_BY_CASE),
+            users: Lazy::new(users::USERS),
+            units: Lazy::new(users::UNITS),
+            published: Lazy::new(published::PUBLISHED),
+            keys: Lazy::new(once::KEYS),
+            keys_by_expiry: Lazy::new(once::KEYS_BY_EXPIRY),
+            external: Lazy::new(external::EXTERNAL),
+            outbox: Lazy::new(outbox::OUTBOX),
+            names: LazyNames::default(),
             writes: 0,
-        })
+        }
     }
 
     /// Appends events and refreshes the case's snapshot and indexes: the one place where
@@ -1021,16 +1112,18 @@ impl<'t> Writer<'t> {
         let mut prev = before.and_then(|c| c.head.clone());
         // A compact record leaves out `prev` when it is the hash recorded by the record before
         // it, which is the snapshot's head unless something else wrote the history: read it.
+        let names = self.names.get(self.tx, self.store)?;
         let mut last = match before {
             None => None,
             Some(_) => self
                 .events
+                .get(self.tx)?
                 .range((id, 0)..=(id, u32::MAX))
                 .map_err(storage)?
                 .next_back()
                 .transpose()
                 .map_err(storage)?
-                .and_then(|(_, v)| format::decode_event(v.value(), None, &self.names).ok())
+                .and_then(|(_, v)| format::decode_event(v.value(), None, names).ok())
                 .and_then(|s| s.hash),
         };
         for event in events {
@@ -1039,11 +1132,16 @@ impl<'t> Writer<'t> {
                 crate::chain::hash(crypto, &case.id, prev.as_ref(), event).map_err(corrupt)?;
             stored.prev = prev.replace(hash.clone());
             stored.hash = Some(hash);
-            let record =
-                format::encode_event(&stored, last.as_ref(), &mut self.names).map_err(corrupt)?;
+            let record = format::encode_event(
+                &stored,
+                last.as_ref(),
+                self.names.get_mut(self.tx, self.store)?,
+            )
+            .map_err(corrupt)?;
             last = stored.hash;
             let previous = self
                 .events
+                .get_mut(self.tx)?
                 .insert((id, event.seq), record.as_slice())
                 .map_err(storage)?;
             if previous.is_some() {
@@ -1061,9 +1159,10 @@ impl<'t> Writer<'t> {
             )));
         }
         self.cases
+            .get_mut(self.tx)?
             .insert(
                 id,
-                encode_case(case, &mut self.names)
+                encode_case(case, self.names.get_mut(self.tx, self.store)?)
                     .map_err(corrupt)?
                     .as_slice(),
             )
@@ -1074,79 +1173,97 @@ impl<'t> Writer<'t> {
         let new = ops::IndexKeys::of(case);
         for (w, s, c) in old.by_state.difference(&new.by_state) {
             self.by_state
+                .get_mut(self.tx)?
                 .remove((w.as_str(), s.as_str(), c.as_str()))
                 .map_err(storage)?;
         }
         for (child, c) in old.by_child.difference(&new.by_child) {
             self.by_child
+                .get_mut(self.tx)?
                 .remove((child.as_str(), c.as_str()))
                 .map_err(storage)?;
         }
         for (at, c, d) in old.timers.difference(&new.timers) {
             self.timers
+                .get_mut(self.tx)?
                 .remove((*at, c.as_str(), d.as_str()))
                 .map_err(storage)?;
         }
         for (at, c, d) in old.overdue.difference(&new.overdue) {
             self.overdue
+                .get_mut(self.tx)?
                 .remove((*at, c.as_str(), d.as_str()))
                 .map_err(storage)?;
         }
         for (c, d) in old.provisional.difference(&new.provisional) {
             self.provisional
+                .get_mut(self.tx)?
                 .remove((c.as_str(), d.as_str()))
                 .map_err(storage)?;
         }
         for (w, s, c) in new.by_state.difference(&old.by_state) {
             self.by_state
+                .get_mut(self.tx)?
                 .insert((w.as_str(), s.as_str(), c.as_str()), ())
                 .map_err(storage)?;
         }
         for (child, c) in new.by_child.difference(&old.by_child) {
             self.by_child
+                .get_mut(self.tx)?
                 .insert((child.as_str(), c.as_str()), ())
                 .map_err(storage)?;
         }
         for (at, c, d) in new.timers.difference(&old.timers) {
             self.timers
+                .get_mut(self.tx)?
                 .insert((*at, c.as_str(), d.as_str()), ())
                 .map_err(storage)?;
         }
         for (at, c, d) in new.overdue.difference(&old.overdue) {
             self.overdue
+                .get_mut(self.tx)?
                 .insert((*at, c.as_str(), d.as_str()), ())
                 .map_err(storage)?;
         }
         for (c, d) in new.provisional.difference(&old.provisional) {
             self.provisional
+                .get_mut(self.tx)?
                 .insert((c.as_str(), d.as_str()), ())
                 .map_err(storage)?;
         }
         for (u, c) in old.by_unit.difference(&new.by_unit) {
             self.by_unit
+                .get_mut(self.tx)?
                 .remove((u.as_str(), c.as_str()))
                 .map_err(storage)?;
         }
         for (o, c) in old.by_officer.difference(&new.by_officer) {
             self.by_officer
+                .get_mut(self.tx)?
                 .remove((o.as_str(), c.as_str()))
                 .map_err(storage)?;
         }
         for (at, c) in old.by_opened.difference(&new.by_opened) {
-            self.by_opened.remove((*at, c.as_str())).map_err(storage)?;
+            self.by_opened
+                .get_mut(self.tx)?
+                .remove((*at, c.as_str()))
+                .map_err(storage)?;
         }
         for (u, c) in new.by_unit.difference(&old.by_unit) {
             self.by_unit
+                .get_mut(self.tx)?
                 .insert((u.as_str(), c.as_str()), ())
                 .map_err(storage)?;
         }
         for (o, c) in new.by_officer.difference(&old.by_officer) {
             self.by_officer
+                .get_mut(self.tx)?
                 .insert((o.as_str(), c.as_str()), ())
                 .map_err(storage)?;
         }
         for (at, c) in new.by_opened.difference(&old.by_opened) {
             self.by_opened
+                .get_mut(self.tx)?
                 .insert((*at, c.as_str()), ())
                 .map_err(storage)?;
         }

@@ -63,7 +63,7 @@ impl Backend for Store {
     ) -> Result<T, E> {
         let tx = self.write()?;
         let out = {
-            let mut w = Writer::new(&tx, self)?;
+            let mut w = Writer::new(&tx, self);
             work(&mut w)
         };
         match out {
@@ -561,13 +561,13 @@ impl ReadTx for Writer<'_> {
         limit: usize,
     ) -> Result<Vec<CaseId>, StoreError> {
         Indexes {
-            cases: &self.cases,
-            by_state: &self.by_state,
-            by_child: &self.by_child,
-            by_unit: Some(&self.by_unit),
-            by_officer: Some(&self.by_officer),
-            by_opened: Some(&self.by_opened),
-            versions: &self.versions,
+            cases: self.cases.get(self.tx)?,
+            by_state: self.by_state.get(self.tx)?,
+            by_child: self.by_child.get(self.tx)?,
+            by_unit: Some(self.by_unit.get(self.tx)?),
+            by_officer: Some(self.by_officer.get(self.tx)?),
+            by_opened: Some(self.by_opened.get(self.tx)?),
+            versions: self.versions.get(self.tx)?,
         }
         .case_ids(query, after, limit)
     }
@@ -577,52 +577,62 @@ impl ReadTx for Writer<'_> {
         workflow: &str,
         hash: &VersionHash,
     ) -> Result<Option<u32>, StoreError> {
-        version_in(&self.versions, workflow, hash)
+        version_in(self.versions.get(self.tx)?, workflow, hash)
     }
 
     fn child_cases(&self, child: &str) -> Result<Vec<Case>, StoreError> {
         child_cases_in(
-            &self.by_child,
-            &self.cases,
-            &self.events,
+            self.by_child.get(self.tx)?,
+            self.cases.get(self.tx)?,
+            self.events.get(self.tx)?,
             child,
-            &self.names,
+            self.names.get(self.tx, self.store)?,
         )
     }
 
     fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
-        case_in(&self.cases, &self.events, id, &self.names)
+        case_in(
+            self.cases.get(self.tx)?,
+            self.events.get(self.tx)?,
+            id,
+            self.names.get(self.tx, self.store)?,
+        )
     }
 
     fn history(&self, id: &CaseId) -> Result<Vec<Event>, StoreError> {
-        history_in(&self.events, id, &self.names)
+        history_in(
+            self.events.get(self.tx)?,
+            id,
+            self.names.get(self.tx, self.store)?,
+        )
     }
 
     fn definition(&self, hash: &VersionHash) -> Result<Arc<Definition>, StoreError> {
-        self.store.definition_in(&self.definitions, hash)
+        self.store
+            .definition_in(self.definitions.get(self.tx)?, hash)
     }
 
     fn latest(&self, workflow: &str) -> Result<Option<(VersionHash, Arc<Definition>)>, StoreError> {
-        match latest_in(&self.versions, workflow)? {
+        match latest_in(self.versions.get(self.tx)?, workflow)? {
             Some(hash) => Ok(Some((hash.clone(), self.definition(&hash)?))),
             None => Ok(None),
         }
     }
 
     fn user(&self, name: &str) -> Result<Option<User>, StoreError> {
-        user_in(&self.users, name)
+        user_in(self.users.get(self.tx)?, name)
     }
 
     fn units(&self) -> Result<Units, StoreError> {
-        units_in(&self.units)
+        units_in(self.units.get(self.tx)?)
     }
 
     fn letter(&self, id: &str) -> Result<Option<ArchivedLetter>, StoreError> {
-        letter_in(&self.letters, id)
+        letter_in(self.letters.get(self.tx)?, id)
     }
 
     fn letter_numbered(&self, number: &str) -> Result<Option<String>, StoreError> {
-        numbered_in(&self.letter_index, number)
+        numbered_in(self.letter_index.get(self.tx)?, number)
     }
 
     fn publication(
@@ -631,11 +641,11 @@ impl ReadTx for Writer<'_> {
         name: &str,
         number: Option<u32>,
     ) -> Result<Option<Publication>, StoreError> {
-        publication_in(&self.published, kind, name, number)
+        publication_in(self.published.get(self.tx)?, kind, name, number)
     }
 
     fn remembered(&self, scope: &str, key: &str) -> Result<Option<Remembered>, StoreError> {
-        once::remembered_in(&self.keys, scope, key)
+        once::remembered_in(self.keys.get(self.tx)?, scope, key)
     }
 
     fn external_case(
@@ -643,37 +653,37 @@ impl ReadTx for Writer<'_> {
         workflow: &str,
         external: &ExternalId,
     ) -> Result<Option<CaseId>, StoreError> {
-        external::case_in(&self.external, workflow, external)
+        external::case_in(self.external.get(self.tx)?, workflow, external)
     }
 
     fn outbox(&self, after: u64, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
-        outbox::after_in(&self.outbox, after, limit, &self.names)
+        outbox::after_in(
+            self.outbox.get(self.tx)?,
+            after,
+            limit,
+            self.names.get(self.tx, self.store)?,
+        )
     }
 }
 
 impl WriteTx for Writer<'_> {
     fn bump(&mut self, key: &str) -> Result<u64, StoreError> {
-        let n = self
-            .counters
+        let counters = self.counters.get_mut(self.tx)?;
+        let n = counters
             .get(key)
             .map_err(storage)?
             .map_or(0, |v| v.value())
             .checked_add(1)
             .ok_or_else(|| StoreError::Corrupt(format!("counter {key} is exhausted")))?;
         self.writes += 1;
-        self.counters.insert(key, n).map_err(storage)?;
+        counters.insert(key, n).map_err(storage)?;
         Ok(n)
     }
 
     fn give_back(&mut self, key: &str) -> Result<(), StoreError> {
-        let n = self
-            .counters
-            .get(key)
-            .map_err(storage)?
-            .map_or(0, |v| v.value());
-        self.counters
-            .insert(key, n.saturating_sub(1))
-            .map_err(storage)?;
+        let counters = self.counters.get_mut(self.tx)?;
+        let n = counters.get(key).map_err(storage)?.map_or(0, |v| v.value());
+        counters.insert(key, n.saturating_sub(1)).map_err(storage)?;
         Ok(())
     }
 
@@ -692,6 +702,7 @@ impl WriteTx for Writer<'_> {
         let code_key = letters::index_key("code", &letter.code);
         if self
             .letter_index
+            .get(self.tx)?
             .get(code_key.as_str())
             .map_err(storage)?
             .is_some()
@@ -702,11 +713,13 @@ impl WriteTx for Writer<'_> {
             )));
         }
         self.letter_index
+            .get_mut(self.tx)?
             .insert(code_key.as_str(), id)
             .map_err(storage)?;
         if let Some(n) = &letter.number {
             let held = self
                 .letter_index
+                .get_mut(self.tx)?
                 .insert(letters::index_key("number", n).as_str(), id)
                 .map_err(storage)?
                 .map(|old| old.value().to_owned());
@@ -724,11 +737,13 @@ impl WriteTx for Writer<'_> {
             .chain(letter.pdf_sha256.as_ref())
         {
             self.letter_index
+                .get_mut(self.tx)?
                 .insert(letters::index_key("sha256", sha).as_str(), id)
                 .map_err(storage)?;
         }
         let previous = self
             .letters
+            .get_mut(self.tx)?
             .insert(id, encode(letter).map_err(corrupt)?.as_slice())
             .map_err(storage)?;
         if previous.is_some() {
@@ -736,6 +751,7 @@ impl WriteTx for Writer<'_> {
             return Err(StoreError::Corrupt(format!("letter {id} already exists")));
         }
         self.letters_by_case
+            .get_mut(self.tx)?
             .insert((letter.case.as_str(), id), ())
             .map_err(storage)?;
         Ok(())
@@ -744,7 +760,12 @@ impl WriteTx for Writer<'_> {
     fn due(&self, now: Timestamp, limit: usize) -> Result<Vec<CaseId>, StoreError> {
         let mut ids: Vec<CaseId> = Vec::new();
         let end = now.as_millisecond().saturating_add(1);
-        for entry in self.timers.range(..(end, "", "")).map_err(storage)? {
+        for entry in self
+            .timers
+            .get(self.tx)?
+            .range(..(end, "", ""))
+            .map_err(storage)?
+        {
             let (key, _) = entry.map_err(storage)?;
             let id: CaseId = key.value().1.parse().map_err(corrupt)?;
             if !ids.contains(&id) {
@@ -763,7 +784,7 @@ impl WriteTx for Writer<'_> {
         by: &str,
         now: Timestamp,
     ) -> Result<(Publication, bool), StoreError> {
-        let out = published::insert(&mut self.published, new, by, now)?;
+        let out = published::insert(self.published.get_mut(self.tx)?, new, by, now)?;
         if out.1 {
             self.writes += 1;
         }
@@ -776,11 +797,22 @@ impl WriteTx for Writer<'_> {
 
     fn remember(&mut self, scope: &str, key: &str, record: &Remembered) -> Result<(), StoreError> {
         self.writes += 1;
-        once::remember_in(&mut self.keys, &mut self.keys_by_expiry, scope, key, record)
+        once::remember_in(
+            self.keys.get_mut(self.tx)?,
+            self.keys_by_expiry.get_mut(self.tx)?,
+            scope,
+            key,
+            record,
+        )
     }
 
     fn forget_keys(&mut self, now: Timestamp, limit: usize) -> Result<usize, StoreError> {
-        let n = once::forget_in(&mut self.keys, &mut self.keys_by_expiry, now, limit)?;
+        let n = once::forget_in(
+            self.keys.get_mut(self.tx)?,
+            self.keys_by_expiry.get_mut(self.tx)?,
+            now,
+            limit,
+        )?;
         self.writes += n as u64;
         Ok(n)
     }
@@ -792,11 +824,15 @@ impl WriteTx for Writer<'_> {
         case: &CaseId,
     ) -> Result<(), StoreError> {
         self.writes += 1;
-        external::index_in(&mut self.external, workflow, external, case)
+        external::index_in(self.external.get_mut(self.tx)?, workflow, external, case)
     }
 
     fn enqueue(&mut self, entry: &OutboxEntry) -> Result<(), StoreError> {
         self.writes += 1;
-        outbox::insert_in(&mut self.outbox, entry, &mut self.names)
+        outbox::insert_in(
+            self.outbox.get_mut(self.tx)?,
+            entry,
+            self.names.get_mut(self.tx, self.store)?,
+        )
     }
 }
