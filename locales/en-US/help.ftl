@@ -289,6 +289,7 @@ help-user-roles--roles = A role the user may act in (repeatable), as for `user a
 help-db = The database's stored format: `db migrate` after installing a new build
 help-db-migrate = Bring the database to this build's stored format (administrators only)
 help-db-migrate--dry-run = List the steps that would run, and change nothing
+help-db-compact = Give the database file's free space back to the disk (administrators only; stop the server first)
 
 help-user-password = Set a user's password for signing in to `wardflow serve` (administrators; anyone for themselves). Read from the terminal without echo, or from standard input
 help-user-password--name = The user's name

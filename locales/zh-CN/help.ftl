@@ -289,6 +289,7 @@ help-user-roles--roles = 用户可担任的角色（可重复），与 `user add
 help-db = 数据库的存储格式：安装新版本后运行 `db migrate`
 help-db-migrate = 把数据库迁移到本程序的存储格式（仅管理员）
 help-db-migrate--dry-run = 只列出将执行的步骤，不作更改
+help-db-compact = 整理数据库文件，把空闲空间还给磁盘（仅管理员；须先停止服务）
 
 help-user-password = 设置用户登录 `wardflow serve` 的密码（管理员可为任何人设置；用户可为自己设置）。从终端读取且不回显，或从标准输入读取
 help-user-password--name = 用户名

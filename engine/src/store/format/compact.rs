@@ -1,5 +1,10 @@
-//! The compact stored forms (stored format 9, issue 22): an event record and a case snapshot in
-//! postcard, a binary encoding without field names (varints, length-prefixed strings).
+//! The compact stored forms (issue 22): an event record, a case snapshot and an outbox entry in
+//! postcard, a binary encoding without field names (varints, length-prefixed strings). Stored
+//! format 9 writes every string as it is; format 10 (what this build writes, its own tag bytes)
+//! writes the office's vocabulary — user and role, workflow and version, state, transition and
+//! deadline names, data keys, units — as numbers in the database's dictionary of names
+//! (`store/names.rs`), and case data as (key number, value as JSON text) pairs. Both are read;
+//! the same generic structures give both ([`Form`]), so the two cannot drift apart.
 //!
 //! An event record keeps exactly what its JSON record (format version 1) holds, so that the
 //! JSON record can be written back byte for byte for an export, and every reader sees the same
