@@ -71,6 +71,21 @@ mod tests {
     /// Before the compaction the file is larger (printed, not tested): redb grows a file by
     /// doubling it and a B-tree built by interleaved inserts keeps a third of its leaves
     /// empty; docs/performance.md has both figures. ≈ 70 s in a debug build.
+    /// Where the bytes go, table by table, a case at a time.
+    fn print_space(space: &[wardflow_engine::store::ops::TableSpace], cases: usize) {
+        let per = |n: u64| n / cases as u64;
+        for t in space {
+            eprintln!(
+                "  {:<12} {:>6} B a case ({} stored, {} metadata, {} unused)",
+                t.name,
+                per(t.stored + t.metadata + t.fragmented),
+                per(t.stored),
+                per(t.metadata),
+                per(t.fragmented),
+            );
+        }
+    }
+
     #[test]
     fn ten_thousand_closed_cases_take_at_most_2_kib_each() {
         const CASES: usize = 10_000;
@@ -86,16 +101,7 @@ mod tests {
             "{CASES} closed cases in {:.1} s: {len} bytes, {per_case} B a case",
             started.elapsed().as_secs_f64()
         );
-        for t in &space {
-            eprintln!(
-                "  {:<12} {:>6} B a case ({} stored, {} metadata, {} unused)",
-                t.name,
-                (t.stored + t.metadata + t.fragmented) / CASES as u64,
-                t.stored / CASES as u64,
-                t.metadata / CASES as u64,
-                t.fragmented / CASES as u64,
-            );
-        }
+        print_space(&space, CASES);
         // What `wardflow db compact` does, and `db migrate` and `import` after their work.
         let mut store = Store::open(&path, std::time::Duration::from_secs(5)).expect("opens");
         store.compact().expect("compacts");
@@ -104,16 +110,7 @@ mod tests {
         let compacted = std::fs::metadata(&path).expect("file").len();
         let per_case_compacted = compacted / CASES as u64;
         eprintln!("after db compact: {compacted} bytes, {per_case_compacted} B a case");
-        for t in &repacked {
-            eprintln!(
-                "  {:<12} {:>6} B a case ({} stored, {} metadata, {} unused)",
-                t.name,
-                (t.stored + t.metadata + t.fragmented) / CASES as u64,
-                t.stored / CASES as u64,
-                t.metadata / CASES as u64,
-                t.fragmented / CASES as u64,
-            );
-        }
+        print_space(&repacked, CASES);
         let store = Store::open_read(&path, std::time::Duration::from_secs(5)).expect("reads");
         let mut closed = 0;
         store

@@ -824,27 +824,14 @@ pub struct StoredMeta {
 }
 
 /// The dictionary of names a redb file holds (none before format 10), for tools and tests that
-/// read its records directly rather than through a `Store`.
-pub fn stored_names(tx: &redb::ReadTransaction) -> Result<NamesInMemory, redb::Error> {
-    match tx.open_table(super::names::NAMES) {
-        Ok(table) => names_from(&table),
-        Err(redb::TableError::TableDoesNotExist(_)) => Ok(NamesInMemory::default()),
-        Err(e) => Err(e.into()),
-    }
+/// read its records directly rather than through a `Store`; read and checked as a store reads it.
+pub fn stored_names(tx: &redb::ReadTransaction) -> Result<NamesInMemory, super::StoreError> {
+    Ok(super::names::Names::default().in_read(tx)?.to_memory())
 }
 
 /// [`stored_names`] inside a write transaction.
-pub fn stored_names_writing(tx: &redb::WriteTransaction) -> Result<NamesInMemory, redb::Error> {
-    let table = tx.open_table(super::names::NAMES)?;
-    names_from(&table)
-}
-
-fn names_from(
-    table: &impl redb::ReadableTable<u32, &'static str>,
-) -> Result<NamesInMemory, redb::Error> {
-    let mut names = Vec::new();
-    for entry in table.iter()? {
-        names.push(entry?.1.value().to_owned());
-    }
-    Ok(NamesInMemory(names))
+pub fn stored_names_writing(
+    tx: &redb::WriteTransaction,
+) -> Result<NamesInMemory, super::StoreError> {
+    Ok(super::names::TxNames::open(tx, &super::names::Names::default())?.to_memory())
 }

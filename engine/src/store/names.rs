@@ -40,6 +40,11 @@ impl Dictionary {
         self.by_id.len()
     }
 
+    /// A copy for tools outside the store ([`super::format::stored_names`]).
+    pub(crate) fn to_memory(&self) -> super::format::NamesInMemory {
+        super::format::NamesInMemory(self.by_id.iter().map(|n| n.to_string()).collect())
+    }
+
     fn id(&self, name: &str) -> Option<u32> {
         self.by_name.get(name).copied()
     }
@@ -158,6 +163,13 @@ impl<'t> TxNames<'t> {
             added: Dictionary::default(),
             table,
         })
+    }
+}
+
+impl TxNames<'_> {
+    /// The committed names this transaction began with, for tools outside the store.
+    pub(crate) fn to_memory(&self) -> super::format::NamesInMemory {
+        self.base.to_memory()
     }
 }
 
