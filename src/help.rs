@@ -64,10 +64,19 @@ pub fn prescan_json(args: &[OsString]) -> bool {
 
 /// Parses the command line with help and errors in the resolved language; exits on `--help`,
 /// `--version` and any usage error.
+///
+/// A command line that parses shows no text of the tree, so it is parsed by the tree as
+/// built; only help, `--version` and usage errors parse it again with the localized tree,
+/// whose texts they print. Localizing looks up every argument of every command in Fluent,
+/// two thirds of a cold command's instructions (docs/performance.md, "Cold CLI"); the texts
+/// never change how a line parses, so the second parse meets the same outcome.
 pub fn parse(tr: &Tr, json: bool, args: Vec<OsString>) -> (Cli, clap::ArgMatches) {
-    let matches = match command(tr).try_get_matches_from(args) {
+    let matches = match Cli::command().try_get_matches_from(&args) {
         Ok(m) => m,
-        Err(e) => exit(tr, json, e),
+        Err(_) => match command(tr).try_get_matches_from(args) {
+            Ok(m) => m,
+            Err(e) => exit(tr, json, e),
+        },
     };
     match Cli::from_arg_matches(&matches) {
         Ok(cli) => (cli, matches),
