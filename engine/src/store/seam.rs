@@ -4,10 +4,11 @@
 //! redb runs one write transaction at a time and never fails one for a conflict, so the work
 //! of [`Backend::transaction`] runs exactly once here.
 
+use std::cell::OnceCell;
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use redb::{ReadTransaction, ReadableTable};
+use redb::{ReadOnlyTable, ReadTransaction, ReadableTable};
 
 use super::BY_STATE;
 use super::format::{History, NameLookup, decode, decode_case, encode};
@@ -88,6 +89,8 @@ impl Backend for Store {
             store: self,
             tx,
             names: self.names(),
+            cases: OnceCell::new(),
+            events: OnceCell::new(),
         })
     }
 
@@ -288,6 +291,32 @@ struct Snapshot<'s> {
     tx: ReadTransaction,
     /// Every name `tx` can meet (caught up when it began).
     names: Arc<super::names::Dictionary>,
+    /// The case tables, opened on first use and kept: a listing reads hundreds of cases in
+    /// one snapshot, and opening a table is a look-up in redb's table tree each time.
+    cases: OnceCell<ReadOnlyTable<&'static str, &'static [u8]>>,
+    events: OnceCell<ReadOnlyTable<(&'static str, u32), &'static [u8]>>,
+}
+
+impl Snapshot<'_> {
+    fn cases(&self) -> Result<&ReadOnlyTable<&'static str, &'static [u8]>, StoreError> {
+        opened(&self.cases, || self.tx.open_table(CASES))
+    }
+
+    fn events(&self) -> Result<&ReadOnlyTable<(&'static str, u32), &'static [u8]>, StoreError> {
+        opened(&self.events, || self.tx.open_table(EVENTS))
+    }
+}
+
+/// The table in `cell`, opened by `open` the first time.
+fn opened<T>(
+    cell: &OnceCell<T>,
+    open: impl FnOnce() -> Result<T, redb::TableError>,
+) -> Result<&T, StoreError> {
+    if let Some(table) = cell.get() {
+        return Ok(table);
+    }
+    let table = open().map_err(storage)?;
+    Ok(cell.get_or_init(|| table))
 }
 
 /// A missing table reads as empty (a database made before the table existed).
@@ -299,9 +328,11 @@ fn missing<T>(result: Result<T, redb::TableError>) -> Result<Option<T>, StoreErr
     }
 }
 
-fn case_in(
+/// The case `id` from its snapshot; `events` is opened only when the snapshot must be
+/// rebuilt, so reading a case opens one table.
+fn case_in<'e, E: ReadableTable<(&'static str, u32), &'static [u8]> + 'e>(
     cases: &impl ReadableTable<&'static str, &'static [u8]>,
-    events: &impl ReadableTable<(&'static str, u32), &'static [u8]>,
+    events: impl FnOnce() -> Result<&'e E, StoreError>,
     id: &CaseId,
     names: &dyn NameLookup,
 ) -> Result<Option<Case>, StoreError> {
@@ -312,7 +343,7 @@ fn case_in(
         Ok(case) if case.head.is_some() => Ok(Some(case)),
         // The snapshot is a cache: an unreadable one, or one from before chaining (no head),
         // is rebuilt from the truth.
-        _ => integrity::replayed(events, id, names).map(Some),
+        _ => integrity::replayed(events()?, id, names).map(Some),
     }
 }
 
@@ -365,7 +396,7 @@ fn child_cases_in(
     {
         let (k, _) = entry.map_err(storage)?;
         let id: CaseId = k.value().1.parse().map_err(corrupt)?;
-        if let Some(case) = case_in(cases, events, &id, names)? {
+        if let Some(case) = case_in(cases, || Ok(events), &id, names)? {
             out.push(case);
         }
     }
@@ -451,23 +482,15 @@ impl ReadTx for Snapshot<'_> {
 
     fn child_cases(&self, child: &str) -> Result<Vec<Case>, StoreError> {
         let by_child = self.tx.open_table(BY_CHILD).map_err(storage)?;
-        let cases = self.tx.open_table(CASES).map_err(storage)?;
-        let events = self.tx.open_table(EVENTS).map_err(storage)?;
-        child_cases_in(&by_child, &cases, &events, child, &*self.names)
+        child_cases_in(&by_child, self.cases()?, self.events()?, child, &*self.names)
     }
 
     fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
-        let cases = self.tx.open_table(CASES).map_err(storage)?;
-        let events = self.tx.open_table(EVENTS).map_err(storage)?;
-        case_in(&cases, &events, id, &*self.names)
+        case_in(self.cases()?, || self.events(), id, &*self.names)
     }
 
     fn history(&self, id: &CaseId) -> Result<Vec<Event>, StoreError> {
-        history_in(
-            &self.tx.open_table(EVENTS).map_err(storage)?,
-            id,
-            &*self.names,
-        )
+        history_in(self.events()?, id, &*self.names)
     }
 
     fn definition(&self, hash: &VersionHash) -> Result<Arc<Definition>, StoreError> {
@@ -593,7 +616,7 @@ impl ReadTx for Writer<'_> {
     fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
         case_in(
             self.cases.get(self.tx)?,
-            self.events.get(self.tx)?,
+            || self.events.get(self.tx),
             id,
             self.names.get(self.tx, self.store)?,
         )
