@@ -16,6 +16,9 @@ pub struct Serial {
     pub step: Sample,
     /// The raw redb commits, one after each step, of the bytes that step wrote.
     pub raw: Sample,
+    /// The same records committed raw into as many B-trees as a transition writes (events,
+    /// snapshot, outbox entry, state index, timer): what the engine's layout costs in pages.
+    pub raw_spread: Sample,
     /// Mean bytes of events and snapshot one step writes.
     pub bytes_per_step: usize,
     /// File size divided by the number of (closed) cases.
@@ -47,6 +50,11 @@ fn written(applied: &Applied) -> (usize, usize) {
 
 const RAW_EVENTS: TableDefinition<(&str, u32), &[u8]> = TableDefinition::new("events");
 const RAW_CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases");
+const RAW_OUTBOX: TableDefinition<u64, &[u8]> = TableDefinition::new("outbox");
+const RAW_BY_STATE: TableDefinition<(u32, &str), ()> = TableDefinition::new("by_state");
+const RAW_TIMERS: TableDefinition<(u32, &str), ()> = TableDefinition::new("timers");
+/// An outbox entry's size in the engine (case, sequence number, kind, instant).
+const OUTBOX_ENTRY: usize = 50;
 
 /// The fsync limit: a durable redb commit of an event record and a snapshot record of the
 /// given sizes, with no engine around it. Run in step with wardflow, on its own file, so
@@ -54,6 +62,8 @@ const RAW_CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases");
 struct Raw {
     db: Database,
     n: u32,
+    /// Whether each commit also writes the three index entries a transition writes.
+    spread: bool,
 }
 
 impl Raw {
@@ -61,6 +71,7 @@ impl Raw {
         self.n += 1;
         let event = vec![b'e'; events];
         let snapshot = vec![b's'; snapshot];
+        let entry = [b'o'; OUTBOX_ENTRY];
         let started = Instant::now();
         let commit = || -> Result<(), redb::Error> {
             let tx = self.db.begin_write()?;
@@ -69,6 +80,18 @@ impl Raw {
                     .insert((case, self.n), event.as_slice())?;
                 tx.open_table(RAW_CASES)?
                     .insert(case, snapshot.as_slice())?;
+                if self.spread {
+                    // Keys spread as the engine's are: the outbox in commit order, the state
+                    // index by state, the timers by due time.
+                    tx.open_table(RAW_OUTBOX)?
+                        .insert(u64::from(self.n), entry.as_slice())?;
+                    let mut by_state = tx.open_table(RAW_BY_STATE)?;
+                    let state = self.n % STEPS as u32;
+                    by_state.remove(((state + STEPS as u32 - 1) % STEPS as u32, case))?;
+                    by_state.insert((state, case), ())?;
+                    tx.open_table(RAW_TIMERS)?
+                        .insert((self.n.wrapping_mul(2_654_435_761), case), ())?;
+                }
             }
             tx.commit()?;
             Ok(())
@@ -83,15 +106,24 @@ impl Raw {
 pub fn wardflow(dir: &Path, cases: usize) -> Serial {
     let path = dir.join("w1.redb");
     let raw_path = dir.join("raw.redb");
+    let spread_path = dir.join("raw-spread.redb");
     let _ = std::fs::remove_file(&raw_path);
+    let _ = std::fs::remove_file(&spread_path);
     let mut raw = Raw {
         db: Database::create(&raw_path).unwrap_or_else(|e| fail("raw redb", e)),
         n: 0,
+        spread: false,
+    };
+    let mut spread = Raw {
+        db: Database::create(&spread_path).unwrap_or_else(|e| fail("raw redb", e)),
+        n: 0,
+        spread: true,
     };
     let store = workload::create(&path);
     let context = workload::batch_context();
     let mut times = Vec::with_capacity(cases * STEPS);
     let mut raw_times = Vec::with_capacity(cases * STEPS);
+    let mut spread_times = Vec::with_capacity(cases * STEPS);
     let mut bytes = 0usize;
     let mut clock = 0i64;
     for i in 0..cases {
@@ -110,6 +142,7 @@ pub fn wardflow(dir: &Path, cases: usize) -> Serial {
         let id = applied.outcome.case.id;
         bytes += w.0 + w.1;
         raw_times.push(raw.commit(id.as_str(), w));
+        spread_times.push(spread.commit(id.as_str(), w));
         for (n, name) in TRANSITIONS.iter().enumerate() {
             clock += 1;
             let now = at(clock);
@@ -125,18 +158,22 @@ pub fn wardflow(dir: &Path, cases: usize) -> Serial {
             let w = written(&applied);
             bytes += w.0 + w.1;
             raw_times.push(raw.commit(id.as_str(), w));
+            spread_times.push(spread.commit(id.as_str(), w));
         }
     }
     let space = store.space().unwrap_or_else(|e| fail("space", e));
     drop(store);
     drop(raw);
+    drop(spread);
     let size = std::fs::metadata(&path).map_or(0, |m| m.len());
     let _ = std::fs::remove_file(&path);
     let _ = std::fs::remove_file(&raw_path);
+    let _ = std::fs::remove_file(&spread_path);
     Serial {
         bytes_per_step: bytes / times.len().max(1),
         step: Sample::of(times),
         raw: Sample::of(raw_times),
+        raw_spread: Sample::of(spread_times),
         file_per_case: size / cases.max(1) as u64,
         space,
     }

@@ -482,7 +482,13 @@ impl ReadTx for Snapshot<'_> {
 
     fn child_cases(&self, child: &str) -> Result<Vec<Case>, StoreError> {
         let by_child = self.tx.open_table(BY_CHILD).map_err(storage)?;
-        child_cases_in(&by_child, self.cases()?, self.events()?, child, &*self.names)
+        child_cases_in(
+            &by_child,
+            self.cases()?,
+            self.events()?,
+            child,
+            &*self.names,
+        )
     }
 
     fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
