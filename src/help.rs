@@ -73,6 +73,8 @@ pub fn prescan_json(args: &[OsString]) -> bool {
 pub fn parse(tr: &Tr, json: bool, args: Vec<OsString>) -> (Cli, clap::ArgMatches) {
     let matches = match Cli::command().try_get_matches_from(&args) {
         Ok(m) => m,
+        // The version line holds no text to translate.
+        Err(e) if e.kind() == ErrorKind::DisplayVersion => exit(tr, json, e),
         Err(_) => match command(tr).try_get_matches_from(args) {
             Ok(m) => m,
             Err(e) => exit(tr, json, e),

@@ -4,20 +4,15 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use fluent_templates::fluent_bundle::FluentValue;
-use fluent_templates::{Loader, static_loader};
-use unic_langid::{LanguageIdentifier, langid};
+use unic_langid::langid;
 
-static_loader! {
-    static LOCALES = {
-        locales: "./locales",
-        fallback_language: "zh-CN",
-        // Isolation marks are invisible characters that break copy-paste and tests.
-        customise: |bundle| bundle.set_use_isolating(false),
-    };
-}
+mod catalogue;
 
-const ZH: LanguageIdentifier = langid!("zh-CN");
-const EN: LanguageIdentifier = langid!("en-US");
+use catalogue::Catalogue;
+
+/// Chinese, the default and the fallback for a message English lacks.
+static ZH: Catalogue = Catalogue::new(langid!("zh-CN"), catalogue::ZH_FILES, catalogue::ZH_HELP);
+static EN: Catalogue = Catalogue::new(langid!("en-US"), catalogue::EN_FILES, catalogue::EN_HELP);
 
 /// The languages wardflow speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -68,23 +63,36 @@ pub struct Tr {
 }
 
 impl Tr {
-    fn id(&self) -> LanguageIdentifier {
+    fn catalogue(&self) -> &'static Catalogue {
         match self.lang {
-            Lang::Zh => ZH,
-            Lang::En => EN,
+            Lang::Zh => &ZH,
+            Lang::En => &EN,
         }
+    }
+
+    /// Message `id` in the language, else in Chinese, else a line naming the missing id.
+    fn word(
+        &self,
+        id: &str,
+        args: Option<&HashMap<Cow<'static, str>, FluentValue<'static>>>,
+    ) -> String {
+        self.catalogue()
+            .lookup(id, args)
+            .or_else(|| match self.lang {
+                Lang::Zh => None,
+                Lang::En => ZH.lookup(id, args),
+            })
+            .unwrap_or_else(|| format!("Unknown localization key: {id:?}"))
     }
 
     /// A message without arguments.
     pub fn t(&self, id: &str) -> String {
-        LOCALES.lookup(&self.id(), id)
+        self.word(id, None)
     }
 
     /// A message, if the language has it (no fallback to the other language).
     pub fn try_t(&self, id: &str) -> Option<String> {
-        LOCALES
-            .lookup_single_language::<&str>(&self.id(), id, None)
-            .ok()
+        self.catalogue().lookup(id, None)
     }
 
     /// A message with named arguments.
@@ -93,7 +101,7 @@ impl Tr {
             .into_iter()
             .map(|(k, v)| (Cow::Borrowed(k), v))
             .collect();
-        LOCALES.lookup_with_args(&self.id(), id, &map)
+        self.word(id, Some(&map))
     }
 
     /// `key（title）` in Chinese, `key (title)` in English; just `key` when there is no title.
