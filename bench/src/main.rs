@@ -35,17 +35,20 @@ struct Options {
     cli_size: usize,
     runs: usize,
     peers: bool,
+    /// Run W5 on PostgreSQL too (when it is installed).
+    postgres: bool,
     /// Keep the W3/W4 databases (for profiling the CLI against them).
     keep: bool,
     dir: PathBuf,
 }
 
-const USAGE: &str = "usage: wardflow-bench [--quick] [--only w1,w2,w3,w4,w5] [--no-peers]
+const USAGE: &str = "usage: wardflow-bench [--quick] [--only w1,w2,w3,w4,w5] [--no-peers] [--no-postgres]
     [--cases N] [--writers N] [--clients 1,8,32] [--sizes 10000,100000,1000000] [--runs N] [--dir PATH] [--keep]
 
   --quick     a CI-sized run (small counts; the figures are only a smoke test)
   --only      the workloads to run (default all)
   --no-peers  skip XState and SpiffWorkflow (bench/peers/install.sh installs them)
+  --no-postgres  skip W5 on PostgreSQL
   --cases     cases in W1 and W2 (default 1000)
   --writers   writer threads in W2 (default 8)
   --clients   separate HTTP clients through `wardflow serve` in W5 (default 1,8,32)
@@ -65,6 +68,7 @@ fn options() -> Options {
         cli_size: 100_000,
         runs: 100,
         peers: true,
+        postgres: true,
         keep: false,
         dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench-data"),
     };
@@ -91,6 +95,7 @@ fn options() -> Options {
                     .collect();
             }
             "--no-peers" => o.peers = false,
+            "--no-postgres" => o.postgres = false,
             "--keep" => o.keep = true,
             "--cases" => {
                 let n = number(args.next(), "--cases");
@@ -322,12 +327,16 @@ fn main() {
             None
         };
         // The same clients through a server on PostgreSQL (issue 24), when it is installed.
-        eprintln!("W5: the same through `wardflow serve --database postgres://…`");
-        let on_postgres = wardflow_engine::pg::cluster::Cluster::start()
-            .map_err(|e| e.to_string())
-            .and_then(|cluster| {
-                served::run_postgres(&o.dir, &cluster, o.concurrent_cases, &o.clients)
-            });
+        let on_postgres = if o.postgres {
+            eprintln!("W5: the same through `wardflow serve --database postgres://…`");
+            wardflow_engine::pg::cluster::Cluster::start()
+                .map_err(|e| e.to_string())
+                .and_then(|cluster| {
+                    served::run_postgres(&o.dir, &cluster, o.concurrent_cases, &o.clients)
+                })
+        } else {
+            Err("--no-postgres".to_owned())
+        };
         let on_postgres = on_postgres.unwrap_or_else(|why| {
             rows.push(row(
                 "W5 through serve on PostgreSQL",

@@ -139,8 +139,21 @@ struct Server {
 impl Server {
     /// Starts the server on a free loopback port (serving the PostgreSQL database at `url`
     /// when given); its first line names its address.
+    /// `WARDFLOW_BENCH_SERVE_WRAP` (a command and its arguments, split at white space) runs
+    /// the server under another program, to profile it under the benchmark's own load:
+    /// `WARDFLOW_BENCH_SERVE_WRAP="valgrind --tool=callgrind"`. The wrapper must run the server
+    /// in its own process (as valgrind does), so that the SIGTERM that stops it reaches it.
     fn start(db: &Path, url: Option<&str>) -> Server {
-        let mut command = Command::new(binary());
+        let wrap = std::env::var("WARDFLOW_BENCH_SERVE_WRAP").unwrap_or_default();
+        let mut wrap = wrap.split_whitespace();
+        let mut command = match wrap.next() {
+            Some(program) => {
+                let mut command = Command::new(program);
+                command.args(wrap).arg(binary());
+                command
+            }
+            None => Command::new(binary()),
+        };
         command
             .arg("--db")
             .arg(db)

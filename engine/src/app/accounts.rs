@@ -175,8 +175,10 @@ fn parse_params(text: &str) -> Option<Params> {
     Params::new(m?, t?, p?, None).ok()
 }
 
+/// Lower-case hex: the chain's table-driven writer, since every request's token is hashed and
+/// written out this way (a `format!` a byte took 20k instructions a request).
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::chain::hex(bytes)
 }
 
 /// The SHA-256 of a token, in hex: how it is stored and looked up.

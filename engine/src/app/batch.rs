@@ -12,12 +12,15 @@
 //! in the transaction: the transaction is aborted and run again without it. A backend with
 //! savepoints could roll back just that command; this works on any backend.
 
+use std::collections::HashMap;
+
 use jiff::Timestamp;
 
 use super::backend::{Backend, WriteTx};
 use super::once::{Answer, Remember, remembering};
-use super::owner::actor;
+use super::owner::{actor, registered};
 use super::{AppError, Caller};
+use crate::authority::{Units, User};
 use crate::step::Actor;
 use crate::store::StoreError;
 
@@ -137,6 +140,11 @@ impl<B: Backend> super::Office<B> {
                 Err(e) => replies.push(Some(Err(e))),
             }
         }
+        // Each user's registry entry and the units, read once a batch: opens and advances
+        // change neither, so what the first command of a user read holds for the rest (a
+        // server's batch is mostly one user's token). A refusal is not kept: each refused
+        // command reads and is refused on its own.
+        let mut registries: HashMap<String, (User, Units)> = HashMap::new();
         let done = run(&self.backend, &ready, |tx, (i, now, actor)| {
             let (caller, command, remember) = &commands[*i];
             let clock = self.clock(*now);
@@ -146,10 +154,22 @@ impl<B: Backend> super::Office<B> {
                 remember.as_ref(),
                 *now,
                 self.keeping,
-                |tx| match command {
-                    Batched::Open(request) => self.open_in(tx, caller, actor, request, &clock),
-                    Batched::Advance(request) => {
-                        self.advance_in(tx, caller, actor, request, &clock)
+                |tx| {
+                    let registry = match registries.get(&caller.user) {
+                        Some(known) => known.clone(),
+                        None => {
+                            let read = registered(tx, caller)?;
+                            registries.insert(caller.user.clone(), read.clone());
+                            read
+                        }
+                    };
+                    match command {
+                        Batched::Open(request) => {
+                            self.open_in(tx, caller, actor, registry, request, &clock)
+                        }
+                        Batched::Advance(request) => {
+                            self.advance_in(tx, actor, registry, request, &clock)
+                        }
                     }
                 },
             )

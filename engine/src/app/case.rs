@@ -211,7 +211,8 @@ impl<B: Backend> Office<B> {
         let result = actor(caller).and_then(|actor| {
             self.backend.transaction(|tx| {
                 let clock = self.clock(now);
-                self.open_in(tx, caller, &actor, request, &clock)
+                let registry = registered(tx, caller)?;
+                self.open_in(tx, caller, &actor, registry, request, &clock)
             })
         });
         let acted = self.logged(caller, now, "", "open", result)?;
@@ -234,16 +235,17 @@ impl<B: Backend> Office<B> {
         Ok(())
     }
 
-    /// `open_case` inside a transaction (also a batched command).
+    /// `open_case` inside a transaction (also a batched command), for the caller as
+    /// `registry` gives them ([`registered`] in the same transaction).
     pub(super) fn open_in(
         &self,
         tx: &mut dyn WriteTx,
         caller: &Caller,
         actor: &Actor,
+        (user, units): (User, Units),
         request: &OpenCase,
         clock: &Clock,
     ) -> Result<Acted, AppError> {
-        let (user, units) = registered(tx, caller)?;
         let (_, def) = tx
             .latest(&request.workflow)?
             .ok_or_else(|| AppError::UnknownWorkflow(request.workflow.clone()))?;
@@ -336,7 +338,8 @@ impl<B: Backend> Office<B> {
         let result = actor(caller).and_then(|actor| {
             self.backend.transaction(|tx| {
                 let clock = self.clock(now);
-                self.advance_in(tx, caller, &actor, request, &clock)
+                let registry = registered(tx, caller)?;
+                self.advance_in(tx, &actor, registry, request, &clock)
             })
         });
         self.logged(caller, now, request.case.as_str(), "advance", result)
@@ -344,15 +347,15 @@ impl<B: Backend> Office<B> {
 
     /// `advance` inside a transaction: reads the case once, then authorise → step → spawns →
     /// letters → append.
+    /// The caller is as `registry` gives them ([`registered`] in the same transaction).
     pub(super) fn advance_in(
         &self,
         tx: &mut dyn WriteTx,
-        caller: &Caller,
         actor: &Actor,
+        (user, units): (User, Units),
         request: &Advance,
         clock: &Clock,
     ) -> Result<Acted, AppError> {
-        let (user, units) = registered(tx, caller)?;
         let (case, def) = load(tx, &request.case)?;
         let transition = def.transition(&request.transition);
         authority::may_fire(&units, &user, &actor.role, transition, case.unit.as_deref())

@@ -56,6 +56,13 @@ pub const MAX_REASON_CHARS: usize = 500;
 /// Access entries made by this process, so two at the same instant differ.
 static ENTRIES: AtomicU64 = AtomicU64::new(0);
 
+/// This process's id, asked of the system once: every access entry's id carries it, and a
+/// server makes one entry per request.
+fn process_id() -> u32 {
+    static ID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *ID.get_or_init(std::process::id)
+}
+
 /// One access decision: `refusal` None for an allowed read.
 pub(super) fn entry(
     caller: &Caller,
@@ -68,7 +75,7 @@ pub(super) fn entry(
         // Unique across processes and restarts, even on a simulation clock that repeats.
         id: format!(
             "{}-{}-{}",
-            std::process::id(),
+            process_id(),
             Office::<crate::store::Store>::wall().as_nanosecond(),
             ENTRIES.fetch_add(1, Ordering::Relaxed)
         ),

@@ -105,36 +105,78 @@ fn insert_linked(
     crypto: crate::crypto::Profile,
     entry: AccessEntry,
 ) -> Result<(), StoreError> {
-    let mut table = tx.open_table(ACCESS).map_err(storage)?;
-    let key = (entry.at.as_millisecond(), entry.id.as_str());
-    if table.get(key).map_err(storage)?.is_some() {
-        return Ok(());
+    let mut chain = Chain::open(tx, crypto)?;
+    chain.push(entry)?;
+    chain.close()
+}
+
+/// The access chain of one write transaction, open for appending: its two tables are opened
+/// and its head read once, however many entries a fold appends (a server's fold carries one
+/// entry per request, and opening a table is a lookup of its own). The head is written back by
+/// [`Chain::close`].
+struct Chain<'t> {
+    table: redb::Table<'t, (i64, &'static str), &'static [u8]>,
+    heads: redb::Table<'t, &'static str, (u64, &'static str)>,
+    crypto: crate::crypto::Profile,
+    /// The last link: read when the chain is opened; None for an empty log.
+    head: Option<(u64, String)>,
+    /// Whether a link was added, so that the head must be written back.
+    moved: bool,
+}
+
+impl<'t> Chain<'t> {
+    fn open(tx: &'t WriteTransaction, crypto: crate::crypto::Profile) -> Result<Self, StoreError> {
+        let table = tx.open_table(ACCESS).map_err(storage)?;
+        let heads = tx.open_table(ACCESS_HEAD).map_err(storage)?;
+        let head = match heads.get(HEAD_KEY).map_err(storage)? {
+            Some(h) => {
+                let (seq, hash) = h.value();
+                Some((seq, hash.to_owned()))
+            }
+            None => scan_head(&table)?,
+        };
+        Ok(Chain {
+            table,
+            heads,
+            crypto,
+            head,
+            moved: false,
+        })
     }
-    let mut heads = tx.open_table(ACCESS_HEAD).map_err(storage)?;
-    let head = match heads.get(HEAD_KEY).map_err(storage)? {
-        Some(h) => {
-            let (seq, hash) = h.value();
-            Some((seq, hash.to_owned()))
+
+    /// Links `entry` after the head, unless it is stored already.
+    fn push(&mut self, entry: AccessEntry) -> Result<(), StoreError> {
+        let key = (entry.at.as_millisecond(), entry.id.as_str());
+        if self.table.get(key).map_err(storage)?.is_some() {
+            return Ok(());
         }
-        None => scan_head(&table)?,
-    };
-    let seq = head.as_ref().map_or(0, |(s, _)| s + 1);
-    let prev = head.map(|(_, h)| h);
-    let hash = link_hash(crypto, seq, prev.as_deref(), &entry)?;
-    let stored = StoredAccess {
-        entry,
-        seq: Some(seq),
-        prev,
-        hash: Some(hash.clone()),
-    };
-    let key = (stored.entry.at.as_millisecond(), stored.entry.id.as_str());
-    table
-        .insert(key, encode(&stored).map_err(corrupt)?.as_slice())
-        .map_err(storage)?;
-    heads
-        .insert(HEAD_KEY, (seq, hash.as_str()))
-        .map_err(storage)?;
-    Ok(())
+        let seq = self.head.as_ref().map_or(0, |(s, _)| s + 1);
+        let prev = self.head.take().map(|(_, h)| h);
+        let hash = link_hash(self.crypto, seq, prev.as_deref(), &entry)?;
+        let stored = StoredAccess {
+            entry,
+            seq: Some(seq),
+            prev,
+            hash: Some(hash.clone()),
+        };
+        let key = (stored.entry.at.as_millisecond(), stored.entry.id.as_str());
+        self.table
+            .insert(key, encode(&stored).map_err(corrupt)?.as_slice())
+            .map_err(storage)?;
+        self.head = Some((seq, hash));
+        self.moved = true;
+        Ok(())
+    }
+
+    /// Records the new head, if a link was added.
+    fn close(mut self) -> Result<(), StoreError> {
+        if let (true, Some((seq, hash))) = (self.moved, &self.head) {
+            self.heads
+                .insert(HEAD_KEY, (*seq, hash.as_str()))
+                .map_err(storage)?;
+        }
+        Ok(())
+    }
 }
 
 /// The last link of the chain, read from the log itself.
@@ -322,6 +364,7 @@ pub(super) fn fold(
     read?;
     // Only complete lines: a line being written has no newline yet.
     let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let mut chain = None;
     for line in bytes[..complete].split(|b| *b == b'\n') {
         if line.is_empty() || line.len() > MAX_LINE {
             continue;
@@ -330,7 +373,14 @@ pub(super) fn fold(
         let Ok(entry) = serde_json::from_slice::<AccessEntry>(line) else {
             continue;
         };
-        insert_linked(tx, crypto, entry)?;
+        let chain = match &mut chain {
+            Some(chain) => chain,
+            None => chain.insert(Chain::open(tx, crypto)?),
+        };
+        chain.push(entry)?;
+    }
+    if let Some(chain) = chain {
+        chain.close()?;
     }
     Ok(complete as u64)
 }
