@@ -9,7 +9,7 @@ use jiff::Timestamp;
 
 use super::backend::{Backend, CaseQuery, ReadTx};
 use super::owner::registered;
-use super::{AppError, Caller, Office, Owner};
+use super::{AppError, Caller, ListedCase, Office, Owner, Vocabulary};
 use crate::authority::{ADMIN_ROLE, ANY_ROLE, AUDITOR_ROLE, Units, User};
 use crate::case::Case;
 use crate::definition::{Definition, SYSTEM_ROLE, VersionHash};
@@ -165,9 +165,9 @@ struct Window<'v, V> {
     visit: &'v mut V,
 }
 
-impl<V: FnMut(Case, Option<priority::PriorityTitle>) -> bool> Window<'_, V> {
+impl<V: FnMut(ListedCase) -> bool> Window<'_, V> {
     /// Offers one row; false when the listing is done.
-    fn offer(&mut self, case: Case, rule: Option<priority::PriorityTitle>) -> bool {
+    fn offer(&mut self, row: ListedCase) -> bool {
         if self.keep == 0 {
             return false;
         }
@@ -176,7 +176,7 @@ impl<V: FnMut(Case, Option<priority::PriorityTitle>) -> bool> Window<'_, V> {
             return true;
         }
         self.keep -= 1;
-        (self.visit)(case, rule) && self.keep > 0
+        (self.visit)(row) && self.keep > 0
     }
 }
 
@@ -195,7 +195,7 @@ fn each_matching(
         };
         after = Some(last.as_str().to_owned());
         for id in &ids {
-            if let Some(case) = tx.case(id)?
+            if let Some(case) = tx.case_listed(id)?
                 && !each(case)?
             {
                 return Ok(false);
@@ -297,14 +297,17 @@ impl<B: Backend> Office<B> {
         &self,
         caller: &Caller,
         filter: &CaseFilter,
-        visit: impl FnMut(Case, Option<priority::PriorityTitle>) -> bool,
+        words: &[Vocabulary],
+        visit: impl FnMut(ListedCase) -> bool,
     ) -> Result<(), AppError> {
-        self.cases(caller, &Listing::of(filter.clone()), visit)
+        self.cases(caller, &Listing::of(filter.clone()), words, visit)
     }
 
-    /// Visits the cases a listing selects, of those the caller's unit covers, each with the
-    /// priority rule (a workflow's `priority:` rules, 三优先) that puts it first, if any; one
-    /// page of them when the listing asks for pages; stop by returning false.
+    /// Visits the rows of the cases a listing selects, of those the caller's unit covers, each
+    /// with the priority rule (a workflow's `priority:` rules, 三优先) that puts it first, if
+    /// any, titled by `words` ([`Office::vocabulary`]); one page of them when the listing asks
+    /// for pages; stop by returning false. A row is all a listing gives: the cases are read as
+    /// a listing reads them ([`ReadTx::case_listed`]), without what no row shows.
     ///
     /// The cases come from the backend's indexes ([`ReadTx::case_ids`]) in batches, in one
     /// read snapshot, so a listing reads the cases it selects and not the database. Priority
@@ -317,9 +320,12 @@ impl<B: Backend> Office<B> {
         &self,
         caller: &Caller,
         listing: &Listing,
-        mut visit: impl FnMut(Case, Option<priority::PriorityTitle>) -> bool,
+        words: &[Vocabulary],
+        mut visit: impl FnMut(ListedCase) -> bool,
     ) -> Result<(), AppError> {
         let now = self.now(caller)?;
+        let simulated = self.cases_simulated();
+        let row = |case: &Case, rule| ListedCase::of(case, rule, simulated, words);
         let (user, units) = self.reader(caller)?;
         listing.check(&units)?;
         let (skip, keep) = listing.window();
@@ -372,21 +378,21 @@ impl<B: Backend> Office<B> {
                         return Ok(true);
                     }
                     let rule = rule_of(&case)?;
-                    Ok(out.offer(case, rule))
+                    Ok(out.offer(row(&case, rule)))
                 })?;
                 return Ok(());
             }
             // Pass 1: priority cases as they come; the others held for after.
-            let mut held: Vec<Case> = Vec::new();
+            let mut held: Vec<ListedCase> = Vec::new();
             let mut overflow = false;
             let finished = each_matching(tx, &query, None, |case| {
                 if !wanted(&case) {
                     return Ok(true);
                 }
                 match rule_of(&case)? {
-                    Some(rule) => Ok(out.offer(case, Some(rule))),
+                    Some(rule) => Ok(out.offer(row(&case, Some(rule)))),
                     None if held.len() < HELD_CASES && !overflow => {
-                        held.push(case);
+                        held.push(row(&case, None));
                         Ok(true)
                     }
                     None => {
@@ -399,9 +405,9 @@ impl<B: Backend> Office<B> {
                 return Ok(());
             }
             // Pass 2: the held cases, then (past the bound) the rest, read again.
-            let resume = held.last().map(|c| c.id.as_str().to_owned());
-            for case in held {
-                if !out.offer(case, None) {
+            let resume = held.last().map(|r| r.case.as_str().to_owned());
+            for held_row in held {
+                if !out.offer(held_row) {
                     return Ok(());
                 }
             }
@@ -412,7 +418,7 @@ impl<B: Backend> Office<B> {
                     }
                     match rule_of(&case)? {
                         Some(_) => Ok(true),
-                        None => Ok(out.offer(case, None)),
+                        None => Ok(out.offer(row(&case, None))),
                     }
                 })?;
             }

@@ -285,6 +285,13 @@ pub trait ReadTx {
 
     /// A case's snapshot, with its chain head.
     fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError>;
+
+    /// A case as a listing reads it: [`ReadTx::case`], except that a backend may leave out
+    /// what no row shows and no listing selects by — deadlines, letters asked for or issued,
+    /// spawned links — for speed. Only for building [`super::ListedCase`] rows.
+    fn case_listed(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
+        self.case(id)
+    }
     /// A case's whole history, in order.
     fn history(&self, id: &CaseId) -> Result<Vec<Event>, StoreError>;
     /// A published definition by the hash of its source.

@@ -13,7 +13,7 @@ use crate::definition::{Data, VersionHash};
 mod compact;
 pub use compact::{
     CASE_TAG, CASE_TEN_TAG, EVENT_TAG, EVENT_TEN_TAG, Interner, NameLookup, NamesInMemory, NoNames,
-    OUTBOX_TAG, OUTBOX_TEN_TAG,
+    OUTBOX_TAG, OUTBOX_TEN_TAG, Reading,
 };
 
 /// The version of every record this build writes.
@@ -217,8 +217,17 @@ pub fn encode_case_nine(case: &Case) -> Result<Vec<u8>, DecodeError> {
 
 /// Reads a case snapshot in any form: JSON (format version 1) or compact.
 pub fn decode_case(bytes: &[u8], names: &dyn NameLookup) -> Result<Case, DecodeError> {
+    decode_case_as(bytes, names, Reading::Whole)
+}
+
+/// [`decode_case`], of as much as `reading` asks for (a JSON snapshot is read whole).
+pub fn decode_case_as(
+    bytes: &[u8],
+    names: &dyn NameLookup,
+    reading: Reading,
+) -> Result<Case, DecodeError> {
     if is_compact(bytes, CASE_TAG, CASE_TEN_TAG) {
-        compact::decode_case(bytes, names)
+        compact::decode_case_as(bytes, names, reading)
     } else {
         decode(bytes)
     }

@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use redb::{ReadOnlyTable, ReadTransaction, ReadableTable};
 
 use super::BY_STATE;
-use super::format::{History, NameLookup, decode, decode_case, encode};
+use super::format::{History, NameLookup, Reading, decode, decode_case_as, encode};
 use super::lists::{BY_OFFICER, BY_OPENED, BY_UNIT, Indexes};
 use super::users::{CURRENT, StoredUnits, StoredUser, UNITS, USERS};
 use super::{
@@ -336,10 +336,21 @@ fn case_in<'e, E: ReadableTable<(&'static str, u32), &'static [u8]> + 'e>(
     id: &CaseId,
     names: &dyn NameLookup,
 ) -> Result<Option<Case>, StoreError> {
+    case_read(cases, events, id, names, Reading::Whole)
+}
+
+/// [`case_in`], of as much as `reading` asks for (a rebuilt snapshot is whole).
+fn case_read<'e, E: ReadableTable<(&'static str, u32), &'static [u8]> + 'e>(
+    cases: &impl ReadableTable<&'static str, &'static [u8]>,
+    events: impl FnOnce() -> Result<&'e E, StoreError>,
+    id: &CaseId,
+    names: &dyn NameLookup,
+    reading: Reading,
+) -> Result<Option<Case>, StoreError> {
     let Some(bytes) = cases.get(id.as_str()).map_err(storage)? else {
         return Ok(None);
     };
-    match decode_case(bytes.value(), names) {
+    match decode_case_as(bytes.value(), names, reading) {
         Ok(case) if case.head.is_some() => Ok(Some(case)),
         // The snapshot is a cache: an unreadable one, or one from before chaining (no head),
         // is rebuilt from the truth.
@@ -493,6 +504,16 @@ impl ReadTx for Snapshot<'_> {
 
     fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
         case_in(self.cases()?, || self.events(), id, &*self.names)
+    }
+
+    fn case_listed(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
+        case_read(
+            self.cases()?,
+            || self.events(),
+            id,
+            &*self.names,
+            Reading::Listed,
+        )
     }
 
     fn history(&self, id: &CaseId) -> Result<Vec<Event>, StoreError> {

@@ -177,12 +177,9 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), Failure> {
             let vocabulary = office.vocabulary(&caller)?;
             rows.tz = office.config().tz.clone();
             rows.start(&vocabulary);
-            let simulated = office.cases_simulated();
             // Only the cases the user's unit covers exist for them. Priority cases (三优先)
             // come first; the rule that puts a case there is shown beside it.
-            office.cases(&caller, &listing, |case, priority| {
-                rows.emit(&ListedCase::of(&case, priority, simulated, &vocabulary))
-            })?;
+            office.cases(&caller, &listing, &vocabulary, |row| rows.emit(&row))?;
         }
     }
     let Rows {

@@ -7,8 +7,8 @@ use axum::response::Response;
 use serde::Deserialize;
 use wardflow_engine::app::{Acted, Advance, Amend, OpenCase, Transfer};
 
+use wardflow_engine::app::CaseListing;
 use wardflow_engine::app::batch::Batched;
-use wardflow_engine::app::{CaseListing, ListedCase};
 
 use crate::cli::case::export::SignedCase;
 use crate::cli::case::filter::ListingQuery;
@@ -37,10 +37,9 @@ pub(super) async fn case_list(
         let form = q.form.clone();
         let listing = q.listing()?;
         let vocabulary = s.office.vocabulary(&who.caller)?;
-        let simulated = s.office.cases_simulated();
         let mut rows = Vec::new();
-        s.office.cases(&who.caller, &listing, |case, priority| {
-            rows.push(ListedCase::of(&case, priority, simulated, &vocabulary));
+        s.office.cases(&who.caller, &listing, &vocabulary, |row| {
+            rows.push(row);
             true
         })?;
         if form.as_deref() == Some("parts") {

@@ -72,8 +72,9 @@ fn a_reader_lists_only_the_cases_and_deadlines_their_unit_covers<B: TestDb>() {
             .list(
                 &Caller::new(who).at(at(T0)),
                 &CaseFilter::default(),
-                |c, _| {
-                    out.push(c.id);
+                &[],
+                |row| {
+                    out.push(row.case);
                     true
                 },
             )

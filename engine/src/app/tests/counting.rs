@@ -319,6 +319,10 @@ impl ReadTx for CountingRead<'_> {
         self.counts.case_reads.fetch_add(1, Ordering::Relaxed);
         self.inner.case(id)
     }
+    fn case_listed(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
+        self.counts.case_reads.fetch_add(1, Ordering::Relaxed);
+        self.inner.case_listed(id)
+    }
     fn history(&self, id: &CaseId) -> Result<Vec<Event>, StoreError> {
         self.inner.history(id)
     }
@@ -667,8 +671,8 @@ fn listed<B: Backend>(
     reset(office);
     let mut ids = Vec::new();
     office
-        .cases(who, listing, |case, _| {
-            ids.push(case.id);
+        .cases(who, listing, &[], |row| {
+            ids.push(row.case);
             true
         })
         .expect("lists");

@@ -156,14 +156,13 @@ fn story<B: Backend>(
     );
     let mut listed = Vec::new();
     office
-        .cases(
-            &police,
-            &Listing::of(CaseFilter::default()),
-            |case, rule| {
-                listed.push(format!("{} {} {rule:?}", case.id, case.state));
-                true
-            },
-        )
+        .cases(&police, &Listing::of(CaseFilter::default()), &[], |row| {
+            listed.push(format!(
+                "{} {} {:?}",
+                row.case, row.state, row.priority_title
+            ));
+            true
+        })
         .expect("lists");
     say("list", serde_json::json!(listed));
     let mut paged = Vec::new();
@@ -176,8 +175,8 @@ fn story<B: Backend>(
         })
     };
     office
-        .cases(&police, &listing, |case, _| {
-            paged.push(case.id.to_string());
+        .cases(&police, &listing, &[], |row| {
+            paged.push(row.case.to_string());
             true
         })
         .expect("pages");

@@ -1050,7 +1050,18 @@ fn snapshot_of<W: Writes>(case: &Case, w: &mut W) -> Result<SnapshotOf<W>, Decod
     })
 }
 
-fn case_of<R: Reads>(s: SnapshotOf<R>, r: &R) -> Result<Case, DecodeError> {
+/// How much of a snapshot a reader wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// All of the case.
+    Whole,
+    /// The case without its deadlines, letters asked for or issued, and spawned links (left
+    /// empty): what a row of a listing shows and selects by. Their JSON is most of a
+    /// snapshot's decoding.
+    Listed,
+}
+
+fn case_of<R: Reads>(s: SnapshotOf<R>, r: &R, reading: Reading) -> Result<Case, DecodeError> {
     let id = |text: &str| {
         text.parse()
             .map_err(|e: crate::case::BadCaseId| corrupt("snapshot", e))
@@ -1077,14 +1088,26 @@ fn case_of<R: Reads>(s: SnapshotOf<R>, r: &R) -> Result<Case, DecodeError> {
         seq: s.seq,
         opened_at: s.opened_at.instant()?,
         updated_at: s.updated_at.instant()?,
-        deadlines: from_json::<std::collections::BTreeMap<String, OpenDeadline>>(
-            "deadlines",
-            &s.deadlines,
-        )?,
-        letters: from_json::<Vec<LetterRequest>>("letters", &s.letters)?,
-        issued: from_json::<Vec<CaseLetter>>("issued", &s.issued)?,
+        deadlines: match reading {
+            Reading::Whole => from_json::<std::collections::BTreeMap<String, OpenDeadline>>(
+                "deadlines",
+                &s.deadlines,
+            )?,
+            Reading::Listed => Default::default(),
+        },
+        letters: match reading {
+            Reading::Whole => from_json::<Vec<LetterRequest>>("letters", &s.letters)?,
+            Reading::Listed => Vec::new(),
+        },
+        issued: match reading {
+            Reading::Whole => from_json::<Vec<CaseLetter>>("issued", &s.issued)?,
+            Reading::Listed => Vec::new(),
+        },
         origin,
-        spawned: from_json::<Vec<Link>>("spawned", &s.spawned)?,
+        spawned: match reading {
+            Reading::Whole => from_json::<Vec<Link>>("spawned", &s.spawned)?,
+            Reading::Listed => Vec::new(),
+        },
         head: s.head.map(chain_hash),
         unit: r.names(s.unit)?,
         officer: r.names(s.officer)?,
@@ -1111,14 +1134,24 @@ pub fn encode_case(case: &Case, names: &mut dyn Interner) -> Result<Vec<u8>, Dec
 }
 
 /// Reads a compact snapshot of either format.
-pub fn decode_case(bytes: &[u8], names: &dyn NameLookup) -> Result<Case, DecodeError> {
+#[cfg(test)]
+fn decode_case(bytes: &[u8], names: &dyn NameLookup) -> Result<Case, DecodeError> {
+    decode_case_as(bytes, names, Reading::Whole)
+}
+
+/// [`decode_case`], of as much as `reading` asks for.
+pub fn decode_case_as(
+    bytes: &[u8],
+    names: &dyn NameLookup,
+    reading: Reading,
+) -> Result<Case, DecodeError> {
     if bytes.first() == Some(&CASE_TEN_TAG) {
         let r = TenRead(names);
         let s: SnapshotOf<TenRead> = from_record(CASE_TEN_TAG, "snapshot", bytes)?;
-        case_of(s, &r)
+        case_of(s, &r, reading)
     } else {
         let s: SnapshotOf<Nine> = from_record(CASE_TAG, "snapshot", bytes)?;
-        case_of(s, &Nine)
+        case_of(s, &Nine, reading)
     }
 }
 
@@ -1663,6 +1696,19 @@ mod tests {
             prop_assert_eq!(decode_case(&ten, &names).expect("decodes"), case.clone());
             let nine = encode_case_nine(&case).expect("encodes");
             prop_assert_eq!(decode_case(&nine, &NoNames).expect("decodes"), case.clone());
+            // A listing's read leaves out the links (and deadlines and letters), nothing else.
+            let mut linked = case.clone();
+            linked.spawned = vec![Link {
+                case: CaseId::new(2026, 8),
+                workflow: workflow.clone(),
+                link: "escalated_to".into(),
+            }];
+            let bytes = encode_case(&linked, &mut names).expect("encodes");
+            prop_assert_eq!(decode_case(&bytes, &names).expect("decodes"), linked);
+            prop_assert_eq!(
+                decode_case_as(&bytes, &names, Reading::Listed).expect("decodes"),
+                case.clone()
+            );
             let entry = OutboxEntry {
                 position: 9,
                 id: crate::app::outbox::event_id(case.id.as_str(), seq),
