@@ -1133,13 +1133,7 @@ pub fn encode_case(case: &Case, names: &mut dyn Interner) -> Result<Vec<u8>, Dec
     to_record(CASE_TEN_TAG, &snapshot_of(case, &mut Ten(names))?)
 }
 
-/// Reads a compact snapshot of either format.
-#[cfg(test)]
-fn decode_case(bytes: &[u8], names: &dyn NameLookup) -> Result<Case, DecodeError> {
-    decode_case_as(bytes, names, Reading::Whole)
-}
-
-/// [`decode_case`], of as much as `reading` asks for.
+/// Reads a compact snapshot of either format, of as much as `reading` asks for.
 pub fn decode_case_as(
     bytes: &[u8],
     names: &dyn NameLookup,
@@ -1654,7 +1648,7 @@ mod tests {
                 bytes.extend(&body);
                 let _ = decode_event(&bytes, None, &names);
                 bytes[0] = tags[1];
-                let _ = decode_case(&bytes, &names);
+                let _ = decode_case_as(&bytes, &names, Reading::Whole);
                 bytes[0] = tags[2];
                 let _ = decode_outbox(&bytes, 1, &names);
             }
@@ -1693,9 +1687,9 @@ mod tests {
             };
             let mut names = NamesInMemory::default();
             let ten = encode_case(&case, &mut names).expect("encodes");
-            prop_assert_eq!(decode_case(&ten, &names).expect("decodes"), case.clone());
+            prop_assert_eq!(decode_case_as(&ten, &names, Reading::Whole).expect("decodes"), case.clone());
             let nine = encode_case_nine(&case).expect("encodes");
-            prop_assert_eq!(decode_case(&nine, &NoNames).expect("decodes"), case.clone());
+            prop_assert_eq!(decode_case_as(&nine, &NoNames, Reading::Whole).expect("decodes"), case.clone());
             // A listing's read leaves out the links (and deadlines and letters), nothing else.
             let mut linked = case.clone();
             linked.spawned = vec![Link {
@@ -1704,7 +1698,7 @@ mod tests {
                 link: "escalated_to".into(),
             }];
             let bytes = encode_case(&linked, &mut names).expect("encodes");
-            prop_assert_eq!(decode_case(&bytes, &names).expect("decodes"), linked);
+            prop_assert_eq!(decode_case_as(&bytes, &names, Reading::Whole).expect("decodes"), linked);
             prop_assert_eq!(
                 decode_case_as(&bytes, &names, Reading::Listed).expect("decodes"),
                 case.clone()
