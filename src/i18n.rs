@@ -297,19 +297,13 @@ mod tests {
         out
     }
 
-    /// Every `.ftl` file of a locale, as the loader reads them (all files in the directory).
+    /// Every `.ftl` file of a locale as built into the binary (`catalogue` checks that this is
+    /// every file in the locale's directory).
     pub(crate) fn locale_text(lang: &str) -> String {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("locales")
-            .join(lang);
-        let mut text = String::new();
-        for entry in std::fs::read_dir(dir).expect("locale dir").flatten() {
-            if entry.path().extension().is_some_and(|e| e == "ftl") {
-                text.push_str(&std::fs::read_to_string(entry.path()).expect("locale file"));
-                text.push('\n');
-            }
-        }
-        text
+        catalogue::all_files(lang)
+            .iter()
+            .flat_map(|(_, text)| [*text, "\n"])
+            .collect()
     }
 
     #[test]

@@ -65,12 +65,6 @@ pub fn build(path: &Path, cases: usize) -> Store {
 mod tests {
     use super::*;
 
-    /// Issue 22's test: 10 000 closed cases of the workload, each command durable, then the
-    /// office's `wardflow db compact` (`Store::compact`: the tables that grow with each case
-    /// rewritten in key order, redb's free pages given back); the file at most 2 KiB a case.
-    /// Before the compaction the file is larger (printed, not tested): redb grows a file by
-    /// doubling it and a B-tree built by interleaved inserts keeps a third of its leaves
-    /// empty; docs/performance.md has both figures. ≈ 70 s in a debug build.
     /// Where the bytes go, table by table, a case at a time.
     fn print_space(space: &[wardflow_engine::store::ops::TableSpace], cases: usize) {
         let per = |n: u64| n / cases as u64;
@@ -86,6 +80,12 @@ mod tests {
         }
     }
 
+    /// Issue 22's test: 10 000 closed cases of the workload, each command durable, then the
+    /// office's `wardflow db compact` (`Store::compact`: the tables that grow with each case
+    /// rewritten in key order, redb's free pages given back); the file at most 2 KiB a case.
+    /// Before the compaction the file is larger (printed, not tested): redb grows a file by
+    /// doubling it and a B-tree built by interleaved inserts keeps a third of its leaves
+    /// empty; docs/performance.md has both figures. ≈ 70 s in a debug build.
     #[test]
     fn ten_thousand_closed_cases_take_at_most_2_kib_each() {
         const CASES: usize = 10_000;
