@@ -58,7 +58,7 @@ pub struct Open {
 }
 
 /// Something done to an existing case.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     /// Fire a transition, setting data on the way.
     Fire {

@@ -6,7 +6,7 @@
 
 use jiff::Timestamp;
 
-use super::backend::WriteTx;
+use super::backend::{ReadTx, WriteTx};
 use crate::case::{Case, CaseId, Event, EventKind, Link, Pins};
 use crate::letters::archive::{self, ArchivedLetter, Issue};
 use crate::letters::{IssuingBody, LetterError, Numbering, Vocabulary, number};
@@ -109,8 +109,57 @@ pub fn check_case(
     Ok(())
 }
 
-/// One command against a case already read (and checked) in this transaction: step, open
-/// spawns, issue the letters the act calls for, append.
+/// A step computed ahead of its transaction, by the thread that submits the command to group
+/// commit, against a read snapshot.
+///
+/// The group-commit thread runs a batch's commands one after another, so every instruction it
+/// spends is one the other core cannot share; the pure step is the part of a command that
+/// needs no write transaction. A transaction uses a prepared step only when it reads the very
+/// case the step was computed on, for the same command at the same clock — the step is a pure
+/// function of those and of the definition the case names, which a version hash fixes — and
+/// steps again otherwise (another command changed the case meanwhile). So a prepared step never
+/// decides anything the transaction would not have decided itself.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    base: Case,
+    command: Command,
+    now: Timestamp,
+    outcome: Outcome,
+}
+
+impl Prepared {
+    /// The outcome, if it was computed for `command` on `case` at `clock`.
+    fn outcome_for(self, case: &Case, command: &Command, clock: &Clock) -> Option<Outcome> {
+        (self.now == clock.now && self.command == *command && self.base == *case)
+            .then_some(self.outcome)
+    }
+}
+
+/// Steps `command` on case `id` as the snapshot `tx` shows it, for [`apply_to`] to take if its
+/// transaction reads the same case. None when there is nothing to prepare: an unknown case, a
+/// correction (which reads the history), or a step that fails — the transaction then finds the
+/// failure again and reports it as it would have without this.
+///
+/// Nothing prepared leaves the engine or is written: the command is still authorised, checked
+/// and stepped (or its step taken) inside its own transaction.
+pub fn prepare(tx: &dyn ReadTx, id: &CaseId, command: &Command, clock: &Clock) -> Option<Prepared> {
+    if matches!(command, Command::Amend { .. }) {
+        return None;
+    }
+    let case = tx.case(id).ok()??;
+    let def = tx.definition(&case.version).ok()?;
+    let outcome = step::step(&def, &case, &[], command.clone(), clock).ok()?;
+    Some(Prepared {
+        base: case,
+        command: command.clone(),
+        now: clock.now,
+        outcome,
+    })
+}
+
+/// One command against a case already read (and checked) in this transaction: step (or take
+/// the step `prepared` ahead, when it was computed on this very case), open spawns, issue the
+/// letters the act calls for, append.
 pub fn apply_to(
     tx: &mut dyn WriteTx,
     case: &Case,
@@ -118,15 +167,22 @@ pub fn apply_to(
     clock: &Clock,
     profile: Option<&Profile>,
     issuing: Option<&IssuingContext<'_>>,
+    prepared: Option<Prepared>,
 ) -> Result<Applied, CommandFailure> {
-    let def = tx.definition(&case.version)?;
     let actor = command.actor().clone();
-    // Only a correction reads the history (the transitions taken and the data they saw).
-    let history = match &command {
-        Command::Amend { .. } => tx.history(&case.id)?,
-        _ => Vec::new(),
+    let ahead = prepared.and_then(|p| p.outcome_for(case, &command, clock));
+    let mut outcome = match ahead {
+        Some(outcome) => outcome,
+        None => {
+            let def = tx.definition(&case.version)?;
+            // Only a correction reads the history (the transitions taken and the data they saw).
+            let history = match &command {
+                Command::Amend { .. } => tx.history(&case.id)?,
+                _ => Vec::new(),
+            };
+            step::step(&def, case, &history, command, clock)?
+        }
     };
-    let mut outcome = step::step(&def, case, &history, command, clock)?;
     let spawned = open_spawns(tx, &mut outcome, case, &actor, clock, profile)?;
     let letters = issue_requested(tx, &mut outcome.case, &mut outcome.events, issuing, clock)?;
     crate::app::outbox::append(tx, &outcome.case, &outcome.events, Some(case))?;
@@ -138,7 +194,9 @@ pub fn apply_to(
 }
 
 /// Reads the case inside this transaction (so a command earlier in the same transaction is
-/// seen), checks it, and applies `command` to it.
+/// seen), checks it, and applies `command` to it (taking the step `prepared` ahead when it was
+/// computed on this very case).
+#[allow(clippy::too_many_arguments)]
 pub fn apply(
     tx: &mut dyn WriteTx,
     id: &CaseId,
@@ -147,9 +205,10 @@ pub fn apply(
     clock: &Clock,
     profile: Option<&Profile>,
     issuing: Option<&IssuingContext<'_>>,
+    prepared: Option<Prepared>,
 ) -> Result<Applied, CommandFailure> {
     let case = checked_case(tx, id, expect_seq, clock)?;
-    apply_to(tx, &case, command, clock, profile, issuing)
+    apply_to(tx, &case, command, clock, profile, issuing, prepared)
 }
 
 /// Opens one case of the latest version of `workflow`, issuing the letters its opening calls

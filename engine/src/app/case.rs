@@ -382,8 +382,16 @@ impl<B: Backend> Office<B> {
             profile: profile.as_ref(),
             salts: &self.salts,
         });
-        let applied = act::apply_to(tx, &case, command, clock, self.profile(), issuing.as_ref())
-            .map_err(|e| AppError::from(e).about(&def))?;
+        let applied = act::apply_to(
+            tx,
+            &case,
+            command,
+            clock,
+            self.profile(),
+            issuing.as_ref(),
+            None,
+        )
+        .map_err(|e| AppError::from(e).about(&def))?;
         Ok(Acted {
             applied,
             def,
@@ -429,8 +437,9 @@ impl<B: Backend> Office<B> {
                         // An administrator may overrule a guard the correction would fail.
                         administrator: user.holds(authority::ADMIN_ROLE),
                     };
-                    let applied = act::apply_to(tx, &case, command, &clock, self.profile(), None)
-                        .map_err(|e| AppError::from(e).about(&def))?;
+                    let applied =
+                        act::apply_to(tx, &case, command, &clock, self.profile(), None, None)
+                            .map_err(|e| AppError::from(e).about(&def))?;
                     Ok(Acted {
                         applied,
                         def,
@@ -492,8 +501,9 @@ impl<B: Backend> Office<B> {
                         reason: request.reason.as_deref().map(crate::value::clean_note),
                         occurred_at: request.at,
                     };
-                    let applied = act::apply_to(tx, &case, command, &clock, self.profile(), None)
-                        .map_err(|e| AppError::from(e).about(&def))?;
+                    let applied =
+                        act::apply_to(tx, &case, command, &clock, self.profile(), None, None)
+                            .map_err(|e| AppError::from(e).about(&def))?;
                     Ok(Acted {
                         applied,
                         def,

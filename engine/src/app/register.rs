@@ -469,7 +469,7 @@ impl<B: Backend> Office<B> {
                 note: None,
                 occurred_at: None,
             };
-            case = act::apply_to(tx, &case, command, clock, profile, None)
+            case = act::apply_to(tx, &case, command, clock, profile, None, None)
                 .map_err(about)?
                 .outcome
                 .case;

@@ -14,7 +14,8 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use super::{Applied, CommandFailure, Store, StoreError};
-use crate::app::act;
+use crate::app::act::{self, Prepared};
+use crate::app::backend::Backend;
 use crate::app::committer::{GroupCommitter, GroupSubmitter};
 use crate::case::CaseId;
 use crate::period::Calendar;
@@ -57,12 +58,18 @@ impl Store {
         requests: &[(Request, Timestamp)],
         context: &BatchContext,
     ) -> Vec<Reply> {
-        crate::app::batch::run(self, requests, |tx, (request, now)| {
-            let clock = Clock {
-                now: *now,
-                tz: &context.tz,
-                calendar: &context.calendar,
-            };
+        let requests: Vec<Submitted> = requests
+            .iter()
+            .map(|(request, now)| (request.clone(), *now, None))
+            .collect();
+        self.apply_submitted(&requests, context)
+    }
+
+    /// [`Self::apply_batch`] of commands whose steps may have been prepared ahead
+    /// ([`act::prepare`]); each prepared step is taken only if its case is as it was.
+    fn apply_submitted(&self, requests: &[Submitted], context: &BatchContext) -> Vec<Reply> {
+        crate::app::batch::run(self, requests, |tx, (request, now, prepared)| {
+            let clock = context.clock(*now);
             // Unchecked batches issue no letters (none of the benchmark's steps call for one):
             // a letter an act calls for waits, as it would without a letters directory.
             match request {
@@ -81,41 +88,100 @@ impl Store {
                     &clock,
                     context.profile.as_ref(),
                     None,
+                    prepared.clone(),
                 ),
             }
         })
     }
+
+    /// The step of `request` computed on a read snapshot, for the batch's transaction to take
+    /// if the case is unchanged by then; None for an opening, or when there is nothing to take.
+    fn prepare(
+        &self,
+        request: &Request,
+        now: Timestamp,
+        context: &BatchContext,
+    ) -> Option<Prepared> {
+        let Request::Apply { case, command, .. } = request else {
+            return None;
+        };
+        let clock = context.clock(now);
+        self.snapshot(|tx| Ok::<_, StoreError>(act::prepare(tx, case, command, &clock)))
+            .ok()
+            .flatten()
+    }
 }
+
+impl BatchContext {
+    /// The clock of a command given at `now`.
+    fn clock(&self, now: Timestamp) -> Clock<'_> {
+        Clock {
+            now,
+            tz: &self.tz,
+            calendar: &self.calendar,
+        }
+    }
+}
+
+/// A command as the committer thread receives it: with its clock time and, when the writer's
+/// thread could compute it, its step.
+type Submitted = (Request, Timestamp, Option<Prepared>);
 
 /// The thread that batches commands from many [`Submitter`]s into shared transactions
 /// (unchecked, like [`Store::apply_batch`]). Dropping it waits for the commands in flight; drop
 /// every `Submitter` first.
-pub struct Committer(GroupCommitter<(Request, Timestamp), Reply>);
+pub struct Committer {
+    group: GroupCommitter<Submitted, Reply>,
+    store: Arc<Store>,
+    context: Arc<BatchContext>,
+}
 
 /// A handle writers use to send commands to a [`Committer`]; clone one per thread.
 #[derive(Clone)]
-pub struct Submitter(GroupSubmitter<(Request, Timestamp), Reply>);
+pub struct Submitter {
+    group: GroupSubmitter<Submitted, Reply>,
+    store: Arc<Store>,
+    context: Arc<BatchContext>,
+}
 
 impl Committer {
     /// Starts the committer thread; at most `max_batch` commands share one transaction.
     pub fn start(store: Arc<Store>, context: BatchContext, max_batch: usize) -> Committer {
-        Committer(GroupCommitter::start(max_batch, move |requests| {
-            store.apply_batch(&requests, &context)
-        }))
+        let context = Arc::new(context);
+        let group = {
+            let (store, context) = (store.clone(), context.clone());
+            GroupCommitter::start(max_batch, move |requests: Vec<Submitted>| {
+                store.apply_submitted(&requests, &context)
+            })
+        };
+        Committer {
+            group,
+            store,
+            context,
+        }
     }
 
     /// A handle to send commands with.
     pub fn submitter(&self) -> Submitter {
-        Submitter(self.0.submitter())
+        Submitter {
+            group: self.group.submitter(),
+            store: self.store.clone(),
+            context: self.context.clone(),
+        }
     }
 }
 
 impl Submitter {
-    /// Sends a command and waits until the transaction holding it has committed durably.
+    /// Sends a command and waits until the transaction holding it has committed durably. The
+    /// command's step is computed here first, on this thread, so that the committer thread
+    /// only checks and appends it (see [`act::Prepared`]).
     pub fn submit(&self, request: Request, now: Timestamp) -> Reply {
-        self.0.submit((request, now)).unwrap_or_else(|| {
-            Err(StoreError::Storage("the group committer has stopped".into()).into())
-        })
+        let prepared = self.store.prepare(&request, now, &self.context);
+        self.group
+            .submit((request, now, prepared))
+            .unwrap_or_else(|| {
+                Err(StoreError::Storage("the group committer has stopped".into()).into())
+            })
     }
 }
 
@@ -297,6 +363,62 @@ mod tests {
             .map(|e| e.seq)
             .collect();
         assert_eq!(seqs, (1..=case.seq).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_step_prepared_ahead_is_taken_only_on_the_case_it_was_computed_on() {
+        // Two stores given the same commands, one with steps prepared ahead on a snapshot and
+        // one without: the histories must be the same, including when a prepared step's case
+        // was changed by an earlier command of the batch (its step must then be taken again).
+        let (dir, plain_dir) = (
+            tempfile::tempdir().expect("tempdir"),
+            tempfile::tempdir().expect("tempdir"),
+        );
+        let (store, plain) = (store(&dir), store(&plain_dir));
+        let context = batch_context();
+        let now = at("2026-03-01T02:00:00Z");
+        let opened = |store: &Store| {
+            store.apply_batch(&[(open_request(), now)], &context)[0]
+                .as_ref()
+                .expect("opens")
+                .outcome
+                .case
+                .id
+                .clone()
+        };
+        let (id, plain_id) = (opened(&store), opened(&plain));
+        assert_eq!(id, plain_id);
+        let later = at("2026-03-01T03:00:00Z");
+        let commands = [(screen(&id, 3), later), (screen(&id, 2), later)];
+        // Both prepared on the case as it is now: in `reported`, where each may screen.
+        let submitted: Vec<Submitted> = commands
+            .iter()
+            .map(|(request, now)| {
+                let prepared = store.prepare(request, *now, &context);
+                assert!(prepared.is_some(), "a screen from reported is prepared");
+                (request.clone(), *now, prepared)
+            })
+            .collect();
+        let replies = store.apply_submitted(&submitted, &context);
+        let plain_replies = plain.apply_batch(&commands, &context);
+        assert!(replies[0].is_ok());
+        // The second's prepared step was computed on a case the first has since screened: taken
+        // anyway, it would screen twice; stepped again, the workflow refuses it.
+        assert!(matches!(
+            replies[1],
+            Err(CommandFailure::Step(StepError::Refused(_)))
+        ));
+        assert!(matches!(
+            plain_replies[1],
+            Err(CommandFailure::Step(StepError::Refused(_)))
+        ));
+        let case = store.case(&id).expect("reads").expect("exists");
+        assert_eq!(case.data.get("risk_level"), Some(&Value::from(3)));
+        assert_eq!(Some(case), plain.case(&id).expect("reads"));
+        assert_eq!(
+            store.history(&id).expect("history"),
+            plain.history(&id).expect("history")
+        );
     }
 
     #[test]

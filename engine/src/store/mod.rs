@@ -925,7 +925,16 @@ impl Store {
         issuing: Option<&IssuingContext<'_>>,
     ) -> Result<Applied, CommandFailure> {
         self.transaction(|tx| {
-            act::apply(tx, id, command.clone(), expect_seq, clock, profile, issuing)
+            act::apply(
+                tx,
+                id,
+                command.clone(),
+                expect_seq,
+                clock,
+                profile,
+                issuing,
+                None,
+            )
         })
     }
 }
