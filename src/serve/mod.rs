@@ -22,8 +22,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use clap::Args;
 use wardflow_engine::app::accounts::AccountError;
-use wardflow_engine::app::batch::{Batched, BatchedOnce};
-use wardflow_engine::app::committer::GroupSubmitter;
+use wardflow_engine::app::batch::{Batched, OnceSubmitter};
 use wardflow_engine::app::database::Database;
 use wardflow_engine::app::once::{Answer, Keeping, Remember};
 use wardflow_engine::app::{Acted, AppError, Caller, ClockSource, Office};
@@ -124,7 +123,7 @@ pub struct Server {
     office: Arc<Office<Database>>,
     /// Opens and advances go through the group-commit thread: the commands of concurrent
     /// requests share one durable transaction (each authorised and refused on its own).
-    commits: GroupSubmitter<BatchedOnce, Result<Answer<Acted>, AppError>>,
+    commits: OnceSubmitter<Database>,
     global: Global,
 }
 

@@ -8,6 +8,7 @@ use jiff::Timestamp;
 
 use super::backend::{ReadTx, WriteTx};
 use crate::case::{Case, CaseId, Event, EventKind, Link, Pins};
+use crate::definition::Definition;
 use crate::letters::archive::{self, ArchivedLetter, Issue};
 use crate::letters::{IssuingBody, LetterError, Numbering, Vocabulary, number};
 use crate::profile::Profile;
@@ -148,7 +149,20 @@ pub fn prepare(tx: &dyn ReadTx, id: &CaseId, command: &Command, clock: &Clock) -
     }
     let case = tx.case(id).ok()??;
     let def = tx.definition(&case.version).ok()?;
-    let outcome = step::step(&def, &case, &[], command.clone(), clock).ok()?;
+    prepare_on(&def, case, command, clock)
+}
+
+/// [`prepare`] on a case already read, with its definition.
+pub fn prepare_on(
+    def: &Definition,
+    case: Case,
+    command: &Command,
+    clock: &Clock,
+) -> Option<Prepared> {
+    if matches!(command, Command::Amend { .. }) {
+        return None;
+    }
+    let outcome = step::step(def, &case, &[], command.clone(), clock).ok()?;
     Some(Prepared {
         base: case,
         command: command.clone(),

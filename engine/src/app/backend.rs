@@ -96,6 +96,14 @@ pub trait Backend: Send + Sync {
     /// on writers; the backend makes it durable no later than its next write commit.
     fn record_access(&self, entry: &AccessEntry) -> Result<(), StoreError>;
 
+    /// True when a read snapshot costs next to nothing (a file in this process), so group
+    /// commit may compute a command's step ahead of its transaction on one
+    /// ([`super::act::Prepared`]); false where a snapshot is a round trip to a server, which
+    /// would cost each command more than the step it spares the group-commit thread.
+    fn snapshots_are_local(&self) -> bool {
+        false
+    }
+
     // ----- the registry and the bulk reads (`wardflow serve`'s use cases) -----
 
     /// Every registered user, in name order.

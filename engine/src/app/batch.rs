@@ -12,11 +12,15 @@
 //! in the transaction: the transaction is aborted and run again without it. A backend with
 //! savepoints could roll back just that command; this works on any backend.
 
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 
+use super::act::Prepared;
 use super::backend::{Backend, WriteTx};
+use super::committer::{GroupCommitter, GroupSubmitter};
 use super::once::{Answer, Remember, remembering};
 use super::owner::{actor, registered};
 use super::{AppError, Caller};
@@ -103,6 +107,26 @@ pub enum Batched {
 /// One command of a batch under an idempotency key, if it has one.
 pub type BatchedOnce = (Caller, Batched, Option<Remember<super::Acted>>);
 
+/// What the submitting thread worked out for a command before handing it to group commit
+/// ([`super::Office::ahead`]): its clock time and, for an advance on a backend whose
+/// snapshots are local, its step.
+#[derive(Default)]
+pub struct Ahead {
+    now: Option<Timestamp>,
+    prepared: Cell<Option<Prepared>>,
+}
+
+#[cfg(test)]
+impl Ahead {
+    /// Whether a step was prepared (and not yet taken).
+    pub(crate) fn is_prepared(&self) -> bool {
+        let prepared = self.prepared.take();
+        let is = prepared.is_some();
+        self.prepared.set(prepared);
+        is
+    }
+}
+
 impl<B: Backend> super::Office<B> {
     /// Runs many callers' commands in one durable transaction (group commit): each is
     /// authorised, checked, stepped and issues its letters exactly as it would alone, and each
@@ -125,12 +149,55 @@ impl<B: Backend> super::Office<B> {
         &self,
         commands: &[BatchedOnce],
     ) -> Vec<Result<Answer<super::Acted>, AppError>> {
+        self.batch_ahead(commands, &[], &mut None)
+    }
+
+    /// The clock time and, where it could be computed, the step of a command about to be
+    /// submitted to group commit, worked out on the submitting thread (see
+    /// [`super::act::Prepared`]): the group-commit thread runs a batch's commands one after
+    /// another, so what another thread does first the batch does not wait for.
+    pub fn ahead(&self, (caller, command, _): &BatchedOnce) -> Ahead {
+        let now = self.now(caller).ok();
+        let prepared = match (command, now) {
+            (Batched::Advance(request), Some(now)) if self.backend.snapshots_are_local() => {
+                self.prepare_advance(caller, request, now)
+            }
+            _ => None,
+        };
+        Ahead {
+            now,
+            prepared: Cell::new(prepared),
+        }
+    }
+
+    /// [`Self::batch_once`] of commands whose clock times and steps were worked out when they
+    /// were submitted (`ahead`, by position; a command without one is timed now). A wall-clock
+    /// time is never earlier than one this committer has already given (`floor`): two threads
+    /// may read the clock in one order and submit in the other, and a case's events go
+    /// forward in time. A step prepared ahead is taken only if its transaction reads the very
+    /// case, command and clock it was computed on.
+    pub(super) fn batch_ahead(
+        &self,
+        commands: &[BatchedOnce],
+        ahead: &[Ahead],
+        floor: &mut Option<Timestamp>,
+    ) -> Vec<Result<Answer<super::Acted>, AppError>> {
         let mut replies: Vec<Option<Result<Answer<super::Acted>, AppError>>> = Vec::new();
         let mut times: Vec<Option<Timestamp>> = Vec::new();
         // The clock and the role need no data: checked before the transaction.
         let mut ready: Vec<(usize, Timestamp, Actor)> = Vec::new();
         for (i, (caller, _, _)) in commands.iter().enumerate() {
-            let now = self.now(caller);
+            let now = match ahead.get(i) {
+                Some(Ahead { now: Some(now), .. }) => Ok(*now),
+                _ => self.now(caller),
+            }
+            .map(|now| match (caller.clock, *floor) {
+                (super::ClockSource::Wall, Some(last)) if now < last => last,
+                _ => now,
+            });
+            if let (Ok(now), super::ClockSource::Wall) = (&now, caller.clock) {
+                *floor = Some(*now);
+            }
             times.push(now.as_ref().ok().copied());
             match now.and_then(|now| Ok((now, actor(caller)?))) {
                 Ok((now, actor)) => {
@@ -168,7 +235,9 @@ impl<B: Backend> super::Office<B> {
                             self.open_in(tx, caller, actor, registry, request, &clock)
                         }
                         Batched::Advance(request) => {
-                            self.advance_in(tx, actor, registry, request, &clock)
+                            // Taken, not copied: a batch run again after a failure steps again.
+                            let prepared = ahead.get(*i).and_then(|a| a.prepared.take());
+                            self.advance_in(tx, actor, registry, request, &clock, prepared)
                         }
                     }
                 },
@@ -208,19 +277,70 @@ impl<B: Backend + 'static> super::Office<B> {
     /// Starts a group-commit thread over this office: every command submitted is run through
     /// [`super::Office::batch`] with whatever else is waiting, authorised on its own.
     pub fn committer(
-        self: std::sync::Arc<Self>,
+        self: Arc<Self>,
         max_batch: usize,
-    ) -> super::committer::GroupCommitter<(Caller, Batched), Result<super::Acted, AppError>> {
-        super::committer::GroupCommitter::start(max_batch, move |commands| self.batch(&commands))
+    ) -> GroupCommitter<(Caller, Batched), Result<super::Acted, AppError>> {
+        GroupCommitter::start(max_batch, move |commands| self.batch(&commands))
     }
 
-    /// [`Self::committer`] for commands under idempotency keys ([`Self::batch_once`]).
-    pub fn committer_once(
-        self: std::sync::Arc<Self>,
-        max_batch: usize,
-    ) -> super::committer::GroupCommitter<BatchedOnce, Result<Answer<super::Acted>, AppError>> {
-        super::committer::GroupCommitter::start(max_batch, move |commands| {
-            self.batch_once(&commands)
-        })
+    /// [`Self::committer`] for commands under idempotency keys ([`Self::batch_once`]), each
+    /// timed and, where it can be, stepped on the thread that submits it
+    /// ([`OnceSubmitter::submit`]).
+    pub fn committer_once(self: Arc<Self>, max_batch: usize) -> OnceCommitter<B> {
+        let office = self.clone();
+        let mut floor = None;
+        let group =
+            GroupCommitter::start(max_batch, move |submitted: Vec<(BatchedOnce, Ahead)>| {
+                let (commands, ahead): (Vec<_>, Vec<_>) = submitted.into_iter().unzip();
+                office.batch_ahead(&commands, &ahead, &mut floor)
+            });
+        OnceCommitter {
+            group,
+            office: self,
+        }
+    }
+}
+
+/// What one command under an idempotency key came to.
+pub type OnceReply = Result<Answer<super::Acted>, AppError>;
+
+/// The group-commit thread of [`super::Office::committer_once`]. Dropping it waits for the
+/// batch in flight; drop every submitter first.
+pub struct OnceCommitter<B: Backend + 'static> {
+    group: GroupCommitter<(BatchedOnce, Ahead), OnceReply>,
+    office: Arc<super::Office<B>>,
+}
+
+/// A handle request threads use to send commands to a [`OnceCommitter`]; clone one per thread.
+pub struct OnceSubmitter<B: Backend + 'static> {
+    group: GroupSubmitter<(BatchedOnce, Ahead), OnceReply>,
+    office: Arc<super::Office<B>>,
+}
+
+impl<B: Backend + 'static> Clone for OnceSubmitter<B> {
+    fn clone(&self) -> Self {
+        OnceSubmitter {
+            group: self.group.clone(),
+            office: self.office.clone(),
+        }
+    }
+}
+
+impl<B: Backend + 'static> OnceCommitter<B> {
+    /// A handle to send commands with.
+    pub fn submitter(&self) -> OnceSubmitter<B> {
+        OnceSubmitter {
+            group: self.group.submitter(),
+            office: self.office.clone(),
+        }
+    }
+}
+
+impl<B: Backend + 'static> OnceSubmitter<B> {
+    /// Times the command and, where it can, steps it on this thread, then sends it and waits
+    /// until the batch holding it has committed; None when the committer has stopped.
+    pub fn submit(&self, command: BatchedOnce) -> Option<OnceReply> {
+        let ahead = self.office.ahead(&command);
+        self.group.submit((command, ahead))
     }
 }

@@ -172,6 +172,17 @@ fn load(tx: &dyn ReadTx, id: &CaseId) -> Result<(Case, Arc<Definition>), AppErro
     Ok((case, def))
 }
 
+/// The command an advance gives, once its input is read against the case's definition.
+fn fire(request: &Advance, actor: &Actor, changes: Data) -> Command {
+    Command::Fire {
+        transition: request.transition.clone(),
+        actor: actor.clone(),
+        changes,
+        note: request.note.clone(),
+        occurred_at: request.at,
+    }
+}
+
 /// The letters an act issues with: the renderer and the profile.
 type ActLetters = (
     Arc<crate::letters::Renderer>,
@@ -339,13 +350,14 @@ impl<B: Backend> Office<B> {
             self.backend.transaction(|tx| {
                 let clock = self.clock(now);
                 let registry = registered(tx, caller)?;
-                self.advance_in(tx, &actor, registry, request, &clock)
+                self.advance_in(tx, &actor, registry, request, &clock, None)
             })
         });
         self.logged(caller, now, request.case.as_str(), "advance", result)
     }
 
-    /// `advance` inside a transaction: reads the case once, then authorise → step → spawns →
+    /// `advance` inside a transaction: reads the case once, then authorise → step (or take
+    /// the step `prepared` ahead on this very case, [`Self::prepare_advance`]) → spawns →
     /// letters → append.
     /// The caller is as `registry` gives them ([`registered`] in the same transaction).
     pub(super) fn advance_in(
@@ -355,6 +367,7 @@ impl<B: Backend> Office<B> {
         (user, units): (User, Units),
         request: &Advance,
         clock: &Clock,
+        prepared: Option<act::Prepared>,
     ) -> Result<Acted, AppError> {
         let (case, def) = load(tx, &request.case)?;
         let transition = def.transition(&request.transition);
@@ -365,13 +378,7 @@ impl<B: Backend> Office<B> {
         clean("--note", request.note.as_deref(), &def)?;
         act::check_case(&case, request.expect_seq, clock)
             .map_err(|e| AppError::from(e).about(&def))?;
-        let command = Command::Fire {
-            transition: request.transition.clone(),
-            actor: actor.clone(),
-            changes,
-            note: request.note.clone(),
-            occurred_at: request.at,
-        };
+        let command = fire(request, actor, changes);
         let letters = self.letters_for(
             &*tx,
             transition.is_some_and(|t| !t.letters.is_empty()),
@@ -389,7 +396,7 @@ impl<B: Backend> Office<B> {
             clock,
             self.profile(),
             issuing.as_ref(),
-            None,
+            prepared,
         )
         .map_err(|e| AppError::from(e).about(&def))?;
         Ok(Acted {
@@ -399,6 +406,29 @@ impl<B: Backend> Office<B> {
             version: None,
             existing: false,
         })
+    }
+
+    /// The step of an advance computed on a read snapshot at `now`, for group commit to take
+    /// in the transaction if the case is unchanged by then ([`act::Prepared`]); None when
+    /// there is nothing to take. Neither authorised nor logged: nothing of it reaches the
+    /// caller or the database unless the transaction, which authorises and logs the command,
+    /// finds it computed on the very case it reads.
+    pub(super) fn prepare_advance(
+        &self,
+        caller: &Caller,
+        request: &Advance,
+        now: Timestamp,
+    ) -> Option<act::Prepared> {
+        let actor = actor(caller).ok()?;
+        let clock = self.clock(now);
+        self.backend
+            .snapshot(|tx| {
+                let (case, def) = load(tx, &request.case)?;
+                let command = fire(request, &actor, request.input.changes(&def)?);
+                Ok::<_, AppError>(act::prepare_on(&def, case, &command, &clock))
+            })
+            .ok()
+            .flatten()
     }
 
     /// Corrects a case's data, with a reason, as an event of its own.

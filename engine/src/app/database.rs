@@ -87,6 +87,10 @@ impl Backend for Database {
         inside!(self, b => Backend::record_access(b, entry))
     }
 
+    fn snapshots_are_local(&self) -> bool {
+        inside!(self, b => Backend::snapshots_are_local(b))
+    }
+
     fn users(&self) -> Result<Vec<StoredUser>, StoreError> {
         inside!(self, b => Backend::users(b))
     }

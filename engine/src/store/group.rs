@@ -8,6 +8,7 @@
 //! once, and only then acknowledges each. A refused command gets its own error and writes
 //! nothing; the others still commit.
 
+use std::cell::Cell;
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -60,7 +61,7 @@ impl Store {
     ) -> Vec<Reply> {
         let requests: Vec<Submitted> = requests
             .iter()
-            .map(|(request, now)| (request.clone(), *now, None))
+            .map(|(request, now)| (request.clone(), *now, Cell::new(None)))
             .collect();
         self.apply_submitted(&requests, context)
     }
@@ -88,7 +89,8 @@ impl Store {
                     &clock,
                     context.profile.as_ref(),
                     None,
-                    prepared.clone(),
+                    // Taken, not copied: a batch run again after a failure steps again.
+                    prepared.take(),
                 ),
             }
         })
@@ -125,7 +127,7 @@ impl BatchContext {
 
 /// A command as the committer thread receives it: with its clock time and, when the writer's
 /// thread could compute it, its step.
-type Submitted = (Request, Timestamp, Option<Prepared>);
+type Submitted = (Request, Timestamp, Cell<Option<Prepared>>);
 
 /// The thread that batches commands from many [`Submitter`]s into shared transactions
 /// (unchecked, like [`Store::apply_batch`]). Dropping it waits for the commands in flight; drop
@@ -178,7 +180,7 @@ impl Submitter {
     pub fn submit(&self, request: Request, now: Timestamp) -> Reply {
         let prepared = self.store.prepare(&request, now, &self.context);
         self.group
-            .submit((request, now, prepared))
+            .submit((request, now, Cell::new(prepared)))
             .unwrap_or_else(|| {
                 Err(StoreError::Storage("the group committer has stopped".into()).into())
             })
@@ -396,7 +398,7 @@ mod tests {
             .map(|(request, now)| {
                 let prepared = store.prepare(request, *now, &context);
                 assert!(prepared.is_some(), "a screen from reported is prepared");
-                (request.clone(), *now, prepared)
+                (request.clone(), *now, Cell::new(prepared))
             })
             .collect();
         let replies = store.apply_submitted(&submitted, &context);

@@ -94,6 +94,10 @@ impl Backend for Store {
         })
     }
 
+    fn snapshots_are_local(&self) -> bool {
+        true
+    }
+
     fn record_access(&self, entry: &AccessEntry) -> Result<(), StoreError> {
         Store::record_access(self, entry)
     }

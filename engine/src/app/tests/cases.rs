@@ -1,9 +1,12 @@
 //! Case and letter use cases, and their refusals.
 
 use super::*;
+use crate::app::batch::{Ahead, Batched};
+use crate::app::once::Answer;
 use crate::app::{Amend, AppError, IssueRequest, Transfer, VoidRequest};
 use crate::authority::CONFIDENTIAL;
 use crate::step::StepError;
+use crate::store::CommandFailure;
 
 fn advance_accepts_the_report_and_issues_the_receipt_with_it<B: TestDb>() {
     let (_db, office) = fresh::<B>();
@@ -335,6 +338,70 @@ fn next_shows_what_can_be_done_to_a_covering_reader_and_logs_it<B: TestDb>() {
     );
 }
 
+/// Group commit through the server's submitter: each advance is timed and, on redb, stepped
+/// on the submitting thread. A step prepared on a case another command of the batch has since
+/// moved must not be taken: the batch then decides what it decides without preparation.
+fn advances_stepped_ahead_commit_as_unprepared_ones_do<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
+    let (_plain_db, plain) = fresh::<B>();
+    let police = caller(POLICE, "police");
+    let id = open_report(&office);
+    assert_eq!(id, open_report(&plain));
+    let twice = [
+        (police.clone(), Batched::Advance(accept(&id)), None),
+        (police.clone(), Batched::Advance(accept(&id)), None),
+    ];
+    // Both worked out on the case as opened, where each may be accepted.
+    let ahead: Vec<Ahead> = twice.iter().map(|c| office.ahead(c)).collect();
+    assert_eq!(
+        ahead.iter().filter(|a| a.is_prepared()).count(),
+        if office.backend().snapshots_are_local() {
+            2
+        } else {
+            0
+        }
+    );
+    let replies = office.batch_ahead(&twice, &ahead, &mut None);
+    let plain_replies = plain.batch_once(&twice);
+    for replies in [&replies, &plain_replies] {
+        let first = replies[0].as_ref().expect("accepts");
+        assert!(
+            matches!(first, Answer::Done(acted, _) if acted.outcome.case.state == "investigating")
+        );
+        assert!(
+            matches!(
+                &replies[1],
+                Err(AppError::Command { failure, .. })
+                    if matches!(**failure, CommandFailure::Step(StepError::Refused(_)))
+            ),
+            "{:?}",
+            replies[1]
+        );
+    }
+    let kinds = |office: &Office<B>| -> Vec<String> {
+        office
+            .backend()
+            .snapshot(|tx: &dyn crate::app::backend::ReadTx| tx.history(&id))
+            .expect("history")
+            .iter()
+            .map(|e| format!("{} {:?}", e.seq, std::mem::discriminant(&e.kind)))
+            .collect()
+    };
+    assert_eq!(kinds(&office), kinds(&plain));
+    // And one at a time through the committer's submitter, as `wardflow serve` sends them.
+    let office = std::sync::Arc::new(office);
+    let other = open_report(&office);
+    let committer = office.clone().committer_once(8);
+    let reply = committer
+        .submitter()
+        .submit((police.clone(), Batched::Advance(accept(&other)), None))
+        .expect("the committer runs")
+        .expect("accepts");
+    assert!(
+        matches!(reply, Answer::Done(acted, _) if acted.outcome.case.state == "investigating" && acted.letters.len() == 1)
+    );
+}
+
 both!(
     advance_accepts_the_report_and_issues_the_receipt_with_it,
     advance_is_refused_to_the_unknown_the_disabled_the_wrong_role_and_the_wrong_unit,
@@ -347,4 +414,5 @@ both!(
     letters_are_issued_and_voided_only_within_the_callers_authority,
     the_report_receipt_is_read_only_by_those_who_may_see_the_reporter,
     next_shows_what_can_be_done_to_a_covering_reader_and_logs_it,
+    advances_stepped_ahead_commit_as_unprepared_ones_do,
 );
