@@ -201,7 +201,7 @@ pub(super) type Args = HashMap<std::borrow::Cow<'static, str>, FluentValue<'stat
 
 /// Some `.ftl` files of one language, parsed an entry at a time: a command words a handful of
 /// the hundreds of messages, and parsing only those is what keeps a cold command's words cheap
-/// (docs/performance.md, "Cold show and next within 1.5× --version").
+/// (docs/performance.md, "Cold `case show` and `case next` after messages by entry").
 struct Part {
     sources: &'static [Source],
     /// Made on first use; behind a lock since a lookup may add entries to the bundle.
