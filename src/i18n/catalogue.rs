@@ -6,7 +6,7 @@
 //! entry id with a scan of their lines, and the help texts (`help.ftl`, a quarter of the text:
 //! `--help`, usage errors) only when a message is not among the others.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
 
 use fluent_templates::FluentBundle;
@@ -211,8 +211,8 @@ struct Part {
 /// The entries of a part parsed so far, in their bundle.
 struct Loaded {
     sources: &'static [Source],
-    /// The ids (a term's with its `-`) of the entries in the bundle, or looked for in vain.
-    tried: Vec<&'static str>,
+    /// The ids (a term's with its `-`) of the entries added to the bundle.
+    added: BTreeSet<&'static str>,
     bundle: FluentBundle<FluentResource>,
 }
 
@@ -225,8 +225,8 @@ impl Part {
     }
 
     fn lookup(&self, lang: &LanguageIdentifier, id: &str, args: Option<&Args>) -> Option<String> {
-        // A panic while wording leaves nothing half-added that matters: an entry is marked
-        // added only once it is in the bundle.
+        // A lock poisoned by a panic while wording is still usable: at worst an entry is marked
+        // added without being in the bundle, and its message falls back like a missing one.
         let mut guard = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
         let loaded = guard.get_or_insert_with(|| Loaded::new(lang, self.sources));
         let (text, errors) = loaded.format(id, args)?;
@@ -241,15 +241,15 @@ impl Loaded {
         bundle.set_use_isolating(false);
         Loaded {
             sources,
-            tried: Vec::new(),
+            added: BTreeSet::new(),
             bundle,
         }
     }
 
-    /// Parses entry `id` (`name` or `-name`) into the bundle unless it was tried before;
-    /// false when there is no such entry or it was tried already.
+    /// Parses entry `id` (`name` or `-name`) into the bundle unless it is there already;
+    /// false when there is no such entry or it was added before.
     fn add(&mut self, id: &str) -> bool {
-        if self.tried.iter().any(|tried| *tried == id) {
+        if self.added.contains(id) {
             return false;
         }
         // A message defined twice keeps its first wording, as a bundle of the whole files
@@ -257,7 +257,7 @@ impl Loaded {
         let Some(text) = find(self.sources, id) else {
             return false;
         };
-        self.tried.push(&text[..id.len()]);
+        self.added.insert(&text[..id.len()]);
         // An entry that does not parse keeps what it could read, as Fluent does with a file;
         // the tests parse every file and fail on any error.
         let resource = match FluentResource::try_new((*text).to_owned()) {
@@ -377,7 +377,7 @@ mod tests {
         part.loaded
             .lock()
             .ok()
-            .and_then(|l| l.as_ref().map(|l| l.tried.len()))
+            .and_then(|l| l.as_ref().map(|l| l.added.len()))
             .unwrap_or(0)
     }
 
