@@ -71,7 +71,13 @@ pub fn prescan_json(args: &[OsString]) -> bool {
 /// two thirds of a cold command's instructions (docs/performance.md, "Cold CLI"); the texts
 /// never change how a line parses, so the second parse meets the same outcome.
 pub fn parse(tr: &Tr, json: bool, args: Vec<OsString>) -> (Cli, clap::ArgMatches) {
-    let matches = match Cli::command().try_get_matches_from(&args) {
+    let mut tree = Cli::command();
+    let parsed = tree.try_get_matches_from_mut(&args);
+    // The tree is left to the process's end rather than dropped: freeing its thousands of
+    // allocations is a tenth of a cold `case show` (0.7 M instructions, docs/performance.md),
+    // and this runs once per process.
+    std::mem::forget(tree);
+    let matches = match parsed {
         Ok(m) => m,
         // The version line holds no text to translate.
         Err(e) if e.kind() == ErrorKind::DisplayVersion => exit(tr, json, e),

@@ -302,7 +302,7 @@ mod tests {
     pub(crate) fn locale_text(lang: &str) -> String {
         catalogue::all_files(lang)
             .iter()
-            .flat_map(|(_, text)| [*text, "\n"])
+            .flat_map(|source| [source.text, "\n"])
             .collect()
     }
 

@@ -147,13 +147,22 @@ pub fn load(file: &str, source: &[u8]) -> Result<CalendarFile, Diagnostics> {
     )
 }
 
-/// The shipped calendar.
+/// The shipped calendar. Its days are read from the file the first time one is asked about:
+/// parsing it is 5 % of a cold `case show`, which counts no period (docs/performance.md). The
+/// time zone is the file's, which a test checks.
 pub fn builtin() -> CalendarFile {
-    // The shipped file is checked by a test; should it ever fail, weekends alone still count.
-    load("calendars/china.yaml", BUILTIN.as_bytes()).unwrap_or_else(|_| CalendarFile {
-        calendar: Calendar::empty(),
+    CalendarFile {
+        calendar: Calendar::on_first_use(builtin_days),
         time_zone: crate::period::shanghai(),
-    })
+    }
+}
+
+/// The shipped file's days.
+fn builtin_days() -> Calendar {
+    // The shipped file is checked by a test; should it ever fail, weekends alone still count.
+    load("calendars/china.yaml", BUILTIN.as_bytes())
+        .map(|file| file.calendar)
+        .unwrap_or_else(|_| Calendar::empty())
 }
 
 #[cfg(test)]
@@ -166,6 +175,22 @@ mod tests {
         assert!(file.calendar.covers(2025) && file.calendar.covers(2026));
         assert!(!file.calendar.covers(2027));
         assert_eq!(file.calendar, crate::period::china_2025_2026());
+    }
+
+    /// `builtin` reads the days only when asked, and gives the time zone without reading.
+    #[test]
+    fn the_builtin_calendar_is_the_shipped_file_read_on_first_use() {
+        let file = load("china.yaml", BUILTIN.as_bytes()).expect("shipped calendar loads");
+        let builtin = builtin();
+        assert_eq!(builtin.time_zone, file.time_zone);
+        assert_eq!(builtin.calendar, file.calendar);
+        assert_eq!(
+            format!("{:?}", builtin.calendar),
+            format!("{:?}", file.calendar)
+        );
+        let copy = builtin.calendar.clone().with_year(2027, &[], &[]);
+        assert!(copy.covers(2026) && copy.covers(2027));
+        assert!(!builtin.calendar.covers(2027));
     }
 
     #[test]

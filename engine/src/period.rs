@@ -437,11 +437,41 @@ pub fn named_zone(name: &str) -> Result<TimeZone, jiff::Error> {
 ///
 /// For years the calendar does not cover, only Saturdays and Sundays are
 /// rest days, and results that rely on that are marked provisional.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Calendar {
+    /// The days, made on first use from `source` when there is one.
+    days: OnceLock<Days>,
+    /// Where the days come from when first asked for (the built-in calendar file, whose
+    /// parse a command that counts no period would pay for nothing); None: `days` is set.
+    source: Option<fn() -> Calendar>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Days {
     holidays: BTreeSet<Date>,
     workdays: BTreeSet<Date>,
     years: BTreeSet<i16>,
+}
+
+/// Two calendars are equal when they hold the same days, made or not yet.
+impl PartialEq for Calendar {
+    fn eq(&self, other: &Self) -> bool {
+        self.days() == other.days()
+    }
+}
+
+impl Eq for Calendar {}
+
+/// Written as the plain struct was, whether made yet or not.
+impl std::fmt::Debug for Calendar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let days = self.days();
+        f.debug_struct("Calendar")
+            .field("holidays", &days.holidays)
+            .field("workdays", &days.workdays)
+            .field("years", &days.years)
+            .finish()
+    }
 }
 
 impl Calendar {
@@ -451,36 +481,56 @@ impl Calendar {
         Self::default()
     }
 
+    /// The calendar `make` gives, made the first time a day is asked about.
+    pub fn on_first_use(make: fn() -> Calendar) -> Self {
+        Calendar {
+            days: OnceLock::new(),
+            source: Some(make),
+        }
+    }
+
+    fn days(&self) -> &Days {
+        self.days.get_or_init(|| match self.source {
+            Some(make) => make().days().clone(),
+            None => Days::default(),
+        })
+    }
+
     /// Adds one year's arrangement: the listed holidays become rest days,
     /// the listed make-up days become working days, and `year` counts as
     /// covered. Data is merged with what is already present, and dates may
     /// lie outside `year` (a notice can move a day in an adjacent year).
-    pub fn with_year(mut self, year: i16, holidays: &[Date], makeup_workdays: &[Date]) -> Self {
-        self.years.insert(year);
-        self.holidays.extend(holidays.iter().copied());
-        self.workdays.extend(makeup_workdays.iter().copied());
-        self
+    pub fn with_year(self, year: i16, holidays: &[Date], makeup_workdays: &[Date]) -> Self {
+        let mut days = self.days().clone();
+        days.years.insert(year);
+        days.holidays.extend(holidays.iter().copied());
+        days.workdays.extend(makeup_workdays.iter().copied());
+        Calendar {
+            days: OnceLock::from(days),
+            source: None,
+        }
     }
 
     /// The last year the calendar holds an arrangement for (None: no year at all).
     pub fn last_year(&self) -> Option<i16> {
-        self.years.last().copied()
+        self.days().years.last().copied()
     }
 
     /// Whether the calendar holds the State Council arrangement for `year`.
     pub fn covers(&self, year: i16) -> bool {
-        self.years.contains(&year)
+        self.days().years.contains(&year)
     }
 
     /// Whether `d` is a working day: a make-up working day, or a weekday
     /// that is not a holiday.
     pub fn is_working_day(&self, d: Date) -> bool {
+        let days = self.days();
         // A make-up day wins over a conflicting holiday entry because an
         // earlier deadline is the safer error for case workers.
-        if self.workdays.contains(&d) {
+        if days.workdays.contains(&d) {
             return true;
         }
-        if self.holidays.contains(&d) {
+        if days.holidays.contains(&d) {
             return false;
         }
         !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday)
