@@ -6,7 +6,9 @@
 //! them in order in ONE write transaction — each validated by the pure step against the state
 //! read inside that transaction, so two commands on the same case see each other — commits
 //! once, and only then acknowledges each. A refused command gets its own error and writes
-//! nothing; the others still commit.
+//! nothing; the others still commit. Each writer's thread computes its command's pure step on a
+//! read snapshot before submitting it ([`act::Prepared`]), so the committer thread, which does
+//! every command of a batch in turn, mostly checks and appends.
 
 use std::cell::Cell;
 use std::sync::Arc;
