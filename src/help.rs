@@ -67,9 +67,10 @@ pub fn prescan_json(args: &[OsString]) -> bool {
 ///
 /// A command line that parses shows no text of the tree, so it is parsed by the tree as
 /// built; only help and usage errors parse it again with the localized tree, whose texts
-/// they print (`--version` prints no text of it at all). Localizing looks up every argument of every command in Fluent,
-/// two thirds of a cold command's instructions (docs/performance.md, "Cold CLI"); the texts
-/// never change how a line parses, so the second parse meets the same outcome.
+/// they print (`--version` prints no text of it at all). Localizing looks up every argument
+/// of every command in Fluent, two thirds of a cold command's instructions
+/// (docs/performance.md, "Cold CLI"); the texts never change how a line parses, so the second
+/// parse meets the same outcome.
 pub fn parse(tr: &Tr, json: bool, args: Vec<OsString>) -> (Cli, clap::ArgMatches) {
     let mut tree = Cli::command();
     let parsed = tree.try_get_matches_from_mut(&args);

@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use jiff::civil::{Date, Time, Weekday};
 use jiff::tz::{self, TimeZone};
@@ -439,8 +439,9 @@ pub fn named_zone(name: &str) -> Result<TimeZone, jiff::Error> {
 /// rest days, and results that rely on that are marked provisional.
 #[derive(Clone, Default)]
 pub struct Calendar {
-    /// The days, made on first use from `source` when there is one.
-    days: OnceLock<Days>,
+    /// The days, made on first use from `source` when there is one; shared by the clones, so
+    /// a copy of the office's calendar does not read the file again.
+    days: Arc<OnceLock<Days>>,
     /// Where the days come from when first asked for (the built-in calendar file, whose
     /// parse a command that counts no period would pay for nothing); None: `days` is set.
     source: Option<fn() -> Calendar>,
@@ -484,7 +485,7 @@ impl Calendar {
     /// The calendar `make` gives, made the first time a day is asked about.
     pub fn on_first_use(make: fn() -> Calendar) -> Self {
         Calendar {
-            days: OnceLock::new(),
+            days: Arc::new(OnceLock::new()),
             source: Some(make),
         }
     }
@@ -506,7 +507,7 @@ impl Calendar {
         days.holidays.extend(holidays.iter().copied());
         days.workdays.extend(makeup_workdays.iter().copied());
         Calendar {
-            days: OnceLock::from(days),
+            days: Arc::new(OnceLock::from(days)),
             source: None,
         }
     }

@@ -120,7 +120,7 @@ pub fn check_case(
 /// function of those and of the definition the case names, which a version hash fixes — and
 /// steps again otherwise (another command changed the case meanwhile). So a prepared step never
 /// decides anything the transaction would not have decided itself.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Prepared {
     base: Case,
     command: Command,

@@ -61,40 +61,17 @@ impl Store {
         requests: &[(Request, Timestamp)],
         context: &BatchContext,
     ) -> Vec<Reply> {
-        let requests: Vec<Submitted> = requests
-            .iter()
-            .map(|(request, now)| (request.clone(), *now, Cell::new(None)))
-            .collect();
-        self.apply_submitted(&requests, context)
+        crate::app::batch::run(self, requests, |tx, (request, now)| {
+            apply_one(tx, request, *now, context, None)
+        })
     }
 
     /// [`Self::apply_batch`] of commands whose steps may have been prepared ahead
     /// ([`act::prepare`]); each prepared step is taken only if its case is as it was.
     fn apply_submitted(&self, requests: &[Submitted], context: &BatchContext) -> Vec<Reply> {
         crate::app::batch::run(self, requests, |tx, (request, now, prepared)| {
-            let clock = context.clock(*now);
-            // Unchecked batches issue no letters (none of the benchmark's steps call for one):
-            // a letter an act calls for waits, as it would without a letters directory.
-            match request {
-                Request::Open { workflow, command } => {
-                    act::open(tx, workflow, command.clone(), &clock, None)
-                }
-                Request::Apply {
-                    case,
-                    command,
-                    expect_seq,
-                } => act::apply(
-                    tx,
-                    case,
-                    command.clone(),
-                    *expect_seq,
-                    &clock,
-                    context.profile.as_ref(),
-                    None,
-                    // Taken, not copied: a batch run again after a failure steps again.
-                    prepared.take(),
-                ),
-            }
+            // Taken, not copied: a batch run again after a failure steps again.
+            apply_one(tx, request, *now, context, prepared.take())
         })
     }
 
@@ -113,6 +90,38 @@ impl Store {
         self.snapshot(|tx| Ok::<_, StoreError>(act::prepare(tx, case, command, &clock)))
             .ok()
             .flatten()
+    }
+}
+
+/// One command of a batch in its transaction, taking the step `prepared` ahead if it was
+/// computed on the very case. Unchecked batches issue no letters (none of the benchmark's steps
+/// call for one): a letter an act calls for waits, as it would without a letters directory.
+fn apply_one(
+    tx: &mut dyn crate::app::backend::WriteTx,
+    request: &Request,
+    now: Timestamp,
+    context: &BatchContext,
+    prepared: Option<Prepared>,
+) -> Reply {
+    let clock = context.clock(now);
+    match request {
+        Request::Open { workflow, command } => {
+            act::open(tx, workflow, command.clone(), &clock, None)
+        }
+        Request::Apply {
+            case,
+            command,
+            expect_seq,
+        } => act::apply(
+            tx,
+            case,
+            command.clone(),
+            *expect_seq,
+            &clock,
+            context.profile.as_ref(),
+            None,
+            prepared,
+        ),
     }
 }
 
