@@ -4,6 +4,7 @@ use wardflow_engine::app::{AccessBreak, AccessBreakKind};
 use wardflow_engine::case_export::SignatureCheck;
 use wardflow_engine::chain::{Break, BreakKind};
 use wardflow_engine::seal::KeyError;
+use wardflow_engine::store::FormProblem;
 use wardflow_engine::store::ops::{CheckProblem, LetterProblem};
 
 use super::{Exit, Shown};
@@ -126,6 +127,13 @@ pub fn check_problem(tr: &Tr, p: &CheckProblem) -> String {
             number = *number,
             detail = detail.clone()
         ),
+        CheckProblem::DecodedDefinition { hash, problem } => match problem {
+            FormProblem::Undecodable => tr!(tr, "check-decoded-undecodable", hash = hash.clone()),
+            FormProblem::Differs => tr!(tr, "check-decoded-differs", hash = hash.clone()),
+            FormProblem::WithoutSource => {
+                tr!(tr, "check-decoded-without-source", hash = hash.clone())
+            }
+        },
         CheckProblem::Replay { case, detail } => tr!(
             tr,
             "check-replay",

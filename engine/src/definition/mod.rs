@@ -8,6 +8,7 @@ mod compiled;
 mod decode;
 pub mod graph;
 mod load;
+pub mod stored;
 mod validate;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -42,7 +43,7 @@ pub type Data = BTreeMap<String, serde_json::Value>;
 pub const SYSTEM_ROLE: &str = "system";
 
 /// A field's declared type.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FieldType {
     String,
     Integer,
@@ -67,7 +68,7 @@ pub enum FieldType {
 /// where the workflow gives it. Labels name values, they do not change which values a field
 /// takes: two enum types with the same values are equal whatever their labels say (a spawn's
 /// values fit, a migration keeps its data).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Labels(pub BTreeMap<String, RoleTitle>);
 
 impl PartialEq for Labels {
@@ -152,7 +153,7 @@ impl FieldType {
 }
 
 /// One declared case field.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldDef {
     pub ty: FieldType,
     /// Must be set when the case is opened.
@@ -165,7 +166,7 @@ pub struct FieldDef {
 }
 
 /// Who may open a case, what it needs at opening, and what opening sets off.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Start {
     pub roles: Vec<String>,
     pub requires: Vec<String>,
@@ -179,7 +180,7 @@ pub struct Start {
 }
 
 /// One state of the workflow.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StateDef {
     pub key: String,
     pub title: String,
@@ -190,7 +191,7 @@ pub struct StateDef {
 }
 
 /// The states a transition may leave.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FromStates {
     /// `from: "*"`: any state that is not final.
     AnyOpen,
@@ -208,7 +209,7 @@ impl FromStates {
 }
 
 /// A length of time, written literally or taken from a setting (`{{settings.contact_interval}}`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum PeriodSpec {
     Literal(Period),
     Setting(String),
@@ -237,7 +238,7 @@ impl std::fmt::Display for PeriodSpec {
 }
 
 /// Whether a deadline falls due once or recurs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum DeadlineRule {
     Within(PeriodSpec),
     Every(PeriodSpec),
@@ -247,7 +248,7 @@ pub enum DeadlineRule {
 }
 
 /// The moment a deadline counts from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum DeadlineStart {
     /// When the act that entered the state occurred.
     Entered,
@@ -256,7 +257,7 @@ pub enum DeadlineStart {
 }
 
 /// A time limit set when a transition enters its state.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeadlineDef {
     pub name: String,
     pub title: String,
@@ -272,7 +273,7 @@ pub struct DeadlineDef {
 }
 
 /// A linked case opened by a transition.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SpawnDef {
     pub workflow: String,
     /// The name of the link, as the new case records it (e.g. `escalated_from`).
@@ -280,17 +281,19 @@ pub struct SpawnDef {
     /// Target field (or field prefix) <- source field (or prefix; `each.x` inside `for_each`).
     pub data: BTreeMap<String, String>,
     /// Target field <- a constant value (e.g. the legal ground of a custody case).
+    #[serde(with = "stored::json_map")]
     pub set: Data,
     /// A records field: one case is opened per record.
     pub for_each: Option<String>,
     /// Inside `for_each`: only the records whose sub-fields equal these values (e.g. the
     /// children whose own route is civil affairs), so siblings can take different routes.
     /// Without `for_each`: the case is opened only when the case's fields equal them.
+    #[serde(with = "stored::json_map")]
     pub only: Data,
 }
 
 /// A transition: an act that moves a case from some states to one state.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TransitionDef {
     pub key: String,
     pub title: String,
@@ -318,7 +321,7 @@ pub struct TransitionDef {
 }
 
 /// `in_time: { deadline: restoration_window, field: restoration.applied_on }`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InTime {
     pub deadline: String,
     /// A date or datetime field: a date counts from the start of that day.
@@ -333,7 +336,7 @@ impl TransitionDef {
 }
 
 /// A guard: a CEL expression over case data, and the rule it encodes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GuardDef {
     pub source: String,
     /// Why the rule exists, shown with a refusal (e.g. "UPL 22: disqualified carer").
@@ -344,7 +347,7 @@ pub struct GuardDef {
 
 /// What a role (or an enum value) is called, as the workflow declares it: the title letters and
 /// listings print beside its key, and optionally an English one for `--lang en`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct RoleTitle {
     /// 公安机关, 儿童主任 …
     pub title: String,
@@ -357,7 +360,7 @@ pub const MAX_TITLE_EN_CHARS: usize = 200;
 pub const MAX_REASON_EN_CHARS: usize = 600;
 
 /// A whole workflow definition.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Definition {
     pub key: String,
     pub title: String,
@@ -369,6 +372,7 @@ pub struct Definition {
     /// workflow is published; a version published before roles had titles reads without them.
     pub role_titles: BTreeMap<String, RoleTitle>,
     /// Local practice that a county profile may override.
+    #[serde(with = "stored::json_map")]
     pub settings: Data,
     pub fields: BTreeMap<String, FieldDef>,
     pub start: Start,
@@ -391,12 +395,13 @@ pub struct Definition {
     /// Where each key of the source file is, by dotted path, for messages.
     pub spans: Spans,
     /// Its guards, compiled on first use.
+    #[serde(skip)]
     pub compiled: CompiledGuards,
 }
 
 /// Case fields whose values only the listed roles may see; everyone else reads
 /// "(confidential)" in every output.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Confidential {
     /// Field names, or prefixes written `reporter.*`.
     pub fields: Vec<String>,
@@ -419,7 +424,7 @@ impl Confidential {
 
 /// Positions of a definition's keys in its source file, by dotted path
 /// (`transitions.sign_agreement.to`, `states.closed`, `fields.child.name`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Spans(pub BTreeMap<String, Pos>);
 
 impl Spans {

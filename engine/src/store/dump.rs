@@ -1336,6 +1336,8 @@ pub fn import_telling(
         let (sink, keys, counts) = import_into(RedbSink::new(&tx)?, input, simulation, progress)?;
         drop(sink);
         write_indexes(&tx, &keys)?;
+        // The decoded definitions are this build's reading of the sources just imported.
+        super::decoded::refresh(&tx)?;
         counts
     };
     tx.commit().map_err(storage)?;

@@ -88,6 +88,11 @@ pub const STEPS: &[Step] = &[
         title: "a dictionary of names: the words every case repeats (users, roles, states, transitions, deadlines, data keys) stored once and written in records as numbers; the file compacted after",
         apply: step_10_dictionary_of_names,
     },
+    Step {
+        number: 11,
+        title: "published definitions kept decoded beside their YAML source, so that a command reads a case without parsing YAML",
+        apply: step_11_decoded_definitions,
+    },
 ];
 
 /// The format version this build writes and reads.
@@ -380,9 +385,16 @@ pub fn admit(found: u32, write: bool) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Step 11 (issue 22): every published definition's decoded form (`store/decoded.rs`).
+fn step_11_decoded_definitions(tx: &WriteTransaction, _: &Context) -> Result<(), StoreError> {
+    super::decoded::refresh(tx).map(|_| ())
+}
+
 impl super::Store {
     /// Applies every pending step, each in its own durable transaction that stamps its number;
-    /// the numbers applied (none when the database is current).
+    /// the numbers applied (none when the database is current). Then, from format 11 on, it
+    /// writes again the decoded definitions another build made (which this one does not read),
+    /// in a transaction of its own when there are any.
     pub fn migrate(&mut self, cx: &Context) -> Result<Vec<u32>, StoreError> {
         let mut done = Vec::new();
         for step in pending(self.meta.format) {
@@ -391,6 +403,12 @@ impl super::Store {
             self.meta = stamp(&tx, step.number)?;
             self.commit(tx)?;
             done.push(step.number);
+        }
+        if self.meta.format >= 11 {
+            let tx = self.write()?;
+            if super::decoded::refresh(&tx)? > 0 {
+                self.commit(tx)?;
+            }
         }
         if done.contains(&9) || done.contains(&10) {
             // Every record was rewritten: the old pages are free space, given back to the disk.

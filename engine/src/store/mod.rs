@@ -6,6 +6,7 @@
 pub(crate) mod access;
 mod access_gap;
 pub mod credentials;
+mod decoded;
 pub mod dump;
 pub(crate) mod external;
 pub mod format;
@@ -30,6 +31,7 @@ mod users;
 pub mod webhooks;
 
 pub use access::{AccessBreak, AccessBreakKind, AccessEntry, AccessFilter, record_access_at};
+pub use decoded::FormProblem;
 pub use group::{BatchContext, Committer, Reply, Request, Submitter};
 pub use integrity::{CaseChain, ChainReport, Parallel, Verdict};
 pub(crate) use letters::index_key as letter_index_key;
@@ -597,8 +599,11 @@ impl Store {
         {
             let mut defs = tx.open_table(DEFINITIONS).map_err(storage)?;
             let mut versions = tx.open_table(VERSIONS).map_err(storage)?;
+            let mut forms = tx.open_table(decoded::DECODED).map_err(storage)?;
             for (file, source, def) in files {
                 let hash = VersionHash::of(source);
+                // What `def` was checked from is `source`: its decoded form, this build's.
+                decoded::write(&mut forms, hash.0.as_str(), def)?;
                 let latest = versions
                     .range((def.key.as_str(), 0)..=(def.key.as_str(), u32::MAX))
                     .map_err(storage)?
@@ -681,7 +686,11 @@ impl Store {
             .map(|hash| {
                 Ok((
                     hash.clone(),
-                    self.definition_in(&tx.open_table(DEFINITIONS).map_err(storage)?, &hash)?,
+                    self.definition_in(
+                        &tx.open_table(DEFINITIONS).map_err(storage)?,
+                        |h| decoded::read(&tx.open_table(decoded::DECODED).ok()?, h),
+                        &hash,
+                    )?,
                 ))
             })
             .transpose()
@@ -721,12 +730,19 @@ impl Store {
     /// A published definition by its hash (cached for the life of the store).
     pub fn definition(&self, hash: &VersionHash) -> Result<Arc<Definition>, StoreError> {
         let tx = self.read()?;
-        self.definition_in(&tx.open_table(DEFINITIONS).map_err(storage)?, hash)
+        self.definition_in(
+            &tx.open_table(DEFINITIONS).map_err(storage)?,
+            |h| decoded::read(&tx.open_table(decoded::DECODED).ok()?, h),
+            hash,
+        )
     }
 
+    /// A published definition: from this store's memory, else its decoded form (`decoded`
+    /// reads it: no table, no entry or a form of another build is `None`), else its source.
     fn definition_in(
         &self,
         table: &impl ReadableTable<&'static str, &'static [u8]>,
+        decoded: impl FnOnce(&str) -> Option<Definition>,
         hash: &VersionHash,
     ) -> Result<Arc<Definition>, StoreError> {
         if let Some(def) = self
@@ -735,6 +751,13 @@ impl Store {
             .ok()
             .and_then(|c| c.get(hash).cloned())
         {
+            return Ok(def);
+        }
+        if let Some(def) = decoded(hash.0.as_str()) {
+            let def = Arc::new(def);
+            if let Ok(mut cache) = self.definitions.lock() {
+                cache.insert(hash.clone(), def.clone());
+            }
             return Ok(def);
         }
         let bytes = table
@@ -1036,6 +1059,7 @@ struct Writer<'t> {
     tx: &'t WriteTransaction,
     store: &'t Store,
     definitions: Lazy<'t, &'static str, &'static [u8]>,
+    decoded: Lazy<'t, &'static str, &'static [u8]>,
     versions: Lazy<'t, (&'static str, u32), &'static str>,
     cases: Lazy<'t, &'static str, &'static [u8]>,
     events: Lazy<'t, (&'static str, u32), &'static [u8]>,
@@ -1070,6 +1094,7 @@ impl<'t> Writer<'t> {
             tx,
             store,
             definitions: Lazy::new(DEFINITIONS),
+            decoded: Lazy::new(decoded::DECODED),
             versions: Lazy::new(VERSIONS),
             cases: Lazy::new(CASES),
             events: Lazy::new(EVENTS),

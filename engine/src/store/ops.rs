@@ -189,6 +189,12 @@ pub enum CheckProblem {
         number: u32,
         detail: String,
     },
+    /// A published definition's decoded form that this build would read and that does not
+    /// say what its source says (`store/decoded.rs`).
+    DecodedDefinition {
+        hash: String,
+        problem: super::decoded::FormProblem,
+    },
     /// A case's events do not fold into a case.
     Replay { case: String, detail: String },
     /// A case's snapshot differs from the fold of its events.
@@ -759,6 +765,20 @@ fn check_definitions(tx: &redb::ReadTransaction, checker: &mut Checker) -> Resul
         let hash = v.value().to_owned();
         let record = defs.get(hash.as_str()).map_err(storage)?;
         checker.definition(workflow, number, &hash, record.as_ref().map(|r| r.value()));
+    }
+    // A database from before step 11 has no decoded forms, and reads every source.
+    let Ok(decoded) = tx.open_table(super::decoded::DECODED) else {
+        return Ok(());
+    };
+    for entry in decoded.iter().map_err(storage)? {
+        let (hash, form) = entry.map_err(storage)?;
+        let from_source = checker.versions.get(hash.value()).and_then(Option::as_ref);
+        if let Err(problem) = super::decoded::judge(Some(form.value()), from_source) {
+            checker.problem(CheckProblem::DecodedDefinition {
+                hash: hash.value().to_owned(),
+                problem,
+            });
+        }
     }
     Ok(())
 }

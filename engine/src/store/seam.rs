@@ -526,7 +526,11 @@ impl ReadTx for Snapshot<'_> {
 
     fn definition(&self, hash: &VersionHash) -> Result<Arc<Definition>, StoreError> {
         let table = self.tx.open_table(DEFINITIONS).map_err(storage)?;
-        self.store.definition_in(&table, hash)
+        self.store.definition_in(
+            &table,
+            |h| super::decoded::read(&self.tx.open_table(super::decoded::DECODED).ok()?, h),
+            hash,
+        )
     }
 
     fn latest(&self, workflow: &str) -> Result<Option<(VersionHash, Arc<Definition>)>, StoreError> {
@@ -662,8 +666,11 @@ impl ReadTx for Writer<'_> {
     }
 
     fn definition(&self, hash: &VersionHash) -> Result<Arc<Definition>, StoreError> {
-        self.store
-            .definition_in(self.definitions.get(self.tx)?, hash)
+        self.store.definition_in(
+            self.definitions.get(self.tx)?,
+            |h| super::decoded::read(self.decoded.get(self.tx).ok()?, h),
+            hash,
+        )
     }
 
     fn latest(&self, workflow: &str) -> Result<Option<(VersionHash, Arc<Definition>)>, StoreError> {
