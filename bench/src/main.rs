@@ -320,12 +320,12 @@ fn main() {
                 o.concurrent_cases.to_string(),
                 "8".to_owned(),
             ];
-            Peer::XState
-                .run(&args, &peer_db)
-                .and_then(|v| f(v.get("steps_per_s")))
+            Peer::XState.run(&args, &peer_db)
         } else {
             None
         };
+        let their_cpu = theirs.as_ref().and_then(|v| f(v.get("cpu_us_per_step")));
+        let theirs = theirs.and_then(|v| f(v.get("steps_per_s")));
         // The same clients through a server on PostgreSQL (issue 24), when it is installed.
         let on_postgres = if o.postgres {
             eprintln!("W5: the same through `wardflow serve --database postgres://…`");
@@ -364,6 +364,31 @@ fn main() {
                     ),
                     None => row(&measure, ours),
                 });
+                // The clients run on the server's two cores, XState's workers on the same two
+                // with no HTTP in between: CPU a step tells the server's own cost apart. (On
+                // PostgreSQL the database's processes are not the server's, so only redb.)
+                if backend == "redb"
+                    && let (Some(server), Some(clients)) =
+                        (s.server_cpu_per_step, s.clients_cpu_per_step)
+                {
+                    let server_us = server.as_secs_f64() * 1e6;
+                    let measure =
+                        format!("W5 CPU a step through serve on redb, {} clients", s.clients);
+                    let ours = format!(
+                        "server {server_us:.0} µs, the benchmark's HTTP clients {:.0} µs",
+                        clients.as_secs_f64() * 1e6
+                    );
+                    rows.push(match their_cpu {
+                        Some(their_us) if server_us > 0.0 => row(&measure, ours).against(
+                            format!("XState, 8 workers: {their_us:.0} µs (all its threads)"),
+                            format!(
+                                "{:.1}× as many steps a CPU second as XState",
+                                their_us / server_us
+                            ),
+                        ),
+                        _ => row(&measure, ours),
+                    });
+                }
             }
         }
     }

@@ -25,6 +25,24 @@ pub struct Served {
     /// The database's size after the run over the cases it holds (redb: the file; PostgreSQL:
     /// `pg_database_size`, less what the empty database took).
     pub bytes_per_case: f64,
+    /// CPU time per step (user + system, every thread) of the server process and of this
+    /// process's client threads over the run: the clients share the server's two cores here,
+    /// so steps per second alone does not say how much of the machine the server needs.
+    pub server_cpu_per_step: Option<Duration>,
+    pub clients_cpu_per_step: Option<Duration>,
+}
+
+/// The CPU time (user + system, all threads) process `pid` has used so far, from
+/// `/proc/<pid>/stat` (fields 14 and 15, in the kernel's fixed 100 ticks a second); None where
+/// there is no such file.
+pub fn cpu_time(pid: &str) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) is in parentheses and may hold spaces: count after it.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    // `rest` starts at field 3, so fields 14 and 15 are at 11 and 12.
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
 }
 
 /// Runs `cases` cases of workload W through a fresh server on a redb file once for each number
@@ -39,7 +57,7 @@ pub fn run(dir: &Path, cases: usize, clients: &[usize]) -> Vec<Served> {
             drop(workload::create_as(&db, false));
             let token = token(&db, None);
             let server = Server::start(&db, None);
-            let mut served = drive(&server.url, &token, cases, n.max(1));
+            let mut served = drive(&server, &token, cases, n.max(1));
             drop(server);
             let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
             served.bytes_per_case = size as f64 / cases.max(1) as f64;
@@ -71,7 +89,7 @@ pub fn run_postgres(
         let db = dir.join(format!("w5-pg-{n}.redb"));
         let token = token(&db, Some(&url));
         let server = Server::start(&db, Some(&url));
-        let mut served = drive(&server.url, &token, cases, n.max(1));
+        let mut served = drive(&server, &token, cases, n.max(1));
         drop(server);
         let grown = database_size(&url)?.saturating_sub(empty);
         served.bytes_per_case = grown as f64 / cases.max(1) as f64;
@@ -195,7 +213,10 @@ impl Drop for Server {
 }
 
 /// `clients` threads share `cases` cases; returns the figures.
-fn drive(url: &str, token: &str, cases: usize, clients: usize) -> Served {
+fn drive(server: &Server, token: &str, cases: usize, clients: usize) -> Served {
+    let url = server.url.as_str();
+    let server_pid = server.child.id().to_string();
+    let cpu_before = (cpu_time(&server_pid), cpu_time("self"));
     let started = Instant::now();
     let threads: Vec<_> = (0..clients)
         .map(|c| {
@@ -218,11 +239,17 @@ fn drive(url: &str, token: &str, cases: usize, clients: usize) -> Served {
         }
     }
     let elapsed = started.elapsed();
+    let steps = (cases * STEPS).max(1) as u32;
+    let per_step = |before: Option<Duration>, after: Option<Duration>| {
+        Some(after?.checked_sub(before?)? / steps)
+    };
     Served {
         clients,
         steps_per_s: (cases * STEPS) as f64 / elapsed.as_secs_f64(),
         latency: Sample::of(times),
         bytes_per_case: 0.0,
+        server_cpu_per_step: per_step(cpu_before.0, cpu_time(&server_pid)),
+        clients_cpu_per_step: per_step(cpu_before.1, cpu_time("self")),
     }
 }
 

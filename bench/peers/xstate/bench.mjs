@@ -158,12 +158,21 @@ if (!isMainThread) {
     const [cases, writers, path] = [Number(args[0]), Number(args[1]), args[2]];
     connect(path).db.close(); // schema first, so workers do not race to create it
     const started = process.hrtime.bigint();
+    // The CPU of every thread of the process (the workers' included) over the measured span,
+    // so that wardflow-bench can compare work per step as well as steps per second.
+    const cpuBefore = process.cpuUsage();
     await Promise.all(range(0, writers, 1).map((w) => new Promise((resolve, reject) => {
       const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { path, w, cases, writers } });
       worker.on('message', resolve);
       worker.on('error', reject);
     })));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    console.log(JSON.stringify({ steps_per_s: (cases * (1 + TRANSITIONS.length)) / seconds, writers }));
+    const cpu = process.cpuUsage(cpuBefore);
+    const steps = cases * (1 + TRANSITIONS.length);
+    console.log(JSON.stringify({
+      steps_per_s: steps / seconds,
+      writers,
+      cpu_us_per_step: (cpu.user + cpu.system) / steps,
+    }));
   }
 }
