@@ -1045,6 +1045,21 @@ mod tests {
             ] {
                 assert!(names.iter().any(|n| n == word), "{word} not in {names:?}");
             }
+            // Step 11: every published definition kept decoded, by this build.
+            let definitions = tx
+                .open_table(super::super::DEFINITIONS)
+                .expect("definitions");
+            let forms = tx
+                .open_table(super::super::decoded::DECODED)
+                .expect("decoded");
+            assert_eq!(
+                redb::ReadableTableMetadata::len(&forms).expect("len"),
+                redb::ReadableTableMetadata::len(&definitions).expect("len")
+            );
+            for entry in forms.iter().expect("forms") {
+                let (_, form) = entry.expect("form");
+                assert!(crate::definition::stored::decode(form.value()).is_some());
+            }
         }
         drop(db);
         let store = Store::open(&path, Duration::from_secs(1)).expect("writable now");
