@@ -763,9 +763,8 @@ fn guards_broken_by(
             }
         }
     }
-    let types = def.field_types();
     let scope = GuardScope {
-        fields: &types,
+        fields: def.guard_field_types(),
         settings: &case.settings,
     };
     let mut data = Data::new();
@@ -904,9 +903,8 @@ pub fn check_guards(
     data: &Data,
     clock: &Clock,
 ) -> Result<(), Refusal> {
-    let types = def.field_types();
     let scope = GuardScope {
-        fields: &types,
+        fields: def.guard_field_types(),
         settings: &case.settings,
     };
     for g in &t.guards {
