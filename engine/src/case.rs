@@ -443,6 +443,10 @@ pub enum ReplayError {
     },
     #[error("case {case} is opened twice (event {seq})")]
     OpenedTwice { case: CaseId, seq: u32 },
+    /// An event pushed onto a [`Chained`] with a case that is not the one the chain continues
+    /// (another case, another profile, or one moved by an event the chain does not hold).
+    #[error("event {seq} of case {case} does not continue the chain it was pushed onto")]
+    Unchained { case: CaseId, seq: u32 },
     #[error("event {seq} of case {case}: {error}")]
     Unhashable {
         case: CaseId,
@@ -638,9 +642,266 @@ impl Case {
     }
 }
 
+/// New events of one case, each kept with the chain hash the fold computed for it, so that the
+/// store writes the hash the case's head was made from instead of hashing every event again.
+///
+/// The only ways in are [`Chained::opening`] and [`Chained::push`], which fold the event into
+/// the case (`Case::opened` / `Case::apply`, the one place an event is hashed for the head) and
+/// keep the hash that fold gave; the events cannot be changed afterwards (they are read through
+/// `Deref<Target = [Event]>`). So every hash held is the hash of exactly the event held with it,
+/// chained onto the one before it, from [`Chained::start`]. What a store must still check —
+/// that the chain starts at the head it has stored and ends at the snapshot's head it writes —
+/// is [`Chained::continues`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chained {
+    case: CaseId,
+    crypto: crate::crypto::Profile,
+    /// The head the first event is chained onto: None before an opening.
+    start: Option<crate::chain::ChainHash>,
+    /// The sequence number the first event has (or will have).
+    first_seq: u32,
+    events: Vec<Event>,
+    /// `hashes[i]` is the chain hash of `events[i]`.
+    hashes: Vec<crate::chain::ChainHash>,
+}
+
+impl Chained {
+    /// No events yet, to be appended to `case` as it is now.
+    pub fn after(case: &Case) -> Chained {
+        Chained {
+            case: case.id.clone(),
+            crypto: case.crypto,
+            start: case.head.clone(),
+            first_seq: case.seq + 1,
+            events: Vec::new(),
+            hashes: Vec::new(),
+        }
+    }
+
+    /// A new case from its opening event, and the chain that starts with it; None if the
+    /// event is not an opening numbered 1 (see [`Case::opened`]).
+    pub fn opening(id: &CaseId, event: Event) -> Option<(Case, Chained)> {
+        let case = Case::opened(id, &event)?;
+        let hash = case.head.clone()?;
+        let chained = Chained {
+            case: id.clone(),
+            crypto: case.crypto,
+            start: None,
+            first_seq: 1,
+            events: vec![event],
+            hashes: vec![hash],
+        };
+        Some((case, chained))
+    }
+
+    /// Folds `event` into `case` and keeps it with the hash the fold computed. `case` must be
+    /// the case this chain continues as its last event left it, which is checked: its id and
+    /// profile are the chain's and its head is the chain's end.
+    pub fn push(&mut self, case: &mut Case, event: Event) -> Result<(), ReplayError> {
+        if case.id != self.case || case.crypto != self.crypto || case.head.as_ref() != self.end() {
+            return Err(ReplayError::Unchained {
+                case: case.id.clone(),
+                seq: event.seq,
+            });
+        }
+        case.apply(&event)?;
+        // `apply` has just set the head to this event's hash.
+        let hash = case.head.clone().ok_or_else(|| ReplayError::Unchained {
+            case: case.id.clone(),
+            seq: event.seq,
+        })?;
+        self.events.push(event);
+        self.hashes.push(hash);
+        Ok(())
+    }
+
+    /// The events, each with its chain hash, in order.
+    pub fn hashed(&self) -> impl Iterator<Item = (&Event, &crate::chain::ChainHash)> {
+        self.events.iter().zip(&self.hashes)
+    }
+
+    /// The hash the first event is chained onto (None before an opening).
+    pub fn start(&self) -> Option<&crate::chain::ChainHash> {
+        self.start.as_ref()
+    }
+
+    /// The hash of the last event: the head of a case these events leave (the start when
+    /// there are none).
+    pub fn end(&self) -> Option<&crate::chain::ChainHash> {
+        self.hashes.last().or(self.start.as_ref())
+    }
+
+    /// The events, without their hashes.
+    pub fn into_events(self) -> Vec<Event> {
+        self.events
+    }
+
+    /// Whether these events may be stored as `case`'s, which was `before` (None: a new case)
+    /// and whose chain is hashed under `crypto`, the database's profile: the chain is that
+    /// case's, under that profile, numbered after `before`'s last event, starts at `before`'s
+    /// head and ends at `case`'s. Cheap (no hashing); the store checks `before`'s head against
+    /// what it has stored itself. The error says what does not hold.
+    pub fn continues(
+        &self,
+        case: &Case,
+        before: Option<&Case>,
+        crypto: crate::crypto::Profile,
+    ) -> Result<(), String> {
+        let id = &case.id;
+        if self.case != *id || before.is_some_and(|b| b.id != *id) {
+            return Err(format!(
+                "events of case {} were given to be stored as case {id}'s",
+                self.case
+            ));
+        }
+        if self.crypto != crypto || case.crypto != crypto {
+            // A case chained under another profile than the database's: a bug or a case
+            // brought in from elsewhere, never written here.
+            return Err(format!(
+                "case {id} is chained under the {} profile, the database is {}",
+                case.crypto.key(),
+                crypto.key()
+            ));
+        }
+        if self.first_seq != before.map_or(1, |b| b.seq + 1)
+            || self.start.as_ref() != before.and_then(|b| b.head.as_ref())
+        {
+            return Err(format!(
+                "the new events of case {id} do not follow its last stored event"
+            ));
+        }
+        if self.end() != case.head.as_ref() {
+            // An event appended without being folded into the case: a bug, never user input.
+            return Err(format!(
+                "the chain of case {id} does not end at the snapshot's head"
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The events are read as a slice; they are changed only through [`Chained::push`].
+impl std::ops::Deref for Chained {
+    type Target = [Event];
+    fn deref(&self) -> &[Event] {
+        &self.events
+    }
+}
+
+impl IntoIterator for Chained {
+    type Item = Event;
+    type IntoIter = std::vec::IntoIter<Event>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.events.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Chained {
+    type Item = &'a Event;
+    type IntoIter = std::slice::Iter<'a, Event>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.events.iter()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn opening() -> Event {
+        let t: Timestamp = "2026-11-23T02:00:00Z".parse().expect("time");
+        Event {
+            seq: 1,
+            recorded_at: t,
+            occurred_at: t,
+            actor: "张三".into(),
+            role: "police".into(),
+            kind: EventKind::Opened {
+                workflow: "w".into(),
+                version: VersionHash("v".into()),
+                profile: None,
+                settings: Data::new(),
+                state: "open".into(),
+                data: Data::new(),
+                origin: None,
+                unit: None,
+                officer: None,
+                published: None,
+                external: None,
+                crypto: crate::crypto::Profile::Standard,
+            },
+        }
+    }
+
+    fn voided(case: &Case) -> Event {
+        Event {
+            seq: case.seq + 1,
+            recorded_at: case.updated_at,
+            occurred_at: case.updated_at,
+            actor: "张三".into(),
+            role: "police".into(),
+            kind: EventKind::LetterVoided {
+                letter: "L1".into(),
+                reason: "r".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_chain_holds_the_hash_of_each_event_as_hashing_it_again_gives() {
+        let id = CaseId::new(2026, 1);
+        let (mut case, mut chained) = Chained::opening(&id, opening()).expect("opens");
+        for _ in 0..3 {
+            let event = voided(&case);
+            chained.push(&mut case, event).expect("pushes");
+        }
+        let mut prev = None;
+        for (event, hash) in chained.hashed() {
+            let again = crate::chain::hash(case.crypto, &id, prev.as_ref(), event).expect("hash");
+            assert_eq!(&again, hash);
+            prev = Some(again);
+        }
+        assert_eq!(chained.end(), case.head.as_ref());
+        assert_eq!(Case::replay(&id, &chained), Ok(case.clone()));
+        assert_eq!(chained.continues(&case, None, case.crypto), Ok(()));
+    }
+
+    #[test]
+    fn a_chain_refuses_a_case_it_does_not_continue_and_a_store_what_it_does_not_follow() {
+        let id = CaseId::new(2026, 1);
+        let (opened, _) = Chained::opening(&id, opening()).expect("opens");
+        let mut chained = Chained::after(&opened);
+        // A case moved by an event the chain does not hold.
+        let mut moved = opened.clone();
+        moved.apply(&voided(&opened)).expect("folds");
+        let event = voided(&moved);
+        assert!(chained.push(&mut moved, event).is_err());
+        // Another case, or one whose head was changed.
+        let mut other = opened.clone();
+        other.id = CaseId::new(2026, 2);
+        assert!(chained.push(&mut other, voided(&opened)).is_err());
+        let mut forged = opened.clone();
+        forged.head = Some(crate::chain::ChainHash("00".repeat(32)));
+        assert!(chained.push(&mut forged, voided(&opened)).is_err());
+        assert!(chained.is_empty());
+        // What a store checks: the profile, the start at `before`'s head, the end at the
+        // snapshot's.
+        let mut after = opened.clone();
+        chained.push(&mut after, voided(&opened)).expect("pushes");
+        let crypto = opened.crypto;
+        assert_eq!(chained.continues(&after, Some(&opened), crypto), Ok(()));
+        assert!(
+            chained
+                .continues(&after, Some(&opened), crate::crypto::Profile::National)
+                .is_err()
+        );
+        assert!(chained.continues(&after, Some(&forged), crypto).is_err());
+        assert!(chained.continues(&after, None, crypto).is_err());
+        assert!(chained.continues(&opened, Some(&opened), crypto).is_err());
+        let mut stale = after.clone();
+        stale.head = opened.head.clone();
+        assert!(chained.continues(&stale, Some(&opened), crypto).is_err());
+    }
 
     #[test]
     fn case_id_round_trips_and_rejects_junk() {

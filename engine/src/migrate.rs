@@ -97,8 +97,8 @@ pub struct CasePlan {
     pub kept: Vec<String>,
     /// Running deadlines the target no longer declares (or whose breach step it lacks).
     pub cancelled: Vec<String>,
-    /// The events to append, numbered after the case's last one.
-    pub events: Vec<Event>,
+    /// The events to append, numbered after the case's last one, with their chain hashes.
+    pub events: crate::case::Chained,
     /// The case as those events leave it.
     pub after: Case,
 }
@@ -223,7 +223,7 @@ pub fn plan(
             reason: CancelReason::Migrated,
         }));
         let mut after = case.clone();
-        let mut events = Vec::new();
+        let mut events = crate::case::Chained::after(case);
         for kind in kinds {
             let event = Event {
                 seq: after.seq + 1,
@@ -235,9 +235,7 @@ pub fn plan(
             };
             // Folding a freshly numbered event onto its own case cannot fail; the fold stays
             // the only writer of case state.
-            if after.apply(&event).is_ok() {
-                events.push(event);
-            }
+            let _ = events.push(&mut after, event);
         }
         plans.push(CasePlan {
             case: case.id.clone(),

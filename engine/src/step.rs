@@ -6,7 +6,7 @@
 use jiff::{Timestamp, tz::TimeZone};
 use serde_json::Value;
 
-use crate::case::{CancelReason, Case, CaseId, Event, EventKind, Link};
+use crate::case::{CancelReason, Case, CaseId, Chained, Event, EventKind, Link};
 use crate::definition::{
     Data, DeadlineDef, DeadlineRule, DeadlineStart, Definition, FieldType, SYSTEM_ROLE, SpawnDef,
     TransitionDef, VersionHash,
@@ -112,7 +112,9 @@ pub struct SpawnRequest {
 pub struct Outcome {
     /// The case after the events.
     pub case: Case,
-    pub events: Vec<Event>,
+    /// The new events, with the chain hashes their fold into `case` computed (which the store
+    /// writes rather than computing them again); more are pushed only onto both together.
+    pub events: Chained,
     pub spawns: Vec<SpawnRequest>,
     /// Letter keys called for, in order.
     pub letters: Vec<String>,
@@ -482,7 +484,7 @@ fn missing(data: &Data, wanted: &[String]) -> Vec<String> {
 /// Appends events with consecutive sequence numbers, folding each into the case as it goes.
 struct History<'a> {
     case: Case,
-    events: Vec<Event>,
+    events: Chained,
     actor: &'a Actor,
     recorded_at: Timestamp,
     occurred_at: Timestamp,
@@ -500,9 +502,7 @@ impl History<'_> {
         };
         // Folding our own freshly numbered event cannot fail; keep the fold the only writer
         // of case state so replay and step never disagree.
-        if self.case.apply(&event).is_ok() {
-            self.events.push(event);
-        }
+        let _ = self.events.push(&mut self.case, event);
     }
 }
 
@@ -577,7 +577,7 @@ pub fn open(
             crypto: command.crypto,
         },
     };
-    let Some(case) = Case::opened(id, &opening) else {
+    let Some((case, events)) = Chained::opening(id, opening) else {
         return Err(CommandError::NoInitialState {
             workflow: def.key.clone(),
         }
@@ -585,7 +585,7 @@ pub fn open(
     };
     let mut history = History {
         case,
-        events: vec![opening],
+        events,
         actor: &command.actor,
         recorded_at: clock.now,
         occurred_at,
@@ -681,7 +681,7 @@ pub fn step(
                 .collect();
             let mut history = History {
                 case: case.clone(),
-                events: Vec::new(),
+                events: Chained::after(case),
                 actor: &actor,
                 recorded_at: clock.now,
                 occurred_at,
@@ -718,7 +718,7 @@ pub fn step(
             let occurred_at = occurred_on(case, occurred_at, clock.now)?;
             let mut history = History {
                 case: case.clone(),
-                events: Vec::new(),
+                events: Chained::after(case),
                 actor: &actor,
                 recorded_at: clock.now,
                 occurred_at,
@@ -763,9 +763,8 @@ fn guards_broken_by(
             }
         }
     }
-    let types = def.field_types();
     let scope = GuardScope {
-        fields: &types,
+        fields: def.guard_field_types(),
         settings: &case.settings,
     };
     let mut data = Data::new();
@@ -904,9 +903,8 @@ pub fn check_guards(
     data: &Data,
     clock: &Clock,
 ) -> Result<(), Refusal> {
-    let types = def.field_types();
     let scope = GuardScope {
-        fields: &types,
+        fields: def.guard_field_types(),
         settings: &case.settings,
     };
     for g in &t.guards {
@@ -1010,7 +1008,7 @@ fn fire(
 
     let mut history = History {
         case: case.clone(),
-        events: Vec::new(),
+        events: Chained::after(case),
         actor,
         recorded_at: clock.now,
         occurred_at,
@@ -1130,7 +1128,7 @@ pub fn fire_due(
     let actor = system_actor();
     let mut history = History {
         case: case.clone(),
-        events: Vec::new(),
+        events: Chained::after(case),
         actor: &actor,
         recorded_at: clock.now,
         occurred_at: clock.now,
@@ -1334,7 +1332,7 @@ fn recompute(
     }
     let mut history = History {
         case: case.clone(),
-        events: Vec::new(),
+        events: Chained::after(case),
         actor,
         recorded_at: clock.now,
         occurred_at: clock.now,
@@ -2247,7 +2245,7 @@ transitions:
         let def = def();
         let now = at("2026-11-23T03:00:00Z");
         let first = opening(&def, now);
-        let mut events = first.events.clone();
+        let mut events = first.events.to_vec();
         let signed = fire(
             &def,
             &first.case,
@@ -2303,7 +2301,7 @@ transitions:
             now,
         )
         .expect("signs");
-        let mut history = opening.events;
+        let mut history = opening.events.into_events();
         history.extend(signed.events);
         (signed.case, history)
     }

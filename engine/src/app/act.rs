@@ -7,7 +7,7 @@
 use jiff::Timestamp;
 
 use super::backend::{ReadTx, WriteTx};
-use crate::case::{Case, CaseId, Event, EventKind, Link, Pins};
+use crate::case::{Case, CaseId, Chained, Event, EventKind, Link, Pins};
 use crate::definition::Definition;
 use crate::letters::archive::{self, ArchivedLetter, Issue};
 use crate::letters::{IssuingBody, LetterError, Numbering, Vocabulary, number};
@@ -335,8 +335,10 @@ pub fn open_spawns(
                 },
             },
         };
-        outcome.case.apply(&link_event).map_err(corrupt)?;
-        outcome.events.push(link_event);
+        outcome
+            .events
+            .push(&mut outcome.case, link_event)
+            .map_err(corrupt)?;
         spawned.push(child.case.clone());
         outcome.spawns.push(request);
     }
@@ -349,7 +351,7 @@ pub fn open_spawns(
 pub fn issue_requested(
     tx: &mut dyn WriteTx,
     case: &mut Case,
-    events: &mut Vec<Event>,
+    events: &mut Chained,
     issuing: Option<&IssuingContext<'_>>,
     clock: &Clock,
 ) -> Result<Vec<LetterOutcome>, CommandFailure> {
@@ -406,7 +408,7 @@ pub enum Issuing {
 pub fn issue(
     tx: &mut dyn WriteTx,
     case: &mut Case,
-    events: &mut Vec<Event>,
+    events: &mut Chained,
     request: &IssueLetter,
     request_seq: Option<u32>,
     occurred_at: Timestamp,
@@ -547,8 +549,7 @@ pub fn issue(
         role: request.actor.role.clone(),
         kind: EventKind::LetterIssued(letter.reference()),
     };
-    case.apply(&event).map_err(corrupt)?;
-    events.push(event);
+    events.push(case, event).map_err(corrupt)?;
     Ok(Issuing::Issued(Box::new(letter)))
 }
 
@@ -585,7 +586,7 @@ pub fn issue_on_request(
             .find(|r| r.key == request.key)
             .map(|r| r.seq),
     };
-    let mut events = Vec::new();
+    let mut events = Chained::after(&case);
     let letter = match issue(
         tx,
         &mut case,
@@ -645,7 +646,8 @@ pub fn void(
             reason: reason.trim().to_owned(),
         },
     };
-    case.apply(&event).map_err(corrupt)?;
-    crate::app::outbox::append(tx, &case, std::slice::from_ref(&event), Some(&before))?;
+    let mut events = Chained::after(&case);
+    events.push(&mut case, event).map_err(corrupt)?;
+    crate::app::outbox::append(tx, &case, &events, Some(&before))?;
     Ok(case)
 }

@@ -11,8 +11,9 @@
 //! - **Counters are read and bumped inside the transaction** ([`WriteTx::bump`]): a number
 //!   taken by a transaction that aborts was never taken, so letter numbers have no gaps.
 //! - **The letter archive is insert-only** ([`WriteTx::archive`]); nothing updates or deletes.
-//! - **History is appended in one place** ([`WriteTx::append`]): the backend chains every event
-//!   onto the case's hash chain, refuses to overwrite one, and keeps the snapshot and every
+//! - **History is appended in one place** ([`WriteTx::append`]): the backend stores every event
+//!   with the chain hash its fold computed ([`crate::case::Chained`]), refuses events that do
+//!   not continue the chain it has stored and to overwrite one, and keeps the snapshot and every
 //!   index equal to what [`crate::store::IndexKeys::of`] says the case implies.
 //!
 //! No type of a storage engine crosses this trait: only the domain's own.
@@ -26,7 +27,7 @@ use jiff::Timestamp;
 use crate::app::once::Remembered;
 use crate::app::outbox::OutboxEntry;
 use crate::authority::{Units, User};
-use crate::case::{Case, CaseId, Event, ExternalId};
+use crate::case::{Case, CaseId, Chained, Event, ExternalId};
 use crate::definition::{Definition, VersionHash};
 use crate::letters::archive::ArchivedLetter;
 use crate::profile::Profile;
@@ -358,12 +359,15 @@ pub trait WriteTx: ReadTx {
     /// Takes back the last [`WriteTx::bump`] of `key` when the work goes on without the
     /// number it took (a letter that failed to render beside an act that still commits).
     fn give_back(&mut self, key: &str) -> Result<(), StoreError>;
-    /// Appends `events` to `case`'s history (chaining each onto `before`'s head) and makes the
-    /// snapshot and indexes those of `case`.
+    /// Appends `events` to `case`'s history, each with the chain hash its fold computed, and
+    /// makes the snapshot and indexes those of `case`. The backend hashes nothing again; it
+    /// checks that the events continue the chain it has stored (`before`'s head, which must be
+    /// what it stores as the case's last event) and end at `case`'s head
+    /// ([`Chained::continues`]), and refuses otherwise.
     fn append(
         &mut self,
         case: &Case,
-        events: &[Event],
+        events: &Chained,
         before: Option<&Case>,
     ) -> Result<(), StoreError>;
     /// Inserts an issued letter into the archive with its lookups (number, verification code,

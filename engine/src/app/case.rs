@@ -293,8 +293,8 @@ impl<B: Backend> Office<B> {
             return Ok(Acted {
                 applied: Applied {
                     outcome: crate::step::Outcome {
+                        events: crate::case::Chained::after(&case),
                         case,
-                        events: Vec::new(),
                         spawns: Vec::new(),
                         letters: Vec::new(),
                     },

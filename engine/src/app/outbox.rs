@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::backend::WriteTx;
-use crate::case::{Case, Event, EventKind};
+use crate::case::{Case, Chained, Event, EventKind};
 use crate::store::StoreError;
 
 /// The counter the outbox's positions are taken from.
@@ -139,7 +139,7 @@ pub fn entries_of(case: &Case, events: &[Event], before: Option<&Case>) -> Vec<O
 pub fn append(
     tx: &mut dyn WriteTx,
     case: &Case,
-    events: &[Event],
+    events: &Chained,
     before: Option<&Case>,
 ) -> Result<(), StoreError> {
     tx.append(case, events, before)?;

@@ -487,9 +487,11 @@ impl<B: Backend> Office<B> {
                 line: imported.line,
             },
         };
-        case.apply(&event)
+        let mut events = crate::case::Chained::after(&case);
+        events
+            .push(&mut case, event)
             .map_err(|e| AppError::from(crate::store::StoreError::Corrupt(e.to_string())))?;
-        crate::app::outbox::append(tx, &case, &[event], Some(&before))?;
+        crate::app::outbox::append(tx, &case, &events, Some(&before))?;
         Ok((case.id.clone(), case.state.clone()))
     }
 }

@@ -2,8 +2,9 @@
 //! a large stack) costs far more than evaluating, and a definition's guards never change.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
+use crate::definition::FieldType;
 use crate::guard::{Guard, GuardProblem, GuardScope};
 
 /// A compiled guard, or why it does not compile.
@@ -15,9 +16,28 @@ pub type Compiled = Arc<Result<Guard, Vec<GuardProblem>>>;
 type Entry = (BTreeMap<String, serde_json::Value>, Compiled);
 
 #[derive(Default)]
-pub struct CompiledGuards(Mutex<HashMap<String, Vec<Entry>>>);
+pub struct CompiledGuards(
+    Mutex<HashMap<String, Vec<Entry>>>,
+    /// The declared fields' types every guard is compiled and evaluated against, made on first
+    /// use: a step used to copy them into a new map for every transition it checked.
+    OnceLock<BTreeMap<String, FieldType>>,
+);
 
 impl CompiledGuards {
+    /// The field types `fields` give, made the first time they are asked for (a definition's
+    /// fields never change once it is loaded; a copy of the definition starts afresh).
+    pub fn field_types(
+        &self,
+        fields: &BTreeMap<String, crate::definition::FieldDef>,
+    ) -> &BTreeMap<String, FieldType> {
+        self.1.get_or_init(|| {
+            fields
+                .iter()
+                .map(|(k, f)| (k.clone(), f.ty.clone()))
+                .collect()
+        })
+    }
+
     /// The guard `source` compiled against `scope`, compiled on first use.
     pub fn get(&self, source: &str, scope: &GuardScope) -> Compiled {
         if let Ok(cache) = self.0.lock()

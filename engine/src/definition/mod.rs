@@ -472,7 +472,14 @@ impl Definition {
         out
     }
 
-    /// Field types by name, as the guard checker wants them.
+    /// Field types by name, as the guard checker wants them, made once per definition and
+    /// kept with its compiled guards (which are compiled against them): a step checks guards
+    /// on every command and used to copy every field's type into a new map each time.
+    pub fn guard_field_types(&self) -> &BTreeMap<String, FieldType> {
+        self.compiled.field_types(&self.fields)
+    }
+
+    /// Field types by name, as a new map (for callers that change it).
     pub fn field_types(&self) -> BTreeMap<String, FieldType> {
         self.fields
             .iter()

@@ -13,7 +13,7 @@ use crate::app::backend::{CaseQuery, ReadTx, WriteTx};
 use crate::app::once::Remembered;
 use crate::app::outbox::OutboxEntry;
 use crate::authority::{Units, User};
-use crate::case::{Case, CaseId, Event, ExternalId};
+use crate::case::{Case, CaseId, Chained, Event, ExternalId};
 use crate::definition::{Definition, VersionHash};
 use crate::letters::archive::ArchivedLetter;
 use crate::store::access::{StoredAccess, link_hash};
@@ -46,6 +46,9 @@ pub(crate) struct Sql<'c, 'b> {
     /// with the error, so it must never be reported as committed.
     broken: Cell<bool>,
     writes: u64,
+    /// The chain head of each case as this write transaction read it (its row locked since)
+    /// or appended to it: what an append must continue from.
+    heads: RefCell<std::collections::HashMap<String, Option<crate::chain::ChainHash>>>,
 }
 
 impl<'c, 'b> Sql<'c, 'b> {
@@ -57,6 +60,7 @@ impl<'c, 'b> Sql<'c, 'b> {
             conflict: Cell::new(false),
             broken: Cell::new(false),
             writes: 0,
+            heads: RefCell::default(),
         }
     }
 
@@ -804,7 +808,15 @@ impl ReadTx for Sql<'_, '_> {
 
     fn case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
         match self.case_record(id.as_str())? {
-            Some(bytes) => self.decode_case(id, &bytes).map(Some),
+            Some(bytes) => {
+                let case = self.decode_case(id, &bytes)?;
+                if self.write {
+                    self.heads
+                        .borrow_mut()
+                        .insert(id.as_str().to_owned(), case.head.clone());
+                }
+                Ok(Some(case))
+            }
             None => Ok(None),
         }
     }
@@ -996,29 +1008,37 @@ impl WriteTx for Sql<'_, '_> {
     fn append(
         &mut self,
         case: &Case,
-        events: &[Event],
+        events: &Chained,
         before: Option<&Case>,
     ) -> Result<(), StoreError> {
         let id = case.id.as_str();
         self.writes += 1;
-        // Every event of a command is chained here and only here (as redb's `save_case`).
-        let crypto = self.backend.meta().crypto;
-        if case.crypto != crypto {
-            // A case chained under another profile than the database's: a bug or a case
-            // brought in from elsewhere, never written here.
-            return Err(StoreError::Corrupt(format!(
-                "case {id} is chained under the {} profile, the database is {}",
-                case.crypto.key(),
-                crypto.key()
-            )));
+        // Every event comes with the hash its fold computed (as in redb's `save_case`), so
+        // nothing is hashed here: the chain must be this case's, under the database's profile,
+        // from `before`'s head to `case`'s, and `before`'s head the one stored. UNIQUE
+        // (case_id, seq) refuses a second event under a number besides.
+        events
+            .continues(case, before, self.backend.meta().crypto)
+            .map_err(StoreError::Corrupt)?;
+        if let Some(before) = before {
+            // `before`'s head must be the stored one: as this transaction read it (the row
+            // locked since), or read now for a case the caller did not read through it.
+            let read = self.heads.borrow().get(id).cloned();
+            let stored = match read {
+                Some(head) => head,
+                None => self.case(&case.id)?.and_then(|c| c.head),
+            };
+            if stored != before.head {
+                return Err(StoreError::Corrupt(format!(
+                    "the new events of case {id} do not follow the last event stored for it"
+                )));
+            }
         }
-        let mut prev = before.and_then(|c| c.head.clone());
-        for event in events {
+        let mut prev = events.start().cloned();
+        for (event, hash) in events.hashed() {
             let mut stored = StoredEvent::from(event);
-            let hash =
-                crate::chain::hash(crypto, &case.id, prev.as_ref(), event).map_err(corrupt)?;
             stored.prev = prev.replace(hash.clone());
-            stored.hash = Some(hash);
+            stored.hash = Some(hash.clone());
             let seq = i32::try_from(event.seq).map_err(corrupt)?;
             let record = encode(&stored).map_err(corrupt)?;
             // UNIQUE (case_id, seq): an event is never overwritten, and a second server
@@ -1028,11 +1048,9 @@ impl WriteTx for Sql<'_, '_> {
                 &[&id, &seq, &record],
             )?;
         }
-        if prev != case.head {
-            return Err(StoreError::Corrupt(format!(
-                "the chain of case {id} does not end at the snapshot's head"
-            )));
-        }
+        self.heads
+            .borrow_mut()
+            .insert(id.to_owned(), case.head.clone());
         let record = encode(case).map_err(corrupt)?;
         self.exec(
             "INSERT INTO cases (id, record) VALUES ($1, $2) \

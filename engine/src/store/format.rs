@@ -81,6 +81,17 @@ fn is_compact(bytes: &[u8], nine: u8, ten: u8) -> bool {
     matches!(bytes.first(), Some(t) if *t == nine || *t == ten)
 }
 
+/// The chain hash a stored event record carries, as [`decode_event`] would give it; of a
+/// compact record only the first field is read. None when the record has none (written before
+/// chaining) or does not decode.
+pub fn event_hash(bytes: &[u8]) -> Option<ChainHash> {
+    if is_compact(bytes, EVENT_TAG, EVENT_TEN_TAG) {
+        compact::event_hash(bytes)
+    } else {
+        decode::<StoredEvent>(bytes).ok().and_then(|s| s.hash)
+    }
+}
+
 /// The compact record of an event (what this build writes: format 10), given the hash of the
 /// record before it in its case's history; new names are numbered by `names`.
 pub fn encode_event(

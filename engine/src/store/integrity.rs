@@ -487,6 +487,64 @@ pub(crate) mod tests {
         (path, ids)
     }
 
+    /// Compares every event record of the redb file at `path` byte for byte with the record
+    /// the writer made when it hashed each event itself (before it took the hashes the fold
+    /// computed): the event's hash computed again from its predecessor's, encoded after the
+    /// record before it. The stored format must not have changed. How many were compared.
+    pub(crate) fn assert_records_as_hashed_again(path: &std::path::Path) -> usize {
+        let db = redb::Database::builder().open(path).expect("open");
+        let tx = db.begin_write().expect("tx");
+        let mut compared = 0;
+        {
+            let mut names =
+                crate::store::names::TxNames::open(&tx, &crate::store::names::Names::default())
+                    .expect("names");
+            let rows: Vec<((String, u32), Vec<u8>)> = tx
+                .open_table(EVENTS)
+                .expect("events")
+                .iter()
+                .expect("iter")
+                .map(|row| {
+                    let (k, v) = row.expect("row");
+                    let (id, seq) = k.value();
+                    ((id.to_owned(), seq), v.value().to_vec())
+                })
+                .collect();
+            let cases = tx.open_table(CASES).expect("cases");
+            let mut current = String::new();
+            let (mut history, mut prev, mut crypto) =
+                (History::new(), None, crate::crypto::Profile::Standard);
+            for ((id, seq), bytes) in rows {
+                if id != current {
+                    let snapshot = cases.get(id.as_str()).expect("get").expect("snapshot");
+                    crypto = decode_case(snapshot.value(), &names).expect("case").crypto;
+                    (current, history, prev) = (id.clone(), History::new(), None);
+                }
+                let last = history.previous().cloned();
+                let stored = history.next(&bytes, &names).expect("decodes");
+                let event = Event::try_from(stored).expect("event");
+                let case: CaseId = id.parse().expect("id");
+                let hash = chain::hash(crypto, &case, prev.as_ref(), &event).expect("hash");
+                let mut again = StoredEvent::from(&event);
+                again.prev = prev.replace(hash.clone());
+                again.hash = Some(hash);
+                let record = crate::store::format::encode_event(&again, last.as_ref(), &mut names)
+                    .expect("encodes");
+                assert_eq!(record, bytes, "case {id} event {seq}");
+                compared += 1;
+            }
+        }
+        tx.abort().expect("abort");
+        compared
+    }
+
+    #[test]
+    fn records_written_with_the_folds_hashes_are_those_hashed_again() {
+        let dir = tempfile::TempDir::new().expect("tempdir");
+        let (path, ids) = database(dir.path(), 12);
+        assert!(assert_records_as_hashed_again(&path) >= ids.len() * 2);
+    }
+
     /// Breaks four cases behind the store's back, each its own way, and takes another's
     /// snapshot away (its events then verify without a head).
     pub(crate) fn tamper(path: &std::path::Path, ids: &[CaseId]) {

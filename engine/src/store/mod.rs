@@ -1127,26 +1127,23 @@ impl<'t> Writer<'t> {
     fn save_case(
         &mut self,
         case: &Case,
-        events: &[Event],
+        events: &crate::case::Chained,
         before: Option<&Case>,
     ) -> Result<(), StoreError> {
         let id = case.id.as_str();
         self.writes += 1;
-        // Every event of a command, whatever made it, is chained here and only here.
-        let crypto = self.store.meta.crypto;
-        if case.crypto != crypto {
-            // A case chained under another profile than the database's: a bug or a case
-            // brought in from elsewhere, never written here.
-            return Err(StoreError::Corrupt(format!(
-                "case {id} is chained under the {} profile, the database is {}",
-                case.crypto.key(),
-                crypto.key()
-            )));
-        }
-        let mut prev = before.and_then(|c| c.head.clone());
-        // A compact record leaves out `prev` when it is the hash recorded by the record before
-        // it, which is the snapshot's head unless something else wrote the history: read it.
-        let names = self.names.get(self.tx, self.store)?;
+        // Every event comes with the hash its fold computed (`Chained`: the hash of exactly
+        // the event beside it, chained onto the one before). What is checked here is that the
+        // chain is this case's, under the database's profile, from `before`'s head to `case`'s
+        // (cheap, no hashing) ...
+        events
+            .continues(case, before, self.store.meta.crypto)
+            .map_err(StoreError::Corrupt)?;
+        // ... and that `before`'s head is the hash the case's last stored record carries, read
+        // from the record itself (its first field: nothing else of it is decoded). A compact
+        // record leaves out `prev` when it is that hash, so the record is needed anyway. An
+        // event stored without a hash (written before chaining) cannot be compared: the
+        // snapshot's head, replayed from the whole history, is what the chain goes on from.
         let mut last = match before {
             None => None,
             Some(_) => self
@@ -1157,15 +1154,18 @@ impl<'t> Writer<'t> {
                 .next_back()
                 .transpose()
                 .map_err(storage)?
-                .and_then(|(_, v)| format::decode_event(v.value(), None, names).ok())
-                .and_then(|s| s.hash),
+                .and_then(|(_, v)| format::event_hash(v.value())),
         };
-        for event in events {
+        if last.is_some() && last.as_ref() != events.start() {
+            return Err(StoreError::Corrupt(format!(
+                "the new events of case {id} do not follow the last event stored for it"
+            )));
+        }
+        let mut prev = events.start().cloned();
+        for (event, hash) in events.hashed() {
             let mut stored = StoredEvent::from(event);
-            let hash =
-                crate::chain::hash(crypto, &case.id, prev.as_ref(), event).map_err(corrupt)?;
             stored.prev = prev.replace(hash.clone());
-            stored.hash = Some(hash);
+            stored.hash = Some(hash.clone());
             let record = format::encode_event(
                 &stored,
                 last.as_ref(),
@@ -1185,12 +1185,6 @@ impl<'t> Writer<'t> {
                     event.seq
                 )));
             }
-        }
-        if prev != case.head {
-            // An event appended without being folded into the case: a bug, never user input.
-            return Err(StoreError::Corrupt(format!(
-                "the chain of case {id} does not end at the snapshot's head"
-            )));
         }
         self.cases
             .get_mut(self.tx)?

@@ -751,7 +751,7 @@ impl WriteTx for Writer<'_> {
     fn append(
         &mut self,
         case: &Case,
-        events: &[Event],
+        events: &crate::case::Chained,
         before: Option<&Case>,
     ) -> Result<(), StoreError> {
         self.save_case(case, events, before)

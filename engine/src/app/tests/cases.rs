@@ -402,7 +402,149 @@ fn advances_stepped_ahead_commit_as_unprepared_ones_do<B: TestDb>() {
     );
 }
 
+/// The store no longer hashes events: each comes with the hash its fold computed. Every stored
+/// `prev` and hash must still be exactly what hashing the stored history again gives (what the
+/// writer computed before), through an opening, a step issuing a letter, a letter issued on
+/// request as a re-issue, and a void; and every chain verifies.
+fn stored_hashes_are_the_hashes_of_the_stored_events<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
+    let id = open_report(&office);
+    office
+        .advance(&caller(POLICE, "police"), &accept(&id))
+        .expect("advances");
+    let first = office
+        .backend()
+        .letter_records(Some(&id))
+        .expect("letters")
+        .remove(0)
+        .letter;
+    let (_, replacement) = office
+        .issue_letter(
+            &caller(POLICE, "police"),
+            &IssueRequest {
+                case: id.clone(),
+                key: "report-receipt".into(),
+                number: None,
+                replaces: Some(first.id.clone()),
+                expect_seq: None,
+            },
+        )
+        .expect("re-issues");
+    office
+        .void_letter(
+            &caller(POLICE, "police"),
+            &VoidRequest {
+                letter: replacement.id.clone(),
+                reason: "信息有误".into(),
+            },
+        )
+        .expect("voids");
+    let backend = office.backend();
+    let events = backend.history(&id).expect("history");
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| match &e.kind {
+            crate::case::EventKind::LetterIssued(_) => "issued",
+            crate::case::EventKind::LetterVoided { .. } => "voided",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "issued").count(),
+        2,
+        "{kinds:?}"
+    );
+    assert_eq!(kinds.last(), Some(&"voided"));
+    let chain = backend.case_chain(&id).expect("reads").expect("case");
+    assert_eq!(chain.records.len(), events.len());
+    let mut prev = None;
+    for (record, event) in chain.records.iter().zip(&events) {
+        let hash = crate::chain::hash(backend.crypto(), &id, prev.as_ref(), event).expect("hash");
+        assert_eq!(record.prev, prev, "event {}", event.seq);
+        assert_eq!(record.hash.as_ref(), Some(&hash), "event {}", event.seq);
+        prev = Some(hash);
+    }
+    assert_eq!(chain.head.and_then(|h| h.hash), prev);
+    let report = backend
+        .verify_chains(None, &crate::progress::Reporter::silent())
+        .expect("verifies");
+    assert!(report.broken.is_empty(), "{:?}", report.broken);
+    assert!(!report.verified.is_empty());
+    // On a redb file, every record byte for byte as the writer made it when it hashed.
+    let file = backend.file().map(Path::to_owned);
+    drop(office);
+    if let Some(path) = file {
+        let compared = crate::store::integrity::tests::assert_records_as_hashed_again(&path);
+        assert!(compared >= events.len(), "{compared}");
+    }
+}
+
+/// A caller that hands the store events chained onto a head that is not the stored one (a
+/// stale read of the case, or one made up) is refused, and nothing is written.
+fn an_append_that_does_not_continue_the_stored_chain_is_refused<B: TestDb>() {
+    let (_db, office) = fresh::<B>();
+    let id = open_report(&office);
+    let backend = office.backend();
+    let stored = backend.case(&id).expect("reads").expect("case");
+    let note = |case: &crate::case::Case| crate::case::Event {
+        seq: case.seq + 1,
+        recorded_at: case.updated_at,
+        occurred_at: case.updated_at,
+        actor: ADMIN.into(),
+        role: "admin".into(),
+        kind: crate::case::EventKind::Imported {
+            file: "t".into(),
+            file_sha256: "0".repeat(64),
+            line: 1,
+        },
+    };
+    // A head that is not the stored one, with the chain folded onto it consistently.
+    let mut forged = stored.clone();
+    forged.head = Some(crate::chain::ChainHash("ab".repeat(32)));
+    let mut after = forged.clone();
+    let mut events = crate::case::Chained::after(&forged);
+    events.push(&mut after, note(&forged)).expect("folds");
+    let refused = backend.transaction(|tx| {
+        crate::app::outbox::append(tx, &after, &events, Some(&forged))?;
+        Ok::<_, crate::store::StoreError>(())
+    });
+    assert!(
+        matches!(&refused, Err(crate::store::StoreError::Corrupt(m)) if m.contains("do not follow")),
+        "{refused:?}"
+    );
+    // A fold pushed with a case moved behind the chain's back is refused before any store.
+    let mut moved = stored.clone();
+    let mut events = crate::case::Chained::after(&stored);
+    moved.apply(&note(&stored)).expect("folds");
+    assert!(events.push(&mut moved.clone(), note(&moved)).is_err());
+    // Events stored once, then offered again on the case as it was before them.
+    let mut after = stored.clone();
+    let mut events = crate::case::Chained::after(&stored);
+    events.push(&mut after, note(&stored)).expect("folds");
+    backend
+        .transaction(|tx| {
+            crate::app::outbox::append(tx, &after, &events, Some(&stored))?;
+            Ok::<_, crate::store::StoreError>(())
+        })
+        .expect("appends once");
+    let again = backend.transaction(|tx| {
+        crate::app::outbox::append(tx, &after, &events, Some(&stored))?;
+        Ok::<_, crate::store::StoreError>(())
+    });
+    assert!(again.is_err(), "{again:?}");
+    assert_eq!(
+        backend.history(&id).expect("history").len(),
+        after.seq as usize
+    );
+    let report = backend
+        .verify_chains(None, &crate::progress::Reporter::silent())
+        .expect("verifies");
+    assert!(report.broken.is_empty(), "{:?}", report.broken);
+}
+
 both!(
+    stored_hashes_are_the_hashes_of_the_stored_events,
+    an_append_that_does_not_continue_the_stored_chain_is_refused,
     advance_accepts_the_report_and_issues_the_receipt_with_it,
     advance_is_refused_to_the_unknown_the_disabled_the_wrong_role_and_the_wrong_unit,
     open_amend_and_transfer_are_refused_outside_the_callers_authority,

@@ -465,7 +465,7 @@ impl WriteTx for CountingTx<'_> {
     fn append(
         &mut self,
         case: &Case,
-        events: &[Event],
+        events: &crate::case::Chained,
         before: Option<&Case>,
     ) -> Result<(), StoreError> {
         self.counts.appends.fetch_add(1, Ordering::Relaxed);

@@ -980,6 +980,19 @@ pub fn decode_event(
     }
 }
 
+/// The chain hash a compact event record (of either format) carries, read from its first
+/// field alone: what the writer compares with the head it chains on. None when the record has
+/// none or that field does not read.
+pub fn event_hash(bytes: &[u8]) -> Option<ChainHash> {
+    match bytes.split_first() {
+        Some((t, body)) if *t == EVENT_TAG || *t == EVENT_TEN_TAG => {
+            let (hash, _) = postcard::take_from_bytes::<Option<Digest>>(body).ok()?;
+            hash.map(chain_hash)
+        }
+        _ => None,
+    }
+}
+
 /// A case snapshot. The snapshot is a cache of what the events replay to; its fields are the
 /// [`Case`]'s, with the collections a closed case rarely keeps (deadlines, letters, links) as
 /// JSON text (`{}` or `[]`, three bytes, when empty).
