@@ -169,11 +169,15 @@ fn parse_antlr(source: &str) -> Result<Parsed, ParseErrors> {
 
 /// Both trees from the Pratt parser, or `None` where they might differ from
 /// ANTLR's: a source the Pratt parser rejects (its messages are not ANTLR's),
-/// one nested past [`PRATT_MAX_NESTING`], one with a `{` or a run of unary
-/// operators (see [`Scan::of`]),
-/// or one whose tree as written cannot be had by masking (see
+/// one with a vertical tab, one nested past [`PRATT_MAX_NESTING`], one with a
+/// `{`, a run of unary operators, a line break in a string or a `0X` (see
+/// [`Scan::of`]), or one whose tree as written cannot be had by masking (see
 /// [`parse_masked`]).
 fn parse_pratt(source: &str) -> Option<Parsed> {
+    // The Pratt lexer takes a vertical tab for white space, ANTLR's grammar does not.
+    if source.contains('\u{b}') {
+        return None;
+    }
     let scan = Scan::of(source)?;
     if scan.nesting > PRATT_MAX_NESTING {
         return None;
@@ -198,8 +202,9 @@ struct Scan {
 
 impl Scan {
     /// `None` on a lexer error (the parse fails too), on a `{`, on two of `!`
-    /// and `-` in a row, or if an identifier is one of the masks (it could not
-    /// be told from a masked macro).
+    /// and `-` in a row, on a string literal with a line break, on a `0X`
+    /// number, or if an identifier is one of the masks (it could not be told
+    /// from a masked macro).
     fn of(source: &str) -> Option<Scan> {
         let mut lexer = Lexer::new(source);
         let mut scan = Scan {
@@ -212,6 +217,7 @@ impl Scan {
         // guards against a lexer that stops advancing.
         for _ in 0..=source.len() {
             let token = lexer.lex();
+            let text = source.get(token.start..token.end)?;
             let unary = |kind| matches!(kind, TokenKind::TokExclamation | TokenKind::TokMinus);
             // A run of `!` and `-` (`!!a`, `!-1.5`, `- -a`) is numbered otherwise than by
             // ANTLR, which folds `-1.5` into a literal after a `!`, and rejects a `!` and a
@@ -236,8 +242,15 @@ impl Scan {
                 | TokenKind::TokRightBracket
                 | TokenKind::TokRightBrace => open = open.saturating_sub(1),
                 TokenKind::TokQuestion => questions += 1,
+                // The Pratt lexer lets a line break into a '…' or "…" literal, which ANTLR's
+                // grammar allows in triple-quoted ones only (and the two may unescape line
+                // breaks differently): any literal with one goes to ANTLR.
+                TokenKind::TokString | TokenKind::TokBytes if text.contains(['\n', '\r']) => {
+                    return None;
+                }
+                // The Pratt lexer reads `0X1F` as a number, ANTLR's grammar `0x1F` only.
+                TokenKind::TokInt | TokenKind::TokUint if text.contains('X') => return None,
                 TokenKind::TokIdent => {
-                    let text = source.get(token.start..token.end)?;
                     if MACRO_MASKS.iter().any(|(_, mask)| *mask == text) {
                         return None;
                     }

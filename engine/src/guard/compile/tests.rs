@@ -188,8 +188,8 @@ impl Gen {
             "'王芳 ✓'",
             "\"tab\\t\\u00e9\\x41\\101\"",
             "r'raw\\n'",
-            "'''triple\n''' ",
-            "\"\"\"two\r\nlines\"\"\"",
+            "'''triple ''' ",
+            "\"\"\"two \\\" quotes\"\"\"",
             "b'bytes'",
             "[]",
             "{}",
@@ -350,10 +350,11 @@ fn map_literals_are_numbered_differently_and_go_to_antlr() {
     });
 }
 
-/// The parsers differ on runs of unary operators, which go to ANTLR. If this fails, a new `cel`
-/// parses them alike: the routing in `Scan::of` may then let them through.
+/// The parsers differ on runs of unary operators, on line breaks in strings, on vertical tabs
+/// and on `0X`, which go to ANTLR. If this fails, a new `cel` parses them alike: the routing in
+/// `parse_pratt` may then let them through.
 #[test]
-fn runs_of_unary_operators_differ_and_go_to_antlr() {
+fn runs_of_unary_operators_and_some_white_space_differ_and_go_to_antlr() {
     on_big_stack(|| {
         for source in ["!-1.5", "!!a", "--a"] {
             let pratt = PrattParser::default().parse(source).expect("pratt");
@@ -370,6 +371,20 @@ fn runs_of_unary_operators_differ_and_go_to_antlr() {
         for source in ["!-1.5", "!!a", "--a", "!-(a)", "a - -1", "a - !b"] {
             assert!(parse_pratt(source).is_none(), "{source}");
         }
+        // The Pratt lexer lets a line break into a '…' literal, ANTLR rejects it.
+        assert!(PrattParser::default().parse("'a\nb' == x").is_ok());
+        assert!(parse_antlr("'a\nb' == x").is_err());
+        for source in ["'a\nb' == x", "'''a\nb''' == x", "b'\r'"] {
+            assert!(parse_pratt(source).is_none(), "{source}");
+        }
+        // The Pratt lexer takes a vertical tab for white space, ANTLR rejects it.
+        assert!(PrattParser::default().parse("\u{b}a").is_ok());
+        assert!(parse_antlr("\u{b}a").is_err());
+        assert!(parse_pratt("\u{b}a").is_none());
+        // The Pratt lexer reads `0X1F` as a number, ANTLR does not.
+        assert!(PrattParser::default().parse("0X1F == x").is_ok());
+        assert!(parse_antlr("0X1F == x").is_err());
+        assert!(parse_pratt("0X1F == x").is_none());
     });
 }
 
@@ -540,10 +555,28 @@ const TOKENS: &[&str] = &[
     ".?",
     "if",
     "as",
+    "0X1F",
+    "0x1fU",
+    "1.",
+    "1e",
+    "1e+2",
+    "1E-2",
+    ".5e3",
+    "007",
+    "\u{b}",
+    "\u{c}",
+    "'\\v'",
+    "'\\x4'",
+    "'\\777'",
+    "'\\U0001F600'",
+    "r\"\\\"",
+    "\"\"\"",
+    "b'\\xff'",
+    "b'\\u0041'",
 ];
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
+    #![proptest_config(ProptestConfig::with_cases(1000))]
 
     #[test]
     fn token_soup_parses_as_with_antlr_wherever_it_takes_the_pratt_path(
@@ -557,6 +590,14 @@ proptest! {
 
     #[test]
     fn arbitrary_strings_parse_as_with_antlr_wherever_they_take_the_pratt_path(source in ".{0,40}") {
+        on_big_stack(|| pratt_path_agrees(&source));
+    }
+
+    /// Strings of the characters CEL is written with, more of which parse.
+    #[test]
+    fn strings_of_cel_characters_parse_as_with_antlr_wherever_they_take_the_pratt_path(
+        source in "[a-zA-Z0-9_ .,()\\[\\]!?:<>=&|+*/%'\"\\\\`\t\n\r\u{b}\u{c}-]{0,30}"
+    ) {
         on_big_stack(|| pratt_path_agrees(&source));
     }
 }
