@@ -7,13 +7,16 @@
 //! runtime warms up once per process on its first parse (it deserializes the grammar's ATNs and
 //! fills its prediction DFA): 3.48 M instructions of the 10.5 M a cold `wardflow case next` cost
 //! (callgrind, against 3.91 M for `--version`), while parsing `visited_at <= now` a second time
-//! costs ~83 k. The Pratt parser has no such warm-up, so guards are parsed with it, and with
-//! ANTLR only when the Pratt parser cannot be trusted to give what ANTLR gives (see
-//! [`parse_pratt`]): on any Pratt parse error, so that the messages users see stay ANTLR's; past
-//! a nesting where the two parsers' recursion limits differ; and when the tree as written (macros
-//! unexpanded) cannot be had from the Pratt parser. `compile/tests.rs` checks, over every guard
-//! of the shipped workflows and generated ones, that the Pratt path gives ANTLR's trees, ids
-//! included.
+//! costs ~83 k. The Pratt parser has no such warm-up (compiling that guard now costs ~34 k in
+//! all, thread included; `case next` 6.95 M), so guards are parsed with it, and with ANTLR only
+//! when the Pratt parser cannot be trusted to give what ANTLR gives (see [`parse_pratt`]): on
+//! any Pratt parse error, so that the messages users see stay ANTLR's; past a nesting where the
+//! two parsers' recursion limits differ; on the inputs where the two are known to differ (map
+//! literals, runs of `!` and `-`, line breaks in one-line strings, vertical tabs, `0X`); and when
+//! the tree as written (macros unexpanded) cannot be had from the Pratt parser. Only the trees
+//! are kept, not the source offsets (which the Pratt parser returns with errors only).
+//! `compile/tests.rs` checks, over every guard of the shipped workflows and generated ones, that
+//! the Pratt path gives ANTLR's trees, ids included.
 
 use super::ty::Ty;
 use super::typecheck::Checker;
