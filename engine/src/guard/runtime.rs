@@ -47,7 +47,7 @@ impl Guard {
         // `cel` should not panic, but a guard must not take the engine down
         // if it does (with `panic = "abort"` this is moot).
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            match Value::resolve_val(self.program.expression(), &context) {
+            match Value::resolve_val(&self.expression, &context) {
                 Ok(value) => match value.downcast_ref::<CelBool>() {
                     Some(b) if *b.inner() => GuardResult::Pass,
                     Some(_) => GuardResult::Fail,
