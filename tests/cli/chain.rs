@@ -473,3 +473,51 @@ fn check_words_a_broken_chain_in_chinese_without_english_debug_text() {
         "{problems:?}"
     );
 }
+
+/// Published definitions are read from their decoded form (stored format 11): an insider who
+/// rewrites that form, leaving the YAML source and its hash as they were, is named by `check`
+/// in the user's language, and `db migrate` writes the form again from the source.
+#[test]
+fn check_names_a_decoded_definition_altered_behind_its_source_and_db_migrate_mends_it() {
+    const DECODED: TableDefinition<&str, &[u8]> = TableDefinition::new("definitions_decoded");
+    use wardflow_engine::definition::stored;
+    let (env, id) = entrusted();
+    env.ok(&["check"]);
+    {
+        let db = redb::Database::open(env.db()).expect("open redb");
+        let tx = db.begin_write().expect("write");
+        {
+            let mut table = tx.open_table(DECODED).expect("decoded table");
+            let hashes: Vec<String> = table
+                .iter()
+                .expect("iter")
+                .map(|e| e.expect("entry").0.value().to_owned())
+                .collect();
+            assert!(!hashes.is_empty(), "publishing keeps each definition decoded");
+            for hash in hashes {
+                let bytes = table.get(hash.as_str()).expect("get").expect("form");
+                let mut def = stored::decode(bytes.value()).expect("this build's form");
+                drop(bytes);
+                for state in &mut def.states {
+                    state.title = format!("{}（改）", state.title);
+                }
+                let bytes = stored::encode(&def).expect("encode");
+                table.insert(hash.as_str(), bytes.as_slice()).expect("insert");
+            }
+        }
+        tx.commit().expect("commit");
+    }
+    // A command follows the form (that is what it is for) ...
+    let shown = env.ok(&["case", "show", &id]);
+    assert!(shown.contains("（改）"), "{shown}");
+    // ... so `check` holds it to its source, in Chinese and in English.
+    let err = env.fails(&["check"], 4);
+    assert!(err.contains("的解码副本与其 YAML 源不一致"), "{err}");
+    assert!(err.contains("wardflow db migrate"), "{err}");
+    let err = env.fails(&["--lang", "en", "check"], 4);
+    assert!(err.contains("differs from its YAML source"), "{err}");
+    env.ok(&["db", "migrate"]);
+    env.ok(&["check"]);
+    let shown = env.ok(&["case", "show", &id]);
+    assert!(!shown.contains("（改）"), "{shown}");
+}
