@@ -493,7 +493,10 @@ fn check_names_a_decoded_definition_altered_behind_its_source_and_db_migrate_men
                 .expect("iter")
                 .map(|e| e.expect("entry").0.value().to_owned())
                 .collect();
-            assert!(!hashes.is_empty(), "publishing keeps each definition decoded");
+            assert!(
+                !hashes.is_empty(),
+                "publishing keeps each definition decoded"
+            );
             for hash in hashes {
                 let bytes = table.get(hash.as_str()).expect("get").expect("form");
                 let mut def = stored::decode(bytes.value()).expect("this build's form");
@@ -502,7 +505,9 @@ fn check_names_a_decoded_definition_altered_behind_its_source_and_db_migrate_men
                     state.title = format!("{}（改）", state.title);
                 }
                 let bytes = stored::encode(&def).expect("encode");
-                table.insert(hash.as_str(), bytes.as_slice()).expect("insert");
+                table
+                    .insert(hash.as_str(), bytes.as_slice())
+                    .expect("insert");
             }
         }
         tx.commit().expect("commit");
