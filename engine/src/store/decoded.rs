@@ -163,6 +163,15 @@ mod tests {
         tx.commit().expect("commit");
     }
 
+    /// The stored form under `hash` in the (closed) database at `path`.
+    fn stored_form(path: &Path, hash: &str) -> Option<Vec<u8>> {
+        let db = redb::Database::builder().open(path).expect("open");
+        let tx = db.begin_read().expect("tx");
+        let table = tx.open_table(DECODED).expect("table");
+        let form = table.get(hash).expect("get");
+        form.map(|f| f.value().to_vec())
+    }
+
     fn form_problems(path: &Path) -> Vec<(String, FormProblem)> {
         check(path, WAIT)
             .expect("check")
@@ -250,14 +259,8 @@ mod tests {
             "not read, so not a problem"
         );
         migrate(&path);
-        let db = redb::Database::builder().open(&path).expect("open");
-        let tx = db.begin_read().expect("tx");
-        let table = tx.open_table(DECODED).expect("table");
-        let form = table.get(hash.0.as_str()).expect("get").expect("form");
-        assert!(
-            stored::is_current(form.value()),
-            "written again by this build"
-        );
+        let form = stored_form(&path, &hash.0).expect("form");
+        assert!(stored::is_current(&form), "written again by this build");
     }
 
     #[test]
@@ -301,12 +304,6 @@ mod tests {
         drop(store);
         migrate(&path);
         assert!(form_problems(&path).is_empty());
-        let db = redb::Database::builder().open(&path).expect("open");
-        let tx = db.begin_read().expect("tx");
-        let table = tx.open_table(DECODED).expect("table");
-        assert!(
-            table.get(orphan.as_str()).expect("get").is_none(),
-            "removed"
-        );
+        assert!(stored_form(&path, &orphan).is_none(), "removed");
     }
 }

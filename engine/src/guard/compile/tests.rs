@@ -332,19 +332,24 @@ fn macro_names_anywhere_are_masked_and_put_back() {
     });
 }
 
+/// Both parsers accept `source` and give different trees (the expanded ones).
+fn assert_trees_differ(source: &str) {
+    let pratt = PrattParser::default().parse(source).expect("pratt");
+    let antlr = parse_antlr(source).expect("antlr");
+    assert_ne!(
+        format!("{pratt:?}"),
+        format!("{:?}", antlr.expanded),
+        "{source}"
+    );
+}
+
 /// The parsers number a map literal's entries differently, so a `{` goes to ANTLR. If this
 /// fails, a new `cel` numbers them alike: the routing in `Scan::of` may then let maps through.
 #[test]
 fn map_literals_are_numbered_differently_and_go_to_antlr() {
     on_big_stack(|| {
         for source in ["{'a': 1}", "{'a': 1}['a'] == 1", "a.b{c: 1}"] {
-            let pratt = PrattParser::default().parse(source).expect("pratt");
-            let antlr = parse_antlr(source).expect("antlr");
-            assert_ne!(
-                format!("{pratt:?}"),
-                format!("{:?}", antlr.expanded),
-                "{source}"
-            );
+            assert_trees_differ(source);
             assert!(parse_pratt(source).is_none(), "{source}");
         }
     });
@@ -357,13 +362,7 @@ fn map_literals_are_numbered_differently_and_go_to_antlr() {
 fn runs_of_unary_operators_and_some_white_space_differ_and_go_to_antlr() {
     on_big_stack(|| {
         for source in ["!-1.5", "!!a", "--a"] {
-            let pratt = PrattParser::default().parse(source).expect("pratt");
-            let antlr = parse_antlr(source).expect("antlr");
-            assert_ne!(
-                format!("{pratt:?}"),
-                format!("{:?}", antlr.expanded),
-                "{source}"
-            );
+            assert_trees_differ(source);
         }
         // ANTLR rejects `!` and `-` together before a parenthesis; the Pratt parser does not.
         assert!(PrattParser::default().parse("!-(a)").is_ok());
